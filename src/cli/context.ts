@@ -1,0 +1,9 @@
+/** What the composition root hands every command: the process's environment and streams, read once. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  /** Secrets known at start (HF_TOKEN, GITHUB_TOKEN) that must never be printed. */
+  secrets: string[];
+  version?: string;
+}
