@@ -1,0 +1,107 @@
+import type { NormRow, PinnedInput, ReconstructionStats } from "./card-types.js";
+import { formatCount, formatNumber } from "./format-number.js";
+import { renderFrontMatter } from "./front-matter.js";
+import { inputLink, shortSha } from "./links.js";
+
+export interface TaskVectorCardOptions {
+  /** The repo (or directory name) the card is written for. */
+  title: string;
+  hubUrl: string;
+  base: PinnedInput;
+  finetuned: PinnedInput;
+  /** safetensors dtype of the stored τ. */
+  dtype: string;
+  tensorCount: number;
+  parameters: number;
+  /** Tensors of the fine-tuned model that are not part of τ, and why. */
+  omitted: Array<{ name: string; reason: string }>;
+  norm: number;
+  layerNorms: NormRow[];
+  /** Present when the stored dtype cannot hold every difference exactly. */
+  reconstruction?: ReconstructionStats;
+  license?: string;
+  /** Extra card tags (the fine-tune's task tags, say). */
+  tags?: string[];
+  files: Array<{ path: string; size: number; sha256?: string }>;
+  tvhubVersion: string;
+}
+
+/** The README.md of a task-vector repo: front matter that makes it discoverable, and a body that says what it is. */
+export function renderTaskVectorCard(options: TaskVectorCardOptions): string {
+  const { base, finetuned } = options;
+  const frontMatter = renderFrontMatter({
+    base_model: base.repo,
+    base_model_relation: "adapter",
+    library_name: "tvhub",
+    license: options.license,
+    tags: unique(["task-vector", "tvhub", ...(options.tags ?? [])]),
+  });
+  const exactness = options.reconstruction
+    ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). Publish with \`--dtype f32\` for an exact vector.`
+    : `Stored in ${options.dtype}: \`base + 1.0·τ\` reproduces the fine-tuned floating-point weights exactly.`;
+  const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
+  const omittedLines = options.omitted.length
+    ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`)
+    : ["- none"];
+  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  const applyRef = `${options.title}`;
+  return [
+    frontMatter,
+    `# ${options.title}`,
+    "",
+    `A **task vector**: the element-wise difference between the weights of ${inputLink(finetuned, options.hubUrl)} and of the base model it was fine-tuned from, ${inputLink(base, options.hubUrl)} (Ilharco et al., *Editing Models with Task Arithmetic*, ICLR 2023).`,
+    "Adding it to the base gives the fine-tuned model back; adding a multiple of it, or several task vectors, or subtracting it, edits the base model.",
+    "",
+    "## Arithmetic",
+    "",
+    "```",
+    `τ = θ(${finetuned.repo}@${shortSha(finetuned.revision)}) − θ(${base.repo}@${shortSha(base.revision)})`,
+    "```",
+    "",
+    `Every element is decoded to float32, subtracted in float32, and rounded once to ${options.dtype} (round to nearest even). Integer and boolean tensors are not part of τ.`,
+    "",
+    "## Inputs",
+    "",
+    "| role | repository | revision |",
+    "| --- | --- | --- |",
+    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
+    `| fine-tuned | ${inputLink(finetuned, options.hubUrl)} | ${finetuned.revision ? `\`${finetuned.revision}\`` : "local"} |`,
+    "",
+    "## Statistics",
+    "",
+    `- tensors: ${formatCount(options.tensorCount)}`,
+    `- parameters: ${formatCount(options.parameters)}`,
+    `- dtype: ${options.dtype}`,
+    `- L2 norm ‖τ‖: ${formatNumber(options.norm)}`,
+    `- ${exactness}`,
+    "",
+    "Tensors not in τ:",
+    "",
+    ...omittedLines,
+    "",
+    ...(layerRows.length
+      ? ["<details><summary>L2 norm per layer</summary>", "", "| layer | ‖τ‖ |", "| --- | --- |", ...layerRows, "", "</details>", ""]
+      : []),
+    "## How to use it",
+    "",
+    "```sh",
+    `tvhub apply --base ${base.repo}${base.revision ? `@${base.revision}` : ""} --vector ${applyRef}:1.0 --to ./merged`,
+    `tvhub apply --base ${base.repo} --vector ${applyRef}:-0.5 --to ./negated   # forget the task`,
+    "```",
+    "",
+    "Or in Python, tensor by tensor: `merged[name] = base[name].float() + λ * tau[name].float()` for every tensor in this repo; tensors absent here are the base's.",
+    "",
+    "## Files",
+    "",
+    "| file | bytes | sha256 |",
+    "| --- | --- | --- |",
+    ...fileRows,
+    "",
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}. The machine-readable record of this run is \`tvhub.json\`.`,
+    "",
+  ].join("\n");
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
