@@ -1,0 +1,12 @@
+import { UsageError } from "../errors.js";
+
+/** The first line of every tvhub comment: an HTML comment GitHub does not render, found again on the next run. */
+export function stickyMarker(marker: string): string {
+  if (!/^[A-Za-z0-9._:/@-]{1,200}$/.test(marker)) {
+    throw new UsageError(`The comment marker "${marker}" may only hold letters, digits and ._:/@- (at most 200).`, {
+      code: "GITHUB_BAD_MARKER",
+      subject: "marker",
+    });
+  }
+  return `<!-- tvhub:${marker} -->`;
+}
