@@ -1,0 +1,20 @@
+export { createHubClient, type CreateHubClientOptions } from "./create-hub-client.js";
+export { parseModelRef, type ParseModelRefOptions } from "./parse-model-ref.js";
+export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
+export { isPublishablePath } from "./is-publishable-path.js";
+export { openLocalFile, type OpenLocalFileOptions } from "./open-local-file.js";
+export type {
+  HubClient,
+  HubIdentity,
+  ModelInfo,
+  ModelRef,
+  ModelSummary,
+  PinnedRevision,
+  PublishFile,
+  PublishOptions,
+  PublishResult,
+  RepoFile,
+  RepoFileRef,
+  SearchModelsOptions,
+  TransferStats,
+} from "./types.js";

@@ -1,0 +1,34 @@
+/** Files tvhub copies from a base model next to the weights it writes (tokenizers, chat templates, processors). */
+const copiedFromBase = new Set([
+  "config.json",
+  "generation_config.json",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "added_tokens.json",
+  "vocab.json",
+  "vocab.txt",
+  "merges.txt",
+  "tokenizer.model",
+  "spiece.model",
+  "sentencepiece.bpe.model",
+  "chat_template.jinja",
+  "chat_template.json",
+  "preprocessor_config.json",
+]);
+
+const written = new Set(["README.md", ".gitattributes", "tvhub.json"]);
+
+/**
+ * Whether a file at the root of a repo is one tvhub writes when it publishes. A repo holding anything else
+ * belongs to someone's other work, and publishing into it needs an explicit overwrite.
+ */
+export function isPublishablePath(path: string): boolean {
+  if (path.includes("/")) return false;
+  return written.has(path) || copiedFromBase.has(path) || isWeightsPath(path);
+}
+
+/** `*.safetensors` and `*.safetensors.index.json`: a stale one left beside new weights would be loaded with them. */
+export function isWeightsPath(path: string): boolean {
+  return !path.includes("/") && (path.endsWith(".safetensors") || path.endsWith(".safetensors.index.json"));
+}

@@ -1,0 +1,235 @@
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  commitIter,
+  createRepo,
+  HubApiError,
+  listFiles,
+  modelInfo,
+  repoExists,
+  type CommitOperation,
+  type CommitOutput,
+  type CommitProgressEvent,
+} from "@huggingface/hub";
+import { DataError, RemoteError, UsageError } from "../errors.js";
+import type { ProgressEvent } from "../util/progress.js";
+import type { HubContext } from "./hub-context.js";
+import { isPublishablePath, isWeightsPath } from "./is-publishable-path.js";
+import { isTransientError } from "./is-transient-error.js";
+import { parseRepoId } from "./parse-repo-id.js";
+import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
+import { trackUploadProgress } from "./track-upload-progress.js";
+import type { PublishFile, PublishOptions, PublishResult } from "./types.js";
+import { retryDelay, withRetries } from "./with-retries.js";
+
+export interface PublishFilesOptions extends PublishOptions {
+  hub: HubContext;
+}
+
+/**
+ * Publishes files to a model repo in one commit on its default branch, creating the repo when it is missing.
+ * Before anything is uploaded it refuses a repo that holds files tvhub does not write (unless `overwrite`),
+ * and pins the branch head so that a concurrent push fails the commit instead of being overwritten.
+ * Weights left over from an earlier tvhub publish that the new set does not contain are deleted in the
+ * same commit. LFS objects the Hub already has are not sent again; a failure before the commit leaves the
+ * repo as it was.
+ */
+export async function* publishFiles(options: PublishFilesOptions): AsyncGenerator<ProgressEvent, PublishResult> {
+  const { hub } = options;
+  const repo = parseRepoId({ text: options.repo, label: "The publish target" });
+  const accessToken = hub.accessToken;
+  if (accessToken === undefined) {
+    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
+  }
+  const common = { hubUrl: hub.hubUrl, fetch: hub.fetch, accessToken };
+  const fail = (error: unknown, doing = "publishing to"): never => {
+    throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
+  };
+  const sizes = await checkFiles(repo, options.files);
+
+  let created = false;
+  const exists = await withRetries({ policy: hub.retry, run: () => repoExists({ ...common, repo }) }).catch((error: unknown) => fail(error, "looking up"));
+  if (!exists) {
+    try {
+      await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
+      created = true;
+      yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
+    } catch (error) {
+      // Created by someone else meanwhile (or invisible to repoExists): carry on with the existing repo.
+      if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, "creating");
+    }
+  }
+
+  const head = await withRetries({
+    policy: hub.retry,
+    run: () => modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] }),
+  }).catch((error: unknown) => fail(error, "reading the head of"));
+  const headSha = typeof head.sha === "string" && head.sha.length > 0 ? head.sha : undefined;
+  if (options.parentCommit !== undefined && headSha !== options.parentCommit) {
+    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${headSha?.slice(0, 7) ?? "no commit"}); rerun.`, {
+      code: "HUB_CHANGED",
+      subject: repo,
+    });
+  }
+  if (!created && options.private !== undefined && head.private !== options.private) {
+    yield { type: "log", level: "warn", message: `${repo} already exists and is ${head.private ? "private" : "public"}; tvhub leaves its visibility as it is.` };
+  }
+
+  const existing =
+    headSha === undefined
+      ? []
+      : await withRetries({
+          policy: hub.retry,
+          run: async () => {
+            const paths: string[] = [];
+            for await (const entry of listFiles({ ...common, repo, revision: headSha, recursive: true })) {
+              if (entry.type === "file") paths.push(entry.path);
+            }
+            return paths;
+          },
+        }).catch((error: unknown) => fail(error, "listing the files of"));
+
+  const foreign = existing.filter((path) => !isPublishablePath(path));
+  if (foreign.length > 0 && options.overwrite !== true) {
+    const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : "");
+    throw new DataError(`${repo} already holds files tvhub does not write (${shown}); publish to a new repo, or pass --overwrite to publish beside them.`, {
+      code: "HUB_FOREIGN_FILES",
+      subject: repo,
+    });
+  }
+  const newPaths = new Set(options.files.map((file) => file.path));
+  const deleted = existing.includes("tvhub.json") ? existing.filter((path) => isWeightsPath(path) && !newPaths.has(path)) : [];
+  if (deleted.length > 0) {
+    yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
+  }
+
+  const operations: CommitOperation[] = [
+    ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
+    ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
+  ];
+  const uploadFetch = trackUploadProgress({
+    fetch: hub.fetch,
+    onBytes: (bytes) => {
+      hub.stats.bytesUploaded += bytes;
+    },
+  });
+
+  for (let attempt = 0; ; attempt++) {
+    const hashed = new Set<string>();
+    const sent = new Set<string>();
+    let committing = false;
+    try {
+      const commit = commitIter({
+        repo,
+        operations,
+        title: options.commitTitle,
+        ...(options.commitDescription === undefined ? {} : { description: options.commitDescription }),
+        ...(headSha === undefined ? {} : { parentCommit: headSha }),
+        branch: "main",
+        hubUrl: hub.hubUrl,
+        fetch: uploadFetch,
+        accessToken,
+        useXet: false,
+      });
+      let output: CommitOutput | undefined;
+      for (;;) {
+        const step = await commit.next();
+        if (step.done === true) {
+          output = step.value;
+          break;
+        }
+        const event = step.value;
+        if (event.event === "phase" && event.phase === "committing") committing = true;
+        if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
+        if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
+        const mapped = toProgressEvent(event, sizes);
+        if (mapped !== undefined) yield mapped;
+      }
+      if (output === undefined) {
+        throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
+      }
+      yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+      return {
+        commitSha: output.commit.oid,
+        commitUrl: output.commit.url,
+        repoUrl: `${hub.hubUrl}/${repo}`,
+        created,
+        deleted,
+        alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
+      };
+    } catch (error) {
+      // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
+      if (!committing && attempt < hub.retry.retries && isTransientError(error)) {
+        yield { type: "log", level: "warn", message: `Uploading to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
+        await hub.retry.sleep(retryDelay(hub.retry, attempt));
+        continue;
+      }
+      fail(error);
+    }
+  }
+}
+
+/** Validates the file list before any request: safe unique repo paths, local files that exist. Returns sizes by path. */
+async function checkFiles(repo: string, files: PublishFile[]): Promise<Map<string, number>> {
+  if (files.length === 0) {
+    throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, { code: "HUB_NOTHING_TO_PUBLISH", subject: repo });
+  }
+  const sizes = new Map<string, number>();
+  for (const file of files) {
+    const segments = file.path.split("/");
+    if (
+      file.path.length === 0 ||
+      /[\\#?%\0]/.test(file.path) ||
+      segments.some((segment) => segment === "" || segment === "." || segment === "..")
+    ) {
+      throw new DataError(`Cannot publish "${file.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`, {
+        code: "HUB_BAD_PATH",
+        subject: file.path,
+      });
+    }
+    if (sizes.has(file.path)) {
+      throw new DataError(`Cannot publish to ${repo}: ${file.path} appears twice in the file list.`, { code: "HUB_DUPLICATE_PATH", subject: file.path });
+    }
+    if ("localPath" in file) {
+      const info = await stat(file.localPath).catch(() => undefined);
+      if (info === undefined || !info.isFile()) {
+        throw new DataError(`Cannot publish ${file.path} to ${repo}: ${file.localPath} is not a readable file.`, {
+          code: "HUB_MISSING_FILE",
+          subject: file.localPath,
+        });
+      }
+      sizes.set(file.path, info.size);
+    } else {
+      sizes.set(file.path, file.content.byteLength);
+    }
+  }
+  return sizes;
+}
+
+/** A `file:` URL makes the library stream the file from disk instead of holding it in memory. */
+function contentOf(file: PublishFile): URL | Blob {
+  if ("localPath" in file) return pathToFileURL(resolve(file.localPath));
+  return new Blob([file.content as Uint8Array<ArrayBuffer>]);
+}
+
+function toProgressEvent(event: CommitProgressEvent, sizes: Map<string, number>): ProgressEvent | undefined {
+  if (event.event === "phase") {
+    return event.phase === "committing" ? { type: "progress", phase: "commit", done: 0, total: 1, unit: "items" } : undefined;
+  }
+  if (event.state === "error") return undefined;
+  const total = sizes.get(event.path) ?? 0;
+  return {
+    type: "progress",
+    phase: event.state === "hashing" ? "hash" : "upload",
+    label: event.path,
+    done: Math.round(event.progress * total),
+    total,
+    unit: "bytes",
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof HubApiError) return `HTTP ${error.statusCode}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+import { HubApiError } from "@huggingface/hub";
+import { describe, expect, it } from "vitest";
+import type { RetryPolicy } from "./hub-context.js";
+import { TransientError } from "./is-transient-error.js";
+import { retryDelay, withRetries } from "./with-retries.js";
+
+function policy(delays: number[]): RetryPolicy {
+  return { retries: 3, baseDelayMs: 100, maxDelayMs: 250, sleep: async (ms) => void delays.push(ms) };
+}
+
+describe("withRetries", () => {
+  it("retries dropped connections and 5xx with growing delays, then succeeds", async () => {
+    const delays: number[] = [];
+    const failures: unknown[] = [new TypeError("terminated"), new HubApiError("u", 503), new TransientError("short")];
+    const result = await withRetries({
+      policy: policy(delays),
+      run: async (attempt) => {
+        const failure = failures[attempt];
+        if (failure !== undefined) throw failure;
+        return attempt;
+      },
+    });
+    expect(result).toBe(3);
+    expect(delays).toHaveLength(3);
+    expect(delays[0]).toBeGreaterThan(74);
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    expect(delays[2]).toBeLessThanOrEqual(250);
+  });
+
+  it("does not retry a 404 or a 401", async () => {
+    for (const status of [401, 404]) {
+      let calls = 0;
+      await expect(
+        withRetries({
+          policy: policy([]),
+          run: async () => {
+            calls++;
+            throw new HubApiError("u", status);
+          },
+        }),
+      ).rejects.toBeInstanceOf(HubApiError);
+      expect(calls).toBe(1);
+    }
+  });
+
+  it("gives up after the policy's retries with the last error", async () => {
+    let calls = 0;
+    await expect(
+      withRetries({
+        policy: policy([]),
+        run: async () => {
+          calls++;
+          throw new HubApiError("u", 502);
+        },
+      }),
+    ).rejects.toMatchObject({ statusCode: 502 });
+    expect(calls).toBe(4);
+  });
+});
+
+describe("retryDelay", () => {
+  it("doubles up to the cap", () => {
+    const p = policy([]);
+    expect(retryDelay(p, 0)).toBeLessThanOrEqual(100);
+    expect(retryDelay(p, 1)).toBeGreaterThan(149);
+    expect(retryDelay(p, 1)).toBeLessThanOrEqual(200);
+    expect(retryDelay(p, 5)).toBeLessThanOrEqual(250);
+  });
+});
