@@ -1,0 +1,152 @@
+import { badRequest, HttpError } from "./http-error.js";
+import type { RepoType } from "./names.js";
+import type { RepoKey } from "./types.js";
+
+/** Every endpoint the local Hub answers, with the pieces of the URL it needs. */
+export type Route =
+  | { name: "home" }
+  | { name: "whoami" }
+  | { name: "createRepo" }
+  | { name: "deleteRepo" }
+  | { name: "listRepos"; type: RepoType }
+  | { name: "repoInfo"; repo: RepoKey; revision: string }
+  | { name: "tree"; repo: RepoKey; revision: string; path: string }
+  | { name: "pathsInfo"; repo: RepoKey; revision: string }
+  | { name: "preupload"; repo: RepoKey; revision: string }
+  | { name: "commit"; repo: RepoKey; revision: string }
+  | { name: "listCommits"; repo: RepoKey; revision: string }
+  | { name: "listRefs"; repo: RepoKey }
+  | { name: "createBranch"; repo: RepoKey; branch: string }
+  | { name: "deleteBranch"; repo: RepoKey; branch: string }
+  | { name: "updateSettings"; repo: RepoKey }
+  | { name: "lfsBatch"; repo: RepoKey }
+  | { name: "lfsUpload"; repo: RepoKey; sha256: string }
+  | { name: "file"; repo: RepoKey; revision: string; path: string; raw: boolean; head: boolean };
+
+export interface MatchRouteOptions {
+  method: string;
+  /** The request target's path exactly as sent (still percent-encoded, no query). */
+  rawPath: string;
+}
+
+const apiTypes: Record<string, RepoType> = { models: "model", datasets: "dataset" };
+
+/**
+ * Maps a request to a route. Routing happens on the raw path, then each segment is percent-decoded: the client
+ * encodes revisions but not file paths, and a decoded `%2F` must never split a segment. Any `.`/`..` segment,
+ * backslash or NUL is refused before a route is chosen, so nothing downstream sees one.
+ */
+export function matchRoute(options: MatchRouteOptions): Route {
+  const { method } = options;
+  const segments = decodeSegments(options.rawPath);
+  const [first, second, third, fourth, fifth, sixth] = segments;
+  const wrongMethod = (): HttpError =>
+    new HttpError(`${method} is not supported on this path.`, { status: 405, code: "HUB_METHOD_NOT_ALLOWED" });
+  const is = (...methods: string[]): boolean => methods.includes(method);
+
+  if (segments.length === 0) {
+    if (is("GET", "HEAD")) return { name: "home" };
+    throw wrongMethod();
+  }
+
+  if (first === "api") {
+    if (second === "whoami-v2" && segments.length === 2) return expect(is("GET"), { name: "whoami" }, wrongMethod);
+    if (second === "repos" && third === "create" && segments.length === 3) return expect(is("POST"), { name: "createRepo" }, wrongMethod);
+    if (second === "repos" && third === "delete" && segments.length === 3) return expect(is("DELETE"), { name: "deleteRepo" }, wrongMethod);
+    const type = second === undefined ? undefined : apiTypes[second];
+    if (type !== undefined) {
+      if (segments.length === 2) return expect(is("GET"), { name: "listRepos", type }, wrongMethod);
+      if (third !== undefined && fourth !== undefined) {
+        const repo: RepoKey = { type, namespace: third, name: fourth };
+        const rest = segments.slice(5);
+        if (segments.length === 4) return expect(is("GET"), { name: "repoInfo", repo, revision: "HEAD" }, wrongMethod);
+        if (fifth === "refs" && segments.length === 5) return expect(is("GET"), { name: "listRefs", repo }, wrongMethod);
+        if (fifth === "settings" && segments.length === 5) return expect(is("PUT"), { name: "updateSettings", repo }, wrongMethod);
+        if (sixth !== undefined) {
+          if (fifth === "tree") return expect(is("GET"), { name: "tree", repo, revision: sixth, path: rest.slice(1).join("/") }, wrongMethod);
+          if (segments.length === 6) {
+            switch (fifth) {
+              case "revision":
+                return expect(is("GET"), { name: "repoInfo", repo, revision: sixth }, wrongMethod);
+              case "paths-info":
+                return expect(is("POST"), { name: "pathsInfo", repo, revision: sixth }, wrongMethod);
+              case "preupload":
+                return expect(is("POST"), { name: "preupload", repo, revision: sixth }, wrongMethod);
+              case "commit":
+                return expect(is("POST"), { name: "commit", repo, revision: sixth }, wrongMethod);
+              case "commits":
+                return expect(is("GET"), { name: "listCommits", repo, revision: sixth }, wrongMethod);
+              case "branch":
+                if (is("POST")) return { name: "createBranch", repo, branch: sixth };
+                if (is("DELETE")) return { name: "deleteBranch", repo, branch: sixth };
+                throw wrongMethod();
+            }
+          }
+        }
+      }
+    }
+    throw notFound();
+  }
+
+  if (first === "lfs-upload" && segments.length === 5 && second !== undefined) {
+    const type = apiTypes[second];
+    if (type && third !== undefined && fourth !== undefined && fifth !== undefined) {
+      return expect(is("PUT"), { name: "lfsUpload", repo: { type, namespace: third, name: fourth }, sha256: fifth }, wrongMethod);
+    }
+    throw notFound();
+  }
+
+  // Web paths: /{ns}/{name}/… for models, /datasets/{ns}/{name}/… for datasets.
+  const type: RepoType = first === "datasets" ? "dataset" : "model";
+  const web = type === "model" ? segments : segments.slice(1);
+  const [namespace, name, action, revision] = web;
+  if (namespace === undefined || name === undefined) throw notFound();
+  if (name.endsWith(".git") && web.length === 6 && web.slice(2).join("/") === "info/lfs/objects/batch") {
+    return expect(is("POST"), { name: "lfsBatch", repo: { type, namespace, name: name.slice(0, -4) } }, wrongMethod);
+  }
+  if ((action === "resolve" || action === "raw") && revision !== undefined && web.length >= 5) {
+    return expect(
+      is("GET", "HEAD"),
+      {
+        name: "file",
+        repo: { type, namespace, name },
+        revision,
+        path: web.slice(4).join("/"),
+        raw: action === "raw",
+        head: method === "HEAD",
+      },
+      wrongMethod,
+    );
+  }
+  throw notFound();
+}
+
+function expect(ok: boolean, route: Route, otherwise: () => HttpError): Route {
+  if (!ok) throw otherwise();
+  return route;
+}
+
+function notFound(): HttpError {
+  return new HttpError("No such endpoint on this Hub.", { status: 404, code: "HUB_NO_ROUTE" });
+}
+
+function decodeSegments(rawPath: string): string[] {
+  if (!rawPath.startsWith("/")) throw badRequest("The request path must start with /.", "HUB_BAD_PATH");
+  const trimmed = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(1, -1) : rawPath.slice(1);
+  if (trimmed === "") return [];
+  return trimmed.split("/").map((raw) => {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      throw badRequest("The request path has a malformed percent-encoding.", "HUB_BAD_PATH");
+    }
+    if (segment === "" || segment === "." || segment === "..") {
+      throw badRequest("The request path has an empty, . or .. segment; give paths relative to the repo root.", "HUB_BAD_PATH");
+    }
+    if (segment.includes("\\") || segment.includes("\0")) {
+      throw badRequest("The request path contains a backslash or a NUL byte.", "HUB_BAD_PATH");
+    }
+    return segment;
+  });
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { UsageError } from "../../errors.js";
+import { createAccessControl, type LocalHubOrg, type LocalHubUser } from "./access-control.js";
+import { deriveCardData, type CardFacts } from "./derive-card-data.js";
+import { handleRequest } from "./handle-request.js";
+import { defaultLimits, type HubContext, type HubLimits } from "./hub-context.js";
+import { openStorage } from "./open-storage.js";
+import type { CommitRecord, RepoRecord } from "./types.js";
+import { createUploadSigner } from "./upload-signer.js";
+
+export type { LocalHubOrg, LocalHubUser } from "./access-control.js";
+export type { HubLimits } from "./hub-context.js";
+
+export interface StartLocalHubOptions {
+  /** Directory holding repos and objects; created if missing, reused if present. */
+  dir: string;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  users?: LocalHubUser[];
+  orgs?: LocalHubOrg[];
+  /** Base URL clients use, when it differs from `http://HOST:PORT` (behind a proxy); no trailing slash. */
+  publicUrl?: string;
+  /** Receives one access-log line per request (never a token or a query string); omit to stay quiet. */
+  log?: (line: string) => void;
+  limits?: Partial<HubLimits>;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface LocalHub {
+  /** `http://HOST:PORT`, no trailing slash: the `hubUrl` to give clients. */
+  url: string;
+  dir: string;
+  /** Stops accepting connections, lets requests in flight finish (for up to `graceMs`), then releases the directory. */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** Starts a Hub-compatible HTTP server over a directory (see hub-protocol.md for what it speaks). */
+export async function startLocalHub(options: StartLocalHubOptions): Promise<LocalHub> {
+  if (options.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/.test(options.publicUrl)) {
+    throw new UsageError(`--public-url "${options.publicUrl}" must be an http(s) URL without a trailing slash.`, { code: "HUB_BAD_URL" });
+  }
+  const now = options.now ?? (() => new Date());
+  const access = createAccessControl({ users: options.users ?? [], orgs: options.orgs ?? [], startedAt: now() });
+  const storage = await openStorage({ dir: options.dir });
+  const cardCache = new Map<string, CardFacts>();
+  const cardFacts = async (repo: RepoRecord, commit: CommitRecord): Promise<CardFacts> => {
+    const key = `${repo._id}:${commit.id}`;
+    const cached = cardCache.get(key);
+    if (cached) return cached;
+    const readme = commit.files.find((file) => file.path === "README.md");
+    const text = readme && readme.size <= 1024 * 1024 ? (await storage.objects.readBytes(readme.sha256)).toString("utf8") : undefined;
+    const facts = deriveCardData({ readme: text, paths: commit.files.map((file) => file.path) });
+    if (cardCache.size >= 4096) cardCache.delete(cardCache.keys().next().value as string);
+    cardCache.set(key, facts);
+    return facts;
+  };
+  const hub: HubContext = {
+    storage,
+    access,
+    signer: createUploadSigner(randomBytes(32)),
+    limits: { ...defaultLimits, ...options.limits },
+    now,
+    cardFacts,
+  };
+
+  const log = options.log;
+  let listenUrl = "";
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
+    const started = performance.now();
+    const id = randomBytes(8).toString("hex");
+    res.setHeader("X-Request-Id", id);
+    if (log) {
+      res.once("close", () => {
+        const path = (req.url ?? "/").split("?")[0] ?? "/";
+        const bytes = res.getHeader("content-length") ?? "-";
+        const status = res.writableFinished ? res.statusCode : `${res.statusCode}!`;
+        log(`${req.method} ${redactPath(path)} ${status} ${bytes} ${Math.round(performance.now() - started)}ms`);
+      });
+    }
+    void handleRequest({
+      hub,
+      req,
+      res,
+      ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
+      listenUrl,
+      onInternalError: (error) => log?.(`error ${id}: ${redactPath(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
+    });
+  });
+  server.maxHeadersCount = 100;
+  server.keepAliveTimeout = 5_000;
+  // An idle socket (a stalled upload, say) is dropped after two minutes.
+  server.setTimeout(120_000);
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await storage.close();
+    const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+    throw new UsageError(
+      code === "EADDRINUSE"
+        ? `Port ${options.port} on ${options.host ?? "127.0.0.1"} is already in use; pick another --port or 0 for a free one.`
+        : `Cannot listen on ${options.host ?? "127.0.0.1"}:${options.port ?? 0} (${code || "error"}); check --host and --port.`,
+      { code: "HUB_LISTEN", cause: error },
+    );
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  listenUrl = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: options.publicUrl ?? listenUrl,
+    dir: storage.dir,
+    close({ graceMs = 5_000 } = {}) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        await closed;
+        clearTimeout(timer);
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Access logs never carry anything token-shaped, whatever a client put in a path. */
+function redactPath(text: string): string {
+  return text.replace(/hf_[A-Za-z0-9_-]{4,}/g, "hf_***");
+}
