@@ -1,3 +1,4 @@
+await import("./build-wasm.mjs"); // the WebAssembly kernels first: src/arithmetic/simd imports the module it generates
 // Bundles the entry points with esbuild. The CLI keeps its npm dependencies external (they are installed
 // next to it); the GitHub Action bundle is self-contained because the runner runs it without `npm ci`.
 import { build } from "esbuild";

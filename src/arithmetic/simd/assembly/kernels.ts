@@ -1,0 +1,298 @@
+// AssemblyScript, compiled by scripts/build-wasm.mjs; the root tsc does not understand it, hence:
+// @ts-nocheck
+
+// WebAssembly SIMD kernels for decode, compute and encode of BF16, F16 and F32, bit for bit the same
+// results as the JavaScript reference in src/tensor (codecs) and src/arithmetic (kernels).
+//
+// Conventions, shared with ../wasm-kernels.ts:
+// - Arguments are byte addresses in this module's memory and element counts.
+// - Every kernel works in whole blocks of 8 elements: the JavaScript side pads its buffers to a
+//   multiple of 16 bytes and ignores what lands past `n`, which spares each loop a scalar tail.
+//   (SIMD lanes are independent and float operations never trap, so padding garbage is harmless.)
+// - Float arithmetic is wasm's IEEE binary32 with round-to-nearest-even, the same as Math.fround on
+//   every finite and infinite value. Wasm leaves the sign and payload of a computed NaN to the
+//   engine, as ECMAScript does, so every NaN a kernel computes is replaced by the canonical quiet NaN
+//   0x7fc00000, the rule of src/arithmetic/float32.ts. Decoding and encoding keep a NaN's sign and
+//   payload (made quiet on encode), like src/tensor's codecs.
+
+// ---------------------------------------------------------------------------------------------
+// Lane helpers. "bits" vectors hold float32 bit patterns, one per 32-bit lane.
+
+const HIGH_HALVES: v128 = i32x4.splat(<i32>0xffff0000);
+const LOW_HALVES: v128 = i32x4.splat(0x0000ffff);
+const ZERO: v128 = i32x4.splat(0);
+const CANONICAL_NAN: v128 = i32x4.splat(0x7fc00000);
+
+/** BF16 elements 0..3 of `v` (8 packed halves) as float32 bits: a zip with zeros puts each in a lane's high half. */
+@inline function bf16Low(v: v128): v128 {
+  return i16x8.shuffle(ZERO, v, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+
+/** BF16 elements 4..7 of `v` as float32 bits. */
+@inline function bf16High(v: v128): v128 {
+  return i16x8.shuffle(ZERO, v, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
+/**
+ * f32BitsToBf16Bits (src/tensor/bf16.ts) per lane, leaving the BF16 bits in each lane's high half:
+ * add 0x7fff plus the kept LSB and let the carry round to nearest even (into the exponent, and to Inf,
+ * when it must). A NaN gets no rounding bias, since a carry could turn it into Inf or flip its sign,
+ * and is made quiet instead: the high half then reads (bits >>> 16) | 0x40.
+ */
+@inline function roundToBf16(x: v128): v128 {
+  const isNaN = i32x4.gt_u(v128.and(x, i32x4.splat(0x7fffffff)), i32x4.splat(0x7f800000));
+  const bias = i32x4.add(v128.and(i32x4.shr_u(x, 16), i32x4.splat(1)), i32x4.splat(0x7fff));
+  return i32x4.add(v128.or(x, v128.and(isNaN, i32x4.splat(0x00400000))), v128.andnot(bias, isNaN));
+}
+
+/** `x` with every NaN lane replaced by the canonical quiet NaN. */
+@inline function canonical(x: v128): v128 {
+  return v128.bitselect(x, CANONICAL_NAN, f32x4.eq(x, x));
+}
+
+/**
+ * roundToBf16 for lanes that come out of arithmetic: a NaN becomes canonical (0x7fc0 once rounded,
+ * the bias cannot carry out of 0x7fc00000's low half), which also spares the NaN test.
+ */
+@inline function roundComputedToBf16(x: v128): v128 {
+  const bias = i32x4.add(v128.and(i32x4.shr_u(x, 16), i32x4.splat(1)), i32x4.splat(0x7fff));
+  return i32x4.add(canonical(x), bias);
+}
+
+/** Packs the high halves of two rounded vectors into 8 BF16 elements, in order. */
+@inline function packHighHalves(a: v128, b: v128): v128 {
+  return i16x8.shuffle(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+
+/**
+ * f16BitsToF32Bits (src/tensor/f16.ts) per lane; `h` holds one binary16 in each lane's low half and
+ * zeros above. Normal values rebias the exponent (+112); Inf and NaN rebias twice so the exponent
+ * saturates, payload kept; zeros and subnormals are built as 2^-14·(1 + m/1024) and have 2^-14
+ * subtracted, which is exact.
+ */
+@inline function f16ToF32Bits(h: v128): v128 {
+  let o = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
+  const exponent = v128.and(o, i32x4.splat(0x0f800000));
+  o = i32x4.add(o, i32x4.splat(0x38000000));
+  o = i32x4.add(o, v128.and(i32x4.eq(exponent, i32x4.splat(0x0f800000)), i32x4.splat(0x38000000)));
+  const small = f32x4.sub(i32x4.add(o, i32x4.splat(0x00800000)), f32x4.splat(6.103515625e-5));
+  o = v128.bitselect(small, o, i32x4.eq(exponent, ZERO));
+  return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+/**
+ * f32BitsToF16Bits (src/tensor/f16.ts) per lane, leaving the binary16 bits in each lane's low half
+ * and zeros above. Normal results round the rebiased bits to nearest even, and anything that rounds
+ * to 0x7c00 or beyond is Inf (the clamp). Subnormal results come from adding 0.5: the float adder
+ * rounds |x| to a multiple of 2^-24 (ties to even) and the low bits of the sum are the half's
+ * mantissa. NaN keeps its sign and top payload bits and is made quiet.
+ */
+@inline function f32ToF16Bits(x: v128): v128 {
+  const sign = v128.and(i32x4.shr_u(x, 16), i32x4.splat(0x8000));
+  const abs = v128.and(x, i32x4.splat(0x7fffffff));
+  const rebiased = i32x4.sub(abs, i32x4.splat(0x38000000));
+  const rounded = i32x4.shr_u(
+    i32x4.add(i32x4.add(rebiased, i32x4.splat(0xfff)), v128.and(i32x4.shr_u(rebiased, 13), i32x4.splat(1))),
+    13,
+  );
+  const normal = i32x4.min_u(rounded, i32x4.splat(0x7c00));
+  const subnormal = i32x4.sub(f32x4.add(abs, f32x4.splat(0.5)), i32x4.splat(0x3f000000));
+  let r = v128.bitselect(subnormal, normal, i32x4.lt_s(abs, i32x4.splat(0x38800000)));
+  const nan = v128.or(v128.and(i32x4.shr_u(abs, 13), i32x4.splat(0x7fff)), i32x4.splat(0x0200));
+  r = v128.bitselect(nan, r, i32x4.gt_s(abs, i32x4.splat(0x7f800000)));
+  return v128.or(r, sign);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Codecs: packed bytes <-> float32.
+
+/** BF16 at `src` to float32 at `dst`. */
+export function decodeBf16(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(src + (<usize>i << 1));
+    const out = dst + (<usize>i << 2);
+    v128.store(out, bf16Low(v));
+    v128.store(out, bf16High(v), 16);
+  }
+}
+
+/** F16 at `src` to float32 at `dst`. */
+export function decodeF16(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(src + (<usize>i << 1));
+    const out = dst + (<usize>i << 2);
+    v128.store(out, f16ToF32Bits(i32x4.extend_low_i16x8_u(v)));
+    v128.store(out, f16ToF32Bits(i32x4.extend_high_i16x8_u(v)), 16);
+  }
+}
+
+/** Float32 at `src` to BF16 at `dst`, rounding to nearest even. */
+export function encodeBf16(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const from = src + (<usize>i << 2);
+    const a = roundToBf16(v128.load(from));
+    const b = roundToBf16(v128.load(from, 16));
+    v128.store(dst + (<usize>i << 1), packHighHalves(a, b));
+  }
+}
+
+/** Float32 at `src` to F16 at `dst`, rounding to nearest even. */
+export function encodeF16(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const from = src + (<usize>i << 2);
+    const a = f32ToF16Bits(v128.load(from));
+    const b = f32ToF16Bits(v128.load(from, 16));
+    v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_u(a, b));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic on float32 (src/arithmetic/subtract.ts and add-scaled.ts).
+
+/** out = a − b (τ = finetuned − base). `out` may be `a` or `b`. */
+export function subF32(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const offset = <usize>i << 2;
+    v128.store(out + offset, canonical(f32x4.sub(v128.load(a + offset), v128.load(b + offset))));
+    v128.store(out + offset, canonical(f32x4.sub(v128.load(a + offset, 16), v128.load(b + offset, 16))), 16);
+  }
+}
+
+/** One merge step on float32: acc = acc + fround(λ·x). */
+export function axpyF32(acc: usize, x: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const offset = <usize>i << 2;
+    const p = acc + offset;
+    const q = x + offset;
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, v128.load(q)))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, v128.load(q, 16)))), 16);
+  }
+}
+
+/**
+ * One merge step whose τ is computed on the fly: acc = acc + fround(λ·fround(ft − base)). Only the
+ * sum is made canonical, as in the reference: a NaN τ makes a NaN sum whatever its bits.
+ */
+export function axpySubF32(acc: usize, ft: usize, base: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const offset = <usize>i << 2;
+    const p = acc + offset;
+    const f = ft + offset;
+    const q = base + offset;
+    const tau0 = f32x4.sub(v128.load(f), v128.load(q));
+    const tau1 = f32x4.sub(v128.load(f, 16), v128.load(q, 16));
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, tau0))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, tau1))), 16);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fused kernels for the common dtype combinations: one pass over the packed bytes, no float32 buffer.
+
+/**
+ * τ for BF16 inputs and a BF16 output. A 32-bit lane holds two BF16 elements; the even ones are
+ * shifted up, the odd ones masked in place, so no shuffle is needed until the final blend.
+ */
+export function subBf16(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const offset = <usize>i << 1;
+    const va = v128.load(a + offset);
+    const vb = v128.load(b + offset);
+    const even = roundComputedToBf16(f32x4.sub(i32x4.shl(va, 16), i32x4.shl(vb, 16)));
+    const odd = roundComputedToBf16(f32x4.sub(v128.and(va, HIGH_HALVES), v128.and(vb, HIGH_HALVES)));
+    v128.store(out + offset, i16x8.shuffle(i32x4.shr_u(even, 16), odd, 0, 9, 2, 11, 4, 13, 6, 15));
+  }
+}
+
+/** τ for F16 inputs and an F16 output, even and odd elements in separate lanes as in subBf16. */
+export function subF16(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const offset = <usize>i << 1;
+    const va = v128.load(a + offset);
+    const vb = v128.load(b + offset);
+    const even = f32ToF16Bits(canonical(f32x4.sub(f16ToF32Bits(v128.and(va, LOW_HALVES)), f16ToF32Bits(v128.and(vb, LOW_HALVES)))));
+    const odd = f32ToF16Bits(canonical(f32x4.sub(f16ToF32Bits(i32x4.shr_u(va, 16)), f16ToF32Bits(i32x4.shr_u(vb, 16)))));
+    v128.store(out + offset, v128.or(even, i32x4.shl(odd, 16)));
+  }
+}
+
+/** τ for BF16 inputs, stored as float32 (exact for every BF16 pair within 2^16 of each other). */
+export function subBf16ToF32(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const va = v128.load(a + (<usize>i << 1));
+    const vb = v128.load(b + (<usize>i << 1));
+    const o = out + (<usize>i << 2);
+    v128.store(o, canonical(f32x4.sub(bf16Low(va), bf16Low(vb))));
+    v128.store(o, canonical(f32x4.sub(bf16High(va), bf16High(vb))), 16);
+  }
+}
+
+/** τ for F16 inputs, stored as float32. */
+export function subF16ToF32(a: usize, b: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    const va = v128.load(a + (<usize>i << 1));
+    const vb = v128.load(b + (<usize>i << 1));
+    const o = out + (<usize>i << 2);
+    v128.store(o, canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_low_i16x8_u(va)), f16ToF32Bits(i32x4.extend_low_i16x8_u(vb)))));
+    v128.store(o, canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(va)), f16ToF32Bits(i32x4.extend_high_i16x8_u(vb)))), 16);
+  }
+}
+
+/** A merge step with a BF16 τ (a published task vector): acc = acc + fround(λ·x). */
+export function axpyBf16(acc: usize, x: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(x + (<usize>i << 1));
+    const p = acc + (<usize>i << 2);
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, bf16Low(v)))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, bf16High(v)))), 16);
+  }
+}
+
+/** A merge step with an F16 τ. */
+export function axpyF16(acc: usize, x: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(x + (<usize>i << 1));
+    const p = acc + (<usize>i << 2);
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, f16ToF32Bits(i32x4.extend_low_i16x8_u(v))))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, f16ToF32Bits(i32x4.extend_high_i16x8_u(v))))), 16);
+  }
+}
+
+/** A merge step with τ computed on the fly from a BF16 fine-tuned chunk and the float32 base. */
+export function axpySubBf16(acc: usize, ft: usize, base: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(ft + (<usize>i << 1));
+    const offset = <usize>i << 2;
+    const p = acc + offset;
+    const q = base + offset;
+    const tau0 = f32x4.sub(bf16Low(v), v128.load(q));
+    const tau1 = f32x4.sub(bf16High(v), v128.load(q, 16));
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, tau0))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, tau1))), 16);
+  }
+}
+
+/** A merge step with τ computed on the fly from an F16 fine-tuned chunk and the float32 base. */
+export function axpySubF16(acc: usize, ft: usize, base: usize, lambda: f32, n: i32): void {
+  const scale = f32x4.splat(lambda);
+  for (let i = 0; i < n; i += 8) {
+    const v = v128.load(ft + (<usize>i << 1));
+    const offset = <usize>i << 2;
+    const p = acc + offset;
+    const q = base + offset;
+    const tau0 = f32x4.sub(f16ToF32Bits(i32x4.extend_low_i16x8_u(v)), v128.load(q));
+    const tau1 = f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(v)), v128.load(q, 16));
+    v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, tau0))));
+    v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, tau1))), 16);
+  }
+}
+
+/** Where the JavaScript side may start placing buffers: past this module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}

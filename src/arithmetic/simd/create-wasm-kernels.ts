@@ -1,0 +1,313 @@
+import { InternalError } from "../../errors.js";
+import { decodeToF32, type DecodeToF32Options } from "../../tensor/decode-to-f32.js";
+import { dtypeSize, type ComputableDtype } from "../../tensor/dtype.js";
+import { encodeFromF32, type EncodeFromF32Options } from "../../tensor/encode-from-f32.js";
+import { encodedLength, type EncodedValues } from "../../tensor/encoded.js";
+import { hostIsLittleEndian } from "../../tensor/float-bits.js";
+import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled.js";
+import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
+import { checkLengths, chunkSize, outputFor } from "../float32.js";
+import type { MergeChunkOptions } from "../merge-chunk.js";
+import type { SubtractOptions } from "../subtract.js";
+import type { ArithmeticKernels } from "./arithmetic-kernels.js";
+import { instantiateSimdKernels, type SimdExports } from "./instantiate-simd-kernels.js";
+
+export interface CreateWasmKernelsOptions {
+  /**
+   * Elements per kernel call. The instance keeps four buffers of this many float32 values in its
+   * memory (256 KiB at the default), small enough to stay in a core's L2 cache between the copy in,
+   * the kernel and the copy out; larger inputs are processed in steps of this size.
+   * @default 16384
+   */
+  chunkElements?: number;
+}
+
+/** Buffers in the instance's memory; every kernel call uses at most these four. */
+const slotCount = 4;
+const wasmPageBytes = 65536;
+
+/**
+ * The WebAssembly SIMD implementation of ArithmeticKernels, or undefined where it cannot run (no
+ * WebAssembly SIMD, or a big-endian host, where typed arrays would not share wasm's byte order).
+ * Each call creates an instance with its own memory: one per thread, reused for every call.
+ *
+ * Inputs are copied into the instance's memory a chunk at a time, any byte alignment accepted, and
+ * results copied out; F64 data, which the kernels do not handle, is decoded and encoded by the
+ * JavaScript codecs straight into and out of that memory.
+ */
+export function createWasmKernels(options: CreateWasmKernelsOptions = {}): ArithmeticKernels | undefined {
+  if (!hostIsLittleEndian) return undefined;
+  const simd = instantiateSimdKernels();
+  if (!simd) return undefined;
+  const capacity = Math.ceil(chunkSize(options.chunkElements ?? 16384) / 8) * 8;
+  return new WasmKernels(simd, capacity);
+}
+
+class WasmKernels implements ArithmeticKernels {
+  readonly implementation = "wasm";
+  private readonly slots: readonly [number, number, number, number];
+  private readonly bytes: Uint8Array;
+
+  constructor(
+    private readonly simd: SimdExports,
+    /** Elements per step, a multiple of 8 (the kernels' block). */
+    private readonly capacity: number,
+  ) {
+    const slotBytes = capacity * 4;
+    const start = Math.ceil(simd.heapBase() / 64) * 64;
+    const needed = start + slotCount * slotBytes;
+    const current = simd.memory.buffer.byteLength;
+    if (needed > current) simd.memory.grow(Math.ceil((needed - current) / wasmPageBytes));
+    // The memory never grows again, so these views stay attached to it.
+    this.bytes = new Uint8Array(simd.memory.buffer);
+    this.slots = [start, start + slotBytes, start + 2 * slotBytes, start + 3 * slotBytes];
+  }
+
+  decodeToF32(options: DecodeToF32Options): Float32Array {
+    const { dtype } = options;
+    if (dtype !== "BF16" && dtype !== "F16") return decodeToF32(options);
+    const count = encodedLength(options);
+    const out = prefixOf(options.out, count) ?? new Float32Array(count);
+    const [raw, values] = this.slots;
+    const decode = dtype === "BF16" ? this.simd.decodeBf16 : this.simd.decodeF16;
+    for (let start = 0; start < count; start += this.capacity) {
+      const n = Math.min(this.capacity, count - start);
+      this.bytes.set(options.bytes.subarray(start * 2, (start + n) * 2), raw);
+      decode(raw, values, n);
+      out.set(this.floats(values, n), start);
+    }
+    return out;
+  }
+
+  encodeFromF32(options: EncodeFromF32Options): Uint8Array {
+    const { dtype, values } = options;
+    if (dtype !== "BF16" && dtype !== "F16") return encodeFromF32(options);
+    const count = values.length;
+    const out = bytesOut(options.out, count, dtype);
+    const [floats, raw] = this.slots;
+    const encode = dtype === "BF16" ? this.simd.encodeBf16 : this.simd.encodeF16;
+    for (let start = 0; start < count; start += this.capacity) {
+      const n = Math.min(this.capacity, count - start);
+      this.floats(floats, n).set(values.subarray(start, start + n));
+      encode(floats, raw, n);
+      out.set(this.bytes.subarray(raw, raw + n * 2), start * 2);
+    }
+    return out;
+  }
+
+  subtract(options: SubtractOptions): Float32Array {
+    const { finetuned, base } = options;
+    const count = finetuned.length;
+    checkLengths("subtract", count, base);
+    const out = outputFor("subtract", count, options.out);
+    const [a, b] = this.slots;
+    for (let start = 0; start < count; start += this.capacity) {
+      const n = Math.min(this.capacity, count - start);
+      this.floats(a, n).set(finetuned.subarray(start, start + n));
+      this.floats(b, n).set(base.subarray(start, start + n));
+      this.simd.subF32(a, b, a, n);
+      out.set(this.floats(a, n), start);
+    }
+    return out;
+  }
+
+  addScaled(options: AddScaledOptions): Float32Array {
+    const { acc, tau } = options;
+    const count = acc.length;
+    checkLengths("addScaled", count, tau);
+    const weight = Math.fround(options.weight);
+    const [sum, term] = this.slots;
+    for (let start = 0; start < count; start += this.capacity) {
+      const n = Math.min(this.capacity, count - start);
+      this.floats(sum, n).set(acc.subarray(start, start + n));
+      this.floats(term, n).set(tau.subarray(start, start + n));
+      this.simd.axpyF32(sum, term, weight, n);
+      acc.set(this.floats(sum, n), start);
+    }
+    return acc;
+  }
+
+  addScaledDifference(options: AddScaledDifferenceOptions): Float32Array {
+    const { acc, finetuned, base } = options;
+    const count = acc.length;
+    checkLengths("addScaledDifference", count, finetuned, base);
+    const weight = Math.fround(options.weight);
+    const [sum, ft, bs] = this.slots;
+    for (let start = 0; start < count; start += this.capacity) {
+      const n = Math.min(this.capacity, count - start);
+      this.floats(sum, n).set(acc.subarray(start, start + n));
+      this.floats(ft, n).set(finetuned.subarray(start, start + n));
+      this.floats(bs, n).set(base.subarray(start, start + n));
+      this.simd.axpySubF32(sum, ft, bs, weight, n);
+      acc.set(this.floats(sum, n), start);
+    }
+    return acc;
+  }
+
+  computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
+    const { base, finetuned, dtype } = options;
+    const count = encodedLength(base);
+    const finetunedCount = encodedLength(finetuned);
+    if (finetunedCount !== count) {
+      throw new InternalError(`computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
+        code: "ARITHMETIC_LENGTH_MISMATCH",
+      });
+    }
+    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const out = bytesOut(options.out, count, dtype);
+    const outSize = dtypeSize(dtype);
+    const [s0, s1, s2, s3] = this.slots;
+    const fused = base.dtype === finetuned.dtype ? this.fusedSubtraction(base.dtype, dtype) : undefined;
+    for (let start = 0; start < count; start += step) {
+      const n = Math.min(step, count - start);
+      const target = out.subarray(start * outSize, (start + n) * outSize);
+      if (fused) {
+        this.bytes.set(rangeOf(finetuned, start, n), s0);
+        this.bytes.set(rangeOf(base, start, n), s1);
+        fused(s0, s1, s2, n);
+        target.set(this.bytes.subarray(s2, s2 + n * outSize));
+      } else {
+        this.loadFloats(finetuned, start, n, s0, s2);
+        this.loadFloats(base, start, n, s1, s2);
+        this.simd.subF32(s0, s1, s0, n);
+        this.storeFloats(s0, n, dtype, target, s3);
+      }
+    }
+    return out;
+  }
+
+  mergeChunk(options: MergeChunkOptions): Uint8Array {
+    const { base, terms, dtype } = options;
+    const count = encodedLength(base);
+    for (const [i, term] of terms.entries()) {
+      const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
+      if (termCount !== count) {
+        throw new InternalError(`mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`, {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        });
+      }
+    }
+    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const out = bytesOut(options.out, count, dtype);
+    const outSize = dtypeSize(dtype);
+    const [acc, baseFloats, raw, scratch] = this.slots;
+    const keepBase = terms.some((term) => "finetuned" in term);
+    for (let start = 0; start < count; start += step) {
+      const n = Math.min(step, count - start);
+      if (keepBase) {
+        this.loadFloats(base, start, n, baseFloats, raw);
+        this.bytes.copyWithin(acc, baseFloats, baseFloats + n * 4);
+      } else {
+        this.loadFloats(base, start, n, acc, raw);
+      }
+      for (const term of terms) {
+        const weight = Math.fround(term.weight);
+        if ("taskVector" in term) this.addTerm(acc, term.taskVector, start, n, weight, raw);
+        else this.addDifferenceTerm(acc, term.finetuned, baseFloats, start, n, weight, raw);
+      }
+      this.storeFloats(acc, n, dtype, out.subarray(start * outSize, (start + n) * outSize), scratch);
+    }
+    return out;
+  }
+
+  /** The one-pass kernel for τ between two inputs of `input` dtype written as `output`, if there is one. */
+  private fusedSubtraction(input: ComputableDtype, output: ComputableDtype): ((a: number, b: number, out: number, n: number) => void) | undefined {
+    if (input === "BF16" && output === "BF16") return this.simd.subBf16;
+    if (input === "F16" && output === "F16") return this.simd.subF16;
+    if (input === "BF16" && output === "F32") return this.simd.subBf16ToF32;
+    if (input === "F16" && output === "F32") return this.simd.subF16ToF32;
+    return undefined;
+  }
+
+  /** acc += λ·τ for a stored task vector's chunk. */
+  private addTerm(acc: number, tau: EncodedValues, start: number, n: number, weight: number, raw: number): void {
+    if (tau.dtype === "BF16" || tau.dtype === "F16") {
+      this.bytes.set(rangeOf(tau, start, n), raw);
+      (tau.dtype === "BF16" ? this.simd.axpyBf16 : this.simd.axpyF16)(acc, raw, weight, n);
+    } else {
+      this.loadFloats(tau, start, n, raw, raw);
+      this.simd.axpyF32(acc, raw, weight, n);
+    }
+  }
+
+  /** acc += λ·(ft − base) for a fine-tuned model's chunk against the float32 base at `baseFloats`. */
+  private addDifferenceTerm(acc: number, ft: EncodedValues, baseFloats: number, start: number, n: number, weight: number, raw: number): void {
+    if (ft.dtype === "BF16" || ft.dtype === "F16") {
+      this.bytes.set(rangeOf(ft, start, n), raw);
+      (ft.dtype === "BF16" ? this.simd.axpySubBf16 : this.simd.axpySubF16)(acc, raw, baseFloats, weight, n);
+    } else {
+      this.loadFloats(ft, start, n, raw, raw);
+      this.simd.axpySubF32(acc, raw, baseFloats, weight, n);
+    }
+  }
+
+  /**
+   * Decodes elements [start, start + n) of `values` to float32 at `target`, staging packed bytes at
+   * `staging` (which may be `target` only for F32 and F64, which need no staging).
+   */
+  private loadFloats(values: EncodedValues, start: number, n: number, target: number, staging: number): void {
+    const bytes = rangeOf(values, start, n);
+    switch (values.dtype) {
+      case "F32":
+        this.bytes.set(bytes, target);
+        break;
+      case "F64":
+        decodeToF32({ dtype: "F64", bytes, out: this.floats(target, n) });
+        break;
+      case "BF16":
+      case "F16":
+        this.bytes.set(bytes, staging);
+        (values.dtype === "BF16" ? this.simd.decodeBf16 : this.simd.decodeF16)(staging, target, n);
+        break;
+    }
+  }
+
+  /** Encodes n float32 values at `source` as `dtype` into `target`, staging packed bytes at `staging`. */
+  private storeFloats(source: number, n: number, dtype: ComputableDtype, target: Uint8Array, staging: number): void {
+    switch (dtype) {
+      case "F32":
+        target.set(this.bytes.subarray(source, source + n * 4));
+        break;
+      case "F64":
+        encodeFromF32({ dtype: "F64", values: this.floats(source, n), out: target });
+        break;
+      case "BF16":
+      case "F16":
+        (dtype === "BF16" ? this.simd.encodeBf16 : this.simd.encodeF16)(source, staging, n);
+        target.set(this.bytes.subarray(staging, staging + n * 2));
+        break;
+    }
+  }
+
+  private floats(address: number, n: number): Float32Array {
+    return new Float32Array(this.bytes.buffer, address, n);
+  }
+}
+
+function rangeOf(values: EncodedValues, start: number, n: number): Uint8Array {
+  const size = dtypeSize(values.dtype);
+  return values.bytes.subarray(start * size, (start + n) * size);
+}
+
+/** decodeToF32's rule for a caller's output array: its prefix, or an error when it is too short. */
+function prefixOf(out: Float32Array | undefined, count: number): Float32Array | undefined {
+  if (!out) return undefined;
+  if (out.length < count) {
+    throw new InternalError(`The output array holds ${out.length} elements but ${count} are being decoded.`, {
+      code: "DECODE_OUT_TOO_SMALL",
+    });
+  }
+  return out.length === count ? out : out.subarray(0, count);
+}
+
+/** encodeFromF32's rule for a caller's output bytes: their prefix, or an error when they are too few. */
+function bytesOut(out: Uint8Array | undefined, count: number, dtype: ComputableDtype): Uint8Array {
+  const byteLength = count * dtypeSize(dtype);
+  if (!out) return new Uint8Array(byteLength);
+  if (out.byteLength < byteLength) {
+    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but ${count} ${dtype} elements need ${byteLength}.`, {
+      code: "ENCODE_OUT_TOO_SMALL",
+    });
+  }
+  return out.byteLength === byteLength ? out : out.subarray(0, byteLength);
+}
