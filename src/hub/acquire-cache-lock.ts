@@ -4,7 +4,8 @@ import { dirname } from "node:path";
 
 export interface AcquireCacheLockOptions {
   path: string;
-  sleep: (ms: number) => Promise<void>;
+  /** @default a timer */
+  sleep?: (ms: number) => Promise<void>;
   /** Called once if another process holds the lock, so the caller can say why it waits. */
   onWait?: () => void;
   /** @default 250 */
@@ -27,7 +28,8 @@ interface Holder {
  * taking over locks whose holder died. Returns the release function.
  */
 export async function acquireCacheLock(options: AcquireCacheLockOptions): Promise<() => Promise<void>> {
-  const { path, sleep } = options;
+  const { path } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const pollMs = options.pollMs ?? 250;
   const staleMs = options.staleMs ?? 120_000;
   const me: Holder = { pid: process.pid, host: hostname() };

@@ -52,7 +52,7 @@ export async function* downloadToCache(options: DownloadToCacheOptions): AsyncGe
       throw error instanceof TvhubError ? error : cacheWriteError(name, cacheDir, error);
     });
 
-  const release = await inCache(acquireCacheLock({ path: paths.lock(etag), sleep: hub.retry.sleep }));
+  const release = await inCache(acquireCacheLock({ path: paths.lock(etag) }));
   try {
     if ((await sizeOf(paths.blob(etag))) !== info.size) {
       yield* fetchBlob({ ...options, paths, etag, info, name, inCache });
