@@ -115,6 +115,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
     },
   });
 
+  const throttle = createThrottle();
   for (let attempt = 0; ; attempt++) {
     const hashed = new Set<string>();
     const sent = new Set<string>();
@@ -144,7 +145,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
         if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
         const mapped = toProgressEvent(event, sizes);
-        if (mapped !== undefined) yield mapped;
+        if (mapped !== undefined && throttle.shouldYield(mapped)) yield mapped;
       }
       if (output === undefined) {
         throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
@@ -226,6 +227,21 @@ function toProgressEvent(event: CommitProgressEvent, sizes: Map<string, number>)
     done: Math.round(event.progress * total),
     total,
     unit: "bytes",
+  };
+}
+
+/** The library reports every 64 KiB chunk; one event per MiB is plenty for a progress bar. */
+function createThrottle(stepBytes = 1024 * 1024): { shouldYield(event: ProgressEvent): boolean } {
+  const last = new Map<string, number>();
+  return {
+    shouldYield(event) {
+      if (event.type !== "progress" || event.unit !== "bytes") return true;
+      const key = `${event.phase}:${event.label ?? ""}`;
+      const previous = last.get(key);
+      if (previous !== undefined && event.done !== event.total && event.done - previous < stepBytes && event.done >= previous) return false;
+      last.set(key, event.done);
+      return true;
+    },
   };
 }
 
