@@ -47,3 +47,70 @@ export interface LocatedTensor extends TensorInfo {
   /** The file (shard) name relative to the model root, e.g. `model-00001-of-00003.safetensors`. */
   file: string;
 }
+
+/** Opens one file of a model by its name relative to the model root (a local path join, or a Hub file at a pinned revision). */
+export type OpenFile = (file: string) => Promise<ByteSource>;
+
+/** One .safetensors file of a model, with its validated header. */
+export interface ModelFile {
+  /** The name relative to the model root. */
+  file: string;
+  header: SafetensorsHeader;
+}
+
+export interface ReadTensorOptions {
+  /** First element to read. @default 0 */
+  elementOffset?: number;
+  /** How many elements. @default all from elementOffset to the end */
+  count?: number;
+}
+
+export interface StreamTensorOptions {
+  /** First byte, relative to the tensor's data. @default 0 */
+  start?: number;
+  /** End byte (exclusive), relative to the tensor's data. @default the tensor's byte length */
+  end?: number;
+  /** Bytes per chunk, rounded down to whole elements (at least one). @default 8 MiB */
+  chunkSize?: number;
+}
+
+/** A model (one file or shards behind an index) whose headers are read and validated, and whose data is read lazily. */
+export interface SafetensorsModel {
+  /** What messages call it: a folder or file path, or `org/repo@sha`. */
+  readonly name: string;
+  readonly layout: "single" | "sharded";
+  /** `model.safetensors.index.json` or `task_vector.safetensors.index.json`, when sharded. */
+  readonly indexFile?: string;
+  readonly index?: SafetensorsIndex;
+  /** The files in index order (shard 1 first). */
+  readonly files: readonly ModelFile[];
+  /** Every tensor, file by file, in data-offset order within a file. */
+  tensors(): LocatedTensor[];
+  has(name: string): boolean;
+  /** The tensor's location; a DataError when there is no such tensor. */
+  tensor(name: string): LocatedTensor;
+  /** A tensor's bytes, or an element slice of them; reads only those bytes. */
+  readTensor(name: string, options?: ReadTensorOptions): Promise<Uint8Array>;
+  /** A byte range of a tensor in chunks, reading one chunk ahead of the consumer. */
+  streamTensor(name: string, options?: StreamTensorOptions): AsyncGenerator<Uint8Array, void, undefined>;
+  close(): Promise<void>;
+}
+
+/** Where a writer's bytes go: a file that appears under its final name only on commit, a buffer, an upload. */
+export interface ByteSink {
+  /** Resolves when the chunk may be reused by the caller. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Everything was written: make it visible (rename into place). */
+  commit(): Promise<void>;
+  /** Give up: leave nothing behind. Safe to call more than once, and after a failed write. */
+  abort(): Promise<void>;
+}
+
+/** A file as written: what an uploader needs (LFS wants the size and the sha256 of the content). */
+export interface WrittenFile {
+  /** Relative name in the model, e.g. `model-00001-of-00002.safetensors`. */
+  file: string;
+  size: number;
+  /** Lowercase hex. */
+  sha256: string;
+}

@@ -1,0 +1,278 @@
+import { isDtype, type Dtype } from "../tensor/dtype.js";
+import { byteLength, formatShape } from "../tensor/shape.js";
+import { corrupt, notSafetensors } from "./errors.js";
+import {
+  JsonNumber,
+  JsonSyntaxError,
+  describeJsonValue,
+  isJsonObject,
+  parseStrictJson,
+  type JsonValue,
+} from "./parse-strict-json.js";
+import type { SafetensorsHeader, TensorInfo } from "./types.js";
+
+/** The reference's `MAX_HEADER_SIZE`: a longer header is refused before a byte of it is read. */
+export const maxHeaderLength = 100_000_000;
+
+const metadataKey = "__metadata__";
+const entryKeys = ["dtype", "shape", "data_offsets"] as const;
+
+export interface ParseHeaderLengthOptions {
+  /** The file's name for messages. */
+  name: string;
+  fileSize: number;
+  /** The file's first 8 bytes (or fewer, when the file is that short). */
+  bytes: Uint8Array;
+}
+
+/**
+ * Reads and checks N, the little-endian u64 header length, against the format's cap and the file size:
+ * nothing may allocate N bytes before this says N is plausible.
+ */
+export function parseHeaderLength(options: ParseHeaderLengthOptions): number {
+  const { name, fileSize, bytes } = options;
+  if (fileSize < 8 || bytes.length < 8) {
+    throw corrupt(
+      "SAFETENSORS_TOO_SMALL",
+      name,
+      `the file is ${fileSize} bytes long, too short for the 8-byte header length a safetensors file starts with; it is truncated or not a safetensors file.`,
+    );
+  }
+  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(maxHeaderLength)) {
+    throw corrupt(
+      "SAFETENSORS_HEADER_TOO_LARGE",
+      name,
+      `the header length field says ${n} bytes, more than the ${maxHeaderLength.toLocaleString("en-US")} the format allows; ${notSafetensors}`,
+    );
+  }
+  const length = Number(n);
+  if (length > fileSize - 8) {
+    throw corrupt(
+      "SAFETENSORS_HEADER_LENGTH",
+      name,
+      `the header length field says ${length} bytes but only ${fileSize - 8} bytes follow it; the file is truncated or not a safetensors file.`,
+    );
+  }
+  return length;
+}
+
+export interface ParseHeaderOptions {
+  name: string;
+  fileSize: number;
+  /** N, as returned by `parseHeaderLength`. */
+  headerLength: number;
+  /** The N header bytes (the file's bytes [8, 8 + N)). */
+  bytes: Uint8Array;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses and validates a header the way the reference's `SafeTensors::read_metadata` does, and stricter where
+ * the reference is lenient (duplicate names, unknown entry keys, non-integer numbers): a file that passes is one
+ * whose every tensor can be read at its offsets and whose bytes are all accounted for.
+ */
+export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
+  const { name, fileSize, headerLength, bytes } = options;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (error) {
+    throw corrupt("SAFETENSORS_HEADER_UTF8", name, `the ${headerLength}-byte header is not valid UTF-8; ${notSafetensors}`, error);
+  }
+  if (!text.startsWith("{")) {
+    const start = text.length === 0 ? "it is empty" : `it starts with ${JSON.stringify(text.slice(0, 1))}`;
+    throw corrupt("SAFETENSORS_HEADER_START", name, `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`);
+  }
+  let root: JsonValue;
+  try {
+    root = parseStrictJson({ text });
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw jsonError(name, error);
+  }
+  if (!isJsonObject(root)) {
+    throw corrupt("SAFETENSORS_HEADER_JSON", name, `the header must be a JSON object; ${notSafetensors}`);
+  }
+
+  let metadata: Record<string, string> | undefined;
+  const tensors: TensorInfo[] = [];
+  for (const [key, value] of root) {
+    if (key === metadataKey) metadata = parseMetadata(name, value);
+    else tensors.push(parseEntry(name, key, value));
+  }
+
+  // The reference sorts by (begin, end) before checking; files from old writers are in name order.
+  tensors.sort((a, b) => a.begin - b.begin || a.end - b.end || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let position = 0;
+  let previous: TensorInfo | undefined;
+  for (const tensor of tensors) {
+    if (tensor.begin < position) {
+      throw corrupt(
+        "SAFETENSORS_OFFSETS_OVERLAP",
+        name,
+        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin}, inside tensor ${quote(previous?.name ?? "")} which ends at ${position}; ${notSafetensors}`,
+      );
+    }
+    if (tensor.begin > position) {
+      const after = previous === undefined ? "the data section starts at offset 0" : `tensor ${quote(previous.name)} ends at ${position}`;
+      throw corrupt(
+        "SAFETENSORS_OFFSETS_GAP",
+        name,
+        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin} but ${after}, leaving ${tensor.begin - position} bytes that belong to no tensor; ${notSafetensors}`,
+      );
+    }
+    const needed = byteLength(tensor.dtype, tensor.shape);
+    if (needed === undefined) {
+      throw corrupt(
+        "SAFETENSORS_OVERFLOW",
+        name,
+        `tensor ${quote(tensor.name)} has shape ${formatShape(tensor.shape)} in ${tensor.dtype}, whose byte size overflows; ${notSafetensors}`,
+      );
+    }
+    if (tensor.end - tensor.begin !== needed) {
+      throw corrupt(
+        "SAFETENSORS_SIZE_MISMATCH",
+        name,
+        `tensor ${quote(tensor.name)} has data_offsets [${tensor.begin}, ${tensor.end}] but shape ${formatShape(tensor.shape)} in ${tensor.dtype} needs ${needed} bytes; ${notSafetensors}`,
+      );
+    }
+    position = tensor.end;
+    previous = tensor;
+  }
+
+  const dataStart = 8 + headerLength;
+  const available = fileSize - dataStart;
+  if (position > available) {
+    throw corrupt(
+      "SAFETENSORS_TRUNCATED",
+      name,
+      `the header says the tensor data takes ${position} bytes but the file has only ${available} after the header; the file is truncated (an interrupted download?), so fetch it again.`,
+    );
+  }
+  if (position < available) {
+    throw corrupt(
+      "SAFETENSORS_TRAILING_BYTES",
+      name,
+      `the file has ${available - position} bytes after the end of the last tensor's data, which the format does not allow; ${notSafetensors}`,
+    );
+  }
+  return { headerLength, dataStart, fileSize, tensors, ...(metadata === undefined ? {} : { metadata }) };
+}
+
+function jsonError(name: string, error: JsonSyntaxError) {
+  const { duplicateKey, path, reason, position } = error.problem;
+  if (duplicateKey !== undefined && path !== undefined) {
+    if (path.length === 0) {
+      return corrupt(
+        "SAFETENSORS_DUPLICATE_NAME",
+        name,
+        `the header lists ${duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`} twice (a JSON reader would silently keep only the last); ${notSafetensors}`,
+        error,
+      );
+    }
+    if (path[0] === metadataKey) {
+      return corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error);
+    }
+    return corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(path[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error);
+  }
+  return corrupt("SAFETENSORS_HEADER_JSON", name, `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`, error);
+}
+
+function parseMetadata(name: string, value: JsonValue): Record<string, string> {
+  if (!isJsonObject(value)) {
+    throw corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`);
+  }
+  const metadata: Record<string, string> = {};
+  for (const [key, item] of value) {
+    if (typeof item !== "string") {
+      throw corrupt(
+        "SAFETENSORS_BAD_METADATA",
+        name,
+        `__metadata__ must map strings to strings but ${quote(key)} is ${describeJsonValue(item)}; ${notSafetensors}`,
+      );
+    }
+    Object.defineProperty(metadata, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return metadata;
+}
+
+function parseEntry(name: string, tensor: string, value: JsonValue): TensorInfo {
+  if (!isJsonObject(value)) {
+    throw corrupt(
+      "SAFETENSORS_BAD_ENTRY",
+      name,
+      `tensor ${quote(tensor)} must be an object with dtype, shape and data_offsets but it is ${describeJsonValue(value)}; ${notSafetensors}`,
+    );
+  }
+  for (const key of value.keys()) {
+    if (!(entryKeys as readonly string[]).includes(key)) {
+      throw corrupt(
+        "SAFETENSORS_BAD_ENTRY",
+        name,
+        `tensor ${quote(tensor)} has the unknown key ${quote(key)} (an entry has exactly dtype, shape and data_offsets); ${notSafetensors}`,
+      );
+    }
+  }
+  for (const key of entryKeys) {
+    if (!value.has(key)) {
+      throw corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(tensor)} has no ${key}; ${notSafetensors}`);
+    }
+  }
+  const dtype = value.get("dtype");
+  if (typeof dtype !== "string" || !isDtype(dtype)) {
+    const what = typeof dtype === "string" ? `"${dtype.slice(0, 40)}", which tvhub does not read` : describeJsonValue(dtype);
+    throw corrupt(
+      "SAFETENSORS_BAD_DTYPE",
+      name,
+      `tensor ${quote(tensor)} has dtype ${what} (known: BOOL, U8, I8, U16, I16, F16, BF16, U32, I32, F32, U64, I64, F64, F8_E5M2, F8_E4M3); ${notSafetensors}`,
+    );
+  }
+  const shape = integerList(name, tensor, "shape", value.get("shape"), "SAFETENSORS_BAD_SHAPE");
+  const offsets = integerList(name, tensor, "data_offsets", value.get("data_offsets"), "SAFETENSORS_BAD_OFFSETS");
+  const [begin, end] = offsets;
+  if (offsets.length !== 2 || begin === undefined || end === undefined || begin > end) {
+    throw corrupt(
+      "SAFETENSORS_BAD_OFFSETS",
+      name,
+      `tensor ${quote(tensor)} has data_offsets ${formatShape(offsets)}, which is not a pair [begin, end] with begin <= end; ${notSafetensors}`,
+    );
+  }
+  return { name: tensor, dtype: dtype satisfies Dtype, shape, begin, end };
+}
+
+function integerList(
+  name: string,
+  tensor: string,
+  field: "shape" | "data_offsets",
+  value: JsonValue | undefined,
+  code: "SAFETENSORS_BAD_SHAPE" | "SAFETENSORS_BAD_OFFSETS",
+): number[] {
+  if (!Array.isArray(value)) {
+    throw corrupt(code, name, `tensor ${quote(tensor)} has ${field} ${describeJsonValue(value)}, not a list of integers; ${notSafetensors}`);
+  }
+  return value.map((item) => {
+    const integer = item instanceof JsonNumber ? item.unsignedInteger : undefined;
+    if (integer === undefined) {
+      throw corrupt(
+        code,
+        name,
+        `tensor ${quote(tensor)} has ${describeJsonValue(item)} in its ${field}, where only non-negative integers are allowed; ${notSafetensors}`,
+      );
+    }
+    if (!Number.isSafeInteger(integer)) {
+      throw corrupt(
+        "SAFETENSORS_OVERFLOW",
+        name,
+        `tensor ${quote(tensor)} has ${(item as JsonNumber).raw.slice(0, 40)} in its ${field}, beyond the 2^53 that any real file stays under; ${notSafetensors}`,
+      );
+    }
+    return integer;
+  });
+}
+
+/** Tensor names come from untrusted files: quote them, and keep a hostile one from flooding a message. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}

@@ -1,0 +1,361 @@
+/**
+ * A strict JSON parser for untrusted headers and index files. `JSON.parse` cannot be used directly: it keeps
+ * the last of two duplicate keys without a word (two tensors with one name would silently become one), and it
+ * turns `1e2`, `1.0` and `100` into the same number where the reference (serde_json into `usize`) accepts only
+ * the last. This parser keeps objects as Maps in document order, refuses duplicate keys, keeps every number's
+ * source text, refuses unpaired surrogate escapes (serde_json does too) and bounds nesting, so a hostile header
+ * can neither blow the stack nor hide a name.
+ */
+
+/** A JSON number with its exact source text. */
+export class JsonNumber {
+  constructor(readonly raw: string) {}
+
+  /** The value when the text is a plain non-negative integer (no sign, fraction or exponent), else undefined. */
+  get unsignedInteger(): number | undefined {
+    return /^(?:0|[1-9][0-9]*)$/.test(this.raw) ? Number(this.raw) : undefined;
+  }
+
+  get value(): number {
+    return Number(this.raw);
+  }
+}
+
+export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | JsonObject;
+export type JsonObject = Map<string, JsonValue>;
+
+export interface JsonProblem {
+  /** What is wrong, in words that fit after "the header is not valid JSON: ". */
+  reason: string;
+  /** UTF-16 offset into the text. */
+  position: number;
+  /** Set when the problem is a key that occurs twice in one object. */
+  duplicateKey?: string;
+  /** The keys leading to the object with the duplicate key (empty: the top level). */
+  path?: string[];
+}
+
+/** Thrown by `parseStrictJson`; callers turn it into a DataError that names their file. */
+export class JsonSyntaxError extends Error {
+  constructor(readonly problem: JsonProblem) {
+    super(problem.reason);
+    this.name = "JsonSyntaxError";
+  }
+}
+
+export interface ParseStrictJsonOptions {
+  text: string;
+  /** Deepest nesting accepted; tvhub's schemas need 3. @default 32 */
+  maxDepth?: number;
+}
+
+export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return value instanceof Map;
+}
+
+export function describeJsonValue(value: JsonValue | undefined): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(truncate(value))}`;
+  if (value instanceof JsonNumber) return `the number ${truncate(value.raw)}`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return "an object";
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+export function parseStrictJson(options: ParseStrictJsonOptions): JsonValue {
+  return new Parser(options.text, options.maxDepth ?? 32).parseDocument();
+}
+
+const enum Char {
+  Tab = 0x09,
+  Newline = 0x0a,
+  Return = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Plus = 0x2b,
+  Comma = 0x2c,
+  Minus = 0x2d,
+  Dot = 0x2e,
+  Zero = 0x30,
+  Nine = 0x39,
+  Colon = 0x3a,
+  OpenBracket = 0x5b,
+  Backslash = 0x5c,
+  CloseBracket = 0x5d,
+  LowerE = 0x65,
+  UpperE = 0x45,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
+}
+
+const needsSlowPath = /[\\\u0000-\u001f]/;
+
+class Parser {
+  private pos = 0;
+  private readonly path: string[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
+
+  parseDocument(): JsonValue {
+    this.skipWhitespace();
+    const value = this.parseValue(0);
+    this.skipWhitespace();
+    if (this.pos < this.text.length) this.fail(`unexpected ${this.describeHere()} after the end of the value`);
+    return value;
+  }
+
+  private fail(reason: string, extra: Partial<JsonProblem> = {}): never {
+    throw new JsonSyntaxError({ reason, position: this.pos, ...extra });
+  }
+
+  private describeHere(): string {
+    if (this.pos >= this.text.length) return "end of text";
+    const code = this.text.charCodeAt(this.pos);
+    return code >= 0x21 && code <= 0x7e ? `"${this.text[this.pos]}"` : `character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+
+  private skipWhitespace(): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (;;) {
+      const code = text.charCodeAt(pos);
+      if (code === Char.Space || code === Char.Newline || code === Char.Return || code === Char.Tab) pos++;
+      else break;
+    }
+    this.pos = pos;
+  }
+
+  private parseValue(depth: number): JsonValue {
+    const code = this.text.charCodeAt(this.pos);
+    switch (code) {
+      case Char.OpenBrace:
+        return this.parseObject(depth + 1);
+      case Char.OpenBracket:
+        return this.parseArray(depth + 1);
+      case Char.Quote:
+        return this.parseString();
+      case 0x74: // t
+        return this.parseLiteral("true", true);
+      case 0x66: // f
+        return this.parseLiteral("false", false);
+      case 0x6e: // n
+        return this.parseLiteral("null", null);
+      default:
+        if (code === Char.Minus || (code >= Char.Zero && code <= Char.Nine)) return this.parseNumber();
+        return this.fail(`expected a value but found ${this.describeHere()}`);
+    }
+  }
+
+  private parseLiteral<T extends JsonValue>(word: string, value: T): T {
+    if (this.text.startsWith(word, this.pos)) {
+      this.pos += word.length;
+      return value;
+    }
+    return this.fail(`expected a value but found ${this.describeHere()}`);
+  }
+
+  private enter(depth: number): void {
+    if (depth > this.maxDepth) this.fail(`values are nested deeper than ${this.maxDepth} levels`);
+  }
+
+  private parseObject(depth: number): JsonObject {
+    this.enter(depth);
+    this.pos++; // {
+    const object: JsonObject = new Map();
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === Char.CloseBrace) {
+      this.pos++;
+      return object;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.pos) !== Char.Quote) this.fail(`expected a quoted key but found ${this.describeHere()}`);
+      const keyPosition = this.pos;
+      const key = this.parseString();
+      if (object.has(key)) {
+        this.pos = keyPosition;
+        this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, { duplicateKey: key, path: [...this.path] });
+      }
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.pos) !== Char.Colon) this.fail(`expected ":" after a key but found ${this.describeHere()}`);
+      this.pos++;
+      this.skipWhitespace();
+      this.path.push(key);
+      object.set(key, this.parseValue(depth));
+      this.path.pop();
+      this.skipWhitespace();
+      const next = this.text.charCodeAt(this.pos);
+      if (next === Char.Comma) {
+        this.pos++;
+        this.skipWhitespace();
+        continue;
+      }
+      if (next === Char.CloseBrace) {
+        this.pos++;
+        return object;
+      }
+      this.fail(`expected "," or "}" but found ${this.describeHere()}`);
+    }
+  }
+
+  private parseArray(depth: number): JsonValue[] {
+    this.enter(depth);
+    this.pos++; // [
+    const array: JsonValue[] = [];
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === Char.CloseBracket) {
+      this.pos++;
+      return array;
+    }
+    for (;;) {
+      array.push(this.parseValue(depth));
+      this.skipWhitespace();
+      const next = this.text.charCodeAt(this.pos);
+      if (next === Char.Comma) {
+        this.pos++;
+        this.skipWhitespace();
+        continue;
+      }
+      if (next === Char.CloseBracket) {
+        this.pos++;
+        return array;
+      }
+      this.fail(`expected "," or "]" but found ${this.describeHere()}`);
+    }
+  }
+
+  private parseNumber(): JsonNumber {
+    const text = this.text;
+    const start = this.pos;
+    let pos = start;
+    if (text.charCodeAt(pos) === Char.Minus) pos++;
+    const digitsFrom = (from: number): number => {
+      let p = from;
+      while (p < text.length && text.charCodeAt(p) >= Char.Zero && text.charCodeAt(p) <= Char.Nine) p++;
+      return p;
+    };
+    const intEnd = digitsFrom(pos);
+    if (intEnd === pos) {
+      this.pos = pos;
+      this.fail(`expected a digit but found ${this.describeHere()}`);
+    }
+    if (text.charCodeAt(pos) === Char.Zero && intEnd > pos + 1) {
+      this.pos = pos;
+      this.fail("a number has a leading zero");
+    }
+    pos = intEnd;
+    if (text.charCodeAt(pos) === Char.Dot) {
+      const fracEnd = digitsFrom(pos + 1);
+      if (fracEnd === pos + 1) {
+        this.pos = fracEnd;
+        this.fail(`expected a digit after "." but found ${this.describeHere()}`);
+      }
+      pos = fracEnd;
+    }
+    const e = text.charCodeAt(pos);
+    if (e === Char.LowerE || e === Char.UpperE) {
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === Char.Plus || sign === Char.Minus) pos++;
+      const expEnd = digitsFrom(pos);
+      if (expEnd === pos) {
+        this.pos = pos;
+        this.fail(`expected a digit in an exponent but found ${this.describeHere()}`);
+      }
+      pos = expEnd;
+    }
+    this.pos = pos;
+    return new JsonNumber(text.slice(start, pos));
+  }
+
+  private parseString(): string {
+    const text = this.text;
+    this.pos++; // opening quote
+    // Fast path: most keys and values have no escapes and no control characters.
+    const close = text.indexOf('"', this.pos);
+    if (close >= 0) {
+      const raw = text.slice(this.pos, close);
+      if (!needsSlowPath.test(raw)) {
+        this.pos = close + 1;
+        return raw;
+      }
+    }
+    let out = "";
+    let runStart = this.pos;
+    for (;;) {
+      if (this.pos >= text.length) this.fail("a string is not closed");
+      const code = text.charCodeAt(this.pos);
+      if (code === Char.Quote) {
+        out += text.slice(runStart, this.pos);
+        this.pos++;
+        return out;
+      }
+      if (code < 0x20) this.fail(`a string contains the control character U+${code.toString(16).toUpperCase().padStart(4, "0")} unescaped`);
+      if (code !== Char.Backslash) {
+        this.pos++;
+        continue;
+      }
+      out += text.slice(runStart, this.pos);
+      out += this.parseEscape();
+      runStart = this.pos;
+    }
+  }
+
+  /** Reads one escape sequence starting at the backslash; returns the characters it stands for. */
+  private parseEscape(): string {
+    const text = this.text;
+    const letter = text[this.pos + 1];
+    switch (letter) {
+      case '"':
+      case "\\":
+      case "/":
+        this.pos += 2;
+        return letter;
+      case "b":
+        this.pos += 2;
+        return "\b";
+      case "f":
+        this.pos += 2;
+        return "\f";
+      case "n":
+        this.pos += 2;
+        return "\n";
+      case "r":
+        this.pos += 2;
+        return "\r";
+      case "t":
+        this.pos += 2;
+        return "\t";
+      case "u": {
+        const unit = this.hex4(this.pos + 2);
+        this.pos += 6;
+        if (unit >= 0xdc00 && unit <= 0xdfff) this.fail("a string has an unpaired low surrogate escape");
+        if (unit < 0xd800 || unit > 0xdbff) return String.fromCharCode(unit);
+        if (text[this.pos] !== "\\" || text[this.pos + 1] !== "u") this.fail("a string has an unpaired high surrogate escape");
+        const low = this.hex4(this.pos + 2);
+        if (low < 0xdc00 || low > 0xdfff) this.fail("a string has an unpaired high surrogate escape");
+        this.pos += 6;
+        return String.fromCharCode(unit, low);
+      }
+      default:
+        this.pos++;
+        return this.fail(`a string has an invalid escape "\\${letter ?? ""}"`);
+    }
+  }
+
+  private hex4(at: number): number {
+    const digits = this.text.slice(at, at + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(digits)) {
+      this.pos = at;
+      this.fail("a \\u escape needs four hex digits");
+    }
+    return parseInt(digits, 16);
+  }
+}
