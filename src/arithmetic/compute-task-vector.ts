@@ -1,0 +1,56 @@
+import { InternalError } from "../errors.js";
+import { decodeToF32 } from "../tensor/decode-to-f32.js";
+import { dtypeSize, type ComputableDtype } from "../tensor/dtype.js";
+import { encodeFromF32 } from "../tensor/encode-from-f32.js";
+import { encodedLength, type EncodedValues } from "../tensor/encoded.js";
+import { chunkSize } from "./float32.js";
+import { subtract } from "./subtract.js";
+
+export interface ComputeTaskVectorOptions {
+  base: EncodedValues;
+  /** Any float dtype; it need not match the base's. */
+  finetuned: EncodedValues;
+  /** The dtype of the task vector's bytes. */
+  dtype: ComputableDtype;
+  /** At least `elements · dtypeSize(dtype)` bytes, any byteOffset. @default a new Uint8Array */
+  out?: Uint8Array;
+  /**
+   * Elements decoded per step: memory holds one step of float32 per operand besides the bytes.
+   * @default 65536
+   */
+  chunkElements?: number;
+}
+
+/**
+ * τ = fround(finetuned − base) from raw bytes to raw bytes: both inputs decoded to float32, one
+ * float32 subtraction, one rounding to `dtype`. The inputs may be a whole tensor or any range of it
+ * (the same range of both); the result is the same range of τ, identical however it is split.
+ */
+export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
+  const count = encodedLength(options.base);
+  const finetunedCount = encodedLength(options.finetuned);
+  if (finetunedCount !== count) {
+    throw new InternalError(`computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
+      code: "ARITHMETIC_LENGTH_MISMATCH",
+    });
+  }
+  const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
+  const outSize = dtypeSize(options.dtype);
+  const out = options.out ?? new Uint8Array(count * outSize);
+  const baseScratch = new Float32Array(step);
+  const finetunedScratch = new Float32Array(step);
+  const baseSize = dtypeSize(options.base.dtype);
+  const finetunedSize = dtypeSize(options.finetuned.dtype);
+  for (let start = 0; start < count; start += step) {
+    const end = Math.min(count, start + step);
+    const base = decodeToF32({ dtype: options.base.dtype, bytes: options.base.bytes.subarray(start * baseSize, end * baseSize), out: baseScratch });
+    const finetuned = decodeToF32({
+      dtype: options.finetuned.dtype,
+      bytes: options.finetuned.bytes.subarray(start * finetunedSize, end * finetunedSize),
+      out: finetunedScratch,
+    });
+    const tau = subtract({ finetuned, base, out: finetuned });
+    encodeFromF32({ dtype: options.dtype, values: tau, out: out.subarray(start * outSize, end * outSize) });
+  }
+  return out.byteLength === count * outSize ? out : out.subarray(0, count * outSize);
+}
