@@ -9,13 +9,7 @@ import { createHubClient, type CreateHubClientOptions } from "../src/hub/create-
 import { openRemoteFile } from "../src/hub/open-remote-file.js";
 import type { HubClient, PublishResult } from "../src/hub/types.js";
 import { drain, type ProgressEvent } from "../src/util/progress.js";
-import { startLocalHub as startInProcess } from "../src/hub/local/start-local-hub.js";
-// TEMP until test/helpers/local-hub.ts exists
-async function startLocalHub(options: { users: Array<{ name: string; token: string }>; orgs: Array<{ name: string; members: string[] }> }) {
-  const dir = await mkdtemp(join(tmpdir(), "tvhub-localhub-"));
-  const h = await startInProcess({ dir, ...options });
-  return { url: h.url, stop: async () => { await h.close(); await rm(dir, { recursive: true, force: true }); } };
-}
+import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 
 const alice = { name: "alice", token: "hf_aliceWriteToken0001" };
 const bob = { name: "bob", token: "hf_bobWriteToken000002" };
@@ -44,7 +38,7 @@ function guardedFetch(log: Request[], intercept?: Intercept): typeof fetch {
 }
 
 const realFetch = globalThis.fetch;
-let hub: { url: string; stop(): Promise<void> };
+let hub: LocalHubProcess;
 let work: string;
 let modelBytes: Uint8Array;
 let baseSha: string;
@@ -123,6 +117,7 @@ afterAll(async () => {
   globalThis.fetch = realFetch;
   await hub?.stop();
   if (work !== undefined) await rm(work, { recursive: true, force: true });
+  if (hub !== undefined) await rm(join(hub.dir, ".."), { recursive: true, force: true });
 });
 
 describe("pin", () => {
