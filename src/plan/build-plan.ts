@@ -6,7 +6,8 @@ import { byteLength, formatShape, sameShape } from "../tensor/shape.js";
 import { compileOverrides, type CompiledOverride } from "./compile-overrides.js";
 import { expandTerms } from "./expand-terms.js";
 import { methodParameters, type MergeMethod, type MergeParameters, type Recipe, type VocabMode } from "./recipe.js";
-import { bufferNamePattern } from "./tensor-names.js";
+import { readConfigFields } from "./read-config-fields.js";
+import { bufferNamePattern, embeddingNamePattern } from "./tensor-names.js";
 import type {
   Expression,
   OutputLayout,
@@ -79,7 +80,7 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
     const dtype = options.dtype ?? other.dtype;
     if (sameShape(ours.shape, other.shape)) {
       outputs.push(planned(ours.name, dtype, ours.shape, { op: "taskVector", finetuned: finetunedRef, base: baseRef }));
-    } else if (vocab === "extend" && grows(ours, other)) {
+    } else if (vocab === "extend" && grows(base, ours, other)) {
       const rows = other.shape[0] as number;
       const shared = ours.shape[0] as number;
       vocabRows = checkRows(vocabRows, shared, rows, ours.name, finetuned);
@@ -175,7 +176,7 @@ function planMerge(options: MergePlanOptions): Plan {
       }
       if (!isComputable(other.dtype)) throw notComputable(model, base, other, ours);
       if (!sameShape(ours.shape, other.shape)) {
-        if (recipe.vocab !== "extend" || !grows(ours, other)) throw shapeMismatch(model, base, other, ours, recipe.vocab);
+        if (recipe.vocab !== "extend" || !grows(base, ours, other)) throw shapeMismatch(model, base, other, ours, recipe.vocab);
         const rows = other.shape[0] as number;
         if (extra === undefined) {
           extra = { rows, source: { input: term.input, name: ours.name }, term };
@@ -428,8 +429,15 @@ function byName(tensors: readonly LocatedTensor[]): Map<string, LocatedTensor> {
   return new Map(tensors.map((t) => [t.name, t]));
 }
 
-function grows(ours: LocatedTensor, other: LocatedTensor): boolean {
+/**
+ * Whether `other` is `ours` with rows added: a vocabulary tensor (its rows are the base's vocab_size, or, without a
+ * config, its name is an embedding's or a head's) whose other dimensions agree.
+ */
+function grows(base: ResolvedModel, ours: LocatedTensor, other: LocatedTensor): boolean {
+  const vocab = base.config === undefined ? undefined : readConfigFields({ config: base.config }).sizes.get("vocab_size")?.value;
+  const isVocab = vocab !== undefined ? ours.shape[0] === vocab : embeddingNamePattern.test(ours.name);
   return (
+    isVocab &&
     ours.shape.length > 0 &&
     other.shape.length === ours.shape.length &&
     (other.shape[0] as number) > (ours.shape[0] as number) &&
@@ -470,7 +478,7 @@ function notComputable(model: ResolvedModel, base: ResolvedModel, other: Located
 
 function shapeMismatch(model: ResolvedModel, base: ResolvedModel, other: LocatedTensor, ours: LocatedTensor, vocab: VocabMode): DataError {
   const hint =
-    vocab === "refuse" && grows(ours, other)
+    vocab === "refuse" && grows(base, ours, other)
       ? "; if the fine-tune added tokens, set vocab: extend (--vocab extend)"
       : "; run tvhub check for the full report";
   return new DataError(`${ours.name} is ${formatShape(other.shape)} in ${model.ref} but ${formatShape(ours.shape)} in ${base.ref}${hint}.`, {

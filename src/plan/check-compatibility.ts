@@ -209,6 +209,8 @@ function checkConfig(context: InputContext): void {
     const baseField = baseFields.sizes.get(name);
     // vocab_size is judged together with the embedding rows (checkTensors), where vocab: extend can resolve it.
     if (baseField === undefined || baseField.value === field.value || name === "vocab_size") continue;
+    // Two defaults differ only because the fields they derive from differ, which is reported already.
+    if (field.key === "default" && baseField.key === "default") continue;
     findings.push({
       severity: "error",
       code: "SIZE_MISMATCH",
@@ -359,6 +361,8 @@ function checkTensors(context: InputContext): number | undefined {
   const notComputable = new Map<string, string[]>();
   const unsupported = new Map<string, string[]>();
   const vocabTensors: Array<{ name: string; rows: number; baseRows: number }> = [];
+  // Grouped findings first: "224 tensors are I8" says more than the first of 448 extra tensors would.
+  const perTensor: Finding[] = [];
 
   for (const ours of base.tensors) {
     const other = theirs.get(ours.name);
@@ -391,7 +395,7 @@ function checkTensors(context: InputContext): number | undefined {
       if (isVocabTensor(context, ours, other)) {
         vocabTensors.push({ name: ours.name, rows: other.shape[0] as number, baseRows: ours.shape[0] as number });
       } else {
-        findings.push({
+        perTensor.push({
           severity: "error",
           code: "SHAPE_MISMATCH",
           input: input.ref,
@@ -408,11 +412,11 @@ function checkTensors(context: InputContext): number | undefined {
 
   for (const name of missing) {
     if (explained.has(name) || input.kind === "vector") continue;
-    findings.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name));
+    perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name));
   }
   for (const name of extra) {
     if (explained.has(name)) continue;
-    findings.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
+    perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
   }
   for (const [pair, names] of dtypePairs) {
     const [theirDtype, ourDtype] = pair.split("/");
@@ -434,8 +438,8 @@ function checkTensors(context: InputContext): number | undefined {
       subject: "dtype",
       tensors: names,
       message:
-        input.kind === "vector" && theirDtype === ourDtype
-          ? `${input.ref} holds ${count(names.length, "integer tensor")} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.`
+        input.kind === "vector"
+          ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.`
           : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`,
     });
   }
@@ -449,6 +453,7 @@ function checkTensors(context: InputContext): number | undefined {
       message: `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`,
     });
   }
+  findings.push(...perTensor);
   return checkVocab(context, vocabTensors);
 }
 

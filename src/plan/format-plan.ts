@@ -77,9 +77,9 @@ export function formatPlan(options: FormatPlanOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The reference as the user wrote it, and the commit it was pinned to. */
 function describeRef(input: PlanInput): string {
-  if (input.repo === undefined) return input.ref;
-  return input.revision === undefined ? input.repo : `${input.repo}@${input.revision.slice(0, 12)}`;
+  return input.revision === undefined ? input.ref : `${input.ref} (${input.revision.slice(0, 12)})`;
 }
 
 function formatParameters(plan: Plan): string {
