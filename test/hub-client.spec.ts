@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBranch, createRepo, downloadFileToCacheDir, listCommits, listFiles, uploadFiles } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DataError, RemoteError, TvhubError, UsageError } from "../src/errors.js";
+import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../src/errors.js";
 import { createHubClient, type CreateHubClientOptions } from "../src/hub/create-hub-client.js";
 import { openRemoteFile } from "../src/hub/open-remote-file.js";
 import type { HubClient, PublishResult } from "../src/hub/types.js";
@@ -198,7 +198,7 @@ describe("openFile without a cache", () => {
     expect(await source.read(7, 7)).toEqual(new Uint8Array(0));
     expect(log.map((request) => request.range)).toContain("bytes=100-999");
     expect(hubClient.stats().bytesDownloaded).toBe(900 + 5);
-    expect(await failure(source.read(0, modelBytes.byteLength + 1))).toBeInstanceOf(DataError);
+    expect(await failure(source.read(0, modelBytes.byteLength + 1))).toBeInstanceOf(InternalError);
   });
 
   it("retries a range that failed with a 5xx or a dropped connection", async () => {

@@ -2,7 +2,6 @@ export { createHubClient, type CreateHubClientOptions } from "./create-hub-clien
 export { parseModelRef, type ParseModelRefOptions } from "./parse-model-ref.js";
 export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
 export { isPublishablePath } from "./is-publishable-path.js";
-export { openLocalFile, type OpenLocalFileOptions } from "./open-local-file.js";
 export type {
   HubClient,
   HubIdentity,

@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
+import { openFileSource } from "../safetensors/file-source.js";
 import type { ByteSource } from "../safetensors/types.js";
 import { drain } from "../util/progress.js";
 import { describeFile } from "./describe-file.js";
 import { downloadToCache } from "./download-to-cache.js";
 import type { HubContext } from "./hub-context.js";
-import { openLocalFile } from "./open-local-file.js";
 import { openRemoteFile } from "./open-remote-file.js";
 import { resolveCachePaths } from "./resolve-cache-paths.js";
 import type { RepoFileRef } from "./types.js";
@@ -25,8 +25,8 @@ export async function openFile(options: OpenFileOptions): Promise<ByteSource> {
   const name = describeFile(options);
   if (hub.cacheDir !== undefined) {
     const snapshot = resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo }).snapshot(options.sha, options.path);
-    if (await stat(snapshot).then((s) => s.isFile(), () => false)) return openLocalFile({ path: snapshot, name });
-    if (options.download === true) return openLocalFile({ path: await drain(downloadToCache(options)), name });
+    if (await stat(snapshot).then((s) => s.isFile(), () => false)) return openFileSource({ path: snapshot, name });
+    if (options.download === true) return openFileSource({ path: await drain(downloadToCache(options)), name });
   }
   return openRemoteFile(options);
 }

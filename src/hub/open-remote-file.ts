@@ -1,11 +1,11 @@
 import { downloadFile, HubApiError, type FileDownloadInfoOutput } from "@huggingface/hub";
 import { RemoteError } from "../errors.js";
+import { checkRange } from "../safetensors/check-range.js";
 import type { ByteSource } from "../safetensors/types.js";
 import { describeFile } from "./describe-file.js";
 import { fileNotFoundError } from "./file-not-found-error.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
 import { isTransientError, TransientError } from "./is-transient-error.js";
-import { checkRange } from "./open-local-file.js";
 import { probeFile } from "./probe-file.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { RepoFileRef } from "./types.js";
