@@ -31,7 +31,7 @@ const pullRequestEvents = new Set(["pull_request", "pull_request_target"]);
 
 /**
  * Parses `GITHUB_*` variables and the event payload (the JSON at `GITHUB_EVENT_PATH`, already read by the caller).
- * Pure: the caller passes the environment in, so nothing below the composition root reads `process.env`.
+ * Pure: the caller passes the environment in, so nothing below the composition root reads the environment itself.
  */
 export function parseGitHubContext(env: EnvMap, event: unknown): GitHubContext {
   const payload = isRecord(event) ? event : {};
