@@ -52,7 +52,7 @@ describe("buildPlan: publish-vector", () => {
     expect(plan.outputs.every((o) => o.dtype === "F16")).toBe(true);
     expect(output(plan, "model.norm.weight").expression).toEqual({ op: "taskVector", finetuned: { input: 1, name: "model.norm.weight" }, base: { input: 0, name: "model.norm.weight" } });
     expect(plan.omitted).toEqual([{ name: "model.position_ids", reason: "I64 tensor: never part of τ; applying the vector copies it from the base" }]);
-    expect(plan.warnings.map((w) => w.code)).toEqual(["NON_FLOAT_OMITTED"]);
+    expect(plan.warnings.map((w) => w.message)).toEqual(["1 tensor is not part of τ (e.g. model.position_ids: I64 tensor); applying the vector copies them from the base."]);
     expect(plan.inputs.map((i) => [i.role, i.ref, i.revision])).toEqual([
       ["base", "org/base", sha("b")],
       ["finetuned", "org/ft", sha("a")],
@@ -102,6 +102,24 @@ describe("buildPlan: publish-vector", () => {
     expect(plan.layout.totalBytes).toBe(readTotalSize("TLLM--Llama-3.1-TAIDE-LX-8B-Chat"));
     expect(plan.layout.files).toHaveLength(4);
     expect(plan.layout.index).toBe("task_vector.safetensors.index.json");
+  });
+
+  it("a buffer the fine-tune did not save is omitted from τ and a zero term in a merge (GPT-2 masks)", () => {
+    const gpt2 = realModel({ id: "openai-community--gpt2" });
+    const noMasks = realModel({ id: "openai-community--gpt2", ref: "org/gpt2-ft", mapSpecs: (specs) => specs.filter((s) => !s.name.endsWith(".attn.bias")) });
+    const plan = buildPlan({ operation: "publish-vector", base: gpt2, finetuned: noMasks });
+    expect(plan.omitted).toHaveLength(12);
+    expect(plan.omitted[0]?.reason).toMatch(/^a buffer the fine-tune does not store/);
+    expect(plan.outputs).toHaveLength(2 + 12 * 13 + 2 - 12);
+    const merged = buildPlan({
+      operation: "merge",
+      recipe: parseRecipe({ value: { version: 1, base: "openai-community/gpt2", output: { to: "./out" }, vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }] }, source: "test" }),
+      models: { "openai-community/gpt2": gpt2, "org/gpt2-ft": noMasks },
+    });
+    expect(output(merged, "h.0.attn.bias").expression).toEqual({ op: "copy", source: { input: 0, name: "h.0.attn.bias" } });
+    expect(output(merged, "h.0.attn.c_attn.bias").expression.op).toBe("merge");
+    expect(merged.layout.files.map((f) => f.name)).toEqual(["model.safetensors"]);
+    expect(merged.layout.totalBytes).toBe(548_090_880);
   });
 
   it("refuses what it cannot express", () => {
@@ -384,6 +402,6 @@ describe("buildPlan: merge", () => {
     expect(publish.split("\n")[0]).toBe("Plan: task vector of org/ft-a against org/base");
     expect(publish).toContain("  omitted:  1 tensor (not part of τ)\n");
     expect(publish).toMatch(/ {12}\.\.\. \d+ more\n/);
-    expect(publish).toContain("warnings:\n  NON_FLOAT_OMITTED  1 integer or bool tensor is not part of τ");
+    expect(publish).toContain("warnings:\n  OMITTED  1 tensor is not part of τ");
   });
 });

@@ -73,7 +73,11 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
       continue;
     }
     const other = theirs.get(ours.name);
-    if (other === undefined) throw missingTensor(finetuned, base, ours.name);
+    if (other === undefined) {
+      if (!bufferNamePattern.test(ours.name)) throw missingTensor(finetuned, base, ours.name);
+      omitted.push({ name: ours.name, reason: "a buffer the fine-tune does not store: not part of τ; applying the vector copies it from the base" });
+      continue;
+    }
     if (!isComputable(other.dtype)) throw notComputable(finetuned, base, other, ours);
     const finetunedRef: TensorRef = { input: 1, name: ours.name };
     const baseRef: TensorRef = { input: 0, name: ours.name };
@@ -95,8 +99,8 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
   const warnings: PlanWarning[] = [];
   if (omitted.length > 0) {
     warnings.push({
-      code: "NON_FLOAT_OMITTED",
-      message: `${omitted.length} integer or bool tensor${omitted.length === 1 ? " is" : "s are"} not part of τ (e.g. ${omitted[0]?.name}); applying the vector copies them from the base.`,
+      code: "OMITTED",
+      message: `${omitted.length} tensor${omitted.length === 1 ? " is" : "s are"} not part of τ (e.g. ${omitted[0]?.name}: ${omitted[0]?.reason.split(":")[0]}); applying the vector copies them from the base.`,
     });
   }
   const vocabExtension: VocabExtension | undefined =
@@ -170,7 +174,8 @@ function planMerge(options: MergePlanOptions): Plan {
       const other = tensorMaps[term.input]?.get(ours.name);
       const weight32 = Math.fround(scale * term.weight);
       if (other === undefined) {
-        if (term.kind === "finetuned") throw missingTensor(model, base, ours.name);
+        // A buffer (GPT-2's causal mask, say) that a fine-tune did not save has not been trained either.
+        if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name)) throw missingTensor(model, base, ours.name);
         weighted.push({ term: index, weight32, tau: { kind: "zero" } });
         continue;
       }
