@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { DataError } from "../errors.js";
+import { bufferSource } from "./buffer-source.js";
+import { layoutFile, type PlannedTensor } from "./layout-file.js";
+import { openModel } from "./open-model.js";
+import { parseIndex } from "./parse-index.js";
+import { planModelLayout } from "./plan-model-layout.js";
+import type { ByteSource } from "./types.js";
+
+/** Seeded so a failure reproduces: the case number is in the assertion message. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function validFile(tensors: PlannedTensor[], metadata?: Record<string, string>): Uint8Array {
+  const layout = layoutFile({ tensors, ...(metadata ? { metadata } : {}) });
+  const out = new Uint8Array(layout.fileSize);
+  out.set(layout.header);
+  for (let i = layout.header.length; i < out.length; i++) out[i] = (i * 31) & 0xff;
+  return out;
+}
+
+const seeds: Uint8Array[] = [
+  validFile(
+    [
+      { name: "model.embed_tokens.weight", dtype: "BF16", shape: [8, 4] },
+      { name: "model.layers.0.self_attn.q_proj.weight", dtype: "F16", shape: [4, 4] },
+      { name: "position_ids", dtype: "I64", shape: [1, 6] },
+      { name: "mask", dtype: "BOOL", shape: [3] },
+      { name: "scale", dtype: "F64", shape: [] },
+      { name: "empty", dtype: "F32", shape: [0, 2] },
+    ],
+    { format: "pt" },
+  ),
+  validFile([]),
+  validFile([{ name: "é\u{1F600}\"\\", dtype: "U8", shape: [5] }], { a: "b", "": "" }),
+  validFile(Array.from({ length: 40 }, (_, i) => ({ name: `h.${i}.w`, dtype: i % 2 ? "F32" : "U16", shape: [i % 3, 2] }) as PlannedTensor)),
+];
+
+const tokens = ['{', '}', '[', ']', '"', ',', ':', '-', '0', '1e9', '18446744073709551616', '9007199254740993', '"__metadata__"', '"dtype"', '"shape"', '"data_offsets"', '"F32"', 'null', 'true', '\\u', '\\ud800', ' ', '\u0000', '\u00ff'];
+
+function mutate(file: Uint8Array, next: () => number): Uint8Array {
+  const pick = (n: number) => Math.floor(next() * n);
+  const declaredEnd = 8 + Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
+  let out = file.slice();
+  const rounds = 1 + pick(3);
+  for (let r = 0; r < rounds; r++) {
+    const headerEnd = Math.min(out.length, declaredEnd);
+    switch (pick(7)) {
+      case 0: {
+        // Flip a few bits, mostly in the header.
+        const at = next() < 0.8 ? pick(Math.max(1, headerEnd)) : pick(out.length);
+        out[at] = (out[at] ?? 0) ^ (1 << pick(8));
+        break;
+      }
+      case 1:
+        out = out.slice(0, pick(out.length + 1));
+        break;
+      case 2: {
+        const view = new DataView(out.buffer);
+        if (out.length < 8) break;
+        const choices = [0n, 1n, 7n, BigInt(out.length), BigInt(out.length - 8), BigInt(headerEnd - 7), 100_000_000n, 100_000_001n, 2n ** 63n, 2n ** 64n - 1n, BigInt(pick(1 << 20))];
+        view.setBigUint64(0, choices[pick(choices.length)] ?? 0n, true);
+        break;
+      }
+      case 3: {
+        // Splice a JSON token into the header.
+        const token = new TextEncoder().encode(tokens[pick(tokens.length)] ?? "");
+        const at = Math.min(out.length, 8 + pick(Math.max(1, headerEnd - 8)));
+        const merged = new Uint8Array(out.length + token.length);
+        merged.set(out.subarray(0, at));
+        merged.set(token, at);
+        merged.set(out.subarray(at), at + token.length);
+        out = merged;
+        break;
+      }
+      case 4: {
+        // Replace a run of digits with another number.
+        const text = new TextDecoder("latin1").decode(out.subarray(8, Math.max(8, headerEnd)));
+        const runs = [...text.matchAll(/\d+/g)];
+        const run = runs[pick(runs.length)];
+        if (!run || run.index === undefined) break;
+        const replacement = ["0", "1", "7", "4294967296", "9007199254740993", "1e3", "-1", "3.5", String(pick(100_000))][pick(9)] ?? "0";
+        const bytes = new TextEncoder().encode(replacement);
+        const at = 8 + run.index;
+        const merged = new Uint8Array(out.length - run[0].length + bytes.length);
+        merged.set(out.subarray(0, at));
+        merged.set(bytes, at);
+        merged.set(out.subarray(at + run[0].length), at + bytes.length);
+        out = merged;
+        break;
+      }
+      case 5: {
+        // Delete a slice.
+        const at = pick(out.length);
+        const length = pick(Math.min(32, out.length - at) + 1);
+        out = new Uint8Array([...out.subarray(0, at), ...out.subarray(at + length)]);
+        break;
+      }
+      default: {
+        // Append or insert random bytes.
+        const extra = Uint8Array.from({ length: 1 + pick(16) }, () => pick(256));
+        const at = next() < 0.5 ? out.length : pick(out.length + 1);
+        out = new Uint8Array([...out.subarray(0, at), ...extra, ...out.subarray(at)]);
+      }
+    }
+  }
+  return out;
+}
+
+describe("fuzz: mutated and truncated files", () => {
+  it("only ever fail with a DataError naming the file, without hanging or allocating beyond the file", { timeout: 10_000 }, async () => {
+    const started = Date.now();
+    const codes = new Map<string, number>();
+    let accepted = 0;
+    const cases = 4000;
+    for (let i = 0; i < cases; i++) {
+      const next = rng(1000 + i);
+      const seed = seeds[i % seeds.length] ?? new Uint8Array();
+      const bytes = mutate(seed, next);
+      const name = `case-${i}.safetensors`;
+      let largestRead = 0;
+      const inner = bufferSource({ bytes, name });
+      const source: ByteSource = {
+        name,
+        size: inner.size,
+        read: (start, end) => {
+          largestRead = Math.max(largestRead, end - start);
+          return inner.read(start, end);
+        },
+      };
+      try {
+        const model = await openModel({ name, weights: name, open: async () => source });
+        // Whatever was accepted must be readable in full: every offset is inside the file.
+        for (const tensor of model.tensors()) await model.readTensor(tensor.name);
+        accepted++;
+      } catch (error) {
+        if (!(error instanceof DataError)) throw new Error(`case ${i}: ${String(error)}`, { cause: error });
+        expect(error.message.startsWith(`${name}: `), `case ${i}: ${error.message}`).toBe(true);
+        codes.set(error.code, (codes.get(error.code) ?? 0) + 1);
+      }
+      expect(largestRead, `case ${i}`).toBeLessThanOrEqual(bytes.length);
+    }
+    expect(accepted).toBeGreaterThan(0);
+    expect(codes.size).toBeGreaterThanOrEqual(12);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("index files: only DataErrors", () => {
+    const layout = planModelLayout({
+      tensors: Array.from({ length: 12 }, (_, i) => ({ name: `layers.${i}.weight`, dtype: "BF16" as const, shape: [4, 4] })),
+      maxShardSize: 100,
+    });
+    const text = new TextEncoder().encode(layout.index?.text ?? "");
+    const framed = new Uint8Array(8 + text.length);
+    new DataView(framed.buffer).setBigUint64(0, BigInt(text.length), true);
+    framed.set(text, 8);
+    let accepted = 0;
+    for (let i = 0; i < 2000; i++) {
+      const mutated = mutate(framed, rng(50_000 + i)).subarray(8);
+      try {
+        parseIndex({ name: "model.safetensors.index.json", bytes: mutated });
+        accepted++;
+      } catch (error) {
+        if (!(error instanceof DataError)) throw new Error(`case ${i}: ${String(error)}`, { cause: error });
+      }
+    }
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
