@@ -2,8 +2,10 @@ import { decodeToF32, type DecodeToF32Options } from "../../tensor/decode-to-f32
 import { encodeFromF32, type EncodeFromF32Options } from "../../tensor/encode-from-f32.js";
 import { addScaled, addScaledDifference, type AddScaledDifferenceOptions, type AddScaledOptions } from "../add-scaled.js";
 import { computeTaskVector, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
+import { dotProduct, type DotProductOptions } from "../dot-product.js";
 import { mergeChunk, type MergeChunkOptions } from "../merge-chunk.js";
 import { subtract, type SubtractOptions } from "../subtract.js";
+import { sumOfSquares, type SumOfSquaresOptions } from "../sum-of-squares.js";
 
 /**
  * The element-wise kernels an executor calls, as one object so that a thread holds one set: either
@@ -20,6 +22,8 @@ export interface ArithmeticKernels {
   addScaledDifference(options: AddScaledDifferenceOptions): Float32Array;
   computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array;
   mergeChunk(options: MergeChunkOptions): Uint8Array;
+  sumOfSquares(options: SumOfSquaresOptions): number;
+  dotProduct(options: DotProductOptions): number;
 }
 
 /** The JavaScript reference kernels: the fallback where WebAssembly SIMD is missing, and the tests' oracle. */
@@ -32,4 +36,6 @@ export const javascriptKernels: ArithmeticKernels = {
   addScaledDifference,
   computeTaskVector,
   mergeChunk,
+  sumOfSquares,
+  dotProduct,
 };

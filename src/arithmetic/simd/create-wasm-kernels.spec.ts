@@ -213,6 +213,43 @@ describe("createWasmKernels", () => {
     });
   });
 
+  describe("reductions", () => {
+    /** Finite values over 40 binades, so that every addition rounds and the order of the sum shows. */
+    function spread(count: number, seed: number): Float32Array {
+      const next = words(seed);
+      return Float32Array.from({ length: count }, () => ((next() / 2 ** 32 - 0.5) * 2 ** ((next() % 40) - 20)));
+    }
+
+    it("sumOfSquares and dotProduct equal the reference's float64 sums in index order, across steps and tails", () => {
+      for (const count of [0, 1, 3, 4, 5, 4095, 4096, 4099, 30_001]) {
+        const a = spread(count, count + 1);
+        const b = spread(count, count + 2);
+        for (const initial of [undefined, 0, -0, 1.5, 1e300]) {
+          const squares = wasm.sumOfSquares({ values: a, ...(initial === undefined ? {} : { initial }) });
+          expect(Object.is(squares, reference.sumOfSquares({ values: a, ...(initial === undefined ? {} : { initial }) })), `Σx² × ${count}`).toBe(true);
+          const dot = wasm.dotProduct({ a, b, ...(initial === undefined ? {} : { initial }) });
+          expect(Object.is(dot, reference.dotProduct({ a, b, ...(initial === undefined ? {} : { initial }) })), `Σab × ${count}`).toBe(true);
+        }
+      }
+    });
+
+    it("keeps the reference's order, which this data is sensitive to", () => {
+      const a = spread(30_001, 3);
+      let backwards = 0;
+      for (let i = a.length - 1; i >= 0; i--) backwards += a[i]! * a[i]!;
+      expect(backwards).not.toBe(reference.sumOfSquares({ values: a }));
+      expect(wasm.sumOfSquares({ values: a })).toBe(reference.sumOfSquares({ values: a }));
+    });
+
+    it("propagates Inf and NaN like the reference and rejects operands of different lengths", () => {
+      const values = new Float32Array(interestingF32(100, 5).buffer);
+      expect(wasm.sumOfSquares({ values })).toBeNaN();
+      expect(wasm.sumOfSquares({ values: Float32Array.of(1, Infinity, 2) })).toBe(Infinity);
+      expect(wasm.dotProduct({ a: Float32Array.of(Infinity, 1), b: Float32Array.of(0, 1) })).toBeNaN();
+      expect(() => wasm.dotProduct({ a: values, b: values.subarray(1) })).toThrow(expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }));
+    });
+  });
+
   describe("computeTaskVector", () => {
     it("matches the reference for every 16-bit pattern against zeros, ±Inf, NaNs, extremes and randoms, both ways", () => {
       for (const dtype of ["BF16", "F16"] as const) {

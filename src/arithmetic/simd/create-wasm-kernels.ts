@@ -6,9 +6,11 @@ import { encodedLength, type EncodedValues } from "../../tensor/encoded.js";
 import { hostIsLittleEndian } from "../../tensor/float-bits.js";
 import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled.js";
 import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
+import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
 import type { MergeChunkOptions } from "../merge-chunk.js";
 import type { SubtractOptions } from "../subtract.js";
+import type { SumOfSquaresOptions } from "../sum-of-squares.js";
 import type { ArithmeticKernels } from "./arithmetic-kernels.js";
 import { instantiateSimdKernels, type SimdExports } from "./instantiate-simd-kernels.js";
 
@@ -208,6 +210,32 @@ class WasmKernels implements ArithmeticKernels {
       this.storeFloats(acc, n, dtype, out.subarray(start * outSize, (start + n) * outSize), scratch);
     }
     return out;
+  }
+
+  sumOfSquares(options: SumOfSquaresOptions): number {
+    const { values } = options;
+    const [x] = this.slots;
+    let sum = options.initial ?? 0;
+    for (let start = 0; start < values.length; start += this.capacity) {
+      const n = Math.min(this.capacity, values.length - start);
+      this.floats(x, n).set(values.subarray(start, start + n));
+      sum = this.simd.sumOfSquaresF32(x, n, sum);
+    }
+    return sum;
+  }
+
+  dotProduct(options: DotProductOptions): number {
+    const { a, b } = options;
+    checkLengths("dotProduct", a.length, b);
+    const [x, y] = this.slots;
+    let sum = options.initial ?? 0;
+    for (let start = 0; start < a.length; start += this.capacity) {
+      const n = Math.min(this.capacity, a.length - start);
+      this.floats(x, n).set(a.subarray(start, start + n));
+      this.floats(y, n).set(b.subarray(start, start + n));
+      sum = this.simd.dotF32(x, y, n, sum);
+    }
+    return sum;
   }
 
   /** The one-pass kernel for τ between two inputs of `input` dtype written as `output`, if there is one. */

@@ -20,6 +20,8 @@ export interface SimdExports {
   axpyF16(acc: number, x: number, lambda: number, n: number): void;
   axpySubBf16(acc: number, ft: number, base: number, lambda: number, n: number): void;
   axpySubF16(acc: number, ft: number, base: number, lambda: number, n: number): void;
+  sumOfSquaresF32(x: number, n: number, initial: number): number;
+  dotF32(a: number, b: number, n: number, initial: number): number;
 }
 
 export interface WasmMemory {
@@ -38,6 +40,7 @@ interface WebAssemblyGlobal {
 const exportNames = [
   "heapBase", "decodeBf16", "decodeF16", "encodeBf16", "encodeF16", "subF32", "axpyF32", "axpySubF32",
   "subBf16", "subF16", "subBf16ToF32", "subF16ToF32", "axpyBf16", "axpyF16", "axpySubBf16", "axpySubF16",
+  "sumOfSquaresF32", "dotF32",
 ] as const;
 
 // Compiling is per process and the module is immutable, so one compilation serves every instance.

@@ -9,6 +9,7 @@
 // - Every kernel works in whole blocks of 8 elements: the JavaScript side pads its buffers to a
 //   multiple of 16 bytes and ignores what lands past `n`, which spares each loop a scalar tail.
 //   (SIMD lanes are independent and float operations never trap, so padding garbage is harmless.)
+//   The reductions are the exception: they take the exact count.
 // - Float arithmetic is wasm's IEEE binary32 with round-to-nearest-even, the same as Math.fround on
 //   every finite and infinite value. Wasm leaves the sign and payload of a computed NaN to the
 //   engine, as ECMAScript does, so every NaN a kernel computes is replaced by the canonical quiet NaN
@@ -290,6 +291,56 @@ export function axpySubF16(acc: usize, ft: usize, base: usize, lambda: f32, n: i
     v128.store(p, canonical(f32x4.add(v128.load(p), f32x4.mul(scale, tau0))));
     v128.store(p, canonical(f32x4.add(v128.load(p, 16), f32x4.mul(scale, tau1))), 16);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions (src/arithmetic/sum-of-squares.ts and dot-product.ts): float64 sums in index order.
+// The order is the contract, so the additions stay one sequential chain; SIMD only loads, widens
+// and multiplies (a float32 product is exact in float64), and the chain's latency bounds the speed.
+// These take the exact count `n`: padding must not enter a sum.
+
+/** initial + Σ x[i]², in index order. */
+export function sumOfSquaresF32(x: usize, n: i32, initial: f64): f64 {
+  let sum = initial;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const low = f64x2.promote_low_f32x4(v);
+    const high = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    const low2 = f64x2.mul(low, low);
+    const high2 = f64x2.mul(high, high);
+    sum += f64x2.extract_lane(low2, 0);
+    sum += f64x2.extract_lane(low2, 1);
+    sum += f64x2.extract_lane(high2, 0);
+    sum += f64x2.extract_lane(high2, 1);
+  }
+  for (; i < n; i++) {
+    const value = <f64>load<f32>(x + (<usize>i << 2));
+    sum += value * value;
+  }
+  return sum;
+}
+
+/** initial + Σ a[i]·b[i], in index order. */
+export function dotF32(a: usize, b: usize, n: i32, initial: f64): f64 {
+  let sum = initial;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const offset = <usize>i << 2;
+    const va = v128.load(a + offset);
+    const vb = v128.load(b + offset);
+    const low = f64x2.mul(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
+    const high = f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)));
+    sum += f64x2.extract_lane(low, 0);
+    sum += f64x2.extract_lane(low, 1);
+    sum += f64x2.extract_lane(high, 0);
+    sum += f64x2.extract_lane(high, 1);
+  }
+  for (; i < n; i++) {
+    const offset = <usize>i << 2;
+    sum += <f64>load<f32>(a + offset) * <f64>load<f32>(b + offset);
+  }
+  return sum;
 }
 
 /** Where the JavaScript side may start placing buffers: past this module's static data. */

@@ -1,0 +1,35 @@
+// `npm run bench [-- name...]`: runs each bench (or the named ones), prints its table, writes bench-output/<name>.json.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatKernelTable, runKernelBench } from "./kernels.js";
+
+interface Bench {
+  name: string;
+  run(): Promise<{ table: string; json: unknown }> | { table: string; json: unknown };
+}
+
+const benches: Bench[] = [
+  {
+    name: "kernels",
+    run: () => {
+      const results = runKernelBench();
+      return { table: formatKernelTable(results), json: results };
+    },
+  },
+];
+
+const outputDir = "bench-output";
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
+if (unknown.length > 0) {
+  console.error(`Unknown bench ${unknown.join(", ")}; the benches are ${benches.map((bench) => bench.name).join(", ")}.`);
+  process.exit(2);
+}
+await mkdir(outputDir, { recursive: true });
+for (const bench of benches) {
+  if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+  const { table, json } = await bench.run();
+  const file = join(outputDir, `${bench.name}.json`);
+  await writeFile(file, JSON.stringify(json, null, 2) + "\n");
+  console.log(`${table}\n(${file})\n`);
+}
