@@ -61,6 +61,7 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
     const sha256 = await hub.storage.objects.putBytes(bytes);
     files.push({ path, sha256, oid: gitBlobSha1(bytes), size: bytes.byteLength, lfs: false });
   }
+  await hub.storage.objects.makeDurable(files.map((file) => file.sha256));
   const { repo } = await hub.storage.repos.createRepo({
     key,
     private: isPrivate,

@@ -41,6 +41,11 @@ export async function handleRequest(options: HandleRequestOptions): Promise<void
     const ex: Exchange = { req, res, route, rawPath, query, origin: publicOrigin(req, options.publicUrl, options.listenUrl), caller };
     await dispatch(hub, ex);
   } catch (error) {
+    if (res.destroyed || req.socket.destroyed || isConnectionReset(error)) {
+      // The client went away (a cancelled download, a killed uploader): there is nobody to answer.
+      res.destroy();
+      return;
+    }
     if (error instanceof HttpError) {
       sendError(req, res, error);
       return;
@@ -94,4 +99,9 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
     case "commit":
       return handleCommit(hub, as("commit"));
   }
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ECONNABORTED";
 }

@@ -1,16 +1,21 @@
 import { createHash } from "node:crypto";
 import { createReadStream, type ReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HttpError } from "./http-error.js";
 import { isSha256 } from "./names.js";
-import { tempPath } from "./write-file-atomic.js";
+import { fsyncDir, tempPath } from "./write-file-atomic.js";
 
 export interface ObjectStore {
   /** Size of a stored object, or undefined when it is not stored. */
   sizeOf(sha256: string): Promise<number | undefined>;
-  /** Stores bytes under their sha256 and returns it. */
+  /**
+   * Stores bytes under their sha256 and returns it. Not yet fsync'd: call `makeDurable` before anything that
+   * must survive a power cut (a commit) refers to them, so many small files share the cost of flushing.
+   */
   putBytes(bytes: Uint8Array): Promise<string>;
+  /** Flushes objects (and the folders naming them) to disk. */
+  makeDurable(sha256s: readonly string[]): Promise<void>;
   /**
    * Streams bytes into the store, hashing them on the way, and keeps them only if they are exactly the declared
    * object. A source that ends early, runs long or hashes differently leaves nothing behind.
@@ -37,7 +42,9 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
 
   const commit = async (temp: string, sha256: string): Promise<void> => {
     const target = pathOf(sha256);
-    await mkdir(join(options.dir, "sha256", sha256.slice(0, 2)), { recursive: true });
+    const fanout = join(options.dir, "sha256", sha256.slice(0, 2));
+    // A new fan-out folder must itself be on disk before objects named in it can be.
+    if ((await mkdir(fanout, { recursive: true })) !== undefined) await fsyncDir(dirname(fanout));
     await rename(temp, target);
   };
 
@@ -59,7 +66,6 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
         const handle = await open(temp, "wx", 0o444);
         try {
           await handle.writeFile(bytes);
-          await handle.sync();
         } finally {
           await handle.close();
         }
@@ -108,10 +114,26 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
           await handle.close();
         }
         await commit(temp, sha256);
+        await fsyncDir(dirname(pathOf(sha256)));
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
+    },
+
+    async makeDurable(sha256s) {
+      const files = [...new Set(sha256s)];
+      const dirs = [...new Set(files.map((sha256) => dirname(pathOf(sha256))))];
+      // A few at a time: parallel fsyncs share journal commits, and libuv has four threads anyway.
+      await inBatches(files, 8, async (sha256) => {
+        const handle = await open(pathOf(sha256), "r");
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      });
+      await inBatches(dirs, 8, fsyncDir);
     },
 
     readBytes(sha256) {
@@ -126,4 +148,8 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
 
 export function isNotFound(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
+}
+
+async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }

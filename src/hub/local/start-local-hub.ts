@@ -75,9 +75,12 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     const id = randomBytes(8).toString("hex");
     res.setHeader("X-Request-Id", id);
     if (log) {
+      const { socket } = req;
+      const writtenBefore = socket.bytesWritten;
       res.once("close", () => {
         const path = (req.url ?? "/").split("?")[0] ?? "/";
-        const bytes = res.getHeader("content-length") ?? "-";
+        const bytes = socket.bytesWritten - writtenBefore;
+        // A trailing "!" marks a response cut short (the client left, or the server gave up on it).
         const status = res.writableFinished ? res.statusCode : `${res.statusCode}!`;
         log(`${req.method} ${redactPath(path)} ${status} ${bytes} ${Math.round(performance.now() - started)}ms`);
       });

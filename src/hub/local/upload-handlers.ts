@@ -135,6 +135,7 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
     changes.push(await changeOf(hub, repo, key, value));
   }
   if (header === undefined) throw badRequest("The commit body is empty; send a header line first.", "HUB_BAD_COMMIT");
+  await hub.storage.objects.makeDurable(changes.flatMap((change) => (change.kind === "put" && !change.file.lfs ? [change.file.sha256] : [])));
   const commit = await hub.storage.repos.commit({
     repo,
     branch,

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gitBlobSha1 } from "./git-objects.js";
+import { HttpError } from "./http-error.js";
+import { openStorage, type HubStorage } from "./open-storage.js";
+import type { FileRecord, RepoKey } from "./types.js";
+
+const key: RepoKey = { type: "model", namespace: "me", name: "m" };
+const commitBase = { description: "", author: "me", date: new Date("2024-01-01T00:00:00.000Z") };
+
+async function fresh(): Promise<HubStorage> {
+  return openStorage({ dir: join(mkdtempSync(join(tmpdir(), "tvhub-store-")), "hub") });
+}
+
+async function fileOf(storage: HubStorage, path: string, text: string): Promise<FileRecord> {
+  const bytes = Buffer.from(text);
+  return { path, sha256: await storage.objects.putBytes(bytes), oid: gitBlobSha1(bytes), size: bytes.length, lfs: false };
+}
+
+async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield Buffer.from(part);
+}
+
+async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof HttpError) return error.status;
+    throw error;
+  }
+}
+
+describe("object store", () => {
+  it("keeps a streamed object only when its size and sha256 match, leaving no partial file", async () => {
+    const storage = await fresh();
+    const sha256 = createHash("sha256").update("hello world").digest("hex");
+    expect(await statusOf(storage.objects.putStream({ source: chunks("hello ", "world!"), sha256, size: 11 }))).toBe(400);
+    expect(await statusOf(storage.objects.putStream({ source: chunks("hello"), sha256, size: 11 }))).toBe(400);
+    expect(await statusOf(storage.objects.putStream({ source: chunks("hello worlD"), sha256, size: 11 }))).toBe(400);
+    expect(await storage.objects.sizeOf(sha256)).toBeUndefined();
+    expect(readdirSync(join(storage.dir, "tmp"))).toEqual([]);
+    await storage.objects.putStream({ source: chunks("hello ", "world"), sha256, size: 11 });
+    expect(await storage.objects.sizeOf(sha256)).toBe(11);
+    expect((await storage.objects.readBytes(sha256)).toString()).toBe("hello world");
+    await storage.objects.makeDurable([sha256]);
+    await storage.close();
+  });
+
+  it("refuses object ids that are not sha256 hex before touching the disk", async () => {
+    const storage = await fresh();
+    expect(await statusOf(storage.objects.sizeOf("../../etc/passwd"))).toBe(400);
+    await storage.close();
+  });
+});
+
+describe("repo store", () => {
+  it("creates a repo with a first commit on main and refuses a case-variant duplicate", async () => {
+    const storage = await fresh();
+    const readme = await fileOf(storage, "README.md", "hi");
+    const { repo, commit } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [readme], title: "initial commit" });
+    expect(commit.id).toMatch(/^[0-9a-f]{40}$/);
+    expect(commit.parents).toEqual([]);
+    expect((await storage.repos.resolveRevision(repo, "HEAD")).id).toBe(commit.id);
+    expect((await storage.repos.resolveRevision(repo, commit.id)).id).toBe(commit.id);
+    expect(await statusOf(storage.repos.resolveRevision(repo, "dev"))).toBe(404);
+    expect(await statusOf(storage.repos.createRepo({ ...commitBase, key: { ...key, name: "M" }, private: false, files: [], title: "x" }))).toBe(409);
+    expect(await storage.repos.getRepo({ ...key, namespace: "../me" })).toBeUndefined();
+    await storage.close();
+  });
+
+  it("chains commits, checks the parent, and refuses impossible changes without moving the branch", async () => {
+    const storage = await fresh();
+    const { repo, commit: first } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const a = await fileOf(storage, "a/x.txt", "x");
+    const second = await storage.repos.commit({ ...commitBase, repo, branch: "main", title: "add", changes: [{ kind: "put", file: a }] });
+    expect(second.parents).toEqual([first.id]);
+    expect(second.files.map((f) => f.path)).toEqual(["a/x.txt"]);
+    const stale = storage.repos.commit({ ...commitBase, repo, branch: "main", parentCommit: first.id, title: "stale", changes: [] });
+    expect(await statusOf(stale)).toBe(412);
+    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "main", title: "rm", changes: [{ kind: "delete", path: "nope" }] }))).toBe(404);
+    const clash = await fileOf(storage, "a", "file where a folder is");
+    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "main", title: "clash", changes: [{ kind: "put", file: clash }] }))).toBe(422);
+    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "nobranch", title: "x", changes: [] }))).toBe(404);
+    expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(second.id);
+    const third = await storage.repos.commit({ ...commitBase, repo, branch: "main", title: "rm dir", changes: [{ kind: "deleteFolder", path: "a" }] });
+    expect(third.files).toEqual([]);
+    await storage.close();
+  });
+
+  it("serializes concurrent commits on one repo", async () => {
+    const storage = await fresh();
+    const { repo } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const files = await Promise.all(Array.from({ length: 10 }, (_, i) => fileOf(storage, `f${i}`, `${i}`)));
+    await Promise.all(files.map((file, i) => storage.repos.commit({ ...commitBase, repo, branch: "main", title: `c${i}`, changes: [{ kind: "put", file }] })));
+    const head = await storage.repos.resolveRevision(repo, "main");
+    expect(head.files).toHaveLength(10);
+    let depth = 0;
+    for (let c = head; c.parents[0]; c = (await storage.repos.loadCommit(repo, c.parents[0])) ?? c) depth++;
+    expect(depth).toBe(10);
+    await storage.close();
+  });
+
+  it("creates, lists and deletes branches; main stays", async () => {
+    const storage = await fresh();
+    const { repo, commit } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    await storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "branch" });
+    await storage.repos.createBranch({ ...commitBase, repo, branch: "empty", emptyBranch: true, title: "empty" });
+    expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "again" }))).toBe(409);
+    expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "../x", title: "bad" }))).toBe(400);
+    const branches = await storage.repos.listBranches(repo);
+    expect(branches.map((b) => b.name)).toEqual(["dev", "empty", "main"]);
+    expect(branches.find((b) => b.name === "dev")?.commit).toBe(commit.id);
+    expect(branches.find((b) => b.name === "empty")?.commit).not.toBe(commit.id);
+    await storage.repos.deleteBranch({ repo, branch: "dev" });
+    expect(await statusOf(storage.repos.deleteBranch({ repo, branch: "main" }))).toBe(403);
+    expect((await storage.repos.listBranches(repo)).map((b) => b.name)).toEqual(["empty", "main"]);
+    await storage.close();
+  });
+
+  it("deletes a repo so its name can be taken again, and keeps LFS grants per repo", async () => {
+    const storage = await fresh();
+    const { repo } = await storage.repos.createRepo({ ...commitBase, key, private: true, files: [], title: "initial commit" });
+    const sha = "a".repeat(64);
+    await storage.repos.addLfsGrant(repo, sha);
+    expect(await storage.repos.hasLfsGrant(repo, sha)).toBe(true);
+    expect(await storage.repos.deleteRepo(key)).toBe(true);
+    expect(await storage.repos.deleteRepo(key)).toBe(false);
+    const again = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    expect(await storage.repos.hasLfsGrant(again.repo, sha)).toBe(false);
+    expect(again.repo._id).not.toBe(repo._id);
+    await storage.close();
+  });
+});
+
+describe("openStorage", () => {
+  it("clears what a killed process left half-done and takes over a stale lock", async () => {
+    const storage = await fresh();
+    const dir = storage.dir;
+    await storage.close();
+    writeFileSync(join(dir, "tmp", "partial.tmp"), "half an upload");
+    writeFileSync(join(dir, "server.lock"), "999999999\n");
+    const reopened = await openStorage({ dir });
+    expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+    expect(existsSync(join(dir, "server.lock"))).toBe(true);
+    await reopened.close();
+    expect(existsSync(join(dir, "server.lock"))).toBe(false);
+  });
+});
