@@ -109,6 +109,16 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
         });
         if (blob === null) throw fileNotFoundError(state, hub.hubUrl);
         const handle = await inCache(open(incomplete, "a"));
+        // Network chunks are ~64 KiB; writing them in batches keeps syscalls off the critical path.
+        let pending: Uint8Array[] = [];
+        let pendingBytes = 0;
+        const flush = async (): Promise<void> => {
+          if (pendingBytes === 0) return;
+          const batch = pending;
+          pending = [];
+          pendingBytes = 0;
+          await inCache(writeAll(handle, batch));
+        };
         try {
           let reported = offset;
           for await (const chunk of (offset === 0 ? blob : blob.slice(offset)).stream()) {
@@ -119,17 +129,24 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
                 subject: name,
               });
             }
-            await inCache(writeAll(handle, bytes));
+            pending.push(bytes);
+            pendingBytes += bytes.byteLength;
             hash?.update(bytes);
             offset += bytes.byteLength;
             hub.stats.bytesDownloaded += bytes.byteLength;
+            if (pendingBytes >= writeBatchBytes) await flush();
             if (offset - reported >= every) {
               reported = offset;
               yield progress();
             }
           }
         } finally {
-          await handle.close();
+          // What arrived before a dropped connection is kept on disk, so that the retry resumes after it.
+          try {
+            await flush();
+          } finally {
+            await handle.close();
+          }
         }
       }
       if (offset !== size) throw new StreamEnded(`the download stopped at byte ${offset} of ${size}`);
@@ -181,6 +198,8 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   }
 }
 
+const writeBatchBytes = 4 * 1024 * 1024;
+
 /** The stream ended cleanly but early. */
 class StreamEnded extends Error {}
 
@@ -191,11 +210,20 @@ async function hashPrefix(path: string, bytes: number): Promise<Hash> {
   return hash;
 }
 
-async function writeAll(handle: Awaited<ReturnType<typeof open>>, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) {
-    const { bytesWritten } = await handle.write(bytes, written, bytes.byteLength - written);
-    written += bytesWritten;
+async function writeAll(handle: Awaited<ReturnType<typeof open>>, chunks: Uint8Array[]): Promise<void> {
+  let remaining = chunks;
+  while (remaining.length > 0) {
+    let { bytesWritten } = await handle.writev(remaining);
+    const rest: Uint8Array[] = [];
+    for (const chunk of remaining) {
+      if (bytesWritten >= chunk.byteLength) {
+        bytesWritten -= chunk.byteLength;
+      } else {
+        rest.push(chunk.subarray(bytesWritten));
+        bytesWritten = 0;
+      }
+    }
+    remaining = rest;
   }
 }
 
