@@ -163,7 +163,7 @@ export interface FineTuneOptions {
 
 /**
  * A fine-tuned variant of `base`: same names and shapes (unless asked otherwise), float tensors = base + small
- * seeded deltas rounded once to the stored dtype, integer and bool tensors copied unchanged.
+ * seeded deltas, rounded to the stored dtype, integer and bool tensors copied unchanged.
  */
 export async function fineTune(options: FineTuneOptions): Promise<SynthModel> {
   const { base } = options;
@@ -205,10 +205,10 @@ export async function fineTune(options: FineTuneOptions): Promise<SynthModel> {
       return out;
     }
     const values = decodeFloats(baseSpec.dtype, baseBytes);
-    const rng = rngFor(seed, `delta:${name}`);
+    const deltas = new Float32Array(baseCount);
+    if (!unchanged.has(name)) fillNormal(deltas, seedFor(seed, `delta:${name}`), 0, deltaStd);
     const out = new Float64Array(count);
-    const zero = unchanged.has(name);
-    for (let i = 0; i < baseCount; i++) out[i] = (values[i] ?? 0) + (zero ? 0 : deltaStd * normal(rng));
+    for (let i = 0; i < baseCount; i++) out[i] = (values[i] ?? 0) + (deltas[i] ?? 0);
     if (count > baseCount) {
       const fresh = decodeFloats(spec.dtype, synthTensorBytes({ ...spec, specials: false }, seed));
       for (let i = baseCount; i < count; i++) out[i] = fresh[i] ?? 0;
@@ -247,30 +247,29 @@ export function synthTensorBytes(tensor: SynthTensor, seed: number): Uint8Array 
   const fill = tensor.fill ?? defaultFill(tensor);
   const rng = rngFor(seed, tensor.name);
   if (isFloat(tensor.dtype)) {
-    const values = new Float64Array(count);
+    // Float32 is plenty for every dtype but F64, and lets BF16/F16 be cut from float32 bits directly.
+    const values = tensor.dtype === "F64" ? new Float64Array(count) : new Float32Array(count);
     const std = tensor.std ?? 0.02;
     const last = tensor.shape[tensor.shape.length - 1] ?? 1;
-    for (let i = 0; i < count; i++) {
-      switch (fill) {
-        case "ones":
-          values[i] = 1 + std * normal(rng);
-          break;
-        case "zeros":
-          values[i] = 0;
-          break;
-        case "arange":
-          values[i] = i;
-          break;
-        case "causal": {
-          const row = Math.floor(i / last) % last;
-          values[i] = i % last <= row ? 1 : 0;
-          break;
+    if (fill === "normal" || fill === "ones") {
+      fillNormal(values, seedFor(seed, tensor.name), fill === "ones" ? 1 : 0, std);
+    } else {
+      for (let i = 0; i < count; i++) {
+        switch (fill) {
+          case "zeros":
+            values[i] = 0;
+            break;
+          case "arange":
+            values[i] = i;
+            break;
+          case "causal": {
+            const row = Math.floor(i / last) % last;
+            values[i] = i % last <= row ? 1 : 0;
+            break;
+          }
+          default:
+            values[i] = rng() & 1;
         }
-        case "mask":
-          values[i] = rng() & 1;
-          break;
-        default:
-          values[i] = std * normal(rng);
       }
     }
     if (tensor.specials) {
@@ -368,15 +367,34 @@ function mulberry32(seed: number): () => number {
 }
 
 function rngFor(seed: number, name: string): () => number {
-  let hash = 0x811c9dc5 ^ (seed >>> 0);
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-  return mulberry32(hash ^ Math.imul(seed | 0, 0x9e3779b1));
+  return mulberry32(seedFor(seed, name));
 }
 
-/** Irwin–Hall of four uniforms, rescaled to unit variance: bounded (|x| < 3.5), so always finite. */
-function normal(rng: () => number): number {
-  const sum = rng() + rng() + rng() + rng();
-  return (sum / 4294967296 - 2) * 1.7320508075688772;
+function seedFor(seed: number, name: string): number {
+  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
+}
+
+/**
+ * mean + std × (Irwin–Hall of four 16-bit uniforms, rescaled to unit variance): bounded (|x| < 3.5, so always
+ * finite) and fast, with mulberry32 inlined because this loop makes every synthetic weight.
+ */
+function fillNormal(out: Float32Array | Float64Array, seed: number, mean: number, std: number): void {
+  let a = seed >>> 0;
+  const scale = std * 1.7320508075688772;
+  for (let i = 0; i < out.length; i++) {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r1 = (t ^ (t >>> 14)) >>> 0;
+    a = (a + 0x6d2b79f5) | 0;
+    t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r2 = (t ^ (t >>> 14)) >>> 0;
+    const sum = (r1 & 0xffff) + (r1 >>> 16) + (r2 & 0xffff) + (r2 >>> 16);
+    out[i] = mean + scale * (sum / 65536 - 2);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -385,26 +403,24 @@ function normal(rng: () => number): number {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-function encodeFloats(dtype: Dtype, values: Float64Array): Uint8Array {
+function encodeFloats(dtype: Dtype, values: Float32Array | Float64Array): Uint8Array {
   const count = values.length;
   switch (dtype) {
     case "F64":
       return new Uint8Array(Float64Array.from(values).buffer);
     case "F32":
-      return new Uint8Array(Float32Array.from(values).buffer);
-    case "BF16": {
-      const out = new Uint16Array(count);
-      for (let i = 0; i < count; i++) out[i] = bf16Bits(values[i] ?? 0);
-      return new Uint8Array(out.buffer);
-    }
+      return new Uint8Array((values instanceof Float32Array ? values : Float32Array.from(values)).buffer.slice(0));
+    case "BF16":
     case "F16": {
+      // Float64 inputs are narrowed to float32 first; the file holds whatever this produces, so that is the truth tests read.
+      const bits = new Uint32Array((values instanceof Float32Array ? values : Float32Array.from(values)).buffer);
       const out = new Uint16Array(count);
-      for (let i = 0; i < count; i++) out[i] = f16Bits(values[i] ?? 0);
+      if (dtype === "BF16") for (let i = 0; i < count; i++) out[i] = bf16FromF32Bits(bits[i] ?? 0);
+      else for (let i = 0; i < count; i++) out[i] = f16FromF32Bits(bits[i] ?? 0);
       return new Uint8Array(out.buffer);
     }
     case "F8_E4M3":
     case "F8_E5M2": {
-      // Only the top byte of an F16 for E5M2; E4M3 re-biased. Values here are small and finite.
       const out = new Uint8Array(count);
       for (let i = 0; i < count; i++) out[i] = dtype === "F8_E5M2" ? e5m2Bits(values[i] ?? 0) : e4m3Bits(values[i] ?? 0);
       return out;
@@ -412,6 +428,37 @@ function encodeFloats(dtype: Dtype, values: Float64Array): Uint8Array {
     default:
       throw new Error(`synth: ${dtype} is not a float dtype`);
   }
+}
+
+/** float32 bits → bfloat16 bits, round to nearest even, NaN kept quiet. */
+function bf16FromF32Bits(bits: number): number {
+  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) return ((bits >>> 16) | 0x40) & 0xffff;
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** float32 bits → binary16 bits, round to nearest even, with subnormals, overflow to Inf and NaN. */
+function f16FromF32Bits(bits: number): number {
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  let mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    const half = 2 ** (shift - 1);
+    const rest = mantissa % 2 ** shift;
+    let result = Math.floor(mantissa / 2 ** shift);
+    if (rest > half || (rest === half && (result & 1) === 1)) result++;
+    return sign | result;
+  }
+  const rest = mantissa & 0x1fff;
+  let result = (e << 10) | (mantissa >>> 13);
+  // A carry out of the mantissa moves into the exponent, which is the right answer (up to Inf).
+  if (rest > 0x1000 || (rest === 0x1000 && (result & 1) === 1)) result++;
+  return sign | result;
 }
 
 export function decodeFloats(dtype: Dtype, bytes: Uint8Array): Float64Array {
@@ -439,13 +486,6 @@ export function decodeFloats(dtype: Dtype, bytes: Uint8Array): Float64Array {
     default:
       throw new Error(`synth: cannot decode ${dtype}`);
   }
-}
-
-function bf16Bits(value: number): number {
-  f32[0] = value;
-  const bits = u32[0] ?? 0;
-  if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) return ((bits >>> 16) | 0x40) & 0xffff;
-  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
 /** float64 → binary16, round to nearest even, with subnormals, overflow to Inf and NaN. */
