@@ -122,6 +122,21 @@ describe("buildPlan: publish-vector", () => {
     expect(merged.layout.totalBytes).toBe(548_090_880);
   });
 
+  it("refuses an embedding and a head that grow differently, and a shape too large to hold", () => {
+    const odd = { ...ftA, tensors: ftA.tensors.map((t) => (t.name === "model.embed_tokens.weight" ? { ...t, shape: [300, 64] } : t.name === "lm_head.weight" ? { ...t, shape: [310, 64] } : t)) };
+    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: odd, vocab: "extend" })).toThrow(
+      "lm_head.weight grows from 256 to 310 rows in org/ft-a, but another vocabulary tensor grows from 256 to 300; the embedding and the head must agree, so check the fine-tune.",
+    );
+    const huge = (model: ResolvedModel): ResolvedModel => ({ ...model, tensors: model.tensors.map((t) => (t.name === "model.norm.weight" ? { ...t, shape: [2 ** 30, 2 ** 30] } : t)) });
+    try {
+      buildPlan({ operation: "publish-vector", base: huge(base), finetuned: huge(ftA) });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as DataError).code).toBe("PLAN_TENSOR_TOO_LARGE");
+    }
+  });
+
   it("refuses what it cannot express", () => {
     const missing = tiny("org/ft", { drop: (name) => name === "model.norm.weight" });
     expect(() => buildPlan({ operation: "publish-vector", base, finetuned: missing })).toThrow(DataError);

@@ -225,5 +225,6 @@ describe("schema errors name the field path", () => {
   it("parseRecipe rejects a missing value and reports the source it is given", () => {
     expect(() => parseRecipe({ value: undefined, source: "--recipe" })).toThrow(/^--recipe is empty/);
     expect(() => parseRecipe({ value: { version: 1 }, source: "built by apply" })).toThrow(/^built by apply is not a valid recipe: base: missing/);
+    expect(() => parseRecipe({ value: 3, source: "x" })).toThrow("x is not a valid recipe: (recipe): expected a mapping (key: value lines), got 3.");
   });
 });

@@ -86,6 +86,7 @@ const termRef = z.union([vectorRef, finetunedRef], {
   error: "expected { vector: <task-vector repo> } or { finetuned: <model> }",
 });
 
+/** λ for one term; negative = negation. */
 const weight = finiteNumber.describe("λ for this term: the task vector is multiplied by scale × weight. A negative weight negates the task (forgetting).");
 
 /** One entry of `vectors`. */
@@ -112,8 +113,11 @@ const termSchema = z.union(
         /** "a is to b as c is to d": adds τ_c + τ_b − τ_a, in that order, each times `weight`. */
         analogy: z
           .strictObject({
+            /** A: the task whose vector is subtracted. */
             a: termRef.describe("A: the task whose vector is subtracted."),
+            /** B: what A becomes; its vector is added. */
             b: termRef.describe("B: what A becomes; its vector is added."),
+            /** C: the task to transfer to; its vector is added. */
             c: termRef.describe("C: the task to transfer to; its vector is added."),
           })
           .describe("A task analogy, 'A is to B as C is to D': expands to +τ_C, +τ_B, −τ_A, in that order."),
@@ -159,12 +163,14 @@ const candidateSchema = z.union([modelRef.describe("A fine-tuned model."), vecto
   error: "expected a model reference, { vector: <task-vector repo> } or { finetuned: <model> }",
 });
 
+/** Whether a higher or a lower score is better. @default "maximize" */
 const direction = z.enum(["maximize", "minimize"]).default("maximize").describe("Whether a higher or a lower score is better.");
 
 const evaluatorSchema = z
   .discriminatedUnion("type", [
     z
       .strictObject({
+        /** Which evaluator. */
         type: z.literal("command"),
         /** Run through the shell with `{model}` replaced by the merged model's directory. */
         command: z.string().min(1).describe("A shell command; {model} is replaced by the directory of the candidate merged model. It prints the score: a number on its last line, or a JSON object holding metric."),
@@ -177,23 +183,31 @@ const evaluatorSchema = z
       .describe("Score each candidate with a command of your own."),
     z
       .strictObject({
+        /** Which evaluator. */
         type: z.literal("tfjs"),
         /** A dataset the built-in evaluator knows, or a path to one. */
         dataset: z.string().min(1).describe("A dataset the built-in tfjs evaluator knows (e.g. digits/rotated) or a path to one."),
+        /** The split scored. @default "validation" */
         split: z.string().min(1).default("validation").describe("The split to score on; keep the test split for the final report."),
+        /** accuracy (maximized) or loss (minimized). @default "accuracy" */
         metric: z.enum(["accuracy", "loss"]).default("accuracy").describe("accuracy is maximized, loss minimized."),
+        /** Examples per forward pass. @default 256 */
         batch_size: z.number().int().gte(1).default(256).describe("Examples per forward pass."),
+        /** Score on at most this many examples. */
         max_examples: z.number().int().gte(1).optional().describe("Score on at most this many examples."),
       })
       .describe("Score each candidate in-process with TensorFlow.js."),
     z
       .strictObject({
+        /** Which evaluator. */
         type: z.literal("endpoint"),
         /** An inference endpoint that serves the candidate. */
         url: z.url({ protocol: /^https?$/ }).describe("The inference endpoint that serves the candidate merged model."),
         /** A JSON Lines file of `{ "input": ..., "label": ... }`. */
         dataset: z.string().min(1).describe('A JSON Lines file of {"input": ..., "label": ...} examples.'),
+        /** How an answer is scored against its label. @default "accuracy" */
         metric: z.enum(["accuracy", "exact_match"]).default("accuracy").describe("How an answer is scored against its label."),
+        /** Score on at most this many examples. */
         max_examples: z.number().int().gte(1).optional().describe("Score on at most this many examples."),
       })
       .describe("Score each candidate through a Hugging Face inference endpoint."),
@@ -202,8 +216,11 @@ const evaluatorSchema = z
 
 const gridSchema = z
   .strictObject({
+    /** The first λ. @default 0 */
     start: finiteNumber.default(0).describe("The first λ tried."),
+    /** The last λ, included. @default 1 */
     stop: finiteNumber.default(1).describe("The last λ tried (included)."),
+    /** The spacing of the λ values. @default 0.05 */
     step: finiteNumber.gt(0).default(0.05).describe("The spacing of the λ values."),
   })
   .describe("The λ values tried for each candidate: start, start + step, ..., stop (the paper's 21 values by default).");
@@ -218,7 +235,9 @@ const greedySchema = z
         error: "expected a list of candidates or { search: { ... } }",
       })
       .describe("The models to try adding: a list (a plain reference is a fine-tuned model), or { search: ... } on the Hub."),
+    /** How each candidate merge is scored: command, tfjs or endpoint. */
     evaluator: evaluatorSchema,
+    /** The λ values tried for each candidate. @default the paper's 0.0, 0.05, ..., 1.0 */
     grid: gridSchema.default({ start: 0, stop: 1, step: 0.05 }),
     /** Stop after this many candidates have been added. */
     max_rounds: z.number().int().gte(1).optional().describe("Stop after this many candidates have been kept. Default: until no candidate helps."),
