@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { hubServe } from "./hub-serve.js";
+import { inspect } from "./inspect.js";
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [hubServe];
+export const commands: RegisterCommand[] = [hubServe, inspect];

@@ -1,0 +1,111 @@
+import type { Command } from "commander";
+import { inspect as inspectModel, type InspectReport } from "../../app/inspect.js";
+import { openLocalModel } from "../../safetensors/open-local-model.js";
+import { formatShape } from "../../tensor/shape.js";
+import { formatBytes } from "../../util/format-bytes.js";
+import type { CliContext } from "../context.js";
+
+interface InspectFlags {
+  json?: boolean;
+  tensors?: boolean;
+}
+
+/** `tvhub inspect <model>`: what a model holds, from its safetensors headers only. */
+export function inspect(program: Command, context: CliContext): void {
+  program
+    .command("inspect")
+    .description("Show a model's tensors, dtypes, parameters, shards and __metadata__ from its safetensors headers (no weights are read).")
+    .argument("<model>", "a model folder (model.safetensors, task_vector.safetensors, or shards with an index), a .safetensors file, or an index file")
+    .option("--json", "print one JSON object on stdout")
+    .option("--tensors", "list every tensor instead of folding repeated layers into one line")
+    .action(async (path: string, flags: InspectFlags) => {
+      const model = await openLocalModel({ path });
+      try {
+        const report = inspectModel({ model });
+        context.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allTensors: flags.tensors === true }));
+      } finally {
+        await model.close();
+      }
+    });
+}
+
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/** The human view: a summary, then dtypes, files, metadata and tensors as aligned tables. */
+export function renderReport(report: InspectReport, options: { allTensors: boolean }): string {
+  const lines: string[] = [];
+  const { totals } = report;
+  const layout =
+    report.layout === "sharded" ? `sharded: ${report.files.length} files and ${report.index?.file ?? "an index"}` : `single file: ${report.files[0]?.file ?? ""}`;
+  lines.push(`${report.model} (${layout})`);
+  lines.push(
+    `${count(totals.tensors)} tensors, ${count(totals.parameters)} parameters, ${formatBytes(totals.tensorBytes)} of tensor data, ${formatBytes(totals.fileBytes)} on disk`,
+  );
+  const indexTotal = report.index?.totalSize;
+  if (indexTotal !== null && indexTotal !== undefined && indexTotal !== totals.tensorBytes) {
+    lines.push(`note: the index says total_size ${count(indexTotal)} but the tensors add up to ${count(totals.tensorBytes)} bytes`);
+  }
+  lines.push("");
+  lines.push(
+    ...table(
+      ["dtype", "tensors", "parameters", "bytes"],
+      report.dtypes.map((d) => [d.dtype, count(d.tensors), count(d.parameters), formatBytes(d.bytes)]),
+      [false, true, true, true],
+    ),
+  );
+  lines.push("");
+  lines.push(
+    ...table(
+      ["file", "size", "header", "tensors"],
+      report.files.map((f) => [f.file, formatBytes(f.size), formatBytes(f.headerBytes), count(f.tensors)]),
+      [false, true, true, true],
+    ),
+  );
+  lines.push("");
+  const metadata = report.metadata ?? (report.files.length === 1 ? null : undefined);
+  if (metadata === undefined) {
+    lines.push("__metadata__ differs between files:");
+    for (const f of report.files) lines.push(`  ${f.file}: ${formatMetadata(f.metadata)}`);
+  } else {
+    lines.push(`__metadata__: ${formatMetadata(metadata)}`);
+  }
+  lines.push("");
+  if (options.allTensors) {
+    const sharded = report.layout === "sharded";
+    lines.push(
+      ...table(
+        ["tensor", "dtype", "shape", "parameters", ...(sharded ? ["file"] : [])],
+        report.tensors.map((t) => [t.name, t.dtype, formatShape(t.shape), count(t.parameters), ...(sharded ? [t.file] : [])]),
+        [false, false, false, true, false],
+      ),
+    );
+  } else {
+    lines.push(`${count(totals.tensors)} tensors in ${count(report.groups.length)} groups (--tensors lists each one):`);
+    lines.push(
+      ...table(
+        ["tensor", "dtype", "shape", "count", "parameters"],
+        report.groups.map((g) => [g.pattern, g.dtype, formatShape(g.shape), count(g.count), count(g.parameters)]),
+        [false, false, false, true, true],
+      ),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function formatMetadata(metadata: Record<string, string> | null): string {
+  if (!metadata || Object.keys(metadata).length === 0) return "(none)";
+  return Object.entries(metadata)
+    .map(([key, value]) => `${key}=${JSON.stringify(value).length > 82 ? `${JSON.stringify(value).slice(0, 80)}…"` : JSON.stringify(value)}`)
+    .join(" ");
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function table(head: string[], rows: string[][], right: boolean[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(head), ...rows.map(line)];
+}
