@@ -131,6 +131,24 @@ describe("branches", () => {
   });
 });
 
+describe("visibility", () => {
+  it("turns a public repo private and back through the settings endpoint", async () => {
+    await createRepo({ repo: "alice/flip", hubUrl: hubUrl(), ...auth });
+    const settings = (body: unknown, token?: string): Promise<Response> =>
+      fetch(`${hubUrl()}/api/models/alice/flip/settings`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      });
+    expect((await settings({ private: true })).status).toBe(401);
+    expect((await settings({ private: true }, alice.token)).status).toBe(200);
+    expect((await fetch(`${hubUrl()}/api/models/alice/flip`)).status).toBe(404);
+    expect((await modelInfo({ name: "alice/flip", hubUrl: hubUrl(), ...auth })).private).toBe(true);
+    expect((await settings({ visibility: "public" }, alice.token)).status).toBe(200);
+    expect((await fetch(`${hubUrl()}/api/models/alice/flip`)).status).toBe(200);
+  });
+});
+
 describe("datasets", () => {
   it("stores, lists and serves dataset repos under /datasets", async () => {
     await createRepo({ repo: { type: "dataset", name: "alice/d" }, hubUrl: hubUrl(), ...auth });
@@ -160,17 +178,21 @@ describe("listing models", () => {
       for await (const model of listModels(options)) out.push(model.name);
       return out;
     };
-    expect(await names({ hubUrl: hubUrl(), sort: "lastModified" })).toEqual(["alice/q", "alice/p"]);
+    expect(await names({ hubUrl: hubUrl(), sort: "lastModified" })).toEqual(["alice/q", "alice/flip", "alice/p"]);
     expect(await names({ hubUrl: hubUrl(), sort: "createdAt", limit: 1 })).toEqual(["alice/q"]);
 
-    const first = await fetch(`${hubUrl()}/api/models?author=alice&sort=id&direction=1&limit=1`);
-    expect(await first.json()).toMatchObject([{ id: "alice/p" }]);
-    const next = /<(https?:\/\/[^>]+)>;\s+rel="next"/.exec(first.headers.get("link") ?? "")?.[1] as string;
-    expect(new URL(next).origin).toBe(hubUrl());
-    expect(new URL(next).searchParams.get("author")).toBe("alice");
-    const second = await fetch(next);
-    expect(await second.json()).toMatchObject([{ id: "alice/q" }]);
-    expect(second.headers.get("link")).toBeNull();
+    const ids: string[] = [];
+    let next: string | undefined = `${hubUrl()}/api/models?author=alice&sort=id&direction=1&limit=2`;
+    while (next) {
+      const res: Response = await fetch(next);
+      ids.push(...((await res.json()) as Array<{ id: string }>).map((m) => m.id));
+      next = /<(https?:\/\/[^>]+)>;\s+rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
+      if (next) {
+        expect(new URL(next).origin).toBe(hubUrl());
+        expect(new URL(next).searchParams.get("author")).toBe("alice");
+      }
+    }
+    expect(ids).toEqual(["alice/flip", "alice/p", "alice/q"]);
   });
 });
 
