@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBranch, createRepo, downloadFileToCacheDir, listCommits, listFiles, uploadFiles } from "@huggingface/hub";
@@ -148,6 +149,25 @@ describe("pin", () => {
     const missingRevision = await failure(client().pin({ repo: "alice/base", revision: "no-such-branch" }));
     expect(missingRevision.code).toBe("HUB_REVISION_NOT_FOUND");
     expect(missingRevision.message).toBe(`alice/base has no branch, tag or commit "no-such-branch" on ${hub.url}; check the revision after @.`);
+  });
+
+  it("says when the Hub cannot be reached, after bounded retries", async () => {
+    const log: Request[] = [];
+    let slept = 0;
+    const closedPort = await new Promise<number>((done) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const unreachable = createHubClient({ hubUrl: `http://127.0.0.1:${closedPort}/`, fetch: guardedFetch(log), retries: 2, sleep: async () => void slept++ });
+    const error = await failure(unreachable.pin({ repo: "alice/base" }));
+    expect(error.code).toBe("HUB_UNREACHABLE");
+    expect(error.message).toBe(
+      `Resolving alice/base on http://127.0.0.1:${closedPort} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the network, then rerun.`,
+    );
+    expect(log).toHaveLength(3);
+    expect(slept).toBe(2);
   });
 
   it("explains a private repo without a token, with someone else's token, and with a wrong token", async () => {

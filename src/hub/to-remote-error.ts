@@ -78,8 +78,10 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
 
   const code = networkCodeOf(error);
   if (code !== undefined || (error instanceof TypeError && /fetch failed|terminated|network/i.test(error.message))) {
+    const cause = (error as { cause?: unknown }).cause;
+    const reason = code ?? (cause instanceof Error && cause.message.length > 0 ? scrub(cause.message) : undefined);
     return new RemoteError(
-      `${capitalize(doing)} ${repo} on ${hubUrl} failed: could not reach the Hub${code === undefined ? "" : ` (${code})`}; check --hub-url and the network, then rerun.`,
+      `${capitalize(doing)} ${repo} on ${hubUrl} failed: could not reach the Hub${reason === undefined ? "" : ` (${reason})`}; check --hub-url and the network, then rerun.`,
       { code: "HUB_UNREACHABLE", subject: repo, cause: error },
     );
   }
