@@ -106,8 +106,13 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
 
     record("task-vector", "wasm-kernel", time(kernelLoop(simd, dtype, base, finetuned)));
     const out = new Uint8Array(n * sizeOf[dtype]);
+    const outJs = new Uint8Array(n * sizeOf[dtype]);
     record("task-vector", "wasm", time(() => wasm.computeTaskVector({ base, finetuned, dtype, out })));
-    record("task-vector", "js", time(() => javascriptKernels.computeTaskVector({ base, finetuned, dtype, out })));
+    record("task-vector", "js", time(() => javascriptKernels.computeTaskVector({ base, finetuned, dtype, out: outJs })));
+    // The specs compare the two on every special pattern; this checks the optimised (tiered-up) code too.
+    if (Buffer.compare(out, outJs) !== 0) {
+      throw new InternalError(`The wasm and JavaScript ${dtype} task vectors differ after warm-up; the kernels are not bit-exact.`, { code: "BENCH_MISMATCH" });
+    }
 
     // A merge step reads one τ operand (here stored in `dtype`) and the float32 sum.
     const stepBytes = n * (sizeOf[dtype] + 4);

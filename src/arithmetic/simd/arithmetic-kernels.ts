@@ -4,6 +4,13 @@ import { addScaled, addScaledDifference, type AddScaledDifferenceOptions, type A
 import { computeTaskVector, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import { dotProduct, type DotProductOptions } from "../dot-product.js";
 import { mergeChunk, type MergeChunkOptions } from "../merge-chunk.js";
+import {
+  countInexactF32,
+  reconstructionError,
+  type CountInexactF32Options,
+  type ReconstructionErrorOptions,
+  type ReconstructionStats,
+} from "../reconstruction-error.js";
 import { subtract, type SubtractOptions } from "../subtract.js";
 import { sumOfSquares, type SumOfSquaresOptions } from "../sum-of-squares.js";
 
@@ -24,6 +31,8 @@ export interface ArithmeticKernels {
   mergeChunk(options: MergeChunkOptions): Uint8Array;
   sumOfSquares(options: SumOfSquaresOptions): number;
   dotProduct(options: DotProductOptions): number;
+  reconstructionError(options: ReconstructionErrorOptions): ReconstructionStats;
+  countInexactF32(options: CountInexactF32Options): ReconstructionStats;
 }
 
 /** The JavaScript reference kernels: the fallback where WebAssembly SIMD is missing, and the tests' oracle. */
@@ -38,4 +47,6 @@ export const javascriptKernels: ArithmeticKernels = {
   mergeChunk,
   sumOfSquares,
   dotProduct,
+  reconstructionError,
+  countInexactF32,
 };

@@ -250,6 +250,57 @@ describe("createWasmKernels", () => {
     });
   });
 
+  describe("reconstruction statistics", () => {
+    it("count and measure like the reference for every 16-bit pattern and a lossy stored τ", () => {
+      for (const dtype of ["BF16", "F16"] as const) {
+        const { a, b } = allPairs16(dtype);
+        const taskVector = { dtype, bytes: reference.computeTaskVector({ finetuned: a, base: b, dtype }) };
+        const got = wasm.reconstructionError({ base: b, finetuned: a, taskVector });
+        const want = reference.reconstructionError({ base: b, finetuned: a, taskVector });
+        expect(got, dtype).toEqual(want);
+        expect(want.mismatches, "the data has mismatches to count").toBeGreaterThan(1000);
+        expect(want.maxAbsError, "and a NaN meeting a number").toBe(Infinity);
+        expect(wasm.countInexactF32({ base: b, finetuned: a })).toEqual(reference.countInexactF32({ base: b, finetuned: a }));
+      }
+    });
+
+    it("match the reference for every dtype combination, with carried totals, tails and small steps", () => {
+      const initial = { elements: 10, mismatches: 3, maxAbsError: 1e-9 };
+      for (const count of [0, 1, 5, 4099, 9_999]) {
+        for (const baseDtype of dtypes) {
+          for (const tauDtype of dtypes) {
+            const base = interestingValues(baseDtype, count, 51);
+            const finetuned = interestingValues(baseDtype, count, 52);
+            const taskVector = { dtype: tauDtype, bytes: reference.computeTaskVector({ finetuned, base, dtype: tauDtype }) };
+            const label = `${baseDtype}, τ ${tauDtype} × ${count}`;
+            expect(wasm.reconstructionError({ base, finetuned, taskVector, initial, chunkElements: 1000 }), label).toEqual(
+              reference.reconstructionError({ base, finetuned, taskVector, initial }),
+            );
+          }
+          const base = interestingValues(baseDtype, count, 53);
+          const finetuned = interestingValues("F32", count, 54);
+          expect(wasm.countInexactF32({ base, finetuned, initial }), `${baseDtype} × ${count}`).toEqual(reference.countInexactF32({ base, finetuned, initial }));
+        }
+      }
+    });
+
+    it("find the finite worst error when no NaN is involved, and count −0 against +0", () => {
+      const base = { dtype: "F32" as const, bytes: new Uint8Array(Float32Array.of(1, 0, 2, 3, 4).buffer) };
+      const finetuned = { dtype: "F32" as const, bytes: new Uint8Array(Float32Array.of(1.5, -0, 2, 3.25, 4).buffer) };
+      const taskVector = { dtype: "BF16" as const, bytes: new Uint8Array(10) };
+      const stats = wasm.reconstructionError({ base, finetuned, taskVector });
+      expect(stats).toEqual({ elements: 5, mismatches: 3, maxAbsError: 0.5 });
+      expect(stats).toEqual(reference.reconstructionError({ base, finetuned, taskVector }));
+    });
+
+    it("reject operands of different lengths", () => {
+      const base = { dtype: "F32" as const, bytes: new Uint8Array(8) };
+      expect(() => wasm.countInexactF32({ base, finetuned: { dtype: "F32", bytes: new Uint8Array(4) } })).toThrow(
+        expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
+      );
+    });
+  });
+
   describe("computeTaskVector", () => {
     it("matches the reference for every 16-bit pattern against zeros, ±Inf, NaNs, extremes and randoms, both ways", () => {
       for (const dtype of ["BF16", "F16"] as const) {
@@ -317,7 +368,8 @@ describe("createWasmKernels", () => {
           { weight: -1, finetuned: a },
           { weight: 0.7, finetuned: b },
         ];
-        for (const out of dtypes) {
+        // Other output dtypes go through the same float32 sum; the next test covers them.
+        for (const out of [dtype, "F32"] as const) {
           const got = wasm.mergeChunk({ base: a, terms, dtype: out });
           expectSameBytes(got, reference.mergeChunk({ base: a, terms, dtype: out }), sizeOf[out], `${dtype} → ${out}`);
         }

@@ -9,6 +9,7 @@ import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
 import type { MergeChunkOptions } from "../merge-chunk.js";
+import { emptyReconstructionStats, type CountInexactF32Options, type ReconstructionErrorOptions, type ReconstructionStats } from "../reconstruction-error.js";
 import type { SubtractOptions } from "../subtract.js";
 import type { SumOfSquaresOptions } from "../sum-of-squares.js";
 import type { ArithmeticKernels } from "./arithmetic-kernels.js";
@@ -26,6 +27,8 @@ export interface CreateWasmKernelsOptions {
 
 /** Buffers in the instance's memory; every kernel call uses at most these four. */
 const slotCount = 4;
+/** Bytes after the slots where kernels with several results write them. */
+const resultBytes = 64;
 const wasmPageBytes = 65536;
 
 /**
@@ -48,6 +51,7 @@ export function createWasmKernels(options: CreateWasmKernelsOptions = {}): Arith
 class WasmKernels implements ArithmeticKernels {
   readonly implementation = "wasm";
   private readonly slots: readonly [number, number, number, number];
+  private readonly result: number;
   private readonly bytes: Uint8Array;
 
   constructor(
@@ -57,12 +61,13 @@ class WasmKernels implements ArithmeticKernels {
   ) {
     const slotBytes = capacity * 4;
     const start = Math.ceil(simd.heapBase() / 64) * 64;
-    const needed = start + slotCount * slotBytes;
+    const needed = start + slotCount * slotBytes + resultBytes;
     const current = simd.memory.buffer.byteLength;
     if (needed > current) simd.memory.grow(Math.ceil((needed - current) / wasmPageBytes));
     // The memory never grows again, so these views stay attached to it.
     this.bytes = new Uint8Array(simd.memory.buffer);
     this.slots = [start, start + slotBytes, start + 2 * slotBytes, start + 3 * slotBytes];
+    this.result = start + slotCount * slotBytes;
   }
 
   decodeToF32(options: DecodeToF32Options): Float32Array {
@@ -236,6 +241,44 @@ class WasmKernels implements ArithmeticKernels {
       sum = this.simd.dotF32(x, y, n, sum);
     }
     return sum;
+  }
+
+  reconstructionError(options: ReconstructionErrorOptions): ReconstructionStats {
+    return this.compare(options, options.taskVector);
+  }
+
+  countInexactF32(options: CountInexactF32Options): ReconstructionStats {
+    return this.compare(options, undefined);
+  }
+
+  /** Both statistics: τ is the stored vector, or fround(ft − base) when there is none. */
+  private compare(options: CountInexactF32Options, taskVector: EncodedValues | undefined): ReconstructionStats {
+    const count = encodedLength(options.base);
+    for (const operand of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
+      if (encodedLength(operand) !== count) {
+        throw new InternalError(`Reconstruction statistics got operands of different lengths; read the same range of every input.`, {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        });
+      }
+    }
+    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const [base, ft, tau, staging] = this.slots;
+    const initial = options.initial ?? emptyReconstructionStats;
+    let mismatches = initial.mismatches;
+    let maxAbsError = initial.maxAbsError;
+    const found = new Int32Array(this.bytes.buffer, this.result, 1);
+    const largest = new Float64Array(this.bytes.buffer, this.result + 8, 1);
+    for (let start = 0; start < count; start += step) {
+      const n = Math.min(step, count - start);
+      this.loadFloats(options.base, start, n, base, staging);
+      this.loadFloats(options.finetuned, start, n, ft, staging);
+      if (taskVector) this.loadFloats(taskVector, start, n, tau, staging);
+      else this.simd.subF32(ft, base, tau, n);
+      this.simd.reconstructionStats(base, ft, tau, n, this.result);
+      mismatches += found[0]!;
+      if (largest[0]! > maxAbsError) maxAbsError = largest[0]!;
+    }
+    return { elements: initial.elements + count, mismatches, maxAbsError };
   }
 
   /** The one-pass kernel for τ between two inputs of `input` dtype written as `output`, if there is one. */

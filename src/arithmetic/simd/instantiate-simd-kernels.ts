@@ -22,6 +22,7 @@ export interface SimdExports {
   axpySubF16(acc: number, ft: number, base: number, lambda: number, n: number): void;
   sumOfSquaresF32(x: number, n: number, initial: number): number;
   dotF32(a: number, b: number, n: number, initial: number): number;
+  reconstructionStats(base: number, ft: number, tau: number, n: number, result: number): void;
 }
 
 export interface WasmMemory {
@@ -40,7 +41,7 @@ interface WebAssemblyGlobal {
 const exportNames = [
   "heapBase", "decodeBf16", "decodeF16", "encodeBf16", "encodeF16", "subF32", "axpyF32", "axpySubF32",
   "subBf16", "subF16", "subBf16ToF32", "subF16ToF32", "axpyBf16", "axpyF16", "axpySubBf16", "axpySubF16",
-  "sumOfSquaresF32", "dotF32",
+  "sumOfSquaresF32", "dotF32", "reconstructionStats",
 ] as const;
 
 // Compiling is per process and the module is immutable, so one compilation serves every instance.

@@ -23,6 +23,7 @@ const HIGH_HALVES: v128 = i32x4.splat(<i32>0xffff0000);
 const LOW_HALVES: v128 = i32x4.splat(0x0000ffff);
 const ZERO: v128 = i32x4.splat(0);
 const CANONICAL_NAN: v128 = i32x4.splat(0x7fc00000);
+const INFINITY_F64: v128 = f64x2.splat(Infinity);
 
 /** BF16 elements 0..3 of `v` (8 packed halves) as float32 bits: a zip with zeros puts each in a lane's high half. */
 @inline function bf16Low(v: v128): v128 {
@@ -341,6 +342,48 @@ export function dotF32(a: usize, b: usize, n: i32, initial: f64): f64 {
     sum += <f64>load<f32>(a + offset) * <f64>load<f32>(b + offset);
   }
   return sum;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reconstruction statistics (src/arithmetic/reconstruction-error.ts): a count and a maximum, which
+// do not depend on the order, so the lanes run in parallel. Exact count `n` here too.
+
+/**
+ * Compares r = fround(base + τ) with ft as bit patterns: writes at `result` the number of mismatches
+ * (i32; two NaNs match whatever their bits) and at `result + 8` the largest |r − ft| (f64,
+ * computed in float64 as the reference does; Infinity when a NaN meets a number, 0 for ±0 pairs).
+ */
+export function reconstructionStats(base: usize, ft: usize, tau: usize, n: i32, result: usize): void {
+  let counts = ZERO;
+  let maxima = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const offset = <usize>i << 2;
+    const f = v128.load(ft + offset);
+    const r = f32x4.add(v128.load(base + offset), v128.load(tau + offset));
+    const match = v128.or(i32x4.eq(r, f), v128.and(f32x4.ne(r, r), f32x4.ne(f, f)));
+    counts = i32x4.sub(counts, v128.not(match));
+    // Matching lanes compare as 0 − 0; a NaN left in a difference then means a NaN met a number.
+    const r0 = v128.andnot(r, match);
+    const f0 = v128.andnot(f, match);
+    const low = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(r0), f64x2.promote_low_f32x4(f0)));
+    const high = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(r0, r0, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(f0, f0, 2, 3, 0, 1))));
+    maxima = f64x2.pmax(maxima, v128.bitselect(low, INFINITY_F64, f64x2.eq(low, low)));
+    maxima = f64x2.pmax(maxima, v128.bitselect(high, INFINITY_F64, f64x2.eq(high, high)));
+  }
+  let count = i32x4.extract_lane(counts, 0) + i32x4.extract_lane(counts, 1) + i32x4.extract_lane(counts, 2) + i32x4.extract_lane(counts, 3);
+  let largest = max<f64>(f64x2.extract_lane(maxima, 0), f64x2.extract_lane(maxima, 1));
+  for (; i < n; i++) {
+    const offset = <usize>i << 2;
+    const f = load<f32>(ft + offset);
+    const r = load<f32>(base + offset) + load<f32>(tau + offset);
+    if (reinterpret<i32>(r) == reinterpret<i32>(f) || (r != r && f != f)) continue;
+    count++;
+    const error = r != r || f != f ? Infinity : abs<f64>(<f64>r - <f64>f);
+    if (error > largest) largest = error;
+  }
+  store<i32>(result, count);
+  store<f64>(result, largest, 8);
 }
 
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
