@@ -45,6 +45,14 @@ const seeds: Uint8Array[] = [
 
 const tokens = ['{', '}', '[', ']', '"', ',', ':', '-', '0', '1e9', '18446744073709551616', '9007199254740993', '"__metadata__"', '"dtype"', '"shape"', '"data_offsets"', '"F32"', 'null', 'true', '\\u', '\\ud800', ' ', '\u0000', '\u00ff'];
 
+function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length - remove + insert.length);
+  out.set(bytes.subarray(0, at));
+  out.set(insert, at);
+  out.set(bytes.subarray(at + remove), at + insert.length);
+  return out;
+}
+
 function mutate(file: Uint8Array, next: () => number): Uint8Array {
   const pick = (n: number) => Math.floor(next() * n);
   const declaredEnd = 8 + Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
@@ -100,14 +108,14 @@ function mutate(file: Uint8Array, next: () => number): Uint8Array {
         // Delete a slice.
         const at = pick(out.length);
         const length = pick(Math.min(32, out.length - at) + 1);
-        out = new Uint8Array([...out.subarray(0, at), ...out.subarray(at + length)]);
+        out = splice(out, at, length, new Uint8Array());
         break;
       }
       default: {
         // Append or insert random bytes.
         const extra = Uint8Array.from({ length: 1 + pick(16) }, () => pick(256));
         const at = next() < 0.5 ? out.length : pick(out.length + 1);
-        out = new Uint8Array([...out.subarray(0, at), ...extra, ...out.subarray(at)]);
+        out = splice(out, at, 0, extra);
       }
     }
   }

@@ -236,23 +236,18 @@ class Parser {
     const start = this.pos;
     let pos = start;
     if (text.charCodeAt(pos) === Char.Minus) pos++;
-    const digitsFrom = (from: number): number => {
-      let p = from;
-      while (p < text.length && text.charCodeAt(p) >= Char.Zero && text.charCodeAt(p) <= Char.Nine) p++;
-      return p;
-    };
-    const intEnd = digitsFrom(pos);
-    if (intEnd === pos) {
+    const intStart = pos;
+    pos = this.skipDigits(pos);
+    if (pos === intStart) {
       this.pos = pos;
       this.fail(`expected a digit but found ${this.describeHere()}`);
     }
-    if (text.charCodeAt(pos) === Char.Zero && intEnd > pos + 1) {
-      this.pos = pos;
+    if (text.charCodeAt(intStart) === Char.Zero && pos > intStart + 1) {
+      this.pos = intStart;
       this.fail("a number has a leading zero");
     }
-    pos = intEnd;
     if (text.charCodeAt(pos) === Char.Dot) {
-      const fracEnd = digitsFrom(pos + 1);
+      const fracEnd = this.skipDigits(pos + 1);
       if (fracEnd === pos + 1) {
         this.pos = fracEnd;
         this.fail(`expected a digit after "." but found ${this.describeHere()}`);
@@ -264,7 +259,7 @@ class Parser {
       pos++;
       const sign = text.charCodeAt(pos);
       if (sign === Char.Plus || sign === Char.Minus) pos++;
-      const expEnd = digitsFrom(pos);
+      const expEnd = this.skipDigits(pos);
       if (expEnd === pos) {
         this.pos = pos;
         this.fail(`expected a digit in an exponent but found ${this.describeHere()}`);
@@ -273,6 +268,16 @@ class Parser {
     }
     this.pos = pos;
     return new JsonNumber(text.slice(start, pos));
+  }
+
+  private skipDigits(from: number): number {
+    const text = this.text;
+    let pos = from;
+    for (;;) {
+      const code = text.charCodeAt(pos);
+      if (code >= Char.Zero && code <= Char.Nine) pos++;
+      else return pos;
+    }
   }
 
   private parseString(): string {
