@@ -191,12 +191,12 @@ describe("the official client against tvhub hub serve", () => {
   it("answers model info at a branch and at an older commit, and paths-info with last commits", async () => {
     const commits = await collect(listCommits({ repo: "lab/ft", hubUrl: hubUrl() }));
     const old = commits.at(-2)?.oid as string;
-    const atOld = await modelInfo({ name: "lab/ft", revision: old, hubUrl: hubUrl(), additionalFields: ["sha", "siblings"] });
+    const atOld = await modelInfo({ name: "lab/ft", revision: old, hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
     expect(atOld.sha).toBe(old);
-    expect(atOld.siblings?.some((s) => s.rfilename.startsWith("notes/"))).toBe(false);
-    const head = await modelInfo({ name: "lab/ft", hubUrl: hubUrl(), additionalFields: ["sha", "siblings"] });
+    expect(atOld.filePaths.some((path) => path.startsWith("notes/"))).toBe(false);
+    const head = await modelInfo({ name: "lab/ft", hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
     expect(head.sha).toBe(commits[0]?.oid);
-    expect(head.siblings?.filter((s) => s.rfilename.startsWith("notes/"))).toHaveLength(3);
+    expect(head.filePaths.filter((path) => path.startsWith("notes/"))).toHaveLength(3);
 
     const info = await pathsInfo({ repo: "lab/ft", paths: ["notes/0.txt", "config.json", "missing"], expand: true, hubUrl: hubUrl() });
     expect(info.map((p) => [p.path, p.lastCommit?.id])).toEqual([

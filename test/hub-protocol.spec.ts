@@ -116,8 +116,8 @@ describe("branches", () => {
     const main = await modelInfo({ name: "alice/p", hubUrl: hubUrl(), additionalFields: ["sha"] });
     await createBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth });
     await uploadFiles({ repo: "alice/p", branch: "dev", files: [{ path: "dev.txt", content: new Blob(["dev"]) }], hubUrl: hubUrl(), ...auth });
-    const dev = await modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl(), additionalFields: ["sha", "siblings"] });
-    expect(dev.siblings?.map((s) => s.rfilename)).toContain("dev.txt");
+    const dev = await modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
+    expect(dev.filePaths).toContain("dev.txt");
     expect((await modelInfo({ name: "alice/p", hubUrl: hubUrl(), additionalFields: ["sha"] })).sha).toBe(main.sha);
     const refs = (await (await fetch(`${hubUrl()}/api/models/alice/p/refs`)).json()) as { branches: Array<{ name: string; targetCommit: string }> };
     expect(refs.branches).toEqual([
