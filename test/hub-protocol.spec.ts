@@ -16,6 +16,7 @@ import {
   listModels,
   modelInfo,
   uploadFiles,
+  uploadFilesWithProgress,
 } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardFetch, startLocalHub, type FetchGuard, type LocalHubProcess } from "./helpers/local-hub.js";
@@ -128,6 +129,29 @@ describe("branches", () => {
     await deleteBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth });
     await expect(modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl() })).rejects.toMatchObject({ statusCode: 404 });
     await expect(deleteBranch({ repo: "alice/p", branch: "main", hubUrl: hubUrl(), ...auth })).rejects.toMatchObject({ statusCode: 403 });
+  });
+});
+
+describe("uploads with progress", () => {
+  it("works with uploadFilesWithProgress, which has no fetch parameter and wraps the global fetch", async () => {
+    const big = Buffer.alloc(11 * 1024 * 1024, 7);
+    const events = [];
+    const run = uploadFilesWithProgress({
+      repo: "alice/p",
+      files: [{ path: "progress/big.dat", content: new Blob([big]) }],
+      hubUrl: hubUrl(),
+      ...auth,
+    });
+    let step = await run.next();
+    while (!step.done) {
+      events.push(step.value);
+      step = await run.next();
+    }
+    expect(step.value?.commit.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(events).toContainEqual({ event: "phase", phase: "committing" });
+    expect(events).toContainEqual({ event: "fileProgress", path: "progress/big.dat", progress: 1, state: "uploading" });
+    const blob = await downloadFile({ repo: "alice/p", path: "progress/big.dat", hubUrl: hubUrl() });
+    expect(Buffer.from(await (blob as Blob).arrayBuffer()).equals(big)).toBe(true);
   });
 });
 
