@@ -56,7 +56,7 @@ function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Arra
 function mutate(file: Uint8Array, next: () => number): Uint8Array {
   const pick = (n: number) => Math.floor(next() * n);
   const declaredEnd = 8 + Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
-  let out = file.slice();
+  let out: Uint8Array = file.slice();
   const rounds = 1 + pick(3);
   for (let r = 0; r < rounds; r++) {
     const headerEnd = Math.min(out.length, declaredEnd);
