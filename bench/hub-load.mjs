@@ -12,7 +12,7 @@
 // clients share the CPU, and node:http's client (`--client http`) costs more per byte than the server does.
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { loadavg, tmpdir } from "node:os";
@@ -85,6 +85,7 @@ try {
   const worker = clientKind === "http" ? httpWorker(url, parallel) : rawWorker(url);
   const queue = [...ranges];
   const loadBefore = loadavg()[0];
+  const cpuBefore = await cpuSecondsOf(server.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
@@ -100,6 +101,7 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await cpuSecondsOf(server.pid);
   await local.close();
   console.log(
     JSON.stringify({
@@ -113,6 +115,10 @@ try {
       throughputGBps: Number((results.bytes / seconds / 1e9).toFixed(3)),
       errors: results.errors,
       ...(results.samples.length > 0 && { errorSamples: results.samples }),
+      // CPU the server spent per GB sent: what it would need on a machine where clients and the kernel cost nothing.
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && {
+        serverCpuSecondsPerGB: Number(((cpuAfter - cpuBefore) / (results.bytes / 1e9)).toFixed(3)),
+      }),
       uploadSeconds: Number(uploadSeconds.toFixed(2)),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     }),
@@ -122,6 +128,16 @@ try {
   server.kill("SIGTERM");
   await new Promise((done) => (server.exitCode !== null ? done() : server.once("exit", done)));
   await rm(work, { recursive: true, force: true });
+}
+
+/** user + system CPU seconds of a process, from /proc (Linux); undefined elsewhere. */
+async function cpuSecondsOf(pid) {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file whose every 1 MiB block differs (its index in the first 4 bytes), so a misplaced range cannot pass. */
