@@ -110,7 +110,7 @@ describe("writeSynthModel", () => {
     }
   });
 
-  it("writes megabytes in well under a second", async () => {
+  it("writes an 11 MB model in a fraction of a second (bounded at 3 s for loaded machines)", async () => {
     const config = tinyLlamaConfig({ hiddenSize: 256, headDim: 32, layers: 4, vocabSize: 4096, multiple: 8 });
     const tensors = tensorsFromConfig(config);
     const started = performance.now();
