@@ -6,4 +6,6 @@ export interface CliContext {
   /** Secrets known at start (HF_TOKEN, GITHUB_TOKEN) that must never be printed. */
   secrets: string[];
   version?: string;
+  /** A command that finished but must not exit 0 (a check that found mismatches) sets it. */
+  exitCode?: number;
 }

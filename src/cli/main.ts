@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { exitCodeOf, isTvhubError } from "../errors.js";
+import type { CliContext } from "./context.js";
 import { createProgram } from "./program.js";
 import { redact } from "./redact.js";
 
@@ -16,16 +17,17 @@ export async function main(options: MainOptions): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   const debug = options.argv.includes("--debug");
   const secrets = [options.env.HF_TOKEN, options.env.GITHUB_TOKEN].filter((s): s is string => Boolean(s));
-  const program = createProgram({ env: options.env, stdout, stderr, secrets });
+  const context: CliContext = { env: options.env, stdout, stderr, secrets };
+  const program = createProgram(context);
   try {
     await program.parseAsync(options.argv, { from: "user" });
-    return 0;
+    return context.exitCode ?? 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
       return 2;
     }
-    const tokens = [...secrets, ...tokensIn(options.argv)];
+    const tokens = [...context.secrets, ...tokensIn(options.argv)];
     if (isTvhubError(error)) {
       stderr.write(`tvhub: ${redact(error.message, tokens)}\n`);
       if (debug) stderr.write(`${redact(String(error.stack), tokens)}\n`);

@@ -6,7 +6,6 @@ import { distanceScore, makeGreedyProblem, mergeTensors } from "../../../test/he
 import { renderMergeCard } from "../../card/render-merge-card.js";
 import { UsageError } from "../../errors.js";
 import type { Evaluation } from "../../eval/evaluator.js";
-import { drain } from "../../util/progress.js";
 import type { EvaluateTerms, GreedyEvent, GreedyResult } from "./greedy-types.js";
 import { openEvaluationCache } from "./open-evaluation-cache.js";
 import { runGreedy, type RunGreedyOptions } from "./run-greedy.js";
@@ -287,7 +286,7 @@ describe("runGreedy concurrency and cancellation", () => {
       if (signals.length === 3) controller.abort(new Error("interrupted"));
       return { score: 0 };
     };
-    await expect(drain(runGreedy({ start: { id: "s" }, candidates, evaluate, signal: controller.signal }))).rejects.toThrow("interrupted");
+    await expect(run({ start: { id: "s" }, evaluate, signal: controller.signal })).rejects.toThrow("interrupted");
     expect(signals).toHaveLength(3);
     expect(signals[0]).toBe(controller.signal);
   });

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { check } from "./check.js";
 import { hubServe } from "./hub-serve.js";
 import { inspect } from "./inspect.js";
+import { publishVector } from "./publish-vector.js";
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [hubServe, inspect];
+export const commands: RegisterCommand[] = [check, publishVector, inspect, hubServe];

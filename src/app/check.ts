@@ -1,0 +1,40 @@
+import type { CompatibilityReport } from "../plan/check-compatibility.js";
+import type { VocabMode } from "../plan/recipe.js";
+import type { InputKind } from "../plan/types.js";
+import type { AppContext } from "./app-context.js";
+import { checkInputs } from "./check-inputs.js";
+
+export interface CheckOptions {
+  context: AppContext;
+  base?: string;
+  inputs: Array<{ text: string; kind: InputKind }>;
+  vocab?: VocabMode;
+  force?: boolean;
+}
+
+export interface CheckResult {
+  report: CompatibilityReport;
+  /** Every Hub input's pinned commit, by reference. */
+  pinned: Record<string, string | null>;
+  /** Bytes of weights a publish-vector or merge of these inputs would read (each input's tensor data once). */
+  weightBytes: number;
+}
+
+/** `tvhub check`: configs, cards and safetensors headers only; never a weight byte. */
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const checked = await checkInputs({
+    context: options.context,
+    ...(options.base === undefined ? {} : { base: options.base }),
+    inputs: options.inputs.map((input, i) => ({ ...input, label: input.kind === "vector" ? `--vector ${i + 1}` : "--finetuned" })),
+    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
+    ...(options.force === undefined ? {} : { force: options.force }),
+  });
+  try {
+    const all = [checked.base, ...checked.inputs];
+    const pinned = Object.fromEntries(all.map((input) => [input.resolved.ref, input.resolved.revision ?? null]));
+    const weightBytes = all.reduce((sum, input) => sum + input.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0), 0);
+    return { report: checked.report, pinned, weightBytes };
+  } finally {
+    await checked.close();
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { DataError } from "../errors.js";
+import { isPublishablePath, type HubClient, type ModelRef } from "../hub/index.js";
+import type { ProgressEvent } from "../util/progress.js";
+
+export interface PublishOutputOptions {
+  hub: HubClient;
+  target: ModelRef;
+  /** The staged folder holding exactly the files to publish. */
+  stageDir: string;
+  /** Relative paths inside `stageDir`, in the order to list them. */
+  files: string[];
+  commitTitle: string;
+  commitDescription?: string;
+  private?: boolean;
+}
+
+export interface PublishedOutput {
+  /** `org/name` for a Hub target. */
+  repo?: string;
+  /** The folder for a local target. */
+  dir?: string;
+  commit?: string;
+  url: string;
+}
+
+/**
+ * Publishes a staged output: one commit to a Hub repo, or into a local folder (the files appear only once
+ * complete, by rename). A target that holds files tvhub would not write is refused before anything is sent.
+ */
+export async function* publishOutput(options: PublishOutputOptions): AsyncGenerator<ProgressEvent, PublishedOutput> {
+  const { target } = options;
+  if (target.kind === "hub") {
+    const result = yield* options.hub.publish({
+      repo: target.repo,
+      files: options.files.map((path) => ({ path, localPath: join(options.stageDir, path) })),
+      commitTitle: options.commitTitle,
+      ...(options.commitDescription === undefined ? {} : { commitDescription: options.commitDescription }),
+      ...(options.private === undefined ? {} : { private: options.private }),
+    });
+    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl };
+  }
+  const dir = target.path;
+  const existing = await listIfExists(dir);
+  const foreign = existing.filter((name) => !isPublishablePath(name));
+  if (foreign.length > 0) {
+    throw new DataError(
+      `${dir} already holds files tvhub does not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); choose an empty or new folder.`,
+      { code: "TARGET_NOT_EMPTY", subject: dir },
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  // Files of an earlier run that this one does not write (a different shard count) would make the folder lie.
+  for (const name of existing) if (!options.files.includes(name)) await rm(join(dir, name), { recursive: true, force: true });
+  for (const path of options.files) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await rename(join(options.stageDir, path), join(dir, path));
+  }
+  return { dir, url: dir };
+}
+
+async function listIfExists(dir: string): Promise<string[]> {
+  try {
+    if (!(await stat(dir)).isDirectory()) {
+      throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, { code: "TARGET_NOT_DIRECTORY", subject: dir });
+    }
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}

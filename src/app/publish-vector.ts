@@ -1,0 +1,179 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { renderTaskVectorCard } from "../card/render-task-vector-card.js";
+import { DataError } from "../errors.js";
+import { buildPlan } from "../plan/build-plan.js";
+import type { CompatibilityReport } from "../plan/check-compatibility.js";
+import { formatCompatibilityReport } from "../plan/format-compatibility-report.js";
+import type { VocabMode } from "../plan/recipe.js";
+import type { Plan } from "../plan/types.js";
+import type { ComputableDtype } from "../tensor/dtype.js";
+import { elementCount } from "../tensor/shape.js";
+import type { ProgressEvent } from "../util/progress.js";
+import type { AppContext } from "./app-context.js";
+import { checkInputs } from "./check-inputs.js";
+import { executePlan } from "./execute-plan.js";
+import { layerNorms } from "./layer-norms.js";
+import { publishOutput } from "./publish-output.js";
+import { resolveRef } from "./resolve-ref.js";
+
+export interface PublishVectorOptions {
+  context: AppContext;
+  /** Absent: the fine-tuned model's card names it. */
+  base?: string;
+  finetuned: string;
+  /** `org/name` or a folder. */
+  to: string;
+  /** Default: the fine-tuned model's dtype. */
+  dtype?: ComputableDtype;
+  private?: boolean;
+  maxShardSize?: number;
+  dryRun?: boolean;
+  /** Proceed past lineage mismatches (never shape mismatches). */
+  force?: boolean;
+  vocab?: VocabMode;
+}
+
+export interface PublishVectorResult {
+  report: CompatibilityReport;
+  plan: Plan;
+  dryRun: boolean;
+  /** Absent on a dry run. */
+  published?: {
+    repo?: string;
+    dir?: string;
+    commit?: string;
+    url: string;
+    files: Array<{ path: string; size: number; sha256?: string }>;
+    norm: number;
+  };
+}
+
+/** Findings that describe what tvhub does anyway; worth a line for a person watching, not a warning. */
+const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
+
+/** τ = θ_ft − θ_base, checked from headers first, streamed, published with its card in one commit. */
+export async function* publishVector(options: PublishVectorOptions): AsyncGenerator<ProgressEvent, PublishVectorResult> {
+  const { context } = options;
+  const target = resolveRef(context, options.to, "--to", false);
+  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…` };
+  const checked = await checkInputs({
+    context,
+    ...(options.base === undefined ? {} : { base: options.base }),
+    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
+    ...(options.force === undefined ? {} : { force: options.force }),
+  });
+  try {
+    const { report } = checked;
+    for (const finding of report.findings) {
+      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
+    }
+    if (!report.ok) throw incompatible(report);
+    const finetuned = checked.inputs[0];
+    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
+    const plan = buildPlan({
+      operation: "publish-vector",
+      base: checked.base.resolved,
+      finetuned: finetuned.resolved,
+      ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
+      ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
+    });
+    if (options.dryRun) return { report, plan, dryRun: true };
+
+    const stageDir = await mkdtemp(target.kind === "local" ? join(dirname(target.path), `.${basename(target.path)}.tvhub-`) : join(context.workDir, "tvhub-"));
+    try {
+      // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
+      const models = await Promise.all(
+        plan.inputs.map((input) =>
+          (input.role === "base" ? checked.base : finetuned).openForExecute({ cache: context.cache }),
+        ),
+      );
+      const executed = yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+      const sumSquares = [...executed.tensors.values()].reduce((sum, t) => sum + t.sumOfSquares, 0);
+      const norm = Math.sqrt(sumSquares);
+      const weightFiles = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])].map((f) => ({
+        path: f.file,
+        size: f.size,
+        sha256: f.sha256,
+      }));
+      const dtypes = [...new Set(plan.outputs.map((t) => t.dtype))];
+      const dtype = dtypes.length === 1 ? (dtypes[0] as string) : "mixed";
+      const parameters = plan.outputs.reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
+      const base = pinned(checked.base.resolved);
+      const ft = pinned(finetuned.resolved);
+      const title = target.kind === "hub" ? target.repo : basename(target.path);
+      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
+      const record = {
+        format: "tvhub/task-vector",
+        version: 1,
+        base: { repo: base.repo, revision: base.revision ?? null },
+        finetuned: { repo: ft.repo, revision: ft.revision ?? null },
+        dtype,
+        tensors: plan.outputs.length,
+        parameters,
+        omitted: plan.omitted,
+        norm,
+        reconstruction: executed.reconstruction,
+        files: weightFiles,
+        tvhub: context.tvhubVersion,
+      };
+      const card = renderTaskVectorCard({
+        title,
+        hubUrl: context.hub.hubUrl,
+        base,
+        finetuned: ft,
+        dtype,
+        tensorCount: plan.outputs.length,
+        parameters,
+        omitted: plan.omitted,
+        norm,
+        layerNorms: layerNorms(executed.tensors),
+        ...(executed.reconstruction.mismatches > 0
+          ? {
+              reconstruction: {
+                inexactElements: executed.reconstruction.mismatches,
+                totalElements: executed.reconstruction.elements,
+                maxAbsError: executed.reconstruction.maxAbsError,
+              },
+            }
+          : {}),
+        ...(license === undefined ? {} : { license }),
+        files: weightFiles,
+        tvhubVersion: context.tvhubVersion,
+      });
+      await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(record, null, 2)}\n`);
+      await writeFile(join(stageDir, "README.md"), card);
+      const files = [...weightFiles.map((f) => f.path), "tvhub.json", "README.md"];
+      const published = yield* publishOutput({
+        hub: context.hub,
+        target,
+        stageDir,
+        files,
+        commitTitle: `Task vector of ${ft.repo} against ${base.repo}`,
+        commitDescription: `τ = θ(${ft.repo}@${ft.revision ?? "local"}) − θ(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`,
+        ...(options.private === undefined ? {} : { private: options.private }),
+      });
+      return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
+    } finally {
+      await rm(stageDir, { recursive: true, force: true });
+    }
+  } finally {
+    await checked.close();
+  }
+}
+
+function pinned(model: { ref: string; repo?: string; revision?: string }) {
+  return { repo: model.repo ?? model.ref, ...(model.revision === undefined ? {} : { revision: model.revision }) };
+}
+
+/** The refusal: one sentence, then the report that names every mismatch. */
+export function incompatible(report: CompatibilityReport): DataError {
+  const blocking = report.counts.error + (report.forced ? 0 : report.counts.lineage);
+  const hint = report.counts.error === 0 ? " (--force proceeds past lineage mismatches)" : "";
+  return new DataError(
+    `${report.inputs.join(", ")} cannot be combined with ${report.base}: ${blocking} blocking mismatch${blocking === 1 ? "" : "es"}${hint}.\n${formatCompatibilityReport({ report })}`,
+    { code: "INCOMPATIBLE" },
+  );
+}

@@ -1,0 +1,92 @@
+import type { Command } from "commander";
+import { publishVector as runPublishVector } from "../../app/publish-vector.js";
+import { formatPlan } from "../../plan/format-plan.js";
+import type { ComputableDtype } from "../../tensor/dtype.js";
+import { formatBytes } from "../../util/format-bytes.js";
+import type { CliContext } from "../context.js";
+import { createAppContext, type CliAppFlags } from "../create-app-context.js";
+import { addHubFlags } from "../hub-options.js";
+import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { runWithProgress } from "../run-with-progress.js";
+
+interface PublishVectorFlags extends CliAppFlags {
+  base?: string;
+  finetuned: string;
+  to: string;
+  dtype?: ComputableDtype | "auto";
+  private?: boolean;
+  maxShardSize?: number;
+  dryRun?: boolean;
+  force?: boolean;
+  vocab?: "refuse" | "extend";
+}
+
+/** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
+export function publishVector(program: Command, context: CliContext): void {
+  addHubFlags(
+    program
+      .command("publish-vector")
+      .description("Compute the task vector τ = θ_finetuned − θ_base and publish it with its card in one commit.")
+      .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
+      .requiredOption("--finetuned <ref>", "the fine-tuned model: org/name, org/name@revision or a folder")
+      .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
+      .option("--dtype <dtype>", "dtype of τ: auto (the fine-tune's), bf16, f16 or f32 (exact)", parseDtypeFlag)
+      .option("--private", "create the repo private")
+      .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
+      .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
+      .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
+      .option("--vocab <mode>", "refuse (default), or extend: accept a fine-tune that grew the vocabulary", parseVocabFlag)
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+  ).action(async (flags: PublishVectorFlags) => {
+    const appContext = createAppContext(context, flags);
+    const result = await runWithProgress(
+      context,
+      flags,
+      runPublishVector({
+        context: appContext,
+        ...(flags.base === undefined ? {} : { base: flags.base }),
+        finetuned: flags.finetuned,
+        to: flags.to,
+        ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
+        ...(flags.private === undefined ? {} : { private: flags.private }),
+        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
+        ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
+        ...(flags.force === undefined ? {} : { force: flags.force }),
+        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+      }),
+    );
+    const stats = appContext.hub.stats();
+    if (flags.json) {
+      const { published } = result;
+      context.stdout.write(
+        `${JSON.stringify(
+          {
+            dryRun: result.dryRun,
+            repo: published?.repo ?? null,
+            dir: published?.dir ?? null,
+            commit: published?.commit ?? null,
+            url: published?.url ?? null,
+            files: published?.files ?? [],
+            norm: published?.norm ?? null,
+            downloadBytes: result.plan.downloadBytes,
+            bytesDownloaded: stats.bytesDownloaded,
+            bytesUploaded: stats.bytesUploaded,
+            report: result.report,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
+    if (result.dryRun || !result.published) {
+      context.stdout.write(`${formatPlan({ plan: result.plan })}\n`);
+      return;
+    }
+    const { published } = result;
+    const where = published.repo ? `${published.url} at commit ${published.commit ?? ""}` : published.dir ?? published.url;
+    context.stdout.write(
+      `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+    );
+  });
+}
