@@ -297,6 +297,23 @@ describe("reconstruction statistics", () => {
     expect(stats.maxAbsError).toBeGreaterThan(0);
   });
 
+  it("when it finds no mismatch, merging the F32 task vector with λ = 1 gives the fine-tuned bytes back", () => {
+    // Realistic weights: a fine-tune close to its base, both BF16 (DESIGN.md "Artifacts": --dtype f32).
+    const n = 10_000;
+    const random = createRandom({ seed: 50 });
+    const baseValues = Float32Array.from({ length: n }, () => (random.nextFloat() - 0.5) * 0.1);
+    const ftValues = baseValues.map((x) => x * (1 + (random.nextFloat() - 0.5) * 0.02) + (random.nextFloat() - 0.5) * 1e-4);
+    const base = { dtype: "BF16" as const, bytes: encodeFromF32({ dtype: "BF16", values: baseValues }) };
+    const finetuned = { dtype: "BF16" as const, bytes: encodeFromF32({ dtype: "BF16", values: ftValues }) };
+    expect(countInexactF32({ base, finetuned }).mismatches).toBe(0);
+    const taskVector = { dtype: "F32" as const, bytes: computeTaskVector({ base, finetuned, dtype: "F32" }) };
+    const merged = mergeChunk({ base, terms: [{ weight: 1, taskVector }], dtype: "BF16" });
+    expect(firstDifference(merged, finetuned.bytes)).toBe(-1);
+    // Stored as BF16 instead, the same vector is lossy.
+    const lossy = { dtype: "BF16" as const, bytes: computeTaskVector({ base, finetuned, dtype: "BF16" }) };
+    expect(reconstructionError({ base, finetuned, taskVector: lossy }).mismatches).toBeGreaterThan(0);
+  });
+
   it("is the same summed over chunks as over the whole tensor", () => {
     const n = 2000;
     const base = { dtype: "F16" as const, bytes: encodeFromF32({ dtype: "F16", values: sample(n, 40) }) };
