@@ -1,6 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { badRequest, HttpError, payloadTooLarge } from "./http-error.js";
 
+/** Largest refused request body the server still reads to the end, so the client gets its error answer. */
+const maxDrainBytes = 64 * 1024 * 1024;
+
+/**
+ * The request body as chunks. Stopping early (a limit, a bad line) must not destroy the request, or the socket
+ * goes with it and the client never reads the error answer.
+ */
+export function bodyChunks(req: IncomingMessage): AsyncIterable<Buffer> {
+  return { [Symbol.asyncIterator]: () => req.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer> };
+}
+
 /** Sends a JSON body (the Hub's error shape, too, needs `application/json` for the client to read it). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -24,8 +35,13 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
   const headers: Record<string, string> = { "X-Error-Message": error.message.replace(/[^\x20-\x7e]/g, "?") };
   if (error.hubCode) headers["X-Error-Code"] = error.hubCode;
   if (error.status === 405) headers.Allow = "GET, HEAD, POST, PUT, DELETE";
-  // A request whose body we did not read cannot be followed on the same connection.
-  if (!req.complete) headers.Connection = "close";
+  if (!req.complete) {
+    // The client is still sending a body we refused. Closing now would reset the connection and could lose this
+    // answer, so a body of known, moderate size is read and dropped; anything else ends the connection.
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isSafeInteger(declared) && declared <= maxDrainBytes) req.resume();
+    else headers.Connection = "close";
+  }
   if (req.method === "HEAD") {
     res.writeHead(error.status, headers);
     res.end();
@@ -40,7 +56,7 @@ export async function readBody(req: IncomingMessage, limit: number, what: string
   if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(what, limit);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of bodyChunks(req)) {
     total += chunk.byteLength;
     if (total > limit) throw payloadTooLarge(what, limit);
     chunks.push(chunk);

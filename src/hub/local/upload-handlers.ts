@@ -2,7 +2,7 @@ import { gitBlobSha1, lfsPointer } from "./git-objects.js";
 import { isLfsPath, parseGitattributes } from "./gitattributes.js";
 import { writableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { badRequest, HttpError, repoNotFound } from "./http-error.js";
-import { readJson, readLines, sendJson } from "./http-io.js";
+import { bodyChunks, readJson, readLines, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath, isCommitId, isSha256, isValidBranch } from "./names.js";
 import type { TreeChange } from "./repo-store.js";
@@ -92,7 +92,7 @@ export async function handleLfsUpload(hub: HubContext, ex: Exchange<RouteOf<"lfs
   if (declared !== undefined && Number(declared) !== grant.size) {
     throw badRequest(`The upload has Content-Length ${declared} but object ${sha256} was declared with ${grant.size} bytes.`, "HUB_UPLOAD_SIZE_MISMATCH");
   }
-  await hub.storage.objects.putStream({ source: ex.req, sha256, size: grant.size });
+  await hub.storage.objects.putStream({ source: bodyChunks(ex.req), sha256, size: grant.size });
   await hub.storage.repos.addLfsGrant(repo, sha256);
   sendJson(ex.res, 200, {});
 }
@@ -111,7 +111,7 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
   }
   let header: { title: string; description: string; parentCommit?: string } | undefined;
   const changes: TreeChange[] = [];
-  for await (const line of readLines(ex.req, hub.limits.maxCommitLineBytes, "commit")) {
+  for await (const line of readLines(bodyChunks(ex.req), hub.limits.maxCommitLineBytes, "commit")) {
     if (line.trim() === "") continue;
     let parsed: unknown;
     try {
