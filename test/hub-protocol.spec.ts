@@ -3,6 +3,7 @@
  * empty files, branches, datasets, listing sort and pagination, and the command line itself.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import {
@@ -101,6 +102,29 @@ describe("downloads", () => {
     const empty = await downloadFile({ repo: "alice/p", path: "empty.txt", hubUrl: hubUrl() });
     expect(empty?.size).toBe(0);
     expect(await empty?.text()).toBe("");
+  });
+
+  it("survives clients that abandon downloads, without leaking open files", async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024, 3);
+    await uploadFiles({ repo: "alice/p", files: [{ path: "abort/big.dat", content: new Blob([big]) }], hubUrl: hubUrl(), ...auth });
+    const fds = (): number => readdirSync(`/proc/${hub.pid}/fd`).length;
+    const before = existsSync(`/proc/${hub.pid}/fd`) ? fds() : undefined;
+    for (let i = 0; i < 10; i++) {
+      const controller = new AbortController();
+      const res = await fetch(url("abort/big.dat"), { signal: controller.signal });
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      controller.abort();
+      await reader.read().catch(() => {});
+    }
+    const again = await fetch(url("abort/big.dat"), { headers: { Range: "bytes=-4" } });
+    expect(again.status).toBe(206);
+    expect(Buffer.from(await again.arrayBuffer())).toEqual(Buffer.alloc(4, 3));
+    if (before !== undefined) {
+      // Give the server a moment to notice the closed sockets and close its file handles.
+      for (let wait = 0; wait < 50 && fds() > before + 2; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fds()).toBeLessThanOrEqual(before + 2);
+    }
   });
 
   it("says RevisionNotFound for an unknown branch or commit", async () => {

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream, type ReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { HttpError } from "./http-error.js";
@@ -22,8 +21,8 @@ export interface ObjectStore {
    */
   putStream(options: { source: AsyncIterable<Uint8Array>; sha256: string; size: number }): Promise<void>;
   readBytes(sha256: string): Promise<Buffer>;
-  /** A stream of bytes `start..end` (inclusive) of an object. */
-  readStream(options: { sha256: string; start?: number; end?: number }): ReadStream;
+  /** Where a stored object's bytes are (to stream them). */
+  pathOf(sha256: string): string;
 }
 
 export interface OpenObjectStoreOptions {
@@ -140,9 +139,7 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
       return readFile(pathOf(sha256));
     },
 
-    readStream({ sha256, start, end }) {
-      return createReadStream(pathOf(sha256), { start, end, highWaterMark: 1024 * 1024 });
-    },
+    pathOf,
   };
 }
 

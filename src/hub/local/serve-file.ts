@@ -1,4 +1,3 @@
-import { pipeline } from "node:stream/promises";
 import { lfsPointer } from "./git-objects.js";
 import { readableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { entryNotFound, HttpError } from "./http-error.js";
@@ -6,6 +5,7 @@ import { sendError } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath } from "./names.js";
 import { parseRange } from "./parse-range.js";
+import { sendFileRange } from "./send-file-range.js";
 
 /**
  * `resolve` and `raw` downloads, GET and HEAD. Bytes are streamed from the object store, never buffered; a
@@ -76,7 +76,7 @@ export async function serveFile(hub: HubContext, ex: Exchange<Extract<Route, { n
     return;
   }
   try {
-    await pipeline(hub.storage.objects.readStream({ sha256: file.sha256, start, end }), res);
+    await sendFileRange({ path: hub.storage.objects.pathOf(file.sha256), start, end, out: res });
   } catch {
     // The client went away mid-download (or the disk failed): nothing more can be said on this response.
     res.destroy();
