@@ -7,8 +7,8 @@ interface HubServeFlags {
   dir: string;
   host: string;
   port: string;
-  user: string[];
-  org: string[];
+  user?: string[];
+  org?: string[];
   publicUrl?: string;
   quiet?: boolean;
 }
@@ -27,8 +27,8 @@ export function hubServe(program: Command, context: CliContext): void {
     .requiredOption("--dir <dir>", "directory holding repos and objects (created if missing, reused if present)")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on; 0 picks a free one", "0")
-    .option("--user <name:token>", "a user and its hf_ token (repeatable)", collect, [])
-    .option("--org <org:members>", "an org and its comma-separated members (repeatable)", collect, [])
+    .option("--user <name:token>", "a user and its hf_ token (repeatable)", collect)
+    .option("--org <org:members>", "an org and its comma-separated members (repeatable)", collect)
     .option("--public-url <url>", "base URL clients reach the server at, when it is behind a proxy")
     .option("--quiet", "no access log on stderr")
     .action(async (flags: HubServeFlags) => {
@@ -36,8 +36,8 @@ export function hubServe(program: Command, context: CliContext): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port "${flags.port}" is not a port number; give 0 to 65535 (0 picks a free port).`, { code: "BAD_PORT" });
       }
-      const users = flags.user.map(parseUser);
-      const orgs = flags.org.map(parseOrg);
+      const users = (flags.user ?? []).map(parseUser);
+      const orgs = (flags.org ?? []).map(parseOrg);
       const log = flags.quiet ? undefined : (line: string): void => void context.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const server = await startLocalHub({
         dir: flags.dir,
@@ -65,8 +65,8 @@ export function hubServe(program: Command, context: CliContext): void {
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parseUser(text: string): LocalHubUser {
