@@ -3,6 +3,7 @@ import type { VocabMode } from "../plan/recipe.js";
 import type { InputKind } from "../plan/types.js";
 import type { AppContext } from "./app-context.js";
 import { declaredBase } from "./declared-base.js";
+import { findSameWeightRevisions } from "./find-same-weight-revisions.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { resolveRef } from "./resolve-ref.js";
 
@@ -14,6 +15,8 @@ export interface CheckInputsOptions {
   inputs: Array<{ text: string; kind: InputKind; label: string }>;
   vocab?: VocabMode;
   force?: boolean;
+  /** How messages name the base reference (`recipes/x.yml: base`). @default "--base" */
+  baseLabel?: string;
 }
 
 export interface CheckedInputs {
@@ -33,12 +36,20 @@ export async function checkInputs(options: CheckInputsOptions): Promise<CheckedI
     return input;
   };
   try {
-    const inputs: OpenedInput[] = [];
-    for (const input of options.inputs) inputs.push(await open(input.text, input.label));
+    // Every reference is parsed before anything is fetched, so a typo fails at once, naming its field.
+    for (const input of options.inputs) resolveRef(context, input.text, input.label);
+    if (options.base !== undefined) resolveRef(context, options.base, options.baseLabel ?? "--base");
+    // Opened side by side (each is a few small requests); every one that opened is closed if another fails.
+    const givenBase = options.base === undefined ? undefined : open(options.base, options.baseLabel ?? "--base");
+    const settled = await Promise.allSettled([...options.inputs.map((input) => open(input.text, input.label)), ...(givenBase ? [givenBase] : [])]);
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
+    const inputs = options.inputs.map((_, i) => (settled[i] as PromiseFulfilledResult<OpenedInput>).value);
     const first = inputs[0];
-    const baseText = options.base ?? (first ? declaredBase(first.resolved) : "");
-    const base = await open(baseText, "--base");
+    const base = givenBase ? await givenBase : await open(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
+    const sameWeightRevisions = await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input) => input.resolved) });
     const report = checkCompatibility({
+      sameWeightRevisions,
       base: base.resolved,
       inputs: inputs.map((input, i) => ({ ...input.resolved, kind: options.inputs[i]?.kind ?? "finetuned" })),
       ...(options.vocab === undefined ? {} : { vocab: options.vocab }),

@@ -22,9 +22,6 @@ export type JobKind =
   | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
   | { op: "merge"; method: ArithmeticMethod; base: TensorRef; terms: WeightedTau[]; parameters: Record<string, number>; seed?: number };
 
-/** Recipe method names to the arithmetic registry's. */
-const methodNames: Record<string, string> = { magnitude: "magnitude_prune" };
-
 export interface PlanJobsOptions {
   plan: Plan;
   /** Output elements per chunk for element-wise work. */
@@ -84,7 +81,7 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
 }
 
 function arithmeticMethod(name: string): ArithmeticMethod {
-  const method = findMergeMethod(methodNames[name] ?? name);
+  const method = findMergeMethod(name);
   if (!method) throw new InternalError(`The plan names merge method ${name}, which has no kernel.`, { code: "PLAN_UNKNOWN_METHOD" });
   return method;
 }

@@ -1,5 +1,5 @@
 import type { PinnedInput } from "./card-types.js";
-import { formatNumber } from "./format-number.js";
+import { formatCount, formatNumber } from "./format-number.js";
 import { renderFrontMatter } from "./front-matter.js";
 import { inputLink, shortSha } from "./links.js";
 
@@ -24,12 +24,13 @@ export interface MergeCardOptions {
   title: string;
   hubUrl: string;
   base: PinnedInput;
-  /** Registry name: task_arithmetic, ties, dare_linear, dare_ties, magnitude. */
+  /** Registry name: task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties. */
   method: string;
+  /** The method's parameters after defaults (density, drop_rate, seed). */
   methodParameters?: Record<string, number | string>;
   terms: MergeTerm[];
   dtype: string;
-  /** The recipe YAML exactly as the user wrote it, when there was one. */
+  /** The recipe YAML exactly as the user wrote it (or, for `tvhub apply`, the equivalent recipe). */
   recipeText?: string;
   /** The command line, when the merge came from `tvhub apply`. */
   command?: string;
@@ -37,6 +38,8 @@ export interface MergeCardOptions {
   overrides?: string[];
   /** How a vocabulary mismatch was resolved, when there was one. */
   vocabularyNote?: string;
+  /** Files copied next to the weights (config, tokenizer) and the input each came from. */
+  copiedFiles?: Array<{ path: string; from: PinnedInput }>;
   validation?: { metric: string; baseline?: number; score: number };
   trajectory?: GreedyStep[];
   license?: string;
@@ -49,7 +52,15 @@ const methodTitles: Record<string, string> = {
   ties: "TIES merging (Yadav et al., NeurIPS 2023)",
   dare_linear: "DARE (Yu et al., ICML 2024) with a weighted sum",
   dare_ties: "DARE (Yu et al., ICML 2024) with TIES sign election",
-  magnitude: "magnitude pruning of each task vector, then task arithmetic",
+  magnitude_prune: "magnitude pruning of each task vector, then task arithmetic",
+};
+
+const papers: Record<string, string> = {
+  task_arithmetic: "https://arxiv.org/abs/2212.04089",
+  ties: "https://arxiv.org/abs/2306.01708",
+  magnitude_prune: "https://arxiv.org/abs/2306.01708",
+  dare_linear: "https://arxiv.org/abs/2311.03099",
+  dare_ties: "https://arxiv.org/abs/2311.03099",
 };
 
 /** The README.md of a merged model: which arithmetic, on which pinned inputs, with which λ. */
@@ -63,13 +74,6 @@ export function renderMergeCard(options: MergeCardOptions): string {
     tags: ["merge", "task-arithmetic", "tvhub", ...(options.method === "task_arithmetic" ? [] : [options.method.replace(/_/g, "-")])],
   });
   const symbols = options.terms.map((_, i) => `τ${subscript(i + 1)}`);
-  const combined = options.terms
-    .map((term, i) => `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${formatNumber(Math.abs(term.weight))}·${symbols[i]}`)
-    .join("");
-  const formula =
-    options.method === "task_arithmetic"
-      ? `θ = θ(base) ${combined}`
-      : `θ = θ(base) + ${options.method}(${options.terms.map((t, i) => `${formatNumber(t.weight)}·${symbols[i]}`).join(", ")}${formatParams(options.methodParameters)})`;
   const termRows = options.terms.map((term, i) => {
     const tau =
       term.kind === "vector"
@@ -89,30 +93,48 @@ export function renderMergeCard(options: MergeCardOptions): string {
         "",
       ]
     : [];
+  const method = papers[options.method] ? `[${methodTitles[options.method] ?? options.method}](${papers[options.method]})` : (methodTitles[options.method] ?? options.method);
+  const provenance = options.command
+    ? [
+        "## Command",
+        "",
+        "```sh",
+        options.command,
+        "```",
+        "",
+        ...(options.recipeText ? ["The same merge as a recipe, for `tvhub merge`:", "", "```yaml", options.recipeText.trimEnd(), "```", ""] : []),
+      ]
+    : options.recipeText
+      ? ["## Recipe", "", "```yaml", options.recipeText.trimEnd(), "```", ""]
+      : [];
   return [
     frontMatter,
     `# ${options.title}`,
     "",
-    `A model merged from ${inputLink(options.base, options.hubUrl)} by ${methodTitles[options.method] ?? options.method}.`,
+    `A model merged from ${inputLink(options.base, options.hubUrl)} by ${method}.`,
     "",
     "## Arithmetic",
     "",
     "```",
-    formula,
+    formula(options.method, options.terms, symbols),
     "```",
     "",
+    ...explanation(options.method, options.methodParameters ?? {}),
     "| vector | τ | revision | λ | effect |",
     "| --- | --- | --- | --- | --- |",
     ...termRows,
     "",
-    `Base: ${inputLink(options.base, options.hubUrl)} at ${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
+    `θ(base) is ${inputLink(options.base, options.hubUrl)} at ${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
     "",
     options.method === "task_arithmetic"
       ? `Computed element by element in float32, in this order: \`acc = base; acc = fround(acc + fround(λᵢ·τᵢ))\` for i = 1…${options.terms.length}, each λ rounded to float32 first, then rounded once to ${options.dtype}.`
-      : `Computed in float32 and rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters)}.` : ""}`,
+      : `Computed element by element in float32 (each λ rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
     "",
-    ...(options.overrides?.length ? ["Per-tensor overrides:", "", ...options.overrides.map((o) => `- ${o}`), ""] : []),
+    ...(options.overrides?.length ? ["Per-tensor overrides (the first that matches a tensor applies):", "", ...options.overrides.map((o) => `- ${o}`), ""] : []),
     ...(options.vocabularyNote ? [`Vocabulary: ${options.vocabularyNote}`, ""] : []),
+    ...(options.copiedFiles?.length
+      ? [`Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`, ""]
+      : []),
     ...(options.validation
       ? [
           "## Validation",
@@ -122,20 +144,56 @@ export function renderMergeCard(options: MergeCardOptions): string {
         ]
       : []),
     ...trajectory,
-    ...(options.recipeText
-      ? ["## Recipe", "", "```yaml", options.recipeText.trimEnd(), "```", ""]
-      : options.command
-        ? ["## Command", "", "```sh", options.command, "```", ""]
-        : []),
+    ...provenance,
     "## Files",
     "",
     "| file | bytes | sha256 |",
     "| --- | --- | --- |",
-    ...options.files.map((f) => `| \`${f.path}\` | ${f.size} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
+    ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
     "",
     `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ${[options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`).join(", ")}. The machine-readable record is \`tvhub.json\`.`,
     "",
   ].join("\n");
+}
+
+/**
+ * The arithmetic as one line a reader can check against the table: `θ = θ(base) + 0.5·τ₁ − 1·τ₂`, with the
+ * method's operator around each τ (`trim`, `dare`) and TIES' election around the whole sum.
+ */
+function formula(method: string, terms: readonly MergeTerm[], symbols: readonly string[]): string {
+  const wrap = method === "magnitude_prune" || method === "ties" ? "trim" : method === "dare_linear" || method === "dare_ties" ? "dare" : undefined;
+  const operand = (i: number) => (wrap ? `${wrap}(${symbols[i]})` : (symbols[i] as string));
+  if (method === "ties" || method === "dare_ties") {
+    return `θ = θ(base) + disjoint_mean(elect(${terms.map((t, i) => `${formatNumber(t.weight)}·${operand(i)}`).join(", ")}))`;
+  }
+  const sum = terms.map((term, i) => `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${formatNumber(Math.abs(term.weight))}·${operand(i)}`).join("");
+  return `θ = θ(base) ${sum}`;
+}
+
+/** What each operator of the formula does, with this merge's parameters. */
+function explanation(method: string, parameters: Record<string, number | string>): string[] {
+  const lines: string[] = [];
+  const density = typeof parameters.density === "number" ? parameters.density : undefined;
+  const dropRate = typeof parameters.drop_rate === "number" ? parameters.drop_rate : undefined;
+  if (method === "magnitude_prune" || method === "ties") {
+    lines.push(
+      `- \`trim(τ)\` keeps the ${density === undefined ? "top" : `${formatNumber(density * 100)}% of`} entries of τ with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices first).`,
+    );
+  }
+  if (method === "dare_linear" || method === "dare_ties") {
+    const p = dropRate === undefined ? "p" : `p = ${formatNumber(dropRate)}`;
+    lines.push(
+      `- \`dare(τ)\` sets each entry of τ to 0 with probability ${p} and divides the others by 1 − p${dropRate === undefined ? "" : ` = ${formatNumber(Math.fround(1 - dropRate))}`}, element by element as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
+      `  The random mask comes from seed ${parameters.seed ?? 0} (Threefry-4x32 keyed by the seed, the tensor name and the term's position), so this merge can be reproduced bit for bit.`,
+    );
+  }
+  if (method === "ties" || method === "dare_ties") {
+    lines.push(
+      "- `elect(v₁, …, vₙ)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
+      "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a subtraction.",
+    );
+  }
+  return lines.length > 0 ? [...lines, ""] : [];
 }
 
 function formatParams(params: Record<string, number | string> | undefined): string {

@@ -289,7 +289,7 @@ describe("buildPlan: merge", () => {
     expect(dare.parameters).toEqual({ drop_rate: 0.9, seed: 0 });
     const seeded = buildPlan({ operation: "merge", recipe: recipe({ method: "dare_linear", parameters: { seed: 7 }, vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
     expect(mergeOf(output(seeded, "model.norm.weight").expression).params).toEqual({ drop_rate: 0.9, seed: 7 });
-    const magnitude = buildPlan({ operation: "merge", recipe: recipe({ method: "magnitude", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
+    const magnitude = buildPlan({ operation: "merge", recipe: recipe({ method: "magnitude_prune", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
     expect(magnitude.parameters).toEqual({ density: 0.2 });
   });
 

@@ -203,10 +203,15 @@ describe("task-vector inputs", () => {
     expect(checkCompatibility({ base, inputs: [vector(vectorTensors)] }).findings).toEqual([]);
   });
 
-  it("take the base from tvhub.json and warn when it names another commit", () => {
-    const report = checkCompatibility({ base, inputs: [vector(vectorTensors, { base: { repo: "meta-llama/Llama-3.1-8B", revision: "0123456789abcdef0123456789abcdef01234567" } })] });
-    expect(codes(report)).toEqual(["warning BASE_REVISION_DIFFERS base.revision"]);
-    expect(report.findings[0]?.message).toContain("pin the base to 0123456789ab");
+  it("take the base from tvhub.json; another commit of it is a lineage finding unless its weights are the same", () => {
+    const other = "0123456789abcdef0123456789abcdef01234567";
+    const inputs = [vector(vectorTensors, { base: { repo: "meta-llama/Llama-3.1-8B", revision: other } })];
+    const report = checkCompatibility({ base, inputs });
+    expect(codes(report)).toEqual(["lineage BASE_REVISION_DIFFERS base.revision"]);
+    expect(report.ok).toBe(false);
+    expect(report.findings[0]?.message).toContain("pin the base to meta-llama/Llama-3.1-8B@0123456789ab");
+    expect(checkCompatibility({ base, inputs, force: true }).ok).toBe(true);
+    expect(checkCompatibility({ base, inputs, sameWeightRevisions: [other] }).findings).toEqual([]);
     const wrong = checkCompatibility({ base, inputs: [vector(vectorTensors, { base: { repo: "org/other" } })] });
     expect(codes(wrong)).toEqual(["lineage BASE_MISMATCH base_model"]);
   });

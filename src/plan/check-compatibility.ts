@@ -83,6 +83,11 @@ export interface CheckCompatibilityOptions {
   vocab?: VocabMode;
   /** Let lineage findings pass. Shape and type errors always block. @default false */
   force?: boolean;
+  /**
+   * Commits of the base, other than `base.revision`, whose weight files the caller found identical to it (same LFS
+   * hashes): a task vector computed against one of them applies to this base unchanged.
+   */
+  sameWeightRevisions?: readonly string[];
 }
 
 /**
@@ -103,7 +108,7 @@ export function checkCompatibility(options: CheckCompatibilityOptions): Compatib
     const inputFields = input.config === undefined ? undefined : readConfigFields({ config: input.config });
     const context: InputContext = { base, baseFields, baseTensors, input, inputFields, vocab, findings };
     if (input.kind === "finetuned") checkConfig(context);
-    checkCard(context, options.baseAliases ?? []);
+    checkCard(context, options.baseAliases ?? [], options.sameWeightRevisions ?? []);
     const rows = checkTensors(context);
     if (rows !== undefined) extended.set(rows, [...(extended.get(rows) ?? []), input.ref]);
   }
@@ -240,7 +245,7 @@ function keyNote(theirs: string, ours: string): string {
   return legacy.length === 0 ? "" : ` (${legacy.join(" / ")})`;
 }
 
-function checkCard(context: InputContext, aliases: readonly string[]): void {
+function checkCard(context: InputContext, aliases: readonly string[], sameWeights: readonly string[]): void {
   const { base, input, findings } = context;
   if (input.card?.library_name === "peft") {
     findings.push({
@@ -281,7 +286,7 @@ function checkCard(context: InputContext, aliases: readonly string[]): void {
     return;
   }
   if (declared.some((d) => given.includes(d))) {
-    checkRecordRevision(context, record);
+    checkRecordRevision(context, record, sameWeights);
     return;
   }
   const casing = declared.find((d) => given.some((g) => sameRepo(d, g)));
@@ -293,7 +298,7 @@ function checkCard(context: InputContext, aliases: readonly string[]): void {
       subject: "base_model",
       message: `${input.ref} declares base_model ${casing}, which differs from ${base.repo} only in letter case; the Hub treats repo ids case-insensitively, so it is the same repo.`,
     });
-    checkRecordRevision(context, record);
+    checkRecordRevision(context, record, sameWeights);
     return;
   }
   const parents = declaredBases(base.card);
@@ -311,17 +316,21 @@ function checkCard(context: InputContext, aliases: readonly string[]): void {
   });
 }
 
-/** A task vector records the commit of the base it was computed against; another commit may hold other weights. */
-function checkRecordRevision(context: InputContext, record: Record<string, unknown> | undefined): void {
+/**
+ * A task vector records the commit of the base it was computed against. Another commit may hold other weights, and
+ * τ added to weights it was not computed against is noise: a lineage finding, unless the caller found the weight
+ * files of both commits identical.
+ */
+function checkRecordRevision(context: InputContext, record: Record<string, unknown> | undefined, sameWeights: readonly string[]): void {
   const { base, input, findings } = context;
   const revision = typeof record?.revision === "string" ? record.revision : undefined;
-  if (revision === undefined || base.revision === undefined || revision === base.revision) return;
+  if (revision === undefined || base.revision === undefined || revision === base.revision || sameWeights.includes(revision)) return;
   findings.push({
-    severity: "warning",
+    severity: "lineage",
     code: "BASE_REVISION_DIFFERS",
     input: input.ref,
     subject: "base.revision",
-    message: `${input.ref} was computed against ${base.repo}@${revision.slice(0, 12)}, and this run reads ${base.repo}@${base.revision.slice(0, 12)}; if the weights changed between the two commits, pin the base to ${revision.slice(0, 12)}.`,
+    message: `${input.ref} was computed against ${base.repo}@${revision.slice(0, 12)}, and this run reads ${base.repo}@${base.revision.slice(0, 12)}, whose weights differ or could not be compared; pin the base to ${base.repo}@${revision.slice(0, 12)}, or --force if you know the weights did not change.`,
   });
 }
 

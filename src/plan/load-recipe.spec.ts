@@ -136,7 +136,7 @@ describe("schema errors name the field path", () => {
   });
 
   it("a method that does not exist", () => {
-    expect(problem(withKeys("method: tie\n"))).toContain('method: expected one of "task_arithmetic", "ties", "dare_linear", "dare_ties", "magnitude", got "tie"');
+    expect(problem(withKeys("method: tie\n"))).toContain('method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", got "tie"');
   });
 
   it("an entry of vectors that is not a term", () => {

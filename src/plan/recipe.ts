@@ -1,20 +1,21 @@
 import { z } from "zod";
+import { mergeMethods as arithmeticMethods, type MergeMethodName } from "../arithmetic/merge-methods.js";
 import { parseComputableDtype, type ComputableDtype } from "../tensor/dtype.js";
 import { parseSize } from "../util/parse-size.js";
 
 /**
- * The merge methods a recipe may name. A literal list for now: when src/arithmetic's method registry lands,
- * derive this from it so that a method exists in recipes exactly when a kernel exists for it.
+ * The merge methods a recipe may name: exactly the arithmetic registry's, in its order, so that a method exists in
+ * recipes when (and only when) a kernel exists for it. The names are PEFT's (`magnitude_prune`, `dare_linear`, ...).
  */
-export const mergeMethods = ["task_arithmetic", "ties", "dare_linear", "dare_ties", "magnitude"] as const;
-export type MergeMethod = (typeof mergeMethods)[number];
+export const mergeMethods = arithmeticMethods.map((method) => method.name) as [MergeMethodName, ...MergeMethodName[]];
+export type MergeMethod = MergeMethodName;
 
 export const vocabModes = ["refuse", "extend"] as const;
 export type VocabMode = (typeof vocabModes)[number];
 
 /** Method parameters after defaults: every key a method reads is present. */
 export interface MergeParameters {
-  /** ties, magnitude: the fraction of each τ's entries kept, by magnitude. */
+  /** ties, magnitude_prune: the fraction of each τ's entries kept, by magnitude. */
   density?: number;
   /** dare_linear, dare_ties: the probability of dropping each entry of τ. */
   drop_rate?: number;
@@ -22,14 +23,21 @@ export interface MergeParameters {
   seed?: number;
 }
 
-/** Which parameters each method reads, and their defaults (TIES paper: top 20%; DARE paper: p = 0.9). */
-export const methodParameters: Record<MergeMethod, MergeParameters> = {
-  task_arithmetic: {},
-  ties: { density: 0.2 },
-  magnitude: { density: 0.2 },
-  dare_linear: { drop_rate: 0.9, seed: 0 },
-  dare_ties: { drop_rate: 0.9, seed: 0 },
-};
+/**
+ * Which parameters each method reads in a recipe, and their defaults, from the registry (TIES paper: top 20%; DARE
+ * paper: p = 0.9). The registry's `lambda` (the scale of the merged vector) is not a recipe parameter: a recipe's
+ * `scale` multiplies every weight, which is that λ; a method that draws random numbers takes a `seed` (default 0).
+ */
+export const methodParameters: Record<MergeMethod, MergeParameters> = Object.fromEntries(
+  arithmeticMethods.map((method) => {
+    const parameters: MergeParameters = {};
+    for (const parameter of method.parameters) {
+      if (parameter.name === "density" || parameter.name === "drop_rate") parameters[parameter.name] = parameter.default;
+    }
+    if (method.random) parameters.seed = 0;
+    return [method.name, parameters];
+  }),
+) as Record<MergeMethod, MergeParameters>;
 
 const modelRef = z
   .string()
@@ -60,14 +68,14 @@ const dtypeText = z.string().transform((value, ctx): ComputableDtype => {
 /** Method parameters as a recipe writes them; which keys a method accepts is checked against the method. */
 const parametersSchema = z
   .strictObject({
-    /** ties, magnitude: the fraction (0, 1] of each τ's entries kept by magnitude. @default 0.2 */
-    density: finiteNumber.gt(0).lte(1).optional().describe("ties, magnitude: the fraction (0, 1] of each task vector's entries kept, largest magnitudes first. Default 0.2."),
+    /** ties, magnitude_prune: the fraction (0, 1] of each τ's entries kept by magnitude. @default 0.2 */
+    density: finiteNumber.gt(0).lte(1).optional().describe("ties, magnitude_prune: the fraction (0, 1] of each task vector's entries kept, largest magnitudes first. Default 0.2."),
     /** dare_linear, dare_ties: the probability [0, 1) of dropping each entry; survivors are rescaled by 1/(1−p). @default 0.9 */
     drop_rate: finiteNumber.gte(0).lt(1).optional().describe("dare_linear, dare_ties: the probability [0, 1) of dropping each entry of a task vector; survivors are rescaled by 1/(1 − drop_rate). Default 0.9."),
     /** dare_linear, dare_ties: the seed of the drop mask's RNG, recorded in the card. @default 0 */
     seed: z.number().int().gte(0).lte(0xffffffff).optional().describe("dare_linear, dare_ties: the seed of the random drop mask, recorded in the card so the merge can be reproduced. Default 0."),
   })
-  .describe("Parameters of the merge method. task_arithmetic takes none; ties and magnitude take density; dare_linear and dare_ties take drop_rate and seed.");
+  .describe("Parameters of the merge method. task_arithmetic takes none; ties and magnitude_prune take density; dare_linear and dare_ties take drop_rate and seed.");
 
 /** A published task-vector repo or a fine-tuned model, without a weight (analogy parts, greedy candidates). */
 const vectorRef = z
@@ -267,7 +275,7 @@ export const recipeSchema = z
       })
       .describe("Where and how the merged model is written."),
     /** How the task vectors are combined. */
-    method: z.enum(mergeMethods).default("task_arithmetic").describe("How the task vectors are combined: task_arithmetic (θ_base + Σ λ_i τ_i), ties, dare_linear, dare_ties or magnitude."),
+    method: z.enum(mergeMethods).default("task_arithmetic").describe("How the task vectors are combined: task_arithmetic (θ_base + Σ λ_i τ_i), magnitude_prune, ties, dare_linear or dare_ties."),
     /** Method parameters; see each method. */
     parameters: parametersSchema.optional(),
     /** Global λ: every weight is multiplied by it. */

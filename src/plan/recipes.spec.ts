@@ -27,7 +27,7 @@ describe("recipes/", () => {
       "analogy.yml": (r) => expect(expandTerms({ recipe: r }).map((t) => t.origin)).toEqual(["vectors[0].analogy.c", "vectors[0].analogy.b", "vectors[0].analogy.a"]),
       "ties.yml": (r) => expect([r.method, r.overrides.length]).toEqual(["ties", 2]),
       "dare.yml": (r) => expect([r.method, r.parameters]).toEqual(["dare_linear", { drop_rate: 0.9, seed: 42 }]),
-      "magnitude.yml": (r) => expect(r.method).toBe("magnitude"),
+      "magnitude.yml": (r) => expect(r.method).toBe("magnitude_prune"),
       "greedy.yml": (r) => expect(r.greedy?.grid).toEqual({ start: 0, stop: 1, step: 0.05 }),
       "vocab-extend.yml": (r) => expect(r.vocab).toBe("extend"),
     };
