@@ -295,7 +295,8 @@ describe("createEndpointEvaluator", () => {
     expect((await errorOf(evaluator({ dataset: join(dir, "missing.jsonl") }).evaluate({ modelDir: "/a" }))).message).toMatch(/Cannot read the evaluation dataset .*missing\.jsonl \(ENOENT\); check the path\./);
   });
 
-  it("refuses a bad URL or task when it is created", () => {
+  it("refuses a bad URL or task when it is created, and defaults to text classification", () => {
+    expect(createEndpointEvaluator({ url: `${base}/x`, dataset: "/data/val.jsonl" }).name).toBe(`endpoint:accuracy(text-classification at ${base}/x, val.jsonl)`);
     expect(() => createEndpointEvaluator({ url: "endpoint", task: "text-classification", dataset: "x" })).toThrow(UsageError);
     expect(() => createEndpointEvaluator({ url: "ftp://host/x", task: "text-classification", dataset: "x" })).toThrow(/is not http or https/);
     expect(() => createEndpointEvaluator({ url: base, task: "image-classification" as never, dataset: "x" })).toThrow(/use one of text-classification, fill-mask/);

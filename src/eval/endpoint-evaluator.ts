@@ -22,7 +22,8 @@ export interface CreateEndpointEvaluatorOptions {
    * to deploy each candidate first, or score one model (the start or the result) with it.
    */
   url: string;
-  task: EndpointTask;
+  /** What the endpoint serves. @default "text-classification" */
+  task?: EndpointTask;
   /**
    * A JSON Lines file, one example a line: `{"input": ..., "label": ...}`. `input` is the text (for
    * question-answering `{"question": ..., "context": ...}`); `label` is the expected answer, or a list of
@@ -64,9 +65,10 @@ interface Example {
  */
 export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions): Evaluator {
   const metric = options.metric ?? "accuracy";
+  const task = options.task ?? "text-classification";
   const url = checkUrl(options.url);
-  if (!(endpointTasks as readonly string[]).includes(options.task)) {
-    throw new UsageError(`The endpoint task ${JSON.stringify(options.task)} is not supported; use one of ${endpointTasks.join(", ")}.`, {
+  if (!(endpointTasks as readonly string[]).includes(task)) {
+    throw new UsageError(`The endpoint task ${JSON.stringify(task)} is not supported; use one of ${endpointTasks.join(", ")}.`, {
       code: "ENDPOINT_BAD_TASK",
       subject: "task",
     });
@@ -75,14 +77,14 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   let examples: Promise<Example[]> | undefined;
   const loadExamples = () => {
-    examples ??= readExamples(options.dataset, options.task, options.maxExamples);
+    examples ??= readExamples(options.dataset, task, options.maxExamples);
     examples.catch(() => (examples = undefined));
     return examples;
   };
   const where = redactUrl(url);
 
   return {
-    name: `endpoint:${metric}(${options.task} at ${where}, ${basename(options.dataset)})`,
+    name: `endpoint:${metric}(${task} at ${where}, ${basename(options.dataset)})`,
     async evaluate(input: EvaluationInput): Promise<Evaluation> {
       const label = labelOf(input);
       input.signal?.throwIfAborted();
@@ -95,7 +97,7 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
           input.signal?.throwIfAborted();
           const example = list[next++] as Example;
           const prediction = await withRetries({
-            attempt: (signal) => predict(client, options.task, example.input, options.parameters, signal, options.fetch),
+            attempt: (signal) => predict(client, task, example.input, options.parameters, signal, options.fetch),
             retries: options.retries ?? 5,
             delayMs: options.retryDelayMs ?? 1000,
             timeoutMs: (options.requestTimeoutSeconds ?? 120) * 1000,
