@@ -17,7 +17,7 @@ export function createActionDeps(options: CreateActionDepsOptions): ActionDeps {
   return {
     env,
     readEvent: () => readEvent(env.GITHUB_EVENT_PATH),
-    useCases: createUseCases(),
+    useCases: createUseCases({ env }),
     createReporter: ({ token, baseUrl, log }) => createGitHubReporter({ token, baseUrl, log }),
     isDirectory: (path) => {
       try {

@@ -11,6 +11,10 @@ export interface ReportFromPlanOptions {
   target?: string;
   published?: PublishedRepo[];
   validation?: ValidationTable;
+  /** The inputs with their pinned revisions, when there is no plan to take them from (a check). */
+  inputs?: RunReport["inputs"];
+  /** Weight bytes a run would download, when there is no plan to count them (a check). */
+  downloadBytes?: number;
 }
 
 /** Maps src/plan's check and plan to the Action's report; the use-case wiring calls it with what the use case returns. */
@@ -25,14 +29,14 @@ export function reportFromPlan(options: ReportFromPlanOptions): RunReport {
   for (const warning of plan?.warnings ?? []) {
     findings.push({ level: "warning", ...(warning.subject ? { subject: warning.subject } : {}), message: warning.message });
   }
-  const inputs: RunReport["inputs"] = plan
+  const inputs: RunReport["inputs"] = options.inputs ?? (plan
     ? plan.inputs.map((input) => ({
         role: input.role,
         ref: input.ref,
         ...(input.repo ? { repo: input.repo } : {}),
         ...(input.revision ? { revision: input.revision } : {}),
       }))
-    : [{ role: "base", ref: compatibility.base }, ...compatibility.inputs.map((ref) => ({ role: "finetuned" as const, ref }))];
+    : [{ role: "base", ref: compatibility.base }, ...compatibility.inputs.map((ref) => ({ role: "finetuned" as const, ref }))]);
   const outputs: RunReport["outputs"] = [];
   if (plan && options.target !== undefined) {
     const files = plan.layout.files.map((file) => ({ path: file.name, bytes: file.fileSize }));
@@ -47,7 +51,7 @@ export function reportFromPlan(options: ReportFromPlanOptions): RunReport {
     findings,
     inputs,
     outputs,
-    downloadBytes: plan?.downloadBytes ?? 0,
+    downloadBytes: plan?.downloadBytes ?? options.downloadBytes ?? 0,
     published: options.published ?? [],
   };
   if (options.validation) report.validation = options.validation;

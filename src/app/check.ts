@@ -14,8 +14,8 @@ export interface CheckOptions {
 
 export interface CheckResult {
   report: CompatibilityReport;
-  /** Every Hub input's pinned commit, by reference. */
-  pinned: Record<string, string | null>;
+  /** Every input with the commit the run pinned (Hub inputs), base first. */
+  inputs: Array<{ role: "base" | InputKind; ref: string; repo?: string; revision?: string }>;
   /** Bytes of weights a publish-vector or merge of these inputs would read (each input's tensor data once). */
   weightBytes: number;
 }
@@ -31,9 +31,14 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   });
   try {
     const all = [checked.base, ...checked.inputs];
-    const pinned = Object.fromEntries(all.map((input) => [input.resolved.ref, input.resolved.revision ?? null]));
+    const inputs = all.map((input, i) => ({
+      role: i === 0 ? ("base" as const) : (options.inputs[i - 1]?.kind ?? "finetuned"),
+      ref: input.resolved.ref,
+      ...(input.resolved.repo === undefined ? {} : { repo: input.resolved.repo }),
+      ...(input.resolved.revision === undefined ? {} : { revision: input.resolved.revision }),
+    }));
     const weightBytes = all.reduce((sum, input) => sum + input.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0), 0);
-    return { report: checked.report, pinned, weightBytes };
+    return { report: checked.report, inputs, weightBytes };
   } finally {
     await checked.close();
   }
