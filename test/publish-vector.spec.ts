@@ -1,33 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadBytes, parseSafetensorsBytes, uploadFolder } from "./helpers/hub-io.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
+import { runCli } from "./helpers/run-cli.js";
 import { decodeElement, dtypeBytes, encodeElement, referenceTaskVector } from "./helpers/reference-float.js";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type SynthModel } from "./helpers/synth.js";
 
-const cli = resolve(import.meta.dirname, "../dist/cli.js");
 const token = "hf_alice_publish_vector_token";
-
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI with its own HF_HOME, so no token file or cache of the machine leaks in. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.on("exit", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 let hub: LocalHubProcess;
 let work: string;

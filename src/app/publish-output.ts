@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
-import { isPublishablePath, type HubClient, type ModelRef } from "../hub/index.js";
+import { foreignFilesError, isPublishablePath, type HubClient, type ModelRef } from "../hub/index.js";
 import type { ProgressEvent } from "../util/progress.js";
 
 export interface PublishOutputOptions {
@@ -42,14 +42,7 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
     return { repo: target.repo, commit: result.commitSha, url: result.repoUrl };
   }
   const dir = target.path;
-  const existing = await listIfExists(dir);
-  const foreign = existing.filter((name) => !isPublishablePath(name));
-  if (foreign.length > 0) {
-    throw new DataError(
-      `${dir} already holds files tvhub does not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}); choose an empty or new folder.`,
-      { code: "TARGET_NOT_EMPTY", subject: dir },
-    );
-  }
+  const existing = await checkLocalTarget(dir);
   await mkdir(dir, { recursive: true });
   // Files of an earlier run that this one does not write (a different shard count) would make the folder lie.
   for (const name of existing) if (!options.files.includes(name)) await rm(join(dir, name), { recursive: true, force: true });
@@ -58,6 +51,14 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
     await rename(join(options.stageDir, path), join(dir, path));
   }
   return { dir, url: dir };
+}
+
+/** Refuses a folder that holds files tvhub would not write; returns what it holds (nothing when it does not exist). */
+export async function checkLocalTarget(dir: string): Promise<string[]> {
+  const existing = await listIfExists(dir);
+  const foreign = existing.filter((name) => !isPublishablePath(name));
+  if (foreign.length > 0) throw foreignFilesError({ target: dir, foreign });
+  return existing;
 }
 
 async function listIfExists(dir: string): Promise<string[]> {

@@ -11,7 +11,10 @@ import type { ComputableDtype } from "../tensor/dtype.js";
 import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
+import { checkFreeSpace } from "./check-free-space.js";
 import { checkInputs } from "./check-inputs.js";
+import { checkTarget } from "./check-target.js";
+import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import { executePlan } from "./execute-plan.js";
 import { layerNorms } from "./layer-norms.js";
 import { publishOutput } from "./publish-output.js";
@@ -82,7 +85,17 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     });
     if (options.dryRun) return { report, plan, dryRun: true };
 
-    const stageDir = await mkdtemp(target.kind === "local" ? join(dirname(target.path), `.${basename(target.path)}.tvhub-`) : join(context.workDir, "tvhub-"));
+    await checkTarget({ hub: context.hub, target });
+    const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
+    const space = {
+      dir: stageParent,
+      what: "the task vector",
+      // The weights, plus the card and tvhub.json.
+      needed: plan.layout.writeBytes + 1024 * 1024,
+      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
+    };
+    await checkFreeSpace(space);
+    const stageDir = await mkdtemp(target.kind === "local" ? join(stageParent, `.${basename(target.path)}.tvhub-`) : join(stageParent, "tvhub-"));
     try {
       // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
       const models = await Promise.all(
@@ -156,6 +169,8 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
         ...(options.private === undefined ? {} : { private: options.private }),
       });
       return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
+    } catch (error) {
+      throw isDiskFull(error) ? diskFullError({ ...space, cause: error }) : error;
     } finally {
       await rm(stageDir, { recursive: true, force: true });
     }

@@ -49,13 +49,19 @@ export async function* downloadToCache(options: DownloadToCacheOptions): AsyncGe
   const name = describeFile(options);
   const inCache = <T>(work: Promise<T>): Promise<T> =>
     work.catch((error: unknown) => {
-      throw error instanceof TvhubError ? error : cacheWriteError(name, cacheDir, error);
+      throw error instanceof TvhubError ? error : cacheWriteError(name, cacheDir, error, info.size);
     });
 
   const release = await inCache(acquireCacheLock({ path: paths.lock(etag) }));
   try {
     if ((await sizeOf(paths.blob(etag))) !== info.size) {
-      yield* fetchBlob({ ...options, paths, etag, info, name, inCache });
+      try {
+        yield* fetchBlob({ ...options, paths, etag, info, name, inCache });
+      } catch (error) {
+        // A partial download on a full disk only takes the space a rerun needs; one cut by the network is kept to resume.
+        if (error instanceof TvhubError && error.code === "HUB_CACHE_FULL") await rm(paths.incomplete(etag), { force: true });
+        throw error;
+      }
     }
     const ref = hub.pins.get(`${options.repo}@${options.sha}`);
     return await inCache(linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...(ref === undefined ? {} : { ref }) }));

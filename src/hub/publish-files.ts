@@ -14,6 +14,7 @@ import {
 } from "@huggingface/hub";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../util/progress.js";
+import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
 import { isPublishablePath, isWeightsPath } from "./is-publishable-path.js";
 import { isTransientError } from "./is-transient-error.js";
@@ -91,13 +92,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         }).catch((error: unknown) => fail(error, "listing the files of"));
 
   const foreign = existing.filter((path) => !isPublishablePath(path));
-  if (foreign.length > 0 && options.overwrite !== true) {
-    const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : "");
-    throw new DataError(`${repo} already holds files tvhub does not write (${shown}); publish to a new repo, or pass --overwrite to publish beside them.`, {
-      code: "HUB_FOREIGN_FILES",
-      subject: repo,
-    });
-  }
+  if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
   const newPaths = new Set(options.files.map((file) => file.path));
   const deleted = existing.includes("tvhub.json") ? existing.filter((path) => isWeightsPath(path) && !newPaths.has(path)) : [];
   if (deleted.length > 0) {
