@@ -1,5 +1,5 @@
 import { formatNumber } from "../../card/format-number.js";
-import { DataError, UsageError } from "../../errors.js";
+import { DataError, InternalError, UsageError } from "../../errors.js";
 import type { Evaluation } from "../../eval/evaluator.js";
 import { defaultLambdaGrid, lambdaGridValues, type LambdaGrid } from "../../eval/lambda-grid.js";
 import { evaluationKey } from "./evaluation-key.js";
@@ -152,7 +152,7 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
     const curves = remaining.map((candidate) => {
       const scores: LambdaScore[] = grid.map((lambda) => {
         const evaluation = lambda === 0 ? current : results.get(resultKey(candidate, lambda));
-        if (!evaluation) throw new DataError(`No score for ${candidate.id} at λ ${lambda}.`, { code: "GREEDY_MISSING_SCORE" });
+        if (!evaluation) throw new InternalError(`The greedy round has no score for ${candidate.id} at λ ${lambda}.`, { code: "GREEDY_MISSING_SCORE" });
         return { lambda, score: evaluation.score, ...(evaluation.details ? { details: evaluation.details } : {}) };
       });
       return { candidate, scores, best: bestLambda(scores) };
