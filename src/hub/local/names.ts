@@ -69,7 +69,6 @@ function filePathProblem(path: string): string | undefined {
   if (Buffer.byteLength(path) > maxFilePathBytes) return `it is longer than ${maxFilePathBytes} bytes`;
   if (path.includes("\0")) return "it contains a NUL byte";
   if (path.includes("\\")) return "it contains a backslash; use / between folders";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return "it contains a control character";
   if (path.startsWith("/")) return "it is absolute; give it relative to the repo root";
   if (/^[A-Za-z]:/.test(path)) return "it starts with a drive letter";
