@@ -45,9 +45,20 @@ export interface InspectedGroup {
   parameters: number;
 }
 
+/** Where a Hub model was read from: the repo, pinned to one commit. */
+export interface InspectSource {
+  repo: string;
+  /** The 40-hex commit every header was read at. */
+  revision: string;
+  /** The repo's page, e.g. `https://huggingface.co/org/name`. */
+  url: string;
+}
+
 export interface InspectReport {
   /** The model as the user named it. */
   model: string;
+  /** For a Hub model, the repo and commit; null for a local one. */
+  source: InspectSource | null;
   layout: "single" | "sharded";
   /** The index file, when sharded. */
   index: { file: string; totalSize: number | null } | null;
@@ -93,6 +104,7 @@ export function inspect(options: InspectOptions): InspectReport {
 
   return {
     model: model.name,
+    source: null,
     layout: model.layout,
     index: model.indexFile === undefined ? null : { file: model.indexFile, totalSize: typeof totalSize === "number" ? totalSize : null },
     totals: {

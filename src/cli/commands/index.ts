@@ -4,8 +4,9 @@ import { check } from "./check.js";
 import { hubServe } from "./hub-serve.js";
 import { inspect } from "./inspect.js";
 import { publishVector } from "./publish-vector.js";
+import { searchVectors } from "./search-vectors.js";
 
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [check, publishVector, inspect, hubServe];
+export const commands: RegisterCommand[] = [check, publishVector, inspect, searchVectors, hubServe];

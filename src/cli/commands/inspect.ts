@@ -1,32 +1,33 @@
 import type { Command } from "commander";
-import { inspect as inspectModel, type InspectReport } from "../../app/inspect.js";
-import { openLocalModel } from "../../safetensors/open-local-model.js";
+import type { InspectReport } from "../../app/inspect.js";
+import { inspectRef } from "../../app/inspect-ref.js";
 import { formatShape } from "../../tensor/shape.js";
 import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
+import { createAppContext, type CliAppFlags } from "../create-app-context.js";
+import { addHubFlags } from "../hub-options.js";
 
-interface InspectFlags {
-  json?: boolean;
+interface InspectFlags extends CliAppFlags {
   tensors?: boolean;
 }
 
-/** `tvhub inspect <model>`: what a model holds, from its safetensors headers only. */
+/** `tvhub inspect <model>`: what a model holds, from its safetensors headers only (local or on the Hub). */
 export function inspect(program: Command, context: CliContext): void {
-  program
-    .command("inspect")
-    .description("Show a model's tensors, dtypes, parameters, shards and __metadata__ from its safetensors headers (no weights are read).")
-    .argument("<model>", "a model folder (model.safetensors, task_vector.safetensors, or shards with an index), a .safetensors file, or an index file")
-    .option("--json", "print one JSON object on stdout")
-    .option("--tensors", "list every tensor instead of folding repeated layers into one line")
-    .action(async (path: string, flags: InspectFlags) => {
-      const model = await openLocalModel({ path });
-      try {
-        const report = inspectModel({ model });
-        context.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allTensors: flags.tensors === true }));
-      } finally {
-        await model.close();
-      }
-    });
+  addHubFlags(
+    program
+      .command("inspect")
+      .description(
+        "Show a model's tensors, dtypes, parameters, shards and __metadata__ from its safetensors headers; a Hub model is read with range requests (no weights are downloaded).",
+      )
+      .argument(
+        "<model>",
+        "a model folder (model.safetensors, task_vector.safetensors, or shards with an index), a .safetensors file, an index file, or a Hub model org/name[@revision]",
+      )
+      .option("--tensors", "list every tensor instead of folding repeated layers into one line"),
+  ).action(async (ref: string, flags: InspectFlags) => {
+    const report = await inspectRef({ context: createAppContext(context, flags), ref });
+    context.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allTensors: flags.tensors === true }));
+  });
 }
 
 const count = (n: number): string => n.toLocaleString("en-US");
@@ -38,6 +39,7 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   const layout =
     report.layout === "sharded" ? `sharded: ${report.files.length} files and ${report.index?.file ?? "an index"}` : `single file: ${report.files[0]?.file ?? ""}`;
   lines.push(`${report.model} (${layout})`);
+  if (report.source) lines.push(`${report.source.url} at commit ${report.source.revision}`);
   lines.push(
     `${count(totals.tensors)} tensors, ${count(totals.parameters)} parameters, ${formatBytes(totals.tensorBytes)} of tensor data, ${formatBytes(totals.fileBytes)} on disk`,
   );
