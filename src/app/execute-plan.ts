@@ -1,4 +1,4 @@
-import { emptyReconstructionStats, reconstructionError, type ReconstructionStats } from "../arithmetic/reconstruction-error.js";
+import { emptyReconstructionStats, type ReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { InternalError } from "../errors.js";
 import type { Plan } from "../plan/types.js";
@@ -98,7 +98,7 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
         const tau = kernels.decodeToF32({ dtype: job.tensor.dtype, bytes });
         const previous = tensors.get(job.tensor.name)?.sumOfSquares ?? 0;
         tensors.set(job.tensor.name, { sumOfSquares: kernels.sumOfSquares({ values: tau, initial: previous }) });
-        reconstruction = reconstructionOf(operands, job.tensor.dtype, bytes, reconstruction);
+        reconstruction = reconstructionOf(kernels, operands, job.tensor.dtype, bytes, reconstruction);
       } else if (options.statistics && job.kind.op === "copy" && isComputable(job.tensor.dtype)) {
         // Extra vocabulary rows of a grown embedding: τ there is the fine-tune's own values.
         const values = kernels.decodeToF32({ dtype: job.tensor.dtype, bytes });
@@ -119,10 +119,17 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   }
 }
 
-function reconstructionOf(operands: readonly Operand[], dtype: Dtype, tau: Uint8Array, initial: ReconstructionStats): ReconstructionStats {
+function reconstructionOf(
+  kernels: ArithmeticKernels,
+  operands: readonly Operand[],
+  dtype: Dtype,
+  tau: Uint8Array,
+  initial: ReconstructionStats,
+): ReconstructionStats {
   const [finetuned, base] = operands;
   if (!finetuned || !base || !isComputable(finetuned.dtype) || !isComputable(base.dtype) || !isComputable(dtype)) return initial;
-  return reconstructionError({
+  // The kernels' version (SIMD when available) gives the same counts and maxima several times faster.
+  return kernels.reconstructionError({
     base: { dtype: base.dtype, bytes: base.bytes },
     finetuned: { dtype: finetuned.dtype, bytes: finetuned.bytes },
     taskVector: { dtype, bytes: tau },
