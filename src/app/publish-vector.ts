@@ -16,6 +16,7 @@ import { checkInputs } from "./check-inputs.js";
 import { checkTarget } from "./check-target.js";
 import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import { executePlan } from "./execute-plan.js";
+import { interleaveProgress } from "./interleave-progress.js";
 import { layerNorms } from "./layer-norms.js";
 import { publishOutput } from "./publish-output.js";
 import { resolveRef } from "./resolve-ref.js";
@@ -98,12 +99,15 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     const stageDir = await mkdtemp(target.kind === "local" ? join(stageParent, `.${basename(target.path)}.tvhub-`) : join(stageParent, "tvhub-"));
     try {
       // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
-      const models = await Promise.all(
-        plan.inputs.map((input) =>
-          (input.role === "base" ? checked.base : finetuned).openForExecute({ cache: context.cache }),
-        ),
-      );
-      const executed = yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+      const executed = yield* interleaveProgress({
+        // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
+        run: async function* (onProgress) {
+          const models = await Promise.all(
+            plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned).openForExecute({ cache: context.cache, onProgress })),
+          );
+          return yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+        },
+      });
       const sumSquares = [...executed.tensors.values()].reduce((sum, t) => sum + t.sumOfSquares, 0);
       const norm = Math.sqrt(sumSquares);
       const weightFiles = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])].map((f) => ({
