@@ -4,7 +4,7 @@
  * cache; a dropped connection and an interrupted run finish on their own or on the rerun without sending bytes twice.
  */
 import { execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -316,6 +316,37 @@ describe("tvhub publish-vector through a dropped connection and an interrupted r
     expect(readFileSync(join(out, "task_vector.safetensors")).equals(reference.bytes)).toBe(true);
     // Resumed, not restarted: every byte of the files arrived once.
     expect((JSON.parse(run.stdout) as { bytesDownloaded: number }).bytesDownloaded).toBe(reference.downloaded);
+  });
+
+  it.skipIf(!canMount)("a disk that fills up during the run: exit 1 saying it is full and how much the task vector needs, nothing left on it", async () => {
+    const disk = mountTmpfs("16m");
+    try {
+      proxy.throttle({ down: 4_000_000 });
+      let run: Promise<CliRun> | undefined;
+      try {
+        run = runCli(["publish-vector", "--finetuned", "alice/mid-ft", "--to", join(disk, "tv")], env({ hubUrl: proxy.url }));
+        // The space check has passed once the staging folder exists; someone else then takes the rest of the disk.
+        await waitFor("the staging folder", () => readdirSync(disk).some((name) => name.startsWith(".tv.tvhub-")));
+        const filler = openSync(join(disk, "filler"), "w");
+        try {
+          for (const block = new Uint8Array(1 << 20); ; ) writeSync(filler, block);
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
+        } finally {
+          closeSync(filler);
+        }
+      } finally {
+        proxy.throttle({});
+      }
+      expectRefusal(
+        await run,
+        1,
+        /^tvhub: The disk holding \S+small-disk-\w+ is full: the task vector needs 1\d\.\d MB there; free some space, or write --to a folder on a disk with room\.\n$/,
+      );
+      expect(readdirSync(disk)).toEqual(["filler"]);
+    } finally {
+      unmount(disk);
+    }
   });
 
   it("a run killed mid-download resumes from the bytes in the cache when rerun", async () => {
