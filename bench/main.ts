@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
+import { formatPublishVectorTable, runPublishVectorBench } from "./publish-vector.js";
 
 interface Bench {
   name: string;
@@ -14,6 +15,13 @@ const benches: Bench[] = [
     run: () => {
       const results = runKernelBench();
       return { table: formatKernelTable(results), json: results };
+    },
+  },
+  {
+    name: "publish-vector",
+    run: async () => {
+      const results = await runPublishVectorBench();
+      return { table: formatPublishVectorTable(results), json: results };
     },
   },
 ];

@@ -5,9 +5,10 @@ import type { Plan } from "../plan/types.js";
 import { createModelWriter, type WrittenModel } from "../safetensors/create-model-writer.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
-import { isComputable, type Dtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
-import { computeJob, jobOperands, type Operand } from "./compute-job.js";
+import { jobOperands, type Operand } from "./compute-job.js";
+import { createComputePool } from "./compute-pool.js";
+import type { JobOutput } from "./create-job-runner.js";
 import { planJobs, type Job } from "./plan-jobs.js";
 
 export interface ExecutePlanOptions {
@@ -21,10 +22,17 @@ export interface ExecutePlanOptions {
   kernels: ArithmeticKernels;
   /** Output elements computed per step. @default 1 Mi */
   chunkElements?: number;
-  /** Jobs whose inputs are read ahead while one computes. @default 4 */
+  /** Jobs in flight (being read or computed) besides the one being written. @default max(4, 2 × threads + 2) */
   readAhead?: number;
   /** For task vectors: the norms and the reconstruction error the card reports. */
   statistics?: boolean;
+  /**
+   * Worker threads that compute jobs (each with its own kernels); 0 computes on this thread, as happens anyway
+   * when no worker script was built next to this module. @default os.availableParallelism()
+   */
+  threads?: number;
+  /** The compute worker script. @default compute-worker.js beside this module (dist/) */
+  workerUrl?: URL;
 }
 
 export interface TensorStatistics {
@@ -39,25 +47,35 @@ export interface ExecuteResult {
   /** How well base + stored τ reproduces the fine-tune (task vectors only). */
   reconstruction: ReconstructionStats;
   bytesRead: number;
+  /** Worker threads that computed; 0 when this thread did. */
+  threads: number;
 }
 
 const defaultChunkElements = 1 << 20;
 
 /**
- * Streams a plan to disk: reads each job's input byte ranges (a few jobs ahead, so reads overlap the
- * arithmetic), computes it, and hands the bytes to the writer in header order; the writer hashes as it
- * writes. Memory holds `readAhead` jobs' operands, never a model.
+ * Streams a plan to disk: reads each job's input byte ranges a window ahead, computes jobs on worker threads
+ * (or here), and hands the results to the writer in header order; the writer hashes as it writes. Memory holds
+ * the window's jobs (operands and outputs), never a model, whatever its size.
  */
 export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<ProgressEvent, ExecuteResult> {
-  const { plan, models, kernels } = options;
+  const { plan, models } = options;
+  const statistics = options.statistics === true;
   const layout = planModelLayout({
     tensors: plan.outputs,
     prefix: options.prefix,
     maxShardSize: plan.layout.maxShardSize,
   });
   const jobs = planJobs({ plan, chunkElements: options.chunkElements ?? defaultChunkElements });
+  const pool = await createComputePool({
+    kernels: options.kernels,
+    statistics,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+  });
+  if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
+  const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * pool.threads + 2));
   const writer = createModelWriter({ layout, dir: options.dir });
-  const readAhead = Math.max(1, options.readAhead ?? 4);
   const tensors = new Map<string, TensorStatistics>();
   let reconstruction = emptyReconstructionStats;
   let bytesRead = 0;
@@ -76,13 +94,13 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
       }),
     );
 
-  const pending: Array<Promise<Operand[]>> = [];
-  let nextToRead = 0;
+  const pending: Array<Promise<JobOutput>> = [];
+  let nextToStart = 0;
   const fill = () => {
-    while (pending.length < readAhead && nextToRead < jobs.length) {
-      const job = jobs[nextToRead++] as Job;
-      const promise = read(job);
-      // A read that fails while earlier jobs compute is reported when its turn comes, not as an unhandled rejection.
+    while (pending.length < window && nextToStart < jobs.length) {
+      const job = jobs[nextToStart++] as Job;
+      const promise = read(job).then((operands) => pool.compute(job, operands));
+      // A job that fails while earlier ones are written is reported when its turn comes, not as an unhandled rejection.
       promise.catch(() => {});
       pending.push(promise);
     }
@@ -91,48 +109,34 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   try {
     fill();
     for (const job of jobs) {
-      const operands = await (pending.shift() as Promise<Operand[]>);
+      const output = await (pending.shift() as Promise<JobOutput>);
       fill();
-      const bytes = computeJob({ job, operands, kernels });
-      if (options.statistics && job.kind.op === "taskVector" && isComputable(job.tensor.dtype)) {
-        const tau = kernels.decodeToF32({ dtype: job.tensor.dtype, bytes });
+      if (output.sumOfSquares !== undefined) {
         const previous = tensors.get(job.tensor.name)?.sumOfSquares ?? 0;
-        tensors.set(job.tensor.name, { sumOfSquares: kernels.sumOfSquares({ values: tau, initial: previous }) });
-        reconstruction = reconstructionOf(kernels, operands, job.tensor.dtype, bytes, reconstruction);
-      } else if (options.statistics && job.kind.op === "copy" && isComputable(job.tensor.dtype)) {
-        // Extra vocabulary rows of a grown embedding: τ there is the fine-tune's own values.
-        const values = kernels.decodeToF32({ dtype: job.tensor.dtype, bytes });
-        const previous = tensors.get(job.tensor.name)?.sumOfSquares ?? 0;
-        tensors.set(job.tensor.name, { sumOfSquares: kernels.sumOfSquares({ values, initial: previous }) });
+        tensors.set(job.tensor.name, { sumOfSquares: previous + output.sumOfSquares });
       }
-      await writer.write(job.tensor.name, bytes);
-      bytesDone += bytes.byteLength;
+      if (output.reconstruction) reconstruction = addReconstruction(reconstruction, output.reconstruction);
+      await writer.write(job.tensor.name, output.bytes);
+      bytesDone += output.bytes.byteLength;
       yield { type: "progress", phase: "compute", done: bytesDone, total: totalBytes, unit: "bytes" };
     }
     // Zero-length tensors have no jobs; the writer completes them as it passes.
     const written = await writer.finish();
-    return { written, tensors, reconstruction, bytesRead };
+    return { written, tensors, reconstruction, bytesRead, threads: pool.threads };
   } catch (error) {
     await writer.abort();
     await Promise.allSettled(pending);
     throw error;
+  } finally {
+    await pool.close();
   }
 }
 
-function reconstructionOf(
-  kernels: ArithmeticKernels,
-  operands: readonly Operand[],
-  dtype: Dtype,
-  tau: Uint8Array,
-  initial: ReconstructionStats,
-): ReconstructionStats {
-  const [finetuned, base] = operands;
-  if (!finetuned || !base || !isComputable(finetuned.dtype) || !isComputable(base.dtype) || !isComputable(dtype)) return initial;
-  // The kernels' version (SIMD when available) gives the same counts and maxima several times faster.
-  return kernels.reconstructionError({
-    base: { dtype: base.dtype, bytes: base.bytes },
-    finetuned: { dtype: finetuned.dtype, bytes: finetuned.bytes },
-    taskVector: { dtype, bytes: tau },
-    initial,
-  });
+/** Folds one job's statistics into the totals: counts add, the largest error stays the largest. */
+function addReconstruction(total: ReconstructionStats, job: ReconstructionStats): ReconstructionStats {
+  return {
+    elements: total.elements + job.elements,
+    mismatches: total.mismatches + job.mismatches,
+    maxAbsError: job.maxAbsError > total.maxAbsError ? job.maxAbsError : total.maxAbsError,
+  };
 }

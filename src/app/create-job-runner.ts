@@ -1,0 +1,57 @@
+import type { ReconstructionStats } from "../arithmetic/reconstruction-error.js";
+import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
+import { dtypeSize, isComputable, type ComputableDtype } from "../tensor/dtype.js";
+import { computeJob, type Operand } from "./compute-job.js";
+import type { Job } from "./plan-jobs.js";
+
+export interface CreateJobRunnerOptions {
+  kernels: ArithmeticKernels;
+  /** Also measure each task-vector job: Σ τ² and how well base + τ reproduces the fine-tune. */
+  statistics: boolean;
+}
+
+/** What one job produced: its output bytes and, when asked, its own statistics (not running totals). */
+export interface JobOutput {
+  bytes: Uint8Array;
+  /** Σ τ² over this job's elements, in float64 from 0 (a float output only). */
+  sumOfSquares?: number;
+  /** This job's elements alone (a task-vector range only). */
+  reconstruction?: ReconstructionStats;
+}
+
+export type JobRunner = (job: Job, operands: readonly Operand[]) => JobOutput;
+
+/**
+ * Computes jobs with one thread's kernels and float32 scratch reused from job to job. Statistics are per job so
+ * that jobs computed on different threads combine in write order to the same totals as on one thread; the
+ * caller adds `sumOfSquares` per tensor and folds `reconstruction` (counts add, maxima take the maximum).
+ */
+export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
+  const { kernels, statistics } = options;
+  let scratch = new Float32Array(0);
+  const squares = (dtype: ComputableDtype, bytes: Uint8Array): number => {
+    const count = bytes.byteLength / dtypeSize(dtype);
+    if (scratch.length < count) scratch = new Float32Array(count);
+    const values = kernels.decodeToF32({ dtype, bytes, out: scratch.subarray(0, count) });
+    return kernels.sumOfSquares({ values });
+  };
+  return (job, operands) => {
+    const bytes = computeJob({ job, operands, kernels });
+    const dtype = job.tensor.dtype;
+    if (!statistics || !isComputable(dtype)) return { bytes };
+    if (job.kind.op === "copy") {
+      // Extra vocabulary rows of a grown embedding: τ there is the fine-tune's own values.
+      return { bytes, sumOfSquares: squares(dtype, bytes) };
+    }
+    if (job.kind.op !== "taskVector") return { bytes };
+    const sumOfSquares = squares(dtype, bytes);
+    const [finetuned, base] = operands;
+    if (!finetuned || !base || !isComputable(finetuned.dtype) || !isComputable(base.dtype)) return { bytes, sumOfSquares };
+    const reconstruction = kernels.reconstructionError({
+      base: { dtype: base.dtype, bytes: base.bytes },
+      finetuned: { dtype: finetuned.dtype, bytes: finetuned.bytes },
+      taskVector: { dtype, bytes },
+    });
+    return { bytes, sumOfSquares, reconstruction };
+  };
+}
