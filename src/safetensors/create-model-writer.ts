@@ -17,6 +17,12 @@ export interface CreateModelWriterOptions {
    * start sending it, and a run with little disk can delete it afterwards.
    */
   onFile?: (file: WrittenFile) => void | Promise<void>;
+  /**
+   * Write only these files of the layout (one job of a matrix run), each byte for byte what a full run writes.
+   * Tensors of other files are refused, and the index is left to the step that has every file.
+   * @default every file, then the index
+   */
+  files?: readonly string[];
 }
 
 export interface WrittenModel {
@@ -44,8 +50,13 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
       }
       return createFileSink({ path: join(options.dir, file) });
     });
-  const fileOf = new Map(layout.writeOrder.map((tensor) => [tensor.name, tensor.file]));
   const fileIndex = new Map(layout.files.map(({ file }, i) => [file, i]));
+  for (const file of options.files ?? []) {
+    if (!fileIndex.has(file)) throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file, `the layout has no file ${JSON.stringify(file)} to write.`);
+  }
+  const selected = options.files === undefined ? undefined : new Set(options.files);
+  const isSelected = (index: number) => selected === undefined || selected.has(layout.files[index]?.file ?? "");
+  const fileOf = new Map(layout.writeOrder.map((tensor) => [tensor.name, tensor.file]));
   const written: WrittenFile[] = [];
   let current: TensorWriter | undefined;
   let currentIndex = -1;
@@ -72,14 +83,16 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
     }
     const file = fileOf.get(name);
     const target = file === undefined ? undefined : fileIndex.get(file);
-    if (target === undefined || target < currentIndex) {
-      const why = target === undefined ? "is not in the plan" : `belongs to ${file ?? ""}, which is already complete`;
+    if (target === undefined || target < currentIndex || !isSelected(target)) {
+      const why =
+        target === undefined ? "is not in the plan" : !isSelected(target) ? `belongs to ${file ?? ""}, which this writer does not write` : `belongs to ${file ?? ""}, which is already complete`;
       throw corrupt("SAFETENSORS_WRITE_ORDER", layout.files[Math.max(0, currentIndex)]?.file ?? name, `tensor ${JSON.stringify(name)} ${why}.`);
     }
     if (current && currentIndex === target) return current;
     // Files skipped over can only be complete if all their tensors are empty; their writers check that.
     await closeCurrent();
     for (let i = currentIndex + 1; i < target; i++) {
+      if (!isSelected(i)) continue;
       await openFile(i);
       await closeCurrent();
     }
@@ -107,11 +120,12 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
         // Files not yet started are complete only if all their tensors are empty; their writers check that.
         await closeCurrent();
         for (let i = currentIndex + 1; i < layout.files.length; i++) {
+          if (!isSelected(i)) continue;
           await openFile(i);
           await closeCurrent();
         }
         let index: WrittenFile | undefined;
-        if (layout.index) {
+        if (layout.index && selected === undefined) {
           const bytes = new TextEncoder().encode(layout.index.text);
           const sink = await openSink(layout.index.file);
           await sink.write(bytes);
