@@ -33,6 +33,11 @@ export interface ExecutePlanOptions {
   threads?: number;
   /** The compute worker script. @default compute-worker.js beside this module (dist/) */
   workerUrl?: URL;
+  /**
+   * Compute and write only these output files (one job of a matrix run: `plan.layout.files` names), each byte for
+   * byte what a full run writes; the index is left to the finalize step. @default every file, then the index
+   */
+  files?: readonly string[];
 }
 
 export interface TensorStatistics {
@@ -66,7 +71,10 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     prefix: options.prefix,
     maxShardSize: plan.layout.maxShardSize,
   });
-  const jobs = planJobs({ plan, chunkElements: options.chunkElements ?? defaultChunkElements });
+  const selected = options.files === undefined ? undefined : new Set(options.files);
+  const fileOf = new Map(layout.writeOrder.map((tensor) => [tensor.name, tensor.file]));
+  const isSelected = (name: string) => selected === undefined || selected.has(fileOf.get(name) ?? "");
+  const jobs = planJobs({ plan, chunkElements: options.chunkElements ?? defaultChunkElements }).filter((job) => isSelected(job.tensor.name));
   const pool = await createComputePool({
     kernels: options.kernels,
     statistics,
@@ -75,12 +83,12 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   });
   if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
   const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * pool.threads + 2));
-  const writer = createModelWriter({ layout, dir: options.dir });
+  const writer = createModelWriter({ layout, dir: options.dir, ...(options.files === undefined ? {} : { files: options.files }) });
   const tensors = new Map<string, TensorStatistics>();
   let reconstruction = emptyReconstructionStats;
   let bytesRead = 0;
   let bytesDone = 0;
-  const totalBytes = plan.outputs.reduce((sum, tensor) => sum + tensor.bytes, 0);
+  const totalBytes = plan.outputs.reduce((sum, tensor) => sum + (isSelected(tensor.name) ? tensor.bytes : 0), 0);
 
   const read = async (job: Job): Promise<Operand[]> =>
     Promise.all(
