@@ -44,12 +44,18 @@ export interface KernelMeasurement {
   elements: number;
   /** Bytes the operation reads from its operands (for memcpy: the bytes copied). */
   inputBytes: number;
-  /** Seconds per pass over `elements`, one per repetition, in order. */
-  samples: number[];
+  /**
+   * Seconds per pass over `elements`, one figure per repetition, in order: `cpu` is this process's
+   * CPU time (user + system), `wall` the elapsed time. The operations run on one thread, so CPU time
+   * is the time on one core, which stays meaningful when other processes share the cores.
+   */
+  samples: { cpu: number[]; wall: number[] };
+  /** Per core: elements ÷ the median CPU seconds. */
   elementsPerSecond: number;
-  /** From the fastest repetition: the closer figure when other processes share the cores. */
-  bestElementsPerSecond: number;
+  /** Input bytes ÷ the median CPU seconds. */
   inputBytesPerSecond: number;
+  /** Elements ÷ the median wall seconds (lower than per core when the machine is busy). */
+  wallElementsPerSecond: number;
   /** inputBytesPerSecond ÷ that of memcpy of the same dtype's input bytes in this run. */
   vsMemcpy: number;
 }
@@ -91,13 +97,13 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     const { base, finetuned } = syntheticPair(dtype, n);
     const inputBytes = 2 * n * sizeOf[dtype];
     const time = (run: () => void) => measure(run, resolved.repetitions, resolved.minSeconds);
-    const record = (operation: KernelMeasurement["operation"], implementation: KernelMeasurement["implementation"], samples: number[], bytes = inputBytes) => {
-      const seconds = median(samples);
+    const record = (operation: KernelMeasurement["operation"], implementation: KernelMeasurement["implementation"], samples: KernelMeasurement["samples"], bytes = inputBytes) => {
+      const seconds = median(samples.cpu);
       const memcpy = measurements.find((m) => m.dtype === dtype && m.operation === "memcpy");
       const inputBytesPerSecond = bytes / seconds;
       measurements.push({
         dtype, operation, implementation, elements: n, inputBytes: bytes, samples,
-        elementsPerSecond: n / seconds, bestElementsPerSecond: n / Math.min(...samples), inputBytesPerSecond,
+        elementsPerSecond: n / seconds, inputBytesPerSecond, wallElementsPerSecond: n / median(samples.wall),
         vsMemcpy: memcpy ? inputBytesPerSecond / memcpy.inputBytesPerSecond : 1,
       });
     };
@@ -183,8 +189,8 @@ function syntheticPair(dtype: BenchDtype, n: number): { base: EncodedValues; fin
   };
 }
 
-/** Seconds per call of `run`, one figure per repetition, after a warm-up that lets V8 optimise it. */
-function measure(run: () => void, repetitions: number, minSeconds: number): number[] {
+/** CPU and wall seconds per call of `run`, one pair per repetition, after a warm-up that lets V8 optimise it. */
+function measure(run: () => void, repetitions: number, minSeconds: number): KernelMeasurement["samples"] {
   const warmUntil = performance.now() + 200;
   let calls = 0;
   while (performance.now() < warmUntil || calls < 3) {
@@ -192,9 +198,10 @@ function measure(run: () => void, repetitions: number, minSeconds: number): numb
     calls++;
   }
   const perRepetition = (minSeconds / repetitions) * 1000;
-  const samples: number[] = [];
+  const samples: KernelMeasurement["samples"] = { cpu: [], wall: [] };
   for (let r = 0; r < repetitions; r++) {
     const begin = performance.now();
+    const cpuBegin = process.cpuUsage();
     let count = 0;
     let elapsed = 0;
     do {
@@ -202,7 +209,9 @@ function measure(run: () => void, repetitions: number, minSeconds: number): numb
       count++;
       elapsed = performance.now() - begin;
     } while (elapsed < perRepetition);
-    samples.push(elapsed / 1000 / count);
+    const cpu = process.cpuUsage(cpuBegin);
+    samples.wall.push(elapsed / 1000 / count);
+    samples.cpu.push((cpu.user + cpu.system) / 1e6 / count);
   }
   return samples;
 }
@@ -215,7 +224,7 @@ function median(values: readonly number[]): number {
 
 /** The results as a fixed-width table for a terminal. */
 export function formatKernelTable(results: KernelBenchResults): string {
-  const header = ["dtype", "operation", "implementation", "G elem/s", "best", "GB/s in", "× memcpy", "× js"];
+  const header = ["dtype", "operation", "implementation", "G elem/s/core", "GB/s in", "× memcpy", "× js", "G elem/s wall"];
   const rows = results.measurements.map((m) => {
     const js = results.measurements.find((o) => o.dtype === m.dtype && o.operation === m.operation && o.implementation === "js");
     return [
@@ -223,16 +232,16 @@ export function formatKernelTable(results: KernelBenchResults): string {
       m.operation,
       m.implementation,
       (m.elementsPerSecond / 1e9).toFixed(2),
-      (m.bestElementsPerSecond / 1e9).toFixed(2),
       (m.inputBytesPerSecond / 1e9).toFixed(2),
       m.vsMemcpy.toFixed(2),
       js && m.operation !== "memcpy" ? (m.elementsPerSecond / js.elementsPerSecond).toFixed(1) : "",
+      (m.wallElementsPerSecond / 1e9).toFixed(2),
     ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
   return [
-    `Kernels, one thread: ${results.options.elements} elements per operand; median and best of ${results.options.repetitions} repetitions; ${results.cpu} (${results.cores} cores), Node ${results.node}`,
+    `Kernels, one thread: ${results.options.elements} elements per operand, median of ${results.options.repetitions} repetitions, rates per core from CPU time; ${results.cpu} (${results.cores} cores), Node ${results.node}`,
     line(header),
     ...rows.map(line),
   ].join("\n");
