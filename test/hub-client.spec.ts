@@ -529,7 +529,7 @@ describe("publish", () => {
     const refused = await failure(drain(client({ accessToken: alice.token, log }).publish({ repo: "alice/project", commitTitle: "x", files })));
     expect(refused).toBeInstanceOf(DataError);
     expect(refused.message).toBe(
-      "alice/project already holds files tvhub does not write (data/train.csv, train.py); publish to a new name, or move those files away first.",
+      "alice/project already holds files that no tvhub publish put there (data/train.csv, train.py); publish to a new name, or move those files away first.",
     );
     expect(log.filter((request) => request.method === "PUT" || request.url.includes("/commit/") || request.url.includes("/preupload/"))).toEqual([]);
     expect(await commitsOf("alice/project")).toEqual(before);

@@ -197,7 +197,7 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     const before = await hubState();
     const from = logLength();
     const run = await runCli(["publish-vector", "--finetuned", "alice/ft", "--to", "alice/occupied"], env());
-    expectRefusal(run, 1, /^tvhub: alice\/occupied already holds files tvhub does not write \(notes\.txt\); publish to a new name, or move those files away first\.\n$/);
+    expectRefusal(run, 1, /^tvhub: alice\/occupied already holds files that no tvhub publish put there \(notes\.txt\); publish to a new name, or move those files away first\.\n$/);
     await logSettled();
     expect(weightDownloads(accessLog(from))).toEqual([]);
     expect(await hubState()).toEqual(before);
@@ -208,9 +208,37 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     mkdirSync(out);
     await writeFile(join(out, "train.py"), "print('mine')\n");
     const run = await runCli(["publish-vector", "--finetuned", "alice/ft", "--to", out], env());
-    expectRefusal(run, 1, /already holds files tvhub does not write \(train\.py\); publish to a new name, or move those files away first\.\n$/);
+    expectRefusal(run, 1, /already holds files that no tvhub publish put there \(train\.py\); publish to a new name, or move those files away first\.\n$/);
     expect(readdirSync(out)).toEqual(["train.py"]);
     expect(readdirSync(work).filter((name) => name.startsWith(".out-occupied"))).toEqual([]);
+  });
+
+  it("the base model's own repo or folder as the target: refused, the model untouched", async () => {
+    const before = await hubState();
+    const intoRepo = await runCli(["publish-vector", "--finetuned", "alice/ft", "--to", "alice/base"], env());
+    expectRefusal(intoRepo, 1, /^tvhub: alice\/base already holds files that no tvhub publish put there \(config\.json, model\.safetensors\); publish to a new name/);
+    expect(await hubState()).toEqual(before);
+    const folder = join(work, "base");
+    const files = readdirSync(folder).sort();
+    const intoFolder = await runCli(["publish-vector", "--finetuned", "alice/ft", "--to", folder], env());
+    expectRefusal(intoFolder, 1, /already holds files that no tvhub publish put there \(config\.json, model\.safetensors\); publish to a new name/);
+    expect(readdirSync(folder).sort()).toEqual(files);
+  });
+
+  it("an earlier tvhub publish as the target: replaced by a new commit, or in place in a folder", async () => {
+    const repo = "alice/republished";
+    const out = join(work, "republished");
+    for (const dtype of ["bf16", "f32"]) {
+      for (const to of [repo, out]) {
+        const run = await runCli(["publish-vector", "--finetuned", "alice/ft", "--to", to, "--dtype", dtype, "--json"], env());
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+      }
+    }
+    const commits = (await (await fetch(`${hub.url}/api/models/${repo}/commits/main`, { headers: { authorization: `Bearer ${token}` } })).json()) as unknown[];
+    expect(commits.length).toBe(3);
+    expect(readdirSync(out).sort()).toEqual(["README.md", "task_vector.safetensors", "tvhub.json"]);
+    expect(JSON.parse(readFileSync(join(out, "tvhub.json"), "utf8"))).toMatchObject({ dtype: "F32" });
   });
 
   it("publishing to the Hub without a token: exit 2 before any weight is downloaded", async () => {

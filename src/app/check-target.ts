@@ -1,5 +1,5 @@
 import { RemoteError, TvhubError, UsageError } from "../errors.js";
-import { foreignFilesError, isPublishablePath, type HubClient, type ModelRef } from "../hub/index.js";
+import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef } from "../hub/index.js";
 import { checkLocalTarget } from "./publish-output.js";
 
 export interface CheckTargetOptions {
@@ -47,6 +47,6 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
     throw error;
   }
   const info = await hub.modelInfo({ repo, sha });
-  const foreign = info.files.map((file) => file.path).filter((path) => !isPublishablePath(path));
+  const foreign = findForeignFiles(info.files.map((file) => file.path));
   if (foreign.length > 0) throw foreignFilesError({ target: repo, foreign });
 }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
-import { foreignFilesError, isPublishablePath, type HubClient, type ModelRef } from "../hub/index.js";
+import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef } from "../hub/index.js";
 import type { ProgressEvent } from "../util/progress.js";
 
 export interface PublishOutputOptions {
@@ -53,10 +53,10 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
   return { dir, url: dir };
 }
 
-/** Refuses a folder that holds files tvhub would not write; returns what it holds (nothing when it does not exist). */
+/** Refuses a folder that holds someone's other work (findForeignFiles); returns what it holds (nothing when it does not exist). */
 export async function checkLocalTarget(dir: string): Promise<string[]> {
   const existing = await listIfExists(dir);
-  const foreign = existing.filter((name) => !isPublishablePath(name));
+  const foreign = findForeignFiles(existing);
   if (foreign.length > 0) throw foreignFilesError({ target: dir, foreign });
   return existing;
 }

@@ -1,6 +1,7 @@
 export { createHubClient, type CreateHubClientOptions } from "./create-hub-client.js";
 export { parseModelRef, type ParseModelRefOptions } from "./parse-model-ref.js";
 export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
+export { findForeignFiles } from "./find-foreign-files.js";
 export { foreignFilesError, type ForeignFilesErrorOptions } from "./foreign-files-error.js";
 export { isPublishablePath } from "./is-publishable-path.js";
 export type {

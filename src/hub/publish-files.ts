@@ -14,9 +14,10 @@ import {
 } from "@huggingface/hub";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../util/progress.js";
+import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
-import { isPublishablePath, isWeightsPath } from "./is-publishable-path.js";
+import { isWeightsPath } from "./is-publishable-path.js";
 import { isTransientError } from "./is-transient-error.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
@@ -30,7 +31,7 @@ export interface PublishFilesOptions extends PublishOptions {
 
 /**
  * Publishes files to a model repo in one commit on its default branch, creating the repo when it is missing.
- * Before anything is uploaded it refuses a repo that holds files tvhub does not write (unless `overwrite`),
+ * Before anything is uploaded it refuses a repo that holds someone's other work (findForeignFiles; unless `overwrite`),
  * and pins the branch head so that a concurrent push fails the commit instead of being overwritten.
  * Weights left over from an earlier tvhub publish that the new set does not contain are deleted in the
  * same commit. LFS objects the Hub already has are not sent again; a failure before the commit leaves the
@@ -91,7 +92,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
           },
         }).catch((error: unknown) => fail(error, "listing the files of"));
 
-  const foreign = existing.filter((path) => !isPublishablePath(path));
+  const foreign = findForeignFiles(existing);
   if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
   const newPaths = new Set(options.files.map((file) => file.path));
   const deleted = existing.includes("tvhub.json") ? existing.filter((path) => isWeightsPath(path) && !newPaths.has(path)) : [];

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { findForeignFiles } from "./find-foreign-files.js";
+
+describe("findForeignFiles", () => {
+  it("accepts a new repo: nothing, or the Hub's .gitattributes and a stub card", () => {
+    expect(findForeignFiles([])).toEqual([]);
+    expect(findForeignFiles([".gitattributes", "README.md"])).toEqual([]);
+  });
+
+  it("accepts the files of an earlier tvhub publish, and only those", () => {
+    const earlier = [".gitattributes", "README.md", "tvhub.json", "task_vector-00001-of-00002.safetensors", "task_vector.safetensors.index.json"];
+    expect(findForeignFiles(earlier)).toEqual([]);
+    expect(findForeignFiles([...earlier, "config.json", "tokenizer.json", "model.safetensors"])).toEqual([]);
+    expect(findForeignFiles([...earlier, "train.py", "data/x.csv"])).toEqual(["train.py", "data/x.csv"]);
+  });
+
+  it("refuses a model's own repo or folder, even though tvhub writes files of the same names elsewhere", () => {
+    expect(findForeignFiles([".gitattributes", "README.md", "config.json", "model-00001-of-00002.safetensors", "model.safetensors.index.json"])).toEqual([
+      "config.json",
+      "model-00001-of-00002.safetensors",
+      "model.safetensors.index.json",
+    ]);
+    expect(findForeignFiles(["task_vector.safetensors"])).toEqual(["task_vector.safetensors"]);
+  });
+});
