@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPublishablePath, isWeightsPath } from "./is-publishable-path.js";
+import { isPublishablePath, isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
 
 describe("isPublishablePath", () => {
   it("accepts what tvhub writes at the root of a repo", () => {
@@ -36,5 +36,21 @@ describe("isWeightsPath", () => {
     expect(isWeightsPath("model.safetensors.index.json")).toBe(true);
     expect(isWeightsPath("config.json")).toBe(false);
     expect(isWeightsPath("x/model.safetensors")).toBe(false);
+  });
+});
+
+describe("isShardRecordPath", () => {
+  it("accepts the record a job of a matrix run commits, which a publish target may then hold", () => {
+    for (const path of [".tvhub/shard-1-of-3.json", ".tvhub/shard-12-of-120.json"]) {
+      expect(isShardRecordPath(path), path).toBe(true);
+      expect(isPublishablePath(path), path).toBe(true);
+    }
+  });
+
+  it("rejects other files under .tvhub and near misses", () => {
+    for (const path of [".tvhub/notes.json", ".tvhub/shard-0-of-3.json", ".tvhub/shard-1-of-3.json.bak", "shard-1-of-3.json", "x/.tvhub/shard-1-of-3.json", ".tvhub/shard-01-of-3.json"]) {
+      expect(isShardRecordPath(path), path).toBe(false);
+      expect(isPublishablePath(path), path).toBe(false);
+    }
   });
 });

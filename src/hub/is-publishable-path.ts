@@ -24,6 +24,7 @@ const written = new Set(["README.md", ".gitattributes", "tvhub.json"]);
  * belongs to someone's other work, and publishing into it needs an explicit overwrite.
  */
 export function isPublishablePath(path: string): boolean {
+  if (isShardRecordPath(path)) return true;
   if (path.includes("/")) return false;
   return written.has(path) || copiedFromBase.has(path) || isWeightsPath(path);
 }
@@ -31,4 +32,12 @@ export function isPublishablePath(path: string): boolean {
 /** `*.safetensors` and `*.safetensors.index.json`: a stale one left beside new weights would be loaded with them. */
 export function isWeightsPath(path: string): boolean {
   return !path.includes("/") && (path.endsWith(".safetensors") || path.endsWith(".safetensors.index.json"));
+}
+
+/**
+ * `.tvhub/shard-<i>-of-<n>.json`: the record a job of a matrix run commits next to its share of the weights. The
+ * finalize step deletes them all, so a finished repo holds none.
+ */
+export function isShardRecordPath(path: string): boolean {
+  return /^\.tvhub\/shard-[1-9]\d*-of-[1-9]\d*\.json$/.test(path);
 }

@@ -17,7 +17,7 @@ import type { ProgressEvent } from "../util/progress.js";
 import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
-import { isWeightsPath } from "./is-publishable-path.js";
+import { isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
 import { isTransientError } from "./is-transient-error.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
@@ -33,9 +33,10 @@ export interface PublishFilesOptions extends PublishOptions {
  * Publishes files to a model repo in one commit on its default branch, creating the repo when it is missing.
  * Before anything is uploaded it refuses a repo that holds someone's other work (findForeignFiles; unless `overwrite`),
  * and pins the branch head so that a concurrent push fails the commit instead of being overwritten.
- * Weights left over from an earlier tvhub publish that the new set does not contain are deleted in the
- * same commit. LFS objects the Hub already has are not sent again; a failure before the commit leaves the
- * repo as it was.
+ * Weights left over from an earlier tvhub publish that the new set does not contain (nor `keep`s), and the
+ * shard records of a matrix run, are deleted in the same commit. LFS objects the Hub already has are not sent
+ * again; a failure before the commit leaves the repo as it was. A `concurrent` publish (one job of a matrix run)
+ * instead commits on top of whatever the head is by then and deletes nothing.
  */
 export async function* publishFiles(options: PublishFilesOptions): AsyncGenerator<ProgressEvent, PublishResult> {
   const { hub } = options;
@@ -48,6 +49,12 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
   const fail = (error: unknown, doing = "publishing to"): never => {
     throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
   };
+  if (options.concurrent === true && options.parentCommit !== undefined) {
+    throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
+      code: "HUB_BAD_PUBLISH",
+      subject: repo,
+    });
+  }
   const sizes = await checkFiles(repo, options.files);
 
   let created = false;
@@ -94,8 +101,18 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
 
   const foreign = findForeignFiles(existing);
   if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
-  const newPaths = new Set(options.files.map((file) => file.path));
-  const deleted = existing.includes("tvhub.json") ? existing.filter((path) => isWeightsPath(path) && !newPaths.has(path)) : [];
+  const keep = options.keep ?? [];
+  const gone = keep.filter((path) => !existing.includes(path));
+  if (gone.length > 0) {
+    throw new RemoteError(`${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`, {
+      code: "HUB_CHANGED",
+      subject: repo,
+    });
+  }
+  const newPaths = new Set([...options.files.map((file) => file.path), ...keep]);
+  const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
+  const deleted =
+    earlierPublish && options.concurrent !== true ? existing.filter((path) => (isWeightsPath(path) || isShardRecordPath(path)) && !newPaths.has(path)) : [];
   if (deleted.length > 0) {
     yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
   }
@@ -122,7 +139,8 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         operations,
         title: options.commitTitle,
         ...(options.commitDescription === undefined ? {} : { description: options.commitDescription }),
-        ...(headSha === undefined ? {} : { parentCommit: headSha }),
+        // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
+        ...(headSha === undefined || options.concurrent === true ? {} : { parentCommit: headSha }),
         branch: "main",
         hubUrl: hub.hubUrl,
         fetch: uploadFetch,
@@ -157,7 +175,8 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
       };
     } catch (error) {
       // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
-      if (!committing && attempt < hub.retry.retries && isTransientError(error)) {
+      // A concurrent commit adds the same files whenever it lands, so it is safe to repeat even once sent.
+      if ((!committing || options.concurrent === true) && attempt < hub.retry.retries && isTransientError(error)) {
         yield { type: "log", level: "warn", message: `Uploading to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
         await hub.retry.sleep(retryDelay(hub.retry, attempt));
         continue;

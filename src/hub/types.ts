@@ -62,6 +62,17 @@ export interface PublishOptions {
   /** Fail unless the branch head is still this commit (e.g. the one a plan was made against). */
   parentCommit?: string;
   /**
+   * For the jobs of a matrix run, which commit disjoint files at the same time: commit on top of whatever the head
+   * is when the commit lands (the Hub orders them), and delete nothing. Excludes `parentCommit`.
+   * @default false
+   */
+  concurrent?: boolean;
+  /**
+   * Files already in the repo that belong to the published set (the shards a matrix run's jobs committed): they are
+   * neither sent again nor deleted as left over, and the publish fails if one is not there.
+   */
+  keep?: string[];
+  /**
    * Publish even if the repo holds files tvhub does not write; they are left untouched.
    * @default false
    */
