@@ -42,6 +42,8 @@ export interface MergeCardOptions {
   copiedFiles?: Array<{ path: string; from: PinnedInput }>;
   validation?: { metric: string; baseline?: number; score: number };
   trajectory?: GreedyStep[];
+  /** Candidates a greedy search left out before scoring any (another base or architecture, unreadable), and why. */
+  skipped?: Array<{ candidate: string; reason: string }>;
   license?: string;
   files: Array<{ path: string; size: number; sha256?: string }>;
   tvhubVersion: string;
@@ -89,8 +91,11 @@ export function renderMergeCard(options: MergeCardOptions): string {
         "",
         "| round | candidate | λ | validation score | kept | why |",
         "| --- | --- | --- | --- | --- | --- |",
-        ...options.trajectory.map((s) => `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${s.reason} |`),
+        ...options.trajectory.map((s) => `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`),
         "",
+        ...(options.skipped?.length
+          ? ["Skipped before any of their weights was read:", "", "| candidate | why |", "| --- | --- |", ...options.skipped.map((s) => `| \`${s.candidate}\` | ${cell(s.reason)} |`), ""]
+          : []),
       ]
     : [];
   const method = papers[options.method] ? `[${methodTitles[options.method] ?? options.method}](${papers[options.method]})` : (methodTitles[options.method] ?? options.method);
@@ -204,6 +209,11 @@ function formatParams(params: Record<string, number | string> | undefined): stri
 
 function subscript(n: number): string {
   return String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)] ?? d);
+}
+
+/** Text inside a table cell: a pipe or a line break would end the cell or the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 
 function unique(values: string[]): string[] {

@@ -39,6 +39,9 @@ export const methodParameters: Record<MergeMethod, MergeParameters> = Object.fro
   }),
 ) as Record<MergeMethod, MergeParameters>;
 
+/** The inference tasks the endpoint evaluator scores (src/eval's list; plan and eval are siblings, so it is repeated). */
+const endpointTasks = ["text-classification", "fill-mask", "question-answering", "text-generation", "summarization", "translation"] as const;
+
 const modelRef = z
   .string()
   .refine((text) => text.length > 0 && text.trim() === text, {
@@ -167,7 +170,7 @@ const searchSchema = z
   })
   .describe("Find candidates on the Hub among models whose card declares the recipe's base.");
 
-const candidateSchema = z.union([modelRef.describe("A fine-tuned model."), vectorRef, finetunedRef], {
+const candidateSchema = z.union([modelRef.describe("A fine-tuned model or a published task vector, told apart by its files (a tvhub.json record or the task-vector tag)."), vectorRef, finetunedRef], {
   error: "expected a model reference, { vector: <task-vector repo> } or { finetuned: <model> }",
 });
 
@@ -217,6 +220,10 @@ const evaluatorSchema = z
         metric: z.enum(["accuracy", "exact_match"]).default("accuracy").describe("How an answer is scored against its label."),
         /** Score on at most this many examples. */
         max_examples: z.number().int().gte(1).optional().describe("Score on at most this many examples."),
+        /** What the endpoint serves. @default "text-classification" */
+        task: z.enum(endpointTasks).default("text-classification").describe("The inference task the endpoint serves: text-classification, fill-mask, question-answering, text-generation, summarization or translation."),
+        /** Task parameters sent with every request. */
+        parameters: z.record(z.string(), z.unknown()).optional().describe("Task parameters sent with every request, e.g. { max_new_tokens: 32 } for text-generation."),
       })
       .describe("Score each candidate through a Hugging Face inference endpoint."),
   ])
@@ -242,7 +249,7 @@ const greedySchema = z
       .union([z.array(candidateSchema).min(1), z.strictObject({ search: searchSchema })], {
         error: "expected a list of candidates or { search: { ... } }",
       })
-      .describe("The models to try adding: a list (a plain reference is a fine-tuned model), or { search: ... } on the Hub."),
+      .describe("The models to try adding: a list (a plain reference is read as a published task vector or a fine-tune from its files), or { search: ... } on the Hub."),
     /** How each candidate merge is scored: command, tfjs or endpoint. */
     evaluator: evaluatorSchema,
     /** The λ values tried for each candidate. @default the paper's 0.0, 0.05, ..., 1.0 */

@@ -23,7 +23,8 @@ export interface CandidateMetadata {
   tensors?: LocatedTensor[];
 }
 
-export type SkipCode = FindingCode | "DUPLICATE" | "IN_START";
+/** A check finding, a candidate listed twice or already in the start model, or a searched repo that could not be read. */
+export type SkipCode = FindingCode | "DUPLICATE" | "IN_START" | "UNREADABLE";
 
 export interface SkippedCandidate {
   id: string;
