@@ -102,10 +102,14 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
       const executed = yield* interleaveProgress({
         // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
         run: async function* (onProgress) {
-          const models = await Promise.all(
-            plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned).openForExecute({ cache: context.cache, onProgress })),
-          );
-          return yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+          const inputs = plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned));
+          const models = await Promise.all(inputs.map((input) => input.openForExecute({ cache: context.cache, onProgress })));
+          try {
+            return yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+          } finally {
+            // Models opened on cached files are this step's to close; the header models close with the inputs.
+            await Promise.allSettled(models.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
+          }
         },
       });
       const sumSquares = [...executed.tensors.values()].reduce((sum, t) => sum + t.sumOfSquares, 0);
