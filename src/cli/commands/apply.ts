@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+import { apply as runApply } from "../../app/apply.js";
+import type { VocabMode } from "../../plan/recipe.js";
+import type { ComputableDtype } from "../../tensor/dtype.js";
+import type { CliContext } from "../context.js";
+import { createAppContext, type CliAppFlags } from "../create-app-context.js";
+import { addHubFlags } from "../hub-options.js";
+import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { runWithProgress } from "../run-with-progress.js";
+import { printMergeResult } from "./merge.js";
+
+interface ApplyFlags extends CliAppFlags {
+  base: string;
+  vector: string[];
+  to: string;
+  dtype?: ComputableDtype | "auto";
+  private?: boolean;
+  maxShardSize?: number;
+  dryRun?: boolean;
+  force?: boolean;
+  vocab?: VocabMode;
+}
+
+/** `tvhub apply`: θ = θ_base + Σ weight_i · τ_i, the short form of a task_arithmetic recipe. */
+export function apply(program: Command, context: CliContext): void {
+  addHubFlags(
+    program
+      .command("apply")
+      .description("Add published task vectors to a base, θ = θ_base + Σ weight·τ (a negative weight negates), and publish the model in one commit.")
+      .requiredOption("--base <ref>", "the base model: org/name, org/name@revision or a folder")
+      .requiredOption("--vector <ref[:weight]...>", "a published task vector and its weight (default 1.0; e.g. org/math-tv:0.5 or org/toxic-tv:-1); repeatable, added in order", collect, [])
+      .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
+      .option("--dtype <dtype>", "dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64", parseDtypeFlag)
+      .option("--private", "create the repo private")
+      .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
+      .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
+      .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
+      .option("--vocab <mode>", "refuse (default), or extend: accept a vector whose fine-tune grew the vocabulary", parseVocabFlag)
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+  ).action(async (flags: ApplyFlags) => {
+    const appContext = createAppContext(context, flags);
+    const result = await runWithProgress(
+      context,
+      flags,
+      runApply({
+        context: appContext,
+        base: flags.base,
+        vectors: flags.vector,
+        to: flags.to,
+        ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
+        ...(flags.private === undefined ? {} : { private: flags.private }),
+        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
+        ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
+        ...(flags.force === undefined ? {} : { force: flags.force }),
+        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+      }),
+    );
+    printMergeResult(context, flags, result, appContext.hub.stats());
+  });
+}
+
+/** Repeated `--vector a --vector b` (a variadic option would swallow a following negative weight's dash). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
