@@ -423,6 +423,19 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect((await fetch(`${hub.url}/api/models/demo/never-merged`)).status).toBe(404);
   });
 
+  it("the built CLI (jobs on worker threads) writes the same bytes as the in-process runs for TIES and DARE", async () => {
+    const published = async (repo: string) => (JSON.parse(await text(repo, "tvhub.json")) as { files: unknown }).files;
+    for (const [name, repo] of [
+      ["ties.yml", "demo/ties-all-tasks"],
+      ["dare.yml", "demo/dare-rotated-noisy"],
+    ] as const) {
+      const run = await runCli(["merge", recipe(name), "--to", join(work, `spawned-${name}`), "--json"], env());
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect((JSON.parse(run.stdout) as { files: unknown }).files).toEqual(await published(repo));
+    }
+  });
+
   it("dare_ties: DARE's drop and rescale, then TIES' election without the trim, bit for bit", async () => {
     const path = join(work, "dare-ties.yml");
     writeFileSync(

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { parseFrontMatter } from "./front-matter.js";
+import { renderMergeCard, type MergeCardOptions } from "./render-merge-card.js";
+
+const sha = (c: string) => c.repeat(40);
+const options: MergeCardOptions = {
+  title: "me/merged",
+  hubUrl: "http://h",
+  base: { repo: "org/base", revision: sha("a") },
+  method: "task_arithmetic",
+  terms: [
+    { kind: "vector", input: { repo: "org/tv-a", revision: sha("c") }, weight: 0.8 },
+    { kind: "finetuned", input: { repo: "org/ft-b", revision: sha("d") }, weight: 0.5 },
+  ],
+  dtype: "BF16",
+  files: [{ path: "model.safetensors", size: 1234567, sha256: "f".repeat(64) }],
+  tvhubVersion: "0.1.0",
+};
+
+describe("renderMergeCard per method", () => {
+  it("magnitude_prune: trim(τ) in the formula, with the density spelled out", () => {
+    const card = renderMergeCard({ ...options, method: "magnitude_prune", methodParameters: { density: 0.5 } });
+    expect(card).toContain("θ = θ(base) + 0.8·trim(τ₁) + 0.5·trim(τ₂)");
+    expect(card).toContain("`trim(τ)` keeps the 50% of entries of τ with the largest magnitude, tensor by tensor");
+    expect(parseFrontMatter(card).data.tags).toEqual(["merge", "task-arithmetic", "tvhub", "magnitude-prune"]);
+  });
+
+  it("dare_linear: dare(τ) with p, 1 − p and the seed that reproduces the mask", () => {
+    const card = renderMergeCard({ ...options, method: "dare_linear", methodParameters: { drop_rate: 0.9, seed: 42 } });
+    expect(card).toContain("θ = θ(base) + 0.8·dare(τ₁) + 0.5·dare(τ₂)");
+    expect(card).toContain("with probability p = 0.9 and divides the others by 1 − p = 0.1");
+    expect(card).toContain("seed 42");
+    expect(card).toContain("Parameters: drop_rate=0.9, seed=42.");
+    expect(card).toContain("[DARE (Yu et al., ICML 2024) with a weighted sum](https://arxiv.org/abs/2311.03099)");
+  });
+
+  it("ties and dare_ties: the election and the disjoint mean around the weighted, sparsified vectors", () => {
+    expect(renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain("θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))");
+    const card = renderMergeCard({ ...options, method: "dare_ties", methodParameters: { drop_rate: 0.5, seed: 0 } });
+    expect(card).toContain("θ = θ(base) + disjoint_mean(elect(0.8·dare(τ₁), 0.5·dare(τ₂)))");
+    expect(card).toContain("a negative weight is a vote for the opposite sign, not a subtraction");
+  });
+
+  it("records where copied files came from, the vocabulary note and a command with its equivalent recipe", () => {
+    const card = renderMergeCard({
+      ...options,
+      copiedFiles: [{ path: "tokenizer.json", from: { repo: "org/ft-b", revision: sha("d") } }],
+      vocabularyNote: "the 512 rows the base has were merged",
+      command: "tvhub apply --base org/base --vector org/tv-a:0.8 --to me/merged",
+      recipeText: "version: 1\nbase: org/base\n",
+    });
+    expect(card).toContain("`tokenizer.json` (from org/ft-b@dddddddddd)");
+    expect(card).toContain("Vocabulary: the 512 rows the base has were merged");
+    expect(card).toContain("## Command\n\n```sh\ntvhub apply --base org/base --vector org/tv-a:0.8 --to me/merged\n```");
+    expect(card).toContain("The same merge as a recipe, for `tvhub merge`:\n\n```yaml\nversion: 1\nbase: org/base\n```");
+    expect(card).not.toContain("## Recipe");
+    expect(card).toContain("| `model.safetensors` | 1,234,567 | `ffff");
+  });
+});
