@@ -14,6 +14,10 @@ export interface PublishOutputOptions {
   commitTitle: string;
   commitDescription?: string;
   private?: boolean;
+  /** Files already in the target that belong to the output (a matrix run's shards): kept, not sent again. */
+  keep?: string[];
+  /** Hub targets: fail unless the branch head is still this commit (the one whose files were checked). */
+  parentCommit?: string;
 }
 
 export interface PublishedOutput {
@@ -38,6 +42,8 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
       commitTitle: options.commitTitle,
       ...(options.commitDescription === undefined ? {} : { commitDescription: options.commitDescription }),
       ...(options.private === undefined ? {} : { private: options.private }),
+      ...(options.keep === undefined ? {} : { keep: options.keep }),
+      ...(options.parentCommit === undefined ? {} : { parentCommit: options.parentCommit }),
     });
     return { repo: target.repo, commit: result.commitSha, url: result.repoUrl };
   }
@@ -45,7 +51,7 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
   const existing = await checkLocalTarget(dir);
   await mkdir(dir, { recursive: true });
   // Files of an earlier run that this one does not write (a different shard count) would make the folder lie.
-  for (const name of existing) if (!options.files.includes(name)) await rm(join(dir, name), { recursive: true, force: true });
+  for (const name of existing) if (!options.files.includes(name) && !(options.keep ?? []).includes(name)) await rm(join(dir, name), { recursive: true, force: true });
   for (const path of options.files) {
     await mkdir(join(dir, path, ".."), { recursive: true });
     await rename(join(options.stageDir, path), join(dir, path));

@@ -4,7 +4,6 @@ import { renderTaskVectorCard } from "../card/render-task-vector-card.js";
 import { DataError } from "../errors.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
-import { formatCompatibilityReport } from "../plan/format-compatibility-report.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
 import type { ComputableDtype } from "../tensor/dtype.js";
@@ -13,13 +12,19 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "./check-free-space.js";
 import { checkInputs } from "./check-inputs.js";
+import { checkStageTarget } from "./check-stage-target.js";
+import { collectShards } from "./collect-shards.js";
 import { checkTarget } from "./check-target.js";
 import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import { executePlan } from "./execute-plan.js";
 import { interleaveProgress } from "./interleave-progress.js";
+import { IncompatibleError } from "./incompatible-error.js";
 import { layerNorms } from "./layer-norms.js";
+import { writtenOutput } from "./produced-output.js";
 import { publishOutput } from "./publish-output.js";
+import { publishShard } from "./publish-shard.js";
 import { resolveRef } from "./resolve-ref.js";
+import type { PublishedShard, ShardStage } from "./shard-record.js";
 
 export interface PublishVectorOptions {
   context: AppContext;
@@ -36,6 +41,8 @@ export interface PublishVectorOptions {
   /** Proceed past lineage mismatches (never shape mismatches). */
   force?: boolean;
   vocab?: VocabMode;
+  /** One job of a matrix run (its share of the files and its shard record), or the finalize step; absent: the whole run. */
+  stage?: ShardStage;
 }
 
 export interface PublishVectorResult {
@@ -51,6 +58,8 @@ export interface PublishVectorResult {
     files: Array<{ path: string; size: number; sha256?: string }>;
     norm: number;
   };
+  /** A shard job's commit (then `published` is absent: the finalize step publishes the vector). */
+  shard?: PublishedShard;
 }
 
 /** Findings that describe what tvhub does anyway; worth a line for a person watching, not a warning. */
@@ -60,6 +69,7 @@ const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
 export async function* publishVector(options: PublishVectorOptions): AsyncGenerator<ProgressEvent, PublishVectorResult> {
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
+  checkStageTarget({ stage: options.stage, target });
   yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…` };
   const checked = await checkInputs({
     context,
@@ -73,7 +83,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     for (const finding of report.findings) {
       if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
     }
-    if (!report.ok) throw incompatible(report);
+    if (!report.ok) throw new IncompatibleError(report);
     const finetuned = checked.inputs[0];
     if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
     const plan = buildPlan({
@@ -87,43 +97,73 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     if (options.dryRun) return { report, plan, dryRun: true };
 
     await checkTarget({ hub: context.hub, target });
-    const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
-    const space = {
-      dir: stageParent,
-      what: "the task vector",
-      // The weights, plus the card and tvhub.json.
-      needed: plan.layout.writeBytes + 1024 * 1024,
-      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
-    };
-    await checkFreeSpace(space);
-    const stageDir = await mkdtemp(target.kind === "local" ? join(stageParent, `.${basename(target.path)}.tvhub-`) : join(stageParent, "tvhub-"));
-    try {
-      // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
-      const executed = yield* interleaveProgress({
+    const base = pinned(checked.base.resolved);
+    const ft = pinned(finetuned.resolved);
+    const commitTitle = `Task vector of ${ft.repo} against ${base.repo}`;
+    // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
+    const execute = (dir: string, files?: readonly string[]) =>
+      interleaveProgress({
         // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
         run: async function* (onProgress) {
           const inputs = plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned));
           const models = await Promise.all(inputs.map((input) => input.openForExecute({ cache: context.cache, onProgress })));
           try {
-            return yield* executePlan({ plan, models, dir: stageDir, prefix: "task_vector", kernels: context.kernels, statistics: true });
+            return yield* executePlan({ plan, models, dir, prefix: "task_vector", kernels: context.kernels, statistics: true, ...(files === undefined ? {} : { files }) });
           } finally {
             // Models opened on cached files are this step's to close; the header models close with the inputs.
             await Promise.allSettled(models.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
           }
         },
       });
+    const stage = options.stage;
+    if (stage?.kind === "shard" && target.kind === "hub") {
+      const shard = yield* publishShard({
+        hub: context.hub,
+        repo: target.repo,
+        plan,
+        prefix: "task_vector",
+        index: stage.index,
+        count: stage.count,
+        workDir: context.workDir,
+        execute: ({ dir, files }) => execute(dir, files),
+        statistics: true,
+        title: commitTitle,
+        ...(options.private === undefined ? {} : { private: options.private }),
+        tvhubVersion: context.tvhubVersion,
+      });
+      return { report, plan, dryRun: false, shard };
+    }
+    const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
+    const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
+    const space = {
+      dir: stageParent,
+      what: "the task vector",
+      // The weights (only the index when finalizing: the shard jobs committed the rest), plus the card and tvhub.json.
+      needed: (finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0) : plan.layout.writeBytes) + 1024 * 1024,
+      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
+    };
+    await checkFreeSpace(space);
+    const stageDir = await mkdtemp(target.kind === "local" ? join(stageParent, `.${basename(target.path)}.tvhub-`) : join(stageParent, "tvhub-"));
+    try {
+      // Finalizing, the weights are the shard jobs' (checked on the Hub); otherwise they are computed here.
+      const executed = finalizing
+        ? await collectShards({
+            hub: context.hub,
+            repo: finalizing.repo,
+            plan,
+            prefix: "task_vector",
+            ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
+            stageDir,
+            statistics: true,
+            tvhubVersion: context.tvhubVersion,
+          })
+        : writtenOutput(yield* execute(stageDir));
       const sumSquares = [...executed.tensors.values()].reduce((sum, t) => sum + t.sumOfSquares, 0);
       const norm = Math.sqrt(sumSquares);
-      const weightFiles = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])].map((f) => ({
-        path: f.file,
-        size: f.size,
-        sha256: f.sha256,
-      }));
+      const weightFiles = executed.files;
       const dtypes = [...new Set(plan.outputs.map((t) => t.dtype))];
       const dtype = dtypes.length === 1 ? (dtypes[0] as string) : "mixed";
       const parameters = plan.outputs.reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
-      const base = pinned(checked.base.resolved);
-      const ft = pinned(finetuned.resolved);
       const title = target.kind === "hub" ? target.repo : basename(target.path);
       const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
       const record = {
@@ -166,15 +206,17 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
       });
       await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(record, null, 2)}\n`);
       await writeFile(join(stageDir, "README.md"), card);
-      const files = [...weightFiles.map((f) => f.path), "tvhub.json", "README.md"];
+      const files = [...executed.staged, "tvhub.json", "README.md"];
       const published = yield* publishOutput({
         hub: context.hub,
         target,
         stageDir,
         files,
-        commitTitle: `Task vector of ${ft.repo} against ${base.repo}`,
+        commitTitle,
         commitDescription: `τ = θ(${ft.repo}@${ft.revision ?? "local"}) − θ(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`,
         ...(options.private === undefined ? {} : { private: options.private }),
+        ...(executed.keep === undefined ? {} : { keep: executed.keep }),
+        ...(executed.head === undefined ? {} : { parentCommit: executed.head }),
       });
       return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
     } catch (error) {
@@ -191,12 +233,4 @@ function pinned(model: { ref: string; repo?: string; revision?: string }) {
   return { repo: model.repo ?? model.ref, ...(model.revision === undefined ? {} : { revision: model.revision }) };
 }
 
-/** The refusal: one sentence, then the report that names every mismatch. */
-export function incompatible(report: CompatibilityReport): DataError {
-  const blocking = report.counts.error + (report.forced ? 0 : report.counts.lineage);
-  const hint = report.counts.error === 0 ? " (--force proceeds past lineage mismatches)" : "";
-  return new DataError(
-    `${report.inputs.join(", ")} cannot be combined with ${report.base}: ${blocking} blocking mismatch${blocking === 1 ? "" : "es"}${hint}.\n${formatCompatibilityReport({ report })}`,
-    { code: "INCOMPATIBLE" },
-  );
-}
+export { incompatible } from "./incompatible-error.js";
