@@ -485,8 +485,10 @@ describe("tvhub apply", () => {
     expect(human.stdout).toContain("BF16");
   });
 
-  it("the recipe it records runs through tvhub merge to the same bytes", async () => {
+  it("the recipe it records pins every input to the commit it read, and runs through tvhub merge to the same bytes", async () => {
     const record = JSON.parse(readFileSync(join(out(), "tvhub.json"), "utf8")) as { recipe: string; files: unknown };
+    expect(record.recipe).toMatch(/^base: demo\/base@[0-9a-f]{40}$/m);
+    expect(record.recipe).toMatch(/^ {2}- vector: demo\/tv-flipped@[0-9a-f]{40}\n {4}weight: -0\.1$/m);
     const path = join(work, "from-apply.yml");
     writeFileSync(path, record.recipe);
     const again = json<{ files: unknown }>(await tvhub(["merge", path, "--to", join(work, "applied-again"), "--json"]));

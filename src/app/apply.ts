@@ -6,6 +6,7 @@ import type { ComputableDtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { merge, type MergeResult } from "./merge.js";
+import { resolveRef } from "./resolve-ref.js";
 
 export interface ApplyOptions {
   context: AppContext;
@@ -58,9 +59,20 @@ export function parseVectorArgument(text: string, label = "--vector"): VectorArg
 export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEvent, MergeResult> {
   if (options.vectors.length === 0) throw new UsageError("apply needs at least one --vector REF[:WEIGHT].", { code: "APPLY_NO_VECTOR", subject: "--vector" });
   const vectors = options.vectors.map((text, i) => ({ text, ...parseVectorArgument(text, `--vector ${i + 1}`) }));
+  // The recipe names the commits, so the one the card quotes redoes exactly this merge whatever the repos do next.
+  const { context } = options;
+  const parsed = [{ text: options.base, ref: resolveRef(context, options.base, "--base") }, ...vectors.map((v, i) => ({ text: v.ref, ref: resolveRef(context, v.ref, `--vector ${i + 1}`) }))];
+  resolveRef(context, options.to, "--to", false);
+  const [base, ...refs] = await Promise.all(
+    parsed.map(async ({ text, ref }) => {
+      if (ref.kind === "local") return text;
+      const pinned = await context.hub.pin(ref.revision === undefined ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
+      return `${pinned.repo}@${pinned.sha}`;
+    }),
+  );
   const value: RecipeInput = {
     version: 1,
-    base: options.base,
+    base: base as string,
     output: {
       to: options.to,
       ...(options.private ? { private: true } : {}),
@@ -68,12 +80,12 @@ export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEven
       ...(options.maxShardSize === undefined ? {} : { max_shard_size: options.maxShardSize }),
     },
     method: "task_arithmetic",
-    vectors: vectors.map((v) => ({ vector: v.ref, weight: v.weight })),
+    vectors: vectors.map((v, i) => ({ vector: refs[i] as string, weight: v.weight })),
     ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
   };
   const source = "tvhub apply";
   const recipe = parseRecipe({ value, source });
-  const text = `# The recipe tvhub apply ran; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
+  const text = `# The recipe tvhub apply ran, every input pinned to the commit it read; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
   const command = [
     "tvhub apply",
     `--base ${quote(options.base)}`,
