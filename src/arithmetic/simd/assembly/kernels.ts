@@ -4,10 +4,10 @@
 // WebAssembly SIMD kernels for decode, compute and encode of BF16, F16 and F32, bit for bit the same
 // results as the JavaScript reference in src/tensor (codecs) and src/arithmetic (kernels).
 //
-// Conventions, shared with ../wasm-kernels.ts:
+// Conventions, shared with ../create-wasm-kernels.ts:
 // - Arguments are byte addresses in this module's memory and element counts.
-// - Every kernel works in whole blocks of 8 elements: the JavaScript side pads its buffers to a
-//   multiple of 16 bytes and ignores what lands past `n`, which spares each loop a scalar tail.
+// - Every kernel works in whole blocks of 8 elements: the JavaScript side sizes its buffers in
+//   whole blocks and ignores what lands past `n`, which spares each loop a scalar tail.
 //   (SIMD lanes are independent and float operations never trap, so padding garbage is harmless.)
 //   The reductions are the exception: they take the exact count.
 // - Float arithmetic is wasm's IEEE binary32 with round-to-nearest-even, the same as Math.fround on
