@@ -401,6 +401,34 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect(card).toMatch(/Vocabulary: the 512 rows the base has were merged .* the 8 added rows \(512–519\) .* copied unchanged from demo\/lm-ft-extended-vocab@/);
   });
 
+  it("vocab: extend with the grown rows from a published vector: its rows, and the tokenizer of the fine-tune it records", async () => {
+    const published = await tvhub(["publish-vector", "--base", "demo/lm-base", "--finetuned", "demo/lm-ft-extended-vocab", "--to", "demo/lm-tv-extended", "--vocab", "extend", "--json"]);
+    expect(published.code).toBe(0);
+    const path = join(work, "vocab-vector.yml");
+    const dir = join(work, "vocab-vector");
+    writeFileSync(path, ["version: 1", "base: demo/lm-base", `output: { to: ${dir} }`, "vocab: extend", "vectors:", "  - { vector: demo/lm-tv-extended, weight: 0.7 }", "  - { finetuned: demo/lm-ft-chat, weight: 0.3 }", ""].join("\n"));
+    const result = json<{ copied: Array<{ path: string; from: { repo: string } }> }>(await tvhub(["merge", path, "--json"]));
+    expect(result.copied.find((f) => f.path === "tokenizer.json")?.from.repo).toBe("demo/lm-ft-extended-vocab");
+    expect(readFileSync(join(dir, "tokenizer.json"), "utf8")).toContain('"vocab_size":520');
+    const out = await tensorsOf({ dir });
+    const tv = await vector("demo/lm-tv-extended");
+    const base = m.lmBase as SynthModel;
+    for (const name of ["model.embed_tokens.weight", "lm_head.weight", "model.norm.weight"]) {
+      const baseValues = f32(base, name);
+      const t = tv.get(name) as Tensor;
+      const tau = decodeAll(t.dtype, t.bytes);
+      const shared = sumMerge(baseValues, [
+        { weight: 0.7, tau: tau.slice(0, baseValues.length) },
+        { weight: 0.3, tau: tauOf(m.lmChat as SynthModel, base, name) },
+      ]);
+      const expected = name === "model.norm.weight" ? shared : new Float32Array([...shared, ...tau.slice(baseValues.length)]);
+      expectBytes(out.get(name), "BF16", encodeAll("BF16", expected), name);
+    }
+    // The vector's extra rows are the fine-tune's own values, so the merged model's are too.
+    const grown = out.get("model.embed_tokens.weight") as Tensor;
+    expect(Buffer.from(grown.bytes.subarray(512 * 64 * 2)).equals(Buffer.from((m.lmExtended as SynthModel).bytesOf("model.embed_tokens.weight").subarray(512 * 64 * 2)))).toBe(true);
+  });
+
   it("vocab-extend.yml with --vocab refuse: refused at check time, with the way out", async () => {
     const run = await tvhub(["merge", recipe("vocab-extend.yml"), "--vocab", "refuse", "--to", join(work, "never-vocab")]);
     expect(run.code).toBe(1);
