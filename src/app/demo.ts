@@ -1,0 +1,607 @@
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { DataError, InternalError } from "../errors.js";
+import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
+import type { Evaluator } from "../eval/evaluator.js";
+import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../eval/lambda-grid.js";
+import { loadTf, type TfBackend } from "../eval/load-tf.js";
+import { readImageSet, type ImageSet } from "../eval/read-image-set.js";
+import type { ProgressEvent } from "../util/progress.js";
+import type { AppContext } from "./app-context.js";
+import { buildDemoRecipe, type DemoRecipeTerm } from "./demo/build-demo-recipe.js";
+import { checkDemoDirections } from "./demo/check-demo-directions.js";
+import { demoFinetunes, demoSetup, finetuneName } from "./demo/demo-setup.js";
+import type {
+  Accuracies,
+  AdditionResult,
+  AnalogyResult,
+  DemoModel,
+  DemoResults,
+  DemoVector,
+  GreedyDemoResult,
+  LambdaPoint,
+  NegationResult,
+  PublishedRepo,
+  TaskCountResult,
+} from "./demo/demo-types.js";
+import { findDemoFixtures } from "./demo/find-demo-fixtures.js";
+import { renderDemoPictures } from "./demo/render-demo-pictures.js";
+import { selectLambda } from "./demo/select-lambda.js";
+import { createInMemoryEvaluate } from "./greedy/create-in-memory-evaluate.js";
+import type { GreedyResult, GreedyTerm } from "./greedy/greedy-types.js";
+import { loadTensorsInMemory } from "./greedy/load-tensors-in-memory.js";
+import { runGreedy } from "./greedy/run-greedy.js";
+import { merge } from "./merge.js";
+import { openInput, type OpenedInput } from "./open-input.js";
+import { publishVector } from "./publish-vector.js";
+import { similarity } from "./similarity.js";
+
+export interface DemoOptions {
+  /**
+   * A Hub the demo may fill: its client must hold a write token of the user `demo` (the fine-tunes' cards name
+   * `demo/vit-tiny-digits` as their base). `tvhub demo` gives it a fresh embedded local Hub.
+   */
+  context: AppContext;
+  /** The `demo/` folder of a tvhub clone: `models/` and `data/` (see findDemoFixtures). */
+  fixtures: string;
+  /** Where results.json, the pictures and the recipes of every merge go; created when missing. */
+  outDir: string;
+  /** The tasks that are added, negated and searched over. @default all four of demoSetup.tasks */
+  tasks?: readonly string[];
+  /**
+   * λ tried by addition, negation and the analogy. @default 0, 0.1, …, 1 (the paper's grid has twice as many
+   * values and finds the same optima on these models within a step; this one keeps the demo within two minutes)
+   */
+  grid?: LambdaGrid;
+  /** λ greedy addition tries for each candidate in each round. @default 0, 0.2, …, 1 */
+  greedyGrid?: LambdaGrid;
+  /**
+   * A greedy round keeps its best candidate only if the mean validation accuracy rises by more than this.
+   * @default 0.005 (4 of the 800 validation images: less is noise)
+   */
+  greedyMinGain?: number;
+  /**
+   * Sweep every group size (1 to all tasks) for the accuracy-vs-tasks picture; otherwise only the pairs and all
+   * tasks, the groups the table shows. @default true
+   */
+  everyGroupSize?: boolean;
+  /** @default "auto" */
+  backend?: TfBackend | "auto";
+  signal?: AbortSignal;
+}
+
+/** A model's float tensors and the files the evaluator needs with them. */
+interface ModelTensors {
+  name: string;
+  tensors: ReadonlyMap<string, Float32Array>;
+  config: unknown;
+  preprocessorConfig?: unknown;
+}
+
+type Split = "validation" | "test";
+
+const controlFloor = 0.95;
+
+/**
+ * `tvhub demo`: the paper's experiments on handwritten digits, end to end on a Hub. Uploads the committed tiny
+ * ViT and its fine-tunes, publishes every fine-tune's task vector with `publish-vector`, then runs addition
+ * (pairs and all tasks; normalized accuracy), negation (the target falls, the control keeps 95%), an analogy and
+ * greedy addition with a distractor. λ is always chosen on the validation sets and every reported number is a
+ * test-set accuracy of a model `tvhub merge` or `tvhub greedy` published, read back from the Hub. Writes
+ * results.json, the pictures and the recipes to `outDir`.
+ */
+export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent, DemoResults> {
+  const { context, outDir, signal } = options;
+  const clock = createClock();
+  const tasks = [...(options.tasks ?? demoSetup.tasks)];
+  const grid = lambdaGridValues({ grid: options.grid ?? { start: 0, stop: 1, step: 0.1 }, subject: "the demo's λ grid" });
+  const greedyGrid = options.greedyGrid ?? { start: 0, stop: 1, step: 0.2 };
+  const greedyMinGain = options.greedyMinGain ?? 0.005;
+  const fixtures = await findDemoFixtures({ root: options.fixtures, tasks });
+  const { namespace, control, analogy: roles, distractor } = demoSetup;
+  const repoOf = (name: string) => `${namespace}/${name}`;
+  await mkdir(join(outDir, "recipes"), { recursive: true });
+
+  // ---------------------------------------------------------------- the models, on the Hub
+  yield info(`Uploading ${fixtures.models.size} models to ${context.hub.hubUrl} as ${namespace}/…`);
+  const uploaded = new Map<string, PublishedRepo>();
+  for (const [name, dir] of fixtures.models) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const files = entries.filter((entry) => entry.isFile()).map((entry) => ({ path: entry.name, localPath: join(dir, entry.name) }));
+    const result = yield* progressOnly(
+      context.hub.publish({
+        repo: repoOf(name),
+        files,
+        commitTitle: `Upload ${name}`,
+        commitDescription: "A model of tvhub's offline task-arithmetic demo (demo/models in the tvhub repository).",
+      }),
+    );
+    uploaded.set(name, { repo: repoOf(name), revision: result.commitSha });
+  }
+  clock.lap("upload");
+
+  const vectors: DemoVector[] = [];
+  for (const task of demoFinetunes(tasks)) {
+    const finetuned = repoOf(finetuneName(task));
+    const to = `${finetuned}-tv`;
+    const result = yield* progressOnly(publishVector({ context, finetuned, to }));
+    const published = result.published;
+    if (published?.commit === undefined) throw new InternalError(`publish-vector ${finetuned} returned no commit.`, { code: "DEMO_NO_COMMIT" });
+    vectors.push({ task, finetuned, repo: to, revision: published.commit, norm: published.norm });
+    yield info(`publish-vector ${finetuned} → ${to} (‖τ‖ = ${published.norm.toFixed(3)})`);
+  }
+  clock.lap("publishVectors");
+  const vectorOf = (task: string): DemoVector => {
+    const found = vectors.find((vector) => vector.task === task);
+    if (!found) throw new InternalError(`The demo has no task vector for ${task}.`, { code: "DEMO_NO_VECTOR" });
+    return found;
+  };
+  const vectorId = (task: string) => `${vectorOf(task).repo}@${vectorOf(task).revision}`;
+
+  // ---------------------------------------------------------------- evaluation
+  const { backend } = await loadTf({ backend: options.backend ?? "auto" });
+  const sets = { validation: new Map<string, ImageSet>(), test: new Map<string, ImageSet>() };
+  for (const split of ["validation", "test"] as const) {
+    for (const [task, path] of fixtures[split]) sets[split].set(task, await readImageSet({ path }));
+  }
+  const setOf = (split: Split, task: string): ImageSet => {
+    const set = sets[split].get(task);
+    if (!set) throw new InternalError(`The demo has no ${split} set for ${task}.`, { code: "DEMO_NO_SET" });
+    return set;
+  };
+  const evaluators = new Map<string, Evaluator>();
+  const evaluatorFor = (list: readonly ImageSet[]): Evaluator => {
+    const key = list.map((set) => set.name).join("\u0000");
+    let evaluator = evaluators.get(key);
+    if (!evaluator) evaluators.set(key, (evaluator = createTfjsEvaluator({ datasets: list, backend: options.backend ?? "auto" })));
+    return evaluator;
+  };
+  /** Accuracy of a model on the given tasks' sets of one split. */
+  const measure = async (model: ModelTensors, scored: readonly string[], split: Split): Promise<Accuracies> => {
+    const list = scored.map((task) => setOf(split, task));
+    const evaluation = await evaluatorFor(list).evaluate({
+      tensors: model.tensors,
+      config: model.config,
+      ...(model.preprocessorConfig === undefined ? {} : { preprocessorConfig: model.preprocessorConfig }),
+      name: model.name,
+      ...(signal ? { signal } : {}),
+    });
+    return Object.fromEntries(scored.map((task, i) => [task, detail(evaluation.details, (list[i] as ImageSet).name)]));
+  };
+
+  yield info("Reading the base and every task vector back from the Hub…");
+  const baseRepo = uploaded.get(demoSetup.base) as PublishedRepo;
+  const base = yield* readModel(context, baseRepo);
+  const loaded = yield* readVectors(context, baseRepo, vectors);
+  const evaluateMerge = (list: readonly ImageSet[]) =>
+    createInMemoryEvaluate({
+      evaluator: evaluatorFor(list),
+      start: { tensors: base.tensors, config: base.config, ...(base.preprocessorConfig === undefined ? {} : { preprocessorConfig: base.preprocessorConfig }) },
+      vectors: loaded,
+      // Called as a method: the WebAssembly kernels keep their memory on the object.
+      addScaled: (step) => context.kernels.addScaled(step),
+    });
+  // A λ of 0 adds nothing (fround(acc + fround(0·τ)) = acc), so such terms are dropped from the key and the model.
+  const memo = new Map<string, number>();
+  /** Validation accuracy of base + Σ λ_i τ_i (built in memory with the merge's float32 order) on the given tasks. */
+  const measureTerms = async (terms: readonly GreedyTerm[], scored: readonly string[]): Promise<Accuracies> => {
+    const effective = terms.filter((term) => term.lambda !== 0);
+    const key = JSON.stringify(effective.map((term) => [term.candidate, Math.fround(term.lambda)]));
+    const missing = scored.filter((task) => !memo.has(`${key}\u0000${task}`));
+    if (missing.length > 0) {
+      const list = missing.map((task) => setOf("validation", task));
+      const evaluation = await evaluateMerge(list)({ terms: effective, label: describeTerms(effective), ...(signal ? { signal } : {}) });
+      missing.forEach((task, i) => memo.set(`${key}\u0000${task}`, detail(evaluation.details, (list[i] as ImageSet).name)));
+    }
+    return Object.fromEntries(scored.map((task) => [task, memo.get(`${key}\u0000${task}`) as number]));
+  };
+  const describeTerms = (terms: readonly GreedyTerm[]) =>
+    terms.reduce((text, term) => `${text} ${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`, "base");
+  /** Test accuracy of a model published on the Hub, read back from it. */
+  const measurePublished = async function* (published: PublishedRepo, scored: readonly string[]): AsyncGenerator<ProgressEvent, Accuracies> {
+    const model = yield* readModel(context, published);
+    return await measure(model, scored, "test");
+  };
+
+  yield info(`Evaluating the base and the fine-tunes on the test sets (tfjs, ${backend} backend)…`);
+  const scoredByBase = [control, ...tasks, roles.target];
+  const baseModel: DemoModel = { ...baseRepo, test: await measure(base, scoredByBase, "test") };
+  const finetunes: DemoModel[] = [];
+  for (const task of demoFinetunes(tasks)) {
+    if (task === distractor) continue;
+    const repo = uploaded.get(finetuneName(task)) as PublishedRepo;
+    // The tasks' fine-tunes are the baselines of addition; the analogy compares three others on its target.
+    const scored = [...(tasks.includes(task) ? [control, ...tasks] : []), ...(([roles.b, roles.c, roles.oracle] as string[]).includes(task) ? [roles.target] : [])];
+    finetunes.push({ ...repo, task, test: scored.length === 0 ? {} : yield* measurePublished(repo, scored) });
+  }
+  const finetuneOf = (task: string): DemoModel => finetunes.find((model) => model.task === task) as DemoModel;
+  clock.lap("finetunes");
+
+  // ---------------------------------------------------------------- addition
+  const groups = additionGroups(tasks, options.everyGroupSize ?? true);
+  const addition: AdditionResult[] = [];
+  for (const [g, group] of groups.entries()) {
+    const label = `addition ${group.join(" + ")}`;
+    const curve: LambdaPoint[] = [];
+    for (const [i, lambda] of grid.entries()) {
+      curve.push({ lambda, validation: await measureTerms(group.map((task) => ({ candidate: vectorId(task), lambda })), group) });
+      yield { type: "progress", phase: "evaluate", label: `${label} (${g + 1}/${groups.length})`, done: i + 1, total: grid.length, unit: "items" };
+    }
+    const best = selectLambda({ points: curve, score: (point) => mean(group.map((task) => point.validation[task] as number)) }) as LambdaPoint;
+    const shown = group.length === 2 || group.length === tasks.length;
+    let test: Accuracies;
+    let published: AdditionResult["published"];
+    if (shown) {
+      const name = `add-${group.join("-")}`;
+      const text = buildDemoRecipe({
+        comment: [
+          `Task addition: θ = θ_base + λ Σ τ over ${group.join(", ")}.`,
+          `λ = ${best.lambda} had the best mean validation accuracy of ${grid.length} values from ${grid[0]} to ${grid[grid.length - 1]} (tvhub demo).`,
+        ],
+        base: baseRepo.repo,
+        to: repoOf(`${demoSetup.base}-${name}`),
+        scale: best.lambda,
+        terms: group.map((task) => ({ vector: vectorOf(task).repo, weight: 1 })),
+      });
+      published = yield* publishMerge(name, text);
+      test = yield* measurePublished(published, group);
+    } else {
+      const model = inMemoryModel(group.map((task) => ({ candidate: vectorId(task), lambda: best.lambda })));
+      test = await measure(model, group, "test");
+    }
+    const normalized = Object.fromEntries(group.map((task) => [task, (test[task] as number) / (finetuneOf(task).test[task] as number)]));
+    const singles = Object.fromEntries(group.map((single) => [single, mean(group.map((task) => finetuneOf(single).test[task] as number))]));
+    const result: AdditionResult = {
+      tasks: group,
+      lambda: best.lambda,
+      curve,
+      test,
+      normalized,
+      accuracy: mean(group.map((task) => test[task] as number)),
+      normalizedAccuracy: mean(group.map((task) => normalized[task] as number)),
+      singles,
+      ...(published === undefined ? {} : { published }),
+    };
+    addition.push(result);
+    if (shown) yield info(`${label}: λ ${best.lambda}, test accuracy ${percent(result.accuracy)}, normalized ${result.normalizedAccuracy.toFixed(3)} → ${published?.repo ?? ""}`);
+  }
+  const byTaskCount: TaskCountResult[] = [];
+  for (let count = 1; count <= tasks.length; count++) {
+    const same = addition.filter((result) => result.tasks.length === count);
+    if (same.length === 0) continue;
+    byTaskCount.push({ count, groups: same.length, accuracy: mean(same.map((r) => r.accuracy)), normalizedAccuracy: mean(same.map((r) => r.normalizedAccuracy)) });
+  }
+  clock.lap("addition");
+
+  // ---------------------------------------------------------------- negation
+  const negation: NegationResult[] = [];
+  const baseControl = (await measureTerms([], [control]))[control] as number;
+  const negationGrid = grid.filter((lambda) => lambda > 0);
+  for (const task of tasks) {
+    const label = `negation −${task}`;
+    const curve: NegationResult["curve"] = [];
+    for (const [i, lambda] of negationGrid.entries()) {
+      const validation = await measureTerms([{ candidate: vectorId(task), lambda: -lambda }], [control, task]);
+      curve.push({ lambda, target: validation[task] as number, control: validation[control] as number });
+      yield { type: "progress", phase: "evaluate", label, done: i + 1, total: negationGrid.length, unit: "items" };
+    }
+    const baseValidation = await measureTerms([], [control, task]);
+    const best = selectLambda({ points: curve, score: (point) => -point.target, eligible: (point) => point.control >= controlFloor * baseControl });
+    if (!best) {
+      throw new DataError(`Negating ${task} costs more than ${100 - controlFloor * 100}% of the base's ${control} accuracy at every λ of the grid; regenerate the demo models or try a finer grid.`, {
+        code: "DEMO_NEGATION_NO_LAMBDA",
+        subject: task,
+      });
+    }
+    const name = `minus-${task}`;
+    const text = buildDemoRecipe({
+      comment: [
+        `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
+        `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept at least ${controlFloor * 100}% of the base's (tvhub demo).`,
+      ],
+      base: baseRepo.repo,
+      to: repoOf(`${demoSetup.base}-${name}`),
+      terms: [{ vector: vectorOf(task).repo, weight: -best.lambda }],
+    });
+    const published = yield* publishMerge(name, text);
+    const test = yield* measurePublished(published, [task, control]);
+    const result: NegationResult = {
+      task,
+      lambda: best.lambda,
+      curve,
+      baseValidation: { target: baseValidation[task] as number, control: baseValidation[control] as number },
+      target: { base: baseModel.test[task] as number, negated: test[task] as number },
+      control: { base: baseModel.test[control] as number, negated: test[control] as number },
+      published,
+    };
+    negation.push(result);
+    yield info(`${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`);
+  }
+  clock.lap("negation");
+
+  // ---------------------------------------------------------------- analogy
+  const analogyTerms = (lambda: number): GreedyTerm[] => [
+    // The order a recipe's analogy expands to: +τ_C, +τ_B, −τ_A.
+    { candidate: vectorId(roles.c), lambda },
+    { candidate: vectorId(roles.b), lambda },
+    { candidate: vectorId(roles.a), lambda: -lambda },
+  ];
+  const analogyCurve: AnalogyResult["curve"] = [];
+  for (const [i, lambda] of grid.entries()) {
+    analogyCurve.push({ lambda, validation: (await measureTerms(analogyTerms(lambda), [roles.target]))[roles.target] as number });
+    yield { type: "progress", phase: "evaluate", label: `analogy → ${roles.target}`, done: i + 1, total: grid.length, unit: "items" };
+  }
+  const analogyBest = selectLambda({ points: analogyCurve, score: (point) => point.validation }) as AnalogyResult["curve"][number];
+  const analogyName = `analogy-${roles.target}`;
+  const analogyPublished = yield* publishMerge(
+    analogyName,
+    buildDemoRecipe({
+      comment: [
+        `Task analogy: ${roles.a} is to ${roles.b} as ${roles.c} is to ${roles.target}: θ = θ_base + λ (τ_C + τ_B − τ_A).`,
+        `No model was trained on ${roles.target}; λ = ${analogyBest.lambda} had the best ${roles.target} validation accuracy (tvhub demo).`,
+      ],
+      base: baseRepo.repo,
+      to: repoOf(`${demoSetup.base}-${analogyName}`),
+      terms: [{ analogy: { a: vectorOf(roles.a).repo, b: vectorOf(roles.b).repo, c: vectorOf(roles.c).repo }, weight: analogyBest.lambda } satisfies DemoRecipeTerm],
+    }),
+  );
+  const analogyTest = (yield* measurePublished(analogyPublished, [roles.target]))[roles.target] as number;
+  const analogy: AnalogyResult = {
+    a: roles.a,
+    b: roles.b,
+    c: roles.c,
+    target: roles.target,
+    lambda: analogyBest.lambda,
+    curve: analogyCurve,
+    test: {
+      analogy: analogyTest,
+      base: baseModel.test[roles.target] as number,
+      b: finetuneOf(roles.b).test[roles.target] as number,
+      c: finetuneOf(roles.c).test[roles.target] as number,
+      oracle: finetuneOf(roles.oracle).test[roles.target] as number,
+    },
+    oracle: roles.oracle,
+    published: analogyPublished,
+  };
+  yield info(`analogy → ${roles.target}: λ ${analogy.lambda}, ${percent(analogy.test.analogy)} (base ${percent(analogy.test.base)}, ${roles.b} alone ${percent(analogy.test.b)})`);
+  clock.lap("analogy");
+
+  // ---------------------------------------------------------------- greedy addition
+  const greedyResult = yield* searchGreedy([tasks[0] as string, distractor, ...tasks.slice(1)]);
+  const greedyTest = greedyResult.published ? yield* measurePublished(greedyResult.published, tasks) : await measure(base, tasks, "test");
+  const greedyOutcome: GreedyDemoResult = { ...greedyResult, test: greedyTest, accuracy: mean(tasks.map((task) => greedyTest[task] as number)) };
+  yield info(`greedy: kept ${greedyOutcome.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${greedyOutcome.rejected.join(", ") || "nothing"}`);
+  clock.lap("greedy");
+
+  // ---------------------------------------------------------------- similarity
+  const similar = yield* progressOnly(similarity({ context, refs: vectors.map((vector) => `${vector.repo}@${vector.revision}`) }));
+  clock.lap("similarity");
+
+  const results: DemoResults = {
+    format: "tvhub/demo",
+    version: 1,
+    tvhub: context.tvhubVersion,
+    hubUrl: context.hub.hubUrl,
+    evaluator: {
+      name: "tfjs ViTForImageClassification accuracy",
+      backend,
+      validation: Object.fromEntries([...sets.validation].map(([task, set]) => [task, set.count])),
+      test: Object.fromEntries([...sets.test].map(([task, set]) => [task, set.count])),
+    },
+    grid,
+    control,
+    tasks,
+    base: baseModel,
+    finetunes,
+    vectors,
+    addition,
+    byTaskCount,
+    negation,
+    analogy,
+    greedy: greedyOutcome,
+    similarity: { labels: vectors.map((vector) => vector.task), matrix: similar.matrix },
+    checks: [],
+    seconds: {},
+    files: [],
+  };
+  results.checks = checkDemoDirections({ results });
+  for (const picture of renderDemoPictures({ results })) {
+    await writeFile(join(outDir, picture.file), picture.svg);
+    results.files.push(picture.file);
+  }
+  results.files.push(...(await readdir(join(outDir, "recipes"))).sort().map((file) => `recipes/${file}`));
+  results.seconds = { ...clock.laps(), total: clock.total() };
+  await writeFile(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  return results;
+
+  /** Runs a recipe through `tvhub merge`, keeping the recipe file next to the results. */
+  async function* publishMerge(name: string, text: string): AsyncGenerator<ProgressEvent, PublishedRepo & { recipe: string }> {
+    const path = join(outDir, "recipes", `${name}.yml`);
+    await writeFile(path, text);
+    const result = yield* progressOnly(merge({ context, recipe: { text, source: path } }));
+    const published = result.published;
+    if (published?.repo === undefined || published.commit === undefined) throw new InternalError(`tvhub merge ${path} published nothing.`, { code: "DEMO_NO_COMMIT" });
+    return { repo: published.repo, revision: published.commit, recipe: relative(outDir, path) };
+  }
+
+  /** Greedy addition over the candidates' published vectors, scored by mean validation accuracy on the tasks. */
+  async function* searchGreedy(candidates: readonly string[]): AsyncGenerator<ProgressEvent, Omit<GreedyDemoResult, "test" | "accuracy">> {
+    const list = tasks.map((task) => setOf("validation", task));
+    const evaluator = evaluatorFor(list);
+    yield info(`greedy addition over ${candidates.join(", ")} (λ ∈ ${formatLambdaGrid(greedyGrid)})…`);
+    const taskOf = new Map(candidates.map((task) => [vectorId(task), task]));
+    const run = runGreedy({
+      start: { id: `${baseRepo.repo}@${baseRepo.revision}`, label: baseRepo.repo },
+      scope: evaluator.name,
+      candidates: candidates.map((task) => ({ id: vectorId(task), label: vectorOf(task).repo })),
+      grid: greedyGrid,
+      minGain: greedyMinGain,
+      evaluate: evaluateMerge(list),
+      ...(signal ? { signal } : {}),
+    });
+    let search: GreedyResult;
+    for (;;) {
+      const step = await run.next();
+      if (step.done) {
+        search = step.value;
+        break;
+      }
+      const event = step.value;
+      if (event.type === "progress") yield { ...event, label: `greedy ${event.label ?? ""}`.trim() };
+      else if (event.type === "log") yield event;
+      else if (event.type === "greedy-round") {
+        yield info(event.kept ? `greedy round ${event.round}: kept ${taskOf.get(event.kept.candidate)} at λ ${event.kept.lambda} (validation ${percent(event.score)})` : `greedy round ${event.round}: nothing raises the score further; stop.`);
+      }
+    }
+    const rounds = new Map<number, GreedyDemoResult["rounds"][number]>();
+    for (const step of search.trajectory) {
+      const round = rounds.get(step.round) ?? { round: step.round, steps: [] };
+      const task = taskOf.get(step.candidateId) ?? step.candidate;
+      round.steps.push({ task, lambda: step.lambda, score: step.score, gain: step.gain, kept: step.kept });
+      if (step.kept) round.kept = task;
+      rounds.set(step.round, round);
+    }
+    const kept = search.terms.map((term) => ({ task: taskOf.get(term.candidate) ?? term.candidate, lambda: term.lambda }));
+    let published: GreedyDemoResult["published"];
+    if (kept.length > 0) {
+      published = yield* publishMerge(
+        "greedy",
+        buildDemoRecipe({
+          comment: [
+            `Greedy addition over the task vectors of ${candidates.join(", ")} (${distractor} is a distractor: upright digits labelled as the next digit).`,
+            `Each round tried every remaining vector at every λ of ${formatLambdaGrid(greedyGrid)} on top of the kept ones and kept the one that raised`,
+            `the mean validation accuracy most, if by more than ${greedyMinGain}; the search stopped when none did. This is the merge it chose (tvhub demo).`,
+          ],
+          base: baseRepo.repo,
+          to: repoOf(`${demoSetup.base}-greedy`),
+          terms: kept.map((k) => ({ vector: vectorOf(k.task).repo, weight: k.lambda })),
+        }),
+      );
+    }
+    return {
+      candidates: [...candidates],
+      distractor,
+      grid: lambdaGridValues({ grid: greedyGrid }),
+      minGain: greedyMinGain,
+      rounds: [...rounds.values()],
+      kept,
+      rejected: candidates.filter((task) => !kept.some((k) => k.task === task)),
+      validation: { base: search.baseline.score, final: search.final.score },
+      evaluations: search.evaluated,
+      ...(published === undefined ? {} : { published }),
+    };
+  }
+
+  /** base + Σ λ_i τ_i as float32 tensors, for test numbers of groups that are measured but not published. */
+  function inMemoryModel(terms: readonly GreedyTerm[]): ModelTensors {
+    const tensors = new Map<string, Float32Array>();
+    for (const [name, values] of base.tensors) {
+      const acc = Float32Array.from(values);
+      for (const term of terms) {
+        const tau = loaded.get(term.candidate)?.get(name);
+        if (tau) context.kernels.addScaled({ acc, tau, weight: term.lambda });
+      }
+      tensors.set(name, acc);
+    }
+    return { ...base, name: describeTerms(terms), tensors };
+  }
+}
+
+/** Every group of tasks whose sum the demo measures: pairs and all tasks (the table), or every size (the picture). */
+function additionGroups(tasks: readonly string[], everySize: boolean): string[][] {
+  const groups: string[][] = [];
+  const n = tasks.length;
+  for (let mask = 1; mask < 1 << n; mask++) {
+    const group = tasks.filter((_, i) => (mask & (1 << i)) !== 0);
+    if (everySize || group.length === 2 || group.length === n) groups.push(group);
+  }
+  return groups.sort((a, b) => a.length - b.length || tasks.indexOf(a[0] as string) - tasks.indexOf(b[0] as string) || tasks.indexOf(a[1] as string) - tasks.indexOf(b[1] as string));
+}
+
+/** A model repo at a commit, read from the Hub into float32 with its config and image processor. */
+async function* readModel(context: AppContext, published: PublishedRepo): AsyncGenerator<ProgressEvent, ModelTensors> {
+  const input = await openHubInput(context, published);
+  try {
+    const loaded = yield* progressOnly(loadTensorsInMemory({ base: await input.openForExecute({ cache: context.cache }), start: [], candidates: new Map(), kernels: context.kernels }));
+    const processor = await input.readFile("preprocessor_config.json");
+    return {
+      name: `${published.repo}@${published.revision.slice(0, 10)}`,
+      tensors: loaded.start,
+      config: input.resolved.config ?? {},
+      ...(processor ? { preprocessorConfig: JSON.parse(new TextDecoder().decode(processor)) as unknown } : {}),
+    };
+  } finally {
+    await input.close();
+  }
+}
+
+/** Every published vector's τ in float32, by its pinned reference. */
+async function* readVectors(context: AppContext, base: PublishedRepo, vectors: readonly DemoVector[]): AsyncGenerator<ProgressEvent, Map<string, Map<string, Float32Array>>> {
+  const inputs: OpenedInput[] = [];
+  try {
+    const baseInput = await openHubInput(context, base);
+    inputs.push(baseInput);
+    const candidates = new Map<string, { kind: "vector"; model: Awaited<ReturnType<OpenedInput["openForExecute"]>> }>();
+    for (const vector of vectors) {
+      const input = await openHubInput(context, vector);
+      inputs.push(input);
+      candidates.set(`${vector.repo}@${vector.revision}`, { kind: "vector", model: await input.openForExecute({ cache: context.cache }) });
+    }
+    const loaded = yield* progressOnly(loadTensorsInMemory({ base: await baseInput.openForExecute({ cache: context.cache }), start: [], candidates, kernels: context.kernels }));
+    return loaded.vectors;
+  } finally {
+    await Promise.allSettled(inputs.map((input) => input.close()));
+  }
+}
+
+function openHubInput(context: AppContext, published: PublishedRepo): Promise<OpenedInput> {
+  const text = `${published.repo}@${published.revision}`;
+  return openInput({ ref: { kind: "hub", repo: published.repo, revision: published.revision }, text, hub: context.hub });
+}
+
+/**
+ * Forwards a sub-command's progress bars and warnings; its info lines ("Checking … (headers only)") would bury the
+ * demo's own one line per step.
+ */
+async function* progressOnly<T>(run: AsyncGenerator<ProgressEvent, T>): AsyncGenerator<ProgressEvent, T> {
+  for (;;) {
+    const step = await run.next();
+    if (step.done) return step.value;
+    if (step.value.type === "progress" || step.value.level === "warn") yield step.value;
+  }
+}
+
+function detail(details: Record<string, number> | undefined, name: string): number {
+  const value = details?.[name];
+  if (value === undefined) throw new InternalError(`The evaluator reported no accuracy for ${name}.`, { code: "DEMO_NO_DETAIL", subject: name });
+  return value;
+}
+
+function info(message: string): ProgressEvent {
+  return { type: "log", level: "info", message };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+/** Wall-clock seconds per stage. */
+function createClock(): { lap(name: string): void; laps(): Record<string, number>; total(): number } {
+  const started = performance.now();
+  let last = started;
+  const laps: Record<string, number> = {};
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  return {
+    lap(name) {
+      const now = performance.now();
+      laps[name] = seconds(now - last);
+      last = now;
+    },
+    laps: () => ({ ...laps }),
+    total: () => seconds(performance.now() - started),
+  };
+}

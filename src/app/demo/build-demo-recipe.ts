@@ -1,0 +1,33 @@
+import { stringify } from "yaml";
+import type { RecipeInput } from "../../plan/recipe.js";
+
+/** A term of a demo merge: a published task vector, or an analogy over three of them (A, B, C: vector repos). */
+export type DemoRecipeTerm = { vector: string; weight: number } | { analogy: { a: string; b: string; c: string }; weight: number };
+
+export interface BuildDemoRecipeOptions {
+  /** What the merge is and how its λ was chosen; becomes the recipe's opening comment. */
+  comment: readonly string[];
+  base: string;
+  /** The repo the merge is published to. */
+  to: string;
+  /** The recipe's global λ. @default 1 */
+  scale?: number;
+  terms: readonly DemoRecipeTerm[];
+}
+
+/**
+ * The YAML of a task_arithmetic recipe that `tvhub merge` runs, and that the demo saves next to its results so
+ * anyone can run the same merge again. Its text is what the merged model's card quotes.
+ */
+export function buildDemoRecipe(options: BuildDemoRecipeOptions): string {
+  const value: RecipeInput = {
+    version: 1,
+    base: options.base,
+    output: { to: options.to },
+    method: "task_arithmetic",
+    ...(options.scale === undefined || options.scale === 1 ? {} : { scale: options.scale }),
+    vectors: options.terms.map((term) => ("vector" in term ? { vector: term.vector, weight: term.weight } : { analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } }, weight: term.weight })),
+  };
+  const comment = options.comment.map((line) => (line === "" ? "#" : `# ${line}`)).join("\n");
+  return `${comment}\n${stringify(value, { lineWidth: 0 })}`;
+}

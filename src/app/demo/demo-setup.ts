@@ -1,0 +1,32 @@
+/**
+ * The roles of the demo's models and evaluation sets, as scripts/train-demo-models.ts makes them: a tiny ViT
+ * pretrained on upright digits (the control task), fine-tunes on four transformations of the digits (the tasks
+ * that are added and negated), three half-class fine-tunes for the analogy, and a fine-tune on wrong labels that
+ * greedy addition must reject. Folder names are the repo names; sets are `<task>-val` and `<task>-test`.
+ */
+export const demoSetup = {
+  /** The user the embedded Hub serves and the namespace every demo repo lives in; the fine-tunes' cards name `demo/<base>`. */
+  namespace: "demo",
+  base: "vit-tiny-digits",
+  /** The pretraining task: negation must keep the base's accuracy on it. */
+  control: "upright",
+  /** Added, negated and searched over. */
+  tasks: ["rotated", "inverted", "flipped", "noisy"],
+  /** "upright-low is to rotated-low as upright-high is to rotated-high": τ_C + (τ_B − τ_A) gains a task no model was trained on. */
+  analogy: { a: "upright-low", b: "rotated-low", c: "upright-high", target: "rotated-high", oracle: "rotated" },
+  /** Upright digits labelled as the next digit: its vector can only hurt the union of tasks. */
+  distractor: "shifted-labels",
+} as const;
+
+export type DemoSetup = typeof demoSetup;
+
+/** `vit-tiny-digits-rotated`: the fine-tune of a task (the folder under demo/models and the repo name). */
+export function finetuneName(task: string): string {
+  return `${demoSetup.base}-${task}`;
+}
+
+/** Every fine-tune the demo uses, in the order it publishes their vectors. */
+export function demoFinetunes(tasks: readonly string[]): string[] {
+  const { analogy, distractor } = demoSetup;
+  return [...tasks, analogy.a, analogy.b, analogy.c, analogy.oracle, distractor].filter((task, i, all) => all.indexOf(task) === i);
+}

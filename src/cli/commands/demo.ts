@@ -1,0 +1,175 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { demo as runDemo } from "../../app/demo.js";
+import { demoSetup } from "../../app/demo/demo-setup.js";
+import type { DemoResults } from "../../app/demo/demo-types.js";
+import { formatDemoTable } from "../../app/demo/format-demo-table.js";
+import { UsageError } from "../../errors.js";
+import { startLocalHub, type LocalHub } from "../../hub/local/start-local-hub.js";
+import { drain, type ProgressEvent } from "../../util/progress.js";
+import type { CliContext } from "../context.js";
+import { createAppContext } from "../create-app-context.js";
+import { createProgressRenderer } from "../progress-renderer.js";
+
+interface DemoFlags {
+  out: string;
+  fixtures?: string;
+  keepHub?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Written into --out by a demo run; a Hub directory beside it is the demo's own and may be replaced. */
+const marker = ".tvhub-demo";
+
+/** `tvhub demo`: the paper's experiments on handwritten digits, offline, on an embedded local Hub. */
+export function demo(program: Command, context: CliContext): void {
+  program
+    .command("demo")
+    .description(
+      "Task arithmetic end to end, offline, in a few minutes: starts a local Hub, uploads tiny ViT digit classifiers and their fine-tunes, " +
+        "publishes their task vectors, then adds, negates and combines them (λ chosen on validation data) and runs greedy addition with a distractor. " +
+        "Prints a results table; writes results.json, pictures (SVG) and the recipes of every merge.",
+    )
+    .option("--out <dir>", "where results.json, the pictures, the recipes and the Hub's directory (hub/) go", "./demo-output")
+    .option("--fixtures <dir>", "the demo's models and evaluation sets (default: demo/ of this tvhub checkout)")
+    .option("--keep-hub", "keep serving the Hub when done, to browse the published repos (Ctrl-C stops it)")
+    .option("--json", "print results.json on stdout and nothing else")
+    .option("--quiet", "print no progress")
+    .action(async (flags: DemoFlags) => {
+      const out = resolve(flags.out);
+      const fixtures = flags.fixtures === undefined ? findFixtures() : resolve(flags.fixtures);
+      const hubDir = join(out, "hub");
+      await prepareOut(out, hubDir);
+      const token = `hf_${randomBytes(20).toString("hex")}`;
+      context.secrets.push(token);
+      const started = Date.now();
+      const showProgress = !flags.json && !flags.quiet;
+      const say = (line: string) => {
+        if (showProgress) context.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}\n`);
+      };
+      const hub: LocalHub = await startLocalHub({ dir: hubDir, users: [{ name: demoSetup.namespace, token }] });
+      let keep = false;
+      try {
+        say(`Local Hub at ${hub.url} (its repos are kept in ${relative(process.cwd(), hubDir) || "."})`);
+        const appContext = createAppContext(context, { hubUrl: hub.url, token, cache: false });
+        const renderer = createProgressRenderer({ stream: context.stderr, enabled: context.stdout.isTTY === true && showProgress, quiet: !showProgress });
+        const sink = (event: ProgressEvent) => {
+          if (event.type === "log") {
+            renderer.finish();
+            if (event.level === "warn") renderer.sink(event);
+            else say(event.message);
+            return;
+          }
+          renderer.sink(event);
+        };
+        let results: DemoResults;
+        try {
+          results = await drain(runDemo({ context: appContext, fixtures, outDir: out }), sink);
+        } finally {
+          renderer.finish();
+        }
+        if (flags.json) {
+          context.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+        } else {
+          context.stdout.write(`\n${formatDemoTable({ results })}\n`);
+          context.stdout.write(summary({ results, out, hub, keepHub: flags.keepHub === true, seconds: (Date.now() - started) / 1000 }));
+        }
+        if (!results.checks.every((check) => check.ok)) context.exitCode = 1;
+        keep = flags.keepHub === true;
+      } finally {
+        if (!keep) await hub.close();
+      }
+      if (keep) {
+        await waitForSignal();
+        await hub.close();
+      }
+    });
+}
+
+/**
+ * The committed `demo/` folder (models and evaluation sets): next to `dist/` when run from the bundle, next to
+ * `src/` when run from the sources.
+ */
+function findFixtures(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "demo");
+    if (existsSync(join(candidate, "models")) && existsSync(join(candidate, "data"))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new UsageError("The demo's models are not installed with this copy of tvhub (they live in demo/ of the repository); run it from a clone: git clone, npm ci, npm run demo.", {
+    code: "DEMO_FIXTURES_MISSING",
+  });
+}
+
+/** A fresh Hub each run; a Hub directory the demo did not make is never deleted. */
+async function prepareOut(out: string, hubDir: string): Promise<void> {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new UsageError(`--out ${out} is a file; give a folder (it is created when missing).`, { code: "DEMO_OUT_NOT_DIR", subject: out });
+  }
+  if (existsSync(hubDir)) {
+    if (!existsSync(join(out, marker))) {
+      throw new UsageError(`${hubDir} exists and was not made by tvhub demo; give another --out folder, or remove it.`, { code: "DEMO_OUT_OCCUPIED", subject: hubDir });
+    }
+    await rm(hubDir, { recursive: true, force: true });
+  }
+  for (const stale of ["recipes", "greedy-data"]) await rm(join(out, stale), { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, marker), "Made by tvhub demo; the next run replaces hub/, recipes/ and the pictures here.\n");
+}
+
+interface SummaryOptions {
+  results: DemoResults;
+  out: string;
+  hub: LocalHub;
+  keepHub: boolean;
+  seconds: number;
+}
+
+function summary(options: SummaryOptions): string {
+  const { results, out, hub } = options;
+  const at = (file: string) => relative(process.cwd(), join(out, file)) || file;
+  const merged = [...results.addition.flatMap((g) => (g.published ? [g.published.repo] : [])), ...results.negation.map((n) => n.published.repo), results.analogy.published.repo];
+  if (results.greedy.published) merged.push(results.greedy.published.repo);
+  const hubDir = relative(process.cwd(), join(out, "hub")) || "hub";
+  const lines = [
+    `Done in ${Math.round(options.seconds)} s. Results: ${at("results.json")}; pictures: ${results.files.filter((f) => f.endsWith(".svg")).map(at).join(", ")}.`,
+    `Published ${results.vectors.length} task vectors and ${merged.length} merged models; each merge's recipe is in ${at("recipes")}/ (tvhub merge runs it again).`,
+    "",
+  ];
+  if (options.keepHub) {
+    lines.push(
+      `The Hub is still serving at ${hub.url} until Ctrl-C. Browse it:`,
+      `  tvhub search-vectors --hub-url ${hub.url} --base ${results.base.repo}`,
+      `  curl ${hub.url}/api/models?author=${demoSetup.namespace}`,
+      `  curl ${hub.url}/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
+    );
+  } else {
+    lines.push(
+      `Browse the repos: tvhub hub serve --dir ${hubDir}  (prints its URL), then`,
+      `  tvhub search-vectors --hub-url URL --base ${results.base.repo}`,
+      `  curl URL/api/models?author=${demoSetup.namespace}`,
+      `  curl URL/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolvePromise) => {
+    const stop = (received: NodeJS.Signals): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolvePromise(received);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
