@@ -59,7 +59,7 @@ export async function collectShards(options: CollectShardsOptions): Promise<Coll
   const byPath = new Map(listing.map((file) => [file.path, file]));
   const records = listing.map((file) => file.path).filter((path) => isShardRecordPath(path));
   const count = options.count ?? countFromRecords(repo, records);
-  const matrix = assignShards({ layout: plan.layout, count, label: "--shards" });
+  const matrix = assignShards({ layout: plan.layout, count, label: "The shard count" });
   const digest = planDigest({ plan, prefix: options.prefix, tvhubVersion: options.tvhubVersion });
   const sizes = new Map(plan.layout.files.map((file) => [file.name, file.fileSize]));
 

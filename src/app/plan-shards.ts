@@ -44,6 +44,9 @@ export interface PlanShardsResult {
   matrix: ShardAssignment[];
 }
 
+/** As publish-vector words them: what tvhub does anyway is a line for a person watching, not a warning. */
+const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
+
 /**
  * `tvhub plan --shards N`: the job matrix of a run too large for one machine. Checks and plans from headers only
  * (the same plan every job will make), then splits the output files over N jobs. Downloads no weights.
@@ -82,7 +85,9 @@ export async function* planShards(options: PlanShardsOptions): AsyncGenerator<Pr
   });
   try {
     const { report } = checked;
-    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
+    for (const finding of report.findings) {
+      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
+    }
     if (!report.ok) throw new IncompatibleError(report);
     const finetuned = checked.inputs[0];
     if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });

@@ -40,7 +40,7 @@ export interface PublishShardOptions {
  */
 export async function* publishShard(options: PublishShardOptions): AsyncGenerator<ProgressEvent, PublishedShard> {
   const { plan, index, count, repo } = options;
-  const assignment = shardFiles({ layout: plan.layout, count, index, label: "--shard" });
+  const assignment = shardFiles({ layout: plan.layout, count, index, label: "The shard count" });
   const shard = `${index}/${count}`;
   yield {
     type: "log",

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { publishVector as runPublishVector } from "../../app/publish-vector.js";
+import type { PublishedShard } from "../../app/shard-record.js";
 import { formatPlan } from "../../plan/format-plan.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import { formatBytes } from "../../util/format-bytes.js";
@@ -7,6 +8,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 
 interface PublishVectorFlags extends CliAppFlags {
@@ -19,6 +21,9 @@ interface PublishVectorFlags extends CliAppFlags {
   dryRun?: boolean;
   force?: boolean;
   vocab?: "refuse" | "extend";
+  shard?: { index: number; count: number };
+  finalize?: boolean;
+  shards?: number;
 }
 
 /** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
@@ -36,8 +41,12 @@ export function publishVector(program: Command, context: CliContext): void {
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--vocab <mode>", "refuse (default), or extend: accept a fine-tune that grew the vocabulary", parseVocabFlag)
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache")
+      .option("--shard <i/N>", "one job of a matrix run: compute and commit only this share of the files (tvhub plan --shards N lists them)", parseShardFlag)
+      .option("--finalize", "after every --shard job: check the shards on the Hub, then write the index, tvhub.json and the card")
+      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag),
   ).action(async (flags: PublishVectorFlags) => {
+    const stage = shardStageOf(flags);
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
       context,
@@ -53,9 +62,14 @@ export function publishVector(program: Command, context: CliContext): void {
         ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
         ...(flags.force === undefined ? {} : { force: flags.force }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...(stage === undefined ? {} : { stage }),
       }),
     );
     const stats = appContext.hub.stats();
+    if (result.shard) {
+      printShard(context, flags, result.shard, stats);
+      return;
+    }
     if (flags.json) {
       const { published } = result;
       context.stdout.write(
@@ -89,4 +103,21 @@ export function publishVector(program: Command, context: CliContext): void {
       `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
     );
   });
+}
+
+/** A shard job's result: its commit and files, as one JSON object or two lines. */
+export function printShard(
+  context: CliContext,
+  flags: { json?: boolean },
+  shard: PublishedShard,
+  stats: { bytesDownloaded: number; bytesUploaded: number },
+): void {
+  if (flags.json) {
+    context.stdout.write(`${JSON.stringify({ shard: shard.shard, repo: shard.repo, commit: shard.commit, url: shard.url, files: shard.files, ...stats }, null, 2)}\n`);
+    return;
+  }
+  const count = shard.shard.slice(shard.shard.indexOf("/") + 1);
+  context.stdout.write(
+    `Committed shard ${shard.shard} to ${shard.url} at commit ${shard.commit}\n${shard.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
+  );
 }

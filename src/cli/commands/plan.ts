@@ -1,0 +1,117 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { planShards } from "../../app/plan-shards.js";
+import { UsageError } from "../../errors.js";
+import { formatMatrix } from "../../plan/format-matrix.js";
+import { formatPlan } from "../../plan/format-plan.js";
+import type { VocabMode } from "../../plan/recipe.js";
+import type { ComputableDtype } from "../../tensor/dtype.js";
+import type { CliContext } from "../context.js";
+import { createAppContext, type CliAppFlags } from "../create-app-context.js";
+import { addHubFlags } from "../hub-options.js";
+import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { parseShardsFlag } from "../parse-shard-flags.js";
+import { runWithProgress } from "../run-with-progress.js";
+
+interface PlanFlags extends CliAppFlags {
+  base?: string;
+  finetuned?: string;
+  to?: string;
+  shards: number;
+  dtype?: ComputableDtype | "auto";
+  maxShardSize?: number;
+  vocab?: VocabMode;
+  force?: boolean;
+}
+
+/** `tvhub plan`: the plan of a merge or a task vector, split over a job matrix, from headers only. */
+export function plan(program: Command, context: CliContext): void {
+  addHubFlags(
+    program
+      .command("plan")
+      .description("Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --shards jobs that each compute and commit their share.")
+      .argument("[recipe]", "a recipe YAML file; or give --finetuned (and --base) for a task vector")
+      .option("--base <ref>", "task vector: the base model (default: the base_model the fine-tune's card declares)")
+      .option("--finetuned <ref>", "task vector: the fine-tuned model")
+      .option("--to <repo>", "where the jobs publish (default: the recipe's output.to)")
+      .option("--shards <n>", "how many jobs share the output files (1 to the number of files)", parseShardsFlag, 1)
+      .option("--dtype <dtype>", "task vector: dtype of τ, as publish-vector takes it", parseDtypeFlag)
+      .option("--max-shard-size <size>", "task vector: largest output file, as publish-vector takes it", parseSizeFlag)
+      .option("--vocab <mode>", "refuse, or extend (as merge and publish-vector take it)", parseVocabFlag)
+      .option("--force", "proceed past lineage mismatches (never past shape mismatches)"),
+  ).action(async (recipePath: string | undefined, flags: PlanFlags) => {
+    if (recipePath !== undefined && (flags.base !== undefined || flags.finetuned !== undefined)) {
+      throw new UsageError("A recipe and --base/--finetuned are two ways to name the models; give one of them.", { code: "CLI_BAD_FLAGS", subject: "--finetuned" });
+    }
+    if (recipePath === undefined && flags.finetuned === undefined) {
+      throw new UsageError("tvhub plan needs a recipe file, or --finetuned (and --base) for a task vector.", { code: "CLI_BAD_FLAGS", subject: "recipe" });
+    }
+    if (recipePath !== undefined && (flags.dtype !== undefined || flags.maxShardSize !== undefined)) {
+      throw new UsageError("--dtype and --max-shard-size plan a task vector; a recipe sets output.dtype and output.max_shard_size itself.", {
+        code: "CLI_BAD_FLAGS",
+        subject: flags.dtype !== undefined ? "--dtype" : "--max-shard-size",
+      });
+    }
+    const recipe = recipePath === undefined ? undefined : { text: await readRecipe(recipePath), source: recipePath };
+    const result = await runWithProgress(
+      context,
+      flags,
+      planShards({
+        context: createAppContext(context, flags),
+        ...(recipe === undefined ? {} : { recipe }),
+        ...(flags.base === undefined ? {} : { base: flags.base }),
+        ...(flags.finetuned === undefined ? {} : { finetuned: flags.finetuned }),
+        ...(flags.to === undefined ? {} : { to: flags.to }),
+        shards: flags.shards,
+        ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
+        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
+        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...(flags.force === undefined ? {} : { force: flags.force }),
+      }),
+    );
+    const { plan: planned, matrix } = result;
+    if (flags.json) {
+      context.stdout.write(
+        `${JSON.stringify(
+          {
+            operation: result.operation,
+            target: result.target ?? null,
+            shards: matrix.length,
+            matrix,
+            files: planned.layout.files.map((file) => ({ path: file.name, size: file.fileSize, tensors: file.tensors.length })),
+            index: planned.layout.index ?? null,
+            downloadBytes: planned.downloadBytes,
+            writeBytes: planned.layout.writeBytes,
+            report: result.report,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
+    // Every job must make this plan, so the commands repeat every option that shapes it.
+    const shared = `${flags.vocab === undefined ? "" : ` --vocab ${flags.vocab}`}${flags.force === true ? " --force" : ""}`;
+    const run =
+      recipePath !== undefined
+        ? `tvhub merge ${recipePath}${flags.to === undefined ? "" : ` --to ${flags.to}`}${shared}`
+        : `tvhub publish-vector${flags.base === undefined ? "" : ` --base ${flags.base}`} --finetuned ${flags.finetuned ?? ""} --to ${flags.to ?? "ORG/NAME"}${flags.dtype === undefined ? "" : ` --dtype ${flags.dtype.toLowerCase()}`}${flags.maxShardSize === undefined ? "" : ` --max-shard-size ${flags.maxShardSize}`}${shared}`;
+    const next =
+      matrix.length === 1
+        ? `Run it in one job: ${run}\n`
+        : `Run the jobs side by side: ${run} --shard 1/${matrix.length}, … --shard ${matrix.length}/${matrix.length}\nThen, once all are done: ${run} --finalize --shards ${matrix.length}\n`;
+    context.stdout.write(`${formatPlan({ plan: planned })}\n${formatMatrix({ matrix })}${next}`);
+  });
+}
+
+async function readRecipe(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT" ? `Recipe ${path} does not exist; give the path of a recipe YAML file (examples in recipes/).` : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
+      { code: "RECIPE_UNREADABLE", subject: path, cause: error },
+    );
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * A run split over a job matrix through the CLI, against a local Hub: `tvhub plan --shards N` lists the jobs,
+ * N `publish-vector --shard i/N` processes run side by side and commit their own files, and `--finalize` ties
+ * them together. The repo ends up byte for byte what one process publishes (read back with the official client).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deleteRepo, listCommits, listFiles } from "@huggingface/hub";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downloadBytes, uploadFolder } from "./helpers/hub-io.js";
+import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
+import { runCli, type CliRun } from "./helpers/run-cli.js";
+import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel } from "./helpers/synth.js";
+
+const token = "hf_alice_matrix_run_token";
+let hub: LocalHubProcess;
+let work: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "tvhub-matrix-"));
+  hub = await startLocalHub({ users: [{ name: "alice", token }] });
+  const config = { ...tinyLlamaConfig(), torch_dtype: "bfloat16" };
+  const tensors = [...tensorsFromConfig(config, { dtype: "BF16" }), { name: "model.position_ids", dtype: "I64" as const, shape: [1, 64], fill: "arange" as const }];
+  const base = await writeSynthModel({ dir: join(work, "base"), tensors, config, seed: 11, maxShardSize: 40_000 });
+  const ft = await fineTune({ base, dir: join(work, "ft"), baseModel: "alice/base", card: { extra: { license: "mit" } }, maxShardSize: 40_000 });
+  await uploadFolder({ hubUrl: hub.url, token, repo: "alice/base", dir: base.dir });
+  await uploadFolder({ hubUrl: hub.url, token, repo: "alice/ft", dir: ft.dir });
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+/** Each process its own HF_HOME (own Hub cache), as separate runners have. */
+const env = (name: string) => ({ HF_HOME: join(work, `home-${name}`), HF_TOKEN: token, HF_ENDPOINT: hub.url });
+const pair = ["--base", "alice/base", "--finetuned", "alice/ft", "--max-shard-size", "20kB"];
+
+async function filesOf(repo: string): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of listFiles({ repo, recursive: true, hubUrl: hub.url, accessToken: token })) if (entry.type === "file") paths.push(entry.path);
+  return paths.sort();
+}
+
+async function commitCount(repo: string): Promise<number> {
+  let count = 0;
+  for await (const _commit of listCommits({ repo, hubUrl: hub.url, accessToken: token })) count++;
+  return count;
+}
+
+/** Every file of the repo's head, downloaded with the official client. */
+async function snapshot(repo: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const path of await filesOf(repo)) files.set(path, Buffer.from(await downloadBytes({ hubUrl: hub.url, token, repo, path })));
+  return files;
+}
+
+function expectOk(run: CliRun): void {
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+}
+
+describe("a task vector split over a job matrix", () => {
+  it("plan lists the jobs; three shard processes side by side, then finalize, publish the same files as one process", async () => {
+    const planned = await runCli(["plan", ...pair, "--to", "alice/tv", "--shards", "3", "--json"], env("plan"));
+    expectOk(planned);
+    const plan = JSON.parse(planned.stdout) as { operation: string; shards: number; matrix: Array<{ shard: string; files: string[]; bytes: number }>; files: Array<{ path: string; size: number }> };
+    expect(plan.operation).toBe("publish-vector");
+    expect(plan.matrix.map((job) => job.shard)).toEqual(["1/3", "2/3", "3/3"]);
+    expect(plan.files.length).toBeGreaterThanOrEqual(6);
+    expect(plan.matrix.flatMap((job) => job.files)).toEqual(plan.files.map((file) => file.path));
+    expect(plan.matrix.every((job) => job.files.length >= 2)).toBe(true);
+
+    const single = await runCli(["publish-vector", ...pair, "--to", "alice/tv", "--json"], env("single"));
+    expectOk(single);
+    const one = await snapshot("alice/tv");
+    await deleteRepo({ repo: "alice/tv", hubUrl: hub.url, accessToken: token });
+
+    const jobs = await Promise.all(["1/3", "2/3", "3/3"].map((shard) => runCli(["publish-vector", ...pair, "--to", "alice/tv", "--shard", shard, "--json"], env(`job-${shard[0] ?? ""}`))));
+    for (const [i, job] of jobs.entries()) {
+      expectOk(job);
+      const result = JSON.parse(job.stdout) as { shard: string; files: Array<{ path: string }>; bytesUploaded: number };
+      expect(result.shard).toBe(`${i + 1}/3`);
+      expect(result.files.map((file) => file.path)).toEqual([...(plan.matrix[i]?.files ?? []), `.tvhub/shard-${i + 1}-of-3.json`]);
+    }
+    // Each job downloads only what its own files need: together, about what one process downloads.
+    const downloaded = jobs.map((job) => (JSON.parse(job.stdout) as { bytesDownloaded: number }).bytesDownloaded);
+    expect(Math.max(...downloaded)).toBeLessThan((JSON.parse(single.stdout) as { bytesDownloaded: number }).bytesDownloaded);
+    expect(await filesOf("alice/tv")).toEqual(
+      [".gitattributes", ...plan.files.map((file) => file.path), ".tvhub/shard-1-of-3.json", ".tvhub/shard-2-of-3.json", ".tvhub/shard-3-of-3.json"].sort(),
+    );
+
+    const finalized = await runCli(["publish-vector", ...pair, "--to", "alice/tv", "--finalize", "--shards", "3", "--json"], env("finalize"));
+    expectOk(finalized);
+    const result = JSON.parse(finalized.stdout) as { commit: string; files: Array<{ path: string; sha256: string }>; norm: number; bytesDownloaded: number; bytesUploaded: number };
+    expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.norm).toBe((JSON.parse(single.stdout) as { norm: number }).norm);
+    // Finalize reads headers and records, never weights, and sends only the index, the card and tvhub.json.
+    expect(result.bytesUploaded).toBe(0);
+    const many = await snapshot("alice/tv");
+    expect([...many.keys()]).toEqual([...one.keys()]);
+    for (const [path, bytes] of one) expect(Buffer.compare(many.get(path) ?? Buffer.alloc(0), bytes), path).toBe(0);
+    expect([...many.keys()].some((path) => path.startsWith(".tvhub/"))).toBe(false);
+    // One commit per job, then finalize (after the repo's creation).
+    expect(await commitCount("alice/tv")).toBe(5);
+  }, 180_000);
+
+  it("finalize with a shard missing fails, naming it, and commits nothing; once the job has run, it succeeds", async () => {
+    const to = ["--to", "alice/tv-gap"];
+    const jobs = await Promise.all(["1/3", "3/3"].map((shard) => runCli(["publish-vector", ...pair, ...to, "--shard", shard], env(`gap-${shard[0] ?? ""}`))));
+    for (const job of jobs) expectOk(job);
+    expect(jobs[0]?.stdout).toMatch(/^Committed shard 1\/3 to http:\/\/127\.0\.0\.1:\d+\/alice\/tv-gap at commit [0-9a-f]{40}\n/);
+    const before = await commitCount("alice/tv-gap");
+    const planned = JSON.parse((await runCli(["plan", ...pair, "--shards", "3", "--json"], env("plan"))).stdout) as { matrix: Array<{ files: string[] }> };
+    const missing = planned.matrix[1]?.files ?? [];
+
+    const failed = await runCli(["publish-vector", ...pair, ...to, "--finalize", "--shards", "3"], env("gap-finalize"));
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toBe(`tvhub: alice/tv-gap is missing shard 2/3 (${missing.join(", ")}); run that job of the matrix again, then finalize.\n`);
+    expect(await commitCount("alice/tv-gap")).toBe(before);
+    expect(await filesOf("alice/tv-gap")).not.toContain("tvhub.json");
+
+    expectOk(await runCli(["publish-vector", ...pair, ...to, "--shard", "2/3"], env("gap-2")));
+    // Without --shards, the records on the Hub say how many jobs there were.
+    const finalized = await runCli(["publish-vector", ...pair, ...to, "--finalize"], env("gap-finalize"));
+    expectOk(finalized);
+    expect(finalized.stdout).toMatch(/^Published the task vector to http:\/\/127\.0\.0\.1:\d+\/alice\/tv-gap at commit [0-9a-f]{40}\n/);
+    const files = await filesOf("alice/tv-gap");
+    expect(files).toContain("tvhub.json");
+    expect(files.filter((path) => path.startsWith(".tvhub/"))).toEqual([]);
+  }, 180_000);
+
+  it("refuses shard flags that cannot work, before reading anything", async () => {
+    const cases: Array<[string[], string]> = [
+      [["--to", join(work, "out"), "--shard", "1/2"], `tvhub: --shard publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the folder ${join(work, "out")}; give --to org/name, or run without --shard to write the folder in one job.\n`],
+      [["--to", "alice/x", "--shard", "1/2", "--finalize"], "tvhub: --shard and --finalize are different jobs of a matrix run; give one of them.\n"],
+      [["--to", "alice/x", "--shard", "1/2", "--dry-run"], "tvhub: --dry-run writes nothing, but --shard commits to the Hub; to see the jobs, run tvhub plan --shards N.\n"],
+      [["--to", "alice/x", "--shards", "2"], "tvhub: --shards goes with --finalize (or tvhub plan); to run one job of a matrix, give --shard i/N.\n"],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(["publish-vector", ...pair, ...args], env("bad"))));
+    for (const [i, run] of runs.entries()) {
+      expect(run.stderr).toBe(cases[i]?.[1]);
+      expect(run.code).toBe(2);
+    }
+    const tooMany = await runCli(["plan", ...pair, "--shards", "1000", "--json"], env("plan"));
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/^tvhub: --shards 1000 asks for more jobs than the output has files \(\d+\); give at most \d+, or lower the maximum shard size/);
+    const badShard = await runCli(["publish-vector", ...pair, "--to", "alice/x", "--shard", "3/2"], env("bad"));
+    expect(badShard.code).toBe(2);
+    expect(badShard.stderr).toContain("give the job as i/N with 1 ≤ i ≤ N ≤ 1000");
+  }, 60_000);
+
+  it("plan prints the plan, the jobs and the commands to run them", async () => {
+    const run = await runCli(["plan", ...pair, "--to", "alice/tv", "--shards", "2"], env("plan"));
+    expectOk(run);
+    expect(run.stdout).toContain("Plan: task vector of alice/ft against alice/base");
+    expect(run.stdout).toMatch(/\nMatrix: 2 jobs, [\d.]+ kB to [\d.]+ kB of output each\n {2}1\/2 {2}\d+ files, \d+ tensors, /);
+    expect(run.stdout).toContain(
+      "Run the jobs side by side: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv --max-shard-size 20000 --shard 1/2, … --shard 2/2\n" +
+        "Then, once all are done: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv --max-shard-size 20000 --finalize --shards 2\n",
+    );
+  }, 60_000);
+});
