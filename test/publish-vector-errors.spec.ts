@@ -75,6 +75,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
+  if (hub) rmSync(hub.dir, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** A fresh HF_HOME per run unless one is given, so runs do not share a cache by accident. */

@@ -3,7 +3,7 @@
  * published by tvhub (with tvhub.json) and by another tool (card only), found by tag, base and name, then
  * inspected from their headers alone.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +85,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
+  if (hub) rmSync(hub.dir, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe("tvhub search-vectors", () => {
