@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { PinnedInput } from "../card/card-types.js";
-import { renderMergeCard } from "../card/render-merge-card.js";
+import { renderMergeCard, type GreedyStep } from "../card/render-merge-card.js";
 import { DataError, UsageError } from "../errors.js";
 import type { ModelRef } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
@@ -45,6 +45,19 @@ export interface MergeOptions {
   force?: boolean;
   /** The command line that asked for this merge (`tvhub apply ...`); the card records it. */
   command?: string;
+  /** The search that chose the terms (`tvhub greedy`): the card shows its scores, tvhub.json its record. */
+  search?: MergeSearch;
+}
+
+/** What a greedy search adds to the merge it publishes. */
+export interface MergeSearch {
+  validation: { metric: string; baseline?: number; score: number };
+  /** Every candidate of every round, kept or not, and why. */
+  trajectory: GreedyStep[];
+  /** Candidates left out before any was scored, and why. */
+  skipped?: Array<{ candidate: string; reason: string }>;
+  /** tvhub.json's `greedy` field, as plain JSON. */
+  record: Record<string, unknown>;
 }
 
 /** A file published next to the weights and the input it was copied from. */
@@ -86,6 +99,8 @@ export interface MergeRecord {
   /** The recipe YAML verbatim. */
   recipe: string;
   command?: string;
+  /** The greedy search that chose the terms, when one did. */
+  greedy?: Record<string, unknown>;
   tvhub: string;
 }
 
@@ -214,7 +229,16 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       const weightFiles = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])].map((f) => ({ path: f.file, size: f.size, sha256: f.sha256 }));
       for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
 
-      const record = mergeRecord({ context, recipe, loaded, plan, weightFiles, copied, ...(options.command === undefined ? {} : { command: options.command }) });
+      const record = mergeRecord({
+        context,
+        recipe,
+        loaded,
+        plan,
+        weightFiles,
+        copied,
+        ...(options.command === undefined ? {} : { command: options.command }),
+        ...(options.search === undefined ? {} : { greedy: options.search.record }),
+      });
       const title = target.kind === "hub" ? target.repo : basename(target.path);
       const license = commonLicense([checked.base, ...checked.inputs]);
       if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
@@ -232,6 +256,9 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
         ...(plan.vocab === undefined ? {} : { vocabularyNote: vocabularyNote(plan) }),
         copiedFiles: copied.map((file) => ({ path: file.path, from: { repo: file.from.repo, ...(file.from.revision === null ? {} : { revision: file.from.revision }) } })),
         ...(license.value === undefined ? {} : { license: license.value }),
+        ...(options.search === undefined
+          ? {}
+          : { validation: options.search.validation, trajectory: options.search.trajectory, ...(options.search.skipped === undefined ? {} : { skipped: options.search.skipped }) }),
         files: weightFiles,
         tvhubVersion: context.tvhubVersion,
       });
@@ -274,13 +301,13 @@ function refuseInputAsTarget(context: AppContext, target: ModelRef, inputs: Read
   }
 }
 
-interface SideFile {
+export interface SideFile {
   path: string;
   bytes: Uint8Array;
   from: { repo: string; revision: string | null };
 }
 
-interface GatherSideFilesOptions {
+export interface GatherSideFilesOptions {
   context: AppContext;
   plan: Plan;
   recipe: Recipe;
@@ -293,7 +320,7 @@ interface GatherSideFilesOptions {
  * from the base, and the tokenizer from the base, or, when the vocabulary was extended, from the input that added
  * the rows (for a published vector: the fine-tune its tvhub.json names).
  */
-async function gatherSideFiles(options: GatherSideFilesOptions): Promise<SideFile[]> {
+export async function gatherSideFiles(options: GatherSideFilesOptions): Promise<SideFile[]> {
   const { plan, recipe, checked } = options;
   const base = checked.base;
   const baseFrom = fromOf(base);
@@ -379,6 +406,7 @@ interface MergeRecordOptions {
   weightFiles: Array<{ path: string; size: number; sha256?: string }>;
   copied: CopiedFile[];
   command?: string;
+  greedy?: Record<string, unknown>;
 }
 
 function mergeRecord(options: MergeRecordOptions): MergeRecord {
@@ -422,6 +450,7 @@ function mergeRecord(options: MergeRecordOptions): MergeRecord {
     copied: options.copied,
     recipe: options.loaded.text,
     ...(options.command === undefined ? {} : { command: options.command }),
+    ...(options.greedy === undefined ? {} : { greedy: options.greedy }),
     tvhub: options.context.tvhubVersion,
   };
 }

@@ -2,15 +2,28 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import { createCommandEvaluator } from "../../eval/command-evaluator.js";
-import { createEndpointEvaluator } from "../../eval/endpoint-evaluator.js";
+import type { CreateEndpointEvaluatorOptions } from "../../eval/endpoint-evaluator.js";
 import type { Evaluator } from "../../eval/evaluator.js";
-import { createTfjsEvaluator } from "../../eval/create-tfjs-evaluator.js";
+import type { CreateTfjsEvaluatorOptions } from "../../eval/create-tfjs-evaluator.js";
 import { readImageSet, type ImageSet } from "../../eval/read-image-set.js";
 import type { EvaluatorSpec } from "../../plan/recipe.js";
+
+/**
+ * The evaluators that load a large library (TensorFlow.js, @huggingface/inference), given by the composition root:
+ * the CLI passes both; the Action's self-contained bundle leaves them out and runs command evaluators only.
+ */
+export interface EvaluatorFactories {
+  /** `createTfjsEvaluator` (src/eval). */
+  tfjs?: (options: CreateTfjsEvaluatorOptions) => Evaluator;
+  /** `createEndpointEvaluator` (src/eval). */
+  endpoint?: (options: CreateEndpointEvaluatorOptions) => Evaluator;
+}
 
 export interface CreateGreedyEvaluatorOptions {
   /** The recipe's `greedy.evaluator`, defaults applied. */
   spec: EvaluatorSpec;
+  /** @default none: command evaluators only */
+  factories?: EvaluatorFactories;
   /** What messages call the spec: `recipes/x.yml: greedy.evaluator`. */
   source: string;
   /** Sent to an endpoint evaluator as a bearer token. */
@@ -48,6 +61,8 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       return { evaluator, inMemory: false, scope: JSON.stringify(["command", spec.command, spec.metric ?? null, spec.direction]), metric };
     }
     case "tfjs": {
+      const create = options.factories?.tfjs;
+      if (!create) throw unavailable(options.source, "tfjs", "TensorFlow.js");
       if (spec.metric === "loss") {
         throw new UsageError(`${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`, {
           code: "GREEDY_TFJS_METRIC",
@@ -57,7 +72,7 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       const paths = await findImageSets({ dataset: spec.dataset, split: spec.split, source: options.source });
       const datasets: Array<string | ImageSet> =
         spec.max_examples === undefined ? paths : await Promise.all(paths.map(async (path) => firstImages(await readImageSet({ path }), spec.max_examples as number)));
-      const evaluator = createTfjsEvaluator({ datasets, batchSize: spec.batch_size });
+      const evaluator = create({ datasets, batchSize: spec.batch_size });
       return {
         evaluator,
         inMemory: true,
@@ -66,8 +81,10 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       };
     }
     case "endpoint": {
+      const create = options.factories?.endpoint;
+      if (!create) throw unavailable(options.source, "endpoint", "@huggingface/inference");
       const dataset = resolve(spec.dataset);
-      const evaluator = createEndpointEvaluator({
+      const evaluator = create({
         url: spec.url,
         dataset,
         metric: spec.metric,
@@ -84,6 +101,13 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       };
     }
   }
+}
+
+function unavailable(source: string, type: string, library: string): UsageError {
+  return new UsageError(`${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`, {
+    code: "GREEDY_EVALUATOR_UNAVAILABLE",
+    subject: "greedy.evaluator.type",
+  });
 }
 
 /** Names a split is written with in file names: `digits-val.safetensors`, `rotated_validation.safetensors`. */
