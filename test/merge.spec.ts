@@ -464,6 +464,22 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     }
   });
 
+  it("a matrix run: two --shard jobs and --finalize publish what one process publishes, byte for byte", async () => {
+    const path = join(work, "sharded.yml");
+    writeFileSync(
+      path,
+      ["version: 1", "base: demo/base", "output: { to: demo/sharded-ties, dtype: f32, max_shard_size: 60kB }", "method: ties", "parameters: { density: 0.5 }", "vectors:", "  - { finetuned: demo/ft-rotated, weight: 1 }", "  - { vector: demo/tv-inverted, weight: 1 }", ""].join("\n"),
+    );
+    const single = json<{ files: Array<{ path: string }> }>(await tvhub(["merge", path, "--to", join(work, "sharded-single"), "--json"]));
+    expect(single.files.length).toBeGreaterThanOrEqual(4);
+    for (const shard of ["1/2", "2/2"]) expect(json<{ shard: string }>(await tvhub(["merge", path, "--shard", shard, "--json"])).shard).toBe(shard);
+    const finalized = json<{ repo: string; files: unknown; copied: Array<{ path: string }> }>(await tvhub(["merge", path, "--finalize", "--shards", "2", "--json"]));
+    expect(finalized.files).toEqual(single.files);
+    expect(await text(finalized.repo, "README.md")).toContain("θ = θ(base) + disjoint_mean(elect(1·trim(τ₁), 1·trim(τ₂)))");
+    expect(finalized.copied.map((f) => f.path)).toEqual(["config.json", "preprocessor_config.json"]);
+    expect(JSON.parse(await text(finalized.repo, "config.json"))).toMatchObject({ dtype: "float32" });
+  });
+
   it("dare_ties: DARE's drop and rescale, then TIES' election without the trim, bit for bit", async () => {
     const path = join(work, "dare-ties.yml");
     writeFileSync(

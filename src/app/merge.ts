@@ -18,13 +18,19 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "./check-free-space.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
+import { checkStageTarget } from "./check-stage-target.js";
 import { checkTarget } from "./check-target.js";
+import { collectShards } from "./collect-shards.js";
 import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import { IncompatibleError } from "./incompatible-error.js";
+import { interleaveProgress } from "./interleave-progress.js";
 import { executePlan } from "./execute-plan.js";
 import type { OpenedInput } from "./open-input.js";
+import { writtenOutput } from "./produced-output.js";
 import { publishOutput } from "./publish-output.js";
+import { publishShard } from "./publish-shard.js";
 import { resolveRef } from "./resolve-ref.js";
+import type { PublishedShard, ShardStage } from "./shard-record.js";
 
 export interface MergeOptions {
   context: AppContext;
@@ -45,6 +51,8 @@ export interface MergeOptions {
   force?: boolean;
   /** The command line that asked for this merge (`tvhub apply ...`); the card records it. */
   command?: string;
+  /** One job of a matrix run (its share of the files and its shard record), or the finalize step; absent: the whole run. */
+  stage?: ShardStage;
   /** The search that chose the terms (`tvhub greedy`): the card shows its scores, tvhub.json its record. */
   search?: MergeSearch;
 }
@@ -122,6 +130,8 @@ export interface MergeResult {
     files: Array<{ path: string; size: number; sha256?: string }>;
     record: MergeRecord;
   };
+  /** A shard job's commit (then `published` is absent: the finalize step publishes the model). */
+  shard?: PublishedShard;
 }
 
 /** Files copied from the base (or the vocabulary donor) so that the merged repo loads like any Transformers model. */
@@ -166,7 +176,9 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     output: { ...loaded.recipe.output, to: options.to ?? loaded.recipe.output.to, private: options.private ?? loaded.recipe.output.private },
     vocab: options.vocab ?? loaded.recipe.vocab,
   };
-  const target = resolveRef(context, recipe.output.to, options.to === undefined ? `${source}: output.to` : "--to", false);
+  const targetLabel = options.to === undefined ? `${source}: output.to` : "--to";
+  const target = resolveRef(context, recipe.output.to, targetLabel, false);
+  checkStageTarget({ stage: options.stage, target, label: targetLabel });
   const terms = expandTerms({ recipe });
   const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
   for (const term of terms) {
@@ -211,22 +223,71 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
 
     await checkTarget({ hub: context.hub, target });
+    const base = plan.inputs[0] as PlanInput;
+    const commitTitle = `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`;
+    const execute = (dir: string, files?: readonly string[]) =>
+      interleaveProgress({
+        // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
+        run: async function* (onProgress) {
+          const inputs = plan.inputs.map(inputOf);
+          const weights: SafetensorsModel[] = [];
+          try {
+            for (const input of inputs) weights.push(await input.openForExecute({ cache: context.cache, onProgress }));
+            return yield* executePlan({ plan, models: weights, dir, prefix: "model", kernels: context.kernels, ...(files === undefined ? {} : { files }) });
+          } finally {
+            // Models opened on cached files are this step's to close; the header models close with the inputs.
+            await Promise.allSettled(weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
+          }
+        },
+      });
+    const stage = options.stage;
+    if (stage?.kind === "shard" && target.kind === "hub") {
+      const shard = yield* publishShard({
+        hub: context.hub,
+        repo: target.repo,
+        plan,
+        prefix: "model",
+        index: stage.index,
+        count: stage.count,
+        workDir: context.workDir,
+        execute: ({ dir, files }) => execute(dir, files),
+        statistics: false,
+        title: commitTitle,
+        private: recipe.output.private,
+        tvhubVersion: context.tvhubVersion,
+      });
+      return { recipe, source, report, plan, dryRun: false, copied, shard };
+    }
+    const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
     const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
     const space = {
       dir: stageParent,
       what: "the merged model",
-      // The weights, plus the copied files, the card and tvhub.json.
-      needed: plan.layout.writeBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0) + 1024 * 1024,
+      // The weights (only the index when finalizing: the shard jobs committed the rest), the copied files, the card and tvhub.json.
+      needed:
+        (finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0) : plan.layout.writeBytes) +
+        sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0) +
+        1024 * 1024,
       advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
     };
     await checkFreeSpace(space);
     await mkdir(stageParent, { recursive: true });
     const stageDir = await mkdtemp(join(stageParent, target.kind === "local" ? `.${basename(target.path)}.tvhub-` : "tvhub-"));
-    const weights: SafetensorsModel[] = [];
     try {
-      for (const input of plan.inputs) weights.push(await inputOf(input).openForExecute({ cache: context.cache }));
-      const executed = yield* executePlan({ plan, models: weights, dir: stageDir, prefix: "model", kernels: context.kernels });
-      const weightFiles = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])].map((f) => ({ path: f.file, size: f.size, sha256: f.sha256 }));
+      // Finalizing, the weights are the shard jobs' (checked on the Hub); otherwise they are computed here.
+      const executed = finalizing
+        ? await collectShards({
+            hub: context.hub,
+            repo: finalizing.repo,
+            plan,
+            prefix: "model",
+            ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
+            stageDir,
+            statistics: false,
+            tvhubVersion: context.tvhubVersion,
+          })
+        : writtenOutput(yield* execute(stageDir));
+      const weightFiles = executed.files;
       for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
 
       const record = mergeRecord({
@@ -264,25 +325,24 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       });
       await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(record, null, 2)}\n`);
       await writeFile(join(stageDir, "README.md"), card);
-      const files = [...weightFiles.map((f) => f.path), ...sideFiles.map((f) => f.path), "tvhub.json", "README.md"];
-      const base = plan.inputs[0] as PlanInput;
+      const files = [...executed.staged, ...sideFiles.map((f) => f.path), "tvhub.json", "README.md"];
       const published = yield* publishOutput({
         hub: context.hub,
         target,
         stageDir,
         files,
-        commitTitle: `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`,
+        commitTitle,
         commitDescription: `${recipe.method} onto ${describePinned(base)} of ${plan.terms
           .map((term) => `${term.lambda}·τ(${describePinned(plan.inputs[term.input] as PlanInput)})`)
           .join(", ")}, ${record.dtype}, made with tvhub ${context.tvhubVersion}.`,
         private: recipe.output.private,
+        ...(executed.keep === undefined ? {} : { keep: executed.keep }),
+        ...(executed.head === undefined ? {} : { parentCommit: executed.head }),
       });
       return { recipe, source, report, plan, dryRun: false, copied, published: { ...published, files: weightFiles, record } };
     } catch (error) {
       throw isDiskFull(error) ? diskFullError({ ...space, cause: error }) : error;
     } finally {
-      // The weights opened for execute hold their own files (cache copies); the header-only models close with checked.
-      await Promise.allSettled(weights.filter((model, i) => model !== inputOf(plan.inputs[i] as PlanInput).model).map((model) => model.close()));
       await rm(stageDir, { recursive: true, force: true });
     }
   } finally {

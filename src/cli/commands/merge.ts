@@ -9,7 +9,9 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
+import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { printShard } from "./publish-vector.js";
 
 interface MergeFlags extends CliAppFlags {
   to?: string;
@@ -17,6 +19,9 @@ interface MergeFlags extends CliAppFlags {
   dryRun?: boolean;
   force?: boolean;
   vocab?: VocabMode;
+  shard?: { index: number; count: number };
+  finalize?: boolean;
+  shards?: number;
 }
 
 /** `tvhub merge RECIPE`: runs a recipe and publishes the merged model (or writes it to a folder). */
@@ -31,8 +36,12 @@ export function merge(program: Command, context: CliContext): void {
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--vocab <mode>", "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)", parseVocabFlag)
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache")
+      .option("--shard <i/N>", "one job of a matrix run: compute and commit only this share of the files (tvhub plan RECIPE --shards N lists them)", parseShardFlag)
+      .option("--finalize", "after every --shard job: check the shards on the Hub, then write the index, config, tokenizer, tvhub.json and the card")
+      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag),
   ).action(async (path: string, flags: MergeFlags) => {
+    const stage = shardStageOf(flags);
     const text = await readRecipe(path);
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
@@ -46,8 +55,13 @@ export function merge(program: Command, context: CliContext): void {
         ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
         ...(flags.force === undefined ? {} : { force: flags.force }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...(stage === undefined ? {} : { stage }),
       }),
     );
+    if (result.shard) {
+      printShard(context, flags, result.shard, appContext.hub.stats());
+      return;
+    }
     printMergeResult(context, flags, result, appContext.hub.stats());
   });
 }
