@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTfjsEvaluator } from "../src/eval/create-tfjs-evaluator.js";
+import type { Evaluator } from "../src/eval/evaluator.js";
+import { readImageSet, type ImageSet } from "../src/eval/read-image-set.js";
+import { loadVitModel, type VitModel } from "../src/eval/vit/load-vit-model.js";
+
+/**
+ * The committed demo models and evaluation sets (made by scripts/train-demo-models.mjs): they load, they score what
+ * the script recorded, and task arithmetic on them goes the way the demo says, with a plain float32 merge here.
+ */
+
+const demo = resolve(import.meta.dirname, "../demo");
+const modelNames = readdirSync(join(demo, "models")).sort();
+const results = JSON.parse(readFileSync(join(demo, "results.json"), "utf8")) as {
+  addition: Array<{ tasks: string[]; lambda: number; test: Record<string, number>; claimed: boolean }>;
+  negation: Array<{ task: string; lambda: number; target: number; control: number; baseTarget: number; baseControl: number }>;
+  analogy: { lambda: number; merged: number; base: number; termB: number };
+  greedy: { kept: string[]; lambda: number };
+};
+
+const models = new Map<string, VitModel>();
+const sets = new Map<string, ImageSet>();
+const evaluators = new Map<string, Evaluator>();
+
+beforeAll(async () => {
+  for (const name of modelNames) models.set(name, await loadVitModel({ dir: join(demo, "models", name) }));
+  for (const file of readdirSync(join(demo, "data"))) {
+    const set = await readImageSet({ path: join(demo, "data", file) });
+    sets.set(set.name, set);
+    evaluators.set(set.name, createTfjsEvaluator({ datasets: [set], backend: "wasm" }));
+  }
+});
+
+const model = (name: string): VitModel => models.get(`vit-tiny-digits${name === "base" ? "" : `-${name}`}`) as VitModel;
+
+async function accuracy(tensors: ReadonlyMap<string, Float32Array>, set: string): Promise<number> {
+  const evaluator = evaluators.get(set);
+  if (!evaluator) throw new Error(`no evaluation set ${set}`);
+  const base = model("base");
+  return (await evaluator.evaluate({ tensors, config: JSON.parse(readFileSync(join(demo, "models", "vit-tiny-digits", "config.json"), "utf8")) as unknown, name: base.name })).score;
+}
+
+/** base + Σ λ_i (θ_i − base), each step rounded to float32. */
+function merge(terms: Array<{ task: string; lambda: number }>): Map<string, Float32Array> {
+  const base = model("base").tensors;
+  const out = new Map<string, Float32Array>();
+  for (const [name, values] of base) {
+    const acc = Float32Array.from(values);
+    for (const { task, lambda } of terms) {
+      const finetuned = model(task).tensors.get(name) as Float32Array;
+      const l = Math.fround(lambda);
+      for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + Math.fround(l * Math.fround((finetuned[i] as number) - (values[i] as number)));
+    }
+    out.set(name, acc);
+  }
+  return out;
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+describe("demo fixtures", () => {
+  it("stay small enough to commit", () => {
+    const size = (dir: string): number =>
+      readdirSync(dir).reduce((total, name) => {
+        const path = join(dir, name);
+        return total + (statSync(path).isDirectory() ? size(path) : statSync(path).size);
+      }, 0);
+    expect(size(demo)).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  it("are Transformers ViTForImageClassification folders whose cards name the base", () => {
+    expect(modelNames).toContain("vit-tiny-digits");
+    expect(modelNames.length).toBeGreaterThanOrEqual(8);
+    for (const name of modelNames) {
+      const config = JSON.parse(readFileSync(join(demo, "models", name, "config.json"), "utf8")) as Record<string, unknown>;
+      expect(config["architectures"]).toEqual(["ViTForImageClassification"]);
+      expect(config["model_type"]).toBe("vit");
+      const card = readFileSync(join(demo, "models", name, "README.md"), "utf8");
+      if (name !== "vit-tiny-digits") expect(card).toMatch(/^---\n[\s\S]*\nbase_model: demo\/vit-tiny-digits\n[\s\S]*\n---\n/);
+    }
+  });
+
+  it("score on the test sets what the training script recorded in metrics.json", async () => {
+    for (const name of modelNames) {
+      const metrics = JSON.parse(readFileSync(join(demo, "models", name, "metrics.json"), "utf8")) as { test: Record<string, number> };
+      for (const [set, recorded] of Object.entries(metrics.test)) {
+        const count = (sets.get(set) as ImageSet).count;
+        // Within one image: another backend (tfjs-node) may round a near-tie the other way.
+        expect(Math.abs((await accuracy(models.get(name)?.tensors as Map<string, Float32Array>, set)) - recorded), `${name} on ${set}`).toBeLessThanOrEqual(1 / count + 1e-12);
+      }
+    }
+  });
+
+  it("addition: the merged model beats each single fine-tune on the union of the tasks", async () => {
+    const claimed = results.addition.filter((entry) => entry.claimed);
+    expect(claimed.length).toBeGreaterThanOrEqual(3);
+    for (const { tasks, lambda } of claimed) {
+      const merged = mean(await Promise.all(tasks.map((task) => accuracy(merge(tasks.map((t) => ({ task: t, lambda }))), `${task}-test`))));
+      for (const single of tasks) {
+        const alone = mean(await Promise.all(tasks.map((task) => accuracy(model(single).tensors, `${task}-test`))));
+        expect(merged, `${tasks.join("+")} at λ ${lambda} vs ${single} alone`).toBeGreaterThan(alone);
+      }
+    }
+  });
+
+  it("negation lowers the target accuracy and keeps 95% of the base's accuracy on upright digits", async () => {
+    const baseControl = await accuracy(model("base").tensors, "upright-test");
+    for (const { task, lambda } of results.negation) {
+      const negated = merge([{ task, lambda: -lambda }]);
+      expect(lambda).toBeGreaterThan(0);
+      expect(await accuracy(negated, `${task}-test`), task).toBeLessThan(await accuracy(model("base").tensors, `${task}-test`));
+      expect(await accuracy(negated, "upright-test"), task).toBeGreaterThanOrEqual(0.95 * baseControl);
+    }
+  });
+
+  it("analogy: upright-high + (rotated-low − upright-low) classifies rotated 5–9 better than the base and than rotated-low alone", async () => {
+    const { lambda } = results.analogy;
+    const analogy = merge([
+      { task: "upright-high", lambda },
+      { task: "rotated-low", lambda },
+      { task: "upright-low", lambda: -lambda },
+    ]);
+    const score = await accuracy(analogy, "rotated-high-test");
+    expect(score).toBeGreaterThan(await accuracy(model("base").tensors, "rotated-high-test"));
+    expect(score).toBeGreaterThan(await accuracy(model("rotated-low").tensors, "rotated-high-test"));
+  });
+
+  it("greedy addition: adding the distractor to the kept vectors lowers the validation score at every λ", async () => {
+    const { kept, lambda } = results.greedy;
+    const union = ["rotated", "inverted", "flipped", "noisy"];
+    const score = async (tensors: ReadonlyMap<string, Float32Array>) => mean(await Promise.all(union.map((task) => accuracy(tensors, `${task}-val`))));
+    const current = await score(merge(kept.map((task) => ({ task, lambda }))));
+    expect(current).toBeGreaterThan(await score(model("base").tensors));
+    for (const l of [0.25, 0.5, 0.75, 1]) {
+      expect(await score(merge([...kept, "shifted-labels"].map((task) => ({ task, lambda: l })))), `λ ${l}`).toBeLessThan(current);
+    }
+  });
+});
