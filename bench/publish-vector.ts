@@ -322,10 +322,11 @@ const baselineChunk = 16 * 1024 * 1024;
 
 /**
  * The floor for any tool on the same files: every tensor byte of both models read once (the fine-tune's in step with
- * the base's, 16 MiB at a time, the next pair read while the current one is hashed and written) and as many bytes as
- * τ has written to one file with sha256 (the fine-tune's bytes stand in for τ), fsynced before closing on disk.
+ * the base's, 16 MiB at a time into reused buffers, the next pair read while the current one is hashed and written)
+ * and as many bytes as τ has written to one file with sha256 (the fine-tune's bytes stand in for τ), fsynced before
+ * closing on disk. Single-threaded apart from the file system's own threads, as a careful script would be.
  */
-async function ioBaseline(options: { base: string; finetuned: string; out: string; durable: boolean }): Promise<void> {
+export async function ioBaseline(options: { base: string; finetuned: string; out: string; durable: boolean }): Promise<void> {
   const { base, finetuned, out } = options;
   const shardsOf = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith(".safetensors")).sort().map((name) => join(dir, name));
   const [baseFiles, finetunedFiles] = await Promise.all([shardsOf(base), shardsOf(finetuned)]);
@@ -334,6 +335,7 @@ async function ioBaseline(options: { base: string; finetuned: string; out: strin
   const output = await open(out, "w");
   const hash = createHash("sha256");
   let pendingWrite: Promise<unknown> = Promise.resolve();
+  const buffers = Array.from({ length: 3 }, () => [new Uint8Array(baselineChunk), new Uint8Array(baselineChunk)]);
   for (let i = 0; i < baseFiles.length; i++) {
     const [a, b] = await Promise.all([open(baseFiles[i]!, "r"), open(finetunedFiles[i]!, "r")]);
     const dataStart = async (file: typeof a) => {
@@ -343,11 +345,12 @@ async function ioBaseline(options: { base: string; finetuned: string; out: strin
     };
     const size = (await stat(baseFiles[i]!)).size;
     let position = await dataStart(a);
+    let turn = 0;
     const readPair = (at: number) => {
       const length = Math.min(baselineChunk, size - at);
-      const x = Buffer.allocUnsafeSlow(length);
-      const y = Buffer.allocUnsafeSlow(length);
-      return Promise.all([a.read(x, 0, length, at), b.read(y, 0, length, at)]).then(() => y);
+      // Three pairs of buffers in rotation: one being read, one hashed, one on its way to disk.
+      const [x, y] = buffers[turn++ % buffers.length] as [Uint8Array, Uint8Array];
+      return Promise.all([a.read(x, 0, length, at), b.read(y, 0, length, at)]).then(() => y.subarray(0, length));
     };
     let next = position < size ? readPair(position) : undefined;
     while (next) {

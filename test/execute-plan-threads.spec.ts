@@ -197,7 +197,7 @@ describe("executePlan with worker threads", () => {
   });
 
   it("a job that fails on a worker rejects with the error class and code it was thrown with", async () => {
-    const pool = await createComputePool({ kernels, statistics: true, threads: 1, workerUrl });
+    const pool = await createComputePool({ kernels, statistics: true, threads: 1, workerUrl, slotBytes: 4096, slots: 8 });
     try {
       expect(pool.threads).toBe(1);
       const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
@@ -222,8 +222,39 @@ describe("executePlan with worker threads", () => {
     await expect(pool.compute(planJobs({ plan, chunkElements: 100 })[0] as Job, [])).rejects.toMatchObject({ code: "COMPUTE_POOL_CLOSED" });
   });
 
+  it("reuses its slots job after job, and still computes right when they run out", async () => {
+    const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
+    const n = job.end - job.start;
+    const { base: b, finetuned: f } = { base: base.model, finetuned: finetuned.model };
+    const operands = async (into: (bytes: number) => Uint8Array) => [
+      { dtype: "BF16" as const, bytes: await f.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }) },
+      { dtype: "BF16" as const, bytes: await b.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }) },
+    ];
+    const [ftBytes, baseBytes] = await Promise.all([f.readTensor(job.tensor.name, { elementOffset: job.start, count: n }), b.readTensor(job.tensor.name, { elementOffset: job.start, count: n })]);
+    const expected = kernels.computeTaskVector({ finetuned: { dtype: "BF16", bytes: ftBytes }, base: { dtype: "BF16", bytes: baseBytes }, dtype: "BF16" });
+    for (const [threads, slots] of [[0, 8], [1, 8], [0, 1], [1, 1]] as const) {
+      const pool = await createComputePool({ kernels, statistics: true, threads, workerUrl, slotBytes: 2 * n, slots });
+      try {
+        const seen = new Set<number>();
+        for (let round = 0; round < 4; round++) {
+          const output = await pool.compute(job, await operands((bytes) => pool.buffer(bytes)));
+          expect(Buffer.compare(output.bytes, expected), `${threads} threads, ${slots} slots, round ${round}`).toBe(0);
+          expect(output.reconstruction?.elements).toBe(n);
+          if (output.bytes.buffer instanceof SharedArrayBuffer) seen.add(output.bytes.byteOffset);
+          pool.release(output.bytes);
+        }
+        // Three slots per job (two operands and the output) circulate; with one slot, which an operand takes, the
+        // output is new memory.
+        if (slots === 1) expect(seen.size).toBe(0);
+        else expect([1, 2, 3]).toContain(seen.size);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   it("operands that are views into memory the caller keeps are copied, not detached", async () => {
-    const pool = await createComputePool({ kernels, statistics: false, threads: 1, workerUrl });
+    const pool = await createComputePool({ kernels, statistics: false, threads: 1, workerUrl, slotBytes: 4096, slots: 8 });
     try {
       const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
       const n = job.end - job.start;
@@ -247,7 +278,7 @@ describe("the built CLI computes on dist/compute-worker.js", () => {
 
   it("the bundled worker script starts and speaks this build's protocol", async () => {
     expect(existsSync(distWorker), "run npm run build first").toBe(true);
-    const pool = await createComputePool({ kernels, statistics: true, threads: 2, workerUrl: pathToFileURL(distWorker) });
+    const pool = await createComputePool({ kernels, statistics: true, threads: 2, workerUrl: pathToFileURL(distWorker), slotBytes: 4096, slots: 8 });
     try {
       expect(pool.threads).toBe(2);
       expect(pool.fallback).toBeUndefined();

@@ -1,28 +1,41 @@
 import type { ReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import { findMergeMethod } from "../arithmetic/merge-methods.js";
 import { InternalError } from "../errors.js";
-import type { Operand } from "./compute-job.js";
+import type { Dtype } from "../tensor/dtype.js";
 import type { Job, JobKind } from "./plan-jobs.js";
 
 /**
  * What the pool and its workers say to each other. The version travels in `workerData`: a worker script from
  * another build refuses to start instead of misreading jobs, and the pool then computes on its own thread.
  */
-export const computeProtocol = 1;
+export const computeProtocol = 3;
 
 export interface ComputeWorkerData {
   tvhubComputeWorker: number;
   statistics: boolean;
+  /** The slots jobs are read into and computed into, shared by the pool and every worker. */
+  memory: SharedArrayBuffer;
+  slotBytes: number;
 }
 
 /** A job as it crosses to a worker: the merge method by name, since its functions cannot be cloned. */
 export type WireJob = Omit<Job, "kind"> & { kind: Exclude<JobKind, { op: "merge" }> | (Omit<Extract<JobKind, { op: "merge" }>, "method"> & { method: string }) };
 
-export type ToWorker = { type: "job"; id: number; job: WireJob; operands: Operand[] };
+/** Bytes in the shared slots (`slot`, first `length` bytes), or, for what does not fit a slot, the bytes themselves. */
+export type WireBytes = { slot: number; length: number } | { bytes: Uint8Array };
+
+export type ToWorker = {
+  type: "job";
+  id: number;
+  job: WireJob;
+  operands: Array<WireBytes & { dtype: Dtype }>;
+  /** The slot for the output, or −1 when it is larger than a slot. */
+  out: number;
+};
 
 export type FromWorker =
   | { type: "ready"; implementation: string }
-  | { type: "done"; id: number; bytes: Uint8Array; sumOfSquares?: number; reconstruction?: ReconstructionStats }
+  | { type: "done"; id: number; output: WireBytes; sumOfSquares?: number; reconstruction?: ReconstructionStats }
   | { type: "failed"; id: number; error: { name: string; message: string; code?: string } };
 
 export function toWireJob(job: Job): WireJob {
@@ -37,12 +50,7 @@ export function fromWireJob(wire: WireJob): Job {
   return { ...wire, kind: { ...wire.kind, method } } as Job;
 }
 
-/**
- * Bytes whose ArrayBuffer can be handed to another thread: the view itself when it spans its whole buffer (a
- * fresh read or a fresh kernel output), else a copy, so that a view into memory someone else keeps (a buffer
- * source, Node's pooled small Buffers) is never detached under its owner.
- */
-export function transferable(bytes: Uint8Array): Uint8Array {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return whole ? bytes : bytes.slice();
+/** A view of the first `length` bytes of a slot. */
+export function slotView(memory: SharedArrayBuffer, slotBytes: number, slot: number, length: number): Uint8Array {
+  return new Uint8Array(memory, slot * slotBytes, length);
 }

@@ -4,8 +4,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { dtypeSize } from "../tensor/dtype.js";
 import type { Operand } from "./compute-job.js";
-import { computeProtocol, toWireJob, transferable, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
+import { computeProtocol, slotView, toWireJob, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
 import { createJobRunner, type JobOutput } from "./create-job-runner.js";
 import type { Job } from "./plan-jobs.js";
 
@@ -21,19 +22,30 @@ export interface CreateComputePoolOptions {
    * from the TypeScript sources (tests) it does not exist and jobs run on the calling thread.
    */
   workerUrl?: URL;
+  /** Bytes of each shared slot: the largest operand or output of an element-wise job. */
+  slotBytes: number;
+  /** Slots: enough for every operand and output of the jobs in flight; more bytes than that are allocated per job. */
+  slots: number;
 }
 
-/** Computes jobs on worker threads, or on the calling thread when there are none; results come back per job. */
+/**
+ * Computes jobs on worker threads, or on the calling thread when there are none. Operands are read into, and
+ * outputs computed into, slots of one SharedArrayBuffer that every thread sees: a job's message names slots, no
+ * bytes are copied or moved between threads, and no buffer is allocated per job (fresh buffers cost zeroing, page
+ * faults and garbage collection, more than reading or computing them). Memory is `slots × slotBytes`, whatever the
+ * model's size.
+ */
 export interface ComputePool {
   /** Worker threads computing; 0 when jobs run on the calling thread. */
   readonly threads: number;
   /** Why jobs run on the calling thread although a worker script is there: a worker failed to start. */
   readonly fallback?: string;
-  /**
-   * Starts a job on the least busy thread. The operands' buffers move to that thread (views into memory that
-   * others keep are copied first), so the caller must not use them afterwards.
-   */
+  /** A buffer of `byteLength` bytes to read an operand into: a free slot, or new memory when none fits. */
+  buffer(byteLength: number): Uint8Array;
+  /** Starts a job on the least busy thread; its operands' slots are free again once it is computed. */
   compute(job: Job, operands: readonly Operand[]): Promise<JobOutput>;
+  /** A buffer from `buffer` that was not used, or an output that was written (the sink copied it): its slot is free. */
+  release(bytes: Uint8Array): void;
   /** Stops the workers; jobs still running are rejected. */
   close(): Promise<void>;
 }
@@ -44,26 +56,70 @@ const defaultWorkerUrl = new URL("./compute-worker.js", import.meta.url);
 export async function createComputePool(options: CreateComputePoolOptions): Promise<ComputePool> {
   const wanted = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
   const url = options.workerUrl ?? defaultWorkerUrl;
-  if (wanted === 0) return inProcessPool(options);
+  const slots = createSlots(options.slotBytes, options.slots);
+  if (wanted === 0) return inProcessPool(options, slots);
   // Running from the TypeScript sources: there is no bundled worker script, and computing here is the plan.
-  if (url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return inProcessPool(options);
-  const workerData: ComputeWorkerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics };
+  if (url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return inProcessPool(options, slots);
+  const workerData: ComputeWorkerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics, memory: slots.memory, slotBytes: slots.slotBytes };
   const started = await Promise.allSettled(Array.from({ length: wanted }, () => startWorker(url, workerData)));
   const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (refused) {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    return inProcessPool(options, `a compute worker did not start (${messageOf(refused.reason)})`);
+    return inProcessPool(options, slots, `a compute worker did not start (${messageOf(refused.reason)})`);
   }
-  return workerPool(workers);
+  return workerPool(workers, slots);
 }
 
-function inProcessPool(options: CreateComputePoolOptions, fallback?: string): ComputePool {
+interface Slots {
+  readonly memory: SharedArrayBuffer;
+  readonly slotBytes: number;
+  /** A free slot's first `byteLength` bytes, or new memory when it does not fit or every slot is taken. */
+  take(byteLength: number): Uint8Array;
+  /** The slot a view starts, or undefined for memory that is not a slot. */
+  slotOf(bytes: Uint8Array): number | undefined;
+  free(bytes: Uint8Array): void;
+}
+
+function createSlots(slotBytes: number, count: number): Slots {
+  // A multiple of 64 keeps every slot cache-line aligned.
+  const size = Math.max(64, Math.ceil(slotBytes / 64) * 64);
+  const memory = new SharedArrayBuffer(size * Math.max(1, count));
+  const free = Array.from({ length: Math.max(1, count) }, (_, i) => i).reverse();
+  const slotOf = (bytes: Uint8Array): number | undefined => (bytes.buffer === memory && bytes.byteOffset % size === 0 ? bytes.byteOffset / size : undefined);
+  return {
+    memory,
+    slotBytes: size,
+    take(byteLength) {
+      const slot = byteLength <= size ? free.pop() : undefined;
+      return slot === undefined ? new Uint8Array(byteLength) : new Uint8Array(memory, slot * size, byteLength);
+    },
+    slotOf,
+    free(bytes) {
+      const slot = slotOf(bytes);
+      if (slot !== undefined && !free.includes(slot)) free.push(slot);
+    },
+  };
+}
+
+function outputBytes(job: Job): number {
+  return (job.end - job.start) * dtypeSize(job.tensor.dtype);
+}
+
+function inProcessPool(options: CreateComputePoolOptions, slots: Slots, fallback?: string): ComputePool {
   const run = createJobRunner({ kernels: options.kernels, statistics: options.statistics });
   return {
     threads: 0,
     ...(fallback === undefined ? {} : { fallback }),
-    compute: async (job, operands) => run(job, operands),
+    buffer: (byteLength) => slots.take(byteLength),
+    compute: async (job, operands) => {
+      const out = slots.take(outputBytes(job));
+      const output = run(job, operands, out);
+      // A copy job's output is its operand's slot, freed once written.
+      for (const bytes of [out, ...operands.map((operand) => operand.bytes)]) if (bytes.buffer !== output.bytes.buffer || bytes.byteOffset !== output.bytes.byteOffset) slots.free(bytes);
+      return output;
+    },
+    release: (bytes) => slots.free(bytes),
     close: async () => {},
   };
 }
@@ -99,9 +155,12 @@ function startWorker(url: URL, workerData: ComputeWorkerData): Promise<Worker> {
 interface Pending {
   resolve: (output: JobOutput) => void;
   reject: (error: unknown) => void;
+  /** The job's slots: its operands' (free once computed) and its output's. */
+  operands: Uint8Array[];
+  out: Uint8Array;
 }
 
-function workerPool(workers: Worker[]): ComputePool {
+function workerPool(workers: Worker[], slots: Slots): ComputePool {
   const pending = workers.map(() => new Map<number, Pending>());
   let nextId = 0;
   let broken: unknown;
@@ -121,8 +180,24 @@ function workerPool(workers: Worker[]): ComputePool {
       const job = mine.get(message.id);
       if (!job) return;
       mine.delete(message.id);
-      if (message.type === "failed") job.reject(rebuildError(message.error));
-      else job.resolve({ bytes: message.bytes, ...(message.sumOfSquares === undefined ? {} : { sumOfSquares: message.sumOfSquares }), ...(message.reconstruction ? { reconstruction: message.reconstruction } : {}) });
+      for (const bytes of job.operands) slots.free(bytes);
+      if (message.type === "failed") {
+        slots.free(job.out);
+        job.reject(rebuildError(message.error));
+        return;
+      }
+      const { output } = message;
+      let bytes: Uint8Array;
+      if ("slot" in output) bytes = slotView(slots.memory, slots.slotBytes, output.slot, output.length);
+      else {
+        slots.free(job.out);
+        bytes = output.bytes;
+      }
+      job.resolve({
+        bytes,
+        ...(message.sumOfSquares === undefined ? {} : { sumOfSquares: message.sumOfSquares }),
+        ...(message.reconstruction ? { reconstruction: message.reconstruction } : {}),
+      });
     });
     worker.on("error", (error) => failAll(new InternalError(`A compute worker failed: ${messageOf(error)}; this is a bug in tvhub, please report it.`, { code: "COMPUTE_WORKER_FAILED", cause: error })));
     worker.on("exit", (code) => {
@@ -132,19 +207,37 @@ function workerPool(workers: Worker[]): ComputePool {
 
   return {
     threads: workers.length,
+    buffer: (byteLength) => slots.take(byteLength),
     compute(job, operands) {
       if (broken !== undefined) return Promise.reject(broken);
       if (closing) return Promise.reject(new InternalError("A job was sent to a compute pool after it was closed.", { code: "COMPUTE_POOL_CLOSED" }));
       let index = 0;
       for (let i = 1; i < workers.length; i++) if ((pending[i] as Map<number, Pending>).size < (pending[index] as Map<number, Pending>).size) index = i;
       const id = nextId++;
-      const moved = operands.map((operand) => ({ dtype: operand.dtype, bytes: transferable(operand.bytes) }));
-      const message: ToWorker = { type: "job", id, job: toWireJob(job), operands: moved };
+      const held: Uint8Array[] = [];
+      const wire = operands.map((operand) => {
+        let bytes = operand.bytes;
+        // Bytes a source kept in its own memory go into a slot when one is free, else travel as a copy.
+        if (slots.slotOf(bytes) === undefined) {
+          const slot = slots.take(bytes.byteLength);
+          if (slots.slotOf(slot) !== undefined) {
+            slot.set(bytes);
+            bytes = slot;
+          }
+        }
+        const slot = slots.slotOf(bytes);
+        if (slot === undefined) return { dtype: operand.dtype, bytes };
+        held.push(bytes);
+        return { dtype: operand.dtype, slot, length: bytes.byteLength };
+      });
+      const out = slots.take(outputBytes(job));
+      const message: ToWorker = { type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 };
       return new Promise<JobOutput>((resolve, reject) => {
-        (pending[index] as Map<number, Pending>).set(id, { resolve, reject });
-        (workers[index] as Worker).postMessage(message, [...new Set(moved.map((operand) => operand.bytes.buffer as ArrayBuffer))]);
+        (pending[index] as Map<number, Pending>).set(id, { resolve, reject, operands: held, out });
+        (workers[index] as Worker).postMessage(message);
       });
     },
+    release: (bytes) => slots.free(bytes),
     async close() {
       if (closing) return;
       closing = true;

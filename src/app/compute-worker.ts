@@ -1,28 +1,41 @@
-// The entry of a compute worker thread (bundled as dist/compute-worker.js). It creates its own kernels and
-// computes the jobs the pool sends, returning each job's bytes and statistics; buffers move, never copy.
+// The entry of a compute worker thread (bundled as dist/compute-worker.js). It creates its own kernels and computes
+// the jobs the pool sends: operands are read from the shared slots and the output is written into one, so a job's
+// message carries slot numbers, not bytes, and nothing is allocated per job.
 import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { createArithmeticKernels } from "../arithmetic/simd/create-arithmetic-kernels.js";
-import { computeProtocol, fromWireJob, transferable, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
+import { computeProtocol, fromWireJob, slotView, type ComputeWorkerData, type FromWorker, type ToWorker, type WireBytes } from "./compute-messages.js";
+import type { Operand } from "./compute-job.js";
 import { createJobRunner } from "./create-job-runner.js";
 
 const data = workerData as Partial<ComputeWorkerData> | undefined;
 
 // A script from another build would misread the jobs: it never says ready, exits, and the pool computes on its own thread.
-if (!isMainThread && parentPort && data?.tvhubComputeWorker === computeProtocol) serve(parentPort, data.statistics === true);
+if (!isMainThread && parentPort && data?.tvhubComputeWorker === computeProtocol) serve(parentPort, data as ComputeWorkerData);
 
-function serve(port: MessagePort, statistics: boolean): void {
+function serve(port: MessagePort, options: ComputeWorkerData): void {
+  const { memory, slotBytes } = options;
   const kernels = createArithmeticKernels();
-  const run = createJobRunner({ kernels, statistics });
+  const run = createJobRunner({ kernels, statistics: options.statistics });
+  const bytesOf = (wire: WireBytes): Uint8Array => ("slot" in wire ? slotView(memory, slotBytes, wire.slot, wire.length) : wire.bytes);
   port.on("message", (message: ToWorker) => {
-    let reply: FromWorker;
     try {
-      const output = run(fromWireJob(message.job), message.operands);
-      reply = { type: "done", id: message.id, ...output, bytes: transferable(output.bytes) };
+      const operands: Operand[] = message.operands.map((operand) => ({ dtype: operand.dtype, bytes: bytesOf(operand) }));
+      const out = message.out >= 0 ? slotView(memory, slotBytes, message.out, slotBytes) : undefined;
+      const { bytes, ...statistics } = run(fromWireJob(message.job), operands, out);
+      let output: WireBytes;
+      if (out && bytes.buffer === memory && bytes.byteOffset === out.byteOffset) output = { slot: message.out, length: bytes.byteLength };
+      else if (out && bytes.byteLength <= slotBytes) {
+        // A copy job's operand, or a kernel's own array: one memcpy into the output slot.
+        out.set(bytes);
+        output = { slot: message.out, length: bytes.byteLength };
+      } else output = { bytes };
+      const reply: FromWorker = { type: "done", id: message.id, output, ...statistics };
+      port.postMessage(reply, "bytes" in output && output.bytes.buffer instanceof ArrayBuffer ? [output.bytes.buffer] : []);
     } catch (error) {
       const { name, message: text, code } = error as { name?: string; message?: string; code?: unknown };
-      reply = { type: "failed", id: message.id, error: { name: name ?? "Error", message: text ?? String(error), ...(typeof code === "string" ? { code } : {}) } };
+      const failure = { name: name ?? "Error", message: text ?? String(error), ...(typeof code === "string" ? { code } : {}) };
+      port.postMessage({ type: "failed", id: message.id, error: failure } satisfies FromWorker);
     }
-    port.postMessage(reply, reply.type === "done" ? [reply.bytes.buffer as ArrayBuffer] : []);
   });
   port.postMessage({ type: "ready", implementation: kernels.implementation } satisfies FromWorker);
 }

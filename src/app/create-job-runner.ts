@@ -1,5 +1,6 @@
 import type { ReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
+import { createTaskVectorStatistics } from "../arithmetic/simd/create-task-vector-statistics.js";
 import { dtypeSize, isComputable, type ComputableDtype } from "../tensor/dtype.js";
 import { computeJob, type Operand } from "./compute-job.js";
 import type { Job } from "./plan-jobs.js";
@@ -19,7 +20,8 @@ export interface JobOutput {
   reconstruction?: ReconstructionStats;
 }
 
-export type JobRunner = (job: Job, operands: readonly Operand[]) => JobOutput;
+/** Computes a job; `out`, when given and large enough, may receive the output bytes (the result says where they are). */
+export type JobRunner = (job: Job, operands: readonly Operand[], out?: Uint8Array) => JobOutput;
 
 /**
  * Computes jobs with one thread's kernels and float32 scratch reused from job to job. Statistics are per job so
@@ -28,6 +30,8 @@ export type JobRunner = (job: Job, operands: readonly Operand[]) => JobOutput;
  */
 export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
   const { kernels, statistics } = options;
+  // τ with its statistics in one pass over each chunk, on this thread's kind of kernels.
+  const taskVector = createTaskVectorStatistics({ implementation: kernels.implementation === "wasm" ? "auto" : "js", kernels });
   let scratch = new Float32Array(0);
   const squares = (dtype: ComputableDtype, bytes: Uint8Array): number => {
     const count = bytes.byteLength / dtypeSize(dtype);
@@ -35,23 +39,27 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
     const values = kernels.decodeToF32({ dtype, bytes, out: scratch.subarray(0, count) });
     return kernels.sumOfSquares({ values });
   };
-  return (job, operands) => {
-    const bytes = computeJob({ job, operands, kernels });
+  return (job, operands, out) => {
     const dtype = job.tensor.dtype;
+    if (statistics && job.kind.op === "taskVector" && isComputable(dtype)) {
+      const [finetuned, base] = operands;
+      if (finetuned && base && isComputable(finetuned.dtype) && isComputable(base.dtype)) {
+        const bytes = (job.end - job.start) * dtypeSize(dtype);
+        const computed = taskVector({
+          finetuned: { dtype: finetuned.dtype, bytes: finetuned.bytes },
+          base: { dtype: base.dtype, bytes: base.bytes },
+          dtype,
+          ...(out && out.byteLength >= bytes ? { out: out.subarray(0, bytes) } : {}),
+        });
+        return { bytes: computed.bytes, sumOfSquares: computed.sumOfSquares, reconstruction: computed.reconstruction };
+      }
+    }
+    const bytes = computeJob({ job, operands, kernels });
     if (!statistics || !isComputable(dtype)) return { bytes };
     if (job.kind.op === "copy") {
       // Extra vocabulary rows of a grown embedding: τ there is the fine-tune's own values.
       return { bytes, sumOfSquares: squares(dtype, bytes) };
     }
-    if (job.kind.op !== "taskVector") return { bytes };
-    const sumOfSquares = squares(dtype, bytes);
-    const [finetuned, base] = operands;
-    if (!finetuned || !base || !isComputable(finetuned.dtype) || !isComputable(base.dtype)) return { bytes, sumOfSquares };
-    const reconstruction = kernels.reconstructionError({
-      base: { dtype: base.dtype, bytes: base.bytes },
-      finetuned: { dtype: finetuned.dtype, bytes: finetuned.bytes },
-      taskVector: { dtype, bytes },
-    });
-    return { bytes, sumOfSquares, reconstruction };
+    return { bytes };
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { emptyReconstructionStats, type ReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { InternalError } from "../errors.js";
@@ -5,6 +6,7 @@ import type { Plan } from "../plan/types.js";
 import { createModelWriter, type WrittenModel } from "../safetensors/create-model-writer.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
+import { dtypeSize } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { jobOperands, type Operand } from "./compute-job.js";
 import { createComputePool } from "./compute-pool.js";
@@ -74,15 +76,18 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   const selected = options.files === undefined ? undefined : new Set(options.files);
   const fileOf = new Map(layout.writeOrder.map((tensor) => [tensor.name, tensor.file]));
   const isSelected = (name: string) => selected === undefined || selected.has(fileOf.get(name) ?? "");
-  const jobs = planJobs({ plan, chunkElements: options.chunkElements ?? defaultChunkElements }).filter((job) => isSelected(job.tensor.name));
+  const chunkElements = options.chunkElements ?? defaultChunkElements;
+  const jobs = planJobs({ plan, chunkElements }).filter((job) => isSelected(job.tensor.name));
+  const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
+  const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * threads + 2));
   const pool = await createComputePool({
     kernels: options.kernels,
     statistics,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    threads,
     ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+    ...slotsFor(jobs, models, chunkElements, window),
   });
   if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
-  const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * pool.threads + 2));
   const writer = createModelWriter({ layout, dir: options.dir, ...(options.files === undefined ? {} : { files: options.files }) });
   const tensors = new Map<string, TensorStatistics>();
   let reconstruction = emptyReconstructionStats;
@@ -96,7 +101,10 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
         const model = models[ref.input];
         if (!model) throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
         const tensor = model.tensor(ref.name);
-        const bytes = await model.readTensor(ref.name, { elementOffset: job.start, count: job.end - job.start });
+        const count = job.end - job.start;
+        const into = pool.buffer(count * dtypeSize(tensor.dtype));
+        const bytes = await model.readTensor(ref.name, { elementOffset: job.start, count, into });
+        if (bytes.buffer !== into.buffer) pool.release(into);
         bytesRead += bytes.byteLength;
         return { dtype: tensor.dtype, bytes };
       }),
@@ -126,6 +134,7 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
       if (output.reconstruction) reconstruction = addReconstruction(reconstruction, output.reconstruction);
       await writer.write(job.tensor.name, output.bytes);
       bytesDone += output.bytes.byteLength;
+      pool.release(output.bytes);
       yield { type: "progress", phase: "compute", done: bytesDone, total: totalBytes, unit: "bytes" };
     }
     // Zero-length tensors have no jobs; the writer completes them as it passes.
@@ -138,6 +147,32 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   } finally {
     await pool.close();
   }
+}
+
+/** Shared memory above this is not reserved up front; jobs beyond it get memory of their own. */
+const maxSlotMemory = 256 * 1024 * 1024;
+
+/**
+ * Slots for the jobs in flight (the window, plus the one being written), each the size of the largest operand or
+ * output of an element-wise job; the few whole-tensor jobs of ranking methods get memory of their own.
+ */
+function slotsFor(jobs: readonly Job[], models: readonly SafetensorsModel[], chunkElements: number, window: number): { slotBytes: number; slots: number } {
+  let slotBytes = 0;
+  let operands = 1;
+  for (const job of jobs) {
+    const refs = jobOperands(job);
+    operands = Math.max(operands, refs.length);
+    const count = job.end - job.start;
+    if (count > chunkElements) continue;
+    slotBytes = Math.max(slotBytes, count * dtypeSize(job.tensor.dtype));
+    for (const ref of refs) {
+      const dtype = models[ref.input]?.tensor(ref.name).dtype;
+      if (dtype !== undefined) slotBytes = Math.max(slotBytes, count * dtypeSize(dtype));
+    }
+  }
+  slotBytes = Math.max(64, slotBytes);
+  const slots = Math.max(1, Math.min((window + 1) * (operands + 1), Math.floor(maxSlotMemory / slotBytes)));
+  return { slotBytes, slots };
 }
 
 /** Folds one job's statistics into the totals: counts add, the largest error stays the largest. */

@@ -27,6 +27,23 @@ describe("openFileSource", () => {
     await source.close?.();
   });
 
+  it("reads into a caller's buffer when it is large enough, and into a new one when it is not", async () => {
+    const path = join(dir, "into.bin");
+    await writeFile(path, Uint8Array.from({ length: 100 }, (_, i) => i));
+    const source = await openFileSource({ path });
+    const buffer = new Uint8Array(16).fill(0xee);
+    const got = await source.read(10, 20, buffer);
+    expect(got.buffer).toBe(buffer.buffer);
+    expect([...got]).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(buffer[10]).toBe(0xee);
+    const small = new Uint8Array(4);
+    const fresh = await source.read(0, 8, small);
+    expect(fresh.buffer).not.toBe(small.buffer);
+    expect([...fresh]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...small]).toEqual([0, 0, 0, 0]);
+    await source.close?.();
+  });
+
   it("fails with a DataError, not short data, when the file shrinks after it was opened", async () => {
     const path = join(dir, "shrinks.bin");
     await writeFile(path, new Uint8Array(100));

@@ -226,7 +226,8 @@ class Model implements SafetensorsModel {
       );
     }
     const start = entry.dataStart + entry.begin + offset * size;
-    return this.source(entry.file).read(start, start + count * size);
+    const end = start + count * size;
+    return options.into === undefined ? this.source(entry.file).read(start, end) : this.source(entry.file).read(start, end, options.into);
   }
 
   async *streamTensor(name: string, options: StreamTensorOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {

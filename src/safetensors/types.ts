@@ -8,7 +8,11 @@ export interface ByteSource {
   /** What error messages call it: a path, or `org/repo@sha:file`. */
   readonly name: string;
   readonly size: number;
-  read(start: number, end: number): Promise<Uint8Array>;
+  /**
+   * `into`, when given and large enough, may receive the bytes (the result is then a view of its first `end − start`
+   * bytes), so a caller that reads many ranges can reuse a few buffers; a source may also ignore it.
+   */
+  read(start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
@@ -63,6 +67,8 @@ export interface ReadTensorOptions {
   elementOffset?: number;
   /** How many elements. @default all from elementOffset to the end */
   count?: number;
+  /** A buffer the source may read into (see ByteSource.read); use the returned array, which may be another. */
+  into?: Uint8Array;
 }
 
 export interface StreamTensorOptions {

@@ -476,6 +476,91 @@ export function reconstructionStats(base: usize, ft: usize, tau: usize, n: i32, 
   store<f64>(result, largest, 8);
 }
 
+// ---------------------------------------------------------------------------------------------
+// A BF16 task vector with its card's statistics in one pass (../create-task-vector-statistics.ts).
+
+const EVEN_INDEX: v128 = i32x4(0, 2, 4, 6);
+const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
+
+/** Lanes where fround(base + τ) is not the fine-tuned value (bits differ, unless both are NaN): all ones. */
+@inline function missed(sum: v128, ft: v128): v128 {
+  return v128.not(v128.or(i32x4.eq(sum, ft), v128.and(f32x4.ne(sum, sum), f32x4.ne(ft, ft))));
+}
+
+/** The largest |fround(base + τ) − ft| over the `miss` lanes, Infinity where a NaN meets a number. */
+@inline function largestError(maxima: v128, sum: v128, ft: v128, miss: v128): v128 {
+  const r = v128.and(sum, miss);
+  const f = v128.and(ft, miss);
+  const low = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(r), f64x2.promote_low_f32x4(f)));
+  const high = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(r, r, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(f, f, 2, 3, 0, 1))));
+  maxima = f64x2.pmax(maxima, v128.bitselect(low, INFINITY_F64, f64x2.eq(low, low)));
+  return f64x2.pmax(maxima, v128.bitselect(high, INFINITY_F64, f64x2.eq(high, high)));
+}
+
+/**
+ * τ = BF16(fround(ft − base)) at `out`, as subBf16 writes it, and in the same pass over the registers:
+ * - Σ τ² of the stored values in eight float64 accumulators at `sums` (element i in accumulator i mod 8, in index
+ *   order; stored as lanes 0,2 | 4,6 | 1,3 | 5,7), read first and written back, so a caller carries them from
+ *   call to call;
+ * - reconstructionStats of base, ft and that τ: the mismatch count (i32 at `result`) and the largest error
+ *   (f64 at `result` + 8), whose float64 work runs only for blocks that have a mismatch.
+ * Elements past `n` in the last block are computed but counted nowhere.
+ */
+export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  let s02 = v128.load(sums);
+  let s46 = v128.load(sums, 16);
+  let s13 = v128.load(sums, 32);
+  let s57 = v128.load(sums, 48);
+  let counts = ZERO;
+  let maxima = f64x2.splat(0);
+  for (let i = 0; i < n; i += 8, a += 16, b += 16, out += 16) {
+    const va = v128.load(a);
+    const vb = v128.load(b);
+    const ftEven = i32x4.shl(va, 16);
+    const baseEven = i32x4.shl(vb, 16);
+    const ftOdd = v128.and(va, HIGH_HALVES);
+    const baseOdd = v128.and(vb, HIGH_HALVES);
+    const even = roundComputedToBf16(f32x4.sub(ftEven, baseEven));
+    const odd = roundComputedToBf16(f32x4.sub(ftOdd, baseOdd));
+    v128.store(out, i16x8.shuffle(i32x4.shr_u(even, 16), odd, 0, 9, 2, 11, 4, 13, 6, 15));
+    let tauEven = v128.and(even, HIGH_HALVES);
+    let tauOdd = v128.and(odd, HIGH_HALVES);
+    const sumEven = f32x4.add(baseEven, tauEven);
+    const sumOdd = f32x4.add(baseOdd, tauOdd);
+    let missEven = missed(sumEven, ftEven);
+    let missOdd = missed(sumOdd, ftOdd);
+    if (n - i < 8) {
+      const left = i32x4.splat(n - i);
+      const keepEven = i32x4.lt_s(EVEN_INDEX, left);
+      const keepOdd = i32x4.lt_s(ODD_INDEX, left);
+      tauEven = v128.and(tauEven, keepEven);
+      tauOdd = v128.and(tauOdd, keepOdd);
+      missEven = v128.and(missEven, keepEven);
+      missOdd = v128.and(missOdd, keepOdd);
+    }
+    const e0 = f64x2.promote_low_f32x4(tauEven);
+    const e1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauEven, tauEven, 2, 3, 0, 1));
+    const o0 = f64x2.promote_low_f32x4(tauOdd);
+    const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauOdd, tauOdd, 2, 3, 0, 1));
+    s02 = f64x2.add(s02, f64x2.mul(e0, e0));
+    s46 = f64x2.add(s46, f64x2.mul(e1, e1));
+    s13 = f64x2.add(s13, f64x2.mul(o0, o0));
+    s57 = f64x2.add(s57, f64x2.mul(o1, o1));
+    const miss = v128.or(missEven, missOdd);
+    if (v128.any_true(miss)) {
+      counts = i32x4.sub(i32x4.sub(counts, missEven), missOdd);
+      maxima = largestError(maxima, sumEven, ftEven, missEven);
+      maxima = largestError(maxima, sumOdd, ftOdd, missOdd);
+    }
+  }
+  v128.store(sums, s02);
+  v128.store(sums, s46, 16);
+  v128.store(sums, s13, 32);
+  v128.store(sums, s57, 48);
+  store<i32>(result, i32x4.extract_lane(counts, 0) + i32x4.extract_lane(counts, 1) + i32x4.extract_lane(counts, 2) + i32x4.extract_lane(counts, 3));
+  store<f64>(result, max<f64>(f64x2.extract_lane(maxima, 0), f64x2.extract_lane(maxima, 1)), 8);
+}
+
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
 export function heapBase(): usize {
   return __heap_base;
