@@ -242,13 +242,14 @@ describe("run on a push", () => {
   });
 
   it("outputs the shard matrix of a plan", async () => {
-    const matrix = [1, 2, 3].map((i) => ({ shard: `${i}/3`, tensors: 4, bytes: 1000 }));
+    const file = (n: number) => `model-0000${n}-of-00006.safetensors`;
+    const matrix = [1, 2, 3].map((i) => ({ shard: `${i}/3`, files: [file(2 * i - 1), file(2 * i)], tensors: 4, bytes: 1000 }));
     const calls: Calls = { names: [], options: [] };
     const io = fakeIo({ command: "plan", recipe: "recipes/big.yml", shards: "3", "github-token": githubToken });
     await run(io, deps(useCases(calls, { plan: async () => ({ report: compatibleReport(), matrix }) }), pushEvent("7".repeat(40))));
     expect(calls.options[0]).toMatchObject({ recipe: "recipes/big.yml", shards: 3 });
     expect(JSON.parse(io.outputs.matrix ?? "")).toEqual({ shard: ["1/3", "2/3", "3/3"] });
-    expect(io.summary).toContain("| 2/3 | 4 | 1.00 kB |");
+    expect(io.summary).toContain("| 2/3 | `model-00003-of-00006.safetensors` … `model-00004-of-00006.safetensors` (2) | 4 | 1.00 kB |");
   });
 });
 

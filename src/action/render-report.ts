@@ -78,8 +78,14 @@ export function renderReport(options: RenderReportOptions): string {
   }
 
   if (run.matrix && run.matrix.length > 0) {
-    lines.push("", "#### Shard matrix", "", "| shard | tensors | size |", "| --- | ---: | ---: |");
-    for (const entry of run.matrix) lines.push(`| ${entry.shard} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
+    lines.push("", "#### Shard matrix", "", "| shard | files | tensors | size |", "| --- | --- | ---: | ---: |");
+    for (const entry of run.matrix.slice(0, cap)) {
+      const files = entry.files ?? [];
+      const first = files[0] ?? "";
+      const range = files.length === 0 ? "" : files.length === 1 ? code(first) : `${code(first)} … ${code(files[files.length - 1] ?? "")} (${files.length})`;
+      lines.push(`| ${entry.shard} | ${range} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
+    }
+    if (run.matrix.length > cap) lines.push(`| … ${run.matrix.length - cap} more | | | |`);
   }
 
   if (report?.validation) {

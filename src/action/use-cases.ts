@@ -74,7 +74,7 @@ export interface UseCaseOutcome {
 
 export interface PlanOutcome extends UseCaseOutcome {
   /** One entry per job, in order; `shard` is what the job passes as its `shard` input ("2/3"). */
-  matrix: Array<{ shard: string; tensors: number; bytes: number }>;
+  matrix: Array<{ shard: string; tensors: number; bytes: number; /** The output files the job computes and commits. */ files?: string[] }>;
 }
 
 /** What a run found and did, in the terms the PR comment, the job summary and `report-json` use. */
