@@ -7,7 +7,7 @@
  * skip E and F before reading their weights, publish base + λ_A·τ_A + λ_C·τ_C bit for bit with the trajectory in the
  * card and tvhub.json, and a rerun must take every score from the evaluation cache.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -236,6 +236,8 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(runs).toHaveLength(1 + 4 * (4 + 3 + 2));
     expect(new Set(runs).size).toBe(runs.length);
     expect(result.greedy.evaluations).toEqual({ run: runs.length, cached: 0 });
+    // Every candidate folder was removed once scored, and their parent with them.
+    expect(readdirSync(join(work, "tmp")).filter((name) => name.startsWith("tvhub-greedy"))).toEqual([]);
 
     const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "README.md" }));
     expectKnownAnswer(result, card);
@@ -321,6 +323,37 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(run.stdout).toContain("Evaluations: 0 run, 37 from the cache.");
     expect(run.stdout).toContain(`Published the merged model to ${join(work, "table-out")}`);
   }, 60_000);
+
+  it("stops the scorers on Ctrl-C, and the same command continues where it stopped", async () => {
+    const cacheFile = join(work, "interrupted.jsonl");
+    const args = ["greedy", "--base", "alice/t5-base", ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]), "--eval-command", command, "--grid", "0:1:0.25"];
+    const from = scored().length;
+    const first = await runCli([...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"], env(), {
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (scored().length - from >= 6) {
+            clearInterval(timer);
+            child.kill("SIGINT");
+          }
+        }, 20);
+        child.once("exit", () => clearInterval(timer));
+      },
+    });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/^tvhub: Interrupted by SIGINT; the evaluations that finished are cached/);
+    expect(existsSync(join(work, "interrupted-out"))).toBe(false);
+    // The scorer that was running when the signal came was stopped before it printed: its score is not cached.
+    const done = readFileSync(cacheFile, "utf8").trim().split("\n").length;
+    expect(done).toBeGreaterThanOrEqual(4);
+    expect(done).toBeLessThan(37);
+
+    const second = await runCli([...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"], env());
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    const result = JSON.parse(second.stdout) as GreedyJson;
+    expect(result.greedy.evaluations).toEqual({ run: 37 - done, cached: done });
+    expect(result.greedy.kept.map((k) => k.lambda)).toEqual([0.5, 0.25]);
+  }, 90_000);
 
   it("refuses a recipe together with short-form flags, and the short form without an evaluator (exit 2)", async () => {
     const both = await runCli(["greedy", join(work, "greedy.yml"), "--grid", "0:1:0.5"], env());
