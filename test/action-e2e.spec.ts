@@ -2,13 +2,14 @@
  * The bundled Action run as the runner runs it (test/helpers/run-action.ts), against a local Hub (`tvhub hub serve`)
  * and a loopback GitHub API server that the real octokit inside the bundle talks to.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRepo, uploadFiles } from "@huggingface/hub";
+import { createRepo, deleteRepo, listCommits, listFiles, uploadFiles } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubServer, type GitHubServer } from "./helpers/github-server.js";
+import { downloadBytes } from "./helpers/hub-io.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { runBundledAction, type BundledActionResult, type RunBundledActionOptions } from "./helpers/run-action.js";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel } from "./helpers/synth.js";
@@ -20,6 +21,23 @@ const mergeSha = "2".repeat(40);
 
 let hub: LocalHubProcess;
 let github: GitHubServer;
+/** The job's checkout (GITHUB_WORKSPACE): the recipes the merge and plan runs read. */
+let workspace: string;
+
+/** A merge of the fine-tune into its base, in output files of 20 kB so that a matrix has files to share. */
+const bigRecipe = [
+  "version: 1",
+  "base: alice/base",
+  "output:",
+  "  to: alice/merged",
+  "  max_shard_size: 20kB",
+  "method: task_arithmetic",
+  "scale: 0.5",
+  "vectors:",
+  "  - finetuned: alice/ft",
+  "    weight: 1.0",
+  "",
+].join("\n");
 
 beforeAll(async () => {
   [hub, github] = await Promise.all([startLocalHub({ users: [alice] }), startGitHubServer({ token: githubToken })]);
@@ -31,6 +49,9 @@ beforeAll(async () => {
     await createRepo({ repo, hubUrl: hub.url, accessToken: alice.token });
     await uploadFiles({ repo, files: [pathToFileURL(`${model.dir}/`)], hubUrl: hub.url, accessToken: alice.token });
   }
+  workspace = join(work, "workspace");
+  mkdirSync(join(workspace, "recipes"), { recursive: true });
+  writeFileSync(join(workspace, "recipes", "big.yml"), bigRecipe);
 });
 
 afterAll(async () => {
@@ -56,7 +77,7 @@ const push = (sha: string): Pick<RunBundledActionOptions, "event" | "sha" | "ref
 });
 
 const runAction = (inputs: Record<string, string>, event: Pick<RunBundledActionOptions, "event" | "sha" | "ref">) =>
-  runBundledAction({ inputs: { "hub-url": hub.url, ...inputs }, ...event, apiUrl: github.url, githubToken });
+  runBundledAction({ inputs: { "hub-url": hub.url, ...inputs }, ...event, apiUrl: github.url, githubToken, workspace });
 
 function expectEveryOutput(result: BundledActionResult): Record<string, unknown> {
   expect(Object.keys(result.outputs).sort()).toEqual(["commit-sha", "matrix", "repo-url", "report-json"]);
@@ -110,16 +131,10 @@ describe("the bundled Action on a pull request", () => {
     expect(github.state.requests.every((r) => r.auth === "token")).toBe(true);
 
     // The step's result is the check's: it fails when (and only when) the report says so.
-    expect(first.exitCode).toBe(report.ok === true ? 0 : 1);
-    const error = report.error as { code?: string } | undefined;
-    if (error?.code === "ACTION_NOT_AVAILABLE") {
-      // This build has no check use case wired yet: the failure is reported, and still in the sticky comment.
-      expect(body).toContain('❌ **Failed:** command "check" is not available in this build of the tvhub Action');
-    } else {
-      expect(report).toMatchObject({ ok: true, report: { compatible: true } });
-      expect(body).toContain("✅ **Compatible**");
-      expect(body).toMatch(/\| base \| \[alice\/base\]\(http:\/\/127\.0\.0\.1:\d+\/alice\/base\) \| \[`[0-9a-f]{7}`\]/);
-    }
+    expect(first.exitCode).toBe(0);
+    expect(report).toMatchObject({ ok: true, report: { compatible: true } });
+    expect(body).toContain("✅ **Compatible**");
+    expect(body).toMatch(/\| base \| \[alice\/base\]\(http:\/\/127\.0\.0\.1:\d+\/alice\/base\) \| \[`[0-9a-f]{7}`\]/);
 
     const second = await runAction(inputs, { ...pullRequest(21), event: { ...pullRequest(21).event } });
     expect(second.exitCode).toBe(first.exitCode);
@@ -141,15 +156,7 @@ describe("the bundled Action on a push to the default branch", () => {
       push(sha),
     );
     const report = expectEveryOutput(result);
-    const error = report.error as { code?: string } | undefined;
-    if (error?.code === "ACTION_NOT_AVAILABLE") {
-      // Waits for src/app's publish-vector: until then the step fails clearly and publishes nothing.
-      expect(result.exitCode).toBe(1);
-      expect(result.errors).toEqual(['command "publish-vector" is not available in this build of the tvhub Action; use a release that includes it.']);
-      expect(await hubRepos()).not.toContain("alice/ft-tv");
-      expect(github.issueComments("acme", "models", 30)).toEqual([]);
-      return;
-    }
+    expect(report).toMatchObject({ ok: true, command: "publish-vector", report: { kind: "task-vector", compatible: true } });
     expect(result.exitCode).toBe(0);
     expect(result.outputs["repo-url"]).toBe(`${hub.url}/alice/ft-tv`);
     expect(result.outputs["commit-sha"]).toMatch(/^[0-9a-f]{40}$/);
@@ -159,4 +166,94 @@ describe("the bundled Action on a push to the default branch", () => {
     expect(body).toContain(`[alice/ft-tv](${hub.url}/alice/ft-tv) at commit`);
     expect(body).toContain(result.outputs["commit-sha"]?.slice(0, 7));
   });
+});
+
+async function filesOf(repo: string): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of listFiles({ repo, recursive: true, hubUrl: hub.url, accessToken: alice.token })) if (entry.type === "file") paths.push(entry.path);
+  return paths.sort();
+}
+
+async function commitCount(repo: string): Promise<number> {
+  let count = 0;
+  for await (const _commit of listCommits({ repo, hubUrl: hub.url, accessToken: alice.token })) count++;
+  return count;
+}
+
+/** Every file at the repo's head, downloaded with the official client. */
+async function snapshot(repo: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const path of await filesOf(repo)) files.set(path, Buffer.from(await downloadBytes({ hubUrl: hub.url, token: alice.token, repo, path })));
+  return files;
+}
+
+describe("the bundled Action scaled out over a job matrix", () => {
+  const recipe = "recipes/big.yml";
+  const shards = ["1/3", "2/3", "3/3"];
+
+  it("plan gives the matrix; three shard jobs side by side, then finalize, publish the files one merge job publishes, byte for byte", async () => {
+    // The single job first, on a push of a merged pull request: it publishes and comments the links.
+    const sha = "6".repeat(40);
+    github.addPullRequest("acme", "models", { number: 40, headSha: "7".repeat(40), merged: true, mergeCommitSha: sha });
+    const single = await runAction({ command: "merge", recipe, "hf-token": alice.token }, push(sha));
+    expect(single.errors).toEqual([]);
+    expect(single.exitCode).toBe(0);
+    expect(single.outputs["repo-url"]).toBe(`${hub.url}/alice/merged`);
+    const comment = github.issueComments("acme", "models", 40)[0]?.body ?? "";
+    expect(comment).toContain("<!-- tvhub:publish:merge:recipes/big.yml -->");
+    expect(comment).toContain(`[alice/merged](${hub.url}/alice/merged) at commit`);
+    const one = await snapshot("alice/merged");
+    expect([...one.keys()].filter((path) => path.endsWith(".safetensors")).length).toBeGreaterThanOrEqual(6);
+    await deleteRepo({ repo: "alice/merged", hubUrl: hub.url, accessToken: alice.token });
+
+    const planned = await runAction({ command: "plan", recipe, shards: "3", "hf-token": alice.token }, push("8".repeat(40)));
+    expect(planned.errors).toEqual([]);
+    expect(planned.exitCode).toBe(0);
+    expect(JSON.parse(planned.outputs.matrix ?? "")).toEqual({ shard: shards });
+    const plan = expectEveryOutput(planned) as { matrix: Array<{ shard: string; files: string[] }> };
+    expect(plan.matrix.flatMap((job) => job.files)).toEqual([...one.keys()].filter((path) => path.endsWith(".safetensors")));
+    expect(planned.summary).toContain("#### Shard matrix");
+    expect(await hubRepos()).not.toContain("alice/merged");
+
+    const jobs = await Promise.all(shards.map((shard) => runAction({ command: "merge", recipe, shard, "hf-token": alice.token }, push("8".repeat(40)))));
+    for (const [i, job] of jobs.entries()) {
+      expect(job.errors).toEqual([]);
+      expect(job.exitCode).toBe(0);
+      expect(job.outputs["commit-sha"]).toMatch(/^[0-9a-f]{40}$/);
+      expect(job.summary).toContain(`### tvhub merge (shard ${i + 1}/3)`);
+      const report = expectEveryOutput(job) as { report: { outputs: Array<{ files: Array<{ path: string }> }> } };
+      expect(report.report.outputs[0]?.files.map((file) => file.path)).toEqual([...(plan.matrix[i]?.files ?? []), `.tvhub/shard-${i + 1}-of-3.json`]);
+    }
+    // A shard job comments nothing; the finalize job does.
+    expect(github.commitComments("acme", "models", "8".repeat(40))).toEqual([]);
+
+    const finalized = await runAction({ command: "merge", recipe, finalize: "true", shards: "3", "hf-token": alice.token }, push("8".repeat(40)));
+    expect(finalized.errors).toEqual([]);
+    expect(finalized.exitCode).toBe(0);
+    expect(finalized.outputs["repo-url"]).toBe(`${hub.url}/alice/merged`);
+    expect(finalized.summary).toContain("### tvhub merge (finalize 3 shards)");
+    expect(github.commitComments("acme", "models", "8".repeat(40))[0]?.body).toContain(`[alice/merged](${hub.url}/alice/merged) at commit`);
+    const many = await snapshot("alice/merged");
+    expect([...many.keys()]).toEqual([...one.keys()]);
+    for (const [path, bytes] of one) expect(Buffer.compare(many.get(path) ?? Buffer.alloc(0), bytes), path).toBe(0);
+    expect(await commitCount("alice/merged")).toBe(5);
+  }, 240_000);
+
+  it("finalize with a shard missing fails, naming the shard, and commits nothing", async () => {
+    const to = "alice/merged-gap";
+    const jobs = await Promise.all(["1/3", "3/3"].map((shard) => runAction({ command: "merge", recipe, to, shard, "hf-token": alice.token }, push("9".repeat(40)))));
+    for (const job of jobs) expect(job.exitCode).toBe(0);
+    const before = await commitCount(to);
+    const planned = expectEveryOutput(await runAction({ command: "plan", recipe, shards: "3" }, push("9".repeat(40)))) as { matrix: Array<{ files: string[] }> };
+
+    const failed = await runAction({ command: "merge", recipe, to, finalize: "true", shards: "3", "hf-token": alice.token }, push("9".repeat(40)));
+    const message = `${to} is missing shard 2/3 (${planned.matrix[1]?.files.join(", ") ?? ""}); run that job of the matrix again, then finalize.`;
+    expect(failed.exitCode).toBe(1);
+    expect(failed.errors).toEqual([message]);
+    expect(expectEveryOutput(failed)).toMatchObject({ ok: false, error: { code: "SHARDS_MISSING", family: "data", message } });
+    expect(failed.outputs["commit-sha"]).toBe("");
+    expect(failed.summary).toContain(`❌ **Failed:** ${message}`);
+    expect(await commitCount(to)).toBe(before);
+    expect(await filesOf(to)).not.toContain("tvhub.json");
+  }, 180_000);
 });

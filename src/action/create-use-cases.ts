@@ -1,12 +1,18 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { check } from "../app/check.js";
+import { greedy, type GreedyRunResult } from "../app/greedy.js";
 import { IncompatibleError } from "../app/incompatible-error.js";
+import { merge } from "../app/merge.js";
+import { planShards } from "../app/plan-shards.js";
 import { publishVector } from "../app/publish-vector.js";
+import type { PublishedShard } from "../app/shard-record.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import { drain } from "../util/progress.js";
 import { createAppContext } from "./create-app-context.js";
 import { reportFromPlan } from "./report-from-plan.js";
-import type { ActionUseCases, PublishedRepo } from "./use-cases.js";
+import type { ActionUseCases, Finding, GreedyUseCaseOptions, PublishedRepo, RunReport, UseCaseOutcome, ValidationTable } from "./use-cases.js";
 
 /**
  * Wires the Action's port to the use cases in src/app. A use case this build does not have fails the step with
@@ -27,34 +33,162 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       return { report: reportFromPlan({ kind: "check", compatibility: result.report, inputs, downloadBytes: result.weightBytes }) };
     },
     async publishVector(input) {
-      if (input.stage !== undefined) return unavailable("publish-vector with shards");
       const context = createAppContext({ hub: input.hub, env });
       try {
         const result = await drain(
-          publishVector({ context, base: input.base, finetuned: input.finetuned, to: input.to, dryRun: input.dryRun }),
+          publishVector({
+            context,
+            base: input.base,
+            finetuned: input.finetuned,
+            to: input.to,
+            dryRun: input.dryRun,
+            ...(input.stage === undefined ? {} : { stage: input.stage }),
+          }),
           input.onProgress,
         );
-        const published: PublishedRepo[] =
-          result.published?.repo && result.published.commit
-            ? [
-                {
-                  repo: result.published.repo,
-                  url: result.published.url,
-                  commitSha: result.published.commit,
-                  commitUrl: `${context.hub.hubUrl}/${result.published.repo}/commit/${result.published.commit}`,
-                },
-              ]
-            : [];
-        return { report: reportFromPlan({ kind: "task-vector", compatibility: result.report, plan: result.plan, target: input.to, published }) };
+        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({ kind: "task-vector", compatibility: result.report, plan: result.plan, target: input.to, published });
+        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
       } catch (error) {
         if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "task-vector", compatibility: error.report, target: input.to }) };
         throw error;
       }
     },
-    merge: () => unavailable("merge"),
-    greedy: () => unavailable("greedy"),
-    plan: () => unavailable("plan"),
+    async merge(input) {
+      const context = createAppContext({ hub: input.hub, env });
+      const text = await readRecipe(input.recipe);
+      try {
+        const result = await drain(
+          merge({
+            context,
+            recipe: { text, source: input.recipe },
+            ...(input.to === undefined ? {} : { to: input.to }),
+            dryRun: input.dryRun,
+            ...(input.stage === undefined ? {} : { stage: input.stage }),
+          }),
+          input.onProgress,
+        );
+        const target = result.recipe.output.to;
+        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({ kind: "merged-model", compatibility: result.report, plan: result.plan, target, published });
+        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
+      } catch (error) {
+        if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }) };
+        throw error;
+      }
+    },
+    greedy: (input) => runGreedy(input, env),
+    async plan(input) {
+      const context = createAppContext({ hub: input.hub, env });
+      const recipe = input.recipe === undefined ? undefined : { text: await readRecipe(input.recipe), source: input.recipe };
+      const kind = recipe === undefined ? "task-vector" : "merged-model";
+      try {
+        const result = await drain(
+          planShards({
+            context,
+            ...(recipe === undefined ? {} : { recipe }),
+            ...(input.base === undefined ? {} : { base: input.base }),
+            ...(input.finetuned === undefined ? {} : { finetuned: input.finetuned }),
+            ...(input.to === undefined ? {} : { to: input.to }),
+            shards: input.shards,
+            shardsLabel: 'input "shards"',
+          }),
+          input.onProgress,
+        );
+        const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, ...(result.target === undefined ? {} : { target: result.target }) });
+        return { report, matrix: result.matrix };
+      } catch (error) {
+        if (error instanceof IncompatibleError) {
+          return { report: reportFromPlan({ kind, compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }), matrix: [] };
+        }
+        throw error;
+      }
+    },
   };
+}
+
+/**
+ * A greedy search from a recipe in the repository, scored by the recipe's command (the bundle carries no tfjs or
+ * inference client). Scores are cached under RUNNER_TEMP for the job; the report carries every candidate of every
+ * round, and the candidates skipped before the search.
+ */
+async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseCaseOutcome> {
+  const context = createAppContext({ hub: input.hub, env });
+  const text = await readRecipe(input.recipe);
+  try {
+    const result = await drain(
+      greedy({
+        context,
+        recipe: { text, source: input.recipe },
+        ...(input.to === undefined ? {} : { to: input.to }),
+        dryRun: input.dryRun,
+        cacheDir: join(context.workDir, "tvhub-greedy"),
+        ...(input.signal ? { signal: input.signal } : {}),
+      }),
+      input.onProgress,
+    );
+    const merged = result.merge;
+    const report = reportFromPlan({
+      kind: "merged-model",
+      compatibility: merged?.report ?? result.report,
+      ...(merged ? { plan: merged.plan } : {}),
+      target: input.to ?? result.recipe.output.to,
+      published: publishedRepo(context.hub.hubUrl, merged?.published),
+      validation: validationOf(result),
+    });
+    report.findings.push(...skippedFindings(result));
+    if (!merged) report.findings.push({ level: "warning", message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.` });
+    return { report };
+  } catch (error) {
+    if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }) };
+    throw error;
+  }
+}
+
+function validationOf(result: GreedyRunResult): ValidationTable {
+  return {
+    metric: result.metric,
+    baseline: result.search.baseline.score,
+    rows: result.search.trajectory.map((step) => ({ step: step.round, candidate: step.candidate, lambda: step.lambda, score: step.score, kept: step.kept })),
+  };
+}
+
+/** Candidates screened out before the search: a line each in the report, not a failure. */
+function skippedFindings(result: GreedyRunResult): Finding[] {
+  return result.skipped.map((skip) => ({ level: "info" as const, subject: skip.label, message: `Skipped: ${skip.reason}` }));
+}
+
+function publishedRepo(hubUrl: string, published: { repo?: string; commit?: string; url: string } | undefined): PublishedRepo[] {
+  if (!published?.repo || !published.commit) return [];
+  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}` }];
+}
+
+function publishedShard(hubUrl: string, shard: PublishedShard): PublishedRepo {
+  return { repo: shard.repo, url: shard.url, commitSha: shard.commit, commitUrl: `${hubUrl}/${shard.repo}/commit/${shard.commit}` };
+}
+
+/** A shard job writes its share of the planned files and its record, not the whole output. */
+function onlyShardFiles(report: RunReport, shard: PublishedShard): RunReport {
+  const sizes = new Map(shard.files.map((file) => [file.path, file.size]));
+  return {
+    ...report,
+    outputs: report.outputs.map((output) => ({ ...output, files: [...sizes].map(([path, bytes]) => ({ path, bytes })) })),
+  };
+}
+
+/** The recipe path is relative to the workspace, where actions/checkout put the repository. */
+async function readRecipe(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT"
+        ? `input "recipe": ${path} does not exist in the workspace; check the path, and that a checkout step ran before this one.`
+        : `input "recipe": ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
+      { code: "ACTION_BAD_INPUT", subject: "recipe", cause: error },
+    );
+  }
 }
 
 function unavailable(command: string): Promise<never> {
