@@ -197,10 +197,14 @@ function expectKnownAnswer(result: GreedyJson, card: string): void {
 
 /** The published weights are base + 0.5·τ_A + 0.25·τ_C in task arithmetic's float32 order, bit for bit. */
 function expectMergedWeights(file: Uint8Array): void {
-  const expected = mergeTensors(problem.base, problem.vectors, [
+  expectMergedWeightsOf(file, [
     { candidate: "A", lambda: 0.5 },
     { candidate: "C", lambda: 0.25 },
   ]);
+}
+
+function expectMergedWeightsOf(file: Uint8Array, terms: Array<{ candidate: string; lambda: number }>): void {
+  const expected = mergeTensors(problem.base, problem.vectors, terms);
   const published = parseSafetensorsBytes(file);
   expect([...published.keys()].sort()).toEqual([...expected.keys()].sort());
   for (const [name, values] of expected) {
@@ -322,6 +326,31 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(run.stdout).toMatch(/\n3 +alice\/tv-d +0 +\S+ +[+−]\S+ +no +no λ in the grid/);
     expect(run.stdout).toContain("Evaluations: 0 run, 37 from the cache.");
     expect(run.stdout).toContain(`Published the merged model to ${join(work, "table-out")}`);
+  }, 60_000);
+
+  it("starts from another model (--start, a published vector added at weight 1) and skips a candidate already in it", async () => {
+    const out = join(work, "start-out");
+    const run = await runCli(
+      ["greedy", "--base", "alice/t5-base", "--start", "alice/tv-a", ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]), "--eval-command", command, "--grid", "0:1:0.25", "--to", out, "--json"],
+      env(),
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as GreedyJson;
+    expect(result.greedy.skipped).toEqual([{ candidate: expect.stringMatching(/^alice\/tv-a@/), code: "IN_START", reason: "already part of the start model" }]);
+    // From base + τ_A, the distance to θ* is 0.25·‖τ_A‖² + 0.09·‖τ_C‖²: C helps, and nothing can take τ_A back.
+    expect(result.greedy.kept).toEqual([{ candidate: expect.stringMatching(/^alice\/tv-c@/), lambda: 0.25 }]);
+    expect(result.terms.map((t) => [t.kind, t.repo, t.lambda])).toEqual([
+      ["vector", "alice/tv-a", 1],
+      ["vector", "alice/tv-c", 0.25],
+    ]);
+    const card = readFileSync(join(out, "README.md"), "utf8");
+    expect(card).toContain("θ = θ(base) + 1·τ₁ + 0.25·τ₂");
+    expect(card).toMatch(/vector: alice\/tv-a@[0-9a-f]{40}\n\s+weight: 1\n/);
+    expectMergedWeightsOf(new Uint8Array(readFileSync(join(out, "model.safetensors"))), [
+      { candidate: "A", lambda: 1 },
+      { candidate: "C", lambda: 0.25 },
+    ]);
   }, 60_000);
 
   it("stops the scorers on Ctrl-C, and the same command continues where it stopped", async () => {

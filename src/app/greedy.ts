@@ -290,6 +290,13 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
       evaluate = createDirectoryEvaluate({ evaluator: built.evaluator, workDir: candidateDir, materialize: materializer.materialize, ...(options.keepCandidates ? { keep: true } : {}) });
     }
 
+    if (spec.evaluator.type === "endpoint") {
+      yield {
+        type: "log",
+        level: "warn",
+        message: `The endpoint evaluator scores whatever ${spec.evaluator.url} serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
+      };
+    }
     const gridText = formatLambdaGrid(spec.grid);
     yield {
       type: "log",
