@@ -294,7 +294,7 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
       yield {
         type: "log",
         level: "warn",
-        message: `The endpoint evaluator scores whatever ${spec.evaluator.url} serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
+        message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
       };
     }
     const gridText = formatLambdaGrid(spec.grid);
