@@ -18,10 +18,13 @@ import { createModelWriter } from "../src/safetensors/create-model-writer.js";
 import { planModelLayout } from "../src/safetensors/plan-model-layout.js";
 import { makeGreedyProblem, mergeTensors, problemTensors, type Tensors } from "./helpers/greedy-problem.js";
 import { downloadBytes, parseSafetensorsBytes, uploadFolder } from "./helpers/hub-io.js";
+import { startGitHubServer, type GitHubServer } from "./helpers/github-server.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
+import { runBundledAction } from "./helpers/run-action.js";
 import { runCli } from "./helpers/run-cli.js";
 
 const token = "hf_alice_greedy_cli_token";
+const githubToken = "ghs_greedyActionToken0123456789";
 const problem = makeGreedyProblem();
 const letters = ["a", "b", "c", "d"] as const;
 
@@ -55,6 +58,7 @@ console.log(JSON.stringify({ score: -sum, distance: Math.sqrt(sum) }));
 `;
 
 let hub: LocalHubProcess;
+let github: GitHubServer;
 let work = "";
 let baseSha = "";
 let command = "";
@@ -97,7 +101,7 @@ async function publishVectorRepo(name: string, tau: Tensors, declared: { card: s
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-greedy-cli-"));
-  hub = await startLocalHub({ users: [{ name: "alice", token }] });
+  [hub, github] = await Promise.all([startLocalHub({ users: [{ name: "alice", token }] }), startGitHubServer({ token: githubToken })]);
 
   const baseDir = join(work, "t5-base");
   await writeTensors(baseDir, "model", problem.base);
@@ -126,6 +130,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await github?.close();
   await hub?.stop();
   if (hub) rmSync(hub.dir, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
@@ -392,4 +397,58 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--eval-command CMD");
   });
+
+  it("runs in the GitHub Action on a pull request: the search, no upload, and the validation table in the comment", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "tvhub-greedy-action-"));
+    await mkdir(join(workspace, "recipes"));
+    writeFileSync(
+      join(workspace, "recipes", "greedy.yml"),
+      [
+        "version: 1",
+        "base: alice/t5-base",
+        "output:",
+        "  to: alice/t5-greedy-action",
+        "greedy:",
+        "  candidates:",
+        ...letters.map((letter) => `    - alice/tv-${letter}`),
+        "  evaluator:",
+        "    type: command",
+        `    command: ${JSON.stringify(command)}`,
+        // A coarser grid than the other runs: the runner has no cache of theirs, and 19 scorer runs suffice here.
+        "  grid: { start: 0, stop: 1, step: 0.5 }",
+        "",
+      ].join("\n"),
+    );
+    const head = "7".repeat(40);
+    const result = await runBundledAction({
+      inputs: { command: "greedy", recipe: "recipes/greedy.yml", "hub-url": hub.url, "hf-token": token },
+      event: { name: "pull_request", payload: { number: 5, pull_request: { number: 5, head: { sha: head } }, repository: { default_branch: "main" } } },
+      sha: "8".repeat(40),
+      ref: "refs/pull/5/merge",
+      apiUrl: github.url,
+      githubToken,
+      workspace,
+      timeoutMs: 120_000,
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.outputs["report-json"] ?? "") as {
+      dryRun: boolean;
+      report: { published: unknown[]; validation: { baseline: number; rows: Array<{ step: number; candidate: string; lambda: number; kept: boolean }> } };
+    };
+    expect(report.dryRun).toBe(true);
+    expect(report.report.published).toEqual([]);
+    expect(report.report.validation.rows.filter((row) => row.kept).map((row) => [row.step, row.candidate, row.lambda])).toEqual([
+      [1, "alice/tv-a", 0.5],
+      [2, "alice/tv-c", 0.5],
+    ]);
+    expect(report.report.validation.rows).toHaveLength(4 + 3 + 2);
+    const body = github.issueComments("acme", "models", 5)[0]?.body ?? "";
+    expect(body).toContain("#### Validation (score)");
+    expect(body).toMatch(/\| 1 \| `alice\/tv-a` \| 0\.50 \| [^|]+ \| ✅ \|/);
+    expect(body).toMatch(/\| 3 \| `alice\/tv-d` \| 0\.00 \| [^|]+ \| — \|/);
+    const repos = (await (await fetch(`${hub.url}/api/models?author=alice`)).json()) as Array<{ id: string }>;
+    expect(repos.map((repo) => repo.id)).not.toContain("alice/t5-greedy-action");
+    rmSync(workspace, { recursive: true, force: true });
+  }, 120_000);
 });
