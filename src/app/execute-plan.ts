@@ -22,7 +22,7 @@ export interface ExecutePlanOptions {
   /** `model` for merges, `task_vector` for task vectors. */
   prefix: string;
   kernels: ArithmeticKernels;
-  /** Output elements computed per step. @default 1 Mi */
+  /** Output elements computed per step (one job, one message to a worker). @default 2 Mi */
   chunkElements?: number;
   /** Jobs in flight (being read or computed) besides the one being written. @default max(4, 2 × threads + 2) */
   readAhead?: number;
@@ -58,7 +58,7 @@ export interface ExecuteResult {
   threads: number;
 }
 
-const defaultChunkElements = 1 << 20;
+const defaultChunkElements = 1 << 21;
 
 /**
  * Streams a plan to disk: reads each job's input byte ranges a window ahead, computes jobs on worker threads
