@@ -12,6 +12,8 @@ import { downloadBytes, uploadFolder } from "./helpers/hub-io.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { runCli, type CliRun } from "./helpers/run-cli.js";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel } from "./helpers/synth.js";
+import { createHubClient } from "../src/hub/create-hub-client.js";
+import { drain } from "../src/util/progress.js";
 
 const token = "hf_alice_matrix_run_token";
 let hub: LocalHubProcess;
@@ -161,4 +163,33 @@ describe("a task vector split over a job matrix", () => {
         "Then, once all are done: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv --max-shard-size 20000 --finalize --shards 2\n",
     );
   }, 60_000);
+});
+
+describe("publishing for a matrix run (the Hub client)", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const client = () => createHubClient({ hubUrl: hub.url, accessToken: token, retries: 1, sleep: async () => {} });
+
+  it("keeps files already on the Hub, and refuses to publish when one it keeps is gone, committing nothing", async () => {
+    const repo = "alice/keep";
+    await drain(client().publish({ repo, commitTitle: "shard", concurrent: true, files: [{ path: "model-00001-of-00002.safetensors", content: bytes("a") }, { path: ".tvhub/shard-1-of-2.json", content: bytes("{}") }] }));
+    const before = await commitCount(repo);
+    const refused = await drain(
+      client().publish({ repo, commitTitle: "finalize", keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"], files: [{ path: "tvhub.json", content: bytes("{}") }] }),
+    ).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "HUB_CHANGED", message: "alice/keep no longer holds model-00002-of-00002.safetensors, which this publish keeps; rerun." });
+    expect(await commitCount(repo)).toBe(before);
+
+    await drain(client().publish({ repo, commitTitle: "shard", concurrent: true, files: [{ path: "model-00002-of-00002.safetensors", content: bytes("b") }, { path: ".tvhub/shard-2-of-2.json", content: bytes("{}") }] }));
+    const done = await drain(
+      client().publish({ repo, commitTitle: "finalize", keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"], files: [{ path: "tvhub.json", content: bytes("{}") }] }),
+    );
+    // The records go in the same commit; the kept weights stay.
+    expect(done.deleted.sort()).toEqual([".tvhub/shard-1-of-2.json", ".tvhub/shard-2-of-2.json"]);
+    expect(await filesOf(repo)).toEqual([".gitattributes", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "tvhub.json"]);
+  });
+
+  it("a concurrent publish takes no parent commit", async () => {
+    const refused = await drain(client().publish({ repo: "alice/keep", commitTitle: "x", concurrent: true, parentCommit: "a".repeat(40), files: [{ path: "x.json", content: bytes("{}") }] })).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "HUB_BAD_PUBLISH" });
+  });
 });
