@@ -71556,7 +71556,7 @@ function chunk2(tensor, from, to, step, kind) {
 }
 
 // src/app/execute-plan.ts
-var defaultChunkElements2 = 1 << 20;
+var defaultChunkElements2 = 1 << 21;
 async function* executePlan(options) {
   const { plan, models } = options;
   const statistics = options.statistics === true;
