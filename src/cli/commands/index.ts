@@ -6,6 +6,7 @@ import { greedy } from "./greedy.js";
 import { hubServe } from "./hub-serve.js";
 import { inspect } from "./inspect.js";
 import { merge } from "./merge.js";
+import { plan } from "./plan.js";
 import { publishVector } from "./publish-vector.js";
 import { searchVectors } from "./search-vectors.js";
 import { similarity } from "./similarity.js";
@@ -13,4 +14,4 @@ import { similarity } from "./similarity.js";
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [check, publishVector, merge, apply, greedy, similarity, inspect, searchVectors, hubServe];
+export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe];
