@@ -29,20 +29,28 @@ export interface LoadedTf {
   notes: string[];
 }
 
-// The tfjs engine is process-global (it lives on globalThis), so the loaded module is shared the same way.
-let loaded: Promise<{ tf: Tf; native: boolean; notes: string[] }> | undefined;
+// The tfjs engine is process-global (it lives on globalThis), so the loaded modules are shared the same way.
+let nativeModule: Promise<Tf | undefined> | undefined;
+let plainModule: Promise<Tf> | undefined;
 
 /** Loads tfjs once per process and activates the requested backend; falls back from tensorflow to wasm to cpu. */
 export async function loadTf(options: LoadTfOptions = {}): Promise<LoadedTf> {
   const wanted = options.backend ?? "auto";
-  loaded ??= importTf(wanted !== "wasm" && wanted !== "cpu");
-  const { tf, native, notes: importNotes } = await loaded;
-  const notes = [...importNotes];
-
-  const order: TfBackend[] =
-    wanted === "auto" ? ["tensorflow", "wasm", "cpu"] : wanted === "tensorflow" ? ["tensorflow", "wasm", "cpu"] : wanted === "wasm" ? ["wasm", "cpu"] : ["cpu"];
-  for (const backend of order) {
-    if (backend === "tensorflow" && !native) continue;
+  const notes: string[] = [];
+  if (wanted === "auto" || wanted === "tensorflow") {
+    // tfjs-node re-exports @tensorflow/tfjs and registers its native backend on the same engine.
+    nativeModule ??= importOptional("@tensorflow/tfjs-node");
+    const native = await nativeModule;
+    if (native) {
+      if (native.getBackend() === "tensorflow" || (await native.setBackend("tensorflow"))) return { tf: native, backend: "tensorflow", notes };
+      notes.push("the tfjs tensorflow backend did not initialize");
+    } else {
+      notes.push("@tensorflow/tfjs-node is not installed");
+    }
+  }
+  plainModule ??= import("@tensorflow/tfjs").then((tf) => quiet(tf));
+  const tf = await plainModule;
+  for (const backend of wanted === "cpu" ? (["cpu"] as const) : (["wasm", "cpu"] as const)) {
     if (tf.getBackend() === backend) return { tf, backend, notes };
     try {
       if (backend === "wasm") await registerWasm(tf, options.wasmDir);
@@ -59,27 +67,19 @@ export async function loadTf(options: LoadTfOptions = {}): Promise<LoadedTf> {
   throw new Error(`No tfjs backend could start (${notes.join("; ")}).`);
 }
 
-async function importTf(tryNative: boolean): Promise<{ tf: Tf; native: boolean; notes: string[] }> {
-  const notes: string[] = [];
-  if (tryNative) {
+async function importOptional(name: string): Promise<Tf | undefined> {
+  try {
     // A variable specifier keeps bundlers and tsc from requiring a package that is optional.
-    const nativeName = "@tensorflow/tfjs-node";
-    try {
-      const tf = (await import(nativeName)) as Tf;
-      quiet(tf);
-      return { tf, native: true, notes };
-    } catch {
-      notes.push("@tensorflow/tfjs-node is not installed");
-    }
+    return quiet((await import(name)) as Tf);
+  } catch {
+    return undefined;
   }
-  const tf = await import("@tensorflow/tfjs");
-  quiet(tf);
-  return { tf, native: false, notes };
 }
 
 /** Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner) in a CLI's output. */
-function quiet(tf: Tf): void {
+function quiet(tf: Tf): Tf {
   tf.enableProdMode();
+  return tf;
 }
 
 let wasmRegistered = false;
