@@ -21,7 +21,7 @@ interface GreedyFlags extends CliAppFlags {
   to?: string;
   base?: string;
   start?: string;
-  candidate: string[];
+  candidate?: string[];
   searchCandidates?: boolean;
   searchLimit?: number;
   evalCommand?: string;
@@ -71,7 +71,7 @@ export function greedy(program: Command, context: CliContext): void {
       .option("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out); overrides the recipe's output.to")
       .option("--base <ref>", "short form: the base model every task vector is relative to")
       .option("--start <ref>", "short form: the model to start from, e.g. the fine-tuned target (default: the base)")
-      .option("--candidate <ref>", "short form: a fine-tuned model or published task vector to try; repeatable", collect, [])
+      .option("--candidate <ref>", "short form: a fine-tuned model or published task vector to try; repeatable", collect)
       .option("--search-candidates", "short form: search the Hub for task vectors of the base (tag task-vector) instead of --candidate")
       .option("--search-limit <n>", "short form: try at most this many search results (default 50)", parsePositiveInteger)
       .option("--eval-command <cmd>", "short form: scores a candidate folder; {model} becomes its path; the last stdout line is a number or a JSON object")
@@ -132,8 +132,8 @@ export function greedy(program: Command, context: CliContext): void {
 
 async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: string; source: string }> {
   const given = shortFormFlags.filter((key) => flags[key] !== undefined);
-  if (given.length > 0 || flags.candidate.length > 0) {
-    const names = [...given.map((key) => flagNames[key]), ...(flags.candidate.length > 0 ? ["--candidate"] : [])];
+  if (given.length > 0 || flags.candidate !== undefined) {
+    const names = [...given.map((key) => flagNames[key]), ...(flags.candidate !== undefined ? ["--candidate"] : [])];
     throw new UsageError(`${names.join(", ")} describe${names.length === 1 ? "s" : ""} a search without a recipe, and ${path} already describes one; change the recipe's greedy section, or drop the recipe and use the flags.`, {
       code: "GREEDY_RECIPE_AND_FLAGS",
       subject: names[0] as string,
@@ -161,7 +161,7 @@ function shortFormOf(flags: GreedyFlags): GreedyShortForm {
   return {
     base: flags.base as string,
     ...(flags.start === undefined ? {} : { start: flags.start }),
-    candidates: flags.candidate,
+    candidates: flags.candidate ?? [],
     ...(flags.searchCandidates || flags.searchLimit !== undefined ? { search: flags.searchLimit === undefined ? {} : { limit: flags.searchLimit } } : {}),
     evaluator: {
       command: flags.evalCommand as string,
@@ -254,9 +254,9 @@ function printGreedyResult(context: CliContext, flags: { json?: boolean }, resul
   context.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/** Repeated `--candidate a --candidate b`. */
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Repeated `--candidate a --candidate b` (no default, so --help shows none). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parseGridFlag(value: string): LambdaGrid {
