@@ -1,11 +1,14 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
+import { basename, join, relative } from "node:path";
+import { stringify } from "yaml";
+import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { DataError, InternalError } from "../errors.js";
 import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
 import type { Evaluator } from "../eval/evaluator.js";
 import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../eval/lambda-grid.js";
 import { loadTf, type TfBackend } from "../eval/load-tf.js";
 import { readImageSet, type ImageSet } from "../eval/read-image-set.js";
+import type { RecipeInput } from "../plan/recipe.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { buildDemoRecipe, type DemoRecipeTerm } from "./demo/build-demo-recipe.js";
@@ -28,9 +31,9 @@ import { findDemoFixtures } from "./demo/find-demo-fixtures.js";
 import { renderDemoPictures } from "./demo/render-demo-pictures.js";
 import { selectLambda } from "./demo/select-lambda.js";
 import { createInMemoryEvaluate } from "./greedy/create-in-memory-evaluate.js";
-import type { GreedyResult, GreedyTerm } from "./greedy/greedy-types.js";
+import type { GreedyTerm } from "./greedy/greedy-types.js";
+import { greedy } from "./greedy.js";
 import { loadTensorsInMemory } from "./greedy/load-tensors-in-memory.js";
-import { runGreedy } from "./greedy/run-greedy.js";
 import { merge } from "./merge.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { publishVector } from "./publish-vector.js";
@@ -367,7 +370,19 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   clock.lap("analogy");
 
   // ---------------------------------------------------------------- greedy addition
-  const greedyResult = yield* searchGreedy([tasks[0] as string, distractor, ...tasks.slice(1)]);
+  const greedyCandidates = [tasks[0] as string, distractor, ...tasks.slice(1)];
+  yield info(`greedy addition over ${greedyCandidates.join(", ")} (λ ∈ ${formatLambdaGrid(greedyGrid)})…`);
+  const greedyResult = yield* runDemoGreedy({
+    context,
+    outDir,
+    base: baseRepo.repo,
+    to: repoOf(`${demoSetup.base}-greedy`),
+    candidates: greedyCandidates.map((task) => ({ task, repo: vectorOf(task).repo })),
+    validation: tasks.map((task) => fixtures.validation.get(task) as string),
+    grid: greedyGrid,
+    minGain: greedyMinGain,
+    ...(signal ? { signal } : {}),
+  });
   const greedyTest = greedyResult.published ? yield* measurePublished(greedyResult.published, tasks) : await measure(base, tasks, "test");
   const greedyOutcome: GreedyDemoResult = { ...greedyResult, test: greedyTest, accuracy: mean(tasks.map((task) => greedyTest[task] as number)) };
   yield info(`greedy: kept ${greedyOutcome.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${greedyOutcome.rejected.join(", ") || "nothing"}`);
@@ -424,74 +439,6 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     return { repo: published.repo, revision: published.commit, recipe: relative(outDir, path) };
   }
 
-  /** Greedy addition over the candidates' published vectors, scored by mean validation accuracy on the tasks. */
-  async function* searchGreedy(candidates: readonly string[]): AsyncGenerator<ProgressEvent, Omit<GreedyDemoResult, "test" | "accuracy">> {
-    const list = tasks.map((task) => setOf("validation", task));
-    const evaluator = evaluatorFor(list);
-    yield info(`greedy addition over ${candidates.join(", ")} (λ ∈ ${formatLambdaGrid(greedyGrid)})…`);
-    const taskOf = new Map(candidates.map((task) => [vectorId(task), task]));
-    const run = runGreedy({
-      start: { id: `${baseRepo.repo}@${baseRepo.revision}`, label: baseRepo.repo },
-      scope: evaluator.name,
-      candidates: candidates.map((task) => ({ id: vectorId(task), label: vectorOf(task).repo })),
-      grid: greedyGrid,
-      minGain: greedyMinGain,
-      evaluate: evaluateMerge(list),
-      ...(signal ? { signal } : {}),
-    });
-    let search: GreedyResult;
-    for (;;) {
-      const step = await run.next();
-      if (step.done) {
-        search = step.value;
-        break;
-      }
-      const event = step.value;
-      if (event.type === "progress") yield { ...event, label: `greedy ${event.label ?? ""}`.trim() };
-      else if (event.type === "log") yield event;
-      else if (event.type === "greedy-round") {
-        yield info(event.kept ? `greedy round ${event.round}: kept ${taskOf.get(event.kept.candidate)} at λ ${event.kept.lambda} (validation ${percent(event.score)})` : `greedy round ${event.round}: nothing raises the score further; stop.`);
-      }
-    }
-    const rounds = new Map<number, GreedyDemoResult["rounds"][number]>();
-    for (const step of search.trajectory) {
-      const round = rounds.get(step.round) ?? { round: step.round, steps: [] };
-      const task = taskOf.get(step.candidateId) ?? step.candidate;
-      round.steps.push({ task, lambda: step.lambda, score: step.score, gain: step.gain, kept: step.kept });
-      if (step.kept) round.kept = task;
-      rounds.set(step.round, round);
-    }
-    const kept = search.terms.map((term) => ({ task: taskOf.get(term.candidate) ?? term.candidate, lambda: term.lambda }));
-    let published: GreedyDemoResult["published"];
-    if (kept.length > 0) {
-      published = yield* publishMerge(
-        "greedy",
-        buildDemoRecipe({
-          comment: [
-            `Greedy addition over the task vectors of ${candidates.join(", ")} (${distractor} is a distractor: upright digits labelled as the next digit).`,
-            `Each round tried every remaining vector at every λ of ${formatLambdaGrid(greedyGrid)} on top of the kept ones and kept the one that raised`,
-            `the mean validation accuracy most, if by more than ${greedyMinGain}; the search stopped when none did. This is the merge it chose (tvhub demo).`,
-          ],
-          base: baseRepo.repo,
-          to: repoOf(`${demoSetup.base}-greedy`),
-          terms: kept.map((k) => ({ vector: vectorOf(k.task).repo, weight: k.lambda })),
-        }),
-      );
-    }
-    return {
-      candidates: [...candidates],
-      distractor,
-      grid: lambdaGridValues({ grid: greedyGrid }),
-      minGain: greedyMinGain,
-      rounds: [...rounds.values()],
-      kept,
-      rejected: candidates.filter((task) => !kept.some((k) => k.task === task)),
-      validation: { base: search.baseline.score, final: search.final.score },
-      evaluations: search.evaluated,
-      ...(published === undefined ? {} : { published }),
-    };
-  }
-
   /** base + Σ λ_i τ_i as float32 tensors, for test numbers of groups that are measured but not published. */
   function inMemoryModel(terms: readonly GreedyTerm[]): ModelTensors {
     const tensors = new Map<string, Float32Array>();
@@ -505,6 +452,107 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     }
     return { ...base, name: describeTerms(terms), tensors };
   }
+}
+
+interface RunDemoGreedyOptions {
+  context: AppContext;
+  outDir: string;
+  base: string;
+  to: string;
+  /** In the order the search is given them. */
+  candidates: ReadonlyArray<{ task: string; repo: string }>;
+  /** The tasks' validation sets: the search's score is their mean accuracy. */
+  validation: readonly string[];
+  grid: LambdaGrid;
+  minGain: number;
+  signal?: AbortSignal;
+}
+
+/** Writes a greedy recipe over the candidates' published vectors and runs it with `tvhub greedy`. */
+async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenerator<ProgressEvent, Omit<GreedyDemoResult, "test" | "accuracy">> {
+  const { outDir, grid } = options;
+  // The tfjs evaluator scores a folder's validation/ sets: exactly the tasks the merged model should do.
+  const dataDir = join(outDir, "greedy-data");
+  await mkdir(join(dataDir, "validation"), { recursive: true });
+  for (const path of options.validation) await copyFile(path, join(dataDir, "validation", basename(path)));
+  const recipePath = join(outDir, "recipes", "greedy.yml");
+  const value: RecipeInput = {
+    version: 1,
+    base: options.base,
+    output: { to: options.to },
+    method: "task_arithmetic",
+    greedy: {
+      start: "base",
+      candidates: options.candidates.map((candidate) => ({ vector: candidate.repo })),
+      evaluator: { type: "tfjs", dataset: dataDir, split: "validation" },
+      grid: { start: grid.start, stop: grid.stop, step: grid.step },
+      min_gain: options.minGain,
+    },
+  };
+  const text = [
+    `# Greedy addition over the task vectors of ${options.candidates.map((c) => c.task).join(", ")}, one of them a distractor,`,
+    `# ${demoSetup.distractor} (upright digits labelled as the next digit). Each round tries every remaining vector at every λ`,
+    "# of the grid on top of the kept ones and keeps the one that raises the mean validation accuracy most, if by more",
+    "# than min_gain; the distractor should never be kept. tvhub greedy runs this file again (tvhub demo wrote it).",
+    stringify(value, { lineWidth: 0 }),
+  ].join("\n");
+  await writeFile(recipePath, text);
+  // tvhub greedy passes kernels.addScaled on its own; the WebAssembly kernels need their object, so bind them.
+  const context = { ...options.context, kernels: boundKernels(options.context.kernels) };
+  const run = yield* greedyProgress(greedy({ context, recipe: { text, source: recipePath }, evaluators: { tfjs: createTfjsEvaluator }, cacheFile: false, ...(options.signal ? { signal: options.signal } : {}) }));
+  const taskOf = new Map(run.candidates.map((candidate) => [candidate.id, options.candidates.find((c) => c.repo === candidate.label)?.task ?? candidate.label]));
+  const rounds = new Map<number, GreedyDemoResult["rounds"][number]>();
+  for (const step of run.search.trajectory) {
+    const round = rounds.get(step.round) ?? { round: step.round, steps: [] };
+    const task = taskOf.get(step.candidateId) ?? step.candidate;
+    round.steps.push({ task, lambda: step.lambda, score: step.score, gain: step.gain, kept: step.kept });
+    if (step.kept) round.kept = task;
+    rounds.set(step.round, round);
+  }
+  const kept = run.search.terms.map((term) => ({ task: taskOf.get(term.candidate) ?? term.candidate, lambda: term.lambda }));
+  const published = run.merge?.published;
+  return {
+    candidates: options.candidates.map((candidate) => candidate.task),
+    distractor: demoSetup.distractor,
+    grid: lambdaGridValues({ grid }),
+    minGain: options.minGain,
+    rounds: [...rounds.values()],
+    kept,
+    rejected: options.candidates.map((candidate) => candidate.task).filter((task) => !kept.some((k) => k.task === task)),
+    validation: { base: run.search.baseline.score, final: run.search.final.score },
+    evaluations: run.search.evaluated,
+    ...(published?.repo === undefined || published.commit === undefined ? {} : { published: { repo: published.repo, revision: published.commit, recipe: relative(outDir, recipePath) } }),
+  };
+}
+
+/** tvhub greedy's progress, and its one line per round (its other notes would bury the demo's own lines). */
+async function* greedyProgress<T>(run: AsyncGenerator<ProgressEvent, T>): AsyncGenerator<ProgressEvent, T> {
+  for (;;) {
+    const step = await run.next();
+    if (step.done) return step.value;
+    const event = step.value;
+    if (event.type === "progress") yield { ...event, label: `greedy ${event.label ?? ""}`.trim() };
+    else if (event.level === "warn") yield event;
+    else if (event.message.startsWith("Round ")) yield info(`greedy ${event.message.charAt(0).toLowerCase()}${event.message.slice(1)}`);
+  }
+}
+
+/** The same kernels, each method callable on its own. */
+function boundKernels(kernels: ArithmeticKernels): ArithmeticKernels {
+  return {
+    implementation: kernels.implementation,
+    decodeToF32: (o) => kernels.decodeToF32(o),
+    encodeFromF32: (o) => kernels.encodeFromF32(o),
+    subtract: (o) => kernels.subtract(o),
+    addScaled: (o) => kernels.addScaled(o),
+    addScaledDifference: (o) => kernels.addScaledDifference(o),
+    computeTaskVector: (o) => kernels.computeTaskVector(o),
+    mergeChunk: (o) => kernels.mergeChunk(o),
+    sumOfSquares: (o) => kernels.sumOfSquares(o),
+    dotProduct: (o) => kernels.dotProduct(o),
+    reconstructionError: (o) => kernels.reconstructionError(o),
+    countInexactF32: (o) => kernels.countInexactF32(o),
+  };
 }
 
 /** Every group of tasks whose sum the demo measures: pairs and all tasks (the table), or every size (the picture). */

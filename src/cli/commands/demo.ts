@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { demo as runDemo } from "../../app/demo.js";
 import { demoSetup } from "../../app/demo/demo-setup.js";
 import type { DemoResults } from "../../app/demo/demo-types.js";
+import { findDemoFixtures } from "../../app/demo/find-demo-fixtures.js";
 import { formatDemoTable } from "../../app/demo/format-demo-table.js";
 import { UsageError } from "../../errors.js";
 import { startLocalHub, type LocalHub } from "../../hub/local/start-local-hub.js";
@@ -43,6 +44,8 @@ export function demo(program: Command, context: CliContext): void {
     .action(async (flags: DemoFlags) => {
       const out = resolve(flags.out);
       const fixtures = flags.fixtures === undefined ? findFixtures() : resolve(flags.fixtures);
+      // Before anything is written: a missing model fails in a second, with nothing to clean up.
+      await findDemoFixtures({ root: fixtures });
       const hubDir = join(out, "hub");
       await prepareOut(out, hubDir);
       const token = `hf_${randomBytes(20).toString("hex")}`;
