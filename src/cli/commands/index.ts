@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { apply } from "./apply.js";
 import { check } from "./check.js";
+import { demo } from "./demo.js";
 import { greedy } from "./greedy.js";
 import { hubServe } from "./hub-serve.js";
 import { inspect } from "./inspect.js";
@@ -14,4 +15,4 @@ import { similarity } from "./similarity.js";
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe];
+export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe, demo];
