@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statfsSync } from "node:fs";
 import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import llamaConfig from "../test/fixtures/models/meta-llama--Llama-3.1-8B/config.json" with { type: "json" };
 import { InternalError } from "../src/errors.js";
@@ -27,6 +27,8 @@ export interface PublishVectorBenchOptions {
   cli?: string;
   /** Shard size of the generated inputs. @default 1e9 */
   inputShardSize?: number;
+  /** Runs of each measurement, alternating baseline and publish-vector; the fastest of each counts. @default 2 */
+  repetitions?: number;
 }
 
 export interface PublishVectorRun {
@@ -43,6 +45,11 @@ export interface PublishVectorRun {
   ratio: number;
   /** τ bytes written per second of publish wall time. */
   publishBytesPerSecond: number;
+  /** Every run's seconds, in order (the figures above are the fastest). */
+  baselineRuns: number[];
+  publishRuns: number[];
+  /** The 1-minute load average before the runs: other processes on the machine slow both figures. */
+  loadAverage: number;
   /** What the CLI reported about the τ files (size and sha256), as a check that it ran to the end. */
   files: Array<{ path: string; size: number; sha256?: string }>;
 }
@@ -91,30 +98,45 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
         try {
           // Dirty pages of the generated inputs must not be flushed during the timed runs.
           settle();
-          const baselineStarted = performance.now();
-          await ioBaseline({ base, finetuned, out: join(outputs, "baseline.bin"), durable: target === "disk" });
-          const baseline = { seconds: (performance.now() - baselineStarted) / 1000 };
-          await rm(join(outputs, "baseline.bin"), { force: true });
-          settle();
-          const to = join(outputs, "tau");
-          const published = await measureChild(process.execPath, [cli, "publish-vector", "--base", base, "--finetuned", finetuned, "--to", to, "--json", "--quiet"]);
-          if (published.code !== 0) throw new InternalError(`publish-vector failed (exit ${published.code}): ${published.stderr.trim()}`, { code: "BENCH_PUBLISH_FAILED" });
-          const report = JSON.parse(published.stdout) as { files?: Array<{ path: string; size: number; sha256?: string }> };
-          const files = report.files ?? [];
+          const loadAverage = loadavg()[0] ?? 0;
+          const baselineRuns: number[] = [];
+          const publishRuns: number[] = [];
+          let peakRss = 0;
+          let files: PublishVectorRun["files"] = [];
+          for (let repetition = 0; repetition < (options.repetitions ?? 2); repetition++) {
+            const baselineStarted = performance.now();
+            await ioBaseline({ base, finetuned, out: join(outputs, "baseline.bin"), durable: target === "disk" });
+            baselineRuns.push((performance.now() - baselineStarted) / 1000);
+            await rm(join(outputs, "baseline.bin"), { force: true });
+            settle();
+            const to = join(outputs, "tau");
+            const published = await measureChild(process.execPath, [cli, "publish-vector", "--base", base, "--finetuned", finetuned, "--to", to, "--json", "--quiet"]);
+            if (published.code !== 0) throw new InternalError(`publish-vector failed (exit ${published.code}): ${published.stderr.trim()}`, { code: "BENCH_PUBLISH_FAILED" });
+            publishRuns.push(published.seconds);
+            peakRss = Math.max(peakRss, published.peakRssBytes);
+            files = (JSON.parse(published.stdout) as { files?: PublishVectorRun["files"] }).files ?? [];
+            await rm(to, { recursive: true, force: true });
+            settle();
+            process.stderr.write(`${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s (load ${loadavg()[0]?.toFixed(1)})\n`);
+          }
           const written = files.filter((file) => file.path.endsWith(".safetensors")).reduce((sum, file) => sum + file.size, 0);
+          const baselineSeconds = Math.min(...baselineRuns);
+          const publishSeconds = Math.min(...publishRuns);
           runs.push({
             modelBytes,
             parameters: modelBytes / 2,
             layers: shape.layers,
             target,
-            baselineSeconds: baseline.seconds,
-            publishSeconds: published.seconds,
-            publishPeakRssBytes: published.peakRssBytes,
-            ratio: published.seconds / baseline.seconds,
-            publishBytesPerSecond: written / published.seconds,
+            baselineSeconds,
+            publishSeconds,
+            publishPeakRssBytes: peakRss,
+            ratio: publishSeconds / baselineSeconds,
+            publishBytesPerSecond: written / publishSeconds,
+            baselineRuns,
+            publishRuns,
+            loadAverage,
             files,
           });
-          process.stderr.write(`${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baseline.seconds.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s\n`);
         } finally {
           await rm(outputs, { recursive: true, force: true });
         }
@@ -136,7 +158,7 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
 
 /** The results as a fixed-width table for a terminal. */
 export function formatPublishVectorTable(results: PublishVectorBenchResults): string {
-  const header = ["model", "output", "baseline s", "publish s", "ratio", "τ GB/s", "peak RSS MB"];
+  const header = ["model", "output", "baseline s", "publish s", "ratio", "τ GB/s", "peak RSS MB", "load"];
   const rows = results.runs.map((run) => [
     `${(run.modelBytes / gigabyte).toFixed(2)} GB bf16 (${run.layers} layers)`,
     run.target === "disk" ? "disk (fsync)" : "/dev/shm",
@@ -145,6 +167,7 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     `${run.ratio.toFixed(2)}×`,
     (run.publishBytesPerSecond / gigabyte).toFixed(2),
     (run.publishPeakRssBytes / 2 ** 20).toFixed(0),
+    run.loadAverage.toFixed(1),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
@@ -155,7 +178,7 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     return first && last && first !== last ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the smallest model to the largest` : undefined;
   };
   return [
-    `publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same run); ${results.cpu} (${results.cores} cores), Node ${results.node}`,
+    `publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same run, fastest of each); ${results.cpu} (${results.cores} cores), Node ${results.node}; load = 1-minute load average before the runs`,
     line(header),
     ...rows.map(line),
     ...[rss("disk"), rss("memory")].filter((text): text is string => text !== undefined),
