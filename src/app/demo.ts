@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { stringify } from "yaml";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
-import { DataError, InternalError } from "../errors.js";
+import { InternalError } from "../errors.js";
 import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
 import type { Evaluator } from "../eval/evaluator.js";
 import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../eval/lambda-grid.js";
@@ -60,7 +60,7 @@ export interface DemoOptions {
   greedyGrid?: LambdaGrid;
   /**
    * A greedy round keeps its best candidate only if the mean validation accuracy rises by more than this.
-   * @default 0.005 (4 of the 800 validation images: less is noise)
+   * @default 0.01 (8 of the 800 validation images; 200 images per task measure accuracy to about ±2 points)
    */
   greedyMinGain?: number;
   /**
@@ -83,7 +83,13 @@ interface ModelTensors {
 
 type Split = "validation" | "test";
 
+/** The paper's bar for negation: the control task keeps 95% of the base's accuracy (checked on the test sets). */
 const controlFloor = 0.95;
+/**
+ * λ is chosen against a higher bar on validation: 200 validation images measure accuracy to about ±2 points, so a
+ * λ that just clears 95% there often misses it on the test set.
+ */
+const validationControlFloor = 0.97;
 
 /**
  * `tvhub demo`: the paper's experiments on handwritten digits, end to end on a Hub. Uploads the committed tiny
@@ -99,7 +105,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   const tasks = [...(options.tasks ?? demoSetup.tasks)];
   const grid = lambdaGridValues({ grid: options.grid ?? { start: 0, stop: 1, step: 0.1 }, subject: "the demo's λ grid" });
   const greedyGrid = options.greedyGrid ?? { start: 0, stop: 1, step: 0.2 };
-  const greedyMinGain = options.greedyMinGain ?? 0.005;
+  const greedyMinGain = options.greedyMinGain ?? 0.01;
   const fixtures = await findDemoFixtures({ root: options.fixtures, tasks });
   const { namespace, control, analogy: roles, distractor } = demoSetup;
   const repoOf = (name: string) => `${namespace}/${name}`;
@@ -289,36 +295,36 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
       yield { type: "progress", phase: "evaluate", label, done: i + 1, total: negationGrid.length, unit: "items" };
     }
     const baseValidation = await measureTerms([], [control, task]);
-    const best = selectLambda({ points: curve, score: (point) => -point.target, eligible: (point) => point.control >= controlFloor * baseControl });
-    if (!best) {
-      throw new DataError(`Negating ${task} costs more than ${100 - controlFloor * 100}% of the base's ${control} accuracy at every λ of the grid; regenerate the demo models or try a finer grid.`, {
-        code: "DEMO_NEGATION_NO_LAMBDA",
-        subject: task,
-      });
-    }
-    const name = `minus-${task}`;
-    const text = buildDemoRecipe({
-      comment: [
-        `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
-        `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept at least ${controlFloor * 100}% of the base's (tvhub demo).`,
-      ],
-      base: baseRepo.repo,
-      to: repoOf(`${demoSetup.base}-${name}`),
-      terms: [{ vector: vectorOf(task).repo, weight: -best.lambda }],
-    });
-    const published = yield* publishMerge(name, text);
-    const test = yield* measurePublished(published, [task, control]);
+    const best = selectLambda({ points: curve, score: (point) => -point.target, eligible: (point) => point.control >= validationControlFloor * baseControl });
+    const baseline = { base: baseModel.test[task] as number, control: baseModel.test[control] as number };
     const result: NegationResult = {
       task,
-      lambda: best.lambda,
+      lambda: best?.lambda ?? 0,
       curve,
       baseValidation: { target: baseValidation[task] as number, control: baseValidation[control] as number },
-      target: { base: baseModel.test[task] as number, negated: test[task] as number },
-      control: { base: baseModel.test[control] as number, negated: test[control] as number },
-      published,
+      target: { base: baseline.base, negated: baseline.base },
+      control: { base: baseline.control, negated: baseline.control },
     };
+    if (best) {
+      const name = `minus-${task}`;
+      const text = buildDemoRecipe({
+        comment: [
+          `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
+          `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept ${validationControlFloor * 100}% of the base's (tvhub demo).`,
+        ],
+        base: baseRepo.repo,
+        to: repoOf(`${demoSetup.base}-${name}`),
+        terms: [{ vector: vectorOf(task).repo, weight: -best.lambda }],
+      });
+      result.published = yield* publishMerge(name, text);
+      const test = yield* measurePublished(result.published, [task, control]);
+      result.target.negated = test[task] as number;
+      result.control.negated = test[control] as number;
+    } else {
+      yield { type: "log", level: "warn", message: `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's validation accuracy at every λ of the grid; nothing was negated.` };
+    }
     negation.push(result);
-    yield info(`${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`);
+    if (best) yield info(`${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`);
   }
   clock.lap("negation");
 
@@ -533,7 +539,11 @@ async function* greedyProgress<T>(run: AsyncGenerator<ProgressEvent, T>): AsyncG
     const event = step.value;
     if (event.type === "progress") yield { ...event, label: `greedy ${event.label ?? ""}`.trim() };
     else if (event.level === "warn") yield event;
-    else if (event.message.startsWith("Round ")) yield info(`greedy ${event.message.charAt(0).toLowerCase()}${event.message.slice(1)}`);
+    else if (event.message.startsWith("Round ")) {
+      // Scores arrive as full doubles (0.42374999999999996); four decimals say as much here.
+      const message = event.message.replace(/\d+\.\d{5,}/g, (number) => String(Number(Number(number).toFixed(4))));
+      yield info(`greedy ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+    }
   }
 }
 

@@ -52,6 +52,8 @@ const fontSize = 12;
 /** An average glyph width of the sans-serif stack at 12 px, for laying out labels without measuring text. */
 const glyph = 6.8;
 const pad = 16;
+/** A white outline under rule labels keeps them readable where they cross a line. */
+const halo = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"';
 
 /**
  * A standalone SVG line chart: axes with round-number ticks and a light grid, one polyline per series with point
@@ -120,7 +122,7 @@ export function renderLineChart(options: LineChartOptions): string {
     const y = round(sy(rule.at));
     parts.push(
       `<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#777777" stroke-dasharray="2 3"/>`,
-      `<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555">${escapeXml(rule.label)}</text>`,
+      `<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
     );
   }
   for (const rule of options.verticalRules ?? []) {
@@ -129,7 +131,7 @@ export function renderLineChart(options: LineChartOptions): string {
     const anchorEnd = x > (left + right) / 2;
     parts.push(
       `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#777777" stroke-dasharray="2 3"/>`,
-      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555">${escapeXml(rule.label)}</text>`,
+      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
     );
   }
 

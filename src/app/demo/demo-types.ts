@@ -61,17 +61,21 @@ export interface TaskCountResult {
 /** θ = θ_base − λ τ_t: forget a task while keeping the control task. */
 export interface NegationResult {
   task: string;
-  /** Chosen on validation: the lowest target accuracy among the λ that keep ≥ 95% of the base's control accuracy. */
+  /**
+   * Chosen on validation: the lowest target accuracy among the λ that keep ≥ 97% of the base's control accuracy
+   * there (a margin over the paper's 95%, which the test numbers are checked against); 0 when no λ does.
+   */
   lambda: number;
   /** The sweep: target and control validation accuracy at each λ > 0. */
   curve: Array<{ lambda: number; target: number; control: number }>;
-  /** The base's validation accuracies (λ = 0); a λ is eligible when control ≥ 0.95 × this control. */
+  /** The base's validation accuracies (λ = 0); a λ is eligible when control ≥ 0.97 × this control. */
   baseValidation: { target: number; control: number };
   /** Test accuracy on the negated task, before (the base) and after. */
   target: { base: number; negated: number };
   /** Test accuracy on the control task, before and after. */
   control: { base: number; negated: number };
-  published: PublishedRepo & { recipe: string };
+  /** Absent when no λ kept the control (the negated numbers are then the base's). */
+  published?: PublishedRepo & { recipe: string };
 }
 
 /** "A is to B as C is to D": θ = θ_base + λ (τ_C + τ_B − τ_A), for a task D no model was trained on. */

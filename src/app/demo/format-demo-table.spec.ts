@@ -39,10 +39,10 @@ describe("formatDemoTable", () => {
     expect(text).toContain("final model: 77.0% mean test accuracy on the 2 tasks; rejected: shifted-labels");
   });
 
-  it("ends with the directions, ok or FAIL", () => {
-    expect(lines.filter((line) => line.startsWith("  ok   "))).toHaveLength(4);
+  it("ends with whether each of the paper's findings holds", () => {
+    expect(lines.filter((line) => line.startsWith("  holds  "))).toHaveLength(4);
     const failing = sampleDemoResults();
     failing.checks = [{ ok: false, what: "something" }];
-    expect(formatDemoTable({ results: failing })).toContain("  FAIL something\n");
+    expect(formatDemoTable({ results: failing })).toContain("  does not hold  something\n");
   });
 });

@@ -47,7 +47,8 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
 
   const negRows: string[][] = [["negation θ_base − λ τ", "λ", "target: base → negated", `${control} (control): base → negated`]];
   for (const n of results.negation) {
-    negRows.push([`−${n.task}`, String(n.lambda), `${pct(n.target.base)} → ${pct(n.target.negated)}`, `${pct(n.control.base)} → ${pct(n.control.negated)}`]);
+    if (n.published === undefined) negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at 97%`, ""]);
+    else negRows.push([`−${n.task}`, String(n.lambda), `${pct(n.target.base)} → ${pct(n.target.negated)}`, `${pct(n.control.base)} → ${pct(n.control.negated)}`]);
   }
   out.push(...table(negRows, [false, true, true, true]), "");
 
@@ -84,8 +85,8 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   out.push(...table(greedyRows, [true, false, true, true, false]));
   out.push(`final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`, "");
 
-  out.push("directions (the paper's findings, on these test numbers):");
-  for (const check of results.checks) out.push(`  ${check.ok ? "ok  " : "FAIL"} ${check.what}`);
+  out.push("the paper's findings, on these test numbers:");
+  for (const check of results.checks) out.push(`  ${check.ok ? "holds        " : "does not hold"}  ${check.what}`);
   return `${out.join("\n")}\n`;
 }
 

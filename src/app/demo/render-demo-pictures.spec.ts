@@ -30,7 +30,7 @@ describe("renderDemoPictures", () => {
   it("plots negation from the base (λ = 0) on, with the control floor", () => {
     const chart = svg("negation-vs-lambda.svg");
     expect(chart).toContain("<title>rotated (target): 20% at λ 0</title>");
-    expect(chart).toContain("95% of the base's upright accuracy");
+    expect(chart).toContain("97% of the base's upright accuracy: λ is chosen above it");
   });
 
   it("labels the heatmap with the tasks", () => {

@@ -1,0 +1,195 @@
+/**
+ * `tvhub demo`, smaller: the same flow as `npm run demo` (upload, publish-vector, addition, negation, analogy,
+ * greedy with a distractor, similarity) on two of the four tasks with a coarse greedy grid, against an in-process local
+ * Hub, on the committed demo models. It asserts the directions the paper reports, that the numbers are real
+ * evaluations (an independent merge and evaluation of the committed files gives the same accuracy), and what the
+ * run leaves behind: results.json, the pictures, the recipes and the published repos.
+ */
+import { existsSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../src/app/app-context.js";
+import { demo } from "../src/app/demo.js";
+import type { DemoResults } from "../src/app/demo/demo-types.js";
+import { createArithmeticKernels } from "../src/arithmetic/simd/create-arithmetic-kernels.js";
+import { createTfjsEvaluator } from "../src/eval/create-tfjs-evaluator.js";
+import { loadVitModel } from "../src/eval/vit/load-vit-model.js";
+import { createHubClient } from "../src/hub/index.js";
+import { startLocalHub, type LocalHub } from "../src/hub/local/start-local-hub.js";
+import { drain, type ProgressEvent } from "../src/util/progress.js";
+import { downloadBytes, parseSafetensorsBytes } from "./helpers/hub-io.js";
+import { guardFetch, type FetchGuard } from "./helpers/local-hub.js";
+import { runCli } from "./helpers/run-cli.js";
+
+const fixtures = resolve(import.meta.dirname, "../demo");
+const tasks = ["flipped", "noisy"];
+const token = "hf_demo_spec_token_0123456789";
+
+let work = "";
+let out = "";
+let hub: LocalHub;
+let guard: FetchGuard;
+let results: DemoResults;
+const events: ProgressEvent[] = [];
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "tvhub-demo-"));
+  out = join(work, "out");
+  hub = await startLocalHub({ dir: join(work, "hub"), users: [{ name: "demo", token }] });
+  guard = guardFetch(hub.url);
+  const context: AppContext = {
+    hub: createHubClient({ hubUrl: hub.url, accessToken: token }),
+    kernels: createArithmeticKernels(),
+    workDir: join(work, "tmp"),
+    cache: false,
+    isDirectory: (path) => existsSync(path) && statSync(path).isDirectory(),
+    tvhubVersion: "0.0.0-test",
+  };
+  await mkdir(context.workDir, { recursive: true });
+  results = await drain(
+    demo({
+      context,
+      fixtures,
+      outDir: out,
+      tasks,
+      greedyGrid: { start: 0, stop: 1, step: 0.5 },
+      everyGroupSize: false,
+      backend: "wasm",
+    }),
+    (event) => events.push(event),
+  );
+}, 240_000);
+
+afterAll(async () => {
+  guard?.restore();
+  await hub?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("the demo's flow on two tasks", () => {
+  it("adding the two task vectors beats each fine-tune alone on the union of the tasks", () => {
+    const [group] = results.addition;
+    expect(group?.tasks).toEqual(tasks);
+    expect(group?.published?.repo).toBe("demo/vit-tiny-digits-add-flipped-noisy");
+    for (const task of tasks) expect(group?.accuracy).toBeGreaterThan(group?.singles[task] as number);
+    // Normalized accuracy is the merged model's accuracy over the task's own fine-tune's.
+    for (const task of tasks) {
+      const own = results.finetunes.find((model) => model.task === task)?.test[task] as number;
+      expect(group?.normalized[task]).toBeCloseTo((group?.test[task] as number) / own, 12);
+    }
+  });
+
+  it("negating a task vector lowers the target's accuracy and keeps 95% of the control's", () => {
+    expect(results.negation.map((n) => n.task)).toEqual(tasks);
+    for (const n of results.negation) {
+      expect(n.lambda).toBeGreaterThan(0);
+      expect(n.target.negated).toBeLessThan(n.target.base);
+      expect(n.control.negated).toBeGreaterThanOrEqual(0.95 * n.control.base);
+    }
+  });
+
+  it("greedy addition keeps task vectors and rejects the distractor", () => {
+    const { greedy } = results;
+    expect(greedy.candidates).toEqual(["flipped", "shifted-labels", "noisy"]);
+    expect(greedy.kept.length).toBeGreaterThan(0);
+    expect(greedy.kept.map((k) => k.task)).not.toContain("shifted-labels");
+    expect(greedy.rejected).toContain("shifted-labels");
+    expect(greedy.validation.final).toBeGreaterThan(greedy.validation.base);
+    // Every round tried the distractor and found it no better than what was kept.
+    for (const round of greedy.rounds) expect(round.steps.find((s) => s.task === "shifted-labels")?.kept).toBe(false);
+  });
+
+  it("reports every check as passing, the analogy included", () => {
+    expect(results.checks.filter((check) => !check.ok)).toEqual([]);
+    expect(results.checks).toHaveLength(1 + tasks.length + 2);
+  });
+
+  it("reports test accuracies that an independent evaluation of the committed files reproduces", async () => {
+    const evaluator = createTfjsEvaluator({ datasets: [join(fixtures, "data", "noisy-test.safetensors")], backend: "wasm" });
+    const finetuned = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits-noisy") });
+    expect(results.finetunes.find((model) => model.task === "noisy")?.test.noisy).toBe(finetuned.score);
+    const base = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits") });
+    expect(results.base.test.noisy).toBe(base.score);
+  });
+
+  it("publishes the addition as base + λ Σ (ft − base) in float32, bit for bit, and scores exactly that model", async () => {
+    const group = results.addition[0];
+    const repo = group?.published?.repo as string;
+    const published = parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo, path: "model.safetensors" }));
+    const base = await loadVitModel({ dir: join(fixtures, "models", "vit-tiny-digits") });
+    const fts = await Promise.all(tasks.map((task) => loadVitModel({ dir: join(fixtures, "models", `vit-tiny-digits-${task}`) })));
+    const lambda = Math.fround(group?.lambda as number);
+    const expected = new Map<string, Float32Array>();
+    for (const [name, values] of base.tensors) {
+      const acc = Float32Array.from(values);
+      for (const ft of fts) {
+        const theirs = ft.tensors.get(name) as Float32Array;
+        for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + Math.fround(lambda * Math.fround((theirs[i] as number) - (values[i] as number)));
+      }
+      expected.set(name, acc);
+      const bytes = published.get(name)?.bytes as Uint8Array;
+      expect(Buffer.from(bytes).equals(Buffer.from(acc.buffer)), name).toBe(true);
+    }
+    const scored = await createTfjsEvaluator({ datasets: tasks.map((task) => join(fixtures, "data", `${task}-test.safetensors`)), backend: "wasm" }).evaluate({
+      tensors: expected,
+      config: JSON.parse(await readFile(join(fixtures, "models", "vit-tiny-digits", "config.json"), "utf8")) as unknown,
+    });
+    expect(scored.details).toEqual({ "flipped-test": group?.test.flipped, "noisy-test": group?.test.noisy });
+  });
+
+  it("publishes every task vector and merge with its card, and records the recipes it ran", async () => {
+    const read = async (published: { repo: string; revision: string } | undefined, path: string) =>
+      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: published?.repo as string, path, revision: published?.revision as string }));
+    const merged = [...results.addition.map((g) => g.published), ...results.negation.map((n) => n.published), results.analogy.published];
+    for (const published of merged) {
+      const record = JSON.parse(await read(published, "tvhub.json")) as { format: string; recipe: string };
+      expect(record.format).toBe("tvhub/merge");
+      // The card's recipe is the file the demo left in its output, byte for byte: tvhub merge runs it again.
+      expect(record.recipe).toBe(await readFile(join(out, published?.recipe as string), "utf8"));
+    }
+    // tvhub greedy's result records the search it ran (the file in recipes/) and the merge it chose.
+    const greedyRecord = JSON.parse(await read(results.greedy.published, "tvhub.json")) as { format: string; greedy: { recipe: string } };
+    expect(greedyRecord.format).toBe("tvhub/merge");
+    expect(greedyRecord.greedy.recipe).toBe(await readFile(join(out, "recipes", "greedy.yml"), "utf8"));
+    expect(await read(results.greedy.published, "README.md")).toContain("shifted-labels");
+    expect(results.vectors.map((v) => v.repo)).toContain("demo/vit-tiny-digits-shifted-labels-tv");
+    expect(await read({ repo: "demo/vit-tiny-digits-noisy-tv", revision: "main" }, "README.md")).toContain("base_model: demo/vit-tiny-digits");
+    expect(guard.violations).toEqual([]);
+  });
+
+  it("writes results.json with the same numbers, the pictures and a progress line per step", async () => {
+    const written = JSON.parse(await readFile(join(out, "results.json"), "utf8")) as DemoResults;
+    expect(written).toEqual(JSON.parse(JSON.stringify(results)));
+    expect(written.files).toEqual(expect.arrayContaining(["accuracy-vs-tasks.svg", "accuracy-vs-lambda.svg", "negation-vs-lambda.svg", "similarity.svg", "recipes/greedy.yml"]));
+    for (const file of written.files) expect((await readFile(join(out, file), "utf8")).length).toBeGreaterThan(100);
+    expect(results.similarity.labels).toEqual(results.vectors.map((v) => v.task));
+    const lines = events.flatMap((event) => (event.type === "log" ? [event.message] : []));
+    expect(lines.some((line) => line.startsWith("addition flipped + noisy: λ"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("negation −noisy: λ"))).toBe(true);
+    expect(events.some((event) => event.type === "progress" && event.phase === "evaluate")).toBe(true);
+  });
+});
+
+describe("tvhub demo (CLI)", () => {
+  it("refuses an --out folder holding a Hub directory it did not make, before starting anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tvhub-demo-out-"));
+    await mkdir(join(dir, "hub"));
+    await writeFile(join(dir, "hub", "keep.txt"), "mine");
+    const run = await runCli(["demo", "--out", dir, "--fixtures", fixtures]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, "hub")} exists and was not made by tvhub demo`);
+    expect(await readFile(join(dir, "hub", "keep.txt"), "utf8")).toBe("mine");
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("names the missing model when the fixtures are incomplete, and writes nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tvhub-demo-fx-"));
+    const run = await runCli(["demo", "--out", join(dir, "out"), "--fixtures", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(join(dir, "models", "vit-tiny-digits", "config.json"));
+    expect(existsSync(join(dir, "out"))).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
