@@ -94,10 +94,11 @@ const validationControlFloor = 0.97;
 /**
  * `tvhub demo`: the paper's experiments on handwritten digits, end to end on a Hub. Uploads the committed tiny
  * ViT and its fine-tunes, publishes every fine-tune's task vector with `publish-vector`, then runs addition
- * (pairs and all tasks; normalized accuracy), negation (the target falls, the control keeps 95%), an analogy and
- * greedy addition with a distractor. λ is always chosen on the validation sets and every reported number is a
- * test-set accuracy of a model `tvhub merge` or `tvhub greedy` published, read back from the Hub. Writes
- * results.json, the pictures and the recipes to `outDir`.
+ * (every group of tasks; normalized accuracy), negation (the target falls, the control keeps 95%), an analogy and
+ * greedy addition with a distractor. λ is always chosen on the validation sets. Every number in the table is a
+ * test-set accuracy of a model `tvhub merge` or `tvhub greedy` published, read back from the Hub; the groups only
+ * the accuracy-vs-tasks picture needs are merged in memory with the same float32 arithmetic. Writes results.json,
+ * the pictures and the recipes to `outDir`.
  */
 export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent, DemoResults> {
   const { context, outDir, signal } = options;

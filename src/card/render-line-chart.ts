@@ -117,22 +117,20 @@ export function renderLineChart(options: LineChartOptions): string {
     `<text x="${pad + 4}" y="${round((top + bottom) / 2)}" text-anchor="middle" dominant-baseline="middle" transform="rotate(-90 ${pad + 4} ${round((top + bottom) / 2)})">${escapeXml(options.yLabel)}</text>`,
   );
 
+  // Rule labels are drawn after the series, so that no line crosses them.
+  const ruleLabels: string[] = [];
   for (const rule of options.horizontalRules ?? []) {
     if (!inY(rule.at)) continue;
     const y = round(sy(rule.at));
-    parts.push(
-      `<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#777777" stroke-dasharray="2 3"/>`,
-      `<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
-    );
+    parts.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#777777" stroke-dasharray="2 3"/>`);
+    ruleLabels.push(`<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`);
   }
   for (const rule of options.verticalRules ?? []) {
     if (!inX(rule.at)) continue;
     const x = round(sx(rule.at));
     const anchorEnd = x > (left + right) / 2;
-    parts.push(
-      `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#777777" stroke-dasharray="2 3"/>`,
-      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
-    );
+    parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#777777" stroke-dasharray="2 3"/>`);
+    ruleLabels.push(`<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`);
   }
 
   options.series.forEach((series, i) => {
@@ -168,7 +166,7 @@ export function renderLineChart(options: LineChartOptions): string {
       `<text x="${lx + 26}" y="${ly}" dominant-baseline="middle">${escapeXml(series.label)}</text>`,
     );
   });
-  parts.push("</svg>");
+  parts.push(...ruleLabels, "</svg>");
   return `${parts.join("\n")}\n`;
 }
 

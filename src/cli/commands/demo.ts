@@ -80,7 +80,8 @@ export function demo(program: Command, context: CliContext): void {
             runDemo({
               context: appContext,
               fixtures,
-              outDir: out,
+              // Relative, as the user gave it: recipes name their files the way the user would type them.
+              outDir: relative(process.cwd(), out) || ".",
               ...(flags.grid === undefined ? {} : { grid: flags.grid }),
               ...(flags.greedyGrid === undefined ? {} : { greedyGrid: flags.greedyGrid }),
             }),
