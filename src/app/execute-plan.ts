@@ -80,6 +80,8 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   const jobs = planJobs({ plan, chunkElements }).filter((job) => isSelected(job.tensor.name));
   const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
   const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * threads + 2));
+  const writer = createModelWriter({ layout, dir: options.dir, ...(options.files === undefined ? {} : { files: options.files }) });
+  // Nothing can fail between starting the workers and the try that stops them.
   const pool = await createComputePool({
     kernels: options.kernels,
     statistics,
@@ -87,8 +89,8 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
     ...slotsFor(jobs, models, chunkElements, window),
   });
+  // A fallback pool has no workers to stop, so this yield may come before the try.
   if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
-  const writer = createModelWriter({ layout, dir: options.dir, ...(options.files === undefined ? {} : { files: options.files }) });
   const tensors = new Map<string, TensorStatistics>();
   let reconstruction = emptyReconstructionStats;
   let bytesRead = 0;
