@@ -71572,6 +71572,7 @@ async function* executePlan(options) {
   const jobs = planJobs({ plan, chunkElements }).filter((job) => isSelected(job.tensor.name));
   const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism2()));
   const window2 = Math.max(1, options.readAhead ?? Math.max(4, 2 * threads + 2));
+  const writer = createModelWriter({ layout, dir: options.dir, ...options.files === void 0 ? {} : { files: options.files } });
   const pool = await createComputePool({
     kernels: options.kernels,
     statistics,
@@ -71580,7 +71581,6 @@ async function* executePlan(options) {
     ...slotsFor(jobs, models, chunkElements, window2)
   });
   if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
-  const writer = createModelWriter({ layout, dir: options.dir, ...options.files === void 0 ? {} : { files: options.files } });
   const tensors = /* @__PURE__ */ new Map();
   let reconstruction = emptyReconstructionStats;
   let bytesRead = 0;
