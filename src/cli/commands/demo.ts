@@ -97,6 +97,8 @@ export function demo(program: Command, context: CliContext): void {
           context.stdout.write(summary({ results, out, hub, keepHub: flags.keepHub === true, seconds: (Date.now() - started) / 1000 }));
         }
         keep = flags.keepHub === true;
+        // stdout holds only the JSON; the URL still has to reach the person who asked to browse.
+        if (keep && flags.json) context.stderr.write(`The Hub is serving at ${hub.url} until Ctrl-C.\n`);
       } finally {
         if (!keep) await hub.close();
       }
