@@ -47693,9 +47693,7 @@ import { resolve as resolve2 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 
 // src/hub/is-publishable-path.ts
-var copiedFromBase = /* @__PURE__ */ new Set([
-  "config.json",
-  "generation_config.json",
+var tokenizerFiles = [
   "tokenizer.json",
   "tokenizer_config.json",
   "special_tokens_map.json",
@@ -47707,9 +47705,10 @@ var copiedFromBase = /* @__PURE__ */ new Set([
   "spiece.model",
   "sentencepiece.bpe.model",
   "chat_template.jinja",
-  "chat_template.json",
-  "preprocessor_config.json"
-]);
+  "chat_template.json"
+];
+var baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"];
+var copiedFromBase = /* @__PURE__ */ new Set(["config.json", ...tokenizerFiles, ...baseOnlyFiles]);
 var written = /* @__PURE__ */ new Set(["README.md", ".gitattributes", "tvhub.json"]);
 function isPublishablePath(path) {
   if (isShardRecordPath(path)) return true;
@@ -73013,21 +73012,6 @@ async function* publishShard(options) {
 }
 
 // src/app/merge.ts
-var tokenizerFiles = [
-  "tokenizer.json",
-  "tokenizer_config.json",
-  "special_tokens_map.json",
-  "added_tokens.json",
-  "vocab.json",
-  "vocab.txt",
-  "merges.txt",
-  "tokenizer.model",
-  "spiece.model",
-  "sentencepiece.bpe.model",
-  "chat_template.jinja",
-  "chat_template.json"
-];
-var baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"];
 var torchDtypes = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
 var benignFindings = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
 async function* merge3(options) {

@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import type { PinnedInput } from "../card/card-types.js";
 import { renderMergeCard, type GreedyStep } from "../card/render-merge-card.js";
 import { DataError, UsageError } from "../errors.js";
-import type { ModelRef } from "../hub/index.js";
+import { baseOnlyFiles, tokenizerFiles, type ModelRef } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { expandTerms } from "../plan/expand-terms.js";
@@ -133,23 +133,6 @@ export interface MergeResult {
   /** A shard job's commit (then `published` is absent: the finalize step publishes the model). */
   shard?: PublishedShard;
 }
-
-/** Files copied from the base (or the vocabulary donor) so that the merged repo loads like any Transformers model. */
-const tokenizerFiles = [
-  "tokenizer.json",
-  "tokenizer_config.json",
-  "special_tokens_map.json",
-  "added_tokens.json",
-  "vocab.json",
-  "vocab.txt",
-  "merges.txt",
-  "tokenizer.model",
-  "spiece.model",
-  "sentencepiece.bpe.model",
-  "chat_template.jinja",
-  "chat_template.json",
-];
-const baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"];
 
 const torchDtypes: Partial<Record<Dtype, string>> = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
 

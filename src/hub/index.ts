@@ -3,7 +3,7 @@ export { parseModelRef, type ParseModelRefOptions } from "./parse-model-ref.js";
 export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
 export { findForeignFiles } from "./find-foreign-files.js";
 export { foreignFilesError, type ForeignFilesErrorOptions } from "./foreign-files-error.js";
-export { isPublishablePath, isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
+export { baseOnlyFiles, isPublishablePath, isShardRecordPath, isWeightsPath, tokenizerFiles } from "./is-publishable-path.js";
 export type {
   HubClient,
   HubIdentity,

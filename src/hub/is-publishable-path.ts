@@ -1,7 +1,5 @@
-/** Files tvhub copies from a base model next to the weights it writes (tokenizers, chat templates, processors). */
-const copiedFromBase = new Set([
-  "config.json",
-  "generation_config.json",
+/** Tokenizer files tvhub copies next to merged weights (from the base, or from the model that grew the vocabulary). */
+export const tokenizerFiles = [
   "tokenizer.json",
   "tokenizer_config.json",
   "special_tokens_map.json",
@@ -14,8 +12,13 @@ const copiedFromBase = new Set([
   "sentencepiece.bpe.model",
   "chat_template.jinja",
   "chat_template.json",
-  "preprocessor_config.json",
-]);
+] as const;
+
+/** Files tvhub copies from the base model only. */
+export const baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"] as const;
+
+/** Files tvhub copies from a base model next to the weights it writes (tokenizers, chat templates, processors). */
+const copiedFromBase = new Set<string>(["config.json", ...tokenizerFiles, ...baseOnlyFiles]);
 
 const written = new Set(["README.md", ".gitattributes", "tvhub.json"]);
 
