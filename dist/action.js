@@ -73444,7 +73444,7 @@ ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
         start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...await preprocessorConfig(checked.base) },
         vectors: loadedTensors.vectors,
         dtypes: loadedTensors.dtypes,
-        addScaled: context.kernels.addScaled
+        addScaled: (options2) => context.kernels.addScaled(options2)
       });
     } else {
       const startRecipe = startRecipeOf(recipe, startTerms);

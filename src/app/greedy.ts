@@ -268,7 +268,7 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
         start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...(await preprocessorConfig(checked.base)) },
         vectors: loadedTensors.vectors,
         dtypes: loadedTensors.dtypes,
-        addScaled: context.kernels.addScaled,
+        addScaled: (options) => context.kernels.addScaled(options),
       });
     } else {
       const startRecipe = startRecipeOf(recipe, startTerms);
