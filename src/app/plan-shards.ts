@@ -1,14 +1,12 @@
 import { DataError } from "../errors.js";
 import { assignShards, type ShardAssignment } from "../plan/assign-shards.js";
-import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
 import type { ComputableDtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkInputs } from "./check-inputs.js";
-import { IncompatibleError } from "./incompatible-error.js";
+import { planTaskVector } from "./plan-task-vector.js";
 import { merge, type CopiedFile } from "./merge.js";
 
 export interface PlanShardsOptions {
@@ -44,9 +42,6 @@ export interface PlanShardsResult {
   matrix: ShardAssignment[];
 }
 
-/** As publish-vector words them: what tvhub does anyway is a line for a person watching, not a warning. */
-const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
-
 /**
  * `tvhub plan --shards N`: the job matrix of a run too large for one machine. Checks and plans from headers only
  * (the same plan every job will make), then splits the output files over N jobs. Downloads no weights.
@@ -75,31 +70,17 @@ export async function* planShards(options: PlanShardsOptions): AsyncGenerator<Pr
   if (options.finetuned === undefined) {
     throw new DataError("Planning shards needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
   }
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…` };
-  const checked = await checkInputs({
+  // The same planning publish-vector does, so every job of the matrix makes this plan.
+  const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
-    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    finetuned: options.finetuned,
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
     ...(options.force === undefined ? {} : { force: options.force }),
+    ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
   });
   try {
-    const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
-    if (!report.ok) throw new IncompatibleError(report);
-    const finetuned = checked.inputs[0];
-    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
-    // The same options publish-vector plans with, so every job of the matrix makes this plan.
-    const plan = buildPlan({
-      operation: "publish-vector",
-      base: checked.base.resolved,
-      finetuned: finetuned.resolved,
-      ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
-    });
     return {
       operation: "publish-vector",
       report,

@@ -1,8 +1,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { renderTaskVectorCard } from "../card/render-task-vector-card.js";
-import { DataError } from "../errors.js";
-import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
@@ -11,14 +9,13 @@ import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "./check-free-space.js";
-import { checkInputs } from "./check-inputs.js";
+import { planTaskVector } from "./plan-task-vector.js";
 import { checkStageTarget } from "./check-stage-target.js";
 import { collectShards } from "./collect-shards.js";
 import { checkTarget } from "./check-target.js";
 import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import { executePlan } from "./execute-plan.js";
 import { interleaveProgress } from "./interleave-progress.js";
-import { IncompatibleError } from "./incompatible-error.js";
 import { layerNorms } from "./layer-norms.js";
 import { writtenOutput } from "./produced-output.js";
 import { publishOutput } from "./publish-output.js";
@@ -62,38 +59,21 @@ export interface PublishVectorResult {
   shard?: PublishedShard;
 }
 
-/** Findings that describe what tvhub does anyway; worth a line for a person watching, not a warning. */
-const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
-
 /** τ = θ_ft − θ_base, checked from headers first, streamed, published with its card in one commit. */
 export async function* publishVector(options: PublishVectorOptions): AsyncGenerator<ProgressEvent, PublishVectorResult> {
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…` };
-  const checked = await checkInputs({
+  const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
-    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    finetuned: options.finetuned,
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
     ...(options.force === undefined ? {} : { force: options.force }),
+    ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
   });
   try {
-    const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
-    if (!report.ok) throw new IncompatibleError(report);
-    const finetuned = checked.inputs[0];
-    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
-    const plan = buildPlan({
-      operation: "publish-vector",
-      base: checked.base.resolved,
-      finetuned: finetuned.resolved,
-      ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
-    });
     if (options.dryRun) return { report, plan, dryRun: true };
 
     await checkTarget({ hub: context.hub, target });
