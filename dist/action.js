@@ -73690,8 +73690,41 @@ ${(0, import_yaml3.stringify)(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }
 
-// src/app/plan-shards.ts
+// src/app/plan-task-vector.ts
 var benignFindings2 = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
+async function* planTaskVector(options) {
+  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
+  const checked = await checkInputs({
+    context: options.context,
+    ...options.base === void 0 ? {} : { base: options.base },
+    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
+    ...options.force === void 0 ? {} : { force: options.force }
+  });
+  try {
+    const { report } = checked;
+    for (const finding of report.findings) {
+      if (finding.severity === "warning") yield { type: "log", level: benignFindings2.has(finding.code) ? "info" : "warn", message: finding.message };
+    }
+    if (!report.ok) throw new IncompatibleError(report);
+    const finetuned = checked.inputs[0];
+    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
+    const plan = buildPlan({
+      operation: "publish-vector",
+      base: checked.base.resolved,
+      finetuned: finetuned.resolved,
+      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
+      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
+      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
+    });
+    return { checked, finetuned, report, plan };
+  } catch (error63) {
+    await checked.close();
+    throw error63;
+  }
+}
+
+// src/app/plan-shards.ts
 async function* planShards(options) {
   const { context } = options;
   const label = options.shardsLabel ?? "--shards";
@@ -73716,30 +73749,16 @@ async function* planShards(options) {
   if (options.finetuned === void 0) {
     throw new DataError("Planning shards needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
   }
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
-  const checked = await checkInputs({
+  const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...options.base === void 0 ? {} : { base: options.base },
-    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    finetuned: options.finetuned,
+    ...options.dtype === void 0 ? {} : { dtype: options.dtype },
     ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force }
+    ...options.force === void 0 ? {} : { force: options.force },
+    ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
   });
   try {
-    const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings2.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
-    if (!report.ok) throw new IncompatibleError(report);
-    const finetuned = checked.inputs[0];
-    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
-    const plan = buildPlan({
-      operation: "publish-vector",
-      base: checked.base.resolved,
-      finetuned: finetuned.resolved,
-      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
-    });
     return {
       operation: "publish-vector",
       report,
@@ -73842,35 +73861,20 @@ function layerNorms(tensors) {
 }
 
 // src/app/publish-vector.ts
-var benignFindings3 = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
 async function* publishVector(options) {
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
-  const checked = await checkInputs({
+  const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...options.base === void 0 ? {} : { base: options.base },
-    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    finetuned: options.finetuned,
+    ...options.dtype === void 0 ? {} : { dtype: options.dtype },
     ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force }
+    ...options.force === void 0 ? {} : { force: options.force },
+    ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
   });
   try {
-    const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings3.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
-    if (!report.ok) throw new IncompatibleError(report);
-    const finetuned = checked.inputs[0];
-    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
-    const plan = buildPlan({
-      operation: "publish-vector",
-      base: checked.base.resolved,
-      finetuned: finetuned.resolved,
-      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
-    });
     if (options.dryRun) return { report, plan, dryRun: true };
     await checkTarget({ hub: context.hub, target });
     const base = pinned(checked.base.resolved);
