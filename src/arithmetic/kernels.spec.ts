@@ -285,6 +285,15 @@ describe("reconstruction statistics", () => {
     expect(stats.maxAbsError).toBe(1);
   });
 
+  it("measures the largest miss as a float32 difference, which SIMD lanes compute exactly alike", () => {
+    // r = (2^24 − 1) + 1 = 2^24 misses ft = 1 + 2^-20 by 16777214.999999046 in float64; float32 rounds that to 2^24 − 1.
+    const base = encode("F32", [2 ** 24 - 1]);
+    const finetuned = encode("F32", [1 + 2 ** -20]);
+    const stats = reconstructionError({ base, finetuned, taskVector: encode("F32", [1]) });
+    expect(stats.mismatches).toBe(1);
+    expect(stats.maxAbsError).toBe(2 ** 24 - 1);
+  });
+
   it("countInexactF32 equals reconstructionError with the float32 τ, and finds magnitude gaps over 2^16", () => {
     // Elements 0 and 4 pair values 2^20 and 2^16 times apart: the small one is lost in τ. Element 3 is
     // the other way round and survives (its small part is lost in ft as well).

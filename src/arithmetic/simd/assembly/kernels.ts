@@ -23,7 +23,16 @@ const HIGH_HALVES: v128 = i32x4.splat(<i32>0xffff0000);
 const LOW_HALVES: v128 = i32x4.splat(0x0000ffff);
 const ZERO: v128 = i32x4.splat(0);
 const CANONICAL_NAN: v128 = i32x4.splat(0x7fc00000);
-const INFINITY_F64: v128 = f64x2.splat(Infinity);
+
+/** The same constants in memory, 16 bytes each, for kernels that load them into registers before their loop. */
+const CONSTANTS: usize = memory.data<i32>([
+  0xffff0000, 0xffff0000, 0xffff0000, 0xffff0000,
+  1, 1, 1, 1,
+  0x7fff, 0x7fff, 0x7fff, 0x7fff,
+  0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000,
+  0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff,
+  0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000,
+], 16);
 
 /** BF16 elements 0..3 of `v` (8 packed halves) as float32 bits: a zip with zeros puts each in a lane's high half. */
 @inline function bf16Low(v: v128): v128 {
@@ -438,42 +447,58 @@ export function dotF32(a: usize, b: usize, n: i32, initial: f64): f64 {
 // Reconstruction statistics (src/arithmetic/reconstruction-error.ts): a count and a maximum, which
 // do not depend on the order, so the lanes run in parallel. Exact count `n` here too.
 
+const ABS_BITS: v128 = i32x4.splat(0x7fffffff);
+const INFINITY_BITS: v128 = i32x4.splat(0x7f800000);
+
+/**
+ * The float32 bits of |d| for a largest-error maximum, where d = fround(r − ft): a NaN (a NaN met a number)
+ * counts as +Infinity. Non-negative float32 bits order as unsigned integers, so i32x4.max_u keeps the maximum.
+ */
+@inline function errorBits(d: v128): v128 {
+  return i32x4.min_u(v128.and(d, ABS_BITS), INFINITY_BITS);
+}
+
+/** The largest of four error-bit lanes, as the float64 the statistics report. */
+@inline function largestOf(bits: v128): f64 {
+  const m = max<u32>(max<u32>(i32x4.extract_lane(bits, 0), i32x4.extract_lane(bits, 1)), max<u32>(i32x4.extract_lane(bits, 2), i32x4.extract_lane(bits, 3)));
+  return <f64>reinterpret<f32>(m);
+}
+
+/** The sum of four i32 lanes. */
+@inline function laneSum(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
 /**
  * Compares r = fround(base + τ) with ft as bit patterns: writes at `result` the number of mismatches
- * (i32; two NaNs match whatever their bits) and at `result + 8` the largest |r − ft| (f64,
- * computed in float64 as the reference does; Infinity when a NaN meets a number, 0 for ±0 pairs).
+ * (i32; two NaNs match whatever their bits) and at `result + 8` the largest |fround(r − ft)| (the f64 of
+ * a float32; Infinity when a NaN meets a number, 0 for ±0 pairs).
  */
 export function reconstructionStats(base: usize, ft: usize, tau: usize, n: i32, result: usize): void {
-  let counts = ZERO;
-  let maxima = f64x2.splat(0);
+  let matches = ZERO;
+  let largest = ZERO;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const offset = <usize>i << 2;
     const f = v128.load(ft + offset);
     const r = f32x4.add(v128.load(base + offset), v128.load(tau + offset));
     const match = v128.or(i32x4.eq(r, f), v128.and(f32x4.ne(r, r), f32x4.ne(f, f)));
-    counts = i32x4.sub(counts, v128.not(match));
-    // Matching lanes compare as 0 − 0; a NaN left in a difference then means a NaN met a number.
-    const r0 = v128.andnot(r, match);
-    const f0 = v128.andnot(f, match);
-    const low = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(r0), f64x2.promote_low_f32x4(f0)));
-    const high = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(r0, r0, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(f0, f0, 2, 3, 0, 1))));
-    maxima = f64x2.pmax(maxima, v128.bitselect(low, INFINITY_F64, f64x2.eq(low, low)));
-    maxima = f64x2.pmax(maxima, v128.bitselect(high, INFINITY_F64, f64x2.eq(high, high)));
+    matches = i32x4.add(matches, match);
+    largest = i32x4.max_u(largest, v128.andnot(errorBits(f32x4.sub(r, f)), match));
   }
-  let count = i32x4.extract_lane(counts, 0) + i32x4.extract_lane(counts, 1) + i32x4.extract_lane(counts, 2) + i32x4.extract_lane(counts, 3);
-  let largest = max<f64>(f64x2.extract_lane(maxima, 0), f64x2.extract_lane(maxima, 1));
+  let count = i + laneSum(matches);
+  let error = largestOf(largest);
   for (; i < n; i++) {
     const offset = <usize>i << 2;
     const f = load<f32>(ft + offset);
     const r = load<f32>(base + offset) + load<f32>(tau + offset);
     if (reinterpret<i32>(r) == reinterpret<i32>(f) || (r != r && f != f)) continue;
     count++;
-    const error = r != r || f != f ? Infinity : abs<f64>(<f64>r - <f64>f);
-    if (error > largest) largest = error;
+    const e = r != r || f != f ? Infinity : <f64>abs<f32>(r - f);
+    if (e > error) error = e;
   }
   store<i32>(result, count);
-  store<f64>(result, largest, 8);
+  store<f64>(result, error, 8);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,19 +507,12 @@ export function reconstructionStats(base: usize, ft: usize, tau: usize, n: i32, 
 const EVEN_INDEX: v128 = i32x4(0, 2, 4, 6);
 const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
 
-/** Lanes where fround(base + τ) is not the fine-tuned value (bits differ, unless both are NaN): all ones. */
-@inline function missed(sum: v128, ft: v128): v128 {
-  return v128.not(v128.or(i32x4.eq(sum, ft), v128.and(f32x4.ne(sum, sum), f32x4.ne(ft, ft))));
-}
-
-/** The largest |fround(base + τ) − ft| over the `miss` lanes, Infinity where a NaN meets a number. */
-@inline function largestError(maxima: v128, sum: v128, ft: v128, miss: v128): v128 {
-  const r = v128.and(sum, miss);
-  const f = v128.and(ft, miss);
-  const low = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(r), f64x2.promote_low_f32x4(f)));
-  const high = f64x2.abs(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(r, r, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(f, f, 2, 3, 0, 1))));
-  maxima = f64x2.pmax(maxima, v128.bitselect(low, INFINITY_F64, f64x2.eq(low, low)));
-  return f64x2.pmax(maxima, v128.bitselect(high, INFINITY_F64, f64x2.eq(high, high)));
+/**
+ * Lanes where fround(base + τ) is the fine-tuned value: the same bits, or a NaN fine-tuned value. τ of a NaN is
+ * NaN, so base + τ is then NaN too: the reference's "two NaNs match" needs no test of the sum.
+ */
+@inline function reproduced(sum: v128, ft: v128): v128 {
+  return v128.or(i32x4.eq(sum, ft), f32x4.ne(ft, ft));
 }
 
 /**
@@ -503,41 +521,61 @@ const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
  *   order; stored as lanes 0,2 | 4,6 | 1,3 | 5,7), read first and written back, so a caller carries them from
  *   call to call;
  * - reconstructionStats of base, ft and that τ: the mismatch count (i32 at `result`) and the largest error
- *   (f64 at `result` + 8), whose float64 work runs only for blocks that have a mismatch.
- * Elements past `n` in the last block are computed but counted nowhere.
+ *   (f64 at `result` + 8).
+ * The loop has no branch: on fine-tunes most blocks have a mismatch (τ rounded to BF16 is rarely exact), and a
+ * test per block cost more than the work it skipped. Elements past `n` in the last block are computed (the output
+ * is written in whole blocks) but counted nowhere.
  */
 export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  // Constants as loop-invariant values in registers: V8 materializes a v128.const at every use, with several
+  // instructions each, and Binaryen folds a constant held in a local back into its uses; a load it cannot fold.
+  const highHalves = v128.load(CONSTANTS, 0);
+  const one = v128.load(CONSTANTS, 16);
+  const roundingBias = v128.load(CONSTANTS, 32);
+  const canonicalNaN = v128.load(CONSTANTS, 48);
+  const absBits = v128.load(CONSTANTS, 64);
+  const infinityBits = v128.load(CONSTANTS, 80);
   let s02 = v128.load(sums);
   let s46 = v128.load(sums, 16);
   let s13 = v128.load(sums, 32);
   let s57 = v128.load(sums, 48);
-  let counts = ZERO;
-  let maxima = f64x2.splat(0);
-  for (let i = 0; i < n; i += 8, a += 16, b += 16, out += 16) {
+  let matches = ZERO;
+  let largest = ZERO;
+  const blocks = blocksOf(n);
+  // Lanes past `n` in the last block: all lanes are kept in every other block.
+  const left = i32x4.splat(n - ((blocks - 1) << 3));
+  for (let k = blocks; k > 0; k--, a += 16, b += 16, out += 16) {
     const va = v128.load(a);
     const vb = v128.load(b);
     const ftEven = i32x4.shl(va, 16);
     const baseEven = i32x4.shl(vb, 16);
-    const ftOdd = v128.and(va, HIGH_HALVES);
-    const baseOdd = v128.and(vb, HIGH_HALVES);
-    const even = roundComputedToBf16(f32x4.sub(ftEven, baseEven));
-    const odd = roundComputedToBf16(f32x4.sub(ftOdd, baseOdd));
+    const ftOdd = v128.and(va, highHalves);
+    const baseOdd = v128.and(vb, highHalves);
+    const dEven = f32x4.sub(ftEven, baseEven);
+    const dOdd = f32x4.sub(ftOdd, baseOdd);
+    const even = i32x4.add(v128.bitselect(dEven, canonicalNaN, f32x4.eq(dEven, dEven)), i32x4.add(v128.and(i32x4.shr_u(dEven, 16), one), roundingBias));
+    const odd = i32x4.add(v128.bitselect(dOdd, canonicalNaN, f32x4.eq(dOdd, dOdd)), i32x4.add(v128.and(i32x4.shr_u(dOdd, 16), one), roundingBias));
     v128.store(out, i16x8.shuffle(i32x4.shr_u(even, 16), odd, 0, 9, 2, 11, 4, 13, 6, 15));
-    let tauEven = v128.and(even, HIGH_HALVES);
-    let tauOdd = v128.and(odd, HIGH_HALVES);
+    let tauEven = v128.and(even, highHalves);
+    let tauOdd = v128.and(odd, highHalves);
     const sumEven = f32x4.add(baseEven, tauEven);
     const sumOdd = f32x4.add(baseOdd, tauOdd);
-    let missEven = missed(sumEven, ftEven);
-    let missOdd = missed(sumOdd, ftOdd);
-    if (n - i < 8) {
-      const left = i32x4.splat(n - i);
+    let matchEven = reproduced(sumEven, ftEven);
+    let matchOdd = reproduced(sumOdd, ftOdd);
+    let errorEven = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumEven, ftEven), absBits), infinityBits), matchEven);
+    let errorOdd = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumOdd, ftOdd), absBits), infinityBits), matchOdd);
+    if (k == 1) {
       const keepEven = i32x4.lt_s(EVEN_INDEX, left);
       const keepOdd = i32x4.lt_s(ODD_INDEX, left);
       tauEven = v128.and(tauEven, keepEven);
       tauOdd = v128.and(tauOdd, keepOdd);
-      missEven = v128.and(missEven, keepEven);
-      missOdd = v128.and(missOdd, keepOdd);
+      matchEven = v128.and(matchEven, keepEven);
+      matchOdd = v128.and(matchOdd, keepOdd);
+      errorEven = v128.and(errorEven, keepEven);
+      errorOdd = v128.and(errorOdd, keepOdd);
     }
+    matches = i32x4.add(matches, i32x4.add(matchEven, matchOdd));
+    largest = i32x4.max_u(largest, i32x4.max_u(errorEven, errorOdd));
     const e0 = f64x2.promote_low_f32x4(tauEven);
     const e1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauEven, tauEven, 2, 3, 0, 1));
     const o0 = f64x2.promote_low_f32x4(tauOdd);
@@ -546,19 +584,14 @@ export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums
     s46 = f64x2.add(s46, f64x2.mul(e1, e1));
     s13 = f64x2.add(s13, f64x2.mul(o0, o0));
     s57 = f64x2.add(s57, f64x2.mul(o1, o1));
-    const miss = v128.or(missEven, missOdd);
-    if (v128.any_true(miss)) {
-      counts = i32x4.sub(i32x4.sub(counts, missEven), missOdd);
-      maxima = largestError(maxima, sumEven, ftEven, missEven);
-      maxima = largestError(maxima, sumOdd, ftOdd, missOdd);
-    }
   }
   v128.store(sums, s02);
   v128.store(sums, s46, 16);
   v128.store(sums, s13, 32);
   v128.store(sums, s57, 48);
-  store<i32>(result, i32x4.extract_lane(counts, 0) + i32x4.extract_lane(counts, 1) + i32x4.extract_lane(counts, 2) + i32x4.extract_lane(counts, 3));
-  store<f64>(result, max<f64>(f64x2.extract_lane(maxima, 0), f64x2.extract_lane(maxima, 1)), 8);
+  // `matches` holds minus the number of reproduced elements.
+  store<i32>(result, n + laneSum(matches));
+  store<f64>(result, largestOf(largest), 8);
 }
 
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
