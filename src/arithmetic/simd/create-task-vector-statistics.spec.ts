@@ -93,17 +93,20 @@ describe("createTaskVectorStatistics", () => {
     expect(got.sumOfSquares / reference.sumOfSquares({ values: tau })).toBeCloseTo(1, 12);
   });
 
-  it("counts every mismatch in a block and none past the end, for each position of a short last block", () => {
-    // base 1, fine-tuned 2^-20..2^-24: τ rounds to −1 in BF16 and base + τ gives 0, so every element is inexact.
-    const encode = (values: Float32Array): EncodedValues => ({ dtype: "BF16", bytes: reference.encodeFromF32({ dtype: "BF16", values }) });
-    for (let count = 1; count <= 17; count++) {
-      const base = encode(new Float32Array(count).fill(1));
-      const finetuned = encode(new Float32Array(count).map((_, i) => 2 ** -(20 + (i % 5))));
-      const got = fused({ finetuned, base, dtype: "BF16" });
-      expect(got.reconstruction, `${count} elements`).toEqual({ elements: count, mismatches: count, maxAbsError: 2 ** -20 });
-      expect(got.reconstruction).toEqual(reference.reconstructionError({ base, finetuned, taskVector: { dtype: "BF16", bytes: got.bytes } }));
-    }
-  });
+  // base 1, fine-tuned 2^-k for five k small enough that τ rounds to −1 in the dtype: base + τ gives 0, every element
+  // is inexact, and the largest error is the largest fine-tuned value.
+  for (const [dtype, k] of [["BF16", 20], ["F16", 20], ["F32", 25]] as const) {
+    it(`${dtype}: counts every mismatch in a block and none past the end, for each position of a short last block`, () => {
+      const encode = (values: Float32Array): EncodedValues => ({ dtype, bytes: reference.encodeFromF32({ dtype, values }) });
+      for (let count = 1; count <= 17; count++) {
+        const base = encode(new Float32Array(count).fill(1));
+        const finetuned = encode(new Float32Array(count).map((_, i) => 2 ** -(k + (i % 5))));
+        const got = fused({ finetuned, base, dtype });
+        expect(got.reconstruction, `${count} elements`).toEqual({ elements: count, mismatches: count, maxAbsError: 2 ** -k });
+        expect(got.reconstruction).toEqual(reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes: got.bytes } }));
+      }
+    });
+  }
 
   it("writes into a caller's buffer, and falls back to the composed kernels for mixed dtypes", () => {
     const { base } = pair("BF16", 3000, 5, 0);

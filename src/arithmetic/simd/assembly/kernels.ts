@@ -32,6 +32,7 @@ const CONSTANTS: usize = memory.data<i32>([
   0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000,
   0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff,
   0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000,
+  0x0000ffff, 0x0000ffff, 0x0000ffff, 0x0000ffff,
 ], 16);
 
 /** BF16 elements 0..3 of `v` (8 packed halves) as float32 bits: a zip with zeros puts each in a lane's high half. */
@@ -590,6 +591,134 @@ export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums
   v128.store(sums, s13, 32);
   v128.store(sums, s57, 48);
   // `matches` holds minus the number of reproduced elements.
+  store<i32>(result, n + laneSum(matches));
+  store<f64>(result, largestOf(largest), 8);
+}
+
+/**
+ * taskVectorStatsBf16 for F16 inputs and an F16 τ: elements are split into even and odd lanes as there, so the
+ * accumulators at `sums` have the same layout (0,2 | 4,6 | 1,3 | 5,7).
+ */
+export function taskVectorStatsF16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  const lowHalves = v128.load(CONSTANTS, 96);
+  const absBits = v128.load(CONSTANTS, 64);
+  const infinityBits = v128.load(CONSTANTS, 80);
+  let s02 = v128.load(sums);
+  let s46 = v128.load(sums, 16);
+  let s13 = v128.load(sums, 32);
+  let s57 = v128.load(sums, 48);
+  let matches = ZERO;
+  let largest = ZERO;
+  const blocks = blocksOf(n);
+  const left = i32x4.splat(n - ((blocks - 1) << 3));
+  for (let k = blocks; k > 0; k--, a += 16, b += 16, out += 16) {
+    const va = v128.load(a);
+    const vb = v128.load(b);
+    const ftEven = f16ToF32Bits(v128.and(va, lowHalves));
+    const baseEven = f16ToF32Bits(v128.and(vb, lowHalves));
+    const ftOdd = f16ToF32Bits(i32x4.shr_u(va, 16));
+    const baseOdd = f16ToF32Bits(i32x4.shr_u(vb, 16));
+    const evenHalf = f32ToF16Bits(canonical(f32x4.sub(ftEven, baseEven)));
+    const oddHalf = f32ToF16Bits(canonical(f32x4.sub(ftOdd, baseOdd)));
+    v128.store(out, v128.or(evenHalf, i32x4.shl(oddHalf, 16)));
+    let tauEven = f16ToF32Bits(evenHalf);
+    let tauOdd = f16ToF32Bits(oddHalf);
+    const sumEven = f32x4.add(baseEven, tauEven);
+    const sumOdd = f32x4.add(baseOdd, tauOdd);
+    let matchEven = reproduced(sumEven, ftEven);
+    let matchOdd = reproduced(sumOdd, ftOdd);
+    let errorEven = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumEven, ftEven), absBits), infinityBits), matchEven);
+    let errorOdd = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumOdd, ftOdd), absBits), infinityBits), matchOdd);
+    if (k == 1) {
+      const keepEven = i32x4.lt_s(EVEN_INDEX, left);
+      const keepOdd = i32x4.lt_s(ODD_INDEX, left);
+      tauEven = v128.and(tauEven, keepEven);
+      tauOdd = v128.and(tauOdd, keepOdd);
+      matchEven = v128.and(matchEven, keepEven);
+      matchOdd = v128.and(matchOdd, keepOdd);
+      errorEven = v128.and(errorEven, keepEven);
+      errorOdd = v128.and(errorOdd, keepOdd);
+    }
+    matches = i32x4.add(matches, i32x4.add(matchEven, matchOdd));
+    largest = i32x4.max_u(largest, i32x4.max_u(errorEven, errorOdd));
+    const e0 = f64x2.promote_low_f32x4(tauEven);
+    const e1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauEven, tauEven, 2, 3, 0, 1));
+    const o0 = f64x2.promote_low_f32x4(tauOdd);
+    const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauOdd, tauOdd, 2, 3, 0, 1));
+    s02 = f64x2.add(s02, f64x2.mul(e0, e0));
+    s46 = f64x2.add(s46, f64x2.mul(e1, e1));
+    s13 = f64x2.add(s13, f64x2.mul(o0, o0));
+    s57 = f64x2.add(s57, f64x2.mul(o1, o1));
+  }
+  v128.store(sums, s02);
+  v128.store(sums, s46, 16);
+  v128.store(sums, s13, 32);
+  v128.store(sums, s57, 48);
+  store<i32>(result, n + laneSum(matches));
+  store<f64>(result, largestOf(largest), 8);
+}
+
+const LOW_INDEX: v128 = i32x4(0, 1, 2, 3);
+const HIGH_INDEX: v128 = i32x4(4, 5, 6, 7);
+
+/**
+ * taskVectorStatsBf16 for F32 inputs and an F32 τ (`a`, `b` and `out` hold float32s). Elements stay in order, so
+ * the accumulators at `sums` are lanes 0,1 | 2,3 | 4,5 | 6,7.
+ */
+export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  const canonicalNaN = v128.load(CONSTANTS, 48);
+  const absBits = v128.load(CONSTANTS, 64);
+  const infinityBits = v128.load(CONSTANTS, 80);
+  let s01 = v128.load(sums);
+  let s23 = v128.load(sums, 16);
+  let s45 = v128.load(sums, 32);
+  let s67 = v128.load(sums, 48);
+  let matches = ZERO;
+  let largest = ZERO;
+  const blocks = blocksOf(n);
+  const left = i32x4.splat(n - ((blocks - 1) << 3));
+  for (let k = blocks; k > 0; k--, a += 32, b += 32, out += 32) {
+    const ftLow = v128.load(a);
+    const ftHigh = v128.load(a, 16);
+    const baseLow = v128.load(b);
+    const baseHigh = v128.load(b, 16);
+    const dLow = f32x4.sub(ftLow, baseLow);
+    const dHigh = f32x4.sub(ftHigh, baseHigh);
+    let tauLow = v128.bitselect(dLow, canonicalNaN, f32x4.eq(dLow, dLow));
+    let tauHigh = v128.bitselect(dHigh, canonicalNaN, f32x4.eq(dHigh, dHigh));
+    v128.store(out, tauLow);
+    v128.store(out, tauHigh, 16);
+    const sumLow = f32x4.add(baseLow, tauLow);
+    const sumHigh = f32x4.add(baseHigh, tauHigh);
+    let matchLow = reproduced(sumLow, ftLow);
+    let matchHigh = reproduced(sumHigh, ftHigh);
+    let errorLow = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumLow, ftLow), absBits), infinityBits), matchLow);
+    let errorHigh = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumHigh, ftHigh), absBits), infinityBits), matchHigh);
+    if (k == 1) {
+      const keepLow = i32x4.lt_s(LOW_INDEX, left);
+      const keepHigh = i32x4.lt_s(HIGH_INDEX, left);
+      tauLow = v128.and(tauLow, keepLow);
+      tauHigh = v128.and(tauHigh, keepHigh);
+      matchLow = v128.and(matchLow, keepLow);
+      matchHigh = v128.and(matchHigh, keepHigh);
+      errorLow = v128.and(errorLow, keepLow);
+      errorHigh = v128.and(errorHigh, keepHigh);
+    }
+    matches = i32x4.add(matches, i32x4.add(matchLow, matchHigh));
+    largest = i32x4.max_u(largest, i32x4.max_u(errorLow, errorHigh));
+    const l0 = f64x2.promote_low_f32x4(tauLow);
+    const l1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauLow, tauLow, 2, 3, 0, 1));
+    const h0 = f64x2.promote_low_f32x4(tauHigh);
+    const h1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauHigh, tauHigh, 2, 3, 0, 1));
+    s01 = f64x2.add(s01, f64x2.mul(l0, l0));
+    s23 = f64x2.add(s23, f64x2.mul(l1, l1));
+    s45 = f64x2.add(s45, f64x2.mul(h0, h0));
+    s67 = f64x2.add(s67, f64x2.mul(h1, h1));
+  }
+  v128.store(sums, s01);
+  v128.store(sums, s23, 16);
+  v128.store(sums, s45, 32);
+  v128.store(sums, s67, 48);
   store<i32>(result, n + laneSum(matches));
   store<f64>(result, largestOf(largest), 8);
 }
