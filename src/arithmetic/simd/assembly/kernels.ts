@@ -24,16 +24,44 @@ const LOW_HALVES: v128 = i32x4.splat(0x0000ffff);
 const ZERO: v128 = i32x4.splat(0);
 const CANONICAL_NAN: v128 = i32x4.splat(0x7fc00000);
 
-/** The same constants in memory, 16 bytes each, for kernels that load them into registers before their loop. */
 const CONSTANTS: usize = memory.data<i32>([
   0xffff0000, 0xffff0000, 0xffff0000, 0xffff0000,
-  1, 1, 1, 1,
+  0x1, 0x1, 0x1, 0x1,
   0x7fff, 0x7fff, 0x7fff, 0x7fff,
   0x7fc00000, 0x7fc00000, 0x7fc00000, 0x7fc00000,
   0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff,
   0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000,
-  0x0000ffff, 0x0000ffff, 0x0000ffff, 0x0000ffff,
+  0xffff, 0xffff, 0xffff, 0xffff,
+  0xf800000, 0xf800000, 0xf800000, 0xf800000,
+  0x38000000, 0x38000000, 0x38000000, 0x38000000,
+  0x800000, 0x800000, 0x800000, 0x800000,
+  0x38800000, 0x38800000, 0x38800000, 0x38800000,
+  0x8000, 0x8000, 0x8000, 0x8000,
+  0xfff, 0xfff, 0xfff, 0xfff,
+  0x7c00, 0x7c00, 0x7c00, 0x7c00,
+  0x3f000000, 0x3f000000, 0x3f000000, 0x3f000000,
+  0x200, 0x200, 0x200, 0x200,
 ], 16);
+const K_HIGH: i32 = 0;
+const K_ONE: i32 = 16;
+const K_X7FFF: i32 = 32;
+const K_CNAN: i32 = 48;
+const K_ABS: i32 = 64;
+const K_INF: i32 = 80;
+const K_LOW: i32 = 96;
+const K_EXP16: i32 = 112;
+const K_REBIAS: i32 = 128;
+const K_X00800000: i32 = 144;
+const K_X38800000: i32 = 160;
+const K_X8000: i32 = 176;
+const K_XFFF: i32 = 192;
+const K_X7C00: i32 = 208;
+const K_HALF: i32 = 224;
+const K_X0200: i32 = 240;
+/** A constant vector from CONSTANTS: one load, where a v128.const costs V8 several instructions at every use. */
+@inline function k(offset: i32): v128 {
+  return v128.load(CONSTANTS + <usize>offset);
+}
 
 /** BF16 elements 0..3 of `v` (8 packed halves) as float32 bits: a zip with zeros puts each in a lane's high half. */
 @inline function bf16Low(v: v128): v128 {
@@ -83,13 +111,13 @@ const CONSTANTS: usize = memory.data<i32>([
  * subtracted, which is exact.
  */
 @inline function f16ToF32Bits(h: v128): v128 {
-  let o = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
-  const exponent = v128.and(o, i32x4.splat(0x0f800000));
-  o = i32x4.add(o, i32x4.splat(0x38000000));
-  o = i32x4.add(o, v128.and(i32x4.eq(exponent, i32x4.splat(0x0f800000)), i32x4.splat(0x38000000)));
-  const small = f32x4.sub(i32x4.add(o, i32x4.splat(0x00800000)), f32x4.splat(6.103515625e-5));
+  let o = i32x4.shl(v128.and(h, k(K_X7FFF)), 13);
+  const exponent = v128.and(o, k(K_EXP16));
+  o = i32x4.add(o, k(K_REBIAS));
+  o = i32x4.add(o, v128.and(i32x4.eq(exponent, k(K_EXP16)), k(K_REBIAS)));
+  const small = f32x4.sub(i32x4.add(o, k(K_X00800000)), k(K_X38800000));
   o = v128.bitselect(small, o, i32x4.eq(exponent, ZERO));
-  return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+  return v128.or(o, i32x4.shl(v128.and(h, k(K_X8000)), 16));
 }
 
 /**
@@ -100,18 +128,18 @@ const CONSTANTS: usize = memory.data<i32>([
  * mantissa. NaN keeps its sign and top payload bits and is made quiet.
  */
 @inline function f32ToF16Bits(x: v128): v128 {
-  const sign = v128.and(i32x4.shr_u(x, 16), i32x4.splat(0x8000));
-  const abs = v128.and(x, i32x4.splat(0x7fffffff));
-  const rebiased = i32x4.sub(abs, i32x4.splat(0x38000000));
+  const sign = v128.and(i32x4.shr_u(x, 16), k(K_X8000));
+  const abs = v128.and(x, k(K_ABS));
+  const rebiased = i32x4.sub(abs, k(K_REBIAS));
   const rounded = i32x4.shr_u(
-    i32x4.add(i32x4.add(rebiased, i32x4.splat(0xfff)), v128.and(i32x4.shr_u(rebiased, 13), i32x4.splat(1))),
+    i32x4.add(i32x4.add(rebiased, k(K_XFFF)), v128.and(i32x4.shr_u(rebiased, 13), k(K_ONE))),
     13,
   );
-  const normal = i32x4.min_u(rounded, i32x4.splat(0x7c00));
-  const subnormal = i32x4.sub(f32x4.add(abs, f32x4.splat(0.5)), i32x4.splat(0x3f000000));
-  let r = v128.bitselect(subnormal, normal, i32x4.lt_s(abs, i32x4.splat(0x38800000)));
-  const nan = v128.or(v128.and(i32x4.shr_u(abs, 13), i32x4.splat(0x7fff)), i32x4.splat(0x0200));
-  r = v128.bitselect(nan, r, i32x4.gt_s(abs, i32x4.splat(0x7f800000)));
+  const normal = i32x4.min_u(rounded, k(K_X7C00));
+  const subnormal = i32x4.sub(f32x4.add(abs, k(K_HALF)), k(K_HALF));
+  let r = v128.bitselect(subnormal, normal, i32x4.lt_s(abs, k(K_X38800000)));
+  const nan = v128.or(v128.and(i32x4.shr_u(abs, 13), k(K_X7FFF)), k(K_X0200));
+  r = v128.bitselect(nan, r, i32x4.gt_s(abs, k(K_INF)));
   return v128.or(r, sign);
 }
 
@@ -530,12 +558,12 @@ const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
 export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
   // Constants as loop-invariant values in registers: V8 materializes a v128.const at every use, with several
   // instructions each, and Binaryen folds a constant held in a local back into its uses; a load it cannot fold.
-  const highHalves = v128.load(CONSTANTS, 0);
-  const one = v128.load(CONSTANTS, 16);
-  const roundingBias = v128.load(CONSTANTS, 32);
-  const canonicalNaN = v128.load(CONSTANTS, 48);
-  const absBits = v128.load(CONSTANTS, 64);
-  const infinityBits = v128.load(CONSTANTS, 80);
+  const highHalves = k(K_HIGH);
+  const one = k(K_ONE);
+  const roundingBias = k(K_X7FFF);
+  const canonicalNaN = k(K_CNAN);
+  const absBits = k(K_ABS);
+  const infinityBits = k(K_INF);
   let s02 = v128.load(sums);
   let s46 = v128.load(sums, 16);
   let s13 = v128.load(sums, 32);
@@ -600,9 +628,9 @@ export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums
  * accumulators at `sums` have the same layout (0,2 | 4,6 | 1,3 | 5,7).
  */
 export function taskVectorStatsF16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
-  const lowHalves = v128.load(CONSTANTS, 96);
-  const absBits = v128.load(CONSTANTS, 64);
-  const infinityBits = v128.load(CONSTANTS, 80);
+  const lowHalves = k(K_LOW);
+  const absBits = k(K_ABS);
+  const infinityBits = k(K_INF);
   let s02 = v128.load(sums);
   let s46 = v128.load(sums, 16);
   let s13 = v128.load(sums, 32);
@@ -666,9 +694,9 @@ const HIGH_INDEX: v128 = i32x4(4, 5, 6, 7);
  * the accumulators at `sums` are lanes 0,1 | 2,3 | 4,5 | 6,7.
  */
 export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
-  const canonicalNaN = v128.load(CONSTANTS, 48);
-  const absBits = v128.load(CONSTANTS, 64);
-  const infinityBits = v128.load(CONSTANTS, 80);
+  const canonicalNaN = k(K_CNAN);
+  const absBits = k(K_ABS);
+  const infinityBits = k(K_INF);
   let s01 = v128.load(sums);
   let s23 = v128.load(sums, 16);
   let s45 = v128.load(sums, 32);
