@@ -1,6 +1,7 @@
 // Kernel throughput per dtype against memcpy of the same bytes, measured in the same run.
 import { cpus } from "node:os";
 import { javascriptKernels } from "../src/arithmetic/simd/arithmetic-kernels.js";
+import { createTaskVectorStatistics } from "../src/arithmetic/simd/create-task-vector-statistics.js";
 import { createWasmKernels } from "../src/arithmetic/simd/create-wasm-kernels.js";
 import { instantiateSimdKernels, type SimdExports } from "../src/arithmetic/simd/instantiate-simd-kernels.js";
 import { InternalError } from "../src/errors.js";
@@ -34,7 +35,7 @@ export interface KernelMeasurement {
    * `reconstruction` is the lossy-τ statistics over base, fine-tuned and τ; `sum-of-squares` is Σx²
    * over float32 values (dtype-independent, so measured once).
    */
-  operation: "memcpy" | "task-vector" | "merge" | "reconstruction" | "sum-of-squares";
+  operation: "memcpy" | "task-vector" | "task-vector+stats" | "merge" | "reconstruction" | "sum-of-squares";
   /**
    * `wasm-kernel`: the SIMD loop alone on operands already in WebAssembly memory (the ceiling);
    * `wasm`: the ArithmeticKernels call a caller makes, copies in and out of wasm memory included;
@@ -125,6 +126,15 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     }
 
     const taskVector = { dtype, bytes: outJs.slice() };
+
+    // What publish-vector computes per range: τ with Σ τ² and the reconstruction statistics of its card, one pass.
+    const withStats = createTaskVectorStatistics();
+    const withStatsJs = createTaskVectorStatistics({ implementation: "js" });
+    record("task-vector+stats", "wasm", time(() => withStats({ base, finetuned, dtype, out })));
+    record("task-vector+stats", "js", time(() => withStatsJs({ base, finetuned, dtype, out: outJs })));
+    if (Buffer.compare(out, outJs) !== 0) {
+      throw new InternalError(`The wasm and JavaScript ${dtype} task vectors with statistics differ after warm-up; the kernels are not bit-exact.`, { code: "BENCH_MISMATCH" });
+    }
 
     // A merge as a user runs it: base + λ·τ from bytes to bytes, τ a published vector in the same dtype.
     const terms = [{ weight: 0.3, taskVector }];
