@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { startSinkThread, type SinkThread } from "../safetensors/start-sink-thread.js";
 import { dtypeSize } from "../tensor/dtype.js";
 import type { Operand } from "./compute-job.js";
 import { computeProtocol, slotView, toWireJob, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
@@ -26,6 +27,11 @@ export interface CreateComputePoolOptions {
   slotBytes: number;
   /** Slots: enough for every operand and output of the jobs in flight; more bytes than that are allocated per job. */
   slots: number;
+  /**
+   * Also start a thread that hashes and writes the output files (`sinkThread`), reading outputs handed over from the
+   * slots in place; `depth` is how many it may hold, which the slots must count. Only when jobs run on workers.
+   */
+  sinkThread?: { depth: number };
 }
 
 /**
@@ -40,13 +46,17 @@ export interface ComputePool {
   readonly threads: number;
   /** Why jobs run on the calling thread although a worker script is there: a worker failed to start. */
   readonly fallback?: string;
+  /** The thread that hashes and writes output files, when asked for and jobs run on workers. */
+  readonly sinkThread?: SinkThread;
+  /** Why there is no sink thread although one was asked for and jobs run on workers: it failed to start. */
+  readonly sinkFallback?: string;
   /** A buffer of `byteLength` bytes to read an operand into: a free slot, or new memory when none fits. */
   buffer(byteLength: number): Uint8Array;
   /** Starts a job on the least busy thread; its operands' slots are free again once it is computed. */
   compute(job: Job, operands: readonly Operand[]): Promise<JobOutput>;
-  /** A buffer from `buffer` that was not used, or an output that was written (the sink copied it): its slot is free. */
+  /** A buffer from `buffer` that was not used, or an output that was written (or copied by the sink): its slot is free. */
   release(bytes: Uint8Array): void;
-  /** Stops the workers; jobs still running are rejected. */
+  /** Stops the workers and the sink thread; jobs still running are rejected. */
   close(): Promise<void>;
 }
 
@@ -61,14 +71,18 @@ export async function createComputePool(options: CreateComputePoolOptions): Prom
   // Running from the TypeScript sources: there is no bundled worker script, and computing here is the plan.
   if (url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return inProcessPool(options, slots);
   const workerData: ComputeWorkerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics, memory: slots.memory, slotBytes: slots.slotBytes };
-  const started = await Promise.allSettled(Array.from({ length: wanted }, () => startWorker(url, workerData)));
+  // Every thread starts at once: each loads the script and compiles its kernels.
+  const sink = options.sinkThread ? startSinkThread({ workerUrl: url, memory: slots.memory, depth: options.sinkThread.depth }) : undefined;
+  const [started, sinkStarted] = await Promise.all([Promise.allSettled(Array.from({ length: wanted }, () => startWorker(url, workerData))), sink ? Promise.allSettled([sink]) : []]);
   const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  const sinkThread = sinkStarted[0]?.status === "fulfilled" ? sinkStarted[0].value : undefined;
   if (refused) {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all([...workers.map((worker) => worker.terminate()), sinkThread?.close()]);
     return inProcessPool(options, slots, `a compute worker did not start (${messageOf(refused.reason)})`);
   }
-  return workerPool(workers, slots);
+  const sinkFallback = sinkStarted[0]?.status === "rejected" ? `the thread that hashes and writes did not start (${messageOf(sinkStarted[0].reason)})` : undefined;
+  return workerPool(workers, slots, sinkThread, sinkFallback);
 }
 
 interface Slots {
@@ -160,7 +174,7 @@ interface Pending {
   out: Uint8Array;
 }
 
-function workerPool(workers: Worker[], slots: Slots): ComputePool {
+function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | undefined, sinkFallback: string | undefined): ComputePool {
   const pending = workers.map(() => new Map<number, Pending>());
   let nextId = 0;
   let broken: unknown;
@@ -207,6 +221,8 @@ function workerPool(workers: Worker[], slots: Slots): ComputePool {
 
   return {
     threads: workers.length,
+    ...(sinkThread === undefined ? {} : { sinkThread }),
+    ...(sinkFallback === undefined ? {} : { sinkFallback }),
     buffer: (byteLength) => slots.take(byteLength),
     compute(job, operands) {
       if (broken !== undefined) return Promise.reject(broken);
@@ -242,7 +258,7 @@ function workerPool(workers: Worker[], slots: Slots): ComputePool {
       if (closing) return;
       closing = true;
       failAll(new InternalError("The compute pool was closed while jobs were running.", { code: "COMPUTE_POOL_CLOSED" }));
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all([...workers.map((worker) => worker.terminate()), sinkThread?.close()]);
     },
   };
 }

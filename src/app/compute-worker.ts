@@ -1,16 +1,20 @@
-// The entry of a compute worker thread (bundled as dist/compute-worker.js). It creates its own kernels and computes
-// the jobs the pool sends: operands are read from the shared slots and the output is written into one, so a job's
-// message carries slot numbers, not bytes, and nothing is allocated per job.
+// The entry of the pool's worker threads (bundled as dist/compute-worker.js), in one of two roles its workerData
+// names. A compute worker creates its own kernels and computes the jobs the pool sends: operands are read from the
+// shared slots and the output is written into one, so a job's message carries slot numbers, not bytes, and nothing
+// is allocated per job. A sink thread hashes and writes the output files, reading the outputs from the same slots.
 import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { createArithmeticKernels } from "../arithmetic/simd/create-arithmetic-kernels.js";
+import { serveSinkThread } from "../safetensors/serve-sink-thread.js";
+import { sinkThreadProtocol, type SinkThreadData } from "../safetensors/sink-thread-messages.js";
 import { computeProtocol, fromWireJob, slotView, type ComputeWorkerData, type FromWorker, type ToWorker, type WireBytes } from "./compute-messages.js";
 import type { Operand } from "./compute-job.js";
 import { createJobRunner } from "./create-job-runner.js";
 
-const data = workerData as Partial<ComputeWorkerData> | undefined;
+const data = workerData as (Partial<ComputeWorkerData> & Partial<SinkThreadData>) | undefined;
 
-// A script from another build would misread the jobs: it never says ready, exits, and the pool computes on its own thread.
+// A script from another build would misread the jobs: it never says ready, exits, and the pool computes (or writes) on its own thread.
 if (!isMainThread && parentPort && data?.tvhubComputeWorker === computeProtocol) serve(parentPort, data as ComputeWorkerData);
+if (!isMainThread && parentPort && data?.tvhubSinkThread === sinkThreadProtocol) serveSinkThread({ port: parentPort, ...(data.memory === undefined ? {} : { memory: data.memory }) });
 
 function serve(port: MessagePort, options: ComputeWorkerData): void {
   const { memory, slotBytes } = options;

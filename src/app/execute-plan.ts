@@ -1,9 +1,12 @@
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { emptyReconstructionStats, type ReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { InternalError } from "../errors.js";
 import type { Plan } from "../plan/types.js";
 import { createModelWriter, type WrittenModel } from "../safetensors/create-model-writer.js";
+import { createFileSink } from "../safetensors/file-sink.js";
+import type { SinkThread } from "../safetensors/start-sink-thread.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
 import { dtypeSize } from "../tensor/dtype.js";
@@ -60,10 +63,14 @@ export interface ExecuteResult {
 
 const defaultChunkElements = 1 << 21;
 
+/** Outputs the sink may hold besides the one being handed over: written from their slots, released once on disk. */
+const sinkDepth = 2;
+
 /**
  * Streams a plan to disk: reads each job's input byte ranges a window ahead, computes jobs on worker threads
- * (or here), and hands the results to the writer in header order; the writer hashes as it writes. Memory holds
- * the window's jobs (operands and outputs), never a model, whatever its size.
+ * (or here), and hands the results to the writer in header order. The outputs' slots go to the file as they are,
+ * hashed and written on a thread of their own when jobs run on workers, so this thread only moves slot numbers.
+ * Memory holds the window's jobs (operands and outputs) and the sink's few, never a model, whatever its size.
  */
 export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<ProgressEvent, ExecuteResult> {
   const { plan, models } = options;
@@ -80,7 +87,13 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   const jobs = planJobs({ plan, chunkElements }).filter((job) => isSelected(job.tensor.name));
   const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
   const window = Math.max(1, options.readAhead ?? Math.max(4, 2 * threads + 2));
-  const writer = createModelWriter({ layout, dir: options.dir, ...(options.files === undefined ? {} : { files: options.files }) });
+  // Files open on the pool's sink thread once it runs (the first opens after it started), else on this thread.
+  let sinkThread: SinkThread | undefined;
+  const openSink = (file: string) => {
+    const path = join(options.dir, file);
+    return sinkThread ? sinkThread.openSink({ path }) : createFileSink({ path });
+  };
+  const writer = createModelWriter({ layout, openSink, ...(options.files === undefined ? {} : { files: options.files }) });
   // Nothing can fail between starting the workers and the try that stops them.
   const pool = await createComputePool({
     kernels: options.kernels,
@@ -88,7 +101,9 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     threads,
     ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
     ...slotsFor(jobs, models, chunkElements, window),
+    sinkThread: { depth: sinkDepth },
   });
+  sinkThread = pool.sinkThread;
   // A fallback pool has no workers to stop, so this yield may come before the try.
   if (pool.fallback) yield { type: "log", level: "warn", message: `Computing on one thread: ${pool.fallback}.` };
   const tensors = new Map<string, TensorStatistics>();
@@ -125,6 +140,7 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   };
 
   try {
+    if (pool.sinkFallback) yield { type: "log", level: "warn", message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.` };
     fill();
     for (const job of jobs) {
       const output = await (pending.shift() as Promise<JobOutput>);
@@ -134,9 +150,10 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
         tensors.set(job.tensor.name, { sumOfSquares: previous + output.sumOfSquares });
       }
       if (output.reconstruction) reconstruction = addReconstruction(reconstruction, output.reconstruction);
-      await writer.write(job.tensor.name, output.bytes);
-      bytesDone += output.bytes.byteLength;
-      pool.release(output.bytes);
+      const { bytes } = output;
+      // Handed over: the slot is free again once its bytes are in the file, not when the sink has queued them.
+      await writer.write(job.tensor.name, bytes, { release: () => pool.release(bytes) });
+      bytesDone += bytes.byteLength;
       yield { type: "progress", phase: "compute", done: bytesDone, total: totalBytes, unit: "bytes" };
     }
     // Zero-length tensors have no jobs; the writer completes them as it passes.
@@ -155,7 +172,7 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
 const maxSlotMemory = 256 * 1024 * 1024;
 
 /**
- * Slots for the jobs in flight (the window, plus the one being written), each the size of the largest operand or
+ * Slots for the jobs in flight (the window, plus the one being handed to the sink, plus those the sink holds), each the size of the largest operand or
  * output of an element-wise job; the few whole-tensor jobs of ranking methods get memory of their own.
  */
 function slotsFor(jobs: readonly Job[], models: readonly SafetensorsModel[], chunkElements: number, window: number): { slotBytes: number; slots: number } {
@@ -173,7 +190,7 @@ function slotsFor(jobs: readonly Job[], models: readonly SafetensorsModel[], chu
     }
   }
   slotBytes = Math.max(64, slotBytes);
-  const slots = Math.max(1, Math.min((window + 1) * (operands + 1), Math.floor(maxSlotMemory / slotBytes)));
+  const slots = Math.max(1, Math.min((window + 1) * (operands + 1) + sinkDepth, Math.floor(maxSlotMemory / slotBytes)));
   return { slotBytes, slots };
 }
 

@@ -4,7 +4,7 @@ import { corrupt } from "./errors.js";
 import { createFileSink } from "./file-sink.js";
 import { createTensorWriter, type TensorData, type TensorWriter } from "./create-tensor-writer.js";
 import type { ModelLayout } from "./plan-model-layout.js";
-import type { ByteSink, WrittenFile } from "./types.js";
+import type { ByteSink, SinkWriteOptions, WrittenFile } from "./types.js";
 
 export interface CreateModelWriterOptions {
   layout: ModelLayout;
@@ -33,7 +33,8 @@ export interface WrittenModel {
 /** Writes a planned model, shard after shard; tensor bytes arrive in `layout.writeOrder`. */
 export interface ModelWriter {
   readonly layout: ModelLayout;
-  write(name: string, chunk: Uint8Array): Promise<void>;
+  /** Appends a chunk to `name`; with `release` the chunk is handed over to the file's sink (see SinkWriteOptions). */
+  write(name: string, chunk: Uint8Array, options?: SinkWriteOptions): Promise<void>;
   writeTensor(name: string, data: TensorData): Promise<void>;
   /** Completes the last shard, writes the index (when sharded) and returns every file's size and sha256. */
   finish(): Promise<WrittenModel>;
@@ -112,7 +113,17 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
 
   return {
     layout,
-    write: (name, chunk) => guard(async () => (await writerFor(name)).write(name, chunk)),
+    write: (name, chunk, options) =>
+      guard(async () => {
+        let writer: TensorWriter;
+        try {
+          writer = await writerFor(name);
+        } catch (error) {
+          options?.release?.();
+          throw error;
+        }
+        return writer.write(name, chunk, options);
+      }),
     writeTensor: (name, data) => guard(async () => (await writerFor(name)).writeTensor(name, data)),
     finish: () =>
       guard(async () => {

@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
+import { InternalError } from "../errors.js";
 import { formatShape } from "../tensor/shape.js";
 import { corrupt } from "./errors.js";
 import type { FileLayout } from "./layout-file.js";
-import type { ByteSink, TensorInfo, WrittenFile } from "./types.js";
+import type { ByteSink, SinkWriteOptions, TensorInfo, WrittenFile } from "./types.js";
 
 /** Tensor data as a writer accepts it: one buffer, or chunks from a stream. */
 export type TensorData = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -20,8 +21,11 @@ export interface TensorWriter {
   readonly layout: FileLayout;
   /** The tensor whose bytes are expected next (zero-length tensors are skipped), or undefined when all are complete. */
   expected(): TensorInfo | undefined;
-  /** Appends a chunk to `name`, which must be the tensor being written or the next one in header order. */
-  write(name: string, chunk: Uint8Array): Promise<void>;
+  /**
+   * Appends a chunk to `name`, which must be the tensor being written or the next one in header order. With
+   * `release` the chunk is handed over to the sink (see SinkWriteOptions); `release` is called once in any case.
+   */
+  write(name: string, chunk: Uint8Array, options?: SinkWriteOptions): Promise<void>;
   /** Writes a whole tensor, from one buffer or a stream of chunks, and checks that it got exactly its byte length. */
   writeTensor(name: string, data: TensorData): Promise<void>;
   /** Checks that every tensor is complete, commits the sink, and returns the size and sha256 of the file. */
@@ -30,7 +34,7 @@ export interface TensorWriter {
   abort(): Promise<void>;
 }
 
-/** Starts a file: writes the header at once, then hashes every byte on its way to the sink. */
+/** Starts a file: writes the header at once, then hashes every byte on its way to the sink (unless the sink hashes). */
 export async function createTensorWriter(options: CreateTensorWriterOptions): Promise<TensorWriter> {
   const writer = new Writer(options.layout, options.sink, options.file);
   await writer.start();
@@ -38,7 +42,8 @@ export async function createTensorWriter(options: CreateTensorWriterOptions): Pr
 }
 
 class Writer implements TensorWriter {
-  private readonly hash = createHash("sha256");
+  /** Absent when the sink hashes what it writes. */
+  private readonly hash: Hash | undefined;
   private index = 0;
   private written = 0;
   private size = 0;
@@ -48,7 +53,9 @@ class Writer implements TensorWriter {
     readonly layout: FileLayout,
     private readonly sink: ByteSink,
     readonly file: string,
-  ) {}
+  ) {
+    this.hash = sink.sha256 === undefined ? createHash("sha256") : undefined;
+  }
 
   async start(): Promise<void> {
     await this.emit(this.layout.header);
@@ -66,17 +73,23 @@ class Writer implements TensorWriter {
     return undefined;
   }
 
-  async write(name: string, chunk: Uint8Array): Promise<void> {
-    const tensor = await this.locate(name);
-    const length = tensor.end - tensor.begin;
-    if (this.written + chunk.length > length) {
-      await this.fail(
-        "SAFETENSORS_WRITE_LENGTH",
-        `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but received ${this.written + chunk.length}.`,
-      );
+  async write(name: string, chunk: Uint8Array, options?: SinkWriteOptions): Promise<void> {
+    try {
+      const tensor = await this.locate(name);
+      const length = tensor.end - tensor.begin;
+      if (this.written + chunk.length > length) {
+        await this.fail(
+          "SAFETENSORS_WRITE_LENGTH",
+          `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but received ${this.written + chunk.length}.`,
+        );
+      }
+    } catch (error) {
+      // Refused before the sink saw it: the chunk is the caller's again.
+      options?.release?.();
+      throw error;
     }
     this.written += chunk.length;
-    await this.emit(chunk);
+    await this.emit(chunk, options);
   }
 
   async writeTensor(name: string, data: TensorData): Promise<void> {
@@ -117,7 +130,7 @@ class Writer implements TensorWriter {
       throw error;
     }
     this.state = "finished";
-    return { file: this.file, size: this.size, sha256: this.hash.digest("hex") };
+    return { file: this.file, size: this.size, sha256: this.hash ? this.hash.digest("hex") : this.sinkDigest() };
   }
 
   async abort(): Promise<void> {
@@ -146,16 +159,24 @@ class Writer implements TensorWriter {
     );
   }
 
-  private async emit(chunk: Uint8Array): Promise<void> {
-    this.hash.update(chunk);
+  private async emit(chunk: Uint8Array, options?: SinkWriteOptions): Promise<void> {
+    this.hash?.update(chunk);
     this.size += chunk.length;
     try {
-      await this.sink.write(chunk);
+      await this.sink.write(chunk, options);
     } catch (error) {
       this.state = "failed";
       await this.sink.abort().catch(() => {});
       throw error;
     }
+  }
+
+  private sinkDigest(): string {
+    const digest = this.sink.sha256?.();
+    if (digest === undefined || !/^[0-9a-f]{64}$/.test(digest)) {
+      throw new InternalError(`${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`, { code: "SINK_DIGEST" });
+    }
+    return digest;
   }
 
   private checkOpen(): void {

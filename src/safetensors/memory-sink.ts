@@ -1,4 +1,4 @@
-import type { ByteSink } from "./types.js";
+import type { ByteSink, SinkWriteOptions } from "./types.js";
 
 export interface MemorySink extends ByteSink {
   /** Everything written so far, as one buffer. */
@@ -11,8 +11,10 @@ export function createMemorySink(): MemorySink {
   const chunks: Uint8Array[] = [];
   let committed = false;
   return {
-    async write(chunk: Uint8Array): Promise<void> {
+    async write(chunk: Uint8Array, options?: SinkWriteOptions): Promise<void> {
+      // Copied even when handed over: the caller's buffers are slots that it reuses once released.
       chunks.push(chunk.slice());
+      options?.release?.();
     },
     async commit(): Promise<void> {
       committed = true;

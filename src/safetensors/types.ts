@@ -104,12 +104,29 @@ export interface SafetensorsModel {
 
 /** Where a writer's bytes go: a file that appears under its final name only on commit, a buffer, an upload. */
 export interface ByteSink {
-  /** Resolves when the chunk may be reused by the caller. */
-  write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Resolves when the sink takes the next chunk. Without `release` the chunk is copied (or written) by then and
+   * the caller may reuse it at once; with it, see SinkWriteOptions.
+   */
+  write(chunk: Uint8Array, options?: SinkWriteOptions): Promise<void>;
   /** Everything was written: make it visible (rename into place). */
   commit(): Promise<void>;
   /** Give up: leave nothing behind. Safe to call more than once, and after a failed write. */
   abort(): Promise<void>;
+  /**
+   * Present on a sink that hashes what it writes itself (on a thread of its own, off the caller's): the lowercase hex
+   * sha256 of every byte written, once `commit` has resolved. A writer then leaves the hashing to the sink.
+   */
+  sha256?(): string;
+}
+
+export interface SinkWriteOptions {
+  /**
+   * The caller hands the chunk over: it will not touch the bytes until the sink calls `release`, so the sink may
+   * keep and write them without a copy. The sink calls it exactly once, when it no longer needs them: written, or
+   * dropped because the write failed or the file was aborted (also when `write` itself rejects).
+   */
+  release?: () => void;
 }
 
 /** A file as written: what an uploader needs (LFS wants the size and the sha256 of the content). */
