@@ -1,8 +1,10 @@
-// `npm run bench [-- name...]`: runs each bench (or the named ones), prints its table, writes bench-output/<name>.json.
+// `npm run bench [-- name... [flags]]`: runs each bench (or the named ones), prints its table, writes
+// bench-output/<name>.json. Flags go to the publish-vector bench, e.g. `npm run bench -- publish-vector --sizes 0.5`.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
-import { formatPublishVectorTable, runPublishVectorBench } from "./publish-vector.js";
+import { formatPublishVectorTable, publishVectorFlags, publishVectorOptionsFrom, runPublishVectorBench, type PublishVectorBenchOptions } from "./publish-vector.js";
 
 interface Bench {
   name: string;
@@ -20,14 +22,23 @@ const benches: Bench[] = [
   {
     name: "publish-vector",
     run: async () => {
-      const results = await runPublishVectorBench();
+      const results = await runPublishVectorBench(publishVectorOptions);
       return { table: formatPublishVectorTable(results), json: results };
     },
   },
 ];
 
 const outputDir = "bench-output";
-const wanted = process.argv.slice(2);
+let wanted: string[];
+let publishVectorOptions: PublishVectorBenchOptions;
+try {
+  const { positionals, values } = parseArgs({ args: process.argv.slice(2), options: publishVectorFlags, allowPositionals: true, strict: true });
+  wanted = positionals;
+  publishVectorOptions = publishVectorOptionsFrom(values);
+} catch (error) {
+  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --no-torch.`);
+  process.exit(2);
+}
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
 if (unknown.length > 0) {
   console.error(`Unknown bench ${unknown.join(", ")}; the benches are ${benches.map((bench) => bench.name).join(", ")}.`);

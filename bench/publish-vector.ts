@@ -1,16 +1,22 @@
-// publish-vector end to end on generated bf16 Llama-layout models, against an I/O baseline measured in the same run.
+// publish-vector end to end on generated bf16 Llama-layout models, against an I/O baseline and a PyTorch script
+// doing the same job (bench/torch-task-vector.py), all measured in the same run.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statfsSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statfsSync } from "node:fs";
 import { mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import llamaConfig from "../test/fixtures/models/meta-llama--Llama-3.1-8B/config.json" with { type: "json" };
-import { InternalError } from "../src/errors.js";
+import { InternalError, UsageError } from "../src/errors.js";
 import { createModelWriter } from "../src/safetensors/create-model-writer.js";
 import { createFileSink } from "../src/safetensors/file-sink.js";
+import { openLocalModel } from "../src/safetensors/open-local-model.js";
 import { planModelLayout } from "../src/safetensors/plan-model-layout.js";
 import type { PlannedTensor } from "../src/safetensors/layout-file.js";
+import { dtypeSize } from "../src/tensor/dtype.js";
+import { formatShape } from "../src/tensor/shape.js";
+
+export type OutputTarget = "disk" | "memory";
 
 export interface PublishVectorBenchOptions {
   /** Approximate bytes of each model (base and fine-tune alike). @default [2e9, 4e9] */
@@ -22,13 +28,35 @@ export interface PublishVectorBenchOptions {
    * `memory` on /dev/shm, which takes the disk's write speed out of both figures so the compute side shows.
    * @default ["disk", "memory"] (memory only where /dev/shm exists)
    */
-  targets?: ReadonlyArray<"disk" | "memory">;
+  targets?: readonly OutputTarget[];
   /** @default "dist/cli.js" */
   cli?: string;
   /** Shard size of the generated inputs. @default 1e9 */
   inputShardSize?: number;
-  /** Runs of each measurement, alternating baseline and publish-vector; the fastest of each counts. @default 2 */
+  /** Runs of each measurement, in turn baseline, publish-vector, PyTorch 1 thread, PyTorch all cores; the fastest of each counts. @default 2 */
   repetitions?: number;
+  /**
+   * The PyTorch reference: the Python that runs `script` (it runs where that Python imports torch), or false to
+   * leave it out. @default { python: "python3", script: "bench/torch-task-vector.py" }
+   */
+  torch?: false | { python?: string; script?: string };
+}
+
+/** One configuration of the PyTorch script on one model and target. */
+export interface TorchMeasurement {
+  /** torch.get_num_threads() in the run: 1, or PyTorch's default (every core). */
+  threads: number;
+  /** Fastest wall time, measured from Node: Python's start and `import torch` included. */
+  seconds: number;
+  runs: number[];
+  /** VmHWM: with mmap'd inputs it counts every input page the script touched (page cache, not allocations). */
+  peakRssBytes: number;
+  /** The largest RssAnon seen (polled every 20 ms): the memory the script allocated. */
+  peakAnonBytes: number;
+  /** publishSeconds ÷ seconds: below 1, publish-vector is faster. */
+  publishRatio: number;
+  /** The script's own clock in its fastest run: importing torch, computing τ (with Σ τ²), hashing and writing (with fsync). */
+  phases: { import: number; compute: number; hashAndWrite: number; total: number };
 }
 
 export interface PublishVectorRun {
@@ -36,11 +64,13 @@ export interface PublishVectorRun {
   modelBytes: number;
   parameters: number;
   layers: number;
-  target: "disk" | "memory";
+  target: OutputTarget;
   /** Reading both inputs' tensor bytes, writing as many bytes as τ has to one file with sha256, fsync on disk. */
   baselineSeconds: number;
   publishSeconds: number;
   publishPeakRssBytes: number;
+  /** The largest RssAnon seen (polled every 20 ms). */
+  publishPeakAnonBytes: number;
   /** publishSeconds ÷ baselineSeconds. */
   ratio: number;
   /** τ bytes written per second of publish wall time. */
@@ -51,7 +81,33 @@ export interface PublishVectorRun {
   /** The 1-minute load average before the runs: other processes on the machine slow both figures. */
   loadAverage: number;
   /** What the CLI reported about the τ files (size and sha256), as a check that it ran to the end. */
-  files: Array<{ path: string; size: number; sha256?: string }>;
+  files: ReportedFile[];
+  /** The PyTorch script with one thread and with PyTorch's default, when it ran. */
+  torch?: { oneThread: TorchMeasurement; allCores: TorchMeasurement };
+}
+
+export interface ReportedFile {
+  path: string;
+  size: number;
+  sha256?: string;
+}
+
+/** publish-vector's τ against the PyTorch script's, once per model size (on the first target's first repetition). */
+export interface TauCheck {
+  modelBytes: number;
+  /** The thread configurations whose output was compared. */
+  compared: string[];
+  tensors: number;
+  /** Tensor bytes compared: bit-identical but for `nanBitPatterns` elements. */
+  bytes: number;
+  /** Elements that are NaN in both with different bits (both tools' NaN, differently encoded); 0 on the bench's models. */
+  nanBitPatterns: number;
+  /** Whole files equal too (same names and sha256): the header layout matches as well as the data. */
+  identicalFiles: boolean;
+  publishNorm: number;
+  torchNorm: number;
+  /** |publishNorm − torchNorm| ÷ publishNorm: the two sum Σ τ² in different orders. */
+  normRelativeDifference: number;
 }
 
 export interface PublishVectorBenchResults {
@@ -60,17 +116,25 @@ export interface PublishVectorBenchResults {
   cpu: string;
   cores: number;
   availableParallelism: number;
-  /** Whether a Python with torch was found for a single-thread PyTorch reference (it was not run otherwise). */
+  /** Whether the PyTorch reference ran (a Python that imports torch was found, and it was not turned off). */
   torch: boolean;
+  /** torch.__version__ and its default thread count, when it ran. */
+  torchVersion?: string;
+  torchDefaultThreads?: number;
+  /** Why the reference did not run. */
+  torchSkipped?: string;
   runs: PublishVectorRun[];
+  tauChecks: TauCheck[];
 }
 
 const gigabyte = 1e9;
 
 /**
  * For each size: generates a bf16 base and fine-tune of the Llama-3.1 layout (the real config scaled down in
- * layers, hidden 2048), then per target measures the I/O baseline and `tvhub publish-vector` (wall time and the
- * process's peak RSS, VmHWM, worker threads included), and removes everything before the next size.
+ * layers, hidden 2048), then per target measures the I/O baseline, `tvhub publish-vector` and, where torch is
+ * installed, bench/torch-task-vector.py with one thread and with all cores (wall time and the process's peak RSS,
+ * VmHWM, threads included). On the first target it checks that the PyTorch τ is bit-identical to publish-vector's
+ * and throws if not. Removes everything before the next size.
  */
 export async function runPublishVectorBench(options: PublishVectorBenchOptions = {}): Promise<PublishVectorBenchResults> {
   const sizes = options.sizes ?? [2 * gigabyte, 4 * gigabyte];
@@ -78,12 +142,17 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
   const cli = resolve(options.cli ?? "dist/cli.js");
   const targets = options.targets ?? (existsSync("/dev/shm") ? (["disk", "memory"] as const) : (["disk"] as const));
   if (!existsSync(cli)) throw new InternalError(`${cli} does not exist; run npm run build first.`, { code: "BENCH_NO_CLI" });
+  const reference = findTorch(options.torch);
+  if (reference.skipped) process.stderr.write(`${reference.skipped}\n`);
   const runs: PublishVectorRun[] = [];
+  const tauChecks: TauCheck[] = [];
   for (const size of sizes) {
     const shape = llamaShape(size);
     const modelBytes = shape.tensors.reduce((sum, t) => sum + t.bytes, 0);
-    // Base, fine-tune and a τ on the same disk, plus slack for the filesystem.
-    ensureFree(parent, 3 * modelBytes + 2 * gigabyte);
+    // The check keeps publish-vector's τ while one PyTorch τ is written beside it, on the first target.
+    const kept = (target: OutputTarget) => (reference.torch && target === targets[0] ? 2 : 1);
+    // Base, fine-tune and the τ files on the same disk, plus slack for the filesystem.
+    ensureFree(parent, (2 + (targets.includes("disk") ? kept("disk") : 0)) * modelBytes + 2 * gigabyte);
     const work = await mkdtemp(join(parent, "tvhub-bench-pv-"));
     try {
       const base = join(work, "base");
@@ -93,7 +162,7 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
       process.stderr.write(`generated 2 × ${(modelBytes / gigabyte).toFixed(2)} GB in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`);
       for (const target of targets) {
         const outParent = target === "memory" ? "/dev/shm" : work;
-        if (target === "memory") ensureFree(outParent, modelBytes + gigabyte);
+        if (target === "memory") ensureFree(outParent, kept(target) * modelBytes + gigabyte);
         const outputs = await mkdtemp(join(outParent, "tvhub-bench-out-"));
         try {
           // Dirty pages of the generated inputs must not be flushed during the timed runs.
@@ -101,9 +170,12 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
           const loadAverage = loadavg()[0] ?? 0;
           const baselineRuns: number[] = [];
           const publishRuns: number[] = [];
+          const torchRuns = { oneThread: [] as TorchRun[], allCores: [] as TorchRun[] };
           let peakRss = 0;
-          let files: PublishVectorRun["files"] = [];
+          let peakAnon = 0;
+          let files: ReportedFile[] = [];
           for (let repetition = 0; repetition < (options.repetitions ?? 2); repetition++) {
+            const check = reference.torch !== undefined && repetition === 0 && target === targets[0];
             const baselineStarted = performance.now();
             await ioBaseline({ base, finetuned, out: join(outputs, "baseline.bin"), durable: target === "disk" });
             baselineRuns.push((performance.now() - baselineStarted) / 1000);
@@ -114,10 +186,44 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             if (published.code !== 0) throw new InternalError(`publish-vector failed (exit ${published.code}): ${published.stderr.trim()}`, { code: "BENCH_PUBLISH_FAILED" });
             publishRuns.push(published.seconds);
             peakRss = Math.max(peakRss, published.peakRssBytes);
-            files = (JSON.parse(published.stdout) as { files?: PublishVectorRun["files"] }).files ?? [];
-            await rm(to, { recursive: true, force: true });
+            peakAnon = Math.max(peakAnon, published.peakAnonBytes);
+            const report = JSON.parse(published.stdout) as { files?: ReportedFile[]; norm?: number | null };
+            files = report.files ?? [];
+            if (!check) await rm(to, { recursive: true, force: true });
             settle();
-            process.stderr.write(`${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s (load ${loadavg()[0]?.toFixed(1)})\n`);
+            const line = [`${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s`];
+            if (reference.torch) {
+              const comparisons: TauComparison[] = [];
+              for (const [key, threads] of [["oneThread", 1], ["allCores", 0]] as const) {
+                const torchTo = join(outputs, `torch-${key}`);
+                const run = await runTorchScript({ ...reference.torch, base, finetuned, to: torchTo, threads });
+                torchRuns[key].push(run);
+                const label = `PyTorch ${threads === 1 ? "1 thread" : "all cores"}`;
+                if (check) {
+                  comparisons.push(
+                    await compareTaskVectors({ publish: { dir: to, files, norm: report.norm ?? null }, torch: { dir: torchTo, files: run.report.files, norm: run.report.norm }, label }),
+                  );
+                }
+                await rm(torchTo, { recursive: true, force: true });
+                settle();
+                line.push(`${label} ${run.seconds.toFixed(2)} s`);
+              }
+              if (check) {
+                await rm(to, { recursive: true, force: true });
+                settle();
+                const [first] = comparisons as [TauComparison];
+                tauChecks.push({
+                  modelBytes,
+                  compared: ["1 thread", "all cores"],
+                  ...first,
+                  identicalFiles: comparisons.every((c) => c.identicalFiles),
+                  nanBitPatterns: Math.max(...comparisons.map((c) => c.nanBitPatterns)),
+                  normRelativeDifference: Math.max(...comparisons.map((c) => c.normRelativeDifference)),
+                });
+                line.push("τ bit-identical");
+              }
+            }
+            process.stderr.write(`${line.join(", ")} (load ${loadavg()[0]?.toFixed(1)})\n`);
           }
           const written = files.filter((file) => file.path.endsWith(".safetensors")).reduce((sum, file) => sum + file.size, 0);
           const baselineSeconds = Math.min(...baselineRuns);
@@ -130,12 +236,14 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             baselineSeconds,
             publishSeconds,
             publishPeakRssBytes: peakRss,
+            publishPeakAnonBytes: peakAnon,
             ratio: publishSeconds / baselineSeconds,
             publishBytesPerSecond: written / publishSeconds,
             baselineRuns,
             publishRuns,
             loadAverage,
             files,
+            ...(reference.torch ? { torch: { oneThread: summarizeTorch(torchRuns.oneThread, publishSeconds), allCores: summarizeTorch(torchRuns.allCores, publishSeconds) } } : {}),
           });
         } finally {
           await rm(outputs, { recursive: true, force: true });
@@ -151,39 +259,348 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
     cpu: cpus()[0]?.model ?? "unknown",
     cores: cpus().length,
     availableParallelism: availableParallelism(),
-    torch: spawnSync("python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0,
+    torch: reference.torch !== undefined,
+    ...(reference.version === undefined ? {} : { torchVersion: reference.version, torchDefaultThreads: reference.defaultThreads }),
+    ...(reference.skipped === undefined ? {} : { torchSkipped: reference.skipped }),
     runs,
+    tauChecks,
   };
 }
 
-/** The results as a fixed-width table for a terminal. */
+/** The results as fixed-width tables for a terminal: publish-vector against the baseline, then against PyTorch. */
 export function formatPublishVectorTable(results: PublishVectorBenchResults): string {
-  const header = ["model", "output", "baseline s", "publish s", "ratio", "τ GB/s", "peak RSS MB", "load"];
-  const rows = results.runs.map((run) => [
-    `${(run.modelBytes / gigabyte).toFixed(2)} GB bf16 (${run.layers} layers)`,
-    run.target === "disk" ? "disk (fsync)" : "/dev/shm",
-    run.baselineSeconds.toFixed(2),
-    run.publishSeconds.toFixed(2),
-    `${run.ratio.toFixed(2)}×`,
-    (run.publishBytesPerSecond / gigabyte).toFixed(2),
-    (run.publishPeakRssBytes / 2 ** 20).toFixed(0),
-    run.loadAverage.toFixed(1),
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
-  const rss = (target: "disk" | "memory") => {
+  const model = (run: PublishVectorRun) => `${(run.modelBytes / gigabyte).toFixed(2)} GB bf16 (${run.layers} layers)`;
+  const output = (run: PublishVectorRun) => (run.target === "disk" ? "disk (fsync)" : "/dev/shm");
+  const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  const main = columns(
+    ["model", "output", "baseline s", "publish s", "ratio", "τ GB/s", "peak RSS MB", "load"],
+    results.runs.map((run) => [
+      model(run),
+      output(run),
+      run.baselineSeconds.toFixed(2),
+      run.publishSeconds.toFixed(2),
+      `${run.ratio.toFixed(2)}×`,
+      (run.publishBytesPerSecond / gigabyte).toFixed(2),
+      megabytes(run.publishPeakRssBytes),
+      run.loadAverage.toFixed(1),
+    ]),
+    2,
+  );
+  const rss = (target: OutputTarget) => {
     const mine = results.runs.filter((run) => run.target === target).sort((a, b) => a.modelBytes - b.modelBytes);
     const first = mine[0];
     const last = mine[mine.length - 1];
     return first && last && first !== last ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the smallest model to the largest` : undefined;
   };
-  return [
+  const lines = [
     `publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same run, fastest of each); ${results.cpu} (${results.cores} cores), Node ${results.node}; load = 1-minute load average before the runs`,
-    line(header),
-    ...rows.map(line),
+    ...main,
     ...[rss("disk"), rss("memory")].filter((text): text is string => text !== undefined),
-    results.torch ? "" : "No Python torch here, so no single-thread PyTorch reference was run.",
-  ].join("\n");
+    "",
+  ];
+  if (!results.torch) {
+    lines.push(`No PyTorch reference was run: ${results.torchSkipped ?? "no Python with torch was found"}.`);
+    return lines.join("\n");
+  }
+  const torchRows = results.runs.flatMap((run) => {
+    if (!run.torch) return [];
+    const { oneThread, allCores } = run.torch;
+    const row = (first: boolean, label: string, m: TorchMeasurement) => [
+      first ? model(run) : "",
+      first ? output(run) : "",
+      label,
+      m.seconds.toFixed(2),
+      run.publishSeconds.toFixed(2),
+      `${m.publishRatio.toFixed(2)}×`,
+      `${(m.seconds / run.publishSeconds).toFixed(2)}×`,
+      megabytes(m.peakRssBytes),
+      megabytes(m.peakAnonBytes),
+      m.phases.import.toFixed(1),
+    ];
+    return [row(true, "1 thread", oneThread), row(false, `all cores (${allCores.threads})`, allCores)];
+  });
+  lines.push(
+    `PyTorch ${results.torchVersion ?? ""} reference, bench/torch-task-vector.py: both models mmap'd (torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) tensor by tensor, sha256 as it writes, fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each`,
+    ...columns(["model", "output", "PyTorch", "PyTorch s", "publish s", "publish ÷ PyTorch", "speed-up", "peak RSS MB", "anon MB", "import s"], torchRows, 3),
+    "peak RSS (VmHWM) counts the mmap'd input pages PyTorch touched, which are page cache; anon MB is the most it allocated at once (RssAnon, polled).",
+  );
+  for (const check of results.tauChecks) {
+    lines.push(
+      `τ check, ${(check.modelBytes / gigabyte).toFixed(2)} GB: PyTorch (${check.compared.join(", ")}) and publish-vector wrote bit-identical tensors (${check.tensors} tensors, ${(check.bytes / gigabyte).toFixed(2)} GB` +
+        `${check.nanBitPatterns > 0 ? `, but for ${check.nanBitPatterns} NaN elements encoded with other bits` : ""})` +
+        `${check.identicalFiles ? " in byte-identical files (same sha256)" : "; the files differ outside the tensor data"}; ‖τ‖ ${check.publishNorm.toPrecision(8)} and ${check.torchNorm.toPrecision(8)} (relative difference ${check.normRelativeDifference.toExponential(1)}).`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Rows padded to the widest cell of each column: the first `left` columns left-aligned, the rest right-aligned. */
+function columns(header: string[], rows: string[][], left: number): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column < left ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options from the command line
+
+/** The flags of `npm run bench -- publish-vector [flags]`, in node:util parseArgs' form. */
+export const publishVectorFlags = {
+  sizes: { type: "string" },
+  targets: { type: "string" },
+  repetitions: { type: "string" },
+  dir: { type: "string" },
+  python: { type: "string" },
+  "no-torch": { type: "boolean" },
+} as const;
+
+export interface PublishVectorFlagValues {
+  sizes?: string;
+  targets?: string;
+  repetitions?: string;
+  dir?: string;
+  python?: string;
+  "no-torch"?: boolean;
+}
+
+/** `--sizes 0.5,2` (GB), `--targets disk,memory`, `--repetitions 1`, `--dir DIR`, `--python PATH`, `--no-torch`; a UsageError names a bad value. */
+export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): PublishVectorBenchOptions {
+  const options: PublishVectorBenchOptions = {};
+  if (flags.sizes !== undefined) {
+    const sizes = flags.sizes.split(",").map((text) => Number(text.trim()));
+    if (sizes.length === 0 || sizes.some((size) => !Number.isFinite(size) || size < 0.05 || size > 1000)) {
+      throw new UsageError(`--sizes ${flags.sizes} is not a comma-separated list of model sizes in GB between 0.05 and 1000, e.g. --sizes 0.5,2.`, { code: "BENCH_BAD_SIZES" });
+    }
+    options.sizes = sizes.map((size) => size * gigabyte);
+  }
+  if (flags.targets !== undefined) {
+    const targets = flags.targets.split(",").map((text) => text.trim());
+    if (targets.length === 0 || targets.some((target) => target !== "disk" && target !== "memory") || new Set(targets).size !== targets.length) {
+      throw new UsageError(`--targets ${flags.targets} must list disk, memory or both once, e.g. --targets memory.`, { code: "BENCH_BAD_TARGETS" });
+    }
+    options.targets = targets as OutputTarget[];
+  }
+  if (flags.repetitions !== undefined) {
+    const repetitions = Number(flags.repetitions);
+    if (!Number.isInteger(repetitions) || repetitions < 1) {
+      throw new UsageError(`--repetitions ${flags.repetitions} must be a whole number of runs, 1 or more.`, { code: "BENCH_BAD_REPETITIONS" });
+    }
+    options.repetitions = repetitions;
+  }
+  if (flags.dir !== undefined) options.dir = flags.dir;
+  if (flags["no-torch"] && flags.python !== undefined) {
+    throw new UsageError("--no-torch and --python contradict each other; give one of them.", { code: "BENCH_BAD_TORCH" });
+  }
+  if (flags["no-torch"]) options.torch = false;
+  else if (flags.python !== undefined) options.torch = { python: flags.python };
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The PyTorch reference
+
+interface TorchReference {
+  /** Present when the reference runs. */
+  torch?: { python: string; script: string };
+  version?: string;
+  defaultThreads?: number;
+  skipped?: string;
+}
+
+function findTorch(option: PublishVectorBenchOptions["torch"]): TorchReference {
+  if (option === false) return { skipped: "it was turned off (--no-torch)" };
+  const python = option?.python ?? "python3";
+  const script = resolve(option?.script ?? "bench/torch-task-vector.py");
+  if (!existsSync(script)) throw new InternalError(`${script} does not exist; run the bench from the repository's root.`, { code: "BENCH_NO_TORCH_SCRIPT" });
+  const probe = spawnSync(python, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], { encoding: "utf8" });
+  const [version, threads] = probe.status === 0 ? probe.stdout.trim().split(" ") : [];
+  if (version === undefined || threads === undefined) return { skipped: `${python} -c "import torch" failed, so there is no PyTorch here to compare with` };
+  return { torch: { python, script }, version, defaultThreads: Number(threads) };
+}
+
+/** What bench/torch-task-vector.py prints. */
+interface TorchReport {
+  torch: string;
+  threads: number;
+  files: ReportedFile[];
+  norm: number | null;
+  tensors: number;
+  parameters: number;
+  seconds: TorchMeasurement["phases"];
+}
+
+interface TorchRun {
+  seconds: number;
+  peakRssBytes: number;
+  peakAnonBytes: number;
+  report: TorchReport;
+}
+
+async function runTorchScript(options: { python: string; script: string; base: string; finetuned: string; to: string; threads: number }): Promise<TorchRun> {
+  const args = [options.script, "--base", options.base, "--finetuned", options.finetuned, "--to", options.to, "--threads", String(options.threads)];
+  const child = await measureChild(options.python, args);
+  if (child.code !== 0) throw new InternalError(`${options.script} failed (exit ${child.code}): ${child.stderr.trim()}`, { code: "BENCH_TORCH_FAILED" });
+  return { seconds: child.seconds, peakRssBytes: child.peakRssBytes, peakAnonBytes: child.peakAnonBytes, report: JSON.parse(child.stdout) as TorchReport };
+}
+
+function summarizeTorch(runs: readonly TorchRun[], publishSeconds: number): TorchMeasurement {
+  const fastest = runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  return {
+    threads: fastest.report.threads,
+    seconds: fastest.seconds,
+    runs: runs.map((run) => run.seconds),
+    peakRssBytes: Math.max(...runs.map((run) => run.peakRssBytes)),
+    peakAnonBytes: Math.max(...runs.map((run) => run.peakAnonBytes)),
+    publishRatio: publishSeconds / fastest.seconds,
+    phases: fastest.report.seconds,
+  };
+}
+
+/** What compareTaskVectors found: everything a TauCheck says but which model and runs. */
+export type TauComparison = Omit<TauCheck, "modelBytes" | "compared">;
+
+export interface CompareTaskVectorsOptions {
+  /** publish-vector's output folder, the files its --json listed, and its ‖τ‖ (null when τ holds NaN or ±Inf). */
+  publish: { dir: string; files: readonly ReportedFile[]; norm: number | null };
+  /** The PyTorch script's. */
+  torch: { dir: string; files: readonly ReportedFile[]; norm: number | null };
+  /** Names the PyTorch run in messages, e.g. "PyTorch 1 thread". */
+  label: string;
+}
+
+/**
+ * Checks that both tools wrote the same τ: every reported sha256 and size against the file's bytes (the upload
+ * trusts them), the same tensor names, dtypes and shapes, and every tensor's bytes equal, read through
+ * src/safetensors (so files that differ only in header layout still compare), NaN against NaN of other bits
+ * excepted (counted). Throws an InternalError that names the first difference.
+ */
+export async function compareTaskVectors(options: CompareTaskVectorsOptions): Promise<TauComparison> {
+  const { label } = options;
+  const mismatch = (message: string) => new InternalError(`${label} and publish-vector disagree: ${message}`, { code: "BENCH_TAU_MISMATCH" });
+  const hashes = new Map<string, Map<string, string>>();
+  for (const [tool, side] of [["publish-vector", options.publish], [label, options.torch]] as const) {
+    const mine = new Map<string, string>();
+    for (const file of side.files) {
+      const { size, sha256 } = await hashFile(join(side.dir, file.path));
+      if (size !== file.size || sha256 !== file.sha256) {
+        throw new InternalError(`${tool} reported ${file.path} as ${file.size} bytes with sha256 ${file.sha256 ?? "(none)"}, but the file has ${size} bytes with sha256 ${sha256}.`, {
+          code: "BENCH_BAD_SHA256",
+        });
+      }
+      mine.set(file.path, sha256);
+    }
+    hashes.set(tool, mine);
+  }
+  const [published, computed] = await Promise.all([
+    openLocalModel({ path: options.publish.dir, prefixes: ["task_vector"] }),
+    openLocalModel({ path: options.torch.dir, prefixes: ["task_vector"] }),
+  ]);
+  try {
+    const ours = published.tensors();
+    const theirs = new Map(computed.tensors().map((tensor) => [tensor.name, tensor]));
+    const missing = ours.filter((tensor) => !theirs.has(tensor.name)).map((tensor) => tensor.name);
+    const extra = [...theirs.keys()].filter((name) => !published.has(name));
+    if (missing.length > 0 || extra.length > 0) {
+      throw mismatch(`the tensors differ (${[...missing.map((name) => `only publish-vector has ${name}`), ...extra.map((name) => `only PyTorch has ${name}`)].slice(0, 3).join("; ")}).`);
+    }
+    let bytes = 0;
+    let nanBitPatterns = 0;
+    for (const tensor of ours) {
+      const other = theirs.get(tensor.name)!;
+      if (other.dtype !== tensor.dtype || formatShape(other.shape) !== formatShape(tensor.shape)) {
+        throw mismatch(`${tensor.name} is ${tensor.dtype} ${formatShape(tensor.shape)} in publish-vector's τ and ${other.dtype} ${formatShape(other.shape)} in PyTorch's.`);
+      }
+      const a = published.streamTensor(tensor.name, { chunkSize: compareChunk });
+      const b = computed.streamTensor(tensor.name, { chunkSize: compareChunk });
+      let offset = 0;
+      for await (const chunk of a) {
+        const next = await b.next();
+        const their = next.done ? new Uint8Array(0) : next.value;
+        if (!Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(Buffer.from(their.buffer, their.byteOffset, their.byteLength))) {
+          const difference = compareElements(tensor.dtype, chunk, their);
+          if (difference.first !== undefined) throw mismatch(describeDifference(tensor.name, tensor.dtype, offset, difference.first, chunk, their));
+          nanBitPatterns += difference.nans;
+        }
+        offset += chunk.byteLength;
+      }
+      await b.return(undefined);
+      bytes += offset;
+    }
+    const publishHashes = hashes.get("publish-vector")!;
+    const torchHashes = hashes.get(label)!;
+    const identicalFiles = nanBitPatterns === 0 && publishHashes.size === torchHashes.size && [...publishHashes].every(([file, sha256]) => torchHashes.get(file) === sha256);
+    // Both print null for the norm of a τ that holds NaN or ±Inf.
+    const publishNorm = options.publish.norm ?? Number.NaN;
+    const torchNorm = options.torch.norm ?? Number.NaN;
+    const normRelativeDifference = !Number.isFinite(publishNorm) && !Number.isFinite(torchNorm) ? 0 : Math.abs(publishNorm - torchNorm) / Math.abs(publishNorm);
+    if (!(normRelativeDifference < 1e-6)) {
+      throw mismatch(`‖τ‖ is ${publishNorm} by publish-vector and ${torchNorm} by PyTorch, more than float32 rounding apart, though the tensors are identical.`);
+    }
+    return { tensors: ours.length, bytes, nanBitPatterns, identicalFiles, publishNorm, torchNorm, normRelativeDifference };
+  } finally {
+    await Promise.all([published.close(), computed.close()]);
+  }
+}
+
+const compareChunk = 16 * 1024 * 1024;
+
+/**
+ * Where two equally long chunks of a tensor differ: the first element that differs other than as two NaNs, and how
+ * many elements are NaN in both with different bits (tvhub writes the canonical quiet NaN, 0x7FC0 in BF16; PyTorch's
+ * vectorized float → bf16 conversion writes 0xFFFF).
+ */
+export function compareElements(dtype: PlannedTensor["dtype"], ours: Uint8Array, theirs: Uint8Array): { first?: number; nans: number } {
+  const size = dtypeSize(dtype);
+  const a = new DataView(ours.buffer, ours.byteOffset, ours.byteLength);
+  const b = new DataView(theirs.buffer, theirs.byteOffset, theirs.byteLength);
+  const nan = nanTest(dtype);
+  let nans = 0;
+  for (let element = 0; element * size < Math.max(ours.length, theirs.length); element++) {
+    const at = element * size;
+    if (at + size > ours.length || at + size > theirs.length) return { first: element, nans };
+    let same = true;
+    for (let i = 0; i < size && same; i++) same = ours[at + i] === theirs[at + i];
+    if (same) continue;
+    if (nan && nan(a, at) && nan(b, at)) nans++;
+    else return { first: element, nans };
+  }
+  return { nans };
+}
+
+function nanTest(dtype: PlannedTensor["dtype"]): ((view: DataView, at: number) => boolean) | undefined {
+  switch (dtype) {
+    case "BF16":
+      return (view, at) => (view.getUint16(at, true) & 0x7fff) > 0x7f80;
+    case "F16":
+      return (view, at) => (view.getUint16(at, true) & 0x7fff) > 0x7c00;
+    case "F32":
+      return (view, at) => Number.isNaN(view.getFloat32(at, true));
+    case "F64":
+      return (view, at) => Number.isNaN(view.getFloat64(at, true));
+    default:
+      return undefined;
+  }
+}
+
+function describeDifference(name: string, dtype: PlannedTensor["dtype"], offset: number, element: number, ours: Uint8Array, theirs: Uint8Array): string {
+  const size = dtypeSize(dtype);
+  const hex = (bytes: Uint8Array) =>
+    bytes.length < (element + 1) * size ? "(missing)" : `0x${[...bytes.subarray(element * size, (element + 1) * size)].reverse().map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `${name} element ${offset / size + element} is ${hex(ours)} in publish-vector's τ and ${hex(theirs)} in PyTorch's (${dtype} bit patterns).`;
+}
+
+async function hashFile(path: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest("hex") };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -308,11 +725,15 @@ interface ChildMeasurement {
   code: number | null;
   seconds: number;
   peakRssBytes: number;
+  peakAnonBytes: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs a process to its end; its peak RSS is VmHWM from /proc, read every 20 ms (the high-water mark only grows). */
+/**
+ * Runs a process to its end; its peak RSS is VmHWM from /proc, read every 20 ms (the high-water mark only grows),
+ * and its peak anonymous memory the largest RssAnon of those reads (there is no high-water mark for it).
+ */
 async function measureChild(command: string, args: string[]): Promise<ChildMeasurement> {
   const started = performance.now();
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -321,10 +742,14 @@ async function measureChild(command: string, args: string[]): Promise<ChildMeasu
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let peak = 0;
+  let peakAnon = 0;
   const poll = () => {
     try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      const anon = /RssAnon:\s+(\d+) kB/.exec(status);
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
+      if (anon) peakAnon = Math.max(peakAnon, Number(anon[1]) * 1024);
     } catch {
       // The process has exited between two polls.
     }
@@ -335,7 +760,7 @@ async function measureChild(command: string, args: string[]): Promise<ChildMeasu
     child.once("close", done);
   });
   clearInterval(timer);
-  return { code, seconds: (performance.now() - started) / 1000, peakRssBytes: peak, stdout, stderr };
+  return { code, seconds: (performance.now() - started) / 1000, peakRssBytes: peak, peakAnonBytes: peakAnon, stdout, stderr };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
