@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
-import { downloadFile, type FileDownloadInfoOutput } from "@huggingface/hub";
+import type { FileDownloadInfoOutput } from "@huggingface/hub";
 import { InternalError, RemoteError, TvhubError } from "../errors.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { acquireCacheLock } from "./acquire-cache-lock.js";
@@ -12,6 +12,7 @@ import { fileNotFoundError } from "./file-not-found-error.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
 import { isTransientError } from "./is-transient-error.js";
 import { linkSnapshot } from "./link-snapshot.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { probeFile } from "./probe-file.js";
 import { normalizeEtag, resolveCachePaths, type CachePaths } from "./resolve-cache-paths.js";
 import { toRemoteError } from "./to-remote-error.js";
@@ -94,6 +95,7 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   }
   const resumedFrom = offset;
   let hash = expectedSha256 === undefined ? undefined : await hashPrefix(incomplete, offset);
+  const { downloadFile } = await loadHubLibrary();
   let info = state.info;
   let restarted = false;
   let failures = 0;

@@ -1,6 +1,7 @@
-import { HubApiError, whoAmI } from "@huggingface/hub";
 import { RemoteError } from "../errors.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
+import { isHubApiError } from "./is-hub-api-error.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { HubIdentity } from "./types.js";
 import { withRetries } from "./with-retries.js";
@@ -14,6 +15,7 @@ export async function getIdentity(options: GetIdentityOptions): Promise<HubIdent
   const { hub } = options;
   const { accessToken } = credentialsOf(hub);
   if (accessToken === undefined) return null;
+  const { whoAmI } = await loadHubLibrary();
   try {
     const me = await withRetries({
       policy: hub.retry,
@@ -23,7 +25,7 @@ export async function getIdentity(options: GetIdentityOptions): Promise<HubIdent
     const role = me.auth.accessToken?.role;
     return { name: me.name, orgs, ...(role === undefined ? {} : { role }) };
   } catch (error) {
-    if (error instanceof HubApiError && (error.statusCode === 401 || error.statusCode === 403)) {
+    if (isHubApiError(error) && (error.statusCode === 401 || error.statusCode === 403)) {
       throw new RemoteError(`${hub.hubUrl} refused the token; pass a valid token with --token or HF_TOKEN.`, {
         code: "HUB_TOKEN_REFUSED",
         cause: error,

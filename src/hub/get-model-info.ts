@@ -1,5 +1,5 @@
-import { listFiles, modelInfo } from "@huggingface/hub";
 import { credentialsOf, type HubContext } from "./hub-context.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { ModelInfo, RepoFile } from "./types.js";
 import { withRetries } from "./with-retries.js";
@@ -16,6 +16,7 @@ export interface GetModelInfoOptions {
 export async function getModelInfo(options: GetModelInfoOptions): Promise<ModelInfo> {
   const { hub, repo, sha } = options;
   const common = { hubUrl: hub.hubUrl, fetch: hub.fetch, ...credentialsOf(hub) };
+  const { listFiles, modelInfo } = await loadHubLibrary();
   try {
     const info = await withRetries({
       policy: hub.retry,

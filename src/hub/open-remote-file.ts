@@ -1,11 +1,13 @@
-import { downloadFile, HubApiError, type FileDownloadInfoOutput } from "@huggingface/hub";
+import type { FileDownloadInfoOutput } from "@huggingface/hub";
 import { RemoteError } from "../errors.js";
 import { checkRange } from "../safetensors/check-range.js";
 import type { ByteSource } from "../safetensors/types.js";
 import { describeFile } from "./describe-file.js";
 import { fileNotFoundError } from "./file-not-found-error.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
+import { isHubApiError } from "./is-hub-api-error.js";
 import { isTransientError, TransientError } from "./is-transient-error.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { probeFile } from "./probe-file.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { RepoFileRef } from "./types.js";
@@ -34,6 +36,7 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
   const probed = options.info ?? (await probeFile(options));
   if (probed === null) throw fileNotFoundError(options, hub.hubUrl);
   let info: FileDownloadInfoOutput = probed;
+  const { downloadFile } = await loadHubLibrary();
   const size = info.size;
 
   // A signed CDN URL can expire during a long run; a fresh probe gets a new one.
@@ -105,7 +108,7 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
 
 function isExpiredUrl(error: unknown, info: FileDownloadInfoOutput, hubOrigin: string): boolean {
   return (
-    error instanceof HubApiError &&
+    isHubApiError(error) &&
     (error.statusCode === 401 || error.statusCode === 403) &&
     new URL(info.url).origin !== hubOrigin
   );

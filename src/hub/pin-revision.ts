@@ -1,6 +1,7 @@
-import { HubApiError, modelInfo, repoExists } from "@huggingface/hub";
 import { RemoteError } from "../errors.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
+import { isHubApiError } from "./is-hub-api-error.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { PinnedRevision } from "./types.js";
 import { withRetries } from "./with-retries.js";
@@ -19,6 +20,7 @@ const commitPattern = /^[0-9a-f]{40}$/;
 export async function pinRevision(options: PinRevisionOptions): Promise<PinnedRevision> {
   const { hub, repo } = options;
   const requested = options.revision ?? "main";
+  const { modelInfo } = await loadHubLibrary();
   let sha: unknown;
   try {
     const info = await withRetries({
@@ -35,7 +37,7 @@ export async function pinRevision(options: PinRevisionOptions): Promise<PinnedRe
     });
     sha = info.sha;
   } catch (error) {
-    if (error instanceof HubApiError && error.statusCode === 404 && options.revision !== undefined) {
+    if (isHubApiError(error) && error.statusCode === 404 && options.revision !== undefined) {
       if (await exists(hub, repo)) {
         throw new RemoteError(`${repo} has no branch, tag or commit "${requested}" on ${hub.hubUrl}; check the revision after @.`, {
           code: "HUB_REVISION_NOT_FOUND",
@@ -59,6 +61,7 @@ export async function pinRevision(options: PinRevisionOptions): Promise<PinnedRe
 /** Tells "no such revision" from "no such repo" after a 404, which the Hub's status alone does not. */
 async function exists(hub: HubContext, repo: string): Promise<boolean> {
   try {
+    const { repoExists } = await loadHubLibrary();
     return await repoExists({ repo, hubUrl: hub.hubUrl, fetch: hub.fetch, ...credentialsOf(hub) });
   } catch {
     return false;

@@ -1,24 +1,16 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  commitIter,
-  createRepo,
-  HubApiError,
-  listFiles,
-  modelInfo,
-  repoExists,
-  type CommitOperation,
-  type CommitOutput,
-  type CommitProgressEvent,
-} from "@huggingface/hub";
+import type { CommitOperation, CommitOutput, CommitProgressEvent } from "@huggingface/hub";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
+import { isHubApiError } from "./is-hub-api-error.js";
 import { isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
 import { isTransientError } from "./is-transient-error.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
 import { trackUploadProgress } from "./track-upload-progress.js";
@@ -57,6 +49,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
   }
   const sizes = await checkFiles(repo, options.files);
 
+  const { commitIter, createRepo, listFiles, modelInfo, repoExists } = await loadHubLibrary();
   let created = false;
   const exists = await withRetries({ policy: hub.retry, run: () => repoExists({ ...common, repo }) }).catch((error: unknown) => fail(error, "looking up"));
   if (!exists) {
@@ -66,7 +59,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
       yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
     } catch (error) {
       // Created by someone else meanwhile (or invisible to repoExists): carry on with the existing repo.
-      if (!(error instanceof HubApiError && error.statusCode === 409)) fail(error, "creating");
+      if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
     }
   }
 
@@ -261,6 +254,6 @@ function createThrottle(stepBytes = 1024 * 1024): { shouldYield(event: ProgressE
 }
 
 function describe(error: unknown): string {
-  if (error instanceof HubApiError) return `HTTP ${error.statusCode}`;
+  if (isHubApiError(error)) return `HTTP ${error.statusCode}`;
   return error instanceof Error ? error.message : String(error);
 }

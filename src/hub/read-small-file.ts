@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { downloadFile } from "@huggingface/hub";
 import { DataError, RemoteError, TvhubError } from "../errors.js";
 import { cacheWriteError } from "./cache-write-error.js";
 import { describeFile } from "./describe-file.js";
@@ -8,6 +7,7 @@ import { fileNotFoundError } from "./file-not-found-error.js";
 import { credentialsOf, type HubContext } from "./hub-context.js";
 import { TransientError } from "./is-transient-error.js";
 import { linkSnapshot } from "./link-snapshot.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { probeFile } from "./probe-file.js";
 import { normalizeEtag, resolveCachePaths } from "./resolve-cache-paths.js";
 import { toRemoteError } from "./to-remote-error.js";
@@ -57,6 +57,7 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
   checkSize(name, info.size, maxBytes);
   const etag = normalizeEtag(info.etag);
 
+  const { downloadFile } = await loadHubLibrary();
   const bytes = await withRetries({
     policy: hub.retry,
     run: async () => {

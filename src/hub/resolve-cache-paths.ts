@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { getRepoFolderName } from "@huggingface/hub";
 import { DataError } from "../errors.js";
 
 /** Where one model repo lives in the Hub cache, in huggingface_hub's layout, so that either tool reuses the other's files. */
@@ -27,7 +26,8 @@ export interface ResolveCachePathsOptions {
 }
 
 export function resolveCachePaths(options: ResolveCachePathsOptions): CachePaths {
-  const folder = getRepoFolderName({ type: "model", name: options.repo });
+  // huggingface_hub's repo_folder_name (`@huggingface/hub` has the same rule as getRepoFolderName).
+  const folder = ["models", ...options.repo.split("/")].join("--");
   const repoDir = join(options.cacheDir, folder);
   return {
     repoDir,

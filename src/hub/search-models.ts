@@ -1,5 +1,5 @@
-import { listModels } from "@huggingface/hub";
 import { credentialsOf, type HubContext } from "./hub-context.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { ModelSummary, SearchModelsOptions } from "./types.js";
 
@@ -12,6 +12,7 @@ export async function* searchModels(options: SearchModelsOptions & { hub: HubCon
     ...(options.author === undefined ? {} : { owner: options.author }),
   };
   const subject = describe(options);
+  const { listModels } = await loadHubLibrary();
   try {
     for await (const model of listModels({
       search,

@@ -1,7 +1,11 @@
 import { HubApiError, InvalidApiResponseFormatError } from "@huggingface/hub";
 import { describe, expect, it } from "vitest";
 import { RemoteError, UsageError } from "../errors.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
+
+// The library's errors are only ever thrown after a Hub call loaded it, which is when the mapping recognises them.
+await loadHubLibrary();
 
 const hubUrl = "http://127.0.0.1:9";
 const token = "hf_SecretToken123456";

@@ -1,5 +1,6 @@
-import { HubApiError, InvalidApiResponseFormatError } from "@huggingface/hub";
+import type { HubApiError } from "@huggingface/hub";
 import { RemoteError, TvhubError, UsageError } from "../errors.js";
+import { isHubApiError, isInvalidApiResponseError } from "./is-hub-api-error.js";
 
 export interface ToRemoteErrorOptions {
   error: unknown;
@@ -48,7 +49,7 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
       ? "pass a write token with --token or HF_TOKEN"
       : `pass a token that can read ${repo} with --token or HF_TOKEN`;
 
-  if (error instanceof HubApiError) {
+  if (isHubApiError(error)) {
     const status = error.statusCode;
     const make = (message: string, code: string): RemoteError =>
       new RemoteError(message, { code, subject: repo, cause: error });
@@ -86,7 +87,7 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
     );
   }
 
-  if (error instanceof InvalidApiResponseFormatError) {
+  if (isInvalidApiResponseError(error)) {
     return new RemoteError(`${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error.message)}); check that --hub-url points at a Hugging Face Hub.`, {
       code: "HUB_BAD_RESPONSE",
       subject: repo,

@@ -2,7 +2,11 @@ import { HubApiError } from "@huggingface/hub";
 import { describe, expect, it } from "vitest";
 import type { RetryPolicy } from "./hub-context.js";
 import { TransientError } from "./is-transient-error.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { retryDelay, withRetries } from "./with-retries.js";
+
+// The library's errors are only ever thrown after a Hub call loaded it, which is when retries recognise them.
+await loadHubLibrary();
 
 function policy(delays: number[]): RetryPolicy {
   return { retries: 3, baseDelayMs: 100, maxDelayMs: 250, sleep: async (ms) => void delays.push(ms) };
