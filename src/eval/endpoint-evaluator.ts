@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { InferenceClient } from "@huggingface/inference";
+import type { InferenceClient } from "@huggingface/inference";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { Evaluation, EvaluationInput, Evaluator } from "./evaluator.js";
 
@@ -73,7 +73,15 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
       subject: "task",
     });
   }
-  const client = new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href });
+  // The client library is loaded by the first evaluation, not when the CLI starts: most commands never score anything.
+  let client: Promise<InferenceClient> | undefined;
+  const clientOf = (): Promise<InferenceClient> => {
+    if (client === undefined) {
+      client = import("@huggingface/inference").then(({ InferenceClient }) => new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href }));
+      client.catch(() => (client = undefined));
+    }
+    return client;
+  };
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   let examples: Promise<Example[]> | undefined;
   const loadExamples = () => {
@@ -89,6 +97,7 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
       const label = labelOf(input);
       input.signal?.throwIfAborted();
       const list = await loadExamples();
+      const inference = await clientOf();
       if (options.prepare) await options.prepare({ ...input, name: label } as EvaluationInput & { name: string });
       let correct = 0;
       let next = 0;
@@ -97,7 +106,7 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
           input.signal?.throwIfAborted();
           const example = list[next++] as Example;
           const prediction = await withRetries({
-            attempt: (signal) => predict(client, task, example.input, options.parameters, signal, options.fetch),
+            attempt: (signal) => predict(inference, task, example.input, options.parameters, signal, options.fetch),
             retries: options.retries ?? 5,
             delayMs: options.retryDelayMs ?? 1000,
             timeoutMs: (options.requestTimeoutSeconds ?? 120) * 1000,

@@ -8,7 +8,15 @@ export type CreateGitHubReporterOptions = CreateOctokitOptions;
 
 /** The GitHubReporter over octokit; every failure surfaces as a one-line RemoteError without the token. */
 export function createGitHubReporter(options: CreateGitHubReporterOptions): GitHubReporter {
-  const octokit = createOctokit(options);
+  // Built by the first call: a run that posts nothing never loads octokit.
+  let octokit: ReturnType<typeof createOctokit> | undefined;
+  const octokitOf = (): ReturnType<typeof createOctokit> => {
+    if (octokit === undefined) {
+      octokit = createOctokit(options);
+      octokit.catch(() => (octokit = undefined));
+    }
+    return octokit;
+  };
   const baseUrl = (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, "");
   const secrets = [options.token];
   const guard = async <T>(doing: string, work: () => Promise<T>): Promise<T> => {
@@ -20,8 +28,8 @@ export function createGitHubReporter(options: CreateGitHubReporterOptions): GitH
   };
   return {
     upsertStickyComment: (o) =>
-      guard(`commenting on ${o.owner}/${o.repo}#${o.issueNumber}`, () => upsertStickyComment({ ...o, octokit })),
+      guard(`commenting on ${o.owner}/${o.repo}#${o.issueNumber}`, async () => upsertStickyComment({ ...o, octokit: await octokitOf() })),
     commentOnCommitOrMergedPr: (o) =>
-      guard(`commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`, () => commentOnCommitOrMergedPr({ ...o, octokit })),
+      guard(`commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`, async () => commentOnCommitOrMergedPr({ ...o, octokit: await octokitOf() })),
   };
 }

@@ -1,4 +1,4 @@
-import { Octokit } from "octokit";
+import type { Octokit } from "octokit";
 import type { GitHubLog } from "./reporter.js";
 
 export interface CreateOctokitOptions {
@@ -37,9 +37,10 @@ export const defaultGitHubApiUrl = "https://api.github.com";
 
 /**
  * The one place octokit is configured: retries for server and network errors, and bounded retries when GitHub
- * says to slow down (a primary or secondary rate limit), waiting as long as its headers ask.
+ * says to slow down (a primary or secondary rate limit), waiting as long as its headers ask. Async because octokit is
+ * imported here, on first use: a static import would load it whenever the bundle that holds this module starts.
  */
-export function createOctokit(options: CreateOctokitOptions): Octokit {
+export async function createOctokit(options: CreateOctokitOptions): Promise<Octokit> {
   const log = options.log ?? { info: () => {}, warn: () => {} };
   const retries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRetryAfterSeconds ?? 120;
@@ -61,6 +62,7 @@ export function createOctokit(options: CreateOctokitOptions): Octokit {
     onSecondaryRateLimit: onLimit("secondary rate limit"),
   };
   if (options.writePacing === false) Object.assign(throttle, { write: unpaced, notifications: unpaced });
+  const { Octokit } = await import("octokit");
   return new Octokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, ""),
