@@ -139,7 +139,7 @@ describe("greedy addition through a command scorer, known answer", () => {
     expect(await readdir(workDir)).toEqual([]);
     expect(result.evaluated).toBe(scored.length);
 
-    const card = renderMergeCard({
+    const card = await renderMergeCard({
       title: "me/greedy-t5",
       hubUrl: "http://127.0.0.1:9",
       base: { repo: "org/base", revision: "0".repeat(40) },

@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import { UsageError } from "../errors.js";
 import { parseRecipe } from "../plan/parse-recipe.js";
 import type { RecipeInput, VocabMode } from "../plan/recipe.js";
@@ -84,7 +83,8 @@ export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEven
     ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
   };
   const source = "tvhub apply";
-  const recipe = parseRecipe({ value, source });
+  const recipe = await parseRecipe({ value, source });
+  const { stringify } = await import("yaml");
   const text = `# The recipe tvhub apply ran, every input pinned to the commit it read; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
   const command = [
     "tvhub apply",

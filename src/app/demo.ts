@@ -1,6 +1,5 @@
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { stringify } from "yaml";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { InternalError } from "../errors.js";
 import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
@@ -243,7 +242,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     let published: AdditionResult["published"];
     if (shown) {
       const name = `add-${group.join("-")}`;
-      const text = buildDemoRecipe({
+      const text = await buildDemoRecipe({
         comment: [
           `Task addition: θ = θ_base + λ Σ τ over ${group.join(", ")}.`,
           `λ = ${best.lambda} had the best mean validation accuracy of ${grid.length} values from ${grid[0]} to ${grid[grid.length - 1]} (tvhub demo).`,
@@ -308,7 +307,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     };
     if (best) {
       const name = `minus-${task}`;
-      const text = buildDemoRecipe({
+      const text = await buildDemoRecipe({
         comment: [
           `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
           `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept ${validationControlFloor * 100}% of the base's (tvhub demo).`,
@@ -345,7 +344,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   const analogyName = `analogy-${roles.target}`;
   const analogyPublished = yield* publishMerge(
     analogyName,
-    buildDemoRecipe({
+    await buildDemoRecipe({
       comment: [
         `Task analogy: ${roles.a} is to ${roles.b} as ${roles.c} is to ${roles.target}: θ = θ_base + λ (τ_C + τ_B − τ_A).`,
         `No model was trained on ${roles.target}; λ = ${analogyBest.lambda} had the best ${roles.target} validation accuracy (tvhub demo).`,
@@ -496,6 +495,7 @@ async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenerator<Pro
       min_gain: options.minGain,
     },
   };
+  const { stringify } = await import("yaml");
   const text = [
     `# Greedy addition over the task vectors of ${options.candidates.map((c) => c.task).join(", ")}, one of them a distractor,`,
     `# ${demoSetup.distractor} (upright digits labelled as the next digit). Each round tries every remaining vector at every λ`,

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
-import { stringify } from "yaml";
 import { DataError, UsageError } from "../errors.js";
 import { formatLambdaGrid, type LambdaGrid } from "../eval/lambda-grid.js";
 import { buildPlan } from "../plan/build-plan.js";
@@ -150,7 +149,7 @@ const shortFormSource = "tvhub greedy";
  */
 export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEvent, GreedyRunResult> {
   const { context } = options;
-  const loaded = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : loadRecipe(options.recipe);
+  const loaded = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded;
   const spec = loaded.recipe.greedy;
   if (spec === undefined) {
@@ -350,7 +349,7 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
     }
 
     const byId = new Map(candidates.accepted.map((c) => [c.id, c]));
-    const final = finalRecipe({ recipe, loaded, startTerms, startInputs: startTerms.map(inputOf), base: checked.base, kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate) as OpenedCandidate, lambda: t.lambda })) });
+    const final = await finalRecipe({ recipe, loaded, startTerms, startInputs: startTerms.map(inputOf), base: checked.base, kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate) as OpenedCandidate, lambda: t.lambda })) });
     const merged = yield* merge({
       context,
       recipe: final,
@@ -461,7 +460,7 @@ interface FinalRecipeOptions {
  * The merge the search chose, as a recipe `tvhub merge` runs again: the base, the start terms and the kept
  * candidates with their λ, every Hub input pinned to the commit that was scored.
  */
-function finalRecipe(options: FinalRecipeOptions): LoadedRecipe {
+async function finalRecipe(options: FinalRecipeOptions): Promise<LoadedRecipe> {
   const { recipe, loaded } = options;
   const value: RecipeInput = {
     version: 1,
@@ -480,8 +479,9 @@ function finalRecipe(options: FinalRecipeOptions): LoadedRecipe {
   };
   const source = `${loaded.source} (the merge the search chose)`;
   const from = loaded.source === shortFormSource ? "" : ` from ${loaded.source}`;
+  const { stringify } = await import("yaml");
   const text = `# The merge tvhub greedy chose${from}; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
-  return { recipe: parseRecipe({ value, source }), text, source };
+  return { recipe: await parseRecipe({ value, source }), text, source };
 }
 
 function termValue(kind: InputKind, ref: string, weight: number): { vector: string; weight: number } | { finetuned: string; weight: number } {
@@ -541,7 +541,8 @@ async function* shortFormRecipe(context: AppContext, form: GreedyShortForm): Asy
     },
   };
   const source = shortFormSource;
-  const recipe = parseRecipe({ value, source });
+  const recipe = await parseRecipe({ value, source });
+  const { stringify } = await import("yaml");
   const text = `# The search tvhub greedy ran, as a recipe; tvhub greedy runs it again.\n${stringify(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }

@@ -146,7 +146,7 @@ const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISM
  */
 export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEvent, MergeResult> {
   const { context } = options;
-  const loaded = "recipe" in options.recipe ? options.recipe : loadRecipe(options.recipe);
+  const loaded = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded;
   if (loaded.recipe.greedy !== undefined) {
     throw new UsageError(`${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`, {
@@ -286,7 +286,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       const title = target.kind === "hub" ? target.repo : basename(target.path);
       const license = commonLicense([checked.base, ...checked.inputs]);
       if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
-      const card = renderMergeCard({
+      const card = await renderMergeCard({
         title,
         hubUrl: context.hub.hubUrl,
         base: pinnedInput(plan.inputs[0] as PlanInput),

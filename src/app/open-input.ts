@@ -122,7 +122,7 @@ async function describe(options: DescribeOptions): Promise<ResolvedModel> {
     options.card ? Promise.resolve(null) : options.read("README.md"),
     readJson(options, "tvhub.json"),
   ]);
-  const card = options.card ?? (readme ? parseFrontMatter(new TextDecoder().decode(readme)).data : undefined);
+  const card = options.card ?? (readme ? (await parseFrontMatter(new TextDecoder().decode(readme))).data : undefined);
   return {
     ref: options.ref,
     ...(options.repo === undefined ? {} : { repo: options.repo }),

@@ -160,7 +160,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
         files: weightFiles,
         tvhub: context.tvhubVersion,
       };
-      const card = renderTaskVectorCard({
+      const card = await renderTaskVectorCard({
         title,
         hubUrl: context.hub.hubUrl,
         base,

@@ -5,26 +5,26 @@ import { renderTaskVectorCard } from "./render-task-vector-card.js";
 
 const sha = (c: string) => c.repeat(40);
 
-describe("renderTaskVectorCard", () => {
-  const card = renderTaskVectorCard({
-    title: "me/ft-tv",
-    hubUrl: "http://127.0.0.1:9",
-    base: { repo: "org/base", revision: sha("a") },
-    finetuned: { repo: "org/ft", revision: sha("b") },
-    dtype: "BF16",
-    tensorCount: 3,
-    parameters: 1234567,
-    omitted: [{ name: "pos_ids", reason: "I64, not a float tensor" }],
-    norm: 12.5,
-    layerNorms: [{ name: "layers.0", norm: 1.25 }],
-    reconstruction: { inexactElements: 7, totalElements: 100, maxAbsError: 0.001 },
-    license: "apache-2.0",
-    files: [{ path: "task_vector.safetensors", size: 10, sha256: "f".repeat(64) }],
-    tvhubVersion: "0.1.0",
-  });
+const card = await renderTaskVectorCard({
+  title: "me/ft-tv",
+  hubUrl: "http://127.0.0.1:9",
+  base: { repo: "org/base", revision: sha("a") },
+  finetuned: { repo: "org/ft", revision: sha("b") },
+  dtype: "BF16",
+  tensorCount: 3,
+  parameters: 1234567,
+  omitted: [{ name: "pos_ids", reason: "I64, not a float tensor" }],
+  norm: 12.5,
+  layerNorms: [{ name: "layers.0", norm: 1.25 }],
+  reconstruction: { inexactElements: 7, totalElements: 100, maxAbsError: 0.001 },
+  license: "apache-2.0",
+  files: [{ path: "task_vector.safetensors", size: 10, sha256: "f".repeat(64) }],
+  tvhubVersion: "0.1.0",
+});
 
-  it("has front matter that makes it discoverable as an adapter of the base", () => {
-    const { data } = parseFrontMatter(card);
+describe("renderTaskVectorCard", () => {
+  it("has front matter that makes it discoverable as an adapter of the base", async () => {
+    const { data } = await parseFrontMatter(card);
     expect(data).toEqual({
       base_model: "org/base",
       base_model_relation: "adapter",
@@ -34,7 +34,7 @@ describe("renderTaskVectorCard", () => {
     });
   });
 
-  it("states the arithmetic with pinned revisions, the statistics and the exactness", () => {
+  it("states the arithmetic with pinned revisions, the statistics and the exactness", async () => {
     expect(card).toContain(`τ = θ(org/ft@bbbbbbbbbb) − θ(org/base@aaaaaaaaaa)`);
     expect(card).toContain(`| base | [org/base](http://127.0.0.1:9/org/base/tree/${sha("a")}) | \`${sha("a")}\` |`);
     expect(card).toContain("parameters: 1,234,567");
@@ -59,22 +59,22 @@ describe("renderMergeCard", () => {
     tvhubVersion: "0.1.0",
   };
 
-  it("lists every parent and says it is a merge", () => {
-    const { data } = parseFrontMatter(renderMergeCard(options));
+  it("lists every parent and says it is a merge", async () => {
+    const { data } = await parseFrontMatter(await renderMergeCard(options));
     expect(data.base_model).toEqual(["org/base", "org/tv-a", "org/ft-b"]);
     expect(data.base_model_relation).toBe("merge");
     expect(data.tags).toEqual(["merge", "task-arithmetic", "tvhub"]);
   });
 
-  it("renders the arithmetic as a formula, with negation as subtraction, and the recipe verbatim", () => {
-    const card = renderMergeCard(options);
+  it("renders the arithmetic as a formula, with negation as subtraction, and the recipe verbatim", async () => {
+    const card = await renderMergeCard(options);
     expect(card).toContain("θ = θ(base) + 0.5·τ₁ − 1·τ₂");
     expect(card).toContain("| τ₂ | θ([org/ft-b](http://h/org/ft-b/tree/" + sha("d") + ")) − θ(base) | `" + sha("d") + "` | -1 | negation |");
     expect(card).toContain("```yaml\nversion: 1\nbase: org/base\n```");
   });
 
-  it("shows the greedy trajectory with the reason for each decision", () => {
-    const card = renderMergeCard({
+  it("shows the greedy trajectory with the reason for each decision", async () => {
+    const card = await renderMergeCard({
       ...options,
       trajectory: [{ round: 1, candidate: "org/tv-a", lambda: 0.5, score: 0.9, kept: true, reason: "best gain +0.1" }],
     });

@@ -18,15 +18,15 @@ const options: MergeCardOptions = {
 };
 
 describe("renderMergeCard per method", () => {
-  it("magnitude_prune: trim(τ) in the formula, with the density spelled out", () => {
-    const card = renderMergeCard({ ...options, method: "magnitude_prune", methodParameters: { density: 0.5 } });
+  it("magnitude_prune: trim(τ) in the formula, with the density spelled out", async () => {
+    const card = await renderMergeCard({ ...options, method: "magnitude_prune", methodParameters: { density: 0.5 } });
     expect(card).toContain("θ = θ(base) + 0.8·trim(τ₁) + 0.5·trim(τ₂)");
     expect(card).toContain("`trim(τ)` keeps the 50% of entries of τ with the largest magnitude, tensor by tensor");
-    expect(parseFrontMatter(card).data.tags).toEqual(["merge", "task-arithmetic", "tvhub", "magnitude-prune"]);
+    expect((await parseFrontMatter(card)).data.tags).toEqual(["merge", "task-arithmetic", "tvhub", "magnitude-prune"]);
   });
 
-  it("dare_linear: dare(τ) with p, 1 − p and the seed that reproduces the mask", () => {
-    const card = renderMergeCard({ ...options, method: "dare_linear", methodParameters: { drop_rate: 0.9, seed: 42 } });
+  it("dare_linear: dare(τ) with p, 1 − p and the seed that reproduces the mask", async () => {
+    const card = await renderMergeCard({ ...options, method: "dare_linear", methodParameters: { drop_rate: 0.9, seed: 42 } });
     expect(card).toContain("θ = θ(base) + 0.8·dare(τ₁) + 0.5·dare(τ₂)");
     expect(card).toContain("with probability p = 0.9 and divides the others by 1 − p = 0.1");
     expect(card).toContain("seed 42");
@@ -34,15 +34,15 @@ describe("renderMergeCard per method", () => {
     expect(card).toContain("[DARE (Yu et al., ICML 2024) with a weighted sum](https://arxiv.org/abs/2311.03099)");
   });
 
-  it("ties and dare_ties: the election and the disjoint mean around the weighted, sparsified vectors", () => {
-    expect(renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain("θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))");
-    const card = renderMergeCard({ ...options, method: "dare_ties", methodParameters: { drop_rate: 0.5, seed: 0 } });
+  it("ties and dare_ties: the election and the disjoint mean around the weighted, sparsified vectors", async () => {
+    expect(await renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain("θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))");
+    const card = await renderMergeCard({ ...options, method: "dare_ties", methodParameters: { drop_rate: 0.5, seed: 0 } });
     expect(card).toContain("θ = θ(base) + disjoint_mean(elect(0.8·dare(τ₁), 0.5·dare(τ₂)))");
     expect(card).toContain("a negative weight is a vote for the opposite sign, not a subtraction");
   });
 
-  it("records where copied files came from, the vocabulary note and a command with its equivalent recipe", () => {
-    const card = renderMergeCard({
+  it("records where copied files came from, the vocabulary note and a command with its equivalent recipe", async () => {
+    const card = await renderMergeCard({
       ...options,
       copiedFiles: [{ path: "tokenizer.json", from: { repo: "org/ft-b", revision: sha("d") } }],
       vocabularyNote: "the 512 rows the base has were merged",

@@ -66,9 +66,9 @@ const papers: Record<string, string> = {
 };
 
 /** The README.md of a merged model: which arithmetic, on which pinned inputs, with which λ. */
-export function renderMergeCard(options: MergeCardOptions): string {
+export async function renderMergeCard(options: MergeCardOptions): Promise<string> {
   const inputs = options.terms.map((term) => term.input.repo);
-  const frontMatter = renderFrontMatter({
+  const frontMatter = await renderFrontMatter({
     base_model: unique([options.base.repo, ...inputs]),
     base_model_relation: "merge",
     library_name: "transformers",

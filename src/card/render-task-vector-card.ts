@@ -27,9 +27,9 @@ export interface TaskVectorCardOptions {
 }
 
 /** The README.md of a task-vector repo: front matter that makes it discoverable, and a body that says what it is. */
-export function renderTaskVectorCard(options: TaskVectorCardOptions): string {
+export async function renderTaskVectorCard(options: TaskVectorCardOptions): Promise<string> {
   const { base, finetuned } = options;
-  const frontMatter = renderFrontMatter({
+  const frontMatter = await renderFrontMatter({
     base_model: base.repo,
     base_model_relation: "adapter",
     library_name: "tvhub",

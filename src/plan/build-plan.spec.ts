@@ -3,8 +3,8 @@ import { DataError, InternalError } from "../errors.js";
 import type { LocatedTensor } from "../safetensors/types.js";
 import { buildPlan } from "./build-plan.js";
 import { formatPlan } from "./format-plan.js";
-import { parseRecipe } from "./parse-recipe.js";
 import type { Recipe } from "./recipe.js";
+import { loadRecipeSchema } from "./recipe-schema.js";
 import { decoderTensorSpecs, locateTensors, type TensorSpec } from "./testing/model-headers.js";
 import { readConfig, readTotalSize, realModel } from "./testing/real-models.js";
 import type { Expression, PlannedTensor, ResolvedModel } from "./types.js";
@@ -28,8 +28,11 @@ const floatNames = base.tensors.filter((t) => t.dtype !== "I64").map((t) => t.na
 const bytesOfModel = (model: ResolvedModel, filter: (t: LocatedTensor) => boolean = () => true) =>
   model.tensors.filter(filter).reduce((n, t) => n + t.end - t.begin, 0);
 
+// Valid recipes only: parsing them with the schema applies the defaults, which is all these plans need.
+const recipeSchema = await loadRecipeSchema();
+
 function recipe(body: Record<string, unknown>): Recipe {
-  return parseRecipe({ value: { version: 1, base: "org/base", output: { to: "org/out" }, ...body }, source: "test" });
+  return recipeSchema.parse({ version: 1, base: "org/base", output: { to: "org/out" }, ...body });
 }
 
 function output(plan: { outputs: PlannedTensor[] }, name: string): PlannedTensor {
@@ -113,7 +116,7 @@ describe("buildPlan: publish-vector", () => {
     expect(plan.outputs).toHaveLength(2 + 12 * 13 + 2 - 12);
     const merged = buildPlan({
       operation: "merge",
-      recipe: parseRecipe({ value: { version: 1, base: "openai-community/gpt2", output: { to: "./out" }, vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }] }, source: "test" }),
+      recipe: recipeSchema.parse({ version: 1, base: "openai-community/gpt2", output: { to: "./out" }, vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }] }),
       models: { "openai-community/gpt2": gpt2, "org/gpt2-ft": noMasks },
     });
     expect(output(merged, "h.0.attn.bias").expression).toEqual({ op: "copy", source: { input: 0, name: "h.0.attn.bias" } });
@@ -348,9 +351,11 @@ describe("buildPlan: merge", () => {
     const sameFt = { ...ft, ref: "org/llama-ft@v1" };
     const plan = buildPlan({
       operation: "merge",
-      recipe: parseRecipe({
-        value: { version: 1, base: "meta-llama/Llama-3.1-8B", output: { to: "org/out" }, vectors: [{ finetuned: "org/llama-ft", weight: 0.5 }, { finetuned: "org/llama-ft@v1", weight: 0.25 }] },
-        source: "test",
+      recipe: recipeSchema.parse({
+        version: 1,
+        base: "meta-llama/Llama-3.1-8B",
+        output: { to: "org/out" },
+        vectors: [{ finetuned: "org/llama-ft", weight: 0.5 }, { finetuned: "org/llama-ft@v1", weight: 0.25 }],
       }),
       models: { "meta-llama/Llama-3.1-8B": llama, "org/llama-ft": ft, "org/llama-ft@v1": sameFt },
     });

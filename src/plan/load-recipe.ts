@@ -1,4 +1,4 @@
-import { parseDocument, type YAMLError } from "yaml";
+import type { YAMLError } from "yaml";
 import { UsageError } from "../errors.js";
 import { parseRecipe } from "./parse-recipe.js";
 import type { Recipe } from "./recipe.js";
@@ -18,8 +18,10 @@ export interface LoadedRecipe {
 }
 
 /** Parses recipe YAML and validates it; a syntax error names its line and column, a schema error its field path. */
-export function loadRecipe(options: LoadRecipeOptions): LoadedRecipe {
+export async function loadRecipe(options: LoadRecipeOptions): Promise<LoadedRecipe> {
   const { text, source } = options;
+  // Imported here rather than statically, so that only the commands that read a recipe load the YAML parser.
+  const { parseDocument } = await import("yaml");
   // Aliases are capped so that a small file cannot expand into a huge object ("billion laughs").
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const syntaxError = document.errors[0];
@@ -37,7 +39,7 @@ export function loadRecipe(options: LoadRecipeOptions): LoadedRecipe {
       subject: source,
     });
   }
-  return { recipe: parseRecipe({ value, source }), text, source };
+  return { recipe: await parseRecipe({ value, source }), text, source };
 }
 
 function yamlError(source: string, error: YAMLError): UsageError {

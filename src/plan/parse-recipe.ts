@@ -1,7 +1,8 @@
 import { UsageError } from "../errors.js";
 import { buildRecipeJsonSchema } from "./build-recipe-json-schema.js";
 import { describeIssues } from "./describe-issues.js";
-import { recipeSchema, type Recipe } from "./recipe.js";
+import type { Recipe } from "./recipe.js";
+import { loadRecipeSchema } from "./recipe-schema.js";
 
 export interface ParseRecipeOptions {
   /** The recipe as parsed YAML or JSON (or built in code, e.g. by `tvhub apply` from its flags). */
@@ -17,7 +18,7 @@ const maxListed = 5;
  * Validates a recipe against the schema and applies defaults. Unknown keys are errors, so a typo never becomes a
  * silently ignored setting; every problem names its field path (`vectors[2].weight: expected a number, got "high"`).
  */
-export function parseRecipe(options: ParseRecipeOptions): Recipe {
+export async function parseRecipe(options: ParseRecipeOptions): Promise<Recipe> {
   const { value, source } = options;
   if (value === null || value === undefined) {
     throw new UsageError(`${source} is empty; a recipe needs at least version: 1, base, output and vectors (see recipes/README.md).`, {
@@ -25,9 +26,12 @@ export function parseRecipe(options: ParseRecipeOptions): Recipe {
       subject: source,
     });
   }
+  const recipeSchema = await loadRecipeSchema();
   const result = recipeSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const lines = describeIssues({ issues: result.error.issues, hintForKey });
+  knownKeys ??= await buildRecipeJsonSchema();
+  const schema = knownKeys;
+  const lines = describeIssues({ issues: result.error.issues, hintForKey: (path, key) => hintForKey(schema, path, key) });
   const listed = lines.slice(0, maxListed).join("; ");
   const more = lines.length > maxListed ? `; and ${lines.length - maxListed} more` : "";
   throw new UsageError(`${source} is not a valid recipe: ${listed}${more}.`, { code: "RECIPE_INVALID", subject: source });
@@ -62,15 +66,15 @@ const misplaced: Record<string, string> = {
   grid: "greedy.grid",
 };
 
-let knownKeysCache: Record<string, unknown> | undefined;
+/** The recipe's JSON Schema, built for the first invalid recipe: the keys it allows are what a typo is compared to. */
+let knownKeys: Record<string, unknown> | undefined;
 
-function hintForKey(path: readonly PropertyKey[], key: string): string | undefined {
+function hintForKey(schema: Record<string, unknown>, path: readonly PropertyKey[], key: string): string | undefined {
   if (key === "normalize") return "remove it: tvhub never normalizes weights, so a negative weight always negates";
   const moved = path.length === 0 ? misplaced[key] : undefined;
   if (moved !== undefined) return `did you mean ${moved}?`;
   if (synonyms[key] !== undefined) return `did you mean ${synonyms[key]}?`;
-  knownKeysCache ??= buildRecipeJsonSchema();
-  const known = keysAt(knownKeysCache, path);
+  const known = keysAt(schema, path);
   let best: { key: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());

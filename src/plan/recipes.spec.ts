@@ -3,11 +3,13 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildRecipeJsonSchema } from "./build-recipe-json-schema.js";
 import { expandTerms } from "./expand-terms.js";
-import { loadRecipe } from "./load-recipe.js";
+import { loadRecipe, type LoadedRecipe } from "./load-recipe.js";
 
 const recipesDir = resolve(import.meta.dirname, "../../recipes");
 const files = readdirSync(recipesDir).filter((name) => name.endsWith(".yml")).sort();
-const load = (name: string) => loadRecipe({ text: readFileSync(join(recipesDir, name), "utf8"), source: `recipes/${name}` });
+const loaded = new Map(await Promise.all(files.map(async (name) => [name, await loadRecipe({ text: readFileSync(join(recipesDir, name), "utf8"), source: `recipes/${name}` })] as const)));
+const load = (name: string) => loaded.get(name) as LoadedRecipe;
+const jsonSchema = await buildRecipeJsonSchema();
 
 describe("recipes/", () => {
   it("has an example for every operation", () => {
@@ -48,7 +50,7 @@ describe("recipes/", () => {
 
   it("schema.json is the schema recipe.ts defines (TVHUB_UPDATE_SCHEMA=1 rewrites it)", () => {
     const path = join(recipesDir, "schema.json");
-    const expected = `${JSON.stringify(buildRecipeJsonSchema(), null, 2)}\n`;
+    const expected = `${JSON.stringify(jsonSchema, null, 2)}\n`;
     if (process.env.TVHUB_UPDATE_SCHEMA === "1") writeFileSync(path, expected);
     expect(readFileSync(path, "utf8")).toBe(expected);
   });
@@ -71,13 +73,13 @@ describe("recipes/", () => {
         else visit(value, path);
       }
     };
-    visit(buildRecipeJsonSchema(), "recipe");
+    visit(jsonSchema, "recipe");
     expect(undocumented).toEqual([]);
   });
 
   it("README.md mentions every top-level field", () => {
     const readme = readFileSync(join(recipesDir, "README.md"), "utf8");
-    const properties = Object.keys(buildRecipeJsonSchema().properties as Record<string, unknown>);
+    const properties = Object.keys(jsonSchema.properties as Record<string, unknown>);
     for (const key of properties) expect(readme).toContain(`\`${key}\``);
   });
 });

@@ -5,8 +5,8 @@ import { parseRecipe } from "../../plan/parse-recipe.js";
 import { buildDemoRecipe } from "./build-demo-recipe.js";
 
 describe("buildDemoRecipe", () => {
-  it("writes a task_arithmetic recipe that tvhub merge accepts, with the comment first", () => {
-    const text = buildDemoRecipe({
+  it("writes a task_arithmetic recipe that tvhub merge accepts, with the comment first", async () => {
+    const text = await buildDemoRecipe({
       comment: ["Task addition.", "", "λ from validation."],
       base: "demo/base",
       to: "demo/merged",
@@ -17,7 +17,7 @@ describe("buildDemoRecipe", () => {
       ],
     });
     expect(text.split("\n").slice(0, 3)).toEqual(["# Task addition.", "#", "# λ from validation."]);
-    const recipe = parseRecipe({ value: parse(text), source: "add.yml" });
+    const recipe = await parseRecipe({ value: parse(text), source: "add.yml" });
     expect(recipe).toMatchObject({ base: "demo/base", output: { to: "demo/merged" }, method: "task_arithmetic", scale: 0.35 });
     expect(expandTerms({ recipe }).map((t) => [t.kind, t.ref, recipe.scale * t.weight])).toEqual([
       ["vector", "demo/a-tv", 0.35],
@@ -25,8 +25,8 @@ describe("buildDemoRecipe", () => {
     ]);
   });
 
-  it("leaves out a scale of 1, keeps negative weights and writes analogies in the recipe's shorthand", () => {
-    const text = buildDemoRecipe({
+  it("leaves out a scale of 1, keeps negative weights and writes analogies in the recipe's shorthand", async () => {
+    const text = await buildDemoRecipe({
       comment: ["Analogy."],
       base: "demo/base",
       to: "demo/analogy",
@@ -36,7 +36,7 @@ describe("buildDemoRecipe", () => {
       ],
     });
     expect(text).not.toContain("scale");
-    const recipe = parseRecipe({ value: parse(text), source: "analogy.yml" });
+    const recipe = await parseRecipe({ value: parse(text), source: "analogy.yml" });
     // +τ_C, +τ_B, −τ_A: the order the demo's in-memory search adds them in.
     expect(expandTerms({ recipe }).map((t) => [t.ref, t.weight])).toEqual([
       ["demo/n-tv", -0.4],

@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import type { RecipeInput } from "../../plan/recipe.js";
 
 /** A term of a demo merge: a published task vector, or an analogy over three of them (A, B, C: vector repos). */
@@ -19,7 +18,7 @@ export interface BuildDemoRecipeOptions {
  * The YAML of a task_arithmetic recipe that `tvhub merge` runs, and that the demo saves next to its results so
  * anyone can run the same merge again. Its text is what the merged model's card quotes.
  */
-export function buildDemoRecipe(options: BuildDemoRecipeOptions): string {
+export async function buildDemoRecipe(options: BuildDemoRecipeOptions): Promise<string> {
   const value: RecipeInput = {
     version: 1,
     base: options.base,
@@ -29,5 +28,7 @@ export function buildDemoRecipe(options: BuildDemoRecipeOptions): string {
     vectors: options.terms.map((term) => ("vector" in term ? { vector: term.vector, weight: term.weight } : { analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } }, weight: term.weight })),
   };
   const comment = options.comment.map((line) => (line === "" ? "#" : `# ${line}`)).join("\n");
+  // Imported here, not statically: a static import would load yaml at the start of every CLI command.
+  const { stringify } = await import("yaml");
   return `${comment}\n${stringify(value, { lineWidth: 0 })}`;
 }

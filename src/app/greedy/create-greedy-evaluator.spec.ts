@@ -6,15 +6,17 @@ import { UsageError } from "../../errors.js";
 import type { CreateTfjsEvaluatorOptions } from "../../eval/create-tfjs-evaluator.js";
 import type { Evaluator } from "../../eval/evaluator.js";
 import { writeImageSet } from "../../eval/write-image-set.js";
-import { parseRecipe } from "../../plan/parse-recipe.js";
+import { loadRecipeSchema } from "../../plan/recipe-schema.js";
 import type { EvaluatorSpec } from "../../plan/recipe.js";
 import { createGreedyEvaluator } from "./create-greedy-evaluator.js";
 
 let root = "";
 
+const recipeSchema = await loadRecipeSchema();
+
 /** The evaluator section as a recipe writes it, defaults applied by the schema. */
 function spec(evaluator: Record<string, unknown>): EvaluatorSpec {
-  const recipe = parseRecipe({ value: { version: 1, base: "org/base", output: { to: "./out" }, greedy: { candidates: ["org/a"], evaluator } }, source: "test" });
+  const recipe = recipeSchema.parse({ version: 1, base: "org/base", output: { to: "./out" }, greedy: { candidates: ["org/a"], evaluator } });
   return recipe.greedy?.evaluator as EvaluatorSpec;
 }
 

@@ -82,7 +82,7 @@ describe("loadTensorsInMemory", () => {
     const evaluator: Evaluator = { name: "recording", evaluate: async (input) => (seen.push(input), { score: 0 }) };
     const evaluate = createInMemoryEvaluate({ evaluator, start: { tensors: loaded.start, config }, vectors: loaded.vectors, dtypes: loaded.dtypes });
 
-    const recipe = parseRecipe({ value: { version: 1, base: baseDir, output: { to: join(root, "out") }, vectors: [{ finetuned: startDir, weight: 1 }] }, source: "test" });
+    const recipe = await parseRecipe({ value: { version: 1, base: baseDir, output: { to: join(root, "out") }, vectors: [{ finetuned: startDir, weight: 1 }] }, source: "test" });
     const materializer = createPlanMaterializer({
       context: context(),
       recipe,

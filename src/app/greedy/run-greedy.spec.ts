@@ -92,7 +92,7 @@ describe("runGreedy with a known answer", () => {
 
   it("puts the whole trajectory in the merge card", async () => {
     const { result } = await run({ evaluate: knownAnswerEvaluate() });
-    const card = renderMergeCard({
+    const card = await renderMergeCard({
       title: "me/greedy",
       hubUrl: "http://127.0.0.1:9",
       base: { repo: "org/base", revision: "a".repeat(40) },

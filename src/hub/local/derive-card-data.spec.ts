@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deriveCardData } from "./derive-card-data.js";
 
 describe("deriveCardData", () => {
-  it("derives the Hub's tags from an adapter card", () => {
+  it("derives the Hub's tags from an adapter card", async () => {
     const readme = [
       "---",
       "base_model: org/base-model",
@@ -16,7 +16,7 @@ describe("deriveCardData", () => {
       "---",
       "# Card",
     ].join("\n");
-    const facts = deriveCardData({ readme, paths: ["README.md", "adapter_model.safetensors"] });
+    const facts = await deriveCardData({ readme, paths: ["README.md", "adapter_model.safetensors"] });
     expect(facts.cardData).toMatchObject({ base_model: "org/base-model", license: "Apache-2.0", tags: ["lora", "task-vector"] });
     expect(facts.tags).toEqual([
       "lora",
@@ -34,34 +34,34 @@ describe("deriveCardData", () => {
     expect(facts.libraryName).toBe("peft");
   });
 
-  it("infers the relation when the card does not say it", () => {
-    const merge = deriveCardData({ readme: "---\nbase_model:\n  - a/one\n  - b/two\n---\n", paths: [] });
+  it("infers the relation when the card does not say it", async () => {
+    const merge = await deriveCardData({ readme: "---\nbase_model:\n  - a/one\n  - b/two\n---\n", paths: [] });
     expect(merge.tags).toEqual(["base_model:a/one", "base_model:merge:a/one", "base_model:b/two", "base_model:merge:b/two"]);
-    const adapter = deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["adapter_config.json"] });
+    const adapter = await deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["adapter_config.json"] });
     expect(adapter.tags).toContain("base_model:adapter:a/one");
-    const quantized = deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["m.Q4_K_M.gguf"] });
+    const quantized = await deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["m.Q4_K_M.gguf"] });
     expect(quantized.tags).toContain("base_model:quantized:a/one");
-    const finetune = deriveCardData({ readme: "---\nbase_model: a/one\nbase_model_relation: bogus\n---\n", paths: [] });
+    const finetune = await deriveCardData({ readme: "---\nbase_model: a/one\nbase_model_relation: bogus\n---\n", paths: [] });
     expect(finetune.tags).toContain("base_model:finetune:a/one");
   });
 
-  it("reads CRLF front matter with a BOM and ignores malformed or non-mapping YAML", () => {
-    expect(deriveCardData({ readme: "\uFEFF---\r\nlicense: mit\r\n---\r\nbody", paths: [] }).tags).toEqual(["license:mit"]);
-    expect(deriveCardData({ readme: "---\nlicense: [mit\n---\n", paths: [] }).cardData).toBeUndefined();
-    expect(deriveCardData({ readme: "---\n- a\n- b\n---\n", paths: [] }).cardData).toBeUndefined();
-    expect(deriveCardData({ readme: "no front matter\n---\nlicense: mit\n---\n", paths: [] }).tags).toEqual([]);
-    expect(deriveCardData({ readme: undefined, paths: [] })).toEqual({ tags: [] });
+  it("reads CRLF front matter with a BOM and ignores malformed or non-mapping YAML", async () => {
+    expect((await deriveCardData({ readme: "\uFEFF---\r\nlicense: mit\r\n---\r\nbody", paths: [] })).tags).toEqual(["license:mit"]);
+    expect((await deriveCardData({ readme: "---\nlicense: [mit\n---\n", paths: [] })).cardData).toBeUndefined();
+    expect((await deriveCardData({ readme: "---\n- a\n- b\n---\n", paths: [] })).cardData).toBeUndefined();
+    expect((await deriveCardData({ readme: "no front matter\n---\nlicense: mit\n---\n", paths: [] })).tags).toEqual([]);
+    expect(await deriveCardData({ readme: undefined, paths: [] })).toEqual({ tags: [] });
   });
 
-  it("refuses alias bombs instead of expanding them", () => {
+  it("refuses alias bombs instead of expanding them", async () => {
     const bomb = ["---", "a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
     bomb.push("---");
-    expect(deriveCardData({ readme: bomb.join("\n"), paths: [] }).cardData).toBeUndefined();
+    expect((await deriveCardData({ readme: bomb.join("\n"), paths: [] })).cardData).toBeUndefined();
   });
 
-  it("skips base model values that are not repo ids", () => {
-    const facts = deriveCardData({ readme: "---\nbase_model: ['../etc', 'ok/model', 3]\n---\n", paths: [] });
+  it("skips base model values that are not repo ids", async () => {
+    const facts = await deriveCardData({ readme: "---\nbase_model: ['../etc', 'ok/model', 3]\n---\n", paths: [] });
     expect(facts.tags).toEqual(["base_model:ok/model", "base_model:finetune:ok/model"]);
   });
 });

@@ -1,5 +1,3 @@
-import { parse } from "yaml";
-
 /** What the Hub shows about a model from its card and file list. */
 export interface CardFacts {
   /** The README's YAML front matter as JSON, when there is a well-formed one. */
@@ -21,8 +19,8 @@ const relations = new Set(["adapter", "merge", "quantized", "finetune"]);
 const repoIdPattern = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
 
 /** Front matter → `cardData` and `tags`, the way the Hub derives them (hub-protocol.md §6). */
-export function deriveCardData(options: DeriveCardDataOptions): CardFacts {
-  const cardData = frontMatterOf(options.readme);
+export async function deriveCardData(options: DeriveCardDataOptions): Promise<CardFacts> {
+  const cardData = await frontMatterOf(options.readme);
   const tags: string[] = [];
   const add = (tag: string): void => {
     if (tag !== "" && !tags.includes(tag)) tags.push(tag);
@@ -66,10 +64,12 @@ export function deriveCardData(options: DeriveCardDataOptions): CardFacts {
 }
 
 /** The YAML between a leading `---` line and the next `---` line, when it is a mapping. */
-function frontMatterOf(readme: string | undefined): Record<string, unknown> | undefined {
+async function frontMatterOf(readme: string | undefined): Promise<Record<string, unknown> | undefined> {
   if (readme === undefined) return undefined;
   const match = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/.exec(readme);
   if (!match) return undefined;
+  // Loaded on the first card, not when the CLI starts (a static import would load it for every command).
+  const { parse } = await import("yaml");
   try {
     // A card is untrusted text: keep alias expansion bounded and the result plain JSON.
     const value: unknown = parse(match[1] ?? "", { maxAliasCount: 100, prettyErrors: false });

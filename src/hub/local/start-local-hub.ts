@@ -54,7 +54,7 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     if (cached) return cached;
     const readme = commit.files.find((file) => file.path === "README.md");
     const text = readme && readme.size <= 1024 * 1024 ? (await storage.objects.readBytes(readme.sha256)).toString("utf8") : undefined;
-    const facts = deriveCardData({ readme: text, paths: commit.files.map((file) => file.path) });
+    const facts = await deriveCardData({ readme: text, paths: commit.files.map((file) => file.path) });
     if (cardCache.size >= 4096) cardCache.delete(cardCache.keys().next().value as string);
     cardCache.set(key, facts);
     return facts;
