@@ -59,6 +59,8 @@ export interface ExecuteResult {
   bytesRead: number;
   /** Worker threads that computed; 0 when this thread did. */
   threads: number;
+  /** Whether a thread of its own hashed and wrote the output (else this thread did). */
+  sinkThread: boolean;
 }
 
 const defaultChunkElements = 1 << 21;
@@ -158,7 +160,7 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     }
     // Zero-length tensors have no jobs; the writer completes them as it passes.
     const written = await writer.finish();
-    return { written, tensors, reconstruction, bytesRead, threads: pool.threads };
+    return { written, tensors, reconstruction, bytesRead, threads: pool.threads, sinkThread: sinkThread !== undefined };
   } catch (error) {
     await writer.abort();
     await Promise.allSettled(pending);
