@@ -5,7 +5,7 @@
  * built CLI (`npm run build`) resolves an import into, and compare that list with what each command needs.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -55,6 +55,10 @@ beforeAll(async () => {
   base = model.dir;
   finetuned = ft.dir;
 }, 60_000);
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe("what the CLI loads", () => {
   it("the hook sees a package the CLI loads on demand (so an empty list means something)", async () => {
