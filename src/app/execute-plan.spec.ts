@@ -60,10 +60,10 @@ function models(): SafetensorsModel[] {
   return plan.inputs.map((input) => (input.role === "base" ? base.model : finetuned.model));
 }
 
-async function run(dir: string, options: { threads: number; models?: SafetensorsModel[] }): Promise<{ result: ExecuteResult; events: ProgressEvent[] }> {
+async function run(dir: string, options: { threads: number; models?: SafetensorsModel[]; workerUrl?: URL }): Promise<{ result: ExecuteResult; events: ProgressEvent[] }> {
   const events: ProgressEvent[] = [];
   const result = await drain(
-    executePlan({ plan, models: options.models ?? models(), dir, prefix: "task_vector", kernels, statistics: true, chunkElements: 256, threads: options.threads, workerUrl }),
+    executePlan({ plan, models: options.models ?? models(), dir, prefix: "task_vector", kernels, statistics: true, chunkElements: 256, threads: options.threads, workerUrl: options.workerUrl ?? workerUrl }),
     (event) => events.push(event),
   );
   return { result, events };
@@ -86,6 +86,26 @@ describe("executePlan's sink thread", () => {
     for (const file of filesIn(join(work, "here"))) {
       expect(Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))), file).toBe(0);
     }
+  });
+
+  it("writes on the calling thread, with a warning, when the sink thread does not start but the compute workers do", async () => {
+    // A script that computes but has no sink role: the sink thread exits before it is ready.
+    const computeOnly = join(work, "compute-only.mjs");
+    await build({
+      stdin: { contents: `import { workerData } from "node:worker_threads";\nif (workerData?.tvhubComputeWorker !== undefined) await import("./compute-worker.ts");\n`, resolveDir: import.meta.dirname, loader: "ts" },
+      outfile: computeOnly,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      logLevel: "warning",
+    });
+    const here = await run(join(work, "compute-only-here"), { threads: 0 });
+    const { result, events } = await run(join(work, "compute-only"), { threads: 2, workerUrl: pathToFileURL(computeOnly) });
+    expect([result.threads, result.sinkThread]).toEqual([2, false]);
+    expect(events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message)).toEqual([
+      expect.stringMatching(/^Hashing and writing the output on the main thread: the thread that hashes and writes did not start \(it exited with code 0/),
+    ]);
+    expect(result.written).toEqual(here.result.written);
   });
 
   it.skipIf(!hasDevFull)("a full disk under the second file: rejects with ENOSPC on either thread, and no temporary file is left", async () => {
