@@ -12,7 +12,8 @@ const entries = [
   { in: "src/index.ts", out: "dist/index.js", external: true },
   { in: "bench/main.ts", out: "dist/bench.js", external: true },
   { in: "src/action/index.ts", out: "dist/action.js", external: false },
-  // Compute worker threads load this beside dist/cli.js; without it (the Action, tests on sources) jobs run on the main thread.
+  // Compute and sink threads load this beside dist/cli.js and dist/action.js (committed with it); without it (tests on
+  // sources) jobs run on the main thread.
   { in: "src/app/compute-worker.ts", out: "dist/compute-worker.js", external: false },
 ];
 

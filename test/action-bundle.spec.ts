@@ -1,7 +1,7 @@
 /**
- * The stale-bundle check: the runner executes the committed dist/action.js as is (no npm ci), so it must be exactly
- * what the sources build to. After changing anything src/action reaches, run `npm run build` and commit
- * dist/action.js with the change.
+ * The stale-bundle check: the runner executes the committed dist/action.js and the dist/compute-worker.js it starts
+ * threads from as they are (no npm ci), so they must be exactly what the sources build to. After changing anything
+ * src/action or src/app/compute-worker.ts reaches, run `npm run build` and commit both with the change.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,50 +15,61 @@ import { outputNames } from "../src/action/outputs.js";
 
 const root = resolve(import.meta.dirname, "..");
 
-/** The committed bundle; the working-tree file when git cannot say (a tarball, say). */
-function committedBundle(): Buffer {
+/** A committed bundle; the working-tree file when git cannot say (a tarball, say). */
+function committedBundle(path: string): Buffer {
   try {
-    return execFileSync("git", ["show", "HEAD:dist/action.js"], { cwd: root, maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "ignore"] });
+    return execFileSync("git", ["show", `HEAD:${path}`], { cwd: root, maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "ignore"] });
   } catch {
-    return readFileSync(resolve(root, "dist/action.js"));
+    return readFileSync(resolve(root, path));
   }
 }
 
-describe("dist/action.js", () => {
-  it("is what src/action/index.ts builds to (run npm run build and commit dist/action.js)", async () => {
-    // The same options as scripts/build.mjs gives the self-contained action entry.
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: ["src/action/index.ts"],
-      outfile: "dist/action.js",
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format: "esm",
-      sourcemap: false,
-      logLevel: "silent",
-      write: false,
-      banner: { js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);" },
-    });
-    const built = Buffer.from(result.outputFiles[0]?.contents ?? new Uint8Array());
-    const committed = committedBundle();
-    expect(built.length).toBeGreaterThan(100_000);
-    const same = built.equals(committed);
-    if (!same) {
-      let at = 0;
-      while (at < built.length && built[at] === committed[at]) at++;
-      const context = built.subarray(Math.max(0, at - 80), at + 80).toString("utf8");
-      expect.fail(`dist/action.js is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run build and commit dist/action.js.`);
-    }
-    expect(same).toBe(true);
-  });
+// The runner runs the Action from the repository as committed: the bundle, and the compute/sink worker script it
+// starts threads from (without it the Action would compute on one thread).
+const bundles = [
+  { entry: "src/action/index.ts", out: "dist/action.js", minimum: 100_000 },
+  { entry: "src/app/compute-worker.ts", out: "dist/compute-worker.js", minimum: 20_000 },
+];
 
-  it("imports nothing outside Node itself, so the runner needs no node_modules", () => {
-    const source = readFileSync(resolve(root, "dist/action.js"), "utf8");
-    const imports = [...source.matchAll(/(?:^|\n)import\s[^;]*?from\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2] ?? "");
-    expect(imports.length).toBeGreaterThan(0);
-    const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0] ?? "");
-    expect(imports.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+describe("the committed Action bundles", () => {
+  for (const bundle of bundles) {
+    it(`${bundle.out} is what ${bundle.entry} builds to (run npm run build and commit ${bundle.out})`, async () => {
+      // The same options as scripts/build.mjs gives the self-contained entries.
+      const result = await build({
+        absWorkingDir: root,
+        entryPoints: [bundle.entry],
+        outfile: bundle.out,
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "esm",
+        sourcemap: false,
+        logLevel: "silent",
+        write: false,
+        banner: { js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);" },
+      });
+      const built = Buffer.from(result.outputFiles[0]?.contents ?? new Uint8Array());
+      const committed = committedBundle(bundle.out);
+      expect(built.length).toBeGreaterThan(bundle.minimum);
+      const same = built.equals(committed);
+      if (!same) {
+        let at = 0;
+        while (at < built.length && built[at] === committed[at]) at++;
+        const context = built.subarray(Math.max(0, at - 80), at + 80).toString("utf8");
+        expect.fail(`${bundle.out} is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run build and commit ${bundle.out}.`);
+      }
+      expect(same).toBe(true);
+    });
+  }
+
+  it("import nothing outside Node itself, so the runner needs no node_modules", () => {
+    for (const bundle of bundles) {
+      const source = readFileSync(resolve(root, bundle.out), "utf8");
+      const imports = [...source.matchAll(/(?:^|\n)import\s[^;]*?from\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2] ?? "");
+      expect(imports.length, bundle.out).toBeGreaterThan(0);
+      const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0] ?? "");
+      expect(imports.filter((specifier) => !isBuiltin(specifier)), bundle.out).toEqual([]);
+    }
   });
 });
 

@@ -161,6 +161,8 @@ describe("the bundled Action on a push to the default branch", () => {
     expect(result.outputs["repo-url"]).toBe(`${hub.url}/alice/ft-tv`);
     expect(result.outputs["commit-sha"]).toMatch(/^[0-9a-f]{40}$/);
     expect(await hubRepos()).toContain("alice/ft-tv");
+    // The committed worker script beside the bundle gives the runner's cores to the computing and the hashing.
+    expect(result.stdout).toMatch(/Computing on \d+ worker threads?, hashing and writing on another\./);
     const body = github.issueComments("acme", "models", 30)[0]?.body ?? "";
     expect(body).toContain("<!-- tvhub:publish:publish-vector:alice/ft-tv -->");
     expect(body).toContain(`[alice/ft-tv](${hub.url}/alice/ft-tv) at commit`);

@@ -81,7 +81,9 @@ describe("executePlan's sink thread", () => {
     expect(there.result.threads).toBe(2);
     expect(there.result.written).toEqual(here.result.written);
     expect(there.result.tensors).toEqual(here.result.tensors);
-    expect(there.events.filter((event) => event.type === "log")).toEqual([]);
+    expect(there.events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message)).toEqual([
+      "Computing on 2 worker threads, hashing and writing on another.",
+    ]);
     expect(filesIn(join(work, "there"))).toEqual(filesIn(join(work, "here")));
     for (const file of filesIn(join(work, "here"))) {
       expect(Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))), file).toBe(0);

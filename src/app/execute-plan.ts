@@ -143,6 +143,10 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
 
   try {
     if (pool.sinkFallback) yield { type: "log", level: "warn", message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.` };
+    else if (pool.threads > 0) {
+      const writing = pool.sinkThread ? ", hashing and writing on another" : "";
+      yield { type: "log", level: "info", message: `Computing on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}${writing}.` };
+    }
     fill();
     for (const job of jobs) {
       const output = await (pending.shift() as Promise<JobOutput>);
