@@ -531,10 +531,12 @@ export function reconstructionStats(base: usize, ft: usize, tau: usize, n: i32, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// A BF16 task vector with its card's statistics in one pass (../create-task-vector-statistics.ts).
+// A task vector with its card's statistics in one pass (../create-task-vector-statistics.ts).
 
 const EVEN_INDEX: v128 = i32x4(0, 2, 4, 6);
 const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
+const LOW_INDEX: v128 = i32x4(0, 1, 2, 3);
+const HIGH_INDEX: v128 = i32x4(4, 5, 6, 7);
 
 /**
  * Lanes where fround(base + τ) is the fine-tuned value: the same bits, or a NaN fine-tuned value. τ of a NaN is
@@ -545,210 +547,129 @@ const ODD_INDEX: v128 = i32x4(1, 3, 5, 7);
 }
 
 /**
- * τ = BF16(fround(ft − base)) at `out`, as subBf16 writes it, and in the same pass over the registers:
+ * τ = fround(ft − base) stored at `out` in the inputs' dtype (as subBf16, subF16 and subF32 write it), and in the
+ * same pass over the registers:
  * - Σ τ² of the stored values in eight float64 accumulators at `sums` (element i in accumulator i mod 8, in index
- *   order; stored as lanes 0,2 | 4,6 | 1,3 | 5,7), read first and written back, so a caller carries them from
- *   call to call;
+ *   order), read first and written back, so a caller carries them from call to call. BF16 and F16 split a block
+ *   into even and odd elements, so their accumulators are stored as lanes 0,2 | 4,6 | 1,3 | 5,7; F32 keeps the
+ *   order, 0,1 | 2,3 | 4,5 | 6,7;
  * - reconstructionStats of base, ft and that τ: the mismatch count (i32 at `result`) and the largest error
  *   (f64 at `result` + 8).
- * The loop has no branch: on fine-tunes most blocks have a mismatch (τ rounded to BF16 is rarely exact), and a
- * test per block cost more than the work it skipped. Elements past `n` in the last block are computed (the output
+ * The dtype is the type argument, fixed at compile time: u16 is BF16, i16 is F16, f32 is F32. The loop has no
+ * branch but the last block's: on fine-tunes most blocks have a mismatch (τ rounded to 16 bits is rarely exact), and
+ * a test per block cost more than the work it skipped. Elements past `n` in the last block are computed (the output
  * is written in whole blocks) but counted nowhere.
  */
-export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
-  // Constants as loop-invariant values in registers: V8 materializes a v128.const at every use, with several
-  // instructions each, and Binaryen folds a constant held in a local back into its uses; a load it cannot fold.
+@inline function taskVectorStats<T>(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  const f16 = sizeof<T>() == 2 && isSigned<T>();
+  const step: usize = sizeof<T>() * 8;
+  // Constants as loop-invariant values in registers (see k()).
   const highHalves = k(K_HIGH);
+  const lowHalves = k(K_LOW);
   const one = k(K_ONE);
   const roundingBias = k(K_X7FFF);
   const canonicalNaN = k(K_CNAN);
   const absBits = k(K_ABS);
   const infinityBits = k(K_INF);
-  let s02 = v128.load(sums);
-  let s46 = v128.load(sums, 16);
-  let s13 = v128.load(sums, 32);
-  let s57 = v128.load(sums, 48);
+  let sA0 = v128.load(sums);
+  let sA1 = v128.load(sums, 16);
+  let sB0 = v128.load(sums, 32);
+  let sB1 = v128.load(sums, 48);
   let matches = ZERO;
   let largest = ZERO;
   const blocks = blocksOf(n);
-  // Lanes past `n` in the last block: all lanes are kept in every other block.
   const left = i32x4.splat(n - ((blocks - 1) << 3));
-  for (let k = blocks; k > 0; k--, a += 16, b += 16, out += 16) {
-    const va = v128.load(a);
-    const vb = v128.load(b);
-    const ftEven = i32x4.shl(va, 16);
-    const baseEven = i32x4.shl(vb, 16);
-    const ftOdd = v128.and(va, highHalves);
-    const baseOdd = v128.and(vb, highHalves);
-    const dEven = f32x4.sub(ftEven, baseEven);
-    const dOdd = f32x4.sub(ftOdd, baseOdd);
-    const even = i32x4.add(v128.bitselect(dEven, canonicalNaN, f32x4.eq(dEven, dEven)), i32x4.add(v128.and(i32x4.shr_u(dEven, 16), one), roundingBias));
-    const odd = i32x4.add(v128.bitselect(dOdd, canonicalNaN, f32x4.eq(dOdd, dOdd)), i32x4.add(v128.and(i32x4.shr_u(dOdd, 16), one), roundingBias));
-    v128.store(out, i16x8.shuffle(i32x4.shr_u(even, 16), odd, 0, 9, 2, 11, 4, 13, 6, 15));
-    let tauEven = v128.and(even, highHalves);
-    let tauOdd = v128.and(odd, highHalves);
-    const sumEven = f32x4.add(baseEven, tauEven);
-    const sumOdd = f32x4.add(baseOdd, tauOdd);
-    let matchEven = reproduced(sumEven, ftEven);
-    let matchOdd = reproduced(sumOdd, ftOdd);
-    let errorEven = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumEven, ftEven), absBits), infinityBits), matchEven);
-    let errorOdd = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumOdd, ftOdd), absBits), infinityBits), matchOdd);
-    if (k == 1) {
-      const keepEven = i32x4.lt_s(EVEN_INDEX, left);
-      const keepOdd = i32x4.lt_s(ODD_INDEX, left);
-      tauEven = v128.and(tauEven, keepEven);
-      tauOdd = v128.and(tauOdd, keepOdd);
-      matchEven = v128.and(matchEven, keepEven);
-      matchOdd = v128.and(matchOdd, keepOdd);
-      errorEven = v128.and(errorEven, keepEven);
-      errorOdd = v128.and(errorOdd, keepOdd);
+  for (let remaining = blocks; remaining > 0; remaining--, a += step, b += step, out += step) {
+    // Two float32 vectors of the block's fine-tuned and base values (A and B), and τ of each as float32.
+    let ftA: v128, baseA: v128, ftB: v128, baseB: v128, tauA: v128, tauB: v128;
+    if (sizeof<T>() == 4) {
+      ftA = v128.load(a);
+      ftB = v128.load(a, 16);
+      baseA = v128.load(b);
+      baseB = v128.load(b, 16);
+      const dA = f32x4.sub(ftA, baseA);
+      const dB = f32x4.sub(ftB, baseB);
+      tauA = v128.bitselect(dA, canonicalNaN, f32x4.eq(dA, dA));
+      tauB = v128.bitselect(dB, canonicalNaN, f32x4.eq(dB, dB));
+      v128.store(out, tauA);
+      v128.store(out, tauB, 16);
+    } else if (f16) {
+      const va = v128.load(a);
+      const vb = v128.load(b);
+      ftA = f16ToF32Bits(v128.and(va, lowHalves));
+      baseA = f16ToF32Bits(v128.and(vb, lowHalves));
+      ftB = f16ToF32Bits(i32x4.shr_u(va, 16));
+      baseB = f16ToF32Bits(i32x4.shr_u(vb, 16));
+      const halfA = f32ToF16Bits(canonical(f32x4.sub(ftA, baseA)));
+      const halfB = f32ToF16Bits(canonical(f32x4.sub(ftB, baseB)));
+      v128.store(out, v128.or(halfA, i32x4.shl(halfB, 16)));
+      tauA = f16ToF32Bits(halfA);
+      tauB = f16ToF32Bits(halfB);
+    } else {
+      const va = v128.load(a);
+      const vb = v128.load(b);
+      ftA = i32x4.shl(va, 16);
+      baseA = i32x4.shl(vb, 16);
+      ftB = v128.and(va, highHalves);
+      baseB = v128.and(vb, highHalves);
+      const dA = f32x4.sub(ftA, baseA);
+      const dB = f32x4.sub(ftB, baseB);
+      // roundComputedToBf16, with its constants in registers.
+      const roundedA = i32x4.add(v128.bitselect(dA, canonicalNaN, f32x4.eq(dA, dA)), i32x4.add(v128.and(i32x4.shr_u(dA, 16), one), roundingBias));
+      const roundedB = i32x4.add(v128.bitselect(dB, canonicalNaN, f32x4.eq(dB, dB)), i32x4.add(v128.and(i32x4.shr_u(dB, 16), one), roundingBias));
+      v128.store(out, i16x8.shuffle(i32x4.shr_u(roundedA, 16), roundedB, 0, 9, 2, 11, 4, 13, 6, 15));
+      tauA = v128.and(roundedA, highHalves);
+      tauB = v128.and(roundedB, highHalves);
     }
-    matches = i32x4.add(matches, i32x4.add(matchEven, matchOdd));
-    largest = i32x4.max_u(largest, i32x4.max_u(errorEven, errorOdd));
-    const e0 = f64x2.promote_low_f32x4(tauEven);
-    const e1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauEven, tauEven, 2, 3, 0, 1));
-    const o0 = f64x2.promote_low_f32x4(tauOdd);
-    const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauOdd, tauOdd, 2, 3, 0, 1));
-    s02 = f64x2.add(s02, f64x2.mul(e0, e0));
-    s46 = f64x2.add(s46, f64x2.mul(e1, e1));
-    s13 = f64x2.add(s13, f64x2.mul(o0, o0));
-    s57 = f64x2.add(s57, f64x2.mul(o1, o1));
+    const sumA = f32x4.add(baseA, tauA);
+    const sumB = f32x4.add(baseB, tauB);
+    let matchA = reproduced(sumA, ftA);
+    let matchB = reproduced(sumB, ftB);
+    let errorA = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumA, ftA), absBits), infinityBits), matchA);
+    let errorB = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumB, ftB), absBits), infinityBits), matchB);
+    if (remaining == 1) {
+      const keepA = i32x4.lt_s(sizeof<T>() == 4 ? LOW_INDEX : EVEN_INDEX, left);
+      const keepB = i32x4.lt_s(sizeof<T>() == 4 ? HIGH_INDEX : ODD_INDEX, left);
+      tauA = v128.and(tauA, keepA);
+      tauB = v128.and(tauB, keepB);
+      matchA = v128.and(matchA, keepA);
+      matchB = v128.and(matchB, keepB);
+      errorA = v128.and(errorA, keepA);
+      errorB = v128.and(errorB, keepB);
+    }
+    matches = i32x4.add(matches, i32x4.add(matchA, matchB));
+    largest = i32x4.max_u(largest, i32x4.max_u(errorA, errorB));
+    const a0 = f64x2.promote_low_f32x4(tauA);
+    const a1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauA, tauA, 2, 3, 0, 1));
+    const b0 = f64x2.promote_low_f32x4(tauB);
+    const b1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauB, tauB, 2, 3, 0, 1));
+    sA0 = f64x2.add(sA0, f64x2.mul(a0, a0));
+    sA1 = f64x2.add(sA1, f64x2.mul(a1, a1));
+    sB0 = f64x2.add(sB0, f64x2.mul(b0, b0));
+    sB1 = f64x2.add(sB1, f64x2.mul(b1, b1));
   }
-  v128.store(sums, s02);
-  v128.store(sums, s46, 16);
-  v128.store(sums, s13, 32);
-  v128.store(sums, s57, 48);
+  v128.store(sums, sA0);
+  v128.store(sums, sA1, 16);
+  v128.store(sums, sB0, 32);
+  v128.store(sums, sB1, 48);
   // `matches` holds minus the number of reproduced elements.
   store<i32>(result, n + laneSum(matches));
   store<f64>(result, largestOf(largest), 8);
 }
 
-/**
- * taskVectorStatsBf16 for F16 inputs and an F16 τ: elements are split into even and odd lanes as there, so the
- * accumulators at `sums` have the same layout (0,2 | 4,6 | 1,3 | 5,7).
- */
-export function taskVectorStatsF16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
-  const lowHalves = k(K_LOW);
-  const absBits = k(K_ABS);
-  const infinityBits = k(K_INF);
-  let s02 = v128.load(sums);
-  let s46 = v128.load(sums, 16);
-  let s13 = v128.load(sums, 32);
-  let s57 = v128.load(sums, 48);
-  let matches = ZERO;
-  let largest = ZERO;
-  const blocks = blocksOf(n);
-  const left = i32x4.splat(n - ((blocks - 1) << 3));
-  for (let k = blocks; k > 0; k--, a += 16, b += 16, out += 16) {
-    const va = v128.load(a);
-    const vb = v128.load(b);
-    const ftEven = f16ToF32Bits(v128.and(va, lowHalves));
-    const baseEven = f16ToF32Bits(v128.and(vb, lowHalves));
-    const ftOdd = f16ToF32Bits(i32x4.shr_u(va, 16));
-    const baseOdd = f16ToF32Bits(i32x4.shr_u(vb, 16));
-    const evenHalf = f32ToF16Bits(canonical(f32x4.sub(ftEven, baseEven)));
-    const oddHalf = f32ToF16Bits(canonical(f32x4.sub(ftOdd, baseOdd)));
-    v128.store(out, v128.or(evenHalf, i32x4.shl(oddHalf, 16)));
-    let tauEven = f16ToF32Bits(evenHalf);
-    let tauOdd = f16ToF32Bits(oddHalf);
-    const sumEven = f32x4.add(baseEven, tauEven);
-    const sumOdd = f32x4.add(baseOdd, tauOdd);
-    let matchEven = reproduced(sumEven, ftEven);
-    let matchOdd = reproduced(sumOdd, ftOdd);
-    let errorEven = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumEven, ftEven), absBits), infinityBits), matchEven);
-    let errorOdd = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumOdd, ftOdd), absBits), infinityBits), matchOdd);
-    if (k == 1) {
-      const keepEven = i32x4.lt_s(EVEN_INDEX, left);
-      const keepOdd = i32x4.lt_s(ODD_INDEX, left);
-      tauEven = v128.and(tauEven, keepEven);
-      tauOdd = v128.and(tauOdd, keepOdd);
-      matchEven = v128.and(matchEven, keepEven);
-      matchOdd = v128.and(matchOdd, keepOdd);
-      errorEven = v128.and(errorEven, keepEven);
-      errorOdd = v128.and(errorOdd, keepOdd);
-    }
-    matches = i32x4.add(matches, i32x4.add(matchEven, matchOdd));
-    largest = i32x4.max_u(largest, i32x4.max_u(errorEven, errorOdd));
-    const e0 = f64x2.promote_low_f32x4(tauEven);
-    const e1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauEven, tauEven, 2, 3, 0, 1));
-    const o0 = f64x2.promote_low_f32x4(tauOdd);
-    const o1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauOdd, tauOdd, 2, 3, 0, 1));
-    s02 = f64x2.add(s02, f64x2.mul(e0, e0));
-    s46 = f64x2.add(s46, f64x2.mul(e1, e1));
-    s13 = f64x2.add(s13, f64x2.mul(o0, o0));
-    s57 = f64x2.add(s57, f64x2.mul(o1, o1));
-  }
-  v128.store(sums, s02);
-  v128.store(sums, s46, 16);
-  v128.store(sums, s13, 32);
-  v128.store(sums, s57, 48);
-  store<i32>(result, n + laneSum(matches));
-  store<f64>(result, largestOf(largest), 8);
+/** taskVectorStats for BF16 inputs and a BF16 τ. */
+export function taskVectorStatsBf16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  taskVectorStats<u16>(a, b, out, n, sums, result);
 }
 
-const LOW_INDEX: v128 = i32x4(0, 1, 2, 3);
-const HIGH_INDEX: v128 = i32x4(4, 5, 6, 7);
+/** taskVectorStats for F16 inputs and an F16 τ. */
+export function taskVectorStatsF16(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
+  taskVectorStats<i16>(a, b, out, n, sums, result);
+}
 
-/**
- * taskVectorStatsBf16 for F32 inputs and an F32 τ (`a`, `b` and `out` hold float32s). Elements stay in order, so
- * the accumulators at `sums` are lanes 0,1 | 2,3 | 4,5 | 6,7.
- */
+/** taskVectorStats for F32 inputs and an F32 τ (`a`, `b` and `out` hold float32s). */
 export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums: usize, result: usize): void {
-  const canonicalNaN = k(K_CNAN);
-  const absBits = k(K_ABS);
-  const infinityBits = k(K_INF);
-  let s01 = v128.load(sums);
-  let s23 = v128.load(sums, 16);
-  let s45 = v128.load(sums, 32);
-  let s67 = v128.load(sums, 48);
-  let matches = ZERO;
-  let largest = ZERO;
-  const blocks = blocksOf(n);
-  const left = i32x4.splat(n - ((blocks - 1) << 3));
-  for (let k = blocks; k > 0; k--, a += 32, b += 32, out += 32) {
-    const ftLow = v128.load(a);
-    const ftHigh = v128.load(a, 16);
-    const baseLow = v128.load(b);
-    const baseHigh = v128.load(b, 16);
-    const dLow = f32x4.sub(ftLow, baseLow);
-    const dHigh = f32x4.sub(ftHigh, baseHigh);
-    let tauLow = v128.bitselect(dLow, canonicalNaN, f32x4.eq(dLow, dLow));
-    let tauHigh = v128.bitselect(dHigh, canonicalNaN, f32x4.eq(dHigh, dHigh));
-    v128.store(out, tauLow);
-    v128.store(out, tauHigh, 16);
-    const sumLow = f32x4.add(baseLow, tauLow);
-    const sumHigh = f32x4.add(baseHigh, tauHigh);
-    let matchLow = reproduced(sumLow, ftLow);
-    let matchHigh = reproduced(sumHigh, ftHigh);
-    let errorLow = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumLow, ftLow), absBits), infinityBits), matchLow);
-    let errorHigh = v128.andnot(i32x4.min_u(v128.and(f32x4.sub(sumHigh, ftHigh), absBits), infinityBits), matchHigh);
-    if (k == 1) {
-      const keepLow = i32x4.lt_s(LOW_INDEX, left);
-      const keepHigh = i32x4.lt_s(HIGH_INDEX, left);
-      tauLow = v128.and(tauLow, keepLow);
-      tauHigh = v128.and(tauHigh, keepHigh);
-      matchLow = v128.and(matchLow, keepLow);
-      matchHigh = v128.and(matchHigh, keepHigh);
-      errorLow = v128.and(errorLow, keepLow);
-      errorHigh = v128.and(errorHigh, keepHigh);
-    }
-    matches = i32x4.add(matches, i32x4.add(matchLow, matchHigh));
-    largest = i32x4.max_u(largest, i32x4.max_u(errorLow, errorHigh));
-    const l0 = f64x2.promote_low_f32x4(tauLow);
-    const l1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauLow, tauLow, 2, 3, 0, 1));
-    const h0 = f64x2.promote_low_f32x4(tauHigh);
-    const h1 = f64x2.promote_low_f32x4(i32x4.shuffle(tauHigh, tauHigh, 2, 3, 0, 1));
-    s01 = f64x2.add(s01, f64x2.mul(l0, l0));
-    s23 = f64x2.add(s23, f64x2.mul(l1, l1));
-    s45 = f64x2.add(s45, f64x2.mul(h0, h0));
-    s67 = f64x2.add(s67, f64x2.mul(h1, h1));
-  }
-  v128.store(sums, s01);
-  v128.store(sums, s23, 16);
-  v128.store(sums, s45, 32);
-  v128.store(sums, s67, 48);
-  store<i32>(result, n + laneSum(matches));
-  store<f64>(result, largestOf(largest), 8);
+  taskVectorStats<f32>(a, b, out, n, sums, result);
 }
 
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
