@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
 import { startSinkThread, type SinkThread } from "../safetensors/start-sink-thread.js";
@@ -10,6 +10,7 @@ import type { Operand } from "./compute-job.js";
 import { computeProtocol, slotView, toWireJob, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
 import { createJobRunner, type JobOutput } from "./create-job-runner.js";
 import type { Job } from "./plan-jobs.js";
+import { startReadyWorker } from "../util/start-ready-worker.js";
 
 export interface CreateComputePoolOptions {
   /** The calling thread's kernels, for when jobs run here. */
@@ -73,7 +74,7 @@ export async function createComputePool(options: CreateComputePoolOptions): Prom
   const workerData: ComputeWorkerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics, memory: slots.memory, slotBytes: slots.slotBytes };
   // Every thread starts at once: each loads the script and compiles its kernels.
   const sink = options.sinkThread ? startSinkThread({ workerUrl: url, memory: slots.memory, depth: options.sinkThread.depth }) : undefined;
-  const [started, sinkStarted] = await Promise.all([Promise.allSettled(Array.from({ length: wanted }, () => startWorker(url, workerData))), sink ? Promise.allSettled([sink]) : []]);
+  const [started, sinkStarted] = await Promise.all([Promise.allSettled(Array.from({ length: wanted }, () => startReadyWorker({ url, workerData }))), sink ? Promise.allSettled([sink]) : []]);
   const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   const sinkThread = sinkStarted[0]?.status === "fulfilled" ? sinkStarted[0].value : undefined;
@@ -136,34 +137,6 @@ function inProcessPool(options: CreateComputePoolOptions, slots: Slots, fallback
     release: (bytes) => slots.free(bytes),
     close: async () => {},
   };
-}
-
-function startWorker(url: URL, workerData: ComputeWorkerData): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { workerData });
-    const onMessage = (message: FromWorker) => {
-      if (message.type !== "ready") return;
-      cleanUp();
-      resolve(worker);
-    };
-    const onError = (error: unknown) => {
-      cleanUp();
-      void worker.terminate();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanUp();
-      reject(new Error(`it exited with code ${code} before it was ready, which a worker script from another build does`));
-    };
-    const cleanUp = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    worker.on("message", onMessage);
-    worker.once("error", onError);
-    worker.once("exit", onExit);
-  });
 }
 
 interface Pending {

@@ -31,6 +31,7 @@ import { publishOutput } from "./publish-output.js";
 import { publishShard } from "./publish-shard.js";
 import { resolveRef } from "./resolve-ref.js";
 import type { PublishedShard, ShardStage } from "./shard-record.js";
+import { findingLogs } from "./finding-logs.js";
 
 export interface MergeOptions {
   context: AppContext;
@@ -181,9 +182,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
   });
   try {
     const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
+    yield* findingLogs(report, benignFindings);
     if (!report.ok) throw new IncompatibleError(report);
 
     const opened = new Map<string, OpenedInput>();

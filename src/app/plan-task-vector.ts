@@ -9,6 +9,7 @@ import type { AppContext } from "./app-context.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
 import { IncompatibleError } from "./incompatible-error.js";
 import type { OpenedInput } from "./open-input.js";
+import { findingLogs } from "./finding-logs.js";
 
 export interface PlanTaskVectorOptions {
   context: AppContext;
@@ -46,9 +47,7 @@ export async function* planTaskVector(options: PlanTaskVectorOptions): AsyncGene
   });
   try {
     const { report } = checked;
-    for (const finding of report.findings) {
-      if (finding.severity === "warning") yield { type: "log", level: benignFindings.has(finding.code) ? "info" : "warn", message: finding.message };
-    }
+    yield* findingLogs(report, benignFindings);
     if (!report.ok) throw new IncompatibleError(report);
     const finetuned = checked.inputs[0];
     if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });

@@ -1,9 +1,10 @@
 import { closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { InternalError } from "../errors.js";
 import { fromWireError, sinkThreadProtocol, type FromSinkThread, type SinkThreadData, type ToSinkThread } from "./sink-thread-messages.js";
 import type { ByteSink, SinkWriteOptions } from "./types.js";
+import { startReadyWorker } from "../util/start-ready-worker.js";
 
 export interface StartSinkThreadOptions {
   /** The worker script; it serves a sink thread when its workerData asks for one (dist/compute-worker.js does). */
@@ -38,31 +39,7 @@ export interface SinkThread {
 /** Starts the thread and waits until it is ready; rejects when the script does not serve sink threads. */
 export async function startSinkThread(options: StartSinkThreadOptions): Promise<SinkThread> {
   const workerData: SinkThreadData = { tvhubSinkThread: sinkThreadProtocol, ...(options.memory === undefined ? {} : { memory: options.memory }) };
-  const worker = new Worker(options.workerUrl, { workerData });
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: FromSinkThread) => {
-      if (message.type !== "ready") return;
-      cleanUp();
-      resolve();
-    };
-    const onError = (error: unknown) => {
-      cleanUp();
-      void worker.terminate();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanUp();
-      reject(new Error(`it exited with code ${code} before it was ready, which a worker script from another build does`));
-    };
-    const cleanUp = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    worker.on("message", onMessage);
-    worker.once("error", onError);
-    worker.once("exit", onExit);
-  });
+  const worker = await startReadyWorker({ url: options.workerUrl, workerData });
   return connect(worker, options);
 }
 
