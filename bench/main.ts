@@ -36,7 +36,7 @@ try {
   wanted = positionals;
   publishVectorOptions = publishVectorOptionsFrom(values);
 } catch (error) {
-  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --no-torch.`);
+  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch.`);
   process.exit(2);
 }
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

@@ -37,9 +37,10 @@ export interface PublishVectorBenchOptions {
   repetitions?: number;
   /**
    * The PyTorch reference: the Python that runs `script` (it runs where that Python imports torch), or false to
-   * leave it out. @default { python: "python3", script: "bench/torch-task-vector.py" }
+   * leave it out; `overlap` runs the script with --overlap (sha256 and writes on a second Python thread).
+   * @default { python: "python3", script: "bench/torch-task-vector.py", overlap: false }
    */
-  torch?: false | { python?: string; script?: string };
+  torch?: false | { python?: string; script?: string; overlap?: boolean };
 }
 
 /** One configuration of the PyTorch script on one model and target. */
@@ -55,8 +56,11 @@ export interface TorchMeasurement {
   peakAnonBytes: number;
   /** publishSeconds ÷ seconds: below 1, publish-vector is faster. */
   publishRatio: number;
-  /** The script's own clock in its fastest run: importing torch, computing τ (with Σ τ²), hashing and writing (with fsync). */
-  phases: { import: number; compute: number; hashAndWrite: number; total: number };
+  /**
+   * The script's own clock in its fastest run: importing torch, computing τ (with Σ τ²), hashing and writing (on
+   * another thread with overlap, so then beside compute), waiting for the last writes and fsync, all of it.
+   */
+  phases: { import: number; compute: number; hashAndWrite: number; fsync: number; total: number };
 }
 
 export interface PublishVectorRun {
@@ -121,6 +125,8 @@ export interface PublishVectorBenchResults {
   /** torch.__version__ and its default thread count, when it ran. */
   torchVersion?: string;
   torchDefaultThreads?: number;
+  /** Whether the script hashed and wrote on a second Python thread (--overlap). */
+  torchOverlap?: boolean;
   /** Why the reference did not run. */
   torchSkipped?: string;
   runs: PublishVectorRun[];
@@ -241,7 +247,7 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
     cores: cpus().length,
     availableParallelism: availableParallelism(),
     torch: reference.torch !== undefined,
-    ...(reference.version === undefined ? {} : { torchVersion: reference.version, torchDefaultThreads: reference.defaultThreads }),
+    ...(reference.torch === undefined ? {} : { torchVersion: reference.version, torchDefaultThreads: reference.defaultThreads, torchOverlap: reference.torch.overlap }),
     ...(reference.skipped === undefined ? {} : { torchSkipped: reference.skipped }),
     runs,
     tauChecks,
@@ -301,7 +307,7 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     return [row(true, "1 thread", oneThread), row(false, `all cores (${allCores.threads})`, allCores)];
   });
   lines.push(
-    `PyTorch ${results.torchVersion ?? ""} reference, bench/torch-task-vector.py: both models mmap'd (torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) a 1 Mi-element slice at a time in reused buffers, sha256 as it writes, fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each; speed-up = PyTorch s ÷ publish s`,
+    `PyTorch ${results.torchVersion ?? ""} reference, bench/torch-task-vector.py${results.torchOverlap ? " --overlap" : ""}: both models mmap'd (torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) a 1 Mi-element slice at a time in reused buffers, sha256 as it writes ${results.torchOverlap ? "on a second Python thread, overlapping the next slice's compute" : "after each slice is computed"}, fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each; speed-up = PyTorch s ÷ publish s`,
     ...columns(["model", "output", "PyTorch", "PyTorch s", "publish s", "publish ÷ PyTorch", "speed-up", "peak RSS MB", "anon MB", "import s"], torchRows, 3),
     "peak RSS (VmHWM) counts the mmap'd input pages PyTorch touched, which are page cache; anon MB is the most it allocated at once (RssAnon, polled).",
   );
@@ -336,6 +342,7 @@ export const publishVectorFlags = {
   repetitions: { type: "string" },
   dir: { type: "string" },
   python: { type: "string" },
+  "torch-overlap": { type: "boolean" },
   "no-torch": { type: "boolean" },
 } as const;
 
@@ -345,10 +352,14 @@ export interface PublishVectorFlagValues {
   repetitions?: string;
   dir?: string;
   python?: string;
+  "torch-overlap"?: boolean;
   "no-torch"?: boolean;
 }
 
-/** `--sizes 0.5,2` (GB), `--targets disk,memory`, `--repetitions 1`, `--dir DIR`, `--python PATH`, `--no-torch`; a UsageError names a bad value. */
+/**
+ * `--sizes 0.5,2` (GB), `--targets disk,memory`, `--repetitions 1`, `--dir DIR`, `--python PATH`, `--torch-overlap`,
+ * `--no-torch`; a UsageError names a bad value.
+ */
 export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): PublishVectorBenchOptions {
   const options: PublishVectorBenchOptions = {};
   if (flags.sizes !== undefined) {
@@ -373,11 +384,13 @@ export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): Publis
     options.repetitions = repetitions;
   }
   if (flags.dir !== undefined) options.dir = flags.dir;
-  if (flags["no-torch"] && flags.python !== undefined) {
-    throw new UsageError("--no-torch and --python contradict each other; give one of them.", { code: "BENCH_BAD_TORCH" });
+  if (flags["no-torch"] && (flags.python !== undefined || flags["torch-overlap"])) {
+    throw new UsageError(`--no-torch and ${flags.python !== undefined ? "--python" : "--torch-overlap"} contradict each other; give one of them.`, { code: "BENCH_BAD_TORCH" });
   }
   if (flags["no-torch"]) options.torch = false;
-  else if (flags.python !== undefined) options.torch = { python: flags.python };
+  else if (flags.python !== undefined || flags["torch-overlap"]) {
+    options.torch = { ...(flags.python === undefined ? {} : { python: flags.python }), ...(flags["torch-overlap"] ? { overlap: true } : {}) };
+  }
   return options;
 }
 
@@ -386,7 +399,7 @@ export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): Publis
 
 interface TorchReference {
   /** Present when the reference runs. */
-  torch?: { python: string; script: string };
+  torch?: { python: string; script: string; overlap: boolean };
   version?: string;
   defaultThreads?: number;
   skipped?: string;
@@ -400,7 +413,7 @@ function findTorch(option: PublishVectorBenchOptions["torch"]): TorchReference {
   const probe = spawnSync(python, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], { encoding: "utf8" });
   const [version, threads] = probe.status === 0 ? probe.stdout.trim().split(" ") : [];
   if (version === undefined || threads === undefined) return { skipped: `${python} -c "import torch" failed, so there is no PyTorch here to compare with` };
-  return { torch: { python, script }, version, defaultThreads: Number(threads) };
+  return { torch: { python, script, overlap: option?.overlap ?? false }, version, defaultThreads: Number(threads) };
 }
 
 /** What bench/torch-task-vector.py prints. */
@@ -428,6 +441,7 @@ interface TorchRun {
 async function measureTorch(options: {
   python: string;
   script: string;
+  overlap: boolean;
   base: string;
   finetuned: string;
   outputs: string;
@@ -437,7 +451,7 @@ async function measureTorch(options: {
   const comparisons: TauComparison[] = [];
   for (const [label, threads] of [["1 thread", 1], ["all cores", 0]] as const) {
     const to = join(options.outputs, `torch-${threads}`);
-    const run = await runTorchScript({ python: options.python, script: options.script, base: options.base, finetuned: options.finetuned, to, threads });
+    const run = await runTorchScript({ python: options.python, script: options.script, overlap: options.overlap, base: options.base, finetuned: options.finetuned, to, threads });
     runs.push(run);
     if (options.checkAgainst) {
       comparisons.push(await compareTaskVectors({ publish: options.checkAgainst, torch: { dir: to, files: run.report.files, norm: run.report.norm }, label: `PyTorch ${label}` }));
@@ -461,8 +475,8 @@ async function measureTorch(options: {
   };
 }
 
-async function runTorchScript(options: { python: string; script: string; base: string; finetuned: string; to: string; threads: number }): Promise<TorchRun> {
-  const args = [options.script, "--base", options.base, "--finetuned", options.finetuned, "--to", options.to, "--threads", String(options.threads)];
+async function runTorchScript(options: { python: string; script: string; overlap: boolean; base: string; finetuned: string; to: string; threads: number }): Promise<TorchRun> {
+  const args = [options.script, "--base", options.base, "--finetuned", options.finetuned, "--to", options.to, "--threads", String(options.threads), ...(options.overlap ? ["--overlap"] : [])];
   const child = await measureChild(options.python, args);
   if (child.code !== 0) throw new InternalError(`${options.script} failed (exit ${child.code}): ${child.stderr.trim()}`, { code: "BENCH_TORCH_FAILED" });
   return { seconds: child.seconds, peakRssBytes: child.peakRssBytes, peakAnonBytes: child.peakAnonBytes, report: JSON.parse(child.stdout) as TorchReport };

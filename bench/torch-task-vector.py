@@ -20,12 +20,13 @@ writes, with the `safetensors` package's approach but not the package (the bench
   never leaves a truncated file under a final name. (On /dev/shm fsync costs nothing.)
 - The L2 norm of the stored tau (the card reports it): float32 sums of 1 Mi-element slices added in float64.
 
-Unlike tvhub it computes no reconstruction check (base + tau against the fine-tune) and writes no card or
-tvhub.json, and it computes, hashes and writes in turn on one Python thread (the torch operations use
-torch.get_num_threads() threads). Memory: a few slices besides torch itself, plus the pages of the mapped inputs
-that it touched (they count in the process's RSS but are page cache, not allocations).
+By default it computes, hashes and writes in turn on one Python thread (the torch operations use
+torch.get_num_threads() threads), as such a script usually does; --overlap hashes and writes each slice on a
+second Python thread while the next one is computed. Unlike tvhub it computes no reconstruction check (base + tau
+against the fine-tune) and writes no card or tvhub.json. Memory: a few slices besides torch itself, plus the pages
+of the mapped inputs that it touched (they count in the process's RSS but are page cache, not allocations).
 
-Prints one JSON object on stdout: files (path, size, sha256), norm, tensors, parameters, threads, seconds.
+Prints one JSON object on stdout: files (path, size, sha256), norm, tensors, parameters, threads, overlap, seconds.
 """
 
 import argparse
@@ -34,10 +35,12 @@ import json
 import math
 import mmap
 import os
+import queue
 import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
 import warnings
 
@@ -121,6 +124,59 @@ def header_of(tensors):
     return struct.pack("<Q", len(text)) + text, ordered
 
 
+class Writer:
+    """Hashes and writes slices in order, on the calling thread or, with overlap, on a thread of its own while the
+    next slice is computed (hashlib and file writes release the GIL). Slices live in a few reused buffers."""
+
+    def __init__(self, overlap, slice_bytes):
+        self.buffers = [bytearray(slice_bytes) for _ in range(3 if overlap else 1)]
+        self.free = queue.Queue()
+        for buffer in self.buffers:
+            self.free.put(buffer)
+        self.seconds = 0.0
+        self.error = None
+        self.pending = queue.Queue() if overlap else None
+        if overlap:
+            threading.Thread(target=self._run, daemon=True).start()
+
+    def buffer(self):
+        """A free buffer: waits while all of them are being hashed and written."""
+        buffer = self.free.get()
+        if self.error is not None:
+            raise self.error
+        return buffer
+
+    def write(self, file, digest, buffer, nbytes):
+        if self.pending is None:
+            self._write(file, digest, buffer, nbytes)
+        else:
+            self.pending.put((file, digest, buffer, nbytes))
+
+    def drain(self):
+        """Waits until every slice handed over is written."""
+        held = [self.free.get() for _ in self.buffers]
+        for buffer in held:
+            self.free.put(buffer)
+        if self.error is not None:
+            raise self.error
+
+    def _write(self, file, digest, buffer, nbytes):
+        clock = time.perf_counter()
+        try:
+            data = memoryview(buffer)[:nbytes]
+            digest.update(data)
+            file.write(data)
+        except BaseException as error:  # surfaces on the main thread at its next buffer() or drain()
+            self.error = error
+        finally:
+            self.seconds += time.perf_counter() - clock
+            self.free.put(buffer)
+
+    def _run(self):
+        while True:
+            self._write(*self.pending.get())
+
+
 def main():
     parser = argparse.ArgumentParser(description="tau = theta_ft - theta_base with PyTorch, written as tvhub writes it.")
     parser.add_argument("--base", required=True, help="the base model's folder")
@@ -129,6 +185,7 @@ def main():
     parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps PyTorch's default (every core)")
     parser.add_argument("--dtype", choices=sorted(DTYPES), help="dtype of tau (default: the fine-tune's, tensor by tensor)")
     parser.add_argument("--max-shard-size", type=int, default=5_000_000_000, help="bytes of tensor data per shard at most")
+    parser.add_argument("--overlap", action="store_true", help="hash and write on a second Python thread while the next slice is computed")
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -153,17 +210,17 @@ def main():
         else [f"task_vector-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
     )
 
-    # Two float32 buffers and one output buffer of a slice, reused throughout: the whole-tensor expression
+    # Two float32 buffers and the writer's output buffers of a slice, reused throughout: the whole-tensor expression
     # (ft.float() - base.float()).to(dtype) allocates three fresh float32 tensors per tensor and their page faults
     # made it 2 to 10 times slower here; a slice that stays in cache is faster still, and memory stays bounded.
     ft32, base32 = torch.empty(SLICE, dtype=torch.float32), torch.empty(SLICE, dtype=torch.float32)
-    output = bytearray(SLICE * 8)
-    output_bytes = torch.frombuffer(output, dtype=torch.uint8)
+    writer = Writer(args.overlap, SLICE * 8)
+    views = {id(buffer): torch.frombuffer(buffer, dtype=torch.uint8) for buffer in writer.buffers}
 
     to = os.path.abspath(args.to)
     os.makedirs(os.path.dirname(to), exist_ok=True)
     stage = tempfile.mkdtemp(prefix=f".{os.path.basename(to)}.torch-", dir=os.path.dirname(to))
-    files, sum_of_squares, computing, writing = [], 0.0, 0.0, 0.0
+    files, sum_of_squares, computing, syncing = [], 0.0, 0.0, 0.0
     try:
         for name, tensors in zip(names, shards):
             header, ordered = header_of(tensors)
@@ -175,29 +232,27 @@ def main():
                     base_values = base.tensor(t["name"]).reshape(-1)
                     size = SIZES[t["dtype"]]
                     for start in range(0, t["count"], SLICE):
+                        buffer = writer.buffer()
                         clock = time.perf_counter()
                         count = min(SLICE, t["count"] - start)
                         tau, other = ft32[:count], base32[:count]
                         tau.copy_(ft[start : start + count])  # ft.float()
                         other.copy_(base_values[start : start + count])  # base.float()
                         tau.sub_(other)  # one float32 subtraction
-                        stored = output_bytes[: count * size].view(DTYPES[t["dtype"]])
+                        stored = views[id(buffer)][: count * size].view(DTYPES[t["dtype"]])
                         stored.copy_(tau)  # .to(dtype): round to nearest even
                         # ‖τ‖² of the stored values: a float32 pairwise sum per slice (relative error ~1e-8), added
                         # in a Python float. torch.linalg.vector_norm of a whole tensor in float32 is off by about 1%
                         # at 10^8 elements here, and with dtype=float64 it runs 2 to 3 times slower.
                         other.copy_(stored)
                         sum_of_squares += other.square().sum().item()
-                        written = time.perf_counter()
-                        computing += written - clock
-                        data = memoryview(output)[: count * size]
-                        digest.update(data)
-                        f.write(data)
-                        writing += time.perf_counter() - written
+                        computing += time.perf_counter() - clock
+                        writer.write(f, digest, buffer, count * size)
                 clock = time.perf_counter()
+                writer.drain()
                 f.flush()
                 os.fsync(f.fileno())
-                writing += time.perf_counter() - clock
+                syncing += time.perf_counter() - clock
             files.append({"path": name, "size": os.path.getsize(os.path.join(stage, name)), "sha256": digest.hexdigest()})
         if len(shards) > 1:
             weight_map = {t["name"]: name for name, tensors in zip(names, shards) for t in tensors}
@@ -225,6 +280,7 @@ def main():
         {
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),
+            "overlap": args.overlap,
             "files": files,
             # null when τ holds NaN or ±Inf, as tvhub's --json prints it (JSON has no NaN).
             "norm": sum_of_squares**0.5 if math.isfinite(sum_of_squares) else None,
@@ -233,7 +289,9 @@ def main():
             "seconds": {
                 "import": imported - started,
                 "compute": computing,
-                "hashAndWrite": writing,
+                # On the writer's thread with --overlap, so then it overlaps "compute".
+                "hashAndWrite": writer.seconds,
+                "fsync": syncing,
                 "total": time.perf_counter() - started,
             },
         },

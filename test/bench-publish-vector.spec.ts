@@ -33,6 +33,7 @@ describe("publishVectorOptionsFrom", () => {
       torch: { python: "/opt/py/bin/python" },
     });
     expect(publishVectorOptionsFrom({ "no-torch": true })).toEqual({ torch: false });
+    expect(publishVectorOptionsFrom({ "torch-overlap": true })).toEqual({ torch: { overlap: true } });
     expect(publishVectorOptionsFrom({})).toEqual({});
   });
 
@@ -45,6 +46,7 @@ describe("publishVectorOptionsFrom", () => {
     [{ repetitions: "0" }, "--repetitions 0"],
     [{ repetitions: "1.5" }, "--repetitions 1.5"],
     [{ "no-torch": true, python: "python3" }, "--no-torch and --python"],
+    [{ "no-torch": true, "torch-overlap": true }, "--no-torch and --torch-overlap"],
   ])("refuses %j with a message that names it", (flags, named) => {
     expect(() => publishVectorOptionsFrom(flags)).toThrow(UsageError);
     expect(() => publishVectorOptionsFrom(flags)).toThrow(named);
@@ -59,7 +61,7 @@ describe("formatPublishVectorTable", () => {
     peakRssBytes: 3000 * 2 ** 20,
     peakAnonBytes: 400 * 2 ** 20,
     publishRatio: publishSeconds / seconds,
-    phases: { import: 1.5, compute: seconds / 2, hashAndWrite: seconds / 3, total: seconds - 0.2 },
+    phases: { import: 1.5, compute: seconds / 2, hashAndWrite: seconds / 3, fsync: 0.1, total: seconds - 0.2 },
   });
   const run = (target: "disk" | "memory", publishSeconds: number, withTorch: boolean): PublishVectorRun => ({
     modelBytes: 2.03e9,
@@ -158,18 +160,20 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
     expect(run.status, run.stderr).toBe(0);
     return { dir: to, ...(JSON.parse(run.stdout) as { files: ReportedFile[]; norm: number | null }) };
   };
-  const torch = (pair: { base: string; finetuned: string }, to: string, maxShardSize: number, threads: number) => {
-    const run = spawnSync("python3", [script, "--base", pair.base, "--finetuned", pair.finetuned, "--to", to, "--max-shard-size", String(maxShardSize), "--threads", String(threads)], { encoding: "utf8" });
+  const torch = (pair: { base: string; finetuned: string }, to: string, maxShardSize: number, threads: number, overlap = false) => {
+    const args = [script, "--base", pair.base, "--finetuned", pair.finetuned, "--to", to, "--max-shard-size", String(maxShardSize), "--threads", String(threads)];
+    const run = spawnSync("python3", overlap ? [...args, "--overlap"] : args, { encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
-    return { dir: to, ...(JSON.parse(run.stdout) as { files: ReportedFile[]; norm: number | null; threads: number; tensors: number }) };
+    return { dir: to, ...(JSON.parse(run.stdout) as { files: ReportedFile[]; norm: number | null; threads: number; overlap: boolean; tensors: number }) };
   };
 
-  it("writes the same shards, index and sha256 as publish-vector, with one thread and with all", async () => {
+  it("writes the same shards, index and sha256 as publish-vector, with one thread and with all, with and without --overlap", async () => {
     const ours = publish(pairs.clean, join(work, "tvhub-sharded"), 100_000);
     expect(ours.files.map((file) => file.path)).toContain("task_vector.safetensors.index.json");
-    for (const threads of [1, 0]) {
-      const theirs = torch(pairs.clean, join(work, `torch-sharded-${threads}`), 100_000, threads);
+    for (const [threads, overlap] of [[1, false], [0, false], [1, true]] as const) {
+      const theirs = torch(pairs.clean, join(work, `torch-sharded-${threads}-${overlap}`), 100_000, threads, overlap);
       if (threads === 1) expect(theirs.threads).toBe(1);
+      expect(theirs.overlap).toBe(overlap);
       expect(theirs.files).toEqual(ours.files);
       const check = await compareTaskVectors({ publish: ours, torch: theirs, label: `PyTorch ${threads} threads` });
       expect(check).toMatchObject({ tensors: theirs.tensors, nanBitPatterns: 0, identicalFiles: true });
