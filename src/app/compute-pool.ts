@@ -6,11 +6,11 @@ import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js
 import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
 import { startSinkThread, type SinkThread } from "../safetensors/start-sink-thread.js";
 import { dtypeSize } from "../tensor/dtype.js";
+import { startReadyWorker } from "../util/start-ready-worker.js";
 import type { Operand } from "./compute-job.js";
 import { computeProtocol, slotView, toWireJob, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
 import { createJobRunner, type JobOutput } from "./create-job-runner.js";
 import type { Job } from "./plan-jobs.js";
-import { startReadyWorker } from "../util/start-ready-worker.js";
 
 export interface CreateComputePoolOptions {
   /** The calling thread's kernels, for when jobs run here. */

@@ -7,6 +7,7 @@ import { computeVitLogits } from "./vit/compute-vit-logits.js";
 import { parseVitConfig } from "./vit/config.js";
 import { parseImageProcessor } from "./vit/image-processor.js";
 import { loadVitModel, type VitModel } from "./vit/load-vit-model.js";
+import { rememberAsync } from "../util/remember-async.js";
 
 export interface CreateTfjsEvaluatorOptions {
   /**
@@ -31,13 +32,10 @@ export function createTfjsEvaluator(options: CreateTfjsEvaluatorOptions): Evalua
     throw new UsageError("The tfjs evaluator needs at least one evaluation set; give a .safetensors file of images and labels.", { code: "EVAL_NO_DATASET" });
   }
   const names = options.datasets.map((dataset) => (typeof dataset === "string" ? (dataset.split(/[\\/]/).pop() ?? dataset).replace(/\.safetensors$/, "") : dataset.name));
-  let sets: Promise<ImageSet[]> | undefined;
-  const loadSets = (): Promise<ImageSet[]> => {
-    sets ??= Promise.all(options.datasets.map((dataset) => (typeof dataset === "string" ? readImageSet({ path: dataset }) : Promise.resolve(dataset))));
-    // A failed read is not cached: the next call reports it again instead of a stale rejection.
-    sets.catch(() => (sets = undefined));
-    return sets;
-  };
+  // A failed read is not remembered: the next call reports it again instead of a stale rejection.
+  const loadSets = rememberAsync(() =>
+    Promise.all(options.datasets.map((dataset) => (typeof dataset === "string" ? readImageSet({ path: dataset }) : Promise.resolve(dataset)))),
+  );
 
   return {
     name: `tfjs:accuracy(${names.join(", ")})`,

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import type { InferenceClient } from "@huggingface/inference";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { Evaluation, EvaluationInput, Evaluator } from "./evaluator.js";
+import { rememberAsync } from "../util/remember-async.js";
 
 /** The inference tasks the endpoint evaluator can score, each with the answer it compares to the label. */
 export const endpointTasks = ["text-classification", "fill-mask", "question-answering", "text-generation", "summarization", "translation"] as const;
@@ -74,21 +75,11 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
     });
   }
   // The client library is loaded by the first evaluation, not when the CLI starts: most commands never score anything.
-  let client: Promise<InferenceClient> | undefined;
-  const clientOf = (): Promise<InferenceClient> => {
-    if (client === undefined) {
-      client = import("@huggingface/inference").then(({ InferenceClient }) => new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href }));
-      client.catch(() => (client = undefined));
-    }
-    return client;
-  };
+  const clientOf = rememberAsync(() =>
+    import("@huggingface/inference").then(({ InferenceClient }): InferenceClient => new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href })),
+  );
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
-  let examples: Promise<Example[]> | undefined;
-  const loadExamples = () => {
-    examples ??= readExamples(options.dataset, task, options.maxExamples);
-    examples.catch(() => (examples = undefined));
-    return examples;
-  };
+  const loadExamples = rememberAsync(() => readExamples(options.dataset, task, options.maxExamples));
   const where = redactUrl(url);
 
   return {

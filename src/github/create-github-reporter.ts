@@ -3,20 +3,14 @@ import { createOctokit, defaultGitHubApiUrl, type CreateOctokitOptions } from ".
 import type { GitHubReporter } from "./reporter.js";
 import { toRemoteError } from "./to-remote-error.js";
 import { upsertStickyComment } from "./upsert-sticky-comment.js";
+import { rememberAsync } from "../util/remember-async.js";
 
 export type CreateGitHubReporterOptions = CreateOctokitOptions;
 
 /** The GitHubReporter over octokit; every failure surfaces as a one-line RemoteError without the token. */
 export function createGitHubReporter(options: CreateGitHubReporterOptions): GitHubReporter {
   // Built by the first call: a run that posts nothing never loads octokit.
-  let octokit: ReturnType<typeof createOctokit> | undefined;
-  const octokitOf = (): ReturnType<typeof createOctokit> => {
-    if (octokit === undefined) {
-      octokit = createOctokit(options);
-      octokit.catch(() => (octokit = undefined));
-    }
-    return octokit;
-  };
+  const octokitOf = rememberAsync(() => createOctokit(options));
   const baseUrl = (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, "");
   const secrets = [options.token];
   const guard = async <T>(doing: string, work: () => Promise<T>): Promise<T> => {

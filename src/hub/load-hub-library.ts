@@ -1,7 +1,8 @@
+import { rememberAsync } from "../util/remember-async.js";
+
 /** The `@huggingface/hub` module namespace. */
 export type HubLibrary = typeof import("@huggingface/hub");
 
-let loading: Promise<HubLibrary> | undefined;
 let loaded: HubLibrary | undefined;
 
 /**
@@ -9,16 +10,7 @@ let loaded: HubLibrary | undefined;
  * to the top of the CLI bundle, and every command (even `--version`, or a run between local folders) would pay for
  * loading the library at start.
  */
-export function loadHubLibrary(): Promise<HubLibrary> {
-  loading ??= import("@huggingface/hub").then(
-    (library) => (loaded = library),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
+export const loadHubLibrary: () => Promise<HubLibrary> = rememberAsync(() => import("@huggingface/hub").then((library) => (loaded = library)));
 
 /**
  * The library if a call has loaded it, for synchronous error checks: an error can only be one of its classes (a

@@ -2,26 +2,16 @@ import type { RefinementCtx } from "zod";
 import { parseComputableDtype, type ComputableDtype } from "../tensor/dtype.js";
 import { parseSize } from "../util/parse-size.js";
 import { mergeMethods, methodParameters, vocabModes, type MergeMethod } from "./recipe.js";
+import { rememberAsync } from "../util/remember-async.js";
 
 /** The zod schema of a recipe (its output type is `Recipe`, its input type `RecipeInput`). */
 export type RecipeSchema = ReturnType<typeof createRecipeSchema>;
-
-let loading: Promise<RecipeSchema> | undefined;
 
 /**
  * The schema of `recipes/*.yml`, built on first use: zod is imported here, not statically, because a static import is
  * hoisted to the top of the CLI bundle and every command would load zod at start, even those that read no recipe.
  */
-export function loadRecipeSchema(): Promise<RecipeSchema> {
-  loading ??= import("zod").then(
-    ({ z }) => createRecipeSchema(z),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
+export const loadRecipeSchema: () => Promise<RecipeSchema> = rememberAsync(() => import("zod").then(({ z }) => createRecipeSchema(z)));
 
 function createRecipeSchema(z: typeof import("zod").z) {
   /** The inference tasks the endpoint evaluator scores (src/eval's list; plan and eval are siblings, so it is repeated). */

@@ -2,9 +2,9 @@ import { closeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { Worker } from "node:worker_threads";
 import { InternalError } from "../errors.js";
+import { startReadyWorker } from "../util/start-ready-worker.js";
 import { fromWireError, sinkThreadProtocol, type FromSinkThread, type SinkThreadData, type ToSinkThread } from "./sink-thread-messages.js";
 import type { ByteSink, SinkWriteOptions } from "./types.js";
-import { startReadyWorker } from "../util/start-ready-worker.js";
 
 export interface StartSinkThreadOptions {
   /** The worker script; it serves a sink thread when its workerData asks for one (dist/compute-worker.js does). */
