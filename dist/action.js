@@ -69937,16 +69937,24 @@ function clean(text, secrets) {
   return out.length > 200 ? `${out.slice(0, 197)}...` : out;
 }
 
+// src/util/remember-async.ts
+function rememberAsync(load) {
+  let remembered;
+  return () => {
+    if (remembered === void 0) {
+      const loading = load();
+      remembered = loading;
+      loading.catch(() => {
+        if (remembered === loading) remembered = void 0;
+      });
+    }
+    return remembered;
+  };
+}
+
 // src/github/create-github-reporter.ts
 function createGitHubReporter(options) {
-  let octokit;
-  const octokitOf = () => {
-    if (octokit === void 0) {
-      octokit = createOctokit(options);
-      octokit.catch(() => octokit = void 0);
-    }
-    return octokit;
-  };
+  const octokitOf = rememberAsync(() => createOctokit(options));
   const baseUrl = (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, "");
   const secrets = [options.token];
   const guard = async (doing, work) => {
@@ -71972,18 +71980,8 @@ function credentialsOf(hub) {
 }
 
 // src/hub/load-hub-library.ts
-var loading;
 var loaded;
-function loadHubLibrary() {
-  loading ??= Promise.resolve().then(() => (init_dist2(), dist_exports)).then(
-    (library) => loaded = library,
-    (error63) => {
-      loading = void 0;
-      throw error63;
-    }
-  );
-  return loading;
-}
+var loadHubLibrary = rememberAsync(() => Promise.resolve().then(() => (init_dist2(), dist_exports)).then((library) => loaded = library));
 function loadedHubLibrary() {
   return loaded;
 }
@@ -74350,17 +74348,7 @@ function parseSize(text) {
 }
 
 // src/plan/recipe-schema.ts
-var loading2;
-function loadRecipeSchema() {
-  loading2 ??= Promise.resolve().then(() => (init_zod(), zod_exports)).then(
-    ({ z: z2 }) => createRecipeSchema(z2),
-    (error63) => {
-      loading2 = void 0;
-      throw error63;
-    }
-  );
-  return loading2;
-}
+var loadRecipeSchema = rememberAsync(() => Promise.resolve().then(() => (init_zod(), zod_exports)).then(({ z: z2 }) => createRecipeSchema(z2)));
 function createRecipeSchema(z2) {
   const endpointTasks = ["text-classification", "fill-mask", "question-answering", "text-generation", "summarization", "translation"];
   const modelRef = z2.string().refine((text) => text.length > 0 && text.trim() === text, {
@@ -76268,21 +76256,6 @@ import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { closeSync } from "node:fs";
 import { rm as rm8 } from "node:fs/promises";
 
-// src/safetensors/sink-thread-messages.ts
-var sinkThreadProtocol = 1;
-var tvhubErrors = { UsageError, DataError, RemoteError, InternalError };
-function fromWireError(wire) {
-  const Class2 = tvhubErrors[wire.name];
-  if (Class2) return new Class2(wire.message, { code: wire.code ?? "SINK_THREAD_ERROR", ...wire.path === void 0 ? {} : { subject: wire.path } });
-  const error63 = new Error(wire.message);
-  if (wire.name !== "Error") error63.name = wire.name;
-  if (wire.code !== void 0) error63.code = wire.code;
-  if (wire.errno !== void 0) error63.errno = wire.errno;
-  if (wire.syscall !== void 0) error63.syscall = wire.syscall;
-  if (wire.path !== void 0) error63.path = wire.path;
-  return error63;
-}
-
 // src/util/start-ready-worker.ts
 import { Worker as Worker2 } from "node:worker_threads";
 function startReadyWorker(options) {
@@ -76311,6 +76284,21 @@ function startReadyWorker(options) {
     worker.once("error", onError);
     worker.once("exit", onExit);
   });
+}
+
+// src/safetensors/sink-thread-messages.ts
+var sinkThreadProtocol = 1;
+var tvhubErrors = { UsageError, DataError, RemoteError, InternalError };
+function fromWireError(wire) {
+  const Class2 = tvhubErrors[wire.name];
+  if (Class2) return new Class2(wire.message, { code: wire.code ?? "SINK_THREAD_ERROR", ...wire.path === void 0 ? {} : { subject: wire.path } });
+  const error63 = new Error(wire.message);
+  if (wire.name !== "Error") error63.name = wire.name;
+  if (wire.code !== void 0) error63.code = wire.code;
+  if (wire.errno !== void 0) error63.errno = wire.errno;
+  if (wire.syscall !== void 0) error63.syscall = wire.syscall;
+  if (wire.path !== void 0) error63.path = wire.path;
+  return error63;
 }
 
 // src/safetensors/start-sink-thread.ts
