@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Creates the virtualenvs the Python-client tests use: .venv/hf2 (huggingface_hub 2.x) and .venv/hf1 (1.x), from
-# test/python/requirements-*.txt. Idempotent: a venv whose requirements did not change is kept.
+# Creates the virtualenvs the Python tests use, from test/python/requirements-NAME.txt: .venv/hf2 (huggingface_hub
+# 2.x), .venv/hf1 (1.x) and .venv/peft (PyTorch, PEFT, Transformers). Idempotent: a venv whose requirements did not change is kept.
 # Tests that need Python skip with a message when python3 is absent; .ci/run runs this first so CI runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ if ! command -v python3 >/dev/null; then
   echo "setup-python: python3 not found; the Python-client tests will be skipped" >&2
   exit 0
 fi
-for name in hf2 hf1; do
+for name in hf2 hf1 peft; do
   req="test/python/requirements-$name.txt"
   venv=".venv/$name"
   stamp="$venv/.requirements"
@@ -17,6 +17,7 @@ for name in hf2 hf1; do
   python3 -m venv "$venv"
   # --retries 0: an index that cannot be reached is skipped at once instead of after minutes of backoff.
   "$venv/bin/pip" install --quiet --disable-pip-version-check --retries 0 -r "$req" 2>&1 | grep -v -E "Retrying|is ignored" || true
-  "$venv/bin/python" -c "import huggingface_hub, hf_xet" # fail here, not in a test, when the install did not work
+  # Fail here, not in a test, when the install did not work.
+  if [ "$name" = peft ]; then "$venv/bin/python" -c "import torch, peft, safetensors"; else "$venv/bin/python" -c "import huggingface_hub, hf_xet"; fi
   cp "$req" "$stamp"
 done
