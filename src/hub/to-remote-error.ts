@@ -127,7 +127,7 @@ function serverDetail(error: HubApiError, scrub: (text: string) => string): stri
 export function scrubSecrets(text: string, accessToken?: string): string {
   let out = text;
   if (accessToken !== undefined && accessToken.length > 0) out = out.split(accessToken).join("***");
-  return out.replace(/hf_[A-Za-z0-9]{6,}/g, "hf_***").replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1");
+  return out.replace(/hf_[A-Za-z0-9._-]{6,}/g, "hf_***").replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1");
 }
 
 function capitalize(text: string): string {

@@ -57,6 +57,14 @@ describe("access control", () => {
     expect(JSON.stringify(me)).not.toContain("hf_");
   });
 
+  it("accepts the tokens the Hub's own clients use (hf_hub.js) and refuses unsafe shapes", () => {
+    const access = createAccessControl({ users: [{ name: "hub.js", token: "hf_hub.js" }], orgs: [], startedAt });
+    expect(access.authenticate("Bearer hf_hub.js")).toEqual({ user: "hub.js" });
+    for (const token of ["hf_a b c d e", "hf_abc:defg", "hf_abc\tdefg", "hf_abc", "hub.js_token"]) {
+      expect(() => createAccessControl({ users: [{ name: "x", token }], orgs: [], startedAt })).toThrow(/must look like hf_/);
+    }
+  });
+
   it("refuses bad configurations with a message that names the problem", () => {
     expect(() => createAccessControl({ users: [{ name: "x", token: "secret" }], orgs: [], startedAt })).toThrow(/must look like hf_/);
     expect(() =>

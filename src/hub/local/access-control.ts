@@ -37,7 +37,12 @@ export interface AccessControl {
   whoami(user: string): Record<string, unknown>;
 }
 
-const tokenPattern = /^hf_[A-Za-z0-9_-]{6,200}$/;
+/**
+ * `hf_` (the official JS client refuses tokens without it) and 6 or more letters, digits, `.`, `_` or `-`: what the
+ * Hub's clients use, `hf_hub.js` of the JS client's own specs included. Whitespace, `:` and control characters
+ * stay refused (they would break the `Bearer` header or the NAME:TOKEN flag), and so do short tokens.
+ */
+const tokenPattern = /^hf_[A-Za-z0-9._-]{6,200}$/;
 
 /** Users, orgs and the two rules: owners and org members write, private repos are visible to writers only. */
 export function createAccessControl(options: CreateAccessControlOptions): AccessControl {
@@ -48,7 +53,7 @@ export function createAccessControl(options: CreateAccessControlOptions): Access
       throw new UsageError(`User name "${name}" is not a valid Hub name; use letters, digits, - _ and .`, { code: "HUB_BAD_USER" });
     }
     if (!tokenPattern.test(token)) {
-      throw new UsageError(`The token of user "${name}" must look like hf_ followed by at least 6 letters or digits.`, {
+      throw new UsageError(`The token of user "${name}" must look like hf_ followed by at least 6 letters, digits, dots, dashes or underscores.`, {
         code: "HUB_BAD_TOKEN",
       });
     }

@@ -2,7 +2,7 @@ import { gitBlobSha1 } from "./git-objects.js";
 import { defaultGitattributes } from "./gitattributes.js";
 import { assertCanWrite, writableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { badRequest, HttpError, repoNotFound } from "./http-error.js";
-import { readBody, readJson, sendJson } from "./http-io.js";
+import { readJson, readOptionalJson, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath, isValidName, isValidNamespace, type RepoType } from "./names.js";
 import type { Caller } from "./access-control.js";
@@ -62,16 +62,46 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
     files.push({ path, sha256, oid: gitBlobSha1(bytes), size: bytes.byteLength, lfs: false });
   }
   await hub.storage.objects.makeDurable(files.map((file) => file.sha256));
-  const { repo } = await hub.storage.repos.createRepo({
-    key,
-    private: isPrivate,
-    files,
-    title: "initial commit",
-    description: "",
-    author: ex.caller.user ?? "",
-    date: hub.now(),
-  });
-  sendJson(ex.res, 200, { url: `${ex.origin}/${urlPrefixOf(repo.type)}${repoIdOf(repo)}`, name: repoIdOf(repo), id: repo._id });
+  const url = `${ex.origin}/${urlPrefixOf(key.type)}${repoIdOf(key)}`;
+  try {
+    const { repo } = await hub.storage.repos.createRepo({
+      key,
+      private: isPrivate,
+      files,
+      title: "initial commit",
+      description: "",
+      author: ex.caller.user ?? "",
+      date: hub.now(),
+    });
+    sendJson(ex.res, 200, { url, name: repoIdOf(repo), id: repo._id });
+  } catch (error) {
+    // The Hub's 409 names the repo: `create_repo(exist_ok=True)` of the Python client reads its `url`.
+    if (error instanceof HttpError && error.code === "HUB_REPO_EXISTS") {
+      throw new HttpError(`You already created this ${key.type} repo`, { status: 409, code: error.code, body: { url } });
+    }
+    throw error;
+  }
+}
+
+/** `POST /api/repos/move` `{fromRepo, toRepo, type}`: the caller must be able to write both namespaces. */
+export async function handleMoveRepo(hub: HubContext, ex: Exchange<RouteOf<"moveRepo">>): Promise<void> {
+  const body = await readJson(ex.req, hub.limits.maxJsonBytes, "move-repo request");
+  const type = body.type ?? "model";
+  if (type !== "model" && type !== "dataset") throw badRequest(`This Hub stores model and dataset repos, not "${String(type)}".`, "HUB_BAD_TYPE");
+  const keyOf = (value: unknown, field: string): RepoKey => {
+    const parts = typeof value === "string" ? value.split("/") : [];
+    const [namespace = "", name = ""] = parts;
+    if (parts.length !== 2 || !isValidNamespace(namespace) || !isValidName(name)) {
+      throw badRequest(`"${field}" must be a repo id such as alice/model (letters, digits, - _ and .).`, "HUB_BAD_NAME");
+    }
+    return { type, namespace, name };
+  };
+  const from = keyOf(body.fromRepo, "fromRepo");
+  const to = keyOf(body.toRepo, "toRepo");
+  await writableRepo(hub, ex.caller, from);
+  assertCanWrite(hub, ex.caller, to.namespace);
+  const moved = await hub.storage.repos.moveRepo({ from, to });
+  sendJson(ex.res, 200, { url: `${ex.origin}/${urlPrefixOf(moved.type)}${repoIdOf(moved)}` });
 }
 
 export async function handleDeleteRepo(hub: HubContext, ex: Exchange<RouteOf<"deleteRepo">>): Promise<void> {
@@ -95,13 +125,7 @@ export async function handleUpdateSettings(hub: HubContext, ex: Exchange<RouteOf
 
 export async function handleCreateBranch(hub: HubContext, ex: Exchange<RouteOf<"createBranch">>): Promise<void> {
   const repo = await writableRepo(hub, ex.caller, ex.route.repo);
-  const text = (await readBody(ex.req, hub.limits.maxJsonBytes, "branch request")).toString("utf8").trim();
-  let body: Record<string, unknown> = {};
-  try {
-    if (text !== "") body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw badRequest("The branch request is not valid JSON.", "HUB_BAD_JSON");
-  }
+  const body = await readOptionalJson(ex.req, hub.limits.maxJsonBytes, "branch request");
   await hub.storage.repos.createBranch({
     repo,
     branch: ex.route.branch,

@@ -4,6 +4,7 @@ import {
   handleCreateRepo,
   handleDeleteBranch,
   handleDeleteRepo,
+  handleMoveRepo,
   handleUpdateSettings,
   handleWhoami,
 } from "./admin-handlers.js";
@@ -11,9 +12,11 @@ import type { Exchange, HubContext } from "./hub-context.js";
 import { HttpError } from "./http-error.js";
 import { publicOrigin, sendError, sendJson } from "./http-io.js";
 import { matchRoute, type Route } from "./match-route.js";
-import { handleListCommits, handleListRefs, handleListRepos, handlePathsInfo, handleRepoInfo, handleTree } from "./read-handlers.js";
+import { handleListCommits, handleListRepos, handlePathsInfo, handleRepoInfo, handleTree } from "./read-handlers.js";
+import { handleCreateTag, handleDeleteTag, handleListRefs, handleSuperSquash } from "./refs-handlers.js";
 import { serveFile } from "./serve-file.js";
 import { handleCommit, handleLfsBatch, handleLfsUpload, handlePreupload } from "./upload-handlers.js";
+import { handleValidateYaml } from "./validate-yaml.js";
 
 export interface HandleRequestOptions {
   hub: HubContext;
@@ -70,12 +73,22 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
       return handleCreateRepo(hub, as("createRepo"));
     case "deleteRepo":
       return handleDeleteRepo(hub, as("deleteRepo"));
+    case "moveRepo":
+      return handleMoveRepo(hub, as("moveRepo"));
+    case "validateYaml":
+      return handleValidateYaml(hub, as("validateYaml"));
     case "updateSettings":
       return handleUpdateSettings(hub, as("updateSettings"));
     case "createBranch":
       return handleCreateBranch(hub, as("createBranch"));
     case "deleteBranch":
       return handleDeleteBranch(hub, as("deleteBranch"));
+    case "createTag":
+      return handleCreateTag(hub, as("createTag"));
+    case "deleteTag":
+      return handleDeleteTag(hub, as("deleteTag"));
+    case "superSquash":
+      return handleSuperSquash(hub, as("superSquash"));
     case "listRepos":
       return handleListRepos(hub, as("listRepos"));
     case "repoInfo":

@@ -10,6 +10,10 @@ export interface HttpErrorOptions {
   code: string;
   /** Sent as `X-Error-Code` so clients can tell a missing file from a missing repo. */
   hubCode?: HubErrorCode;
+  /** Extra fields of the JSON error body (the Hub's 409 on create names the existing repo's `url`). */
+  body?: Record<string, unknown>;
+  /** Extra response headers (a missing file's 404 names the commit it was looked up in). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -20,11 +24,15 @@ export interface HttpErrorOptions {
 export class HttpError extends UsageError {
   readonly status: number;
   readonly hubCode?: HubErrorCode;
+  readonly body?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(message: string, options: HttpErrorOptions) {
     super(message, { code: options.code, cause: options.cause });
     this.status = options.status;
     if (options.hubCode !== undefined) this.hubCode = options.hubCode;
+    if (options.body !== undefined) this.body = options.body;
+    if (options.headers !== undefined) this.headers = options.headers;
   }
 }
 
@@ -49,11 +57,13 @@ export function revisionNotFound(revision: string): HttpError {
   });
 }
 
-export function entryNotFound(path: string, revision: string): HttpError {
+/** `commit`, when known, goes out as `X-Repo-Commit`: the Python client then caches the file's absence. */
+export function entryNotFound(path: string, revision: string, commit?: string): HttpError {
   return new HttpError(`Entry "${path}" not found at revision "${revision}".`, {
     status: 404,
     code: "HUB_ENTRY_NOT_FOUND",
     hubCode: "EntryNotFound",
+    ...(commit !== undefined && { headers: { "X-Repo-Commit": commit } }),
   });
 }
 

@@ -32,7 +32,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = { "X-Error-Message": error.message.replace(/[^\x20-\x7e]/g, "?") };
+  const headers: Record<string, string> = { ...error.headers, "X-Error-Message": error.message.replace(/[^\x20-\x7e]/g, "?") };
   if (error.hubCode) headers["X-Error-Code"] = error.hubCode;
   if (error.status === 405) headers.Allow = "GET, HEAD, POST, PUT, DELETE";
   if (!req.complete) {
@@ -47,7 +47,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
     res.end();
     return;
   }
-  sendJson(res, error.status, { error: error.message }, headers);
+  sendJson(res, error.status, { ...error.body, error: error.message }, headers);
 }
 
 /** Reads a whole (small) body, refusing it as soon as it passes `limit` bytes. */
@@ -65,7 +65,16 @@ export async function readBody(req: IncomingMessage, limit: number, what: string
 }
 
 export async function readJson(req: IncomingMessage, limit: number, what: string): Promise<Record<string, unknown>> {
+  return parseJsonObject(await readBody(req, limit, what), what);
+}
+
+/** A JSON object body that may also be empty (`{}` then): clients send none where nothing needs saying. */
+export async function readOptionalJson(req: IncomingMessage, limit: number, what: string): Promise<Record<string, unknown>> {
   const body = await readBody(req, limit, what);
+  return body.toString("utf8").trim() === "" ? {} : parseJsonObject(body, what);
+}
+
+function parseJsonObject(body: Buffer, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(body.toString("utf8"));

@@ -1,10 +1,15 @@
 import type { CardFacts } from "./derive-card-data.js";
 import { lfsPointer } from "./git-objects.js";
 import type { TreeEntry } from "./tree.js";
-import type { CommitRecord, RepoRecord } from "./types.js";
+import type { CommitRecord, FileRecord, RepoRecord } from "./types.js";
 
 /** The model/dataset info object (`/api/models/{id}[/revision/{rev}]`, and each item of `/api/models`). */
-export function repoInfoJson(repo: RepoRecord, commit: CommitRecord, facts: CardFacts): Record<string, unknown> {
+export function repoInfoJson(
+  repo: RepoRecord,
+  commit: CommitRecord,
+  facts: CardFacts,
+  options: { blobs?: boolean } = {},
+): Record<string, unknown> {
   const info: Record<string, unknown> = {
     _id: repo._id,
     id: `${repo.namespace}/${repo.name}`,
@@ -23,7 +28,17 @@ export function repoInfoJson(repo: RepoRecord, commit: CommitRecord, facts: Card
   if (facts.pipelineTag) info.pipeline_tag = facts.pipelineTag;
   if (facts.libraryName) info.library_name = facts.libraryName;
   if (facts.cardData) info.cardData = facts.cardData;
-  info.siblings = commit.files.map((file) => ({ rfilename: file.path }));
+  // `?blobs=true` (files_metadata): sizes, blob ids and LFS facts; the sibling's LFS hash is `sha256`, not `oid`.
+  info.siblings = commit.files.map((file) =>
+    options.blobs
+      ? {
+          rfilename: file.path,
+          size: file.size,
+          blobId: file.oid,
+          ...(file.lfs && { lfs: { size: file.size, sha256: file.sha256, pointerSize: pointerSizeOf(file) } }),
+        }
+      : { rfilename: file.path },
+  );
   info.usedStorage = commit.files.reduce((sum, file) => sum + file.size, 0);
   return info;
 }
@@ -42,15 +57,20 @@ export function treeEntryJson(entry: TreeEntry, lastCommit?: CommitRecord): Reco
             lfs: {
               oid: entry.file.sha256,
               size: entry.file.size,
-              pointerSize: Buffer.byteLength(lfsPointer({ sha256: entry.file.sha256, size: entry.file.size })),
+              pointerSize: pointerSizeOf(entry.file),
             },
           }),
         };
   if (lastCommit) {
     json.lastCommit = { id: lastCommit.id, title: lastCommit.title, date: lastCommit.date };
-    if (entry.type === "file") json.securityFileStatus = { status: "unscanned" };
+    // The Python client needs all three keys; nothing is scanned here, so the scans are null.
+    if (entry.type === "file") json.securityFileStatus = { status: "unscanned", avScan: null, pickleImportScan: null };
   }
   return json;
+}
+
+function pointerSizeOf(file: FileRecord): number {
+  return Buffer.byteLength(lfsPointer({ sha256: file.sha256, size: file.size }));
 }
 
 export function commitJson(commit: CommitRecord): Record<string, unknown> {

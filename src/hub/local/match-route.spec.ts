@@ -36,6 +36,12 @@ describe("matchRoute", () => {
     expect(matchRoute({ method: "GET", rawPath: "/api/models/me/m1/refs" })).toEqual({ name: "listRefs", repo: me });
     expect(matchRoute({ method: "POST", rawPath: "/api/models/me/m1/branch/dev" })).toEqual({ name: "createBranch", repo: me, branch: "dev" });
     expect(matchRoute({ method: "DELETE", rawPath: "/api/models/me/m1/branch/dev" })).toEqual({ name: "deleteBranch", repo: me, branch: "dev" });
+    expect(matchRoute({ method: "POST", rawPath: "/api/models/me/m1/tag/main" })).toEqual({ name: "createTag", repo: me, revision: "main" });
+    expect(matchRoute({ method: "DELETE", rawPath: "/api/models/me/m1/tag/v1.0" })).toEqual({ name: "deleteTag", repo: me, tag: "v1.0" });
+    expect(matchRoute({ method: "POST", rawPath: "/api/models/me/m1/super-squash/main" })).toEqual({ name: "superSquash", repo: me, branch: "main" });
+    expect(matchRoute({ method: "POST", rawPath: "/api/repos/move" })).toEqual({ name: "moveRepo" });
+    expect(matchRoute({ method: "POST", rawPath: "/api/validate-yaml" })).toEqual({ name: "validateYaml" });
+    expect(statusOf("GET", "/api/validate-yaml")).toBe(405);
     expect(matchRoute({ method: "PUT", rawPath: "/api/models/me/m1/settings" })).toEqual({ name: "updateSettings", repo: me });
   });
 

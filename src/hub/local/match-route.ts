@@ -8,6 +8,8 @@ export type Route =
   | { name: "whoami" }
   | { name: "createRepo" }
   | { name: "deleteRepo" }
+  | { name: "moveRepo" }
+  | { name: "validateYaml" }
   | { name: "listRepos"; type: RepoType }
   | { name: "repoInfo"; repo: RepoKey; revision: string }
   | { name: "tree"; repo: RepoKey; revision: string; path: string }
@@ -18,6 +20,9 @@ export type Route =
   | { name: "listRefs"; repo: RepoKey }
   | { name: "createBranch"; repo: RepoKey; branch: string }
   | { name: "deleteBranch"; repo: RepoKey; branch: string }
+  | { name: "createTag"; repo: RepoKey; revision: string }
+  | { name: "deleteTag"; repo: RepoKey; tag: string }
+  | { name: "superSquash"; repo: RepoKey; branch: string }
   | { name: "updateSettings"; repo: RepoKey }
   | { name: "lfsBatch"; repo: RepoKey }
   | { name: "lfsUpload"; repo: RepoKey; sha256: string }
@@ -53,6 +58,8 @@ export function matchRoute(options: MatchRouteOptions): Route {
     if (second === "whoami-v2" && segments.length === 2) return expect(is("GET"), { name: "whoami" }, wrongMethod);
     if (second === "repos" && third === "create" && segments.length === 3) return expect(is("POST"), { name: "createRepo" }, wrongMethod);
     if (second === "repos" && third === "delete" && segments.length === 3) return expect(is("DELETE"), { name: "deleteRepo" }, wrongMethod);
+    if (second === "repos" && third === "move" && segments.length === 3) return expect(is("POST"), { name: "moveRepo" }, wrongMethod);
+    if (second === "validate-yaml" && segments.length === 2) return expect(is("POST"), { name: "validateYaml" }, wrongMethod);
     const type = second === undefined ? undefined : apiTypes[second];
     if (type !== undefined) {
       if (segments.length === 2) return expect(is("GET"), { name: "listRepos", type }, wrongMethod);
@@ -80,6 +87,13 @@ export function matchRoute(options: MatchRouteOptions): Route {
                 if (is("POST")) return { name: "createBranch", repo, branch: sixth };
                 if (is("DELETE")) return { name: "deleteBranch", repo, branch: sixth };
                 throw wrongMethod();
+              case "tag":
+                // POST names the revision to tag (the tag is in the body); DELETE names the tag.
+                if (is("POST")) return { name: "createTag", repo, revision: sixth };
+                if (is("DELETE")) return { name: "deleteTag", repo, tag: sixth };
+                throw wrongMethod();
+              case "super-squash":
+                return expect(is("POST"), { name: "superSquash", repo, branch: sixth }, wrongMethod);
             }
           }
         }

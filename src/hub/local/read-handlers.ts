@@ -3,7 +3,7 @@ import { findLastCommits } from "./find-last-commits.js";
 import { readableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { commitJson, repoInfoJson, treeEntryJson } from "./hub-json.js";
 import { badRequest, entryNotFound, revisionNotFound } from "./http-error.js";
-import { boolParam, intParam, nextLink, readJson, sendJson } from "./http-io.js";
+import { boolParam, intParam, nextLink, readBody, readJson, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath, checkFolderPath, isCommitId } from "./names.js";
 import { parseRepoQuery, selectRepos, type RepoListing } from "./select-repos.js";
@@ -15,7 +15,8 @@ type RouteOf<N extends Route["name"]> = Extract<Route, { name: N }>;
 export async function handleRepoInfo(hub: HubContext, ex: Exchange<RouteOf<"repoInfo">>): Promise<void> {
   const repo = await readableRepo(hub, ex.caller, ex.route.repo);
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
-  sendJson(ex.res, 200, repoInfoJson(repo, commit, await hub.cardFacts(repo, commit)));
+  const blobs = boolParam(ex.query, "blobs");
+  sendJson(ex.res, 200, repoInfoJson(repo, commit, await hub.cardFacts(repo, commit), { blobs }));
 }
 
 export async function handleListRepos(hub: HubContext, ex: Exchange<RouteOf<"listRepos">>): Promise<void> {
@@ -76,7 +77,7 @@ export async function handleTree(hub: HubContext, ex: Exchange<RouteOf<"tree">>)
   if (cursor && (pinned === undefined || !isCommitId(pinned))) throw badRequest("The cursor query parameter is malformed.", "HUB_BAD_CURSOR");
   const commit = await hub.storage.repos.resolveRevision(repo, pinned ?? ex.route.revision);
   const entries = listTree({ files: commit.files, path, recursive: boolParam(ex.query, "recursive") });
-  if (!entries) throw entryNotFound(path, ex.route.revision);
+  if (!entries) throw entryNotFound(path, ex.route.revision, commit.id);
   const page = entries.slice(offset, offset + limit);
   const headers =
     offset + limit < entries.length
@@ -87,17 +88,28 @@ export async function handleTree(hub: HubContext, ex: Exchange<RouteOf<"tree">>)
   sendJson(ex.res, 200, await entriesJson(hub, repo, commit, page, expand), headers);
 }
 
+/** `POST …/paths-info/{rev}`: a JSON body (the JS client) or a form (`paths=a&paths=b&expand=true`, the Python client). */
 export async function handlePathsInfo(hub: HubContext, ex: Exchange<RouteOf<"pathsInfo">>): Promise<void> {
   const repo = await readableRepo(hub, ex.caller, ex.route.repo);
-  const body = await readJson(ex.req, hub.limits.maxJsonBytes, "paths-info request");
-  const paths = body.paths;
+  const contentType = ex.req.headers["content-type"] ?? "";
+  let paths: unknown;
+  let expand: boolean;
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
+    const form = new URLSearchParams((await readBody(ex.req, hub.limits.maxJsonBytes, "paths-info request")).toString("utf8"));
+    paths = form.getAll("paths");
+    expand = boolParam(form, "expand");
+  } else {
+    const body = await readJson(ex.req, hub.limits.maxJsonBytes, "paths-info request");
+    paths = body.paths;
+    expand = body.expand === true;
+  }
   if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === "string")) {
     throw badRequest('The paths-info body needs "paths": an array of strings.', "HUB_BAD_BODY");
   }
   if (paths.length > 10_000) throw badRequest("Ask paths-info about at most 10000 paths at a time.", "HUB_BAD_BODY");
   paths.forEach(checkFilePath);
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
-  sendJson(ex.res, 200, await entriesJson(hub, repo, commit, entriesAt(commit.files, paths), body.expand === true));
+  sendJson(ex.res, 200, await entriesJson(hub, repo, commit, entriesAt(commit.files, paths), expand));
 }
 
 export async function handleListCommits(hub: HubContext, ex: Exchange<RouteOf<"listCommits">>): Promise<void> {
@@ -124,16 +136,6 @@ export async function handleListCommits(hub: HubContext, ex: Exchange<RouteOf<"l
     );
   }
   sendJson(ex.res, 200, slice.map(commitJson), headers);
-}
-
-export async function handleListRefs(hub: HubContext, ex: Exchange<RouteOf<"listRefs">>): Promise<void> {
-  const repo = await readableRepo(hub, ex.caller, ex.route.repo);
-  const branches = await hub.storage.repos.listBranches(repo);
-  sendJson(ex.res, 200, {
-    branches: branches.map((branch) => ({ name: branch.name, ref: `refs/heads/${branch.name}`, targetCommit: branch.commit })),
-    tags: [],
-    converts: [],
-  });
 }
 
 async function entriesJson(

@@ -30,7 +30,7 @@ export interface CreateRepoOptions extends NewCommit {
 export interface CommitOptions extends NewCommit {
   repo: RepoRecord;
   branch: string;
-  /** When given, the commit is refused with 412 unless the branch still points at it. */
+  /** When given (a full id or a prefix of at least 5 hex digits), the commit is refused with 412 unless the branch still points at it. */
   parentCommit?: string;
   changes: readonly TreeChange[];
 }
@@ -45,6 +45,13 @@ export interface CreateBranchOptions extends NewCommit {
   overwrite?: boolean;
 }
 
+export interface CreateTagOptions {
+  repo: RepoRecord;
+  tag: string;
+  /** A branch, tag or commit id. */
+  revision: string;
+}
+
 export interface RepoStore {
   getRepo(key: RepoKey): Promise<RepoRecord | undefined>;
   listRepos(type: RepoType): Promise<RepoRecord[]>;
@@ -52,9 +59,17 @@ export interface RepoStore {
   deleteRepo(key: RepoKey): Promise<boolean>;
   updateRepo(options: { key: RepoKey; private: boolean }): Promise<RepoRecord>;
   loadCommit(repo: RepoRecord, id: string): Promise<CommitRecord | undefined>;
-  /** A branch name (or `HEAD` for `main`) or a full commit id → the commit; 404 RevisionNotFound otherwise. */
+  /** A branch name (or `HEAD` for `main`), a tag, or a full commit id → the commit; 404 RevisionNotFound otherwise. */
   resolveRevision(repo: RepoRecord, revision: string): Promise<CommitRecord>;
   listBranches(repo: RepoRecord): Promise<Array<{ name: string; commit: string }>>;
+  listTags(repo: RepoRecord): Promise<Array<{ name: string; commit: string }>>;
+  /** 409 when the tag exists: a tag never moves. */
+  createTag(options: CreateTagOptions): Promise<void>;
+  deleteTag(options: { repo: RepoRecord; tag: string }): Promise<void>;
+  /** Renames a repo (same type); its id, history, refs and LFS grants move with it. 409 if the target exists. */
+  moveRepo(options: { from: RepoKey; to: RepoKey }): Promise<RepoRecord>;
+  /** Replaces the branch's history with one parentless commit holding its current files. */
+  superSquash(options: NewCommit & { repo: RepoRecord; branch: string }): Promise<CommitRecord>;
   commit(options: CommitOptions): Promise<CommitRecord>;
   createBranch(options: CreateBranchOptions): Promise<void>;
   deleteBranch(options: { repo: RepoRecord; branch: string }): Promise<void>;
@@ -75,7 +90,7 @@ export interface OpenRepoStoreOptions {
 export const defaultBranch = "main";
 
 /**
- * Repos on disk: `repos/<type>s/<ns>/<name>/{repo.json, commits/<id>.json, refs/heads/<branch>, lfs/<sha256>}`.
+ * Repos on disk: `repos/<type>s/<ns>/<name>/{repo.json, commits/<id>.json, refs/heads/<branch>, refs/tags/<tag>, lfs/<sha256>}`.
  * Commits are immutable and written before the ref that names them; refs move by an atomic rename, under a
  * per-repo lock, so readers always see a complete commit and concurrent writers are serialized.
  */
@@ -137,10 +152,12 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     return commit;
   };
 
-  const readBranch = async (repo: RepoRecord, branch: string): Promise<string | undefined> => {
-    if (!isValidBranch(branch)) return undefined;
+  const readBranch = (repo: RepoRecord, branch: string): Promise<string | undefined> => readRef(repo, "heads", branch);
+  const readTag = (repo: RepoRecord, tag: string): Promise<string | undefined> => readRef(repo, "tags", tag);
+  const readRef = async (repo: RepoRecord, kind: "heads" | "tags", name: string): Promise<string | undefined> => {
+    if (!isValidBranch(name)) return undefined;
     try {
-      const id = (await readFile(join(dirOf(repo), "refs", "heads", branch), "utf8")).trim();
+      const id = (await readFile(join(dirOf(repo), "refs", kind, name), "utf8")).trim();
       return isCommitId(id) ? id : undefined;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -150,7 +167,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
 
   const resolveRevision = async (repo: RepoRecord, revision: string): Promise<CommitRecord> => {
     const name = revision === "HEAD" ? defaultBranch : revision;
-    const id = isCommitId(name) ? name : await readBranch(repo, name);
+    const id = isCommitId(name) ? name : ((await readBranch(repo, name)) ?? (await readTag(repo, name)));
     const commit = id === undefined ? undefined : await loadCommit(repo, id);
     if (!commit) throw revisionNotFound(revision);
     return commit;
@@ -172,8 +189,17 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     return record;
   };
 
-  const writeRef = (dir: string, branch: string, id: string): Promise<void> =>
-    writeFileAtomic({ path: join(dir, "refs", "heads", branch), data: `${id}\n`, tmpDir: options.tmpDir, durable: true });
+  const writeRef = (dir: string, branch: string, id: string, kind: "heads" | "tags" = "heads"): Promise<void> =>
+    writeFileAtomic({ path: join(dir, "refs", kind, branch), data: `${id}\n`, tmpDir: options.tmpDir, durable: true });
+
+  const listRefs = async (repo: RepoRecord, kind: "heads" | "tags"): Promise<Array<{ name: string; commit: string }>> => {
+    const refs: Array<{ name: string; commit: string }> = [];
+    for (const name of (await readdirOrEmpty(join(dirOf(repo), "refs", kind))).sort()) {
+      const commit = await readRef(repo, kind, name);
+      if (commit) refs.push({ name, commit });
+    }
+    return refs;
+  };
 
   const findCaseVariant = async (key: RepoKey): Promise<boolean> => {
     const lower = (s: string): string => s.toLowerCase();
@@ -261,14 +287,73 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       });
     },
 
-    async listBranches(repo) {
-      const names = await readdirOrEmpty(join(dirOf(repo), "refs", "heads"));
-      const branches: Array<{ name: string; commit: string }> = [];
-      for (const name of names.sort()) {
-        const commit = await readBranch(repo, name);
-        if (commit) branches.push({ name, commit });
-      }
-      return branches;
+    listBranches: (repo) => listRefs(repo, "heads"),
+    listTags: (repo) => listRefs(repo, "tags"),
+
+    createTag({ repo, tag, revision }) {
+      return withLock(repo, async () => {
+        if (!isValidBranch(tag)) {
+          throw new HttpError(`"${tag}" is not a valid tag name; use letters, digits, - _ and . (no /).`, { status: 400, code: "HUB_BAD_TAG" });
+        }
+        if ((await readTag(repo, tag)) !== undefined) {
+          throw new HttpError(`Tag "${tag}" already exists; delete it first to move it.`, { status: 409, code: "HUB_TAG_EXISTS" });
+        }
+        if ((await readBranch(repo, tag)) !== undefined) {
+          throw new HttpError(`"${tag}" is already a branch; give the tag another name.`, { status: 409, code: "HUB_TAG_EXISTS" });
+        }
+        const target = await resolveRevision(repo, revision);
+        // Repos made before tags existed have no refs/tags folder yet.
+        if ((await mkdir(join(dirOf(repo), "refs", "tags"), { recursive: true })) !== undefined) await fsyncDir(join(dirOf(repo), "refs"));
+        await writeRef(dirOf(repo), tag, target.id, "tags");
+      });
+    },
+
+    deleteTag({ repo, tag }) {
+      return withLock(repo, async () => {
+        if ((await readTag(repo, tag)) === undefined) throw revisionNotFound(tag);
+        await rm(join(dirOf(repo), "refs", "tags", tag));
+        await fsyncDir(join(dirOf(repo), "refs", "tags"));
+      });
+    },
+
+    moveRepo({ from, to }) {
+      // The target namespace's creation lock keeps a concurrent create from taking the new name meanwhile.
+      return withLock(from, () =>
+        withLock({ ...to, name: "" }, async () => {
+          const repo = await getRepo(from);
+          const source = repoDir(from);
+          if (!repo || !source) throw repoNotFound();
+          const target = repoDir(to);
+          if (!target) throw new HttpError(`"${to.namespace}/${to.name}" is not a valid repo name.`, { status: 400, code: "HUB_BAD_NAME" });
+          if (await findCaseVariant(to)) {
+            throw new HttpError(`A ${to.type} repo ${to.namespace}/${to.name} already exists; pick another name.`, { status: 409, code: "HUB_REPO_EXISTS" });
+          }
+          const moved: RepoRecord = { ...repo, namespace: to.namespace, name: to.name };
+          await mkdir(join(typeDir(to.type), to.namespace), { recursive: true });
+          await rename(source, target);
+          try {
+            await writeFileAtomic({ path: join(target, "repo.json"), data: JSON.stringify(moved), tmpDir: options.tmpDir, durable: true });
+          } catch (error) {
+            await rename(target, source);
+            throw error;
+          }
+          await fsyncDir(join(typeDir(to.type), to.namespace));
+          await fsyncDir(join(typeDir(from.type), from.namespace));
+          return moved;
+        }),
+      );
+    },
+
+    superSquash(squash) {
+      const { repo, branch } = squash;
+      return withLock(repo, async () => {
+        const headId = await readBranch(repo, branch);
+        const head = headId === undefined ? undefined : await loadCommit(repo, headId);
+        if (!head) throw revisionNotFound(branch);
+        const record = await writeCommit(dirOf(repo), [], squash, head.files);
+        await writeRef(dirOf(repo), branch, record.id);
+        return record;
+      });
     },
 
     commit(commit) {
@@ -279,7 +364,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
         const headId = await readBranch(repo, branch);
         const head = headId === undefined ? undefined : await loadCommit(repo, headId);
         if (!head) throw revisionNotFound(branch);
-        if (commit.parentCommit !== undefined && commit.parentCommit !== head.id) {
+        if (commit.parentCommit !== undefined && !head.id.startsWith(commit.parentCommit)) {
           throw new HttpError(
             `The parent commit ${commit.parentCommit} is not the head of branch "${branch}" (${head.id}); fetch the new head and retry.`,
             { status: 412, code: "HUB_STALE_PARENT" },

@@ -18,7 +18,7 @@ export async function serveFile(hub: HubContext, ex: Exchange<Extract<Route, { n
   const commit = await hub.storage.repos.resolveRevision(repo, route.revision);
   const path = checkFilePath(route.path);
   const file = commit.files.find((candidate) => candidate.path === path);
-  if (!file) throw entryNotFound(path, route.revision);
+  if (!file) throw entryNotFound(path, route.revision, commit.id);
 
   const pointer = route.raw && file.lfs ? Buffer.from(lfsPointer({ sha256: file.sha256, size: file.size })) : undefined;
   const size = pointer ? pointer.byteLength : file.size;

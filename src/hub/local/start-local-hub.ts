@@ -141,5 +141,5 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
 
 /** Access logs never carry anything token-shaped, whatever a client put in a path. */
 function redactPath(text: string): string {
-  return text.replace(/hf_[A-Za-z0-9_-]{4,}/g, "hf_***");
+  return text.replace(/hf_[A-Za-z0-9._-]{4,}/g, "hf_***");
 }

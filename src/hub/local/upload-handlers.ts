@@ -27,6 +27,7 @@ export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"pre
     if (current && current.size <= hub.limits.maxJsonBytes) gitattributes = (await hub.storage.objects.readBytes(current.sha256)).toString("utf8");
   }
   const rules = parseGitattributes(gitattributes ?? "");
+  const byPath = new Map(commit.files.map((file) => [file.path, file]));
   const files = body.files.map((item: unknown) => {
     const entry = (item ?? {}) as Record<string, unknown>;
     if (typeof entry.path !== "string" || !isSize(entry.size)) {
@@ -35,7 +36,11 @@ export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"pre
     const path = checkFilePath(entry.path);
     const sample = typeof entry.sample === "string" ? Buffer.from(entry.sample, "base64") : Buffer.alloc(0);
     const lfs = entry.size >= hub.limits.lfsThreshold || isLfsPath(path, rules) || sample.includes(0);
-    return { path, uploadMode: lfs ? "lfs" : "regular", shouldIgnore: false };
+    // The current file's oid lets the Python client leave unchanged files out of the commit. It compares it with
+    // the sha256 for LFS uploads and the git blob id otherwise.
+    const current = byPath.get(path);
+    const oid = current === undefined ? null : lfs ? current.sha256 : current.oid;
+    return { path, uploadMode: lfs ? "lfs" : "regular", shouldIgnore: false, oid };
   });
   sendJson(ex.res, 200, { files });
 }
@@ -162,8 +167,9 @@ function commitHeaderOf(value: Record<string, unknown>): { title: string; descri
   if (description !== undefined && (typeof description !== "string" || description.length > 100_000)) {
     throw badRequest("The commit description must be a string of at most 100000 characters.", "HUB_BAD_COMMIT");
   }
-  if (parentCommit !== undefined && (typeof parentCommit !== "string" || !isCommitId(parentCommit))) {
-    throw badRequest("parentCommit must be a full 40-character commit id.", "HUB_BAD_COMMIT");
+  // The Python client passes on whatever the caller gave, a short id included (5 to 40 hex digits).
+  if (parentCommit !== undefined && (typeof parentCommit !== "string" || !/^[0-9a-f]{5,40}$/.test(parentCommit))) {
+    throw badRequest("parentCommit must be a commit id: 5 to 40 lowercase hex digits.", "HUB_BAD_COMMIT");
   }
   return { title: summary.trim(), description: description ?? "", ...(parentCommit !== undefined && { parentCommit }) };
 }
@@ -175,7 +181,8 @@ async function changeOf(
   value: Record<string, unknown>,
 ): Promise<TreeChange> {
   if (typeof value.path !== "string") throw badRequest(`A "${String(key)}" commit line needs a "path".`, "HUB_BAD_COMMIT");
-  const path = checkFilePath(value.path);
+  // A folder deletion may name the folder with a trailing slash (`delete_folder`, `CommitOperationDelete("dir/")`).
+  const path = checkFilePath(key === "deletedFolder" ? value.path.replace(/\/+$/, "") : value.path);
   switch (key) {
     case "file": {
       if (typeof value.content !== "string") throw badRequest(`The inline file "${path}" has no content.`, "HUB_BAD_COMMIT");
@@ -194,12 +201,14 @@ async function changeOf(
       return { kind: "put", file: { path, sha256, oid: gitBlobSha1(bytes), size: bytes.byteLength, lfs: false } };
     }
     case "lfsFile": {
-      const { oid, size, algo } = value;
-      if ((algo !== undefined && algo !== "sha256") || typeof oid !== "string" || !isSha256(oid) || !isSize(size)) {
+      const { oid, algo } = value;
+      if ((algo !== undefined && algo !== "sha256") || typeof oid !== "string" || !isSha256(oid) || (value.size !== undefined && !isSize(value.size))) {
         throw badRequest(`The LFS file "${path}" needs algo sha256, a hex oid and a size.`, "HUB_BAD_COMMIT");
       }
       const stored = await hub.storage.objects.sizeOf(oid);
-      if (stored !== size || !(await hub.storage.repos.hasLfsGrant(repo, oid))) {
+      // A copy (`CommitOperationCopy`) names the object by oid alone: its size is the stored one.
+      const size = value.size ?? stored;
+      if (size === undefined || stored !== size || !(await hub.storage.repos.hasLfsGrant(repo, oid))) {
         throw new HttpError(`The LFS object of "${path}" (sha256 ${oid}, ${size} bytes) was not uploaded to this repo; upload it first.`, {
           status: 422,
           code: "HUB_LFS_MISSING",
