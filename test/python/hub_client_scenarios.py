@@ -121,6 +121,7 @@ def scenario_private():
         "bob_write": names(failure(lambda: bob.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo))),
         "settings_private": alice.model_info(public).private,
         "bob_after_settings": names(failure(lambda: bob.model_info(public))),
+        "gated": failure(lambda: alice.update_repo_settings(public, gated="auto")),
     }
 
 

@@ -21,7 +21,7 @@ export function hubServe(program: Command, context: CliContext): void {
   hub
     .command("serve")
     .description(
-      "Serve the Hub HTTP API from a directory; the official @huggingface/hub client and tvhub --hub-url work against it. " +
+      "Serve the Hub HTTP API from a directory; @huggingface/hub, huggingface_hub, the hf CLI and tvhub --hub-url work against it. " +
         "Prints the base URL as the first line on stdout.",
     )
     .requiredOption("--dir <dir>", "directory holding repos and objects (created if missing, reused if present)")

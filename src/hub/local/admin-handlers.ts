@@ -116,9 +116,13 @@ export async function handleDeleteRepo(hub: HubContext, ex: Exchange<RouteOf<"de
 export async function handleUpdateSettings(hub: HubContext, ex: Exchange<RouteOf<"updateSettings">>): Promise<void> {
   const repo = await writableRepo(hub, ex.caller, ex.route.repo);
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "settings request");
+  if (body.gated !== undefined && body.gated !== false) {
+    // Access requests need a review flow this Hub does not have; saying so beats storing a flag nobody enforces.
+    throw new HttpError("This Hub has no gated repos; make the repo private instead (visibility: private).", { status: 422, code: "HUB_NO_GATING" });
+  }
   let isPrivate = repo.private;
   if (typeof body.private === "boolean") isPrivate = body.private;
-  else if (body.visibility === "private" || body.visibility === "public") isPrivate = body.visibility === "private";
+  else if (body.visibility === "private" || body.visibility === "protected" || body.visibility === "public") isPrivate = body.visibility !== "public";
   const updated = await hub.storage.repos.updateRepo({ key: repo, private: isPrivate });
   sendJson(ex.res, 200, { private: updated.private });
 }
