@@ -177,6 +177,7 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
         expect(r.full_card).toBe("mit");
         expect(r.full_siblings).toEqual([".gitattributes", "README.md", "a/b/c.txt", "top.txt"]);
         expect(r.datasets).toEqual([`alice/${p}-data`]);
+        expect([r.paged_files, r.paged_tree]).toEqual([1101, 1100]);
       });
 
       it("downloads: cache layout, local_dir, snapshot_download(allow_patterns), the errors the client raises, datasets", async () => {
@@ -192,6 +193,7 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
         expect(r.local_metadata).toBe(true);
         expect(r.snapshot_files).toEqual(["docs/guide.md"]);
         expect(r.missing_file).toBe("RemoteEntryNotFoundError");
+        expect(r.no_exist_cached).toBe(true);
         expect(r.missing_revision).toBe("RevisionNotFoundError");
         expect(r.missing_repo).toBe("RepositoryNotFoundError");
         expect(r.file_exists).toEqual([true, false]);

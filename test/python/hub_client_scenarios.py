@@ -225,6 +225,11 @@ def scenario_listing():
         return sorted(m.id for m in alice.list_models(**kwargs))
 
     full = list(alice.list_models(author="alice", search=f"{p}-listing", full=True, cardData=True))
+    # More entries than one page of the tree (1000): the client follows the absolute Link header.
+    paged = f"alice/{p}-paged"
+    alice.create_repo(paged)
+    many = [CommitOperationAdd(path_in_repo=f"many/{i:04d}.txt", path_or_fileobj=f"{i}\n".encode()) for i in range(1100)]
+    alice.create_commit(paged, operations=many, commit_message="many files")
     return {
         "head": head,
         "paths_info": [entry(e) for e in paths],
@@ -241,6 +246,8 @@ def scenario_listing():
         "full_card": full[0].card_data.get("license") if full and full[0].card_data else None,
         "full_siblings": sorted(s.rfilename for s in full[0].siblings) if full and full[0].siblings else None,
         "datasets": [d.id for d in alice.list_datasets(author="alice", search=f"{p}-data")],
+        "paged_files": len(alice.list_repo_files(paged)),
+        "paged_tree": len(list(alice.list_repo_tree(paged, path_in_repo="many", expand=True))),
     }
 
 
@@ -278,6 +285,8 @@ def scenario_downloads():
         "local_metadata": os.path.exists(os.path.join(local, ".cache", "huggingface", "download", "docs", "guide.md.metadata")),
         "snapshot_files": snap_files,
         "missing_file": names(failure(lambda: hf_hub_download(repo, "nope.txt", cache_dir=cache))),
+        # The 404 names the commit, so the client remembers the file's absence for it.
+        "no_exist_cached": os.path.exists(os.path.join(folder, ".no_exist", commit.oid, "nope.txt")),
         "missing_revision": names(failure(lambda: hf_hub_download(repo, "config.json", revision="no-such-branch", cache_dir=cache))),
         "missing_repo": names(failure(lambda: hf_hub_download(f"alice/{p}-nothing", "x", cache_dir=cache))),
         "file_exists": [alice.file_exists(repo, "config.json"), alice.file_exists(repo, "nope.txt")],
