@@ -172,6 +172,19 @@ describe("the demo's flow on two tasks", () => {
   });
 });
 
+describe("the greedy recipe the demo writes", () => {
+  it("runs from any directory: its evaluation data is relative to the recipe's folder", async () => {
+    const recipe = join(out, "recipes", "greedy.yml");
+    expect(await readFile(recipe, "utf8")).toMatch(/^ {4}dataset: \.\.\/greedy-data$/m);
+    const elsewhere = await mkdtemp(join(tmpdir(), "tvhub-demo-cwd-"));
+    const run = await runCli(["greedy", recipe, "--dry-run", "--no-eval-cache"], { HF_ENDPOINT: hub.url, HF_TOKEN: token, HF_HOME: join(work, "hf-home"), TMPDIR: work }, { cwd: elsewhere });
+    expect(run.stderr).not.toContain("tvhub:");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Greedy search");
+    await rm(elsewhere, { recursive: true, force: true });
+  }, 120_000);
+});
+
 describe("tvhub demo (CLI)", () => {
   it("refuses an --out folder holding a Hub directory it did not make, before starting anything", async () => {
     const dir = await mkdtemp(join(tmpdir(), "tvhub-demo-out-"));

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { check } from "../app/check.js";
 import { greedy, type GreedyRunResult } from "../app/greedy.js";
 import { IncompatibleError } from "../app/incompatible-error.js";
@@ -119,7 +119,7 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
     const result = await drain(
       greedy({
         context,
-        recipe: { text, source: input.recipe },
+        recipe: { text, source: input.recipe, dir: dirname(input.recipe) },
         ...(input.to === undefined ? {} : { to: input.to }),
         dryRun: input.dryRun,
         cacheDir: join(context.workDir, "tvhub-greedy"),

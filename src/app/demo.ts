@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, writeFile } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { InternalError } from "../errors.js";
 import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
@@ -490,7 +490,8 @@ async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenerator<Pro
     greedy: {
       start: "base",
       candidates: options.candidates.map((candidate) => ({ vector: candidate.repo })),
-      evaluator: { type: "tfjs", dataset: dataDir, split: "validation" },
+      // Relative to the recipe's folder, as tvhub greedy resolves it: the recipe runs from wherever it is started.
+      evaluator: { type: "tfjs", dataset: relative(dirname(recipePath), dataDir), split: "validation" },
       grid: { start: grid.start, stop: grid.stop, step: grid.step },
       min_gain: options.minGain,
     },
@@ -506,7 +507,7 @@ async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenerator<Pro
   await writeFile(recipePath, text);
   // tvhub greedy passes kernels.addScaled on its own; the WebAssembly kernels need their object, so bind them.
   const context = { ...options.context, kernels: boundKernels(options.context.kernels) };
-  const run = yield* greedyProgress(greedy({ context, recipe: { text, source: recipePath }, evaluators: { tfjs: createTfjsEvaluator }, cacheFile: false, ...(options.signal ? { signal: options.signal } : {}) }));
+  const run = yield* greedyProgress(greedy({ context, recipe: { text, source: recipePath, dir: dirname(recipePath) }, evaluators: { tfjs: createTfjsEvaluator }, cacheFile: false, ...(options.signal ? { signal: options.signal } : {}) }));
   const taskOf = new Map(run.candidates.map((candidate) => [candidate.id, options.candidates.find((c) => c.repo === candidate.label)?.task ?? candidate.label]));
   const rounds = new Map<number, GreedyDemoResult["rounds"][number]>();
   for (const step of run.search.trajectory) {

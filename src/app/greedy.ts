@@ -67,7 +67,7 @@ export interface GreedyOptions {
    * A recipe with a greedy section (its YAML as read and its path, or one already validated), or the short form's
    * flags, which become such a recipe.
    */
-  recipe: { text: string; source: string } | LoadedRecipe | { shortForm: GreedyShortForm };
+  recipe: { text: string; source: string; dir?: string } | LoadedRecipe | { shortForm: GreedyShortForm };
   /** Overrides the recipe's `output.to`. */
   to?: string;
   /** Overrides the recipe's `output.private`. */
@@ -224,6 +224,7 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
     const built = await createGreedyEvaluator({
       spec: spec.evaluator,
       source: evaluatorSource,
+      ...("dir" in loaded && loaded.dir !== undefined ? { dir: loaded.dir } : {}),
       ...(options.evaluators === undefined ? {} : { factories: options.evaluators }),
       ...(options.endpointToken === undefined ? {} : { endpointToken: options.endpointToken }),
       ...(options.onEvaluatorOutput === undefined ? {} : { onOutput: options.onEvaluatorOutput }),

@@ -8,6 +8,11 @@ export interface LoadRecipeOptions {
   text: string;
   /** What messages call it, usually the path as the user gave it (`recipes/merge.yml`). */
   source: string;
+  /**
+   * The folder the recipe's relative paths (evaluation datasets) resolve against: the recipe file's, so a recipe
+   * runs the same from wherever it is started. @default the current directory
+   */
+  dir?: string;
 }
 
 export interface LoadedRecipe {
@@ -15,6 +20,8 @@ export interface LoadedRecipe {
   /** The YAML verbatim: the model card quotes it, so readers see what the author wrote, comments included. */
   text: string;
   source: string;
+  /** See LoadRecipeOptions.dir. */
+  dir?: string;
 }
 
 /** Parses recipe YAML and validates it; a syntax error names its line and column, a schema error its field path. */
@@ -39,7 +46,7 @@ export async function loadRecipe(options: LoadRecipeOptions): Promise<LoadedReci
       subject: source,
     });
   }
-  return { recipe: await parseRecipe({ value, source }), text, source };
+  return { recipe: await parseRecipe({ value, source }), text, source, ...(options.dir === undefined ? {} : { dir: options.dir }) };
 }
 
 function yamlError(source: string, error: YAMLError): UsageError {

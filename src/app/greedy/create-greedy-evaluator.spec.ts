@@ -84,6 +84,16 @@ describe("createGreedyEvaluator", () => {
     expect(tfjs.given).toEqual([]);
   });
 
+  it("resolves a relative dataset against the recipe's folder, not the current directory, and names no internal module when it is missing", async () => {
+    const tfjs = recordingTfjs();
+    // As a recipe in <root>/recipes/ names <root>/tasks: the current directory (the repo, under vitest) has no such folder.
+    await createGreedyEvaluator({ spec: spec({ type: "tfjs", dataset: "../tasks" }), dir: join(root, "recipes"), source: "x.yml", factories: { tfjs: tfjs.create } });
+    expect(tfjs.given[0]?.datasets).toEqual([join(root, "tasks", "inverted_validation.safetensors"), join(root, "tasks", "rotated-val.safetensors")]);
+    const missing = createGreedyEvaluator({ spec: spec({ type: "tfjs", dataset: "../nothing" }), dir: join(root, "recipes"), source: "x.yml", factories: { tfjs: tfjs.create } });
+    await expect(missing).rejects.toThrow(/relative to the recipe's folder/);
+    await expect(missing).rejects.not.toThrow(/read-image-set/);
+  });
+
   it("scores folders with a command, and keys the cache by what changes a score, not by the timeout", async () => {
     const a = await createGreedyEvaluator({ spec: spec({ type: "command", command: "python eval.py {model}", timeout_seconds: 10 }), source: "x.yml" });
     const b = await createGreedyEvaluator({ spec: spec({ type: "command", command: "python eval.py {model}", timeout_seconds: 99 }), source: "x.yml" });

@@ -26,6 +26,8 @@ export interface CreateGreedyEvaluatorOptions {
   factories?: EvaluatorFactories;
   /** What messages call the spec: `recipes/x.yml: greedy.evaluator`. */
   source: string;
+  /** The folder relative dataset paths resolve against (the recipe file's). @default the current directory */
+  dir?: string;
   /** Sent to an endpoint evaluator as a bearer token. */
   endpointToken?: string;
   /** Receives a command evaluator's output line by line. */
@@ -69,7 +71,7 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
           subject: "greedy.evaluator.metric",
         });
       }
-      const paths = await findImageSets({ dataset: spec.dataset, split: spec.split, source: options.source });
+      const paths = await findImageSets({ dataset: spec.dataset, dir: options.dir ?? ".", split: spec.split, source: options.source });
       const datasets: Array<string | ImageSet> =
         spec.max_examples === undefined ? paths : await Promise.all(paths.map(async (path) => firstImages(await readImageSet({ path }), spec.max_examples as number)));
       const evaluator = create({ datasets, batchSize: spec.batch_size });
@@ -83,7 +85,7 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
     case "endpoint": {
       const create = options.factories?.endpoint;
       if (!create) throw unavailable(options.source, "endpoint", "@huggingface/inference");
-      const dataset = resolve(spec.dataset);
+      const dataset = resolve(options.dir ?? ".", spec.dataset);
       const evaluator = create({
         url: spec.url,
         dataset,
@@ -119,6 +121,8 @@ const splitNames: Record<string, string[]> = {
 
 interface FindImageSetsOptions {
   dataset: string;
+  /** What a relative dataset path is relative to. */
+  dir: string;
   split: string;
   source: string;
 }
@@ -129,9 +133,9 @@ interface FindImageSetsOptions {
  * validation also matches `val`, `valid` and `dev`), so test images never steer the search.
  */
 async function findImageSets(options: FindImageSetsOptions): Promise<string[]> {
-  const path = resolve(options.dataset);
+  const path = resolve(options.dir, options.dataset);
   const info = await stat(path).catch(() => undefined);
-  const hint = "give a .safetensors evaluation set (images and labels, see tvhub's read-image-set) or a folder of them";
+  const hint = `give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as demo/data holds) or a folder of them; a relative path is relative to the recipe's folder${options.dir === "." ? "" : ` (${options.dir})`}`;
   if (info === undefined) {
     throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, { code: "GREEDY_DATASET_MISSING", subject: options.dataset });
   }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { greedy as runGreedy, type GreedyRunResult, type GreedyShortForm } from "../../app/greedy.js";
 import { formatGreedySummary } from "../../app/greedy/format-greedy-summary.js";
@@ -130,7 +130,7 @@ export function greedy(program: Command, context: CliContext): void {
   });
 }
 
-async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: string; source: string }> {
+async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: string; source: string; dir: string }> {
   const given = shortFormFlags.filter((key) => flags[key] !== undefined);
   if (given.length > 0 || flags.candidate !== undefined) {
     const names = [...given.map((key) => flagNames[key]), ...(flags.candidate !== undefined ? ["--candidate"] : [])];
@@ -140,7 +140,7 @@ async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: strin
     });
   }
   try {
-    return { text: await readFile(path, "utf8"), source: path };
+    return { text: await readFile(path, "utf8"), source: path, dir: dirname(path) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
