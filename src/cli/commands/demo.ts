@@ -159,22 +159,25 @@ function summary(options: SummaryOptions): string {
   const hubDir = relative(process.cwd(), join(out, "hub")) || "hub";
   const lines = [
     `Done in ${Math.round(options.seconds)} s. Results: ${at("results.json")}; pictures: ${results.files.filter((f) => f.endsWith(".svg")).map(at).join(", ")}.`,
-    `Published ${results.vectors.length} task vectors and ${merged.length} merged models; each merge's recipe is in ${at("recipes")}/ (tvhub merge runs it again).`,
+    `Published ${results.vectors.length} task vectors and ${merged.length} merged models; each merge's recipe is in ${at("recipes")}/ (npx tvhub merge runs it again).`,
     "",
   ];
   if (options.keepHub) {
     lines.push(
       `The Hub is still serving at ${hub.url} until Ctrl-C. Browse it:`,
-      `  tvhub search-vectors --hub-url ${hub.url} --base ${results.base.repo}`,
+      `  npx tvhub search-vectors --hub-url ${hub.url} --base ${results.base.repo}`,
       `  curl ${hub.url}/api/models?author=${demoSetup.namespace}`,
       `  curl ${hub.url}/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
     );
   } else {
     lines.push(
-      `Browse the repos: tvhub hub serve --dir ${hubDir}  (prints its URL), then`,
-      `  tvhub search-vectors --hub-url URL --base ${results.base.repo}`,
-      `  curl URL/api/models?author=${demoSetup.namespace}`,
-      `  curl URL/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
+      // The README's command block uses this port and token, so its commands run against these repos as shown.
+      `Try every command on these repos (README.md, Commands): serve them in another terminal with`,
+      `  npx tvhub hub serve --dir ${hubDir} --port 41873 --user ${demoSetup.namespace}:hf_demo_local_token`,
+      "then",
+      "  export HF_ENDPOINT=http://127.0.0.1:41873 HF_TOKEN=hf_demo_local_token",
+      `  npx tvhub search-vectors --base ${results.base.repo}`,
+      `  curl $HF_ENDPOINT/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
     );
   }
   return `${lines.join("\n")}\n`;

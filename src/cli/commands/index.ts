@@ -5,6 +5,7 @@ import { check } from "./check.js";
 import { demo } from "./demo.js";
 import { greedy } from "./greedy.js";
 import { hubServe } from "./hub-serve.js";
+import { hubUpload } from "./hub-upload.js";
 import { inspect } from "./inspect.js";
 import { merge } from "./merge.js";
 import { plan } from "./plan.js";
@@ -15,4 +16,4 @@ import { similarity } from "./similarity.js";
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe, demo];
+export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe, hubUpload, demo];
