@@ -8,7 +8,8 @@ import { commands } from "../src/action/inputs.js";
 const root = resolve(import.meta.dirname, "..");
 const action = parse(readFileSync(resolve(root, "action.yml"), "utf8")) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
 const readme = readFileSync(resolve(root, "README.md"), "utf8");
-const section = readme.slice(readme.indexOf("## GitHub Action"));
+/** The README's workflow and the reference page (docs/action.md), where every input and output is documented. */
+const section = `${readme.slice(readme.indexOf("## GitHub Action"))}\n${readFileSync(resolve(root, "docs/action.md"), "utf8")}`;
 
 interface Step {
   uses?: string;
@@ -53,7 +54,7 @@ describe("workflows using the Action", () => {
   });
 });
 
-describe("README's GitHub Action section", () => {
+describe("the GitHub Action in the README and docs/action.md", () => {
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 
   it("has copy-paste YAML that uses the Action correctly", () => {
