@@ -17,6 +17,8 @@ import { handleCreateTag, handleDeleteTag, handleListRefs, handleSuperSquash } f
 import { serveFile } from "./serve-file.js";
 import { handleCommit, handleLfsBatch, handleLfsUpload, handlePreupload } from "./upload-handlers.js";
 import { handleValidateYaml } from "./validate-yaml.js";
+import { handleCas } from "./xet/cas-handlers.js";
+import { handleXetToken } from "./xet/token-handlers.js";
 
 export interface HandleRequestOptions {
   hub: HubContext;
@@ -39,8 +41,8 @@ export async function handleRequest(options: HandleRequestOptions): Promise<void
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
     const query = new URLSearchParams(queryAt === -1 ? "" : target.slice(queryAt + 1));
     const route = matchRoute({ method: req.method ?? "GET", rawPath });
-    // Upload hrefs authorize themselves; a token sent there anyway is not needed.
-    const caller = route.name === "lfsUpload" ? {} : hub.access.authenticate(req.headers.authorization);
+    // Upload hrefs authorize themselves; a token sent there anyway is not needed. CAS calls carry a CAS token instead.
+    const caller = route.name === "lfsUpload" || route.name === "cas" ? {} : hub.access.authenticate(req.headers.authorization);
     const ex: Exchange = { req, res, route, rawPath, query, origin: publicOrigin(req, options.publicUrl, options.listenUrl), caller };
     await dispatch(hub, ex);
   } catch (error) {
@@ -111,6 +113,10 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
       return handleLfsUpload(hub, as("lfsUpload"));
     case "commit":
       return handleCommit(hub, as("commit"));
+    case "xetToken":
+      return handleXetToken(hub, as("xetToken"));
+    case "cas":
+      return handleCas(hub, as("cas"));
   }
 }
 

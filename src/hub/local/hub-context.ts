@@ -6,6 +6,7 @@ import type { Route } from "./match-route.js";
 import type { HubStorage } from "./open-storage.js";
 import type { CommitRecord, RepoKey, RepoRecord } from "./types.js";
 import type { UploadSigner } from "./upload-signer.js";
+import type { XetContext } from "./xet/xet-context.js";
 
 /** Size limits; every body and line the server reads is bounded by one of these. */
 export interface HubLimits {
@@ -37,6 +38,8 @@ export interface HubContext {
   storage: HubStorage;
   access: AccessControl;
   signer: UploadSigner;
+  /** Xet uploads: the xorb store and CAS tokens. */
+  xet: XetContext;
   limits: HubLimits;
   now: () => Date;
   /** Card data and tags of a commit (cached: commits never change). */

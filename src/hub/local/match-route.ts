@@ -1,6 +1,8 @@
 import { badRequest, HttpError } from "./http-error.js";
 import type { RepoType } from "./names.js";
 import type { RepoKey } from "./types.js";
+import { matchCasRoute, type CasRoute } from "./xet/match-cas-route.js";
+import { casPathPrefix } from "./xet/xet-context.js";
 
 /** Every endpoint the local Hub answers, with the pieces of the URL it needs. */
 export type Route =
@@ -26,6 +28,8 @@ export type Route =
   | { name: "updateSettings"; repo: RepoKey }
   | { name: "lfsBatch"; repo: RepoKey }
   | { name: "lfsUpload"; repo: RepoKey; sha256: string }
+  | { name: "xetToken"; repo: RepoKey; access: "read" | "write"; revision: string }
+  | { name: "cas"; cas: CasRoute }
   | { name: "file"; repo: RepoKey; revision: string; path: string; raw: boolean; head: boolean };
 
 export interface MatchRouteOptions {
@@ -83,6 +87,9 @@ export function matchRoute(options: MatchRouteOptions): Route {
                 return expect(is("POST"), { name: "commit", repo, revision: sixth }, wrongMethod);
               case "commits":
                 return expect(is("GET"), { name: "listCommits", repo, revision: sixth }, wrongMethod);
+              case "xet-read-token":
+              case "xet-write-token":
+                return expect(is("GET"), { name: "xetToken", repo, access: fifth === "xet-read-token" ? "read" : "write", revision: sixth }, wrongMethod);
               case "branch":
                 if (is("POST")) return { name: "createBranch", repo, branch: sixth };
                 if (is("DELETE")) return { name: "deleteBranch", repo, branch: sixth };
@@ -101,6 +108,8 @@ export function matchRoute(options: MatchRouteOptions): Route {
     }
     throw notFound();
   }
+
+  if (first === casPathPrefix) return { name: "cas", cas: matchCasRoute(method, segments.slice(1)) };
 
   if (first === "lfs-upload" && segments.length === 5 && second !== undefined) {
     const type = apiTypes[second];

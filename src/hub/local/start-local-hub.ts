@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { createAccessControl, type LocalHubOrg, type LocalHubUser } from "./access-control.js";
 import { deriveCardData, type CardFacts } from "./derive-card-data.js";
@@ -9,6 +10,8 @@ import { defaultLimits, type HubContext, type HubLimits } from "./hub-context.js
 import { openStorage } from "./open-storage.js";
 import type { CommitRecord, RepoRecord } from "./types.js";
 import { createUploadSigner } from "./upload-signer.js";
+import { createCasTokens } from "./xet/cas-tokens.js";
+import { openXetStore } from "./xet/xet-store.js";
 
 export type { LocalHubOrg, LocalHubUser } from "./access-control.js";
 export type { HubLimits } from "./hub-context.js";
@@ -63,6 +66,11 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     storage,
     access,
     signer: createUploadSigner(randomBytes(32)),
+    xet: {
+      store: openXetStore({ dir: join(storage.dir, "xet"), tmpDir: join(storage.dir, "tmp") }),
+      tokens: createCasTokens(randomBytes(32)),
+      tokenSeconds: 3600,
+    },
     limits: { ...defaultLimits, ...options.limits },
     now,
     cardFacts,
