@@ -32,6 +32,7 @@ const sdkOwners: Array<[RegExp, string[]]> = [
   [/^@actions\//, ["action"]],
   [/^zod/, ["plan"]],
   [/^@tensorflow\//, ["eval"]],
+  [/^hash-wasm/, ["hub"]],
 ];
 
 /**
