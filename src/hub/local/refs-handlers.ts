@@ -13,6 +13,8 @@ export async function handleListRefs(hub: HubContext, ex: Exchange<RouteOf<"list
     branches: branches.map((branch) => ({ name: branch.name, ref: `refs/heads/${branch.name}`, targetCommit: branch.commit })),
     tags: tags.map((tag) => ({ name: tag.name, ref: `refs/tags/${tag.name}`, targetCommit: tag.commit })),
     converts: [],
+    // Asked for with include_prs=1; the Python client needs the key then.
+    ...(ex.query.has("include_prs") && { pullRequests: [] }),
   });
 }
 
