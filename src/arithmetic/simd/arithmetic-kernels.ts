@@ -3,6 +3,7 @@ import { encodeFromF32, type EncodeFromF32Options } from "../../tensor/encode-fr
 import { addScaled, addScaledDifference, type AddScaledDifferenceOptions, type AddScaledOptions } from "../add-scaled.js";
 import { computeTaskVector, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import { dotProduct, type DotProductOptions } from "../dot-product.js";
+import { loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
 import { mergeChunk, type MergeChunkOptions } from "../merge-chunk.js";
 import {
   countInexactF32,
@@ -33,6 +34,8 @@ export interface ArithmeticKernels {
   dotProduct(options: DotProductOptions): number;
   reconstructionError(options: ReconstructionErrorOptions): ReconstructionStats;
   countInexactF32(options: CountInexactF32Options): ReconstructionStats;
+  /** Rows of a LoRA module's delta, s·(left·right), in the order of lora-delta.ts. */
+  loraDeltaRows(options: LoraDeltaRowsOptions): Float32Array;
 }
 
 /** The JavaScript reference kernels: the fallback where WebAssembly SIMD is missing, and the tests' oracle. */
@@ -49,4 +52,5 @@ export const javascriptKernels: ArithmeticKernels = {
   dotProduct,
   reconstructionError,
   countInexactF32,
+  loraDeltaRows,
 };

@@ -8,6 +8,7 @@ import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled
 import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
+import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
 import type { MergeChunkOptions } from "../merge-chunk.js";
 import { emptyReconstructionStats, type CountInexactF32Options, type ReconstructionErrorOptions, type ReconstructionStats } from "../reconstruction-error.js";
 import type { SubtractOptions } from "../subtract.js";
@@ -348,6 +349,37 @@ class WasmKernels implements ArithmeticKernels {
         target.set(this.bytes.subarray(staging, staging + n * 2));
         break;
     }
+  }
+
+  /**
+   * Column tiles of `width` (a multiple of 16) with `right`'s tile in slots 0–1, a block of `left` rows in slot 2
+   * and their outputs in slot 3; the tile stays in cache while every row block passes over it. Ranks too large for
+   * a tile of 16 columns go to the JavaScript reference, which gives the same bits.
+   */
+  loraDeltaRows(options: LoraDeltaRowsOptions): Float32Array {
+    checkRows(options);
+    const { left, right, rank, columns, rowStart, rowEnd } = options;
+    const capacity = this.capacity;
+    const width = Math.min(Math.ceil(columns / 16) * 16, Math.floor((2 * capacity) / rank / 16) * 16);
+    const blockRows = Math.min(Math.floor(capacity / rank), Math.floor(capacity / Math.max(16, width)));
+    if (width < 16 || blockRows < 1) return loraDeltaRows(options);
+    const rows = rowEnd - rowStart;
+    const out = options.out ?? new Float32Array(rows * columns);
+    const [tile, , block, results] = this.slots;
+    const scale = Math.fround(options.scale);
+    for (let j0 = 0; j0 < columns; j0 += width) {
+      const w = Math.min(width, columns - j0);
+      const tileFloats = this.floats(tile, rank * width);
+      for (let k = 0; k < rank; k++) tileFloats.set(right.subarray(k * columns + j0, k * columns + j0 + w), k * width);
+      for (let i0 = rowStart; i0 < rowEnd; i0 += blockRows) {
+        const n = Math.min(blockRows, rowEnd - i0);
+        this.floats(block, n * rank).set(left.subarray(i0 * rank, (i0 + n) * rank));
+        this.simd.loraRowsF32(block, tile, results, n, rank, width, scale);
+        const computed = this.floats(results, n * width);
+        for (let i = 0; i < n; i++) out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
+      }
+    }
+    return out;
   }
 
   private floats(address: number, n: number): Float32Array {

@@ -672,6 +672,41 @@ export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums:
   taskVectorStats<f32>(a, b, out, n, sums, result);
 }
 
+// ---------------------------------------------------------------------------------------------
+// LoRA delta: rows of s·(left·right), the order of src/arithmetic/lora-delta.ts. Each output element
+// starts at +0 and adds fround(left[i,k]·right[k,j]) for k = 0 … rank−1 in order, one float32 add
+// per k (wasm SIMD has no fused multiply-add, so every product is rounded as in the reference); the
+// sum is multiplied by s and made canonical. `right` is `rank × width` (width a multiple of 16, the
+// tile the JavaScript side copied in), `left` is `rows × rank`, `out` is `rows × width`.
+
+/** Four columns of one output row, their k loop with the products of one left element each step. */
+export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, rank: i32, width: i32, scale: f32): void {
+  const s = f32x4.splat(scale);
+  const rowBytes = <usize>width << 2;
+  const leftBytes = <usize>rank << 2;
+  for (let i = 0; i < rows; i++, left += leftBytes, out += rowBytes) {
+    for (let j: usize = 0; j < rowBytes; j += 64) {
+      let a0 = ZERO;
+      let a1 = ZERO;
+      let a2 = ZERO;
+      let a3 = ZERO;
+      let r = right + j;
+      for (let k: usize = 0; k < leftBytes; k += 4, r += rowBytes) {
+        const l = v128.load32_splat(left + k);
+        a0 = f32x4.add(a0, f32x4.mul(l, v128.load(r)));
+        a1 = f32x4.add(a1, f32x4.mul(l, v128.load(r, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(l, v128.load(r, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(l, v128.load(r, 48)));
+      }
+      const o = out + j;
+      v128.store(o, canonical(f32x4.mul(s, a0)));
+      v128.store(o, canonical(f32x4.mul(s, a1)), 16);
+      v128.store(o, canonical(f32x4.mul(s, a2)), 32);
+      v128.store(o, canonical(f32x4.mul(s, a3)), 48);
+    }
+  }
+}
+
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
 export function heapBase(): usize {
   return __heap_base;
