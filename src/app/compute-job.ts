@@ -1,7 +1,8 @@
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import type { MergeTerm } from "../arithmetic/merge-chunk.js";
 import { InternalError } from "../errors.js";
-import type { TensorRef, WeightedTau } from "../plan/types.js";
+import { loraOperands } from "../arithmetic/lora-delta.js";
+import type { LoraUpdate, TensorRef, WeightedTau } from "../plan/types.js";
 import { isComputable, type ComputableDtype, type Dtype } from "../tensor/dtype.js";
 import type { EncodedValues } from "../tensor/encoded.js";
 import type { Job } from "./plan-jobs.js";
@@ -19,22 +20,38 @@ export interface ComputeJobOptions {
   kernels: ArithmeticKernels;
 }
 
+/** A tensor a job reads: its element range of the job, or, for LoRA factors, the whole tensor. */
+export interface OperandRef extends TensorRef {
+  whole?: boolean;
+}
+
 /** The tensor references a job reads, in a fixed order; execute fetches exactly these byte ranges. */
-export function jobOperands(job: Job): TensorRef[] {
+export function jobOperands(job: Job): OperandRef[] {
   switch (job.kind.op) {
     case "copy":
       return [job.kind.source];
     case "taskVector":
       return [job.kind.finetuned, job.kind.base];
+    case "lora":
+      return loraOperandRefs(job.kind);
     case "merge": {
-      const refs: TensorRef[] = [job.kind.base];
+      const refs: OperandRef[] = [job.kind.base];
       for (const term of job.kind.terms) {
         if (term.tau.kind === "vector") refs.push(term.tau.tensor);
         else if (term.tau.kind === "taskVector") refs.push(term.tau.finetuned, term.tau.base);
+        else if (term.tau.kind === "lora") refs.push(...loraOperandRefs(term.tau));
       }
       return refs;
     }
   }
+}
+
+function loraOperandRefs(update: LoraUpdate): OperandRef[] {
+  const factors: OperandRef[] = [
+    { ...update.a, whole: true },
+    { ...update.b, whole: true },
+  ];
+  return update.replaced ? [...factors, update.replaced.saved, update.replaced.base] : factors;
 }
 
 /** Computes one job's output bytes in the output dtype, with the float32 semantics of DESIGN.md. */
@@ -55,14 +72,16 @@ export function computeJob(options: ComputeJobOptions): Uint8Array {
         base: encoded(operand(operands, 1)),
         dtype: computable(outDtype),
       });
+    case "lora":
+      return kernels.encodeFromF32({ dtype: computable(outDtype), values: loraValues(job, job.kind, operands, 0, kernels) });
     case "merge": {
       const { method, terms } = job.kind;
       const base = encoded(operand(operands, 0));
       if (method.name === "task_arithmetic") {
-        return kernels.mergeChunk({ base, terms: mergeTerms(terms, operands, count, job.kind.base, kernels), dtype: computable(outDtype) });
+        return kernels.mergeChunk({ base, terms: mergeTerms(job, terms, operands, count, job.kind.base, kernels), dtype: computable(outDtype) });
       }
       const baseValues = kernels.decodeToF32(base);
-      const taskVectors = tauValues(terms, operands, count, kernels);
+      const taskVectors = tauValues(job, terms, operands, count, kernels);
       const merged = method.merge({
         base: baseValues,
         taskVectors,
@@ -77,7 +96,7 @@ export function computeJob(options: ComputeJobOptions): Uint8Array {
 }
 
 /** Terms for the fused task-arithmetic kernel; τ of a fine-tune against another base is computed first. */
-function mergeTerms(terms: readonly WeightedTau[], operands: readonly Operand[], count: number, mergeBase: TensorRef, kernels: ArithmeticKernels): MergeTerm[] {
+function mergeTerms(job: Job, terms: readonly WeightedTau[], operands: readonly Operand[], count: number, mergeBase: TensorRef, kernels: ArithmeticKernels): MergeTerm[] {
   let next = 1;
   return terms.map((term): MergeTerm => {
     switch (term.tau.kind) {
@@ -92,11 +111,16 @@ function mergeTerms(terms: readonly WeightedTau[], operands: readonly Operand[],
       case "zero":
         // A vector that omits a tensor stored +0 there; adding λ·(+0) still turns a −0 base element into +0.
         return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(count * 4) } };
+      case "lora": {
+        const values = loraValues(job, term.tau, operands, next, kernels);
+        next += loraOperandRefs(term.tau).length;
+        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) } };
+      }
     }
   });
 }
 
-function tauValues(terms: readonly WeightedTau[], operands: readonly Operand[], count: number, kernels: ArithmeticKernels): Float32Array[] {
+function tauValues(job: Job, terms: readonly WeightedTau[], operands: readonly Operand[], count: number, kernels: ArithmeticKernels): Float32Array[] {
   let next = 1;
   return terms.map((term) => {
     switch (term.tau.kind) {
@@ -109,8 +133,33 @@ function tauValues(terms: readonly WeightedTau[], operands: readonly Operand[], 
       }
       case "zero":
         return new Float32Array(count);
+      case "lora": {
+        const values = loraValues(job, term.tau, operands, next, kernels);
+        next += loraOperandRefs(term.tau).length;
+        return values;
+      }
     }
   });
+}
+
+/**
+ * The job's elements of a LoRA update in float32: the rows that cover its range (a merge's chunks need not start
+ * on a row), then, when PEFT saved the module's weight too, `fround(fround(saved − base) + delta)`.
+ */
+function loraValues(job: Job, update: LoraUpdate, operands: readonly Operand[], first: number, kernels: ArithmeticKernels): Float32Array {
+  const a = kernels.decodeToF32(encoded(operand(operands, first)));
+  const b = kernels.decodeToF32(encoded(operand(operands, first + 1)));
+  const ops = loraOperands({ a, b, rank: update.rank, transpose: update.transpose, scale: update.scale32 });
+  const rowStart = Math.floor(job.start / ops.columns);
+  const rowEnd = Math.ceil(job.end / ops.columns);
+  const rows = kernels.loraDeltaRows({ ...ops, rank: update.rank, scale: update.scale32, rowStart, rowEnd });
+  const offset = job.start - rowStart * ops.columns;
+  const delta = offset === 0 && rows.length === job.end - job.start ? rows : rows.slice(offset, offset + job.end - job.start);
+  if (!update.replaced) return delta;
+  const saved = kernels.decodeToF32(encoded(operand(operands, first + 2)));
+  const base = kernels.decodeToF32(encoded(operand(operands, first + 3)));
+  const replaced = kernels.subtract({ finetuned: saved, base });
+  return kernels.addScaled({ acc: replaced, tau: delta, weight: 1 });
 }
 
 function sameRef(a: TensorRef, b: TensorRef): boolean {

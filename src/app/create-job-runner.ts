@@ -56,8 +56,8 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
     }
     const bytes = computeJob({ job, operands, kernels });
     if (!statistics || !isComputable(dtype)) return { bytes };
-    if (job.kind.op === "copy") {
-      // Extra vocabulary rows of a grown embedding: τ there is the fine-tune's own values.
+    if (job.kind.op === "copy" || job.kind.op === "lora") {
+      // Extra vocabulary rows of a grown embedding (τ there is the fine-tune's own values), or an adapter's update.
       return { bytes, sumOfSquares: squares(dtype, bytes) };
     }
     return { bytes };

@@ -564,6 +564,7 @@ function boundKernels(kernels: ArithmeticKernels): ArithmeticKernels {
     dotProduct: (o) => kernels.dotProduct(o),
     reconstructionError: (o) => kernels.reconstructionError(o),
     countInexactF32: (o) => kernels.countInexactF32(o),
+    loraDeltaRows: (o) => kernels.loraDeltaRows(o),
   };
 }
 

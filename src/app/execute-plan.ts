@@ -10,6 +10,7 @@ import type { SinkThread } from "../safetensors/start-sink-thread.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
 import { dtypeSize } from "../tensor/dtype.js";
+import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { jobOperands, type Operand } from "./compute-job.js";
 import { createComputePool } from "./compute-pool.js";
@@ -120,9 +121,11 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
         const model = models[ref.input];
         if (!model) throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
         const tensor = model.tensor(ref.name);
-        const count = job.end - job.start;
+        // LoRA factors are read whole by every job of their weight (they are rank × a dimension: small).
+        const elementOffset = ref.whole ? 0 : job.start;
+        const count = ref.whole ? (elementCount(tensor.shape) ?? 0) : job.end - job.start;
         const into = pool.buffer(count * dtypeSize(tensor.dtype));
-        const bytes = await model.readTensor(ref.name, { elementOffset: job.start, count, into });
+        const bytes = await model.readTensor(ref.name, { elementOffset, count, into });
         if (bytes.buffer !== into.buffer) pool.release(into);
         bytesRead += bytes.byteLength;
         return { dtype: tensor.dtype, bytes };
@@ -191,8 +194,11 @@ function slotsFor(jobs: readonly Job[], models: readonly SafetensorsModel[], chu
     if (count > chunkElements) continue;
     slotBytes = Math.max(slotBytes, count * dtypeSize(job.tensor.dtype));
     for (const ref of refs) {
-      const dtype = models[ref.input]?.tensor(ref.name).dtype;
-      if (dtype !== undefined) slotBytes = Math.max(slotBytes, count * dtypeSize(dtype));
+      const tensor = models[ref.input]?.tensor(ref.name);
+      if (tensor === undefined) continue;
+      const elements = ref.whole ? (elementCount(tensor.shape) ?? 0) : count;
+      // A factor larger than a chunk gets memory of its own rather than growing every slot.
+      if (elements <= chunkElements) slotBytes = Math.max(slotBytes, elements * dtypeSize(tensor.dtype));
     }
   }
   slotBytes = Math.max(64, slotBytes);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseFrontMatter } from "../card/front-matter.js";
 import { DataError } from "../errors.js";
 import type { HubClient, ModelRef } from "../hub/index.js";
+import { parseLoraConfig, type LoraConfig } from "../plan/parse-lora-config.js";
 import type { ModelConfig } from "../plan/read-config-fields.js";
 import type { ResolvedModel } from "../plan/types.js";
 import { bufferSource } from "../safetensors/buffer-source.js";
@@ -58,7 +59,10 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
     const bytes = await readSmall(path);
     return bytes ? bufferSource({ bytes, name: `${name}:${path}` }) : undefined;
   };
-  const model = await openModel({ name, files, open: async (path) => (await openSmall(path)) ?? hub.openFile(fileRef(path)) });
+  // A PEFT adapter's weights are adapter_model.safetensors; its config is read (and checked) before any header.
+  const adapterConfig = files.includes(adapterConfigFile) ? await readAdapterConfig(options.text, readSmall) : undefined;
+  const prefixes = adapterConfig ? adapterPrefixes : undefined;
+  const model = await openModel({ name, files, ...(prefixes ? { prefixes } : {}), open: async (path) => (await openSmall(path)) ?? hub.openFile(fileRef(path)) });
   const resolved = await describe({
     ref: options.text,
     repo: pinned.repo,
@@ -66,6 +70,7 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
     tensors: model,
     read: readSmall,
     card: info.cardData,
+    ...(adapterConfig ? { adapter: adapterConfig } : {}),
   });
   return {
     resolved,
@@ -77,6 +82,7 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
       return openModel({
         name,
         files,
+        ...(prefixes ? { prefixes } : {}),
         open: async (path) =>
           (await openSmall(path)) ??
           downloadOnFirstDataRead(await hub.openFile(fileRef(path)), async () => {
@@ -90,10 +96,8 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
 }
 
 async function openLocalInput(path: string, text: string): Promise<OpenedInput> {
-  const model = await openLocalModel({ path });
-  const isDirectory = (await stat(path)).isDirectory();
+  const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
   const root = isDirectory ? path : join(path, "..");
-  const files = isDirectory ? await listFilesDeep(root) : [];
   const read = async (file: string): Promise<Uint8Array | null> => {
     try {
       return new Uint8Array(await readFile(join(root, file)));
@@ -102,7 +106,10 @@ async function openLocalInput(path: string, text: string): Promise<OpenedInput> 
       throw error;
     }
   };
-  const resolved = await describe({ ref: text, tensors: model, read });
+  const adapterConfig = isDirectory && (await stat(join(path, adapterConfigFile)).catch(() => undefined)) ? await readAdapterConfig(text, read) : undefined;
+  const model = await openLocalModel({ path, ...(adapterConfig ? { prefixes: adapterPrefixes } : {}) });
+  const files = isDirectory ? await listFilesDeep(root) : [];
+  const resolved = await describe({ ref: text, tensors: model, read, ...(adapterConfig ? { adapter: adapterConfig } : {}) });
   return { resolved, model, files, readFile: read, openForExecute: async () => model, close: () => model.close() };
 }
 
@@ -114,6 +121,18 @@ interface DescribeOptions {
   read: (path: string) => Promise<Uint8Array | null>;
   /** The Hub's parsed front matter, when it gave one. */
   card?: Record<string, unknown> | undefined;
+  adapter?: LoraConfig;
+}
+
+const adapterConfigFile = "adapter_config.json";
+/** Where PEFT's save_pretrained puts an adapter's weights. */
+const adapterPrefixes = ["adapter_model"] as const;
+
+/** A PEFT adapter's config, parsed and checked: a type or variant tvhub does not compute is refused here, before any header. */
+async function readAdapterConfig(ref: string, read: (path: string) => Promise<Uint8Array | null>): Promise<LoraConfig> {
+  const config = await readJson({ ref, read }, adapterConfigFile);
+  if (config === undefined) throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, { code: "INPUT_BAD_JSON", subject: adapterConfigFile });
+  return parseLoraConfig({ ref, config });
 }
 
 async function describe(options: DescribeOptions): Promise<ResolvedModel> {
@@ -131,10 +150,11 @@ async function describe(options: DescribeOptions): Promise<ResolvedModel> {
     ...(card === undefined ? {} : { card }),
     ...(record === undefined ? {} : { record }),
     tensors: options.tensors.tensors(),
+    ...(options.adapter === undefined ? {} : { adapter: { config: options.adapter } }),
   };
 }
 
-async function readJson(options: DescribeOptions, path: string): Promise<Record<string, unknown> | undefined> {
+async function readJson(options: Pick<DescribeOptions, "ref" | "read">, path: string): Promise<Record<string, unknown> | undefined> {
   const bytes = await options.read(path);
   if (!bytes) return undefined;
   let value: unknown;

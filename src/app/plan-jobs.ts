@@ -1,7 +1,7 @@
 import { findMergeMethod, type MergeMethod as ArithmeticMethod } from "../arithmetic/merge-methods.js";
 import { InternalError } from "../errors.js";
 import type { MergeParameters } from "../plan/recipe.js";
-import type { Expression, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
+import type { Expression, LoraUpdate, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
 import { elementCount } from "../tensor/shape.js";
 
 /**
@@ -20,6 +20,8 @@ export interface Job {
 export type JobKind =
   | { op: "copy"; source: TensorRef }
   | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
+  /** Whole rows of a LoRA update: A and B are read whole for each job, the rows computed from them. */
+  | ({ op: "lora" } & LoraUpdate)
   | { op: "merge"; method: ArithmeticMethod; base: TensorRef; terms: WeightedTau[]; parameters: Record<string, number>; seed?: number };
 
 export interface PlanJobsOptions {
@@ -52,6 +54,11 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
       return chunk(tensor, 0, total, chunkElements, { op: "copy", source: expression.source });
     case "taskVector":
       return chunk(tensor, 0, total, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base });
+    case "lora": {
+      // Whole rows, so no job computes a row twice; a row longer than a chunk is a job of its own.
+      const step = Math.max(1, Math.floor(chunkElements / Math.max(1, rowLength))) * rowLength;
+      return chunk(tensor, 0, total, Math.max(1, step), expression);
+    }
     case "taskVectorExtend": {
       const shared = expression.sharedRows * rowLength;
       return [

@@ -5,11 +5,13 @@ import { isComputable, type ComputableDtype, type Dtype } from "../tensor/dtype.
 import { byteLength, formatShape, sameShape } from "../tensor/shape.js";
 import { compileOverrides, type CompiledOverride } from "./compile-overrides.js";
 import { expandTerms } from "./expand-terms.js";
+import { mapAdapter, type AdapterMapping, type AdapterTerm } from "./map-adapter.js";
 import { methodParameters, type MergeMethod, type MergeParameters, type Recipe, type VocabMode } from "./recipe.js";
 import { readConfigFields } from "./read-config-fields.js";
 import { bufferNamePattern, embeddingNamePattern } from "./tensor-names.js";
 import type {
   Expression,
+  LoraUpdate,
   OutputLayout,
   Plan,
   PlanInput,
@@ -17,6 +19,7 @@ import type {
   PlanTerm,
   PlanWarning,
   ResolvedModel,
+  TauSource,
   TensorRef,
   VocabExtension,
   WeightedTau,
@@ -59,6 +62,7 @@ export function buildPlan(options: BuildPlanOptions): Plan {
 
 function planPublishVector(options: PublishVectorPlanOptions): Plan {
   const { base, finetuned } = options;
+  if (finetuned.adapter) return planAdapterVector(options);
   const vocab = options.vocab ?? "refuse";
   const theirs = byName(finetuned.tensors);
   rejectExtraTensors(base, finetuned);
@@ -120,6 +124,70 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
   });
 }
 
+/**
+ * τ of a LoRA adapter: each updated weight's τ is the adapter's update (or saved − base for a module it saved in
+ * full), in the base's dtype unless --dtype says otherwise, as merge_and_unload writes the base's dtype. Every
+ * other tensor has τ = 0 and is omitted.
+ */
+function planAdapterVector(options: PublishVectorPlanOptions): Plan {
+  const { base, finetuned } = options;
+  const mapping = mapAdapter({ adapter: finetuned as AdapterModel, base });
+  const outputs: PlannedTensor[] = [];
+  const omitted: Plan["omitted"] = [];
+  for (const ours of writeOrder(base.tensors)) {
+    if (!isComputable(ours.dtype)) {
+      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base` });
+      continue;
+    }
+    const term = mapping.terms.get(ours.name);
+    if (term === undefined) {
+      omitted.push({ name: ours.name, reason: "not updated by the adapter: τ = 0; applying the vector copies it from the base" });
+      continue;
+    }
+    const baseRef: TensorRef = { input: 0, name: ours.name };
+    const expression: Expression =
+      term.kind === "lora" ? { op: "lora", ...loraUpdate(term, 1, baseRef) } : { op: "taskVector", finetuned: { input: 1, name: term.saved }, base: baseRef };
+    outputs.push(planned(ours.name, options.dtype ?? ours.dtype, ours.shape, expression));
+  }
+  // What PEFT ignores (mapping.ignored) the check reports.
+  const warnings: PlanWarning[] = [];
+  return finish({
+    operation: "publish-vector",
+    inputs: [inputOf("base", base), inputOf("finetuned", finetuned)],
+    models: [base, finetuned],
+    terms: [],
+    outputs,
+    omitted,
+    overrides: [],
+    vocab: undefined,
+    warnings,
+    maxShardSize: options.maxShardSize ?? defaultMaxShardSize,
+    prefix: "task_vector",
+  });
+}
+
+type AdapterModel = ResolvedModel & { adapter: NonNullable<ResolvedModel["adapter"]> };
+
+/** Where an adapter's τ of one base tensor comes from: its LoRA update, saved − base, or nothing (τ = 0). */
+function adapterTau(mapping: AdapterMapping, name: string, input: number, baseRef: TensorRef): TauSource {
+  const term = mapping.terms.get(name);
+  if (term === undefined) return { kind: "zero" };
+  if (term.kind === "full") return { kind: "taskVector", finetuned: { input, name: term.saved }, base: baseRef };
+  return { kind: "lora", ...loraUpdate(term, input, baseRef) };
+}
+
+function loraUpdate(term: Extract<AdapterTerm, { kind: "lora" }>, input: number, baseRef: TensorRef): LoraUpdate {
+  const update: LoraUpdate = {
+    a: { input, name: term.a },
+    b: { input, name: term.b },
+    rank: term.rank,
+    scale32: Math.fround(term.scale),
+    transpose: term.transpose,
+  };
+  if (term.replaced !== undefined) update.replaced = { saved: { input, name: term.replaced }, base: baseRef };
+  return update;
+}
+
 function planMerge(options: MergePlanOptions): Plan {
   const { recipe } = options;
   const base = modelFor(options.models, recipe.base, "base");
@@ -136,7 +204,7 @@ function planMerge(options: MergePlanOptions): Plan {
       inputIndex.set(key, input);
       inputs.push(inputOf(term.kind, model));
       models.push(model);
-      rejectExtraTensors(base, model, term.kind);
+      if (!model.adapter) rejectExtraTensors(base, model, term.kind);
     }
     const lambda = recipe.scale * term.weight;
     return { kind: term.kind, input, weight: term.weight, lambda, weight32: Math.fround(lambda), origin: term.origin };
@@ -145,6 +213,7 @@ function planMerge(options: MergePlanOptions): Plan {
   const overrides = compileOverrides({ overrides: recipe.overrides });
   const used = overrides.map(() => [] as string[]);
   const tensorMaps = models.map((model) => byName(model.tensors));
+  const adapters = models.map((model) => (model.adapter ? mapAdapter({ adapter: model as AdapterModel, base }) : undefined));
   const outputs: PlannedTensor[] = [];
   const extended: string[] = [];
   let vocabRows: { shared: number; rows: number; donor: number } | undefined;
@@ -173,6 +242,11 @@ function planMerge(options: MergePlanOptions): Plan {
       const model = models[term.input] as ResolvedModel;
       const other = tensorMaps[term.input]?.get(ours.name);
       const weight32 = Math.fround(scale * term.weight);
+      const adapter = adapters[term.input];
+      if (adapter !== undefined) {
+        weighted.push({ term: index, weight32, tau: adapterTau(adapter, ours.name, term.input, baseRef) });
+        continue;
+      }
       if (other === undefined) {
         // A buffer (GPT-2's causal mask, say) that a fine-tune did not save has not been trained either.
         if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name)) throw missingTensor(model, base, ours.name);
@@ -376,17 +450,25 @@ export function refsOf(expression: Expression): TensorRef[] {
     case "taskVector":
     case "taskVectorExtend":
       return [expression.finetuned, expression.base];
+    case "lora":
+      return loraRefs(expression);
     case "merge":
     case "mergeExtend": {
       const refs: TensorRef[] = [expression.base];
       for (const { tau } of expression.terms) {
         if (tau.kind === "vector") refs.push(tau.tensor);
         else if (tau.kind === "taskVector") refs.push(tau.finetuned, tau.base);
+        else if (tau.kind === "lora") refs.push(...loraRefs(tau));
       }
       if (expression.op === "mergeExtend") refs.push(expression.extraRows);
       return refs;
     }
   }
+}
+
+/** What a LoRA update reads: A and B whole, then the saved weight and the base when PEFT saved the module too. */
+export function loraRefs(update: LoraUpdate): TensorRef[] {
+  return update.replaced ? [update.a, update.b, update.replaced.saved, update.replaced.base] : [update.a, update.b];
 }
 
 function resolveParameters(method: MergeMethod, ...layers: Array<MergeParameters | undefined>): MergeParameters {

@@ -1,6 +1,8 @@
+import { DataError } from "../errors.js";
 import type { LocatedTensor } from "../safetensors/types.js";
 import { isComputable, type Dtype } from "../tensor/dtype.js";
 import { formatShape, sameShape } from "../tensor/shape.js";
+import { mapAdapter } from "./map-adapter.js";
 import { readConfigFields, sameValue, showValue, type ConfigFields } from "./read-config-fields.js";
 import type { VocabMode } from "./recipe.js";
 import { bufferNamePattern, embeddingNamePattern } from "./tensor-names.js";
@@ -21,6 +23,8 @@ export type FindingCode =
   | "CONTEXT_MISMATCH"
   | "QUANTIZED"
   | "ADAPTER"
+  | "ADAPTER_MISMATCH"
+  | "ADAPTER_IGNORED"
   | "NO_TENSORS"
   | "MISSING_TENSOR"
   | "EXTRA_TENSOR"
@@ -107,6 +111,11 @@ export function checkCompatibility(options: CheckCompatibilityOptions): Compatib
   for (const input of options.inputs) {
     const inputFields = input.config === undefined ? undefined : readConfigFields({ config: input.config });
     const context: InputContext = { base, baseFields, baseTensors, input, inputFields, vocab, findings };
+    if (input.adapter) {
+      checkCard(context, options.baseAliases ?? [], options.sameWeightRevisions ?? []);
+      checkAdapter(context);
+      continue;
+    }
     if (input.kind === "finetuned") checkConfig(context);
     checkCard(context, options.baseAliases ?? [], options.sameWeightRevisions ?? []);
     const rows = checkTensors(context);
@@ -247,7 +256,7 @@ function keyNote(theirs: string, ours: string): string {
 
 function checkCard(context: InputContext, aliases: readonly string[], sameWeights: readonly string[]): void {
   const { base, input, findings } = context;
-  if (input.card?.library_name === "peft") {
+  if (input.card?.library_name === "peft" && !input.adapter) {
     findings.push({
       severity: "error",
       code: "ADAPTER",
@@ -262,7 +271,8 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
 
   const record = isRecord(input.record) && isRecord(input.record.base) ? input.record.base : undefined;
   const recordBase = typeof record?.repo === "string" ? record.repo : undefined;
-  const declared = recordBase !== undefined ? [recordBase] : declaredBases(input.card);
+  const adapterBase = input.adapter?.config.baseModel;
+  const declared = recordBase !== undefined ? [recordBase] : [...new Set([...(adapterBase === undefined ? [] : declaredBases({ base_model: adapterBase })), ...declaredBases(input.card)])];
   const given = base.repo === undefined ? [] : [base.repo, ...aliases];
   const what = input.kind === "vector" ? "task vector" : "fine-tune";
   if (declared.length === 0) {
@@ -353,6 +363,23 @@ function dtypeClass(dtype: Dtype): DtypeClass {
   return dtype.startsWith("F8") ? "unsupported" : "integer";
 }
 
+
+/**
+ * A LoRA adapter against the base, from headers: every target exists with B's rows × A's columns as its shape
+ * (mapAdapter's checks, each refusal a finding), and what PEFT would ignore said as a warning.
+ */
+function checkAdapter(context: InputContext): void {
+  const { base, input, findings } = context;
+  try {
+    const mapping = mapAdapter({ adapter: input as CheckedInput & { adapter: NonNullable<CheckedInput["adapter"]> }, base });
+    for (const name of mapping.ignored) {
+      findings.push({ severity: "warning", code: "ADAPTER_IGNORED", input: input.ref, subject: name, message: `${input.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.` });
+    }
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    findings.push({ severity: "error", code: "ADAPTER_MISMATCH", input: input.ref, subject: error.subject ?? "adapter", message: error.message });
+  }
+}
 
 /** Compares tensors one by one; returns the input's vocabulary rows when it grows the base's vocabulary. */
 function checkTensors(context: InputContext): number | undefined {

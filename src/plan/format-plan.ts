@@ -14,6 +14,7 @@ const opWords: Record<Expression["op"], string> = {
   copy: "copied",
   taskVector: "τ = ft − base",
   taskVectorExtend: "τ with added vocabulary rows",
+  lora: "τ = s·B·A of a LoRA adapter",
   merge: "merged",
   mergeExtend: "merged with added vocabulary rows",
 };

@@ -1,5 +1,6 @@
 import type { LocatedTensor } from "../safetensors/types.js";
 import type { Dtype } from "../tensor/dtype.js";
+import type { LoraConfig } from "./parse-lora-config.js";
 import type { ModelConfig } from "./read-config-fields.js";
 import type { MergeMethod, MergeParameters, VocabMode } from "./recipe.js";
 
@@ -22,6 +23,11 @@ export interface ResolvedModel {
   record?: Record<string, unknown>;
   /** Every tensor of every file, from the safetensors headers. */
   tensors: LocatedTensor[];
+  /**
+   * A PEFT LoRA adapter (`adapter_config.json`, `adapter_model.safetensors`): a fine-tune whose τ is the adapter's
+   * update; `tensors` are the adapter file's.
+   */
+  adapter?: { config: LoraConfig };
 }
 
 /** What an input contributes: a published task vector, or a fine-tuned model whose τ is computed on the fly. */
@@ -40,7 +46,24 @@ export type TauSource =
   /** `fround(ft − base)`, computed while merging. */
   | { kind: "taskVector"; finetuned: TensorRef; base: TensorRef }
   /** The vector omits this tensor because its delta is identically zero; kept so every term stays in place. */
-  | { kind: "zero" };
+  | { kind: "zero" }
+  /** A LoRA adapter's update of this tensor, `fround(s32 · (B·A))` (docs/adapters.md). */
+  | ({ kind: "lora" } & LoraUpdate);
+
+/**
+ * A LoRA module's update of one weight: `a` (`rank × in`) and `b` (`out × rank`) are read whole, the delta is
+ * `fround(scale32 · (B·A))`, transposed for a Conv1D or an embedding; with `replaced` (PEFT saved the module's own
+ * weight too) it is `fround(fround(saved − base) + delta)`.
+ */
+export interface LoraUpdate {
+  a: TensorRef;
+  b: TensorRef;
+  rank: number;
+  /** `Math.fround(alpha / r)` or `Math.fround(alpha / √r)`. */
+  scale32: number;
+  transpose: boolean;
+  replaced?: { saved: TensorRef; base: TensorRef };
+}
 
 /** One term of a merge for one tensor. */
 export interface WeightedTau {
@@ -60,6 +83,8 @@ export type Expression =
   | { op: "copy"; source: TensorRef }
   /** `fround(ft − base)` element-wise. */
   | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
+  /** A LoRA adapter's update (TauSource "lora"). */
+  | ({ op: "lora" } & LoraUpdate)
   /**
    * A fine-tune that grew the vocabulary: rows below `sharedRows` are `ft − base`, rows from `sharedRows` on are
    * the fine-tune's own values (as if the base had zero rows there), so `base + τ` reproduces the fine-tune.
