@@ -1,10 +1,10 @@
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import type { MergeTerm } from "../arithmetic/merge-chunk.js";
 import { InternalError } from "../errors.js";
-import { loraOperands } from "../arithmetic/lora-delta.js";
 import type { LoraUpdate, TensorRef, WeightedTau } from "../plan/types.js";
 import { isComputable, type ComputableDtype, type Dtype } from "../tensor/dtype.js";
 import type { EncodedValues } from "../tensor/encoded.js";
+import { addReplaced, loraRange } from "./compute-lora.js";
 import type { Job } from "./plan-jobs.js";
 
 /** An operand of a job: the bytes of the job's element range of one input tensor, with their dtype. */
@@ -149,17 +149,11 @@ function tauValues(job: Job, terms: readonly WeightedTau[], operands: readonly O
 function loraValues(job: Job, update: LoraUpdate, operands: readonly Operand[], first: number, kernels: ArithmeticKernels): Float32Array {
   const a = kernels.decodeToF32(encoded(operand(operands, first)));
   const b = kernels.decodeToF32(encoded(operand(operands, first + 1)));
-  const ops = loraOperands({ a, b, rank: update.rank, transpose: update.transpose, scale: update.scale32 });
-  const rowStart = Math.floor(job.start / ops.columns);
-  const rowEnd = Math.ceil(job.end / ops.columns);
-  const rows = kernels.loraDeltaRows({ ...ops, rank: update.rank, scale: update.scale32, rowStart, rowEnd });
-  const offset = job.start - rowStart * ops.columns;
-  const delta = offset === 0 && rows.length === job.end - job.start ? rows : rows.slice(offset, offset + job.end - job.start);
+  const delta = loraRange({ a, b, update, start: job.start, end: job.end, kernels });
   if (!update.replaced) return delta;
   const saved = kernels.decodeToF32(encoded(operand(operands, first + 2)));
   const base = kernels.decodeToF32(encoded(operand(operands, first + 3)));
-  const replaced = kernels.subtract({ finetuned: saved, base });
-  return kernels.addScaled({ acc: replaced, tau: delta, weight: 1 });
+  return addReplaced({ saved, base, delta, kernels });
 }
 
 function sameRef(a: TensorRef, b: TensorRef): boolean {

@@ -25,7 +25,8 @@ import { createInMemoryEvaluate } from "./greedy/create-in-memory-evaluate.js";
 import { createPlanMaterializer, type PlanMaterializer } from "./greedy/create-plan-materializer.js";
 import { detectInputKind } from "./greedy/detect-input-kind.js";
 import type { EvaluateTerms, GreedyResult } from "./greedy/greedy-types.js";
-import { loadTensorsInMemory } from "./greedy/load-tensors-in-memory.js";
+import { loadTensorsInMemory, type InMemoryTerm } from "./greedy/load-tensors-in-memory.js";
+import { adapterMappingOf } from "./read-adapter-tau.js";
 import { openCandidates, type CandidateSpec, type OpenedCandidate, type OpenedCandidates } from "./greedy/open-candidates.js";
 import { openEvaluationCache } from "./greedy/open-evaluation-cache.js";
 import { runGreedy } from "./greedy/run-greedy.js";
@@ -252,10 +253,14 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
         return model;
       };
       const baseWeights = await weightsOf(checked.base);
-      const startWeights: Array<{ kind: InputKind; lambda: number; model: SafetensorsModel }> = [];
-      for (const term of startTerms) startWeights.push({ kind: term.kind, lambda: term.lambda, model: await weightsOf(inputOf(term)) });
-      const candidateWeights = new Map<string, { kind: InputKind; model: SafetensorsModel }>();
-      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, { kind: candidate.kind, model: await weightsOf(candidate.input) });
+      const termOf = async (kind: InputKind, input: OpenedInput): Promise<InMemoryTerm> => {
+        const adapter = adapterMappingOf(input, checked.base);
+        return { kind, model: await weightsOf(input), ...(adapter ? { adapter } : {}) };
+      };
+      const startWeights: Array<InMemoryTerm & { lambda: number }> = [];
+      for (const term of startTerms) startWeights.push({ ...(await termOf(term.kind, inputOf(term))), lambda: term.lambda });
+      const candidateWeights = new Map<string, InMemoryTerm>();
+      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
       const loadedTensors = yield* loadTensorsInMemory({
         base: baseWeights,
         start: startWeights,

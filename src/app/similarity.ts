@@ -11,6 +11,7 @@ import { declaredBase } from "./declared-base.js";
 import { IncompatibleError } from "./incompatible-error.js";
 import { findSameWeightRevisions } from "./find-same-weight-revisions.js";
 import { openInput, type OpenedInput } from "./open-input.js";
+import { adapterMappingOf, readAdapterTau } from "./read-adapter-tau.js";
 import { resolveRef } from "./resolve-ref.js";
 
 export interface SimilarityOptions {
@@ -107,7 +108,9 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
     const weights: SafetensorsModel[] = [];
     for (const input of inputs) weights.push(await openWeights(input));
     const baseWeights = needsBase ? await openWeights(base) : undefined;
-    const has = weights.map((model) => new Set(model.tensors().map((t) => t.name)));
+    // An adapter's τ is its update of the tensors it targets (read-adapter-tau.ts); other inputs store them by name.
+    const adapters = inputs.map((input) => adapterMappingOf(input, base));
+    const has = weights.map((model, i) => new Set(adapters[i] ? adapters[i].terms.keys() : model.tensors().map((t) => t.name)));
 
     const chunk = Math.max(1, options.chunkElements ?? defaultChunkElements);
     const steps: Step[] = [];
@@ -140,6 +143,8 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
         inputs.map(async (_, i) => {
           const model = weights[i] as SafetensorsModel;
           if (!has[i]?.has(name)) return undefined;
+          const adapter = adapters[i];
+          if (adapter) return readAdapterTau({ adapter: { model, mapping: adapter }, name, base: () => baseValues as Promise<Float32Array>, kernels, start: step.start, end: step.end });
           const values = await readValues(model, name);
           if (kinds[i] === "vector") return values;
           return kernels.subtract({ finetuned: values, base: (await baseValues) as Float32Array, out: values });

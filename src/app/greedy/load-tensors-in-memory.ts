@@ -1,14 +1,18 @@
 import type { ArithmeticKernels } from "../../arithmetic/simd/arithmetic-kernels.js";
+import type { AdapterMapping } from "../../plan/map-adapter.js";
 import type { InputKind } from "../../plan/types.js";
 import type { SafetensorsModel } from "../../safetensors/types.js";
 import { isComputable, type ComputableDtype } from "../../tensor/dtype.js";
 import type { ProgressEvent } from "../../util/progress.js";
+import { readAdapterTau } from "../read-adapter-tau.js";
 
 /** A model that contributes a task vector: a published vector, or a fine-tune whose τ is computed against the base. */
 export interface InMemoryTerm {
   kind: InputKind;
   /** Its weights, opened for reading. */
   model: SafetensorsModel;
+  /** A LoRA adapter's mapping against the base: τ is its update. */
+  adapter?: AdapterMapping;
 }
 
 export interface LoadTensorsInMemoryOptions {
@@ -47,6 +51,7 @@ export async function* loadTensorsInMemory(options: LoadTensorsInMemoryOptions):
     return kernels.decodeToF32({ dtype: info.dtype as ComputableDtype, bytes: await model.readTensor(name) });
   };
   const tauOf = async (term: InMemoryTerm, name: string, baseValues: Float32Array): Promise<Float32Array | undefined> => {
+    if (term.adapter) return readAdapterTau({ adapter: { model: term.model, mapping: term.adapter }, name, base: async () => baseValues, kernels });
     if (!term.model.has(name) || !isComputable(term.model.tensor(name).dtype)) return undefined;
     const values = await read(term.model, name);
     return term.kind === "vector" ? values : kernels.subtract({ finetuned: values, base: baseValues, out: values });
