@@ -9,7 +9,7 @@ import { rememberAsync } from "../../../util/remember-async.js";
 export type XetHash = Uint8Array;
 
 /** One leaf or node of the tree: a hash and the number of bytes under it. */
-export interface HashedRange {
+interface HashedRange {
   hash: XetHash;
   length: number;
 }
@@ -35,12 +35,18 @@ const maxChildren = 2 * meanBranching + 1;
 export interface XetHasher {
   /** The hash of one chunk's (uncompressed) bytes. */
   chunkHash(bytes: Uint8Array): XetHash;
-  /** The root over a sequence of chunks (a xorb's hash, when they are its chunks). */
-  merkleRoot(leaves: readonly HashedRange[]): XetHash;
-  /** The file hash over all of a file's chunks, in order; the all-zero hash for an empty file. */
-  fileHash(leaves: readonly HashedRange[]): XetHash;
+  /** A Merkle tree over chunks fed one at a time: a xorb's hash when they are its chunks, or (`fileHash`) a file's. */
+  merkleTree(): MerkleTree;
   /** The hash that proves a shard's writer knew the chunk hashes of a term: over their raw bytes, concatenated. */
-  verificationHash(chunkHashes: readonly XetHash[]): XetHash;
+  verificationHash(chunkHashes: Uint8Array): XetHash;
+}
+
+export interface MerkleTree {
+  add(hash: XetHash, length: number): void;
+  /** The root (the all-zero hash when nothing was added). Ends the tree: call it, or `fileHash`, once. */
+  root(): XetHash;
+  /** The file hash: the root keyed once more (the all-zero hash for an empty file). Ends the tree too. */
+  fileHash(): XetHash;
 }
 
 /**
@@ -60,29 +66,43 @@ export const loadXetHasher = rememberAsync(async (): Promise<XetHasher> => {
     }
     return { hash: digest(node!, Buffer.from(text, "latin1")), length };
   };
-  const merkleRoot = (leaves: readonly HashedRange[]): XetHash => {
-    if (leaves.length === 0) return new Uint8Array(32);
-    let level = leaves;
-    while (level.length > 1) {
-      const next: HashedRange[] = [];
-      let start = 0;
-      for (let i = 0; i < level.length; i++) {
-        const inGroup = i - start + 1;
-        const last = i === level.length - 1;
-        if (last || inGroup === maxChildren || (inGroup >= 3 && isNaturalCut(level[i]!.hash))) {
-          next.push(nodeHash(level.slice(start, i + 1)));
-          start = i + 1;
+  const merkleTree = (): MerkleTree => {
+    // Each level keeps only its open group (at most nine nodes) and how many nodes it has had, so a file of any size
+    // is hashed in constant memory. A group closes where the batch algorithm would cut it; at the end, each level's
+    // open group closes too, except on the level that holds a single node: that node is the root.
+    const open: HashedRange[][] = [];
+    const counts: number[] = [];
+    const push = (level: number, entry: HashedRange): void => {
+      open[level] ??= [];
+      counts[level] = (counts[level] ?? 0) + 1;
+      const group = open[level]!;
+      group.push(entry);
+      if (group.length === maxChildren || (group.length >= 3 && isNaturalCut(entry.hash))) {
+        open[level] = [];
+        push(level + 1, nodeHash(group));
+      }
+    };
+    const root = (): XetHash => {
+      for (let level = 0; level < counts.length; level++) {
+        if (counts[level] === 1 && level === counts.length - 1) return open[level]![0]!.hash;
+        const group = open[level]!;
+        if (group.length > 0) {
+          open[level] = [];
+          push(level + 1, nodeHash(group));
         }
       }
-      level = next;
-    }
-    return level[0]!.hash;
+      return new Uint8Array(32);
+    };
+    return {
+      add: (hash, length) => push(0, { hash, length }),
+      root,
+      fileHash: () => (counts.length === 0 ? new Uint8Array(32) : digest(file!, root())),
+    };
   };
   return {
     chunkHash: (bytes) => digest(data!, bytes),
-    merkleRoot,
-    fileHash: (leaves) => (leaves.length === 0 ? new Uint8Array(32) : digest(file!, merkleRoot(leaves))),
-    verificationHash: (chunkHashes) => digest(verification!, Buffer.concat(chunkHashes)),
+    merkleTree,
+    verificationHash: (chunkHashes) => digest(verification!, chunkHashes),
   };
 });
 

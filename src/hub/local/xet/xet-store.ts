@@ -4,7 +4,7 @@ import { badRequest, HttpError, payloadTooLarge } from "../http-error.js";
 import { isNotFound } from "../object-store.js";
 import { fsyncDir, tempPath, writeFileAtomic } from "../write-file-atomic.js";
 import { chunkHeaderBytes, decodeChunk, parseChunkHeader, XetFormatError } from "./decode-chunk.js";
-import { decodeXorbIndex, encodeXorbIndex, maxXorbBytes, scanXorb, type XorbIndex } from "./scan-xorb.js";
+import { maxXorbBytes, scanXorb, XorbIndex } from "./scan-xorb.js";
 import { hashToHex, type XetHash, type XetHasher } from "./xet-hash.js";
 
 /**
@@ -26,10 +26,10 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
     const hex = hashToHex(hash);
     return join(options.dir, "xorbs", hex.slice(0, 2), hex);
   };
-  // Indexes are small (40 bytes a chunk) and read for every term of every shard: keep the recent ones.
+  // Indexes (at most 320 KiB each) are read for every term of every shard: keep the recent ones.
   const indexes = new Map<string, XorbIndex>();
   const remember = (hex: string, index: XorbIndex): void => {
-    if (indexes.size >= 256) indexes.delete(indexes.keys().next().value as string);
+    if (indexes.size >= 64) indexes.delete(indexes.keys().next().value as string);
     indexes.set(hex, index);
   };
 
@@ -62,7 +62,7 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
           if (error instanceof XetFormatError) throw badRequest(`The xorb ${hashToHex(hash)} is refused: ${error.message}.`, "HUB_XET_BAD_XORB");
           throw error;
         }
-        await writeFileAtomic({ path: tempIndex, data: encodeXorbIndex(index), tmpDir: options.tmpDir });
+        await writeFileAtomic({ path: tempIndex, data: index.records, tmpDir: options.tmpDir });
         const fanout = dirname(target);
         if ((await mkdir(fanout, { recursive: true })) !== undefined) await fsyncDir(dirname(fanout));
         await rename(tempIndex, `${target}.chunks`);
@@ -82,7 +82,7 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
       if (cached) return cached;
       const path = xorbPath(hash);
       if (!(await exists(path))) return undefined;
-      const index = decodeXorbIndex(await readFile(`${path}.chunks`));
+      const index = new XorbIndex(await readFile(`${path}.chunks`));
       remember(hex, index);
       return index;
     },
@@ -92,13 +92,12 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
       try {
         const header = Buffer.alloc(chunkHeaderBytes);
         for (let i = start; i < end; i++) {
-          const at = i === 0 ? 0 : index.chunks[i - 1]!.end;
-          const chunk = index.chunks[i]!;
+          const at = index.start(i);
           await handle.read(header, 0, chunkHeaderBytes, at);
           const parsed = parseChunkHeader(header);
-          const data = Buffer.alloc(chunk.end - at - chunkHeaderBytes);
+          const data = Buffer.alloc(index.end(i) - at - chunkHeaderBytes);
           const { bytesRead } = await handle.read(data, 0, data.length, at + chunkHeaderBytes);
-          if (bytesRead !== data.length || parsed.length !== chunk.length) {
+          if (bytesRead !== data.length || parsed.length !== index.length(i)) {
             throw new HttpError(`The stored xorb ${hashToHex(hash)} does not match its index; upload it again.`, { status: 500, code: "HUB_XET_STORE" });
           }
           yield decodeChunk(parsed, data);
