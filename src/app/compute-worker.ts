@@ -9,6 +9,9 @@ import { sinkThreadProtocol, type SinkThreadData } from "../safetensors/sink-thr
 import { computeProtocol, fromWireJob, slotView, type ComputeWorkerData, type FromWorker, type ToWorker, type WireBytes } from "./compute-messages.js";
 import type { Operand } from "./compute-job.js";
 import { createJobRunner } from "./create-job-runner.js";
+import { createMatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
+import { runLoraJob } from "./lora-job.js";
+import { loraProtocol, type FromLoraWorker, type LoraWorkerData, type ToLoraWorker } from "./lora-pool.js";
 
 const data = workerData as (Partial<ComputeWorkerData> & Partial<SinkThreadData>) | undefined;
 
@@ -42,4 +45,22 @@ function serve(port: MessagePort, options: ComputeWorkerData): void {
     }
   });
   port.postMessage({ type: "ready", implementation: kernels.implementation } satisfies FromWorker);
+}
+if (!isMainThread && parentPort && (data as Partial<LoraWorkerData> | undefined)?.tvhubLoraWorker === loraProtocol) serveLora(parentPort);
+
+/** A LoRA worker: factors whole tensors with its own kernels, one at a time, and moves the factors back. */
+function serveLora(port: MessagePort): void {
+  const kernels = createArithmeticKernels();
+  const matrices = createMatrixKernels();
+  port.on("message", (message: ToLoraWorker) => {
+    try {
+      const result = runLoraJob(message.job, kernels, matrices);
+      const transfer = [result.a, result.b].flatMap((bytes) => (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []));
+      port.postMessage({ type: "done", id: message.id, result } satisfies FromLoraWorker, [...new Set(transfer)]);
+    } catch (error) {
+      const { name, message: text, code } = error as { name?: string; message?: string; code?: unknown };
+      port.postMessage({ type: "failed", id: message.id, error: { name: name ?? "Error", message: text ?? String(error), ...(typeof code === "string" ? { code } : {}) } } satisfies FromLoraWorker);
+    }
+  });
+  port.postMessage({ type: "ready", implementation: matrices.implementation } satisfies FromLoraWorker);
 }

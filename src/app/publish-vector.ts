@@ -20,6 +20,10 @@ import { layerNorms } from "./layer-norms.js";
 import { writtenOutput } from "./produced-output.js";
 import { publishOutput } from "./publish-output.js";
 import { publishShard } from "./publish-shard.js";
+import { publishAdapter, type LoraOptions } from "./publish-adapter.js";
+import type { AdapterTensorReport } from "./execute-adapter.js";
+import { UsageError } from "../errors.js";
+import { shortSha } from "../card/links.js";
 import { resolveRef } from "./resolve-ref.js";
 import type { PublishedShard, ShardStage } from "./shard-record.js";
 
@@ -40,6 +44,8 @@ export interface PublishVectorOptions {
   vocab?: VocabMode;
   /** One job of a matrix run (its share of the files and its shard record), or the finalize step; absent: the whole run. */
   stage?: ShardStage;
+  /** Publish τ as a PEFT LoRA adapter (truncated SVD of each weight) instead of the dense vector; `dtype` is then the factors'. */
+  lora?: LoraOptions;
 }
 
 export interface PublishVectorResult {
@@ -55,6 +61,8 @@ export interface PublishVectorResult {
     files: Array<{ path: string; size: number; sha256?: string }>;
     norm: number;
   };
+  /** A LoRA publish: the rank, the error over all factored tensors and each tensor's row. */
+  adapter?: { r: number; overallError: number; tensors: AdapterTensorReport[] };
   /** A shard job's commit (then `published` is absent: the finalize step publishes the vector). */
   shard?: PublishedShard;
 }
@@ -64,11 +72,14 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
+  if (options.lora && options.stage) {
+    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.", { code: "LORA_WITH_SHARDS" });
+  }
   const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
     finetuned: options.finetuned,
-    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    ...(options.dtype === undefined || options.lora ? {} : { dtype: options.dtype }),
     ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
     ...(options.force === undefined ? {} : { force: options.force }),
     ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
@@ -79,6 +90,28 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     await checkTarget({ hub: context.hub, target });
     const base = pinned(checked.base.resolved);
     const ft = pinned(finetuned.resolved);
+    if (options.lora) {
+      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
+      const adapter = yield* publishAdapter({
+        context,
+        target,
+        plan,
+        base: checked.base,
+        inputs: plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned)),
+        source: {
+          label: "fine-tuned",
+          input: ft,
+          formula: `θ(${ft.repo}@${shortSha(ft.revision)}) − θ(${base.repo}@${shortSha(base.revision)})`,
+          record: { finetuned: { repo: ft.repo, revision: ft.revision ?? null } },
+        },
+        lora: { ...options.lora, ...(options.dtype === undefined ? {} : { dtype: options.dtype }) },
+        commitTitle: `LoRA adapter of the task vector of ${ft.repo} against ${base.repo}`,
+        ...(options.private === undefined ? {} : { private: options.private }),
+        ...(license === undefined ? {} : { license }),
+      });
+      const norm = Math.sqrt(adapter.tensors.reduce((sum, t) => sum + (Number.isNaN(t.norm) ? 0 : t.norm ** 2), 0));
+      return { report, plan, dryRun: false, published: { ...adapter, norm }, adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors } };
+    }
     const commitTitle = `Task vector of ${ft.repo} against ${base.repo}`;
     // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
     const execute = (dir: string, files?: readonly string[]) =>

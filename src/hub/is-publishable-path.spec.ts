@@ -8,6 +8,9 @@ describe("isPublishablePath", () => {
       ".gitattributes",
       "tvhub.json",
       "task_vector.safetensors",
+      // A task vector published as a LoRA adapter (publish-vector --lora-rank).
+      "adapter_config.json",
+      "adapter_model.safetensors",
       "model-00001-of-00002.safetensors",
       "model.safetensors.index.json",
       "config.json",
@@ -24,7 +27,7 @@ describe("isPublishablePath", () => {
   });
 
   it("rejects anything else, including tvhub names in subfolders", () => {
-    for (const path of ["train.py", "pytorch_model.bin", "data/train.csv", "sub/model.safetensors", "LICENSE", "adapter_config.json"]) {
+    for (const path of ["train.py", "pytorch_model.bin", "data/train.csv", "sub/model.safetensors", "LICENSE", "sub/adapter_config.json"]) {
       expect(isPublishablePath(path), path).toBe(false);
     }
   });

@@ -20,7 +20,7 @@ export const baseOnlyFiles = ["generation_config.json", "preprocessor_config.jso
 /** Files tvhub copies from a base model next to the weights it writes (tokenizers, chat templates, processors). */
 const copiedFromBase = new Set<string>(["config.json", ...tokenizerFiles, ...baseOnlyFiles]);
 
-const written = new Set(["README.md", ".gitattributes", "tvhub.json"]);
+const written = new Set(["README.md", ".gitattributes", "tvhub.json", "adapter_config.json"]);
 
 /**
  * Whether a file at the root of a repo is one tvhub writes when it publishes. A repo holding anything else

@@ -7,7 +7,8 @@ import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { parseDtypeFlag, parseLoraEmbeddingsFlag, parseLoraRankFlag, parseMaxErrorFlag, parseSizeFlag, parseVocabFlag, wholeNumberFlag } from "../parse-flags.js";
+import { UsageError } from "../../errors.js";
 import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 
@@ -24,6 +25,13 @@ interface PublishVectorFlags extends CliAppFlags {
   shard?: { index: number; count: number };
   finalize?: boolean;
   shards?: number;
+  loraRank?: number | "auto";
+  maxError?: number;
+  loraMaxRank?: number;
+  loraEmbeddings?: "save" | "lora";
+  loraOversampling?: number;
+  loraIterations?: number;
+  loraSeed?: number;
 }
 
 /** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
@@ -44,9 +52,17 @@ export function publishVector(program: Command, context: CliContext): void {
       .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache")
       .option("--shard <i/N>", "one job of a matrix run: compute and commit only this share of the files (tvhub plan --shards N lists them)", parseShardFlag)
       .option("--finalize", "after every --shard job: check the shards on the Hub, then write the index, tvhub.json and the card")
-      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag),
+      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag)
+      .option("--lora-rank <r|auto>", "publish τ as a PEFT LoRA adapter of rank r (truncated SVD of each weight), or auto with --max-error", parseLoraRankFlag)
+      .option("--max-error <e>", "with --lora-rank auto: the largest relative error ‖τ − BA‖/‖τ‖ per tensor, e.g. 0.05", parseMaxErrorFlag)
+      .option("--lora-max-rank <r>", "with --lora-rank auto: the largest rank", wholeNumberFlag(1))
+      .option("--lora-embeddings <mode>", "embeddings and heads: save (modules_to_save, full values; default) or lora", parseLoraEmbeddingsFlag)
+      .option("--lora-oversampling <p>", "randomized SVD: extra sketch columns beyond the rank (default 10)", wholeNumberFlag(0))
+      .option("--lora-iterations <q>", "randomized SVD: power iterations (default 2)", wholeNumberFlag(0))
+      .option("--lora-seed <n>", "randomized SVD: seed of the Gaussian test matrices (default 0)", wholeNumberFlag(0)),
   ).action(async (flags: PublishVectorFlags) => {
     const stage = shardStageOf(flags);
+    const lora = loraOptionsOf(flags);
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
       context,
@@ -63,6 +79,7 @@ export function publishVector(program: Command, context: CliContext): void {
         ...(flags.force === undefined ? {} : { force: flags.force }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
         ...(stage === undefined ? {} : { stage }),
+        ...(lora === undefined ? {} : { lora }),
       }),
     );
     const stats = appContext.hub.stats();
@@ -82,6 +99,7 @@ export function publishVector(program: Command, context: CliContext): void {
             url: published?.url ?? null,
             files: published?.files ?? [],
             norm: published?.norm ?? null,
+            ...(result.adapter ? { adapter: result.adapter } : {}),
             downloadBytes: result.plan.downloadBytes,
             bytesDownloaded: stats.bytesDownloaded,
             bytesUploaded: stats.bytesUploaded,
@@ -99,6 +117,13 @@ export function publishVector(program: Command, context: CliContext): void {
     }
     const { published } = result;
     const where = published.repo ? `${published.url} at commit ${published.commit ?? ""}` : published.dir ?? published.url;
+    if (result.adapter) {
+      const factored = result.adapter.tensors.filter((t) => t.kind === "lora").length;
+      context.stdout.write(
+        `Published the LoRA adapter to ${where}\nr = ${result.adapter.r}, ${factored} factored tensor(s), relative error ${result.adapter.overallError.toPrecision(3)}, ${formatBytes(published.files[0]?.size ?? 0)}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+      );
+      return;
+    }
     context.stdout.write(
       `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
     );
@@ -120,4 +145,26 @@ export function printShard(
   context.stdout.write(
     `Committed shard ${shard.shard} to ${shard.url} at commit ${shard.commit}\n${shard.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
   );
+}
+
+/** The LoRA flags as the use case takes them; refuses the ones that need --lora-rank without it. */
+function loraOptionsOf(flags: PublishVectorFlags) {
+  const needsRank = (["maxError", "loraMaxRank", "loraEmbeddings", "loraOversampling", "loraIterations", "loraSeed"] as const).filter((key) => flags[key] !== undefined);
+  if (flags.loraRank === undefined) {
+    if (needsRank.length > 0) throw new UsageError(`--${needsRank[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to a LoRA adapter; add --lora-rank R (or --lora-rank auto --max-error E).`, { code: "LORA_FLAG_WITHOUT_RANK" });
+    return undefined;
+  }
+  if (flags.loraRank === "auto" && flags.maxError === undefined) throw new UsageError("--lora-rank auto needs --max-error E, the largest relative error per tensor (e.g. 0.05).", { code: "LORA_AUTO_WITHOUT_ERROR" });
+  if (flags.loraRank !== "auto" && (flags.maxError !== undefined || flags.loraMaxRank !== undefined)) throw new UsageError("--max-error and --lora-max-rank go with --lora-rank auto; a fixed --lora-rank keeps that many components.", { code: "LORA_ERROR_WITH_FIXED_RANK" });
+  return {
+    rank: flags.loraRank,
+    ...(flags.maxError === undefined ? {} : { maxError: flags.maxError }),
+    ...(flags.loraMaxRank === undefined ? {} : { maxRank: flags.loraMaxRank }),
+    ...(flags.loraEmbeddings === undefined ? {} : { embeddings: flags.loraEmbeddings }),
+    svd: {
+      ...(flags.loraOversampling === undefined ? {} : { oversampling: flags.loraOversampling }),
+      ...(flags.loraIterations === undefined ? {} : { iterations: flags.loraIterations }),
+      ...(flags.loraSeed === undefined ? {} : { seed: flags.loraSeed }),
+    },
+  };
 }

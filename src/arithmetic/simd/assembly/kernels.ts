@@ -707,6 +707,145 @@ export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, ra
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Matrix products for the truncated SVD of task vectors (src/arithmetic/low-rank). Row-major float32
+// matrices at byte addresses, leading dimensions in elements. C = A·B: each element of C is the chain
+// c = fround(c + fround(a·b)) over p = 0, 1, ..., k − 1 from c = +0, the order of the JavaScript
+// reference in src/arithmetic/low-rank/matrix-kernels.ts; the blocking below only changes which
+// elements are computed when, never the order within one chain, so every result is bit for bit the
+// reference's. No fused multiply-add: wasm SIMD has none outside relaxed-simd, whose rounding is the
+// engine's choice.
+
+/** Rows of B per panel: a panel (KB × NB floats, 512 KiB) stays in a core's L2 while every row of A passes. */
+const GEMM_KB: i32 = 256;
+const GEMM_NB: i32 = 512;
+
+/** A's 4 × KB block, packed p-major ([p][row]) so the micro-kernel reads it in order from one cache line in four. */
+const GEMM_PACK: usize = memory.data(GEMM_KB * 4 * 4, 64);
+
+// @ts-ignore: decorator
+@inline
+function gemmBlock4x8(pa: usize, b: usize, ldb: i32, c: usize, ldc: i32, p0: i32, p1: i32): void {
+  const rowC = <usize>ldc << 2;
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (p0 == 0) {
+    c00 = ZERO; c01 = ZERO; c10 = ZERO; c11 = ZERO; c20 = ZERO; c21 = ZERO; c30 = ZERO; c31 = ZERO;
+  } else {
+    c00 = v128.load(c); c01 = v128.load(c + 16);
+    c10 = v128.load(c + rowC); c11 = v128.load(c + rowC + 16);
+    c20 = v128.load(c + 2 * rowC); c21 = v128.load(c + 2 * rowC + 16);
+    c30 = v128.load(c + 3 * rowC); c31 = v128.load(c + 3 * rowC + 16);
+  }
+  let pb = b + (<usize>p0 * <usize>ldb << 2);
+  const stepB = <usize>ldb << 2;
+  for (let p = p0; p < p1; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb + 16);
+    const a0 = v128.load32_splat(pa);
+    const a1 = v128.load32_splat(pa + 4);
+    const a2 = v128.load32_splat(pa + 8);
+    const a3 = v128.load32_splat(pa + 12);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    pa += 16;
+    pb += stepB;
+  }
+  v128.store(c, c00); v128.store(c + 16, c01);
+  v128.store(c + rowC, c10); v128.store(c + rowC + 16, c11);
+  v128.store(c + 2 * rowC, c20); v128.store(c + 2 * rowC + 16, c21);
+  v128.store(c + 3 * rowC, c30); v128.store(c + 3 * rowC + 16, c31);
+}
+
+/** One row of A against 4 columns of B: the edges of gemmF32. */
+// @ts-ignore: decorator
+@inline
+function gemmBlock1x4(a: usize, b: usize, ldb: i32, c: usize, p0: i32, p1: i32): void {
+  let acc = p0 == 0 ? ZERO : v128.load(c);
+  let pa = a + (<usize>p0 << 2);
+  let pb = b + (<usize>p0 * <usize>ldb << 2);
+  const stepB = <usize>ldb << 2;
+  for (let p = p0; p < p1; p++) {
+    acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+    pa += 4;
+    pb += stepB;
+  }
+  v128.store(c, acc);
+}
+
+/**
+ * C (m × n) = A (m × k) · B (k × n), row-major, n a multiple of 4 (pad B's and C's rows with zeros),
+ * leading dimensions in elements. C is overwritten (k = 0 leaves it as it was).
+ */
+export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32): void {
+  for (let p0 = 0; p0 < k; p0 += GEMM_KB) {
+    const p1 = min(k, p0 + GEMM_KB);
+    for (let j0 = 0; j0 < n; j0 += GEMM_NB) {
+      const j1 = min(n, j0 + GEMM_NB);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const rowA = a + (<usize>i * <usize>lda << 2);
+        const rowC = c + (<usize>i * <usize>ldc << 2);
+        const rowBytes = <usize>lda << 2;
+        let dst = GEMM_PACK;
+        for (let p = p0; p < p1; p++) {
+          const src = rowA + (<usize>p << 2);
+          store<f32>(dst, load<f32>(src));
+          store<f32>(dst + 4, load<f32>(src + rowBytes));
+          store<f32>(dst + 8, load<f32>(src + 2 * rowBytes));
+          store<f32>(dst + 12, load<f32>(src + 3 * rowBytes));
+          dst += 16;
+        }
+        let j = j0;
+        for (; j + 8 <= j1; j += 8) gemmBlock4x8(GEMM_PACK, b + (<usize>j << 2), ldb, rowC + (<usize>j << 2), ldc, p0, p1);
+        for (; j + 4 <= j1; j += 4) {
+          for (let r = 0; r < 4; r++) {
+            gemmBlock1x4(rowA + (<usize>(r * lda) << 2), b + (<usize>j << 2), ldb, rowC + (<usize>(r * ldc + j) << 2), p0, p1);
+          }
+        }
+      }
+      for (; i < m; i++) {
+        const rowA = a + (<usize>i * <usize>lda << 2);
+        const rowC = c + (<usize>i * <usize>ldc << 2);
+        for (let j = j0; j + 4 <= j1; j += 4) gemmBlock1x4(rowA, b + (<usize>j << 2), ldb, rowC + (<usize>j << 2), p0, p1);
+      }
+    }
+  }
+}
+
+/**
+ * Σ (a[i] − b[i])² in float64 (each difference and square exact in float64), over exactly n elements:
+ * four running sums, element i into sum i mod 4, added at the end as (s0 + s1) + (s2 + s3).
+ */
+export function squaredDistanceF32(a: usize, b: usize, n: i32): f64 {
+  let s01 = f64x2.splat(0);
+  let s23 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const offset = <usize>i << 2;
+    const va = v128.load(a + offset);
+    const vb = v128.load(b + offset);
+    const d01 = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
+    const d23 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)));
+    s01 = f64x2.add(s01, f64x2.mul(d01, d01));
+    s23 = f64x2.add(s23, f64x2.mul(d23, d23));
+  }
+  let s0 = f64x2.extract_lane(s01, 0);
+  let s1 = f64x2.extract_lane(s01, 1);
+  let s2 = f64x2.extract_lane(s23, 0);
+  let s3 = f64x2.extract_lane(s23, 1);
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(a + (<usize>i << 2)) - <f64>load<f32>(b + (<usize>i << 2));
+    const r = i & 3;
+    if (r == 0) s0 += d * d;
+    else if (r == 1) s1 += d * d;
+    else if (r == 2) s2 += d * d;
+    else s3 += d * d;
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
 export function heapBase(): usize {
   return __heap_base;

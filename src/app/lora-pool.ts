@@ -1,0 +1,133 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
+import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
+import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { startReadyWorker } from "../util/start-ready-worker.js";
+import { runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";
+
+/** The version of the messages below; it travels in workerData, so a worker script from another build refuses to start. */
+export const loraProtocol = 1;
+
+export interface LoraWorkerData {
+  tvhubLoraWorker: number;
+}
+
+export type ToLoraWorker = { type: "factor"; id: number; job: LoraJob };
+export type FromLoraWorker =
+  | { type: "ready"; implementation: string }
+  | { type: "done"; id: number; result: LoraJobResult }
+  | { type: "failed"; id: number; error: { name: string; message: string; code?: string } };
+
+export interface LoraPool {
+  /** Worker threads; 0 when jobs run on the calling thread. */
+  readonly threads: number;
+  /** Why jobs run here although workers were asked for. */
+  readonly fallback?: string;
+  /** The matrix kernels' implementation (`wasm` or `js`). */
+  readonly implementation: string;
+  /** Factors one tensor on the least busy thread; its input bytes are moved to that thread. */
+  factor(job: LoraJob): Promise<LoraJobResult>;
+  close(): Promise<void>;
+}
+
+export interface CreateLoraPoolOptions {
+  kernels: ArithmeticKernels;
+  threads: number;
+  /** @default compute-worker.js beside this module (dist/); from the TypeScript sources there is none and jobs run here. */
+  workerUrl?: URL;
+}
+
+const defaultWorkerUrl = new URL("./compute-worker.js", import.meta.url);
+
+/**
+ * Spreads whole-tensor factorizations over worker threads of the compute worker script, one tensor per thread at a
+ * time: each thread keeps its own matrix kernels (a WebAssembly memory as large as the largest τ it has factored),
+ * so memory is a few tensors whatever the model's size. A tensor is factored on one thread from start to end, so
+ * its bits do not depend on which thread or how many.
+ */
+export async function createLoraPool(options: CreateLoraPoolOptions): Promise<LoraPool> {
+  const url = options.workerUrl ?? defaultWorkerUrl;
+  const local = (fallback?: string): LoraPool => {
+    let matrices: MatrixKernels | undefined;
+    const implementation = createMatrixKernels().implementation;
+    return {
+      threads: 0,
+      implementation,
+      ...(fallback === undefined ? {} : { fallback }),
+      factor: async (job) => runLoraJob(job, options.kernels, (matrices ??= createMatrixKernels())),
+      close: async () => {},
+    };
+  };
+  if (options.threads <= 0 || url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return local();
+  const workerData: LoraWorkerData = { tvhubLoraWorker: loraProtocol };
+  const started = await Promise.allSettled(Array.from({ length: options.threads }, () => startReadyWorker({ url, workerData })));
+  const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (refused || workers.length === 0) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    return local(`a worker did not start (${refused ? String((refused.reason as Error)?.message ?? refused.reason) : "none"})`);
+  }
+  return workerPool(workers);
+}
+
+function workerPool(workers: Worker[]): LoraPool {
+  const pending = workers.map(() => new Map<number, { resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void }>());
+  let nextId = 0;
+  let broken: unknown;
+  let closing = false;
+  const failAll = (error: unknown) => {
+    broken ??= error;
+    for (const jobs of pending) {
+      for (const job of jobs.values()) job.reject(broken);
+      jobs.clear();
+    }
+  };
+  workers.forEach((worker, index) => {
+    const mine = pending[index]!;
+    worker.on("message", (message: FromLoraWorker) => {
+      if (message.type === "ready") return;
+      const job = mine.get(message.id);
+      if (!job) return;
+      mine.delete(message.id);
+      if (message.type === "done") job.resolve(message.result);
+      else job.reject(rebuildError(message.error));
+    });
+    worker.on("error", (error) => failAll(new InternalError(`A LoRA worker failed: ${(error as Error).message}; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_FAILED", cause: error })));
+    worker.on("exit", (code) => {
+      if (!closing) failAll(new InternalError(`A LoRA worker stopped (exit code ${code}) while tensors were being factored; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_EXITED" }));
+    });
+  });
+  return {
+    threads: workers.length,
+    implementation: "wasm",
+    factor(job) {
+      if (broken !== undefined) return Promise.reject(broken);
+      let index = 0;
+      for (let i = 1; i < workers.length; i++) if (pending[i]!.size < pending[index]!.size) index = i;
+      const id = nextId++;
+      const transfer = [job.finetuned.bytes, job.base.bytes].flatMap((bytes) =>
+        bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [],
+      );
+      return new Promise<LoraJobResult>((resolve, reject) => {
+        pending[index]!.set(id, { resolve, reject });
+        workers[index]!.postMessage({ type: "factor", id, job } satisfies ToLoraWorker, [...new Set(transfer)]);
+      });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      failAll(new InternalError("The LoRA pool was closed while tensors were being factored.", { code: "LORA_POOL_CLOSED" }));
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+const errorClasses: Record<string, typeof TvhubError> = { UsageError, DataError, RemoteError, InternalError };
+
+function rebuildError(error: { name: string; message: string; code?: string }): Error {
+  const Class = errorClasses[error.name];
+  if (Class) return new Class(error.message, { code: error.code ?? "LORA_WORKER_ERROR" });
+  return new InternalError(`A LoRA worker threw ${error.name}: ${error.message}`, { code: "LORA_WORKER_ERROR" });
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { createRandom } from "../../util/rng.js";
+import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
+
+function fillRandom(kernels: MatrixKernels, floats: number, seed: number): void {
+  kernels.reserve(floats);
+  const random = createRandom({ seed, labels: ["matrix-kernels.spec"] });
+  const heap = kernels.floats();
+  for (let i = 0; i < floats; i++) heap[i] = Math.fround((random.nextFloat() - 0.5) * 2 ** ((i % 7) - 3));
+}
+
+describe("matrix kernels", () => {
+  const wasm = createMatrixKernels({ implementation: "wasm" });
+  const js = createMatrixKernels({ implementation: "js" });
+
+  it.each([
+    // m, k, n: the edges of every block (4-row blocks, 8- and 4-wide columns, 256-deep and 512-wide panels).
+    [1, 1, 4],
+    [3, 5, 4],
+    [4, 7, 8],
+    [7, 9, 12],
+    [9, 300, 20],
+    [13, 513, 520],
+    [70, 260, 84],
+  ])("C = A·B (%i × %i by %i columns) is the reference's bits", (m, k, n) => {
+    const lda = k + 3;
+    const ldb = n + 4;
+    const ldc = n + 8;
+    const a = 0;
+    const b = m * lda;
+    const c = b + k * ldb;
+    const floats = c + m * ldc;
+    for (const kernels of [wasm, js]) {
+      fillRandom(kernels, floats, m * 1000 + k);
+      kernels.gemm({ a, lda, b, ldb, c, ldc, m, k, n });
+    }
+    const got = new Uint32Array(wasm.floats().buffer, wasm.floats().byteOffset, floats);
+    const want = new Uint32Array(js.floats().buffer, js.floats().byteOffset, floats);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    // And the reference is the product: one element against a float64 sum.
+    const heap = js.floats();
+    let exact = 0;
+    for (let p = 0; p < k; p++) exact += (heap[a + (m - 1) * lda + p] as number) * (heap[b + p * ldb + n - 1] as number);
+    expect(heap[c + (m - 1) * ldc + n - 1]).toBeCloseTo(exact, 4);
+  });
+
+  it("squared distance is the reference's float64 value", () => {
+    for (const kernels of [wasm, js]) fillRandom(kernels, 2000, 7);
+    for (const n of [0, 1, 3, 4, 5, 999]) expect(wasm.squaredDistance(0, 1000, n)).toBe(js.squaredDistance(0, 1000, n));
+    const heap = js.floats();
+    let sum = 0;
+    for (let i = 0; i < 999; i++) sum += ((heap[i] as number) - (heap[1000 + i] as number)) ** 2;
+    expect(js.squaredDistance(0, 1000, 999)).toBeCloseTo(sum, 10);
+  });
+});

@@ -1,0 +1,162 @@
+import { InternalError } from "../../errors.js";
+import { hostIsLittleEndian } from "../../tensor/float-bits.js";
+import { instantiateSimdKernels, type SimdExports } from "../simd/instantiate-simd-kernels.js";
+
+/** C (m × n) = A (m × k) · B (k × n); offsets and leading dimensions in float32 elements of the kernels' heap. */
+export interface GemmOptions {
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  c: number;
+  ldc: number;
+  m: number;
+  k: number;
+  /** A multiple of 4 (pad with zero columns). */
+  n: number;
+}
+
+/**
+ * The products of the truncated SVD, on a heap of float32 values the caller lays matrices out in. Every element
+ * of a product is the chain `c = fround(c + fround(a·b))` over p = 0 … k − 1 from +0, whatever the implementation,
+ * so the WebAssembly kernels and this file's JavaScript give the same bits (checked in matrix-kernels.spec.ts).
+ */
+export interface MatrixKernels {
+  readonly implementation: "wasm" | "js";
+  /** Makes the heap hold at least `floats` values; views from `floats()` taken before may be detached. */
+  reserve(floats: number): void;
+  /** The heap. */
+  floats(): Float32Array;
+  gemm(options: GemmOptions): void;
+  /** Σ (x[a+i] − x[b+i])² over i < n in float64, element i into running sum i mod 4, then (s0 + s1) + (s2 + s3). */
+  squaredDistance(a: number, b: number, n: number): number;
+}
+
+export interface CreateMatrixKernelsOptions {
+  /** `auto`: WebAssembly SIMD where it runs, else JavaScript. @default "auto" */
+  implementation?: "auto" | "wasm" | "js";
+}
+
+export function createMatrixKernels(options: CreateMatrixKernelsOptions = {}): MatrixKernels {
+  const wanted = options.implementation ?? "auto";
+  if (wanted !== "js" && hostIsLittleEndian) {
+    const simd = instantiateSimdKernels();
+    if (simd) return new WasmMatrixKernels(simd);
+  }
+  if (wanted === "wasm") throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", { code: "SIMD_UNAVAILABLE" });
+  return new JsMatrixKernels();
+}
+
+const pageBytes = 65536;
+/** Multiply-adds per call of the wasm product (about a millisecond). */
+const callMultiplyAdds = 1 << 22;
+/** wasm32 memory ends at 4 GiB. */
+const maxWasmBytes = 65536 * pageBytes;
+
+class WasmMatrixKernels implements MatrixKernels {
+  readonly implementation = "wasm";
+  private readonly start: number;
+  private view: Float32Array;
+
+  constructor(private readonly simd: SimdExports) {
+    this.start = Math.ceil(simd.heapBase() / 64) * 64;
+    this.view = new Float32Array(simd.memory.buffer, this.start, (simd.memory.buffer.byteLength - this.start) >> 2);
+  }
+
+  reserve(floats: number): void {
+    const needed = this.start + floats * 4;
+    if (needed > maxWasmBytes) {
+      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, { code: "MATRIX_TOO_LARGE" });
+    }
+    const current = this.simd.memory.buffer.byteLength;
+    if (needed > current) this.simd.memory.grow(Math.ceil((needed - current) / pageBytes));
+    if (this.view.buffer !== this.simd.memory.buffer || this.view.byteLength === 0) {
+      this.view = new Float32Array(this.simd.memory.buffer, this.start, (this.simd.memory.buffer.byteLength - this.start) >> 2);
+    }
+  }
+
+  floats(): Float32Array {
+    if (this.view.buffer !== this.simd.memory.buffer) this.reserve(0);
+    return this.view;
+  }
+
+  gemm(o: GemmOptions): void {
+    checkGemm(o, this.view.length);
+    const at = (offset: number) => this.start + offset * 4;
+    // In steps of rows (the rows of C are independent, so the bits do not change): V8 first runs a wasm function
+    // as baseline code and swaps in optimized code only on a later call, so one long call would run unoptimized.
+    // Few rows of A (Qᵀ·τ): split the columns instead, so that each call still passes every row of A over a panel of B.
+    if (o.m < 256) {
+      const step = Math.max(512, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.m) / 8) * 8);
+      for (let j = 0; j < o.n; j += step) {
+        this.simd.gemmF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step, o.n - j));
+      }
+      return;
+    }
+    const step = Math.max(4, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
+    for (let i = 0; i < o.m; i += step) {
+      const rows = Math.min(step, o.m - i);
+      this.simd.gemmF32(at(o.a + i * o.lda), o.lda, at(o.b), o.ldb, at(o.c + i * o.ldc), o.ldc, rows, o.k, o.n);
+    }
+  }
+
+  squaredDistance(a: number, b: number, n: number): number {
+    return this.simd.squaredDistanceF32(this.start + a * 4, this.start + b * 4, n);
+  }
+}
+
+/** The reference: the same chains, in loops a JavaScript engine runs well (row of C += a·row of B, p in order). */
+class JsMatrixKernels implements MatrixKernels {
+  readonly implementation = "js";
+  private heap = new Float32Array(0);
+
+  reserve(floats: number): void {
+    if (floats <= this.heap.length) return;
+    const grown = new Float32Array(Math.max(floats, Math.ceil(this.heap.length * 1.5)));
+    grown.set(this.heap);
+    this.heap = grown;
+  }
+
+  floats(): Float32Array {
+    return this.heap;
+  }
+
+  gemm(o: GemmOptions): void {
+    checkGemm(o, this.heap.length);
+    gemmReference(this.heap, o);
+  }
+
+  squaredDistance(a: number, b: number, n: number): number {
+    return squaredDistanceReference(this.heap, a, b, n);
+  }
+}
+
+/** C = A·B in the contract's order, on one Float32Array (a Float32Array store rounds a float64 sum of two float32s correctly). */
+export function gemmReference(x: Float32Array, o: GemmOptions): void {
+  if (o.k === 0) return;
+  for (let i = 0; i < o.m; i++) {
+    const c = o.c + i * o.ldc;
+    x.fill(0, c, c + o.n);
+    for (let p = 0; p < o.k; p++) {
+      const a = x[o.a + i * o.lda + p] as number;
+      const b = o.b + p * o.ldb;
+      for (let j = 0; j < o.n; j++) x[c + j] = (x[c + j] as number) + Math.fround(a * (x[b + j] as number));
+    }
+  }
+}
+
+export function squaredDistanceReference(x: Float32Array, a: number, b: number, n: number): number {
+  const sums = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const d = (x[a + i] as number) - (x[b + i] as number);
+    sums[i & 3] = (sums[i & 3] as number) + d * d;
+  }
+  return (sums[0]! + sums[1]!) + (sums[2]! + sums[3]!);
+}
+
+function checkGemm(o: GemmOptions, heapFloats: number): void {
+  const fits = (offset: number, rows: number, cols: number, ld: number) => rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
+  if (o.n % 4 !== 0 || !fits(o.a, o.m, o.k, o.lda) || !fits(o.b, o.k, o.n, o.ldb) || !fits(o.c, o.m, o.n, o.ldc)) {
+    throw new InternalError(`A matrix product of ${o.m}×${o.k} by ${o.k}×${o.n} does not fit its heap or its padding; this is a bug in tvhub.`, { code: "GEMM_BAD_SHAPE" });
+  }
+}
