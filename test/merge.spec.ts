@@ -452,6 +452,20 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect(run.stderr).toContain("run it with tvhub greedy");
   });
 
+  it("a λ too large for float32 stops the run, naming the tensor and the term, before anything is published", async () => {
+    const applied = await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-inverted-tv:1e39", "--to", "demo/never-inf"]);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toMatch(/^tvhub: [\w.]+\[\d+\] would be (NaN|Infinity): the λ of term 1 \(λ = Infinity\) is too large for float32; nothing was written or published/m);
+    expect((await fetch(`${hub.url}/api/models/demo/never-inf`)).status).toBe(404);
+    const path = join(work, "huge-scale.yml");
+    const dir = join(work, "never-huge");
+    writeFileSync(path, ["version: 1", "base: demo/vit-tiny-digits", `output: { to: ${dir} }`, "scale: 1e39", "vectors:", "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: 1 }", ""].join("\n"));
+    const merged = await tvhub(["merge", path]);
+    expect(merged.code).toBe(1);
+    expect(merged.stderr).toContain("the λ of term 1 (λ = Infinity) is too large for float32");
+    expect(readdirSync(work)).not.toContain("never-huge");
+  });
+
   it("a dry run prints the plan and the bytes it would read, and publishes nothing", async () => {
     const run = await tvhub(["merge", recipe("ties.yml"), "--to", "demo/never-merged", "--dry-run"]);
     expect(run.code).toBe(0);

@@ -2,6 +2,7 @@ import type { ReconstructionStats } from "../arithmetic/reconstruction-error.js"
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { createTaskVectorStatistics } from "../arithmetic/simd/create-task-vector-statistics.js";
 import { dtypeSize, isComputable, type ComputableDtype } from "../tensor/dtype.js";
+import { checkFiniteResult } from "./check-finite-result.js";
 import { computeJob, type Operand } from "./compute-job.js";
 import type { Job } from "./plan-jobs.js";
 
@@ -51,10 +52,13 @@ export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
           dtype,
           ...(out && out.byteLength >= bytes ? { out: out.subarray(0, bytes) } : {}),
         });
+        checkFiniteResult({ job, operands, bytes: computed.bytes });
         return { bytes: computed.bytes, sumOfSquares: computed.sumOfSquares, reconstruction: computed.reconstruction };
       }
     }
     const bytes = computeJob({ job, operands, kernels });
+    // Before the bytes reach a file: a broken result stops the run, whichever thread computed it.
+    checkFiniteResult({ job, operands, bytes });
     if (!statistics || !isComputable(dtype)) return { bytes };
     if (job.kind.op === "copy" || job.kind.op === "lora") {
       // Extra vocabulary rows of a grown embedding (τ there is the fine-tune's own values), or an adapter's update.
