@@ -102,7 +102,8 @@ describe("tvhub inspect", () => {
     await writeFile(corrupt, bytes.subarray(0, bytes.length - 3));
     const { code, stdout, stderr } = await run(["inspect", corrupt, "--json"]);
     expect(code).toBe(1);
-    expect(stdout).toBe("");
+    // With --json, scripts read the failure on stdout; people read the same sentence on stderr.
+    expect(JSON.parse(stdout)).toEqual({ error: { code: expect.stringMatching(/^SAFETENSORS_/), message: stderr.replace(/^tvhub: /, "").trimEnd() } });
     expect(stderr).toMatch(/^tvhub: \S*corrupt\.safetensors: the header says the tensor data takes \d+ bytes but the file has only \d+ after the header; .*\.\n$/);
     expect(stderr.split("\n")).toHaveLength(2);
   });

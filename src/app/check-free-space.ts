@@ -1,5 +1,6 @@
 import { statfs } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { checkWritableFolder } from "./check-writable-folder.js";
 import { diskFullError } from "./disk-full-error.js";
 
 export interface CheckFreeSpaceOptions {
@@ -14,10 +15,12 @@ export interface CheckFreeSpaceOptions {
 }
 
 /**
- * Refuses a run whose output cannot fit, before any input is downloaded. Where the file system cannot say how
+ * Refuses a run whose output cannot be written or cannot fit, before any input is downloaded. Where the file system cannot say how
  * much is free, the run goes ahead (a full disk is then reported when a write fails).
  */
 export async function checkFreeSpace(options: CheckFreeSpaceOptions): Promise<void> {
+  // A read-only or pseudo file system can report no free space: say what is really wrong with it first.
+  await checkWritableFolder({ dir: options.dir, flag: `The folder for ${options.what}` });
   const free = await freeBytes(resolve(options.dir));
   if (free !== undefined && free < options.needed) {
     throw diskFullError({ dir: options.dir, what: options.what, needed: options.needed, free, advice: options.advice });

@@ -1,5 +1,6 @@
 import { RemoteError, TvhubError, UsageError } from "../errors.js";
 import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef } from "../hub/index.js";
+import { checkWritableFolder } from "./check-writable-folder.js";
 import { checkLocalTarget } from "./publish-output.js";
 
 export interface CheckTargetOptions {
@@ -17,6 +18,7 @@ export interface CheckTargetOptions {
 export async function checkTarget(options: CheckTargetOptions): Promise<void> {
   const { hub, target } = options;
   if (target.kind === "local") {
+    await checkWritableFolder({ dir: target.path, flag: `--to ${target.path}` });
     await checkLocalTarget(target.path);
     return;
   }

@@ -12,9 +12,17 @@ export function createProgram(context: CliContext): Command {
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
-    })
-    .showHelpAfterError("(run with --help for usage)");
+      // main() prints usage errors as the one `tvhub: ...` sentence every failure is (and as JSON with --json).
+      outputError: () => undefined,
+    });
   for (const register of commands) register(program, context);
-  for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());
+  // Every level (hub serve, hub upload too): errors come back to main() instead of exiting the process.
+  const configure = (command: Command): void => {
+    for (const sub of command.commands) {
+      sub.exitOverride().configureOutput(program.configureOutput());
+      configure(sub);
+    }
+  };
+  configure(program);
   return program;
 }

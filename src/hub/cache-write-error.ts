@@ -2,7 +2,8 @@ import { DataError } from "../errors.js";
 import { formatBytes } from "../util/format-bytes.js";
 
 /**
- * The error for a failed write into the Hub cache (full disk, read-only directory). `size` is the whole file's,
+ * The error for a failed write into the Hub cache, with its real cause (a full disk, a read-only file system, no
+ * permission). `size` is the whole file's,
  * which is what a rerun needs once the partial download is gone.
  */
 export function cacheWriteError(name: string, cacheDir: string, error: unknown, size?: number): DataError {
@@ -13,8 +14,16 @@ export function cacheWriteError(name: string, cacheDir: string, error: unknown, 
       { code: "HUB_CACHE_FULL", subject: name, cause: error },
     );
   }
+  const cause =
+    code === "EROFS"
+      ? "it is on a read-only file system (EROFS)"
+      : code === "EACCES" || code === "EPERM"
+        ? `this user cannot write there (${code}: permission denied)`
+        : code === "ENOSPC" || code === "EDQUOT"
+          ? `its disk is full (${code})`
+          : `the write failed${code === undefined ? "" : ` (${code})`}`;
   return new DataError(
-    `Could not write ${name} into the Hub cache at ${cacheDir}${code === undefined ? "" : ` (${code})`}; free some space or set HF_HUB_CACHE to a writable directory.`,
+    `Could not write ${name} into the Hub cache at ${cacheDir}: ${cause}; set HF_HUB_CACHE (or HF_HOME) to a writable folder${code === "ENOSPC" || code === "EDQUOT" ? " on a disk with room" : ""}.`,
     { code: "HUB_CACHE_WRITE_FAILED", subject: name, cause: error },
   );
 }

@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { checkWritableFolder } from "../../app/check-writable-folder.js";
 import { demo as runDemo } from "../../app/demo.js";
 import { demoSetup } from "../../app/demo/demo-setup.js";
 import type { DemoResults } from "../../app/demo/demo-types.js";
@@ -132,6 +133,7 @@ async function prepareOut(out: string, hubDir: string): Promise<void> {
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new UsageError(`--out ${out} is a file; give a folder (it is created when missing).`, { code: "DEMO_OUT_NOT_DIR", subject: out });
   }
+  await checkWritableFolder({ dir: out, flag: `--out ${relative(process.cwd(), out) || out}` });
   if (existsSync(hubDir)) {
     if (!existsSync(join(out, marker))) {
       throw new UsageError(`${hubDir} exists and was not made by tvhub demo; give another --out folder, or remove it.`, { code: "DEMO_OUT_OCCUPIED", subject: hubDir });
