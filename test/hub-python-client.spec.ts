@@ -237,48 +237,59 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
       });
     });
 
-    describe(`.venv/${venv} with HF_HUB_DISABLE_XET=1 (classic LFS uploads)`, () => {
-      let r: Record<string, unknown>;
-      const p = `${venv}-classic`;
-      beforeAll(async () => {
-        r = (await runScenarios({ venv, prefix: p, scenarios: ["lfs"], env: { HF_HUB_DISABLE_XET: "1" } })).results.lfs ?? {};
-      }, 300_000);
+    // The same LFS-sized files through both upload paths the client has: Xet (its default, hf_xet being installed)
+    // and classic LFS (what it falls back to with HF_HUB_DISABLE_XET=1).
+    const modes: Array<{ name: string; label: string; env: Record<string, string> }> = [
+      { name: "xet", label: "defaults (Xet uploads)", env: {} },
+      { name: "classic", label: "HF_HUB_DISABLE_XET=1 (classic LFS uploads)", env: { HF_HUB_DISABLE_XET: "1" } },
+    ];
+    for (const mode of modes) {
+      describe(`.venv/${venv} with ${mode.label}`, () => {
+        let r: Record<string, unknown>;
+        const p = `${venv}-${mode.name}`;
+        beforeAll(async () => {
+          r = (await runScenarios({ venv, prefix: p, scenarios: ["lfs"], env: mode.env })).results.lfs ?? {};
+        }, 300_000);
 
-      it("lfs (classic, HF_HUB_DISABLE_XET=1): safetensors and a 10.5 MB file upload, list, download byte for byte", async () => {
-        const weights = await served(`alice/${p}-lfs`, "model.safetensors");
-        const big = await served(`alice/${p}-lfs`, "big.bin");
-        expect(sha256(weights)).toBe(r.weights_sha256);
-        expect(sha256(big)).toBe(r.big_sha256);
-        expect(big.byteLength).toBe(r.big_size);
-        const lfs = { "model.safetensors": sha256(weights), "copy/model.safetensors": sha256(weights), "big.bin": sha256(big) };
-        for (const [path, hash] of Object.entries(lfs)) {
-          expect((r.sibling_lfs as Record<string, unknown>)[path]).toEqual({ sha256: hash, size: path === "big.bin" ? big.byteLength : weights.byteLength });
-          expect((r.tree_lfs as Record<string, { sha256: string }>)[path]?.sha256).toBe(hash);
-        }
-        expect(r.paths_info_lfs).toBe(sha256(weights));
-        // The cache blob of an LFS file is named by its sha256 (the ETag), so local_dir can recognize it later.
-        expect([r.download_sha256, r.blob_name, r.copy_sha256]).toEqual([sha256(weights), sha256(weights), sha256(weights)]);
-        expect(r.big_download_sha256).toBe(sha256(big));
-        expect((await served(`alice/${p}-lfs`, "copy/model.safetensors")).equals(weights)).toBe(true);
-      });
+        it(`lfs (${mode.label}): safetensors and a 10.5 MB file upload, list, download byte for byte`, async () => {
+          const weights = await served(`alice/${p}-lfs`, "model.safetensors");
+          const big = await served(`alice/${p}-lfs`, "big.bin");
+          expect(sha256(weights)).toBe(r.weights_sha256);
+          expect(sha256(big)).toBe(r.big_sha256);
+          expect(big.byteLength).toBe(r.big_size);
+          const lfs = { "model.safetensors": sha256(weights), "copy/model.safetensors": sha256(weights), "big.bin": sha256(big) };
+          for (const [path, hash] of Object.entries(lfs)) {
+            expect((r.sibling_lfs as Record<string, unknown>)[path]).toEqual({ sha256: hash, size: path === "big.bin" ? big.byteLength : weights.byteLength });
+            expect((r.tree_lfs as Record<string, { sha256: string }>)[path]?.sha256).toBe(hash);
+          }
+          expect(r.paths_info_lfs).toBe(sha256(weights));
+          // The cache blob of an LFS file is named by its sha256 (the ETag), so local_dir can recognize it later.
+          expect([r.download_sha256, r.blob_name, r.copy_sha256]).toEqual([sha256(weights), sha256(weights), sha256(weights)]);
+          expect(r.big_download_sha256).toBe(sha256(big));
+          expect((await served(`alice/${p}-lfs`, "copy/model.safetensors")).equals(weights)).toBe(true);
+        });
 
-      it("get_safetensors_metadata reads the header through ranged downloads", () => {
-        expect(r.safetensors).toEqual({ "encoder.weight": { dtype: "F32", shape: [4, 8] }, "encoder.bias": { dtype: "F16", shape: [8] } });
-        expect(r.safetensors_params).toEqual({ F32: 32, F16: 8 });
+        it("get_safetensors_metadata reads the header through ranged downloads", () => {
+          expect(r.safetensors).toEqual({ "encoder.weight": { dtype: "F32", shape: [4, 8] }, "encoder.bias": { dtype: "F16", shape: [8] } });
+          expect(r.safetensors_params).toEqual({ F32: 32, F16: 8 });
+        });
       });
-    });
+    }
 
     describe(`the hf CLI of .venv/${venv}`, () => {
       const repo = `alice/${venv}-cli`;
       const hf = (...args: string[]) =>
         runVenv({ venv, program: "hf", args, cwd: work, env: { HF_ENDPOINT: hub.url, HF_TOKEN: alice.token, HF_HOME: join(work, `${venv}-cli-home`) } });
 
-      it("repos create, upload into the existing repo, tag create/list, download at the tag, delete", async () => {
+      it("repos create, upload (text and LFS) into the existing repo, tag create/list, download at the tag, delete", async () => {
         const folder = join(work, `${venv}-cli-folder`);
         mkdirSync(join(folder, "sub"), { recursive: true });
         writeFileSync(join(folder, "README.md"), "---\nlicense: mit\n---\n# cli\n");
         writeFileSync(join(folder, "a.txt"), "a\n");
         writeFileSync(join(folder, "sub", "b.txt"), "b\n");
+        // Binary, so the server sends it to LFS: with the defaults the CLI uploads it through Xet.
+        const weights = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
+        writeFileSync(join(folder, "weights.bin"), weights);
         expect((await hf("repos", "create", repo)).code).toBe(0);
         expect((await hf("repos", "create", repo, "--exist-ok")).code).toBe(0);
         const upload = await hf("upload", repo, folder, ".");
@@ -287,6 +298,7 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
         expect((await hf("upload", repo, join(folder, "a.txt"), "remote/a.txt")).code).toBe(0);
         expect((await served(repo, "remote/a.txt")).toString()).toBe("a\n");
         expect((await served(repo, "sub/b.txt")).toString()).toBe("b\n");
+        expect((await served(repo, "weights.bin")).equals(weights)).toBe(true);
 
         expect((await hf("repos", "tag", "create", repo, "v1", "-m", "release")).code).toBe(0);
         const tags = await hf("repos", "tag", "list", repo);
@@ -297,7 +309,8 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
         const local = join(work, `${venv}-cli-download`);
         expect((await hf("download", repo, "--local-dir", local, "--revision", "v1")).code).toBe(0);
         expect(readFileSync(join(local, "remote", "a.txt"), "utf8")).toBe("a\n");
-        expect(readdirSync(local).sort()).toEqual([".cache", ".gitattributes", "README.md", "a.txt", "remote", "sub"]);
+        expect(readdirSync(local).sort()).toEqual([".cache", ".gitattributes", "README.md", "a.txt", "remote", "sub", "weights.bin"]);
+        expect(readFileSync(join(local, "weights.bin")).equals(weights)).toBe(true);
         expect((await served(repo, "remote/a.txt")).toString()).toBe("b\n");
 
         expect((await hf("repos", "tag", "delete", repo, "v1", "-y")).code).toBe(0);
