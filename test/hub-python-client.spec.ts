@@ -269,9 +269,15 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
           expect((await served(`alice/${p}-lfs`, "copy/model.safetensors")).equals(weights)).toBe(true);
         });
 
-        it("get_safetensors_metadata reads the header through ranged downloads", () => {
+        it("get_safetensors_metadata reads single-file and sharded headers through ranged downloads", () => {
           expect(r.safetensors).toEqual({ "encoder.weight": { dtype: "F32", shape: [4, 8] }, "encoder.bias": { dtype: "F16", shape: [8] } });
           expect(r.safetensors_params).toEqual({ F32: 32, F16: 8 });
+          expect(r.sharded).toEqual({
+            sharded: true,
+            weight_map: { "a.weight": "model-00001-of-00002.safetensors", "b.weight": "model-00002-of-00002.safetensors" },
+            params: { F32: 4, BF16: 3 },
+            shapes: { "model-00001-of-00002.safetensors": { "a.weight": [2, 2] }, "model-00002-of-00002.safetensors": { "b.weight": [3] } },
+          });
         });
       });
     }

@@ -384,6 +384,18 @@ def scenario_lfs():
     big_path = hf_hub_download(repo, "big.bin", local_dir=f"{work}/{p}-lfs-local")
     copy_path = hf_hub_download(repo, "copy/model.safetensors", cache_dir=cache)
     meta = get_safetensors_metadata(repo)
+    # A sharded checkpoint as transformers writes it: the client reads the index, then each shard's header.
+    sharded = f"alice/{p}-sharded"
+    alice.create_repo(sharded)
+    shards = {
+        "model-00001-of-00002.safetensors": safetensors_bytes({"a.weight": ("F32", [2, 2], struct.pack("<4f", 1, 2, 3, 4))}),
+        "model-00002-of-00002.safetensors": safetensors_bytes({"b.weight": ("BF16", [3], b"\x80\x3f" * 3)}),
+    }
+    index = {"metadata": {"total_size": 22}, "weight_map": {"a.weight": "model-00001-of-00002.safetensors", "b.weight": "model-00002-of-00002.safetensors"}}
+    shard_ops = [CommitOperationAdd(path_in_repo=name, path_or_fileobj=data) for name, data in shards.items()]
+    shard_ops.append(CommitOperationAdd(path_in_repo="model.safetensors.index.json", path_or_fileobj=json.dumps(index).encode()))
+    alice.create_commit(sharded, operations=shard_ops, commit_message="shards")
+    sharded_meta = get_safetensors_metadata(sharded)
     return {
         "commit": commit.oid,
         "copy_commit": copy.oid,
@@ -402,6 +414,12 @@ def scenario_lfs():
             for name, t in meta.files_metadata["model.safetensors"].tensors.items()
         },
         "safetensors_params": meta.parameter_count,
+        "sharded": {
+            "sharded": sharded_meta.sharded,
+            "weight_map": sharded_meta.weight_map,
+            "params": sharded_meta.parameter_count,
+            "shapes": {f: {n: t.shape for n, t in m.tensors.items()} for f, m in sharded_meta.files_metadata.items()},
+        },
     }
 
 
