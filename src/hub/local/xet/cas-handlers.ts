@@ -41,7 +41,16 @@ export async function handleCas(hub: HubContext, ex: Exchange<Extract<Route, { n
     if (error instanceof XetFormatError) throw badRequest(`The shard is refused: ${error.message}.`, "HUB_XET_BAD_SHARD");
     throw error;
   }
-  await registerShardFiles({ hub, repo, files, hasher });
+  // Rebuilding a large file takes a while with nothing sent; the server's idle-socket timeout must not cut it off
+  // (hf_xet waits for shard answers without a read timeout). It applies again once the answer is out.
+  const { socket } = ex.req;
+  const idle = socket.timeout;
+  socket.setTimeout(0);
+  try {
+    await registerShardFiles({ hub, repo, files, hasher });
+  } finally {
+    socket.setTimeout(idle ?? 0);
+  }
   sendJson(ex.res, 200, { result: 1 });
 }
 

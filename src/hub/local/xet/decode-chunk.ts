@@ -59,11 +59,18 @@ export function regroupBg4(grouped: Uint8Array): Uint8Array {
   const out = new Uint8Array(n);
   const split = Math.floor(n / 4);
   const rem = n % 4;
-  let from = 0;
-  for (let plane = 0; plane < 4; plane++) {
-    const count = split + (plane < rem ? 1 : 0);
-    for (let j = 0; j < count; j++) out[j * 4 + plane] = grouped[from + j]!;
-    from += count;
+  // Plane p starts after the planes before it, each `split` bytes plus one for the first `rem` planes.
+  const p1 = split + (rem > 0 ? 1 : 0);
+  const p2 = p1 + split + (rem > 1 ? 1 : 0);
+  const p3 = p2 + split + (rem > 2 ? 1 : 0);
+  for (let j = 0; j < split; j++) {
+    const at = j * 4;
+    out[at] = grouped[j]!;
+    out[at + 1] = grouped[p1 + j]!;
+    out[at + 2] = grouped[p2 + j]!;
+    out[at + 3] = grouped[p3 + j]!;
   }
+  const starts = [0, p1, p2];
+  for (let plane = 0; plane < rem; plane++) out[split * 4 + plane] = grouped[starts[plane]! + split]!;
   return out;
 }

@@ -61,5 +61,11 @@ describe("regroupBg4", () => {
     // Bytes 0..9 grouped: plane 0 = 0,4,8; plane 1 = 1,5,9; plane 2 = 2,6; plane 3 = 3,7.
     expect([...regroupBg4(Uint8Array.from([0, 4, 8, 1, 5, 9, 2, 6, 3, 7]))]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect([...regroupBg4(Uint8Array.from([]))]).toEqual([]);
+    // Every remainder: grouping as the encoder does (plane i gets bytes i, i+4, …) and regrouping gives the bytes back.
+    for (let n = 1; n <= 21; n++) {
+      const bytes = Array.from({ length: n }, (_, i) => (i * 37 + 11) % 256);
+      const grouped = [0, 1, 2, 3].flatMap((plane) => bytes.filter((_, i) => i % 4 === plane));
+      expect([...regroupBg4(Uint8Array.from(grouped))], `${n} bytes`).toEqual(bytes);
+    }
   });
 });

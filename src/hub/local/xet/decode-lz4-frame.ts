@@ -69,7 +69,12 @@ function decodeBlock(block: Uint8Array, out: Uint8Array, start: number): number 
     const literals = readLength(token >> 4);
     if (pos + literals > block.length) throw new Lz4Error("literals run past the end of a block");
     if (written + literals > out.length) throw new Lz4Error("it decodes to more bytes than the chunk header says");
-    out.set(block.subarray(pos, pos + literals), written);
+    // Short runs (most of them, in weights) are cheaper copied by hand than through a subarray.
+    if (literals < 32) {
+      for (let i = 0; i < literals; i++) out[written + i] = block[pos + i]!;
+    } else {
+      out.set(block.subarray(pos, pos + literals), written);
+    }
     pos += literals;
     written += literals;
     if (pos === block.length) break;
@@ -79,11 +84,11 @@ function decodeBlock(block: Uint8Array, out: Uint8Array, start: number): number 
     if (offset === 0 || offset > written) throw new Lz4Error("a match points before the start of the data");
     const length = readLength(token & 15) + 4;
     if (written + length > out.length) throw new Lz4Error("it decodes to more bytes than the chunk header says");
-    if (offset >= length) {
+    if (offset >= length && length >= 32) {
       out.copyWithin(written, written - offset, written - offset + length);
       written += length;
     } else {
-      // An overlapping match repeats the last `offset` bytes: copy byte by byte.
+      // Short matches, and overlapping ones (which repeat the last `offset` bytes), byte by byte.
       for (let i = 0; i < length; i++, written++) out[written] = out[written - offset]!;
     }
   }

@@ -66,6 +66,8 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
         const fanout = dirname(target);
         if ((await mkdir(fanout, { recursive: true })) !== undefined) await fsyncDir(dirname(fanout));
         await rename(tempIndex, `${target}.chunks`);
+        // The index's name must be on disk before the xorb's: a xorb that exists is one whose index can be read.
+        await fsyncDir(fanout);
         await rename(temp, target);
         await fsyncDir(fanout);
         remember(hashToHex(hash), index);
