@@ -8,6 +8,12 @@ import {
   handleUpdateSettings,
   handleWhoami,
 } from "./admin-handlers.js";
+import {
+  handleChangeDiscussion,
+  handleCreateDiscussion,
+  handleDiscussionDetails,
+  handleListDiscussions,
+} from "./discussions/discussion-handlers.js";
 import type { Exchange, HubContext } from "./hub-context.js";
 import { HttpError } from "./http-error.js";
 import { publicOrigin, sendError, sendJson } from "./http-io.js";
@@ -117,6 +123,14 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
       return handleXetToken(hub, as("xetToken"));
     case "cas":
       return handleCas(hub, as("cas"));
+    case "listDiscussions":
+      return handleListDiscussions(hub, as("listDiscussions"));
+    case "discussionDetails":
+      return handleDiscussionDetails(hub, as("discussionDetails"));
+    case "createDiscussion":
+      return handleCreateDiscussion(hub, as("createDiscussion"));
+    case "changeDiscussion":
+      return handleChangeDiscussion(hub, as("changeDiscussion"));
   }
 }
 

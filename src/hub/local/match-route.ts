@@ -1,3 +1,4 @@
+import { matchDiscussionRoute, type DiscussionRoute } from "./discussions/match-discussion-route.js";
 import { badRequest, HttpError } from "./http-error.js";
 import type { RepoType } from "./names.js";
 import type { RepoKey } from "./types.js";
@@ -30,7 +31,8 @@ export type Route =
   | { name: "lfsUpload"; repo: RepoKey; sha256: string }
   | { name: "xetToken"; repo: RepoKey; access: "read" | "write"; revision: string }
   | { name: "cas"; cas: CasRoute }
-  | { name: "file"; repo: RepoKey; revision: string; path: string; raw: boolean; head: boolean };
+  | { name: "file"; repo: RepoKey; revision: string; path: string; raw: boolean; head: boolean }
+  | DiscussionRoute;
 
 export interface MatchRouteOptions {
   method: string;
@@ -72,6 +74,7 @@ export function matchRoute(options: MatchRouteOptions): Route {
         const rest = segments.slice(5);
         if (segments.length === 4) return expect(is("GET"), { name: "repoInfo", repo, revision: "HEAD" }, wrongMethod);
         if (fifth === "refs" && segments.length === 5) return expect(is("GET"), { name: "listRefs", repo }, wrongMethod);
+        if (fifth === "discussions") return matchDiscussionRoute({ method, repo, rest, wrongMethod, notFound });
         if (fifth === "settings" && segments.length === 5) return expect(is("PUT"), { name: "updateSettings", repo }, wrongMethod);
         if (sixth !== undefined) {
           if (fifth === "tree") return expect(is("GET"), { name: "tree", repo, revision: sixth, path: rest.slice(1).join("/") }, wrongMethod);

@@ -1,3 +1,4 @@
+import { listPullRequestRefs } from "./discussions/pull-requests.js";
 import { readableRepo, writableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { badRequest } from "./http-error.js";
 import { readOptionalJson, sendJson } from "./http-io.js";
@@ -14,7 +15,7 @@ export async function handleListRefs(hub: HubContext, ex: Exchange<RouteOf<"list
     tags: tags.map((tag) => ({ name: tag.name, ref: `refs/tags/${tag.name}`, targetCommit: tag.commit })),
     converts: [],
     // Asked for with include_prs=1; the Python client needs the key then.
-    ...(ex.query.has("include_prs") && { pullRequests: [] }),
+    ...(ex.query.has("include_prs") && { pullRequests: await hub.storage.repos.transact(repo, listPullRequestRefs) }),
   });
 }
 

@@ -73,9 +73,25 @@ export interface RepoStore {
   commit(options: CommitOptions): Promise<CommitRecord>;
   createBranch(options: CreateBranchOptions): Promise<void>;
   deleteBranch(options: { repo: RepoRecord; branch: string }): Promise<void>;
+  /**
+   * Runs `work` under the repo's lock with its refs and commits, for stores kept beside them (discussions and
+   * their `refs/pr/N`); 404 if the repo is gone.
+   */
+  transact<T>(repo: RepoRecord, work: (tx: RepoTransaction) => Promise<T>): Promise<T>;
   /** Whether this repo's writers uploaded (and the server verified) this LFS object. */
   hasLfsGrant(repo: RepoRecord, sha256: string): Promise<boolean>;
   addLfsGrant(repo: RepoRecord, sha256: string): Promise<void>;
+}
+
+/** What a transaction may do while it holds the repo's lock. Refs are full names: `refs/heads/<b>`, `refs/tags/<t>`, `refs/pr/<n>`. */
+export interface RepoTransaction {
+  /** The repo's folder, and a folder on the same filesystem for atomic writes. */
+  dir: string;
+  tmpDir: string;
+  readRef(ref: string): Promise<string | undefined>;
+  writeRef(ref: string, id: string): Promise<void>;
+  loadCommit(id: string): Promise<CommitRecord | undefined>;
+  writeCommit(parents: string[], commit: NewCommit, files: FileRecord[]): Promise<CommitRecord>;
 }
 
 export interface OpenRepoStoreOptions {
@@ -154,8 +170,8 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
 
   const readBranch = (repo: RepoRecord, branch: string): Promise<string | undefined> => readRef(repo, "heads", branch);
   const readTag = (repo: RepoRecord, tag: string): Promise<string | undefined> => readRef(repo, "tags", tag);
-  const readRef = async (repo: RepoRecord, kind: "heads" | "tags", name: string): Promise<string | undefined> => {
-    if (!isValidBranch(name)) return undefined;
+  const readRef = async (repo: RepoRecord, kind: RefKind, name: string): Promise<string | undefined> => {
+    if (!isValidRefName(kind, name)) return undefined;
     try {
       const id = (await readFile(join(dirOf(repo), "refs", kind, name), "utf8")).trim();
       return isCommitId(id) ? id : undefined;
@@ -167,7 +183,8 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
 
   const resolveRevision = async (repo: RepoRecord, revision: string): Promise<CommitRecord> => {
     const name = revision === "HEAD" ? defaultBranch : revision;
-    const id = isCommitId(name) ? name : ((await readBranch(repo, name)) ?? (await readTag(repo, name)));
+    const full = parseFullRef(name);
+    const id = isCommitId(name) ? name : full ? await readRef(repo, full.kind, full.name) : ((await readBranch(repo, name)) ?? (await readTag(repo, name)));
     const commit = id === undefined ? undefined : await loadCommit(repo, id);
     if (!commit) throw revisionNotFound(revision);
     return commit;
@@ -189,7 +206,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     return record;
   };
 
-  const writeRef = (dir: string, branch: string, id: string, kind: "heads" | "tags" = "heads"): Promise<void> =>
+  const writeRef = (dir: string, branch: string, id: string, kind: RefKind = "heads"): Promise<void> =>
     writeFileAtomic({ path: join(dir, "refs", kind, branch), data: `${id}\n`, tmpDir: options.tmpDir, durable: true });
 
   const listRefs = async (repo: RepoRecord, kind: "heads" | "tags"): Promise<Array<{ name: string; commit: string }>> => {
@@ -408,6 +425,30 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       });
     },
 
+    transact(repo, work) {
+      return withLock(repo, async () => {
+        const dir = dirOf(repo);
+        if (!(await getRepo(repo))) throw repoNotFound();
+        return work({
+          dir,
+          tmpDir: options.tmpDir,
+          readRef: async (ref) => {
+            const full = parseFullRef(ref);
+            return full ? readRef(repo, full.kind, full.name) : undefined;
+          },
+          writeRef: async (ref, id) => {
+            const full = parseFullRef(ref);
+            if (!full) throw new Error(`repo-store: invalid ref ${ref}`);
+            // Repos get refs/pr (and refs/tags) only when they first need one.
+            if ((await mkdir(join(dir, "refs", full.kind), { recursive: true })) !== undefined) await fsyncDir(join(dir, "refs"));
+            await writeRef(dir, full.name, id, full.kind);
+          },
+          loadCommit: (id) => loadCommit(repo, id),
+          writeCommit: (parents, commit, files) => writeCommit(dir, parents, commit, files),
+        });
+      });
+    },
+
     async hasLfsGrant(repo, sha256) {
       if (!isSha256(sha256)) return false;
       try {
@@ -431,8 +472,23 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
   };
 }
 
+type RefKind = "heads" | "tags" | "pr";
+
+/** `refs/heads/<b>`, `refs/tags/<t>` or `refs/pr/<n>` → its kind and name; anything else is not a full ref. */
+function parseFullRef(ref: string): { kind: RefKind; name: string } | undefined {
+  const parts = ref.split("/");
+  if (parts.length !== 3 || parts[0] !== "refs") return undefined;
+  const [, kind = "", name = ""] = parts;
+  return (kind === "heads" || kind === "tags" || kind === "pr") && isValidRefName(kind, name) ? { kind, name } : undefined;
+}
+
+/** Branch and tag names are single path-safe segments; a pull request's is its number. */
+function isValidRefName(kind: RefKind, name: string): boolean {
+  return kind === "pr" ? /^[1-9][0-9]{0,8}$/.test(name) : isValidBranch(name);
+}
+
 /** The head's files with the changes applied, in order; deleting what is not there is an error, as on the Hub. */
-function applyChanges(head: CommitRecord, changes: readonly TreeChange[], branch: string): FileRecord[] {
+export function applyChanges(head: CommitRecord, changes: readonly TreeChange[], branch: string): FileRecord[] {
   const files = new Map(head.files.map((file) => [file.path, file]));
   for (const change of changes) {
     if (change.kind === "put") {

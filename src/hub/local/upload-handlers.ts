@@ -1,10 +1,11 @@
+import { commitTargetOf, commitToTarget, repoForCommit } from "./discussions/commit-target.js";
 import { gitBlobSha1, lfsPointer } from "./git-objects.js";
 import { isLfsPath, parseGitattributes } from "./gitattributes.js";
 import { writableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { badRequest, HttpError, repoNotFound } from "./http-error.js";
 import { bodyChunks, readJson, readLines, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
-import { checkFilePath, isCommitId, isSha256, isValidBranch } from "./names.js";
+import { checkFilePath, isCommitId, isSha256 } from "./names.js";
 import type { TreeChange } from "./repo-store.js";
 import type { FileRecord, RepoRecord } from "./types.js";
 import { repoIdOf, urlPrefixOf } from "./types.js";
@@ -16,8 +17,7 @@ const uploadHrefSeconds = 3600;
 
 /** Tells the client which files go through LFS: big ones, binary ones, and those `.gitattributes` sends there. */
 export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"preupload">>): Promise<void> {
-  const repo = await writableRepo(hub, ex.caller, ex.route.repo);
-  refusePullRequests(ex.query);
+  const repo = await repoForCommit(hub, ex.caller, ex.route.repo, commitTargetOf(ex.route.revision, ex.query));
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "preupload request");
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
   if (!Array.isArray(body.files)) throw badRequest('The preupload body needs "files": an array.', "HUB_BAD_BODY");
@@ -47,8 +47,13 @@ export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"pre
 
 /** The LFS batch API, upload only, always `transfer: basic` (so the client never tries Xet). */
 export async function handleLfsBatch(hub: HubContext, ex: Exchange<RouteOf<"lfsBatch">>): Promise<void> {
-  const repo = await writableRepo(hub, ex.caller, ex.route.repo);
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "LFS batch request");
+  // The clients send no ref for a pull request (or refs/pr/N): readers may upload for one, the commit decides.
+  const refName = (body.ref as { name?: unknown } | undefined)?.name;
+  const forPullRequest = refName === undefined || (typeof refName === "string" && refName.startsWith("refs/pr/"));
+  const repo = forPullRequest
+    ? await repoForCommit(hub, ex.caller, ex.route.repo, { kind: "newPullRequest", base: "main" })
+    : await writableRepo(hub, ex.caller, ex.route.repo);
   if (body.operation !== "upload") {
     throw badRequest('This Hub answers LFS batch calls for "upload" only; download files through resolve/.', "HUB_LFS_OPERATION");
   }
@@ -108,12 +113,8 @@ export async function handleLfsUpload(hub: HubContext, ex: Exchange<RouteOf<"lfs
  * and the branch moved to the new commit.
  */
 export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit">>): Promise<void> {
-  const repo = await writableRepo(hub, ex.caller, ex.route.repo);
-  refusePullRequests(ex.query);
-  const branch = ex.route.revision;
-  if (!isValidBranch(branch)) {
-    throw badRequest(`Commits go to a branch; "${branch}" is not a branch name.`, "HUB_BAD_BRANCH");
-  }
+  const target = commitTargetOf(ex.route.revision, ex.query);
+  const repo = await repoForCommit(hub, ex.caller, ex.route.repo, target);
   let header: { title: string; description: string; parentCommit?: string } | undefined;
   const changes: TreeChange[] = [];
   for await (const line of readLines(bodyChunks(ex.req), hub.limits.maxCommitLineBytes, "commit")) {
@@ -141,21 +142,21 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
   }
   if (header === undefined) throw badRequest("The commit body is empty; send a header line first.", "HUB_BAD_COMMIT");
   await hub.storage.objects.makeDurable(changes.flatMap((change) => (change.kind === "put" && !change.file.lfs ? [change.file.sha256] : [])));
-  const commit = await hub.storage.repos.commit({
+  const { commit, pullRequestUrl } = await commitToTarget(hub, {
     repo,
-    branch,
+    target,
+    caller: ex.caller,
     ...(header.parentCommit !== undefined && { parentCommit: header.parentCommit }),
-    title: header.title,
-    description: header.description,
-    author: ex.caller.user ?? "",
-    date: hub.now(),
+    meta: { title: header.title, description: header.description, author: ex.caller.user ?? "", date: hub.now() },
     changes,
+    origin: ex.origin,
   });
   sendJson(ex.res, 200, {
     success: true,
     commitOid: commit.id,
     commitUrl: `${ex.origin}/${urlPrefixOf(repo.type)}${repoIdOf(repo)}/commit/${commit.id}`,
     hookOutput: "",
+    ...(pullRequestUrl !== undefined && { pullRequestUrl }),
   });
 }
 
@@ -223,12 +224,6 @@ async function changeOf(
       return { kind: "deleteFolder", path };
     default:
       throw badRequest(`Unknown commit operation "${String(key)}"; use file, lfsFile, deletedFile or deletedFolder.`, "HUB_BAD_COMMIT");
-  }
-}
-
-function refusePullRequests(query: URLSearchParams): void {
-  if (query.get("create_pr") === "1" || query.get("create_pr") === "true") {
-    throw badRequest("This Hub has no pull requests; commit to a branch instead.", "HUB_NO_PULL_REQUESTS");
   }
 }
 
