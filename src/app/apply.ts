@@ -21,6 +21,8 @@ export interface ApplyOptions {
   vocab?: VocabMode;
   dryRun?: boolean;
   force?: boolean;
+  /** Publish as a new Hub pull request on the default branch, for review; the card's command line leaves it out, so the files match a direct publish. */
+  createPr?: boolean;
 }
 
 /** A `--vector` value: the reference and its weight. */
@@ -103,6 +105,7 @@ export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEven
     command,
     ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
     ...(options.force === undefined ? {} : { force: options.force }),
+    ...(options.createPr === true && { createPr: true }),
   });
 }
 

@@ -34,6 +34,7 @@ import type { SkippedCandidate } from "./greedy/screen-candidates.js";
 import { IncompatibleError } from "./incompatible-error.js";
 import { gatherSideFiles, merge, type MergeResult } from "./merge.js";
 import { openInput, type OpenedInput } from "./open-input.js";
+import { checkPullRequestTarget } from "./check-pull-request-target.js";
 import { resolveRef } from "./resolve-ref.js";
 
 /** `tvhub greedy` without a recipe: the flags of the short form. */
@@ -102,6 +103,8 @@ export interface GreedyOptions {
   /** A command evaluator's output, line by line (for --verbose). */
   onEvaluatorOutput?: (output: { stream: "stdout" | "stderr"; line: string }) => void;
   signal?: AbortSignal;
+  /** Publish the final merge as a new Hub pull request on the default branch, for review. */
+  createPr?: boolean;
 }
 
 /** A candidate the search tried. */
@@ -169,6 +172,8 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
   const where = (field: string, flag: string) => (short ? flag : `${source}: ${field}`);
   const targetLabel = options.to === undefined ? where("output.to", "--to") : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
+  // Before the search, not after it: a wrong target must not cost an hour of evaluations.
+  checkPullRequestTarget({ createPr: options.createPr, stage: undefined, target, label: targetLabel });
   const startTerms = spec.start === "recipe" ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight })) : [];
   const namedCandidates = Array.isArray(spec.candidates) ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`)) : [];
   if (target.kind === "hub") {
@@ -362,6 +367,7 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
       ...(options.force === undefined ? {} : { force: options.force }),
       ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
       ...(options.command === undefined ? {} : { command: options.command }),
+      ...(options.createPr === true && { createPr: true }),
       search: {
         validation: { metric: built.metric, baseline: search.baseline.score, score: search.final.score },
         trajectory: search.trajectory,

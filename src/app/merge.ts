@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import type { PinnedInput } from "../card/card-types.js";
 import { renderMergeCard, type GreedyStep } from "../card/render-merge-card.js";
 import { DataError, UsageError } from "../errors.js";
-import { baseOnlyFiles, tokenizerFiles, type ModelRef } from "../hub/index.js";
+import { baseOnlyFiles, tokenizerFiles, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { expandTerms } from "../plan/expand-terms.js";
@@ -18,6 +18,7 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "./check-free-space.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
+import { checkPullRequestTarget } from "./check-pull-request-target.js";
 import { checkStageTarget } from "./check-stage-target.js";
 import { checkTarget } from "./check-target.js";
 import { collectShards } from "./collect-shards.js";
@@ -56,6 +57,8 @@ export interface MergeOptions {
   stage?: ShardStage;
   /** The search that chose the terms (`tvhub greedy`): the card shows its scores, tvhub.json its record. */
   search?: MergeSearch;
+  /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
+  createPr?: boolean;
 }
 
 /** What a greedy search adds to the merge it publishes. */
@@ -128,6 +131,7 @@ export interface MergeResult {
     dir?: string;
     commit?: string;
     url: string;
+    pullRequest?: PublishedPullRequest;
     files: Array<{ path: string; size: number; sha256?: string }>;
     record: MergeRecord;
   };
@@ -163,6 +167,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
   const targetLabel = options.to === undefined ? `${source}: output.to` : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   checkStageTarget({ stage: options.stage, target, label: targetLabel });
+  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target, label: targetLabel });
   const terms = expandTerms({ recipe });
   const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
   for (const term of terms) {
@@ -320,6 +325,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
         private: recipe.output.private,
         ...(executed.keep === undefined ? {} : { keep: executed.keep }),
         ...(executed.head === undefined ? {} : { parentCommit: executed.head }),
+        ...(options.createPr === true && { createPr: true }),
       });
       return { recipe, source, report, plan, dryRun: false, copied, published: { ...published, files: weightFiles, record } };
     } catch (error) {

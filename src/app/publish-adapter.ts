@@ -48,6 +48,8 @@ export interface PublishAdapterOptions {
   commitTitle: string;
   private?: boolean;
   license?: string;
+  /** Publish as a new Hub pull request on the default branch instead of committing to it. */
+  createPr?: boolean;
 }
 
 export interface PublishedAdapter extends PublishedOutput {
@@ -183,6 +185,7 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       commitTitle: options.commitTitle,
       commitDescription: `LoRA adapter (r = ${r}, ${rankRule}) of τ = ${options.source.formula}, made with tvhub ${context.tvhubVersion}.`,
       ...(options.private === undefined ? {} : { private: options.private }),
+      ...(options.createPr === true && { createPr: true }),
     });
     return { ...published, files, tensors: executed.tensors, r, overallError };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
-import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef } from "../hub/index.js";
+import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
 import type { ProgressEvent } from "../util/progress.js";
 
 export interface PublishOutputOptions {
@@ -18,6 +18,8 @@ export interface PublishOutputOptions {
   keep?: string[];
   /** Hub targets: fail unless the branch head is still this commit (the one whose files were checked). */
   parentCommit?: string;
+  /** Hub targets: commit to a new pull request on the default branch instead of to the branch. */
+  createPr?: boolean;
 }
 
 export interface PublishedOutput {
@@ -27,6 +29,8 @@ export interface PublishedOutput {
   dir?: string;
   commit?: string;
   url: string;
+  /** The pull request the commit opened (`createPr`); then `commit` is the head of `refs/pr/N`, not of main. */
+  pullRequest?: PublishedPullRequest;
 }
 
 /**
@@ -44,8 +48,9 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
       ...(options.private === undefined ? {} : { private: options.private }),
       ...(options.keep === undefined ? {} : { keep: options.keep }),
       ...(options.parentCommit === undefined ? {} : { parentCommit: options.parentCommit }),
+      ...(options.createPr === true && { createPullRequest: true }),
     });
-    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl };
+    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl, ...(result.pullRequest && { pullRequest: result.pullRequest }) };
   }
   const dir = target.path;
   const existing = await checkLocalTarget(dir);

@@ -10,6 +10,8 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "./check-free-space.js";
 import { planTaskVector } from "./plan-task-vector.js";
+import type { PublishedPullRequest } from "../hub/index.js";
+import { checkPullRequestTarget } from "./check-pull-request-target.js";
 import { checkStageTarget } from "./check-stage-target.js";
 import { collectShards } from "./collect-shards.js";
 import { checkTarget } from "./check-target.js";
@@ -46,6 +48,8 @@ export interface PublishVectorOptions {
   stage?: ShardStage;
   /** Publish τ as a PEFT LoRA adapter (truncated SVD of each weight) instead of the dense vector; `dtype` is then the factors'. */
   lora?: LoraOptions;
+  /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
+  createPr?: boolean;
 }
 
 export interface PublishVectorResult {
@@ -58,6 +62,7 @@ export interface PublishVectorResult {
     dir?: string;
     commit?: string;
     url: string;
+    pullRequest?: PublishedPullRequest;
     files: Array<{ path: string; size: number; sha256?: string }>;
     norm: number;
   };
@@ -75,6 +80,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
   if (options.lora && options.stage) {
     throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.", { code: "LORA_WITH_SHARDS" });
   }
+  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target });
   const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
@@ -108,6 +114,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
         commitTitle: `LoRA adapter of the task vector of ${ft.repo} against ${base.repo}`,
         ...(options.private === undefined ? {} : { private: options.private }),
         ...(license === undefined ? {} : { license }),
+        ...(options.createPr === true && { createPr: true }),
       });
       const norm = Math.sqrt(adapter.tensors.reduce((sum, t) => sum + (Number.isNaN(t.norm) ? 0 : t.norm ** 2), 0));
       return { report, plan, dryRun: false, published: { ...adapter, norm }, adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors } };
@@ -230,6 +237,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
         ...(options.private === undefined ? {} : { private: options.private }),
         ...(executed.keep === undefined ? {} : { keep: executed.keep }),
         ...(executed.head === undefined ? {} : { parentCommit: executed.head }),
+        ...(options.createPr === true && { createPr: true }),
       });
       return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
     } catch (error) {

@@ -13,6 +13,7 @@ export type {
   PinnedRevision,
   PublishFile,
   PublishOptions,
+  PublishedPullRequest,
   PublishResult,
   RepoFile,
   RepoFileRef,

@@ -14,7 +14,7 @@ import { loadHubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
 import { trackUploadProgress } from "./track-upload-progress.js";
-import type { PublishFile, PublishOptions, PublishResult } from "./types.js";
+import type { PublishedPullRequest, PublishFile, PublishOptions, PublishResult } from "./types.js";
 import { retryDelay, withRetries } from "./with-retries.js";
 
 export interface PublishFilesOptions extends PublishOptions {
@@ -43,6 +43,12 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
   };
   if (options.concurrent === true && options.parentCommit !== undefined) {
     throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
+      code: "HUB_BAD_PUBLISH",
+      subject: repo,
+    });
+  }
+  if (options.concurrent === true && options.createPullRequest === true) {
+    throw new UsageError(`Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`, {
       code: "HUB_BAD_PUBLISH",
       subject: repo,
     });
@@ -135,6 +141,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
         ...(headSha === undefined || options.concurrent === true ? {} : { parentCommit: headSha }),
         branch: "main",
+        ...(options.createPullRequest === true && { isPullRequest: true }),
         hubUrl: hub.hubUrl,
         fetch: uploadFetch,
         accessToken,
@@ -158,6 +165,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
       }
       yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, output.pullRequestUrl) : undefined;
       return {
         commitSha: output.commit.oid,
         commitUrl: output.commit.url,
@@ -165,6 +173,7 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
         created,
         deleted,
         alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
+        ...(pullRequest === undefined ? {} : { pullRequest }),
       };
     } catch (error) {
       // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
@@ -177,6 +186,18 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
       fail(error);
     }
   }
+}
+
+/** The pull request the Hub says it opened: its URL ends in `/discussions/N`, and its files are at `refs/pr/N`. */
+function pullRequestOf(repo: string, hubUrl: string, url: string | undefined): PublishedPullRequest {
+  const num = Number(/\/discussions\/([1-9][0-9]*)$/.exec(url ?? "")?.[1]);
+  if (url === undefined || !Number.isSafeInteger(num)) {
+    throw new RemoteError(`${hubUrl} committed to ${repo} but named no pull request (${url ?? "no URL"}); check the repo's pull requests on the Hub.`, {
+      code: "HUB_BAD_RESPONSE",
+      subject: repo,
+    });
+  }
+  return { num, url, ref: `refs/pr/${num}` };
 }
 
 /** Validates the file list before any request: safe unique repo paths, local files that exist. Returns sizes by path. */

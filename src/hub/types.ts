@@ -77,6 +77,21 @@ export interface PublishOptions {
    * @default false
    */
   overwrite?: boolean;
+  /**
+   * Commit to a new pull request on the default branch (`refs/pr/N`) instead of to the branch itself; the same
+   * files and deletions, for a reviewer to merge. Excludes `concurrent`.
+   * @default false
+   */
+  createPullRequest?: boolean;
+}
+
+/** A pull request a publish opened on the Hub. */
+export interface PublishedPullRequest {
+  num: number;
+  /** `<hub>/<org>/<name>/discussions/<num>` */
+  url: string;
+  /** `refs/pr/<num>`: where the files can be downloaded before the merge. */
+  ref: string;
 }
 
 export interface PublishResult {
@@ -89,6 +104,8 @@ export interface PublishResult {
   deleted: string[];
   /** LFS files the Hub already had, so their bytes were not sent again. */
   alreadyUploaded: string[];
+  /** Set when `createPullRequest` was: the commit is the head of this pull request, not of main. */
+  pullRequest?: PublishedPullRequest;
 }
 
 export interface SearchModelsOptions {

@@ -19,6 +19,7 @@ interface ApplyFlags extends CliAppFlags {
   dryRun?: boolean;
   force?: boolean;
   vocab?: VocabMode;
+  createPr?: boolean;
 }
 
 /** `tvhub apply`: θ = θ_base + Σ weight_i · τ_i, the short form of a task_arithmetic recipe. */
@@ -32,6 +33,7 @@ export function apply(program: Command, context: CliContext): void {
       .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
       .option("--dtype <dtype>", "dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64", parseDtypeFlag)
       .option("--private", "create the repo private")
+      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
       .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
@@ -53,6 +55,7 @@ export function apply(program: Command, context: CliContext): void {
         ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
         ...(flags.force === undefined ? {} : { force: flags.force }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...(flags.createPr === true && { createPr: true }),
       }),
     );
     printMergeResult(context, flags, result, appContext.hub.stats());

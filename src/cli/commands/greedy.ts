@@ -15,6 +15,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag } from "../parse-flags.js";
+import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
 
 interface GreedyFlags extends CliAppFlags {
@@ -35,6 +36,7 @@ interface GreedyFlags extends CliAppFlags {
   private?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  createPr?: boolean;
   concurrency?: number;
   cacheFile?: string;
   evalCache?: boolean;
@@ -83,6 +85,7 @@ export function greedy(program: Command, context: CliContext): void {
       .option("--min-gain <x>", "short form: keep a candidate only if it raises the score by more than this (default 0)", parseNonNegativeNumber)
       .option("--dtype <dtype>", "short form: dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64", parseDtypeFlag)
       .option("--private", "create the repo private")
+      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--dry-run", "run the search, then print the plan of the final merge; publish nothing")
       .option("--concurrency <n>", "evaluations run at once (commands and endpoints; default 1)", parsePositiveInteger)
@@ -111,6 +114,7 @@ export function greedy(program: Command, context: CliContext): void {
           ...(path !== undefined && flags.to !== undefined ? { to: flags.to } : {}),
           ...(flags.private === undefined ? {} : { private: flags.private }),
           ...(flags.force === undefined ? {} : { force: flags.force }),
+          ...(flags.createPr === true && { createPr: true }),
           ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
           command: commandLine(command, path),
           evaluators: { tfjs: createTfjsEvaluator, endpoint: createEndpointEvaluator },
@@ -186,7 +190,8 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 
 /** The command line for the card, without the token or Hub settings. */
 function commandLine(command: Command, path: string | undefined): string {
-  const skip = new Set(["token", "hubUrl", "json", "quiet", "verbose", "cacheFile", "evalCache", "cache", "keepCandidates", "concurrency"]);
+  // Also without --create-pr: where the files go does not change them, so a pull request's card matches a direct publish.
+  const skip = new Set(["token", "hubUrl", "json", "quiet", "verbose", "cacheFile", "evalCache", "cache", "keepCandidates", "concurrency", "createPr"]);
   const parts = ["tvhub greedy", ...(path === undefined ? [] : [quote(path)])];
   for (const option of command.options) {
     const key = option.attributeName();
@@ -221,6 +226,7 @@ function printGreedyResult(context: CliContext, flags: { json?: boolean }, resul
           dir: published?.dir ?? null,
           commit: published?.commit ?? null,
           url: published?.url ?? null,
+          pullRequest: published?.pullRequest ?? null,
           files: published?.files ?? [],
           metric: result.metric,
           evaluator: result.evaluator,
@@ -248,7 +254,7 @@ function printGreedyResult(context: CliContext, flags: { json?: boolean }, resul
   if (!merged) lines.push("", "No candidate was kept, so nothing was published.");
   else if (merged.dryRun || !published) lines.push("", `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not written.`, formatPlan({ plan: merged.plan }).trimEnd());
   else {
-    const where = published.repo ? `${published.url} at commit ${published.commit ?? ""}` : (published.dir ?? published.url);
+    const where = describePublished(published);
     lines.push("", `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}.`);
   }
   context.stdout.write(`${lines.join("\n")}\n`);

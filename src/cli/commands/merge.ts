@@ -10,6 +10,7 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
 import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
+import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printShard } from "./publish-vector.js";
 
@@ -22,6 +23,7 @@ interface MergeFlags extends CliAppFlags {
   shard?: { index: number; count: number };
   finalize?: boolean;
   shards?: number;
+  createPr?: boolean;
 }
 
 /** `tvhub merge RECIPE`: runs a recipe and publishes the merged model (or writes it to a folder). */
@@ -33,6 +35,7 @@ export function merge(program: Command, context: CliContext): void {
       .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
       .option("--to <repo|dir>", "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)")
       .option("--private", "create the repo private")
+      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--vocab <mode>", "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)", parseVocabFlag)
@@ -56,6 +59,7 @@ export function merge(program: Command, context: CliContext): void {
         ...(flags.force === undefined ? {} : { force: flags.force }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
         ...(stage === undefined ? {} : { stage }),
+        ...(flags.createPr === true && { createPr: true }),
       }),
     );
     if (result.shard) {
@@ -90,6 +94,7 @@ export function printMergeResult(context: CliContext, flags: { json?: boolean },
           dir: published?.dir ?? null,
           commit: published?.commit ?? null,
           url: published?.url ?? null,
+          pullRequest: published?.pullRequest ?? null,
           files: published?.files ?? [],
           copied: result.copied,
           method: plan.method ?? result.recipe.method,
@@ -116,7 +121,7 @@ export function printMergeResult(context: CliContext, flags: { json?: boolean },
     context.stdout.write(`${formatPlan({ plan })}${copied}`);
     return;
   }
-  const where = published.repo ? `${published.url} at commit ${published.commit ?? ""}` : (published.dir ?? published.url);
+  const where = describePublished(published);
   context.stdout.write(
     `Published the merged model to ${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} (${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
   );

@@ -10,6 +10,7 @@ import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseLoraEmbeddingsFlag, parseLoraRankFlag, parseMaxErrorFlag, parseSizeFlag, parseVocabFlag, wholeNumberFlag } from "../parse-flags.js";
 import { UsageError } from "../../errors.js";
 import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
+import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
 
 interface PublishVectorFlags extends CliAppFlags {
@@ -32,6 +33,7 @@ interface PublishVectorFlags extends CliAppFlags {
   loraOversampling?: number;
   loraIterations?: number;
   loraSeed?: number;
+  createPr?: boolean;
 }
 
 /** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
@@ -45,6 +47,7 @@ export function publishVector(program: Command, context: CliContext): void {
       .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
       .option("--dtype <dtype>", "dtype of τ: auto (the fine-tune's), bf16, f16 or f32 (exact)", parseDtypeFlag)
       .option("--private", "create the repo private")
+      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
       .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
@@ -80,6 +83,7 @@ export function publishVector(program: Command, context: CliContext): void {
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
         ...(stage === undefined ? {} : { stage }),
         ...(lora === undefined ? {} : { lora }),
+        ...(flags.createPr === true && { createPr: true }),
       }),
     );
     const stats = appContext.hub.stats();
@@ -97,6 +101,7 @@ export function publishVector(program: Command, context: CliContext): void {
             dir: published?.dir ?? null,
             commit: published?.commit ?? null,
             url: published?.url ?? null,
+            pullRequest: published?.pullRequest ?? null,
             files: published?.files ?? [],
             norm: published?.norm ?? null,
             ...(result.adapter ? { adapter: result.adapter } : {}),
@@ -116,7 +121,7 @@ export function publishVector(program: Command, context: CliContext): void {
       return;
     }
     const { published } = result;
-    const where = published.repo ? `${published.url} at commit ${published.commit ?? ""}` : published.dir ?? published.url;
+    const where = describePublished(published);
     if (result.adapter) {
       const factored = result.adapter.tensors.filter((t) => t.kind === "lora").length;
       context.stdout.write(
