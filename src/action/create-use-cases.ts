@@ -43,6 +43,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
             to: input.to,
             dryRun: input.dryRun,
             ...(input.stage === undefined ? {} : { stage: input.stage }),
+            ...(input.createPr === true && { createPr: true }),
           }),
           input.onProgress,
         );
@@ -65,6 +66,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
             ...(input.to === undefined ? {} : { to: input.to }),
             dryRun: input.dryRun,
             ...(input.stage === undefined ? {} : { stage: input.stage }),
+            ...(input.createPr === true && { createPr: true }),
           }),
           input.onProgress,
         );
@@ -122,6 +124,7 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
         recipe: { text, source: input.recipe, dir: dirname(input.recipe) },
         ...(input.to === undefined ? {} : { to: input.to }),
         dryRun: input.dryRun,
+        ...(input.createPr === true && { createPr: true }),
         cacheDir: join(context.workDir, "tvhub-greedy"),
         ...(input.signal ? { signal: input.signal } : {}),
       }),
@@ -158,9 +161,13 @@ function skippedFindings(result: GreedyRunResult): Finding[] {
   return result.skipped.map((skip) => ({ level: "info" as const, subject: skip.label, message: `Skipped: ${skip.reason}` }));
 }
 
-function publishedRepo(hubUrl: string, published: { repo?: string; commit?: string; url: string } | undefined): PublishedRepo[] {
+function publishedRepo(
+  hubUrl: string,
+  published: { repo?: string; commit?: string; url: string; pullRequest?: { num: number; url: string } } | undefined,
+): PublishedRepo[] {
   if (!published?.repo || !published.commit) return [];
-  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}` }];
+  const pullRequest = published.pullRequest ? { pullRequest: { num: published.pullRequest.num, url: published.pullRequest.url } } : {};
+  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`, ...pullRequest }];
 }
 
 function publishedShard(hubUrl: string, shard: PublishedShard): PublishedRepo {

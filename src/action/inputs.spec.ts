@@ -20,6 +20,7 @@ describe("parseInputs", () => {
       githubToken: "ghs_x",
       hubUrl: "https://huggingface.co",
       comment: true,
+      createPr: false,
       dryRun: false,
     });
   });
@@ -63,6 +64,8 @@ describe("parseInputs", () => {
     [{ command: "merge", recipe: "r.yml", finalize: "true" }, 'input "shards" is required with finalize: true; give the number of shards the matrix computed.'],
     [{ command: "merge", recipe: "r.yml", shard: "1/3", "dry-run": "true" }, 'input "dry-run" is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false.'],
     [{ command: "merge", recipe: "r.yml", shards: "3" }, 'input "shards" only applies to command plan, or with finalize: true.'],
+    [{ command: "check", recipe: "r.yml", "create-pr": "true" }, 'input "create-pr" only applies to publish-vector, merge, greedy; command check publishes nothing.'],
+    [{ command: "merge", recipe: "r.yml", finalize: "true", shards: "2", "hf-token": "hf_abcdef", "create-pr": "true" }, 'input "create-pr" cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.'],
   ] as Array<[Partial<RawInputs>, string]>)("rejects %j", (values, message) => {
     let error: unknown;
     try {

@@ -19,6 +19,7 @@ export const inputNames = [
   "shards",
   "shard",
   "finalize",
+  "create-pr",
 ] as const;
 export type InputName = (typeof inputNames)[number];
 export type RawInputs = Record<InputName, string>;
@@ -47,6 +48,8 @@ export interface ActionInputs {
   /** For `plan`: how many jobs the matrix has. */
   shards?: number;
   stage?: ShardStage;
+  /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
+  createPr: boolean;
 }
 
 export interface ParseInputsOptions {
@@ -73,6 +76,7 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
     hubUrl: parseHubUrl(raw["hub-url"]),
     comment: parseBoolean("comment", raw.comment, true),
     dryRun: parseBoolean("dry-run", raw["dry-run"], isPullRequest),
+    createPr: parseBoolean("create-pr", raw["create-pr"], false),
   };
   const ref = (name: "base" | "finetuned") => {
     if (raw[name] === "") return undefined;
@@ -135,6 +139,12 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
     throw bad("dry-run", "is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false");
   }
 
+  if (inputs.createPr && !publishing.includes(command)) {
+    throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
+  }
+  if (inputs.createPr && inputs.stage !== undefined) {
+    throw bad("create-pr", "cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
+  }
   if (publishing.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === undefined) {
       throw bad("hf-token", `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`);

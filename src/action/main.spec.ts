@@ -264,7 +264,7 @@ describe("run with bad inputs", () => {
     const firstMask = io.calls.indexOf("mask");
     expect(io.calls.slice(0, firstMask).filter((c) => !c.startsWith("out:") && !c.startsWith("get:"))).toEqual([]);
     expect(io.calls.indexOf("get:hf-token")).toBe(firstMask - 1);
-    expect(Object.keys(io.outputs).sort()).toEqual(["commit-sha", "matrix", "repo-url", "report-json"]);
+    expect(Object.keys(io.outputs).sort()).toEqual(["commit-sha", "matrix", "pull-request-number", "pull-request-url", "repo-url", "report-json"]);
     expect(io.outputWrites.slice(0, 4)).toEqual(["repo-url", "commit-sha", "report-json", "matrix"]);
     expect(JSON.parse(io.outputs["report-json"] ?? "")).toMatchObject({ ok: false, error: { code: "ACTION_BAD_INPUT" } });
     expect(io.summary).toContain('❌ **Failed:** input "command" must be one of');

@@ -1,12 +1,12 @@
 import type { ActionRun } from "./render-report.js";
 
-export const outputNames = ["repo-url", "commit-sha", "report-json", "matrix"] as const;
+export const outputNames = ["repo-url", "commit-sha", "report-json", "matrix", "pull-request-url", "pull-request-number"] as const;
 export type OutputName = (typeof outputNames)[number];
 export type ActionOutputs = Record<OutputName, string>;
 
 /** What every output holds before the run knows better, so a later `if:` never reads an unset output. */
 export function defaultOutputs(): ActionOutputs {
-  return { "repo-url": "", "commit-sha": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
+  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
 }
 
 export interface OutputsOfOptions {
@@ -32,6 +32,8 @@ export function outputsOf(options: OutputsOfOptions): ActionOutputs {
   return {
     "repo-url": published?.url ?? "",
     "commit-sha": published?.commitSha ?? "",
+    "pull-request-url": published?.pullRequest?.url ?? "",
+    "pull-request-number": published?.pullRequest === undefined ? "" : String(published.pullRequest.num),
     "report-json": JSON.stringify(report),
     matrix: JSON.stringify({ shard: (run.matrix ?? []).map((entry) => entry.shard) }),
   };

@@ -102,7 +102,12 @@ export function renderReport(options: RenderReportOptions): string {
   if (report && report.published.length > 0) {
     lines.push("", "#### Published", "");
     for (const repo of report.published) {
-      lines.push(`- ${link(repo.repo, repo.url)} at commit ${link(code(repo.commitSha.slice(0, 7)), repo.commitUrl)}`);
+      const commit = link(code(repo.commitSha.slice(0, 7)), repo.commitUrl);
+      lines.push(
+        repo.pullRequest
+          ? `- ${link(repo.repo, repo.url)}: ${link(`pull request #${repo.pullRequest.num}`, repo.pullRequest.url)} at commit ${commit}, for review (main changes when it is merged)`
+          : `- ${link(repo.repo, repo.url)} at commit ${commit}`,
+      );
     }
   }
 
@@ -122,6 +127,8 @@ function statusLine(run: ActionRun): string {
   const warnings = report.findings.filter((f) => f.level === "warning").length;
   const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
   if (!report.compatible) return `❌ **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
+  const opened = report.published.filter((repo) => repo.pullRequest !== undefined);
+  if (opened.length > 0) return `✅ **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
   if (report.published.length > 0) return `✅ **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run.command === "check") return `✅ **Compatible**${warned}.`;
   if (run.command === "plan") return `✅ **Planned** ${run.matrix?.length ?? 0} job${run.matrix?.length === 1 ? "" : "s"}${warned}.`;

@@ -20,6 +20,7 @@ export async function runUseCase(options: RunUseCaseOptions): Promise<UseCaseOut
     return picked;
   };
   const stage = inputs.stage ? { stage: inputs.stage } : {};
+  const createPr = inputs.createPr ? { createPr: true } : {};
   switch (inputs.command) {
     case "check":
       return useCases.check({ ...common, ...optional("recipe", "base", "finetuned") });
@@ -31,11 +32,12 @@ export async function runUseCase(options: RunUseCaseOptions): Promise<UseCaseOut
         to: required(inputs.to),
         dryRun: inputs.dryRun,
         ...stage,
+        ...createPr,
       });
     case "merge":
-      return useCases.merge({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...stage });
+      return useCases.merge({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...stage, ...createPr });
     case "greedy":
-      return useCases.greedy({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun });
+      return useCases.greedy({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...createPr });
     case "plan":
       return useCases.plan({ ...common, ...optional("recipe", "base", "finetuned", "to"), shards: inputs.shards ?? 1 });
   }

@@ -42,6 +42,8 @@ export interface PublishVectorUseCaseOptions extends UseCaseBaseOptions {
   dryRun: boolean;
   /** One shard of a matrix run, or its finalize step; absent for a single-job run. */
   stage?: ShardStage;
+  /** Open a Hub pull request on the default branch instead of committing to it. */
+  createPr?: boolean;
 }
 
 export interface MergeUseCaseOptions extends UseCaseBaseOptions {
@@ -50,6 +52,7 @@ export interface MergeUseCaseOptions extends UseCaseBaseOptions {
   to?: string;
   dryRun: boolean;
   stage?: ShardStage;
+  createPr?: boolean;
 }
 
 export interface GreedyUseCaseOptions extends UseCaseBaseOptions {
@@ -57,6 +60,7 @@ export interface GreedyUseCaseOptions extends UseCaseBaseOptions {
   to?: string;
   /** Still evaluates the candidates (that is the plan of a greedy run), but uploads nothing. */
   dryRun: boolean;
+  createPr?: boolean;
 }
 
 export interface PlanUseCaseOptions extends UseCaseBaseOptions {
@@ -128,6 +132,8 @@ export interface PublishedRepo {
   commitSha: string;
   /** The commit's web page. */
   commitUrl: string;
+  /** The Hub pull request the publish opened (input create-pr); then the commit is its head, not main's. */
+  pullRequest?: { num: number; url: string };
 }
 
 export interface ValidationTable {
