@@ -80,7 +80,7 @@ const runAction = (inputs: Record<string, string>, event: Pick<RunBundledActionO
   runBundledAction({ inputs: { "hub-url": hub.url, ...inputs }, ...event, apiUrl: github.url, githubToken, workspace });
 
 function expectEveryOutput(result: BundledActionResult): Record<string, unknown> {
-  expect(Object.keys(result.outputs).sort()).toEqual(["commit-sha", "matrix", "repo-url", "report-json"]);
+  expect(Object.keys(result.outputs).sort()).toEqual(["commit-sha", "matrix", "pull-request-number", "pull-request-url", "repo-url", "report-json"]);
   expect(result.outputWrites.slice(0, 4)).toEqual(["repo-url", "commit-sha", "report-json", "matrix"]);
   return JSON.parse(result.outputs["report-json"] ?? "") as Record<string, unknown>;
 }
@@ -167,6 +167,31 @@ describe("the bundled Action on a push to the default branch", () => {
     expect(body).toContain("<!-- tvhub:publish:publish-vector:alice/ft-tv -->");
     expect(body).toContain(`[alice/ft-tv](${hub.url}/alice/ft-tv) at commit`);
     expect(body).toContain(result.outputs["commit-sha"]?.slice(0, 7));
+  });
+
+  it("with create-pr, opens a Hub pull request for review instead of pushing to main, and reports its link everywhere", async () => {
+    const sha = "a".repeat(40);
+    github.addPullRequest("acme", "models", { number: 31, headSha: "b".repeat(40), merged: true, mergeCommitSha: sha });
+    const result = await runAction(
+      { command: "publish-vector", base: "alice/base", finetuned: "alice/ft", to: "alice/ft-tv-review", "hf-token": alice.token, "create-pr": "true" },
+      push(sha),
+    );
+    const report = expectEveryOutput(result);
+    expect(result.exitCode).toBe(0);
+    expect(report).toMatchObject({ ok: true, report: { published: [{ repo: "alice/ft-tv-review", pullRequest: { num: 1 } }] } });
+    const prUrl = `${hub.url}/alice/ft-tv-review/discussions/1`;
+    expect(result.outputs["pull-request-url"]).toBe(prUrl);
+    expect(result.outputs["pull-request-number"]).toBe("1");
+    // main holds only what the repo was created with; the published files wait on refs/pr/1 for review.
+    expect(await filesOf("alice/ft-tv-review")).toEqual([".gitattributes"]);
+    const record = JSON.parse(Buffer.from(await downloadBytes({ hubUrl: hub.url, token: alice.token, repo: "alice/ft-tv-review", path: "tvhub.json", revision: "refs/pr/1" })).toString("utf8")) as { format: string };
+    expect(record.format).toBe("tvhub/task-vector");
+    const details = (await (await fetch(`${hub.url}/api/models/alice/ft-tv-review/discussions/1`)).json()) as { status: string; events: Array<{ type: string; data: { oid?: string } }> };
+    expect(details.status).toBe("open");
+    expect(details.events.find((event) => event.type === "commit")?.data.oid).toBe(result.outputs["commit-sha"]);
+    expect(result.summary).toContain(`[pull request #1 on alice/ft-tv-review](${prUrl})`);
+    const body = github.issueComments("acme", "models", 31)[0]?.body ?? "";
+    expect(body).toContain(`[pull request #1](${prUrl})`);
   });
 });
 
