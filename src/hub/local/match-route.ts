@@ -49,7 +49,7 @@ const apiTypes: Record<string, RepoType> = { models: "model", datasets: "dataset
  */
 export function matchRoute(options: MatchRouteOptions): Route {
   const { method } = options;
-  const segments = decodeSegments(options.rawPath);
+  const segments = collapsePullRequestRevision(decodeSegments(options.rawPath));
   const [first, second, third, fourth, fifth, sixth] = segments;
   const wrongMethod = (): HttpError =>
     new HttpError(`${method} is not supported on this path.`, { status: 405, code: "HUB_METHOD_NOT_ALLOWED" });
@@ -154,6 +154,19 @@ function expect(ok: boolean, route: Route, otherwise: () => HttpError): Route {
 
 function notFound(): HttpError {
   return new HttpError("No such endpoint on this Hub.", { status: 404, code: "HUB_NO_ROUTE" });
+}
+
+/**
+ * The JS client puts some revisions in URLs unencoded (`tree/refs/pr/1`, `commits/refs/pr/1`); as the Hub does, a
+ * revision segment `refs` followed by `pr/<n>` is read as the one revision `refs/pr/<n>`.
+ */
+function collapsePullRequestRevision(segments: string[]): string[] {
+  const at = segments[0] === "api" ? 5 : segments[0] === "datasets" ? 4 : 3;
+  const action = segments[at - 1];
+  const revisionActions = segments[0] === "api" ? ["tree", "commits", "revision"] : ["resolve", "raw"];
+  if (action === undefined || !revisionActions.includes(action)) return segments;
+  if (segments[at] !== "refs" || segments[at + 1] !== "pr" || !/^[1-9][0-9]{0,8}$/.test(segments[at + 2] ?? "")) return segments;
+  return [...segments.slice(0, at), segments.slice(at, at + 3).join("/"), ...segments.slice(at + 3)];
 }
 
 function decodeSegments(rawPath: string): string[] {

@@ -25,3 +25,14 @@ describe("discussion routes", () => {
     expect(() => matchRoute({ method: "GET", rawPath: "/api/models/alice/m/discussions/1/merge" })).toThrow(/not supported/);
   });
 });
+
+describe("pull request revisions in paths", () => {
+  it("reads refs/pr/N sent unencoded, as the JS client sends tree and commits paths, like refs%2Fpr%2FN", () => {
+    expect(matchRoute({ method: "GET", rawPath: "/api/models/alice/m/tree/refs/pr/1/sub/dir" })).toMatchObject({ name: "tree", revision: "refs/pr/1", path: "sub/dir" });
+    expect(matchRoute({ method: "GET", rawPath: "/api/models/alice/m/commits/refs/pr/12" })).toMatchObject({ name: "listCommits", revision: "refs/pr/12" });
+    expect(matchRoute({ method: "GET", rawPath: "/datasets/alice/d/resolve/refs/pr/2/a.txt" })).toMatchObject({ name: "file", revision: "refs/pr/2", path: "a.txt" });
+    expect(matchRoute({ method: "GET", rawPath: "/alice/m/resolve/refs%2Fpr%2F3/a.txt" })).toMatchObject({ name: "file", revision: "refs/pr/3", path: "a.txt" });
+    // A branch named "refs" keeps its files when the next segments are not pr/<n>.
+    expect(matchRoute({ method: "GET", rawPath: "/alice/m/resolve/refs/prx/1" })).toMatchObject({ name: "file", revision: "refs", path: "prx/1" });
+  });
+});
