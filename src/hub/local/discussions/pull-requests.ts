@@ -40,8 +40,9 @@ export async function openDiscussion(
     const { base, parentCommit } = options.pullRequest;
     const baseRef = `refs/heads/${base}`;
     const headId = await tx.readRef(baseRef);
-    const start = await tx.loadCommit(parentCommit ?? headId ?? "");
     if (headId === undefined) throw revisionNotFound(base);
+    // The pull request starts at parentCommit when given: the head (a short id of it too) or any full commit id.
+    const start = await tx.loadCommit(parentCommit === undefined || headId.startsWith(parentCommit) ? headId : parentCommit);
     if (!start) throw revisionNotFound(parentCommit ?? base);
     let head = start;
     if (options.pullRequest.commit) {
@@ -85,7 +86,7 @@ export async function commitToPullRequest(tx: RepoTransaction, options: CommitTo
   if (record.status === "merged" || record.status === "closed") {
     throw discussionConflict(`Pull request #${options.num} is ${record.status}; reopen it (or open a new one) before committing to ${ref}.`);
   }
-  if (options.parentCommit !== undefined && options.parentCommit !== head.id) {
+  if (options.parentCommit !== undefined && !head.id.startsWith(options.parentCommit)) {
     throw new HttpError(`The parent commit ${options.parentCommit} is not the head of ${ref} (${head.id}); fetch the new head and retry.`, {
       status: 412,
       code: "HUB_STALE_PARENT",
