@@ -83,6 +83,21 @@ describe("pull requests with the Python client", () => {
   }
 });
 
+describe("pull requests through Xet", () => {
+  it.skipIf(!hasPython)(`hf2 with its defaults: a reader's 11 MiB file goes through Xet to refs/pr/1, then is merged${hasPython ? "" : " (skipped: python3 not found)"}`, async () => {
+    const run = await runPython("hf2", "pull_request_xet.py", {
+      TVHUB_HUB: hub.url,
+      TVHUB_REPO: "alice/python-xet-pr",
+      TVHUB_OWNER_TOKEN: alice.token,
+      TVHUB_READER_TOKEN: bob.token,
+      HF_HUB_DISABLE_XET: "0",
+    });
+    expect(run.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}")).toEqual({ files: [".gitattributes", "big.bin", "big2.bin"] });
+  }, 180_000);
+});
+
 describe("pull requests with the JS client", () => {
   const repo = "alice/js-prs";
   const binary = new Uint8Array([0, 1, 2, 3, 0, 255]);

@@ -1,3 +1,4 @@
+import { participantRepo } from "../discussions/discussion-access.js";
 import { readableRepo, writableRepo, type Exchange, type HubContext } from "../hub-context.js";
 import { sendJson } from "../http-io.js";
 import type { Route } from "../match-route.js";
@@ -11,7 +12,14 @@ import { casPathPrefix } from "./xet-context.js";
  */
 export async function handleXetToken(hub: HubContext, ex: Exchange<Extract<Route, { name: "xetToken" }>>): Promise<void> {
   const { access } = ex.route;
-  const repo = access === "write" ? await writableRepo(hub, ex.caller, ex.route.repo) : await readableRepo(hub, ex.caller, ex.route.repo);
+  // A pull request's uploads (`?create_pr=1`, or to refs/pr/N) need only a signed-in reader, as its LFS uploads do.
+  const forPullRequest = ex.query.has("create_pr") || ex.route.revision.startsWith("refs/pr/");
+  const repo =
+    access === "read"
+      ? await readableRepo(hub, ex.caller, ex.route.repo)
+      : forPullRequest
+        ? (await participantRepo(hub, ex.caller, ex.route.repo)).repo
+        : await writableRepo(hub, ex.caller, ex.route.repo);
   const exp = Math.floor(hub.now().getTime() / 1000) + hub.xet.tokenSeconds;
   const accessToken = hub.xet.tokens.issue({
     scope: access,
