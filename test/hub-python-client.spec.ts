@@ -85,7 +85,10 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
       let results: Results;
       const p = venv;
       beforeAll(async () => {
-        const run = await runScenarios({ venv, prefix: p, scenarios: ["repos", "private", "cards", "uploads", "listing", "downloads", "refs", "history"] });
+        const scenarios = ["repos", "private", "cards", "uploads", "listing", "downloads", "datasets", "refs", "history"];
+        // upload_large_folder exists in 1.x only (2.0 removed it for the pipelined upload_folder).
+        if (venv === "hf1") scenarios.push("large_folder");
+        const run = await runScenarios({ venv, prefix: p, scenarios });
         expect(run.version).toMatch(version);
         results = run.results;
       }, 300_000);
@@ -202,6 +205,25 @@ describe.skipIf(!hasPython)(hasPython ? "Python huggingface_hub against tvhub hu
           [".gitattributes", 1562],
           ["data/train.csv", 8],
         ]);
+      });
+
+      it("datasets like models: card, upload_folder, tag, snapshot at the tag, filter, delete", () => {
+        expect(results.datasets).toEqual({
+          card_license: "cc-by-4.0",
+          tags: [`ds-${p}`, "task_categories:text-classification", "language:en", "license:cc-by-4.0"],
+          at_tag: "text,label\nhello,1\n",
+          snapshot_folder: `datasets--alice--${p}-dataset`,
+          found: [`alice/${p}-dataset`],
+          tags_refs: ["v1"],
+          tree: ["data/test.csv", "data/train.csv"],
+          exists_after_delete: false,
+        });
+      });
+
+      it.runIf(venv === "hf1")("upload_large_folder (1.x only) creates the repo and uploads every file", () => {
+        const r = results.large_folder ?? {};
+        expect(r.files).toEqual([".gitattributes", "part0/notes.txt", "part1/notes.txt", "part2/notes.txt", "weights.bin"]);
+        expect(r.weights_sha256).toBe(r.expected_sha256);
       });
 
       it("branches and tags: create_tag on main and on a branch, list_repo_refs, downloads at a tag, delete_tag", () => {

@@ -295,6 +295,52 @@ def scenario_downloads():
     }
 
 
+def scenario_datasets():
+    """A dataset repo through the same calls as a model: card, folder upload, tags, tree, snapshot, delete."""
+    repo = f"alice/{p}-dataset"
+    alice.create_repo(repo, repo_type="dataset")
+    folder = f"{work}/{p}-dataset-folder"
+    write(f"{folder}/README.md", f"---\nlicense: cc-by-4.0\ntags: [ds-{p}]\nlanguage: [en]\ntask_categories: [text-classification]\n---\n# Data\n")
+    write(f"{folder}/data/train.csv", "text,label\nhello,1\n")
+    write(f"{folder}/data/test.csv", "text,label\nbye,0\n")
+    alice.upload_folder(folder_path=folder, repo_id=repo, repo_type="dataset")
+    alice.create_tag(repo, tag="v1", repo_type="dataset")
+    alice.upload_file(path_or_fileobj=b"text,label\nlater,1\n", path_in_repo="data/train.csv", repo_id=repo, repo_type="dataset")
+    info = alice.dataset_info(repo)
+    snap = snapshot_download(repo, repo_type="dataset", revision="v1", cache_dir=f"{work}/{p}-dataset-cache", allow_patterns=["data/*"])
+    found = [d.id for d in alice.list_datasets(filter=f"ds-{p}")]
+    refs = alice.list_repo_refs(repo, repo_type="dataset")
+    tree = [e.path for e in alice.list_repo_tree(repo, repo_type="dataset", path_in_repo="data")]
+    alice.delete_repo(repo, repo_type="dataset")
+    return {
+        "card_license": info.card_data.get("license") if info.card_data else None,
+        "tags": info.tags,
+        "at_tag": open(os.path.join(snap, "data", "train.csv")).read(),
+        "snapshot_folder": os.path.relpath(snap, f"{work}/{p}-dataset-cache").split(os.sep)[0],
+        "found": found,
+        "tags_refs": [t.name for t in refs.tags],
+        "tree": tree,
+        "exists_after_delete": alice.repo_exists(repo, repo_type="dataset"),
+    }
+
+
+def scenario_large_folder():
+    """1.x only (removed in 2.0): upload_large_folder's workers, create_repo(exist_ok=True) first."""
+    repo = f"alice/{p}-large"
+    folder = f"{work}/{p}-large-folder"
+    for i in range(3):
+        write(f"{folder}/part{i}/notes.txt", f"part {i}\n")
+    write(f"{folder}/weights.bin", bytes(range(256)) * 64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alice.upload_large_folder(repo_id=repo, folder_path=folder, repo_type="model", print_report=False)
+    return {
+        "files": sorted(alice.list_repo_files(repo)),
+        "weights_sha256": sha256(open(hf_hub_download(repo, "weights.bin", cache_dir=f"{work}/{p}-large-cache"), "rb").read()),
+        "expected_sha256": sha256(bytes(range(256)) * 64),
+    }
+
+
 def scenario_refs():
     repo = f"alice/{p}-refs"
     alice.create_repo(repo)

@@ -64,4 +64,11 @@ describe("deriveCardData", () => {
     const facts = await deriveCardData({ readme: "---\nbase_model: ['../etc', 'ok/model', 3]\n---\n", paths: [] });
     expect(facts.tags).toEqual(["base_model:ok/model", "base_model:finetune:ok/model"]);
   });
+
+  it("tags dataset cards by their own keys, key:value, as the Hub does for datasets", async () => {
+    const readme = "---\nlicense: CC-BY-4.0\nlanguage: [en, fr]\ntask_categories: [text-classification]\nsize_categories: [1K<n<10K]\ntags: [reviews]\nbase_model: org/m\n---\n";
+    const facts = await deriveCardData({ readme, paths: ["data/train.safetensors"], type: "dataset" });
+    expect(facts.tags).toEqual(["reviews", "task_categories:text-classification", "size_categories:1K<n<10K", "language:en", "language:fr", "license:cc-by-4.0"]);
+    expect(facts.cardData).toMatchObject({ license: "CC-BY-4.0" });
+  });
 });

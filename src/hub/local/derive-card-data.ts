@@ -13,7 +13,21 @@ export interface DeriveCardDataOptions {
   readme: string | undefined;
   /** Every file path at the revision (formats and adapter configs feed the derived tags). */
   paths: readonly string[];
+  /** Dataset cards are tagged by the dataset card's keys, `key:value` (`language:en`, `task_categories:…`). @default "model" */
+  type?: "model" | "dataset";
 }
+
+/** The dataset card keys the Hub turns into `key:value` tags. */
+const datasetTagKeys = [
+  "task_categories",
+  "task_ids",
+  "size_categories",
+  "multilinguality",
+  "annotations_creators",
+  "language_creators",
+  "source_datasets",
+  "language",
+];
 
 const relations = new Set(["adapter", "merge", "quantized", "finetune"]);
 const repoIdPattern = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
@@ -30,6 +44,13 @@ export async function deriveCardData(options: DeriveCardDataOptions): Promise<Ca
   const pipelineTag = stringOf(card.pipeline_tag);
 
   for (const tag of stringsOf(card.tags, { numbers: true })) add(tag);
+  if (options.type === "dataset") {
+    for (const key of datasetTagKeys) for (const value of stringsOf(card[key])) add(`${key}:${value}`);
+    for (const license of stringsOf(card.license)) add(`license:${license.toLowerCase()}`);
+    const facts: CardFacts = { tags };
+    if (cardData) facts.cardData = cardData;
+    return facts;
+  }
   if (libraryName) add(libraryName);
   if (pipelineTag) add(pipelineTag);
   const paths = new Set(options.paths);

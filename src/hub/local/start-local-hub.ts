@@ -57,7 +57,7 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     if (cached) return cached;
     const readme = commit.files.find((file) => file.path === "README.md");
     const text = readme && readme.size <= 1024 * 1024 ? (await storage.objects.readBytes(readme.sha256)).toString("utf8") : undefined;
-    const facts = await deriveCardData({ readme: text, paths: commit.files.map((file) => file.path) });
+    const facts = await deriveCardData({ readme: text, paths: commit.files.map((file) => file.path), type: repo.type });
     if (cardCache.size >= 4096) cardCache.delete(cardCache.keys().next().value as string);
     cardCache.set(key, facts);
     return facts;
