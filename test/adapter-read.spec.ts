@@ -267,3 +267,50 @@ describe("refusals of adapters tvhub does not read exactly", () => {
     expect(good.code, good.stdout + good.stderr).toBe(0);
   });
 });
+
+describe("adapters as terms of merge and apply, and inputs of similarity", () => {
+  const baseF32 = (name: string): Float32Array => {
+    const tensor = llamaBase.tensors.find((t) => t.name === name);
+    const bytes = llamaBase.bytesOf(name);
+    return Float32Array.from({ length: bytes.byteLength / 2 }, (_, i) => decodeElement(tensor?.dtype as string, bytes, i));
+  };
+
+  it("merges an adapter term: θ = base + fround(λ32·τ) with τ = s·B·A, saved − base for lm_head, the base elsewhere", async () => {
+    const out = join(work, "merged-adapter");
+    const recipe = join(work, "adapter-merge.yml");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(recipe, ["version: 1", "base: alice/llama-base", `output: { to: ${out}, dtype: f32 }`, "vectors:", "  - { finetuned: alice/llama-lora, weight: 0.5 }", ""].join("\n"));
+    const run = await runCli(["merge", recipe, "--json"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
+    const lambda = Math.fround(0.5);
+    const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
+    const qBase = baseF32("model.layers.0.self_attn.q_proj.weight");
+    expectBytes(merged, "model.layers.0.self_attn.q_proj.weight", new Uint8Array(Float32Array.from(qBase, (w, i) => Math.fround(w + Math.fround(lambda * (q[i] as number)))).buffer), "F32");
+    const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
+    const headBase = baseF32("lm_head.weight");
+    expectBytes(merged, "lm_head.weight", new Uint8Array(Float32Array.from(headBase, (w, i) => Math.fround(w + Math.fround(lambda * (head[i] as number)))).buffer), "F32");
+    expectBytes(merged, "model.norm.weight", new Uint8Array(baseF32("model.norm.weight").buffer), "F32");
+  });
+
+  it("apply --vector takes an adapter, and negation gives base − τ", async () => {
+    const out = join(work, "applied-adapter");
+    const run = await runCli(["apply", "--base", "alice/llama-base", "--vector", "alice/llama-lora:-1", "--to", out, "--dtype", "f32"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
+    const emb = expectedDelta(llama, "model.embed_tokens", { rank: 8, scale: 2, transpose: true });
+    const embBase = baseF32("model.embed_tokens.weight");
+    expectBytes(merged, "model.embed_tokens.weight", new Uint8Array(Float32Array.from(embBase, (w, i) => Math.fround(w + Math.fround(-1 * (emb[i] as number)))).buffer), "F32");
+  });
+
+  it("similarity of an adapter and its own dense τ is 1, with the same norm", async () => {
+    const publish = await runCli(["publish-vector", "--base", "alice/llama-base", "--finetuned", "alice/llama-lora", "--to", "alice/llama-lora-tv32", "--dtype", "f32"], env());
+    expect(publish.code, publish.stderr).toBe(0);
+    const run = await runCli(["similarity", "alice/llama-lora", "alice/llama-lora-tv32", "--base", "alice/llama-base", "--json"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { matrix: Array<Array<number | null>>; inputs: Array<{ norm: number }> };
+    expect(result.matrix[0]?.[1]).toBeCloseTo(1, 12);
+    expect(result.inputs[0]?.norm).toBeGreaterThan(0);
+    expect(result.inputs[0]?.norm).toBe(result.inputs[1]?.norm);
+  });
+});
