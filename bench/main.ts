@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { formatAdapterDenseTable, runAdapterDenseBench } from "./adapter-dense.js";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
 import { formatPublishVectorTable, publishVectorFlags, publishVectorOptionsFrom, runPublishVectorBench, type PublishVectorBenchOptions } from "./publish-vector.js";
 
@@ -24,6 +25,13 @@ const benches: Bench[] = [
     run: async () => {
       const results = await runPublishVectorBench(publishVectorOptions);
       return { table: formatPublishVectorTable(results), json: results };
+    },
+  },
+  {
+    name: "adapter-dense",
+    run: async () => {
+      const results = await runAdapterDenseBench();
+      return { table: formatAdapterDenseTable(results), json: results };
     },
   },
 ];

@@ -679,12 +679,46 @@ export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums:
 // sum is multiplied by s and made canonical. `right` is `rank × width` (width a multiple of 16, the
 // tile the JavaScript side copied in), `left` is `rows × rank`, `out` is `rows × width`.
 
-/** Four columns of one output row, their k loop with the products of one left element each step. */
+/** Rows in pairs, 16 columns at a time: each `right` vector loaded feeds both rows' sums (8 accumulators). */
 export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, rank: i32, width: i32, scale: f32): void {
   const s = f32x4.splat(scale);
   const rowBytes = <usize>width << 2;
   const leftBytes = <usize>rank << 2;
-  for (let i = 0; i < rows; i++, left += leftBytes, out += rowBytes) {
+  let i = 0;
+  for (; i + 1 < rows; i += 2, left += leftBytes << 1, out += rowBytes << 1) {
+    const left2 = left + leftBytes;
+    const out2 = out + rowBytes;
+    for (let j: usize = 0; j < rowBytes; j += 64) {
+      let a0 = ZERO;
+      let a1 = ZERO;
+      let a2 = ZERO;
+      let a3 = ZERO;
+      let b0 = ZERO;
+      let b1 = ZERO;
+      let b2 = ZERO;
+      let b3 = ZERO;
+      let r = right + j;
+      for (let k: usize = 0; k < leftBytes; k += 4, r += rowBytes) {
+        const l = v128.load32_splat(left + k);
+        const m = v128.load32_splat(left2 + k);
+        const r0 = v128.load(r);
+        const r1 = v128.load(r, 16);
+        const r2 = v128.load(r, 32);
+        const r3 = v128.load(r, 48);
+        a0 = f32x4.add(a0, f32x4.mul(l, r0));
+        a1 = f32x4.add(a1, f32x4.mul(l, r1));
+        a2 = f32x4.add(a2, f32x4.mul(l, r2));
+        a3 = f32x4.add(a3, f32x4.mul(l, r3));
+        b0 = f32x4.add(b0, f32x4.mul(m, r0));
+        b1 = f32x4.add(b1, f32x4.mul(m, r1));
+        b2 = f32x4.add(b2, f32x4.mul(m, r2));
+        b3 = f32x4.add(b3, f32x4.mul(m, r3));
+      }
+      storeScaled(out + j, s, a0, a1, a2, a3);
+      storeScaled(out2 + j, s, b0, b1, b2, b3);
+    }
+  }
+  if (i < rows) {
     for (let j: usize = 0; j < rowBytes; j += 64) {
       let a0 = ZERO;
       let a1 = ZERO;
@@ -698,11 +732,7 @@ export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, ra
         a2 = f32x4.add(a2, f32x4.mul(l, v128.load(r, 32)));
         a3 = f32x4.add(a3, f32x4.mul(l, v128.load(r, 48)));
       }
-      const o = out + j;
-      v128.store(o, canonical(f32x4.mul(s, a0)));
-      v128.store(o, canonical(f32x4.mul(s, a1)), 16);
-      v128.store(o, canonical(f32x4.mul(s, a2)), 32);
-      v128.store(o, canonical(f32x4.mul(s, a3)), 48);
+      storeScaled(out + j, s, a0, a1, a2, a3);
     }
   }
 }
@@ -844,6 +874,14 @@ export function squaredDistanceF32(a: usize, b: usize, n: i32): f64 {
     else s3 += d * d;
   }
   return (s0 + s1) + (s2 + s3);
+}
+
+/** fround(s·acc) for 16 columns, NaN canonical. */
+@inline function storeScaled(o: usize, s: v128, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  v128.store(o, canonical(f32x4.mul(s, a0)));
+  v128.store(o, canonical(f32x4.mul(s, a1)), 16);
+  v128.store(o, canonical(f32x4.mul(s, a2)), 32);
+  v128.store(o, canonical(f32x4.mul(s, a3)), 48);
 }
 
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
