@@ -70,4 +70,15 @@ describe("checkFiniteResult", () => {
       );
     }
   });
+  it("a LoRA update that overflows float32 (finite factors) is refused, alone and as a merge term; non-finite factors are the adapter's", () => {
+    // A 2×1 by 1×2 product with s = 4: row 1 is 4·(1e38·1) = Infinity.
+    const lora = { op: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false } as const;
+    const factors = [values("F32", [1, 2]), values("F32", [1, 1e38])];
+    const alone = job(lora as JobKind, "F32", 4);
+    alone.tensor.shape = [2, 2];
+    expect(() => run(alone, factors)).toThrow(/\[2\] would be Infinity: the LoRA update s·\(B·A\)/);
+    const term = job(merge([{ term: 0, weight32: 1, tau: { kind: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false } }]), "F32", 4);
+    expect(() => run(term, [values("F32", [0, 0, 0, 0]), ...factors])).toThrow(/τ of term 1 \(the adapter's s·\(B·A\)\) overflows float32/);
+    expect(() => run(alone, [values("F32", [1, Infinity]), values("F32", [1, 1])])).not.toThrow();
+  });
 });

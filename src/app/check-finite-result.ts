@@ -2,6 +2,7 @@ import { DataError } from "../errors.js";
 import { decodeToF32 } from "../tensor/decode-to-f32.js";
 import { dtypeSize, isComputable, type ComputableDtype } from "../tensor/dtype.js";
 import type { Operand } from "./compute-job.js";
+import type { LoraUpdate } from "../plan/types.js";
 import type { Job } from "./plan-jobs.js";
 
 export interface CheckFiniteResultOptions {
@@ -90,6 +91,11 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
       if (!Number.isFinite(finetuned) || !Number.isFinite(base)) return undefined;
       return Number.isFinite(Math.fround(finetuned - base)) ? rounding : `τ = fine-tuned − base = ${finetuned} − ${base} overflows float32`;
     }
+    case "lora": {
+      const tau = loraAt(job.kind, operands, 0, job.start + i, at);
+      if (tau === undefined) return undefined;
+      return Number.isFinite(tau) ? rounding : "the LoRA update s·(B·A) (plus saved − base) overflows float32";
+    }
     case "merge": {
       const base = at(0);
       if (!Number.isFinite(base)) return undefined;
@@ -105,6 +111,12 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
           if (!Number.isFinite(finetuned) || !Number.isFinite(ownBase)) return undefined;
           tau = Math.fround(finetuned - ownBase);
           if (!Number.isFinite(tau) && overflow === undefined) overflow = `τ of term ${term.term + 1} (fine-tuned − base) overflows float32`;
+        } else if (term.tau.kind === "lora") {
+          const update = loraAt(term.tau, operands, next, job.start + i, at);
+          next += term.tau.replaced ? 4 : 2;
+          if (update === undefined) return undefined;
+          tau = update;
+          if (!Number.isFinite(tau) && overflow === undefined) overflow = `τ of term ${term.term + 1} (the adapter's s·(B·A)) overflows float32`;
         }
         if (!Number.isFinite(tau)) return overflow;
         const scaled = Math.fround(term.weight32 * tau);
@@ -119,6 +131,32 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
       return job.kind.method.name === "task_arithmetic" ? rounding : `the ${job.kind.method.name} merge of finite terms gives a non-finite value`;
     }
   }
+}
+
+/**
+ * Element `element` of a LoRA update, redone from the whole factors at `operands[first]` (A) and `[first + 1]` (B) in
+ * the order of lora-delta.ts; undefined when a factor (or the saved weight, or the base) is not finite.
+ */
+function loraAt(update: LoraUpdate, operands: readonly Operand[], first: number, element: number, at: (index: number) => number): number | undefined {
+  const decode = (operand: Operand | undefined) => (operand && isComputable(operand.dtype) ? decodeToF32({ dtype: operand.dtype, bytes: operand.bytes }) : undefined);
+  const a = decode(operands[first]);
+  const b = decode(operands[first + 1]);
+  if (!a || !b || !a.every(Number.isFinite) || !b.every(Number.isFinite)) return undefined;
+  const { rank } = update;
+  const inFeatures = a.length / rank;
+  const outFeatures = b.length / rank;
+  const columns = update.transpose ? outFeatures : inFeatures;
+  const row = Math.floor(element / columns);
+  const column = element % columns;
+  const [o, i] = update.transpose ? [column, row] : [row, column];
+  let acc = 0;
+  for (let k = 0; k < rank; k++) acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inFeatures + i] as number)));
+  const delta = Math.fround(update.scale32 * acc);
+  if (!update.replaced) return delta;
+  const saved = at(first + 2);
+  const base = at(first + 3);
+  if (!Number.isFinite(saved) || !Number.isFinite(base)) return undefined;
+  return Math.fround(Math.fround(saved - base) + delta);
 }
 
 function advice(cause: string): string {
