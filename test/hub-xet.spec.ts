@@ -4,6 +4,7 @@
  * Python's hf_hub_download, the official JS client and tvhub itself. Then the protocol edges no client shows:
  * token access rules, and corrupt xorbs and shards refused with nothing kept. Skipped only where python3 is absent.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { join, resolve } from "node:path";
 import { downloadFile } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardFetch, startLocalHub, type FetchGuard, type LocalHubProcess } from "./helpers/local-hub.js";
-import { hasPython, pythonScript, runVenv } from "./helpers/python-venv.js";
+import { hasPython, pythonScript, runVenv, venvProgram } from "./helpers/python-venv.js";
 import { runCli } from "./helpers/run-cli.js";
 
 const alice = { name: "alice", token: "hf_alice_xet_token1" };
@@ -23,6 +24,8 @@ const bg4 = { xorb: "45cdd3e6e80d03939b824e6da9a41ad35af02b05a5167632285bbdfd652
 let hub: LocalHubProcess;
 let work: string;
 let guard: FetchGuard;
+/** The one server `fetch` may reach: the shared one, or the one a test starts for itself. */
+let reachable = (): string => hub.url;
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 const auth = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
@@ -33,16 +36,19 @@ interface Scenario {
   downloaded: Record<string, string>;
 }
 
-async function runScenarios(venv: string, prefix: string, scenarios: string[]): Promise<{ version: string; results: Record<string, Scenario> }> {
+/** The scenario driver's command line and environment, for `prefix`'s own scratch folder. */
+function scenarioCommand(prefix: string, scenarios: string[], server = hub): { args: string[]; env: Record<string, string> } {
   const scratch = join(work, prefix);
   mkdirSync(scratch, { recursive: true });
   const home = join(scratch, "home");
-  const run = await runVenv({
-    venv,
-    program: "python",
+  return {
     args: [pythonScript("xet_scenarios.py"), JSON.stringify({ prefix, work: scratch, token: alice.token }), ...scenarios],
-    env: { HF_ENDPOINT: hub.url, HF_HOME: home, HF_HUB_CACHE: join(home, "hub"), HF_XET_CACHE: join(home, "xet"), HF_HUB_DISABLE_PROGRESS_BARS: "1" },
-  });
+    env: { HF_ENDPOINT: server.url, HF_HOME: home, HF_HUB_CACHE: join(home, "hub"), HF_XET_CACHE: join(home, "xet"), HF_HUB_DISABLE_PROGRESS_BARS: "1" },
+  };
+}
+
+async function runScenarios(venv: string, prefix: string, scenarios: string[], server = hub): Promise<{ version: string; results: Record<string, Scenario> }> {
+  const run = await runVenv({ venv, program: "python", ...scenarioCommand(prefix, scenarios, server) });
   const last = run.stdout.trim().split("\n").at(-1) ?? "";
   if (run.code !== 0 || !last.startsWith("{")) throw new Error(`xet_scenarios.py failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
   const parsed = JSON.parse(last) as { version: string; results: Record<string, Scenario & { error?: string; trace?: string }> };
@@ -77,7 +83,7 @@ function xetCalls(from: number): { xorbs: number; shards: number; lfs: number } 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-xet-"));
   hub = await startLocalHub({ users: [alice, bob] });
-  guard = guardFetch(() => hub.url);
+  guard = guardFetch(() => reachable());
 }, 30_000);
 
 afterAll(async () => {
@@ -136,6 +142,46 @@ describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
     expect(upload.code, upload.stderr).toBe(0);
     await checkServed("alice/cli-xet", { "weights/cli-upload.bin": sha256(bytes) });
     expect(xetCalls(from)).toMatchObject({ lfs: 0, shards: 1 });
+  }, 300_000);
+});
+
+describe.skipIf(!hasPython)("a server killed during a Xet upload", () => {
+  it("keeps nothing half-written, and the same upload succeeds after a restart", async () => {
+    let server = await startLocalHub({ users: [alice] });
+    const { dir } = server;
+    // Stop the server once the first of the file's two xorbs is stored, before its shard, and the client with it.
+    const command = scenarioCommand("crash", ["upload_large"], server);
+    const client = spawn(venvProgram("hf2", "python"), command.args, { env: { PATH: process.env.PATH ?? "", NO_PROXY: "127.0.0.1", ...command.env }, stdio: "ignore" });
+    const exited = new Promise((done) => client.once("exit", done));
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        if (/POST \/xet-cas\/v1\/xorbs\/\S+ 200/.test(server.stderr())) {
+          clearInterval(timer);
+          done();
+        } else if (client.exitCode !== null) {
+          clearInterval(timer);
+          fail(new Error(`the upload ended before the server could be stopped; log:\n${server.stderr()}`));
+        }
+      }, 20);
+    });
+    await server.kill();
+    client.kill("SIGKILL");
+    await exited;
+    expect(server.stderr()).not.toMatch(/POST \/xet-cas\/v1\/shards 200/);
+
+    server = await startLocalHub({ users: [alice], dir });
+    const restarted = server;
+    reachable = () => restarted.url;
+    try {
+      expect(readdirSync(join(dir, "tmp"))).toEqual([]);
+      const tree = (await (await fetch(`${server.url}/api/models/alice/crash-large/tree/main`, { headers: auth(alice.token) })).json()) as Array<{ path: string }>;
+      expect(tree.map((entry) => entry.path)).not.toContain("large.bin");
+      const { results } = await runScenarios("hf2", "crash", ["upload_large"], server);
+      expect(results.upload_large!.downloaded).toEqual(results.upload_large!.local);
+    } finally {
+      reachable = () => hub.url;
+      await server.stop();
+    }
   }, 300_000);
 });
 

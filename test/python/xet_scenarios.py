@@ -111,7 +111,18 @@ def reupload():
     return {"repo": repo, "local": sha256_of(path), "downloaded": downloaded(repo, ["copy.bin"])["copy.bin"]}
 
 
-scenarios = {"upload_file": upload_file, "upload_folder": upload_folder, "reupload": reupload}
+def upload_large():
+    """A file of more than one xorb (over 64 MiB), so that a test can stop the server between two xorbs."""
+    repo = f"{user}/{p}-large"
+    api.create_repo(repo, exist_ok=True)
+    path = os.path.join(work, "large.bin")
+    if not os.path.exists(path):
+        write("large.bin", weights(10_000_000, 9) + random.Random(10).randbytes(60 * 1024 * 1024))
+    api.upload_file(path_or_fileobj=path, path_in_repo="large.bin", repo_id=repo)
+    return {"repo": repo, "local": {"large.bin": sha256_of(path)}, "downloaded": downloaded(repo, ["large.bin"])}
+
+
+scenarios = {"upload_file": upload_file, "upload_folder": upload_folder, "reupload": reupload, "upload_large": upload_large}
 results = {}
 for name in sys.argv[2:]:
     try:

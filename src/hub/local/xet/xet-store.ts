@@ -37,7 +37,11 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
     async putXorb({ hash, source, hasher }) {
       const target = xorbPath(hash);
       if (await exists(target)) {
-        for await (const _ of source) void _;
+        let received = 0;
+        for await (const chunk of source) {
+          received += chunk.byteLength;
+          if (received > maxXorbBytes) throw payloadTooLarge("xorb", maxXorbBytes);
+        }
         return false;
       }
       const temp = tempPath(options.tmpDir);
