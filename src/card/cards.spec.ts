@@ -5,7 +5,7 @@ import { renderTaskVectorCard } from "./render-task-vector-card.js";
 
 const sha = (c: string) => c.repeat(40);
 
-const card = await renderTaskVectorCard({
+const cardOptions = {
   title: "me/ft-tv",
   hubUrl: "http://127.0.0.1:9",
   base: { repo: "org/base", revision: sha("a") },
@@ -20,7 +20,8 @@ const card = await renderTaskVectorCard({
   license: "apache-2.0",
   files: [{ path: "task_vector.safetensors", size: 10, sha256: "f".repeat(64) }],
   tvhubVersion: "0.1.0",
-});
+};
+const card = await renderTaskVectorCard(cardOptions);
 
 describe("renderTaskVectorCard", () => {
   it("has front matter that makes it discoverable as an adapter of the base", async () => {
@@ -40,6 +41,15 @@ describe("renderTaskVectorCard", () => {
     expect(card).toContain("parameters: 1,234,567");
     expect(card).toContain("7 of 100 elements do not reproduce");
     expect(card).toContain("`pos_ids`: I64, not a float tensor");
+  });
+
+  it("advises only what would make the vector exact for its dtype: f32 for a 16-bit vector, nothing for an f32 one", async () => {
+    expect(card).toContain("Publish with `--dtype f32` for an exact vector");
+    const f32 = await renderTaskVectorCard({ ...cardOptions, dtype: "F32" });
+    expect(f32).toContain("Stored in F32: 7 of 100 elements do not reproduce the fine-tuned weights exactly");
+    expect(f32).not.toContain("--dtype f32");
+    expect(f32).toContain("tvhub computes τ in float32");
+    expect(f32).toContain("no `--dtype` makes them exact");
   });
 });
 

@@ -26,6 +26,17 @@ export interface TaskVectorCardOptions {
   tvhubVersion: string;
 }
 
+/**
+ * What would make the vector exact, true for the dtype it was stored in: a 16-bit τ loses bits that float32 keeps;
+ * a float32 (or float64) τ is already float32 arithmetic's own result, which no output dtype improves.
+ */
+function exactnessAdvice(dtype: string): string {
+  if (dtype === "BF16" || dtype === "F16") {
+    return "Publish with `--dtype f32` for an exact vector (float32 holds every difference of two 16-bit values unless they differ in magnitude by more than 2¹⁶).";
+  }
+  return "tvhub computes τ in float32, and at these elements the fine-tuned and base values differ in magnitude too much for float32 to hold their difference exactly; no `--dtype` makes them exact (`f64` stores the same float32 values in twice the bytes).";
+}
+
 /** The README.md of a task-vector repo: front matter that makes it discoverable, and a body that says what it is. */
 export async function renderTaskVectorCard(options: TaskVectorCardOptions): Promise<string> {
   const { base, finetuned } = options;
@@ -37,7 +48,7 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     tags: unique(["task-vector", "tvhub", ...(options.tags ?? [])]),
   });
   const exactness = options.reconstruction
-    ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). Publish with \`--dtype f32\` for an exact vector.`
+    ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}`
     : `Stored in ${options.dtype}: \`base + 1.0·τ\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length
