@@ -466,6 +466,26 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect(readdirSync(work)).not.toContain("never-huge");
   });
 
+  it("publishing a task vector over a merged model needs --force, and then leaves none of the merged model's files", async () => {
+    const merged = json<{ repo: string }>(await tvhub(["merge", recipe("negation.yml"), "--json"]));
+    const files = async () => ((await (await fetch(`${hub.url}/api/models/${merged.repo}`)).json()) as { siblings: Array<{ rfilename: string }> }).siblings.map((s) => s.rfilename).sort();
+    expect(await files()).toContain("config.json");
+    const refused = await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", merged.repo]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`tvhub: ${merged.repo} holds a merged model (its tvhub.json says tvhub/merge), and this run publishes a task vector; publish to another repo, or pass --force to replace it (the files of the old one are deleted).\n`);
+    expect(await files()).toContain("model.safetensors");
+    const forced = await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", merged.repo, "--force", "--json"]);
+    expect(forced.code).toBe(0);
+    expect(await files()).toEqual([".gitattributes", "README.md", "task_vector.safetensors", "tvhub.json"]);
+    // The other way round, into a folder: a merge over a task vector is refused too.
+    const dir = join(work, "a-vector");
+    json(await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", dir, "--json"]));
+    const over = await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-flipped-tv", "--to", dir]);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain(`${dir} holds a task vector (its tvhub.json says tvhub/task-vector), and this run publishes a merged model`);
+    expect(readdirSync(dir).sort()).toEqual(["README.md", "task_vector.safetensors", "tvhub.json"]);
+  });
+
   it("a dry run prints the plan and the bytes it would read, and publishes nothing", async () => {
     const run = await tvhub(["merge", recipe("ties.yml"), "--to", "demo/never-merged", "--dry-run"]);
     expect(run.code).toBe(0);
@@ -599,6 +619,35 @@ describe("tvhub similarity", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\[1\] demo\/vit-tiny-digits-inverted-tv@[0-9a-f]{10} {2}\(task vector, ‖τ‖ = /m);
     expect(run.stdout).toContain("1.0000");
+  });
+});
+
+describe("progress and transfer figures", () => {
+  it("one download bar per input file, named by repo; every header fetched once; downloaded = the bytes the Hub sent", async () => {
+    const ranges: string[] = [];
+    let sent = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      const range = new Headers(init?.headers).get("range");
+      // Reads of a file's head (bytes=0-0 is the probe every open makes, not a read).
+      if (url.includes("/resolve/") && range !== null && /^bytes=0-[1-9]/.test(range)) ranges.push(`${url} ${range}`);
+      const body = await response.arrayBuffer();
+      if (url.includes("/resolve/") && response.ok && range !== "bytes=0-0") sent += body.byteLength;
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    };
+    const client = createHubClient({ hubUrl: hub.url, accessToken: token, cacheDir: join(work, "fresh-cache", "hub"), fetch: counting });
+    const context = { hub: client, kernels: createArithmeticKernels(), workDir: work, cache: true, isDirectory: () => false, tvhubVersion: "test" };
+    const labels = new Set<string>();
+    await drain(merge({ context, recipe: { text: readFileSync(recipe("dare.yml"), "utf8"), source: "dare.yml" }, to: join(work, "progress-out") }), (event) => {
+      if (event.type === "progress" && event.phase === "download") labels.add(event.label ?? "");
+    });
+    // Both fine-tunes hold a model.safetensors: each gets its own bar, which says whose file it is.
+    expect([...labels].filter((label) => label.endsWith("/model.safetensors")).sort()).toEqual(["demo/vit-tiny-digits-noisy/model.safetensors", "demo/vit-tiny-digits-rotated/model.safetensors"]);
+    expect([...labels].every((label) => /^demo\/[\w-]+\//.test(label))).toBe(true);
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges.length, ranges.join("\n")).toBe(new Set(ranges.map((r) => r.split(" ")[0])).size);
+    expect(client.stats().bytesDownloaded).toBe(sent);
   });
 });
 

@@ -209,7 +209,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     const copied = sideFiles.map((file) => ({ path: file.path, from: file.from }));
     if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
 
-    await checkTarget({ hub: context.hub, target });
+    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...(options.force === undefined ? {} : { force: options.force }) });
     const base = plan.inputs[0] as PlanInput;
     const commitTitle = `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`;
     const execute = (dir: string, files?: readonly string[]) =>

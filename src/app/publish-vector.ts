@@ -93,7 +93,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
   try {
     if (options.dryRun) return { report, plan, dryRun: true };
 
-    await checkTarget({ hub: context.hub, target });
+    await checkTarget({ hub: context.hub, target, produces: "tvhub/task-vector", ...(options.force === undefined ? {} : { force: options.force }) });
     const base = pinned(checked.base.resolved);
     const ft = pinned(finetuned.resolved);
     if (options.lora) {

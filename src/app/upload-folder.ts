@@ -52,6 +52,7 @@ export async function* uploadFolder(options: UploadFolderOptions): AsyncGenerato
     ...(options.private === undefined ? {} : { private: options.private }),
     // Like `hf upload`: the repo is the user's own, so what else it holds stays as it is.
     overwrite: true,
+    keepOtherFiles: true,
   });
   return {
     repo,

@@ -55,6 +55,7 @@ export function createHubClient(options: CreateHubClientOptions): HubClient {
     },
     stats: { bytesDownloaded: 0, bytesUploaded: 0 },
     pins: new Map(),
+    heads: new Map(),
     ...(options.accessToken === undefined || options.accessToken === "" ? {} : { accessToken: options.accessToken }),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   };

@@ -99,7 +99,8 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   let info = state.info;
   let restarted = false;
   let failures = 0;
-  const progress = (): ProgressEvent => ({ type: "progress", phase: "download", label: state.path, done: offset, total: size, unit: "bytes" });
+  // Named by repo and path: two inputs' model.safetensors are two bars, each saying whose it is.
+  const progress = (): ProgressEvent => ({ type: "progress", phase: "download", label: `${state.repo}/${state.path}`, done: offset, total: size, unit: "bytes" });
   yield progress();
 
   for (;;) {

@@ -23,6 +23,11 @@ export interface HubContext {
   stats: TransferStats;
   /** `repo@sha` → the branch or tag it was pinned from, so cache writes can record `refs/<branch>`. */
   pins: Map<string, string>;
+  /**
+   * `repo@sha/path` → the first bytes of a remote file read so far (its safetensors header): a commit's files never
+   * change, so the check and the execution of a run fetch (and count) a header once.
+   */
+  heads?: Map<string, Uint8Array>;
 }
 
 /** The library's credential parameter, present only when there is a token. */

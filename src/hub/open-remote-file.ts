@@ -91,11 +91,20 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
     return bytes;
   };
 
+  const headKey = `${options.repo}@${options.sha}/${options.path}`;
   return {
     name,
     size,
     async read(start: number, end: number): Promise<Uint8Array> {
       checkRange(name, size, start, end);
+      // The head of a file (its header) is read by the check and again by the execution: once is enough.
+      const head = hub.heads?.get(headKey);
+      if (head !== undefined && end <= head.byteLength) return head.slice(start, end);
+      if (hub.heads !== undefined && start === 0 && end <= headBytes) {
+        const bytes = await readPart(0, end);
+        hub.heads.set(headKey, bytes);
+        return bytes.slice();
+      }
       if (end - start <= partBytes) return end === start ? new Uint8Array(0) : readPart(start, end);
       const out = new Uint8Array(end - start);
       for (let at = start; at < end; at += partBytes) {
@@ -105,6 +114,9 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
     },
   };
 }
+
+/** Reads from the start of a file up to this long are kept (a safetensors header and its first bytes). */
+const headBytes = 1024 * 1024;
 
 function isExpiredUrl(error: unknown, info: FileDownloadInfoOutput, hubOrigin: string): boolean {
   return (

@@ -8,7 +8,7 @@ import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
 import { isHubApiError } from "./is-hub-api-error.js";
-import { isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
+import { isPublishablePath, isShardRecordPath } from "./is-publishable-path.js";
 import { isTransientError } from "./is-transient-error.js";
 import { loadHubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
@@ -16,6 +16,9 @@ import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
 import { trackUploadProgress } from "./track-upload-progress.js";
 import type { PublishedPullRequest, PublishFile, PublishOptions, PublishResult } from "./types.js";
 import { retryDelay, withRetries } from "./with-retries.js";
+
+/** Files every repo keeps whatever is published: the Hub's own attributes, the card (rewritten by every publish). */
+const rewrittenAnyway = new Set([".gitattributes", "README.md"]);
 
 export interface PublishFilesOptions extends PublishOptions {
   hub: HubContext;
@@ -110,8 +113,12 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
   }
   const newPaths = new Set([...options.files.map((file) => file.path), ...keep]);
   const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
+  // Every file the earlier publish wrote and this one does not: stale weights would be loaded with the new ones, and a
+  // merged model's config.json or tokenizer beside a task vector would make the repo lie about what it holds.
   const deleted =
-    earlierPublish && options.concurrent !== true ? existing.filter((path) => (isWeightsPath(path) || isShardRecordPath(path)) && !newPaths.has(path)) : [];
+    earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true
+      ? existing.filter((path) => isPublishablePath(path) && !rewrittenAnyway.has(path) && !newPaths.has(path))
+      : [];
   if (deleted.length > 0) {
     yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
   }

@@ -83,6 +83,12 @@ export interface PublishOptions {
    * @default false
    */
   createPullRequest?: boolean;
+  /**
+   * Delete nothing: the files of an earlier tvhub publish that `files` does not contain stay (an upload of one's
+   * own files). By default they are deleted in the same commit, so the repo never mixes two publishes.
+   * @default false
+   */
+  keepOtherFiles?: boolean;
 }
 
 /** A pull request a publish opened on the Hub. */
