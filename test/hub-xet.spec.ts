@@ -112,6 +112,16 @@ describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
     expect(tree.find((entry) => entry.path === "data/sixty.bin")?.lfs?.oid).toBe(files!.local["data/sixty.bin"]);
   }, 300_000);
 
+  it("huggingface_hub 2.x: an LFS file through Xet into a pull request", async () => {
+    const { results } = await runScenarios("hf2", "py2pr", ["upload_pr"]);
+    const pr = results.upload_pr! as Scenario & { revision: string };
+    expect(pr.revision).toBe("refs/pr/1");
+    expect(pr.downloaded).toEqual(pr.local);
+    expect(hub.stderr()).toMatch(/GET \/api\/models\/alice\/py2pr-pr\/xet-write-token\/None 200/);
+    const main = (await (await fetch(`${hub.url}/api/models/${pr.repo}/tree/main`, { headers: auth(alice.token) })).json()) as Array<{ path: string }>;
+    expect(main.map((entry) => entry.path)).not.toContain("weights.bin");
+  }, 120_000);
+
   it("tvhub inspect reads the safetensors file Python uploaded through Xet", async () => {
     const run = await runCli(["inspect", `${alice.name}/py2-model`, "--json"], { HF_ENDPOINT: hub.url, HF_TOKEN: alice.token, HF_HOME: join(work, "tvhub-home") });
     expect(run.stderr).toBe("");

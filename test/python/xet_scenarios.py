@@ -111,6 +111,20 @@ def reupload():
     return {"repo": repo, "local": sha256_of(path), "downloaded": downloaded(repo, ["copy.bin"])["copy.bin"]}
 
 
+def upload_pr():
+    """An LFS file through Xet into a pull request (the write token is asked for revision `None?create_pr=1`)."""
+    repo = f"{user}/{p}-pr"
+    api.create_repo(repo)
+    path = write("pr/weights.bin", weights(3_000_000, 11))
+    commit = api.upload_file(path_or_fileobj=path, path_in_repo="weights.bin", repo_id=repo, create_pr=True)
+    return {
+        "repo": repo,
+        "revision": commit.pr_revision,
+        "local": {"weights.bin": sha256_of(path)},
+        "downloaded": {"weights.bin": sha256_of(hf_hub_download(repo, "weights.bin", revision=commit.pr_revision))},
+    }
+
+
 def upload_large():
     """A file of more than one xorb (over 64 MiB), so that a test can stop the server between two xorbs."""
     repo = f"{user}/{p}-large"
@@ -122,7 +136,7 @@ def upload_large():
     return {"repo": repo, "local": {"large.bin": sha256_of(path)}, "downloaded": downloaded(repo, ["large.bin"])}
 
 
-scenarios = {"upload_file": upload_file, "upload_folder": upload_folder, "reupload": reupload, "upload_large": upload_large}
+scenarios = {"upload_file": upload_file, "upload_folder": upload_folder, "reupload": reupload, "upload_pr": upload_pr, "upload_large": upload_large}
 results = {}
 for name in sys.argv[2:]:
     try:
