@@ -314,3 +314,76 @@ describe("adapters as terms of merge and apply, and inputs of similarity", () =>
     expect(result.inputs[0]?.norm).toBe(result.inputs[1]?.norm);
   });
 });
+
+describe("an adapter as a greedy candidate", () => {
+  it("is screened as a LoRA fine-tune (not skipped as a PEFT card) and kept at the λ that reaches θ* = base + 0.5·τ", async () => {
+    const { writeFileSync } = await import("node:fs");
+    // The user's scorer: minus the squared distance of two float32 tensors to θ*, read from the candidate model.
+    const scorer = join(work, "score.mjs");
+    writeFileSync(
+      scorer,
+      [
+        'import { readFileSync } from "node:fs";',
+        "const [dir, targetPath] = process.argv.slice(2);",
+        "function read(path) {",
+        "  const bytes = readFileSync(path);",
+        "  const length = Number(bytes.readBigUInt64LE(0));",
+        '  const header = JSON.parse(bytes.subarray(8, 8 + length).toString("utf8"));',
+        "  const out = new Map();",
+        "  for (const [name, info] of Object.entries(header)) {",
+        '    if (name === "__metadata__") continue;',
+        "    const d = bytes.subarray(8 + length + info.data_offsets[0], 8 + length + info.data_offsets[1]);",
+        "    out.set(name, new Float32Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)));",
+        "  }",
+        "  return out;",
+        "}",
+        'const model = read(dir + "/model.safetensors");',
+        "let sum = 0;",
+        "for (const [name, values] of read(targetPath)) { const theirs = model.get(name); for (let i = 0; i < values.length; i++) sum += (theirs[i] - values[i]) ** 2; }",
+        "console.log(JSON.stringify({ score: -sum }));",
+      ].join("\n"),
+    );
+    const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
+    const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
+    const decode = (name: string) => Float32Array.from(decodeFloats("BF16", llamaBase.bytesOf(name)));
+    const target = {
+      "model.layers.0.self_attn.q_proj.weight": Float32Array.from(decode("model.layers.0.self_attn.q_proj.weight"), (w, i) => Math.fround(w + Math.fround(0.5 * (q[i] as number)))),
+      "lm_head.weight": Float32Array.from(decode("lm_head.weight"), (w, i) => Math.fround(w + Math.fround(0.5 * (head[i] as number)))),
+    };
+    const { writeSafetensors } = await safetensorsWriter();
+    await writeSafetensors(join(work, "target.safetensors"), target);
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(scorer)} {model} ${JSON.stringify(join(work, "target.safetensors"))}`;
+    const recipe = join(work, "greedy-adapter.yml");
+    writeFileSync(
+      recipe,
+      ["version: 1", "base: alice/llama-base", "output:", `  to: ${join(work, "greedy-adapter-out")}`, "  dtype: f32", "greedy:", "  candidates:", "    - alice/llama-lora", "  evaluator:", "    type: command", `    command: ${JSON.stringify(command)}`, "  grid: { start: 0, stop: 1, step: 0.25 }", ""].join("\n"),
+    );
+    const run = await runCli(["greedy", recipe, "--to", join(work, "greedy-adapter-out"), "--json", "--no-eval-cache"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { greedy: { skipped: unknown[]; trajectory: Array<{ candidate: string; lambda: number; kept: boolean }> } };
+    expect(result.greedy.skipped).toEqual([]);
+    const kept = result.greedy.trajectory.find((step) => step.kept);
+    expect(kept?.candidate).toMatch(/^alice\/llama-lora/);
+    expect(kept?.lambda).toBe(0.5);
+  }, 120_000);
+});
+
+/** A minimal float32 safetensors writer for the scorer's target (independent of src/safetensors). */
+async function safetensorsWriter() {
+  const { writeFile } = await import("node:fs/promises");
+  return {
+    async writeSafetensors(path: string, tensors: Record<string, Float32Array>) {
+      let offset = 0;
+      const header: Record<string, unknown> = {};
+      for (const [name, values] of Object.entries(tensors)) {
+        header[name] = { dtype: "F32", shape: [values.length], data_offsets: [offset, offset + values.byteLength] };
+        offset += values.byteLength;
+      }
+      let json = JSON.stringify(header);
+      while ((8 + json.length) % 8 !== 0) json += " ";
+      const prefix = Buffer.alloc(8);
+      prefix.writeBigUInt64LE(BigInt(json.length));
+      await writeFile(path, Buffer.concat([prefix, Buffer.from(json), ...Object.values(tensors).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))]));
+    },
+  };
+}

@@ -193,6 +193,7 @@ function metadataOf(options: { ref: ModelRef; text: string; input: OpenedInput; 
     ...(resolved.config === undefined ? {} : { config: resolved.config }),
     ...(resolved.card === undefined ? {} : { card: resolved.card }),
     ...(resolved.record === undefined ? {} : { record: resolved.record }),
+    ...(resolved.adapter === undefined ? {} : { adapter: resolved.adapter }),
     tensors: resolved.tensors,
   };
 }

@@ -21,6 +21,8 @@ export interface CandidateMetadata {
   record?: Record<string, unknown>;
   /** The safetensors headers, once read; without them only config and card are compared. */
   tensors?: LocatedTensor[];
+  /** A PEFT LoRA adapter's config, once read: its τ is the adapter's update. */
+  adapter?: ResolvedModel["adapter"];
 }
 
 /** A check finding, a candidate listed twice or already in the start model, or a searched repo that could not be read. */
@@ -69,6 +71,9 @@ const tensorCodes = new Set<FindingCode>([
   "UNSUPPORTED_DTYPE",
   "NON_FLOAT_COPIED",
   "BUFFER_DIFFERS",
+  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA fine-tune.
+  "ADAPTER",
+  "ADAPTER_MISMATCH",
 ]);
 
 /**
@@ -112,6 +117,7 @@ export function screenCandidates(options: ScreenCandidatesOptions): ScreenedCand
       ...(candidate.config === undefined ? {} : { config: candidate.config }),
       ...(candidate.card === undefined ? {} : { card: candidate.card }),
       ...(candidate.record === undefined ? {} : { record: candidate.record }),
+      ...(candidate.adapter === undefined ? {} : { adapter: candidate.adapter }),
     };
     const report = checkCompatibility({
       base,
