@@ -8,7 +8,8 @@ import type { Job, JobKind } from "./plan-jobs.js";
  * What the pool and its workers say to each other. The version travels in `workerData`: a worker script from
  * another build refuses to start instead of misreading jobs, and the pool then computes on its own thread.
  */
-export const computeProtocol = 3;
+// 4: jobs may be LoRA updates (op "lora", and merge terms of kind "lora").
+export const computeProtocol = 4;
 
 export interface ComputeWorkerData {
   tvhubComputeWorker: number;
