@@ -84,7 +84,7 @@ describe("what the CLI loads", () => {
     expect(dryRun.code, dryRun.stderr).toBe(0);
     const real = await runRecorded(["publish-vector", "--base", base, "--finetuned", finetuned, "--to", join(work, "tv"), "--json"]);
     expect(real.code, real.stderr).toBe(0);
-    expect(readFileSync(join(work, "tv", "README.md"), "utf8")).toContain("base_model_relation: adapter");
+    expect(readFileSync(join(work, "tv", "README.md"), "utf8")).toContain("base_model_relation: finetune");
     for (const run of [dryRun, real]) {
       // The fine-tune's card (front matter) and the task vector's card are YAML; nothing else is needed.
       expect(run.packages.filter((name) => name !== "yaml")).toEqual(["commander"]);

@@ -72,7 +72,7 @@ describe("tvhub publish-vector against a local Hub", () => {
       }
       const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "README.md" }));
       expect(card).toContain(`base_model: alice/${name}-base`);
-      expect(card).toContain("base_model_relation: adapter");
+      expect(card).toContain("base_model_relation: finetune");
       expect(card).toContain("license: mit");
       const record = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "tvhub.json" }))) as Record<string, unknown>;
       expect(record).toMatchObject({ format: "tvhub/task-vector", version: 1, base: { repo: `alice/${name}-base` }, finetuned: { repo: `alice/${name}-ft` } });

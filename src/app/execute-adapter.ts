@@ -55,6 +55,8 @@ export interface ExecuteAdapterResult {
   ranks: Map<string, number>;
   /** Modules with a lora_B.bias. */
   biasModules: Set<string>;
+  /** Whether a factored module is a transformers Conv1D (the config's fan_in_fan_out). */
+  conv1d: boolean;
   threads: number;
   implementation: string;
   bytesRead: number;
@@ -176,9 +178,9 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
         reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
       } else {
         const r = result.rank;
-        // linear: A (r × in), B (out × r); embedding (τᵀ = B·A): A (r × V), B (d × r).
+        // linear: A (r × in), B (out × r); conv1d [in, out] and embedding [V, d] factor τᵀ: A (r × rows), B (cols × r).
         const [aShape, bShape] = t.layout === "linear" ? [[r, cols], [rows, r]] : [[r, rows], [cols, r]];
-        const [aKey, bKey] = t.layout === "linear" ? ["lora_A.weight", "lora_B.weight"] : ["lora_embedding_A", "lora_embedding_B"];
+        const [aKey, bKey] = t.layout === "embedding" ? ["lora_embedding_A", "lora_embedding_B"] : ["lora_A.weight", "lora_B.weight"];
         await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
         await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
         ranks.set(t.module, r);
@@ -232,7 +234,7 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
       if (!file) throw new InternalError("The adapter writer wrote no file.", { code: "ADAPTER_NO_FILE" });
       const order = new Map(adapter.tensors.map((t, i) => [t.tensor.name, i]));
       reports.sort((x, y) => (order.get(x.name) ?? 0) - (order.get(y.name) ?? 0));
-      return { file: { path: file.file, size: file.size, sha256: file.sha256 }, tensors: reports, ranks, biasModules, threads: pool.threads, implementation: pool.implementation, bytesRead };
+      return { file: { path: file.file, size: file.size, sha256: file.sha256 }, tensors: reports, ranks, biasModules, conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)), threads: pool.threads, implementation: pool.implementation, bytesRead };
     } catch (error) {
       await writer.abort();
       throw error;

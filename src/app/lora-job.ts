@@ -9,8 +9,8 @@ export interface LoraJob {
   name: string;
   /** The weight's shape [rows, cols]. */
   shape: [number, number];
-  /** `linear`: τ = B·A; `embedding`: τᵀ = B·A (PEFT's lora_embedding_A/B). */
-  layout: "linear" | "embedding";
+  /** `linear`: τ = B·A; `conv1d` and `embedding`: τᵀ = B·A (PEFT transposes B·A for both). */
+  layout: "linear" | "conv1d" | "embedding";
   finetuned: { dtype: ComputableDtype; bytes: Uint8Array };
   base: { dtype: ComputableDtype; bytes: Uint8Array };
   policy: RankPolicy;

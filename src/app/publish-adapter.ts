@@ -69,7 +69,13 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       : { kind: "fixed", rank: lora.rank };
   const dtype = lora.dtype ?? "F32";
   const baseResolved: ResolvedModel = options.base.resolved;
-  const adapter = planAdapter({ plan, baseTensorNames: baseResolved.tensors.map((t) => t.name), ...(lora.embeddings === undefined ? {} : { embeddings: lora.embeddings }) });
+  const modelType = typeof baseResolved.config?.model_type === "string" ? baseResolved.config.model_type : undefined;
+  const adapter = planAdapter({
+    plan,
+    baseTensorNames: baseResolved.tensors.map((t) => t.name),
+    ...(lora.embeddings === undefined ? {} : { embeddings: lora.embeddings }),
+    ...(modelType === undefined ? {} : { modelType }),
+  });
   const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
   const space = {
     dir: stageParent,
@@ -98,7 +104,8 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       alpha_pattern: rankPattern,
       base_model_name_or_path: base.repo,
       bias: "none",
-      fan_in_fan_out: false,
+      // PEFT forces it per layer anyway (true for Conv1D, false for nn.Linear); this says what most layers are.
+      fan_in_fan_out: executed.conv1d,
       inference_mode: true,
       init_lora_weights: true,
       lora_alpha: r,

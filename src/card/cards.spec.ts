@@ -24,11 +24,11 @@ const cardOptions = {
 const card = await renderTaskVectorCard(cardOptions);
 
 describe("renderTaskVectorCard", () => {
-  it("has front matter that makes it discoverable as an adapter of the base", async () => {
+  it("has front matter that makes it discoverable under the base, as a fine-tune and not as a PEFT adapter", async () => {
     const { data } = await parseFrontMatter(card);
     expect(data).toEqual({
       base_model: "org/base",
-      base_model_relation: "adapter",
+      base_model_relation: "finetune",
       library_name: "tvhub",
       license: "apache-2.0",
       tags: ["task-vector", "tvhub"],

@@ -42,7 +42,10 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
   const { base, finetuned } = options;
   const frontMatter = await renderFrontMatter({
     base_model: base.repo,
-    base_model_relation: "adapter",
+    // Not "adapter": the Hub lists adapters as loadable onto the base by an adapter library (PEFT), which a dense τ
+    // is not. base + τ is the fine-tune (exactly in f32), so the model tree's honest place for it is among the
+    // base's fine-tunes; docs/adapters.md ("Writing adapters") says why.
+    base_model_relation: "finetune",
     library_name: "tvhub",
     license: options.license,
     tags: unique(["task-vector", "tvhub", ...(options.tags ?? [])]),
@@ -62,6 +65,7 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     "",
     `A **task vector**: the element-wise difference between the weights of ${inputLink(finetuned, options.hubUrl)} and of the base model it was fine-tuned from, ${inputLink(base, options.hubUrl)} (Ilharco et al., *Editing Models with Task Arithmetic*, ICLR 2023).`,
     "Adding it to the base gives the fine-tuned model back; adding a multiple of it, or several task vectors, or subtracting it, edits the base model.",
+    "It is not a PEFT adapter: no library on the Hub loads it onto the base by itself; `tvhub apply` does (below), and `tvhub publish-vector --lora-rank R` publishes a low-rank version that PEFT loads.",
     "",
     "## Arithmetic",
     "",

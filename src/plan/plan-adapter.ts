@@ -11,12 +11,17 @@ export interface PlanAdapterOptions {
   baseTensorNames: readonly string[];
   /** `save` (default): embeddings and heads go to `modules_to_save` as full fine-tuned tensors; `lora`: they are factored too. */
   embeddings?: AdapterFullMode;
+  /** The base's `config.json` `model_type`: GPT-2's family stores its attention and MLP weights as Conv1D, [in, out]. */
+  modelType?: string;
 }
 
 /** One output of the adapter and where it comes from. */
 export type AdapterTensor =
-  /** τ of a Linear weight [out, in] (or of an embedding [V, d], factored as τᵀ), stored as `lora_A`/`lora_B`. */
-  | { kind: "lora"; tensor: PlannedTensor; module: string; layout: "linear" | "embedding"; finetuned: TensorRef; base: TensorRef }
+  /**
+   * τ of a Linear weight [out, in], stored as `lora_A`/`lora_B`; of a transformers Conv1D weight [in, out] (factored as
+   * τᵀ, `fan_in_fan_out`); or of an embedding [V, d] (factored as τᵀ, `lora_embedding_A`/`_B`).
+   */
+  | { kind: "lora"; tensor: PlannedTensor; module: string; layout: "linear" | "conv1d" | "embedding"; finetuned: TensorRef; base: TensorRef }
   /** τ of the bias of a LoRA-targeted module, stored as `lora_B.bias` (PEFT's `lora_bias`). */
   | { kind: "bias"; tensor: PlannedTensor; module: string; finetuned: TensorRef; base: TensorRef }
   /** A tensor of a module in `modules_to_save`: the fine-tune's own values, which replace the base's. */
@@ -29,6 +34,9 @@ export interface AdapterPlan {
 }
 
 const headLeaves = new Set(["lm_head", "embed_out", "classifier", "score", "output"]);
+/** transformers' Conv1D (weight [in, out]): GPT-2 and its relatives, in these modules (references/peft-lora.md §2.2). */
+const conv1dModelTypes = new Set(["gpt2", "openai-gpt", "imagegpt", "decision_transformer"]);
+const conv1dLeaves = new Set(["c_attn", "c_proj", "c_fc", "q_attn"]);
 
 /**
  * Which tensors of τ become LoRA factors and which are saved whole, by mergekit-extract-lora's rules
@@ -54,6 +62,7 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
   const leaf = (module: string) => module.slice(module.lastIndexOf(".") + 1);
   const isEmbedding = (module: string) => /embed|^wte$|^wpe$/.test(leaf(module));
   const isHead = (module: string) => headLeaves.has(leaf(module));
+  const isConv1d = (module: string) => conv1dModelTypes.has(options.modelType ?? "") && conv1dLeaves.has(leaf(module));
 
   // Modules saved whole, found first: everything under one is a full tensor, whatever its shape.
   const full = new Map<string, string>();
@@ -70,8 +79,9 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
     else if (linearWeight && isHead(module) && mode === "save") full.set(module, "head (saved whole, like mergekit-extract-lora)");
     else if (!linearWeight && param !== "bias") full.set(module, tensor.shape.length <= 1 ? "1-D weights (norms): no low-rank form" : param === "weight" ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly` : `parameter ${param} of the module itself`);
   }
+  // The outermost saved module owns a tensor: PEFT cannot wrap a module inside one it already saves whole.
   const underFull = (name: string) => {
-    for (let dot = name.lastIndexOf("."); dot > 0; dot = name.lastIndexOf(".", dot - 1)) if (full.has(name.slice(0, dot))) return name.slice(0, dot);
+    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1)) if (full.has(name.slice(0, dot))) return name.slice(0, dot);
     return undefined;
   };
   const factored = new Set<string>();
@@ -85,7 +95,7 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
     const owner = underFull(tensor.name);
     const { module, param } = split(tensor.name);
     if (owner !== undefined) tensors.push({ kind: "full", tensor, module: owner, finetuned: refs.finetuned });
-    else if (param === "weight") tensors.push({ kind: "lora", tensor, module, layout: isEmbedding(module) ? "embedding" : "linear", ...refs });
+    else if (param === "weight") tensors.push({ kind: "lora", tensor, module, layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear", ...refs });
     else if (param === "bias" && factored.has(module)) tensors.push({ kind: "bias", tensor, module, ...refs });
     else {
       // A bias of a module with no factored weight (its weight is not in τ): the module is saved whole.
