@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatAdapterDenseTable, runAdapterDenseBench } from "./adapter-dense.js";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
+import { formatLoraExtractTable, runLoraExtractBench } from "./lora-extract.js";
 import { formatPublishVectorTable, publishVectorFlags, publishVectorOptionsFrom, runPublishVectorBench, type PublishVectorBenchOptions } from "./publish-vector.js";
 
 interface Bench {
@@ -18,6 +19,13 @@ const benches: Bench[] = [
     run: () => {
       const results = runKernelBench();
       return { table: formatKernelTable(results), json: results };
+    },
+  },
+  {
+    name: "lora-extract",
+    run: async () => {
+      const results = await runLoraExtractBench(publishVectorOptions.torch === false ? { python: false } : {});
+      return { table: formatLoraExtractTable(results), json: results };
     },
   },
   {

@@ -769,7 +769,7 @@ interface ChildMeasurement {
  * Runs a process to its end; its peak RSS is VmHWM from /proc, read every 20 ms (the high-water mark only grows),
  * and its peak anonymous memory the largest RssAnon of those reads (there is no high-water mark for it).
  */
-async function measureChild(command: string, args: string[]): Promise<ChildMeasurement> {
+export async function measureChild(command: string, args: string[]): Promise<ChildMeasurement> {
   const started = performance.now();
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

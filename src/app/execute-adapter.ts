@@ -53,7 +53,7 @@ export interface ExecuteAdapterResult {
   tensors: AdapterTensorReport[];
   /** Per targeted module: its rank (the config's r, rank_pattern and alpha_pattern come from these). */
   ranks: Map<string, number>;
-  /** Modules with a lora_B.bias. */
+  /** Factored modules whose bias changed: stored whole as `base_layer.bias`. */
   biasModules: Set<string>;
   /** Whether a factored module is a transformers Conv1D (the config's fan_in_fan_out). */
   conv1d: boolean;
@@ -129,10 +129,10 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
         const tau = kernels.subtract({ finetuned: kernels.decodeToF32({ dtype: computable(ft.dtype, t.tensor.name), bytes: ft.bytes }), base: kernels.decodeToF32({ dtype: computable(base.dtype, t.tensor.name), bytes: base.bytes }) });
         const norm = Math.sqrt(kernels.sumOfSquares({ values: tau }));
         if (norm > 0) {
-          const bytes = kernels.encodeFromF32({ dtype: options.dtype, values: tau });
+          // The trained bias itself (PEFT's bias: "lora_only" layout): exact, and read back by PEFT and tvhub alike.
           biasModules.add(t.module);
-          await append(`${adapterPrefix}${t.module}.lora_B.bias`, options.dtype, t.tensor.shape, bytes);
-          reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "bias", norm, bytes: bytes.byteLength, denseBytes: denseBytes(t) });
+          await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
+          reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "bias", norm, bytes: ft.bytes.byteLength, denseBytes: denseBytes(t) });
         } else reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
       }
       done += t.tensor.bytes;
@@ -201,7 +201,8 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
     }
 
-    // A bias of a module whose weight did not change still needs the module targeted: give it the smallest LoRA (rank 1, zero).
+    // A bias of a module whose weight did not change still needs the module targeted (its base_layer holds the
+    // bias): give it the smallest LoRA, rank 1 and zero.
     for (const module of biasModules) {
       if (ranks.has(module)) continue;
       const weight = loraTensors.find((t) => t.module === module);

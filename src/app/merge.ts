@@ -33,6 +33,7 @@ import { publishShard } from "./publish-shard.js";
 import { resolveRef } from "./resolve-ref.js";
 import type { PublishedShard, ShardStage } from "./shard-record.js";
 import { findingLogs } from "./finding-logs.js";
+import { publishMergeAdapter } from "./publish-merge-adapter.js";
 
 export interface MergeOptions {
   context: AppContext;
@@ -228,6 +229,12 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
         },
       });
     const stage = options.stage;
+    if (recipe.output.lora) {
+      if (stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
+      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
+      const record = mergeRecord({ context, recipe, loaded, plan, weightFiles: adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" })), copied: [], ...(options.command === undefined ? {} : { command: options.command }) });
+      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record } };
+    }
     if (stage?.kind === "shard" && target.kind === "hub") {
       const shard = yield* publishShard({
         hub: context.hub,

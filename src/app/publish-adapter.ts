@@ -103,13 +103,14 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
     const config = {
       alpha_pattern: rankPattern,
       base_model_name_or_path: base.repo,
-      bias: "none",
+      // Biases that changed are stored whole under base_layer.bias, the layout PEFT saves for bias "lora_only".
+      bias: executed.biasModules.size > 0 ? "lora_only" : "none",
       // PEFT forces it per layer anyway (true for Conv1D, false for nn.Linear); this says what most layers are.
       fan_in_fan_out: executed.conv1d,
       inference_mode: true,
       init_lora_weights: true,
       lora_alpha: r,
-      lora_bias: executed.biasModules.size > 0,
+      lora_bias: false,
       lora_dropout: 0,
       modules_to_save: modulesToSave.length ? modulesToSave : null,
       peft_type: "LORA",

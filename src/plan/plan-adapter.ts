@@ -22,7 +22,7 @@ export type AdapterTensor =
    * τᵀ, `fan_in_fan_out`); or of an embedding [V, d] (factored as τᵀ, `lora_embedding_A`/`_B`).
    */
   | { kind: "lora"; tensor: PlannedTensor; module: string; layout: "linear" | "conv1d" | "embedding"; finetuned: TensorRef; base: TensorRef }
-  /** τ of the bias of a LoRA-targeted module, stored as `lora_B.bias` (PEFT's `lora_bias`). */
+  /** The bias of a LoRA-targeted module, stored whole as `base_layer.bias` when it changed (PEFT's `bias: "lora_only"`). */
   | { kind: "bias"; tensor: PlannedTensor; module: string; finetuned: TensorRef; base: TensorRef }
   /** A tensor of a module in `modules_to_save`: the fine-tune's own values, which replace the base's. */
   | { kind: "full"; tensor: PlannedTensor; module: string; finetuned: TensorRef };
@@ -42,8 +42,8 @@ const conv1dLeaves = new Set(["c_attn", "c_proj", "c_fc", "q_attn"]);
  * Which tensors of τ become LoRA factors and which are saved whole, by mergekit-extract-lora's rules
  * (references/peft-lora.md §5.2): 2-D `weight`s of Linear-shaped modules are factored; embeddings and heads are saved
  * in `modules_to_save` unless `embeddings: lora`; a module with any other tensor (norms, 1-D or >2-D weights,
- * parameters that are not `weight`/`bias`) is saved whole, with every tensor under it. Biases of factored modules are
- * PEFT `lora_bias` terms. A vocabulary grown by the fine-tune is refused: PEFT would need the base resized first.
+ * parameters that are not `weight`/`bias`) is saved whole, with every tensor under it. A changed bias of a factored
+ * module is stored whole, as PEFT saves trained biases. A vocabulary grown by the fine-tune is refused: PEFT would need the base resized first.
  */
 export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
   const mode = options.embeddings ?? "save";

@@ -254,6 +254,21 @@ function createRecipeSchema(z: typeof import("zod").z) {
           dtype: dtypeText.optional().describe("The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor by tensor."),
           /** Largest shard; transformers' default is 5GB. */
           max_shard_size: sizeText.default(5_000_000_000).describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB."),
+          /** Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's options). */
+          lora: z
+            .strictObject({
+              rank: z.union([z.number().int().gte(1), z.literal("auto")]).describe("The LoRA rank of every factored weight, or auto (with max_error)."),
+              max_error: z.number().gt(0).lt(1).optional().describe("With rank auto: the largest relative error ‖τ − BA‖/‖τ‖ per tensor."),
+              max_rank: z.number().int().gte(1).optional().describe("With rank auto: the largest rank."),
+              embeddings: z.enum(["save", "lora"]).default("save").describe("Embeddings and heads: save (modules_to_save, full values) or lora."),
+              oversampling: z.number().int().gte(0).default(10).describe("Randomized SVD: extra sketch columns beyond the rank."),
+              iterations: z.number().int().gte(0).default(2).describe("Randomized SVD: power iterations."),
+              seed: z.number().int().gte(0).default(0).describe("Randomized SVD: the seed of the Gaussian test matrices."),
+            })
+            .refine((lora) => lora.rank !== "auto" || lora.max_error !== undefined, { message: "rank auto needs max_error, the largest relative error per tensor (e.g. 0.05)", path: ["max_error"] })
+            .refine((lora) => lora.rank === "auto" || (lora.max_error === undefined && lora.max_rank === undefined), { message: "max_error and max_rank go with rank auto", path: ["max_error"] })
+            .optional()
+            .describe("Publish the merge as a PEFT LoRA adapter of merged − base (truncated SVD of each weight) instead of the merged model."),
         })
         .describe("Where and how the merged model is written."),
       /** How the task vectors are combined. */

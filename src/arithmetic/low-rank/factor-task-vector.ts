@@ -119,7 +119,6 @@ function rankForEnergy(values: Float64Array, normSquared: number, target: number
 
 /** Builds the stored factors of rank `rank` from the SVD and measures ‖τ − BA‖ with the same float32 products. */
 function measured(kernels: MatrixKernels, m: number, n: number, svd: TruncatedSvd, rank: number, width: number, norm: number, dtype: ComputableDtype): LowRankFactors {
-  const l = svd.values.length;
   const a = new Float32Array(rank * n);
   const b = new Float32Array(m * rank);
   let kept = 0;
@@ -128,7 +127,7 @@ function measured(kernels: MatrixKernels, m: number, n: number, svd: TruncatedSv
     kept += sigma * sigma;
     const root = Math.sqrt(sigma);
     for (let c = 0; c < n; c++) a[k * n + c] = root * (svd.vt[k * n + c] as number);
-    for (let i = 0; i < m; i++) b[i * rank + k] = root * (svd.u[i * l + k] as number);
+    for (let i = 0; i < m; i++) b[i * rank + k] = root * (svd.ut[k * m + i] as number);
   }
   const storedA = stored(a, dtype);
   const storedB = stored(b, dtype);

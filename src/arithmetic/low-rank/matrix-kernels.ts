@@ -30,6 +30,15 @@ export interface MatrixKernels {
   gemm(options: GemmOptions): void;
   /** Σ (x[a+i] − x[b+i])² over i < n in float64, element i into running sum i mod 4, then (s0 + s1) + (s2 + s3). */
   squaredDistance(a: number, b: number, n: number): number;
+  /** The heap as float64: float32 offset `o` (even) is float64 index o / 2. */
+  doubles(): Float64Array;
+  /**
+   * G (cols × cols, row-major float64 at `g`) = XᵀX for X column-major float64 at `x` (rows per column): each entry
+   * the sum over rows in order in two chains, even rows and odd rows, then even + odd. Offsets are float32 offsets, even.
+   */
+  gram(x: number, rows: number, cols: number, g: number): void;
+  /** X ← X·R⁻¹ (X column-major float64, R upper triangular cols × cols row-major float64); a zero pivot zeroes its column. */
+  solveUpper(x: number, rows: number, cols: number, r: number): void;
 }
 
 export interface CreateMatrixKernelsOptions {
@@ -103,6 +112,19 @@ class WasmMatrixKernels implements MatrixKernels {
   squaredDistance(a: number, b: number, n: number): number {
     return this.simd.squaredDistanceF32(this.start + a * 4, this.start + b * 4, n);
   }
+
+  doubles(): Float64Array {
+    const floats = this.floats();
+    return new Float64Array(floats.buffer, floats.byteOffset, floats.length >> 1);
+  }
+
+  gram(x: number, rows: number, cols: number, g: number): void {
+    this.simd.gramF64(this.start + x * 4, rows, cols, this.start + g * 4);
+  }
+
+  solveUpper(x: number, rows: number, cols: number, r: number): void {
+    this.simd.solveUpperF64(this.start + x * 4, rows, cols, this.start + r * 4);
+  }
 }
 
 /** The reference: the same chains, in loops a JavaScript engine runs well (row of C += a·row of B, p in order). */
@@ -128,6 +150,53 @@ class JsMatrixKernels implements MatrixKernels {
 
   squaredDistance(a: number, b: number, n: number): number {
     return squaredDistanceReference(this.heap, a, b, n);
+  }
+
+  doubles(): Float64Array {
+    return new Float64Array(this.heap.buffer, this.heap.byteOffset, this.heap.length >> 1);
+  }
+
+  gram(x: number, rows: number, cols: number, g: number): void {
+    gramReference(this.doubles(), x / 2, rows, cols, g / 2);
+  }
+
+  solveUpper(x: number, rows: number, cols: number, r: number): void {
+    solveUpperReference(this.doubles(), x / 2, rows, cols, r / 2);
+  }
+}
+
+/** gram's order on a Float64Array (offsets in float64 elements). */
+export function gramReference(d: Float64Array, x: number, rows: number, cols: number, g: number): void {
+  for (let i = 0; i < cols; i++) {
+    for (let j = i; j < cols; j++) {
+      let even = 0;
+      let odd = 0;
+      const xi = x + i * rows;
+      const xj = x + j * rows;
+      const pairs = rows >> 1;
+      for (let r = 0; r < pairs; r++) {
+        even += (d[xi + 2 * r] as number) * (d[xj + 2 * r] as number);
+        odd += (d[xi + 2 * r + 1] as number) * (d[xj + 2 * r + 1] as number);
+      }
+      if (rows & 1) even += (d[xi + rows - 1] as number) * (d[xj + rows - 1] as number);
+      d[g + i * cols + j] = even + odd;
+      d[g + j * cols + i] = even + odd;
+    }
+  }
+}
+
+/** solveUpper's arithmetic on a Float64Array (offsets in float64 elements). */
+export function solveUpperReference(d: Float64Array, x: number, rows: number, cols: number, r: number): void {
+  for (let j = 0; j < cols; j++) {
+    const yj = x + j * rows;
+    for (let k = 0; k < j; k++) {
+      const rkj = d[r + k * cols + j] as number;
+      if (rkj === 0) continue;
+      const yk = x + k * rows;
+      for (let i = 0; i < rows; i++) d[yj + i] = (d[yj + i] as number) - rkj * (d[yk + i] as number);
+    }
+    const pivot = d[r + j * cols + j] as number;
+    for (let i = 0; i < rows; i++) d[yj + i] = pivot === 0 ? 0 : (d[yj + i] as number) / pivot;
   }
 }
 

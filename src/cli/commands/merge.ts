@@ -123,6 +123,6 @@ export function printMergeResult(context: CliContext, flags: { json?: boolean },
   }
   const where = describePublished(published);
   context.stdout.write(
-    `Published the merged model to ${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} (${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+    `Published the ${result.recipe.output.lora ? "merge as a LoRA adapter (merged − base)" : "merged model"} to ${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} (${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
   );
 }

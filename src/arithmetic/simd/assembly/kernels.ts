@@ -884,6 +884,73 @@ export function squaredDistanceF32(a: usize, b: usize, n: i32): f64 {
   v128.store(o, canonical(f32x4.mul(s, a3)), 48);
 }
 
+// Float64 kernels of the orthonormalization (src/arithmetic/low-rank/orthonormalize.ts). X is column-major:
+// column c is `rows` float64 values from x + c·rows·8.
+
+/**
+ * G (cols × cols, row-major) = XᵀX, upper triangle and its mirror: G[i][j] is the sum over rows in order in two
+ * chains, even rows and odd rows, added at the end (even + odd).
+ */
+export function gramF64(x: usize, rows: i32, cols: i32, g: usize): void {
+  const colBytes = <usize>rows << 3;
+  const pairs = rows >> 1;
+  for (let i = 0; i < cols; i++) {
+    const xi = x + <usize>i * colBytes;
+    for (let j = i; j < cols; j++) {
+      const xj = x + <usize>j * colBytes;
+      let acc = f64x2.splat(0);
+      for (let r = 0; r < pairs; r++) {
+        const o = <usize>r << 4;
+        acc = f64x2.add(acc, f64x2.mul(v128.load(xi + o), v128.load(xj + o)));
+      }
+      let even = f64x2.extract_lane(acc, 0);
+      const odd = f64x2.extract_lane(acc, 1);
+      if (rows & 1) even += load<f64>(xi + (<usize>(rows - 1) << 3)) * load<f64>(xj + (<usize>(rows - 1) << 3));
+      const sum = even + odd;
+      store<f64>(g + ((<usize>(i * cols + j)) << 3), sum);
+      store<f64>(g + ((<usize>(j * cols + i)) << 3), sum);
+    }
+  }
+}
+
+/** Rows per block of solveUpperF64: a block of every column stays in L2 while the columns are updated. */
+const SOLVE_ROWS: i32 = 512;
+
+/**
+ * X ← X·R⁻¹ for R (cols × cols, row-major, upper triangular): column j becomes (x_j − Σ_{k<j} R[k][j]·y_k) / R[j][j],
+ * k in order; a zero pivot gives a zero column. Rows are independent, so the blocking does not change a bit.
+ */
+export function solveUpperF64(x: usize, rows: i32, cols: i32, r: usize): void {
+  const colBytes = <usize>rows << 3;
+  for (let r0 = 0; r0 < rows; r0 += SOLVE_ROWS) {
+    const r1 = min(rows, r0 + SOLVE_ROWS);
+    const start = <usize>r0 << 3;
+    const end = <usize>r1 << 3;
+    const vectorEnd = start + ((<usize>(r1 - r0) >> 1) << 4);
+    for (let j = 0; j < cols; j++) {
+      const yj = x + <usize>j * colBytes;
+      for (let k = 0; k < j; k++) {
+        const rkj = load<f64>(r + (<usize>(k * cols + j) << 3));
+        if (rkj == 0) continue;
+        const yk = x + <usize>k * colBytes;
+        const f = f64x2.splat(rkj);
+        let o = start;
+        for (; o < vectorEnd; o += 16) v128.store(yj + o, f64x2.sub(v128.load(yj + o), f64x2.mul(f, v128.load(yk + o))));
+        for (; o < end; o += 8) store<f64>(yj + o, load<f64>(yj + o) - rkj * load<f64>(yk + o));
+      }
+      const pivot = load<f64>(r + (<usize>(j * cols + j) << 3));
+      if (pivot == 0) {
+        for (let o = start; o < end; o += 8) store<f64>(yj + o, 0);
+        continue;
+      }
+      const p = f64x2.splat(pivot);
+      let o = start;
+      for (; o < vectorEnd; o += 16) v128.store(yj + o, f64x2.div(v128.load(yj + o), p));
+      for (; o < end; o += 8) store<f64>(yj + o, load<f64>(yj + o) / pivot);
+    }
+  }
+}
+
 /** Where the JavaScript side may start placing buffers: past this module's static data. */
 export function heapBase(): usize {
   return __heap_base;

@@ -1,0 +1,213 @@
+// `npm run bench -- lora-extract`: rank-64 LoRA extraction (publish-vector --lora-rank) against PyTorch's
+// torch.svd_lowrank doing the same job, in the same run: a 4096 × 4096 τ on one core, and a ~1 GB Llama-shaped model
+// end to end on every core (the CLI, peak RSS from /proc). Also the one product the SVD spends its time in, τ·Ω,
+// on tvhub's WebAssembly kernel and on tfjs-wasm's matmul (XNNPACK), the alternative the kernels were chosen over.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import llamaConfig from "../test/fixtures/models/meta-llama--Llama-3.1-8B/config.json" with { type: "json" };
+import { defaultSvdParameters, factorTaskVector } from "../src/arithmetic/low-rank/factor-task-vector.js";
+import { createMatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
+import { loadTf } from "../src/eval/load-tf.js";
+import type { PlannedTensor } from "../src/safetensors/layout-file.js";
+import { generatePair, measureChild } from "./publish-vector.js";
+
+export interface LoraExtractBenchOptions {
+  /** @default 4096 */
+  size?: number;
+  /** @default 64 */
+  rank?: number;
+  /** Approximate bytes of each generated model. @default 1e9 */
+  modelBytes?: number;
+  /** The Python with torch (.venv/peft's), or false to leave PyTorch out. */
+  python?: string | false;
+  dir?: string;
+  cli?: string;
+}
+
+export interface LoraExtractResults {
+  machine: { cpus: number; model: string; loadAverage: number[] };
+  rank: number;
+  oversampling: number;
+  iterations: number;
+  square: { size: number; tvhubSeconds: number; tvhubError: number; torch?: Array<{ threads: number; seconds: number; error: number }>; torchVersion?: string };
+  product: { m: number; k: number; n: number; tvhubSeconds: number; tfjsWasmSeconds?: number; tfjsNote?: string };
+  model?: {
+    bytes: number;
+    factored: number;
+    tvhub: { seconds: number; peakRssBytes: number; adapterBytes: number };
+    torch?: Array<{ threads: number; seconds: number; peakRssBytes: number }>;
+  };
+  torchSkipped?: string;
+}
+
+const gigabyte = 1e9;
+
+export async function runLoraExtractBench(options: LoraExtractBenchOptions = {}): Promise<LoraExtractResults> {
+  const size = options.size ?? 4096;
+  const rank = options.rank ?? 64;
+  const { oversampling, iterations } = defaultSvdParameters;
+  const python = options.python === false ? undefined : options.python ?? (existsSync(".venv/peft/bin/python") ? ".venv/peft/bin/python" : "python3");
+  const torchOk = python !== undefined && spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+  const results: LoraExtractResults = {
+    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", loadAverage: loadavg() },
+    rank,
+    oversampling,
+    iterations,
+    square: { size, tvhubSeconds: 0, tvhubError: 0 },
+    product: { m: size, k: size, n: roundUp4(rank + oversampling), tvhubSeconds: 0 },
+    ...(torchOk ? {} : { torchSkipped: python === undefined ? "--no-torch" : `${python} -c "import torch" failed` }),
+  };
+
+  // One tensor on one core: the factorization alone, τ already in float32.
+  const kernels = createMatrixKernels();
+  const ld = size;
+  kernels.reserve(size * ld);
+  fillRandom(kernels.floats(), size * ld);
+  let started = performance.now();
+  const factors = factorTaskVector({ kernels, rows: size, cols: size, name: "bench", policy: { kind: "fixed", rank }, svd: defaultSvdParameters, dtype: "F32" });
+  results.square.tvhubSeconds = (performance.now() - started) / 1000;
+  results.square.tvhubError = factors.relativeError;
+  if (torchOk) {
+    const runs = [1, availableParallelism()].map((threads) => {
+      const run = spawnSync(python!, ["bench/torch-lora-extract.py", "square", String(size), String(rank), String(oversampling), String(iterations), String(threads)], { encoding: "utf8" });
+      const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; error: number; torch: string };
+      results.square.torchVersion = parsed.torch;
+      return { threads, seconds: parsed.seconds, error: parsed.error };
+    });
+    results.square.torch = runs;
+  }
+
+  // The product the SVD spends its time in: τ (size × size) · Ω (size × width), tvhub's kernel against tfjs-wasm.
+  const { n } = results.product;
+  const omega = size * ld;
+  const out = omega + size * n;
+  kernels.reserve(out + size * n);
+  fillRandom(kernels.floats().subarray(omega, out), size * n);
+  kernels.gemm({ a: 0, lda: ld, b: omega, ldb: n, c: out, ldc: n, m: size, k: size, n });
+  started = performance.now();
+  kernels.gemm({ a: 0, lda: ld, b: omega, ldb: n, c: out, ldc: n, m: size, k: size, n });
+  results.product.tvhubSeconds = (performance.now() - started) / 1000;
+  try {
+    const { tf, backend } = await loadTf({ backend: "wasm" });
+    if (backend !== "wasm") throw new Error(`tfjs chose the ${backend} backend`);
+    const heap = kernels.floats();
+    const a = tf.tensor2d(heap.slice(0, size * ld), [size, size]);
+    const b = tf.tensor2d(heap.slice(omega, out), [size, n]);
+    tf.matMul(a, b).dispose();
+    started = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    results.product.tfjsWasmSeconds = (performance.now() - started) / 1000;
+    tf.dispose([a, b, c]);
+  } catch (error) {
+    results.product.tfjsNote = (error as Error).message;
+  }
+
+  // A ~1 GB Llama-shaped model end to end through the CLI (both cores), against the PyTorch script on the same files.
+  if ((options.modelBytes ?? gigabyte) > 0) {
+    const dir = await mkdtemp(join(options.dir ?? tmpdir(), "tvhub-bench-lora-"));
+    try {
+      const shape = llamaLayers(options.modelBytes ?? gigabyte);
+      const base = join(dir, "base");
+      const finetuned = join(dir, "ft");
+      await Promise.all([mkdir(base), mkdir(finetuned)]);
+      await generatePair({ base, finetuned, tensors: shape.tensors, config: shape.config, maxShardSize: 5e9 });
+      const to = join(dir, "adapter");
+      const tvhub = await measureChild(process.execPath, [options.cli ?? "dist/cli.js", "publish-vector", "--base", base, "--finetuned", finetuned, "--to", to, "--lora-rank", String(rank), "--force", "--quiet"]);
+      if (tvhub.code !== 0) throw new Error(`publish-vector --lora-rank failed: ${tvhub.stderr}`);
+      const bytes = shape.tensors.reduce((sum, t) => sum + t.bytes, 0);
+      results.model = {
+        bytes,
+        factored: shape.tensors.filter((t) => t.shape.length === 2 && !/embed|lm_head/.test(t.name)).length,
+        tvhub: { seconds: tvhub.seconds, peakRssBytes: tvhub.peakRssBytes, adapterBytes: statSync(join(to, "adapter_model.safetensors")).size },
+      };
+      if (torchOk) {
+        results.model.torch = [];
+        for (const threads of [1, availableParallelism()]) {
+          const run = await measureChild(python!, ["bench/torch-lora-extract.py", "model", base, finetuned, join(dir, `torch-${threads}.safetensors`), String(rank), String(oversampling), String(iterations), String(threads)]);
+          if (run.code !== 0) throw new Error(`bench/torch-lora-extract.py failed: ${run.stderr}`);
+          results.model.torch.push({ threads, seconds: run.seconds, peakRssBytes: run.peakRssBytes });
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+export function formatLoraExtractTable(r: LoraExtractResults): string {
+  const s = (x: number) => `${x.toFixed(2)} s`;
+  const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB`;
+  const lines = [
+    `LoRA extraction, rank ${r.rank}, oversampling ${r.oversampling}, ${r.iterations} power iterations (${r.machine.cpus} × ${r.machine.model}, load ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(" ")})`,
+    "",
+    `${r.square.size} × ${r.square.size} τ, one tensor:`,
+    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)}   error ${r.square.tvhubError.toPrecision(4)}`,
+    ...(r.square.torch ?? []).map((t) => `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)}   error ${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)}`),
+    "",
+    `τ·Ω (${r.product.m} × ${r.product.k} by ${r.product.n}), one thread:`,
+    `  tvhub gemmF32     ${s(r.product.tvhubSeconds)}  ${((2 * r.product.m * r.product.k * r.product.n) / r.product.tvhubSeconds / 1e9).toFixed(1)} GFLOP/s`,
+    r.product.tfjsWasmSeconds === undefined
+      ? `  tfjs-wasm matMul  not measured: ${r.product.tfjsNote ?? ""}`
+      : `  tfjs-wasm matMul  ${s(r.product.tfjsWasmSeconds)}  ${((2 * r.product.m * r.product.k * r.product.n) / r.product.tfjsWasmSeconds / 1e9).toFixed(1)} GFLOP/s`,
+  ];
+  if (r.model) {
+    const m = r.model;
+    lines.push(
+      "",
+      `Llama-shaped model, ${(m.bytes / 1e9).toFixed(2)} GB BF16 per input, ${m.factored} factored tensors, end to end (read, τ, SVD, write):`,
+      `  tvhub publish-vector --lora-rank ${r.rank}   ${s(m.tvhub.seconds)}   peak RSS ${mb(m.tvhub.peakRssBytes)}   adapter ${mb(m.tvhub.adapterBytes)}`,
+      ...(m.torch ?? []).map((t) => `  PyTorch, ${t.threads} thread(s)                ${s(t.seconds)}   peak RSS ${mb(t.peakRssBytes)}   tvhub/PyTorch ${(m.tvhub.seconds / t.seconds).toFixed(2)}`),
+    );
+  }
+  if (r.torchSkipped) lines.push("", `No PyTorch reference was run: ${r.torchSkipped}.`);
+  return lines.join("\n");
+}
+
+/** Llama-3.1-8B's layers scaled to hidden 2048 (head_dim 128, GQA 4:1, MLP ratio 3.5), a 32,000-token vocabulary, as many layers as reach `bytes` in BF16. */
+function llamaLayers(bytes: number): { config: Record<string, unknown>; tensors: Array<PlannedTensor & { bytes: number }> } {
+  const H = 2048;
+  const headDim = 128;
+  const nh = H / headDim;
+  const nkv = nh / (llamaConfig.num_attention_heads / llamaConfig.num_key_value_heads);
+  const I = Math.round(((llamaConfig.intermediate_size / llamaConfig.hidden_size) * H) / 256) * 256;
+  const V = 32000;
+  const perLayer = 2 * (nh * headDim * H) + 2 * (nkv * headDim * H) + 3 * I * H + 2 * H;
+  const layers = Math.max(1, Math.round((bytes / 2 - 2 * V * H - H) / perLayer));
+  const tensors: Array<PlannedTensor & { bytes: number }> = [];
+  const t = (name: string, shape: number[]) => tensors.push({ name, dtype: "BF16", shape, bytes: 2 * shape.reduce((a, b) => a * b, 1) });
+  t("model.embed_tokens.weight", [V, H]);
+  for (let i = 0; i < layers; i++) {
+    const p = `model.layers.${i}`;
+    t(`${p}.self_attn.q_proj.weight`, [nh * headDim, H]);
+    t(`${p}.self_attn.k_proj.weight`, [nkv * headDim, H]);
+    t(`${p}.self_attn.v_proj.weight`, [nkv * headDim, H]);
+    t(`${p}.self_attn.o_proj.weight`, [H, nh * headDim]);
+    t(`${p}.mlp.gate_proj.weight`, [I, H]);
+    t(`${p}.mlp.up_proj.weight`, [I, H]);
+    t(`${p}.mlp.down_proj.weight`, [H, I]);
+    t(`${p}.input_layernorm.weight`, [H]);
+    t(`${p}.post_attention_layernorm.weight`, [H]);
+  }
+  t("model.norm.weight", [H]);
+  t("lm_head.weight", [V, H]);
+  return { config: { ...llamaConfig, hidden_size: H, intermediate_size: I, num_attention_heads: nh, num_key_value_heads: nkv, num_hidden_layers: layers, vocab_size: V }, tensors };
+}
+
+function fillRandom(values: Float32Array, count: number): void {
+  let state = 0x9e3779b9;
+  for (let i = 0; i < count; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    values[i] = ((state >>> 0) / 2 ** 32 - 0.5) * 0.004;
+  }
+}
+
+function roundUp4(x: number): number {
+  return Math.ceil(x / 4) * 4;
+}
