@@ -180,4 +180,63 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank, loaded by the real PEFT
     expect(b.code).toBe(0);
     expect(readFileSync(join(work, "det-a", "adapter_model.safetensors")).equals(readFileSync(join(work, "det-b", "adapter_model.safetensors")))).toBe(true);
   }, 180_000);
+  it("--lora-rank auto --max-error picks each tensor's smallest rank within the error, in rank_pattern", async () => {
+    const to = join(work, "adapter-auto");
+    const run = await runCli(["publish-vector", "--finetuned", "alice/tiny-llama-ft", "--to", to, "--lora-rank", "auto", "--max-error", "0.3", "--json"], env());
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const record = JSON.parse(readFileSync(join(to, "tvhub.json"), "utf8")) as { lora: { r: number; maxError: number }; tensors: Array<{ name: string; module: string; kind: string; rank?: number; relativeError?: number }> };
+    const config = JSON.parse(readFileSync(join(to, "adapter_config.json"), "utf8")) as { r: number; lora_alpha: number; rank_pattern: Record<string, number>; alpha_pattern: Record<string, number> };
+    const factored = record.tensors.filter((t) => t.kind === "lora");
+    expect(factored).toHaveLength(14);
+    for (const t of factored) {
+      expect(t.relativeError!, t.name).toBeLessThanOrEqual(0.3);
+      // A true rank of 4: never more than 4 components for 30%.
+      expect(t.rank!, t.name).toBeLessThanOrEqual(4);
+      expect(config.rank_pattern[t.module] ?? config.r, t.name).toBe(t.rank);
+      expect(config.alpha_pattern[t.module] ?? config.lora_alpha, t.name).toBe(t.rank);
+    }
+    expect(config.r).toBe(Math.max(...factored.map((t) => t.rank!)));
+    expect(new Set(factored.map((t) => t.rank)).size).toBeGreaterThan(1);
+    // The smallest: one component fewer misses the target (measured with a fixed rank on the same tensor).
+    const q = factored.find((t) => t.name === "model.layers.0.self_attn.q_proj.weight")!;
+    const lower = join(work, "adapter-lower");
+    expect((await runCli(["publish-vector", "--finetuned", "alice/tiny-llama-ft", "--to", lower, "--lora-rank", String(q.rank! - 1)], env())).code).toBe(0);
+    const lowerRecord = JSON.parse(readFileSync(join(lower, "tvhub.json"), "utf8")) as { tensors: Array<{ name: string; relativeError?: number }> };
+    expect(lowerRecord.tensors.find((t) => t.name === q.name)!.relativeError!).toBeGreaterThan(0.3);
+  }, 180_000);
+
+  it("a recipe's output.lora publishes the merge as an adapter of merged − base", async () => {
+    const recipe = join(work, "merge-lora.yml");
+    writeFileSync(recipe, `version: 1\nbase: alice/tiny-llama\noutput:\n  to: alice/tiny-llama-half-lora\n  lora:\n    rank: 4\nvectors:\n  - finetuned: alice/tiny-llama-ft\n    weight: 0.5\n`);
+    const run = await runCli(["merge", recipe, "--json"], env());
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const dir = join(work, "merge-lora");
+    mkdirSync(dir, { recursive: true });
+    for (const path of ["adapter_config.json", "adapter_model.safetensors", "tvhub.json", "README.md"]) await download("alice/tiny-llama-half-lora", path, dir);
+    const record = JSON.parse(readFileSync(join(dir, "tvhub.json"), "utf8")) as { format: string; merge: { method: string; terms: Array<{ input: string; lambda: number }> }; lora: { r: number; overallError: number } };
+    expect(record).toMatchObject({ format: "tvhub/lora-adapter", merge: { method: "task_arithmetic", terms: [{ input: "alice/tiny-llama-ft", lambda: 0.5 }] }, lora: { r: 4 } });
+    // 0.5·τ of a rank-4 τ is rank 4, up to the rounding of the merged float32 weights.
+    expect(record.lora.overallError).toBeLessThan(1e-5);
+    const checked = runPython(["check", work, dir]);
+    const report = JSON.parse(checked.stdout) as { weights: Record<string, WeightReport> };
+    const q = report.weights["model.layers.0.self_attn.q_proj.weight"]!;
+    expect(q.kind).toBe("lora");
+    expect(q.max_abs_vs_base_plus_ba!).toBeLessThanOrEqual(8 * 2 ** -24 * q.scale!);
+  }, 180_000);
+
+  it.each([
+    [["--max-error", "0.1"], /--max-error applies to a LoRA adapter; add --lora-rank/],
+    [["--lora-rank", "auto"], /--lora-rank auto needs --max-error/],
+    [["--lora-rank", "8", "--max-error", "0.1"], /--max-error and --lora-max-rank go with --lora-rank auto/],
+    [["--lora-rank", "0"], /--lora-rank.*whole number of at least 1/],
+    [["--lora-rank", "auto", "--max-error", "1.5"], /--max-error.*between 0 and 1/],
+    [["--lora-rank", "4", "--shard", "1/2"], /cannot be split over a matrix/],
+  ])("refuses %j with one sentence and exit 2", async (flags, message) => {
+    const run = await runCli(["publish-vector", "--finetuned", "alice/tiny-llama-ft", "--to", "alice/refused", ...flags], env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^tvhub: /);
+    expect(run.stderr).toMatch(message);
+  });
 });
