@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { startLocalHub, type LocalHubOrg, type LocalHubUser } from "../../hub/local/start-local-hub.js";
 import type { CliContext } from "../context.js";
+import { hubGroup } from "./hub-group.js";
 
 interface HubServeFlags {
   dir: string;
@@ -15,9 +16,7 @@ interface HubServeFlags {
 
 /** `tvhub hub serve`: a Hub-compatible server over a directory, until SIGINT or SIGTERM. */
 export function hubServe(program: Command, context: CliContext): void {
-  const hub =
-    program.commands.find((command) => command.name() === "hub") ??
-    program.command("hub").description("Run a local Hugging Face Hub (offline, air-gapped, tests).");
+  const hub = hubGroup(program);
   hub
     .command("serve")
     .description(

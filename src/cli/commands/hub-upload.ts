@@ -5,6 +5,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { hubGroup } from "./hub-group.js";
 
 interface HubUploadFlags extends CliAppFlags {
   private?: boolean;
@@ -13,9 +14,7 @@ interface HubUploadFlags extends CliAppFlags {
 
 /** `tvhub hub upload DIR REPO`: a model folder of one's own onto a Hub, in one commit (the local Hub's way in). */
 export function hubUpload(program: Command, context: CliContext): void {
-  const hub =
-    program.commands.find((command) => command.name() === "hub") ??
-    program.command("hub").description("Run a local Hugging Face Hub (offline, air-gapped, tests).");
+  const hub = hubGroup(program);
   addHubFlags(
     hub
       .command("upload")
