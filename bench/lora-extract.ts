@@ -7,12 +7,10 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import llamaConfig from "../test/fixtures/models/meta-llama--Llama-3.1-8B/config.json" with { type: "json" };
 import { defaultSvdParameters, factorTaskVector } from "../src/arithmetic/low-rank/factor-task-vector.js";
 import { createMatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
 import { loadTf } from "../src/eval/load-tf.js";
-import type { PlannedTensor } from "../src/safetensors/layout-file.js";
-import { generatePair, measureChild } from "./publish-vector.js";
+import { generatePair, llamaShape, measureChild } from "./publish-vector.js";
 
 export interface LoraExtractBenchOptions {
   /** @default 4096 */
@@ -110,7 +108,8 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
   if ((options.modelBytes ?? gigabyte) > 0) {
     const dir = await mkdtemp(join(options.dir ?? tmpdir(), "tvhub-bench-lora-"));
     try {
-      const shape = llamaLayers(options.modelBytes ?? gigabyte);
+      // Llama-3.1-8B's layers at hidden 2048 with a 32,000-token vocabulary, so most of the bytes are factored layers.
+      const shape = llamaShape(options.modelBytes ?? gigabyte, 32000);
       const base = join(dir, "base");
       const finetuned = join(dir, "ft");
       await Promise.all([mkdir(base), mkdir(finetuned)]);
@@ -166,36 +165,6 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
   }
   if (r.torchSkipped) lines.push("", `No PyTorch reference was run: ${r.torchSkipped}.`);
   return lines.join("\n");
-}
-
-/** Llama-3.1-8B's layers scaled to hidden 2048 (head_dim 128, GQA 4:1, MLP ratio 3.5), a 32,000-token vocabulary, as many layers as reach `bytes` in BF16. */
-function llamaLayers(bytes: number): { config: Record<string, unknown>; tensors: Array<PlannedTensor & { bytes: number }> } {
-  const H = 2048;
-  const headDim = 128;
-  const nh = H / headDim;
-  const nkv = nh / (llamaConfig.num_attention_heads / llamaConfig.num_key_value_heads);
-  const I = Math.round(((llamaConfig.intermediate_size / llamaConfig.hidden_size) * H) / 256) * 256;
-  const V = 32000;
-  const perLayer = 2 * (nh * headDim * H) + 2 * (nkv * headDim * H) + 3 * I * H + 2 * H;
-  const layers = Math.max(1, Math.round((bytes / 2 - 2 * V * H - H) / perLayer));
-  const tensors: Array<PlannedTensor & { bytes: number }> = [];
-  const t = (name: string, shape: number[]) => tensors.push({ name, dtype: "BF16", shape, bytes: 2 * shape.reduce((a, b) => a * b, 1) });
-  t("model.embed_tokens.weight", [V, H]);
-  for (let i = 0; i < layers; i++) {
-    const p = `model.layers.${i}`;
-    t(`${p}.self_attn.q_proj.weight`, [nh * headDim, H]);
-    t(`${p}.self_attn.k_proj.weight`, [nkv * headDim, H]);
-    t(`${p}.self_attn.v_proj.weight`, [nkv * headDim, H]);
-    t(`${p}.self_attn.o_proj.weight`, [H, nh * headDim]);
-    t(`${p}.mlp.gate_proj.weight`, [I, H]);
-    t(`${p}.mlp.up_proj.weight`, [I, H]);
-    t(`${p}.mlp.down_proj.weight`, [H, I]);
-    t(`${p}.input_layernorm.weight`, [H]);
-    t(`${p}.post_attention_layernorm.weight`, [H]);
-  }
-  t("model.norm.weight", [H]);
-  t("lm_head.weight", [V, H]);
-  return { config: { ...llamaConfig, hidden_size: H, intermediate_size: I, num_attention_heads: nh, num_key_value_heads: nkv, num_hidden_layers: layers, vocab_size: V }, tensors };
 }
 
 function fillRandom(values: Float32Array, count: number): void {

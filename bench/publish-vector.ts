@@ -648,13 +648,13 @@ interface LlamaShape {
 }
 
 /** Llama-3.1-8B's config with hidden 2048 (head_dim 128, GQA 4:1, MLP ratio 3.5) and as many layers as reach `bytes`. */
-export function llamaShape(bytes: number): LlamaShape {
+export function llamaShape(bytes: number, vocabSize: number = llamaConfig.vocab_size): LlamaShape {
   const H = 2048;
   const headDim = 128;
   const nh = H / headDim;
   const nkv = nh / (llamaConfig.num_attention_heads / llamaConfig.num_key_value_heads);
   const I = Math.round((llamaConfig.intermediate_size / llamaConfig.hidden_size) * H / 256) * 256;
-  const V = llamaConfig.vocab_size;
+  const V = vocabSize;
   const perLayer = 2 * (nh * headDim * H) + 2 * (nkv * headDim * H) + 3 * I * H + 2 * H;
   const fixed = 2 * V * H + H;
   const layers = Math.max(1, Math.round((bytes / 2 - fixed) / perLayer));
@@ -675,7 +675,7 @@ export function llamaShape(bytes: number): LlamaShape {
   }
   t("model.norm.weight", [H]);
   t("lm_head.weight", [V, H]);
-  const config = { ...llamaConfig, hidden_size: H, intermediate_size: I, num_attention_heads: nh, num_key_value_heads: nkv, num_hidden_layers: layers };
+  const config = { ...llamaConfig, hidden_size: H, intermediate_size: I, num_attention_heads: nh, num_key_value_heads: nkv, num_hidden_layers: layers, vocab_size: V };
   return { layers, config, tensors };
 }
 

@@ -239,7 +239,7 @@ function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | un
 const errorClasses: Record<string, typeof TvhubError> = { UsageError, DataError, RemoteError, InternalError };
 
 /** A worker's error as the class it was thrown as, so the shells map it to the same exit code. */
-function rebuildError(error: { name: string; message: string; code?: string }): Error {
+export function rebuildError(error: { name: string; message: string; code?: string }): Error {
   const Class = errorClasses[error.name];
   if (Class) return new Class(error.message, { code: error.code ?? "COMPUTE_WORKER_ERROR" });
   return new InternalError(`A compute worker threw ${error.name}: ${error.message}`, { code: "COMPUTE_WORKER_ERROR" });

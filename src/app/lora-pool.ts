@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
-import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { InternalError } from "../errors.js";
+import { rebuildError } from "./compute-pool.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
 import { runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";
 
@@ -122,12 +123,4 @@ function workerPool(workers: Worker[]): LoraPool {
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
-}
-
-const errorClasses: Record<string, typeof TvhubError> = { UsageError, DataError, RemoteError, InternalError };
-
-function rebuildError(error: { name: string; message: string; code?: string }): Error {
-  const Class = errorClasses[error.name];
-  if (Class) return new Class(error.message, { code: error.code ?? "LORA_WORKER_ERROR" });
-  return new InternalError(`A LoRA worker threw ${error.name}: ${error.message}`, { code: "LORA_WORKER_ERROR" });
 }
