@@ -2172,9 +2172,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2212,12 +2212,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4484,8 +4484,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise2 = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6736,12 +6736,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7411,12 +7411,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7895,16 +7895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve6(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7915,7 +7915,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname: hostname4,
@@ -7978,7 +7978,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8314,8 +8314,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9584,7 +9584,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9597,7 +9597,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve7(null);
             }
           }).on("error", noop5).on("data", function(chunk3) {
             limit -= chunk3.length;
@@ -9616,7 +9616,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9633,7 +9633,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9703,18 +9703,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,9 +9971,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10196,9 +10196,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10483,9 +10483,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10577,9 +10577,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve7, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14442,7 +14442,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14518,7 +14518,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14561,7 +14561,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18302,8 +18302,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay2(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -23903,8 +23903,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve6, reject) {
-            return setTimeout(resolve6, t);
+          return new this.Promise(function(resolve7, reject) {
+            return setTimeout(resolve7, t);
           });
         }
         computePenalty() {
@@ -24115,15 +24115,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve6, returned, task;
+          var args, cb, error63, reject, resolve7, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve6(returned);
+                  return resolve7(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -24138,13 +24138,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve6;
-          resolve6 = reject = null;
+          var promise2, reject, resolve7;
+          resolve7 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve6 = _resolve;
+            resolve7 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve6, reject });
+          this._queue.push({ task, args, resolve: resolve7, reject });
           this._tryToRun();
           return promise2;
         }
@@ -24545,14 +24545,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve6, reject) => {
+              return new this.Promise((resolve7, reject) => {
                 if (finished()) {
-                  return resolve6();
+                  return resolve7();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve6();
+                      return resolve7();
                     }
                   });
                 }
@@ -24645,9 +24645,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve6, reject) {
+              return new this.Promise(function(resolve7, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve6)(args3);
+                  return (args3[0] != null ? reject : resolve7)(args3);
                 });
               });
             };
@@ -25454,7 +25454,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve6) => setTimeout(resolve6, seconds * 1e3));
+  await new Promise((resolve7) => setTimeout(resolve7, seconds * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -26486,7 +26486,7 @@ async function sendRequestWithRetries(state, request2, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve6) => setTimeout(resolve6, awaitTime));
+    await new Promise((resolve7) => setTimeout(resolve7, awaitTime));
     return sendRequestWithRetries(state, request2, options, createdAt, retries);
   }
 }
@@ -27195,9 +27195,9 @@ async function handleRequest(app, { pathPrefix = "/api/github/oauth" }, request2
 function parseRequest(request2) {
   const { method, url: url2, headers } = request2;
   async function text() {
-    const text2 = await new Promise((resolve6, reject) => {
+    const text2 = await new Promise((resolve7, reject) => {
       let bodyChunks = [];
-      request2.on("error", reject).on("data", (chunk3) => bodyChunks.push(chunk3)).on("end", () => resolve6(Buffer.concat(bodyChunks).toString()));
+      request2.on("error", reject).on("data", (chunk3) => bodyChunks.push(chunk3)).on("end", () => resolve7(Buffer.concat(bodyChunks).toString()));
     });
     return text2;
   }
@@ -27671,10 +27671,10 @@ function createMiddleware(options) {
       options2.log.debug(`${eventName} event received (id: ${id})`);
       let didTimeout = false;
       let timeout;
-      const timeoutPromise = new Promise((resolve6) => {
+      const timeoutPromise = new Promise((resolve7) => {
         timeout = setTimeout(() => {
           didTimeout = true;
-          resolve6(
+          resolve7(
             handleResponse3(
               "still processing\n",
               202,
@@ -27771,7 +27771,7 @@ async function getPayload(request2) {
   return decode(payload);
 }
 function getPayloadFromRequestStream(request2) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     let data = [];
     request2.on(
       "error",
@@ -27780,7 +27780,7 @@ function getPayloadFromRequestStream(request2) {
     request2.on("data", data.push.bind(data));
     request2.on("end", () => {
       const result = concatUint8Array(data);
-      queueMicrotask(() => resolve6(result));
+      queueMicrotask(() => resolve7(result));
     });
   });
 }
@@ -39596,8 +39596,8 @@ var init_sha256_wrapper_ITDNMKRK = __esm({
       return function(moduleArg = {}) {
         var Module2 = moduleArg;
         var readyPromiseResolve, readyPromiseReject;
-        Module2["ready"] = new Promise((resolve6, reject) => {
-          readyPromiseResolve = resolve6;
+        Module2["ready"] = new Promise((resolve7, reject) => {
+          readyPromiseResolve = resolve7;
           readyPromiseReject = reject;
         });
         var moduleOverrides = Object.assign({}, Module2);
@@ -45658,7 +45658,7 @@ function bitsFromFormatString(format) {
     return void 0;
   }
   const normalized = format.toLowerCase();
-  return SUB_BYTE_FORMAT_BITS.find(([pattern]) => normalized.includes(pattern))?.[1];
+  return SUB_BYTE_FORMAT_BITS.find(([pattern2]) => normalized.includes(pattern2))?.[1];
 }
 function packingFactor(dtype, numBits) {
   const containerBits = INTEGER_CONTAINER_BITS[dtype];
@@ -46008,10 +46008,10 @@ function getMlxQuantizedModules(headers, quantConfig) {
   }
   return quantizedModules;
 }
-function globMatch(pattern, str2) {
-  const parts = pattern.split("*");
+function globMatch(pattern2, str2) {
+  const parts = pattern2.split("*");
   if (parts.length === 1) {
-    return pattern === str2;
+    return pattern2 === str2;
   }
   if (!str2.startsWith(parts[0])) {
     return false;
@@ -46050,23 +46050,23 @@ function isQuantizedTensor(tensorName, quantConfig, mlxQuantizedModules) {
     return true;
   }
   return !patterns.some(
-    (pattern) => pattern.includes("*") ? globMatch(pattern, tensorName) : tensorName.includes(pattern)
+    (pattern2) => pattern2.includes("*") ? globMatch(pattern2, tensorName) : tensorName.includes(pattern2)
   );
 }
 function matchesCompressedTensorsTarget(target, moduleName) {
   if (!target.startsWith("re:")) {
     return target === moduleName;
   }
-  let pattern = target.slice(3);
-  if (pattern.startsWith("^")) {
-    pattern = pattern.slice(1);
+  let pattern2 = target.slice(3);
+  if (pattern2.startsWith("^")) {
+    pattern2 = pattern2.slice(1);
   }
-  if (pattern.endsWith("$")) {
-    pattern = pattern.slice(0, -1);
+  if (pattern2.endsWith("$")) {
+    pattern2 = pattern2.slice(0, -1);
   } else {
-    pattern += ".*";
+    pattern2 += ".*";
   }
-  const glob = pattern.replaceAll(".*", "*").replaceAll("\\.", ".");
+  const glob = pattern2.replaceAll(".*", "*").replaceAll("\\.", ".");
   if (/[\\+?()[\]{}|^$]/.test(glob)) {
     return false;
   }
@@ -47214,11 +47214,11 @@ var init_chunk_AXSL4LYE = __esm({
                   const range22 = ranges.find((range3) => chunkIndex >= range3.start && chunkIndex < range3.end);
                   const shouldYield = chunkIndex >= term.range.start && chunkIndex < term.range.end;
                   const minRefCountToStore = shouldYield ? 2 : 1;
-                  let stored = false;
+                  let stored2 = false;
                   if (range22 && range22.refCount >= minRefCountToStore) {
                     range22.data ??= [];
                     range22.data.push(uncompressed);
-                    stored = true;
+                    stored2 = true;
                   }
                   if (shouldYield) {
                     if (readBytesToSkip) {
@@ -47237,10 +47237,10 @@ var init_chunk_AXSL4LYE = __esm({
                         result.value.byteLength,
                         "total read",
                         totalBytesRead,
-                        stored
+                        stored2
                       );
                       totalBytesRead += uncompressed.byteLength;
-                      yield stored ? uncompressed.slice() : uncompressed;
+                      yield stored2 ? uncompressed.slice() : uncompressed;
                       listener?.({ event: "progress", progress: { read: totalBytesRead, total: maxBytes } });
                     }
                   }
@@ -49915,7 +49915,7 @@ __export(regexes_exports, {
   base64: () => base64,
   base64url: () => base64url,
   bigint: () => bigint,
-  boolean: () => boolean,
+  boolean: () => boolean2,
   browserEmail: () => browserEmail,
   cidrv4: () => cidrv4,
   cidrv6: () => cidrv6,
@@ -50007,7 +50007,7 @@ function fixedBase64(bodyLength, padding) {
 function fixedBase64url(length) {
   return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
 }
-var cuid, cuid2, ulid, xid, ksuid, nanoid, duration, extendedDuration, guid, uuid, uuid4, uuid6, uuid7, email, html5Email, rfc5322Email, unicodeEmail, idnEmail, browserEmail, _emoji, ipv4, ipv6, mac, cidrv4, cidrv6, base64, base64url, hostname2, domain, httpProtocol, e164, creditCard, currencyCode, iban, dateSource, date, anyString, string, bigint, integer, number, boolean, _null, _undefined, lowercase, uppercase, hex, md5_hex, md5_base64, md5_base64url, sha1_hex, sha1_base64, sha1_base64url, sha256_hex, sha256_base64, sha256_base64url, sha384_hex, sha384_base64, sha384_base64url, sha512_hex, sha512_base64, sha512_base64url;
+var cuid, cuid2, ulid, xid, ksuid, nanoid, duration, extendedDuration, guid, uuid, uuid4, uuid6, uuid7, email, html5Email, rfc5322Email, unicodeEmail, idnEmail, browserEmail, _emoji, ipv4, ipv6, mac, cidrv4, cidrv6, base64, base64url, hostname2, domain, httpProtocol, e164, creditCard, currencyCode, iban, dateSource, date, anyString, string, bigint, integer, number, boolean2, _null, _undefined, lowercase, uppercase, hex, md5_hex, md5_base64, md5_base64url, sha1_hex, sha1_base64, sha1_base64url, sha256_hex, sha256_base64, sha256_base64url, sha384_hex, sha384_base64, sha384_base64url, sha512_hex, sha512_base64, sha512_base64url;
 var init_regexes = __esm({
   "node_modules/zod/v4/core/regexes.js"() {
     init_util();
@@ -50062,7 +50062,7 @@ var init_regexes = __esm({
     bigint = /^-?\d+n?$/;
     integer = /^-?\d+$/;
     number = /^-?\d+(?:\.\d+)?$/;
-    boolean = /^(?:true|false)$/i;
+    boolean2 = /^(?:true|false)$/i;
     _null = /^null$/i;
     _undefined = /^undefined$/i;
     lowercase = /^[^A-Z]*$/;
@@ -50452,8 +50452,8 @@ var init_checks = __esm({
     $ZodCheckIncludes = /* @__PURE__ */ $constructor("$ZodCheckIncludes", (inst, def) => {
       $ZodCheck.init(inst, def);
       const escapedRegex = escapeRegex(def.includes);
-      const pattern = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
-      def.pattern = pattern;
+      const pattern2 = new RegExp(typeof def.position === "number" ? `^.{${def.position},}${escapedRegex}` : escapedRegex);
+      def.pattern = pattern2;
       inst._zod.check = (payload) => {
         if (payload.value.includes(def.includes, def.position))
           return;
@@ -50470,8 +50470,8 @@ var init_checks = __esm({
     });
     $ZodCheckStartsWith = /* @__PURE__ */ $constructor("$ZodCheckStartsWith", (inst, def) => {
       $ZodCheck.init(inst, def);
-      const pattern = new RegExp(`^${escapeRegex(def.prefix)}.*`);
-      def.pattern ?? (def.pattern = pattern);
+      const pattern2 = new RegExp(`^${escapeRegex(def.prefix)}.*`);
+      def.pattern ?? (def.pattern = pattern2);
       inst._zod.check = (payload) => {
         if (payload.value.startsWith(def.prefix))
           return;
@@ -50488,8 +50488,8 @@ var init_checks = __esm({
     });
     $ZodCheckEndsWith = /* @__PURE__ */ $constructor("$ZodCheckEndsWith", (inst, def) => {
       $ZodCheck.init(inst, def);
-      const pattern = new RegExp(`.*${escapeRegex(def.suffix)}$`);
-      def.pattern ?? (def.pattern = pattern);
+      const pattern2 = new RegExp(`.*${escapeRegex(def.suffix)}$`);
+      def.pattern ?? (def.pattern = pattern2);
       inst._zod.check = (payload) => {
         if (payload.value.endsWith(def.suffix))
           return;
@@ -51246,14 +51246,14 @@ function handleReadonlyResult(payload) {
 }
 function leafPattern(schema) {
   const def = schema._zod.def;
-  let pattern = def.pattern;
+  let pattern2 = def.pattern;
   let isInt = !!def.format?.includes("int");
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
     const d = ch._zod.def;
     if (d.pattern)
-      pattern = d.pattern;
+      pattern2 = d.pattern;
     isInt || (isInt = !!d.format?.includes("int"));
     const lo = d.minimum ?? d.length;
     const hi = d.maximum ?? d.length;
@@ -51262,8 +51262,8 @@ function leafPattern(schema) {
     if (hi !== void 0 && (maximum === void 0 || hi < maximum))
       maximum = hi;
   }
-  if (pattern)
-    return pattern.source;
+  if (pattern2)
+    return pattern2.source;
   if (minimum !== void 0 && maximum !== void 0 && minimum > maximum)
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
@@ -51763,7 +51763,7 @@ var init_schemas = __esm({
     });
     $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
       $ZodType.init(inst, def);
-      inst._zod.pattern = boolean;
+      inst._zod.pattern = boolean2;
       inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
           try {
@@ -52724,8 +52724,8 @@ var init_schemas = __esm({
         return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
       });
       defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+        const pattern2 = zod.def.innerType._zod.pattern;
+        return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)})?$`) : void 0;
       });
       inst._zod.parse = (payload, ctx) => {
         if (payload.value === void 0) {
@@ -52752,8 +52752,8 @@ var init_schemas = __esm({
       defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
       defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
       defineLazyInternal(inst, "pattern", (zod) => {
-        const pattern = zod.def.innerType._zod.pattern;
-        return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
+        const pattern2 = zod.def.innerType._zod.pattern;
+        return pattern2 ? new RegExp(`^(${cleanRegex(pattern2.source)}|null)$`) : void 0;
       });
       defineLazyInternal(inst, "values", (zod) => {
         return zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0;
@@ -53090,7 +53090,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve7) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -53100,7 +53100,7 @@ function isRecursive(inst, stack, resolve6) {
   let result = NONE;
   const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -53111,7 +53111,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -53175,7 +53175,7 @@ function isRecursive(inst, stack, resolve6) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -62863,9 +62863,9 @@ function generateFileCheck(doc, accessor) {
 }
 function generateTemplateLiteralCheck(doc, ctx, schema, accessor) {
   doc.write(`if (typeof ${accessor} !== "string") return INVALID;`);
-  const pattern = schema._zod.pattern;
-  if (pattern) {
-    const patternConst = addConstant(ctx, pattern);
+  const pattern2 = schema._zod.pattern;
+  if (pattern2) {
+    const patternConst = addConstant(ctx, pattern2);
     doc.write(`${patternConst}.lastIndex = 0;`);
     doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
   }
@@ -63644,12 +63644,12 @@ function _length(length, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
+function _regex(pattern2, params) {
   return new $ZodCheckRegex({
     check: "string_format",
     format: "regex",
     ...normalizeParams(params),
-    pattern
+    pattern: pattern2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -64680,8 +64680,8 @@ function aggregateChecks(schema) {
   }
   if (bag.mime)
     intersectMime(agg, bag.mime);
-  for (const pattern of bag.patterns ?? [])
-    addPattern(agg, pattern);
+  for (const pattern2 of bag.patterns ?? [])
+    addPattern(agg, pattern2);
   return agg;
 }
 function inputOptin(schema) {
@@ -64827,9 +64827,9 @@ var init_json_schema_processors = __esm({
       if (!agg.multipleOf.includes(value))
         agg.multipleOf.push(value);
     };
-    addPattern = (agg, pattern) => {
+    addPattern = (agg, pattern2) => {
       agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
-      agg.patterns.add(pattern);
+      agg.patterns.add(pattern2);
     };
     intersectMime = (agg, mime) => {
       agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
@@ -65049,11 +65049,11 @@ var init_json_schema_processors = __esm({
     };
     templateLiteralProcessor = (schema, _ctx, json2, _params) => {
       const _json = json2;
-      const pattern = schema._zod.pattern;
-      if (!pattern)
+      const pattern2 = schema._zod.pattern;
+      if (!pattern2)
         throw new Error("Pattern not found in template literal");
       _json.type = "string";
-      _json.pattern = pattern.source;
+      _json.pattern = pattern2.source;
     };
     fileProcessor = (schema, _ctx, json2, _params) => {
       const _json = json2;
@@ -65252,8 +65252,8 @@ var init_json_schema_processors = __esm({
           path: [...params.path, "patternProperties", "*"]
         });
         json2.patternProperties = {};
-        for (const pattern of patterns) {
-          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
+        for (const pattern2 of patterns) {
+          assignProp(json2.patternProperties, exactPattern(pattern2).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
@@ -66047,7 +66047,7 @@ __export(schemas_exports2, {
   base64: () => base642,
   base64url: () => base64url2,
   bigint: () => bigint2,
-  boolean: () => boolean2,
+  boolean: () => boolean3,
   catch: () => _catch2,
   check: () => check2,
   cidrv4: () => cidrv42,
@@ -66271,7 +66271,7 @@ function int32(params) {
 function uint32(params) {
   return _uint32(ZodNumberFormat, params);
 }
-function boolean2(params) {
+function boolean3(params) {
   return _boolean(ZodBoolean, params);
 }
 function bigint2(params) {
@@ -66621,7 +66621,7 @@ function _instanceof(cls, params = {}) {
 }
 function json(params) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params), number2(), boolean3(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -68080,10 +68080,10 @@ function convertBaseSchema(schema, ctx) {
         const patternProps = schema.patternProperties;
         const patternKeys = Object.keys(patternProps);
         const looseRecords = [];
-        for (const pattern of patternKeys) {
-          const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern));
-          looseRecords.push(z.looseRecord(keySchema, patternValue));
+        for (const pattern2 of patternKeys) {
+          const patternValue2 = convertSchema(patternProps[pattern2], ctx);
+          const keySchema = z.string().regex(new RegExp(pattern2));
+          looseRecords.push(z.looseRecord(keySchema, patternValue2));
         }
         const schemasToIntersect = [];
         if (Object.keys(shape).length > 0) {
@@ -68644,7 +68644,7 @@ var init_in_out = __esm({
 var coerce_exports = {};
 __export(coerce_exports, {
   bigint: () => bigint3,
-  boolean: () => boolean3,
+  boolean: () => boolean4,
   date: () => date4,
   number: () => number3,
   string: () => string3
@@ -68655,7 +68655,7 @@ function string3(params) {
 function number3(params) {
   return _coercedNumber(ZodNumber, params);
 }
-function boolean3(params) {
+function boolean4(params) {
   return _coercedBoolean(ZodBoolean, params);
 }
 function bigint3(params) {
@@ -68770,7 +68770,7 @@ __export(external_exports, {
   base64: () => base642,
   base64url: () => base64url2,
   bigint: () => bigint2,
-  boolean: () => boolean2,
+  boolean: () => boolean3,
   catch: () => _catch2,
   check: () => check2,
   cidrv4: () => cidrv42,
@@ -69052,7 +69052,7 @@ __export(zod_exports, {
   base64: () => base642,
   base64url: () => base64url2,
   bigint: () => bigint2,
-  boolean: () => boolean2,
+  boolean: () => boolean3,
   catch: () => _catch2,
   check: () => check2,
   cidrv4: () => cidrv42,
@@ -69386,11 +69386,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69406,7 +69406,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69971,8 +69971,8 @@ function createGitHubReporter(options) {
 }
 
 // src/action/create-use-cases.ts
-import { readFile as readFile7 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { readFile as readFile8 } from "node:fs/promises";
+import { dirname as dirname15, join as join21 } from "node:path";
 
 // src/tensor/dtype.ts
 var dtypeSizes = {
@@ -70041,6 +70041,247 @@ function sameShape(a, b) {
 }
 function formatShape(shape) {
   return `[${shape.join(", ")}]`;
+}
+
+// src/plan/parse-lora-config.ts
+var baseKeepingInits = /* @__PURE__ */ new Set([true, false, "gaussian", "eva"]);
+var variantFields = [
+  "use_dora",
+  "lora_bias",
+  "target_parameters",
+  "layer_replication",
+  "trainable_token_indices",
+  "alora_invocation_tokens",
+  "use_qalora",
+  "use_bdlora",
+  "kasa_config",
+  "use_kasa",
+  "velora_config",
+  "arrow_config",
+  "monteclora_config"
+];
+var variantReasons = {
+  use_dora: "DoRA rescales each row by a magnitude computed from the base weights, so its update is not s\xB7B\xB7A",
+  lora_bias: "the trained lora_B bias is not implemented",
+  target_parameters: "LoRA on raw parameters (MoE experts) is not implemented",
+  layer_replication: "replicated layers change the model's layout",
+  trainable_token_indices: "trainable token rows are not implemented"
+};
+function parseLoraConfig(options) {
+  const { ref, config: config2 } = options;
+  const fail = (field, why) => new DataError(`${ref}: adapter_config.json ${why}.`, { code: "ADAPTER_UNSUPPORTED", subject: field });
+  const type = config2.peft_type;
+  if (type !== "LORA") {
+    throw fail("peft_type", `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`);
+  }
+  for (const field of variantFields) {
+    const value = config2[field];
+    if (!truthy(value)) continue;
+    const reason = variantReasons[field] ?? "names a LoRA variant whose update differs from s\xB7B\xB7A";
+    throw fail(field, `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`);
+  }
+  const init = config2.init_lora_weights ?? true;
+  if (!baseKeepingInits.has(init)) {
+    throw fail(
+      "init_lora_weights",
+      `has init_lora_weights ${JSON.stringify(init)}, which rewrites the base while training, so the adapter only holds on that rewritten base; save it with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA`
+    );
+  }
+  const r = positiveInteger(config2.r ?? 8, () => fail("r", `has r ${JSON.stringify(config2.r)}, not a whole number \u2265 1`));
+  const loraAlpha = finite(config2.lora_alpha ?? 8, () => fail("lora_alpha", `has lora_alpha ${JSON.stringify(config2.lora_alpha)}, not a number`));
+  const useRslora = boolean(config2.use_rslora ?? false, () => fail("use_rslora", "has a use_rslora that is not true or false"));
+  const fanInFanOut = boolean(config2.fan_in_fan_out ?? false, () => fail("fan_in_fan_out", "has a fan_in_fan_out that is not true or false"));
+  const bias = config2.bias ?? "none";
+  if (bias !== "none" && bias !== "all" && bias !== "lora_only") throw fail("bias", `has bias ${JSON.stringify(bias)}; PEFT knows none, all and lora_only`);
+  const rankPattern = pattern(config2.rank_pattern, "rank_pattern", fail, true);
+  const alphaPattern = pattern(config2.alpha_pattern, "alpha_pattern", fail, false);
+  const modules = config2.modules_to_save ?? [];
+  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string")) throw fail("modules_to_save", "has a modules_to_save that is not a list of module names");
+  const parsed = { r, loraAlpha, useRslora, rankPattern, alphaPattern, fanInFanOut, bias, modulesToSave: modules };
+  const baseModel = typeof config2.base_model_name_or_path === "string" ? config2.base_model_name_or_path.trim() : "";
+  if (baseModel.length > 0) parsed.baseModel = baseModel;
+  if (typeof config2.revision === "string" && config2.revision.trim().length > 0) parsed.baseRevision = config2.revision.trim();
+  return parsed;
+}
+function moduleScaling(config2, module) {
+  const rank3 = patternValue(config2.rankPattern, module) ?? config2.r;
+  const alpha = patternValue(config2.alphaPattern, module) ?? config2.loraAlpha;
+  return { rank: rank3, alpha, scale: config2.useRslora ? alpha / Math.sqrt(rank3) : alpha / rank3 };
+}
+function patternValue(pattern2, module) {
+  for (const [key, value] of pattern2) if (patternRegex(key).test(module)) return value;
+  return void 0;
+}
+function patternRegex(key) {
+  return new RegExp(`^(.*\\.)?(${key})$`);
+}
+function pattern(value, field, fail, integer2) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "object" || Array.isArray(value)) throw fail(field, `has a ${field} that is not an object of module patterns`);
+  return Object.entries(value).map(([key, v]) => {
+    try {
+      patternRegex(key);
+    } catch {
+      throw fail(field, `has the key ${JSON.stringify(key)} in ${field}, which is not a regular expression tvhub can read`);
+    }
+    const ok = integer2 ? Number.isSafeInteger(v) && v >= 1 : typeof v === "number" && Number.isFinite(v);
+    if (!ok) throw fail(field, `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer2 ? "a whole number \u2265 1" : "a number"}`);
+    return [key, v];
+  });
+}
+function truthy(value) {
+  if (value === void 0 || value === null || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+function positiveInteger(value, fail) {
+  if (!Number.isSafeInteger(value) || value < 1) throw fail();
+  return value;
+}
+function finite(value, fail) {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw fail();
+  return value;
+}
+function boolean(value, fail) {
+  if (typeof value !== "boolean") throw fail();
+  return value;
+}
+
+// src/plan/map-adapter.ts
+var keyPrefix = "base_model.model.";
+function mapAdapter(options) {
+  const { adapter, base } = options;
+  const config2 = adapter.adapter.config;
+  const baseTensors = new Map(base.tensors.map((t) => [t.name, t]));
+  const firstComponents = [...new Set(base.tensors.map((t) => t.name.split(".")[0]))];
+  const refuse = (subject, code2, message) => new DataError(`${adapter.ref}: ${message}`, { code: code2, subject });
+  const modules = /* @__PURE__ */ new Map();
+  const adapterNames = /* @__PURE__ */ new Set();
+  const ignored = [];
+  for (const tensor of adapter.tensors) {
+    const part = parseKey(tensor.name);
+    if (part.adapterName !== void 0) adapterNames.add(part.adapterName);
+    if (part.role === "dora") throw refuse(tensor.name, "ADAPTER_UNSUPPORTED", `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`);
+    if (part.role === "lora_bias") {
+      ignored.push(tensor.name);
+      continue;
+    }
+    const entry = modules.get(part.module) ?? {};
+    entry[part.role] = tensor;
+    modules.set(part.module, entry);
+  }
+  if (adapterNames.size > 1) {
+    throw refuse("adapter", "ADAPTER_SEVERAL", `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`);
+  }
+  const terms = /* @__PURE__ */ new Map();
+  const add = (term, from) => {
+    if (terms.has(term.name)) throw refuse(from, "ADAPTER_DUPLICATE", `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`);
+    terms.set(term.name, term);
+  };
+  const resolve7 = (name, from) => {
+    const found = resolveName(name, baseTensors, firstComponents);
+    if (found === void 0) {
+      throw refuse(from, "ADAPTER_MISSING_TARGET", `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`);
+    }
+    return found;
+  };
+  const float = (tensor) => {
+    if (!isComputable(tensor.dtype)) throw refuse(tensor.name, "NOT_COMPUTABLE", `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`);
+  };
+  for (const [module, parts] of modules) {
+    for (const [role, suffix] of [["full", ""], ["base_bias", ".bias"]]) {
+      const tensor = parts[role];
+      if (tensor === void 0) continue;
+      float(tensor);
+      const target2 = resolve7(role === "full" ? module : `${module}${suffix}`, tensor.name);
+      checkSameShape(tensor, target2, adapter.ref, base.ref);
+      add({ kind: "full", name: target2.name, saved: tensor.name }, tensor.name);
+    }
+    const embedding = parts.embA !== void 0 || parts.embB !== void 0;
+    const a = embedding ? parts.embA : parts.A;
+    const b = embedding ? parts.embB : parts.B;
+    if ((parts.A || parts.B) && embedding) throw refuse(module, "ADAPTER_DAMAGED", `${module} has both lora_A/lora_B and lora_embedding_A/B; the adapter is damaged, so save it again with PEFT.`);
+    if (a === void 0 && b === void 0) {
+      if (parts.base_weight) {
+        float(parts.base_weight);
+        const target2 = resolve7(`${module}.weight`, parts.base_weight.name);
+        checkSameShape(parts.base_weight, target2, adapter.ref, base.ref);
+        add({ kind: "full", name: target2.name, saved: parts.base_weight.name }, parts.base_weight.name);
+      }
+      continue;
+    }
+    if (a === void 0 || b === void 0) {
+      const present = a ?? b;
+      throw refuse(present.name, "ADAPTER_DAMAGED", `${present.name} has no ${a === void 0 ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`);
+    }
+    float(a);
+    float(b);
+    if (a.shape.length !== 2 || b.shape.length !== 2) {
+      throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+    }
+    const [rank3, columns] = a.shape;
+    const [rows, rankB] = b.shape;
+    if (rankB !== rank3) throw refuse(b.name, "ADAPTER_SHAPE_MISMATCH", `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`);
+    const { rank: configured, alpha, scale } = moduleScaling(config2, module);
+    if (configured !== rank3) {
+      throw refuse(a.name, "ADAPTER_RANK_MISMATCH", `${a.name} has rank ${rank3} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`);
+    }
+    const target = resolve7(`${module}.weight`, a.name);
+    const shape = target.shape;
+    const product = `B\xB7A ${rows}\xD7${columns} (${b.name} ${formatShape(b.shape)} \xB7 ${a.name} ${formatShape(a.shape)})`;
+    if (shape.length !== 2) throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+    const straight = shape[0] === rows && shape[1] === columns;
+    const crossed = shape[0] === columns && shape[1] === rows;
+    if (embedding ? !crossed : !straight && !crossed) {
+      const expected = embedding ? `${columns}\xD7${rows} (vocabulary \xD7 dim)` : `${rows}\xD7${columns} ([out, in]) or ${columns}\xD7${rows} (a Conv1D's [in, out])`;
+      throw refuse(a.name, "ADAPTER_SHAPE_MISMATCH", `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`);
+    }
+    if (!isComputable(target.dtype)) throw refuse(target.name, "NOT_COMPUTABLE", `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`);
+    const transpose = embedding || (straight && crossed ? config2.fanInFanOut : crossed);
+    const term = { kind: "lora", name: target.name, module, a: a.name, b: b.name, rank: rank3, alpha, scale, transpose };
+    if (parts.base_weight) {
+      float(parts.base_weight);
+      checkSameShape(parts.base_weight, target, adapter.ref, base.ref);
+      term.replaced = parts.base_weight.name;
+    }
+    add(term, a.name);
+  }
+  return { terms, ignored };
+}
+function parseKey(key) {
+  const name = key.startsWith(keyPrefix) ? key.slice(keyPrefix.length) : key;
+  let match = /^(.+)\.lora_([AB])(?:\.([^.]+))?\.weight$/.exec(name);
+  if (match) return withName({ module: match[1], role: match[2] }, match[3]);
+  match = /^(.+)\.lora_embedding_([AB])(?:\.([^.]+))?$/.exec(name);
+  if (match) return withName({ module: match[1], role: match[2] === "A" ? "embA" : "embB" }, match[3]);
+  match = /^(.+)\.lora_B(?:\.([^.]+))?\.bias$/.exec(name);
+  if (match) return withName({ module: match[1], role: "lora_bias" }, match[2]);
+  match = /^(.+)\.lora_magnitude_vector(?:\.([^.]+))?(?:\.weight)?$/.exec(name);
+  if (match) return { module: match[1], role: "dora" };
+  match = /^(.+)\.base_layer\.(weight|bias)$/.exec(name);
+  if (match) return { module: match[1], role: match[2] === "weight" ? "base_weight" : "base_bias" };
+  const bias = /^(.+)\.bias$/.exec(name);
+  if (bias) return { module: bias[1], role: "base_bias" };
+  return { module: name, role: "full" };
+}
+function withName(part, adapterName) {
+  return adapterName === void 0 ? part : { ...part, adapterName };
+}
+function resolveName(name, tensors, firstComponents) {
+  const exact = tensors.get(name);
+  if (exact) return exact;
+  const dot = name.indexOf(".");
+  const candidates = [...dot > 0 ? [name.slice(dot + 1)] : [], ...firstComponents.map((first) => `${first}.${name}`)];
+  const found = candidates.map((candidate) => tensors.get(candidate)).filter((t) => t !== void 0);
+  return found.length === 1 ? found[0] : void 0;
+}
+function checkSameShape(saved, target, adapterRef, baseRef) {
+  if (saved.shape.length === target.shape.length && saved.shape.every((d, i) => d === target.shape[i])) return;
+  throw new DataError(
+    `${adapterRef}: ${saved.name} is ${formatShape(saved.shape)} but ${target.name} is ${formatShape(target.shape)} in ${baseRef}; a saved module must have the base's shape (a resized vocabulary needs the resized base).`,
+    { code: "ADAPTER_SHAPE_MISMATCH", subject: saved.name }
+  );
 }
 
 // src/plan/read-config-fields.ts
@@ -70185,6 +70426,11 @@ function checkCompatibility(options) {
   for (const input2 of options.inputs) {
     const inputFields = input2.config === void 0 ? void 0 : readConfigFields({ config: input2.config });
     const context = { base, baseFields, baseTensors, input: input2, inputFields, vocab, findings };
+    if (input2.adapter) {
+      checkCard(context, options.baseAliases ?? [], options.sameWeightRevisions ?? []);
+      checkAdapter(context);
+      continue;
+    }
     if (input2.kind === "finetuned") checkConfig(context);
     checkCard(context, options.baseAliases ?? [], options.sameWeightRevisions ?? []);
     const rows = checkTensors(context);
@@ -70306,7 +70552,7 @@ function keyNote(theirs, ours) {
 }
 function checkCard(context, aliases2, sameWeights) {
   const { base, input: input2, findings } = context;
-  if (input2.card?.library_name === "peft") {
+  if (input2.card?.library_name === "peft" && !input2.adapter) {
     findings.push({
       severity: "error",
       code: "ADAPTER",
@@ -70320,7 +70566,8 @@ function checkCard(context, aliases2, sameWeights) {
   }
   const record3 = isRecord2(input2.record) && isRecord2(input2.record.base) ? input2.record.base : void 0;
   const recordBase = typeof record3?.repo === "string" ? record3.repo : void 0;
-  const declared = recordBase !== void 0 ? [recordBase] : declaredBases(input2.card);
+  const adapterBase = input2.adapter?.config.baseModel;
+  const declared = recordBase !== void 0 ? [recordBase] : [.../* @__PURE__ */ new Set([...adapterBase === void 0 ? [] : declaredBases({ base_model: adapterBase }), ...declaredBases(input2.card)])];
   const given = base.repo === void 0 ? [] : [base.repo, ...aliases2];
   const what = input2.kind === "vector" ? "task vector" : "fine-tune";
   if (declared.length === 0) {
@@ -70393,6 +70640,18 @@ function sameRepo(a, b) {
 function dtypeClass(dtype) {
   if (isComputable(dtype)) return "float";
   return dtype.startsWith("F8") ? "unsupported" : "integer";
+}
+function checkAdapter(context) {
+  const { base, input: input2, findings } = context;
+  try {
+    const mapping = mapAdapter({ adapter: input2, base });
+    for (const name of mapping.ignored) {
+      findings.push({ severity: "warning", code: "ADAPTER_IGNORED", input: input2.ref, subject: name, message: `${input2.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.` });
+    }
+  } catch (error63) {
+    if (!(error63 instanceof DataError)) throw error63;
+    findings.push({ severity: "error", code: "ADAPTER_MISMATCH", input: input2.ref, subject: error63.subject ?? "adapter", message: error63.message });
+  }
 }
 function checkTensors(context) {
   const { base, baseTensors, input: input2, findings } = context;
@@ -70638,6 +70897,8 @@ function isRecord2(value) {
 
 // src/app/declared-base.ts
 function declaredBase(finetuned) {
+  const adapterBase = finetuned.adapter?.config.baseModel;
+  if (adapterBase !== void 0) return adapterBase;
   const declared = finetuned.card?.base_model;
   if (typeof declared === "string" && declared.trim().length > 0) return declared.trim();
   if (Array.isArray(declared)) {
@@ -71710,13 +71971,13 @@ async function openLocalModel(options) {
     throw error63;
   }
   const root = isDirectory2 ? path2 : dirname(path2);
-  const open7 = (file3) => openFileSource({ path: join(root, file3), name: join(root, file3) });
+  const open8 = (file3) => openFileSource({ path: join(root, file3), name: join(root, file3) });
   if (isDirectory2) {
-    return openModel({ name: path2, open: open7, files: await listFiles(path2), ...options.prefixes ? { prefixes: options.prefixes } : {} });
+    return openModel({ name: path2, open: open8, files: await listFiles(path2), ...options.prefixes ? { prefixes: options.prefixes } : {} });
   }
   const file2 = basename(path2);
-  if (file2.endsWith(".safetensors")) return openModel({ name: path2, open: open7, weights: file2 });
-  if (file2.endsWith(".safetensors.index.json")) return openModel({ name: path2, open: open7, weights: file2, files: await listFiles(root) });
+  if (file2.endsWith(".safetensors")) return openModel({ name: path2, open: open8, weights: file2 });
+  if (file2.endsWith(".safetensors.index.json")) return openModel({ name: path2, open: open8, weights: file2, files: await listFiles(root) });
   if (/\.(bin|pt|pth|ckpt|pkl)$/i.test(file2)) {
     throw corrupt(
       "SAFETENSORS_PICKLE_ONLY",
@@ -71750,25 +72011,28 @@ async function openInput(options) {
 async function openHubInput(options) {
   const { hub } = options;
   const ref = options.ref;
-  const pinned2 = await hub.pin(ref.revision === void 0 ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
-  const info2 = await hub.modelInfo({ repo: pinned2.repo, sha: pinned2.sha });
+  const pinned3 = await hub.pin(ref.revision === void 0 ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
+  const info2 = await hub.modelInfo({ repo: pinned3.repo, sha: pinned3.sha });
   const files = info2.files.map((file2) => file2.path);
-  const readSmall = (path2) => hub.readSmallFile({ repo: pinned2.repo, sha: pinned2.sha, path: path2, maxBytes: smallFileLimit });
-  const name = `${pinned2.repo}@${pinned2.sha.slice(0, 10)}`;
-  const fileRef = (path2) => ({ repo: pinned2.repo, sha: pinned2.sha, path: path2 });
+  const readSmall = (path2) => hub.readSmallFile({ repo: pinned3.repo, sha: pinned3.sha, path: path2, maxBytes: smallFileLimit });
+  const name = `${pinned3.repo}@${pinned3.sha.slice(0, 10)}`;
+  const fileRef = (path2) => ({ repo: pinned3.repo, sha: pinned3.sha, path: path2 });
   const openSmall = async (path2) => {
     if (!path2.endsWith(".json")) return void 0;
     const bytes = await readSmall(path2);
     return bytes ? bufferSource({ bytes, name: `${name}:${path2}` }) : void 0;
   };
-  const model = await openModel({ name, files, open: async (path2) => await openSmall(path2) ?? hub.openFile(fileRef(path2)) });
+  const adapterConfig = files.includes(adapterConfigFile) ? await readAdapterConfig(options.text, readSmall) : void 0;
+  const prefixes = adapterConfig ? adapterPrefixes : void 0;
+  const model = await openModel({ name, files, ...prefixes ? { prefixes } : {}, open: async (path2) => await openSmall(path2) ?? hub.openFile(fileRef(path2)) });
   const resolved = await describe({
     ref: options.text,
-    repo: pinned2.repo,
-    revision: pinned2.sha,
+    repo: pinned3.repo,
+    revision: pinned3.sha,
     tensors: model,
     read: readSmall,
-    card: info2.cardData
+    card: info2.cardData,
+    ...adapterConfig ? { adapter: adapterConfig } : {}
   });
   return {
     resolved,
@@ -71780,6 +72044,7 @@ async function openHubInput(options) {
       return openModel({
         name,
         files,
+        ...prefixes ? { prefixes } : {},
         open: async (path2) => await openSmall(path2) ?? downloadOnFirstDataRead(await hub.openFile(fileRef(path2)), async () => {
           const local = await drain(hub.downloadToCache(fileRef(path2)), onProgress);
           return openFileSource({ path: local, name: `${name}:${path2}` });
@@ -71790,10 +72055,8 @@ async function openHubInput(options) {
   };
 }
 async function openLocalInput(path2, text) {
-  const model = await openLocalModel({ path: path2 });
-  const isDirectory2 = (await stat3(path2)).isDirectory();
+  const isDirectory2 = await stat3(path2).then((s) => s.isDirectory(), () => false);
   const root = isDirectory2 ? path2 : join2(path2, "..");
-  const files = isDirectory2 ? await listFilesDeep(root) : [];
   const read = async (file2) => {
     try {
       return new Uint8Array(await readFile(join2(root, file2)));
@@ -71802,8 +72065,18 @@ async function openLocalInput(path2, text) {
       throw error63;
     }
   };
-  const resolved = await describe({ ref: text, tensors: model, read });
+  const adapterConfig = isDirectory2 && await stat3(join2(path2, adapterConfigFile)).catch(() => void 0) ? await readAdapterConfig(text, read) : void 0;
+  const model = await openLocalModel({ path: path2, ...adapterConfig ? { prefixes: adapterPrefixes } : {} });
+  const files = isDirectory2 ? await listFilesDeep(root) : [];
+  const resolved = await describe({ ref: text, tensors: model, read, ...adapterConfig ? { adapter: adapterConfig } : {} });
   return { resolved, model, files, readFile: read, openForExecute: async () => model, close: () => model.close() };
+}
+var adapterConfigFile = "adapter_config.json";
+var adapterPrefixes = ["adapter_model"];
+async function readAdapterConfig(ref, read) {
+  const config2 = await readJson({ ref, read }, adapterConfigFile);
+  if (config2 === void 0) throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, { code: "INPUT_BAD_JSON", subject: adapterConfigFile });
+  return parseLoraConfig({ ref, config: config2 });
 }
 async function describe(options) {
   const [config2, readme, record3] = await Promise.all([
@@ -71819,7 +72092,8 @@ async function describe(options) {
     ...config2 === void 0 ? {} : { config: config2 },
     ...card === void 0 ? {} : { card },
     ...record3 === void 0 ? {} : { record: record3 },
-    tensors: options.tensors.tensors()
+    tensors: options.tensors.tensors(),
+    ...options.adapter === void 0 ? {} : { adapter: { config: options.adapter } }
   };
 }
 async function readJson(options, path2) {
@@ -71955,8 +72229,9 @@ function cacheWriteError(name, cacheDir, error63, size) {
       { code: "HUB_CACHE_FULL", subject: name, cause: error63 }
     );
   }
+  const cause = code2 === "EROFS" ? "it is on a read-only file system (EROFS)" : code2 === "EACCES" || code2 === "EPERM" ? `this user cannot write there (${code2}: permission denied)` : code2 === "ENOSPC" || code2 === "EDQUOT" ? `its disk is full (${code2})` : `the write failed${code2 === void 0 ? "" : ` (${code2})`}`;
   return new DataError(
-    `Could not write ${name} into the Hub cache at ${cacheDir}${code2 === void 0 ? "" : ` (${code2})`}; free some space or set HF_HUB_CACHE to a writable directory.`,
+    `Could not write ${name} into the Hub cache at ${cacheDir}: ${cause}; set HF_HUB_CACHE (or HF_HOME) to a writable folder${code2 === "ENOSPC" || code2 === "EDQUOT" ? " on a disk with room" : ""}.`,
     { code: "HUB_CACHE_WRITE_FAILED", subject: name, cause: error63 }
   );
 }
@@ -72083,7 +72358,7 @@ function serverDetail(error63, scrub) {
 function scrubSecrets(text, accessToken) {
   let out = text;
   if (accessToken !== void 0 && accessToken.length > 0) out = out.split(accessToken).join("***");
-  return out.replace(/hf_[A-Za-z0-9]{6,}/g, "hf_***").replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1");
+  return out.replace(/hf_[A-Za-z0-9._-]{6,}/g, "hf_***").replace(/(https?:\/\/[^\s?]+)\?\S*/g, "$1");
 }
 function capitalize(text) {
   return text.length === 0 ? text : text[0]?.toUpperCase() + text.slice(1);
@@ -72267,7 +72542,7 @@ async function* fetchBlob(state) {
   let info2 = state.info;
   let restarted = false;
   let failures = 0;
-  const progress = () => ({ type: "progress", phase: "download", label: state.path, done: offset, total: size, unit: "bytes" });
+  const progress = () => ({ type: "progress", phase: "download", label: `${state.repo}/${state.path}`, done: offset, total: size, unit: "bytes" });
   yield progress();
   for (; ; ) {
     try {
@@ -72542,11 +72817,19 @@ async function openRemoteFile(options) {
     hub.stats.bytesDownloaded += bytes.byteLength;
     return bytes;
   };
+  const headKey = `${options.repo}@${options.sha}/${options.path}`;
   return {
     name,
     size,
     async read(start, end) {
       checkRange(name, size, start, end);
+      const head = hub.heads?.get(headKey);
+      if (head !== void 0 && end <= head.byteLength) return head.slice(start, end);
+      if (hub.heads !== void 0 && start === 0 && end <= headBytes) {
+        const bytes = await readPart(0, end);
+        hub.heads.set(headKey, bytes);
+        return bytes.slice();
+      }
       if (end - start <= partBytes) return end === start ? new Uint8Array(0) : readPart(start, end);
       const out = new Uint8Array(end - start);
       for (let at = start; at < end; at += partBytes) {
@@ -72556,6 +72839,7 @@ async function openRemoteFile(options) {
     }
   };
 }
+var headBytes = 1024 * 1024;
 function isExpiredUrl(error63, info2, hubOrigin) {
   return isHubApiError(error63) && (error63.statusCode === 401 || error63.statusCode === 403) && new URL(info2.url).origin !== hubOrigin;
 }
@@ -72644,7 +72928,7 @@ var tokenizerFiles = [
 ];
 var baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"];
 var copiedFromBase = /* @__PURE__ */ new Set(["config.json", ...tokenizerFiles, ...baseOnlyFiles]);
-var written = /* @__PURE__ */ new Set(["README.md", ".gitattributes", "tvhub.json"]);
+var written = /* @__PURE__ */ new Set(["README.md", ".gitattributes", "tvhub.json", "adapter_config.json"]);
 function isPublishablePath(path2) {
   if (isShardRecordPath(path2)) return true;
   if (path2.includes("/")) return false;
@@ -72736,6 +73020,7 @@ function trackUploadProgress(options) {
 }
 
 // src/hub/publish-files.ts
+var rewrittenAnyway = /* @__PURE__ */ new Set([".gitattributes", "README.md"]);
 async function* publishFiles(options) {
   const { hub } = options;
   const repo = parseRepoId({ text: options.repo, label: "The publish target" });
@@ -72749,6 +73034,12 @@ async function* publishFiles(options) {
   };
   if (options.concurrent === true && options.parentCommit !== void 0) {
     throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
+      code: "HUB_BAD_PUBLISH",
+      subject: repo
+    });
+  }
+  if (options.concurrent === true && options.createPullRequest === true) {
+    throw new UsageError(`Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`, {
       code: "HUB_BAD_PUBLISH",
       subject: repo
     });
@@ -72802,7 +73093,7 @@ async function* publishFiles(options) {
   }
   const newPaths = /* @__PURE__ */ new Set([...options.files.map((file2) => file2.path), ...keep]);
   const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
-  const deleted = earlierPublish && options.concurrent !== true ? existing.filter((path2) => (isWeightsPath(path2) || isShardRecordPath(path2)) && !newPaths.has(path2)) : [];
+  const deleted = earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true ? existing.filter((path2) => isPublishablePath(path2) && !rewrittenAnyway.has(path2) && !newPaths.has(path2)) : [];
   if (deleted.length > 0) {
     yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
   }
@@ -72830,6 +73121,7 @@ async function* publishFiles(options) {
         // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
         ...headSha === void 0 || options.concurrent === true ? {} : { parentCommit: headSha },
         branch: "main",
+        ...options.createPullRequest === true && { isPullRequest: true },
         hubUrl: hub.hubUrl,
         fetch: uploadFetch,
         accessToken,
@@ -72853,13 +73145,15 @@ async function* publishFiles(options) {
         throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
       }
       yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, output2.pullRequestUrl) : void 0;
       return {
         commitSha: output2.commit.oid,
         commitUrl: output2.commit.url,
         repoUrl: `${hub.hubUrl}/${repo}`,
         created,
         deleted,
-        alreadyUploaded: [...hashed].filter((path2) => !sent.has(path2)).sort()
+        alreadyUploaded: [...hashed].filter((path2) => !sent.has(path2)).sort(),
+        ...pullRequest === void 0 ? {} : { pullRequest }
       };
     } catch (error63) {
       if ((!committing || options.concurrent === true) && attempt < hub.retry.retries && isTransientError(error63)) {
@@ -72870,6 +73164,16 @@ async function* publishFiles(options) {
       fail(error63);
     }
   }
+}
+function pullRequestOf(repo, hubUrl, url2) {
+  const num2 = Number(/\/discussions\/([1-9][0-9]*)$/.exec(url2 ?? "")?.[1]);
+  if (url2 === void 0 || !Number.isSafeInteger(num2)) {
+    throw new RemoteError(`${hubUrl} committed to ${repo} but named no pull request (${url2 ?? "no URL"}); check the repo's pull requests on the Hub.`, {
+      code: "HUB_BAD_RESPONSE",
+      subject: repo
+    });
+  }
+  return { num: num2, url: url2, ref: `refs/pr/${num2}` };
 }
 async function checkFiles(repo, files) {
   if (files.length === 0) {
@@ -73075,6 +73379,7 @@ function createHubClient(options) {
     },
     stats: { bytesDownloaded: 0, bytesUploaded: 0 },
     pins: /* @__PURE__ */ new Map(),
+    heads: /* @__PURE__ */ new Map(),
     ...options.accessToken === void 0 || options.accessToken === "" ? {} : { accessToken: options.accessToken },
     ...options.cacheDir === void 0 ? {} : { cacheDir: options.cacheDir }
   };
@@ -73160,7 +73465,7 @@ function resolveRef(context, text, label, allowRevision = true) {
 async function checkInputs(options) {
   const { context } = options;
   const opened = [];
-  const open7 = async (text, label) => {
+  const open8 = async (text, label) => {
     const input2 = await openInput({ ref: resolveRef(context, text, label), text, hub: context.hub });
     opened.push(input2);
     return input2;
@@ -73168,13 +73473,13 @@ async function checkInputs(options) {
   try {
     for (const input2 of options.inputs) resolveRef(context, input2.text, input2.label);
     if (options.base !== void 0) resolveRef(context, options.base, options.baseLabel ?? "--base");
-    const givenBase = options.base === void 0 ? void 0 : open7(options.base, options.baseLabel ?? "--base");
-    const settled = await Promise.allSettled([...options.inputs.map((input2) => open7(input2.text, input2.label)), ...givenBase ? [givenBase] : []]);
+    const givenBase = options.base === void 0 ? void 0 : open8(options.base, options.baseLabel ?? "--base");
+    const settled = await Promise.allSettled([...options.inputs.map((input2) => open8(input2.text, input2.label)), ...givenBase ? [givenBase] : []]);
     const failed = settled.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const inputs = options.inputs.map((_, i) => settled[i].value);
     const first = inputs[0];
-    const base = givenBase ? await givenBase : await open7(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
+    const base = givenBase ? await givenBase : await open8(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
     const sameWeightRevisions = await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input2) => input2.resolved) });
     const report = checkCompatibility({
       sameWeightRevisions,
@@ -73219,8 +73524,8 @@ async function check(options) {
 
 // src/app/greedy.ts
 import { createHash as createHash10 } from "node:crypto";
-import { mkdir as mkdir14, mkdtemp as mkdtemp4, rm as rm12 } from "node:fs/promises";
-import { join as join14, resolve as resolvePath2 } from "node:path";
+import { mkdir as mkdir14, mkdtemp as mkdtemp7, rm as rm15 } from "node:fs/promises";
+import { join as join19, resolve as resolvePath2 } from "node:path";
 
 // src/eval/lambda-grid.ts
 var defaultLambdaGrid = { start: 0, stop: 1, step: 0.05 };
@@ -73460,17 +73765,17 @@ function compileOverrides(options) {
   return options.overrides.map((override, i) => {
     const origin = `overrides[${i}]`;
     let expression;
-    let pattern;
+    let pattern2;
     if (override.glob !== void 0) {
       expression = globToRegExp(override.glob);
-      pattern = `glob ${override.glob}`;
+      pattern2 = `glob ${override.glob}`;
     } else if (override.regex !== void 0) {
       try {
         expression = new RegExp(override.regex);
       } catch {
         throw new UsageError(`${origin}.regex is not a valid regular expression; fix the pattern.`, { code: "RECIPE_INVALID", subject: origin });
       }
-      pattern = `regex ${override.regex}`;
+      pattern2 = `regex ${override.regex}`;
     } else {
       throw new UsageError(`${origin} has no glob or regex; give one so it matches tensor names.`, { code: "RECIPE_INVALID", subject: origin });
     }
@@ -73480,7 +73785,7 @@ function compileOverrides(options) {
     if (override.parameters !== void 0) {
       actions.push(`parameters ${Object.entries(override.parameters).map(([key, value]) => `${key}=${String(value)}`).join(" ")}`);
     }
-    return { override, origin, pattern, action: actions.join(", "), matches: (name) => expression.test(name) };
+    return { override, origin, pattern: pattern2, action: actions.join(", "), matches: (name) => expression.test(name) };
   });
 }
 function globToRegExp(glob) {
@@ -73957,6 +74262,7 @@ function buildPlan(options) {
 }
 function planPublishVector(options) {
   const { base, finetuned } = options;
+  if (finetuned.adapter) return planAdapterVector(options);
   const vocab = options.vocab ?? "refuse";
   const theirs = byName2(finetuned.tensors);
   rejectExtraTensors(base, finetuned);
@@ -74014,6 +74320,57 @@ function planPublishVector(options) {
     prefix: "task_vector"
   });
 }
+function planAdapterVector(options) {
+  const { base, finetuned } = options;
+  const mapping = mapAdapter({ adapter: finetuned, base });
+  const outputs = [];
+  const omitted = [];
+  for (const ours of writeOrder(base.tensors)) {
+    if (!isComputable(ours.dtype)) {
+      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base` });
+      continue;
+    }
+    const term = mapping.terms.get(ours.name);
+    if (term === void 0) {
+      omitted.push({ name: ours.name, reason: "not updated by the adapter: \u03C4 = 0; applying the vector copies it from the base" });
+      continue;
+    }
+    const baseRef = { input: 0, name: ours.name };
+    const expression = term.kind === "lora" ? { op: "lora", ...loraUpdate(term, 1, baseRef) } : { op: "taskVector", finetuned: { input: 1, name: term.saved }, base: baseRef };
+    outputs.push(planned(ours.name, options.dtype ?? ours.dtype, ours.shape, expression));
+  }
+  const warnings = [];
+  return finish({
+    operation: "publish-vector",
+    inputs: [inputOf("base", base), inputOf("finetuned", finetuned)],
+    models: [base, finetuned],
+    terms: [],
+    outputs,
+    omitted,
+    overrides: [],
+    vocab: void 0,
+    warnings,
+    maxShardSize: options.maxShardSize ?? defaultMaxShardSize2,
+    prefix: "task_vector"
+  });
+}
+function adapterTau(mapping, name, input2, baseRef) {
+  const term = mapping.terms.get(name);
+  if (term === void 0) return { kind: "zero" };
+  if (term.kind === "full") return { kind: "taskVector", finetuned: { input: input2, name: term.saved }, base: baseRef };
+  return { kind: "lora", ...loraUpdate(term, input2, baseRef) };
+}
+function loraUpdate(term, input2, baseRef) {
+  const update = {
+    a: { input: input2, name: term.a },
+    b: { input: input2, name: term.b },
+    rank: term.rank,
+    scale32: Math.fround(term.scale),
+    transpose: term.transpose
+  };
+  if (term.replaced !== void 0) update.replaced = { saved: { input: input2, name: term.replaced }, base: baseRef };
+  return update;
+}
 function planMerge(options) {
   const { recipe } = options;
   const base = modelFor(options.models, recipe.base, "base");
@@ -74030,7 +74387,7 @@ function planMerge(options) {
       inputIndex.set(key, input2);
       inputs.push(inputOf(term.kind, model));
       models.push(model);
-      rejectExtraTensors(base, model, term.kind);
+      if (!model.adapter) rejectExtraTensors(base, model, term.kind);
     }
     const lambda2 = recipe.scale * term.weight;
     return { kind: term.kind, input: input2, weight: term.weight, lambda: lambda2, weight32: Math.fround(lambda2), origin: term.origin };
@@ -74038,6 +74395,7 @@ function planMerge(options) {
   const overrides = compileOverrides({ overrides: recipe.overrides });
   const used = overrides.map(() => []);
   const tensorMaps = models.map((model) => byName2(model.tensors));
+  const adapters = models.map((model) => model.adapter ? mapAdapter({ adapter: model, base }) : void 0);
   const outputs = [];
   const extended2 = [];
   let vocabRows;
@@ -74064,6 +74422,11 @@ function planMerge(options) {
       const model = models[term.input];
       const other = tensorMaps[term.input]?.get(ours.name);
       const weight32 = Math.fround(scale * term.weight);
+      const adapter = adapters[term.input];
+      if (adapter !== void 0) {
+        weighted.push({ term: index, weight32, tau: adapterTau(adapter, ours.name, term.input, baseRef) });
+        continue;
+      }
       if (other === void 0) {
         if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name)) throw missingTensor(model, base, ours.name);
         weighted.push({ term: index, weight32, tau: { kind: "zero" } });
@@ -74233,17 +74596,23 @@ function refsOf(expression) {
     case "taskVector":
     case "taskVectorExtend":
       return [expression.finetuned, expression.base];
+    case "lora":
+      return loraRefs(expression);
     case "merge":
     case "mergeExtend": {
       const refs = [expression.base];
       for (const { tau } of expression.terms) {
         if (tau.kind === "vector") refs.push(tau.tensor);
         else if (tau.kind === "taskVector") refs.push(tau.finetuned, tau.base);
+        else if (tau.kind === "lora") refs.push(...loraRefs(tau));
       }
       if (expression.op === "mergeExtend") refs.push(expression.extraRows);
       return refs;
     }
   }
+}
+function loraRefs(update) {
+  return update.replaced ? [update.a, update.b, update.replaced.saved, update.replaced.base] : [update.a, update.b];
 }
 function resolveParameters(method, ...layers) {
   const defaults = methodParameters[method];
@@ -74530,7 +74899,17 @@ function createRecipeSchema(z2) {
       /** Output dtype of float tensors; default: the base's. */
       dtype: dtypeText.optional().describe("The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor by tensor."),
       /** Largest shard; transformers' default is 5GB. */
-      max_shard_size: sizeText.default(5e9).describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB.")
+      max_shard_size: sizeText.default(5e9).describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB."),
+      /** Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's options). */
+      lora: z2.strictObject({
+        rank: z2.union([z2.number().int().gte(1), z2.literal("auto")]).describe("The LoRA rank of every factored weight, or auto (with max_error)."),
+        max_error: z2.number().gt(0).lt(1).optional().describe("With rank auto: the largest relative error \u2016\u03C4 \u2212 BA\u2016/\u2016\u03C4\u2016 per tensor."),
+        max_rank: z2.number().int().gte(1).optional().describe("With rank auto: the largest rank."),
+        embeddings: z2.enum(["save", "lora"]).default("save").describe("Embeddings and heads: save (modules_to_save, full values) or lora."),
+        oversampling: z2.number().int().gte(0).default(10).describe("Randomized SVD: extra sketch columns beyond the rank."),
+        iterations: z2.number().int().gte(0).default(2).describe("Randomized SVD: power iterations."),
+        seed: z2.number().int().gte(0).default(0).describe("Randomized SVD: the seed of the Gaussian test matrices.")
+      }).refine((lora) => lora.rank !== "auto" || lora.max_error !== void 0, { message: "rank auto needs max_error, the largest relative error per tensor (e.g. 0.05)", path: ["max_error"] }).refine((lora) => lora.rank === "auto" || lora.max_error === void 0 && lora.max_rank === void 0, { message: "max_error and max_rank go with rank auto", path: ["max_error"] }).optional().describe("Publish the merge as a PEFT LoRA adapter of merged \u2212 base (truncated SVD of each weight) instead of the merged model.")
     }).describe("Where and how the merged model is written."),
     /** How the task vectors are combined. */
     method: z2.enum(mergeMethods2).default("task_arithmetic").describe("How the task vectors are combined: task_arithmetic (\u03B8_base + \u03A3 \u03BB_i \u03C4_i), magnitude_prune, ties, dare_linear or dare_ties."),
@@ -74871,7 +75250,7 @@ async function loadRecipe(options) {
       subject: source
     });
   }
-  return { recipe: await parseRecipe({ value, source }), text, source };
+  return { recipe: await parseRecipe({ value, source }), text, source, ...options.dir === void 0 ? {} : { dir: options.dir } };
 }
 function yamlError(source, error63) {
   const position = error63.linePos?.[0];
@@ -74885,7 +75264,40 @@ function firstLine(text) {
 
 // src/app/check-free-space.ts
 import { statfs } from "node:fs/promises";
-import { dirname as dirname7, resolve as resolve4 } from "node:path";
+import { dirname as dirname8, resolve as resolve5 } from "node:path";
+
+// src/app/check-writable-folder.ts
+import { mkdtemp, rmdir as rmdir2, stat as stat12 } from "node:fs/promises";
+import { dirname as dirname7, join as join5, resolve as resolve4 } from "node:path";
+async function checkWritableFolder(options) {
+  const { dir, flag } = options;
+  let at = resolve4(dir);
+  for (; ; ) {
+    const info2 = await stat12(at).catch((error63) => error63.code === "ENOENT" || error63.code === "ENOTDIR" ? void 0 : Promise.reject(error63));
+    if (info2 !== void 0) {
+      if (!info2.isDirectory()) {
+        const where = at === resolve4(dir) ? `${dir} is a file` : `${at} is a file, so no folder can be made under it`;
+        throw new UsageError(`${flag}: ${where}; give the path of a folder.`, { code: "OUTPUT_NOT_A_FOLDER", subject: dir });
+      }
+      break;
+    }
+    if (dirname7(at) === at) return;
+    at = dirname7(at);
+  }
+  let probe;
+  try {
+    probe = await mkdtemp(join5(at, ".tvhub-write-check-"));
+  } catch (error63) {
+    throw notWritable(options, at, error63);
+  }
+  await rmdir2(probe).catch(() => void 0);
+}
+function notWritable(options, at, error63) {
+  const code2 = error63.code;
+  const cause = code2 === "EROFS" ? "is on a read-only file system (EROFS)" : code2 === "EACCES" || code2 === "EPERM" ? `cannot be written by this user (${code2}: permission denied)` : code2 === "ENOSPC" || code2 === "EDQUOT" ? `is on a full disk (${code2})` : `cannot be written (${code2 ?? String(error63)})`;
+  const where = at === resolve4(options.dir) ? options.dir : `${at}, where ${options.dir} would be made,`;
+  return new UsageError(`${options.flag}: ${where} ${cause}; give a folder on a disk you can write to.`, { code: "OUTPUT_NOT_WRITABLE", subject: options.dir, cause: error63 });
+}
 
 // src/app/disk-full-error.ts
 function isDiskFull(error63) {
@@ -74904,19 +75316,20 @@ function diskFullError(options) {
 
 // src/app/check-free-space.ts
 async function checkFreeSpace(options) {
-  const free = await freeBytes(resolve4(options.dir));
+  await checkWritableFolder({ dir: options.dir, flag: `The folder for ${options.what}` });
+  const free = await freeBytes(resolve5(options.dir));
   if (free !== void 0 && free < options.needed) {
     throw diskFullError({ dir: options.dir, what: options.what, needed: options.needed, free, advice: options.advice });
   }
 }
 async function freeBytes(path2) {
-  for (let at = path2; ; at = dirname7(at)) {
+  for (let at = path2; ; at = dirname8(at)) {
     try {
       const stats = await statfs(at);
       return stats.bavail * stats.bsize;
     } catch (error63) {
       const code2 = error63.code;
-      if (code2 !== "ENOENT" && code2 !== "ENOTDIR" || dirname7(at) === at) return void 0;
+      if (code2 !== "ENOENT" && code2 !== "ENOTDIR" || dirname8(at) === at) return void 0;
     }
   }
 }
@@ -74951,12 +75364,12 @@ function buildGreedyRecord(options) {
 }
 
 // src/app/greedy/create-directory-evaluate.ts
-import { mkdir as mkdir7, mkdtemp, rm as rm6 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { mkdir as mkdir7, mkdtemp as mkdtemp2, rm as rm6 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 function createDirectoryEvaluate(options) {
   return async ({ terms, label, signal }) => {
     await mkdir7(options.workDir, { recursive: true });
-    const dir = await mkdtemp(join5(options.workDir, "candidate-"));
+    const dir = await mkdtemp2(join6(options.workDir, "candidate-"));
     try {
       await options.materialize({ terms, dir, label, ...signal ? { signal } : {} });
       signal?.throwIfAborted();
@@ -74969,8 +75382,8 @@ function createDirectoryEvaluate(options) {
 }
 
 // src/app/greedy/create-greedy-evaluator.ts
-import { readdir as readdir6, stat as stat12 } from "node:fs/promises";
-import { basename as basename3, join as join6, resolve as resolve5 } from "node:path";
+import { readdir as readdir6, stat as stat13 } from "node:fs/promises";
+import { basename as basename3, join as join7, resolve as resolve6 } from "node:path";
 
 // src/eval/command-evaluator.ts
 import { spawn } from "node:child_process";
@@ -75065,18 +75478,18 @@ async function runCommand(options) {
   const onAbort = () => stop("abort");
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const outcome = await new Promise((resolve6, reject) => {
+    const outcome = await new Promise((resolve7, reject) => {
       child.once("error", reject);
       child.once("exit", (code2, exitSignal) => {
         if (!options.windows) killGroup(child, "SIGTERM", false);
         const closed = setTimeout(() => {
           child.stdout?.destroy();
           child.stderr?.destroy();
-          resolve6({ code: code2, signal: exitSignal });
+          resolve7({ code: code2, signal: exitSignal });
         }, 2e3);
         child.once("close", () => {
           clearTimeout(closed);
-          resolve6({ code: code2, signal: exitSignal });
+          resolve7({ code: code2, signal: exitSignal });
         });
       });
     }).catch((error63) => {
@@ -75334,7 +75747,7 @@ async function createGreedyEvaluator(options) {
           subject: "greedy.evaluator.metric"
         });
       }
-      const paths = await findImageSets({ dataset: spec.dataset, split: spec.split, source: options.source });
+      const paths = await findImageSets({ dataset: spec.dataset, dir: options.dir ?? ".", split: spec.split, source: options.source });
       const datasets = spec.max_examples === void 0 ? paths : await Promise.all(paths.map(async (path2) => firstImages(await readImageSet({ path: path2 }), spec.max_examples)));
       const evaluator = create({ datasets, batchSize: spec.batch_size });
       return {
@@ -75347,7 +75760,7 @@ async function createGreedyEvaluator(options) {
     case "endpoint": {
       const create = options.factories?.endpoint;
       if (!create) throw unavailable(options.source, "endpoint", "@huggingface/inference");
-      const dataset = resolve5(spec.dataset);
+      const dataset = resolve6(options.dir ?? ".", spec.dataset);
       const evaluator = create({
         url: spec.url,
         dataset,
@@ -75378,16 +75791,16 @@ var splitNames = {
   train: ["train"]
 };
 async function findImageSets(options) {
-  const path2 = resolve5(options.dataset);
-  const info2 = await stat12(path2).catch(() => void 0);
-  const hint = "give a .safetensors evaluation set (images and labels, see tvhub's read-image-set) or a folder of them";
+  const path2 = resolve6(options.dir, options.dataset);
+  const info2 = await stat13(path2).catch(() => void 0);
+  const hint = `give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as demo/data holds) or a folder of them; a relative path is relative to the recipe's folder${options.dir === "." ? "" : ` (${options.dir})`}`;
   if (info2 === void 0) {
     throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, { code: "GREEDY_DATASET_MISSING", subject: options.dataset });
   }
   if (info2.isFile()) return [path2];
   const names = splitNames[options.split] ?? [options.split];
-  const sub = join6(path2, options.split);
-  const inSub = (await stat12(sub).catch(() => void 0))?.isDirectory() ? await safetensorsIn(sub) : [];
+  const sub = join7(path2, options.split);
+  const inSub = (await stat13(sub).catch(() => void 0))?.isDirectory() ? await safetensorsIn(sub) : [];
   if (inSub.length > 0) return inSub;
   const all = await safetensorsIn(path2);
   const matching = all.filter((file2) => names.some((name) => new RegExp(`[-_.]${name}\\.safetensors$`).test(basename3(file2))));
@@ -75401,7 +75814,7 @@ async function findImageSets(options) {
 }
 async function safetensorsIn(dir) {
   const entries = await readdir6(dir, { withFileTypes: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(".safetensors")).map((entry) => join6(dir, entry.name)).sort();
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(".safetensors")).map((entry) => join7(dir, entry.name)).sort();
 }
 function firstImages(set4, count2) {
   if (set4.count <= count2) return set4;
@@ -75735,11 +76148,11 @@ function createInMemoryEvaluate(options) {
 
 // src/app/greedy/create-plan-materializer.ts
 import { mkdir as mkdir9, writeFile as writeFile5 } from "node:fs/promises";
-import { dirname as dirname9, join as join9 } from "node:path";
+import { dirname as dirname10, join as join10 } from "node:path";
 
 // src/app/execute-plan.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/arithmetic/reconstruction-error.ts
 var emptyReconstructionStats = { elements: 0, mismatches: 0, maxAbsError: 0 };
@@ -75795,17 +76208,17 @@ function range2(values, start, end) {
 
 // src/safetensors/create-model-writer.ts
 import { createHash as createHash6 } from "node:crypto";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/safetensors/file-sink.ts
 import { mkdir as mkdir8, open as open6, rename as rename6, rm as rm7 } from "node:fs/promises";
-import { dirname as dirname8 } from "node:path";
+import { dirname as dirname9 } from "node:path";
 async function createFileSink(options) {
   const { path: path2 } = options;
   const temporary = `${path2}.tmp`;
   const durable = options.durable ?? true;
   const bufferSize = options.bufferSize ?? 8 * 1024 * 1024;
-  await mkdir8(dirname8(path2), { recursive: true });
+  await mkdir8(dirname9(path2), { recursive: true });
   const handle = await open6(temporary, "w");
   let filling;
   let spare;
@@ -76045,7 +76458,7 @@ function createModelWriter(options) {
     if (options.dir === void 0) {
       throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file2, "the model writer needs a folder or a sink to write to.");
     }
-    return createFileSink({ path: join7(options.dir, file2) });
+    return createFileSink({ path: join8(options.dir, file2) });
   });
   const fileIndex = new Map(layout.files.map(({ file: file2 }, i) => [file2, i]));
   for (const file2 of options.files ?? []) {
@@ -76144,6 +76557,71 @@ function createModelWriter(options) {
   };
 }
 
+// src/arithmetic/lora-delta.ts
+function loraOperands(factors) {
+  const { a, b, rank: rank3 } = factors;
+  if (rank3 < 1 || a.length % rank3 !== 0 || b.length % rank3 !== 0) {
+    throw new InternalError(`LoRA factors of ${a.length} and ${b.length} elements do not have rank ${rank3}.`, { code: "LORA_BAD_FACTORS" });
+  }
+  const inFeatures = a.length / rank3;
+  const outFeatures = b.length / rank3;
+  if (!factors.transpose) return { left: b, right: a, rows: outFeatures, columns: inFeatures };
+  return { left: transposed(a, rank3, inFeatures), right: transposed(b, outFeatures, rank3), rows: inFeatures, columns: outFeatures };
+}
+function loraDeltaRows(options) {
+  const { left, right, rank: rank3, columns, rowStart, rowEnd } = options;
+  checkRows2(options);
+  const out = options.out ?? new Float32Array((rowEnd - rowStart) * columns);
+  const words = wordsOf(out);
+  const scale = Math.fround(options.scale);
+  for (let i = rowStart; i < rowEnd; i++) {
+    const acc = out.subarray((i - rowStart) * columns, (i - rowStart + 1) * columns);
+    acc.fill(0);
+    for (let k = 0; k < rank3; k++) {
+      const l = left[i * rank3 + k];
+      const offset = k * columns;
+      for (let j = 0; j < columns; j++) acc[j] = acc[j] + Math.fround(l * right[offset + j]);
+    }
+    const base = (i - rowStart) * columns;
+    for (let j = 0; j < columns; j++) {
+      const value = scale * acc[j];
+      if (value === value) acc[j] = value;
+      else words[base + j] = canonicalNaN;
+    }
+  }
+  return out;
+}
+function checkRows2(options) {
+  const { left, right, rank: rank3, rows, columns, rowStart, rowEnd } = options;
+  if (left.length !== rows * rank3 || right.length !== rank3 * columns || rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
+    throw new InternalError(`A LoRA product of ${rows}\xD7${rank3} by ${rank3}\xD7${columns} was asked for rows ${rowStart}\u2013${rowEnd}.`, { code: "LORA_BAD_ROWS" });
+  }
+  if (options.out && options.out.length !== (rowEnd - rowStart) * columns) {
+    throw new InternalError(`The LoRA output holds ${options.out.length} elements, not ${(rowEnd - rowStart) * columns}.`, { code: "LORA_BAD_OUT" });
+  }
+}
+function transposed(values, rows, columns) {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j];
+  return out;
+}
+
+// src/app/compute-lora.ts
+function loraRange(options) {
+  const { update, start, end, kernels } = options;
+  const ops = loraOperands({ a: options.a, b: options.b, rank: update.rank, transpose: update.transpose, scale: update.scale32 });
+  const rowStart = Math.floor(start / ops.columns);
+  const rowEnd = Math.ceil(end / ops.columns);
+  const rows = kernels.loraDeltaRows({ ...ops, rank: update.rank, scale: update.scale32, rowStart, rowEnd });
+  const offset = start - rowStart * ops.columns;
+  return offset === 0 && rows.length === end - start ? rows : rows.slice(offset, offset + end - start);
+}
+function addReplaced(options) {
+  const { kernels } = options;
+  const replaced = kernels.subtract({ finetuned: options.saved, base: options.base });
+  return kernels.addScaled({ acc: replaced, tau: options.delta, weight: 1 });
+}
+
 // src/app/compute-job.ts
 function jobOperands(job) {
   switch (job.kind.op) {
@@ -76151,15 +76629,25 @@ function jobOperands(job) {
       return [job.kind.source];
     case "taskVector":
       return [job.kind.finetuned, job.kind.base];
+    case "lora":
+      return loraOperandRefs(job.kind);
     case "merge": {
       const refs = [job.kind.base];
       for (const term of job.kind.terms) {
         if (term.tau.kind === "vector") refs.push(term.tau.tensor);
         else if (term.tau.kind === "taskVector") refs.push(term.tau.finetuned, term.tau.base);
+        else if (term.tau.kind === "lora") refs.push(...loraOperandRefs(term.tau));
       }
       return refs;
     }
   }
+}
+function loraOperandRefs(update) {
+  const factors = [
+    { ...update.a, whole: true },
+    { ...update.b, whole: true }
+  ];
+  return update.replaced ? [...factors, update.replaced.saved, update.replaced.base] : factors;
 }
 function computeJob(options) {
   const { job, operands, kernels } = options;
@@ -76178,14 +76666,16 @@ function computeJob(options) {
         base: encoded(operand(operands, 1)),
         dtype: computable(outDtype)
       });
+    case "lora":
+      return kernels.encodeFromF32({ dtype: computable(outDtype), values: loraValues(job, job.kind, operands, 0, kernels) });
     case "merge": {
       const { method, terms } = job.kind;
       const base = encoded(operand(operands, 0));
       if (method.name === "task_arithmetic") {
-        return kernels.mergeChunk({ base, terms: mergeTerms(terms, operands, count2, job.kind.base, kernels), dtype: computable(outDtype) });
+        return kernels.mergeChunk({ base, terms: mergeTerms(job, terms, operands, count2, job.kind.base, kernels), dtype: computable(outDtype) });
       }
       const baseValues = kernels.decodeToF32(base);
-      const taskVectors = tauValues(terms, operands, count2, kernels);
+      const taskVectors = tauValues(job, terms, operands, count2, kernels);
       const merged = method.merge({
         base: baseValues,
         taskVectors,
@@ -76198,7 +76688,7 @@ function computeJob(options) {
     }
   }
 }
-function mergeTerms(terms, operands, count2, mergeBase, kernels) {
+function mergeTerms(job, terms, operands, count2, mergeBase, kernels) {
   let next = 1;
   return terms.map((term) => {
     switch (term.tau.kind) {
@@ -76212,10 +76702,15 @@ function mergeTerms(terms, operands, count2, mergeBase, kernels) {
       }
       case "zero":
         return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(count2 * 4) } };
+      case "lora": {
+        const values = loraValues(job, term.tau, operands, next, kernels);
+        next += loraOperandRefs(term.tau).length;
+        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) } };
+      }
     }
   });
 }
-function tauValues(terms, operands, count2, kernels) {
+function tauValues(job, terms, operands, count2, kernels) {
   let next = 1;
   return terms.map((term) => {
     switch (term.tau.kind) {
@@ -76228,8 +76723,22 @@ function tauValues(terms, operands, count2, kernels) {
       }
       case "zero":
         return new Float32Array(count2);
+      case "lora": {
+        const values = loraValues(job, term.tau, operands, next, kernels);
+        next += loraOperandRefs(term.tau).length;
+        return values;
+      }
     }
   });
+}
+function loraValues(job, update, operands, first, kernels) {
+  const a = kernels.decodeToF32(encoded(operand(operands, first)));
+  const b = kernels.decodeToF32(encoded(operand(operands, first + 1)));
+  const delta = loraRange({ a, b, update, start: job.start, end: job.end, kernels });
+  if (!update.replaced) return delta;
+  const saved = kernels.decodeToF32(encoded(operand(operands, first + 2)));
+  const base = kernels.decodeToF32(encoded(operand(operands, first + 3)));
+  return addReplaced({ saved, base, delta, kernels });
 }
 function sameRef(a, b) {
   return a.input === b.input && a.name === b.name;
@@ -76259,12 +76768,12 @@ import { rm as rm8 } from "node:fs/promises";
 // src/util/start-ready-worker.ts
 import { Worker as Worker2 } from "node:worker_threads";
 function startReadyWorker(options) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve7, reject) => {
     const worker = new Worker2(options.url, { workerData: options.workerData });
     const onMessage = (message) => {
       if (message?.type !== "ready") return;
       cleanUp();
-      resolve6(worker);
+      resolve7(worker);
     };
     const onError = (error63) => {
       cleanUp();
@@ -76360,8 +76869,8 @@ function connect(worker, options) {
   };
   const request2 = (state, message) => {
     if (broken) return Promise.reject(broken);
-    return new Promise((resolve6, reject) => {
-      state.control = { resolve: resolve6, reject };
+    return new Promise((resolve7, reject) => {
+      state.control = { resolve: resolve7, reject };
       worker.postMessage(message);
     });
   };
@@ -76491,7 +77000,7 @@ function connect(worker, options) {
 }
 
 // src/app/compute-messages.ts
-var computeProtocol = 3;
+var computeProtocol = 4;
 function toWireJob(job) {
   if (job.kind.op !== "merge") return job;
   return { ...job, kind: { ...job.kind, method: job.kind.method.name } };
@@ -76619,11 +77128,12 @@ var javascriptKernels = {
   sumOfSquares,
   dotProduct,
   reconstructionError,
-  countInexactF32
+  countInexactF32,
+  loraDeltaRows
 };
 
 // src/arithmetic/simd/kernels.generated.ts
-var kernelsWasmBase64 = "AGFzbQEAAAABQQlgBH9/f38AYAN/f38AYAZ/f39/f38AYAV/f399fwBgBH9/fX8AYAN/f3wBfGAFf39/f38AYAABf2AEf39/fAF8AxcWAgICBQAAAAAABgcBAQgBAQMDAwQEBAUDAQABB7gCFwpkZWNvZGVCZjE2AA8JZGVjb2RlRjE2AA4KZW5jb2RlQmYxNgAMCWVuY29kZUYxNgALBnN1YkYzMgAEB2F4cHlGMzIAEwpheHB5U3ViRjMyABAHc3ViQmYxNgAIBnN1YkYxNgAGDHN1YkJmMTZUb0YzMgAHC3N1YkYxNlRvRjMyAAUIYXhweUJmMTYAFQdheHB5RjE2ABQLYXhweVN1YkJmMTYAEgpheHB5U3ViRjE2ABEPc3VtT2ZTcXVhcmVzRjMyAAMGZG90RjMyAA0TcmVjb25zdHJ1Y3Rpb25TdGF0cwAJE3Rhc2tWZWN0b3JTdGF0c0JmMTYAAhJ0YXNrVmVjdG9yU3RhdHNGMTYAARJ0YXNrVmVjdG9yU3RhdHNGMzIAAAhoZWFwQmFzZQAKBm1lbW9yeQIADAEBCqaOARa1BQITewF/QYAI/QAEABpB4Aj9AAQAGkGQCP0ABAAaQaAI/QAEABpBsAj9AAQAIQxBwAj9AAQAIQtB0Aj9AAQAIQogBP0ABAAhECAE/QAEECEPIAT9AAQgIQ4gBP0ABDAhDSADIhkgA0EHakEDdiIDQQFrQQN0a/0RIQkDQCADQQBKBEAgAP0ABBAiCCAB/QAEECIG/eUBIgcgDCAHIAf9Qf1SIRQgAiAA/QAEACIWIAH9AAQAIgf95QEiEyAMIBMgE/1B/VIiFf0LBAAgAiAU/QsEECAHIBX95AEiFyAW/TcgFiAW/UL9UCETIAYgFP3kASIYIAj9NyAIIAj9Qv1QIQcgFyAW/eUBIAv9TiAK/bcBIBP9TyEGIBggCP3lASAL/U4gCv23ASAH/U8hCCADQQFGBEAgFf0MAAAAAAEAAAACAAAAAwAAACAJ/TkiFv1OIRUgFP0MBAAAAAUAAAAGAAAABwAAACAJ/TkiF/1OIRQgEyAW/U4hEyAHIBf9TiEHIAggF/1OIQggBiAW/U4hBgsgEiATIAf9rgH9rgEhEiARIAYgCP25Af25ASERIBAgFf1fIgYgBv3yAf3wASEQIA8gFSAV/Q0ICQoLDA0ODwABAgMEBQYH/V8iBiAG/fIB/fABIQ8gDiAU/V8iBiAG/fIB/fABIQ4gDSAUIBT9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhDSADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAQgEP0LBAAgBCAP/QsEECAEIA79CwQgIAQgDf0LBDAgBSAZIBL9GwAgEv0bAWogEv0bAmogEv0bA2pqNgIAIAUgEf0bACIAIBH9GwEiASAAIAFLGyIAIBH9GwIiASAR/RsDIgIgASACSxsiASAAIAFLG767OQMIC/YMAgF/HHsgACEGQYAI/QAEABpB4Aj9AAQAIRJBkAj9AAQAGkGgCP0ABAAaQbAI/QAEABpBwAj9AAQAIRNB0Aj9AAQAIRQgBP0ABAAhDiAE/QAEECEPIAT9AAQgIRAgBP0ABDAhESADIANBB2pBA3YiAEEBa0EDdGv9ESEVA0AgAEEASgRAIAb9AAQAIgggEv1OIglBoAj9AAQAIgr9TkEN/asBIgdB8Aj9AAQAIgv9TiEWIAH9AAQAIhcgEv1OIhggCv1OQQ39qwEiGSAL/U4hGiAHQYAJ/QAEACIb/a4BIBYgC/03IBv9Tv2uASIcQZAJ/QAEACId/a4BQaAJ/QAEACIH/eUBIBwgFv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAAiCf1OQRD9qwH9UCIWIBkgG/2uASAaIAv9NyAb/U79rgEiGSAd/a4BIAf95QEgGSAa/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAYIAn9TkEQ/asB/VAiGP3lASIZ/QwAAMB/AADAfwAAwH8AAMB/IBkgGf1B/VIiGUHACP0ABAAiGv1OIhwgG/2xASEeIAhBEP2tASIfIAr9TkEN/asBIiAgC/1OISEgF0EQ/a0BIhcgCv1OQQ39qwEiIiAL/U4hCCAgIBv9rgEgISAL/TcgG/1O/a4BIiAgHf2uASAH/eUBICAgIf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgHyAJ/U5BEP2rAf1QIh8gIiAb/a4BIAggC/03IBv9Tv2uASILIB39rgEgB/3lASALIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBcgCf1OQRD9qwH9UCII/eUBIgv9DAAAwH8AAMB/AADAfwAAwH8gCyAL/UH9UiILIBr9TiIXIBv9sQEhGiACIBxBDf2tASAK/U5B8An9AAQAIhv9UCAcQeAJ/QAEACId/eQBIB39sQEgHkHACf0ABAAiIP2uASAeQQ39rQFBkAj9AAQAIh79Tv2uAUEN/a0BQdAJ/QAEACIh/bcBIBwgB/05/VIgHEHQCP0ABAAiHP07/VIgGUEQ/a0BIAn9Tv1QIhkgF0EN/a0BIAr9TiAb/VAgFyAd/eQBIB39sQEgGiAg/a4BIBpBDf2tASAe/U79rgFBDf2tASAh/bcBIBcgB/05/VIgFyAc/Tv9UiALQRD9rQEgCf1O/VAiCUEQ/asB/VD9CwQAIBlBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQogGCAHQYAJ/QAEAP2uASAKQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBlBsAn9AAQA/U5BEP2rAf1QIgf95AEiCiAW/TcgFiAW/UL9UCEXIAlBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIRggCCALQYAJ/QAEAP2uASAYQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIBj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1QIgj95AEiCyAf/TcgHyAf/UL9UCEJIAogFv3lASAT/U4gFP23ASAX/U8hCiALIB/95QEgE/1OIBT9twEgCf1PIQsgDCAAQQFGBHsgB/0MAAAAAAIAAAAEAAAABgAAACAV/TkiDP1OIQcgCP0MAQAAAAMAAAAFAAAABwAAACAV/TkiFv1OIQggCSAW/U4hCSALIBb9TiELIAogDP1OIQogFyAM/U4FIBcLIAn9rgH9rgEhDCANIAogC/25Af25ASENIA4gB/1fIgkgCf3yAf3wASEOIA8gByAH/Q0ICQoLDA0ODwABAgMEBQYH/V8iByAH/fIB/fABIQ8gECAI/V8iByAH/fIB/fABIRAgESAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9XyIHIAf98gH98AEhESAAQQFrIQAgBkEQaiEGIAFBEGohASACQRBqIQIMAQsLIAQgDv0LBAAgBCAP/QsEECAEIBD9CwQgIAQgEf0LBDAgBSADIAz9GwAgDP0bAWogDP0bAmogDP0bA2pqNgIAIAUgDf0bACIAIA39GwEiASAAIAFLGyIAIA39GwIiASAN/RsDIgIgASACSxsiASAAIAFLG767OQMIC4kGAhZ7AX8gACEcQYAI/QAEACEOQeAI/QAEABpBkAj9AAQAIRNBoAj9AAQAIRRBsAj9AAQAIRVBwAj9AAQAIRZB0Aj9AAQAIRcgBP0ABAAhDyAE/QAEECEQIAT9AAQgIREgBP0ABDAhEiADIANBB2pBA3YiAEEBa0EDdGv9ESEYA0AgAEEASgRAIAIgHP0ABAAiBkEQ/asBIgkgAf0ABAAiB0EQ/asBIgj95QEiCiAVIAogCv1B/VIgCkEQ/a0BIBP9TiAU/a4B/a4BIgpBEP2tASAGIA79TiIZIAcgDv1OIgb95QEiByAVIAcgB/1B/VIgB0EQ/a0BIBP9TiAU/a4B/a4BIgv9DQABEhMEBRYXCAkaGwwNHh/9CwQAIAggCiAO/U4iB/3kASIaIAn9NyAJIAn9Qv1QIQogBiALIA79TiII/eQBIhsgGf03IBkgGf1C/VAhCyAaIAn95QEgFv1OIBf9twEgCv1PIQYgGyAZ/eUBIBb9TiAX/bcBIAv9TyEJIABBAUYEQCAH/QwAAAAAAgAAAAQAAAAGAAAAIBj9OSIZ/U4hByAI/QwBAAAAAwAAAAUAAAAHAAAAIBj9OSIa/U4hCCAKIBn9TiEKIAsgGv1OIQsgCSAa/U4hCSAGIBn9TiEGCyAMIAogC/2uAf2uASEMIA0gBiAJ/bkB/bkBIQ0gDyAH/V8iBiAG/fIB/fABIQ8gECAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhECARIAj9XyIGIAb98gH98AEhESASIAggCP0NCAkKCwwNDg8AAQIDBAUGB/1fIgYgBv3yAf3wASESIABBAWshACAcQRBqIRwgAUEQaiEBIAJBEGohAgwBCwsgBCAP/QsEACAEIBD9CwQQIAQgEf0LBCAgBCAS/QsEMCAFIAMgDP0bACAM/RsBaiAM/RsCaiAM/RsDamo2AgAgBSAN/RsAIgAgDf0bASIBIAAgAUsbIgAgDf0bAiIBIA39GwMiAiABIAJLGyIBIAAgAUsbvrs5AwgLmgECAn8CewNAIARBBGoiAyABTARAIAIgACAEQQJ0av0ABAAiBv1fIgUgBf3yASIF/SEAoCAF/SEBoCAGIAb9DQgJCgsMDQ4PAAECAwQFBgf9XyIFIAX98gEiBf0hAKAgBf0hAaAhAiADIQQMAQsLA0AgASAESgRAIAIgACAEQQJ0aioCALsiAiACoqAhAiAEQQFqIQQMAQsLIAIL+wICAnsBfyADQQdqQQN2IgZBAXYhAwNAIANBAEoEQCAA/QAEECAB/QAEEP3lASEEIAIgAP0ABAAgAf0ABAD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACACIAT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBAgAEEgav0ABBAgAUEgav0ABBD95QEhBCACQSBqIAD9AAQgIAH9AAQg/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgAiAE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQUBrIQAgAUFAayEBIAJBQGshAgwBCwsgBkEBcQRAIAD9AAQQIAH9AAQQ/eUBIQQgAiAA/QAEACAB/QAEAP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAIgBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsL0w4CDHsBfyADQQdqQQN2IhBBAXYhAwNAIANBAEoEQCAA/QAEACIE/akBIgVBoAj9AAQAIgb9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAH9AAQAIgr9qQEiCyAG/U5BDf2rASIGIAj9TiEMIAIgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiDUGQCf0ABAAiDv2uAUGgCf0ABAAiD/3lASANIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQAIgX9TkEQ/asB/VAgBiAH/a4BIAwgCP03IAf9Tv2uASIGIA79rgEgD/3lASAGIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAsgBf1OQRD9qwH9UP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAT9qgEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQA/U4hBiAK/aoBIgdBoAj9AAQA/U5BDf2rASIIQfAI/QAEAP1OIQkgAiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1QIAhBgAn9AAQA/a4BIAlB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgB0GwCf0ABAD9TkEQ/asB/VD95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECAA/QAEECIE/akBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP2pASIJQaAI/QAEAP1OQQ39qwEiCkHwCP0ABAD9TiELIAJBIGogBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAj9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBQGshAgwBCwsgEEEBcQRAIAD9AAQAIgT9qQEiBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv2pASILIAb9TkEN/asBIgYgCP1OIQwgAiAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASINQZAJ/QAEACIO/a4BQaAJ/QAEACIP/eUBIA0gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAGIAf9rgEgDCAI/TcgB/1O/a4BIgYgDv2uASAP/eUBIAYgDP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAr9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvjFAIQewF/IANBB2pBA3YiFEEBdiEDA0AgA0EASgRAIAD9AAQAIgT9DP//AAD//wAA//8AAP//AAD9TiIFQaAI/QAEACIG/U5BDf2rASIHQfAI/QAEACII/U4hCSAB/QAEACIK/Qz//wAA//8AAP//AAD//wAA/U4iCyAG/U5BDf2rASIMIAj9TiENIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIg5BkAn9AAQAIg/9rgFBoAn9AAQAIhD95QEgDiAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEACIF/U5BEP2rAf1QIAwgB/2uASANIAj9NyAH/U79rgEiCSAP/a4BIBD95QEgCSAN/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiALIAX9TkEQ/asB/VD95QEiCf0MAADAfwAAwH8AAMB/AADAfyAJIAn9Qf1SIglBwAj9AAQAIgv9TiIMIAf9sQEhDSAEQRD9rQEiBCAG/U5BDf2rASIOIAj9TiERIApBEP2tASIKIAb9TkEN/asBIhIgCP1OIRMgDiAH/a4BIBEgCP03IAf9Tv2uASIOIA/9rgEgEP3lASAOIBH9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAQgBf1OQRD9qwH9UCASIAf9rgEgEyAI/TcgB/1O/a4BIgQgD/2uASAQ/eUBIAQgE/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCiAF/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEIAv9TiIIIAf9sQEhByACIAxBDf2tASAG/U5B8An9AAQAIgr9UCAMQeAJ/QAEACIL/eQBIAv9sQEgDUHACf0ABAAiDv2uASANQQ39rQFBkAj9AAQAIg39Tv2uAUEN/a0BQdAJ/QAEACIP/bcBIAwgEP05/VIgDEHQCP0ABAAiDP07/VIgCUEQ/a0BIAX9Tv1QIAhBDf2tASAG/U4gCv1QIAggC/3kASAL/bEBIAcgDv2uASAHQQ39rQEgDf1O/a4BQQ39rQEgD/23ASAIIBD9Of1SIAggDP07/VIgBEEQ/a0BIAX9Tv1QQRD9qwH9UP0LBAAgAP0ABBAiBP0M//8AAP//AAD//wAA//8AAP1OIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP0M//8AAP//AAD//wAA//8AAP1OIglBoAj9AAQA/U5BDf2rASIKQfAI/QAEAP1OIQsgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9UiIFQcAI/QAEAP1OIgZBgAn9AAQA/bEBIQcgBEEQ/a0BIgRBoAj9AAQA/U5BDf2rASIJQfAI/QAEAP1OIQogCEEQ/a0BIghBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIQwgCUGACf0ABAD9rgEgCkHwCP0ABAD9N0GACf0ABAD9Tv2uASIJQZAJ/QAEAP2uAUGgCf0ABAD95QEgCSAK/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UCALQYAJ/QAEAP2uASAMQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAhBsAn9AAQA/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEQcAI/QAEAP1OIghBgAn9AAQA/bEBIQkgAiAGQQ39rQFBoAj9AAQA/U5B8An9AAQA/VAgBkHgCf0ABAD95AFB4An9AAQA/bEBIAdBwAn9AAQA/a4BIAdBDf2tAUGQCP0ABAD9Tv2uAUEN/a0BQdAJ/QAEAP23ASAGQaAJ/QAEAP05/VIgBkHQCP0ABAD9O/1SIAVBEP2tAUGwCf0ABAD9Tv1QIAhBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAIQeAJ/QAEAP3kAUHgCf0ABAD9sQEgCUHACf0ABAD9rgEgCUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIAhBoAn9AAQA/Tn9UiAIQdAI/QAEAP07/VIgBEEQ/a0BQbAJ/QAEAP1O/VBBEP2rAf1Q/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIBRBAXEEQCAA/QAEACIE/Qz//wAA//8AAP//AAD//wAA/U4iBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv0M//8AAP//AAD//wAA//8AAP1OIgsgBv1OQQ39qwEiDCAI/U4hDSAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIOQZAJ/QAEACIP/a4BQaAJ/QAEACIQ/eUBIA4gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAMIAf9rgEgDSAI/TcgB/1O/a4BIgkgD/2uASAQ/eUBIAkgDf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgn9DAAAwH8AAMB/AADAfwAAwH8gCSAJ/UH9UiIJQcAI/QAEACIL/U4iDCAH/bEBIQ0gBEEQ/a0BIgQgBv1OQQ39qwEiDiAI/U4hESAKQRD9rQEiCiAG/U5BDf2rASISIAj9TiETIA4gB/2uASARIAj9NyAH/U79rgEiDiAP/a4BIBD95QEgDiAR/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEIAX9TkEQ/asB/VAgEiAH/a4BIBMgCP03IAf9Tv2uASIEIA/9rgEgEP3lASAEIBP9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAogBf1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIiBCAL/U4iCCAH/bEBIQcgAiAMQQ39rQEgBv1OQfAJ/QAEACIK/VAgDEHgCf0ABAAiC/3kASAL/bEBIA1BwAn9AAQAIg79rgEgDUEN/a0BQZAI/QAEACIN/U79rgFBDf2tAUHQCf0ABAAiD/23ASAMIBD9Of1SIAxB0Aj9AAQAIgz9O/1SIAlBEP2tASAF/U79UCAIQQ39rQEgBv1OIAr9UCAIIAv95AEgC/2xASAHIA79rgEgB0EN/a0BIA39Tv2uAUEN/a0BIA/9twEgCCAQ/Tn9UiAIIAz9O/1SIARBEP2tASAF/U79UEEQ/asB/VD9CwQACwuTBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAL9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiBP0NAAEQEQIDEhMEBRQVBgcWF/0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgAv0MAAAAAAAAAAAAAAAAAAAAACAE/Q0ICRgZCgsaGwwNHB0ODx4f/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECACQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgT9DQABEBECAxITBAUUFQYHFhf9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAL9DAAAAAAAAAAAAAAAAAAAAAAgBP0NCAkYGQoLGhsMDRwdDg8eH/0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBDAgA0EBayEDIABBIGohACABQSBqIQEgAkFAayECDAELCyAHQQFxBEAgAv0MAAAAAAAAAAAAAAAAAAAAACAA/QAEACIE/Q0AARARAgMSEwQFFBUGBxYX/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgX9DQABEBECAxITBAUUFQYHFhf95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAC/QwAAAAAAAAAAAAAAAAAAAAAIAT9DQgJGBkKCxobDA0cHQ4PHh/9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvbBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAIgAP0ABAAiBEEQ/asBIAH9AAQAIgVBEP2rAf3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VIgBkEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgFBEP2tASAE/QwAAP//AAD//wAA//8AAP///U4gBf0MAAD//wAA//8AAP//AAD///1O/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiAEQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAf0NAAESEwQFFhcICRobDA0eH/0LBAAgAiAA/QAEECIEQRD9qwEgAf0ABBAiBUEQ/asB/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9UiAGQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAUEQ/a0BIAT9DAAA//8AAP//AAD//wAA///9TiAF/QwAAP//AAD//wAA//8AAP///U795QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIARBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4B/Q0AARITBAUWFwgJGhsMDR4f/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAdBAXEEQCACIAD9AAQAIgRBEP2rASAB/QAEACIFQRD9qwH95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1SIAZBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4BQRD9rQEgBP0MAAD//wAA//8AAP//AAD///1OIAX9DAAA//8AAP//AAD//wAA///9Tv3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIgBEEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgH9DQABEhMEBRYXCAkaGwwNHh/9CwQACwv5AgQCfAV/BXsCfQNAIAdBBGoiCCADTARAIAdBAnQiByABav0ABAAhDiAMIAAgB2r9AAQAIAIgB2r9AAQA/eQBIg8gDv03IA8gD/1CIA4gDv1C/U79UCIQ/a4BIQwgDSAPIA795QH9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/23ASAQ/U/9uQEhDSAIIQcMAQsLIAcgDP0bACAM/RsBaiAM/RsCaiAM/RsDamohCCAN/RsAIgkgDf0bASIKIAkgCksbIgkgDf0bAiIKIA39GwMiCyAKIAtLGyIKIAkgCksbvrshBQNAIAMgB0oEQCAHQQJ0IgkgAWoiCioCACISIBJcIgsgACAJaioCACACIAlqKgIAkiIRIBFcIglxIAooAgAgEbxGckUEQCAIQQFqIQhEAAAAAAAA8H8gESASk4u7IAkgC3IbIgYgBWQEQCAGIQULCyAHQQFqIQcMAQsLIAQgCDYCACAEIAU5AwgLBQBBgAoL9wcCDHsBfyACQQdqQQN2Ig9BAXYhAgNAIAJBAEoEQCAA/QAEACIDQcAI/QAEACIE/U4iBUGACf0ABAAiBv2xASEHIAD9AAQQIgggBP1OIgQgBv2xASEGIAEgBUEN/a0BQaAI/QAEACIJ/U5B8An9AAQAIgr9UCAFQeAJ/QAEACIL/eQBIAv9sQEgB0HACf0ABAAiDP2uASAHQQ39rQFBkAj9AAQAIgf9Tv2uAUEN/a0BQdAJ/QAEACIN/bcBIAVBoAn9AAQAIg79Of1SIAVB0Aj9AAQAIgX9O/1SIANBEP2tAUGwCf0ABAAiA/1O/VAgBEEN/a0BIAn9TiAK/VAgBCAL/eQBIAv9sQEgBiAM/a4BIAZBDf2tASAH/U79rgFBDf2tASAN/bcBIAQgDv05/VIgBCAF/Tv9UiAIQRD9rQEgA/1O/VD9hgH9CwQAIABBIGr9AAQAIgNBwAj9AAQA/U4iBEGACf0ABAD9sQEhBSAA/QAEMCIGQcAI/QAEAP1OIgdBgAn9AAQA/bEBIQggASAEQQ39rQFBoAj9AAQA/U5B8An9AAQA/VAgBEHgCf0ABAD95AFB4An9AAQA/bEBIAVBwAn9AAQA/a4BIAVBDf2tAUGQCP0ABAD9Tv2uAUEN/a0BQdAJ/QAEAP23ASAEQaAJ/QAEAP05/VIgBEHQCP0ABAD9O/1SIANBEP2tAUGwCf0ABAD9Tv1QIAdBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAHQeAJ/QAEAP3kAUHgCf0ABAD9sQEgCEHACf0ABAD9rgEgCEEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIAdBoAn9AAQA/Tn9UiAHQdAI/QAEAP07/VIgBkEQ/a0BQbAJ/QAEAP1O/VD9hgH9CwQQIAJBAWshAiAAQUBrIQAgAUEgaiEBDAELCyAPQQFxBEAgAP0ABAAiA0HACP0ABAAiBP1OIgVBgAn9AAQAIgb9sQEhByAA/QAEECIIIAT9TiIEIAb9sQEhBiABIAVBDf2tAUGgCP0ABAAiCf1OQfAJ/QAEACIK/VAgBUHgCf0ABAAiC/3kASAL/bEBIAdBwAn9AAQAIgz9rgEgB0EN/a0BQZAI/QAEACIH/U79rgFBDf2tAUHQCf0ABAAiDf23ASAFQaAJ/QAEACIO/Tn9UiAFQdAI/QAEACIF/Tv9UiADQRD9rQFBsAn9AAQAIgP9Tv1QIARBDf2tASAJ/U4gCv1QIAQgC/3kASAL/bEBIAYgDP2uASAGQQ39rQEgB/1O/a4BQQ39rQEgDf23ASAEIA79Of1SIAQgBf07/VIgCEEQ/a0BIAP9Tv1Q/YYB/QsEAAsLnAcCBHsBfyACQQdqQQN2IgdBAXYhAgNAIAJBAEoEQCAA/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQQIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBAAgAEEgav0ABAAiA/0M////f////3////9/////f/1O/QwAAIB/AACAfwAAgH8AAIB//TwhBCAA/QAEMCIF/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEGIAEgAyAE/QwAAEAAAABAAAAAQAAAAEAA/U79UCADQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uASAE/U/9rgEgBSAG/QwAAEAAAABAAAAAQAAAAEAA/U79UCAFQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uASAG/U/9rgH9DQIDBgcKCw4PEhMWFxobHh/9CwQQIAJBAWshAiAAQUBrIQAgAUEgaiEBDAELCyAHQQFxBEAgAP0ABAAiA/0M////f////3////9/////f/1O/QwAAIB/AACAfwAAgH8AAIB//TwhBCAA/QAEECIF/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEGIAEgAyAE/QwAAEAAAABAAAAAQAAAAEAA/U79UCADQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uASAE/U/9rgEgBSAG/QwAAEAAAABAAAAAQAAAAEAA/U79UCAFQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uASAG/U/9rgH9DQIDBgcKCw4PEhMWFxobHh/9CwQACwvAAQICfwN7A0AgBEEEaiIFIAJMBEAgAyAEQQJ0IgQgAGr9AAQAIgf9XyABIARq/QAEACII/V/98gEiBv0hAKAgBv0hAaAgByAH/Q0ICQoLDA0ODwABAgMEBQYH/V8gCCAI/Q0ICQoLDA0ODwABAgMEBQYH/V/98gEiBv0hAKAgBv0hAaAhAyAFIQQMAQsLA0AgAiAESgRAIAMgBEECdCIFIABqKgIAuyABIAVqKgIAu6KgIQMgBEEBaiEEDAELCyADC5YHAgV7AX8gAkEHakEDdiIIQQF2IQIDQCACQQBKBEAgAP0ABAAiA/2pASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAAiBv1OIQcgASAFQYAJ/QAEACIF/a4BIAcgBv03IAX9Tv2uASIFQZAJ/QAEAP2uAUGgCf0ABAD95QEgBSAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UP0LBAAgA/2qASIDQaAI/QAEAP1OQQ39qwEiBEHwCP0ABAD9TiEFIAEgBEGACf0ABAD9rgEgBUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAF/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiADQbAJ/QAEAP1OQRD9qwH9UP0LBBAgAP0ABBAiA/2pASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAFBIGogBUGACf0ABAD9rgEgBkHwCP0ABAD9N0GACf0ABAD9Tv2uASIFQZAJ/QAEAP2uAUGgCf0ABAD95QEgBSAG/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UP0LBAAgA/2qASIDQaAI/QAEAP1OQQ39qwEiBEHwCP0ABAD9TiEFIAEgBEGACf0ABAD9rgEgBUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAF/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiADQbAJ/QAEAP1OQRD9qwH9UP0LBDAgAkEBayECIABBIGohACABQUBrIQEMAQsLIAhBAXEEQCAA/QAEACID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEACIG/U4hByABIAVBgAn9AAQAIgX9rgEgByAG/TcgBf1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEEAsL3AICAXsBfyACQQdqQQN2IgRBAXYhAgNAIAJBAEoEQCAB/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQAIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBBAgAUEgav0MAAAAAAAAAAAAAAAAAAAAACAA/QAEECID/Q0AARARAgMSEwQFFBUGBxYX/QsEACAB/QwAAAAAAAAAAAAAAAAAAAAAIAP9DQgJGBkKCxobDA0cHQ4PHh/9CwQwIAJBAWshAiAAQSBqIQAgAUFAayEBDAELCyAEQQFxBEAgAf0MAAAAAAAAAAAAAAAAAAAAACAA/QAEACID/Q0AARARAgMSEwQFFBUGBxYX/QsEACAB/QwAAAAAAAAAAAAAAAAAAAAAIAP9DQgJGBkKCxobDA0cHQ4PHh/9CwQQCwvPAwICewF/IAP9EyEFIARBB2pBA3YiB0EBdiEEA0AgBEEASgRAIAAgAP0ABAAgBSAB/QAEACAC/QAEAP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBSAB/QAEECAC/QAEEP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQQIAAgAEEgav0ABAAgBSABQSBq/QAEACACQSBq/QAEAP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQgIAAgAP0ABDAgBSAB/QAEMCAC/QAEMP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQwIARBAWshBCAAQUBrIQAgAUFAayEBIAJBQGshAgwBCwsgB0EBcQRAIAAgAP0ABAAgBSAB/QAEACAC/QAEAP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBSAB/QAEECAC/QAEEP3lAf3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQQCwvYCQIGewF/IAP9EyEFIARBB2pBA3YiC0EBdiEEA0AgBEEASgRAIAH9AAQAIgb9qQEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQAIgn9TiEKIAAgAP0ABAAgBSAIQYAJ/QAEACII/a4BIAogCf03IAj9Tv2uASIIQZAJ/QAEAP2uAUGgCf0ABAD95QEgCCAK/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UCAC/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAb9qgEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQA/U4hCCAAIAD9AAQQIAUgB0GACf0ABAD9rgEgCEHwCP0ABAD9N0GACf0ABAD9Tv2uASIHQZAJ/QAEAP2uAUGgCf0ABAD95QEgByAI/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UCAC/QAEEP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQQIAH9AAQQIgb9qQEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSAAIABBIGr9AAQAIAUgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIIQZAJ/QAEAP2uAUGgCf0ABAD95QEgCCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UCACQSBq/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAb9qgEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQA/U4hCCAAIAD9AAQwIAUgB0GACf0ABAD9rgEgCEHwCP0ABAD9N0GACf0ABAD9Tv2uASIHQZAJ/QAEAP2uAUGgCf0ABAD95QEgByAI/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UCAC/QAEMP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQwIARBAWshBCAAQUBrIQAgAUEgaiEBIAJBQGshAgwBCwsgC0EBcQRAIAH9AAQAIgb9qQEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQAIgn9TiEKIAAgAP0ABAAgBSAIQYAJ/QAEACII/a4BIAogCf03IAj9Tv2uASIIQZAJ/QAEAP2uAUGgCf0ABAD95QEgCCAK/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UCAC/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAb9qgEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQA/U4hCCAAIAD9AAQQIAUgB0GACf0ABAD9rgEgCEHwCP0ABAD9N0GACf0ABAD9Tv2uASIFQZAJ/QAEAP2uAUGgCf0ABAD95QEgBSAI/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UCAC/QAEEP3lAf3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQQCwueBQIDewF/IAP9EyEFIARBB2pBA3YiCEEBdiEEA0AgBEEASgRAIAAgAP0ABAAgBf0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIG/Q0AARARAgMSEwQFFBUGBxYXIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgACAA/QAEECAF/QwAAAAAAAAAAAAAAAAAAAAAIAb9DQgJGBkKCxobDA0cHQ4PHh8gAv0ABBD95QH95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEECAAIABBIGr9AAQAIAX9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBv0NAAEQEQIDEhMEBRQVBgcWFyACQSBq/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAAgAP0ABDAgBf0MAAAAAAAAAAAAAAAAAAAAACAG/Q0ICRgZCgsaGwwNHB0ODx4fIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQSBqIQEgAkFAayECDAELCyAIQQFxBEAgACAA/QAEACAF/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgb9DQABEBECAxITBAUUFQYHFhcgAv0ABAD95QH95gH95AEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAAIAD9AAQQIAX9DAAAAAAAAAAAAAAAAAAAAAAgBv0NCAkYGQoLGhsMDRwdDg8eHyAC/QAEEP3lAf3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQQCwuPAwICewF/IAL9EyEEIANBB2pBA3YiBkEBdiEDA0AgA0EASgRAIAAgAP0ABAAgBCAB/QAEAP3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAAgAP0ABBAgBCAB/QAEEP3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQQIAAgAEEgav0ABAAgBCABQSBq/QAEAP3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQgIAAgAP0ABDAgBCAB/QAEMP3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQwIANBAWshAyAAQUBrIQAgAUFAayEBDAELCyAGQQFxBEAgACAA/QAEACAEIAH9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgACAA/QAEECAEIAH9AAQQ/eYB/eQBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALC5gJAgZ7AX8gAv0TIQQgA0EHakEDdiIKQQF2IQMDQCADQQBKBEAgAf0ABAAiBf2pASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgACAA/QAEACAEIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1Q/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgBf2qASIFQaAI/QAEAP1OQQ39qwEiBkHwCP0ABAD9TiEHIAAgAP0ABBAgBCAGQYAJ/QAEAP2uASAHQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgZBkAn9AAQA/a4BQaAJ/QAEAP3lASAGIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQA/U5BEP2rAf1Q/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBAgAf0ABBAiBf2pASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAEEgav0ABAAgBCAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1Q/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBCAgBf2qASIFQaAI/QAEAP1OQQ39qwEiBkHwCP0ABAD9TiEHIAAgAP0ABDAgBCAGQYAJ/QAEAP2uASAHQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgZBkAn9AAQA/a4BQaAJ/QAEAP3lASAGIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQA/U5BEP2rAf1Q/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQSBqIQEMAQsLIApBAXEEQCAB/QAEACIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEACII/U4hCSAAIAD9AAQAIAQgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEECAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsL3gQCA3sBfyAC/RMhBCADQQdqQQN2IgdBAXYhAwNAIANBAEoEQCAAIAD9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBAgACAAQSBq/QAEACAE/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQQIgX9DQABEBECAxITBAUUFQYHFhf95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEICAAIAD9AAQwIAT9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3mAf3kASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQwIANBAWshAyAAQUBrIQAgAUEgaiEBDAELCyAHQQFxBEAgACAA/QAEACAE/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgX9DQABEBECAxITBAUUFQYHFhf95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAAIAD9AAQQIAT9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3mAf3kASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwsLhAIBAEGCCAv8Af//AAD//wAA//8AAP//AQAAAAEAAAABAAAAAQAAAP9/AAD/fwAA/38AAP9/AAAAAMB/AADAfwAAwH8AAMB/////f////3////9/////fwAAgH8AAIB/AACAfwAAgH///wAA//8AAP//AAD//wAAAACADwAAgA8AAIAPAACADwAAADgAAAA4AAAAOAAAADgAAIAAAACAAAAAgAAAAIAAAACAOAAAgDgAAIA4AACAOACAAAAAgAAAAIAAAACAAAD/DwAA/w8AAP8PAAD/DwAAAHwAAAB8AAAAfAAAAHwAAAAAAD8AAAA/AAAAPwAAAD8AAgAAAAIAAAACAAAAAg==";
+var kernelsWasmBase64 = "AGFzbQEAAAABXgxgBH9/f38AYAN/f38AYAZ/f39/f38AYAV/f399fwBgBH9/fX8AYAN/f3wBfGADf39/AXxgBX9/f39/AGAHf39/f39/fQBgAAF/YAl/f39/f39/f38AYAR/f398AXwDHBsCAgIFAAAAAAAGAAcICQAKAQELAQEDAwMEBAQFAwEAAQf/AhwKZGVjb2RlQmYxNgAUCWRlY29kZUYxNgATCmVuY29kZUJmMTYAEQllbmNvZGVGMTYAEAZzdWJGMzIABAdheHB5RjMyABgKYXhweVN1YkYzMgAVB3N1YkJmMTYACAZzdWJGMTYABgxzdWJCZjE2VG9GMzIABwtzdWJGMTZUb0YzMgAFCGF4cHlCZjE2ABoHYXhweUYxNgAZC2F4cHlTdWJCZjE2ABcKYXhweVN1YkYxNgAWD3N1bU9mU3F1YXJlc0YzMgADBmRvdEYzMgASE3JlY29uc3RydWN0aW9uU3RhdHMACxN0YXNrVmVjdG9yU3RhdHNCZjE2AAISdGFza1ZlY3RvclN0YXRzRjE2AAESdGFza1ZlY3RvclN0YXRzRjMyAAALbG9yYVJvd3NGMzIADAdnZW1tRjMyAA8Sc3F1YXJlZERpc3RhbmNlRjMyAAkHZ3JhbUY2NAAODXNvbHZlVXBwZXJGNjQACghoZWFwQmFzZQANBm1lbW9yeQIADAEBCtKpARu1BQITewF/QYAI/QAEABpB4Aj9AAQAGkGQCP0ABAAaQaAI/QAEABpBsAj9AAQAIQxBwAj9AAQAIQtB0Aj9AAQAIQogBP0ABAAhECAE/QAEECEPIAT9AAQgIQ4gBP0ABDAhDSADIhkgA0EHakEDdiIDQQFrQQN0a/0RIQkDQCADQQBKBEAgAP0ABBAiCCAB/QAEECIG/eUBIgcgDCAHIAf9Qf1SIRQgAiAA/QAEACIWIAH9AAQAIgf95QEiEyAMIBMgE/1B/VIiFf0LBAAgAiAU/QsEECAHIBX95AEiFyAW/TcgFiAW/UL9UCETIAYgFP3kASIYIAj9NyAIIAj9Qv1QIQcgFyAW/eUBIAv9TiAK/bcBIBP9TyEGIBggCP3lASAL/U4gCv23ASAH/U8hCCADQQFGBEAgFf0MAAAAAAEAAAACAAAAAwAAACAJ/TkiFv1OIRUgFP0MBAAAAAUAAAAGAAAABwAAACAJ/TkiF/1OIRQgEyAW/U4hEyAHIBf9TiEHIAggF/1OIQggBiAW/U4hBgsgEiATIAf9rgH9rgEhEiARIAYgCP25Af25ASERIBAgFf1fIgYgBv3yAf3wASEQIA8gFSAV/Q0ICQoLDA0ODwABAgMEBQYH/V8iBiAG/fIB/fABIQ8gDiAU/V8iBiAG/fIB/fABIQ4gDSAUIBT9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhDSADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAQgEP0LBAAgBCAP/QsEECAEIA79CwQgIAQgDf0LBDAgBSAZIBL9GwAgEv0bAWogEv0bAmogEv0bA2pqNgIAIAUgEf0bACIAIBH9GwEiASAAIAFLGyIAIBH9GwIiASAR/RsDIgIgASACSxsiASAAIAFLG767OQMIC/YMAgF/HHsgACEGQYAI/QAEABpB4Aj9AAQAIRJBkAj9AAQAGkGgCP0ABAAaQbAI/QAEABpBwAj9AAQAIRNB0Aj9AAQAIRQgBP0ABAAhDiAE/QAEECEPIAT9AAQgIRAgBP0ABDAhESADIANBB2pBA3YiAEEBa0EDdGv9ESEVA0AgAEEASgRAIAb9AAQAIgggEv1OIglBoAj9AAQAIgr9TkEN/asBIgdB8Aj9AAQAIgv9TiEWIAH9AAQAIhcgEv1OIhggCv1OQQ39qwEiGSAL/U4hGiAHQYAJ/QAEACIb/a4BIBYgC/03IBv9Tv2uASIcQZAJ/QAEACId/a4BQaAJ/QAEACIH/eUBIBwgFv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAAiCf1OQRD9qwH9UCIWIBkgG/2uASAaIAv9NyAb/U79rgEiGSAd/a4BIAf95QEgGSAa/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAYIAn9TkEQ/asB/VAiGP3lASIZ/QwAAMB/AADAfwAAwH8AAMB/IBkgGf1B/VIiGUHACP0ABAAiGv1OIhwgG/2xASEeIAhBEP2tASIfIAr9TkEN/asBIiAgC/1OISEgF0EQ/a0BIhcgCv1OQQ39qwEiIiAL/U4hCCAgIBv9rgEgISAL/TcgG/1O/a4BIiAgHf2uASAH/eUBICAgIf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgHyAJ/U5BEP2rAf1QIh8gIiAb/a4BIAggC/03IBv9Tv2uASILIB39rgEgB/3lASALIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBcgCf1OQRD9qwH9UCII/eUBIgv9DAAAwH8AAMB/AADAfwAAwH8gCyAL/UH9UiILIBr9TiIXIBv9sQEhGiACIBxBDf2tASAK/U5B8An9AAQAIhv9UCAcQeAJ/QAEACId/eQBIB39sQEgHkHACf0ABAAiIP2uASAeQQ39rQFBkAj9AAQAIh79Tv2uAUEN/a0BQdAJ/QAEACIh/bcBIBwgB/05/VIgHEHQCP0ABAAiHP07/VIgGUEQ/a0BIAn9Tv1QIhkgF0EN/a0BIAr9TiAb/VAgFyAd/eQBIB39sQEgGiAg/a4BIBpBDf2tASAe/U79rgFBDf2tASAh/bcBIBcgB/05/VIgFyAc/Tv9UiALQRD9rQEgCf1O/VAiCUEQ/asB/VD9CwQAIBlBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQogGCAHQYAJ/QAEAP2uASAKQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBlBsAn9AAQA/U5BEP2rAf1QIgf95AEiCiAW/TcgFiAW/UL9UCEXIAlBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIRggCCALQYAJ/QAEAP2uASAYQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIBj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1QIgj95AEiCyAf/TcgHyAf/UL9UCEJIAogFv3lASAT/U4gFP23ASAX/U8hCiALIB/95QEgE/1OIBT9twEgCf1PIQsgDCAAQQFGBHsgB/0MAAAAAAIAAAAEAAAABgAAACAV/TkiDP1OIQcgCP0MAQAAAAMAAAAFAAAABwAAACAV/TkiFv1OIQggCSAW/U4hCSALIBb9TiELIAogDP1OIQogFyAM/U4FIBcLIAn9rgH9rgEhDCANIAogC/25Af25ASENIA4gB/1fIgkgCf3yAf3wASEOIA8gByAH/Q0ICQoLDA0ODwABAgMEBQYH/V8iByAH/fIB/fABIQ8gECAI/V8iByAH/fIB/fABIRAgESAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9XyIHIAf98gH98AEhESAAQQFrIQAgBkEQaiEGIAFBEGohASACQRBqIQIMAQsLIAQgDv0LBAAgBCAP/QsEECAEIBD9CwQgIAQgEf0LBDAgBSADIAz9GwAgDP0bAWogDP0bAmogDP0bA2pqNgIAIAUgDf0bACIAIA39GwEiASAAIAFLGyIAIA39GwIiASAN/RsDIgIgASACSxsiASAAIAFLG767OQMIC4kGAhZ7AX8gACEcQYAI/QAEACEOQeAI/QAEABpBkAj9AAQAIRNBoAj9AAQAIRRBsAj9AAQAIRVBwAj9AAQAIRZB0Aj9AAQAIRcgBP0ABAAhDyAE/QAEECEQIAT9AAQgIREgBP0ABDAhEiADIANBB2pBA3YiAEEBa0EDdGv9ESEYA0AgAEEASgRAIAIgHP0ABAAiBkEQ/asBIgkgAf0ABAAiB0EQ/asBIgj95QEiCiAVIAogCv1B/VIgCkEQ/a0BIBP9TiAU/a4B/a4BIgpBEP2tASAGIA79TiIZIAcgDv1OIgb95QEiByAVIAcgB/1B/VIgB0EQ/a0BIBP9TiAU/a4B/a4BIgv9DQABEhMEBRYXCAkaGwwNHh/9CwQAIAggCiAO/U4iB/3kASIaIAn9NyAJIAn9Qv1QIQogBiALIA79TiII/eQBIhsgGf03IBkgGf1C/VAhCyAaIAn95QEgFv1OIBf9twEgCv1PIQYgGyAZ/eUBIBb9TiAX/bcBIAv9TyEJIABBAUYEQCAH/QwAAAAAAgAAAAQAAAAGAAAAIBj9OSIZ/U4hByAI/QwBAAAAAwAAAAUAAAAHAAAAIBj9OSIa/U4hCCAKIBn9TiEKIAsgGv1OIQsgCSAa/U4hCSAGIBn9TiEGCyAMIAogC/2uAf2uASEMIA0gBiAJ/bkB/bkBIQ0gDyAH/V8iBiAG/fIB/fABIQ8gECAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhECARIAj9XyIGIAb98gH98AEhESASIAggCP0NCAkKCwwNDg8AAQIDBAUGB/1fIgYgBv3yAf3wASESIABBAWshACAcQRBqIRwgAUEQaiEBIAJBEGohAgwBCwsgBCAP/QsEACAEIBD9CwQQIAQgEf0LBCAgBCAS/QsEMCAFIAMgDP0bACAM/RsBaiAM/RsCaiAM/RsDamo2AgAgBSAN/RsAIgAgDf0bASIBIAAgAUsbIgAgDf0bAiIBIA39GwMiAiABIAJLGyIBIAAgAUsbvrs5AwgLmgECAn8CewNAIARBBGoiAyABTARAIAIgACAEQQJ0av0ABAAiBv1fIgUgBf3yASIF/SEAoCAF/SEBoCAGIAb9DQgJCgsMDQ4PAAECAwQFBgf9XyIFIAX98gEiBf0hAKAgBf0hAaAhAiADIQQMAQsLA0AgASAESgRAIAIgACAEQQJ0aioCALsiAiACoqAhAiAEQQFqIQQMAQsLIAIL+wICAnsBfyADQQdqQQN2IgZBAXYhAwNAIANBAEoEQCAA/QAEECAB/QAEEP3lASEEIAIgAP0ABAAgAf0ABAD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACACIAT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBAgAEEgav0ABBAgAUEgav0ABBD95QEhBCACQSBqIAD9AAQgIAH9AAQg/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgAiAE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQUBrIQAgAUFAayEBIAJBQGshAgwBCwsgBkEBcQRAIAD9AAQQIAH9AAQQ/eUBIQQgAiAA/QAEACAB/QAEAP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAIgBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsL0w4CDHsBfyADQQdqQQN2IhBBAXYhAwNAIANBAEoEQCAA/QAEACIE/akBIgVBoAj9AAQAIgb9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAH9AAQAIgr9qQEiCyAG/U5BDf2rASIGIAj9TiEMIAIgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiDUGQCf0ABAAiDv2uAUGgCf0ABAAiD/3lASANIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQAIgX9TkEQ/asB/VAgBiAH/a4BIAwgCP03IAf9Tv2uASIGIA79rgEgD/3lASAGIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAsgBf1OQRD9qwH9UP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAT9qgEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQA/U4hBiAK/aoBIgdBoAj9AAQA/U5BDf2rASIIQfAI/QAEAP1OIQkgAiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1QIAhBgAn9AAQA/a4BIAlB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgB0GwCf0ABAD9TkEQ/asB/VD95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECAA/QAEECIE/akBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP2pASIJQaAI/QAEAP1OQQ39qwEiCkHwCP0ABAD9TiELIAJBIGogBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAj9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBQGshAgwBCwsgEEEBcQRAIAD9AAQAIgT9qQEiBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv2pASILIAb9TkEN/asBIgYgCP1OIQwgAiAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASINQZAJ/QAEACIO/a4BQaAJ/QAEACIP/eUBIA0gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAGIAf9rgEgDCAI/TcgB/1O/a4BIgYgDv2uASAP/eUBIAYgDP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAr9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvjFAIQewF/IANBB2pBA3YiFEEBdiEDA0AgA0EASgRAIAD9AAQAIgT9DP//AAD//wAA//8AAP//AAD9TiIFQaAI/QAEACIG/U5BDf2rASIHQfAI/QAEACII/U4hCSAB/QAEACIK/Qz//wAA//8AAP//AAD//wAA/U4iCyAG/U5BDf2rASIMIAj9TiENIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIg5BkAn9AAQAIg/9rgFBoAn9AAQAIhD95QEgDiAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEACIF/U5BEP2rAf1QIAwgB/2uASANIAj9NyAH/U79rgEiCSAP/a4BIBD95QEgCSAN/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiALIAX9TkEQ/asB/VD95QEiCf0MAADAfwAAwH8AAMB/AADAfyAJIAn9Qf1SIglBwAj9AAQAIgv9TiIMIAf9sQEhDSAEQRD9rQEiBCAG/U5BDf2rASIOIAj9TiERIApBEP2tASIKIAb9TkEN/asBIhIgCP1OIRMgDiAH/a4BIBEgCP03IAf9Tv2uASIOIA/9rgEgEP3lASAOIBH9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAQgBf1OQRD9qwH9UCASIAf9rgEgEyAI/TcgB/1O/a4BIgQgD/2uASAQ/eUBIAQgE/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCiAF/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEIAv9TiIIIAf9sQEhByACIAxBDf2tASAG/U5B8An9AAQAIgr9UCAMQeAJ/QAEACIL/eQBIAv9sQEgDUHACf0ABAAiDv2uASANQQ39rQFBkAj9AAQAIg39Tv2uAUEN/a0BQdAJ/QAEACIP/bcBIAwgEP05/VIgDEHQCP0ABAAiDP07/VIgCUEQ/a0BIAX9Tv1QIAhBDf2tASAG/U4gCv1QIAggC/3kASAL/bEBIAcgDv2uASAHQQ39rQEgDf1O/a4BQQ39rQEgD/23ASAIIBD9Of1SIAggDP07/VIgBEEQ/a0BIAX9Tv1QQRD9qwH9UP0LBAAgAP0ABBAiBP0M//8AAP//AAD//wAA//8AAP1OIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP0M//8AAP//AAD//wAA//8AAP1OIglBoAj9AAQA/U5BDf2rASIKQfAI/QAEAP1OIQsgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9UiIFQcAI/QAEAP1OIgZBgAn9AAQA/bEBIQcgBEEQ/a0BIgRBoAj9AAQA/U5BDf2rASIJQfAI/QAEAP1OIQogCEEQ/a0BIghBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIQwgCUGACf0ABAD9rgEgCkHwCP0ABAD9N0GACf0ABAD9Tv2uASIJQZAJ/QAEAP2uAUGgCf0ABAD95QEgCSAK/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UCALQYAJ/QAEAP2uASAMQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAhBsAn9AAQA/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEQcAI/QAEAP1OIghBgAn9AAQA/bEBIQkgAiAGQQ39rQFBoAj9AAQA/U5B8An9AAQA/VAgBkHgCf0ABAD95AFB4An9AAQA/bEBIAdBwAn9AAQA/a4BIAdBDf2tAUGQCP0ABAD9Tv2uAUEN/a0BQdAJ/QAEAP23ASAGQaAJ/QAEAP05/VIgBkHQCP0ABAD9O/1SIAVBEP2tAUGwCf0ABAD9Tv1QIAhBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAIQeAJ/QAEAP3kAUHgCf0ABAD9sQEgCUHACf0ABAD9rgEgCUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIAhBoAn9AAQA/Tn9UiAIQdAI/QAEAP07/VIgBEEQ/a0BQbAJ/QAEAP1O/VBBEP2rAf1Q/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIBRBAXEEQCAA/QAEACIE/Qz//wAA//8AAP//AAD//wAA/U4iBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv0M//8AAP//AAD//wAA//8AAP1OIgsgBv1OQQ39qwEiDCAI/U4hDSAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIOQZAJ/QAEACIP/a4BQaAJ/QAEACIQ/eUBIA4gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAMIAf9rgEgDSAI/TcgB/1O/a4BIgkgD/2uASAQ/eUBIAkgDf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgn9DAAAwH8AAMB/AADAfwAAwH8gCSAJ/UH9UiIJQcAI/QAEACIL/U4iDCAH/bEBIQ0gBEEQ/a0BIgQgBv1OQQ39qwEiDiAI/U4hESAKQRD9rQEiCiAG/U5BDf2rASISIAj9TiETIA4gB/2uASARIAj9NyAH/U79rgEiDiAP/a4BIBD95QEgDiAR/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEIAX9TkEQ/asB/VAgEiAH/a4BIBMgCP03IAf9Tv2uASIEIA/9rgEgEP3lASAEIBP9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAogBf1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIiBCAL/U4iCCAH/bEBIQcgAiAMQQ39rQEgBv1OQfAJ/QAEACIK/VAgDEHgCf0ABAAiC/3kASAL/bEBIA1BwAn9AAQAIg79rgEgDUEN/a0BQZAI/QAEACIN/U79rgFBDf2tAUHQCf0ABAAiD/23ASAMIBD9Of1SIAxB0Aj9AAQAIgz9O/1SIAlBEP2tASAF/U79UCAIQQ39rQEgBv1OIAr9UCAIIAv95AEgC/2xASAHIA79rgEgB0EN/a0BIA39Tv2uAUEN/a0BIA/9twEgCCAQ/Tn9UiAIIAz9O/1SIARBEP2tASAF/U79UEEQ/asB/VD9CwQACwuTBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAL9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiBP0NAAEQEQIDEhMEBRQVBgcWF/0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgAv0MAAAAAAAAAAAAAAAAAAAAACAE/Q0ICRgZCgsaGwwNHB0ODx4f/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECACQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgT9DQABEBECAxITBAUUFQYHFhf9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAL9DAAAAAAAAAAAAAAAAAAAAAAgBP0NCAkYGQoLGhsMDRwdDg8eH/0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBDAgA0EBayEDIABBIGohACABQSBqIQEgAkFAayECDAELCyAHQQFxBEAgAv0MAAAAAAAAAAAAAAAAAAAAACAA/QAEACIE/Q0AARARAgMSEwQFFBUGBxYX/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgX9DQABEBECAxITBAUUFQYHFhf95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAC/QwAAAAAAAAAAAAAAAAAAAAAIAT9DQgJGBkKCxobDA0cHQ4PHh/9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvbBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAIgAP0ABAAiBEEQ/asBIAH9AAQAIgVBEP2rAf3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VIgBkEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgFBEP2tASAE/QwAAP//AAD//wAA//8AAP///U4gBf0MAAD//wAA//8AAP//AAD///1O/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiAEQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAf0NAAESEwQFFhcICRobDA0eH/0LBAAgAiAA/QAEECIEQRD9qwEgAf0ABBAiBUEQ/asB/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9UiAGQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAUEQ/a0BIAT9DAAA//8AAP//AAD//wAA///9TiAF/QwAAP//AAD//wAA//8AAP///U795QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIARBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4B/Q0AARITBAUWFwgJGhsMDR4f/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAdBAXEEQCACIAD9AAQAIgRBEP2rASAB/QAEACIFQRD9qwH95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1SIAZBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4BQRD9rQEgBP0MAAD//wAA//8AAP//AAD///1OIAX9DAAA//8AAP//AAD//wAA///9Tv3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIgBEEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgH9DQABEhMEBRYXCAkaGwwNHh/9CwQACwupAgMCfwR7BXwDQCADQQRqIgQgAkwEQCAIIANBAnQiAyAAav0ABAAiBf1fIAEgA2r9AAQAIgb9X/3xASIIIAj98gH98AEhCCAHIAUgBf0NCAkKCwwNDg8AAQIDBAUGB/1fIAYgBv0NCAkKCwwNDg8AAQIDBAUGB/1f/fEBIgUgBf3yAf3wASEHIAQhAwwBCwsgCP0hACEMIAj9IQEhCyAH/SEAIQogB/0hASEJA0AgAiADSgRAIANBAnQiBCAAaioCALsgASAEaioCALuhIQ0gA0EDcSIEBEAgBEEBRgRAIAsgDSANoqAhCwUgBEECRgRAIAogDSANoqAhCgUgCSANIA2ioCEJCwsFIAwgDSANoqAhDAsgA0EBaiEDDAELCyAMIAugIAogCaCgC8sDAwt/AXsBfCABQQN0IQgDQCABIAxKBEAgASAMQYAEaiIEIAEgBEgbIgRBA3QhCSAMQQN0IgUgBCAMa0EBdkEEdGohB0EAIQ0DQCACIA1KBEAgACAIIA1saiELQQAhCgNAIAogDUgEQCADIAIgCmwgDWpBA3RqKwMAIhBEAAAAAAAAAABiBEAgACAIIApsaiEGIBD9FCEPIAUhBANAIAQgB0kEQCAEIAtqIg4gDv0ABAAgDyAEIAZq/QAEAP3yAf3xAf0LBAAgBEEQaiEEDAELCwNAIAQgCUkEQCAEIAtqIg4gDisDACAQIAQgBmorAwCioTkDACAEQQhqIQQMAQsLCyAKQQFqIQoMAQsLAkAgAyACIA1sIA1qQQN0aisDACIQRAAAAAAAAAAAYQRAIAUhBANAIAQgCUkEQCAEIAtqRAAAAAAAAAAAOQMAIARBCGohBAwBCwsMAQsgEP0UIQ8gBSEEA0AgBCAHSQRAIAQgC2oiBiAG/QAEACAP/fMB/QsEACAEQRBqIQQMAQsLA0AgBCAJSQRAIAQgC2oiBiAGKwMAIBCjOQMAIARBCGohBAwBCwsLIA1BAWohDQwBCwsgDEGABGohDAwBCwsL+QIEAnwFfwV7An0DQCAHQQRqIgggA0wEQCAHQQJ0IgcgAWr9AAQAIQ4gDCAAIAdq/QAEACACIAdq/QAEAP3kASIPIA79NyAPIA/9QiAOIA79Qv1O/VAiEP2uASEMIA0gDyAO/eUB/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9twEgEP1P/bkBIQ0gCCEHDAELCyAHIAz9GwAgDP0bAWogDP0bAmogDP0bA2pqIQggDf0bACIJIA39GwEiCiAJIApLGyIJIA39GwIiCiAN/RsDIgsgCiALSxsiCiAJIApLG767IQUDQCADIAdKBEAgB0ECdCIJIAFqIgoqAgAiEiASXCILIAAgCWoqAgAgAiAJaioCAJIiESARXCIJcSAKKAIAIBG8RnJFBEAgCEEBaiEIRAAAAAAAAPB/IBEgEpOLuyAJIAtyGyIGIAVkBEAgBiEFCwsgB0EBaiEHDAELCyAEIAg2AgAgBCAFOQMIC60JAg57Bn8gBv0TIQggBUECdCEVIARBAnQhFwNAIBhBAWogA0gEQCAAIBdqIRkgAiAVaiEaQQAhBANAIAQgFUkEQP0MAAAAAAAAAAAAAAAAAAAAACEH/QwAAAAAAAAAAAAAAAAAAAAAIQn9DAAAAAAAAAAAAAAAAAAAAAAhCv0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ8gASAEaiEFQQAhFgNAIBYgF0kEQCAHIAAgFmr9CQIAIhMgBf0ABAAiEP3mAf3kASEHIAkgEyAF/QAEECIR/eYB/eQBIQkgCiATIAX9AAQgIhL95gH95AEhCiALIBMgBf0ABDAiFP3mAf3kASELIAwgFiAZav0JAgAiEyAQ/eYB/eQBIQwgDSATIBH95gH95AEhDSAOIBMgEv3mAf3kASEOIA8gEyAU/eYB/eQBIQ8gFkEEaiEWIAUgFWohBQwBCwsgAiAEaiIFIAggB/3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAUgCCAJ/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBBAgBSAIIAr95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEICAFIAggC/3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQwIAQgGmoiBSAIIAz95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAFIAggDf3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQQIAUgCCAO/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgBSAIIA/95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEMCAEQUBrIQQMAQsLIBhBAmohGCAAIBdBAXRqIQAgAiAVQQF0aiECDAELCyADIBhKBEBBACEEA0AgBCAVSQRA/QwAAAAAAAAAAAAAAAAAAAAAIQf9DAAAAAAAAAAAAAAAAAAAAAAhCf0MAAAAAAAAAAAAAAAAAAAAACEK/QwAAAAAAAAAAAAAAAAAAAAAIQsgASAEaiEDQQAhBQNAIAUgF0kEQCAHIAAgBWr9CQIAIgwgA/0ABAD95gH95AEhByAJIAwgA/0ABBD95gH95AEhCSAKIAwgA/0ABCD95gH95AEhCiALIAwgA/0ABDD95gH95AEhCyAFQQRqIQUgAyAVaiEDDAELCyACIARqIgMgCCAH/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgAyAIIAn95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEECADIAggCv3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAMgCCAL/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBDAgBEFAayEEDAELCwsLBQBBgCoLgQIDCH8CfAF7IAFBA3QhCCABQQF1IQsDQCACIARKBEAgACAEIAhsaiEJIAQhBQNAIAIgBUoEQCAAIAUgCGxqIQr9DAAAAAAAAAAAAAAAAAAAAAAhDkEAIQcDQCAHIAtIBEAgDiAHQQR0IgYgCWr9AAQAIAYgCmr9AAQA/fIB/fABIQ4gB0EBaiEHDAELCyAO/SEAIQ0gDv0hASEMIAMgAiAEbCAFakEDdGogAUEBcQR8IA0gAUEBa0EDdCIGIAlqKwMAIAYgCmorAwCioAUgDQsgDKAiDDkDACADIAIgBWwgBGpBA3RqIAw5AwAgBUEBaiEFDAELCyAEQQFqIQQMAQsLC4AKAg5/C3sDQCAHIApKBEAgByAKQYACaiIJIAcgCUgbIRRBACEMA0AgCCAMSgRAIAggDEGABGoiCSAIIAlIGyEVQQAhEwNAIBNBBGogBkwEQCAAIAEgE2xBAnRqIRYgBCAFIBNsQQJ0aiEQIAFBAnQhDUGACiERIAohCQNAIAkgFEgEQCARIBYgCUECdGoiCyoCADgCACARIAsgDWoqAgA4AgQgESALIA1BAXRqKgIAOAIIIBEgCyANQQNsaioCADgCDCARQRBqIREgCUEBaiEJDAELCyAMIQsDQCALQQhqIBVMBEBBgAohEiALQQJ0IgkgAmogCSAQaiEPIAVBAnQhDiAKBHsgD/0ABAAhGSAP/QAEECEaIA4gD2oiCf0ABAAhGyAJ/QAEECEcIA8gDkEBdGoiCf0ABAAhHSAJ/QAEECEeIA8gDkEDbGoiCf0ABAAhHyAJ/QAEEAX9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAAAshGCADIApsQQJ0aiERIANBAnQhDSAKIQkDQCAJIBRIBEAgGSAS/QkCACIXIBH9AAQAIiD95gH95AEhGSAaIBcgEf0ABBAiIf3mAf3kASEaIBsgEkEEav0JAgAiFyAg/eYB/eQBIRsgHCAXICH95gH95AEhHCAdIBJBCGr9CQIAIhcgIP3mAf3kASEdIB4gFyAh/eYB/eQBIR4gHyASQQxq/QkCACIXICD95gH95AEhHyAYIBcgIf3mAf3kASEYIBJBEGohEiANIBFqIREgCUEBaiEJDAELCyAPIBn9CwQAIA8gGv0LBBAgDiAPaiIJIBv9CwQAIAkgHP0LBBAgDyAOQQF0aiIJIB39CwQAIAkgHv0LBBAgDyAOQQNsaiIJIB/9CwQAIAkgGP0LBBAgC0EIaiELDAELCwNAIAtBBGogFUwEQEEAIQ8DQCAPQQRIBEAgFiABIA9sQQJ0aiACIAtBAnRqIQkgECAFIA9sIAtqQQJ0aiEOIAoEeyAO/QAEAAX9DAAAAAAAAAAAAAAAAAAAAAALIRggCkECdGohESAJIAMgCmxBAnRqIRIgA0ECdCENIAohCQNAIAkgFEgEQCAYIBH9CQIAIBL9AAQA/eYB/eQBIRggEUEEaiERIA0gEmohEiAJQQFqIQkMAQsLIA4gGP0LBAAgD0EBaiEPDAELCyALQQRqIQsMAQsLIBNBBGohEwwBCwsDQCAGIBNKBEAgACABIBNsQQJ0aiEQIAQgBSATbEECdGohDyAMIQkDQCAJQQRqIBVMBEAgCUECdCINIAJqIA0gD2ohDiAKBHsgDv0ABAAF/QwAAAAAAAAAAAAAAAAAAAAACyEYIBAgCkECdGohESADIApsQQJ0aiESIANBAnQhDSAKIQsDQCALIBRIBEAgGCAR/QkCACAS/QAEAP3mAf3kASEYIBFBBGohESANIBJqIRIgC0EBaiELDAELCyAOIBj9CwQAIAlBBGohCQwBCwsgE0EBaiETDAELCyAMQYAEaiEMDAELCyAKQYACaiEKDAELCwv3BwIMewF/IAJBB2pBA3YiD0EBdiECA0AgAkEASgRAIAD9AAQAIgNBwAj9AAQAIgT9TiIFQYAJ/QAEACIG/bEBIQcgAP0ABBAiCCAE/U4iBCAG/bEBIQYgASAFQQ39rQFBoAj9AAQAIgn9TkHwCf0ABAAiCv1QIAVB4An9AAQAIgv95AEgC/2xASAHQcAJ/QAEACIM/a4BIAdBDf2tAUGQCP0ABAAiB/1O/a4BQQ39rQFB0An9AAQAIg39twEgBUGgCf0ABAAiDv05/VIgBUHQCP0ABAAiBf07/VIgA0EQ/a0BQbAJ/QAEACID/U79UCAEQQ39rQEgCf1OIAr9UCAEIAv95AEgC/2xASAGIAz9rgEgBkEN/a0BIAf9Tv2uAUEN/a0BIA39twEgBCAO/Tn9UiAEIAX9O/1SIAhBEP2tASAD/U79UP2GAf0LBAAgAEEgav0ABAAiA0HACP0ABAD9TiIEQYAJ/QAEAP2xASEFIAD9AAQwIgZBwAj9AAQA/U4iB0GACf0ABAD9sQEhCCABIARBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAEQeAJ/QAEAP3kAUHgCf0ABAD9sQEgBUHACf0ABAD9rgEgBUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIARBoAn9AAQA/Tn9UiAEQdAI/QAEAP07/VIgA0EQ/a0BQbAJ/QAEAP1O/VAgB0EN/a0BQaAI/QAEAP1OQfAJ/QAEAP1QIAdB4An9AAQA/eQBQeAJ/QAEAP2xASAIQcAJ/QAEAP2uASAIQQ39rQFBkAj9AAQA/U79rgFBDf2tAUHQCf0ABAD9twEgB0GgCf0ABAD9Of1SIAdB0Aj9AAQA/Tv9UiAGQRD9rQFBsAn9AAQA/U79UP2GAf0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIA9BAXEEQCAA/QAEACIDQcAI/QAEACIE/U4iBUGACf0ABAAiBv2xASEHIAD9AAQQIgggBP1OIgQgBv2xASEGIAEgBUEN/a0BQaAI/QAEACIJ/U5B8An9AAQAIgr9UCAFQeAJ/QAEACIL/eQBIAv9sQEgB0HACf0ABAAiDP2uASAHQQ39rQFBkAj9AAQAIgf9Tv2uAUEN/a0BQdAJ/QAEACIN/bcBIAVBoAn9AAQAIg79Of1SIAVB0Aj9AAQAIgX9O/1SIANBEP2tAUGwCf0ABAAiA/1O/VAgBEEN/a0BIAn9TiAK/VAgBCAL/eQBIAv9sQEgBiAM/a4BIAZBDf2tASAH/U79rgFBDf2tASAN/bcBIAQgDv05/VIgBCAF/Tv9UiAIQRD9rQEgA/1O/VD9hgH9CwQACwucBwIEewF/IAJBB2pBA3YiB0EBdiECA0AgAkEASgRAIAD9AAQAIgP9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQQgAP0ABBAiBf0M////f////3////9/////f/1O/QwAAIB/AACAfwAAgH8AAIB//TwhBiABIAMgBP0MAABAAAAAQAAAAEAAAABAAP1O/VAgA0EQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBP1P/a4BIAUgBv0MAABAAAAAQAAAAEAAAABAAP1O/VAgBUEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBv1P/a4B/Q0CAwYHCgsODxITFhcaGx4f/QsEACAAQSBq/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQwIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAA/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQQIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBAALC8ABAgJ/A3sDQCAEQQRqIgUgAkwEQCADIARBAnQiBCAAav0ABAAiB/1fIAEgBGr9AAQAIgj9X/3yASIG/SEAoCAG/SEBoCAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9X/3yASIG/SEAoCAG/SEBoCEDIAUhBAwBCwsDQCACIARKBEAgAyAEQQJ0IgUgAGoqAgC7IAEgBWoqAgC7oqAhAyAEQQFqIQQMAQsLIAMLlgcCBXsBfyACQQdqQQN2IghBAXYhAgNAIAJBAEoEQCAA/QAEACID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEACIG/U4hByABIAVBgAn9AAQAIgX9rgEgByAG/TcgBf1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEECAA/QAEECID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEAP1OIQYgAUEgaiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEMCACQQFrIQIgAEEgaiEAIAFBQGshAQwBCwsgCEEBcQRAIAD9AAQAIgP9qQEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQAIgb9TiEHIAEgBUGACf0ABAAiBf2uASAHIAb9NyAF/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VD9CwQAIAP9qgEiA0GgCP0ABAD9TkEN/asBIgRB8Aj9AAQA/U4hBSABIARBgAn9AAQA/a4BIAVB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgBf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgA0GwCf0ABAD9TkEQ/asB/VD9CwQQCwvcAgIBewF/IAJBB2pBA3YiBEEBdiECA0AgAkEASgRAIAH9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiA/0NAAEQEQIDEhMEBRQVBgcWF/0LBAAgAf0MAAAAAAAAAAAAAAAAAAAAACAD/Q0ICRgZCgsaGwwNHB0ODx4f/QsEECABQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBDAgAkEBayECIABBIGohACABQUBrIQEMAQsLIARBAXEEQCAB/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQAIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBBALC88DAgJ7AX8gA/0TIQUgBEEHakEDdiIHQQF2IQQDQCAEQQBKBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgACAAQSBq/QAEACAFIAFBIGr9AAQAIAJBIGr9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBCAgACAA/QAEMCAFIAH9AAQwIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQUBrIQEgAkFAayECDAELCyAHQQFxBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC9gJAgZ7AX8gA/0TIQUgBEEHakEDdiILQQF2IQQDQCAEQQBKBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgAf0ABBAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAD9TiEJIAAgAEEgav0ABAAgBSAIQYAJ/QAEAP2uASAJQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABDAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQSBqIQEgAkFAayECDAELCyALQQFxBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC54FAgN7AX8gA/0TIQUgBEEHakEDdiIIQQF2IQQDQCAEQQBKBEAgACAA/QAEACAF/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgb9DQABEBECAxITBAUUFQYHFhcgAv0ABAD95QH95gH95AEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAAIAD9AAQQIAX9DAAAAAAAAAAAAAAAAAAAAAAgBv0NCAkYGQoLGhsMDRwdDg8eHyAC/QAEEP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQQIAAgAEEgav0ABAAgBf0MAAAAAAAAAAAAAAAAAAAAACAB/QAEECIG/Q0AARARAgMSEwQFFBUGBxYXIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgACAA/QAEMCAF/QwAAAAAAAAAAAAAAAAAAAAAIAb9DQgJGBkKCxobDA0cHQ4PHh8gAv0ABDD95QH95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEMCAEQQFrIQQgAEFAayEAIAFBIGohASACQUBrIQIMAQsLIAhBAXEEQCAAIAD9AAQAIAX9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBv0NAAEQEQIDEhMEBRQVBgcWFyAC/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAAgAP0ABBAgBf0MAAAAAAAAAAAAAAAAAAAAACAG/Q0ICRgZCgsaGwwNHB0ODx4fIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC48DAgJ7AX8gAv0TIQQgA0EHakEDdiIGQQF2IQMDQCADQQBKBEAgACAA/QAEACAEIAH9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgACAA/QAEECAEIAH9AAQQ/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBAgACAAQSBq/QAEACAEIAFBIGr9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBCAgACAA/QAEMCAEIAH9AAQw/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQUBrIQEMAQsLIAZBAXEEQCAAIAD9AAQAIAQgAf0ABAD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACAAIAD9AAQQIAQgAf0ABBD95gH95AEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsLmAkCBnsBfyAC/RMhBCADQQdqQQN2IgpBAXYhAwNAIANBAEoEQCAB/QAEACIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEACII/U4hCSAAIAD9AAQAIAQgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEECAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAB/QAEECIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQggACAAQSBq/QAEACAEIAdBgAn9AAQA/a4BIAhB8Aj9AAQA/TdBgAn9AAQA/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEICAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEMCAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEMCADQQFrIQMgAEFAayEAIAFBIGohAQwBCwsgCkEBcQRAIAH9AAQAIgX9qQEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAAgAP0ABAAgBCAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIHQZAJ/QAEAP2uAUGgCf0ABAD95QEgByAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAX9qgEiBUGgCP0ABAD9TkEN/asBIgZB8Aj9AAQA/U4hByAAIAD9AAQQIAQgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwveBAIDewF/IAL9EyEEIANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAAgAP0ABAAgBP0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAE/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAAIABBIGr9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQgIAAgAP0ABDAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAAIAD9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALCwuEAgEAQYIIC/wB//8AAP//AAD//wAA//8BAAAAAQAAAAEAAAABAAAA/38AAP9/AAD/fwAA/38AAAAAwH8AAMB/AADAfwAAwH////9/////f////3////9/AACAfwAAgH8AAIB/AACAf///AAD//wAA//8AAP//AAAAAIAPAACADwAAgA8AAIAPAAAAOAAAADgAAAA4AAAAOAAAgAAAAIAAAACAAAAAgAAAAIA4AACAOAAAgDgAAIA4AIAAAACAAAAAgAAAAIAAAP8PAAD/DwAA/w8AAP8PAAAAfAAAAHwAAAB8AAAAfAAAAAAAPwAAAD8AAAA/AAAAPwACAAAAAgAAAAIAAAAC";
 
 // src/arithmetic/simd/instantiate-simd-kernels.ts
 var exportNames = [
@@ -76648,7 +77158,12 @@ var exportNames = [
   "reconstructionStats",
   "taskVectorStatsBf16",
   "taskVectorStatsF16",
-  "taskVectorStatsF32"
+  "taskVectorStatsF32",
+  "loraRowsF32",
+  "gemmF32",
+  "squaredDistanceF32",
+  "gramF64",
+  "solveUpperF64"
 ];
 var compiled;
 function compile2() {
@@ -76769,6 +77284,135 @@ function outputBytes(out, byteLength2) {
   return out.byteLength === byteLength2 ? out : out.subarray(0, byteLength2);
 }
 
+// src/app/check-finite-result.ts
+function checkFiniteResult(options) {
+  const { job, bytes } = options;
+  const dtype = job.tensor.dtype;
+  if (!isComputable(dtype) || !hasNonFinite(dtype, bytes)) return;
+  const values = decodeToF32({ dtype, bytes });
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) continue;
+    const cause = explain(options, i, dtype);
+    if (cause === void 0) continue;
+    const element = job.start + i;
+    throw new DataError(
+      `${job.tensor.name}[${element}] would be ${values[i]}: ${cause}; nothing was written or published, so ${advice(cause)}.`,
+      { code: "NON_FINITE_RESULT", subject: job.tensor.name }
+    );
+  }
+}
+function hasNonFinite(dtype, bytes) {
+  const aligned = bytes.byteOffset % 4 === 0 ? Math.floor(bytes.byteLength / 4) : 0;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, aligned);
+  const tail = bytes.subarray(aligned * 4);
+  let flags = 0;
+  switch (dtype) {
+    case "BF16":
+    case "F16": {
+      const [mask, unit] = dtype === "BF16" ? [2139127680, 8388736] : [2080406528, 67109888];
+      for (let i = 0; i < words.length; i++) flags |= (words[i] & mask) + unit & 2147516416;
+      const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+      for (let i = 0; i + 1 < tail.byteLength; i += 2) flags |= (view.getUint16(i, true) & (mask & 65535)) + (unit & 65535) & 32768;
+      return flags !== 0;
+    }
+    case "F32":
+    case "F64": {
+      const stride = dtype === "F64" ? 2 : 1;
+      const [mask, unit] = dtype === "F64" ? [2146435072, 1048576] : [2139095040, 8388608];
+      if (words.length * 4 === bytes.byteLength) {
+        for (let i = stride - 1; i < words.length; i += stride) flags |= (words[i] & mask) + unit & 2147483648;
+        return flags !== 0;
+      }
+      return decodeToF32({ dtype, bytes }).some((value) => !Number.isFinite(value));
+    }
+  }
+}
+function explain(options, i, dtype) {
+  const { job, operands } = options;
+  const at = (index) => {
+    const operand2 = operands[index];
+    if (operand2 === void 0 || !isComputable(operand2.dtype)) return Number.NaN;
+    const size = dtypeSize(operand2.dtype);
+    return decodeToF32({ dtype: operand2.dtype, bytes: operand2.bytes.subarray(i * size, (i + 1) * size) })[0];
+  };
+  const rounding = `rounding the float32 result to ${dtype} overflows (${dtype} cannot hold it)`;
+  switch (job.kind.op) {
+    case "copy":
+      return Number.isFinite(at(0)) ? rounding : void 0;
+    case "taskVector": {
+      const finetuned = at(0);
+      const base = at(1);
+      if (!Number.isFinite(finetuned) || !Number.isFinite(base)) return void 0;
+      return Number.isFinite(Math.fround(finetuned - base)) ? rounding : `\u03C4 = fine-tuned \u2212 base = ${finetuned} \u2212 ${base} overflows float32`;
+    }
+    case "lora": {
+      const tau = loraAt(job.kind, operands, 0, job.start + i, at);
+      if (tau === void 0) return void 0;
+      return Number.isFinite(tau) ? rounding : "the LoRA update s\xB7(B\xB7A) (plus saved \u2212 base) overflows float32";
+    }
+    case "merge": {
+      const base = at(0);
+      if (!Number.isFinite(base)) return void 0;
+      let next = 1;
+      let acc = base;
+      let overflow;
+      for (const term of job.kind.terms) {
+        let tau = 0;
+        if (term.tau.kind === "vector") tau = at(next++);
+        else if (term.tau.kind === "taskVector") {
+          const finetuned = at(next++);
+          const ownBase = at(next++);
+          if (!Number.isFinite(finetuned) || !Number.isFinite(ownBase)) return void 0;
+          tau = Math.fround(finetuned - ownBase);
+          if (!Number.isFinite(tau) && overflow === void 0) overflow = `\u03C4 of term ${term.term + 1} (fine-tuned \u2212 base) overflows float32`;
+        } else if (term.tau.kind === "lora") {
+          const update = loraAt(term.tau, operands, next, job.start + i, at);
+          next += term.tau.replaced ? 4 : 2;
+          if (update === void 0) return void 0;
+          tau = update;
+          if (!Number.isFinite(tau) && overflow === void 0) overflow = `\u03C4 of term ${term.term + 1} (the adapter's s\xB7(B\xB7A)) overflows float32`;
+        }
+        if (!Number.isFinite(tau)) return overflow;
+        const scaled = Math.fround(term.weight32 * tau);
+        const label = `term ${term.term + 1} (\u03BB = ${term.weight32})`;
+        if (!Number.isFinite(scaled) && overflow === void 0) {
+          overflow = Number.isFinite(term.weight32) ? `\u03BB\xB7\u03C4 of ${label} overflows float32` : `the \u03BB of ${label} is too large for float32`;
+        }
+        acc = Math.fround(acc + scaled);
+        if (!Number.isFinite(acc) && overflow === void 0) overflow = `adding ${label} overflows float32`;
+      }
+      if (overflow !== void 0) return overflow;
+      return job.kind.method.name === "task_arithmetic" ? rounding : `the ${job.kind.method.name} merge of finite terms gives a non-finite value`;
+    }
+  }
+}
+function loraAt(update, operands, first, element, at) {
+  const decode4 = (operand2) => operand2 && isComputable(operand2.dtype) ? decodeToF32({ dtype: operand2.dtype, bytes: operand2.bytes }) : void 0;
+  const a = decode4(operands[first]);
+  const b = decode4(operands[first + 1]);
+  if (!a || !b || !a.every(Number.isFinite) || !b.every(Number.isFinite)) return void 0;
+  const { rank: rank3 } = update;
+  const inFeatures = a.length / rank3;
+  const outFeatures = b.length / rank3;
+  const columns = update.transpose ? outFeatures : inFeatures;
+  const row = Math.floor(element / columns);
+  const column = element % columns;
+  const [o, i] = update.transpose ? [column, row] : [row, column];
+  let acc = 0;
+  for (let k = 0; k < rank3; k++) acc = Math.fround(acc + Math.fround(b[o * rank3 + k] * a[k * inFeatures + i]));
+  const delta = Math.fround(update.scale32 * acc);
+  if (!update.replaced) return delta;
+  const saved = at(first + 2);
+  const base = at(first + 3);
+  if (!Number.isFinite(saved) || !Number.isFinite(base)) return void 0;
+  return Math.fround(Math.fround(saved - base) + delta);
+}
+function advice(cause) {
+  if (cause.includes("\u03BB")) return "use a smaller weight or scale (|\u03BB| must stay well below 3.4e38, float32's largest value)";
+  if (cause.includes("rounding")) return "publish with a wider dtype (--dtype f32, or output.dtype: f32 in a recipe)";
+  return "check the models' weights";
+}
+
 // src/app/create-job-runner.ts
 function createJobRunner(options) {
   const { kernels, statistics } = options;
@@ -76792,12 +77436,14 @@ function createJobRunner(options) {
           dtype,
           ...out && out.byteLength >= bytes2 ? { out: out.subarray(0, bytes2) } : {}
         });
+        checkFiniteResult({ job, operands, bytes: computed.bytes });
         return { bytes: computed.bytes, sumOfSquares: computed.sumOfSquares, reconstruction: computed.reconstruction };
       }
     }
     const bytes = computeJob({ job, operands, kernels });
+    checkFiniteResult({ job, operands, bytes });
     if (!statistics || !isComputable(dtype)) return { bytes };
-    if (job.kind.op === "copy") {
+    if (job.kind.op === "copy" || job.kind.op === "lora") {
       return { bytes, sumOfSquares: squares(dtype, bytes) };
     }
     return { bytes };
@@ -76935,8 +77581,8 @@ function workerPool(workers, slots, sinkThread, sinkFallback) {
       });
       const out = slots.take(outputBytes2(job));
       const message = { type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 };
-      return new Promise((resolve6, reject) => {
-        pending[index].set(id, { resolve: resolve6, reject, operands: held, out });
+      return new Promise((resolve7, reject) => {
+        pending[index].set(id, { resolve: resolve7, reject, operands: held, out });
         workers[index].postMessage(message);
       });
     },
@@ -76982,6 +77628,10 @@ function jobsFor(tensor, chunkElements) {
       return chunk2(tensor, 0, total, chunkElements, { op: "copy", source: expression.source });
     case "taskVector":
       return chunk2(tensor, 0, total, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base });
+    case "lora": {
+      const step = Math.max(1, Math.floor(chunkElements / Math.max(1, rowLength))) * rowLength;
+      return chunk2(tensor, 0, total, Math.max(1, step), expression);
+    }
     case "taskVectorExtend": {
       const shared = expression.sharedRows * rowLength;
       return [
@@ -77045,7 +77695,7 @@ async function* executePlan(options) {
   const window2 = Math.max(1, options.readAhead ?? Math.max(4, 2 * threads + 2));
   let sinkThread;
   const openSink = (file2) => {
-    const path2 = join8(options.dir, file2);
+    const path2 = join9(options.dir, file2);
     return sinkThread ? sinkThread.openSink({ path: path2 }) : createFileSink({ path: path2 });
   };
   const writer = createModelWriter({ layout, openSink, ...options.files === void 0 ? {} : { files: options.files } });
@@ -77069,9 +77719,10 @@ async function* executePlan(options) {
       const model = models[ref.input];
       if (!model) throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
       const tensor = model.tensor(ref.name);
-      const count2 = job.end - job.start;
+      const elementOffset = ref.whole ? 0 : job.start;
+      const count2 = ref.whole ? elementCount(tensor.shape) ?? 0 : job.end - job.start;
       const into = pool.buffer(count2 * dtypeSize(tensor.dtype));
-      const bytes = await model.readTensor(ref.name, { elementOffset: job.start, count: count2, into });
+      const bytes = await model.readTensor(ref.name, { elementOffset, count: count2, into });
       if (bytes.buffer !== into.buffer) pool.release(into);
       bytesRead += bytes.byteLength;
       return { dtype: tensor.dtype, bytes };
@@ -77129,8 +77780,10 @@ function slotsFor(jobs, models, chunkElements, window2) {
     if (count2 > chunkElements) continue;
     slotBytes = Math.max(slotBytes, count2 * dtypeSize(job.tensor.dtype));
     for (const ref of refs) {
-      const dtype = models[ref.input]?.tensor(ref.name).dtype;
-      if (dtype !== void 0) slotBytes = Math.max(slotBytes, count2 * dtypeSize(dtype));
+      const tensor = models[ref.input]?.tensor(ref.name);
+      if (tensor === void 0) continue;
+      const elements = ref.whole ? elementCount(tensor.shape) ?? 0 : count2;
+      if (elements <= chunkElements) slotBytes = Math.max(slotBytes, elements * dtypeSize(tensor.dtype));
     }
   }
   slotBytes = Math.max(64, slotBytes);
@@ -77186,8 +77839,8 @@ function createPlanMaterializer(options) {
       const threads = plan.layout.totalBytes < smallModelBytes ? { threads: 0 } : {};
       await drain(executePlan({ plan, models: opened, dir, prefix: "model", kernels: context.kernels, ...threads }));
       for (const file2 of options.sideFiles) {
-        await mkdir9(dirname9(join9(dir, file2.path)), { recursive: true });
-        await writeFile5(join9(dir, file2.path), file2.bytes);
+        await mkdir9(dirname10(join10(dir, file2.path)), { recursive: true });
+        await writeFile5(join10(dir, file2.path), file2.bytes);
       }
     },
     async close() {
@@ -77209,6 +77862,33 @@ function detectInputKind(model) {
   return "finetuned";
 }
 
+// src/app/read-adapter-tau.ts
+async function readAdapterTau(options) {
+  const { adapter, name, kernels } = options;
+  const term = adapter.mapping.terms.get(name);
+  if (term === void 0) return void 0;
+  const { model } = adapter;
+  const read = async (tensor, start2, end2) => {
+    const info2 = model.tensor(tensor);
+    if (!isComputable(info2.dtype)) throw new DataError(`${model.name}: ${tensor} is ${info2.dtype}, not a float tensor.`, { code: "NOT_COMPUTABLE", subject: tensor });
+    const range3 = start2 === void 0 || end2 === void 0 ? void 0 : { elementOffset: start2, count: end2 - start2 };
+    return kernels.decodeToF32({ dtype: info2.dtype, bytes: await model.readTensor(tensor, range3) });
+  };
+  const total = term.kind === "full" ? elementCount(model.tensor(term.saved).shape) ?? 0 : (elementCount(model.tensor(term.a).shape) ?? 0) / term.rank * ((elementCount(model.tensor(term.b).shape) ?? 0) / term.rank);
+  const start = options.start ?? 0;
+  const end = options.end ?? total;
+  if (term.kind === "full") return kernels.subtract({ finetuned: await read(term.saved, start, end), base: await options.base() });
+  const update = { rank: term.rank, transpose: term.transpose, scale32: Math.fround(term.scale) };
+  const delta = loraRange({ a: await read(term.a), b: await read(term.b), update, start, end, kernels });
+  if (term.replaced === void 0) return delta;
+  return addReplaced({ saved: await read(term.replaced, start, end), base: await options.base(), delta, kernels });
+}
+function adapterMappingOf(input2, base) {
+  const { resolved } = input2;
+  if (!resolved.adapter) return void 0;
+  return mapAdapter({ adapter: { ...resolved, adapter: resolved.adapter }, base: base.resolved });
+}
+
 // src/app/greedy/load-tensors-in-memory.ts
 async function* loadTensorsInMemory(options) {
   const { base, kernels } = options;
@@ -77221,6 +77901,7 @@ async function* loadTensorsInMemory(options) {
     return kernels.decodeToF32({ dtype: info2.dtype, bytes: await model.readTensor(name) });
   };
   const tauOf = async (term, name, baseValues) => {
+    if (term.adapter) return readAdapterTau({ adapter: { model: term.model, mapping: term.adapter }, name, base: async () => baseValues, kernels });
     if (!term.model.has(name) || !isComputable(term.model.tensor(name).dtype)) return void 0;
     const values = await read(term.model, name);
     return term.kind === "vector" ? values : kernels.subtract({ finetuned: values, base: baseValues, out: values });
@@ -77262,7 +77943,10 @@ var tensorCodes = /* @__PURE__ */ new Set([
   "NOT_COMPUTABLE",
   "UNSUPPORTED_DTYPE",
   "NON_FLOAT_COPIED",
-  "BUFFER_DIFFERS"
+  "BUFFER_DIFFERS",
+  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA fine-tune.
+  "ADAPTER",
+  "ADAPTER_MISMATCH"
 ]);
 function screenCandidates(options) {
   const { base } = options;
@@ -77296,7 +77980,8 @@ function screenCandidates(options) {
       ...candidate.revision === void 0 ? {} : { revision: candidate.revision },
       ...candidate.config === void 0 ? {} : { config: candidate.config },
       ...candidate.card === void 0 ? {} : { card: candidate.card },
-      ...candidate.record === void 0 ? {} : { record: candidate.record }
+      ...candidate.record === void 0 ? {} : { record: candidate.record },
+      ...candidate.adapter === void 0 ? {} : { adapter: candidate.adapter }
     };
     const report = checkCompatibility({
       base,
@@ -77431,6 +78116,7 @@ function metadataOf(options) {
     ...resolved.config === void 0 ? {} : { config: resolved.config },
     ...resolved.card === void 0 ? {} : { card: resolved.card },
     ...resolved.record === void 0 ? {} : { record: resolved.record },
+    ...resolved.adapter === void 0 ? {} : { adapter: resolved.adapter },
     tensors: resolved.tensors
   };
 }
@@ -77460,13 +78146,13 @@ async function searchHub(options) {
     hits.push({ id: hit.id, ...hit.sha === void 0 ? {} : { sha: hit.sha }, ...hit.cardData === void 0 ? {} : { card: hit.cardData } });
     if (hits.length >= search.limit) break;
   }
-  const pinned2 = await mapPool(hits, async (hit) => hit.sha ?? (await context.hub.pin({ repo: hit.id })).sha);
+  const pinned3 = await mapPool(hits, async (hit) => hit.sha ?? (await context.hub.pin({ repo: hit.id })).sha);
   return hits.map((hit, i) => ({
-    id: `${hit.id}@${pinned2[i]}`,
+    id: `${hit.id}@${pinned3[i]}`,
     label: hit.id,
     kind: search.kind,
     repo: hit.id,
-    revision: pinned2[i],
+    revision: pinned3[i],
     ...hit.card === void 0 ? {} : { card: hit.card }
   }));
 }
@@ -77494,7 +78180,7 @@ function firstSentence(message) {
 
 // src/app/greedy/open-evaluation-cache.ts
 import { appendFile as appendFile2, mkdir as mkdir10, readFile as readFile6 } from "node:fs/promises";
-import { dirname as dirname10 } from "node:path";
+import { dirname as dirname11 } from "node:path";
 async function openEvaluationCache(options = {}) {
   const entries = /* @__PURE__ */ new Map();
   let skippedLines = 0;
@@ -77528,7 +78214,7 @@ async function openEvaluationCache(options = {}) {
       entries.set(entry.key, entry);
       if (path2 === void 0) return;
       if (!directoryReady) {
-        await mkdir10(dirname10(path2), { recursive: true });
+        await mkdir10(dirname11(path2), { recursive: true });
         directoryReady = true;
       }
       await appendFile2(path2, `${needsNewline ? "\n" : ""}${JSON.stringify(entry)}
@@ -77860,8 +78546,8 @@ ${formatCompatibilityReport({ report })}`,
 };
 
 // src/app/merge.ts
-import { mkdir as mkdir13, mkdtemp as mkdtemp3, rm as rm11, writeFile as writeFile8 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname11, join as join13 } from "node:path";
+import { mkdir as mkdir13, mkdtemp as mkdtemp6, rm as rm14, writeFile as writeFile10 } from "node:fs/promises";
+import { basename as basename5, dirname as dirname13, join as join18 } from "node:path";
 
 // src/card/links.ts
 function shortSha(revision) {
@@ -78012,6 +78698,24 @@ function unique(values) {
   return [...new Set(values)];
 }
 
+// src/app/check-pull-request-target.ts
+function checkPullRequestTarget(options) {
+  if (options.createPr !== true) return;
+  const label = options.label ?? "--to";
+  if (options.target.kind !== "hub") {
+    throw new UsageError(`--create-pr opens a pull request on a Hub repo, but the target is the folder ${options.target.path}; give ${label} org/name, or drop --create-pr.`, {
+      code: "PR_NEEDS_HUB",
+      subject: label
+    });
+  }
+  if (options.stage !== void 0) {
+    throw new UsageError(`--create-pr cannot be combined with --shard or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`, {
+      code: "PR_WITH_SHARDS",
+      subject: "--create-pr"
+    });
+  }
+}
+
 // src/app/check-stage-target.ts
 function checkStageTarget(options) {
   const { stage, target } = options;
@@ -78023,30 +78727,35 @@ function checkStageTarget(options) {
   });
 }
 
+// src/app/check-target.ts
+import { readFile as readFile7 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+
 // src/app/publish-output.ts
-import { mkdir as mkdir11, readdir as readdir7, rename as rename7, rm as rm9, stat as stat13 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { mkdir as mkdir11, readdir as readdir7, rename as rename7, rm as rm9, stat as stat14 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 async function* publishOutput(options) {
   const { target } = options;
   if (target.kind === "hub") {
     const result = yield* options.hub.publish({
       repo: target.repo,
-      files: options.files.map((path2) => ({ path: path2, localPath: join10(options.stageDir, path2) })),
+      files: options.files.map((path2) => ({ path: path2, localPath: join11(options.stageDir, path2) })),
       commitTitle: options.commitTitle,
       ...options.commitDescription === void 0 ? {} : { commitDescription: options.commitDescription },
       ...options.private === void 0 ? {} : { private: options.private },
       ...options.keep === void 0 ? {} : { keep: options.keep },
-      ...options.parentCommit === void 0 ? {} : { parentCommit: options.parentCommit }
+      ...options.parentCommit === void 0 ? {} : { parentCommit: options.parentCommit },
+      ...options.createPr === true && { createPullRequest: true }
     });
-    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl };
+    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl, ...result.pullRequest && { pullRequest: result.pullRequest } };
   }
   const dir = target.path;
   const existing = await checkLocalTarget(dir);
   await mkdir11(dir, { recursive: true });
-  for (const name of existing) if (!options.files.includes(name) && !(options.keep ?? []).includes(name)) await rm9(join10(dir, name), { recursive: true, force: true });
+  for (const name of existing) if (!options.files.includes(name) && !(options.keep ?? []).includes(name)) await rm9(join11(dir, name), { recursive: true, force: true });
   for (const path2 of options.files) {
-    await mkdir11(join10(dir, path2, ".."), { recursive: true });
-    await rename7(join10(options.stageDir, path2), join10(dir, path2));
+    await mkdir11(join11(dir, path2, ".."), { recursive: true });
+    await rename7(join11(options.stageDir, path2), join11(dir, path2));
   }
   return { dir, url: dir };
 }
@@ -78058,7 +78767,7 @@ async function checkLocalTarget(dir) {
 }
 async function listIfExists(dir) {
   try {
-    if (!(await stat13(dir)).isDirectory()) {
+    if (!(await stat14(dir)).isDirectory()) {
       throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, { code: "TARGET_NOT_DIRECTORY", subject: dir });
     }
     return await readdir7(dir);
@@ -78069,10 +78778,13 @@ async function listIfExists(dir) {
 }
 
 // src/app/check-target.ts
+var kindNames = { "tvhub/task-vector": "a task vector", "tvhub/merge": "a merged model" };
 async function checkTarget(options) {
   const { hub, target } = options;
   if (target.kind === "local") {
-    await checkLocalTarget(target.path);
+    await checkWritableFolder({ dir: target.path, flag: `--to ${target.path}` });
+    const existing = await checkLocalTarget(target.path);
+    if (existing.includes("tvhub.json")) checkKind(options, target.path, await readFile7(join12(target.path, "tvhub.json")).catch(() => null));
     return;
   }
   const { repo } = target;
@@ -78101,14 +78813,30 @@ async function checkTarget(options) {
     throw error63;
   }
   const info2 = await hub.modelInfo({ repo, sha });
-  const foreign = findForeignFiles(info2.files.map((file2) => file2.path));
+  const paths = info2.files.map((file2) => file2.path);
+  const foreign = findForeignFiles(paths);
   if (foreign.length > 0) throw foreignFilesError({ target: repo, foreign });
+  if (paths.includes("tvhub.json")) checkKind(options, repo, await hub.readSmallFile({ repo, sha, path: "tvhub.json" }));
+}
+function checkKind(options, where, record3) {
+  let format;
+  try {
+    format = record3 === null ? void 0 : JSON.parse(new TextDecoder().decode(record3)).format;
+  } catch {
+    format = void 0;
+  }
+  if (format === options.produces || options.force === true) return;
+  const held = typeof format === "string" && format in kindNames ? `${kindNames[format]} (its tvhub.json says ${format})` : "a tvhub publish whose tvhub.json tvhub cannot read";
+  throw new UsageError(
+    `${where} holds ${held}, and this run publishes ${kindNames[options.produces]}; publish to another ${options.target.kind === "hub" ? "repo" : "folder"}, or pass --force to replace it (the files of the old one are deleted).`,
+    { code: "TARGET_OTHER_KIND", subject: where }
+  );
 }
 
 // src/app/collect-shards.ts
 import { createHash as createHash9 } from "node:crypto";
 import { writeFile as writeFile6 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/plan/assign-shards.ts
 function assignShards(options) {
@@ -78296,7 +79024,7 @@ async function collectShards(options) {
   const staged = [];
   if (layout.index) {
     const bytes = new TextEncoder().encode(layout.index.text);
-    await writeFile6(join11(options.stageDir, layout.index.file), bytes);
+    await writeFile6(join13(options.stageDir, layout.index.file), bytes);
     files.push({ path: layout.index.file, size: bytes.byteLength, sha256: createHash9("sha256").update(bytes).digest("hex") });
     staged.push(layout.index.file);
   }
@@ -78380,13 +79108,13 @@ function fileProblem(path2, plannedSize, listed, record3) {
 }
 function shardsError(repo, problems) {
   const jobs = problems.length === 1 ? "that job" : "those jobs";
-  const advice = `run ${jobs} of the matrix again, then finalize`;
+  const advice2 = `run ${jobs} of the matrix again, then finalize`;
   if (problems.every((problem) => problem.missing && problem.text.startsWith("is missing ("))) {
     const list2 = joinWords(problems.map((problem) => `${problem.shard} ${problem.text.slice("is missing ".length)}`));
-    return new DataError(`${repo} is missing shard${problems.length === 1 ? "" : "s"} ${list2}; ${advice}.`, { code: "SHARDS_MISSING", subject: repo });
+    return new DataError(`${repo} is missing shard${problems.length === 1 ? "" : "s"} ${list2}; ${advice2}.`, { code: "SHARDS_MISSING", subject: repo });
   }
   const list = joinWords(problems.map((problem) => `shard ${problem.shard} ${problem.text}`));
-  return new DataError(`${repo} is not ready to finalize: ${list}; ${advice}.`, {
+  return new DataError(`${repo} is not ready to finalize: ${list}; ${advice2}.`, {
     code: problems.every((problem) => problem.missing) ? "SHARDS_MISSING" : "SHARDS_MISMATCH",
     subject: repo
   });
@@ -78412,7 +79140,7 @@ async function* interleaveProgress(options) {
   let finished = false;
   try {
     for (; ; ) {
-      const arrived = new Promise((resolve6) => wake = resolve6);
+      const arrived = new Promise((resolve7) => wake = resolve7);
       const step = await Promise.race([next, arrived.then(() => void 0)]);
       wake = void 0;
       while (queued.length > 0) yield queued.shift();
@@ -78438,8 +79166,8 @@ function writtenOutput(executed) {
 }
 
 // src/app/publish-shard.ts
-import { mkdir as mkdir12, mkdtemp as mkdtemp2, rm as rm10, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { mkdir as mkdir12, mkdtemp as mkdtemp3, rm as rm10, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 async function* publishShard(options) {
   const { plan, index, count: count2, repo } = options;
   const assignment = shardFiles({ layout: plan.layout, count: count2, index, label: "The shard count" });
@@ -78457,7 +79185,7 @@ async function* publishShard(options) {
   };
   await checkFreeSpace(space);
   await mkdir12(options.workDir, { recursive: true });
-  const stageDir = await mkdtemp2(join12(options.workDir, "tvhub-shard-"));
+  const stageDir = await mkdtemp3(join14(options.workDir, "tvhub-shard-"));
   try {
     const executed = yield* options.execute({ dir: stageDir, files: assignment.files });
     const files = executed.written.files.map((file2) => ({ path: file2.file, size: file2.size, sha256: file2.sha256 }));
@@ -78477,11 +79205,11 @@ async function* publishShard(options) {
     const recordPath = shardRecordPath(index, count2);
     const recordBytes = new TextEncoder().encode(`${JSON.stringify(record3, null, 2)}
 `);
-    await mkdir12(join12(stageDir, ".tvhub"), { recursive: true });
-    await writeFile7(join12(stageDir, recordPath), recordBytes);
+    await mkdir12(join14(stageDir, ".tvhub"), { recursive: true });
+    await writeFile7(join14(stageDir, recordPath), recordBytes);
     const published = yield* options.hub.publish({
       repo,
-      files: [...files.map((file2) => ({ path: file2.path, localPath: join12(stageDir, file2.path) })), { path: recordPath, content: recordBytes }],
+      files: [...files.map((file2) => ({ path: file2.path, localPath: join14(stageDir, file2.path) })), { path: recordPath, content: recordBytes }],
       commitTitle: `${options.title}: shard ${shard}`,
       commitDescription: `Output files ${files.map((file2) => file2.path).join(", ")} of a run split over ${count2} jobs, made with tvhub ${options.tvhubVersion}; the finalize step adds the index, tvhub.json and the card.`,
       concurrent: true,
@@ -78502,9 +79230,1127 @@ function* findingLogs(report, benign) {
   }
 }
 
+// src/app/publish-merge-adapter.ts
+import { mkdtemp as mkdtemp5, rm as rm13, writeFile as writeFile9 } from "node:fs/promises";
+import { join as join17 } from "node:path";
+
+// src/app/publish-adapter.ts
+import { mkdtemp as mkdtemp4, rm as rm12, writeFile as writeFile8 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname12, join as join16 } from "node:path";
+
+// src/card/render-adapter-card.ts
+async function renderAdapterCard(options) {
+  const { base } = options;
+  const frontMatter = await renderFrontMatter({
+    base_model: base.repo,
+    base_model_relation: "adapter",
+    library_name: "peft",
+    license: options.license,
+    tags: ["peft", "lora", "task-vector", "tvhub", `base_model:adapter:${base.repo}`]
+  });
+  const pct = (x) => x === void 0 ? "" : `${(x * 100).toFixed(x >= 0.9995 ? 2 : 3)}%`;
+  const rows = options.rows.map((row) => {
+    const what = row.kind === "lora" ? String(row.rank) : row.kind === "bias" ? "bias" : row.kind === "full" ? "full" : "unchanged";
+    return `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ${row.relativeError === void 0 ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`;
+  });
+  const revision = base.revision ? `@${base.revision}` : "";
+  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  return [
+    frontMatter,
+    `# ${options.title}`,
+    "",
+    `A **LoRA adapter** for ${inputLink(base, options.hubUrl)}: the task vector \u03C4 = ${options.source.formula}, compressed by a truncated SVD of each weight matrix, in the format PEFT loads (\`adapter_config.json\`, \`adapter_model.safetensors\`).`,
+    `For every factored weight W, PEFT adds B\xB7A to W (\`lora_alpha\` = r, so the scaling is 1), where B\xB7A is the best rank-r approximation of \u03C4 the SVD found.`,
+    "",
+    "## Inputs",
+    "",
+    "| role | repository | revision |",
+    "| --- | --- | --- |",
+    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
+    options.source.input ? `| ${options.source.label} | ${inputLink(options.source.input, options.hubUrl)} | ${options.source.input.revision ? `\`${options.source.input.revision}\`` : "local"} |` : `| ${options.source.label} | | |`,
+    "",
+    `Load it on the base at the commit it was computed against (\`base_model_name_or_path\` and \`revision\` in \`adapter_config.json\` say the same):`,
+    "",
+    "```python",
+    "from peft import PeftModel",
+    "from transformers import AutoModel",
+    `base = AutoModel.from_pretrained("${base.repo}"${base.revision ? `, revision="${base.revision}"` : ""})`,
+    `model = PeftModel.from_pretrained(base, "${options.title}").merge_and_unload()   # base + B\xB7A`,
+    "```",
+    "",
+    "## Extraction",
+    "",
+    `- \u03C4 = ${options.source.formula}, in float32 (\`fround(ft \u2212 base)\` per element).`,
+    `- Rank: ${options.rankRule}; \`r\` = ${options.r} (the largest), \`lora_alpha\` = r, \`rank_pattern\` and \`alpha_pattern\` give each module whose rank is lower its own rank with alpha equal to it.`,
+    `- Truncated SVD: ${options.svd.algorithm}, oversampling ${options.svd.oversampling}, ${options.svd.iterations} power iterations, seed ${options.svd.seed} (a Gaussian test matrix per tensor from Threefry-4x32 keyed by the seed and the tensor's name); the same inputs give the same bits on every run and thread count.`,
+    `- Factors: A = \u221AS\xB7V\u1D40 (\`lora_A\`), B = U\xB7\u221AS (\`lora_B\`), stored in ${options.dtype}; the errors below are measured on the stored factors, \u2016\u03C4 \u2212 B\xB7A\u2016_F / \u2016\u03C4\u2016_F.`,
+    `- Targeted modules: ${options.targetModules.map((m) => `\`${m}\``).join(", ") || "none"}.`,
+    `- Saved whole (\`modules_to_save\`, the fine-tune's own values): ${options.modulesToSave.length ? options.modulesToSave.map((m) => `\`${m.module}\` (${m.reason})`).join(", ") : "none"}.`,
+    `- Relative error over all factored tensors: ${formatNumber(options.overallError)}; adapter ${formatCount(options.adapterBytes)} bytes against ${formatCount(options.denseBytes)} for the dense \u03C4.`,
+    "",
+    "<details><summary>Every tensor: rank, relative error, retained energy, bytes</summary>",
+    "",
+    "| tensor | shape | rank | \u2016\u03C4 \u2212 BA\u2016/\u2016\u03C4\u2016 | retained energy \u03A3\u03C3\u1D62\xB2/\u2016\u03C4\u2016\xB2 | bytes | dense bytes |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "</details>",
+    "",
+    "## Files",
+    "",
+    "| file | bytes | sha256 |",
+    "| --- | --- | --- |",
+    ...fileRows,
+    "",
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion} (\`tvhub publish-vector --lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: \`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
+    ""
+  ].join("\n");
+}
+
+// src/plan/plan-adapter.ts
+var headLeaves = /* @__PURE__ */ new Set(["lm_head", "embed_out", "classifier", "score", "output"]);
+var conv1dModelTypes = /* @__PURE__ */ new Set(["gpt2", "openai-gpt", "imagegpt", "decision_transformer"]);
+var conv1dLeaves = /* @__PURE__ */ new Set(["c_attn", "c_proj", "c_fc", "q_attn"]);
+function planAdapter(options) {
+  const mode = options.embeddings ?? "save";
+  const refsOf2 = (tensor) => {
+    const e = tensor.expression;
+    if (e.op === "taskVector") return { finetuned: e.finetuned, base: e.base };
+    throw new UsageError(
+      `--lora-rank cannot publish ${tensor.name}: the fine-tune grew the vocabulary, and a PEFT adapter cannot change the base's shapes; publish the dense task vector (without --lora-rank) instead.`,
+      { code: "LORA_VOCAB_EXTEND", subject: tensor.name }
+    );
+  };
+  const split = (name) => {
+    const dot = name.lastIndexOf(".");
+    return dot < 0 ? { module: "", param: name } : { module: name.slice(0, dot), param: name.slice(dot + 1) };
+  };
+  const leaf = (module) => module.slice(module.lastIndexOf(".") + 1);
+  const isEmbedding = (module) => /embed|^wte$|^wpe$/.test(leaf(module));
+  const isHead = (module) => headLeaves.has(leaf(module));
+  const isConv1d = (module) => conv1dModelTypes.has(options.modelType ?? "") && conv1dLeaves.has(leaf(module));
+  const full = /* @__PURE__ */ new Map();
+  for (const tensor of options.plan.outputs) {
+    const { module, param } = split(tensor.name);
+    if (module === "") {
+      throw new UsageError(`--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`, {
+        code: "LORA_ROOT_PARAMETER",
+        subject: tensor.name
+      });
+    }
+    const linearWeight = param === "weight" && tensor.shape.length === 2;
+    if (linearWeight && isEmbedding(module) && mode === "save") full.set(module, "embedding (saved whole, like mergekit-extract-lora)");
+    else if (linearWeight && isHead(module) && mode === "save") full.set(module, "head (saved whole, like mergekit-extract-lora)");
+    else if (!linearWeight && param !== "bias") full.set(module, tensor.shape.length <= 1 ? "1-D weights (norms): no low-rank form" : param === "weight" ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly` : `parameter ${param} of the module itself`);
+  }
+  const underFull = (name) => {
+    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1)) if (full.has(name.slice(0, dot))) return name.slice(0, dot);
+    return void 0;
+  };
+  const factored = /* @__PURE__ */ new Set();
+  for (const tensor of options.plan.outputs) {
+    const { module, param } = split(tensor.name);
+    if (param === "weight" && tensor.shape.length === 2 && underFull(tensor.name) === void 0) factored.add(module);
+  }
+  const tensors = [];
+  for (const tensor of options.plan.outputs) {
+    const refs = refsOf2(tensor);
+    const owner = underFull(tensor.name);
+    const { module, param } = split(tensor.name);
+    if (owner !== void 0) tensors.push({ kind: "full", tensor, module: owner, finetuned: refs.finetuned });
+    else if (param === "weight") tensors.push({ kind: "lora", tensor, module, layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear", ...refs });
+    else if (param === "bias" && factored.has(module)) tensors.push({ kind: "bias", tensor, module, ...refs });
+    else {
+      full.set(module, "bias of a module without a 2-D weight");
+      tensors.push({ kind: "full", tensor, module, finetuned: refs.finetuned });
+    }
+  }
+  const modulesToSave = [...full].filter(([module]) => tensors.some((t) => t.kind === "full" && t.module === module)).map(([module, reason]) => ({ module, reason }));
+  return { tensors, modulesToSave };
+}
+function targetModules(modules, baseTensorNames) {
+  const leafOf = (module) => module.slice(module.lastIndexOf(".") + 1);
+  const baseModulesByLeaf = /* @__PURE__ */ new Map();
+  for (const name of baseTensorNames) {
+    if (!name.endsWith(".weight")) continue;
+    const module = name.slice(0, -".weight".length);
+    const set4 = baseModulesByLeaf.get(leafOf(module)) ?? /* @__PURE__ */ new Set();
+    set4.add(module);
+    baseModulesByLeaf.set(leafOf(module), set4);
+  }
+  const targeted = new Set(modules);
+  const out = /* @__PURE__ */ new Set();
+  for (const module of modules) {
+    const leaf = leafOf(module);
+    const all = baseModulesByLeaf.get(leaf);
+    out.add(all && [...all].every((m) => targeted.has(m)) ? leaf : module);
+  }
+  return [...out].sort();
+}
+
+// src/app/execute-adapter.ts
+import { open as open7, rm as rm11 } from "node:fs/promises";
+import { availableParallelism as availableParallelism3 } from "node:os";
+import { join as join15 } from "node:path";
+
+// src/app/lora-pool.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
+
+// src/arithmetic/low-rank/matrix-kernels.ts
+function createMatrixKernels(options = {}) {
+  const wanted = options.implementation ?? "auto";
+  if (wanted !== "js" && hostIsLittleEndian) {
+    const simd = instantiateSimdKernels();
+    if (simd) return new WasmMatrixKernels(simd);
+  }
+  if (wanted === "wasm") throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", { code: "SIMD_UNAVAILABLE" });
+  return new JsMatrixKernels();
+}
+var pageBytes = 65536;
+var callMultiplyAdds = 1 << 22;
+var maxWasmBytes = 65536 * pageBytes;
+var WasmMatrixKernels = class {
+  constructor(simd) {
+    this.simd = simd;
+    this.start = Math.ceil(simd.heapBase() / 64) * 64;
+    this.view = new Float32Array(simd.memory.buffer, this.start, simd.memory.buffer.byteLength - this.start >> 2);
+  }
+  simd;
+  implementation = "wasm";
+  start;
+  view;
+  reserve(floats) {
+    const needed = this.start + floats * 4;
+    if (needed > maxWasmBytes) {
+      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, { code: "MATRIX_TOO_LARGE" });
+    }
+    const current = this.simd.memory.buffer.byteLength;
+    if (needed > current) this.simd.memory.grow(Math.ceil((needed - current) / pageBytes));
+    if (this.view.buffer !== this.simd.memory.buffer || this.view.byteLength === 0) {
+      this.view = new Float32Array(this.simd.memory.buffer, this.start, this.simd.memory.buffer.byteLength - this.start >> 2);
+    }
+  }
+  floats() {
+    if (this.view.buffer !== this.simd.memory.buffer) this.reserve(0);
+    return this.view;
+  }
+  gemm(o) {
+    checkGemm(o, this.view.length);
+    const at = (offset) => this.start + offset * 4;
+    if (o.m < 256) {
+      const step2 = Math.max(512, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.m) / 8) * 8);
+      for (let j = 0; j < o.n; j += step2) {
+        this.simd.gemmF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step2, o.n - j));
+      }
+      return;
+    }
+    const step = Math.max(4, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
+    for (let i = 0; i < o.m; i += step) {
+      const rows = Math.min(step, o.m - i);
+      this.simd.gemmF32(at(o.a + i * o.lda), o.lda, at(o.b), o.ldb, at(o.c + i * o.ldc), o.ldc, rows, o.k, o.n);
+    }
+  }
+  squaredDistance(a, b, n) {
+    return this.simd.squaredDistanceF32(this.start + a * 4, this.start + b * 4, n);
+  }
+  doubles() {
+    const floats = this.floats();
+    return new Float64Array(floats.buffer, floats.byteOffset, floats.length >> 1);
+  }
+  gram(x, rows, cols, g) {
+    this.simd.gramF64(this.start + x * 4, rows, cols, this.start + g * 4);
+  }
+  solveUpper(x, rows, cols, r) {
+    this.simd.solveUpperF64(this.start + x * 4, rows, cols, this.start + r * 4);
+  }
+};
+var JsMatrixKernels = class {
+  implementation = "js";
+  heap = new Float32Array(0);
+  reserve(floats) {
+    if (floats <= this.heap.length) return;
+    const grown = new Float32Array(Math.max(floats, Math.ceil(this.heap.length * 1.5)));
+    grown.set(this.heap);
+    this.heap = grown;
+  }
+  floats() {
+    return this.heap;
+  }
+  gemm(o) {
+    checkGemm(o, this.heap.length);
+    gemmReference(this.heap, o);
+  }
+  squaredDistance(a, b, n) {
+    return squaredDistanceReference(this.heap, a, b, n);
+  }
+  doubles() {
+    return new Float64Array(this.heap.buffer, this.heap.byteOffset, this.heap.length >> 1);
+  }
+  gram(x, rows, cols, g) {
+    gramReference(this.doubles(), x / 2, rows, cols, g / 2);
+  }
+  solveUpper(x, rows, cols, r) {
+    solveUpperReference(this.doubles(), x / 2, rows, cols, r / 2);
+  }
+};
+function gramReference(d, x, rows, cols, g) {
+  for (let i = 0; i < cols; i++) {
+    for (let j = i; j < cols; j++) {
+      let even2 = 0;
+      let odd = 0;
+      const xi = x + i * rows;
+      const xj = x + j * rows;
+      const pairs = rows >> 1;
+      for (let r = 0; r < pairs; r++) {
+        even2 += d[xi + 2 * r] * d[xj + 2 * r];
+        odd += d[xi + 2 * r + 1] * d[xj + 2 * r + 1];
+      }
+      if (rows & 1) even2 += d[xi + rows - 1] * d[xj + rows - 1];
+      d[g + i * cols + j] = even2 + odd;
+      d[g + j * cols + i] = even2 + odd;
+    }
+  }
+}
+function solveUpperReference(d, x, rows, cols, r) {
+  for (let j = 0; j < cols; j++) {
+    const yj = x + j * rows;
+    for (let k = 0; k < j; k++) {
+      const rkj = d[r + k * cols + j];
+      if (rkj === 0) continue;
+      const yk = x + k * rows;
+      for (let i = 0; i < rows; i++) d[yj + i] = d[yj + i] - rkj * d[yk + i];
+    }
+    const pivot = d[r + j * cols + j];
+    for (let i = 0; i < rows; i++) d[yj + i] = pivot === 0 ? 0 : d[yj + i] / pivot;
+  }
+}
+function gemmReference(x, o) {
+  if (o.k === 0) return;
+  for (let i = 0; i < o.m; i++) {
+    const c = o.c + i * o.ldc;
+    x.fill(0, c, c + o.n);
+    for (let p = 0; p < o.k; p++) {
+      const a = x[o.a + i * o.lda + p];
+      const b = o.b + p * o.ldb;
+      for (let j = 0; j < o.n; j++) x[c + j] = x[c + j] + Math.fround(a * x[b + j]);
+    }
+  }
+}
+function squaredDistanceReference(x, a, b, n) {
+  const sums = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const d = x[a + i] - x[b + i];
+    sums[i & 3] = sums[i & 3] + d * d;
+  }
+  return sums[0] + sums[1] + (sums[2] + sums[3]);
+}
+function checkGemm(o, heapFloats) {
+  const fits = (offset, rows, cols, ld) => rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
+  if (o.n % 4 !== 0 || !fits(o.a, o.m, o.k, o.lda) || !fits(o.b, o.k, o.n, o.ldb) || !fits(o.c, o.m, o.n, o.ldc)) {
+    throw new InternalError(`A matrix product of ${o.m}\xD7${o.k} by ${o.k}\xD7${o.n} does not fit its heap or its padding; this is a bug in tvhub.`, { code: "GEMM_BAD_SHAPE" });
+  }
+}
+
+// src/arithmetic/low-rank/gaussian-matrix.ts
+function fillGaussian(out, offset, rows, cols, ld, stream) {
+  const words = new Uint32Array(2 * cols);
+  for (let i = 0; i < rows; i++) {
+    fillRandom({ stream, start: 2 * i * cols, out: words });
+    const row = offset + i * ld;
+    for (let j = 0; j < cols; j++) {
+      const u1 = (words[2 * j] + 1) / 2 ** 32;
+      const u2 = words[2 * j + 1] / 2 ** 32;
+      out[row + j] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+  }
+}
+
+// src/arithmetic/low-rank/orthonormalize.ts
+function orthonormalize(options) {
+  choleskyPass(options, true);
+  choleskyPass(options, false);
+}
+function choleskyPass(options, shifted) {
+  const { kernels, x, rows, cols, scratch } = options;
+  kernels.gram(x, rows, cols, scratch);
+  const d = kernels.doubles();
+  const g = scratch / 2;
+  if (shifted) {
+    let trace = 0;
+    for (let i = 0; i < cols; i++) trace += d[g + i * cols + i];
+    const shift = 11 * (rows * cols + cols * (cols + 1)) * 2 ** -53 * trace;
+    for (let i = 0; i < cols; i++) d[g + i * cols + i] = d[g + i * cols + i] + shift;
+  }
+  for (let j = 0; j < cols; j++) {
+    let s = d[g + j * cols + j];
+    for (let k = 0; k < j; k++) s -= d[g + k * cols + j] ** 2;
+    const pivot = s > 0 ? Math.sqrt(s) : 0;
+    d[g + j * cols + j] = pivot;
+    for (let i = j + 1; i < cols; i++) {
+      let t = d[g + j * cols + i];
+      for (let k = 0; k < j; k++) t -= d[g + k * cols + j] * d[g + k * cols + i];
+      d[g + j * cols + i] = pivot > 0 ? t / pivot : 0;
+      d[g + i * cols + j] = 0;
+    }
+  }
+  kernels.solveUpper(x, rows, cols, scratch);
+}
+
+// src/arithmetic/low-rank/symmetric-eigen.ts
+function symmetricEigen(matrix, n) {
+  const a = Float64Array.from(matrix);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0;
+    let diagonal = 0;
+    for (let i = 0; i < n; i++) {
+      diagonal += a[i * n + i] ** 2;
+      for (let j = i + 1; j < n; j++) off += a[i * n + j] ** 2;
+    }
+    if (off <= diagonal * 1e-32 || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const app = a[p * n + p];
+        const aqq = a[q * n + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i] || i - j);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((from, to) => {
+    values[to] = a[from * n + from];
+    for (let k = 0; k < n; k++) vectors[k * n + to] = v[k * n + from];
+  });
+  return { values, vectors };
+}
+
+// src/arithmetic/low-rank/randomized-svd.ts
+function randomizedSvd(options) {
+  const { kernels, rows: m, cols: n, ld, width: l, iterations } = options;
+  const lp = roundUp4(l);
+  const mp = roundUp4(m);
+  const tau = 0;
+  const basisN = even(m * ld);
+  const sketchM = basisN + n * lp;
+  const qt = sketchM + m * lp;
+  const small = qt + l * mp;
+  const xm = even(small + l * ld);
+  const xn = xm + 2 * m * l;
+  const scratch = xn + 2 * n * l;
+  const wt = scratch + 2 * l * l;
+  const utAt = even(wt + l * l);
+  const vtAt = utAt + l * mp;
+  kernels.reserve(vtAt + l * ld);
+  let heap = kernels.floats();
+  heap.fill(0, basisN, small + l * ld);
+  fillGaussian(heap, basisN, n, l, lp, options.stream);
+  const sketchToQ = () => {
+    kernels.gemm({ a: tau, lda: ld, b: basisN, ldb: lp, c: sketchM, ldc: lp, m, k: n, n: lp });
+    heap = kernels.floats();
+    const d2 = kernels.doubles();
+    const x = xm / 2;
+    for (let i = 0; i < m; i++) {
+      const row = sketchM + i * lp;
+      for (let j = 0; j < l; j++) d2[x + j * m + i] = heap[row + j];
+    }
+    orthonormalize({ kernels, x: xm, rows: m, cols: l, scratch });
+    for (let j = 0; j < l; j++) heap.set(d2.subarray(x + j * m, x + (j + 1) * m), qt + j * mp);
+  };
+  const projectRows = () => {
+    kernels.gemm({ a: qt, lda: mp, b: tau, ldb: ld, c: small, ldc: ld, m: l, k: m, n: ld });
+    heap = kernels.floats();
+    const d2 = kernels.doubles();
+    for (let j = 0; j < l; j++) d2.set(heap.subarray(small + j * ld, small + j * ld + n), xn / 2 + j * n);
+  };
+  sketchToQ();
+  for (let it = 0; it < iterations; it++) {
+    projectRows();
+    orthonormalize({ kernels, x: xn, rows: n, cols: l, scratch });
+    const d2 = kernels.doubles();
+    const x = xn / 2;
+    for (let i = 0; i < n; i++) {
+      const row = basisN + i * lp;
+      for (let j = 0; j < l; j++) heap[row + j] = d2[x + j * n + i];
+    }
+    sketchToQ();
+  }
+  projectRows();
+  kernels.gram(xn, n, l, scratch);
+  const d = kernels.doubles();
+  const gram = d.slice(scratch / 2, scratch / 2 + l * l);
+  const { vectors: w } = symmetricEigen(gram, l);
+  heap = kernels.floats();
+  for (let k = 0; k < l; k++) for (let j = 0; j < l; j++) heap[wt + k * l + j] = w[j * l + k];
+  kernels.gemm({ a: wt, lda: l, b: small, ldb: ld, c: vtAt, ldc: ld, m: l, k: l, n: ld });
+  kernels.gemm({ a: wt, lda: l, b: qt, ldb: mp, c: utAt, ldc: mp, m: l, k: l, n: mp });
+  heap = kernels.floats();
+  const raw = new Float64Array(l);
+  for (let k = 0; k < l; k++) {
+    let norm = 0;
+    for (let c = 0; c < n; c++) norm += heap[vtAt + k * ld + c] ** 2;
+    raw[k] = Math.sqrt(norm);
+  }
+  const order = Array.from({ length: l }, (_, k) => k).sort((i, j) => raw[j] - raw[i] || i - j);
+  const values = new Float64Array(l);
+  const vt = new Float32Array(l * n);
+  const ut = new Float32Array(l * m);
+  order.forEach((from, to) => {
+    const sigma = raw[from];
+    values[to] = sigma;
+    if (sigma > 0) for (let c = 0; c < n; c++) vt[to * n + c] = heap[vtAt + from * ld + c] / sigma;
+    ut.set(heap.subarray(utAt + from * mp, utAt + from * mp + m), to * m);
+  });
+  return { values, ut, vt };
+}
+function roundUp4(value) {
+  return Math.ceil(value / 4) * 4;
+}
+function even(value) {
+  return value + (value & 1);
+}
+
+// src/arithmetic/low-rank/factor-task-vector.ts
+function factorTaskVector(options) {
+  const { kernels, rows: m, cols: n, name, policy, svd, dtype } = options;
+  const full = Math.min(m, n);
+  const ld = roundUp4(n);
+  const heap = kernels.floats();
+  let normSquared = 0;
+  for (let i = 0; i < m * ld; i++) {
+    const value = heap[i];
+    normSquared += value * value;
+  }
+  if (!Number.isFinite(normSquared)) {
+    throw new DataError(`The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`, {
+      code: "LORA_NOT_FINITE",
+      subject: name
+    });
+  }
+  const norm = Math.sqrt(normSquared);
+  const stream = deriveStream({ seed: svd.seed, labels: ["lora", name] });
+  const sketch = (rank3) => {
+    const width = Math.min(full, rank3 + svd.oversampling);
+    return { width, result: randomizedSvd({ kernels, rows: m, cols: n, ld, width, iterations: svd.iterations, stream }) };
+  };
+  if (policy.kind === "fixed") {
+    const rank3 = Math.max(1, Math.min(policy.rank, full));
+    const { width, result } = sketch(rank3);
+    return measured(kernels, m, n, result, rank3, width, norm, dtype);
+  }
+  const cap = Math.min(full, policy.maxRank ?? full);
+  const target = policy.maxError;
+  let tried = Math.min(cap, 32);
+  for (; ; ) {
+    const { width, result } = sketch(tried);
+    let rank3 = Math.max(1, Math.min(tried, rankForEnergy(result.values, normSquared, target)));
+    const reachable = rank3 < tried || tried >= cap;
+    if (reachable) {
+      let best = measured(kernels, m, n, result, rank3, width, norm, dtype);
+      while (best.relativeError > target && rank3 < Math.min(tried, width)) {
+        rank3++;
+        best = measured(kernels, m, n, result, rank3, width, norm, dtype);
+      }
+      if (best.relativeError <= target || tried >= cap) return best;
+    }
+    tried = Math.min(cap, tried * 2);
+  }
+}
+function rankForEnergy(values, normSquared, target) {
+  const allowed = target * target * normSquared;
+  let kept = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (normSquared - kept <= allowed) return Math.max(1, k);
+    kept += values[k] ** 2;
+  }
+  return normSquared - kept <= allowed ? values.length : values.length + 1;
+}
+function measured(kernels, m, n, svd, rank3, width, norm, dtype) {
+  const a = new Float32Array(rank3 * n);
+  const b = new Float32Array(m * rank3);
+  let kept = 0;
+  for (let k = 0; k < rank3; k++) {
+    const sigma = svd.values[k];
+    kept += sigma * sigma;
+    const root = Math.sqrt(sigma);
+    for (let c = 0; c < n; c++) a[k * n + c] = root * svd.vt[k * n + c];
+    for (let i = 0; i < m; i++) b[i * rank3 + k] = root * svd.ut[k * m + i];
+  }
+  const storedA = stored(a, dtype);
+  const storedB = stored(b, dtype);
+  const relativeError = norm === 0 ? 0 : Math.sqrt(residualSquares(kernels, m, n, storedA, storedB, rank3)) / norm;
+  return { rank: rank3, a: storedA, b: storedB, norm, relativeError, retainedEnergy: norm === 0 ? 1 : Math.min(1, kept / (norm * norm)), width };
+}
+function stored(values, dtype) {
+  if (dtype === "F32" || dtype === "F64") return values;
+  return decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values }) });
+}
+function residualSquares(kernels, m, n, a, b, rank3) {
+  const ld = roundUp4(n);
+  const panelRows = 64;
+  const at = m * ld;
+  const bAt = at + rank3 * ld;
+  const panel = bAt + m * rank3;
+  kernels.reserve(panel + panelRows * ld);
+  const heap = kernels.floats();
+  heap.fill(0, at, at + rank3 * ld);
+  for (let k = 0; k < rank3; k++) heap.set(a.subarray(k * n, (k + 1) * n), at + k * ld);
+  heap.set(b, bAt);
+  let sum2 = 0;
+  for (let i0 = 0; i0 < m; i0 += panelRows) {
+    const rows = Math.min(panelRows, m - i0);
+    kernels.gemm({ a: bAt + i0 * rank3, lda: rank3, b: at, ldb: ld, c: panel, ldc: ld, m: rows, k: rank3, n: ld });
+    sum2 += kernels.squaredDistance(i0 * ld, panel, rows * ld);
+  }
+  return sum2;
+}
+
+// src/app/lora-job.ts
+function runLoraJob(job, kernels, matrices) {
+  const [rows, cols] = job.shape;
+  const ft = kernels.decodeToF32(job.finetuned);
+  const base = kernels.decodeToF32(job.base);
+  const tau = kernels.subtract({ finetuned: ft, base, out: ft });
+  const [m, n] = job.layout === "linear" ? [rows, cols] : [cols, rows];
+  const ld = roundUp4(n);
+  matrices.reserve(m * ld);
+  const heap = matrices.floats();
+  if (job.layout === "linear" && ld === n) heap.set(tau.subarray(0, m * n), 0);
+  else if (job.layout === "linear") for (let i = 0; i < m; i++) {
+    heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
+    heap.fill(0, i * ld + n, (i + 1) * ld);
+  }
+  else {
+    heap.fill(0, 0, m * ld);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
+  }
+  const factors = factorTaskVector({ kernels: matrices, rows: m, cols: n, name: job.name, policy: job.policy, svd: job.svd, dtype: job.dtype });
+  return {
+    rank: factors.rank,
+    a: kernels.encodeFromF32({ dtype: job.dtype, values: factors.a }),
+    b: kernels.encodeFromF32({ dtype: job.dtype, values: factors.b }),
+    norm: factors.norm,
+    relativeError: factors.relativeError,
+    retainedEnergy: factors.retainedEnergy,
+    width: factors.width
+  };
+}
+
+// src/app/lora-pool.ts
+var loraProtocol = 1;
+var defaultWorkerUrl2 = new URL("./compute-worker.js", import.meta.url);
+async function createLoraPool(options) {
+  const url2 = options.workerUrl ?? defaultWorkerUrl2;
+  const local = (fallback) => {
+    let matrices;
+    const implementation = createMatrixKernels().implementation;
+    return {
+      threads: 0,
+      implementation,
+      ...fallback === void 0 ? {} : { fallback },
+      factor: async (job) => runLoraJob(job, options.kernels, matrices ??= createMatrixKernels()),
+      close: async () => {
+      }
+    };
+  };
+  if (options.threads <= 0 || url2.protocol !== "file:" || !existsSync3(fileURLToPath4(url2))) return local();
+  const workerData = { tvhubLoraWorker: loraProtocol };
+  const started = await Promise.allSettled(Array.from({ length: options.threads }, () => startReadyWorker({ url: url2, workerData })));
+  const workers = started.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+  const refused = started.find((result) => result.status === "rejected");
+  if (refused || workers.length === 0) {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    return local(`a worker did not start (${refused ? String(refused.reason?.message ?? refused.reason) : "none"})`);
+  }
+  return workerPool2(workers);
+}
+function workerPool2(workers) {
+  const pending = workers.map(() => /* @__PURE__ */ new Map());
+  let nextId = 0;
+  let broken;
+  let closing = false;
+  const failAll = (error63) => {
+    broken ??= error63;
+    for (const jobs of pending) {
+      for (const job of jobs.values()) job.reject(broken);
+      jobs.clear();
+    }
+  };
+  workers.forEach((worker, index) => {
+    const mine = pending[index];
+    worker.on("message", (message) => {
+      if (message.type === "ready") return;
+      const job = mine.get(message.id);
+      if (!job) return;
+      mine.delete(message.id);
+      if (message.type === "done") job.resolve(message.result);
+      else job.reject(rebuildError(message.error));
+    });
+    worker.on("error", (error63) => failAll(new InternalError(`A LoRA worker failed: ${error63.message}; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_FAILED", cause: error63 })));
+    worker.on("exit", (code2) => {
+      if (!closing) failAll(new InternalError(`A LoRA worker stopped (exit code ${code2}) while tensors were being factored; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_EXITED" }));
+    });
+  });
+  return {
+    threads: workers.length,
+    implementation: "wasm",
+    factor(job) {
+      if (broken !== void 0) return Promise.reject(broken);
+      let index = 0;
+      for (let i = 1; i < workers.length; i++) if (pending[i].size < pending[index].size) index = i;
+      const id = nextId++;
+      const transfer = [job.finetuned.bytes, job.base.bytes].flatMap(
+        (bytes) => bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []
+      );
+      return new Promise((resolve7, reject) => {
+        pending[index].set(id, { resolve: resolve7, reject });
+        workers[index].postMessage({ type: "factor", id, job }, [...new Set(transfer)]);
+      });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      failAll(new InternalError("The LoRA pool was closed while tensors were being factored.", { code: "LORA_POOL_CLOSED" }));
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  };
+}
+
+// src/app/execute-adapter.ts
+var adapterPrefix = "base_model.model.";
+async function* executeAdapter(options) {
+  const { adapter, models, kernels } = options;
+  const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism3()));
+  const pool = await createLoraPool({ kernels, threads, ...options.workerUrl === void 0 ? {} : { workerUrl: options.workerUrl } });
+  const spillPath = join15(options.dir, ".adapter.spill");
+  const spill = await open7(spillPath, "w+");
+  const stored2 = [];
+  let spillEnd = 0;
+  const append = async (name, dtype, shape, bytes) => {
+    const offset = spillEnd;
+    spillEnd += bytes.byteLength;
+    stored2.push({ name, dtype, shape, offset, length: bytes.byteLength });
+    await spill.write(bytes, 0, bytes.byteLength, offset);
+  };
+  const reports = [];
+  const ranks = /* @__PURE__ */ new Map();
+  const biasModules = /* @__PURE__ */ new Set();
+  let bytesRead = 0;
+  const read = async (input2, name) => {
+    const model = models[input2];
+    if (!model) throw new InternalError(`Plan input ${input2} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
+    const bytes = await model.readTensor(name);
+    bytesRead += bytes.byteLength;
+    return { dtype: model.tensor(name).dtype, bytes };
+  };
+  const computable2 = (dtype, name) => {
+    if (!isComputable(dtype)) throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
+    return dtype;
+  };
+  const denseBytes = (t) => t.tensor.bytes;
+  const loraTensors = adapter.tensors.filter((t) => t.kind === "lora");
+  const others = adapter.tensors.filter((t) => t.kind !== "lora");
+  const total = adapter.tensors.reduce((sum2, t) => sum2 + t.tensor.bytes, 0);
+  let done = 0;
+  try {
+    if (pool.fallback) yield { type: "log", level: "warn", message: `Factoring on one thread: ${pool.fallback}.` };
+    else if (pool.threads > 0) yield { type: "log", level: "info", message: `Factoring tensors on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}.` };
+    for (const t of others) {
+      if (t.kind === "full") {
+        const value = await read(t.finetuned.input, t.finetuned.name);
+        await append(`${adapterPrefix}${t.tensor.name}`, value.dtype, t.tensor.shape, value.bytes);
+        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "full", norm: Number.NaN, bytes: value.bytes.byteLength, denseBytes: denseBytes(t) });
+      } else if (t.kind === "bias") {
+        const ft = await read(t.finetuned.input, t.finetuned.name);
+        const base = await read(t.base.input, t.base.name);
+        const tau = kernels.subtract({ finetuned: kernels.decodeToF32({ dtype: computable2(ft.dtype, t.tensor.name), bytes: ft.bytes }), base: kernels.decodeToF32({ dtype: computable2(base.dtype, t.tensor.name), bytes: base.bytes }) });
+        const norm = Math.sqrt(kernels.sumOfSquares({ values: tau }));
+        if (norm > 0) {
+          biasModules.add(t.module);
+          await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
+          reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "bias", norm, bytes: ft.bytes.byteLength, denseBytes: denseBytes(t) });
+        } else reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+      }
+      done += t.tensor.bytes;
+      yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
+    }
+    const inFlight = /* @__PURE__ */ new Map();
+    const window2 = Math.max(1, pool.threads);
+    let next = 0;
+    const start = async (index) => {
+      const t = loraTensors[index];
+      const ft = await read(t.finetuned.input, t.finetuned.name);
+      const base = await read(t.base.input, t.base.name);
+      const result = await pool.factor({
+        name: t.tensor.name,
+        shape: [t.tensor.shape[0], t.tensor.shape[1]],
+        layout: t.layout,
+        finetuned: { dtype: computable2(ft.dtype, t.tensor.name), bytes: ft.bytes },
+        base: { dtype: computable2(base.dtype, t.tensor.name), bytes: base.bytes },
+        policy: options.policy,
+        svd: options.svd,
+        dtype: options.dtype
+      });
+      return { index, result };
+    };
+    const fill = () => {
+      while (inFlight.size < window2 && next < loraTensors.length) {
+        const index = next++;
+        const promise2 = start(index);
+        promise2.catch(() => {
+        });
+        inFlight.set(index, promise2);
+      }
+    };
+    fill();
+    while (inFlight.size > 0) {
+      const { index, result } = await Promise.race(inFlight.values());
+      inFlight.delete(index);
+      fill();
+      const t = loraTensors[index];
+      const [rows, cols] = [t.tensor.shape[0], t.tensor.shape[1]];
+      if (result.norm === 0) {
+        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+      } else {
+        const r = result.rank;
+        const [aShape, bShape] = t.layout === "linear" ? [[r, cols], [rows, r]] : [[r, rows], [cols, r]];
+        const [aKey, bKey] = t.layout === "embedding" ? ["lora_embedding_A", "lora_embedding_B"] : ["lora_A.weight", "lora_B.weight"];
+        await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
+        await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
+        ranks.set(t.module, r);
+        reports.push({
+          name: t.tensor.name,
+          module: t.module,
+          shape: t.tensor.shape,
+          kind: "lora",
+          rank: r,
+          relativeError: result.relativeError,
+          retainedEnergy: result.retainedEnergy,
+          norm: result.norm,
+          bytes: result.a.byteLength + result.b.byteLength,
+          denseBytes: denseBytes(t)
+        });
+      }
+      done += t.tensor.bytes;
+      yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
+    }
+    for (const module of biasModules) {
+      if (ranks.has(module)) continue;
+      const weight = loraTensors.find((t) => t.module === module);
+      if (!weight) continue;
+      const [rows, cols] = [weight.tensor.shape[0], weight.tensor.shape[1]];
+      await append(`${adapterPrefix}${module}.lora_A.weight`, options.dtype, [1, cols], new Uint8Array(cols * dtypeSize(options.dtype)));
+      await append(`${adapterPrefix}${module}.lora_B.weight`, options.dtype, [rows, 1], new Uint8Array(rows * dtypeSize(options.dtype)));
+      ranks.set(module, 1);
+    }
+    const layout = planModelLayout({
+      tensors: stored2.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+      prefix: "adapter_model",
+      maxShardSize: Number.MAX_SAFE_INTEGER,
+      metadata: { format: "pt" }
+    });
+    const byName3 = new Map(stored2.map((s) => [s.name, s]));
+    const writer = createModelWriter({ layout, dir: options.dir });
+    try {
+      for (const tensor of layout.writeOrder) {
+        const s = byName3.get(tensor.name);
+        for (let at = 0; at < s.length; at += 1 << 24) {
+          const chunk3 = new Uint8Array(Math.min(1 << 24, s.length - at));
+          await spill.read(chunk3, 0, chunk3.byteLength, s.offset + at);
+          await writer.write(tensor.name, chunk3);
+        }
+      }
+      const written2 = await writer.finish();
+      const file2 = written2.files[0];
+      if (!file2) throw new InternalError("The adapter writer wrote no file.", { code: "ADAPTER_NO_FILE" });
+      const order = new Map(adapter.tensors.map((t, i) => [t.tensor.name, i]));
+      reports.sort((x, y) => (order.get(x.name) ?? 0) - (order.get(y.name) ?? 0));
+      return { file: { path: file2.file, size: file2.size, sha256: file2.sha256 }, tensors: reports, ranks, biasModules, conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)), threads: pool.threads, implementation: pool.implementation, bytesRead };
+    } catch (error63) {
+      await writer.abort();
+      throw error63;
+    }
+  } finally {
+    await pool.close();
+    await spill.close();
+    await rm11(spillPath, { force: true });
+  }
+}
+
+// src/app/publish-adapter.ts
+var svdAlgorithm = "randomized SVD (Halko, Martinsson & Tropp 2011; the steps of torch.svd_lowrank)";
+async function* publishAdapter(options) {
+  const { context, target, plan, lora } = options;
+  const svd = { oversampling: lora.svd?.oversampling ?? 10, iterations: lora.svd?.iterations ?? 2, seed: lora.svd?.seed ?? 0 };
+  const policy = lora.rank === "auto" ? { kind: "auto", maxError: lora.maxError ?? 0.1, ...lora.maxRank === void 0 ? {} : { maxRank: lora.maxRank } } : { kind: "fixed", rank: lora.rank };
+  const dtype = lora.dtype ?? "F32";
+  const baseResolved = options.base.resolved;
+  const modelType = typeof baseResolved.config?.model_type === "string" ? baseResolved.config.model_type : void 0;
+  const adapter = planAdapter({
+    plan,
+    baseTensorNames: baseResolved.tensors.map((t) => t.name),
+    ...lora.embeddings === void 0 ? {} : { embeddings: lora.embeddings },
+    ...modelType === void 0 ? {} : { modelType }
+  });
+  const stageParent = target.kind === "local" ? dirname12(target.path) : context.workDir;
+  const space = {
+    dir: stageParent,
+    what: "the adapter",
+    // At most the dense τ twice (the spill file and the adapter), plus the card and the records.
+    needed: 2 * plan.outputs.reduce((sum2, t) => sum2 + t.bytes, 0) + 1024 * 1024,
+    advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room"
+  };
+  await checkFreeSpace(space);
+  const stageDir = await mkdtemp4(target.kind === "local" ? join16(stageParent, `.${basename4(target.path)}.tvhub-`) : join16(stageParent, "tvhub-"));
+  try {
+    const models = await Promise.all(options.inputs.map((input2) => input2.openForExecute({ cache: context.cache })));
+    let executed;
+    try {
+      executed = yield* executeAdapter({ adapter, models, dir: stageDir, kernels: context.kernels, policy, svd, dtype, ...lora.threads === void 0 ? {} : { threads: lora.threads } });
+    } finally {
+      await Promise.allSettled(models.filter((model, i) => model !== options.inputs[i]?.model).map((model) => model.close()));
+    }
+    const ranks = [...executed.ranks.values()];
+    const r = ranks.length ? Math.max(...ranks) : 1;
+    const rankPattern = {};
+    for (const [module, rank3] of [...executed.ranks].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) if (rank3 !== r) rankPattern[module] = rank3;
+    const modulesToSave = adapter.modulesToSave.map((m) => m.module);
+    const base = pinned(baseResolved);
+    const config2 = {
+      alpha_pattern: rankPattern,
+      base_model_name_or_path: base.repo,
+      // Biases that changed are stored whole under base_layer.bias, the layout PEFT saves for bias "lora_only".
+      bias: executed.biasModules.size > 0 ? "lora_only" : "none",
+      // PEFT forces it per layer anyway (true for Conv1D, false for nn.Linear); this says what most layers are.
+      fan_in_fan_out: executed.conv1d,
+      inference_mode: true,
+      init_lora_weights: true,
+      lora_alpha: r,
+      lora_bias: false,
+      lora_dropout: 0,
+      modules_to_save: modulesToSave.length ? modulesToSave : null,
+      peft_type: "LORA",
+      r,
+      rank_pattern: rankPattern,
+      revision: base.revision ?? null,
+      target_modules: targetModules([...executed.ranks.keys()], baseResolved.tensors.map((t) => t.name)),
+      task_type: taskType(baseResolved),
+      use_dora: false,
+      use_rslora: false
+    };
+    const factored = executed.tensors.filter((t) => t.kind === "lora");
+    const normSquared = factored.reduce((sum2, t) => sum2 + t.norm ** 2, 0);
+    const errorSquared = factored.reduce((sum2, t) => sum2 + (t.relativeError ?? 0) ** 2 * t.norm ** 2, 0);
+    const overallError = normSquared > 0 ? Math.sqrt(errorSquared / normSquared) : 0;
+    const denseBytes = executed.tensors.reduce((sum2, t) => sum2 + t.denseBytes, 0);
+    const rankRule = policy.kind === "fixed" ? `${policy.rank} (min(${policy.rank}, rows, columns) per tensor)` : `auto: the smallest rank per tensor with \u2016\u03C4 \u2212 BA\u2016/\u2016\u03C4\u2016 \u2264 ${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
+    const title = target.kind === "hub" ? target.repo : basename4(target.path);
+    const files = [executed.file];
+    const record3 = {
+      format: "tvhub/lora-adapter",
+      version: 1,
+      base: { repo: base.repo, revision: base.revision ?? null },
+      ...options.source.record,
+      lora: {
+        rank: lora.rank,
+        ...policy.kind === "auto" ? { maxError: policy.maxError, ...policy.maxRank ? { maxRank: policy.maxRank } : {} } : {},
+        r,
+        lora_alpha: r,
+        dtype,
+        embeddings: lora.embeddings ?? "save",
+        svd: { algorithm: svdAlgorithm, ...svd },
+        overallError,
+        adapterBytes: executed.file.size,
+        denseBytes
+      },
+      tensors: executed.tensors.map((t) => ({
+        name: t.name,
+        module: t.module,
+        shape: t.shape,
+        kind: t.kind,
+        ...t.rank === void 0 ? {} : { rank: t.rank, relativeError: t.relativeError, retainedEnergy: t.retainedEnergy },
+        ...Number.isNaN(t.norm) ? {} : { norm: t.norm },
+        bytes: t.bytes,
+        denseBytes: t.denseBytes
+      })),
+      modulesToSave: adapter.modulesToSave,
+      omitted: plan.omitted,
+      files,
+      tvhub: context.tvhubVersion
+    };
+    const card = await renderAdapterCard({
+      title,
+      hubUrl: context.hub.hubUrl,
+      base,
+      source: options.source,
+      rankRule,
+      svd: { algorithm: svdAlgorithm, ...svd },
+      dtype,
+      r,
+      targetModules: config2.target_modules,
+      modulesToSave: adapter.modulesToSave,
+      rows: executed.tensors,
+      overallError,
+      adapterBytes: executed.file.size,
+      denseBytes,
+      ...options.license === void 0 ? {} : { license: options.license },
+      files,
+      tvhubVersion: context.tvhubVersion
+    });
+    await writeFile8(join16(stageDir, "adapter_config.json"), `${JSON.stringify(config2, null, 2)}
+`);
+    await writeFile8(join16(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
+`);
+    await writeFile8(join16(stageDir, "README.md"), card);
+    const published = yield* publishOutput({
+      hub: context.hub,
+      target,
+      stageDir,
+      files: [executed.file.path, "adapter_config.json", "tvhub.json", "README.md"],
+      commitTitle: options.commitTitle,
+      commitDescription: `LoRA adapter (r = ${r}, ${rankRule}) of \u03C4 = ${options.source.formula}, made with tvhub ${context.tvhubVersion}.`,
+      ...options.private === void 0 ? {} : { private: options.private },
+      ...options.createPr === true && { createPr: true }
+    });
+    return { ...published, files, tensors: executed.tensors, r, overallError };
+  } catch (error63) {
+    throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
+  } finally {
+    await rm12(stageDir, { recursive: true, force: true });
+  }
+}
+function taskType(model) {
+  const architectures = model.config?.architectures;
+  const architecture = Array.isArray(architectures) && typeof architectures[0] === "string" ? architectures[0] : "";
+  if (architecture.endsWith("ForCausalLM")) return "CAUSAL_LM";
+  if (architecture.endsWith("ForSequenceClassification")) return "SEQ_CLS";
+  if (architecture.endsWith("ForTokenClassification")) return "TOKEN_CLS";
+  if (architecture.endsWith("ForConditionalGeneration") || architecture.endsWith("ForSeq2SeqLM")) return "SEQ_2_SEQ_LM";
+  return null;
+}
+function pinned(model) {
+  return { repo: model.repo ?? model.ref, ...model.revision === void 0 ? {} : { revision: model.revision } };
+}
+
+// src/app/plan-task-vector.ts
+var benignFindings = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
+async function* planTaskVector(options) {
+  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
+  const checked = await checkInputs({
+    context: options.context,
+    ...options.base === void 0 ? {} : { base: options.base },
+    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
+    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
+    ...options.force === void 0 ? {} : { force: options.force }
+  });
+  try {
+    const { report } = checked;
+    yield* findingLogs(report, benignFindings);
+    if (!report.ok) throw new IncompatibleError(report);
+    const finetuned = checked.inputs[0];
+    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
+    const plan = buildPlan({
+      operation: "publish-vector",
+      base: checked.base.resolved,
+      finetuned: finetuned.resolved,
+      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
+      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
+      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
+    });
+    return { checked, finetuned, report, plan };
+  } catch (error63) {
+    await checked.close();
+    throw error63;
+  }
+}
+
+// src/app/publish-merge-adapter.ts
+async function* publishMergeAdapter(options) {
+  const { context, plan, recipe } = options;
+  const base = plan.inputs[0];
+  await checkFreeSpace({ dir: context.workDir, what: "the merged model (kept until it is factored)", needed: plan.layout.writeBytes, advice: "set TMPDIR to a folder on a disk with room" });
+  const dir = await mkdtemp5(join17(context.workDir, "tvhub-merged-"));
+  try {
+    yield* options.writeMerged(dir);
+    for (const file2 of options.sideFiles) await writeFile9(join17(dir, file2.path), file2.bytes);
+    const baseRef = base.repo === void 0 ? base.ref : `${base.repo}${base.revision ? `@${base.revision}` : ""}`;
+    await writeFile9(join17(dir, "README.md"), `---
+base_model: ${base.repo ?? base.ref}
+---
+`);
+    const { checked, finetuned, plan: tauPlan } = yield* withoutLogsAbout(planTaskVector({ context, base: baseRef, finetuned: dir }), dir);
+    try {
+      const lora = {
+        rank: options.lora.rank,
+        ...options.lora.max_error === void 0 ? {} : { maxError: options.lora.max_error },
+        ...options.lora.max_rank === void 0 ? {} : { maxRank: options.lora.max_rank },
+        embeddings: options.lora.embeddings,
+        svd: { oversampling: options.lora.oversampling, iterations: options.lora.iterations, seed: options.lora.seed }
+      };
+      const terms = plan.terms.map((term) => {
+        const input2 = plan.inputs[term.input];
+        return `${term.lambda}\xB7\u03C4(${input2.repo ?? input2.ref}${input2.revision ? `@${input2.revision.slice(0, 10)}` : ""})`;
+      });
+      return yield* publishAdapter({
+        context,
+        target: options.target,
+        plan: tauPlan,
+        base: checked.base,
+        inputs: tauPlan.inputs.map((input2) => input2.role === "base" ? checked.base : finetuned),
+        source: {
+          label: "merge",
+          formula: `\u03B8(merge) \u2212 \u03B8(base), \u03B8(merge) = ${plan.method ?? recipe.method} of ${terms.join(", ")}`,
+          record: { merge: { method: plan.method ?? recipe.method, terms: plan.terms.map((term) => ({ input: plan.inputs[term.input]?.repo ?? plan.inputs[term.input]?.ref, revision: plan.inputs[term.input]?.revision ?? null, lambda: term.lambda })) } }
+        },
+        lora,
+        commitTitle: options.commitTitle,
+        private: recipe.output.private
+      });
+    } finally {
+      await checked.close();
+    }
+  } finally {
+    await rm13(dir, { recursive: true, force: true });
+  }
+}
+async function* withoutLogsAbout(run3, text) {
+  for (; ; ) {
+    const step = await run3.next();
+    if (step.done) return step.value;
+    if (step.value.type === "log" && step.value.message.includes(text)) continue;
+    yield step.value;
+  }
+}
+
 // src/app/merge.ts
 var torchDtypes = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
-var benignFindings = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
+var benignFindings2 = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
 async function* merge3(options) {
   const { context } = options;
   const loaded2 = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
@@ -78523,6 +80369,7 @@ async function* merge3(options) {
   const targetLabel = options.to === void 0 ? `${source}: output.to` : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   checkStageTarget({ stage: options.stage, target, label: targetLabel });
+  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target, label: targetLabel });
   const terms = expandTerms({ recipe });
   const unique3 = /* @__PURE__ */ new Map();
   for (const term of terms) {
@@ -78541,7 +80388,7 @@ async function* merge3(options) {
   });
   try {
     const { report } = checked;
-    yield* findingLogs(report, benignFindings);
+    yield* findingLogs(report, benignFindings2);
     if (!report.ok) throw new IncompatibleError(report);
     const opened = /* @__PURE__ */ new Map();
     [...unique3.values()].forEach((input2, i) => {
@@ -78560,7 +80407,7 @@ async function* merge3(options) {
     const sideFiles = await gatherSideFiles({ context, plan, recipe, checked, inputOf: inputOf2 });
     const copied = sideFiles.map((file2) => ({ path: file2.path, from: file2.from }));
     if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
-    await checkTarget({ hub: context.hub, target });
+    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...options.force === void 0 ? {} : { force: options.force } });
     const base = plan.inputs[0];
     const commitTitle = `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`;
     const execute = (dir, files) => interleaveProgress({
@@ -78577,6 +80424,12 @@ async function* merge3(options) {
       }
     });
     const stage = options.stage;
+    if (recipe.output.lora) {
+      if (stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
+      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
+      const record3 = mergeRecord({ context, recipe, loaded: loaded2, plan, weightFiles: adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" })), copied: [], ...options.command === void 0 ? {} : { command: options.command } });
+      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record: record3 } };
+    }
     if (stage?.kind === "shard" && target.kind === "hub") {
       const shard = yield* publishShard({
         hub: context.hub,
@@ -78595,7 +80448,7 @@ async function* merge3(options) {
       return { recipe, source, report, plan, dryRun: false, copied, shard };
     }
     const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : void 0;
-    const stageParent = target.kind === "local" ? dirname11(target.path) : context.workDir;
+    const stageParent = target.kind === "local" ? dirname13(target.path) : context.workDir;
     const space = {
       dir: stageParent,
       what: "the merged model",
@@ -78605,7 +80458,7 @@ async function* merge3(options) {
     };
     await checkFreeSpace(space);
     await mkdir13(stageParent, { recursive: true });
-    const stageDir = await mkdtemp3(join13(stageParent, target.kind === "local" ? `.${basename4(target.path)}.tvhub-` : "tvhub-"));
+    const stageDir = await mkdtemp6(join18(stageParent, target.kind === "local" ? `.${basename5(target.path)}.tvhub-` : "tvhub-"));
     try {
       const executed = finalizing ? await collectShards({
         hub: context.hub,
@@ -78618,7 +80471,7 @@ async function* merge3(options) {
         tvhubVersion: context.tvhubVersion
       }) : writtenOutput(yield* execute(stageDir));
       const weightFiles = executed.files;
-      for (const file2 of sideFiles) await writeFile8(join13(stageDir, file2.path), file2.bytes);
+      for (const file2 of sideFiles) await writeFile10(join18(stageDir, file2.path), file2.bytes);
       const record3 = mergeRecord({
         context,
         recipe,
@@ -78629,7 +80482,7 @@ async function* merge3(options) {
         ...options.command === void 0 ? {} : { command: options.command },
         ...options.search === void 0 ? {} : { greedy: options.search.record }
       });
-      const title = target.kind === "hub" ? target.repo : basename4(target.path);
+      const title = target.kind === "hub" ? target.repo : basename5(target.path);
       const license = commonLicense([checked.base, ...checked.inputs]);
       if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
       const card = await renderMergeCard({
@@ -78650,9 +80503,9 @@ async function* merge3(options) {
         files: weightFiles,
         tvhubVersion: context.tvhubVersion
       });
-      await writeFile8(join13(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
+      await writeFile10(join18(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
 `);
-      await writeFile8(join13(stageDir, "README.md"), card);
+      await writeFile10(join18(stageDir, "README.md"), card);
       const files = [...executed.staged, ...sideFiles.map((f) => f.path), "tvhub.json", "README.md"];
       const published = yield* publishOutput({
         hub: context.hub,
@@ -78663,13 +80516,14 @@ async function* merge3(options) {
         commitDescription: `${recipe.method} onto ${describePinned(base)} of ${plan.terms.map((term) => `${term.lambda}\xB7\u03C4(${describePinned(plan.inputs[term.input])})`).join(", ")}, ${record3.dtype}, made with tvhub ${context.tvhubVersion}.`,
         private: recipe.output.private,
         ...executed.keep === void 0 ? {} : { keep: executed.keep },
-        ...executed.head === void 0 ? {} : { parentCommit: executed.head }
+        ...executed.head === void 0 ? {} : { parentCommit: executed.head },
+        ...options.createPr === true && { createPr: true }
       });
       return { recipe, source, report, plan, dryRun: false, copied, published: { ...published, files: weightFiles, record: record3 } };
     } catch (error63) {
       throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
     } finally {
-      await rm11(stageDir, { recursive: true, force: true });
+      await rm14(stageDir, { recursive: true, force: true });
     }
   } finally {
     await checked.close();
@@ -78842,6 +80696,7 @@ async function* greedy(options) {
   const where = (field, flag) => short2 ? flag : `${source}: ${field}`;
   const targetLabel = options.to === void 0 ? where("output.to", "--to") : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
+  checkPullRequestTarget({ createPr: options.createPr, stage: void 0, target, label: targetLabel });
   const startTerms = spec.start === "recipe" ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight })) : [];
   const namedCandidates = Array.isArray(spec.candidates) ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`)) : [];
   if (target.kind === "hub") {
@@ -78894,6 +80749,7 @@ async function* greedy(options) {
     const built = await createGreedyEvaluator({
       spec: spec.evaluator,
       source: evaluatorSource,
+      ..."dir" in loaded2 && loaded2.dir !== void 0 ? { dir: loaded2.dir } : {},
       ...options.evaluators === void 0 ? {} : { factories: options.evaluators },
       ...options.endpointToken === void 0 ? {} : { endpointToken: options.endpointToken },
       ...options.onEvaluatorOutput === void 0 ? {} : { onOutput: options.onEvaluatorOutput }
@@ -78904,7 +80760,7 @@ async function* greedy(options) {
     const baseId = identityOf3(checked.base);
     const startId = [baseId, ...startTerms.map((term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}\xB7${term.kind}:${startIds[i]}`)].join(" ");
     const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
-    const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join14(options.cacheDir ?? join14(context.workDir, "tvhub-greedy"), `${createHash10("sha256").update(`${scope}
+    const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join19(options.cacheDir ?? join19(context.workDir, "tvhub-greedy"), `${createHash10("sha256").update(`${scope}
 ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
     const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
     if (cache.size > 0) yield { type: "log", level: "info", message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.` };
@@ -78917,10 +80773,14 @@ ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
         return model;
       };
       const baseWeights = await weightsOf(checked.base);
+      const termOf = async (kind, input2) => {
+        const adapter = adapterMappingOf(input2, checked.base);
+        return { kind, model: await weightsOf(input2), ...adapter ? { adapter } : {} };
+      };
       const startWeights = [];
-      for (const term of startTerms) startWeights.push({ kind: term.kind, lambda: term.lambda, model: await weightsOf(inputOf2(term)) });
+      for (const term of startTerms) startWeights.push({ ...await termOf(term.kind, inputOf2(term)), lambda: term.lambda });
       const candidateWeights = /* @__PURE__ */ new Map();
-      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, { kind: candidate.kind, model: await weightsOf(candidate.input) });
+      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
       const loadedTensors = yield* loadTensorsInMemory({
         base: baseWeights,
         start: startWeights,
@@ -78945,7 +80805,7 @@ ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
       materializer = createPlanMaterializer({ context, recipe: startRecipe, inputs, candidates: candidateTerms, sideFiles });
       const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
       await mkdir14(context.workDir, { recursive: true });
-      candidateDir = await mkdtemp4(join14(context.workDir, "tvhub-greedy-"));
+      candidateDir = await mkdtemp7(join19(context.workDir, "tvhub-greedy-"));
       await checkFreeSpace({
         dir: candidateDir,
         what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
@@ -79020,6 +80880,7 @@ ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
       ...options.force === void 0 ? {} : { force: options.force },
       ...options.dryRun === void 0 ? {} : { dryRun: options.dryRun },
       ...options.command === void 0 ? {} : { command: options.command },
+      ...options.createPr === true && { createPr: true },
       search: {
         validation: { metric: built.metric, baseline: search.baseline.score, score: search.final.score },
         trajectory: search.trajectory,
@@ -79031,7 +80892,7 @@ ${startId}`).digest("hex").slice(0, 24)}.jsonl`);
   } finally {
     await Promise.allSettled(extraWeights.map((model) => model.close()));
     await materializer?.close();
-    if (candidateDir !== void 0 && !options.keepCandidates) await rm12(candidateDir, { recursive: true, force: true });
+    if (candidateDir !== void 0 && !options.keepCandidates) await rm15(candidateDir, { recursive: true, force: true });
     await candidates?.close();
     await checked.close();
   }
@@ -79181,38 +81042,6 @@ ${stringify(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }
 
-// src/app/plan-task-vector.ts
-var benignFindings2 = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
-async function* planTaskVector(options) {
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
-  const checked = await checkInputs({
-    context: options.context,
-    ...options.base === void 0 ? {} : { base: options.base },
-    inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
-    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force }
-  });
-  try {
-    const { report } = checked;
-    yield* findingLogs(report, benignFindings2);
-    if (!report.ok) throw new IncompatibleError(report);
-    const finetuned = checked.inputs[0];
-    if (!finetuned) throw new DataError("No fine-tuned model was given.", { code: "NO_INPUT" });
-    const plan = buildPlan({
-      operation: "publish-vector",
-      base: checked.base.resolved,
-      finetuned: finetuned.resolved,
-      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
-    });
-    return { checked, finetuned, report, plan };
-  } catch (error63) {
-    await checked.close();
-    throw error63;
-  }
-}
-
 // src/app/plan-shards.ts
 async function* planShards(options) {
   const { context } = options;
@@ -79262,20 +81091,29 @@ async function* planShards(options) {
 }
 
 // src/app/publish-vector.ts
-import { mkdtemp as mkdtemp5, rm as rm13, writeFile as writeFile9 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname12, join as join15 } from "node:path";
+import { mkdtemp as mkdtemp8, rm as rm16, writeFile as writeFile11 } from "node:fs/promises";
+import { basename as basename6, dirname as dirname14, join as join20 } from "node:path";
 
 // src/card/render-task-vector-card.ts
+function exactnessAdvice(dtype) {
+  if (dtype === "BF16" || dtype === "F16") {
+    return "Publish with `--dtype f32` for an exact vector (float32 holds every difference of two 16-bit values unless they differ in magnitude by more than 2\xB9\u2076).";
+  }
+  return "tvhub computes \u03C4 in float32, and at these elements the fine-tuned and base values differ in magnitude too much for float32 to hold their difference exactly; no `--dtype` makes them exact (`f64` stores the same float32 values in twice the bytes).";
+}
 async function renderTaskVectorCard(options) {
   const { base, finetuned } = options;
   const frontMatter = await renderFrontMatter({
     base_model: base.repo,
-    base_model_relation: "adapter",
+    // Not "adapter": the Hub lists adapters as loadable onto the base by an adapter library (PEFT), which a dense τ
+    // is not. base + τ is the fine-tune (exactly in f32), so the model tree's honest place for it is among the
+    // base's fine-tunes; docs/adapters.md ("Writing adapters") says why.
+    base_model_relation: "finetune",
     library_name: "tvhub",
     license: options.license,
     tags: unique2(["task-vector", "tvhub", ...options.tags ?? []])
   });
-  const exactness = options.reconstruction ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). Publish with \`--dtype f32\` for an exact vector.` : `Stored in ${options.dtype}: \`base + 1.0\xB7\u03C4\` reproduces the fine-tuned floating-point weights exactly.`;
+  const exactness = options.reconstruction ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}` : `Stored in ${options.dtype}: \`base + 1.0\xB7\u03C4\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
   const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
@@ -79286,6 +81124,7 @@ async function renderTaskVectorCard(options) {
     "",
     `A **task vector**: the element-wise difference between the weights of ${inputLink(finetuned, options.hubUrl)} and of the base model it was fine-tuned from, ${inputLink(base, options.hubUrl)} (Ilharco et al., *Editing Models with Task Arithmetic*, ICLR 2023).`,
     "Adding it to the base gives the fine-tuned model back; adding a multiple of it, or several task vectors, or subtracting it, edits the base model.",
+    "It is not a PEFT adapter: no library on the Hub loads it onto the base by itself; `tvhub apply` does (below), and `tvhub publish-vector --lora-rank R` publishes a low-rank version that PEFT loads.",
     "",
     "## Arithmetic",
     "",
@@ -79354,20 +81193,47 @@ async function* publishVector(options) {
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
+  if (options.lora && options.stage) {
+    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.", { code: "LORA_WITH_SHARDS" });
+  }
+  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target });
   const { checked, finetuned, report, plan } = yield* planTaskVector({
     context,
     ...options.base === void 0 ? {} : { base: options.base },
     finetuned: options.finetuned,
-    ...options.dtype === void 0 ? {} : { dtype: options.dtype },
+    ...options.dtype === void 0 || options.lora ? {} : { dtype: options.dtype },
     ...options.vocab === void 0 ? {} : { vocab: options.vocab },
     ...options.force === void 0 ? {} : { force: options.force },
     ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
   });
   try {
     if (options.dryRun) return { report, plan, dryRun: true };
-    await checkTarget({ hub: context.hub, target });
-    const base = pinned(checked.base.resolved);
-    const ft = pinned(finetuned.resolved);
+    await checkTarget({ hub: context.hub, target, produces: "tvhub/task-vector", ...options.force === void 0 ? {} : { force: options.force } });
+    const base = pinned2(checked.base.resolved);
+    const ft = pinned2(finetuned.resolved);
+    if (options.lora) {
+      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
+      const adapter = yield* publishAdapter({
+        context,
+        target,
+        plan,
+        base: checked.base,
+        inputs: plan.inputs.map((input2) => input2.role === "base" ? checked.base : finetuned),
+        source: {
+          label: "fine-tuned",
+          input: ft,
+          formula: `\u03B8(${ft.repo}@${shortSha(ft.revision)}) \u2212 \u03B8(${base.repo}@${shortSha(base.revision)})`,
+          record: { finetuned: { repo: ft.repo, revision: ft.revision ?? null } }
+        },
+        lora: { ...options.lora, ...options.dtype === void 0 ? {} : { dtype: options.dtype } },
+        commitTitle: `LoRA adapter of the task vector of ${ft.repo} against ${base.repo}`,
+        ...options.private === void 0 ? {} : { private: options.private },
+        ...license === void 0 ? {} : { license },
+        ...options.createPr === true && { createPr: true }
+      });
+      const norm = Math.sqrt(adapter.tensors.reduce((sum2, t) => sum2 + (Number.isNaN(t.norm) ? 0 : t.norm ** 2), 0));
+      return { report, plan, dryRun: false, published: { ...adapter, norm }, adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors } };
+    }
     const commitTitle = `Task vector of ${ft.repo} against ${base.repo}`;
     const execute = (dir, files) => interleaveProgress({
       // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
@@ -79400,7 +81266,7 @@ async function* publishVector(options) {
       return { report, plan, dryRun: false, shard };
     }
     const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : void 0;
-    const stageParent = target.kind === "local" ? dirname12(target.path) : context.workDir;
+    const stageParent = target.kind === "local" ? dirname14(target.path) : context.workDir;
     const space = {
       dir: stageParent,
       what: "the task vector",
@@ -79409,7 +81275,7 @@ async function* publishVector(options) {
       advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room"
     };
     await checkFreeSpace(space);
-    const stageDir = await mkdtemp5(target.kind === "local" ? join15(stageParent, `.${basename5(target.path)}.tvhub-`) : join15(stageParent, "tvhub-"));
+    const stageDir = await mkdtemp8(target.kind === "local" ? join20(stageParent, `.${basename6(target.path)}.tvhub-`) : join20(stageParent, "tvhub-"));
     try {
       const executed = finalizing ? await collectShards({
         hub: context.hub,
@@ -79427,7 +81293,7 @@ async function* publishVector(options) {
       const dtypes = [...new Set(plan.outputs.map((t) => t.dtype))];
       const dtype = dtypes.length === 1 ? dtypes[0] : "mixed";
       const parameters = plan.outputs.reduce((sum2, t) => sum2 + (elementCount(t.shape) ?? 0), 0);
-      const title = target.kind === "hub" ? target.repo : basename5(target.path);
+      const title = target.kind === "hub" ? target.repo : basename6(target.path);
       const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
       const record3 = {
         format: "tvhub/task-vector",
@@ -79465,9 +81331,9 @@ async function* publishVector(options) {
         files: weightFiles,
         tvhubVersion: context.tvhubVersion
       });
-      await writeFile9(join15(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
+      await writeFile11(join20(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
 `);
-      await writeFile9(join15(stageDir, "README.md"), card);
+      await writeFile11(join20(stageDir, "README.md"), card);
       const files = [...executed.staged, "tvhub.json", "README.md"];
       const published = yield* publishOutput({
         hub: context.hub,
@@ -79478,19 +81344,20 @@ async function* publishVector(options) {
         commitDescription: `\u03C4 = \u03B8(${ft.repo}@${ft.revision ?? "local"}) \u2212 \u03B8(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`,
         ...options.private === void 0 ? {} : { private: options.private },
         ...executed.keep === void 0 ? {} : { keep: executed.keep },
-        ...executed.head === void 0 ? {} : { parentCommit: executed.head }
+        ...executed.head === void 0 ? {} : { parentCommit: executed.head },
+        ...options.createPr === true && { createPr: true }
       });
       return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
     } catch (error63) {
       throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
     } finally {
-      await rm13(stageDir, { recursive: true, force: true });
+      await rm16(stageDir, { recursive: true, force: true });
     }
   } finally {
     await checked.close();
   }
 }
-function pinned(model) {
+function pinned2(model) {
   return { repo: model.repo ?? model.ref, ...model.revision === void 0 ? {} : { revision: model.revision } };
 }
 
@@ -79791,6 +81658,36 @@ var WasmKernels = class {
         break;
     }
   }
+  /**
+   * Column tiles of `width` (a multiple of 16) with `right`'s tile in slots 0–1, a block of `left` rows in slot 2
+   * and their outputs in slot 3; the tile stays in cache while every row block passes over it. Ranks too large for
+   * a tile of 16 columns go to the JavaScript reference, which gives the same bits.
+   */
+  loraDeltaRows(options) {
+    checkRows2(options);
+    const { left, right, rank: rank3, columns, rowStart, rowEnd } = options;
+    const capacity = this.capacity;
+    const width = Math.min(Math.ceil(columns / 16) * 16, Math.floor(2 * capacity / rank3 / 16) * 16);
+    const blockRows = Math.min(Math.floor(capacity / rank3), Math.floor(capacity / Math.max(16, width)));
+    if (width < 16 || blockRows < 1) return loraDeltaRows(options);
+    const rows = rowEnd - rowStart;
+    const out = options.out ?? new Float32Array(rows * columns);
+    const [tile, , block, results] = this.slots;
+    const scale = Math.fround(options.scale);
+    for (let j0 = 0; j0 < columns; j0 += width) {
+      const w = Math.min(width, columns - j0);
+      const tileFloats = this.floats(tile, rank3 * width);
+      for (let k = 0; k < rank3; k++) tileFloats.set(right.subarray(k * columns + j0, k * columns + j0 + w), k * width);
+      for (let i0 = rowStart; i0 < rowEnd; i0 += blockRows) {
+        const n = Math.min(blockRows, rowEnd - i0);
+        this.floats(block, n * rank3).set(left.subarray(i0 * rank3, (i0 + n) * rank3));
+        this.simd.loraRowsF32(block, tile, results, n, rank3, width, scale);
+        const computed = this.floats(results, n * width);
+        for (let i = 0; i < n; i++) out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
+      }
+    }
+    return out;
+  }
   floats(address, n) {
     return new Float32Array(this.bytes.buffer, address, n);
   }
@@ -79919,7 +81816,8 @@ function createUseCases(options = { env: {} }) {
             finetuned: input2.finetuned,
             to: input2.to,
             dryRun: input2.dryRun,
-            ...input2.stage === void 0 ? {} : { stage: input2.stage }
+            ...input2.stage === void 0 ? {} : { stage: input2.stage },
+            ...input2.createPr === true && { createPr: true }
           }),
           input2.onProgress
         );
@@ -79941,7 +81839,8 @@ function createUseCases(options = { env: {} }) {
             recipe: { text, source: input2.recipe },
             ...input2.to === void 0 ? {} : { to: input2.to },
             dryRun: input2.dryRun,
-            ...input2.stage === void 0 ? {} : { stage: input2.stage }
+            ...input2.stage === void 0 ? {} : { stage: input2.stage },
+            ...input2.createPr === true && { createPr: true }
           }),
           input2.onProgress
         );
@@ -79990,10 +81889,11 @@ async function runGreedy2(input2, env) {
     const result = await drain(
       greedy({
         context,
-        recipe: { text, source: input2.recipe },
+        recipe: { text, source: input2.recipe, dir: dirname15(input2.recipe) },
         ...input2.to === void 0 ? {} : { to: input2.to },
         dryRun: input2.dryRun,
-        cacheDir: join16(context.workDir, "tvhub-greedy"),
+        ...input2.createPr === true && { createPr: true },
+        cacheDir: join21(context.workDir, "tvhub-greedy"),
         ...input2.signal ? { signal: input2.signal } : {}
       }),
       input2.onProgress
@@ -80027,7 +81927,8 @@ function skippedFindings(result) {
 }
 function publishedRepo(hubUrl, published) {
   if (!published?.repo || !published.commit) return [];
-  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}` }];
+  const pullRequest = published.pullRequest ? { pullRequest: { num: published.pullRequest.num, url: published.pullRequest.url } } : {};
+  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`, ...pullRequest }];
 }
 function publishedShard(hubUrl, shard) {
   return { repo: shard.repo, url: shard.url, commitSha: shard.commit, commitUrl: `${hubUrl}/${shard.repo}/commit/${shard.commit}` };
@@ -80041,7 +81942,7 @@ function onlyShardFiles(report, shard) {
 }
 async function readRecipe(path2) {
   try {
-    return await readFile7(path2, "utf8");
+    return await readFile8(path2, "utf8");
   } catch (error63) {
     const code2 = error63.code;
     throw new UsageError(
@@ -80210,7 +82111,8 @@ var inputNames = [
   "dry-run",
   "shards",
   "shard",
-  "finalize"
+  "finalize",
+  "create-pr"
 ];
 var secretInputs = ["hf-token", "github-token"];
 var defaultHubUrl = "https://huggingface.co";
@@ -80226,7 +82128,8 @@ function parseInputs(options) {
     command,
     hubUrl: parseHubUrl(raw["hub-url"]),
     comment: parseBoolean("comment", raw.comment, true),
-    dryRun: parseBoolean("dry-run", raw["dry-run"], isPullRequest)
+    dryRun: parseBoolean("dry-run", raw["dry-run"], isPullRequest),
+    createPr: parseBoolean("create-pr", raw["create-pr"], false)
   };
   const ref = (name) => {
     if (raw[name] === "") return void 0;
@@ -80286,6 +82189,12 @@ function parseInputs(options) {
   if (inputs.stage !== void 0 && inputs.dryRun) {
     throw bad("dry-run", "is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false");
   }
+  if (inputs.createPr && !publishing.includes(command)) {
+    throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
+  }
+  if (inputs.createPr && inputs.stage !== void 0) {
+    throw bad("create-pr", "cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
+  }
   if (publishing.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === void 0) {
       throw bad("hf-token", `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`);
@@ -80337,9 +82246,9 @@ function parseShard(value) {
 }
 
 // src/action/outputs.ts
-var outputNames = ["repo-url", "commit-sha", "report-json", "matrix"];
+var outputNames = ["repo-url", "commit-sha", "report-json", "matrix", "pull-request-url", "pull-request-number"];
 function defaultOutputs() {
-  return { "repo-url": "", "commit-sha": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
+  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
 }
 function outputsOf(options) {
   const { run: run3 } = options;
@@ -80358,6 +82267,8 @@ function outputsOf(options) {
   return {
     "repo-url": published?.url ?? "",
     "commit-sha": published?.commitSha ?? "",
+    "pull-request-url": published?.pullRequest?.url ?? "",
+    "pull-request-number": published?.pullRequest === void 0 ? "" : String(published.pullRequest.num),
     "report-json": JSON.stringify(report),
     matrix: JSON.stringify({ shard: (run3.matrix ?? []).map((entry) => entry.shard) })
   };
@@ -80436,7 +82347,10 @@ function renderReport(options) {
   if (report && report.published.length > 0) {
     lines.push("", "#### Published", "");
     for (const repo of report.published) {
-      lines.push(`- ${link(repo.repo, repo.url)} at commit ${link(code(repo.commitSha.slice(0, 7)), repo.commitUrl)}`);
+      const commit2 = link(code(repo.commitSha.slice(0, 7)), repo.commitUrl);
+      lines.push(
+        repo.pullRequest ? `- ${link(repo.repo, repo.url)}: ${link(`pull request #${repo.pullRequest.num}`, repo.pullRequest.url)} at commit ${commit2}, for review (main changes when it is merged)` : `- ${link(repo.repo, repo.url)} at commit ${commit2}`
+      );
     }
   }
   if (options.source) {
@@ -80455,6 +82369,8 @@ function statusLine(run3) {
   const warnings = report.findings.filter((f) => f.level === "warning").length;
   const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
   if (!report.compatible) return `\u274C **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
+  const opened = report.published.filter((repo) => repo.pullRequest !== void 0);
+  if (opened.length > 0) return `\u2705 **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
   if (report.published.length > 0) return `\u2705 **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run3.command === "check") return `\u2705 **Compatible**${warned}.`;
   if (run3.command === "plan") return `\u2705 **Planned** ${run3.matrix?.length ?? 0} job${run3.matrix?.length === 1 ? "" : "s"}${warned}.`;
@@ -80493,6 +82409,7 @@ async function runUseCase(options) {
     return picked;
   };
   const stage = inputs.stage ? { stage: inputs.stage } : {};
+  const createPr = inputs.createPr ? { createPr: true } : {};
   switch (inputs.command) {
     case "check":
       return useCases.check({ ...common, ...optional2("recipe", "base", "finetuned") });
@@ -80503,12 +82420,13 @@ async function runUseCase(options) {
         finetuned: required3(inputs.finetuned),
         to: required3(inputs.to),
         dryRun: inputs.dryRun,
-        ...stage
+        ...stage,
+        ...createPr
       });
     case "merge":
-      return useCases.merge({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun, ...stage });
+      return useCases.merge({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun, ...stage, ...createPr });
     case "greedy":
-      return useCases.greedy({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun });
+      return useCases.greedy({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun, ...createPr });
     case "plan":
       return useCases.plan({ ...common, ...optional2("recipe", "base", "finetuned", "to"), shards: inputs.shards ?? 1 });
   }
