@@ -14,7 +14,7 @@ const entries = [
   { in: "src/action/index.ts", out: "dist/action.js", external: false },
   // Compute and sink threads load this beside dist/cli.js and dist/action.js (committed with it); without it (tests on
   // sources) jobs run on the main thread.
-  { in: "src/app/compute-worker.ts", out: "dist/compute-worker.js", external: false },
+  { in: "src/engine/compute-worker.ts", out: "dist/compute-worker.js", external: false },
 ];
 
 for (const entry of entries) {

@@ -1,7 +1,7 @@
 /**
  * The stale-bundle check: the runner executes the committed dist/action.js and the dist/compute-worker.js it starts
  * threads from as they are (no npm ci), so they must be exactly what the sources build to. After changing anything
- * src/action or src/app/compute-worker.ts reaches, run `npm run build` and commit both with the change.
+ * src/action or src/engine/compute-worker.ts reaches, run `npm run build` and commit both with the change.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -28,7 +28,7 @@ function committedBundle(path: string): Buffer {
 // starts threads from (without it the Action would compute on one thread).
 const bundles = [
   { entry: "src/action/index.ts", out: "dist/action.js", minimum: 100_000 },
-  { entry: "src/app/compute-worker.ts", out: "dist/compute-worker.js", minimum: 20_000 },
+  { entry: "src/engine/compute-worker.ts", out: "dist/compute-worker.js", minimum: 20_000 },
 ];
 
 describe("the committed Action bundles", () => {

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
-/** DESIGN.md "Layers": an import may only point at a lower layer. */
+/**
+ * DESIGN.md "Layers" (ARCHITECTURE.md draws it): an import may only point at a lower layer. Siblings share a rank and
+ * do not import each other.
+ */
 const layerOf: Record<string, number> = {
   util: 0.5,
   errors: 0,
@@ -14,6 +17,7 @@ const layerOf: Record<string, number> = {
   hub: 3,
   github: 3,
   eval: 3,
+  engine: 3.5,
   app: 4,
   cli: 5,
   action: 5,
@@ -107,6 +111,94 @@ function sdkViolations(file: string, source: string): string[] {
   return violations;
 }
 
+/** `process` members that read the environment or the command line, or end the process. */
+const processMembers = /^(env|argv|execArgv|exit|exitCode|stdin|stdout\.isTTY|stderr\.isTTY)\b/;
+
+/**
+ * Every way a source file reads the environment, argv or exits, however it is written: `process.env`, `process["env"]`,
+ * optional chaining, `globalThis.process`, destructuring `const { env } = process`, and any import of the `process`
+ * module. `process.pid`, `process.kill` and `process.platform` are facts about the machine, not inputs.
+ */
+function processReads(source: string): string[] {
+  const found: string[] = [];
+  const member = /(?<![\w$])(?:globalThis\s*\??\.\s*)?process\s*(?:\?\.\s*|\.\s*|\[\s*["'`])([\w.]+)/g;
+  for (const match of source.matchAll(member)) {
+    const name = match[1] ?? "";
+    const hit = processMembers.exec(name);
+    if (hit) found.push(`process.${hit[1]}`);
+  }
+  if (/\}\s*=\s*(?:globalThis\s*\??\.\s*)?process\b(?!\s*[.?[])/.test(source)) found.push("destructuring of process");
+  if (/globalThis\s*\[\s*["'`]process["'`]\s*\]/.test(source)) found.push("globalThis.process");
+  for (const { specifier } of importsOf(source)) {
+    if (specifier === "process" || specifier === "node:process") found.push(`an import of ${specifier}`);
+  }
+  // `const p = process;` or `f(process)` hands the object on, where a read of `p.env` would go unseen.
+  if (!found.includes("destructuring of process") && /(?:[=(,:]|\breturn)\s*(?:globalThis\s*\??\.\s*)?process\s*(?=[;,)\n}])/.test(source)) found.push("process as a value");
+  return found;
+}
+
+/**
+ * The folder edge one file import makes, taken where the two paths part: `app/greedy/x.ts` -> `engine/y.ts` is
+ * `app -> engine`, `app/greedy/x.ts` -> `app/demo/y.ts` is `app/greedy -> app/demo`. A folder and its own subfolder
+ * are one unit (a use case and its parts), so an import between them is no folder edge.
+ */
+function folderPairs(from: string, to: string): Array<[string, string]> {
+  const a = from.split("/").slice(0, -1);
+  const b = to.split("/").slice(0, -1);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  if (common === a.length || common === b.length) return [];
+  return [[a.slice(0, common + 1).join("/"), b.slice(0, common + 1).join("/")]];
+}
+
+/** The cycles of a directed graph (one per strongly connected component of two or more), each as `a -> b -> a`. */
+function cyclesOf(graph: Map<string, Set<string>>): string[] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (node: string) => {
+    index.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(to) ?? 0));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node) ?? 0, index.get(to) ?? 0));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const members: string[] = [];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      onStack.delete(top);
+      members.push(top);
+      if (top === node) break;
+    }
+    if (members.length > 1) cycles.push(cyclePath(graph, new Set(members)));
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return cycles;
+}
+
+/** One cycle through a component, from its first member in sort order back to it, for the failure message. */
+function cyclePath(graph: Map<string, Set<string>>, members: Set<string>): string {
+  const start = [...members].sort()[0] ?? "";
+  const path = [start];
+  const seen = new Set([start]);
+  for (let at = start; ; ) {
+    const targets = [...(graph.get(at) ?? [])].filter((to) => members.has(to)).sort();
+    const back = targets.includes(start) && path.length === members.size;
+    const to = back ? start : (targets.find((t) => !seen.has(t)) ?? start);
+    path.push(to);
+    if (to === start) return path.join(" -> ");
+    seen.add(to);
+    at = to;
+  }
+}
+
 const files = walk(srcDir);
 
 describe("architecture", () => {
@@ -169,16 +261,69 @@ describe("architecture", () => {
   });
 
   it("only cli/ and action/ read the environment, argv or exit the process", () => {
-    const violations: string[] = [];
-    for (const file of files) {
+    const violations = files.flatMap((file) => {
       const from = moduleOf(file);
-      if (from === "cli" || from === "action") continue;
-      const source = readFileSync(file, "utf8");
-      for (const forbidden of ["process.env", "process.argv", "process.exit", "process.stdout.isTTY"]) {
-        if (source.includes(forbidden)) violations.push(`${relative(srcDir, file)} uses ${forbidden}`);
+      if (from === "cli" || from === "action") return [];
+      return processReads(readFileSync(file, "utf8")).map((read) => `${relative(srcDir, file)} uses ${read}`);
+    });
+    expect(violations).toEqual([]);
+  });
+
+  it("the environment rule sees every way of writing a read", () => {
+    const reads = (source: string) => processReads(source);
+    expect(reads("const token = process.env.HF_TOKEN;")).toEqual(["process.env"]);
+    expect(reads("const token = process['env'].HF_TOKEN;")).toEqual(["process.env"]);
+    expect(reads('const token = process [ "env" ] ["HF_TOKEN"];')).toEqual(["process.env"]);
+    expect(reads("const token = process?.env?.HF_TOKEN;")).toEqual(["process.env"]);
+    expect(reads("const a = process[`argv`];")).toEqual(["process.argv"]);
+    expect(reads("const { env } = process;")).toEqual(["destructuring of process"]);
+    expect(reads("const {\n  argv,\n  env: e,\n} = globalThis.process;")).toEqual(["destructuring of process"]);
+    expect(reads("const e = globalThis.process.env;")).toEqual(["process.env"]);
+    expect(reads('const p = globalThis["process"];')).toEqual(["globalThis.process"]);
+    expect(reads('import { env } from "node:process";')).toEqual(["an import of node:process"]);
+    expect(reads("import proc from 'process';")).toEqual(["an import of process"]);
+    expect(reads('const { argv } = await import("node:process");')).toEqual(["an import of node:process"]);
+    expect(reads("process.exitCode = 2;")).toEqual(["process.exitCode"]);
+    expect(reads("if (process.stdout.isTTY) draw();")).toEqual(["process.stdout.isTTY"]);
+    expect(reads("const p = process;")).toEqual(["process as a value"]);
+    expect(reads("fn(process);")).toEqual(["process as a value"]);
+    expect(reads("process.kill(pid, 0); const me = process.pid; if (process.platform === 'win32') {}")).toEqual([]);
+    expect(reads("const subprocess = spawn(x); subprocess.env = 1; const processEnv = 2;")).toEqual([]);
+  });
+
+  it("no import cycle, between files or between folders", () => {
+    const edges = new Map<string, Set<string>>();
+    const folderEdges = new Map<string, Set<string>>();
+    const add = (graph: Map<string, Set<string>>, from: string, to: string) => {
+      if (from !== to) (graph.get(from) ?? graph.set(from, new Set()).get(from))?.add(to);
+    };
+    for (const file of files) {
+      const from = relative(srcDir, file);
+      for (const { specifier, typeOnly } of importsOf(readFileSync(file, "utf8"))) {
+        if (!specifier.startsWith(".")) continue;
+        const to = relative(srcDir, resolve(dirname(file), specifier).replace(/\.js$/, ".ts"));
+        // Between files a type-only import is erased before anything runs, so it cannot break the load order.
+        if (!typeOnly) add(edges, from, to);
+        for (const [a, b] of folderPairs(from, to)) add(folderEdges, a, b);
       }
     }
-    expect(violations).toEqual([]);
+    expect(cyclesOf(edges)).toEqual([]);
+    expect(cyclesOf(folderEdges)).toEqual([]);
+  });
+
+  it("the cycle rule finds a cycle and names its members", () => {
+    const graph = new Map([
+      ["a", new Set(["b"])],
+      ["b", new Set(["c"])],
+      ["c", new Set(["a", "d"])],
+      ["d", new Set<string>()],
+    ]);
+    expect(cyclesOf(graph)).toEqual(["a -> b -> c -> a"]);
+    expect(folderPairs("app/greedy/run.ts", "app/merge.ts")).toEqual([]);
+    expect(folderPairs("app/merge.ts", "engine/execute-plan.ts")).toEqual([["app", "engine"]]);
+    expect(folderPairs("app/greedy/a.ts", "engine/x/b.ts")).toEqual([["app", "engine"]]);
+    expect(folderPairs("app/greedy/a.ts", "app/demo/b.ts")).toEqual([["app/greedy", "app/demo"]]);
+    expect(folderPairs("errors.ts", "util/x.ts")).toEqual([]);
   });
 
   it("the rule itself catches an upward import", () => {

@@ -11,10 +11,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createComputePool } from "../src/app/compute-pool.js";
-import { executePlan, type ExecuteResult } from "../src/app/execute-plan.js";
+import { createComputePool } from "../src/engine/compute-pool.js";
+import { executePlan, type ExecuteResult } from "../src/engine/execute-plan.js";
 import { openInput, type OpenedInput } from "../src/app/open-input.js";
-import { planJobs, type Job } from "../src/app/plan-jobs.js";
+import { planJobs, type Job } from "../src/engine/plan-jobs.js";
 import { createArithmeticKernels } from "../src/arithmetic/simd/create-arithmetic-kernels.js";
 import { InternalError } from "../src/errors.js";
 import type { HubClient } from "../src/hub/index.js";
@@ -51,7 +51,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-threads-"));
   // The worker entry bundled from the sources, as scripts/build.mjs bundles it into dist/.
   const workerFile = join(work, "compute-worker.mjs");
-  await build({ entryPoints: [resolve(import.meta.dirname, "../src/app/compute-worker.ts")], outfile: workerFile, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
+  await build({ entryPoints: [resolve(import.meta.dirname, "../src/engine/compute-worker.ts")], outfile: workerFile, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
   workerUrl = pathToFileURL(workerFile);
   const baseModel = await writeSynthModel({ dir: join(work, "base"), tensors, seed: 11, maxShardSize: 12_000 });
   // The embedding grows by 16 rows: its extra rows are copy jobs, whose Σx² counts in the norm.

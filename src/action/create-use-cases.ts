@@ -6,7 +6,7 @@ import { IncompatibleError } from "../app/incompatible-error.js";
 import { merge } from "../app/merge.js";
 import { planShards } from "../app/plan-shards.js";
 import { publishVector } from "../app/publish-vector.js";
-import type { PublishedShard } from "../app/shard-record.js";
+import type { PublishedShard } from "../engine/shard-record.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import { drain } from "../util/progress.js";

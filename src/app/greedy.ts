@@ -16,7 +16,7 @@ import { isComputable } from "../tensor/dtype.js";
 import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "./check-free-space.js";
+import { checkFreeSpace } from "../engine/check-free-space.js";
 import { checkInputs } from "./check-inputs.js";
 import { buildGreedyRecord, type GreedyRecord } from "./greedy/build-greedy-record.js";
 import { createDirectoryEvaluate } from "./greedy/create-directory-evaluate.js";
@@ -34,7 +34,7 @@ import type { SkippedCandidate } from "./greedy/screen-candidates.js";
 import { IncompatibleError } from "./incompatible-error.js";
 import { gatherSideFiles, merge, type MergeResult } from "./merge.js";
 import { openInput, type OpenedInput } from "./open-input.js";
-import { checkPullRequestTarget } from "./check-pull-request-target.js";
+import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
 import { resolveRef } from "./resolve-ref.js";
 
 /** `tvhub greedy` without a recipe: the flags of the short form. */

@@ -9,11 +9,11 @@ import type { Plan, ResolvedModel } from "../plan/types.js";
 import type { ComputableDtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "./check-free-space.js";
-import { diskFullError, isDiskFull } from "./disk-full-error.js";
-import { executeAdapter, type AdapterTensorReport } from "./execute-adapter.js";
+import { checkFreeSpace } from "../engine/check-free-space.js";
+import { diskFullError, isDiskFull } from "../engine/disk-full-error.js";
+import { executeAdapter, type AdapterTensorReport } from "../engine/execute-adapter.js";
 import type { OpenedInput } from "./open-input.js";
-import { publishOutput, type PublishedOutput } from "./publish-output.js";
+import { publishOutput, type PublishedOutput } from "../engine/publish-output.js";
 
 /** `publish-vector --lora-rank` and a recipe's `output.lora`: τ as a PEFT LoRA adapter. */
 export interface LoraOptions {

@@ -5,8 +5,8 @@ import type { Recipe } from "../plan/recipe.js";
 import type { Plan, PlanInput } from "../plan/types.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "./check-free-space.js";
-import type { ExecuteResult } from "./execute-plan.js";
+import { checkFreeSpace } from "../engine/check-free-space.js";
+import type { ExecuteResult } from "../engine/execute-plan.js";
 import { publishAdapter, type LoraOptions, type PublishedAdapter } from "./publish-adapter.js";
 import { planTaskVector } from "./plan-task-vector.js";
 

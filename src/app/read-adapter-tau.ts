@@ -5,7 +5,7 @@ import type { ResolvedModel } from "../plan/types.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
 import { isComputable } from "../tensor/dtype.js";
 import { elementCount } from "../tensor/shape.js";
-import { addReplaced, loraRange } from "./compute-lora.js";
+import { addReplaced, loraRange } from "../engine/compute-lora.js";
 
 /** An adapter's weights and what each of its tensors updates (mapAdapter against the run's base). */
 export interface AdapterWeights {

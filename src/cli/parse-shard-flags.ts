@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import type { ShardStage } from "../app/shard-record.js";
+import type { ShardStage } from "../engine/shard-record.js";
 import { UsageError } from "../errors.js";
 
 /** `--shards N`: how many jobs a matrix run has (1 to 1000). */

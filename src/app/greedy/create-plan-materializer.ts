@@ -7,7 +7,7 @@ import type { InputKind, ResolvedModel } from "../../plan/types.js";
 import type { SafetensorsModel } from "../../safetensors/types.js";
 import { drain } from "../../util/progress.js";
 import type { AppContext } from "../app-context.js";
-import { executePlan } from "../execute-plan.js";
+import { executePlan } from "../../engine/execute-plan.js";
 import type { OpenedInput } from "../open-input.js";
 import type { MaterializeOptions } from "./create-directory-evaluate.js";
 

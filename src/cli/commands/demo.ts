@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { checkWritableFolder } from "../../app/check-writable-folder.js";
+import { checkWritableFolder } from "../../engine/check-writable-folder.js";
 import { demo as runDemo } from "../../app/demo.js";
 import { demoSetup } from "../../app/demo/demo-setup.js";
 import type { DemoResults } from "../../app/demo/demo-types.js";

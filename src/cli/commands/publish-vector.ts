@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { publishVector as runPublishVector } from "../../app/publish-vector.js";
-import type { PublishedShard } from "../../app/shard-record.js";
+import type { PublishedShard } from "../../engine/shard-record.js";
 import { formatPlan } from "../../plan/format-plan.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import { formatBytes } from "../../util/format-bytes.js";

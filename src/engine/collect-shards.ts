@@ -8,7 +8,7 @@ import { assignShards } from "../plan/assign-shards.js";
 import type { Plan } from "../plan/types.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { TensorStatistics } from "./execute-plan.js";
-import { planDigest } from "./plan-digest.js";
+import { planDigest } from "../plan/plan-digest.js";
 import type { ProducedOutput } from "./produced-output.js";
 import { decodeNumber, shardRecordPath, type ShardRecord } from "./shard-record.js";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Plan } from "../plan/types.js";
+import type { Plan } from "./types.js";
 
 export interface PlanDigestOptions {
   plan: Plan;

@@ -7,7 +7,7 @@ import type { ProgressEvent } from "../util/progress.js";
 import { checkFreeSpace } from "./check-free-space.js";
 import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import type { ExecuteResult } from "./execute-plan.js";
-import { planDigest } from "./plan-digest.js";
+import { planDigest } from "../plan/plan-digest.js";
 import { encodeNumber, encodeReconstruction, shardRecordPath, type PublishedShard, type ShardRecord } from "./shard-record.js";
 
 export interface PublishShardOptions {

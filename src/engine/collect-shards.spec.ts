@@ -11,7 +11,7 @@ import { readConfig } from "../plan/testing/real-models.js";
 import type { Plan, ResolvedModel } from "../plan/types.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import { collectShards } from "./collect-shards.js";
-import { planDigest } from "./plan-digest.js";
+import { planDigest } from "../plan/plan-digest.js";
 import { shardRecordPath, type ShardRecord } from "./shard-record.js";
 
 const config = { ...readConfig("meta-llama--Llama-3.1-8B"), hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 16, intermediate_size: 128, num_hidden_layers: 2, vocab_size: 256 };

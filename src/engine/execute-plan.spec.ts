@@ -18,7 +18,7 @@ import type { Plan } from "../plan/types.js";
 import type { SafetensorsModel } from "../safetensors/types.js";
 import { drain, type ProgressEvent } from "../util/progress.js";
 import { executePlan, type ExecuteResult } from "./execute-plan.js";
-import { openInput, type OpenedInput } from "./open-input.js";
+import { openInput, type OpenedInput } from "../app/open-input.js";
 
 const kernels = createArithmeticKernels();
 let work: string;
