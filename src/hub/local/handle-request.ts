@@ -18,6 +18,8 @@ import type { Exchange, HubContext } from "./hub-context.js";
 import { HttpError } from "./http-error.js";
 import { publicOrigin, sendError, sendJson } from "./http-io.js";
 import { matchRoute, type Route } from "./match-route.js";
+import { wantsHtml } from "./pages/match-page-route.js";
+import { handlePage } from "./pages/page-handlers.js";
 import { handleListCommits, handleListRepos, handlePathsInfo, handleRepoInfo, handleTree } from "./read-handlers.js";
 import { handleCreateTag, handleDeleteTag, handleListRefs, handleSuperSquash } from "./refs-handlers.js";
 import { serveFile } from "./serve-file.js";
@@ -74,7 +76,11 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
   };
   switch (route.name) {
     case "home":
+      // A browser gets the home page; API clients keep the JSON greeting.
+      if (wantsHtml(ex.req.headers.accept)) return handlePage(hub, { ...ex, route: { name: "page", page: { page: "home" }, head: ex.req.method === "HEAD" } });
       return sendJson(ex.res, 200, { name: "tvhub local Hub", api: `${ex.origin}/api` });
+    case "page":
+      return handlePage(hub, as("page"));
     case "whoami":
       return handleWhoami(hub, as("whoami"));
     case "createRepo":

@@ -1,6 +1,7 @@
 import { matchDiscussionRoute, type DiscussionRoute } from "./discussions/match-discussion-route.js";
 import { badRequest, HttpError } from "./http-error.js";
 import type { RepoType } from "./names.js";
+import { matchAssetPath, matchPagePath, type PageRoute } from "./pages/match-page-route.js";
 import type { RepoKey } from "./types.js";
 import { matchCasRoute, type CasRoute } from "./xet/match-cas-route.js";
 import { casPathPrefix } from "./xet/xet-context.js";
@@ -32,6 +33,8 @@ export type Route =
   | { name: "xetToken"; repo: RepoKey; access: "read" | "write"; revision: string }
   | { name: "cas"; cas: CasRoute }
   | { name: "file"; repo: RepoKey; revision: string; path: string; raw: boolean; head: boolean }
+  /** An HTML page for browsers (pages/), or one of their assets. */
+  | { name: "page"; page: PageRoute; head: boolean }
   | DiscussionRoute;
 
 export interface MatchRouteOptions {
@@ -112,6 +115,9 @@ export function matchRoute(options: MatchRouteOptions): Route {
     throw notFound();
   }
 
+  const asset = matchAssetPath(segments);
+  if (asset) return expect(is("GET", "HEAD"), { name: "page", page: asset, head: method === "HEAD" }, wrongMethod);
+
   if (first === casPathPrefix) return { name: "cas", cas: matchCasRoute(method, segments.slice(1)) };
 
   if (first === "lfs-upload" && segments.length === 5 && second !== undefined) {
@@ -144,6 +150,8 @@ export function matchRoute(options: MatchRouteOptions): Route {
       wrongMethod,
     );
   }
+  const page = matchPagePath(type, web);
+  if (page) return expect(is("GET", "HEAD"), { name: "page", page, head: method === "HEAD" }, wrongMethod);
   throw notFound();
 }
 

@@ -27,8 +27,10 @@ export async function serveFile(hub: HubContext, ex: Exchange<Extract<Route, { n
     ETag: etag,
     "Accept-Ranges": "bytes",
     "X-Repo-Commit": commit.id,
-    "Content-Type": pointer ? "text/plain; charset=utf-8" : "application/octet-stream",
+    "Content-Type": pointer ? "text/plain; charset=utf-8" : contentTypeOf(path),
     "X-Content-Type-Options": "nosniff",
+    // Repo files are untrusted: an SVG opened on its own runs nothing and reaches nothing (pages show it in <img>).
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
     // A commit id names immutable bytes; a branch can move.
     "Cache-Control": route.revision === commit.id ? "public, max-age=31536000, immutable" : "no-cache",
   };
@@ -81,4 +83,20 @@ export async function serveFile(hub: HubContext, ex: Exchange<Extract<Route, { n
     // The client went away mid-download (or the disk failed): nothing more can be said on this response.
     res.destroy();
   }
+}
+
+const imageTypes: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  svg: "image/svg+xml",
+};
+
+/** Images get their type, so a card's pictures show in a browser (as on the Hub); anything else is bytes. */
+function contentTypeOf(path: string): string {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+  return (extension !== undefined && imageTypes[extension]) || "application/octet-stream";
 }
