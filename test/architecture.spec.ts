@@ -37,6 +37,8 @@ const sdkOwners: Array<[RegExp, string[]]> = [
   [/^zod/, ["plan"]],
   [/^@tensorflow\//, ["eval"]],
   [/^hash-wasm/, ["hub"]],
+  // The local Hub's browse pages (hub/local/pages) render cards; nothing else renders HTML.
+  [/^(markdown-it|katex|@vscode\/markdown-it-katex)/, ["hub"]],
 ];
 
 /**
@@ -44,7 +46,7 @@ const sdkOwners: Array<[RegExp, string[]]> = [
  * static `import ... from "pkg"` of an external package to the top of the CLI bundle, where it loads at the start of
  * every command, so these are imported with `await import("pkg")` where they are used; `import type` costs nothing.
  */
-const lazyPackages = /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octokit\/|yaml$)/;
+const lazyPackages = /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octokit\/|yaml$|markdown-it$|katex$|@vscode\/markdown-it-katex$)/;
 
 /** Files that may import a package through a computed specifier, and why (the architecture rules cannot see it). */
 const computedImports: Record<string, string> = {

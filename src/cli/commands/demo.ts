@@ -99,7 +99,7 @@ export function demo(program: Command, context: CliContext): void {
         }
         keep = flags.keepHub === true;
         // stdout holds only the JSON; the URL still has to reach the person who asked to browse.
-        if (keep && flags.json) context.stderr.write(`The Hub is serving at ${hub.url} until Ctrl-C.\n`);
+        if (keep && flags.json) context.stderr.write(`The Hub is serving at ${hub.url} until Ctrl-C; its pages: ${hub.url}/\n`);
       } finally {
         if (!keep) await hub.close();
       }
@@ -170,6 +170,7 @@ function summary(options: SummaryOptions): string {
       `  npx tvhub search-vectors --hub-url ${hub.url} --base ${results.base.repo}`,
       `  curl ${hub.url}/api/models?author=${demoSetup.namespace}`,
       `  curl ${hub.url}/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
+      `or open its pages in a browser (cards, files, commits, the model tree): ${hub.url}/`,
     );
   } else {
     lines.push(

@@ -102,9 +102,19 @@ function repoItem(s: RepoSummary): SafeHtml {
   const tags = s.tags.filter((t) => !["tvhub", "safetensors"].includes(t)).slice(0, 6);
   return html`<li class="repo-item" data-repo="${s.id}" data-kind="${s.kind}">
 <div class="line1"><a class="repo-name" href="${repoPageUrl(s.key)}"><span class="ns">${s.key.namespace} /</span> ${s.key.name}</a>${kindBadge(s.kind)}</div>
-<div class="meta">${base ? html`${s.kind === "merge" ? "merged on" : s.kind === "model" ? "fine-tuned from" : "for"} <a href="${modelPageUrl(base)}">${base}</a> · ` : ""}${s.kind === "merge" && s.inputs.length > 0 ? html`${s.inputs.length} input${s.inputs.length === 1 ? "" : "s"} · ` : ""}${formatBytes(s.size)} · updated ${formatDate(s.commit.date)}</div>
+<div class="meta">${lineage(s)}${formatBytes(s.size)} · updated ${formatDate(s.commit.date)}</div>
 ${tags.length > 0 ? html`<div class="chips">${tags.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>` : ""}
 </li>`;
+}
+
+/** Where the repo comes from, in a few words: each repo named is a link. */
+function lineage(s: RepoSummary): SafeHtml | string {
+  const base = s.bases[0];
+  if (base === undefined) return "";
+  const link = (id: string) => html`<a href="${modelPageUrl(id)}">${id}</a>`;
+  if (s.kind === "merge") return html`merge of ${s.inputs.length} input${s.inputs.length === 1 ? "" : "s"} on ${link(base)} · `;
+  if (s.kind === "task-vector" || s.kind === "adapter") return html`${s.source ? html`from ${link(s.source)}, ` : ""}base ${link(base)} · `;
+  return html`fine-tune of ${link(base)} · `;
 }
 
 export function homeUrl(query: Partial<Record<keyof HomeQuery, string | undefined>>): string {

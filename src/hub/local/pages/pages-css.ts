@@ -60,6 +60,7 @@ a.chip:hover { text-decoration: none; border-color: var(--accent); color: var(--
 .filters h2:first-child { margin-top: 0; }
 .filter-form { display: grid; gap: 8px; }
 .filter-form label { font-size: 13px; color: var(--muted); display: grid; gap: 3px; }
+.filter-form input, .filter-form select { width: 100%; min-width: 0; }
 .filter-form .actions { display: flex; gap: 8px; margin-top: 4px; }
 .facet { list-style: none; margin: 0; padding: 0; font-size: 14px; }
 .facet li a { display: flex; justify-content: space-between; gap: 8px; padding: 3px 8px; border-radius: 6px; color: var(--fg); }
