@@ -2,7 +2,8 @@ import { UsageError } from "../errors.js";
 import { downloadToCache } from "./download-to-cache.js";
 import { getIdentity } from "./get-identity.js";
 import { getModelInfo } from "./get-model-info.js";
-import type { HubContext } from "./hub-context.js";
+import { createRetryingFetch, type RetryNotice } from "./create-retrying-fetch.js";
+import type { HubContext, RetryPolicy } from "./hub-context.js";
 import { openFile } from "./open-file.js";
 import { pinRevision } from "./pin-revision.js";
 import { publishFiles } from "./publish-files.js";
@@ -33,6 +34,12 @@ export interface CreateHubClientOptions {
   maxRetryDelayMs?: number;
   /** Injected by tests to make backoff instant. */
   sleep?: (ms: number) => Promise<void>;
+  /** The longest wait a Retry-After may ask for before the request fails instead. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** Aborts every request (the CLI's SIGINT); a publish in flight removes what it created and says what it left. */
+  signal?: AbortSignal;
+  /** Told when a publish starts (true) and ends (false), so that an interrupt can wait for its clean-up. */
+  onPublishing?: (active: boolean) => void;
 }
 
 /** The HubClient over `@huggingface/hub`: every call carries this client's hubUrl, token and fetch. */
@@ -44,15 +51,29 @@ export function createHubClient(options: CreateHubClientOptions): HubClient {
       subject: hubUrl,
     });
   }
+  const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const retry: RetryPolicy = {
+    retries: options.retries ?? 4,
+    baseDelayMs: options.retryDelayMs ?? 500,
+    maxDelayMs: options.maxRetryDelayMs ?? 8000,
+    sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
+  };
+  const retryNotices: RetryNotice[] = [];
   const hub: HubContext = {
     hubUrl,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    retry: {
-      retries: options.retries ?? 4,
-      baseDelayMs: options.retryDelayMs ?? 500,
-      maxDelayMs: options.maxRetryDelayMs ?? 8000,
-      sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
-    },
+    fetch: createRetryingFetch({
+      fetch: baseFetch,
+      policy: retry,
+      // Shown by the next download that drains them; a burst is summed up by its latest few.
+      onRetry: (notice) => void (retryNotices.push(notice) > 20 && retryNotices.shift()),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }),
+    baseFetch,
+    retry,
+    retryNotices,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.onPublishing === undefined ? {} : { onPublishing: options.onPublishing }),
     stats: { bytesDownloaded: 0, bytesUploaded: 0 },
     pins: new Map(),
     heads: new Map(),

@@ -17,6 +17,7 @@ import { probeFile } from "./probe-file.js";
 import { normalizeEtag, resolveCachePaths, type CachePaths } from "./resolve-cache-paths.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { RepoFileRef } from "./types.js";
+import { retryLogs } from "./retry-log.js";
 import { retryDelay } from "./with-retries.js";
 
 export interface DownloadToCacheOptions extends RepoFileRef {
@@ -146,6 +147,7 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
             if (pendingBytes >= writeBatchBytes) await flush();
             if (offset - reported >= every) {
               reported = offset;
+              yield* retryLogs(hub.retryNotices);
               yield progress();
             }
           }
@@ -189,6 +191,7 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
           doing: failures === 0 ? "downloading" : `downloading (after ${failures + 1} attempts)`,
         });
       }
+      yield* retryLogs(hub.retryNotices);
       await hub.retry.sleep(retryDelay(hub.retry, failures));
       failures++;
       // A fresh probe: a signed URL may have expired, and a real HTTP error comes back with its status.

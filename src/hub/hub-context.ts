@@ -1,3 +1,4 @@
+import type { RetryNotice } from "./create-retrying-fetch.js";
 import type { TransferStats } from "./types.js";
 
 /** When and how often a failed request is tried again. */
@@ -8,6 +9,18 @@ export interface RetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The longest a Retry-After may ask to wait: a Hub that asks for longer is answered with its own error at once.
+   * @default 60000
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * The longest one request may take, its retries and their waits included; no retry starts after it.
+   * @default 120000
+   */
+  maxElapsedMs?: number;
+  /** @default Date.now */
+  now?: () => number;
 }
 
 /** What every Hub verb needs; built once by `createHubClient` and passed down, never read from the environment. */
@@ -15,10 +28,19 @@ export interface HubContext {
   /** Without a trailing slash: the library builds URLs by concatenation. */
   hubUrl: string;
   accessToken?: string;
+  /** Retries every request it can replay (createRetryingFetch over `baseFetch`). */
   fetch: typeof fetch;
+  /** The caller's fetch without retries, for a verb that wraps it differently (publishFiles counts upload bytes below the retries). */
+  baseFetch?: typeof fetch;
+  /** Aborts what is in flight (the CLI's SIGINT): a publish then cleans up and says what it left. */
+  signal?: AbortSignal;
+  /** Told when a publish starts and ends, so that an interrupt can wait for its clean-up. */
+  onPublishing?: (active: boolean) => void;
   /** The Hub cache (`HF_HUB_CACHE` layout); undefined turns caching off. */
   cacheDir?: string;
   retry: RetryPolicy;
+  /** Retries of `fetch` not shown yet; a download drains them into its progress. */
+  retryNotices?: RetryNotice[];
   /** Mutable running totals. */
   stats: TransferStats;
   /** `repo@sha` → the branch or tag it was pinned from, so cache writes can record `refs/<branch>`. */

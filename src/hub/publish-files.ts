@@ -1,18 +1,23 @@
+import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CommitOperation, CommitOutput, CommitProgressEvent } from "@huggingface/hub";
-import { DataError, RemoteError, UsageError } from "../errors.js";
+import { DataError, RemoteError, type TvhubError, UsageError } from "../errors.js";
+import { formatBytes } from "../util/format-bytes.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
-import { isHubApiError } from "./is-hub-api-error.js";
+import { createRetryingFetch, type RetryNotice } from "./create-retrying-fetch.js";
+import { findRunCommit, withRunTrailer, type RunCommit } from "./find-run-commit.js";
+import { isHubApiError, isInvalidApiResponseError } from "./is-hub-api-error.js";
 import { isPublishablePath, isShardRecordPath } from "./is-publishable-path.js";
-import { isTransientError } from "./is-transient-error.js";
-import { loadHubLibrary } from "./load-hub-library.js";
+import { isTransientError, isTransientFailure } from "./is-transient-error.js";
+import { loadHubLibrary, type HubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
+import { retryLogs } from "./retry-log.js";
 import { trackUploadProgress } from "./track-upload-progress.js";
 import type { PublishedPullRequest, PublishFile, PublishOptions, PublishResult } from "./types.js";
 import { retryDelay, withRetries } from "./with-retries.js";
@@ -35,15 +40,21 @@ export interface PublishFilesOptions extends PublishOptions {
  */
 export async function* publishFiles(options: PublishFilesOptions): AsyncGenerator<ProgressEvent, PublishResult> {
   const { hub } = options;
+  hub.onPublishing?.(true);
+  try {
+    return yield* publish(options);
+  } finally {
+    hub.onPublishing?.(false);
+  }
+}
+
+async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEvent, PublishResult> {
+  const { hub } = options;
   const repo = parseRepoId({ text: options.repo, label: "The publish target" });
   const accessToken = hub.accessToken;
   if (accessToken === undefined) {
     throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
   }
-  const common = { hubUrl: hub.hubUrl, fetch: hub.fetch, accessToken };
-  const fail = (error: unknown, doing = "publishing to"): never => {
-    throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
-  };
   if (options.concurrent === true && options.parentCommit !== undefined) {
     throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
       code: "HUB_BAD_PUBLISH",
@@ -57,50 +68,219 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
     });
   }
   const sizes = await checkFiles(repo, options.files);
+  const runId = options.runId ?? randomUUID();
 
-  const { commitIter, createRepo, listFiles, modelInfo, repoExists } = await loadHubLibrary();
-  let created = false;
+  // Upload bytes are counted under the retries, so a part sent twice counts twice; retries become progress lines.
+  let sentBytes = 0;
+  const notices: RetryNotice[] = [];
+  const retried = new Set<string>();
+  const tracked = trackUploadProgress({
+    fetch: hub.baseFetch ?? hub.fetch,
+    onBytes: (bytes) => {
+      sentBytes += bytes;
+      hub.stats.bytesUploaded += bytes;
+    },
+  });
+  const retrying = (signal: AbortSignal | undefined): typeof fetch =>
+    createRetryingFetch({
+      fetch: tracked,
+      policy: hub.retry,
+      onRetry: (notice) => {
+        retried.add(`${notice.method} ${notice.url}`);
+        notices.push(notice);
+      },
+      ...(signal === undefined ? {} : { signal }),
+    });
+  const uploadFetch = retrying(hub.signal);
+  const common = { hubUrl: hub.hubUrl, fetch: uploadFetch, accessToken };
+  const fail = (error: unknown, doing = "publishing to"): never => {
+    throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
+  };
+  const interrupted = (): boolean => hub.signal?.aborted === true;
+
+  const { commitIter, createRepo, deleteRepo, listFiles, modelInfo, repoExists } = await loadHubLibrary();
+  const readTarget = async (): Promise<{ headSha?: string; private: boolean; existing: string[] }> => {
+    const head = await withRetries({
+      policy: hub.retry,
+      run: () => modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] }),
+    }).catch((error: unknown) => fail(error, "reading the head of"));
+    const headSha = typeof head.sha === "string" && head.sha.length > 0 ? head.sha : undefined;
+    const existing =
+      headSha === undefined
+        ? []
+        : await withRetries({
+            policy: hub.retry,
+            run: async () => {
+              const paths: string[] = [];
+              for await (const entry of listFiles({ ...common, repo, revision: headSha, recursive: true })) {
+                if (entry.type === "file") paths.push(entry.path);
+              }
+              return paths;
+            },
+          }).catch((error: unknown) => fail(error, "listing the files of"));
+    return { ...(headSha === undefined ? {} : { headSha }), private: head.private, existing };
+  };
+
   const exists = await withRetries({ policy: hub.retry, run: () => repoExists({ ...common, repo }) }).catch((error: unknown) => fail(error, "looking up"));
-  if (!exists) {
-    try {
-      await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
-      created = true;
-      yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
-    } catch (error) {
-      // Created by someone else meanwhile (or invisible to repoExists): carry on with the existing repo.
-      if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
-    }
-  }
-
-  const head = await withRetries({
-    policy: hub.retry,
-    run: () => modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] }),
-  }).catch((error: unknown) => fail(error, "reading the head of"));
-  const headSha = typeof head.sha === "string" && head.sha.length > 0 ? head.sha : undefined;
-  if (options.parentCommit !== undefined && headSha !== options.parentCommit) {
-    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${headSha?.slice(0, 7) ?? "no commit"}); rerun.`, {
+  if (!exists && options.parentCommit !== undefined) {
+    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it no longer exists); rerun.`, {
       code: "HUB_CHANGED",
       subject: repo,
     });
   }
-  if (!created && options.private !== undefined && head.private !== options.private) {
-    yield { type: "log", level: "warn", message: `${repo} already exists and is ${head.private ? "private" : "public"}; tvhub leaves its visibility as it is.` };
+  let target = exists ? await readTarget() : { private: options.private === true, existing: [] };
+  if (exists && options.parentCommit !== undefined && target.headSha !== options.parentCommit) {
+    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`, {
+      code: "HUB_CHANGED",
+      subject: repo,
+    });
+  }
+  if (exists && options.private !== undefined && target.private !== options.private) {
+    yield { type: "log", level: "warn", message: `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility as it is.` };
+  }
+  let deleted = exists ? planDeletions(repo, target.existing, options) : [];
+
+  // The repo is created only now, with everything checked and the files about to go: a run that fails earlier
+  // leaves no empty repo behind, and one that fails later removes the repo it created (below).
+  let created = false;
+  if (!exists) {
+    const createUrl = `${hub.hubUrl}/api/repos/create`;
+    try {
+      await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
+      created = true;
+    } catch (error) {
+      if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
+      // 409 after a retried create: the first try made it and its answer was lost. Otherwise someone else made it.
+      if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
+      created = retried.has(`POST ${createUrl}`);
+    }
+    target = await readTarget();
+    if (!created) deleted = planDeletions(repo, target.existing, options);
+    if (created) yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
+  }
+  const headSha = target.headSha;
+  if (deleted.length > 0) {
+    yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
   }
 
-  const existing =
-    headSha === undefined
-      ? []
-      : await withRetries({
-          policy: hub.retry,
-          run: async () => {
-            const paths: string[] = [];
-            for await (const entry of listFiles({ ...common, repo, revision: headSha, recursive: true })) {
-              if (entry.type === "file") paths.push(entry.path);
-            }
-            return paths;
-          },
-        }).catch((error: unknown) => fail(error, "listing the files of"));
+  const operations: CommitOperation[] = [
+    ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
+    ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
+  ];
+  const findLanded = (): Promise<RunCommit | undefined> =>
+    withRetries({
+      policy: hub.retry,
+      run: () =>
+        findRunCommit({
+          hubUrl: hub.hubUrl,
+          fetch: retrying(undefined),
+          accessToken,
+          repo,
+          runId,
+          branch: "main",
+          ...(headSha === undefined ? {} : { since: headSha }),
+          ...(options.createPullRequest === true && { pullRequests: true }),
+        }),
+    });
+  const resultOf = (oid: string, url: string, pullRequestUrl: string | undefined): PublishResult => {
+    const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : undefined;
+    return {
+      commitSha: oid,
+      commitUrl: url,
+      repoUrl: `${hub.hubUrl}/${repo}`,
+      created,
+      deleted,
+      alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
+      ...(pullRequest === undefined ? {} : { pullRequest }),
+    };
+  };
 
+  const throttle = createThrottle();
+  let landed = false;
+  // A commit request went out and its answer never came back: it may have landed.
+  let unsure = false;
+  // Across tries: a file sent by an earlier try of this run is not one "the Hub already had".
+  const hashed = new Set<string>();
+  const sent = new Set<string>();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let committing = false;
+      try {
+        const commit = commitIter({
+          repo,
+          operations,
+          title: options.commitTitle,
+          description: withRunTrailer(options.commitDescription, runId),
+          // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
+          ...(headSha === undefined || options.concurrent === true ? {} : { parentCommit: headSha }),
+          branch: "main",
+          ...(options.createPullRequest === true && { isPullRequest: true }),
+          hubUrl: hub.hubUrl,
+          fetch: uploadFetch,
+          accessToken,
+          useXet: false,
+          ...(hub.signal === undefined ? {} : { abortSignal: hub.signal }),
+        });
+        let output: CommitOutput | undefined;
+        for (;;) {
+          const step = await commit.next();
+          yield* retryLogs(notices);
+          if (step.done === true) {
+            output = step.value;
+            break;
+          }
+          const event = step.value;
+          if (event.event === "phase" && event.phase === "committing") committing = true;
+          if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
+          if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
+          const mapped = toProgressEvent(event, sizes);
+          if (mapped !== undefined && throttle.shouldYield(mapped)) yield mapped;
+        }
+        if (output === undefined) {
+          throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
+        }
+        landed = true;
+        yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+        return resultOf(output.commit.oid, output.commit.url, output.pullRequestUrl);
+      } catch (error) {
+        yield* retryLogs(notices);
+        if (interrupted()) throw error;
+        if (committing && (unsure || mayHaveLanded(error))) {
+          unsure = true;
+          // Before sending the commit again: did the lost one land? Its trailer says so; then this run is done.
+          const found = await findLanded().catch(() => undefined);
+          if (found !== undefined) {
+            landed = true;
+            yield { type: "log", level: "info", message: `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not sending it again.` };
+            yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+            const pullRequestUrl = found.pullRequestNum === undefined ? undefined : `${hub.hubUrl}/${repo}/discussions/${found.pullRequestNum}`;
+            return resultOf(found.oid, `${hub.hubUrl}/${repo}/commit/${found.oid}`, pullRequestUrl);
+          }
+        }
+        // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
+        // A commit whose answer was lost and that did not land is sent again, under the same parent.
+        const again = committing ? unsure && isTransientFailure(error) : isTransientError(error);
+        if (again && attempt < hub.retry.retries) {
+          yield { type: "log", level: "warn", message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
+          await hub.retry.sleep(retryDelay(hub.retry, attempt));
+          continue;
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    // What the run leaves: a repo it created and never committed to goes; uploaded objects of an existing repo stay.
+    let removed = false;
+    if (created && !landed) removed = await removeCreatedRepo({ repo, headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
+    const left = { repo, hubUrl: hub.hubUrl, committed: unsure ? ("maybe" as const) : false, removed, kept: removed ? 0 : sentBytes };
+    if (interrupted()) throw interruptedError(left);
+    const remote = toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing: "publishing to", access: "write" });
+    throw withLeftovers(remote, left);
+  }
+}
+
+/** Files of an earlier tvhub publish to delete in the same commit; refuses a repo holding someone's other work. */
+function planDeletions(repo: string, existing: string[], options: PublishOptions): string[] {
   const foreign = findForeignFiles(existing);
   if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
   const keep = options.keep ?? [];
@@ -115,83 +295,64 @@ export async function* publishFiles(options: PublishFilesOptions): AsyncGenerato
   const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
   // Every file the earlier publish wrote and this one does not: stale weights would be loaded with the new ones, and a
   // merged model's config.json or tokenizer beside a task vector would make the repo lie about what it holds.
-  const deleted =
-    earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true
-      ? existing.filter((path) => isPublishablePath(path) && !rewrittenAnyway.has(path) && !newPaths.has(path))
-      : [];
-  if (deleted.length > 0) {
-    yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
-  }
+  return earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true
+    ? existing.filter((path) => isPublishablePath(path) && !rewrittenAnyway.has(path) && !newPaths.has(path))
+    : [];
+}
 
-  const operations: CommitOperation[] = [
-    ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
-    ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
-  ];
-  const uploadFetch = trackUploadProgress({
-    fetch: hub.fetch,
-    onBytes: (bytes) => {
-      hub.stats.bytesUploaded += bytes;
-    },
-  });
+/** A failed commit request that the Hub may nonetheless have applied: the answer was lost, cut, or a 5xx. */
+function mayHaveLanded(error: unknown): boolean {
+  return isTransientFailure(error) || error instanceof SyntaxError || isInvalidApiResponseError(error);
+}
 
-  const throttle = createThrottle();
-  for (let attempt = 0; ; attempt++) {
-    const hashed = new Set<string>();
-    const sent = new Set<string>();
-    let committing = false;
-    try {
-      const commit = commitIter({
-        repo,
-        operations,
-        title: options.commitTitle,
-        ...(options.commitDescription === undefined ? {} : { description: options.commitDescription }),
-        // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
-        ...(headSha === undefined || options.concurrent === true ? {} : { parentCommit: headSha }),
-        branch: "main",
-        ...(options.createPullRequest === true && { isPullRequest: true }),
-        hubUrl: hub.hubUrl,
-        fetch: uploadFetch,
-        accessToken,
-        useXet: false,
-      });
-      let output: CommitOutput | undefined;
-      for (;;) {
-        const step = await commit.next();
-        if (step.done === true) {
-          output = step.value;
-          break;
-        }
-        const event = step.value;
-        if (event.event === "phase" && event.phase === "committing") committing = true;
-        if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
-        if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
-        const mapped = toProgressEvent(event, sizes);
-        if (mapped !== undefined && throttle.shouldYield(mapped)) yield mapped;
-      }
-      if (output === undefined) {
-        throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
-      }
-      yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
-      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, output.pullRequestUrl) : undefined;
-      return {
-        commitSha: output.commit.oid,
-        commitUrl: output.commit.url,
-        repoUrl: `${hub.hubUrl}/${repo}`,
-        created,
-        deleted,
-        alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
-        ...(pullRequest === undefined ? {} : { pullRequest }),
-      };
-    } catch (error) {
-      // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
-      // A concurrent commit adds the same files whenever it lands, so it is safe to repeat even once sent.
-      if ((!committing || options.concurrent === true) && attempt < hub.retry.retries && isTransientError(error)) {
-        yield { type: "log", level: "warn", message: `Uploading to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
-        await hub.retry.sleep(retryDelay(hub.retry, attempt));
-        continue;
-      }
-      fail(error);
-    }
+interface Leftovers {
+  repo: string;
+  hubUrl: string;
+  committed: boolean | "maybe";
+  /** The repo this run created was deleted again. */
+  removed: boolean;
+  /** Bytes of LFS objects the run sent and the repo keeps: a rerun does not send them again. */
+  kept: number;
+}
+
+function leftoverClause(left: Leftovers): string | undefined {
+  if (left.committed === "maybe") return `the commit may have landed: look at ${left.hubUrl}/${left.repo}/commits/main before rerunning`;
+  if (left.removed) return "nothing was committed, and the repo this run created was removed";
+  if (left.kept > 0) return `nothing was committed; the ${formatBytes(left.kept)} uploaded stay on the Hub, so rerunning the same command does not send them again`;
+  return undefined;
+}
+
+function interruptedError(left: Leftovers): RemoteError {
+  const clause = leftoverClause(left) ?? "nothing was committed";
+  return new RemoteError(`Interrupted while publishing to ${left.repo}: ${clause}; rerun the same command to publish.`, { code: "INTERRUPTED", subject: left.repo });
+}
+
+/** The error's sentence, with what the run left on the Hub in parentheses before its full stop. */
+function withLeftovers(error: TvhubError, left: Leftovers): TvhubError {
+  const clause = leftoverClause(left);
+  if (clause === undefined || !(error instanceof RemoteError)) return error;
+  return new RemoteError(`${error.message.replace(/\.$/, "")} (${clause}).`, { code: error.code, ...(error.subject === undefined ? {} : { subject: error.subject }), cause: error.cause });
+}
+
+interface RemoveCreatedRepoOptions {
+  repo: string;
+  /** The head right after creation: the repo is removed only if it is still there (nobody committed since). */
+  headSha: string | undefined;
+  deleteRepo: HubLibrary["deleteRepo"];
+  modelInfo: HubLibrary["modelInfo"];
+  common: { hubUrl: string; fetch: typeof fetch; accessToken: string };
+}
+
+/** Deletes a repo this run created and never committed to, unless someone did meanwhile; best effort. */
+async function removeCreatedRepo(options: RemoveCreatedRepoOptions): Promise<boolean> {
+  const { repo, common } = options;
+  try {
+    const head = await options.modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] });
+    if (options.headSha !== undefined && head.sha !== options.headSha) return false;
+    await options.deleteRepo({ ...common, repo });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -89,6 +89,11 @@ export interface PublishOptions {
    * @default false
    */
   keepOtherFiles?: boolean;
+  /**
+   * The run's identity, written as a `tvhub-run: <id>` trailer into the commit description: a commit whose answer
+   * was lost is recognised by it and not made twice. @default a random UUID
+   */
+  runId?: string;
 }
 
 /** A pull request a publish opened on the Hub. */

@@ -1,7 +1,7 @@
 import { HubApiError } from "@huggingface/hub";
 import { describe, expect, it } from "vitest";
 import type { RetryPolicy } from "./hub-context.js";
-import { TransientError } from "./is-transient-error.js";
+import { markRetried, TransientError } from "./is-transient-error.js";
 import { loadHubLibrary } from "./load-hub-library.js";
 import { retryDelay, withRetries } from "./with-retries.js";
 
@@ -15,7 +15,8 @@ function policy(delays: number[]): RetryPolicy {
 describe("withRetries", () => {
   it("retries dropped connections and 5xx with growing delays, then succeeds", async () => {
     const delays: number[] = [];
-    const failures: unknown[] = [new TypeError("terminated"), new HubApiError("u", 503), new TransientError("short")];
+    const reset = new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
+    const failures: unknown[] = [new TypeError("terminated"), reset, new TransientError("short")];
     const result = await withRetries({
       policy: policy(delays),
       run: async (attempt) => {
@@ -54,11 +55,27 @@ describe("withRetries", () => {
         policy: policy([]),
         run: async () => {
           calls++;
-          throw new HubApiError("u", 502);
+          throw new TransientError(`short ${calls}`);
         },
       }),
-    ).rejects.toMatchObject({ statusCode: 502 });
+    ).rejects.toThrow("short 4");
     expect(calls).toBe(4);
+  });
+
+  it("leaves a 5xx answer and a connection the retrying fetch gave up on alone: they were retried below", async () => {
+    for (const failure of [new HubApiError("u", 502), markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } }))]) {
+      let calls = 0;
+      await expect(
+        withRetries({
+          policy: policy([]),
+          run: async () => {
+            calls++;
+            throw failure;
+          },
+        }),
+      ).rejects.toBe(failure);
+      expect(calls).toBe(1);
+    }
   });
 });
 
