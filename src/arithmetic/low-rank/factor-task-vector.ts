@@ -62,12 +62,7 @@ export function factorTaskVector(options: FactorTaskVectorOptions): LowRankFacto
   const { kernels, rows: m, cols: n, name, policy, svd, dtype } = options;
   const full = Math.min(m, n);
   const ld = roundUp4(n);
-  const heap = kernels.floats();
-  let normSquared = 0;
-  for (let i = 0; i < m * ld; i++) {
-    const value = heap[i] as number;
-    normSquared += value * value;
-  }
+  const normSquared = kernels.sumOfSquares(0, m * ld);
   if (!Number.isFinite(normSquared)) {
     throw new DataError(`The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`, {
       code: "LORA_NOT_FINITE",
@@ -140,10 +135,10 @@ function stored(values: Float32Array, dtype: ComputableDtype): Float32Array {
   return decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values }) });
 }
 
-/** ‖τ − B·A‖² with τ at heap offset 0: B·A in panels of 64 rows by the float32 kernels, each compared with τ's rows. */
+/** ‖τ − B·A‖² with τ at heap offset 0: B·A in panels of 256 rows by the float32 kernels (gemmF32), each compared with τ's rows. */
 function residualSquares(kernels: MatrixKernels, m: number, n: number, a: Float32Array, b: Float32Array, rank: number): number {
   const ld = roundUp4(n);
-  const panelRows = 64;
+  const panelRows = 256;
   const at = m * ld;
   const bAt = at + rank * ld;
   const panel = bAt + m * rank;

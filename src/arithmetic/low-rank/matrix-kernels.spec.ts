@@ -14,7 +14,8 @@ describe("matrix kernels", () => {
   const js = createMatrixKernels({ implementation: "js" });
 
   it.each([
-    // m, k, n: the edges of every block (4-row blocks, 8- and 4-wide columns, 256-deep and 512-wide panels).
+    // m, k, n: the edges of every block (4-row blocks, 8- and 4-wide columns, 256-deep and 512-wide panels); below
+    // 256 rows the product runs on gemmWideF32 (128-row blocks of A), from 256 rows on gemmF32.
     [1, 1, 4],
     [3, 5, 4],
     [4, 7, 8],
@@ -22,6 +23,9 @@ describe("matrix kernels", () => {
     [9, 300, 20],
     [13, 513, 520],
     [70, 260, 84],
+    [131, 257, 1036],
+    [258, 70, 84],
+    [301, 513, 12],
   ])("C = A·B (%i × %i by %i columns) is the reference's bits", (m, k, n) => {
     const lda = k + 3;
     const ldb = n + 4;
@@ -42,6 +46,28 @@ describe("matrix kernels", () => {
     let exact = 0;
     for (let p = 0; p < k; p++) exact += (heap[a + (m - 1) * lda + p] as number) * (heap[b + p * ldb + n - 1] as number);
     expect(heap[c + (m - 1) * ldc + n - 1]).toBeCloseTo(exact, 4);
+  });
+
+  it.each([
+    [1, 1],
+    [7, 3],
+    [8, 4],
+    [9, 5],
+    [300, 11],
+  ])("G = XᵀX (%i rows, %i columns, float64) is the reference's bits", (rows, cols) => {
+    for (const kernels of [wasm, js]) {
+      fillRandom(kernels, 2 * rows * cols + 2 * cols * cols, rows + cols);
+      kernels.gram(0, rows, cols, 2 * rows * cols);
+    }
+    const got = wasm.doubles().slice(rows * cols, rows * cols + cols * cols);
+    const want = js.doubles().slice(rows * cols, rows * cols + cols * cols);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    expect(want.every((value) => Number.isFinite(value))).toBe(true);
+  });
+
+  it("sum of squares is the reference's float64 value", () => {
+    for (const kernels of [wasm, js]) fillRandom(kernels, 1000, 9);
+    for (const n of [0, 1, 3, 4, 5, 999]) expect(wasm.sumOfSquares(1, n)).toBe(js.sumOfSquares(1, n));
   });
 
   it("squared distance is the reference's float64 value", () => {

@@ -28,6 +28,8 @@ export interface MatrixKernels {
   /** The heap. */
   floats(): Float32Array;
   gemm(options: GemmOptions): void;
+  /** Σ x[a+i]² over i < n in float64, one chain in index order. */
+  sumOfSquares(a: number, n: number): number;
   /** Σ (x[a+i] − x[b+i])² over i < n in float64, element i into running sum i mod 4, then (s0 + s1) + (s2 + s3). */
   squaredDistance(a: number, b: number, n: number): number;
   /** The heap as float64: float32 offset `o` (even) is float64 index o / 2. */
@@ -94,11 +96,12 @@ class WasmMatrixKernels implements MatrixKernels {
     const at = (offset: number) => this.start + offset * 4;
     // In steps of rows (the rows of C are independent, so the bits do not change): V8 first runs a wasm function
     // as baseline code and swaps in optimized code only on a later call, so one long call would run unoptimized.
-    // Few rows of A (Qᵀ·τ): split the columns instead, so that each call still passes every row of A over a panel of B.
+    // Few rows of A (Qᵀ·τ): split the columns instead, so that each call still passes every row of A over a panel of
+    // B, on the kernel that packs B (about 10% faster there; gemmF32 is faster on τ·Ω, whose B is a narrow panel).
     if (o.m < 256) {
       const step = Math.max(512, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.m) / 8) * 8);
       for (let j = 0; j < o.n; j += step) {
-        this.simd.gemmF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step, o.n - j));
+        this.simd.gemmWideF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step, o.n - j));
       }
       return;
     }
@@ -107,6 +110,10 @@ class WasmMatrixKernels implements MatrixKernels {
       const rows = Math.min(step, o.m - i);
       this.simd.gemmF32(at(o.a + i * o.lda), o.lda, at(o.b), o.ldb, at(o.c + i * o.ldc), o.ldc, rows, o.k, o.n);
     }
+  }
+
+  sumOfSquares(a: number, n: number): number {
+    return this.simd.sumOfSquaresF32(this.start + a * 4, n, 0);
   }
 
   squaredDistance(a: number, b: number, n: number): number {
@@ -146,6 +153,12 @@ class JsMatrixKernels implements MatrixKernels {
   gemm(o: GemmOptions): void {
     checkGemm(o, this.heap.length);
     gemmReference(this.heap, o);
+  }
+
+  sumOfSquares(a: number, n: number): number {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (this.heap[a + i] as number) * (this.heap[a + i] as number);
+    return sum;
   }
 
   squaredDistance(a: number, b: number, n: number): number {

@@ -679,16 +679,21 @@ export function taskVectorStatsF32(a: usize, b: usize, out: usize, n: i32, sums:
 // sum is multiplied by s and made canonical. `right` is `rank × width` (width a multiple of 16, the
 // tile the JavaScript side copied in), `left` is `rows × rank`, `out` is `rows × width`.
 
-/** Rows in pairs, 16 columns at a time: each `right` vector loaded feeds both rows' sums (8 accumulators). */
+/**
+ * 16 columns at a time, rows in pairs: each `right` vector loaded feeds both rows' sums (8 accumulators). The
+ * column strip is the outer loop, so its rank × 16 values stay in L1 while every row of the block passes over them
+ * (rows outside meant re-reading all of `right` from L2 for each pair, the bound at rank 64).
+ */
 export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, rank: i32, width: i32, scale: f32): void {
   const s = f32x4.splat(scale);
   const rowBytes = <usize>width << 2;
   const leftBytes = <usize>rank << 2;
-  let i = 0;
-  for (; i + 1 < rows; i += 2, left += leftBytes << 1, out += rowBytes << 1) {
-    const left2 = left + leftBytes;
-    const out2 = out + rowBytes;
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+  const pairs = rows >> 1;
+  for (let j: usize = 0; j < rowBytes; j += 64) {
+    let l1 = left;
+    let o1 = out + j;
+    for (let i = 0; i < pairs; i++, l1 += leftBytes << 1, o1 += rowBytes << 1) {
+      const l2 = l1 + leftBytes;
       let a0 = ZERO;
       let a1 = ZERO;
       let a2 = ZERO;
@@ -699,8 +704,8 @@ export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, ra
       let b3 = ZERO;
       let r = right + j;
       for (let k: usize = 0; k < leftBytes; k += 4, r += rowBytes) {
-        const l = v128.load32_splat(left + k);
-        const m = v128.load32_splat(left2 + k);
+        const l = v128.load32_splat(l1 + k);
+        const m = v128.load32_splat(l2 + k);
         const r0 = v128.load(r);
         const r1 = v128.load(r, 16);
         const r2 = v128.load(r, 32);
@@ -714,25 +719,23 @@ export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, ra
         b2 = f32x4.add(b2, f32x4.mul(m, r2));
         b3 = f32x4.add(b3, f32x4.mul(m, r3));
       }
-      storeScaled(out + j, s, a0, a1, a2, a3);
-      storeScaled(out2 + j, s, b0, b1, b2, b3);
+      storeScaled(o1, s, a0, a1, a2, a3);
+      storeScaled(o1 + rowBytes, s, b0, b1, b2, b3);
     }
-  }
-  if (i < rows) {
-    for (let j: usize = 0; j < rowBytes; j += 64) {
+    if (rows & 1) {
       let a0 = ZERO;
       let a1 = ZERO;
       let a2 = ZERO;
       let a3 = ZERO;
       let r = right + j;
       for (let k: usize = 0; k < leftBytes; k += 4, r += rowBytes) {
-        const l = v128.load32_splat(left + k);
+        const l = v128.load32_splat(l1 + k);
         a0 = f32x4.add(a0, f32x4.mul(l, v128.load(r)));
         a1 = f32x4.add(a1, f32x4.mul(l, v128.load(r, 16)));
         a2 = f32x4.add(a2, f32x4.mul(l, v128.load(r, 32)));
         a3 = f32x4.add(a3, f32x4.mul(l, v128.load(r, 48)));
       }
-      storeScaled(out + j, s, a0, a1, a2, a3);
+      storeScaled(o1, s, a0, a1, a2, a3);
     }
   }
 }
@@ -844,6 +847,162 @@ export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
   }
 }
 
+/** gemmWideF32's blocks: B's kc × nc block (512 KiB, in L2), A's mc × kc block (128 KiB), and a 4 × 8 edge tile. */
+const WIDE_KC: i32 = 256;
+const WIDE_NC: i32 = 512;
+const WIDE_MC: i32 = 128;
+const WIDE_PACK_B: usize = memory.data(WIDE_KC * WIDE_NC * 4, 64);
+const WIDE_PACK_A: usize = memory.data(WIDE_KC * WIDE_MC * 4, 64);
+const WIDE_EDGE: usize = memory.data(4 * 8 * 4, 64);
+
+/**
+ * A 4 × 8 tile of C (row stride rowC bytes) continued over kc steps of packed A ([p][4]) and packed B ([p][8]), p
+ * unrolled by four. A function, not inlined: inlined twice into gemmWideF32 it ran slower (V8 spilled registers).
+ */
+function wideMicro4x8(pa: usize, pb: usize, c: usize, rowC: usize, kc: i32, first: bool): void {
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (first) {
+    c00 = ZERO; c01 = ZERO; c10 = ZERO; c11 = ZERO; c20 = ZERO; c21 = ZERO; c30 = ZERO; c31 = ZERO;
+  } else {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + rowC); c11 = v128.load(c + rowC, 16);
+    c20 = v128.load(c + 2 * rowC); c21 = v128.load(c + 2 * rowC, 16);
+    c30 = v128.load(c + 3 * rowC); c31 = v128.load(c + 3 * rowC, 16);
+  }
+  const end4 = pb + (<usize>(kc & ~3) << 5);
+  const end = pb + (<usize>kc << 5);
+  while (pb < end4) {
+    let b0 = v128.load(pb); let b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
+    a = v128.load32_splat(pa, 16);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 20);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 24);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 28);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    b0 = v128.load(pb, 64); b1 = v128.load(pb, 80);
+    a = v128.load32_splat(pa, 32);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 36);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 40);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 44);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    b0 = v128.load(pb, 96); b1 = v128.load(pb, 112);
+    a = v128.load32_splat(pa, 48);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 52);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 56);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 60);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 64;
+    pb += 128;
+  }
+  while (pb < end) {
+    const b0 = v128.load(pb); const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 16;
+    pb += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + rowC, c10); v128.store(c + rowC, c11, 16);
+  v128.store(c + 2 * rowC, c20); v128.store(c + 2 * rowC, c21, 16);
+  v128.store(c + 3 * rowC, c30); v128.store(c + 3 * rowC, c31, 16);
+}
+
+/**
+ * gemmF32's product, same arguments and the same bits, for a B with many columns (Qᵀ·τ: a few rows of A against
+ * all of τ): B's block is packed into slivers of 8 columns ([p][8], contiguous), so the micro-kernel reads it in
+ * order instead of one row of τ per step (rows 16 KiB apart fight over the same L1 sets), and A's block into
+ * slivers of 4 rows; the micro-kernel is gemmF32's 4 × 8 with both operands packed. With B a narrow
+ * panel (τ·Ω) gemmF32 is faster: its A sliver stays in L1 while B's panel is read from L2.
+ */
+export function gemmWideF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32): void {
+  const rowA = <usize>lda << 2;
+  const rowB = <usize>ldb << 2;
+  const rowC = <usize>ldc << 2;
+  for (let j0 = 0; j0 < n; j0 += WIDE_NC) {
+    const nc = min(WIDE_NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += WIDE_KC) {
+      const kc = min(WIDE_KC, k - p0);
+      const first = p0 == 0;
+      // Pack B[p0 : p0 + kc, j0 : j0 + nc] as slivers of 8 columns, [p][8] each; a last sliver of 4 padded with zeros.
+      const slivers = (nc + 7) >> 3;
+      const sliverBytes = <usize>kc << 5;
+      for (let s = 0; s < slivers; s++) {
+        let src = b + <usize>p0 * rowB + (<usize>(j0 + (s << 3)) << 2);
+        let dst = WIDE_PACK_B + <usize>s * sliverBytes;
+        const full = (s << 3) + 8 <= nc;
+        for (let p = 0; p < kc; p++, src += rowB, dst += 32) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, full ? v128.load(src, 16) : ZERO, 16);
+        }
+      }
+      for (let i0 = 0; i0 < m; i0 += WIDE_MC) {
+        const mc = min(WIDE_MC, m - i0);
+        // Pack A[i0 : i0 + mc, p0 : p0 + kc] as slivers of 4 rows, [p][4] each, missing rows zero.
+        const panels = (mc + 3) >> 2;
+        const panelBytes = <usize>kc << 4;
+        for (let q = 0; q < panels; q++) {
+          const rows = min(4, mc - (q << 2));
+          const srcA = a + <usize>(i0 + (q << 2)) * rowA + (<usize>p0 << 2);
+          let dst = WIDE_PACK_A + <usize>q * panelBytes;
+          if (rows == 4) {
+            for (let p = 0; p < kc; p++, dst += 16) {
+              const s = srcA + (<usize>p << 2);
+              store<f32>(dst, load<f32>(s));
+              store<f32>(dst, load<f32>(s + rowA), 4);
+              store<f32>(dst, load<f32>(s + 2 * rowA), 8);
+              store<f32>(dst, load<f32>(s + 3 * rowA), 12);
+            }
+          } else {
+            for (let p = 0; p < kc; p++, dst += 16) {
+              const s = srcA + (<usize>p << 2);
+              for (let r = 0; r < 4; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(s + <usize>r * rowA) : 0);
+            }
+          }
+        }
+        const blockC = c + <usize>i0 * rowC + (<usize>j0 << 2);
+        for (let s = 0; s < slivers; s++) {
+          const cols = min(8, nc - (s << 3));
+          const pb = WIDE_PACK_B + <usize>s * sliverBytes;
+          for (let q = 0; q < panels; q++) {
+            const rows = min(4, mc - (q << 2));
+            const pa = WIDE_PACK_A + <usize>q * panelBytes;
+            const at = blockC + <usize>(q << 2) * rowC + (<usize>s << 5);
+            if (rows == 4 && cols == 8) {
+              wideMicro4x8(pa, pb, at, rowC, kc, first);
+            } else {
+              if (!first) for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(WIDE_EDGE + (<usize>(r * 8 + x) << 2), v128.load(at + <usize>r * rowC + (<usize>x << 2)));
+              wideMicro4x8(pa, pb, WIDE_EDGE, 32, kc, first);
+              for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(at + <usize>r * rowC + (<usize>x << 2), v128.load(WIDE_EDGE + (<usize>(r * 8 + x) << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
 /**
  * Σ (a[i] − b[i])² in float64 (each difference and square exact in float64), over exactly n elements:
  * four running sums, element i into sum i mod 4, added at the end as (s0 + s1) + (s2 + s3).
@@ -896,21 +1055,53 @@ export function gramF64(x: usize, rows: i32, cols: i32, g: usize): void {
   const pairs = rows >> 1;
   for (let i = 0; i < cols; i++) {
     const xi = x + <usize>i * colBytes;
-    for (let j = i; j < cols; j++) {
+    let j = i;
+    // Four columns j at a time: four independent chains (the add's latency, not its throughput, bounds one chain),
+    // each X[·, i] pair loaded once; every entry is still its own even and odd chain over the rows in order.
+    for (; j + 4 <= cols; j += 4) {
+      const x0 = x + <usize>j * colBytes;
+      const x1 = x0 + colBytes;
+      const x2 = x1 + colBytes;
+      const x3 = x2 + colBytes;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      for (let r = 0; r < pairs; r++) {
+        const o = <usize>r << 4;
+        const v = v128.load(xi + o);
+        a0 = f64x2.add(a0, f64x2.mul(v, v128.load(x0 + o)));
+        a1 = f64x2.add(a1, f64x2.mul(v, v128.load(x1 + o)));
+        a2 = f64x2.add(a2, f64x2.mul(v, v128.load(x2 + o)));
+        a3 = f64x2.add(a3, f64x2.mul(v, v128.load(x3 + o)));
+      }
+      gramStore(a0, xi, x0, rows, g, cols, i, j);
+      gramStore(a1, xi, x1, rows, g, cols, i, j + 1);
+      gramStore(a2, xi, x2, rows, g, cols, i, j + 2);
+      gramStore(a3, xi, x3, rows, g, cols, i, j + 3);
+    }
+    for (; j < cols; j++) {
       const xj = x + <usize>j * colBytes;
       let acc = f64x2.splat(0);
       for (let r = 0; r < pairs; r++) {
         const o = <usize>r << 4;
         acc = f64x2.add(acc, f64x2.mul(v128.load(xi + o), v128.load(xj + o)));
       }
-      let even = f64x2.extract_lane(acc, 0);
-      const odd = f64x2.extract_lane(acc, 1);
-      if (rows & 1) even += load<f64>(xi + (<usize>(rows - 1) << 3)) * load<f64>(xj + (<usize>(rows - 1) << 3));
-      const sum = even + odd;
-      store<f64>(g + ((<usize>(i * cols + j)) << 3), sum);
-      store<f64>(g + ((<usize>(j * cols + i)) << 3), sum);
+      gramStore(acc, xi, xj, rows, g, cols, i, j);
     }
   }
+}
+
+/** G[i][j] = G[j][i] = even + odd, the odd row count's last row added to the even chain. */
+// @ts-ignore: decorator
+@inline
+function gramStore(acc: v128, xi: usize, xj: usize, rows: i32, g: usize, cols: i32, i: i32, j: i32): void {
+  let even = f64x2.extract_lane(acc, 0);
+  const odd = f64x2.extract_lane(acc, 1);
+  if (rows & 1) even += load<f64>(xi + (<usize>(rows - 1) << 3)) * load<f64>(xj + (<usize>(rows - 1) << 3));
+  const sum = even + odd;
+  store<f64>(g + ((<usize>(i * cols + j)) << 3), sum);
+  store<f64>(g + ((<usize>(j * cols + i)) << 3), sum);
 }
 
 /** Rows per block of solveUpperF64: a block of every column stays in L2 while the columns are updated. */
