@@ -207,7 +207,8 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
 function taskType(model: ResolvedModel): string | null {
   const architectures = model.config?.architectures;
   const architecture = Array.isArray(architectures) && typeof architectures[0] === "string" ? architectures[0] : "";
-  if (architecture.endsWith("ForCausalLM")) return "CAUSAL_LM";
+  // GPT-2 and its relatives name their causal LM head class …LMHeadModel (GPT2LMHeadModel, OpenAIGPTLMHeadModel).
+  if (architecture.endsWith("ForCausalLM") || architecture.endsWith("LMHeadModel")) return "CAUSAL_LM";
   if (architecture.endsWith("ForSequenceClassification")) return "SEQ_CLS";
   if (architecture.endsWith("ForTokenClassification")) return "TOKEN_CLS";
   if (architecture.endsWith("ForConditionalGeneration") || architecture.endsWith("ForSeq2SeqLM")) return "SEQ_2_SEQ_LM";
