@@ -90,4 +90,18 @@ describe("matchRoute", () => {
     expect(statusOf("GET", "/api/repos/create")).toBe(405);
     expect(statusOf("PUT", "/me/m1/resolve/main/x")).toBe(405);
   });
+
+  it("routes the browse pages at the Hub's page paths, beside resolve and raw", () => {
+    const page = (rawPath: string, method = "GET") => matchRoute({ method, rawPath });
+    expect(page("/me/m1")).toEqual({ name: "page", page: { page: "repo", repo: me }, head: false });
+    expect(page("/me/m1/tree/main/a/b")).toEqual({ name: "page", page: { page: "tree", repo: me, revision: "main", path: "a/b" }, head: false });
+    expect(page("/me/m1/tree/refs%2Fpr%2F1")).toEqual({ name: "page", page: { page: "tree", repo: me, revision: "refs/pr/1", path: "" }, head: false });
+    expect(page("/me/m1/blob/main/README.md", "HEAD")).toEqual({ name: "page", page: { page: "blob", repo: me, revision: "main", path: "README.md" }, head: true });
+    expect(page("/datasets/me/d1/commits/v1")).toEqual({ name: "page", page: { page: "commits", repo: { type: "dataset", namespace: "me", name: "d1" }, revision: "v1" }, head: false });
+    expect(page("/-/browse/katex/fonts/KaTeX_Main-Regular.woff2")).toEqual({ name: "page", page: { page: "asset", path: "katex/fonts/KaTeX_Main-Regular.woff2" }, head: false });
+    expect(page("/me/m1/resolve/main/README.md").name).toBe("file");
+    expect(statusOf("POST", "/me/m1")).toBe(405);
+    expect(statusOf("GET", "/me/m1/blob/main")).toBe(404);
+    expect(statusOf("GET", "/me/m1/commits/main/extra")).toBe(404);
+  });
 });

@@ -33,7 +33,7 @@ export function renderFilesPage(options: FilesPageOptions): string {
 ${renderRefs({ refs: options, revision, href: (name) => treePageUrl(key, name, path) })}
 </div>
 <div class="toolbar"><div class="crumbs"><a href="${treePageUrl(key, revision)}">${key.name}</a>${crumbs.map((segment, i) => html` / <a href="${treePageUrl(key, revision, crumbs.slice(0, i + 1).join("/"))}">${segment}</a>`)}</div>
-<span class="muted">at <a class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a> · ${commit.title}</span></div>
+<span class="summary-line">${fileCount(options.entries)} · ${formatBytes(totalBytes(commit, path))} · at <a class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a> · ${commit.title}</span></div>
 <table class="table" id="files"><thead><tr><th>Name</th><th class="num">Size</th><th>sha256 (LFS) / git blob id</th><th>Last commit</th></tr></thead><tbody>
 ${options.entries.map((entry) => entryRow(options, entry))}
 </tbody></table>`;
@@ -48,14 +48,26 @@ function entryRow(options: FilesPageOptions, entry: TreeEntry): SafeHtml {
   const key = options.summary.key;
   const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
   const last = options.lastCommits.get(entry.path);
-  const lastCell = last ? html`<a href="${commitsPageUrl(key, last.id)}">${last.title}</a> <span class="faint">${formatDate(last.date)}</span>` : "";
+  const lastCell = last ? html`<td class="last"><a href="${treePageUrl(key, last.id)}">${last.title}</a><span class="when">${formatDate(last.date)}</span></td>` : html`<td></td>`;
   if (entry.type === "directory") {
-    return html`<tr data-path="${entry.path}"><td><span class="icon">▸</span><a href="${treePageUrl(key, options.revision, entry.path)}">${name}/</a></td><td class="num"></td><td class="sha"></td><td>${lastCell}</td></tr>`;
+    return html`<tr data-path="${entry.path}"><td class="name"><span class="icon">▸</span><a href="${treePageUrl(key, options.revision, entry.path)}">${name}/</a></td><td class="num"></td><td class="sha"></td>${lastCell}</tr>`;
   }
   const file = entry.file;
-  return html`<tr data-path="${entry.path}"><td><span class="icon">·</span><a href="${blobPageUrl(key, options.revision, entry.path)}">${name}</a>${file.lfs ? html`<span class="lfs">LFS</span>` : ""} <a class="faint" href="${resolveUrl(key, options.commit.id, entry.path)}" title="Download" download>↓</a></td>
+  return html`<tr data-path="${entry.path}"><td class="name"><span class="icon"></span><a href="${blobPageUrl(key, options.revision, entry.path)}">${name}</a>${file.lfs ? html`<span class="lfs">LFS</span>` : ""} <a class="faint" href="${resolveUrl(key, options.commit.id, entry.path)}" title="Download" download>↓</a></td>
 <td class="num" title="${file.size.toLocaleString("en-US")} bytes">${formatBytes(file.size)}</td>
-<td class="sha">${file.lfs ? file.sha256 : html`<span class="faint">${file.oid}</span>`}</td><td>${lastCell}</td></tr>`;
+<td class="sha">${file.lfs ? file.sha256 : html`<span class="faint">${file.oid}</span>`}</td>${lastCell}</tr>`;
+}
+
+function fileCount(entries: readonly TreeEntry[]): string {
+  const files = entries.filter((entry) => entry.type === "file").length;
+  const folders = entries.length - files;
+  return [`${files} file${files === 1 ? "" : "s"}`, ...(folders > 0 ? [`${folders} folder${folders === 1 ? "" : "s"}`] : [])].join(", ");
+}
+
+/** Every file under the folder, subfolders included. */
+function totalBytes(commit: CommitRecord, path: string): number {
+  const prefix = path === "" ? "" : `${path}/`;
+  return commit.files.filter((file) => file.path.startsWith(prefix)).reduce((sum, file) => sum + file.size, 0);
 }
 
 export interface RefsOptions {

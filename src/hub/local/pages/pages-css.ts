@@ -104,6 +104,7 @@ a.chip:hover { text-decoration: none; border-color: var(--accent); color: var(--
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .facts dd ul { margin: 0; padding-left: 16px; }
+.facts .chip, .repo-item .chip { white-space: normal; overflow-wrap: anywhere; }
 .facts pre { margin: 0; white-space: pre-wrap; background: var(--soft); padding: 6px 8px; border-radius: 6px; max-height: 200px; overflow: auto; }
 
 /* model tree */
@@ -161,6 +162,10 @@ a.chip:hover { text-decoration: none; border-color: var(--accent); color: var(--
 .table .sha { font-family: var(--mono); font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .lfs { font-size: 11px; font-weight: 700; color: var(--adapter); border: 1px solid #99f6e4; background: var(--adapter-bg); border-radius: 4px; padding: 0 5px; margin-left: 6px; }
 .icon { display: inline-block; width: 16px; color: var(--faint); }
+.table .name { white-space: nowrap; }
+.table .when { display: block; font-size: 12px; color: var(--faint); }
+.table .last a { color: var(--muted); }
+.summary-line { color: var(--muted); font-size: 13.5px; }
 .commit-list { list-style: none; margin: 0; padding: 0; border: 1px solid var(--line); border-radius: var(--radius); }
 .commit-list li { padding: 12px 16px; border-bottom: 1px solid var(--line); display: flex; justify-content: space-between; gap: 16px; }
 .commit-list li:last-child { border-bottom: 0; }
