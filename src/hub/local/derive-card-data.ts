@@ -84,10 +84,13 @@ export async function deriveCardData(options: DeriveCardDataOptions): Promise<Ca
   return facts;
 }
 
+/** A leading `---` line, the YAML (group 1), and the next `---` line: where a card's front matter is, as the Hub finds it. */
+export const frontMatterPattern = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
+
 /** The YAML between a leading `---` line and the next `---` line, when it is a mapping. */
 async function frontMatterOf(readme: string | undefined): Promise<Record<string, unknown> | undefined> {
   if (readme === undefined) return undefined;
-  const match = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/.exec(readme);
+  const match = frontMatterPattern.exec(readme);
   if (!match) return undefined;
   // Loaded on the first card, not when the CLI starts (a static import would load it for every command).
   const { parse } = await import("yaml");

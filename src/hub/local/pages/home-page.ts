@@ -99,7 +99,8 @@ ${shown.length === 0 ? html`<div class="empty">No repository matches these filte
 
 function repoItem(s: RepoSummary): SafeHtml {
   const base = s.bases[0];
-  const tags = s.tags.filter((t) => !["tvhub", "safetensors"].includes(t)).slice(0, 6);
+  // The license and the file format say little in a list of repos made by the same tools.
+  const tags = s.tags.filter((t) => !["tvhub", "safetensors"].includes(t) && !t.startsWith("license:")).slice(0, 6);
   return html`<li class="repo-item" data-repo="${s.id}" data-kind="${s.kind}">
 <div class="line1"><a class="repo-name" href="${repoPageUrl(s.key)}"><span class="ns">${s.key.namespace} /</span> ${s.key.name}</a>${kindBadge(s.kind)}</div>
 <div class="meta">${lineage(s)}${formatBytes(s.size)} · updated ${formatDate(s.commit.date)}</div>
@@ -112,7 +113,15 @@ function lineage(s: RepoSummary): SafeHtml | string {
   const base = s.bases[0];
   if (base === undefined) return "";
   const link = (id: string) => html`<a href="${modelPageUrl(id)}">${id}</a>`;
-  if (s.kind === "merge") return html`merge of ${s.inputs.length} input${s.inputs.length === 1 ? "" : "s"} on ${link(base)} · `;
+  if (s.kind === "merge") {
+    // The arithmetic in one line, as the card's formula writes it: base ± λ·input.
+    const terms = s.inputs.map((input, i) => {
+      const sign = input.lambda !== undefined && input.lambda < 0 ? "−" : "+";
+      const weight = input.lambda === undefined ? "" : `${Number(Math.abs(input.lambda).toPrecision(4))}·`;
+      return html`${i === 0 && sign === "+" ? " + " : ` ${sign} `}${weight}<a href="${modelPageUrl(input.repo)}">${input.repo.slice(input.repo.indexOf("/") + 1)}</a>`;
+    });
+    return html`${link(base)}${terms} · `;
+  }
   if (s.kind === "task-vector" || s.kind === "adapter") return html`${s.source ? html`from ${link(s.source)}, ` : ""}base ${link(base)} · `;
   return html`fine-tune of ${link(base)} · `;
 }

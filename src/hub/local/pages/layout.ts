@@ -36,7 +36,7 @@ ${options.head ?? ""}
 <main class="wrap">
 ${options.body}
 </main>
-<footer class="wrap foot">Served by <code>tvhub hub serve</code>. Pages show what an anonymous client of the API may read.</footer>
+<footer class="wrap foot">Served by <code>tvhub hub serve</code>. Pages show what the request's own credentials may read through the API; a browser sends none, so private repos stay hidden.</footer>
 </body>
 </html>
 `.text;

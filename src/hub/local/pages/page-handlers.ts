@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { frontMatterPattern } from "../derive-card-data.js";
 import { findLastCommits } from "../find-last-commits.js";
 import { readableRepo, type Exchange, type HubContext } from "../hub-context.js";
 import { entryNotFound, HttpError, revisionNotFound } from "../http-error.js";
@@ -186,7 +187,7 @@ async function countCommits(hub: HubContext, repo: RepoRecord, head: CommitRecor
 
 /** The card's body: what follows the YAML front matter (shown in the side panel instead). */
 export function withoutFrontMatter(text: string): string {
-  const match = /^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n?---[ \t]*(?:\r?\n|$)/.exec(text);
+  const match = frontMatterPattern.exec(text);
   return match ? text.slice(match[0].length) : text.replace(/^\uFEFF/, "");
 }
 

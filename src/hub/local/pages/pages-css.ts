@@ -109,12 +109,16 @@ a.chip:hover { text-decoration: none; border-color: var(--accent); color: var(--
 
 /* model tree */
 .tree, .tree ul { list-style: none; margin: 0; padding: 0; }
-.tree ul { margin-left: 9px; padding-left: 14px; border-left: 1px solid var(--line); }
-.tree .group { font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--faint); margin: 8px 0 2px; }
+.tree .group-box { margin-left: 9px; padding-left: 14px; border-left: 1px solid var(--line); }
+.tree .group-box > ul { margin: 0; padding: 0; border: 0; }
+.tree .group { font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--faint); margin: 8px 0 2px; cursor: pointer; list-style-position: inside; }
+.tree .group .n { text-transform: none; letter-spacing: 0; margin-left: 2px; }
 .tree .node { padding: 3px 0; font-size: 13.5px; }
-.tree .node > .row { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
-.tree .node > .row > a, .tree .node > .row > .absent { overflow-wrap: anywhere; }
+.tree .node > .row { display: flex; align-items: baseline; gap: 6px; }
+.tree .node > .row > a, .tree .node > .row > .absent { overflow-wrap: anywhere; min-width: 0; }
+.tree .node > .row > .dot { position: relative; top: -1px; }
 .tree .current > .row > a { font-weight: 700; color: var(--fg); background: var(--accent-soft); padding: 0 6px; border-radius: 5px; }
+.tree .related > .row > a { font-weight: 600; }
 .tree .dot { width: 8px; height: 8px; border-radius: 50%; flex: none; }
 .tree .dot.kind-model { background: var(--model); } .tree .dot.kind-task-vector { background: var(--vector); }
 .tree .dot.kind-adapter { background: var(--adapter); } .tree .dot.kind-merge { background: var(--merge); }

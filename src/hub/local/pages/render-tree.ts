@@ -4,18 +4,43 @@ import { modelPageUrl } from "./page-urls.js";
 
 /** The model tree panel: nested lists, each repo a link, the current one marked, absent names as plain text. */
 export function renderModelTree(root: TreeNode): SafeHtml {
-  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${countNodes(root)} repos</span></h2><ul class="tree">${node(root)}</ul></section>`;
+  const current = findCurrent(root);
+  // The groups that hold this repo or what it is made of or used by stay open.
+  const related = new Set([...(current ? [current.id, ...current.inputs.map((i) => i.id), ...current.usedBy.map((m) => m.id)] : []), ...(current?.source ? [current.source.id] : [])]);
+  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${countNodes(root)} repos</span></h2><ul class="tree">${node(root, related)}</ul></section>`;
 }
 
-function node(n: TreeNode): SafeHtml {
+function findCurrent(n: TreeNode): TreeNode | undefined {
+  if (n.current) return n;
+  for (const group of n.groups) {
+    for (const child of group.nodes) {
+      const found = findCurrent(child);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** `compact`: a node of a long group says less (its inputs only on its own page), so the panel stays readable. */
+function node(n: TreeNode, related: ReadonlySet<string>, compact = false): SafeHtml {
   const lambda = (value: number | undefined) => (value === undefined ? "" : html` <span class="faint">×${formatLambda(value)}</span>`);
-  return html`<li class="node${n.current ? " current" : ""}" data-node="${n.id}">
-<div class="row"><span class="dot ${n.present && n.kind ? `kind-${n.kind}` : "absent"}"></span>${n.present ? html`<a href="${modelPageUrl(n.id)}">${n.id}</a>` : html`<span class="absent" title="not on this Hub">${n.id}</span>`}</div>
+  const showInputs = n.inputs.length > 0 && (n.current || !compact);
+  return html`<li class="node${n.current ? " current" : related.has(n.id) ? " related" : ""}" data-node="${n.id}">
+<div class="row"><span class="dot ${n.present && n.kind ? `kind-${n.kind}` : "absent"}"></span>${n.present ? html`<a href="${modelPageUrl(n.id)}" title="${n.id}">${n.id}</a>` : html`<span class="absent" title="not on this Hub">${n.id}</span>`}</div>
 ${n.source ? html`<div class="sub">from ${link(n.source)}</div>` : ""}
-${n.inputs.length > 0 ? html`<div class="sub">inputs: ${join(n.inputs.map((input) => html`${link(input)}${lambda(input.lambda)}`))}</div>` : ""}
-${n.usedBy.length > 0 ? html`<div class="sub">used by ${join(n.usedBy.map(link))}</div>` : ""}
-${n.groups.map((group) => html`<ul><li class="group">${group.label}</li>${group.nodes.map(node)}</ul>`)}
+${showInputs ? html`<div class="sub">inputs: ${join(n.inputs.map((input) => html`${link(input)}${lambda(input.lambda)}`))}</div>` : ""}
+${n.usedBy.length === 0 ? "" : n.current || n.usedBy.length <= 2 ? html`<div class="sub">used by ${join(n.usedBy.map(link))}</div>` : html`<div class="sub">used by ${n.usedBy.length} merges</div>`}
+${n.groups.map(
+  // Long groups fold, unless they hold a related repo; <details> needs no script.
+  (group) => html`<details class="group-box" data-group="${group.label}" ${group.nodes.length <= maxOpen || group.nodes.some((child) => holds(child, related)) ? "open" : ""}><summary class="group">${group.label} <span class="n">${group.nodes.length}</span></summary><ul>${group.nodes.map((child) => node(child, related, group.nodes.length > maxOpen))}</ul></details>`,
+)}
 </li>`;
+}
+
+const maxOpen = 5;
+
+function holds(n: TreeNode, ids: ReadonlySet<string>): boolean {
+  return ids.has(n.id) || n.groups.some((group) => group.nodes.some((child) => holds(child, ids)));
 }
 
 function link(target: TreeLink): SafeHtml {
