@@ -14,7 +14,7 @@ import { openEvaluationCache } from "../src/app/greedy/open-evaluation-cache.js"
 import { runGreedy } from "../src/app/greedy/run-greedy.js";
 import { renderMergeCard } from "../src/card/render-merge-card.js";
 import { createCommandEvaluator } from "../src/eval/command-evaluator.js";
-import { parseLambdaGrid } from "../src/eval/lambda-grid.js";
+import { parseLambdaGrid } from "../src/plan/lambda-grid.js";
 import { quoteShellArg } from "../src/eval/quote-shell-arg.js";
 import { createModelWriter } from "../src/safetensors/create-model-writer.js";
 import { planModelLayout } from "../src/safetensors/plan-model-layout.js";

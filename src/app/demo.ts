@@ -4,7 +4,7 @@ import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js
 import { InternalError } from "../errors.js";
 import { createTfjsEvaluator } from "../eval/create-tfjs-evaluator.js";
 import type { Evaluator } from "../eval/evaluator.js";
-import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../eval/lambda-grid.js";
+import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../plan/lambda-grid.js";
 import { loadTf, type TfBackend } from "../eval/load-tf.js";
 import { readImageSet, type ImageSet } from "../eval/read-image-set.js";
 import type { RecipeInput } from "../plan/recipe.js";

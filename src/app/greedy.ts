@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { DataError, UsageError } from "../errors.js";
-import { formatLambdaGrid, type LambdaGrid } from "../eval/lambda-grid.js";
+import { formatLambdaGrid, type LambdaGrid } from "../plan/lambda-grid.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { expandTerms, type ExpandedTerm } from "../plan/expand-terms.js";

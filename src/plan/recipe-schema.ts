@@ -3,6 +3,7 @@ import { parseComputableDtype, type ComputableDtype } from "../tensor/dtype.js";
 import { parseSize } from "../util/parse-size.js";
 import { mergeMethods, methodParameters, vocabModes, type MergeMethod } from "./recipe.js";
 import { rememberAsync } from "../util/remember-async.js";
+import { defaultLambdaGrid, findLambdaGridProblem } from "./lambda-grid.js";
 
 /** The zod schema of a recipe (its output type is `Recipe`, its input type `RecipeInput`). */
 export type RecipeSchema = ReturnType<typeof createRecipeSchema>;
@@ -207,11 +208,11 @@ function createRecipeSchema(z: typeof import("zod").z) {
   const gridSchema = z
     .strictObject({
       /** The first λ. @default 0 */
-      start: finiteNumber.default(0).describe("The first λ tried."),
+      start: finiteNumber.default(defaultLambdaGrid.start).describe("The first λ tried."),
       /** The last λ, included. @default 1 */
-      stop: finiteNumber.default(1).describe("The last λ tried (included)."),
+      stop: finiteNumber.default(defaultLambdaGrid.stop).describe("The last λ tried (included)."),
       /** The spacing of the λ values. @default 0.05 */
-      step: finiteNumber.gt(0).default(0.05).describe("The spacing of the λ values."),
+      step: finiteNumber.gt(0).default(defaultLambdaGrid.step).describe("The spacing of the λ values."),
     })
     .describe("The λ values tried for each candidate: start, start + step, ..., stop (the paper's 21 values by default).");
 
@@ -228,7 +229,7 @@ function createRecipeSchema(z: typeof import("zod").z) {
       /** How each candidate merge is scored: command, tfjs or endpoint. */
       evaluator: evaluatorSchema,
       /** The λ values tried for each candidate. @default the paper's 0.0, 0.05, ..., 1.0 */
-      grid: gridSchema.default({ start: 0, stop: 1, step: 0.05 }),
+      grid: gridSchema.default({ ...defaultLambdaGrid }),
       /** Stop after this many candidates have been added. */
       max_rounds: z.number().int().gte(1).optional().describe("Stop after this many candidates have been kept. Default: until no candidate helps."),
       /** A candidate is kept only when it raises the score by more than this. */
@@ -321,12 +322,9 @@ function createRecipeSchema(z: typeof import("zod").z) {
         ctx.addIssue({ code: "custom", path: ["greedy", "start"], message: "start: recipe needs at least one entry in vectors; use start: base" });
       }
       const grid = recipe.greedy?.grid;
-      if (grid !== undefined) {
-        if (grid.stop < grid.start) {
-          ctx.addIssue({ code: "custom", path: ["greedy", "grid", "stop"], message: `expected a number ≥ start (${grid.start}), got ${grid.stop}`, input: grid.stop });
-        } else if ((grid.stop - grid.start) / grid.step > 1000) {
-          ctx.addIssue({ code: "custom", path: ["greedy", "grid", "step"], message: `the grid has more than 1001 values; use a larger step than ${grid.step}`, input: grid.step });
-        }
+      const problem = grid === undefined ? undefined : findLambdaGridProblem(grid);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["greedy", "grid", problem.key], message: problem.field, input: grid?.[problem.key] });
       }
     });
 

@@ -1,4 +1,4 @@
-import type { LambdaGrid } from "../../eval/lambda-grid.js";
+import type { LambdaGrid } from "../../plan/lambda-grid.js";
 import type { GreedyResult, GreedyTrajectoryStep } from "./greedy-types.js";
 import type { SkippedCandidate } from "./screen-candidates.js";
 

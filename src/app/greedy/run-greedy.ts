@@ -1,7 +1,7 @@
 import { formatNumber } from "../../card/format-number.js";
 import { DataError, InternalError, UsageError } from "../../errors.js";
 import type { Evaluation } from "../../eval/evaluator.js";
-import { defaultLambdaGrid, lambdaGridValues, type LambdaGrid } from "../../eval/lambda-grid.js";
+import { defaultLambdaGrid, lambdaGridValues, type LambdaGrid } from "../../plan/lambda-grid.js";
 import { evaluationKey } from "./evaluation-key.js";
 import type {
   EvaluateTerms,

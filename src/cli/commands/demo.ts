@@ -11,7 +11,7 @@ import type { DemoResults } from "../../app/demo/demo-types.js";
 import { findDemoFixtures } from "../../app/demo/find-demo-fixtures.js";
 import { formatDemoTable } from "../../app/demo/format-demo-table.js";
 import { UsageError } from "../../errors.js";
-import { parseLambdaGrid, type LambdaGrid } from "../../eval/lambda-grid.js";
+import { parseLambdaGrid, type LambdaGrid } from "../../plan/lambda-grid.js";
 import { startLocalHub, type LocalHub } from "../../hub/local/start-local-hub.js";
 import { drain, type ProgressEvent } from "../../util/progress.js";
 import type { CliContext } from "../context.js";

@@ -7,7 +7,7 @@ import { formatGreedySummary } from "../../app/greedy/format-greedy-summary.js";
 import { DataError, UsageError } from "../../errors.js";
 import { createEndpointEvaluator } from "../../eval/endpoint-evaluator.js";
 import { createTfjsEvaluator } from "../../eval/create-tfjs-evaluator.js";
-import { parseLambdaGrid, type LambdaGrid } from "../../eval/lambda-grid.js";
+import { parseLambdaGrid, type LambdaGrid } from "../../plan/lambda-grid.js";
 import { formatPlan } from "../../plan/format-plan.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import { formatBytes } from "../../util/format-bytes.js";
