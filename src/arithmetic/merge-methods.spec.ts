@@ -5,7 +5,18 @@ import { addScaled } from "./add-scaled.js";
 import { dropAndRescale } from "./drop-and-rescale.js";
 import { keepCount, magnitudeThreshold } from "./magnitude-threshold.js";
 import { magnitudePrune } from "./magnitude-prune.js";
-import { dareLinear, dareTies, findMergeMethod, magnitudePruneMethod, mergeMethods, resolveMethodParameters, taskArithmetic, ties } from "./merge-methods.js";
+import {
+  dareLinear,
+  dareTies,
+  findMergeMethod,
+  findParameterProblem,
+  magnitudePruneMethod,
+  mergeMethods,
+  recipeParametersOf,
+  resolveMethodParameters,
+  taskArithmetic,
+  ties,
+} from "./merge-methods.js";
 
 const f32 = (values: number[]): Float32Array => new Float32Array(values);
 const list = (values: Float32Array): number[] => Array.from(values);
@@ -213,7 +224,10 @@ describe("the registry's methods", () => {
 
   it("leave their inputs untouched", () => {
     const copies = taskVectors.map((t) => t.slice());
-    for (const method of mergeMethods) method.merge({ base, taskVectors, weights, random });
+    for (const method of mergeMethods) {
+      const count = method.terms?.max ?? taskVectors.length;
+      method.merge({ base, taskVectors: taskVectors.slice(0, count), weights: weights.slice(0, count), random, shape: [4099] });
+    }
     taskVectors.forEach((t, i) => expect(firstDifference(bitsOf(t), bitsOf(copies[i]!))).toBe(-1));
   });
 });
@@ -221,12 +235,14 @@ describe("the registry's methods", () => {
 describe("registry", () => {
   it("lists each method once, with defaults inside their own ranges", () => {
     const names = mergeMethods.map((method) => method.name);
-    expect(names).toEqual(["task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties"]);
+    expect(names).toEqual(["task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp"]);
     for (const method of mergeMethods) {
       expect(findMergeMethod(method.name)).toBe(method);
       expect(Object.keys(resolveMethodParameters({ method }))).toEqual(method.parameters.map((p) => p.name));
-      expect(method.reference).toMatch(/^https:\/\/arxiv\.org\/abs\//);
+      expect(findParameterProblem(method, {}, recipeParametersOf(method)), method.name).toBeUndefined();
+      expect(method.reference).toMatch(/^https:\/\/(arxiv\.org\/abs\/|doi\.org\/)/);
     }
+    expect(new Set(names).size).toBe(names.length);
     expect(findMergeMethod("slerp")).toBeUndefined();
   });
 

@@ -41,6 +41,26 @@ describe("renderMergeCard per method", () => {
     expect(card).toContain("a negative weight is a vote for the opposite sign, not a subtraction");
   });
 
+  it("the methods added from mergekit: each names its operator and parameters, from the registry", async () => {
+    const crumbs = await renderMergeCard({ ...options, method: "breadcrumbs_ties", methodParameters: { density: 0.9, gamma: 0.01, lambda: 1.5 } });
+    expect(crumbs).toContain("θ = θ(base) + 1.5·disjoint_mean(elect(0.8·crumbs(τ₁), 0.5·crumbs(τ₂)))");
+    expect(crumbs).toContain("drops the 1% largest entries of τ by magnitude (the outliers), keeps the next 90%");
+    expect(crumbs).toContain("[Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election](https://arxiv.org/abs/2312.06795)");
+    const della = await renderMergeCard({ ...options, method: "della_linear", methodParameters: { density: 0.5, epsilon: 0.1, seed: 3 } });
+    expect(della).toContain("θ = θ(base) + 0.8·magprune(τ₁) + 0.5·magprune(τ₂)");
+    expect(della).toContain("from 0.4 for the smallest to 0.6 for the largest");
+    expect(della).toContain("seed 3");
+    const stock = await renderMergeCard({ ...options, method: "model_stock", methodParameters: { filter_wise: true } });
+    expect(stock).toContain("θ = θ(base) + t·mean(0.8·τ₁, 0.5·τ₂)");
+    expect(stock).toContain("computed for each row of each tensor (filter_wise)");
+    expect(stock).toContain("Parameters: filter_wise=true.");
+    const slerp = await renderMergeCard({ ...options, method: "nuslerp", methodParameters: { nuslerp_flatten: true, nuslerp_row_wise: false } });
+    // t = w₂ / (w₁ + w₂) = 0.5 / 1.3.
+    expect(slerp).toContain("θ = θ(base) + slerp(0.384615, τ₁, τ₂)");
+    expect(slerp).toContain("for each tensor as one flat vector");
+    expect((await parseFrontMatter(slerp)).data.tags).toEqual(["merge", "task-arithmetic", "tvhub", "nuslerp"]);
+  });
+
   it("records where copied files came from, the vocabulary note and a command with its equivalent recipe", async () => {
     const card = await renderMergeCard({
       ...options,

@@ -1,3 +1,4 @@
+import { findMergeMethod } from "../arithmetic/merge-methods.js";
 import type { PinnedInput } from "./card-types.js";
 import { formatCount, formatNumber } from "./format-number.js";
 import { renderFrontMatter } from "./front-matter.js";
@@ -24,10 +25,10 @@ export interface MergeCardOptions {
   title: string;
   hubUrl: string;
   base: PinnedInput;
-  /** Registry name: task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties. */
+  /** A name in the merge-method registry (src/arithmetic/merge-methods.ts), which says how the card describes it. */
   method: string;
-  /** The method's parameters after defaults (density, drop_rate, seed). */
-  methodParameters?: Record<string, number | string>;
+  /** The method's parameters after defaults (density, drop_rate, seed...). */
+  methodParameters?: Record<string, number | string | boolean>;
   terms: MergeTerm[];
   dtype: string;
   /** The recipe YAML exactly as the user wrote it (or, for `tvhub apply`, the equivalent recipe). */
@@ -48,22 +49,6 @@ export interface MergeCardOptions {
   files: Array<{ path: string; size: number; sha256?: string }>;
   tvhubVersion: string;
 }
-
-const methodTitles: Record<string, string> = {
-  task_arithmetic: "task arithmetic (Ilharco et al., ICLR 2023)",
-  ties: "TIES merging (Yadav et al., NeurIPS 2023)",
-  dare_linear: "DARE (Yu et al., ICML 2024) with a weighted sum",
-  dare_ties: "DARE (Yu et al., ICML 2024) with TIES sign election",
-  magnitude_prune: "magnitude pruning of each task vector, then task arithmetic",
-};
-
-const papers: Record<string, string> = {
-  task_arithmetic: "https://arxiv.org/abs/2212.04089",
-  ties: "https://arxiv.org/abs/2306.01708",
-  magnitude_prune: "https://arxiv.org/abs/2306.01708",
-  dare_linear: "https://arxiv.org/abs/2311.03099",
-  dare_ties: "https://arxiv.org/abs/2311.03099",
-};
 
 /** The README.md of a merged model: which arithmetic, on which pinned inputs, with which λ. */
 export async function renderMergeCard(options: MergeCardOptions): Promise<string> {
@@ -98,7 +83,10 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
           : []),
       ]
     : [];
-  const method = papers[options.method] ? `[${methodTitles[options.method] ?? options.method}](${papers[options.method]})` : (methodTitles[options.method] ?? options.method);
+  const registered = findMergeMethod(options.method);
+  const method = registered ? `[${registered.card.phrase}](${registered.reference})` : options.method;
+  const parameters = methodParametersOf(options.methodParameters);
+  const described = { terms: options.terms.map((term, i) => ({ weight: term.weight, symbol: symbols[i] as string })), parameters, format: formatNumber };
   const provenance = options.command
     ? [
         "## Command",
@@ -121,18 +109,18 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     "## Arithmetic",
     "",
     "```",
-    formula(options.method, options.terms, symbols),
+    registered ? registered.card.describe.formula(described) : `θ = θ(base) + ${options.method}(${symbols.join(", ")})`,
     "```",
     "",
-    ...explanation(options.method, options.methodParameters ?? {}),
+    ...withBlankLine(registered ? registered.card.describe.explain(described) : []),
     "| vector | τ | revision | λ | effect |",
     "| --- | --- | --- | --- | --- |",
     ...termRows,
     "",
     `θ(base) is ${inputLink(options.base, options.hubUrl)} at ${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
     "",
-    options.method === "task_arithmetic"
-      ? `Computed element by element in float32, in this order: \`acc = base; acc = fround(acc + fround(λᵢ·τᵢ))\` for i = 1…${options.terms.length}, each λ rounded to float32 first, then rounded once to ${options.dtype}.`
+    registered?.card.order
+      ? `Computed element by element in float32, in this order: ${registered.card.order(options.terms.length)}, then rounded once to ${options.dtype}.`
       : `Computed element by element in float32 (each λ rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
     "",
     ...(options.overrides?.length ? ["Per-tensor overrides (the first that matches a tensor applies):", "", ...options.overrides.map((o) => `- ${o}`), ""] : []),
@@ -161,47 +149,19 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
   ].join("\n");
 }
 
-/**
- * The arithmetic as one line a reader can check against the table: `θ = θ(base) + 0.5·τ₁ − 1·τ₂`, with the
- * method's operator around each τ (`trim`, `dare`) and TIES' election around the whole sum.
- */
-function formula(method: string, terms: readonly MergeTerm[], symbols: readonly string[]): string {
-  const wrap = method === "magnitude_prune" || method === "ties" ? "trim" : method === "dare_linear" || method === "dare_ties" ? "dare" : undefined;
-  const operand = (i: number) => (wrap ? `${wrap}(${symbols[i]})` : (symbols[i] as string));
-  if (method === "ties" || method === "dare_ties") {
-    return `θ = θ(base) + disjoint_mean(elect(${terms.map((t, i) => `${formatNumber(t.weight)}·${operand(i)}`).join(", ")}))`;
-  }
-  const sum = terms.map((term, i) => `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${formatNumber(Math.abs(term.weight))}·${operand(i)}`).join("");
-  return `θ = θ(base) ${sum}`;
-}
-
-/** What each operator of the formula does, with this merge's parameters. */
-function explanation(method: string, parameters: Record<string, number | string>): string[] {
-  const lines: string[] = [];
-  const density = typeof parameters.density === "number" ? parameters.density : undefined;
-  const dropRate = typeof parameters.drop_rate === "number" ? parameters.drop_rate : undefined;
-  if (method === "magnitude_prune" || method === "ties") {
-    lines.push(
-      `- \`trim(τ)\` keeps the ${density === undefined ? "top" : `${formatNumber(density * 100)}% of`} entries of τ with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices first).`,
-    );
-  }
-  if (method === "dare_linear" || method === "dare_ties") {
-    const p = dropRate === undefined ? "p" : `p = ${formatNumber(dropRate)}`;
-    lines.push(
-      `- \`dare(τ)\` sets each entry of τ to 0 with probability ${p} and divides the others by 1 − p${dropRate === undefined ? "" : ` = ${formatNumber(Math.fround(1 - dropRate))}`}, element by element as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
-      `  The random mask comes from seed ${parameters.seed ?? 0} (Threefry-4x32 keyed by the seed, the tensor name and the term's position), so this merge can be reproduced bit for bit.`,
-    );
-  }
-  if (method === "ties" || method === "dare_ties") {
-    lines.push(
-      "- `elect(v₁, …, vₙ)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
-      "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a subtraction.",
-    );
-  }
+/** The explanation's lines, followed by a blank line when there are any. */
+function withBlankLine(lines: readonly string[]): string[] {
   return lines.length > 0 ? [...lines, ""] : [];
 }
 
-function formatParams(params: Record<string, number | string> | undefined): string {
+/** The parameters the registry's descriptions read: numbers and switches (strings are for display only). */
+function methodParametersOf(params: Record<string, number | string | boolean> | undefined): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const [key, value] of Object.entries(params ?? {})) if (typeof value !== "string") out[key] = value;
+  return out;
+}
+
+function formatParams(params: Record<string, number | string | boolean> | undefined): string {
   if (!params) return "";
   const entries = Object.entries(params);
   return entries.length ? `; ${entries.map(([k, v]) => `${k}=${typeof v === "number" ? formatNumber(v) : v}`).join(", ")}` : "";

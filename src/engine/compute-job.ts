@@ -88,11 +88,20 @@ export function computeJob(options: ComputeJobOptions): Uint8Array {
         weights: terms.map((term) => term.weight32),
         parameters: job.kind.parameters,
         ...(method.random ? { random: { seed: job.kind.seed ?? 0, tensorName: job.tensor.name } } : {}),
+        ...(method.granularity === "tensor" ? { shape: regionShape(job) } : {}),
         offset: job.start,
       });
       return kernels.encodeFromF32({ dtype: computable(outDtype), values: merged });
     }
   }
+}
+
+/** The shape of the rows a whole-tensor job holds: the tensor's, or its first rows (a grown vocabulary's shared ones). */
+function regionShape(job: Job): number[] {
+  const shape = job.tensor.shape;
+  if (shape.length === 0) return [];
+  const rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
+  return [(job.end - job.start) / Math.max(1, rowLength), ...shape.slice(1)];
 }
 
 /** Terms for the fused task-arithmetic kernel; τ of a fine-tune against another base is computed first. */

@@ -1,4 +1,4 @@
-import { findMergeMethod, type MergeMethod as ArithmeticMethod } from "../arithmetic/merge-methods.js";
+import { findMergeMethod, type MergeMethod as ArithmeticMethod, type ParameterValue } from "../arithmetic/merge-methods.js";
 import { InternalError } from "../errors.js";
 import type { MergeParameters } from "../plan/recipe.js";
 import type { Expression, LoraUpdate, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
@@ -22,7 +22,7 @@ export type JobKind =
   | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
   /** Whole rows of a LoRA update: A and B are read whole for each job, the rows computed from them. */
   | ({ op: "lora" } & LoraUpdate)
-  | { op: "merge"; method: ArithmeticMethod; base: TensorRef; terms: WeightedTau[]; parameters: Record<string, number>; seed?: number };
+  | { op: "merge"; method: ArithmeticMethod; base: TensorRef; terms: WeightedTau[]; parameters: Record<string, ParameterValue>; seed?: number };
 
 export interface PlanJobsOptions {
   plan: Plan;
@@ -77,7 +77,7 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
         base: expression.base,
         terms: expression.terms,
         parameters,
-        ...(expression.params.seed === undefined ? {} : { seed: expression.params.seed }),
+        ...(typeof expression.params.seed === "number" ? { seed: expression.params.seed } : {}),
       };
       const step = method.granularity === "tensor" ? Math.max(1, shared) : chunkElements;
       const merged = chunk(tensor, 0, shared, step, kind);
@@ -94,8 +94,8 @@ function arithmeticMethod(name: string): ArithmeticMethod {
 }
 
 /** The recipe's parameters as the kernel takes them; the seed travels separately because it keys the RNG streams. */
-function methodParameters(params: MergeParameters): Record<string, number> {
-  const out: Record<string, number> = {};
+function methodParameters(params: MergeParameters): Record<string, ParameterValue> {
+  const out: Record<string, ParameterValue> = {};
   for (const [key, value] of Object.entries(params)) if (key !== "seed" && value !== undefined) out[key] = value;
   return out;
 }

@@ -1,3 +1,4 @@
+import { findMergeMethod, recipeParametersOf, type MergeMethod as ArithmeticMethod } from "../arithmetic/merge-methods.js";
 import { DataError, InternalError } from "../errors.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { LocatedTensor } from "../safetensors/types.js";
@@ -330,7 +331,7 @@ function mergeWarnings(
       message: `${override.origin} (${override.pattern}) applies to no tensor${shadowed ? ": an earlier override matches its tensors first" : " of the base"}; check the pattern.`,
     });
   });
-  if (recipe.method === "ties" || recipe.method === "dare_ties") {
+  if (registered(recipe.method).electsSign) {
     for (const term of terms.filter((t) => t.weight < 0)) {
       warnings.push({
         code: "NEGATION_WITH_SIGN_ELECTION",
@@ -471,16 +472,22 @@ export function loraRefs(update: LoraUpdate): TensorRef[] {
   return update.replaced ? [update.a, update.b, update.replaced.saved, update.replaced.base] : [update.a, update.b];
 }
 
-function resolveParameters(method: MergeMethod, ...layers: Array<MergeParameters | undefined>): MergeParameters {
-  const defaults = methodParameters[method];
-  const resolved: MergeParameters = { ...defaults };
-  for (const layer of layers) {
-    for (const key of Object.keys(defaults) as Array<keyof MergeParameters>) {
-      const value = layer?.[key];
-      if (value !== undefined) resolved[key] = value;
+/** The recipe's parameters, overrides on top, over the registry's defaults; a factor the registry omits at its default stays out. */
+function resolveParameters(method: MergeMethod, ...layers: Array<Readonly<Record<string, MergeParameters[string] | undefined>> | undefined>): MergeParameters {
+  const resolved: MergeParameters = { ...methodParameters[method] };
+  for (const parameter of recipeParametersOf(registered(method))) {
+    for (const layer of layers) {
+      const value = layer?.[parameter.name];
+      if (value !== undefined) resolved[parameter.name] = value;
     }
   }
   return resolved;
+}
+
+function registered(name: MergeMethod): ArithmeticMethod {
+  const method = findMergeMethod(name);
+  if (method === undefined) throw new InternalError(`The recipe names merge method ${name}, which the registry lacks.`, { code: "PLAN_UNKNOWN_METHOD" });
+  return method;
 }
 
 function planned(name: string, dtype: Dtype, shape: readonly number[], expression: Expression): PlannedTensor {

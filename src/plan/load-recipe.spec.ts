@@ -136,7 +136,7 @@ describe("schema errors name the field path", () => {
   });
 
   it("a method that does not exist", async () => {
-    expect(await problem(withKeys("method: tie\n"))).toContain('method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", got "tie"');
+    expect(await problem(withKeys("method: tie\n"))).toContain('method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp", got "tie"');
   });
 
   it("an entry of vectors that is not a term", async () => {

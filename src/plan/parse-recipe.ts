@@ -1,3 +1,4 @@
+import { mergeMethods, recipeParametersOf } from "../arithmetic/merge-methods.js";
 import { UsageError } from "../errors.js";
 import { buildRecipeJsonSchema } from "./build-recipe-json-schema.js";
 import { describeIssues } from "./describe-issues.js";
@@ -52,15 +53,15 @@ const synonyms: Record<string, string> = {
   weights: "weight",
 };
 
-/** Keys that belong one level down: `dtype` at the top level means `output.dtype`. */
+/** Keys that belong one level down: `dtype` at the top level means `output.dtype`, `density` `parameters.density`. */
 const misplaced: Record<string, string> = {
   dtype: "output.dtype",
   to: "output.to",
   private: "output.private",
   max_shard_size: "output.max_shard_size",
-  density: "parameters.density",
-  drop_rate: "parameters.drop_rate",
-  seed: "parameters.seed",
+  ...Object.fromEntries(
+    mergeMethods.flatMap((method) => recipeParametersOf(method).map((p) => p.name)).filter((name) => !(name in synonyms)).map((name) => [name, `parameters.${name}`]),
+  ),
   candidates: "greedy.candidates",
   evaluator: "greedy.evaluator",
   grid: "greedy.grid",

@@ -1,7 +1,15 @@
 import type { RefinementCtx } from "zod";
 import { parseComputableDtype, type ComputableDtype } from "../tensor/dtype.js";
 import { parseSize } from "../util/parse-size.js";
-import { mergeMethods, methodParameters, vocabModes, type MergeMethod } from "./recipe.js";
+import {
+  findMergeMethod,
+  findParameterProblem,
+  mergeMethods as arithmeticMethods,
+  recipeParametersOf,
+  type MethodParameter,
+  type NumberParameter,
+} from "../arithmetic/merge-methods.js";
+import { mergeMethods, vocabModes, type MergeMethod } from "./recipe.js";
 import { rememberAsync } from "../util/remember-async.js";
 import { defaultLambdaGrid, findLambdaGridProblem } from "./lambda-grid.js";
 
@@ -44,17 +52,10 @@ function createRecipeSchema(z: typeof import("zod").z) {
     return dtype;
   });
 
-  /** Method parameters as a recipe writes them; which keys a method accepts is checked against the method. */
+  /** Method parameters as a recipe writes them, every name the registry knows; which a method accepts is checked below. */
   const parametersSchema = z
-    .strictObject({
-      /** ties, magnitude_prune: the fraction (0, 1] of each τ's entries kept by magnitude. @default 0.2 */
-      density: finiteNumber.gt(0).lte(1).optional().describe("ties, magnitude_prune: the fraction (0, 1] of each task vector's entries kept, largest magnitudes first. Default 0.2."),
-      /** dare_linear, dare_ties: the probability [0, 1) of dropping each entry; survivors are rescaled by 1/(1−p). @default 0.9 */
-      drop_rate: finiteNumber.gte(0).lt(1).optional().describe("dare_linear, dare_ties: the probability [0, 1) of dropping each entry of a task vector; survivors are rescaled by 1/(1 − drop_rate). Default 0.9."),
-      /** dare_linear, dare_ties: the seed of the drop mask's RNG, recorded in the card. @default 0 */
-      seed: z.number().int().gte(0).lte(0xffffffff).optional().describe("dare_linear, dare_ties: the seed of the random drop mask, recorded in the card so the merge can be reproduced. Default 0."),
-    })
-    .describe("Parameters of the merge method. task_arithmetic takes none; ties and magnitude_prune take density; dare_linear and dare_ties take drop_rate and seed.");
+    .strictObject(Object.fromEntries(registryParameters().map((entry) => [entry.name, parameterSchema(z, entry).optional().describe(entry.description)])))
+    .describe(`Parameters of the merge method. ${arithmeticMethods.map((m) => `${m.name} takes ${recipeParametersOf(m).map((p) => p.name).join(", ") || "none"}`).join("; ")}.`);
 
   /** A published task-vector repo or a fine-tuned model, without a weight (analogy parts, greedy candidates). */
   const vectorRef = z
@@ -273,7 +274,10 @@ function createRecipeSchema(z: typeof import("zod").z) {
         })
         .describe("Where and how the merged model is written."),
       /** How the task vectors are combined. */
-      method: z.enum(mergeMethods).default("task_arithmetic").describe("How the task vectors are combined: task_arithmetic (θ_base + Σ λ_i τ_i), magnitude_prune, ties, dare_linear or dare_ties."),
+      method: z
+        .enum(mergeMethods)
+        .default("task_arithmetic")
+        .describe(`How the task vectors are combined: ${mergeMethods.slice(0, -1).join(", ")} or ${mergeMethods.at(-1)} (recipes/README.md says what each computes).`),
       /** Method parameters; see each method. */
       parameters: parametersSchema.optional(),
       /** Global λ: every weight is multiplied by it. */
@@ -295,6 +299,7 @@ function createRecipeSchema(z: typeof import("zod").z) {
     })
     .superRefine((recipe, ctx) => {
       checkParameters(recipe.method, recipe.parameters, ["parameters"], ctx);
+      checkTerms(recipe, ctx);
       recipe.overrides.forEach((override, i) => {
         const path = ["overrides", i];
         const patterns = [override.glob, override.regex].filter((p) => p !== undefined).length;
@@ -313,7 +318,7 @@ function createRecipeSchema(z: typeof import("zod").z) {
         if (override.keep !== undefined && actions > 1) {
           ctx.addIssue({ code: "custom", path: [...path, "keep"], message: "keep: base copies the tensor unchanged, so scale and parameters do not apply; remove them" });
         }
-        checkParameters(recipe.method, override.parameters, [...path, "parameters"], ctx);
+        if (override.parameters !== undefined) checkParameters(recipe.method, { ...recipe.parameters, ...override.parameters }, [...path, "parameters"], ctx, override.parameters);
       });
       if (recipe.vectors.length === 0 && recipe.greedy === undefined) {
         ctx.addIssue({ code: "custom", path: ["vectors"], message: "list at least one task vector (or add a greedy section)" });
@@ -331,22 +336,96 @@ function createRecipeSchema(z: typeof import("zod").z) {
   return recipeSchema;
 }
 
+/** One parameter name across the registry: its kind, and each method's description, range and default. */
+interface RegistryParameter {
+  name: string;
+  entries: Array<{ methods: string[]; parameter: MethodParameter }>;
+  description: string;
+}
+
+/** Every recipe parameter the registry's methods take, each name once, in the registry's order. */
+function registryParameters(): RegistryParameter[] {
+  const byName = new Map<string, RegistryParameter>();
+  for (const method of arithmeticMethods) {
+    for (const parameter of recipeParametersOf(method)) {
+      let entry = byName.get(parameter.name);
+      if (entry === undefined) byName.set(parameter.name, (entry = { name: parameter.name, entries: [], description: "" }));
+      const same = entry.entries.find((e) => e.parameter.description === parameter.description && e.parameter.default === parameter.default);
+      if (same) same.methods.push(method.name);
+      else entry.entries.push({ methods: [method.name], parameter });
+    }
+  }
+  for (const entry of byName.values()) {
+    entry.description = entry.entries
+      .map((e) => `${e.methods.join(", ")}: ${e.parameter.description.charAt(0).toLowerCase()}${e.parameter.description.slice(1)} Default ${String(e.parameter.default)}.`)
+      .join(" ");
+  }
+  return [...byName.values()];
+}
+
+/** The zod type of one parameter name: a boolean, or a number with the range every method that takes it shares. */
+function parameterSchema(z: typeof import("zod").z, entry: RegistryParameter) {
+  const parameters = entry.entries.map((e) => e.parameter);
+  if (parameters.every((p) => p.kind === "boolean")) return z.boolean();
+  const numbers = parameters.filter((p): p is NumberParameter => p.kind !== "boolean");
+  if (numbers.length !== parameters.length) throw new Error(`The registry's parameter ${entry.name} is a number for one method and a switch for another.`);
+  const [first] = numbers as [NumberParameter];
+  const shared = numbers.every((p) => p.min === first.min && p.max === first.max && !!p.minExclusive === !!first.minExclusive && !!p.maxExclusive === !!first.maxExclusive && !!p.integer === !!first.integer);
+  let schema = first.integer && shared ? z.number().int() : z.number();
+  if (!shared) return schema;
+  if (first.min !== -Number.MAX_VALUE) schema = first.minExclusive ? schema.gt(first.min) : schema.gte(first.min);
+  if (first.max !== Number.MAX_VALUE) schema = first.maxExclusive ? schema.lt(first.max) : schema.lte(first.max);
+  return schema;
+}
+
+/**
+ * The method's parameters: every key is one it takes, every value in its range and the combination one it accepts,
+ * all from the registry. `given` are the keys this place of the recipe wrote (an override's, over the recipe's).
+ */
 function checkParameters(
-  method: MergeMethod,
+  name: MergeMethod,
   parameters: Record<string, unknown> | undefined,
   path: Array<string | number>,
   ctx: RefinementCtx,
+  given: Record<string, unknown> | undefined = parameters,
 ): void {
   if (parameters === undefined) return;
-  const accepted = Object.keys(methodParameters[method]);
-  for (const key of Object.keys(parameters)) {
+  const method = findMergeMethod(name);
+  if (method === undefined) return;
+  const accepted = recipeParametersOf(method).map((p) => p.name);
+  for (const key of Object.keys(given ?? {})) {
     if (accepted.includes(key)) continue;
     const hint =
-      key === "density" && method.startsWith("dare")
-        ? `${method} takes drop_rate, the probability of dropping an entry (mergekit's density is 1 − drop_rate)`
-        : accepted.length === 0
-          ? `${method} takes no parameters`
-          : `${method} takes ${accepted.join(" and ")}`;
-    ctx.addIssue({ code: "custom", path: [...path, key], message: `not a parameter of ${method}; ${hint}` });
+      key === "density" && accepted.includes("drop_rate")
+        ? `${name} takes drop_rate, the probability of dropping an entry (mergekit's density is 1 − drop_rate)`
+        : key === "lambda"
+          ? `${name} has no λ of its own; the recipe's scale multiplies every weight`
+          : accepted.length === 0
+            ? `${name} takes no parameters`
+            : `${name} takes ${accepted.length === 1 ? accepted[0] : `${accepted.slice(0, -1).join(", ")} and ${accepted.at(-1)}`}`;
+    ctx.addIssue({ code: "custom", path: [...path, key], message: `not a parameter of ${name}; ${hint}` });
+    return;
+  }
+  const problem = findParameterProblem(method, parameters, recipeParametersOf(method));
+  if (problem?.kind === "value") {
+    ctx.addIssue({ code: "custom", path: [...path, problem.name], message: `${name} needs ${problem.needs}, got ${String(problem.value)}`, input: problem.value });
+  }
+}
+
+/** The number of task vectors the method combines, and whether its weights can take a scale at all. */
+function checkTerms(recipe: { method: MergeMethod; vectors: ReadonlyArray<object>; scale: number; overrides: ReadonlyArray<{ scale?: number | undefined }> }, ctx: RefinementCtx): void {
+  const method = findMergeMethod(recipe.method);
+  if (method === undefined) return;
+  const count = recipe.vectors.reduce<number>((sum, term) => sum + ("analogy" in term ? 3 : 1), 0);
+  const { min, max } = method.terms ?? { min: 1 };
+  if (count > 0 && (count < min || (max !== undefined && count > max))) {
+    const wanted = max === min ? `exactly ${min}` : max === undefined ? `at least ${min}` : `${min} to ${max}`;
+    ctx.addIssue({ code: "custom", path: ["vectors"], message: `${recipe.method} combines ${wanted} task vectors, but the recipe lists ${count}` });
+  }
+  if (!method.weightsScale) {
+    const scaled = recipe.scale !== 1 ? ["scale"] : recipe.overrides.findIndex((o) => o.scale !== undefined) >= 0 ? ["overrides", recipe.overrides.findIndex((o) => o.scale !== undefined), "scale"] : undefined;
+    if (scaled !== undefined) {
+      ctx.addIssue({ code: "custom", path: scaled, message: `${recipe.method}'s weights only say where between the task vectors the merge lies, so a scale would cancel out; remove it` });
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { input, output } from "zod";
-import { mergeMethods as arithmeticMethods, type MergeMethodName } from "../arithmetic/merge-methods.js";
+import { mergeMethods as arithmeticMethods, recipeParametersOf, type MergeMethodName, type ParameterValue } from "../arithmetic/merge-methods.js";
 import type { RecipeSchema } from "./recipe-schema.js";
 
 /**
@@ -12,30 +12,18 @@ export type MergeMethod = MergeMethodName;
 export const vocabModes = ["refuse", "extend"] as const;
 export type VocabMode = (typeof vocabModes)[number];
 
-/** Method parameters after defaults: every key a method reads is present. */
-export interface MergeParameters {
-  /** ties, magnitude_prune: the fraction of each τ's entries kept, by magnitude. */
-  density?: number;
-  /** dare_linear, dare_ties: the probability of dropping each entry of τ. */
-  drop_rate?: number;
-  /** dare_linear, dare_ties: the RNG seed, recorded in the card. */
-  seed?: number;
-}
-
 /**
- * Which parameters each method reads in a recipe, and their defaults, from the registry (TIES paper: top 20%; DARE
- * paper: p = 0.9). The registry's `lambda` (the scale of the merged vector) is not a recipe parameter: a recipe's
- * `scale` multiplies every weight, which is that λ; a method that draws random numbers takes a `seed` (default 0).
+ * Method parameters after defaults: every key the method reads (and `seed` for a random method), from the registry,
+ * except a factor left at its default that the registry omits (`lambda` = 1).
  */
+export type MergeParameters = Record<string, ParameterValue>;
+
+/** Each method's parameters with their defaults, as a recipe's are resolved against (the registry's, not a copy). */
 export const methodParameters: Record<MergeMethod, MergeParameters> = Object.fromEntries(
-  arithmeticMethods.map((method) => {
-    const parameters: MergeParameters = {};
-    for (const parameter of method.parameters) {
-      if (parameter.name === "density" || parameter.name === "drop_rate") parameters[parameter.name] = parameter.default;
-    }
-    if (method.random) parameters.seed = 0;
-    return [method.name, parameters];
-  }),
+  arithmeticMethods.map((method) => [
+    method.name,
+    Object.fromEntries(recipeParametersOf(method).filter((parameter) => !parameter.omitWhenDefault).map((parameter) => [parameter.name, parameter.default])),
+  ]),
 ) as Record<MergeMethod, MergeParameters>;
 
 /** A validated recipe, defaults applied. */

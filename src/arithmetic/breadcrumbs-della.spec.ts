@@ -1,0 +1,173 @@
+/**
+ * Breadcrumbs and DELLA against references written here from the documented definitions, with other means than the
+ * kernel's: a comparison sort instead of radix thresholds, ranks counted pair by pair instead of a packed-key sort,
+ * the whole random stream drawn at once, and the election written per element.
+ */
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../errors.js";
+import { createRandom, deriveStream, fillRandom } from "../util/rng.js";
+import { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear, resolveMethodParameters } from "./merge-methods.js";
+
+const bitsOf = (values: Float32Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length);
+
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  const x = bitsOf(a);
+  const y = bitsOf(b);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+/** Values with many exact repeats, so every tie rule is exercised. */
+function values(n: number, seed: number, spread = 0.004): Float32Array {
+  const random = createRandom({ seed, labels: ["breadcrumbs-della-spec"] });
+  return Float32Array.from({ length: n }, () => {
+    const x = (random.nextFloat() - 0.5) * spread;
+    return random.nextU32() % 4 === 0 ? Math.round(x * 2000) / 2000 : x;
+  });
+}
+
+// --- references ----------------------------------------------------------------------------------------------------
+
+/** Breadcrumbs' band: in the order (|τ| descending, index ascending), positions [o, o + k) survive. */
+function crumbsReference(tau: Float32Array, density: number, gamma: number): Float32Array {
+  const n = tau.length;
+  const k = density >= 1 ? n : Math.min(n, Math.max(1, Math.round(density * n)));
+  const o = Math.min(Math.round(gamma * n), n - k);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.abs(tau[b]!) - Math.abs(tau[a]!) || a - b);
+  const out = new Float32Array(n);
+  for (const i of order.slice(o, o + k)) out[i] = tau[i]!;
+  return out;
+}
+
+/** DELLA's MAGPRUNE of one vector: ranks counted pair by pair in each row, DARE's stream for (seed, tensor, term). */
+function magpruneReference(tau: Float32Array, rowLength: number, density: number, epsilon: number, seed: number, tensor: string, term: number): Float32Array {
+  const n = tau.length;
+  const words = fillRandom({ stream: deriveStream({ seed, labels: ["dare", tensor, term] }), start: 0, out: new Uint32Array(n) });
+  const out = new Float32Array(n);
+  for (let row = 0; row < n; row += rowLength) {
+    for (let x = row; x < row + rowLength; x++) {
+      let rank = 0;
+      for (let y = row; y < row + rowLength; y++) {
+        const smaller = Math.abs(tau[y]!) < Math.abs(tau[x]!) || (Math.abs(tau[y]!) === Math.abs(tau[x]!) && y < x);
+        if (smaller) rank++;
+      }
+      const q = rowLength === 1 ? density : density - epsilon + (rank / (rowLength - 1)) * 2 * epsilon;
+      out[x] = words[x]! < (1 - q) * 2 ** 32 ? 0 : Math.fround(tau[x]! / Math.fround(q));
+    }
+  }
+  return out;
+}
+
+/** acc = base; acc = fround(acc + fround(λ · fround(λ_i · τ̂_i))) in order. */
+function sumReference(base: Float32Array, sparse: Float32Array[], weights: number[], lambda = 1): Float32Array {
+  const out = new Float32Array(base.length);
+  for (let j = 0; j < base.length; j++) {
+    let acc = base[j]!;
+    sparse.forEach((tau, i) => (acc = Math.fround(acc + Math.fround(Math.fround(lambda) * Math.fround(Math.fround(weights[i]!) * tau[j]!)))));
+    out[j] = acc;
+  }
+  return out;
+}
+
+/** TIES' election and disjoint mean, then fround(base + fround(λ · τ_m)). */
+function electReference(base: Float32Array, sparse: Float32Array[], weights: number[], lambda = 1): Float32Array {
+  const out = new Float32Array(base.length);
+  for (let j = 0; j < base.length; j++) {
+    const v = sparse.map((tau, i) => Math.fround(Math.fround(weights[i]!) * tau[j]!));
+    const total = v.reduce((s, x) => Math.fround(s + x), 0);
+    const agreeing = v.filter((x) => (total > 0 && x > 0) || (total < 0 && x < 0));
+    const mean = agreeing.length === 0 ? 0 : Math.fround(agreeing.reduce((s, x) => Math.fround(s + x), 0) / agreeing.length);
+    out[j] = Math.fround(base[j]! + Math.fround(Math.fround(lambda) * mean));
+  }
+  return out;
+}
+
+// --- specs ---------------------------------------------------------------------------------------------------------
+
+const n = 3 * 256;
+const base = values(n, 1, 2);
+const taskVectors = [values(n, 2), values(n, 3), values(n, 4)];
+const weights = [0.6, 1.3, -0.4];
+const random = { seed: 7, tensorName: "model.layers.0.mlp.up_proj.weight" };
+
+describe("breadcrumbs", () => {
+  it("keeps the band below the outliers, ties by index as TIES ranks, on a small example", () => {
+    // n = 10: k = 3, o = 2. By |τ|: 9 (j1) and −9 (j4) are the outliers; 5 (j0), 5 (j7) and −5 (j9) are kept; 4 (j6) and below are not.
+    const tau = new Float32Array([5, 9, 1, 0, -9, 2, 4, 5, 3, -5]);
+    const out = breadcrumbs.merge({ base: new Float32Array(10), taskVectors: [tau], weights: [1], parameters: { density: 0.3, gamma: 0.2 } });
+    expect(Array.from(out)).toEqual([5, 0, 0, 0, 0, 0, 0, 5, 0, -5]);
+  });
+
+  it("is the sort-based band, then task arithmetic, bit for bit", () => {
+    for (const [density, gamma] of [[0.9, 0.01], [0.3, 0.05], [0.5, 0], [0.99, 0.2], [1, 0.5]] as const) {
+      const expected = sumReference(base, taskVectors.map((tau) => crumbsReference(tau, density, gamma)), weights);
+      const out = breadcrumbs.merge({ base, taskVectors, weights, parameters: { density, gamma } });
+      expect(firstDifference(out, expected), `density ${density}, gamma ${gamma}`).toBe(-1);
+    }
+  });
+
+  it("breadcrumbs_ties is the band, then TIES' election, disjoint mean and λ, bit for bit", () => {
+    const sparse = taskVectors.map((tau) => crumbsReference(tau, 0.4, 0.02));
+    const out = breadcrumbsTies.merge({ base, taskVectors, weights, parameters: { density: 0.4, gamma: 0.02, lambda: 1.5 } });
+    expect(firstDifference(out, electReference(base, sparse, weights, 1.5))).toBe(-1);
+  });
+
+  it("lowers the outliers when density + gamma leaves no room, and keeps the largest with gamma 0 (mergekit keeps none)", () => {
+    const tau = new Float32Array([1, 2, 3, 4]);
+    const all = breadcrumbs.merge({ base: new Float32Array(4), taskVectors: [tau], weights: [1], parameters: { density: 1, gamma: 0.5 } });
+    expect(Array.from(all)).toEqual([1, 2, 3, 4]);
+    const none = breadcrumbs.merge({ base: new Float32Array(4), taskVectors: [tau], weights: [1], parameters: { density: 0.5, gamma: 0 } });
+    expect(Array.from(none)).toEqual([0, 0, 3, 4]);
+  });
+});
+
+describe("della", () => {
+  const shape = [3, 256];
+
+  it("keeps by rank within each row and divides by the keep probability, bit for bit", () => {
+    for (const [density, epsilon] of [[0.5, 0.15], [0.3, 0.29], [0.8, 0.2], [0.6, 0]] as const) {
+      const sparse = taskVectors.map((tau, i) => magpruneReference(tau, 256, density, epsilon, random.seed, random.tensorName, i));
+      const linear = dellaLinear.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 0.75 }, random, shape });
+      expect(firstDifference(linear, sumReference(base, sparse, weights, 0.75)), `linear ${density} ± ${epsilon}`).toBe(-1);
+      const elected = della.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 1.2 }, random, shape });
+      expect(firstDifference(elected, electReference(base, sparse, weights, 1.2)), `ties ${density} ± ${epsilon}`).toBe(-1);
+    }
+  });
+
+  it("treats a 1-D tensor as one row, and a row of one entry with the density itself", () => {
+    const sparse = taskVectors.map((tau, i) => magpruneReference(tau, n, 0.4, 0.1, 3, "bias", i));
+    const out = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" } });
+    expect(firstDifference(out, sumReference(base, sparse, weights))).toBe(-1);
+    const single = taskVectors.map((tau, i) => magpruneReference(tau, 1, 0.4, 0.1, 3, "bias", i));
+    const column = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" }, shape: [n, 1] });
+    expect(firstDifference(column, sumReference(base, single, weights))).toBe(-1);
+  });
+
+  it("at epsilon 0 is DARE with drop_rate 1 − density on the same streams, bit for bit", () => {
+    const parameters = { density: 0.25, epsilon: 0 };
+    const dare = dareLinear.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75 }, random });
+    expect(firstDifference(dellaLinear.merge({ base, taskVectors, weights, parameters, random, shape }), dare)).toBe(-1);
+    const dareElected = dareTies.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75, lambda: 0.5 }, random });
+    expect(firstDifference(della.merge({ base, taskVectors, weights, parameters: { ...parameters, lambda: 0.5 }, random, shape }), dareElected)).toBe(-1);
+  });
+
+  it("keeps about density of the entries, more of the large ones than of the small ones", () => {
+    const big = values(64 * 1024, 9);
+    const out = dellaLinear.merge({ base: new Float32Array(big.length), taskVectors: [big], weights: [1], parameters: { density: 0.5, epsilon: 0.3 }, random, shape: [64, 1024] });
+    const kept = out.filter((x) => x !== 0).length / big.length;
+    expect(Math.abs(kept - 0.5)).toBeLessThan(0.01);
+    const magnitudes = Array.from(big, Math.abs).sort((a, b) => a - b);
+    const median = magnitudes[magnitudes.length / 2]!;
+    let keptLarge = 0;
+    let keptSmall = 0;
+    big.forEach((x, j) => (Math.abs(x) > median ? (keptLarge += out[j] !== 0 ? 1 : 0) : (keptSmall += out[j] !== 0 ? 1 : 0)));
+    expect(keptLarge).toBeGreaterThan(keptSmall * 1.5);
+  });
+
+  it("refuses a density ± epsilon outside (0, 1], as mergekit does", () => {
+    expect(() => resolveMethodParameters({ method: della, given: { density: 0.1, epsilon: 0.1 } })).toThrow(UsageError);
+    expect(() => resolveMethodParameters({ method: della, given: { density: 0.9, epsilon: 0.2 } })).toThrow(/parameters\.epsilon is 0\.2, but della needs density − epsilon above 0 and density \+ epsilon at most 1/);
+    expect(resolveMethodParameters({ method: dellaLinear, given: { density: 0.9, epsilon: 0.1 } })).toEqual({ density: 0.9, epsilon: 0.1, lambda: 1 });
+  });
+});
