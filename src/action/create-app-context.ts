@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import type { AppContext } from "../app/app-context.js";
 import { createArithmeticKernels } from "../arithmetic/simd/create-arithmetic-kernels.js";
-import { createHubClient } from "../hub/index.js";
+import { createHubClient, parseRetryDelay } from "../hub/index.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import type { HubAccess } from "./use-cases.js";
 import { actionVersion } from "./version.js";
@@ -12,8 +12,13 @@ import { actionVersion } from "./version.js";
  * so weights are read as byte ranges, and outputs are staged under RUNNER_TEMP.
  */
 export function createAppContext(options: { hub: HubAccess; env: EnvMap }): AppContext {
+  const retryDelayMs = parseRetryDelay(options.env.TVHUB_RETRY_DELAY_MS);
   return {
-    hub: createHubClient({ hubUrl: options.hub.hubUrl, ...(options.hub.accessToken ? { accessToken: options.hub.accessToken } : {}) }),
+    hub: createHubClient({
+      hubUrl: options.hub.hubUrl,
+      ...(options.hub.accessToken ? { accessToken: options.hub.accessToken } : {}),
+      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+    }),
     kernels: createArithmeticKernels(),
     workDir: options.env.RUNNER_TEMP ?? tmpdir(),
     cache: false,

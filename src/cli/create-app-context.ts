@@ -20,6 +20,7 @@ export function createAppContext(context: CliContext, flags: CliAppFlags): AppCo
     hubUrl: settings.hubUrl,
     ...(settings.accessToken === undefined ? {} : { accessToken: settings.accessToken }),
     ...(cache ? { cacheDir: settings.cacheDir } : {}),
+    ...(settings.retryDelayMs === undefined ? {} : { retryDelayMs: settings.retryDelayMs }),
   });
   return {
     hub,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { parseRetryDelay } from "../hub/index.js";
 
 export const defaultHubUrl = "https://huggingface.co";
 
@@ -18,6 +19,8 @@ export interface HubSettings {
   accessToken?: string;
   /** Where downloads are kept, in the Hub cache layout (shared with huggingface_hub). */
   cacheDir: string;
+  /** TVHUB_RETRY_DELAY_MS: the first retry's wait. */
+  retryDelayMs?: number;
 }
 
 export function addHubFlags<T extends Command>(command: T): T {
@@ -35,7 +38,8 @@ export function resolveHubSettings(flags: HubFlags, env: NodeJS.ProcessEnv): Hub
   const hubUrl = (flags.hubUrl ?? env.HF_ENDPOINT ?? defaultHubUrl).replace(/\/+$/, "");
   const accessToken = flags.token ?? env.HF_TOKEN ?? readTokenFile(env.HF_TOKEN_PATH ?? join(hfHome, "token"));
   const cacheDir = env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? join(hfHome, "hub");
-  return accessToken ? { hubUrl, accessToken, cacheDir } : { hubUrl, cacheDir };
+  const retryDelayMs = parseRetryDelay(env.TVHUB_RETRY_DELAY_MS);
+  return { hubUrl, cacheDir, ...(accessToken ? { accessToken } : {}), ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
 }
 
 function readTokenFile(path: string): string | undefined {

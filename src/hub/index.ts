@@ -1,5 +1,6 @@
 export { createHubClient, type CreateHubClientOptions } from "./create-hub-client.js";
 export { parseModelRef, type ParseModelRefOptions } from "./parse-model-ref.js";
+export { parseRetryDelay } from "./parse-retry-delay.js";
 export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
 export { findForeignFiles } from "./find-foreign-files.js";
 export { foreignFilesError, type ForeignFilesErrorOptions } from "./foreign-files-error.js";

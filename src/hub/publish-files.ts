@@ -261,7 +261,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
         // A commit whose answer was lost and that did not land is sent again, under the same parent.
         const again = committing ? unsure && isTransientFailure(error) : isTransientError(error);
         if (again && attempt < hub.retry.retries) {
-          yield { type: "log", level: "warn", message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
+          // Info, as the retries of single requests are: a person watching sees it, --json and logs stay quiet.
+          yield { type: "log", level: "info", message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
           await hub.retry.sleep(retryDelay(hub.retry, attempt));
           continue;
         }

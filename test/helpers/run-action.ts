@@ -30,6 +30,8 @@ export interface RunBundledActionOptions {
   workspace?: string;
   /** @default 60000 */
   timeoutMs?: number;
+  /** More variables of the job's environment (`TVHUB_RETRY_DELAY_MS`, say). */
+  env?: Record<string, string>;
 }
 
 export interface BundledActionResult {
@@ -80,6 +82,7 @@ export async function runBundledAction(options: RunBundledActionOptions): Promis
     GITHUB_RUN_ID: "4242",
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: dir,
+    ...options.env,
   };
   const action = parse(readFileSync(resolve(root, "action.yml"), "utf8")) as ActionYml;
   for (const [name, spec] of Object.entries(action.inputs)) {
