@@ -23,7 +23,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
   return {
     async check(input) {
       if (input.recipe !== undefined) return unavailable("check with a recipe");
-      const context = createAppContext({ hub: input.hub, env });
+      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
       const result = await check({
         context,
         ...(input.base === undefined ? {} : { base: input.base }),
@@ -33,7 +33,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       return { report: reportFromPlan({ kind: "check", compatibility: result.report, inputs, downloadBytes: result.weightBytes }) };
     },
     async publishVector(input) {
-      const context = createAppContext({ hub: input.hub, env });
+      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
       try {
         const result = await drain(
           publishVector({
@@ -56,7 +56,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       }
     },
     async merge(input) {
-      const context = createAppContext({ hub: input.hub, env });
+      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
       const text = await readRecipe(input.recipe);
       try {
         const result = await drain(
@@ -81,7 +81,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
     },
     greedy: (input) => runGreedy(input, env),
     async plan(input) {
-      const context = createAppContext({ hub: input.hub, env });
+      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
       const recipe = input.recipe === undefined ? undefined : { text: await readRecipe(input.recipe), source: input.recipe };
       const kind = recipe === undefined ? "task-vector" : "merged-model";
       try {
@@ -115,7 +115,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
  * round, and the candidates skipped before the search.
  */
 async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseCaseOutcome> {
-  const context = createAppContext({ hub: input.hub, env });
+  const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
   const text = await readRecipe(input.recipe);
   try {
     const result = await drain(

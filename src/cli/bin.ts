@@ -1,3 +1,15 @@
+import { createInterrupt, interruptExitCode } from "./interrupt.js";
 import { main } from "./main.js";
 
-process.exitCode = await main({ argv: process.argv.slice(2), env: process.env });
+// Ctrl-C (or a SIGTERM) during a publish lets it remove what it created and say what it left; at any other
+// moment, or a second time, tvhub stops at once. Either way the run ends with one sentence.
+const interrupt = createInterrupt();
+const onSignal = (name: NodeJS.Signals): void => {
+  if (interrupt.receive(name) === "wait") return;
+  process.stderr.write(`tvhub: interrupted by ${name} with no upload in flight, so nothing was left half-published; rerun the command to finish.\n`);
+  process.exit(interruptExitCode(name));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+process.exitCode = await main({ argv: process.argv.slice(2), env: process.env, interrupt });

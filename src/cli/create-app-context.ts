@@ -21,6 +21,7 @@ export function createAppContext(context: CliContext, flags: CliAppFlags): AppCo
     ...(settings.accessToken === undefined ? {} : { accessToken: settings.accessToken }),
     ...(cache ? { cacheDir: settings.cacheDir } : {}),
     ...(settings.retryDelayMs === undefined ? {} : { retryDelayMs: settings.retryDelayMs }),
+    ...(context.interrupt === undefined ? {} : { signal: context.interrupt.signal, onPublishing: context.interrupt.onPublishing }),
   });
   return {
     hub,

@@ -2,6 +2,7 @@ import { CommanderError, type Command } from "commander";
 import { exitCodeOf, isTvhubError } from "../errors.js";
 import type { CliContext } from "./context.js";
 import { describeSystemError } from "./describe-system-error.js";
+import type { Interrupt } from "./interrupt.js";
 import { createProgram } from "./program.js";
 import { redact } from "./redact.js";
 
@@ -10,6 +11,8 @@ export interface MainOptions {
   env: NodeJS.ProcessEnv;
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream;
+  /** SIGINT/SIGTERM handling of the process (bin.ts); a publish in flight listens to it. */
+  interrupt?: Interrupt;
 }
 
 /**
@@ -22,7 +25,7 @@ export async function main(options: MainOptions): Promise<number> {
   const debug = options.argv.includes("--debug");
   const json = options.argv.includes("--json");
   const secrets = [options.env.HF_TOKEN, options.env.GITHUB_TOKEN].filter((s): s is string => Boolean(s));
-  const context: CliContext = { env: options.env, stdout, stderr, secrets };
+  const context: CliContext = { env: options.env, stdout, stderr, secrets, ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }) };
   const program = createProgram(context);
   const fail = (code: string, message: string, exitCode: number, stack?: string): number => {
     const tokens = [...context.secrets, ...tokensIn(options.argv)];
@@ -41,7 +44,11 @@ export async function main(options: MainOptions): Promise<number> {
       return fail("USAGE", usageSentence(error, program, options.argv), 2);
     }
     const described = isTvhubError(error) ? error : describeSystemError(error);
-    if (described !== undefined) return fail(described.code, described.message, exitCodeOf[described.family], String(described.stack));
+    if (described !== undefined) {
+      // A publish that a signal stopped ended with its own sentence; the exit code says a signal stopped it.
+      const exitCode = described.code === "INTERRUPTED" ? 130 : exitCodeOf[described.family];
+      return fail(described.code, described.message, exitCode, String(described.stack));
+    }
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? String(error.stack) : undefined;
     const advice = debug ? "this is a bug in tvhub; please report it with the stack trace below" : "this is a bug in tvhub; please report it (rerun with --debug for the stack trace)";

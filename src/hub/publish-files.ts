@@ -93,10 +93,11 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
     });
   const uploadFetch = retrying(hub.signal);
   const common = { hubUrl: hub.hubUrl, fetch: uploadFetch, accessToken };
+  const interrupted = (): boolean => hub.signal?.aborted === true;
   const fail = (error: unknown, doing = "publishing to"): never => {
+    if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
     throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
   };
-  const interrupted = (): boolean => hub.signal?.aborted === true;
 
   const { commitIter, createRepo, deleteRepo, listFiles, modelInfo, repoExists } = await loadHubLibrary();
   const readTarget = async (): Promise<{ headSha?: string; private: boolean; existing: string[] }> => {
@@ -140,61 +141,6 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   }
   let deleted = exists ? planDeletions(repo, target.existing, options) : [];
 
-  // The repo is created only now, with everything checked and the files about to go: a run that fails earlier
-  // leaves no empty repo behind, and one that fails later removes the repo it created (below).
-  let created = false;
-  if (!exists) {
-    const createUrl = `${hub.hubUrl}/api/repos/create`;
-    try {
-      await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
-      created = true;
-    } catch (error) {
-      if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
-      // 409 after a retried create: the first try made it and its answer was lost. Otherwise someone else made it.
-      if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
-      created = retried.has(`POST ${createUrl}`);
-    }
-    target = await readTarget();
-    if (!created) deleted = planDeletions(repo, target.existing, options);
-    if (created) yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
-  }
-  const headSha = target.headSha;
-  if (deleted.length > 0) {
-    yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
-  }
-
-  const operations: CommitOperation[] = [
-    ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
-    ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
-  ];
-  const findLanded = (): Promise<RunCommit | undefined> =>
-    withRetries({
-      policy: hub.retry,
-      run: () =>
-        findRunCommit({
-          hubUrl: hub.hubUrl,
-          fetch: retrying(undefined),
-          accessToken,
-          repo,
-          runId,
-          branch: "main",
-          ...(headSha === undefined ? {} : { since: headSha }),
-          ...(options.createPullRequest === true && { pullRequests: true }),
-        }),
-    });
-  const resultOf = (oid: string, url: string, pullRequestUrl: string | undefined): PublishResult => {
-    const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : undefined;
-    return {
-      commitSha: oid,
-      commitUrl: url,
-      repoUrl: `${hub.hubUrl}/${repo}`,
-      created,
-      deleted,
-      alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
-      ...(pullRequest === undefined ? {} : { pullRequest }),
-    };
-  };
-
   const throttle = createThrottle();
   let landed = false;
   // A commit request went out and its answer never came back: it may have landed.
@@ -202,7 +148,62 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   // Across tries: a file sent by an earlier try of this run is not one "the Hub already had".
   const hashed = new Set<string>();
   const sent = new Set<string>();
+  // The repo is created only now, with everything checked and the files about to go: a run that fails earlier
+  // leaves no empty repo behind, and one that fails later removes the repo it created (below).
+  let created = false;
   try {
+    if (!exists) {
+      const createUrl = `${hub.hubUrl}/api/repos/create`;
+      try {
+        await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
+        created = true;
+      } catch (error) {
+        if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
+        // 409 after a retried create: the first try made it and its answer was lost. Otherwise someone else made it.
+        if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
+        created = retried.has(`POST ${createUrl}`);
+      }
+      target = await readTarget();
+      if (!created) deleted = planDeletions(repo, target.existing, options);
+      if (created) yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
+    }
+    const headSha = target.headSha;
+    if (deleted.length > 0) {
+      yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
+    }
+
+    const operations: CommitOperation[] = [
+      ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
+      ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
+    ];
+    const findLanded = (): Promise<RunCommit | undefined> =>
+      withRetries({
+        policy: hub.retry,
+        run: () =>
+          findRunCommit({
+            hubUrl: hub.hubUrl,
+            fetch: retrying(undefined),
+            accessToken,
+            repo,
+            runId,
+            branch: "main",
+            ...(headSha === undefined ? {} : { since: headSha }),
+            ...(options.createPullRequest === true && { pullRequests: true }),
+          }),
+      });
+    const resultOf = (oid: string, url: string, pullRequestUrl: string | undefined): PublishResult => {
+      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : undefined;
+      return {
+        commitSha: oid,
+        commitUrl: url,
+        repoUrl: `${hub.hubUrl}/${repo}`,
+        created,
+        deleted,
+        alreadyUploaded: [...hashed].filter((path) => !sent.has(path)).sort(),
+        ...(pullRequest === undefined ? {} : { pullRequest }),
+      };
+    };
+
     for (let attempt = 0; ; attempt++) {
       let committing = false;
       try {
@@ -272,7 +273,7 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   } catch (error) {
     // What the run leaves: a repo it created and never committed to goes; uploaded objects of an existing repo stay.
     let removed = false;
-    if (created && !landed) removed = await removeCreatedRepo({ repo, headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
+    if (created && !landed) removed = await removeCreatedRepo({ repo, headSha: target.headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
     const left = { repo, hubUrl: hub.hubUrl, committed: unsure ? ("maybe" as const) : false, removed, kept: removed ? 0 : sentBytes };
     if (interrupted()) throw interruptedError(left);
     const remote = toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing: "publishing to", access: "write" });
