@@ -11,6 +11,8 @@ export interface InspectRefOptions {
    * commit).
    */
   ref: string;
+  /** Whether the report lists every tensor (see InspectOptions). @default true */
+  listTensors?: boolean;
 }
 
 /** Names that are files on disk whatever else they look like: `out/model.safetensors` is not a repo id. */
@@ -26,7 +28,7 @@ export async function inspectRef(options: InspectRefOptions): Promise<InspectRep
   if (ref.kind === "local") {
     const model = await openLocalModel({ path: ref.path });
     try {
-      return inspect({ model });
+      return inspect({ model, listTensors: options.listTensors !== false });
     } finally {
       await model.close();
     }
@@ -34,7 +36,7 @@ export async function inspectRef(options: InspectRefOptions): Promise<InspectRep
   const input = await openInput({ ref, text: options.ref, hub: context.hub });
   try {
     const { repo, revision } = input.resolved;
-    const report = inspect({ model: input.model });
+    const report = inspect({ model: input.model, listTensors: options.listTensors !== false });
     return repo === undefined || revision === undefined ? report : { ...report, source: { repo, revision, url: `${context.hub.hubUrl}/${repo}` } };
   } finally {
     await input.close();

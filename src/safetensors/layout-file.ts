@@ -34,11 +34,12 @@ export interface LayoutFileOptions {
 }
 
 /**
- * The reference's `Dtype` enum order (huggingface/safetensors `safetensors/src/tensor.rs`), which its
- * serializer sorts by, descending, so 8-byte types come first and every tensor stays aligned to its size.
+ * The reference's `Dtype` enum order (huggingface/safetensors `safetensors/src/tensor.rs`; 0.8.0, less the
+ * sub-byte F4 and F6 types tvhub does not read), which its serializer sorts by, descending, so 8-byte types come
+ * first and every tensor stays aligned to its size.
  */
 export const referenceDtypeOrder: readonly Dtype[] = [
-  "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64",
+  "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
 ];
 const dtypeRank = new Map(referenceDtypeOrder.map((dtype, rank) => [dtype, rank]));
 

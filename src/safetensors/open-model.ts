@@ -13,6 +13,7 @@ import type {
   SafetensorsIndex,
   SafetensorsModel,
   StreamTensorOptions,
+  TensorInfo,
 } from "./types.js";
 
 export interface OpenModelOptions {
@@ -160,8 +161,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 class Model implements SafetensorsModel {
-  private readonly located: LocatedTensor[];
-  private readonly byName = new Map<string, LocatedTensor & { dataStart: number }>();
+  /**
+   * The lookup by name, built on first use: listing a 1,000,000-tensor header (inspect) needs none, and the
+   * headers' own TensorInfo objects are the only per-tensor state (shapes are shared, never handed out).
+   */
+  private lookup: Map<string, { tensor: TensorInfo; file: string; dataStart: number }> | undefined;
 
   constructor(
     readonly name: string,
@@ -170,23 +174,24 @@ class Model implements SafetensorsModel {
     private readonly sources: Map<string, ByteSource>,
     readonly indexFile: string | undefined,
     readonly index: SafetensorsIndex | undefined,
-  ) {
-    this.located = [];
-    for (const { file, header } of files) {
-      for (const tensor of header.tensors) {
-        const entry = { ...tensor, shape: [...tensor.shape], file };
-        this.located.push(entry);
-        this.byName.set(tensor.name, { ...entry, dataStart: header.dataStart });
-      }
-    }
-  }
+  ) {}
 
   tensors(): LocatedTensor[] {
-    return this.located.map((tensor) => ({ ...tensor, shape: [...tensor.shape] }));
+    const out: LocatedTensor[] = [];
+    for (const { file, header } of this.files) for (const tensor of header.tensors) out.push({ ...tensor, shape: [...tensor.shape], file });
+    return out;
+  }
+
+  private byName(): Map<string, { tensor: TensorInfo; file: string; dataStart: number }> {
+    if (this.lookup) return this.lookup;
+    const lookup = new Map<string, { tensor: TensorInfo; file: string; dataStart: number }>();
+    for (const { file, header } of this.files) for (const tensor of header.tensors) lookup.set(tensor.name, { tensor, file, dataStart: header.dataStart });
+    this.lookup = lookup;
+    return lookup;
   }
 
   has(name: string): boolean {
-    return this.byName.has(name);
+    return this.byName().has(name);
   }
 
   tensor(name: string): LocatedTensor {
@@ -195,12 +200,13 @@ class Model implements SafetensorsModel {
   }
 
   private entry(name: string): LocatedTensor & { dataStart: number } {
-    const entry = this.byName.get(name);
+    const found = this.byName().get(name);
+    const entry = found && { ...found.tensor, file: found.file, dataStart: found.dataStart };
     if (!entry) {
       throw corrupt(
         "SAFETENSORS_TENSOR_NOT_FOUND",
         this.name,
-        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName.size}); check the name with \`tvhub inspect\`.`,
+        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName().size}); check the name with \`tvhub inspect\`.`,
       );
     }
     return entry;

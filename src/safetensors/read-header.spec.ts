@@ -41,7 +41,8 @@ const rules: Array<[code: string, description: string, bytes: Uint8Array]> = [
   ["SAFETENSORS_HEADER_TOO_LARGE", "N = 2^64 - 1", craft("{}", 0, 2n ** 64n - 1n)],
   ["SAFETENSORS_HEADER_LENGTH", "N beyond the end of the file", craft("{}", 0, 1000n)],
   ["SAFETENSORS_HEADER_UTF8", "a header that is not UTF-8", (() => { const b = craft('{"a":1}'); b[10] = 0xff; return b; })()],
-  ["SAFETENSORS_HEADER_START", "a header that starts with a space", craft(' {"a":' + entry("F32", [1], [0, 4]) + "}", 4)],
+  ["SAFETENSORS_HEADER_START", "a header that starts with a letter", craft('x{"a":' + entry("F32", [1], [0, 4]) + "}", 4)],
+  ["SAFETENSORS_HEADER_START", "a header of spaces only", craft("        ")],
   ["SAFETENSORS_HEADER_START", "an empty header", craft("")],
   ["SAFETENSORS_HEADER_START", "a JSON array", craft("[]")],
   ["SAFETENSORS_HEADER_JSON", "truncated JSON", craft('{"a":')],
@@ -51,7 +52,8 @@ const rules: Array<[code: string, description: string, bytes: Uint8Array]> = [
   ["SAFETENSORS_BAD_METADATA", "a non-string metadata value", craft('{"__metadata__":{"format":1}}')],
   ["SAFETENSORS_BAD_METADATA", "metadata that is not an object", craft('{"__metadata__":"pt"}')],
   ["SAFETENSORS_BAD_ENTRY", "an entry that is not an object", craft('{"a":[1]}')],
-  ["SAFETENSORS_BAD_ENTRY", "an entry with an extra key", craft(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":0}}`, 1)],
+  ["SAFETENSORS_BAD_ENTRY", "an entry that is null", craft('{"a":null}')],
+  ["SAFETENSORS_BAD_ENTRY", "an entry with an extra key twice", craft(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":0,"x":1}}`, 1)],
   ["SAFETENSORS_BAD_ENTRY", "an entry without data_offsets", craft('{"a":{"dtype":"U8","shape":[1]}}', 1)],
   ["SAFETENSORS_BAD_ENTRY", "an entry with a key twice", craft('{"a":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}', 1)],
   ["SAFETENSORS_BAD_DTYPE", "an unknown dtype", craft(`{"a":${entry("F4", [2], [0, 1])}}`, 1)],
@@ -130,6 +132,32 @@ describe("readHeader accepts valid files", () => {
     const parsed = await readHeader({ source: bufferSource({ bytes: craft(header, 2), name: file }) });
     expect(parsed.tensors[0]?.name).toBe("été😀");
     expect(parsed.dataStart).toBe(8 + utf8.encode(header).length);
+  });
+
+  it("accepts what the reference accepts: __metadata__ null, whitespace before {, an unknown entry key, C64 and F8_E8M0", async () => {
+    const read = (header: string, data: number) => readHeader({ source: bufferSource({ bytes: craft(header, data), name: file }) });
+    expect((await read(`{"__metadata__":null,"a":${entry("F32", [1], [0, 4])}}`, 4)).metadata).toBeUndefined();
+    expect((await read(` \n\t\r{"a":${entry("F32", [1], [0, 4])}}`, 4)).tensors).toHaveLength(1);
+    const extra = await read(`{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2],"future":{"x":[1.5,null]}}}`, 2);
+    expect(extra.tensors).toEqual([{ name: "a", dtype: "U8", shape: [2], begin: 0, end: 2 }]);
+    const odd = await read(`{"c":${entry("C64", [2], [0, 16])},"s":${entry("F8_E8M0", [3], [16, 19])}}`, 19);
+    expect(odd.tensors.map((t) => [t.name, t.dtype])).toEqual([["c", "C64"], ["s", "F8_E8M0"]]);
+  });
+
+  it("reads entries the same on the fast path and the strict one (escapes, key order, whitespace)", async () => {
+    const fast = `{"a":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},"b":{"data_offsets":[12,14],"shape":[1],"dtype":"BF16"}}`;
+    const slow = `{"a":{"dtype":"F\u0031\u0036","shape":[2,3],"data_offsets":[0,12]},"b":{ "data_offsets" : [ 12 , 14 ] , "shape" : [ 1 ] , "d\u0074ype" : "BF16" }}`;
+    const [one, two] = await Promise.all([fast, slow].map((header) => readHeader({ source: bufferSource({ bytes: craft(header, 14), name: file }) })));
+    expect(two?.tensors).toEqual(one?.tensors);
+    expect(one?.tensors).toEqual([
+      { name: "a", dtype: "F16", shape: [2, 3], begin: 0, end: 12 },
+      { name: "b", dtype: "BF16", shape: [1], begin: 12, end: 14 },
+    ]);
+  });
+
+  it("reports a JSON syntax error after a schema error, as a parser of the whole text first would", async () => {
+    const error = await failure(craft(`{"a":${entry("XX", [1], [0, 4])},"b":{"dtype":"F32",}}`, 4));
+    expect(error.code).toBe("SAFETENSORS_HEADER_JSON");
   });
 
   it("reads a header larger than the first read", async () => {

@@ -8,6 +8,11 @@ import type { ByteSource, SafetensorsHeader } from "./types.js";
  */
 const firstReadBytes = 64 * 1024;
 
+/** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2023). */
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & {
+  resize(length: number): void;
+};
+
 export interface ReadHeaderOptions {
   source: ByteSource;
 }
@@ -26,14 +31,20 @@ export async function readHeader(options: ReadHeaderOptions): Promise<Safetensor
   const first = await source.read(0, Math.min(fileSize, firstReadBytes));
   const headerLength = parseHeaderLength({ name: source.name, fileSize, bytes: first.subarray(0, 8) });
   const end = 8 + headerLength;
-  let bytes: Uint8Array;
-  if (end <= first.length) {
-    bytes = first.subarray(8, end);
-  } else {
-    // headerLength was checked against the file size above, so this allocation is bounded by the file.
-    bytes = new Uint8Array(headerLength);
+  if (end <= first.length) return parseHeader({ name: source.name, fileSize, headerLength, bytes: first.subarray(8, end) });
+  // headerLength was checked against the file size above, so this allocation is bounded by the file. It is
+  // resizable so that it can be given back the moment the header is parsed: a 70 MB buffer left to the garbage
+  // collector stays in memory while the caller builds on the header (tvhub inspect of 1,000,000 tensors).
+  const buffer = new ResizableArrayBuffer(headerLength, { maxByteLength: headerLength });
+  try {
+    const bytes = new Uint8Array(buffer);
     bytes.set(first.subarray(8), 0);
-    bytes.set(await source.read(first.length, end), first.length - 8);
+    // Read the rest in place: the header must not sit in memory twice.
+    const rest = bytes.subarray(first.length - 8);
+    const read = await source.read(first.length, end, rest);
+    if (read.buffer !== rest.buffer || read.byteOffset !== rest.byteOffset) rest.set(read);
+    return parseHeader({ name: source.name, fileSize, headerLength, bytes });
+  } finally {
+    buffer.resize(0);
   }
-  return parseHeader({ name: source.name, fileSize, headerLength, bytes });
 }

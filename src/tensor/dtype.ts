@@ -5,6 +5,8 @@ export const dtypeSizes = {
   I8: 1,
   F8_E5M2: 1,
   F8_E4M3: 1,
+  /** The OCP MX scale type (an 8-bit exponent): the reference reads it, tvhub copies it like an integer tensor. */
+  F8_E8M0: 1,
   U16: 2,
   I16: 2,
   F16: 2,
@@ -12,6 +14,8 @@ export const dtypeSizes = {
   U32: 4,
   I32: 4,
   F32: 4,
+  /** Complex, two float32 parts: the reference reads it; never computable here, so copied like an integer tensor. */
+  C64: 8,
   U64: 8,
   I64: 8,
   F64: 8,

@@ -25,7 +25,8 @@ export function inspect(program: Command, context: CliContext): void {
       )
       .option("--tensors", "list every tensor instead of folding repeated layers into one line"),
   ).action(async (ref: string, flags: InspectFlags) => {
-    const report = await inspectRef({ context: createAppContext(context, flags), ref });
+    const listTensors = flags.json === true || flags.tensors === true;
+    const report = await inspectRef({ context: createAppContext(context, flags), ref, listTensors });
     context.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allTensors: flags.tensors === true }));
   });
 }
