@@ -3,7 +3,7 @@ import { dtypeSizes, isDtype, type Dtype } from "../tensor/dtype.js";
 import { byteLength, formatShape } from "../tensor/shape.js";
 import { corrupt, notSafetensors } from "./errors.js";
 import { parseHeaderFast, type FastHeader } from "./parse-header-fast.js";
-import { JsonNumber, JsonSyntaxError, describeJsonValue, isJsonObject, parseStrictJson, type JsonValue } from "./parse-strict-json.js";
+import { JsonNumber, JsonSyntaxError, StrictJsonReader, describeJsonValue, isJsonObject, type JsonValue } from "./parse-strict-json.js";
 import type { SafetensorsHeader, TensorInfo } from "./types.js";
 
 /** The reference's `MAX_HEADER_SIZE`: a longer header is refused before a byte of it is read. */
@@ -134,8 +134,11 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
 }
 
 /**
- * The strict path, for every header the fast path was unsure of: the whole text through the strict JSON parser
- * (duplicate keys refused anywhere), then each entry checked, every error with its own code and message.
+ * The strict path, for every header the fast path was unsure of, with every error its own code and message. It
+ * walks the top-level object itself and turns each entry into a TensorInfo as soon as it is parsed, so that even a
+ * huge header (or a huge broken one) never becomes one JSON tree. A JSON syntax error anywhere wins over a schema
+ * error (as when the whole text is parsed first), so the first schema error is thrown only once the text is known
+ * to be JSON.
  */
 function parseHeaderStrict(name: string, text: string): FastHeader {
   const first = text.search(/[^ \t\n\r]/);
@@ -143,22 +146,55 @@ function parseHeaderStrict(name: string, text: string): FastHeader {
     const start = first < 0 ? (text.length === 0 ? "it is empty" : "it is only whitespace") : `it starts with ${JSON.stringify(text.slice(first, first + 1))}`;
     throw corrupt("SAFETENSORS_HEADER_START", name, `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`);
   }
-  let root: JsonValue;
   try {
-    root = parseStrictJson({ text });
+    return readMembers(name, text, first);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     throw jsonError(name, error);
   }
-  if (!isJsonObject(root)) {
-    throw corrupt("SAFETENSORS_HEADER_JSON", name, `the header must be a JSON object; ${notSafetensors}`);
-  }
-  let metadata: Record<string, string> | undefined;
+}
+
+function readMembers(name: string, text: string, start: number): FastHeader {
+  const reader = new StrictJsonReader(text, 32);
+  reader.pos = start + 1;
+  reader.skipWhitespace();
+  const names = new Set<string>();
   const tensors: TensorInfo[] = [];
-  for (const [key, value] of root) {
-    if (key === metadataKey) metadata = parseMetadata(name, value);
-    else tensors.push(parseEntry(name, key, value));
+  let metadata: Record<string, string> | undefined;
+  let schemaError: unknown;
+  if (text.charCodeAt(reader.pos) === 0x7d) reader.pos++;
+  else {
+    for (;;) {
+      const keyAt = reader.pos;
+      const key = reader.parseKey();
+      if (names.has(key)) {
+        reader.pos = keyAt;
+        reader.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, { duplicateKey: key, path: [] });
+      }
+      names.add(key);
+      reader.expect(0x3a, '":" after a key');
+      const value = reader.parseMember(key);
+      try {
+        if (key === metadataKey) metadata = parseMetadata(name, value);
+        else tensors.push(parseEntry(name, key, value));
+      } catch (error) {
+        schemaError ??= error;
+      }
+      reader.skipWhitespace();
+      const next = text.charCodeAt(reader.pos);
+      reader.pos++;
+      if (next === 0x2c) {
+        reader.skipWhitespace();
+        continue;
+      }
+      if (next === 0x7d) break;
+      reader.pos--;
+      reader.fail(`expected "," or "}" but found ${reader.describeHere()}`);
+    }
   }
+  reader.skipWhitespace();
+  if (reader.pos < text.length) reader.fail(`unexpected ${reader.describeHere()} after the end of the value`);
+  if (schemaError !== undefined) throw schemaError;
   return { metadata, tensors };
 }
 

@@ -68,7 +68,7 @@ function truncate(text: string): string {
 }
 
 export function parseStrictJson(options: ParseStrictJsonOptions): JsonValue {
-  return new Parser(options.text, options.maxDepth ?? 32).parseDocument();
+  return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
 
 const enum Char {
@@ -95,14 +95,43 @@ const enum Char {
 
 const needsSlowPath = /[\\\u0000-\u001f]/;
 
-class Parser {
-  private pos = 0;
+/**
+ * The parser, also for a reader of one known document shape (a safetensors header) that walks the top-level
+ * object itself and parses one member value at a time, so that a huge document never becomes one tree.
+ */
+export class StrictJsonReader {
+  /** The UTF-16 offset of the next character to read. */
+  pos = 0;
   private readonly path: string[] = [];
 
   constructor(
-    private readonly text: string,
+    readonly text: string,
     private readonly maxDepth: number,
   ) {}
+
+  /** Parses one value as the member `key` of the top-level object (so a duplicate key in it names its path). */
+  parseMember(key: string): JsonValue {
+    this.path.push(key);
+    try {
+      return this.parseValue(1);
+    } finally {
+      this.path.pop();
+    }
+  }
+
+  /** Reads a quoted string at `pos`; fails when there is none. */
+  parseKey(): string {
+    if (this.text.charCodeAt(this.pos) !== Char.Quote) this.fail(`expected a quoted key but found ${this.describeHere()}`);
+    return this.parseString();
+  }
+
+  /** Consumes `code` between optional whitespace, or fails saying what was expected. */
+  expect(code: number, what: string): void {
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) !== code) this.fail(`expected ${what} but found ${this.describeHere()}`);
+    this.pos++;
+    this.skipWhitespace();
+  }
 
   parseDocument(): JsonValue {
     this.skipWhitespace();
@@ -112,17 +141,17 @@ class Parser {
     return value;
   }
 
-  private fail(reason: string, extra: Partial<JsonProblem> = {}): never {
+  fail(reason: string, extra: Partial<JsonProblem> = {}): never {
     throw new JsonSyntaxError({ reason, position: this.pos, ...extra });
   }
 
-  private describeHere(): string {
+  describeHere(): string {
     if (this.pos >= this.text.length) return "end of text";
     const code = this.text.charCodeAt(this.pos);
     return code >= 0x21 && code <= 0x7e ? `"${this.text[this.pos]}"` : `character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
   }
 
-  private skipWhitespace(): void {
+  skipWhitespace(): void {
     const text = this.text;
     let pos = this.pos;
     for (;;) {
