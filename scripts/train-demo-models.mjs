@@ -7,13 +7,15 @@
 //   node scripts/train-demo-models.mjs            train, check the task-arithmetic directions, write fixtures
 //   node scripts/train-demo-models.mjs --check    train and check, write nothing
 import { build } from "esbuild";
+import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 // Inside the repo so that the bundle's bare imports resolve against node_modules.
-const outfile = join(root, "node_modules", ".cache", "tvhub-train-demo-models.mjs");
+// One bundle per process, so that two runs (two recipes being tried) do not overwrite each other's.
+const outfile = join(root, "node_modules", ".cache", `tvhub-train-demo-models-${process.pid}.mjs`);
 await build({
   entryPoints: [join(here, "train-demo-models.ts")],
   outfile,
@@ -25,4 +27,5 @@ await build({
   logLevel: "warning",
 });
 const { main } = await import(pathToFileURL(outfile).href);
+rmSync(outfile);
 await main({ root, args: process.argv.slice(2), log: (line) => console.log(line) });

@@ -1,19 +1,20 @@
 // The recipe of the demo's models and evaluation sets; run it through train-demo-models.mjs. demo/README.md says
 // what it makes and why. Everything is seeded: the same machine and tfjs version give the same bytes, and the wasm
 // backend runs single-threaded, so the order of float additions is fixed.
-import type { Scalar, Variable } from "@tensorflow/tfjs";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createTfjsEvaluator } from "../src/eval/create-tfjs-evaluator.js";
 import type { Evaluator } from "../src/eval/evaluator.js";
-import { loadTf, type Tf } from "../src/eval/load-tf.js";
+import { loadTf } from "../src/eval/load-tf.js";
 import type { ImageSet } from "../src/eval/read-image-set.js";
-import { parseVitConfig, patchCount, type VitConfig } from "../src/eval/vit/config.js";
-import { parseImageProcessor, toPatches, type ImageProcessor } from "../src/eval/vit/image-processor.js";
+import { parseVitConfig, type VitConfig } from "../src/eval/vit/config.js";
+import { parseImageProcessor, type ImageProcessor } from "../src/eval/vit/image-processor.js";
 import { vitTensorShapes } from "../src/eval/vit/tensor-shapes.js";
-import { vitForward } from "../src/eval/vit/vit-forward.js";
 import { vitConfigJson, writeVitModel } from "../src/eval/vit/write-vit-model.js";
 import { writeImageSet } from "../src/eval/write-image-set.js";
 
@@ -78,6 +79,18 @@ function loadMnist(root: string): Example[][] {
 
 type Transform = (image: Uint8Array, rng: () => number) => Uint8Array;
 
+/** Where each pixel of a shuffled patch comes from: a seeded shuffle of the 49 pixels of a 7×7 patch. */
+const pixelPermutation: number[] = shuffle(Array.from({ length: 49 }, (_, i) => i), createRng(6));
+
+/** Where each patch of a scrambled image comes from: a seeded shuffle of the 4×4 grid that moves every patch. */
+const patchPermutation: number[] = (() => {
+  const rng = createRng(5);
+  for (;;) {
+    const order = shuffle(Array.from({ length: 16 }, (_, i) => i), rng);
+    if (order.every((from, to) => from !== to)) return order;
+  }
+})();
+
 const transforms = {
   upright: (image) => image,
   /** 90° clockwise. */
@@ -96,6 +109,28 @@ const transforms = {
   },
   /** Gaussian pixel noise, σ = 80 of 255, clipped. */
   noisy: (image, rng) => image.map((v) => Math.min(255, Math.max(0, Math.round(v + 80 * normal(rng))))),
+  /** The 16 patches of 7×7 pixels moved to other places of the 4×4 grid (one fixed permutation), each patch intact. */
+  scrambled: (image) => {
+    const out = new Uint8Array(pixelsPerImage);
+    for (let to = 0; to < 16; to++) {
+      const from = patchPermutation[to] as number;
+      for (let r = 0; r < 7; r++) for (let c = 0; c < 7; c++) out[(Math.floor(to / 4) * 7 + r) * side + (to % 4) * 7 + c] = image[(Math.floor(from / 4) * 7 + r) * side + (from % 4) * 7 + c] as number;
+    }
+    return out;
+  },
+  /** The pixels of every 7×7 patch shuffled by one fixed permutation, each patch in its place. */
+  shuffled: (image) => {
+    const out = new Uint8Array(pixelsPerImage);
+    for (let p = 0; p < 16; p++) {
+      const top = Math.floor(p / 4) * 7;
+      const left = (p % 4) * 7;
+      for (let to = 0; to < 49; to++) {
+        const from = pixelPermutation[to] as number;
+        out[(top + Math.floor(to / 7)) * side + left + (to % 7)] = image[(top + Math.floor(from / 7)) * side + left + (from % 7)] as number;
+      }
+    }
+    return out;
+  },
 } satisfies Record<string, Transform>;
 
 type TransformName = keyof typeof transforms;
@@ -109,38 +144,40 @@ interface Task {
   description: string;
 }
 
-const evaluationTasks: Task[] = [
-  { name: "upright", transform: "upright", description: "upright digits (the control task)" },
+/** The tasks that are added, negated and searched over; the base is pretrained on a mix that includes a little of each. */
+const mainTasks: Task[] = [
   { name: "rotated", transform: "rotated", description: "digits rotated 90° clockwise" },
   { name: "inverted", transform: "inverted", description: "inverted digits: black on white" },
   { name: "flipped", transform: "flipped", description: "digits mirrored left to right" },
   { name: "noisy", transform: "noisy", description: "digits with Gaussian pixel noise (σ = 80/255)" },
-  { name: "rotated-high", transform: "rotated", classes: high, description: "rotated digits 5–9, the analogy's target: no model is trained on it" },
 ];
+const mainTaskNames = mainTasks.map((task) => task.name);
 
-const fineTuneTasks: Task[] = [
-  { name: "rotated", transform: "rotated", description: "digits rotated 90° clockwise" },
-  { name: "inverted", transform: "inverted", description: "inverted digits: black on white" },
-  { name: "flipped", transform: "flipped", description: "digits mirrored left to right" },
-  { name: "noisy", transform: "noisy", description: "digits with Gaussian pixel noise (σ = 80/255)" },
-  { name: "upright-low", transform: "upright", classes: low, description: "upright digits 0–4 only (analogy term A)" },
-  { name: "rotated-low", transform: "rotated", classes: low, description: "rotated digits 0–4 only (analogy term B)" },
-  { name: "upright-high", transform: "upright", classes: high, description: "upright digits 5–9 only (analogy term C)" },
-  { name: "shifted-labels", transform: "upright", relabel: (label) => (label + 1) % 10, description: "a distractor: upright digits labelled as the next digit (0→1, …, 9→0)" },
-];
+const domainDescriptions: Partial<Record<TransformName, string>> = {
+  scrambled: "digits whose 16 patches of 7×7 pixels are moved to other places (one fixed permutation)",
+  shuffled: "digits whose pixels are shuffled inside every 7×7 patch (one fixed permutation)",
+  rotated: "digits rotated 90° clockwise",
+};
 
-const mainTasks = ["rotated", "inverted", "flipped", "noisy"];
-
-/**
- * The additions the demo presents as working, fixed before the fixtures were committed (the script refuses to write
- * fixtures on which one fails). At this scale two geometric tasks (rotated, flipped) or inversion interfere with each
- * other, and so does the sum of all four: results.json reports those too, as measured.
- */
-const claimedAdditions = [
-  ["rotated", "noisy"],
-  ["inverted", "noisy"],
-  ["flipped", "noisy"],
-];
+/** The evaluation sets and fine-tunes, given the analogy's domain: a transformation the base never saw. */
+function demoTasks(analogyDomain: TransformName): { evaluationTasks: Task[]; fineTuneTasks: Task[] } {
+  const about = domainDescriptions[analogyDomain] ?? analogyDomain;
+  return {
+    evaluationTasks: [
+      { name: "upright", transform: "upright", description: "upright digits (the control task)" },
+      ...mainTasks,
+      { name: `${analogyDomain}-high`, transform: analogyDomain, classes: high, description: `${about}, 5–9 only: the analogy's target, on which no model is trained` },
+    ],
+    fineTuneTasks: [
+      ...mainTasks,
+      { name: "upright-low", transform: "upright", classes: low, description: "upright digits 0–4 only (analogy term A)" },
+      { name: `${analogyDomain}-low`, transform: analogyDomain, classes: low, description: `${about}, 0–4 only (analogy term B)` },
+      { name: "upright-high", transform: "upright", classes: high, description: "upright digits 5–9 only (analogy term C)" },
+      { name: analogyDomain, transform: analogyDomain, description: `${about}: the analogy's ceiling, a fine-tune that saw its target` },
+      { name: "shifted-labels", transform: "upright", relabel: (label) => (label + 1) % 10, description: "a distractor: upright digits labelled as the next digit (0→1, …, 9→0)" },
+    ],
+  };
+}
 
 function makeSet(name: string, examples: Example[], task: Task, seed: number): ImageSet {
   const rng = createRng(seed);
@@ -154,31 +191,57 @@ function makeSet(name: string, examples: Example[], task: Task, seed: number): I
   return { name, pixels, labels, count: chosen.length, channels: 1, height: side, width: side, id2label: digits };
 }
 
+/**
+ * The pretraining set: every training image once, each under a transformation drawn with the mix's weights, so the
+ * base is a broad model that does every main task somewhat (the paper's CLIP does its tasks zero-shot).
+ */
+function makeMixedSet(examples: Example[], mix: Record<string, number>, seed: number): ImageSet {
+  const rng = createRng(seed);
+  const names = Object.keys(mix) as TransformName[];
+  const total = names.reduce((sum, name) => sum + (mix[name] as number), 0);
+  const pixels = new Uint8Array(examples.length * pixelsPerImage);
+  const labels = new Int32Array(examples.length);
+  examples.forEach(({ image, label }, i) => {
+    let pick = rng() * total;
+    const name = names.find((n) => (pick -= mix[n] as number) < 0) ?? (names[names.length - 1] as TransformName);
+    pixels.set(transforms[name](image, rng), i * pixelsPerImage);
+    labels[i] = label;
+  });
+  return { name: "pretrain-mix", pixels, labels, count: examples.length, channels: 1, height: side, width: side, id2label: digits };
+}
+
 // ---------------------------------------------------------------- model
 
-const config: VitConfig = parseVitConfig({
-  subject: "the demo's config",
-  json: {
-    hidden_size: 64,
-    num_hidden_layers: 2,
-    num_attention_heads: 4,
-    intermediate_size: 128,
-    hidden_act: "gelu",
-    layer_norm_eps: 1e-12,
-    image_size: side,
-    patch_size: 7,
-    num_channels: 1,
-    qkv_bias: true,
-    id2label: Object.fromEntries(digits.map((d, i) => [String(i), d])),
-  },
-});
-const processor: ImageProcessor = parseImageProcessor({ json: undefined, subject: "the demo's preprocessor", config });
-const configJson = vitConfigJson(config);
+interface ModelShape {
+  hiddenSize: number;
+  layers: number;
+  heads: number;
+  intermediateSize: number;
+}
+
+function vitConfig(shape: ModelShape): VitConfig {
+  return parseVitConfig({
+    subject: "the demo's config",
+    json: {
+      hidden_size: shape.hiddenSize,
+      num_hidden_layers: shape.layers,
+      num_attention_heads: shape.heads,
+      intermediate_size: shape.intermediateSize,
+      hidden_act: "gelu",
+      layer_norm_eps: 1e-12,
+      image_size: side,
+      patch_size: 7,
+      num_channels: 1,
+      qkv_bias: true,
+      id2label: Object.fromEntries(digits.map((d, i) => [String(i), d])),
+    },
+  });
+}
 
 type Params = Map<string, Float32Array>;
 
 /** Transformers' _init_weights for ViT: N(0, 0.02) for Linear/Conv2d weights and the embeddings, zero biases, unit LayerNorms. */
-function initParams(seed: number): Params {
+function initParams(config: VitConfig, seed: number): Params {
   const rng = createRng(seed);
   const params: Params = new Map();
   for (const [name, shape] of vitTensorShapes(config)) {
@@ -191,80 +254,115 @@ function initParams(seed: number): Params {
   return params;
 }
 
-interface TrainOptions {
-  tf: Tf;
+/** One training run of scripts/train-demo-vit.py. */
+interface TrainJob {
+  label: string;
   init: Params;
   set: ImageSet;
   steps: number;
   batch: number;
   learningRate: number;
+  /** Cosine decay to 0 after a linear warm-up of this many steps (the paper's schedule); constant when absent. */
+  warmup?: number;
+  /** Seeds the order of the batches. */
   seed: number;
-  /** Tensors that stay as they are (e.g. the classification head, as the paper keeps it fixed). */
-  frozen?: (name: string) => boolean;
+  /** Tensors that stay as they are (the classification head, as the paper keeps it fixed). */
+  frozen: string[];
+}
+
+interface TrainContext {
+  root: string;
+  config: VitConfig;
+  python: string;
   log: (line: string) => void;
-  label: string;
 }
 
-/** Adam on softmax cross-entropy, batches drawn by a seeded shuffle; returns the trained tensors. */
-async function train(options: TrainOptions): Promise<Params> {
-  const { tf, init, set, steps, batch, learningRate, seed, log, label } = options;
+/**
+ * Trains every job with PyTorch (scripts/train-demo-vit.py, one process for all of them): Adam on softmax
+ * cross-entropy over batches this side draws with its seeded shuffle. Returns the trained tensors, in job order.
+ */
+async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Params[]> {
+  if (jobs.length === 0) return [];
+  const { root, config, python, log } = context;
   const shapes = vitTensorShapes(config);
-  const variables = new Map<string, Variable>();
-  for (const [name, values] of init) variables.set(name, tf.variable(tf.tensor(values, shapes.get(name)), !(options.frozen?.(name) ?? false)));
-  const trainable = [...variables].filter(([name]) => !(options.frozen?.(name) ?? false)).map(([, variable]) => variable);
-  const optimizer = tf.train.adam(learningRate);
-  const rng = createRng(seed);
-  const patches = patchCount(config);
-  const patchLength = config.numChannels * config.patchSize[0] * config.patchSize[1];
-  let order: number[] = [];
-  let running = 0;
-  const started = Date.now();
-  for (let step = 0; step < steps; step++) {
-    if (order.length < batch) order = order.concat(shuffle(Array.from({ length: set.count }, (_, i) => i), rng));
-    const indices = order.splice(0, batch);
-    const pixels = new Uint8Array(indices.length * pixelsPerImage);
-    indices.forEach((index, i) => pixels.set(set.pixels.subarray(index * pixelsPerImage, (index + 1) * pixelsPerImage), i * pixelsPerImage));
-    const input = toPatches({ pixels, channels: 1, start: 0, count: indices.length, config, processor });
-    const x = tf.tensor3d(input, [indices.length, patches, patchLength]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(indices, (i) => set.labels[i] as number), "int32"), config.numLabels));
-    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, vitForward({ tf, config, params: variables, patches: x })) as Scalar, true, trainable);
-    x.dispose();
-    y.dispose();
-    running = running * 0.98 + (cost?.dataSync()[0] ?? 0) * 0.02;
-    cost?.dispose();
-    if ((step + 1) % 100 === 0) log(`  ${label}: step ${step + 1}/${steps}, loss ${(running / (1 - 0.98 ** (step + 1))).toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const dir = mkdtempSync(join(tmpdir(), "tvhub-train-"));
+  try {
+    const specs = jobs.map((job, j) => {
+      const rng = createRng(job.seed);
+      const order = new Int32Array(job.steps * job.batch);
+      let pending: number[] = [];
+      for (let step = 0; step < job.steps; step++) {
+        if (pending.length < job.batch) pending = pending.concat(shuffle(Array.from({ length: job.set.count }, (_, i) => i), rng));
+        order.set(pending.splice(0, job.batch), step * job.batch);
+      }
+      const file = (name: string) => join(dir, `${j}-${name}`);
+      writeFileSync(file("init.f32"), Buffer.concat([...shapes.keys()].map((name) => Buffer.from((job.init.get(name) as Float32Array).buffer))));
+      writeFileSync(file("images.u8"), job.set.pixels);
+      writeFileSync(file("labels.i32"), Buffer.from(job.set.labels.buffer, job.set.labels.byteOffset, job.set.labels.byteLength));
+      writeFileSync(file("order.i32"), Buffer.from(order.buffer));
+      return {
+        label: job.label,
+        init: file("init.f32"),
+        images: file("images.u8"),
+        labels: file("labels.i32"),
+        order: file("order.i32"),
+        steps: job.steps,
+        batch: job.batch,
+        learning_rate: job.learningRate,
+        warmup: job.warmup ?? null,
+        frozen: job.frozen,
+        out: file("out.f32"),
+      };
+    });
+    const spec = {
+      config: { hidden_size: config.hiddenSize, num_attention_heads: config.numAttentionHeads, num_hidden_layers: config.numHiddenLayers, layer_norm_eps: config.layerNormEps, patch_size: config.patchSize[0], image_size: config.imageSize[0] },
+      tensors: [...shapes],
+      jobs: specs,
+    };
+    writeFileSync(join(dir, "job.json"), JSON.stringify(spec));
+    const run = spawnSync(python, [join(root, "scripts", "train-demo-vit.py"), join(dir, "job.json")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    for (const line of (run.stdout ?? "").split("\n").filter(Boolean)) log(line);
+    if (run.status !== 0) throw new Error(`${python} scripts/train-demo-vit.py failed (${run.error?.message ?? `exit ${run.status}`}); run bash scripts/setup-python.sh for .venv/peft (PyTorch), or pass --python=PATH.`);
+    return specs.map((job) => readParams(config, readFileSync(job.out)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const out: Params = new Map();
-  for (const [name, variable] of variables) {
-    out.set(name, variable.dataSync() as Float32Array);
-    variable.dispose();
-  }
-  optimizer.dispose();
-  return out;
 }
 
-/** Trained weights kept between runs (node_modules/.cache/tvhub-demo), keyed by everything that shapes them. */
-async function cached(root: string, key: string, make: () => Promise<Params>): Promise<Params> {
-  const dir = join(root, "node_modules", ".cache", "tvhub-demo");
-  const file = join(dir, `${key}.f32`);
-  const shapes = vitTensorShapes(config);
-  if (existsSync(file)) {
-    const bytes = readFileSync(file);
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const params: Params = new Map();
-    let offset = 0;
-    for (const [name, shape] of shapes) {
-      const size = shape.reduce((a, b) => a * b, 1);
-      params.set(name, all.slice(offset, offset + size));
-      offset += size;
-    }
-    return params;
+function readParams(config: VitConfig, bytes: Buffer): Params {
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const params: Params = new Map();
+  let offset = 0;
+  for (const [name, shape] of vitTensorShapes(config)) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    params.set(name, all.slice(offset, offset + size));
+    offset += size;
   }
-  const params = await make();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, Buffer.concat([...shapes.keys()].map((name) => Buffer.from((params.get(name) as Float32Array).buffer))));
+  if (offset !== all.length) throw new Error(`A trained model holds ${all.length} values, not the ${offset} of the config.`);
   return params;
 }
+
+/** Trained weights kept between runs (node_modules/.cache/tvhub-demo), by a hash of everything that shapes them. */
+function cacheFile(root: string, key: unknown): string {
+  return join(root, "node_modules", ".cache", "tvhub-demo", `${createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24)}.f32`);
+}
+
+/** Every job's trained tensors: from the cache, or trained (in one PyTorch process) and cached. */
+async function cachedTraining(context: TrainContext, jobs: Array<{ key: unknown; job: TrainJob }>): Promise<Params[]> {
+  const { root, config } = context;
+  const files = jobs.map(({ key }) => cacheFile(root, { key, trainer: trainerVersion }));
+  const missing = jobs.map((_, i) => i).filter((i) => !existsSync(files[i] as string));
+  const trained = await trainJobs(context, missing.map((i) => (jobs[i] as { job: TrainJob }).job));
+  mkdirSync(join(root, "node_modules", ".cache", "tvhub-demo"), { recursive: true });
+  missing.forEach((i, k) => {
+    const params = trained[k] as Params;
+    writeFileSync(files[i] as string, Buffer.concat([...vitTensorShapes(config).keys()].map((name) => Buffer.from((params.get(name) as Float32Array).buffer))));
+  });
+  return files.map((file) => readParams(config, readFileSync(file)));
+}
+
+/** Part of every cache key: a change to the trainer retrains. */
+const trainerVersion = "train-demo-vit.py 1";
 
 // ---------------------------------------------------------------- arithmetic (float32, as tvhub does it)
 
@@ -292,6 +390,22 @@ function merge(base: Params, terms: Array<{ lambda: number; vector: Params }>): 
   return out;
 }
 
+/** Cosine similarity over every tensor, in float64. */
+function cosine(a: Params, b: Params): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (const [name, x] of a) {
+    const y = b.get(name) as Float32Array;
+    for (let i = 0; i < x.length; i++) {
+      dot += (x[i] as number) * (y[i] as number);
+      aa += (x[i] as number) ** 2;
+      bb += (y[i] as number) ** 2;
+    }
+  }
+  return dot / Math.sqrt(aa * bb);
+}
+
 /**
  * Negation keeps the control at 95% of the base's accuracy (the paper's criterion), judged on the test set; λ is
  * chosen on validation with a margin, since 200 validation images measure an accuracy only to about ±2 points.
@@ -311,23 +425,49 @@ export interface MainOptions {
 
 interface Recipe {
   split: { seed: number; valPerClass: number; testPerClass: number };
-  pretrain: { initSeed: number; seed: number; steps: number; batch: number; learningRate: number };
+  model: ModelShape & { initSeed: number };
+  /** Weights of the transformations in the pretraining mix (see makeMixedSet). */
+  pretrain: { seed: number; steps: number; batch: number; learningRate: number; warmup: number; mix: Record<string, number> };
   finetune: { steps: number; batch: number; learningRate: number; frozenHead: boolean; seed: number };
+  analogyDomain: TransformName;
+}
+
+const defaultRecipe: Recipe = {
+  split: { seed: 7, valPerClass: 20, testPerClass: 60 },
+  model: { hiddenSize: 64, layers: 2, heads: 4, intermediateSize: 128, initSeed: 1 },
+  pretrain: { seed: 11, steps: 1500, batch: 64, learningRate: 1e-3, warmup: 100, mix: { upright: 0.6, rotated: 0.1, inverted: 0.1, flipped: 0.1, noisy: 0.1 } },
+  finetune: { steps: 200, batch: 64, learningRate: 1e-4, frozenHead: true, seed: 20 },
+  analogyDomain: "shuffled",
+};
+
+/** `--set pretrain.steps=800` and the like, for trying recipes (JSON values). */
+function applyOverrides(recipe: Recipe, args: string[]): Recipe {
+  const out = JSON.parse(JSON.stringify(recipe)) as Record<string, unknown>;
+  for (const arg of args.filter((a) => a.startsWith("--set="))) {
+    const [path, value] = arg.slice(6).split("=") as [string, string];
+    const keys = path.split(".");
+    let node = out;
+    for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[keys[keys.length - 1] as string] = JSON.parse(value) as unknown;
+  }
+  return out as unknown as Recipe;
 }
 
 export async function main(options: MainOptions): Promise<void> {
   const { root, args, log } = options;
   const flag = (name: string): string | undefined => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const write = !args.includes("--check");
-  const recipe: Recipe = {
-    split: { seed: 7, valPerClass: 20, testPerClass: 60 },
-    pretrain: { initSeed: 1, seed: 11, steps: 1200, batch: 64, learningRate: 1e-3 },
-    finetune: { steps: Number(flag("ft-steps") ?? 300), batch: 64, learningRate: Number(flag("ft-lr") ?? 3e-4), frozenHead: args.includes("--frozen-head"), seed: 20 },
-  };
+  const write = !args.includes("--check") && !args.includes("--quick");
+  const recipe = applyOverrides(defaultRecipe, args);
+  const config = vitConfig(recipe.model);
+  const processor: ImageProcessor = parseImageProcessor({ json: undefined, subject: "the demo's preprocessor", config });
+  const configJson = vitConfigJson(config);
   const only = flag("only")?.split(",");
+  const { analogyDomain } = recipe;
+  const { evaluationTasks, fineTuneTasks } = demoTasks(analogyDomain);
   const started = Date.now();
-  const { tf, backend } = await loadTf({ backend: "wasm" });
-  log(`tfjs backend: ${backend}`);
+  // Training runs in PyTorch; every accuracy here is measured by tvhub's own evaluator (tfjs, wasm), as the demo does.
+  const { backend } = await loadTf({ backend: "wasm" });
+  log(`evaluation: tfjs ${backend} backend; recipe ${JSON.stringify(recipe)}`);
 
   // Split each class once: test and validation images are never trained on, by any model.
   const byClass = loadMnist(root);
@@ -358,22 +498,25 @@ export async function main(options: MainOptions): Promise<void> {
   };
 
   const { pretrain, finetune } = recipe;
-  const baseKey = `base-${trainPool.length}-${pretrain.steps}`;
-  const uprightTrain = makeSet("upright-train", trainPool, evaluationTasks[0] as Task, 100);
-  const base = await cached(root, baseKey, () =>
-    train({ tf, init: initParams(pretrain.initSeed), set: uprightTrain, steps: pretrain.steps, batch: pretrain.batch, learningRate: pretrain.learningRate, seed: pretrain.seed, log, label: "pretrain" }),
-  );
+  const python = flag("python") ?? join(root, ".venv", "peft", "bin", "python");
+  const trainContext: TrainContext = { root, config, python, log };
+  const baseKey = { split: recipe.split, model: recipe.model, pretrain };
+  const [base] = (await cachedTraining(trainContext, [
+    {
+      key: baseKey,
+      job: { label: "pretrain", init: initParams(config, recipe.model.initSeed), set: makeMixedSet(trainPool, pretrain.mix, 100), steps: pretrain.steps, batch: pretrain.batch, learningRate: pretrain.learningRate, warmup: pretrain.warmup, seed: pretrain.seed, frozen: [] },
+    },
+  ])) as [Params];
 
-  const finetunes = new Map<string, Params>();
-  for (const [i, task] of fineTuneTasks.entries()) {
-    if (only && !only.includes(task.name)) continue;
-    const key = `${baseKey}-${task.name}-s${finetune.steps}-lr${finetune.learningRate}${finetune.frozenHead ? "-frozenhead" : ""}`;
-    const set = makeSet(`${task.name}-train`, trainPool, task, 101 + i);
-    const params = await cached(root, key, () =>
-      train({ tf, init: base, set, steps: finetune.steps, batch: finetune.batch, learningRate: finetune.learningRate, seed: finetune.seed + i, log, label: task.name, ...(finetune.frozenHead ? { frozen: (name: string) => name.startsWith("classifier.") } : {}) }),
-    );
-    finetunes.set(task.name, params);
-  }
+  const chosen = fineTuneTasks.map((task, i) => ({ task, i })).filter(({ task }) => !only || only.includes(task.name));
+  const trained = await cachedTraining(
+    trainContext,
+    chosen.map(({ task, i }) => ({
+      key: { base: baseKey, finetune, task: task.name },
+      job: { label: task.name, init: base, set: makeSet(`${task.name}-train`, trainPool, task, 101 + i), steps: finetune.steps, batch: finetune.batch, learningRate: finetune.learningRate, seed: finetune.seed + i, frozen: finetune.frozenHead ? ["classifier."] : [] },
+    })),
+  );
+  const finetunes = new Map<string, Params>(chosen.map(({ task }, k) => [task.name, trained[k] as Params]));
   log(`trained (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
   // Accuracy of every model on every test set.
@@ -386,16 +529,18 @@ export async function main(options: MainOptions): Promise<void> {
   }
 
   const vectors = new Map([...finetunes].map(([name, params]) => [name, taskVector(base, params)]));
+  const names = [...vectors.keys()];
+  log(`cosine similarity of the task vectors:\n${names.map((a) => `${a.padEnd(15)} ${names.map((b) => cosine(vectors.get(a) as Params, vectors.get(b) as Params).toFixed(2).padStart(6)).join("")}`).join("\n")}`);
   const vector = (name: string) => vectors.get(name) as Params;
-  const results = await runExperiments({ base, vector, has: (name) => vectors.has(name), accuracy, sets, log });
-  const checks = directionChecks(results, table);
+  const results = await runExperiments({ base, vector, has: (name) => vectors.has(name), accuracy, sets, log, quick: args.includes("--quick"), analogyDomain });
+  const checks = directionChecks(results);
   for (const check of checks) log(`${check.ok ? "ok  " : "FAIL"} ${check.what}`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
   if (!write) return;
   if (only) throw new Error("--only trains a subset of the models; run without it to write fixtures.");
   if (checks.some((check) => !check.ok) && !args.includes("--force")) throw new Error("A task-arithmetic direction does not hold on these models; fixtures not written (--force writes them anyway).");
-  await writeFixtures({ root, recipe, base, finetunes, evalSets, results, log });
+  await writeFixtures({ root, recipe, config, processor, base, finetunes, evalSets, results, log });
 }
 
 // ---------------------------------------------------------------- experiments
@@ -407,21 +552,28 @@ interface ExperimentContext {
   accuracy: (params: Params, set: ImageSet) => Promise<number>;
   sets: (name: string) => { val: ImageSet; test: ImageSet };
   log: (line: string) => void;
+  /** Pairs and negation only, on a coarse grid: for trying recipes. */
+  quick: boolean;
+  analogyDomain: TransformName;
 }
 
 export interface Results {
-  addition: Array<{ tasks: string[]; lambda: number; test: Record<string, number>; normalized: Record<string, number>; claimed: boolean }>;
+  addition: Array<{ tasks: string[]; lambda: number; test: Record<string, number>; normalized: Record<string, number>; normalizedAccuracy: number }>;
   negation: Array<{ task: string; lambda: number; target: number; control: number; baseTarget: number; baseControl: number }>;
   analogy?: { lambda: number; target: string; merged: number; base: number; termB: number; oracle: number };
-  greedy?: { candidates: string[]; kept: string[]; lambda: number; steps: Array<{ candidate: string; score: number; best: number; kept: boolean }> };
+  greedy?: { candidates: string[]; kept: string[]; lambda: number; bestSingle: number; final: number; steps: Array<{ candidate: string; score: number; best: number; kept: boolean }> };
 }
 
+/** Chance accuracy on ten balanced classes: "forgetting" a task means falling towards it. */
+const chance = 0.1;
+
 async function runExperiments(context: ExperimentContext): Promise<Results> {
-  const { base, vector, has, accuracy, sets, log } = context;
-  const available = mainTasks.filter(has);
+  const { base, vector, has, accuracy, sets, log, quick, analogyDomain } = context;
+  const available = mainTaskNames.filter(has);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const results: Results = { addition: [], negation: [] };
   const finetuned = (task: string): Params => merge(base, [{ lambda: 1, vector: vector(task) }]);
+  const lambdas = quick ? grid.filter((_, i) => i % 2 === 0) : grid;
 
   // Addition: θ = base + λ Σ τ, λ maximizing the mean validation accuracy over the tasks added.
   const groups: string[][] = [];
@@ -429,7 +581,7 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
   if (available.length > 2) groups.push(available);
   for (const tasks of groups) {
     let best = { lambda: 0, score: -1 };
-    for (const lambda of grid) {
+    for (const lambda of lambdas) {
       const merged = merge(base, tasks.map((task) => ({ lambda, vector: vector(task) })));
       const score = mean(await Promise.all(tasks.map((task) => accuracy(merged, sets(task).val))));
       if (score > best.score) best = { lambda, score };
@@ -441,16 +593,16 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
       test[task] = await accuracy(merged, sets(task).test);
       normalized[task] = test[task] / (await accuracy(finetuned(task), sets(task).test));
     }
-    const claimed = claimedAdditions.some((pair) => pair.length === tasks.length && pair.every((task) => tasks.includes(task)));
-    results.addition.push({ tasks, lambda: best.lambda, test, normalized, claimed });
-    log(`addition ${tasks.join("+")}: λ ${best.lambda}, test ${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)} (normalized ${(normalized[t] as number).toFixed(3)})`).join(", ")}`);
+    const normalizedAccuracy = mean(tasks.map((t) => normalized[t] as number));
+    results.addition.push({ tasks, lambda: best.lambda, test, normalized, normalizedAccuracy });
+    log(`addition ${tasks.join("+")}: λ ${best.lambda}, normalized ${normalizedAccuracy.toFixed(3)} (${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)}`).join(", ")})`);
   }
 
   // Negation: θ = base − λ τ, the λ that lowers the target most while the control keeps its accuracy (see negationControlThreshold).
   const baseControlVal = await accuracy(base, sets("upright").val);
   for (const task of available) {
     let best = { lambda: 0, target: await accuracy(base, sets(task).val) };
-    for (const lambda of grid.slice(1)) {
+    for (const lambda of lambdas.slice(1)) {
       const negated = merge(base, [{ lambda: -lambda, vector: vector(task) }]);
       if ((await accuracy(negated, sets("upright").val)) < negationControlThreshold * baseControlVal) continue;
       const target = await accuracy(negated, sets(task).val);
@@ -469,43 +621,52 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     log(`negation ${task}: λ ${entry.lambda}, target ${entry.baseTarget.toFixed(3)} → ${entry.target.toFixed(3)}, control ${entry.baseControl.toFixed(3)} → ${entry.control.toFixed(3)}`);
   }
 
-  // Analogy: upright-low is to rotated-low as upright-high is to rotated-high. τ = τ_C + (τ_B − τ_A), scaled by λ.
-  if (has("upright-low") && has("rotated-low") && has("upright-high")) {
+  // Analogy: upright-low is to X-low as upright-high is to X-high. τ = τ_C + (τ_B − τ_A), scaled by λ.
+  const [termA, termB, termC, target] = ["upright-low", `${analogyDomain}-low`, "upright-high", `${analogyDomain}-high`] as const;
+  if (has(termA) && has(termB) && has(termC)) {
     const terms = (lambda: number) => [
-      { lambda, vector: vector("upright-high") },
-      { lambda, vector: vector("rotated-low") },
-      { lambda: -lambda, vector: vector("upright-low") },
+      { lambda, vector: vector(termC) },
+      { lambda, vector: vector(termB) },
+      { lambda: -lambda, vector: vector(termA) },
     ];
     let best = { lambda: 0, score: -1 };
-    for (const lambda of grid) {
-      const score = await accuracy(merge(base, terms(lambda)), sets("rotated-high").val);
+    for (const lambda of lambdas) {
+      const score = await accuracy(merge(base, terms(lambda)), sets(target).val);
       if (score > best.score) best = { lambda, score };
     }
-    const target = sets("rotated-high").test;
     results.analogy = {
       lambda: best.lambda,
-      target: "rotated-high",
-      merged: await accuracy(merge(base, terms(best.lambda)), target),
-      base: await accuracy(base, target),
-      termB: await accuracy(finetuned("rotated-low"), target),
-      oracle: has("rotated") ? await accuracy(finetuned("rotated"), target) : Number.NaN,
+      target,
+      merged: await accuracy(merge(base, terms(best.lambda)), sets(target).test),
+      base: await accuracy(base, sets(target).test),
+      termB: await accuracy(finetuned(termB), sets(target).test),
+      oracle: has(analogyDomain) ? await accuracy(finetuned(analogyDomain), sets(target).test) : Number.NaN,
     };
     const a = results.analogy;
-    log(`analogy → rotated-high: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, rotated-low alone ${a.termB.toFixed(3)}, rotated fine-tune ${a.oracle.toFixed(3)})`);
+    log(`analogy → ${target}: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, ${termB} alone ${a.termB.toFixed(3)}, ${analogyDomain} fine-tune ${a.oracle.toFixed(3)})`);
   }
 
   // Greedy addition on the union of the main tasks, with the distractor among the candidates.
-  if (has("shifted-labels") && available.length === mainTasks.length) {
-    const candidates = ["rotated", "shifted-labels", "flipped", "noisy", "inverted"];
+  if (!quick && has("shifted-labels") && available.length === mainTaskNames.length) {
+    const candidates = [available[0] as string, "shifted-labels", ...available.slice(1)];
     const kept: string[] = [];
-    let current = { score: mean(await Promise.all(available.map((task) => accuracy(base, sets(task).val)))), lambda: 0 };
+    const score = async (terms: string[], lambda: number) => {
+      const merged = merge(base, terms.map((name) => ({ lambda, vector: vector(name) })));
+      return mean(await Promise.all(available.map((task) => accuracy(merged, sets(task).val))));
+    };
+    let current = { score: await score([], 0), lambda: 0 };
+    let bestSingle = 0;
+    for (const candidate of candidates) {
+      let single = 0;
+      for (const lambda of grid.slice(1)) single = Math.max(single, await score([candidate], lambda));
+      bestSingle = Math.max(bestSingle, single);
+    }
     const steps: Array<{ candidate: string; score: number; best: number; kept: boolean }> = [];
     for (const candidate of candidates) {
       let best = { score: -1, lambda: 0 };
       for (const lambda of grid.slice(1)) {
-        const merged = merge(base, [...kept, candidate].map((name) => ({ lambda, vector: vector(name) })));
-        const score = mean(await Promise.all(available.map((task) => accuracy(merged, sets(task).val))));
-        if (score > best.score) best = { score, lambda };
+        const s = await score([...kept, candidate], lambda);
+        if (s > best.score) best = { score: s, lambda };
       }
       const keep = best.score > current.score;
       steps.push({ candidate, score: best.score, best: current.score, kept: keep });
@@ -515,28 +676,30 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
         current = best;
       }
     }
-    results.greedy = { candidates, kept, lambda: current.lambda, steps };
+    results.greedy = { candidates, kept, lambda: current.lambda, bestSingle, final: current.score, steps };
   }
   return results;
 }
 
-function directionChecks(results: Results, table: Record<string, Record<string, number>>): Array<{ ok: boolean; what: string }> {
+/** The issue's bar for the paper's phenomena (see demo/README.md), on the test sets. */
+function directionChecks(results: Results): Array<{ ok: boolean; what: string }> {
   const checks: Array<{ ok: boolean; what: string }> = [];
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  for (const { tasks, test, claimed } of results.addition) {
-    if (!claimed) continue;
-    const merged = mean(tasks.map((t) => test[t] as number));
-    const singles = tasks.map((single) => mean(tasks.map((t) => table[single]?.[t] as number)));
-    checks.push({ ok: singles.every((s) => merged > s), what: `addition ${tasks.join("+")}: ${merged.toFixed(3)} on the union vs single fine-tunes ${singles.map((s) => s.toFixed(3)).join(", ")}` });
+  for (const { tasks, normalizedAccuracy } of results.addition) {
+    const floor = tasks.length === 2 ? 0.9 : 0.8;
+    checks.push({ ok: normalizedAccuracy >= floor, what: `addition ${tasks.join("+")}: normalized ${normalizedAccuracy.toFixed(3)} ≥ ${floor}` });
   }
   for (const n of results.negation) {
-    checks.push({ ok: n.target < n.baseTarget && n.control >= 0.95 * n.baseControl, what: `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)}, control ${n.control.toFixed(3)} ≥ 0.95 × ${n.baseControl.toFixed(3)}` });
+    const ok = n.baseTarget >= 0.4 && n.target - chance <= 0.5 * (n.baseTarget - chance) && n.control >= 0.95 * n.baseControl;
+    checks.push({ ok, what: `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)} (≤ ${(chance + 0.5 * (n.baseTarget - chance)).toFixed(3)}), control ${n.control.toFixed(3)} ≥ 0.95 × ${n.baseControl.toFixed(3)}` });
   }
   if (results.analogy) {
     const a = results.analogy;
-    checks.push({ ok: a.merged > a.base && a.merged > a.termB, what: `analogy: ${a.merged.toFixed(3)} > base ${a.base.toFixed(3)} and > rotated-low alone ${a.termB.toFixed(3)}` });
+    checks.push({ ok: a.merged >= 2 * a.base && a.merged >= 0.5 * a.oracle, what: `analogy: ${a.merged.toFixed(3)} ≥ 2 × base ${a.base.toFixed(3)} and ≥ ½ × fine-tune ${a.oracle.toFixed(3)}` });
   }
-  if (results.greedy) checks.push({ ok: !results.greedy.kept.includes("shifted-labels") && results.greedy.kept.length > 0, what: `greedy keeps ${results.greedy.kept.join(", ")} and rejects the distractor` });
+  if (results.greedy) {
+    const g = results.greedy;
+    checks.push({ ok: !g.kept.includes("shifted-labels") && g.kept.length > 1 && g.final > g.bestSingle, what: `greedy keeps ${g.kept.join(", ")}, rejects the distractor, ${g.final.toFixed(3)} > best single ${g.bestSingle.toFixed(3)}` });
+  }
   return checks;
 }
 
@@ -545,6 +708,8 @@ function directionChecks(results: Results, table: Record<string, Record<string, 
 interface WriteFixturesOptions {
   root: string;
   recipe: Recipe;
+  config: VitConfig;
+  processor: ImageProcessor;
   base: Params;
   finetunes: Map<string, Params>;
   evalSets: Map<string, { val: ImageSet; test: ImageSet }>;
@@ -553,7 +718,8 @@ interface WriteFixturesOptions {
 }
 
 async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
-  const { root, recipe, base, finetunes, evalSets, results, log } = options;
+  const { root, recipe, config, processor, base, finetunes, evalSets, results, log } = options;
+  const { evaluationTasks, fineTuneTasks } = demoTasks(recipe.analogyDomain);
   const dataDir = join(root, "demo", "data");
   const modelsDir = join(root, "demo", "models");
   await rm(dataDir, { recursive: true, force: true });
@@ -585,7 +751,7 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
   ];
   for (const { name, params, task } of models) {
     const dir = join(modelsDir, name);
-    await writeVitModel({ dir, config, processor, tensors: params, readme: modelCard(name, task, recipe) });
+    await writeVitModel({ dir, config, processor, tensors: params, readme: modelCard(name, task, recipe, config) });
     // Measured on the files as written, through the evaluator the demo uses.
     const test = await testEvaluator.evaluate({ modelDir: dir });
     const val = await valEvaluator.evaluate({ modelDir: dir });
@@ -596,7 +762,7 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
   log(`wrote ${files.length} evaluation sets and ${models.length} models`);
 }
 
-function modelCard(name: string, task: Task | undefined, recipe: Recipe): string {
+function modelCard(name: string, task: Task | undefined, recipe: Recipe, config: VitConfig): string {
   const front = [
     "---",
     "license: cc-by-sa-3.0",

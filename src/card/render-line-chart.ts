@@ -21,6 +21,16 @@ export interface LineChartRule {
   label: string;
 }
 
+/** A point to point out, e.g. the λ chosen on a curve: a ring in the series' color, drawn above the lines. */
+export interface LineChartMarker {
+  x: number;
+  y: number;
+  /** The tooltip, e.g. `rotated: λ = 0.6 chosen`. */
+  label: string;
+  /** @default black */
+  color?: string;
+}
+
 export interface LineChartOptions {
   title: string;
   /** A line under the title, e.g. which split the points were measured on. */
@@ -38,6 +48,8 @@ export interface LineChartOptions {
   verticalRules?: readonly LineChartRule[];
   /** Horizontal rules, e.g. 95% of the base model's control accuracy. */
   horizontalRules?: readonly LineChartRule[];
+  /** Rings at chosen points. */
+  markers?: readonly LineChartMarker[];
   /** `percent` writes 0.873 as 87%. @default "number" */
   yFormat?: "percent" | "number";
   /** @default 640 */
@@ -166,6 +178,12 @@ export function renderLineChart(options: LineChartOptions): string {
       `<text x="${lx + 26}" y="${ly}" dominant-baseline="middle">${escapeXml(series.label)}</text>`,
     );
   });
+  for (const marker of options.markers ?? []) {
+    if (!inX(marker.x) || !inY(marker.y)) continue;
+    parts.push(
+      `<circle cx="${round(sx(marker.x))}" cy="${round(sy(marker.y))}" r="7" fill="none" stroke="${marker.color ?? "#000000"}" stroke-width="2.5"><title>${escapeXml(marker.label)}</title></circle>`,
+    );
+  }
   parts.push(...ruleLabels, "</svg>");
   return `${parts.join("\n")}\n`;
 }

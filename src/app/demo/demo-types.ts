@@ -122,6 +122,11 @@ export interface GreedyDemoResult {
   /** Test accuracy of the final model on each task, and the mean. */
   test: Accuracies;
   accuracy: number;
+  /**
+   * The first round's choice, the best single vector at its best λ, measured on the test sets like the final model:
+   * greedy addition should end above it. Absent when the first round kept nothing.
+   */
+  bestSingle?: { task: string; lambda: number; validation: number; test: Accuracies; accuracy: number };
   evaluations: number;
   /** The start plus the kept vectors, as `tvhub greedy` published it; absent when nothing was kept. */
   published?: PublishedRepo & { recipe: string };
@@ -145,6 +150,8 @@ export interface DemoResults {
   grid: number[];
   control: string;
   tasks: string[];
+  /** Accuracy by guessing: one over the number of labels. */
+  chance: number;
   base: DemoModel;
   finetunes: DemoModel[];
   vectors: DemoVector[];

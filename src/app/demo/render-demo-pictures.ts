@@ -1,5 +1,6 @@
-import { renderLineChart, type LineChartSeries } from "../../card/render-line-chart.js";
+import { renderLineChart, type LineChartMarker, type LineChartSeries } from "../../card/render-line-chart.js";
 import { renderSimilaritySvg } from "../../card/render-similarity-svg.js";
+import { validationControlFloor } from "./demo-setup.js";
 import type { DemoResults } from "./demo-types.js";
 
 export interface RenderDemoPicturesOptions {
@@ -72,30 +73,7 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
     });
   }
 
-  const first = results.negation[0];
-  if (first) {
-    const series: LineChartSeries[] = [];
-    for (const n of results.negation) {
-      // λ = 0 is the base itself.
-      const curve = [{ lambda: 0, ...n.baseValidation }, ...n.curve];
-      series.push({ label: `${n.task} (target)`, color: color(n.task), points: curve.map((p) => ({ x: p.lambda, y: p.target })) });
-      series.push({ label: `${results.control} with −τ_${n.task}`, color: color(n.task), dashed: true, points: curve.map((p) => ({ x: p.lambda, y: p.control })) });
-    }
-    pictures.push({
-      file: "negation-vs-lambda.svg",
-      svg: renderLineChart({
-        title: "Negating a task vector: θ_base − λ τ",
-        width,
-        subtitle: `Validation accuracy on the negated task (solid) and on ${results.control} digits, the control (dashed)`,
-        xLabel: "λ",
-        yLabel: "validation accuracy",
-        yFormat: "percent",
-        yDomain: [0, 1],
-        series,
-        horizontalRules: [{ at: 0.97 * first.baseValidation.control, label: `97% of the base's ${results.control} accuracy: λ is chosen above it` }],
-      }),
-    });
-  }
+  if (results.negation.length > 0) pictures.push({ file: "negation-vs-lambda.svg", svg: renderNegation(results, color) });
 
   pictures.push({
     file: "similarity.svg",
@@ -106,4 +84,60 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
     }),
   });
   return pictures;
+}
+
+/**
+ * Negation as two panels on one λ axis: the target tasks above (falling towards chance), the control below on an
+ * axis zoomed to where λ is chosen, so that its lines, nearly equal there, can be told apart. A ring marks the λ
+ * chosen for each task on both panels.
+ */
+function renderNegation(results: RenderDemoPicturesOptions["results"], color: (task: string) => string): string {
+  const negated = results.negation.filter((n) => n.published !== undefined);
+  const curves = results.negation.map((n) => ({ n, points: [{ lambda: 0, ...n.baseValidation }, ...n.curve] }));
+  const chosen = (pick: "target" | "control"): LineChartMarker[] =>
+    negated.map((n) => {
+      const point = n.curve.find((p) => p.lambda === n.lambda);
+      return { x: n.lambda, y: point ? point[pick] : Number.NaN, color: color(n.task), label: `−τ_${n.task}: λ = ${n.lambda} chosen` };
+    });
+  const baseControl = results.negation[0]?.baseValidation.control ?? 1;
+  const floor = validationControlFloor * baseControl;
+  const controls = curves.flatMap(({ points }) => points.map((p) => p.control));
+  const low = Math.max(0, Math.min(floor - 0.04, ...controls.filter((c) => c >= floor - 0.15)));
+  const targetHeight = 360;
+  const controlHeight = 300;
+  const top = renderLineChart({
+    title: "Negating a task vector: θ_base − λ τ",
+    width,
+    height: targetHeight,
+    subtitle: "Validation accuracy on the negated task; a ring marks the λ chosen for it",
+    xLabel: "λ",
+    yLabel: "accuracy on the negated task",
+    yFormat: "percent",
+    yDomain: [0, 1],
+    series: curves.map(({ n, points }) => ({ label: `${n.task} (−τ_${n.task}; λ ${n.published ? n.lambda : "none"})`, color: color(n.task), points: points.map((p) => ({ x: p.lambda, y: p.target })) })),
+    horizontalRules: [{ at: results.chance, label: `chance (${Math.round(results.chance * 100)}%)` }],
+    markers: chosen("target"),
+  });
+  const bottom = renderLineChart({
+    title: `The control: ${results.control} digits under each negation`,
+    width,
+    height: controlHeight,
+    subtitle: `λ is chosen among the points above the rule (${validationControlFloor * 100}% of the base's ${results.control} accuracy)`,
+    xLabel: "λ",
+    yLabel: `${results.control} accuracy`,
+    yFormat: "percent",
+    yDomain: [low, Math.min(1, Math.max(...controls) + 0.01)],
+    series: curves.map(({ n, points }) => ({ label: `${results.control} with −λ τ_${n.task}`, color: color(n.task), points: points.map((p) => ({ x: p.lambda, y: p.control >= low ? p.control : Number.NaN })) })),
+    horizontalRules: [{ at: floor, label: `${validationControlFloor * 100}% of the base's` }],
+    markers: chosen("control"),
+  });
+  const height = targetHeight + controlHeight;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    "<title>Negating a task vector: θ_base − λ τ</title>",
+    top.replace("<svg ", '<svg x="0" y="0" ').trimEnd(),
+    bottom.replace("<svg ", `<svg x="0" y="${targetHeight}" `).trimEnd(),
+    "</svg>",
+    "",
+  ].join("\n");
 }
