@@ -225,7 +225,7 @@ beforeAll(async () => {
     upload("demo/vit-tiny-digits-noisy", m.noisy),
     // The analogy's three half-class fine-tunes, under the demo's names: A, B and C are models above.
     upload("demo/vit-tiny-digits-upright-low", m.flipped),
-    upload("demo/vit-tiny-digits-rotated-low", m.rotated),
+    upload("demo/vit-tiny-digits-shuffled-low", m.rotated),
     upload("demo/vit-tiny-digits-upright-high", m.inverted),
     upload("demo/other-base", m.otherBase),
     upload("demo/other-ft", m.otherFt),
@@ -306,7 +306,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const result = json<{ repo: string; terms: Array<{ origin: string }> }>(await tvhub(["merge", recipe("analogy.yml"), "--json"]));
     expect(result.terms.map((t) => t.origin)).toEqual(["vectors[0].analogy.c", "vectors[0].analogy.b", "vectors[0].analogy.a"]);
     const out = await tensorsOf({ repo: result.repo });
-    // c = τ(upright-high), published; b = τ(rotated-low) and a = τ(upright-low), computed on the fly.
+    // c = τ(upright-high), published; b = τ(shuffled-low) and a = τ(upright-low), computed on the fly.
     const tv = await vector("demo/vit-tiny-digits-upright-high-tv");
     const base = m.base as SynthModel;
     for (const name of floatNames()) {

@@ -23,6 +23,7 @@ import type {
   DemoVector,
   GreedyDemoResult,
   LambdaPoint,
+  LoraDemoResult,
   NegationResult,
   PublishedRepo,
   TaskCountResult,
@@ -68,6 +69,8 @@ export interface DemoOptions {
    * tasks, the groups the table shows. @default true
    */
   everyGroupSize?: boolean;
+  /** The ranks of the LoRA adapters the first task's τ is published as; empty for none. @default 1, 2, 4, 8, 16 */
+  loraRanks?: readonly number[];
   /** @default "auto" */
   backend?: TfBackend | "auto";
   signal?: AbortSignal;
@@ -130,7 +133,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     const result = yield* progressOnly(publishVector({ context, finetuned, to }));
     const published = result.published;
     if (published?.commit === undefined) throw new InternalError(`publish-vector ${finetuned} returned no commit.`, { code: "DEMO_NO_COMMIT" });
-    vectors.push({ task, finetuned, repo: to, revision: published.commit, norm: published.norm });
+    vectors.push({ task, finetuned, repo: to, revision: published.commit, norm: published.norm, bytes: published.files.reduce((sum, file) => sum + file.size, 0) });
     yield info(`publish-vector ${finetuned} → ${to} (‖τ‖ = ${published.norm.toFixed(3)})`);
   }
   clock.lap("publishVectors");
@@ -396,6 +399,10 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   yield info(`greedy: kept ${greedyOutcome.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${greedyOutcome.rejected.join(", ") || "nothing"}`);
   clock.lap("greedy");
 
+  // ---------------------------------------------------------------- LoRA adapters of one task vector
+  const lora = yield* runDemoLora({ ranks: options.loraRanks ?? [1, 2, 4, 8, 16], task: tasks[0] as string });
+  clock.lap("lora");
+
   // ---------------------------------------------------------------- similarity
   const similar = yield* progressOnly(similarity({ context, refs: vectors.map((vector) => `${vector.repo}@${vector.revision}`) }));
   clock.lap("similarity");
@@ -423,6 +430,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     negation,
     analogy,
     greedy: greedyOutcome,
+    ...(lora ? { lora } : {}),
     similarity: { labels: vectors.map((vector) => vector.task), matrix: similar.matrix },
     checks: [],
     seconds: {},
@@ -446,6 +454,38 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     const published = result.published;
     if (published?.repo === undefined || published.commit === undefined) throw new InternalError(`tvhub merge ${path} published nothing.`, { code: "DEMO_NO_COMMIT" });
     return { repo: published.repo, revision: published.commit, recipe: relative(outDir, path) };
+  }
+
+  /**
+   * `publish-vector --lora-rank r` of one fine-tune at each rank, then `tvhub merge` of base + the adapter (an
+   * adapter is a fine-tune whose τ is its update), read back and scored on the task and the control.
+   */
+  async function* runDemoLora(run: { ranks: readonly number[]; task: string }): AsyncGenerator<ProgressEvent, LoraDemoResult | undefined> {
+    if (run.ranks.length === 0) return undefined;
+    const { task } = run;
+    const finetuned = repoOf(finetuneName(task));
+    const dense = vectorOf(task);
+    const result: LoraDemoResult = { task, dense: { bytes: dense.bytes, test: { [task]: finetuneOf(task).test[task] as number, [control]: finetuneOf(task).test[control] as number } }, ranks: [] };
+    for (const rank of run.ranks) {
+      const to = `${finetuned}-lora-r${rank}`;
+      const published = yield* progressOnly(publishVector({ context, finetuned, to, lora: { rank } }));
+      if (published.published?.commit === undefined || published.adapter === undefined) throw new InternalError(`publish-vector --lora-rank ${rank} ${finetuned} returned no adapter.`, { code: "DEMO_NO_COMMIT" });
+      const name = `lora-r${rank}-${task}`;
+      const merged = yield* publishMerge(
+        name,
+        await buildDemoRecipe({
+          comment: [`The fine-tune on ${task} as its rank-${rank} LoRA adapter reproduces it: θ = θ_base + τ_adapter (tvhub demo).`],
+          base: baseRepo.repo,
+          to: repoOf(`${demoSetup.base}-${name}`),
+          terms: [{ finetuned: to, weight: 1 }],
+        }),
+      );
+      const test = yield* measurePublished(merged, [task, control]);
+      const bytes = published.published.files.reduce((sum, file) => sum + file.size, 0);
+      result.ranks.push({ rank, error: published.adapter.overallError, bytes, adapter: { repo: to, revision: published.published.commit }, test, published: merged });
+      yield info(`LoRA rank ${rank} of τ(${task}) → ${to}: ${(bytes / 1024).toFixed(0)} KB, error ${published.adapter.overallError.toFixed(3)}, ${task} ${percent(test[task] as number)} (the fine-tune: ${percent(result.dense.test[task] as number)})`);
+    }
+    return result;
   }
 
   /** base + Σ λ_i τ_i as float32 tensors, for test numbers of groups that are measured but not published. */

@@ -1,7 +1,10 @@
 import type { RecipeInput } from "../../plan/recipe.js";
 
-/** A term of a demo merge: a published task vector, or an analogy over three of them (A, B, C: vector repos). */
-export type DemoRecipeTerm = { vector: string; weight: number } | { analogy: { a: string; b: string; c: string }; weight: number };
+/**
+ * A term of a demo merge: a published task vector, a fine-tune (a LoRA adapter is one: τ is its update), or an
+ * analogy over three vectors (A, B, C: vector repos).
+ */
+export type DemoRecipeTerm = { vector: string; weight: number } | { finetuned: string; weight: number } | { analogy: { a: string; b: string; c: string }; weight: number };
 
 export interface BuildDemoRecipeOptions {
   /** What the merge is and how its λ was chosen; becomes the recipe's opening comment. */
@@ -25,7 +28,13 @@ export async function buildDemoRecipe(options: BuildDemoRecipeOptions): Promise<
     output: { to: options.to },
     method: "task_arithmetic",
     ...(options.scale === undefined || options.scale === 1 ? {} : { scale: options.scale }),
-    vectors: options.terms.map((term) => ("vector" in term ? { vector: term.vector, weight: term.weight } : { analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } }, weight: term.weight })),
+    vectors: options.terms.map((term) =>
+      "vector" in term
+        ? { vector: term.vector, weight: term.weight }
+        : "finetuned" in term
+          ? { finetuned: term.finetuned, weight: term.weight }
+          : { analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } }, weight: term.weight },
+    ),
   };
   const comment = options.comment.map((line) => (line === "" ? "#" : `# ${line}`)).join("\n");
   // Imported here, not statically: a static import would load yaml at the start of every CLI command.

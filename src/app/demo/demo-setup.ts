@@ -1,8 +1,9 @@
 /**
  * The roles of the demo's models and evaluation sets, as scripts/train-demo-models.ts makes them: a tiny ViT
- * pretrained on upright digits (the control task), fine-tunes on four transformations of the digits (the tasks
- * that are added and negated), three half-class fine-tunes for the analogy, and a fine-tune on wrong labels that
- * greedy addition must reject. Folder names are the repo names; sets are `<task>-val` and `<task>-test`.
+ * pretrained on a broad mix (mostly upright digits, the control task, and some of each task), fine-tunes on four
+ * transformations of the digits (the tasks that are added and negated), three half-class fine-tunes and a ceiling
+ * for the analogy on a transformation the base never saw, and a fine-tune on wrong labels that greedy addition must
+ * reject. Folder names are the repo names; sets are `<task>-val` and `<task>-test`.
  */
 export const demoSetup = {
   /** The user the embedded Hub serves and the namespace every demo repo lives in; the fine-tunes' cards name `demo/<base>`. */
@@ -12,8 +13,11 @@ export const demoSetup = {
   control: "upright",
   /** Added, negated and searched over. */
   tasks: ["rotated", "inverted", "flipped", "noisy"],
-  /** "upright-low is to rotated-low as upright-high is to rotated-high": τ_C + (τ_B − τ_A) gains a task no model was trained on. */
-  analogy: { a: "upright-low", b: "rotated-low", c: "upright-high", target: "rotated-high", oracle: "rotated" },
+  /**
+   * "upright-low is to shuffled-low as upright-high is to shuffled-high" (shuffled: the pixels of every 7×7 patch
+   * permuted): τ_C + (τ_B − τ_A) gains a task no model was trained on; the oracle is a fine-tune that saw it.
+   */
+  analogy: { a: "upright-low", b: "shuffled-low", c: "upright-high", target: "shuffled-high", oracle: "shuffled" },
   /** Upright digits labelled as the next digit: its vector can only hurt the union of tasks. */
   distractor: "shifted-labels",
 } as const;

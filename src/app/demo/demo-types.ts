@@ -21,6 +21,8 @@ export interface DemoVector extends PublishedRepo {
   finetuned: string;
   /** ‖τ‖₂ as the card reports it. */
   norm: number;
+  /** The size of its files (weights, card, tvhub.json). */
+  bytes: number;
 }
 
 /** One λ of a sweep and the validation accuracies measured there. */
@@ -132,6 +134,24 @@ export interface GreedyDemoResult {
   published?: PublishedRepo & { recipe: string };
 }
 
+/** One fine-tune's τ published as PEFT LoRA adapters of several ranks (`publish-vector --lora-rank r`). */
+export interface LoraDemoResult {
+  task: string;
+  /** The dense task vector for comparison: the size of its files and the fine-tune's test accuracy (base + τ). */
+  dense: { bytes: number; test: Accuracies };
+  ranks: Array<{
+    rank: number;
+    /** ‖τ − BA‖ / ‖τ‖ over every factored tensor, as publish-vector reports it. */
+    error: number;
+    /** The size of the adapter's files (weights, config, card, tvhub.json). */
+    bytes: number;
+    adapter: PublishedRepo;
+    /** base + the adapter's update (λ = 1), published by `tvhub merge` and read back, on the task and the control. */
+    test: Accuracies;
+    published: PublishedRepo & { recipe: string };
+  }>;
+}
+
 /** A direction the paper reports, checked on this run's test numbers. */
 export interface DemoCheck {
   ok: boolean;
@@ -160,6 +180,8 @@ export interface DemoResults {
   negation: NegationResult[];
   analogy: AnalogyResult;
   greedy: GreedyDemoResult;
+  /** Absent when the run was asked for no LoRA ranks. */
+  lora?: LoraDemoResult;
   similarity: { labels: string[]; matrix: Array<Array<number | null>> };
   checks: DemoCheck[];
   /** Wall-clock seconds per stage, and in total. */

@@ -34,17 +34,18 @@ describe("findDemoFixtures", () => {
       "vit-tiny-digits-flipped",
       "vit-tiny-digits-noisy",
       "vit-tiny-digits-upright-low",
-      "vit-tiny-digits-rotated-low",
+      "vit-tiny-digits-shuffled-low",
       "vit-tiny-digits-upright-high",
+      "vit-tiny-digits-shuffled",
       "vit-tiny-digits-shifted-labels",
     ]);
-    expect([...found.validation.keys()]).toEqual(["upright", "rotated", "inverted", "flipped", "noisy", "rotated-high"]);
+    expect([...found.validation.keys()]).toEqual(["upright", "rotated", "inverted", "flipped", "noisy", "shuffled-high"]);
     expect(found.test.get("noisy")).toBe(join(root, "data", "noisy-test.safetensors"));
   });
 
   it("with two tasks, still brings the analogy's fine-tunes and the distractor", async () => {
     const found = await findDemoFixtures({ root, tasks: ["flipped", "noisy"] });
-    expect([...found.models.keys()]).toContain("vit-tiny-digits-rotated");
+    expect([...found.models.keys()]).toContain("vit-tiny-digits-shuffled");
     expect([...found.models.keys()]).toContain("vit-tiny-digits-shifted-labels");
     expect([...found.models.keys()]).not.toContain("vit-tiny-digits-inverted");
   });

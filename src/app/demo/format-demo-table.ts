@@ -1,3 +1,4 @@
+import { validationControlFloor } from "./demo-setup.js";
 import type { DemoResults } from "./demo-types.js";
 
 export interface FormatDemoTableOptions {
@@ -47,7 +48,7 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
 
   const negRows: string[][] = [["negation θ_base − λ τ", "λ", "target: base → negated", `${control} (control): base → negated`]];
   for (const n of results.negation) {
-    if (n.published === undefined) negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at 97%`, ""]);
+    if (n.published === undefined) negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at ${validationControlFloor * 100}%`, ""]);
     else negRows.push([`−${n.task}`, String(n.lambda), `${pct(n.target.base)} → ${pct(n.target.negated)}`, `${pct(n.control.base)} → ${pct(n.control.negated)}`]);
   }
   out.push(...table(negRows, [false, true, true, true]), "");
@@ -83,7 +84,18 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
     if (kept) previous = kept.score;
   }
   out.push(...table(greedyRows, [true, false, true, true, false]));
-  out.push(`final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`, "");
+  out.push(`final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`);
+  if (g.bestSingle) out.push(`best single vector (round 1): ${g.bestSingle.task} at λ ${g.bestSingle.lambda}, ${pct(g.bestSingle.accuracy)} mean test accuracy`);
+  out.push("");
+
+  const lora = results.lora;
+  if (lora) {
+    const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+    out.push(
+      `LoRA adapters of τ_${lora.task} (publish-vector --lora-rank r), θ_base + τ_adapter: ${lora.ranks.map((r) => `r=${r.rank} ${pct(r.test[lora.task])} (${kb(r.bytes)})`).join(", ")}; the dense τ ${pct(lora.dense.test[lora.task])} (${kb(lora.dense.bytes)})`,
+      "",
+    );
+  }
 
   out.push("the paper's findings, on these test numbers:");
   for (const check of results.checks) out.push(`  ${check.ok ? "holds        " : "does not hold"}  ${check.what}`);

@@ -75,6 +75,33 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
 
   if (results.negation.length > 0) pictures.push({ file: "negation-vs-lambda.svg", svg: renderNegation(results, color) });
 
+  const lora = results.lora;
+  if (lora) {
+    const ranks = lora.ranks.map((r) => r.rank);
+    // Ranks grow by doubling: an axis of log2(rank) spaces them evenly.
+    const x = (rank: number) => Math.log2(rank);
+    const flat = (y: number | undefined) => ranks.map((rank) => ({ x: x(rank), y: y ?? Number.NaN }));
+    pictures.push({
+      file: "lora-rank.svg",
+      svg: renderLineChart({
+        title: `τ_${lora.task} as a LoRA adapter: accuracy against rank`,
+        width,
+        subtitle: `Test accuracy of θ_base + τ_adapter (publish-vector --lora-rank r, then tvhub merge); x axis: log₂ r`,
+        xLabel: "log₂ of the adapter's rank r",
+        yLabel: "test accuracy",
+        yFormat: "percent",
+        yDomain: [0, 1],
+        xTicks: ranks.map(x),
+        series: [
+          { label: `${lora.task}, adapter of rank r`, color: color(lora.task), points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[lora.task] as number })) },
+          { label: `${results.control} (control), adapter`, color: "#777777", points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[results.control] as number })) },
+          { label: `${lora.task}: the fine-tune (dense τ)`, color: color(lora.task), dashed: true, points: flat(lora.dense.test[lora.task]) },
+          { label: `${lora.task}: the base`, color: "#777777", dashed: true, points: flat(results.base.test[lora.task]) },
+        ],
+      }),
+    });
+  }
+
   pictures.push({
     file: "similarity.svg",
     svg: renderSimilaritySvg({

@@ -37,6 +37,7 @@ export function sampleDemoResults(): DemoResults {
       repo: `demo/vit-tiny-digits-${task}-tv`,
       revision: sha(String(i)),
       norm: 2 + i / 10,
+      bytes: 300_000,
     })),
     addition: [
       {
@@ -136,6 +137,18 @@ export function sampleDemoResults(): DemoResults {
       bestSingle: { task: "rotated", lambda: 1, validation: 0.55, test: { rotated: 0.9, inverted: 0.3 }, accuracy: 0.6 },
       evaluations: 10,
       published: { repo: "demo/vit-tiny-digits-greedy", revision: sha("6"), recipe: "recipes/greedy.yml" },
+    },
+    lora: {
+      task: "rotated",
+      dense: { bytes: 300_000, test: { rotated: 0.95, upright: 0.7 } },
+      ranks: [1, 4].map((rank, i) => ({
+        rank,
+        error: 0.5 / rank,
+        bytes: 20_480 * (1 + 2 * i),
+        adapter: { repo: `demo/vit-tiny-digits-rotated-lora-r${rank}`, revision: sha(String(i + 1)) },
+        test: { rotated: rank === 1 ? 0.6 : 0.9, upright: 0.75 },
+        published: { repo: `demo/vit-tiny-digits-lora-r${rank}-rotated`, revision: sha(String(i + 3)), recipe: `recipes/lora-r${rank}-rotated.yml` },
+      })),
     },
     similarity: {
       labels: ["rotated", "inverted"],
