@@ -21,13 +21,15 @@ describe("isPublishablePath", () => {
       "tokenizer.model",
       "vocab.json",
       "merges.txt",
+      // A picture the card links to (tvhub demo adds them).
+      "negation-vs-lambda.svg",
     ]) {
       expect(isPublishablePath(path), path).toBe(true);
     }
   });
 
   it("rejects anything else, including tvhub names in subfolders", () => {
-    for (const path of ["train.py", "pytorch_model.bin", "data/train.csv", "sub/model.safetensors", "LICENSE", "sub/adapter_config.json"]) {
+    for (const path of ["train.py", "pytorch_model.bin", "data/train.csv", "sub/model.safetensors", "LICENSE", "sub/adapter_config.json", "images/plot.svg", "plot.png"]) {
       expect(isPublishablePath(path), path).toBe(false);
     }
   });

@@ -29,7 +29,15 @@ const written = new Set(["README.md", ".gitattributes", "tvhub.json", "adapter_c
 export function isPublishablePath(path: string): boolean {
   if (isShardRecordPath(path)) return true;
   if (path.includes("/")) return false;
-  return written.has(path) || copiedFromBase.has(path) || isWeightsPath(path);
+  return written.has(path) || copiedFromBase.has(path) || isWeightsPath(path) || isCardPicture(path);
+}
+
+/**
+ * An SVG picture at the root, which a card links to (`tvhub demo` adds its pictures to the repos they describe): part
+ * of that publish, so a republish replaces it with the card instead of refusing the repo as someone else's.
+ */
+function isCardPicture(path: string): boolean {
+  return path.endsWith(".svg");
 }
 
 /** `*.safetensors` and `*.safetensors.index.json`: a stale one left beside new weights would be loaded with them. */

@@ -3,7 +3,7 @@ import type { DemoCheck, DemoResults } from "./demo-types.js";
 
 export interface CheckDemoDirectionsOptions {
   /** A run's results; `checks` is ignored. */
-  results: Omit<DemoResults, "checks">;
+  results: Omit<DemoResults, "checks" | "files" | "pictures">;
   /** The share of the base's control accuracy a negation must keep. @default 0.95 */
   controlFloor?: number;
 }

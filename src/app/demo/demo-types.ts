@@ -158,6 +158,11 @@ export interface DemoCheck {
   what: string;
 }
 
+/** A commit that put some of the demo's pictures into a repo they describe, linked from its card. */
+export interface DemoPictureCommit extends PublishedRepo {
+  files: string[];
+}
+
 /** Everything `tvhub demo` measured; written to results.json. */
 export interface DemoResults {
   format: "tvhub/demo";
@@ -188,4 +193,6 @@ export interface DemoResults {
   seconds: Record<string, number>;
   /** The pictures and recipes written next to results.json, relative to it. */
   files: string[];
+  /** Where each picture was also published: into the repos it describes. */
+  pictures: DemoPictureCommit[];
 }

@@ -4,7 +4,7 @@ import { validationControlFloor } from "./demo-setup.js";
 import type { DemoResults } from "./demo-types.js";
 
 export interface RenderDemoPicturesOptions {
-  results: Omit<DemoResults, "files">;
+  results: Omit<DemoResults, "files" | "pictures">;
 }
 
 export interface DemoPicture {

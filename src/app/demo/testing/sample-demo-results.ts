@@ -160,5 +160,6 @@ export function sampleDemoResults(): DemoResults {
     checks: [],
     seconds: { upload: 1, total: 10 },
     files: [],
+    pictures: [],
   };
 }
