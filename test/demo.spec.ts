@@ -211,6 +211,36 @@ describe("the demo's flow on two tasks", () => {
   });
 });
 
+describe("the pictures, in the repos they describe", () => {
+  it("publishes the negation picture into each negated model and the rank picture into each adapter, linked from the card", async () => {
+    const read = async (repo: string, path: string) => new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo, path, revision: "main" }));
+    const negated = results.negation.flatMap((n) => (n.published ? [n.published.repo] : []));
+    expect(negated.length).toBeGreaterThan(0);
+    const adapters = results.lora?.ranks.map((r) => r.adapter.repo) ?? [];
+    for (const [repos, file] of [[negated, "negation-vs-lambda.svg"], [adapters, "lora-rank.svg"], [[results.base.repo], "similarity.svg"]] as const) {
+      for (const repo of repos) {
+        expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));
+        expect(await read(repo, "README.md"), repo).toMatch(new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`));
+        expect(results.pictures.find((commit) => commit.repo === repo)?.files).toContain(file);
+      }
+    }
+    // The card as the merge wrote it comes first, unchanged: the pictures' section is added below it.
+    const [first] = negated;
+    const original = await downloadBytes({ hubUrl: hub.url, repo: first as string, path: "README.md", revision: results.negation[0]?.published?.revision as string });
+    expect((await read(first as string, "README.md")).startsWith(new TextDecoder().decode(original).trimEnd())).toBe(true);
+  });
+
+  it("a recipe the demo wrote runs again into its repo without --force, and replaces the picture with the card", async () => {
+    const n = results.negation.find((entry) => entry.published !== undefined);
+    const run = await runCli(["merge", join(out, n?.published?.recipe as string), "--quiet"], { HF_ENDPOINT: hub.url, HF_TOKEN: token, HF_HOME: join(work, "hf-home"), TMPDIR: work });
+    expect(run.stderr).not.toContain("tvhub:");
+    expect(run.code).toBe(0);
+    const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: n?.published?.repo as string, path: "README.md", revision: "main" }));
+    expect(card).not.toContain("negation-vs-lambda.svg");
+    await expect(downloadBytes({ hubUrl: hub.url, repo: n?.published?.repo as string, path: "negation-vs-lambda.svg", revision: "main" })).rejects.toThrow();
+  }, 120_000);
+});
+
 describe("the greedy recipe the demo writes", () => {
   it("runs from any directory: its evaluation data is relative to the recipe's folder", async () => {
     const recipe = join(out, "recipes", "greedy.yml");
