@@ -217,7 +217,7 @@ describe("the pictures, in the repos they describe", () => {
     const negated = results.negation.flatMap((n) => (n.published ? [n.published.repo] : []));
     expect(negated.length).toBeGreaterThan(0);
     const adapters = results.lora?.ranks.map((r) => r.adapter.repo) ?? [];
-    for (const [repos, file] of [[negated, "negation-vs-lambda.svg"], [adapters, "lora-rank.svg"], [[results.base.repo], "similarity.svg"]] as const) {
+    for (const [repos, file] of [[negated, "negation-vs-lambda.svg"], [adapters, "lora-rank.svg"], [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"]] as const) {
       for (const repo of repos) {
         expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));
         expect(await read(repo, "README.md"), repo).toMatch(new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`));

@@ -13,7 +13,7 @@ describe("demoPictureTargets", () => {
     expect(targets["negation-vs-lambda.svg"]).toEqual(["demo/vit-tiny-digits-minus-rotated"]);
     expect(targets["accuracy-vs-tasks.svg"]).toEqual(["demo/vit-tiny-digits-add-rotated-inverted"]);
     expect(targets["lora-rank.svg"]).toEqual(results.lora?.ranks.map((r) => r.adapter.repo));
-    expect(targets["similarity.svg"]).toEqual(["demo/vit-tiny-digits"]);
+    expect(targets["similarity.svg"]).toEqual(["demo/vit-tiny-digits-rotated-tv", "demo/vit-tiny-digits-inverted-tv"]);
   });
 
   it("skips a negation that published nothing", () => {

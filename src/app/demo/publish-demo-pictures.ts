@@ -16,12 +16,15 @@ export function demoPictureTargets(results: PublishDemoPicturesOptions["results"
   const all = results.addition.find((group) => group.tasks.length === results.tasks.length && group.published !== undefined)?.published;
   const negated = results.negation.flatMap((n) => (n.published ? [n.published] : []));
   const adapters = results.lora?.ranks.map((r) => r.adapter) ?? [];
+  // The tasks' vectors, not the base: a new commit of the base would be another revision than the one every vector
+  // was computed from.
+  const vectors = results.vectors.filter((vector) => results.tasks.includes(vector.task));
   const targets = [
     { file: "accuracy-vs-tasks.svg", alt: "Accuracy as task vectors are added", repos: all ? [all] : [] },
     { file: "accuracy-vs-lambda.svg", alt: "Validation accuracy of the sum of all task vectors against λ", repos: all ? [all] : [] },
     { file: "negation-vs-lambda.svg", alt: "Negated tasks and the control against λ", repos: negated },
     { file: "lora-rank.svg", alt: "Accuracy of the task vector's LoRA adapters against their rank", repos: adapters },
-    { file: "similarity.svg", alt: "Cosine similarity of the base's task vectors", repos: [{ repo: results.base.repo, revision: results.base.revision }] },
+    { file: "similarity.svg", alt: "Cosine similarity of the task vectors of the same base", repos: vectors },
   ];
   return targets.filter((target) => target.repos.length > 0);
 }
