@@ -3,20 +3,21 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CommitOperation, CommitOutput, CommitProgressEvent } from "@huggingface/hub";
-import { DataError, RemoteError, type TvhubError, UsageError } from "../errors.js";
-import { formatBytes } from "../util/format-bytes.js";
+import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { ProgressEvent } from "../util/progress.js";
+import { createRetryingFetch, type RetryNotice } from "./create-retrying-fetch.js";
 import { findForeignFiles } from "./find-foreign-files.js";
 import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
-import { createRetryingFetch, type RetryNotice } from "./create-retrying-fetch.js";
 import { findRunCommit, withRunTrailer, type RunCommit } from "./find-run-commit.js";
 import { isHubApiError, isInvalidApiResponseError } from "./is-hub-api-error.js";
 import { isPublishablePath, isShardRecordPath } from "./is-publishable-path.js";
 import { isTransientError, isTransientFailure } from "./is-transient-error.js";
-import { loadHubLibrary, type HubLibrary } from "./load-hub-library.js";
+import { loadHubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
 import { scrubSecrets, toRemoteError } from "./to-remote-error.js";
+import { interruptedError, withLeftovers } from "./publish-leftovers.js";
+import { removeCreatedRepo } from "./remove-created-repo.js";
 import { retryLogs } from "./retry-log.js";
 import { trackUploadProgress } from "./track-upload-progress.js";
 import type { PublishedPullRequest, PublishFile, PublishOptions, PublishResult } from "./types.js";
@@ -305,57 +306,6 @@ function planDeletions(repo: string, existing: string[], options: PublishOptions
 /** A failed commit request that the Hub may nonetheless have applied: the answer was lost, cut, or a 5xx. */
 function mayHaveLanded(error: unknown): boolean {
   return isTransientFailure(error) || error instanceof SyntaxError || isInvalidApiResponseError(error);
-}
-
-interface Leftovers {
-  repo: string;
-  hubUrl: string;
-  committed: boolean | "maybe";
-  /** The repo this run created was deleted again. */
-  removed: boolean;
-  /** Bytes of LFS objects the run sent and the repo keeps: a rerun does not send them again. */
-  kept: number;
-}
-
-function leftoverClause(left: Leftovers): string | undefined {
-  if (left.committed === "maybe") return `the commit may have landed: look at ${left.hubUrl}/${left.repo}/commits/main before rerunning`;
-  if (left.removed) return "nothing was committed, and the repo this run created was removed";
-  if (left.kept > 0) return `nothing was committed; the ${formatBytes(left.kept)} uploaded stay on the Hub, so rerunning the same command does not send them again`;
-  return undefined;
-}
-
-function interruptedError(left: Leftovers): RemoteError {
-  const clause = leftoverClause(left) ?? "nothing was committed";
-  return new RemoteError(`Interrupted while publishing to ${left.repo}: ${clause}; rerun the same command to publish.`, { code: "INTERRUPTED", subject: left.repo });
-}
-
-/** The error's sentence, with what the run left on the Hub in parentheses before its full stop. */
-function withLeftovers(error: TvhubError, left: Leftovers): TvhubError {
-  const clause = leftoverClause(left);
-  if (clause === undefined || !(error instanceof RemoteError)) return error;
-  return new RemoteError(`${error.message.replace(/\.$/, "")} (${clause}).`, { code: error.code, ...(error.subject === undefined ? {} : { subject: error.subject }), cause: error.cause });
-}
-
-interface RemoveCreatedRepoOptions {
-  repo: string;
-  /** The head right after creation: the repo is removed only if it is still there (nobody committed since). */
-  headSha: string | undefined;
-  deleteRepo: HubLibrary["deleteRepo"];
-  modelInfo: HubLibrary["modelInfo"];
-  common: { hubUrl: string; fetch: typeof fetch; accessToken: string };
-}
-
-/** Deletes a repo this run created and never committed to, unless someone did meanwhile; best effort. */
-async function removeCreatedRepo(options: RemoveCreatedRepoOptions): Promise<boolean> {
-  const { repo, common } = options;
-  try {
-    const head = await options.modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] });
-    if (options.headSha !== undefined && head.sha !== options.headSha) return false;
-    await options.deleteRepo({ ...common, repo });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The pull request the Hub says it opened: its URL ends in `/discussions/N`, and its files are at `refs/pr/N`. */
