@@ -5,11 +5,12 @@
  * matters for commits, lets a request through and then loses (or replaces with a 502) the Hub's answer, so the
  * client cannot know the request was applied.
  *
- * The same key (method and path) is never faulted more than `maxInARow` times in a row, so a client that retries
- * enough always gets through: a run that fails under the schedule fails because of a bug, not bad luck.
+ * The same request (method, path and range) is never faulted more than `maxInARow` times in a row, so a client
+ * that retries enough always gets through: a run that fails under the schedule fails because of a bug, not luck.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { mulberry32 } from "./synth.js";
 
 /** What the proxy does with one request. */
 export type FaultKind =
@@ -63,23 +64,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: small, seeded, good enough for a schedule. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
-  const next = random(options.seed);
+  const words = mulberry32(options.seed);
+  const next = (): number => words() / 4294967296;
   const rate = options.rate ?? 0.2;
   const delayRate = options.delayRate ?? 0.1;
   const maxInARow = options.maxInARow ?? 2;
@@ -89,8 +79,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let relayed = 0;
   let paused = false;
 
-  const choose = (method: string, path: string): FaultKind | undefined => {
-    const key = `${method} ${path}`;
+  const choose = (method: string, path: string, range: string): FaultKind | undefined => {
+    // Ranges of one file are read side by side: each is its own request for the cap.
+    const key = `${method} ${path} ${range}`;
     const roll = next();
     const kind = faultKinds[Math.floor(next() * faultKinds.length)] as FaultKind;
     const eligible = !paused && (options.only?.({ method, path }) ?? true) && (inARow.get(key) ?? 0) < maxInARow;
@@ -136,7 +127,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     relayed++;
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").replace(/\?.*$/, "");
-    const kind = choose(method, path);
+    const kind = choose(method, path, req.headers.range ?? "");
     if (next() < delayRate) await new Promise((go) => setTimeout(go, 1 + Math.floor(next() * 20)));
     if (kind === "drop") {
       reset(res);

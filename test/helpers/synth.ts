@@ -354,8 +354,8 @@ function writeInteger(view: DataView, dtype: Dtype, at: number, value: number): 
   }
 }
 
-/** mulberry32: tiny, fast, and plenty for test data. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: tiny, fast, and plenty for test data (uint32 words). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
