@@ -246,8 +246,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
         return resultOf(output.commit.oid, output.commit.url, output.pullRequestUrl);
       } catch (error) {
         yield* retryLogs(notices);
-        if (interrupted()) throw error;
-        if (committing && (unsure || mayHaveLanded(error))) {
+        const stopped = interrupted();
+        if (stopped && !committing) throw error;
+        if (committing && (stopped || unsure || mayHaveLanded(error))) {
           unsure = true;
           // Before sending the commit again: did the lost one land? Its trailer says so; then this run is done.
           const found = await findLanded().catch(() => undefined);
@@ -258,6 +259,7 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
             const pullRequestUrl = found.pullRequestNum === undefined ? undefined : `${hub.hubUrl}/${repo}/discussions/${found.pullRequestNum}`;
             return resultOf(found.oid, `${hub.hubUrl}/${repo}/commit/${found.oid}`, pullRequestUrl);
           }
+          if (stopped) throw error;
         }
         // Before the commit request nothing is visible, and objects already sent are not sent again: try again.
         // A commit whose answer was lost and that did not land is sent again, under the same parent.
@@ -274,7 +276,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   } catch (error) {
     // What the run leaves: a repo it created and never committed to goes; uploaded objects of an existing repo stay.
     let removed = false;
-    if (created && !landed) removed = await removeCreatedRepo({ repo, headSha: target.headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
+    // Not a matrix job's: its siblings may be uploading into the repo it happened to create.
+    if (created && !landed && options.concurrent !== true) removed = await removeCreatedRepo({ repo, headSha: target.headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
     const left = { repo, hubUrl: hub.hubUrl, committed: unsure ? ("maybe" as const) : false, removed, kept: removed ? 0 : sentBytes };
     if (interrupted()) throw interruptedError(left);
     const remote = toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing: "publishing to", access: "write" });
