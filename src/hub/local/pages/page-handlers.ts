@@ -92,7 +92,8 @@ async function repoPage(hub: HubContext, ex: PageExchange, key: RouteOf<"repo">[
       ? undefined
       : await renderMarkdown({ markdown: withoutFrontMatter(text), resolveUrl: cardUrlResolver({ repo: key, commit: commit.id, revision, dir: "" }) });
   const tree = buildModelTree(await listReadableSummaries(hub, ex.caller), summary.id);
-  return renderRepoPage({ summary, revision, ...(card && { card }), tree, commitCount: await countCommits(hub, repo, commit) });
+  const missing = readme ? `README.md is larger than ${maxShownBytes} bytes; it is not rendered here (download it from Files and versions).` : undefined;
+  return renderRepoPage({ summary, revision, ...(card && { card }), ...(missing && { missing }), tree, commitCount: await countCommits(hub, repo, commit) });
 }
 
 async function filesPage(hub: HubContext, ex: PageExchange, page: RouteOf<"tree">): Promise<string> {

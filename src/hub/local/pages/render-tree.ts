@@ -7,7 +7,11 @@ export function renderModelTree(root: TreeNode): SafeHtml {
   const current = findCurrent(root);
   // The groups that hold this repo or what it is made of or used by stay open.
   const related = new Set([...(current ? [current.id, ...current.inputs.map((i) => i.id), ...current.usedBy.map((m) => m.id)] : []), ...(current?.source ? [current.source.id] : [])]);
-  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${countNodes(root)} repos</span></h2><ul class="tree">${node(root, related)}</ul></section>`;
+  const count = countNodes(root);
+  if (count === 1 && root.current) {
+    return html`<section class="panel" id="model-tree"><h2>Model tree</h2><p class="faint">No other repo on this Hub names this one as its base, and it names none that is here.</p></section>`;
+  }
+  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${count} repos</span></h2><ul class="tree">${node(root, related)}</ul></section>`;
 }
 
 function findCurrent(n: TreeNode): TreeNode | undefined {

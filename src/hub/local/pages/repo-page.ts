@@ -12,6 +12,8 @@ export interface RepoPageOptions {
   revision: string;
   /** The rendered card body (front matter removed), or undefined when the repo has no README.md. */
   card?: SafeHtml;
+  /** Why there is no card to show, when the repo has a README.md that is not rendered. */
+  missing?: string;
   tree: TreeNode;
   commitCount: number;
 }
@@ -20,7 +22,7 @@ export interface RepoPageOptions {
 export function renderRepoPage(options: RepoPageOptions): string {
   const { summary, revision } = options;
   const body = html`<div class="repo-body">
-<article class="markdown" id="card">${options.card ?? html`<div class="no-card">This repository has no model card (README.md).</div>`}</article>
+<article class="markdown" id="card">${options.card ?? html`<div class="no-card">${options.missing ?? "This repository has no model card (README.md)."}</div>`}</article>
 <aside class="side">
 ${renderModelTree(options.tree)}
 ${renderMetadata(summary)}
