@@ -30,8 +30,17 @@ export interface LoraExtractResults {
   rank: number;
   oversampling: number;
   iterations: number;
-  square: { size: number; tvhubSeconds: number; tvhubError: number; torch?: Array<{ threads: number; seconds: number; error: number }>; torchVersion?: string };
-  product: { m: number; k: number; n: number; tvhubSeconds: number; tfjsWasmSeconds?: number; tfjsNote?: string };
+  /** Seconds are wall time; cpuSeconds the process's CPU time over the same span (the machine may be shared). */
+  square: {
+    size: number;
+    tvhubSeconds: number;
+    tvhubCpuSeconds: number;
+    tvhubError: number;
+    torch?: Array<{ threads: number; seconds: number; cpuSeconds: number; error: number }>;
+    torchVersion?: string;
+  };
+  /** The two products the SVD spends its time in, τ·Ω (tall: m × k by k × n) and Qᵀ·τ (wide: n × m by m × k). */
+  products: Array<{ what: string; m: number; k: number; n: number; tvhubSeconds: number; tfjsWasmSeconds?: number; tfjsNote?: string }>;
   model?: {
     bytes: number;
     factored: number;
@@ -54,8 +63,8 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
     rank,
     oversampling,
     iterations,
-    square: { size, tvhubSeconds: 0, tvhubError: 0 },
-    product: { m: size, k: size, n: roundUp4(rank + oversampling), tvhubSeconds: 0 },
+    square: { size, tvhubSeconds: 0, tvhubCpuSeconds: 0, tvhubError: 0 },
+    products: [],
     ...(torchOk ? {} : { torchSkipped: python === undefined ? "--no-torch" : `${python} -c "import torch" failed` }),
   };
 
@@ -65,43 +74,60 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
   kernels.reserve(size * ld);
   fillRandom(kernels.floats(), size * ld);
   let started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const factors = factorTaskVector({ kernels, rows: size, cols: size, name: "bench", policy: { kind: "fixed", rank }, svd: defaultSvdParameters, dtype: "F32" });
   results.square.tvhubSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  results.square.tvhubCpuSeconds = (cpu.user + cpu.system) / 1e6;
   results.square.tvhubError = factors.relativeError;
   if (torchOk) {
     const runs = [1, availableParallelism()].map((threads) => {
       const run = spawnSync(python!, ["bench/torch-lora-extract.py", "square", String(size), String(rank), String(oversampling), String(iterations), String(threads)], { encoding: "utf8" });
-      const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; error: number; torch: string };
+      const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; cpu_seconds: number; error: number; torch: string };
       results.square.torchVersion = parsed.torch;
-      return { threads, seconds: parsed.seconds, error: parsed.error };
+      return { threads, seconds: parsed.seconds, cpuSeconds: parsed.cpu_seconds, error: parsed.error };
     });
     results.square.torch = runs;
   }
 
-  // The product the SVD spends its time in: τ (size × size) · Ω (size × width), tvhub's kernel against tfjs-wasm.
-  const { n } = results.product;
+  // The products the SVD spends its time in, τ·Ω (size × size by width) and Qᵀ·τ (width × size by size), on tvhub's
+  // kernels (gemmF32 and gemmWideF32) and on tfjs-wasm's matMul (XNNPACK), each timed after one warm-up call.
+  const width = roundUp4(rank + oversampling);
   const omega = size * ld;
-  const out = omega + size * n;
-  kernels.reserve(out + size * n);
-  fillRandom(kernels.floats().subarray(omega, out), size * n);
-  kernels.gemm({ a: 0, lda: ld, b: omega, ldb: n, c: out, ldc: n, m: size, k: size, n });
-  started = performance.now();
-  kernels.gemm({ a: 0, lda: ld, b: omega, ldb: n, c: out, ldc: n, m: size, k: size, n });
-  results.product.tvhubSeconds = (performance.now() - started) / 1000;
+  const out = omega + size * width;
+  kernels.reserve(out + size * ld);
+  fillRandom(kernels.floats().subarray(omega, out), size * width);
+  const shapes = [
+    { what: "τ·Ω", m: size, k: size, n: width, a: 0, lda: ld, b: omega, ldb: width },
+    { what: "Qᵀ·τ", m: width, k: size, n: size, a: omega, lda: size, b: 0, ldb: ld },
+  ];
+  let tf: Awaited<ReturnType<typeof loadTf>>["tf"] | undefined;
+  let tfNote: string | undefined;
   try {
-    const { tf, backend } = await loadTf({ backend: "wasm" });
-    if (backend !== "wasm") throw new Error(`tfjs chose the ${backend} backend`);
-    const heap = kernels.floats();
-    const a = tf.tensor2d(heap.slice(0, size * ld), [size, size]);
-    const b = tf.tensor2d(heap.slice(omega, out), [size, n]);
-    tf.matMul(a, b).dispose();
-    started = performance.now();
-    const c = tf.matMul(a, b);
-    await c.data();
-    results.product.tfjsWasmSeconds = (performance.now() - started) / 1000;
-    tf.dispose([a, b, c]);
+    const loaded = await loadTf({ backend: "wasm" });
+    if (loaded.backend !== "wasm") throw new Error(`tfjs chose the ${loaded.backend} backend`);
+    tf = loaded.tf;
   } catch (error) {
-    results.product.tfjsNote = (error as Error).message;
+    tfNote = (error as Error).message;
+  }
+  for (const shape of shapes) {
+    const gemm = () => kernels.gemm({ a: shape.a, lda: shape.lda, b: shape.b, ldb: shape.ldb, c: out, ldc: shape.n, m: shape.m, k: shape.k, n: shape.n });
+    gemm();
+    started = performance.now();
+    gemm();
+    const row: LoraExtractResults["products"][number] = { what: shape.what, m: shape.m, k: shape.k, n: shape.n, tvhubSeconds: (performance.now() - started) / 1000 };
+    if (tf) {
+      const heap = kernels.floats();
+      const a = tf.tensor2d(heap.slice(shape.a, shape.a + shape.m * shape.k), [shape.m, shape.k]);
+      const b = tf.tensor2d(heap.slice(shape.b, shape.b + shape.k * shape.n), [shape.k, shape.n]);
+      tf.matMul(a, b).dispose();
+      started = performance.now();
+      const c = tf.matMul(a, b);
+      await c.data();
+      row.tfjsWasmSeconds = (performance.now() - started) / 1000;
+      tf.dispose([a, b, c]);
+    } else if (tfNote !== undefined) row.tfjsNote = tfNote;
+    results.products.push(row);
   }
 
   // A ~1 GB Llama-shaped model end to end through the CLI (both cores), against the PyTorch script on the same files.
@@ -145,15 +171,21 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
     `LoRA extraction, rank ${r.rank}, oversampling ${r.oversampling}, ${r.iterations} power iterations (${r.machine.cpus} × ${r.machine.model}, load ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(" ")})`,
     "",
     `${r.square.size} × ${r.square.size} τ, one tensor:`,
-    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)}   error ${r.square.tvhubError.toPrecision(4)}`,
-    ...(r.square.torch ?? []).map((t) => `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)}   error ${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)}`),
-    "",
-    `τ·Ω (${r.product.m} × ${r.product.k} by ${r.product.n}), one thread:`,
-    `  tvhub gemmF32     ${s(r.product.tvhubSeconds)}  ${((2 * r.product.m * r.product.k * r.product.n) / r.product.tvhubSeconds / 1e9).toFixed(1)} GFLOP/s`,
-    r.product.tfjsWasmSeconds === undefined
-      ? `  tfjs-wasm matMul  not measured: ${r.product.tfjsNote ?? ""}`
-      : `  tfjs-wasm matMul  ${s(r.product.tfjsWasmSeconds)}  ${((2 * r.product.m * r.product.k * r.product.n) / r.product.tfjsWasmSeconds / 1e9).toFixed(1)} GFLOP/s`,
+    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)} (CPU ${s(r.square.tvhubCpuSeconds)})   error ${r.square.tvhubError.toPrecision(4)}`,
+    ...(r.square.torch ?? []).map(
+      (t) =>
+        `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)} (CPU ${s(t.cpuSeconds)})   error ${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)} (CPU ${(r.square.tvhubCpuSeconds / t.cpuSeconds).toFixed(2)})`,
+    ),
   ];
+  for (const p of r.products) {
+    const rate = (seconds: number) => `${((2 * p.m * p.k * p.n) / seconds / 1e9).toFixed(1)} GFLOP/s`;
+    lines.push(
+      "",
+      `${p.what} (${p.m} × ${p.k} by ${p.n}), one thread:`,
+      `  tvhub             ${s(p.tvhubSeconds)}  ${rate(p.tvhubSeconds)}`,
+      p.tfjsWasmSeconds === undefined ? `  tfjs-wasm matMul  not measured: ${p.tfjsNote ?? ""}` : `  tfjs-wasm matMul  ${s(p.tfjsWasmSeconds)}  ${rate(p.tfjsWasmSeconds)}`,
+    );
+  }
   if (r.model) {
     const m = r.model;
     lines.push(

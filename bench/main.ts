@@ -24,7 +24,7 @@ const benches: Bench[] = [
   {
     name: "lora-extract",
     run: async () => {
-      const results = await runLoraExtractBench(publishVectorOptions.torch === false ? { python: false } : {});
+      const results = await runLoraExtractBench({ ...(publishVectorOptions.torch === false ? { python: false } : {}), ...(loraModelBytes === undefined ? {} : { modelBytes: loraModelBytes }) });
       return { table: formatLoraExtractTable(results), json: results };
     },
   },
@@ -47,12 +47,19 @@ const benches: Bench[] = [
 const outputDir = "bench-output";
 let wanted: string[];
 let publishVectorOptions: PublishVectorBenchOptions;
+/** lora-extract's Llama-shaped model, `--lora-model-gb N` (0 leaves it out). */
+let loraModelBytes: number | undefined;
 try {
-  const { positionals, values } = parseArgs({ args: process.argv.slice(2), options: publishVectorFlags, allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({ args: process.argv.slice(2), options: { ...publishVectorFlags, "lora-model-gb": { type: "string" } }, allowPositionals: true, strict: true });
   wanted = positionals;
   publishVectorOptions = publishVectorOptionsFrom(values);
+  if (values["lora-model-gb"] !== undefined) {
+    const gb = Number(values["lora-model-gb"]);
+    if (!Number.isFinite(gb) || gb < 0 || gb > 100) throw new Error(`--lora-model-gb ${values["lora-model-gb"]} is not a size in GB between 0 and 100.`);
+    loraModelBytes = gb * 1e9;
+  }
 } catch (error) {
-  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch.`);
+  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch --lora-model-gb GB.`);
   process.exit(2);
 }
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

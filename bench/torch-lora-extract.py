@@ -2,7 +2,7 @@
 
   square N RANK OVERSAMPLING NITER THREADS
       a random N × N float32 τ; torch.svd_lowrank(τ, q=RANK+OVERSAMPLING, niter=NITER), A = √S·Vᵀ, B = U·√S, and
-      ‖τ − B·A‖/‖τ‖ (tvhub measures it too); prints {"seconds": ...} for the extraction alone.
+      ‖τ − B·A‖/‖τ‖ (tvhub measures it too); prints {"seconds": ..., "cpu_seconds": ...} for the extraction alone.
   model BASE FT OUT RANK OVERSAMPLING NITER THREADS
       every 2-D weight but embeddings and lm_head: τ = ft − base in float32, the same factorization and error, the
       factors written with safetensors; other tensors copied whole (modules_to_save); prints {"seconds": ...} from
@@ -34,8 +34,10 @@ def main():
         torch.manual_seed(0)
         tau = torch.randn(n, n) * 0.002
         start = time.perf_counter()
+        cpu = time.process_time()
         _, _, error = factor(tau, rank, oversampling, niter)
-        print(json.dumps({"seconds": time.perf_counter() - start, "error": error, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+        seconds = time.perf_counter() - start
+        print(json.dumps({"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "error": error, "threads": torch.get_num_threads(), "torch": torch.__version__}))
         return
     from safetensors import safe_open
     from safetensors.torch import save_file
