@@ -24,6 +24,10 @@ export interface AdapterDenseRow {
   torchThreads?: number;
   /** tvhub / torch: below 1 is faster than PyTorch. */
   ratio?: number;
+  /** The kernel rows: median CPU seconds of the same repetitions (the machine may be shared), and their ratio. */
+  tvhubCpu?: number;
+  torchCpu?: number;
+  cpuRatio?: number;
 }
 
 export interface AdapterDenseResult {
@@ -54,14 +58,14 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
   const rows: AdapterDenseRow[] = [];
   let torchVersion: string | undefined;
   let torchSkipped: string | undefined;
-  const torch = async (args: string[]): Promise<{ seconds: number | number[]; threads: number; version: string } | undefined> => {
+  const torch = async (args: string[]): Promise<{ seconds: number | number[]; cpu_seconds?: number[]; threads: number; version: string } | undefined> => {
     if (torchSkipped !== undefined) return undefined;
     const run = await child(python, [script, ...args]);
     if (run.code !== 0) {
       torchSkipped = `${python} ${script} failed: ${run.stderr.trim().split("\n").pop() ?? ""}`;
       return undefined;
     }
-    const parsed = JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number | number[]; threads: number; version: string };
+    const parsed = JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number | number[]; cpu_seconds?: number[]; threads: number; version: string };
     torchVersion = parsed.version;
     return parsed;
   };
@@ -76,20 +80,28 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
     const once = () => kernels.loraDeltaRows({ ...ops, rank: shape.rank, scale: 2, rowStart: 0, rowEnd: shape.out, out });
     once();
     const seconds: number[] = [];
+    const cpuSeconds: number[] = [];
     for (let i = 0; i < repetitions; i++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       once();
       seconds.push((performance.now() - start) / 1000);
+      const used = process.cpuUsage(cpu);
+      cpuSeconds.push((used.user + used.system) / 1e6);
     }
     const measured = await torch(["kernel", "--out", String(shape.out), "--in", String(shape.in), "--rank", String(shape.rank), "--repetitions", String(repetitions), "--threads", "1"]);
     const tvhub = median(seconds);
+    const tvhubCpu = median(cpuSeconds);
     const torchSeconds = measured === undefined ? undefined : median(measured.seconds as number[]);
+    const torchCpu = measured?.cpu_seconds === undefined ? undefined : median(measured.cpu_seconds);
     rows.push({
       what: `${shape.label}, F32, 1 thread`,
       elements: shape.out * shape.in,
       tvhub,
       tvhubImplementation: kernels.implementation,
+      tvhubCpu,
       ...(torchSeconds === undefined ? {} : { torch: torchSeconds, torchThreads: measured?.threads as number, ratio: tvhub / torchSeconds }),
+      ...(torchCpu === undefined ? {} : { torchCpu, cpuRatio: tvhubCpu / torchCpu }),
     });
   }
 
@@ -135,11 +147,14 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
 }
 
 export function formatAdapterDenseTable(result: AdapterDenseResult): string {
-  const lines = ["Adapter → dense materialization, s·(B·A) (seconds, median; ratio = tvhub / PyTorch, below 1 is faster)", ""];
-  lines.push("| what | elements | tvhub | PyTorch | ratio |", "|---|---:|---:|---:|---:|");
+  const lines = ["Adapter → dense materialization, s·(B·A) (wall seconds, median; ratio = tvhub / PyTorch, below 1 is faster; CPU seconds of the same runs for the kernel rows)", ""];
+  lines.push("| what | elements | tvhub | PyTorch | ratio | CPU s tvhub / PyTorch | CPU ratio |", "|---|---:|---:|---:|---:|---:|---:|");
   for (const row of result.rows) {
     const torch = row.torch === undefined ? "—" : `${row.torch.toFixed(3)} (${row.torchThreads} thr)`;
-    lines.push(`| ${row.what} [${row.tvhubImplementation}] | ${(row.elements / 1e6).toFixed(1)} M | ${row.tvhub.toFixed(3)} | ${torch} | ${row.ratio === undefined ? "—" : row.ratio.toFixed(2)} |`);
+    const cpu = row.tvhubCpu === undefined ? "—" : `${row.tvhubCpu.toFixed(3)} / ${row.torchCpu === undefined ? "—" : row.torchCpu.toFixed(3)}`;
+    lines.push(
+      `| ${row.what} [${row.tvhubImplementation}] | ${(row.elements / 1e6).toFixed(1)} M | ${row.tvhub.toFixed(3)} | ${torch} | ${row.ratio === undefined ? "—" : row.ratio.toFixed(2)} | ${cpu} | ${row.cpuRatio === undefined ? "—" : row.cpuRatio.toFixed(2)} |`,
+    );
   }
   lines.push("", result.torch ? `PyTorch ${result.torch}.` : `No PyTorch reference was run: ${result.torchSkipped ?? "unknown"}.`);
   lines.push(`Load average at the end: ${result.loadAverage.map((l) => l.toFixed(2)).join(", ")} on ${result.cores} cores (the machine may be shared).`);

@@ -1,7 +1,7 @@
 """PyTorch baselines for bench/adapter-dense.ts: a LoRA adapter's dense update, s * (B @ A), in float32.
 
   kernel --out O --in I --rank R --repetitions N --threads T
-      times torch.mm(B, A).mul_(s) on random float32 factors (the product alone), median of N; prints JSON.
+      times torch.mm(B, A).mul_(s) on random float32 factors (the product alone), wall and CPU seconds of N; prints JSON.
   folder --adapter DIR --to DIR --threads T
       reads DIR/adapter_model.safetensors and adapter_config.json (r, lora_alpha, no patterns), writes every
       module's s * (B @ A) in bfloat16 to task_vector.safetensors, as tvhub publish-vector does; prints JSON
@@ -24,11 +24,14 @@ def kernel(args):
     s = 2.0
     torch.mm(b, a).mul_(s)  # warm-up
     seconds = []
+    cpu_seconds = []
     for _ in range(args.repetitions):
         start = time.perf_counter()
+        cpu = time.process_time()
         torch.mm(b, a).mul_(s)
         seconds.append(time.perf_counter() - start)
-    print(json.dumps({"seconds": seconds, "threads": torch.get_num_threads(), "version": torch.__version__}))
+        cpu_seconds.append(time.process_time() - cpu)
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "threads": torch.get_num_threads(), "version": torch.__version__}))
 
 
 def folder(args):
