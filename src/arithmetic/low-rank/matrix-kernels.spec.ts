@@ -14,8 +14,8 @@ describe("matrix kernels", () => {
   const js = createMatrixKernels({ implementation: "js" });
 
   it.each([
-    // m, k, n: the edges of every block (4-row blocks, 8- and 4-wide columns, 256-deep and 512-wide panels); below
-    // 256 rows the product runs on gemmWideF32 (128-row blocks of A), from 256 rows on gemmF32.
+    // m, k, n: the edges of every block (4-row slivers, 8- and 4-wide slivers, 256-deep and 512-wide blocks of B,
+    // 128-row blocks of A), and the calls the wrapper splits a product into (columns below 256 rows, rows from 256).
     [1, 1, 4],
     [3, 5, 4],
     [4, 7, 8],
@@ -25,6 +25,7 @@ describe("matrix kernels", () => {
     [70, 260, 84],
     [131, 257, 1036],
     [258, 70, 84],
+    [300, 513, 520],
     [301, 513, 12],
   ])("C = A·B (%i × %i by %i columns) is the reference's bits", (m, k, n) => {
     const lda = k + 3;

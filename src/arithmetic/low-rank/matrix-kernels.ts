@@ -59,8 +59,8 @@ export function createMatrixKernels(options: CreateMatrixKernelsOptions = {}): M
 }
 
 const pageBytes = 65536;
-/** Multiply-adds per call of the wasm product (about a millisecond). */
-const callMultiplyAdds = 1 << 22;
+/** Multiply-adds per call of the wasm product (a few milliseconds). */
+const callMultiplyAdds = 1 << 25;
 /** wasm32 memory ends at 4 GiB. */
 const maxWasmBytes = 65536 * pageBytes;
 
@@ -94,18 +94,18 @@ class WasmMatrixKernels implements MatrixKernels {
   gemm(o: GemmOptions): void {
     checkGemm(o, this.view.length);
     const at = (offset: number) => this.start + offset * 4;
-    // In steps of rows (the rows of C are independent, so the bits do not change): V8 first runs a wasm function
-    // as baseline code and swaps in optimized code only on a later call, so one long call would run unoptimized.
-    // Few rows of A (Qᵀ·τ): split the columns instead, so that each call still passes every row of A over a panel of
-    // B, on the kernel that packs B (about 10% faster there; gemmF32 is faster on τ·Ω, whose B is a narrow panel).
+    // In steps (the elements of C are independent, so the bits do not change): V8 first runs a wasm function as
+    // baseline code and swaps in optimized code only on a later call, so one long call would run unoptimized. Each
+    // call packs the part of B it uses, so a step is large enough to amortize that: at least 128 rows of A (τ·Ω), or
+    // for few rows of A (Qᵀ·τ) at least 512 columns of B, each call still passing every row of A over its panel of B.
     if (o.m < 256) {
       const step = Math.max(512, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.m) / 8) * 8);
       for (let j = 0; j < o.n; j += step) {
-        this.simd.gemmWideF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step, o.n - j));
+        this.simd.gemmF32(at(o.a), o.lda, at(o.b + j), o.ldb, at(o.c + j), o.ldc, o.m, o.k, Math.min(step, o.n - j));
       }
       return;
     }
-    const step = Math.max(4, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
+    const step = Math.max(128, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
     for (let i = 0; i < o.m; i += step) {
       const rows = Math.min(step, o.m - i);
       this.simd.gemmF32(at(o.a + i * o.lda), o.lda, at(o.b), o.ldb, at(o.c + i * o.ldc), o.ldc, rows, o.k, o.n);

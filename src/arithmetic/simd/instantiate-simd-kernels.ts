@@ -28,7 +28,6 @@ export interface SimdExports {
   taskVectorStatsF32(ft: number, base: number, out: number, n: number, sums: number, result: number): void;
   loraRowsF32(left: number, right: number, out: number, rows: number, rank: number, width: number, scale: number): void;
   gemmF32(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
-  gemmWideF32(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
   squaredDistanceF32(a: number, b: number, n: number): number;
   gramF64(x: number, rows: number, cols: number, g: number): void;
   solveUpperF64(x: number, rows: number, cols: number, r: number): void;
@@ -51,7 +50,7 @@ const exportNames = [
   "heapBase", "decodeBf16", "decodeF16", "encodeBf16", "encodeF16", "subF32", "axpyF32", "axpySubF32",
   "subBf16", "subF16", "subBf16ToF32", "subF16ToF32", "axpyBf16", "axpyF16", "axpySubBf16", "axpySubF16",
   "sumOfSquaresF32", "dotF32", "reconstructionStats", "taskVectorStatsBf16", "taskVectorStatsF16", "taskVectorStatsF32", "loraRowsF32",
-  "gemmF32", "gemmWideF32", "squaredDistanceF32", "gramF64", "solveUpperF64",
+  "gemmF32", "squaredDistanceF32", "gramF64", "solveUpperF64",
 ] as const;
 
 // Compiling is per process and the module is immutable, so one compilation serves every instance.

@@ -749,117 +749,23 @@ export function loraRowsF32(left: usize, right: usize, out: usize, rows: i32, ra
 // reference's. No fused multiply-add: wasm SIMD has none outside relaxed-simd, whose rounding is the
 // engine's choice.
 
-/** Rows of B per panel: a panel (KB × NB floats, 512 KiB) stays in a core's L2 while every row of A passes. */
-const GEMM_KB: i32 = 256;
-const GEMM_NB: i32 = 512;
-
-/** A's 4 × KB block, packed p-major ([p][row]) so the micro-kernel reads it in order from one cache line in four. */
-const GEMM_PACK: usize = memory.data(GEMM_KB * 4 * 4, 64);
-
-// @ts-ignore: decorator
-@inline
-function gemmBlock4x8(pa: usize, b: usize, ldb: i32, c: usize, ldc: i32, p0: i32, p1: i32): void {
-  const rowC = <usize>ldc << 2;
-  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
-  if (p0 == 0) {
-    c00 = ZERO; c01 = ZERO; c10 = ZERO; c11 = ZERO; c20 = ZERO; c21 = ZERO; c30 = ZERO; c31 = ZERO;
-  } else {
-    c00 = v128.load(c); c01 = v128.load(c + 16);
-    c10 = v128.load(c + rowC); c11 = v128.load(c + rowC + 16);
-    c20 = v128.load(c + 2 * rowC); c21 = v128.load(c + 2 * rowC + 16);
-    c30 = v128.load(c + 3 * rowC); c31 = v128.load(c + 3 * rowC + 16);
-  }
-  let pb = b + (<usize>p0 * <usize>ldb << 2);
-  const stepB = <usize>ldb << 2;
-  for (let p = p0; p < p1; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb + 16);
-    const a0 = v128.load32_splat(pa);
-    const a1 = v128.load32_splat(pa + 4);
-    const a2 = v128.load32_splat(pa + 8);
-    const a3 = v128.load32_splat(pa + 12);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-    pa += 16;
-    pb += stepB;
-  }
-  v128.store(c, c00); v128.store(c + 16, c01);
-  v128.store(c + rowC, c10); v128.store(c + rowC + 16, c11);
-  v128.store(c + 2 * rowC, c20); v128.store(c + 2 * rowC + 16, c21);
-  v128.store(c + 3 * rowC, c30); v128.store(c + 3 * rowC + 16, c31);
-}
-
-/** One row of A against 4 columns of B: the edges of gemmF32. */
-// @ts-ignore: decorator
-@inline
-function gemmBlock1x4(a: usize, b: usize, ldb: i32, c: usize, p0: i32, p1: i32): void {
-  let acc = p0 == 0 ? ZERO : v128.load(c);
-  let pa = a + (<usize>p0 << 2);
-  let pb = b + (<usize>p0 * <usize>ldb << 2);
-  const stepB = <usize>ldb << 2;
-  for (let p = p0; p < p1; p++) {
-    acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
-    pa += 4;
-    pb += stepB;
-  }
-  v128.store(c, acc);
-}
+/**
+ * gemmF32's blocks: B's kc × nc block (512 KiB, stays in L2), A's mc × kc block (128 KiB), and a 4 × 8 edge tile,
+ * static data below the heap (hence build-wasm's initial memory).
+ */
+const GEMM_KC: i32 = 256;
+const GEMM_NC: i32 = 512;
+const GEMM_MC: i32 = 128;
+const GEMM_PACK_B: usize = memory.data(GEMM_KC * GEMM_NC * 4, 64);
+const GEMM_PACK_A: usize = memory.data(GEMM_KC * GEMM_MC * 4, 64);
+const GEMM_EDGE: usize = memory.data(4 * 8 * 4, 64);
 
 /**
- * C (m × n) = A (m × k) · B (k × n), row-major, n a multiple of 4 (pad B's and C's rows with zeros),
- * leading dimensions in elements. C is overwritten (k = 0 leaves it as it was).
+ * A 4 × 8 tile of C (row stride rowC bytes) continued over kc steps of packed A ([p][4]) and packed B ([p][8]): eight
+ * f32x4 accumulators, the most V8 keeps in registers (5 × 8, 6 × 8 and 4 × 12 tiles spilled and ran 2–3× slower).
+ * Not inlined and not unrolled: either made V8 spill here, and each cost about 30%.
  */
-export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32): void {
-  for (let p0 = 0; p0 < k; p0 += GEMM_KB) {
-    const p1 = min(k, p0 + GEMM_KB);
-    for (let j0 = 0; j0 < n; j0 += GEMM_NB) {
-      const j1 = min(n, j0 + GEMM_NB);
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const rowA = a + (<usize>i * <usize>lda << 2);
-        const rowC = c + (<usize>i * <usize>ldc << 2);
-        const rowBytes = <usize>lda << 2;
-        let dst = GEMM_PACK;
-        for (let p = p0; p < p1; p++) {
-          const src = rowA + (<usize>p << 2);
-          store<f32>(dst, load<f32>(src));
-          store<f32>(dst + 4, load<f32>(src + rowBytes));
-          store<f32>(dst + 8, load<f32>(src + 2 * rowBytes));
-          store<f32>(dst + 12, load<f32>(src + 3 * rowBytes));
-          dst += 16;
-        }
-        let j = j0;
-        for (; j + 8 <= j1; j += 8) gemmBlock4x8(GEMM_PACK, b + (<usize>j << 2), ldb, rowC + (<usize>j << 2), ldc, p0, p1);
-        for (; j + 4 <= j1; j += 4) {
-          for (let r = 0; r < 4; r++) {
-            gemmBlock1x4(rowA + (<usize>(r * lda) << 2), b + (<usize>j << 2), ldb, rowC + (<usize>(r * ldc + j) << 2), p0, p1);
-          }
-        }
-      }
-      for (; i < m; i++) {
-        const rowA = a + (<usize>i * <usize>lda << 2);
-        const rowC = c + (<usize>i * <usize>ldc << 2);
-        for (let j = j0; j + 4 <= j1; j += 4) gemmBlock1x4(rowA, b + (<usize>j << 2), ldb, rowC + (<usize>j << 2), p0, p1);
-      }
-    }
-  }
-}
-
-/** gemmWideF32's blocks: B's kc × nc block (512 KiB, in L2), A's mc × kc block (128 KiB), and a 4 × 8 edge tile. */
-const WIDE_KC: i32 = 256;
-const WIDE_NC: i32 = 512;
-const WIDE_MC: i32 = 128;
-const WIDE_PACK_B: usize = memory.data(WIDE_KC * WIDE_NC * 4, 64);
-const WIDE_PACK_A: usize = memory.data(WIDE_KC * WIDE_MC * 4, 64);
-const WIDE_EDGE: usize = memory.data(4 * 8 * 4, 64);
-
-/**
- * A 4 × 8 tile of C (row stride rowC bytes) continued over kc steps of packed A ([p][4]) and packed B ([p][8]), p
- * unrolled by four. A function, not inlined: inlined twice into gemmWideF32 it ran slower (V8 spilled registers).
- */
-function wideMicro4x8(pa: usize, pb: usize, c: usize, rowC: usize, kc: i32, first: bool): void {
+function gemmMicro4x8(pa: usize, pb: usize, c: usize, rowC: usize, kc: i32, first: bool): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
   if (first) {
     c00 = ZERO; c01 = ZERO; c10 = ZERO; c11 = ZERO; c20 = ZERO; c21 = ZERO; c30 = ZERO; c31 = ZERO;
@@ -869,48 +775,7 @@ function wideMicro4x8(pa: usize, pb: usize, c: usize, rowC: usize, kc: i32, firs
     c20 = v128.load(c + 2 * rowC); c21 = v128.load(c + 2 * rowC, 16);
     c30 = v128.load(c + 3 * rowC); c31 = v128.load(c + 3 * rowC, 16);
   }
-  const end4 = pb + (<usize>(kc & ~3) << 5);
   const end = pb + (<usize>kc << 5);
-  while (pb < end4) {
-    let b0 = v128.load(pb); let b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
-    a = v128.load32_splat(pa, 16);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 20);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 24);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 28);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    b0 = v128.load(pb, 64); b1 = v128.load(pb, 80);
-    a = v128.load32_splat(pa, 32);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 36);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 40);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 44);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    b0 = v128.load(pb, 96); b1 = v128.load(pb, 112);
-    a = v128.load32_splat(pa, 48);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 52);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 56);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 60);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += 64;
-    pb += 128;
-  }
   while (pb < end) {
     const b0 = v128.load(pb); const b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
@@ -931,42 +796,43 @@ function wideMicro4x8(pa: usize, pb: usize, c: usize, rowC: usize, kc: i32, firs
 }
 
 /**
- * gemmF32's product, same arguments and the same bits, for a B with many columns (Qᵀ·τ: a few rows of A against
- * all of τ): B's block is packed into slivers of 8 columns ([p][8], contiguous), so the micro-kernel reads it in
- * order instead of one row of τ per step (rows 16 KiB apart fight over the same L1 sets), and A's block into
- * slivers of 4 rows; the micro-kernel is gemmF32's 4 × 8 with both operands packed. With B a narrow
- * panel (τ·Ω) gemmF32 is faster: its A sliver stays in L1 while B's panel is read from L2.
+ * C (m × n) = A (m × k) · B (k × n), row-major, n a multiple of 4 (pad B's and C's rows with zeros), leading
+ * dimensions in elements; C is overwritten (k = 0 leaves it as it was). Blocked as GotoBLAS does: for each block of B
+ * (kc × nc), packed into slivers of 8 columns ([p][8], contiguous: τ's rows are 16 KiB apart and, read in place, fight
+ * over the same L1 sets), and each block of A (mc × kc), packed into slivers of 4 rows, every B sliver (8 KiB, in L1)
+ * meets every A sliver (from L2) in the 4 × 8 micro-kernel. A tile's chain continues across the kc blocks (C is
+ * loaded back after the first), so the order of each element's sum is untouched.
  */
-export function gemmWideF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32): void {
+export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, k: i32, n: i32): void {
   const rowA = <usize>lda << 2;
   const rowB = <usize>ldb << 2;
   const rowC = <usize>ldc << 2;
-  for (let j0 = 0; j0 < n; j0 += WIDE_NC) {
-    const nc = min(WIDE_NC, n - j0);
-    for (let p0 = 0; p0 < k; p0 += WIDE_KC) {
-      const kc = min(WIDE_KC, k - p0);
+  for (let j0 = 0; j0 < n; j0 += GEMM_NC) {
+    const nc = min(GEMM_NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += GEMM_KC) {
+      const kc = min(GEMM_KC, k - p0);
       const first = p0 == 0;
       // Pack B[p0 : p0 + kc, j0 : j0 + nc] as slivers of 8 columns, [p][8] each; a last sliver of 4 padded with zeros.
       const slivers = (nc + 7) >> 3;
       const sliverBytes = <usize>kc << 5;
       for (let s = 0; s < slivers; s++) {
         let src = b + <usize>p0 * rowB + (<usize>(j0 + (s << 3)) << 2);
-        let dst = WIDE_PACK_B + <usize>s * sliverBytes;
+        let dst = GEMM_PACK_B + <usize>s * sliverBytes;
         const full = (s << 3) + 8 <= nc;
         for (let p = 0; p < kc; p++, src += rowB, dst += 32) {
           v128.store(dst, v128.load(src));
           v128.store(dst, full ? v128.load(src, 16) : ZERO, 16);
         }
       }
-      for (let i0 = 0; i0 < m; i0 += WIDE_MC) {
-        const mc = min(WIDE_MC, m - i0);
+      for (let i0 = 0; i0 < m; i0 += GEMM_MC) {
+        const mc = min(GEMM_MC, m - i0);
         // Pack A[i0 : i0 + mc, p0 : p0 + kc] as slivers of 4 rows, [p][4] each, missing rows zero.
         const panels = (mc + 3) >> 2;
         const panelBytes = <usize>kc << 4;
         for (let q = 0; q < panels; q++) {
           const rows = min(4, mc - (q << 2));
           const srcA = a + <usize>(i0 + (q << 2)) * rowA + (<usize>p0 << 2);
-          let dst = WIDE_PACK_A + <usize>q * panelBytes;
+          let dst = GEMM_PACK_A + <usize>q * panelBytes;
           if (rows == 4) {
             for (let p = 0; p < kc; p++, dst += 16) {
               const s = srcA + (<usize>p << 2);
@@ -985,17 +851,17 @@ export function gemmWideF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ld
         const blockC = c + <usize>i0 * rowC + (<usize>j0 << 2);
         for (let s = 0; s < slivers; s++) {
           const cols = min(8, nc - (s << 3));
-          const pb = WIDE_PACK_B + <usize>s * sliverBytes;
+          const pb = GEMM_PACK_B + <usize>s * sliverBytes;
           for (let q = 0; q < panels; q++) {
             const rows = min(4, mc - (q << 2));
-            const pa = WIDE_PACK_A + <usize>q * panelBytes;
+            const pa = GEMM_PACK_A + <usize>q * panelBytes;
             const at = blockC + <usize>(q << 2) * rowC + (<usize>s << 5);
             if (rows == 4 && cols == 8) {
-              wideMicro4x8(pa, pb, at, rowC, kc, first);
+              gemmMicro4x8(pa, pb, at, rowC, kc, first);
             } else {
-              if (!first) for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(WIDE_EDGE + (<usize>(r * 8 + x) << 2), v128.load(at + <usize>r * rowC + (<usize>x << 2)));
-              wideMicro4x8(pa, pb, WIDE_EDGE, 32, kc, first);
-              for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(at + <usize>r * rowC + (<usize>x << 2), v128.load(WIDE_EDGE + (<usize>(r * 8 + x) << 2)));
+              if (!first) for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(GEMM_EDGE + (<usize>(r * 8 + x) << 2), v128.load(at + <usize>r * rowC + (<usize>x << 2)));
+              gemmMicro4x8(pa, pb, GEMM_EDGE, 32, kc, first);
+              for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(at + <usize>r * rowC + (<usize>x << 2), v128.load(GEMM_EDGE + (<usize>(r * 8 + x) << 2)));
             }
           }
         }
