@@ -17,6 +17,16 @@ import { deriveStream, fillRandom } from "../src/util/rng.js";
 import { downloadBytes, parseSafetensorsBytes, uploadFolder } from "./helpers/hub-io.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { decodeElement, dtypeBytes, encodeElement, referenceMerge, referenceTaskVector } from "./helpers/reference-float.js";
+import {
+  crumbsReference,
+  electReference,
+  groupsOf,
+  magpruneReference,
+  mergekitModelStock,
+  modelStockReference,
+  nuslerpReference,
+  sumReference,
+} from "./helpers/reference-methods.js";
 import { runCli } from "./helpers/run-cli.js";
 import { fineTune, loadModelConfig, scaleConfig, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type SynthModel } from "./helpers/synth.js";
 
@@ -165,6 +175,20 @@ function tiesMerge(base: Float32Array, terms: Array<{ weight: number; tau: Float
   });
 }
 
+/** A published vector's τ of one tensor, in float32. */
+function vectorTau(vector: Map<string, Tensor>, name: string): Float32Array {
+  const t = vector.get(name) as Tensor;
+  return decodeAll(t.dtype, t.bytes);
+}
+
+const shapeOf = (name: string): number[] => [...((m.base as SynthModel).tensors.find((t) => t.name === name)?.shape ?? [])];
+
+/** The length of a tensor's rows, the slices along its last dimension (the whole of a 0-D or 1-D tensor). */
+const rowLength = (name: string): number => {
+  const shape = shapeOf(name);
+  return shape.length >= 2 ? (shape.at(-1) as number) : shape.reduce((a, b) => a * b, 1);
+};
+
 function expectBytes(got: Tensor | undefined, dtype: string, expected: Uint8Array, name: string): void {
   expect(got?.dtype, name).toBe(dtype);
   expect(Buffer.from(got?.bytes ?? new Uint8Array()).equals(Buffer.from(expected)), `${name} differs from the float32 reference`).toBe(true);
@@ -255,7 +279,21 @@ const vector = async (repo: string) => tensorsOf({ repo }, "task_vector");
 
 describe("every recipe in recipes/ runs against the local Hub and matches an independent float32 computation", () => {
   it("has a test for every recipe", () => {
-    const tested = ["addition.yml", "analogy.yml", "dare.yml", "greedy.yml", "magnitude.yml", "negation.yml", "ties.yml"];
+    const tested = [
+      "addition.yml",
+      "analogy.yml",
+      "breadcrumbs-ties.yml",
+      "breadcrumbs.yml",
+      "dare.yml",
+      "della-linear.yml",
+      "della.yml",
+      "greedy.yml",
+      "magnitude.yml",
+      "model-stock.yml",
+      "negation.yml",
+      "nuslerp.yml",
+      "ties.yml",
+    ];
     expect(readdirSync(recipesDir).filter((f) => f.endsWith(".yml")).sort()).toEqual(tested);
   });
 
@@ -379,6 +417,81 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect(await text(result.repo, "README.md")).toContain("θ = θ(base) + 0.7·trim(τ₁) + 0.7·trim(τ₂)");
   });
 
+  it("breadcrumbs.yml and breadcrumbs-ties.yml: each τ's band below its outliers, summed or elected, bit for bit", async () => {
+    const plain = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("breadcrumbs.yml"), "--json"]));
+    expect(plain.parameters).toEqual({ density: 0.9, gamma: 0.01 });
+    const elected = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("breadcrumbs-ties.yml"), "--json"]));
+    expect(elected.parameters).toEqual({ density: 0.8, gamma: 0.02, lambda: 1.2 });
+    const [plainOut, electedOut] = await Promise.all([tensorsOf({ repo: plain.repo }), tensorsOf({ repo: elected.repo })]);
+    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
+    const base = m.base as SynthModel;
+    for (const name of floatNames()) {
+      const taus = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)];
+      const sum = sumReference(f32(base, name), taus.map((tau) => crumbsReference(tau, 0.9, 0.01)), [0.8, 0.8]);
+      expectBytes(plainOut.get(name), "BF16", encodeAll("BF16", sum), name);
+      const three = [...taus, vectorTau(flipped, name)].map((tau) => crumbsReference(tau, 0.8, 0.02));
+      expectBytes(electedOut.get(name), "BF16", encodeAll("BF16", electReference(f32(base, name), three, [1, 1, 1], 1.2)), name);
+    }
+    expect(await text(plain.repo, "README.md")).toContain("θ = θ(base) + 0.8·crumbs(τ₁) + 0.8·crumbs(τ₂)");
+    expect(await text(elected.repo, "README.md")).toContain("θ = θ(base) + 1.2·disjoint_mean(elect(1·crumbs(τ₁), 1·crumbs(τ₂), 1·crumbs(τ₃)))");
+  });
+
+  it("della.yml and della-linear.yml: ranked keep probabilities per row from the seeded streams, bit for bit, the same on a second run", async () => {
+    const elected = json<{ repo: string; files: Array<{ sha256: string }>; parameters: Record<string, number> }>(await tvhub(["merge", recipe("della.yml"), "--json"]));
+    expect(elected.parameters).toEqual({ density: 0.5, epsilon: 0.15, lambda: 1, seed: 7 });
+    const linear = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("della-linear.yml"), "--json"]));
+    const [electedOut, linearOut] = await Promise.all([tensorsOf({ repo: elected.repo }), tensorsOf({ repo: linear.repo })]);
+    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
+    const base = m.base as SynthModel;
+    for (const name of floatNames()) {
+      const rows = rowLength(name);
+      const one = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)].map((tau, i) => magpruneReference(tau, rows, 0.5, 0.15, 7, name, i));
+      expectBytes(electedOut.get(name), "BF16", encodeAll("BF16", electReference(f32(base, name), one, [1, 1], 1)), name);
+      const two = [vectorTau(flipped, name), tauOf(m.noisy as SynthModel, base, name)].map((tau, i) => magpruneReference(tau, rows, 0.4, 0.2, 3, name, i));
+      expectBytes(linearOut.get(name), "BF16", encodeAll("BF16", sumReference(f32(base, name), two, [1, 1], 0.9)), name);
+    }
+    const card = await text(elected.repo, "README.md");
+    expect(card).toContain("θ = θ(base) + disjoint_mean(elect(1·magprune(τ₁), 1·magprune(τ₂)))");
+    expect(card).toContain("seed 7");
+    const again = json<{ files: Array<{ sha256: string }> }>(await tvhub(["merge", recipe("della.yml"), "--to", join(work, "della-again"), "--json"]));
+    expect(again.files).toEqual(elected.files);
+  });
+
+  it("model-stock.yml: t from the mean pairwise cosine, per tensor, bit for bit and close to mergekit's formula", async () => {
+    const result = json<{ repo: string; parameters: Record<string, boolean> }>(await tvhub(["merge", recipe("model-stock.yml"), "--json"]));
+    expect(result.parameters).toEqual({ filter_wise: false });
+    const out = await tensorsOf({ repo: result.repo });
+    const flipped = await vector("demo/vit-tiny-digits-flipped-tv");
+    const base = m.base as SynthModel;
+    for (const name of floatNames()) {
+      const taus = [tauOf(m.rotated as SynthModel, base, name), tauOf(m.inverted as SynthModel, base, name), vectorTau(flipped, name)];
+      const groups = groupsOf(shapeOf(name), "whole");
+      expectBytes(out.get(name), "BF16", encodeAll("BF16", modelStockReference(f32(base, name), taus, [1, 1, 1], groups)), name);
+      const mergekit = mergekitModelStock(f32(base, name), taus, groups);
+      const got = decodeAll("BF16", (out.get(name) as Tensor).bytes);
+      got.forEach((x, e) => expect(Math.abs(x - mergekit[e]!), name).toBeLessThanOrEqual(Math.abs(mergekit[e]!) * 2 ** -8 + 1e-6));
+    }
+    expect(await text(result.repo, "README.md")).toContain("θ = θ(base) + t·mean(1·τ₁, 1·τ₂, 1·τ₃)");
+  });
+
+  it("nuslerp.yml: SLERP of τ(rotated) and τ(inverted-tv) at t = 0.6, row by row, bit for bit; a scale is refused", async () => {
+    const result = json<{ repo: string }>(await tvhub(["merge", recipe("nuslerp.yml"), "--json"]));
+    const out = await tensorsOf({ repo: result.repo });
+    const inverted = await vector("demo/vit-tiny-digits-inverted-tv");
+    const base = m.base as SynthModel;
+    for (const name of floatNames()) {
+      const pair = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)];
+      const expected = nuslerpReference(f32(base, name), pair, [0.4, 0.6], groupsOf(shapeOf(name), "last"));
+      expectBytes(out.get(name), "BF16", encodeAll("BF16", expected), name);
+    }
+    expect(await text(result.repo, "README.md")).toContain("θ = θ(base) + slerp(0.6, τ₁, τ₂)");
+    const scaled = join(work, "nuslerp-scaled.yml");
+    writeFileSync(scaled, readFileSync(recipe("nuslerp.yml"), "utf8").replace("method: nuslerp\n", "method: nuslerp\nscale: 2\n"));
+    const refused = await tvhub(["merge", scaled, "--to", join(work, "never"), "--json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("scale: nuslerp's weights only say where between the task vectors the merge lies");
+  });
+
   it("vocab-extend.yml: shared rows merged, added rows and tokenizer from the fine-tune that added them, vocab_size 520", async () => {
     const result = json<{ repo: string; vocab: { sharedRows: number; rows: number }; copied: Array<{ path: string; from: { repo: string } }> }>(
       await tvhub(["merge", vocabRecipe, "--json"]),
@@ -494,11 +607,14 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     expect((await fetch(`${hub.url}/api/models/demo/never-merged`)).status).toBe(404);
   });
 
-  it("the built CLI (jobs on worker threads) writes the same bytes as the in-process runs for TIES and DARE", async () => {
+  it("the built CLI (jobs on worker threads) writes the same bytes as the in-process runs, for each kind of kernel", async () => {
     const published = async (repo: string) => (JSON.parse(await text(repo, "tvhub.json")) as { files: unknown }).files;
     for (const [name, repo] of [
       ["ties.yml", "demo/ties-all-tasks"],
       ["dare.yml", "demo/dare-rotated-noisy"],
+      ["della.yml", "demo/della-rotated-inverted"],
+      ["model-stock.yml", "demo/model-stock-three-tasks"],
+      ["nuslerp.yml", "demo/nuslerp-rotated-inverted"],
     ] as const) {
       const run = await runCli(["merge", recipe(name), "--to", join(work, `spawned-${name}`), "--json"], env());
       expect(run.stderr).toBe("");

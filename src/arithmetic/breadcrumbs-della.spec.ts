@@ -1,11 +1,8 @@
-/**
- * Breadcrumbs and DELLA against references written here from the documented definitions, with other means than the
- * kernel's: a comparison sort instead of radix thresholds, ranks counted pair by pair instead of a packed-key sort,
- * the whole random stream drawn at once, and the election written per element.
- */
+/** Breadcrumbs and DELLA, bit for bit against the independent references of test/helpers/reference-methods.ts. */
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
-import { createRandom, deriveStream, fillRandom } from "../util/rng.js";
+import { crumbsReference, electReference, magpruneReference, sumReference } from "../../test/helpers/reference-methods.js";
+import { createRandom } from "../util/rng.js";
 import { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear, resolveMethodParameters } from "./merge-methods.js";
 
 const bitsOf = (values: Float32Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length);
@@ -25,62 +22,6 @@ function values(n: number, seed: number, spread = 0.004): Float32Array {
     const x = (random.nextFloat() - 0.5) * spread;
     return random.nextU32() % 4 === 0 ? Math.round(x * 2000) / 2000 : x;
   });
-}
-
-// --- references ----------------------------------------------------------------------------------------------------
-
-/** Breadcrumbs' band: in the order (|τ| descending, index ascending), positions [o, o + k) survive. */
-function crumbsReference(tau: Float32Array, density: number, gamma: number): Float32Array {
-  const n = tau.length;
-  const k = density >= 1 ? n : Math.min(n, Math.max(1, Math.round(density * n)));
-  const o = Math.min(Math.round(gamma * n), n - k);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.abs(tau[b]!) - Math.abs(tau[a]!) || a - b);
-  const out = new Float32Array(n);
-  for (const i of order.slice(o, o + k)) out[i] = tau[i]!;
-  return out;
-}
-
-/** DELLA's MAGPRUNE of one vector: ranks counted pair by pair in each row, DARE's stream for (seed, tensor, term). */
-function magpruneReference(tau: Float32Array, rowLength: number, density: number, epsilon: number, seed: number, tensor: string, term: number): Float32Array {
-  const n = tau.length;
-  const words = fillRandom({ stream: deriveStream({ seed, labels: ["dare", tensor, term] }), start: 0, out: new Uint32Array(n) });
-  const out = new Float32Array(n);
-  for (let row = 0; row < n; row += rowLength) {
-    for (let x = row; x < row + rowLength; x++) {
-      let rank = 0;
-      for (let y = row; y < row + rowLength; y++) {
-        const smaller = Math.abs(tau[y]!) < Math.abs(tau[x]!) || (Math.abs(tau[y]!) === Math.abs(tau[x]!) && y < x);
-        if (smaller) rank++;
-      }
-      const q = rowLength === 1 ? density : density - epsilon + (rank / (rowLength - 1)) * 2 * epsilon;
-      out[x] = words[x]! < (1 - q) * 2 ** 32 ? 0 : Math.fround(tau[x]! / Math.fround(q));
-    }
-  }
-  return out;
-}
-
-/** acc = base; acc = fround(acc + fround(λ · fround(λ_i · τ̂_i))) in order. */
-function sumReference(base: Float32Array, sparse: Float32Array[], weights: number[], lambda = 1): Float32Array {
-  const out = new Float32Array(base.length);
-  for (let j = 0; j < base.length; j++) {
-    let acc = base[j]!;
-    sparse.forEach((tau, i) => (acc = Math.fround(acc + Math.fround(Math.fround(lambda) * Math.fround(Math.fround(weights[i]!) * tau[j]!)))));
-    out[j] = acc;
-  }
-  return out;
-}
-
-/** TIES' election and disjoint mean, then fround(base + fround(λ · τ_m)). */
-function electReference(base: Float32Array, sparse: Float32Array[], weights: number[], lambda = 1): Float32Array {
-  const out = new Float32Array(base.length);
-  for (let j = 0; j < base.length; j++) {
-    const v = sparse.map((tau, i) => Math.fround(Math.fround(weights[i]!) * tau[j]!));
-    const total = v.reduce((s, x) => Math.fround(s + x), 0);
-    const agreeing = v.filter((x) => (total > 0 && x > 0) || (total < 0 && x < 0));
-    const mean = agreeing.length === 0 ? 0 : Math.fround(agreeing.reduce((s, x) => Math.fround(s + x), 0) / agreeing.length);
-    out[j] = Math.fround(base[j]! + Math.fround(Math.fround(lambda) * mean));
-  }
-  return out;
 }
 
 // --- specs ---------------------------------------------------------------------------------------------------------

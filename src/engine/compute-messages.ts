@@ -9,7 +9,8 @@ import type { Job, JobKind } from "./plan-jobs.js";
  * another build refuses to start instead of misreading jobs, and the pool then computes on its own thread.
  */
 // 4: jobs may be LoRA updates (op "lora", and merge terms of kind "lora").
-export const computeProtocol = 4;
+// 5: jobs may name breadcrumbs, breadcrumbs_ties, della, della_linear, model_stock and nuslerp, and boolean parameters.
+export const computeProtocol = 5;
 
 export interface ComputeWorkerData {
   tvhubComputeWorker: number;

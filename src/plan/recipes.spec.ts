@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mergeMethods } from "../arithmetic/merge-methods.js";
 import { buildRecipeJsonSchema } from "./build-recipe-json-schema.js";
 import { expandTerms } from "./expand-terms.js";
 import { loadRecipe, type LoadedRecipe } from "./load-recipe.js";
@@ -13,7 +14,21 @@ const jsonSchema = await buildRecipeJsonSchema();
 
 describe("recipes/", () => {
   it("has an example for every operation", () => {
-    expect(files).toEqual(["addition.yml", "analogy.yml", "dare.yml", "greedy.yml", "magnitude.yml", "negation.yml", "ties.yml"]);
+    expect(files).toEqual([
+      "addition.yml",
+      "analogy.yml",
+      "breadcrumbs-ties.yml",
+      "breadcrumbs.yml",
+      "dare.yml",
+      "della-linear.yml",
+      "della.yml",
+      "greedy.yml",
+      "magnitude.yml",
+      "model-stock.yml",
+      "negation.yml",
+      "nuslerp.yml",
+      "ties.yml",
+    ]);
   });
 
   it.each(files)("%s is a valid recipe that points editors at the schema", (name) => {
@@ -30,6 +45,12 @@ describe("recipes/", () => {
       "ties.yml": (r) => expect([r.method, r.overrides.length]).toEqual(["ties", 2]),
       "dare.yml": (r) => expect([r.method, r.parameters]).toEqual(["dare_linear", { drop_rate: 0.9, seed: 42 }]),
       "magnitude.yml": (r) => expect(r.method).toBe("magnitude_prune"),
+      "breadcrumbs.yml": (r) => expect(r.method).toBe("breadcrumbs"),
+      "breadcrumbs-ties.yml": (r) => expect([r.method, r.parameters?.lambda]).toEqual(["breadcrumbs_ties", 1.2]),
+      "della.yml": (r) => expect([r.method, r.parameters?.seed]).toEqual(["della", 7]),
+      "della-linear.yml": (r) => expect(r.method).toBe("della_linear"),
+      "model-stock.yml": (r) => expect([r.method, r.vectors.length]).toEqual(["model_stock", 3]),
+      "nuslerp.yml": (r) => expect([r.method, r.vectors.length, r.scale]).toEqual(["nuslerp", 2, 1]),
       "greedy.yml": (r) => expect(r.greedy?.evaluator).toMatchObject({ type: "tfjs", dataset: "../demo/data", split: "validation" }),
     };
     for (const name of files) expectations[name]?.(load(name).recipe);
@@ -77,6 +98,15 @@ describe("recipes/", () => {
     };
     visit(jsonSchema, "recipe");
     expect(undocumented).toEqual([]);
+  });
+
+  it("README.md lists every example and every method has one", () => {
+    const readme = readFileSync(join(recipesDir, "README.md"), "utf8");
+    for (const name of files) expect(readme).toContain(`[${name}](${name})`);
+    const methods = new Set(files.map((name) => load(name).recipe.method));
+    // dare_ties is dare.yml with one word changed, which its comments show.
+    const inComments = ["dare_ties"];
+    expect(mergeMethods.map((m) => m.name).filter((name) => !methods.has(name) && !inComments.includes(name))).toEqual([]);
   });
 
   it("README.md mentions every top-level field", () => {
