@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cardUrlResolver } from "./page-urls.js";
+import { cardUrlResolver, modelPageUrl } from "./page-urls.js";
 
 const commit = "a".repeat(40);
 const resolve = cardUrlResolver({ repo: { type: "model", namespace: "demo", name: "tv" }, commit, revision: "main", dir: "" });
@@ -23,7 +23,17 @@ describe("cardUrlResolver", () => {
     expect(resolve("https://arxiv.org/abs/2212.04089", "link")).toBe("https://arxiv.org/abs/2212.04089");
     expect(resolve("mailto:a@b.c", "link")).toBe("mailto:a@b.c");
     expect(resolve("//cdn.example/x.png", "image")).toBe("https://cdn.example/x.png");
+    expect(resolve("/\\evil.example/x", "link")).toBe("https://evil.example/x");
     expect(resolve("/demo/base/tree/main", "link")).toBe("/demo/base/tree/main");
     expect(resolve("#arithmetic", "link")).toBe("#arithmetic");
+  });
+});
+
+describe("modelPageUrl", () => {
+  it("keeps every repo link on this server, whatever the card names", () => {
+    expect(modelPageUrl("demo/tiny-base")).toBe("/demo/tiny-base");
+    expect(modelPageUrl("//evil.example")).toBe("/evil.example");
+    expect(modelPageUrl("javascript:alert(1)")).toBe("/javascript%3Aalert(1)");
+    expect(modelPageUrl("a\\b/c d")).toBe("/a%5Cb/c%20d");
   });
 });

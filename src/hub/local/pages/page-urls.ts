@@ -24,9 +24,12 @@ export function resolveUrl(repo: RepoKey, revision: string, path: string): strin
   return `${repoPageUrl(repo)}/resolve/${encodeURIComponent(revision)}/${encodePath(path)}`;
 }
 
-/** The page of a repo named by id (`ns/name`), as a card or `tvhub.json` gives it. */
+/**
+ * The page of a repo named by id (`ns/name`), as a card or `tvhub.json` gives it. Empty segments are dropped, so
+ * whatever a card says the link stays on this server (`//host` would leave it).
+ */
 export function modelPageUrl(id: string): string {
-  return `/${id.split("/").map(encodeURIComponent).join("/")}`;
+  return `/${id.split("/").filter((segment) => segment !== "").map(encodeURIComponent).join("/")}`;
 }
 
 export interface CardUrlOptions {
@@ -54,7 +57,8 @@ export function cardUrlResolver(options: CardUrlOptions): (url: string, kind: Ur
     if (probe.startsWith("#")) return probe;
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(probe)?.[1];
     if (scheme !== undefined) return allowedSchemes.has(scheme.toLowerCase()) ? probe : undefined;
-    if (probe.startsWith("//")) return `https:${probe}`;
+    // A browser reads `/\host` as `//host`: both leave this server, so both are external links.
+    if (/^[/\\][/\\]/.test(probe)) return `https://${probe.slice(2)}`;
     if (probe.startsWith("/")) return probe;
     const cut = probe.search(/[?#]/);
     const pathPart = cut === -1 ? probe : probe.slice(0, cut);

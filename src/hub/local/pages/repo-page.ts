@@ -37,6 +37,9 @@ ${summary.record ? renderRecord(summary, revision) : ""}
   });
 }
 
+/** What the Hub accepts as a `base_model`: `name` or `owner/name`. */
+const repoIdPattern = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
+
 /** The card's front matter, key by key: repo names link to their pages, tags to the home page's filter. */
 function renderMetadata(summary: RepoSummary): SafeHtml {
   const card = summary.facts.cardData;
@@ -50,7 +53,7 @@ function metadataValue(key: string, value: unknown): SafeHtml {
   const simple = list.every((item) => typeof item === "string" || typeof item === "number" || typeof item === "boolean");
   if (!simple) return html`<pre>${JSON.stringify(value, null, 2)}</pre>`;
   const items = list.map((item) => String(item));
-  if (key === "base_model") return html`${items.map((id, i) => html`${i > 0 ? html`<br>` : ""}<a href="${modelPageUrl(id)}">${id}</a>`)}`;
+  if (key === "base_model") return html`${items.map((id, i) => html`${i > 0 ? html`<br>` : ""}${repoIdPattern.test(id) ? html`<a href="${modelPageUrl(id)}">${id}</a>` : id}`)}`;
   if (key === "tags") return html`<div class="chips">${items.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>`;
   return html`${items.join(", ")}`;
 }
