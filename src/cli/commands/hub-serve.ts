@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
-import { startLocalHub, type LocalHubOrg, type LocalHubUser } from "../../hub/local/start-local-hub.js";
+import { defaultLimits, defaultServerLimits, startLocalHub, type LocalHubOrg, type LocalHubUser } from "../../hub/local/start-local-hub.js";
 import type { CliContext } from "../context.js";
 import { hubGroup } from "./hub-group.js";
 
@@ -12,6 +12,15 @@ interface HubServeFlags {
   org?: string[];
   publicUrl?: string;
   quiet?: boolean;
+  maxConnections: string;
+  maxConnectionsPerClient: string;
+  headersTimeout: string;
+  bodyTimeout: string;
+  keepAliveTimeout: string;
+  idleTimeout: string;
+  maxPreuploadFiles: string;
+  maxCommitOperations: string;
+  maxPathsInfo: string;
 }
 
 /** `tvhub hub serve`: a Hub-compatible server over a directory, until SIGINT or SIGTERM. */
@@ -30,11 +39,33 @@ export function hubServe(program: Command, context: CliContext): void {
     .option("--org <org:members>", "an org and its comma-separated members (repeatable)", collect)
     .option("--public-url <url>", "base URL clients reach the server at, when it is behind a proxy")
     .option("--quiet", "no access log on stderr")
+    .option("--max-connections <n>", "open connections at once, all clients together; more are answered 503", String(defaultServerLimits.maxConnections))
+    .option("--max-connections-per-client <n>", "open connections at once from one IP address; more are answered 429", String(defaultServerLimits.maxConnectionsPerClient))
+    .option("--headers-timeout <seconds>", "time a client has to send a request's headers", seconds(defaultServerLimits.headersTimeoutMs))
+    .option("--body-timeout <seconds>", "time within which each 64 KiB of a request body must arrive, else 408", seconds(defaultServerLimits.bodyTimeoutMs))
+    .option("--keep-alive-timeout <seconds>", "how long an idle keep-alive connection stays open", seconds(defaultServerLimits.keepAliveTimeoutMs))
+    .option("--idle-timeout <seconds>", "a connection on which nothing moves for this long is closed", seconds(defaultServerLimits.idleTimeoutMs))
+    .option("--max-preupload-files <n>", "files in one preupload request; more are answered 413", String(defaultLimits.maxPreuploadFiles))
+    .option("--max-commit-operations <n>", "operations in one commit; more are answered 413", String(defaultLimits.maxCommitOperations))
+    .option("--max-paths-info <n>", "paths in one paths-info request; more are answered 413", String(defaultLimits.maxPathsInfoPaths))
     .action(async (flags: HubServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port "${flags.port}" is not a port number; give 0 to 65535 (0 picks a free port).`, { code: "BAD_PORT" });
       }
+      const serverLimits = {
+        maxConnections: count("--max-connections", flags.maxConnections),
+        maxConnectionsPerClient: count("--max-connections-per-client", flags.maxConnectionsPerClient),
+        headersTimeoutMs: milliseconds("--headers-timeout", flags.headersTimeout),
+        bodyTimeoutMs: milliseconds("--body-timeout", flags.bodyTimeout),
+        keepAliveTimeoutMs: milliseconds("--keep-alive-timeout", flags.keepAliveTimeout),
+        idleTimeoutMs: milliseconds("--idle-timeout", flags.idleTimeout),
+      };
+      const limits = {
+        maxPreuploadFiles: count("--max-preupload-files", flags.maxPreuploadFiles),
+        maxCommitOperations: count("--max-commit-operations", flags.maxCommitOperations),
+        maxPathsInfoPaths: count("--max-paths-info", flags.maxPathsInfo),
+      };
       const users = (flags.user ?? []).map(parseUser);
       const orgs = (flags.org ?? []).map(parseOrg);
       const log = flags.quiet ? undefined : (line: string): void => void context.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -44,6 +75,8 @@ export function hubServe(program: Command, context: CliContext): void {
         port,
         users,
         orgs,
+        serverLimits,
+        limits,
         ...(flags.publicUrl !== undefined && { publicUrl: flags.publicUrl.replace(/\/+$/, "") }),
         ...(log && { log }),
       });
@@ -62,6 +95,26 @@ export function hubServe(program: Command, context: CliContext): void {
       await server.close();
       log?.("stopped");
     });
+}
+
+function seconds(ms: number): string {
+  return String(ms / 1000);
+}
+
+function count(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`${flag} "${text}" is not a count; give a whole number of at least 1.`, { code: "BAD_LIMIT" });
+  }
+  return value;
+}
+
+function milliseconds(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > 86_400) {
+    throw new UsageError(`${flag} "${text}" is not a time; give seconds above 0 and at most 86400, e.g. 20 or 0.5.`, { code: "BAD_LIMIT" });
+  }
+  return Math.round(value * 1000);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -20,6 +20,12 @@ export interface HubLimits {
   maxCommitLineBytes: number;
   /** Most operations in one commit. */
   maxCommitOperations: number;
+  /** Most files in one preupload request (the Python client sends 256 at a time, the JS client 100). */
+  maxPreuploadFiles: number;
+  /** Most objects in one LFS batch request (the clients send at most 256). */
+  maxLfsBatchObjects: number;
+  /** Most paths in one paths-info request. */
+  maxPathsInfoPaths: number;
   /** Most items per page of a listing. */
   maxPageSize: number;
 }
@@ -30,6 +36,9 @@ export const defaultLimits: HubLimits = {
   maxJsonBytes: 16 * 1024 * 1024,
   maxCommitLineBytes: 16 * 1024 * 1024,
   maxCommitOperations: 50_000,
+  maxPreuploadFiles: 1000,
+  maxLfsBatchObjects: 1000,
+  maxPathsInfoPaths: 10_000,
   maxPageSize: 1000,
 };
 

@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, nextPageUrl } from "./cursor.js";
 import { findLastCommits } from "./find-last-commits.js";
 import { readableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { commitJson, repoInfoJson, treeEntryJson } from "./hub-json.js";
-import { badRequest, entryNotFound, revisionNotFound } from "./http-error.js";
+import { badRequest, entryNotFound, revisionNotFound, tooManyItems } from "./http-error.js";
 import { boolParam, intParam, nextLink, readBody, readJson, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath, checkFolderPath, isCommitId } from "./names.js";
@@ -106,7 +106,7 @@ export async function handlePathsInfo(hub: HubContext, ex: Exchange<RouteOf<"pat
   if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === "string")) {
     throw badRequest('The paths-info body needs "paths": an array of strings.', "HUB_BAD_BODY");
   }
-  if (paths.length > 10_000) throw badRequest("Ask paths-info about at most 10000 paths at a time.", "HUB_BAD_BODY");
+  if (paths.length > hub.limits.maxPathsInfoPaths) throw tooManyItems("paths-info request", hub.limits.maxPathsInfoPaths);
   paths.forEach(checkFilePath);
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
   sendJson(ex.res, 200, await entriesJson(hub, repo, commit, entriesAt(commit.files, paths), expand));

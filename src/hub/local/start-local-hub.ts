@@ -9,12 +9,16 @@ import { handleRequest } from "./handle-request.js";
 import { defaultLimits, type HubContext, type HubLimits } from "./hub-context.js";
 import { openStorage } from "./open-storage.js";
 import type { CommitRecord, RepoRecord } from "./types.js";
+import { guardConnections } from "./guard-connections.js";
+import { defaultServerLimits, type ServerLimits } from "./server-limits.js";
 import { createUploadSigner } from "./upload-signer.js";
 import { createCasTokens } from "./xet/cas-tokens.js";
 import { openXetStore } from "./xet/xet-store.js";
 
 export type { LocalHubOrg, LocalHubUser } from "./access-control.js";
 export type { HubLimits } from "./hub-context.js";
+export { defaultServerLimits, type ServerLimits } from "./server-limits.js";
+export { defaultLimits } from "./hub-context.js";
 
 export interface StartLocalHubOptions {
   /** Directory holding repos and objects; created if missing, reused if present. */
@@ -30,6 +34,8 @@ export interface StartLocalHubOptions {
   /** Receives one access-log line per request (never a token or a query string); omit to stay quiet. */
   log?: (line: string) => void;
   limits?: Partial<HubLimits>;
+  /** Connections and timeouts per client (see ServerLimits for the defaults). */
+  serverLimits?: Partial<ServerLimits>;
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -77,35 +83,48 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
   };
 
   const log = options.log;
+  const serverLimits = { ...defaultServerLimits, ...options.serverLimits };
   let listenUrl = "";
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
-    const started = performance.now();
-    const id = randomBytes(8).toString("hex");
-    res.setHeader("X-Request-Id", id);
-    if (log) {
-      const { socket } = req;
-      const writtenBefore = socket.bytesWritten;
-      res.once("close", () => {
-        const path = (req.url ?? "/").split("?")[0] ?? "/";
-        const bytes = socket.bytesWritten - writtenBefore;
-        // A trailing "!" marks a response cut short (the client left, or the server gave up on it).
-        const status = res.writableFinished ? res.statusCode : `${res.statusCode}!`;
-        log(`${req.method} ${redactPath(path)} ${status} ${bytes} ${Math.round(performance.now() - started)}ms`);
+  const server: Server = createServer(
+    {
+      maxHeaderSize: 16 * 1024,
+      // Bodies are watched by the guard (a long upload is fine, a stalled one is not), so no cap on the whole request.
+      requestTimeout: 0,
+      headersTimeout: serverLimits.headersTimeoutMs,
+      // How often node checks the headers timeout: often enough that a slowloris connection goes on time.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, serverLimits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      if (guard.refused(req.socket)) return;
+      guard.watch(req, res);
+      const started = performance.now();
+      const id = randomBytes(8).toString("hex");
+      res.setHeader("X-Request-Id", id);
+      if (log) {
+        const { socket } = req;
+        const writtenBefore = socket.bytesWritten;
+        res.once("close", () => {
+          const path = (req.url ?? "/").split("?")[0] ?? "/";
+          const bytes = socket.bytesWritten - writtenBefore;
+          // A trailing "!" marks a response cut short (the client left, or the server gave up on it).
+          const status = res.writableFinished ? res.statusCode : `${res.statusCode}!`;
+          log(`${req.method} ${redactPath(path)} ${status} ${bytes} ${Math.round(performance.now() - started)}ms`);
+        });
+      }
+      void handleRequest({
+        hub,
+        req,
+        res,
+        ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
+        listenUrl,
+        onInternalError: (error) => log?.(`error ${id}: ${redactPath(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
       });
-    }
-    void handleRequest({
-      hub,
-      req,
-      res,
-      ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
-      listenUrl,
-      onInternalError: (error) => log?.(`error ${id}: ${redactPath(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
-    });
-  });
+    },
+  );
+  const guard = guardConnections({ server, limits: serverLimits, ...(log && { log }) });
   server.maxHeadersCount = 100;
-  server.keepAliveTimeout = 5_000;
-  // An idle socket (a stalled upload, say) is dropped after two minutes.
-  server.setTimeout(120_000);
+  server.keepAliveTimeout = serverLimits.keepAliveTimeoutMs;
+  server.setTimeout(serverLimits.idleTimeoutMs);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -135,6 +154,7 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     dir: storage.dir,
     close({ graceMs = 5_000 } = {}) {
       closing ??= (async () => {
+        guard.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -2,7 +2,7 @@ import { commitTargetOf, commitToTarget, repoForCommit } from "./discussions/com
 import { gitBlobSha1, lfsPointer } from "./git-objects.js";
 import { isLfsPath, parseGitattributes } from "./gitattributes.js";
 import { writableRepo, type Exchange, type HubContext } from "./hub-context.js";
-import { badRequest, HttpError, repoNotFound } from "./http-error.js";
+import { badRequest, HttpError, repoNotFound, tooManyItems } from "./http-error.js";
 import { bodyChunks, readJson, readLines, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
 import { checkFilePath, isCommitId, isSha256 } from "./names.js";
@@ -21,6 +21,7 @@ export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"pre
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "preupload request");
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
   if (!Array.isArray(body.files)) throw badRequest('The preupload body needs "files": an array.', "HUB_BAD_BODY");
+  if (body.files.length > hub.limits.maxPreuploadFiles) throw tooManyItems("preupload request", hub.limits.maxPreuploadFiles);
   let gitattributes = typeof body.gitAttributes === "string" ? body.gitAttributes : undefined;
   if (gitattributes === undefined) {
     const current = commit.files.find((file) => file.path === ".gitattributes");
@@ -60,9 +61,8 @@ export async function handleLfsBatch(hub: HubContext, ex: Exchange<RouteOf<"lfsB
   if (Array.isArray(body.transfers) && !body.transfers.includes("basic")) {
     throw new HttpError('This Hub offers the "basic" LFS transfer only.', { status: 422, code: "HUB_LFS_TRANSFER" });
   }
-  if (!Array.isArray(body.objects) || body.objects.length > 1000) {
-    throw badRequest('The LFS batch body needs "objects": an array of at most 1000 {oid, size}.', "HUB_BAD_BODY");
-  }
+  if (!Array.isArray(body.objects)) throw badRequest('The LFS batch body needs "objects": an array of {oid, size}.', "HUB_BAD_BODY");
+  if (body.objects.length > hub.limits.maxLfsBatchObjects) throw tooManyItems("LFS batch request", hub.limits.maxLfsBatchObjects);
   const expires = Math.floor(hub.now().getTime() / 1000) + uploadHrefSeconds;
   const objects = [];
   for (const item of body.objects as unknown[]) {
@@ -134,7 +134,7 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
     }
     if (changes.length >= hub.limits.maxCommitOperations) {
       throw new HttpError(`A commit may hold at most ${hub.limits.maxCommitOperations} operations; split it.`, {
-        status: 422,
+        status: 413,
         code: "HUB_COMMIT_TOO_LARGE",
       });
     }
