@@ -82,6 +82,9 @@ export function hubServe(program: Command, context: CliContext): void {
       });
       context.stdout.write(`${server.url}\n`);
       log?.(`serving ${server.dir} at ${server.url} for ${users.length} user(s) and ${orgs.length} org(s); SIGINT or SIGTERM stops it`);
+      // The first signal is the server's to handle (finish requests in flight, release the directory): tell the
+      // composition root so, as a publish does; a second signal still stops the process at once.
+      context.interrupt?.onPublishing(true);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         const stop = (received: NodeJS.Signals): void => {
           process.off("SIGINT", stop);
@@ -93,6 +96,7 @@ export function hubServe(program: Command, context: CliContext): void {
       });
       log?.(`${signal}: finishing requests in flight`);
       await server.close();
+      context.interrupt?.onPublishing(false);
       log?.("stopped");
     });
 }

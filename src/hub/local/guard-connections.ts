@@ -108,8 +108,15 @@ function refuse(socket: Socket, status: 429 | 503, message: string): void {
 
 function cut(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
   const body = JSON.stringify({ error: `The request body stalled: less than ${bodyProgressBytes} bytes arrived in ${timeoutMs / 1000} s; send it again.` });
-  res.shouldKeepAlive = false;
+  const { socket } = req;
+  // After a `Connection: close` answer node ends the socket and destroys it as soon as the answer is flushed; with
+  // the client still sending, that resets the connection and can take the unread answer with it. So the socket
+  // lingers, still reading, for a moment after its end.
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), 2000).unref();
+  };
   res.writeHead(408, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-  res.end(body, () => req.socket.destroy());
-  setTimeout(() => req.socket.destroy(), 1000).unref();
+  res.end(body);
+  setTimeout(() => socket.destroy(), 10_000).unref();
 }

@@ -148,12 +148,22 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     }
   };
 
-  const getRepo = async (key: RepoKey): Promise<RepoRecord | undefined> => {
+  /** The repo stored exactly under this spelling. */
+  const getExactRepo = async (key: RepoKey): Promise<RepoRecord | undefined> => {
     const dir = repoDir(key);
     if (!dir) return undefined;
     const record = await readJson<RepoRecord>(join(dir, "repo.json"));
     // The name on disk is authoritative: a case-variant lookup on a case-insensitive filesystem is not the repo.
     return record && record.namespace === key.namespace && record.name === key.name && record.type === key.type ? record : undefined;
+  };
+
+  /**
+   * The repo under any spelling: repo ids are case-insensitive, as on the Hub (`Alice/M` and `alice/m` are one
+   * repo, which keeps its creator's spelling). The exact spelling is tried first; another one costs two listings.
+   */
+  const getRepo = async (key: RepoKey): Promise<RepoRecord | undefined> => {
+    if (repoDir(key) === undefined) return undefined;
+    return (await getExactRepo(key)) ?? findCaseVariant(key);
   };
 
   const loadCommit = async (repo: RepoRecord, id: string): Promise<CommitRecord | undefined> => {
@@ -218,14 +228,17 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     return refs;
   };
 
-  const findCaseVariant = async (key: RepoKey): Promise<boolean> => {
+  const findCaseVariant = async (key: RepoKey): Promise<RepoRecord | undefined> => {
     const lower = (s: string): string => s.toLowerCase();
     const namespaces = await readdirOrEmpty(typeDir(key.type));
     for (const ns of namespaces.filter((n) => lower(n) === lower(key.namespace))) {
       const names = await readdirOrEmpty(join(typeDir(key.type), ns));
-      if (names.some((n) => lower(n) === lower(key.name))) return true;
+      for (const name of names.filter((n) => lower(n) === lower(key.name))) {
+        const repo = await getExactRepo({ type: key.type, namespace: ns, name });
+        if (repo) return repo;
+      }
     }
-    return false;
+    return undefined;
   };
 
   return {
@@ -237,7 +250,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       const repos: RepoRecord[] = [];
       for (const namespace of await readdirOrEmpty(typeDir(type))) {
         for (const name of await readdirOrEmpty(join(typeDir(type), namespace))) {
-          const repo = await getRepo({ type, namespace, name });
+          const repo = await getExactRepo({ type, namespace, name });
           if (repo) repos.push(repo);
         }
       }
@@ -249,8 +262,9 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       return withLock({ ...key, name: "" }, async () => {
         const dir = repoDir(key);
         if (!dir) throw new HttpError(`"${key.namespace}/${key.name}" is not a valid repo name.`, { status: 400, code: "HUB_BAD_NAME" });
-        if (await findCaseVariant(key)) {
-          throw new HttpError(`You already created this ${key.type} repo: ${key.namespace}/${key.name}.`, {
+        const existing = await findCaseVariant(key);
+        if (existing) {
+          throw new HttpError(`You already created this ${key.type} repo: ${existing.namespace}/${existing.name}.`, {
             status: 409,
             code: "HUB_REPO_EXISTS",
           });
@@ -285,8 +299,9 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
 
     deleteRepo(key) {
       return withLock(key, async () => {
-        const dir = repoDir(key);
-        if (!dir || !(await getRepo(key))) return false;
+        const repo = await getRepo(key);
+        if (!repo) return false;
+        const dir = dirOf(repo);
         const trash = join(options.trashDir, randomBytes(8).toString("hex"));
         await rename(dir, trash);
         await rm(trash, { recursive: true, force: true });
@@ -338,11 +353,13 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       return withLock(from, () =>
         withLock({ ...to, name: "" }, async () => {
           const repo = await getRepo(from);
-          const source = repoDir(from);
-          if (!repo || !source) throw repoNotFound();
+          if (!repo) throw repoNotFound();
+          const source = dirOf(repo);
           const target = repoDir(to);
           if (!target) throw new HttpError(`"${to.namespace}/${to.name}" is not a valid repo name.`, { status: 400, code: "HUB_BAD_NAME" });
-          if (await findCaseVariant(to)) {
+          const taken = await findCaseVariant(to);
+          // Renaming a repo to another spelling of its own name is a rename, not a clash.
+          if (taken && taken._id !== repo._id) {
             throw new HttpError(`A ${to.type} repo ${to.namespace}/${to.name} already exists; pick another name.`, { status: 409, code: "HUB_REPO_EXISTS" });
           }
           const moved: RepoRecord = { ...repo, namespace: to.namespace, name: to.name };
@@ -355,7 +372,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
             throw error;
           }
           await fsyncDir(join(typeDir(to.type), to.namespace));
-          await fsyncDir(join(typeDir(from.type), from.namespace));
+          await fsyncDir(join(typeDir(repo.type), repo.namespace));
           return moved;
         }),
       );
