@@ -4,6 +4,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatAdapterDenseTable, runAdapterDenseBench } from "./adapter-dense.js";
+import { formatHubClientsTable, runHubClientsBench } from "./hub-clients.js";
+import { formatInspect1mTable, runInspect1mBench } from "./inspect-1m.js";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
 import { formatLoraExtractTable, runLoraExtractBench } from "./lora-extract.js";
 import { formatPublishVectorTable, publishVectorFlags, publishVectorOptionsFrom, runPublishVectorBench, type PublishVectorBenchOptions } from "./publish-vector.js";
@@ -40,6 +42,20 @@ const benches: Bench[] = [
     run: async () => {
       const results = await runAdapterDenseBench();
       return { table: formatAdapterDenseTable(results), json: results };
+    },
+  },
+  {
+    name: "hub-clients",
+    run: async () => {
+      const results = await runHubClientsBench();
+      return { table: formatHubClientsTable(results), json: results };
+    },
+  },
+  {
+    name: "inspect-1m",
+    run: async () => {
+      const results = await runInspect1mBench();
+      return { table: formatInspect1mTable(results), json: results };
     },
   },
 ];
