@@ -3,18 +3,8 @@ import { dtypeSizes, type Dtype } from "../tensor/dtype.js";
 import { DataError } from "../errors.js";
 import { parseHeaderFast } from "./parse-header-fast.js";
 import { parseHeader } from "./parse-header.js";
+import { rng } from "./testing/mutations.js";
 import type { TensorInfo } from "./types.js";
-
-/** Seeded, so a failure reproduces from the case number in its message. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dtypes = Object.keys(dtypeSizes) as Dtype[];
 const names = ["a", "model.layers.0.weight", "é", "😀.x", "lm_head", "}", ",", " ", "__metadata", "dtype", "data_offsets"];
