@@ -1,7 +1,7 @@
 /**
  * Ctrl-C during a publish, end to end: `tvhub publish-vector` is sent SIGINT while its upload crawls through a
  * throttled loopback proxy in front of `tvhub hub serve`. It ends with one sentence saying what it left and exit
- * 130; a repo it created is gone again (not even an empty one in the listing), and in a repo that existed the
+ * 1; a repo it created is gone again (not even an empty one in the listing), and in a repo that existed the
  * objects already sent stay, so the rerun sends only the rest.
  */
 import type { ChildProcess } from "node:child_process";
@@ -83,12 +83,12 @@ async function listed(): Promise<string[]> {
 }
 
 describe("SIGINT during a publish", () => {
-  it("into a repo the run created: removes the repo, says so in one sentence, exits 130", async () => {
+  it("into a repo the run created: removes the repo, says so in one sentence, exits 1", async () => {
     const repo = "alice/int-new";
     const run = await interrupted(repo, () => hub.stderr().includes(`POST /${repo}.git/info/lfs/objects/batch 200`));
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(`tvhub: Interrupted while publishing to ${repo}: nothing was committed, and the repo this run created was removed; rerun the same command to publish.\n`);
-    expect(run.code).toBe(130);
+    expect(run.code).toBe(1);
     expect(await repoStatus(repo)).toBe(404);
     expect(await listed()).not.toContain(repo);
 
@@ -108,7 +108,7 @@ describe("SIGINT during a publish", () => {
 
     const from = hub.stderr().length;
     const run = await interrupted(repo, () => storedUploads(repo, from).length >= 1);
-    expect(run.code).toBe(130);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(`^tvhub: Interrupted while publishing to ${repo}: nothing was committed; the [0-9.]+ [kM]B uploaded stay on the Hub, so rerunning the same command does not send them again; rerun the same command to publish\\.\\n$`),
     );

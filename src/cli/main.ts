@@ -44,11 +44,7 @@ export async function main(options: MainOptions): Promise<number> {
       return fail("USAGE", usageSentence(error, program, options.argv), 2);
     }
     const described = isTvhubError(error) ? error : describeSystemError(error);
-    if (described !== undefined) {
-      // A publish that a signal stopped ended with its own sentence; the exit code says a signal stopped it.
-      const exitCode = described.code === "INTERRUPTED" ? 130 : exitCodeOf[described.family];
-      return fail(described.code, described.message, exitCode, String(described.stack));
-    }
+    if (described !== undefined) return fail(described.code, described.message, exitCodeOf[described.family], String(described.stack));
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? String(error.stack) : undefined;
     const advice = debug ? "this is a bug in tvhub; please report it with the stack trace below" : "this is a bug in tvhub; please report it (rerun with --debug for the stack trace)";

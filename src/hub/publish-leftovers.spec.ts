@@ -24,7 +24,7 @@ describe("what a publish that did not finish left", () => {
     expect(withLeftovers(usage, { ...base, removed: true })).toBe(usage);
   });
 
-  it("makes an interruption one sentence with the code the CLI exits 130 on", () => {
+  it("makes an interruption one sentence, with its own code", () => {
     const error = interruptedError({ ...base, removed: true });
     expect(error.code).toBe("INTERRUPTED");
     expect(error.message).toBe("Interrupted while publishing to alice/tv: nothing was committed, and the repo this run created was removed; rerun the same command to publish.");

@@ -20,7 +20,7 @@ export function leftoverClause(left: Leftovers): string | undefined {
   return undefined;
 }
 
-/** The sentence a publish stopped by SIGINT/SIGTERM ends with (the CLI exits 130 on its code). */
+/** The sentence a publish stopped by SIGINT/SIGTERM ends with (exit 1, as greedy's interruption). */
 export function interruptedError(left: Leftovers): RemoteError {
   const clause = leftoverClause(left) ?? "nothing was committed";
   return new RemoteError(`Interrupted while publishing to ${left.repo}: ${clause}; rerun the same command to publish.`, { code: "INTERRUPTED", subject: left.repo });
