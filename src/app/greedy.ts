@@ -17,10 +17,10 @@ import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { checkFreeSpace } from "../engine/check-free-space.js";
-import { checkInputs } from "./check-inputs.js";
+import { checkInputs, type CheckedInputs } from "./check-inputs.js";
 import { buildGreedyRecord, type GreedyRecord } from "./greedy/build-greedy-record.js";
 import { createDirectoryEvaluate } from "./greedy/create-directory-evaluate.js";
-import { createGreedyEvaluator, type EvaluatorFactories } from "./greedy/create-greedy-evaluator.js";
+import { createGreedyEvaluator, type EvaluatorFactories, type GreedyEvaluator } from "./greedy/create-greedy-evaluator.js";
 import { createInMemoryEvaluate } from "./greedy/create-in-memory-evaluate.js";
 import { createPlanMaterializer, type PlanMaterializer } from "./greedy/create-plan-materializer.js";
 import { detectInputKind } from "./greedy/detect-input-kind.js";
@@ -36,6 +36,7 @@ import { gatherSideFiles, merge, type MergeResult } from "./merge.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
 import { resolveRef } from "./resolve-ref.js";
+import type { ModelRef } from "../hub/index.js";
 
 /** `tvhub greedy` without a recipe: the flags of the short form. */
 export interface GreedyShortForm {
@@ -153,6 +154,79 @@ const shortFormSource = "tvhub greedy";
  */
 export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEvent, GreedyRunResult> {
   const { context } = options;
+  const resolved = yield* resolveGreedy(options);
+  const { recipe, startTerms, where } = resolved;
+  const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
+  for (const term of startTerms) unique.set(`${term.kind}\u0000${term.ref}`, { text: term.ref, kind: term.kind, label: where(`${term.origin}.${term.kind}`, "--start") });
+  yield { type: "log", level: "info", message: `Checking ${recipe.base}${unique.size > 0 ? ` and the start model's ${unique.size} input${unique.size === 1 ? "" : "s"}` : ""} (headers only)…` };
+  const checked = await checkInputs({ context, base: recipe.base, baseLabel: where("base", "--base"), inputs: [...unique.values()], vocab: "refuse", ...(options.force === undefined ? {} : { force: options.force }) });
+  const held: HeldResources = { extraWeights: [] };
+  try {
+    const { report } = checked;
+    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
+    if (!report.ok) throw new IncompatibleError(report);
+    const startInputs = new Map<string, OpenedInput>();
+    [...unique.keys()].forEach((key, i) => startInputs.set(key, checked.inputs[i] as OpenedInput));
+    const start: StartModel = { terms: startTerms, inputOf: (term) => startInputs.get(`${term.kind}\u0000${term.ref}`) as OpenedInput };
+    const candidates = yield* gatherCandidates({ options, resolved, checked, start });
+    held.candidates = candidates;
+    options.signal?.throwIfAborted();
+    const evaluation = yield* prepareEvaluation({ options, resolved, checked, start, candidates, held });
+    const found = yield* searchCandidates({ options, resolved, checked, candidates, evaluation });
+    options.signal?.throwIfAborted();
+    if (found.search.terms.length === 0) {
+      yield { type: "log", level: "warn", message: `No candidate raised the validation score above the start's ${found.search.baseline.score}; nothing was published.` };
+      return found;
+    }
+    return { ...found, merge: yield* publishChoice({ options, resolved, checked, start, candidates, found }) };
+  } finally {
+    await Promise.allSettled(held.extraWeights.map((model) => model.close()));
+    await held.materializer?.close();
+    if (held.candidateDir !== undefined && !options.keepCandidates) await rm(held.candidateDir, { recursive: true, force: true });
+    await held.candidates?.close();
+    await checked.close();
+  }
+}
+
+/** The search's recipe as it runs, its target and the names its messages use. */
+interface ResolvedGreedy {
+  loaded: LoadedRecipe;
+  source: string;
+  spec: GreedySpec;
+  recipe: Recipe;
+  /** What a message calls a recipe field (or, for the short form, the flag it came from). */
+  where: (field: string, flag: string) => string;
+  target: ModelRef;
+  startTerms: StartTerm[];
+  namedCandidates: CandidateSpec[];
+}
+
+type StartTerm = ExpandedTerm & { lambda: number };
+
+/** The model every candidate is added to: the start terms, and each one's opened input. */
+interface StartModel {
+  terms: readonly StartTerm[];
+  inputOf: (term: { kind: InputKind; ref: string }) => OpenedInput;
+}
+
+/** What the search opens beside the checked inputs, closed when it ends. */
+interface HeldResources {
+  /** Weights opened for the in-memory search that are not the inputs' own (Hub cache copies). */
+  extraWeights: SafetensorsModel[];
+  materializer?: PlanMaterializer;
+  candidateDir?: string;
+  candidates?: OpenedCandidates;
+}
+
+interface StageOptions {
+  options: GreedyOptions;
+  resolved: ResolvedGreedy;
+  checked: CheckedInputs;
+}
+
+/** The resolve stage: the recipe (or the short form's), the target, and a refusal of any input that is the target. */
+async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEvent, ResolvedGreedy> {
+  const { context } = options;
   const loaded = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded;
   const spec = loaded.recipe.greedy;
@@ -185,204 +259,238 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
       }
     }
   }
+  return { loaded, source, spec, recipe, where, target, startTerms, namedCandidates };
+}
 
-  const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
-  for (const term of startTerms) unique.set(`${term.kind}\u0000${term.ref}`, { text: term.ref, kind: term.kind, label: where(`${term.origin}.${term.kind}`, "--start") });
-  yield { type: "log", level: "info", message: `Checking ${recipe.base}${unique.size > 0 ? ` and the start model's ${unique.size} input${unique.size === 1 ? "" : "s"}` : ""} (headers only)…` };
-  const checked = await checkInputs({ context, base: recipe.base, baseLabel: where("base", "--base"), inputs: [...unique.values()], vocab: "refuse", ...(options.force === undefined ? {} : { force: options.force }) });
-  let candidates: OpenedCandidates | undefined;
-  let materializer: PlanMaterializer | undefined;
-  // Weights opened for the in-memory search that are not the inputs' own (Hub cache copies).
-  const extraWeights: SafetensorsModel[] = [];
-  let candidateDir: string | undefined;
-  try {
-    const { report } = checked;
-    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
-    if (!report.ok) throw new IncompatibleError(report);
-    const startInputs = new Map<string, OpenedInput>();
-    [...unique.keys()].forEach((key, i) => startInputs.set(key, checked.inputs[i] as OpenedInput));
-    const inputOf = (term: { kind: InputKind; ref: string }) => startInputs.get(`${term.kind}\u0000${term.ref}`) as OpenedInput;
-    const startIds = startTerms.map((term) => identityOf(inputOf(term)));
+/** The candidates stage: the named ones or the Hub's, screened on their cards and headers; none left is an error. */
+async function* gatherCandidates(stage: StageOptions & { start: StartModel }): AsyncGenerator<ProgressEvent, OpenedCandidates> {
+  const { options, resolved, checked, start } = stage;
+  const { spec, recipe, target } = resolved;
+  const candidates = yield* openCandidates({
+    context: options.context,
+    base: checked.base,
+    candidates: resolved.namedCandidates,
+    ...(Array.isArray(spec.candidates) ? {} : { search: spec.candidates.search }),
+    inStart: start.terms.flatMap((term) => {
+      const input = start.inputOf(term);
+      return input.resolved.repo === undefined ? [identityOf(input)] : [input.resolved.repo, identityOf(input)];
+    }),
+    ...(target.kind === "hub" ? { target: target.repo } : {}),
+    ...(options.force === undefined ? {} : { force: options.force }),
+  });
+  for (const skip of candidates.skipped) yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
+  for (const warning of candidates.warnings) yield { type: "log", level: "warn", message: warning.message };
+  if (candidates.accepted.length === 0) {
+    throw new DataError(
+      `None of the ${candidates.accepted.length + candidates.skipped.length} candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ${recipe.base}${candidates.skipped.length > 0 ? ` (all were skipped: ${candidates.skipped.map((s) => s.label).join(", ")})` : ""}; give candidates of this base.`,
+      { code: "GREEDY_NO_CANDIDATES", subject: "greedy.candidates" },
+    );
+  }
+  return candidates;
+}
 
-    candidates = yield* openCandidates({
-      context,
-      base: checked.base,
-      candidates: namedCandidates,
-      ...(Array.isArray(spec.candidates) ? {} : { search: spec.candidates.search }),
-      inStart: startTerms.flatMap((term) => {
-        const input = inputOf(term);
-        return input.resolved.repo === undefined ? [identityOf(input)] : [input.resolved.repo, identityOf(input)];
-      }),
-      ...(target.kind === "hub" ? { target: target.repo } : {}),
-      ...(options.force === undefined ? {} : { force: options.force }),
-    });
-    for (const skip of candidates.skipped) yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
-    for (const warning of candidates.warnings) yield { type: "log", level: "warn", message: warning.message };
-    if (candidates.accepted.length === 0) {
-      throw new DataError(
-        `None of the ${candidates.accepted.length + candidates.skipped.length} candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ${recipe.base}${candidates.skipped.length > 0 ? ` (all were skipped: ${candidates.skipped.map((s) => s.label).join(", ")})` : ""}; give candidates of this base.`,
-        { code: "GREEDY_NO_CANDIDATES", subject: "greedy.candidates" },
-      );
-    }
+/** How candidates are scored: the evaluator, where (in memory or written to folders), and the cache of scores. */
+interface Evaluation {
+  built: GreedyEvaluator;
+  inMemory: boolean;
+  evaluate: EvaluateTerms;
+  startId: string;
+  scope: string;
+  cacheFile: string | null;
+  cache: Awaited<ReturnType<typeof openEvaluationCache>>;
+}
 
-    options.signal?.throwIfAborted();
-    const evaluatorSource = where("greedy.evaluator", "--eval-command");
-    const built = await createGreedyEvaluator({
-      spec: spec.evaluator,
-      source: evaluatorSource,
-      ...("dir" in loaded && loaded.dir !== undefined ? { dir: loaded.dir } : {}),
-      ...(options.evaluators === undefined ? {} : { factories: options.evaluators }),
-      ...(options.endpointToken === undefined ? {} : { endpointToken: options.endpointToken }),
-      ...(options.onEvaluatorOutput === undefined ? {} : { onOutput: options.onEvaluatorOutput }),
-    });
-    const floatParameters = checked.base.resolved.tensors.filter((t) => isComputable(t.dtype)).reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
-    const inMemoryBytes = floatParameters * 4 * (2 + candidates.accepted.length);
-    const inMemory = built.inMemory && inMemoryBytes <= (options.memoryBudget ?? defaultMemoryBudget);
+interface PrepareEvaluationOptions extends StageOptions {
+  start: StartModel;
+  candidates: OpenedCandidates;
+  held: HeldResources;
+}
 
-    const baseId = identityOf(checked.base);
-    const startId = [baseId, ...startTerms.map((term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}·${term.kind}:${startIds[i] as string}`)].join(" ");
-    const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
-    const cacheFile =
-      options.cacheFile === false
-        ? null
-        : (options.cacheFile ?? join(options.cacheDir ?? join(context.workDir, "tvhub-greedy"), `${createHash("sha256").update(`${scope}\n${startId}`).digest("hex").slice(0, 24)}.jsonl`));
-    const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
-    if (cache.size > 0) yield { type: "log", level: "info", message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.` };
+/** The evaluation stage: builds the evaluator, opens the score cache, and loads the tensors or prepares the folders. */
+async function* prepareEvaluation(stage: PrepareEvaluationOptions): AsyncGenerator<ProgressEvent, Evaluation> {
+  const { options, resolved, checked, start, candidates } = stage;
+  const { context } = options;
+  const { spec, recipe, loaded, where } = resolved;
+  const built = await createGreedyEvaluator({
+    spec: spec.evaluator,
+    source: where("greedy.evaluator", "--eval-command"),
+    ...("dir" in loaded && loaded.dir !== undefined ? { dir: loaded.dir } : {}),
+    ...(options.evaluators === undefined ? {} : { factories: options.evaluators }),
+    ...(options.endpointToken === undefined ? {} : { endpointToken: options.endpointToken }),
+    ...(options.onEvaluatorOutput === undefined ? {} : { onOutput: options.onEvaluatorOutput }),
+  });
+  const floatParameters = checked.base.resolved.tensors.filter((t) => isComputable(t.dtype)).reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
+  const inMemoryBytes = floatParameters * 4 * (2 + candidates.accepted.length);
+  const inMemory = built.inMemory && inMemoryBytes <= (options.memoryBudget ?? defaultMemoryBudget);
 
-    const candidateTerms = new Map(candidates.accepted.map((c) => [c.id, { kind: c.kind, ref: c.ref }]));
-    let evaluate: EvaluateTerms;
-    if (inMemory) {
-      const weightsOf = async (input: OpenedInput): Promise<SafetensorsModel> => {
-        const model = await input.openForExecute({ cache: context.cache });
-        if (model !== input.model) extraWeights.push(model);
-        return model;
-      };
-      const baseWeights = await weightsOf(checked.base);
-      const termOf = async (kind: InputKind, input: OpenedInput): Promise<InMemoryTerm> => {
-        const adapter = adapterMappingOf(input, checked.base);
-        return { kind, model: await weightsOf(input), ...(adapter ? { adapter } : {}) };
-      };
-      const startWeights: Array<InMemoryTerm & { lambda: number }> = [];
-      for (const term of startTerms) startWeights.push({ ...(await termOf(term.kind, inputOf(term))), lambda: term.lambda });
-      const candidateWeights = new Map<string, InMemoryTerm>();
-      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
-      const loadedTensors = yield* loadTensorsInMemory({
-        base: baseWeights,
-        start: startWeights,
-        candidates: candidateWeights,
-        kernels: context.kernels,
-        ...(recipe.output.dtype === undefined ? {} : { dtype: recipe.output.dtype }),
-      });
-      evaluate = createInMemoryEvaluate({
-        evaluator: built.evaluator,
-        start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...(await preprocessorConfig(checked.base)) },
-        vectors: loadedTensors.vectors,
-        dtypes: loadedTensors.dtypes,
-        addScaled: (options) => context.kernels.addScaled(options),
-      });
-    } else {
-      const startRecipe = startRecipeOf(recipe, startTerms);
-      const inputs = new Map<string, OpenedInput>([[recipe.base, checked.base]]);
-      for (const term of startTerms) inputs.set(term.ref, inputOf(term));
-      for (const candidate of candidates.accepted) inputs.set(candidate.ref, candidate.input);
-      const plan = buildPlan({ operation: "merge", recipe: startRecipe, models: Object.fromEntries([...inputs].map(([ref, input]) => [ref, input.resolved])) });
-      const sideFiles = await gatherSideFiles({ context, plan, recipe: startRecipe, checked, inputOf: () => checked.base });
-      materializer = createPlanMaterializer({ context, recipe: startRecipe, inputs, candidates: candidateTerms, sideFiles });
-      const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-      await mkdir(context.workDir, { recursive: true });
-      candidateDir = await mkdtemp(join(context.workDir, "tvhub-greedy-"));
-      await checkFreeSpace({
-        dir: candidateDir,
-        what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
-        needed: (plan.layout.writeBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0)) * concurrency,
-        advice: "set TMPDIR to a folder on a disk with room",
-      });
-      evaluate = createDirectoryEvaluate({ evaluator: built.evaluator, workDir: candidateDir, materialize: materializer.materialize, ...(options.keepCandidates ? { keep: true } : {}) });
-    }
+  const startIds = start.terms.map((term) => identityOf(start.inputOf(term)));
+  const startId = [identityOf(checked.base), ...start.terms.map((term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}·${term.kind}:${startIds[i] as string}`)].join(" ");
+  const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
+  const cacheFile =
+    options.cacheFile === false
+      ? null
+      : (options.cacheFile ?? join(options.cacheDir ?? join(context.workDir, "tvhub-greedy"), `${createHash("sha256").update(`${scope}\n${startId}`).digest("hex").slice(0, 24)}.jsonl`));
+  const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
+  if (cache.size > 0) yield { type: "log", level: "info", message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.` };
+  const evaluate = inMemory ? yield* inMemoryEvaluate({ ...stage, built }) : await directoryEvaluate({ ...stage, built });
+  return { built, inMemory, evaluate, startId, scope, cacheFile, cache };
+}
 
-    if (spec.evaluator.type === "endpoint") {
-      yield {
-        type: "log",
-        level: "warn",
-        message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
-      };
-    }
-    const gridText = formatLambdaGrid(spec.grid);
+/** Candidates built in memory (tfjs evaluators): the start and every candidate's τ are loaded once, in float32. */
+async function* inMemoryEvaluate(stage: PrepareEvaluationOptions & { built: GreedyEvaluator }): AsyncGenerator<ProgressEvent, EvaluateTerms> {
+  const { options, resolved, checked, start, candidates, held, built } = stage;
+  const { context } = options;
+  const { recipe } = resolved;
+  const weightsOf = async (input: OpenedInput): Promise<SafetensorsModel> => {
+    const model = await input.openForExecute({ cache: context.cache });
+    if (model !== input.model) held.extraWeights.push(model);
+    return model;
+  };
+  const baseWeights = await weightsOf(checked.base);
+  const termOf = async (kind: InputKind, input: OpenedInput): Promise<InMemoryTerm> => {
+    const adapter = adapterMappingOf(input, checked.base);
+    return { kind, model: await weightsOf(input), ...(adapter ? { adapter } : {}) };
+  };
+  const startWeights: Array<InMemoryTerm & { lambda: number }> = [];
+  for (const term of start.terms) startWeights.push({ ...(await termOf(term.kind, start.inputOf(term))), lambda: term.lambda });
+  const candidateWeights = new Map<string, InMemoryTerm>();
+  for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
+  const loadedTensors = yield* loadTensorsInMemory({
+    base: baseWeights,
+    start: startWeights,
+    candidates: candidateWeights,
+    kernels: context.kernels,
+    ...(recipe.output.dtype === undefined ? {} : { dtype: recipe.output.dtype }),
+  });
+  return createInMemoryEvaluate({
+    evaluator: built.evaluator,
+    start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...(await preprocessorConfig(checked.base)) },
+    vectors: loadedTensors.vectors,
+    dtypes: loadedTensors.dtypes,
+    addScaled: (options) => context.kernels.addScaled(options),
+  });
+}
+
+/** Candidates written to folders (command and endpoint evaluators), as `tvhub merge` would write each one. */
+async function directoryEvaluate(stage: PrepareEvaluationOptions & { built: GreedyEvaluator }): Promise<EvaluateTerms> {
+  const { options, resolved, checked, start, candidates, held, built } = stage;
+  const { context } = options;
+  const startRecipe = startRecipeOf(resolved.recipe, start.terms);
+  const inputs = new Map<string, OpenedInput>([[resolved.recipe.base, checked.base]]);
+  for (const term of start.terms) inputs.set(term.ref, start.inputOf(term));
+  for (const candidate of candidates.accepted) inputs.set(candidate.ref, candidate.input);
+  const plan = buildPlan({ operation: "merge", recipe: startRecipe, models: Object.fromEntries([...inputs].map(([ref, input]) => [ref, input.resolved])) });
+  const sideFiles = await gatherSideFiles({ context, plan, recipe: startRecipe, checked, inputOf: () => checked.base });
+  const candidateTerms = new Map(candidates.accepted.map((c) => [c.id, { kind: c.kind, ref: c.ref }]));
+  held.materializer = createPlanMaterializer({ context, recipe: startRecipe, inputs, candidates: candidateTerms, sideFiles });
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  await mkdir(context.workDir, { recursive: true });
+  held.candidateDir = await mkdtemp(join(context.workDir, "tvhub-greedy-"));
+  await checkFreeSpace({
+    dir: held.candidateDir,
+    what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
+    needed: (plan.layout.writeBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0)) * concurrency,
+    advice: "set TMPDIR to a folder on a disk with room",
+  });
+  return createDirectoryEvaluate({ evaluator: built.evaluator, workDir: held.candidateDir, materialize: held.materializer.materialize, ...(options.keepCandidates ? { keep: true } : {}) });
+}
+
+interface SearchCandidatesOptions extends StageOptions {
+  candidates: OpenedCandidates;
+  evaluation: Evaluation;
+}
+
+/** The search stage: the rounds of greedy addition over the grid, and the record tvhub.json keeps of them. */
+async function* searchCandidates(stage: SearchCandidatesOptions): AsyncGenerator<ProgressEvent, GreedyRunResult> {
+  const { options, resolved, checked, candidates, evaluation } = stage;
+  const { spec, recipe, source, startTerms } = resolved;
+  const { built, inMemory } = evaluation;
+  if (spec.evaluator.type === "endpoint") {
     yield {
       type: "log",
-      level: "info",
-      message: `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over λ ∈ ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}…`,
+      level: "warn",
+      message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
     };
-    const labels = new Map(candidates.accepted.map((c) => [c.id, c.label]));
-    const search = yield* forwardGreedy(
-      runGreedy({
-        start: { id: startId, label: startTerms.length === 0 ? "base" : "start" },
-        scope,
-        candidates: candidates.accepted.map((c) => ({ id: c.id, label: c.label })),
-        grid: spec.grid,
-        ...(spec.max_rounds === undefined ? {} : { maxRounds: spec.max_rounds }),
-        minGain: spec.min_gain,
-        evaluate,
-        cache,
-        concurrency: inMemory ? 1 : Math.max(1, Math.floor(options.concurrency ?? 1)),
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
-      labels,
-    );
-    const startLabel = describeStart(recipe, startTerms);
-    const record = buildGreedyRecord({
-      result: search,
-      skipped: candidates.skipped,
-      evaluator: built.evaluator.name,
-      grid: spec.grid,
-      minGain: spec.min_gain,
-      ...(spec.max_rounds === undefined ? {} : { maxRounds: spec.max_rounds }),
-      start: startLabel,
-    });
-    const tried: TriedCandidate[] = candidates.accepted.map(({ id, label, kind, ref }) => ({ id, label, kind, ref }));
-    const result: GreedyRunResult = {
-      recipe,
-      source,
-      report,
-      candidates: tried,
-      skipped: candidates.skipped,
-      search,
-      record,
-      metric: built.metric,
-      evaluator: built.evaluator.name,
-      inMemory,
-      cacheFile,
-    };
-    options.signal?.throwIfAborted();
-    if (search.terms.length === 0) {
-      yield { type: "log", level: "warn", message: `No candidate raised the validation score above the start's ${search.baseline.score}; nothing was published.` };
-      return result;
-    }
-
-    const byId = new Map(candidates.accepted.map((c) => [c.id, c]));
-    const final = await finalRecipe({ recipe, loaded, startTerms, startInputs: startTerms.map(inputOf), base: checked.base, kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate) as OpenedCandidate, lambda: t.lambda })) });
-    const merged = yield* merge({
-      context,
-      recipe: final,
-      ...(options.force === undefined ? {} : { force: options.force }),
-      ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
-      ...(options.command === undefined ? {} : { command: options.command }),
-      ...(options.createPr === true && { createPr: true }),
-      search: {
-        validation: { metric: built.metric, baseline: search.baseline.score, score: search.final.score },
-        trajectory: search.trajectory,
-        skipped: candidates.skipped.map((skip) => ({ candidate: skip.label, reason: skip.reason })),
-        record: { ...record, recipe: loaded.text, source },
-      },
-    });
-    return { ...result, merge: merged };
-  } finally {
-    await Promise.allSettled(extraWeights.map((model) => model.close()));
-    await materializer?.close();
-    if (candidateDir !== undefined && !options.keepCandidates) await rm(candidateDir, { recursive: true, force: true });
-    await candidates?.close();
-    await checked.close();
   }
+  const gridText = formatLambdaGrid(spec.grid);
+  yield {
+    type: "log",
+    level: "info",
+    message: `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over λ ∈ ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}…`,
+  };
+  const labels = new Map(candidates.accepted.map((c) => [c.id, c.label]));
+  const search = yield* forwardGreedy(
+    runGreedy({
+      start: { id: evaluation.startId, label: startTerms.length === 0 ? "base" : "start" },
+      scope: evaluation.scope,
+      candidates: candidates.accepted.map((c) => ({ id: c.id, label: c.label })),
+      grid: spec.grid,
+      ...(spec.max_rounds === undefined ? {} : { maxRounds: spec.max_rounds }),
+      minGain: spec.min_gain,
+      evaluate: evaluation.evaluate,
+      cache: evaluation.cache,
+      concurrency: inMemory ? 1 : Math.max(1, Math.floor(options.concurrency ?? 1)),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+    labels,
+  );
+  const record = buildGreedyRecord({
+    result: search,
+    skipped: candidates.skipped,
+    evaluator: built.evaluator.name,
+    grid: spec.grid,
+    minGain: spec.min_gain,
+    ...(spec.max_rounds === undefined ? {} : { maxRounds: spec.max_rounds }),
+    start: describeStart(recipe, startTerms),
+  });
+  return {
+    recipe,
+    source,
+    report: checked.report,
+    candidates: candidates.accepted.map(({ id, label, kind, ref }) => ({ id, label, kind, ref })),
+    skipped: candidates.skipped,
+    search,
+    record,
+    metric: built.metric,
+    evaluator: built.evaluator.name,
+    inMemory,
+    cacheFile: evaluation.cacheFile,
+  };
+}
+
+interface PublishChoiceOptions extends StageOptions {
+  start: StartModel;
+  candidates: OpenedCandidates;
+  found: GreedyRunResult;
+}
+
+/** The publish stage: the start plus the kept candidates, merged and published like `tvhub merge`, scores in the card. */
+async function* publishChoice(stage: PublishChoiceOptions): AsyncGenerator<ProgressEvent, MergeResult> {
+  const { options, resolved, checked, start, candidates, found } = stage;
+  const { search, record } = found;
+  const byId = new Map(candidates.accepted.map((c) => [c.id, c]));
+  const final = await finalRecipe({
+    recipe: resolved.recipe,
+    loaded: resolved.loaded,
+    startTerms: start.terms,
+    startInputs: start.terms.map(start.inputOf),
+    base: checked.base,
+    kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate) as OpenedCandidate, lambda: t.lambda })),
+  });
+  return yield* merge({
+    context: options.context,
+    recipe: final,
+    ...(options.force === undefined ? {} : { force: options.force }),
+    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
+    ...(options.command === undefined ? {} : { command: options.command }),
+    ...(options.createPr === true && { createPr: true }),
+    search: {
+      validation: { metric: found.metric, baseline: search.baseline.score, score: search.final.score },
+      trajectory: search.trajectory,
+      skipped: candidates.skipped.map((skip) => ({ candidate: skip.label, reason: skip.reason })),
+      record: { ...record, recipe: resolved.loaded.text, source: resolved.source },
+    },
+  });
 }
 
 /** Greedy events become progress and a log line per round; the search's result is returned. */
@@ -446,7 +554,7 @@ function pinnedRef(input: OpenedInput): string {
 }
 
 /** The recipe of the start model alone (base and start terms, scale applied), which every candidate extends. */
-function startRecipeOf(recipe: Recipe, startTerms: ReadonlyArray<ExpandedTerm & { lambda: number }>): Recipe {
+function startRecipeOf(recipe: Recipe, startTerms: readonly StartTerm[]): Recipe {
   const { greedy: _greedy, ...rest } = recipe;
   return {
     ...rest,
@@ -455,7 +563,7 @@ function startRecipeOf(recipe: Recipe, startTerms: ReadonlyArray<ExpandedTerm & 
   };
 }
 
-function describeStart(recipe: Recipe, startTerms: ReadonlyArray<ExpandedTerm & { lambda: number }>): string {
+function describeStart(recipe: Recipe, startTerms: readonly StartTerm[]): string {
   return [recipe.base, ...startTerms.map((term) => `${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${term.ref})`)].join(" ");
 }
 

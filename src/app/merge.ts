@@ -1,7 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import type { PinnedInput } from "../card/card-types.js";
 import { renderMergeCard, type GreedyStep } from "../card/render-merge-card.js";
+import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
+import { checkStageTarget } from "../engine/check-stage-target.js";
+import { checkTarget } from "../engine/check-target.js";
+import { executeOnInputs } from "../engine/execute-on-inputs.js";
+import { produceOutput, type DescribedOutput } from "../engine/produce-output.js";
+import type { PublishedShard, ShardStage } from "../engine/shard-record.js";
 import { DataError, UsageError } from "../errors.js";
 import { baseOnlyFiles, tokenizerFiles, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
@@ -11,29 +16,16 @@ import { loadRecipe, type LoadedRecipe } from "../plan/load-recipe.js";
 import { readConfigFields } from "../plan/read-config-fields.js";
 import type { MergeParameters, Recipe, VocabMode } from "../plan/recipe.js";
 import type { InputKind, Plan, PlanInput, ResolvedModel } from "../plan/types.js";
-import type { SafetensorsModel } from "../safetensors/types.js";
 import type { Dtype } from "../tensor/dtype.js";
 import { elementCount } from "../tensor/shape.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "../engine/check-free-space.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
-import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
-import { checkStageTarget } from "../engine/check-stage-target.js";
-import { checkTarget } from "../engine/check-target.js";
-import { collectShards } from "../engine/collect-shards.js";
-import { diskFullError, isDiskFull } from "../engine/disk-full-error.js";
-import { IncompatibleError } from "./incompatible-error.js";
-import { interleaveProgress } from "../engine/interleave-progress.js";
-import { executePlan } from "../engine/execute-plan.js";
-import type { OpenedInput } from "./open-input.js";
-import { writtenOutput } from "../engine/produced-output.js";
-import { publishOutput } from "../engine/publish-output.js";
-import { publishShard } from "../engine/publish-shard.js";
-import { resolveRef } from "./resolve-ref.js";
-import type { PublishedShard, ShardStage } from "../engine/shard-record.js";
 import { findingLogs } from "./finding-logs.js";
+import { IncompatibleError } from "./incompatible-error.js";
+import type { OpenedInput } from "./open-input.js";
 import { publishMergeAdapter } from "./publish-merge-adapter.js";
+import { resolveRef } from "./resolve-ref.js";
 
 export interface MergeOptions {
   context: AppContext;
@@ -152,6 +144,74 @@ const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISM
  */
 export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEvent, MergeResult> {
   const { context } = options;
+  const resolved = await resolveMerge(options);
+  const { recipe, source, target, inputs } = resolved;
+  yield { type: "log", level: "info", message: `Checking ${inputs.length} input${inputs.length === 1 ? "" : "s"} against ${recipe.base} (headers only)…` };
+  const checked = await checkInputs({
+    context,
+    base: recipe.base,
+    baseLabel: `${source}: base`,
+    inputs,
+    vocab: recipe.vocab,
+    ...(options.force === undefined ? {} : { force: options.force }),
+  });
+  try {
+    const { report } = checked;
+    yield* findingLogs(report, benignFindings);
+    if (!report.ok) throw new IncompatibleError(report);
+    const { plan, inputOf, sideFiles } = yield* planMerge({ context, recipe, inputs, checked });
+    const copied = sideFiles.map((file) => ({ path: file.path, from: file.from }));
+    if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
+
+    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...(options.force === undefined ? {} : { force: options.force }) });
+    const base = plan.inputs[0] as PlanInput;
+    const terms = `${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"}`;
+    const execute = (dir: string, files?: readonly string[]) =>
+      executeOnInputs({ inputs: plan.inputs.map(inputOf), cache: context.cache, plan, dir, prefix: "model", kernels: context.kernels, ...(files === undefined ? {} : { files }) });
+    if (recipe.output.lora) {
+      if (options.stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
+      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
+      const weightFiles = adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" }));
+      const record = mergeRecord({ context, recipe, loaded: resolved.loaded, plan, weightFiles, copied: [], ...(options.command === undefined ? {} : { command: options.command }) });
+      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record } };
+    }
+    const output = yield* produceOutput({
+      hub: context.hub,
+      target,
+      ...(options.stage === undefined ? {} : { stage: options.stage }),
+      plan,
+      prefix: "model",
+      workDir: context.workDir,
+      tvhubVersion: context.tvhubVersion,
+      statistics: false,
+      what: "the merged model",
+      sideFiles,
+      execute,
+      commitTitle: `Merge ${terms} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`,
+      ...(recipe.output.private === undefined ? {} : { private: recipe.output.private }),
+      ...(options.createPr === true && { createPr: true }),
+      describe: (produced) => describeMerge({ options, resolved, checked, plan, copied, weightFiles: produced.files }),
+    });
+    if (output.kind === "shard") return { recipe, source, report, plan, dryRun: false, copied, shard: output.shard };
+    return { recipe, source, report, plan, dryRun: false, copied, published: { ...output.published, files: output.files, record: output.extra } };
+  } finally {
+    await checked.close();
+  }
+}
+
+/** A merge's recipe as it runs (the options' overrides applied), its target and its distinct inputs. */
+interface ResolvedMerge {
+  loaded: LoadedRecipe;
+  recipe: Recipe;
+  source: string;
+  target: ModelRef;
+  /** Each input once (a term may name one twice), with what messages call it. */
+  inputs: Array<{ text: string; kind: InputKind; label: string }>;
+}
+
+/** The resolve stage: reads the recipe, applies the overrides, and refuses a target the run may not publish to. */
+async function resolveMerge(options: MergeOptions): Promise<ResolvedMerge> {
+  const { context } = options;
   const loaded = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded;
   if (loaded.recipe.greedy !== undefined) {
@@ -169,180 +229,94 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   checkStageTarget({ stage: options.stage, target, label: targetLabel });
   checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target, label: targetLabel });
-  const terms = expandTerms({ recipe });
   const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
-  for (const term of terms) {
+  for (const term of expandTerms({ recipe })) {
     const key = `${term.kind}\u0000${term.ref}`;
     if (!unique.has(key)) unique.set(key, { text: term.ref, kind: term.kind, label: `${source}: ${term.origin}.${term.kind}` });
   }
-  refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...unique.values()]);
+  const inputs = [...unique.values()];
+  refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...inputs]);
+  return { loaded, recipe, source, target, inputs };
+}
 
-  yield { type: "log", level: "info", message: `Checking ${unique.size} input${unique.size === 1 ? "" : "s"} against ${recipe.base} (headers only)…` };
-  const checked = await checkInputs({
-    context,
-    base: recipe.base,
-    baseLabel: `${source}: base`,
-    inputs: [...unique.values()],
-    vocab: recipe.vocab,
-    ...(options.force === undefined ? {} : { force: options.force }),
+interface PlanMergeOptions {
+  context: AppContext;
+  recipe: Recipe;
+  inputs: ReadonlyArray<{ text: string; kind: InputKind }>;
+  checked: CheckedInputs;
+}
+
+/** The plan stage: the plan from the checked headers, each plan input's opened model, and the files copied beside the weights. */
+async function* planMerge(options: PlanMergeOptions): AsyncGenerator<ProgressEvent, { plan: Plan; inputOf: (input: PlanInput) => OpenedInput; sideFiles: SideFile[] }> {
+  const { context, recipe, checked } = options;
+  const opened = new Map<string, OpenedInput>();
+  options.inputs.forEach((input, i) => {
+    const found = checked.inputs[i];
+    if (found) opened.set(`${input.kind}\u0000${input.text}`, found);
   });
-  try {
-    const { report } = checked;
-    yield* findingLogs(report, benignFindings);
-    if (!report.ok) throw new IncompatibleError(report);
+  const models: Record<string, ResolvedModel> = { [recipe.base]: checked.base.resolved };
+  for (const [key, input] of opened) models[key.slice(key.indexOf("\u0000") + 1)] ??= input.resolved;
+  const plan = buildPlan({ operation: "merge", recipe, models });
+  for (const warning of plan.warnings) yield { type: "log", level: "warn", message: warning.message };
+  const inputOf = (input: PlanInput): OpenedInput => {
+    const found = input.role === "base" ? checked.base : opened.get(`${input.role}\u0000${input.ref}`);
+    if (!found) throw new DataError(`The plan reads ${input.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
+    return found;
+  };
+  // Gathered before any weight is read, so a missing tokenizer fails in seconds, not after the download.
+  const sideFiles = await gatherSideFiles({ context, plan, recipe, checked, inputOf });
+  return { plan, inputOf, sideFiles };
+}
 
-    const opened = new Map<string, OpenedInput>();
-    [...unique.values()].forEach((input, i) => {
-      const found = checked.inputs[i];
-      if (found) opened.set(`${input.kind}\u0000${input.text}`, found);
-    });
-    const models: Record<string, ResolvedModel> = { [recipe.base]: checked.base.resolved };
-    for (const [key, input] of opened) models[key.slice(key.indexOf("\u0000") + 1)] ??= input.resolved;
-    const plan = buildPlan({ operation: "merge", recipe, models });
-    for (const warning of plan.warnings) yield { type: "log", level: "warn", message: warning.message };
-    const inputOf = (input: PlanInput): OpenedInput => {
-      const found = input.role === "base" ? checked.base : opened.get(`${input.role}\u0000${input.ref}`);
-      if (!found) throw new DataError(`The plan reads ${input.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
-      return found;
-    };
-    // Gathered before any weight is read, so a missing tokenizer fails in seconds, not after the download.
-    const sideFiles = await gatherSideFiles({ context, plan, recipe, checked, inputOf });
-    const copied = sideFiles.map((file) => ({ path: file.path, from: file.from }));
-    if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
+interface DescribeMergeOptions {
+  options: MergeOptions;
+  resolved: ResolvedMerge;
+  checked: CheckedInputs;
+  plan: Plan;
+  copied: CopiedFile[];
+  weightFiles: Array<{ path: string; size: number; sha256: string }>;
+}
 
-    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...(options.force === undefined ? {} : { force: options.force }) });
-    const base = plan.inputs[0] as PlanInput;
-    const commitTitle = `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`;
-    const execute = (dir: string, files?: readonly string[]) =>
-      interleaveProgress({
-        // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
-        run: async function* (onProgress) {
-          const inputs = plan.inputs.map(inputOf);
-          const weights: SafetensorsModel[] = [];
-          try {
-            for (const input of inputs) weights.push(await input.openForExecute({ cache: context.cache, onProgress }));
-            return yield* executePlan({ plan, models: weights, dir, prefix: "model", kernels: context.kernels, ...(files === undefined ? {} : { files }) });
-          } finally {
-            // Models opened on cached files are this step's to close; the header models close with the inputs.
-            await Promise.allSettled(weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
-          }
-        },
-      });
-    const stage = options.stage;
-    if (recipe.output.lora) {
-      if (stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
-      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
-      const record = mergeRecord({ context, recipe, loaded, plan, weightFiles: adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" })), copied: [], ...(options.command === undefined ? {} : { command: options.command }) });
-      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record } };
-    }
-    if (stage?.kind === "shard" && target.kind === "hub") {
-      const shard = yield* publishShard({
-        hub: context.hub,
-        repo: target.repo,
-        plan,
-        prefix: "model",
-        index: stage.index,
-        count: stage.count,
-        workDir: context.workDir,
-        execute: ({ dir, files }) => execute(dir, files),
-        statistics: false,
-        title: commitTitle,
-        private: recipe.output.private,
-        tvhubVersion: context.tvhubVersion,
-      });
-      return { recipe, source, report, plan, dryRun: false, copied, shard };
-    }
-    const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
-    const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
-    const space = {
-      dir: stageParent,
-      what: "the merged model",
-      // The weights (only the index when finalizing: the shard jobs committed the rest), the copied files, the card and tvhub.json.
-      needed:
-        (finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0) : plan.layout.writeBytes) +
-        sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0) +
-        1024 * 1024,
-      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
-    };
-    await checkFreeSpace(space);
-    await mkdir(stageParent, { recursive: true });
-    const stageDir = await mkdtemp(join(stageParent, target.kind === "local" ? `.${basename(target.path)}.tvhub-` : "tvhub-"));
-    try {
-      // Finalizing, the weights are the shard jobs' (checked on the Hub); otherwise they are computed here.
-      const executed = finalizing
-        ? await collectShards({
-            hub: context.hub,
-            repo: finalizing.repo,
-            plan,
-            prefix: "model",
-            ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
-            stageDir,
-            statistics: false,
-            tvhubVersion: context.tvhubVersion,
-          })
-        : writtenOutput(yield* execute(stageDir));
-      const weightFiles = executed.files;
-      for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
-
-      const record = mergeRecord({
-        context,
-        recipe,
-        loaded,
-        plan,
-        weightFiles,
-        copied,
-        ...(options.command === undefined ? {} : { command: options.command }),
-        ...(options.search === undefined ? {} : { greedy: options.search.record }),
-      });
-      const title = target.kind === "hub" ? target.repo : basename(target.path);
-      const license = commonLicense([checked.base, ...checked.inputs]);
-      if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
-      const card = await renderMergeCard({
-        title,
-        hubUrl: context.hub.hubUrl,
-        base: pinnedInput(plan.inputs[0] as PlanInput),
-        method: plan.method ?? recipe.method,
-        methodParameters: { ...(plan.parameters ?? {}) },
-        terms: plan.terms.map((term) => ({ kind: term.kind, input: pinnedInput(plan.inputs[term.input] as PlanInput), weight: term.lambda })),
-        dtype: record.dtype,
-        recipeText: loaded.text,
-        ...(options.command === undefined ? {} : { command: options.command }),
-        overrides: plan.overrides.map((o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`),
-        ...(plan.vocab === undefined ? {} : { vocabularyNote: vocabularyNote(plan) }),
-        copiedFiles: copied.map((file) => ({ path: file.path, from: { repo: file.from.repo, ...(file.from.revision === null ? {} : { revision: file.from.revision }) } })),
-        ...(license.value === undefined ? {} : { license: license.value }),
-        ...(options.search === undefined
-          ? {}
-          : { validation: options.search.validation, trajectory: options.search.trajectory, ...(options.search.skipped === undefined ? {} : { skipped: options.search.skipped }) }),
-        files: weightFiles,
-        tvhubVersion: context.tvhubVersion,
-      });
-      await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(record, null, 2)}\n`);
-      await writeFile(join(stageDir, "README.md"), card);
-      const files = [...executed.staged, ...sideFiles.map((f) => f.path), "tvhub.json", "README.md"];
-      const published = yield* publishOutput({
-        hub: context.hub,
-        target,
-        stageDir,
-        files,
-        commitTitle,
-        commitDescription: `${recipe.method} onto ${describePinned(base)} of ${plan.terms
-          .map((term) => `${term.lambda}·τ(${describePinned(plan.inputs[term.input] as PlanInput)})`)
-          .join(", ")}, ${record.dtype}, made with tvhub ${context.tvhubVersion}.`,
-        private: recipe.output.private,
-        ...(executed.keep === undefined ? {} : { keep: executed.keep }),
-        ...(executed.head === undefined ? {} : { parentCommit: executed.head }),
-        ...(options.createPr === true && { createPr: true }),
-      });
-      return { recipe, source, report, plan, dryRun: false, copied, published: { ...published, files: weightFiles, record } };
-    } catch (error) {
-      throw isDiskFull(error) ? diskFullError({ ...space, cause: error }) : error;
-    } finally {
-      await rm(stageDir, { recursive: true, force: true });
-    }
-  } finally {
-    await checked.close();
-  }
+/** The card stage of a merge: tvhub.json, the card (and a warning when the inputs' licenses differ), the commit's description. */
+async function* describeMerge(describe: DescribeMergeOptions): AsyncGenerator<ProgressEvent, DescribedOutput<MergeRecord>> {
+  const { options, resolved, checked, plan, copied, weightFiles } = describe;
+  const { context, search } = options;
+  const { recipe, target, loaded } = resolved;
+  const record = mergeRecord({
+    context,
+    recipe,
+    loaded,
+    plan,
+    weightFiles,
+    copied,
+    ...(options.command === undefined ? {} : { command: options.command }),
+    ...(search === undefined ? {} : { greedy: search.record }),
+  });
+  const license = commonLicense([checked.base, ...checked.inputs]);
+  if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
+  const base = plan.inputs[0] as PlanInput;
+  const card = await renderMergeCard({
+    title: target.kind === "hub" ? target.repo : basename(target.path),
+    hubUrl: context.hub.hubUrl,
+    base: pinnedInput(base),
+    method: plan.method ?? recipe.method,
+    methodParameters: { ...(plan.parameters ?? {}) },
+    terms: plan.terms.map((term) => ({ kind: term.kind, input: pinnedInput(plan.inputs[term.input] as PlanInput), weight: term.lambda })),
+    dtype: record.dtype,
+    recipeText: loaded.text,
+    ...(options.command === undefined ? {} : { command: options.command }),
+    overrides: plan.overrides.map((o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`),
+    ...(plan.vocab === undefined ? {} : { vocabularyNote: vocabularyNote(plan) }),
+    copiedFiles: copied.map((file) => ({ path: file.path, from: { repo: file.from.repo, ...(file.from.revision === null ? {} : { revision: file.from.revision }) } })),
+    ...(license.value === undefined ? {} : { license: license.value }),
+    ...(search === undefined ? {} : { validation: search.validation, trajectory: search.trajectory, ...(search.skipped === undefined ? {} : { skipped: search.skipped }) }),
+    files: weightFiles,
+    tvhubVersion: context.tvhubVersion,
+  });
+  const commitDescription = `${recipe.method} onto ${describePinned(base)} of ${plan.terms
+    .map((term) => `${term.lambda}·τ(${describePinned(plan.inputs[term.input] as PlanInput)})`)
+    .join(", ")}, ${record.dtype}, made with tvhub ${context.tvhubVersion}.`;
+  return { record, card, commitDescription, extra: record };
 }
 
 /** Publishing over an input would destroy what the record points at. */

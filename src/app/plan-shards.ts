@@ -71,7 +71,7 @@ export async function* planShards(options: PlanShardsOptions): AsyncGenerator<Pr
     throw new DataError("Planning shards needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
   }
   // The same planning publish-vector does, so every job of the matrix makes this plan.
-  const { checked, finetuned, report, plan } = yield* planTaskVector({
+  const { checked, report, plan } = yield* planTaskVector({
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
     finetuned: options.finetuned,

@@ -1,5 +1,5 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { RankPolicy, SvdParameters } from "../arithmetic/low-rank/factor-task-vector.js";
 import { renderAdapterCard } from "../card/render-adapter-card.js";
 import type { PinnedInput } from "../card/card-types.js";
@@ -9,11 +9,10 @@ import type { Plan, ResolvedModel } from "../plan/types.js";
 import type { ComputableDtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "../engine/check-free-space.js";
-import { diskFullError, isDiskFull } from "../engine/disk-full-error.js";
 import { executeAdapter, type AdapterTensorReport } from "../engine/execute-adapter.js";
 import type { OpenedInput } from "./open-input.js";
 import { publishOutput, type PublishedOutput } from "../engine/publish-output.js";
+import { inStagingFolder, stagingFor } from "../engine/stage-output.js";
 
 /** `publish-vector --lora-rank` and a recipe's `output.lora`: τ as a PEFT LoRA adapter. */
 export interface LoraOptions {
@@ -76,17 +75,13 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
     ...(lora.embeddings === undefined ? {} : { embeddings: lora.embeddings }),
     ...(modelType === undefined ? {} : { modelType }),
   });
-  const stageParent = target.kind === "local" ? dirname(target.path) : context.workDir;
-  const space = {
-    dir: stageParent,
+  const staging = {
+    ...stagingFor(target, context.workDir),
     what: "the adapter",
     // At most the dense τ twice (the spill file and the adapter), plus the card and the records.
     needed: 2 * plan.outputs.reduce((sum, t) => sum + t.bytes, 0) + 1024 * 1024,
-    advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room",
   };
-  await checkFreeSpace(space);
-  const stageDir = await mkdtemp(target.kind === "local" ? join(stageParent, `.${basename(target.path)}.tvhub-`) : join(stageParent, "tvhub-"));
-  try {
+  return yield* inStagingFolder(staging, async function* (stageDir) {
     const models = await Promise.all(options.inputs.map((input) => input.openForExecute({ cache: context.cache })));
     let executed;
     try {
@@ -196,11 +191,7 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       ...(options.createPr === true && { createPr: true }),
     });
     return { ...published, files, tensors: executed.tensors, r, overallError };
-  } catch (error) {
-    throw isDiskFull(error) ? diskFullError({ ...space, cause: error }) : error;
-  } finally {
-    await rm(stageDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** PEFT's task type for the base's architecture, where one fits (it picks the PeftModel wrapper; the keys do not change). */

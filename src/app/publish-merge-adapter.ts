@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelRef } from "../hub/index.js";
 import type { Recipe } from "../plan/recipe.js";
 import type { Plan, PlanInput } from "../plan/types.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { checkFreeSpace } from "../engine/check-free-space.js";
+import { inStagingFolder } from "../engine/stage-output.js";
 import type { ExecuteResult } from "../engine/execute-plan.js";
 import { publishAdapter, type LoraOptions, type PublishedAdapter } from "./publish-adapter.js";
 import { planTaskVector } from "./plan-task-vector.js";
@@ -34,9 +34,14 @@ export interface PublishMergeAdapterOptions {
 export async function* publishMergeAdapter(options: PublishMergeAdapterOptions): AsyncGenerator<ProgressEvent, PublishedAdapter> {
   const { context, plan, recipe } = options;
   const base = plan.inputs[0] as PlanInput;
-  await checkFreeSpace({ dir: context.workDir, what: "the merged model (kept until it is factored)", needed: plan.layout.writeBytes, advice: "set TMPDIR to a folder on a disk with room" });
-  const dir = await mkdtemp(join(context.workDir, "tvhub-merged-"));
-  try {
+  const staging = {
+    parent: context.workDir,
+    prefix: "tvhub-merged-",
+    what: "the merged model (kept until it is factored)",
+    needed: plan.layout.writeBytes,
+    advice: "set TMPDIR to a folder on a disk with room",
+  };
+  return yield* inStagingFolder(staging, async function* (dir) {
     yield* options.writeMerged(dir);
     for (const file of options.sideFiles) await writeFile(join(dir, file.path), file.bytes);
     const baseRef = base.repo === undefined ? base.ref : `${base.repo}${base.revision ? `@${base.revision}` : ""}`;
@@ -73,9 +78,7 @@ export async function* publishMergeAdapter(options: PublishMergeAdapterOptions):
     } finally {
       await checked.close();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function* withoutLogsAbout<T>(run: AsyncGenerator<ProgressEvent, T>, text: string): AsyncGenerator<ProgressEvent, T> {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { emptyReconstructionStats, type ReconstructionStats } from "../arithmetic/reconstruction-error.js";
+import { emptyReconstructionStats } from "../arithmetic/reconstruction-error.js";
 import { DataError, InternalError, TvhubError, UsageError } from "../errors.js";
 import { isShardRecordPath, type HubClient, type RepoFile } from "../hub/index.js";
 import { assignShards } from "../plan/assign-shards.js";

@@ -1,13 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HubClient } from "../hub/index.js";
 import { shardFiles } from "../plan/assign-shards.js";
 import type { Plan } from "../plan/types.js";
 import type { ProgressEvent } from "../util/progress.js";
-import { checkFreeSpace } from "./check-free-space.js";
-import { diskFullError, isDiskFull } from "./disk-full-error.js";
 import type { ExecuteResult } from "./execute-plan.js";
 import { planDigest } from "../plan/plan-digest.js";
+import { inStagingFolder } from "./stage-output.js";
 import { encodeNumber, encodeReconstruction, shardRecordPath, type PublishedShard, type ShardRecord } from "./shard-record.js";
 
 export interface PublishShardOptions {
@@ -47,16 +46,14 @@ export async function* publishShard(options: PublishShardOptions): AsyncGenerato
     level: "info",
     message: `Shard ${shard}: ${assignment.files.length} of ${plan.layout.files.length} output files (${assignment.files[0] ?? ""}${assignment.files.length > 1 ? ` … ${assignment.files[assignment.files.length - 1] ?? ""}` : ""}).`,
   };
-  const space = {
-    dir: options.workDir,
+  const staging = {
+    parent: options.workDir,
+    prefix: "tvhub-shard-",
     what: `shard ${shard}`,
     needed: assignment.bytes + 1024 * 1024,
     advice: "set TMPDIR to a folder on a disk with room, or split the run into more shards",
   };
-  await checkFreeSpace(space);
-  await mkdir(options.workDir, { recursive: true });
-  const stageDir = await mkdtemp(join(options.workDir, "tvhub-shard-"));
-  try {
+  return yield* inStagingFolder(staging, async function* (stageDir) {
     const executed = yield* options.execute({ dir: stageDir, files: assignment.files });
     const files = executed.written.files.map((file) => ({ path: file.file, size: file.size, sha256: file.sha256 }));
     const record: ShardRecord = {
@@ -87,9 +84,5 @@ export async function* publishShard(options: PublishShardOptions): AsyncGenerato
       ...(options.private === undefined ? {} : { private: options.private }),
     });
     return { shard, repo, commit: published.commitSha, url: published.repoUrl, files: [...files, { path: recordPath, size: recordBytes.byteLength }] };
-  } catch (error) {
-    throw isDiskFull(error) ? diskFullError({ ...space, cause: error }) : error;
-  } finally {
-    await rm(stageDir, { recursive: true, force: true });
-  }
+  });
 }
