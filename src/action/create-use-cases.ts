@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { check } from "../app/check.js";
 import { greedy, type GreedyRunResult } from "../app/greedy.js";
@@ -10,9 +11,11 @@ import type { PublishedShard } from "../engine/shard-record.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import { drain } from "../util/progress.js";
-import { createAppContext } from "./create-app-context.js";
+import { createAppContext } from "../app/create-app-context.js";
+import { parseRetryDelay } from "../hub/index.js";
+import { actionVersion } from "./version.js";
 import { reportFromPlan } from "./report-from-plan.js";
-import type { ActionUseCases, Finding, GreedyUseCaseOptions, PublishedRepo, RunReport, UseCaseOutcome, ValidationTable } from "./use-cases.js";
+import type { ActionUseCases, Finding, HubAccess, GreedyUseCaseOptions, PublishedRepo, RunReport, UseCaseOutcome, ValidationTable } from "./use-cases.js";
 
 /**
  * Wires the Action's port to the use cases in src/app. A use case this build does not have fails the step with
@@ -23,7 +26,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
   return {
     async check(input) {
       if (input.recipe !== undefined) return unavailable("check with a recipe");
-      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
+      const context = runnerContext(input, env);
       const result = await check({
         context,
         ...(input.base === undefined ? {} : { base: input.base }),
@@ -33,7 +36,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       return { report: reportFromPlan({ kind: "check", compatibility: result.report, inputs, downloadBytes: result.weightBytes }) };
     },
     async publishVector(input) {
-      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
+      const context = runnerContext(input, env);
       try {
         const result = await drain(
           publishVector({
@@ -56,7 +59,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       }
     },
     async merge(input) {
-      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
+      const context = runnerContext(input, env);
       const text = await readRecipe(input.recipe);
       try {
         const result = await drain(
@@ -81,7 +84,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
     },
     greedy: (input) => runGreedy(input, env),
     async plan(input) {
-      const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
+      const context = runnerContext(input, env);
       const recipe = input.recipe === undefined ? undefined : { text: await readRecipe(input.recipe), source: input.recipe };
       const kind = recipe === undefined ? "task-vector" : "merged-model";
       try {
@@ -115,7 +118,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
  * round, and the candidates skipped before the search.
  */
 async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseCaseOutcome> {
-  const context = createAppContext({ hub: input.hub, env, ...(input.signal ? { signal: input.signal } : {}) });
+  const context = runnerContext(input, env);
   const text = await readRecipe(input.recipe);
   try {
     const result = await drain(
@@ -205,4 +208,21 @@ function unavailable(command: string): Promise<never> {
       subject: "command",
     }),
   );
+}
+
+/**
+ * The use cases' context on a runner: no Hub cache (a hosted runner's disk is smaller than one 7B model's inputs),
+ * so weights are read as byte ranges, and outputs are staged under RUNNER_TEMP.
+ */
+function runnerContext(input: { hub: HubAccess; signal?: AbortSignal }, env: EnvMap) {
+  const retryDelayMs = parseRetryDelay(env.TVHUB_RETRY_DELAY_MS);
+  return createAppContext({
+    hubUrl: input.hub.hubUrl,
+    ...(input.hub.accessToken ? { accessToken: input.hub.accessToken } : {}),
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+    // A cancelled job: a publish in flight removes the repo it created and says what it left.
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+    workDir: env.RUNNER_TEMP ?? tmpdir(),
+    tvhubVersion: actionVersion,
+  });
 }

@@ -5,6 +5,7 @@ import { describeSystemError } from "./describe-system-error.js";
 import type { Interrupt } from "./interrupt.js";
 import { createProgram } from "./program.js";
 import { redact } from "./redact.js";
+import { printError } from "./print-results.js";
 
 export interface MainOptions {
   argv: string[];
@@ -30,9 +31,7 @@ export async function main(options: MainOptions): Promise<number> {
   const fail = (code: string, message: string, exitCode: number, stack?: string): number => {
     const tokens = [...context.secrets, ...tokensIn(options.argv)];
     const text = redact(message, tokens);
-    stderr.write(`tvhub: ${text}\n`);
-    if (debug && stack !== undefined) stderr.write(`${redact(stack, tokens)}\n`);
-    if (json) stdout.write(`${JSON.stringify({ error: { code, message: text } }, null, 2)}\n`);
+    printError({ stdout, stderr, code, message: text, json, ...(debug && stack !== undefined ? { stack: redact(stack, tokens) } : {}) });
     return exitCode;
   };
   try {

@@ -7,7 +7,7 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
-import { printMergeResult } from "./merge.js";
+import { printMergeResult } from "../print-results.js";
 
 interface ApplyFlags extends CliAppFlags {
   base: string;

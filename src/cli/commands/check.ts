@@ -5,6 +5,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
+import { printJson } from "../print-results.js";
 
 interface CheckFlags extends CliAppFlags {
   base?: string;
@@ -38,7 +39,7 @@ export function check(program: Command, context: CliContext): void {
       ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
       ...(flags.force === undefined ? {} : { force: flags.force }),
     });
-    if (flags.json) context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (flags.json) printJson(context, result);
     else context.stdout.write(`${formatCompatibilityReport({ report: result.report })}\n`);
     if (!result.report.ok) context.exitCode = 1;
   });

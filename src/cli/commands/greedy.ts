@@ -2,21 +2,18 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { greedy as runGreedy, type GreedyRunResult, type GreedyShortForm } from "../../app/greedy.js";
-import { formatGreedySummary } from "../../app/greedy/format-greedy-summary.js";
+import { greedy as runGreedy, type GreedyShortForm } from "../../app/greedy.js";
 import { DataError, UsageError } from "../../errors.js";
 import { createEndpointEvaluator } from "../../eval/endpoint-evaluator.js";
 import { createTfjsEvaluator } from "../../eval/create-tfjs-evaluator.js";
 import { parseLambdaGrid, type LambdaGrid } from "../../plan/lambda-grid.js";
-import { formatPlan } from "../../plan/format-plan.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
-import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag } from "../parse-flags.js";
-import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { printGreedyResult } from "../print-results.js";
 
 interface GreedyFlags extends CliAppFlags {
   to?: string;
@@ -213,52 +210,6 @@ function quote(text: string): string {
   return /^[\w@%+=:,./~-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function printGreedyResult(context: CliContext, flags: { json?: boolean }, result: GreedyRunResult, stats: { bytesDownloaded: number; bytesUploaded: number }): void {
-  const merged = result.merge;
-  const published = merged?.published;
-  if (flags.json) {
-    context.stdout.write(
-      `${JSON.stringify(
-        {
-          dryRun: merged?.dryRun ?? false,
-          published: Boolean(published),
-          repo: published?.repo ?? null,
-          dir: published?.dir ?? null,
-          commit: published?.commit ?? null,
-          url: published?.url ?? null,
-          pullRequest: published?.pullRequest ?? null,
-          files: published?.files ?? [],
-          metric: result.metric,
-          evaluator: result.evaluator,
-          inMemory: result.inMemory,
-          cacheFile: result.cacheFile,
-          candidates: result.candidates,
-          greedy: result.record,
-          terms:
-            merged?.plan.terms.map((term) => {
-              const input = merged.plan.inputs[term.input];
-              return { kind: term.kind, ref: input?.ref ?? null, repo: input?.repo ?? null, revision: input?.revision ?? null, lambda: term.lambda };
-            }) ?? [],
-          bytesDownloaded: stats.bytesDownloaded,
-          bytesUploaded: stats.bytesUploaded,
-          report: result.report,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    return;
-  }
-  const lines = [formatGreedySummary({ result: result.search, skipped: result.skipped, metric: result.metric, minGain: result.record.min_gain })];
-  if (result.cacheFile) lines.push(`Scores are cached in ${result.cacheFile}.`);
-  if (!merged) lines.push("", "No candidate was kept, so nothing was published.");
-  else if (merged.dryRun || !published) lines.push("", `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not written.`, formatPlan({ plan: merged.plan }).trimEnd());
-  else {
-    const where = describePublished(published);
-    lines.push("", `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}.`);
-  }
-  context.stdout.write(`${lines.join("\n")}\n`);
-}
 
 /** Repeated `--candidate a --candidate b` (no default, so --help shows none). */
 function collect(value: string, previous: string[] | undefined): string[] {

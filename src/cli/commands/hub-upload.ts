@@ -6,6 +6,7 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { hubGroup } from "./hub-group.js";
+import { printJson } from "../print-results.js";
 
 interface HubUploadFlags extends CliAppFlags {
   private?: boolean;
@@ -39,7 +40,7 @@ export function hubUpload(program: Command, context: CliContext): void {
       }),
     );
     if (flags.json) {
-      context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      printJson(context, result);
       return;
     }
     const bytes = result.files.reduce((sum, file) => sum + file.size, 0);

@@ -1,18 +1,15 @@
-import { readFile } from "node:fs/promises";
+
 import type { Command } from "commander";
-import { merge as runMerge, type MergeResult } from "../../app/merge.js";
-import { UsageError } from "../../errors.js";
-import { formatPlan } from "../../plan/format-plan.js";
+import { merge as runMerge, } from "../../app/merge.js";
 import type { VocabMode } from "../../plan/recipe.js";
-import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
 import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
-import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
-import { printShard } from "./publish-vector.js";
+import { printMergeResult, printShard } from "../print-results.js";
+import { readRecipe } from "../read-recipe.js";
 
 interface MergeFlags extends CliAppFlags {
   to?: string;
@@ -70,59 +67,4 @@ export function merge(program: Command, context: CliContext): void {
   });
 }
 
-async function readRecipe(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT" ? `Recipe ${path} does not exist; give the path of a recipe YAML file (examples in recipes/).` : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
-      { code: "RECIPE_UNREADABLE", subject: path, cause: error },
-    );
-  }
-}
 
-/** The shared output of merge and apply: one JSON object with --json, else the plan or a two-line summary. */
-export function printMergeResult(context: CliContext, flags: { json?: boolean }, result: MergeResult, stats: { bytesDownloaded: number; bytesUploaded: number }): void {
-  const { published, plan } = result;
-  if (flags.json) {
-    context.stdout.write(
-      `${JSON.stringify(
-        {
-          dryRun: result.dryRun,
-          repo: published?.repo ?? null,
-          dir: published?.dir ?? null,
-          commit: published?.commit ?? null,
-          url: published?.url ?? null,
-          pullRequest: published?.pullRequest ?? null,
-          files: published?.files ?? [],
-          copied: result.copied,
-          method: plan.method ?? result.recipe.method,
-          parameters: plan.parameters ?? {},
-          terms: plan.terms.map((term) => {
-            const input = plan.inputs[term.input];
-            return { kind: term.kind, ref: input?.ref ?? null, repo: input?.repo ?? null, revision: input?.revision ?? null, origin: term.origin, weight: term.weight, lambda: term.lambda };
-          }),
-          vocab: plan.vocab ?? null,
-          warnings: plan.warnings,
-          downloadBytes: plan.downloadBytes,
-          bytesDownloaded: stats.bytesDownloaded,
-          bytesUploaded: stats.bytesUploaded,
-          report: result.report,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    return;
-  }
-  if (result.dryRun || !published) {
-    const copied = result.copied.length === 0 ? "" : `copied: ${result.copied.map((file) => `${file.path} (from ${file.from.repo})`).join(", ")}\n`;
-    context.stdout.write(`${formatPlan({ plan })}${copied}`);
-    return;
-  }
-  const where = describePublished(published);
-  context.stdout.write(
-    `Published the ${result.recipe.output.lora ? "merge as a LoRA adapter (merged − base)" : "merged model"} to ${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} (${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
-  );
-}

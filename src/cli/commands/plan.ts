@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+
 import type { Command } from "commander";
 import { planShards } from "../../app/plan-shards.js";
 import { UsageError } from "../../errors.js";
@@ -12,6 +12,8 @@ import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
 import { parseShardsFlag } from "../parse-shard-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { printJson } from "../print-results.js";
+import { readRecipe } from "../read-recipe.js";
 
 interface PlanFlags extends CliAppFlags {
   base?: string;
@@ -71,9 +73,7 @@ export function plan(program: Command, context: CliContext): void {
     );
     const { plan: planned, matrix } = result;
     if (flags.json) {
-      context.stdout.write(
-        `${JSON.stringify(
-          {
+      printJson(context, {
             operation: result.operation,
             target: result.target ?? null,
             shards: matrix.length,
@@ -83,11 +83,7 @@ export function plan(program: Command, context: CliContext): void {
             downloadBytes: planned.downloadBytes,
             writeBytes: planned.layout.writeBytes,
             report: result.report,
-          },
-          null,
-          2,
-        )}\n`,
-      );
+          });
       return;
     }
     // Every job must make this plan, so the commands repeat every option that shapes it.
@@ -104,14 +100,3 @@ export function plan(program: Command, context: CliContext): void {
   });
 }
 
-async function readRecipe(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT" ? `Recipe ${path} does not exist; give the path of a recipe YAML file (examples in recipes/).` : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
-      { code: "RECIPE_UNREADABLE", subject: path, cause: error },
-    );
-  }
-}

@@ -1,17 +1,14 @@
 import type { Command } from "commander";
 import { publishVector as runPublishVector } from "../../app/publish-vector.js";
-import type { PublishedShard } from "../../engine/shard-record.js";
-import { formatPlan } from "../../plan/format-plan.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
-import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseLoraEmbeddingsFlag, parseLoraRankFlag, parseMaxErrorFlag, parseSizeFlag, parseVocabFlag, wholeNumberFlag } from "../parse-flags.js";
 import { UsageError } from "../../errors.js";
 import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
-import { describePublished } from "../describe-published.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { printShard, printVectorResult } from "../print-results.js";
 
 interface PublishVectorFlags extends CliAppFlags {
   base?: string;
@@ -91,66 +88,10 @@ export function publishVector(program: Command, context: CliContext): void {
       printShard(context, flags, result.shard, stats);
       return;
     }
-    if (flags.json) {
-      const { published } = result;
-      context.stdout.write(
-        `${JSON.stringify(
-          {
-            dryRun: result.dryRun,
-            repo: published?.repo ?? null,
-            dir: published?.dir ?? null,
-            commit: published?.commit ?? null,
-            url: published?.url ?? null,
-            pullRequest: published?.pullRequest ?? null,
-            files: published?.files ?? [],
-            norm: published?.norm ?? null,
-            ...(result.adapter ? { adapter: result.adapter } : {}),
-            downloadBytes: result.plan.downloadBytes,
-            bytesDownloaded: stats.bytesDownloaded,
-            bytesUploaded: stats.bytesUploaded,
-            report: result.report,
-          },
-          null,
-          2,
-        )}\n`,
-      );
-      return;
-    }
-    if (result.dryRun || !result.published) {
-      context.stdout.write(`${formatPlan({ plan: result.plan })}\n`);
-      return;
-    }
-    const { published } = result;
-    const where = describePublished(published);
-    if (result.adapter) {
-      const factored = result.adapter.tensors.filter((t) => t.kind === "lora").length;
-      context.stdout.write(
-        `Published the LoRA adapter to ${where}\nr = ${result.adapter.r}, ${factored} factored tensor(s), relative error ${result.adapter.overallError.toPrecision(3)}, ${formatBytes(published.files[0]?.size ?? 0)}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
-      );
-      return;
-    }
-    context.stdout.write(
-      `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
-    );
+    printVectorResult(context, flags, result, stats);
   });
 }
 
-/** A shard job's result: its commit and files, as one JSON object or two lines. */
-export function printShard(
-  context: CliContext,
-  flags: { json?: boolean },
-  shard: PublishedShard,
-  stats: { bytesDownloaded: number; bytesUploaded: number },
-): void {
-  if (flags.json) {
-    context.stdout.write(`${JSON.stringify({ shard: shard.shard, repo: shard.repo, commit: shard.commit, url: shard.url, files: shard.files, ...stats }, null, 2)}\n`);
-    return;
-  }
-  const count = shard.shard.slice(shard.shard.indexOf("/") + 1);
-  context.stdout.write(
-    `Committed shard ${shard.shard} to ${shard.url} at commit ${shard.commit}\n${shard.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
-  );
-}
 
 /** The LoRA flags as the use case takes them; refuses the ones that need --lora-rank without it. */
 function loraOptionsOf(flags: PublishVectorFlags) {

@@ -4,6 +4,7 @@ import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
+import { printJson } from "../print-results.js";
 
 interface SearchVectorsFlags extends CliAppFlags {
   base?: string;
@@ -28,7 +29,7 @@ export function searchVectors(program: Command, context: CliContext): void {
       ...(flags.search === undefined ? {} : { search: flags.search }),
       ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     });
-    if (flags.json) context.stdout.write(`${JSON.stringify({ hubUrl: appContext.hub.hubUrl, ...result }, null, 2)}\n`);
+    if (flags.json) printJson(context, { hubUrl: appContext.hub.hubUrl, ...result });
     else context.stdout.write(renderVectors(result, { hubUrl: appContext.hub.hubUrl, ...(flags.base === undefined ? {} : { base: flags.base }), ...(flags.search === undefined ? {} : { search: flags.search }) }));
   });
 }

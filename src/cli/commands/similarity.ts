@@ -10,6 +10,7 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
+import { printJson } from "../print-results.js";
 
 interface SimilarityFlags extends CliAppFlags {
   base?: string;
@@ -54,7 +55,7 @@ export function similarity(program: Command, context: CliContext): void {
     }
     if (flags.json) {
       const { report, ...rest } = result;
-      context.stdout.write(`${JSON.stringify({ ...rest, svg: flags.svg ?? null, bytesDownloaded: appContext.hub.stats().bytesDownloaded, report }, null, 2)}\n`);
+      printJson(context, { ...rest, svg: flags.svg ?? null, bytesDownloaded: appContext.hub.stats().bytesDownloaded, report });
       return;
     }
     context.stdout.write(formatSimilarity(result, flags.svg));
