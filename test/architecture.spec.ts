@@ -1,31 +1,36 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
-/**
- * DESIGN.md "Layers" (ARCHITECTURE.md draws it): an import may only point at a lower layer. Siblings share a rank and
- * do not import each other.
- */
-const layerOf: Record<string, number> = {
-  util: 0.5,
-  errors: 0,
-  tensor: 1,
-  safetensors: 2,
-  arithmetic: 2,
-  plan: 3,
-  card: 3,
-  hub: 3,
-  github: 3,
-  eval: 3,
-  engine: 3.5,
-  app: 4,
-  cli: 5,
-  action: 5,
-  index: 6,
-};
+const srcDir = resolve(import.meta.dirname, "../src");
+const repoDir = resolve(srcDir, "..");
 
-/** Type-only imports allowed between siblings (card renders plan types). */
-const typeOnlyExceptions = new Set(["card->plan"]);
+/**
+ * The rows of a layer picture (the fenced block under "## Layers"), top row first: each row's leading words that
+ * name a folder or a top-level file of src/. The rest of the line is its description.
+ */
+function layerRows(markdown: string): string[][] {
+  const section = markdown.slice(markdown.indexOf("## Layers"));
+  const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  const modules = new Set(readdirSync(srcDir).map((name) => name.replace(/\.ts$/, "")));
+  return block
+    .split("\n")
+    .map((line) => {
+      const words = line.trim().split(/\s+/);
+      const end = words.findIndex((word) => !modules.has(word));
+      return end === -1 ? words : words.slice(0, end);
+    })
+    .filter((row) => row.length > 0 && row[0] !== "");
+}
+
+/** ARCHITECTURE.md's picture of the layers, which DESIGN.md "Layers" draws too: an import may only point at a lower row. */
+const pictured = layerRows(readFileSync(join(repoDir, "ARCHITECTURE.md"), "utf8"));
+const layerOf: Record<string, number> = Object.fromEntries(pictured.flatMap((row, i) => row.map((name) => [name, pictured.length - i])));
+/** The library's entry re-exports the use cases, above everything. */
+layerOf.index = pictured.length + 1;
+
+/** Imports allowed between siblings of one row: card renders plan types; util's helpers throw errors' classes. */
+const siblingExceptions: Record<string, "type" | "any"> = { "card->plan": "type", "util->errors": "any" };
 
 /** Each outside SDK has exactly one owner module. */
 const sdkOwners: Array<[RegExp, string[]]> = [
@@ -52,8 +57,6 @@ const lazyPackages = /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octoki
 const computedImports: Record<string, string> = {
   "eval/load-tf.ts": "@tensorflow/tfjs-node is an optional dependency that may not be installed",
 };
-
-const srcDir = resolve(import.meta.dirname, "../src");
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -201,11 +204,61 @@ function cyclePath(graph: Map<string, Set<string>>, members: Set<string>): strin
   }
 }
 
+/**
+ * The source files something runs: the bundles' entry points (scripts/build.mjs), the AssemblyScript kernels
+ * (scripts/build-wasm.mjs), and whatever scripts/ and bench/ import, followed through static and dynamic imports.
+ */
+function reachedFromEntries(): Set<string> {
+  const root = resolve(srcDir, "..");
+  const toolFiles = ["scripts", "bench"].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((name) => /\.(ts|mjs)$/.test(name))
+      .map((name) => join(root, dir, name)),
+  );
+  const queue: string[] = [];
+  for (const tool of toolFiles) {
+    const source = readFileSync(tool, "utf8");
+    for (const match of source.matchAll(/["'](src\/[\w./-]+\.ts)["']/g)) queue.push(join(root, match[1] ?? ""));
+    for (const { specifier } of importsOf(source)) {
+      if (specifier.startsWith(".")) queue.push(resolve(dirname(tool), specifier).replace(/\.js$/, ".ts"));
+    }
+  }
+  const reached = new Set<string>();
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    const name = relative(srcDir, file);
+    if (name.startsWith("..") || reached.has(name)) continue;
+    reached.add(name);
+    let source: string;
+    try {
+      source = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const { specifier } of importsOf(source)) {
+      if (specifier.startsWith(".")) queue.push(resolve(dirname(file), specifier).replace(/\.js$/, ".ts"));
+    }
+  }
+  return reached;
+}
+
 const files = walk(srcDir);
 
 describe("architecture", () => {
   it("finds the source tree", () => {
     expect(files.length).toBeGreaterThan(5);
+  });
+
+  it("the layer picture names every folder of src/, each once", () => {
+    const named = pictured.flat();
+    expect(new Set(named).size).toBe(named.length);
+    const folders = readdirSync(srcDir).filter((name) => statSync(join(srcDir, name)).isDirectory());
+    expect(folders.filter((name) => !named.includes(name))).toEqual([]);
+    expect(named).toEqual(expect.arrayContaining(["engine", "eval", "app", "plan", "errors", "util"]));
+  });
+
+  const design = resolve(repoDir, "../shared/DESIGN.md");
+  it.skipIf(!existsSync(design))("ARCHITECTURE.md draws the layers DESIGN.md declares (the project's shared design, beside the repo)", () => {
+    expect(layerRows(readFileSync(design, "utf8"))).toEqual(pictured);
   });
 
   it("every source file lives in a known layer", () => {
@@ -224,7 +277,8 @@ describe("architecture", () => {
         const fromLayer = layerOf[from] ?? -1;
         const toLayer = layerOf[target] ?? 99;
         if (toLayer < fromLayer) continue;
-        if (typeOnly && typeOnlyExceptions.has(`${from}->${target}`)) continue;
+        const exception = siblingExceptions[`${from}->${target}`];
+        if (exception === "any" || (exception === "type" && typeOnly)) continue;
         violations.push(`${relative(srcDir, file)} imports ${specifier} (${from} -> ${target})`);
       }
     }
@@ -326,6 +380,22 @@ describe("architecture", () => {
     expect(folderPairs("app/greedy/a.ts", "engine/x/b.ts")).toEqual([["app", "engine"]]);
     expect(folderPairs("app/greedy/a.ts", "app/demo/b.ts")).toEqual([["app/greedy", "app/demo"]]);
     expect(folderPairs("errors.ts", "util/x.ts")).toEqual([]);
+  });
+
+  it("every source file outside testing/ is used: reached from an entry point, a build script or a bench", () => {
+    const reached = reachedFromEntries();
+    const unused = files.map((file) => relative(srcDir, file)).filter((name) => !name.split("/").includes("testing") && !reached.has(name));
+    expect(unused).toEqual([]);
+  });
+
+  it("only specs import the testing/ helpers", () => {
+    const violations = files.flatMap((file) => {
+      if (relative(srcDir, file).split("/").includes("testing")) return [];
+      return importsOf(readFileSync(file, "utf8"))
+        .filter(({ specifier }) => specifier.startsWith(".") && /(^|\/)testing\//.test(specifier))
+        .map(({ specifier }) => `${relative(srcDir, file)} imports ${specifier}`);
+    });
+    expect(violations).toEqual([]);
   });
 
   it("the rule itself catches an upward import", () => {

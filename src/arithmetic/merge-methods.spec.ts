@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { InternalError, UsageError } from "../errors.js";
 import { createRandom, deriveStream, fillRandom } from "../util/rng.js";
 import { addScaled } from "./add-scaled.js";
-import { dropAndRescale } from "./drop-and-rescale.js";
+import { dropAndRescale } from "./testing/drop-and-rescale.js";
 import { keepCount, magnitudeThreshold } from "./magnitude-threshold.js";
-import { magnitudePrune } from "./magnitude-prune.js";
+import { magnitudePrune } from "./testing/magnitude-prune.js";
 import {
   dareLinear,
   dareTies,

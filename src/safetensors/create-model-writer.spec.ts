@@ -9,7 +9,7 @@ import { createModelWriter } from "./create-model-writer.js";
 import { createTensorWriter } from "./create-tensor-writer.js";
 import { createFileSink } from "./file-sink.js";
 import { layoutFile } from "./layout-file.js";
-import { createMemorySink } from "./memory-sink.js";
+import { createMemorySink } from "./testing/memory-sink.js";
 import { openModel } from "./open-model.js";
 import { planModelLayout } from "./plan-model-layout.js";
 import { readHeader } from "./read-header.js";

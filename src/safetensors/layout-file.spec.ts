@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../errors.js";
-import { createMemorySink } from "./memory-sink.js";
+import { createMemorySink } from "./testing/memory-sink.js";
 import { createTensorWriter } from "./create-tensor-writer.js";
 import { layoutFile, type PlannedTensor } from "./layout-file.js";
 

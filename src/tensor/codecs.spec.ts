@@ -5,7 +5,6 @@ import { decodeToF32, decodeToF32ViaDataView } from "./decode-to-f32.js";
 import type { ComputableDtype } from "./dtype.js";
 import { encodeFromF32, encodeFromF32ViaDataView } from "./encode-from-f32.js";
 import { f16BitsToF32Bits, f32BitsToF16Bits } from "./f16.js";
-import { transcode } from "./transcode.js";
 
 const dtypes: ComputableDtype[] = ["F64", "F32", "F16", "BF16"];
 
@@ -174,19 +173,5 @@ describe("encodeFromF32", () => {
 
   it("refuses an output that is too small", () => {
     expect(() => encodeFromF32({ dtype: "F16", values: new Float32Array(4), out: new Uint8Array(7) })).toThrow(InternalError);
-  });
-});
-
-describe("transcode", () => {
-  it("converts through float32 with one rounding, the same in chunks of any size", () => {
-    const values = interestingF32(1001);
-    for (const from of dtypes) {
-      const bytes = encodeFromF32({ dtype: from, values });
-      for (const to of dtypes) {
-        const expected = encodeFromF32({ dtype: to, values: decodeToF32({ dtype: from, bytes }) });
-        expect(firstDifference(transcode({ dtype: from, bytes, to }), expected)).toBe(-1);
-        expect(firstDifference(transcode({ dtype: from, bytes: at(1, bytes), to, chunkElements: 7 }), expected)).toBe(-1);
-      }
-    }
   });
 });

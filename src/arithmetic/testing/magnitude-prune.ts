@@ -1,5 +1,5 @@
-import { wordsOf, outputFor } from "./float32.js";
-import { keepCount, magnitudeThreshold } from "./magnitude-threshold.js";
+import { wordsOf, outputFor } from "../float32.js";
+import { keepCount, magnitudeThreshold } from "../magnitude-threshold.js";
 
 export interface MagnitudePruneOptions {
   /** One whole tensor: the top-k is per tensor. */

@@ -1,4 +1,4 @@
-import type { ByteSink, SinkWriteOptions } from "./types.js";
+import type { ByteSink, SinkWriteOptions } from "../types.js";
 
 export interface MemorySink extends ByteSink {
   /** Everything written so far, as one buffer. */

@@ -1,7 +1,7 @@
-import { InternalError } from "../errors.js";
-import type { RandomStream } from "../util/rng.js";
-import { fillRandom } from "../util/rng.js";
-import { canonicalNaN, outputFor, wordsOf } from "./float32.js";
+import { InternalError } from "../../errors.js";
+import type { RandomStream } from "../../util/rng.js";
+import { fillRandom } from "../../util/rng.js";
+import { canonicalNaN, outputFor, wordsOf } from "../float32.js";
 
 export interface DropAndRescaleOptions {
   /** τ, a whole tensor or the chunk of it that starts at element `offset`. */
