@@ -216,9 +216,9 @@ async function snapshot(repo: string): Promise<Map<string, Buffer>> {
 
 describe("the bundled Action scaled out over a job matrix", () => {
   const recipe = "recipes/big.yml";
-  const shards = ["1/3", "2/3", "3/3"];
+  const portions = ["1/3", "2/3", "3/3"];
 
-  it("plan gives the matrix; three shard jobs side by side, then finalize, publish the files one merge job publishes, byte for byte", async () => {
+  it("plan gives the matrix; three portion jobs side by side, then finalize, publish the files one merge job publishes, byte for byte", async () => {
     // The single job first, on a push of a merged pull request: it publishes and comments the links.
     const sha = "6".repeat(40);
     github.addPullRequest("acme", "models", { number: 40, headSha: "7".repeat(40), merged: true, mergeCommitSha: sha });
@@ -233,32 +233,32 @@ describe("the bundled Action scaled out over a job matrix", () => {
     expect([...one.keys()].filter((path) => path.endsWith(".safetensors")).length).toBeGreaterThanOrEqual(6);
     await deleteRepo({ repo: "alice/merged", hubUrl: hub.url, accessToken: alice.token });
 
-    const planned = await runAction({ command: "plan", recipe, shards: "3", "hf-token": alice.token }, push("8".repeat(40)));
+    const planned = await runAction({ command: "plan", recipe, portions: "3", "hf-token": alice.token }, push("8".repeat(40)));
     expect(planned.errors).toEqual([]);
     expect(planned.exitCode).toBe(0);
-    expect(JSON.parse(planned.outputs.matrix ?? "")).toEqual({ shard: shards });
-    const plan = expectEveryOutput(planned) as { matrix: Array<{ shard: string; files: string[] }> };
+    expect(JSON.parse(planned.outputs.matrix ?? "")).toEqual({ portion: portions });
+    const plan = expectEveryOutput(planned) as { matrix: Array<{ portion: string; files: string[] }> };
     expect(plan.matrix.flatMap((job) => job.files)).toEqual([...one.keys()].filter((path) => path.endsWith(".safetensors")));
-    expect(planned.summary).toContain("#### Shard matrix");
+    expect(planned.summary).toContain("#### Portion matrix");
     expect(await hubRepos()).not.toContain("alice/merged");
 
-    const jobs = await Promise.all(shards.map((shard) => runAction({ command: "merge", recipe, shard, "hf-token": alice.token }, push("8".repeat(40)))));
+    const jobs = await Promise.all(portions.map((portion) => runAction({ command: "merge", recipe, portion, "hf-token": alice.token }, push("8".repeat(40)))));
     for (const [i, job] of jobs.entries()) {
       expect(job.errors).toEqual([]);
       expect(job.exitCode).toBe(0);
       expect(job.outputs["commit-sha"]).toMatch(/^[0-9a-f]{40}$/);
-      expect(job.summary).toContain(`### tvhub merge (shard ${i + 1}/3)`);
+      expect(job.summary).toContain(`### tvhub merge (portion ${i + 1}/3)`);
       const report = expectEveryOutput(job) as { report: { outputs: Array<{ files: Array<{ path: string }> }> } };
-      expect(report.report.outputs[0]?.files.map((file) => file.path)).toEqual([...(plan.matrix[i]?.files ?? []), `.tvhub/shard-${i + 1}-of-3.json`]);
+      expect(report.report.outputs[0]?.files.map((file) => file.path)).toEqual([...(plan.matrix[i]?.files ?? []), `.tvhub/portion-${i + 1}-of-3.json`]);
     }
-    // A shard job comments nothing; the finalize job does.
+    // A portion job comments nothing; the finalize job does.
     expect(github.commitComments("acme", "models", "8".repeat(40))).toEqual([]);
 
-    const finalized = await runAction({ command: "merge", recipe, finalize: "true", shards: "3", "hf-token": alice.token }, push("8".repeat(40)));
+    const finalized = await runAction({ command: "merge", recipe, finalize: "true", portions: "3", "hf-token": alice.token }, push("8".repeat(40)));
     expect(finalized.errors).toEqual([]);
     expect(finalized.exitCode).toBe(0);
     expect(finalized.outputs["repo-url"]).toBe(`${hub.url}/alice/merged`);
-    expect(finalized.summary).toContain("### tvhub merge (finalize 3 shards)");
+    expect(finalized.summary).toContain("### tvhub merge (finalize 3 portions)");
     expect(github.commitComments("acme", "models", "8".repeat(40))[0]?.body).toContain(`[alice/merged](${hub.url}/alice/merged) at commit`);
     const many = await snapshot("alice/merged");
     expect([...many.keys()]).toEqual([...one.keys()]);
@@ -266,18 +266,18 @@ describe("the bundled Action scaled out over a job matrix", () => {
     expect(await commitCount("alice/merged")).toBe(5);
   }, 240_000);
 
-  it("finalize with a shard missing fails, naming the shard, and commits nothing", async () => {
+  it("finalize with a portion missing fails, naming the portion, and commits nothing", async () => {
     const to = "alice/merged-gap";
-    const jobs = await Promise.all(["1/3", "3/3"].map((shard) => runAction({ command: "merge", recipe, to, shard, "hf-token": alice.token }, push("9".repeat(40)))));
+    const jobs = await Promise.all(["1/3", "3/3"].map((portion) => runAction({ command: "merge", recipe, to, portion, "hf-token": alice.token }, push("9".repeat(40)))));
     for (const job of jobs) expect(job.exitCode).toBe(0);
     const before = await commitCount(to);
-    const planned = expectEveryOutput(await runAction({ command: "plan", recipe, shards: "3" }, push("9".repeat(40)))) as { matrix: Array<{ files: string[] }> };
+    const planned = expectEveryOutput(await runAction({ command: "plan", recipe, portions: "3" }, push("9".repeat(40)))) as { matrix: Array<{ files: string[] }> };
 
-    const failed = await runAction({ command: "merge", recipe, to, finalize: "true", shards: "3", "hf-token": alice.token }, push("9".repeat(40)));
-    const message = `${to} is missing shard 2/3 (${planned.matrix[1]?.files.join(", ") ?? ""}); run that job of the matrix again, then finalize.`;
+    const failed = await runAction({ command: "merge", recipe, to, finalize: "true", portions: "3", "hf-token": alice.token }, push("9".repeat(40)));
+    const message = `${to} is missing portion 2/3 (${planned.matrix[1]?.files.join(", ") ?? ""}); run that job of the matrix again, then finalize.`;
     expect(failed.exitCode).toBe(1);
     expect(failed.errors).toEqual([message]);
-    expect(expectEveryOutput(failed)).toMatchObject({ ok: false, error: { code: "SHARDS_MISSING", family: "data", message } });
+    expect(expectEveryOutput(failed)).toMatchObject({ ok: false, error: { code: "PORTIONS_MISSING", family: "data", message } });
     expect(failed.outputs["commit-sha"]).toBe("");
     expect(failed.summary).toContain(`❌ **Failed:** ${message}`);
     expect(await commitCount(to)).toBe(before);

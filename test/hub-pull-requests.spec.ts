@@ -231,8 +231,8 @@ describe("tvhub publish-vector --create-pr", () => {
     const folder = await runCli(["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "./out", "--create-pr"], env());
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(/^tvhub: --create-pr opens a pull request on a Hub repo, but the target is the folder \.\/out/);
-    const shard = await runCli(["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "alice/pr-tv", "--shard", "1/2", "--create-pr"], env());
+    const shard = await runCli(["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "alice/pr-tv", "--portion", "1/2", "--create-pr"], env());
     expect(shard.code).toBe(2);
-    expect(shard.stderr).toContain("--create-pr cannot be combined with --shard or --finalize");
+    expect(shard.stderr).toContain("--create-pr cannot be combined with --portion or --finalize");
   });
 });

@@ -232,7 +232,7 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank, loaded by the real PEFT
     [["--lora-rank", "8", "--max-error", "0.1"], /--max-error and --lora-max-rank go with --lora-rank auto/],
     [["--lora-rank", "0"], /--lora-rank.*whole number of at least 1/],
     [["--lora-rank", "auto", "--max-error", "1.5"], /--max-error.*between 0 and 1/],
-    [["--lora-rank", "4", "--shard", "1/2"], /cannot be split over a matrix/],
+    [["--lora-rank", "4", "--portion", "1/2"], /cannot be split over a matrix/],
   ])("refuses %j with one sentence and exit 2", async (flags, message) => {
     const run = await runCli(["publish-vector", "--finetuned", "alice/tiny-llama-ft", "--to", "alice/refused", ...flags], env());
     expect(run.code).toBe(2);

@@ -623,7 +623,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     }
   });
 
-  it("a matrix run: two --shard jobs and --finalize publish what one process publishes, byte for byte", async () => {
+  it("a matrix run: two jobs and --finalize, under the old flag names --shard and --shards (hidden aliases of --portion and --portions), publish what one process publishes, byte for byte", async () => {
     const path = join(work, "sharded.yml");
     writeFileSync(
       path,
@@ -631,7 +631,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     );
     const single = json<{ files: Array<{ path: string }> }>(await tvhub(["merge", path, "--to", join(work, "sharded-single"), "--json"]));
     expect(single.files.length).toBeGreaterThanOrEqual(4);
-    for (const shard of ["1/2", "2/2"]) expect(json<{ shard: string }>(await tvhub(["merge", path, "--shard", shard, "--json"])).shard).toBe(shard);
+    for (const shard of ["1/2", "2/2"]) expect(json<{ portion: string }>(await tvhub(["merge", path, "--shard", shard, "--json"])).portion).toBe(shard);
     const finalized = json<{ repo: string; files: unknown; copied: Array<{ path: string }> }>(await tvhub(["merge", path, "--finalize", "--shards", "2", "--json"]));
     expect(finalized.files).toEqual(single.files);
     expect(await text(finalized.repo, "README.md")).toContain("θ = θ(base) + disjoint_mean(elect(1·trim(τ₁), 1·trim(τ₂)))");

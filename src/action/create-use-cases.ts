@@ -5,9 +5,9 @@ import { check } from "../app/check.js";
 import { greedy, type GreedyRunResult } from "../app/greedy.js";
 import { IncompatibleError } from "../app/incompatible-error.js";
 import { merge } from "../app/merge.js";
-import { planShards } from "../app/plan-shards.js";
+import { planPortions } from "../app/plan-portions.js";
 import { publishVector } from "../app/publish-vector.js";
-import type { PublishedShard } from "../engine/shard-record.js";
+import type { PublishedPortion } from "../engine/portion-record.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import { drain } from "../util/progress.js";
@@ -50,9 +50,9 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           }),
           input.onProgress,
         );
-        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
+        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
         const report = reportFromPlan({ kind: "task-vector", compatibility: result.report, plan: result.plan, target: input.to, published });
-        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
+        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error) {
         if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "task-vector", compatibility: error.report, target: input.to }) };
         throw error;
@@ -74,9 +74,9 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           input.onProgress,
         );
         const target = result.recipe.output.to;
-        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
+        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
         const report = reportFromPlan({ kind: "merged-model", compatibility: result.report, plan: result.plan, target, published });
-        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
+        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error) {
         if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }) };
         throw error;
@@ -89,14 +89,14 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
       const kind = recipe === undefined ? "task-vector" : "merged-model";
       try {
         const result = await drain(
-          planShards({
+          planPortions({
             context,
             ...(recipe === undefined ? {} : { recipe }),
             ...(input.base === undefined ? {} : { base: input.base }),
             ...(input.finetuned === undefined ? {} : { finetuned: input.finetuned }),
             ...(input.to === undefined ? {} : { to: input.to }),
-            shards: input.shards,
-            shardsLabel: 'input "shards"',
+            portions: input.portions,
+            portionsLabel: 'input "portions"',
           }),
           input.onProgress,
         );
@@ -173,13 +173,13 @@ function publishedRepo(
   return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`, ...pullRequest }];
 }
 
-function publishedShard(hubUrl: string, shard: PublishedShard): PublishedRepo {
-  return { repo: shard.repo, url: shard.url, commitSha: shard.commit, commitUrl: `${hubUrl}/${shard.repo}/commit/${shard.commit}` };
+function publishedPortion(hubUrl: string, portion: PublishedPortion): PublishedRepo {
+  return { repo: portion.repo, url: portion.url, commitSha: portion.commit, commitUrl: `${hubUrl}/${portion.repo}/commit/${portion.commit}` };
 }
 
-/** A shard job writes its share of the planned files and its record, not the whole output. */
-function onlyShardFiles(report: RunReport, shard: PublishedShard): RunReport {
-  const sizes = new Map(shard.files.map((file) => [file.path, file.size]));
+/** A portion job writes its share of the planned files and its record, not the whole output. */
+function onlyPortionFiles(report: RunReport, portion: PublishedPortion): RunReport {
+  const sizes = new Map(portion.files.map((file) => [file.path, file.size]));
   return {
     ...report,
     outputs: report.outputs.map((output) => ({ ...output, files: [...sizes].map(([path, bytes]) => ({ path, bytes })) })),

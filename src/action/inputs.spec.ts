@@ -38,9 +38,9 @@ describe("parseInputs", () => {
   });
 
   it("reads the sharded stages", () => {
-    expect(parse({ command: "plan", recipe: "r.yml", shards: "3" }).shards).toBe(3);
-    expect(parse({ command: "merge", recipe: "r.yml", shard: "2/3", "hf-token": "hf_abcdef" }).stage).toEqual({ kind: "shard", index: 2, count: 3 });
-    expect(parse({ command: "merge", recipe: "r.yml", finalize: "true", shards: "3", "hf-token": "hf_abcdef" }).stage).toEqual({ kind: "finalize", count: 3 });
+    expect(parse({ command: "plan", recipe: "r.yml", portions: "3" }).portions).toBe(3);
+    expect(parse({ command: "merge", recipe: "r.yml", portion: "2/3", "hf-token": "hf_abcdef" }).stage).toEqual({ kind: "portion", index: 2, count: 3 });
+    expect(parse({ command: "merge", recipe: "r.yml", finalize: "true", portions: "3", "hf-token": "hf_abcdef" }).stage).toEqual({ kind: "finalize", count: 3 });
   });
 
   it.each([
@@ -57,15 +57,15 @@ describe("parseInputs", () => {
     [{ command: "check", recipe: "r.yml", "dry-run": "1" }, 'input "dry-run" must be true or false; got "1".'],
     [{ command: "check", recipe: "r.yml", "hub-url": "huggingface.co" }, 'input "hub-url" must be an http(s) URL such as https://huggingface.co; got "huggingface.co".'],
     [{ command: "check", recipe: "r.yml", "hub-url": "ftp://x" }, 'input "hub-url" must be an http(s) URL; got "ftp://x".'],
-    [{ command: "plan", recipe: "r.yml", shards: "0" }, 'input "shards" must be a whole number from 1 to 1000; got "0".'],
-    [{ command: "merge", recipe: "r.yml", shard: "4/3", "hf-token": "hf_abcdef" }, 'input "shard" must look like i/N with 1 ≤ i ≤ N, e.g. 2/3 (from the plan\'s matrix); got "4/3".'],
-    [{ command: "greedy", recipe: "r.yml", shard: "1/3" }, 'input "shard" only applies to merge and publish-vector; got command greedy.'],
-    [{ command: "merge", recipe: "r.yml", shard: "1/3", finalize: "true" }, 'input "finalize" and shard are different jobs of a sharded run; a job does one shard or the finalize step, not both.'],
-    [{ command: "merge", recipe: "r.yml", finalize: "true" }, 'input "shards" is required with finalize: true; give the number of shards the matrix computed.'],
-    [{ command: "merge", recipe: "r.yml", shard: "1/3", "dry-run": "true" }, 'input "dry-run" is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false.'],
-    [{ command: "merge", recipe: "r.yml", shards: "3" }, 'input "shards" only applies to command plan, or with finalize: true.'],
+    [{ command: "plan", recipe: "r.yml", portions: "0" }, 'input "portions" must be a whole number from 1 to 1000; got "0".'],
+    [{ command: "merge", recipe: "r.yml", portion: "4/3", "hf-token": "hf_abcdef" }, 'input "portion" must look like i/N with 1 ≤ i ≤ N, e.g. 2/3 (from the plan\'s matrix); got "4/3".'],
+    [{ command: "greedy", recipe: "r.yml", portion: "1/3" }, 'input "portion" only applies to merge and publish-vector; got command greedy.'],
+    [{ command: "merge", recipe: "r.yml", portion: "1/3", finalize: "true" }, 'input "finalize" and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both.'],
+    [{ command: "merge", recipe: "r.yml", finalize: "true" }, 'input "portions" is required with finalize: true; give the number of portions the matrix computed.'],
+    [{ command: "merge", recipe: "r.yml", portion: "1/3", "dry-run": "true" }, 'input "dry-run" is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false.'],
+    [{ command: "merge", recipe: "r.yml", portions: "3" }, 'input "portions" only applies to command plan, or with finalize: true.'],
     [{ command: "check", recipe: "r.yml", "create-pr": "true" }, 'input "create-pr" only applies to publish-vector, merge, greedy; command check publishes nothing.'],
-    [{ command: "merge", recipe: "r.yml", finalize: "true", shards: "2", "hf-token": "hf_abcdef", "create-pr": "true" }, 'input "create-pr" cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.'],
+    [{ command: "merge", recipe: "r.yml", finalize: "true", portions: "2", "hf-token": "hf_abcdef", "create-pr": "true" }, 'input "create-pr" cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.'],
   ] as Array<[Partial<RawInputs>, string]>)("rejects %j", (values, message) => {
     let error: unknown;
     try {

@@ -16,6 +16,8 @@ export const inputNames = [
   "github-token",
   "comment",
   "dry-run",
+  "portions",
+  "portion",
   "shards",
   "shard",
   "finalize",
@@ -27,8 +29,8 @@ export type RawInputs = Record<InputName, string>;
 /** Inputs whose values are masked in the log the moment they are read. */
 export const secretInputs: readonly InputName[] = ["hf-token", "github-token"];
 
-/** Which part of a sharded run this job does (DESIGN.md scale-out: a matrix of jobs, then one finalize job). */
-export type ShardStage = { kind: "shard"; index: number; count: number } | { kind: "finalize"; count: number };
+/** Which portion of a matrix run this job does (DESIGN.md scale-out: a matrix of jobs, then one finalize job). */
+export type PortionStage = { kind: "portion"; index: number; count: number } | { kind: "finalize"; count: number };
 
 export interface ActionInputs {
   command: ActionCommand;
@@ -46,8 +48,8 @@ export interface ActionInputs {
   /** Check and plan, upload nothing. */
   dryRun: boolean;
   /** For `plan`: how many jobs the matrix has. */
-  shards?: number;
-  stage?: ShardStage;
+  portions?: number;
+  stage?: PortionStage;
   /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
   createPr: boolean;
 }
@@ -119,31 +121,34 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
       break;
   }
 
-  const shards = raw.shards === "" ? undefined : parseCount("shards", raw.shards);
+  // `shards` and `shard` are the inputs' names before 0.2 (a shard is a safetensors file); still read, deprecated.
+  const portionsText = raw.portions !== "" ? raw.portions : (raw.shards ?? "");
+  const portionText = raw.portion !== "" ? raw.portion : (raw.shard ?? "");
+  const portions = portionsText === "" ? undefined : parseCount("portions", portionsText);
   const finalize = parseBoolean("finalize", raw.finalize, false);
   if (command === "plan") {
-    inputs.shards = shards ?? 1;
-  } else if (raw.shard !== "") {
-    if (command !== "merge" && command !== "publish-vector") throw bad("shard", `only applies to merge and publish-vector; got command ${command}`);
-    if (finalize) throw bad("finalize", `and shard are different jobs of a sharded run; a job does one shard or the finalize step, not both`);
-    inputs.stage = parseShard(raw.shard);
-    if (shards !== undefined && shards !== inputs.stage.count) throw bad("shards", `is ${shards} but input "shard" says ${inputs.stage.count}`);
+    inputs.portions = portions ?? 1;
+  } else if (portionText !== "") {
+    if (command !== "merge" && command !== "publish-vector") throw bad("portion", `only applies to merge and publish-vector; got command ${command}`);
+    if (finalize) throw bad("finalize", `and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both`);
+    inputs.stage = parsePortion(portionText);
+    if (portions !== undefined && portions !== inputs.stage.count) throw bad("portions", `is ${portions} but input "portion" says ${inputs.stage.count}`);
   } else if (finalize) {
     if (command !== "merge" && command !== "publish-vector") throw bad("finalize", `only applies to merge and publish-vector; got command ${command}`);
-    if (shards === undefined) throw bad("shards", "is required with finalize: true; give the number of shards the matrix computed");
-    inputs.stage = { kind: "finalize", count: shards };
-  } else if (shards !== undefined) {
-    throw bad("shards", `only applies to command plan, or with finalize: true`);
+    if (portions === undefined) throw bad("portions", "is required with finalize: true; give the number of portions the matrix computed");
+    inputs.stage = { kind: "finalize", count: portions };
+  } else if (portions !== undefined) {
+    throw bad("portions", `only applies to command plan, or with finalize: true`);
   }
   if (inputs.stage !== undefined && inputs.dryRun) {
-    throw bad("dry-run", "is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false");
+    throw bad("dry-run", "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false");
   }
 
   if (inputs.createPr && !publishing.includes(command)) {
     throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
   }
   if (inputs.createPr && inputs.stage !== undefined) {
-    throw bad("create-pr", "cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
+    throw bad("create-pr", "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
   }
   if (publishing.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === undefined) {
@@ -192,12 +197,12 @@ function parseCount(name: InputName, value: string): number {
   return Number(value);
 }
 
-function parseShard(value: string): ShardStage {
+function parsePortion(value: string): PortionStage {
   const match = /^(\d+)\/(\d+)$/.exec(value);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || index < 1 || count < 1 || index > count || count > 1000) {
-    throw bad("shard", `must look like i/N with 1 ≤ i ≤ N, e.g. 2/3 (from the plan's matrix); got "${value}"`);
+    throw bad("portion", `must look like i/N with 1 ≤ i ≤ N, e.g. 2/3 (from the plan's matrix); got "${value}"`);
   }
-  return { kind: "shard", index, count };
+  return { kind: "portion", index, count };
 }

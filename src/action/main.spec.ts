@@ -241,14 +241,14 @@ describe("run on a push", () => {
     expect(io.outputs["commit-sha"]).toBe("e".repeat(40));
   });
 
-  it("outputs the shard matrix of a plan", async () => {
+  it("outputs the portion matrix of a plan", async () => {
     const file = (n: number) => `model-0000${n}-of-00006.safetensors`;
-    const matrix = [1, 2, 3].map((i) => ({ shard: `${i}/3`, files: [file(2 * i - 1), file(2 * i)], tensors: 4, bytes: 1000 }));
+    const matrix = [1, 2, 3].map((i) => ({ portion: `${i}/3`, files: [file(2 * i - 1), file(2 * i)], tensors: 4, bytes: 1000 }));
     const calls: Calls = { names: [], options: [] };
-    const io = fakeIo({ command: "plan", recipe: "recipes/big.yml", shards: "3", "github-token": githubToken });
+    const io = fakeIo({ command: "plan", recipe: "recipes/big.yml", portions: "3", "github-token": githubToken });
     await run(io, deps(useCases(calls, { plan: async () => ({ report: compatibleReport(), matrix }) }), pushEvent("7".repeat(40))));
-    expect(calls.options[0]).toMatchObject({ recipe: "recipes/big.yml", shards: 3 });
-    expect(JSON.parse(io.outputs.matrix ?? "")).toEqual({ shard: ["1/3", "2/3", "3/3"] });
+    expect(calls.options[0]).toMatchObject({ recipe: "recipes/big.yml", portions: 3 });
+    expect(JSON.parse(io.outputs.matrix ?? "")).toEqual({ portion: ["1/3", "2/3", "3/3"] });
     expect(io.summary).toContain("| 2/3 | `model-00003-of-00006.safetensors` … `model-00004-of-00006.safetensors` (2) | 4 | 1.00 kB |");
   });
 });

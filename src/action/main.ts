@@ -129,7 +129,7 @@ async function postComment(options: PostCommentOptions): Promise<void> {
   const { io, deps, context, inputs, actionRun } = options;
   const published = actionRun.report?.published ?? [];
   const onPullRequest = context.prNumber !== undefined;
-  const afterPublish = context.isDefaultBranchPush && published.length > 0 && actionRun.stage?.kind !== "shard";
+  const afterPublish = context.isDefaultBranchPush && published.length > 0 && actionRun.stage?.kind !== "portion";
   if (!onPullRequest && !afterPublish) return;
   if (inputs.githubToken === undefined) {
     io.warning('No comment posted: input "github-token" is empty; pass ${{ github.token }} (the default) or set comment: false.');

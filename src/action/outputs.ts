@@ -6,7 +6,7 @@ export type ActionOutputs = Record<OutputName, string>;
 
 /** What every output holds before the run knows better, so a later `if:` never reads an unset output. */
 export function defaultOutputs(): ActionOutputs {
-  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
+  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ portion: [] }) };
 }
 
 export interface OutputsOfOptions {
@@ -35,7 +35,7 @@ export function outputsOf(options: OutputsOfOptions): ActionOutputs {
     "pull-request-url": published?.pullRequest?.url ?? "",
     "pull-request-number": published?.pullRequest === undefined ? "" : String(published.pullRequest.num),
     "report-json": JSON.stringify(report),
-    matrix: JSON.stringify({ shard: (run.matrix ?? []).map((entry) => entry.shard) }),
+    matrix: JSON.stringify({ portion: (run.matrix ?? []).map((entry) => entry.portion) }),
   };
 }
 

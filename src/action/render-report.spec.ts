@@ -57,8 +57,8 @@ describe("renderReport", () => {
     expect(render({ report: long }, "comment")).not.toContain("- ⚠️ w39");
   });
 
-  it("shows a failure and the shard stage", () => {
-    const md = render({ command: "merge", stage: { kind: "shard", index: 2, count: 3 }, report: undefined, error: { code: "X", family: "data", message: "boom." } });
-    expect(md).toBe("### tvhub merge (shard 2/3) · `recipes/greedy.yml`\n\n❌ **Failed:** boom.\n");
+  it("shows a failure and the portion stage", () => {
+    const md = render({ command: "merge", stage: { kind: "portion", index: 2, count: 3 }, report: undefined, error: { code: "X", family: "data", message: "boom." } });
+    expect(md).toBe("### tvhub merge (portion 2/3) · `recipes/greedy.yml`\n\n❌ **Failed:** boom.\n");
   });
 });

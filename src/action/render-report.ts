@@ -1,5 +1,5 @@
 import { formatBytes } from "../util/format-bytes.js";
-import type { ActionCommand, ShardStage } from "./inputs.js";
+import type { ActionCommand, PortionStage } from "./inputs.js";
 import type { PlanOutcome, RunReport } from "./use-cases.js";
 
 /** What one step of the Action did: the report when the use case finished, the error when it did not. */
@@ -8,7 +8,7 @@ export interface ActionRun {
   /** What the run is about, for headings: the recipe path or `base → to`. */
   label: string;
   dryRun: boolean;
-  stage?: ShardStage;
+  stage?: PortionStage;
   report?: RunReport;
   matrix?: PlanOutcome["matrix"];
   error?: { code: string; family: string; message: string };
@@ -78,12 +78,12 @@ export function renderReport(options: RenderReportOptions): string {
   }
 
   if (run.matrix && run.matrix.length > 0) {
-    lines.push("", "#### Shard matrix", "", "| shard | files | tensors | size |", "| --- | --- | ---: | ---: |");
+    lines.push("", "#### Portion matrix", "", "| portion | files | tensors | size |", "| --- | --- | ---: | ---: |");
     for (const entry of run.matrix.slice(0, cap)) {
       const files = entry.files ?? [];
       const first = files[0] ?? "";
       const range = files.length === 0 ? "" : files.length === 1 ? code(first) : `${code(first)} … ${code(files[files.length - 1] ?? "")} (${files.length})`;
-      lines.push(`| ${entry.shard} | ${range} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
+      lines.push(`| ${entry.portion} | ${range} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
     }
     if (run.matrix.length > cap) lines.push(`| … ${run.matrix.length - cap} more | | | |`);
   }
@@ -136,9 +136,9 @@ function statusLine(run: ActionRun): string {
   return `✅ **Done**${warned}.`;
 }
 
-function stageLabel(stage: ShardStage | undefined): string {
+function stageLabel(stage: PortionStage | undefined): string {
   if (!stage) return "";
-  return stage.kind === "shard" ? ` (shard ${stage.index}/${stage.count})` : ` (finalize ${stage.count} shards)`;
+  return stage.kind === "portion" ? ` (portion ${stage.index}/${stage.count})` : ` (finalize ${stage.count} portions)`;
 }
 
 function rank(level: "error" | "warning" | "info"): number {

@@ -39,7 +39,7 @@ export async function runUseCase(options: RunUseCaseOptions): Promise<UseCaseOut
     case "greedy":
       return useCases.greedy({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...createPr });
     case "plan":
-      return useCases.plan({ ...common, ...optional("recipe", "base", "finetuned", "to"), shards: inputs.shards ?? 1 });
+      return useCases.plan({ ...common, ...optional("recipe", "base", "finetuned", "to"), portions: inputs.portions ?? 1 });
   }
 }
 

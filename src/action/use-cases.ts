@@ -1,5 +1,5 @@
 import type { ProgressSink } from "../util/progress.js";
-import type { ShardStage } from "./inputs.js";
+import type { PortionStage } from "./inputs.js";
 
 /**
  * The use cases the Action calls, as a port: deps.ts wires them to src/app, tests pass object literals.
@@ -40,8 +40,8 @@ export interface PublishVectorUseCaseOptions extends UseCaseBaseOptions {
   to: string;
   /** Check and plan, upload nothing. */
   dryRun: boolean;
-  /** One shard of a matrix run, or its finalize step; absent for a single-job run. */
-  stage?: ShardStage;
+  /** One portion of a matrix run, or its finalize step; absent for a single-job run. */
+  stage?: PortionStage;
   /** Open a Hub pull request on the default branch instead of committing to it. */
   createPr?: boolean;
 }
@@ -51,7 +51,7 @@ export interface MergeUseCaseOptions extends UseCaseBaseOptions {
   /** Overrides the recipe's output. */
   to?: string;
   dryRun: boolean;
-  stage?: ShardStage;
+  stage?: PortionStage;
   createPr?: boolean;
 }
 
@@ -69,7 +69,7 @@ export interface PlanUseCaseOptions extends UseCaseBaseOptions {
   finetuned?: string;
   to?: string;
   /** How many jobs the work is split into. */
-  shards: number;
+  portions: number;
 }
 
 export interface UseCaseOutcome {
@@ -77,8 +77,8 @@ export interface UseCaseOutcome {
 }
 
 export interface PlanOutcome extends UseCaseOutcome {
-  /** One entry per job, in order; `shard` is what the job passes as its `shard` input ("2/3"). */
-  matrix: Array<{ shard: string; tensors: number; bytes: number; /** The output files the job computes and commits. */ files?: string[] }>;
+  /** One entry per job, in order; `portion` is what the job passes as its `portion` input ("2/3"). */
+  matrix: Array<{ portion: string; tensors: number; bytes: number; /** The output files the job computes and commits. */ files?: string[] }>;
 }
 
 /** What a run found and did, in the terms the PR comment, the job summary and `report-json` use. */

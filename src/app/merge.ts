@@ -6,7 +6,7 @@ import { checkStageTarget } from "../engine/check-stage-target.js";
 import { checkTarget } from "../engine/check-target.js";
 import { executeOnInputs } from "../engine/execute-on-inputs.js";
 import { produceOutput, type DescribedOutput } from "../engine/produce-output.js";
-import type { PublishedShard, ShardStage } from "../engine/shard-record.js";
+import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { DataError, UsageError } from "../errors.js";
 import { baseOnlyFiles, tokenizerFiles, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
@@ -46,8 +46,8 @@ export interface MergeOptions {
   force?: boolean;
   /** The command line that asked for this merge (`tvhub apply ...`); the card records it. */
   command?: string;
-  /** One job of a matrix run (its share of the files and its shard record), or the finalize step; absent: the whole run. */
-  stage?: ShardStage;
+  /** One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole run. */
+  stage?: PortionStage;
   /** The search that chose the terms (`tvhub greedy`): the card shows its scores, tvhub.json its record. */
   search?: MergeSearch;
   /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
@@ -128,8 +128,8 @@ export interface MergeResult {
     files: Array<{ path: string; size: number; sha256?: string }>;
     record: MergeRecord;
   };
-  /** A shard job's commit (then `published` is absent: the finalize step publishes the model). */
-  shard?: PublishedShard;
+  /** A portion job's commit (then `published` is absent: the finalize step publishes the model). */
+  portion?: PublishedPortion;
 }
 
 const torchDtypes: Partial<Record<Dtype, string>> = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
@@ -169,7 +169,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     const execute = (dir: string, files?: readonly string[]) =>
       executeOnInputs({ inputs: plan.inputs.map(inputOf), cache: context.cache, plan, dir, prefix: "model", kernels: context.kernels, ...(files === undefined ? {} : { files }) });
     if (recipe.output.lora) {
-      if (options.stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
+      if (options.stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.`, { code: "LORA_WITH_PORTIONS", subject: "output.lora" });
       const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
       const weightFiles = adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" }));
       const record = mergeRecord({ context, recipe, loaded: resolved.loaded, plan, weightFiles, copied: [], ...(options.command === undefined ? {} : { command: options.command }) });
@@ -192,7 +192,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       ...(options.createPr === true && { createPr: true }),
       describe: (produced) => describeMerge({ options, resolved, checked, plan, copied, weightFiles: produced.files }),
     });
-    if (output.kind === "shard") return { recipe, source, report, plan, dryRun: false, copied, shard: output.shard };
+    if (output.kind === "portion") return { recipe, source, report, plan, dryRun: false, copied, portion: output.portion };
     return { recipe, source, report, plan, dryRun: false, copied, published: { ...output.published, files: output.files, record: output.extra } };
   } finally {
     await checked.close();

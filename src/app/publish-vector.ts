@@ -10,7 +10,7 @@ import { checkTarget } from "../engine/check-target.js";
 import { layerNorms } from "../engine/layer-norms.js";
 import { produceOutput, type DescribedOutput } from "../engine/produce-output.js";
 import type { ProducedOutput } from "../engine/produced-output.js";
-import type { PublishedShard, ShardStage } from "../engine/shard-record.js";
+import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { UsageError } from "../errors.js";
 import type { ModelRef, PublishedPullRequest } from "../hub/index.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
@@ -39,8 +39,8 @@ export interface PublishVectorOptions {
   /** Proceed past lineage mismatches (never shape mismatches). */
   force?: boolean;
   vocab?: VocabMode;
-  /** One job of a matrix run (its share of the files and its shard record), or the finalize step; absent: the whole run. */
-  stage?: ShardStage;
+  /** One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole run. */
+  stage?: PortionStage;
   /** Publish τ as a PEFT LoRA adapter (truncated SVD of each weight) instead of the dense vector; `dtype` is then the factors'. */
   lora?: LoraOptions;
   /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
@@ -63,8 +63,8 @@ export interface PublishVectorResult {
   };
   /** A LoRA publish: the rank, the error over all factored tensors and each tensor's row. */
   adapter?: { r: number; overallError: number; tensors: AdapterTensorReport[] };
-  /** A shard job's commit (then `published` is absent: the finalize step publishes the vector). */
-  shard?: PublishedShard;
+  /** A portion job's commit (then `published` is absent: the finalize step publishes the vector). */
+  portion?: PublishedPortion;
 }
 
 /** τ = θ_ft − θ_base, checked from headers first, streamed, published with its card in one commit. */
@@ -73,7 +73,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
   if (options.lora && options.stage) {
-    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.", { code: "LORA_WITH_SHARDS" });
+    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.", { code: "LORA_WITH_PORTIONS" });
   }
   checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target });
   const { checked, finetuned, report, plan } = yield* planTaskVector({
@@ -135,7 +135,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
       ...(options.createPr === true && { createPr: true }),
       describe: (produced) => describeTaskVector({ context, target, plan, base, ft, produced, ...(license === undefined ? {} : { license }) }),
     });
-    if (output.kind === "shard") return { report, plan, dryRun: false, shard: output.shard };
+    if (output.kind === "portion") return { report, plan, dryRun: false, portion: output.portion };
     return { report, plan, dryRun: false, published: { ...output.published, files: output.files, norm: output.extra.norm } };
   } finally {
     await checked.close();

@@ -2,7 +2,7 @@ import type { GreedyRunResult } from "../app/greedy.js";
 import { formatGreedySummary } from "../app/greedy/format-greedy-summary.js";
 import type { MergeResult } from "../app/merge.js";
 import type { PublishVectorResult } from "../app/publish-vector.js";
-import type { PublishedShard } from "../engine/shard-record.js";
+import type { PublishedPortion } from "../engine/portion-record.js";
 import { formatPlan } from "../plan/format-plan.js";
 import { formatBytes } from "../util/format-bytes.js";
 import type { CliContext } from "./context.js";
@@ -79,20 +79,20 @@ export function printMergeResult(context: CliContext, flags: { json?: boolean },
   );
 }
 
-/** A shard job's result: its commit and files, as one JSON object or two lines. */
-export function printShard(
+/** A portion job's result: its commit and files, as one JSON object or two lines. */
+export function printPortion(
   context: CliContext,
   flags: { json?: boolean },
-  shard: PublishedShard,
+  portion: PublishedPortion,
   stats: HubStats,
 ): void {
   if (flags.json) {
-    printJson(context, { shard: shard.shard, repo: shard.repo, commit: shard.commit, url: shard.url, files: shard.files, ...stats });
+    printJson(context, { portion: portion.portion, repo: portion.repo, commit: portion.commit, url: portion.url, files: portion.files, ...stats });
     return;
   }
-  const count = shard.shard.slice(shard.shard.indexOf("/") + 1);
+  const count = portion.portion.slice(portion.portion.indexOf("/") + 1);
   context.stdout.write(
-    `Committed shard ${shard.shard} to ${shard.url} at commit ${shard.commit}\n${shard.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
+    `Committed portion ${portion.portion} to ${portion.url} at commit ${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
   );
 }
 

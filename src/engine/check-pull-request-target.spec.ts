@@ -13,6 +13,6 @@ describe("checkPullRequestTarget", () => {
     expect(() => checkPullRequestTarget({ createPr: true, stage: undefined, target: { kind: "local", path: "./out" }, label: "r.yml: output.to" })).toThrow(
       /folder \.\/out; give r\.yml: output\.to org\/name/,
     );
-    expect(() => checkPullRequestTarget({ createPr: true, stage: { kind: "finalize" }, target: hub })).toThrow(/--shard or --finalize/);
+    expect(() => checkPullRequestTarget({ createPr: true, stage: { kind: "finalize" }, target: hub })).toThrow(/--portion or --finalize/);
   });
 });

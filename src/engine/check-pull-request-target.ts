@@ -1,10 +1,10 @@
 import { UsageError } from "../errors.js";
 import type { ModelRef } from "../hub/index.js";
-import type { ShardStage } from "./shard-record.js";
+import type { PortionStage } from "./portion-record.js";
 
 export interface CheckPullRequestTargetOptions {
   createPr: boolean | undefined;
-  stage: ShardStage | undefined;
+  stage: PortionStage | undefined;
   target: ModelRef;
   /** How messages name the target option. @default "--to" */
   label?: string;
@@ -21,8 +21,8 @@ export function checkPullRequestTarget(options: CheckPullRequestTargetOptions): 
     });
   }
   if (options.stage !== undefined) {
-    throw new UsageError(`--create-pr cannot be combined with --shard or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`, {
-      code: "PR_WITH_SHARDS",
+    throw new UsageError(`--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`, {
+      code: "PR_WITH_PORTIONS",
       subject: "--create-pr",
     });
   }

@@ -1,9 +1,9 @@
 import { UsageError } from "../errors.js";
 import type { ModelRef } from "../hub/index.js";
-import type { ShardStage } from "./shard-record.js";
+import type { PortionStage } from "./portion-record.js";
 
 export interface CheckStageTargetOptions {
-  stage: ShardStage | undefined;
+  stage: PortionStage | undefined;
   target: ModelRef;
   /** How messages name the target option. @default "--to" */
   label?: string;
@@ -13,9 +13,9 @@ export interface CheckStageTargetOptions {
 export function checkStageTarget(options: CheckStageTargetOptions): void {
   const { stage, target } = options;
   if (stage === undefined || target.kind === "hub") return;
-  const flag = stage.kind === "shard" ? "--shard" : "--finalize";
+  const flag = stage.kind === "portion" ? "--portion" : "--finalize";
   throw new UsageError(`${flag} publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the folder ${target.path}; give ${options.label ?? "--to"} org/name, or run without ${flag} to write the folder in one job.`, {
-    code: "SHARDS_NEED_HUB",
+    code: "PORTIONS_NEED_HUB",
     subject: options.label ?? "--to",
   });
 }

@@ -3,12 +3,12 @@ import { join } from "node:path";
 import type { HubClient, ModelRef } from "../hub/index.js";
 import type { Plan } from "../plan/types.js";
 import type { ProgressEvent } from "../util/progress.js";
-import { collectShards } from "./collect-shards.js";
+import { collectPortions } from "./collect-portions.js";
 import type { ExecuteResult } from "./execute-plan.js";
 import { writtenOutput, type ProducedOutput } from "./produced-output.js";
 import { publishOutput, type PublishedOutput } from "./publish-output.js";
-import { publishShard } from "./publish-shard.js";
-import type { PublishedShard, ShardStage } from "./shard-record.js";
+import { publishPortion } from "./publish-portion.js";
+import type { PublishedPortion, PortionStage } from "./portion-record.js";
 import { inStagingFolder, stagingFor } from "./stage-output.js";
 
 /** A file written next to the weights, as it is (config, tokenizer). */
@@ -30,7 +30,7 @@ export interface ProduceOutputOptions<Extra> {
   hub: HubClient;
   target: ModelRef;
   /** One job of a matrix run, or its finalize step; absent: the whole run. */
-  stage?: ShardStage;
+  stage?: PortionStage;
   plan: Plan;
   /** The weight files' prefix: `model` or `task_vector`. */
   prefix: string;
@@ -53,7 +53,7 @@ export interface ProduceOutputOptions<Extra> {
 }
 
 export type ProduceOutputResult<Extra> =
-  | { kind: "shard"; shard: PublishedShard }
+  | { kind: "portion"; portion: PublishedPortion }
   | { kind: "published"; published: PublishedOutput; files: ProducedOutput["files"]; extra: Extra };
 
 /**
@@ -64,8 +64,8 @@ export type ProduceOutputResult<Extra> =
  */
 export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>): AsyncGenerator<ProgressEvent, ProduceOutputResult<Extra>> {
   const { plan, target, stage } = options;
-  if (stage?.kind === "shard" && target.kind === "hub") {
-    const shard = yield* publishShard({
+  if (stage?.kind === "portion" && target.kind === "hub") {
+    const portion = yield* publishPortion({
       hub: options.hub,
       repo: target.repo,
       plan,
@@ -79,7 +79,7 @@ export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>
       ...(options.private === undefined ? {} : { private: options.private }),
       tvhubVersion: options.tvhubVersion,
     });
-    return { kind: "shard", shard };
+    return { kind: "portion", portion };
   }
   const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
   const sideFiles = options.sideFiles ?? [];
@@ -89,7 +89,7 @@ export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>
   return yield* inStagingFolder({ ...stagingFor(target, options.workDir), what: options.what, needed }, async function* (stageDir) {
     // Finalizing, the weights are the matrix jobs' (checked on the Hub); otherwise they are computed here.
     const produced = finalizing
-      ? await collectShards({
+      ? await collectPortions({
           hub: options.hub,
           repo: finalizing.repo,
           plan,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPublishablePath, isShardRecordPath, isWeightsPath } from "./is-publishable-path.js";
+import { isPublishablePath, isPortionRecordPath, isWeightsPath } from "./is-publishable-path.js";
 
 describe("isPublishablePath", () => {
   it("accepts what tvhub writes at the root of a repo", () => {
@@ -44,17 +44,17 @@ describe("isWeightsPath", () => {
   });
 });
 
-describe("isShardRecordPath", () => {
+describe("isPortionRecordPath", () => {
   it("accepts the record a job of a matrix run commits, which a publish target may then hold", () => {
-    for (const path of [".tvhub/shard-1-of-3.json", ".tvhub/shard-12-of-120.json"]) {
-      expect(isShardRecordPath(path), path).toBe(true);
+    for (const path of [".tvhub/portion-1-of-3.json", ".tvhub/portion-12-of-120.json"]) {
+      expect(isPortionRecordPath(path), path).toBe(true);
       expect(isPublishablePath(path), path).toBe(true);
     }
   });
 
   it("rejects other files under .tvhub and near misses", () => {
-    for (const path of [".tvhub/notes.json", ".tvhub/shard-0-of-3.json", ".tvhub/shard-1-of-3.json.bak", "shard-1-of-3.json", "x/.tvhub/shard-1-of-3.json", ".tvhub/shard-01-of-3.json"]) {
-      expect(isShardRecordPath(path), path).toBe(false);
+    for (const path of [".tvhub/notes.json", ".tvhub/portion-0-of-3.json", ".tvhub/portion-1-of-3.json.bak", "shard-1-of-3.json", "x/.tvhub/portion-1-of-3.json", ".tvhub/portion-01-of-3.json"]) {
+      expect(isPortionRecordPath(path), path).toBe(false);
       expect(isPublishablePath(path), path).toBe(false);
     }
   });

@@ -27,7 +27,7 @@ const written = new Set(["README.md", ".gitattributes", "tvhub.json", "adapter_c
  * belongs to someone's other work, and publishing into it needs an explicit overwrite.
  */
 export function isPublishablePath(path: string): boolean {
-  if (isShardRecordPath(path)) return true;
+  if (isPortionRecordPath(path)) return true;
   if (path.includes("/")) return false;
   return written.has(path) || copiedFromBase.has(path) || isWeightsPath(path) || isCardPicture(path);
 }
@@ -46,9 +46,9 @@ export function isWeightsPath(path: string): boolean {
 }
 
 /**
- * `.tvhub/shard-<i>-of-<n>.json`: the record a job of a matrix run commits next to its share of the weights. The
+ * `.tvhub/portion-<i>-of-<n>.json`: the record a job of a matrix run commits next to its share of the weights. The
  * finalize step deletes them all, so a finished repo holds none.
  */
-export function isShardRecordPath(path: string): boolean {
-  return /^\.tvhub\/shard-[1-9]\d*-of-[1-9]\d*\.json$/.test(path);
+export function isPortionRecordPath(path: string): boolean {
+  return /^\.tvhub\/portion-[1-9]\d*-of-[1-9]\d*\.json$/.test(path);
 }

@@ -11,7 +11,7 @@ import { foreignFilesError } from "./foreign-files-error.js";
 import type { HubContext } from "./hub-context.js";
 import { findRunCommit, withRunTrailer, type RunCommit } from "./find-run-commit.js";
 import { isHubApiError, isInvalidApiResponseError } from "./is-hub-api-error.js";
-import { isPublishablePath, isShardRecordPath } from "./is-publishable-path.js";
+import { isPublishablePath, isPortionRecordPath } from "./is-publishable-path.js";
 import { isTransientError, isTransientFailure } from "./is-transient-error.js";
 import { loadHubLibrary } from "./load-hub-library.js";
 import { parseRepoId } from "./parse-repo-id.js";
@@ -298,7 +298,7 @@ function planDeletions(repo: string, existing: string[], options: PublishOptions
     });
   }
   const newPaths = new Set([...options.files.map((file) => file.path), ...keep]);
-  const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
+  const earlierPublish = existing.includes("tvhub.json") || existing.some(isPortionRecordPath);
   // Every file the earlier publish wrote and this one does not: stale weights would be loaded with the new ones, and a
   // merged model's config.json or tokenizer beside a task vector would make the repo lie about what it holds.
   return earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true

@@ -6,28 +6,26 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
-import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
+import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
-import { printMergeResult, printShard } from "../print-results.js";
+import { printMergeResult, printPortion } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
 
-interface MergeFlags extends CliAppFlags {
+interface MergeFlags extends CliAppFlags, PortionStageFlags {
   to?: string;
   private?: boolean;
   dryRun?: boolean;
   force?: boolean;
   vocab?: VocabMode;
-  shard?: { index: number; count: number };
-  finalize?: boolean;
-  shards?: number;
   createPr?: boolean;
 }
 
 /** `tvhub merge RECIPE`: runs a recipe and publishes the merged model (or writes it to a folder). */
 export function merge(program: Command, context: CliContext): void {
   addHubFlags(
-    program
-      .command("merge")
+    addPortionFlags(
+      program
+        .command("merge")
       .description("Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.")
       .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
       .option("--to <repo|dir>", "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)")
@@ -36,12 +34,12 @@ export function merge(program: Command, context: CliContext): void {
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--vocab <mode>", "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)", parseVocabFlag)
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache")
-      .option("--shard <i/N>", "one job of a matrix run: compute and commit only this share of the files (tvhub plan RECIPE --shards N lists them)", parseShardFlag)
-      .option("--finalize", "after every --shard job: check the shards on the Hub, then write the index, config, tokenizer, tvhub.json and the card")
-      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag),
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      { plan: "tvhub plan RECIPE --portions N", finalizeWrites: "the index, config, tokenizer, tvhub.json and the card" },
+    )
+,
   ).action(async (path: string, flags: MergeFlags) => {
-    const stage = shardStageOf(flags);
+    const stage = portionStageOf(flags);
     const text = await readRecipe(path);
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
@@ -59,8 +57,8 @@ export function merge(program: Command, context: CliContext): void {
         ...(flags.createPr === true && { createPr: true }),
       }),
     );
-    if (result.shard) {
-      printShard(context, flags, result.shard, appContext.hub.stats());
+    if (result.portion) {
+      printPortion(context, flags, result.portion, appContext.hub.stats());
       return;
     }
     printMergeResult(context, flags, result, appContext.hub.stats());

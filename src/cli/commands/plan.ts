@@ -1,6 +1,6 @@
 
-import type { Command } from "commander";
-import { planShards } from "../../app/plan-shards.js";
+import { Option, type Command } from "commander";
+import { planPortions } from "../../app/plan-portions.js";
 import { UsageError } from "../../errors.js";
 import { formatMatrix } from "../../plan/format-matrix.js";
 import { formatPlan } from "../../plan/format-plan.js";
@@ -10,7 +10,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
-import { parseShardsFlag } from "../parse-shard-flags.js";
+import { parsePortionsFlag } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printJson } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
@@ -19,7 +19,9 @@ interface PlanFlags extends CliAppFlags {
   base?: string;
   finetuned?: string;
   to?: string;
-  shards: number;
+  portions: number;
+  /** The name of `--portions` before 0.2, a hidden alias. */
+  shards?: number;
   dtype?: ComputableDtype | "auto";
   maxShardSize?: number;
   vocab?: VocabMode;
@@ -31,12 +33,13 @@ export function plan(program: Command, context: CliContext): void {
   addHubFlags(
     program
       .command("plan")
-      .description("Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --shards jobs that each compute and commit their share.")
+      .description("Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --portions jobs that each compute and commit their share.")
       .argument("[recipe]", "a recipe YAML file; or give --finetuned (and --base) for a task vector")
       .option("--base <ref>", "task vector: the base model (default: the base_model the fine-tune's card declares)")
       .option("--finetuned <ref>", "task vector: the fine-tuned model")
       .option("--to <repo>", "where the jobs publish (default: the recipe's output.to)")
-      .option("--shards <n>", "how many jobs share the output files (1 to the number of files)", parseShardsFlag, 1)
+      .option("--portions <n>", "how many jobs share the output files (1 to the number of files)", parsePortionsFlag, 1)
+      .addOption(new Option("--shards <n>").argParser(parsePortionsFlag).hideHelp())
       .option("--dtype <dtype>", "task vector: dtype of τ, as publish-vector takes it", parseDtypeFlag)
       .option("--max-shard-size <size>", "task vector: largest output file, as publish-vector takes it", parseSizeFlag)
       .option("--vocab <mode>", "refuse, or extend (as merge and publish-vector take it)", parseVocabFlag)
@@ -58,13 +61,13 @@ export function plan(program: Command, context: CliContext): void {
     const result = await runWithProgress(
       context,
       flags,
-      planShards({
+      planPortions({
         context: createAppContext(context, flags),
         ...(recipe === undefined ? {} : { recipe }),
         ...(flags.base === undefined ? {} : { base: flags.base }),
         ...(flags.finetuned === undefined ? {} : { finetuned: flags.finetuned }),
         ...(flags.to === undefined ? {} : { to: flags.to }),
-        shards: flags.shards,
+        portions: flags.shards ?? flags.portions,
         ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
         ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
         ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
@@ -76,7 +79,7 @@ export function plan(program: Command, context: CliContext): void {
       printJson(context, {
             operation: result.operation,
             target: result.target ?? null,
-            shards: matrix.length,
+            portions: matrix.length,
             matrix,
             files: planned.layout.files.map((file) => ({ path: file.name, size: file.fileSize, tensors: file.tensors.length })),
             index: planned.layout.index ?? null,
@@ -95,7 +98,7 @@ export function plan(program: Command, context: CliContext): void {
     const next =
       matrix.length === 1
         ? `Run it in one job: ${run}\n`
-        : `Run the jobs side by side: ${run} --shard 1/${matrix.length}, … --shard ${matrix.length}/${matrix.length}\nThen, once all are done: ${run} --finalize --shards ${matrix.length}\n`;
+        : `Run the jobs side by side: ${run} --portion 1/${matrix.length}, … --portion ${matrix.length}/${matrix.length}\nThen, once all are done: ${run} --finalize --portions ${matrix.length}\n`;
     context.stdout.write(`${formatPlan({ plan: planned })}\n${formatMatrix({ matrix })}${next}`);
   });
 }

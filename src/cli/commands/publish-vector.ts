@@ -6,11 +6,11 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseLoraEmbeddingsFlag, parseLoraRankFlag, parseMaxErrorFlag, parseSizeFlag, parseVocabFlag, wholeNumberFlag } from "../parse-flags.js";
 import { UsageError } from "../../errors.js";
-import { parseShardFlag, parseShardsFlag, shardStageOf } from "../parse-shard-flags.js";
+import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
-import { printShard, printVectorResult } from "../print-results.js";
+import { printPortion, printVectorResult } from "../print-results.js";
 
-interface PublishVectorFlags extends CliAppFlags {
+interface PublishVectorFlags extends CliAppFlags, PortionStageFlags {
   base?: string;
   finetuned: string;
   to: string;
@@ -20,9 +20,6 @@ interface PublishVectorFlags extends CliAppFlags {
   dryRun?: boolean;
   force?: boolean;
   vocab?: "refuse" | "extend";
-  shard?: { index: number; count: number };
-  finalize?: boolean;
-  shards?: number;
   loraRank?: number | "auto";
   maxError?: number;
   loraMaxRank?: number;
@@ -36,8 +33,9 @@ interface PublishVectorFlags extends CliAppFlags {
 /** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
 export function publishVector(program: Command, context: CliContext): void {
   addHubFlags(
-    program
-      .command("publish-vector")
+    addPortionFlags(
+      program
+        .command("publish-vector")
       .description("Compute the task vector τ = θ_finetuned − θ_base and publish it with its card in one commit.")
       .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
       .requiredOption("--finetuned <ref>", "the fine-tuned model: org/name, org/name@revision or a folder")
@@ -49,10 +47,10 @@ export function publishVector(program: Command, context: CliContext): void {
       .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--vocab <mode>", "refuse (default), or extend: accept a fine-tune that grew the vocabulary", parseVocabFlag)
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache")
-      .option("--shard <i/N>", "one job of a matrix run: compute and commit only this share of the files (tvhub plan --shards N lists them)", parseShardFlag)
-      .option("--finalize", "after every --shard job: check the shards on the Hub, then write the index, tvhub.json and the card")
-      .option("--shards <n>", "with --finalize, how many jobs the matrix had (default: the shard records on the Hub say)", parseShardsFlag)
+      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      { plan: "tvhub plan --portions N", finalizeWrites: "the index, tvhub.json and the card" },
+    )
+
       .option("--lora-rank <r|auto>", "publish τ as a PEFT LoRA adapter of rank r (truncated SVD of each weight), or auto with --max-error", parseLoraRankFlag)
       .option("--max-error <e>", "with --lora-rank auto: the largest relative error ‖τ − BA‖/‖τ‖ per tensor, e.g. 0.05", parseMaxErrorFlag)
       .option("--lora-max-rank <r>", "with --lora-rank auto: the largest rank", wholeNumberFlag(1))
@@ -61,7 +59,7 @@ export function publishVector(program: Command, context: CliContext): void {
       .option("--lora-iterations <q>", "randomized SVD: power iterations (default 2)", wholeNumberFlag(0))
       .option("--lora-seed <n>", "randomized SVD: seed of the Gaussian test matrices (default 0)", wholeNumberFlag(0)),
   ).action(async (flags: PublishVectorFlags) => {
-    const stage = shardStageOf(flags);
+    const stage = portionStageOf(flags);
     const lora = loraOptionsOf(flags);
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
@@ -84,8 +82,8 @@ export function publishVector(program: Command, context: CliContext): void {
       }),
     );
     const stats = appContext.hub.stats();
-    if (result.shard) {
-      printShard(context, flags, result.shard, stats);
+    if (result.portion) {
+      printPortion(context, flags, result.portion, stats);
       return;
     }
     printVectorResult(context, flags, result, stats);

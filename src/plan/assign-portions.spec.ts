@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
-import { assignShards, shardFiles } from "./assign-shards.js";
+import { assignPortions, portionFiles } from "./assign-portions.js";
 import { formatMatrix } from "./format-matrix.js";
 import type { OutputLayout } from "./types.js";
 
@@ -27,11 +27,11 @@ function bruteForceBest(sizes: number[], count: number): number {
   return best;
 }
 
-describe("assignShards", () => {
+describe("assignPortions", () => {
   it("covers every file once, in order, with contiguous non-empty jobs named i/N", () => {
     const layout = layoutOf([500, 500, 500, 500, 500, 500, 500]);
-    const matrix = assignShards({ layout, count: 3 });
-    expect(matrix.map((job) => job.shard)).toEqual(["1/3", "2/3", "3/3"]);
+    const matrix = assignPortions({ layout, count: 3 });
+    expect(matrix.map((job) => job.portion)).toEqual(["1/3", "2/3", "3/3"]);
     expect(matrix.flatMap((job) => job.files)).toEqual(layout.files.map((file) => file.name));
     expect(matrix.map((job) => job.files.length)).toEqual([2, 2, 3]);
     expect(matrix.map((job) => job.bytes)).toEqual([1000, 1000, 1500]);
@@ -39,7 +39,7 @@ describe("assignShards", () => {
   });
 
   it("balances by bytes: a large last file gets a job of its own", () => {
-    const matrix = assignShards({ layout: layoutOf([100, 100, 100, 100, 900]), count: 2 });
+    const matrix = assignPortions({ layout: layoutOf([100, 100, 100, 100, 900]), count: 2 });
     expect(matrix.map((job) => job.files.length)).toEqual([4, 1]);
     expect(matrix.map((job) => job.bytes)).toEqual([400, 900]);
   });
@@ -50,7 +50,7 @@ describe("assignShards", () => {
     for (let trial = 0; trial < 150; trial++) {
       const sizes = Array.from({ length: 1 + (next() % 8) }, () => 1 + (next() % 1000));
       for (let count = 1; count <= sizes.length; count++) {
-        const matrix = assignShards({ layout: layoutOf(sizes, 1), count });
+        const matrix = assignPortions({ layout: layoutOf(sizes, 1), count });
         expect(matrix).toHaveLength(count);
         expect(matrix.every((job) => job.files.length > 0)).toBe(true);
         expect(matrix.reduce((sum, job) => sum + job.bytes, 0)).toBe(sizes.reduce((a, b) => a + b, 0));
@@ -61,14 +61,14 @@ describe("assignShards", () => {
 
   it("is deterministic: the same layout and count give the same jobs", () => {
     const layout = layoutOf([300, 700, 200, 200, 900, 100]);
-    expect(assignShards({ layout, count: 4 })).toEqual(assignShards({ layout: structuredClone(layout), count: 4 }));
+    expect(assignPortions({ layout, count: 4 })).toEqual(assignPortions({ layout: structuredClone(layout), count: 4 }));
   });
 
   it("splits 10,000 files over 1,000 jobs in linear time", () => {
     const sizes = Array.from({ length: 10_000 }, (_, i) => 1000 + ((i * 7919) % 4000));
     const layout = layoutOf(sizes, 1);
     const started = performance.now();
-    const matrix = assignShards({ layout, count: 1000 });
+    const matrix = assignPortions({ layout, count: 1000 });
     expect(performance.now() - started).toBeLessThan(500);
     expect(matrix.reduce((sum, job) => sum + job.files.length, 0)).toBe(10_000);
     const largest = Math.max(...matrix.map((job) => job.bytes));
@@ -76,32 +76,32 @@ describe("assignShards", () => {
   });
 
   it("one job takes the whole output, a single file included", () => {
-    expect(assignShards({ layout: layoutOf([42]), count: 1 })).toEqual([{ shard: "1/1", files: ["model-00001-of-00001.safetensors"], tensors: 1, bytes: 42 }]);
+    expect(assignPortions({ layout: layoutOf([42]), count: 1 })).toEqual([{ portion: "1/1", files: ["model-00001-of-00001.safetensors"], tensors: 1, bytes: 42 }]);
   });
 
   it("refuses more jobs than files, and a count that is not a whole positive number, naming the option", () => {
     const layout = layoutOf([500, 500, 500]);
-    expect(() => assignShards({ layout, count: 4, label: 'input "shards"' })).toThrow(
-      'input "shards" 4 asks for more jobs than the output has files (3); give at most 3, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.',
+    expect(() => assignPortions({ layout, count: 4, label: 'input "portions"' })).toThrow(
+      'input "portions" 4 asks for more jobs than the output has files (3); give at most 3, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.',
     );
     for (const count of [0, -1, 1.5, Number.NaN]) {
-      expect(() => assignShards({ layout, count })).toThrow(UsageError);
+      expect(() => assignPortions({ layout, count })).toThrow(UsageError);
     }
   });
 });
 
-describe("shardFiles", () => {
+describe("portionFiles", () => {
   it("picks one job's files, and refuses an index outside 1..N", () => {
     const layout = layoutOf([500, 500, 500, 500]);
-    expect(shardFiles({ layout, count: 2, index: 2 }).files).toEqual([layout.files[2]?.name, layout.files[3]?.name]);
-    expect(() => shardFiles({ layout, count: 2, index: 3 })).toThrow("Shard 3/2 does not exist; shards are numbered 1 to 2.");
-    expect(() => shardFiles({ layout, count: 2, index: 0 })).toThrow(UsageError);
+    expect(portionFiles({ layout, count: 2, index: 2 }).files).toEqual([layout.files[2]?.name, layout.files[3]?.name]);
+    expect(() => portionFiles({ layout, count: 2, index: 3 })).toThrow("Portion 3/2 does not exist; portions are numbered 1 to 2.");
+    expect(() => portionFiles({ layout, count: 2, index: 0 })).toThrow(UsageError);
   });
 });
 
 describe("formatMatrix", () => {
   it("prints one line per job with its files, tensors and bytes", () => {
-    const matrix = assignShards({ layout: layoutOf([1500, 1500, 700]), count: 2 });
+    const matrix = assignPortions({ layout: layoutOf([1500, 1500, 700]), count: 2 });
     expect(formatMatrix({ matrix })).toBe(
       [
         "Matrix: 2 jobs, 1.50 kB to 2.20 kB of output each",

@@ -1,5 +1,5 @@
 import { DataError } from "../errors.js";
-import { assignShards, type ShardAssignment } from "../plan/assign-shards.js";
+import { assignPortions, type PortionAssignment } from "../plan/assign-portions.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
@@ -9,7 +9,7 @@ import type { AppContext } from "./app-context.js";
 import { planTaskVector } from "./plan-task-vector.js";
 import { merge, type CopiedFile } from "./merge.js";
 
-export interface PlanShardsOptions {
+export interface PlanPortionsOptions {
   context: AppContext;
   /** A merge: the recipe's YAML as read and what messages call it (the path). */
   recipe?: { text: string; source: string };
@@ -19,9 +19,9 @@ export interface PlanShardsOptions {
   /** The publish target; the recipe's output.to when absent. Only reports name it: the plan does not depend on it. */
   to?: string;
   /** How many jobs the matrix has. */
-  shards: number;
-  /** How the error for a bad count names the option. @default "--shards" */
-  shardsLabel?: string;
+  portions: number;
+  /** How the error for a bad count names the option. @default "--portions" */
+  portionsLabel?: string;
   /** Task vectors: the stored dtype. @default the fine-tuned model's */
   dtype?: ComputableDtype;
   /** Task vectors: the largest output file (a merge's recipe says). */
@@ -30,7 +30,7 @@ export interface PlanShardsOptions {
   force?: boolean;
 }
 
-export interface PlanShardsResult {
+export interface PlanPortionsResult {
   operation: "merge" | "publish-vector";
   report: CompatibilityReport;
   plan: Plan;
@@ -39,16 +39,16 @@ export interface PlanShardsResult {
   /** Merges: config and tokenizer files the finalize step copies. */
   copied: CopiedFile[];
   /** One entry per job, in order. */
-  matrix: ShardAssignment[];
+  matrix: PortionAssignment[];
 }
 
 /**
- * `tvhub plan --shards N`: the job matrix of a run too large for one machine. Checks and plans from headers only
+ * `tvhub plan --portions N`: the job matrix of a run too large for one machine. Checks and plans from headers only
  * (the same plan every job will make), then splits the output files over N jobs. Downloads no weights.
  */
-export async function* planShards(options: PlanShardsOptions): AsyncGenerator<ProgressEvent, PlanShardsResult> {
+export async function* planPortions(options: PlanPortionsOptions): AsyncGenerator<ProgressEvent, PlanPortionsResult> {
   const { context } = options;
-  const label = options.shardsLabel ?? "--shards";
+  const label = options.portionsLabel ?? "--portions";
   if (options.recipe !== undefined) {
     const result = yield* merge({
       context,
@@ -64,11 +64,11 @@ export async function* planShards(options: PlanShardsOptions): AsyncGenerator<Pr
       plan: result.plan,
       target: result.recipe.output.to,
       copied: result.copied,
-      matrix: assignShards({ layout: result.plan.layout, count: options.shards, label }),
+      matrix: assignPortions({ layout: result.plan.layout, count: options.portions, label }),
     };
   }
   if (options.finetuned === undefined) {
-    throw new DataError("Planning shards needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
+    throw new DataError("Planning portions needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
   }
   // The same planning publish-vector does, so every job of the matrix makes this plan.
   const { checked, report, plan } = yield* planTaskVector({
@@ -87,7 +87,7 @@ export async function* planShards(options: PlanShardsOptions): AsyncGenerator<Pr
       plan,
       ...(options.to === undefined ? {} : { target: options.to }),
       copied: [],
-      matrix: assignShards({ layout: plan.layout, count: options.shards, label }),
+      matrix: assignPortions({ layout: plan.layout, count: options.portions, label }),
     };
   } finally {
     await checked.close();

@@ -4,15 +4,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { HubClient, RepoFile } from "../hub/index.js";
-import { assignShards } from "../plan/assign-shards.js";
+import { assignPortions } from "../plan/assign-portions.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { decoderTensorSpecs, locateTensors } from "../plan/testing/model-headers.js";
 import { readConfig } from "../plan/testing/real-models.js";
 import type { Plan, ResolvedModel } from "../plan/types.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
-import { collectShards } from "./collect-shards.js";
+import { collectPortions } from "./collect-portions.js";
 import { planDigest } from "../plan/plan-digest.js";
-import { shardRecordPath, type ShardRecord } from "./shard-record.js";
+import { portionRecordPath, type PortionRecord } from "./portion-record.js";
 
 const config = { ...readConfig("meta-llama--Llama-3.1-8B"), hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 16, intermediate_size: 128, num_hidden_layers: 2, vocab_size: 256 };
 const version = "9.9.9";
@@ -28,18 +28,18 @@ function planWith(ftRevision: string): Plan {
 }
 
 const plan = planWith("f");
-const matrix = assignShards({ layout: plan.layout, count: 3 });
+const matrix = assignPortions({ layout: plan.layout, count: 3 });
 const sha = (path: string) => Buffer.from(path).toString("hex").padEnd(64, "0").slice(0, 64);
 
 /** The record job i (1-based) of a run with this plan commits; its statistics: Σ τ² = 1, 2, 3… per tensor in order. */
-function recordOf(index: number, options: { plan?: Plan; tvhub?: string } = {}): ShardRecord {
+function recordOf(index: number, options: { plan?: Plan; tvhub?: string } = {}): PortionRecord {
   const own = options.plan ?? plan;
   const job = matrix[index - 1];
   const tensors = plan.layout.files.filter((file) => job?.files.includes(file.name)).flatMap((file) => file.tensors);
   return {
-    format: "tvhub/shard",
+    format: "tvhub/portion",
     version: 1,
-    shard: `${index}/3`,
+    portion: `${index}/3`,
     plan: planDigest({ plan: own, prefix: "task_vector", tvhubVersion: options.tvhub ?? version }),
     inputs: own.inputs.map((input) => ({ role: input.role, ref: input.ref, repo: input.repo ?? null, revision: input.revision ?? null })),
     files: (job?.files ?? []).map((path) => ({ path, size: plan.layout.files.find((file) => file.name === path)?.fileSize ?? 0, sha256: sha(path) })),
@@ -57,8 +57,8 @@ interface FakeRepo {
   missing?: boolean;
 }
 
-/** A repo holding the shard files and records of the given jobs, as the Hub lists them. */
-function repoWith(jobs: number[], records: (index: number) => ShardRecord = (index) => recordOf(index)): FakeRepo {
+/** A repo holding the portion files and records of the given jobs, as the Hub lists them. */
+function repoWith(jobs: number[], records: (index: number) => PortionRecord = (index) => recordOf(index)): FakeRepo {
   const repo: FakeRepo = { files: [{ path: ".gitattributes", size: 10 }], records: new Map() };
   for (const index of jobs) {
     const record = records(index);
@@ -66,7 +66,7 @@ function repoWith(jobs: number[], records: (index: number) => ShardRecord = (ind
       const size = plan.layout.files.find((f) => f.name === file)?.fileSize ?? 0;
       repo.files.push({ path: file, size, lfsSha256: sha(file) });
     }
-    const path = shardRecordPath(index, 3);
+    const path = portionRecordPath(index, 3);
     repo.records.set(path, JSON.stringify(record));
     repo.files.push({ path, size: 100 });
   }
@@ -75,7 +75,7 @@ function repoWith(jobs: number[], records: (index: number) => ShardRecord = (ind
 
 function hubOf(repo: FakeRepo): HubClient {
   const unused = () => {
-    throw new Error("not used by collectShards");
+    throw new Error("not used by collectPortions");
   };
   return {
     hubUrl: "http://hub.test",
@@ -109,9 +109,9 @@ afterAll(async () => {
   await rm(stageDir, { recursive: true, force: true });
 });
 
-/** `count` null: as `--finalize` without `--shards`. */
+/** `count` null: as `--finalize` without `--portions`. */
 const collect = (repo: FakeRepo, count: number | null = 3) =>
-  collectShards({ hub: hubOf(repo), repo: "org/tv", plan, prefix: "task_vector", ...(count === null ? {} : { count }), stageDir, statistics: true, tvhubVersion: version });
+  collectPortions({ hub: hubOf(repo), repo: "org/tv", plan, prefix: "task_vector", ...(count === null ? {} : { count }), stageDir, statistics: true, tvhubVersion: version });
 
 async function failureOf(work: Promise<unknown>): Promise<Error> {
   const error = await work.then(
@@ -122,7 +122,7 @@ async function failureOf(work: Promise<unknown>): Promise<Error> {
   return error as Error;
 }
 
-describe("collectShards", () => {
+describe("collectPortions", () => {
   it("puts every job's share together as one run has it: files with their hashes, the index, the statistics in write order", async () => {
     expect(plan.layout.files.length).toBeGreaterThanOrEqual(6);
     const collected = await collect(repoWith([1, 2, 3]));
@@ -140,66 +140,66 @@ describe("collectShards", () => {
     expect(collected.reconstruction).toEqual({ elements: 600, mismatches: 6, maxAbsError: Infinity });
   });
 
-  it("reads the count from the shard records when none is given", async () => {
+  it("reads the count from the portion records when none is given", async () => {
     expect((await collect(repoWith([1, 2, 3]), null)).count).toBe(3);
   });
 
-  it("names the one missing shard and its files", async () => {
+  it("names the one missing portion and its files", async () => {
     const error = await failureOf(collect(repoWith([1, 3])));
     expect(error).toBeInstanceOf(DataError);
-    expect(error).toMatchObject({ code: "SHARDS_MISSING", subject: "org/tv" });
-    expect(error.message).toBe(`org/tv is missing shard 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then finalize.`);
+    expect(error).toMatchObject({ code: "PORTIONS_MISSING", subject: "org/tv" });
+    expect(error.message).toBe(`org/tv is missing portion 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then finalize.`);
   });
 
-  it("names every missing shard, also when the repo does not exist yet", async () => {
+  it("names every missing portion, also when the repo does not exist yet", async () => {
     const error = await failureOf(collect(repoWith([2])));
-    expect(error.message).toBe(`org/tv is missing shards 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); run those jobs of the matrix again, then finalize.`);
+    expect(error.message).toBe(`org/tv is missing portions 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); run those jobs of the matrix again, then finalize.`);
     const none = await failureOf(collect({ files: [], records: new Map(), missing: true }));
-    expect(none.message).toMatch(/^org\/tv is missing shards 1\/3 \(.*\), 2\/3 \(.*\) and 3\/3 \(.*\); run those jobs of the matrix again, then finalize\.$/);
+    expect(none.message).toMatch(/^org\/tv is missing portions 1\/3 \(.*\), 2\/3 \(.*\) and 3\/3 \(.*\); run those jobs of the matrix again, then finalize\.$/);
   });
 
-  it("refuses a shard made from another plan, saying which input moved", async () => {
+  it("refuses a portion made from another plan, saying which input moved", async () => {
     const moved = planWith("1");
     const error = await failureOf(collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 2 ? { plan: moved } : {}))));
-    expect(error).toMatchObject({ code: "SHARDS_MISMATCH" });
+    expect(error).toMatchObject({ code: "PORTIONS_MISMATCH" });
     expect(error.message).toBe(
-      `org/tv is not ready to finalize: shard 2/3 was made from another plan (it read org/ft at 1111111, this run pinned fffffff; pin the revision in the recipe); run that job of the matrix again, then finalize.`,
+      `org/tv is not ready to finalize: portion 2/3 was made from another plan (it read org/ft at 1111111, this run pinned fffffff; pin the revision in the recipe); run that job of the matrix again, then finalize.`,
     );
     const other = await failureOf(collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 3 ? { tvhub: "1.0.0" } : {}))));
-    expect(other.message).toContain("shard 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub 1.0.0)");
+    expect(other.message).toContain("portion 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub 1.0.0)");
   });
 
-  it("refuses a file whose size or hash is not the one its job recorded, and a missing file of a recorded shard", async () => {
+  it("refuses a file whose size or hash is not the one its job recorded, and a missing file of a recorded portion", async () => {
     const first = matrix[0]?.files[0] ?? "";
     const resized = repoWith([1, 2, 3]);
     resized.files = resized.files.map((file) => (file.path === first ? { ...file, size: file.size + 1 } : file));
     const sizeError = await failureOf(collect(resized));
-    expect(sizeError.message).toContain(`shard 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ${plan.layout.files[0]?.fileSize ?? 0}`);
+    expect(sizeError.message).toContain(`portion 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ${plan.layout.files[0]?.fileSize ?? 0}`);
 
     const overwritten = repoWith([1, 2, 3]);
     overwritten.files = overwritten.files.map((file) => (file.path === first ? { ...file, lfsSha256: "0".repeat(64) } : file));
-    expect((await failureOf(collect(overwritten))).message).toContain(`shard 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`);
+    expect((await failureOf(collect(overwritten))).message).toContain(`portion 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`);
 
     const lost = repoWith([1, 2, 3]);
     lost.files = lost.files.filter((file) => file.path !== first);
     const lostError = await failureOf(collect(lost));
-    expect(lostError).toMatchObject({ code: "SHARDS_MISSING" });
-    expect(lostError.message).toBe(`org/tv is not ready to finalize: shard 1/3 is missing ${first}; run that job of the matrix again, then finalize.`);
+    expect(lostError).toMatchObject({ code: "PORTIONS_MISSING" });
+    expect(lostError.message).toBe(`org/tv is not ready to finalize: portion 1/3 is missing ${first}; run that job of the matrix again, then finalize.`);
   });
 
-  it("refuses a damaged record, and a repo with no shard or shards of two different runs", async () => {
+  it("refuses a damaged record, and a repo with no portion or portions of two different runs", async () => {
     const damaged = repoWith([1, 2, 3]);
-    damaged.records.set(shardRecordPath(2, 3), "{not json");
-    expect((await failureOf(collect(damaged))).message).toContain("shard 2/3 has a record that is not JSON");
+    damaged.records.set(portionRecordPath(2, 3), "{not json");
+    expect((await failureOf(collect(damaged))).message).toContain("portion 2/3 has a record that is not JSON");
 
     const empty = await failureOf(collect({ files: [{ path: "README.md", size: 1 }], records: new Map() }, null));
-    expect(empty).toMatchObject({ code: "SHARDS_MISSING" });
-    expect(empty.message).toBe("org/tv holds no shard of a matrix run; run the shard jobs (--shard i/N) first, then finalize.");
+    expect(empty).toMatchObject({ code: "PORTIONS_MISSING" });
+    expect(empty.message).toBe("org/tv holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.");
 
     const mixed = repoWith([1, 2, 3]);
-    mixed.files.push({ path: ".tvhub/shard-1-of-4.json", size: 10 });
+    mixed.files.push({ path: ".tvhub/portion-1-of-4.json", size: 10 });
     const ambiguous = await failureOf(collect(mixed, null));
     expect(ambiguous).toBeInstanceOf(UsageError);
-    expect(ambiguous.message).toBe("org/tv holds shards of runs split 3 and 4 ways; give --shards with the count of the run to finalize.");
+    expect(ambiguous.message).toBe("org/tv holds portions of runs split 3 and 4 ways; give --portions with the count of the run to finalize.");
   });
 });

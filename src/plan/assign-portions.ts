@@ -1,18 +1,18 @@
 import { UsageError } from "../errors.js";
 import type { OutputLayout } from "./types.js";
 
-export interface AssignShardsOptions {
+export interface AssignPortionsOptions {
   layout: OutputLayout;
   /** How many jobs share the work: 1 to the number of output files. */
   count: number;
-  /** How the error for too many jobs names the option (`--shards`, `input "shards"`). @default "--shards" */
+  /** How the error for too many jobs names the option (`--shards`, `input "portions"`). @default "--shards" */
   label?: string;
 }
 
 /** One job of a matrix run: the output files it computes and commits. */
-export interface ShardAssignment {
-  /** `i/N`, what the job passes as `--shard` (the Action's `shard` input). */
-  shard: string;
+export interface PortionAssignment {
+  /** `i/N`, what the job passes as `--shard` (the Action's `portion` input). */
+  portion: string;
   /** Output files in layout order; together the jobs cover every file once. */
   files: string[];
   tensors: number;
@@ -25,17 +25,17 @@ export interface ShardAssignment {
  * job is smallest (by bytes), so the matrix finishes when its slowest job does. Deterministic: the same layout and
  * count give the same assignment on every runner, which is what lets each job compute only its own files.
  */
-export function assignShards(options: AssignShardsOptions): ShardAssignment[] {
+export function assignPortions(options: AssignPortionsOptions): PortionAssignment[] {
   const { layout, count } = options;
   const files = layout.files;
   const label = options.label ?? "--shards";
   if (!Number.isSafeInteger(count) || count < 1) {
-    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count}.`, { code: "SHARDS_BAD_COUNT", subject: label });
+    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count}.`, { code: "PORTIONS_BAD_COUNT", subject: label });
   }
   if (count > files.length) {
     throw new UsageError(
       `${label} ${count} asks for more jobs than the output has files (${files.length}); give at most ${files.length}, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.`,
-      { code: "SHARDS_TOO_MANY", subject: label },
+      { code: "PORTIONS_TOO_MANY", subject: label },
     );
   }
   const sizes = files.map((file) => file.fileSize);
@@ -43,7 +43,7 @@ export function assignShards(options: AssignShardsOptions): ShardAssignment[] {
   return groups.map(([from, to], i) => {
     const mine = files.slice(from, to);
     return {
-      shard: `${i + 1}/${count}`,
+      portion: `${i + 1}/${count}`,
       files: mine.map((file) => file.name),
       tensors: mine.reduce((sum, file) => sum + file.tensors.length, 0),
       bytes: mine.reduce((sum, file) => sum + file.fileSize, 0),
@@ -52,11 +52,11 @@ export function assignShards(options: AssignShardsOptions): ShardAssignment[] {
 }
 
 /** The assignment of job `index` (1-based) of `count`. */
-export function shardFiles(options: AssignShardsOptions & { index: number }): ShardAssignment {
-  const assignment = assignShards(options)[options.index - 1];
+export function portionFiles(options: AssignPortionsOptions & { index: number }): PortionAssignment {
+  const assignment = assignPortions(options)[options.index - 1];
   if (!Number.isSafeInteger(options.index) || options.index < 1 || assignment === undefined) {
-    throw new UsageError(`Shard ${options.index}/${options.count} does not exist; shards are numbered 1 to ${options.count}.`, {
-      code: "SHARDS_BAD_INDEX",
+    throw new UsageError(`Portion ${options.index}/${options.count} does not exist; portions are numbered 1 to ${options.count}.`, {
+      code: "PORTIONS_BAD_INDEX",
       subject: options.label ?? "--shard",
     });
   }
