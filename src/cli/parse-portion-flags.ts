@@ -31,15 +31,15 @@ export interface PortionStageFlags {
 
 /**
  * `--portion i/N`, `--finalize` and `--portions N` of a command that publishes weights, and the hidden aliases
- * `--portion` and `--portions` that workflows written before the rename still pass.
+ * `--shard` and `--shards` that workflows written before the rename still pass.
  */
 export function addPortionFlags(command: Command, options: { plan: string; finalizeWrites: string }): Command {
   return command
     .option("--portion <i/N>", `one job of a matrix run: compute and commit only this portion of the files (${options.plan} lists them)`, parsePortionFlag)
     .option("--finalize", `after every --portion job: check the portions on the Hub, then write ${options.finalizeWrites}`)
     .option("--portions <n>", "with --finalize, how many jobs the matrix had (default: the portion records on the Hub say)", parsePortionsFlag)
-    .addOption(new Option("--portion <i/N>").argParser(parsePortionFlag).hideHelp())
-    .addOption(new Option("--portions <n>").argParser(parsePortionsFlag).hideHelp());
+    .addOption(new Option("--shard <i/N>").argParser(parsePortionFlag).hideHelp())
+    .addOption(new Option("--shards <n>").argParser(parsePortionsFlag).hideHelp());
 }
 
 /** The stage the flags ask for, after checking they go together; undefined for a whole run in one process. */

@@ -3,6 +3,7 @@ import { formatGreedySummary } from "../app/greedy/format-greedy-summary.js";
 import type { MergeResult } from "../app/merge.js";
 import type { PublishVectorResult } from "../app/publish-vector.js";
 import type { PublishedPortion } from "../engine/portion-record.js";
+import type { PublishedOutput } from "../engine/publish-output.js";
 import { formatPlan } from "../plan/format-plan.js";
 import { formatBytes } from "../util/format-bytes.js";
 import type { CliContext } from "./context.js";
@@ -40,18 +41,25 @@ export function printError(options: PrintErrorOptions): void {
   if (options.json) printJson(options, { error: { code: options.code, message: options.message } });
 }
 
+/** Where a run published, as every `--json` result names it (nulls on a dry run). */
+function publishedFields(published: (PublishedOutput & { files: unknown[] }) | undefined) {
+  return {
+    repo: published?.repo ?? null,
+    dir: published?.dir ?? null,
+    commit: published?.commit ?? null,
+    url: published?.url ?? null,
+    pullRequest: published?.pullRequest ?? null,
+    files: published?.files ?? [],
+  };
+}
+
 /** The shared output of merge and apply: one JSON object with --json, else the plan or a two-line summary. */
 export function printMergeResult(context: CliContext, flags: { json?: boolean }, result: MergeResult, stats: HubStats): void {
   const { published, plan } = result;
   if (flags.json) {
     printJson(context, {
           dryRun: result.dryRun,
-          repo: published?.repo ?? null,
-          dir: published?.dir ?? null,
-          commit: published?.commit ?? null,
-          url: published?.url ?? null,
-          pullRequest: published?.pullRequest ?? null,
-          files: published?.files ?? [],
+          ...publishedFields(published),
           copied: result.copied,
           method: plan.method ?? result.recipe.method,
           parameters: plan.parameters ?? {},
@@ -102,12 +110,7 @@ export function printVectorResult(context: CliContext, flags: { json?: boolean }
     const { published } = result;
     printJson(context, {
           dryRun: result.dryRun,
-          repo: published?.repo ?? null,
-          dir: published?.dir ?? null,
-          commit: published?.commit ?? null,
-          url: published?.url ?? null,
-          pullRequest: published?.pullRequest ?? null,
-          files: published?.files ?? [],
+          ...publishedFields(published),
           norm: published?.norm ?? null,
           ...(result.adapter ? { adapter: result.adapter } : {}),
           downloadBytes: result.plan.downloadBytes,
@@ -143,12 +146,7 @@ export function printGreedyResult(context: CliContext, flags: { json?: boolean }
     printJson(context, {
           dryRun: merged?.dryRun ?? false,
           published: Boolean(published),
-          repo: published?.repo ?? null,
-          dir: published?.dir ?? null,
-          commit: published?.commit ?? null,
-          url: published?.url ?? null,
-          pullRequest: published?.pullRequest ?? null,
-          files: published?.files ?? [],
+          ...publishedFields(published),
           metric: result.metric,
           evaluator: result.evaluator,
           inMemory: result.inMemory,

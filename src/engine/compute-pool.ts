@@ -1,3 +1,4 @@
+import { dispatchToWorkers } from "./dispatch-to-workers.js";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -148,25 +149,13 @@ interface Pending {
 }
 
 function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | undefined, sinkFallback: string | undefined): ComputePool {
-  const pending = workers.map(() => new Map<number, Pending>());
-  let nextId = 0;
-  let broken: unknown;
-  let closing = false;
-
-  const failAll = (error: unknown) => {
-    broken ??= error;
-    for (const jobs of pending) {
-      for (const job of jobs.values()) job.reject(broken);
-      jobs.clear();
-    }
-  };
-  workers.forEach((worker, index) => {
-    const mine = pending[index] as Map<number, Pending>;
-    worker.on("message", (message: FromWorker) => {
+  const dispatch = dispatchToWorkers<Pending, FromWorker>({
+    workers,
+    kind: "compute",
+    code: "COMPUTE",
+    doing: "jobs were running",
+    onAnswer(job, message) {
       if (message.type === "ready") return;
-      const job = mine.get(message.id);
-      if (!job) return;
-      mine.delete(message.id);
       for (const bytes of job.operands) slots.free(bytes);
       if (message.type === "failed") {
         slots.free(job.out);
@@ -185,11 +174,7 @@ function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | un
         ...(message.sumOfSquares === undefined ? {} : { sumOfSquares: message.sumOfSquares }),
         ...(message.reconstruction ? { reconstruction: message.reconstruction } : {}),
       });
-    });
-    worker.on("error", (error) => failAll(new InternalError(`A compute worker failed: ${messageOf(error)}; this is a bug in tvhub, please report it.`, { code: "COMPUTE_WORKER_FAILED", cause: error })));
-    worker.on("exit", (code) => {
-      if (!closing) failAll(new InternalError(`A compute worker stopped (exit code ${code}) while jobs were running; this is a bug in tvhub, please report it.`, { code: "COMPUTE_WORKER_EXITED" }));
-    });
+    },
   });
 
   return {
@@ -198,11 +183,8 @@ function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | un
     ...(sinkFallback === undefined ? {} : { sinkFallback }),
     buffer: (byteLength) => slots.take(byteLength),
     compute(job, operands) {
-      if (broken !== undefined) return Promise.reject(broken);
-      if (closing) return Promise.reject(new InternalError("A job was sent to a compute pool after it was closed.", { code: "COMPUTE_POOL_CLOSED" }));
-      let index = 0;
-      for (let i = 1; i < workers.length; i++) if ((pending[i] as Map<number, Pending>).size < (pending[index] as Map<number, Pending>).size) index = i;
-      const id = nextId++;
+      const refusal = dispatch.refusal;
+      if (refusal !== undefined) return Promise.reject(refusal);
       const held: Uint8Array[] = [];
       const wire = operands.map((operand) => {
         let bytes = operand.bytes;
@@ -220,18 +202,17 @@ function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | un
         return { dtype: operand.dtype, slot, length: bytes.byteLength };
       });
       const out = slots.take(outputBytes(job));
-      const message: ToWorker = { type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 };
       return new Promise<JobOutput>((resolve, reject) => {
-        (pending[index] as Map<number, Pending>).set(id, { resolve, reject, operands: held, out });
-        (workers[index] as Worker).postMessage(message);
+        dispatch.send(
+          (worker, id) => worker.postMessage({ type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 } satisfies ToWorker),
+          { resolve, reject, operands: held, out },
+        );
       });
     },
     release: (bytes) => slots.free(bytes),
     async close() {
-      if (closing) return;
-      closing = true;
-      failAll(new InternalError("The compute pool was closed while jobs were running.", { code: "COMPUTE_POOL_CLOSED" }));
-      await Promise.all([...workers.map((worker) => worker.terminate()), sinkThread?.close()]);
+      await dispatch.close();
+      await sinkThread?.close();
     },
   };
 }
@@ -244,6 +225,7 @@ export function rebuildError(error: { name: string; message: string; code?: stri
   if (Class) return new Class(error.message, { code: error.code ?? "COMPUTE_WORKER_ERROR" });
   return new InternalError(`A compute worker threw ${error.name}: ${error.message}`, { code: "COMPUTE_WORKER_ERROR" });
 }
+
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

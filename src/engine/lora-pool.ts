@@ -1,3 +1,4 @@
+import { dispatchToWorkers } from "./dispatch-to-workers.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
@@ -74,53 +75,29 @@ export async function createLoraPool(options: CreateLoraPoolOptions): Promise<Lo
 }
 
 function workerPool(workers: Worker[]): LoraPool {
-  const pending = workers.map(() => new Map<number, { resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void }>());
-  let nextId = 0;
-  let broken: unknown;
-  let closing = false;
-  const failAll = (error: unknown) => {
-    broken ??= error;
-    for (const jobs of pending) {
-      for (const job of jobs.values()) job.reject(broken);
-      jobs.clear();
-    }
-  };
-  workers.forEach((worker, index) => {
-    const mine = pending[index]!;
-    worker.on("message", (message: FromLoraWorker) => {
-      if (message.type === "ready") return;
-      const job = mine.get(message.id);
-      if (!job) return;
-      mine.delete(message.id);
+  const dispatch = dispatchToWorkers<{ resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void }, FromLoraWorker>({
+    workers,
+    kind: "LoRA",
+    code: "LORA",
+    doing: "tensors were being factored",
+    onAnswer(job, message) {
       if (message.type === "done") job.resolve(message.result);
-      else job.reject(rebuildError(message.error));
-    });
-    worker.on("error", (error) => failAll(new InternalError(`A LoRA worker failed: ${(error as Error).message}; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_FAILED", cause: error })));
-    worker.on("exit", (code) => {
-      if (!closing) failAll(new InternalError(`A LoRA worker stopped (exit code ${code}) while tensors were being factored; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_EXITED" }));
-    });
+      else if (message.type === "failed") job.reject(rebuildError(message.error));
+    },
   });
   return {
     threads: workers.length,
     implementation: "wasm",
     factor(job) {
-      if (broken !== undefined) return Promise.reject(broken);
-      let index = 0;
-      for (let i = 1; i < workers.length; i++) if (pending[i]!.size < pending[index]!.size) index = i;
-      const id = nextId++;
+      const refusal = dispatch.refusal;
+      if (refusal !== undefined) return Promise.reject(refusal);
       const transfer = [job.finetuned.bytes, job.base.bytes].flatMap((bytes) =>
         bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [],
       );
       return new Promise<LoraJobResult>((resolve, reject) => {
-        pending[index]!.set(id, { resolve, reject });
-        workers[index]!.postMessage({ type: "factor", id, job } satisfies ToLoraWorker, [...new Set(transfer)]);
+        dispatch.send((worker, id) => worker.postMessage({ type: "factor", id, job } satisfies ToLoraWorker, [...new Set(transfer)]), { resolve, reject });
       });
     },
-    async close() {
-      if (closing) return;
-      closing = true;
-      failAll(new InternalError("The LoRA pool was closed while tensors were being factored.", { code: "LORA_POOL_CLOSED" }));
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    },
+    close: () => dispatch.close(),
   };
 }
