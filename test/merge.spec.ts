@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArithmeticKernels } from "../src/arithmetic/simd/create-arithmetic-kernels.js";
 import { merge } from "../src/app/merge.js";
 import { main } from "../src/cli/main.js";
+import { runMain } from "../src/cli/testing/run-main.js";
 import { createHubClient, type HubClient } from "../src/hub/index.js";
 import { drain } from "../src/util/progress.js";
 import { deriveStream, fillRandom } from "../src/util/rng.js";
@@ -48,16 +48,7 @@ interface Run {
 
 /** The CLI in this process (main() is the same entry point bin.ts calls), with its own HF_HOME. */
 async function tvhub(args: string[]): Promise<Run> {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = "";
-    stream.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-    return { stream, text: () => text };
-  };
-  const out = capture();
-  const err = capture();
-  const code = await main({ argv: args, env: env(), stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
+  return runMain(main, args, env());
 }
 
 const env = () => ({ HF_HOME: home, HF_TOKEN: token, HF_ENDPOINT: hub.url, TMPDIR: work });
@@ -726,7 +717,7 @@ describe("tvhub similarity", () => {
     const picture = readFileSync(svg, "utf8");
     expect(picture.startsWith("<svg")).toBe(true);
     for (const label of ["demo/vit-tiny-digits-inverted-tv", "demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-rotated"]) expect(picture).toContain(label);
-    expect(picture).toContain(`>${(result.matrix[1]?.[2] as number).toFixed(2)}<`);
+    expect(picture).toContain(`>${(result.matrix[1]?.[2] ?? Number.NaN).toFixed(2)}<`);
   });
 
   it("published vectors alone need no --base: they record theirs; the table names each input", async () => {

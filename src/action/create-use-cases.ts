@@ -16,6 +16,7 @@ import { parseRetryDelay } from "../hub/index.js";
 import { actionVersion } from "./version.js";
 import { reportFromPlan } from "./report-from-plan.js";
 import type { ActionUseCases, Finding, HubAccess, GreedyUseCaseOptions, PublishedRepo, RunReport, UseCaseOutcome, ValidationTable } from "./use-cases.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 /**
  * Wires the Action's port to the use cases in src/app. A use case this build does not have fails the step with
@@ -92,9 +93,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           planPortions({
             context,
             ...(recipe === undefined ? {} : { recipe }),
-            ...(input.base === undefined ? {} : { base: input.base }),
-            ...(input.finetuned === undefined ? {} : { finetuned: input.finetuned }),
-            ...(input.to === undefined ? {} : { to: input.to }),
+            ...pickDefined(input, ["base", "finetuned", "to"]),
             portions: input.portions,
             portionsLabel: 'input "portions"',
           }),

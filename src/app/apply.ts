@@ -6,6 +6,7 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { merge, type MergeResult } from "./merge.js";
 import { resolveRef } from "./resolve-ref.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface ApplyOptions {
   context: AppContext;
@@ -103,8 +104,7 @@ export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEven
     context: options.context,
     recipe: { recipe, text, source },
     command,
-    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
-    ...(options.force === undefined ? {} : { force: options.force }),
+    ...pickDefined(options, ["dryRun", "force"]),
     ...(options.createPr === true && { createPr: true }),
   });
 }

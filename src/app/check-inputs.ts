@@ -6,6 +6,7 @@ import { declaredBase } from "./declared-base.js";
 import { findSameWeightRevisions } from "./find-same-weight-revisions.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { resolveRef } from "./resolve-ref.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface CheckInputsOptions {
   context: AppContext;
@@ -52,8 +53,7 @@ export async function checkInputs(options: CheckInputsOptions): Promise<CheckedI
       sameWeightRevisions,
       base: base.resolved,
       inputs: inputs.map((input, i) => ({ ...input.resolved, kind: options.inputs[i]?.kind ?? "finetuned" })),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.force === undefined ? {} : { force: options.force }),
+      ...pickDefined(options, ["vocab", "force"]),
     });
     return { base, inputs, report, close: () => closeAll(opened) };
   } catch (error) {

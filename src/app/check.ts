@@ -3,6 +3,7 @@ import type { VocabMode } from "../plan/recipe.js";
 import type { InputKind } from "../plan/types.js";
 import type { AppContext } from "./app-context.js";
 import { checkInputs } from "./check-inputs.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface CheckOptions {
   context: AppContext;
@@ -26,8 +27,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     context: options.context,
     ...(options.base === undefined ? {} : { base: options.base }),
     inputs: options.inputs.map((input, i) => ({ ...input, label: input.kind === "vector" ? `--vector ${i + 1}` : "--finetuned" })),
-    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-    ...(options.force === undefined ? {} : { force: options.force }),
+    ...pickDefined(options, ["vocab", "force"]),
   });
   try {
     const all = [checked.base, ...checked.inputs];

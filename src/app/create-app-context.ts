@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { createArithmeticKernels } from "../arithmetic/simd/create-arithmetic-kernels.js";
 import { createHubClient } from "../hub/index.js";
 import type { AppContext } from "./app-context.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface CreateAppContextOptions {
   hubUrl: string;
@@ -28,11 +29,7 @@ export function createAppContext(options: CreateAppContextOptions): AppContext {
   return {
     hub: createHubClient({
       hubUrl: options.hubUrl,
-      ...(options.accessToken === undefined ? {} : { accessToken: options.accessToken }),
-      ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
-      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.onPublishing === undefined ? {} : { onPublishing: options.onPublishing }),
+      ...pickDefined(options, ["accessToken", "cacheDir", "retryDelayMs", "signal", "onPublishing"]),
     }),
     kernels: createArithmeticKernels(),
     workDir: options.workDir,

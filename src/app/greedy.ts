@@ -37,6 +37,7 @@ import { openInput, type OpenedInput } from "./open-input.js";
 import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
 import { resolveRef } from "./resolve-ref.js";
 import type { ModelRef } from "../hub/index.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 /** `tvhub greedy` without a recipe: the flags of the short form. */
 export interface GreedyShortForm {
@@ -480,9 +481,7 @@ async function* publishChoice(stage: PublishChoiceOptions): AsyncGenerator<Progr
   return yield* merge({
     context: options.context,
     recipe: final,
-    ...(options.force === undefined ? {} : { force: options.force }),
-    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
-    ...(options.command === undefined ? {} : { command: options.command }),
+    ...pickDefined(options, ["force", "dryRun", "command"]),
     ...(options.createPr === true && { createPr: true }),
     search: {
       validation: { metric: found.metric, baseline: search.baseline.score, score: search.final.score },

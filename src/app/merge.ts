@@ -26,6 +26,7 @@ import { IncompatibleError } from "./incompatible-error.js";
 import type { OpenedInput } from "./open-input.js";
 import { publishMergeAdapter } from "./publish-merge-adapter.js";
 import { resolveRef } from "./resolve-ref.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface MergeOptions {
   context: AppContext;
@@ -176,13 +177,11 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record } };
     }
     const output = yield* produceOutput({
-      hub: context.hub,
+      context,
       target,
       ...(options.stage === undefined ? {} : { stage: options.stage }),
       plan,
       prefix: "model",
-      workDir: context.workDir,
-      tvhubVersion: context.tvhubVersion,
       statistics: false,
       what: "the merged model",
       sideFiles,
@@ -478,8 +477,7 @@ function mergeRecord(options: MergeRecordOptions): MergeRecord {
     files: options.weightFiles,
     copied: options.copied,
     recipe: options.loaded.text,
-    ...(options.command === undefined ? {} : { command: options.command }),
-    ...(options.greedy === undefined ? {} : { greedy: options.greedy }),
+    ...pickDefined(options, ["command", "greedy"]),
     tvhub: options.context.tvhubVersion,
   };
 }

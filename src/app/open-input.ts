@@ -12,6 +12,7 @@ import { openLocalModel } from "../safetensors/open-local-model.js";
 import { openModel } from "../safetensors/open-model.js";
 import type { ByteSource, SafetensorsModel } from "../safetensors/types.js";
 import { drain, type ProgressSink } from "../util/progress.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 /** An input model after resolve and the header reads: what check and plan need, and a way to read its weights. */
 export interface OpenedInput {
@@ -144,8 +145,7 @@ async function describe(options: DescribeOptions): Promise<ResolvedModel> {
   const card = options.card ?? (readme ? (await parseFrontMatter(new TextDecoder().decode(readme))).data : undefined);
   return {
     ref: options.ref,
-    ...(options.repo === undefined ? {} : { repo: options.repo }),
-    ...(options.revision === undefined ? {} : { revision: options.revision }),
+    ...pickDefined(options, ["repo", "revision"]),
     ...(config === undefined ? {} : { config: config as ModelConfig }),
     ...(card === undefined ? {} : { card }),
     ...(record === undefined ? {} : { record }),

@@ -8,6 +8,7 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
 import { planTaskVector } from "./plan-task-vector.js";
 import { merge, type CopiedFile } from "./merge.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface PlanPortionsOptions {
   context: AppContext;
@@ -54,9 +55,7 @@ export async function* planPortions(options: PlanPortionsOptions): AsyncGenerato
       context,
       recipe: options.recipe,
       dryRun: true,
-      ...(options.to === undefined ? {} : { to: options.to }),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.force === undefined ? {} : { force: options.force }),
+      ...pickDefined(options, ["to", "vocab", "force"]),
     });
     return {
       operation: "merge",
@@ -75,10 +74,7 @@ export async function* planPortions(options: PlanPortionsOptions): AsyncGenerato
     context,
     ...(options.base === undefined ? {} : { base: options.base }),
     finetuned: options.finetuned,
-    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
-    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-    ...(options.force === undefined ? {} : { force: options.force }),
-    ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
+    ...pickDefined(options, ["dtype", "vocab", "force", "maxShardSize"]),
   });
   try {
     return {

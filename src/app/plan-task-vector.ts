@@ -10,6 +10,7 @@ import { checkInputs, type CheckedInputs } from "./check-inputs.js";
 import { IncompatibleError } from "./incompatible-error.js";
 import type { OpenedInput } from "./open-input.js";
 import { findingLogs } from "./finding-logs.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface PlanTaskVectorOptions {
   context: AppContext;
@@ -42,8 +43,7 @@ export async function* planTaskVector(options: PlanTaskVectorOptions): AsyncGene
     context: options.context,
     ...(options.base === undefined ? {} : { base: options.base }),
     inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
-    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-    ...(options.force === undefined ? {} : { force: options.force }),
+    ...pickDefined(options, ["vocab", "force"]),
   });
   try {
     const { report } = checked;
@@ -55,9 +55,7 @@ export async function* planTaskVector(options: PlanTaskVectorOptions): AsyncGene
       operation: "publish-vector",
       base: checked.base.resolved,
       finetuned: finetuned.resolved,
-      ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
+      ...pickDefined(options, ["dtype", "vocab", "maxShardSize"]),
     });
     return { checked, finetuned, report, plan };
   } catch (error) {

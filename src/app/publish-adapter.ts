@@ -9,7 +9,7 @@ import type { Plan, ResolvedModel } from "../plan/types.js";
 import type { ComputableDtype } from "../tensor/dtype.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
-import { executeAdapter, type AdapterTensorReport } from "../engine/execute-adapter.js";
+import { executeAdapter, type AdapterTensorReport, type ExecuteAdapterResult } from "../engine/execute-adapter.js";
 import type { OpenedInput } from "./open-input.js";
 import { publishOutput, type PublishedOutput } from "../engine/publish-output.js";
 import { inStagingFolder, stagingFor } from "../engine/stage-output.js";
@@ -83,7 +83,7 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
   };
   return yield* inStagingFolder(staging, async function* (stageDir) {
     const models = await Promise.all(options.inputs.map((input) => input.openForExecute({ cache: context.cache })));
-    let executed;
+    let executed: ExecuteAdapterResult;
     try {
       executed = yield* executeAdapter({ adapter, models, dir: stageDir, kernels: context.kernels, policy, svd, dtype, ...(lora.threads === undefined ? {} : { threads: lora.threads }) });
     } finally {

@@ -23,6 +23,7 @@ import type { AppContext } from "./app-context.js";
 import { planTaskVector } from "./plan-task-vector.js";
 import { publishAdapter, type LoraOptions } from "./publish-adapter.js";
 import { resolveRef } from "./resolve-ref.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface PublishVectorOptions {
   context: AppContext;
@@ -81,9 +82,7 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     ...(options.base === undefined ? {} : { base: options.base }),
     finetuned: options.finetuned,
     ...(options.dtype === undefined || options.lora ? {} : { dtype: options.dtype }),
-    ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-    ...(options.force === undefined ? {} : { force: options.force }),
-    ...(options.maxShardSize === undefined ? {} : { maxShardSize: options.maxShardSize }),
+    ...pickDefined(options, ["vocab", "force", "maxShardSize"]),
   });
   try {
     if (options.dryRun) return { report, plan, dryRun: true };
@@ -119,13 +118,11 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
     const inputs = plan.inputs.map((input) => (input.role === "base" ? checked.base : finetuned));
     const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
     const output = yield* produceOutput({
-      hub: context.hub,
+      context,
       target,
       ...(options.stage === undefined ? {} : { stage: options.stage }),
       plan,
       prefix: "task_vector",
-      workDir: context.workDir,
-      tvhubVersion: context.tvhubVersion,
       statistics: true,
       what: "the task vector",
       execute: (dir, files) =>

@@ -13,6 +13,7 @@ import { findSameWeightRevisions } from "./find-same-weight-revisions.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { adapterMappingOf, readAdapterTau } from "./read-adapter-tau.js";
 import { resolveRef } from "./resolve-ref.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface SimilarityOptions {
   context: AppContext;
@@ -92,8 +93,7 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
       base: base.resolved,
       inputs: inputs.map((input, i) => ({ ...input.resolved, kind: kinds[i] as InputKind })),
       sameWeightRevisions: await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input) => input.resolved) }),
-      ...(options.vocab === undefined ? {} : { vocab: options.vocab }),
-      ...(options.force === undefined ? {} : { force: options.force }),
+      ...pickDefined(options, ["vocab", "force"]),
     });
     for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
     if (!report.ok) throw new IncompatibleError(report);

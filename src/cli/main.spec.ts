@@ -1,22 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "./main.js";
+import { runMain, type MainRun } from "./testing/run-main.js";
 
-async function run(argv: string[], load: () => Promise<typeof main> = async () => main): Promise<{ code: number; stdout: string; stderr: string }> {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = "";
-    stream.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-    return { stream, text: () => text };
-  };
-  const out = capture();
-  const err = capture();
-  const entry = await load();
-  const code = await entry({ argv, env: { HF_HOME: mkdtempSync(join(tmpdir(), "tvhub-main-")) }, stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
+async function run(argv: string[], load: () => Promise<typeof main> = async () => main): Promise<MainRun> {
+  return runMain(await load(), argv, { HF_HOME: mkdtempSync(join(tmpdir(), "tvhub-main-")) });
 }
 
 afterEach(() => {

@@ -125,6 +125,7 @@ export async function collectPortions(options: CollectPortionsOptions): Promise<
         reconstruction = {
           elements: reconstruction.elements + part.elements,
           mismatches: reconstruction.mismatches + part.mismatches,
+          // biome-ignore lint/complexity/useMathMinMax: a NaN error must not poison the maximum, as Math.max would.
           maxAbsError: maxAbsError > reconstruction.maxAbsError ? maxAbsError : reconstruction.maxAbsError,
         };
       }

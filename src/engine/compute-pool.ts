@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
-import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { DataError, InternalError, RemoteError, type TvhubError, UsageError } from "../errors.js";
 import { startSinkThread, type SinkThread } from "../safetensors/start-sink-thread.js";
 import { dtypeSize } from "../tensor/dtype.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";

@@ -211,6 +211,7 @@ function addReconstruction(total: ReconstructionStats, job: ReconstructionStats)
   return {
     elements: total.elements + job.elements,
     mismatches: total.mismatches + job.mismatches,
+    // biome-ignore lint/complexity/useMathMinMax: a NaN error must not poison the maximum, as Math.max would.
     maxAbsError: job.maxAbsError > total.maxAbsError ? job.maxAbsError : total.maxAbsError,
   };
 }

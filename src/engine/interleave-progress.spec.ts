@@ -52,7 +52,7 @@ describe("interleaveProgress", () => {
   it("yields events pushed synchronously before the first step", async () => {
     const { events, value } = await collect(
       interleaveProgress({
-        // eslint-disable-next-line require-yield
+        // biome-ignore lint/correctness/useYield: a run that only reports through the sink, never by yielding.
         async *run(sink) {
           sink(download(1));
           return 7;

@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
-import { InternalError } from "../errors.js";
 import { rebuildError } from "./compute-pool.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
 import { runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";

@@ -26,17 +26,22 @@ export interface DescribedOutput<Extra> {
   extra: Extra;
 }
 
-export interface ProduceOutputOptions<Extra> {
+/** What the engine needs of the use cases' context (an AppContext has it). */
+export interface EngineContext {
   hub: HubClient;
+  /** Where outputs are staged when the target is not a local folder. */
+  workDir: string;
+  tvhubVersion: string;
+}
+
+export interface ProduceOutputOptions<Extra> {
+  context: EngineContext;
   target: ModelRef;
   /** One job of a matrix run, or its finalize step; absent: the whole run. */
   stage?: PortionStage;
   plan: Plan;
   /** The weight files' prefix: `model` or `task_vector`. */
   prefix: string;
-  /** Where outputs are staged when the target is not a local folder. */
-  workDir: string;
-  tvhubVersion: string;
   /** Keep each tensor's statistics (task vectors: the card's norms). */
   statistics: boolean;
   /** What the messages call the output ("the merged model"). */
@@ -64,20 +69,21 @@ export type ProduceOutputResult<Extra> =
  */
 export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>): AsyncGenerator<ProgressEvent, ProduceOutputResult<Extra>> {
   const { plan, target, stage } = options;
+  const { hub, workDir, tvhubVersion } = options.context;
   if (stage?.kind === "portion" && target.kind === "hub") {
     const portion = yield* publishPortion({
-      hub: options.hub,
+      hub,
       repo: target.repo,
       plan,
       prefix: options.prefix,
       index: stage.index,
       count: stage.count,
-      workDir: options.workDir,
+      workDir,
       execute: ({ dir, files }) => options.execute(dir, files),
       statistics: options.statistics,
       title: options.commitTitle,
       ...(options.private === undefined ? {} : { private: options.private }),
-      tvhubVersion: options.tvhubVersion,
+      tvhubVersion,
     });
     return { kind: "portion", portion };
   }
@@ -86,18 +92,18 @@ export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>
   // The weights (only the index when finalizing: the matrix jobs committed the rest), the side files, the card and tvhub.json.
   const weightBytes = finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0) : plan.layout.writeBytes;
   const needed = weightBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0) + 1024 * 1024;
-  return yield* inStagingFolder({ ...stagingFor(target, options.workDir), what: options.what, needed }, async function* (stageDir) {
+  return yield* inStagingFolder({ ...stagingFor(target, workDir), what: options.what, needed }, async function* (stageDir) {
     // Finalizing, the weights are the matrix jobs' (checked on the Hub); otherwise they are computed here.
     const produced = finalizing
       ? await collectPortions({
-          hub: options.hub,
+          hub,
           repo: finalizing.repo,
           plan,
           prefix: options.prefix,
           ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
           stageDir,
           statistics: options.statistics,
-          tvhubVersion: options.tvhubVersion,
+          tvhubVersion,
         })
       : writtenOutput(yield* options.execute(stageDir));
     for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
@@ -106,7 +112,7 @@ export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>
     await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(described.record, null, 2)}\n`);
     await writeFile(join(stageDir, "README.md"), described.card);
     const published = yield* publishOutput({
-      hub: options.hub,
+      hub,
       target,
       stageDir,
       files: [...produced.staged, ...sideFiles.map((file) => file.path), "tvhub.json", "README.md"],

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DataError } from "../errors.js";
 import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
 import type { ProgressEvent } from "../util/progress.js";
+import { pickDefined } from "../util/pick-defined.js";
 
 export interface PublishOutputOptions {
   hub: HubClient;
@@ -44,10 +45,7 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
       repo: target.repo,
       files: options.files.map((path) => ({ path, localPath: join(options.stageDir, path) })),
       commitTitle: options.commitTitle,
-      ...(options.commitDescription === undefined ? {} : { commitDescription: options.commitDescription }),
-      ...(options.private === undefined ? {} : { private: options.private }),
-      ...(options.keep === undefined ? {} : { keep: options.keep }),
-      ...(options.parentCommit === undefined ? {} : { parentCommit: options.parentCommit }),
+      ...pickDefined(options, ["commitDescription", "private", "keep", "parentCommit"]),
       ...(options.createPr === true && { createPullRequest: true }),
     });
     return { repo: target.repo, commit: result.commitSha, url: result.repoUrl, ...(result.pullRequest && { pullRequest: result.pullRequest }) };

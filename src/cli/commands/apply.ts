@@ -8,6 +8,7 @@ import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printMergeResult } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface ApplyFlags extends CliAppFlags {
   base: string;
@@ -50,11 +51,7 @@ export function apply(program: Command, context: CliContext): void {
         vectors: flags.vector,
         to: flags.to,
         ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
-        ...(flags.private === undefined ? {} : { private: flags.private }),
-        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
-        ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
-        ...(flags.force === undefined ? {} : { force: flags.force }),
-        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...pickDefined(flags, ["private", "maxShardSize", "dryRun", "force", "vocab"]),
         ...(flags.createPr === true && { createPr: true }),
       }),
     );

@@ -6,6 +6,7 @@ import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
 import { printJson } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface CheckFlags extends CliAppFlags {
   base?: string;
@@ -36,8 +37,7 @@ export function check(program: Command, context: CliContext): void {
       context: createAppContext(context, flags),
       ...(flags.base === undefined ? {} : { base: flags.base }),
       inputs,
-      ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
-      ...(flags.force === undefined ? {} : { force: flags.force }),
+      ...pickDefined(flags, ["vocab", "force"]),
     });
     if (flags.json) printJson(context, result);
     else context.stdout.write(`${formatCompatibilityReport({ report: result.report })}\n`);

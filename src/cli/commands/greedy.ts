@@ -14,6 +14,7 @@ import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag } from "../parse-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printGreedyResult } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface GreedyFlags extends CliAppFlags {
   to?: string;
@@ -109,8 +110,7 @@ export function greedy(program: Command, context: CliContext): void {
           context: appContext,
           recipe,
           ...(path !== undefined && flags.to !== undefined ? { to: flags.to } : {}),
-          ...(flags.private === undefined ? {} : { private: flags.private }),
-          ...(flags.force === undefined ? {} : { force: flags.force }),
+          ...pickDefined(flags, ["private", "force"]),
           ...(flags.createPr === true && { createPr: true }),
           ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
           command: commandLine(command, path),
@@ -170,9 +170,7 @@ function shortFormOf(flags: GreedyFlags): GreedyShortForm {
       ...(flags.minimize ? { direction: "minimize" as const } : {}),
       ...(flags.evalTimeout === undefined ? {} : { timeoutSeconds: flags.evalTimeout }),
     },
-    ...(flags.grid === undefined ? {} : { grid: flags.grid }),
-    ...(flags.maxRounds === undefined ? {} : { maxRounds: flags.maxRounds }),
-    ...(flags.minGain === undefined ? {} : { minGain: flags.minGain }),
+    ...pickDefined(flags, ["grid", "maxRounds", "minGain"]),
     to: flags.to as string,
     ...(flags.private ? { private: true } : {}),
     ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),

@@ -10,6 +10,7 @@ import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../pars
 import { runWithProgress } from "../run-with-progress.js";
 import { printMergeResult, printPortion } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface MergeFlags extends CliAppFlags, PortionStageFlags {
   to?: string;
@@ -48,11 +49,7 @@ export function merge(program: Command, context: CliContext): void {
       runMerge({
         context: appContext,
         recipe: { text, source: path },
-        ...(flags.to === undefined ? {} : { to: flags.to }),
-        ...(flags.private === undefined ? {} : { private: flags.private }),
-        ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
-        ...(flags.force === undefined ? {} : { force: flags.force }),
-        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...pickDefined(flags, ["to", "private", "dryRun", "force", "vocab"]),
         ...(stage === undefined ? {} : { stage }),
         ...(flags.createPr === true && { createPr: true }),
       }),

@@ -14,6 +14,7 @@ import { parsePortionsFlag } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printJson } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface PlanFlags extends CliAppFlags {
   base?: string;
@@ -64,14 +65,10 @@ export function plan(program: Command, context: CliContext): void {
       planPortions({
         context: createAppContext(context, flags),
         ...(recipe === undefined ? {} : { recipe }),
-        ...(flags.base === undefined ? {} : { base: flags.base }),
-        ...(flags.finetuned === undefined ? {} : { finetuned: flags.finetuned }),
-        ...(flags.to === undefined ? {} : { to: flags.to }),
+        ...pickDefined(flags, ["base", "finetuned", "to"]),
         portions: flags.shards ?? flags.portions,
         ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
-        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
-        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
-        ...(flags.force === undefined ? {} : { force: flags.force }),
+        ...pickDefined(flags, ["maxShardSize", "vocab", "force"]),
       }),
     );
     const { plan: planned, matrix } = result;

@@ -9,6 +9,7 @@ import { UsageError } from "../../errors.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printPortion, printVectorResult } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface PublishVectorFlags extends CliAppFlags, PortionStageFlags {
   base?: string;
@@ -71,11 +72,7 @@ export function publishVector(program: Command, context: CliContext): void {
         finetuned: flags.finetuned,
         to: flags.to,
         ...(flags.dtype === undefined || flags.dtype === "auto" ? {} : { dtype: flags.dtype }),
-        ...(flags.private === undefined ? {} : { private: flags.private }),
-        ...(flags.maxShardSize === undefined ? {} : { maxShardSize: flags.maxShardSize }),
-        ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
-        ...(flags.force === undefined ? {} : { force: flags.force }),
-        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...pickDefined(flags, ["private", "maxShardSize", "dryRun", "force", "vocab"]),
         ...(stage === undefined ? {} : { stage }),
         ...(lora === undefined ? {} : { lora }),
         ...(flags.createPr === true && { createPr: true }),

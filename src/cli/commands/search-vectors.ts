@@ -5,6 +5,7 @@ import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { printJson } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface SearchVectorsFlags extends CliAppFlags {
   base?: string;
@@ -25,9 +26,7 @@ export function searchVectors(program: Command, context: CliContext): void {
     const appContext = createAppContext(context, flags);
     const result = await runSearchVectors({
       hub: appContext.hub,
-      ...(flags.base === undefined ? {} : { base: flags.base }),
-      ...(flags.search === undefined ? {} : { search: flags.search }),
-      ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+      ...pickDefined(flags, ["base", "search", "limit"]),
     });
     if (flags.json) printJson(context, { hubUrl: appContext.hub.hubUrl, ...result });
     else context.stdout.write(renderVectors(result, { hubUrl: appContext.hub.hubUrl, ...(flags.base === undefined ? {} : { base: flags.base }), ...(flags.search === undefined ? {} : { search: flags.search }) }));

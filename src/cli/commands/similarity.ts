@@ -11,6 +11,7 @@ import { addHubFlags } from "../hub-options.js";
 import { parseVocabFlag } from "../parse-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printJson } from "../print-results.js";
+import { pickDefined } from "../../util/pick-defined.js";
 
 interface SimilarityFlags extends CliAppFlags {
   base?: string;
@@ -39,9 +40,7 @@ export function similarity(program: Command, context: CliContext): void {
       runSimilarity({
         context: appContext,
         refs,
-        ...(flags.base === undefined ? {} : { base: flags.base }),
-        ...(flags.force === undefined ? {} : { force: flags.force }),
-        ...(flags.vocab === undefined ? {} : { vocab: flags.vocab }),
+        ...pickDefined(flags, ["base", "force", "vocab"]),
       }),
     );
     const labels = result.inputs.map((input) => input.repo ?? input.ref);
