@@ -100,7 +100,7 @@ export function printPortion(
   }
   const count = portion.portion.slice(portion.portion.indexOf("/") + 1);
   context.stdout.write(
-    `Committed portion ${portion.portion} to ${portion.url} at commit ${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --shards ${count}\n`,
+    `Committed portion ${portion.portion} to ${portion.url} at commit ${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --portions ${count}\n`,
   );
 }
 

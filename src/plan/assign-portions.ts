@@ -5,7 +5,7 @@ export interface AssignPortionsOptions {
   layout: OutputLayout;
   /** How many jobs share the work: 1 to the number of output files. */
   count: number;
-  /** How the error for too many jobs names the option (`--shards`, `input "portions"`). @default "--shards" */
+  /** How the error for too many jobs names the option (`--portions`, `input "portions"`). @default "--portions" */
   label?: string;
 }
 
@@ -28,7 +28,7 @@ export interface PortionAssignment {
 export function assignPortions(options: AssignPortionsOptions): PortionAssignment[] {
   const { layout, count } = options;
   const files = layout.files;
-  const label = options.label ?? "--shards";
+  const label = options.label ?? "--portions";
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count}.`, { code: "PORTIONS_BAD_COUNT", subject: label });
   }
@@ -57,7 +57,7 @@ export function portionFiles(options: AssignPortionsOptions & { index: number })
   if (!Number.isSafeInteger(options.index) || options.index < 1 || assignment === undefined) {
     throw new UsageError(`Portion ${options.index}/${options.count} does not exist; portions are numbered 1 to ${options.count}.`, {
       code: "PORTIONS_BAD_INDEX",
-      subject: options.label ?? "--shard",
+      subject: options.label ?? "--portion",
     });
   }
   return assignment;

@@ -5,7 +5,7 @@ export interface FormatMatrixOptions {
   matrix: readonly PortionAssignment[];
 }
 
-/** What `tvhub plan --shards N` prints under the plan: one line per job, its files, tensors and bytes. */
+/** What `tvhub plan --portions N` prints under the plan: one line per job, its files, tensors and bytes. */
 export function formatMatrix(options: FormatMatrixOptions): string {
   const { matrix } = options;
   const largest = Math.max(0, ...matrix.map((job) => job.bytes));
