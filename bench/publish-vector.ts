@@ -600,7 +600,7 @@ export function compareElements(dtype: PlannedTensor["dtype"], ours: Uint8Array,
     let same = true;
     for (let i = 0; i < size && same; i++) same = ours[at + i] === theirs[at + i];
     if (same) continue;
-    if (nan && nan(a, at) && nan(b, at)) nans++;
+    if (nan?.(a, at) && nan(b, at)) nans++;
     else return { first: element, nans };
   }
   return { nans };

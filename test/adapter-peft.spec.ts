@@ -87,7 +87,7 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
       for (const [mergedName, tensor] of merged) {
         const baseName = inBase(mergedName);
         const baseTensor = base.get(baseName);
-        if (!baseTensor || baseTensor.dtype !== "F32") continue;
+        if (baseTensor?.dtype !== "F32") continue;
         const m = floats(tensor);
         const w = floats(baseTensor);
         const t = tau.get(baseName);

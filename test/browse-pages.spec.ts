@@ -7,7 +7,7 @@
  * Screenshots go to test-output/browse/ (gitignored).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRepo, uploadFiles } from "@huggingface/hub";

@@ -13,7 +13,7 @@ import { vitTensorShapes } from "../src/eval/vit/tensor-shapes.js";
 import { vitConfigJson, writeVitModel } from "../src/eval/vit/write-vit-model.js";
 import { writeImageSet } from "../src/eval/write-image-set.js";
 
-const labels = ["cat", "dog", "owl"];
+const _labels = ["cat", "dog", "owl"];
 const config = parseVitConfig({
   subject: "test",
   json: { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8, image_size: 4, patch_size: 2, num_channels: 1, id2label: { 0: "cat", 1: "dog", 2: "owl" } },

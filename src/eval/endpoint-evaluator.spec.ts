@@ -124,7 +124,7 @@ describe("createEndpointEvaluator", () => {
   });
 
   it("runs `concurrency` requests at once and reads the dataset once", async () => {
-    handler = (request, response) => {
+    handler = (_request, response) => {
       json(response, 200, [[{ label: "POSITIVE", score: 1 }]], 20);
     };
     const path = await dataset("many.jsonl", Array.from({ length: 12 }, (_, i) => ({ input: `text ${i}`, label: "POSITIVE" })));
@@ -174,7 +174,7 @@ describe("createEndpointEvaluator", () => {
   });
 
   it("takes fill-mask's highest-scoring token", async () => {
-    handler = (request, response) => {
+    handler = (_request, response) => {
       json(response, 200, [
         { token_str: " paris", score: 0.2, token: 1, sequence: "x" },
         { token_str: " Paris", score: 0.7, token: 2, sequence: "x" },
@@ -198,7 +198,7 @@ describe("createEndpointEvaluator", () => {
   });
 
   it("names the candidate, the endpoint and the example when the endpoint fails, and never the token", async () => {
-    handler = (request, response) => json(response, 500, { error: "CUDA out of memory" });
+    handler = (_request, response) => json(response, 500, { error: "CUDA out of memory" });
     const path = await dataset("fail.jsonl", [reviews[0]]);
     const error = await errorOf(evaluator({ dataset: path, accessToken: "hf_secrettoken99" }).evaluate({ modelDir: "/a", name: "start + 0.3·org/c" } as never));
     expect(error).toBeInstanceOf(RemoteError);
@@ -210,7 +210,7 @@ describe("createEndpointEvaluator", () => {
   });
 
   it("says so when the endpoint refuses the token", async () => {
-    handler = (request, response) => json(response, 401, { error: "Invalid credentials" });
+    handler = (_request, response) => json(response, 401, { error: "Invalid credentials" });
     const path = await dataset("auth.jsonl", [reviews[0]]);
     const error = await errorOf(evaluator({ dataset: path }).evaluate({ modelDir: "/cand" }));
     expect(error.code).toBe("ENDPOINT_UNAUTHORIZED");
@@ -219,7 +219,7 @@ describe("createEndpointEvaluator", () => {
   });
 
   it("reports an answer of the wrong shape (another task served there)", async () => {
-    handler = (request, response) => json(response, 200, { generated_text: "hello" });
+    handler = (_request, response) => json(response, 200, { generated_text: "hello" });
     const path = await dataset("shape.jsonl", [reviews[0]]);
     const error = await errorOf(evaluator({ dataset: path }).evaluate({ modelDir: "/cand" }));
     expect(error.code).toBe("ENDPOINT_BAD_ANSWER");

@@ -509,7 +509,7 @@ function identityOf(model: ResolvedModel): string {
 }
 
 function modelFor(models: Readonly<Record<string, ResolvedModel>>, ref: string, origin: string): ResolvedModel {
-  const model = Object.prototype.hasOwnProperty.call(models, ref) ? models[ref] : undefined;
+  const model = Object.hasOwn(models, ref) ? models[ref] : undefined;
   if (model === undefined) throw new InternalError(`The plan was given no headers for ${origin} "${ref}"; resolve every recipe input before planning.`, { code: "PLAN_INPUT_MISSING", subject: ref });
   return model;
 }

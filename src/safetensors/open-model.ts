@@ -137,7 +137,7 @@ function checkShards(indexName: string, index: SafetensorsIndex, files: Array<Mo
     }
   }
   for (const [tensor, shard] of where) {
-    if (!Object.prototype.hasOwnProperty.call(index.weight_map, tensor)) {
+    if (!Object.hasOwn(index.weight_map, tensor)) {
       throw corrupt(
         "SAFETENSORS_INDEX_UNLISTED_TENSOR",
         indexName,

@@ -108,7 +108,7 @@ class FastReader {
     }
     for (;;) {
       const key = this.string();
-      if (key === undefined || Object.prototype.hasOwnProperty.call(metadata, key) || !this.colon()) return null;
+      if (key === undefined || Object.hasOwn(metadata, key) || !this.colon()) return null;
       const value = this.string();
       if (value === undefined) return null;
       Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonNumber, JsonSyntaxError, parseStrictJson } from "./parse-strict-json.js";
+import { type JsonNumber, JsonSyntaxError, parseStrictJson } from "./parse-strict-json.js";
 
 function problem(text: string) {
   try {

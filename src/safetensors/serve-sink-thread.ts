@@ -69,7 +69,8 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
       bytes = bytesOf(file, request);
       file.hash.update(bytes);
     } catch (error) {
-      return fail(error);
+      fail(error);
+      return;
     }
     const { fd } = file;
     const position = file.size;

@@ -1,4 +1,4 @@
-import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../errors.js";
+import { DataError, InternalError, RemoteError, type TvhubError, UsageError } from "../errors.js";
 
 /**
  * What a sink thread and the thread that owns it say to each other. The version travels in `workerData`: a worker

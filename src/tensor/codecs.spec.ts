@@ -112,7 +112,7 @@ describe("encodeFromF32", () => {
   it("round-trips every F16 and BF16 pattern through float32 (NaNs made quiet, sign kept)", () => {
     const bytes = everyHalfPattern();
     const patterns = new Uint16Array(bytes.buffer);
-    for (const [dtype, quiet, isNaN] of [
+    for (const [dtype, quiet, isNanBits] of [
       ["F16", 0x0200, (h: number) => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0],
       ["BF16", 0x0040, (h: number) => (h & 0x7f80) === 0x7f80 && (h & 0x7f) !== 0],
     ] as const) {
@@ -123,7 +123,7 @@ describe("encodeFromF32", () => {
         const words = new Uint16Array(encoded.slice().buffer);
         const failures: number[] = [];
         patterns.forEach((h, i) => {
-          if (words[i] !== (isNaN(h) ? h | quiet : h)) failures.push(h);
+          if (words[i] !== (isNanBits(h) ? h | quiet : h)) failures.push(h);
         });
         expect(failures).toEqual([]);
       }
@@ -158,8 +158,8 @@ describe("encodeFromF32", () => {
     const original = bitsOf(values);
     const failures: number[] = [];
     original.forEach((word, i) => {
-      const isNaN = (word & 0x7fffffff) > 0x7f800000;
-      if (back[i] !== (isNaN ? (word | 0x400000) >>> 0 : word)) failures.push(word);
+      const nan = (word & 0x7fffffff) > 0x7f800000;
+      if (back[i] !== (nan ? (word | 0x400000) >>> 0 : word)) failures.push(word);
     });
     expect(failures).toEqual([]);
     const words = new Uint32Array(encodeFromF32({ dtype: "F64", values: new Float32Array(new Uint32Array([0xff800001]).buffer) }).buffer);

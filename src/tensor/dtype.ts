@@ -28,7 +28,7 @@ export const computableDtypes = ["F64", "F32", "F16", "BF16"] as const;
 export type ComputableDtype = (typeof computableDtypes)[number];
 
 export function isDtype(value: string): value is Dtype {
-  return Object.prototype.hasOwnProperty.call(dtypeSizes, value);
+  return  Object.hasOwn(dtypeSizes, value);
 }
 
 export function isComputable(dtype: Dtype): dtype is ComputableDtype {

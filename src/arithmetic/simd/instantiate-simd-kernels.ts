@@ -61,7 +61,7 @@ function compile(): object | null {
   const wasm = (globalThis as { WebAssembly?: WebAssemblyGlobal }).WebAssembly;
   const bytes = Buffer.from(kernelsWasmBase64, "base64");
   // validate() is false when the engine lacks WebAssembly SIMD: the callers then use the JavaScript kernels.
-  compiled = wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+  compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   return compiled;
 }
 

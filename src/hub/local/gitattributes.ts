@@ -70,7 +70,7 @@ export function parseGitattributes(text: string): LfsRule[] {
 export function isLfsPath(path: string, rules: readonly LfsRule[]): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const rule = rules[i];
-    if (rule && rule.pattern.test(path)) return rule.lfs;
+    if (rule?.pattern.test(path)) return rule.lfs;
   }
   return false;
 }

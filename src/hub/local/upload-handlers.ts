@@ -5,7 +5,7 @@ import { writableRepo, type Exchange, type HubContext } from "./hub-context.js";
 import { badRequest, HttpError, repoNotFound, tooManyItems } from "./http-error.js";
 import { bodyChunks, readJson, readLines, sendJson } from "./http-io.js";
 import type { Route } from "./match-route.js";
-import { checkFilePath, isCommitId, isSha256 } from "./names.js";
+import { checkFilePath, isSha256 } from "./names.js";
 import type { TreeChange } from "./repo-store.js";
 import type { FileRecord, RepoRecord } from "./types.js";
 import { repoIdOf, urlPrefixOf } from "./types.js";

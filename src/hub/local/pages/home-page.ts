@@ -98,7 +98,7 @@ ${shown.length === 0 ? html`<div class="empty">No repository matches these filte
 }
 
 function repoItem(s: RepoSummary): SafeHtml {
-  const base = s.bases[0];
+  const _base = s.bases[0];
   // The license and the file format say little in a list of repos made by the same tools.
   const tags = s.tags.filter((t) => !["tvhub", "safetensors"].includes(t) && !t.startsWith("license:")).slice(0, 6);
   return html`<li class="repo-item" data-repo="${s.id}" data-kind="${s.kind}">

@@ -139,7 +139,7 @@ function attributesOf(tag: string, source: string, allowed: readonly string[], o
       continue;
     }
     const rule = attributeRules[name];
-    if (!rule || !rule(value)) continue;
+    if (!rule?.(value)) continue;
     out += name === "open" ? " open" : ` ${name}="${escapeHtml(value)}"`;
   }
   if (tag === "img") out += ' loading="lazy"';

@@ -34,7 +34,7 @@ export async function handleCas(hub: HubContext, ex: Exchange<Extract<Route, { n
     return;
   }
   const body = await readBody(ex.req, maxShardBytes, "shard");
-  let files;
+  let files: ReturnType<typeof parseShard>;
   try {
     files = parseShard(body);
   } catch (error) {
