@@ -1,19 +1,10 @@
 /** Breadcrumbs and DELLA, bit for bit against the independent references of test/helpers/reference-methods.ts. */
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
-import { crumbsReference, electReference, magpruneReference, sumReference } from "../../test/helpers/reference-methods.js";
+import { crumbsReference, electReference, firstBitDifference, magpruneReference, sumReference } from "../../test/helpers/reference-methods.js";
 import { createRandom } from "../util/rng.js";
 import { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear, resolveMethodParameters } from "./merge-methods.js";
 
-const bitsOf = (values: Float32Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length);
-
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  const x = bitsOf(a);
-  const y = bitsOf(b);
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
 
 /** Values with many exact repeats, so every tie rule is exercised. */
 function values(n: number, seed: number, spread = 0.004): Float32Array {
@@ -44,14 +35,14 @@ describe("breadcrumbs", () => {
     for (const [density, gamma] of [[0.9, 0.01], [0.3, 0.05], [0.5, 0], [0.99, 0.2], [1, 0.5]] as const) {
       const expected = sumReference(base, taskVectors.map((tau) => crumbsReference(tau, density, gamma)), weights);
       const out = breadcrumbs.merge({ base, taskVectors, weights, parameters: { density, gamma } });
-      expect(firstDifference(out, expected), `density ${density}, gamma ${gamma}`).toBe(-1);
+      expect(firstBitDifference(out, expected), `density ${density}, gamma ${gamma}`).toBe(-1);
     }
   });
 
   it("breadcrumbs_ties is the band, then TIES' election, disjoint mean and λ, bit for bit", () => {
     const sparse = taskVectors.map((tau) => crumbsReference(tau, 0.4, 0.02));
     const out = breadcrumbsTies.merge({ base, taskVectors, weights, parameters: { density: 0.4, gamma: 0.02, lambda: 1.5 } });
-    expect(firstDifference(out, electReference(base, sparse, weights, 1.5))).toBe(-1);
+    expect(firstBitDifference(out, electReference(base, sparse, weights, 1.5))).toBe(-1);
   });
 
   it("lowers the outliers when density + gamma leaves no room, and keeps the largest with gamma 0 (mergekit keeps none)", () => {
@@ -70,27 +61,27 @@ describe("della", () => {
     for (const [density, epsilon] of [[0.5, 0.15], [0.3, 0.29], [0.8, 0.2], [0.6, 0]] as const) {
       const sparse = taskVectors.map((tau, i) => magpruneReference(tau, 256, density, epsilon, random.seed, random.tensorName, i));
       const linear = dellaLinear.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 0.75 }, random, shape });
-      expect(firstDifference(linear, sumReference(base, sparse, weights, 0.75)), `linear ${density} ± ${epsilon}`).toBe(-1);
+      expect(firstBitDifference(linear, sumReference(base, sparse, weights, 0.75)), `linear ${density} ± ${epsilon}`).toBe(-1);
       const elected = della.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 1.2 }, random, shape });
-      expect(firstDifference(elected, electReference(base, sparse, weights, 1.2)), `ties ${density} ± ${epsilon}`).toBe(-1);
+      expect(firstBitDifference(elected, electReference(base, sparse, weights, 1.2)), `ties ${density} ± ${epsilon}`).toBe(-1);
     }
   });
 
   it("treats a 1-D tensor as one row, and a row of one entry with the density itself", () => {
     const sparse = taskVectors.map((tau, i) => magpruneReference(tau, n, 0.4, 0.1, 3, "bias", i));
     const out = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" } });
-    expect(firstDifference(out, sumReference(base, sparse, weights))).toBe(-1);
+    expect(firstBitDifference(out, sumReference(base, sparse, weights))).toBe(-1);
     const single = taskVectors.map((tau, i) => magpruneReference(tau, 1, 0.4, 0.1, 3, "bias", i));
     const column = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" }, shape: [n, 1] });
-    expect(firstDifference(column, sumReference(base, single, weights))).toBe(-1);
+    expect(firstBitDifference(column, sumReference(base, single, weights))).toBe(-1);
   });
 
   it("at epsilon 0 is DARE with drop_rate 1 − density on the same streams, bit for bit", () => {
     const parameters = { density: 0.25, epsilon: 0 };
     const dare = dareLinear.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75 }, random });
-    expect(firstDifference(dellaLinear.merge({ base, taskVectors, weights, parameters, random, shape }), dare)).toBe(-1);
+    expect(firstBitDifference(dellaLinear.merge({ base, taskVectors, weights, parameters, random, shape }), dare)).toBe(-1);
     const dareElected = dareTies.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75, lambda: 0.5 }, random });
-    expect(firstDifference(della.merge({ base, taskVectors, weights, parameters: { ...parameters, lambda: 0.5 }, random, shape }), dareElected)).toBe(-1);
+    expect(firstBitDifference(della.merge({ base, taskVectors, weights, parameters: { ...parameters, lambda: 0.5 }, random, shape }), dareElected)).toBe(-1);
   });
 
   it("keeps about density of the entries, more of the large ones than of the small ones", () => {

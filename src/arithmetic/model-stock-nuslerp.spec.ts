@@ -4,20 +4,11 @@
  * t·mean(θ_i) + (1 − t)·θ_base; nuslerp's normalize-then-interpolate), which are written differently on purpose.
  */
 import { describe, expect, it } from "vitest";
-import { groupsOf, mergekitModelStock, mergekitSlerp, modelStockReference, nuslerpReference } from "../../test/helpers/reference-methods.js";
+import { firstBitDifference, groupsOf, mergekitModelStock, mergekitSlerp, modelStockReference, nuslerpReference } from "../../test/helpers/reference-methods.js";
 import { createRandom } from "../util/rng.js";
 import { modelStockMethod, nuslerpMethod, resolveMethodParameters } from "./merge-methods.js";
 import { slerpFactor } from "./nuslerp.js";
 
-const bitsOf = (values: Float32Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length);
-
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  const x = bitsOf(a);
-  const y = bitsOf(b);
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
 
 function values(n: number, seed: number, offset = 0): Float32Array {
   const random = createRandom({ seed, labels: ["stock-slerp-spec"] });
@@ -42,7 +33,7 @@ describe("model_stock", () => {
         const weights = [1, 0.8, 1.2].slice(0, count);
         const expected = modelStockReference(base, taus.slice(0, count), weights, groupsOf([rows, columns], filterWise ? "last" : "whole"));
         const out = modelStockMethod.merge({ base, taskVectors: taus.slice(0, count), weights, parameters: { filter_wise: filterWise }, shape: [rows, columns] });
-        expect(firstDifference(out, expected), `filter_wise ${filterWise}, ${count} vectors`).toBe(-1);
+        expect(firstBitDifference(out, expected), `filter_wise ${filterWise}, ${count} vectors`).toBe(-1);
       }
     }
   });
@@ -88,7 +79,7 @@ describe("nuslerp", () => {
     for (const { parameters, axis } of settings) {
       for (const weights of [[1, 1], [0.3, 0.7], [2, -0.5]]) {
         const out = nuslerpMethod.merge({ base, taskVectors: pair, weights, parameters, shape: [rows, columns] });
-        expect(firstDifference(out, nuslerpReference(base, pair, weights, groupsOf([rows, columns], axis))), `${axis} ${weights.join(",")}`).toBe(-1);
+        expect(firstBitDifference(out, nuslerpReference(base, pair, weights, groupsOf([rows, columns], axis))), `${axis} ${weights.join(",")}`).toBe(-1);
       }
     }
   });

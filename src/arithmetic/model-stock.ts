@@ -1,20 +1,9 @@
 import { InternalError } from "../errors.js";
 import { canonicalNaN, checkLengths, outputFor, wordsOf } from "./float32.js";
-import { vectorGroups, type VectorAxis } from "./vector-groups.js";
+import { vectorGroups, type GroupedMergeOptions } from "./vector-groups.js";
 
-export interface ModelStockOptions {
-  base: Float32Array;
-  /** τ_i in recipe order, at least two; never modified. */
-  taskVectors: readonly Float32Array[];
-  /** λ_i, one per task vector; each rounded to float32. */
-  weights: readonly number[];
-  /** The tensor's shape, for `axis: "last"`. @default [n] */
-  shape?: readonly number[];
-  /** `whole` (mergekit's default) or `last`, one t per row (mergekit's filter_wise). */
-  axis: VectorAxis;
-  /** @default a new array */
-  out?: Float32Array;
-}
+/** At least two task vectors; `axis` is `whole` (mergekit's default) or `last`, one t per row (filter_wise). */
+export type ModelStockOptions = GroupedMergeOptions;
 
 /** mergekit's floor under the product of two norms, so that a zero task vector has cosine 0 rather than NaN. */
 const minNormProduct = 1e-6;

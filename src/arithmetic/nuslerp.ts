@@ -1,20 +1,12 @@
 import { InternalError } from "../errors.js";
 import { canonicalNaN, checkLengths, outputFor, wordsOf } from "./float32.js";
-import { vectorGroups, type VectorAxis } from "./vector-groups.js";
+import { vectorGroups, type GroupedMergeOptions } from "./vector-groups.js";
 
-export interface NuslerpOptions {
-  base: Float32Array;
-  /** τ₁ and τ₂; never modified. */
-  taskVectors: readonly Float32Array[];
-  /** w₁ and w₂: they set t = w₂ / (w₁ + w₂) and scale nothing. */
-  weights: readonly number[];
-  /** @default [n] */
-  shape?: readonly number[];
-  /** `whole` (nuslerp_flatten), `last` (rows) or `first` (nuslerp_row_wise: slices along the first dimension). */
-  axis: VectorAxis;
-  /** @default a new array */
-  out?: Float32Array;
-}
+/**
+ * τ₁ and τ₂ with w₁ and w₂, which set t = w₂ / (w₁ + w₂) and scale nothing; `axis` is `whole` (nuslerp_flatten),
+ * `last` (rows) or `first` (nuslerp_row_wise: slices along the first dimension).
+ */
+export type NuslerpOptions = GroupedMergeOptions;
 
 /** mergekit's thresholds: a weight sum below this gives t = 0.5; a sine below `colinear` falls back to lerp. */
 const tinyWeightSum = 1e-6;

@@ -41,3 +41,17 @@ export function vectorGroups(options: VectorGroupsOptions): VectorGroups {
   const length = shape[0]!;
   return { count: n / length, length, step: 1, stride: n / length };
 }
+
+/** The operands of a method that works on vector groups (Model Stock, SLERP). */
+export interface GroupedMergeOptions {
+  base: Float32Array;
+  /** τ_i in recipe order; never modified. */
+  taskVectors: readonly Float32Array[];
+  /** λ_i, one per task vector; rounded to float32. */
+  weights: readonly number[];
+  /** The tensor's shape, for the `last` and `first` axes. @default [n] */
+  shape?: readonly number[];
+  axis: VectorAxis;
+  /** @default a new array */
+  out?: Float32Array;
+}

@@ -7,6 +7,15 @@
  */
 import { deriveStream, fillRandom } from "../../src/util/rng.js";
 
+/** The first index where two float32 arrays differ in their bits (NaN payloads and −0 included), or −1. */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
 /** Breadcrumbs' band: in the order (|τ| descending, index ascending), positions [o, o + k) survive. */
 export function crumbsReference(tau: Float32Array, density: number, gamma: number): Float32Array {
   const n = tau.length;
