@@ -6,9 +6,10 @@ import { checkStageTarget } from "../engine/check-stage-target.js";
 import { checkTarget } from "../engine/check-target.js";
 import { executeOnInputs } from "../engine/execute-on-inputs.js";
 import { produceOutput, type DescribedOutput } from "../engine/produce-output.js";
+import type { PublishedOutput } from "../engine/publish-output.js";
 import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { DataError, UsageError } from "../errors.js";
-import { baseOnlyFiles, tokenizerFiles, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
+import { baseOnlyFiles, tokenizerFiles, type ModelRef, } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { expandTerms } from "../plan/expand-terms.js";
@@ -120,15 +121,7 @@ export interface MergeResult {
   /** Files that go next to the weights (config, tokenizer), and where each comes from. */
   copied: CopiedFile[];
   /** Absent on a dry run. */
-  published?: {
-    repo?: string;
-    dir?: string;
-    commit?: string;
-    url: string;
-    pullRequest?: PublishedPullRequest;
-    files: Array<{ path: string; size: number; sha256?: string }>;
-    record: MergeRecord;
-  };
+  published?: PublishedOutput & { files: Array<{ path: string; size: number; sha256?: string }>; record: MergeRecord };
   /** A portion job's commit (then `published` is absent: the finalize step publishes the model). */
   portion?: PublishedPortion;
 }

@@ -9,10 +9,11 @@ import { checkStageTarget } from "../engine/check-stage-target.js";
 import { checkTarget } from "../engine/check-target.js";
 import { layerNorms } from "../engine/layer-norms.js";
 import { produceOutput, type DescribedOutput } from "../engine/produce-output.js";
+import type { PublishedOutput } from "../engine/publish-output.js";
 import type { ProducedOutput } from "../engine/produced-output.js";
 import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { UsageError } from "../errors.js";
-import type { ModelRef, PublishedPullRequest } from "../hub/index.js";
+import type { ModelRef, } from "../hub/index.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
@@ -53,15 +54,7 @@ export interface PublishVectorResult {
   plan: Plan;
   dryRun: boolean;
   /** Absent on a dry run. */
-  published?: {
-    repo?: string;
-    dir?: string;
-    commit?: string;
-    url: string;
-    pullRequest?: PublishedPullRequest;
-    files: Array<{ path: string; size: number; sha256?: string }>;
-    norm: number;
-  };
+  published?: PublishedOutput & { files: Array<{ path: string; size: number; sha256?: string }>; norm: number };
   /** A LoRA publish: the rank, the error over all factored tensors and each tensor's row. */
   adapter?: { r: number; overallError: number; tensors: AdapterTensorReport[] };
   /** A portion job's commit (then `published` is absent: the finalize step publishes the vector). */
