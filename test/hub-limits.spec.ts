@@ -123,7 +123,7 @@ describe("connection limits", () => {
     for (let i = 0; i < 7; i++) second.push(await probe(hub.url, "127.0.0.2"));
     // The refused ones are answered at once and closed; the others stay open.
     expect(await closedWithin([...first.slice(10), ...second.slice(5)], 10_000)).toBe(4);
-    for (const p of first.slice(10)) expect(p.received()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n[^]*Retry-After: 1\r\n/);
+    for (const p of first.slice(10)) expect(p.received()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n[\s\S]*Retry-After: 1\r\n/);
     for (const p of second.slice(5)) expect(p.received()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
     for (const p of [...first.slice(0, 10), ...second.slice(0, 5)]) expect(p.socket.destroyed).toBe(false);
     for (const p of [...first, ...second]) p.socket.destroy();
