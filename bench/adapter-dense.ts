@@ -52,20 +52,28 @@ const kernelShapes: Array<{ out: number; in: number; rank: number; label: string
 ];
 
 export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): Promise<AdapterDenseResult> {
-  const python = options.python ?? (existsSync(resolve(".venv/peft/bin/python")) ? resolve(".venv/peft/bin/python") : "python3");
+  const python =
+    options.python ?? (existsSync(resolve(".venv/peft/bin/python")) ? resolve(".venv/peft/bin/python") : "python3");
   const repetitions = options.repetitions ?? 3;
   const script = resolve("bench/torch-lora-dense.py");
   const rows: AdapterDenseRow[] = [];
   let torchVersion: string | undefined;
   let torchSkipped: string | undefined;
-  const torch = async (args: string[]): Promise<{ seconds: number | number[]; cpu_seconds?: number[]; threads: number; version: string } | undefined> => {
+  const torch = async (
+    args: string[],
+  ): Promise<{ seconds: number | number[]; cpu_seconds?: number[]; threads: number; version: string } | undefined> => {
     if (torchSkipped !== undefined) return undefined;
     const run = await child(python, [script, ...args]);
     if (run.code !== 0) {
       torchSkipped = `${python} ${script} failed: ${run.stderr.trim().split("\n").pop() ?? ""}`;
       return undefined;
     }
-    const parsed = JSON.parse(run.stdout.trim().split("\n").pop() as string) as { seconds: number | number[]; cpu_seconds?: number[]; threads: number; version: string };
+    const parsed = JSON.parse(run.stdout.trim().split("\n").pop() as string) as {
+      seconds: number | number[];
+      cpu_seconds?: number[];
+      threads: number;
+      version: string;
+    };
     torchVersion = parsed.version;
     return parsed;
   };
@@ -77,7 +85,8 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
     const b = random(shape.out * shape.rank, 2);
     const ops = loraOperands({ a, b, rank: shape.rank, transpose: false, scale: 2 });
     const out = new Float32Array(shape.out * shape.in);
-    const once = () => kernels.loraDeltaRows({ ...ops, rank: shape.rank, scale: 2, rowStart: 0, rowEnd: shape.out, out });
+    const once = () =>
+      kernels.loraDeltaRows({ ...ops, rank: shape.rank, scale: 2, rowStart: 0, rowEnd: shape.out, out });
     once();
     const seconds: number[] = [];
     const cpuSeconds: number[] = [];
@@ -89,7 +98,19 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
       const used = process.cpuUsage(cpu);
       cpuSeconds.push((used.user + used.system) / 1e6);
     }
-    const measured = await torch(["kernel", "--out", String(shape.out), "--in", String(shape.in), "--rank", String(shape.rank), "--repetitions", String(repetitions), "--threads", "1"]);
+    const measured = await torch([
+      "kernel",
+      "--out",
+      String(shape.out),
+      "--in",
+      String(shape.in),
+      "--rank",
+      String(shape.rank),
+      "--repetitions",
+      String(repetitions),
+      "--threads",
+      "1",
+    ]);
     const tvhub = median(seconds);
     const tvhubCpu = median(cpuSeconds);
     const torchSeconds = measured === undefined ? undefined : median(measured.seconds as number[]);
@@ -100,7 +121,9 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
       tvhub,
       tvhubImplementation: kernels.implementation,
       tvhubCpu,
-      ...(torchSeconds === undefined ? {} : { torch: torchSeconds, torchThreads: measured?.threads as number, ratio: tvhub / torchSeconds }),
+      ...(torchSeconds === undefined
+        ? {}
+        : { torch: torchSeconds, torchThreads: measured?.threads as number, ratio: tvhub / torchSeconds }),
       ...(torchCpu === undefined ? {} : { torchCpu, cpuRatio: tvhubCpu / torchCpu }),
     });
   }
@@ -109,9 +132,23 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
   const dir = await mkdtemp(join(tmpdir(), "tvhub-bench-adapter-"));
   try {
     const config = scaleConfig(llamaConfig, { hiddenSize: 2048, headDim: 64, layers: 2, vocabSize: 4096 });
-    const base = await writeSynthModel({ dir: join(dir, "base"), tensors: tensorsFromConfig(config).map((t) => ({ ...t, fill: "zeros" as const })), config, seed: 1 });
+    const base = await writeSynthModel({
+      dir: join(dir, "base"),
+      tensors: tensorsFromConfig(config).map((t) => ({ ...t, fill: "zeros" as const })),
+      config,
+      seed: 1,
+    });
     const modules = llamaModules(config, 16);
-    await writeLoraAdapter({ dir: join(dir, "adapter"), config: { r: 16, lora_alpha: 32, target_modules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] }, modules, seed: 3 });
+    await writeLoraAdapter({
+      dir: join(dir, "adapter"),
+      config: {
+        r: 16,
+        lora_alpha: 32,
+        target_modules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+      },
+      modules,
+      seed: 3,
+    });
     const elements = modules.reduce((sum, m) => sum + m.out * m.in, 0);
     const cli = resolve("dist/cli.js");
     const tvhubSeconds: number[] = [];
@@ -120,11 +157,23 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
     for (let i = 0; i < repetitions; i++) {
       const to = join(dir, `tvhub-${i}`);
       const start = performance.now();
-      const run = await child(process.execPath, [cli, "publish-vector", "--base", base.dir, "--finetuned", join(dir, "adapter"), "--to", to], { HF_HOME: join(dir, "hf-home") });
+      const run = await child(
+        process.execPath,
+        [cli, "publish-vector", "--base", base.dir, "--finetuned", join(dir, "adapter"), "--to", to],
+        { HF_HOME: join(dir, "hf-home") },
+      );
       if (run.code !== 0) throw new Error(`tvhub publish-vector failed: ${run.stderr}`);
       tvhubSeconds.push((performance.now() - start) / 1000);
       await rm(to, { recursive: true, force: true });
-      const measured = await torch(["folder", "--adapter", join(dir, "adapter"), "--to", join(dir, `torch-${i}`), "--threads", String(availableParallelism())]);
+      const measured = await torch([
+        "folder",
+        "--adapter",
+        join(dir, "adapter"),
+        "--to",
+        join(dir, `torch-${i}`),
+        "--threads",
+        String(availableParallelism()),
+      ]);
       if (measured) {
         torchSeconds.push(measured.seconds as number);
         torchThreads = measured.threads;
@@ -143,21 +192,41 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { rows, ...(torchVersion ? { torch: torchVersion } : {}), ...(torchSkipped ? { torchSkipped } : {}), loadAverage: loadavg(), cores: availableParallelism() };
+  return {
+    rows,
+    ...(torchVersion ? { torch: torchVersion } : {}),
+    ...(torchSkipped ? { torchSkipped } : {}),
+    loadAverage: loadavg(),
+    cores: availableParallelism(),
+  };
 }
 
 export function formatAdapterDenseTable(result: AdapterDenseResult): string {
-  const lines = ["Adapter → dense materialization, s·(B·A) (wall seconds, median; ratio = tvhub / PyTorch, below 1 is faster; CPU seconds of the same runs for the kernel rows)", ""];
-  lines.push("| what | elements | tvhub | PyTorch | ratio | CPU s tvhub / PyTorch | CPU ratio |", "|---|---:|---:|---:|---:|---:|---:|");
+  const lines = [
+    "Adapter → dense materialization, s·(B·A) (wall seconds, median; ratio = tvhub / PyTorch, below 1 is faster; CPU seconds of the same runs for the kernel rows)",
+    "",
+  ];
+  lines.push(
+    "| what | elements | tvhub | PyTorch | ratio | CPU s tvhub / PyTorch | CPU ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+  );
   for (const row of result.rows) {
     const torch = row.torch === undefined ? "—" : `${row.torch.toFixed(3)} (${row.torchThreads} thr)`;
-    const cpu = row.tvhubCpu === undefined ? "—" : `${row.tvhubCpu.toFixed(3)} / ${row.torchCpu === undefined ? "—" : row.torchCpu.toFixed(3)}`;
+    const cpu =
+      row.tvhubCpu === undefined
+        ? "—"
+        : `${row.tvhubCpu.toFixed(3)} / ${row.torchCpu === undefined ? "—" : row.torchCpu.toFixed(3)}`;
     lines.push(
       `| ${row.what} [${row.tvhubImplementation}] | ${(row.elements / 1e6).toFixed(1)} M | ${row.tvhub.toFixed(3)} | ${torch} | ${row.ratio === undefined ? "—" : row.ratio.toFixed(2)} | ${cpu} | ${row.cpuRatio === undefined ? "—" : row.cpuRatio.toFixed(2)} |`,
     );
   }
-  lines.push("", result.torch ? `PyTorch ${result.torch}.` : `No PyTorch reference was run: ${result.torchSkipped ?? "unknown"}.`);
-  lines.push(`Load average at the end: ${result.loadAverage.map((l) => l.toFixed(2)).join(", ")} on ${result.cores} cores (the machine may be shared).`);
+  lines.push(
+    "",
+    result.torch ? `PyTorch ${result.torch}.` : `No PyTorch reference was run: ${result.torchSkipped ?? "unknown"}.`,
+  );
+  lines.push(
+    `Load average at the end: ${result.loadAverage.map((l) => l.toFixed(2)).join(", ")} on ${result.cores} cores (the machine may be shared).`,
+  );
   return lines.join("\n");
 }
 
@@ -178,7 +247,11 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-function child(command: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function child(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const process_ = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -32,14 +32,31 @@ export interface HubClientsResult {
 const token = "hf_bench_clients_token_01234567";
 const fileBytes = 8 * 1024 * 1024;
 
-export async function runHubClientsBench(options: { clients?: number[]; seconds?: number } = {}): Promise<HubClientsResult> {
+export async function runHubClientsBench(
+  options: { clients?: number[]; seconds?: number } = {},
+): Promise<HubClientsResult> {
   const clients = options.clients ?? [1, 4, 16, 64];
   const seconds = options.seconds ?? 4;
   const work = await mkdtemp(join(tmpdir(), "tvhub-bench-clients-"));
   const cli = resolve(import.meta.dirname, "cli.js");
-  const server = spawn(process.execPath, [cli, "hub", "serve", "--dir", join(work, "hub"), "--quiet", "--user", `bench:${token}`, "--max-connections-per-client", "1024"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const server = spawn(
+    process.execPath,
+    [
+      cli,
+      "hub",
+      "serve",
+      "--dir",
+      join(work, "hub"),
+      "--quiet",
+      "--user",
+      `bench:${token}`,
+      "--max-connections-per-client",
+      "1024",
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const bytes = Buffer.alloc(fileBytes);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131) & 0xff;
   const raw = createServer((_, res) => {
@@ -66,14 +83,19 @@ export async function runHubClientsBench(options: { clients?: number[]; seconds?
       const hub = await drive(n, seconds, async (client, round) => {
         const download = await fetch(`${hubUrl}/bench/load/resolve/main/big.bin`);
         const size = (await download.arrayBuffer()).byteLength;
-        if (download.status !== 200 || size !== fileBytes) throw new Error(`download: ${download.status}, ${size} bytes`);
+        if (download.status !== 200 || size !== fileBytes)
+          throw new Error(`download: ${download.status}, ${size} bytes`);
         const tree = await fetch(`${hubUrl}/api/models/bench/load/tree/main`);
         if (tree.status !== 200) throw new Error(`tree: ${tree.status}`);
         await tree.arrayBuffer();
         let commits = 0;
         let requests = 2;
         if (round % 8 === 7) {
-          await uploadFiles({ repo: "bench/load", files: [{ path: `notes/${client}-${round}.txt`, content: new Blob([`${client} ${round}\n`]) }], ...credentials });
+          await uploadFiles({
+            repo: "bench/load",
+            files: [{ path: `notes/${client}-${round}.txt`, content: new Blob([`${client} ${round}\n`]) }],
+            ...credentials,
+          });
           commits = 1;
           requests += 2; // preupload and commit
         }

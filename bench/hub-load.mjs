@@ -35,7 +35,18 @@ const work = await mkdtemp(join(tmpdir(), "tvhub-bench-"));
 const file = join(work, "big.bin");
 const server = spawn(
   process.execPath,
-  [resolve(import.meta.dirname, "../dist/cli.js"), "hub", "serve", "--dir", join(work, "hub"), "--port", "0", "--quiet", "--user", `bench:${token}`],
+  [
+    resolve(import.meta.dirname, "../dist/cli.js"),
+    "hub",
+    "serve",
+    "--dir",
+    join(work, "hub"),
+    "--port",
+    "0",
+    "--quiet",
+    "--user",
+    `bench:${token}`,
+  ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
 
@@ -52,13 +63,19 @@ try {
   await writeTestFile(file, sizeBytes);
   const uploadStart = performance.now();
   await createRepo({ repo: "bench/big", hubUrl, accessToken: token });
-  await uploadFiles({ repo: "bench/big", files: [{ path: "big.bin", content: pathToFileURL(file) }], hubUrl, accessToken: token });
+  await uploadFiles({
+    repo: "bench/big",
+    files: [{ path: "big.bin", content: pathToFileURL(file) }],
+    hubUrl,
+    accessToken: token,
+  });
   const uploadSeconds = (performance.now() - uploadStart) / 1000;
 
   const local = await open(file, "r");
   const ranges = [];
   for (let pass = 0; pass < passes; pass++) {
-    for (let start = 0; start < sizeBytes; start += chunkBytes) ranges.push({ start, end: Math.min(sizeBytes, start + chunkBytes) - 1 });
+    for (let start = 0; start < sizeBytes; start += chunkBytes)
+      ranges.push({ start, end: Math.min(sizeBytes, start + chunkBytes) - 1 });
   }
   const url = new URL(`${hubUrl}/bench/big/resolve/main/big.bin`);
   const results = { bytes: 0, errors: 0, samples: [] };
@@ -116,9 +133,10 @@ try {
       errors: results.errors,
       ...(results.samples.length > 0 && { errorSamples: results.samples }),
       // CPU the server spent per GB sent: what it would need on a machine where clients and the kernel cost nothing.
-      ...(cpuBefore !== undefined && cpuAfter !== undefined && {
-        serverCpuSecondsPerGB: Number(((cpuAfter - cpuBefore) / (results.bytes / 1e9)).toFixed(3)),
-      }),
+      ...(cpuBefore !== undefined &&
+        cpuAfter !== undefined && {
+          serverCpuSecondsPerGB: Number(((cpuAfter - cpuBefore) / (results.bytes / 1e9)).toFixed(3)),
+        }),
       uploadSeconds: Number(uploadSeconds.toFixed(2)),
       loadAverage: [Number(loadBefore.toFixed(2)), Number(loadavg()[0].toFixed(2))],
     }),
@@ -168,7 +186,10 @@ function bodyProbe() {
   return {
     add(piece) {
       if (head.length < probe) head = Buffer.concat([head, piece.subarray(0, probe - head.length)]);
-      tail = piece.length >= probe ? Buffer.from(piece.subarray(piece.length - probe)) : Buffer.concat([tail, piece]).subarray(-probe);
+      tail =
+        piece.length >= probe
+          ? Buffer.from(piece.subarray(piece.length - probe))
+          : Buffer.concat([tail, piece]).subarray(-probe);
     },
     get head() {
       return head;
@@ -196,7 +217,13 @@ function rawWorker(url) {
           if (received === length) {
             const [statusLine] = header.split("\r\n");
             const contentRange = /\r\ncontent-range: *([^\r]*)/i.exec(header)?.[1];
-            const answer = { status: Number(statusLine.split(" ")[1]), contentRange, received, head: probeState.head, tail: probeState.tail };
+            const answer = {
+              status: Number(statusLine.split(" ")[1]),
+              contentRange,
+              received,
+              head: probeState.head,
+              tail: probeState.tail,
+            };
             const done = pending;
             pending = undefined;
             done.resolve(answer);
@@ -234,7 +261,9 @@ function rawWorker(url) {
               probeState = bodyProbe();
               return new Promise((resolve, reject) => {
                 pending = { resolve, reject };
-                socket.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nRange: bytes=${range.start}-${range.end}\r\n\r\n`);
+                socket.write(
+                  `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nRange: bytes=${range.start}-${range.end}\r\n\r\n`,
+                );
               });
             },
             close: () => socket.destroy(),
@@ -251,18 +280,33 @@ function httpWorker(url, sockets) {
     open: async () => ({
       get: (range) =>
         new Promise((resolve, reject) => {
-          const req = request({ host: url.hostname, port: url.port, path: url.pathname, agent, headers: { Range: `bytes=${range.start}-${range.end}` } }, (res) => {
-            const probeState = bodyProbe();
-            let received = 0;
-            res.on("data", (chunk) => {
-              received += chunk.length;
-              probeState.add(chunk);
-            });
-            res.on("end", () =>
-              resolve({ status: res.statusCode, contentRange: res.headers["content-range"], received, head: probeState.head, tail: probeState.tail }),
-            );
-            res.on("error", reject);
-          });
+          const req = request(
+            {
+              host: url.hostname,
+              port: url.port,
+              path: url.pathname,
+              agent,
+              headers: { Range: `bytes=${range.start}-${range.end}` },
+            },
+            (res) => {
+              const probeState = bodyProbe();
+              let received = 0;
+              res.on("data", (chunk) => {
+                received += chunk.length;
+                probeState.add(chunk);
+              });
+              res.on("end", () =>
+                resolve({
+                  status: res.statusCode,
+                  contentRange: res.headers["content-range"],
+                  received,
+                  head: probeState.head,
+                  tail: probeState.tail,
+                }),
+              );
+              res.on("error", reject);
+            },
+          );
           req.on("error", reject);
           req.end();
         }),

@@ -16,7 +16,9 @@ import { get } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const args = Object.fromEntries(process.argv.slice(2).flatMap((arg, i, all) => (arg.startsWith("--") ? [[arg.slice(2), all[i + 1]]] : [])));
+const args = Object.fromEntries(
+  process.argv.slice(2).flatMap((arg, i, all) => (arg.startsWith("--") ? [[arg.slice(2), all[i + 1]]] : [])),
+);
 const sizeBytes = Number(args["size-mb"] ?? 512) * 1024 * 1024;
 const passes = Number(args.passes ?? 2);
 const token = "hf_bench_local_token";
@@ -45,9 +47,24 @@ function writeFile(seed) {
   return hash.digest("hex");
 }
 
-const server = spawn(process.execPath, [resolve(import.meta.dirname, "../dist/cli.js"), "hub", "serve", "--dir", join(work, "hub"), "--port", "0", "--quiet", "--user", `bench:${token}`], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const server = spawn(
+  process.execPath,
+  [
+    resolve(import.meta.dirname, "../dist/cli.js"),
+    "hub",
+    "serve",
+    "--dir",
+    join(work, "hub"),
+    "--port",
+    "0",
+    "--quiet",
+    "--user",
+    `bench:${token}`,
+  ],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
 const url = await new Promise((done) => server.stdout.once("data", (chunk) => done(String(chunk).split("\n")[0])));
 
 const upload = `
@@ -65,12 +82,21 @@ try {
       const sha256 = writeFile(run + 1);
       const repo = `bench/${kind}-${run++}`;
       const home = join(work, `home-${run}`);
-      const env = { PATH: process.env.PATH, HOME: home, HF_HOME: home, HF_XET_CACHE: join(home, "xet"), HF_ENDPOINT: url, HF_HUB_DISABLE_PROGRESS_BARS: "1", NO_PROXY: "127.0.0.1" };
+      const env = {
+        PATH: process.env.PATH,
+        HOME: home,
+        HF_HOME: home,
+        HF_XET_CACHE: join(home, "xet"),
+        HF_ENDPOINT: url,
+        HF_HUB_DISABLE_PROGRESS_BARS: "1",
+        NO_PROXY: "127.0.0.1",
+      };
       if (kind === "lfs") env.HF_HUB_DISABLE_XET = "1";
       const started = performance.now();
       execFileSync(python, ["-c", upload, file, token, repo], { env, stdio: ["ignore", "ignore", "inherit"] });
       seconds[kind].push((performance.now() - started) / 1000);
-      if ((await servedSha256(`${url}/${repo}/resolve/main/weights.bin`)) !== sha256) throw new Error(`the ${kind} upload came back with other bytes`);
+      if ((await servedSha256(`${url}/${repo}/resolve/main/weights.bin`)) !== sha256)
+        throw new Error(`the ${kind} upload came back with other bytes`);
       rmSync(home, { recursive: true, force: true });
     }
   }
@@ -84,22 +110,27 @@ function servedSha256(target) {
     get(target, { agent: false }, (response) => {
       if (response.statusCode !== 200) fail(new Error(`GET ${target} answered ${response.statusCode}`));
       const served = createHash("sha256");
-      response.on("data", (chunk) => served.update(chunk)).on("end", () => done(served.digest("hex"))).on("error", fail);
+      response
+        .on("data", (chunk) => served.update(chunk))
+        .on("end", () => done(served.digest("hex")))
+        .on("error", fail);
     }).on("error", fail);
   });
 }
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const mb = sizeBytes / 1e6;
-console.log(JSON.stringify({
-  sizeMB: Math.round(mb),
-  passes,
-  xetSeconds: +median(seconds.xet).toFixed(2),
-  lfsSeconds: +median(seconds.lfs).toFixed(2),
-  xetMBps: Math.round(mb / median(seconds.xet)),
-  lfsMBps: Math.round(mb / median(seconds.lfs)),
-  xetOverLfs: +(median(seconds.xet) / median(seconds.lfs)).toFixed(2),
-  runs: { xet: seconds.xet.map((t) => +t.toFixed(2)), lfs: seconds.lfs.map((t) => +t.toFixed(2)) },
-  loadavg: loadavg()[0].toFixed(1),
-}));
+console.log(
+  JSON.stringify({
+    sizeMB: Math.round(mb),
+    passes,
+    xetSeconds: +median(seconds.xet).toFixed(2),
+    lfsSeconds: +median(seconds.lfs).toFixed(2),
+    xetMBps: Math.round(mb / median(seconds.xet)),
+    lfsMBps: Math.round(mb / median(seconds.lfs)),
+    xetOverLfs: +(median(seconds.xet) / median(seconds.lfs)).toFixed(2),
+    runs: { xet: seconds.xet.map((t) => +t.toFixed(2)), lfs: seconds.lfs.map((t) => +t.toFixed(2)) },
+    loadavg: loadavg()[0].toFixed(1),
+  }),
+);
 rmSync(work, { recursive: true, force: true });

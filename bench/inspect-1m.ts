@@ -25,12 +25,15 @@ function measure(what: string, command: string[]): InspectRow {
 }
 
 export async function runInspect1mBench(): Promise<InspectRow[]> {
-  if (!existsSync(time)) throw new Error(`${time} (GNU time) is needed to measure peak memory; install the "time" package.`);
+  if (!existsSync(time))
+    throw new Error(`${time} (GNU time) is needed to measure peak memory; install the "time" package.`);
   const dir = await mkdtemp(join(tmpdir(), "tvhub-bench-1m-"));
   try {
     const file = join(dir, "moe.safetensors");
     await writeManyTensorFile({ path: file, layers: 100, experts: 1000, weights: 10 });
-    const rows = [measure("tvhub inspect", [process.execPath, resolve(import.meta.dirname, "cli.js"), "inspect", file])];
+    const rows = [
+      measure("tvhub inspect", [process.execPath, resolve(import.meta.dirname, "cli.js"), "inspect", file]),
+    ];
     const parse = `const b=require("fs").readFileSync(${JSON.stringify(file)});const n=Number(b.readBigUInt64LE(0));console.log(Object.keys(JSON.parse(b.subarray(8,8+n).toString())).length)`;
     rows.push(measure("node JSON.parse of the header", [process.execPath, "-e", parse]));
     const python = resolve(import.meta.dirname, "../.venv/safetensors/bin/python");

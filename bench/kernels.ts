@@ -88,9 +88,12 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
   const wasm = createWasmKernels();
   const simd = instantiateSimdKernels();
   if (!wasm || !simd) {
-    throw new InternalError("This engine cannot run the WebAssembly SIMD kernels, so there is nothing to compare; run the bench on Node 20 or later.", {
-      code: "BENCH_NO_SIMD",
-    });
+    throw new InternalError(
+      "This engine cannot run the WebAssembly SIMD kernels, so there is nothing to compare; run the bench on Node 20 or later.",
+      {
+        code: "BENCH_NO_SIMD",
+      },
+    );
   }
   const n = resolved.elements;
   const measurements: KernelMeasurement[] = [];
@@ -98,13 +101,25 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     const { base, finetuned } = syntheticPair(dtype, n);
     const inputBytes = 2 * n * sizeOf[dtype];
     const time = (run: () => void) => measure(run, resolved.repetitions, resolved.minSeconds);
-    const record = (operation: KernelMeasurement["operation"], implementation: KernelMeasurement["implementation"], samples: KernelMeasurement["samples"], bytes = inputBytes) => {
+    const record = (
+      operation: KernelMeasurement["operation"],
+      implementation: KernelMeasurement["implementation"],
+      samples: KernelMeasurement["samples"],
+      bytes = inputBytes,
+    ) => {
       const seconds = median(samples.cpu);
       const memcpy = measurements.find((m) => m.dtype === dtype && m.operation === "memcpy");
       const inputBytesPerSecond = bytes / seconds;
       measurements.push({
-        dtype, operation, implementation, elements: n, inputBytes: bytes, samples,
-        elementsPerSecond: n / seconds, inputBytesPerSecond, wallElementsPerSecond: n / median(samples.wall),
+        dtype,
+        operation,
+        implementation,
+        elements: n,
+        inputBytes: bytes,
+        samples,
+        elementsPerSecond: n / seconds,
+        inputBytesPerSecond,
+        wallElementsPerSecond: n / median(samples.wall),
         vsMemcpy: memcpy ? inputBytesPerSecond / memcpy.inputBytesPerSecond : 1,
       });
     };
@@ -113,16 +128,31 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     source.set(base.bytes);
     source.set(finetuned.bytes, base.bytes.byteLength);
     const copy = new Uint8Array(inputBytes);
-    record("memcpy", "TypedArray.set", time(() => copy.set(source)));
+    record(
+      "memcpy",
+      "TypedArray.set",
+      time(() => copy.set(source)),
+    );
 
     record("task-vector", "wasm-kernel", time(kernelLoop(simd, dtype, base, finetuned)));
     const out = new Uint8Array(n * sizeOf[dtype]);
     const outJs = new Uint8Array(n * sizeOf[dtype]);
-    record("task-vector", "wasm", time(() => wasm.computeTaskVector({ base, finetuned, dtype, out })));
-    record("task-vector", "js", time(() => javascriptKernels.computeTaskVector({ base, finetuned, dtype, out: outJs })));
+    record(
+      "task-vector",
+      "wasm",
+      time(() => wasm.computeTaskVector({ base, finetuned, dtype, out })),
+    );
+    record(
+      "task-vector",
+      "js",
+      time(() => javascriptKernels.computeTaskVector({ base, finetuned, dtype, out: outJs })),
+    );
     // The specs compare the two on every special pattern; this checks the optimised (tiered-up) code too.
     if (Buffer.compare(out, outJs) !== 0) {
-      throw new InternalError(`The wasm and JavaScript ${dtype} task vectors differ after warm-up; the kernels are not bit-exact.`, { code: "BENCH_MISMATCH" });
+      throw new InternalError(
+        `The wasm and JavaScript ${dtype} task vectors differ after warm-up; the kernels are not bit-exact.`,
+        { code: "BENCH_MISMATCH" },
+      );
     }
 
     const taskVector = { dtype, bytes: outJs.slice() };
@@ -130,24 +160,63 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     // What publish-vector computes per range: τ with Σ τ² and the reconstruction statistics of its card, one pass.
     const withStats = createTaskVectorStatistics();
     const withStatsJs = createTaskVectorStatistics({ implementation: "js" });
-    record("task-vector+stats", "wasm", time(() => withStats({ base, finetuned, dtype, out })));
-    record("task-vector+stats", "js", time(() => withStatsJs({ base, finetuned, dtype, out: outJs })));
+    record(
+      "task-vector+stats",
+      "wasm",
+      time(() => withStats({ base, finetuned, dtype, out })),
+    );
+    record(
+      "task-vector+stats",
+      "js",
+      time(() => withStatsJs({ base, finetuned, dtype, out: outJs })),
+    );
     if (Buffer.compare(out, outJs) !== 0) {
-      throw new InternalError(`The wasm and JavaScript ${dtype} task vectors with statistics differ after warm-up; the kernels are not bit-exact.`, { code: "BENCH_MISMATCH" });
+      throw new InternalError(
+        `The wasm and JavaScript ${dtype} task vectors with statistics differ after warm-up; the kernels are not bit-exact.`,
+        { code: "BENCH_MISMATCH" },
+      );
     }
 
     // A merge as a user runs it: base + λ·τ from bytes to bytes, τ a published vector in the same dtype.
     const terms = [{ weight: 0.3, taskVector }];
-    record("merge", "wasm", time(() => wasm.mergeChunk({ base, terms, dtype, out })));
-    record("merge", "js", time(() => javascriptKernels.mergeChunk({ base, terms, dtype, out: outJs })));
+    record(
+      "merge",
+      "wasm",
+      time(() => wasm.mergeChunk({ base, terms, dtype, out })),
+    );
+    record(
+      "merge",
+      "js",
+      time(() => javascriptKernels.mergeChunk({ base, terms, dtype, out: outJs })),
+    );
     // Statistics a lossy task vector's card reports, over base, fine-tuned and τ.
-    record("reconstruction", "wasm", time(() => wasm.reconstructionError({ base, finetuned, taskVector })), 3 * n * sizeOf[dtype]);
-    record("reconstruction", "js", time(() => javascriptKernels.reconstructionError({ base, finetuned, taskVector })), 3 * n * sizeOf[dtype]);
+    record(
+      "reconstruction",
+      "wasm",
+      time(() => wasm.reconstructionError({ base, finetuned, taskVector })),
+      3 * n * sizeOf[dtype],
+    );
+    record(
+      "reconstruction",
+      "js",
+      time(() => javascriptKernels.reconstructionError({ base, finetuned, taskVector })),
+      3 * n * sizeOf[dtype],
+    );
     if (dtype === "F32") {
       // Reductions take float32 whatever the tensor's dtype, so one row each is enough.
       const values = javascriptKernels.decodeToF32(finetuned);
-      record("sum-of-squares", "wasm", time(() => wasm.sumOfSquares({ values })), n * 4);
-      record("sum-of-squares", "js", time(() => javascriptKernels.sumOfSquares({ values })), n * 4);
+      record(
+        "sum-of-squares",
+        "wasm",
+        time(() => wasm.sumOfSquares({ values })),
+        n * 4,
+      );
+      record(
+        "sum-of-squares",
+        "js",
+        time(() => javascriptKernels.sumOfSquares({ values })),
+        n * 4,
+      );
     }
   }
   return {
@@ -234,9 +303,20 @@ function median(values: readonly number[]): number {
 
 /** The results as a fixed-width table for a terminal. */
 export function formatKernelTable(results: KernelBenchResults): string {
-  const header = ["dtype", "operation", "implementation", "G elem/s/core", "GB/s in", "× memcpy", "× js", "G elem/s wall"];
+  const header = [
+    "dtype",
+    "operation",
+    "implementation",
+    "G elem/s/core",
+    "GB/s in",
+    "× memcpy",
+    "× js",
+    "G elem/s wall",
+  ];
   const rows = results.measurements.map((m) => {
-    const js = results.measurements.find((o) => o.dtype === m.dtype && o.operation === m.operation && o.implementation === "js");
+    const js = results.measurements.find(
+      (o) => o.dtype === m.dtype && o.operation === m.operation && o.implementation === "js",
+    );
     return [
       m.dtype,
       m.operation,
@@ -249,7 +329,10 @@ export function formatKernelTable(results: KernelBenchResults): string {
     ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join("  ");
   return [
     `Kernels, one thread: ${results.options.elements} elements per operand, median of ${results.options.repetitions} repetitions, rates per core from CPU time; ${results.cpu} (${results.cores} cores), Node ${results.node}`,
     line(header),

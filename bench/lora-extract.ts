@@ -40,7 +40,15 @@ export interface LoraExtractResults {
     torchVersion?: string;
   };
   /** The two products the SVD spends its time in, τ·Ω (tall: m × k by k × n) and Qᵀ·τ (wide: n × m by m × k). */
-  products: Array<{ what: string; m: number; k: number; n: number; tvhubSeconds: number; tfjsWasmSeconds?: number; tfjsNote?: string }>;
+  products: Array<{
+    what: string;
+    m: number;
+    k: number;
+    n: number;
+    tvhubSeconds: number;
+    tfjsWasmSeconds?: number;
+    tfjsNote?: string;
+  }>;
   model?: {
     bytes: number;
     factored: number;
@@ -56,7 +64,10 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
   const size = options.size ?? 4096;
   const rank = options.rank ?? 64;
   const { oversampling, iterations } = defaultSvdParameters;
-  const python = options.python === false ? undefined : options.python ?? (existsSync(".venv/peft/bin/python") ? ".venv/peft/bin/python" : "python3");
+  const python =
+    options.python === false
+      ? undefined
+      : (options.python ?? (existsSync(".venv/peft/bin/python") ? ".venv/peft/bin/python" : "python3"));
   const torchOk = python !== undefined && spawnSync(python, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
   const results: LoraExtractResults = {
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", loadAverage: loadavg() },
@@ -75,15 +86,40 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
   fillRandom(kernels.floats(), size * ld);
   let started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const factors = factorTaskVector({ kernels, rows: size, cols: size, name: "bench", policy: { kind: "fixed", rank }, svd: defaultSvdParameters, dtype: "F32" });
+  const factors = factorTaskVector({
+    kernels,
+    rows: size,
+    cols: size,
+    name: "bench",
+    policy: { kind: "fixed", rank },
+    svd: defaultSvdParameters,
+    dtype: "F32",
+  });
   results.square.tvhubSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   results.square.tvhubCpuSeconds = (cpu.user + cpu.system) / 1e6;
   results.square.tvhubError = factors.relativeError;
   if (torchOk) {
     const runs = [1, availableParallelism()].map((threads) => {
-      const run = spawnSync(python!, ["bench/torch-lora-extract.py", "square", String(size), String(rank), String(oversampling), String(iterations), String(threads)], { encoding: "utf8" });
-      const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; cpu_seconds: number; error: number; torch: string };
+      const run = spawnSync(
+        python!,
+        [
+          "bench/torch-lora-extract.py",
+          "square",
+          String(size),
+          String(rank),
+          String(oversampling),
+          String(iterations),
+          String(threads),
+        ],
+        { encoding: "utf8" },
+      );
+      const parsed = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
+        seconds: number;
+        cpu_seconds: number;
+        error: number;
+        torch: string;
+      };
       results.square.torchVersion = parsed.torch;
       return { threads, seconds: parsed.seconds, cpuSeconds: parsed.cpu_seconds, error: parsed.error };
     });
@@ -112,9 +148,26 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
     tfNote = (error as Error).message;
   }
   for (const shape of shapes) {
-    const gemm = () => kernels.gemm({ a: shape.a, lda: shape.lda, b: shape.b, ldb: shape.ldb, c: out, ldc: shape.n, m: shape.m, k: shape.k, n: shape.n });
+    const gemm = () =>
+      kernels.gemm({
+        a: shape.a,
+        lda: shape.lda,
+        b: shape.b,
+        ldb: shape.ldb,
+        c: out,
+        ldc: shape.n,
+        m: shape.m,
+        k: shape.k,
+        n: shape.n,
+      });
     gemm();
-    const row: LoraExtractResults["products"][number] = { what: shape.what, m: shape.m, k: shape.k, n: shape.n, tvhubSeconds: fastest(3, gemm) };
+    const row: LoraExtractResults["products"][number] = {
+      what: shape.what,
+      m: shape.m,
+      k: shape.k,
+      n: shape.n,
+      tvhubSeconds: fastest(3, gemm),
+    };
     if (tf) {
       const heap = kernels.floats();
       const a = tf.tensor2d(heap.slice(shape.a, shape.a + shape.m * shape.k), [shape.m, shape.k]);
@@ -145,18 +198,45 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
       await Promise.all([mkdir(base), mkdir(finetuned)]);
       await generatePair({ base, finetuned, tensors: shape.tensors, config: shape.config, maxShardSize: 5e9 });
       const to = join(dir, "adapter");
-      const tvhub = await measureChild(process.execPath, [options.cli ?? "dist/cli.js", "publish-vector", "--base", base, "--finetuned", finetuned, "--to", to, "--lora-rank", String(rank), "--force", "--quiet"]);
+      const tvhub = await measureChild(process.execPath, [
+        options.cli ?? "dist/cli.js",
+        "publish-vector",
+        "--base",
+        base,
+        "--finetuned",
+        finetuned,
+        "--to",
+        to,
+        "--lora-rank",
+        String(rank),
+        "--force",
+        "--quiet",
+      ]);
       if (tvhub.code !== 0) throw new Error(`publish-vector --lora-rank failed: ${tvhub.stderr}`);
       const bytes = shape.tensors.reduce((sum, t) => sum + t.bytes, 0);
       results.model = {
         bytes,
         factored: shape.tensors.filter((t) => t.shape.length === 2 && !/embed|lm_head/.test(t.name)).length,
-        tvhub: { seconds: tvhub.seconds, peakRssBytes: tvhub.peakRssBytes, adapterBytes: statSync(join(to, "adapter_model.safetensors")).size },
+        tvhub: {
+          seconds: tvhub.seconds,
+          peakRssBytes: tvhub.peakRssBytes,
+          adapterBytes: statSync(join(to, "adapter_model.safetensors")).size,
+        },
       };
       if (torchOk) {
         results.model.torch = [];
         for (const threads of [1, availableParallelism()]) {
-          const run = await measureChild(python!, ["bench/torch-lora-extract.py", "model", base, finetuned, join(dir, `torch-${threads}.safetensors`), String(rank), String(oversampling), String(iterations), String(threads)]);
+          const run = await measureChild(python!, [
+            "bench/torch-lora-extract.py",
+            "model",
+            base,
+            finetuned,
+            join(dir, `torch-${threads}.safetensors`),
+            String(rank),
+            String(oversampling),
+            String(iterations),
+            String(threads),
+          ]);
           if (run.code !== 0) throw new Error(`bench/torch-lora-extract.py failed: ${run.stderr}`);
           results.model.torch.push({ threads, seconds: run.seconds, peakRssBytes: run.peakRssBytes });
         }
@@ -187,7 +267,9 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
       "",
       `${p.what} (${p.m} × ${p.k} by ${p.n}), one thread, fastest of 3:`,
       `  tvhub             ${s(p.tvhubSeconds)}  ${rate(p.tvhubSeconds)}`,
-      p.tfjsWasmSeconds === undefined ? `  tfjs-wasm matMul  not measured: ${p.tfjsNote ?? ""}` : `  tfjs-wasm matMul  ${s(p.tfjsWasmSeconds)}  ${rate(p.tfjsWasmSeconds)}`,
+      p.tfjsWasmSeconds === undefined
+        ? `  tfjs-wasm matMul  not measured: ${p.tfjsNote ?? ""}`
+        : `  tfjs-wasm matMul  ${s(p.tfjsWasmSeconds)}  ${rate(p.tfjsWasmSeconds)}`,
     );
   }
   if (r.model) {
@@ -196,7 +278,10 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
       "",
       `Llama-shaped model, ${(m.bytes / 1e9).toFixed(2)} GB BF16 per input, ${m.factored} factored tensors, end to end (read, τ, SVD, write):`,
       `  tvhub publish-vector --lora-rank ${r.rank}   ${s(m.tvhub.seconds)}   peak RSS ${mb(m.tvhub.peakRssBytes)}   adapter ${mb(m.tvhub.adapterBytes)}`,
-      ...(m.torch ?? []).map((t) => `  PyTorch, ${t.threads} thread(s)                ${s(t.seconds)}   peak RSS ${mb(t.peakRssBytes)}   tvhub/PyTorch ${(m.tvhub.seconds / t.seconds).toFixed(2)}`),
+      ...(m.torch ?? []).map(
+        (t) =>
+          `  PyTorch, ${t.threads} thread(s)                ${s(t.seconds)}   peak RSS ${mb(t.peakRssBytes)}   tvhub/PyTorch ${(m.tvhub.seconds / t.seconds).toFixed(2)}`,
+      ),
     );
   }
   if (r.torchSkipped) lines.push("", `No PyTorch reference was run: ${r.torchSkipped}.`);

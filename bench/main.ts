@@ -8,7 +8,13 @@ import { formatHubClientsTable, runHubClientsBench } from "./hub-clients.js";
 import { formatInspect1mTable, runInspect1mBench } from "./inspect-1m.js";
 import { formatKernelTable, runKernelBench } from "./kernels.js";
 import { formatLoraExtractTable, runLoraExtractBench } from "./lora-extract.js";
-import { formatPublishVectorTable, publishVectorFlags, publishVectorOptionsFrom, runPublishVectorBench, type PublishVectorBenchOptions } from "./publish-vector.js";
+import {
+  formatPublishVectorTable,
+  publishVectorFlags,
+  publishVectorOptionsFrom,
+  runPublishVectorBench,
+  type PublishVectorBenchOptions,
+} from "./publish-vector.js";
 
 interface Bench {
   name: string;
@@ -26,7 +32,10 @@ const benches: Bench[] = [
   {
     name: "lora-extract",
     run: async () => {
-      const results = await runLoraExtractBench({ ...(publishVectorOptions.torch === false ? { python: false } : {}), ...(loraModelBytes === undefined ? {} : { modelBytes: loraModelBytes }) });
+      const results = await runLoraExtractBench({
+        ...(publishVectorOptions.torch === false ? { python: false } : {}),
+        ...(loraModelBytes === undefined ? {} : { modelBytes: loraModelBytes }),
+      });
       return { table: formatLoraExtractTable(results), json: results };
     },
   },
@@ -66,21 +75,31 @@ let publishVectorOptions: PublishVectorBenchOptions;
 /** lora-extract's Llama-shaped model, `--lora-model-gb N` (0 leaves it out). */
 let loraModelBytes: number | undefined;
 try {
-  const { positionals, values } = parseArgs({ args: process.argv.slice(2), options: { ...publishVectorFlags, "lora-model-gb": { type: "string" } }, allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { ...publishVectorFlags, "lora-model-gb": { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
   wanted = positionals;
   publishVectorOptions = publishVectorOptionsFrom(values);
   if (values["lora-model-gb"] !== undefined) {
     const gb = Number(values["lora-model-gb"]);
-    if (!Number.isFinite(gb) || gb < 0 || gb > 100) throw new Error(`--lora-model-gb ${values["lora-model-gb"]} is not a size in GB between 0 and 100.`);
+    if (!Number.isFinite(gb) || gb < 0 || gb > 100)
+      throw new Error(`--lora-model-gb ${values["lora-model-gb"]} is not a size in GB between 0 and 100.`);
     loraModelBytes = gb * 1e9;
   }
 } catch (error) {
-  console.error(`${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch --lora-model-gb GB.`);
+  console.error(
+    `${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch --lora-model-gb GB.`,
+  );
   process.exit(2);
 }
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
 if (unknown.length > 0) {
-  console.error(`Unknown bench ${unknown.join(", ")}; the benches are ${benches.map((bench) => bench.name).join(", ")}.`);
+  console.error(
+    `Unknown bench ${unknown.join(", ")}; the benches are ${benches.map((bench) => bench.name).join(", ")}.`,
+  );
   process.exit(2);
 }
 await mkdir(outputDir, { recursive: true });

@@ -142,12 +142,15 @@ const gigabyte = 1e9;
  * VmHWM, threads included). On the first target it checks that the PyTorch τ is bit-identical to publish-vector's
  * and throws if not. Removes everything before the next size.
  */
-export async function runPublishVectorBench(options: PublishVectorBenchOptions = {}): Promise<PublishVectorBenchResults> {
+export async function runPublishVectorBench(
+  options: PublishVectorBenchOptions = {},
+): Promise<PublishVectorBenchResults> {
   const sizes = options.sizes ?? [2 * gigabyte, 4 * gigabyte];
   const parent = options.dir ?? tmpdir();
   const cli = resolve(options.cli ?? "dist/cli.js");
   const targets = options.targets ?? (existsSync("/dev/shm") ? (["disk", "memory"] as const) : (["disk"] as const));
-  if (!existsSync(cli)) throw new InternalError(`${cli} does not exist; run npm run build first.`, { code: "BENCH_NO_CLI" });
+  if (!existsSync(cli))
+    throw new InternalError(`${cli} does not exist; run npm run build first.`, { code: "BENCH_NO_CLI" });
   const reference = findTorch(options.torch);
   if (reference.skipped) process.stderr.write(`${reference.skipped}\n`);
   const runs: PublishVectorRun[] = [];
@@ -164,8 +167,16 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
       const base = join(work, "base");
       const finetuned = join(work, "finetuned");
       const generated = performance.now();
-      await generatePair({ base, finetuned, tensors: shape.tensors, config: shape.config, maxShardSize: options.inputShardSize ?? gigabyte });
-      process.stderr.write(`generated 2 × ${(modelBytes / gigabyte).toFixed(2)} GB in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`);
+      await generatePair({
+        base,
+        finetuned,
+        tensors: shape.tensors,
+        config: shape.config,
+        maxShardSize: options.inputShardSize ?? gigabyte,
+      });
+      process.stderr.write(
+        `generated 2 × ${(modelBytes / gigabyte).toFixed(2)} GB in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`,
+      );
       for (const target of targets) {
         const outParent = target === "memory" ? "/dev/shm" : work;
         if (target === "memory") ensureFree(outParent, kept(target) * modelBytes + gigabyte);
@@ -188,8 +199,22 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             await rm(join(outputs, "baseline.bin"), { force: true });
             settle();
             const to = join(outputs, "tau");
-            const published = await measureChild(process.execPath, [cli, "publish-vector", "--base", base, "--finetuned", finetuned, "--to", to, "--json", "--quiet"]);
-            if (published.code !== 0) throw new InternalError(`publish-vector failed (exit ${published.code}): ${published.stderr.trim()}`, { code: "BENCH_PUBLISH_FAILED" });
+            const published = await measureChild(process.execPath, [
+              cli,
+              "publish-vector",
+              "--base",
+              base,
+              "--finetuned",
+              finetuned,
+              "--to",
+              to,
+              "--json",
+              "--quiet",
+            ]);
+            if (published.code !== 0)
+              throw new InternalError(`publish-vector failed (exit ${published.code}): ${published.stderr.trim()}`, {
+                code: "BENCH_PUBLISH_FAILED",
+              });
             publishRuns.push(published.seconds);
             peakRss = Math.max(peakRss, published.peakRssBytes);
             peakAnon = Math.max(peakAnon, published.peakAnonBytes);
@@ -198,12 +223,22 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             // Kept for the check against PyTorch's τ, removed after it.
             if (!check) await rm(to, { recursive: true, force: true });
             settle();
-            const line = [`${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s`];
+            const line = [
+              `${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s`,
+            ];
             if (reference.torch) {
-              const measured = await measureTorch({ ...reference.torch, base, finetuned, outputs, ...(check ? { checkAgainst: { dir: to, files, norm: report.norm ?? null } } : {}) });
+              const measured = await measureTorch({
+                ...reference.torch,
+                base,
+                finetuned,
+                outputs,
+                ...(check ? { checkAgainst: { dir: to, files, norm: report.norm ?? null } } : {}),
+              });
               torchRuns.oneThread.push(measured.oneThread);
               torchRuns.allCores.push(measured.allCores);
-              line.push(`PyTorch 1 thread ${measured.oneThread.seconds.toFixed(2)} s, all cores ${measured.allCores.seconds.toFixed(2)} s`);
+              line.push(
+                `PyTorch 1 thread ${measured.oneThread.seconds.toFixed(2)} s, all cores ${measured.allCores.seconds.toFixed(2)} s`,
+              );
               if (measured.check) {
                 tauChecks.push({ modelBytes, ...measured.check });
                 line.push(`τ checked (${measured.check.identicalFiles ? "identical files" : "identical tensors"})`);
@@ -212,7 +247,9 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             if (check) await rm(to, { recursive: true, force: true });
             process.stderr.write(`${line.join(", ")} (load ${loadavg()[0]?.toFixed(1)})\n`);
           }
-          const written = files.filter((file) => file.path.endsWith(".safetensors")).reduce((sum, file) => sum + file.size, 0);
+          const written = files
+            .filter((file) => file.path.endsWith(".safetensors"))
+            .reduce((sum, file) => sum + file.size, 0);
           const baselineSeconds = Math.min(...baselineRuns);
           const publishSeconds = Math.min(...publishRuns);
           runs.push({
@@ -230,7 +267,14 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
             publishRuns,
             loadAverage,
             files,
-            ...(reference.torch ? { torch: { oneThread: summarizeTorch(torchRuns.oneThread, publishSeconds), allCores: summarizeTorch(torchRuns.allCores, publishSeconds) } } : {}),
+            ...(reference.torch
+              ? {
+                  torch: {
+                    oneThread: summarizeTorch(torchRuns.oneThread, publishSeconds),
+                    allCores: summarizeTorch(torchRuns.allCores, publishSeconds),
+                  },
+                }
+              : {}),
           });
         } finally {
           await rm(outputs, { recursive: true, force: true });
@@ -247,7 +291,13 @@ export async function runPublishVectorBench(options: PublishVectorBenchOptions =
     cores: cpus().length,
     availableParallelism: availableParallelism(),
     torch: reference.torch !== undefined,
-    ...(reference.torch === undefined ? {} : { torchVersion: reference.version, torchDefaultThreads: reference.defaultThreads, torchOverlap: reference.torch.overlap }),
+    ...(reference.torch === undefined
+      ? {}
+      : {
+          torchVersion: reference.version,
+          torchDefaultThreads: reference.defaultThreads,
+          torchOverlap: reference.torch.overlap,
+        }),
     ...(reference.skipped === undefined ? {} : { torchSkipped: reference.skipped }),
     runs,
     tauChecks,
@@ -277,7 +327,9 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     const mine = results.runs.filter((run) => run.target === target).sort((a, b) => a.modelBytes - b.modelBytes);
     const first = mine[0];
     const last = mine[mine.length - 1];
-    return first && last && first !== last ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the smallest model to the largest` : undefined;
+    return first && last && first !== last
+      ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the smallest model to the largest`
+      : undefined;
   };
   const lines = [
     `publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same run, fastest of each); ${results.cpu} (${results.cores} cores), Node ${results.node}; load = 1-minute load average before the runs`,
@@ -308,7 +360,22 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
   });
   lines.push(
     `PyTorch ${results.torchVersion ?? ""} reference, bench/torch-task-vector.py${results.torchOverlap ? " --overlap" : ""}: both models mmap'd (torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) a 1 Mi-element slice at a time in reused buffers, sha256 as it writes ${results.torchOverlap ? "on a second Python thread, overlapping the next slice's compute" : "after each slice is computed"}, fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each; speed-up = PyTorch s ÷ publish s`,
-    ...columns(["model", "output", "PyTorch", "PyTorch s", "publish s", "publish ÷ PyTorch", "speed-up", "peak RSS MB", "anon MB", "import s"], torchRows, 3),
+    ...columns(
+      [
+        "model",
+        "output",
+        "PyTorch",
+        "PyTorch s",
+        "publish s",
+        "publish ÷ PyTorch",
+        "speed-up",
+        "peak RSS MB",
+        "anon MB",
+        "import s",
+      ],
+      torchRows,
+      3,
+    ),
     "peak RSS (VmHWM) counts the mmap'd input pages PyTorch touched, which are page cache; anon MB is the most it allocated at once (RssAnon, polled).",
   );
   for (const check of results.tauChecks) {
@@ -365,31 +432,48 @@ export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): Publis
   if (flags.sizes !== undefined) {
     const sizes = flags.sizes.split(",").map((text) => Number(text.trim()));
     if (sizes.length === 0 || sizes.some((size) => !Number.isFinite(size) || size < 0.05 || size > 1000)) {
-      throw new UsageError(`--sizes ${flags.sizes} is not a comma-separated list of model sizes in GB between 0.05 and 1000, e.g. --sizes 0.5,2.`, { code: "BENCH_BAD_SIZES" });
+      throw new UsageError(
+        `--sizes ${flags.sizes} is not a comma-separated list of model sizes in GB between 0.05 and 1000, e.g. --sizes 0.5,2.`,
+        { code: "BENCH_BAD_SIZES" },
+      );
     }
     options.sizes = sizes.map((size) => size * gigabyte);
   }
   if (flags.targets !== undefined) {
     const targets = flags.targets.split(",").map((text) => text.trim());
-    if (targets.length === 0 || targets.some((target) => target !== "disk" && target !== "memory") || new Set(targets).size !== targets.length) {
-      throw new UsageError(`--targets ${flags.targets} must list disk, memory or both once, e.g. --targets memory.`, { code: "BENCH_BAD_TARGETS" });
+    if (
+      targets.length === 0 ||
+      targets.some((target) => target !== "disk" && target !== "memory") ||
+      new Set(targets).size !== targets.length
+    ) {
+      throw new UsageError(`--targets ${flags.targets} must list disk, memory or both once, e.g. --targets memory.`, {
+        code: "BENCH_BAD_TARGETS",
+      });
     }
     options.targets = targets as OutputTarget[];
   }
   if (flags.repetitions !== undefined) {
     const repetitions = Number(flags.repetitions);
     if (!Number.isInteger(repetitions) || repetitions < 1) {
-      throw new UsageError(`--repetitions ${flags.repetitions} must be a whole number of runs, 1 or more.`, { code: "BENCH_BAD_REPETITIONS" });
+      throw new UsageError(`--repetitions ${flags.repetitions} must be a whole number of runs, 1 or more.`, {
+        code: "BENCH_BAD_REPETITIONS",
+      });
     }
     options.repetitions = repetitions;
   }
   if (flags.dir !== undefined) options.dir = flags.dir;
   if (flags["no-torch"] && (flags.python !== undefined || flags["torch-overlap"])) {
-    throw new UsageError(`--no-torch and ${flags.python !== undefined ? "--python" : "--torch-overlap"} contradict each other; give one of them.`, { code: "BENCH_BAD_TORCH" });
+    throw new UsageError(
+      `--no-torch and ${flags.python !== undefined ? "--python" : "--torch-overlap"} contradict each other; give one of them.`,
+      { code: "BENCH_BAD_TORCH" },
+    );
   }
   if (flags["no-torch"]) options.torch = false;
   else if (flags.python !== undefined || flags["torch-overlap"]) {
-    options.torch = { ...(flags.python === undefined ? {} : { python: flags.python }), ...(flags["torch-overlap"] ? { overlap: true } : {}) };
+    options.torch = {
+      ...(flags.python === undefined ? {} : { python: flags.python }),
+      ...(flags["torch-overlap"] ? { overlap: true } : {}),
+    };
   }
   return options;
 }
@@ -409,10 +493,16 @@ function findTorch(option: PublishVectorBenchOptions["torch"]): TorchReference {
   if (option === false) return { skipped: "it was turned off (--no-torch)" };
   const python = option?.python ?? "python3";
   const script = resolve(option?.script ?? "bench/torch-task-vector.py");
-  if (!existsSync(script)) throw new InternalError(`${script} does not exist; run the bench from the repository's root.`, { code: "BENCH_NO_TORCH_SCRIPT" });
-  const probe = spawnSync(python, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], { encoding: "utf8" });
+  if (!existsSync(script))
+    throw new InternalError(`${script} does not exist; run the bench from the repository's root.`, {
+      code: "BENCH_NO_TORCH_SCRIPT",
+    });
+  const probe = spawnSync(python, ["-c", "import torch; print(torch.__version__, torch.get_num_threads())"], {
+    encoding: "utf8",
+  });
   const [version, threads] = probe.status === 0 ? probe.stdout.trim().split(" ") : [];
-  if (version === undefined || threads === undefined) return { skipped: `${python} -c "import torch" failed, so there is no PyTorch here to compare with` };
+  if (version === undefined || threads === undefined)
+    return { skipped: `${python} -c "import torch" failed, so there is no PyTorch here to compare with` };
   return { torch: { python, script, overlap: option?.overlap ?? false }, version, defaultThreads: Number(threads) };
 }
 
@@ -449,12 +539,29 @@ async function measureTorch(options: {
 }): Promise<{ oneThread: TorchRun; allCores: TorchRun; check?: Omit<TauCheck, "modelBytes"> }> {
   const runs: TorchRun[] = [];
   const comparisons: TauComparison[] = [];
-  for (const [label, threads] of [["1 thread", 1], ["all cores", 0]] as const) {
+  for (const [label, threads] of [
+    ["1 thread", 1],
+    ["all cores", 0],
+  ] as const) {
     const to = join(options.outputs, `torch-${threads}`);
-    const run = await runTorchScript({ python: options.python, script: options.script, overlap: options.overlap, base: options.base, finetuned: options.finetuned, to, threads });
+    const run = await runTorchScript({
+      python: options.python,
+      script: options.script,
+      overlap: options.overlap,
+      base: options.base,
+      finetuned: options.finetuned,
+      to,
+      threads,
+    });
     runs.push(run);
     if (options.checkAgainst) {
-      comparisons.push(await compareTaskVectors({ publish: options.checkAgainst, torch: { dir: to, files: run.report.files, norm: run.report.norm }, label: `PyTorch ${label}` }));
+      comparisons.push(
+        await compareTaskVectors({
+          publish: options.checkAgainst,
+          torch: { dir: to, files: run.report.files, norm: run.report.norm },
+          label: `PyTorch ${label}`,
+        }),
+      );
     }
     await rm(to, { recursive: true, force: true });
     settle();
@@ -475,11 +582,38 @@ async function measureTorch(options: {
   };
 }
 
-async function runTorchScript(options: { python: string; script: string; overlap: boolean; base: string; finetuned: string; to: string; threads: number }): Promise<TorchRun> {
-  const args = [options.script, "--base", options.base, "--finetuned", options.finetuned, "--to", options.to, "--threads", String(options.threads), ...(options.overlap ? ["--overlap"] : [])];
+async function runTorchScript(options: {
+  python: string;
+  script: string;
+  overlap: boolean;
+  base: string;
+  finetuned: string;
+  to: string;
+  threads: number;
+}): Promise<TorchRun> {
+  const args = [
+    options.script,
+    "--base",
+    options.base,
+    "--finetuned",
+    options.finetuned,
+    "--to",
+    options.to,
+    "--threads",
+    String(options.threads),
+    ...(options.overlap ? ["--overlap"] : []),
+  ];
   const child = await measureChild(options.python, args);
-  if (child.code !== 0) throw new InternalError(`${options.script} failed (exit ${child.code}): ${child.stderr.trim()}`, { code: "BENCH_TORCH_FAILED" });
-  return { seconds: child.seconds, peakRssBytes: child.peakRssBytes, peakAnonBytes: child.peakAnonBytes, report: JSON.parse(child.stdout) as TorchReport };
+  if (child.code !== 0)
+    throw new InternalError(`${options.script} failed (exit ${child.code}): ${child.stderr.trim()}`, {
+      code: "BENCH_TORCH_FAILED",
+    });
+  return {
+    seconds: child.seconds,
+    peakRssBytes: child.peakRssBytes,
+    peakAnonBytes: child.peakAnonBytes,
+    report: JSON.parse(child.stdout) as TorchReport,
+  };
 }
 
 function summarizeTorch(runs: readonly TorchRun[], publishSeconds: number): TorchMeasurement {
@@ -515,16 +649,23 @@ export interface CompareTaskVectorsOptions {
  */
 export async function compareTaskVectors(options: CompareTaskVectorsOptions): Promise<TauComparison> {
   const { label } = options;
-  const mismatch = (message: string) => new InternalError(`${label} and publish-vector disagree: ${message}`, { code: "BENCH_TAU_MISMATCH" });
+  const mismatch = (message: string) =>
+    new InternalError(`${label} and publish-vector disagree: ${message}`, { code: "BENCH_TAU_MISMATCH" });
   const hashes = new Map<string, Map<string, string>>();
-  for (const [tool, side] of [["publish-vector", options.publish], [label, options.torch]] as const) {
+  for (const [tool, side] of [
+    ["publish-vector", options.publish],
+    [label, options.torch],
+  ] as const) {
     const mine = new Map<string, string>();
     for (const file of side.files) {
       const { size, sha256 } = await hashFile(join(side.dir, file.path));
       if (size !== file.size || sha256 !== file.sha256) {
-        throw new InternalError(`${tool} reported ${file.path} as ${file.size} bytes with sha256 ${file.sha256 ?? "(none)"}, but the file has ${size} bytes with sha256 ${sha256}.`, {
-          code: "BENCH_BAD_SHA256",
-        });
+        throw new InternalError(
+          `${tool} reported ${file.path} as ${file.size} bytes with sha256 ${file.sha256 ?? "(none)"}, but the file has ${size} bytes with sha256 ${sha256}.`,
+          {
+            code: "BENCH_BAD_SHA256",
+          },
+        );
       }
       mine.set(file.path, sha256);
     }
@@ -540,14 +681,18 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
     const missing = ours.filter((tensor) => !theirs.has(tensor.name)).map((tensor) => tensor.name);
     const extra = [...theirs.keys()].filter((name) => !published.has(name));
     if (missing.length > 0 || extra.length > 0) {
-      throw mismatch(`the tensors differ (${[...missing.map((name) => `only publish-vector has ${name}`), ...extra.map((name) => `only PyTorch has ${name}`)].slice(0, 3).join("; ")}).`);
+      throw mismatch(
+        `the tensors differ (${[...missing.map((name) => `only publish-vector has ${name}`), ...extra.map((name) => `only PyTorch has ${name}`)].slice(0, 3).join("; ")}).`,
+      );
     }
     let bytes = 0;
     let nanBitPatterns = 0;
     for (const tensor of ours) {
       const other = theirs.get(tensor.name)!;
       if (other.dtype !== tensor.dtype || formatShape(other.shape) !== formatShape(tensor.shape)) {
-        throw mismatch(`${tensor.name} is ${tensor.dtype} ${formatShape(tensor.shape)} in publish-vector's τ and ${other.dtype} ${formatShape(other.shape)} in PyTorch's.`);
+        throw mismatch(
+          `${tensor.name} is ${tensor.dtype} ${formatShape(tensor.shape)} in publish-vector's τ and ${other.dtype} ${formatShape(other.shape)} in PyTorch's.`,
+        );
       }
       const a = published.streamTensor(tensor.name, { chunkSize: compareChunk });
       const b = computed.streamTensor(tensor.name, { chunkSize: compareChunk });
@@ -555,9 +700,14 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
       for await (const chunk of a) {
         const next = await b.next();
         const their = next.done ? new Uint8Array(0) : next.value;
-        if (!Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(Buffer.from(their.buffer, their.byteOffset, their.byteLength))) {
+        if (
+          !Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).equals(
+            Buffer.from(their.buffer, their.byteOffset, their.byteLength),
+          )
+        ) {
           const difference = compareElements(tensor.dtype, chunk, their);
-          if (difference.first !== undefined) throw mismatch(describeDifference(tensor.name, tensor.dtype, offset, difference.first, chunk, their));
+          if (difference.first !== undefined)
+            throw mismatch(describeDifference(tensor.name, tensor.dtype, offset, difference.first, chunk, their));
           nanBitPatterns += difference.nans;
         }
         offset += chunk.byteLength;
@@ -567,15 +717,31 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
     }
     const publishHashes = hashes.get("publish-vector")!;
     const torchHashes = hashes.get(label)!;
-    const identicalFiles = nanBitPatterns === 0 && publishHashes.size === torchHashes.size && [...publishHashes].every(([file, sha256]) => torchHashes.get(file) === sha256);
+    const identicalFiles =
+      nanBitPatterns === 0 &&
+      publishHashes.size === torchHashes.size &&
+      [...publishHashes].every(([file, sha256]) => torchHashes.get(file) === sha256);
     // Both print null for the norm of a τ that holds NaN or ±Inf.
     const publishNorm = options.publish.norm ?? Number.NaN;
     const torchNorm = options.torch.norm ?? Number.NaN;
-    const normRelativeDifference = !Number.isFinite(publishNorm) && !Number.isFinite(torchNorm) ? 0 : Math.abs(publishNorm - torchNorm) / Math.abs(publishNorm);
+    const normRelativeDifference =
+      !Number.isFinite(publishNorm) && !Number.isFinite(torchNorm)
+        ? 0
+        : Math.abs(publishNorm - torchNorm) / Math.abs(publishNorm);
     if (!(normRelativeDifference < 1e-6)) {
-      throw mismatch(`‖τ‖ is ${publishNorm} by publish-vector and ${torchNorm} by PyTorch, more than float32 rounding apart, though the tensors are identical.`);
+      throw mismatch(
+        `‖τ‖ is ${publishNorm} by publish-vector and ${torchNorm} by PyTorch, more than float32 rounding apart, though the tensors are identical.`,
+      );
     }
-    return { tensors: ours.length, bytes, nanBitPatterns, identicalFiles, publishNorm, torchNorm, normRelativeDifference };
+    return {
+      tensors: ours.length,
+      bytes,
+      nanBitPatterns,
+      identicalFiles,
+      publishNorm,
+      torchNorm,
+      normRelativeDifference,
+    };
   } finally {
     await Promise.all([published.close(), computed.close()]);
   }
@@ -588,7 +754,11 @@ const compareChunk = 16 * 1024 * 1024;
  * many elements are NaN in both with different bits (tvhub writes the canonical quiet NaN, 0x7FC0 in BF16; PyTorch's
  * vectorized float → bf16 conversion writes 0xFFFF).
  */
-export function compareElements(dtype: PlannedTensor["dtype"], ours: Uint8Array, theirs: Uint8Array): { first?: number; nans: number } {
+export function compareElements(
+  dtype: PlannedTensor["dtype"],
+  ours: Uint8Array,
+  theirs: Uint8Array,
+): { first?: number; nans: number } {
   const size = dtypeSize(dtype);
   const a = new DataView(ours.buffer, ours.byteOffset, ours.byteLength);
   const b = new DataView(theirs.buffer, theirs.byteOffset, theirs.byteLength);
@@ -621,10 +791,22 @@ function nanTest(dtype: PlannedTensor["dtype"]): ((view: DataView, at: number) =
   }
 }
 
-function describeDifference(name: string, dtype: PlannedTensor["dtype"], offset: number, element: number, ours: Uint8Array, theirs: Uint8Array): string {
+function describeDifference(
+  name: string,
+  dtype: PlannedTensor["dtype"],
+  offset: number,
+  element: number,
+  ours: Uint8Array,
+  theirs: Uint8Array,
+): string {
   const size = dtypeSize(dtype);
   const hex = (bytes: Uint8Array) =>
-    bytes.length < (element + 1) * size ? "(missing)" : `0x${[...bytes.subarray(element * size, (element + 1) * size)].reverse().map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+    bytes.length < (element + 1) * size
+      ? "(missing)"
+      : `0x${[...bytes.subarray(element * size, (element + 1) * size)]
+          .reverse()
+          .map((byte) => byte.toString(16).padStart(2, "0"))
+          .join("")}`;
   return `${name} element ${offset / size + element} is ${hex(ours)} in publish-vector's τ and ${hex(theirs)} in PyTorch's (${dtype} bit patterns).`;
 }
 
@@ -653,13 +835,14 @@ export function llamaShape(bytes: number, vocabSize: number = llamaConfig.vocab_
   const headDim = 128;
   const nh = H / headDim;
   const nkv = nh / (llamaConfig.num_attention_heads / llamaConfig.num_key_value_heads);
-  const I = Math.round((llamaConfig.intermediate_size / llamaConfig.hidden_size) * H / 256) * 256;
+  const I = Math.round(((llamaConfig.intermediate_size / llamaConfig.hidden_size) * H) / 256) * 256;
   const V = vocabSize;
   const perLayer = 2 * (nh * headDim * H) + 2 * (nkv * headDim * H) + 3 * I * H + 2 * H;
   const fixed = 2 * V * H + H;
   const layers = Math.max(1, Math.round((bytes / 2 - fixed) / perLayer));
   const tensors: LlamaShape["tensors"] = [];
-  const t = (name: string, shape: number[]) => tensors.push({ name, dtype: "BF16", shape, bytes: 2 * shape.reduce((a, b) => a * b, 1) });
+  const t = (name: string, shape: number[]) =>
+    tensors.push({ name, dtype: "BF16", shape, bytes: 2 * shape.reduce((a, b) => a * b, 1) });
   t("model.embed_tokens.weight", [V, H]);
   for (let i = 0; i < layers; i++) {
     const p = `model.layers.${i}`;
@@ -675,7 +858,15 @@ export function llamaShape(bytes: number, vocabSize: number = llamaConfig.vocab_
   }
   t("model.norm.weight", [H]);
   t("lm_head.weight", [V, H]);
-  const config = { ...llamaConfig, hidden_size: H, intermediate_size: I, num_attention_heads: nh, num_key_value_heads: nkv, num_hidden_layers: layers, vocab_size: V };
+  const config = {
+    ...llamaConfig,
+    hidden_size: H,
+    intermediate_size: I,
+    num_attention_heads: nh,
+    num_key_value_heads: nkv,
+    num_hidden_layers: layers,
+    vocab_size: V,
+  };
   return { layers, config, tensors };
 }
 
@@ -687,11 +878,27 @@ const blockElements = 8 * 1024 * 1024;
  * a 16 Mi-element pool of bf16 weights ~N(0, 0.02) and fine-tuned = base + N(0, 0.002), each block taken at
  * another offset: the pair differs like a real fine-tune, and writing costs no arithmetic.
  */
-export async function generatePair(options: { base: string; finetuned: string; tensors: PlannedTensor[]; config: Record<string, unknown>; maxShardSize: number }): Promise<void> {
+export async function generatePair(options: {
+  base: string;
+  finetuned: string;
+  tensors: PlannedTensor[];
+  config: Record<string, unknown>;
+  maxShardSize: number;
+}): Promise<void> {
   const { basePool, finetunedPool } = pools();
-  const layout = (prefix: string) => planModelLayout({ tensors: options.tensors, prefix, maxShardSize: options.maxShardSize, metadata: { format: "pt" } });
+  const layout = (prefix: string) =>
+    planModelLayout({
+      tensors: options.tensors,
+      prefix,
+      maxShardSize: options.maxShardSize,
+      metadata: { format: "pt" },
+    });
   // Not durable: the bench flushes with sync before timing, and an fsync per shard would double the wait.
-  const writer = (dir: string) => createModelWriter({ layout: layout("model"), openSink: (file) => createFileSink({ path: join(dir, file), durable: false }) });
+  const writer = (dir: string) =>
+    createModelWriter({
+      layout: layout("model"),
+      openSink: (file) => createFileSink({ path: join(dir, file), durable: false }),
+    });
   const writers = [writer(options.base), writer(options.finetuned)] as const;
   let block = 0;
   for (const tensor of writers[0].layout.writeOrder) {
@@ -707,7 +914,10 @@ export async function generatePair(options: { base: string; finetuned: string; t
   }
   await Promise.all(writers.map((writer) => writer.finish()));
   const config = `${JSON.stringify(options.config, null, 2)}\n`;
-  await Promise.all([writeFile(join(options.base, "config.json"), config), writeFile(join(options.finetuned, "config.json"), config)]);
+  await Promise.all([
+    writeFile(join(options.base, "config.json"), config),
+    writeFile(join(options.finetuned, "config.json"), config),
+  ]);
 }
 
 function pools(): { basePool: Uint8Array; finetunedPool: Uint8Array } {
@@ -745,9 +955,12 @@ function ensureFree(dir: string, bytes: number): void {
   const fs = statfsSync(dir);
   const free = fs.bavail * fs.bsize;
   if (free < bytes) {
-    throw new InternalError(`The bench needs ${(bytes / gigabyte).toFixed(1)} GB free in ${dir} but has ${(free / gigabyte).toFixed(1)} GB; pass another folder.`, {
-      code: "BENCH_NO_SPACE",
-    });
+    throw new InternalError(
+      `The bench needs ${(bytes / gigabyte).toFixed(1)} GB free in ${dir} but has ${(free / gigabyte).toFixed(1)} GB; pass another folder.`,
+      {
+        code: "BENCH_NO_SPACE",
+      },
+    );
   }
 }
 
@@ -795,7 +1008,14 @@ export async function measureChild(command: string, args: string[]): Promise<Chi
     child.once("close", done);
   });
   clearInterval(timer);
-  return { code, seconds: (performance.now() - started) / 1000, peakRssBytes: peak, peakAnonBytes: peakAnon, stdout, stderr };
+  return {
+    code,
+    seconds: (performance.now() - started) / 1000,
+    peakRssBytes: peak,
+    peakAnonBytes: peakAnon,
+    stdout,
+    stderr,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -809,11 +1029,21 @@ const baselineChunk = 16 * 1024 * 1024;
  * and as many bytes as τ has written to one file with sha256 (the fine-tune's bytes stand in for τ), fsynced before
  * closing on disk. Single-threaded apart from the file system's own threads, as a careful script would be.
  */
-export async function ioBaseline(options: { base: string; finetuned: string; out: string; durable: boolean }): Promise<void> {
+export async function ioBaseline(options: {
+  base: string;
+  finetuned: string;
+  out: string;
+  durable: boolean;
+}): Promise<void> {
   const { base, finetuned, out } = options;
-  const shardsOf = async (dir: string) => (await readdir(dir)).filter((name) => name.endsWith(".safetensors")).sort().map((name) => join(dir, name));
+  const shardsOf = async (dir: string) =>
+    (await readdir(dir))
+      .filter((name) => name.endsWith(".safetensors"))
+      .sort()
+      .map((name) => join(dir, name));
   const [baseFiles, finetunedFiles] = await Promise.all([shardsOf(base), shardsOf(finetuned)]);
-  if (baseFiles.length !== finetunedFiles.length) throw new InternalError("The baseline's models have different shard counts.", { code: "BENCH_LAYOUT" });
+  if (baseFiles.length !== finetunedFiles.length)
+    throw new InternalError("The baseline's models have different shard counts.", { code: "BENCH_LAYOUT" });
   await mkdir(resolve(out, ".."), { recursive: true });
   const output = await open(out, "w");
   const hash = createHash("sha256");

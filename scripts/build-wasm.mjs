@@ -14,17 +14,24 @@ const generated = join(root, "src/arithmetic/simd/kernels.generated.ts");
 
 const args = [
   entry,
-  "--baseDir", root,
-  "--outFile", "kernels.wasm",
+  "--baseDir",
+  root,
+  "--outFile",
+  "kernels.wasm",
   // -O3 without size tuning: the kernels are a few kilobytes either way.
-  "--optimizeLevel", "3",
-  "--shrinkLevel", "0",
+  "--optimizeLevel",
+  "3",
+  "--shrinkLevel",
+  "0",
   "--noAssert",
   // The kernels take raw addresses and allocate nothing, so the smallest runtime will do.
-  "--runtime", "stub",
-  "--enable", "simd",
+  "--runtime",
+  "stub",
+  "--enable",
+  "simd",
   // gemmWideF32's packing buffers (640 KiB of static data) sit below the heap.
-  "--initialMemory", "12",
+  "--initialMemory",
+  "12",
 ];
 
 // Compiling takes seconds and most builds change no kernel, so the generated file records what it
@@ -51,7 +58,9 @@ if (!previous.includes(stamp)) {
   });
   if (result.error || !binary) {
     process.stderr.write(stderr.join(""));
-    throw new Error(`AssemblyScript could not compile ${entry} (${result.error?.message ?? "no binary emitted"}); fix the errors above.`);
+    throw new Error(
+      `AssemblyScript could not compile ${entry} (${result.error?.message ?? "no binary emitted"}); fix the errors above.`,
+    );
   }
   await writeFile(
     generated,

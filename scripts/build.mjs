@@ -4,8 +4,17 @@ await import("./build-wasm.mjs"); // the WebAssembly kernels first: src/arithmet
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
 
-const common = { bundle: true, platform: "node", target: "node20", format: "esm", sourcemap: false, logLevel: "warning" };
-const banner = { js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);" };
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  sourcemap: false,
+  logLevel: "warning",
+};
+const banner = {
+  js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);",
+};
 
 const entries = [
   { in: "src/cli/bin.ts", out: "dist/cli.js", external: true },

@@ -12,7 +12,10 @@ const baselinePath = join(root, "scripts/line-length-baseline.json");
 const sources = /^(src|test|bench|scripts)\/.*\.(ts|mts|mjs|js)$|^[^/]+\.(ts|mjs|js)$/;
 const skipped = /(^|\/)(dist|node_modules)\/|\.generated\.ts$/;
 
-const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
+const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+  cwd: root,
+  encoding: "utf8",
+})
   .split("\n")
   .filter((path) => sources.test(path) && !skipped.test(path));
 
@@ -29,7 +32,9 @@ for (const path of files) {
 }
 
 if (process.argv.includes("--update")) {
-  const counts = Object.fromEntries([...long].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, lines]) => [path, lines.length]));
+  const counts = Object.fromEntries(
+    [...long].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, lines]) => [path, lines.length]),
+  );
   writeFileSync(baselinePath, `${JSON.stringify(counts, null, 2)}\n`);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   console.log(`line-length baseline: ${total} lines over ${limit} characters in ${Object.keys(counts).length} files`);
@@ -40,7 +45,9 @@ const baseline = JSON.parse(readFileSync(baselinePath, "utf8"));
 const over = [...long].filter(([path, lines]) => lines.length > (baseline[path] ?? 0));
 if (over.length > 0) {
   for (const [path, lines] of over) {
-    console.error(`${path}: ${lines.length} lines over ${limit} characters (allowed ${baseline[path] ?? 0}): lines ${lines.join(", ")}`);
+    console.error(
+      `${path}: ${lines.length} lines over ${limit} characters (allowed ${baseline[path] ?? 0}): lines ${lines.join(", ")}`,
+    );
   }
   console.error(`Shorten them (npx biome format --write wraps code; break long strings and comments by hand).`);
   process.exit(1);

@@ -18,6 +18,11 @@ for (const path of files) {
   } catch {
     continue;
   }
-  const { code } = transformSync(source, { loader: path.endsWith(".ts") ? "ts" : "js", format: "esm", minifyWhitespace: true, legalComments: "none" });
+  const { code } = transformSync(source, {
+    loader: path.endsWith(".ts") ? "ts" : "js",
+    format: "esm",
+    minifyWhitespace: true,
+    legalComments: "none",
+  });
   console.log(`${createHash("sha256").update(code).digest("hex")} ${path}`);
 }

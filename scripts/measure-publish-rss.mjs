@@ -37,7 +37,9 @@ if (!existsSync(cli)) {
 
 /** Llama 3.1 8B's config (shared/models, copied into test/fixtures) scaled per README §6: same names, GQA ratio, MLP ratio. */
 function scaledLlama(hidden, layers, vocab) {
-  const real = JSON.parse(readFileSync(join(repo, "test/fixtures/models/meta-llama--Llama-3.1-8B/config.json"), "utf8"));
+  const real = JSON.parse(
+    readFileSync(join(repo, "test/fixtures/models/meta-llama--Llama-3.1-8B/config.json"), "utf8"),
+  );
   const headDim = real.head_dim ?? real.hidden_size / real.num_attention_heads;
   const heads = hidden / headDim;
   const ratio = real.num_attention_heads / real.num_key_value_heads;
@@ -185,9 +187,21 @@ await writeModel(join(dir, "ft"), config, tensors, true);
 // Flush the freshly written inputs first, so the run is not measured against the page cache's write-back.
 execFileSync("sync");
 const parameters = size / 2;
-console.log(`wrote 2 × ${(size / 1e9).toFixed(2)} GB (${(parameters / 1e9).toFixed(2)} G parameters, ${tensors.length} tensors) in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${dir}`);
+console.log(
+  `wrote 2 × ${(size / 1e9).toFixed(2)} GB (${(parameters / 1e9).toFixed(2)} G parameters, ${tensors.length} tensors) in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${dir}`,
+);
 
-const cliArgs = [cli, "publish-vector", "--base", join(dir, "base"), "--finetuned", join(dir, "ft"), "--to", join(dir, "tv"), "--json"];
+const cliArgs = [
+  cli,
+  "publish-vector",
+  "--base",
+  join(dir, "base"),
+  "--finetuned",
+  join(dir, "ft"),
+  "--to",
+  join(dir, "tv"),
+  "--json",
+];
 const useTime = existsSync("/usr/bin/time");
 const command = useTime ? "/usr/bin/time" : process.execPath;
 const args = useTime ? ["-v", process.execPath, ...cliArgs] : cliArgs;
@@ -201,8 +215,12 @@ const peakBytes = (run.timeKiB ?? run.polledKiB) * 1024;
 const aim = 300e6 + 2 * largest;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const cpu = run.cpuSeconds === undefined ? "" : `, ${run.cpuSeconds.toFixed(1)} s of CPU`;
-console.log(`time:            ${run.seconds.toFixed(1)} s${cpu} (${(size / 1e9 / run.seconds).toFixed(2)} GB/s of fine-tuned weights)`);
+console.log(
+  `time:            ${run.seconds.toFixed(1)} s${cpu} (${(size / 1e9 / run.seconds).toFixed(2)} GB/s of fine-tuned weights)`,
+);
 console.log(`largest tensor:  ${mb(largest)} (${tensors.find((t) => t.bytes === largest)?.name})`);
-console.log(`peak RSS:        ${mb(peakBytes)}${run.timeKiB === undefined ? " (VmHWM, polled)" : ` (/usr/bin/time; VmHWM polled: ${mb(run.polledKiB * 1024)})`}`);
+console.log(
+  `peak RSS:        ${mb(peakBytes)}${run.timeKiB === undefined ? " (VmHWM, polled)" : ` (/usr/bin/time; VmHWM polled: ${mb(run.polledKiB * 1024)})`}`,
+);
 console.log(`aim:             under ${mb(aim)} = 300 MB + 2 × largest tensor: ${peakBytes < aim ? "met" : "NOT met"}`);
 if (!flags.keep) await rm(dir, { recursive: true, force: true });

@@ -15,7 +15,11 @@ try {
   const cases = referenceCases(count);
   for (const { name, bytes } of cases) writeFileSync(join(dir, name), bytes);
   const python = join(root, ".venv", "safetensors", "bin", "python");
-  const out = JSON.parse(execFileSync(python, [join(root, "scripts", "safetensors_verdicts.py"), dir], { maxBuffer: 64 * 1024 * 1024 }).toString("utf8")) as {
+  const out = JSON.parse(
+    execFileSync(python, [join(root, "scripts", "safetensors_verdicts.py"), dir], {
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString("utf8"),
+  ) as {
     safetensors: string;
     verdicts: Record<string, string | null>;
   };
@@ -24,10 +28,14 @@ try {
     cases: cases.map(({ name, bytes }) => ({
       name,
       sha256: createHash("sha256").update(bytes).digest("hex").slice(0, 16),
-      refused: out.verdicts[name]?.replace("SafetensorError: Error while deserializing header: ", "").slice(0, 80) ?? null,
+      refused:
+        out.verdicts[name]?.replace("SafetensorError: Error while deserializing header: ", "").slice(0, 80) ?? null,
     })),
   };
-  writeFileSync(join(root, "test", "fixtures", "safetensors-verdicts.json"), `{"reference":${JSON.stringify(fixture.reference)},"cases":[\n${fixture.cases.map((c) => JSON.stringify(c)).join(",\n")}\n]}\n`);
+  writeFileSync(
+    join(root, "test", "fixtures", "safetensors-verdicts.json"),
+    `{"reference":${JSON.stringify(fixture.reference)},"cases":[\n${fixture.cases.map((c) => JSON.stringify(c)).join(",\n")}\n]}\n`,
+  );
   const refused = fixture.cases.filter((c) => c.refused !== null).length;
   console.log(`recorded ${fixture.cases.length} verdicts (${refused} refused) from ${fixture.reference}`);
 } finally {

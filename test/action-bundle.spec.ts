@@ -18,7 +18,11 @@ const root = resolve(import.meta.dirname, "..");
 /** A committed bundle; the working-tree file when git cannot say (a tarball, say). */
 function committedBundle(path: string): Buffer {
   try {
-    return execFileSync("git", ["show", `HEAD:${path}`], { cwd: root, maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "ignore"] });
+    return execFileSync("git", ["show", `HEAD:${path}`], {
+      cwd: root,
+      maxBuffer: 64 * 2 ** 20,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {
     return readFileSync(resolve(root, path));
   }
@@ -46,7 +50,9 @@ describe("the committed Action bundles", () => {
         sourcemap: false,
         logLevel: "silent",
         write: false,
-        banner: { js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);" },
+        banner: {
+          js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);",
+        },
       });
       const built = Buffer.from(result.outputFiles[0]?.contents ?? new Uint8Array());
       const committed = committedBundle(bundle.out);
@@ -56,7 +62,9 @@ describe("the committed Action bundles", () => {
         let at = 0;
         while (at < built.length && built[at] === committed[at]) at++;
         const context = built.subarray(Math.max(0, at - 80), at + 80).toString("utf8");
-        expect.fail(`${bundle.out} is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run build and commit ${bundle.out}.`);
+        expect.fail(
+          `${bundle.out} is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run build and commit ${bundle.out}.`,
+        );
       }
       expect(same).toBe(true);
     });
@@ -65,10 +73,16 @@ describe("the committed Action bundles", () => {
   it("import nothing outside Node itself, so the runner needs no node_modules", () => {
     for (const bundle of bundles) {
       const source = readFileSync(resolve(root, bundle.out), "utf8");
-      const imports = [...source.matchAll(/(?:^|\n)import\s[^;]*?from\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2] ?? "");
+      const imports = [
+        ...source.matchAll(/(?:^|\n)import\s[^;]*?from\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']\s*\)/g),
+      ].map((m) => m[1] ?? m[2] ?? "");
       expect(imports.length, bundle.out).toBeGreaterThan(0);
-      const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0] ?? "");
-      expect(imports.filter((specifier) => !isBuiltin(specifier)), bundle.out).toEqual([]);
+      const isBuiltin = (specifier: string) =>
+        specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0] ?? "");
+      expect(
+        imports.filter((specifier) => !isBuiltin(specifier)),
+        bundle.out,
+      ).toEqual([]);
     }
   });
 });
@@ -87,7 +101,8 @@ describe("action.yml", () => {
   it("declares exactly the inputs the Action reads and the outputs it sets, each described", () => {
     expect(Object.keys(action.inputs)).toEqual([...inputNames]);
     expect(Object.keys(action.outputs)).toEqual([...outputNames]);
-    for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)]) expect(entry.description?.length).toBeGreaterThan(10);
+    for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)])
+      expect(entry.description?.length).toBeGreaterThan(10);
   });
 
   it("defaults github-token to the job's token, comment to true and dry-run to the event-based default", () => {

@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { commands } from "../src/action/inputs.js";
 
 const root = resolve(import.meta.dirname, "..");
-const action = parse(readFileSync(resolve(root, "action.yml"), "utf8")) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+const action = parse(readFileSync(resolve(root, "action.yml"), "utf8")) as {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+};
 const readme = readFileSync(resolve(root, "README.md"), "utf8");
 /** The README's workflow and the reference page (docs/action.md), where every input and output is documented. */
 const section = `${readme.slice(readme.indexOf("## GitHub Action"))}\n${readFileSync(resolve(root, "docs/action.md"), "utf8")}`;
@@ -24,7 +27,10 @@ function tvhubSteps(steps: Step[]): Step[] {
 function checkSteps(steps: Step[], where: string, text: string): number {
   for (const step of steps) {
     const keys = Object.keys(step.with ?? {});
-    expect(keys.filter((key) => !(key in action.inputs)), `${where}: unknown inputs`).toEqual([]);
+    expect(
+      keys.filter((key) => !(key in action.inputs)),
+      `${where}: unknown inputs`,
+    ).toEqual([]);
     expect(commands as readonly unknown[], `${where}: command`).toContain(step.with?.command);
     if (step.id) {
       for (const match of text.matchAll(new RegExp(`steps\\.${step.id}\\.outputs\\.([\\w-]+)`, "g"))) {
@@ -44,7 +50,8 @@ describe("workflows using the Action", () => {
     for (const file of files) {
       const text = readFileSync(resolve(dir, file), "utf8");
       const workflow = parse(text) as { jobs: Record<string, { steps?: Step[] }> };
-      for (const [name, job] of Object.entries(workflow.jobs)) count += checkSteps(tvhubSteps(job.steps ?? []), `${file} ${name}`, text);
+      for (const [name, job] of Object.entries(workflow.jobs))
+        count += checkSteps(tvhubSteps(job.steps ?? []), `${file} ${name}`, text);
     }
     expect(count).toBe(4);
   });
@@ -62,13 +69,16 @@ describe("the GitHub Action in the README and docs/action.md", () => {
     let count = 0;
     for (const block of blocks) {
       const parsed = parse(block.startsWith("      ") ? block.replace(/^ {6}/gm, "") : block) as unknown;
-      const steps = Array.isArray(parsed) ? (parsed as Step[]) : Object.values((parsed as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((job) => job.steps);
+      const steps = Array.isArray(parsed)
+        ? (parsed as Step[])
+        : Object.values((parsed as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap((job) => job.steps);
       count += checkSteps(tvhubSteps(steps), "README", block);
     }
     expect(count).toBe(blocks.length);
   });
 
   it("documents every input and output", () => {
-    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(section).toContain(`\`${name}\``);
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)])
+      expect(section).toContain(`\`${name}\``);
   });
 });

@@ -31,7 +31,12 @@ if (!hasPython) console.warn("adapter-peft.spec.ts skipped: python3 is not insta
 describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "tvhub-adapter-peft-"));
-    const run = await runVenv({ venv: "peft", program: "python", args: [pythonScript("peft_lora_deltas.py"), work], env: {} });
+    const run = await runVenv({
+      venv: "peft",
+      program: "python",
+      args: [pythonScript("peft_lora_deltas.py"), work],
+      env: {},
+    });
     expect(run.code, run.stderr).toBe(0);
   }, 300_000);
 
@@ -39,7 +44,20 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
     it(`${name}: τ is PEFT's delta within the bound, full tensors are merge_and_unload's exactly, and the rest is untouched`, async () => {
       const dir = join(work, name);
       const out = join(dir, "tv");
-      const run = await runCli(["publish-vector", "--base", join(dir, "base"), "--finetuned", join(dir, "adapter"), "--to", out, "--dtype", "f32"], { HF_HOME: join(work, "hf-home") });
+      const run = await runCli(
+        [
+          "publish-vector",
+          "--base",
+          join(dir, "base"),
+          "--finetuned",
+          join(dir, "adapter"),
+          "--to",
+          out,
+          "--dtype",
+          "f32",
+        ],
+        { HF_HOME: join(work, "hf-home") },
+      );
       expect(run.code, run.stderr).toBe(0);
       const tau = read(join(out, "task_vector.safetensors"));
       const base = read(join(dir, "base", "model.safetensors"));
@@ -48,7 +66,8 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
       const adapter = read(join(dir, "adapter", "adapter_model.safetensors"));
       const scaling = JSON.parse(readFileSync(join(dir, "scaling.json"), "utf8")) as Record<string, number>;
       // The base file and the PEFT model may name a tensor with or without the task class's prefix.
-      const inBase = (peftName: string): string => (base.has(peftName) ? peftName : peftName.replace(/^transformer\./, ""));
+      const inBase = (peftName: string): string =>
+        base.has(peftName) ? peftName : peftName.replace(/^transformer\./, "");
       expect(deltas.size).toBeGreaterThan(0);
 
       let exact = 0;
@@ -62,7 +81,8 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
         const embedding = adapter.has(`base_model.model.${module}.lora_embedding_A`);
         const a = floats(adapter.get(`base_model.model.${module}.${embedding ? "lora_embedding_A" : "lora_A.weight"}`));
         const b = floats(adapter.get(`base_model.model.${module}.${embedding ? "lora_embedding_B" : "lora_B.weight"}`));
-        const rank = adapter.get(`base_model.model.${module}.${embedding ? "lora_embedding_A" : "lora_A.weight"}`)?.shape[0] as number;
+        const rank = adapter.get(`base_model.model.${module}.${embedding ? "lora_embedding_A" : "lora_A.weight"}`)
+          ?.shape[0] as number;
         const inF = a.length / rank;
         const outF = b.length / rank;
         const s = scaling[module] as number;
@@ -100,24 +120,36 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
         const values = floats(t);
         if (!deltas.has(mergedName)) {
           // A saved full tensor (modules_to_save, a trained bias): τ = saved − base, exactly merged − base.
-          for (let i = 0; i < m.length; i++) expect(values[i], `${mergedName}[${i}]`).toBe(Math.fround((m[i] as number) - (w[i] as number)));
+          for (let i = 0; i < m.length; i++)
+            expect(values[i], `${mergedName}[${i}]`).toBe(Math.fround((m[i] as number) - (w[i] as number)));
         }
       }
     }, 120_000);
   }
 
   it("the test helpers write PEFT's key names and adapter_config.json", async () => {
-    const peftConfig = JSON.parse(readFileSync(join(work, "llama", "adapter", "adapter_config.json"), "utf8")) as Record<string, unknown>;
+    const peftConfig = JSON.parse(
+      readFileSync(join(work, "llama", "adapter", "adapter_config.json"), "utf8"),
+    ) as Record<string, unknown>;
     expect(Object.keys(peftDefaults).sort()).toEqual(Object.keys(peftConfig).sort());
     // Sorted keys, as save_pretrained writes them (json.dumps(sort_keys=True)).
     expect(Object.keys(peftConfig)).toEqual(Object.keys(peftConfig).sort());
 
     const peftKeys = [...read(join(work, "llama", "adapter", "adapter_model.safetensors")).keys()].sort();
-    const config = { hidden_size: 32, intermediate_size: 48, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2 };
+    const config = {
+      hidden_size: 32,
+      intermediate_size: 48,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+    };
     const ours = await writeLoraAdapter({
       dir: join(work, "helper-llama"),
       config: { ...peftConfig },
-      modules: [...llamaModules(config, 8, { "model.layers.1.mlp.down_proj": 4 }), { module: "model.embed_tokens", out: 32, in: 96, rank: 8, embedding: true }],
+      modules: [
+        ...llamaModules(config, 8, { "model.layers.1.mlp.down_proj": 4 }),
+        { module: "model.embed_tokens", out: 32, in: 96, rank: 8, embedding: true },
+      ],
       full: [
         { name: "lm_head.weight", shape: [96, 32] },
         { name: "model.embed_tokens.base_layer.weight", shape: [96, 32] },
@@ -125,7 +157,10 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
     });
     expect(ours.keys).toEqual(peftKeys);
     // The same fields, values and order (JSON writes PEFT's 0.0 as 0: the same number).
-    const oursConfig = JSON.parse(readFileSync(join(work, "helper-llama", "adapter_config.json"), "utf8")) as Record<string, unknown>;
+    const oursConfig = JSON.parse(readFileSync(join(work, "helper-llama", "adapter_config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(oursConfig)).toEqual(Object.keys(peftConfig));
     expect(oursConfig).toEqual(peftConfig);
   });

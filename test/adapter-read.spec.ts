@@ -9,11 +9,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadBytes, parseSafetensorsBytes, uploadFolder } from "./helpers/hub-io.js";
-import { bertModules, expectedDelta, gpt2Modules, llamaModules, writeLoraAdapter, type LoraAdapter } from "./helpers/lora-adapter.js";
+import {
+  bertModules,
+  expectedDelta,
+  gpt2Modules,
+  llamaModules,
+  writeLoraAdapter,
+  type LoraAdapter,
+} from "./helpers/lora-adapter.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { decodeElement, dtypeBytes, encodeElement } from "./helpers/reference-float.js";
 import { runCli } from "./helpers/run-cli.js";
-import { decodeFloats, loadModelConfig, scaleConfig, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type Config, type SynthModel } from "./helpers/synth.js";
+import {
+  decodeFloats,
+  loadModelConfig,
+  scaleConfig,
+  tensorsFromConfig,
+  tinyLlamaConfig,
+  writeSynthModel,
+  type Config,
+  type SynthModel,
+} from "./helpers/synth.js";
 
 const token = "hf_alice_adapter_read_token";
 let hub: LocalHubProcess;
@@ -34,7 +50,12 @@ beforeAll(async () => {
   hub = await startLocalHub({ users: [{ name: "alice", token }] });
 
   llamaConfig = tinyLlamaConfig();
-  llamaBase = await writeSynthModel({ dir: join(work, "llama-base"), tensors: tensorsFromConfig(llamaConfig), config: llamaConfig, seed: 11 });
+  llamaBase = await writeSynthModel({
+    dir: join(work, "llama-base"),
+    tensors: tensorsFromConfig(llamaConfig),
+    config: llamaConfig,
+    seed: 11,
+  });
   await upload("alice/llama-base", llamaBase.dir);
   const V = llamaConfig.vocab_size as number;
   const H = llamaConfig.hidden_size as number;
@@ -52,18 +73,41 @@ beforeAll(async () => {
       alpha_pattern: { down_proj: 2 },
       modules_to_save: ["lm_head"],
     },
-    modules: [...llamaModules(llamaConfig, 8, rankPattern), { module: "model.embed_tokens", out: H, in: V, rank: 8, embedding: true }],
+    modules: [
+      ...llamaModules(llamaConfig, 8, rankPattern),
+      { module: "model.embed_tokens", out: H, in: V, rank: 8, embedding: true },
+    ],
     full: [{ name: "lm_head.weight", shape: [V, H] }],
   });
   await upload("alice/llama-lora", llama.dir);
 
-  const gpt2Config = scaleConfig(loadModelConfig("openai-community--gpt2"), { hiddenSize: 64, headDim: 16, layers: 2, vocabSize: 256, positions: 32 });
-  gpt2Base = await writeSynthModel({ dir: join(work, "gpt2-base"), tensors: tensorsFromConfig(gpt2Config), config: gpt2Config, seed: 12 });
+  const gpt2Config = scaleConfig(loadModelConfig("openai-community--gpt2"), {
+    hiddenSize: 64,
+    headDim: 16,
+    layers: 2,
+    vocabSize: 256,
+    positions: 32,
+  });
+  gpt2Base = await writeSynthModel({
+    dir: join(work, "gpt2-base"),
+    tensors: tensorsFromConfig(gpt2Config),
+    config: gpt2Config,
+    seed: 12,
+  });
   const gH = gpt2Config.n_embd as number;
   gpt2 = await writeLoraAdapter({
     dir: join(work, "gpt2-lora"),
     seed: 22,
-    config: { base_model_name_or_path: "openai-community/gpt2", task_type: "CAUSAL_LM", r: 4, lora_alpha: 12, use_rslora: true, fan_in_fan_out: true, target_modules: ["c_attn"], bias: "all" },
+    config: {
+      base_model_name_or_path: "openai-community/gpt2",
+      task_type: "CAUSAL_LM",
+      r: 4,
+      lora_alpha: 12,
+      use_rslora: true,
+      fan_in_fan_out: true,
+      target_modules: ["c_attn"],
+      bias: "all",
+    },
     modules: gpt2Modules(gpt2Config, 4),
     full: [
       { name: "transformer.h.0.attn.c_attn.base_layer.bias", shape: [3 * gH] },
@@ -71,13 +115,32 @@ beforeAll(async () => {
     ],
   });
 
-  const bertConfig = scaleConfig(loadModelConfig("google-bert--bert-base-uncased"), { hiddenSize: 64, headDim: 16, layers: 2, vocabSize: 256, positions: 32 });
-  bertBase = await writeSynthModel({ dir: join(work, "bert-base"), tensors: tensorsFromConfig(bertConfig, { bertPositionIds: false }), config: bertConfig, seed: 13 });
+  const bertConfig = scaleConfig(loadModelConfig("google-bert--bert-base-uncased"), {
+    hiddenSize: 64,
+    headDim: 16,
+    layers: 2,
+    vocabSize: 256,
+    positions: 32,
+  });
+  bertBase = await writeSynthModel({
+    dir: join(work, "bert-base"),
+    tensors: tensorsFromConfig(bertConfig, { bertPositionIds: false }),
+    config: bertConfig,
+    seed: 13,
+  });
   const bH = bertConfig.hidden_size as number;
   bert = await writeLoraAdapter({
     dir: join(work, "bert-lora"),
     seed: 23,
-    config: { base_model_name_or_path: "google-bert/bert-base-uncased", task_type: "SEQ_CLS", r: 2, lora_alpha: 4, target_modules: ["query", "value"], alpha_pattern: { "bert.encoder.layer.1.attention.self.value": 8 }, modules_to_save: ["pooler"] },
+    config: {
+      base_model_name_or_path: "google-bert/bert-base-uncased",
+      task_type: "SEQ_CLS",
+      r: 2,
+      lora_alpha: 4,
+      target_modules: ["query", "value"],
+      alpha_pattern: { "bert.encoder.layer.1.attention.self.value": 8 },
+      modules_to_save: ["pooler"],
+    },
     modules: bertModules(bertConfig, 2),
     full: [
       { name: "bert.pooler.dense.weight", shape: [bH, bH] },
@@ -124,12 +187,28 @@ function scaleOf(alpha: number, rank: number, rslora = false): number {
 
 describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
   it("publishes a Llama adapter repo's τ (rank_pattern, alpha_pattern, embedding LoRA, modules_to_save) equal to s·B·A bit for bit, in the base's dtype", async () => {
-    const run = await runCli(["publish-vector", "--base", "alice/llama-base", "--finetuned", "alice/llama-lora", "--to", "alice/llama-lora-tv", "--json"], env());
+    const run = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/llama-base",
+        "--finetuned",
+        "alice/llama-lora",
+        "--to",
+        "alice/llama-lora-tv",
+        "--json",
+      ],
+      env(),
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const tensors: Tensors = parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "task_vector.safetensors" }));
+    const tensors: Tensors = parseSafetensorsBytes(
+      await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "task_vector.safetensors" }),
+    );
     const targets = llamaModules(llamaConfig, 8, { "model.layers.1.mlp.down_proj": 4 });
-    expect([...tensors.keys()].sort()).toEqual([...targets.map((m) => `${m.module}.weight`), "model.embed_tokens.weight", "lm_head.weight"].sort());
+    expect([...tensors.keys()].sort()).toEqual(
+      [...targets.map((m) => `${m.module}.weight`), "model.embed_tokens.weight", "lm_head.weight"].sort(),
+    );
     for (const m of targets) {
       const alpha = m.module.endsWith("down_proj") ? 2 : 16;
       const delta = expectedDelta(llama, m.module, { rank: m.rank, scale: scaleOf(alpha, m.rank), transpose: false });
@@ -137,15 +216,27 @@ describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
     }
     const embedding = expectedDelta(llama, "model.embed_tokens", { rank: 8, scale: 2, transpose: true });
     expectBytes(tensors, "model.embed_tokens.weight", encode(embedding, "BF16"), "BF16");
-    expectBytes(tensors, "lm_head.weight", encode(fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight"), "BF16"), "BF16");
-    const record = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "tvhub.json" }))) as { finetuned: { repo: string }; omitted: Array<{ name: string }> };
+    expectBytes(
+      tensors,
+      "lm_head.weight",
+      encode(fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight"), "BF16"),
+      "BF16",
+    );
+    const record = JSON.parse(
+      new TextDecoder().decode(
+        await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "tvhub.json" }),
+      ),
+    ) as { finetuned: { repo: string }; omitted: Array<{ name: string }> };
     expect(record.finetuned.repo).toBe("alice/llama-lora");
     expect(record.omitted.map((o) => o.name)).toContain("model.norm.weight");
   });
 
   it("takes the base from base_model_name_or_path when --base is left out, and --dtype f32 keeps s·B·A exactly", async () => {
     const out = join(work, "llama-tv-f32");
-    const run = await runCli(["publish-vector", "--finetuned", "alice/llama-lora", "--to", out, "--dtype", "f32", "--json"], env());
+    const run = await runCli(
+      ["publish-vector", "--finetuned", "alice/llama-lora", "--to", out, "--dtype", "f32", "--json"],
+      env(),
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const tensors: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
@@ -157,15 +248,26 @@ describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
 
   it("publishes a GPT-2 adapter folder: c_attn is a Conv1D ([in, out], fan_in_fan_out), rsLoRA scaling, trained biases as saved − base", async () => {
     const out = join(work, "gpt2-tv");
-    const run = await runCli(["publish-vector", "--base", gpt2Base.dir, "--finetuned", gpt2.dir, "--to", out, "--dtype", "f32"], env());
+    const run = await runCli(
+      ["publish-vector", "--base", gpt2Base.dir, "--finetuned", gpt2.dir, "--to", out, "--dtype", "f32"],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
     const tensors: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
     for (const layer of [0, 1]) {
-      const delta = expectedDelta(gpt2, `transformer.h.${layer}.attn.c_attn`, { rank: 4, scale: scaleOf(12, 4, true), transpose: true });
+      const delta = expectedDelta(gpt2, `transformer.h.${layer}.attn.c_attn`, {
+        rank: 4,
+        scale: scaleOf(12, 4, true),
+        transpose: true,
+      });
       expectBytes(tensors, `h.${layer}.attn.c_attn.weight`, new Uint8Array(delta.buffer), "F32");
       expect(tensors.get(`h.${layer}.attn.c_attn.weight`)?.shape).toEqual([64, 192]);
     }
-    const bias = fullDelta(savedValues(gpt2, "transformer.h.0.attn.c_attn.base_layer.bias"), gpt2Base, "h.0.attn.c_attn.bias");
+    const bias = fullDelta(
+      savedValues(gpt2, "transformer.h.0.attn.c_attn.base_layer.bias"),
+      gpt2Base,
+      "h.0.attn.c_attn.bias",
+    );
     expectBytes(tensors, "h.0.attn.c_attn.bias", new Uint8Array(bias.buffer), "F32");
     const ln = fullDelta(savedValues(gpt2, "transformer.h.1.ln_1.bias"), gpt2Base, "h.1.ln_1.bias");
     expectBytes(tensors, "h.1.ln_1.bias", new Uint8Array(ln.buffer), "F32");
@@ -174,12 +276,23 @@ describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
 
   it("publishes a BERT adapter folder: query and value with an alpha_pattern, the pooler saved in full", async () => {
     const out = join(work, "bert-tv");
-    const run = await runCli(["publish-vector", "--base", bertBase.dir, "--finetuned", bert.dir, "--to", out, "--dtype", "f32"], env());
+    const run = await runCli(
+      ["publish-vector", "--base", bertBase.dir, "--finetuned", bert.dir, "--to", out, "--dtype", "f32"],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
     const tensors: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
-    const value1 = expectedDelta(bert, "bert.encoder.layer.1.attention.self.value", { rank: 2, scale: 4, transpose: false });
+    const value1 = expectedDelta(bert, "bert.encoder.layer.1.attention.self.value", {
+      rank: 2,
+      scale: 4,
+      transpose: false,
+    });
     expectBytes(tensors, "bert.encoder.layer.1.attention.self.value.weight", new Uint8Array(value1.buffer), "F32");
-    const query0 = expectedDelta(bert, "bert.encoder.layer.0.attention.self.query", { rank: 2, scale: 2, transpose: false });
+    const query0 = expectedDelta(bert, "bert.encoder.layer.0.attention.self.query", {
+      rank: 2,
+      scale: 2,
+      transpose: false,
+    });
     expectBytes(tensors, "bert.encoder.layer.0.attention.self.query.weight", new Uint8Array(query0.buffer), "F32");
     const pooler = fullDelta(savedValues(bert, "bert.pooler.dense.weight"), bertBase, "bert.pooler.dense.weight");
     expectBytes(tensors, "bert.pooler.dense.weight", new Uint8Array(pooler.buffer), "F32");
@@ -188,16 +301,39 @@ describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
 
 describe("refusals of adapters tvhub does not read exactly", () => {
   /** An adapter folder like the Llama one with changes, refused by a dry run before any weight byte is read. */
-  async function refused(name: string, change: Parameters<typeof writeLoraAdapter>[0] extends infer O ? Partial<O> : never, args: string[] = []): Promise<string> {
+  async function refused(
+    name: string,
+    change: Parameters<typeof writeLoraAdapter>[0] extends infer O ? Partial<O> : never,
+    args: string[] = [],
+  ): Promise<string> {
     const dir = join(work, name);
     await writeLoraAdapter({
       dir,
-      config: { base_model_name_or_path: "alice/llama-base", r: 8, lora_alpha: 16, target_modules: ["q_proj"], ...(change.config ?? {}) },
+      config: {
+        base_model_name_or_path: "alice/llama-base",
+        r: 8,
+        lora_alpha: 16,
+        target_modules: ["q_proj"],
+        ...(change.config ?? {}),
+      },
       modules: change.modules ?? llamaModules(llamaConfig, 8).filter((m) => m.module.endsWith("q_proj")),
       ...(change.full ? { full: change.full } : {}),
       ...(change.extra ? { extra: change.extra } : {}),
     });
-    const run = await runCli(["publish-vector", "--base", "alice/llama-base", "--finetuned", dir, "--to", join(work, `${name}-out`), "--dry-run", ...args], env());
+    const run = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/llama-base",
+        "--finetuned",
+        dir,
+        "--to",
+        join(work, `${name}-out`),
+        "--dry-run",
+        ...args,
+      ],
+      env(),
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     // One sentence; a failed check adds its report below it, as for any fine-tune.
@@ -211,29 +347,42 @@ describe("refusals of adapters tvhub does not read exactly", () => {
 
   it("refuses DoRA, naming use_dora", async () => {
     const H = llamaConfig.hidden_size as number;
-    const message = await refused("dora", { config: { use_dora: true }, extra: [{ key: "base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", dtype: "F32", shape: [H] }] });
+    const message = await refused("dora", {
+      config: { use_dora: true },
+      extra: [
+        { key: "base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", dtype: "F32", shape: [H] },
+      ],
+    });
     expect(message).toContain("use_dora");
   });
 
   it("refuses a DoRA magnitude even when the config does not say use_dora", async () => {
     const H = llamaConfig.hidden_size as number;
-    const message = await refused("dora-key", { extra: [{ key: "base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", dtype: "F32", shape: [H] }] });
+    const message = await refused("dora-key", {
+      extra: [
+        { key: "base_model.model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", dtype: "F32", shape: [H] },
+      ],
+    });
     expect(message).toContain("lora_magnitude_vector");
   });
 
   it("refuses IA3 and the other PEFT types, naming peft_type", async () => {
-    expect(await refused("ia3", { config: { peft_type: "IA3" } })).toContain("peft_type \"IA3\"");
+    expect(await refused("ia3", { config: { peft_type: "IA3" } })).toContain('peft_type "IA3"');
     expect(await refused("lokr", { config: { peft_type: "LOKR" } })).toContain("peft_type");
   });
 
   it("refuses PiSSA-style init, lora_bias and target_parameters, naming each field", async () => {
     expect(await refused("pissa", { config: { init_lora_weights: "pissa" } })).toContain("init_lora_weights");
     expect(await refused("lora-bias", { config: { lora_bias: true } })).toContain("lora_bias");
-    expect(await refused("target-params", { config: { target_parameters: ["experts.gate_up_proj"] } })).toContain("target_parameters");
+    expect(await refused("target-params", { config: { target_parameters: ["experts.gate_up_proj"] } })).toContain(
+      "target_parameters",
+    );
   });
 
   it("refuses a shape mismatch, naming both shapes", async () => {
-    const message = await refused("shape", { modules: [{ module: "model.layers.0.self_attn.q_proj", out: 64, in: 96, rank: 8 }] });
+    const message = await refused("shape", {
+      modules: [{ module: "model.layers.0.self_attn.q_proj", out: 64, in: 96, rank: 8 }],
+    });
     expect(message).toContain("B·A 64×96");
     expect(message).toContain("model.layers.0.self_attn.q_proj.weight, which is [64, 64]");
   });
@@ -254,7 +403,19 @@ describe("refusals of adapters tvhub does not read exactly", () => {
     const message = await refused("wrong-base", { config: { base_model_name_or_path: "alice/other-base" } });
     expect(message).toContain("alice/other-base");
     expect(message).toContain("--force");
-    const run = await runCli(["publish-vector", "--base", "alice/llama-base", "--finetuned", join(work, "wrong-base"), "--to", join(work, "wrong-base-forced"), "--force"], env());
+    const run = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/llama-base",
+        "--finetuned",
+        join(work, "wrong-base"),
+        "--to",
+        join(work, "wrong-base-forced"),
+        "--force",
+      ],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(work, "wrong-base-forced", "task_vector.safetensors"))).toBe(true);
   });
@@ -272,41 +433,93 @@ describe("adapters as terms of merge and apply, and inputs of similarity", () =>
   const baseF32 = (name: string): Float32Array => {
     const tensor = llamaBase.tensors.find((t) => t.name === name);
     const bytes = llamaBase.bytesOf(name);
-    return Float32Array.from({ length: bytes.byteLength / 2 }, (_, i) => decodeElement(tensor?.dtype as string, bytes, i));
+    return Float32Array.from({ length: bytes.byteLength / 2 }, (_, i) =>
+      decodeElement(tensor?.dtype as string, bytes, i),
+    );
   };
 
   it("merges an adapter term: θ = base + fround(λ32·τ) with τ = s·B·A, saved − base for lm_head, the base elsewhere", async () => {
     const out = join(work, "merged-adapter");
     const recipe = join(work, "adapter-merge.yml");
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(recipe, ["version: 1", "base: alice/llama-base", `output: { to: ${out}, dtype: f32 }`, "vectors:", "  - { finetuned: alice/llama-lora, weight: 0.5 }", ""].join("\n"));
+    writeFileSync(
+      recipe,
+      [
+        "version: 1",
+        "base: alice/llama-base",
+        `output: { to: ${out}, dtype: f32 }`,
+        "vectors:",
+        "  - { finetuned: alice/llama-lora, weight: 0.5 }",
+        "",
+      ].join("\n"),
+    );
     const run = await runCli(["merge", recipe, "--json"], env());
     expect(run.code, run.stderr).toBe(0);
     const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
     const lambda = Math.fround(0.5);
     const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
     const qBase = baseF32("model.layers.0.self_attn.q_proj.weight");
-    expectBytes(merged, "model.layers.0.self_attn.q_proj.weight", new Uint8Array(Float32Array.from(qBase, (w, i) => Math.fround(w + Math.fround(lambda * (q[i] as number)))).buffer), "F32");
+    expectBytes(
+      merged,
+      "model.layers.0.self_attn.q_proj.weight",
+      new Uint8Array(
+        Float32Array.from(qBase, (w, i) => Math.fround(w + Math.fround(lambda * (q[i] as number)))).buffer,
+      ),
+      "F32",
+    );
     const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
     const headBase = baseF32("lm_head.weight");
-    expectBytes(merged, "lm_head.weight", new Uint8Array(Float32Array.from(headBase, (w, i) => Math.fround(w + Math.fround(lambda * (head[i] as number)))).buffer), "F32");
+    expectBytes(
+      merged,
+      "lm_head.weight",
+      new Uint8Array(
+        Float32Array.from(headBase, (w, i) => Math.fround(w + Math.fround(lambda * (head[i] as number)))).buffer,
+      ),
+      "F32",
+    );
     expectBytes(merged, "model.norm.weight", new Uint8Array(baseF32("model.norm.weight").buffer), "F32");
   });
 
   it("apply --vector takes an adapter, and negation gives base − τ", async () => {
     const out = join(work, "applied-adapter");
-    const run = await runCli(["apply", "--base", "alice/llama-base", "--vector", "alice/llama-lora:-1", "--to", out, "--dtype", "f32"], env());
+    const run = await runCli(
+      ["apply", "--base", "alice/llama-base", "--vector", "alice/llama-lora:-1", "--to", out, "--dtype", "f32"],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
     const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
     const emb = expectedDelta(llama, "model.embed_tokens", { rank: 8, scale: 2, transpose: true });
     const embBase = baseF32("model.embed_tokens.weight");
-    expectBytes(merged, "model.embed_tokens.weight", new Uint8Array(Float32Array.from(embBase, (w, i) => Math.fround(w + Math.fround(-1 * (emb[i] as number)))).buffer), "F32");
+    expectBytes(
+      merged,
+      "model.embed_tokens.weight",
+      new Uint8Array(
+        Float32Array.from(embBase, (w, i) => Math.fround(w + Math.fround(-1 * (emb[i] as number)))).buffer,
+      ),
+      "F32",
+    );
   });
 
   it("similarity of an adapter and its own dense τ is 1, with the same norm", async () => {
-    const publish = await runCli(["publish-vector", "--base", "alice/llama-base", "--finetuned", "alice/llama-lora", "--to", "alice/llama-lora-tv32", "--dtype", "f32"], env());
+    const publish = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/llama-base",
+        "--finetuned",
+        "alice/llama-lora",
+        "--to",
+        "alice/llama-lora-tv32",
+        "--dtype",
+        "f32",
+      ],
+      env(),
+    );
     expect(publish.code, publish.stderr).toBe(0);
-    const run = await runCli(["similarity", "alice/llama-lora", "alice/llama-lora-tv32", "--base", "alice/llama-base", "--json"], env());
+    const run = await runCli(
+      ["similarity", "alice/llama-lora", "alice/llama-lora-tv32", "--base", "alice/llama-base", "--json"],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { matrix: Array<Array<number | null>>; inputs: Array<{ norm: number }> };
     expect(result.matrix[0]?.[1]).toBeCloseTo(1, 12);
@@ -347,8 +560,13 @@ describe("an adapter as a greedy candidate", () => {
     const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
     const decode = (name: string) => Float32Array.from(decodeFloats("BF16", llamaBase.bytesOf(name)));
     const target = {
-      "model.layers.0.self_attn.q_proj.weight": Float32Array.from(decode("model.layers.0.self_attn.q_proj.weight"), (w, i) => Math.fround(w + Math.fround(0.5 * (q[i] as number)))),
-      "lm_head.weight": Float32Array.from(decode("lm_head.weight"), (w, i) => Math.fround(w + Math.fround(0.5 * (head[i] as number)))),
+      "model.layers.0.self_attn.q_proj.weight": Float32Array.from(
+        decode("model.layers.0.self_attn.q_proj.weight"),
+        (w, i) => Math.fround(w + Math.fround(0.5 * (q[i] as number))),
+      ),
+      "lm_head.weight": Float32Array.from(decode("lm_head.weight"), (w, i) =>
+        Math.fround(w + Math.fround(0.5 * (head[i] as number))),
+      ),
     };
     const { writeSafetensors } = await safetensorsWriter();
     await writeSafetensors(join(work, "target.safetensors"), target);
@@ -356,11 +574,30 @@ describe("an adapter as a greedy candidate", () => {
     const recipe = join(work, "greedy-adapter.yml");
     writeFileSync(
       recipe,
-      ["version: 1", "base: alice/llama-base", "output:", `  to: ${join(work, "greedy-adapter-out")}`, "  dtype: f32", "greedy:", "  candidates:", "    - alice/llama-lora", "  evaluator:", "    type: command", `    command: ${JSON.stringify(command)}`, "  grid: { start: 0, stop: 1, step: 0.25 }", ""].join("\n"),
+      [
+        "version: 1",
+        "base: alice/llama-base",
+        "output:",
+        `  to: ${join(work, "greedy-adapter-out")}`,
+        "  dtype: f32",
+        "greedy:",
+        "  candidates:",
+        "    - alice/llama-lora",
+        "  evaluator:",
+        "    type: command",
+        `    command: ${JSON.stringify(command)}`,
+        "  grid: { start: 0, stop: 1, step: 0.25 }",
+        "",
+      ].join("\n"),
     );
-    const run = await runCli(["greedy", recipe, "--to", join(work, "greedy-adapter-out"), "--json", "--no-eval-cache"], env());
+    const run = await runCli(
+      ["greedy", recipe, "--to", join(work, "greedy-adapter-out"), "--json", "--no-eval-cache"],
+      env(),
+    );
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { greedy: { skipped: unknown[]; trajectory: Array<{ candidate: string; lambda: number; kept: boolean }> } };
+    const result = JSON.parse(run.stdout) as {
+      greedy: { skipped: unknown[]; trajectory: Array<{ candidate: string; lambda: number; kept: boolean }> };
+    };
     expect(result.greedy.skipped).toEqual([]);
     const kept = result.greedy.trajectory.find((step) => step.kept);
     expect(kept?.candidate).toMatch(/^alice\/llama-lora/);
@@ -383,7 +620,14 @@ async function safetensorsWriter() {
       while ((8 + json.length) % 8 !== 0) json += " ";
       const prefix = Buffer.alloc(8);
       prefix.writeBigUInt64LE(BigInt(json.length));
-      await writeFile(path, Buffer.concat([prefix, Buffer.from(json), ...Object.values(tensors).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))]));
+      await writeFile(
+        path,
+        Buffer.concat([
+          prefix,
+          Buffer.from(json),
+          ...Object.values(tensors).map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+        ]),
+      );
     },
   };
 }

@@ -25,7 +25,9 @@ function layerRows(markdown: string): string[][] {
 
 /** ARCHITECTURE.md's picture of the layers, which DESIGN.md "Layers" draws too: an import may only point at a lower row. */
 const pictured = layerRows(readFileSync(join(repoDir, "ARCHITECTURE.md"), "utf8"));
-const layerOf: Record<string, number> = Object.fromEntries(pictured.flatMap((row, i) => row.map((name) => [name, pictured.length - i])));
+const layerOf: Record<string, number> = Object.fromEntries(
+  pictured.flatMap((row, i) => row.map((name) => [name, pictured.length - i])),
+);
 /** The library's entry re-exports the use cases, above everything. */
 layerOf.index = pictured.length + 1;
 
@@ -51,7 +53,8 @@ const sdkOwners: Array<[RegExp, string[]]> = [
  * static `import ... from "pkg"` of an external package to the top of the CLI bundle, where it loads at the start of
  * every command, so these are imported with `await import("pkg")` where they are used; `import type` costs nothing.
  */
-const lazyPackages = /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octokit\/|yaml$|markdown-it$|katex$|@vscode\/markdown-it-katex$)/;
+const lazyPackages =
+  /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octokit\/|yaml$|markdown-it$|katex$|@vscode\/markdown-it-katex$)/;
 
 /** Files that may import a package through a computed specifier, and why (the architecture rules cannot see it). */
 const computedImports: Record<string, string> = {
@@ -104,13 +107,18 @@ function sdkViolations(file: string, source: string): string[] {
   const violations: string[] = [];
   for (const { specifier, typeOnly, dynamic } of importsOf(source)) {
     for (const [pattern, owners] of sdkOwners) {
-      if (pattern.test(specifier) && !owners.includes(from)) violations.push(`${name} imports ${specifier}; only ${owners.join(", ")} may`);
+      if (pattern.test(specifier) && !owners.includes(from))
+        violations.push(`${name} imports ${specifier}; only ${owners.join(", ")} may`);
     }
     if (lazyPackages.test(specifier) && !typeOnly && !dynamic) {
-      violations.push(`${name} imports ${specifier} statically; use \`await import("${specifier}")\` where it is used, so that commands that do not need it do not load it at start`);
+      violations.push(
+        `${name} imports ${specifier} statically; use \`await import("${specifier}")\` where it is used, so that commands that do not need it do not load it at start`,
+      );
     }
     if (specifier === "(computed)" && computedImports[name] === undefined) {
-      violations.push(`${name} imports a computed specifier, which hides the package it loads; import a string literal`);
+      violations.push(
+        `${name} imports a computed specifier, which hides the package it loads; import a string literal`,
+      );
     }
   }
   return violations;
@@ -138,7 +146,11 @@ function processReads(source: string): string[] {
     if (specifier === "process" || specifier === "node:process") found.push(`an import of ${specifier}`);
   }
   // `const p = process;` or `f(process)` hands the object on, where a read of `p.env` would go unseen.
-  if (!found.includes("destructuring of process") && /(?:[=(,:]|\breturn)\s*(?:globalThis\s*\??\.\s*)?process\s*(?=[;,)\n}])/.test(source)) found.push("process as a value");
+  if (
+    !found.includes("destructuring of process") &&
+    /(?:[=(,:]|\breturn)\s*(?:globalThis\s*\??\.\s*)?process\s*(?=[;,)\n}])/.test(source)
+  )
+    found.push("process as a value");
   return found;
 }
 
@@ -257,9 +269,12 @@ describe("architecture", () => {
   });
 
   const design = resolve(repoDir, "../shared/DESIGN.md");
-  it.skipIf(!existsSync(design))("ARCHITECTURE.md draws the layers DESIGN.md declares (the project's shared design, beside the repo)", () => {
-    expect(layerRows(readFileSync(design, "utf8"))).toEqual(pictured);
-  });
+  it.skipIf(!existsSync(design))(
+    "ARCHITECTURE.md draws the layers DESIGN.md declares (the project's shared design, beside the repo)",
+    () => {
+      expect(layerRows(readFileSync(design, "utf8"))).toEqual(pictured);
+    },
+  );
 
   it("every source file lives in a known layer", () => {
     const unknown = files.map(moduleOf).filter((m) => !(m in layerOf));
@@ -292,17 +307,27 @@ describe("architecture", () => {
 
   it("the owner rule sees dynamic imports, requires and computed specifiers", () => {
     const at = (path: string) => join(srcDir, path);
-    expect(sdkViolations(at("app/x.ts"), `const { z } = await import("zod");`)).toEqual(["app/x.ts imports zod; only plan may"]);
-    expect(sdkViolations(at("app/x.ts"), `const hub = await import(\n  '@huggingface/hub'\n);`)).toEqual(["app/x.ts imports @huggingface/hub; only hub may"]);
-    expect(sdkViolations(at("app/x.ts"), "const o = require(`octokit`);")).toEqual(["app/x.ts imports octokit; only github may"]);
+    expect(sdkViolations(at("app/x.ts"), `const { z } = await import("zod");`)).toEqual([
+      "app/x.ts imports zod; only plan may",
+    ]);
+    expect(sdkViolations(at("app/x.ts"), `const hub = await import(\n  '@huggingface/hub'\n);`)).toEqual([
+      "app/x.ts imports @huggingface/hub; only hub may",
+    ]);
+    expect(sdkViolations(at("app/x.ts"), "const o = require(`octokit`);")).toEqual([
+      "app/x.ts imports octokit; only github may",
+    ]);
     expect(sdkViolations(at("app/x.ts"), `export { Octokit } from "octokit";`)).toHaveLength(2);
     expect(sdkViolations(at("app/x.ts"), `const name = "zod";\nawait import(name);`)).toEqual([
       "app/x.ts imports a computed specifier, which hides the package it loads; import a string literal",
     ]);
-    expect(sdkViolations(at("plan/x.ts"), `const { z } = await import("zod");\nimport type { ZodType } from "zod";`)).toEqual([]);
+    expect(
+      sdkViolations(at("plan/x.ts"), `const { z } = await import("zod");\nimport type { ZodType } from "zod";`),
+    ).toEqual([]);
     expect(sdkViolations(at("plan/x.ts"), `export type Zod = typeof import("zod");`)).toEqual([]);
     expect(sdkViolations(at("eval/x.ts"), `export type Tf = typeof import("@tensorflow/tfjs");`)).toEqual([]);
-    expect(sdkViolations(at("app/x.ts"), `export type Tf = typeof import("@tensorflow/tfjs");`)).toEqual(["app/x.ts imports @tensorflow/tfjs; only eval may"]);
+    expect(sdkViolations(at("app/x.ts"), `export type Tf = typeof import("@tensorflow/tfjs");`)).toEqual([
+      "app/x.ts imports @tensorflow/tfjs; only eval may",
+    ]);
   });
 
   it("the lazy rule refuses a static import of a heavy package, even in its owner", () => {
@@ -311,7 +336,9 @@ describe("architecture", () => {
       'plan/x.ts imports zod statically; use `await import("zod")` where it is used, so that commands that do not need it do not load it at start',
     ]);
     expect(sdkViolations(at("card/x.ts"), `import { parse, stringify } from "yaml";`)).toHaveLength(1);
-    expect(sdkViolations(at("hub/x.ts"), `import {\n  downloadFile,\n  HubApiError,\n} from "@huggingface/hub";`)).toHaveLength(1);
+    expect(
+      sdkViolations(at("hub/x.ts"), `import {\n  downloadFile,\n  HubApiError,\n} from "@huggingface/hub";`),
+    ).toHaveLength(1);
     expect(sdkViolations(at("card/x.ts"), `const { stringify } = await import("yaml");`)).toEqual([]);
     expect(sdkViolations(at("cli/x.ts"), `import { Command } from "commander";`)).toEqual([]);
   });
@@ -384,7 +411,9 @@ describe("architecture", () => {
 
   it("every source file outside testing/ is used: reached from an entry point, a build script or a bench", () => {
     const reached = reachedFromEntries();
-    const unused = files.map((file) => relative(srcDir, file)).filter((name) => !name.split("/").includes("testing") && !reached.has(name));
+    const unused = files
+      .map((file) => relative(srcDir, file))
+      .filter((name) => !name.split("/").includes("testing") && !reached.has(name));
     expect(unused).toEqual([]);
   });
 

@@ -25,7 +25,15 @@ const hasTorch = spawnSync("python3", ["-c", "import torch"], { stdio: "ignore" 
 
 describe("publishVectorOptionsFrom", () => {
   it("reads sizes in GB, targets, repetitions, a folder and the Python", () => {
-    expect(publishVectorOptionsFrom({ sizes: "0.5, 2", targets: "memory", repetitions: "1", dir: "/big", python: "/opt/py/bin/python" })).toEqual({
+    expect(
+      publishVectorOptionsFrom({
+        sizes: "0.5, 2",
+        targets: "memory",
+        repetitions: "1",
+        dir: "/big",
+        python: "/opt/py/bin/python",
+      }),
+    ).toEqual({
       sizes: [0.5e9, 2e9],
       targets: ["memory"],
       repetitions: 1,
@@ -87,10 +95,24 @@ describe("formatPublishVectorTable", () => {
     cores: 2,
     availableParallelism: 2,
     torch: withTorch,
-    ...(withTorch ? { torchVersion: "2.13.0+cpu", torchDefaultThreads: 2 } : { torchSkipped: 'python3 -c "import torch" failed' }),
+    ...(withTorch
+      ? { torchVersion: "2.13.0+cpu", torchDefaultThreads: 2 }
+      : { torchSkipped: 'python3 -c "import torch" failed' }),
     runs: [run("disk", 5, withTorch), run("memory", 4, withTorch)],
     tauChecks: withTorch
-      ? [{ modelBytes: 2.03e9, compared: ["1 thread", "all cores"], tensors: 84, bytes: 2.03e9, nanBitPatterns: 0, identicalFiles: true, publishNorm: 12.5, torchNorm: 12.5000001, normRelativeDifference: 8e-9 }]
+      ? [
+          {
+            modelBytes: 2.03e9,
+            compared: ["1 thread", "all cores"],
+            tensors: 84,
+            bytes: 2.03e9,
+            nanBitPatterns: 0,
+            identicalFiles: true,
+            publishNorm: 12.5,
+            torchNorm: 12.5000001,
+            normRelativeDifference: 8e-9,
+          },
+        ]
       : [],
   });
 
@@ -112,7 +134,12 @@ describe("formatPublishVectorTable", () => {
     expect(one[0]).toMatch(/disk \(fsync\)\s+1 thread\s+10\.00\s+5\.00\s+0\.50×\s+2\.00×\s+3000\s+400\s+1\.5$/);
     expect(all[0]).toMatch(/^\s+all cores \(2\)\s+8\.00\s+5\.00\s+0\.63×\s+1\.60×/);
     expect(one[1]).toMatch(/\/dev\/shm\s+1 thread\s+10\.00\s+4\.00\s+0\.40×/);
-    expect(lines.some((line) => line.startsWith("τ check, 2.03 GB:") && line.includes("84 tensors") && line.includes("byte-identical files"))).toBe(true);
+    expect(
+      lines.some(
+        (line) =>
+          line.startsWith("τ check, 2.03 GB:") && line.includes("84 tensors") && line.includes("byte-identical files"),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -123,7 +150,13 @@ describe("compareElements", () => {
     expect(compareElements("BF16", bf16(0x7fc0, 2, 0x7f80), bf16(0xffc1, 2, 0x7f81))).toEqual({ first: 2, nans: 1 });
     // −0 against +0 is a difference: τ's bits must agree, not only its values.
     expect(compareElements("BF16", bf16(0x8000), bf16(0))).toEqual({ first: 0, nans: 0 });
-    expect(compareElements("F32", new Uint8Array(new Float32Array([Number.NaN, 1]).buffer), new Uint8Array(new Float32Array([1, 1]).buffer))).toEqual({ first: 0, nans: 0 });
+    expect(
+      compareElements(
+        "F32",
+        new Uint8Array(new Float32Array([Number.NaN, 1]).buffer),
+        new Uint8Array(new Float32Array([1, 1]).buffer),
+      ),
+    ).toEqual({ first: 0, nans: 0 });
     expect(compareElements("I64", new Uint8Array(8), new Uint8Array(8).fill(1))).toEqual({ first: 0, nans: 0 });
   });
 });
@@ -153,24 +186,72 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
   });
 
   const publish = (pair: { base: string; finetuned: string }, to: string, maxShardSize: number) => {
-    const run = spawnSync(process.execPath, [cliPath, "publish-vector", "--base", pair.base, "--finetuned", pair.finetuned, "--to", to, "--max-shard-size", String(maxShardSize), "--json", "--quiet"], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HF_HOME: join(work, "hf-home") },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        cliPath,
+        "publish-vector",
+        "--base",
+        pair.base,
+        "--finetuned",
+        pair.finetuned,
+        "--to",
+        to,
+        "--max-shard-size",
+        String(maxShardSize),
+        "--json",
+        "--quiet",
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", HF_HOME: join(work, "hf-home") },
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     return { dir: to, ...(JSON.parse(run.stdout) as { files: ReportedFile[]; norm: number | null }) };
   };
-  const torch = (pair: { base: string; finetuned: string }, to: string, maxShardSize: number, threads: number, overlap = false) => {
-    const args = [script, "--base", pair.base, "--finetuned", pair.finetuned, "--to", to, "--max-shard-size", String(maxShardSize), "--threads", String(threads)];
+  const torch = (
+    pair: { base: string; finetuned: string },
+    to: string,
+    maxShardSize: number,
+    threads: number,
+    overlap = false,
+  ) => {
+    const args = [
+      script,
+      "--base",
+      pair.base,
+      "--finetuned",
+      pair.finetuned,
+      "--to",
+      to,
+      "--max-shard-size",
+      String(maxShardSize),
+      "--threads",
+      String(threads),
+    ];
     const run = spawnSync("python3", overlap ? [...args, "--overlap"] : args, { encoding: "utf8" });
     expect(run.status, run.stderr).toBe(0);
-    return { dir: to, ...(JSON.parse(run.stdout) as { files: ReportedFile[]; norm: number | null; threads: number; overlap: boolean; tensors: number }) };
+    return {
+      dir: to,
+      ...(JSON.parse(run.stdout) as {
+        files: ReportedFile[];
+        norm: number | null;
+        threads: number;
+        overlap: boolean;
+        tensors: number;
+      }),
+    };
   };
 
   it("writes the same shards, index and sha256 as publish-vector, with one thread and with all, with and without --overlap", async () => {
     const ours = publish(pairs.clean, join(work, "tvhub-sharded"), 100_000);
     expect(ours.files.map((file) => file.path)).toContain("task_vector.safetensors.index.json");
-    for (const [threads, overlap] of [[1, false], [0, false], [1, true]] as const) {
+    for (const [threads, overlap] of [
+      [1, false],
+      [0, false],
+      [1, true],
+    ] as const) {
       const theirs = torch(pairs.clean, join(work, `torch-sharded-${threads}-${overlap}`), 100_000, threads, overlap);
       if (threads === 1) expect(theirs.threads).toBe(1);
       expect(theirs.overlap).toBe(overlap);
@@ -189,7 +270,10 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
   // One run of each on the clean pair with the default shard size, shared by the two tests below.
   let single: { ours: ReturnType<typeof publish>; theirs: ReturnType<typeof torch> } | undefined;
   const singleFile = () =>
-    (single ??= { ours: publish(pairs.clean, join(work, "tvhub-single"), 5_000_000_000), theirs: torch(pairs.clean, join(work, "torch-single"), 5_000_000_000, 1) });
+    (single ??= {
+      ours: publish(pairs.clean, join(work, "tvhub-single"), 5_000_000_000),
+      theirs: torch(pairs.clean, join(work, "torch-single"), 5_000_000_000, 1),
+    });
 
   it("writes one task_vector.safetensors under the default shard size", async () => {
     const { ours, theirs } = singleFile();
@@ -220,10 +304,14 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
     bytes.writeUInt8(bytes.readUInt8(at) ^ 1, at);
     writeFileSync(file, bytes);
     const options = { publish: ours, torch: theirs, label: "PyTorch 1 thread" };
-    await expect(compareTaskVectors(options)).rejects.toThrow(/PyTorch 1 thread reported task_vector\.safetensors as \d+ bytes with sha256 [0-9a-f]{64}, but the file has/);
+    await expect(compareTaskVectors(options)).rejects.toThrow(
+      /PyTorch 1 thread reported task_vector\.safetensors as \d+ bytes with sha256 [0-9a-f]{64}, but the file has/,
+    );
     const honest = [{ ...theirs.files[0]!, sha256: createHash("sha256").update(bytes).digest("hex") }];
     await expect(compareTaskVectors({ ...options, torch: { ...theirs, files: honest } })).rejects.toThrow(
-      new RegExp(`PyTorch 1 thread and publish-vector disagree: ${target.name.replaceAll(".", "\\.")} element 3 is 0x[0-9a-f]{4} in publish-vector's τ and 0x[0-9a-f]{4} in PyTorch's`),
+      new RegExp(
+        `PyTorch 1 thread and publish-vector disagree: ${target.name.replaceAll(".", "\\.")} element 3 is 0x[0-9a-f]{4} in publish-vector's τ and 0x[0-9a-f]{4} in PyTorch's`,
+      ),
     );
   });
 });

@@ -7,7 +7,7 @@
  * Screenshots go to test-output/browse/ (gitignored).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRepo, uploadFiles } from "@huggingface/hub";
@@ -18,14 +18,18 @@ import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { runCli } from "./helpers/run-cli.js";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel } from "./helpers/synth.js";
 
-const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => path && existsSync(path));
+const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (path) => path && existsSync(path),
+);
 const inCi = process.env.CI === "true";
 const shots = resolve(import.meta.dirname, "../test-output/browse");
 const demo = { name: "demo", token: "hf_demo_browse_token" };
 const mallory = { name: "mallory", token: "hf_mallory_browse_token" };
 
 if (!chromiumPath && !inCi) {
-  console.warn("test/browse-pages.spec.ts skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); bash scripts/setup-browser.sh installs it.");
+  console.warn(
+    "test/browse-pages.spec.ts skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); bash scripts/setup-browser.sh installs it.",
+  );
 }
 
 describe("Chromium for the browser tests", () => {
@@ -61,9 +65,30 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     hub = await startLocalHub({ users: [demo, mallory] });
     const config = tinyLlamaConfig();
     const tensors = tensorsFromConfig(config, { dtype: "BF16" });
-    const baseModel = await writeSynthModel({ dir: join(work, "base"), tensors, config, seed: 5, card: { extra: { license: "apache-2.0", tags: ["text-generation"] }, body: "# tiny-base\n\nA tiny Llama-shaped base model.\n" } });
-    const a = await fineTune({ base: baseModel, dir: join(work, "ft-a"), seed: 6, baseModel: base, card: { extra: { license: "apache-2.0", tags: ["summarization"] } } });
-    const b = await fineTune({ base: baseModel, dir: join(work, "ft-b"), seed: 7, baseModel: base, card: { extra: { license: "apache-2.0", tags: ["translation"] } } });
+    const baseModel = await writeSynthModel({
+      dir: join(work, "base"),
+      tensors,
+      config,
+      seed: 5,
+      card: {
+        extra: { license: "apache-2.0", tags: ["text-generation"] },
+        body: "# tiny-base\n\nA tiny Llama-shaped base model.\n",
+      },
+    });
+    const a = await fineTune({
+      base: baseModel,
+      dir: join(work, "ft-a"),
+      seed: 6,
+      baseModel: base,
+      card: { extra: { license: "apache-2.0", tags: ["summarization"] } },
+    });
+    const b = await fineTune({
+      base: baseModel,
+      dir: join(work, "ft-b"),
+      seed: 7,
+      baseModel: base,
+      card: { extra: { license: "apache-2.0", tags: ["translation"] } },
+    });
     await uploadFolder({ hubUrl: hub.url, token: demo.token, repo: base, dir: baseModel.dir });
     await uploadFolder({ hubUrl: hub.url, token: demo.token, repo: ftA, dir: a.dir });
     await uploadFolder({ hubUrl: hub.url, token: demo.token, repo: ftB, dir: b.dir });
@@ -119,7 +144,7 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
       "",
       '<img src="nope.png" onerror="window.__pwned = 4">',
       "",
-      "[click](javascript:window.__pwned=5) <a href=\"java&#115;cript:window.__pwned=6\">entity</a> <a href=\" javascript:window.__pwned=7\">space</a>",
+      '[click](javascript:window.__pwned=5) <a href="java&#115;cript:window.__pwned=6">entity</a> <a href=" javascript:window.__pwned=7">space</a>',
       "",
       '<iframe src="javascript:window.parent.__pwned=8"></iframe><svg onload="window.__pwned=9"></svg>',
       "",
@@ -129,7 +154,7 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
       "",
       "$\\href{javascript:window.__pwned=12}{math link}$",
       "",
-      "<details open><summary onclick=\"window.__pwned=13\">summary</summary><p>inside</p></details>",
+      '<details open><summary onclick="window.__pwned=13">summary</summary><p>inside</p></details>',
       "",
       "<style>body { display: none }</style>",
       "",
@@ -142,7 +167,12 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
       useXet: false,
       files: [
         { path: "README.md", content: new Blob([hostile]) },
-        { path: "evil.svg", content: new Blob(['<svg xmlns="http://www.w3.org/2000/svg" onload="window.top.__pwned=14"><script>window.top.__pwned=15</script><rect width="10" height="10"/></svg>']) },
+        {
+          path: "evil.svg",
+          content: new Blob([
+            '<svg xmlns="http://www.w3.org/2000/svg" onload="window.top.__pwned=14"><script>window.top.__pwned=15</script><rect width="10" height="10"/></svg>',
+          ]),
+        },
       ],
     });
 
@@ -161,7 +191,8 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     return page;
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  const repoIds = (page: Page) => page.locator(".repo-item").evaluateAll((items) => items.map((item) => item.getAttribute("data-repo")));
+  const repoIds = (page: Page) =>
+    page.locator(".repo-item").evaluateAll((items) => items.map((item) => item.getAttribute("data-repo")));
 
   it("the home page lists every public repo with its kind, and hides the private one", async () => {
     const page = await open("/");
@@ -215,8 +246,11 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     expect(await page.locator("#card h1").textContent()).toBe("tiny-base");
     // The base's tree: its fine-tunes, vectors, adapter and merge, each a link.
     const tree = page.locator("#model-tree");
-    for (const id of [ftA, ftB, tvA, tvB, adapter, merged]) expect(await tree.locator(`[data-node="${id}"] > .row a`).getAttribute("href")).toBe(`/${id}`);
-    expect(await tree.locator("[data-group]").evaluateAll((groups) => groups.map((g) => g.getAttribute("data-group")))).toEqual(["Fine-tunes", "Task vectors", "Adapters", "Merges"]);
+    for (const id of [ftA, ftB, tvA, tvB, adapter, merged])
+      expect(await tree.locator(`[data-node="${id}"] > .row a`).getAttribute("href")).toBe(`/${id}`);
+    expect(
+      await tree.locator("[data-group]").evaluateAll((groups) => groups.map((g) => g.getAttribute("data-group"))),
+    ).toEqual(["Fine-tunes", "Task vectors", "Adapters", "Merges"]);
     expect(await tree.textContent()).not.toContain("secret");
     await shot(page, "base");
 
@@ -227,7 +261,9 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     expect(await page.locator("#card table").count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator("#card table th").first().textContent()).toBe("role");
     expect(await page.locator("#card").textContent()).not.toContain("base_model_relation");
-    expect(await page.locator("#metadata dt").allTextContents()).toEqual(expect.arrayContaining(["base_model", "base_model_relation", "tags"]));
+    expect(await page.locator("#metadata dt").allTextContents()).toEqual(
+      expect.arrayContaining(["base_model", "base_model_relation", "tags"]),
+    );
     expect(await page.locator("#metadata dd a").first().getAttribute("href")).toBe(`/${base}`);
     expect(await page.locator("#record").textContent()).toContain("tvhub/task-vector");
     // The vector sits under the base, marked as this page, with the fine-tune it came from and the merge that used it.
@@ -245,8 +281,14 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     expect(await math.locator(".katex-html").isVisible()).toBe(true);
     expect(await page.evaluate("document.fonts.ready.then(() => document.fonts.check('16px KaTeX_Main'))")).toBe(true);
     const picture = page.locator('#card img[alt="accuracy of each model"]');
-    expect(await picture.getAttribute("src")).toMatch(new RegExp(`^/${merged}/resolve/[0-9a-f]{40}/pictures/scores\\.svg$`));
-    expect(await page.evaluate(`(() => { const img = document.querySelector('#card img[alt="accuracy of each model"]'); return img.complete && img.naturalWidth; })()`)).toBe(320);
+    expect(await picture.getAttribute("src")).toMatch(
+      new RegExp(`^/${merged}/resolve/[0-9a-f]{40}/pictures/scores\\.svg$`),
+    );
+    expect(
+      await page.evaluate(
+        `(() => { const img = document.querySelector('#card img[alt="accuracy of each model"]'); return img.complete && img.naturalWidth; })()`,
+      ),
+    ).toBe(320);
     const inputs = page.locator(`#model-tree .current[data-node="${merged}"] .sub`);
     expect(await inputs.textContent()).toMatch(/tiny-summarize-tv ×0\.5, tiny-translate-tv ×0\.5/);
     expect(await page.locator("#record").textContent()).toContain("task_arithmetic");
@@ -269,7 +311,10 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
 
     await page.locator('#files tr[data-path="tvhub.json"] td a').first().click();
     await page.waitForLoadState("networkidle");
-    expect(JSON.parse((await page.locator("#file-text").textContent()) ?? "")).toMatchObject({ format: "tvhub/task-vector", finetuned: { repo: ftA } });
+    expect(JSON.parse((await page.locator("#file-text").textContent()) ?? "")).toMatchObject({
+      format: "tvhub/task-vector",
+      finetuned: { repo: ftA },
+    });
 
     await page.goto(`${hub.url}/${merged}/commits/main`);
     const titles = await page.locator("#commits .title").allTextContents();
@@ -286,7 +331,12 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
 
   it("a private repo is invisible to a browser: 404 page, absent from lists, search and trees; its owner's token sees it", async () => {
     const page = await browser.newPage();
-    for (const path of [`/${secret}`, `/${secret}/tree/main`, `/${secret}/commits/main`, `/${secret}/blob/main/tvhub.json`]) {
+    for (const path of [
+      `/${secret}`,
+      `/${secret}/tree/main`,
+      `/${secret}/commits/main`,
+      `/${secret}/blob/main/tvhub.json`,
+    ]) {
       const response = await page.goto(`${hub.url}${path}`);
       expect(response?.status(), path).toBe(404);
       expect(await page.locator("#error").textContent()).toContain("Repository not found");

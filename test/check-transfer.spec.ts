@@ -32,7 +32,8 @@ async function writeFastModel(dir: string, config: Config, card: string): Promis
   const writer = createModelWriter({ layout, dir });
   for (const tensor of layout.writeOrder) {
     const bytes = new Uint8Array(byteLength(tensor.dtype, tensor.shape) ?? 0);
-    for (let at = 0; at < bytes.length; at += block.length) bytes.set(block.subarray(0, Math.min(block.length, bytes.length - at)), at);
+    for (let at = 0; at < bytes.length; at += block.length)
+      bytes.set(block.subarray(0, Math.min(block.length, bytes.length - at)), at);
     await writer.writeTensor(tensor.name, bytes);
   }
   const written = await writer.finish();
@@ -45,7 +46,12 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-check-transfer-"));
   hub = await startLocalHub({ users: [{ name: "alice", token }] });
   // Llama 3.1's layout at H=1024, 8 layers, vocabulary 32000: about 175 M parameters, 350 MB in BF16.
-  const config = scaleConfig(loadModelConfig("meta-llama--Llama-3.1-8B"), { hiddenSize: 1024, headDim: 128, layers: 8, vocabSize: 32000 });
+  const config = scaleConfig(loadModelConfig("meta-llama--Llama-3.1-8B"), {
+    hiddenSize: 1024,
+    headDim: 128,
+    layers: 8,
+    vocabSize: 32000,
+  });
   config.torch_dtype = "bfloat16";
   const base = join(work, "base");
   const ft = join(work, "ft");
@@ -96,6 +102,8 @@ describe("tvhub check transfers almost nothing", () => {
     const served = bytesServed(hub.stderr().slice(from));
     expect(served.requests).toBeGreaterThan(5);
     expect(served.bytes).toBeLessThan(1_000_000);
-    console.log(`tvhub check of 2 × ${(modelBytes / 2e6).toFixed(0)} MB: ${served.requests} requests, ${served.bytes} bytes served`);
+    console.log(
+      `tvhub check of 2 × ${(modelBytes / 2e6).toFixed(0)} MB: ${served.requests} requests, ${served.bytes} bytes served`,
+    );
   });
 });

@@ -19,7 +19,15 @@ const hook = pathToFileURL(join(import.meta.dirname, "helpers/record-packages.mj
 const token = "hf_alice_cli_start_token";
 
 /** Every SDK whose import is expensive; the commands below must load none they do not use. */
-const heavy = ["@huggingface/hub", "@huggingface/inference", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "zod", "octokit", "yaml"];
+const heavy = [
+  "@huggingface/hub",
+  "@huggingface/inference",
+  "@tensorflow/tfjs",
+  "@tensorflow/tfjs-core",
+  "zod",
+  "octokit",
+  "yaml",
+];
 
 let work: string;
 let runs = 0;
@@ -50,8 +58,18 @@ let finetuned: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-cli-start-"));
   const config = tinyLlamaConfig();
-  const model = await writeSynthModel({ dir: join(work, "base"), tensors: tensorsFromConfig(config, { dtype: "BF16" }), config, seed: 3 });
-  const ft = await fineTune({ base: model, dir: join(work, "ft"), baseModel: "alice/base", card: { extra: { license: "mit" } } });
+  const model = await writeSynthModel({
+    dir: join(work, "base"),
+    tensors: tensorsFromConfig(config, { dtype: "BF16" }),
+    config,
+    seed: 3,
+  });
+  const ft = await fineTune({
+    base: model,
+    dir: join(work, "ft"),
+    baseModel: "alice/base",
+    card: { extra: { license: "mit" } },
+  });
   base = model.dir;
   finetuned = ft.dir;
 }, 60_000);
@@ -63,7 +81,10 @@ afterAll(() => {
 describe("what the CLI loads", () => {
   it("the hook sees a package the CLI loads on demand (so an empty list means something)", async () => {
     const recipe = join(work, "merge.yml");
-    writeFileSync(recipe, `version: 1\nbase: ${base}\noutput: { to: ${join(work, "merged")} }\nvectors:\n  - finetuned: ${finetuned}\n    weight: 0.5\n`);
+    writeFileSync(
+      recipe,
+      `version: 1\nbase: ${base}\noutput: { to: ${join(work, "merged")} }\nvectors:\n  - finetuned: ${finetuned}\n    weight: 0.5\n`,
+    );
     const run = await runRecorded(["merge", recipe, "--dry-run", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     // A recipe needs the YAML parser and the schema library, and nothing that talks to a Hub or evaluates.
@@ -80,9 +101,28 @@ describe("what the CLI loads", () => {
   });
 
   it("publish-vector between two local folders loads no SDK: no Hub client, schema library or evaluator", async () => {
-    const dryRun = await runRecorded(["publish-vector", "--base", base, "--finetuned", finetuned, "--to", join(work, "tv-dry"), "--dry-run", "--json"]);
+    const dryRun = await runRecorded([
+      "publish-vector",
+      "--base",
+      base,
+      "--finetuned",
+      finetuned,
+      "--to",
+      join(work, "tv-dry"),
+      "--dry-run",
+      "--json",
+    ]);
     expect(dryRun.code, dryRun.stderr).toBe(0);
-    const real = await runRecorded(["publish-vector", "--base", base, "--finetuned", finetuned, "--to", join(work, "tv"), "--json"]);
+    const real = await runRecorded([
+      "publish-vector",
+      "--base",
+      base,
+      "--finetuned",
+      finetuned,
+      "--to",
+      join(work, "tv"),
+      "--json",
+    ]);
     expect(real.code, real.stderr).toBe(0);
     expect(readFileSync(join(work, "tv", "README.md"), "utf8")).toContain("base_model_relation: finetune");
     for (const run of [dryRun, real]) {
@@ -105,10 +145,23 @@ describe("what the CLI loads", () => {
     });
 
     it("a Hub command pays for @huggingface/hub and for nothing it does not use", async () => {
-      const run = await runRecorded(["publish-vector", "--base", "alice/base", "--finetuned", "alice/ft", "--to", "alice/ft-tv", "--dry-run", "--json"], {
-        HF_ENDPOINT: hub.url,
-        HF_TOKEN: token,
-      });
+      const run = await runRecorded(
+        [
+          "publish-vector",
+          "--base",
+          "alice/base",
+          "--finetuned",
+          "alice/ft",
+          "--to",
+          "alice/ft-tv",
+          "--dry-run",
+          "--json",
+        ],
+        {
+          HF_ENDPOINT: hub.url,
+          HF_TOKEN: token,
+        },
+      );
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       // @huggingface/hub brings its own dependencies (xet chunking, hashing); of the heavy SDKs, it is the only one.

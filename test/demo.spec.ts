@@ -121,13 +121,19 @@ describe("the demo's flow on two tasks", () => {
     expect(addition?.ok).toBe((results.addition[0]?.normalizedAccuracy as number) >= 0.9);
     results.negation.forEach((n, i) => {
       const bar = results.chance + 0.5 * (n.target.base - results.chance);
-      expect(rest[i]?.ok, n.task).toBe(n.target.base >= 0.4 && n.target.negated <= bar && n.control.negated >= 0.95 * n.control.base);
+      expect(rest[i]?.ok, n.task).toBe(
+        n.target.base >= 0.4 && n.target.negated <= bar && n.control.negated >= 0.95 * n.control.base,
+      );
       expect(rest[i]?.what).toContain(`negation −${n.task}`);
     });
     const a = results.analogy.test;
     expect(results.checks.at(-2)?.ok).toBe(a.analogy >= 2 * a.base && a.analogy >= 0.5 * a.oracle);
     const g = results.greedy;
-    expect(results.checks.at(-1)?.ok).toBe(g.kept.length > 0 && !g.kept.some((k) => k.task === g.distractor) && g.accuracy > (g.bestSingle?.accuracy as number));
+    expect(results.checks.at(-1)?.ok).toBe(
+      g.kept.length > 0 &&
+        !g.kept.some((k) => k.task === g.distractor) &&
+        g.accuracy > (g.bestSingle?.accuracy as number),
+    );
   });
 
   it("publishes τ as LoRA adapters whose error falls with the rank, smaller than the dense vector, and scores base + adapter", () => {
@@ -146,7 +152,10 @@ describe("the demo's flow on two tasks", () => {
   });
 
   it("reports test accuracies that an independent evaluation of the committed files reproduces", async () => {
-    const evaluator = createTfjsEvaluator({ datasets: [join(fixtures, "data", "noisy-test.safetensors")], backend: "wasm" });
+    const evaluator = createTfjsEvaluator({
+      datasets: [join(fixtures, "data", "noisy-test.safetensors")],
+      backend: "wasm",
+    });
     const finetuned = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits-noisy") });
     expect(results.finetunes.find((model) => model.task === "noisy")?.test.noisy).toBe(finetuned.score);
     const base = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits") });
@@ -158,20 +167,27 @@ describe("the demo's flow on two tasks", () => {
     const repo = group?.published?.repo as string;
     const published = parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo, path: "model.safetensors" }));
     const base = await loadVitModel({ dir: join(fixtures, "models", "vit-tiny-digits") });
-    const fts = await Promise.all(tasks.map((task) => loadVitModel({ dir: join(fixtures, "models", `vit-tiny-digits-${task}`) })));
+    const fts = await Promise.all(
+      tasks.map((task) => loadVitModel({ dir: join(fixtures, "models", `vit-tiny-digits-${task}`) })),
+    );
     const lambda = Math.fround(group?.lambda as number);
     const expected = new Map<string, Float32Array>();
     for (const [name, values] of base.tensors) {
       const acc = Float32Array.from(values);
       for (const ft of fts) {
         const theirs = ft.tensors.get(name) as Float32Array;
-        for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + Math.fround(lambda * Math.fround((theirs[i] as number) - (values[i] as number)));
+        for (let i = 0; i < acc.length; i++)
+          acc[i] =
+            (acc[i] as number) + Math.fround(lambda * Math.fround((theirs[i] as number) - (values[i] as number)));
       }
       expected.set(name, acc);
       const bytes = published.get(name)?.bytes as Uint8Array;
       expect(Buffer.from(bytes).equals(Buffer.from(acc.buffer)), name).toBe(true);
     }
-    const scored = await createTfjsEvaluator({ datasets: tasks.map((task) => join(fixtures, "data", `${task}-test.safetensors`)), backend: "wasm" }).evaluate({
+    const scored = await createTfjsEvaluator({
+      datasets: tasks.map((task) => join(fixtures, "data", `${task}-test.safetensors`)),
+      backend: "wasm",
+    }).evaluate({
       tensors: expected,
       config: JSON.parse(await readFile(join(fixtures, "models", "vit-tiny-digits", "config.json"), "utf8")) as unknown,
     });
@@ -180,8 +196,19 @@ describe("the demo's flow on two tasks", () => {
 
   it("publishes every task vector and merge with its card, and records the recipes it ran", async () => {
     const read = async (published: { repo: string; revision: string } | undefined, path: string) =>
-      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: published?.repo as string, path, revision: published?.revision as string }));
-    const merged = [...results.addition.map((g) => g.published), ...results.negation.map((n) => n.published), results.analogy.published];
+      new TextDecoder().decode(
+        await downloadBytes({
+          hubUrl: hub.url,
+          repo: published?.repo as string,
+          path,
+          revision: published?.revision as string,
+        }),
+      );
+    const merged = [
+      ...results.addition.map((g) => g.published),
+      ...results.negation.map((n) => n.published),
+      results.analogy.published,
+    ];
     for (const published of merged) {
       const record = JSON.parse(await read(published, "tvhub.json")) as { format: string; recipe: string };
       expect(record.format).toBe("tvhub/merge");
@@ -189,19 +216,34 @@ describe("the demo's flow on two tasks", () => {
       expect(record.recipe).toBe(await readFile(join(out, published?.recipe as string), "utf8"));
     }
     // tvhub greedy's result records the search it ran (the file in recipes/) and the merge it chose.
-    const greedyRecord = JSON.parse(await read(results.greedy.published, "tvhub.json")) as { format: string; greedy: { recipe: string } };
+    const greedyRecord = JSON.parse(await read(results.greedy.published, "tvhub.json")) as {
+      format: string;
+      greedy: { recipe: string };
+    };
     expect(greedyRecord.format).toBe("tvhub/merge");
     expect(greedyRecord.greedy.recipe).toBe(await readFile(join(out, "recipes", "greedy.yml"), "utf8"));
     expect(await read(results.greedy.published, "README.md")).toContain("shifted-labels");
     expect(results.vectors.map((v) => v.repo)).toContain("demo/vit-tiny-digits-shifted-labels-tv");
-    expect(await read({ repo: "demo/vit-tiny-digits-noisy-tv", revision: "main" }, "README.md")).toContain("base_model: demo/vit-tiny-digits");
+    expect(await read({ repo: "demo/vit-tiny-digits-noisy-tv", revision: "main" }, "README.md")).toContain(
+      "base_model: demo/vit-tiny-digits",
+    );
     expect(guard.violations).toEqual([]);
   });
 
   it("writes results.json with the same numbers, the pictures and a progress line per step", async () => {
     const written = JSON.parse(await readFile(join(out, "results.json"), "utf8")) as DemoResults;
     expect(written).toEqual(JSON.parse(JSON.stringify(results)));
-    expect(written.files).toEqual(expect.arrayContaining(["accuracy-vs-tasks.svg", "accuracy-vs-lambda.svg", "negation-vs-lambda.svg", "lora-rank.svg", "similarity.svg", "recipes/greedy.yml", "recipes/lora-r8-flipped.yml"]));
+    expect(written.files).toEqual(
+      expect.arrayContaining([
+        "accuracy-vs-tasks.svg",
+        "accuracy-vs-lambda.svg",
+        "negation-vs-lambda.svg",
+        "lora-rank.svg",
+        "similarity.svg",
+        "recipes/greedy.yml",
+        "recipes/lora-r8-flipped.yml",
+      ]),
+    );
     for (const file of written.files) expect((await readFile(join(out, file), "utf8")).length).toBeGreaterThan(100);
     expect(results.similarity.labels).toEqual(results.vectors.map((v) => v.task));
     const lines = events.flatMap((event) => (event.type === "log" ? [event.message] : []));
@@ -213,31 +255,59 @@ describe("the demo's flow on two tasks", () => {
 
 describe("the pictures, in the repos they describe", () => {
   it("publishes the negation picture into each negated model and the rank picture into each adapter, linked from the card", async () => {
-    const read = async (repo: string, path: string) => new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo, path, revision: "main" }));
+    const read = async (repo: string, path: string) =>
+      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo, path, revision: "main" }));
     const negated = results.negation.flatMap((n) => (n.published ? [n.published.repo] : []));
     expect(negated.length).toBeGreaterThan(0);
     const adapters = results.lora?.ranks.map((r) => r.adapter.repo) ?? [];
-    for (const [repos, file] of [[negated, "negation-vs-lambda.svg"], [adapters, "lora-rank.svg"], [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"]] as const) {
+    for (const [repos, file] of [
+      [negated, "negation-vs-lambda.svg"],
+      [adapters, "lora-rank.svg"],
+      [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"],
+    ] as const) {
       for (const repo of repos) {
         expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));
-        expect(await read(repo, "README.md"), repo).toMatch(new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`));
+        expect(await read(repo, "README.md"), repo).toMatch(
+          new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`),
+        );
         expect(results.pictures.find((commit) => commit.repo === repo)?.files).toContain(file);
       }
     }
     // The card as the merge wrote it comes first, unchanged: the pictures' section is added below it.
     const [first] = negated;
-    const original = await downloadBytes({ hubUrl: hub.url, repo: first as string, path: "README.md", revision: results.negation[0]?.published?.revision as string });
-    expect((await read(first as string, "README.md")).startsWith(new TextDecoder().decode(original).trimEnd())).toBe(true);
+    const original = await downloadBytes({
+      hubUrl: hub.url,
+      repo: first as string,
+      path: "README.md",
+      revision: results.negation[0]?.published?.revision as string,
+    });
+    expect((await read(first as string, "README.md")).startsWith(new TextDecoder().decode(original).trimEnd())).toBe(
+      true,
+    );
   });
 
   it("a recipe the demo wrote runs again into its repo without --force, and replaces the picture with the card", async () => {
     const n = results.negation.find((entry) => entry.published !== undefined);
-    const run = await runCli(["merge", join(out, n?.published?.recipe as string), "--quiet"], { HF_ENDPOINT: hub.url, HF_TOKEN: token, HF_HOME: join(work, "hf-home"), TMPDIR: work });
+    const run = await runCli(["merge", join(out, n?.published?.recipe as string), "--quiet"], {
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: token,
+      HF_HOME: join(work, "hf-home"),
+      TMPDIR: work,
+    });
     expect(run.stderr).not.toContain("tvhub:");
     expect(run.code).toBe(0);
-    const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: n?.published?.repo as string, path: "README.md", revision: "main" }));
+    const card = new TextDecoder().decode(
+      await downloadBytes({ hubUrl: hub.url, repo: n?.published?.repo as string, path: "README.md", revision: "main" }),
+    );
     expect(card).not.toContain("negation-vs-lambda.svg");
-    await expect(downloadBytes({ hubUrl: hub.url, repo: n?.published?.repo as string, path: "negation-vs-lambda.svg", revision: "main" })).rejects.toThrow();
+    await expect(
+      downloadBytes({
+        hubUrl: hub.url,
+        repo: n?.published?.repo as string,
+        path: "negation-vs-lambda.svg",
+        revision: "main",
+      }),
+    ).rejects.toThrow();
   }, 120_000);
 });
 
@@ -246,7 +316,11 @@ describe("the greedy recipe the demo writes", () => {
     const recipe = join(out, "recipes", "greedy.yml");
     expect(await readFile(recipe, "utf8")).toMatch(/^ {4}dataset: \.\.\/greedy-data$/m);
     const elsewhere = await mkdtemp(join(tmpdir(), "tvhub-demo-cwd-"));
-    const run = await runCli(["greedy", recipe, "--dry-run", "--no-eval-cache"], { HF_ENDPOINT: hub.url, HF_TOKEN: token, HF_HOME: join(work, "hf-home"), TMPDIR: work }, { cwd: elsewhere });
+    const run = await runCli(
+      ["greedy", recipe, "--dry-run", "--no-eval-cache"],
+      { HF_ENDPOINT: hub.url, HF_TOKEN: token, HF_HOME: join(work, "hf-home"), TMPDIR: work },
+      { cwd: elsewhere },
+    );
     expect(run.stderr).not.toContain("tvhub:");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Greedy search");

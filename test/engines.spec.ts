@@ -8,15 +8,22 @@ import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const declared = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
-const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; engines?: { node?: string } | string[] }> };
+const declared = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines
+  .node;
+const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+  packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+};
 
 /** npm's own semver (npm decides EBADENGINE with it), from the npm installed beside this node. */
 function npmSemver(): { subset: (a: string, b: string) => boolean; validRange: (r: string) => string | null } {
   const prefix = resolve(dirname(process.execPath), "..");
-  const candidates = [join(prefix, "lib", "node_modules", "npm", "package.json"), join(dirname(process.execPath), "node_modules", "npm", "package.json")];
+  const candidates = [
+    join(prefix, "lib", "node_modules", "npm", "package.json"),
+    join(dirname(process.execPath), "node_modules", "npm", "package.json"),
+  ];
   const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) throw new Error(`npm is not installed beside ${process.execPath}; looked for ${candidates.join(", ")}`);
+  if (found === undefined)
+    throw new Error(`npm is not installed beside ${process.execPath}; looked for ${candidates.join(", ")}`);
   return createRequire(found)("semver") as ReturnType<typeof npmSemver>;
 }
 
@@ -29,7 +36,8 @@ describe("package.json engines", () => {
     for (const [path, entry] of Object.entries(lock.packages)) {
       const node = Array.isArray(entry.engines) ? undefined : entry.engines?.node;
       if (path === "" || node === undefined) continue;
-      if (!semver.subset(declared, node)) refused.push(`${path.replace(/^.*node_modules\//, "")}@${entry.version ?? "?"} wants node ${node}`);
+      if (!semver.subset(declared, node))
+        refused.push(`${path.replace(/^.*node_modules\//, "")}@${entry.version ?? "?"} wants node ${node}`);
     }
     expect(refused).toEqual([]);
   });

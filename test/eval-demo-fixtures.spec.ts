@@ -15,7 +15,14 @@ const demo = resolve(import.meta.dirname, "../demo");
 const modelNames = readdirSync(join(demo, "models")).sort();
 const results = JSON.parse(readFileSync(join(demo, "results.json"), "utf8")) as {
   addition: Array<{ tasks: string[]; lambda: number; test: Record<string, number>; normalizedAccuracy: number }>;
-  negation: Array<{ task: string; lambda: number; target: number; control: number; baseTarget: number; baseControl: number }>;
+  negation: Array<{
+    task: string;
+    lambda: number;
+    target: number;
+    control: number;
+    baseTarget: number;
+    baseControl: number;
+  }>;
   analogy: { lambda: number; merged: number; base: number; termB: number; oracle: number };
   greedy: { kept: string[]; lambda: number };
 };
@@ -45,7 +52,8 @@ function accuracy(tensors: ReadonlyMap<string, Float32Array>, set: string): Prom
   let known = scores.get(tensors);
   if (!known) scores.set(tensors, (known = new Map()));
   let score = known.get(set);
-  if (!score) known.set(set, (score = evaluator.evaluate({ tensors, config: configJson }).then((result) => result.score)));
+  if (!score)
+    known.set(set, (score = evaluator.evaluate({ tensors, config: configJson }).then((result) => result.score)));
   return score;
 }
 
@@ -58,7 +66,8 @@ function merge(terms: Array<{ task: string; lambda: number }>): Map<string, Floa
     for (const { task, lambda } of terms) {
       const finetuned = model(task).tensors.get(name) as Float32Array;
       const l = Math.fround(lambda);
-      for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + Math.fround(l * Math.fround((finetuned[i] as number) - (values[i] as number)));
+      for (let i = 0; i < acc.length; i++)
+        acc[i] = (acc[i] as number) + Math.fround(l * Math.fround((finetuned[i] as number) - (values[i] as number)));
     }
     out.set(name, acc);
   }
@@ -81,26 +90,41 @@ describe("demo fixtures", () => {
     expect(modelNames).toContain("vit-tiny-digits");
     expect(modelNames.length).toBeGreaterThanOrEqual(8);
     for (const name of modelNames) {
-      const config = JSON.parse(readFileSync(join(demo, "models", name, "config.json"), "utf8")) as Record<string, unknown>;
+      const config = JSON.parse(readFileSync(join(demo, "models", name, "config.json"), "utf8")) as Record<
+        string,
+        unknown
+      >;
       expect(config["architectures"]).toEqual(["ViTForImageClassification"]);
       expect(config["model_type"]).toBe("vit");
       const card = readFileSync(join(demo, "models", name, "README.md"), "utf8");
-      if (name !== "vit-tiny-digits") expect(card).toMatch(/^---\n[\s\S]*\nbase_model: demo\/vit-tiny-digits\n[\s\S]*\n---\n/);
+      if (name !== "vit-tiny-digits")
+        expect(card).toMatch(/^---\n[\s\S]*\nbase_model: demo\/vit-tiny-digits\n[\s\S]*\n---\n/);
     }
   });
 
   it("score on the validation sets what the training script recorded in metrics.json", async () => {
     for (const name of modelNames) {
-      const metrics = JSON.parse(readFileSync(join(demo, "models", name, "metrics.json"), "utf8")) as { validation: Record<string, number> };
+      const metrics = JSON.parse(readFileSync(join(demo, "models", name, "metrics.json"), "utf8")) as {
+        validation: Record<string, number>;
+      };
       expect(Object.keys(metrics.validation)).toHaveLength(6);
       // The base on every set; a fine-tune on the control and on its own task (one set per model keeps this fast).
-      const task = name.replace(/^vit-tiny-digits-?/, "").replace(/-(low|high)$/, "").replace(/^shifted-labels$/, "upright").replace(/^shuffled$/, "shuffled-high");
-      const checked = Object.entries(metrics.validation).filter(([set]) => task === "" || set === "upright-val" || set === `${task}-val`);
+      const task = name
+        .replace(/^vit-tiny-digits-?/, "")
+        .replace(/-(low|high)$/, "")
+        .replace(/^shifted-labels$/, "upright")
+        .replace(/^shuffled$/, "shuffled-high");
+      const checked = Object.entries(metrics.validation).filter(
+        ([set]) => task === "" || set === "upright-val" || set === `${task}-val`,
+      );
       expect(checked.length).toBeGreaterThanOrEqual(1);
       for (const [set, recorded] of checked) {
         const count = (sets.get(set) as ImageSet).count;
         // Within one image: another backend (tfjs-node) may round a near-tie the other way.
-        expect(Math.abs((await accuracy(models.get(name)?.tensors as Map<string, Float32Array>, set)) - recorded), `${name} on ${set}`).toBeLessThanOrEqual(1 / count + 1e-12);
+        expect(
+          Math.abs((await accuracy(models.get(name)?.tensors as Map<string, Float32Array>, set)) - recorded),
+          `${name} on ${set}`,
+        ).toBeLessThanOrEqual(1 / count + 1e-12);
       }
     }
   });
@@ -109,7 +133,13 @@ describe("demo fixtures", () => {
     expect(results.addition).toHaveLength(7);
     for (const { tasks, lambda } of results.addition) {
       const normalized = mean(
-        await Promise.all(tasks.map(async (task) => (await accuracy(merge(tasks.map((t) => ({ task: t, lambda }))), `${task}-test`)) / (await accuracy(model(task).tensors, `${task}-test`)))),
+        await Promise.all(
+          tasks.map(
+            async (task) =>
+              (await accuracy(merge(tasks.map((t) => ({ task: t, lambda }))), `${task}-test`)) /
+              (await accuracy(model(task).tensors, `${task}-test`)),
+          ),
+        ),
       );
       expect(normalized, `${tasks.join("+")} at λ ${lambda}`).toBeGreaterThanOrEqual(tasks.length === 2 ? 0.9 : 0.8);
     }
@@ -120,7 +150,9 @@ describe("demo fixtures", () => {
     for (const { task, lambda } of results.negation) {
       const negated = merge([{ task, lambda: -lambda }]);
       expect(lambda).toBeGreaterThan(0);
-      expect(await accuracy(negated, `${task}-test`), task).toBeLessThan(await accuracy(model("base").tensors, `${task}-test`));
+      expect(await accuracy(negated, `${task}-test`), task).toBeLessThan(
+        await accuracy(model("base").tensors, `${task}-test`),
+      );
       expect(await accuracy(negated, "upright-test"), task).toBeGreaterThanOrEqual(0.95 * baseControl);
     }
   });
@@ -141,11 +173,15 @@ describe("demo fixtures", () => {
   it("greedy addition: adding the distractor to the kept vectors lowers the validation score at every λ", async () => {
     const { kept, lambda } = results.greedy;
     const union = ["rotated", "inverted", "flipped", "noisy"];
-    const score = async (tensors: ReadonlyMap<string, Float32Array>) => mean(await Promise.all(union.map((task) => accuracy(tensors, `${task}-val`))));
+    const score = async (tensors: ReadonlyMap<string, Float32Array>) =>
+      mean(await Promise.all(union.map((task) => accuracy(tensors, `${task}-val`))));
     const current = await score(merge(kept.map((task) => ({ task, lambda }))));
     expect(current).toBeGreaterThan(await score(model("base").tensors));
     for (const l of [0.25, 0.5, 0.75, 1]) {
-      expect(await score(merge([...kept, "shifted-labels"].map((task) => ({ task, lambda: l })))), `λ ${l}`).toBeLessThan(current);
+      expect(
+        await score(merge([...kept, "shifted-labels"].map((task) => ({ task, lambda: l })))),
+        `λ ${l}`,
+      ).toBeLessThan(current);
     }
   });
 });

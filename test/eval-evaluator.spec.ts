@@ -16,7 +16,16 @@ import { writeImageSet } from "../src/eval/write-image-set.js";
 const _labels = ["cat", "dog", "owl"];
 const config = parseVitConfig({
   subject: "test",
-  json: { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8, image_size: 4, patch_size: 2, num_channels: 1, id2label: { 0: "cat", 1: "dog", 2: "owl" } },
+  json: {
+    hidden_size: 8,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 8,
+    image_size: 4,
+    patch_size: 2,
+    num_channels: 1,
+    id2label: { 0: "cat", 1: "dog", 2: "owl" },
+  },
 });
 const processor = parseImageProcessor({ json: undefined, subject: "test", config });
 const configJson = vitConfigJson(config);
@@ -24,7 +33,12 @@ const configJson = vitConfigJson(config);
 function weights(seed: number): Map<string, Float32Array> {
   let state = seed;
   const next = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-  return new Map([...vitTensorShapes(config)].map(([name, shape]) => [name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next())]));
+  return new Map(
+    [...vitTensorShapes(config)].map(([name, shape]) => [
+      name,
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next()),
+    ]),
+  );
 }
 
 function images(count: number, seed = 1): ImageSet {
@@ -61,9 +75,18 @@ describe("tfjs evaluator", () => {
     const tensors = weights(1);
     const a = { ...images(30, 1), name: "a" };
     const b = { ...images(20, 2), name: "b" };
-    const both = await createTfjsEvaluator({ datasets: [a, b], backend: "wasm" }).evaluate({ tensors, config: configJson });
-    const onlyA = await createTfjsEvaluator({ datasets: [a], backend: "wasm" }).evaluate({ tensors, config: configJson });
-    const onlyB = await createTfjsEvaluator({ datasets: [b], backend: "wasm" }).evaluate({ tensors, config: configJson });
+    const both = await createTfjsEvaluator({ datasets: [a, b], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
+    const onlyA = await createTfjsEvaluator({ datasets: [a], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
+    const onlyB = await createTfjsEvaluator({ datasets: [b], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
     expect(both.details).toEqual({ a: onlyA.score, b: onlyB.score });
     expect(both.score).toBeCloseTo((onlyA.score + onlyB.score) / 2, 12);
   });
@@ -84,13 +107,25 @@ describe("tfjs evaluator", () => {
   it("matches labels by name when the set's file declares id2label", async () => {
     const tensors = weights(3);
     const set = images(40);
-    const plain = await createTfjsEvaluator({ datasets: [set], backend: "wasm" }).evaluate({ tensors, config: configJson });
+    const plain = await createTfjsEvaluator({ datasets: [set], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
     // The same images with the classes numbered in another order: owl=0, cat=1, dog=2.
-    const renumbered: ImageSet = { ...set, labels: set.labels.map((label) => (label + 1) % 3), id2label: ["owl", "cat", "dog"] };
-    const named = await createTfjsEvaluator({ datasets: [renumbered], backend: "wasm" }).evaluate({ tensors, config: configJson });
+    const renumbered: ImageSet = {
+      ...set,
+      labels: set.labels.map((label) => (label + 1) % 3),
+      id2label: ["owl", "cat", "dog"],
+    };
+    const named = await createTfjsEvaluator({ datasets: [renumbered], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
     expect(named.score).toBe(plain.score);
     const unknown: ImageSet = { ...set, id2label: ["cat", "dog", "emu"] };
-    const error = await failure(createTfjsEvaluator({ datasets: [unknown], backend: "wasm" }).evaluate({ tensors, config: configJson }));
+    const error = await failure(
+      createTfjsEvaluator({ datasets: [unknown], backend: "wasm" }).evaluate({ tensors, config: configJson }),
+    );
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toMatch(/label "emu" is not one of .*labels \(cat, dog, owl\)/);
   });
@@ -101,7 +136,9 @@ describe("tfjs evaluator", () => {
     missing.delete("vit.encoder.layer.0.attention.attention.key.weight");
     const error = await failure(evaluator.evaluate({ tensors: missing, config: configJson, name: "candidate 3" }));
     expect(error).toBeInstanceOf(DataError);
-    expect(error.message).toMatch(/candidate 3 lacks 1 tensor .*vit\.encoder\.layer\.0\.attention\.attention\.key\.weight/);
+    expect(error.message).toMatch(
+      /candidate 3 lacks 1 tensor .*vit\.encoder\.layer\.0\.attention\.attention\.key\.weight/,
+    );
 
     const modelDir = join(dir, "wrong-shape");
     await writeVitModel({ dir: modelDir, config, processor, tensors: weights(4) });
@@ -114,10 +151,14 @@ describe("tfjs evaluator", () => {
   it("rejects images of another size and labels beyond the model's classes", async () => {
     const tensors = weights(5);
     const big: ImageSet = { ...images(2), pixels: new Uint8Array(2 * 36), height: 6, width: 6, name: "big" };
-    const sizeError = await failure(createTfjsEvaluator({ datasets: [big], backend: "wasm" }).evaluate({ tensors, config: configJson }));
+    const sizeError = await failure(
+      createTfjsEvaluator({ datasets: [big], backend: "wasm" }).evaluate({ tensors, config: configJson }),
+    );
     expect(sizeError.message).toMatch(/big has 6×6 images but .* takes 4×4/);
     const far: ImageSet = { ...images(2), labels: Int32Array.of(0, 7), name: "far" };
-    const labelError = await failure(createTfjsEvaluator({ datasets: [far], backend: "wasm" }).evaluate({ tensors, config: configJson }));
+    const labelError = await failure(
+      createTfjsEvaluator({ datasets: [far], backend: "wasm" }).evaluate({ tensors, config: configJson }),
+    );
     expect(labelError.message).toMatch(/far: image 1 has label 7, but .* has only 3 classes/);
   });
 
@@ -128,7 +169,9 @@ describe("tfjs evaluator", () => {
     const running = evaluator.evaluate({ tensors: weights(6), config: configJson, signal: controller.signal });
     setTimeout(() => controller.abort(reason), 5);
     expect(await failure(running)).toBe(reason);
-    expect(await failure(evaluator.evaluate({ tensors: weights(6), config: configJson, signal: AbortSignal.abort(reason) }))).toBe(reason);
+    expect(
+      await failure(evaluator.evaluate({ tensors: weights(6), config: configJson, signal: AbortSignal.abort(reason) })),
+    ).toBe(reason);
   });
 
   it("gives the same logits on the cpu backend as on wasm", async () => {

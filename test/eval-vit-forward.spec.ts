@@ -71,7 +71,10 @@ function referenceLogits(config: VitConfig, w: Weights, image: Float64Array): nu
         let sum = convB[h] as number;
         for (let c = 0; c < C; c++)
           for (let i = 0; i < ph; i++)
-            for (let j = 0; j < pw; j++) sum += (convW[((h * C + c) * ph + i) * pw + j] as number) * (image[(c * ih + r * ph + i) * iw + q * pw + j] as number);
+            for (let j = 0; j < pw; j++)
+              sum +=
+                (convW[((h * C + c) * ph + i) * pw + j] as number) *
+                (image[(c * ih + r * ph + i) * iw + q * pw + j] as number);
         token.push(sum);
       }
       x.push(token);
@@ -85,7 +88,9 @@ function referenceLogits(config: VitConfig, w: Weights, image: Float64Array): nu
     const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
     const g = get(`${prefix}.weight`);
     const b = get(`${prefix}.bias`);
-    return v.map((value, i) => ((value - mean) / Math.sqrt(variance + config.layerNormEps)) * (g[i] as number) + (b[i] as number));
+    return v.map(
+      (value, i) => ((value - mean) / Math.sqrt(variance + config.layerNormEps)) * (g[i] as number) + (b[i] as number),
+    );
   };
   const linear = (v: number[], prefix: string, bias = true): number[] => {
     const weight = get(`${prefix}.weight`);
@@ -118,12 +123,18 @@ function referenceLogits(config: VitConfig, w: Weights, image: Float64Array): nu
         const z = exps.reduce((s1, s2) => s1 + s2, 0);
         const row = context[a] as number[];
         for (let b = 0; b < T; b++)
-          for (let e = 0; e < d; e++) row[head * d + e] = (row[head * d + e] as number) + ((exps[b] as number) / z) * (v[b]?.[head * d + e] as number);
+          for (let e = 0; e < d; e++)
+            row[head * d + e] =
+              (row[head * d + e] as number) + ((exps[b] as number) / z) * (v[b]?.[head * d + e] as number);
       }
     }
-    hidden = hidden.map((t, i) => linear(context[i] as number[], `${p}.attention.output.dense`).map((value, h) => value + (t[h] as number)));
+    hidden = hidden.map((t, i) =>
+      linear(context[i] as number[], `${p}.attention.output.dense`).map((value, h) => value + (t[h] as number)),
+    );
     hidden = hidden.map((t) => {
-      const inner = linear(layerNorm(t, `${p}.layernorm_after`), `${p}.intermediate.dense`).map(act[config.hiddenAct] as (x: number) => number);
+      const inner = linear(layerNorm(t, `${p}.layernorm_after`), `${p}.intermediate.dense`).map(
+        act[config.hiddenAct] as (x: number) => number,
+      );
       return linear(inner, `${p}.output.dense`).map((value, h) => value + (t[h] as number));
     });
   }
@@ -136,9 +147,17 @@ function randomWeights(config: VitConfig, seed: number): Map<string, Float32Arra
   const weights = new Map<string, Float32Array>();
   for (const [name, shape] of vitTensorShapes(config)) {
     const size = shape.reduce((a, b) => a * b, 1);
-    const scale = name.includes("layernorm") && name.endsWith("weight") ? 0.5 : name.endsWith("bias") ? 0.3 : 0.8 / Math.sqrt(shape[shape.length - 1] ?? 1);
+    const scale =
+      name.includes("layernorm") && name.endsWith("weight")
+        ? 0.5
+        : name.endsWith("bias")
+          ? 0.3
+          : 0.8 / Math.sqrt(shape[shape.length - 1] ?? 1);
     const offset = name.includes("layernorm") && name.endsWith("weight") ? 1 : 0;
-    weights.set(name, Float32Array.from({ length: size }, () => offset + scale * (random() * 2 - 1) * Math.sqrt(3)));
+    weights.set(
+      name,
+      Float32Array.from({ length: size }, () => offset + scale * (random() * 2 - 1) * Math.sqrt(3)),
+    );
   }
   return weights;
 }
@@ -159,15 +178,47 @@ function randomImages(count: number, channels: number, height: number, width: nu
 const cases: Array<{ title: string; json: Record<string, unknown> }> = [
   {
     title: "RGB, exact GELU, non-square patches",
-    json: { hidden_size: 12, num_hidden_layers: 2, num_attention_heads: 3, intermediate_size: 20, image_size: [8, 12], patch_size: [4, 3], num_channels: 3, num_labels: 3, layer_norm_eps: 1e-12 },
+    json: {
+      hidden_size: 12,
+      num_hidden_layers: 2,
+      num_attention_heads: 3,
+      intermediate_size: 20,
+      image_size: [8, 12],
+      patch_size: [4, 3],
+      num_channels: 3,
+      num_labels: 3,
+      layer_norm_eps: 1e-12,
+    },
   },
   {
     title: "grayscale, no qkv bias, tanh GELU, one head",
-    json: { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: 16, image_size: 8, patch_size: 4, num_channels: 1, id2label: { 0: "a", 1: "b", 2: "c" }, qkv_bias: false, hidden_act: "gelu_new", layer_norm_eps: 1e-5 },
+    json: {
+      hidden_size: 8,
+      num_hidden_layers: 1,
+      num_attention_heads: 1,
+      intermediate_size: 16,
+      image_size: 8,
+      patch_size: 4,
+      num_channels: 1,
+      id2label: { 0: "a", 1: "b", 2: "c" },
+      qkv_bias: false,
+      hidden_act: "gelu_new",
+      layer_norm_eps: 1e-5,
+    },
   },
   {
     title: "ReLU, four layers",
-    json: { hidden_size: 8, num_hidden_layers: 4, num_attention_heads: 2, intermediate_size: 8, image_size: 4, patch_size: 2, num_channels: 2, num_labels: 3, hidden_act: "relu" },
+    json: {
+      hidden_size: 8,
+      num_hidden_layers: 4,
+      num_attention_heads: 2,
+      intermediate_size: 8,
+      image_size: 4,
+      patch_size: 2,
+      num_channels: 2,
+      num_labels: 3,
+      hidden_act: "relu",
+    },
   },
 ];
 
@@ -192,15 +243,25 @@ describe("ViT forward pass in tfjs", () => {
       const processor = parseImageProcessor({ json: { image_mean: 0.45, image_std: 0.3 }, subject: "test", config });
       const tensors = randomWeights(config, 10 + index);
       const images = randomImages(5, config.numChannels, config.imageSize[0], config.imageSize[1], 20 + index);
-      const logits = await computeVitLogits({ tf, model: { name: "random", config, processor, tensors }, images, batchSize: 2 });
+      const logits = await computeVitLogits({
+        tf,
+        model: { name: "random", config, processor, tensors },
+        images,
+        batchSize: 2,
+      });
       let worst = 0;
       for (let n = 0; n < images.count; n++) {
         const size = config.numChannels * config.imageSize[0] * config.imageSize[1];
         // ViTImageProcessor: rescale, then normalize.
-        const image = Float64Array.from(images.pixels.subarray(n * size, (n + 1) * size), (v) => (v / 255 - 0.45) / 0.3);
+        const image = Float64Array.from(
+          images.pixels.subarray(n * size, (n + 1) * size),
+          (v) => (v / 255 - 0.45) / 0.3,
+        );
         const expected = referenceLogits(config, tensors, image);
         expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(0.2);
-        expected.forEach((value, k) => (worst = Math.max(worst, Math.abs(value - (logits[n * config.numLabels + k] as number)))));
+        expected.forEach(
+          (value, k) => (worst = Math.max(worst, Math.abs(value - (logits[n * config.numLabels + k] as number)))),
+        );
       }
       // float32 against float64: measured 1.6e-7 to 3.5e-7.
       expect(worst).toBeLessThan(5e-6);
@@ -214,9 +275,12 @@ describe("ViT forward pass in tfjs", () => {
     const tensors = randomWeights(config, 3);
     const gray = randomImages(2, 1, 8, 12, 4);
     const rgb: ImageSet = { ...gray, channels: 3, pixels: new Uint8Array(2 * 3 * 96) };
-    for (let n = 0; n < 2; n++) for (let c = 0; c < 3; c++) rgb.pixels.set(gray.pixels.subarray(n * 96, (n + 1) * 96), (n * 3 + c) * 96);
+    for (let n = 0; n < 2; n++)
+      for (let c = 0; c < 3; c++) rgb.pixels.set(gray.pixels.subarray(n * 96, (n + 1) * 96), (n * 3 + c) * 96);
     const model = { name: "random", config, processor, tensors };
-    expect(await computeVitLogits({ tf, model, images: gray })).toEqual(await computeVitLogits({ tf, model, images: rgb }));
+    expect(await computeVitLogits({ tf, model, images: gray })).toEqual(
+      await computeVitLogits({ tf, model, images: rgb }),
+    );
   });
 
   it("scores a folder in Hub layout (F32 and BF16) like the same tensors in memory", async () => {
@@ -246,6 +310,8 @@ describe("ViT forward pass in tfjs", () => {
     const bf16 = await loadVitModel({ dir: join(dir, "bf16") });
     const weight = bf16.tensors.get("classifier.weight") as Float32Array;
     const original = tensors.get("classifier.weight") as Float32Array;
-    weight.forEach((value, i) => expect(Math.abs(value - (original[i] as number))).toBeLessThanOrEqual(Math.abs(original[i] as number) / 256));
+    weight.forEach((value, i) =>
+      expect(Math.abs(value - (original[i] as number))).toBeLessThanOrEqual(Math.abs(original[i] as number) / 256),
+    );
   });
 });

@@ -51,14 +51,32 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-threads-"));
   // The worker entry bundled from the sources, as scripts/build.mjs bundles it into dist/.
   const workerFile = join(work, "compute-worker.mjs");
-  await build({ entryPoints: [resolve(import.meta.dirname, "../src/engine/compute-worker.ts")], outfile: workerFile, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
+  await build({
+    entryPoints: [resolve(import.meta.dirname, "../src/engine/compute-worker.ts")],
+    outfile: workerFile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "warning",
+  });
   workerUrl = pathToFileURL(workerFile);
   const baseModel = await writeSynthModel({ dir: join(work, "base"), tensors, seed: 11, maxShardSize: 12_000 });
   // The embedding grows by 16 rows: its extra rows are copy jobs, whose Σx² counts in the norm.
-  await fineTune({ base: baseModel, dir: join(work, "ft"), reshape: { "model.embed_tokens.weight": [112, 40] }, maxShardSize: 12_000 });
+  await fineTune({
+    base: baseModel,
+    dir: join(work, "ft"),
+    reshape: { "model.embed_tokens.weight": [112, 40] },
+    maxShardSize: 12_000,
+  });
   base = await openInput({ ref: { kind: "local", path: join(work, "base") }, text: "base", hub: noHub });
   finetuned = await openInput({ ref: { kind: "local", path: join(work, "ft") }, text: "ft", hub: noHub });
-  plan = buildPlan({ operation: "publish-vector", base: base.resolved, finetuned: finetuned.resolved, vocab: "extend", maxShardSize: 10_000 });
+  plan = buildPlan({
+    operation: "publish-vector",
+    base: base.resolved,
+    finetuned: finetuned.resolved,
+    vocab: "extend",
+    maxShardSize: 10_000,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -76,14 +94,36 @@ interface Run {
   events: ProgressEvent[];
 }
 
-async function run(name: string, options: { threads?: number; workerUrl?: URL; chunkElements?: number; readAhead?: number; models?: SafetensorsModel[] }): Promise<Run> {
+async function run(
+  name: string,
+  options: {
+    threads?: number;
+    workerUrl?: URL;
+    chunkElements?: number;
+    readAhead?: number;
+    models?: SafetensorsModel[];
+  },
+): Promise<Run> {
   const dir = join(work, name);
   const events: ProgressEvent[] = [];
   const result = await drain(
-    executePlan({ plan, models: options.models ?? models(), dir, prefix: "task_vector", kernels, statistics: true, chunkElements: options.chunkElements ?? 500, ...options }),
+    executePlan({
+      plan,
+      models: options.models ?? models(),
+      dir,
+      prefix: "task_vector",
+      kernels,
+      statistics: true,
+      chunkElements: options.chunkElements ?? 500,
+      ...options,
+    }),
     (event) => events.push(event),
   );
-  const files = new Map(readdirSync(dir).sort().map((file) => [file, readFileSync(join(dir, file))]));
+  const files = new Map(
+    readdirSync(dir)
+      .sort()
+      .map((file) => [file, readFileSync(join(dir, file))]),
+  );
   return { result, files, events };
 }
 
@@ -105,7 +145,8 @@ describe("executePlan with worker threads", () => {
     expect(here.result.reconstruction.maxAbsError).toBe(Infinity);
     for (const other of [one, three]) {
       expect([...other.files.keys()]).toEqual([...here.files.keys()]);
-      for (const [file, bytes] of here.files) expect(Buffer.compare(other.files.get(file) as Buffer, bytes), file).toBe(0);
+      for (const [file, bytes] of here.files)
+        expect(Buffer.compare(other.files.get(file) as Buffer, bytes), file).toBe(0);
       expect(other.result.written).toEqual(here.result.written);
       expect(other.result.reconstruction).toEqual(here.result.reconstruction);
       expect([...other.result.tensors]).toEqual([...here.result.tensors]);
@@ -123,11 +164,17 @@ describe("executePlan with worker threads", () => {
     for (const [file, bytes] of files) {
       if (!file.endsWith(".safetensors")) continue;
       const headerLength = Number(bytes.readBigUInt64LE(0));
-      const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+      const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString("utf8")) as Record<
+        string,
+        { dtype: string; data_offsets: [number, number] }
+      >;
       for (const [name, info] of Object.entries(header)) {
         if (name === "__metadata__") continue;
         const data = bytes.subarray(8 + headerLength + info.data_offsets[0], 8 + headerLength + info.data_offsets[1]);
-        const values = kernels.decodeToF32({ dtype: info.dtype as "BF16" | "F16" | "F32", bytes: new Uint8Array(data) });
+        const values = kernels.decodeToF32({
+          dtype: info.dtype as "BF16" | "F16" | "F32",
+          bytes: new Uint8Array(data),
+        });
         let sum = 0;
         for (const value of values) sum += value * value;
         const got = result.tensors.get(name)?.sumOfSquares;
@@ -161,7 +208,18 @@ describe("executePlan with worker threads", () => {
     });
     const operandsPerJob = (job: Job) => (job.kind.op === "taskVector" ? 2 : 1);
     const dir = join(work, "window");
-    const generator = executePlan({ plan, models: counting, dir, prefix: "task_vector", kernels, statistics: true, chunkElements: 200, readAhead: 3, threads: 2, workerUrl });
+    const generator = executePlan({
+      plan,
+      models: counting,
+      dir,
+      prefix: "task_vector",
+      kernels,
+      statistics: true,
+      chunkElements: 200,
+      readAhead: 3,
+      threads: 2,
+      workerUrl,
+    });
     for (;;) {
       const step = await generator.next();
       if (step.done) break;
@@ -200,10 +258,19 @@ describe("executePlan with worker threads", () => {
   });
 
   it("a job that fails on a worker rejects with the error class and code it was thrown with", async () => {
-    const pool = await createComputePool({ kernels, statistics: true, threads: 1, workerUrl, slotBytes: 4096, slots: 8 });
+    const pool = await createComputePool({
+      kernels,
+      statistics: true,
+      threads: 1,
+      workerUrl,
+      slotBytes: 4096,
+      slots: 8,
+    });
     try {
       expect(pool.threads).toBe(1);
-      const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
+      const job = planJobs({ plan, chunkElements: 100 }).find(
+        (j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16",
+      ) as Job;
       // The fine-tuned operand is one element short of the base's.
       const failed = pool.compute(job, [
         { dtype: "BF16", bytes: new Uint8Array(2 * (job.end - job.start - 1)) },
@@ -222,20 +289,42 @@ describe("executePlan with worker threads", () => {
     } finally {
       await pool.close();
     }
-    await expect(pool.compute(planJobs({ plan, chunkElements: 100 })[0] as Job, [])).rejects.toMatchObject({ code: "COMPUTE_POOL_CLOSED" });
+    await expect(pool.compute(planJobs({ plan, chunkElements: 100 })[0] as Job, [])).rejects.toMatchObject({
+      code: "COMPUTE_POOL_CLOSED",
+    });
   });
 
   it("reuses its slots job after job, and still computes right when they run out", async () => {
-    const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
+    const job = planJobs({ plan, chunkElements: 100 }).find(
+      (j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16",
+    ) as Job;
     const n = job.end - job.start;
     const { base: b, finetuned: f } = { base: base.model, finetuned: finetuned.model };
     const operands = async (into: (bytes: number) => Uint8Array) => [
-      { dtype: "BF16" as const, bytes: await f.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }) },
-      { dtype: "BF16" as const, bytes: await b.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }) },
+      {
+        dtype: "BF16" as const,
+        bytes: await f.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }),
+      },
+      {
+        dtype: "BF16" as const,
+        bytes: await b.readTensor(job.tensor.name, { elementOffset: job.start, count: n, into: into(2 * n) }),
+      },
     ];
-    const [ftBytes, baseBytes] = await Promise.all([f.readTensor(job.tensor.name, { elementOffset: job.start, count: n }), b.readTensor(job.tensor.name, { elementOffset: job.start, count: n })]);
-    const expected = kernels.computeTaskVector({ finetuned: { dtype: "BF16", bytes: ftBytes }, base: { dtype: "BF16", bytes: baseBytes }, dtype: "BF16" });
-    for (const [threads, slots] of [[0, 8], [1, 8], [0, 1], [1, 1]] as const) {
+    const [ftBytes, baseBytes] = await Promise.all([
+      f.readTensor(job.tensor.name, { elementOffset: job.start, count: n }),
+      b.readTensor(job.tensor.name, { elementOffset: job.start, count: n }),
+    ]);
+    const expected = kernels.computeTaskVector({
+      finetuned: { dtype: "BF16", bytes: ftBytes },
+      base: { dtype: "BF16", bytes: baseBytes },
+      dtype: "BF16",
+    });
+    for (const [threads, slots] of [
+      [0, 8],
+      [1, 8],
+      [0, 1],
+      [1, 1],
+    ] as const) {
       const pool = await createComputePool({ kernels, statistics: true, threads, workerUrl, slotBytes: 2 * n, slots });
       try {
         const seen = new Set<number>();
@@ -257,9 +346,18 @@ describe("executePlan with worker threads", () => {
   });
 
   it("operands that are views into memory the caller keeps are copied, not detached", async () => {
-    const pool = await createComputePool({ kernels, statistics: false, threads: 1, workerUrl, slotBytes: 4096, slots: 8 });
+    const pool = await createComputePool({
+      kernels,
+      statistics: false,
+      threads: 1,
+      workerUrl,
+      slotBytes: 4096,
+      slots: 8,
+    });
     try {
-      const job = planJobs({ plan, chunkElements: 100 }).find((j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16") as Job;
+      const job = planJobs({ plan, chunkElements: 100 }).find(
+        (j) => j.kind.op === "taskVector" && j.tensor.dtype === "BF16",
+      ) as Job;
       const n = job.end - job.start;
       const shared = new Uint8Array(8 + 4 * n).fill(0x3f);
       const finetunedView = shared.subarray(8, 8 + 2 * n);
@@ -281,7 +379,14 @@ describe("the built CLI computes on dist/compute-worker.js", () => {
 
   it("the bundled worker script starts and speaks this build's protocol", async () => {
     expect(existsSync(distWorker), "run npm run build first").toBe(true);
-    const pool = await createComputePool({ kernels, statistics: true, threads: 2, workerUrl: pathToFileURL(distWorker), slotBytes: 4096, slots: 8 });
+    const pool = await createComputePool({
+      kernels,
+      statistics: true,
+      threads: 2,
+      workerUrl: pathToFileURL(distWorker),
+      slotBytes: 4096,
+      slots: 8,
+    });
     try {
       expect(pool.threads).toBe(2);
       expect(pool.fallback).toBeUndefined();
@@ -293,13 +398,35 @@ describe("the built CLI computes on dist/compute-worker.js", () => {
   it("publish-vector through dist/cli.js writes the bytes the calling-thread run writes", async () => {
     const here = await run("cli-reference", { threads: 0, chunkElements: 1 << 20 });
     const to = join(work, "cli-out");
-    const cli = spawnSync(process.execPath, [cliPath, "publish-vector", "--base", join(work, "base"), "--finetuned", join(work, "ft"), "--to", to, "--vocab", "extend", "--max-shard-size", "10000", "--json", "--quiet"], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HF_HOME: join(work, "hf-home") },
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        cliPath,
+        "publish-vector",
+        "--base",
+        join(work, "base"),
+        "--finetuned",
+        join(work, "ft"),
+        "--to",
+        to,
+        "--vocab",
+        "extend",
+        "--max-shard-size",
+        "10000",
+        "--json",
+        "--quiet",
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", HF_HOME: join(work, "hf-home") },
+      },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     const report = JSON.parse(cli.stdout) as { files: Array<{ path: string; size: number; sha256: string }> };
-    const expected = [...here.result.written.files, ...(here.result.written.index ? [here.result.written.index] : [])].map((f) => ({ path: f.file, size: f.size, sha256: f.sha256 }));
+    const expected = [
+      ...here.result.written.files,
+      ...(here.result.written.index ? [here.result.written.index] : []),
+    ].map((f) => ({ path: f.file, size: f.size, sha256: f.sha256 }));
     expect(report.files).toEqual(expected);
     for (const [file, bytes] of here.files) expect(Buffer.compare(readFileSync(join(to, file)), bytes), file).toBe(0);
   });

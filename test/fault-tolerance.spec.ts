@@ -35,12 +35,39 @@ beforeAll(async () => {
   [hub, github] = await Promise.all([startLocalHub({ users: [alice] }), startGitHubServer({ token: githubToken })]);
   work = mkdtempSync(join(tmpdir(), "tvhub-faults-"));
   const config = tinyLlamaConfig();
-  const base = await writeSynthModel({ dir: join(work, "base"), tensors: tensorsFromConfig(config), config, seed: 3, card: { extra: { license: "mit" } }, maxShardSize: 60_000 });
-  const ft = await fineTune({ base, dir: join(work, "ft"), baseModel: "alice/base", card: { extra: { license: "mit" } } });
+  const base = await writeSynthModel({
+    dir: join(work, "base"),
+    tensors: tensorsFromConfig(config),
+    config,
+    seed: 3,
+    card: { extra: { license: "mit" } },
+    maxShardSize: 60_000,
+  });
+  const ft = await fineTune({
+    base,
+    dir: join(work, "ft"),
+    baseModel: "alice/base",
+    card: { extra: { license: "mit" } },
+  });
   await uploadFolder({ hubUrl: hub.url, token: alice.token, repo: "alice/base", dir: base.dir });
   await uploadFolder({ hubUrl: hub.url, token: alice.token, repo: "alice/ft", dir: ft.dir });
   recipePath = join(work, "merge.yml");
-  writeFileSync(recipePath, ["version: 1", "base: alice/base", "output:", "  to: alice/merged", "  max_shard_size: 40kB", "method: task_arithmetic", "scale: 0.5", "vectors:", "  - finetuned: alice/ft", "    weight: 1.0", ""].join("\n"));
+  writeFileSync(
+    recipePath,
+    [
+      "version: 1",
+      "base: alice/base",
+      "output:",
+      "  to: alice/merged",
+      "  max_shard_size: 40kB",
+      "method: task_arithmetic",
+      "scale: 0.5",
+      "vectors:",
+      "  - finetuned: alice/ft",
+      "    weight: 1.0",
+      "",
+    ].join("\n"),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -57,22 +84,35 @@ async function snapshot(repo: string, hubUrl = hub.url): Promise<{ files: Map<st
   for await (const entry of listFiles({ ...common, recursive: true })) {
     if (entry.type !== "file") continue;
     const bytes = Buffer.from(await downloadBytes({ hubUrl: hub.url, token: alice.token, repo, path: entry.path }));
-    files.set(entry.path, entry.path.endsWith(".safetensors") ? bytes : Buffer.from(bytes.toString("utf8").split(repo).join("<target>").split(hubUrl).join("<hub>")));
+    files.set(
+      entry.path,
+      entry.path.endsWith(".safetensors")
+        ? bytes
+        : Buffer.from(bytes.toString("utf8").split(repo).join("<target>").split(hubUrl).join("<hub>")),
+    );
   }
   let commits = 0;
   for await (const _ of listCommits(common)) commits++;
   return { files, commits };
 }
 
-function expectSame(actual: { files: Map<string, Buffer>; commits: number }, clean: { files: Map<string, Buffer>; commits: number }, label: string): void {
+function expectSame(
+  actual: { files: Map<string, Buffer>; commits: number },
+  clean: { files: Map<string, Buffer>; commits: number },
+  label: string,
+): void {
   expect([...actual.files.keys()].sort(), label).toEqual([...clean.files.keys()].sort());
-  for (const [path, bytes] of clean.files) expect(actual.files.get(path)?.equals(bytes), `${label}: ${path}`).toBe(true);
+  for (const [path, bytes] of clean.files)
+    expect(actual.files.get(path)?.equals(bytes), `${label}: ${path}`).toBe(true);
   // The repo's first commit (.gitattributes) and the publish: never two publishes.
   expect(actual.commits, label).toBe(2);
 }
 
 /** Runs `run(proxyUrl, i)` for i < runs, `parallel` at a time, each through its own proxy seeded with i. */
-async function underFaults(run: (hubUrl: string, i: number) => Promise<void>, seedBase: number): Promise<FaultRecord[]> {
+async function underFaults(
+  run: (hubUrl: string, i: number) => Promise<void>,
+  seedBase: number,
+): Promise<FaultRecord[]> {
   const seen: FaultRecord[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -101,13 +141,19 @@ const cliEnv = (hubUrl: string, name: string): Record<string, string> => ({
 
 describe("under a seeded schedule of dropped, delayed, cut and refused requests", () => {
   it(`publish-vector succeeds ${runs}/${runs} with the clean run's bytes in one commit`, async () => {
-    const clean = await runCli(["publish-vector", "--base", "alice/base", "--finetuned", "alice/ft", "--to", "alice/pv-clean", "--json"], cliEnv(hub.url, "pv-clean"));
+    const clean = await runCli(
+      ["publish-vector", "--base", "alice/base", "--finetuned", "alice/ft", "--to", "alice/pv-clean", "--json"],
+      cliEnv(hub.url, "pv-clean"),
+    );
     expect(clean.stderr).toBe("");
     expect(clean.code).toBe(0);
     const reference = await snapshot("alice/pv-clean");
     expect([...reference.files.keys()].filter((path) => path.endsWith(".safetensors")).length).toBeGreaterThan(0);
     const seen = await underFaults(async (hubUrl, i) => {
-      const run = await runCli(["publish-vector", "--base", "alice/base", "--finetuned", "alice/ft", "--to", `alice/pv-${i}`, "--json"], cliEnv(hubUrl, `pv-${i}`));
+      const run = await runCli(
+        ["publish-vector", "--base", "alice/base", "--finetuned", "alice/ft", "--to", `alice/pv-${i}`, "--json"],
+        cliEnv(hubUrl, `pv-${i}`),
+      );
       expect(run.stderr, `run ${i}`).toBe("");
       expect(run.code, `run ${i}`).toBe(0);
       expect((JSON.parse(run.stdout) as { repo: string }).repo).toBe(`alice/pv-${i}`);
@@ -117,13 +163,19 @@ describe("under a seeded schedule of dropped, delayed, cut and refused requests"
   }, 600_000);
 
   it(`merge succeeds ${runs}/${runs} with the clean run's bytes in one commit`, async () => {
-    const clean = await runCli(["merge", recipePath, "--to", "alice/merge-clean", "--json"], cliEnv(hub.url, "merge-clean"));
+    const clean = await runCli(
+      ["merge", recipePath, "--to", "alice/merge-clean", "--json"],
+      cliEnv(hub.url, "merge-clean"),
+    );
     expect(clean.stderr).toBe("");
     expect(clean.code).toBe(0);
     const reference = await snapshot("alice/merge-clean");
     expect([...reference.files.keys()].filter((path) => path.endsWith(".safetensors")).length).toBeGreaterThan(1);
     await underFaults(async (hubUrl, i) => {
-      const run = await runCli(["merge", recipePath, "--to", `alice/merge-${i}`, "--json"], cliEnv(hubUrl, `merge-${i}`));
+      const run = await runCli(
+        ["merge", recipePath, "--to", `alice/merge-${i}`, "--json"],
+        cliEnv(hubUrl, `merge-${i}`),
+      );
       expect(run.stderr, `run ${i}`).toBe("");
       expect(run.code, `run ${i}`).toBe(0);
       expectSame(await snapshot(`alice/merge-${i}`, hubUrl), reference, `run ${i}`);
@@ -135,7 +187,14 @@ describe("under a seeded schedule of dropped, delayed, cut and refused requests"
     mkdirSync(workspace, { recursive: true });
     const action = (hubUrl: string, to: string) =>
       runBundledAction({
-        inputs: { command: "publish-vector", base: "alice/base", finetuned: "alice/ft", to, "hf-token": alice.token, "hub-url": hubUrl },
+        inputs: {
+          command: "publish-vector",
+          base: "alice/base",
+          finetuned: "alice/ft",
+          to,
+          "hf-token": alice.token,
+          "hub-url": hubUrl,
+        },
         event: { name: "push", payload: { after: "4".repeat(40), repository: { default_branch: "main" } } },
         sha: "4".repeat(40),
         ref: "refs/heads/main",
@@ -161,7 +220,9 @@ describe("under a seeded schedule of dropped, delayed, cut and refused requests"
     const kinds = new Set(faults.map((fault) => fault.kind));
     expect([...kinds].sort()).toEqual([...faultKinds].sort());
     const onCommits = faults.filter((fault) => fault.method === "POST" && /\/commit\//.test(fault.path));
-    expect(onCommits.some((fault) => fault.kind === "lose" || fault.kind === "applied-502" || fault.kind === "truncate")).toBe(true);
+    expect(
+      onCommits.some((fault) => fault.kind === "lose" || fault.kind === "applied-502" || fault.kind === "truncate"),
+    ).toBe(true);
     expect(onCommits.some((fault) => fault.kind === "drop" || fault.kind === "503")).toBe(true);
     expect(faults.some((fault) => fault.method === "PUT")).toBe(true);
     expect(faults.some((fault) => fault.path.endsWith("/info/lfs/objects/batch"))).toBe(true);

@@ -64,7 +64,12 @@ let baseSha = "";
 let command = "";
 let scoredLog = "";
 
-const env = () => ({ HF_HOME: join(work, "hf-home"), HF_TOKEN: token, HF_ENDPOINT: hub.url, TMPDIR: join(work, "tmp") });
+const env = () => ({
+  HF_HOME: join(work, "hf-home"),
+  HF_TOKEN: token,
+  HF_ENDPOINT: hub.url,
+  TMPDIR: join(work, "tmp"),
+});
 const q = (value: string) => quoteShellArg({ value });
 const scored = (): string[] => {
   try {
@@ -76,7 +81,11 @@ const scored = (): string[] => {
 
 async function writeTensors(dir: string, file: string, tensors: Tensors): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const layout = planModelLayout({ tensors: problemTensors.map(({ name, shape }) => ({ name, dtype: "F32" as const, shape })), prefix: file, metadata: { format: "pt" } });
+  const layout = planModelLayout({
+    tensors: problemTensors.map(({ name, shape }) => ({ name, dtype: "F32" as const, shape })),
+    prefix: file,
+    metadata: { format: "pt" },
+  });
   const writer = createModelWriter({ layout, dir });
   for (const { name } of layout.writeOrder) {
     const values = tensors.get(name) as Float32Array;
@@ -85,23 +94,47 @@ async function writeTensors(dir: string, file: string, tensors: Tensors): Promis
   await writer.finish();
 }
 
-const t5Config = { architectures: ["T5ForConditionalGeneration"], model_type: "t5", d_model: 64, d_ff: 128, num_layers: 1, num_heads: 4, torch_dtype: "float32" };
+const t5Config = {
+  architectures: ["T5ForConditionalGeneration"],
+  model_type: "t5",
+  d_model: 64,
+  d_ff: 128,
+  num_layers: 1,
+  num_heads: 4,
+  torch_dtype: "float32",
+};
 
 /** A task-vector repo as tvhub publish-vector lays it out (README front matter, tvhub.json, task_vector.safetensors). */
-async function publishVectorRepo(name: string, tau: Tensors, declared: { card: string; record: string; revision: string }): Promise<void> {
+async function publishVectorRepo(
+  name: string,
+  tau: Tensors,
+  declared: { card: string; record: string; revision: string },
+): Promise<void> {
   const dir = join(work, name);
   await writeTensors(dir, "task_vector", tau);
-  await writeFile(join(dir, "README.md"), `---\nbase_model: ${declared.card}\nbase_model_relation: adapter\nlibrary_name: tvhub\ntags:\n- task-vector\n- tvhub\n---\n# ${name}\n`);
+  await writeFile(
+    join(dir, "README.md"),
+    `---\nbase_model: ${declared.card}\nbase_model_relation: adapter\nlibrary_name: tvhub\ntags:\n- task-vector\n- tvhub\n---\n# ${name}\n`,
+  );
   await writeFile(
     join(dir, "tvhub.json"),
-    JSON.stringify({ format: "tvhub/task-vector", version: 1, base: { repo: declared.record, revision: declared.revision }, finetuned: { repo: `alice/ft-${name}`, revision: null }, dtype: "F32" }),
+    JSON.stringify({
+      format: "tvhub/task-vector",
+      version: 1,
+      base: { repo: declared.record, revision: declared.revision },
+      finetuned: { repo: `alice/ft-${name}`, revision: null },
+      dtype: "F32",
+    }),
   );
   await uploadFolder({ hubUrl: hub.url, token, repo: `alice/${name}`, dir });
 }
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-greedy-cli-"));
-  [hub, github] = await Promise.all([startLocalHub({ users: [{ name: "alice", token }] }), startGitHubServer({ token: githubToken })]);
+  [hub, github] = await Promise.all([
+    startLocalHub({ users: [{ name: "alice", token }] }),
+    startGitHubServer({ token: githubToken }),
+  ]);
 
   const baseDir = join(work, "t5-base");
   await writeTensors(baseDir, "model", problem.base);
@@ -109,17 +142,29 @@ beforeAll(async () => {
   await writeFile(join(baseDir, "tokenizer_config.json"), JSON.stringify({ model_max_length: 512 }));
   await writeFile(join(baseDir, "README.md"), "---\nlicense: apache-2.0\n---\n# t5-base\n");
   await uploadFolder({ hubUrl: hub.url, token, repo: "alice/t5-base", dir: baseDir });
-  baseSha = (await modelInfo({ name: "alice/t5-base", hubUrl: hub.url, accessToken: token, additionalFields: ["sha"] })).sha as string;
+  baseSha = (await modelInfo({ name: "alice/t5-base", hubUrl: hub.url, accessToken: token, additionalFields: ["sha"] }))
+    .sha as string;
 
   for (const letter of letters) {
-    await publishVectorRepo(`tv-${letter}`, problem.vectors.get(letter.toUpperCase()) as Tensors, { card: "alice/t5-base", record: "alice/t5-base", revision: baseSha });
+    await publishVectorRepo(`tv-${letter}`, problem.vectors.get(letter.toUpperCase()) as Tensors, {
+      card: "alice/t5-base",
+      record: "alice/t5-base",
+      revision: baseSha,
+    });
   }
   // Its card names the base, so a search finds it; its record says what it was really computed against.
-  await publishVectorRepo("tv-e", problem.vectors.get("B") as Tensors, { card: "alice/t5-base", record: "alice/other-base", revision: "e".repeat(40) });
+  await publishVectorRepo("tv-e", problem.vectors.get("B") as Tensors, {
+    card: "alice/t5-base",
+    record: "alice/other-base",
+    revision: "e".repeat(40),
+  });
   // A fine-tune of the base's name but another architecture.
   const fDir = join(work, "ft-f");
   await writeTensors(fDir, "model", problem.base);
-  await writeFile(join(fDir, "config.json"), JSON.stringify({ architectures: ["BertModel"], model_type: "bert", hidden_size: 64 }));
+  await writeFile(
+    join(fDir, "config.json"),
+    JSON.stringify({ architectures: ["BertModel"], model_type: "bert", hidden_size: 64 }),
+  );
   await writeFile(join(fDir, "README.md"), "---\nbase_model: alice/t5-base\n---\n");
   await uploadFolder({ hubUrl: hub.url, token, repo: "alice/ft-f", dir: fDir });
 
@@ -149,7 +194,15 @@ interface GreedyJson {
     kept: Array<{ candidate: string; lambda: number }>;
     stopped: string;
     evaluations: { run: number; cached: number };
-    trajectory: Array<{ round: number; candidate: string; lambda: number; score: number; kept: boolean; reason: string; scores: Array<{ lambda: number; score: number }> }>;
+    trajectory: Array<{
+      round: number;
+      candidate: string;
+      lambda: number;
+      score: number;
+      kept: boolean;
+      reason: string;
+      scores: Array<{ lambda: number; score: number }>;
+    }>;
     skipped: Array<{ candidate: string; code: string; reason: string }>;
   };
 }
@@ -176,7 +229,12 @@ function expectKnownAnswer(result: GreedyJson, card: string): void {
   expect(Math.abs((a?.lambda ?? 0) - 0.5)).toBeLessThanOrEqual(0.25);
   expect(Math.abs((c?.lambda ?? 0) - 0.3)).toBeLessThanOrEqual(0.25);
   expect(result.greedy.stopped).toBe("no-gain");
-  const rows = result.greedy.trajectory.map((step) => [step.round, step.candidate.replace(/@.*/, ""), step.lambda, step.kept]);
+  const rows = result.greedy.trajectory.map((step) => [
+    step.round,
+    step.candidate.replace(/@.*/, ""),
+    step.lambda,
+    step.kept,
+  ]);
   expect(rows).toEqual(
     expect.arrayContaining([
       [1, "alice/tv-a", 0.5, true],
@@ -187,9 +245,11 @@ function expectKnownAnswer(result: GreedyJson, card: string): void {
   );
   expect(result.greedy.trajectory.filter((s) => s.kept)).toHaveLength(2);
   expect(result.greedy.trajectory.filter((s) => s.round === 3)).toHaveLength(2);
-  for (const step of result.greedy.trajectory.filter((s) => s.round === 3)) expect(step.reason).toMatch(/^no λ in the grid raises the score above /);
+  for (const step of result.greedy.trajectory.filter((s) => s.round === 3))
+    expect(step.reason).toMatch(/^no λ in the grid raises the score above /);
   // Every λ of the grid is recorded for every candidate of every round.
-  for (const step of result.greedy.trajectory) expect(step.scores.map((s) => s.lambda)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  for (const step of result.greedy.trajectory)
+    expect(step.scores.map((s) => s.lambda)).toEqual([0, 0.25, 0.5, 0.75, 1]);
 
   expect(card).toContain("θ = θ(base) + 0.5·τ₁ + 0.25·τ₂");
   expect(card).toMatch(/\| 1 \| `alice\/tv-a` \| 0\.5 \| [^|]+ \| yes \| raised the score from [^|]+ \|/);
@@ -215,7 +275,12 @@ function expectMergedWeightsOf(file: Uint8Array, terms: Array<{ candidate: strin
   for (const [name, values] of expected) {
     const got = published.get(name);
     expect(got?.dtype).toBe("F32");
-    expect(Buffer.from(got?.bytes ?? new Uint8Array()).equals(Buffer.from(values.buffer, values.byteOffset, values.byteLength)), name).toBe(true);
+    expect(
+      Buffer.from(got?.bytes ?? new Uint8Array()).equals(
+        Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+      ),
+      name,
+    ).toBe(true);
   }
 }
 
@@ -223,7 +288,21 @@ describe("tvhub greedy against a local Hub, known answer", () => {
   it("searches the Hub, keeps A then C, rejects B and the distractor, skips E unread, and publishes the merge with its trajectory", async () => {
     const logFrom = hub.stderr().length;
     const run = await runCli(
-      ["greedy", "--base", "alice/t5-base", "--search-candidates", "--eval-command", command, "--grid", "0:1:0.25", "--concurrency", "2", "--to", "alice/t5-greedy", "--json"],
+      [
+        "greedy",
+        "--base",
+        "alice/t5-base",
+        "--search-candidates",
+        "--eval-command",
+        command,
+        "--grid",
+        "0:1:0.25",
+        "--concurrency",
+        "2",
+        "--to",
+        "alice/t5-greedy",
+        "--json",
+      ],
       env(),
     );
     expect(run.stderr).toBe("");
@@ -233,8 +312,19 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(result.repo).toBe("alice/t5-greedy");
     expect(result.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(result.inMemory).toBe(false);
-    expect(result.candidates.map((c) => c.label).sort()).toEqual(["alice/tv-a", "alice/tv-b", "alice/tv-c", "alice/tv-d"]);
-    expect(result.greedy.skipped).toEqual([{ candidate: expect.stringMatching(/^alice\/tv-e@/), code: "BASE_MISMATCH", reason: expect.stringContaining("alice/other-base") }]);
+    expect(result.candidates.map((c) => c.label).sort()).toEqual([
+      "alice/tv-a",
+      "alice/tv-b",
+      "alice/tv-c",
+      "alice/tv-d",
+    ]);
+    expect(result.greedy.skipped).toEqual([
+      {
+        candidate: expect.stringMatching(/^alice\/tv-e@/),
+        code: "BASE_MISMATCH",
+        reason: expect.stringContaining("alice/other-base"),
+      },
+    ]);
     expect(result.terms.map((t) => [t.repo, t.lambda])).toEqual([
       ["alice/tv-a", 0.5],
       ["alice/tv-c", 0.25],
@@ -248,12 +338,18 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     // Every candidate folder was removed once scored, and their parent with them.
     expect(readdirSync(join(work, "tmp")).filter((name) => name.startsWith("tvhub-greedy"))).toEqual([]);
 
-    const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "README.md" }));
+    const card = new TextDecoder().decode(
+      await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "README.md" }),
+    );
     expectKnownAnswer(result, card);
-    expect(card).toContain("tvhub greedy --to alice/t5-greedy --base alice/t5-base --search-candidates --eval-command ");
+    expect(card).toContain(
+      "tvhub greedy --to alice/t5-greedy --base alice/t5-base --search-candidates --eval-command ",
+    );
     expect(card).toContain("# The merge tvhub greedy chose; tvhub merge runs it again.");
     expect(card).toContain("base_model_relation: merge");
-    const record = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "tvhub.json" }))) as {
+    const record = JSON.parse(
+      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "tvhub.json" })),
+    ) as {
       format: string;
       terms: Array<{ repo: string; revision: string; lambda: number }>;
       greedy: GreedyJson["greedy"];
@@ -266,7 +362,9 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(record.greedy.trajectory).toEqual(result.greedy.trajectory);
     expect(record.greedy.skipped).toEqual(result.greedy.skipped);
     expectMergedWeights(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "model.safetensors" }));
-    const config = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "config.json" }))) as { architectures: string[] };
+    const config = JSON.parse(
+      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/t5-greedy", path: "config.json" })),
+    ) as { architectures: string[] };
     expect(config.architectures).toEqual(["T5ForConditionalGeneration"]);
 
     // E was screened out on its header and record: the Hub never sent its whole weight file, while A's was downloaded.
@@ -315,7 +413,9 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     ]);
     const card = readFileSync(join(out, "README.md"), "utf8");
     expectKnownAnswer(result, card);
-    expect(card).toMatch(/\| `alice\/ft-f` \| alice\/ft-f is BertModel but alice\/t5-base is T5ForConditionalGeneration; /);
+    expect(card).toMatch(
+      /\| `alice\/ft-f` \| alice\/ft-f is BertModel but alice\/t5-base is T5ForConditionalGeneration; /,
+    );
     expectMergedWeights(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
     // The recipe in the card is the merge the search chose, pinned to the commits that were scored.
     expect(card).toMatch(/vector: alice\/tv-a@[0-9a-f]{40}\n\s+weight: 0\.5/);
@@ -323,10 +423,26 @@ describe("tvhub greedy against a local Hub, known answer", () => {
   }, 60_000);
 
   it("prints the trajectory as a table without --json", async () => {
-    const run = await runCli(["greedy", "--base", "alice/t5-base", ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]), "--eval-command", command, "--grid", "0:1:0.25", "--to", join(work, "table-out")], env());
+    const run = await runCli(
+      [
+        "greedy",
+        "--base",
+        "alice/t5-base",
+        ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]),
+        "--eval-command",
+        command,
+        "--grid",
+        "0:1:0.25",
+        "--to",
+        join(work, "table-out"),
+      ],
+      env(),
+    );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Greedy search \(score\): [^\n]+ → [^\n]+, 2 candidates kept in 3 rounds; stopped because no remaining candidate raised the score by more than 0\./);
+    expect(run.stdout).toMatch(
+      /^Greedy search \(score\): [^\n]+ → [^\n]+, 2 candidates kept in 3 rounds; stopped because no remaining candidate raised the score by more than 0\./,
+    );
     expect(run.stdout).toMatch(/\n1 +alice\/tv-a +0\.5 +\S+ +\+\S+ +yes +raised the score/);
     expect(run.stdout).toMatch(/\n3 +alice\/tv-d +0 +\S+ +[+−]\S+ +no +no λ in the grid/);
     expect(run.stdout).toContain("Evaluations: 0 run, 37 from the cache.");
@@ -336,13 +452,33 @@ describe("tvhub greedy against a local Hub, known answer", () => {
   it("starts from another model (--start, a published vector added at weight 1) and skips a candidate already in it", async () => {
     const out = join(work, "start-out");
     const run = await runCli(
-      ["greedy", "--base", "alice/t5-base", "--start", "alice/tv-a", ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]), "--eval-command", command, "--grid", "0:1:0.25", "--to", out, "--json"],
+      [
+        "greedy",
+        "--base",
+        "alice/t5-base",
+        "--start",
+        "alice/tv-a",
+        ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]),
+        "--eval-command",
+        command,
+        "--grid",
+        "0:1:0.25",
+        "--to",
+        out,
+        "--json",
+      ],
       env(),
     );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as GreedyJson;
-    expect(result.greedy.skipped).toEqual([{ candidate: expect.stringMatching(/^alice\/tv-a@/), code: "IN_START", reason: "already part of the start model" }]);
+    expect(result.greedy.skipped).toEqual([
+      {
+        candidate: expect.stringMatching(/^alice\/tv-a@/),
+        code: "IN_START",
+        reason: "already part of the start model",
+      },
+    ]);
     // From base + τ_A, the distance to θ* is 0.25·‖τ_A‖² + 0.09·‖τ_C‖²: C helps, and nothing can take τ_A back.
     expect(result.greedy.kept).toEqual([{ candidate: expect.stringMatching(/^alice\/tv-c@/), lambda: 0.25 }]);
     expect(result.terms.map((t) => [t.kind, t.repo, t.lambda])).toEqual([
@@ -360,19 +496,32 @@ describe("tvhub greedy against a local Hub, known answer", () => {
 
   it("stops the scorers on Ctrl-C, and the same command continues where it stopped", async () => {
     const cacheFile = join(work, "interrupted.jsonl");
-    const args = ["greedy", "--base", "alice/t5-base", ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]), "--eval-command", command, "--grid", "0:1:0.25"];
+    const args = [
+      "greedy",
+      "--base",
+      "alice/t5-base",
+      ...letters.flatMap((l) => ["--candidate", `alice/tv-${l}`]),
+      "--eval-command",
+      command,
+      "--grid",
+      "0:1:0.25",
+    ];
     const from = scored().length;
-    const first = await runCli([...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"], env(), {
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (scored().length - from >= 6) {
-            clearInterval(timer);
-            child.kill("SIGINT");
-          }
-        }, 20);
-        child.once("exit", () => clearInterval(timer));
+    const first = await runCli(
+      [...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"],
+      env(),
+      {
+        onSpawn: (child) => {
+          const timer = setInterval(() => {
+            if (scored().length - from >= 6) {
+              clearInterval(timer);
+              child.kill("SIGINT");
+            }
+          }, 20);
+          child.once("exit", () => clearInterval(timer));
+        },
       },
-    });
+    );
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/^tvhub: Interrupted by SIGINT; the evaluations that finished are cached/);
     expect(existsSync(join(work, "interrupted-out"))).toBe(false);
@@ -381,7 +530,10 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(done).toBeGreaterThanOrEqual(4);
     expect(done).toBeLessThan(37);
 
-    const second = await runCli([...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"], env());
+    const second = await runCli(
+      [...args, "--cache-file", cacheFile, "--to", join(work, "interrupted-out"), "--json"],
+      env(),
+    );
     expect(second.stderr).toBe("");
     expect(second.code).toBe(0);
     const result = JSON.parse(second.stdout) as GreedyJson;
@@ -393,7 +545,10 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     const both = await runCli(["greedy", join(work, "greedy.yml"), "--grid", "0:1:0.5"], env());
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--grid describes a search without a recipe/);
-    const missing = await runCli(["greedy", "--base", "alice/t5-base", "--candidate", "alice/tv-a", "--to", join(work, "x")], env());
+    const missing = await runCli(
+      ["greedy", "--base", "alice/t5-base", "--candidate", "alice/tv-a", "--to", join(work, "x")],
+      env(),
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--eval-command CMD");
   });
@@ -422,7 +577,14 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     const head = "7".repeat(40);
     const result = await runBundledAction({
       inputs: { command: "greedy", recipe: "recipes/greedy.yml", "hub-url": hub.url, "hf-token": token },
-      event: { name: "pull_request", payload: { number: 5, pull_request: { number: 5, head: { sha: head } }, repository: { default_branch: "main" } } },
+      event: {
+        name: "pull_request",
+        payload: {
+          number: 5,
+          pull_request: { number: 5, head: { sha: head } },
+          repository: { default_branch: "main" },
+        },
+      },
       sha: "8".repeat(40),
       ref: "refs/pull/5/merge",
       apiUrl: github.url,
@@ -434,11 +596,19 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.outputs["report-json"] ?? "") as {
       dryRun: boolean;
-      report: { published: unknown[]; validation: { baseline: number; rows: Array<{ step: number; candidate: string; lambda: number; kept: boolean }> } };
+      report: {
+        published: unknown[];
+        validation: {
+          baseline: number;
+          rows: Array<{ step: number; candidate: string; lambda: number; kept: boolean }>;
+        };
+      };
     };
     expect(report.dryRun).toBe(true);
     expect(report.report.published).toEqual([]);
-    expect(report.report.validation.rows.filter((row) => row.kept).map((row) => [row.step, row.candidate, row.lambda])).toEqual([
+    expect(
+      report.report.validation.rows.filter((row) => row.kept).map((row) => [row.step, row.candidate, row.lambda]),
+    ).toEqual([
       [1, "alice/tv-a", 0.5],
       [2, "alice/tv-c", 0.5],
     ]);

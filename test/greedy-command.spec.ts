@@ -52,12 +52,19 @@ console.log(JSON.stringify({ score: -sum, distance: Math.sqrt(sum) }));
 
 const problem = makeGreedyProblem();
 /** Candidates as pinned references, as the app gives them to the search. */
-const candidates = ["A", "B", "C", "D"].map((letter) => ({ id: `org/${letter.toLowerCase()}@1111`, label: `org/${letter.toLowerCase()}`, letter }));
+const candidates = ["A", "B", "C", "D"].map((letter) => ({
+  id: `org/${letter.toLowerCase()}@1111`,
+  label: `org/${letter.toLowerCase()}`,
+  letter,
+}));
 const vectorsById = new Map(candidates.map(({ id, letter }) => [id, problem.vectors.get(letter) as Tensors]));
 let root = "";
 
 async function writeTensors(dir: string, tensors: Tensors): Promise<void> {
-  const layout = planModelLayout({ tensors: problemTensors.map(({ name, shape }) => ({ name, dtype: "F32" as const, shape })), metadata: { format: "pt" } });
+  const layout = planModelLayout({
+    tensors: problemTensors.map(({ name, shape }) => ({ name, dtype: "F32" as const, shape })),
+    metadata: { format: "pt" },
+  });
   const writer = createModelWriter({ layout, dir });
   for (const { name } of layout.writeOrder) {
     const values = tensors.get(name) as Float32Array;
@@ -76,7 +83,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function runWithCommand(cachePath: string): Promise<{ result: GreedyResult; events: GreedyEvent[]; workDir: string; log: string }> {
+async function runWithCommand(
+  cachePath: string,
+): Promise<{ result: GreedyResult; events: GreedyEvent[]; workDir: string; log: string }> {
   const log = join(root, "scored.log");
   const workDir = join(root, "work");
   const q = (value: string) => quoteShellArg({ value });
@@ -88,7 +97,10 @@ async function runWithCommand(cachePath: string): Promise<{ result: GreedyResult
     evaluator,
     workDir,
     materialize: async ({ terms, dir }) => {
-      await writeFile(join(dir, "config.json"), JSON.stringify({ architectures: ["T5ForConditionalGeneration"], model_type: "t5" }));
+      await writeFile(
+        join(dir, "config.json"),
+        JSON.stringify({ architectures: ["T5ForConditionalGeneration"], model_type: "t5" }),
+      );
       await writeTensors(dir, mergeTensors(problem.base, vectorsById, terms));
     },
   });
@@ -144,7 +156,11 @@ describe("greedy addition through a command scorer, known answer", () => {
       hubUrl: "http://127.0.0.1:9",
       base: { repo: "org/base", revision: "0".repeat(40) },
       method: "task_arithmetic",
-      terms: result.terms.map((t) => ({ kind: "vector" as const, input: { repo: t.candidate.slice(0, 5), revision: "1".repeat(40) }, weight: t.lambda })),
+      terms: result.terms.map((t) => ({
+        kind: "vector" as const,
+        input: { repo: t.candidate.slice(0, 5), revision: "1".repeat(40) },
+        weight: t.lambda,
+      })),
       dtype: "F32",
       validation: { metric: "-‖θ − θ*‖²", baseline: result.baseline.score, score: result.final.score },
       trajectory: result.trajectory,

@@ -38,9 +38,19 @@ beforeAll(async () => {
   hub = await startLocalHub({ users: [alice, bob, carol], orgs: [{ name: "lab", members: ["alice", "carol"] }] });
   guard = guardFetch(hub.url);
   await createRepo({ repo: "alice/public", hubUrl: hubUrl(), accessToken: alice.token });
-  await uploadFile({ repo: "alice/public", file: { path: "hello.txt", content: new Blob(["hello"]) }, hubUrl: hubUrl(), accessToken: alice.token });
+  await uploadFile({
+    repo: "alice/public",
+    file: { path: "hello.txt", content: new Blob(["hello"]) },
+    hubUrl: hubUrl(),
+    accessToken: alice.token,
+  });
   await createRepo({ repo: "alice/secret", private: true, hubUrl: hubUrl(), accessToken: alice.token });
-  await uploadFile({ repo: "alice/secret", file: { path: "plan.txt", content: new Blob(["secret"]) }, hubUrl: hubUrl(), accessToken: alice.token });
+  await uploadFile({
+    repo: "alice/secret",
+    file: { path: "plan.txt", content: new Blob(["secret"]) },
+    hubUrl: hubUrl(),
+    accessToken: alice.token,
+  });
   await createRepo({ repo: "lab/internal", private: true, hubUrl: hubUrl(), accessToken: alice.token });
 });
 
@@ -51,11 +61,20 @@ afterAll(async () => {
 
 describe("writing needs the token of an owner or org member", () => {
   it("refuses anonymous writes with 401", async () => {
-    await expect(createRepo({ repo: "alice/anon", hubUrl: hubUrl(), ...anonymous })).rejects.toMatchObject({ statusCode: 401 });
+    await expect(createRepo({ repo: "alice/anon", hubUrl: hubUrl(), ...anonymous })).rejects.toMatchObject({
+      statusCode: 401,
+    });
     await expect(
-      uploadFile({ repo: "alice/public", file: { path: "x.txt", content: new Blob(["x"]) }, hubUrl: hubUrl(), ...anonymous }),
+      uploadFile({
+        repo: "alice/public",
+        file: { path: "x.txt", content: new Blob(["x"]) },
+        hubUrl: hubUrl(),
+        ...anonymous,
+      }),
     ).rejects.toMatchObject({ statusCode: 401 });
-    await expect(deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), ...anonymous })).rejects.toMatchObject({ statusCode: 401 });
+    await expect(deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), ...anonymous })).rejects.toMatchObject({
+      statusCode: 401,
+    });
     const commit = await fetch(`${hubUrl()}/api/models/alice/public/commit/main`, {
       method: "POST",
       headers: { "Content-Type": "application/x-ndjson" },
@@ -66,11 +85,20 @@ describe("writing needs the token of an owner or org member", () => {
   });
 
   it("refuses writes to someone else's namespace with 403, and a wrong token with 401 that does not echo it", async () => {
-    await expect(createRepo({ repo: "alice/by-bob", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(createRepo({ repo: "alice/by-bob", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({
+      statusCode: 403,
+    });
     await expect(
-      uploadFile({ repo: "alice/public", file: { path: "x.txt", content: new Blob(["x"]) }, hubUrl: hubUrl(), accessToken: bob.token }),
+      uploadFile({
+        repo: "alice/public",
+        file: { path: "x.txt", content: new Blob(["x"]) },
+        hubUrl: hubUrl(),
+        accessToken: bob.token,
+      }),
     ).rejects.toMatchObject({ statusCode: 403 });
-    await expect(deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({
+      statusCode: 403,
+    });
     expect(await repoExists({ repo: "alice/public", hubUrl: hubUrl() })).toBe(true);
 
     const wrong = "hf_not_a_real_token_99";
@@ -95,8 +123,12 @@ describe("private repos are invisible to everyone else", () => {
   it("answers as if the repo did not exist", async () => {
     for (const who of [anonymous, { accessToken: bob.token }]) {
       expect(await repoExists({ repo: "alice/secret", hubUrl: hubUrl(), ...who })).toBe(false);
-      await expect(modelInfo({ name: "alice/secret", hubUrl: hubUrl(), ...who })).rejects.toMatchObject({ statusCode: 404 });
-      await expect(downloadFile({ repo: "alice/secret", path: "plan.txt", hubUrl: hubUrl(), ...who })).rejects.toMatchObject({
+      await expect(modelInfo({ name: "alice/secret", hubUrl: hubUrl(), ...who })).rejects.toMatchObject({
+        statusCode: 404,
+      });
+      await expect(
+        downloadFile({ repo: "alice/secret", path: "plan.txt", hubUrl: hubUrl(), ...who }),
+      ).rejects.toMatchObject({
         statusCode: 404,
       });
       expect(await fileExists({ repo: "alice/secret", path: "plan.txt", hubUrl: hubUrl(), ...who })).toBe(false);
@@ -106,21 +138,37 @@ describe("private repos are invisible to everyone else", () => {
     }
     // Writing to it is a 404 too, not a 403 that would confirm it exists.
     await expect(
-      uploadFile({ repo: "alice/secret", file: { path: "x.txt", content: new Blob(["x"]) }, hubUrl: hubUrl(), accessToken: bob.token }),
+      uploadFile({
+        repo: "alice/secret",
+        file: { path: "x.txt", content: new Blob(["x"]) },
+        hubUrl: hubUrl(),
+        accessToken: bob.token,
+      }),
     ).rejects.toMatchObject({ statusCode: 404 });
-    await expect(deleteRepo({ repo: "alice/secret", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(deleteRepo({ repo: "alice/secret", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 
   it("gives the same bytes for a private repo as for a missing one", async () => {
-    const hidden = await fetch(`${hubUrl()}/alice/secret/resolve/main/plan.txt`, { headers: { Authorization: `Bearer ${bob.token}` } });
-    const missing = await fetch(`${hubUrl()}/alice/nothing/resolve/main/plan.txt`, { headers: { Authorization: `Bearer ${bob.token}` } });
+    const hidden = await fetch(`${hubUrl()}/alice/secret/resolve/main/plan.txt`, {
+      headers: { Authorization: `Bearer ${bob.token}` },
+    });
+    const missing = await fetch(`${hubUrl()}/alice/nothing/resolve/main/plan.txt`, {
+      headers: { Authorization: `Bearer ${bob.token}` },
+    });
     expect(hidden.status).toBe(404);
     expect(hidden.headers.get("x-error-code")).toBe("RepoNotFound");
     expect(await hidden.text()).toBe(await missing.text());
   });
 
   it("shows it to its owner and to members of its org", async () => {
-    const plan = await downloadFile({ repo: "alice/secret", path: "plan.txt", hubUrl: hubUrl(), accessToken: alice.token });
+    const plan = await downloadFile({
+      repo: "alice/secret",
+      path: "plan.txt",
+      hubUrl: hubUrl(),
+      accessToken: alice.token,
+    });
     expect(await plan?.text()).toBe("secret");
     const info = await modelInfo({ name: "lab/internal", hubUrl: hubUrl(), accessToken: carol.token });
     expect(info.private).toBe(true);
@@ -149,7 +197,12 @@ describe("paths that could leave the repo are refused with 400", () => {
   it("refuses such paths in uploads, whether the client checks them or not", async () => {
     for (const path of ["../escape.txt", "/etc/escape.txt", "a\\..\\escape.txt", "a/../../escape.txt", "nul\0.txt"]) {
       await expect(
-        uploadFiles({ repo: "alice/public", files: [{ path, content: new Blob(["x"]) }], hubUrl: hubUrl(), accessToken: alice.token }),
+        uploadFiles({
+          repo: "alice/public",
+          files: [{ path, content: new Blob(["x"]) }],
+          hubUrl: hubUrl(),
+          accessToken: alice.token,
+        }),
         path,
       ).rejects.toMatchObject({ statusCode: 400 });
     }
@@ -165,7 +218,8 @@ describe("paths that could leave the repo are refused with 400", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: expect.stringContaining("..") });
     const files = [];
-    for await (const file of listFiles({ repo: "alice/public", recursive: true, hubUrl: hubUrl() })) files.push(file.path);
+    for await (const file of listFiles({ repo: "alice/public", recursive: true, hubUrl: hubUrl() }))
+      files.push(file.path);
     expect(files.sort()).toEqual([".gitattributes", "hello.txt"]);
     // The server's directory is the only thing in its parent folder: nothing was written beside it.
     expect(readdirSync(dirname(hub.dir))).toEqual(["hub"]);
@@ -202,9 +256,16 @@ describe("limits and upload checks", () => {
     const batch = await fetch(`${hubUrl()}/alice/public.git/info/lfs/objects/batch`, {
       method: "POST",
       headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ operation: "upload", transfers: ["basic", "multipart", "xet"], objects: [{ oid, size: content.length }] }),
+      body: JSON.stringify({
+        operation: "upload",
+        transfers: ["basic", "multipart", "xet"],
+        objects: [{ oid, size: content.length }],
+      }),
     });
-    const json = (await batch.json()) as { transfer: string; objects: Array<{ actions?: { upload: { href: string } } }> };
+    const json = (await batch.json()) as {
+      transfer: string;
+      objects: Array<{ actions?: { upload: { href: string } } }>;
+    };
     expect(json.transfer).toBe("basic");
     const href = json.objects[0]?.actions?.upload.href as string;
     expect(new URL(href).origin).toBe(hubUrl());
@@ -240,7 +301,13 @@ describe("commits", () => {
       accessToken: alice.token,
     });
     await expect(
-      uploadFile({ repo: "alice/public", file: { path: "b.txt", content: new Blob(["b"]) }, parentCommit: head, hubUrl: hubUrl(), accessToken: alice.token }),
+      uploadFile({
+        repo: "alice/public",
+        file: { path: "b.txt", content: new Blob(["b"]) },
+        parentCommit: head,
+        hubUrl: hubUrl(),
+        accessToken: alice.token,
+      }),
     ).rejects.toMatchObject({ statusCode: 412 });
     expect((await commitsOf("alice/public"))[0]).toBe(first?.commit.oid);
     expect(await fileExists({ repo: "alice/public", path: "b.txt", hubUrl: hubUrl() })).toBe(false);
@@ -250,14 +317,20 @@ describe("commits", () => {
     const before = await commitsOf("alice/public");
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        uploadFile({ repo: "alice/public", file: { path: `parallel/${i}.txt`, content: new Blob([`${i}`]) }, hubUrl: hubUrl(), accessToken: alice.token }),
+        uploadFile({
+          repo: "alice/public",
+          file: { path: `parallel/${i}.txt`, content: new Blob([`${i}`]) },
+          hubUrl: hubUrl(),
+          accessToken: alice.token,
+        }),
       ),
     );
     const after = await commitsOf("alice/public");
     expect(after.length).toBe(before.length + 6);
     expect(new Set(after.slice(0, 6))).toEqual(new Set(results.map((r) => r?.commit.oid)));
     const files = [];
-    for await (const file of listFiles({ repo: "alice/public", path: "parallel", hubUrl: hubUrl() })) files.push(file.path);
+    for await (const file of listFiles({ repo: "alice/public", path: "parallel", hubUrl: hubUrl() }))
+      files.push(file.path);
     expect(files).toEqual(Array.from({ length: 6 }, (_, i) => `parallel/${i}.txt`));
   });
 
@@ -274,14 +347,28 @@ async function commitsOf(repo: string): Promise<string[]> {
 }
 
 /** A request exactly as written (fetch would normalize `..` away and refuse some headers). */
-function rawRequest(options: { path: string; method?: string; headers?: Record<string, string>; body?: Buffer }): Promise<{ status: number; body: string }> {
+function rawRequest(options: {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+}): Promise<{ status: number; body: string }> {
   const url = new URL(hubUrl());
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: options.path, method: options.method ?? "GET", headers: options.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: options.path,
+        method: options.method ?? "GET",
+        headers: options.headers,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });

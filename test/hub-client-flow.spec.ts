@@ -48,7 +48,12 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-flow-"));
   const config = tinyLlamaConfig();
   const tensors = tensorsFromConfig(config);
-  base = await writeSynthModel({ dir: join(work, "base"), tensors, config, card: { extra: { license: "apache-2.0", tags: ["tiny"] } } });
+  base = await writeSynthModel({
+    dir: join(work, "base"),
+    tensors,
+    config,
+    card: { extra: { license: "apache-2.0", tags: ["tiny"] } },
+  });
   sharded = await writeSynthModel({
     dir: join(work, "ft"),
     tensors,
@@ -75,12 +80,19 @@ describe("the official client against tvhub hub serve", () => {
 
   it("creates a repo with a license, which lands in README front matter", async () => {
     expect(await repoExists({ repo: "alice/base", hubUrl: hubUrl() })).toBe(false);
-    const created = await createRepo({ repo: "alice/base", license: "apache-2.0", hubUrl: hubUrl(), accessToken: alice.token });
+    const created = await createRepo({
+      repo: "alice/base",
+      license: "apache-2.0",
+      hubUrl: hubUrl(),
+      accessToken: alice.token,
+    });
     expect(created.repoUrl).toBe(`${hubUrl()}/alice/base`);
     expect(await repoExists({ repo: "alice/base", hubUrl: hubUrl() })).toBe(true);
     const readme = await downloadFile({ repo: "alice/base", path: "README.md", hubUrl: hubUrl() });
     expect(await readme?.text()).toBe("---\nlicense: apache-2.0\n---\n");
-    await expect(createRepo({ repo: "alice/base", hubUrl: hubUrl(), accessToken: alice.token })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(createRepo({ repo: "alice/base", hubUrl: hubUrl(), accessToken: alice.token })).rejects.toMatchObject({
+      statusCode: 409,
+    });
   });
 
   it("uploads small files inline, weights and a file over 10 MB through LFS, in one commit", async () => {
@@ -93,7 +105,11 @@ describe("the official client against tvhub hub serve", () => {
       accessToken: alice.token,
     });
     expect(result?.commit.oid).toMatch(/^[0-9a-f]{40}$/);
-    const info = await modelInfo({ name: "alice/base", hubUrl: hubUrl(), additionalFields: ["sha", "tags", "cardData"] });
+    const info = await modelInfo({
+      name: "alice/base",
+      hubUrl: hubUrl(),
+      additionalFields: ["sha", "tags", "cardData"],
+    });
     expect(info.sha).toBe(result?.commit.oid);
     expect(info.sha).not.toBe(before.sha);
     expect(info.tags).toEqual(expect.arrayContaining(["tiny", "safetensors", "license:apache-2.0"]));
@@ -101,10 +117,21 @@ describe("the official client against tvhub hub serve", () => {
 
     const files = await collect(listFiles({ repo: "alice/base", recursive: true, hubUrl: hubUrl() }));
     const byPath = new Map(files.map((file) => [file.path, file]));
-    expect([...byPath.keys()].sort()).toEqual([".gitattributes", "README.md", "config.json", "data", "data/big.dat", "model.safetensors"]);
+    expect([...byPath.keys()].sort()).toEqual([
+      ".gitattributes",
+      "README.md",
+      "config.json",
+      "data",
+      "data/big.dat",
+      "model.safetensors",
+    ]);
     expect(byPath.get("data")?.type).toBe("directory");
     expect(byPath.get("config.json")?.lfs).toBeUndefined();
-    expect(byPath.get("data/big.dat")?.lfs).toEqual({ oid: sha256(big), size: big.byteLength, pointerSize: expect.any(Number) });
+    expect(byPath.get("data/big.dat")?.lfs).toEqual({
+      oid: sha256(big),
+      size: big.byteLength,
+      pointerSize: expect.any(Number),
+    });
     const weights = await readFile(join(base.dir, "model.safetensors"));
     expect(byPath.get("model.safetensors")?.lfs?.oid).toBe(sha256(weights));
     expect(byPath.get("config.json")?.oid).toBe(gitBlobSha1(readFileSync(join(base.dir, "config.json"))));
@@ -124,24 +151,42 @@ describe("the official client against tvhub hub serve", () => {
     expect(await fileExists({ repo: "alice/base", path: "model.safetensors", hubUrl: hubUrl() })).toBe(true);
     expect(await fileExists({ repo: "alice/base", path: "nope.bin", hubUrl: hubUrl() })).toBe(false);
     const pointer = await downloadFile({ repo: "alice/base", path: "data/big.dat", raw: true, hubUrl: hubUrl() });
-    expect(await pointer?.text()).toBe(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(big)}\nsize ${big.byteLength}\n`);
+    expect(await pointer?.text()).toBe(
+      `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(big)}\nsize ${big.byteLength}\n`,
+    );
   });
 
   it("reads safetensors headers of a single-file and of a sharded model through range requests", async () => {
-    const single = await parseSafetensorsMetadata({ repo: "alice/base", hubUrl: hubUrl(), computeParametersCount: true });
+    const single = await parseSafetensorsMetadata({
+      repo: "alice/base",
+      hubUrl: hubUrl(),
+      computeParametersCount: true,
+    });
     expect(single.sharded).toBe(false);
     const expected = base.tensors.map((t) => t.name).sort();
-    if (!single.sharded) expect(Object.keys(single.header).filter((k) => k !== "__metadata__").sort()).toEqual(expected);
+    if (!single.sharded)
+      expect(
+        Object.keys(single.header)
+          .filter((k) => k !== "__metadata__")
+          .sort(),
+      ).toEqual(expected);
 
     await createRepo({ repo: "lab/ft", hubUrl: hubUrl(), accessToken: bob.token });
-    await uploadFiles({ repo: "lab/ft", files: [pathToFileURL(`${sharded.dir}/`)], hubUrl: hubUrl(), accessToken: bob.token });
+    await uploadFiles({
+      repo: "lab/ft",
+      files: [pathToFileURL(`${sharded.dir}/`)],
+      hubUrl: hubUrl(),
+      accessToken: bob.token,
+    });
     const meta = await parseSafetensorsMetadata({ repo: "lab/ft", hubUrl: hubUrl(), computeParametersCount: true });
     expect(meta.sharded).toBe(true);
     if (meta.sharded) {
       const shards = sharded.written.files.map((file) => file.file).sort();
       expect(shards.length).toBeGreaterThan(1);
       expect(Object.keys(meta.headers).sort()).toEqual(shards);
-      const names = Object.values(meta.headers).flatMap((header) => Object.keys(header).filter((k) => k !== "__metadata__"));
+      const names = Object.values(meta.headers).flatMap((header) =>
+        Object.keys(header).filter((k) => k !== "__metadata__"),
+      );
       expect(names.sort()).toEqual(expected);
       expect(meta.parameterCount).toEqual(single.parameterCount);
     }
@@ -149,11 +194,19 @@ describe("the official client against tvhub hub serve", () => {
 
   it("lists models by a base_model tag derived from the card", async () => {
     const derived = await collect(
-      listModels({ search: { tags: ["base_model:alice/base"] }, hubUrl: hubUrl(), additionalFields: ["tags", "cardData"] }),
+      listModels({
+        search: { tags: ["base_model:alice/base"] },
+        hubUrl: hubUrl(),
+        additionalFields: ["tags", "cardData"],
+      }),
     );
     expect(derived.map((m) => m.name)).toEqual(["lab/ft"]);
-    expect(derived[0]?.tags).toEqual(expect.arrayContaining(["base_model:finetune:alice/base", "license:mit", "transformers", "task-vector"]));
-    const byRelation = await collect(listModels({ search: { tags: ["base_model:adapter:alice/base"] }, hubUrl: hubUrl() }));
+    expect(derived[0]?.tags).toEqual(
+      expect.arrayContaining(["base_model:finetune:alice/base", "license:mit", "transformers", "task-vector"]),
+    );
+    const byRelation = await collect(
+      listModels({ search: { tags: ["base_model:adapter:alice/base"] }, hubUrl: hubUrl() }),
+    );
     expect(byRelation).toEqual([]);
     const mine = await collect(listModels({ search: { owner: "alice" }, hubUrl: hubUrl() }));
     expect(mine.map((m) => m.name)).toEqual(["alice/base"]);
@@ -172,7 +225,13 @@ describe("the official client against tvhub hub serve", () => {
     }
     const commits = await collect(listCommits({ repo: "lab/ft", batchSize: 2, hubUrl: hubUrl() }));
     // Three notes, the model folder (one URL), the repo's first commit.
-    expect(commits.map((c) => c.title)).toEqual(["Add 1 files", "Add 1 files", "Add 1 files", "Add 1 files", "initial commit"]);
+    expect(commits.map((c) => c.title)).toEqual([
+      "Add 1 files",
+      "Add 1 files",
+      "Add 1 files",
+      "Add 1 files",
+      "initial commit",
+    ]);
     expect(new Set(commits.map((c) => c.oid)).size).toBe(5);
     expect(commits[0]?.authors).toEqual([{ username: "alice", avatarUrl: "" }]);
     expect(await countCommits({ repo: "lab/ft", hubUrl: hubUrl() })).toBe(5);
@@ -191,14 +250,24 @@ describe("the official client against tvhub hub serve", () => {
   it("answers model info at a branch and at an older commit, and paths-info with last commits", async () => {
     const commits = await collect(listCommits({ repo: "lab/ft", hubUrl: hubUrl() }));
     const old = commits.at(-2)?.oid as string;
-    const atOld = await modelInfo({ name: "lab/ft", revision: old, hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
+    const atOld = await modelInfo({
+      name: "lab/ft",
+      revision: old,
+      hubUrl: hubUrl(),
+      additionalFields: ["sha", "filePaths"],
+    });
     expect(atOld.sha).toBe(old);
     expect(atOld.filePaths.some((path) => path.startsWith("notes/"))).toBe(false);
     const head = await modelInfo({ name: "lab/ft", hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
     expect(head.sha).toBe(commits[0]?.oid);
     expect(head.filePaths.filter((path) => path.startsWith("notes/"))).toHaveLength(3);
 
-    const info = await pathsInfo({ repo: "lab/ft", paths: ["notes/0.txt", "config.json", "missing"], expand: true, hubUrl: hubUrl() });
+    const info = await pathsInfo({
+      repo: "lab/ft",
+      paths: ["notes/0.txt", "config.json", "missing"],
+      expand: true,
+      hubUrl: hubUrl(),
+    });
     expect(info.map((p) => [p.path, p.lastCommit?.id])).toEqual([
       ["notes/0.txt", commits[2]?.oid],
       ["config.json", old],
@@ -210,11 +279,15 @@ describe("the official client against tvhub hub serve", () => {
     const cacheDir = join(work, "cache");
     // The client narrates each file with console.log; keep the test output clean.
     const quiet = vi.spyOn(console, "log").mockImplementation(() => {});
-    const snapshot = await snapshotDownload({ repo: "lab/ft", cacheDir, hubUrl: hubUrl() }).finally(() => quiet.mockRestore());
+    const snapshot = await snapshotDownload({ repo: "lab/ft", cacheDir, hubUrl: hubUrl() }).finally(() =>
+      quiet.mockRestore(),
+    );
     const index = await readFile(join(snapshot, "model.safetensors.index.json"), "utf8");
     expect(index).toBe(readFileSync(join(sharded.dir, "model.safetensors.index.json"), "utf8"));
     for (const shard of sharded.written.files) {
-      expect(sha256(await readFile(join(snapshot, shard.file)))).toBe(sha256(readFileSync(join(sharded.dir, shard.file))));
+      expect(sha256(await readFile(join(snapshot, shard.file)))).toBe(
+        sha256(readFileSync(join(sharded.dir, shard.file))),
+      );
     }
     await expect(readFile(join(snapshot, "notes/1.txt"))).rejects.toThrow();
     expect(await readFile(join(snapshot, "notes/2.txt"), "utf8")).toBe("note 2");

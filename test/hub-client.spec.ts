@@ -3,7 +3,14 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } fro
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBranch, createRepo, downloadFileToCacheDir, listCommits, listFiles, uploadFiles } from "@huggingface/hub";
+import {
+  createBranch,
+  createRepo,
+  downloadFileToCacheDir,
+  listCommits,
+  listFiles,
+  uploadFiles,
+} from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError, InternalError, RemoteError, TvhubError, UsageError } from "../src/errors.js";
 import { createHubClient, type CreateHubClientOptions } from "../src/hub/create-hub-client.js";
@@ -31,7 +38,11 @@ function guardedFetch(log: Request[], intercept?: Intercept): typeof fetch {
     const host = new URL(url).hostname;
     if (host !== "127.0.0.1" && host !== "localhost" && host !== "[::1]") throw new Error(`test fetch blocked: ${url}`);
     const headers = new Headers(init?.headers ?? (input instanceof globalThis.Request ? input.headers : undefined));
-    const request: Request = { method: init?.method ?? "GET", url, ...(headers.has("range") ? { range: headers.get("range") ?? "" } : {}) };
+    const request: Request = {
+      method: init?.method ?? "GET",
+      url,
+      ...(headers.has("range") ? { range: headers.get("range") ?? "" } : {}),
+    };
     log.push(request);
     const forward = (): Promise<Response> => realFetch(input, init);
     return intercept === undefined ? forward() : intercept(request, forward);
@@ -47,7 +58,13 @@ const errorsSeen: unknown[] = [];
 
 function client(options: Partial<CreateHubClientOptions> & { log?: Request[]; intercept?: Intercept } = {}): HubClient {
   const { log = [], intercept, ...rest } = options;
-  return createHubClient({ hubUrl: hub.url, fetch: guardedFetch(log, intercept), retries: 2, sleep: async () => {}, ...rest });
+  return createHubClient({
+    hubUrl: hub.url,
+    fetch: guardedFetch(log, intercept),
+    retries: 2,
+    sleep: async () => {},
+    ...rest,
+  });
 }
 
 /** Awaits a rejection, records it for the token check, and returns it. */
@@ -73,7 +90,12 @@ function expectBytes(actual: Uint8Array | null, expected: Uint8Array): void {
 
 async function commitsOf(repo: string): Promise<Array<{ oid: string; title: string }>> {
   const out: Array<{ oid: string; title: string }> = [];
-  for await (const commit of listCommits({ repo, hubUrl: hub.url, accessToken: alice.token, fetch: guardedFetch([]) })) {
+  for await (const commit of listCommits({
+    repo,
+    hubUrl: hub.url,
+    accessToken: alice.token,
+    fetch: guardedFetch([]),
+  })) {
     out.push({ oid: commit.oid, title: commit.title });
   }
   return out;
@@ -81,21 +103,35 @@ async function commitsOf(repo: string): Promise<Array<{ oid: string; title: stri
 
 async function filesOf(repo: string, revision = "main"): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: hub.url, accessToken: alice.token, fetch: guardedFetch([]) })) {
+  for await (const entry of listFiles({
+    repo,
+    revision,
+    recursive: true,
+    hubUrl: hub.url,
+    accessToken: alice.token,
+    fetch: guardedFetch([]),
+  })) {
     if (entry.type === "file") out.push(entry.path);
   }
   return out.sort();
 }
 
 /** Seeds a repo with the official client directly, so that setup does not depend on the code under test. */
-async function seed(repo: string, files: Record<string, string | Uint8Array>, options: { private?: boolean } = {}): Promise<void> {
+async function seed(
+  repo: string,
+  files: Record<string, string | Uint8Array>,
+  options: { private?: boolean } = {},
+): Promise<void> {
   const common = { hubUrl: hub.url, accessToken: alice.token, fetch: guardedFetch([]) };
   await createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) });
   await uploadFiles({
     ...common,
     repo,
     useXet: false,
-    files: Object.entries(files).map(([path, content]) => ({ path, content: new Blob([content as Uint8Array<ArrayBuffer>]) })),
+    files: Object.entries(files).map(([path, content]) => ({
+      path,
+      content: new Blob([content as Uint8Array<ArrayBuffer>]),
+    })),
   });
 }
 
@@ -125,16 +161,37 @@ describe("pin", () => {
   it("resolves the default branch, a branch name and a commit to the same 40-hex sha", async () => {
     const hubClient = client();
     expect(baseSha).toMatch(/^[0-9a-f]{40}$/);
-    expect(await hubClient.pin({ repo: "alice/base" })).toEqual({ repo: "alice/base", requested: "main", sha: baseSha });
+    expect(await hubClient.pin({ repo: "alice/base" })).toEqual({
+      repo: "alice/base",
+      requested: "main",
+      sha: baseSha,
+    });
     expect((await hubClient.pin({ repo: "alice/base", revision: "main" })).sha).toBe(baseSha);
-    expect(await hubClient.pin({ repo: "alice/base", revision: baseSha })).toEqual({ repo: "alice/base", requested: baseSha, sha: baseSha });
+    expect(await hubClient.pin({ repo: "alice/base", revision: baseSha })).toEqual({
+      repo: "alice/base",
+      requested: baseSha,
+      sha: baseSha,
+    });
   });
 
   it("follows a branch to its own head", async () => {
     await seed("alice/branchy", { "a.txt": "1" });
     const first = (await commitsOf("alice/branchy"))[0]?.oid ?? "";
-    await createBranch({ repo: "alice/branchy", branch: "dev", hubUrl: hub.url, accessToken: alice.token, fetch: guardedFetch([]) });
-    await uploadFiles({ repo: "alice/branchy", files: [{ path: "b.txt", content: new Blob(["2"]) }], hubUrl: hub.url, accessToken: alice.token, useXet: false, fetch: guardedFetch([]) });
+    await createBranch({
+      repo: "alice/branchy",
+      branch: "dev",
+      hubUrl: hub.url,
+      accessToken: alice.token,
+      fetch: guardedFetch([]),
+    });
+    await uploadFiles({
+      repo: "alice/branchy",
+      files: [{ path: "b.txt", content: new Blob(["2"]) }],
+      hubUrl: hub.url,
+      accessToken: alice.token,
+      useXet: false,
+      fetch: guardedFetch([]),
+    });
     const hubClient = client();
     const main = await hubClient.pin({ repo: "alice/branchy" });
     const dev = await hubClient.pin({ repo: "alice/branchy", revision: "dev" });
@@ -145,10 +202,14 @@ describe("pin", () => {
   it("says which of repo and revision is unknown", async () => {
     const missingRepo = await failure(client().pin({ repo: "alice/nope" }));
     expect(missingRepo).toBeInstanceOf(RemoteError);
-    expect(missingRepo.message).toBe(`alice/nope was not found on ${hub.url}; check the name, or pass --token if it is private.`);
+    expect(missingRepo.message).toBe(
+      `alice/nope was not found on ${hub.url}; check the name, or pass --token if it is private.`,
+    );
     const missingRevision = await failure(client().pin({ repo: "alice/base", revision: "no-such-branch" }));
     expect(missingRevision.code).toBe("HUB_REVISION_NOT_FOUND");
-    expect(missingRevision.message).toBe(`alice/base has no branch, tag or commit "no-such-branch" on ${hub.url}; check the revision after @.`);
+    expect(missingRevision.message).toBe(
+      `alice/base has no branch, tag or commit "no-such-branch" on ${hub.url}; check the revision after @.`,
+    );
   });
 
   it("says when the Hub cannot be reached, after bounded retries", async () => {
@@ -160,7 +221,12 @@ describe("pin", () => {
         server.close(() => done(port));
       });
     });
-    const unreachable = createHubClient({ hubUrl: `http://127.0.0.1:${closedPort}/`, fetch: guardedFetch(log), retries: 2, sleep: async () => void slept++ });
+    const unreachable = createHubClient({
+      hubUrl: `http://127.0.0.1:${closedPort}/`,
+      fetch: guardedFetch(log),
+      retries: 2,
+      sleep: async () => void slept++,
+    });
     const error = await failure(unreachable.pin({ repo: "alice/base" }));
     expect(error.code).toBe("HUB_UNREACHABLE");
     expect(error.message).toBe(
@@ -172,7 +238,9 @@ describe("pin", () => {
 
   it("explains a private repo without a token, with someone else's token, and with a wrong token", async () => {
     const anonymous = await failure(client().pin({ repo: "alice/secret" }));
-    expect(anonymous.message).toBe(`alice/secret was not found on ${hub.url}; check the name, or pass --token if it is private.`);
+    expect(anonymous.message).toBe(
+      `alice/secret was not found on ${hub.url}; check the name, or pass --token if it is private.`,
+    );
     const stranger = await failure(client({ accessToken: bob.token }).pin({ repo: "alice/secret" }));
     expect(stranger.message).toMatch(/alice\/secret was not found on .*or the token cannot see it/);
     const wrong = await failure(client({ accessToken: "hf_notARealToken999" }).pin({ repo: "alice/secret" }));
@@ -192,15 +260,27 @@ describe("modelInfo and readSmallFile", () => {
     expect(info.tags).toContain("demo");
     const model = info.files.find((file) => file.path === "model.safetensors");
     expect(model).toMatchObject({ size: modelBytes.byteLength, lfsSha256: sha256(modelBytes) });
-    expect(info.files.map((file) => file.path).sort()).toEqual([".gitattributes", "README.md", "config.json", "model.safetensors"]);
+    expect(info.files.map((file) => file.path).sort()).toEqual([
+      ".gitattributes",
+      "README.md",
+      "config.json",
+      "model.safetensors",
+    ]);
   });
 
   it("reads a small file whole, says null for a missing one, and refuses one over the limit", async () => {
     const hubClient = client();
     const config = await hubClient.readSmallFile({ repo: "alice/base", sha: baseSha, path: "config.json" });
-    expect(JSON.parse(new TextDecoder().decode(config ?? new Uint8Array()))).toEqual({ model_type: "llama", hidden_size: 8 });
-    expect(await hubClient.readSmallFile({ repo: "alice/base", sha: baseSha, path: "generation_config.json" })).toBeNull();
-    const tooBig = await failure(hubClient.readSmallFile({ repo: "alice/base", sha: baseSha, path: "model.safetensors", maxBytes: 1000 }));
+    expect(JSON.parse(new TextDecoder().decode(config ?? new Uint8Array()))).toEqual({
+      model_type: "llama",
+      hidden_size: 8,
+    });
+    expect(
+      await hubClient.readSmallFile({ repo: "alice/base", sha: baseSha, path: "generation_config.json" }),
+    ).toBeNull();
+    const tooBig = await failure(
+      hubClient.readSmallFile({ repo: "alice/base", sha: baseSha, path: "model.safetensors", maxBytes: 1000 }),
+    );
     expect(tooBig).toBeInstanceOf(DataError);
     expect(tooBig.message).toContain("model.safetensors");
   });
@@ -214,7 +294,10 @@ describe("openFile without a cache", () => {
     expect(source.size).toBe(modelBytes.byteLength);
     expect(source.name).toBe(`alice/base@${baseSha.slice(0, 7)}:model.safetensors`);
     expectBytes(await source.read(100, 1000), modelBytes.subarray(100, 1000));
-    expectBytes(await source.read(modelBytes.byteLength - 5, modelBytes.byteLength), modelBytes.subarray(modelBytes.byteLength - 5));
+    expectBytes(
+      await source.read(modelBytes.byteLength - 5, modelBytes.byteLength),
+      modelBytes.subarray(modelBytes.byteLength - 5),
+    );
     expect(await source.read(7, 7)).toEqual(new Uint8Array(0));
     expect(log.map((request) => request.range)).toContain("bytes=100-999");
     expect(hubClient.stats().bytesDownloaded).toBe(900 + 5);
@@ -248,9 +331,17 @@ describe("openFile without a cache", () => {
       stats: { bytesDownloaded: 0, bytesUploaded: 0 },
       pins: new Map<string, string>(),
     };
-    const source = await openRemoteFile({ hub: hubContext, repo: "alice/base", sha: baseSha, path: "model.safetensors", partBytes: 1_000_000 });
+    const source = await openRemoteFile({
+      hub: hubContext,
+      repo: "alice/base",
+      sha: baseSha,
+      path: "model.safetensors",
+      partBytes: 1_000_000,
+    });
     expectBytes(await source.read(0, source.size), modelBytes);
-    expect(log.filter((request) => request.range !== "bytes=0-0")).toHaveLength(Math.ceil(modelBytes.byteLength / 1_000_000));
+    expect(log.filter((request) => request.range !== "bytes=0-0")).toHaveLength(
+      Math.ceil(modelBytes.byteLength / 1_000_000),
+    );
     expect(hubContext.stats.bytesDownloaded).toBe(modelBytes.byteLength);
   });
 
@@ -297,7 +388,10 @@ describe("the Hub cache", () => {
     const first = client({ cacheDir });
     const pinned = await first.pin({ repo: "alice/base" });
     const events: ProgressEvent[] = [];
-    const snapshot = await drain(first.downloadToCache({ repo: "alice/base", sha: pinned.sha, path: "model.safetensors" }), (event) => events.push(event));
+    const snapshot = await drain(
+      first.downloadToCache({ repo: "alice/base", sha: pinned.sha, path: "model.safetensors" }),
+      (event) => events.push(event),
+    );
     const repoDir = join(cacheDir, "models--alice--base");
     expect(snapshot).toBe(join(repoDir, "snapshots", baseSha, "model.safetensors"));
     expect((await lstat(snapshot)).isSymbolicLink()).toBe(true);
@@ -305,7 +399,12 @@ describe("the Hub cache", () => {
     expectBytes(new Uint8Array(await readFile(snapshot)), modelBytes);
     expect((await readFile(join(repoDir, "refs", "main"), "utf8")).trim()).toBe(baseSha);
     expect((await readdir(join(repoDir, "blobs"))).filter((name) => name.includes("incomplete"))).toEqual([]);
-    expect(events.at(-1)).toMatchObject({ type: "progress", phase: "download", done: modelBytes.byteLength, total: modelBytes.byteLength });
+    expect(events.at(-1)).toMatchObject({
+      type: "progress",
+      phase: "download",
+      done: modelBytes.byteLength,
+      total: modelBytes.byteLength,
+    });
     expect(first.stats().bytesDownloaded).toBe(modelBytes.byteLength);
     await first.readSmallFile({ repo: "alice/base", sha: baseSha, path: "config.json" });
     expect(await first.readSmallFile({ repo: "alice/base", sha: baseSha, path: "tokenizer.json" })).toBeNull();
@@ -315,23 +414,43 @@ describe("the Hub cache", () => {
     const source = await second.openFile({ repo: "alice/base", sha: baseSha, path: "model.safetensors" });
     expectBytes(await source.read(5, 50_000), modelBytes.subarray(5, 50_000));
     await source.close?.();
-    expect(await drain(second.downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }))).toBe(snapshot);
+    expect(await drain(second.downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }))).toBe(
+      snapshot,
+    );
     expect(await second.readSmallFile({ repo: "alice/base", sha: baseSha, path: "config.json" })).not.toBeNull();
     expect(await second.readSmallFile({ repo: "alice/base", sha: baseSha, path: "tokenizer.json" })).toBeNull();
     expect(log).toEqual([]);
 
     // The official client finds our files in place: no request either.
     const libraryLog: Request[] = [];
-    const viaLibrary = await downloadFileToCacheDir({ repo: "alice/base", path: "config.json", revision: baseSha, cacheDir, hubUrl: hub.url, fetch: guardedFetch(libraryLog) });
+    const viaLibrary = await downloadFileToCacheDir({
+      repo: "alice/base",
+      path: "config.json",
+      revision: baseSha,
+      cacheDir,
+      hubUrl: hub.url,
+      fetch: guardedFetch(libraryLog),
+    });
     expect(viaLibrary).toBe(join(repoDir, "snapshots", baseSha, "config.json"));
     expect(libraryLog).toEqual([]);
   });
 
   it("reads files the official client put into the cache without a request", async () => {
     const cacheDir = join(work, "cache-from-library");
-    await downloadFileToCacheDir({ repo: "alice/base", path: "model.safetensors", revision: baseSha, cacheDir, hubUrl: hub.url, fetch: guardedFetch([]) });
+    await downloadFileToCacheDir({
+      repo: "alice/base",
+      path: "model.safetensors",
+      revision: baseSha,
+      cacheDir,
+      hubUrl: hub.url,
+      fetch: guardedFetch([]),
+    });
     const log: Request[] = [];
-    const source = await client({ cacheDir, log }).openFile({ repo: "alice/base", sha: baseSha, path: "model.safetensors" });
+    const source = await client({ cacheDir, log }).openFile({
+      repo: "alice/base",
+      sha: baseSha,
+      path: "model.safetensors",
+    });
     expectBytes(await source.read(0, 64), modelBytes.subarray(0, 64));
     await source.close?.();
     expect(log).toEqual([]);
@@ -353,7 +472,9 @@ describe("the Hub cache", () => {
         return forward();
       },
     });
-    const snapshot = await drain(hubClient.downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }));
+    const snapshot = await drain(
+      hubClient.downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }),
+    );
     expect(cut).toBe(true);
     // Whatever reached the disk before the cut (at most cutAt bytes) is kept; the rest comes with one range request.
     const resumed = log.filter((request) => request.range !== undefined && request.range !== "bytes=0-0");
@@ -378,7 +499,9 @@ describe("the Hub cache", () => {
       await mkdir(blobs, { recursive: true });
       await writeFile(join(blobs, `${etag}.incomplete`), prefix);
       const log: Request[] = [];
-      const snapshot = await drain(client({ cacheDir, log }).downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }));
+      const snapshot = await drain(
+        client({ cacheDir, log }).downloadToCache({ repo: "alice/base", sha: baseSha, path: "model.safetensors" }),
+      );
       const bodyRequests = log.filter((request) => request.range !== "bytes=0-0" && request.url.includes("/resolve/"));
       expect(bodyRequests[0]?.range).toBe(`bytes=777777-${modelBytes.byteLength - 1}`);
       if (label === "bad") expect(bodyRequests[1]?.range).toBeUndefined();
@@ -401,7 +524,12 @@ describe("the Hub cache", () => {
   it("openFile with download fetches the whole file into the cache first", async () => {
     const cacheDir = join(work, "cache-open-download");
     const hubClient = client({ cacheDir });
-    const source = await hubClient.openFile({ repo: "alice/base", sha: baseSha, path: "model.safetensors", download: true });
+    const source = await hubClient.openFile({
+      repo: "alice/base",
+      sha: baseSha,
+      path: "model.safetensors",
+      download: true,
+    });
     expectBytes(await source.read(1, 3), modelBytes.subarray(1, 3));
     await source.close?.();
     expect(hubClient.stats().bytesDownloaded).toBe(modelBytes.byteLength);
@@ -420,7 +548,10 @@ describe("publish", () => {
     await writeFile(vectorPath, vectorBytes);
   });
 
-  const card = (title: string): Uint8Array => new TextEncoder().encode(`---\nbase_model: alice/base\nbase_model_relation: adapter\ntags: [task-vector, tvhub]\n---\n# ${title}\n`);
+  const card = (title: string): Uint8Array =>
+    new TextEncoder().encode(
+      `---\nbase_model: alice/base\nbase_model_relation: adapter\ntags: [task-vector, tvhub]\n---\n# ${title}\n`,
+    );
 
   it("creates the repo and uploads every file in one commit, with upload progress", async () => {
     const events: ProgressEvent[] = [];
@@ -443,14 +574,27 @@ describe("publish", () => {
     const commits = await commitsOf("alice/tv");
     expect(commits[0]).toEqual({ oid: firstPublish.commitSha, title: "Publish task vector" });
     expect(commits).toHaveLength(2);
-    expect(await filesOf("alice/tv", firstPublish.commitSha)).toEqual([".gitattributes", "README.md", "task_vector.safetensors", "tvhub.json"]);
-    const uploads = events.filter((event) => event.type === "progress" && event.phase === "upload" && event.label === "task_vector.safetensors");
+    expect(await filesOf("alice/tv", firstPublish.commitSha)).toEqual([
+      ".gitattributes",
+      "README.md",
+      "task_vector.safetensors",
+      "tvhub.json",
+    ]);
+    const uploads = events.filter(
+      (event) => event.type === "progress" && event.phase === "upload" && event.label === "task_vector.safetensors",
+    );
     expect(uploads.at(-1)).toMatchObject({ done: vectorBytes.byteLength, total: vectorBytes.byteLength });
-    expect(uploads.some((event) => event.type === "progress" && event.done > 0 && event.done < vectorBytes.byteLength)).toBe(true);
+    expect(
+      uploads.some((event) => event.type === "progress" && event.done > 0 && event.done < vectorBytes.byteLength),
+    ).toBe(true);
     expect(events.some((event) => event.type === "progress" && event.phase === "hash")).toBe(true);
     expect(events.at(-1)).toMatchObject({ phase: "commit", done: 1, total: 1 });
     expect(hubClient.stats().bytesUploaded).toBe(vectorBytes.byteLength);
-    const source = await client().openFile({ repo: "alice/tv", sha: firstPublish.commitSha, path: "task_vector.safetensors" });
+    const source = await client().openFile({
+      repo: "alice/tv",
+      sha: firstPublish.commitSha,
+      path: "task_vector.safetensors",
+    });
     expect(sha256(await source.read(0, source.size))).toBe(sha256(vectorBytes));
   });
 
@@ -526,20 +670,46 @@ describe("publish", () => {
       { path: "README.md", content: card("x") },
       { path: "task_vector.safetensors", localPath: vectorPath },
     ];
-    const refused = await failure(drain(client({ accessToken: alice.token, log }).publish({ repo: "alice/project", commitTitle: "x", files })));
+    const refused = await failure(
+      drain(client({ accessToken: alice.token, log }).publish({ repo: "alice/project", commitTitle: "x", files })),
+    );
     expect(refused).toBeInstanceOf(DataError);
     expect(refused.message).toBe(
       "alice/project already holds files that no tvhub publish put there (data/train.csv, train.py); publish to a new name, or move those files away first.",
     );
-    expect(log.filter((request) => request.method === "PUT" || request.url.includes("/commit/") || request.url.includes("/preupload/"))).toEqual([]);
+    expect(
+      log.filter(
+        (request) =>
+          request.method === "PUT" || request.url.includes("/commit/") || request.url.includes("/preupload/"),
+      ),
+    ).toEqual([]);
     expect(await commitsOf("alice/project")).toEqual(before);
 
-    await drain(client({ accessToken: alice.token }).publish({ repo: "alice/project", commitTitle: "beside", files, overwrite: true }));
-    expect(await filesOf("alice/project")).toEqual([".gitattributes", "README.md", "data/train.csv", "task_vector.safetensors", "train.py"]);
+    await drain(
+      client({ accessToken: alice.token }).publish({
+        repo: "alice/project",
+        commitTitle: "beside",
+        files,
+        overwrite: true,
+      }),
+    );
+    expect(await filesOf("alice/project")).toEqual([
+      ".gitattributes",
+      "README.md",
+      "data/train.csv",
+      "task_vector.safetensors",
+      "train.py",
+    ]);
   });
 
   it("commits nothing when an upload fails", async () => {
-    await drain(client({ accessToken: alice.token }).publish({ repo: "alice/fragile", commitTitle: "first", files: [{ path: "README.md", content: card("f") }] }));
+    await drain(
+      client({ accessToken: alice.token }).publish({
+        repo: "alice/fragile",
+        commitTitle: "first",
+        files: [{ path: "README.md", content: card("f") }],
+      }),
+    );
     const before = await commitsOf("alice/fragile");
     const log: Request[] = [];
     const failing = client({
@@ -549,7 +719,13 @@ describe("publish", () => {
       intercept: async (request, forward) => (request.method === "PUT" ? jsonError(500, "storage down") : forward()),
     });
     const failed = await failure(
-      drain(failing.publish({ repo: "alice/fragile", commitTitle: "second", files: [{ path: "model.safetensors", content: vector() }] })),
+      drain(
+        failing.publish({
+          repo: "alice/fragile",
+          commitTitle: "second",
+          files: [{ path: "model.safetensors", content: vector() }],
+        }),
+      ),
     );
     expect(failed).toBeInstanceOf(RemoteError);
     expect(failed.message).toMatch(/^Publishing to alice\/fragile on .* failed: the Hub answered HTTP 500/);
@@ -574,19 +750,40 @@ describe("publish", () => {
   });
 
   it("fails the commit, and says so, when someone pushes to the branch during the upload", async () => {
-    await drain(client({ accessToken: alice.token }).publish({ repo: "alice/raced", commitTitle: "first", files: [{ path: "README.md", content: card("r") }] }));
+    await drain(
+      client({ accessToken: alice.token }).publish({
+        repo: "alice/raced",
+        commitTitle: "first",
+        files: [{ path: "README.md", content: card("r") }],
+      }),
+    );
     let pushed = false;
     const racing = client({
       accessToken: alice.token,
       intercept: async (request, forward) => {
         if (!pushed && request.url.includes("/commit/")) {
           pushed = true;
-          await uploadFiles({ repo: "alice/raced", files: [{ path: "config.json", content: new Blob(["{}"]) }], hubUrl: hub.url, accessToken: alice.token, useXet: false, fetch: guardedFetch([]) });
+          await uploadFiles({
+            repo: "alice/raced",
+            files: [{ path: "config.json", content: new Blob(["{}"]) }],
+            hubUrl: hub.url,
+            accessToken: alice.token,
+            useXet: false,
+            fetch: guardedFetch([]),
+          });
         }
         return forward();
       },
     });
-    const raced = await failure(drain(racing.publish({ repo: "alice/raced", commitTitle: "second", files: [{ path: "tvhub.json", content: new TextEncoder().encode("{}") }] })));
+    const raced = await failure(
+      drain(
+        racing.publish({
+          repo: "alice/raced",
+          commitTitle: "second",
+          files: [{ path: "tvhub.json", content: new TextEncoder().encode("{}") }],
+        }),
+      ),
+    );
     expect(pushed).toBe(true);
     expect(raced.code).toBe("HUB_CHANGED");
     expect(raced.message).toBe(`alice/raced changed on ${hub.url} during the run; rerun.`);
@@ -598,8 +795,12 @@ describe("publish", () => {
     const noToken = await failure(drain(client().publish({ repo: "alice/tv2", commitTitle: "t", files })));
     expect(noToken).toBeInstanceOf(UsageError);
     expect(noToken.message).toBe("Publishing to alice/tv2 needs a write token; pass --token or set HF_TOKEN.");
-    const stranger = await failure(drain(client({ accessToken: bob.token }).publish({ repo: "acme/tv", commitTitle: "t", files })));
-    expect(stranger.message).toMatch(/acme\/tv .*failed: the token was refused; pass a write token with --token or HF_TOKEN\./);
+    const stranger = await failure(
+      drain(client({ accessToken: bob.token }).publish({ repo: "acme/tv", commitTitle: "t", files })),
+    );
+    expect(stranger.message).toMatch(
+      /acme\/tv .*failed: the token was refused; pass a write token with --token or HF_TOKEN\./,
+    );
   });
 });
 

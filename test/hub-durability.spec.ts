@@ -93,13 +93,19 @@ describe("a server killed mid-write", () => {
     firstSha = (await modelInfo({ name: repo, hubUrl: hubUrl(), additionalFields: ["sha"] })).sha as string;
 
     const half = v2.weights.byteLength / 2;
-    const uploading = upload(v2, stallingFetch((url, method) => method === "PUT" && url.includes("/lfs-upload/"), half));
+    const uploading = upload(
+      v2,
+      stallingFetch((url, method) => method === "PUT" && url.includes("/lfs-upload/"), half),
+    );
     const outcome = uploading.then(
       () => "completed",
       () => "failed",
     );
     const tmp = join(first.dir, "tmp");
-    await waitFor(() => readdirSync(tmp).some((name) => statSync(join(tmp, name)).size >= half), "half the upload on disk");
+    await waitFor(
+      () => readdirSync(tmp).some((name) => statSync(join(tmp, name)).size >= half),
+      "half the upload on disk",
+    );
     await first.kill();
     expect(await outcome).toBe("failed");
 
@@ -116,18 +122,15 @@ describe("a server killed mid-write", () => {
     // Send the header line and the inline config line, then stall: the server has stored the new config's bytes
     // but has not moved the branch.
     const headerAndFirstFile = 2;
-    const uploading = upload(
-      v2,
-      async (input, init) => {
-        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-        if (init?.method === "POST" && url.includes("/commit/")) {
-          const text = String(init.body);
-          const cut = text.split("\n").slice(0, headerAndFirstFile).join("\n").length + 1;
-          return stallingFetch(() => true, cut)(input, init);
-        }
-        return fetch(input, init);
-      },
-    );
+    const uploading = upload(v2, async (input, init) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (init?.method === "POST" && url.includes("/commit/")) {
+        const text = String(init.body);
+        const cut = text.split("\n").slice(0, headerAndFirstFile).join("\n").length + 1;
+        return stallingFetch(() => true, cut)(input, init);
+      }
+      return fetch(input, init);
+    });
     const outcome = uploading.then(
       () => "completed",
       () => "failed",

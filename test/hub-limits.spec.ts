@@ -31,7 +31,10 @@ async function probe(url: string, localAddress = "127.0.0.1"): Promise<Probe> {
 /** Resolves with how many of `probes` the server closed before `ms` passed. */
 async function closedWithin(probes: Probe[], ms: number): Promise<number> {
   let count = 0;
-  await Promise.race([Promise.all(probes.map((p) => p.closed.then(() => count++))), new Promise((done) => setTimeout(done, ms))]);
+  await Promise.race([
+    Promise.all(probes.map((p) => p.closed.then(() => count++))),
+    new Promise((done) => setTimeout(done, ms)),
+  ]);
   return count;
 }
 
@@ -40,17 +43,31 @@ describe("timeouts", () => {
   beforeAll(async () => {
     hub = await startLocalHub({
       users: [alice],
-      args: ["--quiet", "--body-timeout", "1", "--headers-timeout", "1", "--keep-alive-timeout", "1", "--max-connections-per-client", "1000"],
+      args: [
+        "--quiet",
+        "--body-timeout",
+        "1",
+        "--headers-timeout",
+        "1",
+        "--keep-alive-timeout",
+        "1",
+        "--max-connections-per-client",
+        "1000",
+      ],
     });
   });
   afterAll(async () => {
     await hub.stop();
   });
 
-  it("cuts 300 request bodies that trickle a byte at a time, each with a 408, and frees every connection", { timeout: 60_000 }, async () => {
+  it("cuts 300 request bodies that trickle a byte at a time, each with a 408, and frees every connection", {
+    timeout: 60_000,
+  }, async () => {
     const probes = await Promise.all(Array.from({ length: 300 }, () => probe(hub.url)));
     for (const p of probes) {
-      p.socket.write(`POST /api/repos/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+      p.socket.write(
+        `POST /api/repos/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+      );
     }
     // Keep trickling: a byte every 200 ms is far below 64 KiB a second.
     const trickle = setInterval(() => {
@@ -63,7 +80,9 @@ describe("timeouts", () => {
     }
     for (const p of probes) expect(p.received()).toMatch(/^HTTP\/1\.1 408 /);
     // The server still answers.
-    expect((await fetch(`${hub.url}/api/whoami-v2`, { headers: { Authorization: `Bearer ${alice.token}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${hub.url}/api/whoami-v2`, { headers: { Authorization: `Bearer ${alice.token}` } })).status,
+    ).toBe(200);
   });
 
   it("closes connections that trickle their headers or send nothing at all", { timeout: 60_000 }, async () => {
@@ -116,14 +135,17 @@ describe("connection limits", () => {
     await hub.stop();
   });
 
-  it("answers connections beyond 10 from one address with 429 and beyond 15 in all with 503, then serves again", { timeout: 60_000 }, async () => {
+  it("answers connections beyond 10 from one address with 429 and beyond 15 in all with 503, then serves again", {
+    timeout: 60_000,
+  }, async () => {
     const first: Probe[] = [];
     for (let i = 0; i < 12; i++) first.push(await probe(hub.url, "127.0.0.1"));
     const second: Probe[] = [];
     for (let i = 0; i < 7; i++) second.push(await probe(hub.url, "127.0.0.2"));
     // The refused ones are answered at once and closed; the others stay open.
     expect(await closedWithin([...first.slice(10), ...second.slice(5)], 10_000)).toBe(4);
-    for (const p of first.slice(10)) expect(p.received()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n[\s\S]*Retry-After: 1\r\n/);
+    for (const p of first.slice(10))
+      expect(p.received()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n[\s\S]*Retry-After: 1\r\n/);
     for (const p of second.slice(5)) expect(p.received()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
     for (const p of [...first.slice(0, 10), ...second.slice(0, 5)]) expect(p.socket.destroyed).toBe(false);
     for (const p of [...first, ...second]) p.socket.destroy();
@@ -149,13 +171,19 @@ describe("list sizes", () => {
   });
 
   const post = (path: string, body: unknown) =>
-    fetch(`${hub.url}${path}`, { method: "POST", headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${hub.url}${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   it("refuses a preupload of 200,000 paths with 413 and says how many it takes", async () => {
     const files = Array.from({ length: 200_000 }, (_, i) => ({ path: `d/${i}.bin`, size: 10 }));
     const answer = await post("/api/models/alice/m/preupload/main", { files });
     expect(answer.status).toBe(413);
-    expect(((await answer.json()) as { error: string }).error).toMatch(/more than the 1000 this server takes in one request/);
+    expect(((await answer.json()) as { error: string }).error).toMatch(
+      /more than the 1000 this server takes in one request/,
+    );
     expect((await post("/api/models/alice/m/preupload/main", { files: files.slice(0, 1000) })).status).toBe(200);
   });
 
@@ -163,11 +191,22 @@ describe("list sizes", () => {
     const oid = "a".repeat(64);
     const batch = await fetch(`${hub.url}/alice/m.git/info/lfs/objects/batch`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${alice.token}`, "Content-Type": "application/vnd.git-lfs+json", Accept: "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ operation: "upload", transfers: ["basic"], ref: { name: "refs/heads/main" }, objects: Array.from({ length: 1001 }, () => ({ oid, size: 1 })) }),
+      headers: {
+        Authorization: `Bearer ${alice.token}`,
+        "Content-Type": "application/vnd.git-lfs+json",
+        Accept: "application/vnd.git-lfs+json",
+      },
+      body: JSON.stringify({
+        operation: "upload",
+        transfers: ["basic"],
+        ref: { name: "refs/heads/main" },
+        objects: Array.from({ length: 1001 }, () => ({ oid, size: 1 })),
+      }),
     });
     expect(batch.status).toBe(413);
-    const info = await post("/api/models/alice/m/paths-info/main", { paths: Array.from({ length: 10_001 }, (_, i) => `f${i}`) });
+    const info = await post("/api/models/alice/m/paths-info/main", {
+      paths: Array.from({ length: 10_001 }, (_, i) => `f${i}`),
+    });
     expect(info.status).toBe(413);
   });
 });

@@ -106,7 +106,12 @@ describe("downloads", () => {
 
   it("survives clients that abandon downloads, without leaking open files", async () => {
     const big = Buffer.alloc(32 * 1024 * 1024, 3);
-    await uploadFiles({ repo: "alice/p", files: [{ path: "abort/big.dat", content: new Blob([big]) }], hubUrl: hubUrl(), ...auth });
+    await uploadFiles({
+      repo: "alice/p",
+      files: [{ path: "abort/big.dat", content: new Blob([big]) }],
+      hubUrl: hubUrl(),
+      ...auth,
+    });
     const fds = (): number => readdirSync(`/proc/${hub.pid}/fd`).length;
     const before = existsSync(`/proc/${hub.pid}/fd`) ? fds() : undefined;
     for (let i = 0; i < 10; i++) {
@@ -122,7 +127,8 @@ describe("downloads", () => {
     expect(Buffer.from(await again.arrayBuffer())).toEqual(Buffer.alloc(4, 3));
     if (before !== undefined) {
       // Give the server a moment to notice the closed sockets and close its file handles.
-      for (let wait = 0; wait < 50 && fds() > before + 2; wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let wait = 0; wait < 50 && fds() > before + 2; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(fds()).toBeLessThanOrEqual(before + 2);
     }
   });
@@ -140,19 +146,38 @@ describe("branches", () => {
   it("creates a branch, commits to it without moving main, and deletes it", async () => {
     const main = await modelInfo({ name: "alice/p", hubUrl: hubUrl(), additionalFields: ["sha"] });
     await createBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth });
-    await uploadFiles({ repo: "alice/p", branch: "dev", files: [{ path: "dev.txt", content: new Blob(["dev"]) }], hubUrl: hubUrl(), ...auth });
-    const dev = await modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl(), additionalFields: ["sha", "filePaths"] });
+    await uploadFiles({
+      repo: "alice/p",
+      branch: "dev",
+      files: [{ path: "dev.txt", content: new Blob(["dev"]) }],
+      hubUrl: hubUrl(),
+      ...auth,
+    });
+    const dev = await modelInfo({
+      name: "alice/p",
+      revision: "dev",
+      hubUrl: hubUrl(),
+      additionalFields: ["sha", "filePaths"],
+    });
     expect(dev.filePaths).toContain("dev.txt");
     expect((await modelInfo({ name: "alice/p", hubUrl: hubUrl(), additionalFields: ["sha"] })).sha).toBe(main.sha);
-    const refs = (await (await fetch(`${hubUrl()}/api/models/alice/p/refs`)).json()) as { branches: Array<{ name: string; targetCommit: string }> };
+    const refs = (await (await fetch(`${hubUrl()}/api/models/alice/p/refs`)).json()) as {
+      branches: Array<{ name: string; targetCommit: string }>;
+    };
     expect(refs.branches).toEqual([
       { name: "dev", ref: "refs/heads/dev", targetCommit: dev.sha },
       { name: "main", ref: "refs/heads/main", targetCommit: main.sha },
     ]);
-    await expect(createBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(createBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth })).rejects.toMatchObject({
+      statusCode: 409,
+    });
     await deleteBranch({ repo: "alice/p", branch: "dev", hubUrl: hubUrl(), ...auth });
-    await expect(modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl() })).rejects.toMatchObject({ statusCode: 404 });
-    await expect(deleteBranch({ repo: "alice/p", branch: "main", hubUrl: hubUrl(), ...auth })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(modelInfo({ name: "alice/p", revision: "dev", hubUrl: hubUrl() })).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    await expect(deleteBranch({ repo: "alice/p", branch: "main", hubUrl: hubUrl(), ...auth })).rejects.toMatchObject({
+      statusCode: 403,
+    });
   });
 });
 
@@ -202,7 +227,10 @@ describe("datasets", () => {
     await createRepo({ repo: { type: "dataset", name: "alice/d" }, hubUrl: hubUrl(), ...auth });
     await uploadFiles({
       repo: "datasets/alice/d",
-      files: [{ path: "README.md", content: new Blob(["---\nlicense: cc-by-4.0\ntags: [tabular]\n---\n"]) }, { path: "train.csv", content: new Blob(["a,b\n1,2\n"]) }],
+      files: [
+        { path: "README.md", content: new Blob(["---\nlicense: cc-by-4.0\ntags: [tabular]\n---\n"]) },
+        { path: "train.csv", content: new Blob(["a,b\n1,2\n"]) },
+      ],
       hubUrl: hubUrl(),
       ...auth,
     });
@@ -248,9 +276,13 @@ describe("the command line", () => {
   const cli = resolve(import.meta.dirname, "../dist/cli.js");
 
   it("refuses a malformed user without echoing the token, exit code 2", () => {
-    const run = spawnSync(process.execPath, [cli, "hub", "serve", "--dir", "/tmp/unused-tvhub", "--user", "bad name:hf_secret_value_1"], {
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      [cli, "hub", "serve", "--dir", "/tmp/unused-tvhub", "--user", "bad name:hf_secret_value_1"],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/User name "bad name" is not a valid Hub name/);
@@ -258,7 +290,11 @@ describe("the command line", () => {
   });
 
   it("refuses a token that the official client would refuse", () => {
-    const run = spawnSync(process.execPath, [cli, "hub", "serve", "--dir", "/tmp/unused-tvhub", "--user", "me:secret"], { encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      [cli, "hub", "serve", "--dir", "/tmp/unused-tvhub", "--user", "me:secret"],
+      { encoding: "utf8" },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/must look like hf_/);
   });

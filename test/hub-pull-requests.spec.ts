@@ -32,12 +32,22 @@ afterAll(async () => {
 });
 
 /** Runs a script with a venv's python; resolves with its exit code and output. */
-function runPython(venv: string, script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runPython(
+  venv: string,
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const python = join(root, ".venv", venv, "bin", "python");
   if (!existsSync(python)) throw new Error(`${python} is missing; run bash scripts/setup-python.sh first`);
   return new Promise((done) => {
     const child = spawn(python, [join(root, "test", "python", script)], {
-      env: { PATH: process.env.PATH ?? "", HF_HOME: join(work, `hf-home-${venv}`), HF_HUB_DISABLE_TELEMETRY: "1", HF_HUB_DISABLE_XET: "1", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HF_HOME: join(work, `hf-home-${venv}`),
+        HF_HUB_DISABLE_TELEMETRY: "1",
+        HF_HUB_DISABLE_XET: "1",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -51,51 +61,68 @@ function runPython(venv: string, script: string, env: Record<string, string>): P
 const api = (path: string, init: RequestInit & { token?: string } = {}): Promise<Response> =>
   fetch(`${hub.url}${path}`, {
     ...init,
-    headers: { ...(init.token === undefined ? {} : { Authorization: `Bearer ${init.token}` }), ...(init.body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      ...(init.token === undefined ? {} : { Authorization: `Bearer ${init.token}` }),
+      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
   });
 
 describe("pull requests with the Python client", () => {
   for (const venv of ["hf2", "hf1"]) {
-    it.skipIf(!hasPython)(`${venv}: create_commit(create_pr), discussions, comments, merge, status, refs and the refusals${hasPython ? "" : " (skipped: python3 not found)"}`, async () => {
-      const run = await runPython(venv, "pull_requests.py", {
-        TVHUB_HUB: hub.url,
-        TVHUB_REPO: `alice/python-${venv}`,
-        TVHUB_OWNER_TOKEN: alice.token,
-        TVHUB_READER: bob.name,
-        TVHUB_READER_TOKEN: bob.token,
-      });
-      expect(run.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
-      expect(run.code).toBe(0);
-      const summary = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { pr: number; merged: string; refused: Record<string, number> };
-      expect(summary.pr).toBe(1);
-      expect(summary.merged).toMatch(/^[0-9a-f]{40}$/);
-      expect(summary.refused).toEqual({
-        reader_merge: 403,
-        reader_close: 403,
-        not_a_pr: 409,
-        missing_repo: 404,
-        merge_twice: 409,
-        commit_to_merged: 409,
-        merge_closed: 409,
-        merge_conflict: 409,
-      });
-    }, 120_000);
+    it.skipIf(!hasPython)(
+      `${venv}: create_commit(create_pr), discussions, comments, merge, status, refs and the refusals${hasPython ? "" : " (skipped: python3 not found)"}`,
+      async () => {
+        const run = await runPython(venv, "pull_requests.py", {
+          TVHUB_HUB: hub.url,
+          TVHUB_REPO: `alice/python-${venv}`,
+          TVHUB_OWNER_TOKEN: alice.token,
+          TVHUB_READER: bob.name,
+          TVHUB_READER_TOKEN: bob.token,
+        });
+        expect(run.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
+        expect(run.code).toBe(0);
+        const summary = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
+          pr: number;
+          merged: string;
+          refused: Record<string, number>;
+        };
+        expect(summary.pr).toBe(1);
+        expect(summary.merged).toMatch(/^[0-9a-f]{40}$/);
+        expect(summary.refused).toEqual({
+          reader_merge: 403,
+          reader_close: 403,
+          not_a_pr: 409,
+          missing_repo: 404,
+          merge_twice: 409,
+          commit_to_merged: 409,
+          merge_closed: 409,
+          merge_conflict: 409,
+        });
+      },
+      120_000,
+    );
   }
 });
 
 describe("pull requests through Xet", () => {
-  it.skipIf(!hasPython)(`hf2 with its defaults: a reader's 11 MiB file goes through Xet to refs/pr/1, then is merged${hasPython ? "" : " (skipped: python3 not found)"}`, async () => {
-    const run = await runPython("hf2", "pull_request_xet.py", {
-      TVHUB_HUB: hub.url,
-      TVHUB_REPO: "alice/python-xet-pr",
-      TVHUB_OWNER_TOKEN: alice.token,
-      TVHUB_READER_TOKEN: bob.token,
-      HF_HUB_DISABLE_XET: "0",
-    });
-    expect(run.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}")).toEqual({ files: [".gitattributes", "big.bin", "big2.bin"] });
-  }, 180_000);
+  it.skipIf(!hasPython)(
+    `hf2 with its defaults: a reader's 11 MiB file goes through Xet to refs/pr/1, then is merged${hasPython ? "" : " (skipped: python3 not found)"}`,
+    async () => {
+      const run = await runPython("hf2", "pull_request_xet.py", {
+        TVHUB_HUB: hub.url,
+        TVHUB_REPO: "alice/python-xet-pr",
+        TVHUB_OWNER_TOKEN: alice.token,
+        TVHUB_READER_TOKEN: bob.token,
+        HF_HUB_DISABLE_XET: "0",
+      });
+      expect(run.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}")).toEqual({
+        files: [".gitattributes", "big.bin", "big2.bin"],
+      });
+    },
+    180_000,
+  );
 });
 
 describe("pull requests with the JS client", () => {
@@ -132,17 +159,30 @@ describe("pull requests with the JS client", () => {
     expect(paths.sort()).toEqual([".gitattributes", "more.txt", "notes.txt", "weights.bin"]);
     const weights = await downloadFile({ repo, path: "weights.bin", revision: "refs/pr/1", hubUrl: hub.url });
     expect(new Uint8Array(await (weights as Blob).arrayBuffer())).toEqual(binary);
-    const details = (await (await api(`/api/models/${repo}/discussions/1`)).json()) as { events: Array<{ type: string; data: { oid?: string } }> };
-    expect(details.events.filter((e) => e.type === "commit").map((e) => e.data.oid)).toEqual([opened?.commit.oid, more?.commit.oid]);
+    const details = (await (await api(`/api/models/${repo}/discussions/1`)).json()) as {
+      events: Array<{ type: string; data: { oid?: string } }>;
+    };
+    expect(details.events.filter((e) => e.type === "commit").map((e) => e.data.oid)).toEqual([
+      opened?.commit.oid,
+      more?.commit.oid,
+    ]);
     expect(await (await api(`/${repo}/resolve/main/notes.txt`)).status).toBe(404);
   });
 
   it("refuses what the Hub refuses: anonymous discussions, another user's pull request, a reader's merge, a private repo", async () => {
     const post = (path: string, token: string | undefined, body?: unknown) =>
-      api(`/api/models/${repo}${path}`, { method: "POST", ...(token === undefined ? {} : { token }), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    expect((await post("/discussions", undefined, { title: "Anonymous", description: "", pullRequest: false })).status).toBe(401);
+      api(`/api/models/${repo}${path}`, {
+        method: "POST",
+        ...(token === undefined ? {} : { token }),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect(
+      (await post("/discussions", undefined, { title: "Anonymous", description: "", pullRequest: false })).status,
+    ).toBe(401);
     expect((await post("/discussions", bob.token, { title: "x", description: "" })).status).toBe(400);
-    const alicesPr = (await (await post("/discussions", alice.token, { title: "Alice's own", description: "", pullRequest: true })).json()) as { num: number; status: string };
+    const alicesPr = (await (
+      await post("/discussions", alice.token, { title: "Alice's own", description: "", pullRequest: true })
+    ).json()) as { num: number; status: string };
     expect(alicesPr).toMatchObject({ num: 2, status: "draft" });
     const push = commit({
       repo,
@@ -158,13 +198,31 @@ describe("pull requests with the JS client", () => {
     expect((await post("/discussions/9/comment", bob.token, { comment: "hi" })).status).toBe(404);
 
     await createRepo({ repo: "alice/secret", private: true, hubUrl: hub.url, accessToken: alice.token });
-    await commit({ repo: "alice/secret", title: "Secret PR", operations: [{ operation: "addOrUpdate", path: "s.txt", content: new Blob(["s"]) }], isPullRequest: true, hubUrl: hub.url, accessToken: alice.token });
-    for (const path of ["/api/models/alice/secret/discussions", "/api/models/alice/secret/discussions/1", "/alice/secret/resolve/refs%2Fpr%2F1/s.txt"]) {
+    await commit({
+      repo: "alice/secret",
+      title: "Secret PR",
+      operations: [{ operation: "addOrUpdate", path: "s.txt", content: new Blob(["s"]) }],
+      isPullRequest: true,
+      hubUrl: hub.url,
+      accessToken: alice.token,
+    });
+    for (const path of [
+      "/api/models/alice/secret/discussions",
+      "/api/models/alice/secret/discussions/1",
+      "/alice/secret/resolve/refs%2Fpr%2F1/s.txt",
+    ]) {
       const response = await api(path, { token: bob.token });
       expect(response.status, path).toBe(404);
       expect(response.headers.get("x-error-code"), path).toBe("RepoNotFound");
     }
-    const bobsPr = commit({ repo: "alice/secret", title: "x", operations: [{ operation: "addOrUpdate", path: "b.txt", content: new Blob(["b"]) }], isPullRequest: true, hubUrl: hub.url, accessToken: bob.token });
+    const bobsPr = commit({
+      repo: "alice/secret",
+      title: "x",
+      operations: [{ operation: "addOrUpdate", path: "b.txt", content: new Blob(["b"]) }],
+      isPullRequest: true,
+      hubUrl: hub.url,
+      accessToken: bob.token,
+    });
     await expect(bobsPr).rejects.toMatchObject({ statusCode: 404 });
   });
 
@@ -175,7 +233,10 @@ describe("pull requests with the JS client", () => {
     expect(await (notes as Blob).text()).toBe("more\n");
     await hub.stop();
     hub = await startLocalHub({ users: [alice, bob], dir: hub.dir });
-    const listed = (await (await api(`/api/models/${repo}/discussions`)).json()) as { count: number; discussions: Array<{ num: number; status: string }> };
+    const listed = (await (await api(`/api/models/${repo}/discussions`)).json()) as {
+      count: number;
+      discussions: Array<{ num: number; status: string }>;
+    };
     expect(listed.count).toBe(2);
     expect(listed.discussions.map((d) => [d.num, d.status])).toEqual([
       [2, "draft"],
@@ -190,48 +251,90 @@ describe("tvhub publish-vector --create-pr", () => {
 
   beforeAll(async () => {
     const config = tinyLlamaConfig();
-    const base = await writeSynthModel({ dir: join(work, "base"), tensors: tensorsFromConfig(config), config, seed: 3 });
+    const base = await writeSynthModel({
+      dir: join(work, "base"),
+      tensors: tensorsFromConfig(config),
+      config,
+      seed: 3,
+    });
     const ft = await fineTune({ base, dir: join(work, "ft"), baseModel: "alice/pr-base" });
     await uploadFolder({ hubUrl: hub.url, token, repo: "alice/pr-base", dir: base.dir });
     await uploadFolder({ hubUrl: hub.url, token, repo: "alice/pr-ft", dir: ft.dir });
   }, 60_000);
 
-  it.skipIf(!hasPython)(`opens a pull request with the files a direct publish writes; merged through Python, main has them${hasPython ? "" : " (skipped: python3 not found)"}`, async () => {
-    const args = ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--json"];
-    const review = await runCli([...args, "--to", "alice/pr-tv", "--create-pr"], env());
-    expect(review.stderr).toBe("");
-    expect(review.code).toBe(0);
-    const result = JSON.parse(review.stdout) as { repo: string; commit: string; pullRequest: { num: number; url: string; ref: string }; files: Array<{ path: string }> };
-    expect(result.pullRequest).toEqual({ num: 1, url: `${hub.url}/alice/pr-tv/discussions/1`, ref: "refs/pr/1" });
-    const text = await runCli([...args.slice(0, -1), "--to", "alice/pr-tv", "--create-pr"], env());
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`Published the task vector to pull request #2 on ${hub.url}/alice/pr-tv: ${hub.url}/alice/pr-tv/discussions/2`);
+  it.skipIf(!hasPython)(
+    `opens a pull request with the files a direct publish writes; merged through Python, main has them${hasPython ? "" : " (skipped: python3 not found)"}`,
+    async () => {
+      const args = ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--json"];
+      const review = await runCli([...args, "--to", "alice/pr-tv", "--create-pr"], env());
+      expect(review.stderr).toBe("");
+      expect(review.code).toBe(0);
+      const result = JSON.parse(review.stdout) as {
+        repo: string;
+        commit: string;
+        pullRequest: { num: number; url: string; ref: string };
+        files: Array<{ path: string }>;
+      };
+      expect(result.pullRequest).toEqual({ num: 1, url: `${hub.url}/alice/pr-tv/discussions/1`, ref: "refs/pr/1" });
+      const text = await runCli([...args.slice(0, -1), "--to", "alice/pr-tv", "--create-pr"], env());
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(
+        `Published the task vector to pull request #2 on ${hub.url}/alice/pr-tv: ${hub.url}/alice/pr-tv/discussions/2`,
+      );
 
-    const mainBefore: string[] = [];
-    for await (const entry of listFiles({ repo: "alice/pr-tv", hubUrl: hub.url })) mainBefore.push(entry.path);
-    expect(mainBefore).toEqual([".gitattributes"]);
+      const mainBefore: string[] = [];
+      for await (const entry of listFiles({ repo: "alice/pr-tv", hubUrl: hub.url })) mainBefore.push(entry.path);
+      expect(mainBefore).toEqual([".gitattributes"]);
 
-    const direct = await runCli([...args, "--to", "alice/direct-tv"], env());
-    expect(direct.code).toBe(0);
-    const merge = await runPython("hf2", "merge_pull_request.py", { TVHUB_HUB: hub.url, TVHUB_TOKEN: token, TVHUB_REPO: "alice/pr-tv", TVHUB_PR: "1" });
-    expect(merge.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
-    expect(merge.code).toBe(0);
-    expect(JSON.parse(merge.stdout.trim())).toMatchObject({ status: "merged" });
+      const direct = await runCli([...args, "--to", "alice/direct-tv"], env());
+      expect(direct.code).toBe(0);
+      const merge = await runPython("hf2", "merge_pull_request.py", {
+        TVHUB_HUB: hub.url,
+        TVHUB_TOKEN: token,
+        TVHUB_REPO: "alice/pr-tv",
+        TVHUB_PR: "1",
+      });
+      expect(merge.stderr.split("\n").filter((line) => /Error|Traceback/.test(line))).toEqual([]);
+      expect(merge.code).toBe(0);
+      expect(JSON.parse(merge.stdout.trim())).toMatchObject({ status: "merged" });
 
-    const paths = [...result.files.map((f) => f.path), "tvhub.json", "README.md"];
-    for (const path of paths) {
-      const merged = Buffer.from(await downloadBytes({ hubUrl: hub.url, repo: "alice/pr-tv", path }));
-      const expected = Buffer.from(await downloadBytes({ hubUrl: hub.url, repo: "alice/direct-tv", path }));
-      // The card names its own repo in the usage example; everything else is byte for byte the direct publish.
-      expect(merged.toString("latin1"), path).toBe(expected.toString("latin1").replaceAll("alice/direct-tv", "alice/pr-tv"));
-    }
-  }, 180_000);
+      const paths = [...result.files.map((f) => f.path), "tvhub.json", "README.md"];
+      for (const path of paths) {
+        const merged = Buffer.from(await downloadBytes({ hubUrl: hub.url, repo: "alice/pr-tv", path }));
+        const expected = Buffer.from(await downloadBytes({ hubUrl: hub.url, repo: "alice/direct-tv", path }));
+        // The card names its own repo in the usage example; everything else is byte for byte the direct publish.
+        expect(merged.toString("latin1"), path).toBe(
+          expected.toString("latin1").replaceAll("alice/direct-tv", "alice/pr-tv"),
+        );
+      }
+    },
+    180_000,
+  );
 
   it("refuses --create-pr with a folder target or a matrix job, before reading anything", async () => {
-    const folder = await runCli(["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "./out", "--create-pr"], env());
+    const folder = await runCli(
+      ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "./out", "--create-pr"],
+      env(),
+    );
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toMatch(/^tvhub: --create-pr opens a pull request on a Hub repo, but the target is the folder \.\/out/);
-    const shard = await runCli(["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "alice/pr-tv", "--portion", "1/2", "--create-pr"], env());
+    expect(folder.stderr).toMatch(
+      /^tvhub: --create-pr opens a pull request on a Hub repo, but the target is the folder \.\/out/,
+    );
+    const shard = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/pr-base",
+        "--finetuned",
+        "alice/pr-ft",
+        "--to",
+        "alice/pr-tv",
+        "--portion",
+        "1/2",
+        "--create-pr",
+      ],
+      env(),
+    );
     expect(shard.code).toBe(2);
     expect(shard.stderr).toContain("--create-pr cannot be combined with --portion or --finalize");
   });

@@ -1,7 +1,16 @@
 // Repo ids are case-insensitive on the local Hub as on the Hub: `Alice/Model-X` and `alice/model-x` are one repo,
 // which keeps the spelling its creator gave it; creating another spelling of an existing repo is a 409. Checked
 // with the official JS client.
-import { createRepo, deleteRepo, downloadFile, HubApiError, listFiles, listModels, modelInfo, uploadFiles } from "@huggingface/hub";
+import {
+  createRepo,
+  deleteRepo,
+  downloadFile,
+  HubApiError,
+  listFiles,
+  listModels,
+  modelInfo,
+  uploadFiles,
+} from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 
@@ -29,10 +38,20 @@ async function statusOf(work: Promise<unknown>): Promise<number | undefined> {
 }
 
 describe("repo names are case-insensitive", () => {
-  it("finds, writes and deletes one repo under any spelling, which keeps its creator's", { timeout: 60_000 }, async () => {
+  it("finds, writes and deletes one repo under any spelling, which keeps its creator's", {
+    timeout: 60_000,
+  }, async () => {
     await createRepo({ repo: "Alice/Model-X", ...credentials() });
-    await uploadFiles({ repo: "alice/model-x", files: [{ path: "a.txt", content: new Blob(["first\n"]) }], ...credentials() });
-    await uploadFiles({ repo: "ALICE/MODEL-X", files: [{ path: "b.txt", content: new Blob(["second\n"]) }], ...credentials() });
+    await uploadFiles({
+      repo: "alice/model-x",
+      files: [{ path: "a.txt", content: new Blob(["first\n"]) }],
+      ...credentials(),
+    });
+    await uploadFiles({
+      repo: "ALICE/MODEL-X",
+      files: [{ path: "b.txt", content: new Blob(["second\n"]) }],
+      ...credentials(),
+    });
 
     const info = await modelInfo({ name: "alice/model-x", ...credentials() });
     expect(info.name).toBe("Alice/Model-X");

@@ -18,7 +18,11 @@ import { runCli } from "./helpers/run-cli.js";
 const alice = { name: "alice", token: "hf_alice_xet_token1" };
 const bob = { name: "bob", token: "hf_bob_xet_token22" };
 const fixtures = resolve(import.meta.dirname, "fixtures/xet");
-const lz4 = { xorb: "a45c9424af91ee7d928d9cb45bbd86eb7a6989e250b856216d6fabb8d13120ba", sha256: "9b644a3d3fc05fc200212f6ee749bd14c848a8b93b6dd4e6a5039e7d2f445bb5", size: 760000 };
+const lz4 = {
+  xorb: "a45c9424af91ee7d928d9cb45bbd86eb7a6989e250b856216d6fabb8d13120ba",
+  sha256: "9b644a3d3fc05fc200212f6ee749bd14c848a8b93b6dd4e6a5039e7d2f445bb5",
+  size: 760000,
+};
 const bg4 = { xorb: "45cdd3e6e80d03939b824e6da9a41ad35af02b05a5167632285bbdfd6528c24f" };
 
 let hub: LocalHubProcess;
@@ -37,21 +41,44 @@ interface Scenario {
 }
 
 /** The scenario driver's command line and environment, for `prefix`'s own scratch folder. */
-function scenarioCommand(prefix: string, scenarios: string[], server = hub): { args: string[]; env: Record<string, string> } {
+function scenarioCommand(
+  prefix: string,
+  scenarios: string[],
+  server = hub,
+): { args: string[]; env: Record<string, string> } {
   const scratch = join(work, prefix);
   mkdirSync(scratch, { recursive: true });
   const home = join(scratch, "home");
   return {
-    args: [pythonScript("xet_scenarios.py"), JSON.stringify({ prefix, work: scratch, token: alice.token }), ...scenarios],
-    env: { HF_ENDPOINT: server.url, HF_HOME: home, HF_HUB_CACHE: join(home, "hub"), HF_XET_CACHE: join(home, "xet"), HF_HUB_DISABLE_PROGRESS_BARS: "1" },
+    args: [
+      pythonScript("xet_scenarios.py"),
+      JSON.stringify({ prefix, work: scratch, token: alice.token }),
+      ...scenarios,
+    ],
+    env: {
+      HF_ENDPOINT: server.url,
+      HF_HOME: home,
+      HF_HUB_CACHE: join(home, "hub"),
+      HF_XET_CACHE: join(home, "xet"),
+      HF_HUB_DISABLE_PROGRESS_BARS: "1",
+    },
   };
 }
 
-async function runScenarios(venv: string, prefix: string, scenarios: string[], server = hub): Promise<{ version: string; results: Record<string, Scenario> }> {
+async function runScenarios(
+  venv: string,
+  prefix: string,
+  scenarios: string[],
+  server = hub,
+): Promise<{ version: string; results: Record<string, Scenario> }> {
   const run = await runVenv({ venv, program: "python", ...scenarioCommand(prefix, scenarios, server) });
   const last = run.stdout.trim().split("\n").at(-1) ?? "";
-  if (run.code !== 0 || !last.startsWith("{")) throw new Error(`xet_scenarios.py failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
-  const parsed = JSON.parse(last) as { version: string; results: Record<string, Scenario & { error?: string; trace?: string }> };
+  if (run.code !== 0 || !last.startsWith("{"))
+    throw new Error(`xet_scenarios.py failed (exit ${run.code}):\n${run.stderr.slice(-4000)}`);
+  const parsed = JSON.parse(last) as {
+    version: string;
+    results: Record<string, Scenario & { error?: string; trace?: string }>;
+  };
   for (const [name, result] of Object.entries(parsed.results)) {
     if (result.error !== undefined) throw new Error(`scenario ${name} raised ${result.error}\n${result.trace}`);
   }
@@ -66,7 +93,9 @@ async function checkServed(repo: string, files: Record<string, string>): Promise
     expect(response.headers.get("x-xet-hash")).toBeNull();
     expect(sha256(new Uint8Array(await response.arrayBuffer())), `${repo}/${path} over resolve`).toBe(expected);
     const blob = await downloadFile({ repo, path, hubUrl: hub.url, accessToken: alice.token });
-    expect(sha256(new Uint8Array(await blob!.arrayBuffer())), `${repo}/${path} through @huggingface/hub`).toBe(expected);
+    expect(sha256(new Uint8Array(await blob!.arrayBuffer())), `${repo}/${path} through @huggingface/hub`).toBe(
+      expected,
+    );
   }
 }
 
@@ -108,7 +137,9 @@ describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
     expect(calls.xorbs).toBeGreaterThanOrEqual(3);
     expect(calls.shards).toBe(4);
     // Files are LFS files in git, as they would be after a classic LFS upload.
-    const tree = (await (await fetch(`${hub.url}/api/models/${files!.repo}/tree/main/data`, { headers: auth(alice.token) })).json()) as Array<{ path: string; lfs?: { oid: string; size: number } }>;
+    const tree = (await (
+      await fetch(`${hub.url}/api/models/${files!.repo}/tree/main/data`, { headers: auth(alice.token) })
+    ).json()) as Array<{ path: string; lfs?: { oid: string; size: number } }>;
     expect(tree.find((entry) => entry.path === "data/sixty.bin")?.lfs?.oid).toBe(files!.local["data/sixty.bin"]);
   }, 300_000);
 
@@ -118,12 +149,18 @@ describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
     expect(pr.revision).toBe("refs/pr/1");
     expect(pr.downloaded).toEqual(pr.local);
     expect(hub.stderr()).toMatch(/GET \/api\/models\/alice\/py2pr-pr\/xet-write-token\/None 200/);
-    const main = (await (await fetch(`${hub.url}/api/models/${pr.repo}/tree/main`, { headers: auth(alice.token) })).json()) as Array<{ path: string }>;
+    const main = (await (
+      await fetch(`${hub.url}/api/models/${pr.repo}/tree/main`, { headers: auth(alice.token) })
+    ).json()) as Array<{ path: string }>;
     expect(main.map((entry) => entry.path)).not.toContain("weights.bin");
   }, 120_000);
 
   it("tvhub inspect reads the safetensors file Python uploaded through Xet", async () => {
-    const run = await runCli(["inspect", `${alice.name}/py2-model`, "--json"], { HF_ENDPOINT: hub.url, HF_TOKEN: alice.token, HF_HOME: join(work, "tvhub-home") });
+    const run = await runCli(["inspect", `${alice.name}/py2-model`, "--json"], {
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: alice.token,
+      HF_HOME: join(work, "tvhub-home"),
+    });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { totals: { tensors: number; parameters: number } };
@@ -146,9 +183,20 @@ describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
     writeFileSync(file, bytes);
     const from = hub.stderr().length;
     const home = join(work, "cli-home");
-    const env = { HF_ENDPOINT: hub.url, HF_TOKEN: alice.token, HF_HOME: home, HF_XET_CACHE: join(home, "xet"), HF_HUB_DISABLE_PROGRESS_BARS: "1" };
+    const env = {
+      HF_ENDPOINT: hub.url,
+      HF_TOKEN: alice.token,
+      HF_HOME: home,
+      HF_XET_CACHE: join(home, "xet"),
+      HF_HUB_DISABLE_PROGRESS_BARS: "1",
+    };
     // `hf upload` creates the repo itself.
-    const upload = await runVenv({ venv: "hf2", program: "hf", args: ["upload", "alice/cli-xet", file, "weights/cli-upload.bin"], env });
+    const upload = await runVenv({
+      venv: "hf2",
+      program: "hf",
+      args: ["upload", "alice/cli-xet", file, "weights/cli-upload.bin"],
+      env,
+    });
     expect(upload.code, upload.stderr).toBe(0);
     await checkServed("alice/cli-xet", { "weights/cli-upload.bin": sha256(bytes) });
     expect(xetCalls(from)).toMatchObject({ lfs: 0, shards: 1 });
@@ -161,7 +209,10 @@ describe.skipIf(!hasPython)("a server killed during a Xet upload", () => {
     const { dir } = server;
     // Stop the server once the first of the file's two xorbs is stored, before its shard, and the client with it.
     const command = scenarioCommand("crash", ["upload_large"], server);
-    const client = spawn(venvProgram("hf2", "python"), command.args, { env: { PATH: process.env.PATH ?? "", NO_PROXY: "127.0.0.1", ...command.env }, stdio: "ignore" });
+    const client = spawn(venvProgram("hf2", "python"), command.args, {
+      env: { PATH: process.env.PATH ?? "", NO_PROXY: "127.0.0.1", ...command.env },
+      stdio: "ignore",
+    });
     const exited = new Promise((done) => client.once("exit", done));
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
@@ -184,7 +235,9 @@ describe.skipIf(!hasPython)("a server killed during a Xet upload", () => {
     reachable = () => restarted.url;
     try {
       expect(readdirSync(join(dir, "tmp"))).toEqual([]);
-      const tree = (await (await fetch(`${server.url}/api/models/alice/crash-large/tree/main`, { headers: auth(alice.token) })).json()) as Array<{ path: string }>;
+      const tree = (await (
+        await fetch(`${server.url}/api/models/alice/crash-large/tree/main`, { headers: auth(alice.token) })
+      ).json()) as Array<{ path: string }>;
       expect(tree.map((entry) => entry.path)).not.toContain("large.bin");
       const { results } = await runScenarios("hf2", "crash", ["upload_large"], server);
       expect(results.upload_large!.downloaded).toEqual(results.upload_large!.local);
@@ -204,10 +257,16 @@ describe("the Xet token endpoints and CAS, at the protocol level", () => {
       [alice.token, { type: "model", name: "xet-proto" }],
       [alice.token, { type: "model", name: "xet-private", private: true }],
     ] as const) {
-      const response = await fetch(`${hub.url}/api/repos/create`, { method: "POST", headers: { ...auth(token), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(`${hub.url}/api/repos/create`, {
+        method: "POST",
+        headers: { ...auth(token), "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(response.status).toBe(200);
     }
-    const response = await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/main`, { headers: auth(alice.token) });
+    const response = await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/main`, {
+      headers: auth(alice.token),
+    });
     write = (await response.json()) as typeof write;
   });
 
@@ -215,7 +274,9 @@ describe("the Xet token endpoints and CAS, at the protocol level", () => {
     fetch(`${hub.url}${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body });
 
   it("issues tokens in the body and in the headers, under the same access rules as the rest of the Hub", async () => {
-    const response = await fetch(`${hub.url}/api/models/alice/xet-private/xet-read-token/main`, { headers: auth(alice.token) });
+    const response = await fetch(`${hub.url}/api/models/alice/xet-private/xet-read-token/main`, {
+      headers: auth(alice.token),
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { accessToken: string; exp: number; casUrl: string };
     expect(body.casUrl).toBe(`${hub.url}/xet-cas`);
@@ -225,16 +286,30 @@ describe("the Xet token endpoints and CAS, at the protocol level", () => {
     expect(body.exp - Date.now() / 1000).toBeGreaterThan(15 * 60);
     // A private repo does not exist for others; writing needs a token, and the namespace's write access.
     expect((await fetch(`${hub.url}/api/models/alice/xet-private/xet-read-token/main`)).status).toBe(404);
-    expect((await fetch(`${hub.url}/api/models/alice/xet-private/xet-read-token/main`, { headers: auth(bob.token) })).status).toBe(404);
+    expect(
+      (await fetch(`${hub.url}/api/models/alice/xet-private/xet-read-token/main`, { headers: auth(bob.token) })).status,
+    ).toBe(404);
     expect((await fetch(`${hub.url}/api/models/alice/xet-proto/xet-read-token/main`)).status).toBe(200);
     expect((await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/main`)).status).toBe(401);
-    expect((await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/main`, { headers: auth(bob.token) })).status).toBe(403);
-    expect((await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/None?create_pr=1`, { headers: auth(alice.token) })).status).toBe(200);
+    expect(
+      (await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/main`, { headers: auth(bob.token) })).status,
+    ).toBe(403);
+    expect(
+      (
+        await fetch(`${hub.url}/api/models/alice/xet-proto/xet-write-token/None?create_pr=1`, {
+          headers: auth(alice.token),
+        })
+      ).status,
+    ).toBe(200);
     // CAS calls take CAS tokens only: none, a Hub token, a tampered one are 401; a read token cannot upload.
     const xorb = readFileSync(join(fixtures, "bg4.xorb"));
-    expect((await fetch(`${hub.url}${cas}/xorbs/default/${bg4.xorb}`, { method: "POST", body: xorb })).status).toBe(401);
+    expect((await fetch(`${hub.url}${cas}/xorbs/default/${bg4.xorb}`, { method: "POST", body: xorb })).status).toBe(
+      401,
+    );
     expect((await post(`${cas}/xorbs/default/${bg4.xorb}`, xorb, alice.token)).status).toBe(401);
-    expect((await post(`${cas}/xorbs/default/${bg4.xorb}`, xorb, `${write.accessToken.slice(0, -2)}xx`)).status).toBe(401);
+    expect((await post(`${cas}/xorbs/default/${bg4.xorb}`, xorb, `${write.accessToken.slice(0, -2)}xx`)).status).toBe(
+      401,
+    );
     expect((await post(`${cas}/xorbs/default/${bg4.xorb}`, xorb, body.accessToken)).status).toBe(403);
   });
 
@@ -281,8 +356,13 @@ describe("the Xet token endpoints and CAS, at the protocol level", () => {
 
   it("answers 404 where it serves nothing on purpose: v2 shards, global dedup, Xet reconstruction", async () => {
     expect((await post(`/xet-cas/v2/shards`, readFileSync(join(fixtures, "lz4.shard")))).status).toBe(404);
-    expect((await fetch(`${hub.url}${cas}/chunks/default-merkledb/${lz4.xorb}`, { headers: auth(write.accessToken) })).status).toBe(404);
-    expect((await fetch(`${hub.url}/xet-cas/v2/reconstructions/${lz4.xorb}`, { headers: auth(write.accessToken) })).status).toBe(404);
+    expect(
+      (await fetch(`${hub.url}${cas}/chunks/default-merkledb/${lz4.xorb}`, { headers: auth(write.accessToken) }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await fetch(`${hub.url}/xet-cas/v2/reconstructions/${lz4.xorb}`, { headers: auth(write.accessToken) })).status,
+    ).toBe(404);
   });
 });
 

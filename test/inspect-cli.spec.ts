@@ -23,9 +23,14 @@ function ensureBuilt(): void {
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [cli, ...args], { cwd: repo, env: { PATH: process.env.PATH ?? "" } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: repo, env: { PATH: process.env.PATH ?? "" } },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -73,8 +78,13 @@ describe("tvhub inspect", () => {
     expect(report.metadata).toEqual({ format: "pt" });
     expect(report.tensors[0]?.name).toBe("lm_head.weight");
     const names = report.tensors.map((t) => t.name);
-    expect(names.indexOf("model.layers.0.mlp.up_proj.weight")).toBeLessThan(names.indexOf("model.layers.1.input_layernorm.weight"));
-    expect(report.tensors.find((t) => t.name === "model.embed_tokens.weight")).toMatchObject({ dtype: "BF16", shape: [512, 64] });
+    expect(names.indexOf("model.layers.0.mlp.up_proj.weight")).toBeLessThan(
+      names.indexOf("model.layers.1.input_layernorm.weight"),
+    );
+    expect(report.tensors.find((t) => t.name === "model.embed_tokens.weight")).toMatchObject({
+      dtype: "BF16",
+      shape: [512, 64],
+    });
   });
 
   it("prints aligned tables, folding repeated layers unless --tensors is given", async () => {
@@ -82,9 +92,11 @@ describe("tvhub inspect", () => {
     expect(folded.code).toBe(0);
     expect(folded.stdout).toMatch(/^\S+base \(sharded: \d+ files and model\.safetensors\.index\.json\)\n/);
     expect(folded.stdout).toMatch(/\nmodel\.layers\.\{0-1\}\.self_attn\.q_proj\.weight +BF16 +\[64, 64\] +2 +8,192\n/);
-    expect(folded.stdout).toContain("__metadata__: format=\"pt\"");
+    expect(folded.stdout).toContain('__metadata__: format="pt"');
     const all = await run(["inspect", model.dir, "--tensors"]);
-    expect(all.stdout).toMatch(/\nmodel\.layers\.1\.self_attn\.q_proj\.weight +BF16 +\[64, 64\] +4,096 +model-\d{5}-of-\d{5}\.safetensors\n/);
+    expect(all.stdout).toMatch(
+      /\nmodel\.layers\.1\.self_attn\.q_proj\.weight +BF16 +\[64, 64\] +4,096 +model-\d{5}-of-\d{5}\.safetensors\n/,
+    );
     expect(all.stdout.split("\n").length).toBeGreaterThan(model.tensors.length);
   });
 
@@ -92,7 +104,11 @@ describe("tvhub inspect", () => {
     const ft = await fineTune({ base: model, dir: join(root, "tv"), prefix: "task_vector" });
     const { code, stdout } = await run(["inspect", join(ft.dir, "task_vector.safetensors"), "--json"]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ layout: "single", index: null, totals: { tensors: model.tensors.length } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      layout: "single",
+      index: null,
+      totals: { tensors: model.tensors.length },
+    });
   });
 
   it("exits 1 with one line on stderr for a corrupt file", async () => {
@@ -103,8 +119,12 @@ describe("tvhub inspect", () => {
     const { code, stdout, stderr } = await run(["inspect", corrupt, "--json"]);
     expect(code).toBe(1);
     // With --json, scripts read the failure on stdout; people read the same sentence on stderr.
-    expect(JSON.parse(stdout)).toEqual({ error: { code: expect.stringMatching(/^SAFETENSORS_/), message: stderr.replace(/^tvhub: /, "").trimEnd() } });
-    expect(stderr).toMatch(/^tvhub: \S*corrupt\.safetensors: the header says the tensor data takes \d+ bytes but the file has only \d+ after the header; .*\.\n$/);
+    expect(JSON.parse(stdout)).toEqual({
+      error: { code: expect.stringMatching(/^SAFETENSORS_/), message: stderr.replace(/^tvhub: /, "").trimEnd() },
+    });
+    expect(stderr).toMatch(
+      /^tvhub: \S*corrupt\.safetensors: the header says the tensor data takes \d+ bytes but the file has only \d+ after the header; .*\.\n$/,
+    );
     expect(stderr.split("\n")).toHaveLength(2);
   });
 
@@ -125,6 +145,8 @@ describe("tvhub inspect", () => {
     expect(flag.code).toBe(2);
     const nowhere = await run(["inspect", join(root, "nowhere")]);
     expect(nowhere.code).toBe(2);
-    expect(nowhere.stderr).toMatch(/^tvhub: \S*nowhere: there is no such file or folder; give a model folder or a \.safetensors file\.\n$/);
+    expect(nowhere.stderr).toMatch(
+      /^tvhub: \S*nowhere: there is no such file or folder; give a model folder or a \.safetensors file\.\n$/,
+    );
   });
 });

@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 describe("tvhub inspect of 1,000,000 tensors", () => {
-  it("counts every tensor and folds the 100 layers of each expert weight into one line", { timeout: 120_000 }, async () => {
+  it("counts every tensor and folds the 100 layers of each expert weight into one line", {
+    timeout: 120_000,
+  }, async () => {
     const run = await runCli(["inspect", file]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -32,7 +34,9 @@ describe("tvhub inspect of 1,000,000 tensors", () => {
     const groups = lines.filter((line) => line.startsWith("l.{0-99}.e."));
     expect(groups).toHaveLength(10_000);
     expect(groups[0]).toMatch(/^l\.\{0-99\}\.e\.0\.w0 +BF16 +\[2\] +100 +200$/);
-    expect(groups.findIndex((line) => line.startsWith("l.{0-99}.e.2.w0 "))).toBeLessThan(groups.findIndex((line) => line.startsWith("l.{0-99}.e.10.w0 ")));
+    expect(groups.findIndex((line) => line.startsWith("l.{0-99}.e.2.w0 "))).toBeLessThan(
+      groups.findIndex((line) => line.startsWith("l.{0-99}.e.10.w0 ")),
+    );
     expect(groups.at(-1)).toMatch(/^l\.\{0-99\}\.e\.999\.w9 /);
   });
 

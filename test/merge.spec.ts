@@ -16,7 +16,13 @@ import { drain } from "../src/util/progress.js";
 import { deriveStream, fillRandom } from "../src/util/rng.js";
 import { downloadBytes, parseSafetensorsBytes, uploadFolder } from "./helpers/hub-io.js";
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
-import { decodeElement, dtypeBytes, encodeElement, referenceMerge, referenceTaskVector } from "./helpers/reference-float.js";
+import {
+  decodeElement,
+  dtypeBytes,
+  encodeElement,
+  referenceMerge,
+  referenceTaskVector,
+} from "./helpers/reference-float.js";
 import {
   crumbsReference,
   electReference,
@@ -28,7 +34,15 @@ import {
   sumReference,
 } from "./helpers/reference-methods.js";
 import { runCli } from "./helpers/run-cli.js";
-import { fineTune, loadModelConfig, scaleConfig, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type SynthModel } from "./helpers/synth.js";
+import {
+  fineTune,
+  loadModelConfig,
+  scaleConfig,
+  tensorsFromConfig,
+  tinyLlamaConfig,
+  writeSynthModel,
+  type SynthModel,
+} from "./helpers/synth.js";
 
 const recipesDir = resolve(import.meta.dirname, "../recipes");
 /** An example that needs a language model with a grown vocabulary, which the demo does not have: recipes/README.md shows it. */
@@ -80,10 +94,17 @@ async function tensorsOf(where: { repo: string } | { dir: string }, prefix = "mo
   };
   const index = await read(`${prefix}.safetensors.index.json`);
   const files = index
-    ? [...new Set(Object.values((JSON.parse(new TextDecoder().decode(index)) as { weight_map: Record<string, string> }).weight_map))]
+    ? [
+        ...new Set(
+          Object.values(
+            (JSON.parse(new TextDecoder().decode(index)) as { weight_map: Record<string, string> }).weight_map,
+          ),
+        ),
+      ]
     : [`${prefix}.safetensors`];
   const all = new Map<string, Tensor>();
-  for (const file of files) for (const [name, tensor] of parseSafetensorsBytes((await read(file)) as Uint8Array)) all.set(name, tensor);
+  for (const file of files)
+    for (const [name, tensor] of parseSafetensorsBytes((await read(file)) as Uint8Array)) all.set(name, tensor);
   return all;
 }
 
@@ -122,7 +143,9 @@ function tauOf(ft: SynthModel, base: SynthModel, name: string): Float32Array {
 function trim(tau: Float32Array, density: number): Float32Array {
   const n = tau.length;
   const k = density >= 1 ? n : Math.min(n, Math.max(1, Math.round(density * n)));
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.abs(tau[b] as number) - Math.abs(tau[a] as number) || a - b);
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => Math.abs(tau[b] as number) - Math.abs(tau[a] as number) || a - b,
+  );
   const out = new Float32Array(n);
   for (const i of order.slice(0, k)) out[i] = tau[i] as number;
   return out;
@@ -130,7 +153,11 @@ function trim(tau: Float32Array, density: number): Float32Array {
 
 /** DARE: drop element j of term i when word j of the (seed, tensor, i) stream is below p·2^32, else τ / (1 − p). */
 function dare(tau: Float32Array, p: number, seed: number, tensor: string, term: number): Float32Array {
-  const words = fillRandom({ stream: deriveStream({ seed, labels: ["dare", tensor, term] }), start: 0, out: new Uint32Array(tau.length) });
+  const words = fillRandom({
+    stream: deriveStream({ seed, labels: ["dare", tensor, term] }),
+    start: 0,
+    out: new Uint32Array(tau.length),
+  });
   const divisor = Math.fround(1 - p);
   return tau.map((v, j) => ((words[j] as number) < p * 2 ** 32 ? 0 : Math.fround(v / divisor)));
 }
@@ -172,7 +199,9 @@ function vectorTau(vector: Map<string, Tensor>, name: string): Float32Array {
   return decodeAll(t.dtype, t.bytes);
 }
 
-const shapeOf = (name: string): number[] => [...((m.base as SynthModel).tensors.find((t) => t.name === name)?.shape ?? [])];
+const shapeOf = (name: string): number[] => [
+  ...((m.base as SynthModel).tensors.find((t) => t.name === name)?.shape ?? []),
+];
 
 /** The length of a tensor's rows, the slices along its last dimension (the whole of a 0-D or 1-D tensor). */
 const rowLength = (name: string): number => {
@@ -182,14 +211,23 @@ const rowLength = (name: string): number => {
 
 function expectBytes(got: Tensor | undefined, dtype: string, expected: Uint8Array, name: string): void {
   expect(got?.dtype, name).toBe(dtype);
-  expect(Buffer.from(got?.bytes ?? new Uint8Array()).equals(Buffer.from(expected)), `${name} differs from the float32 reference`).toBe(true);
+  expect(
+    Buffer.from(got?.bytes ?? new Uint8Array()).equals(Buffer.from(expected)),
+    `${name} differs from the float32 reference`,
+  ).toBe(true);
 }
 
 // ------------------------------------------------------------------------------------------------------------------
 // Demo-like models under the names the recipes use.
 
 function vitConfig(): Record<string, unknown> {
-  const config = scaleConfig(loadModelConfig("google--vit-base-patch16-224"), { hiddenSize: 32, headDim: 16, layers: 2, labels: 4, multiple: 8 });
+  const config = scaleConfig(loadModelConfig("google--vit-base-patch16-224"), {
+    hiddenSize: 32,
+    headDim: 16,
+    layers: 2,
+    labels: 4,
+    multiple: 8,
+  });
   return { ...config, image_size: 32, patch_size: 16, dtype: "bfloat16" };
 }
 
@@ -206,9 +244,23 @@ beforeAll(async () => {
   const config = vitConfig();
   const tensors = tensorsFromConfig(config, { dtype: "BF16" });
   // Two shards, so the readers and the index are exercised.
-  m.base = await writeSynthModel({ dir: join(work, "base"), tensors, config, seed: 11, maxShardSize: 70_000, card: { extra: { license: "apache-2.0" } } });
+  m.base = await writeSynthModel({
+    dir: join(work, "base"),
+    tensors,
+    config,
+    seed: 11,
+    maxShardSize: 70_000,
+    card: { extra: { license: "apache-2.0" } },
+  });
   const ft = (name: string, seed: number, from: SynthModel = m.base as SynthModel) =>
-    fineTune({ base: from, dir: join(work, `ft-${name}`), seed, baseModel: "demo/vit-tiny-digits", deltaStd: 0.004, card: { extra: { license: "apache-2.0" } } });
+    fineTune({
+      base: from,
+      dir: join(work, `ft-${name}`),
+      seed,
+      baseModel: "demo/vit-tiny-digits",
+      deltaStd: 0.004,
+      card: { extra: { license: "apache-2.0" } },
+    });
   m.rotated = await ft("rotated", 21);
   m.inverted = await ft("inverted", 22);
   // Flipped is trained on top of rotated, so its τ shares rotated's: the similarity matrix has a large entry.
@@ -216,11 +268,17 @@ beforeAll(async () => {
   m.noisy = await ft("noisy", 24);
   // Another base of the same architecture, and a vector against it.
   m.otherBase = await writeSynthModel({ dir: join(work, "other-base"), tensors, config, seed: 99 });
-  m.otherFt = await fineTune({ base: m.otherBase, dir: join(work, "other-ft"), seed: 98, baseModel: "demo/other-base" });
+  m.otherFt = await fineTune({
+    base: m.otherBase,
+    dir: join(work, "other-ft"),
+    seed: 98,
+    baseModel: "demo/other-base",
+  });
 
   const lm = tinyLlamaConfig();
   const lmTensors = tensorsFromConfig(lm, { dtype: "BF16" });
-  const tokenizer = (vocab: number) => `${JSON.stringify({ version: "1.0", model: { type: "BPE", vocab_size: vocab } })}\n`;
+  const tokenizer = (vocab: number) =>
+    `${JSON.stringify({ version: "1.0", model: { type: "BPE", vocab_size: vocab } })}\n`;
   m.lmBase = await writeSynthModel({ dir: join(work, "lm-base"), tensors: lmTensors, config: lm, seed: 31 });
   m.lmExtended = await fineTune({
     base: m.lmBase,
@@ -233,7 +291,9 @@ beforeAll(async () => {
   m.lmChat = await fineTune({ base: m.lmBase, dir: join(work, "lm-ft-chat"), seed: 33, baseModel: "demo/lm-base" });
 
   await Promise.all([
-    upload("demo/vit-tiny-digits", m.base, { "preprocessor_config.json": '{"do_resize": true, "size": {"height": 32, "width": 32}}\n' }),
+    upload("demo/vit-tiny-digits", m.base, {
+      "preprocessor_config.json": '{"do_resize": true, "size": {"height": 32, "width": 32}}\n',
+    }),
     upload("demo/vit-tiny-digits-rotated", m.rotated),
     upload("demo/vit-tiny-digits-inverted", m.inverted),
     upload("demo/vit-tiny-digits-flipped", m.flipped),
@@ -244,8 +304,15 @@ beforeAll(async () => {
     upload("demo/vit-tiny-digits-upright-high", m.inverted),
     upload("demo/other-base", m.otherBase),
     upload("demo/other-ft", m.otherFt),
-    upload("demo/lm-base", m.lmBase, { "tokenizer.json": tokenizer(512), "generation_config.json": '{"bos_token_id": 1}\n', "special_tokens_map.json": "{}\n" }),
-    upload("demo/lm-ft-extended-vocab", m.lmExtended, { "tokenizer.json": tokenizer(520), "tokenizer_config.json": '{"added_tokens": 8}\n' }),
+    upload("demo/lm-base", m.lmBase, {
+      "tokenizer.json": tokenizer(512),
+      "generation_config.json": '{"bos_token_id": 1}\n',
+      "special_tokens_map.json": "{}\n",
+    }),
+    upload("demo/lm-ft-extended-vocab", m.lmExtended, {
+      "tokenizer.json": tokenizer(520),
+      "tokenizer_config.json": '{"added_tokens": 8}\n',
+    }),
     upload("demo/lm-ft-chat", m.lmChat),
   ]);
   for (const [finetuned, base] of [
@@ -285,30 +352,56 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       "nuslerp.yml",
       "ties.yml",
     ];
-    expect(readdirSync(recipesDir).filter((f) => f.endsWith(".yml")).sort()).toEqual(tested);
+    expect(
+      readdirSync(recipesDir)
+        .filter((f) => f.endsWith(".yml"))
+        .sort(),
+    ).toEqual(tested);
   });
 
   it("addition.yml: θ = base + 0.5·τ(ft-rotated, on the fly) + 0.5·τ(tv-inverted), bit for bit, with a card that states it", async () => {
-    const result = json<{ repo: string; commit: string; copied: Array<{ path: string }> }>(await tvhub(["merge", recipe("addition.yml"), "--json"]));
+    const result = json<{ repo: string; commit: string; copied: Array<{ path: string }> }>(
+      await tvhub(["merge", recipe("addition.yml"), "--json"]),
+    );
     expect(result.repo).toBe("demo/merged-rotated-inverted");
     const out = await tensorsOf({ repo: result.repo });
     const tv = await vector("demo/vit-tiny-digits-inverted-tv");
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
       const tau = tv.get(name) as Tensor;
-      const expected = referenceMerge({ dtype: "BF16", bytes: base.bytesOf(name) }, [
-        { weight: 0.5 * 1.0, tau: { dtype: "F32", bytes: referenceTaskVector({ dtype: "BF16", bytes: (m.rotated as SynthModel).bytesOf(name) }, { dtype: "BF16", bytes: base.bytesOf(name) }, "F32") } },
-        { weight: 0.5 * 1.0, tau: { dtype: tau.dtype, bytes: tau.bytes } },
-      ], "BF16");
+      const expected = referenceMerge(
+        { dtype: "BF16", bytes: base.bytesOf(name) },
+        [
+          {
+            weight: 0.5 * 1.0,
+            tau: {
+              dtype: "F32",
+              bytes: referenceTaskVector(
+                { dtype: "BF16", bytes: (m.rotated as SynthModel).bytesOf(name) },
+                { dtype: "BF16", bytes: base.bytesOf(name) },
+                "F32",
+              ),
+            },
+          },
+          { weight: 0.5 * 1.0, tau: { dtype: tau.dtype, bytes: tau.bytes } },
+        ],
+        "BF16",
+      );
       expectBytes(out.get(name), "BF16", expected, name);
     }
     const card = await text(result.repo, "README.md");
     expect(card).toContain("θ = θ(base) + 0.5·τ₁ + 0.5·τ₂");
-    expect(card).toMatch(/base_model:\n {2}- demo\/vit-tiny-digits\n {2}- demo\/vit-tiny-digits-rotated\n {2}- demo\/vit-tiny-digits-inverted-tv\n/);
+    expect(card).toMatch(
+      /base_model:\n {2}- demo\/vit-tiny-digits\n {2}- demo\/vit-tiny-digits-rotated\n {2}- demo\/vit-tiny-digits-inverted-tv\n/,
+    );
     expect(card).toContain("base_model_relation: merge");
     expect(card).toContain("license: apache-2.0");
     expect(card).toContain(readFileSync(recipe("addition.yml"), "utf8").trimEnd());
-    const record = JSON.parse(await text(result.repo, "tvhub.json")) as { format: string; terms: Array<{ repo: string; revision: string; lambda: number }>; recipe: string };
+    const record = JSON.parse(await text(result.repo, "tvhub.json")) as {
+      format: string;
+      terms: Array<{ repo: string; revision: string; lambda: number }>;
+      recipe: string;
+    };
     expect(record.format).toBe("tvhub/merge");
     expect(record.terms.map((t) => [t.repo, t.lambda])).toEqual([
       ["demo/vit-tiny-digits-rotated", 0.5],
@@ -325,15 +418,24 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const out = await tensorsOf({ repo: result.repo });
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
-      const expected = encodeAll("BF16", sumMerge(f32(base, name), [{ weight: -0.5, tau: tauOf(m.rotated as SynthModel, base, name) }]));
+      const expected = encodeAll(
+        "BF16",
+        sumMerge(f32(base, name), [{ weight: -0.5, tau: tauOf(m.rotated as SynthModel, base, name) }]),
+      );
       expectBytes(out.get(name), "BF16", expected, name);
     }
     expect(await text(result.repo, "README.md")).toContain("θ = θ(base) − 0.5·τ₁");
   });
 
   it("analogy.yml: +0.5·τ_c + 0.5·τ_b − 0.5·τ_a in that order, bit for bit", async () => {
-    const result = json<{ repo: string; terms: Array<{ origin: string }> }>(await tvhub(["merge", recipe("analogy.yml"), "--json"]));
-    expect(result.terms.map((t) => t.origin)).toEqual(["vectors[0].analogy.c", "vectors[0].analogy.b", "vectors[0].analogy.a"]);
+    const result = json<{ repo: string; terms: Array<{ origin: string }> }>(
+      await tvhub(["merge", recipe("analogy.yml"), "--json"]),
+    );
+    expect(result.terms.map((t) => t.origin)).toEqual([
+      "vectors[0].analogy.c",
+      "vectors[0].analogy.b",
+      "vectors[0].analogy.a",
+    ]);
     const out = await tensorsOf({ repo: result.repo });
     // c = τ(upright-high), published; b = τ(shuffled-low) and a = τ(upright-low), computed on the fly.
     const tv = await vector("demo/vit-tiny-digits-upright-high-tv");
@@ -354,7 +456,9 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
   });
 
   it("ties.yml: trim, elect, disjoint mean per the TIES paper, with keep-base and scale overrides, in f32", async () => {
-    const result = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("ties.yml"), "--json"]));
+    const result = json<{ repo: string; parameters: Record<string, number> }>(
+      await tvhub(["merge", recipe("ties.yml"), "--json"]),
+    );
     expect(result.parameters).toEqual({ density: 0.2 });
     const out = await tensorsOf({ repo: result.repo });
     const base = m.base as SynthModel;
@@ -364,7 +468,10 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       if (name.startsWith("vit.embeddings.")) expected = f32(base, name);
       else {
         const weight = name.startsWith("classifier.") ? 0.5 * 1.0 : 1.0;
-        expected = tiesMerge(f32(base, name), fts.map((ft) => ({ weight, tau: trim(tauOf(ft, base, name), 0.2) })));
+        expected = tiesMerge(
+          f32(base, name),
+          fts.map((ft) => ({ weight, tau: trim(tauOf(ft, base, name), 0.2) })),
+        );
       }
       expectBytes(out.get(name), "F32", encodeAll("F32", expected), name);
     }
@@ -377,18 +484,27 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
   });
 
   it("dare.yml: drop with p = 0.9 from the seeded stream, rescale by 1/(1 − p), bit for bit, and the same bytes on a second run", async () => {
-    const result = json<{ repo: string; files: Array<{ path: string; sha256: string }>; parameters: Record<string, number> }>(await tvhub(["merge", recipe("dare.yml"), "--json"]));
+    const result = json<{
+      repo: string;
+      files: Array<{ path: string; sha256: string }>;
+      parameters: Record<string, number>;
+    }>(await tvhub(["merge", recipe("dare.yml"), "--json"]));
     expect(result.parameters).toEqual({ drop_rate: 0.9, seed: 42 });
     const out = await tensorsOf({ repo: result.repo });
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
-      const terms = [m.rotated, m.noisy].map((ft, i) => ({ weight: 0.8 * 1.0, tau: dare(tauOf(ft as SynthModel, base, name), 0.9, 42, name, i) }));
+      const terms = [m.rotated, m.noisy].map((ft, i) => ({
+        weight: 0.8 * 1.0,
+        tau: dare(tauOf(ft as SynthModel, base, name), 0.9, 42, name, i),
+      }));
       expectBytes(out.get(name), "BF16", encodeAll("BF16", sumMerge(f32(base, name), terms)), name);
     }
     const card = await text(result.repo, "README.md");
     expect(card).toContain("θ = θ(base) + 0.8·dare(τ₁) + 0.8·dare(τ₂)");
     expect(card).toContain("seed 42");
-    const again = json<{ files: Array<{ path: string; sha256: string }> }>(await tvhub(["merge", recipe("dare.yml"), "--to", join(work, "dare-again"), "--json"]));
+    const again = json<{ files: Array<{ path: string; sha256: string }> }>(
+      await tvhub(["merge", recipe("dare.yml"), "--to", join(work, "dare-again"), "--json"]),
+    );
     expect(again.files).toEqual(result.files);
   });
 
@@ -396,7 +512,10 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const result = json<{ repo: string; method: string }>(await tvhub(["merge", recipe("magnitude.yml"), "--json"]));
     expect(result.method).toBe("magnitude_prune");
     const out = await tensorsOf({ repo: result.repo });
-    const [flipped, inverted] = await Promise.all([vector("demo/vit-tiny-digits-flipped-tv"), vector("demo/vit-tiny-digits-inverted-tv")]);
+    const [flipped, inverted] = await Promise.all([
+      vector("demo/vit-tiny-digits-flipped-tv"),
+      vector("demo/vit-tiny-digits-inverted-tv"),
+    ]);
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
       const terms = [flipped, inverted].map((tv) => {
@@ -409,58 +528,118 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
   });
 
   it("breadcrumbs.yml and breadcrumbs-ties.yml: each τ's band below its outliers, summed or elected, bit for bit", async () => {
-    const plain = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("breadcrumbs.yml"), "--json"]));
+    const plain = json<{ repo: string; parameters: Record<string, number> }>(
+      await tvhub(["merge", recipe("breadcrumbs.yml"), "--json"]),
+    );
     expect(plain.parameters).toEqual({ density: 0.9, gamma: 0.01 });
-    const elected = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("breadcrumbs-ties.yml"), "--json"]));
+    const elected = json<{ repo: string; parameters: Record<string, number> }>(
+      await tvhub(["merge", recipe("breadcrumbs-ties.yml"), "--json"]),
+    );
     expect(elected.parameters).toEqual({ density: 0.8, gamma: 0.02, lambda: 1.2 });
-    const [plainOut, electedOut] = await Promise.all([tensorsOf({ repo: plain.repo }), tensorsOf({ repo: elected.repo })]);
-    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
+    const [plainOut, electedOut] = await Promise.all([
+      tensorsOf({ repo: plain.repo }),
+      tensorsOf({ repo: elected.repo }),
+    ]);
+    const [inverted, flipped] = await Promise.all([
+      vector("demo/vit-tiny-digits-inverted-tv"),
+      vector("demo/vit-tiny-digits-flipped-tv"),
+    ]);
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
       const taus = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)];
-      const sum = sumReference(f32(base, name), taus.map((tau) => crumbsReference(tau, 0.9, 0.01)), [0.8, 0.8]);
+      const sum = sumReference(
+        f32(base, name),
+        taus.map((tau) => crumbsReference(tau, 0.9, 0.01)),
+        [0.8, 0.8],
+      );
       expectBytes(plainOut.get(name), "BF16", encodeAll("BF16", sum), name);
       const three = [...taus, vectorTau(flipped, name)].map((tau) => crumbsReference(tau, 0.8, 0.02));
-      expectBytes(electedOut.get(name), "BF16", encodeAll("BF16", electReference(f32(base, name), three, [1, 1, 1], 1.2)), name);
+      expectBytes(
+        electedOut.get(name),
+        "BF16",
+        encodeAll("BF16", electReference(f32(base, name), three, [1, 1, 1], 1.2)),
+        name,
+      );
     }
     expect(await text(plain.repo, "README.md")).toContain("θ = θ(base) + 0.8·crumbs(τ₁) + 0.8·crumbs(τ₂)");
-    expect(await text(elected.repo, "README.md")).toContain("θ = θ(base) + 1.2·disjoint_mean(elect(1·crumbs(τ₁), 1·crumbs(τ₂), 1·crumbs(τ₃)))");
+    expect(await text(elected.repo, "README.md")).toContain(
+      "θ = θ(base) + 1.2·disjoint_mean(elect(1·crumbs(τ₁), 1·crumbs(τ₂), 1·crumbs(τ₃)))",
+    );
   });
 
   it("della.yml and della-linear.yml: ranked keep probabilities per row from the seeded streams, bit for bit, the same on a second run", async () => {
-    const elected = json<{ repo: string; files: Array<{ sha256: string }>; parameters: Record<string, number> }>(await tvhub(["merge", recipe("della.yml"), "--json"]));
+    const elected = json<{ repo: string; files: Array<{ sha256: string }>; parameters: Record<string, number> }>(
+      await tvhub(["merge", recipe("della.yml"), "--json"]),
+    );
     expect(elected.parameters).toEqual({ density: 0.5, epsilon: 0.15, lambda: 1, seed: 7 });
-    const linear = json<{ repo: string; parameters: Record<string, number> }>(await tvhub(["merge", recipe("della-linear.yml"), "--json"]));
-    const [electedOut, linearOut] = await Promise.all([tensorsOf({ repo: elected.repo }), tensorsOf({ repo: linear.repo })]);
-    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
+    const linear = json<{ repo: string; parameters: Record<string, number> }>(
+      await tvhub(["merge", recipe("della-linear.yml"), "--json"]),
+    );
+    const [electedOut, linearOut] = await Promise.all([
+      tensorsOf({ repo: elected.repo }),
+      tensorsOf({ repo: linear.repo }),
+    ]);
+    const [inverted, flipped] = await Promise.all([
+      vector("demo/vit-tiny-digits-inverted-tv"),
+      vector("demo/vit-tiny-digits-flipped-tv"),
+    ]);
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
       const rows = rowLength(name);
-      const one = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)].map((tau, i) => magpruneReference(tau, rows, 0.5, 0.15, 7, name, i));
-      expectBytes(electedOut.get(name), "BF16", encodeAll("BF16", electReference(f32(base, name), one, [1, 1], 1)), name);
-      const two = [vectorTau(flipped, name), tauOf(m.noisy as SynthModel, base, name)].map((tau, i) => magpruneReference(tau, rows, 0.4, 0.2, 3, name, i));
-      expectBytes(linearOut.get(name), "BF16", encodeAll("BF16", sumReference(f32(base, name), two, [1, 1], 0.9)), name);
+      const one = [tauOf(m.rotated as SynthModel, base, name), vectorTau(inverted, name)].map((tau, i) =>
+        magpruneReference(tau, rows, 0.5, 0.15, 7, name, i),
+      );
+      expectBytes(
+        electedOut.get(name),
+        "BF16",
+        encodeAll("BF16", electReference(f32(base, name), one, [1, 1], 1)),
+        name,
+      );
+      const two = [vectorTau(flipped, name), tauOf(m.noisy as SynthModel, base, name)].map((tau, i) =>
+        magpruneReference(tau, rows, 0.4, 0.2, 3, name, i),
+      );
+      expectBytes(
+        linearOut.get(name),
+        "BF16",
+        encodeAll("BF16", sumReference(f32(base, name), two, [1, 1], 0.9)),
+        name,
+      );
     }
     const card = await text(elected.repo, "README.md");
     expect(card).toContain("θ = θ(base) + disjoint_mean(elect(1·magprune(τ₁), 1·magprune(τ₂)))");
     expect(card).toContain("seed 7");
-    const again = json<{ files: Array<{ sha256: string }> }>(await tvhub(["merge", recipe("della.yml"), "--to", join(work, "della-again"), "--json"]));
+    const again = json<{ files: Array<{ sha256: string }> }>(
+      await tvhub(["merge", recipe("della.yml"), "--to", join(work, "della-again"), "--json"]),
+    );
     expect(again.files).toEqual(elected.files);
   });
 
   it("model-stock.yml: t from the mean pairwise cosine, per tensor, bit for bit and close to mergekit's formula", async () => {
-    const result = json<{ repo: string; parameters: Record<string, boolean> }>(await tvhub(["merge", recipe("model-stock.yml"), "--json"]));
+    const result = json<{ repo: string; parameters: Record<string, boolean> }>(
+      await tvhub(["merge", recipe("model-stock.yml"), "--json"]),
+    );
     expect(result.parameters).toEqual({ filter_wise: false });
     const out = await tensorsOf({ repo: result.repo });
     const flipped = await vector("demo/vit-tiny-digits-flipped-tv");
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
-      const taus = [tauOf(m.rotated as SynthModel, base, name), tauOf(m.inverted as SynthModel, base, name), vectorTau(flipped, name)];
+      const taus = [
+        tauOf(m.rotated as SynthModel, base, name),
+        tauOf(m.inverted as SynthModel, base, name),
+        vectorTau(flipped, name),
+      ];
       const groups = groupsOf(shapeOf(name), "whole");
-      expectBytes(out.get(name), "BF16", encodeAll("BF16", modelStockReference(f32(base, name), taus, [1, 1, 1], groups)), name);
+      expectBytes(
+        out.get(name),
+        "BF16",
+        encodeAll("BF16", modelStockReference(f32(base, name), taus, [1, 1, 1], groups)),
+        name,
+      );
       const mergekit = mergekitModelStock(f32(base, name), taus, groups);
       const got = decodeAll("BF16", (out.get(name) as Tensor).bytes);
-      got.forEach((x, e) => expect(Math.abs(x - mergekit[e]!), name).toBeLessThanOrEqual(Math.abs(mergekit[e]!) * 2 ** -8 + 1e-6));
+      got.forEach((x, e) =>
+        expect(Math.abs(x - mergekit[e]!), name).toBeLessThanOrEqual(Math.abs(mergekit[e]!) * 2 ** -8 + 1e-6),
+      );
     }
     expect(await text(result.repo, "README.md")).toContain("θ = θ(base) + t·mean(1·τ₁, 1·τ₂, 1·τ₃)");
   });
@@ -477,16 +656,21 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     }
     expect(await text(result.repo, "README.md")).toContain("θ = θ(base) + slerp(0.6, τ₁, τ₂)");
     const scaled = join(work, "nuslerp-scaled.yml");
-    writeFileSync(scaled, readFileSync(recipe("nuslerp.yml"), "utf8").replace("method: nuslerp\n", "method: nuslerp\nscale: 2\n"));
+    writeFileSync(
+      scaled,
+      readFileSync(recipe("nuslerp.yml"), "utf8").replace("method: nuslerp\n", "method: nuslerp\nscale: 2\n"),
+    );
     const refused = await tvhub(["merge", scaled, "--to", join(work, "never"), "--json"]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("scale: nuslerp's weights only say where between the task vectors the merge lies");
   });
 
   it("vocab-extend.yml: shared rows merged, added rows and tokenizer from the fine-tune that added them, vocab_size 520", async () => {
-    const result = json<{ repo: string; vocab: { sharedRows: number; rows: number }; copied: Array<{ path: string; from: { repo: string } }> }>(
-      await tvhub(["merge", vocabRecipe, "--json"]),
-    );
+    const result = json<{
+      repo: string;
+      vocab: { sharedRows: number; rows: number };
+      copied: Array<{ path: string; from: { repo: string } }>;
+    }>(await tvhub(["merge", vocabRecipe, "--json"]));
     expect(result.vocab).toMatchObject({ sharedRows: 512, rows: 520 });
     const out = await tensorsOf({ repo: result.repo });
     const base = m.lmBase as SynthModel;
@@ -496,7 +680,12 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       const baseValues = f32(base, name);
       const n = baseValues.length;
       const shared = sumMerge(baseValues, [
-        { weight: 0.7, tau: f32(ext, name).slice(0, n).map((v, i) => Math.fround(v - (baseValues[i] as number))) },
+        {
+          weight: 0.7,
+          tau: f32(ext, name)
+            .slice(0, n)
+            .map((v, i) => Math.fround(v - (baseValues[i] as number))),
+        },
         { weight: 0.3, tau: tauOf(m.lmChat as SynthModel, base, name) },
       ]);
       const grown = name === "model.embed_tokens.weight" || name === "lm_head.weight";
@@ -511,16 +700,43 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     // The base's special_tokens_map.json belongs to the base's tokenizer, which the output does not use.
     expect(result.copied.map((f) => f.path)).not.toContain("special_tokens_map.json");
     const card = await text(result.repo, "README.md");
-    expect(card).toMatch(/Vocabulary: the 512 rows the base has were merged .* the 8 added rows \(512–519\) .* copied unchanged from demo\/lm-ft-extended-vocab@/);
+    expect(card).toMatch(
+      /Vocabulary: the 512 rows the base has were merged .* the 8 added rows \(512–519\) .* copied unchanged from demo\/lm-ft-extended-vocab@/,
+    );
   });
 
   it("vocab: extend with the grown rows from a published vector: its rows, and the tokenizer of the fine-tune it records", async () => {
-    const published = await tvhub(["publish-vector", "--base", "demo/lm-base", "--finetuned", "demo/lm-ft-extended-vocab", "--to", "demo/lm-tv-extended", "--vocab", "extend", "--json"]);
+    const published = await tvhub([
+      "publish-vector",
+      "--base",
+      "demo/lm-base",
+      "--finetuned",
+      "demo/lm-ft-extended-vocab",
+      "--to",
+      "demo/lm-tv-extended",
+      "--vocab",
+      "extend",
+      "--json",
+    ]);
     expect(published.code).toBe(0);
     const path = join(work, "vocab-vector.yml");
     const dir = join(work, "vocab-vector");
-    writeFileSync(path, ["version: 1", "base: demo/lm-base", `output: { to: ${dir} }`, "vocab: extend", "vectors:", "  - { vector: demo/lm-tv-extended, weight: 0.7 }", "  - { finetuned: demo/lm-ft-chat, weight: 0.3 }", ""].join("\n"));
-    const result = json<{ copied: Array<{ path: string; from: { repo: string } }> }>(await tvhub(["merge", path, "--json"]));
+    writeFileSync(
+      path,
+      [
+        "version: 1",
+        "base: demo/lm-base",
+        `output: { to: ${dir} }`,
+        "vocab: extend",
+        "vectors:",
+        "  - { vector: demo/lm-tv-extended, weight: 0.7 }",
+        "  - { finetuned: demo/lm-ft-chat, weight: 0.3 }",
+        "",
+      ].join("\n"),
+    );
+    const result = json<{ copied: Array<{ path: string; from: { repo: string } }> }>(
+      await tvhub(["merge", path, "--json"]),
+    );
     expect(result.copied.find((f) => f.path === "tokenizer.json")?.from.repo).toBe("demo/lm-ft-extended-vocab");
     expect(readFileSync(join(dir, "tokenizer.json"), "utf8")).toContain('"vocab_size":520');
     const out = await tensorsOf({ dir });
@@ -534,12 +750,17 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
         { weight: 0.7, tau: tau.slice(0, baseValues.length) },
         { weight: 0.3, tau: tauOf(m.lmChat as SynthModel, base, name) },
       ]);
-      const expected = name === "model.norm.weight" ? shared : new Float32Array([...shared, ...tau.slice(baseValues.length)]);
+      const expected =
+        name === "model.norm.weight" ? shared : new Float32Array([...shared, ...tau.slice(baseValues.length)]);
       expectBytes(out.get(name), "BF16", encodeAll("BF16", expected), name);
     }
     // The vector's extra rows are the fine-tune's own values, so the merged model's are too.
     const grown = out.get("model.embed_tokens.weight") as Tensor;
-    expect(Buffer.from(grown.bytes.subarray(512 * 64 * 2)).equals(Buffer.from((m.lmExtended as SynthModel).bytesOf("model.embed_tokens.weight").subarray(512 * 64 * 2)))).toBe(true);
+    expect(
+      Buffer.from(grown.bytes.subarray(512 * 64 * 2)).equals(
+        Buffer.from((m.lmExtended as SynthModel).bytesOf("model.embed_tokens.weight").subarray(512 * 64 * 2)),
+      ),
+    ).toBe(true);
   });
 
   it("vocab-extend.yml with --vocab refuse: refused at check time, with the way out", async () => {
@@ -557,13 +778,34 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
   });
 
   it("a λ too large for float32 stops the run, naming the tensor and the term, before anything is published", async () => {
-    const applied = await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-inverted-tv:1e39", "--to", "demo/never-inf"]);
+    const applied = await tvhub([
+      "apply",
+      "--base",
+      "demo/vit-tiny-digits",
+      "--vector",
+      "demo/vit-tiny-digits-inverted-tv:1e39",
+      "--to",
+      "demo/never-inf",
+    ]);
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toMatch(/^tvhub: [\w.]+\[\d+\] would be (NaN|Infinity): the λ of term 1 \(λ = Infinity\) is too large for float32; nothing was written or published/m);
+    expect(applied.stderr).toMatch(
+      /^tvhub: [\w.]+\[\d+\] would be (NaN|Infinity): the λ of term 1 \(λ = Infinity\) is too large for float32; nothing was written or published/m,
+    );
     expect((await fetch(`${hub.url}/api/models/demo/never-inf`)).status).toBe(404);
     const path = join(work, "huge-scale.yml");
     const dir = join(work, "never-huge");
-    writeFileSync(path, ["version: 1", "base: demo/vit-tiny-digits", `output: { to: ${dir} }`, "scale: 1e39", "vectors:", "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: 1 }", ""].join("\n"));
+    writeFileSync(
+      path,
+      [
+        "version: 1",
+        "base: demo/vit-tiny-digits",
+        `output: { to: ${dir} }`,
+        "scale: 1e39",
+        "vectors:",
+        "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: 1 }",
+        "",
+      ].join("\n"),
+    );
     const merged = await tvhub(["merge", path]);
     expect(merged.code).toBe(1);
     expect(merged.stderr).toContain("the λ of term 1 (λ = Infinity) is too large for float32");
@@ -572,21 +814,48 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
 
   it("publishing a task vector over a merged model needs --force, and then leaves none of the merged model's files", async () => {
     const merged = json<{ repo: string }>(await tvhub(["merge", recipe("negation.yml"), "--json"]));
-    const files = async () => ((await (await fetch(`${hub.url}/api/models/${merged.repo}`)).json()) as { siblings: Array<{ rfilename: string }> }).siblings.map((s) => s.rfilename).sort();
+    const files = async () =>
+      (
+        (await (await fetch(`${hub.url}/api/models/${merged.repo}`)).json()) as {
+          siblings: Array<{ rfilename: string }>;
+        }
+      ).siblings
+        .map((s) => s.rfilename)
+        .sort();
     expect(await files()).toContain("config.json");
     const refused = await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", merged.repo]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`tvhub: ${merged.repo} holds a merged model (its tvhub.json says tvhub/merge), and this run publishes a task vector; publish to another repo, or pass --force to replace it (the files of the old one are deleted).\n`);
+    expect(refused.stderr).toBe(
+      `tvhub: ${merged.repo} holds a merged model (its tvhub.json says tvhub/merge), and this run publishes a task vector; publish to another repo, or pass --force to replace it (the files of the old one are deleted).\n`,
+    );
     expect(await files()).toContain("model.safetensors");
-    const forced = await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", merged.repo, "--force", "--json"]);
+    const forced = await tvhub([
+      "publish-vector",
+      "--finetuned",
+      "demo/vit-tiny-digits-noisy",
+      "--to",
+      merged.repo,
+      "--force",
+      "--json",
+    ]);
     expect(forced.code).toBe(0);
     expect(await files()).toEqual([".gitattributes", "README.md", "task_vector.safetensors", "tvhub.json"]);
     // The other way round, into a folder: a merge over a task vector is refused too.
     const dir = join(work, "a-vector");
     json(await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", dir, "--json"]));
-    const over = await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-flipped-tv", "--to", dir]);
+    const over = await tvhub([
+      "apply",
+      "--base",
+      "demo/vit-tiny-digits",
+      "--vector",
+      "demo/vit-tiny-digits-flipped-tv",
+      "--to",
+      dir,
+    ]);
     expect(over.code).toBe(2);
-    expect(over.stderr).toContain(`${dir} holds a task vector (its tvhub.json says tvhub/task-vector), and this run publishes a merged model`);
+    expect(over.stderr).toContain(
+      `${dir} holds a task vector (its tvhub.json says tvhub/task-vector), and this run publishes a merged model`,
+    );
     expect(readdirSync(dir).sort()).toEqual(["README.md", "task_vector.safetensors", "tvhub.json"]);
   });
 
@@ -618,14 +887,31 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const path = join(work, "sharded.yml");
     writeFileSync(
       path,
-      ["version: 1", "base: demo/vit-tiny-digits", "output: { to: demo/sharded-ties, dtype: f32, max_shard_size: 60kB }", "method: ties", "parameters: { density: 0.5 }", "vectors:", "  - { finetuned: demo/vit-tiny-digits-rotated, weight: 1 }", "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 1 }", ""].join("\n"),
+      [
+        "version: 1",
+        "base: demo/vit-tiny-digits",
+        "output: { to: demo/sharded-ties, dtype: f32, max_shard_size: 60kB }",
+        "method: ties",
+        "parameters: { density: 0.5 }",
+        "vectors:",
+        "  - { finetuned: demo/vit-tiny-digits-rotated, weight: 1 }",
+        "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 1 }",
+        "",
+      ].join("\n"),
     );
-    const single = json<{ files: Array<{ path: string }> }>(await tvhub(["merge", path, "--to", join(work, "sharded-single"), "--json"]));
+    const single = json<{ files: Array<{ path: string }> }>(
+      await tvhub(["merge", path, "--to", join(work, "sharded-single"), "--json"]),
+    );
     expect(single.files.length).toBeGreaterThanOrEqual(4);
-    for (const shard of ["1/2", "2/2"]) expect(json<{ portion: string }>(await tvhub(["merge", path, "--shard", shard, "--json"])).portion).toBe(shard);
-    const finalized = json<{ repo: string; files: unknown; copied: Array<{ path: string }> }>(await tvhub(["merge", path, "--finalize", "--shards", "2", "--json"]));
+    for (const shard of ["1/2", "2/2"])
+      expect(json<{ portion: string }>(await tvhub(["merge", path, "--shard", shard, "--json"])).portion).toBe(shard);
+    const finalized = json<{ repo: string; files: unknown; copied: Array<{ path: string }> }>(
+      await tvhub(["merge", path, "--finalize", "--shards", "2", "--json"]),
+    );
     expect(finalized.files).toEqual(single.files);
-    expect(await text(finalized.repo, "README.md")).toContain("θ = θ(base) + disjoint_mean(elect(1·trim(τ₁), 1·trim(τ₂)))");
+    expect(await text(finalized.repo, "README.md")).toContain(
+      "θ = θ(base) + disjoint_mean(elect(1·trim(τ₁), 1·trim(τ₂)))",
+    );
     expect(finalized.copied.map((f) => f.path)).toEqual(["config.json", "preprocessor_config.json"]);
     expect(JSON.parse(await text(finalized.repo, "config.json"))).toMatchObject({ dtype: "float32" });
   });
@@ -634,7 +920,17 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const path = join(work, "dare-ties.yml");
     writeFileSync(
       path,
-      ["version: 1", "base: demo/vit-tiny-digits", `output: { to: ${join(work, "dare-ties")} }`, "method: dare_ties", "parameters: { drop_rate: 0.5, seed: 7 }", "vectors:", "  - { finetuned: demo/vit-tiny-digits-rotated, weight: 1.0 }", "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 0.5 }", ""].join("\n"),
+      [
+        "version: 1",
+        "base: demo/vit-tiny-digits",
+        `output: { to: ${join(work, "dare-ties")} }`,
+        "method: dare_ties",
+        "parameters: { drop_rate: 0.5, seed: 7 }",
+        "vectors:",
+        "  - { finetuned: demo/vit-tiny-digits-rotated, weight: 1.0 }",
+        "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 0.5 }",
+        "",
+      ].join("\n"),
     );
     json(await tvhub(["merge", path, "--json"]));
     const out = await tensorsOf({ dir: join(work, "dare-ties") });
@@ -655,25 +951,49 @@ describe("tvhub apply", () => {
   const out = () => join(work, "applied");
 
   it("θ = base + 0.3·τ(tv-inverted) − 0.1·τ(tv-flipped), bit for bit; the card records the command and reads back through inspect", async () => {
-    const result = json<{ dir: string }>(await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-inverted-tv:0.3", "--vector", "demo/vit-tiny-digits-flipped-tv:-1e-1", "--to", out(), "--json"]));
+    const result = json<{ dir: string }>(
+      await tvhub([
+        "apply",
+        "--base",
+        "demo/vit-tiny-digits",
+        "--vector",
+        "demo/vit-tiny-digits-inverted-tv:0.3",
+        "--vector",
+        "demo/vit-tiny-digits-flipped-tv:-1e-1",
+        "--to",
+        out(),
+        "--json",
+      ]),
+    );
     expect(result.dir).toBe(out());
     const got = await tensorsOf({ dir: out() });
-    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
+    const [inverted, flipped] = await Promise.all([
+      vector("demo/vit-tiny-digits-inverted-tv"),
+      vector("demo/vit-tiny-digits-flipped-tv"),
+    ]);
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
       const a = inverted.get(name) as Tensor;
       const b = flipped.get(name) as Tensor;
-      const expected = referenceMerge({ dtype: "BF16", bytes: base.bytesOf(name) }, [
-        { weight: 0.3, tau: a },
-        { weight: -0.1, tau: b },
-      ], "BF16");
+      const expected = referenceMerge(
+        { dtype: "BF16", bytes: base.bytesOf(name) },
+        [
+          { weight: 0.3, tau: a },
+          { weight: -0.1, tau: b },
+        ],
+        "BF16",
+      );
       expectBytes(got.get(name), "BF16", expected, name);
     }
     const card = readFileSync(join(out(), "README.md"), "utf8");
-    expect(card).toContain("tvhub apply --base demo/vit-tiny-digits --vector demo/vit-tiny-digits-inverted-tv:0.3 --vector demo/vit-tiny-digits-flipped-tv:-1e-1 --to ");
+    expect(card).toContain(
+      "tvhub apply --base demo/vit-tiny-digits --vector demo/vit-tiny-digits-inverted-tv:0.3 --vector demo/vit-tiny-digits-flipped-tv:-1e-1 --to ",
+    );
     expect(card).toContain("θ = θ(base) + 0.3·τ₁ − 0.1·τ₂");
     expect(card).toContain("The same merge as a recipe, for `tvhub merge`:");
-    const inspected = json<{ totals: { tensors: number; parameters: number } }>(await tvhub(["inspect", out(), "--json"]));
+    const inspected = json<{ totals: { tensors: number; parameters: number } }>(
+      await tvhub(["inspect", out(), "--json"]),
+    );
     expect(inspected.totals.tensors).toBe(base.tensors.length);
     const human = await tvhub(["inspect", out()]);
     expect(human.stdout).toContain("BF16");
@@ -690,33 +1010,75 @@ describe("tvhub apply", () => {
   });
 
   it("rejects a weight that is not a number, naming the flag (exit 2)", async () => {
-    const run = await tvhub(["apply", "--base", "demo/vit-tiny-digits", "--vector", "demo/vit-tiny-digits-inverted-tv:half", "--to", join(work, "never")]);
+    const run = await tvhub([
+      "apply",
+      "--base",
+      "demo/vit-tiny-digits",
+      "--vector",
+      "demo/vit-tiny-digits-inverted-tv:half",
+      "--to",
+      join(work, "never"),
+    ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--vector 1 "demo/vit-tiny-digits-inverted-tv:half": the weight after the last colon must be a number');
+    expect(run.stderr).toContain(
+      '--vector 1 "demo/vit-tiny-digits-inverted-tv:half": the weight after the last colon must be a number',
+    );
   });
 });
 
 describe("tvhub similarity", () => {
   it("the cosine matrix of vectors and a fine-tune equals a float64 computation over every float tensor, with a heatmap", async () => {
     const svg = join(work, "similarity.svg");
-    const result = json<{ matrix: Array<Array<number | null>>; inputs: Array<{ kind: string; norm: number }>; tensors: number }>(
-      await tvhub(["similarity", "demo/vit-tiny-digits-inverted-tv", "demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-rotated", "--base", "demo/vit-tiny-digits", "--json", "--svg", svg]),
+    const result = json<{
+      matrix: Array<Array<number | null>>;
+      inputs: Array<{ kind: string; norm: number }>;
+      tensors: number;
+    }>(
+      await tvhub([
+        "similarity",
+        "demo/vit-tiny-digits-inverted-tv",
+        "demo/vit-tiny-digits-flipped-tv",
+        "demo/vit-tiny-digits-rotated",
+        "--base",
+        "demo/vit-tiny-digits",
+        "--json",
+        "--svg",
+        svg,
+      ]),
     );
     expect(result.inputs.map((i) => i.kind)).toEqual(["vector", "vector", "finetuned"]);
     const base = m.base as SynthModel;
-    const [inverted, flipped] = await Promise.all([vector("demo/vit-tiny-digits-inverted-tv"), vector("demo/vit-tiny-digits-flipped-tv")]);
-    const taus = floatNames().map((name) => [inverted.get(name) as Tensor, flipped.get(name) as Tensor].map((t) => decodeAll(t.dtype, t.bytes)).concat([tauOf(m.rotated as SynthModel, base, name)]));
-    const dot = (i: number, j: number) => taus.reduce((sum, group) => sum + (group[i] as Float32Array).reduce((s, v, k) => s + v * ((group[j] as Float32Array)[k] as number), 0), 0);
+    const [inverted, flipped] = await Promise.all([
+      vector("demo/vit-tiny-digits-inverted-tv"),
+      vector("demo/vit-tiny-digits-flipped-tv"),
+    ]);
+    const taus = floatNames().map((name) =>
+      [inverted.get(name) as Tensor, flipped.get(name) as Tensor]
+        .map((t) => decodeAll(t.dtype, t.bytes))
+        .concat([tauOf(m.rotated as SynthModel, base, name)]),
+    );
+    const dot = (i: number, j: number) =>
+      taus.reduce(
+        (sum, group) =>
+          sum + (group[i] as Float32Array).reduce((s, v, k) => s + v * ((group[j] as Float32Array)[k] as number), 0),
+        0,
+      );
     for (let i = 0; i < 3; i++) {
       expect(result.inputs[i]?.norm).toBeCloseTo(Math.sqrt(dot(i, i)), 9);
-      for (let j = 0; j < 3; j++) expect(result.matrix[i]?.[j]).toBeCloseTo(dot(i, j) / Math.sqrt(dot(i, i) * dot(j, j)), 9);
+      for (let j = 0; j < 3; j++)
+        expect(result.matrix[i]?.[j]).toBeCloseTo(dot(i, j) / Math.sqrt(dot(i, i) * dot(j, j)), 9);
     }
     // Flipped was fine-tuned on top of rotated, so their task vectors point the same way; the others are orthogonal.
     expect(result.matrix[1]?.[2]).toBeGreaterThan(0.5);
     expect(Math.abs(result.matrix[0]?.[1] as number)).toBeLessThan(0.1);
     const picture = readFileSync(svg, "utf8");
     expect(picture.startsWith("<svg")).toBe(true);
-    for (const label of ["demo/vit-tiny-digits-inverted-tv", "demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-rotated"]) expect(picture).toContain(label);
+    for (const label of [
+      "demo/vit-tiny-digits-inverted-tv",
+      "demo/vit-tiny-digits-flipped-tv",
+      "demo/vit-tiny-digits-rotated",
+    ])
+      expect(picture).toContain(label);
     expect(picture).toContain(`>${(result.matrix[1]?.[2] ?? Number.NaN).toFixed(2)}<`);
   });
 
@@ -741,16 +1103,42 @@ describe("progress and transfer figures", () => {
       if (url.includes("/resolve/") && range !== null && /^bytes=0-[1-9]/.test(range)) ranges.push(`${url} ${range}`);
       const body = await response.arrayBuffer();
       if (url.includes("/resolve/") && response.ok && range !== "bytes=0-0") sent += body.byteLength;
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     };
-    const client = createHubClient({ hubUrl: hub.url, accessToken: token, cacheDir: join(work, "fresh-cache", "hub"), fetch: counting });
-    const context = { hub: client, kernels: createArithmeticKernels(), workDir: work, cache: true, isDirectory: () => false, tvhubVersion: "test" };
-    const labels = new Set<string>();
-    await drain(merge({ context, recipe: { text: readFileSync(recipe("dare.yml"), "utf8"), source: "dare.yml" }, to: join(work, "progress-out") }), (event) => {
-      if (event.type === "progress" && event.phase === "download") labels.add(event.label ?? "");
+    const client = createHubClient({
+      hubUrl: hub.url,
+      accessToken: token,
+      cacheDir: join(work, "fresh-cache", "hub"),
+      fetch: counting,
     });
+    const context = {
+      hub: client,
+      kernels: createArithmeticKernels(),
+      workDir: work,
+      cache: true,
+      isDirectory: () => false,
+      tvhubVersion: "test",
+    };
+    const labels = new Set<string>();
+    await drain(
+      merge({
+        context,
+        recipe: { text: readFileSync(recipe("dare.yml"), "utf8"), source: "dare.yml" },
+        to: join(work, "progress-out"),
+      }),
+      (event) => {
+        if (event.type === "progress" && event.phase === "download") labels.add(event.label ?? "");
+      },
+    );
     // Both fine-tunes hold a model.safetensors: each gets its own bar, which says whose file it is.
-    expect([...labels].filter((label) => label.endsWith("/model.safetensors")).sort()).toEqual(["demo/vit-tiny-digits-noisy/model.safetensors", "demo/vit-tiny-digits-rotated/model.safetensors"]);
+    expect([...labels].filter((label) => label.endsWith("/model.safetensors")).sort()).toEqual([
+      "demo/vit-tiny-digits-noisy/model.safetensors",
+      "demo/vit-tiny-digits-rotated/model.safetensors",
+    ]);
     expect([...labels].every((label) => /^demo\/[\w-]+\//.test(label))).toBe(true);
     expect(ranges.length).toBeGreaterThan(0);
     expect(ranges.length, ranges.join("\n")).toBe(new Set(ranges.map((r) => r.split(" ")[0])).size);
@@ -761,7 +1149,17 @@ describe("progress and transfer figures", () => {
 describe("refusals", () => {
   it("a task vector computed against another base is refused from headers, before any weight byte is read", async () => {
     const path = join(work, "wrong-base.yml");
-    writeFileSync(path, ["version: 1", "base: demo/vit-tiny-digits", `output: { to: ${join(work, "never-wrong")} }`, "vectors:", "  - { vector: demo/vit-tiny-digits-other-tv, weight: 1 }", ""].join("\n"));
+    writeFileSync(
+      path,
+      [
+        "version: 1",
+        "base: demo/vit-tiny-digits",
+        `output: { to: ${join(work, "never-wrong")} }`,
+        "vectors:",
+        "  - { vector: demo/vit-tiny-digits-other-tv, weight: 1 }",
+        "",
+      ].join("\n"),
+    );
     const reads: Array<[number, number]> = [];
     let downloads = 0;
     const real = createHubClient({ hubUrl: hub.url, accessToken: token, cacheDir: join(home, "hub") });
@@ -770,18 +1168,34 @@ describe("refusals", () => {
       hubUrl: real.hubUrl,
       openFile: async (options) => {
         const source = await real.openFile(options);
-        return { ...source, name: source.name, size: source.size, read: (start, end) => (reads.push([start, end]), source.read(start, end)) };
+        return {
+          ...source,
+          name: source.name,
+          size: source.size,
+          read: (start, end) => (reads.push([start, end]), source.read(start, end)),
+        };
       },
       downloadToCache: (options) => {
         downloads++;
         return real.downloadToCache(options);
       },
     };
-    const context = { hub: watched, kernels: createArithmeticKernels(), workDir: work, cache: true, isDirectory: () => false, tvhubVersion: "test" };
-    const error = await drain(merge({ context, recipe: { text: readFileSync(path, "utf8"), source: "wrong-base.yml" } })).catch((e: unknown) => e);
+    const context = {
+      hub: watched,
+      kernels: createArithmeticKernels(),
+      workDir: work,
+      cache: true,
+      isDirectory: () => false,
+      tvhubVersion: "test",
+    };
+    const error = await drain(
+      merge({ context, recipe: { text: readFileSync(path, "utf8"), source: "wrong-base.yml" } }),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "INCOMPATIBLE" });
     expect((error as Error).message).toContain("BASE_MISMATCH");
-    expect((error as Error).message).toContain("demo/vit-tiny-digits-other-tv declares base_model demo/other-base, not demo/vit-tiny-digits");
+    expect((error as Error).message).toContain(
+      "demo/vit-tiny-digits-other-tv declares base_model demo/other-base, not demo/vit-tiny-digits",
+    );
     expect(downloads).toBe(0);
     expect(reads.length).toBeGreaterThan(0);
     // Only the 8-byte length prefixes and the JSON headers.
@@ -791,7 +1205,18 @@ describe("refusals", () => {
 
   it("an invalid recipe names the field, exit 2, from the built CLI", async () => {
     const path = join(work, "bad.yml");
-    writeFileSync(path, ["version: 1", "base: demo/vit-tiny-digits", "output: { to: ./out }", "vectors:", "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 1 }", "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: high }", ""].join("\n"));
+    writeFileSync(
+      path,
+      [
+        "version: 1",
+        "base: demo/vit-tiny-digits",
+        "output: { to: ./out }",
+        "vectors:",
+        "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 1 }",
+        "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: high }",
+        "",
+      ].join("\n"),
+    );
     const run = await runCli(["merge", path], env());
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("vectors[1].weight: expected a number");

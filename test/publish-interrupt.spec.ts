@@ -39,9 +39,23 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const env = (hubUrl: string, home = join(work, `home-${++homes}`)): Record<string, string> => ({ HF_HOME: home, HF_ENDPOINT: hubUrl, HF_TOKEN: token });
+const env = (hubUrl: string, home = join(work, `home-${++homes}`)): Record<string, string> => ({
+  HF_HOME: home,
+  HF_ENDPOINT: hubUrl,
+  HF_TOKEN: token,
+});
 /** f32 in 50 kB files: a few LFS objects, each a moment long through the throttled proxy. */
-const publishArgs = (repo: string): string[] => ["publish-vector", "--finetuned", "alice/ft", "--to", repo, "--dtype", "f32", "--max-shard-size", "50kB"];
+const publishArgs = (repo: string): string[] => [
+  "publish-vector",
+  "--finetuned",
+  "alice/ft",
+  "--to",
+  repo,
+  "--dtype",
+  "f32",
+  "--max-shard-size",
+  "50kB",
+];
 
 /** LFS uploads into `repo` the Hub has finished since `from` (its access log: one line per request, once answered). */
 const storedUploads = (repo: string, from = 0): string[] =>
@@ -60,7 +74,10 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs = 30_00
 }
 
 /** Runs a publish through the proxy at `up` bytes/s and sends SIGINT once `ready` says so. */
-async function interrupted(repo: string, ready: () => boolean): Promise<{ code: number | null; stderr: string; stdout: string }> {
+async function interrupted(
+  repo: string,
+  ready: () => boolean,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   let child: ChildProcess | undefined;
   proxy.throttle({ up: 100_000 });
   try {
@@ -78,7 +95,9 @@ async function repoStatus(repo: string): Promise<number> {
 }
 
 async function listed(): Promise<string[]> {
-  const response = await fetch(`${hub.url}/api/models?author=alice&limit=500`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${hub.url}/api/models?author=alice&limit=500`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return ((await response.json()) as Array<{ id: string }>).map((repo) => repo.id);
 }
 
@@ -87,7 +106,9 @@ describe("SIGINT during a publish", () => {
     const repo = "alice/int-new";
     const run = await interrupted(repo, () => hub.stderr().includes(`POST /${repo}.git/info/lfs/objects/batch 200`));
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(`tvhub: Interrupted while publishing to ${repo}: nothing was committed, and the repo this run created was removed; rerun the same command to publish.\n`);
+    expect(run.stderr).toBe(
+      `tvhub: Interrupted while publishing to ${repo}: nothing was committed, and the repo this run created was removed; rerun the same command to publish.\n`,
+    );
     expect(run.code).toBe(1);
     expect(await repoStatus(repo)).toBe(404);
     expect(await listed()).not.toContain(repo);
@@ -110,7 +131,9 @@ describe("SIGINT during a publish", () => {
     const run = await interrupted(repo, () => storedUploads(repo, from).length >= 1);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      new RegExp(`^tvhub: Interrupted while publishing to ${repo}: nothing was committed; the [0-9.]+ [kM]B uploaded stay on the Hub, so rerunning the same command does not send them again; rerun the same command to publish\\.\\n$`),
+      new RegExp(
+        `^tvhub: Interrupted while publishing to ${repo}: nothing was committed; the [0-9.]+ [kM]B uploaded stay on the Hub, so rerunning the same command does not send them again; rerun the same command to publish\\.\\n$`,
+      ),
     );
     expect(await repoStatus(repo)).toBe(200);
 
@@ -121,6 +144,8 @@ describe("SIGINT during a publish", () => {
     expect(resent).toBeGreaterThan(0);
     expect(resent).toBeLessThan(total);
     // The figure for docs/reliability.md: what a rerun sends after an interruption, against a clean run.
-    console.info(`interrupt resume: a clean run uploads ${total} bytes; the rerun after SIGINT uploaded ${resent} bytes`);
+    console.info(
+      `interrupt resume: a clean run uploads ${total} bytes; the rerun after SIGINT uploaded ${resent} bytes`,
+    );
   }, 120_000);
 });

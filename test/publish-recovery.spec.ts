@@ -34,22 +34,32 @@ function client(log: Seen[], intercept?: Intercept, sleeps: number[] = []): HubC
     const forward = (): Promise<Response> => realFetch(input, init);
     return intercept === undefined ? forward() : intercept(request, forward);
   };
-  return createHubClient({ hubUrl: hub.url, accessToken: alice.token, fetch, retries: 3, sleep: async (ms) => void sleeps.push(ms) });
+  return createHubClient({
+    hubUrl: hub.url,
+    accessToken: alice.token,
+    fetch,
+    retries: 3,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
 }
 
-const isCommit = (request: Seen): boolean => request.method === "POST" && /\/api\/models\/.+\/commit\//.test(new URL(request.url).pathname);
-const dropped = (): Error => new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+const isCommit = (request: Seen): boolean =>
+  request.method === "POST" && /\/api\/models\/.+\/commit\//.test(new URL(request.url).pathname);
+const dropped = (): Error =>
+  new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
 const common = () => ({ hubUrl: hub.url, accessToken: alice.token, fetch: realFetch });
 
 async function commitsOf(repo: string, revision = "main"): Promise<string[]> {
   const out: string[] = [];
-  for await (const commit of listCommits({ ...common(), repo, revision: encodeURIComponent(revision) })) out.push(commit.oid);
+  for await (const commit of listCommits({ ...common(), repo, revision: encodeURIComponent(revision) }))
+    out.push(commit.oid);
   return out;
 }
 
 async function filesOf(repo: string, revision = "main"): Promise<string[]> {
   const out: string[] = [];
-  for await (const entry of listFiles({ ...common(), repo, revision: encodeURIComponent(revision), recursive: true })) if (entry.type === "file") out.push(entry.path);
+  for await (const entry of listFiles({ ...common(), repo, revision: encodeURIComponent(revision), recursive: true }))
+    if (entry.type === "file") out.push(entry.path);
   return out.sort();
 }
 
@@ -63,7 +73,8 @@ async function failure(work: Promise<unknown>): Promise<TvhubError> {
   return error as TvhubError;
 }
 
-const weights = (n: number, seed: number): Uint8Array => new Uint8Array(randomBytes(n)).map((byte, i) => (byte ^ seed ^ i) & 0xff);
+const weights = (n: number, seed: number): Uint8Array =>
+  new Uint8Array(randomBytes(n)).map((byte, i) => (byte ^ seed ^ i) & 0xff);
 const filesFor = (seed: number): PublishFile[] => [
   { path: "README.md", content: new TextEncoder().encode(`---\nlicense: mit\n---\n# run ${seed}\n`) },
   { path: "tvhub.json", content: new TextEncoder().encode(JSON.stringify({ seed })) },
@@ -71,9 +82,17 @@ const filesFor = (seed: number): PublishFile[] => [
   { path: "model-b.safetensors", content: weights(200_000, seed + 1) },
 ];
 
-async function publish(hubClient: HubClient, repo: string, files: PublishFile[], extra: { createPullRequest?: boolean } = {}): Promise<{ result: PublishResult; events: ProgressEvent[] }> {
+async function publish(
+  hubClient: HubClient,
+  repo: string,
+  files: PublishFile[],
+  extra: { createPullRequest?: boolean } = {},
+): Promise<{ result: PublishResult; events: ProgressEvent[] }> {
   const events: ProgressEvent[] = [];
-  const result = await drain(hubClient.publish({ repo, files, commitTitle: "publish", commitDescription: "a test publish", ...extra }), (event) => events.push(event));
+  const result = await drain(
+    hubClient.publish({ repo, files, commitTitle: "publish", commitDescription: "a test publish", ...extra }),
+    (event) => events.push(event),
+  );
   return { result, events };
 }
 
@@ -101,8 +120,16 @@ describe("a commit whose answer is lost", () => {
     expect(commits).toHaveLength(2);
     expect(result.commitSha).toBe(commits[0]);
     expect(result.created).toBe(true);
-    expect(await filesOf("alice/lost-answer")).toEqual([".gitattributes", "README.md", "model-a.safetensors", "model-b.safetensors", "tvhub.json"]);
-    expect(events.some((event) => event.type === "log" && /landed although its answer was lost/.test(event.message))).toBe(true);
+    expect(await filesOf("alice/lost-answer")).toEqual([
+      ".gitattributes",
+      "README.md",
+      "model-a.safetensors",
+      "model-b.safetensors",
+      "tvhub.json",
+    ]);
+    expect(
+      events.some((event) => event.type === "log" && /landed although its answer was lost/.test(event.message)),
+    ).toBe(true);
   });
 
   it("is recognised when the answer is cut mid-body, in a pull request too", async () => {
@@ -113,7 +140,10 @@ describe("a commit whose answer is lost", () => {
       if (!isCommit(request)) return forward();
       const answer = await forward();
       const text = await answer.text();
-      return new Response(text.slice(0, 10), { status: answer.status, headers: { "content-type": "application/json" } });
+      return new Response(text.slice(0, 10), {
+        status: answer.status,
+        headers: { "content-type": "application/json" },
+      });
     });
     const { result } = await publish(cut, "alice/lost-pr", filesFor(3), { createPullRequest: true });
     expect(log.filter(isCommit)).toHaveLength(1);
@@ -131,7 +161,10 @@ describe("a commit whose answer is lost", () => {
     const busy = client(log, async (request, forward) => {
       if (isCommit(request) && refused < 2) {
         refused++;
-        return new Response(JSON.stringify({ error: "busy" }), { status: 503, headers: { "content-type": "application/json" } });
+        return new Response(JSON.stringify({ error: "busy" }), {
+          status: 503,
+          headers: { "content-type": "application/json" },
+        });
       }
       return forward();
     });
@@ -155,25 +188,39 @@ describe("an interrupted upload", () => {
       if (request.method !== "PUT") return forward();
       if (firstUpload === undefined) return (firstUpload = forward());
       await firstUpload;
-      return new Response(JSON.stringify({ error: "storage down" }), { status: 500, headers: { "content-type": "application/json" } });
+      return new Response(JSON.stringify({ error: "storage down" }), {
+        status: 500,
+        headers: { "content-type": "application/json" },
+      });
     });
     const error = await failure(publish(failing, repo, files));
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error.message).toMatch(/^Publishing to alice\/resume on .* failed: the Hub answered HTTP 500.*\(nothing was committed; the [0-9.]+ [kK]B uploaded stay on the Hub, so rerunning the same command does not send them again\)\.$/);
+    expect(error.message).toMatch(
+      /^Publishing to alice\/resume on .* failed: the Hub answered HTTP 500.*\(nothing was committed; the [0-9.]+ [kK]B uploaded stay on the Hub, so rerunning the same command does not send them again\)\.$/,
+    );
 
     const rerun = client([]);
     const { result } = await publish(rerun, repo, files);
     expect(result.alreadyUploaded).toHaveLength(1);
     // Only the object that had not arrived went again.
-    const missing = files.find((file) => file.path.endsWith(".safetensors") && !result.alreadyUploaded.includes(file.path));
+    const missing = files.find(
+      (file) => file.path.endsWith(".safetensors") && !result.alreadyUploaded.includes(file.path),
+    );
     expect(missing !== undefined && "content" in missing).toBe(true);
-    expect(rerun.stats().bytesUploaded).toBe(missing !== undefined && "content" in missing ? missing.content.byteLength : -1);
+    expect(rerun.stats().bytesUploaded).toBe(
+      missing !== undefined && "content" in missing ? missing.content.byteLength : -1,
+    );
   });
 
   it("removes the repo it created when it fails before the commit, and says so", async () => {
     const repo = "alice/never-committed";
     const failing = client([], async (request, forward) =>
-      request.method === "PUT" ? new Response(JSON.stringify({ error: "storage down" }), { status: 500, headers: { "content-type": "application/json" } }) : forward(),
+      request.method === "PUT"
+        ? new Response(JSON.stringify({ error: "storage down" }), {
+            status: 500,
+            headers: { "content-type": "application/json" },
+          })
+        : forward(),
     );
     const error = await failure(publish(failing, repo, filesFor(8)));
     expect(error.message).toMatch(/\(nothing was committed, and the repo this run created was removed\)\.$/);

@@ -16,10 +16,28 @@ let home: string;
 const models: Record<string, { base: SynthModel; ft: SynthModel }> = {};
 
 async function pair(name: string, dtype: "BF16" | "F16" | "F32", maxShardSize?: number): Promise<void> {
-  const config = { ...tinyLlamaConfig(), torch_dtype: dtype === "BF16" ? "bfloat16" : dtype === "F16" ? "float16" : "float32" };
-  const tensors = [...tensorsFromConfig(config, { dtype }), { name: "model.position_ids", dtype: "I64" as const, shape: [1, 64], fill: "arange" as const }];
-  const base = await writeSynthModel({ dir: join(work, `${name}-base`), tensors, config, seed: 7, ...(maxShardSize ? { maxShardSize } : {}) });
-  const ft = await fineTune({ base, dir: join(work, `${name}-ft`), baseModel: `alice/${name}-base`, card: { extra: { license: "mit" } }, ...(maxShardSize ? { maxShardSize } : {}) });
+  const config = {
+    ...tinyLlamaConfig(),
+    torch_dtype: dtype === "BF16" ? "bfloat16" : dtype === "F16" ? "float16" : "float32",
+  };
+  const tensors = [
+    ...tensorsFromConfig(config, { dtype }),
+    { name: "model.position_ids", dtype: "I64" as const, shape: [1, 64], fill: "arange" as const },
+  ];
+  const base = await writeSynthModel({
+    dir: join(work, `${name}-base`),
+    tensors,
+    config,
+    seed: 7,
+    ...(maxShardSize ? { maxShardSize } : {}),
+  });
+  const ft = await fineTune({
+    base,
+    dir: join(work, `${name}-ft`),
+    baseModel: `alice/${name}-base`,
+    card: { extra: { license: "mit" } },
+    ...(maxShardSize ? { maxShardSize } : {}),
+  });
   models[name] = { base, ft };
   await uploadFolder({ hubUrl: hub.url, token, repo: `alice/${name}-base`, dir: base.dir });
   await uploadFolder({ hubUrl: hub.url, token, repo: `alice/${name}-ft`, dir: ft.dir });
@@ -40,12 +58,25 @@ afterAll(async () => {
 
 const env = () => ({ HF_HOME: home, HF_TOKEN: token, HF_ENDPOINT: hub.url });
 
-async function publishedTensors(repo: string): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
+async function publishedTensors(
+  repo: string,
+): Promise<Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>> {
   const all = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
   let files = ["task_vector.safetensors"];
-  const index = await downloadBytes({ hubUrl: hub.url, repo, path: "task_vector.safetensors.index.json" }).catch(() => undefined);
-  if (index) files = [...new Set(Object.values((JSON.parse(new TextDecoder().decode(index)) as { weight_map: Record<string, string> }).weight_map))];
-  for (const file of files) for (const [k, v] of parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo, path: file }))) all.set(k, v);
+  const index = await downloadBytes({ hubUrl: hub.url, repo, path: "task_vector.safetensors.index.json" }).catch(
+    () => undefined,
+  );
+  if (index)
+    files = [
+      ...new Set(
+        Object.values(
+          (JSON.parse(new TextDecoder().decode(index)) as { weight_map: Record<string, string> }).weight_map,
+        ),
+      ),
+    ];
+  for (const file of files)
+    for (const [k, v] of parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo, path: file })))
+      all.set(k, v);
   return all;
 }
 
@@ -54,7 +85,20 @@ describe("tvhub publish-vector against a local Hub", () => {
     it(`publishes τ of a ${name} model that equals an independent float32 computation bit for bit`, async () => {
       const { base, ft } = models[name] as { base: SynthModel; ft: SynthModel };
       const shards = name === "bf16" ? ["--max-shard-size", "40kB"] : [];
-      const run = await runCli(["publish-vector", "--base", `alice/${name}-base`, "--finetuned", `alice/${name}-ft`, "--to", `alice/${name}-tv`, "--json", ...shards], env());
+      const run = await runCli(
+        [
+          "publish-vector",
+          "--base",
+          `alice/${name}-base`,
+          "--finetuned",
+          `alice/${name}-ft`,
+          "--to",
+          `alice/${name}-tv`,
+          "--json",
+          ...shards,
+        ],
+        env(),
+      );
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       const result = JSON.parse(run.stdout) as { commit: string; repo: string; files: Array<{ path: string }> };
@@ -64,25 +108,44 @@ describe("tvhub publish-vector against a local Hub", () => {
       const floats = base.tensors.filter((t) => t.dtype !== "I64");
       expect([...published.keys()].sort()).toEqual(floats.map((t) => t.name).sort());
       for (const tensor of floats) {
-        const expected = referenceTaskVector({ dtype: tensor.dtype, bytes: ft.bytesOf(tensor.name) }, { dtype: tensor.dtype, bytes: base.bytesOf(tensor.name) }, tensor.dtype);
+        const expected = referenceTaskVector(
+          { dtype: tensor.dtype, bytes: ft.bytesOf(tensor.name) },
+          { dtype: tensor.dtype, bytes: base.bytesOf(tensor.name) },
+          tensor.dtype,
+        );
         const got = published.get(tensor.name);
         expect(got?.dtype).toBe(tensor.dtype);
         expect(got?.shape).toEqual(tensor.shape);
         expect(Buffer.from(got?.bytes ?? new Uint8Array()).equals(Buffer.from(expected)), tensor.name).toBe(true);
       }
-      const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "README.md" }));
+      const card = new TextDecoder().decode(
+        await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "README.md" }),
+      );
       expect(card).toContain(`base_model: alice/${name}-base`);
       expect(card).toContain("base_model_relation: finetune");
       expect(card).toContain("license: mit");
-      const record = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "tvhub.json" }))) as Record<string, unknown>;
-      expect(record).toMatchObject({ format: "tvhub/task-vector", version: 1, base: { repo: `alice/${name}-base` }, finetuned: { repo: `alice/${name}-ft` } });
+      const record = JSON.parse(
+        new TextDecoder().decode(
+          await downloadBytes({ hubUrl: hub.url, repo: `alice/${name}-tv`, path: "tvhub.json" }),
+        ),
+      ) as Record<string, unknown>;
+      expect(record).toMatchObject({
+        format: "tvhub/task-vector",
+        version: 1,
+        base: { repo: `alice/${name}-base` },
+        finetuned: { repo: `alice/${name}-ft` },
+      });
       expect((record.omitted as Array<{ name: string }>).map((o) => o.name)).toEqual(["model.position_ids"]);
     });
   }
 
   it("reads a bf16 model of ≥3 shards and writes ≥3 shards and an index when asked", async () => {
     expect(models.bf16?.base.written.files.length).toBeGreaterThanOrEqual(3);
-    const index = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/bf16-tv", path: "task_vector.safetensors.index.json" }))) as {
+    const index = JSON.parse(
+      new TextDecoder().decode(
+        await downloadBytes({ hubUrl: hub.url, repo: "alice/bf16-tv", path: "task_vector.safetensors.index.json" }),
+      ),
+    ) as {
       weight_map: Record<string, string>;
     };
     expect(new Set(Object.values(index.weight_map)).size).toBeGreaterThanOrEqual(3);
@@ -92,7 +155,10 @@ describe("tvhub publish-vector against a local Hub", () => {
     it(`an f32 τ of the ${name} model added to the base reproduces the fine-tuned tensors bit for bit`, async () => {
       const { base, ft } = models[name] as { base: SynthModel; ft: SynthModel };
       const out = join(work, `${name}-tv-f32`);
-      const run = await runCli(["publish-vector", "--finetuned", `alice/${name}-ft`, "--to", out, "--dtype", "f32", "--json"], env());
+      const run = await runCli(
+        ["publish-vector", "--finetuned", `alice/${name}-ft`, "--to", out, "--dtype", "f32", "--json"],
+        env(),
+      );
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       const tau = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
@@ -103,23 +169,47 @@ describe("tvhub publish-vector against a local Hub", () => {
         const size = dtypeBytes[tensor.dtype] as number;
         const rebuilt = new Uint8Array(baseBytes.byteLength);
         for (let i = 0; i < baseBytes.byteLength / size; i++) {
-          encodeElement(tensor.dtype, Math.fround(decodeElement(tensor.dtype, baseBytes, i) + decodeElement("F32", t?.bytes ?? new Uint8Array(), i)), rebuilt, i);
+          encodeElement(
+            tensor.dtype,
+            Math.fround(
+              decodeElement(tensor.dtype, baseBytes, i) + decodeElement("F32", t?.bytes ?? new Uint8Array(), i),
+            ),
+            rebuilt,
+            i,
+          );
         }
         expect(Buffer.from(rebuilt).equals(Buffer.from(ft.bytesOf(tensor.name))), tensor.name).toBe(true);
       }
-      expect(readFileSync(join(out, "README.md"), "utf8")).toContain("reproduces the fine-tuned floating-point weights exactly");
+      expect(readFileSync(join(out, "README.md"), "utf8")).toContain(
+        "reproduces the fine-tuned floating-point weights exactly",
+      );
     });
   }
 
   it("a second run downloads nothing: the Hub cache already holds the inputs", async () => {
-    const again = await runCli(["publish-vector", "--base", "alice/bf16-base", "--finetuned", "alice/bf16-ft", "--to", join(work, "again"), "--json"], env());
+    const again = await runCli(
+      [
+        "publish-vector",
+        "--base",
+        "alice/bf16-base",
+        "--finetuned",
+        "alice/bf16-ft",
+        "--to",
+        join(work, "again"),
+        "--json",
+      ],
+      env(),
+    );
     expect(again.code).toBe(0);
     expect(again.stderr).toBe("");
     expect((JSON.parse(again.stdout) as { bytesDownloaded: number }).bytesDownloaded).toBe(0);
   });
 
   it("--dry-run prints the plan and the bytes to download, and publishes nothing", async () => {
-    const run = await runCli(["publish-vector", "--finetuned", "alice/f16-ft", "--to", "alice/never", "--dry-run"], env());
+    const run = await runCli(
+      ["publish-vector", "--finetuned", "alice/f16-ft", "--to", "alice/never", "--dry-run"],
+      env(),
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/download/i);
     const listing = await fetch(`${hub.url}/api/models/alice/never`);
@@ -128,7 +218,10 @@ describe("tvhub publish-vector against a local Hub", () => {
 
   it("refuses a fine-tune that declares another base, naming it, and leaves nothing behind", async () => {
     const out = join(work, "refused");
-    const run = await runCli(["publish-vector", "--base", "alice/bf16-base", "--finetuned", "alice/f16-ft", "--to", out], env());
+    const run = await runCli(
+      ["publish-vector", "--base", "alice/bf16-base", "--finetuned", "alice/f16-ft", "--to", out],
+      env(),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^tvhub: alice\/f16-ft cannot be combined with alice\/bf16-base: 1 blocking mismatch/m);
     expect(run.stderr).toContain("BASE_MISMATCH");

@@ -14,11 +14,15 @@ import { runCli, type CliRun } from "./helpers/run-cli.js";
 
 const root = resolve(import.meta.dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const recipes = readdirSync(join(root, "recipes")).filter((name) => name.endsWith(".yml")).sort();
+const recipes = readdirSync(join(root, "recipes"))
+  .filter((name) => name.endsWith(".yml"))
+  .sort();
 const demoModels = readdirSync(join(root, "demo", "models")).sort();
 
 /** The README's `sh` blocks, line by line. */
-const shellLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((match) => (match[1] ?? "").split("\n")).filter((line) => line.trim() !== "");
+const shellLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+  .flatMap((match) => (match[1] ?? "").split("\n"))
+  .filter((line) => line.trim() !== "");
 const serveLine = shellLines.find((line) => line.startsWith("npx tvhub hub serve ")) ?? "";
 const exportLine = shellLines.find((line) => line.startsWith("export HF_ENDPOINT=")) ?? "";
 const [, user = "", token = ""] = /--user (\w+):(\S+)/.exec(serveLine) ?? [];
@@ -27,7 +31,12 @@ const commandLines = shellLines.filter((line) => line.startsWith("npx tvhub ") &
 let hub: LocalHubProcess;
 let work: string;
 
-const env = (): Record<string, string> => ({ HF_HOME: join(work, "hf-home"), HF_ENDPOINT: hub.url, HF_TOKEN: token, TMPDIR: work });
+const env = (): Record<string, string> => ({
+  HF_HOME: join(work, "hf-home"),
+  HF_ENDPOINT: hub.url,
+  HF_TOKEN: token,
+  TMPDIR: work,
+});
 const tvhub = (args: string[]): Promise<CliRun> => runCli(args, env(), { cwd: work });
 const ok = (run: CliRun, what: string): CliRun => {
   expect(`${what}: exit ${run.code}\n${run.stderr}`).toBe(`${what}: exit 0\n${run.stderr}`);
@@ -40,9 +49,13 @@ beforeAll(async () => {
   for (const name of ["recipes", "demo"]) symlinkSync(join(root, name), join(work, name));
   hub = await startLocalHub({ users: [{ name: user, token }] });
   // What the demo publishes before its experiments: every model, then every fine-tune's task vector.
-  for (const name of demoModels) ok(await tvhub(["hub", "upload", `demo/models/${name}`, `demo/${name}`, "--quiet"]), `hub upload ${name}`);
+  for (const name of demoModels)
+    ok(await tvhub(["hub", "upload", `demo/models/${name}`, `demo/${name}`, "--quiet"]), `hub upload ${name}`);
   for (const name of demoModels.filter((model) => model !== "vit-tiny-digits")) {
-    ok(await tvhub(["publish-vector", "--finetuned", `demo/${name}`, "--to", `demo/${name}-tv`, "--quiet"]), `publish-vector ${name}`);
+    ok(
+      await tvhub(["publish-vector", "--finetuned", `demo/${name}`, "--to", `demo/${name}-tv`, "--quiet"]),
+      `publish-vector ${name}`,
+    );
   }
 }, 300_000);
 
@@ -57,32 +70,60 @@ describe("the README's quick start and commands", () => {
     // A clone has no tvhub on PATH: every command line is `npx tvhub ...` (or npm, export).
     for (const line of shellLines) expect(line).toMatch(/^(npm |npx tvhub |export )/);
     expect(serveLine).toMatch(/--dir demo-output\/hub --port (\d+) /);
-    expect(exportLine).toContain(`HF_ENDPOINT=http://127.0.0.1:${/--port (\d+)/.exec(serveLine)?.[1] ?? "?"} HF_TOKEN=${token}`);
+    expect(exportLine).toContain(
+      `HF_ENDPOINT=http://127.0.0.1:${/--port (\d+)/.exec(serveLine)?.[1] ?? "?"} HF_TOKEN=${token}`,
+    );
     // One example of every command the CLI has.
-    const shown = new Set(commandLines.map((line) => line.split(" ").slice(2, 4).join(" ").replace(/ (?!upload|serve).*$/, "")));
-    for (const command of ["check", "publish-vector", "merge", "apply", "greedy", "plan", "similarity", "inspect", "search-vectors", "hub upload"]) {
+    const shown = new Set(
+      commandLines.map((line) =>
+        line
+          .split(" ")
+          .slice(2, 4)
+          .join(" ")
+          .replace(/ (?!upload|serve).*$/, ""),
+      ),
+    );
+    for (const command of [
+      "check",
+      "publish-vector",
+      "merge",
+      "apply",
+      "greedy",
+      "plan",
+      "similarity",
+      "inspect",
+      "search-vectors",
+      "hub upload",
+    ]) {
       expect([...shown], command).toContain(command);
     }
   });
 
-  it.each(commandLines)("runs as shown: %s", async (line) => {
-    expect(line).not.toMatch(/["'`$\\|&;<>]/);
-    const run = ok(await tvhub(line.split(" ").slice(2)), line);
-    expect(run.stdout.length).toBeGreaterThan(0);
-  }, 300_000);
+  it.each(commandLines)(
+    "runs as shown: %s",
+    async (line) => {
+      expect(line).not.toMatch(/["'`$\\|&;<>]/);
+      const run = ok(await tvhub(line.split(" ").slice(2)), line);
+      expect(run.stdout.length).toBeGreaterThan(0);
+    },
+    300_000,
+  );
 });
 
 describe("every example recipe runs as is against the demo's Hub", () => {
-  it.each(recipes)("%s", async (name) => {
-    const text = readFileSync(join(root, "recipes", name), "utf8");
-    const command = /^greedy:/m.test(text) ? "greedy" : "merge";
-    const run = ok(await tvhub([command, `recipes/${name}`, "--json"]), `${command} recipes/${name}`);
-    const result = JSON.parse(run.stdout) as { repo?: string; commit?: string };
-    const to = /^ {2}to: (\S+)$/m.exec(text)?.[1];
-    expect(result.repo).toBe(to);
-    const record = await fetch(`${hub.url}/${to}/resolve/main/tvhub.json`);
-    expect(record.status).toBe(200);
-    expect(((await record.json()) as { format: string }).format).toBe("tvhub/merge");
-  }, 300_000);
-
+  it.each(recipes)(
+    "%s",
+    async (name) => {
+      const text = readFileSync(join(root, "recipes", name), "utf8");
+      const command = /^greedy:/m.test(text) ? "greedy" : "merge";
+      const run = ok(await tvhub([command, `recipes/${name}`, "--json"]), `${command} recipes/${name}`);
+      const result = JSON.parse(run.stdout) as { repo?: string; commit?: string };
+      const to = /^ {2}to: (\S+)$/m.exec(text)?.[1];
+      expect(result.repo).toBe(to);
+      const record = await fetch(`${hub.url}/${to}/resolve/main/tvhub.json`);
+      expect(record.status).toBe(200);
+      expect(((await record.json()) as { format: string }).format).toBe("tvhub/merge");
+    },
+    300_000,
+  );
 });

@@ -54,16 +54,26 @@ async function compare(cases: ReferenceCase[], refusedByReference: (c: Reference
     if ((ours === undefined) === (theirs === null)) continue;
     const why = ours === undefined ? undefined : decision(ours);
     if (why !== undefined) decisions.set(why, (decisions.get(why) ?? 0) + 1);
-    else disagreements.push(`${c.name}: tvhub ${ours === undefined ? "accepts" : `refuses (${ours.message})`}, the reference ${theirs === null ? "accepts" : `refuses (${theirs})`}`);
+    else
+      disagreements.push(
+        `${c.name}: tvhub ${ours === undefined ? "accepts" : `refuses (${ours.message})`}, the reference ${theirs === null ? "accepts" : `refuses (${theirs})`}`,
+      );
   }
   return { disagreements, decisions, accepted };
 }
 
 describe(`tvhub's reader against the reference (${fixture.reference})`, () => {
-  it(`agrees on the ${fixture.cases.length} recorded cases, save for documented decisions`, { timeout: 120_000 }, async () => {
+  it(`agrees on the ${fixture.cases.length} recorded cases, save for documented decisions`, {
+    timeout: 120_000,
+  }, async () => {
     const cases = referenceCases(fixture.cases.length);
-    const stale = cases.filter((c, i) => createHash("sha256").update(c.bytes).digest("hex").slice(0, 16) !== fixture.cases[i]?.sha256);
-    expect(stale.map((c) => c.name), "the generator changed: rerun node scripts/record-safetensors-verdicts.mjs").toEqual([]);
+    const stale = cases.filter(
+      (c, i) => createHash("sha256").update(c.bytes).digest("hex").slice(0, 16) !== fixture.cases[i]?.sha256,
+    );
+    expect(
+      stale.map((c) => c.name),
+      "the generator changed: rerun node scripts/record-safetensors-verdicts.mjs",
+    ).toEqual([]);
     const { disagreements, decisions, accepted } = await compare(cases, (_, i) => fixture.cases[i]?.refused ?? null);
     expect(disagreements).toEqual([]);
     // The cases reach both verdicts, and the decisions stay a small part of them.
@@ -72,17 +82,25 @@ describe(`tvhub's reader against the reference (${fixture.reference})`, () => {
   });
 
   const extra = Number(process.env.TVHUB_FUZZ_CASES ?? 0) - fixture.cases.length;
-  it.skipIf(extra <= 0 || !hasPython)(`agrees on ${Math.max(0, extra)} more cases asked of .venv/safetensors (TVHUB_FUZZ_CASES)`, { timeout: 3_600_000 }, async () => {
-    const cases = referenceCases(extra, fixture.cases.length);
-    const dir = mkdtempSync(join(tmpdir(), "tvhub-fuzz-"));
-    try {
-      for (const c of cases) writeFileSync(join(dir, c.name), c.bytes);
-      const out = execFileSync(venvProgram("safetensors", "python"), [join(root, "scripts/safetensors_verdicts.py"), dir], { maxBuffer: 1 << 30 });
-      const verdicts = (JSON.parse(out.toString("utf8")) as { verdicts: Record<string, string | null> }).verdicts;
-      const { disagreements } = await compare(cases, (c) => verdicts[c.name] ?? null);
-      expect(disagreements).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(extra <= 0 || !hasPython)(
+    `agrees on ${Math.max(0, extra)} more cases asked of .venv/safetensors (TVHUB_FUZZ_CASES)`,
+    { timeout: 3_600_000 },
+    async () => {
+      const cases = referenceCases(extra, fixture.cases.length);
+      const dir = mkdtempSync(join(tmpdir(), "tvhub-fuzz-"));
+      try {
+        for (const c of cases) writeFileSync(join(dir, c.name), c.bytes);
+        const out = execFileSync(
+          venvProgram("safetensors", "python"),
+          [join(root, "scripts/safetensors_verdicts.py"), dir],
+          { maxBuffer: 1 << 30 },
+        );
+        const verdicts = (JSON.parse(out.toString("utf8")) as { verdicts: Record<string, string | null> }).verdicts;
+        const { disagreements } = await compare(cases, (c) => verdicts[c.name] ?? null);
+        expect(disagreements).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

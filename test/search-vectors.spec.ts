@@ -42,7 +42,9 @@ interface SearchJson {
 const env = () => ({ HF_HOME: join(work, "hf-home"), HF_TOKEN: alice.token, HF_ENDPOINT: hub.url });
 
 async function head(repo: string): Promise<string> {
-  const info = (await (await fetch(`${hub.url}/api/models/${repo}/revision/main`, { headers: { authorization: `Bearer ${alice.token}` } })).json()) as { sha: string };
+  const info = (await (
+    await fetch(`${hub.url}/api/models/${repo}/revision/main`, { headers: { authorization: `Bearer ${alice.token}` } })
+  ).json()) as { sha: string };
   return info.sha;
 }
 
@@ -56,14 +58,29 @@ async function search(args: string[]): Promise<SearchJson> {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-search-"));
   hub = await startLocalHub({ users: [alice, bob] });
-  const upload = (repo: string, dir: string, token = alice.token) => uploadFolder({ hubUrl: hub.url, token, repo, dir });
+  const upload = (repo: string, dir: string, token = alice.token) =>
+    uploadFolder({ hubUrl: hub.url, token, repo, dir });
   const config = tinyLlamaConfig();
   const base = await writeSynthModel({ dir: join(work, "base"), tensors: tensorsFromConfig(config), config, seed: 11 });
-  const other = await writeSynthModel({ dir: join(work, "other-base"), tensors: tensorsFromConfig(config), config, seed: 12 });
+  const other = await writeSynthModel({
+    dir: join(work, "other-base"),
+    tensors: tensorsFromConfig(config),
+    config,
+    seed: 12,
+  });
   await upload("alice/base", base.dir);
   await upload("alice/other-base", other.dir);
-  for (const [name, from, seed] of [["ft-a", base, 1], ["ft-b", base, 2], ["ft-c", other, 3]] as const) {
-    const ft = await fineTune({ base: from, dir: join(work, name), seed, baseModel: from === base ? "alice/base" : "alice/other-base" });
+  for (const [name, from, seed] of [
+    ["ft-a", base, 1],
+    ["ft-b", base, 2],
+    ["ft-c", other, 3],
+  ] as const) {
+    const ft = await fineTune({
+      base: from,
+      dir: join(work, name),
+      seed,
+      baseModel: from === base ? "alice/base" : "alice/other-base",
+    });
     await upload(`alice/${name}`, ft.dir);
     heads[name] = await head(`alice/${name}`);
   }
@@ -78,8 +95,14 @@ beforeAll(async () => {
   // A task vector another tool published: a card with the tag and a base, weights, no tvhub.json.
   const foreign = join(work, "foreign-tv");
   await mkdir(foreign);
-  await writeFile(join(foreign, "README.md"), "---\nbase_model: alice/base\ntags:\n- task-vector\n---\n# A task vector made by hand\n");
-  await writeFile(join(foreign, "task_vector.safetensors"), await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "task_vector.safetensors" }));
+  await writeFile(
+    join(foreign, "README.md"),
+    "---\nbase_model: alice/base\ntags:\n- task-vector\n---\n# A task vector made by hand\n",
+  );
+  await writeFile(
+    join(foreign, "task_vector.safetensors"),
+    await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "task_vector.safetensors" }),
+  );
   await upload("bob/foreign-tv", foreign, bob.token);
 }, 120_000);
 
@@ -95,8 +118,15 @@ describe("tvhub search-vectors", () => {
     expect(result.hubUrl).toBe(hub.url);
     expect(result.tags).toEqual(["task-vector"]);
     expect(result.truncated).toBe(false);
-    expect(result.vectors.map((v) => v.repo).sort()).toEqual(["alice/ft-a-tv", "alice/ft-b-tv", "alice/ft-c-tv", "bob/foreign-tv"]);
-    const record = JSON.parse(new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "tvhub.json" }))) as {
+    expect(result.vectors.map((v) => v.repo).sort()).toEqual([
+      "alice/ft-a-tv",
+      "alice/ft-b-tv",
+      "alice/ft-c-tv",
+      "bob/foreign-tv",
+    ]);
+    const record = JSON.parse(
+      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "tvhub.json" })),
+    ) as {
       parameters: number;
       files: Array<{ size: number }>;
     };
@@ -114,9 +144,17 @@ describe("tvhub search-vectors", () => {
     });
     const sharded = result.vectors.find((v) => v.repo === "alice/ft-b-tv");
     expect(sharded).toMatchObject({ base: "alice/base", finetuned: "alice/ft-b", dtype: "F32", record: true });
-    expect(sharded?.size).toBeGreaterThan(2 * (result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size ?? 0) - 10_000);
+    expect(sharded?.size).toBeGreaterThan(
+      2 * (result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size ?? 0) - 10_000,
+    );
     const foreign = result.vectors.find((v) => v.repo === "bob/foreign-tv");
-    expect(foreign).toMatchObject({ base: "alice/base", finetuned: null, dtype: null, parameters: null, record: false });
+    expect(foreign).toMatchObject({
+      base: "alice/base",
+      finetuned: null,
+      dtype: null,
+      parameters: null,
+      record: false,
+    });
     expect(foreign?.size).toBe(result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size);
   });
 
@@ -148,14 +186,20 @@ describe("tvhub search-vectors", () => {
     const lines = run.stdout.split("\n");
     expect(lines[0]).toBe(`3 task vectors on ${hub.url} (base alice/base):`);
     expect(lines[2]).toMatch(/^vector +base +fine-tuned +dtype +parameters +size +updated$/);
-    expect(run.stdout).toMatch(new RegExp(`\\nalice/ft-a-tv +alice/base +alice/ft-a@${heads["ft-a"]?.slice(0, 7)} +BF16 +[\\d,]+ +\\d+(\\.\\d+)? kB +\\d{4}-\\d\\d-\\d\\d\\n`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `\\nalice/ft-a-tv +alice/base +alice/ft-a@${heads["ft-a"]?.slice(0, 7)} +BF16 +[\\d,]+ +\\d+(\\.\\d+)? kB +\\d{4}-\\d\\d-\\d\\d\\n`,
+      ),
+    );
     expect(run.stdout).toMatch(/\nbob\/foreign-tv +alice\/base +\? +\? +\? +\d+(\.\d+)? kB +\d{4}-\d\d-\d\d\n/);
   });
 
   it("says so when nothing matches, and exits 0", async () => {
     const run = await runCli(["search-vectors", "--base", "alice/nothing"], env());
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`No task vectors on ${hub.url} (base alice/nothing); tvhub publish-vector publishes one.\n`);
+    expect(run.stdout).toBe(
+      `No task vectors on ${hub.url} (base alice/nothing); tvhub publish-vector publishes one.\n`,
+    );
   });
 
   it("exits 2 on a malformed --base or --limit, 1 when the Hub cannot be reached, never printing the token", async () => {
@@ -167,7 +211,9 @@ describe("tvhub search-vectors", () => {
     expect(badLimit.stderr).toContain("use a whole number of at least 1");
     const unreachable = await runCli(["search-vectors", "--hub-url", "http://127.0.0.1:9"], env());
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^tvhub: Searching models with tag task-vector on http:\/\/127\.0\.0\.1:9 failed: could not reach the Hub .*\n$/);
+    expect(unreachable.stderr).toMatch(
+      /^tvhub: Searching models with tag task-vector on http:\/\/127\.0\.0\.1:9 failed: could not reach the Hub .*\n$/,
+    );
     for (const run of [badBase, badLimit, unreachable]) expect(run.stdout + run.stderr).not.toContain(alice.token);
   });
 });
@@ -223,12 +269,18 @@ describe("tvhub inspect of a Hub model", () => {
   it("exits 1 naming an unknown repo or revision, 2 for a malformed reference", async () => {
     const unknown = await runCli(["inspect", "alice/nope"], env());
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^tvhub: alice\/nope was not found on \S+ \(or the token cannot see it\); check the name and the token\.\n$/);
+    expect(unknown.stderr).toMatch(
+      /^tvhub: alice\/nope was not found on \S+ \(or the token cannot see it\); check the name and the token\.\n$/,
+    );
     const revision = await runCli(["inspect", "alice/ft-a@v7"], env());
     expect(revision.code).toBe(1);
-    expect(revision.stderr).toMatch(/^tvhub: alice\/ft-a has no branch, tag or commit "v7" on \S+; check the revision after @\.\n$/);
+    expect(revision.stderr).toMatch(
+      /^tvhub: alice\/ft-a has no branch, tag or commit "v7" on \S+; check the revision after @\.\n$/,
+    );
     const malformed = await runCli(["inspect", "alice/ft-a@"], env());
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/^tvhub: the model "alice\/ft-a@" has a bad revision \(nothing follows @\); .*\n$/);
+    expect(malformed.stderr).toMatch(
+      /^tvhub: the model "alice\/ft-a@" has a bad revision \(nothing follows @\); .*\n$/,
+    );
   });
 });

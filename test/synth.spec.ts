@@ -48,7 +48,10 @@ describe("tensorsFromConfig follows the README §4 rules", () => {
 
   it("bert, t5 and vit give their layouts", () => {
     const bert = tensorsFromConfig(loadModelConfig("google-bert--bert-base-uncased"));
-    expect(bert.find((t) => t.name === "bert.embeddings.position_ids")).toMatchObject({ dtype: "I64", shape: [1, 512] });
+    expect(bert.find((t) => t.name === "bert.embeddings.position_ids")).toMatchObject({
+      dtype: "I64",
+      shape: [1, 512],
+    });
     const t5 = tensorsFromConfig(loadModelConfig("google-t5--t5-base"));
     expect(t5.filter((t) => t.name.includes("relative_attention_bias")).map((t) => t.name)).toEqual([
       "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
@@ -125,7 +128,10 @@ describe("writeSynthModel", () => {
 describe("fineTune", () => {
   it("keeps names and shapes, adds small deltas to floats, copies integers, and records the base", async () => {
     const config = tinyLlamaConfig();
-    const tensors: SynthTensor[] = [...tensorsFromConfig(config), { name: "model.position_ids", dtype: "I64", shape: [1, 16] }];
+    const tensors: SynthTensor[] = [
+      ...tensorsFromConfig(config),
+      { name: "model.position_ids", dtype: "I64", shape: [1, 16] },
+    ];
     const base = await writeSynthModel({ dir: join(root, "ft-base"), tensors, config });
     const ft = await fineTune({
       base,
@@ -149,7 +155,9 @@ describe("fineTune", () => {
 
     // What a test reads through the reader is what bytesOf says.
     const model = await openLocalModel({ path: ft.dir });
-    expect(await model.readTensor("model.layers.1.self_attn.q_proj.weight")).toEqual(ft.bytesOf("model.layers.1.self_attn.q_proj.weight"));
+    expect(await model.readTensor("model.layers.1.self_attn.q_proj.weight")).toEqual(
+      ft.bytesOf("model.layers.1.self_attn.q_proj.weight"),
+    );
     await model.close();
   });
 
@@ -171,7 +179,9 @@ describe("fineTune", () => {
     const old = decodeFloats("BF16", base.bytesOf("model.embed_tokens.weight"));
     const grown = decodeFloats("F16", ft.bytesOf("model.embed_tokens.weight"));
     expect(grown).toHaveLength(600 * 64);
-    const firstRowsDelta = Math.max(...Array.from({ length: 512 * 64 }, (_, i) => Math.abs((grown[i] ?? 0) - (old[i] ?? 0))));
+    const firstRowsDelta = Math.max(
+      ...Array.from({ length: 512 * 64 }, (_, i) => Math.abs((grown[i] ?? 0) - (old[i] ?? 0))),
+    );
     expect(firstRowsDelta).toBeLessThan(0.02);
   });
 });

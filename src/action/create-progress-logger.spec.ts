@@ -5,7 +5,12 @@ describe("createProgressLogger", () => {
   it("logs phase starts, quarters and the end, and at most every interval in between", () => {
     const lines: string[] = [];
     let t = 0;
-    const log = createProgressLogger({ info: (m) => lines.push(m), warning: (m) => lines.push(`warn: ${m}`), now: () => t, intervalMs: 1000 });
+    const log = createProgressLogger({
+      info: (m) => lines.push(m),
+      warning: (m) => lines.push(`warn: ${m}`),
+      now: () => t,
+      intervalMs: 1000,
+    });
     for (let done = 0; done <= 100; done += 5) {
       t += 10;
       log({ type: "progress", phase: "download", label: "org/ft", done: done * 1e6, total: 100e6, unit: "bytes" });

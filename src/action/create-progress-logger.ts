@@ -33,7 +33,10 @@ export function createProgressLogger(options: CreateProgressLoggerOptions): Prog
       key = eventKey;
       lastAt = t;
       lastQuarter = fresh ? quarter : Math.max(quarter, lastQuarter);
-      const amount = event.unit === "bytes" ? `${formatBytes(event.done)} of ${formatBytes(event.total)}` : `${event.done} of ${event.total}`;
+      const amount =
+        event.unit === "bytes"
+          ? `${formatBytes(event.done)} of ${formatBytes(event.total)}`
+          : `${event.done} of ${event.total}`;
       const percent = event.total > 0 ? ` (${Math.floor((100 * event.done) / event.total)}%)` : "";
       options.info(`${event.phase}${event.label ? ` ${event.label}` : ""}: ${amount}${percent}`);
     }

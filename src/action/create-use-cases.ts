@@ -15,7 +15,16 @@ import { createAppContext } from "../app/create-app-context.js";
 import { parseRetryDelay } from "../hub/index.js";
 import { actionVersion } from "./version.js";
 import { reportFromPlan } from "./report-from-plan.js";
-import type { ActionUseCases, Finding, HubAccess, GreedyUseCaseOptions, PublishedRepo, RunReport, UseCaseOutcome, ValidationTable } from "./use-cases.js";
+import type {
+  ActionUseCases,
+  Finding,
+  HubAccess,
+  GreedyUseCaseOptions,
+  PublishedRepo,
+  RunReport,
+  UseCaseOutcome,
+  ValidationTable,
+} from "./use-cases.js";
 import { pickDefined } from "../util/pick-defined.js";
 
 /**
@@ -33,8 +42,20 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
         ...(input.base === undefined ? {} : { base: input.base }),
         inputs: input.finetuned === undefined ? [] : [{ text: input.finetuned, kind: "finetuned" }],
       });
-      const inputs = result.inputs.map((i) => ({ role: i.role, ref: i.ref, ...(i.repo ? { repo: i.repo } : {}), ...(i.revision ? { revision: i.revision } : {}) }));
-      return { report: reportFromPlan({ kind: "check", compatibility: result.report, inputs, downloadBytes: result.weightBytes }) };
+      const inputs = result.inputs.map((i) => ({
+        role: i.role,
+        ref: i.ref,
+        ...(i.repo ? { repo: i.repo } : {}),
+        ...(i.revision ? { revision: i.revision } : {}),
+      }));
+      return {
+        report: reportFromPlan({
+          kind: "check",
+          compatibility: result.report,
+          inputs,
+          downloadBytes: result.weightBytes,
+        }),
+      };
     },
     async publishVector(input) {
       const context = runnerContext(input, env);
@@ -51,11 +72,20 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           }),
           input.onProgress,
         );
-        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({ kind: "task-vector", compatibility: result.report, plan: result.plan, target: input.to, published });
+        const published = result.portion
+          ? [publishedPortion(context.hub.hubUrl, result.portion)]
+          : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({
+          kind: "task-vector",
+          compatibility: result.report,
+          plan: result.plan,
+          target: input.to,
+          published,
+        });
         return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error) {
-        if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "task-vector", compatibility: error.report, target: input.to }) };
+        if (error instanceof IncompatibleError)
+          return { report: reportFromPlan({ kind: "task-vector", compatibility: error.report, target: input.to }) };
         throw error;
       }
     },
@@ -75,18 +105,34 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           input.onProgress,
         );
         const target = result.recipe.output.to;
-        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({ kind: "merged-model", compatibility: result.report, plan: result.plan, target, published });
+        const published = result.portion
+          ? [publishedPortion(context.hub.hubUrl, result.portion)]
+          : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({
+          kind: "merged-model",
+          compatibility: result.report,
+          plan: result.plan,
+          target,
+          published,
+        });
         return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error) {
-        if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }) };
+        if (error instanceof IncompatibleError)
+          return {
+            report: reportFromPlan({
+              kind: "merged-model",
+              compatibility: error.report,
+              ...(input.to === undefined ? {} : { target: input.to }),
+            }),
+          };
         throw error;
       }
     },
     greedy: (input) => runGreedy(input, env),
     async plan(input) {
       const context = runnerContext(input, env);
-      const recipe = input.recipe === undefined ? undefined : { text: await readRecipe(input.recipe), source: input.recipe };
+      const recipe =
+        input.recipe === undefined ? undefined : { text: await readRecipe(input.recipe), source: input.recipe };
       const kind = recipe === undefined ? "task-vector" : "merged-model";
       try {
         const result = await drain(
@@ -99,11 +145,23 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           }),
           input.onProgress,
         );
-        const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, ...(result.target === undefined ? {} : { target: result.target }) });
+        const report = reportFromPlan({
+          kind,
+          compatibility: result.report,
+          plan: result.plan,
+          ...(result.target === undefined ? {} : { target: result.target }),
+        });
         return { report, matrix: result.matrix };
       } catch (error) {
         if (error instanceof IncompatibleError) {
-          return { report: reportFromPlan({ kind, compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }), matrix: [] };
+          return {
+            report: reportFromPlan({
+              kind,
+              compatibility: error.report,
+              ...(input.to === undefined ? {} : { target: input.to }),
+            }),
+            matrix: [],
+          };
         }
         throw error;
       }
@@ -142,10 +200,21 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
       validation: validationOf(result),
     });
     report.findings.push(...skippedFindings(result));
-    if (!merged) report.findings.push({ level: "warning", message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.` });
+    if (!merged)
+      report.findings.push({
+        level: "warning",
+        message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.`,
+      });
     return { report };
   } catch (error) {
-    if (error instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error.report, ...(input.to === undefined ? {} : { target: input.to }) }) };
+    if (error instanceof IncompatibleError)
+      return {
+        report: reportFromPlan({
+          kind: "merged-model",
+          compatibility: error.report,
+          ...(input.to === undefined ? {} : { target: input.to }),
+        }),
+      };
     throw error;
   }
 }
@@ -154,13 +223,23 @@ function validationOf(result: GreedyRunResult): ValidationTable {
   return {
     metric: result.metric,
     baseline: result.search.baseline.score,
-    rows: result.search.trajectory.map((step) => ({ step: step.round, candidate: step.candidate, lambda: step.lambda, score: step.score, kept: step.kept })),
+    rows: result.search.trajectory.map((step) => ({
+      step: step.round,
+      candidate: step.candidate,
+      lambda: step.lambda,
+      score: step.score,
+      kept: step.kept,
+    })),
   };
 }
 
 /** Candidates screened out before the search: a line each in the report, not a failure. */
 function skippedFindings(result: GreedyRunResult): Finding[] {
-  return result.skipped.map((skip) => ({ level: "info" as const, subject: skip.label, message: `Skipped: ${skip.reason}` }));
+  return result.skipped.map((skip) => ({
+    level: "info" as const,
+    subject: skip.label,
+    message: `Skipped: ${skip.reason}`,
+  }));
 }
 
 function publishedRepo(
@@ -168,12 +247,27 @@ function publishedRepo(
   published: { repo?: string; commit?: string; url: string; pullRequest?: { num: number; url: string } } | undefined,
 ): PublishedRepo[] {
   if (!published?.repo || !published.commit) return [];
-  const pullRequest = published.pullRequest ? { pullRequest: { num: published.pullRequest.num, url: published.pullRequest.url } } : {};
-  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`, ...pullRequest }];
+  const pullRequest = published.pullRequest
+    ? { pullRequest: { num: published.pullRequest.num, url: published.pullRequest.url } }
+    : {};
+  return [
+    {
+      repo: published.repo,
+      url: published.url,
+      commitSha: published.commit,
+      commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`,
+      ...pullRequest,
+    },
+  ];
 }
 
 function publishedPortion(hubUrl: string, portion: PublishedPortion): PublishedRepo {
-  return { repo: portion.repo, url: portion.url, commitSha: portion.commit, commitUrl: `${hubUrl}/${portion.repo}/commit/${portion.commit}` };
+  return {
+    repo: portion.repo,
+    url: portion.url,
+    commitSha: portion.commit,
+    commitUrl: `${hubUrl}/${portion.repo}/commit/${portion.commit}`,
+  };
 }
 
 /** A portion job writes its share of the planned files and its record, not the whole output. */
@@ -181,7 +275,10 @@ function onlyPortionFiles(report: RunReport, portion: PublishedPortion): RunRepo
   const sizes = new Map(portion.files.map((file) => [file.path, file.size]));
   return {
     ...report,
-    outputs: report.outputs.map((output) => ({ ...output, files: [...sizes].map(([path, bytes]) => ({ path, bytes })) })),
+    outputs: report.outputs.map((output) => ({
+      ...output,
+      files: [...sizes].map(([path, bytes]) => ({ path, bytes })),
+    })),
   };
 }
 
@@ -202,10 +299,13 @@ async function readRecipe(path: string): Promise<string> {
 
 function unavailable(command: string): Promise<never> {
   return Promise.reject(
-    new UsageError(`command "${command}" is not available in this build of the tvhub Action; use a release that includes it.`, {
-      code: "ACTION_NOT_AVAILABLE",
-      subject: "command",
-    }),
+    new UsageError(
+      `command "${command}" is not available in this build of the tvhub Action; use a release that includes it.`,
+      {
+        code: "ACTION_NOT_AVAILABLE",
+        subject: "command",
+      },
+    ),
   );
 }
 

@@ -70,7 +70,12 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   const { raw } = options;
   const command = raw.command;
   if (!isCommand(command)) {
-    throw bad("command", command === "" ? `is required; give one of ${commands.join(", ")}` : `must be one of ${commands.join(", ")}; got "${command}"`);
+    throw bad(
+      "command",
+      command === ""
+        ? `is required; give one of ${commands.join(", ")}`
+        : `must be one of ${commands.join(", ")}; got "${command}"`,
+    );
   }
   const isPullRequest = options.eventName === "pull_request" || options.eventName === "pull_request_target";
   const inputs: ActionInputs = {
@@ -82,13 +87,22 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   };
   const ref = (name: "base" | "finetuned") => {
     if (raw[name] === "") return undefined;
-    parseModelRef({ text: raw[name], label: `input "${name}":`, ...(options.isDirectory ? { isDirectory: options.isDirectory } : {}) });
+    parseModelRef({
+      text: raw[name],
+      label: `input "${name}":`,
+      ...(options.isDirectory ? { isDirectory: options.isDirectory } : {}),
+    });
     return raw[name];
   };
   const base = ref("base");
   const finetuned = ref("finetuned");
   if (raw.to !== "") {
-    parseModelRef({ text: raw.to, label: 'input "to":', allowRevision: false, ...(options.isDirectory ? { isDirectory: options.isDirectory } : {}) });
+    parseModelRef({
+      text: raw.to,
+      label: 'input "to":',
+      allowRevision: false,
+      ...(options.isDirectory ? { isDirectory: options.isDirectory } : {}),
+    });
     inputs.to = raw.to;
   }
   if (raw.recipe !== "") inputs.recipe = raw.recipe;
@@ -100,15 +114,18 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   const usesModels = base !== undefined || finetuned !== undefined;
   switch (command) {
     case "publish-vector":
-      if (inputs.recipe !== undefined) throw bad("recipe", `is not used by publish-vector; give base, finetuned and to instead`);
+      if (inputs.recipe !== undefined)
+        throw bad("recipe", `is not used by publish-vector; give base, finetuned and to instead`);
       for (const name of ["base", "finetuned", "to"] as const) {
         if (raw[name] === "") throw bad(name, "is required with command publish-vector");
       }
       break;
     case "merge":
     case "greedy":
-      if (inputs.recipe === undefined) throw bad("recipe", `is required with command ${command}; give a path such as recipes/merge.yml`);
-      if (usesModels) throw bad(base !== undefined ? "base" : "finetuned", `is not used by ${command}; the recipe names the models`);
+      if (inputs.recipe === undefined)
+        throw bad("recipe", `is required with command ${command}; give a path such as recipes/merge.yml`);
+      if (usesModels)
+        throw bad(base !== undefined ? "base" : "finetuned", `is not used by ${command}; the recipe names the models`);
       break;
     case "check":
     case "plan":
@@ -116,7 +133,10 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
         throw bad("recipe", `and base/finetuned are two ways to name the models; give one of them, not both`);
       }
       if (inputs.recipe === undefined && (base === undefined || finetuned === undefined)) {
-        throw bad(base === undefined ? "base" : "finetuned", `is required with command ${command} when no recipe is given (or give a recipe)`);
+        throw bad(
+          base === undefined ? "base" : "finetuned",
+          `is required with command ${command} when no recipe is given (or give a recipe)`,
+        );
       }
       break;
   }
@@ -129,30 +149,47 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   if (command === "plan") {
     inputs.portions = portions ?? 1;
   } else if (portionText !== "") {
-    if (command !== "merge" && command !== "publish-vector") throw bad("portion", `only applies to merge and publish-vector; got command ${command}`);
-    if (finalize) throw bad("finalize", `and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both`);
+    if (command !== "merge" && command !== "publish-vector")
+      throw bad("portion", `only applies to merge and publish-vector; got command ${command}`);
+    if (finalize)
+      throw bad(
+        "finalize",
+        `and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both`,
+      );
     inputs.stage = parsePortion(portionText);
-    if (portions !== undefined && portions !== inputs.stage.count) throw bad("portions", `is ${portions} but input "portion" says ${inputs.stage.count}`);
+    if (portions !== undefined && portions !== inputs.stage.count)
+      throw bad("portions", `is ${portions} but input "portion" says ${inputs.stage.count}`);
   } else if (finalize) {
-    if (command !== "merge" && command !== "publish-vector") throw bad("finalize", `only applies to merge and publish-vector; got command ${command}`);
-    if (portions === undefined) throw bad("portions", "is required with finalize: true; give the number of portions the matrix computed");
+    if (command !== "merge" && command !== "publish-vector")
+      throw bad("finalize", `only applies to merge and publish-vector; got command ${command}`);
+    if (portions === undefined)
+      throw bad("portions", "is required with finalize: true; give the number of portions the matrix computed");
     inputs.stage = { kind: "finalize", count: portions };
   } else if (portions !== undefined) {
     throw bad("portions", `only applies to command plan, or with finalize: true`);
   }
   if (inputs.stage !== undefined && inputs.dryRun) {
-    throw bad("dry-run", "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false");
+    throw bad(
+      "dry-run",
+      "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false",
+    );
   }
 
   if (inputs.createPr && !publishing.includes(command)) {
     throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
   }
   if (inputs.createPr && inputs.stage !== undefined) {
-    throw bad("create-pr", "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
+    throw bad(
+      "create-pr",
+      "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request",
+    );
   }
   if (publishing.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === undefined) {
-      throw bad("hf-token", `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`);
+      throw bad(
+        "hf-token",
+        `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`,
+      );
     }
   }
   if (inputs.hfToken !== undefined && !inputs.hfToken.startsWith("hf_")) {
@@ -185,7 +222,8 @@ function parseHubUrl(value: string): string {
   } catch {
     throw bad("hub-url", `must be an http(s) URL such as https://huggingface.co; got "${value}"`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw bad("hub-url", `must be an http(s) URL; got "${value}"`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw bad("hub-url", `must be an http(s) URL; got "${value}"`);
   if (url.username || url.password) throw bad("hub-url", "must not carry credentials; pass the token as hf-token");
   return value.replace(/\/+$/, "");
 }

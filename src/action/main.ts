@@ -50,19 +50,28 @@ export async function run(io: ActionIo, deps: ActionDeps): Promise<ActionRun | u
   let inputs: ActionInputs;
   try {
     context = parseGitHubContext(deps.env, deps.readEvent());
-    inputs = parseInputs({ raw, eventName: context.eventName, ...(deps.isDirectory ? { isDirectory: deps.isDirectory } : {}) });
+    inputs = parseInputs({
+      raw,
+      eventName: context.eventName,
+      ...(deps.isDirectory ? { isDirectory: deps.isDirectory } : {}),
+    });
   } catch (error) {
     const failure = describeError(error, redact);
     const command = raw.command || "(no command)";
     await appendSummary(io, `### tvhub ${command}\n\n❌ **Failed:** ${failure.message}\n`, redact);
-    writeOutputs(io.setOutput, { ...defaultOutputs(), "report-json": JSON.stringify({ tvhub: deps.version, command: raw.command, ok: false, error: failure }) });
+    writeOutputs(io.setOutput, {
+      ...defaultOutputs(),
+      "report-json": JSON.stringify({ tvhub: deps.version, command: raw.command, ok: false, error: failure }),
+    });
     io.setFailed(failure.message);
     return undefined;
   }
 
   const actionRun: ActionRun = { command: inputs.command, label: labelOf(inputs), dryRun: inputs.dryRun };
   if (inputs.stage) actionRun.stage = inputs.stage;
-  io.info(`tvhub ${inputs.command} ${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`);
+  io.info(
+    `tvhub ${inputs.command} ${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`,
+  );
   try {
     const outcome = await runUseCase({
       inputs,
@@ -81,9 +90,12 @@ export async function run(io: ActionIo, deps: ActionDeps): Promise<ActionRun | u
     eventName: context.eventName,
     sha: context.sha,
     commitUrl: `${context.serverUrl}/${context.owner}/${context.repo}/commit/${context.sha}`,
-    ...(deps.env.GITHUB_RUN_ID ? { runUrl: `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${deps.env.GITHUB_RUN_ID}` } : {}),
+    ...(deps.env.GITHUB_RUN_ID
+      ? { runUrl: `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${deps.env.GITHUB_RUN_ID}` }
+      : {}),
   };
-  const render = (audience: "comment" | "summary") => redact(renderReport({ run: actionRun, hubUrl: inputs.hubUrl, audience, version: deps.version, source }));
+  const render = (audience: "comment" | "summary") =>
+    redact(renderReport({ run: actionRun, hubUrl: inputs.hubUrl, audience, version: deps.version, source }));
   await appendSummary(io, render("summary"), redact);
   if (inputs.comment) await postComment({ io, deps, context, inputs, actionRun, body: render("comment"), redact });
 
@@ -91,7 +103,9 @@ export async function run(io: ActionIo, deps: ActionDeps): Promise<ActionRun | u
     io.setFailed(actionRun.error.message);
   } else if (actionRun.report && !actionRun.report.compatible) {
     const errors = actionRun.report.findings.filter((f) => f.level === "error").length;
-    io.setFailed(`The models are not compatible (${errors} problem${errors === 1 ? "" : "s"}); the job summary lists each one.`);
+    io.setFailed(
+      `The models are not compatible (${errors} problem${errors === 1 ? "" : "s"}); the job summary lists each one.`,
+    );
   }
   return actionRun;
 }
@@ -132,7 +146,9 @@ async function postComment(options: PostCommentOptions): Promise<void> {
   const afterPublish = context.isDefaultBranchPush && published.length > 0 && actionRun.stage?.kind !== "portion";
   if (!onPullRequest && !afterPublish) return;
   if (inputs.githubToken === undefined) {
-    io.warning('No comment posted: input "github-token" is empty; pass ${{ github.token }} (the default) or set comment: false.');
+    io.warning(
+      'No comment posted: input "github-token" is empty; pass ${{ github.token }} (the default) or set comment: false.',
+    );
     return;
   }
   const log: GitHubLog = { info: (m) => io.info(options.redact(m)), warn: (m) => io.warning(options.redact(m)) };
@@ -141,9 +157,22 @@ async function postComment(options: PostCommentOptions): Promise<void> {
   try {
     const result =
       context.prNumber !== undefined
-        ? await reporter.upsertStickyComment({ owner: context.owner, repo: context.repo, issueNumber: context.prNumber, marker: key, body: options.body })
-        : await reporter.commentOnCommitOrMergedPr({ owner: context.owner, repo: context.repo, sha: context.sha, marker: `publish:${key}`, body: options.body });
-    const where = result.target === "pull-request" ? `pull request #${result.number ?? "?"}` : `commit ${context.sha.slice(0, 7)}`;
+        ? await reporter.upsertStickyComment({
+            owner: context.owner,
+            repo: context.repo,
+            issueNumber: context.prNumber,
+            marker: key,
+            body: options.body,
+          })
+        : await reporter.commentOnCommitOrMergedPr({
+            owner: context.owner,
+            repo: context.repo,
+            sha: context.sha,
+            marker: `publish:${key}`,
+            body: options.body,
+          });
+    const where =
+      result.target === "pull-request" ? `pull request #${result.number ?? "?"}` : `commit ${context.sha.slice(0, 7)}`;
     io.info(`${result.action === "created" ? "Commented on" : "Updated the comment on"} ${where}: ${result.url}`);
   } catch (error) {
     io.warning(`No comment posted: ${describeError(error, options.redact).message}`);
@@ -172,7 +201,9 @@ function describeError(error: unknown, redact: (text: string) => string): NonNul
   return {
     code: "UNEXPECTED",
     family: "internal",
-    message: redact(`tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report it.`),
+    message: redact(
+      `tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report it.`,
+    ),
   };
 }
 

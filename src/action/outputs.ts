@@ -1,12 +1,26 @@
 import type { ActionRun } from "./render-report.js";
 
-export const outputNames = ["repo-url", "commit-sha", "report-json", "matrix", "pull-request-url", "pull-request-number"] as const;
+export const outputNames = [
+  "repo-url",
+  "commit-sha",
+  "report-json",
+  "matrix",
+  "pull-request-url",
+  "pull-request-number",
+] as const;
 export type OutputName = (typeof outputNames)[number];
 export type ActionOutputs = Record<OutputName, string>;
 
 /** What every output holds before the run knows better, so a later `if:` never reads an unset output. */
 export function defaultOutputs(): ActionOutputs {
-  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ portion: [] }) };
+  return {
+    "repo-url": "",
+    "commit-sha": "",
+    "pull-request-url": "",
+    "pull-request-number": "",
+    "report-json": JSON.stringify({ ok: false }),
+    matrix: JSON.stringify({ portion: [] }),
+  };
 }
 
 export interface OutputsOfOptions {

@@ -24,14 +24,23 @@ const report: RunReport = {
 };
 
 const render = (run: Partial<ActionRun>, audience: "comment" | "summary" = "comment") =>
-  renderReport({ run: { command: "greedy", label: "recipes/greedy.yml", dryRun: true, report, ...run }, hubUrl: "http://127.0.0.1:5000", audience, version: "1.2.3" });
+  renderReport({
+    run: { command: "greedy", label: "recipes/greedy.yml", dryRun: true, report, ...run },
+    hubUrl: "http://127.0.0.1:5000",
+    audience,
+    version: "1.2.3",
+  });
 
 describe("renderReport", () => {
   it("renders inputs with pinned revisions, planned outputs, bytes and the greedy validation table", () => {
     const md = render({});
     expect(md).toContain("### tvhub greedy · `recipes/greedy.yml`");
     expect(md).toContain("✅ **Compatible** · dry run: nothing was uploaded.");
-    expect(md).toContain("| base | [org/base](http://127.0.0.1:5000/org/base) | [`0123456`](http://127.0.0.1:5000/org/base/tree/" + "0123456789".repeat(4) + ") |");
+    expect(md).toContain(
+      "| base | [org/base](http://127.0.0.1:5000/org/base) | [`0123456`](http://127.0.0.1:5000/org/base/tree/" +
+        "0123456789".repeat(4) +
+        ") |",
+    );
     expect(md).toContain("| candidate | `./local/ft` | local |");
     expect(md).toContain("| [org/greedy](http://127.0.0.1:5000/org/greedy) | 1 | 1.50 kB | 3 | F32 |");
     expect(md).toContain("**To download:** 123 MB of weights.");
@@ -43,7 +52,11 @@ describe("renderReport", () => {
 
   it("keeps text from models from breaking the table or opening HTML", () => {
     const md = render({
-      report: { ...report, compatible: false, findings: [{ level: "error", subject: "a|b", message: "x <!-- y --> | z\nnext" }] },
+      report: {
+        ...report,
+        compatible: false,
+        findings: [{ level: "error", subject: "a|b", message: "x <!-- y --> | z\nnext" }],
+      },
     });
     expect(md).toContain("- ❌ `a\\|b`: x &lt;!-- y --&gt; \\| z next");
     expect(md).not.toContain("<!-- y");
@@ -58,7 +71,12 @@ describe("renderReport", () => {
   });
 
   it("shows a failure and the portion stage", () => {
-    const md = render({ command: "merge", stage: { kind: "portion", index: 2, count: 3 }, report: undefined, error: { code: "X", family: "data", message: "boom." } });
+    const md = render({
+      command: "merge",
+      stage: { kind: "portion", index: 2, count: 3 },
+      report: undefined,
+      error: { code: "X", family: "data", message: "boom." },
+    });
     expect(md).toBe("### tvhub merge (portion 2/3) · `recipes/greedy.yml`\n\n❌ **Failed:** boom.\n");
   });
 });

@@ -30,13 +30,20 @@ export function renderReport(options: RenderReportOptions): string {
   const { run, hubUrl } = options;
   const report = run.report;
   const cap = options.audience === "comment" ? 30 : 1000;
-  const lines: string[] = [`### tvhub ${run.command}${stageLabel(run.stage)} · ${code(run.label)}`, "", statusLine(run)];
+  const lines: string[] = [
+    `### tvhub ${run.command}${stageLabel(run.stage)} · ${code(run.label)}`,
+    "",
+    statusLine(run),
+  ];
 
   if (report && report.inputs.length > 0) {
     lines.push("", "#### Inputs", "", "| role | model | revision |", "| --- | --- | --- |");
     for (const input of report.inputs) {
       const model = input.repo ? link(input.repo, `${hubUrl}/${input.repo}`) : code(input.ref);
-      const revision = input.repo && input.revision ? link(code(input.revision.slice(0, 7)), `${hubUrl}/${input.repo}/tree/${input.revision}`) : "local";
+      const revision =
+        input.repo && input.revision
+          ? link(code(input.revision.slice(0, 7)), `${hubUrl}/${input.repo}/tree/${input.revision}`)
+          : "local";
       lines.push(`| ${input.role} | ${model} | ${revision} |`);
     }
   }
@@ -49,19 +56,37 @@ export function renderReport(options: RenderReportOptions): string {
       const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
       const ordered = [...report.findings].sort((a, b) => rank(a.level) - rank(b.level));
       for (const finding of ordered.slice(0, cap)) {
-        lines.push(`- ${icon[finding.level]} ${finding.subject ? `${code(finding.subject)}: ` : ""}${inline(finding.message)}`);
+        lines.push(
+          `- ${icon[finding.level]} ${finding.subject ? `${code(finding.subject)}: ` : ""}${inline(finding.message)}`,
+        );
       }
       if (ordered.length > cap) lines.push(`- … and ${ordered.length - cap} more (the job summary lists them all)`);
     }
   }
 
   if (report && report.outputs.length > 0) {
-    const heading = report.published.length > 0 ? "Outputs" : run.dryRun ? "Planned outputs (dry run, not uploaded)" : "Planned outputs";
-    lines.push("", `#### ${heading}`, "", "| target | files | size | tensors | dtype |", "| --- | ---: | ---: | ---: | --- |");
+    const heading =
+      report.published.length > 0
+        ? "Outputs"
+        : run.dryRun
+          ? "Planned outputs (dry run, not uploaded)"
+          : "Planned outputs";
+    lines.push(
+      "",
+      `#### ${heading}`,
+      "",
+      "| target | files | size | tensors | dtype |",
+      "| --- | ---: | ---: | ---: | --- |",
+    );
     for (const output of report.outputs) {
       const bytes = output.files.reduce((sum, f) => sum + f.bytes, 0);
-      const target = output.target.includes("/") && !/^[./~]/.test(output.target) ? link(output.target, `${hubUrl}/${output.target}`) : code(output.target);
-      lines.push(`| ${target} | ${output.files.length} | ${formatBytes(bytes)} | ${output.tensors} | ${output.dtype} |`);
+      const target =
+        output.target.includes("/") && !/^[./~]/.test(output.target)
+          ? link(output.target, `${hubUrl}/${output.target}`)
+          : code(output.target);
+      lines.push(
+        `| ${target} | ${output.files.length} | ${formatBytes(bytes)} | ${output.tensors} | ${output.dtype} |`,
+      );
     }
     const files = report.outputs.flatMap((o) => o.files);
     if (files.length > 0) {
@@ -73,7 +98,10 @@ export function renderReport(options: RenderReportOptions): string {
   }
 
   if (report) {
-    const verb = report.published.length > 0 || (!run.dryRun && run.command !== "check" && run.command !== "plan") ? "Downloaded" : "To download";
+    const verb =
+      report.published.length > 0 || (!run.dryRun && run.command !== "check" && run.command !== "plan")
+        ? "Downloaded"
+        : "To download";
     lines.push("", `**${verb}:** ${formatBytes(report.downloadBytes)} of weights.`);
   }
 
@@ -82,7 +110,12 @@ export function renderReport(options: RenderReportOptions): string {
     for (const entry of run.matrix.slice(0, cap)) {
       const files = entry.files ?? [];
       const first = files[0] ?? "";
-      const range = files.length === 0 ? "" : files.length === 1 ? code(first) : `${code(first)} … ${code(files[files.length - 1] ?? "")} (${files.length})`;
+      const range =
+        files.length === 0
+          ? ""
+          : files.length === 1
+            ? code(first)
+            : `${code(first)} … ${code(files[files.length - 1] ?? "")} (${files.length})`;
       lines.push(`| ${entry.portion} | ${range} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
     }
     if (run.matrix.length > cap) lines.push(`| … ${run.matrix.length - cap} more | | | |`);
@@ -94,7 +127,9 @@ export function renderReport(options: RenderReportOptions): string {
     if (table.baseline !== undefined) lines.push(`Base model: ${score(table.baseline)}`, "");
     lines.push("| step | candidate | λ | score | kept |", "| ---: | --- | ---: | ---: | :---: |");
     for (const row of table.rows.slice(0, cap)) {
-      lines.push(`| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ${row.kept ? "✅" : "—"} |`);
+      lines.push(
+        `| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ${row.kept ? "✅" : "—"} |`,
+      );
     }
     if (table.rows.length > cap) lines.push(`| | … ${table.rows.length - cap} more | | | |`);
   }
@@ -114,7 +149,10 @@ export function renderReport(options: RenderReportOptions): string {
   if (options.source) {
     const { source } = options;
     const run = source.runUrl ? ` · ${link("workflow run", source.runUrl)}` : "";
-    lines.push("", `<sub>tvhub ${options.version} · ${source.eventName} at ${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run}</sub>`);
+    lines.push(
+      "",
+      `<sub>tvhub ${options.version} · ${source.eventName} at ${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run}</sub>`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -126,12 +164,16 @@ function statusLine(run: ActionRun): string {
   const errors = report.findings.filter((f) => f.level === "error").length;
   const warnings = report.findings.filter((f) => f.level === "warning").length;
   const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
-  if (!report.compatible) return `❌ **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
+  if (!report.compatible)
+    return `❌ **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
   const opened = report.published.filter((repo) => repo.pullRequest !== undefined);
-  if (opened.length > 0) return `✅ **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
-  if (report.published.length > 0) return `✅ **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
+  if (opened.length > 0)
+    return `✅ **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
+  if (report.published.length > 0)
+    return `✅ **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run.command === "check") return `✅ **Compatible**${warned}.`;
-  if (run.command === "plan") return `✅ **Planned** ${run.matrix?.length ?? 0} job${run.matrix?.length === 1 ? "" : "s"}${warned}.`;
+  if (run.command === "plan")
+    return `✅ **Planned** ${run.matrix?.length ?? 0} job${run.matrix?.length === 1 ? "" : "s"}${warned}.`;
   if (run.dryRun) return `✅ **Compatible**${warned} · dry run: nothing was uploaded.`;
   return `✅ **Done**${warned}.`;
 }

@@ -6,12 +6,35 @@ import { readConfig } from "../plan/testing/real-models.js";
 import type { ResolvedModel } from "../plan/types.js";
 import { reportFromPlan } from "./report-from-plan.js";
 
-const config = { ...readConfig("meta-llama--Llama-3.1-8B"), hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 16, intermediate_size: 128, num_hidden_layers: 2, vocab_size: 256 };
+const config = {
+  ...readConfig("meta-llama--Llama-3.1-8B"),
+  hidden_size: 64,
+  num_attention_heads: 4,
+  num_key_value_heads: 1,
+  head_dim: 16,
+  intermediate_size: 128,
+  num_hidden_layers: 2,
+  vocab_size: 256,
+};
 
-function model(ref: string, revision: string, options: { vocab?: number; card?: Record<string, unknown> } = {}): ResolvedModel {
+function model(
+  ref: string,
+  revision: string,
+  options: { vocab?: number; card?: Record<string, unknown> } = {},
+): ResolvedModel {
   const vocab = options.vocab ?? 256;
-  const tensors = locateTensors({ specs: decoderTensorSpecs({ ...config, vocab_size: vocab }, "BF16"), maxShardSize: 40_000 });
-  return { ref, repo: ref, revision: revision.repeat(40), config: { ...config, vocab_size: vocab }, tensors, ...(options.card ? { card: options.card } : {}) };
+  const tensors = locateTensors({
+    specs: decoderTensorSpecs({ ...config, vocab_size: vocab }, "BF16"),
+    maxShardSize: 40_000,
+  });
+  return {
+    ref,
+    repo: ref,
+    revision: revision.repeat(40),
+    config: { ...config, vocab_size: vocab },
+    tensors,
+    ...(options.card ? { card: options.card } : {}),
+  };
 }
 
 describe("reportFromPlan", () => {
@@ -31,7 +54,10 @@ describe("reportFromPlan", () => {
     expect(output?.target).toBe("org/ft-tv");
     expect(output?.tensors).toBe(plan.outputs.length);
     expect(output?.dtype).toBe("BF16");
-    expect(output?.files.map((f) => f.path)).toEqual([...plan.layout.files.map((f) => f.name), "task_vector.safetensors.index.json"]);
+    expect(output?.files.map((f) => f.path)).toEqual([
+      ...plan.layout.files.map((f) => f.name),
+      "task_vector.safetensors.index.json",
+    ]);
     expect(output?.files.reduce((n, f) => n + f.bytes, 0)).toBe(plan.layout.writeBytes);
     expect(report.downloadBytes).toBe(plan.downloadBytes);
     expect(report.downloadBytes).toBeGreaterThan(0);
@@ -44,7 +70,10 @@ describe("reportFromPlan", () => {
     const report = reportFromPlan({ kind: "check", compatibility });
     expect(report.compatible).toBe(false);
     expect(report.findings.some((f) => f.level === "error")).toBe(true);
-    expect(report.inputs).toEqual([{ role: "base", ref: "org/base" }, { role: "finetuned", ref: "org/ft" }]);
+    expect(report.inputs).toEqual([
+      { role: "base", ref: "org/base" },
+      { role: "finetuned", ref: "org/ft" },
+    ]);
     expect(report.outputs).toEqual([]);
     expect(report.downloadBytes).toBe(0);
   });

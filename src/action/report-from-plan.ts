@@ -22,26 +22,37 @@ export function reportFromPlan(options: ReportFromPlanOptions): RunReport {
   const { compatibility, plan } = options;
   const findings: Finding[] = compatibility.findings.map((finding) => ({
     // A lineage doubt blocks unless --force was given; then it is worth a warning.
-    level: finding.severity === "warning" || (finding.severity === "lineage" && compatibility.forced) ? "warning" : "error",
+    level:
+      finding.severity === "warning" || (finding.severity === "lineage" && compatibility.forced) ? "warning" : "error",
     subject: finding.subject === "" ? finding.input : finding.subject,
     message: finding.message,
   }));
   for (const warning of plan?.warnings ?? []) {
-    findings.push({ level: "warning", ...(warning.subject ? { subject: warning.subject } : {}), message: warning.message });
+    findings.push({
+      level: "warning",
+      ...(warning.subject ? { subject: warning.subject } : {}),
+      message: warning.message,
+    });
   }
-  const inputs: RunReport["inputs"] = options.inputs ?? (plan
-    ? plan.inputs.map((input) => ({
-        role: input.role,
-        ref: input.ref,
-        ...(input.repo ? { repo: input.repo } : {}),
-        ...(input.revision ? { revision: input.revision } : {}),
-      }))
-    : [{ role: "base", ref: compatibility.base }, ...compatibility.inputs.map((ref) => ({ role: "finetuned" as const, ref }))]);
+  const inputs: RunReport["inputs"] =
+    options.inputs ??
+    (plan
+      ? plan.inputs.map((input) => ({
+          role: input.role,
+          ref: input.ref,
+          ...(input.repo ? { repo: input.repo } : {}),
+          ...(input.revision ? { revision: input.revision } : {}),
+        }))
+      : [
+          { role: "base", ref: compatibility.base },
+          ...compatibility.inputs.map((ref) => ({ role: "finetuned" as const, ref })),
+        ]);
   const outputs: RunReport["outputs"] = [];
   if (plan && options.target !== undefined) {
     const files = plan.layout.files.map((file) => ({ path: file.name, bytes: file.fileSize }));
     const weights = files.reduce((sum, file) => sum + file.bytes, 0);
-    if (plan.layout.index) files.push({ path: plan.layout.index, bytes: Math.max(0, plan.layout.writeBytes - weights) });
+    if (plan.layout.index)
+      files.push({ path: plan.layout.index, bytes: Math.max(0, plan.layout.writeBytes - weights) });
     const dtypes = [...new Set(plan.outputs.map((tensor) => tensor.dtype))];
     outputs.push({ target: options.target, files, tensors: plan.outputs.length, dtype: dtypes.join(", ") });
   }

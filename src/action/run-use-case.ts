@@ -10,9 +10,12 @@ export interface RunUseCaseOptions {
 }
 
 /** Calls the one use case the `command` input names, with the options parseInputs already checked. */
-export async function runUseCase(options: RunUseCaseOptions): Promise<UseCaseOutcome & Partial<Pick<PlanOutcome, "matrix">>> {
+export async function runUseCase(
+  options: RunUseCaseOptions,
+): Promise<UseCaseOutcome & Partial<Pick<PlanOutcome, "matrix">>> {
   const { inputs, useCases } = options;
-  const hub: HubAccess = inputs.hfToken === undefined ? { hubUrl: inputs.hubUrl } : { hubUrl: inputs.hubUrl, accessToken: inputs.hfToken };
+  const hub: HubAccess =
+    inputs.hfToken === undefined ? { hubUrl: inputs.hubUrl } : { hubUrl: inputs.hubUrl, accessToken: inputs.hfToken };
   const common = { hub, onProgress: options.onProgress, ...(options.signal ? { signal: options.signal } : {}) };
   const optional = <K extends "recipe" | "base" | "finetuned" | "to">(...keys: K[]) => {
     const picked: Partial<Record<K, string>> = {};
@@ -35,11 +38,28 @@ export async function runUseCase(options: RunUseCaseOptions): Promise<UseCaseOut
         ...createPr,
       });
     case "merge":
-      return useCases.merge({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...stage, ...createPr });
+      return useCases.merge({
+        ...common,
+        recipe: required(inputs.recipe),
+        ...optional("to"),
+        dryRun: inputs.dryRun,
+        ...stage,
+        ...createPr,
+      });
     case "greedy":
-      return useCases.greedy({ ...common, recipe: required(inputs.recipe), ...optional("to"), dryRun: inputs.dryRun, ...createPr });
+      return useCases.greedy({
+        ...common,
+        recipe: required(inputs.recipe),
+        ...optional("to"),
+        dryRun: inputs.dryRun,
+        ...createPr,
+      });
     case "plan":
-      return useCases.plan({ ...common, ...optional("recipe", "base", "finetuned", "to"), portions: inputs.portions ?? 1 });
+      return useCases.plan({
+        ...common,
+        ...optional("recipe", "base", "finetuned", "to"),
+        portions: inputs.portions ?? 1,
+      });
   }
 }
 

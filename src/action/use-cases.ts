@@ -78,7 +78,12 @@ export interface UseCaseOutcome {
 
 export interface PlanOutcome extends UseCaseOutcome {
   /** One entry per job, in order; `portion` is what the job passes as its `portion` input ("2/3"). */
-  matrix: Array<{ portion: string; tensors: number; bytes: number; /** The output files the job computes and commits. */ files?: string[] }>;
+  matrix: Array<{
+    portion: string;
+    tensors: number;
+    bytes: number /** The output files the job computes and commits. */;
+    files?: string[];
+  }>;
 }
 
 /** What a run found and did, in the terms the PR comment, the job summary and `report-json` use. */

@@ -13,8 +13,18 @@ describe("parseVectorArgument", () => {
   });
 
   it("refuses a weight that is not a plain decimal number, naming the flag", () => {
-    for (const text of ["org/a:", "org/a:half", "org/a:0x10", "org/a:1e999", "org/a:Infinity", "org/a: 1", "org/a:1_000"]) {
-      expect(() => parseVectorArgument(text, "--vector 2"), text).toThrow(/^--vector 2 ".*": the weight after the last colon must be a number/);
+    for (const text of [
+      "org/a:",
+      "org/a:half",
+      "org/a:0x10",
+      "org/a:1e999",
+      "org/a:Infinity",
+      "org/a: 1",
+      "org/a:1_000",
+    ]) {
+      expect(() => parseVectorArgument(text, "--vector 2"), text).toThrow(
+        /^--vector 2 ".*": the weight after the last colon must be a number/,
+      );
     }
     expect(() => parseVectorArgument(":0.5")).toThrow("names no task vector before the colon");
   });

@@ -45,12 +45,19 @@ export function parseVectorArgument(text: string, label = "--vector"): VectorArg
   const weightText = text.slice(colon + 1);
   const weight = Number(weightText);
   if (!numberPattern.test(weightText) || !Number.isFinite(weight)) {
-    throw new UsageError(`${label} "${text}": the weight after the last colon must be a number such as 0.5, -1 or 1e-1, got "${weightText}".`, {
-      code: "APPLY_BAD_WEIGHT",
-      subject: label,
-    });
+    throw new UsageError(
+      `${label} "${text}": the weight after the last colon must be a number such as 0.5, -1 or 1e-1, got "${weightText}".`,
+      {
+        code: "APPLY_BAD_WEIGHT",
+        subject: label,
+      },
+    );
   }
-  if (ref.length === 0) throw new UsageError(`${label} "${text}" names no task vector before the colon; write REF:WEIGHT, e.g. org/math-tv:0.5.`, { code: "APPLY_BAD_WEIGHT", subject: label });
+  if (ref.length === 0)
+    throw new UsageError(
+      `${label} "${text}" names no task vector before the colon; write REF:WEIGHT, e.g. org/math-tv:0.5.`,
+      { code: "APPLY_BAD_WEIGHT", subject: label },
+    );
   return { ref, weight };
 }
 
@@ -59,16 +66,25 @@ export function parseVectorArgument(text: string, label = "--vector"): VectorArg
  * recipe. The card records the command line and the equivalent recipe, so `tvhub merge` can redo it.
  */
 export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEvent, MergeResult> {
-  if (options.vectors.length === 0) throw new UsageError("apply needs at least one --vector REF[:WEIGHT].", { code: "APPLY_NO_VECTOR", subject: "--vector" });
+  if (options.vectors.length === 0)
+    throw new UsageError("apply needs at least one --vector REF[:WEIGHT].", {
+      code: "APPLY_NO_VECTOR",
+      subject: "--vector",
+    });
   const vectors = options.vectors.map((text, i) => ({ text, ...parseVectorArgument(text, `--vector ${i + 1}`) }));
   // The recipe names the commits, so the one the card quotes redoes exactly this merge whatever the repos do next.
   const { context } = options;
-  const parsed = [{ text: options.base, ref: resolveRef(context, options.base, "--base") }, ...vectors.map((v, i) => ({ text: v.ref, ref: resolveRef(context, v.ref, `--vector ${i + 1}`) }))];
+  const parsed = [
+    { text: options.base, ref: resolveRef(context, options.base, "--base") },
+    ...vectors.map((v, i) => ({ text: v.ref, ref: resolveRef(context, v.ref, `--vector ${i + 1}`) })),
+  ];
   resolveRef(context, options.to, "--to", false);
   const [base, ...refs] = await Promise.all(
     parsed.map(async ({ text, ref }) => {
       if (ref.kind === "local") return text;
-      const pinned = await context.hub.pin(ref.revision === undefined ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
+      const pinned = await context.hub.pin(
+        ref.revision === undefined ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision },
+      );
       return `${pinned.repo}@${pinned.sha}`;
     }),
   );

@@ -42,13 +42,22 @@ export async function checkInputs(options: CheckInputsOptions): Promise<CheckedI
     if (options.base !== undefined) resolveRef(context, options.base, options.baseLabel ?? "--base");
     // Opened side by side (each is a few small requests); every one that opened is closed if another fails.
     const givenBase = options.base === undefined ? undefined : open(options.base, options.baseLabel ?? "--base");
-    const settled = await Promise.allSettled([...options.inputs.map((input) => open(input.text, input.label)), ...(givenBase ? [givenBase] : [])]);
+    const settled = await Promise.allSettled([
+      ...options.inputs.map((input) => open(input.text, input.label)),
+      ...(givenBase ? [givenBase] : []),
+    ]);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) throw failed.reason;
     const inputs = options.inputs.map((_, i) => (settled[i] as PromiseFulfilledResult<OpenedInput>).value);
     const first = inputs[0];
-    const base = givenBase ? await givenBase : await open(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
-    const sameWeightRevisions = await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input) => input.resolved) });
+    const base = givenBase
+      ? await givenBase
+      : await open(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
+    const sameWeightRevisions = await findSameWeightRevisions({
+      hub: context.hub,
+      base: base.resolved,
+      inputs: inputs.map((input) => input.resolved),
+    });
     const report = checkCompatibility({
       sameWeightRevisions,
       base: base.resolved,

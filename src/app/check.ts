@@ -26,7 +26,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const checked = await checkInputs({
     context: options.context,
     ...(options.base === undefined ? {} : { base: options.base }),
-    inputs: options.inputs.map((input, i) => ({ ...input, label: input.kind === "vector" ? `--vector ${i + 1}` : "--finetuned" })),
+    inputs: options.inputs.map((input, i) => ({
+      ...input,
+      label: input.kind === "vector" ? `--vector ${i + 1}` : "--finetuned",
+    })),
     ...pickDefined(options, ["vocab", "force"]),
   });
   try {
@@ -37,7 +40,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       ...(input.resolved.repo === undefined ? {} : { repo: input.resolved.repo }),
       ...(input.resolved.revision === undefined ? {} : { revision: input.resolved.revision }),
     }));
-    const weightBytes = all.reduce((sum, input) => sum + input.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0), 0);
+    const weightBytes = all.reduce(
+      (sum, input) => sum + input.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0),
+      0,
+    );
     return { report: checked.report, inputs, weightBytes };
   } finally {
     await checked.close();

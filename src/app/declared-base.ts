@@ -14,8 +14,11 @@ export function declaredBase(finetuned: ResolvedModel): string {
       { code: "BASE_AMBIGUOUS", subject: finetuned.ref },
     );
   }
-  throw new UsageError(`${finetuned.ref} does not declare its base model (base_model in its card); give it with --base.`, {
-    code: "BASE_UNKNOWN",
-    subject: finetuned.ref,
-  });
+  throw new UsageError(
+    `${finetuned.ref} does not declare its base model (base_model in its card); give it with --base.`,
+    {
+      code: "BASE_UNKNOWN",
+      subject: finetuned.ref,
+    },
+  );
 }

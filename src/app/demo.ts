@@ -71,7 +71,10 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   const { context, outDir } = options;
   const clock = createClock();
   const tasks = [...(options.tasks ?? demoSetup.tasks)];
-  const grid = lambdaGridValues({ grid: options.grid ?? { start: 0, stop: 1, step: 0.1 }, subject: "the demo's λ grid" });
+  const grid = lambdaGridValues({
+    grid: options.grid ?? { start: 0, stop: 1, step: 0.1 },
+    subject: "the demo's λ grid",
+  });
   const fixtures = await findDemoFixtures({ root: options.fixtures, tasks });
   await mkdir(join(outDir, "recipes"), { recursive: true });
 
@@ -87,17 +90,34 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   const { base, finetunes } = yield* measureDemoModels({ session });
   const finetuneOf = (task: string): DemoModel => finetunes.find((model) => model.task === task) as DemoModel;
   clock.lap("finetunes");
-  const { addition, byTaskCount } = yield* runDemoAddition({ session, grid, finetuneOf, everyGroupSize: options.everyGroupSize ?? true });
+  const { addition, byTaskCount } = yield* runDemoAddition({
+    session,
+    grid,
+    finetuneOf,
+    everyGroupSize: options.everyGroupSize ?? true,
+  });
   clock.lap("addition");
   const negation = yield* runDemoNegation({ session, grid, base });
   clock.lap("negation");
   const analogy = yield* runDemoAnalogy({ session, grid, base, finetuneOf });
   clock.lap("analogy");
-  const greedy = yield* runDemoGreedy({ session, fixtures, grid: options.greedyGrid ?? { start: 0, stop: 1, step: 0.2 }, minGain: options.greedyMinGain ?? 0.01 });
+  const greedy = yield* runDemoGreedy({
+    session,
+    fixtures,
+    grid: options.greedyGrid ?? { start: 0, stop: 1, step: 0.2 },
+    minGain: options.greedyMinGain ?? 0.01,
+  });
   clock.lap("greedy");
-  const lora = yield* runDemoLora({ session, task: tasks[0] as string, ranks: options.loraRanks ?? [1, 2, 4, 8, 16], finetuneOf });
+  const lora = yield* runDemoLora({
+    session,
+    task: tasks[0] as string,
+    ranks: options.loraRanks ?? [1, 2, 4, 8, 16],
+    finetuneOf,
+  });
   clock.lap("lora");
-  const similar = yield* progressOnly(similarity({ context, refs: session.vectors.map((vector) => `${vector.repo}@${vector.revision}`) }));
+  const similar = yield* progressOnly(
+    similarity({ context, refs: session.vectors.map((vector) => `${vector.repo}@${vector.revision}`) }),
+  );
   clock.lap("similarity");
 
   const measured: Omit<DemoResults, "files" | "pictures"> = {
@@ -114,7 +134,8 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     grid,
     control: demoSetup.control,
     tasks,
-    chance: 1 / parseVitConfig({ json: session.base.config, subject: `${session.baseRepo.repo}/config.json` }).numLabels,
+    chance:
+      1 / parseVitConfig({ json: session.base.config, subject: `${session.baseRepo.repo}/config.json` }).numLabels,
     base,
     finetunes,
     vectors: [...session.vectors],
@@ -135,7 +156,10 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   clock.lap("pictures");
   const results: DemoResults = {
     ...measured,
-    files: [...pictures.map((picture) => picture.file), ...(await readdir(join(outDir, "recipes"))).sort().map((file) => `recipes/${file}`)],
+    files: [
+      ...pictures.map((picture) => picture.file),
+      ...(await readdir(join(outDir, "recipes"))).sort().map((file) => `recipes/${file}`),
+    ],
     pictures: commits,
     seconds: { ...clock.laps(), total: clock.total() },
   };

@@ -25,7 +25,8 @@ export async function findSameWeightRevisions(options: FindSameWeightRevisionsOp
     if (typeof record !== "object" || record === null || Array.isArray(record)) continue;
     const { repo: recordRepo, revision } = record as Record<string, unknown>;
     if (typeof recordRepo !== "string" || recordRepo.toLowerCase() !== repo.toLowerCase()) continue;
-    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) && revision !== base.revision) recorded.add(revision);
+    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) && revision !== base.revision)
+      recorded.add(revision);
   }
   if (recorded.size === 0) return [];
   const ours = fingerprint((await hub.modelInfo({ repo, sha: base.revision })).files);
@@ -44,7 +45,10 @@ export async function findSameWeightRevisions(options: FindSameWeightRevisionsOp
 
 /** The weight files with their content hashes, or undefined when some file has no hash to compare. */
 function fingerprint(files: readonly RepoFile[]): string | undefined {
-  const weights = files.filter((file) => !file.path.includes("/") && (file.path.endsWith(".safetensors") || file.path.endsWith(".safetensors.index.json")));
+  const weights = files.filter(
+    (file) =>
+      !file.path.includes("/") && (file.path.endsWith(".safetensors") || file.path.endsWith(".safetensors.index.json")),
+  );
   if (weights.length === 0) return undefined;
   const parts: string[] = [];
   for (const file of weights) {

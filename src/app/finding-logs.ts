@@ -7,6 +7,7 @@ import type { ProgressEvent } from "../util/progress.js";
  */
 export function* findingLogs(report: CompatibilityReport, benign: ReadonlySet<string>): Generator<ProgressEvent> {
   for (const finding of report.findings) {
-    if (finding.severity === "warning") yield { type: "log", level: benign.has(finding.code) ? "info" : "warn", message: finding.message };
+    if (finding.severity === "warning")
+      yield { type: "log", level: benign.has(finding.code) ? "info" : "warn", message: finding.message };
   }
 }

@@ -30,7 +30,16 @@ import { greedy, type GreedyRunResult } from "./greedy.js";
  */
 const config = parseVitConfig({
   subject: "test",
-  json: { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 8, image_size: 4, patch_size: 2, num_channels: 1, id2label: { 0: "cat", 1: "dog", 2: "owl" } },
+  json: {
+    hidden_size: 8,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 8,
+    image_size: 4,
+    patch_size: 2,
+    num_channels: 1,
+    id2label: { 0: "cat", 1: "dog", 2: "owl" },
+  },
 });
 const processor = parseImageProcessor({ json: undefined, subject: "test", config });
 const shapes = vitTensorShapes(config);
@@ -38,11 +47,25 @@ const shapes = vitTensorShapes(config);
 function random(seed: number, scale: number): Map<string, Float32Array> {
   let state = seed;
   const next = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-  return new Map([...shapes].map(([name, shape]) => [name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * next())]));
+  return new Map(
+    [...shapes].map(([name, shape]) => [
+      name,
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => scale * next()),
+    ]),
+  );
 }
 
-function plus(base: Map<string, Float32Array>, tau: Map<string, Float32Array>, lambda: number): Map<string, Float32Array> {
-  return new Map([...base].map(([name, values]) => [name, addScaled({ acc: Float32Array.from(values), tau: tau.get(name) as Float32Array, weight: lambda })]));
+function plus(
+  base: Map<string, Float32Array>,
+  tau: Map<string, Float32Array>,
+  lambda: number,
+): Map<string, Float32Array> {
+  return new Map(
+    [...base].map(([name, values]) => [
+      name,
+      addScaled({ acc: Float32Array.from(values), tau: tau.get(name) as Float32Array, weight: lambda }),
+    ]),
+  );
 }
 
 const base = random(1, 1);
@@ -54,18 +77,25 @@ let dataDir = "";
 const vectorDirs: Record<string, string> = {};
 
 const noHub = new Proxy({} as HubClient, {
-  get: (_, key) => (key === "hubUrl" ? "http://127.0.0.1:9" : () => Promise.reject(new Error(`the Hub was asked for ${String(key)}`))),
+  get: (_, key) =>
+    key === "hubUrl" ? "http://127.0.0.1:9" : () => Promise.reject(new Error(`the Hub was asked for ${String(key)}`)),
 });
 
 async function writeVector(dir: string, tau: Map<string, Float32Array>): Promise<string> {
-  const layout = planModelLayout({ tensors: [...shapes].map(([name, shape]) => ({ name, dtype: "F32" as const, shape })), prefix: "task_vector" });
+  const layout = planModelLayout({
+    tensors: [...shapes].map(([name, shape]) => ({ name, dtype: "F32" as const, shape })),
+    prefix: "task_vector",
+  });
   const writer = createModelWriter({ layout, dir });
   for (const { name } of layout.writeOrder) {
     const values = tau.get(name) as Float32Array;
     await writer.writeTensor(name, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
   await writer.finish();
-  await writeFile(join(dir, "tvhub.json"), JSON.stringify({ format: "tvhub/task-vector", version: 1, base: { repo: "org/vit", revision: null } }));
+  await writeFile(
+    join(dir, "tvhub.json"),
+    JSON.stringify({ format: "tvhub/task-vector", version: 1, base: { repo: "org/vit", revision: null } }),
+  );
   return dir;
 }
 
@@ -79,25 +109,55 @@ beforeAll(async () => {
   const targetDir = join(root, "target");
   await writeVitModel({ dir: targetDir, config, processor, tensors: plus(base, tauA, 1) });
   const count = 90;
-  const set = { name: "val", pixels: Uint8Array.from({ length: count * 16 }, (_, i) => (i * 97 + (i >> 4) * 31) % 256), labels: new Int32Array(count), count, channels: 1, height: 4, width: 4 };
+  const set = {
+    name: "val",
+    pixels: Uint8Array.from({ length: count * 16 }, (_, i) => (i * 97 + (i >> 4) * 31) % 256),
+    labels: new Int32Array(count),
+    count,
+    channels: 1,
+    height: 4,
+    width: 4,
+  };
   const { tf } = await loadTf({ backend: "wasm" });
   const logits = await computeVitLogits({ tf, model: await loadVitModel({ dir: targetDir }), images: set });
-  const labels = Array.from({ length: count }, (_, n) => [0, 1, 2].reduce((best, k) => ((logits[n * 3 + k] as number) > (logits[n * 3 + best] as number) ? k : best), 0));
+  const labels = Array.from({ length: count }, (_, n) =>
+    [0, 1, 2].reduce((best, k) => ((logits[n * 3 + k] as number) > (logits[n * 3 + best] as number) ? k : best), 0),
+  );
   dataDir = join(root, "data");
   await mkdir(dataDir);
-  await writeImageSet({ path: join(dataDir, "shapes-val.safetensors"), pixels: set.pixels, labels, shape: [count, 4, 4] });
+  await writeImageSet({
+    path: join(dataDir, "shapes-val.safetensors"),
+    pixels: set.pixels,
+    labels,
+    shape: [count, 4, 4],
+  });
   // A test split with other labels: if the search read it, it would not find A.
-  await writeImageSet({ path: join(dataDir, "shapes-test.safetensors"), pixels: set.pixels, labels: labels.map((l) => (l + 1) % 3), shape: [count, 4, 4] });
+  await writeImageSet({
+    path: join(dataDir, "shapes-test.safetensors"),
+    pixels: set.pixels,
+    labels: labels.map((l) => (l + 1) % 3),
+    shape: [count, 4, 4],
+  });
 }, 60_000);
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function run(name: string, memoryBudget?: number): Promise<{ result: GreedyRunResult; workDir: string; out: string }> {
+async function run(
+  name: string,
+  memoryBudget?: number,
+): Promise<{ result: GreedyRunResult; workDir: string; out: string }> {
   const workDir = join(root, `work-${name}`);
   const out = join(root, `out-${name}`);
-  const context: AppContext = { hub: noHub, kernels: javascriptKernels, workDir, cache: false, isDirectory: () => false, tvhubVersion: "test" };
+  const context: AppContext = {
+    hub: noHub,
+    kernels: javascriptKernels,
+    workDir,
+    cache: false,
+    isDirectory: () => false,
+    tvhubVersion: "test",
+  };
   const recipe = {
     version: 1,
     base: baseDir,
@@ -140,11 +200,14 @@ describe("greedy with the in-memory tfjs evaluator", () => {
     const written = await openLocalModel({ path: out });
     try {
       const expected = plus(base, tauA, 1);
-      for (const [name, values] of expected) expect(decodeToF32({ dtype: "F32", bytes: await written.readTensor(name) })).toEqual(values);
+      for (const [name, values] of expected)
+        expect(decodeToF32({ dtype: "F32", bytes: await written.readTensor(name) })).toEqual(values);
     } finally {
       await written.close();
     }
-    const record = JSON.parse(await readFile(join(out, "tvhub.json"), "utf8")) as { greedy: { kept: unknown[]; evaluator: string } };
+    const record = JSON.parse(await readFile(join(out, "tvhub.json"), "utf8")) as {
+      greedy: { kept: unknown[]; evaluator: string };
+    };
     expect(record.greedy.kept).toEqual([{ candidate: vectorDirs.a, lambda: 1 }]);
     expect(record.greedy.evaluator).toBe("tfjs:accuracy(shapes-val)");
   }, 60_000);

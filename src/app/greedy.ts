@@ -20,14 +20,23 @@ import { checkFreeSpace } from "../engine/check-free-space.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
 import { buildGreedyRecord, type GreedyRecord } from "./greedy/build-greedy-record.js";
 import { createDirectoryEvaluate } from "./greedy/create-directory-evaluate.js";
-import { createGreedyEvaluator, type EvaluatorFactories, type GreedyEvaluator } from "./greedy/create-greedy-evaluator.js";
+import {
+  createGreedyEvaluator,
+  type EvaluatorFactories,
+  type GreedyEvaluator,
+} from "./greedy/create-greedy-evaluator.js";
 import { createInMemoryEvaluate } from "./greedy/create-in-memory-evaluate.js";
 import { createPlanMaterializer, type PlanMaterializer } from "./greedy/create-plan-materializer.js";
 import { detectInputKind } from "./greedy/detect-input-kind.js";
 import type { EvaluateTerms, GreedyResult } from "./greedy/greedy-types.js";
 import { loadTensorsInMemory, type InMemoryTerm } from "./greedy/load-tensors-in-memory.js";
 import { adapterMappingOf } from "./read-adapter-tau.js";
-import { openCandidates, type CandidateSpec, type OpenedCandidate, type OpenedCandidates } from "./greedy/open-candidates.js";
+import {
+  openCandidates,
+  type CandidateSpec,
+  type OpenedCandidate,
+  type OpenedCandidates,
+} from "./greedy/open-candidates.js";
 import { openEvaluationCache } from "./greedy/open-evaluation-cache.js";
 import { runGreedy } from "./greedy/run-greedy.js";
 import type { SkippedCandidate } from "./greedy/screen-candidates.js";
@@ -158,17 +167,37 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
   const resolved = yield* resolveGreedy(options);
   const { recipe, startTerms, where } = resolved;
   const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
-  for (const term of startTerms) unique.set(`${term.kind}\u0000${term.ref}`, { text: term.ref, kind: term.kind, label: where(`${term.origin}.${term.kind}`, "--start") });
-  yield { type: "log", level: "info", message: `Checking ${recipe.base}${unique.size > 0 ? ` and the start model's ${unique.size} input${unique.size === 1 ? "" : "s"}` : ""} (headers only)…` };
-  const checked = await checkInputs({ context, base: recipe.base, baseLabel: where("base", "--base"), inputs: [...unique.values()], vocab: "refuse", ...(options.force === undefined ? {} : { force: options.force }) });
+  for (const term of startTerms)
+    unique.set(`${term.kind}\u0000${term.ref}`, {
+      text: term.ref,
+      kind: term.kind,
+      label: where(`${term.origin}.${term.kind}`, "--start"),
+    });
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${recipe.base}${unique.size > 0 ? ` and the start model's ${unique.size} input${unique.size === 1 ? "" : "s"}` : ""} (headers only)…`,
+  };
+  const checked = await checkInputs({
+    context,
+    base: recipe.base,
+    baseLabel: where("base", "--base"),
+    inputs: [...unique.values()],
+    vocab: "refuse",
+    ...(options.force === undefined ? {} : { force: options.force }),
+  });
   const held: HeldResources = { extraWeights: [] };
   try {
     const { report } = checked;
-    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
+    for (const finding of report.findings)
+      if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
     if (!report.ok) throw new IncompatibleError(report);
     const startInputs = new Map<string, OpenedInput>();
     [...unique.keys()].forEach((key, i) => startInputs.set(key, checked.inputs[i] as OpenedInput));
-    const start: StartModel = { terms: startTerms, inputOf: (term) => startInputs.get(`${term.kind}\u0000${term.ref}`) as OpenedInput };
+    const start: StartModel = {
+      terms: startTerms,
+      inputOf: (term) => startInputs.get(`${term.kind}\u0000${term.ref}`) as OpenedInput,
+    };
     const candidates = yield* gatherCandidates({ options, resolved, checked, start });
     held.candidates = candidates;
     options.signal?.throwIfAborted();
@@ -176,14 +205,19 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
     const found = yield* searchCandidates({ options, resolved, checked, candidates, evaluation });
     options.signal?.throwIfAborted();
     if (found.search.terms.length === 0) {
-      yield { type: "log", level: "warn", message: `No candidate raised the validation score above the start's ${found.search.baseline.score}; nothing was published.` };
+      yield {
+        type: "log",
+        level: "warn",
+        message: `No candidate raised the validation score above the start's ${found.search.baseline.score}; nothing was published.`,
+      };
       return found;
     }
     return { ...found, merge: yield* publishChoice({ options, resolved, checked, start, candidates, found }) };
   } finally {
     await Promise.allSettled(held.extraWeights.map((model) => model.close()));
     await held.materializer?.close();
-    if (held.candidateDir !== undefined && !options.keepCandidates) await rm(held.candidateDir, { recursive: true, force: true });
+    if (held.candidateDir !== undefined && !options.keepCandidates)
+      await rm(held.candidateDir, { recursive: true, force: true });
     await held.candidates?.close();
     await checked.close();
   }
@@ -228,19 +262,31 @@ interface StageOptions {
 /** The resolve stage: the recipe (or the short form's), the target, and a refusal of any input that is the target. */
 async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEvent, ResolvedGreedy> {
   const { context } = options;
-  const loaded = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
+  const loaded =
+    "shortForm" in options.recipe
+      ? yield* shortFormRecipe(context, options.recipe.shortForm)
+      : "recipe" in options.recipe
+        ? options.recipe
+        : await loadRecipe(options.recipe);
   const { source } = loaded;
   const spec = loaded.recipe.greedy;
   if (spec === undefined) {
-    throw new UsageError(`${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`, {
-      code: "RECIPE_NOT_GREEDY",
-      subject: "greedy",
-    });
+    throw new UsageError(
+      `${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`,
+      {
+        code: "RECIPE_NOT_GREEDY",
+        subject: "greedy",
+      },
+    );
   }
   refuseUnsupported(loaded);
   const recipe: Recipe = {
     ...loaded.recipe,
-    output: { ...loaded.recipe.output, to: options.to ?? loaded.recipe.output.to, private: options.private ?? loaded.recipe.output.private },
+    output: {
+      ...loaded.recipe.output,
+      to: options.to ?? loaded.recipe.output.to,
+      private: options.private ?? loaded.recipe.output.private,
+    },
   };
   // The short form's fields came from flags, and messages name the flag.
   const short = source === shortFormSource;
@@ -249,14 +295,26 @@ async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEv
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   // Before the search, not after it: a wrong target must not cost an hour of evaluations.
   checkPullRequestTarget({ createPr: options.createPr, stage: undefined, target, label: targetLabel });
-  const startTerms = spec.start === "recipe" ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight })) : [];
-  const namedCandidates = Array.isArray(spec.candidates) ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`)) : [];
+  const startTerms =
+    spec.start === "recipe"
+      ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight }))
+      : [];
+  const namedCandidates = Array.isArray(spec.candidates)
+    ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`))
+    : [];
   if (target.kind === "hub") {
-    const named = [{ text: recipe.base, label: where("base", "--base") }, ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })), ...namedCandidates];
+    const named = [
+      { text: recipe.base, label: where("base", "--base") },
+      ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })),
+      ...namedCandidates,
+    ];
     for (const { text, label } of named) {
       const ref = resolveRef(context, text, label);
       if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-        throw new UsageError(`The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`, { code: "TARGET_IS_INPUT", subject: target.repo });
+        throw new UsageError(
+          `The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`,
+          { code: "TARGET_IS_INPUT", subject: target.repo },
+        );
       }
     }
   }
@@ -264,7 +322,9 @@ async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEv
 }
 
 /** The candidates stage: the named ones or the Hub's, screened on their cards and headers; none left is an error. */
-async function* gatherCandidates(stage: StageOptions & { start: StartModel }): AsyncGenerator<ProgressEvent, OpenedCandidates> {
+async function* gatherCandidates(
+  stage: StageOptions & { start: StartModel },
+): AsyncGenerator<ProgressEvent, OpenedCandidates> {
   const { options, resolved, checked, start } = stage;
   const { spec, recipe, target } = resolved;
   const candidates = yield* openCandidates({
@@ -279,7 +339,8 @@ async function* gatherCandidates(stage: StageOptions & { start: StartModel }): A
     ...(target.kind === "hub" ? { target: target.repo } : {}),
     ...(options.force === undefined ? {} : { force: options.force }),
   });
-  for (const skip of candidates.skipped) yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
+  for (const skip of candidates.skipped)
+    yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
   for (const warning of candidates.warnings) yield { type: "log", level: "warn", message: warning.message };
   if (candidates.accepted.length === 0) {
     throw new DataError(
@@ -320,25 +381,46 @@ async function* prepareEvaluation(stage: PrepareEvaluationOptions): AsyncGenerat
     ...(options.endpointToken === undefined ? {} : { endpointToken: options.endpointToken }),
     ...(options.onEvaluatorOutput === undefined ? {} : { onOutput: options.onEvaluatorOutput }),
   });
-  const floatParameters = checked.base.resolved.tensors.filter((t) => isComputable(t.dtype)).reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
+  const floatParameters = checked.base.resolved.tensors
+    .filter((t) => isComputable(t.dtype))
+    .reduce((sum, t) => sum + (elementCount(t.shape) ?? 0), 0);
   const inMemoryBytes = floatParameters * 4 * (2 + candidates.accepted.length);
   const inMemory = built.inMemory && inMemoryBytes <= (options.memoryBudget ?? defaultMemoryBudget);
 
   const startIds = start.terms.map((term) => identityOf(start.inputOf(term)));
-  const startId = [identityOf(checked.base), ...start.terms.map((term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}·${term.kind}:${startIds[i] as string}`)].join(" ");
+  const startId = [
+    identityOf(checked.base),
+    ...start.terms.map(
+      (term, i) =>
+        `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}·${term.kind}:${startIds[i] as string}`,
+    ),
+  ].join(" ");
   const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
   const cacheFile =
     options.cacheFile === false
       ? null
-      : (options.cacheFile ?? join(options.cacheDir ?? join(context.workDir, "tvhub-greedy"), `${createHash("sha256").update(`${scope}\n${startId}`).digest("hex").slice(0, 24)}.jsonl`));
+      : (options.cacheFile ??
+        join(
+          options.cacheDir ?? join(context.workDir, "tvhub-greedy"),
+          `${createHash("sha256").update(`${scope}\n${startId}`).digest("hex").slice(0, 24)}.jsonl`,
+        ));
   const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
-  if (cache.size > 0) yield { type: "log", level: "info", message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.` };
-  const evaluate = inMemory ? yield* inMemoryEvaluate({ ...stage, built }) : await directoryEvaluate({ ...stage, built });
+  if (cache.size > 0)
+    yield {
+      type: "log",
+      level: "info",
+      message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.`,
+    };
+  const evaluate = inMemory
+    ? yield* inMemoryEvaluate({ ...stage, built })
+    : await directoryEvaluate({ ...stage, built });
   return { built, inMemory, evaluate, startId, scope, cacheFile, cache };
 }
 
 /** Candidates built in memory (tfjs evaluators): the start and every candidate's τ are loaded once, in float32. */
-async function* inMemoryEvaluate(stage: PrepareEvaluationOptions & { built: GreedyEvaluator }): AsyncGenerator<ProgressEvent, EvaluateTerms> {
+async function* inMemoryEvaluate(
+  stage: PrepareEvaluationOptions & { built: GreedyEvaluator },
+): AsyncGenerator<ProgressEvent, EvaluateTerms> {
   const { options, resolved, checked, start, candidates, held, built } = stage;
   const { context } = options;
   const { recipe } = resolved;
@@ -353,9 +435,11 @@ async function* inMemoryEvaluate(stage: PrepareEvaluationOptions & { built: Gree
     return { kind, model: await weightsOf(input), ...(adapter ? { adapter } : {}) };
   };
   const startWeights: Array<InMemoryTerm & { lambda: number }> = [];
-  for (const term of start.terms) startWeights.push({ ...(await termOf(term.kind, start.inputOf(term))), lambda: term.lambda });
+  for (const term of start.terms)
+    startWeights.push({ ...(await termOf(term.kind, start.inputOf(term))), lambda: term.lambda });
   const candidateWeights = new Map<string, InMemoryTerm>();
-  for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
+  for (const candidate of candidates.accepted)
+    candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
   const loadedTensors = yield* loadTensorsInMemory({
     base: baseWeights,
     start: startWeights,
@@ -365,7 +449,11 @@ async function* inMemoryEvaluate(stage: PrepareEvaluationOptions & { built: Gree
   });
   return createInMemoryEvaluate({
     evaluator: built.evaluator,
-    start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...(await preprocessorConfig(checked.base)) },
+    start: {
+      tensors: loadedTensors.start,
+      config: checked.base.resolved.config ?? {},
+      ...(await preprocessorConfig(checked.base)),
+    },
     vectors: loadedTensors.vectors,
     dtypes: loadedTensors.dtypes,
     addScaled: (options) => context.kernels.addScaled(options),
@@ -380,10 +468,20 @@ async function directoryEvaluate(stage: PrepareEvaluationOptions & { built: Gree
   const inputs = new Map<string, OpenedInput>([[resolved.recipe.base, checked.base]]);
   for (const term of start.terms) inputs.set(term.ref, start.inputOf(term));
   for (const candidate of candidates.accepted) inputs.set(candidate.ref, candidate.input);
-  const plan = buildPlan({ operation: "merge", recipe: startRecipe, models: Object.fromEntries([...inputs].map(([ref, input]) => [ref, input.resolved])) });
+  const plan = buildPlan({
+    operation: "merge",
+    recipe: startRecipe,
+    models: Object.fromEntries([...inputs].map(([ref, input]) => [ref, input.resolved])),
+  });
   const sideFiles = await gatherSideFiles({ context, plan, recipe: startRecipe, checked, inputOf: () => checked.base });
   const candidateTerms = new Map(candidates.accepted.map((c) => [c.id, { kind: c.kind, ref: c.ref }]));
-  held.materializer = createPlanMaterializer({ context, recipe: startRecipe, inputs, candidates: candidateTerms, sideFiles });
+  held.materializer = createPlanMaterializer({
+    context,
+    recipe: startRecipe,
+    inputs,
+    candidates: candidateTerms,
+    sideFiles,
+  });
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   await mkdir(context.workDir, { recursive: true });
   held.candidateDir = await mkdtemp(join(context.workDir, "tvhub-greedy-"));
@@ -393,7 +491,12 @@ async function directoryEvaluate(stage: PrepareEvaluationOptions & { built: Gree
     needed: (plan.layout.writeBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0)) * concurrency,
     advice: "set TMPDIR to a folder on a disk with room",
   });
-  return createDirectoryEvaluate({ evaluator: built.evaluator, workDir: held.candidateDir, materialize: held.materializer.materialize, ...(options.keepCandidates ? { keep: true } : {}) });
+  return createDirectoryEvaluate({
+    evaluator: built.evaluator,
+    workDir: held.candidateDir,
+    materialize: held.materializer.materialize,
+    ...(options.keepCandidates ? { keep: true } : {}),
+  });
 }
 
 interface SearchCandidatesOptions extends StageOptions {
@@ -493,13 +596,17 @@ async function* publishChoice(stage: PublishChoiceOptions): AsyncGenerator<Progr
 }
 
 /** Greedy events become progress and a log line per round; the search's result is returned. */
-async function* forwardGreedy(run: ReturnType<typeof runGreedy>, labels: ReadonlyMap<string, string>): AsyncGenerator<ProgressEvent, GreedyResult> {
+async function* forwardGreedy(
+  run: ReturnType<typeof runGreedy>,
+  labels: ReadonlyMap<string, string>,
+): AsyncGenerator<ProgressEvent, GreedyResult> {
   for (;;) {
     const step = await run.next();
     if (step.done) return step.value;
     const event = step.value;
     if (event.type === "progress" || event.type === "log") yield event;
-    else if (event.type === "greedy-baseline") yield { type: "log", level: "info", message: `Start model: ${event.score}${event.cached ? " (cached)" : ""}` };
+    else if (event.type === "greedy-baseline")
+      yield { type: "log", level: "info", message: `Start model: ${event.score}${event.cached ? " (cached)" : ""}` };
     else if (event.type === "greedy-round") {
       const kept = event.kept;
       yield {
@@ -516,27 +623,41 @@ async function* forwardGreedy(run: ReturnType<typeof runGreedy>, labels: Readonl
 function refuseUnsupported(loaded: LoadedRecipe): void {
   const { recipe, source } = loaded;
   if (recipe.method !== "task_arithmetic") {
-    throw new UsageError(`${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`, {
-      code: "GREEDY_METHOD",
-      subject: "method",
-    });
+    throw new UsageError(
+      `${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`,
+      {
+        code: "GREEDY_METHOD",
+        subject: "method",
+      },
+    );
   }
   if (recipe.overrides.length > 0) {
-    throw new UsageError(`${source}: overrides do not apply to a greedy search; remove them, then merge the published result with overrides if you need them.`, {
-      code: "GREEDY_OVERRIDES",
-      subject: "overrides",
-    });
+    throw new UsageError(
+      `${source}: overrides do not apply to a greedy search; remove them, then merge the published result with overrides if you need them.`,
+      {
+        code: "GREEDY_OVERRIDES",
+        subject: "overrides",
+      },
+    );
   }
   if (recipe.vocab !== "refuse") {
-    throw new UsageError(`${source}: a greedy search needs every candidate to share the base's vocabulary; remove vocab: ${recipe.vocab}.`, { code: "GREEDY_VOCAB", subject: "vocab" });
+    throw new UsageError(
+      `${source}: a greedy search needs every candidate to share the base's vocabulary; remove vocab: ${recipe.vocab}.`,
+      { code: "GREEDY_VOCAB", subject: "vocab" },
+    );
   }
 }
 
-function candidateSpecs(list: Extract<GreedySpec["candidates"], unknown[]>, labelOf: (index: number) => string): CandidateSpec[] {
+function candidateSpecs(
+  list: Extract<GreedySpec["candidates"], unknown[]>,
+  labelOf: (index: number) => string,
+): CandidateSpec[] {
   return list.map((entry, i) => {
     const label = labelOf(i);
     if (typeof entry === "string") return { text: entry, label };
-    return "vector" in entry ? { text: entry.vector, kind: "vector" as const, label } : { text: entry.finetuned, kind: "finetuned" as const, label };
+    return "vector" in entry
+      ? { text: entry.vector, kind: "vector" as const, label }
+      : { text: entry.finetuned, kind: "finetuned" as const, label };
   });
 }
 
@@ -558,12 +679,17 @@ function startRecipeOf(recipe: Recipe, startTerms: readonly StartTerm[]): Recipe
   return {
     ...rest,
     scale: 1,
-    vectors: startTerms.map((term) => (term.kind === "vector" ? { vector: term.ref, weight: term.lambda } : { finetuned: term.ref, weight: term.lambda })),
+    vectors: startTerms.map((term) =>
+      term.kind === "vector" ? { vector: term.ref, weight: term.lambda } : { finetuned: term.ref, weight: term.lambda },
+    ),
   };
 }
 
 function describeStart(recipe: Recipe, startTerms: readonly StartTerm[]): string {
-  return [recipe.base, ...startTerms.map((term) => `${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${term.ref})`)].join(" ");
+  return [
+    recipe.base,
+    ...startTerms.map((term) => `${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${term.ref})`),
+  ].join(" ");
 }
 
 interface FinalRecipeOptions {
@@ -592,7 +718,9 @@ async function finalRecipe(options: FinalRecipeOptions): Promise<LoadedRecipe> {
     },
     method: "task_arithmetic",
     vectors: [
-      ...options.startTerms.map((term, i) => termValue(term.kind, pinnedRef(options.startInputs[i] as OpenedInput), term.lambda)),
+      ...options.startTerms.map((term, i) =>
+        termValue(term.kind, pinnedRef(options.startInputs[i] as OpenedInput), term.lambda),
+      ),
       ...options.kept.map(({ candidate, lambda }) => termValue(candidate.kind, candidate.ref, lambda)),
     ],
   };
@@ -603,7 +731,11 @@ async function finalRecipe(options: FinalRecipeOptions): Promise<LoadedRecipe> {
   return { recipe: await parseRecipe({ value, source }), text, source };
 }
 
-function termValue(kind: InputKind, ref: string, weight: number): { vector: string; weight: number } | { finetuned: string; weight: number } {
+function termValue(
+  kind: InputKind,
+  ref: string,
+  weight: number,
+): { vector: string; weight: number } | { finetuned: string; weight: number } {
   return kind === "vector" ? { vector: ref, weight } : { finetuned: ref, weight };
 }
 
@@ -615,22 +747,38 @@ async function preprocessorConfig(base: OpenedInput): Promise<{ preprocessorConf
   try {
     return { preprocessorConfig: JSON.parse(new TextDecoder().decode(bytes)) as unknown };
   } catch {
-    throw new DataError(`${base.resolved.ref}: preprocessor_config.json is not valid JSON; fix the file.`, { code: "INPUT_BAD_JSON", subject: "preprocessor_config.json" });
+    throw new DataError(`${base.resolved.ref}: preprocessor_config.json is not valid JSON; fix the file.`, {
+      code: "INPUT_BAD_JSON",
+      subject: "preprocessor_config.json",
+    });
   }
 }
 
 /** The short form as a recipe; the start's kind (fine-tune or published vector) is read from the model. */
-async function* shortFormRecipe(context: AppContext, form: GreedyShortForm): AsyncGenerator<ProgressEvent, LoadedRecipe> {
+async function* shortFormRecipe(
+  context: AppContext,
+  form: GreedyShortForm,
+): AsyncGenerator<ProgressEvent, LoadedRecipe> {
   if (form.candidates.length > 0 && form.search) {
-    throw new UsageError("Give candidates with --candidate or search the Hub with --search-candidates, not both.", { code: "GREEDY_CANDIDATES_AND_SEARCH", subject: "--candidate" });
+    throw new UsageError("Give candidates with --candidate or search the Hub with --search-candidates, not both.", {
+      code: "GREEDY_CANDIDATES_AND_SEARCH",
+      subject: "--candidate",
+    });
   }
   if (form.candidates.length === 0 && !form.search) {
-    throw new UsageError("greedy needs candidates: --candidate REF (repeatable) or --search-candidates.", { code: "GREEDY_NO_CANDIDATES", subject: "--candidate" });
+    throw new UsageError("greedy needs candidates: --candidate REF (repeatable) or --search-candidates.", {
+      code: "GREEDY_NO_CANDIDATES",
+      subject: "--candidate",
+    });
   }
   let startKind: InputKind = "finetuned";
   if (form.start !== undefined) {
     yield { type: "log", level: "info", message: `Reading ${form.start} (headers only)…` };
-    const input = await openInput({ ref: resolveRef(context, form.start, "--start"), text: form.start, hub: context.hub });
+    const input = await openInput({
+      ref: resolveRef(context, form.start, "--start"),
+      text: form.start,
+      hub: context.hub,
+    });
     startKind = detectInputKind(input.resolved);
     await input.close();
   }
@@ -646,7 +794,9 @@ async function* shortFormRecipe(context: AppContext, form: GreedyShortForm): Asy
     ...(form.start === undefined ? {} : { vectors: [termValue(startKind, form.start, 1)] }),
     greedy: {
       start: form.start === undefined ? "base" : "recipe",
-      candidates: form.search ? { search: { kind: "vector", ...(form.search.limit === undefined ? {} : { limit: form.search.limit }) } } : form.candidates,
+      candidates: form.search
+        ? { search: { kind: "vector", ...(form.search.limit === undefined ? {} : { limit: form.search.limit }) } }
+        : form.candidates,
       evaluator: {
         type: "command",
         command: form.evaluator.command,
@@ -665,4 +815,3 @@ async function* shortFormRecipe(context: AppContext, form: GreedyShortForm): Asy
   const text = `# The search tvhub greedy ran, as a recipe; tvhub greedy runs it again.\n${stringify(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }
-

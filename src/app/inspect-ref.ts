@@ -24,7 +24,9 @@ const filePattern = /\.(safetensors|json|bin|pt|pth|ckpt|pkl)$/i;
  */
 export async function inspectRef(options: InspectRefOptions): Promise<InspectReport> {
   const { context } = options;
-  const ref = filePattern.test(options.ref) ? { kind: "local" as const, path: options.ref } : resolveRef(context, options.ref, "the model");
+  const ref = filePattern.test(options.ref)
+    ? { kind: "local" as const, path: options.ref }
+    : resolveRef(context, options.ref, "the model");
   if (ref.kind === "local") {
     const model = await openLocalModel({ path: ref.path });
     try {
@@ -37,7 +39,9 @@ export async function inspectRef(options: InspectRefOptions): Promise<InspectRep
   try {
     const { repo, revision } = input.resolved;
     const report = inspect({ model: input.model, listTensors: options.listTensors !== false });
-    return repo === undefined || revision === undefined ? report : { ...report, source: { repo, revision, url: `${context.hub.hubUrl}/${repo}` } };
+    return repo === undefined || revision === undefined
+      ? report
+      : { ...report, source: { repo, revision, url: `${context.hub.hubUrl}/${repo}` } };
   } finally {
     await input.close();
   }

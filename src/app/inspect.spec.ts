@@ -2,14 +2,23 @@ import { describe, expect, it } from "vitest";
 import type { ModelFile, SafetensorsModel, TensorInfo } from "../safetensors/types.js";
 import { inspect, naturalCompare } from "./inspect.js";
 
-function header(tensors: Array<Omit<TensorInfo, "begin" | "end"> & { bytes: number }>, metadata?: Record<string, string>): ModelFile["header"] {
+function header(
+  tensors: Array<Omit<TensorInfo, "begin" | "end"> & { bytes: number }>,
+  metadata?: Record<string, string>,
+): ModelFile["header"] {
   let offset = 0;
   const infos = tensors.map(({ bytes, ...t }) => {
     const info = { ...t, begin: offset, end: offset + bytes };
     offset += bytes;
     return info;
   });
-  return { headerLength: 120, dataStart: 128, fileSize: 128 + offset, tensors: infos, ...(metadata ? { metadata } : {}) };
+  return {
+    headerLength: 120,
+    dataStart: 128,
+    fileSize: 128 + offset,
+    tensors: infos,
+    ...(metadata ? { metadata } : {}),
+  };
 }
 
 /** A model literal: inspect reads headers only, so nothing else needs to work. */
@@ -34,21 +43,43 @@ function fakeModel(files: ModelFile[], index?: SafetensorsModel["index"]): Safet
 }
 
 describe("inspect", () => {
-  const layer = (i: number, extra: string) => ({ name: `model.layers.${i}.${extra}`, dtype: "BF16" as const, shape: [4, 4], bytes: 32 });
+  const layer = (i: number, extra: string) => ({
+    name: `model.layers.${i}.${extra}`,
+    dtype: "BF16" as const,
+    shape: [4, 4],
+    bytes: 32,
+  });
   const files: ModelFile[] = [
     {
       file: "model-00001-of-00002.safetensors",
-      header: header([layer(0, "w"), layer(1, "w"), layer(2, "w"), layer(10, "w"), { name: "ids", dtype: "I64", shape: [1, 3], bytes: 24 }], { format: "pt" }),
+      header: header(
+        [
+          layer(0, "w"),
+          layer(1, "w"),
+          layer(2, "w"),
+          layer(10, "w"),
+          { name: "ids", dtype: "I64", shape: [1, 3], bytes: 24 },
+        ],
+        { format: "pt" },
+      ),
     },
     {
       file: "model-00002-of-00002.safetensors",
-      header: header([layer(3, "w"), layer(7, "w"), { name: "model.layers.5.w", dtype: "BF16", shape: [2, 4], bytes: 16 }], { format: "mlx" }),
+      header: header(
+        [layer(3, "w"), layer(7, "w"), { name: "model.layers.5.w", dtype: "BF16", shape: [2, 4], bytes: 16 }],
+        { format: "mlx" },
+      ),
     },
   ];
 
   it("counts parameters per dtype and bytes per file from headers alone", () => {
     const report = inspect({ model: fakeModel(files, { weight_map: {}, metadata: { total_size: 1 } }) });
-    expect(report.totals).toEqual({ tensors: 8, parameters: 7 * 16 - 8 + 3, tensorBytes: 6 * 32 + 16 + 24, fileBytes: 2 * 128 + 6 * 32 + 16 + 24 });
+    expect(report.totals).toEqual({
+      tensors: 8,
+      parameters: 7 * 16 - 8 + 3,
+      tensorBytes: 6 * 32 + 16 + 24,
+      fileBytes: 2 * 128 + 6 * 32 + 16 + 24,
+    });
     expect(report.dtypes).toEqual([
       { dtype: "BF16", tensors: 7, parameters: 104, bytes: 208 },
       { dtype: "I64", tensors: 1, parameters: 3, bytes: 24 },

@@ -137,7 +137,10 @@ export function inspect(options: InspectOptions): InspectReport {
     model: model.name,
     source: null,
     layout: model.layout,
-    index: model.indexFile === undefined ? null : { file: model.indexFile, totalSize: typeof totalSize === "number" ? totalSize : null },
+    index:
+      model.indexFile === undefined
+        ? null
+        : { file: model.indexFile, totalSize: typeof totalSize === "number" ? totalSize : null },
     totals: {
       tensors: all.length,
       parameters,
@@ -154,7 +157,10 @@ export function inspect(options: InspectOptions): InspectReport {
 
 /** Folds tensors that differ only in their first numeric path segment (the layer index) and agree on dtype and shape. */
 function groupLayers(tensors: readonly TensorInfo[]): InspectedGroup[] {
-  const groups = new Map<string, { prefix: string; suffix: string; indices: number[]; tensor: TensorInfo; parameters: number }>();
+  const groups = new Map<
+    string,
+    { prefix: string; suffix: string; indices: number[]; tensor: TensorInfo; parameters: number }
+  >();
   for (const tensor of tensors) {
     const segment = firstNumericSegment(tensor.name);
     const prefix = segment === undefined ? tensor.name : tensor.name.slice(0, segment.start);
@@ -169,7 +175,8 @@ function groupLayers(tensors: readonly TensorInfo[]): InspectedGroup[] {
     group.parameters += elementCount(tensor.shape) ?? 0;
   }
   return [...groups.values()].map(({ prefix, suffix, indices, tensor, parameters }) => ({
-    pattern: indices.length === 0 ? prefix : indices.length === 1 ? tensor.name : `${prefix}{${ranges(indices)}}${suffix}`,
+    pattern:
+      indices.length === 0 ? prefix : indices.length === 1 ? tensor.name : `${prefix}{${ranges(indices)}}${suffix}`,
     dtype: tensor.dtype,
     shape: tensor.shape,
     count: indices.length === 0 ? 1 : indices.length,

@@ -9,7 +9,7 @@ import { produceOutput, type DescribedOutput } from "../engine/produce-output.js
 import type { PublishedOutput } from "../engine/publish-output.js";
 import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { DataError, UsageError } from "../errors.js";
-import { baseOnlyFiles, tokenizerFiles, type ModelRef, } from "../hub/index.js";
+import { baseOnlyFiles, tokenizerFiles, type ModelRef } from "../hub/index.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { expandTerms } from "../plan/expand-terms.js";
@@ -97,7 +97,12 @@ export interface MergeRecord {
     lambda32: number;
   }>;
   overrides: Array<{ pattern: string; action: string; tensors: string[] }>;
-  vocab: { sharedRows: number; rows: number; donor: { repo: string; revision: string | null }; tensors: string[] } | null;
+  vocab: {
+    sharedRows: number;
+    rows: number;
+    donor: { repo: string; revision: string | null };
+    tensors: string[];
+  } | null;
   dtype: string;
   tensors: number;
   parameters: number;
@@ -126,7 +131,12 @@ export interface MergeResult {
   portion?: PublishedPortion;
 }
 
-const torchDtypes: Partial<Record<Dtype, string>> = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
+const torchDtypes: Partial<Record<Dtype, string>> = {
+  BF16: "bfloat16",
+  F16: "float16",
+  F32: "float32",
+  F64: "float64",
+};
 
 /** Findings that describe what tvhub does anyway (a vocabulary mismatch is a warning only under vocab: extend); worth a line for a person watching, not a warning. */
 const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
@@ -140,7 +150,11 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
   const { context } = options;
   const resolved = await resolveMerge(options);
   const { recipe, source, target, inputs } = resolved;
-  yield { type: "log", level: "info", message: `Checking ${inputs.length} input${inputs.length === 1 ? "" : "s"} against ${recipe.base} (headers only)…` };
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${inputs.length} input${inputs.length === 1 ? "" : "s"} against ${recipe.base} (headers only)…`,
+  };
   const checked = await checkInputs({
     context,
     base: recipe.base,
@@ -157,16 +171,50 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     const copied = sideFiles.map((file) => ({ path: file.path, from: file.from }));
     if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
 
-    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...(options.force === undefined ? {} : { force: options.force }) });
+    await checkTarget({
+      hub: context.hub,
+      target,
+      produces: "tvhub/merge",
+      ...(options.force === undefined ? {} : { force: options.force }),
+    });
     const base = plan.inputs[0] as PlanInput;
     const terms = `${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"}`;
     const execute = (dir: string, files?: readonly string[]) =>
-      executeOnInputs({ inputs: plan.inputs.map(inputOf), cache: context.cache, plan, dir, prefix: "model", kernels: context.kernels, ...(files === undefined ? {} : { files }) });
+      executeOnInputs({
+        inputs: plan.inputs.map(inputOf),
+        cache: context.cache,
+        plan,
+        dir,
+        prefix: "model",
+        kernels: context.kernels,
+        ...(files === undefined ? {} : { files }),
+      });
     if (recipe.output.lora) {
-      if (options.stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.`, { code: "LORA_WITH_PORTIONS", subject: "output.lora" });
-      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
+      if (options.stage)
+        throw new UsageError(
+          `${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.`,
+          { code: "LORA_WITH_PORTIONS", subject: "output.lora" },
+        );
+      const adapter = yield* publishMergeAdapter({
+        context,
+        target,
+        recipe,
+        plan,
+        writeMerged: (dir) => execute(dir),
+        sideFiles,
+        commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`,
+        lora: recipe.output.lora,
+      });
       const weightFiles = adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" }));
-      const record = mergeRecord({ context, recipe, loaded: resolved.loaded, plan, weightFiles, copied: [], ...(options.command === undefined ? {} : { command: options.command }) });
+      const record = mergeRecord({
+        context,
+        recipe,
+        loaded: resolved.loaded,
+        plan,
+        weightFiles,
+        copied: [],
+        ...(options.command === undefined ? {} : { command: options.command }),
+      });
       return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record } };
     }
     const output = yield* produceOutput({
@@ -184,8 +232,17 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       ...(options.createPr === true && { createPr: true }),
       describe: (produced) => describeMerge({ options, resolved, checked, plan, copied, weightFiles: produced.files }),
     });
-    if (output.kind === "portion") return { recipe, source, report, plan, dryRun: false, copied, portion: output.portion };
-    return { recipe, source, report, plan, dryRun: false, copied, published: { ...output.published, files: output.files, record: output.extra } };
+    if (output.kind === "portion")
+      return { recipe, source, report, plan, dryRun: false, copied, portion: output.portion };
+    return {
+      recipe,
+      source,
+      report,
+      plan,
+      dryRun: false,
+      copied,
+      published: { ...output.published, files: output.files, record: output.extra },
+    };
   } finally {
     await checked.close();
   }
@@ -207,14 +264,21 @@ async function resolveMerge(options: MergeOptions): Promise<ResolvedMerge> {
   const loaded = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded;
   if (loaded.recipe.greedy !== undefined) {
-    throw new UsageError(`${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`, {
-      code: "RECIPE_IS_GREEDY",
-      subject: "greedy",
-    });
+    throw new UsageError(
+      `${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`,
+      {
+        code: "RECIPE_IS_GREEDY",
+        subject: "greedy",
+      },
+    );
   }
   const recipe: Recipe = {
     ...loaded.recipe,
-    output: { ...loaded.recipe.output, to: options.to ?? loaded.recipe.output.to, private: options.private ?? loaded.recipe.output.private },
+    output: {
+      ...loaded.recipe.output,
+      to: options.to ?? loaded.recipe.output.to,
+      private: options.private ?? loaded.recipe.output.private,
+    },
     vocab: options.vocab ?? loaded.recipe.vocab,
   };
   const targetLabel = options.to === undefined ? `${source}: output.to` : "--to";
@@ -224,7 +288,8 @@ async function resolveMerge(options: MergeOptions): Promise<ResolvedMerge> {
   const unique = new Map<string, { text: string; kind: InputKind; label: string }>();
   for (const term of expandTerms({ recipe })) {
     const key = `${term.kind}\u0000${term.ref}`;
-    if (!unique.has(key)) unique.set(key, { text: term.ref, kind: term.kind, label: `${source}: ${term.origin}.${term.kind}` });
+    if (!unique.has(key))
+      unique.set(key, { text: term.ref, kind: term.kind, label: `${source}: ${term.origin}.${term.kind}` });
   }
   const inputs = [...unique.values()];
   refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...inputs]);
@@ -239,7 +304,9 @@ interface PlanMergeOptions {
 }
 
 /** The plan stage: the plan from the checked headers, each plan input's opened model, and the files copied beside the weights. */
-async function* planMerge(options: PlanMergeOptions): AsyncGenerator<ProgressEvent, { plan: Plan; inputOf: (input: PlanInput) => OpenedInput; sideFiles: SideFile[] }> {
+async function* planMerge(
+  options: PlanMergeOptions,
+): AsyncGenerator<ProgressEvent, { plan: Plan; inputOf: (input: PlanInput) => OpenedInput; sideFiles: SideFile[] }> {
   const { context, recipe, checked } = options;
   const opened = new Map<string, OpenedInput>();
   options.inputs.forEach((input, i) => {
@@ -252,7 +319,8 @@ async function* planMerge(options: PlanMergeOptions): AsyncGenerator<ProgressEve
   for (const warning of plan.warnings) yield { type: "log", level: "warn", message: warning.message };
   const inputOf = (input: PlanInput): OpenedInput => {
     const found = input.role === "base" ? checked.base : opened.get(`${input.role}\u0000${input.ref}`);
-    if (!found) throw new DataError(`The plan reads ${input.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
+    if (!found)
+      throw new DataError(`The plan reads ${input.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
     return found;
   };
   // Gathered before any weight is read, so a missing tokenizer fails in seconds, not after the download.
@@ -270,7 +338,9 @@ interface DescribeMergeOptions {
 }
 
 /** The card stage of a merge: tvhub.json, the card (and a warning when the inputs' licenses differ), the commit's description. */
-async function* describeMerge(describe: DescribeMergeOptions): AsyncGenerator<ProgressEvent, DescribedOutput<MergeRecord>> {
+async function* describeMerge(
+  describe: DescribeMergeOptions,
+): AsyncGenerator<ProgressEvent, DescribedOutput<MergeRecord>> {
   const { options, resolved, checked, plan, copied, weightFiles } = describe;
   const { context, search } = options;
   const { recipe, target, loaded } = resolved;
@@ -285,7 +355,12 @@ async function* describeMerge(describe: DescribeMergeOptions): AsyncGenerator<Pr
     ...(search === undefined ? {} : { greedy: search.record }),
   });
   const license = commonLicense([checked.base, ...checked.inputs]);
-  if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
+  if (license.conflict)
+    yield {
+      type: "log",
+      level: "warn",
+      message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.`,
+    };
   const base = plan.inputs[0] as PlanInput;
   const card = await renderMergeCard({
     title: target.kind === "hub" ? target.repo : basename(target.path),
@@ -293,15 +368,30 @@ async function* describeMerge(describe: DescribeMergeOptions): AsyncGenerator<Pr
     base: pinnedInput(base),
     method: plan.method ?? recipe.method,
     methodParameters: { ...(plan.parameters ?? {}) },
-    terms: plan.terms.map((term) => ({ kind: term.kind, input: pinnedInput(plan.inputs[term.input] as PlanInput), weight: term.lambda })),
+    terms: plan.terms.map((term) => ({
+      kind: term.kind,
+      input: pinnedInput(plan.inputs[term.input] as PlanInput),
+      weight: term.lambda,
+    })),
     dtype: record.dtype,
     recipeText: loaded.text,
     ...(options.command === undefined ? {} : { command: options.command }),
-    overrides: plan.overrides.map((o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`),
+    overrides: plan.overrides.map(
+      (o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`,
+    ),
     ...(plan.vocab === undefined ? {} : { vocabularyNote: vocabularyNote(plan) }),
-    copiedFiles: copied.map((file) => ({ path: file.path, from: { repo: file.from.repo, ...(file.from.revision === null ? {} : { revision: file.from.revision }) } })),
+    copiedFiles: copied.map((file) => ({
+      path: file.path,
+      from: { repo: file.from.repo, ...(file.from.revision === null ? {} : { revision: file.from.revision }) },
+    })),
     ...(license.value === undefined ? {} : { license: license.value }),
-    ...(search === undefined ? {} : { validation: search.validation, trajectory: search.trajectory, ...(search.skipped === undefined ? {} : { skipped: search.skipped }) }),
+    ...(search === undefined
+      ? {}
+      : {
+          validation: search.validation,
+          trajectory: search.trajectory,
+          ...(search.skipped === undefined ? {} : { skipped: search.skipped }),
+        }),
     files: weightFiles,
     tvhubVersion: context.tvhubVersion,
   });
@@ -312,12 +402,19 @@ async function* describeMerge(describe: DescribeMergeOptions): AsyncGenerator<Pr
 }
 
 /** Publishing over an input would destroy what the record points at. */
-function refuseInputAsTarget(context: AppContext, target: ModelRef, inputs: ReadonlyArray<{ text: string; label: string }>): void {
+function refuseInputAsTarget(
+  context: AppContext,
+  target: ModelRef,
+  inputs: ReadonlyArray<{ text: string; label: string }>,
+): void {
   if (target.kind !== "hub") return;
   for (const { text, label } of inputs) {
     const ref = resolveRef(context, text, label);
     if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-      throw new UsageError(`The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`, { code: "TARGET_IS_INPUT", subject: target.repo });
+      throw new UsageError(
+        `The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`,
+        { code: "TARGET_IS_INPUT", subject: target.repo },
+      );
     }
   }
 }
@@ -347,7 +444,12 @@ export async function gatherSideFiles(options: GatherSideFilesOptions): Promise<
   const baseFrom = fromOf(base);
   const files: SideFile[] = [];
   const configBytes = base.files.includes("config.json") ? await base.readFile("config.json") : null;
-  if (configBytes) files.push({ path: "config.json", bytes: adjustConfig({ bytes: configBytes, base, plan, recipe }), from: baseFrom });
+  if (configBytes)
+    files.push({
+      path: "config.json",
+      bytes: adjustConfig({ bytes: configBytes, base, plan, recipe }),
+      from: baseFrom,
+    });
   for (const path of baseOnlyFiles) {
     const bytes = base.files.includes(path) ? await base.readFile(path) : null;
     if (bytes) files.push({ path, bytes, from: baseFrom });
@@ -374,7 +476,10 @@ export async function gatherSideFiles(options: GatherSideFilesOptions): Promise<
   );
 }
 
-async function readTokenizer(files: readonly string[], read: (path: string) => Promise<Uint8Array | null>): Promise<Array<{ path: string; bytes: Uint8Array }>> {
+async function readTokenizer(
+  files: readonly string[],
+  read: (path: string) => Promise<Uint8Array | null>,
+): Promise<Array<{ path: string; bytes: Uint8Array }>> {
   const found: Array<{ path: string; bytes: Uint8Array }> = [];
   for (const path of tokenizerFiles) {
     const bytes = files.includes(path) ? await read(path) : null;
@@ -387,7 +492,10 @@ async function readTokenizer(files: readonly string[], read: (path: string) => P
 async function recordedFinetune(
   context: AppContext,
   vector: OpenedInput,
-): Promise<{ files: string[]; read: (path: string) => Promise<Uint8Array | null>; from: { repo: string; revision: string } } | undefined> {
+): Promise<
+  | { files: string[]; read: (path: string) => Promise<Uint8Array | null>; from: { repo: string; revision: string } }
+  | undefined
+> {
   const finetuned = vector.resolved.record?.finetuned;
   if (typeof finetuned !== "object" || finetuned === null || Array.isArray(finetuned)) return undefined;
   const { repo, revision } = finetuned as Record<string, unknown>;
@@ -485,7 +593,13 @@ function vocabularyNote(plan: Plan): string {
 
 /** One license when every input that declares one agrees; the conflicting ones otherwise. */
 function commonLicense(inputs: readonly OpenedInput[]): { value?: string; conflict?: string[] } {
-  const licenses = [...new Set(inputs.map((input) => input.resolved.card?.license).filter((l): l is string => typeof l === "string" && l.length > 0))];
+  const licenses = [
+    ...new Set(
+      inputs
+        .map((input) => input.resolved.card?.license)
+        .filter((l): l is string => typeof l === "string" && l.length > 0),
+    ),
+  ];
   if (licenses.length === 1) return { value: licenses[0] as string };
   return licenses.length > 1 ? { conflict: licenses } : {};
 }

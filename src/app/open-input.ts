@@ -48,10 +48,13 @@ export async function openInput(options: OpenInputOptions): Promise<OpenedInput>
 async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
   const { hub } = options;
   const ref = options.ref as Extract<ModelRef, { kind: "hub" }>;
-  const pinned = await hub.pin(ref.revision === undefined ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
+  const pinned = await hub.pin(
+    ref.revision === undefined ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision },
+  );
   const info = await hub.modelInfo({ repo: pinned.repo, sha: pinned.sha });
   const files = info.files.map((file) => file.path);
-  const readSmall = (path: string) => hub.readSmallFile({ repo: pinned.repo, sha: pinned.sha, path, maxBytes: smallFileLimit });
+  const readSmall = (path: string) =>
+    hub.readSmallFile({ repo: pinned.repo, sha: pinned.sha, path, maxBytes: smallFileLimit });
   const name = `${pinned.repo}@${pinned.sha.slice(0, 10)}`;
   const fileRef = (path: string) => ({ repo: pinned.repo, sha: pinned.sha, path });
   // Index files go through the small-file path, which the Hub cache keeps (a second run reads them locally).
@@ -61,9 +64,16 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
     return bytes ? bufferSource({ bytes, name: `${name}:${path}` }) : undefined;
   };
   // A PEFT adapter's weights are adapter_model.safetensors; its config is read (and checked) before any header.
-  const adapterConfig = files.includes(adapterConfigFile) ? await readAdapterConfig(options.text, readSmall) : undefined;
+  const adapterConfig = files.includes(adapterConfigFile)
+    ? await readAdapterConfig(options.text, readSmall)
+    : undefined;
   const prefixes = adapterConfig ? adapterPrefixes : undefined;
-  const model = await openModel({ name, files, ...(prefixes ? { prefixes } : {}), open: async (path) => (await openSmall(path)) ?? hub.openFile(fileRef(path)) });
+  const model = await openModel({
+    name,
+    files,
+    ...(prefixes ? { prefixes } : {}),
+    open: async (path) => (await openSmall(path)) ?? hub.openFile(fileRef(path)),
+  });
   const resolved = await describe({
     ref: options.text,
     repo: pinned.repo,
@@ -97,7 +107,10 @@ async function openHubInput(options: OpenInputOptions): Promise<OpenedInput> {
 }
 
 async function openLocalInput(path: string, text: string): Promise<OpenedInput> {
-  const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const root = isDirectory ? path : join(path, "..");
   const read = async (file: string): Promise<Uint8Array | null> => {
     try {
@@ -107,10 +120,18 @@ async function openLocalInput(path: string, text: string): Promise<OpenedInput> 
       throw error;
     }
   };
-  const adapterConfig = isDirectory && (await stat(join(path, adapterConfigFile)).catch(() => undefined)) ? await readAdapterConfig(text, read) : undefined;
+  const adapterConfig =
+    isDirectory && (await stat(join(path, adapterConfigFile)).catch(() => undefined))
+      ? await readAdapterConfig(text, read)
+      : undefined;
   const model = await openLocalModel({ path, ...(adapterConfig ? { prefixes: adapterPrefixes } : {}) });
   const files = isDirectory ? await listFilesDeep(root) : [];
-  const resolved = await describe({ ref: text, tensors: model, read, ...(adapterConfig ? { adapter: adapterConfig } : {}) });
+  const resolved = await describe({
+    ref: text,
+    tensors: model,
+    read,
+    ...(adapterConfig ? { adapter: adapterConfig } : {}),
+  });
   return { resolved, model, files, readFile: read, openForExecute: async () => model, close: () => model.close() };
 }
 
@@ -132,7 +153,11 @@ const adapterPrefixes = ["adapter_model"] as const;
 /** A PEFT adapter's config, parsed and checked: a type or variant tvhub does not compute is refused here, before any header. */
 async function readAdapterConfig(ref: string, read: (path: string) => Promise<Uint8Array | null>): Promise<LoraConfig> {
   const config = await readJson({ ref, read }, adapterConfigFile);
-  if (config === undefined) throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, { code: "INPUT_BAD_JSON", subject: adapterConfigFile });
+  if (config === undefined)
+    throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, {
+      code: "INPUT_BAD_JSON",
+      subject: adapterConfigFile,
+    });
   return parseLoraConfig({ ref, config });
 }
 
@@ -154,17 +179,26 @@ async function describe(options: DescribeOptions): Promise<ResolvedModel> {
   };
 }
 
-async function readJson(options: Pick<DescribeOptions, "ref" | "read">, path: string): Promise<Record<string, unknown> | undefined> {
+async function readJson(
+  options: Pick<DescribeOptions, "ref" | "read">,
+  path: string,
+): Promise<Record<string, unknown> | undefined> {
   const bytes = await options.read(path);
   if (!bytes) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new DataError(`${options.ref}: ${path} is not valid JSON; fix the file or re-save the model.`, { code: "INPUT_BAD_JSON", subject: path });
+    throw new DataError(`${options.ref}: ${path} is not valid JSON; fix the file or re-save the model.`, {
+      code: "INPUT_BAD_JSON",
+      subject: path,
+    });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new DataError(`${options.ref}: ${path} is not a JSON object; fix the file or re-save the model.`, { code: "INPUT_BAD_JSON", subject: path });
+    throw new DataError(`${options.ref}: ${path} is not a JSON object; fix the file or re-save the model.`, {
+      code: "INPUT_BAD_JSON",
+      subject: path,
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -67,7 +67,9 @@ export async function* planPortions(options: PlanPortionsOptions): AsyncGenerato
     };
   }
   if (options.finetuned === undefined) {
-    throw new DataError("Planning portions needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
+    throw new DataError("Planning portions needs a recipe, or a fine-tuned model (and its base).", {
+      code: "NO_INPUT",
+    });
   }
   // The same planning publish-vector does, so every job of the matrix makes this plan.
   const { checked, report, plan } = yield* planTaskVector({

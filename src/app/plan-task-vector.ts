@@ -37,8 +37,14 @@ const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
  * Resolve, check from headers and plan τ = θ_ft − θ_base: the part publish-vector and every job of its matrix share,
  * so they all make the same plan. Refuses (IncompatibleError) on a blocking mismatch.
  */
-export async function* planTaskVector(options: PlanTaskVectorOptions): AsyncGenerator<ProgressEvent, PlannedTaskVector> {
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…` };
+export async function* planTaskVector(
+  options: PlanTaskVectorOptions,
+): AsyncGenerator<ProgressEvent, PlannedTaskVector> {
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)…`,
+  };
   const checked = await checkInputs({
     context: options.context,
     ...(options.base === undefined ? {} : { base: options.base }),

@@ -61,10 +61,18 @@ export interface PublishedAdapter extends PublishedOutput {
 /** Factors τ of a task-vector plan into a PEFT LoRA adapter and publishes it with its config, card and tvhub.json in one commit. */
 export async function* publishAdapter(options: PublishAdapterOptions): AsyncGenerator<ProgressEvent, PublishedAdapter> {
   const { context, target, plan, lora } = options;
-  const svd: SvdParameters = { oversampling: lora.svd?.oversampling ?? 10, iterations: lora.svd?.iterations ?? 2, seed: lora.svd?.seed ?? 0 };
+  const svd: SvdParameters = {
+    oversampling: lora.svd?.oversampling ?? 10,
+    iterations: lora.svd?.iterations ?? 2,
+    seed: lora.svd?.seed ?? 0,
+  };
   const policy: RankPolicy =
     lora.rank === "auto"
-      ? { kind: "auto", maxError: lora.maxError ?? 0.1, ...(lora.maxRank === undefined ? {} : { maxRank: lora.maxRank }) }
+      ? {
+          kind: "auto",
+          maxError: lora.maxError ?? 0.1,
+          ...(lora.maxRank === undefined ? {} : { maxRank: lora.maxRank }),
+        }
       : { kind: "fixed", rank: lora.rank };
   const dtype = lora.dtype ?? "F32";
   const baseResolved: ResolvedModel = options.base.resolved;
@@ -85,14 +93,26 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
     const models = await Promise.all(options.inputs.map((input) => input.openForExecute({ cache: context.cache })));
     let executed: ExecuteAdapterResult;
     try {
-      executed = yield* executeAdapter({ adapter, models, dir: stageDir, kernels: context.kernels, policy, svd, dtype, ...(lora.threads === undefined ? {} : { threads: lora.threads }) });
+      executed = yield* executeAdapter({
+        adapter,
+        models,
+        dir: stageDir,
+        kernels: context.kernels,
+        policy,
+        svd,
+        dtype,
+        ...(lora.threads === undefined ? {} : { threads: lora.threads }),
+      });
     } finally {
-      await Promise.allSettled(models.filter((model, i) => model !== options.inputs[i]?.model).map((model) => model.close()));
+      await Promise.allSettled(
+        models.filter((model, i) => model !== options.inputs[i]?.model).map((model) => model.close()),
+      );
     }
     const ranks = [...executed.ranks.values()];
     const r = ranks.length ? Math.max(...ranks) : 1;
     const rankPattern: Record<string, number> = {};
-    for (const [module, rank] of [...executed.ranks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (rank !== r) rankPattern[module] = rank;
+    for (const [module, rank] of [...executed.ranks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      if (rank !== r) rankPattern[module] = rank;
     const modulesToSave = adapter.modulesToSave.map((m) => m.module);
     const base = pinned(baseResolved);
     const config = {
@@ -112,7 +132,10 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       r,
       rank_pattern: rankPattern,
       revision: base.revision ?? null,
-      target_modules: targetModules([...executed.ranks.keys()], baseResolved.tensors.map((t) => t.name)),
+      target_modules: targetModules(
+        [...executed.ranks.keys()],
+        baseResolved.tensors.map((t) => t.name),
+      ),
       task_type: taskType(baseResolved),
       use_dora: false,
       use_rslora: false,
@@ -122,7 +145,10 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
     const errorSquared = factored.reduce((sum, t) => sum + (t.relativeError ?? 0) ** 2 * t.norm ** 2, 0);
     const overallError = normSquared > 0 ? Math.sqrt(errorSquared / normSquared) : 0;
     const denseBytes = executed.tensors.reduce((sum, t) => sum + t.denseBytes, 0);
-    const rankRule = policy.kind === "fixed" ? `${policy.rank} (min(${policy.rank}, rows, columns) per tensor)` : `auto: the smallest rank per tensor with ‖τ − BA‖/‖τ‖ ≤ ${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
+    const rankRule =
+      policy.kind === "fixed"
+        ? `${policy.rank} (min(${policy.rank}, rows, columns) per tensor)`
+        : `auto: the smallest rank per tensor with ‖τ − BA‖/‖τ‖ ≤ ${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
     const title = target.kind === "hub" ? target.repo : basename(target.path);
     const files = [executed.file];
     const record = {
@@ -132,7 +158,9 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       ...options.source.record,
       lora: {
         rank: lora.rank,
-        ...(policy.kind === "auto" ? { maxError: policy.maxError, ...(policy.maxRank ? { maxRank: policy.maxRank } : {}) } : {}),
+        ...(policy.kind === "auto"
+          ? { maxError: policy.maxError, ...(policy.maxRank ? { maxRank: policy.maxRank } : {}) }
+          : {}),
         r,
         lora_alpha: r,
         dtype,
@@ -147,7 +175,9 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
         module: t.module,
         shape: t.shape,
         kind: t.kind,
-        ...(t.rank === undefined ? {} : { rank: t.rank, relativeError: t.relativeError, retainedEnergy: t.retainedEnergy }),
+        ...(t.rank === undefined
+          ? {}
+          : { rank: t.rank, relativeError: t.relativeError, retainedEnergy: t.retainedEnergy }),
         ...(Number.isNaN(t.norm) ? {} : { norm: t.norm }),
         bytes: t.bytes,
         denseBytes: t.denseBytes,

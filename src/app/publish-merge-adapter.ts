@@ -31,7 +31,9 @@ export interface PublishMergeAdapterOptions {
  * adapter path against the same pinned base. The work folder is removed afterwards, so the disk holds the merged
  * model once, for the length of the run.
  */
-export async function* publishMergeAdapter(options: PublishMergeAdapterOptions): AsyncGenerator<ProgressEvent, PublishedAdapter> {
+export async function* publishMergeAdapter(
+  options: PublishMergeAdapterOptions,
+): AsyncGenerator<ProgressEvent, PublishedAdapter> {
   const { context, plan, recipe } = options;
   const base = plan.inputs[0] as PlanInput;
   const staging = {
@@ -47,7 +49,11 @@ export async function* publishMergeAdapter(options: PublishMergeAdapterOptions):
     const baseRef = base.repo === undefined ? base.ref : `${base.repo}${base.revision ? `@${base.revision}` : ""}`;
     await writeFile(join(dir, "README.md"), `---\nbase_model: ${base.repo ?? base.ref}\n---\n`);
     // The work folder's own lineage findings (a local folder beside the base) say nothing about the merge: dropped.
-    const { checked, finetuned, plan: tauPlan } = yield* withoutLogsAbout(planTaskVector({ context, base: baseRef, finetuned: dir }), dir);
+    const {
+      checked,
+      finetuned,
+      plan: tauPlan,
+    } = yield* withoutLogsAbout(planTaskVector({ context, base: baseRef, finetuned: dir }), dir);
     try {
       const lora: LoraOptions = {
         rank: options.lora.rank,
@@ -69,7 +75,16 @@ export async function* publishMergeAdapter(options: PublishMergeAdapterOptions):
         source: {
           label: "merge",
           formula: `θ(merge) − θ(base), θ(merge) = ${plan.method ?? recipe.method} of ${terms.join(", ")}`,
-          record: { merge: { method: plan.method ?? recipe.method, terms: plan.terms.map((term) => ({ input: plan.inputs[term.input]?.repo ?? plan.inputs[term.input]?.ref, revision: plan.inputs[term.input]?.revision ?? null, lambda: term.lambda })) } },
+          record: {
+            merge: {
+              method: plan.method ?? recipe.method,
+              terms: plan.terms.map((term) => ({
+                input: plan.inputs[term.input]?.repo ?? plan.inputs[term.input]?.ref,
+                revision: plan.inputs[term.input]?.revision ?? null,
+                lambda: term.lambda,
+              })),
+            },
+          },
         },
         lora,
         commitTitle: options.commitTitle,
@@ -81,7 +96,10 @@ export async function* publishMergeAdapter(options: PublishMergeAdapterOptions):
   });
 }
 
-async function* withoutLogsAbout<T>(run: AsyncGenerator<ProgressEvent, T>, text: string): AsyncGenerator<ProgressEvent, T> {
+async function* withoutLogsAbout<T>(
+  run: AsyncGenerator<ProgressEvent, T>,
+  text: string,
+): AsyncGenerator<ProgressEvent, T> {
   for (;;) {
     const step = await run.next();
     if (step.done) return step.value;

@@ -13,7 +13,7 @@ import type { PublishedOutput } from "../engine/publish-output.js";
 import type { ProducedOutput } from "../engine/produced-output.js";
 import type { PublishedPortion, PortionStage } from "../engine/portion-record.js";
 import { UsageError } from "../errors.js";
-import type { ModelRef, } from "../hub/index.js";
+import type { ModelRef } from "../hub/index.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { VocabMode } from "../plan/recipe.js";
 import type { Plan } from "../plan/types.js";
@@ -62,12 +62,17 @@ export interface PublishVectorResult {
 }
 
 /** τ = θ_ft − θ_base, checked from headers first, streamed, published with its card in one commit. */
-export async function* publishVector(options: PublishVectorOptions): AsyncGenerator<ProgressEvent, PublishVectorResult> {
+export async function* publishVector(
+  options: PublishVectorOptions,
+): AsyncGenerator<ProgressEvent, PublishVectorResult> {
   const { context } = options;
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
   if (options.lora && options.stage) {
-    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.", { code: "LORA_WITH_PORTIONS" });
+    throw new UsageError(
+      "--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.",
+      { code: "LORA_WITH_PORTIONS" },
+    );
   }
   checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target });
   const { checked, finetuned, report, plan } = yield* planTaskVector({
@@ -80,11 +85,17 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
   try {
     if (options.dryRun) return { report, plan, dryRun: true };
 
-    await checkTarget({ hub: context.hub, target, produces: "tvhub/task-vector", ...(options.force === undefined ? {} : { force: options.force }) });
+    await checkTarget({
+      hub: context.hub,
+      target,
+      produces: "tvhub/task-vector",
+      ...(options.force === undefined ? {} : { force: options.force }),
+    });
     const base = pinned(checked.base.resolved);
     const ft = pinned(finetuned.resolved);
     if (options.lora) {
-      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
+      const license =
+        typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : undefined;
       const adapter = yield* publishAdapter({
         context,
         target,
@@ -104,7 +115,13 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
         ...(options.createPr === true && { createPr: true }),
       });
       const norm = Math.sqrt(adapter.tensors.reduce((sum, t) => sum + (Number.isNaN(t.norm) ? 0 : t.norm ** 2), 0));
-      return { report, plan, dryRun: false, published: { ...adapter, norm }, adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors } };
+      return {
+        report,
+        plan,
+        dryRun: false,
+        published: { ...adapter, norm },
+        adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors },
+      };
     }
     const commitTitle = `Task vector of ${ft.repo} against ${base.repo}`;
     // Plan inputs are [finetuned, base] or [base, finetuned]; map by role so the order is the plan's.
@@ -119,14 +136,37 @@ export async function* publishVector(options: PublishVectorOptions): AsyncGenera
       statistics: true,
       what: "the task vector",
       execute: (dir, files) =>
-        executeOnInputs({ inputs, cache: context.cache, plan, dir, prefix: "task_vector", kernels: context.kernels, statistics: true, ...(files === undefined ? {} : { files }) }),
+        executeOnInputs({
+          inputs,
+          cache: context.cache,
+          plan,
+          dir,
+          prefix: "task_vector",
+          kernels: context.kernels,
+          statistics: true,
+          ...(files === undefined ? {} : { files }),
+        }),
       commitTitle,
       ...(options.private === undefined ? {} : { private: options.private }),
       ...(options.createPr === true && { createPr: true }),
-      describe: (produced) => describeTaskVector({ context, target, plan, base, ft, produced, ...(license === undefined ? {} : { license }) }),
+      describe: (produced) =>
+        describeTaskVector({
+          context,
+          target,
+          plan,
+          base,
+          ft,
+          produced,
+          ...(license === undefined ? {} : { license }),
+        }),
     });
     if (output.kind === "portion") return { report, plan, dryRun: false, portion: output.portion };
-    return { report, plan, dryRun: false, published: { ...output.published, files: output.files, norm: output.extra.norm } };
+    return {
+      report,
+      plan,
+      dryRun: false,
+      published: { ...output.published, files: output.files, norm: output.extra.norm },
+    };
   } finally {
     await checked.close();
   }

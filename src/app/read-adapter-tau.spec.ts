@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectedDelta, llamaModules, writeLoraAdapter, type LoraAdapter } from "../../test/helpers/lora-adapter.js";
-import { decodeFloats, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type SynthModel } from "../../test/helpers/synth.js";
+import {
+  decodeFloats,
+  tensorsFromConfig,
+  tinyLlamaConfig,
+  writeSynthModel,
+  type SynthModel,
+} from "../../test/helpers/synth.js";
 import { javascriptKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { createWasmKernels } from "../arithmetic/simd/create-wasm-kernels.js";
 import type { HubClient } from "../hub/index.js";
@@ -31,7 +37,10 @@ beforeAll(async () => {
   adapter = await writeLoraAdapter({
     dir: join(root, "adapter"),
     config: { r: 4, lora_alpha: 8, target_modules: ["q_proj", "embed_tokens"], modules_to_save: ["lm_head"] },
-    modules: [...llamaModules(config, 4).filter((m) => m.module.endsWith("q_proj")), { module: "model.embed_tokens", out: H, in: V, rank: 4, embedding: true }],
+    modules: [
+      ...llamaModules(config, 4).filter((m) => m.module.endsWith("q_proj")),
+      { module: "model.embed_tokens", out: H, in: V, rank: 4, embedding: true },
+    ],
     // PEFT saves the embedding it wraps in full beside its factors (save_embedding_layers): here the base's own values.
     full: [
       { name: "lm_head.weight", shape: [V, H] },
@@ -54,10 +63,18 @@ describe("readAdapterTau", () => {
       const mapping = adapterMappingOf(adapterInput, baseInput)!;
       const weights = { model: adapterInput.model, mapping };
       const read = (name: string, start?: number, end?: number) =>
-        readAdapterTau({ adapter: weights, name, kernels, base: async () => f32(base, name).slice(start ?? 0, end), ...(start === undefined ? {} : { start, end: end as number }) });
+        readAdapterTau({
+          adapter: weights,
+          name,
+          kernels,
+          base: async () => f32(base, name).slice(start ?? 0, end),
+          ...(start === undefined ? {} : { start, end: end as number }),
+        });
       const q = expectedDelta(adapter, "model.layers.0.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
       expect(bits((await read("model.layers.0.self_attn.q_proj.weight")) as Float32Array)).toEqual(bits(q));
-      expect(bits((await read("model.layers.0.self_attn.q_proj.weight", 70, 333)) as Float32Array)).toEqual(bits(q.slice(70, 333)));
+      expect(bits((await read("model.layers.0.self_attn.q_proj.weight", 70, 333)) as Float32Array)).toEqual(
+        bits(q.slice(70, 333)),
+      );
       // saved == base, so (saved − base) + Δ is Δ (+0 + x = x; no −0 comes out of the sums).
       const emb = expectedDelta(adapter, "model.embed_tokens", { rank: 4, scale: 2, transpose: true });
       expect(bits((await read("model.embed_tokens.weight")) as Float32Array)).toEqual(bits(emb));
@@ -68,15 +85,27 @@ describe("readAdapterTau", () => {
   it("loads an adapter candidate into greedy's in-memory models: its τ where it has one, nothing elsewhere", async () => {
     const mapping = adapterMappingOf(adapterInput, baseInput)!;
     const loaded = await drain(
-      loadTensorsInMemory({ base: baseInput.model, start: [], candidates: new Map([["lora", { kind: "finetuned", model: adapterInput.model, adapter: mapping }]]), kernels: javascriptKernels }),
+      loadTensorsInMemory({
+        base: baseInput.model,
+        start: [],
+        candidates: new Map([["lora", { kind: "finetuned", model: adapterInput.model, adapter: mapping }]]),
+        kernels: javascriptKernels,
+      }),
     );
     const vector = loaded.vectors.get("lora")!;
-    expect([...vector.keys()].sort()).toEqual(["lm_head.weight", "model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight", "model.layers.1.self_attn.q_proj.weight"]);
+    expect([...vector.keys()].sort()).toEqual([
+      "lm_head.weight",
+      "model.embed_tokens.weight",
+      "model.layers.0.self_attn.q_proj.weight",
+      "model.layers.1.self_attn.q_proj.weight",
+    ]);
     const q = expectedDelta(adapter, "model.layers.1.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
     expect(bits(vector.get("model.layers.1.self_attn.q_proj.weight")!)).toEqual(bits(q));
     const file = await adapterInput.model.readTensor("base_model.model.lm_head.weight");
     const savedHead = new Float32Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
     const baseHead = f32(base, "lm_head.weight");
-    expect(bits(vector.get("lm_head.weight")!)).toEqual(bits(Float32Array.from(savedHead, (v, i) => Math.fround(v - (baseHead[i] as number)))));
+    expect(bits(vector.get("lm_head.weight")!)).toEqual(
+      bits(Float32Array.from(savedHead, (v, i) => Math.fround(v - (baseHead[i] as number)))),
+    );
   });
 });

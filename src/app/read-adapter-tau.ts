@@ -37,14 +37,23 @@ export async function readAdapterTau(options: ReadAdapterTauOptions): Promise<Fl
   const { model } = adapter;
   const read = async (tensor: string, start?: number, end?: number): Promise<Float32Array> => {
     const info = model.tensor(tensor);
-    if (!isComputable(info.dtype)) throw new DataError(`${model.name}: ${tensor} is ${info.dtype}, not a float tensor.`, { code: "NOT_COMPUTABLE", subject: tensor });
+    if (!isComputable(info.dtype))
+      throw new DataError(`${model.name}: ${tensor} is ${info.dtype}, not a float tensor.`, {
+        code: "NOT_COMPUTABLE",
+        subject: tensor,
+      });
     const range = start === undefined || end === undefined ? undefined : { elementOffset: start, count: end - start };
     return kernels.decodeToF32({ dtype: info.dtype, bytes: await model.readTensor(tensor, range) });
   };
-  const total = term.kind === "full" ? (elementCount(model.tensor(term.saved).shape) ?? 0) : (elementCount(model.tensor(term.a).shape) ?? 0) / term.rank * ((elementCount(model.tensor(term.b).shape) ?? 0) / term.rank);
+  const total =
+    term.kind === "full"
+      ? (elementCount(model.tensor(term.saved).shape) ?? 0)
+      : ((elementCount(model.tensor(term.a).shape) ?? 0) / term.rank) *
+        ((elementCount(model.tensor(term.b).shape) ?? 0) / term.rank);
   const start = options.start ?? 0;
   const end = options.end ?? total;
-  if (term.kind === "full") return kernels.subtract({ finetuned: await read(term.saved, start, end), base: await options.base() });
+  if (term.kind === "full")
+    return kernels.subtract({ finetuned: await read(term.saved, start, end), base: await options.base() });
   const update = { rank: term.rank, transpose: term.transpose, scale32: Math.fround(term.scale) };
   const delta = loraRange({ a: await read(term.a), b: await read(term.b), update, start, end, kernels });
   if (term.replaced === undefined) return delta;
@@ -52,7 +61,10 @@ export async function readAdapterTau(options: ReadAdapterTauOptions): Promise<Fl
 }
 
 /** The mapping of an input that is an adapter, against the run's base; undefined for models and vectors. */
-export function adapterMappingOf(input: { resolved: ResolvedModel }, base: { resolved: ResolvedModel }): AdapterMapping | undefined {
+export function adapterMappingOf(
+  input: { resolved: ResolvedModel },
+  base: { resolved: ResolvedModel },
+): AdapterMapping | undefined {
   const { resolved } = input;
   if (!resolved.adapter) return undefined;
   return mapAdapter({ adapter: { ...resolved, adapter: resolved.adapter }, base: base.resolved });

@@ -63,7 +63,11 @@ export async function searchVectors(options: SearchVectorsOptions): Promise<Sear
   const base = options.base === undefined ? undefined : parseRepoId({ text: options.base, label: "--base" });
   const tags = ["task-vector", ...(base === undefined ? [] : [`base_model:${base}`])];
   const hits: ModelSummary[] = [];
-  for await (const hit of hub.searchModels({ tags, ...(options.search === undefined ? {} : { search: options.search }), limit: limit + 1 })) {
+  for await (const hit of hub.searchModels({
+    tags,
+    ...(options.search === undefined ? {} : { search: options.search }),
+    limit: limit + 1,
+  })) {
     hits.push(hit);
     if (hits.length > limit) break;
   }
@@ -98,10 +102,14 @@ async function describeVector(hub: HubClient, hit: ModelSummary): Promise<Vector
   try {
     const sha = hit.sha ?? (await hub.pin({ repo: hit.id })).sha;
     summary.revision = sha;
-    const record = parseRecord(await hub.readSmallFile({ repo: hit.id, sha, path: "tvhub.json", maxBytes: recordLimit }));
+    const record = parseRecord(
+      await hub.readSmallFile({ repo: hit.id, sha, path: "tvhub.json", maxBytes: recordLimit }),
+    );
     if (record) return { ...summary, ...record, base: record.base ?? summary.base, record: true };
     const info = await hub.modelInfo({ repo: hit.id, sha });
-    const weights = info.files.filter((file) => file.path.endsWith(".safetensors") || file.path.endsWith(".safetensors.index.json"));
+    const weights = info.files.filter(
+      (file) => file.path.endsWith(".safetensors") || file.path.endsWith(".safetensors.index.json"),
+    );
     return { ...summary, size: weights.length === 0 ? null : weights.reduce((sum, file) => sum + file.size, 0) };
   } catch (error) {
     // A repo deleted or made private between the listing and this read keeps the facts the listing gave.
@@ -110,7 +118,9 @@ async function describeVector(hub: HubClient, hit: ModelSummary): Promise<Vector
   }
 }
 
-type RecordFacts = Pick<VectorSummary, "finetuned" | "finetunedRevision" | "dtype" | "parameters" | "size"> & { base: string | null };
+type RecordFacts = Pick<VectorSummary, "finetuned" | "finetunedRevision" | "dtype" | "parameters" | "size"> & {
+  base: string | null;
+};
 
 /** The facts of a `tvhub/task-vector` record; anything else (malformed, another format) is no record. */
 function parseRecord(bytes: Uint8Array | null): RecordFacts | undefined {

@@ -71,7 +71,11 @@ const defaultChunkElements = 1 << 18;
  */
 export async function* similarity(options: SimilarityOptions): AsyncGenerator<ProgressEvent, SimilarityResult> {
   const { context } = options;
-  if (options.refs.length < 2) throw new UsageError("similarity needs at least two task vectors or fine-tuned models to compare.", { code: "SIMILARITY_TOO_FEW", subject: "refs" });
+  if (options.refs.length < 2)
+    throw new UsageError("similarity needs at least two task vectors or fine-tuned models to compare.", {
+      code: "SIMILARITY_TOO_FEW",
+      subject: "refs",
+    });
   // Parse everything before the first request, so a typo fails at once.
   const refs = options.refs.map((text, i) => ({ text, ref: resolveRef(context, text, `model ${i + 1}`) }));
   if (options.base !== undefined) resolveRef(context, options.base, "--base");
@@ -79,26 +83,41 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
   const opened: OpenedInput[] = [];
   const executing: SafetensorsModel[] = [];
   try {
-    const settled = await Promise.allSettled(refs.map(async ({ text, ref }) => openInput({ ref, text, hub: context.hub })));
+    const settled = await Promise.allSettled(
+      refs.map(async ({ text, ref }) => openInput({ ref, text, hub: context.hub })),
+    );
     for (const result of settled) if (result.status === "fulfilled") opened.push(result.value);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed) throw failed.reason;
     const inputs = [...opened];
-    const kinds: InputKind[] = inputs.map((input) => (input.resolved.record?.format === "tvhub/task-vector" ? "vector" : "finetuned"));
+    const kinds: InputKind[] = inputs.map((input) =>
+      input.resolved.record?.format === "tvhub/task-vector" ? "vector" : "finetuned",
+    );
     const baseText = options.base ?? defaultBase(inputs, kinds);
-    yield { type: "log", level: "info", message: `Checking ${inputs.length} inputs against ${baseText} (headers only)…` };
+    yield {
+      type: "log",
+      level: "info",
+      message: `Checking ${inputs.length} inputs against ${baseText} (headers only)…`,
+    };
     const base = await openInput({ ref: resolveRef(context, baseText, "--base"), text: baseText, hub: context.hub });
     opened.push(base);
     const report = checkCompatibility({
       base: base.resolved,
       inputs: inputs.map((input, i) => ({ ...input.resolved, kind: kinds[i] as InputKind })),
-      sameWeightRevisions: await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input) => input.resolved) }),
+      sameWeightRevisions: await findSameWeightRevisions({
+        hub: context.hub,
+        base: base.resolved,
+        inputs: inputs.map((input) => input.resolved),
+      }),
       ...pickDefined(options, ["vocab", "force"]),
     });
-    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
+    for (const finding of report.findings)
+      if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
     if (!report.ok) throw new IncompatibleError(report);
 
-    const baseTensors = [...base.resolved.tensors].filter((t) => isComputable(t.dtype)).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.begin - b.begin));
+    const baseTensors = [...base.resolved.tensors]
+      .filter((t) => isComputable(t.dtype))
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.begin - b.begin));
     const needsBase = kinds.includes("finetuned");
     const openWeights = async (input: OpenedInput): Promise<SafetensorsModel> => {
       const model = await input.openForExecute({ cache: context.cache });
@@ -110,7 +129,9 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
     const baseWeights = needsBase ? await openWeights(base) : undefined;
     // An adapter's τ is its update of the tensors it targets (read-adapter-tau.ts); other inputs store them by name.
     const adapters = inputs.map((input) => adapterMappingOf(input, base));
-    const has = weights.map((model, i) => new Set(adapters[i] ? adapters[i].terms.keys() : model.tensors().map((t) => t.name)));
+    const has = weights.map(
+      (model, i) => new Set(adapters[i] ? adapters[i].terms.keys() : model.tensors().map((t) => t.name)),
+    );
 
     const chunk = Math.max(1, options.chunkElements ?? defaultChunkElements);
     const steps: Step[] = [];
@@ -118,9 +139,13 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
     for (const tensor of baseTensors) {
       const count = elementCount(tensor.shape) ?? 0;
       elements += count;
-      for (let start = 0; start < count; start += chunk) steps.push({ tensor, start, end: Math.min(count, start + chunk) });
+      for (let start = 0; start < count; start += chunk)
+        steps.push({ tensor, start, end: Math.min(count, start + chunk) });
     }
-    const totalBytes = steps.reduce((sum, step) => sum + (step.end - step.start) * 4 * (inputs.length + (needsBase ? 1 : 0)), 0);
+    const totalBytes = steps.reduce(
+      (sum, step) => sum + (step.end - step.start) * 4 * (inputs.length + (needsBase ? 1 : 0)),
+      0,
+    );
 
     const n = inputs.length;
     const squares = new Float64Array(n);
@@ -134,17 +159,32 @@ export async function* similarity(options: SimilarityOptions): AsyncGenerator<Pr
         const info = model.tensor(name);
         const bytes = await model.readTensor(name, { elementOffset: step.start, count: step.end - step.start });
         bytesRead += bytes.byteLength;
-        if (!isComputable(info.dtype)) throw new DataError(`${model.name}: ${name} is ${info.dtype}, not a float tensor.`, { code: "NOT_COMPUTABLE", subject: name });
+        if (!isComputable(info.dtype))
+          throw new DataError(`${model.name}: ${name} is ${info.dtype}, not a float tensor.`, {
+            code: "NOT_COMPUTABLE",
+            subject: name,
+          });
         return kernels.decodeToF32({ dtype: info.dtype as ComputableDtype, bytes });
       };
       const name = step.tensor.name;
-      const baseValues = baseWeights && kinds.some((kind, i) => kind === "finetuned" && has[i]?.has(name)) ? readValues(baseWeights, name) : undefined;
+      const baseValues =
+        baseWeights && kinds.some((kind, i) => kind === "finetuned" && has[i]?.has(name))
+          ? readValues(baseWeights, name)
+          : undefined;
       return Promise.all(
         inputs.map(async (_, i) => {
           const model = weights[i] as SafetensorsModel;
           if (!has[i]?.has(name)) return undefined;
           const adapter = adapters[i];
-          if (adapter) return readAdapterTau({ adapter: { model, mapping: adapter }, name, base: () => baseValues as Promise<Float32Array>, kernels, start: step.start, end: step.end });
+          if (adapter)
+            return readAdapterTau({
+              adapter: { model, mapping: adapter },
+              name,
+              base: () => baseValues as Promise<Float32Array>,
+              kernels,
+              start: step.start,
+              end: step.end,
+            });
           const values = await readValues(model, name);
           if (kinds[i] === "vector") return values;
           return kernels.subtract({ finetuned: values, base: (await baseValues) as Float32Array, out: values });
@@ -204,9 +244,13 @@ function defaultBase(inputs: readonly OpenedInput[], kinds: readonly InputKind[]
   const record = inputs[0]?.resolved.record?.base;
   if (typeof record === "object" && record !== null && !Array.isArray(record)) {
     const { repo, revision } = record as Record<string, unknown>;
-    if (typeof repo === "string" && repo.length > 0) return typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) ? `${repo}@${revision}` : repo;
+    if (typeof repo === "string" && repo.length > 0)
+      return typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) ? `${repo}@${revision}` : repo;
   }
-  throw new UsageError(`${inputs[0]?.resolved.ref ?? "the first input"} does not record its base; give it with --base.`, { code: "BASE_UNKNOWN", subject: "--base" });
+  throw new UsageError(
+    `${inputs[0]?.resolved.ref ?? "the first input"} does not record its base; give it with --base.`,
+    { code: "BASE_UNKNOWN", subject: "--base" },
+  );
 }
 
 function describe(input: OpenedInput): { ref: string; repo?: string; revision?: string } {

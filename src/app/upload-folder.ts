@@ -36,14 +36,20 @@ export async function* uploadFolder(options: UploadFolderOptions): AsyncGenerato
   const { context, dir, repo } = options;
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
-    throw new UsageError(`${dir} is not a folder; give the folder that holds the model's files (config.json, model.safetensors, ...).`, {
-      code: "UPLOAD_NOT_A_FOLDER",
-      subject: dir,
-    });
+    throw new UsageError(
+      `${dir} is not a folder; give the folder that holds the model's files (config.json, model.safetensors, ...).`,
+      {
+        code: "UPLOAD_NOT_A_FOLDER",
+        subject: dir,
+      },
+    );
   }
   const files = await listFiles(dir);
   if (files.length === 0) {
-    throw new UsageError(`${dir} holds no files to upload; give the folder that holds the model's files.`, { code: "UPLOAD_EMPTY", subject: dir });
+    throw new UsageError(`${dir} holds no files to upload; give the folder that holds the model's files.`, {
+      code: "UPLOAD_EMPTY",
+      subject: dir,
+    });
   }
   const result = yield* context.hub.publish({
     repo,

@@ -1,10 +1,23 @@
 /** Breadcrumbs and DELLA, bit for bit against the independent references of test/helpers/reference-methods.ts. */
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
-import { crumbsReference, electReference, firstBitDifference, magpruneReference, sumReference } from "../../test/helpers/reference-methods.js";
+import {
+  crumbsReference,
+  electReference,
+  firstBitDifference,
+  magpruneReference,
+  sumReference,
+} from "../../test/helpers/reference-methods.js";
 import { createRandom } from "../util/rng.js";
-import { breadcrumbs, breadcrumbsTies, dareLinear, dareTies, della, dellaLinear, resolveMethodParameters } from "./merge-methods.js";
-
+import {
+  breadcrumbs,
+  breadcrumbsTies,
+  dareLinear,
+  dareTies,
+  della,
+  dellaLinear,
+  resolveMethodParameters,
+} from "./merge-methods.js";
 
 /** Values with many exact repeats, so every tie rule is exercised. */
 function values(n: number, seed: number, spread = 0.004): Float32Array {
@@ -27,13 +40,28 @@ describe("breadcrumbs", () => {
   it("keeps the band below the outliers, ties by index as TIES ranks, on a small example", () => {
     // n = 10: k = 3, o = 2. By |τ|: 9 (j1) and −9 (j4) are the outliers; 5 (j0), 5 (j7) and −5 (j9) are kept; 4 (j6) and below are not.
     const tau = new Float32Array([5, 9, 1, 0, -9, 2, 4, 5, 3, -5]);
-    const out = breadcrumbs.merge({ base: new Float32Array(10), taskVectors: [tau], weights: [1], parameters: { density: 0.3, gamma: 0.2 } });
+    const out = breadcrumbs.merge({
+      base: new Float32Array(10),
+      taskVectors: [tau],
+      weights: [1],
+      parameters: { density: 0.3, gamma: 0.2 },
+    });
     expect(Array.from(out)).toEqual([5, 0, 0, 0, 0, 0, 0, 5, 0, -5]);
   });
 
   it("is the sort-based band, then task arithmetic, bit for bit", () => {
-    for (const [density, gamma] of [[0.9, 0.01], [0.3, 0.05], [0.5, 0], [0.99, 0.2], [1, 0.5]] as const) {
-      const expected = sumReference(base, taskVectors.map((tau) => crumbsReference(tau, density, gamma)), weights);
+    for (const [density, gamma] of [
+      [0.9, 0.01],
+      [0.3, 0.05],
+      [0.5, 0],
+      [0.99, 0.2],
+      [1, 0.5],
+    ] as const) {
+      const expected = sumReference(
+        base,
+        taskVectors.map((tau) => crumbsReference(tau, density, gamma)),
+        weights,
+      );
       const out = breadcrumbs.merge({ base, taskVectors, weights, parameters: { density, gamma } });
       expect(firstBitDifference(out, expected), `density ${density}, gamma ${gamma}`).toBe(-1);
     }
@@ -41,15 +69,30 @@ describe("breadcrumbs", () => {
 
   it("breadcrumbs_ties is the band, then TIES' election, disjoint mean and λ, bit for bit", () => {
     const sparse = taskVectors.map((tau) => crumbsReference(tau, 0.4, 0.02));
-    const out = breadcrumbsTies.merge({ base, taskVectors, weights, parameters: { density: 0.4, gamma: 0.02, lambda: 1.5 } });
+    const out = breadcrumbsTies.merge({
+      base,
+      taskVectors,
+      weights,
+      parameters: { density: 0.4, gamma: 0.02, lambda: 1.5 },
+    });
     expect(firstBitDifference(out, electReference(base, sparse, weights, 1.5))).toBe(-1);
   });
 
   it("lowers the outliers when density + gamma leaves no room, and keeps the largest with gamma 0 (mergekit keeps none)", () => {
     const tau = new Float32Array([1, 2, 3, 4]);
-    const all = breadcrumbs.merge({ base: new Float32Array(4), taskVectors: [tau], weights: [1], parameters: { density: 1, gamma: 0.5 } });
+    const all = breadcrumbs.merge({
+      base: new Float32Array(4),
+      taskVectors: [tau],
+      weights: [1],
+      parameters: { density: 1, gamma: 0.5 },
+    });
     expect(Array.from(all)).toEqual([1, 2, 3, 4]);
-    const none = breadcrumbs.merge({ base: new Float32Array(4), taskVectors: [tau], weights: [1], parameters: { density: 0.5, gamma: 0 } });
+    const none = breadcrumbs.merge({
+      base: new Float32Array(4),
+      taskVectors: [tau],
+      weights: [1],
+      parameters: { density: 0.5, gamma: 0 },
+    });
     expect(Array.from(none)).toEqual([0, 0, 3, 4]);
   });
 });
@@ -58,48 +101,116 @@ describe("della", () => {
   const shape = [3, 256];
 
   it("keeps by rank within each row and divides by the keep probability, bit for bit", () => {
-    for (const [density, epsilon] of [[0.5, 0.15], [0.3, 0.29], [0.8, 0.2], [0.6, 0]] as const) {
-      const sparse = taskVectors.map((tau, i) => magpruneReference(tau, 256, density, epsilon, random.seed, random.tensorName, i));
-      const linear = dellaLinear.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 0.75 }, random, shape });
-      expect(firstBitDifference(linear, sumReference(base, sparse, weights, 0.75)), `linear ${density} ± ${epsilon}`).toBe(-1);
-      const elected = della.merge({ base, taskVectors, weights, parameters: { density, epsilon, lambda: 1.2 }, random, shape });
-      expect(firstBitDifference(elected, electReference(base, sparse, weights, 1.2)), `ties ${density} ± ${epsilon}`).toBe(-1);
+    for (const [density, epsilon] of [
+      [0.5, 0.15],
+      [0.3, 0.29],
+      [0.8, 0.2],
+      [0.6, 0],
+    ] as const) {
+      const sparse = taskVectors.map((tau, i) =>
+        magpruneReference(tau, 256, density, epsilon, random.seed, random.tensorName, i),
+      );
+      const linear = dellaLinear.merge({
+        base,
+        taskVectors,
+        weights,
+        parameters: { density, epsilon, lambda: 0.75 },
+        random,
+        shape,
+      });
+      expect(
+        firstBitDifference(linear, sumReference(base, sparse, weights, 0.75)),
+        `linear ${density} ± ${epsilon}`,
+      ).toBe(-1);
+      const elected = della.merge({
+        base,
+        taskVectors,
+        weights,
+        parameters: { density, epsilon, lambda: 1.2 },
+        random,
+        shape,
+      });
+      expect(
+        firstBitDifference(elected, electReference(base, sparse, weights, 1.2)),
+        `ties ${density} ± ${epsilon}`,
+      ).toBe(-1);
     }
   });
 
   it("treats a 1-D tensor as one row, and a row of one entry with the density itself", () => {
     const sparse = taskVectors.map((tau, i) => magpruneReference(tau, n, 0.4, 0.1, 3, "bias", i));
-    const out = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" } });
+    const out = dellaLinear.merge({
+      base,
+      taskVectors,
+      weights,
+      parameters: { density: 0.4, epsilon: 0.1 },
+      random: { seed: 3, tensorName: "bias" },
+    });
     expect(firstBitDifference(out, sumReference(base, sparse, weights))).toBe(-1);
     const single = taskVectors.map((tau, i) => magpruneReference(tau, 1, 0.4, 0.1, 3, "bias", i));
-    const column = dellaLinear.merge({ base, taskVectors, weights, parameters: { density: 0.4, epsilon: 0.1 }, random: { seed: 3, tensorName: "bias" }, shape: [n, 1] });
+    const column = dellaLinear.merge({
+      base,
+      taskVectors,
+      weights,
+      parameters: { density: 0.4, epsilon: 0.1 },
+      random: { seed: 3, tensorName: "bias" },
+      shape: [n, 1],
+    });
     expect(firstBitDifference(column, sumReference(base, single, weights))).toBe(-1);
   });
 
   it("at epsilon 0 is DARE with drop_rate 1 − density on the same streams, bit for bit", () => {
     const parameters = { density: 0.25, epsilon: 0 };
     const dare = dareLinear.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75 }, random });
-    expect(firstBitDifference(dellaLinear.merge({ base, taskVectors, weights, parameters, random, shape }), dare)).toBe(-1);
-    const dareElected = dareTies.merge({ base, taskVectors, weights, parameters: { drop_rate: 0.75, lambda: 0.5 }, random });
-    expect(firstBitDifference(della.merge({ base, taskVectors, weights, parameters: { ...parameters, lambda: 0.5 }, random, shape }), dareElected)).toBe(-1);
+    expect(firstBitDifference(dellaLinear.merge({ base, taskVectors, weights, parameters, random, shape }), dare)).toBe(
+      -1,
+    );
+    const dareElected = dareTies.merge({
+      base,
+      taskVectors,
+      weights,
+      parameters: { drop_rate: 0.75, lambda: 0.5 },
+      random,
+    });
+    expect(
+      firstBitDifference(
+        della.merge({ base, taskVectors, weights, parameters: { ...parameters, lambda: 0.5 }, random, shape }),
+        dareElected,
+      ),
+    ).toBe(-1);
   });
 
   it("keeps about density of the entries, more of the large ones than of the small ones", () => {
     const big = values(64 * 1024, 9);
-    const out = dellaLinear.merge({ base: new Float32Array(big.length), taskVectors: [big], weights: [1], parameters: { density: 0.5, epsilon: 0.3 }, random, shape: [64, 1024] });
+    const out = dellaLinear.merge({
+      base: new Float32Array(big.length),
+      taskVectors: [big],
+      weights: [1],
+      parameters: { density: 0.5, epsilon: 0.3 },
+      random,
+      shape: [64, 1024],
+    });
     const kept = out.filter((x) => x !== 0).length / big.length;
     expect(Math.abs(kept - 0.5)).toBeLessThan(0.01);
     const magnitudes = Array.from(big, Math.abs).sort((a, b) => a - b);
     const median = magnitudes[magnitudes.length / 2]!;
     let keptLarge = 0;
     let keptSmall = 0;
-    big.forEach((x, j) => (Math.abs(x) > median ? (keptLarge += out[j] !== 0 ? 1 : 0) : (keptSmall += out[j] !== 0 ? 1 : 0)));
+    big.forEach((x, j) =>
+      Math.abs(x) > median ? (keptLarge += out[j] !== 0 ? 1 : 0) : (keptSmall += out[j] !== 0 ? 1 : 0),
+    );
     expect(keptLarge).toBeGreaterThan(keptSmall * 1.5);
   });
 
   it("refuses a density ± epsilon outside (0, 1], as mergekit does", () => {
     expect(() => resolveMethodParameters({ method: della, given: { density: 0.1, epsilon: 0.1 } })).toThrow(UsageError);
-    expect(() => resolveMethodParameters({ method: della, given: { density: 0.9, epsilon: 0.2 } })).toThrow(/parameters\.epsilon is 0\.2, but della needs density − epsilon above 0 and density \+ epsilon at most 1/);
-    expect(resolveMethodParameters({ method: dellaLinear, given: { density: 0.9, epsilon: 0.1 } })).toEqual({ density: 0.9, epsilon: 0.1, lambda: 1 });
+    expect(() => resolveMethodParameters({ method: della, given: { density: 0.9, epsilon: 0.2 } })).toThrow(
+      /parameters\.epsilon is 0\.2, but della needs density − epsilon above 0 and density \+ epsilon at most 1/,
+    );
+    expect(resolveMethodParameters({ method: dellaLinear, given: { density: 0.9, epsilon: 0.1 } })).toEqual({
+      density: 0.9,
+      epsilon: 0.1,
+      lambda: 1,
+    });
   });
 });

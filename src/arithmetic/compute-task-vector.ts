@@ -30,9 +30,12 @@ export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array
   const count = encodedLength(options.base);
   const finetunedCount = encodedLength(options.finetuned);
   if (finetunedCount !== count) {
-    throw new InternalError(`computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
-      code: "ARITHMETIC_LENGTH_MISMATCH",
-    });
+    throw new InternalError(
+      `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+      {
+        code: "ARITHMETIC_LENGTH_MISMATCH",
+      },
+    );
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
   const outSize = dtypeSize(options.dtype);
@@ -43,7 +46,11 @@ export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array
   const finetunedSize = dtypeSize(options.finetuned.dtype);
   for (let start = 0; start < count; start += step) {
     const end = Math.min(count, start + step);
-    const base = decodeToF32({ dtype: options.base.dtype, bytes: options.base.bytes.subarray(start * baseSize, end * baseSize), out: baseScratch });
+    const base = decodeToF32({
+      dtype: options.base.dtype,
+      bytes: options.base.bytes.subarray(start * baseSize, end * baseSize),
+      out: baseScratch,
+    });
     const finetuned = decodeToF32({
       dtype: options.finetuned.dtype,
       bytes: options.finetuned.bytes.subarray(start * finetunedSize, end * finetunedSize),

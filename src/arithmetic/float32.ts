@@ -29,9 +29,12 @@ export function wordsOf(values: Float32Array): Int32Array {
 export function checkLengths(what: string, length: number, ...arrays: readonly { length: number }[]): void {
   for (const array of arrays) {
     if (array.length !== length) {
-      throw new InternalError(`${what} got operands of ${length} and ${array.length} elements; they must have the same length.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      });
+      throw new InternalError(
+        `${what} got operands of ${length} and ${array.length} elements; they must have the same length.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        },
+      );
     }
   }
 }

@@ -71,13 +71,21 @@ export function generalizedMerge(options: GeneralizedMergeOptions): Float32Array
   const m = taskVectors.length;
   checkLengths("generalizedMerge", n, ...taskVectors);
   if (options.weights.length !== m) {
-    throw new InternalError(`A merge got ${m} task vectors but ${options.weights.length} weights.`, { code: "ARITHMETIC_WEIGHTS_MISMATCH" });
+    throw new InternalError(`A merge got ${m} task vectors but ${options.weights.length} weights.`, {
+      code: "ARITHMETIC_WEIGHTS_MISMATCH",
+    });
   }
   const offset = options.offset ?? 0;
-  if ((sparsification.kind === "magnitude" || sparsification.kind === "breadcrumbs" || sparsification.kind === "della") && offset !== 0) {
-    throw new InternalError(`${sparsification.kind} sparsification needs whole tensors (it ranks their elements), not a chunk at an offset.`, {
-      code: "ARITHMETIC_NEEDS_WHOLE_TENSOR",
-    });
+  if (
+    (sparsification.kind === "magnitude" || sparsification.kind === "breadcrumbs" || sparsification.kind === "della") &&
+    offset !== 0
+  ) {
+    throw new InternalError(
+      `${sparsification.kind} sparsification needs whole tensors (it ranks their elements), not a chunk at an offset.`,
+      {
+        code: "ARITHMETIC_NEEDS_WHOLE_TENSOR",
+      },
+    );
   }
   const out = outputFor("generalizedMerge", n, options.out);
   const outWords = wordsOf(out);
@@ -184,9 +192,15 @@ export function breadcrumbsCounts(density: number, gamma: number, n: number): { 
 }
 
 /** DARE's and DELLA's streams, one per vector, keyed by (seed, tensor, vector index), with their word buffers. */
-function randomStreams(sparsification: Sparsification, m: number, n: number): { streams: RandomStream[]; words: Uint32Array[] } {
+function randomStreams(
+  sparsification: Sparsification,
+  m: number,
+  n: number,
+): { streams: RandomStream[]; words: Uint32Array[] } {
   if (sparsification.kind !== "dare" && sparsification.kind !== "della") return { streams: [], words: [] };
-  const streams = Array.from({ length: m }, (_, i) => deriveStream({ seed: sparsification.seed, labels: ["dare", sparsification.tensorName, i] }));
+  const streams = Array.from({ length: m }, (_, i) =>
+    deriveStream({ seed: sparsification.seed, labels: ["dare", sparsification.tensorName, i] }),
+  );
   return { streams, words: streams.map(() => new Uint32Array(Math.min(slice, n))) };
 }
 
@@ -195,7 +209,9 @@ function dellaRows(sparsification: Extract<Sparsification, { kind: "della" }>, m
   const { density, epsilon } = sparsification;
   const rowLength = Math.max(1, Math.min(sparsification.rowLength, n));
   if (n % rowLength !== 0) {
-    throw new InternalError(`DELLA got ${n} elements in rows of ${rowLength}; give whole rows.`, { code: "ARITHMETIC_BAD_ROWS" });
+    throw new InternalError(`DELLA got ${n} elements in rows of ${rowLength}; give whole rows.`, {
+      code: "ARITHMETIC_BAD_ROWS",
+    });
   }
   const ranks = Array.from({ length: m }, () => new Uint32Array(rowLength));
   const keys = new Float64Array(rowLength);
@@ -205,7 +221,8 @@ function dellaRows(sparsification: Extract<Sparsification, { kind: "della" }>, m
     /** Ranks the row that starts at `start` in every vector: ascending magnitude, ties lowest index first. */
     rankRow(taskVectors: readonly Float32Array[], start: number): void {
       rowStart = start;
-      for (let i = 0; i < m; i++) rankByMagnitude(wordsOf(taskVectors[i]!).subarray(start, start + rowLength), keys, ranks[i]!);
+      for (let i = 0; i < m; i++)
+        rankByMagnitude(wordsOf(taskVectors[i]!).subarray(start, start + rowLength), keys, ranks[i]!);
     },
     keepProbability(i: number, j: number): number {
       if (rowLength === 1) return density;
@@ -221,7 +238,9 @@ function dellaRows(sparsification: Extract<Sparsification, { kind: "della" }>, m
 function rankByMagnitude(row: Int32Array, keys: Float64Array, rank: Uint32Array): void {
   const length = row.length;
   if (length > 2 ** 22) {
-    const order = Array.from({ length }, (_, x) => x).sort((a, b) => (row[a]! & 0x7fffffff) - (row[b]! & 0x7fffffff) || a - b);
+    const order = Array.from({ length }, (_, x) => x).sort(
+      (a, b) => (row[a]! & 0x7fffffff) - (row[b]! & 0x7fffffff) || a - b,
+    );
     order.forEach((x, position) => (rank[x] = position));
     return;
   }

@@ -17,7 +17,25 @@ import { sumOfSquares } from "./sum-of-squares.js";
 const dtypes: ComputableDtype[] = ["F64", "F32", "F16", "BF16"];
 const CANONICAL_NAN = 0x7fc00000;
 
-const specials = [NaN, -NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 6e-8, -6e-8, 65504, 65520, 3.4e38, -3.4e38, 1, -1];
+const specials = [
+  NaN,
+  -NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  1e-45,
+  -1e-45,
+  1e-40,
+  6e-8,
+  -6e-8,
+  65504,
+  65520,
+  3.4e38,
+  -3.4e38,
+  1,
+  -1,
+];
 
 /** Seeded float32 values across many magnitudes, `specials` spliced in at pseudo-random places. */
 function sample(n: number, seed: number): Float32Array {
@@ -51,7 +69,9 @@ function encodeReference(dtype: ComputableDtype, values: Float32Array): Uint8Arr
     case "F32":
       return new Uint8Array(values.slice().buffer);
     case "F64":
-      return new Uint8Array(Float64Array.from(values, (v, i) => (Number.isNaN(v) ? (bits[i]! >>> 31 ? -NaN : NaN) : v)).buffer);
+      return new Uint8Array(
+        Float64Array.from(values, (v, i) => (Number.isNaN(v) ? (bits[i]! >>> 31 ? -NaN : NaN) : v)).buffer,
+      );
     case "F16":
       return new Uint8Array(Uint16Array.from(values, (v) => f32ToF16Bits(v)).buffer);
     case "BF16":
@@ -137,8 +157,14 @@ describe("computeTaskVector", () => {
           const expected = encodeReference(dtype, tau);
           const label = `${ftDtype} − ${baseDtype} → ${dtype}`;
           expect(firstDifference(computeTaskVector({ base, finetuned, dtype }), expected), label).toBe(-1);
-          expect(firstDifference(computeTaskVector({ base, finetuned, dtype, chunkElements: 7 }), expected), label).toBe(-1);
-          expect(firstDifference(computeTaskVector({ base, finetuned, dtype, chunkElements: 1000 }), expected), label).toBe(-1);
+          expect(
+            firstDifference(computeTaskVector({ base, finetuned, dtype, chunkElements: 7 }), expected),
+            label,
+          ).toBe(-1);
+          expect(
+            firstDifference(computeTaskVector({ base, finetuned, dtype, chunkElements: 1000 }), expected),
+            label,
+          ).toBe(-1);
         }
       }
     }
@@ -163,8 +189,12 @@ describe("computeTaskVector", () => {
 
   it("refuses inputs of different lengths or truncated bytes", () => {
     const base = { dtype: "F32" as const, bytes: new Uint8Array(8) };
-    expect(() => computeTaskVector({ base, finetuned: { dtype: "F32", bytes: new Uint8Array(12) }, dtype: "F32" })).toThrow(InternalError);
-    expect(() => computeTaskVector({ base, finetuned: { dtype: "F16", bytes: new Uint8Array(3) }, dtype: "F32" })).toThrow(DataError);
+    expect(() =>
+      computeTaskVector({ base, finetuned: { dtype: "F32", bytes: new Uint8Array(12) }, dtype: "F32" }),
+    ).toThrow(InternalError);
+    expect(() =>
+      computeTaskVector({ base, finetuned: { dtype: "F16", bytes: new Uint8Array(3) }, dtype: "F32" }),
+    ).toThrow(DataError);
   });
 });
 
@@ -193,7 +223,10 @@ describe("mergeChunk", () => {
       for (const termDtype of dtypes) {
         const base = { dtype: baseDtype, bytes: encodeFromF32({ dtype: baseDtype, values: baseValues }) };
         const b = decodeToF32(base);
-        const operands = inputs.map((values) => ({ dtype: termDtype, bytes: encodeFromF32({ dtype: termDtype, values }) }));
+        const operands = inputs.map((values) => ({
+          dtype: termDtype,
+          bytes: encodeFromF32({ dtype: termDtype, values }),
+        }));
         const decoded = operands.map((operand) => decodeToF32(operand));
         // Term 0 and 2 are stored task vectors, term 1 a fine-tuned model whose τ is computed on the fly.
         const terms: MergeTerm[] = [
@@ -221,9 +254,29 @@ describe("mergeChunk", () => {
     const base = { dtype: "F32" as const, bytes: encodeFromF32({ dtype: "F32", values: new Float32Array([1]) }) };
     const big = { dtype: "F32" as const, bytes: encodeFromF32({ dtype: "F32", values: new Float32Array([2 ** 24]) }) };
     const one = { dtype: "F32" as const, bytes: encodeFromF32({ dtype: "F32", values: new Float32Array([1]) }) };
-    const forward = decodeToF32({ dtype: "F32", bytes: mergeChunk({ base, dtype: "F32", terms: [{ weight: 1, taskVector: big }, { weight: -1, taskVector: big }] }) });
+    const forward = decodeToF32({
+      dtype: "F32",
+      bytes: mergeChunk({
+        base,
+        dtype: "F32",
+        terms: [
+          { weight: 1, taskVector: big },
+          { weight: -1, taskVector: big },
+        ],
+      }),
+    });
     expect(forward[0]).toBe(0); // (1 + 2^24) rounds to 2^24, minus 2^24
-    const other = decodeToF32({ dtype: "F32", bytes: mergeChunk({ base, dtype: "F32", terms: [{ weight: 1, taskVector: one }, { weight: 1, taskVector: big }] }) });
+    const other = decodeToF32({
+      dtype: "F32",
+      bytes: mergeChunk({
+        base,
+        dtype: "F32",
+        terms: [
+          { weight: 1, taskVector: one },
+          { weight: 1, taskVector: big },
+        ],
+      }),
+    });
     expect(other[0]).toBe(2 ** 24 + 2);
   });
 
@@ -250,18 +303,24 @@ describe("reductions", () => {
     let chunkedDot = 0;
     for (let start = 0; start < a.length; start += 999) {
       chunkedSquares = sumOfSquares({ values: a.subarray(start, start + 999), initial: chunkedSquares });
-      chunkedDot = dotProduct({ a: a.subarray(start, start + 999), b: b.subarray(start, start + 999), initial: chunkedDot });
+      chunkedDot = dotProduct({
+        a: a.subarray(start, start + 999),
+        b: b.subarray(start, start + 999),
+        initial: chunkedDot,
+      });
     }
     expect(chunkedSquares).toBe(squares);
     expect(chunkedDot).toBe(dot);
     // Float64 keeps what a float32 accumulator would lose.
     expect(sumOfSquares({ values: new Float32Array([2 ** 12, 1]) })).toBe(2 ** 24 + 1);
   });
-
 });
 
 describe("reconstruction statistics", () => {
-  const encode = (dtype: ComputableDtype, values: number[]) => ({ dtype, bytes: encodeFromF32({ dtype, values: new Float32Array(values) }) });
+  const encode = (dtype: ComputableDtype, values: number[]) => ({
+    dtype,
+    bytes: encodeFromF32({ dtype, values: new Float32Array(values) }),
+  });
 
   it("counts where decode(base) + decode(τ) misses decode(ft), and the largest miss", () => {
     const base = encode("BF16", [1, 1, 512, 1, 0.5]);
@@ -301,7 +360,9 @@ describe("reconstruction statistics", () => {
     const n = 10_000;
     const random = createRandom({ seed: 50 });
     const baseValues = Float32Array.from({ length: n }, () => (random.nextFloat() - 0.5) * 0.1);
-    const ftValues = baseValues.map((x) => x * (1 + (random.nextFloat() - 0.5) * 0.02) + (random.nextFloat() - 0.5) * 1e-4);
+    const ftValues = baseValues.map(
+      (x) => x * (1 + (random.nextFloat() - 0.5) * 0.02) + (random.nextFloat() - 0.5) * 1e-4,
+    );
     const base = { dtype: "BF16" as const, bytes: encodeFromF32({ dtype: "BF16", values: baseValues }) };
     const finetuned = { dtype: "BF16" as const, bytes: encodeFromF32({ dtype: "BF16", values: ftValues }) };
     expect(countInexactF32({ base, finetuned }).mismatches).toBe(0);
@@ -319,7 +380,11 @@ describe("reconstruction statistics", () => {
     const finetuned = { dtype: "F16" as const, bytes: encodeFromF32({ dtype: "F16", values: sample(n, 41) }) };
     const taskVector = { dtype: "F16" as const, bytes: computeTaskVector({ base, finetuned, dtype: "F16" }) };
     const whole = reconstructionError({ base, finetuned, taskVector, chunkElements: 128 });
-    let running = reconstructionError({ base: { dtype: "F16", bytes: base.bytes.subarray(0, 0) }, finetuned: { dtype: "F16", bytes: new Uint8Array(0) }, taskVector: { dtype: "F16", bytes: new Uint8Array(0) } });
+    let running = reconstructionError({
+      base: { dtype: "F16", bytes: base.bytes.subarray(0, 0) },
+      finetuned: { dtype: "F16", bytes: new Uint8Array(0) },
+      taskVector: { dtype: "F16", bytes: new Uint8Array(0) },
+    });
     for (let start = 0; start < n; start += 300) {
       const range = (bytes: Uint8Array) => bytes.subarray(2 * start, 2 * Math.min(n, start + 300));
       running = reconstructionError({

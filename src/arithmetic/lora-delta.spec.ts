@@ -26,14 +26,20 @@ function naive(a: Float32Array, b: Float32Array, rank: number, transpose: boolea
   for (let o = 0; o < outF; o++) {
     for (let i = 0; i < inF; i++) {
       let acc = 0;
-      for (let k = 0; k < rank; k++) acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inF + i] as number)));
+      for (let k = 0; k < rank; k++)
+        acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inF + i] as number)));
       result[transpose ? i * outF + o : o * inF + i] = Math.fround(s * acc);
     }
   }
   return result;
 }
 
-function float64(a: Float32Array, b: Float32Array, rank: number, scale: number): { exact: Float64Array; bound: Float64Array } {
+function float64(
+  a: Float32Array,
+  b: Float32Array,
+  rank: number,
+  scale: number,
+): { exact: Float64Array; bound: Float64Array } {
   const inF = a.length / rank;
   const outF = b.length / rank;
   const exact = new Float64Array(outF * inF);
@@ -83,7 +89,9 @@ describe("loraDelta", () => {
         expect(bits(js)).toEqual(bits(expected));
         const ops = loraOperands(factors);
         for (const kernels of [javascriptKernels, wasm, wasmDefault]) {
-          expect(bits(kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: 0, rowEnd: rows }))).toEqual(bits(expected));
+          expect(bits(kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: 0, rowEnd: rows }))).toEqual(
+            bits(expected),
+          );
           // A middle range of rows is the same rows of the whole.
           const from = Math.floor(rows / 3);
           const to = Math.max(from, rows - 1);
@@ -122,7 +130,15 @@ describe("loraDelta", () => {
   });
 
   it("starts each sum at +0, so a −0 product gives +0", () => {
-    const out = loraDelta({ a: new Float32Array([-0]), b: new Float32Array([1]), rank: 1, transpose: false, scale: 1, rowStart: 0, rowEnd: 1 });
+    const out = loraDelta({
+      a: new Float32Array([-0]),
+      b: new Float32Array([1]),
+      rank: 1,
+      transpose: false,
+      scale: 1,
+      rowStart: 0,
+      rowEnd: 1,
+    });
     expect(Object.is(out[0], 0)).toBe(true);
   });
 });

@@ -40,12 +40,19 @@ export interface LoraOperands {
 export function loraOperands(factors: LoraFactors): LoraOperands {
   const { a, b, rank } = factors;
   if (rank < 1 || a.length % rank !== 0 || b.length % rank !== 0) {
-    throw new InternalError(`LoRA factors of ${a.length} and ${b.length} elements do not have rank ${rank}.`, { code: "LORA_BAD_FACTORS" });
+    throw new InternalError(`LoRA factors of ${a.length} and ${b.length} elements do not have rank ${rank}.`, {
+      code: "LORA_BAD_FACTORS",
+    });
   }
   const inFeatures = a.length / rank;
   const outFeatures = b.length / rank;
   if (!factors.transpose) return { left: b, right: a, rows: outFeatures, columns: inFeatures };
-  return { left: transposed(a, rank, inFeatures), right: transposed(b, outFeatures, rank), rows: inFeatures, columns: outFeatures };
+  return {
+    left: transposed(a, rank, inFeatures),
+    right: transposed(b, outFeatures, rank),
+    rows: inFeatures,
+    columns: outFeatures,
+  };
 }
 
 /**
@@ -54,7 +61,14 @@ export function loraOperands(factors: LoraFactors): LoraOperands {
  * `fround(s32 · acc)`, a computed NaN written canonical. The JavaScript reference of the WebAssembly kernel.
  */
 export function loraDelta(options: LoraDeltaOptions): Float32Array {
-  return loraDeltaRows({ ...loraOperands(options), rank: options.rank, scale: options.scale, rowStart: options.rowStart, rowEnd: options.rowEnd, ...(options.out ? { out: options.out } : {}) });
+  return loraDeltaRows({
+    ...loraOperands(options),
+    rank: options.rank,
+    scale: options.scale,
+    rowStart: options.rowStart,
+    rowEnd: options.rowEnd,
+    ...(options.out ? { out: options.out } : {}),
+  });
 }
 
 export interface LoraDeltaRowsOptions extends LoraOperands {
@@ -93,16 +107,29 @@ export function loraDeltaRows(options: LoraDeltaRowsOptions): Float32Array {
 
 export function checkRows(options: LoraDeltaRowsOptions): void {
   const { left, right, rank, rows, columns, rowStart, rowEnd } = options;
-  if (left.length !== rows * rank || right.length !== rank * columns || rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
-    throw new InternalError(`A LoRA product of ${rows}×${rank} by ${rank}×${columns} was asked for rows ${rowStart}–${rowEnd}.`, { code: "LORA_BAD_ROWS" });
+  if (
+    left.length !== rows * rank ||
+    right.length !== rank * columns ||
+    rowStart < 0 ||
+    rowEnd > rows ||
+    rowStart > rowEnd
+  ) {
+    throw new InternalError(
+      `A LoRA product of ${rows}×${rank} by ${rank}×${columns} was asked for rows ${rowStart}–${rowEnd}.`,
+      { code: "LORA_BAD_ROWS" },
+    );
   }
   if (options.out && options.out.length !== (rowEnd - rowStart) * columns) {
-    throw new InternalError(`The LoRA output holds ${options.out.length} elements, not ${(rowEnd - rowStart) * columns}.`, { code: "LORA_BAD_OUT" });
+    throw new InternalError(
+      `The LoRA output holds ${options.out.length} elements, not ${(rowEnd - rowStart) * columns}.`,
+      { code: "LORA_BAD_OUT" },
+    );
   }
 }
 
 function transposed(values: Float32Array, rows: number, columns: number): Float32Array {
   const out = new Float32Array(values.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j] as number;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j] as number;
   return out;
 }

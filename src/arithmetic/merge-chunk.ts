@@ -39,9 +39,12 @@ export function mergeChunk(options: MergeChunkOptions): Uint8Array {
     const operand = "taskVector" in term ? term.taskVector : term.finetuned;
     const termCount = encodedLength(operand);
     if (termCount !== count) {
-      throw new InternalError(`mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      });
+      throw new InternalError(
+        `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        },
+      );
     }
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
@@ -57,10 +60,18 @@ export function mergeChunk(options: MergeChunkOptions): Uint8Array {
     acc.set(base);
     for (const term of options.terms) {
       if ("taskVector" in term) {
-        const tau = decodeToF32({ dtype: term.taskVector.dtype, bytes: slice(term.taskVector, start, end), out: termScratch });
+        const tau = decodeToF32({
+          dtype: term.taskVector.dtype,
+          bytes: slice(term.taskVector, start, end),
+          out: termScratch,
+        });
         addScaled({ acc, tau, weight: term.weight });
       } else {
-        const finetuned = decodeToF32({ dtype: term.finetuned.dtype, bytes: slice(term.finetuned, start, end), out: termScratch });
+        const finetuned = decodeToF32({
+          dtype: term.finetuned.dtype,
+          bytes: slice(term.finetuned, start, end),
+          out: termScratch,
+        });
         addScaledDifference({ acc, finetuned, base, weight: term.weight });
       }
     }

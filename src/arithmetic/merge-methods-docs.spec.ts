@@ -23,7 +23,10 @@ function methodsTable(): string {
     "| `method` | what it computes | parameters (default) |",
     "| --- | --- | --- |",
     ...mergeMethods.map((method) => {
-      const parameters = recipeParametersOf(method).map((p) => `${code(p.name)} (${defaultText(p)})`).join(", ") || "none";
+      const parameters =
+        recipeParametersOf(method)
+          .map((p) => `${code(p.name)} (${defaultText(p)})`)
+          .join(", ") || "none";
       return `| [${code(method.name)}](${method.reference}) | ${method.summary} | ${parameters} |`;
     }),
   ].join("\n");
@@ -36,7 +39,12 @@ function parametersTable(): string {
     const parameters = recipeParametersOf(method);
     if (parameters.length === 0) rows.push({ methods: [method.name] });
     for (const parameter of parameters) {
-      const same = rows.find((row) => row.parameter?.name === parameter.name && row.parameter.description === parameter.description && row.parameter.default === parameter.default);
+      const same = rows.find(
+        (row) =>
+          row.parameter?.name === parameter.name &&
+          row.parameter.description === parameter.description &&
+          row.parameter.default === parameter.default,
+      );
       if (same) same.methods.push(method.name);
       else rows.push({ methods: [method.name], parameter });
     }

@@ -112,8 +112,18 @@ describe("DARE", () => {
     const values = deltas(10_001, 2);
     const whole = dropAndRescale({ values, dropRate: 0.7, stream });
     const chunked = new Float32Array(values.length);
-    for (const [start, end] of [[0, 3], [3, 4100], [4100, 10_001]] as const) {
-      dropAndRescale({ values: values.subarray(start, end), dropRate: 0.7, stream, offset: start, out: chunked.subarray(start, end) });
+    for (const [start, end] of [
+      [0, 3],
+      [3, 4100],
+      [4100, 10_001],
+    ] as const) {
+      dropAndRescale({
+        values: values.subarray(start, end),
+        dropRate: 0.7,
+        stream,
+        offset: start,
+        out: chunked.subarray(start, end),
+      });
     }
     expect(firstDifference(bitsOf(chunked), bitsOf(whole))).toBe(-1);
   });
@@ -133,7 +143,12 @@ describe("TIES", () => {
   it("trims each vector to its top-k first and scales the merged vector by λ", () => {
     // k = 2 of 5. τ1 keeps 3 and −2 (−2 and 2 tie; index 1 comes first): [0, −2, 3, 0, 0].
     // τ2 keeps −3 and −2: [−3, 0, 0, 0, −2]. Disjoint mean: [−3, −2, 3, 0, −2]; λ = 0.5.
-    const out = ties.merge({ base, taskVectors: [tau1, tau2], weights: [1, 1], parameters: { density: 0.4, lambda: 0.5 } });
+    const out = ties.merge({
+      base,
+      taskVectors: [tau1, tau2],
+      weights: [1, 1],
+      parameters: { density: 0.4, lambda: 0.5 },
+    });
     expect(list(out)).toEqual([8.5, 9, 11.5, 10, 9]);
   });
 
@@ -145,7 +160,12 @@ describe("TIES", () => {
   });
 
   it("propagates NaN and opposite infinities as NaN", () => {
-    const out = ties.merge({ base: f32([0, 0]), taskVectors: [f32([NaN, Infinity]), f32([1, -Infinity])], weights: [1, 1], parameters: { density: 1 } });
+    const out = ties.merge({
+      base: f32([0, 0]),
+      taskVectors: [f32([NaN, Infinity]), f32([1, -Infinity])],
+      weights: [1, 1],
+      parameters: { density: 1 },
+    });
     expect(bitsOf(out)[0]).toBe(0x7fc00000);
     expect(bitsOf(out)[1]).toBe(0x7fc00000);
   });
@@ -167,7 +187,9 @@ describe("the registry's methods", () => {
 
   it("magnitude_prune is magnitudePrune of each vector, then task arithmetic", () => {
     const expected = base.slice();
-    taskVectors.forEach((tau, i) => addScaled({ acc: expected, tau: magnitudePrune({ values: tau, density: 0.3 }), weight: weights[i]! }));
+    taskVectors.forEach((tau, i) =>
+      addScaled({ acc: expected, tau: magnitudePrune({ values: tau, density: 0.3 }), weight: weights[i]! }),
+    );
     const out = magnitudePruneMethod.merge({ base, taskVectors, weights, parameters: { density: 0.3 } });
     expect(firstDifference(bitsOf(out), bitsOf(expected))).toBe(-1);
   });
@@ -184,7 +206,12 @@ describe("the registry's methods", () => {
 
   it("dare_linear at p = 0 is task arithmetic, and dare_ties at p = 0 is ties at density 1, bit for bit", () => {
     const plain = taskArithmetic.merge({ base, taskVectors, weights });
-    expect(firstDifference(bitsOf(dareLinear.merge({ base, taskVectors, weights, parameters: { drop_rate: 0 }, random })), bitsOf(plain))).toBe(-1);
+    expect(
+      firstDifference(
+        bitsOf(dareLinear.merge({ base, taskVectors, weights, parameters: { drop_rate: 0 }, random })),
+        bitsOf(plain),
+      ),
+    ).toBe(-1);
     const elected = ties.merge({ base, taskVectors, weights, parameters: { density: 1, lambda: 0.8 } });
     const dared = dareTies.merge({ base, taskVectors, weights, parameters: { drop_rate: 0, lambda: 0.8 }, random });
     expect(firstDifference(bitsOf(dared), bitsOf(elected))).toBe(-1);
@@ -197,7 +224,12 @@ describe("the registry's methods", () => {
       expect(firstDifference(bitsOf(again), bitsOf(once))).toBe(-1);
       const otherSeed = method.merge({ base, taskVectors, weights, random: { ...random, seed: 43 } });
       expect(firstDifference(bitsOf(otherSeed), bitsOf(once))).not.toBe(-1);
-      const otherTensor = method.merge({ base, taskVectors, weights, random: { ...random, tensorName: "lm_head.weight" } });
+      const otherTensor = method.merge({
+        base,
+        taskVectors,
+        weights,
+        random: { ...random, tensorName: "lm_head.weight" },
+      });
       expect(firstDifference(bitsOf(otherTensor), bitsOf(once))).not.toBe(-1);
     }
   });
@@ -207,8 +239,17 @@ describe("the registry's methods", () => {
       const whole = method.merge({ base, taskVectors, weights, random });
       const chunked = new Float32Array(n);
       // Chunks processed back to front, with interleaved work on another tensor in between.
-      for (const [start, end] of [[4000, n], [1, 4000], [0, 1]] as const) {
-        method.merge({ base: base.slice(0, 7), taskVectors: taskVectors.map((t) => t.slice(0, 7)), weights, random: { ...random, tensorName: "other" } });
+      for (const [start, end] of [
+        [4000, n],
+        [1, 4000],
+        [0, 1],
+      ] as const) {
+        method.merge({
+          base: base.slice(0, 7),
+          taskVectors: taskVectors.map((t) => t.slice(0, 7)),
+          weights,
+          random: { ...random, tensorName: "other" },
+        });
         method.merge({
           base: base.subarray(start, end),
           taskVectors: taskVectors.map((t) => t.subarray(start, end)),
@@ -226,7 +267,13 @@ describe("the registry's methods", () => {
     const copies = taskVectors.map((t) => t.slice());
     for (const method of mergeMethods) {
       const count = method.terms?.max ?? taskVectors.length;
-      method.merge({ base, taskVectors: taskVectors.slice(0, count), weights: weights.slice(0, count), random, shape: [4099] });
+      method.merge({
+        base,
+        taskVectors: taskVectors.slice(0, count),
+        weights: weights.slice(0, count),
+        random,
+        shape: [4099],
+      });
     }
     taskVectors.forEach((t, i) => expect(firstDifference(bitsOf(t), bitsOf(copies[i]!))).toBe(-1));
   });
@@ -235,7 +282,19 @@ describe("the registry's methods", () => {
 describe("registry", () => {
   it("lists each method once, with defaults inside their own ranges", () => {
     const names = mergeMethods.map((method) => method.name);
-    expect(names).toEqual(["task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp"]);
+    expect(names).toEqual([
+      "task_arithmetic",
+      "magnitude_prune",
+      "ties",
+      "dare_linear",
+      "dare_ties",
+      "breadcrumbs",
+      "breadcrumbs_ties",
+      "della",
+      "della_linear",
+      "model_stock",
+      "nuslerp",
+    ]);
     for (const method of mergeMethods) {
       expect(findMergeMethod(method.name)).toBe(method);
       expect(Object.keys(resolveMethodParameters({ method }))).toEqual(method.parameters.map((p) => p.name));
@@ -252,7 +311,9 @@ describe("registry", () => {
     );
     expect(() => resolveMethodParameters({ method: dareLinear, given: { drop_rate: 1 } })).toThrow(UsageError);
     expect(() => resolveMethodParameters({ method: ties, given: { lambda: Infinity } })).toThrow(UsageError);
-    expect(() => resolveMethodParameters({ method: taskArithmetic, given: { density: 0.5 } })).toThrow(/parameters\.density is not a parameter of the task_arithmetic method; it takes none/);
+    expect(() => resolveMethodParameters({ method: taskArithmetic, given: { density: 0.5 } })).toThrow(
+      /parameters\.density is not a parameter of the task_arithmetic method; it takes none/,
+    );
     expect(resolveMethodParameters({ method: ties, given: { density: 0.5 } })).toEqual({ density: 0.5, lambda: 1 });
   });
 

@@ -19,7 +19,16 @@ import {
   type MethodParameter,
   type ParameterValue,
 } from "./method-parameters.js";
-import { breadcrumbsLine, dareLines, dellaLines, electFormula, electLines, sumFormula, trimLine, type MethodDescription } from "./method-text.js";
+import {
+  breadcrumbsLine,
+  dareLines,
+  dellaLines,
+  electFormula,
+  electLines,
+  sumFormula,
+  trimLine,
+  type MethodDescription,
+} from "./method-text.js";
 import { modelStock } from "./model-stock.js";
 import { nuslerp, slerpFactor } from "./nuslerp.js";
 
@@ -126,7 +135,11 @@ export const taskArithmetic: MergeMethod = defineMethod(
     random: false,
     electsSign: false,
     parameters: [],
-    card: { phrase: "task arithmetic (Ilharco et al., ICLR 2023)", describe: { formula: sumFormula(), explain: () => [] }, order: taskArithmeticOrder },
+    card: {
+      phrase: "task arithmetic (Ilharco et al., ICLR 2023)",
+      describe: { formula: sumFormula(), explain: () => [] },
+      order: taskArithmeticOrder,
+    },
   },
   sparsifyAndCombine(() => ({ sparsification: { kind: "none" }, consensus: { kind: "sum" } })),
 );
@@ -154,7 +167,10 @@ export const magnitudePruneMethod: MergeMethod = defineMethod(
       describe: { formula: sumFormula("trim"), explain: ({ parameters, format }) => [trimLine(parameters, format)] },
     },
   },
-  sparsifyAndCombine((p) => ({ sparsification: { kind: "magnitude", density: p.density as number }, consensus: { kind: "sum" } })),
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "magnitude", density: p.density as number },
+    consensus: { kind: "sum" },
+  })),
 );
 
 /**
@@ -177,17 +193,24 @@ export const ties: MergeMethod = defineMethod(
     title: "TIES-Merging",
     formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i trim(τ_i)))",
     reference: tiesPaper,
-    summary: "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree (Yadav et al., 2023)",
+    summary:
+      "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree (Yadav et al., 2023)",
     granularity: "tensor",
     random: false,
     electsSign: true,
     parameters: [density, lambda],
     card: {
       phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
-      describe: { formula: electFormula("trim"), explain: ({ parameters, format }) => [trimLine(parameters, format), ...electLines] },
+      describe: {
+        formula: electFormula("trim"),
+        explain: ({ parameters, format }) => [trimLine(parameters, format), ...electLines],
+      },
     },
   },
-  sparsifyAndCombine((p) => ({ sparsification: { kind: "magnitude", density: p.density as number }, consensus: { kind: "ties", lambda: p.lambda as number } })),
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "magnitude", density: p.density as number },
+    consensus: { kind: "ties", lambda: p.lambda as number },
+  })),
 );
 
 /**
@@ -205,7 +228,8 @@ export const dareLinear: MergeMethod = defineMethod(
     title: "DARE + task arithmetic",
     formula: "θ = θ_base + Σ_i λ_i dare_p(τ_i)",
     reference: darePaper,
-    summary: "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu et al., 2024)",
+    summary:
+      "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu et al., 2024)",
     granularity: "elementwise",
     random: true,
     electsSign: false,
@@ -215,7 +239,10 @@ export const dareLinear: MergeMethod = defineMethod(
       describe: { formula: sumFormula("dare"), explain: ({ parameters, format }) => dareLines(parameters, format) },
     },
   },
-  sparsifyAndCombine((p, random) => ({ sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random }, consensus: { kind: "sum" } })),
+  sparsifyAndCombine((p, random) => ({
+    sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random },
+    consensus: { kind: "sum" },
+  })),
 );
 
 /**
@@ -238,10 +265,16 @@ export const dareTies: MergeMethod = defineMethod(
     parameters: [dropRate, lambda],
     card: {
       phrase: "DARE (Yu et al., ICML 2024) with TIES sign election",
-      describe: { formula: electFormula("dare"), explain: ({ parameters, format }) => [...dareLines(parameters, format), ...electLines] },
+      describe: {
+        formula: electFormula("dare"),
+        explain: ({ parameters, format }) => [...dareLines(parameters, format), ...electLines],
+      },
     },
   },
-  sparsifyAndCombine((p, random) => ({ sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random }, consensus: { kind: "ties", lambda: p.lambda as number } })),
+  sparsifyAndCombine((p, random) => ({
+    sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random },
+    consensus: { kind: "ties", lambda: p.lambda as number },
+  })),
 );
 
 /**
@@ -260,17 +293,24 @@ export const breadcrumbs: MergeMethod = defineMethod(
     title: "Model Breadcrumbs",
     formula: "θ = θ_base + Σ_i λ_i crumbs(τ_i)",
     reference: breadcrumbsPaper,
-    summary: "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
+    summary:
+      "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
     granularity: "tensor",
     random: false,
     electsSign: false,
     parameters: [crumbsDensity, gamma],
     card: {
       phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
-      describe: { formula: sumFormula("crumbs"), explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)] },
+      describe: {
+        formula: sumFormula("crumbs"),
+        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)],
+      },
     },
   },
-  sparsifyAndCombine((p) => ({ sparsification: { kind: "breadcrumbs", density: p.density as number, gamma: p.gamma as number }, consensus: { kind: "sum" } })),
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "breadcrumbs", density: p.density as number, gamma: p.gamma as number },
+    consensus: { kind: "sum" },
+  })),
 );
 
 /** Model Breadcrumbs' masks (as in breadcrumbs), then TIES' sign election, disjoint mean and λ, exactly as in ties. */
@@ -288,7 +328,10 @@ export const breadcrumbsTies: MergeMethod = defineMethod(
     parameters: [crumbsDensity, gamma, lambda],
     card: {
       phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election",
-      describe: { formula: electFormula("crumbs"), explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format), ...electLines] },
+      describe: {
+        formula: electFormula("crumbs"),
+        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format), ...electLines],
+      },
     },
   },
   sparsifyAndCombine((p) => ({
@@ -301,7 +344,9 @@ export const breadcrumbsTies: MergeMethod = defineMethod(
 function checkDella(p: Readonly<Record<string, ParameterValue>>): { name: string; needs: string } | undefined {
   const d = p.density as number;
   const e = p.epsilon as number;
-  return d - e > 0 && d + e <= 1 ? undefined : { name: "epsilon", needs: `density − epsilon above 0 and density + epsilon at most 1 (density is ${d})` };
+  return d - e > 0 && d + e <= 1
+    ? undefined
+    : { name: "epsilon", needs: `density − epsilon above 0 and density + epsilon at most 1 (density is ${d})` };
 }
 
 /** Each row of a "tensor" method's input: the slice along its last dimension (a 0-D or 1-D tensor is one row). */
@@ -337,11 +382,20 @@ export const della: MergeMethod = defineMethod(
     checkParameters: checkDella,
     card: {
       phrase: "DELLA (Deep et al., 2024) with TIES sign election",
-      describe: { formula: electFormula("magprune"), explain: ({ parameters, format }) => [...dellaLines(parameters, format), ...electLines] },
+      describe: {
+        formula: electFormula("magprune"),
+        explain: ({ parameters, format }) => [...dellaLines(parameters, format), ...electLines],
+      },
     },
   },
   sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: { kind: "della", density: p.density as number, epsilon: p.epsilon as number, rowLength: rowLengthOf(shape, n), ...random },
+    sparsification: {
+      kind: "della",
+      density: p.density as number,
+      epsilon: p.epsilon as number,
+      rowLength: rowLengthOf(shape, n),
+      ...random,
+    },
     consensus: { kind: "ties", lambda: p.lambda as number },
   })),
 );
@@ -365,11 +419,20 @@ export const dellaLinear: MergeMethod = defineMethod(
     checkParameters: checkDella,
     card: {
       phrase: "DELLA (Deep et al., 2024) with a weighted sum",
-      describe: { formula: sumFormula("magprune"), explain: ({ parameters, format }) => dellaLines(parameters, format) },
+      describe: {
+        formula: sumFormula("magprune"),
+        explain: ({ parameters, format }) => dellaLines(parameters, format),
+      },
     },
   },
   sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: { kind: "della", density: p.density as number, epsilon: p.epsilon as number, rowLength: rowLengthOf(shape, n), ...random },
+    sparsification: {
+      kind: "della",
+      density: p.density as number,
+      epsilon: p.epsilon as number,
+      rowLength: rowLengthOf(shape, n),
+      ...random,
+    },
     consensus: { kind: "sum", lambda: p.lambda as number },
   })),
 );
@@ -397,7 +460,8 @@ export const modelStockMethod: MergeMethod = defineMethod(
     card: {
       phrase: "Model Stock (Jang et al., ECCV 2024)",
       describe: {
-        formula: ({ terms, format }) => `θ = θ(base) + t·mean(${terms.map((term) => `${format(term.weight)}·${term.symbol}`).join(", ")})`,
+        formula: ({ terms, format }) =>
+          `θ = θ(base) + t·mean(${terms.map((term) => `${format(term.weight)}·${term.symbol}`).join(", ")})`,
         explain: ({ parameters }) => [
           `- \`t\` = N·cos θ / (1 + (N − 1)·cos θ), with N the number of task vectors and cos θ the mean of their pairwise cosine similarities, ${parameters.filter_wise === true ? "computed for each row of each tensor (filter_wise)" : "computed for each tensor"}; it pulls the average of the fine-tunes towards the base.`,
         ],
@@ -444,7 +508,11 @@ export const nuslerpMethod: MergeMethod = defineMethod(
       },
     },
   },
-  (input, p) => nuslerp({ ...kernelInput(input), axis: p.nuslerp_flatten === true ? "whole" : p.nuslerp_row_wise === true ? "first" : "last" }),
+  (input, p) =>
+    nuslerp({
+      ...kernelInput(input),
+      axis: p.nuslerp_flatten === true ? "whole" : p.nuslerp_row_wise === true ? "first" : "last",
+    }),
 );
 
 /** The registry: a literal list, so what exists is what is written here (no registration by import). */
@@ -472,7 +540,9 @@ export function recipeParametersOf(method: MergeMethod): readonly MethodParamete
 }
 
 /** A parameter a method does not take, or a value it cannot take (`needs` says what it can: "it in (0, 1]"). */
-export type ParameterProblem = { kind: "unknown"; name: string } | { kind: "value"; name: string; value: unknown; needs: string };
+export type ParameterProblem =
+  | { kind: "unknown"; name: string }
+  | { kind: "value"; name: string; value: unknown; needs: string };
 
 /** What is wrong with the given parameters (an unknown name, a value out of range, a bad combination), if anything. */
 export function findParameterProblem(
@@ -491,7 +561,9 @@ export function findParameterProblem(
     resolved[parameter.name] = value as ParameterValue;
   }
   const combination = method.checkParameters?.(resolved);
-  return combination === undefined ? undefined : { kind: "value", name: combination.name, value: resolved[combination.name], needs: combination.needs };
+  return combination === undefined
+    ? undefined
+    : { kind: "value", name: combination.name, value: resolved[combination.name], needs: combination.needs };
 }
 
 export interface ResolveMethodParametersOptions {
@@ -509,17 +581,22 @@ export function resolveMethodParameters(options: ResolveMethodParametersOptions)
   const path = options.path ?? "parameters";
   const problem = findParameterProblem(method, given);
   if (problem?.kind === "unknown") {
-    const accepted = method.parameters.length ? `it takes ${method.parameters.map((p) => p.name).join(", ")}` : "it takes none";
+    const accepted = method.parameters.length
+      ? `it takes ${method.parameters.map((p) => p.name).join(", ")}`
+      : "it takes none";
     throw new UsageError(`${path}.${problem.name} is not a parameter of the ${method.name} method; ${accepted}.`, {
       code: "METHOD_UNKNOWN_PARAMETER",
       subject: `${path}.${problem.name}`,
     });
   }
   if (problem !== undefined) {
-    throw new UsageError(`${path}.${problem.name} is ${String(problem.value)}, but ${method.name} needs ${problem.needs}.`, {
-      code: "METHOD_PARAMETER_RANGE",
-      subject: `${path}.${problem.name}`,
-    });
+    throw new UsageError(
+      `${path}.${problem.name} is ${String(problem.value)}, but ${method.name} needs ${problem.needs}.`,
+      {
+        code: "METHOD_PARAMETER_RANGE",
+        subject: `${path}.${problem.name}`,
+      },
+    );
   }
   const resolved: Record<string, ParameterValue> = {};
   for (const parameter of method.parameters) resolved[parameter.name] = given[parameter.name] ?? parameter.default;
@@ -536,10 +613,13 @@ function defineMethod(spec: Omit<MergeMethod, "merge">, kernel: Kernel): MergeMe
 function run(method: MergeMethod, input: MergeInput, kernel: Kernel): Float32Array {
   const parameters = resolveMethodParameters({ method, ...(input.parameters ? { given: input.parameters } : {}) });
   if (method.random && !input.random) {
-    throw new UsageError(`The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card records it).`, {
-      code: "METHOD_SEED_REQUIRED",
-      subject: "seed",
-    });
+    throw new UsageError(
+      `The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card records it).`,
+      {
+        code: "METHOD_SEED_REQUIRED",
+        subject: "seed",
+      },
+    );
   }
   if (method.granularity === "tensor" && (input.offset ?? 0) !== 0) {
     throw new InternalError(`The ${method.name} method ranks whole tensors and cannot take a chunk at an offset.`, {
@@ -570,7 +650,12 @@ type Configure = (
 /** A method of the generalized kernel: its sparsification and consensus, from the parameters. */
 function sparsifyAndCombine(configure: Configure): Kernel {
   return (input, parameters) => {
-    const { sparsification, consensus } = configure(parameters, input.random ?? { seed: 0, tensorName: "" }, input.shape, input.base.length);
+    const { sparsification, consensus } = configure(
+      parameters,
+      input.random ?? { seed: 0, tensorName: "" },
+      input.shape,
+      input.base.length,
+    );
     return generalizedMerge({
       base: input.base,
       taskVectors: input.taskVectors,

@@ -35,7 +35,8 @@ export type ParameterValue = number | boolean;
 
 export const density: NumberParameter = {
   name: "density",
-  description: "The fraction (0, 1] of each task vector's entries kept, largest magnitudes first, tensor by tensor (at least one entry).",
+  description:
+    "The fraction (0, 1] of each task vector's entries kept, largest magnitudes first, tensor by tensor (at least one entry).",
   default: 0.2,
   min: 0,
   max: 1,
@@ -44,7 +45,8 @@ export const density: NumberParameter = {
 
 export const dropRate: NumberParameter = {
   name: "drop_rate",
-  description: "The probability [0, 1) of dropping each entry; survivors are multiplied by 1/(1 − drop_rate). mergekit's `density` is 1 − drop_rate.",
+  description:
+    "The probability [0, 1) of dropping each entry; survivors are multiplied by 1/(1 − drop_rate). mergekit's `density` is 1 − drop_rate.",
   default: 0.9,
   min: 0,
   max: 1,
@@ -53,7 +55,8 @@ export const dropRate: NumberParameter = {
 
 export const lambda: NumberParameter = {
   name: "lambda",
-  description: "λ, the scale of the merged task vector added to the base (mergekit's `lambda`); the recipe's `scale` multiplies the weights before it.",
+  description:
+    "λ, the scale of the merged task vector added to the base (mergekit's `lambda`); the recipe's `scale` multiplies the weights before it.",
   default: 1,
   min: -Number.MAX_VALUE,
   max: Number.MAX_VALUE,
@@ -62,13 +65,15 @@ export const lambda: NumberParameter = {
 
 export const crumbsDensity: NumberParameter = {
   ...density,
-  description: "The fraction (0, 1] of each task vector's entries kept after the outliers are dropped, the next largest by magnitude, tensor by tensor.",
+  description:
+    "The fraction (0, 1] of each task vector's entries kept after the outliers are dropped, the next largest by magnitude, tensor by tensor.",
   default: 0.9,
 };
 
 export const gamma: NumberParameter = {
   name: "gamma",
-  description: "The fraction [0, 1) of each task vector's entries dropped first as outliers, the largest by magnitude (fewer when density + gamma > 1).",
+  description:
+    "The fraction [0, 1) of each task vector's entries dropped first as outliers, the largest by magnitude (fewer when density + gamma > 1).",
   default: 0.01,
   min: 0,
   max: 1,
@@ -77,13 +82,15 @@ export const gamma: NumberParameter = {
 
 export const dellaDensity: NumberParameter = {
   ...density,
-  description: "The mean probability (0, 1] of keeping an entry; the keep probability grows with the entry's magnitude rank in its row, from density − epsilon to density + epsilon.",
+  description:
+    "The mean probability (0, 1] of keeping an entry; the keep probability grows with the entry's magnitude rank in its row, from density − epsilon to density + epsilon.",
   default: 0.5,
 };
 
 export const epsilon: NumberParameter = {
   name: "epsilon",
-  description: "Half the spread of the keep probabilities around density; density − epsilon must be above 0 and density + epsilon at most 1.",
+  description:
+    "Half the spread of the keep probabilities around density; density − epsilon must be above 0 and density + epsilon at most 1.",
   default: 0.15,
   min: 0,
   max: 0.5,
@@ -93,7 +100,8 @@ export const epsilon: NumberParameter = {
 export const filterWise: BooleanParameter = {
   kind: "boolean",
   name: "filter_wise",
-  description: "One interpolation factor per row of each tensor (each slice along its last dimension) instead of one per tensor.",
+  description:
+    "One interpolation factor per row of each tensor (each slice along its last dimension) instead of one per tensor.",
   default: false,
 };
 

@@ -33,7 +33,10 @@ export function sumFormula(operator?: string): MethodDescription["formula"] {
   return ({ terms, parameters, format }) => {
     const operand = (symbol: string) => (operator ? `${operator}(${symbol})` : symbol);
     const sum = terms
-      .map((term, i) => `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${format(Math.abs(term.weight))}·${operand(term.symbol)}`)
+      .map(
+        (term, i) =>
+          `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${format(Math.abs(term.weight))}·${operand(term.symbol)}`,
+      )
       .join("");
     const lambda = lambdaOf(parameters);
     return lambda === 1 ? `θ = θ(base) ${sum}` : `θ = θ(base) + ${format(lambda)}·(${sum.replace(/^\+ /, "")})`;

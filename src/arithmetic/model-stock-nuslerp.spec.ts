@@ -4,11 +4,17 @@
  * t·mean(θ_i) + (1 − t)·θ_base; nuslerp's normalize-then-interpolate), which are written differently on purpose.
  */
 import { describe, expect, it } from "vitest";
-import { firstBitDifference, groupsOf, mergekitModelStock, mergekitSlerp, modelStockReference, nuslerpReference } from "../../test/helpers/reference-methods.js";
+import {
+  firstBitDifference,
+  groupsOf,
+  mergekitModelStock,
+  mergekitSlerp,
+  modelStockReference,
+  nuslerpReference,
+} from "../../test/helpers/reference-methods.js";
 import { createRandom } from "../util/rng.js";
 import { modelStockMethod, nuslerpMethod, resolveMethodParameters } from "./merge-methods.js";
 import { slerpFactor } from "./nuslerp.js";
-
 
 function values(n: number, seed: number, offset = 0): Float32Array {
   const random = createRandom({ seed, labels: ["stock-slerp-spec"] });
@@ -31,8 +37,19 @@ describe("model_stock", () => {
     for (const filterWise of [false, true]) {
       for (const count of [2, 3]) {
         const weights = [1, 0.8, 1.2].slice(0, count);
-        const expected = modelStockReference(base, taus.slice(0, count), weights, groupsOf([rows, columns], filterWise ? "last" : "whole"));
-        const out = modelStockMethod.merge({ base, taskVectors: taus.slice(0, count), weights, parameters: { filter_wise: filterWise }, shape: [rows, columns] });
+        const expected = modelStockReference(
+          base,
+          taus.slice(0, count),
+          weights,
+          groupsOf([rows, columns], filterWise ? "last" : "whole"),
+        );
+        const out = modelStockMethod.merge({
+          base,
+          taskVectors: taus.slice(0, count),
+          weights,
+          parameters: { filter_wise: filterWise },
+          shape: [rows, columns],
+        });
         expect(firstBitDifference(out, expected), `filter_wise ${filterWise}, ${count} vectors`).toBe(-1);
       }
     }
@@ -40,26 +57,48 @@ describe("model_stock", () => {
 
   it("with every weight 1 is mergekit's t·mean(θ_i) + (1 − t)·θ_base, to float32 precision", () => {
     for (const filterWise of [false, true]) {
-      const out = modelStockMethod.merge({ base, taskVectors: taus, weights: [1, 1, 1], parameters: { filter_wise: filterWise }, shape: [rows, columns] });
+      const out = modelStockMethod.merge({
+        base,
+        taskVectors: taus,
+        weights: [1, 1, 1],
+        parameters: { filter_wise: filterWise },
+        shape: [rows, columns],
+      });
       const expected = mergekitModelStock(base, taus, groupsOf([rows, columns], filterWise ? "last" : "whole"));
       let worst = 0;
-      out.forEach((x, e) => (worst = Math.max(worst, Math.abs(x - expected[e]!) / Math.max(Math.abs(expected[e]!), 1e-3))));
+      out.forEach(
+        (x, e) => (worst = Math.max(worst, Math.abs(x - expected[e]!) / Math.max(Math.abs(expected[e]!), 1e-3))),
+      );
       expect(worst).toBeLessThan(1e-6);
     }
   });
 
   it("pulls the average towards the base: t is 1 for identical task vectors and 0 for orthogonal ones", () => {
-    const same = modelStockMethod.merge({ base: new Float32Array(4), taskVectors: [new Float32Array([1, 2, 3, 4]), new Float32Array([1, 2, 3, 4])], weights: [1, 1] });
+    const same = modelStockMethod.merge({
+      base: new Float32Array(4),
+      taskVectors: [new Float32Array([1, 2, 3, 4]), new Float32Array([1, 2, 3, 4])],
+      weights: [1, 1],
+    });
     expect(Array.from(same)).toEqual([1, 2, 3, 4]);
-    const orthogonal = modelStockMethod.merge({ base: new Float32Array([5, 5]), taskVectors: [new Float32Array([1, 0]), new Float32Array([0, 1])], weights: [1, 1] });
+    const orthogonal = modelStockMethod.merge({
+      base: new Float32Array([5, 5]),
+      taskVectors: [new Float32Array([1, 0]), new Float32Array([0, 1])],
+      weights: [1, 1],
+    });
     expect(Array.from(orthogonal)).toEqual([5, 5]);
     // Opposite vectors: 1 + (N − 1)·cos θ = 0, and t is defined as 0 (the base).
-    const opposite = modelStockMethod.merge({ base: new Float32Array([5, 5]), taskVectors: [new Float32Array([1, 2]), new Float32Array([-1, -2])], weights: [1, 1] });
+    const opposite = modelStockMethod.merge({
+      base: new Float32Array([5, 5]),
+      taskVectors: [new Float32Array([1, 2]), new Float32Array([-1, -2])],
+      weights: [1, 1],
+    });
     expect(Array.from(opposite)).toEqual([5, 5]);
   });
 
   it("refuses fewer than two task vectors", () => {
-    expect(() => modelStockMethod.merge({ base: new Float32Array(2), taskVectors: [new Float32Array(2)], weights: [1] })).toThrow(/at least two/);
+    expect(() =>
+      modelStockMethod.merge({ base: new Float32Array(2), taskVectors: [new Float32Array(2)], weights: [1] }),
+    ).toThrow(/at least two/);
   });
 });
 
@@ -77,16 +116,29 @@ describe("nuslerp", () => {
 
   it("is the documented order for the whole tensor, each row and each column, bit for bit", () => {
     for (const { parameters, axis } of settings) {
-      for (const weights of [[1, 1], [0.3, 0.7], [2, -0.5]]) {
+      for (const weights of [
+        [1, 1],
+        [0.3, 0.7],
+        [2, -0.5],
+      ]) {
         const out = nuslerpMethod.merge({ base, taskVectors: pair, weights, parameters, shape: [rows, columns] });
-        expect(firstBitDifference(out, nuslerpReference(base, pair, weights, groupsOf([rows, columns], axis))), `${axis} ${weights.join(",")}`).toBe(-1);
+        expect(
+          firstBitDifference(out, nuslerpReference(base, pair, weights, groupsOf([rows, columns], axis))),
+          `${axis} ${weights.join(",")}`,
+        ).toBe(-1);
       }
     }
   });
 
   it("is mergekit's normalize-then-slerp, to float32 precision, and ends at τ₁ and τ₂", () => {
     for (const { parameters, axis } of settings) {
-      const out = nuslerpMethod.merge({ base, taskVectors: pair, weights: [0.4, 0.6], parameters, shape: [rows, columns] });
+      const out = nuslerpMethod.merge({
+        base,
+        taskVectors: pair,
+        weights: [0.4, 0.6],
+        parameters,
+        shape: [rows, columns],
+      });
       const expected = mergekitSlerp(base, pair, 0.6, groupsOf([rows, columns], axis));
       let worst = 0;
       out.forEach((x, e) => (worst = Math.max(worst, Math.abs(x - expected[e]!))));
@@ -97,14 +149,22 @@ describe("nuslerp", () => {
   });
 
   it("falls back to lerp for parallel vectors and takes t = 0.5 when the weights cancel", () => {
-    const parallel = nuslerpMethod.merge({ base: new Float32Array(2), taskVectors: [new Float32Array([1, 2]), new Float32Array([2, 4])], weights: [1, 3] });
+    const parallel = nuslerpMethod.merge({
+      base: new Float32Array(2),
+      taskVectors: [new Float32Array([1, 2]), new Float32Array([2, 4])],
+      weights: [1, 3],
+    });
     expect(Array.from(parallel)).toEqual([Math.fround(0.25 * 1 + 0.75 * 2), Math.fround(0.25 * 2 + 0.75 * 4)]);
     expect(slerpFactor([1, -1])).toBe(0.5);
     expect(slerpFactor([1, 3])).toBe(0.75);
   });
 
   it("needs nuslerp_flatten: false for nuslerp_row_wise, and exactly two vectors", () => {
-    expect(() => resolveMethodParameters({ method: nuslerpMethod, given: { nuslerp_row_wise: true } })).toThrow(/nuslerp_row_wise is true, but nuslerp needs nuslerp_flatten: false/);
-    expect(() => nuslerpMethod.merge({ base: new Float32Array(1), taskVectors: [new Float32Array(1)], weights: [1] })).toThrow(/exactly two/);
+    expect(() => resolveMethodParameters({ method: nuslerpMethod, given: { nuslerp_row_wise: true } })).toThrow(
+      /nuslerp_row_wise is true, but nuslerp needs nuslerp_flatten: false/,
+    );
+    expect(() =>
+      nuslerpMethod.merge({ base: new Float32Array(1), taskVectors: [new Float32Array(1)], weights: [1] }),
+    ).toThrow(/exactly two/);
   });
 });

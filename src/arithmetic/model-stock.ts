@@ -27,9 +27,12 @@ export function modelStock(options: ModelStockOptions): Float32Array {
   const count = taskVectors.length;
   checkLengths("modelStock", n, ...taskVectors);
   if (count < 2 || options.weights.length !== count) {
-    throw new InternalError(`Model Stock needs at least two task vectors and one weight each, got ${count} and ${options.weights.length}.`, {
-      code: "ARITHMETIC_WEIGHTS_MISMATCH",
-    });
+    throw new InternalError(
+      `Model Stock needs at least two task vectors and one weight each, got ${count} and ${options.weights.length}.`,
+      {
+        code: "ARITHMETIC_WEIGHTS_MISMATCH",
+      },
+    );
   }
   const out = outputFor("modelStock", n, options.out);
   const outWords = wordsOf(out);

@@ -35,9 +35,12 @@ export function nuslerp(options: NuslerpOptions): Float32Array {
   const { base, taskVectors } = options;
   const n = base.length;
   if (taskVectors.length !== 2 || options.weights.length !== 2) {
-    throw new InternalError(`SLERP interpolates between exactly two task vectors, got ${taskVectors.length} and ${options.weights.length} weights.`, {
-      code: "ARITHMETIC_WEIGHTS_MISMATCH",
-    });
+    throw new InternalError(
+      `SLERP interpolates between exactly two task vectors, got ${taskVectors.length} and ${options.weights.length} weights.`,
+      {
+        code: "ARITHMETIC_WEIGHTS_MISMATCH",
+      },
+    );
   }
   const [first, second] = taskVectors as [Float32Array, Float32Array];
   checkLengths("nuslerp", n, first, second);

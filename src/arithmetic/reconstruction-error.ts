@@ -59,9 +59,12 @@ function compare(options: CountInexactF32Options, taskVector: EncodedValues | un
   const count = encodedLength(options.base);
   for (const operand of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
     if (encodedLength(operand) !== count) {
-      throw new InternalError(`Reconstruction statistics got operands of different lengths; read the same range of every input.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      });
+      throw new InternalError(
+        `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        },
+      );
     }
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));

@@ -30,7 +30,9 @@ export function vectorGroups(options: VectorGroupsOptions): VectorGroups {
   const shape = options.shape ?? [n];
   const product = shape.reduce((a, b) => a * b, 1);
   if (product !== n) {
-    throw new InternalError(`A tensor of shape [${shape.join(", ")}] cannot hold ${n} elements.`, { code: "ARITHMETIC_BAD_SHAPE" });
+    throw new InternalError(`A tensor of shape [${shape.join(", ")}] cannot hold ${n} elements.`, {
+      code: "ARITHMETIC_BAD_SHAPE",
+    });
   }
   if (n === 0) return { count: 0, length: 0, step: 0, stride: 1 };
   if (axis === "whole" || shape.length < 2) return { count: 1, length: n, step: n, stride: 1 };

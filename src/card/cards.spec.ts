@@ -79,7 +79,9 @@ describe("renderMergeCard", () => {
   it("renders the arithmetic as a formula, with negation as subtraction, and the recipe verbatim", async () => {
     const card = await renderMergeCard(options);
     expect(card).toContain("θ = θ(base) + 0.5·τ₁ − 1·τ₂");
-    expect(card).toContain("| τ₂ | θ([org/ft-b](http://h/org/ft-b/tree/" + sha("d") + ")) − θ(base) | `" + sha("d") + "` | -1 | negation |");
+    expect(card).toContain(
+      "| τ₂ | θ([org/ft-b](http://h/org/ft-b/tree/" + sha("d") + ")) − θ(base) | `" + sha("d") + "` | -1 | negation |",
+    );
     expect(card).toContain("```yaml\nversion: 1\nbase: org/base\n```");
   });
 

@@ -13,7 +13,10 @@ export async function parseFrontMatter(text: string): Promise<{ data: Record<str
     return { data: {}, body: text };
   }
   const body = text.slice(match[0].length);
-  return { data: data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {}, body };
+  return {
+    data: data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
+    body,
+  };
 }
 
 /** Renders front matter the way the Hub's own cards look: block style, keys in the given order. */

@@ -49,11 +49,20 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
   });
   const pct = (x: number | undefined) => (x === undefined ? "" : `${(x * 100).toFixed(x >= 0.9995 ? 2 : 3)}%`);
   const rows = options.rows.map((row) => {
-    const what = row.kind === "lora" ? String(row.rank) : row.kind === "bias" ? "bias" : row.kind === "full" ? "full" : "unchanged";
+    const what =
+      row.kind === "lora"
+        ? String(row.rank)
+        : row.kind === "bias"
+          ? "bias"
+          : row.kind === "full"
+            ? "full"
+            : "unchanged";
     return `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ${row.relativeError === undefined ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`;
   });
   const revision = base.revision ? `@${base.revision}` : "";
-  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  const fileRows = options.files.map(
+    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`,
+  );
   return [
     frontMatter,
     `# ${options.title}`,

@@ -76,11 +76,17 @@ export function renderLineChart(options: LineChartOptions): string {
   const width = options.width ?? 640;
   const height = options.height ?? 400;
   const percent = options.yFormat === "percent";
-  const formatY = (value: number, step: number): string => (percent ? `${trimZeros((value * 100).toFixed(decimalsOf(step * 100)))}%` : trimZeros(value.toFixed(decimalsOf(step))));
+  const formatY = (value: number, step: number): string =>
+    percent
+      ? `${trimZeros((value * 100).toFixed(decimalsOf(step * 100)))}%`
+      : trimZeros(value.toFixed(decimalsOf(step)));
 
   const all = options.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  const xDomain = options.xDomain ?? padded(extent([...all.map((p) => p.x), ...(options.verticalRules ?? []).map((r) => r.at)]), 0);
-  let yDomain = options.yDomain ?? padded(extent([...all.map((p) => p.y), ...(options.horizontalRules ?? []).map((r) => r.at)]), 0.08);
+  const xDomain =
+    options.xDomain ?? padded(extent([...all.map((p) => p.x), ...(options.verticalRules ?? []).map((r) => r.at)]), 0);
+  let yDomain =
+    options.yDomain ??
+    padded(extent([...all.map((p) => p.y), ...(options.horizontalRules ?? []).map((r) => r.at)]), 0.08);
   if (options.yDomain === undefined && percent) yDomain = [Math.max(0, yDomain[0]), Math.min(1, yDomain[1])];
   const yTicks = niceTicks(yDomain, 6);
   const yStep = yTicks.length > 1 ? (yTicks[1] as number) - (yTicks[0] as number) : 1;
@@ -104,7 +110,8 @@ export function renderLineChart(options: LineChartOptions): string {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${pad}" y="${pad + 14}" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
-  if (options.subtitle) parts.push(`<text x="${pad}" y="${pad + 32}" fill="#555555">${escapeXml(options.subtitle)}</text>`);
+  if (options.subtitle)
+    parts.push(`<text x="${pad}" y="${pad + 32}" fill="#555555">${escapeXml(options.subtitle)}</text>`);
 
   for (const tick of yTicks) {
     const y = round(sy(tick));
@@ -135,14 +142,18 @@ export function renderLineChart(options: LineChartOptions): string {
     if (!inY(rule.at)) continue;
     const y = round(sy(rule.at));
     parts.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#777777" stroke-dasharray="2 3"/>`);
-    ruleLabels.push(`<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`);
+    ruleLabels.push(
+      `<text x="${right - 4}" y="${y - 5}" text-anchor="end" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
+    );
   }
   for (const rule of options.verticalRules ?? []) {
     if (!inX(rule.at)) continue;
     const x = round(sx(rule.at));
     const anchorEnd = x > (left + right) / 2;
     parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#777777" stroke-dasharray="2 3"/>`);
-    ruleLabels.push(`<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`);
+    ruleLabels.push(
+      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
+    );
   }
 
   options.series.forEach((series, i) => {
@@ -151,7 +162,8 @@ export function renderLineChart(options: LineChartOptions): string {
     // A non-finite value ends one polyline and starts the next, so a gap shows as a gap.
     let run: string[] = [];
     const flush = () => {
-      if (run.length > 1) parts.push(`<polyline points="${run.join(" ")}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
+      if (run.length > 1)
+        parts.push(`<polyline points="${run.join(" ")}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
       run = [];
     };
     for (const point of series.points) {

@@ -26,7 +26,11 @@ describe("renderMergeCard per method", () => {
   });
 
   it("dare_linear: dare(τ) with p, 1 − p and the seed that reproduces the mask", async () => {
-    const card = await renderMergeCard({ ...options, method: "dare_linear", methodParameters: { drop_rate: 0.9, seed: 42 } });
+    const card = await renderMergeCard({
+      ...options,
+      method: "dare_linear",
+      methodParameters: { drop_rate: 0.9, seed: 42 },
+    });
     expect(card).toContain("θ = θ(base) + 0.8·dare(τ₁) + 0.5·dare(τ₂)");
     expect(card).toContain("with probability p = 0.9 and divides the others by 1 − p = 0.1");
     expect(card).toContain("seed 42");
@@ -35,18 +39,34 @@ describe("renderMergeCard per method", () => {
   });
 
   it("ties and dare_ties: the election and the disjoint mean around the weighted, sparsified vectors", async () => {
-    expect(await renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain("θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))");
-    const card = await renderMergeCard({ ...options, method: "dare_ties", methodParameters: { drop_rate: 0.5, seed: 0 } });
+    expect(await renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain(
+      "θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))",
+    );
+    const card = await renderMergeCard({
+      ...options,
+      method: "dare_ties",
+      methodParameters: { drop_rate: 0.5, seed: 0 },
+    });
     expect(card).toContain("θ = θ(base) + disjoint_mean(elect(0.8·dare(τ₁), 0.5·dare(τ₂)))");
     expect(card).toContain("a negative weight is a vote for the opposite sign, not a subtraction");
   });
 
   it("the methods added from mergekit: each names its operator and parameters, from the registry", async () => {
-    const crumbs = await renderMergeCard({ ...options, method: "breadcrumbs_ties", methodParameters: { density: 0.9, gamma: 0.01, lambda: 1.5 } });
+    const crumbs = await renderMergeCard({
+      ...options,
+      method: "breadcrumbs_ties",
+      methodParameters: { density: 0.9, gamma: 0.01, lambda: 1.5 },
+    });
     expect(crumbs).toContain("θ = θ(base) + 1.5·disjoint_mean(elect(0.8·crumbs(τ₁), 0.5·crumbs(τ₂)))");
     expect(crumbs).toContain("drops the 1% largest entries of τ by magnitude (the outliers), keeps the next 90%");
-    expect(crumbs).toContain("[Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election](https://arxiv.org/abs/2312.06795)");
-    const della = await renderMergeCard({ ...options, method: "della_linear", methodParameters: { density: 0.5, epsilon: 0.1, seed: 3 } });
+    expect(crumbs).toContain(
+      "[Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election](https://arxiv.org/abs/2312.06795)",
+    );
+    const della = await renderMergeCard({
+      ...options,
+      method: "della_linear",
+      methodParameters: { density: 0.5, epsilon: 0.1, seed: 3 },
+    });
     expect(della).toContain("θ = θ(base) + 0.8·magprune(τ₁) + 0.5·magprune(τ₂)");
     expect(della).toContain("from 0.4 for the smallest to 0.6 for the largest");
     expect(della).toContain("seed 3");
@@ -54,7 +74,11 @@ describe("renderMergeCard per method", () => {
     expect(stock).toContain("θ = θ(base) + t·mean(0.8·τ₁, 0.5·τ₂)");
     expect(stock).toContain("computed for each row of each tensor (filter_wise)");
     expect(stock).toContain("Parameters: filter_wise=true.");
-    const slerp = await renderMergeCard({ ...options, method: "nuslerp", methodParameters: { nuslerp_flatten: true, nuslerp_row_wise: false } });
+    const slerp = await renderMergeCard({
+      ...options,
+      method: "nuslerp",
+      methodParameters: { nuslerp_flatten: true, nuslerp_row_wise: false },
+    });
     // t = w₂ / (w₁ + w₂) = 0.5 / 1.3.
     expect(slerp).toContain("θ = θ(base) + slerp(0.384615, τ₁, τ₂)");
     expect(slerp).toContain("for each tensor as one flat vector");
@@ -71,8 +95,12 @@ describe("renderMergeCard per method", () => {
     });
     expect(card).toContain("`tokenizer.json` (from org/ft-b@dddddddddd)");
     expect(card).toContain("Vocabulary: the 512 rows the base has were merged");
-    expect(card).toContain("## Command\n\n```sh\ntvhub apply --base org/base --vector org/tv-a:0.8 --to me/merged\n```");
-    expect(card).toContain("The same merge as a recipe, for `tvhub merge`:\n\n```yaml\nversion: 1\nbase: org/base\n```");
+    expect(card).toContain(
+      "## Command\n\n```sh\ntvhub apply --base org/base --vector org/tv-a:0.8 --to me/merged\n```",
+    );
+    expect(card).toContain(
+      "The same merge as a recipe, for `tvhub merge`:\n\n```yaml\nversion: 1\nbase: org/base\n```",
+    );
     expect(card).not.toContain("## Recipe");
     expect(card).toContain("| `model.safetensors` | 1,234,567 | `ffff");
   });

@@ -58,7 +58,12 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     base_model_relation: "merge",
     library_name: "transformers",
     license: options.license,
-    tags: ["merge", "task-arithmetic", "tvhub", ...(options.method === "task_arithmetic" ? [] : [options.method.replace(/_/g, "-")])],
+    tags: [
+      "merge",
+      "task-arithmetic",
+      "tvhub",
+      ...(options.method === "task_arithmetic" ? [] : [options.method.replace(/_/g, "-")]),
+    ],
   });
   const symbols = options.terms.map((_, i) => `τ${subscript(i + 1)}`);
   const termRows = options.terms.map((term, i) => {
@@ -76,17 +81,31 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
         "",
         "| round | candidate | λ | validation score | kept | why |",
         "| --- | --- | --- | --- | --- | --- |",
-        ...options.trajectory.map((s) => `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`),
+        ...options.trajectory.map(
+          (s) =>
+            `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`,
+        ),
         "",
         ...(options.skipped?.length
-          ? ["Skipped before any of their weights was read:", "", "| candidate | why |", "| --- | --- |", ...options.skipped.map((s) => `| \`${s.candidate}\` | ${cell(s.reason)} |`), ""]
+          ? [
+              "Skipped before any of their weights was read:",
+              "",
+              "| candidate | why |",
+              "| --- | --- |",
+              ...options.skipped.map((s) => `| \`${s.candidate}\` | ${cell(s.reason)} |`),
+              "",
+            ]
           : []),
       ]
     : [];
   const registered = findMergeMethod(options.method);
   const method = registered ? `[${registered.card.phrase}](${registered.reference})` : options.method;
   const parameters = methodParametersOf(options.methodParameters);
-  const described = { terms: options.terms.map((term, i) => ({ weight: term.weight, symbol: symbols[i] as string })), parameters, format: formatNumber };
+  const described = {
+    terms: options.terms.map((term, i) => ({ weight: term.weight, symbol: symbols[i] as string })),
+    parameters,
+    format: formatNumber,
+  };
   const provenance = options.command
     ? [
         "## Command",
@@ -95,7 +114,9 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
         options.command,
         "```",
         "",
-        ...(options.recipeText ? ["The same merge as a recipe, for `tvhub merge`:", "", "```yaml", options.recipeText.trimEnd(), "```", ""] : []),
+        ...(options.recipeText
+          ? ["The same merge as a recipe, for `tvhub merge`:", "", "```yaml", options.recipeText.trimEnd(), "```", ""]
+          : []),
       ]
     : options.recipeText
       ? ["## Recipe", "", "```yaml", options.recipeText.trimEnd(), "```", ""]
@@ -123,10 +144,20 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
       ? `Computed element by element in float32, in this order: ${registered.card.order(options.terms.length)}, then rounded once to ${options.dtype}.`
       : `Computed element by element in float32 (each λ rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
     "",
-    ...(options.overrides?.length ? ["Per-tensor overrides (the first that matches a tensor applies):", "", ...options.overrides.map((o) => `- ${o}`), ""] : []),
+    ...(options.overrides?.length
+      ? [
+          "Per-tensor overrides (the first that matches a tensor applies):",
+          "",
+          ...options.overrides.map((o) => `- ${o}`),
+          "",
+        ]
+      : []),
     ...(options.vocabularyNote ? [`Vocabulary: ${options.vocabularyNote}`, ""] : []),
     ...(options.copiedFiles?.length
-      ? [`Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`, ""]
+      ? [
+          `Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`,
+          "",
+        ]
       : []),
     ...(options.validation
       ? [
@@ -155,7 +186,9 @@ function withBlankLine(lines: readonly string[]): string[] {
 }
 
 /** The parameters the registry's descriptions read: numbers and switches (strings are for display only). */
-function methodParametersOf(params: Record<string, number | string | boolean> | undefined): Record<string, number | boolean> {
+function methodParametersOf(
+  params: Record<string, number | string | boolean> | undefined,
+): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
   for (const [key, value] of Object.entries(params ?? {})) if (typeof value !== "string") out[key] = value;
   return out;
@@ -164,7 +197,9 @@ function methodParametersOf(params: Record<string, number | string | boolean> | 
 function formatParams(params: Record<string, number | string | boolean> | undefined): string {
   if (!params) return "";
   const entries = Object.entries(params);
-  return entries.length ? `; ${entries.map(([k, v]) => `${k}=${typeof v === "number" ? formatNumber(v) : v}`).join(", ")}` : "";
+  return entries.length
+    ? `; ${entries.map(([k, v]) => `${k}=${typeof v === "number" ? formatNumber(v) : v}`).join(", ")}`
+    : "";
 }
 
 function subscript(n: number): string {

@@ -53,17 +53,23 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${pad}" y="${pad + 14}" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   );
-  if (options.subtitle) parts.push(`<text x="${pad}" y="${pad + 32}" fill="#555555">${escapeXml(options.subtitle)}</text>`);
+  if (options.subtitle)
+    parts.push(`<text x="${pad}" y="${pad + 32}" fill="#555555">${escapeXml(options.subtitle)}</text>`);
 
   for (let i = 0; i < n; i++) {
     const y = top + i * cell;
-    parts.push(`<text x="${left - 8}" y="${y + cell / 2}" text-anchor="end" dominant-baseline="middle">${escapeXml(labels[i] ?? "")}</text>`);
+    parts.push(
+      `<text x="${left - 8}" y="${y + cell / 2}" text-anchor="end" dominant-baseline="middle">${escapeXml(labels[i] ?? "")}</text>`,
+    );
     for (let j = 0; j < n; j++) {
       const x = left + j * cell;
       const value = matrix[i]?.[j] ?? null;
-      const fill = value === null || !Number.isFinite(value) ? undefinedFill : i === j ? diagonalFill : colorOf(value / scale);
+      const fill =
+        value === null || !Number.isFinite(value) ? undefinedFill : i === j ? diagonalFill : colorOf(value / scale);
       const strength = value === null || i === j ? 0 : Math.min(1, Math.abs(value / scale));
-      parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`${labels[i]} · ${labels[j]}: ${value === null ? "undefined (zero vector)" : String(value)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`${labels[i]} · ${labels[j]}: ${value === null ? "undefined (zero vector)" : String(value)}`)}</title></rect>`,
+      );
       parts.push(
         `<text x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle" dominant-baseline="middle" fill="${strength > 0.6 ? "#ffffff" : "#000000"}">${value === null ? "—" : formatCell(value)}</text>`,
       );
@@ -72,7 +78,9 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
   for (let j = 0; j < n; j++) {
     const x = left + j * cell + cell / 2;
     const y = top + grid + 10;
-    parts.push(`<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="middle" transform="rotate(-45 ${x} ${y})">${escapeXml(labels[j] ?? "")}</text>`);
+    parts.push(
+      `<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="middle" transform="rotate(-45 ${x} ${y})">${escapeXml(labels[j] ?? "")}</text>`,
+    );
   }
 
   // The color scale: a vertical gradient from −max (bottom) through 0 to +max (top).
@@ -111,7 +119,9 @@ function colorOf(t: number): string {
   const clamped = Math.max(-1, Math.min(1, t));
   const end = clamped >= 0 ? positive : negative;
   const a = Math.abs(clamped);
-  return rgb([0, 1, 2].map((k) => Math.round((neutral[k] as number) + ((end[k] as number) - (neutral[k] as number)) * a)) as Rgb);
+  return rgb(
+    [0, 1, 2].map((k) => Math.round((neutral[k] as number) + ((end[k] as number) - (neutral[k] as number)) * a)) as Rgb,
+  );
 }
 
 function rgb(color: Rgb): string {

@@ -54,10 +54,10 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}`
     : `Stored in ${options.dtype}: \`base + 1.0·τ\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
-  const omittedLines = options.omitted.length
-    ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`)
-    : ["- none"];
-  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
+  const fileRows = options.files.map(
+    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`,
+  );
   const applyRef = `${options.title}`;
   return [
     frontMatter,
@@ -95,7 +95,16 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     ...omittedLines,
     "",
     ...(layerRows.length
-      ? ["<details><summary>L2 norm per layer</summary>", "", "| layer | ‖τ‖ |", "| --- | --- |", ...layerRows, "", "</details>", ""]
+      ? [
+          "<details><summary>L2 norm per layer</summary>",
+          "",
+          "| layer | ‖τ‖ |",
+          "| --- | --- |",
+          ...layerRows,
+          "",
+          "</details>",
+          "",
+        ]
       : []),
     "## How to use it",
     "",

@@ -12,13 +12,16 @@ export interface CliAppFlags extends HubFlags {
 /** The composition root for use cases: env and flags → a Hub client, kernels and the machine's facts. */
 export function createAppContext(context: CliContext, flags: CliAppFlags): AppContext {
   const settings = resolveHubSettings(flags, context.env);
-  if (settings.accessToken && !context.secrets.includes(settings.accessToken)) context.secrets.push(settings.accessToken);
+  if (settings.accessToken && !context.secrets.includes(settings.accessToken))
+    context.secrets.push(settings.accessToken);
   return appContextOf({
     hubUrl: settings.hubUrl,
     ...(settings.accessToken === undefined ? {} : { accessToken: settings.accessToken }),
     ...(flags.cache !== false ? { cacheDir: settings.cacheDir } : {}),
     ...(settings.retryDelayMs === undefined ? {} : { retryDelayMs: settings.retryDelayMs }),
-    ...(context.interrupt === undefined ? {} : { signal: context.interrupt.signal, onPublishing: context.interrupt.onPublishing }),
+    ...(context.interrupt === undefined
+      ? {}
+      : { signal: context.interrupt.signal, onPublishing: context.interrupt.onPublishing }),
     workDir: context.env.TMPDIR ?? tmpdir(),
     tvhubVersion: context.version ?? "0.1.0",
   });

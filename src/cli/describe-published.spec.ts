@@ -5,7 +5,9 @@ describe("describePublished", () => {
   const hub = "http://127.0.0.1:1/org/tv";
 
   it("names the repo and commit, or the folder, of a direct publish", () => {
-    expect(describePublished({ repo: "org/tv", commit: "a".repeat(40), url: hub })).toBe(`${hub} at commit ${"a".repeat(40)}`);
+    expect(describePublished({ repo: "org/tv", commit: "a".repeat(40), url: hub })).toBe(
+      `${hub} at commit ${"a".repeat(40)}`,
+    );
     expect(describePublished({ dir: "./out", url: "./out" })).toBe("./out");
   });
 

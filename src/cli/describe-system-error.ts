@@ -20,7 +20,26 @@ export function describeSystemError(error: unknown): TvhubError | undefined {
   const { code, path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
   const known = code === undefined ? undefined : causes[code];
   if (known === undefined || path === undefined) return undefined;
-  const doing = syscall === undefined ? "use" : ["open", "mkdir", "mkdtemp", "rename", "write", "copyfile", "link", "symlink", "unlink", "rmdir", "rm"].includes(syscall) ? "write" : "read";
+  const doing =
+    syscall === undefined
+      ? "use"
+      : [
+            "open",
+            "mkdir",
+            "mkdtemp",
+            "rename",
+            "write",
+            "copyfile",
+            "link",
+            "symlink",
+            "unlink",
+            "rmdir",
+            "rm",
+          ].includes(syscall)
+        ? "write"
+        : "read";
   const message = `Cannot ${doing} ${path}: ${known.cause} (${code}); ${known.usage ? "choose a path you can write to" : "free some space or write elsewhere"}, then rerun.`;
-  return known.usage ? new UsageError(message, { code: `FS_${code}`, subject: path, cause: error }) : new DataError(message, { code: `FS_${code}`, subject: path, cause: error });
+  return known.usage
+    ? new UsageError(message, { code: `FS_${code}`, subject: path, cause: error })
+    : new DataError(message, { code: `FS_${code}`, subject: path, cause: error });
 }

@@ -39,7 +39,12 @@ export function resolveHubSettings(flags: HubFlags, env: NodeJS.ProcessEnv): Hub
   const accessToken = flags.token ?? env.HF_TOKEN ?? readTokenFile(env.HF_TOKEN_PATH ?? join(hfHome, "token"));
   const cacheDir = env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? join(hfHome, "hub");
   const retryDelayMs = parseRetryDelay(env.TVHUB_RETRY_DELAY_MS);
-  return { hubUrl, cacheDir, ...(accessToken ? { accessToken } : {}), ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
+  return {
+    hubUrl,
+    cacheDir,
+    ...(accessToken ? { accessToken } : {}),
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+  };
 }
 
 function readTokenFile(path: string): string | undefined {

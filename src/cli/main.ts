@@ -26,12 +26,25 @@ export async function main(options: MainOptions): Promise<number> {
   const debug = options.argv.includes("--debug");
   const json = options.argv.includes("--json");
   const secrets = [options.env.HF_TOKEN, options.env.GITHUB_TOKEN].filter((s): s is string => Boolean(s));
-  const context: CliContext = { env: options.env, stdout, stderr, secrets, ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }) };
+  const context: CliContext = {
+    env: options.env,
+    stdout,
+    stderr,
+    secrets,
+    ...(options.interrupt === undefined ? {} : { interrupt: options.interrupt }),
+  };
   const program = createProgram(context);
   const fail = (code: string, message: string, exitCode: number, stack?: string): number => {
     const tokens = [...context.secrets, ...tokensIn(options.argv)];
     const text = redact(message, tokens);
-    printError({ stdout, stderr, code, message: text, json, ...(debug && stack !== undefined ? { stack: redact(stack, tokens) } : {}) });
+    printError({
+      stdout,
+      stderr,
+      code,
+      message: text,
+      json,
+      ...(debug && stack !== undefined ? { stack: redact(stack, tokens) } : {}),
+    });
     return exitCode;
   };
   try {
@@ -39,14 +52,18 @@ export async function main(options: MainOptions): Promise<number> {
     return context.exitCode ?? 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) return 0;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0)
+        return 0;
       return fail("USAGE", usageSentence(error, program, options.argv), 2);
     }
     const described = isTvhubError(error) ? error : describeSystemError(error);
-    if (described !== undefined) return fail(described.code, described.message, exitCodeOf[described.family], String(described.stack));
+    if (described !== undefined)
+      return fail(described.code, described.message, exitCodeOf[described.family], String(described.stack));
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? String(error.stack) : undefined;
-    const advice = debug ? "this is a bug in tvhub; please report it with the stack trace below" : "this is a bug in tvhub; please report it (rerun with --debug for the stack trace)";
+    const advice = debug
+      ? "this is a bug in tvhub; please report it with the stack trace below"
+      : "this is a bug in tvhub; please report it (rerun with --debug for the stack trace)";
     return fail("INTERNAL", `unexpected error: ${message.replace(/\.$/, "")}; ${advice}.`, 70, stack);
   }
 }

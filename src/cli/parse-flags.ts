@@ -27,14 +27,16 @@ export function parseVocabFlag(value: string): "refuse" | "extend" {
 export function parseLoraRankFlag(value: string): number | "auto" {
   if (value === "auto") return "auto";
   const rank = Number(value);
-  if (!Number.isSafeInteger(rank) || rank < 1) throw new InvalidArgumentError("use a whole number of at least 1, or auto (with --max-error).");
+  if (!Number.isSafeInteger(rank) || rank < 1)
+    throw new InvalidArgumentError("use a whole number of at least 1, or auto (with --max-error).");
   return rank;
 }
 
 /** `--max-error`: a relative Frobenius error, strictly between 0 and 1. */
 export function parseMaxErrorFlag(value: string): number {
   const error = Number(value);
-  if (!Number.isFinite(error) || error <= 0 || error >= 1) throw new InvalidArgumentError("use a relative error between 0 and 1, e.g. 0.05.");
+  if (!Number.isFinite(error) || error <= 0 || error >= 1)
+    throw new InvalidArgumentError("use a relative error between 0 and 1, e.g. 0.05.");
   return error;
 }
 
@@ -48,6 +50,7 @@ export function wholeNumberFlag(min: number): (value: string) => number {
 }
 
 export function parseLoraEmbeddingsFlag(value: string): "save" | "lora" {
-  if (value !== "save" && value !== "lora") throw new InvalidArgumentError("use save (modules_to_save, the default) or lora.");
+  if (value !== "save" && value !== "lora")
+    throw new InvalidArgumentError("use save (modules_to_save, the default) or lora.");
   return value;
 }

@@ -54,30 +54,46 @@ function publishedFields(published: (PublishedOutput & { files: unknown[] }) | u
 }
 
 /** The shared output of merge and apply: one JSON object with --json, else the plan or a two-line summary. */
-export function printMergeResult(context: CliContext, flags: { json?: boolean }, result: MergeResult, stats: HubStats): void {
+export function printMergeResult(
+  context: CliContext,
+  flags: { json?: boolean },
+  result: MergeResult,
+  stats: HubStats,
+): void {
   const { published, plan } = result;
   if (flags.json) {
     printJson(context, {
-          dryRun: result.dryRun,
-          ...publishedFields(published),
-          copied: result.copied,
-          method: plan.method ?? result.recipe.method,
-          parameters: plan.parameters ?? {},
-          terms: plan.terms.map((term) => {
-            const input = plan.inputs[term.input];
-            return { kind: term.kind, ref: input?.ref ?? null, repo: input?.repo ?? null, revision: input?.revision ?? null, origin: term.origin, weight: term.weight, lambda: term.lambda };
-          }),
-          vocab: plan.vocab ?? null,
-          warnings: plan.warnings,
-          downloadBytes: plan.downloadBytes,
-          bytesDownloaded: stats.bytesDownloaded,
-          bytesUploaded: stats.bytesUploaded,
-          report: result.report,
-        });
+      dryRun: result.dryRun,
+      ...publishedFields(published),
+      copied: result.copied,
+      method: plan.method ?? result.recipe.method,
+      parameters: plan.parameters ?? {},
+      terms: plan.terms.map((term) => {
+        const input = plan.inputs[term.input];
+        return {
+          kind: term.kind,
+          ref: input?.ref ?? null,
+          repo: input?.repo ?? null,
+          revision: input?.revision ?? null,
+          origin: term.origin,
+          weight: term.weight,
+          lambda: term.lambda,
+        };
+      }),
+      vocab: plan.vocab ?? null,
+      warnings: plan.warnings,
+      downloadBytes: plan.downloadBytes,
+      bytesDownloaded: stats.bytesDownloaded,
+      bytesUploaded: stats.bytesUploaded,
+      report: result.report,
+    });
     return;
   }
   if (result.dryRun || !published) {
-    const copied = result.copied.length === 0 ? "" : `copied: ${result.copied.map((file) => `${file.path} (from ${file.from.repo})`).join(", ")}\n`;
+    const copied =
+      result.copied.length === 0
+        ? ""
+        : `copied: ${result.copied.map((file) => `${file.path} (from ${file.from.repo})`).join(", ")}\n`;
     context.stdout.write(`${formatPlan({ plan })}${copied}`);
     return;
   }
@@ -95,7 +111,14 @@ export function printPortion(
   stats: HubStats,
 ): void {
   if (flags.json) {
-    printJson(context, { portion: portion.portion, repo: portion.repo, commit: portion.commit, url: portion.url, files: portion.files, ...stats });
+    printJson(context, {
+      portion: portion.portion,
+      repo: portion.repo,
+      commit: portion.commit,
+      url: portion.url,
+      files: portion.files,
+      ...stats,
+    });
     return;
   }
   const count = portion.portion.slice(portion.portion.indexOf("/") + 1);
@@ -105,19 +128,24 @@ export function printPortion(
 }
 
 /** publish-vector's output: one JSON object with --json, else the plan or a two-line summary. */
-export function printVectorResult(context: CliContext, flags: { json?: boolean }, result: PublishVectorResult, stats: HubStats): void {
+export function printVectorResult(
+  context: CliContext,
+  flags: { json?: boolean },
+  result: PublishVectorResult,
+  stats: HubStats,
+): void {
   if (flags.json) {
     const { published } = result;
     printJson(context, {
-          dryRun: result.dryRun,
-          ...publishedFields(published),
-          norm: published?.norm ?? null,
-          ...(result.adapter ? { adapter: result.adapter } : {}),
-          downloadBytes: result.plan.downloadBytes,
-          bytesDownloaded: stats.bytesDownloaded,
-          bytesUploaded: stats.bytesUploaded,
-          report: result.report,
-        });
+      dryRun: result.dryRun,
+      ...publishedFields(published),
+      norm: published?.norm ?? null,
+      ...(result.adapter ? { adapter: result.adapter } : {}),
+      downloadBytes: result.plan.downloadBytes,
+      bytesDownloaded: stats.bytesDownloaded,
+      bytesUploaded: stats.bytesUploaded,
+      report: result.report,
+    });
     return;
   }
   if (result.dryRun || !result.published) {
@@ -139,38 +167,64 @@ export function printVectorResult(context: CliContext, flags: { json?: boolean }
 }
 
 /** greedy's output: one JSON object with --json, else the search's summary and what was published. */
-export function printGreedyResult(context: CliContext, flags: { json?: boolean }, result: GreedyRunResult, stats: HubStats): void {
+export function printGreedyResult(
+  context: CliContext,
+  flags: { json?: boolean },
+  result: GreedyRunResult,
+  stats: HubStats,
+): void {
   const merged = result.merge;
   const published = merged?.published;
   if (flags.json) {
     printJson(context, {
-          dryRun: merged?.dryRun ?? false,
-          published: Boolean(published),
-          ...publishedFields(published),
-          metric: result.metric,
-          evaluator: result.evaluator,
-          inMemory: result.inMemory,
-          cacheFile: result.cacheFile,
-          candidates: result.candidates,
-          greedy: result.record,
-          terms:
-            merged?.plan.terms.map((term) => {
-              const input = merged.plan.inputs[term.input];
-              return { kind: term.kind, ref: input?.ref ?? null, repo: input?.repo ?? null, revision: input?.revision ?? null, lambda: term.lambda };
-            }) ?? [],
-          bytesDownloaded: stats.bytesDownloaded,
-          bytesUploaded: stats.bytesUploaded,
-          report: result.report,
-        });
+      dryRun: merged?.dryRun ?? false,
+      published: Boolean(published),
+      ...publishedFields(published),
+      metric: result.metric,
+      evaluator: result.evaluator,
+      inMemory: result.inMemory,
+      cacheFile: result.cacheFile,
+      candidates: result.candidates,
+      greedy: result.record,
+      terms:
+        merged?.plan.terms.map((term) => {
+          const input = merged.plan.inputs[term.input];
+          return {
+            kind: term.kind,
+            ref: input?.ref ?? null,
+            repo: input?.repo ?? null,
+            revision: input?.revision ?? null,
+            lambda: term.lambda,
+          };
+        }) ?? [],
+      bytesDownloaded: stats.bytesDownloaded,
+      bytesUploaded: stats.bytesUploaded,
+      report: result.report,
+    });
     return;
   }
-  const lines = [formatGreedySummary({ result: result.search, skipped: result.skipped, metric: result.metric, minGain: result.record.min_gain })];
+  const lines = [
+    formatGreedySummary({
+      result: result.search,
+      skipped: result.skipped,
+      metric: result.metric,
+      minGain: result.record.min_gain,
+    }),
+  ];
   if (result.cacheFile) lines.push(`Scores are cached in ${result.cacheFile}.`);
   if (!merged) lines.push("", "No candidate was kept, so nothing was published.");
-  else if (merged.dryRun || !published) lines.push("", `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not written.`, formatPlan({ plan: merged.plan }).trimEnd());
+  else if (merged.dryRun || !published)
+    lines.push(
+      "",
+      `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not written.`,
+      formatPlan({ plan: merged.plan }).trimEnd(),
+    );
   else {
     const where = describePublished(published);
-    lines.push("", `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}.`);
+    lines.push(
+      "",
+      `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}.`,
+    );
   }
   context.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -53,11 +53,16 @@ export function createProgressRenderer(options: ProgressRendererOptions): Progre
     const filled = Math.round(fraction * barWidth);
     const bar = "█".repeat(filled) + "░".repeat(barWidth - filled);
     const amount =
-      event.unit === "bytes" ? `${formatBytes(event.done)}/${formatBytes(event.total)}` : `${event.done}/${event.total}`;
+      event.unit === "bytes"
+        ? `${formatBytes(event.done)}/${formatBytes(event.total)}`
+        : `${event.done}/${event.total}`;
     const seconds = (t - first.at) / 1000;
-    const rate = seconds > 0.2 && event.unit === "bytes" ? ` ${formatBytes((event.done - first.done) / seconds)}/s` : "";
+    const rate =
+      seconds > 0.2 && event.unit === "bytes" ? ` ${formatBytes((event.done - first.done) / seconds)}/s` : "";
     const label = event.label ? ` ${event.label}` : "";
-    options.stream.write(`\r\x1b[2K${event.phase.padEnd(8)} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${amount}${rate}${label}`);
+    options.stream.write(
+      `\r\x1b[2K${event.phase.padEnd(8)} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${amount}${rate}${label}`,
+    );
     drawn = true;
   };
 

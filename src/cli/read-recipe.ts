@@ -8,7 +8,9 @@ export async function readRecipe(path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      code === "ENOENT" ? `Recipe ${path} does not exist; give the path of a recipe YAML file (examples in recipes/).` : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
+      code === "ENOENT"
+        ? `Recipe ${path} does not exist; give the path of a recipe YAML file (examples in recipes/).`
+        : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
       { code: "RECIPE_UNREADABLE", subject: path, cause: error },
     );
   }

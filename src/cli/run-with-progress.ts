@@ -4,7 +4,11 @@ import type { HubFlags } from "./hub-options.js";
 import { createProgressRenderer } from "./progress-renderer.js";
 
 /** Runs a use case, drawing its progress on stderr only for a person watching (a TTY, no --json, no --quiet). */
-export async function runWithProgress<T>(context: CliContext, flags: HubFlags, run: AsyncGenerator<ProgressEvent, T>): Promise<T> {
+export async function runWithProgress<T>(
+  context: CliContext,
+  flags: HubFlags,
+  run: AsyncGenerator<ProgressEvent, T>,
+): Promise<T> {
   const renderer = createProgressRenderer({
     stream: context.stderr,
     enabled: context.stdout.isTTY === true && !flags.json && !flags.quiet,

@@ -52,7 +52,8 @@ function hasNonFinite(dtype: ComputableDtype, bytes: Uint8Array): boolean {
       const [mask, unit] = dtype === "BF16" ? [0x7f807f80, 0x00800080] : [0x7c007c00, 0x04000400];
       for (let i = 0; i < words.length; i++) flags |= (((words[i] as number) & mask) + unit) & 0x80008000;
       const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-      for (let i = 0; i + 1 < tail.byteLength; i += 2) flags |= ((view.getUint16(i, true) & (mask & 0xffff)) + (unit & 0xffff)) & 0x8000;
+      for (let i = 0; i + 1 < tail.byteLength; i += 2)
+        flags |= ((view.getUint16(i, true) & (mask & 0xffff)) + (unit & 0xffff)) & 0x8000;
       return flags !== 0;
     }
     case "F32":
@@ -61,7 +62,8 @@ function hasNonFinite(dtype: ComputableDtype, bytes: Uint8Array): boolean {
       const stride = dtype === "F64" ? 2 : 1;
       const [mask, unit] = dtype === "F64" ? [0x7ff00000, 0x00100000] : [0x7f800000, 0x00800000];
       if (words.length * 4 === bytes.byteLength) {
-        for (let i = stride - 1; i < words.length; i += stride) flags |= (((words[i] as number) & mask) + unit) & 0x80000000;
+        for (let i = stride - 1; i < words.length; i += stride)
+          flags |= (((words[i] as number) & mask) + unit) & 0x80000000;
         return flags !== 0;
       }
       return decodeToF32({ dtype, bytes }).some((value) => !Number.isFinite(value));
@@ -89,7 +91,9 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
       const finetuned = at(0);
       const base = at(1);
       if (!Number.isFinite(finetuned) || !Number.isFinite(base)) return undefined;
-      return Number.isFinite(Math.fround(finetuned - base)) ? rounding : `τ = fine-tuned − base = ${finetuned} − ${base} overflows float32`;
+      return Number.isFinite(Math.fround(finetuned - base))
+        ? rounding
+        : `τ = fine-tuned − base = ${finetuned} − ${base} overflows float32`;
     }
     case "lora": {
       const tau = loraAt(job.kind, operands, 0, job.start + i, at);
@@ -110,25 +114,31 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
           const ownBase = at(next++);
           if (!Number.isFinite(finetuned) || !Number.isFinite(ownBase)) return undefined;
           tau = Math.fround(finetuned - ownBase);
-          if (!Number.isFinite(tau) && overflow === undefined) overflow = `τ of term ${term.term + 1} (fine-tuned − base) overflows float32`;
+          if (!Number.isFinite(tau) && overflow === undefined)
+            overflow = `τ of term ${term.term + 1} (fine-tuned − base) overflows float32`;
         } else if (term.tau.kind === "lora") {
           const update = loraAt(term.tau, operands, next, job.start + i, at);
           next += term.tau.replaced ? 4 : 2;
           if (update === undefined) return undefined;
           tau = update;
-          if (!Number.isFinite(tau) && overflow === undefined) overflow = `τ of term ${term.term + 1} (the adapter's s·(B·A)) overflows float32`;
+          if (!Number.isFinite(tau) && overflow === undefined)
+            overflow = `τ of term ${term.term + 1} (the adapter's s·(B·A)) overflows float32`;
         }
         if (!Number.isFinite(tau)) return overflow;
         const scaled = Math.fround(term.weight32 * tau);
         const label = `term ${term.term + 1} (λ = ${term.weight32})`;
         if (!Number.isFinite(scaled) && overflow === undefined) {
-          overflow = Number.isFinite(term.weight32) ? `λ·τ of ${label} overflows float32` : `the λ of ${label} is too large for float32`;
+          overflow = Number.isFinite(term.weight32)
+            ? `λ·τ of ${label} overflows float32`
+            : `the λ of ${label} is too large for float32`;
         }
         acc = Math.fround(acc + scaled);
         if (!Number.isFinite(acc) && overflow === undefined) overflow = `adding ${label} overflows float32`;
       }
       if (overflow !== undefined) return overflow;
-      return job.kind.method.name === "task_arithmetic" ? rounding : `the ${job.kind.method.name} merge of finite terms gives a non-finite value`;
+      return job.kind.method.name === "task_arithmetic"
+        ? rounding
+        : `the ${job.kind.method.name} merge of finite terms gives a non-finite value`;
     }
   }
 }
@@ -137,8 +147,15 @@ function explain(options: CheckFiniteResultOptions, i: number, dtype: Computable
  * Element `element` of a LoRA update, redone from the whole factors at `operands[first]` (A) and `[first + 1]` (B) in
  * the order of lora-delta.ts; undefined when a factor (or the saved weight, or the base) is not finite.
  */
-function loraAt(update: LoraUpdate, operands: readonly Operand[], first: number, element: number, at: (index: number) => number): number | undefined {
-  const decode = (operand: Operand | undefined) => (operand && isComputable(operand.dtype) ? decodeToF32({ dtype: operand.dtype, bytes: operand.bytes }) : undefined);
+function loraAt(
+  update: LoraUpdate,
+  operands: readonly Operand[],
+  first: number,
+  element: number,
+  at: (index: number) => number,
+): number | undefined {
+  const decode = (operand: Operand | undefined) =>
+    operand && isComputable(operand.dtype) ? decodeToF32({ dtype: operand.dtype, bytes: operand.bytes }) : undefined;
   const a = decode(operands[first]);
   const b = decode(operands[first + 1]);
   if (!a || !b || !a.every(Number.isFinite) || !b.every(Number.isFinite)) return undefined;
@@ -150,7 +167,8 @@ function loraAt(update: LoraUpdate, operands: readonly Operand[], first: number,
   const column = element % columns;
   const [o, i] = update.transpose ? [column, row] : [row, column];
   let acc = 0;
-  for (let k = 0; k < rank; k++) acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inFeatures + i] as number)));
+  for (let k = 0; k < rank; k++)
+    acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inFeatures + i] as number)));
   const delta = Math.fround(update.scale32 * acc);
   if (!update.replaced) return delta;
   const saved = at(first + 2);
@@ -160,7 +178,8 @@ function loraAt(update: LoraUpdate, operands: readonly Operand[], first: number,
 }
 
 function advice(cause: string): string {
-  if (cause.includes("λ")) return "use a smaller weight or scale (|λ| must stay well below 3.4e38, float32's largest value)";
+  if (cause.includes("λ"))
+    return "use a smaller weight or scale (|λ| must stay well below 3.4e38, float32's largest value)";
   if (cause.includes("rounding")) return "publish with a wider dtype (--dtype f32, or output.dtype: f32 in a recipe)";
   return "check the models' weights";
 }

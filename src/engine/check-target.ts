@@ -31,19 +31,26 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
   if (target.kind === "local") {
     await checkWritableFolder({ dir: target.path, flag: `--to ${target.path}` });
     const existing = await checkLocalTarget(target.path);
-    if (existing.includes("tvhub.json")) checkKind(options, target.path, await readFile(join(target.path, "tvhub.json")).catch(() => null));
+    if (existing.includes("tvhub.json"))
+      checkKind(options, target.path, await readFile(join(target.path, "tvhub.json")).catch(() => null));
     return;
   }
   const { repo } = target;
   const identity = await hub.whoami();
   if (identity === null) {
-    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
-  }
-  if (identity.role === "read") {
-    throw new UsageError(`Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with --token or HF_TOKEN.`, {
-      code: "HUB_READ_ONLY_TOKEN",
+    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, {
+      code: "HUB_NO_TOKEN",
       subject: repo,
     });
+  }
+  if (identity.role === "read") {
+    throw new UsageError(
+      `Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with --token or HF_TOKEN.`,
+      {
+        code: "HUB_READ_ONLY_TOKEN",
+        subject: repo,
+      },
+    );
   }
   const namespace = repo.slice(0, repo.indexOf("/"));
   if (namespace !== identity.name && !identity.orgs.includes(namespace)) {
@@ -64,7 +71,8 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
   const paths = info.files.map((file) => file.path);
   const foreign = findForeignFiles(paths);
   if (foreign.length > 0) throw foreignFilesError({ target: repo, foreign });
-  if (paths.includes("tvhub.json")) checkKind(options, repo, await hub.readSmallFile({ repo, sha, path: "tvhub.json" }));
+  if (paths.includes("tvhub.json"))
+    checkKind(options, repo, await hub.readSmallFile({ repo, sha, path: "tvhub.json" }));
 }
 
 /**
@@ -74,12 +82,16 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
 function checkKind(options: CheckTargetOptions, where: string, record: Uint8Array | null): void {
   let format: unknown;
   try {
-    format = record === null ? undefined : (JSON.parse(new TextDecoder().decode(record)) as { format?: unknown }).format;
+    format =
+      record === null ? undefined : (JSON.parse(new TextDecoder().decode(record)) as { format?: unknown }).format;
   } catch {
     format = undefined;
   }
   if (format === options.produces || options.force === true) return;
-  const held = typeof format === "string" && format in kindNames ? `${kindNames[format]} (its tvhub.json says ${format})` : "a tvhub publish whose tvhub.json tvhub cannot read";
+  const held =
+    typeof format === "string" && format in kindNames
+      ? `${kindNames[format]} (its tvhub.json says ${format})`
+      : "a tvhub publish whose tvhub.json tvhub cannot read";
   throw new UsageError(
     `${where} holds ${held}, and this run publishes ${kindNames[options.produces]}; publish to another ${options.target.kind === "hub" ? "repo" : "folder"}, or pass --force to replace it (the files of the old one are deleted).`,
     { code: "TARGET_OTHER_KIND", subject: where },

@@ -18,13 +18,20 @@ describe("checkWritableFolder", () => {
     writeFileSync(join(dir, "afile"), "");
     const check = checkWritableFolder({ dir: join(dir, "afile", "sub"), flag: "--to ./afile/sub" });
     await expect(check).rejects.toBeInstanceOf(UsageError);
-    await expect(check).rejects.toThrow(`--to ./afile/sub: ${join(dir, "afile")} is a file, so no folder can be made under it; give the path of a folder.`);
+    await expect(check).rejects.toThrow(
+      `--to ./afile/sub: ${join(dir, "afile")} is a file, so no folder can be made under it; give the path of a folder.`,
+    );
   });
 
   // /sys is sysfs: no user, root included, can make a folder at its top.
-  it.skipIf(!existsSync("/sys/kernel"))("refuses a folder on a file system that cannot be written, with the system's reason, not as a full disk", async () => {
-    const check = checkWritableFolder({ dir: "/sys/tvhub-out", flag: "--to /sys/tvhub-out" });
-    await expect(check).rejects.toBeInstanceOf(UsageError);
-    await expect(check).rejects.toThrow(/^--to \/sys\/tvhub-out: \/sys, where \/sys\/tvhub-out would be made, (is on a read-only file system \(EROFS\)|cannot be written by this user \(E(ACCES|PERM): permission denied\)); give a folder on a disk you can write to\.$/);
-  });
+  it.skipIf(!existsSync("/sys/kernel"))(
+    "refuses a folder on a file system that cannot be written, with the system's reason, not as a full disk",
+    async () => {
+      const check = checkWritableFolder({ dir: "/sys/tvhub-out", flag: "--to /sys/tvhub-out" });
+      await expect(check).rejects.toBeInstanceOf(UsageError);
+      await expect(check).rejects.toThrow(
+        /^--to \/sys\/tvhub-out: \/sys, where \/sys\/tvhub-out would be made, (is on a read-only file system \(EROFS\)|cannot be written by this user \(E(ACCES|PERM): permission denied\)); give a folder on a disk you can write to\.$/,
+      );
+    },
+  );
 });

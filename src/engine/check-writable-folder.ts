@@ -18,11 +18,16 @@ export async function checkWritableFolder(options: CheckWritableFolderOptions): 
   const { dir, flag } = options;
   let at = resolve(dir);
   for (;;) {
-    const info = await stat(at).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? undefined : Promise.reject(error)));
+    const info = await stat(at).catch((error: NodeJS.ErrnoException) =>
+      error.code === "ENOENT" || error.code === "ENOTDIR" ? undefined : Promise.reject(error),
+    );
     if (info !== undefined) {
       if (!info.isDirectory()) {
         const where = at === resolve(dir) ? `${dir} is a file` : `${at} is a file, so no folder can be made under it`;
-        throw new UsageError(`${flag}: ${where}; give the path of a folder.`, { code: "OUTPUT_NOT_A_FOLDER", subject: dir });
+        throw new UsageError(`${flag}: ${where}; give the path of a folder.`, {
+          code: "OUTPUT_NOT_A_FOLDER",
+          subject: dir,
+        });
       }
       break;
     }
@@ -49,5 +54,9 @@ function notWritable(options: CheckWritableFolderOptions, at: string, error: unk
           ? `is on a full disk (${code})`
           : `cannot be written (${code ?? String(error)})`;
   const where = at === resolve(options.dir) ? options.dir : `${at}, where ${options.dir} would be made,`;
-  return new UsageError(`${options.flag}: ${where} ${cause}; give a folder on a disk you can write to.`, { code: "OUTPUT_NOT_WRITABLE", subject: options.dir, cause: error });
+  return new UsageError(`${options.flag}: ${where} ${cause}; give a folder on a disk you can write to.`, {
+    code: "OUTPUT_NOT_WRITABLE",
+    subject: options.dir,
+    cause: error,
+  });
 }

@@ -14,7 +14,16 @@ import { collectPortions } from "./collect-portions.js";
 import { planDigest } from "../plan/plan-digest.js";
 import { portionRecordPath, type PortionRecord } from "./portion-record.js";
 
-const config = { ...readConfig("meta-llama--Llama-3.1-8B"), hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 16, intermediate_size: 128, num_hidden_layers: 2, vocab_size: 256 };
+const config = {
+  ...readConfig("meta-llama--Llama-3.1-8B"),
+  hidden_size: 64,
+  num_attention_heads: 4,
+  num_key_value_heads: 1,
+  head_dim: 16,
+  intermediate_size: 128,
+  num_hidden_layers: 2,
+  vocab_size: 256,
+};
 const version = "9.9.9";
 const head = "c".repeat(40);
 
@@ -24,7 +33,12 @@ function model(ref: string, revision: string): ResolvedModel {
 }
 
 function planWith(ftRevision: string): Plan {
-  return buildPlan({ operation: "publish-vector", base: model("org/base", "b"), finetuned: model("org/ft", ftRevision), maxShardSize: 20_000 });
+  return buildPlan({
+    operation: "publish-vector",
+    base: model("org/base", "b"),
+    finetuned: model("org/ft", ftRevision),
+    maxShardSize: 20_000,
+  });
 }
 
 const plan = planWith("f");
@@ -41,8 +55,17 @@ function recordOf(index: number, options: { plan?: Plan; tvhub?: string } = {}):
     version: 1,
     portion: `${index}/3`,
     plan: planDigest({ plan: own, prefix: "task_vector", tvhubVersion: options.tvhub ?? version }),
-    inputs: own.inputs.map((input) => ({ role: input.role, ref: input.ref, repo: input.repo ?? null, revision: input.revision ?? null })),
-    files: (job?.files ?? []).map((path) => ({ path, size: plan.layout.files.find((file) => file.name === path)?.fileSize ?? 0, sha256: sha(path) })),
+    inputs: own.inputs.map((input) => ({
+      role: input.role,
+      ref: input.ref,
+      repo: input.repo ?? null,
+      revision: input.revision ?? null,
+    })),
+    files: (job?.files ?? []).map((path) => ({
+      path,
+      size: plan.layout.files.find((file) => file.name === path)?.fileSize ?? 0,
+      sha256: sha(path),
+    })),
     statistics: {
       tensors: tensors.map((name) => [name, plan.outputs.findIndex((output) => output.name === name) + 1]),
       reconstruction: { elements: 100 * index, mismatches: index, maxAbsError: index === 2 ? "Infinity" : index / 10 },
@@ -111,7 +134,16 @@ afterAll(async () => {
 
 /** `count` null: as `--finalize` without `--portions`. */
 const collect = (repo: FakeRepo, count: number | null = 3) =>
-  collectPortions({ hub: hubOf(repo), repo: "org/tv", plan, prefix: "task_vector", ...(count === null ? {} : { count }), stageDir, statistics: true, tvhubVersion: version });
+  collectPortions({
+    hub: hubOf(repo),
+    repo: "org/tv",
+    plan,
+    prefix: "task_vector",
+    ...(count === null ? {} : { count }),
+    stageDir,
+    statistics: true,
+    tvhubVersion: version,
+  });
 
 async function failureOf(work: Promise<unknown>): Promise<Error> {
   const error = await work.then(
@@ -126,12 +158,23 @@ describe("collectPortions", () => {
   it("puts every job's share together as one run has it: files with their hashes, the index, the statistics in write order", async () => {
     expect(plan.layout.files.length).toBeGreaterThanOrEqual(6);
     const collected = await collect(repoWith([1, 2, 3]));
-    const layout = planModelLayout({ tensors: plan.outputs, prefix: "task_vector", maxShardSize: plan.layout.maxShardSize });
+    const layout = planModelLayout({
+      tensors: plan.outputs,
+      prefix: "task_vector",
+      maxShardSize: plan.layout.maxShardSize,
+    });
     expect(collected.head).toBe(head);
     expect(collected.count).toBe(3);
     expect(collected.keep).toEqual(plan.layout.files.map((file) => file.name));
-    expect(collected.files.map((file) => file.path)).toEqual([...plan.layout.files.map((file) => file.name), "task_vector.safetensors.index.json"]);
-    expect(collected.files[0]).toEqual({ path: plan.layout.files[0]?.name, size: plan.layout.files[0]?.fileSize, sha256: sha(plan.layout.files[0]?.name ?? "") });
+    expect(collected.files.map((file) => file.path)).toEqual([
+      ...plan.layout.files.map((file) => file.name),
+      "task_vector.safetensors.index.json",
+    ]);
+    expect(collected.files[0]).toEqual({
+      path: plan.layout.files[0]?.name,
+      size: plan.layout.files[0]?.fileSize,
+      sha256: sha(plan.layout.files[0]?.name ?? ""),
+    });
     expect(collected.staged).toEqual(["task_vector.safetensors.index.json"]);
     expect(await readdir(stageDir)).toEqual(["task_vector.safetensors.index.json"]);
     expect(await readFile(join(stageDir, "task_vector.safetensors.index.json"), "utf8")).toBe(layout.index?.text);
@@ -148,25 +191,37 @@ describe("collectPortions", () => {
     const error = await failureOf(collect(repoWith([1, 3])));
     expect(error).toBeInstanceOf(DataError);
     expect(error).toMatchObject({ code: "PORTIONS_MISSING", subject: "org/tv" });
-    expect(error.message).toBe(`org/tv is missing portion 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then finalize.`);
+    expect(error.message).toBe(
+      `org/tv is missing portion 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then finalize.`,
+    );
   });
 
   it("names every missing portion, also when the repo does not exist yet", async () => {
     const error = await failureOf(collect(repoWith([2])));
-    expect(error.message).toBe(`org/tv is missing portions 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); run those jobs of the matrix again, then finalize.`);
+    expect(error.message).toBe(
+      `org/tv is missing portions 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); run those jobs of the matrix again, then finalize.`,
+    );
     const none = await failureOf(collect({ files: [], records: new Map(), missing: true }));
-    expect(none.message).toMatch(/^org\/tv is missing portions 1\/3 \(.*\), 2\/3 \(.*\) and 3\/3 \(.*\); run those jobs of the matrix again, then finalize\.$/);
+    expect(none.message).toMatch(
+      /^org\/tv is missing portions 1\/3 \(.*\), 2\/3 \(.*\) and 3\/3 \(.*\); run those jobs of the matrix again, then finalize\.$/,
+    );
   });
 
   it("refuses a portion made from another plan, saying which input moved", async () => {
     const moved = planWith("1");
-    const error = await failureOf(collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 2 ? { plan: moved } : {}))));
+    const error = await failureOf(
+      collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 2 ? { plan: moved } : {}))),
+    );
     expect(error).toMatchObject({ code: "PORTIONS_MISMATCH" });
     expect(error.message).toBe(
       `org/tv is not ready to finalize: portion 2/3 was made from another plan (it read org/ft at 1111111, this run pinned fffffff; pin the revision in the recipe); run that job of the matrix again, then finalize.`,
     );
-    const other = await failureOf(collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 3 ? { tvhub: "1.0.0" } : {}))));
-    expect(other.message).toContain("portion 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub 1.0.0)");
+    const other = await failureOf(
+      collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 3 ? { tvhub: "1.0.0" } : {}))),
+    );
+    expect(other.message).toContain(
+      "portion 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub 1.0.0)",
+    );
   });
 
   it("refuses a file whose size or hash is not the one its job recorded, and a missing file of a recorded portion", async () => {
@@ -174,17 +229,25 @@ describe("collectPortions", () => {
     const resized = repoWith([1, 2, 3]);
     resized.files = resized.files.map((file) => (file.path === first ? { ...file, size: file.size + 1 } : file));
     const sizeError = await failureOf(collect(resized));
-    expect(sizeError.message).toContain(`portion 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ${plan.layout.files[0]?.fileSize ?? 0}`);
+    expect(sizeError.message).toContain(
+      `portion 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ${plan.layout.files[0]?.fileSize ?? 0}`,
+    );
 
     const overwritten = repoWith([1, 2, 3]);
-    overwritten.files = overwritten.files.map((file) => (file.path === first ? { ...file, lfsSha256: "0".repeat(64) } : file));
-    expect((await failureOf(collect(overwritten))).message).toContain(`portion 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`);
+    overwritten.files = overwritten.files.map((file) =>
+      file.path === first ? { ...file, lfsSha256: "0".repeat(64) } : file,
+    );
+    expect((await failureOf(collect(overwritten))).message).toContain(
+      `portion 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`,
+    );
 
     const lost = repoWith([1, 2, 3]);
     lost.files = lost.files.filter((file) => file.path !== first);
     const lostError = await failureOf(collect(lost));
     expect(lostError).toMatchObject({ code: "PORTIONS_MISSING" });
-    expect(lostError.message).toBe(`org/tv is not ready to finalize: portion 1/3 is missing ${first}; run that job of the matrix again, then finalize.`);
+    expect(lostError.message).toBe(
+      `org/tv is not ready to finalize: portion 1/3 is missing ${first}; run that job of the matrix again, then finalize.`,
+    );
   });
 
   it("refuses a damaged record, and a repo with no portion or portions of two different runs", async () => {
@@ -194,12 +257,16 @@ describe("collectPortions", () => {
 
     const empty = await failureOf(collect({ files: [{ path: "README.md", size: 1 }], records: new Map() }, null));
     expect(empty).toMatchObject({ code: "PORTIONS_MISSING" });
-    expect(empty.message).toBe("org/tv holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.");
+    expect(empty.message).toBe(
+      "org/tv holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.",
+    );
 
     const mixed = repoWith([1, 2, 3]);
     mixed.files.push({ path: ".tvhub/portion-1-of-4.json", size: 10 });
     const ambiguous = await failureOf(collect(mixed, null));
     expect(ambiguous).toBeInstanceOf(UsageError);
-    expect(ambiguous.message).toBe("org/tv holds portions of runs split 3 and 4 ways; give --portions with the count of the run to finalize.");
+    expect(ambiguous.message).toBe(
+      "org/tv holds portions of runs split 3 and 4 ways; give --portions with the count of the run to finalize.",
+    );
   });
 });

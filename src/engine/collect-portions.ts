@@ -68,7 +68,10 @@ export async function collectPortions(options: CollectPortionsOptions): Promise<
   for (const [i, job] of matrix.entries()) {
     const recordPath = portionRecordPath(i + 1, count);
     const absent = job.files.filter((path) => !byPath.has(path));
-    const bytes = byPath.has(recordPath) && head !== undefined ? await hub.readSmallFile({ repo, sha: head, path: recordPath, maxBytes: maxRecordBytes }) : null;
+    const bytes =
+      byPath.has(recordPath) && head !== undefined
+        ? await hub.readSmallFile({ repo, sha: head, path: recordPath, maxBytes: maxRecordBytes })
+        : null;
     if (bytes === null) {
       problems.push({ portion: job.portion, missing: true, text: `is missing (${job.files.join(", ")})` });
       continue;
@@ -79,37 +82,61 @@ export async function collectPortions(options: CollectPortionsOptions): Promise<
       continue;
     }
     if (record.plan !== digest) {
-      problems.push({ portion: job.portion, missing: false, text: `was made from another plan (${planDifference(record, plan)})` });
+      problems.push({
+        portion: job.portion,
+        missing: false,
+        text: `was made from another plan (${planDifference(record, plan)})`,
+      });
       continue;
     }
     if (absent.length > 0) {
       problems.push({ portion: job.portion, missing: true, text: `is missing ${absent.join(", ")}` });
       continue;
     }
-    const damage = job.files.map((path) => fileProblem(path, sizes.get(path), byPath.get(path), record)).find((text) => text !== undefined);
+    const damage = job.files
+      .map((path) => fileProblem(path, sizes.get(path), byPath.get(path), record))
+      .find((text) => text !== undefined);
     if (damage !== undefined) {
       problems.push({ portion: job.portion, missing: false, text: damage });
       continue;
     }
     if (options.statistics && record.statistics === null) {
-      problems.push({ portion: job.portion, missing: false, text: "has a record without the statistics a task vector's card needs" });
+      problems.push({
+        portion: job.portion,
+        missing: false,
+        text: "has a record without the statistics a task vector's card needs",
+      });
       continue;
     }
     found.push(record);
   }
   if (problems.length > 0) throw portionsError(repo, problems);
 
-  const layout = planModelLayout({ tensors: plan.outputs, prefix: options.prefix, maxShardSize: plan.layout.maxShardSize });
+  const layout = planModelLayout({
+    tensors: plan.outputs,
+    prefix: options.prefix,
+    maxShardSize: plan.layout.maxShardSize,
+  });
   if (layout.files.map((file) => file.file).join("\n") !== plan.layout.files.map((file) => file.name).join("\n")) {
-    throw new InternalError(`The plan's files and the writer's layout for ${repo} differ; please report this.`, { code: "PORTIONS_LAYOUT_DIFFERS" });
+    throw new InternalError(`The plan's files and the writer's layout for ${repo} differ; please report this.`, {
+      code: "PORTIONS_LAYOUT_DIFFERS",
+    });
   }
   const recorded = new Map(found.flatMap((record) => record.files.map((file) => [file.path, file] as const)));
-  const files = plan.layout.files.map((file) => ({ path: file.name, size: file.fileSize, sha256: recorded.get(file.name)?.sha256 ?? "" }));
+  const files = plan.layout.files.map((file) => ({
+    path: file.name,
+    size: file.fileSize,
+    sha256: recorded.get(file.name)?.sha256 ?? "",
+  }));
   const staged: string[] = [];
   if (layout.index) {
     const bytes = new TextEncoder().encode(layout.index.text);
     await writeFile(join(options.stageDir, layout.index.file), bytes);
-    files.push({ path: layout.index.file, size: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") });
+    files.push({
+      path: layout.index.file,
+      size: bytes.byteLength,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
     staged.push(layout.index.file);
   }
 
@@ -118,7 +145,8 @@ export async function collectPortions(options: CollectPortionsOptions): Promise<
   if (options.statistics) {
     // Contiguous shares in layout order: the records' tensors, one after the other, are the single run's write order.
     for (const record of found) {
-      for (const [name, sum] of record.statistics?.tensors ?? []) tensors.set(name, { sumOfSquares: decodeNumber(sum) ?? Number.NaN });
+      for (const [name, sum] of record.statistics?.tensors ?? [])
+        tensors.set(name, { sumOfSquares: decodeNumber(sum) ?? Number.NaN });
       const part = record.statistics?.reconstruction;
       if (part) {
         const maxAbsError = decodeNumber(part.maxAbsError) ?? Number.NaN;
@@ -157,12 +185,18 @@ function countFromRecords(repo: string, records: readonly string[]): number {
   const counts = [...new Set(records.map((path) => Number(/-of-(\d+)\.json$/.exec(path)?.[1])))].sort((a, b) => a - b);
   if (counts.length === 1) return counts[0] as number;
   if (counts.length === 0) {
-    throw new DataError(`${repo} holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.`, { code: "PORTIONS_MISSING", subject: repo });
+    throw new DataError(
+      `${repo} holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.`,
+      { code: "PORTIONS_MISSING", subject: repo },
+    );
   }
-  throw new UsageError(`${repo} holds portions of runs split ${counts.join(" and ")} ways; give --portions with the count of the run to finalize.`, {
-    code: "PORTIONS_AMBIGUOUS",
-    subject: repo,
-  });
+  throw new UsageError(
+    `${repo} holds portions of runs split ${counts.join(" and ")} ways; give --portions with the count of the run to finalize.`,
+    {
+      code: "PORTIONS_AMBIGUOUS",
+      subject: repo,
+    },
+  );
 }
 
 function parseRecord(bytes: Uint8Array, portion: string): PortionRecord | string {
@@ -173,21 +207,27 @@ function parseRecord(bytes: Uint8Array, portion: string): PortionRecord | string
     return "has a record that is not JSON";
   }
   const record = value as Partial<PortionRecord> | null;
-  if (typeof record !== "object" || record === null || record.format !== "tvhub/portion" || record.version !== 1) return "has a record that is not a tvhub portion record (version 1)";
+  if (typeof record !== "object" || record === null || record.format !== "tvhub/portion" || record.version !== 1)
+    return "has a record that is not a tvhub portion record (version 1)";
   if (record.portion !== portion) return `has a record that says it is portion ${String(record.portion)}`;
   const filesOk =
     Array.isArray(record.files) &&
-    record.files.every((file) => typeof file?.path === "string" && typeof file.size === "number" && typeof file.sha256 === "string");
+    record.files.every(
+      (file) => typeof file?.path === "string" && typeof file.size === "number" && typeof file.sha256 === "string",
+    );
   const statisticsOk =
     record.statistics === null ||
     (typeof record.statistics === "object" &&
       record.statistics !== undefined &&
       Array.isArray(record.statistics.tensors) &&
-      record.statistics.tensors.every((entry) => Array.isArray(entry) && typeof entry[0] === "string" && decodeNumber(entry[1]) !== undefined) &&
+      record.statistics.tensors.every(
+        (entry) => Array.isArray(entry) && typeof entry[0] === "string" && decodeNumber(entry[1]) !== undefined,
+      ) &&
       typeof record.statistics.reconstruction?.elements === "number" &&
       typeof record.statistics.reconstruction.mismatches === "number" &&
       decodeNumber(record.statistics.reconstruction.maxAbsError) !== undefined);
-  if (typeof record.plan !== "string" || !Array.isArray(record.inputs) || !filesOk || !statisticsOk) return "has a damaged record";
+  if (typeof record.plan !== "string" || !Array.isArray(record.inputs) || !filesOk || !statisticsOk)
+    return "has a damaged record";
   return record as PortionRecord;
 }
 
@@ -203,12 +243,19 @@ function planDifference(record: PortionRecord, plan: Plan): string {
   return `another recipe, other options or another tvhub version: it ran tvhub ${record.tvhub}`;
 }
 
-function fileProblem(path: string, plannedSize: number | undefined, listed: RepoFile | undefined, record: PortionRecord): string | undefined {
+function fileProblem(
+  path: string,
+  plannedSize: number | undefined,
+  listed: RepoFile | undefined,
+  record: PortionRecord,
+): string | undefined {
   const own = record.files.find((file) => file.path === path);
   if (own === undefined) return `has a record that does not list ${path}`;
-  if (listed !== undefined && listed.size !== plannedSize) return `has ${path} at ${listed.size} bytes where the plan has ${plannedSize ?? 0}`;
+  if (listed !== undefined && listed.size !== plannedSize)
+    return `has ${path} at ${listed.size} bytes where the plan has ${plannedSize ?? 0}`;
   if (own.size !== plannedSize) return `recorded ${path} at ${own.size} bytes where the plan has ${plannedSize ?? 0}`;
-  if (listed?.lfsSha256 !== undefined && listed.lfsSha256 !== own.sha256) return `has a ${path} whose sha256 is not the one its job recorded (another run overwrote it)`;
+  if (listed?.lfsSha256 !== undefined && listed.lfsSha256 !== own.sha256)
+    return `has a ${path} whose sha256 is not the one its job recorded (another run overwrote it)`;
   return undefined;
 }
 
@@ -217,7 +264,10 @@ function portionsError(repo: string, problems: readonly PortionProblem[]): DataE
   const advice = `run ${jobs} of the matrix again, then finalize`;
   if (problems.every((problem) => problem.missing && problem.text.startsWith("is missing ("))) {
     const list = joinWords(problems.map((problem) => `${problem.portion} ${problem.text.slice("is missing ".length)}`));
-    return new DataError(`${repo} is missing portion${problems.length === 1 ? "" : "s"} ${list}; ${advice}.`, { code: "PORTIONS_MISSING", subject: repo });
+    return new DataError(`${repo} is missing portion${problems.length === 1 ? "" : "s"} ${list}; ${advice}.`, {
+      code: "PORTIONS_MISSING",
+      subject: repo,
+    });
   }
   const list = joinWords(problems.map((problem) => `portion ${problem.portion} ${problem.text}`));
   return new DataError(`${repo} is not ready to finalize: ${list}; ${advice}.`, {

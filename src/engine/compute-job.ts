@@ -73,12 +73,19 @@ export function computeJob(options: ComputeJobOptions): Uint8Array {
         dtype: computable(outDtype),
       });
     case "lora":
-      return kernels.encodeFromF32({ dtype: computable(outDtype), values: loraValues(job, job.kind, operands, 0, kernels) });
+      return kernels.encodeFromF32({
+        dtype: computable(outDtype),
+        values: loraValues(job, job.kind, operands, 0, kernels),
+      });
     case "merge": {
       const { method, terms } = job.kind;
       const base = encoded(operand(operands, 0));
       if (method.name === "task_arithmetic") {
-        return kernels.mergeChunk({ base, terms: mergeTerms(job, terms, operands, count, job.kind.base, kernels), dtype: computable(outDtype) });
+        return kernels.mergeChunk({
+          base,
+          terms: mergeTerms(job, terms, operands, count, job.kind.base, kernels),
+          dtype: computable(outDtype),
+        });
       }
       const baseValues = kernels.decodeToF32(base);
       const taskVectors = tauValues(job, terms, operands, count, kernels);
@@ -105,7 +112,14 @@ function regionShape(job: Job): number[] {
 }
 
 /** Terms for the fused task-arithmetic kernel; τ of a fine-tune against another base is computed first. */
-function mergeTerms(job: Job, terms: readonly WeightedTau[], operands: readonly Operand[], count: number, mergeBase: TensorRef, kernels: ArithmeticKernels): MergeTerm[] {
+function mergeTerms(
+  job: Job,
+  terms: readonly WeightedTau[],
+  operands: readonly Operand[],
+  count: number,
+  mergeBase: TensorRef,
+  kernels: ArithmeticKernels,
+): MergeTerm[] {
   let next = 1;
   return terms.map((term): MergeTerm => {
     switch (term.tau.kind) {
@@ -115,7 +129,10 @@ function mergeTerms(job: Job, terms: readonly WeightedTau[], operands: readonly 
         const finetuned = encoded(operand(operands, next++));
         const base = encoded(operand(operands, next++));
         if (sameRef(term.tau.base, mergeBase)) return { weight: term.weight32, finetuned };
-        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: kernels.computeTaskVector({ finetuned, base, dtype: "F32" }) } };
+        return {
+          weight: term.weight32,
+          taskVector: { dtype: "F32", bytes: kernels.computeTaskVector({ finetuned, base, dtype: "F32" }) },
+        };
       }
       case "zero":
         // A vector that omits a tensor stored +0 there; adding λ·(+0) still turns a −0 base element into +0.
@@ -123,13 +140,22 @@ function mergeTerms(job: Job, terms: readonly WeightedTau[], operands: readonly 
       case "lora": {
         const values = loraValues(job, term.tau, operands, next, kernels);
         next += loraOperandRefs(term.tau).length;
-        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) } };
+        return {
+          weight: term.weight32,
+          taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) },
+        };
       }
     }
   });
 }
 
-function tauValues(job: Job, terms: readonly WeightedTau[], operands: readonly Operand[], count: number, kernels: ArithmeticKernels): Float32Array[] {
+function tauValues(
+  job: Job,
+  terms: readonly WeightedTau[],
+  operands: readonly Operand[],
+  count: number,
+  kernels: ArithmeticKernels,
+): Float32Array[] {
   let next = 1;
   return terms.map((term) => {
     switch (term.tau.kind) {
@@ -155,7 +181,13 @@ function tauValues(job: Job, terms: readonly WeightedTau[], operands: readonly O
  * The job's elements of a LoRA update in float32: the rows that cover its range (a merge's chunks need not start
  * on a row), then, when PEFT saved the module's weight too, `fround(fround(saved − base) + delta)`.
  */
-function loraValues(job: Job, update: LoraUpdate, operands: readonly Operand[], first: number, kernels: ArithmeticKernels): Float32Array {
+function loraValues(
+  job: Job,
+  update: LoraUpdate,
+  operands: readonly Operand[],
+  first: number,
+  kernels: ArithmeticKernels,
+): Float32Array {
   const a = kernels.decodeToF32(encoded(operand(operands, first)));
   const b = kernels.decodeToF32(encoded(operand(operands, first + 1)));
   const delta = loraRange({ a, b, update, start: job.start, end: job.end, kernels });
@@ -180,6 +212,7 @@ function encoded(value: Operand): EncodedValues {
 }
 
 function computable(dtype: Dtype): ComputableDtype {
-  if (!isComputable(dtype)) throw new InternalError(`A float operation reached a ${dtype} tensor.`, { code: "EXECUTE_NOT_FLOAT" });
+  if (!isComputable(dtype))
+    throw new InternalError(`A float operation reached a ${dtype} tensor.`, { code: "EXECUTE_NOT_FLOAT" });
   return dtype;
 }

@@ -21,7 +21,9 @@ export interface ComputeWorkerData {
 }
 
 /** A job as it crosses to a worker: the merge method by name, since its functions cannot be cloned. */
-export type WireJob = Omit<Job, "kind"> & { kind: Exclude<JobKind, { op: "merge" }> | (Omit<Extract<JobKind, { op: "merge" }>, "method"> & { method: string }) };
+export type WireJob = Omit<Job, "kind"> & {
+  kind: Exclude<JobKind, { op: "merge" }> | (Omit<Extract<JobKind, { op: "merge" }>, "method"> & { method: string });
+};
 
 /** Bytes in the shared slots (`slot`, first `length` bytes), or, for what does not fit a slot, the bytes themselves. */
 export type WireBytes = { slot: number; length: number } | { bytes: Uint8Array };
@@ -48,7 +50,10 @@ export function toWireJob(job: Job): WireJob {
 export function fromWireJob(wire: WireJob): Job {
   if (wire.kind.op !== "merge") return wire as Job;
   const method = findMergeMethod(wire.kind.method);
-  if (!method) throw new InternalError(`A worker got merge method ${wire.kind.method}, which it has no kernel for.`, { code: "COMPUTE_UNKNOWN_METHOD" });
+  if (!method)
+    throw new InternalError(`A worker got merge method ${wire.kind.method}, which it has no kernel for.`, {
+      code: "COMPUTE_UNKNOWN_METHOD",
+    });
   return { ...wire, kind: { ...wire.kind, method } } as Job;
 }
 

@@ -9,7 +9,14 @@ import { startSinkThread, type SinkThread } from "../safetensors/start-sink-thre
 import { dtypeSize } from "../tensor/dtype.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
 import type { Operand } from "./compute-job.js";
-import { computeProtocol, slotView, toWireJob, type ComputeWorkerData, type FromWorker, type ToWorker } from "./compute-messages.js";
+import {
+  computeProtocol,
+  slotView,
+  toWireJob,
+  type ComputeWorkerData,
+  type FromWorker,
+  type ToWorker,
+} from "./compute-messages.js";
 import { createJobRunner, type JobOutput } from "./create-job-runner.js";
 import type { Job } from "./plan-jobs.js";
 
@@ -72,10 +79,20 @@ export async function createComputePool(options: CreateComputePoolOptions): Prom
   if (wanted === 0) return inProcessPool(options, slots);
   // Running from the TypeScript sources: there is no bundled worker script, and computing here is the plan.
   if (url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return inProcessPool(options, slots);
-  const workerData: ComputeWorkerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics, memory: slots.memory, slotBytes: slots.slotBytes };
+  const workerData: ComputeWorkerData = {
+    tvhubComputeWorker: computeProtocol,
+    statistics: options.statistics,
+    memory: slots.memory,
+    slotBytes: slots.slotBytes,
+  };
   // Every thread starts at once: each loads the script and compiles its kernels.
-  const sink = options.sinkThread ? startSinkThread({ workerUrl: url, memory: slots.memory, depth: options.sinkThread.depth }) : undefined;
-  const [started, sinkStarted] = await Promise.all([Promise.allSettled(Array.from({ length: wanted }, () => startReadyWorker({ url, workerData }))), sink ? Promise.allSettled([sink]) : []]);
+  const sink = options.sinkThread
+    ? startSinkThread({ workerUrl: url, memory: slots.memory, depth: options.sinkThread.depth })
+    : undefined;
+  const [started, sinkStarted] = await Promise.all([
+    Promise.allSettled(Array.from({ length: wanted }, () => startReadyWorker({ url, workerData }))),
+    sink ? Promise.allSettled([sink]) : [],
+  ]);
   const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   const sinkThread = sinkStarted[0]?.status === "fulfilled" ? sinkStarted[0].value : undefined;
@@ -83,7 +100,10 @@ export async function createComputePool(options: CreateComputePoolOptions): Prom
     await Promise.all([...workers.map((worker) => worker.terminate()), sinkThread?.close()]);
     return inProcessPool(options, slots, `a compute worker did not start (${messageOf(refused.reason)})`);
   }
-  const sinkFallback = sinkStarted[0]?.status === "rejected" ? `the thread that hashes and writes did not start (${messageOf(sinkStarted[0].reason)})` : undefined;
+  const sinkFallback =
+    sinkStarted[0]?.status === "rejected"
+      ? `the thread that hashes and writes did not start (${messageOf(sinkStarted[0].reason)})`
+      : undefined;
   return workerPool(workers, slots, sinkThread, sinkFallback);
 }
 
@@ -102,7 +122,8 @@ function createSlots(slotBytes: number, count: number): Slots {
   const size = Math.max(64, Math.ceil(slotBytes / 64) * 64);
   const memory = new SharedArrayBuffer(size * Math.max(1, count));
   const free = Array.from({ length: Math.max(1, count) }, (_, i) => i).reverse();
-  const slotOf = (bytes: Uint8Array): number | undefined => (bytes.buffer === memory && bytes.byteOffset % size === 0 ? bytes.byteOffset / size : undefined);
+  const slotOf = (bytes: Uint8Array): number | undefined =>
+    bytes.buffer === memory && bytes.byteOffset % size === 0 ? bytes.byteOffset / size : undefined;
   return {
     memory,
     slotBytes: size,
@@ -132,7 +153,8 @@ function inProcessPool(options: CreateComputePoolOptions, slots: Slots, fallback
       const out = slots.take(outputBytes(job));
       const output = run(job, operands, out);
       // A copy job's output is its operand's slot, freed once written.
-      for (const bytes of [out, ...operands.map((operand) => operand.bytes)]) if (bytes.buffer !== output.bytes.buffer || bytes.byteOffset !== output.bytes.byteOffset) slots.free(bytes);
+      for (const bytes of [out, ...operands.map((operand) => operand.bytes)])
+        if (bytes.buffer !== output.bytes.buffer || bytes.byteOffset !== output.bytes.byteOffset) slots.free(bytes);
       return output;
     },
     release: (bytes) => slots.free(bytes),
@@ -148,7 +170,12 @@ interface Pending {
   out: Uint8Array;
 }
 
-function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | undefined, sinkFallback: string | undefined): ComputePool {
+function workerPool(
+  workers: Worker[],
+  slots: Slots,
+  sinkThread: SinkThread | undefined,
+  sinkFallback: string | undefined,
+): ComputePool {
   const dispatch = dispatchToWorkers<Pending, FromWorker>({
     workers,
     kind: "compute",
@@ -204,7 +231,14 @@ function workerPool(workers: Worker[], slots: Slots, sinkThread: SinkThread | un
       const out = slots.take(outputBytes(job));
       return new Promise<JobOutput>((resolve, reject) => {
         dispatch.send(
-          (worker, id) => worker.postMessage({ type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 } satisfies ToWorker),
+          (worker, id) =>
+            worker.postMessage({
+              type: "job",
+              id,
+              job: toWireJob(job),
+              operands: wire,
+              out: slots.slotOf(out) ?? -1,
+            } satisfies ToWorker),
           { resolve, reject, operands: held, out },
         );
       });
@@ -225,7 +259,6 @@ export function rebuildError(error: { name: string; message: string; code?: stri
   if (Class) return new Class(error.message, { code: error.code ?? "COMPUTE_WORKER_ERROR" });
   return new InternalError(`A compute worker threw ${error.name}: ${error.message}`, { code: "COMPUTE_WORKER_ERROR" });
 }
-
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -32,7 +32,10 @@ export type JobRunner = (job: Job, operands: readonly Operand[], out?: Uint8Arra
 export function createJobRunner(options: CreateJobRunnerOptions): JobRunner {
   const { kernels, statistics } = options;
   // τ with its statistics in one pass over each chunk, on this thread's kind of kernels.
-  const taskVector = createTaskVectorStatistics({ implementation: kernels.implementation === "wasm" ? "auto" : "js", kernels });
+  const taskVector = createTaskVectorStatistics({
+    implementation: kernels.implementation === "wasm" ? "auto" : "js",
+    kernels,
+  });
   let scratch = new Float32Array(0);
   const squares = (dtype: ComputableDtype, bytes: Uint8Array): number => {
     const count = bytes.byteLength / dtypeSize(dtype);

@@ -24,7 +24,10 @@ export function isDiskFull(error: unknown): boolean {
 /** The one-sentence error for a disk too full to hold an output: where, how much, and what to do. */
 export function diskFullError(options: DiskFullErrorOptions): DataError {
   const { dir, what, needed, free } = options;
-  const state = free === undefined ? `is full: ${what} needs ${formatBytes(needed)} there` : `is too full: ${what} needs ${formatBytes(needed)} there and ${formatBytes(free)} is free`;
+  const state =
+    free === undefined
+      ? `is full: ${what} needs ${formatBytes(needed)} there`
+      : `is too full: ${what} needs ${formatBytes(needed)} there and ${formatBytes(free)} is free`;
   return new DataError(`The disk holding ${dir} ${state}; free some space, or ${options.advice}.`, {
     code: "DISK_FULL",
     subject: dir,

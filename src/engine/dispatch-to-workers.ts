@@ -58,21 +58,34 @@ export function dispatchToWorkers<Job extends PendingJob, Message extends { type
     });
     worker.on("error", (error) => {
       const text = error instanceof Error ? error.message : String(error);
-      failAll(new InternalError(`A ${kind} worker failed: ${text}; this is a bug in tvhub, please report it.`, { code: `${code}_WORKER_FAILED`, cause: error }));
+      failAll(
+        new InternalError(`A ${kind} worker failed: ${text}; this is a bug in tvhub, please report it.`, {
+          code: `${code}_WORKER_FAILED`,
+          cause: error,
+        }),
+      );
     });
     worker.on("exit", (exitCode) => {
       if (closing) return;
-      failAll(new InternalError(`A ${kind} worker stopped (exit code ${exitCode}) while ${options.doing}; this is a bug in tvhub, please report it.`, { code: `${code}_WORKER_EXITED` }));
+      failAll(
+        new InternalError(
+          `A ${kind} worker stopped (exit code ${exitCode}) while ${options.doing}; this is a bug in tvhub, please report it.`,
+          { code: `${code}_WORKER_EXITED` },
+        ),
+      );
     });
   });
   return {
     get refusal() {
       if (broken !== undefined) return broken;
-      return closing ? new InternalError(`A job was sent to a ${kind} pool after it was closed.`, { code: `${code}_POOL_CLOSED` }) : undefined;
+      return closing
+        ? new InternalError(`A job was sent to a ${kind} pool after it was closed.`, { code: `${code}_POOL_CLOSED` })
+        : undefined;
     },
     send(post, job) {
       let index = 0;
-      for (let i = 1; i < workers.length; i++) if ((pending[i] as Map<number, Job>).size < (pending[index] as Map<number, Job>).size) index = i;
+      for (let i = 1; i < workers.length; i++)
+        if ((pending[i] as Map<number, Job>).size < (pending[index] as Map<number, Job>).size) index = i;
       const id = nextId++;
       (pending[index] as Map<number, Job>).set(id, job);
       post(workers[index] as Worker, id);
@@ -80,7 +93,9 @@ export function dispatchToWorkers<Job extends PendingJob, Message extends { type
     async close() {
       if (closing) return;
       closing = true;
-      failAll(new InternalError(`The ${kind} pool was closed while ${options.doing}.`, { code: `${code}_POOL_CLOSED` }));
+      failAll(
+        new InternalError(`The ${kind} pool was closed while ${options.doing}.`, { code: `${code}_POOL_CLOSED` }),
+      );
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };

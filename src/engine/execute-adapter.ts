@@ -78,10 +78,16 @@ export const adapterPrefix = "base_model.model.";
  * factors' shapes are known only once computed (`auto` ranks), so each output goes to a spill file as it arrives and
  * the safetensors file is written from it at the end: memory holds the tensors in flight, never the adapter.
  */
-export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGenerator<ProgressEvent, ExecuteAdapterResult> {
+export async function* executeAdapter(
+  options: ExecuteAdapterOptions,
+): AsyncGenerator<ProgressEvent, ExecuteAdapterResult> {
   const { adapter, models, kernels } = options;
   const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
-  const pool = await createLoraPool({ kernels, threads, ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }) });
+  const pool = await createLoraPool({
+    kernels,
+    threads,
+    ...(options.workerUrl === undefined ? {} : { workerUrl: options.workerUrl }),
+  });
   const spillPath = join(options.dir, ".adapter.spill");
   const spill = await open(spillPath, "w+");
   const stored: Stored[] = [];
@@ -104,7 +110,8 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
     return { dtype: model.tensor(name).dtype, bytes };
   };
   const computable = (dtype: Dtype, name: string): ComputableDtype => {
-    if (!isComputable(dtype)) throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
+    if (!isComputable(dtype))
+      throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
     return dtype;
   };
   const denseBytes = (t: AdapterTensor) => t.tensor.bytes;
@@ -116,24 +123,57 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
 
   try {
     if (pool.fallback) yield { type: "log", level: "warn", message: `Factoring on one thread: ${pool.fallback}.` };
-    else if (pool.threads > 0) yield { type: "log", level: "info", message: `Factoring tensors on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}.` };
+    else if (pool.threads > 0)
+      yield {
+        type: "log",
+        level: "info",
+        message: `Factoring tensors on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}.`,
+      };
     // Full tensors and biases first: small work, read and spilled in order.
     for (const t of others) {
       if (t.kind === "full") {
         const value = await read(t.finetuned.input, t.finetuned.name);
         await append(`${adapterPrefix}${t.tensor.name}`, value.dtype, t.tensor.shape, value.bytes);
-        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "full", norm: Number.NaN, bytes: value.bytes.byteLength, denseBytes: denseBytes(t) });
+        reports.push({
+          name: t.tensor.name,
+          module: t.module,
+          shape: t.tensor.shape,
+          kind: "full",
+          norm: Number.NaN,
+          bytes: value.bytes.byteLength,
+          denseBytes: denseBytes(t),
+        });
       } else if (t.kind === "bias") {
         const ft = await read(t.finetuned.input, t.finetuned.name);
         const base = await read(t.base.input, t.base.name);
-        const tau = kernels.subtract({ finetuned: kernels.decodeToF32({ dtype: computable(ft.dtype, t.tensor.name), bytes: ft.bytes }), base: kernels.decodeToF32({ dtype: computable(base.dtype, t.tensor.name), bytes: base.bytes }) });
+        const tau = kernels.subtract({
+          finetuned: kernels.decodeToF32({ dtype: computable(ft.dtype, t.tensor.name), bytes: ft.bytes }),
+          base: kernels.decodeToF32({ dtype: computable(base.dtype, t.tensor.name), bytes: base.bytes }),
+        });
         const norm = Math.sqrt(kernels.sumOfSquares({ values: tau }));
         if (norm > 0) {
           // The trained bias itself (PEFT's bias: "lora_only" layout): exact, and read back by PEFT and tvhub alike.
           biasModules.add(t.module);
           await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
-          reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "bias", norm, bytes: ft.bytes.byteLength, denseBytes: denseBytes(t) });
-        } else reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+          reports.push({
+            name: t.tensor.name,
+            module: t.module,
+            shape: t.tensor.shape,
+            kind: "bias",
+            norm,
+            bytes: ft.bytes.byteLength,
+            denseBytes: denseBytes(t),
+          });
+        } else
+          reports.push({
+            name: t.tensor.name,
+            module: t.module,
+            shape: t.tensor.shape,
+            kind: "unchanged",
+            norm: 0,
+            bytes: 0,
+            denseBytes: denseBytes(t),
+          });
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -175,12 +215,30 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
       const t = loraTensors[index]!;
       const [rows, cols] = [t.tensor.shape[0]!, t.tensor.shape[1]!];
       if (result.norm === 0) {
-        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+        reports.push({
+          name: t.tensor.name,
+          module: t.module,
+          shape: t.tensor.shape,
+          kind: "unchanged",
+          norm: 0,
+          bytes: 0,
+          denseBytes: denseBytes(t),
+        });
       } else {
         const r = result.rank;
         // linear: A (r × in), B (out × r); conv1d [in, out] and embedding [V, d] factor τᵀ: A (r × rows), B (cols × r).
-        const [aShape, bShape] = t.layout === "linear" ? [[r, cols], [rows, r]] : [[r, rows], [cols, r]];
-        const [aKey, bKey] = t.layout === "embedding" ? ["lora_embedding_A", "lora_embedding_B"] : ["lora_A.weight", "lora_B.weight"];
+        const [aShape, bShape] =
+          t.layout === "linear"
+            ? [
+                [r, cols],
+                [rows, r],
+              ]
+            : [
+                [r, rows],
+                [cols, r],
+              ];
+        const [aKey, bKey] =
+          t.layout === "embedding" ? ["lora_embedding_A", "lora_embedding_B"] : ["lora_A.weight", "lora_B.weight"];
         await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
         await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
         ranks.set(t.module, r);
@@ -208,8 +266,18 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
       const weight = loraTensors.find((t) => t.module === module);
       if (!weight) continue;
       const [rows, cols] = [weight.tensor.shape[0]!, weight.tensor.shape[1]!];
-      await append(`${adapterPrefix}${module}.lora_A.weight`, options.dtype, [1, cols], new Uint8Array(cols * dtypeSize(options.dtype)));
-      await append(`${adapterPrefix}${module}.lora_B.weight`, options.dtype, [rows, 1], new Uint8Array(rows * dtypeSize(options.dtype)));
+      await append(
+        `${adapterPrefix}${module}.lora_A.weight`,
+        options.dtype,
+        [1, cols],
+        new Uint8Array(cols * dtypeSize(options.dtype)),
+      );
+      await append(
+        `${adapterPrefix}${module}.lora_B.weight`,
+        options.dtype,
+        [rows, 1],
+        new Uint8Array(rows * dtypeSize(options.dtype)),
+      );
       ranks.set(module, 1);
     }
 
@@ -235,7 +303,16 @@ export async function* executeAdapter(options: ExecuteAdapterOptions): AsyncGene
       if (!file) throw new InternalError("The adapter writer wrote no file.", { code: "ADAPTER_NO_FILE" });
       const order = new Map(adapter.tensors.map((t, i) => [t.tensor.name, i]));
       reports.sort((x, y) => (order.get(x.name) ?? 0) - (order.get(y.name) ?? 0));
-      return { file: { path: file.file, size: file.size, sha256: file.sha256 }, tensors: reports, ranks, biasModules, conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)), threads: pool.threads, implementation: pool.implementation, bytesRead };
+      return {
+        file: { path: file.file, size: file.size, sha256: file.sha256 },
+        tensors: reports,
+        ranks,
+        biasModules,
+        conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)),
+        threads: pool.threads,
+        implementation: pool.implementation,
+        bytesRead,
+      };
     } catch (error) {
       await writer.abort();
       throw error;

@@ -30,7 +30,9 @@ export function executeOnInputs(options: ExecuteOnInputsOptions): AsyncGenerator
         return yield* executePlan({ ...execute, models: weights });
       } finally {
         // Models opened on cached files are this step's to close; the header models close with the inputs.
-        await Promise.allSettled(weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
+        await Promise.allSettled(
+          weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()),
+        );
       }
     },
   });

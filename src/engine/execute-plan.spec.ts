@@ -40,14 +40,26 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "tvhub-execute-plan-"));
   // The worker entry bundled from the sources, as scripts/build.mjs bundles dist/compute-worker.js.
   const workerFile = join(work, "compute-worker.mjs");
-  await build({ entryPoints: [resolve(import.meta.dirname, "compute-worker.ts")], outfile: workerFile, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
+  await build({
+    entryPoints: [resolve(import.meta.dirname, "compute-worker.ts")],
+    outfile: workerFile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "warning",
+  });
   workerUrl = pathToFileURL(workerFile);
   const noHub = {} as HubClient;
   const baseModel = await writeSynthModel({ dir: join(work, "base"), tensors, seed: 5 });
   await fineTune({ base: baseModel, dir: join(work, "ft") });
   base = await openInput({ ref: { kind: "local", path: join(work, "base") }, text: "base", hub: noHub });
   finetuned = await openInput({ ref: { kind: "local", path: join(work, "ft") }, text: "ft", hub: noHub });
-  plan = buildPlan({ operation: "publish-vector", base: base.resolved, finetuned: finetuned.resolved, maxShardSize: 9_000 });
+  plan = buildPlan({
+    operation: "publish-vector",
+    base: base.resolved,
+    finetuned: finetuned.resolved,
+    maxShardSize: 9_000,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,10 +72,23 @@ function models(): SafetensorsModel[] {
   return plan.inputs.map((input) => (input.role === "base" ? base.model : finetuned.model));
 }
 
-async function run(dir: string, options: { threads: number; models?: SafetensorsModel[]; workerUrl?: URL }): Promise<{ result: ExecuteResult; events: ProgressEvent[] }> {
+async function run(
+  dir: string,
+  options: { threads: number; models?: SafetensorsModel[]; workerUrl?: URL },
+): Promise<{ result: ExecuteResult; events: ProgressEvent[] }> {
   const events: ProgressEvent[] = [];
   const result = await drain(
-    executePlan({ plan, models: options.models ?? models(), dir, prefix: "task_vector", kernels, statistics: true, chunkElements: 256, threads: options.threads, workerUrl: options.workerUrl ?? workerUrl }),
+    executePlan({
+      plan,
+      models: options.models ?? models(),
+      dir,
+      prefix: "task_vector",
+      kernels,
+      statistics: true,
+      chunkElements: 256,
+      threads: options.threads,
+      workerUrl: options.workerUrl ?? workerUrl,
+    }),
     (event) => events.push(event),
   );
   return { result, events };
@@ -81,12 +106,15 @@ describe("executePlan's sink thread", () => {
     expect(there.result.threads).toBe(2);
     expect(there.result.written).toEqual(here.result.written);
     expect(there.result.tensors).toEqual(here.result.tensors);
-    expect(there.events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message)).toEqual([
-      "Computing on 2 worker threads, hashing and writing on another.",
-    ]);
+    expect(
+      there.events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
+    ).toEqual(["Computing on 2 worker threads, hashing and writing on another."]);
     expect(filesIn(join(work, "there"))).toEqual(filesIn(join(work, "here")));
     for (const file of filesIn(join(work, "here"))) {
-      expect(Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))), file).toBe(0);
+      expect(
+        Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))),
+        file,
+      ).toBe(0);
     }
   });
 
@@ -94,7 +122,11 @@ describe("executePlan's sink thread", () => {
     // A script that computes but has no sink role: the sink thread exits before it is ready.
     const computeOnly = join(work, "compute-only.mjs");
     await build({
-      stdin: { contents: `import { workerData } from "node:worker_threads";\nif (workerData?.tvhubComputeWorker !== undefined) await import("./compute-worker.ts");\n`, resolveDir: import.meta.dirname, loader: "ts" },
+      stdin: {
+        contents: `import { workerData } from "node:worker_threads";\nif (workerData?.tvhubComputeWorker !== undefined) await import("./compute-worker.ts");\n`,
+        resolveDir: import.meta.dirname,
+        loader: "ts",
+      },
       outfile: computeOnly,
       bundle: true,
       platform: "node",
@@ -102,28 +134,38 @@ describe("executePlan's sink thread", () => {
       logLevel: "warning",
     });
     const here = await run(join(work, "compute-only-here"), { threads: 0 });
-    const { result, events } = await run(join(work, "compute-only"), { threads: 2, workerUrl: pathToFileURL(computeOnly) });
+    const { result, events } = await run(join(work, "compute-only"), {
+      threads: 2,
+      workerUrl: pathToFileURL(computeOnly),
+    });
     expect([result.threads, result.sinkThread]).toEqual([2, false]);
-    expect(events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message)).toEqual([
-      expect.stringMatching(/^Hashing and writing the output on the main thread: the thread that hashes and writes did not start \(it exited with code 0/),
+    expect(
+      events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
+    ).toEqual([
+      expect.stringMatching(
+        /^Hashing and writing the output on the main thread: the thread that hashes and writes did not start \(it exited with code 0/,
+      ),
     ]);
     expect(result.written).toEqual(here.result.written);
   });
 
-  it.skipIf(!hasDevFull)("a full disk under the second file: rejects with ENOSPC on either thread, and no temporary file is left", async () => {
-    const second = plan.layout.files[1]?.name ?? "";
-    expect(second).toMatch(/^task_vector-00002-of-\d{5}\.safetensors$/);
-    for (const threads of [0, 2]) {
-      const dir = join(work, `full-${threads}`);
-      mkdirSync(dir);
-      // /dev/full fails every write with ENOSPC, as a disk that filled up does.
-      symlinkSync("/dev/full", join(dir, `${second}.tmp`));
-      const error = await run(dir, { threads }).catch((caught: unknown) => caught);
-      expect(error, `${threads} threads`).toMatchObject({ code: "ENOSPC", syscall: "write" });
-      expect(filesIn(dir).filter((file) => file.endsWith(".tmp"))).toEqual([]);
-      expect(filesIn(dir)).not.toContain(second);
-    }
-  });
+  it.skipIf(!hasDevFull)(
+    "a full disk under the second file: rejects with ENOSPC on either thread, and no temporary file is left",
+    async () => {
+      const second = plan.layout.files[1]?.name ?? "";
+      expect(second).toMatch(/^task_vector-00002-of-\d{5}\.safetensors$/);
+      for (const threads of [0, 2]) {
+        const dir = join(work, `full-${threads}`);
+        mkdirSync(dir);
+        // /dev/full fails every write with ENOSPC, as a disk that filled up does.
+        symlinkSync("/dev/full", join(dir, `${second}.tmp`));
+        const error = await run(dir, { threads }).catch((caught: unknown) => caught);
+        expect(error, `${threads} threads`).toMatchObject({ code: "ENOSPC", syscall: "write" });
+        expect(filesIn(dir).filter((file) => file.endsWith(".tmp"))).toEqual([]);
+        expect(filesIn(dir)).not.toContain(second);
+      }
+    },
+  );
 
   it("a job that fails midway rejects with its error, and the file being written is removed", async () => {
     const victim = plan.outputs.find((tensor) => tensor.name === "model.layers.1.mlp.down_proj.weight");

@@ -96,7 +96,11 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     const path = join(options.dir, file);
     return sinkThread ? sinkThread.openSink({ path }) : createFileSink({ path });
   };
-  const writer = createModelWriter({ layout, openSink, ...(options.files === undefined ? {} : { files: options.files }) });
+  const writer = createModelWriter({
+    layout,
+    openSink,
+    ...(options.files === undefined ? {} : { files: options.files }),
+  });
   // Nothing can fail between starting the workers and the try that stops them.
   const pool = await createComputePool({
     kernels: options.kernels,
@@ -119,7 +123,8 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
     Promise.all(
       jobOperands(job).map(async (ref) => {
         const model = models[ref.input];
-        if (!model) throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
+        if (!model)
+          throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
         const tensor = model.tensor(ref.name);
         // LoRA factors are read whole by every job of their weight (they are rank × a dimension: small).
         const elementOffset = ref.whole ? 0 : job.start;
@@ -145,10 +150,19 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
   };
 
   try {
-    if (pool.sinkFallback) yield { type: "log", level: "warn", message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.` };
+    if (pool.sinkFallback)
+      yield {
+        type: "log",
+        level: "warn",
+        message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.`,
+      };
     else if (pool.threads > 0) {
       const writing = pool.sinkThread ? ", hashing and writing on another" : "";
-      yield { type: "log", level: "info", message: `Computing on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}${writing}.` };
+      yield {
+        type: "log",
+        level: "info",
+        message: `Computing on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}${writing}.`,
+      };
     }
     fill();
     for (const job of jobs) {
@@ -184,7 +198,12 @@ const maxSlotMemory = 256 * 1024 * 1024;
  * Slots for the jobs in flight (the window, plus the one being handed to the sink, plus those the sink holds), each the size of the largest operand or
  * output of an element-wise job; the few whole-tensor jobs of ranking methods get memory of their own.
  */
-function slotsFor(jobs: readonly Job[], models: readonly SafetensorsModel[], chunkElements: number, window: number): { slotBytes: number; slots: number } {
+function slotsFor(
+  jobs: readonly Job[],
+  models: readonly SafetensorsModel[],
+  chunkElements: number,
+  window: number,
+): { slotBytes: number; slots: number } {
   let slotBytes = 0;
   let operands = 1;
   for (const job of jobs) {

@@ -2,8 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../util/progress.js";
 import { interleaveProgress } from "./interleave-progress.js";
 
-const download = (done: number): ProgressEvent => ({ type: "progress", phase: "download", done, total: 3, unit: "bytes" });
-const compute = (done: number): ProgressEvent => ({ type: "progress", phase: "compute", done, total: 2, unit: "bytes" });
+const download = (done: number): ProgressEvent => ({
+  type: "progress",
+  phase: "download",
+  done,
+  total: 3,
+  unit: "bytes",
+});
+const compute = (done: number): ProgressEvent => ({
+  type: "progress",
+  phase: "compute",
+  done,
+  total: 2,
+  unit: "bytes",
+});
 
 async function collect<T>(generator: AsyncGenerator<ProgressEvent, T>): Promise<{ events: ProgressEvent[]; value: T }> {
   const events: ProgressEvent[] = [];

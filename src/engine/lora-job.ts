@@ -41,16 +41,25 @@ export function runLoraJob(job: LoraJob, kernels: ArithmeticKernels, matrices: M
   matrices.reserve(m * ld);
   const heap = matrices.floats();
   if (job.layout === "linear" && ld === n) heap.set(tau.subarray(0, m * n), 0);
-  else if (job.layout === "linear") for (let i = 0; i < m; i++) {
-    heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
-    heap.fill(0, i * ld + n, (i + 1) * ld);
-  }
+  else if (job.layout === "linear")
+    for (let i = 0; i < m; i++) {
+      heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
+      heap.fill(0, i * ld + n, (i + 1) * ld);
+    }
   else {
     // τᵀ: row j of the matrix is column j of τ.
     heap.fill(0, 0, m * ld);
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j] as number;
   }
-  const factors = factorTaskVector({ kernels: matrices, rows: m, cols: n, name: job.name, policy: job.policy, svd: job.svd, dtype: job.dtype });
+  const factors = factorTaskVector({
+    kernels: matrices,
+    rows: m,
+    cols: n,
+    name: job.name,
+    policy: job.policy,
+    svd: job.svd,
+    dtype: job.dtype,
+  });
   return {
     rank: factors.rank,
     a: kernels.encodeFromF32({ dtype: job.dtype, values: factors.a }),

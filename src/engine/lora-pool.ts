@@ -63,18 +63,25 @@ export async function createLoraPool(options: CreateLoraPoolOptions): Promise<Lo
   };
   if (options.threads <= 0 || url.protocol !== "file:" || !existsSync(fileURLToPath(url))) return local();
   const workerData: LoraWorkerData = { tvhubLoraWorker: loraProtocol };
-  const started = await Promise.allSettled(Array.from({ length: options.threads }, () => startReadyWorker({ url, workerData })));
+  const started = await Promise.allSettled(
+    Array.from({ length: options.threads }, () => startReadyWorker({ url, workerData })),
+  );
   const workers = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const refused = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (refused || workers.length === 0) {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    return local(`a worker did not start (${refused ? String((refused.reason as Error)?.message ?? refused.reason) : "none"})`);
+    return local(
+      `a worker did not start (${refused ? String((refused.reason as Error)?.message ?? refused.reason) : "none"})`,
+    );
   }
   return workerPool(workers);
 }
 
 function workerPool(workers: Worker[]): LoraPool {
-  const dispatch = dispatchToWorkers<{ resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void }, FromLoraWorker>({
+  const dispatch = dispatchToWorkers<
+    { resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void },
+    FromLoraWorker
+  >({
     workers,
     kind: "LoRA",
     code: "LORA",
@@ -91,10 +98,16 @@ function workerPool(workers: Worker[]): LoraPool {
       const refusal = dispatch.refusal;
       if (refusal !== undefined) return Promise.reject(refusal);
       const transfer = [job.finetuned.bytes, job.base.bytes].flatMap((bytes) =>
-        bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [],
+        bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+          ? [bytes.buffer]
+          : [],
       );
       return new Promise<LoraJobResult>((resolve, reject) => {
-        dispatch.send((worker, id) => worker.postMessage({ type: "factor", id, job } satisfies ToLoraWorker, [...new Set(transfer)]), { resolve, reject });
+        dispatch.send(
+          (worker, id) =>
+            worker.postMessage({ type: "factor", id, job } satisfies ToLoraWorker, [...new Set(transfer)]),
+          { resolve, reject },
+        );
       });
     },
     close: () => dispatch.close(),

@@ -1,4 +1,8 @@
-import { findMergeMethod, type MergeMethod as ArithmeticMethod, type ParameterValue } from "../arithmetic/merge-methods.js";
+import {
+  findMergeMethod,
+  type MergeMethod as ArithmeticMethod,
+  type ParameterValue,
+} from "../arithmetic/merge-methods.js";
 import { InternalError } from "../errors.js";
 import type { MergeParameters } from "../plan/recipe.js";
 import type { Expression, LoraUpdate, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
@@ -22,7 +26,14 @@ export type JobKind =
   | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
   /** Whole rows of a LoRA update: A and B are read whole for each job, the rows computed from them. */
   | ({ op: "lora" } & LoraUpdate)
-  | { op: "merge"; method: ArithmeticMethod; base: TensorRef; terms: WeightedTau[]; parameters: Record<string, ParameterValue>; seed?: number };
+  | {
+      op: "merge";
+      method: ArithmeticMethod;
+      base: TensorRef;
+      terms: WeightedTau[];
+      parameters: Record<string, ParameterValue>;
+      seed?: number;
+    };
 
 export interface PlanJobsOptions {
   plan: Plan;
@@ -38,7 +49,10 @@ export function planJobs(options: PlanJobsOptions): Job[] {
   for (const file of plan.layout.files) {
     for (const name of file.tensors) {
       const tensor = byName.get(name);
-      if (!tensor) throw new InternalError(`The plan writes ${name} but has no expression for it.`, { code: "PLAN_MISSING_OUTPUT" });
+      if (!tensor)
+        throw new InternalError(`The plan writes ${name} but has no expression for it.`, {
+          code: "PLAN_MISSING_OUTPUT",
+        });
       jobs.push(...jobsFor(tensor, chunkElements));
     }
   }
@@ -53,7 +67,11 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
     case "copy":
       return chunk(tensor, 0, total, chunkElements, { op: "copy", source: expression.source });
     case "taskVector":
-      return chunk(tensor, 0, total, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base });
+      return chunk(tensor, 0, total, chunkElements, {
+        op: "taskVector",
+        finetuned: expression.finetuned,
+        base: expression.base,
+      });
     case "lora": {
       // Whole rows, so no job computes a row twice; a row longer than a chunk is a job of its own.
       const step = Math.max(1, Math.floor(chunkElements / Math.max(1, rowLength))) * rowLength;
@@ -62,7 +80,11 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
     case "taskVectorExtend": {
       const shared = expression.sharedRows * rowLength;
       return [
-        ...chunk(tensor, 0, shared, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base }),
+        ...chunk(tensor, 0, shared, chunkElements, {
+          op: "taskVector",
+          finetuned: expression.finetuned,
+          base: expression.base,
+        }),
         ...chunk(tensor, shared, total, chunkElements, { op: "copy", source: expression.finetuned }),
       ];
     }
@@ -89,7 +111,10 @@ function jobsFor(tensor: PlannedTensor, chunkElements: number): Job[] {
 
 function arithmeticMethod(name: string): ArithmeticMethod {
   const method = findMergeMethod(name);
-  if (!method) throw new InternalError(`The plan names merge method ${name}, which has no kernel.`, { code: "PLAN_UNKNOWN_METHOD" });
+  if (!method)
+    throw new InternalError(`The plan names merge method ${name}, which has no kernel.`, {
+      code: "PLAN_UNKNOWN_METHOD",
+    });
   return method;
 }
 

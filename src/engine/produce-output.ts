@@ -54,7 +54,9 @@ export interface ProduceOutputOptions<Extra> {
   private?: boolean;
   createPr?: boolean;
   /** The card stage: the record, card and commit description of the weights produced (a generator when it logs). */
-  describe(produced: ProducedOutput): Promise<DescribedOutput<Extra>> | AsyncGenerator<ProgressEvent, DescribedOutput<Extra>>;
+  describe(
+    produced: ProducedOutput,
+  ): Promise<DescribedOutput<Extra>> | AsyncGenerator<ProgressEvent, DescribedOutput<Extra>>;
 }
 
 export type ProduceOutputResult<Extra> =
@@ -67,7 +69,9 @@ export type ProduceOutputResult<Extra> =
  * here or collected from the matrix jobs' commits, the side files, tvhub.json and the card written beside them, and
  * the whole published in one commit (or into a folder).
  */
-export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>): AsyncGenerator<ProgressEvent, ProduceOutputResult<Extra>> {
+export async function* produceOutput<Extra>(
+  options: ProduceOutputOptions<Extra>,
+): AsyncGenerator<ProgressEvent, ProduceOutputResult<Extra>> {
   const { plan, target, stage } = options;
   const { hub, workDir, tvhubVersion } = options.context;
   if (stage?.kind === "portion" && target.kind === "hub") {
@@ -87,43 +91,48 @@ export async function* produceOutput<Extra>(options: ProduceOutputOptions<Extra>
     });
     return { kind: "portion", portion };
   }
-  const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
+  const finalizing =
+    stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
   const sideFiles = options.sideFiles ?? [];
   // The weights (only the index when finalizing: the matrix jobs committed the rest), the side files, the card and tvhub.json.
-  const weightBytes = finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0) : plan.layout.writeBytes;
+  const weightBytes = finalizing
+    ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0)
+    : plan.layout.writeBytes;
   const needed = weightBytes + sideFiles.reduce((sum, file) => sum + file.bytes.byteLength, 0) + 1024 * 1024;
-  return yield* inStagingFolder({ ...stagingFor(target, workDir), what: options.what, needed }, async function* (stageDir) {
-    // Finalizing, the weights are the matrix jobs' (checked on the Hub); otherwise they are computed here.
-    const produced = finalizing
-      ? await collectPortions({
-          hub,
-          repo: finalizing.repo,
-          plan,
-          prefix: options.prefix,
-          ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
-          stageDir,
-          statistics: options.statistics,
-          tvhubVersion,
-        })
-      : writtenOutput(yield* options.execute(stageDir));
-    for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
-    const describing = options.describe(produced);
-    const described = Symbol.asyncIterator in describing ? yield* describing : await describing;
-    await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(described.record, null, 2)}\n`);
-    await writeFile(join(stageDir, "README.md"), described.card);
-    const published = yield* publishOutput({
-      hub,
-      target,
-      stageDir,
-      files: [...produced.staged, ...sideFiles.map((file) => file.path), "tvhub.json", "README.md"],
-      commitTitle: options.commitTitle,
-      commitDescription: described.commitDescription,
-      ...(options.private === undefined ? {} : { private: options.private }),
-      ...(produced.keep === undefined ? {} : { keep: produced.keep }),
-      ...(produced.head === undefined ? {} : { parentCommit: produced.head }),
-      ...(options.createPr === true && { createPr: true }),
-    });
-    return { kind: "published", published, files: produced.files, extra: described.extra };
-  });
+  return yield* inStagingFolder(
+    { ...stagingFor(target, workDir), what: options.what, needed },
+    async function* (stageDir) {
+      // Finalizing, the weights are the matrix jobs' (checked on the Hub); otherwise they are computed here.
+      const produced = finalizing
+        ? await collectPortions({
+            hub,
+            repo: finalizing.repo,
+            plan,
+            prefix: options.prefix,
+            ...(finalizing.count === undefined ? {} : { count: finalizing.count }),
+            stageDir,
+            statistics: options.statistics,
+            tvhubVersion,
+          })
+        : writtenOutput(yield* options.execute(stageDir));
+      for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
+      const describing = options.describe(produced);
+      const described = Symbol.asyncIterator in describing ? yield* describing : await describing;
+      await writeFile(join(stageDir, "tvhub.json"), `${JSON.stringify(described.record, null, 2)}\n`);
+      await writeFile(join(stageDir, "README.md"), described.card);
+      const published = yield* publishOutput({
+        hub,
+        target,
+        stageDir,
+        files: [...produced.staged, ...sideFiles.map((file) => file.path), "tvhub.json", "README.md"],
+        commitTitle: options.commitTitle,
+        commitDescription: described.commitDescription,
+        ...(options.private === undefined ? {} : { private: options.private }),
+        ...(produced.keep === undefined ? {} : { keep: produced.keep }),
+        ...(produced.head === undefined ? {} : { parentCommit: produced.head }),
+        ...(options.createPr === true && { createPr: true }),
+      });
+      return { kind: "published", published, files: produced.files, extra: described.extra };
+    },
+  );
 }
-

@@ -20,5 +20,10 @@ export interface ProducedOutput {
 export function writtenOutput(executed: ExecuteResult): ProducedOutput {
   const written = [...executed.written.files, ...(executed.written.index ? [executed.written.index] : [])];
   const files = written.map((file) => ({ path: file.file, size: file.size, sha256: file.sha256 }));
-  return { files, staged: files.map((file) => file.path), tensors: executed.tensors, reconstruction: executed.reconstruction };
+  return {
+    files,
+    staged: files.map((file) => file.path),
+    tensors: executed.tensors,
+    reconstruction: executed.reconstruction,
+  };
 }

@@ -1,7 +1,13 @@
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError } from "../errors.js";
-import { findForeignFiles, foreignFilesError, type HubClient, type ModelRef, type PublishedPullRequest } from "../hub/index.js";
+import {
+  findForeignFiles,
+  foreignFilesError,
+  type HubClient,
+  type ModelRef,
+  type PublishedPullRequest,
+} from "../hub/index.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { pickDefined } from "../util/pick-defined.js";
 
@@ -48,13 +54,20 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
       ...pickDefined(options, ["commitDescription", "private", "keep", "parentCommit"]),
       ...(options.createPr === true && { createPullRequest: true }),
     });
-    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl, ...(result.pullRequest && { pullRequest: result.pullRequest }) };
+    return {
+      repo: target.repo,
+      commit: result.commitSha,
+      url: result.repoUrl,
+      ...(result.pullRequest && { pullRequest: result.pullRequest }),
+    };
   }
   const dir = target.path;
   const existing = await checkLocalTarget(dir);
   await mkdir(dir, { recursive: true });
   // Files of an earlier run that this one does not write (a different shard count) would make the folder lie.
-  for (const name of existing) if (!options.files.includes(name) && !(options.keep ?? []).includes(name)) await rm(join(dir, name), { recursive: true, force: true });
+  for (const name of existing)
+    if (!options.files.includes(name) && !(options.keep ?? []).includes(name))
+      await rm(join(dir, name), { recursive: true, force: true });
   for (const path of options.files) {
     await mkdir(join(dir, path, ".."), { recursive: true });
     await rename(join(options.stageDir, path), join(dir, path));
@@ -73,7 +86,10 @@ export async function checkLocalTarget(dir: string): Promise<string[]> {
 async function listIfExists(dir: string): Promise<string[]> {
   try {
     if (!(await stat(dir)).isDirectory()) {
-      throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, { code: "TARGET_NOT_DIRECTORY", subject: dir });
+      throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, {
+        code: "TARGET_NOT_DIRECTORY",
+        subject: dir,
+      });
     }
     return await readdir(dir);
   } catch (error) {

@@ -7,7 +7,13 @@ import type { ProgressEvent } from "../util/progress.js";
 import type { ExecuteResult } from "./execute-plan.js";
 import { planDigest } from "../plan/plan-digest.js";
 import { inStagingFolder } from "./stage-output.js";
-import { encodeNumber, encodeReconstruction, portionRecordPath, type PublishedPortion, type PortionRecord } from "./portion-record.js";
+import {
+  encodeNumber,
+  encodeReconstruction,
+  portionRecordPath,
+  type PublishedPortion,
+  type PortionRecord,
+} from "./portion-record.js";
 
 export interface PublishPortionOptions {
   hub: HubClient;
@@ -61,7 +67,12 @@ export async function* publishPortion(options: PublishPortionOptions): AsyncGene
       version: 1,
       portion,
       plan: planDigest({ plan, prefix: options.prefix, tvhubVersion: options.tvhubVersion }),
-      inputs: plan.inputs.map((input) => ({ role: input.role, ref: input.ref, repo: input.repo ?? null, revision: input.revision ?? null })),
+      inputs: plan.inputs.map((input) => ({
+        role: input.role,
+        ref: input.ref,
+        repo: input.repo ?? null,
+        revision: input.revision ?? null,
+      })),
       files,
       statistics: options.statistics
         ? {
@@ -77,12 +88,21 @@ export async function* publishPortion(options: PublishPortionOptions): AsyncGene
     await writeFile(join(stageDir, recordPath), recordBytes);
     const published = yield* options.hub.publish({
       repo,
-      files: [...files.map((file) => ({ path: file.path, localPath: join(stageDir, file.path) })), { path: recordPath, content: recordBytes }],
+      files: [
+        ...files.map((file) => ({ path: file.path, localPath: join(stageDir, file.path) })),
+        { path: recordPath, content: recordBytes },
+      ],
       commitTitle: `${options.title}: portion ${portion}`,
       commitDescription: `Output files ${files.map((file) => file.path).join(", ")} of a run split over ${count} jobs, made with tvhub ${options.tvhubVersion}; the finalize step adds the index, tvhub.json and the card.`,
       concurrent: true,
       ...(options.private === undefined ? {} : { private: options.private }),
     });
-    return { portion, repo, commit: published.commitSha, url: published.repoUrl, files: [...files, { path: recordPath, size: recordBytes.byteLength }] };
+    return {
+      portion,
+      repo,
+      commit: published.commitSha,
+      url: published.repoUrl,
+      files: [...files, { path: recordPath, size: recordBytes.byteLength }],
+    };
   });
 }

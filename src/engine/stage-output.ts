@@ -43,8 +43,15 @@ export async function* inStagingFolder<T>(
  * Where an output is staged: beside a local target (the same disk, so the files appear there by rename), else in
  * the work folder; and what to tell a user whose disk is too small.
  */
-export function stagingFor(target: ModelRef, workDir: string): Pick<InStagingFolderOptions, "parent" | "prefix" | "advice"> {
+export function stagingFor(
+  target: ModelRef,
+  workDir: string,
+): Pick<InStagingFolderOptions, "parent" | "prefix" | "advice"> {
   return target.kind === "local"
-    ? { parent: dirname(target.path), prefix: `.${basename(target.path)}.tvhub-`, advice: "write --to a folder on a disk with room" }
+    ? {
+        parent: dirname(target.path),
+        prefix: `.${basename(target.path)}.tvhub-`,
+        advice: "write --to a folder on a disk with room",
+      }
     : { parent: workDir, prefix: "tvhub-", advice: "set TMPDIR to a folder on a disk with room" };
 }

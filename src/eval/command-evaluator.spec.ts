@@ -64,7 +64,9 @@ describe.runIf(posix)("createCommandEvaluator", () => {
 
   it("treats a {model} the user quoted as the same single word", async () => {
     for (const quoted of [`"{model}"`, `'{model}'`]) {
-      const evaluator = createCommandEvaluator({ command: `${node} ${quoteShellArg({ value: join(root, "echo-dir.mjs") })} ${quoted}` });
+      const evaluator = createCommandEvaluator({
+        command: `${node} ${quoteShellArg({ value: join(root, "echo-dir.mjs") })} ${quoted}`,
+      });
       expect(await evaluator.evaluate({ modelDir: awkwardDir })).toEqual({ score: 1, details: { args: 1 } });
     }
   });
@@ -75,25 +77,45 @@ describe.runIf(posix)("createCommandEvaluator", () => {
   });
 
   it("takes the score from the metric key and keeps the other numbers as details", async () => {
-    const evaluator = createCommandEvaluator({ command: `echo '{"accuracy": 0.9, "f1": 0.8, "note": "x"}' # {model}`, metric: "accuracy" });
+    const evaluator = createCommandEvaluator({
+      command: `echo '{"accuracy": 0.9, "f1": 0.8, "note": "x"}' # {model}`,
+      metric: "accuracy",
+    });
     expect(evaluator.name).toBe(`command(accuracy): echo '{"accuracy": 0.9, "f1": 0.8, "note": "x"}' # {model}`);
     expect(await evaluator.evaluate({ modelDir: root })).toEqual({ score: 0.9, details: { f1: 0.8 } });
   });
 
   it("reports minus a minimized metric, with the value itself in the details", async () => {
-    const evaluator = createCommandEvaluator({ command: `echo '{"loss": 0.25}' # {model}`, metric: "loss", direction: "minimize" });
+    const evaluator = createCommandEvaluator({
+      command: `echo '{"loss": 0.25}' # {model}`,
+      metric: "loss",
+      direction: "minimize",
+    });
     expect(evaluator.name).toBe(`command(loss, minimized): echo '{"loss": 0.25}' # {model}`);
     expect(await evaluator.evaluate({ modelDir: root })).toEqual({ score: -0.25, details: { loss: 0.25 } });
   });
 
   it("says what is wrong with a missing score and names the candidate", async () => {
     const cases: Array<[string, RegExp, string?]> = [
-      [`echo 'accuracy: 0.9' # {model}`, /for start \+ 0\.5·org\/a ended with "accuracy: 0\.9", which is not JSON; print a JSON object such as \{"score": 0\.87\} as the last line of stdout\./],
-      [`echo '{"acc": 0.9, "loss": 1}' # {model}`, /printed a JSON object that has no "score" \(it has "acc", "loss"\); print a JSON object such as \{"score": 0\.87\}/],
+      [
+        `echo 'accuracy: 0.9' # {model}`,
+        /for start \+ 0\.5·org\/a ended with "accuracy: 0\.9", which is not JSON; print a JSON object such as \{"score": 0\.87\} as the last line of stdout\./,
+      ],
+      [
+        `echo '{"acc": 0.9, "loss": 1}' # {model}`,
+        /printed a JSON object that has no "score" \(it has "acc", "loss"\); print a JSON object such as \{"score": 0\.87\}/,
+      ],
       [`echo '{"score": "0.9"}' # {model}`, /has "score": "0\.9", not a number/],
       [`echo '[0.9]' # {model}`, /ended with "\[0\.9\]", not a JSON object/],
-      [`echo 0.9 # {model}`, /ended with "0\.9", not a JSON object; print a JSON object such as \{"acc": 0\.87\}/, "acc"],
-      [`echo oops >&2 # {model}`, /printed nothing on stdout; print a JSON object such as \{"score": 0\.87\} as the last line of stdout; its stderr ends with:\n {2}oops$/],
+      [
+        `echo 0.9 # {model}`,
+        /ended with "0\.9", not a JSON object; print a JSON object such as \{"acc": 0\.87\}/,
+        "acc",
+      ],
+      [
+        `echo oops >&2 # {model}`,
+        /printed nothing on stdout; print a JSON object such as \{"score": 0\.87\} as the last line of stdout; its stderr ends with:\n {2}oops$/,
+      ],
     ];
     for (const [command, message, metric] of cases) {
       const evaluator = createCommandEvaluator({ command, ...(metric ? { metric } : {}) });
@@ -109,7 +131,11 @@ describe.runIf(posix)("createCommandEvaluator", () => {
     const evaluator = createCommandEvaluator({ command: script });
     const error = await errorOf(evaluator.evaluate({ modelDir: join(root, "cand-7") }));
     expect(error.code).toBe("COMMAND_FAILED");
-    expect(error.message).toMatch(new RegExp(`^The evaluation command for ${join(root, "cand-7").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} exited with code 3; fix the scorer`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The evaluation command for ${join(root, "cand-7").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} exited with code 3; fix the scorer`,
+      ),
+    );
     expect(error.message).toContain("  line 30\n  token hf_***");
     expect(error.message).not.toContain("line 19\n");
     expect(error.message).not.toContain("hf_abcdefghijklmnop");
@@ -117,19 +143,28 @@ describe.runIf(posix)("createCommandEvaluator", () => {
 
   it("stops a command that runs past the timeout, with everything it started", async () => {
     const pidFile = join(root, "timeout.pid");
-    const evaluator = createCommandEvaluator({ command: `sleep 30 & echo $! > ${quoteShellArg({ value: pidFile })}; wait # {model}`, timeoutSeconds: 0.3 });
+    const evaluator = createCommandEvaluator({
+      command: `sleep 30 & echo $! > ${quoteShellArg({ value: pidFile })}; wait # {model}`,
+      timeoutSeconds: 0.3,
+    });
     const started = Date.now();
     const error = await errorOf(evaluator.evaluate({ modelDir: root, name: "cand B" } as never));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error.code).toBe("COMMAND_TIMEOUT");
-    expect(error.message).toMatch(/^The evaluation command for cand B did not finish within 300 ms and was stopped; raise the timeout/);
+    expect(error.message).toMatch(
+      /^The evaluation command for cand B did not finish within 300 ms and was stopped; raise the timeout/,
+    );
     const pid = Number(await readFile(pidFile, "utf8"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await isAlive(pid)).toBe(false);
   });
 
   it("kills a command that ignores SIGTERM after the grace period", async () => {
-    const evaluator = createCommandEvaluator({ command: `trap '' TERM; sleep 30; sleep 30 # {model}`, timeoutSeconds: 0.2, killGraceSeconds: 0.3 });
+    const evaluator = createCommandEvaluator({
+      command: `trap '' TERM; sleep 30; sleep 30 # {model}`,
+      timeoutSeconds: 0.2,
+      killGraceSeconds: 0.3,
+    });
     const started = Date.now();
     const error = await errorOf(evaluator.evaluate({ modelDir: root }));
     expect(error.code).toBe("COMMAND_TIMEOUT");
@@ -139,7 +174,9 @@ describe.runIf(posix)("createCommandEvaluator", () => {
 
   it("ends processes a scorer leaves behind once it has printed its score", async () => {
     const pidFile = join(root, "leftover.pid");
-    const evaluator = createCommandEvaluator({ command: `sleep 30 & echo $! > ${quoteShellArg({ value: pidFile })}; echo '{"score": 2}' # {model}` });
+    const evaluator = createCommandEvaluator({
+      command: `sleep 30 & echo $! > ${quoteShellArg({ value: pidFile })}; echo '{"score": 2}' # {model}`,
+    });
     const started = Date.now();
     expect(await evaluator.evaluate({ modelDir: root })).toEqual({ score: 2 });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -153,13 +190,21 @@ describe.runIf(posix)("createCommandEvaluator", () => {
     const evaluator = createCommandEvaluator({ command: `sleep 30 # {model}` });
     setTimeout(() => controller.abort(new Error("interrupted by the user")), 100);
     const started = Date.now();
-    await expect(evaluator.evaluate({ modelDir: root, signal: controller.signal })).rejects.toThrow("interrupted by the user");
+    await expect(evaluator.evaluate({ modelDir: root, signal: controller.signal })).rejects.toThrow(
+      "interrupted by the user",
+    );
     expect(Date.now() - started).toBeLessThan(5000);
-    await expect(evaluator.evaluate({ modelDir: root, signal: controller.signal })).rejects.toThrow("interrupted by the user");
+    await expect(evaluator.evaluate({ modelDir: root, signal: controller.signal })).rejects.toThrow(
+      "interrupted by the user",
+    );
   });
 
   it("runs in the given folder with the given environment", async () => {
-    const evaluator = createCommandEvaluator({ command: `echo "{\\"score\\": $SCORE}"; pwd >&2 # {model}`, cwd: awkwardDir, env: { PATH: "/usr/bin:/bin", SCORE: "0.5" } });
+    const evaluator = createCommandEvaluator({
+      command: `echo "{\\"score\\": $SCORE}"; pwd >&2 # {model}`,
+      cwd: awkwardDir,
+      env: { PATH: "/usr/bin:/bin", SCORE: "0.5" },
+    });
     expect(await evaluator.evaluate({ modelDir: root })).toEqual({ score: 0.5 });
   });
 
@@ -172,7 +217,9 @@ describe.runIf(posix)("createCommandEvaluator", () => {
 
   it("refuses a command without {model}, a bad timeout, and a model in memory", async () => {
     expect(() => createCommandEvaluator({ command: "python eval.py --token hf_secretsecret" })).toThrow(UsageError);
-    expect(() => createCommandEvaluator({ command: "python eval.py --token hf_secretsecret" })).toThrow(/"python eval\.py --token hf_\*\*\*" has no \{model\}/);
+    expect(() => createCommandEvaluator({ command: "python eval.py --token hf_secretsecret" })).toThrow(
+      /"python eval\.py --token hf_\*\*\*" has no \{model\}/,
+    );
     expect(() => createCommandEvaluator({ command: "x {model}", timeoutSeconds: 0 })).toThrow(/timeout is 0 seconds/);
     const evaluator = createCommandEvaluator({ command: "x {model}" });
     await expect(evaluator.evaluate({ tensors: new Map(), config: {} })).rejects.toThrow(InternalError);

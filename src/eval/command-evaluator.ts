@@ -54,7 +54,10 @@ export function createCommandEvaluator(options: CreateCommandEvaluatorOptions): 
   }
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   if (!(timeoutSeconds > 0)) {
-    throw new UsageError(`The evaluation timeout is ${timeoutSeconds} seconds; give a positive number.`, { code: "COMMAND_BAD_TIMEOUT", subject: "timeout_seconds" });
+    throw new UsageError(`The evaluation timeout is ${timeoutSeconds} seconds; give a positive number.`, {
+      code: "COMMAND_BAD_TIMEOUT",
+      subject: "timeout_seconds",
+    });
   }
   const metric = options.metric ?? "score";
   const minimize = options.direction === "minimize";
@@ -64,12 +67,17 @@ export function createCommandEvaluator(options: CreateCommandEvaluatorOptions): 
     name: `command(${metric}${minimize ? ", minimized" : ""}): ${redact(command)}`,
     async evaluate(input: EvaluationInput): Promise<Evaluation> {
       if (input.modelDir === undefined) {
-        throw new InternalError("The command evaluator scores a model folder; write the candidate to a folder first (createDirectoryEvaluate).", {
-          code: "COMMAND_NEEDS_FOLDER",
-        });
+        throw new InternalError(
+          "The command evaluator scores a model folder; write the candidate to a folder first (createDirectoryEvaluate).",
+          {
+            code: "COMMAND_NEEDS_FOLDER",
+          },
+        );
       }
       const label = labelOf(input);
-      const line = command.replace(/(["']?)\{model\}\1/g, () => quoteShellArg({ value: input.modelDir as string, shell: windows ? "cmd" : "sh" }));
+      const line = command.replace(/(["']?)\{model\}\1/g, () =>
+        quoteShellArg({ value: input.modelDir as string, shell: windows ? "cmd" : "sh" }),
+      );
       const run = await runCommand({
         line,
         label,
@@ -81,7 +89,13 @@ export function createCommandEvaluator(options: CreateCommandEvaluatorOptions): 
         ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
         ...(input.signal === undefined ? {} : { signal: input.signal }),
       });
-      const value = readScore({ stdout: run.stdout, metric, explicitMetric: options.metric !== undefined, label, stderr: run.stderr });
+      const value = readScore({
+        stdout: run.stdout,
+        metric,
+        explicitMetric: options.metric !== undefined,
+        label,
+        stderr: run.stderr,
+      });
       return minimize
         ? { score: -value.score, details: { ...value.details, [metric]: value.score } }
         : Object.keys(value.details).length > 0
@@ -167,7 +181,11 @@ async function runCommand(options: RunCommandOptions): Promise<{ stdout: string;
     stdout.flush();
     stderr.flush();
     const tail = stderrTail(stderr.text());
-    if (stopped === "abort") throw signal?.reason ?? new DataError(`The evaluation of ${label} was cancelled.`, { code: "COMMAND_ABORTED", subject: label });
+    if (stopped === "abort")
+      throw (
+        signal?.reason ??
+        new DataError(`The evaluation of ${label} was cancelled.`, { code: "COMMAND_ABORTED", subject: label })
+      );
     if (stopped === "timeout") {
       throw new DataError(
         `The evaluation command for ${label} did not finish within ${formatSeconds(options.timeoutMs / 1000)} and was stopped; raise the timeout (timeout_seconds) or make the scorer faster${tail}`,
@@ -175,11 +193,15 @@ async function runCommand(options: RunCommandOptions): Promise<{ stdout: string;
       );
     }
     if (outcome.code !== 0) {
-      const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
-      throw new DataError(`The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`, {
-        code: "COMMAND_FAILED",
-        subject: label,
-      });
+      const how =
+        outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
+      throw new DataError(
+        `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`,
+        {
+          code: "COMMAND_FAILED",
+          subject: label,
+        },
+      );
     }
     return { stdout: stdout.text(), stderr: stderr.text() };
   } finally {
@@ -195,7 +217,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals, windows: boolean
   try {
     if (windows) {
       // cmd.exe's children are not in a POSIX group; taskkill /T walks the tree.
-      spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true }).on("error", () => {});
+      spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true }).on(
+        "error",
+        () => {},
+      );
     } else {
       process.kill(-pid, signal);
     }
@@ -215,42 +240,71 @@ interface ReadScoreOptions {
 /** The last non-empty stdout line: a JSON object holding `metric` (other numbers become details), or a number. */
 function readScore(options: ReadScoreOptions): { score: number; details: Record<string, number> } {
   const { metric, label } = options;
-  const lines = options.stdout.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = options.stdout
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   const last = lines.at(-1);
   const expected = `print a JSON object such as {"${metric}": 0.87} as the last line of stdout`;
   if (last === undefined) {
-    throw new DataError(`The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label,
-    });
+    throw new DataError(
+      `The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label,
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(last);
   } catch {
-    throw new DataError(`The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label,
-    });
+    throw new DataError(
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label,
+      },
+    );
   }
   if (typeof value === "number" && !options.explicitMetric) return { score: value, details: {} };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new DataError(`The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label,
-    });
+    throw new DataError(
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label,
+      },
+    );
   }
   const record = value as Record<string, unknown>;
   const score = record[metric];
   if (typeof score !== "number") {
     const keys = Object.keys(record);
-    const found = score === undefined ? `has no "${metric}"${keys.length > 0 ? ` (it has ${keys.slice(0, 8).map((k) => `"${k}"`).join(", ")})` : ""}` : `has "${metric}": ${JSON.stringify(score)}, not a number`;
-    throw new DataError(`The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label,
-    });
+    const found =
+      score === undefined
+        ? `has no "${metric}"${
+            keys.length > 0
+              ? ` (it has ${keys
+                  .slice(0, 8)
+                  .map((k) => `"${k}"`)
+                  .join(", ")})`
+              : ""
+          }`
+        : `has "${metric}": ${JSON.stringify(score)}, not a number`;
+    throw new DataError(
+      `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label,
+      },
+    );
   }
-  const details = Object.fromEntries(Object.entries(record).filter((entry): entry is [string, number] => entry[0] !== metric && typeof entry[1] === "number"));
+  const details = Object.fromEntries(
+    Object.entries(record).filter(
+      (entry): entry is [string, number] => entry[0] !== metric && typeof entry[1] === "number",
+    ),
+  );
   return { score, details };
 }
 
@@ -296,15 +350,21 @@ class Tail {
 function stderrTail(stderr: string): string {
   const lines = stderr.split(/\r?\n/).filter((line) => line.trim().length > 0);
   if (lines.length === 0) return ".";
-  return `; its stderr ends with:\n${lines.slice(-stderrLinesShown).map((line) => `  ${redact(shorten(line, 500))}`).join("\n")}`;
+  return `; its stderr ends with:\n${lines
+    .slice(-stderrLinesShown)
+    .map((line) => `  ${redact(shorten(line, 500))}`)
+    .join("\n")}`;
 }
 
 function spawnError(label: string, error: unknown): DataError {
-  return new DataError(`The evaluation command for ${label} could not be started (${error instanceof Error ? error.message : String(error)}); check that the shell and the program exist.`, {
-    code: "COMMAND_SPAWN_FAILED",
-    subject: label,
-    cause: error,
-  });
+  return new DataError(
+    `The evaluation command for ${label} could not be started (${error instanceof Error ? error.message : String(error)}); check that the shell and the program exist.`,
+    {
+      code: "COMMAND_SPAWN_FAILED",
+      subject: label,
+      cause: error,
+    },
+  );
 }
 
 /** Hub tokens in a command line or its output never reach a card, a log or an error message. */

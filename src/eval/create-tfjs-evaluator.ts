@@ -29,12 +29,23 @@ export interface CreateTfjsEvaluatorOptions {
  */
 export function createTfjsEvaluator(options: CreateTfjsEvaluatorOptions): Evaluator {
   if (options.datasets.length === 0) {
-    throw new UsageError("The tfjs evaluator needs at least one evaluation set; give a .safetensors file of images and labels.", { code: "EVAL_NO_DATASET" });
+    throw new UsageError(
+      "The tfjs evaluator needs at least one evaluation set; give a .safetensors file of images and labels.",
+      { code: "EVAL_NO_DATASET" },
+    );
   }
-  const names = options.datasets.map((dataset) => (typeof dataset === "string" ? (dataset.split(/[\\/]/).pop() ?? dataset).replace(/\.safetensors$/, "") : dataset.name));
+  const names = options.datasets.map((dataset) =>
+    typeof dataset === "string"
+      ? (dataset.split(/[\\/]/).pop() ?? dataset).replace(/\.safetensors$/, "")
+      : dataset.name,
+  );
   // A failed read is not remembered: the next call reports it again instead of a stale rejection.
   const loadSets = rememberAsync(() =>
-    Promise.all(options.datasets.map((dataset) => (typeof dataset === "string" ? readImageSet({ path: dataset }) : Promise.resolve(dataset)))),
+    Promise.all(
+      options.datasets.map((dataset) =>
+        typeof dataset === "string" ? readImageSet({ path: dataset }) : Promise.resolve(dataset),
+      ),
+    ),
   );
 
   return {
@@ -44,13 +55,22 @@ export function createTfjsEvaluator(options: CreateTfjsEvaluatorOptions): Evalua
       const [model, images, { tf }] = await Promise.all([
         resolveModel(input),
         loadSets(),
-        loadTf({ backend: options.backend ?? "auto", ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }) }),
+        loadTf({
+          backend: options.backend ?? "auto",
+          ...(options.wasmDir === undefined ? {} : { wasmDir: options.wasmDir }),
+        }),
       ]);
       const details: Record<string, number> = {};
       let total = 0;
       for (const [i, set] of images.entries()) {
         const classes = classIndices(set, model);
-        const logits = await computeVitLogits({ tf, model, images: set, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(input.signal ? { signal: input.signal } : {}) });
+        const logits = await computeVitLogits({
+          tf,
+          model,
+          images: set,
+          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
         const accuracy = accuracyOf(logits, model.config.numLabels, classes);
         const key = set.name in details ? `${set.name}#${i + 1}` : set.name;
         details[key] = accuracy;
@@ -65,7 +85,11 @@ function resolveModel(input: EvaluationInput): Promise<VitModel> {
   if (input.modelDir !== undefined) return loadVitModel({ dir: input.modelDir });
   const name = input.name ?? "the model in memory";
   const config = parseVitConfig({ json: input.config, subject: `${name} (config)` });
-  const processor = parseImageProcessor({ json: input.preprocessorConfig, subject: `${name} (preprocessor config)`, config });
+  const processor = parseImageProcessor({
+    json: input.preprocessorConfig,
+    subject: `${name} (preprocessor config)`,
+    config,
+  });
   checkVitTensors({ name, config, tensors: input.tensors });
   return Promise.resolve({ name, config, processor, tensors: input.tensors });
 }
@@ -79,10 +103,13 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
   if (set.id2label === undefined) {
     const bad = set.labels.findIndex((label) => label >= modelLabels.length);
     if (bad >= 0) {
-      throw new DataError(`${set.name}: image ${bad} has label ${set.labels[bad]}, but ${model.name} has only ${modelLabels.length} classes; evaluate it on a set of its own classes.`, {
-        code: "EVAL_LABEL_RANGE",
-        subject: set.name,
-      });
+      throw new DataError(
+        `${set.name}: image ${bad} has label ${set.labels[bad]}, but ${model.name} has only ${modelLabels.length} classes; evaluate it on a set of its own classes.`,
+        {
+          code: "EVAL_LABEL_RANGE",
+          subject: set.name,
+        },
+      );
     }
     return set.labels;
   }
@@ -92,10 +119,13 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
   return set.labels.map((label) => {
     const index = mapping[label] ?? -1;
     if (index < 0) {
-      throw new DataError(`${set.name}: label ${JSON.stringify(setLabels[label])} is not one of ${model.name}'s labels (${modelLabels.slice(0, 10).join(", ")}${modelLabels.length > 10 ? ", …" : ""}); check id2label in its config.json.`, {
-        code: "EVAL_LABEL_UNKNOWN",
-        subject: set.name,
-      });
+      throw new DataError(
+        `${set.name}: label ${JSON.stringify(setLabels[label])} is not one of ${model.name}'s labels (${modelLabels.slice(0, 10).join(", ")}${modelLabels.length > 10 ? ", …" : ""}); check id2label in its config.json.`,
+        {
+          code: "EVAL_LABEL_UNKNOWN",
+          subject: set.name,
+        },
+      );
     }
     return index;
   });

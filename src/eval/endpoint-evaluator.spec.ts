@@ -69,7 +69,10 @@ function json(response: ServerResponse, status: number, value: unknown, delayMs 
 
 async function dataset(name: string, lines: unknown[]): Promise<string> {
   const path = join(dir, name);
-  await writeFile(path, `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`);
+  await writeFile(
+    path,
+    `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`,
+  );
   return path;
 }
 
@@ -103,7 +106,12 @@ const reviews = [
 ];
 
 function evaluator(options: Partial<CreateEndpointEvaluatorOptions> & { dataset: string }) {
-  return createEndpointEvaluator({ url: `${base}/endpoints/sentiment`, task: "text-classification", retryDelayMs: 5, ...options });
+  return createEndpointEvaluator({
+    url: `${base}/endpoints/sentiment`,
+    task: "text-classification",
+    retryDelayMs: 5,
+    ...options,
+  });
 }
 
 describe("createEndpointEvaluator", () => {
@@ -117,7 +125,11 @@ describe("createEndpointEvaluator", () => {
     expect(result).toEqual({ score: 0.8, details: { correct: 4, examples: 5 } });
     expect(seen).toHaveLength(5);
     for (const request of seen) {
-      expect(request).toMatchObject({ method: "POST", path: "/endpoints/sentiment", authorization: "Bearer hf_testtoken123" });
+      expect(request).toMatchObject({
+        method: "POST",
+        path: "/endpoints/sentiment",
+        authorization: "Bearer hf_testtoken123",
+      });
     }
     expect(seen.map((r) => r.body.inputs).sort()).toEqual(reviews.map((r) => r.input).sort());
     expect(mostInFlight).toBeLessThanOrEqual(2);
@@ -127,7 +139,10 @@ describe("createEndpointEvaluator", () => {
     handler = (_request, response) => {
       json(response, 200, [[{ label: "POSITIVE", score: 1 }]], 20);
     };
-    const path = await dataset("many.jsonl", Array.from({ length: 12 }, (_, i) => ({ input: `text ${i}`, label: "POSITIVE" })));
+    const path = await dataset(
+      "many.jsonl",
+      Array.from({ length: 12 }, (_, i) => ({ input: `text ${i}`, label: "POSITIVE" })),
+    );
     const scorer = evaluator({ dataset: path, concurrency: 4 });
     expect((await scorer.evaluate({ modelDir: "/a" })).score).toBe(1);
     expect(mostInFlight).toBe(4);
@@ -154,7 +169,12 @@ describe("createEndpointEvaluator", () => {
     ]);
     const strict = createEndpointEvaluator({ url: `${base}/qa`, task: "question-answering", dataset: path });
     expect((await strict.evaluate({ modelDir: "/a" })).score).toBe(0);
-    const lenient = createEndpointEvaluator({ url: `${base}/qa`, task: "question-answering", dataset: path, metric: "exact_match" });
+    const lenient = createEndpointEvaluator({
+      url: `${base}/qa`,
+      task: "question-answering",
+      dataset: path,
+      metric: "exact_match",
+    });
     expect((await lenient.evaluate({ modelDir: "/a" })).score).toBe(0.5);
     expect(normalizeAnswer("  The Beatles! ")).toBe("beatles");
   });
@@ -167,7 +187,12 @@ describe("createEndpointEvaluator", () => {
       { input: "2+2=", label: "4" },
       { input: "2+3=", label: "5" },
     ]);
-    const scorer = createEndpointEvaluator({ url: `${base}/tgi`, task: "text-generation", dataset: path, parameters: { max_new_tokens: 4 } });
+    const scorer = createEndpointEvaluator({
+      url: `${base}/tgi`,
+      task: "text-generation",
+      dataset: path,
+      parameters: { max_new_tokens: 4 },
+    });
     expect((await scorer.evaluate({ modelDir: "/a" })).score).toBe(0.5);
     expect(seen[0]?.path).toBe("/tgi/v1/completions");
     expect(seen[0]?.body).toMatchObject({ prompt: "2+2=", max_tokens: 4 });
@@ -200,7 +225,12 @@ describe("createEndpointEvaluator", () => {
   it("names the candidate, the endpoint and the example when the endpoint fails, and never the token", async () => {
     handler = (_request, response) => json(response, 500, { error: "CUDA out of memory" });
     const path = await dataset("fail.jsonl", [reviews[0]]);
-    const error = await errorOf(evaluator({ dataset: path, accessToken: "hf_secrettoken99" }).evaluate({ modelDir: "/a", name: "start + 0.3·org/c" } as never));
+    const error = await errorOf(
+      evaluator({ dataset: path, accessToken: "hf_secrettoken99" }).evaluate({
+        modelDir: "/a",
+        name: "start + 0.3·org/c",
+      } as never),
+    );
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.code).toBe("ENDPOINT_FAILED");
     expect(error.message).toBe(
@@ -214,7 +244,9 @@ describe("createEndpointEvaluator", () => {
     const path = await dataset("auth.jsonl", [reviews[0]]);
     const error = await errorOf(evaluator({ dataset: path }).evaluate({ modelDir: "/cand" }));
     expect(error.code).toBe("ENDPOINT_UNAUTHORIZED");
-    expect(error.message).toMatch(/refused the request for \/cand \(HTTP 401\); give an access token that may call it\./);
+    expect(error.message).toMatch(
+      /refused the request for \/cand \(HTTP 401\); give an access token that may call it\./,
+    );
     expect(seen).toHaveLength(1);
   });
 
@@ -232,19 +264,29 @@ describe("createEndpointEvaluator", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const path = await dataset("down.jsonl", [reviews[0]]);
-    const scorer = createEndpointEvaluator({ url: `http://user:pw@127.0.0.1:${port}/x?key=secret`, task: "text-classification", dataset: path, retries: 2, retryDelayMs: 5 });
+    const scorer = createEndpointEvaluator({
+      url: `http://user:pw@127.0.0.1:${port}/x?key=secret`,
+      task: "text-classification",
+      dataset: path,
+      retries: 2,
+      retryDelayMs: 5,
+    });
     expect(scorer.name).not.toContain("secret");
     expect(scorer.name).not.toContain("pw");
     const error = await errorOf(scorer.evaluate({ modelDir: "/cand" }));
     expect(error.code).toBe("ENDPOINT_UNREACHABLE");
-    expect(error.message).toMatch(new RegExp(`^The endpoint http://127\\.0\\.0\\.1:${port}/x could not be reached while scoring /cand`));
+    expect(error.message).toMatch(
+      new RegExp(`^The endpoint http://127\\.0\\.0\\.1:${port}/x could not be reached while scoring /cand`),
+    );
   });
 
   it("times out a request that never answers", async () => {
     handler = () => {};
     const path = await dataset("slow.jsonl", [reviews[0]]);
     const started = Date.now();
-    const error = await errorOf(evaluator({ dataset: path, retries: 1, requestTimeoutSeconds: 0.1 }).evaluate({ modelDir: "/cand" }));
+    const error = await errorOf(
+      evaluator({ dataset: path, retries: 1, requestTimeoutSeconds: 0.1 }).evaluate({ modelDir: "/cand" }),
+    );
     expect(error.code).toBe("ENDPOINT_UNREACHABLE");
     expect(error.message).toContain("no answer within 0.1 s");
     expect(seen).toHaveLength(2);
@@ -256,7 +298,9 @@ describe("createEndpointEvaluator", () => {
     // Aborted while the endpoint is working on the request (which never answers).
     handler = () => controller.abort(new Error("interrupted"));
     const path = await dataset("abort.jsonl", [reviews[0]]);
-    await expect(evaluator({ dataset: path }).evaluate({ modelDir: "/cand", signal: controller.signal })).rejects.toThrow("interrupted");
+    await expect(
+      evaluator({ dataset: path }).evaluate({ modelDir: "/cand", signal: controller.signal }),
+    ).rejects.toThrow("interrupted");
   });
 
   it("calls prepare with the candidate before scoring it", async () => {
@@ -276,7 +320,10 @@ describe("createEndpointEvaluator", () => {
 
   it("names the file and line of a bad example", async () => {
     const cases: Array<[unknown[], RegExp]> = [
-      [[reviews[0], "{not json"], /bad\.jsonl:2: the line is not JSON; each line must be a JSON object such as \{"input": "\.\.\.", "label": "\.\.\."\}/],
+      [
+        [reviews[0], "{not json"],
+        /bad\.jsonl:2: the line is not JSON; each line must be a JSON object such as \{"input": "\.\.\.", "label": "\.\.\."\}/,
+      ],
       [[{ input: 3, label: "x" }], /bad\.jsonl:1: input must be a string/],
       [[{ input: "x", label: [] }], /bad\.jsonl:1: label must be a string or a non-empty list of strings/],
       [[["x"]], /bad\.jsonl:1: the line is not a JSON object/],
@@ -288,17 +335,33 @@ describe("createEndpointEvaluator", () => {
       expect(error.message).toMatch(message);
     }
     const qa = await dataset("bad-qa.jsonl", [{ input: "just text", label: "x" }]);
-    const error = await errorOf(createEndpointEvaluator({ url: base, task: "question-answering", dataset: qa }).evaluate({ modelDir: "/a" }));
-    expect(error.message).toMatch(/input must be an object with a question and a context string; each line must be a JSON object such as \{"input": \{"question"/);
+    const error = await errorOf(
+      createEndpointEvaluator({ url: base, task: "question-answering", dataset: qa }).evaluate({ modelDir: "/a" }),
+    );
+    expect(error.message).toMatch(
+      /input must be an object with a question and a context string; each line must be a JSON object such as \{"input": \{"question"/,
+    );
     const empty = await dataset("empty.jsonl", [""]);
-    expect((await errorOf(evaluator({ dataset: empty }).evaluate({ modelDir: "/a" }))).code).toBe("ENDPOINT_DATASET_EMPTY");
-    expect((await errorOf(evaluator({ dataset: join(dir, "missing.jsonl") }).evaluate({ modelDir: "/a" }))).message).toMatch(/Cannot read the evaluation dataset .*missing\.jsonl \(ENOENT\); check the path\./);
+    expect((await errorOf(evaluator({ dataset: empty }).evaluate({ modelDir: "/a" }))).code).toBe(
+      "ENDPOINT_DATASET_EMPTY",
+    );
+    expect(
+      (await errorOf(evaluator({ dataset: join(dir, "missing.jsonl") }).evaluate({ modelDir: "/a" }))).message,
+    ).toMatch(/Cannot read the evaluation dataset .*missing\.jsonl \(ENOENT\); check the path\./);
   });
 
   it("refuses a bad URL or task when it is created, and defaults to text classification", () => {
-    expect(createEndpointEvaluator({ url: `${base}/x`, dataset: "/data/val.jsonl" }).name).toBe(`endpoint:accuracy(text-classification at ${base}/x, val.jsonl)`);
-    expect(() => createEndpointEvaluator({ url: "endpoint", task: "text-classification", dataset: "x" })).toThrow(UsageError);
-    expect(() => createEndpointEvaluator({ url: "ftp://host/x", task: "text-classification", dataset: "x" })).toThrow(/is not http or https/);
-    expect(() => createEndpointEvaluator({ url: base, task: "image-classification" as never, dataset: "x" })).toThrow(/use one of text-classification, fill-mask/);
+    expect(createEndpointEvaluator({ url: `${base}/x`, dataset: "/data/val.jsonl" }).name).toBe(
+      `endpoint:accuracy(text-classification at ${base}/x, val.jsonl)`,
+    );
+    expect(() => createEndpointEvaluator({ url: "endpoint", task: "text-classification", dataset: "x" })).toThrow(
+      UsageError,
+    );
+    expect(() => createEndpointEvaluator({ url: "ftp://host/x", task: "text-classification", dataset: "x" })).toThrow(
+      /is not http or https/,
+    );
+    expect(() => createEndpointEvaluator({ url: base, task: "image-classification" as never, dataset: "x" })).toThrow(
+      /use one of text-classification, fill-mask/,
+    );
   });
 });

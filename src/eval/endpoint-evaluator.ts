@@ -6,7 +6,14 @@ import type { Evaluation, EvaluationInput, Evaluator } from "./evaluator.js";
 import { rememberAsync } from "../util/remember-async.js";
 
 /** The inference tasks the endpoint evaluator can score, each with the answer it compares to the label. */
-export const endpointTasks = ["text-classification", "fill-mask", "question-answering", "text-generation", "summarization", "translation"] as const;
+export const endpointTasks = [
+  "text-classification",
+  "fill-mask",
+  "question-answering",
+  "text-generation",
+  "summarization",
+  "translation",
+] as const;
 export type EndpointTask = (typeof endpointTasks)[number];
 
 /**
@@ -69,14 +76,20 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
   const task = options.task ?? "text-classification";
   const url = checkUrl(options.url);
   if (!(endpointTasks as readonly string[]).includes(task)) {
-    throw new UsageError(`The endpoint task ${JSON.stringify(task)} is not supported; use one of ${endpointTasks.join(", ")}.`, {
-      code: "ENDPOINT_BAD_TASK",
-      subject: "task",
-    });
+    throw new UsageError(
+      `The endpoint task ${JSON.stringify(task)} is not supported; use one of ${endpointTasks.join(", ")}.`,
+      {
+        code: "ENDPOINT_BAD_TASK",
+        subject: "task",
+      },
+    );
   }
   // The client library is loaded by the first evaluation, not when the CLI starts: most commands never score anything.
   const clientOf = rememberAsync(() =>
-    import("@huggingface/inference").then(({ InferenceClient }): InferenceClient => new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href })),
+    import("@huggingface/inference").then(
+      ({ InferenceClient }): InferenceClient =>
+        new InferenceClient(options.accessToken ?? "", { endpointUrl: url.href }),
+    ),
   );
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
   const loadExamples = rememberAsync(() => readExamples(options.dataset, task, options.maxExamples));
@@ -103,7 +116,14 @@ export function createEndpointEvaluator(options: CreateEndpointEvaluatorOptions)
             timeoutMs: (options.requestTimeoutSeconds ?? 120) * 1000,
             ...(input.signal ? { signal: input.signal } : {}),
           }).catch((error: unknown) => {
-            throw requestError({ error, where, label, dataset: options.dataset, line: example.line, signal: input.signal });
+            throw requestError({
+              error,
+              where,
+              label,
+              dataset: options.dataset,
+              line: example.line,
+              signal: input.signal,
+            });
           });
           if (example.labels.some((expected) => matches(prediction, expected, metric))) correct++;
         }
@@ -135,7 +155,10 @@ async function predict(
       return (topBy(output, (x) => x.score)?.token_str ?? "").trim();
     }
     case "question-answering": {
-      const output = await client.questionAnswering({ inputs: input as { question: string; context: string }, ...withParameters }, requestOptions);
+      const output = await client.questionAnswering(
+        { inputs: input as { question: string; context: string }, ...withParameters },
+        requestOptions,
+      );
       return output.answer;
     }
     case "text-generation": {
@@ -161,7 +184,9 @@ function topBy<T>(items: readonly T[], score: (item: T) => number): T | undefine
 }
 
 function matches(prediction: string, expected: string, metric: EndpointMetric): boolean {
-  return metric === "accuracy" ? prediction.trim() === expected.trim() : normalizeAnswer(prediction) === normalizeAnswer(expected);
+  return metric === "accuracy"
+    ? prediction.trim() === expected.trim()
+    : normalizeAnswer(prediction) === normalizeAnswer(expected);
 }
 
 /** SQuAD v1.1's normalize_answer: lower case, drop punctuation and the articles a/an/the, collapse whitespace. */
@@ -180,11 +205,14 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new DataError(`Cannot read the evaluation dataset ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`, {
-      code: "ENDPOINT_DATASET_UNREADABLE",
-      subject: path,
-      cause: error,
-    });
+    throw new DataError(
+      `Cannot read the evaluation dataset ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`,
+      {
+        code: "ENDPOINT_DATASET_UNREADABLE",
+        subject: path,
+        cause: error,
+      },
+    );
   }
   const examples: Example[] = [];
   const lines = text.split(/\r?\n/);
@@ -197,10 +225,13 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
         ? `{"input": {"question": "...", "context": "..."}, "label": "..."}`
         : `{"input": "...", "label": "..."}`;
     const bad = (what: string) =>
-      new DataError(`${where}: ${what}; each line must be a JSON object such as ${shape} (label may be a list of acceptable answers).`, {
-        code: "ENDPOINT_DATASET_BAD_LINE",
-        subject: where,
-      });
+      new DataError(
+        `${where}: ${what}; each line must be a JSON object such as ${shape} (label may be a list of acceptable answers).`,
+        {
+          code: "ENDPOINT_DATASET_BAD_LINE",
+          subject: where,
+        },
+      );
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -219,15 +250,23 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
       throw bad("input must be a string");
     }
     const label = record.label;
-    const labels = typeof label === "string" ? [label] : Array.isArray(label) && label.length > 0 && label.every((l) => typeof l === "string") ? (label as string[]) : undefined;
+    const labels =
+      typeof label === "string"
+        ? [label]
+        : Array.isArray(label) && label.length > 0 && label.every((l) => typeof l === "string")
+          ? (label as string[])
+          : undefined;
     if (!labels) throw bad("label must be a string or a non-empty list of strings");
     examples.push({ line: i + 1, input: input as Example["input"], labels });
   }
   if (examples.length === 0) {
-    throw new DataError(`The evaluation dataset ${path} has no examples; add JSON lines such as {"input": "...", "label": "..."}.`, {
-      code: "ENDPOINT_DATASET_EMPTY",
-      subject: path,
-    });
+    throw new DataError(
+      `The evaluation dataset ${path} has no examples; add JSON lines such as {"input": "...", "label": "..."}.`,
+      {
+        code: "ENDPOINT_DATASET_EMPTY",
+        subject: path,
+      },
+    );
   }
   return examples;
 }
@@ -244,7 +283,10 @@ async function withRetries<T>(options: WithRetriesOptions<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     options.signal?.throwIfAborted();
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new Error(`no answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => timeout.abort(new Error(`no answer within ${options.timeoutMs / 1000} s`)),
+      options.timeoutMs,
+    );
     const onAbort = () => timeout.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -252,7 +294,8 @@ async function withRetries<T>(options: WithRetriesOptions<T>): Promise<T> {
     } catch (error) {
       options.signal?.throwIfAborted();
       const timedOut = timeout.signal.aborted;
-      if (attempt >= options.retries || !(timedOut || isTransient(error))) throw timedOut ? timeout.signal.reason : error;
+      if (attempt >= options.retries || !(timedOut || isTransient(error)))
+        throw timedOut ? timeout.signal.reason : error;
       await sleep(Math.min(options.delayMs * 2 ** attempt, 30_000), options.signal);
     } finally {
       clearTimeout(timer);
@@ -303,31 +346,43 @@ function requestError(options: RequestErrorOptions): unknown {
   const detail = error instanceof Error ? error.message : String(error);
   const example = `${options.dataset}:${options.line}`;
   if (status === 401 || status === 403) {
-    return new RemoteError(`The endpoint ${where} refused the request for ${label} (HTTP ${status}); give an access token that may call it.`, {
-      code: "ENDPOINT_UNAUTHORIZED",
-      subject: where,
-      cause: error,
-    });
+    return new RemoteError(
+      `The endpoint ${where} refused the request for ${label} (HTTP ${status}); give an access token that may call it.`,
+      {
+        code: "ENDPOINT_UNAUTHORIZED",
+        subject: where,
+        cause: error,
+      },
+    );
   }
   if (status !== undefined) {
-    return new RemoteError(`The endpoint ${where} answered HTTP ${status} while scoring ${label} on ${example} (${detail}); check that it serves the candidate for this task.`, {
-      code: "ENDPOINT_FAILED",
-      subject: where,
-      cause: error,
-    });
+    return new RemoteError(
+      `The endpoint ${where} answered HTTP ${status} while scoring ${label} on ${example} (${detail}); check that it serves the candidate for this task.`,
+      {
+        code: "ENDPOINT_FAILED",
+        subject: where,
+        cause: error,
+      },
+    );
   }
   if ((error as Error | null)?.name === "ProviderOutputError") {
-    return new RemoteError(`The endpoint ${where} answered ${example} for ${label} with something that is not a task answer (${detail}); check the task it serves.`, {
-      code: "ENDPOINT_BAD_ANSWER",
+    return new RemoteError(
+      `The endpoint ${where} answered ${example} for ${label} with something that is not a task answer (${detail}); check the task it serves.`,
+      {
+        code: "ENDPOINT_BAD_ANSWER",
+        subject: where,
+        cause: error,
+      },
+    );
+  }
+  return new RemoteError(
+    `The endpoint ${where} could not be reached while scoring ${label} on ${example} (${detail}); check the URL and that the endpoint is running.`,
+    {
+      code: "ENDPOINT_UNREACHABLE",
       subject: where,
       cause: error,
-    });
-  }
-  return new RemoteError(`The endpoint ${where} could not be reached while scoring ${label} on ${example} (${detail}); check the URL and that the endpoint is running.`, {
-    code: "ENDPOINT_UNREACHABLE",
-    subject: where,
-    cause: error,
-  });
+    },
+  );
 }
 
 function checkUrl(text: string): URL {
@@ -335,10 +390,16 @@ function checkUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`The endpoint URL ${JSON.stringify(text)} is not a URL; give one such as https://xyz.endpoints.huggingface.cloud.`, { code: "ENDPOINT_BAD_URL", subject: "url" });
+    throw new UsageError(
+      `The endpoint URL ${JSON.stringify(text)} is not a URL; give one such as https://xyz.endpoints.huggingface.cloud.`,
+      { code: "ENDPOINT_BAD_URL", subject: "url" },
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`The endpoint URL ${redactUrl(url)} is not http or https; give the endpoint's https URL.`, { code: "ENDPOINT_BAD_URL", subject: "url" });
+    throw new UsageError(`The endpoint URL ${redactUrl(url)} is not http or https; give the endpoint's https URL.`, {
+      code: "ENDPOINT_BAD_URL",
+      subject: "url",
+    });
   }
   return url;
 }

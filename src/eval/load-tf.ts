@@ -42,7 +42,8 @@ export async function loadTf(options: LoadTfOptions = {}): Promise<LoadedTf> {
     nativeModule ??= importOptional("@tensorflow/tfjs-node");
     const native = await nativeModule;
     if (native) {
-      if (native.getBackend() === "tensorflow" || (await native.setBackend("tensorflow"))) return { tf: native, backend: "tensorflow", notes };
+      if (native.getBackend() === "tensorflow" || (await native.setBackend("tensorflow")))
+        return { tf: native, backend: "tensorflow", notes };
       notes.push("the tfjs tensorflow backend did not initialize");
     } else {
       notes.push("@tensorflow/tfjs-node is not installed");

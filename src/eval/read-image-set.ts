@@ -33,10 +33,13 @@ export async function readImageSet(options: ReadImageSetOptions): Promise<ImageS
   const { path } = options;
   const name = options.name ?? (path.split(/[\\/]/).pop() ?? path).replace(/\.safetensors$/, "");
   const fail = (why: string): never => {
-    throw new DataError(`${path}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an integer dtype.`, {
-      code: "EVAL_DATASET_INVALID",
-      subject: path,
-    });
+    throw new DataError(
+      `${path}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an integer dtype.`,
+      {
+        code: "EVAL_DATASET_INVALID",
+        subject: path,
+      },
+    );
   };
   if (!path.endsWith(".safetensors")) fail("is not a .safetensors file");
   const file = await openLocalModel({ path });
@@ -49,9 +52,12 @@ export async function readImageSet(options: ReadImageSetOptions): Promise<ImageS
     if (images.shape.length !== 3 && images.shape.length !== 4) fail(`"images" has shape ${formatShape(images.shape)}`);
     const [count, ...rest] = images.shape as [number, ...number[]];
     const [channels, height, width] = (rest.length === 2 ? [1, ...rest] : rest) as [number, number, number];
-    if (count === 0 || height === 0 || width === 0 || channels === 0) fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
-    if (!(labelDtypes as readonly string[]).includes(labels.dtype)) fail(`"labels" is ${labels.dtype}, not an integer dtype`);
-    if (labels.shape.length !== 1 || labels.shape[0] !== count) fail(`"labels" has shape ${formatShape(labels.shape)} for ${count} images`);
+    if (count === 0 || height === 0 || width === 0 || channels === 0)
+      fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
+    if (!(labelDtypes as readonly string[]).includes(labels.dtype))
+      fail(`"labels" is ${labels.dtype}, not an integer dtype`);
+    if (labels.shape.length !== 1 || labels.shape[0] !== count)
+      fail(`"labels" has shape ${formatShape(labels.shape)} for ${count} images`);
 
     const pixels = await file.readTensor("images");
     const labelValues = decodeLabels(await file.readTensor("labels"), labels.dtype, count, fail);
@@ -72,14 +78,30 @@ function decodeLabels(bytes: Uint8Array, dtype: string, count: number, fail: (wh
   for (let i = 0; i < count; i++) {
     let value: number;
     switch (dtype) {
-      case "U8": value = view.getUint8(i); break;
-      case "I8": value = view.getInt8(i); break;
-      case "U16": value = view.getUint16(i * 2, true); break;
-      case "I16": value = view.getInt16(i * 2, true); break;
-      case "U32": value = view.getUint32(i * 4, true); break;
-      case "I32": value = view.getInt32(i * 4, true); break;
-      case "I64": value = Number(view.getBigInt64(i * 8, true)); break;
-      default: value = Number(view.getBigUint64(i * 8, true)); break;
+      case "U8":
+        value = view.getUint8(i);
+        break;
+      case "I8":
+        value = view.getInt8(i);
+        break;
+      case "U16":
+        value = view.getUint16(i * 2, true);
+        break;
+      case "I16":
+        value = view.getInt16(i * 2, true);
+        break;
+      case "U32":
+        value = view.getUint32(i * 4, true);
+        break;
+      case "I32":
+        value = view.getInt32(i * 4, true);
+        break;
+      case "I64":
+        value = Number(view.getBigInt64(i * 8, true));
+        break;
+      default:
+        value = Number(view.getBigUint64(i * 8, true));
+        break;
     }
     if (value < 0 || value > 0x7fffffff) fail(`label ${value} of image ${i} is not a class index`);
     out[i] = value;
@@ -96,12 +118,14 @@ function readId2label(file: SafetensorsModel, fail: (why: string) => never): str
   } catch {
     return fail("__metadata__.id2label is not JSON");
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail("__metadata__.id2label is not an object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return fail("__metadata__.id2label is not an object");
   const entries = Object.entries(parsed as Record<string, unknown>);
   const labels = new Array<string>(entries.length);
   for (const [key, value] of entries) {
     const index = Number(key);
-    if (!/^\d+$/.test(key) || index >= entries.length || typeof value !== "string") fail(`__metadata__.id2label must map 0..${entries.length - 1} to names`);
+    if (!/^\d+$/.test(key) || index >= entries.length || typeof value !== "string")
+      fail(`__metadata__.id2label must map 0..${entries.length - 1} to names`);
     labels[index] = value as string;
   }
   return labels;

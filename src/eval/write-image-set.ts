@@ -27,10 +27,14 @@ export async function writeImageSet(options: WriteImageSetOptions): Promise<Writ
   const count = shape[0];
   const perImage = shape.slice(1).reduce((a, b) => a * b, 1);
   if (pixels.length !== count * perImage || labels.length !== count) {
-    throw new InternalError(`An image set of shape [${shape.join(", ")}] needs ${count * perImage} pixels and ${count} labels, not ${pixels.length} and ${labels.length}.`, { code: "EVAL_DATASET_SHAPE" });
+    throw new InternalError(
+      `An image set of shape [${shape.join(", ")}] needs ${count * perImage} pixels and ${count} labels, not ${pixels.length} and ${labels.length}.`,
+      { code: "EVAL_DATASET_SHAPE" },
+    );
   }
   const metadata: Record<string, string> = { ...options.metadata };
-  if (options.id2label) metadata["id2label"] = JSON.stringify(Object.fromEntries(options.id2label.map((label, i) => [String(i), label])));
+  if (options.id2label)
+    metadata["id2label"] = JSON.stringify(Object.fromEntries(options.id2label.map((label, i) => [String(i), label])));
   const layout = layoutFile({
     tensors: [
       { name: "images", dtype: "U8", shape },
@@ -45,7 +49,8 @@ export async function writeImageSet(options: WriteImageSetOptions): Promise<Writ
   const file = path.split(/[\\/]/).pop() ?? path;
   const writer = await createTensorWriter({ layout, sink: await createFileSink({ path }), file });
   try {
-    for (const tensor of layout.tensors) await writer.writeTensor(tensor.name, tensor.name === "images" ? pixels : labelBytes);
+    for (const tensor of layout.tensors)
+      await writer.writeTensor(tensor.name, tensor.name === "images" ? pixels : labelBytes);
     return await writer.finish();
   } catch (error) {
     await writer.abort();

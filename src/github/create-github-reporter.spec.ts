@@ -37,8 +37,20 @@ function requestsSince(start: number) {
 describe("upsertStickyComment", () => {
   it("creates the comment once, then updates it in place", async () => {
     const github = reporter();
-    const first = await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 1, marker: "check:recipes/a.yml", body: "run 1" });
-    const second = await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 1, marker: "check:recipes/a.yml", body: "run 2" });
+    const first = await github.upsertStickyComment({
+      owner: "acme",
+      repo: "models",
+      issueNumber: 1,
+      marker: "check:recipes/a.yml",
+      body: "run 1",
+    });
+    const second = await github.upsertStickyComment({
+      owner: "acme",
+      repo: "models",
+      issueNumber: 1,
+      marker: "check:recipes/a.yml",
+      body: "run 2",
+    });
     const comments = server.issueComments("acme", "models", 1);
     expect(comments).toHaveLength(1);
     expect(first).toMatchObject({ action: "created", target: "pull-request", number: 1 });
@@ -54,21 +66,43 @@ describe("upsertStickyComment", () => {
     await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 2, marker: "merge:y", body: "y" });
     await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 2, marker: "merge:x", body: "x2" });
     const bodies = server.issueComments("acme", "models", 2).map((c) => c.body);
-    expect(bodies).toEqual(["> <!-- tvhub:merge:x -->\n> quoted by a reviewer", "<!-- tvhub:merge:x -->\nx2", "<!-- tvhub:merge:y -->\ny"]);
+    expect(bodies).toEqual([
+      "> <!-- tvhub:merge:x -->\n> quoted by a reviewer",
+      "<!-- tvhub:merge:x -->\nx2",
+      "<!-- tvhub:merge:y -->\ny",
+    ]);
   });
 
   it("follows Link pagination to find its comment on the third page", async () => {
     const github = reporter();
-    server.addIssueComments("acme", "models", 3, Array.from({ length: 23 }, (_, i) => `chatter ${i}`));
+    server.addIssueComments(
+      "acme",
+      "models",
+      3,
+      Array.from({ length: 23 }, (_, i) => `chatter ${i}`),
+    );
     await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 3, marker: "plan", body: "first" });
-    server.addIssueComments("acme", "models", 3, Array.from({ length: 5 }, (_, i) => `more chatter ${i}`));
+    server.addIssueComments(
+      "acme",
+      "models",
+      3,
+      Array.from({ length: 5 }, (_, i) => `more chatter ${i}`),
+    );
     const start = server.state.requests.length;
-    const result = await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 3, marker: "plan", body: "second" });
+    const result = await github.upsertStickyComment({
+      owner: "acme",
+      repo: "models",
+      issueNumber: 3,
+      marker: "plan",
+      body: "second",
+    });
     const comments = server.issueComments("acme", "models", 3);
     expect(comments).toHaveLength(29);
     expect(comments[23]?.body).toBe("<!-- tvhub:plan -->\nsecond");
     expect(result.action).toBe("updated");
-    const pages = requestsSince(start).filter((r) => r.method === "GET").map((r) => r.query.page ?? "1");
+    const pages = requestsSince(start)
+      .filter((r) => r.method === "GET")
+      .map((r) => r.query.page ?? "1");
     expect(pages).toEqual(["1", "2", "3"]);
   });
 
@@ -96,9 +130,9 @@ describe("upsertStickyComment", () => {
   });
 
   it("rejects a marker that could break out of the HTML comment", async () => {
-    await expect(reporter().upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 5, marker: "x -->", body: "b" })).rejects.toThrow(
-      /may only hold letters/,
-    );
+    await expect(
+      reporter().upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 5, marker: "x -->", body: "b" }),
+    ).rejects.toThrow(/may only hold letters/);
   });
 });
 
@@ -106,8 +140,18 @@ describe("commentOnCommitOrMergedPr", () => {
   it("comments on the pull request whose merge produced the commit", async () => {
     const merge = "b".repeat(40);
     server.addPullRequest("acme", "models", { number: 40, headSha: "c".repeat(40), commits: [merge], merged: false });
-    server.addPullRequest("acme", "models", { number: 41, headSha: "d".repeat(40), merged: true, mergeCommitSha: merge });
-    const result = await reporter().commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha: merge, body: "published" });
+    server.addPullRequest("acme", "models", {
+      number: 41,
+      headSha: "d".repeat(40),
+      merged: true,
+      mergeCommitSha: merge,
+    });
+    const result = await reporter().commentOnCommitOrMergedPr({
+      owner: "acme",
+      repo: "models",
+      sha: merge,
+      body: "published",
+    });
     expect(result).toMatchObject({ target: "pull-request", number: 41, action: "created" });
     expect(server.issueComments("acme", "models", 41).map((c) => c.body)).toEqual(["published"]);
     expect(server.issueComments("acme", "models", 40)).toEqual([]);
@@ -118,8 +162,20 @@ describe("commentOnCommitOrMergedPr", () => {
     const direct = "e".repeat(40);
     server.addPullRequest("acme", "models", { number: 50, headSha: direct, merged: false });
     const github = reporter();
-    const first = await github.commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha: direct, body: "v1", marker: "publish" });
-    const second = await github.commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha: direct, body: "v2", marker: "publish" });
+    const first = await github.commentOnCommitOrMergedPr({
+      owner: "acme",
+      repo: "models",
+      sha: direct,
+      body: "v1",
+      marker: "publish",
+    });
+    const second = await github.commentOnCommitOrMergedPr({
+      owner: "acme",
+      repo: "models",
+      sha: direct,
+      body: "v2",
+      marker: "publish",
+    });
     expect(first).toMatchObject({ target: "commit", action: "created" });
     expect(second).toMatchObject({ target: "commit", action: "updated", id: first.id });
     expect(server.commitComments("acme", "models", direct).map((c) => c.body)).toEqual(["<!-- tvhub:publish -->\nv2"]);
@@ -128,10 +184,27 @@ describe("commentOnCommitOrMergedPr", () => {
 
   it("updates its sticky comment on the merged pull request when given a marker", async () => {
     const merge = "f".repeat(40);
-    server.addPullRequest("acme", "models", { number: 60, headSha: "1".repeat(40), merged: true, mergeCommitSha: merge });
+    server.addPullRequest("acme", "models", {
+      number: 60,
+      headSha: "1".repeat(40),
+      merged: true,
+      mergeCommitSha: merge,
+    });
     const github = reporter();
-    await github.commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha: merge, body: "one", marker: "publish" });
-    await github.commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha: merge, body: "two", marker: "publish" });
+    await github.commentOnCommitOrMergedPr({
+      owner: "acme",
+      repo: "models",
+      sha: merge,
+      body: "one",
+      marker: "publish",
+    });
+    await github.commentOnCommitOrMergedPr({
+      owner: "acme",
+      repo: "models",
+      sha: merge,
+      body: "two",
+      marker: "publish",
+    });
     expect(server.issueComments("acme", "models", 60).map((c) => c.body)).toEqual(["<!-- tvhub:publish -->\ntwo"]);
   });
 });
@@ -140,10 +213,14 @@ describe("errors and limits", () => {
   it("turns a 401 into a one-line RemoteError without the token", async () => {
     const wrong = "ghp_notTheRightTokenAtAll123";
     const github = reporter({ token: wrong });
-    const error = await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 7, marker: "m", body: "b" }).catch((e: unknown) => e);
+    const error = await github
+      .upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 7, marker: "m", body: "b" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
     const message = (error as RemoteError).message;
-    expect(message).toMatch(/^GitHub rejected the token while commenting on acme\/models#7 \(HTTP 401: Bad credentials/);
+    expect(message).toMatch(
+      /^GitHub rejected the token while commenting on acme\/models#7 \(HTTP 401: Bad credentials/,
+    );
     expect(message).not.toContain(wrong);
     expect(message).not.toContain("\n");
     expect((error as RemoteError).code).toBe("GITHUB_UNAUTHORIZED");
@@ -160,10 +237,20 @@ describe("errors and limits", () => {
     const github = reporter({ secondMs: 40 });
     const start = server.state.requests.length;
     const began = Date.now();
-    const result = await github.upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 8, marker: "m", body: "b" });
+    const result = await github.upsertStickyComment({
+      owner: "acme",
+      repo: "models",
+      issueNumber: 8,
+      marker: "m",
+      body: "b",
+    });
     expect(result.action).toBe("created");
     expect(Date.now() - began).toBeGreaterThanOrEqual(5 * 40);
-    expect(requestsSince(start).filter((r) => r.method === "POST").map((r) => r.status)).toEqual([403, 201]);
+    expect(
+      requestsSince(start)
+        .filter((r) => r.method === "POST")
+        .map((r) => r.status),
+    ).toEqual([403, 201]);
     expect(server.issueComments("acme", "models", 8)).toHaveLength(1);
     expect(github.warnings.join("\n")).toMatch(/secondary rate limit/);
   });
@@ -187,7 +274,13 @@ describe("errors and limits", () => {
   });
 
   it("does not hold the job for a rate limit that asks for a long wait", async () => {
-    server.failNext({ method: "POST", path: /\/issues\/10\/comments$/, status: 429, headers: { "retry-after": "3600" }, body: { message: "secondary rate limit" } });
+    server.failNext({
+      method: "POST",
+      path: /\/issues\/10\/comments$/,
+      status: 429,
+      headers: { "retry-after": "3600" },
+      body: { message: "secondary rate limit" },
+    });
     const error = await reporter({ maxRetryAfterSeconds: 60, serverErrorRetries: 0 })
       .upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 10, marker: "m", body: "b" })
       .catch((e: unknown) => e);
@@ -197,7 +290,13 @@ describe("errors and limits", () => {
   it("retries a server error and then succeeds", async () => {
     server.failNext({ method: "GET", path: /\/issues\/11\/comments$/, status: 502, body: { message: "Server Error" } });
     const start = server.state.requests.length;
-    const result = await reporter().upsertStickyComment({ owner: "acme", repo: "models", issueNumber: 11, marker: "m", body: "b" });
+    const result = await reporter().upsertStickyComment({
+      owner: "acme",
+      repo: "models",
+      issueNumber: 11,
+      marker: "m",
+      body: "b",
+    });
     expect(result.action).toBe("created");
     expect(requestsSince(start).map((r) => r.status)).toEqual([502, 200, 201]);
   });
@@ -219,6 +318,8 @@ describe("errors and limits", () => {
       .commentOnCommitOrMergedPr({ owner: "acme", repo: "models", sha, body: "b" })
       .catch((e: unknown) => e);
     expect((error as RemoteError).code).toBe("GITHUB_UNREACHABLE");
-    expect((error as RemoteError).message).toContain(`Could not reach GitHub at ${url} while commenting on commit aaaaaaa of acme/models`);
+    expect((error as RemoteError).message).toContain(
+      `Could not reach GitHub at ${url} while commenting on commit aaaaaaa of acme/models`,
+    );
   });
 });

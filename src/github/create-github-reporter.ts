@@ -22,8 +22,12 @@ export function createGitHubReporter(options: CreateGitHubReporterOptions): GitH
   };
   return {
     upsertStickyComment: (o) =>
-      guard(`commenting on ${o.owner}/${o.repo}#${o.issueNumber}`, async () => upsertStickyComment({ ...o, octokit: await octokitOf() })),
+      guard(`commenting on ${o.owner}/${o.repo}#${o.issueNumber}`, async () =>
+        upsertStickyComment({ ...o, octokit: await octokitOf() }),
+      ),
     commentOnCommitOrMergedPr: (o) =>
-      guard(`commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`, async () => commentOnCommitOrMergedPr({ ...o, octokit: await octokitOf() })),
+      guard(`commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`, async () =>
+        commentOnCommitOrMergedPr({ ...o, octokit: await octokitOf() }),
+      ),
   };
 }

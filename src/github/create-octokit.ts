@@ -30,7 +30,10 @@ type ThrottleOptions = NonNullable<NonNullable<ConstructorParameters<typeof Octo
 
 /** Stands in for a Bottleneck group that runs every job at once. */
 const unpaced = {
-  key: () => ({ schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(job(...args)) }),
+  key: () => ({
+    schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+      Promise.resolve(job(...args)),
+  }),
 } as unknown as NonNullable<ThrottleOptions["write"]>;
 
 export const defaultGitHubApiUrl = "https://api.github.com";
@@ -45,14 +48,18 @@ export async function createOctokit(options: CreateOctokitOptions): Promise<Octo
   const retries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRetryAfterSeconds ?? 120;
   const secondMs = options.secondMs ?? 1000;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount >= retries || retryAfter > maxWait) {
-      log.warn(`GitHub's ${kind} stopped ${request.method} ${request.url}; giving up after ${retryCount} retries.`);
-      return false;
-    }
-    log.warn(`GitHub's ${kind} hit ${request.method} ${request.url}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries}).`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount >= retries || retryAfter > maxWait) {
+        log.warn(`GitHub's ${kind} stopped ${request.method} ${request.url}; giving up after ${retryCount} retries.`);
+        return false;
+      }
+      log.warn(
+        `GitHub's ${kind} hit ${request.method} ${request.url}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries}).`,
+      );
+      return true;
+    };
   const request: { fetch?: typeof fetch } = {};
   if (options.fetch) request.fetch = options.fetch;
   const throttle: ThrottleOptions = {
@@ -68,7 +75,12 @@ export async function createOctokit(options: CreateOctokitOptions): Promise<Octo
     baseUrl: (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, ""),
     userAgent: "tvhub",
     request,
-    log: { debug: () => {}, info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), error: (m: string) => log.warn(m) },
+    log: {
+      debug: () => {},
+      info: (m: string) => log.info(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => log.warn(m),
+    },
     retry: { retries: options.serverErrorRetries ?? 3, retryAfterBaseValue: secondMs },
     throttle,
   });

@@ -17,12 +17,18 @@ describe("toRemoteError", () => {
   it("strips secrets and token-shaped strings the server echoed, and keeps one line", () => {
     const error = httpError(500, "boom sekrit-token-value\nghp_abcdefghijklmnop and hf_abcdefghij");
     const message = toRemoteError({ ...base, error }).message;
-    expect(message).toBe("GitHub failed while commenting on acme/models#1 (HTTP 500: boom *** *** and ***); rerun the job, and report it if it keeps failing.");
+    expect(message).toBe(
+      "GitHub failed while commenting on acme/models#1 (HTTP 500: boom *** *** and ***); rerun the job, and report it if it keeps failing.",
+    );
   });
 
   it("maps a 404 and a 422 to what to check", () => {
-    expect(toRemoteError({ ...base, error: httpError(404, "Not Found") }).message).toMatch(/found nothing .* check the repository/);
-    expect(toRemoteError({ ...base, error: httpError(422, "Validation Failed") }).message).toMatch(/refused the request .* \(HTTP 422: Validation Failed\)/);
+    expect(toRemoteError({ ...base, error: httpError(404, "Not Found") }).message).toMatch(
+      /found nothing .* check the repository/,
+    );
+    expect(toRemoteError({ ...base, error: httpError(422, "Validation Failed") }).message).toMatch(
+      /refused the request .* \(HTTP 422: Validation Failed\)/,
+    );
   });
 
   it("bounds a long server message", () => {

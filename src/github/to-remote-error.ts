@@ -16,8 +16,10 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
   if (error instanceof TvhubError) return error;
   const status = statusOf(error);
   const detail = clean(detailOf(error), options.secrets);
-  const hasResponse = typeof error === "object" && error !== null && "response" in error && error.response !== undefined;
-  const make = (message: string, code: string) => new RemoteError(message, { code, subject: options.baseUrl, cause: error });
+  const hasResponse =
+    typeof error === "object" && error !== null && "response" in error && error.response !== undefined;
+  const make = (message: string, code: string) =>
+    new RemoteError(message, { code, subject: options.baseUrl, cause: error });
   if (!hasResponse) {
     return make(
       `Could not reach GitHub at ${options.baseUrl} while ${doing} (${detail}); check GITHUB_API_URL and the runner's network.`,
@@ -26,10 +28,16 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
   }
   const http = `HTTP ${status}${detail ? `: ${detail}` : ""}`;
   if (status === 401) {
-    return make(`GitHub rejected the token while ${doing} (${http}); check that the GitHub token is valid and not expired.`, "GITHUB_UNAUTHORIZED");
+    return make(
+      `GitHub rejected the token while ${doing} (${http}); check that the GitHub token is valid and not expired.`,
+      "GITHUB_UNAUTHORIZED",
+    );
   }
   if (status === 429 || (status === 403 && /rate limit/i.test(detail))) {
-    return make(`GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job later.`, "GITHUB_RATE_LIMITED");
+    return make(
+      `GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job later.`,
+      "GITHUB_RATE_LIMITED",
+    );
   }
   if (status === 403) {
     return make(
@@ -38,23 +46,34 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
     );
   }
   if (status === 404) {
-    return make(`GitHub found nothing while ${doing} (${http}); check the repository and that the token can see it.`, "GITHUB_NOT_FOUND");
+    return make(
+      `GitHub found nothing while ${doing} (${http}); check the repository and that the token can see it.`,
+      "GITHUB_NOT_FOUND",
+    );
   }
   if (status === 422) {
-    return make(`GitHub refused the request while ${doing} (${http}); the comment may be too long or the target gone.`, "GITHUB_UNPROCESSABLE");
+    return make(
+      `GitHub refused the request while ${doing} (${http}); the comment may be too long or the target gone.`,
+      "GITHUB_UNPROCESSABLE",
+    );
   }
-  return make(`GitHub failed while ${doing} (${http}); rerun the job, and report it if it keeps failing.`, "GITHUB_FAILED");
+  return make(
+    `GitHub failed while ${doing} (${http}); rerun the job, and report it if it keeps failing.`,
+    "GITHUB_FAILED",
+  );
 }
 
 function statusOf(error: unknown): number {
-  if (typeof error === "object" && error !== null && "status" in error && typeof error.status === "number") return error.status;
+  if (typeof error === "object" && error !== null && "status" in error && typeof error.status === "number")
+    return error.status;
   return 0;
 }
 
 function detailOf(error: unknown): string {
   if (typeof error === "object" && error !== null) {
     const data = "response" in error ? (error.response as { data?: unknown } | undefined)?.data : undefined;
-    if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string") return data.message;
+    if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string")
+      return data.message;
     if (error instanceof Error) return error.message;
   }
   return String(error);

@@ -4,11 +4,18 @@ import type { CommentResult, UpsertStickyCommentOptions } from "./reporter.js";
 import { stickyMarker } from "./sticky-marker.js";
 
 /** The sticky-comment flow on one octokit client; see GitHubReporter.upsertStickyComment. */
-export async function upsertStickyComment(options: UpsertStickyCommentOptions & { octokit: Octokit }): Promise<CommentResult> {
+export async function upsertStickyComment(
+  options: UpsertStickyCommentOptions & { octokit: Octokit },
+): Promise<CommentResult> {
   const { octokit, owner, repo, issueNumber } = options;
   const marker = stickyMarker(options.marker);
   const body = fitCommentBody(`${marker}\n${options.body}`);
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   for await (const page of pages) {
     const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
     if (found) {

@@ -68,14 +68,18 @@ export async function acquireCacheLock(options: AcquireCacheLockOptions): Promis
 async function isStale(path: string, content: string, staleMs: number): Promise<boolean> {
   const holder = parseHolder(content);
   if (holder !== undefined && holder.host === hostname() && !isAlive(holder.pid)) return true;
-  const modified = await stat(path).then((s) => s.mtimeMs).catch(() => undefined);
+  const modified = await stat(path)
+    .then((s) => s.mtimeMs)
+    .catch(() => undefined);
   return modified !== undefined && Date.now() - modified > staleMs;
 }
 
 function parseHolder(content: string): Holder | undefined {
   try {
     const parsed = JSON.parse(content) as Partial<Holder>;
-    return typeof parsed.pid === "number" && typeof parsed.host === "string" ? { pid: parsed.pid, host: parsed.host } : undefined;
+    return typeof parsed.pid === "number" && typeof parsed.host === "string"
+      ? { pid: parsed.pid, host: parsed.host }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -6,8 +6,12 @@ const errno = (code: string) => Object.assign(new Error(code), { code });
 describe("cacheWriteError", () => {
   it("says why the Hub cache cannot be written: a read-only file system or no permission is not a lack of space", () => {
     const readOnly = cacheWriteError("model.safetensors", "/ro/hf/hub", errno("EROFS"), 1000).message;
-    expect(readOnly).toBe("Could not write model.safetensors into the Hub cache at /ro/hf/hub: it is on a read-only file system (EROFS); set HF_HUB_CACHE (or HF_HOME) to a writable folder.");
-    expect(cacheWriteError("config.json", "/x", errno("EACCES")).message).toContain("this user cannot write there (EACCES: permission denied)");
+    expect(readOnly).toBe(
+      "Could not write model.safetensors into the Hub cache at /ro/hf/hub: it is on a read-only file system (EROFS); set HF_HUB_CACHE (or HF_HOME) to a writable folder.",
+    );
+    expect(cacheWriteError("config.json", "/x", errno("EACCES")).message).toContain(
+      "this user cannot write there (EACCES: permission denied)",
+    );
     expect(cacheWriteError("config.json", "/x", errno("EACCES")).message).not.toContain("space");
     expect(cacheWriteError("model.safetensors", "/x", errno("ENOSPC"), 5_000_000).code).toBe("HUB_CACHE_FULL");
   });

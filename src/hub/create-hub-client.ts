@@ -46,10 +46,13 @@ export interface CreateHubClientOptions {
 export function createHubClient(options: CreateHubClientOptions): HubClient {
   const hubUrl = options.hubUrl.replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+/.test(hubUrl)) {
-    throw new UsageError(`The Hub URL "${hubUrl}" is not an http(s) URL; pass one like https://huggingface.co with --hub-url.`, {
-      code: "HUB_BAD_URL",
-      subject: hubUrl,
-    });
+    throw new UsageError(
+      `The Hub URL "${hubUrl}" is not an http(s) URL; pass one like https://huggingface.co with --hub-url.`,
+      {
+        code: "HUB_BAD_URL",
+        subject: hubUrl,
+      },
+    );
   }
   const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const retry: RetryPolicy = {

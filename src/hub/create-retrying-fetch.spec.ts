@@ -14,7 +14,11 @@ interface Harness {
 }
 
 /** A retrying fetch over a scripted one: each call takes the next answer (a Response, or an error to throw). */
-function harness(script: Array<Response | Error | (() => Response)>, policy: Partial<RetryPolicy> = {}, signal?: AbortSignal): Harness {
+function harness(
+  script: Array<Response | Error | (() => Response)>,
+  policy: Partial<RetryPolicy> = {},
+  signal?: AbortSignal,
+): Harness {
   const calls: Harness["calls"] = [];
   const delays: number[] = [];
   const notices: RetryNotice[] = [];
@@ -47,15 +51,21 @@ function harness(script: Array<Response | Error | (() => Response)>, policy: Par
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
-const reset = (): Error => new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
-const refused = (): Error => new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+const reset = (): Error =>
+  new TypeError("fetch failed", { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) });
+const refused = (): Error =>
+  new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
 /** A JSON answer whose body stops after a few bytes, as a dropped connection leaves it. */
 const cutJson = (): Response =>
   new Response(
     new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('{"sha": "ab'));
-        controller.error(new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }));
+        controller.error(
+          new TypeError("terminated", {
+            cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+          }),
+        );
       },
     }),
     { headers: { "content-type": "application/json" } },
@@ -80,7 +90,11 @@ describe("createRetryingFetch", () => {
   });
 
   it("waits as long as a 429's Retry-After asks, in seconds or as an HTTP date", async () => {
-    const h = harness([json({}, 429, { "retry-after": "3" }), json({}, 503, { "retry-after": new Date(100 + 3000 + 2000).toUTCString() }), json({ ok: 1 })]);
+    const h = harness([
+      json({}, 429, { "retry-after": "3" }),
+      json({}, 503, { "retry-after": new Date(100 + 3000 + 2000).toUTCString() }),
+      json({ ok: 1 }),
+    ]);
     expect((await h.fetch(api)).status).toBe(200);
     expect(h.delays[0]).toBe(3000);
     // The date is 5 s after the start, read at 3.1 s (the clock advanced by the first wait): about 2 s more.
@@ -111,7 +125,10 @@ describe("createRetryingFetch", () => {
   });
 
   it("stops once a request has taken the longest time it may, its waits included", async () => {
-    const h = harness([json({}, 503), json({}, 503), json({}, 503), json({}, 503)], { baseDelayMs: 600, maxElapsedMs: 1000 });
+    const h = harness([json({}, 503), json({}, 503), json({}, 503), json({}, 503)], {
+      baseDelayMs: 600,
+      maxElapsedMs: 1000,
+    });
     expect((await h.fetch(api)).status).toBe(503);
     // The first wait (450–600 ms) fits in 1000 ms, the second (750–1000 ms more) does not: it is not taken.
     expect(h.calls).toHaveLength(2);
@@ -122,7 +139,9 @@ describe("createRetryingFetch", () => {
     expect(await (await h.fetch(api)).json()).toEqual({ sha: "abc" });
     expect(h.calls).toHaveLength(2);
 
-    const bytes = harness([() => new Response(new Uint8Array([1, 2, 3]), { headers: { "content-type": "application/octet-stream" } })]);
+    const bytes = harness([
+      () => new Response(new Uint8Array([1, 2, 3]), { headers: { "content-type": "application/octet-stream" } }),
+    ]);
     const response = await bytes.fetch("http://127.0.0.1:9/alice/m/resolve/main/model.safetensors");
     expect(response.bodyUsed).toBe(false);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
@@ -136,7 +155,9 @@ describe("createRetryingFetch", () => {
 
     const stream = harness([reset()]);
     const body = new ReadableStream({ start: (controller) => controller.close() });
-    await expect(stream.fetch("http://127.0.0.1:9/lfs/upload/abc", { method: "PUT", body, duplex: "half" } as RequestInit)).rejects.toThrow("fetch failed");
+    await expect(
+      stream.fetch("http://127.0.0.1:9/lfs/upload/abc", { method: "PUT", body, duplex: "half" } as RequestInit),
+    ).rejects.toThrow("fetch failed");
     expect(stream.calls).toHaveLength(1);
   });
 
@@ -144,7 +165,10 @@ describe("createRetryingFetch", () => {
     const init = { method: "POST", body: '{"key":"header"}' };
     for (const answer of [reset(), json({ error: "gateway" }, 502)]) {
       const h = harness([answer, json({ commitOid: "abc" })]);
-      const outcome = await h.fetch(commitUrl, init).then((response) => response.status, (error: unknown) => error);
+      const outcome = await h.fetch(commitUrl, init).then(
+        (response) => response.status,
+        (error: unknown) => error,
+      );
       expect(h.calls).toHaveLength(1);
       if (typeof outcome !== "number") expect(wasRetried(outcome)).toBe(false);
       else expect(outcome).toBe(502);

@@ -55,14 +55,19 @@ export function createRetryingFetch(options: CreateRetryingFetchOptions): typeof
     for (let attempt = 0; ; attempt++) {
       const backoffMs = retryDelay(policy, attempt);
       // Whether another try may follow this one, after `delayMs`.
-      const mayWait = (delayMs: number): boolean => attempt < policy.retries && now() - startedAt + delayMs <= maxElapsedMs;
+      const mayWait = (delayMs: number): boolean =>
+        attempt < policy.retries && now() - startedAt + delayMs <= maxElapsedMs;
       /** The failure worth another try, or the answer for the caller; throws what is not worth one. */
       const once = async (): Promise<Response | { reason: string; delayMs: number }> => {
         let response: Response;
         try {
           response = await options.fetch(input, request);
         } catch (error) {
-          const mayRetry = replayable && !signal?.aborted && isTransientFailure(error) && (!commit || networkCodeOf(error) === "ECONNREFUSED");
+          const mayRetry =
+            replayable &&
+            !signal?.aborted &&
+            isTransientFailure(error) &&
+            (!commit || networkCodeOf(error) === "ECONNREFUSED");
           if (!mayRetry) throw error;
           if (!mayWait(backoffMs)) throw markRetried(error);
           return { reason: reasonOf(error), delayMs: backoffMs };
@@ -86,7 +91,14 @@ export function createRetryingFetch(options: CreateRetryingFetchOptions): typeof
       };
       const outcome = await once();
       if (outcome instanceof Response) return outcome;
-      options.onRetry?.({ method, url: scrubSecrets(url.replace(/[?#].*$/, "")), reason: outcome.reason, attempt: attempt + 2, attempts, delayMs: outcome.delayMs });
+      options.onRetry?.({
+        method,
+        url: scrubSecrets(url.replace(/[?#].*$/, "")),
+        reason: outcome.reason,
+        attempt: attempt + 2,
+        attempts,
+        delayMs: outcome.delayMs,
+      });
       await sleepUnlessAborted(policy.sleep, outcome.delayMs, signal);
     }
   };
@@ -122,7 +134,11 @@ function isJson(response: Response): boolean {
 
 async function buffered(response: Response): Promise<Response> {
   const bytes = await response.arrayBuffer();
-  const copy = new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const copy = new Response(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   // The library builds error messages and next-page links from it.
   Object.defineProperty(copy, "url", { value: response.url });
   return copy;
@@ -140,7 +156,11 @@ function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): Ab
   return AbortSignal.any([a, b]);
 }
 
-async function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+async function sleepUnlessAborted(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (signal === undefined) return sleep(ms);
   signal.throwIfAborted();
   let onAbort: (() => void) | undefined;

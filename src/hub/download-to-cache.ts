@@ -38,7 +38,9 @@ export interface DownloadToCacheOptions extends RepoFileRef {
 export async function* downloadToCache(options: DownloadToCacheOptions): AsyncGenerator<ProgressEvent, string> {
   const { hub } = options;
   if (hub.cacheDir === undefined) {
-    throw new InternalError("downloadToCache was called on a Hub client without a cache directory.", { code: "HUB_NO_CACHE" });
+    throw new InternalError("downloadToCache was called on a Hub client without a cache directory.", {
+      code: "HUB_NO_CACHE",
+    });
   }
   const cacheDir = hub.cacheDir;
   const paths = resolveCachePaths({ cacheDir, repo: options.repo });
@@ -61,12 +63,15 @@ export async function* downloadToCache(options: DownloadToCacheOptions): AsyncGe
         yield* fetchBlob({ ...options, paths, etag, info, name, inCache });
       } catch (error) {
         // A partial download on a full disk only takes the space a rerun needs; one cut by the network is kept to resume.
-        if (error instanceof TvhubError && error.code === "HUB_CACHE_FULL") await rm(paths.incomplete(etag), { force: true });
+        if (error instanceof TvhubError && error.code === "HUB_CACHE_FULL")
+          await rm(paths.incomplete(etag), { force: true });
         throw error;
       }
     }
     const ref = hub.pins.get(`${options.repo}@${options.sha}`);
-    return await inCache(linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...(ref === undefined ? {} : { ref }) }));
+    return await inCache(
+      linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...(ref === undefined ? {} : { ref }) }),
+    );
   } finally {
     await release();
   }
@@ -101,7 +106,14 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   let restarted = false;
   let failures = 0;
   // Named by repo and path: two inputs' model.safetensors are two bars, each saying whose it is.
-  const progress = (): ProgressEvent => ({ type: "progress", phase: "download", label: `${state.repo}/${state.path}`, done: offset, total: size, unit: "bytes" });
+  const progress = (): ProgressEvent => ({
+    type: "progress",
+    phase: "download",
+    label: `${state.repo}/${state.path}`,
+    done: offset,
+    total: size,
+    unit: "bytes",
+  });
   yield progress();
 
   for (;;) {
@@ -198,7 +210,10 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
       const fresh = await probeFile(state);
       if (fresh === null) throw fileNotFoundError(state, hub.hubUrl);
       if (normalizeEtag(fresh.etag) !== state.etag || fresh.size !== size) {
-        throw new RemoteError(`${name} changed on ${hub.hubUrl} while it was downloading; rerun.`, { code: "HUB_CHANGED", subject: name });
+        throw new RemoteError(`${name} changed on ${hub.hubUrl} while it was downloading; rerun.`, {
+          code: "HUB_CHANGED",
+          subject: name,
+        });
       }
       info = fresh;
       const onDisk = (await sizeOf(incomplete)) ?? 0;

@@ -51,7 +51,14 @@ export async function findRunCommit(options: FindRunCommitOptions): Promise<RunC
   const depth = options.depth ?? 30;
   const lookAt = async (revision: string, limit: number): Promise<string | undefined> => {
     let seen = 0;
-    for await (const commit of listCommits({ repo, revision: encodeURIComponent(revision), hubUrl, fetch, accessToken, batchSize: Math.min(limit, 100) })) {
+    for await (const commit of listCommits({
+      repo,
+      revision: encodeURIComponent(revision),
+      hubUrl,
+      fetch,
+      accessToken,
+      batchSize: Math.min(limit, 100),
+    })) {
       if (commit.oid === options.since) return undefined;
       if (carriesRun(`${commit.title}\n${commit.message}`, options.runId)) return commit.oid;
       if (++seen >= limit) return undefined;
@@ -62,7 +69,9 @@ export async function findRunCommit(options: FindRunCommitOptions): Promise<RunC
     const oid = await lookAt(options.branch, depth);
     return oid === undefined ? undefined : { oid };
   }
-  const response = await fetch(`${hubUrl}/api/models/${repo}/refs?include_prs=1`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const response = await fetch(`${hubUrl}/api/models/${repo}/refs?include_prs=1`, {
+    headers: { Authorization: `Bearer ${accessToken}` },
+  });
   if (!response.ok) throw new Error(`listing the refs of ${repo} answered HTTP ${response.status}`);
   const refs = (await response.json()) as { pullRequests?: Array<{ name?: unknown; ref?: unknown }> };
   // Newest first, as the Hub lists them; a pull request this run opened a moment ago is among the first.

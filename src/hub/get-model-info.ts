@@ -21,7 +21,12 @@ export async function getModelInfo(options: GetModelInfoOptions): Promise<ModelI
     const info = await withRetries({
       policy: hub.retry,
       run: () =>
-        modelInfo({ ...common, name: repo, revision: sha, additionalFields: ["sha", "cardData", "tags", "library_name"] }),
+        modelInfo({
+          ...common,
+          name: repo,
+          revision: sha,
+          additionalFields: ["sha", "cardData", "tags", "library_name"],
+        }),
     });
     const files = await withRetries({
       policy: hub.retry,
@@ -54,7 +59,13 @@ export async function getModelInfo(options: GetModelInfoOptions): Promise<ModelI
       ...(typeof info.task === "string" ? { pipelineTag: info.task } : {}),
     };
   } catch (error) {
-    throw toRemoteError({ error, repo: `${repo}@${sha}`, hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "reading the metadata of" });
+    throw toRemoteError({
+      error,
+      repo: `${repo}@${sha}`,
+      hubUrl: hub.hubUrl,
+      accessToken: hub.accessToken,
+      doing: "reading the metadata of",
+    });
   }
 }
 

@@ -4,7 +4,13 @@ export { parseRetryDelay } from "./parse-retry-delay.js";
 export { parseRepoId, type ParseRepoIdOptions } from "./parse-repo-id.js";
 export { findForeignFiles } from "./find-foreign-files.js";
 export { foreignFilesError, type ForeignFilesErrorOptions } from "./foreign-files-error.js";
-export { baseOnlyFiles, isPublishablePath, isPortionRecordPath, isWeightsPath, tokenizerFiles } from "./is-publishable-path.js";
+export {
+  baseOnlyFiles,
+  isPublishablePath,
+  isPortionRecordPath,
+  isWeightsPath,
+  tokenizerFiles,
+} from "./is-publishable-path.js";
 export type {
   HubClient,
   HubIdentity,

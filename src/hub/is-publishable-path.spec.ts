@@ -29,7 +29,16 @@ describe("isPublishablePath", () => {
   });
 
   it("rejects anything else, including tvhub names in subfolders", () => {
-    for (const path of ["train.py", "pytorch_model.bin", "data/train.csv", "sub/model.safetensors", "LICENSE", "sub/adapter_config.json", "images/plot.svg", "plot.png"]) {
+    for (const path of [
+      "train.py",
+      "pytorch_model.bin",
+      "data/train.csv",
+      "sub/model.safetensors",
+      "LICENSE",
+      "sub/adapter_config.json",
+      "images/plot.svg",
+      "plot.png",
+    ]) {
       expect(isPublishablePath(path), path).toBe(false);
     }
   });
@@ -53,7 +62,14 @@ describe("isPortionRecordPath", () => {
   });
 
   it("rejects other files under .tvhub and near misses", () => {
-    for (const path of [".tvhub/notes.json", ".tvhub/portion-0-of-3.json", ".tvhub/portion-1-of-3.json.bak", "shard-1-of-3.json", "x/.tvhub/portion-1-of-3.json", ".tvhub/portion-01-of-3.json"]) {
+    for (const path of [
+      ".tvhub/notes.json",
+      ".tvhub/portion-0-of-3.json",
+      ".tvhub/portion-1-of-3.json.bak",
+      "shard-1-of-3.json",
+      "x/.tvhub/portion-1-of-3.json",
+      ".tvhub/portion-01-of-3.json",
+    ]) {
       expect(isPortionRecordPath(path), path).toBe(false);
       expect(isPublishablePath(path), path).toBe(false);
     }

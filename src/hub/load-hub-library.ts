@@ -10,7 +10,9 @@ let loaded: HubLibrary | undefined;
  * to the top of the CLI bundle, and every command (even `--version`, or a run between local folders) would pay for
  * loading the library at start.
  */
-export const loadHubLibrary: () => Promise<HubLibrary> = rememberAsync(() => import("@huggingface/hub").then((library) => (loaded = library)));
+export const loadHubLibrary: () => Promise<HubLibrary> = rememberAsync(() =>
+  import("@huggingface/hub").then((library) => (loaded = library)),
+);
 
 /**
  * The library if a call has loaded it, for synchronous error checks: an error can only be one of its classes (a

@@ -24,8 +24,17 @@ export async function openFile(options: OpenFileOptions): Promise<ByteSource> {
   const { hub } = options;
   const name = describeFile(options);
   if (hub.cacheDir !== undefined) {
-    const snapshot = resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo }).snapshot(options.sha, options.path);
-    if (await stat(snapshot).then((s) => s.isFile(), () => false)) return openFileSource({ path: snapshot, name });
+    const snapshot = resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo }).snapshot(
+      options.sha,
+      options.path,
+    );
+    if (
+      await stat(snapshot).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return openFileSource({ path: snapshot, name });
     if (options.download === true) return openFileSource({ path: await drain(downloadToCache(options)), name });
   }
   return openRemoteFile(options);

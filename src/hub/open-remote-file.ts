@@ -74,10 +74,13 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
         }
         const buffer = await blob.slice(start, end).arrayBuffer();
         if (buffer.byteLength > end - start) {
-          throw new RemoteError(`${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ${end - start}; check that --hub-url points at a Hugging Face Hub.`, {
-            code: "HUB_RANGE_IGNORED",
-            subject: name,
-          });
+          throw new RemoteError(
+            `${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ${end - start}; check that --hub-url points at a Hugging Face Hub.`,
+            {
+              code: "HUB_RANGE_IGNORED",
+              subject: name,
+            },
+          );
         }
         if (buffer.byteLength < end - start) {
           throw new TransientError(`the Hub sent ${buffer.byteLength} of the ${end - start} bytes asked for`);

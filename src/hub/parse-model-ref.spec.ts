@@ -4,7 +4,10 @@ import { parseModelRef } from "./parse-model-ref.js";
 
 describe("parseModelRef", () => {
   it("reads org/name as a Hub repo on its default branch", () => {
-    expect(parseModelRef({ text: "meta-llama/Llama-3.1-8B" })).toEqual({ kind: "hub", repo: "meta-llama/Llama-3.1-8B" });
+    expect(parseModelRef({ text: "meta-llama/Llama-3.1-8B" })).toEqual({
+      kind: "hub",
+      repo: "meta-llama/Llama-3.1-8B",
+    });
   });
 
   it("reads a branch, a tag or a 40-hex commit after @", () => {
@@ -77,7 +80,9 @@ describe("parseModelRef", () => {
 
   it("refuses a revision where none is allowed, as for a publish target", () => {
     expect(() => parseModelRef({ text: "org/out@dev", label: "--to", allowRevision: false })).toThrow(UsageError);
-    expect(() => parseModelRef({ text: "org/out@dev", label: "--to", allowRevision: false })).toThrow(/--to "org\/out@dev" names a revision/);
+    expect(() => parseModelRef({ text: "org/out@dev", label: "--to", allowRevision: false })).toThrow(
+      /--to "org\/out@dev" names a revision/,
+    );
     expect(parseModelRef({ text: "org/out", allowRevision: false })).toEqual({ kind: "hub", repo: "org/out" });
     expect(parseModelRef({ text: "./out", allowRevision: false })).toEqual({ kind: "local", path: "./out" });
   });

@@ -71,8 +71,10 @@ function revisionProblem(revision: string): string | undefined {
   if (revision.length === 0) return "nothing follows @";
   if (revision.length > 255) return "it is longer than 255 characters";
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(revision)) return "it contains a space, a control character or one of ~^:?*[\\";
-  if (revision.includes("..") || revision.includes("@{") || revision.includes("//")) return 'it contains "..", "@{" or "//"';
+  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(revision))
+    return "it contains a space, a control character or one of ~^:?*[\\";
+  if (revision.includes("..") || revision.includes("@{") || revision.includes("//"))
+    return 'it contains "..", "@{" or "//"';
   if (revision.startsWith("/") || revision.endsWith("/") || revision.endsWith(".") || revision.endsWith(".lock")) {
     return 'it starts or ends with "/", or ends with "." or ".lock"';
   }

@@ -13,7 +13,9 @@ describe("parseRetryDelay", () => {
   it("refuses anything else in one sentence", () => {
     for (const text of ["-1", "0.5", "1e3", "fast", "10000000"]) {
       expect(() => parseRetryDelay(text)).toThrow(UsageError);
-      expect(() => parseRetryDelay(text)).toThrow(/^TVHUB_RETRY_DELAY_MS must be a whole number of milliseconds up to 999999, such as 500; got ".*"\.$/);
+      expect(() => parseRetryDelay(text)).toThrow(
+        /^TVHUB_RETRY_DELAY_MS must be a whole number of milliseconds up to 999999, such as 500; got ".*"\.$/,
+      );
     }
   });
 });

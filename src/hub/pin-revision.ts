@@ -39,20 +39,26 @@ export async function pinRevision(options: PinRevisionOptions): Promise<PinnedRe
   } catch (error) {
     if (isHubApiError(error) && error.statusCode === 404 && options.revision !== undefined) {
       if (await exists(hub, repo)) {
-        throw new RemoteError(`${repo} has no branch, tag or commit "${requested}" on ${hub.hubUrl}; check the revision after @.`, {
-          code: "HUB_REVISION_NOT_FOUND",
-          subject: `${repo}@${requested}`,
-          cause: error,
-        });
+        throw new RemoteError(
+          `${repo} has no branch, tag or commit "${requested}" on ${hub.hubUrl}; check the revision after @.`,
+          {
+            code: "HUB_REVISION_NOT_FOUND",
+            subject: `${repo}@${requested}`,
+            cause: error,
+          },
+        );
       }
     }
     throw toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "resolving" });
   }
   if (typeof sha !== "string" || !commitPattern.test(sha)) {
-    throw new RemoteError(`${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging Face Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo,
-    });
+    throw new RemoteError(
+      `${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging Face Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo,
+      },
+    );
   }
   if (requested !== sha) hub.pins.set(`${repo}@${sha}`, requested);
   return { repo, requested, sha };

@@ -17,9 +17,16 @@ export async function probeFile(options: ProbeFileOptions): Promise<FileDownload
   try {
     return await withRetries({
       policy: hub.retry,
-      run: () => fileDownloadInfo({ repo, path, revision: sha, hubUrl: hub.hubUrl, fetch: hub.fetch, ...credentialsOf(hub) }),
+      run: () =>
+        fileDownloadInfo({ repo, path, revision: sha, hubUrl: hub.hubUrl, fetch: hub.fetch, ...credentialsOf(hub) }),
     });
   } catch (error) {
-    throw toRemoteError({ error, repo: describeFile(options), hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "reading" });
+    throw toRemoteError({
+      error,
+      repo: describeFile(options),
+      hubUrl: hub.hubUrl,
+      accessToken: hub.accessToken,
+      doing: "reading",
+    });
   }
 }

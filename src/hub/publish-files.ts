@@ -54,19 +54,28 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   const repo = parseRepoId({ text: options.repo, label: "The publish target" });
   const accessToken = hub.accessToken;
   if (accessToken === undefined) {
-    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
+    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, {
+      code: "HUB_NO_TOKEN",
+      subject: repo,
+    });
   }
   if (options.concurrent === true && options.parentCommit !== undefined) {
-    throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
-      code: "HUB_BAD_PUBLISH",
-      subject: repo,
-    });
+    throw new UsageError(
+      `Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`,
+      {
+        code: "HUB_BAD_PUBLISH",
+        subject: repo,
+      },
+    );
   }
   if (options.concurrent === true && options.createPullRequest === true) {
-    throw new UsageError(`Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`, {
-      code: "HUB_BAD_PUBLISH",
-      subject: repo,
-    });
+    throw new UsageError(
+      `Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`,
+      {
+        code: "HUB_BAD_PUBLISH",
+        subject: repo,
+      },
+    );
   }
   const sizes = await checkFiles(repo, options.files);
   const runId = options.runId ?? randomUUID();
@@ -123,22 +132,34 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
     return { ...(headSha === undefined ? {} : { headSha }), private: head.private, existing };
   };
 
-  const exists = await withRetries({ policy: hub.retry, run: () => repoExists({ ...common, repo }) }).catch((error: unknown) => fail(error, "looking up"));
+  const exists = await withRetries({ policy: hub.retry, run: () => repoExists({ ...common, repo }) }).catch(
+    (error: unknown) => fail(error, "looking up"),
+  );
   if (!exists && options.parentCommit !== undefined) {
-    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it no longer exists); rerun.`, {
-      code: "HUB_CHANGED",
-      subject: repo,
-    });
+    throw new RemoteError(
+      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it no longer exists); rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo,
+      },
+    );
   }
   let target = exists ? await readTarget() : { private: options.private === true, existing: [] };
   if (exists && options.parentCommit !== undefined && target.headSha !== options.parentCommit) {
-    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`, {
-      code: "HUB_CHANGED",
-      subject: repo,
-    });
+    throw new RemoteError(
+      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo,
+      },
+    );
   }
   if (exists && options.private !== undefined && target.private !== options.private) {
-    yield { type: "log", level: "warn", message: `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility as it is.` };
+    yield {
+      type: "log",
+      level: "warn",
+      message: `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility as it is.`,
+    };
   }
   let deleted = exists ? planDeletions(repo, target.existing, options) : [];
 
@@ -156,25 +177,41 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
     if (!exists) {
       const createUrl = `${hub.hubUrl}/api/repos/create`;
       try {
-        await withRetries({ policy: hub.retry, run: () => createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }) });
+        await withRetries({
+          policy: hub.retry,
+          run: () =>
+            createRepo({ ...common, repo, ...(options.private === undefined ? {} : { private: options.private }) }),
+        });
         created = true;
       } catch (error) {
-        if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
+        if (interrupted())
+          throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
         // 409 after a retried create: the first try made it and its answer was lost. Otherwise someone else made it.
         if (!(isHubApiError(error) && error.statusCode === 409)) fail(error, "creating");
         created = retried.has(`POST ${createUrl}`);
       }
       target = await readTarget();
       if (!created) deleted = planDeletions(repo, target.existing, options);
-      if (created) yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
+      if (created)
+        yield {
+          type: "log",
+          level: "info",
+          message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.`,
+        };
     }
     const headSha = target.headSha;
     if (deleted.length > 0) {
-      yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
+      yield {
+        type: "log",
+        level: "info",
+        message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.`,
+      };
     }
 
     const operations: CommitOperation[] = [
-      ...options.files.map((file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) })),
+      ...options.files.map(
+        (file): CommitOperation => ({ operation: "addOrUpdate", path: file.path, content: contentOf(file) }),
+      ),
       ...deleted.map((path): CommitOperation => ({ operation: "delete", path })),
     ];
     const findLanded = (): Promise<RunCommit | undefined> =>
@@ -193,7 +230,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           }),
       });
     const resultOf = (oid: string, url: string, pullRequestUrl: string | undefined): PublishResult => {
-      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : undefined;
+      const pullRequest =
+        options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : undefined;
       return {
         commitSha: oid,
         commitUrl: url,
@@ -239,7 +277,10 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           if (mapped !== undefined && throttle.shouldYield(mapped)) yield mapped;
         }
         if (output === undefined) {
-          throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
+          throw new RemoteError(
+            `${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`,
+            { code: "HUB_BAD_RESPONSE", subject: repo },
+          );
         }
         landed = true;
         yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
@@ -254,9 +295,16 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           const found = await findLanded().catch(() => undefined);
           if (found !== undefined) {
             landed = true;
-            yield { type: "log", level: "info", message: `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not sending it again.` };
+            yield {
+              type: "log",
+              level: "info",
+              message: `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not sending it again.`,
+            };
             yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
-            const pullRequestUrl = found.pullRequestNum === undefined ? undefined : `${hub.hubUrl}/${repo}/discussions/${found.pullRequestNum}`;
+            const pullRequestUrl =
+              found.pullRequestNum === undefined
+                ? undefined
+                : `${hub.hubUrl}/${repo}/discussions/${found.pullRequestNum}`;
             return resultOf(found.oid, `${hub.hubUrl}/${repo}/commit/${found.oid}`, pullRequestUrl);
           }
           if (stopped) throw error;
@@ -266,7 +314,11 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
         const again = committing ? unsure && isTransientFailure(error) : isTransientError(error);
         if (again && attempt < hub.retry.retries) {
           // Info, as the retries of single requests are: a person watching sees it, --json and logs stay quiet.
-          yield { type: "log", level: "info", message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.` };
+          yield {
+            type: "log",
+            level: "info",
+            message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.`,
+          };
           await hub.retry.sleep(retryDelay(hub.retry, attempt));
           continue;
         }
@@ -277,10 +329,30 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
     // What the run leaves: a repo it created and never committed to goes; uploaded objects of an existing repo stay.
     let removed = false;
     // Not a matrix job's: its siblings may be uploading into the repo it happened to create.
-    if (created && !landed && options.concurrent !== true) removed = await removeCreatedRepo({ repo, headSha: target.headSha, deleteRepo, modelInfo, common: { ...common, fetch: retrying(undefined) } });
-    const left = { repo, hubUrl: hub.hubUrl, committed: unsure ? ("maybe" as const) : false, removed, kept: removed ? 0 : sentBytes };
+    if (created && !landed && options.concurrent !== true)
+      removed = await removeCreatedRepo({
+        repo,
+        headSha: target.headSha,
+        deleteRepo,
+        modelInfo,
+        common: { ...common, fetch: retrying(undefined) },
+      });
+    const left = {
+      repo,
+      hubUrl: hub.hubUrl,
+      committed: unsure ? ("maybe" as const) : false,
+      removed,
+      kept: removed ? 0 : sentBytes,
+    };
     if (interrupted()) throw interruptedError(left);
-    const remote = toRemoteError({ error, repo, hubUrl: hub.hubUrl, accessToken, doing: "publishing to", access: "write" });
+    const remote = toRemoteError({
+      error,
+      repo,
+      hubUrl: hub.hubUrl,
+      accessToken,
+      doing: "publishing to",
+      access: "write",
+    });
     throw withLeftovers(remote, left);
   }
 }
@@ -292,10 +364,13 @@ function planDeletions(repo: string, existing: string[], options: PublishOptions
   const keep = options.keep ?? [];
   const gone = keep.filter((path) => !existing.includes(path));
   if (gone.length > 0) {
-    throw new RemoteError(`${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`, {
-      code: "HUB_CHANGED",
-      subject: repo,
-    });
+    throw new RemoteError(
+      `${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo,
+      },
+    );
   }
   const newPaths = new Set([...options.files.map((file) => file.path), ...keep]);
   const earlierPublish = existing.includes("tvhub.json") || existing.some(isPortionRecordPath);
@@ -315,10 +390,13 @@ function mayHaveLanded(error: unknown): boolean {
 function pullRequestOf(repo: string, hubUrl: string, url: string | undefined): PublishedPullRequest {
   const num = Number(/\/discussions\/([1-9][0-9]*)$/.exec(url ?? "")?.[1]);
   if (url === undefined || !Number.isSafeInteger(num)) {
-    throw new RemoteError(`${hubUrl} committed to ${repo} but named no pull request (${url ?? "no URL"}); check the repo's pull requests on the Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo,
-    });
+    throw new RemoteError(
+      `${hubUrl} committed to ${repo} but named no pull request (${url ?? "no URL"}); check the repo's pull requests on the Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo,
+      },
+    );
   }
   return { num, url, ref: `refs/pr/${num}` };
 }
@@ -326,7 +404,10 @@ function pullRequestOf(repo: string, hubUrl: string, url: string | undefined): P
 /** Validates the file list before any request: safe unique repo paths, local files that exist. Returns sizes by path. */
 async function checkFiles(repo: string, files: PublishFile[]): Promise<Map<string, number>> {
   if (files.length === 0) {
-    throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, { code: "HUB_NOTHING_TO_PUBLISH", subject: repo });
+    throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, {
+      code: "HUB_NOTHING_TO_PUBLISH",
+      subject: repo,
+    });
   }
   const sizes = new Map<string, number>();
   for (const file of files) {
@@ -336,13 +417,19 @@ async function checkFiles(repo: string, files: PublishFile[]): Promise<Map<strin
       /[\\#?%\0]/.test(file.path) ||
       segments.some((segment) => segment === "" || segment === "." || segment === "..")
     ) {
-      throw new DataError(`Cannot publish "${file.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`, {
-        code: "HUB_BAD_PATH",
-        subject: file.path,
-      });
+      throw new DataError(
+        `Cannot publish "${file.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`,
+        {
+          code: "HUB_BAD_PATH",
+          subject: file.path,
+        },
+      );
     }
     if (sizes.has(file.path)) {
-      throw new DataError(`Cannot publish to ${repo}: ${file.path} appears twice in the file list.`, { code: "HUB_DUPLICATE_PATH", subject: file.path });
+      throw new DataError(`Cannot publish to ${repo}: ${file.path} appears twice in the file list.`, {
+        code: "HUB_DUPLICATE_PATH",
+        subject: file.path,
+      });
     }
     if ("localPath" in file) {
       const info = await stat(file.localPath).catch(() => undefined);
@@ -368,7 +455,9 @@ function contentOf(file: PublishFile): URL | Blob {
 
 function toProgressEvent(event: CommitProgressEvent, sizes: Map<string, number>): ProgressEvent | undefined {
   if (event.event === "phase") {
-    return event.phase === "committing" ? { type: "progress", phase: "commit", done: 0, total: 1, unit: "items" } : undefined;
+    return event.phase === "committing"
+      ? { type: "progress", phase: "commit", done: 0, total: 1, unit: "items" }
+      : undefined;
   }
   if (event.state === "error") return undefined;
   const total = sizes.get(event.path) ?? 0;
@@ -390,7 +479,13 @@ function createThrottle(stepBytes = 1024 * 1024): { shouldYield(event: ProgressE
       if (event.type !== "progress" || event.unit !== "bytes") return true;
       const key = `${event.phase}:${event.label ?? ""}`;
       const previous = last.get(key);
-      if (previous !== undefined && event.done !== event.total && event.done - previous < stepBytes && event.done >= previous) return false;
+      if (
+        previous !== undefined &&
+        event.done !== event.total &&
+        event.done - previous < stepBytes &&
+        event.done >= previous
+      )
+        return false;
       last.set(key, event.done);
       return true;
     },

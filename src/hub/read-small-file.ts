@@ -33,7 +33,8 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
   const { hub } = options;
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   const name = describeFile(options);
-  const paths = hub.cacheDir === undefined ? undefined : resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo });
+  const paths =
+    hub.cacheDir === undefined ? undefined : resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo });
   const inCache = <T>(work: Promise<T>): Promise<T> =>
     work.catch((error: unknown) => {
       throw error instanceof TvhubError ? error : cacheWriteError(name, hub.cacheDir ?? "", error);
@@ -41,12 +42,21 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
 
   if (paths !== undefined) {
     const snapshot = paths.snapshot(options.sha, options.path);
-    const cachedSize = await stat(snapshot).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+    const cachedSize = await stat(snapshot).then(
+      (s) => (s.isFile() ? s.size : undefined),
+      () => undefined,
+    );
     if (cachedSize !== undefined) {
       checkSize(name, cachedSize, maxBytes);
       return new Uint8Array(await readFile(snapshot));
     }
-    if (await stat(paths.noExist(options.sha, options.path)).then(() => true, () => false)) return null;
+    if (
+      await stat(paths.noExist(options.sha, options.path)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return null;
   }
 
   const info = await probeFile(options);
@@ -73,7 +83,8 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
       });
       if (blob === null) throw fileNotFoundError(options, hub.hubUrl);
       const buffer = new Uint8Array(await blob.arrayBuffer());
-      if (buffer.byteLength !== info.size) throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info.size} bytes`);
+      if (buffer.byteLength !== info.size)
+        throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info.size} bytes`);
       return buffer;
     },
   }).catch((error: unknown) => {
@@ -90,10 +101,15 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
 
   if (paths !== undefined) {
     const blobPath = paths.blob(etag);
-    const present = await stat(blobPath).then((s) => s.size === bytes.byteLength, () => false);
+    const present = await stat(blobPath).then(
+      (s) => s.size === bytes.byteLength,
+      () => false,
+    );
     if (!present) await inCache(writeAtomically(blobPath, bytes));
     const ref = hub.pins.get(`${options.repo}@${options.sha}`);
-    await inCache(linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...(ref === undefined ? {} : { ref }) }));
+    await inCache(
+      linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...(ref === undefined ? {} : { ref }) }),
+    );
   }
   return bytes;
 }

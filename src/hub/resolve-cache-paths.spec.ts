@@ -12,7 +12,9 @@ describe("resolveCachePaths", () => {
     expect(paths.repoDir).toBe("/c/models--org--m");
     expect(paths.blob(etag)).toBe(`/c/models--org--m/blobs/${etag}`);
     expect(paths.incomplete(etag)).toBe(`/c/models--org--m/blobs/${etag}.incomplete`);
-    expect(paths.snapshot(sha, "sub/model.safetensors")).toBe(`/c/models--org--m/snapshots/${sha}/sub/model.safetensors`);
+    expect(paths.snapshot(sha, "sub/model.safetensors")).toBe(
+      `/c/models--org--m/snapshots/${sha}/sub/model.safetensors`,
+    );
     expect(paths.ref("main")).toBe("/c/models--org--m/refs/main");
     expect(paths.ref("refs/pr/1")).toBe("/c/models--org--m/refs/refs/pr/1");
     expect(paths.noExist(sha, "README.md")).toBe(`/c/models--org--m/.no_exist/${sha}/README.md`);

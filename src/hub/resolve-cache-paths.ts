@@ -64,10 +64,13 @@ function safeRelativePath(path: string): string[] {
     path.includes("\0") ||
     segments.some((segment) => segment === "" || segment === "." || segment === "..");
   if (bad) {
-    throw new DataError(`The repo path "${path}" is not a safe relative path, so tvhub will not write it into the Hub cache.`, {
-      code: "HUB_CACHE_BAD_PATH",
-      subject: path,
-    });
+    throw new DataError(
+      `The repo path "${path}" is not a safe relative path, so tvhub will not write it into the Hub cache.`,
+      {
+        code: "HUB_CACHE_BAD_PATH",
+        subject: path,
+      },
+    );
   }
   return segments;
 }

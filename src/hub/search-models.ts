@@ -4,7 +4,9 @@ import { toRemoteError } from "./to-remote-error.js";
 import type { ModelSummary, SearchModelsOptions } from "./types.js";
 
 /** Models matching every tag, the name substring and the author, as the Hub lists them (paginated lazily). */
-export async function* searchModels(options: SearchModelsOptions & { hub: HubContext }): AsyncGenerator<ModelSummary, void> {
+export async function* searchModels(
+  options: SearchModelsOptions & { hub: HubContext },
+): AsyncGenerator<ModelSummary, void> {
   const { hub } = options;
   const search = {
     ...(options.tags === undefined || options.tags.length === 0 ? {} : { tags: options.tags }),

@@ -25,7 +25,9 @@ describe("toRemoteError", () => {
     for (const status of [404, 401]) {
       const mapped = map(apiError(status));
       expect(mapped).toBeInstanceOf(RemoteError);
-      expect(mapped.message).toBe(`org/x was not found on ${hubUrl}; check the name, or pass --token if it is private.`);
+      expect(mapped.message).toBe(
+        `org/x was not found on ${hubUrl}; check the name, or pass --token if it is private.`,
+      );
       expect(mapped.code).toBe("HUB_NOT_FOUND");
     }
   });
@@ -38,7 +40,9 @@ describe("toRemoteError", () => {
     for (const status of [401, 403]) {
       const mapped = map(apiError(status), { accessToken: token, access: "write" });
       expect(mapped.code).toBe("HUB_TOKEN_REFUSED");
-      expect(mapped.message).toBe(`Publishing to org/x on ${hubUrl} failed: the token was refused; pass a write token with --token or HF_TOKEN.`);
+      expect(mapped.message).toBe(
+        `Publishing to org/x on ${hubUrl} failed: the token was refused; pass a write token with --token or HF_TOKEN.`,
+      );
     }
     expect(map(apiError(403), { accessToken: token }).message).toMatch(/pass a token that can read org\/x/);
   });
@@ -56,10 +60,14 @@ describe("toRemoteError", () => {
   });
 
   it("maps network failures, looking through undici's cause", () => {
-    const failed = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
+    const failed = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
     const mapped = map(failed);
     expect(mapped.code).toBe("HUB_UNREACHABLE");
-    expect(mapped.message).toBe(`Publishing to org/x on ${hubUrl} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the network, then rerun.`);
+    expect(mapped.message).toBe(
+      `Publishing to org/x on ${hubUrl} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the network, then rerun.`,
+    );
   });
 
   it("turns the library's token-format check into a UsageError without the token", () => {
@@ -69,11 +77,18 @@ describe("toRemoteError", () => {
   });
 
   it("names unexpected responses", () => {
-    expect(map(new InvalidApiResponseFormatError("Expected ETag")).message).toContain("unexpected response (Expected ETag)");
+    expect(map(new InvalidApiResponseFormatError("Expected ETag")).message).toContain(
+      "unexpected response (Expected ETag)",
+    );
   });
 
   it("never includes the token, whatever the library said", () => {
-    const errors = [apiError(500, { error: token }), new Error(`boom ${token}`), `text ${token}`, apiError(400, { message: token })];
+    const errors = [
+      apiError(500, { error: token }),
+      new Error(`boom ${token}`),
+      `text ${token}`,
+      apiError(400, { message: token }),
+    ];
     for (const error of errors) {
       const mapped = map(error, { accessToken: token });
       expect(mapped.message).not.toContain(token);

@@ -57,24 +57,38 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
     const failed = `${capitalize(doing)} ${repo} on ${hubUrl} failed`;
     if (status === 404 || (status === 401 && !hasToken)) {
       return hasToken
-        ? make(`${repo} was not found on ${hubUrl} (or the token cannot see it); check the name and the token.`, "HUB_NOT_FOUND")
-        : make(`${repo} was not found on ${hubUrl}; check the name, or pass --token if it is private.`, "HUB_NOT_FOUND");
+        ? make(
+            `${repo} was not found on ${hubUrl} (or the token cannot see it); check the name and the token.`,
+            "HUB_NOT_FOUND",
+          )
+        : make(
+            `${repo} was not found on ${hubUrl}; check the name, or pass --token if it is private.`,
+            "HUB_NOT_FOUND",
+          );
     }
     if (status === 401 || status === 403) {
       return make(`${failed}: the token was refused; ${tokenAdvice}.`, "HUB_TOKEN_REFUSED");
     }
     if (status === 409) return make(`${failed}: conflict${detail}; rerun, or pick another repo name.`, "HUB_CONFLICT");
     if (status === 412) return make(`${repo} changed on ${hubUrl} during the run; rerun.`, "HUB_CHANGED");
-    if (status === 429) return make(`${failed}: the Hub is rate-limiting requests; wait a few minutes and rerun.`, "HUB_RATE_LIMITED");
-    if (status >= 500) return make(`${failed}: the Hub answered HTTP ${status}${detail}; rerun later.`, "HUB_SERVER_ERROR");
-    return make(`${failed} with HTTP ${status}${detail}; check that --hub-url points at a Hugging Face Hub.`, "HUB_REFUSED");
+    if (status === 429)
+      return make(`${failed}: the Hub is rate-limiting requests; wait a few minutes and rerun.`, "HUB_RATE_LIMITED");
+    if (status >= 500)
+      return make(`${failed}: the Hub answered HTTP ${status}${detail}; rerun later.`, "HUB_SERVER_ERROR");
+    return make(
+      `${failed} with HTTP ${status}${detail}; check that --hub-url points at a Hugging Face Hub.`,
+      "HUB_REFUSED",
+    );
   }
 
   if (error instanceof TypeError && /must start with 'hf_'/.test(error.message)) {
-    return new UsageError(`The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token or HF_TOKEN.`, {
-      code: "HUB_BAD_TOKEN",
-      subject: repo,
-    });
+    return new UsageError(
+      `The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token or HF_TOKEN.`,
+      {
+        code: "HUB_BAD_TOKEN",
+        subject: repo,
+      },
+    );
   }
 
   const code = networkCodeOf(error);
@@ -88,11 +102,14 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
   }
 
   if (isInvalidApiResponseError(error)) {
-    return new RemoteError(`${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error.message)}); check that --hub-url points at a Hugging Face Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo,
-      cause: error,
-    });
+    return new RemoteError(
+      `${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error.message)}); check that --hub-url points at a Hugging Face Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo,
+        cause: error,
+      },
+    );
   }
 
   const message = error instanceof Error ? error.message : String(error);
@@ -118,7 +135,10 @@ export function networkCodeOf(error: unknown): string | undefined {
 function serverDetail(error: HubApiError, scrub: (text: string) => string): string {
   const data = error.data as { error?: unknown; message?: unknown } | undefined;
   const text = typeof data?.error === "string" ? data.error : typeof data?.message === "string" ? data.message : "";
-  const oneLine = scrub(text).replace(/\s+/g, " ").trim().replace(/[.;]+$/, "");
+  const oneLine = scrub(text)
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[.;]+$/, "");
   if (oneLine.length === 0) return "";
   return ` (${oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine})`;
 }

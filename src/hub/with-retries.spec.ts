@@ -15,7 +15,9 @@ function policy(delays: number[]): RetryPolicy {
 describe("withRetries", () => {
   it("retries dropped connections and 5xx with growing delays, then succeeds", async () => {
     const delays: number[] = [];
-    const reset = new TypeError("terminated", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
+    const reset = new TypeError("terminated", {
+      cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+    });
     const failures: unknown[] = [new TypeError("terminated"), reset, new TransientError("short")];
     const result = await withRetries({
       policy: policy(delays),
@@ -33,7 +35,12 @@ describe("withRetries", () => {
   });
 
   it("does not retry a 404 or a 401, nor a 5xx or a connection the retrying fetch gave up on (retried below)", async () => {
-    const failures = [new HubApiError("u", 401), new HubApiError("u", 404), new HubApiError("u", 502), markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } }))];
+    const failures = [
+      new HubApiError("u", 401),
+      new HubApiError("u", 404),
+      new HubApiError("u", 502),
+      markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
+    ];
     for (const failure of failures) {
       let calls = 0;
       await expect(

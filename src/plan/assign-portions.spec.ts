@@ -13,7 +13,13 @@ function layoutOf(sizes: number[], tensorsPerFile?: number): OutputLayout {
     fileSize: size,
   }));
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
-  return { files, maxShardSize: 1000, totalBytes, writeBytes: totalBytes + 100, ...(sizes.length > 1 ? { index: "model.safetensors.index.json" } : {}) };
+  return {
+    files,
+    maxShardSize: 1000,
+    totalBytes,
+    writeBytes: totalBytes + 100,
+    ...(sizes.length > 1 ? { index: "model.safetensors.index.json" } : {}),
+  };
 }
 
 /** The smallest possible largest job, by trying every split (small inputs only). */
@@ -54,7 +60,9 @@ describe("assignPortions", () => {
         expect(matrix).toHaveLength(count);
         expect(matrix.every((job) => job.files.length > 0)).toBe(true);
         expect(matrix.reduce((sum, job) => sum + job.bytes, 0)).toBe(sizes.reduce((a, b) => a + b, 0));
-        expect(Math.max(...matrix.map((job) => job.bytes)), `${sizes.join(",")} into ${count}`).toBe(bruteForceBest(sizes, count));
+        expect(Math.max(...matrix.map((job) => job.bytes)), `${sizes.join(",")} into ${count}`).toBe(
+          bruteForceBest(sizes, count),
+        );
       }
     }
   });
@@ -76,7 +84,9 @@ describe("assignPortions", () => {
   });
 
   it("one job takes the whole output, a single file included", () => {
-    expect(assignPortions({ layout: layoutOf([42]), count: 1 })).toEqual([{ portion: "1/1", files: ["model-00001-of-00001.safetensors"], tensors: 1, bytes: 42 }]);
+    expect(assignPortions({ layout: layoutOf([42]), count: 1 })).toEqual([
+      { portion: "1/1", files: ["model-00001-of-00001.safetensors"], tensors: 1, bytes: 42 },
+    ]);
   });
 
   it("refuses more jobs than files, and a count that is not a whole positive number, naming the option", () => {
@@ -94,7 +104,9 @@ describe("portionFiles", () => {
   it("picks one job's files, and refuses an index outside 1..N", () => {
     const layout = layoutOf([500, 500, 500, 500]);
     expect(portionFiles({ layout, count: 2, index: 2 }).files).toEqual([layout.files[2]?.name, layout.files[3]?.name]);
-    expect(() => portionFiles({ layout, count: 2, index: 3 })).toThrow("Portion 3/2 does not exist; portions are numbered 1 to 2.");
+    expect(() => portionFiles({ layout, count: 2, index: 3 })).toThrow(
+      "Portion 3/2 does not exist; portions are numbered 1 to 2.",
+    );
     expect(() => portionFiles({ layout, count: 2, index: 0 })).toThrow(UsageError);
   });
 });

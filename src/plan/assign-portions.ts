@@ -30,7 +30,10 @@ export function assignPortions(options: AssignPortionsOptions): PortionAssignmen
   const files = layout.files;
   const label = options.label ?? "--portions";
   if (!Number.isSafeInteger(count) || count < 1) {
-    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count}.`, { code: "PORTIONS_BAD_COUNT", subject: label });
+    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count}.`, {
+      code: "PORTIONS_BAD_COUNT",
+      subject: label,
+    });
   }
   if (count > files.length) {
     throw new UsageError(
@@ -55,10 +58,13 @@ export function assignPortions(options: AssignPortionsOptions): PortionAssignmen
 export function portionFiles(options: AssignPortionsOptions & { index: number }): PortionAssignment {
   const assignment = assignPortions(options)[options.index - 1];
   if (!Number.isSafeInteger(options.index) || options.index < 1 || assignment === undefined) {
-    throw new UsageError(`Portion ${options.index}/${options.count} does not exist; portions are numbered 1 to ${options.count}.`, {
-      code: "PORTIONS_BAD_INDEX",
-      subject: options.label ?? "--portion",
-    });
+    throw new UsageError(
+      `Portion ${options.index}/${options.count} does not exist; portions are numbered 1 to ${options.count}.`,
+      {
+        code: "PORTIONS_BAD_INDEX",
+        subject: options.label ?? "--portion",
+      },
+    );
   }
   return assignment;
 }

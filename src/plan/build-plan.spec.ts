@@ -10,14 +10,35 @@ import { readConfig, readTotalSize, realModel } from "./testing/real-models.js";
 import type { Expression, PlannedTensor, ResolvedModel } from "./types.js";
 
 const sha = (c: string) => c.repeat(40);
-const tinyConfig = { ...readConfig("meta-llama--Llama-3.1-8B"), hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 16, intermediate_size: 128, num_hidden_layers: 2, vocab_size: 256 };
+const tinyConfig = {
+  ...readConfig("meta-llama--Llama-3.1-8B"),
+  hidden_size: 64,
+  num_attention_heads: 4,
+  num_key_value_heads: 1,
+  head_dim: 16,
+  intermediate_size: 128,
+  num_hidden_layers: 2,
+  vocab_size: 256,
+};
 const positionIds: TensorSpec = { name: "model.position_ids", dtype: "I64", shape: [1, 32] };
 
 /** A tiny Llama in several shards (so that reads span files), with one integer buffer. */
-function tiny(ref: string, options: { vocab?: number; dtype?: "BF16" | "F16" | "F32"; drop?: (name: string) => boolean; revision?: string } = {}): ResolvedModel {
-  const specs = [...decoderTensorSpecs({ ...tinyConfig, vocab_size: options.vocab ?? 256 }, options.dtype ?? "BF16"), positionIds].filter((s) => !(options.drop?.(s.name) ?? false));
+function tiny(
+  ref: string,
+  options: { vocab?: number; dtype?: "BF16" | "F16" | "F32"; drop?: (name: string) => boolean; revision?: string } = {},
+): ResolvedModel {
+  const specs = [
+    ...decoderTensorSpecs({ ...tinyConfig, vocab_size: options.vocab ?? 256 }, options.dtype ?? "BF16"),
+    positionIds,
+  ].filter((s) => !(options.drop?.(s.name) ?? false));
   const tensors = locateTensors({ specs, maxShardSize: 40_000 });
-  const model: ResolvedModel = { ref, repo: ref.split("@")[0] as string, revision: options.revision ?? sha("a"), config: { ...tinyConfig, vocab_size: options.vocab ?? 256 }, tensors };
+  const model: ResolvedModel = {
+    ref,
+    repo: ref.split("@")[0] as string,
+    revision: options.revision ?? sha("a"),
+    config: { ...tinyConfig, vocab_size: options.vocab ?? 256 },
+    tensors,
+  };
   return model;
 }
 
@@ -42,7 +63,8 @@ function output(plan: { outputs: PlannedTensor[] }, name: string): PlannedTensor
 }
 
 function mergeOf(expression: Expression): Extract<Expression, { op: "merge" | "mergeExtend" }> {
-  if (expression.op !== "merge" && expression.op !== "mergeExtend") throw new Error(`expected a merge, got ${expression.op}`);
+  if (expression.op !== "merge" && expression.op !== "mergeExtend")
+    throw new Error(`expected a merge, got ${expression.op}`);
   return expression;
 }
 
@@ -53,9 +75,20 @@ describe("buildPlan: publish-vector", () => {
     expect(plan.operation).toBe("publish-vector");
     expect(plan.outputs.map((o) => o.name).sort()).toEqual([...floatNames].sort());
     expect(plan.outputs.every((o) => o.dtype === "F16")).toBe(true);
-    expect(output(plan, "model.norm.weight").expression).toEqual({ op: "taskVector", finetuned: { input: 1, name: "model.norm.weight" }, base: { input: 0, name: "model.norm.weight" } });
-    expect(plan.omitted).toEqual([{ name: "model.position_ids", reason: "I64 tensor: never part of τ; applying the vector copies it from the base" }]);
-    expect(plan.warnings.map((w) => w.message)).toEqual(["1 tensor is not part of τ (e.g. model.position_ids: I64 tensor); applying the vector copies them from the base."]);
+    expect(output(plan, "model.norm.weight").expression).toEqual({
+      op: "taskVector",
+      finetuned: { input: 1, name: "model.norm.weight" },
+      base: { input: 0, name: "model.norm.weight" },
+    });
+    expect(plan.omitted).toEqual([
+      {
+        name: "model.position_ids",
+        reason: "I64 tensor: never part of τ; applying the vector copies it from the base",
+      },
+    ]);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      "1 tensor is not part of τ (e.g. model.position_ids: I64 tensor); applying the vector copies them from the base.",
+    ]);
     expect(plan.inputs.map((i) => [i.role, i.ref, i.revision])).toEqual([
       ["base", "org/base", sha("b")],
       ["finetuned", "org/ft", sha("a")],
@@ -81,7 +114,10 @@ describe("buildPlan: publish-vector", () => {
 
   it("a grown vocabulary needs vocab: extend; then the extra rows are the fine-tune's own (real TAIDE headers)", () => {
     const llama = realModel({ id: "meta-llama--Llama-3.1-8B", weightMapOf: "meta-llama--Llama-3.1-8B" });
-    const taide = realModel({ id: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat", weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat" });
+    const taide = realModel({
+      id: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat",
+      weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat",
+    });
     expect(() => buildPlan({ operation: "publish-vector", base: llama, finetuned: taide })).toThrow(
       "model.embed_tokens.weight is [188256, 4096] in TLLM/Llama-3.1-TAIDE-LX-8B-Chat but [128256, 4096] in meta-llama/Llama-3.1-8B; if the fine-tune added tokens, set vocab: extend (--vocab extend).",
     );
@@ -95,9 +131,16 @@ describe("buildPlan: publish-vector", () => {
       sharedRows: 128256,
     });
     expect(output(plan, "lm_head.weight").expression.op).toBe("taskVectorExtend");
-    expect(plan.vocab).toEqual({ sharedRows: 128256, rows: 188256, donor: 1, tensors: ["model.embed_tokens.weight", "lm_head.weight"] });
+    expect(plan.vocab).toEqual({
+      sharedRows: 128256,
+      rows: 188256,
+      donor: 1,
+      tensors: ["model.embed_tokens.weight", "lm_head.weight"],
+    });
     // Every byte of both sharded models, each tensor once.
-    expect(plan.downloadBytes).toBe(readTotalSize("meta-llama--Llama-3.1-8B") + readTotalSize("TLLM--Llama-3.1-TAIDE-LX-8B-Chat"));
+    expect(plan.downloadBytes).toBe(
+      readTotalSize("meta-llama--Llama-3.1-8B") + readTotalSize("TLLM--Llama-3.1-TAIDE-LX-8B-Chat"),
+    );
     expect(plan.inputs.map((i) => [i.readTensors, i.readFiles])).toEqual([
       [291, 4],
       [291, 4],
@@ -109,28 +152,52 @@ describe("buildPlan: publish-vector", () => {
 
   it("a buffer the fine-tune did not save is omitted from τ and a zero term in a merge (GPT-2 masks)", () => {
     const gpt2 = realModel({ id: "openai-community--gpt2" });
-    const noMasks = realModel({ id: "openai-community--gpt2", ref: "org/gpt2-ft", mapSpecs: (specs) => specs.filter((s) => !s.name.endsWith(".attn.bias")) });
+    const noMasks = realModel({
+      id: "openai-community--gpt2",
+      ref: "org/gpt2-ft",
+      mapSpecs: (specs) => specs.filter((s) => !s.name.endsWith(".attn.bias")),
+    });
     const plan = buildPlan({ operation: "publish-vector", base: gpt2, finetuned: noMasks });
     expect(plan.omitted).toHaveLength(12);
     expect(plan.omitted[0]?.reason).toMatch(/^a buffer the fine-tune does not store/);
     expect(plan.outputs).toHaveLength(2 + 12 * 13 + 2 - 12);
     const merged = buildPlan({
       operation: "merge",
-      recipe: recipeSchema.parse({ version: 1, base: "openai-community/gpt2", output: { to: "./out" }, vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }] }),
+      recipe: recipeSchema.parse({
+        version: 1,
+        base: "openai-community/gpt2",
+        output: { to: "./out" },
+        vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }],
+      }),
       models: { "openai-community/gpt2": gpt2, "org/gpt2-ft": noMasks },
     });
-    expect(output(merged, "h.0.attn.bias").expression).toEqual({ op: "copy", source: { input: 0, name: "h.0.attn.bias" } });
+    expect(output(merged, "h.0.attn.bias").expression).toEqual({
+      op: "copy",
+      source: { input: 0, name: "h.0.attn.bias" },
+    });
     expect(output(merged, "h.0.attn.c_attn.bias").expression.op).toBe("merge");
     expect(merged.layout.files.map((f) => f.name)).toEqual(["model.safetensors"]);
     expect(merged.layout.totalBytes).toBe(548_090_880);
   });
 
   it("refuses an embedding and a head that grow differently, and a shape too large to hold", () => {
-    const odd = { ...ftA, tensors: ftA.tensors.map((t) => (t.name === "model.embed_tokens.weight" ? { ...t, shape: [300, 64] } : t.name === "lm_head.weight" ? { ...t, shape: [310, 64] } : t)) };
+    const odd = {
+      ...ftA,
+      tensors: ftA.tensors.map((t) =>
+        t.name === "model.embed_tokens.weight"
+          ? { ...t, shape: [300, 64] }
+          : t.name === "lm_head.weight"
+            ? { ...t, shape: [310, 64] }
+            : t,
+      ),
+    };
     expect(() => buildPlan({ operation: "publish-vector", base, finetuned: odd, vocab: "extend" })).toThrow(
       "lm_head.weight grows from 256 to 310 rows in org/ft-a, but another vocabulary tensor grows from 256 to 300; the embedding and the head must agree, so check the fine-tune.",
     );
-    const huge = (model: ResolvedModel): ResolvedModel => ({ ...model, tensors: model.tensors.map((t) => (t.name === "model.norm.weight" ? { ...t, shape: [2 ** 30, 2 ** 30] } : t)) });
+    const huge = (model: ResolvedModel): ResolvedModel => ({
+      ...model,
+      tensors: model.tensors.map((t) => (t.name === "model.norm.weight" ? { ...t, shape: [2 ** 30, 2 ** 30] } : t)),
+    });
     try {
       buildPlan({ operation: "publish-vector", base: huge(base), finetuned: huge(ftA) });
       expect.unreachable();
@@ -143,12 +210,24 @@ describe("buildPlan: publish-vector", () => {
   it("refuses what it cannot express", () => {
     const missing = tiny("org/ft", { drop: (name) => name === "model.norm.weight" });
     expect(() => buildPlan({ operation: "publish-vector", base, finetuned: missing })).toThrow(DataError);
-    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: missing })).toThrow("org/ft has no model.norm.weight, which org/base has");
-    const quantized = { ...ftA, tensors: ftA.tensors.map((t) => (t.name.endsWith("up_proj.weight") ? { ...t, dtype: "I8" as const } : t)) };
-    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: quantized })).toThrow(/model\.layers\.0\.mlp\.up_proj\.weight is I8 in org\/ft-a and BF16 in org\/base/);
+    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: missing })).toThrow(
+      "org/ft has no model.norm.weight, which org/base has",
+    );
+    const quantized = {
+      ...ftA,
+      tensors: ftA.tensors.map((t) => (t.name.endsWith("up_proj.weight") ? { ...t, dtype: "I8" as const } : t)),
+    };
+    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: quantized })).toThrow(
+      /model\.layers\.0\.mlp\.up_proj\.weight is I8 in org\/ft-a and BF16 in org\/base/,
+    );
     const extra = { ...ftA, tensors: [...ftA.tensors, { ...(ftA.tensors[0] as LocatedTensor), name: "score.weight" }] };
-    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: extra })).toThrow(/org\/ft-a has score\.weight, which org\/base lacks/);
-    const reshaped = { ...ftA, tensors: ftA.tensors.map((t) => (t.name === "model.norm.weight" ? { ...t, shape: [65] } : t)) };
+    expect(() => buildPlan({ operation: "publish-vector", base, finetuned: extra })).toThrow(
+      /org\/ft-a has score\.weight, which org\/base lacks/,
+    );
+    const reshaped = {
+      ...ftA,
+      tensors: ftA.tensors.map((t) => (t.name === "model.norm.weight" ? { ...t, shape: [65] } : t)),
+    };
     try {
       buildPlan({ operation: "publish-vector", base, finetuned: reshaped, vocab: "extend" });
       expect.unreachable();
@@ -164,15 +243,31 @@ describe("buildPlan: merge", () => {
   const models = { "org/base": base, "org/ft-a": ftA, "org/ft-b": ftB };
 
   it("a negation recipe gives weight −λ, rounded to float32 once", () => {
-    const plan = buildPlan({ operation: "merge", recipe: recipe({ scale: 0.3, vectors: [{ finetuned: "org/ft-a", weight: -1 }] }), models });
-    expect(plan.terms).toEqual([{ kind: "finetuned", input: 1, weight: -1, lambda: -0.3, weight32: Math.fround(-0.3), origin: "vectors[0]" }]);
+    const plan = buildPlan({
+      operation: "merge",
+      recipe: recipe({ scale: 0.3, vectors: [{ finetuned: "org/ft-a", weight: -1 }] }),
+      models,
+    });
+    expect(plan.terms).toEqual([
+      { kind: "finetuned", input: 1, weight: -1, lambda: -0.3, weight32: Math.fround(-0.3), origin: "vectors[0]" },
+    ]);
     expect(Math.fround(-0.3)).not.toBe(-0.3);
     const merge = mergeOf(output(plan, "model.layers.1.mlp.down_proj.weight").expression);
     expect(merge).toEqual({
       op: "merge",
       method: "task_arithmetic",
       base: { input: 0, name: "model.layers.1.mlp.down_proj.weight" },
-      terms: [{ term: 0, weight32: Math.fround(-0.3), tau: { kind: "taskVector", finetuned: { input: 1, name: "model.layers.1.mlp.down_proj.weight" }, base: { input: 0, name: "model.layers.1.mlp.down_proj.weight" } } }],
+      terms: [
+        {
+          term: 0,
+          weight32: Math.fround(-0.3),
+          tau: {
+            kind: "taskVector",
+            finetuned: { input: 1, name: "model.layers.1.mlp.down_proj.weight" },
+            base: { input: 0, name: "model.layers.1.mlp.down_proj.weight" },
+          },
+        },
+      ],
       params: {},
     });
     expect(output(plan, "model.layers.1.mlp.down_proj.weight").dtype).toBe("BF16");
@@ -180,7 +275,11 @@ describe("buildPlan: merge", () => {
   });
 
   it("the global scale multiplies in float64 and rounds once: fround(scale × weight)", () => {
-    const plan = buildPlan({ operation: "merge", recipe: recipe({ scale: 0.1, vectors: [{ finetuned: "org/ft-a", weight: 0.7 }] }), models });
+    const plan = buildPlan({
+      operation: "merge",
+      recipe: recipe({ scale: 0.1, vectors: [{ finetuned: "org/ft-a", weight: 0.7 }] }),
+      models,
+    });
     expect(plan.terms[0]?.weight32).toBe(Math.fround(0.1 * 0.7));
     expect(plan.terms[0]?.lambda).toBe(0.1 * 0.7);
   });
@@ -192,7 +291,10 @@ describe("buildPlan: merge", () => {
       recipe: recipe({
         vectors: [
           { finetuned: "org/ft-b", weight: 0.2 },
-          { analogy: { a: { finetuned: "org/ft-a" }, b: { finetuned: "org/ft-b" }, c: { finetuned: "org/ft-c" } }, weight: 0.5 },
+          {
+            analogy: { a: { finetuned: "org/ft-a" }, b: { finetuned: "org/ft-b" }, c: { finetuned: "org/ft-c" } },
+            weight: 0.5,
+          },
         ],
       }),
       models: { ...models, "org/ft-c": ftC },
@@ -212,9 +314,13 @@ describe("buildPlan: merge", () => {
       [3, -0.5],
     ]);
     expect(plan.warnings.map((w) => w.code)).toEqual(["DUPLICATE_TERM"]);
-    expect(plan.warnings[0]?.message).toBe("org/ft-b appears in both vectors[0] and vectors[1].analogy.b; its τ is added twice (weights 0.2 and 0.5).");
+    expect(plan.warnings[0]?.message).toBe(
+      "org/ft-b appears in both vectors[0] and vectors[1].analogy.b; its τ is added twice (weights 0.2 and 0.5).",
+    );
     // ft-b is read once although two terms use it.
-    expect(plan.downloadBytes).toBe(4 * bytesOfModel(base, (t) => t.dtype !== "I64") + bytesOfModel(base, (t) => t.dtype === "I64"));
+    expect(plan.downloadBytes).toBe(
+      4 * bytesOfModel(base, (t) => t.dtype !== "I64") + bytesOfModel(base, (t) => t.dtype === "I64"),
+    );
   });
 
   it("a published vector that omits a tensor contributes a zero term; a tensor no term touches is copied", () => {
@@ -225,24 +331,51 @@ describe("buildPlan: merge", () => {
     const vector: ResolvedModel = { ref: "org/tv", repo: "org/tv", revision: sha("c"), tensors: vectorTensors };
     const plan = buildPlan({
       operation: "merge",
-      recipe: recipe({ vectors: [{ vector: "org/tv", weight: 1 }, { finetuned: "org/ft-a", weight: 1 }] }),
+      recipe: recipe({
+        vectors: [
+          { vector: "org/tv", weight: 1 },
+          { finetuned: "org/ft-a", weight: 1 },
+        ],
+      }),
       models: { ...models, "org/tv": vector },
     });
     const norm = mergeOf(output(plan, "model.norm.weight").expression);
     expect(norm.terms.map((t) => t.tau.kind)).toEqual(["zero", "taskVector"]);
-    expect(mergeOf(output(plan, "model.layers.0.mlp.up_proj.weight").expression).terms[0]?.tau).toEqual({ kind: "vector", tensor: { input: 1, name: "model.layers.0.mlp.up_proj.weight" } });
+    expect(mergeOf(output(plan, "model.layers.0.mlp.up_proj.weight").expression).terms[0]?.tau).toEqual({
+      kind: "vector",
+      tensor: { input: 1, name: "model.layers.0.mlp.up_proj.weight" },
+    });
 
-    const only = buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ vector: "org/tv", weight: 1 }] }), models: { ...models, "org/tv": vector } });
-    expect(output(only, "model.norm.weight").expression).toEqual({ op: "copy", source: { input: 0, name: "model.norm.weight" } });
+    const only = buildPlan({
+      operation: "merge",
+      recipe: recipe({ vectors: [{ vector: "org/tv", weight: 1 }] }),
+      models: { ...models, "org/tv": vector },
+    });
+    expect(output(only, "model.norm.weight").expression).toEqual({
+      op: "copy",
+      source: { input: 0, name: "model.norm.weight" },
+    });
     expect(output(only, "model.layers.0.mlp.up_proj.weight").expression.op).toBe("merge");
     // The vector's stored tensors plus every base tensor.
     expect(only.downloadBytes).toBe(bytesOfModel(vector) + bytesOfModel(base));
-    expect(only.inputs[1]).toMatchObject({ role: "vector", readTensors: vectorTensors.length, readBytes: bytesOfModel(vector) });
+    expect(only.inputs[1]).toMatchObject({
+      role: "vector",
+      readTensors: vectorTensors.length,
+      readBytes: bytesOfModel(vector),
+    });
   });
 
   it("integer tensors are copied in their own dtype; float tensors take output.dtype", () => {
-    const plan = buildPlan({ operation: "merge", recipe: recipe({ output: { to: "org/out", dtype: "f32" }, vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
-    expect(output(plan, "model.position_ids")).toMatchObject({ dtype: "I64", shape: [1, 32], expression: { op: "copy", source: { input: 0, name: "model.position_ids" } } });
+    const plan = buildPlan({
+      operation: "merge",
+      recipe: recipe({ output: { to: "org/out", dtype: "f32" }, vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
+      models,
+    });
+    expect(output(plan, "model.position_ids")).toMatchObject({
+      dtype: "I64",
+      shape: [1, 32],
+      expression: { op: "copy", source: { input: 0, name: "model.position_ids" } },
+    });
     expect(output(plan, "model.norm.weight")).toMatchObject({ dtype: "F32", bytes: 64 * 4 });
   });
 
@@ -264,7 +397,10 @@ describe("buildPlan: merge", () => {
       }),
       models,
     });
-    expect(output(plan, "model.embed_tokens.weight").expression).toEqual({ op: "copy", source: { input: 0, name: "model.embed_tokens.weight" } });
+    expect(output(plan, "model.embed_tokens.weight").expression).toEqual({
+      op: "copy",
+      source: { input: 0, name: "model.embed_tokens.weight" },
+    });
     const layer0 = mergeOf(output(plan, "model.layers.0.mlp.up_proj.weight").expression);
     expect(layer0.terms[0]?.weight32).toBe(2);
     expect(layer0.params).toEqual({ density: 0.3 });
@@ -287,22 +423,56 @@ describe("buildPlan: merge", () => {
   });
 
   it("method parameters get their defaults, and DARE its seed", () => {
-    const dare = buildPlan({ operation: "merge", recipe: recipe({ method: "dare_ties", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
+    const dare = buildPlan({
+      operation: "merge",
+      recipe: recipe({ method: "dare_ties", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
+      models,
+    });
     expect(dare.method).toBe("dare_ties");
     expect(dare.parameters).toEqual({ drop_rate: 0.9, seed: 0 });
-    const seeded = buildPlan({ operation: "merge", recipe: recipe({ method: "dare_linear", parameters: { seed: 7 }, vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
+    const seeded = buildPlan({
+      operation: "merge",
+      recipe: recipe({
+        method: "dare_linear",
+        parameters: { seed: 7 },
+        vectors: [{ finetuned: "org/ft-a", weight: 1 }],
+      }),
+      models,
+    });
     expect(mergeOf(output(seeded, "model.norm.weight").expression).params).toEqual({ drop_rate: 0.9, seed: 7 });
-    const magnitude = buildPlan({ operation: "merge", recipe: recipe({ method: "magnitude_prune", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models });
+    const magnitude = buildPlan({
+      operation: "merge",
+      recipe: recipe({ method: "magnitude_prune", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
+      models,
+    });
     expect(magnitude.parameters).toEqual({ density: 0.2 });
   });
 
   it("warns about negation under sign election, zero weights, and a negated vocabulary donor", () => {
-    const ties = buildPlan({ operation: "merge", recipe: recipe({ method: "ties", vectors: [{ finetuned: "org/ft-a", weight: 1 }, { finetuned: "org/ft-b", weight: -1 }] }), models });
+    const ties = buildPlan({
+      operation: "merge",
+      recipe: recipe({
+        method: "ties",
+        vectors: [
+          { finetuned: "org/ft-a", weight: 1 },
+          { finetuned: "org/ft-b", weight: -1 },
+        ],
+      }),
+      models,
+    });
     expect(ties.warnings.map((w) => [w.code, w.subject])).toEqual([["NEGATION_WITH_SIGN_ELECTION", "vectors[1]"]]);
-    const zero = buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/ft-a", weight: 1e-50 }] }), models });
+    const zero = buildPlan({
+      operation: "merge",
+      recipe: recipe({ vectors: [{ finetuned: "org/ft-a", weight: 1e-50 }] }),
+      models,
+    });
     expect(zero.warnings.map((w) => w.code)).toEqual(["ZERO_WEIGHT"]);
     const grown = tiny("org/ft-grown", { vocab: 300 });
-    const donor = buildPlan({ operation: "merge", recipe: recipe({ vocab: "extend", vectors: [{ finetuned: "org/ft-grown", weight: -0.5 }] }), models: { ...models, "org/ft-grown": grown } });
+    const donor = buildPlan({
+      operation: "merge",
+      recipe: recipe({ vocab: "extend", vectors: [{ finetuned: "org/ft-grown", weight: -0.5 }] }),
+      models: { ...models, "org/ft-grown": grown },
+    });
     expect(donor.warnings.map((w) => w.code)).toEqual(["VOCAB_DONOR_NEGATED"]);
   });
 
@@ -310,7 +480,13 @@ describe("buildPlan: merge", () => {
     const grown = tiny("org/ft-grown", { vocab: 300, revision: sha("9") });
     const plan = buildPlan({
       operation: "merge",
-      recipe: recipe({ vocab: "extend", vectors: [{ finetuned: "org/ft-a", weight: 0.5 }, { finetuned: "org/ft-grown", weight: 0.5 }] }),
+      recipe: recipe({
+        vocab: "extend",
+        vectors: [
+          { finetuned: "org/ft-a", weight: 0.5 },
+          { finetuned: "org/ft-grown", weight: 0.5 },
+        ],
+      }),
       models: { ...models, "org/ft-grown": grown },
     });
     const embed = output(plan, "model.embed_tokens.weight");
@@ -321,8 +497,24 @@ describe("buildPlan: merge", () => {
       method: "task_arithmetic",
       base: { input: 0, name: "model.embed_tokens.weight" },
       terms: [
-        { term: 0, weight32: 0.5, tau: { kind: "taskVector", finetuned: { input: 1, name: "model.embed_tokens.weight" }, base: { input: 0, name: "model.embed_tokens.weight" } } },
-        { term: 1, weight32: 0.5, tau: { kind: "taskVector", finetuned: { input: 2, name: "model.embed_tokens.weight" }, base: { input: 0, name: "model.embed_tokens.weight" } } },
+        {
+          term: 0,
+          weight32: 0.5,
+          tau: {
+            kind: "taskVector",
+            finetuned: { input: 1, name: "model.embed_tokens.weight" },
+            base: { input: 0, name: "model.embed_tokens.weight" },
+          },
+        },
+        {
+          term: 1,
+          weight32: 0.5,
+          tau: {
+            kind: "taskVector",
+            finetuned: { input: 2, name: "model.embed_tokens.weight" },
+            base: { input: 0, name: "model.embed_tokens.weight" },
+          },
+        },
       ],
       params: {},
       sharedRows: 256,
@@ -330,24 +522,55 @@ describe("buildPlan: merge", () => {
     });
     expect(output(plan, "lm_head.weight").shape).toEqual([300, 64]);
     expect(output(plan, "model.norm.weight").shape).toEqual([64]);
-    expect(plan.vocab).toEqual({ sharedRows: 256, rows: 300, donor: 2, tensors: ["model.embed_tokens.weight", "lm_head.weight"] });
+    expect(plan.vocab).toEqual({
+      sharedRows: 256,
+      rows: 300,
+      donor: 2,
+      tensors: ["model.embed_tokens.weight", "lm_head.weight"],
+    });
 
-    expect(() => buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/ft-grown", weight: 1 }] }), models: { ...models, "org/ft-grown": grown } })).toThrow(
+    expect(() =>
+      buildPlan({
+        operation: "merge",
+        recipe: recipe({ vectors: [{ finetuned: "org/ft-grown", weight: 1 }] }),
+        models: { ...models, "org/ft-grown": grown },
+      }),
+    ).toThrow(
       /model\.embed_tokens\.weight is \[300, 64\] in org\/ft-grown but \[256, 64\] in org\/base; if the fine-tune added tokens, set vocab: extend/,
     );
     const other = tiny("org/ft-other", { vocab: 310 });
     expect(() =>
       buildPlan({
         operation: "merge",
-        recipe: recipe({ vocab: "extend", vectors: [{ finetuned: "org/ft-grown", weight: 1 }, { finetuned: "org/ft-other", weight: 1 }] }),
+        recipe: recipe({
+          vocab: "extend",
+          vectors: [
+            { finetuned: "org/ft-grown", weight: 1 },
+            { finetuned: "org/ft-other", weight: 1 },
+          ],
+        }),
         models: { ...models, "org/ft-grown": grown, "org/ft-other": other },
       }),
-    ).toThrow(/300 rows in org\/ft-grown and 310 in org\/ft-other: two different extended vocabularies cannot be merged/);
+    ).toThrow(
+      /300 rows in org\/ft-grown and 310 in org\/ft-other: two different extended vocabularies cannot be merged/,
+    );
   });
 
   it("downloadBytes over sharded inputs counts each input tensor once, even under two references", () => {
-    const llama = realModel({ id: "meta-llama--Llama-3.1-8B", weightMapOf: "meta-llama--Llama-3.1-8B", revision: sha("b") });
-    const ft = { ...realModel({ id: "meta-llama--Llama-3.1-8B", ref: "org/llama-ft", weightMapOf: "meta-llama--Llama-3.1-8B", revision: sha("f") }), repo: "org/llama-ft" };
+    const llama = realModel({
+      id: "meta-llama--Llama-3.1-8B",
+      weightMapOf: "meta-llama--Llama-3.1-8B",
+      revision: sha("b"),
+    });
+    const ft = {
+      ...realModel({
+        id: "meta-llama--Llama-3.1-8B",
+        ref: "org/llama-ft",
+        weightMapOf: "meta-llama--Llama-3.1-8B",
+        revision: sha("f"),
+      }),
+      repo: "org/llama-ft",
+    };
     const sameFt = { ...ft, ref: "org/llama-ft@v1" };
     const plan = buildPlan({
       operation: "merge",
@@ -355,7 +578,10 @@ describe("buildPlan: merge", () => {
         version: 1,
         base: "meta-llama/Llama-3.1-8B",
         output: { to: "org/out" },
-        vectors: [{ finetuned: "org/llama-ft", weight: 0.5 }, { finetuned: "org/llama-ft@v1", weight: 0.25 }],
+        vectors: [
+          { finetuned: "org/llama-ft", weight: 0.5 },
+          { finetuned: "org/llama-ft@v1", weight: 0.25 },
+        ],
       }),
       models: { "meta-llama/Llama-3.1-8B": llama, "org/llama-ft": ft, "org/llama-ft@v1": sameFt },
     });
@@ -377,7 +603,9 @@ describe("buildPlan: merge", () => {
     expect(text).toContain("  download: 32.1 GB of tensor data from 2 inputs");
     expect(text).toContain("  write:    16.1 GB (16.1 GB of tensor data, plus headers and the index)\n");
     expect(text).toContain("  files:    4 + model.safetensors.index.json (max 5.00 GB each)\n");
-    expect(text).toContain(`  base       meta-llama/Llama-3.1-8B (${"b".repeat(12)})  291 tensors from 4 files, 16.1 GB\n`);
+    expect(text).toContain(
+      `  base       meta-llama/Llama-3.1-8B (${"b".repeat(12)})  291 tensors from 4 files, 16.1 GB\n`,
+    );
     expect(text).toContain(`  finetuned  org/llama-ft@v1 (${"f".repeat(12)})          nothing to read\n`);
     expect(text).toContain("  vectors[0]  +0.5 × τ of org/llama-ft\n");
     expect(text).toContain("  vectors[1]  +0.25 × τ of org/llama-ft@v1\n");
@@ -385,28 +613,52 @@ describe("buildPlan: merge", () => {
 
   it("refuses inputs it cannot express, naming the tensor", () => {
     const missing = tiny("org/ft-missing", { drop: (name) => name === "lm_head.weight" });
-    expect(() => buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/ft-missing", weight: 1 }] }), models: { ...models, "org/ft-missing": missing } })).toThrow(
-      "org/ft-missing has no lm_head.weight, which org/base has; run tvhub check for the full report.",
-    );
+    expect(() =>
+      buildPlan({
+        operation: "merge",
+        recipe: recipe({ vectors: [{ finetuned: "org/ft-missing", weight: 1 }] }),
+        models: { ...models, "org/ft-missing": missing },
+      }),
+    ).toThrow("org/ft-missing has no lm_head.weight, which org/base has; run tvhub check for the full report.");
     const extra = { ...ftA, tensors: [...ftA.tensors, { ...(ftA.tensors[0] as LocatedTensor), name: "score.weight" }] };
-    expect(() => buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ vector: "org/ft-a", weight: 1 }] }), models: { ...models, "org/ft-a": extra } })).toThrow(
+    expect(() =>
+      buildPlan({
+        operation: "merge",
+        recipe: recipe({ vectors: [{ vector: "org/ft-a", weight: 1 }] }),
+        models: { ...models, "org/ft-a": extra },
+      }),
+    ).toThrow(
       /org\/ft-a has score\.weight, which org\/base lacks; the output follows the base's layout, so a vector with extra tensors cannot be used/,
     );
-    expect(() => buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/unknown", weight: 1 }] }), models })).toThrow(InternalError);
+    expect(() =>
+      buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/unknown", weight: 1 }] }), models }),
+    ).toThrow(InternalError);
     const noBase = { "org/ft-a": ftA };
-    expect(() => buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/ft-a", weight: 1 }] }), models: noBase })).toThrow(/no headers for base "org\/base"/);
+    expect(() =>
+      buildPlan({
+        operation: "merge",
+        recipe: recipe({ vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
+        models: noBase,
+      }),
+    ).toThrow(/no headers for base "org\/base"/);
   });
 
   it("formats a plan with overrides, vocabulary and warnings for --dry-run", () => {
     const grown = tiny("org/ft-grown", { vocab: 300 });
-    const vector: ResolvedModel = { ref: "./tv", tensors: locateTensors({ specs: decoderTensorSpecs(tinyConfig, "F32").slice(1, 4), prefix: "task_vector" }) };
+    const vector: ResolvedModel = {
+      ref: "./tv",
+      tensors: locateTensors({ specs: decoderTensorSpecs(tinyConfig, "F32").slice(1, 4), prefix: "task_vector" }),
+    };
     const plan = buildPlan({
       operation: "merge",
       recipe: recipe({
         vocab: "extend",
         method: "dare_linear",
         parameters: { seed: 3 },
-        vectors: [{ finetuned: "org/ft-grown", weight: 0.5 }, { vector: "./tv", weight: -0.25 }],
+        vectors: [
+          { finetuned: "org/ft-grown", weight: 0.5 },
+          { vector: "./tv", weight: -0.25 },
+        ],
         overrides: [{ glob: "*norm*", keep: "base" }],
       }),
       models: { ...models, "org/ft-grown": grown, "./tv": vector },
@@ -416,9 +668,14 @@ describe("buildPlan: merge", () => {
     expect(text).toContain("  vectors[1]  −0.25 × task vector ./tv (negation)");
     expect(text).toContain("  vector     ./tv");
     expect(text).toContain("overrides:\n  glob *norm*: keep base (5 tensors)\n");
-    expect(text).toContain("vocabulary: 256 shared rows + 44 added rows from org/ft-grown (model.embed_tokens.weight, lm_head.weight); the tokenizer comes from org/ft-grown\n");
+    expect(text).toContain(
+      "vocabulary: 256 shared rows + 44 added rows from org/ft-grown (model.embed_tokens.weight, lm_head.weight); the tokenizer comes from org/ft-grown\n",
+    );
     expect(text).toMatch(/copied/);
-    const publish = formatPlan({ plan: buildPlan({ operation: "publish-vector", base, finetuned: ftA, maxShardSize: 30_000 }), maxFiles: 3 });
+    const publish = formatPlan({
+      plan: buildPlan({ operation: "publish-vector", base, finetuned: ftA, maxShardSize: 30_000 }),
+      maxFiles: 3,
+    });
     expect(publish.split("\n")[0]).toBe("Plan: task vector of org/ft-a against org/base");
     expect(publish).toContain("  omitted:  1 tensor (not part of τ)\n");
     expect(publish).toMatch(/ {12}\.\.\. \d+ more\n/);

@@ -1,4 +1,8 @@
-import { findMergeMethod, recipeParametersOf, type MergeMethod as ArithmeticMethod } from "../arithmetic/merge-methods.js";
+import {
+  findMergeMethod,
+  recipeParametersOf,
+  type MergeMethod as ArithmeticMethod,
+} from "../arithmetic/merge-methods.js";
 import { DataError, InternalError } from "../errors.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import type { LocatedTensor } from "../safetensors/types.js";
@@ -74,13 +78,19 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
 
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base` });
+      omitted.push({
+        name: ours.name,
+        reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base`,
+      });
       continue;
     }
     const other = theirs.get(ours.name);
     if (other === undefined) {
       if (!bufferNamePattern.test(ours.name)) throw missingTensor(finetuned, base, ours.name);
-      omitted.push({ name: ours.name, reason: "a buffer the fine-tune does not store: not part of τ; applying the vector copies it from the base" });
+      omitted.push({
+        name: ours.name,
+        reason: "a buffer the fine-tune does not store: not part of τ; applying the vector copies it from the base",
+      });
       continue;
     }
     if (!isComputable(other.dtype)) throw notComputable(finetuned, base, other, ours);
@@ -94,7 +104,14 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
       const shared = ours.shape[0] as number;
       vocabRows = checkRows(vocabRows, shared, rows, ours.name, finetuned);
       extended.push(ours.name);
-      outputs.push(planned(ours.name, dtype, other.shape, { op: "taskVectorExtend", finetuned: finetunedRef, base: baseRef, sharedRows: shared }));
+      outputs.push(
+        planned(ours.name, dtype, other.shape, {
+          op: "taskVectorExtend",
+          finetuned: finetunedRef,
+          base: baseRef,
+          sharedRows: shared,
+        }),
+      );
     } else {
       throw shapeMismatch(finetuned, base, other, ours, vocab);
     }
@@ -109,7 +126,9 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
     });
   }
   const vocabExtension: VocabExtension | undefined =
-    vocabRows === undefined ? undefined : { sharedRows: vocabRows.shared, rows: vocabRows.rows, donor: 1, tensors: extended };
+    vocabRows === undefined
+      ? undefined
+      : { sharedRows: vocabRows.shared, rows: vocabRows.rows, donor: 1, tensors: extended };
   return finish({
     operation: "publish-vector",
     inputs,
@@ -137,17 +156,25 @@ function planAdapterVector(options: PublishVectorPlanOptions): Plan {
   const omitted: Plan["omitted"] = [];
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base` });
+      omitted.push({
+        name: ours.name,
+        reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base`,
+      });
       continue;
     }
     const term = mapping.terms.get(ours.name);
     if (term === undefined) {
-      omitted.push({ name: ours.name, reason: "not updated by the adapter: τ = 0; applying the vector copies it from the base" });
+      omitted.push({
+        name: ours.name,
+        reason: "not updated by the adapter: τ = 0; applying the vector copies it from the base",
+      });
       continue;
     }
     const baseRef: TensorRef = { input: 0, name: ours.name };
     const expression: Expression =
-      term.kind === "lora" ? { op: "lora", ...loraUpdate(term, 1, baseRef) } : { op: "taskVector", finetuned: { input: 1, name: term.saved }, base: baseRef };
+      term.kind === "lora"
+        ? { op: "lora", ...loraUpdate(term, 1, baseRef) }
+        : { op: "taskVector", finetuned: { input: 1, name: term.saved }, base: baseRef };
     outputs.push(planned(ours.name, options.dtype ?? ours.dtype, ours.shape, expression));
   }
   // What PEFT ignores (mapping.ignored) the check reports.
@@ -214,7 +241,9 @@ function planMerge(options: MergePlanOptions): Plan {
   const overrides = compileOverrides({ overrides: recipe.overrides });
   const used = overrides.map(() => [] as string[]);
   const tensorMaps = models.map((model) => byName(model.tensors));
-  const adapters = models.map((model) => (model.adapter ? mapAdapter({ adapter: model as AdapterModel, base }) : undefined));
+  const adapters = models.map((model) =>
+    model.adapter ? mapAdapter({ adapter: model as AdapterModel, base }) : undefined,
+  );
   const outputs: PlannedTensor[] = [];
   const extended: string[] = [];
   let vocabRows: { shared: number; rows: number; donor: number } | undefined;
@@ -235,7 +264,10 @@ function planMerge(options: MergePlanOptions): Plan {
       continue;
     }
     const scale = override?.override.scale ?? recipe.scale;
-    const params = override?.override.parameters === undefined ? parameters : resolveParameters(recipe.method, recipe.parameters, override.override.parameters);
+    const params =
+      override?.override.parameters === undefined
+        ? parameters
+        : resolveParameters(recipe.method, recipe.parameters, override.override.parameters);
 
     let extra: { rows: number; source: TensorRef; term: PlanTerm } | undefined;
     const weighted: WeightedTau[] = [];
@@ -250,13 +282,15 @@ function planMerge(options: MergePlanOptions): Plan {
       }
       if (other === undefined) {
         // A buffer (GPT-2's causal mask, say) that a fine-tune did not save has not been trained either.
-        if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name)) throw missingTensor(model, base, ours.name);
+        if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name))
+          throw missingTensor(model, base, ours.name);
         weighted.push({ term: index, weight32, tau: { kind: "zero" } });
         continue;
       }
       if (!isComputable(other.dtype)) throw notComputable(model, base, other, ours);
       if (!sameShape(ours.shape, other.shape)) {
-        if (recipe.vocab !== "extend" || !grows(base, ours, other)) throw shapeMismatch(model, base, other, ours, recipe.vocab);
+        if (recipe.vocab !== "extend" || !grows(base, ours, other))
+          throw shapeMismatch(model, base, other, ours, recipe.vocab);
         const rows = other.shape[0] as number;
         if (extra === undefined) {
           extra = { rows, source: { input: term.input, name: ours.name }, term };
@@ -268,7 +302,14 @@ function planMerge(options: MergePlanOptions): Plan {
         }
       }
       const ref: TensorRef = { input: term.input, name: ours.name };
-      weighted.push({ term: index, weight32, tau: term.kind === "vector" ? { kind: "vector", tensor: ref } : { kind: "taskVector", finetuned: ref, base: baseRef } });
+      weighted.push({
+        term: index,
+        weight32,
+        tau:
+          term.kind === "vector"
+            ? { kind: "vector", tensor: ref }
+            : { kind: "taskVector", finetuned: ref, base: baseRef },
+      });
     }
 
     if (extra !== undefined) {
@@ -291,7 +332,15 @@ function planMerge(options: MergePlanOptions): Plan {
     } else if (weighted.every((w) => w.tau.kind === "zero")) {
       outputs.push(planned(ours.name, dtype, ours.shape, { op: "copy", source: baseRef }));
     } else {
-      outputs.push(planned(ours.name, dtype, ours.shape, { op: "merge", method: recipe.method, base: baseRef, terms: weighted, params }));
+      outputs.push(
+        planned(ours.name, dtype, ours.shape, {
+          op: "merge",
+          method: recipe.method,
+          base: baseRef,
+          terms: weighted,
+          params,
+        }),
+      );
     }
   }
 
@@ -306,7 +355,10 @@ function planMerge(options: MergePlanOptions): Plan {
     outputs,
     omitted: [],
     overrides: overrides.map((o, i) => ({ pattern: o.pattern, action: o.action, tensors: used[i] ?? [] })),
-    vocab: vocabRows === undefined ? undefined : { sharedRows: vocabRows.shared, rows: vocabRows.rows, donor: vocabRows.donor, tensors: extended },
+    vocab:
+      vocabRows === undefined
+        ? undefined
+        : { sharedRows: vocabRows.shared, rows: vocabRows.rows, donor: vocabRows.donor, tensors: extended },
     warnings,
     maxShardSize: recipe.output.max_shard_size,
     prefix: "model",
@@ -324,7 +376,9 @@ function mergeWarnings(
   const warnings: PlanWarning[] = [];
   overrides.forEach((override, i) => {
     if ((used[i]?.length ?? 0) > 0) return;
-    const shadowed = overrides.slice(0, i).some((earlier) => used.some((names) => names.some((name) => override.matches(name) && earlier.matches(name))));
+    const shadowed = overrides
+      .slice(0, i)
+      .some((earlier) => used.some((names) => names.some((name) => override.matches(name) && earlier.matches(name))));
     warnings.push({
       code: "OVERRIDE_UNUSED",
       subject: override.origin,
@@ -341,7 +395,11 @@ function mergeWarnings(
     }
   }
   for (const term of terms.filter((t) => t.weight32 === 0)) {
-    warnings.push({ code: "ZERO_WEIGHT", subject: term.origin, message: `${term.origin} has weight ${term.lambda} after scaling, which is 0 in float32, so it changes nothing.` });
+    warnings.push({
+      code: "ZERO_WEIGHT",
+      subject: term.origin,
+      message: `${term.origin} has weight ${term.lambda} after scaling, which is 0 in float32, so it changes nothing.`,
+    });
   }
   const seen = new Map<number, PlanTerm>();
   for (const term of terms) {
@@ -397,7 +455,10 @@ function finish(options: FinishOptions): Plan {
   const visit = (ref: TensorRef): void => {
     const tensor = maps[ref.input]?.get(ref.name);
     const input = inputs[ref.input];
-    if (tensor === undefined || input === undefined) throw new InternalError(`The plan reads ${ref.name} from input ${ref.input}, which does not have it.`, { code: "PLAN_BAD_REF" });
+    if (tensor === undefined || input === undefined)
+      throw new InternalError(`The plan reads ${ref.name} from input ${ref.input}, which does not have it.`, {
+        code: "PLAN_BAD_REF",
+      });
     const key = `${identities[ref.input]}\u0000${ref.name}`;
     if (read.has(key)) return;
     read.add(key);
@@ -423,7 +484,9 @@ function finish(options: FinishOptions): Plan {
     })),
     maxShardSize: options.maxShardSize,
     totalBytes: model.totalSize,
-    writeBytes: model.files.reduce((sum, f) => sum + f.layout.fileSize, 0) + (model.index === undefined ? 0 : utf8.encode(model.index.text).length),
+    writeBytes:
+      model.files.reduce((sum, f) => sum + f.layout.fileSize, 0) +
+      (model.index === undefined ? 0 : utf8.encode(model.index.text).length),
   };
   if (model.index !== undefined) layout.index = model.index.file;
   const plan: Plan = {
@@ -473,7 +536,10 @@ export function loraRefs(update: LoraUpdate): TensorRef[] {
 }
 
 /** The recipe's parameters, overrides on top, over the registry's defaults; a factor the registry omits at its default stays out. */
-function resolveParameters(method: MergeMethod, ...layers: Array<Readonly<Record<string, MergeParameters[string] | undefined>> | undefined>): MergeParameters {
+function resolveParameters(
+  method: MergeMethod,
+  ...layers: Array<Readonly<Record<string, MergeParameters[string] | undefined>> | undefined>
+): MergeParameters {
   const resolved: MergeParameters = { ...methodParameters[method] };
   for (const parameter of recipeParametersOf(registered(method))) {
     for (const layer of layers) {
@@ -486,13 +552,20 @@ function resolveParameters(method: MergeMethod, ...layers: Array<Readonly<Record
 
 function registered(name: MergeMethod): ArithmeticMethod {
   const method = findMergeMethod(name);
-  if (method === undefined) throw new InternalError(`The recipe names merge method ${name}, which the registry lacks.`, { code: "PLAN_UNKNOWN_METHOD" });
+  if (method === undefined)
+    throw new InternalError(`The recipe names merge method ${name}, which the registry lacks.`, {
+      code: "PLAN_UNKNOWN_METHOD",
+    });
   return method;
 }
 
 function planned(name: string, dtype: Dtype, shape: readonly number[], expression: Expression): PlannedTensor {
   const bytes = byteLength(dtype, shape);
-  if (bytes === undefined) throw new DataError(`${name} has shape ${formatShape(shape)}, too large to hold; the header is damaged.`, { code: "PLAN_TENSOR_TOO_LARGE", subject: name });
+  if (bytes === undefined)
+    throw new DataError(`${name} has shape ${formatShape(shape)}, too large to hold; the header is damaged.`, {
+      code: "PLAN_TENSOR_TOO_LARGE",
+      subject: name,
+    });
   return { name, dtype, shape: [...shape], bytes, expression };
 }
 
@@ -505,12 +578,18 @@ function inputOf(role: PlanInput["role"], model: ResolvedModel): PlanInput {
 
 /** Two references to one repo at one commit read the same bytes. */
 function identityOf(model: ResolvedModel): string {
-  return model.repo !== undefined && model.revision !== undefined ? `hub:${model.repo.toLowerCase()}@${model.revision}` : `ref:${model.ref}`;
+  return model.repo !== undefined && model.revision !== undefined
+    ? `hub:${model.repo.toLowerCase()}@${model.revision}`
+    : `ref:${model.ref}`;
 }
 
 function modelFor(models: Readonly<Record<string, ResolvedModel>>, ref: string, origin: string): ResolvedModel {
   const model = Object.hasOwn(models, ref) ? models[ref] : undefined;
-  if (model === undefined) throw new InternalError(`The plan was given no headers for ${origin} "${ref}"; resolve every recipe input before planning.`, { code: "PLAN_INPUT_MISSING", subject: ref });
+  if (model === undefined)
+    throw new InternalError(
+      `The plan was given no headers for ${origin} "${ref}"; resolve every recipe input before planning.`,
+      { code: "PLAN_INPUT_MISSING", subject: ref },
+    );
   return model;
 }
 
@@ -528,7 +607,8 @@ function byName(tensors: readonly LocatedTensor[]): Map<string, LocatedTensor> {
  * config, its name is an embedding's or a head's) whose other dimensions agree.
  */
 function grows(base: ResolvedModel, ours: LocatedTensor, other: LocatedTensor): boolean {
-  const vocab = base.config === undefined ? undefined : readConfigFields({ config: base.config }).sizes.get("vocab_size")?.value;
+  const vocab =
+    base.config === undefined ? undefined : readConfigFields({ config: base.config }).sizes.get("vocab_size")?.value;
   const isVocab = vocab !== undefined ? ours.shape[0] === vocab : embeddingNamePattern.test(ours.name);
   return (
     isVocab &&
@@ -539,7 +619,13 @@ function grows(base: ResolvedModel, ours: LocatedTensor, other: LocatedTensor): 
   );
 }
 
-function checkRows(known: { shared: number; rows: number } | undefined, shared: number, rows: number, name: string, model: ResolvedModel): { shared: number; rows: number } {
+function checkRows(
+  known: { shared: number; rows: number } | undefined,
+  shared: number,
+  rows: number,
+  name: string,
+  model: ResolvedModel,
+): { shared: number; rows: number } {
   if (known !== undefined && (known.shared !== shared || known.rows !== rows)) {
     throw new DataError(
       `${name} grows from ${shared} to ${rows} rows in ${model.ref}, but another vocabulary tensor grows from ${known.shared} to ${known.rows}; the embedding and the head must agree, so check the fine-tune.`,
@@ -553,30 +639,53 @@ function rejectExtraTensors(base: ResolvedModel, model: ResolvedModel, kind: str
   const ours = byName(base.tensors);
   const extra = model.tensors.find((t) => !ours.has(t.name) && !bufferNamePattern.test(t.name));
   if (extra === undefined) return;
-  throw new DataError(`${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the full report).`, {
-    code: "EXTRA_TENSOR",
-    subject: extra.name,
-  });
+  throw new DataError(
+    `${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the full report).`,
+    {
+      code: "EXTRA_TENSOR",
+      subject: extra.name,
+    },
+  );
 }
 
 function missingTensor(model: ResolvedModel, base: ResolvedModel, name: string): DataError {
-  return new DataError(`${model.ref} has no ${name}, which ${base.ref} has; run tvhub check for the full report.`, { code: "MISSING_TENSOR", subject: name });
-}
-
-function notComputable(model: ResolvedModel, base: ResolvedModel, other: LocatedTensor, ours: LocatedTensor): DataError {
-  return new DataError(`${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.`, {
-    code: "NOT_COMPUTABLE",
-    subject: ours.name,
+  return new DataError(`${model.ref} has no ${name}, which ${base.ref} has; run tvhub check for the full report.`, {
+    code: "MISSING_TENSOR",
+    subject: name,
   });
 }
 
-function shapeMismatch(model: ResolvedModel, base: ResolvedModel, other: LocatedTensor, ours: LocatedTensor, vocab: VocabMode): DataError {
+function notComputable(
+  model: ResolvedModel,
+  base: ResolvedModel,
+  other: LocatedTensor,
+  ours: LocatedTensor,
+): DataError {
+  return new DataError(
+    `${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.`,
+    {
+      code: "NOT_COMPUTABLE",
+      subject: ours.name,
+    },
+  );
+}
+
+function shapeMismatch(
+  model: ResolvedModel,
+  base: ResolvedModel,
+  other: LocatedTensor,
+  ours: LocatedTensor,
+  vocab: VocabMode,
+): DataError {
   const hint =
     vocab === "refuse" && grows(base, ours, other)
       ? "; if the fine-tune added tokens, set vocab: extend (--vocab extend)"
       : "; run tvhub check for the full report";
-  return new DataError(`${ours.name} is ${formatShape(other.shape)} in ${model.ref} but ${formatShape(ours.shape)} in ${base.ref}${hint}.`, {
-    code: hint.includes("vocab") ? "VOCAB_MISMATCH" : "SHAPE_MISMATCH",
-    subject: ours.name,
-  });
+  return new DataError(
+    `${ours.name} is ${formatShape(other.shape)} in ${model.ref} but ${formatShape(ours.shape)} in ${base.ref}${hint}.`,
+    {
+      code: hint.includes("vocab") ? "VOCAB_MISMATCH" : "SHAPE_MISMATCH",
+      subject: ours.name,
+    },
+  );
 }

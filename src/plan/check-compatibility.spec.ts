@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { LocatedTensor } from "../safetensors/types.js";
-import { checkCompatibility, type CheckedInput, type CompatibilityReport, type Finding } from "./check-compatibility.js";
+import {
+  checkCompatibility,
+  type CheckedInput,
+  type CompatibilityReport,
+  type Finding,
+} from "./check-compatibility.js";
 import { formatCompatibilityReport } from "./format-compatibility-report.js";
 import { bytesOf, decoderTensorSpecs, locateTensors } from "./testing/model-headers.js";
 import { readConfig, readTotalSize, realModel } from "./testing/real-models.js";
@@ -30,21 +35,32 @@ describe("the fixtures reproduce the real indexes", () => {
     expect(base.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(readTotalSize(llamaId));
   });
   it("Irfanuruchi (bitsandbytes int8): 739 tensors, total_size 11188584672", () => {
-    const model = realModel({ id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM", weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM" });
+    const model = realModel({
+      id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
+      weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
+    });
     expect(model.tensors).toHaveLength(739);
-    expect(model.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(readTotalSize("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM"));
+    expect(model.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(
+      readTotalSize("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM"),
+    );
   });
 });
 
 describe("checkCompatibility on real configs", () => {
   it("a fine-tune with the base's layout and a card naming the base: nothing to report", () => {
-    const report = checkCompatibility({ base, inputs: [finetuned(realModel({ id: llamaId, ref: "org/llama-math", weightMapOf: llamaId }))] });
+    const report = checkCompatibility({
+      base,
+      inputs: [finetuned(realModel({ id: llamaId, ref: "org/llama-math", weightMapOf: llamaId }))],
+    });
     expect(report).toMatchObject({ ok: true, counts: { error: 0, lineage: 0, warning: 0 }, findings: [] });
     expect(formatCompatibilityReport({ report })).toBe("org/llama-math vs base meta-llama/Llama-3.1-8B: compatible\n");
   });
 
   it("TAIDE grew the vocabulary by 60,000 tokens: its own error code, naming the option that handles it", () => {
-    const taide = finetuned(realModel({ id: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat", weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat" }), {});
+    const taide = finetuned(
+      realModel({ id: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat", weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat" }),
+      {},
+    );
     const report = checkCompatibility({ base, inputs: [taide] });
     expect(report.ok).toBe(false);
     expect(codes(report)).toEqual(["error VOCAB_MISMATCH vocab_size", "warning UNKNOWN_LINEAGE base_model"]);
@@ -57,14 +73,15 @@ describe("checkCompatibility on real configs", () => {
     const extended = checkCompatibility({ base, inputs: [taide], vocab: "extend" });
     expect(extended.ok).toBe(true);
     expect(codes(extended)).toEqual(["warning UNKNOWN_LINEAGE base_model", "warning VOCAB_MISMATCH vocab_size"]);
-    expect(only(extended, "VOCAB_MISMATCH").message).toContain("the 60000 added rows, with the tokenizer, come from TLLM/Llama-3.1-TAIDE-LX-8B-Chat");
+    expect(only(extended, "VOCAB_MISMATCH").message).toContain(
+      "the 60000 added rows, with the tokenizer, come from TLLM/Llama-3.1-TAIDE-LX-8B-Chat",
+    );
   });
 
   it("FlagAlpha (Llama 3, F16): rope/context warnings with identical shapes, a dtype note, and a lineage mismatch", () => {
-    const flag = finetuned(
-      realModel({ id: "FlagAlpha--Llama3-Chinese-8B-Instruct", weightMapOf: llamaId }),
-      { base_model: "meta-llama/Meta-Llama-3-8B-Instruct" },
-    );
+    const flag = finetuned(realModel({ id: "FlagAlpha--Llama3-Chinese-8B-Instruct", weightMapOf: llamaId }), {
+      base_model: "meta-llama/Meta-Llama-3-8B-Instruct",
+    });
     const report = checkCompatibility({ base, inputs: [flag] });
     expect(codes(report)).toEqual([
       "lineage BASE_MISMATCH base_model",
@@ -81,7 +98,9 @@ describe("checkCompatibility on real configs", () => {
     );
     const dtype = only(report, "DTYPE_DIFFERS");
     expect(dtype.tensors).toHaveLength(291);
-    expect(dtype.message).toContain("291 tensors of FlagAlpha/Llama3-Chinese-8B-Instruct are F16 where meta-llama/Llama-3.1-8B has BF16");
+    expect(dtype.message).toContain(
+      "291 tensors of FlagAlpha/Llama3-Chinese-8B-Instruct are F16 where meta-llama/Llama-3.1-8B has BF16",
+    );
     expect(only(report, "BASE_MISMATCH").message).toBe(
       "FlagAlpha/Llama3-Chinese-8B-Instruct declares base_model meta-llama/Meta-Llama-3-8B-Instruct, not meta-llama/Llama-3.1-8B; a task vector against another base is noise, so use that base, or --force if you know meta-llama/Llama-3.1-8B holds the same weights.",
     );
@@ -91,7 +110,12 @@ describe("checkCompatibility on real configs", () => {
   });
 
   it("Irfanuruchi is quantized (bitsandbytes int8): refused, with the quantized tensors named", () => {
-    const quantized = finetuned(realModel({ id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM", weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM" }));
+    const quantized = finetuned(
+      realModel({
+        id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
+        weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
+      }),
+    );
     const report = checkCompatibility({ base, inputs: [quantized], force: true });
     expect(report.ok).toBe(false);
     expect(only(report, "QUANTIZED").message).toBe(
@@ -99,7 +123,9 @@ describe("checkCompatibility on real configs", () => {
     );
     const notComputable = only(report, "NOT_COMPUTABLE");
     expect(notComputable.tensors).toHaveLength(224);
-    expect(notComputable.message).toContain("224 tensors are I8 in Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM but BF16 in meta-llama/Llama-3.1-8B");
+    expect(notComputable.message).toContain(
+      "224 tensors are I8 in Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM but BF16 in meta-llama/Llama-3.1-8B",
+    );
     const extra = report.findings.filter((f) => f.code === "EXTRA_TENSOR");
     expect(extra).toHaveLength(448);
     expect(extra.every((f) => /\.(SCB|weight_format)$/.test(f.subject))).toBe(true);
@@ -108,9 +134,13 @@ describe("checkCompatibility on real configs", () => {
     expect(report.counts).toEqual({ error: 450, lineage: 0, warning: 2 });
 
     const text = formatCompatibilityReport({ report, maxLines: 8 });
-    expect(text.split("\n")[0]).toBe("Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM vs base meta-llama/Llama-3.1-8B: not compatible (450 errors, 2 warnings)");
+    expect(text.split("\n")[0]).toBe(
+      "Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM vs base meta-llama/Llama-3.1-8B: not compatible (450 errors, 2 warnings)",
+    );
     expect(text).toContain("  QUANTIZED  Irfanuruchi/");
-    expect(text).toContain("  EXTRA_TENSOR  ...and 445 more like this for Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM");
+    expect(text).toContain(
+      "  EXTRA_TENSOR  ...and 445 more like this for Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM",
+    );
     expect(text.split("\n").filter((line) => line.startsWith("  ")).length).toBeLessThanOrEqual(8 + 2);
   });
 
@@ -124,7 +154,9 @@ describe("checkCompatibility on real configs", () => {
       "hidden_size (n_embd) is 1280 in openai-community/gpt2-large and 768 in openai-community/gpt2; the models have different shapes, so openai-community/gpt2-large was not fine-tuned from this base.",
     );
     expect(report.findings.find((f) => f.subject === "wte.weight")?.code).toBe("SHAPE_MISMATCH");
-    expect(report.findings.find((f) => f.subject === "wte.weight")?.message).toContain("wte.weight is [50257, 1280] in openai-community/gpt2-large but [50257, 768]");
+    expect(report.findings.find((f) => f.subject === "wte.weight")?.message).toContain(
+      "wte.weight is [50257, 1280] in openai-community/gpt2-large but [50257, 768]",
+    );
     // 24 extra layers of 12 parameters each, plus their causal-mask buffers (warnings, not errors).
     expect(report.findings.filter((f) => f.code === "EXTRA_TENSOR")).toHaveLength(24 * 12);
     expect(report.findings.filter((f) => f.code === "BUFFER_DIFFERS" && f.subject.startsWith("h.3"))).toHaveLength(6);
@@ -135,7 +167,11 @@ describe("checkCompatibility on real configs", () => {
 describe("lineage", () => {
   const ft = realModel({ id: llamaId, ref: "org/ft", weightMapOf: llamaId });
   const check = (card: Record<string, unknown> | null, extra: Partial<Parameters<typeof checkCompatibility>[0]> = {}) =>
-    checkCompatibility({ base, inputs: [card === null ? { ...ft, kind: "finetuned" } : finetuned(ft, card)], ...extra });
+    checkCompatibility({
+      base,
+      inputs: [card === null ? { ...ft, kind: "finetuned" } : finetuned(ft, card)],
+      ...extra,
+    });
 
   it("no card or no base_model: unknown lineage, a warning", () => {
     for (const card of [null, {}, { base_model: [] }, { base_model: "  " }, { base_model: 7 }]) {
@@ -164,7 +200,12 @@ describe("lineage", () => {
   });
 
   it("a fine-tune of the base's own parent: the message says τ would undo the base's fine-tuning", () => {
-    const instruct = { ...base, ref: "org/llama-instruct", repo: "org/llama-instruct", card: { base_model: "meta-llama/Llama-3.1-8B" } };
+    const instruct = {
+      ...base,
+      ref: "org/llama-instruct",
+      repo: "org/llama-instruct",
+      card: { base_model: "meta-llama/Llama-3.1-8B" },
+    };
     const report = checkCompatibility({ base: instruct, inputs: [finetuned(ft)] });
     expect(only(report, "BASE_MISMATCH").message).toContain(
       "(meta-llama/Llama-3.1-8B is the parent of org/llama-instruct, so τ would also undo org/llama-instruct's own fine-tuning)",
@@ -189,7 +230,9 @@ describe("lineage", () => {
 });
 
 describe("task-vector inputs", () => {
-  const vectorTensors = base.tensors.filter((t) => t.name.includes("layers.0.")).map((t) => ({ ...t, dtype: "F32" as const, end: t.begin + (t.end - t.begin) * 2 }));
+  const vectorTensors = base.tensors
+    .filter((t) => t.name.includes("layers.0."))
+    .map((t) => ({ ...t, dtype: "F32" as const, end: t.begin + (t.end - t.begin) * 2 }));
   const vector = (tensors: LocatedTensor[], record?: Record<string, unknown>): CheckedInput => ({
     ref: "org/math-tv",
     repo: "org/math-tv",
@@ -233,14 +276,29 @@ describe("tensor-level findings", () => {
   const llamaConfig = readConfig(llamaId);
   const tiny = (config: Record<string, unknown>, dtype: "BF16" | "F8_E4M3" = "BF16") =>
     locateTensors({ specs: decoderTensorSpecs({ ...config, num_hidden_layers: 1 }, dtype) });
-  const tinyBase: ResolvedModel = { ref: "org/base", repo: "org/base", config: { ...llamaConfig, num_hidden_layers: 1 }, tensors: tiny(llamaConfig) };
+  const tinyBase: ResolvedModel = {
+    ref: "org/base",
+    repo: "org/base",
+    config: { ...llamaConfig, num_hidden_layers: 1 },
+    tensors: tiny(llamaConfig),
+  };
   const ftCard = { base_model: "org/base" };
-  const input = (tensors: LocatedTensor[], config: Record<string, unknown> = tinyBase.config ?? {}, ref = "org/ft"): CheckedInput => ({ ref, repo: ref, kind: "finetuned", config, card: ftCard, tensors });
+  const input = (
+    tensors: LocatedTensor[],
+    config: Record<string, unknown> = tinyBase.config ?? {},
+    ref = "org/ft",
+  ): CheckedInput => ({ ref, repo: ref, kind: "finetuned", config, card: ftCard, tensors });
 
   it("missing tensor, shape mismatch and an 8-bit float format", () => {
     const tensors = tinyBase.tensors
       .filter((t) => t.name !== "model.norm.weight")
-      .map((t) => (t.name.endsWith("q_proj.weight") ? { ...t, shape: [4096, 4095] } : t.name.endsWith("up_proj.weight") ? { ...t, dtype: "F8_E4M3" as const } : t));
+      .map((t) =>
+        t.name.endsWith("q_proj.weight")
+          ? { ...t, shape: [4096, 4095] }
+          : t.name.endsWith("up_proj.weight")
+            ? { ...t, dtype: "F8_E4M3" as const }
+            : t,
+      );
     const report = checkCompatibility({ base: tinyBase, inputs: [input(tensors)] });
     expect(codes(report)).toEqual([
       "error UNSUPPORTED_DTYPE dtype",
@@ -253,49 +311,114 @@ describe("tensor-level findings", () => {
     const prefixed = tinyBase.tensors.map((t) => ({ ...t, name: `transformer.${t.name}` }));
     const report = checkCompatibility({ base: tinyBase, inputs: [input(prefixed)] });
     expect(codes(report)).toEqual(["error NAME_PREFIX_MISMATCH transformer."]);
-    expect(report.findings[0]?.message).toContain('names its tensors with the prefix "transformer." that org/base lacks (12 tensors)');
+    expect(report.findings[0]?.message).toContain(
+      'names its tensors with the prefix "transformer." that org/base lacks (12 tensors)',
+    );
   });
 
   it("a fine-tune with an untied head on a tied base: the extra lm_head is explained", () => {
     const qwen = readConfig("Qwen--Qwen2.5-0.5B");
-    const tied: ResolvedModel = { ref: "Qwen/Qwen2.5-0.5B", repo: "Qwen/Qwen2.5-0.5B", config: qwen, tensors: locateTensors({ specs: decoderTensorSpecs(qwen, "BF16") }) };
+    const tied: ResolvedModel = {
+      ref: "Qwen/Qwen2.5-0.5B",
+      repo: "Qwen/Qwen2.5-0.5B",
+      config: qwen,
+      tensors: locateTensors({ specs: decoderTensorSpecs(qwen, "BF16") }),
+    };
     const untied = locateTensors({ specs: decoderTensorSpecs({ ...qwen, tie_word_embeddings: false }, "BF16") });
-    const report = checkCompatibility({ base: tied, inputs: [{ ref: "org/qwen-ft", kind: "finetuned", config: { ...qwen, tie_word_embeddings: false }, card: { base_model: "Qwen/Qwen2.5-0.5B" }, tensors: untied }] });
+    const report = checkCompatibility({
+      base: tied,
+      inputs: [
+        {
+          ref: "org/qwen-ft",
+          kind: "finetuned",
+          config: { ...qwen, tie_word_embeddings: false },
+          card: { base_model: "Qwen/Qwen2.5-0.5B" },
+          tensors: untied,
+        },
+      ],
+    });
     expect(codes(report)).toEqual(["error EXTRA_TENSOR lm_head.weight"]);
-    expect(report.findings[0]?.message).toContain("the base ties its head to the input embeddings; this fine-tune stores an untied one");
+    expect(report.findings[0]?.message).toContain(
+      "the base ties its head to the input embeddings; this fine-tune stores an untied one",
+    );
   });
 
   it("architecture and model_type mismatch (Mistral vs Llama), and Mistral's missing head_dim is not a size mismatch", () => {
     const mistral = readConfig("mistralai--Mistral-7B-v0.1");
     const report = checkCompatibility({
       base: { ...tinyBase, config: { ...mistral, num_hidden_layers: 1, vocab_size: 128256 } },
-      inputs: [input(tinyBase.tensors, { ...mistral, head_dim: 128, num_hidden_layers: 1, vocab_size: 128256, architectures: ["LlamaForCausalLM"], model_type: "llama" })],
+      inputs: [
+        input(tinyBase.tensors, {
+          ...mistral,
+          head_dim: 128,
+          num_hidden_layers: 1,
+          vocab_size: 128256,
+          architectures: ["LlamaForCausalLM"],
+          model_type: "llama",
+        }),
+      ],
     });
-    expect(codes(report).filter((c) => c.startsWith("error"))).toEqual(["error ARCHITECTURE_MISMATCH architectures", "error MODEL_TYPE_MISMATCH model_type"]);
+    expect(codes(report).filter((c) => c.startsWith("error"))).toEqual([
+      "error ARCHITECTURE_MISMATCH architectures",
+      "error MODEL_TYPE_MISMATCH model_type",
+    ]);
   });
 
   it("a shrunk vocabulary is an error even with vocab: extend", () => {
     const shrunk = tiny({ ...llamaConfig, vocab_size: 128000 });
-    const report = checkCompatibility({ base: tinyBase, inputs: [input(shrunk, { ...llamaConfig, num_hidden_layers: 1, vocab_size: 128000 })], vocab: "extend" });
+    const report = checkCompatibility({
+      base: tinyBase,
+      inputs: [input(shrunk, { ...llamaConfig, num_hidden_layers: 1, vocab_size: 128000 })],
+      vocab: "extend",
+    });
     expect(codes(report)).toEqual(["error VOCAB_MISMATCH vocab_size"]);
-    expect(report.findings[0]?.message).toContain("its vocabulary shrank, and vocab: extend only handles a fine-tune that added tokens");
+    expect(report.findings[0]?.message).toContain(
+      "its vocabulary shrank, and vocab: extend only handles a fine-tune that added tokens",
+    );
   });
 
   it("two inputs that grow the vocabulary to different sizes cannot be merged", () => {
-    const a = input(tiny({ ...llamaConfig, vocab_size: 130000 }), { ...llamaConfig, num_hidden_layers: 1, vocab_size: 130000 }, "org/a");
-    const b = input(tiny({ ...llamaConfig, vocab_size: 131000 }), { ...llamaConfig, num_hidden_layers: 1, vocab_size: 131000 }, "org/b");
-    const same = input(tiny({ ...llamaConfig, vocab_size: 130000 }), { ...llamaConfig, num_hidden_layers: 1, vocab_size: 130000 }, "org/c");
-    expect(codes(checkCompatibility({ base: tinyBase, inputs: [a, b], vocab: "extend" }))[0]).toBe("error VOCAB_CONFLICT vocab_size");
+    const a = input(
+      tiny({ ...llamaConfig, vocab_size: 130000 }),
+      { ...llamaConfig, num_hidden_layers: 1, vocab_size: 130000 },
+      "org/a",
+    );
+    const b = input(
+      tiny({ ...llamaConfig, vocab_size: 131000 }),
+      { ...llamaConfig, num_hidden_layers: 1, vocab_size: 131000 },
+      "org/b",
+    );
+    const same = input(
+      tiny({ ...llamaConfig, vocab_size: 130000 }),
+      { ...llamaConfig, num_hidden_layers: 1, vocab_size: 130000 },
+      "org/c",
+    );
+    expect(codes(checkCompatibility({ base: tinyBase, inputs: [a, b], vocab: "extend" }))[0]).toBe(
+      "error VOCAB_CONFLICT vocab_size",
+    );
     expect(checkCompatibility({ base: tinyBase, inputs: [a, same], vocab: "extend" }).ok).toBe(true);
   });
 
   it("vocab_size differs in config.json but the tensors agree: a warning", () => {
-    const report = checkCompatibility({ base: tinyBase, inputs: [input(tinyBase.tensors, { ...llamaConfig, num_hidden_layers: 1, vocab_size: 128320 })] });
+    const report = checkCompatibility({
+      base: tinyBase,
+      inputs: [input(tinyBase.tensors, { ...llamaConfig, num_hidden_layers: 1, vocab_size: 128320 })],
+    });
     expect(codes(report)).toEqual(["warning VOCAB_SIZE_FIELD vocab_size"]);
   });
 
   it("integer tensors: copied from the base, a note; a differing buffer, a warning", () => {
-    const withIds = [...tinyBase.tensors, { name: "model.position_ids", dtype: "I64" as const, shape: [1, 8], file: "model.safetensors", begin: 0, end: 64 }];
+    const withIds = [
+      ...tinyBase.tensors,
+      {
+        name: "model.position_ids",
+        dtype: "I64" as const,
+        shape: [1, 8],
+        file: "model.safetensors",
+        begin: 0,
+        end: 64,
+      },
+    ];
     const b: ResolvedModel = { ...tinyBase, tensors: withIds };
     const ftIds = withIds.map((t) => (t.dtype === "I64" ? { ...t, shape: [1, 16], end: 128 } : t));
     const report = checkCompatibility({ base: b, inputs: [input(ftIds)] });
@@ -304,7 +427,10 @@ describe("tensor-level findings", () => {
 
   it("no config.json on either side: warnings, tensors still checked", () => {
     const { config: _config, ...bare } = tinyBase;
-    const report = checkCompatibility({ base: bare, inputs: [{ ...input(tinyBase.tensors), config: undefined } as unknown as CheckedInput] });
+    const report = checkCompatibility({
+      base: bare,
+      inputs: [{ ...input(tinyBase.tensors), config: undefined } as unknown as CheckedInput],
+    });
     expect(codes(report)).toEqual(["warning CONFIG_MISSING config.json", "warning CONFIG_MISSING config.json"]);
   });
 

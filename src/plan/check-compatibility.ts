@@ -157,13 +157,30 @@ interface InputContext {
   findings: Finding[];
 }
 
-function checkBase(base: ResolvedModel, fields: ConfigFields | undefined, inputs: readonly CheckedInput[], findings: Finding[]): void {
+function checkBase(
+  base: ResolvedModel,
+  fields: ConfigFields | undefined,
+  inputs: readonly CheckedInput[],
+  findings: Finding[],
+): void {
   if (base.tensors.length === 0) {
-    findings.push({ severity: "error", code: "NO_TENSORS", input: base.ref, subject: "safetensors", message: `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.` });
+    findings.push({
+      severity: "error",
+      code: "NO_TENSORS",
+      input: base.ref,
+      subject: "safetensors",
+      message: `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`,
+    });
   }
   if (fields === undefined) {
     if (inputs.some((input) => input.kind === "finetuned")) {
-      findings.push({ severity: "warning", code: "CONFIG_MISSING", input: base.ref, subject: "config.json", message: `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor names, shapes and dtypes still are.` });
+      findings.push({
+        severity: "warning",
+        code: "CONFIG_MISSING",
+        input: base.ref,
+        subject: "config.json",
+        message: `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor names, shapes and dtypes still are.`,
+      });
     }
   } else if (fields.quantization !== undefined) {
     findings.push(quantized(base.ref, fields.quantization, "base"));
@@ -195,13 +212,23 @@ function quantized(ref: string, method: string, role: string): Finding {
 function checkConfig(context: InputContext): void {
   const { base, baseFields, input, inputFields, findings } = context;
   if (inputFields === undefined) {
-    findings.push({ severity: "warning", code: "CONFIG_MISSING", input: input.ref, subject: "config.json", message: `${input.ref} has no config.json, so its architecture and size fields are not compared with ${base.ref}; the tensor names, shapes and dtypes still are.` });
+    findings.push({
+      severity: "warning",
+      code: "CONFIG_MISSING",
+      input: input.ref,
+      subject: "config.json",
+      message: `${input.ref} has no config.json, so its architecture and size fields are not compared with ${base.ref}; the tensor names, shapes and dtypes still are.`,
+    });
     return;
   }
   if (inputFields.quantization !== undefined) findings.push(quantized(input.ref, inputFields.quantization, "input"));
   if (baseFields === undefined) return;
 
-  if (baseFields.architectures !== undefined && inputFields.architectures !== undefined && !sameValue(baseFields.architectures, inputFields.architectures)) {
+  if (
+    baseFields.architectures !== undefined &&
+    inputFields.architectures !== undefined &&
+    !sameValue(baseFields.architectures, inputFields.architectures)
+  ) {
     findings.push({
       severity: "error",
       code: "ARCHITECTURE_MISMATCH",
@@ -210,7 +237,11 @@ function checkConfig(context: InputContext): void {
       message: `${input.ref} is ${inputFields.architectures.join(", ")} but ${base.ref} is ${baseFields.architectures.join(", ")}; task vectors only add up between models of one architecture, so pick a fine-tune of this base.`,
     });
   }
-  if (baseFields.modelType !== undefined && inputFields.modelType !== undefined && baseFields.modelType !== inputFields.modelType) {
+  if (
+    baseFields.modelType !== undefined &&
+    inputFields.modelType !== undefined &&
+    baseFields.modelType !== inputFields.modelType
+  ) {
     findings.push({
       severity: "error",
       code: "MODEL_TYPE_MISMATCH",
@@ -250,7 +281,12 @@ function checkConfig(context: InputContext): void {
 
 function keyNote(theirs: string, ours: string): string {
   const keys = [...new Set([theirs, ours])].filter((key) => key !== "default");
-  const legacy = keys.filter((key) => !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(key));
+  const legacy = keys.filter(
+    (key) =>
+      !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(
+        key,
+      ),
+  );
   return legacy.length === 0 ? "" : ` (${legacy.join(" / ")})`;
 }
 
@@ -265,14 +301,33 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
       message: `${input.ref} is a PEFT adapter (library_name: peft), not full weights; merge it into its base first (peft's merge_and_unload), publish that model, and use it here.`,
     });
   }
-  if (input.repo !== undefined && base.repo !== undefined && sameRepo(input.repo, base.repo) && input.revision === base.revision) {
-    findings.push({ severity: "warning", code: "SAME_AS_BASE", input: input.ref, subject: "ref", message: `${input.ref} is the base itself at the same commit, so its task vector is zero; check the reference.` });
+  if (
+    input.repo !== undefined &&
+    base.repo !== undefined &&
+    sameRepo(input.repo, base.repo) &&
+    input.revision === base.revision
+  ) {
+    findings.push({
+      severity: "warning",
+      code: "SAME_AS_BASE",
+      input: input.ref,
+      subject: "ref",
+      message: `${input.ref} is the base itself at the same commit, so its task vector is zero; check the reference.`,
+    });
   }
 
   const record = isRecord(input.record) && isRecord(input.record.base) ? input.record.base : undefined;
   const recordBase = typeof record?.repo === "string" ? record.repo : undefined;
   const adapterBase = input.adapter?.config.baseModel;
-  const declared = recordBase !== undefined ? [recordBase] : [...new Set([...(adapterBase === undefined ? [] : declaredBases({ base_model: adapterBase })), ...declaredBases(input.card)])];
+  const declared =
+    recordBase !== undefined
+      ? [recordBase]
+      : [
+          ...new Set([
+            ...(adapterBase === undefined ? [] : declaredBases({ base_model: adapterBase })),
+            ...declaredBases(input.card),
+          ]),
+        ];
   const given = base.repo === undefined ? [] : [base.repo, ...aliases];
   const what = input.kind === "vector" ? "task vector" : "fine-tune";
   if (declared.length === 0) {
@@ -331,10 +386,20 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
  * τ added to weights it was not computed against is noise: a lineage finding, unless the caller found the weight
  * files of both commits identical.
  */
-function checkRecordRevision(context: InputContext, record: Record<string, unknown> | undefined, sameWeights: readonly string[]): void {
+function checkRecordRevision(
+  context: InputContext,
+  record: Record<string, unknown> | undefined,
+  sameWeights: readonly string[],
+): void {
   const { base, input, findings } = context;
   const revision = typeof record?.revision === "string" ? record.revision : undefined;
-  if (revision === undefined || base.revision === undefined || revision === base.revision || sameWeights.includes(revision)) return;
+  if (
+    revision === undefined ||
+    base.revision === undefined ||
+    revision === base.revision ||
+    sameWeights.includes(revision)
+  )
+    return;
   findings.push({
     severity: "lineage",
     code: "BASE_REVISION_DIFFERS",
@@ -346,9 +411,19 @@ function checkRecordRevision(context: InputContext, record: Record<string, unkno
 
 function declaredBases(card: Record<string, unknown> | undefined): string[] {
   const value = card?.base_model;
-  const list = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  const list =
+    typeof value === "string"
+      ? [value]
+      : Array.isArray(value)
+        ? value.filter((v): v is string => typeof v === "string")
+        : [];
   return list
-    .map((text) => text.trim().replace(/^https?:\/\/(www\.)?(huggingface\.co|hf\.co)\//, "").replace(/\/+$/, ""))
+    .map((text) =>
+      text
+        .trim()
+        .replace(/^https?:\/\/(www\.)?(huggingface\.co|hf\.co)\//, "")
+        .replace(/\/+$/, ""),
+    )
     .filter((text) => text.length > 0);
 }
 
@@ -363,7 +438,6 @@ function dtypeClass(dtype: Dtype): DtypeClass {
   return dtype.startsWith("F8") ? "unsupported" : "integer";
 }
 
-
 /**
  * A LoRA adapter against the base, from headers: every target exists with B's rows × A's columns as its shape
  * (mapAdapter's checks, each refusal a finding), and what PEFT would ignore said as a warning.
@@ -371,13 +445,28 @@ function dtypeClass(dtype: Dtype): DtypeClass {
 function checkAdapter(context: InputContext): void {
   const { base, input, findings } = context;
   try {
-    const mapping = mapAdapter({ adapter: input as CheckedInput & { adapter: NonNullable<CheckedInput["adapter"]> }, base });
+    const mapping = mapAdapter({
+      adapter: input as CheckedInput & { adapter: NonNullable<CheckedInput["adapter"]> },
+      base,
+    });
     for (const name of mapping.ignored) {
-      findings.push({ severity: "warning", code: "ADAPTER_IGNORED", input: input.ref, subject: name, message: `${input.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.` });
+      findings.push({
+        severity: "warning",
+        code: "ADAPTER_IGNORED",
+        input: input.ref,
+        subject: name,
+        message: `${input.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.`,
+      });
     }
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    findings.push({ severity: "error", code: "ADAPTER_MISMATCH", input: input.ref, subject: error.subject ?? "adapter", message: error.message });
+    findings.push({
+      severity: "error",
+      code: "ADAPTER_MISMATCH",
+      input: input.ref,
+      subject: error.subject ?? "adapter",
+      message: error.message,
+    });
   }
 }
 
@@ -385,7 +474,13 @@ function checkAdapter(context: InputContext): void {
 function checkTensors(context: InputContext): number | undefined {
   const { base, baseTensors, input, findings } = context;
   if (input.tensors.length === 0) {
-    findings.push({ severity: "error", code: "NO_TENSORS", input: input.ref, subject: "safetensors", message: `${input.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.` });
+    findings.push({
+      severity: "error",
+      code: "NO_TENSORS",
+      input: input.ref,
+      subject: "safetensors",
+      message: `${input.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`,
+    });
     return undefined;
   }
   const theirs = byName(input.tensors);
@@ -448,7 +543,9 @@ function checkTensors(context: InputContext): number | undefined {
 
   for (const name of missing) {
     if (explained.has(name) || input.kind === "vector") continue;
-    perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name));
+    perTensor.push(
+      bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name),
+    );
   }
   for (const name of extra) {
     if (explained.has(name)) continue;
@@ -500,7 +597,10 @@ function isVocabTensor(context: InputContext, ours: LocatedTensor, other: Locate
   return baseVocab !== undefined ? ours.shape[0] === baseVocab : embeddingNamePattern.test(ours.name);
 }
 
-function checkVocab(context: InputContext, tensors: Array<{ name: string; rows: number; baseRows: number }>): number | undefined {
+function checkVocab(
+  context: InputContext,
+  tensors: Array<{ name: string; rows: number; baseRows: number }>,
+): number | undefined {
   const { base, input, findings, vocab, baseFields, inputFields } = context;
   const theirVocab = inputFields?.sizes.get("vocab_size")?.value;
   const ourVocab = baseFields?.sizes.get("vocab_size")?.value;
@@ -564,8 +664,10 @@ function checkPrefix(context: InputContext, missing: string[], extra: string[]):
   const vote = (key: string): void => {
     votes.set(key, (votes.get(key) ?? 0) + 1);
   };
-  for (const name of extra) for (const prefix of prefixesOf(name)) if (missingSet.has(name.slice(prefix.length))) vote(`+${prefix}`);
-  for (const name of missing) for (const prefix of prefixesOf(name)) if (extraSet.has(name.slice(prefix.length))) vote(`-${prefix}`);
+  for (const name of extra)
+    for (const prefix of prefixesOf(name)) if (missingSet.has(name.slice(prefix.length))) vote(`+${prefix}`);
+  for (const name of missing)
+    for (const prefix of prefixesOf(name)) if (extraSet.has(name.slice(prefix.length))) vote(`-${prefix}`);
   const [best] = [...votes].sort((a, b) => b[1] - a[1]);
   if (best === undefined || best[1] < Math.max(2, missing.length / 2)) return explained;
   const adds = best[0].startsWith("+");
@@ -591,7 +693,8 @@ function checkPrefix(context: InputContext, missing: string[], extra: string[]):
 
 function prefixesOf(name: string): string[] {
   const prefixes: string[] = [];
-  for (let i = name.indexOf("."); i !== -1 && prefixes.length < 3; i = name.indexOf(".", i + 1)) prefixes.push(name.slice(0, i + 1));
+  for (let i = name.indexOf("."); i !== -1 && prefixes.length < 3; i = name.indexOf(".", i + 1))
+    prefixes.push(name.slice(0, i + 1));
   return prefixes;
 }
 

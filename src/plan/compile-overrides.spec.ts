@@ -29,7 +29,11 @@ describe("compileOverrides", () => {
   });
 
   it("rejects an override without a usable pattern (recipes built in code skip the schema)", () => {
-    expect(() => compileOverrides({ overrides: [{ keep: "base" }] })).toThrow("overrides[0] has no glob or regex; give one so it matches tensor names.");
-    expect(() => compileOverrides({ overrides: [{ regex: "(", keep: "base" }] })).toThrow("overrides[0].regex is not a valid regular expression; fix the pattern.");
+    expect(() => compileOverrides({ overrides: [{ keep: "base" }] })).toThrow(
+      "overrides[0] has no glob or regex; give one so it matches tensor names.",
+    );
+    expect(() => compileOverrides({ overrides: [{ regex: "(", keep: "base" }] })).toThrow(
+      "overrides[0].regex is not a valid regular expression; fix the pattern.",
+    );
   });
 });

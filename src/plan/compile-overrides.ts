@@ -29,17 +29,27 @@ export function compileOverrides(options: CompileOverridesOptions): CompiledOver
       try {
         expression = new RegExp(override.regex);
       } catch {
-        throw new UsageError(`${origin}.regex is not a valid regular expression; fix the pattern.`, { code: "RECIPE_INVALID", subject: origin });
+        throw new UsageError(`${origin}.regex is not a valid regular expression; fix the pattern.`, {
+          code: "RECIPE_INVALID",
+          subject: origin,
+        });
       }
       pattern = `regex ${override.regex}`;
     } else {
-      throw new UsageError(`${origin} has no glob or regex; give one so it matches tensor names.`, { code: "RECIPE_INVALID", subject: origin });
+      throw new UsageError(`${origin} has no glob or regex; give one so it matches tensor names.`, {
+        code: "RECIPE_INVALID",
+        subject: origin,
+      });
     }
     const actions: string[] = [];
     if (override.keep !== undefined) actions.push("keep base");
     if (override.scale !== undefined) actions.push(`scale ${override.scale}`);
     if (override.parameters !== undefined) {
-      actions.push(`parameters ${Object.entries(override.parameters).map(([key, value]) => `${key}=${String(value)}`).join(" ")}`);
+      actions.push(
+        `parameters ${Object.entries(override.parameters)
+          .map(([key, value]) => `${key}=${String(value)}`)
+          .join(" ")}`,
+      );
     }
     return { override, origin, pattern, action: actions.join(", "), matches: (name: string) => expression.test(name) };
   });

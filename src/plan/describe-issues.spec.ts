@@ -14,6 +14,13 @@ describe("show", () => {
   it("shows values briefly, as YAML wrote them", () => {
     expect(show("high")).toBe('"high"');
     expect(show("x".repeat(100))).toBe(`"${"x".repeat(57)}..."`);
-    expect([show(3), show(true), show(null), show(undefined), show([1]), show({ a: 1 })]).toEqual(["3", "true", "null (an empty value)", "nothing", "a list", "a mapping"]);
+    expect([show(3), show(true), show(null), show(undefined), show([1]), show({ a: 1 })]).toEqual([
+      "3",
+      "true",
+      "null (an empty value)",
+      "nothing",
+      "a list",
+      "a mapping",
+    ]);
   });
 });

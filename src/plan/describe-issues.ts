@@ -46,9 +46,15 @@ function describe(issue: Issue, prefix: Path, options: DescribeIssuesOptions, li
       const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
       const inclusive = issue.inclusive ?? true;
       if (issue.origin === "array" || issue.origin === "set") {
-        lines.push(`${at}: expected ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} ${Number(bound) === 1 ? "entry" : "entries"}`);
+        lines.push(
+          `${at}: expected ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} ${Number(bound) === 1 ? "entry" : "entries"}`,
+        );
       } else if (issue.origin === "string") {
-        lines.push(issue.code === "too_small" && Number(bound) === 1 ? `${at}: expected a non-empty string` : `${at}: expected a string of ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} characters`);
+        lines.push(
+          issue.code === "too_small" && Number(bound) === 1
+            ? `${at}: expected a non-empty string`
+            : `${at}: expected a string of ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} characters`,
+        );
       } else {
         const op = issue.code === "too_small" ? (inclusive ? "≥" : ">") : inclusive ? "≤" : "<";
         lines.push(`${at}: expected a number ${op} ${String(bound)}, got ${show(issue.input)}`);
@@ -57,13 +63,19 @@ function describe(issue: Issue, prefix: Path, options: DescribeIssuesOptions, li
     }
     case "invalid_value":
       if (issue.input === undefined) {
-        lines.push(`${at}: missing; expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}`);
+        lines.push(
+          `${at}: missing; expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}`,
+        );
         return;
       }
-      lines.push(`${at}: expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}, got ${show(issue.input)}`);
+      lines.push(
+        `${at}: expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}, got ${show(issue.input)}`,
+      );
       return;
     case "invalid_format":
-      lines.push(`${at}: expected ${issue.format === "url" ? "an http(s) URL" : `a ${issue.format}`}, got ${show(issue.input)}`);
+      lines.push(
+        `${at}: expected ${issue.format === "url" ? "an http(s) URL" : `a ${issue.format}`}, got ${show(issue.input)}`,
+      );
       return;
     case "not_multiple_of":
       lines.push(`${at}: expected a multiple of ${String(issue.divisor)}, got ${show(issue.input)}`);
@@ -82,12 +94,21 @@ function describe(issue: Issue, prefix: Path, options: DescribeIssuesOptions, li
   }
 }
 
-function describeUnion(issue: Extract<Issue, { code: "invalid_union" }>, path: Path, options: DescribeIssuesOptions, lines: string[]): void {
+function describeUnion(
+  issue: Extract<Issue, { code: "invalid_union" }>,
+  path: Path,
+  options: DescribeIssuesOptions,
+  lines: string[],
+): void {
   if (issue.discriminator !== undefined && "options" in issue && issue.options !== undefined) {
     // zod reports a bad discriminator at the discriminator's path with the whole object as input.
     const value = isRecord(issue.input) ? issue.input[issue.discriminator] : undefined;
     const expected = `one of ${issue.options.map((o) => String(o)).join(", ")}`;
-    lines.push(value === undefined ? `${formatPath(path)}: missing; expected ${expected}` : `${formatPath(path)}: expected ${expected}, got ${show(value)}`);
+    lines.push(
+      value === undefined
+        ? `${formatPath(path)}: missing; expected ${expected}`
+        : `${formatPath(path)}: expected ${expected}, got ${show(value)}`,
+    );
     return;
   }
   // The branch the user meant is the one that knows most of the keys they wrote, then the one that fails least;
@@ -97,13 +118,20 @@ function describeUnion(issue: Extract<Issue, { code: "invalid_union" }>, path: P
   const scores = branches.map((errors) => ({
     recognized: errors.some((e) => e.path.length === 0 && e.code === "invalid_type")
       ? -1
-      : inputKeys - errors.filter((e) => e.path.length === 0 && e.code === "unrecognized_keys").reduce((n, e) => n + (e.code === "unrecognized_keys" ? e.keys.length : 0), 0),
+      : inputKeys -
+        errors
+          .filter((e) => e.path.length === 0 && e.code === "unrecognized_keys")
+          .reduce((n, e) => n + (e.code === "unrecognized_keys" ? e.keys.length : 0), 0),
     failures: countLeaves(errors),
   }));
   const better = (a: { recognized: number; failures: number }, b: { recognized: number; failures: number }) =>
     a.recognized !== b.recognized ? a.recognized > b.recognized : a.failures < b.failures;
-  const top = scores.reduce((best, score) => (better(score, best) ? score : best), scores[0] ?? { recognized: -1, failures: Infinity });
-  const tied = scores.filter((score) => score.recognized === top.recognized && score.failures === top.failures).length > 1;
+  const top = scores.reduce(
+    (best, score) => (better(score, best) ? score : best),
+    scores[0] ?? { recognized: -1, failures: Infinity },
+  );
+  const tied =
+    scores.filter((score) => score.recognized === top.recognized && score.failures === top.failures).length > 1;
   const best = tied ? undefined : branches[scores.indexOf(top)];
   if (issue.input === undefined) {
     lines.push(`${formatPath(path)}: missing; ${issue.message}`);

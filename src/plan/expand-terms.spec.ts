@@ -22,7 +22,11 @@ describe("expandTerms", () => {
   });
 
   it("a zero analogy weight stays +0 on the subtracted term", () => {
-    const [, , a] = expandTerms({ recipe: { vectors: [{ analogy: { a: { vector: "x/a" }, b: { vector: "x/b" }, c: { vector: "x/c" } }, weight: 0 }] } });
+    const [, , a] = expandTerms({
+      recipe: {
+        vectors: [{ analogy: { a: { vector: "x/a" }, b: { vector: "x/b" }, c: { vector: "x/c" } }, weight: 0 }],
+      },
+    });
     expect(Object.is(a?.weight, 0)).toBe(true);
   });
 });

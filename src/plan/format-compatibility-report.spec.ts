@@ -13,12 +13,23 @@ const finding = (severity: Finding["severity"], code: Finding["code"], n: number
 function report(findings: Finding[], extra: Partial<CompatibilityReport> = {}): CompatibilityReport {
   const counts = { error: 0, lineage: 0, warning: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { base: "org/base", inputs: ["org/ft"], vocab: "refuse", forced: false, ok: counts.error === 0 && counts.lineage === 0, counts, findings, ...extra };
+  return {
+    base: "org/base",
+    inputs: ["org/ft"],
+    vocab: "refuse",
+    forced: false,
+    ok: counts.error === 0 && counts.lineage === 0,
+    counts,
+    findings,
+    ...extra,
+  };
 }
 
 describe("formatCompatibilityReport", () => {
   it("groups by severity with a verdict line", () => {
-    const text = formatCompatibilityReport({ report: report([finding("lineage", "BASE_MISMATCH", 1), finding("warning", "DTYPE_DIFFERS", 2)]) });
+    const text = formatCompatibilityReport({
+      report: report([finding("lineage", "BASE_MISMATCH", 1), finding("warning", "DTYPE_DIFFERS", 2)]),
+    });
     expect(text).toBe(
       [
         "org/ft vs base org/base: not compatible (1 lineage, 1 warning)",
@@ -32,9 +43,15 @@ describe("formatCompatibilityReport", () => {
   });
 
   it("says when --force lets lineage mismatches through, and 'with notes' when only warnings remain", () => {
-    const forced = formatCompatibilityReport({ report: report([finding("lineage", "BASE_MISMATCH", 1)], { forced: true, ok: true }) });
-    expect(forced).toContain("org/ft vs base org/base: compatible, with notes (1 lineage)\n1 lineage mismatch (--force given: proceeding):");
-    expect(formatCompatibilityReport({ report: report([finding("warning", "UNKNOWN_LINEAGE", 1)]) })).toMatch(/^org\/ft vs base org\/base: compatible, with notes \(1 warning\)\n/);
+    const forced = formatCompatibilityReport({
+      report: report([finding("lineage", "BASE_MISMATCH", 1)], { forced: true, ok: true }),
+    });
+    expect(forced).toContain(
+      "org/ft vs base org/base: compatible, with notes (1 lineage)\n1 lineage mismatch (--force given: proceeding):",
+    );
+    expect(formatCompatibilityReport({ report: report([finding("warning", "UNKNOWN_LINEAGE", 1)]) })).toMatch(
+      /^org\/ft vs base org\/base: compatible, with notes \(1 warning\)\n/,
+    );
   });
 
   it("shows a few findings of each kind, counts the rest, and caps the lines", () => {

@@ -16,7 +16,8 @@ export interface FormatCompatibilityReportOptions {
 
 const headings: Record<Severity, (n: number, forced: boolean) => string> = {
   error: (n) => `${n} error${n === 1 ? "" : "s"}:`,
-  lineage: (n, forced) => `${n} lineage mismatch${n === 1 ? "" : "es"} (${forced ? "--force given: proceeding" : "--force proceeds anyway"}):`,
+  lineage: (n, forced) =>
+    `${n} lineage mismatch${n === 1 ? "" : "es"} (${forced ? "--force given: proceeding" : "--force proceeds anyway"}):`,
   warning: (n) => `${n} warning${n === 1 ? "" : "s"}:`,
 };
 
@@ -33,7 +34,10 @@ export function formatCompatibilityReport(options: FormatCompatibilityReportOpti
     : "not compatible";
   const tally = (["error", "lineage", "warning"] as const)
     .filter((s) => report.counts[s] > 0)
-    .map((s) => `${report.counts[s]} ${s === "lineage" ? "lineage" : s}${report.counts[s] === 1 || s === "lineage" ? "" : "s"}`)
+    .map(
+      (s) =>
+        `${report.counts[s]} ${s === "lineage" ? "lineage" : s}${report.counts[s] === 1 || s === "lineage" ? "" : "s"}`,
+    )
     .join(", ");
   const lines = [`${inputs} vs base ${report.base}: ${verdict}${tally === "" ? "" : ` (${tally})`}`];
 
@@ -68,7 +72,8 @@ export function formatCompatibilityReport(options: FormatCompatibilityReportOpti
         hidden += count;
       }
     }
-    if (hidden > 0) lines.push(`  ...and ${hidden} more ${severity === "lineage" ? "lineage mismatches" : `${severity}s`}`);
+    if (hidden > 0)
+      lines.push(`  ...and ${hidden} more ${severity === "lineage" ? "lineage mismatches" : `${severity}s`}`);
   }
   return `${lines.join("\n")}\n`;
 }

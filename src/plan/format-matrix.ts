@@ -10,7 +10,9 @@ export function formatMatrix(options: FormatMatrixOptions): string {
   const { matrix } = options;
   const largest = Math.max(0, ...matrix.map((job) => job.bytes));
   const smallest = Math.min(...matrix.map((job) => job.bytes));
-  const lines = [`Matrix: ${matrix.length} job${matrix.length === 1 ? "" : "s"}, ${formatBytes(smallest)} to ${formatBytes(largest)} of output each`];
+  const lines = [
+    `Matrix: ${matrix.length} job${matrix.length === 1 ? "" : "s"}, ${formatBytes(smallest)} to ${formatBytes(largest)} of output each`,
+  ];
   const width = Math.max(...matrix.map((job) => job.portion.length));
   for (const job of matrix) {
     const first = job.files[0] ?? "";

@@ -60,8 +60,12 @@ describe("parseLambdaGrid", () => {
 
   it("names the flag and shows the expected form on bad text", () => {
     for (const text of ["0:1", "0:1:0.05:2", "a:1:0.1", "0:1:", "0..1:0.1"]) {
-      expect(() => parseLambdaGrid({ text })).toThrow(/--grid .* is not START:STOP:STEP; write three decimal numbers such as 0:1:0\.05/);
+      expect(() => parseLambdaGrid({ text })).toThrow(
+        /--grid .* is not START:STOP:STEP; write three decimal numbers such as 0:1:0\.05/,
+      );
     }
-    expect(() => parseLambdaGrid({ text: "1:0:0.1", subject: "greedy.grid" })).toThrow(/greedy\.grid stops at 0, below its start 1/);
+    expect(() => parseLambdaGrid({ text: "1:0:0.1", subject: "greedy.grid" })).toThrow(
+      /greedy\.grid stops at 0, below its start 1/,
+    );
   });
 });

@@ -63,11 +63,21 @@ export function findLambdaGridProblem(grid: LambdaGrid): LambdaGridProblem | und
   for (const key of ["start", "stop", "step"] as const) {
     const value = grid[key];
     if (!Number.isFinite(value)) {
-      return { key, code: "GRID_NOT_FINITE", sentence: `${key} is ${value}; give a finite number.`, field: `expected a finite number, got ${value}` };
+      return {
+        key,
+        code: "GRID_NOT_FINITE",
+        sentence: `${key} is ${value}; give a finite number.`,
+        field: `expected a finite number, got ${value}`,
+      };
     }
   }
   if (!(grid.step > 0)) {
-    return { key: "step", code: "GRID_BAD_STEP", sentence: `step is ${grid.step}; give a positive step such as 0.05.`, field: `expected a number > 0, got ${grid.step}` };
+    return {
+      key: "step",
+      code: "GRID_BAD_STEP",
+      sentence: `step is ${grid.step}; give a positive step such as 0.05.`,
+      field: `expected a number > 0, got ${grid.step}`,
+    };
   }
   if (grid.stop < grid.start) {
     return {
@@ -99,7 +109,8 @@ export function lambdaGridValues(options: LambdaGridValuesOptions): number[] {
   const { grid } = options;
   const subject = options.subject ?? "grid";
   const problem = findLambdaGridProblem(grid);
-  if (problem !== undefined) throw new UsageError(`The ${subject} ${problem.sentence}`, { code: problem.code, subject });
+  if (problem !== undefined)
+    throw new UsageError(`The ${subject} ${problem.sentence}`, { code: problem.code, subject });
   const { first, spacing, count, exponent } = decimalGrid(grid);
   const values: number[] = [];
   for (let k = 0n; k < count; k++) values.push(Number(`${first + k * spacing}e${exponent}`));

@@ -46,13 +46,21 @@ describe("loadRecipe", () => {
   });
 
   it("parses dtype aliases and sizes in output", async () => {
-    const { recipe } = await loadRecipe({ text: minimal.replace("  to: org/merged\n", "  to: ./out\n  dtype: bfloat16\n  max_shard_size: 2GiB\n  private: true\n"), source: "r.yml" });
+    const { recipe } = await loadRecipe({
+      text: minimal.replace(
+        "  to: org/merged\n",
+        "  to: ./out\n  dtype: bfloat16\n  max_shard_size: 2GiB\n  private: true\n",
+      ),
+      source: "r.yml",
+    });
     expect(recipe.output).toEqual({ to: "./out", dtype: "BF16", max_shard_size: 2 * 2 ** 30, private: true });
   });
 
   it("fills greedy defaults: the paper's 21-point grid, start from the base, no minimum gain", async () => {
     const { recipe } = await loadRecipe({
-      text: withKeys("greedy:\n  candidates: [org/a, { vector: org/tv }]\n  evaluator: { type: command, command: \"./eval.sh {model}\" }\n"),
+      text: withKeys(
+        'greedy:\n  candidates: [org/a, { vector: org/tv }]\n  evaluator: { type: command, command: "./eval.sh {model}" }\n',
+      ),
       source: "r.yml",
     });
     expect(recipe.greedy).toEqual({
@@ -71,7 +79,13 @@ describe("loadRecipe", () => {
     });
     expect(recipe.vectors).toEqual([]);
     expect(recipe.greedy?.candidates).toEqual({ search: { tags: ["glue"], kind: "finetuned", limit: 50 } });
-    expect(recipe.greedy?.evaluator).toEqual({ type: "tfjs", dataset: "digits", split: "validation", metric: "accuracy", batch_size: 256 });
+    expect(recipe.greedy?.evaluator).toEqual({
+      type: "tfjs",
+      dataset: "digits",
+      split: "validation",
+      metric: "accuracy",
+      batch_size: 256,
+    });
   });
 
   describe("YAML errors name the line and column", () => {
@@ -79,13 +93,17 @@ describe("loadRecipe", () => {
       expect(await problem("version: 1\nvectors: [1, 2\n")).toMatch(/^r\.yml:3:1: .*fix the YAML syntax there\.$/);
     });
     it("a duplicate key", async () => {
-      expect(await problem("version: 1\nversion: 1\n")).toMatch(/^r\.yml:2:1: Map keys must be unique; fix the YAML syntax there\.$/);
+      expect(await problem("version: 1\nversion: 1\n")).toMatch(
+        /^r\.yml:2:1: Map keys must be unique; fix the YAML syntax there\.$/,
+      );
     });
     it("an alias to an anchor that does not exist", async () => {
       expect(await problem("version: 1\nbase: *nowhere\n")).toMatch(/^r\.yml is not valid YAML: Unresolved alias/);
     });
     it("a file that is not a mapping", async () => {
-      expect(await problem("- a\n- b\n")).toBe("r.yml holds a list, but a recipe is a mapping of keys such as version, base, output and vectors.");
+      expect(await problem("- a\n- b\n")).toBe(
+        "r.yml holds a list, but a recipe is a mapping of keys such as version, base, output and vectors.",
+      );
       expect(await problem("just text\n")).toMatch(/^r\.yml holds a single value/);
     });
     it("an empty file", async () => {
@@ -112,13 +130,20 @@ describe("loadRecipe", () => {
 
 describe("schema errors name the field path", () => {
   it("a wrong type, exactly as documented", async () => {
-    const text = minimal.replace("    weight: 0.5\n", "    weight: 0.5\n  - vector: org/tv\n    weight: 1\n  - finetuned: org/ft2\n    weight: high\n");
+    const text = minimal.replace(
+      "    weight: 0.5\n",
+      "    weight: 0.5\n  - vector: org/tv\n    weight: 1\n  - finetuned: org/ft2\n    weight: high\n",
+    );
     expect(await problem(text)).toBe('r.yml is not a valid recipe: vectors[2].weight: expected a number, got "high".');
   });
 
   it("a missing field", async () => {
-    expect(await problem(minimal.replace("output:\n  to: org/merged\n", "output:\n  private: true\n"))).toContain("output.to: missing; expected a string");
-    expect(await problem(minimal.replace("    weight: 0.5\n", ""))).toContain("vectors[0].weight: missing; expected a number");
+    expect(await problem(minimal.replace("output:\n  to: org/merged\n", "output:\n  private: true\n"))).toContain(
+      "output.to: missing; expected a string",
+    );
+    expect(await problem(minimal.replace("    weight: 0.5\n", ""))).toContain(
+      "vectors[0].weight: missing; expected a number",
+    );
   });
 
   it("the version", async () => {
@@ -127,42 +152,67 @@ describe("schema errors name the field path", () => {
   });
 
   it("unknown keys are errors, with a suggestion", async () => {
-    expect(await problem(minimal.replace("    weight: 0.5", "    wieght: 0.5"))).toContain("vectors[0].wieght: unknown key; did you mean weight?");
+    expect(await problem(minimal.replace("    weight: 0.5", "    wieght: 0.5"))).toContain(
+      "vectors[0].wieght: unknown key; did you mean weight?",
+    );
     expect(await problem(withKeys("dtype: bf16\n"))).toContain("dtype: unknown key; did you mean output.dtype?");
-    expect(await problem(withKeys("merge_method: ties\n"))).toContain("merge_method: unknown key; did you mean method?");
-    expect(await problem(withKeys("parameters: { normalize: true }\n"))).toContain("parameters.normalize: unknown key; remove it: tvhub never normalizes weights");
-    expect(await problem(withKeys("method: dare_linear\nparameters: { p: 0.5 }\n"))).toContain("parameters.p: unknown key; did you mean drop_rate?");
+    expect(await problem(withKeys("merge_method: ties\n"))).toContain(
+      "merge_method: unknown key; did you mean method?",
+    );
+    expect(await problem(withKeys("parameters: { normalize: true }\n"))).toContain(
+      "parameters.normalize: unknown key; remove it: tvhub never normalizes weights",
+    );
+    expect(await problem(withKeys("method: dare_linear\nparameters: { p: 0.5 }\n"))).toContain(
+      "parameters.p: unknown key; did you mean drop_rate?",
+    );
     expect(await problem(withKeys("colour: blue\n"))).toBe("r.yml is not a valid recipe: colour: unknown key.");
   });
 
   it("a method that does not exist", async () => {
-    expect(await problem(withKeys("method: tie\n"))).toContain('method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp", got "tie"');
+    expect(await problem(withKeys("method: tie\n"))).toContain(
+      'method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp", got "tie"',
+    );
   });
 
   it("an entry of vectors that is not a term", async () => {
     expect(await problem(minimal.replace("  - finetuned: org/ft\n    weight: 0.5\n", "  - org/ft\n"))).toContain(
       'vectors[0]: expected an entry with one of vector, finetuned or analogy, got "org/ft"',
     );
-    expect(await problem(minimal.replace("  - finetuned: org/ft\n", "  - model: org/ft\n"))).toContain("vectors[0]: expected an entry with one of vector, finetuned or analogy, got a mapping");
-    expect(await problem(minimal.replace("  - finetuned: org/ft\n", "  - vector: 3\n"))).toContain("vectors[0].vector: expected a string, got 3");
+    expect(await problem(minimal.replace("  - finetuned: org/ft\n", "  - model: org/ft\n"))).toContain(
+      "vectors[0]: expected an entry with one of vector, finetuned or analogy, got a mapping",
+    );
+    expect(await problem(minimal.replace("  - finetuned: org/ft\n", "  - vector: 3\n"))).toContain(
+      "vectors[0].vector: expected a string, got 3",
+    );
     expect(await problem(minimal.replace("  - finetuned: org/ft\n", "  - finetuned: ''\n"))).toContain(
       "vectors[0].finetuned: expected a model reference such as org/name, org/name@revision or ./directory",
     );
   });
 
   it("analogy parts", async () => {
-    const analogy = (parts: string) => minimal.replace("  - finetuned: org/ft\n    weight: 0.5\n", `  - analogy: ${parts}\n    weight: 1\n`);
-    expect(await problem(analogy("{ a: { vector: x/a }, b: { vector: x/b } }"))).toContain("vectors[0].analogy.c: missing");
+    const analogy = (parts: string) =>
+      minimal.replace("  - finetuned: org/ft\n    weight: 0.5\n", `  - analogy: ${parts}\n    weight: 1\n`);
+    expect(await problem(analogy("{ a: { vector: x/a }, b: { vector: x/b } }"))).toContain(
+      "vectors[0].analogy.c: missing",
+    );
     expect(await problem(analogy("{ a: x/a, b: { vector: x/b }, c: { vector: x/c } }"))).toContain(
       'vectors[0].analogy.a: expected { vector: <task-vector repo> } or { finetuned: <model> }, got "x/a"',
     );
-    expect(await problem(analogy("{ a: { vector: x/a, weight: 2 }, b: { vector: x/b }, c: { vector: x/c } }"))).toContain("vectors[0].analogy.a.weight: unknown key");
+    expect(
+      await problem(analogy("{ a: { vector: x/a, weight: 2 }, b: { vector: x/b }, c: { vector: x/c } }")),
+    ).toContain("vectors[0].analogy.a.weight: unknown key");
   });
 
   it("numbers out of range and non-finite numbers", async () => {
-    expect(await problem(withKeys("method: ties\nparameters: { density: 0 }\n"))).toContain("parameters.density: expected a number > 0, got 0");
-    expect(await problem(withKeys("method: dare_ties\nparameters: { drop_rate: 1 }\n"))).toContain("parameters.drop_rate: expected a number < 1, got 1");
-    expect(await problem(withKeys("method: dare_ties\nparameters: { seed: 1.5 }\n"))).toContain("parameters.seed: expected an integer, got 1.5");
+    expect(await problem(withKeys("method: ties\nparameters: { density: 0 }\n"))).toContain(
+      "parameters.density: expected a number > 0, got 0",
+    );
+    expect(await problem(withKeys("method: dare_ties\nparameters: { drop_rate: 1 }\n"))).toContain(
+      "parameters.drop_rate: expected a number < 1, got 1",
+    );
+    expect(await problem(withKeys("method: dare_ties\nparameters: { seed: 1.5 }\n"))).toContain(
+      "parameters.seed: expected an integer, got 1.5",
+    );
     expect(await problem(withKeys("scale: .inf\n"))).toContain("scale: expected a number, got Infinity");
   });
 
@@ -170,49 +220,91 @@ describe("schema errors name the field path", () => {
     expect(await problem(withKeys("method: dare_linear\nparameters: { density: 0.1 }\n"))).toContain(
       "parameters.density: not a parameter of dare_linear; dare_linear takes drop_rate, the probability of dropping an entry (mergekit's density is 1 − drop_rate)",
     );
-    expect(await problem(withKeys("parameters: { density: 0.1 }\n"))).toContain("parameters.density: not a parameter of task_arithmetic; task_arithmetic takes no parameters");
+    expect(await problem(withKeys("parameters: { density: 0.1 }\n"))).toContain(
+      "parameters.density: not a parameter of task_arithmetic; task_arithmetic takes no parameters",
+    );
     expect(await problem(withKeys("method: ties\noverrides:\n  - glob: '*'\n    parameters: { seed: 3 }\n"))).toContain(
       "overrides[0].parameters.seed: not a parameter of ties; ties takes density",
     );
   });
 
   it("overrides", async () => {
-    expect(await problem(withKeys("overrides:\n  - keep: base\n"))).toContain("overrides[0]: give a tensor name pattern: glob or regex");
-    expect(await problem(withKeys("overrides:\n  - { glob: a, regex: b, keep: base }\n"))).toContain("overrides[0]: give glob or regex, not both");
-    expect(await problem(withKeys("overrides:\n  - { regex: 'a(', keep: base }\n"))).toContain("overrides[0].regex: not a valid regular expression");
-    expect(await problem(withKeys("overrides:\n  - { glob: '*' }\n"))).toContain("overrides[0]: say what to do with the matching tensors: keep: base, scale or parameters");
-    expect(await problem(withKeys("overrides:\n  - { glob: '*', keep: base, scale: 2 }\n"))).toContain("overrides[0].keep: keep: base copies the tensor unchanged");
-    expect(await problem(withKeys("overrides:\n  - { glob: '*', keep: finetuned }\n"))).toContain('overrides[0].keep: expected "base", got "finetuned"');
+    expect(await problem(withKeys("overrides:\n  - keep: base\n"))).toContain(
+      "overrides[0]: give a tensor name pattern: glob or regex",
+    );
+    expect(await problem(withKeys("overrides:\n  - { glob: a, regex: b, keep: base }\n"))).toContain(
+      "overrides[0]: give glob or regex, not both",
+    );
+    expect(await problem(withKeys("overrides:\n  - { regex: 'a(', keep: base }\n"))).toContain(
+      "overrides[0].regex: not a valid regular expression",
+    );
+    expect(await problem(withKeys("overrides:\n  - { glob: '*' }\n"))).toContain(
+      "overrides[0]: say what to do with the matching tensors: keep: base, scale or parameters",
+    );
+    expect(await problem(withKeys("overrides:\n  - { glob: '*', keep: base, scale: 2 }\n"))).toContain(
+      "overrides[0].keep: keep: base copies the tensor unchanged",
+    );
+    expect(await problem(withKeys("overrides:\n  - { glob: '*', keep: finetuned }\n"))).toContain(
+      'overrides[0].keep: expected "base", got "finetuned"',
+    );
   });
 
   it("output", async () => {
-    expect(await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  dtype: int8\n"))).toContain('output.dtype: expected one of bf16, f16, f32 or f64, got "int8"');
-    expect(await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  max_shard_size: huge\n"))).toContain('output.max_shard_size: expected a size such as 5GB, 500MB or 2GiB, got "huge"');
-    expect(await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  private: yes\n"))).toContain('output.private: expected true or false, got "yes"');
+    expect(await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  dtype: int8\n"))).toContain(
+      'output.dtype: expected one of bf16, f16, f32 or f64, got "int8"',
+    );
+    expect(
+      await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  max_shard_size: huge\n")),
+    ).toContain('output.max_shard_size: expected a size such as 5GB, 500MB or 2GiB, got "huge"');
+    expect(await problem(minimal.replace("  to: org/merged\n", "  to: org/merged\n  private: yes\n"))).toContain(
+      'output.private: expected true or false, got "yes"',
+    );
   });
 
   it("vectors must not be empty without greedy", async () => {
-    expect(await problem("version: 1\nbase: a/b\noutput: { to: a/c }\nvectors: []\n")).toContain("vectors: list at least one task vector (or add a greedy section)");
-    expect(await problem("version: 1\nbase: a/b\noutput: { to: a/c }\n")).toContain("vectors: list at least one task vector");
+    expect(await problem("version: 1\nbase: a/b\noutput: { to: a/c }\nvectors: []\n")).toContain(
+      "vectors: list at least one task vector (or add a greedy section)",
+    );
+    expect(await problem("version: 1\nbase: a/b\noutput: { to: a/c }\n")).toContain(
+      "vectors: list at least one task vector",
+    );
   });
 
   it("greedy", async () => {
     const greedy = (body: string) => withKeys(`greedy:\n${body}`);
     const evaluator = "  evaluator: { type: tfjs, dataset: digits }\n";
-    expect(await problem(greedy(`  candidates: []\n${evaluator}`))).toContain("greedy.candidates: expected at least 1 entry");
+    expect(await problem(greedy(`  candidates: []\n${evaluator}`))).toContain(
+      "greedy.candidates: expected at least 1 entry",
+    );
     expect(await problem(greedy(`  candidates: [a/b]\n  evaluator: { type: python, script: x.py }\n`))).toContain(
       'greedy.evaluator.type: expected one of command, tfjs, endpoint, got "python"',
     );
-    expect(await problem(greedy(`  candidates: [a/b]\n  evaluator: { dataset: digits }\n`))).toContain("greedy.evaluator.type: missing; expected one of command, tfjs, endpoint");
-    expect(await problem(greedy(`  candidates: [a/b]\n  evaluator: { type: endpoint, url: ftp://x, dataset: d.jsonl }\n`))).toContain('greedy.evaluator.url: expected an http(s) URL, got "ftp://x"');
-    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { start: 1, stop: 0 }\n`))).toContain("greedy.grid.stop: expected a number ≥ start (1), got 0");
-    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { step: 0.0001 }\n`))).toContain("greedy.grid.step: the grid has more than 1001 values");
-    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { step: 0 }\n`))).toContain("greedy.grid.step: expected a number > 0, got 0");
-    expect(await problem(greedy(`  candidates: { search: { limit: 0 } }\n${evaluator}`))).toContain("greedy.candidates.search.limit: expected a number ≥ 1, got 0");
-    expect(await problem(greedy(`  candidates: [{ vector: 1 }]\n${evaluator}`))).toContain("greedy.candidates[0].vector: expected a string, got 1");
-    expect(await problem(`version: 1\nbase: a/b\noutput: { to: a/c }\ngreedy:\n  start: recipe\n  candidates: [a/b]\n${evaluator}`)).toContain(
-      "greedy.start: start: recipe needs at least one entry in vectors",
+    expect(await problem(greedy(`  candidates: [a/b]\n  evaluator: { dataset: digits }\n`))).toContain(
+      "greedy.evaluator.type: missing; expected one of command, tfjs, endpoint",
     );
+    expect(
+      await problem(greedy(`  candidates: [a/b]\n  evaluator: { type: endpoint, url: ftp://x, dataset: d.jsonl }\n`)),
+    ).toContain('greedy.evaluator.url: expected an http(s) URL, got "ftp://x"');
+    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { start: 1, stop: 0 }\n`))).toContain(
+      "greedy.grid.stop: expected a number ≥ start (1), got 0",
+    );
+    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { step: 0.0001 }\n`))).toContain(
+      "greedy.grid.step: the grid has more than 1001 values",
+    );
+    expect(await problem(greedy(`  candidates: [a/b]\n${evaluator}  grid: { step: 0 }\n`))).toContain(
+      "greedy.grid.step: expected a number > 0, got 0",
+    );
+    expect(await problem(greedy(`  candidates: { search: { limit: 0 } }\n${evaluator}`))).toContain(
+      "greedy.candidates.search.limit: expected a number ≥ 1, got 0",
+    );
+    expect(await problem(greedy(`  candidates: [{ vector: 1 }]\n${evaluator}`))).toContain(
+      "greedy.candidates[0].vector: expected a string, got 1",
+    );
+    expect(
+      await problem(
+        `version: 1\nbase: a/b\noutput: { to: a/c }\ngreedy:\n  start: recipe\n  candidates: [a/b]\n${evaluator}`,
+      ),
+    ).toContain("greedy.start: start: recipe needs at least one entry in vectors");
   });
 
   it("lists five problems and counts the rest", async () => {
@@ -224,7 +316,11 @@ describe("schema errors name the field path", () => {
 
   it("parseRecipe rejects a missing value and reports the source it is given", async () => {
     await expect(parseRecipe({ value: undefined, source: "--recipe" })).rejects.toThrow(/^--recipe is empty/);
-    await expect(parseRecipe({ value: { version: 1 }, source: "built by apply" })).rejects.toThrow(/^built by apply is not a valid recipe: base: missing/);
-    await expect(parseRecipe({ value: 3, source: "x" })).rejects.toThrow("x is not a valid recipe: (recipe): expected a mapping (key: value lines), got 3.");
+    await expect(parseRecipe({ value: { version: 1 }, source: "built by apply" })).rejects.toThrow(
+      /^built by apply is not a valid recipe: base: missing/,
+    );
+    await expect(parseRecipe({ value: 3, source: "x" })).rejects.toThrow(
+      "x is not a valid recipe: (recipe): expected a mapping (key: value lines), got 3.",
+    );
   });
 });

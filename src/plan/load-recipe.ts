@@ -38,22 +38,38 @@ export async function loadRecipe(options: LoadRecipeOptions): Promise<LoadedReci
     value = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${source} is not valid YAML: ${firstLine(reason)}; fix the file.`, { code: "RECIPE_YAML", subject: source, cause: error });
-  }
-  if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
-    throw new UsageError(`${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys such as version, base, output and vectors.`, {
-      code: "RECIPE_INVALID",
+    throw new UsageError(`${source} is not valid YAML: ${firstLine(reason)}; fix the file.`, {
+      code: "RECIPE_YAML",
       subject: source,
+      cause: error,
     });
   }
-  return { recipe: await parseRecipe({ value, source }), text, source, ...(options.dir === undefined ? {} : { dir: options.dir }) };
+  if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
+    throw new UsageError(
+      `${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys such as version, base, output and vectors.`,
+      {
+        code: "RECIPE_INVALID",
+        subject: source,
+      },
+    );
+  }
+  return {
+    recipe: await parseRecipe({ value, source }),
+    text,
+    source,
+    ...(options.dir === undefined ? {} : { dir: options.dir }),
+  };
 }
 
 function yamlError(source: string, error: YAMLError): UsageError {
   const position = error.linePos?.[0];
   const where = position === undefined ? source : `${source}:${position.line}:${position.col}`;
   const reason = firstLine(error.message).replace(/ at line \d+, column \d+:?$/, "");
-  return new UsageError(`${where}: ${reason}; fix the YAML syntax there.`, { code: "RECIPE_YAML", subject: source, cause: error });
+  return new UsageError(`${where}: ${reason}; fix the YAML syntax there.`, {
+    code: "RECIPE_YAML",
+    subject: source,
+    cause: error,
+  });
 }
 
 function firstLine(text: string): string {

@@ -43,7 +43,11 @@ export interface MapAdapterOptions {
 
 const keyPrefix = "base_model.model.";
 
-type Part = { module: string; role: "A" | "B" | "embA" | "embB" | "lora_bias" | "dora" | "base_weight" | "base_bias" | "full"; adapterName?: string };
+type Part = {
+  module: string;
+  role: "A" | "B" | "embA" | "embB" | "lora_bias" | "dora" | "base_weight" | "base_bias" | "full";
+  adapterName?: string;
+};
 
 /**
  * Maps every adapter tensor to the base tensor it updates, from headers alone, and checks each against the base:
@@ -55,7 +59,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
   const config = adapter.adapter.config;
   const baseTensors = new Map(base.tensors.map((t) => [t.name, t]));
   const firstComponents = [...new Set(base.tensors.map((t) => t.name.split(".")[0] as string))];
-  const refuse = (subject: string, code: string, message: string) => new DataError(`${adapter.ref}: ${message}`, { code, subject });
+  const refuse = (subject: string, code: string, message: string) =>
+    new DataError(`${adapter.ref}: ${message}`, { code, subject });
 
   const modules = new Map<string, Partial<Record<Part["role"], LocatedTensor>>>();
   const adapterNames = new Set<string>();
@@ -63,7 +68,12 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
   for (const tensor of adapter.tensors) {
     const part = parseKey(tensor.name);
     if (part.adapterName !== undefined) adapterNames.add(part.adapterName);
-    if (part.role === "dora") throw refuse(tensor.name, "ADAPTER_UNSUPPORTED", `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`);
+    if (part.role === "dora")
+      throw refuse(
+        tensor.name,
+        "ADAPTER_UNSUPPORTED",
+        `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`,
+      );
     if (part.role === "lora_bias") {
       ignored.push(tensor.name);
       continue;
@@ -73,27 +83,48 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
     modules.set(part.module, entry);
   }
   if (adapterNames.size > 1) {
-    throw refuse("adapter", "ADAPTER_SEVERAL", `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`);
+    throw refuse(
+      "adapter",
+      "ADAPTER_SEVERAL",
+      `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`,
+    );
   }
 
   const terms = new Map<string, AdapterTerm>();
   const add = (term: AdapterTerm, from: string) => {
-    if (terms.has(term.name)) throw refuse(from, "ADAPTER_DUPLICATE", `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`);
+    if (terms.has(term.name))
+      throw refuse(
+        from,
+        "ADAPTER_DUPLICATE",
+        `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`,
+      );
     terms.set(term.name, term);
   };
   const resolve = (name: string, from: string): LocatedTensor => {
     const found = resolveName(name, baseTensors, firstComponents);
     if (found === undefined) {
-      throw refuse(from, "ADAPTER_MISSING_TARGET", `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`);
+      throw refuse(
+        from,
+        "ADAPTER_MISSING_TARGET",
+        `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`,
+      );
     }
     return found;
   };
   const float = (tensor: LocatedTensor) => {
-    if (!isComputable(tensor.dtype)) throw refuse(tensor.name, "NOT_COMPUTABLE", `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`);
+    if (!isComputable(tensor.dtype))
+      throw refuse(
+        tensor.name,
+        "NOT_COMPUTABLE",
+        `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`,
+      );
   };
 
   for (const [module, parts] of modules) {
-    for (const [role, suffix] of [["full", ""], ["base_bias", ".bias"]] as const) {
+    for (const [role, suffix] of [
+      ["full", ""],
+      ["base_bias", ".bias"],
+    ] as const) {
       const tensor = parts[role];
       if (tensor === undefined) continue;
       float(tensor);
@@ -104,7 +135,12 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
     const embedding = parts.embA !== undefined || parts.embB !== undefined;
     const a = embedding ? parts.embA : parts.A;
     const b = embedding ? parts.embB : parts.B;
-    if ((parts.A || parts.B) && embedding) throw refuse(module, "ADAPTER_DAMAGED", `${module} has both lora_A/lora_B and lora_embedding_A/B; the adapter is damaged, so save it again with PEFT.`);
+    if ((parts.A || parts.B) && embedding)
+      throw refuse(
+        module,
+        "ADAPTER_DAMAGED",
+        `${module} has both lora_A/lora_B and lora_embedding_A/B; the adapter is damaged, so save it again with PEFT.`,
+      );
     if (a === undefined && b === undefined) {
       // A module's own weight saved without factors (an embedding PEFT saved in full) is a full copy.
       if (parts.base_weight) {
@@ -117,34 +153,77 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
     }
     if (a === undefined || b === undefined) {
       const present = (a ?? b) as LocatedTensor;
-      throw refuse(present.name, "ADAPTER_DAMAGED", `${present.name} has no ${a === undefined ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`);
+      throw refuse(
+        present.name,
+        "ADAPTER_DAMAGED",
+        `${present.name} has no ${a === undefined ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`,
+      );
     }
     float(a);
     float(b);
     if (a.shape.length !== 2 || b.shape.length !== 2) {
-      throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+      throw refuse(
+        a.name,
+        "ADAPTER_UNSUPPORTED",
+        `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`,
+      );
     }
     const [rank, columns] = a.shape as [number, number];
     const [rows, rankB] = b.shape as [number, number];
-    if (rankB !== rank) throw refuse(b.name, "ADAPTER_SHAPE_MISMATCH", `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`);
+    if (rankB !== rank)
+      throw refuse(
+        b.name,
+        "ADAPTER_SHAPE_MISMATCH",
+        `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`,
+      );
     const { rank: configured, alpha, scale } = moduleScaling(config, module);
     if (configured !== rank) {
-      throw refuse(a.name, "ADAPTER_RANK_MISMATCH", `${a.name} has rank ${rank} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`);
+      throw refuse(
+        a.name,
+        "ADAPTER_RANK_MISMATCH",
+        `${a.name} has rank ${rank} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`,
+      );
     }
     const target = resolve(`${module}.weight`, a.name);
     const shape = target.shape;
     const product = `B·A ${rows}×${columns} (${b.name} ${formatShape(b.shape)} · ${a.name} ${formatShape(a.shape)})`;
-    if (shape.length !== 2) throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+    if (shape.length !== 2)
+      throw refuse(
+        a.name,
+        "ADAPTER_UNSUPPORTED",
+        `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`,
+      );
     const straight = shape[0] === rows && shape[1] === columns;
     const crossed = shape[0] === columns && shape[1] === rows;
     if (embedding ? !crossed : !straight && !crossed) {
-      const expected = embedding ? `${columns}×${rows} (vocabulary × dim)` : `${rows}×${columns} ([out, in]) or ${columns}×${rows} (a Conv1D's [in, out])`;
-      throw refuse(a.name, "ADAPTER_SHAPE_MISMATCH", `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`);
+      const expected = embedding
+        ? `${columns}×${rows} (vocabulary × dim)`
+        : `${rows}×${columns} ([out, in]) or ${columns}×${rows} (a Conv1D's [in, out])`;
+      throw refuse(
+        a.name,
+        "ADAPTER_SHAPE_MISMATCH",
+        `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`,
+      );
     }
-    if (!isComputable(target.dtype)) throw refuse(target.name, "NOT_COMPUTABLE", `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`);
+    if (!isComputable(target.dtype))
+      throw refuse(
+        target.name,
+        "NOT_COMPUTABLE",
+        `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`,
+      );
     // A square weight cannot show its layout; PEFT decides by layer type, which fan_in_fan_out states for Conv1D models.
     const transpose = embedding || (straight && crossed ? config.fanInFanOut : crossed);
-    const term: AdapterTerm = { kind: "lora", name: target.name, module, a: a.name, b: b.name, rank, alpha, scale, transpose };
+    const term: AdapterTerm = {
+      kind: "lora",
+      name: target.name,
+      module,
+      a: a.name,
+      b: b.name,
+      rank,
+      alpha,
+      scale,
+      transpose,
+    };
     if (parts.base_weight) {
       float(parts.base_weight);
       checkSameShape(parts.base_weight, target, adapter.ref, base.ref);
@@ -179,12 +258,18 @@ function withName(part: Part, adapterName: string | undefined): Part {
 }
 
 /** The base tensor an adapter name means: exact, or with the task class's prefix (`model.`, `transformer.`) dropped or added. */
-function resolveName(name: string, tensors: Map<string, LocatedTensor>, firstComponents: readonly string[]): LocatedTensor | undefined {
+function resolveName(
+  name: string,
+  tensors: Map<string, LocatedTensor>,
+  firstComponents: readonly string[],
+): LocatedTensor | undefined {
   const exact = tensors.get(name);
   if (exact) return exact;
   const dot = name.indexOf(".");
   const candidates = [...(dot > 0 ? [name.slice(dot + 1)] : []), ...firstComponents.map((first) => `${first}.${name}`)];
-  const found = candidates.map((candidate) => tensors.get(candidate)).filter((t): t is LocatedTensor => t !== undefined);
+  const found = candidates
+    .map((candidate) => tensors.get(candidate))
+    .filter((t): t is LocatedTensor => t !== undefined);
   return found.length === 1 ? found[0] : undefined;
 }
 

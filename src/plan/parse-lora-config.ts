@@ -62,13 +62,19 @@ export function parseLoraConfig(options: ParseLoraConfigOptions): LoraConfig {
     new DataError(`${ref}: adapter_config.json ${why}.`, { code: "ADAPTER_UNSUPPORTED", subject: field });
   const type = config.peft_type;
   if (type !== "LORA") {
-    throw fail("peft_type", `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`);
+    throw fail(
+      "peft_type",
+      `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`,
+    );
   }
   for (const field of variantFields) {
     const value = config[field];
     if (!truthy(value)) continue;
     const reason = variantReasons[field] ?? "names a LoRA variant whose update differs from s·B·A";
-    throw fail(field, `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`);
+    throw fail(
+      field,
+      `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`,
+    );
   }
   const init = config.init_lora_weights ?? true;
   if (!baseKeepingInits.has(init)) {
@@ -77,20 +83,40 @@ export function parseLoraConfig(options: ParseLoraConfigOptions): LoraConfig {
       `has init_lora_weights ${JSON.stringify(init)}, which rewrites the base while training, so the adapter only holds on that rewritten base; save it with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA`,
     );
   }
-  const r = positiveInteger(config.r ?? 8, () => fail("r", `has r ${JSON.stringify(config.r)}, not a whole number ≥ 1`));
-  const loraAlpha = finite(config.lora_alpha ?? 8, () => fail("lora_alpha", `has lora_alpha ${JSON.stringify(config.lora_alpha)}, not a number`));
-  const useRslora = boolean(config.use_rslora ?? false, () => fail("use_rslora", "has a use_rslora that is not true or false"));
-  const fanInFanOut = boolean(config.fan_in_fan_out ?? false, () => fail("fan_in_fan_out", "has a fan_in_fan_out that is not true or false"));
+  const r = positiveInteger(config.r ?? 8, () =>
+    fail("r", `has r ${JSON.stringify(config.r)}, not a whole number ≥ 1`),
+  );
+  const loraAlpha = finite(config.lora_alpha ?? 8, () =>
+    fail("lora_alpha", `has lora_alpha ${JSON.stringify(config.lora_alpha)}, not a number`),
+  );
+  const useRslora = boolean(config.use_rslora ?? false, () =>
+    fail("use_rslora", "has a use_rslora that is not true or false"),
+  );
+  const fanInFanOut = boolean(config.fan_in_fan_out ?? false, () =>
+    fail("fan_in_fan_out", "has a fan_in_fan_out that is not true or false"),
+  );
   const bias = config.bias ?? "none";
-  if (bias !== "none" && bias !== "all" && bias !== "lora_only") throw fail("bias", `has bias ${JSON.stringify(bias)}; PEFT knows none, all and lora_only`);
+  if (bias !== "none" && bias !== "all" && bias !== "lora_only")
+    throw fail("bias", `has bias ${JSON.stringify(bias)}; PEFT knows none, all and lora_only`);
   const rankPattern = pattern(config.rank_pattern, "rank_pattern", fail, true);
   const alphaPattern = pattern(config.alpha_pattern, "alpha_pattern", fail, false);
   const modules = config.modules_to_save ?? [];
-  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string")) throw fail("modules_to_save", "has a modules_to_save that is not a list of module names");
-  const parsed: LoraConfig = { r, loraAlpha, useRslora, rankPattern, alphaPattern, fanInFanOut, bias, modulesToSave: modules as string[] };
+  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string"))
+    throw fail("modules_to_save", "has a modules_to_save that is not a list of module names");
+  const parsed: LoraConfig = {
+    r,
+    loraAlpha,
+    useRslora,
+    rankPattern,
+    alphaPattern,
+    fanInFanOut,
+    bias,
+    modulesToSave: modules as string[],
+  };
   const baseModel = typeof config.base_model_name_or_path === "string" ? config.base_model_name_or_path.trim() : "";
   if (baseModel.length > 0) parsed.baseModel = baseModel;
-  if (typeof config.revision === "string" && config.revision.trim().length > 0) parsed.baseRevision = config.revision.trim();
+  if (typeof config.revision === "string" && config.revision.trim().length > 0)
+    parsed.baseRevision = config.revision.trim();
   return parsed;
 }
 
@@ -121,15 +147,23 @@ function pattern(
   integer: boolean,
 ): Array<[string, number]> {
   if (value === undefined || value === null) return [];
-  if (typeof value !== "object" || Array.isArray(value)) throw fail(field, `has a ${field} that is not an object of module patterns`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw fail(field, `has a ${field} that is not an object of module patterns`);
   return Object.entries(value as Record<string, unknown>).map(([key, v]) => {
     try {
       patternRegex(key);
     } catch {
-      throw fail(field, `has the key ${JSON.stringify(key)} in ${field}, which is not a regular expression tvhub can read`);
+      throw fail(
+        field,
+        `has the key ${JSON.stringify(key)} in ${field}, which is not a regular expression tvhub can read`,
+      );
     }
     const ok = integer ? Number.isSafeInteger(v) && (v as number) >= 1 : typeof v === "number" && Number.isFinite(v);
-    if (!ok) throw fail(field, `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer ? "a whole number ≥ 1" : "a number"}`);
+    if (!ok)
+      throw fail(
+        field,
+        `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer ? "a whole number ≥ 1" : "a number"}`,
+      );
     return [key, v as number];
   });
 }

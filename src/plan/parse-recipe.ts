@@ -22,20 +22,29 @@ const maxListed = 5;
 export async function parseRecipe(options: ParseRecipeOptions): Promise<Recipe> {
   const { value, source } = options;
   if (value === null || value === undefined) {
-    throw new UsageError(`${source} is empty; a recipe needs at least version: 1, base, output and vectors (see recipes/README.md).`, {
-      code: "RECIPE_INVALID",
-      subject: source,
-    });
+    throw new UsageError(
+      `${source} is empty; a recipe needs at least version: 1, base, output and vectors (see recipes/README.md).`,
+      {
+        code: "RECIPE_INVALID",
+        subject: source,
+      },
+    );
   }
   const recipeSchema = await loadRecipeSchema();
   const result = recipeSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   knownKeys ??= await buildRecipeJsonSchema();
   const schema = knownKeys;
-  const lines = describeIssues({ issues: result.error.issues, hintForKey: (path, key) => hintForKey(schema, path, key) });
+  const lines = describeIssues({
+    issues: result.error.issues,
+    hintForKey: (path, key) => hintForKey(schema, path, key),
+  });
   const listed = lines.slice(0, maxListed).join("; ");
   const more = lines.length > maxListed ? `; and ${lines.length - maxListed} more` : "";
-  throw new UsageError(`${source} is not a valid recipe: ${listed}${more}.`, { code: "RECIPE_INVALID", subject: source });
+  throw new UsageError(`${source} is not a valid recipe: ${listed}${more}.`, {
+    code: "RECIPE_INVALID",
+    subject: source,
+  });
 }
 
 /** Names from mergekit configs and from other parts of a recipe, mapped to where they belong in a tvhub recipe. */
@@ -60,7 +69,10 @@ const misplaced: Record<string, string> = {
   private: "output.private",
   max_shard_size: "output.max_shard_size",
   ...Object.fromEntries(
-    mergeMethods.flatMap((method) => recipeParametersOf(method).map((p) => p.name)).filter((name) => !(name in synonyms)).map((name) => [name, `parameters.${name}`]),
+    mergeMethods
+      .flatMap((method) => recipeParametersOf(method).map((p) => p.name))
+      .filter((name) => !(name in synonyms))
+      .map((name) => [name, `parameters.${name}`]),
   ),
   candidates: "greedy.candidates",
   evaluator: "greedy.evaluator",
@@ -96,7 +108,8 @@ function keysAt(schema: Record<string, unknown>, path: readonly PropertyKey[]): 
         if (isRecord(node.items)) next.push(node.items);
       } else {
         const properties = node.properties;
-        if (isRecord(properties) && isRecord(properties[String(part)])) next.push(properties[String(part)] as Record<string, unknown>);
+        if (isRecord(properties) && isRecord(properties[String(part)]))
+          next.push(properties[String(part)] as Record<string, unknown>);
       }
     }
     nodes = expand(next);

@@ -11,7 +11,15 @@ function planOf(tensors: Array<[string, number[]]>, expression?: (name: string) 
     bytes: 4 * shape.reduce((a, b) => a * b, 1),
     expression: expression?.(name) ?? { op: "taskVector", finetuned: { input: 1, name }, base: { input: 0, name } },
   }));
-  return { operation: "publish-vector", inputs: [], terms: [], outputs, omitted: [], overrides: [], layout: { files: [] } } as unknown as Plan;
+  return {
+    operation: "publish-vector",
+    inputs: [],
+    terms: [],
+    outputs,
+    omitted: [],
+    overrides: [],
+    layout: { files: [] },
+  } as unknown as Plan;
 }
 
 function plan(tensors: Array<[string, number[]]>, options: Partial<PlanAdapterOptions> = {}) {
@@ -35,13 +43,28 @@ describe("planAdapter", () => {
   it("factors Linear weights, saves embeddings, heads and norms whole, and stores a factored module's bias as its bias", () => {
     const { tensors, modulesToSave } = plan(llama);
     const t = byName(tensors);
-    expect(t.get("model.layers.0.self_attn.q_proj.weight")).toMatchObject({ kind: "lora", module: "model.layers.0.self_attn.q_proj", layout: "linear" });
+    expect(t.get("model.layers.0.self_attn.q_proj.weight")).toMatchObject({
+      kind: "lora",
+      module: "model.layers.0.self_attn.q_proj",
+      layout: "linear",
+    });
     expect(t.get("model.layers.0.mlp.down_proj.weight")).toMatchObject({ kind: "lora", layout: "linear" });
-    expect(t.get("model.layers.0.self_attn.q_proj.bias")).toMatchObject({ kind: "bias", module: "model.layers.0.self_attn.q_proj" });
+    expect(t.get("model.layers.0.self_attn.q_proj.bias")).toMatchObject({
+      kind: "bias",
+      module: "model.layers.0.self_attn.q_proj",
+    });
     expect(t.get("model.embed_tokens.weight")).toMatchObject({ kind: "full", module: "model.embed_tokens" });
     expect(t.get("lm_head.weight")).toMatchObject({ kind: "full", module: "lm_head" });
-    expect(t.get("model.layers.0.input_layernorm.weight")).toMatchObject({ kind: "full", module: "model.layers.0.input_layernorm" });
-    expect(modulesToSave.map((m) => m.module).sort()).toEqual(["lm_head", "model.embed_tokens", "model.layers.0.input_layernorm", "model.norm"]);
+    expect(t.get("model.layers.0.input_layernorm.weight")).toMatchObject({
+      kind: "full",
+      module: "model.layers.0.input_layernorm",
+    });
+    expect(modulesToSave.map((m) => m.module).sort()).toEqual([
+      "lm_head",
+      "model.embed_tokens",
+      "model.layers.0.input_layernorm",
+      "model.norm",
+    ]);
     expect(modulesToSave.find((m) => m.module === "model.norm")!.reason).toMatch(/1-D/);
     // Every tensor of the plan is placed once, in the plan's order.
     expect(tensors.map((x) => x.tensor.name)).toEqual(llama.map(([name]) => name));
@@ -51,7 +74,11 @@ describe("planAdapter", () => {
     const t = byName(plan(llama, { embeddings: "lora" }).tensors);
     expect(t.get("model.embed_tokens.weight")).toMatchObject({ kind: "lora", layout: "embedding" });
     expect(t.get("lm_head.weight")).toMatchObject({ kind: "lora", layout: "linear" });
-    expect(plan(llama, { embeddings: "lora" }).modulesToSave.map((m) => m.module).sort()).toEqual(["model.layers.0.input_layernorm", "model.norm"]);
+    expect(
+      plan(llama, { embeddings: "lora" })
+        .modulesToSave.map((m) => m.module)
+        .sort(),
+    ).toEqual(["model.layers.0.input_layernorm", "model.norm"]);
   });
 
   it("marks GPT-2's Conv1D weights (model_type gpt2) for τᵀ, and only in that family", () => {
@@ -67,7 +94,12 @@ describe("planAdapter", () => {
       ["transformer.h.0.ln_1.bias", [32]],
     ];
     const t = byName(plan(gpt2, { modelType: "gpt2", embeddings: "lora" }).tensors);
-    for (const name of ["transformer.h.0.attn.c_attn.weight", "transformer.h.0.attn.c_proj.weight", "transformer.h.0.mlp.c_fc.weight", "transformer.h.0.mlp.c_proj.weight"]) {
+    for (const name of [
+      "transformer.h.0.attn.c_attn.weight",
+      "transformer.h.0.attn.c_proj.weight",
+      "transformer.h.0.mlp.c_fc.weight",
+      "transformer.h.0.mlp.c_proj.weight",
+    ]) {
       expect(t.get(name), name).toMatchObject({ kind: "lora", layout: "conv1d" });
     }
     expect(t.get("transformer.h.0.attn.c_attn.bias")).toMatchObject({ kind: "bias" });
@@ -76,7 +108,9 @@ describe("planAdapter", () => {
     // The ln_1 module is saved whole: its bias goes with its weight.
     expect(t.get("transformer.h.0.ln_1.bias")).toMatchObject({ kind: "full", module: "transformer.h.0.ln_1" });
     // The same names in another family are nn.Linear.
-    expect(byName(plan(gpt2, { modelType: "llama" }).tensors).get("transformer.h.0.attn.c_attn.weight")).toMatchObject({ layout: "linear" });
+    expect(byName(plan(gpt2, { modelType: "llama" }).tensors).get("transformer.h.0.attn.c_attn.weight")).toMatchObject({
+      layout: "linear",
+    });
   });
 
   it("saves the outermost module whole when a module holds a tensor with no LoRA form, with everything under it", () => {
@@ -92,7 +126,9 @@ describe("planAdapter", () => {
     expect(t.get("layers.0.relative_bias")).toMatchObject({ kind: "full", module: "layers.0" });
     expect(t.get("layers.0.q.weight")).toMatchObject({ kind: "full", module: "layers.0" });
     expect(modulesToSave.find((m) => m.module === "vision.patch")!.reason).toMatch(/4-D weight/);
-    expect(modulesToSave.find((m) => m.module === "layers.0")!.reason).toMatch(/parameter relative_bias of the module itself/);
+    expect(modulesToSave.find((m) => m.module === "layers.0")!.reason).toMatch(
+      /parameter relative_bias of the module itself/,
+    );
   });
 
   it("saves a module whole when only its bias changed", () => {
@@ -103,8 +139,15 @@ describe("planAdapter", () => {
 
   it("refuses a parameter outside any module and a grown vocabulary, naming the tensor", () => {
     expect(() => plan([["scale", [4]]])).toThrow(/--lora-rank cannot publish scale: a parameter outside any module/);
-    const grown = planOf([["model.embed_tokens.weight", [100, 32]]], (name) => ({ op: "taskVectorExtend", finetuned: { input: 1, name }, base: { input: 0, name }, sharedRows: 96 }));
-    expect(() => planAdapter({ plan: grown, baseTensorNames: [] })).toThrow(/model\.embed_tokens\.weight: the fine-tune grew the vocabulary/);
+    const grown = planOf([["model.embed_tokens.weight", [100, 32]]], (name) => ({
+      op: "taskVectorExtend",
+      finetuned: { input: 1, name },
+      base: { input: 0, name },
+      sharedRows: 96,
+    }));
+    expect(() => planAdapter({ plan: grown, baseTensorNames: [] })).toThrow(
+      /model\.embed_tokens\.weight: the fine-tune grew the vocabulary/,
+    );
   });
 });
 

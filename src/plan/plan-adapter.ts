@@ -21,7 +21,14 @@ export type AdapterTensor =
    * τ of a Linear weight [out, in], stored as `lora_A`/`lora_B`; of a transformers Conv1D weight [in, out] (factored as
    * τᵀ, `fan_in_fan_out`); or of an embedding [V, d] (factored as τᵀ, `lora_embedding_A`/`_B`).
    */
-  | { kind: "lora"; tensor: PlannedTensor; module: string; layout: "linear" | "conv1d" | "embedding"; finetuned: TensorRef; base: TensorRef }
+  | {
+      kind: "lora";
+      tensor: PlannedTensor;
+      module: string;
+      layout: "linear" | "conv1d" | "embedding";
+      finetuned: TensorRef;
+      base: TensorRef;
+    }
   /** The bias of a LoRA-targeted module, stored whole as `base_layer.bias` when it changed (PEFT's `bias: "lora_only"`). */
   | { kind: "bias"; tensor: PlannedTensor; module: string; finetuned: TensorRef; base: TensorRef }
   /** A tensor of a module in `modules_to_save`: the fine-tune's own values, which replace the base's. */
@@ -69,19 +76,33 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
   for (const tensor of options.plan.outputs) {
     const { module, param } = split(tensor.name);
     if (module === "") {
-      throw new UsageError(`--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`, {
-        code: "LORA_ROOT_PARAMETER",
-        subject: tensor.name,
-      });
+      throw new UsageError(
+        `--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`,
+        {
+          code: "LORA_ROOT_PARAMETER",
+          subject: tensor.name,
+        },
+      );
     }
     const linearWeight = param === "weight" && tensor.shape.length === 2;
-    if (linearWeight && isEmbedding(module) && mode === "save") full.set(module, "embedding (saved whole, like mergekit-extract-lora)");
-    else if (linearWeight && isHead(module) && mode === "save") full.set(module, "head (saved whole, like mergekit-extract-lora)");
-    else if (!linearWeight && param !== "bias") full.set(module, tensor.shape.length <= 1 ? "1-D weights (norms): no low-rank form" : param === "weight" ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly` : `parameter ${param} of the module itself`);
+    if (linearWeight && isEmbedding(module) && mode === "save")
+      full.set(module, "embedding (saved whole, like mergekit-extract-lora)");
+    else if (linearWeight && isHead(module) && mode === "save")
+      full.set(module, "head (saved whole, like mergekit-extract-lora)");
+    else if (!linearWeight && param !== "bias")
+      full.set(
+        module,
+        tensor.shape.length <= 1
+          ? "1-D weights (norms): no low-rank form"
+          : param === "weight"
+            ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly`
+            : `parameter ${param} of the module itself`,
+      );
   }
   // The outermost saved module owns a tensor: PEFT cannot wrap a module inside one it already saves whole.
   const underFull = (name: string) => {
-    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1)) if (full.has(name.slice(0, dot))) return name.slice(0, dot);
+    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1))
+      if (full.has(name.slice(0, dot))) return name.slice(0, dot);
     return undefined;
   };
   const factored = new Set<string>();
@@ -95,7 +116,14 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
     const owner = underFull(tensor.name);
     const { module, param } = split(tensor.name);
     if (owner !== undefined) tensors.push({ kind: "full", tensor, module: owner, finetuned: refs.finetuned });
-    else if (param === "weight") tensors.push({ kind: "lora", tensor, module, layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear", ...refs });
+    else if (param === "weight")
+      tensors.push({
+        kind: "lora",
+        tensor,
+        module,
+        layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear",
+        ...refs,
+      });
     else if (param === "bias" && factored.has(module)) tensors.push({ kind: "bias", tensor, module, ...refs });
     else {
       // A bias of a module with no factored weight (its weight is not in τ): the module is saved whole.
@@ -103,7 +131,9 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
       tensors.push({ kind: "full", tensor, module, finetuned: refs.finetuned });
     }
   }
-  const modulesToSave = [...full].filter(([module]) => tensors.some((t) => t.kind === "full" && t.module === module)).map(([module, reason]) => ({ module, reason }));
+  const modulesToSave = [...full]
+    .filter(([module]) => tensors.some((t) => t.kind === "full" && t.module === module))
+    .map(([module, reason]) => ({ module, reason }));
   return { tensors, modulesToSave };
 }
 

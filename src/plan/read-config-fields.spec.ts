@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readConfigFields, sameValue, showValue } from "./read-config-fields.js";
 import { readConfig } from "./testing/real-models.js";
 
-const sizes = (config: Record<string, unknown>) => Object.fromEntries([...readConfigFields({ config }).sizes].map(([name, f]) => [name, `${f.value} (${f.key})`]));
+const sizes = (config: Record<string, unknown>) =>
+  Object.fromEntries([...readConfigFields({ config }).sizes].map(([name, f]) => [name, `${f.value} (${f.key})`]));
 
 describe("readConfigFields", () => {
   it("reads GPT-2's legacy names and Transformers' defaults", () => {
@@ -36,17 +37,30 @@ describe("readConfigFields", () => {
 
   it("normalises rope_scaling: key order, 8.0 vs 8, and the legacy `type` key", () => {
     const meta = readConfigFields({ config: readConfig("meta-llama--Llama-3.1-8B") }).context.get("rope_scaling");
-    const taide = readConfigFields({ config: readConfig("TLLM--Llama-3.1-TAIDE-LX-8B-Chat") }).context.get("rope_scaling");
+    const taide = readConfigFields({ config: readConfig("TLLM--Llama-3.1-TAIDE-LX-8B-Chat") }).context.get(
+      "rope_scaling",
+    );
     expect(sameValue(meta, taide)).toBe(true);
-    const linear = readConfigFields({ config: readConfig("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM") }).context.get("rope_scaling");
+    const linear = readConfigFields({
+      config: readConfig("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM"),
+    }).context.get("rope_scaling");
     expect(linear).toEqual({ factor: 8, rope_type: "linear" });
-    expect(readConfigFields({ config: { rope_scaling: { type: "dynamic", factor: "2.0" } } }).context.get("rope_scaling")).toEqual({ factor: 2, rope_type: "dynamic" });
-    expect(readConfigFields({ config: readConfig("FlagAlpha--Llama3-Chinese-8B-Instruct") }).context.has("rope_scaling")).toBe(false);
+    expect(
+      readConfigFields({ config: { rope_scaling: { type: "dynamic", factor: "2.0" } } }).context.get("rope_scaling"),
+    ).toEqual({ factor: 2, rope_type: "dynamic" });
+    expect(
+      readConfigFields({ config: readConfig("FlagAlpha--Llama3-Chinese-8B-Instruct") }).context.has("rope_scaling"),
+    ).toBe(false);
   });
 
   it("reads quantization, architectures, model_type and tying", () => {
     const fields = readConfigFields({ config: readConfig("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM") });
-    expect([fields.quantization, fields.architectures, fields.modelType, fields.tieWordEmbeddings]).toEqual(["bitsandbytes", ["LlamaForCausalLM"], "llama", false]);
+    expect([fields.quantization, fields.architectures, fields.modelType, fields.tieWordEmbeddings]).toEqual([
+      "bitsandbytes",
+      ["LlamaForCausalLM"],
+      "llama",
+      false,
+    ]);
     expect(readConfigFields({ config: { quantization_config: { bits: 4 } } }).quantization).toBe("unknown");
     expect(readConfigFields({ config: { quantization_config: null } }).quantization).toBeUndefined();
   });

@@ -51,7 +51,9 @@ const sizeFieldRules: SizeFieldRule[] = [
     fallback: (fields) => {
       const hidden = fields.get("hidden_size")?.value;
       const heads = fields.get("num_attention_heads")?.value;
-      return hidden !== undefined && heads !== undefined && heads > 0 && hidden % heads === 0 ? hidden / heads : undefined;
+      return hidden !== undefined && heads !== undefined && heads > 0 && hidden % heads === 0
+        ? hidden / heads
+        : undefined;
     },
   },
   {
@@ -148,7 +150,12 @@ export function showValue(value: unknown): string {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (isRecord(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  if (isRecord(value))
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys(value[key])]),
+    );
   return value;
 }
 

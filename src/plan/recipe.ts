@@ -1,5 +1,10 @@
 import type { input, output } from "zod";
-import { mergeMethods as arithmeticMethods, recipeParametersOf, type MergeMethodName, type ParameterValue } from "../arithmetic/merge-methods.js";
+import {
+  mergeMethods as arithmeticMethods,
+  recipeParametersOf,
+  type MergeMethodName,
+  type ParameterValue,
+} from "../arithmetic/merge-methods.js";
 import type { RecipeSchema } from "./recipe-schema.js";
 
 /**
@@ -22,7 +27,11 @@ export type MergeParameters = Record<string, ParameterValue>;
 export const methodParameters: Record<MergeMethod, MergeParameters> = Object.fromEntries(
   arithmeticMethods.map((method) => [
     method.name,
-    Object.fromEntries(recipeParametersOf(method).filter((parameter) => !parameter.omitWhenDefault).map((parameter) => [parameter.name, parameter.default])),
+    Object.fromEntries(
+      recipeParametersOf(method)
+        .filter((parameter) => !parameter.omitWhenDefault)
+        .map((parameter) => [parameter.name, parameter.default]),
+    ),
   ]),
 ) as Record<MergeMethod, MergeParameters>;
 

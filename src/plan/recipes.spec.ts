@@ -7,8 +7,20 @@ import { expandTerms } from "./expand-terms.js";
 import { loadRecipe, type LoadedRecipe } from "./load-recipe.js";
 
 const recipesDir = resolve(import.meta.dirname, "../../recipes");
-const files = readdirSync(recipesDir).filter((name) => name.endsWith(".yml")).sort();
-const loaded = new Map(await Promise.all(files.map(async (name) => [name, await loadRecipe({ text: readFileSync(join(recipesDir, name), "utf8"), source: `recipes/${name}` })] as const)));
+const files = readdirSync(recipesDir)
+  .filter((name) => name.endsWith(".yml"))
+  .sort();
+const loaded = new Map(
+  await Promise.all(
+    files.map(
+      async (name) =>
+        [
+          name,
+          await loadRecipe({ text: readFileSync(join(recipesDir, name), "utf8"), source: `recipes/${name}` }),
+        ] as const,
+    ),
+  ),
+);
 const load = (name: string) => loaded.get(name) as LoadedRecipe;
 const jsonSchema = await buildRecipeJsonSchema();
 
@@ -23,7 +35,12 @@ describe("recipes/", () => {
     const expectations: Record<string, (recipe: ReturnType<typeof load>["recipe"]) => void> = {
       "addition.yml": (r) => expect(expandTerms({ recipe: r }).every((t) => t.weight > 0)).toBe(true),
       "negation.yml": (r) => expect(expandTerms({ recipe: r }).map((t) => t.weight)).toEqual([-0.5]),
-      "analogy.yml": (r) => expect(expandTerms({ recipe: r }).map((t) => t.origin)).toEqual(["vectors[0].analogy.c", "vectors[0].analogy.b", "vectors[0].analogy.a"]),
+      "analogy.yml": (r) =>
+        expect(expandTerms({ recipe: r }).map((t) => t.origin)).toEqual([
+          "vectors[0].analogy.c",
+          "vectors[0].analogy.b",
+          "vectors[0].analogy.a",
+        ]),
       "ties.yml": (r) => expect([r.method, r.overrides.length]).toEqual(["ties", 2]),
       "dare.yml": (r) => expect([r.method, r.parameters]).toEqual(["dare_linear", { drop_rate: 0.9, seed: 42 }]),
       "magnitude.yml": (r) => expect(r.method).toBe("magnitude_prune"),
@@ -33,7 +50,8 @@ describe("recipes/", () => {
       "della-linear.yml": (r) => expect(r.method).toBe("della_linear"),
       "model-stock.yml": (r) => expect([r.method, r.vectors.length]).toEqual(["model_stock", 3]),
       "nuslerp.yml": (r) => expect([r.method, r.vectors.length, r.scale]).toEqual(["nuslerp", 2, 1]),
-      "greedy.yml": (r) => expect(r.greedy?.evaluator).toMatchObject({ type: "tfjs", dataset: "../demo/data", split: "validation" }),
+      "greedy.yml": (r) =>
+        expect(r.greedy?.evaluator).toMatchObject({ type: "tfjs", dataset: "../demo/data", split: "validation" }),
     };
     for (const name of files) expectations[name]?.(load(name).recipe);
   });
@@ -45,7 +63,8 @@ describe("recipes/", () => {
       refs.add(recipe.base);
       for (const term of expandTerms({ recipe })) refs.add(term.ref);
       const candidates = recipe.greedy?.candidates;
-      if (Array.isArray(candidates)) for (const c of candidates) refs.add(typeof c === "string" ? c : "vector" in c ? c.vector : c.finetuned);
+      if (Array.isArray(candidates))
+        for (const c of candidates) refs.add(typeof c === "string" ? c : "vector" in c ? c.vector : c.finetuned);
     }
     const models = readdirSync(resolve(recipesDir, "../demo/models"));
     const published = new Set(models.flatMap((name) => [`demo/${name}`, `demo/${name}-tv`]));
@@ -88,7 +107,9 @@ describe("recipes/", () => {
     const methods = new Set(files.map((name) => load(name).recipe.method));
     // dare_ties is dare.yml with one word changed, which its comments show.
     const inComments = ["dare_ties"];
-    expect(mergeMethods.map((m) => m.name).filter((name) => !methods.has(name) && !inComments.includes(name))).toEqual([]);
+    expect(mergeMethods.map((m) => m.name).filter((name) => !methods.has(name) && !inComments.includes(name))).toEqual(
+      [],
+    );
   });
 
   it("README.md mentions every top-level field", () => {

@@ -5,4 +5,5 @@
 export const bufferNamePattern = /(^|\.)(attn\.(bias|masked_bias)|position_ids|rotary_emb\.inv_freq)$/;
 
 /** Embedding and LM-head names across families, for when no config says the vocabulary size. */
-export const embeddingNamePattern = /(^|\.)(embed_tokens|wte|word_embeddings|embed_in|embed_out|tok_embeddings|shared|lm_head)\.weight$/;
+export const embeddingNamePattern =
+  /(^|\.)(embed_tokens|wte|word_embeddings|embed_in|embed_out|tok_embeddings|shared|lm_head)\.weight$/;

@@ -47,30 +47,62 @@ describe("createTensorWriter", () => {
     expect(writer.expected()).toBeUndefined();
     const result = await writer.finish();
     const bytes = sink.bytes();
-    expect(result).toEqual({ file: "a.safetensors", size: layout.fileSize, sha256: createHash("sha256").update(bytes).digest("hex") });
+    expect(result).toEqual({
+      file: "a.safetensors",
+      size: layout.fileSize,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    });
     const header = await readHeader({ source: bufferSource({ bytes }) });
     expect(header.tensors.map((t) => t.name)).toEqual(["big", "empty", "small"]);
     expect(sink.committed).toBe(true);
   });
 
   it.each([
-    ["a tensor out of header order", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("small", new Uint8Array(3)), "SAFETENSORS_WRITE_ORDER"],
-    ["too many bytes", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(17)), "SAFETENSORS_WRITE_LENGTH"],
-    ["too few bytes", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(15)), "SAFETENSORS_WRITE_LENGTH"],
-    ["the next tensor before the current one is complete", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
-      await w.write("big", new Uint8Array(8));
-      await w.write("small", new Uint8Array(1));
-    }, "SAFETENSORS_WRITE_ORDER"],
-    ["a tensor written twice", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
-      await w.writeTensor("big", new Uint8Array(16));
-      await w.writeTensor("small", new Uint8Array(3));
-      await w.writeTensor("big", new Uint8Array(16));
-    }, "SAFETENSORS_WRITE_ORDER"],
-    ["a name not in the plan", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("other", new Uint8Array(1)), "SAFETENSORS_WRITE_ORDER"],
-    ["finishing with a tensor missing", async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
-      await w.writeTensor("big", new Uint8Array(16));
-      await w.finish();
-    }, "SAFETENSORS_WRITE_LENGTH"],
+    [
+      "a tensor out of header order",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("small", new Uint8Array(3)),
+      "SAFETENSORS_WRITE_ORDER",
+    ],
+    [
+      "too many bytes",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(17)),
+      "SAFETENSORS_WRITE_LENGTH",
+    ],
+    [
+      "too few bytes",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(15)),
+      "SAFETENSORS_WRITE_LENGTH",
+    ],
+    [
+      "the next tensor before the current one is complete",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+        await w.write("big", new Uint8Array(8));
+        await w.write("small", new Uint8Array(1));
+      },
+      "SAFETENSORS_WRITE_ORDER",
+    ],
+    [
+      "a tensor written twice",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+        await w.writeTensor("big", new Uint8Array(16));
+        await w.writeTensor("small", new Uint8Array(3));
+        await w.writeTensor("big", new Uint8Array(16));
+      },
+      "SAFETENSORS_WRITE_ORDER",
+    ],
+    [
+      "a name not in the plan",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("other", new Uint8Array(1)),
+      "SAFETENSORS_WRITE_ORDER",
+    ],
+    [
+      "finishing with a tensor missing",
+      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+        await w.writeTensor("big", new Uint8Array(16));
+        await w.finish();
+      },
+      "SAFETENSORS_WRITE_LENGTH",
+    ],
   ])("refuses %s and leaves no file behind", async (name, act, code) => {
     const path = join(root, `${name.replace(/\W+/g, "-")}.safetensors`);
     const writer = await createTensorWriter({ layout, sink: await createFileSink({ path }), file: "x.safetensors" });
@@ -85,7 +117,11 @@ describe("createTensorWriter", () => {
 
   it("keeps the final name free until the file is complete, so a crash leaves no truncated file", async () => {
     const path = join(root, "crash.safetensors");
-    const writer = await createTensorWriter({ layout, sink: await createFileSink({ path }), file: "crash.safetensors" });
+    const writer = await createTensorWriter({
+      layout,
+      sink: await createFileSink({ path }),
+      file: "crash.safetensors",
+    });
     await writer.writeTensor("big", new Uint8Array(16));
     expect(await readdir(root)).toContain("crash.safetensors.tmp");
     expect(await readdir(root)).not.toContain("crash.safetensors");
@@ -96,7 +132,11 @@ describe("createTensorWriter", () => {
 });
 
 describe("createModelWriter", () => {
-  const tensors = Array.from({ length: 6 }, (_, i) => ({ name: `layers.${i}.weight`, dtype: "BF16" as const, shape: [8, 8] }));
+  const tensors = Array.from({ length: 6 }, (_, i) => ({
+    name: `layers.${i}.weight`,
+    dtype: "BF16" as const,
+    shape: [8, 8],
+  }));
   const plan = planModelLayout({ tensors, maxShardSize: 300, prefix: "task_vector", metadata: { format: "pt" } });
   const bytesOf = (name: string) => new Uint8Array(128).fill(name.length + Number(name.split(".")[1]));
 
@@ -107,17 +147,25 @@ describe("createModelWriter", () => {
     const writer = createModelWriter({ layout: plan, dir, onFile: (file) => void reported.push(file) });
     for (const tensor of plan.writeOrder) {
       await writer.writeTensor(tensor.name, bytesOf(tensor.name));
-      if (tensor.name === "layers.2.weight") expect(reported.map((f) => f.file)).toEqual(["task_vector-00001-of-00003.safetensors"]);
+      if (tensor.name === "layers.2.weight")
+        expect(reported.map((f) => f.file)).toEqual(["task_vector-00001-of-00003.safetensors"]);
     }
     const written = await writer.finish();
-    expect(reported.map((f) => f.file)).toEqual([...plan.files.map((f) => f.file), "task_vector.safetensors.index.json"]);
+    expect(reported.map((f) => f.file)).toEqual([
+      ...plan.files.map((f) => f.file),
+      "task_vector.safetensors.index.json",
+    ]);
     expect(written.index?.file).toBe("task_vector.safetensors.index.json");
     for (const file of [...written.files, written.index]) {
       const bytes = await readFile(join(dir, file?.file ?? ""));
       expect(file?.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     }
     expect(await readFile(join(dir, "task_vector.safetensors.index.json"), "utf8")).toBe(plan.index?.text);
-    const model = await openModel({ name: dir, files: await readdir(dir), open: async (file) => bufferSource({ bytes: new Uint8Array(await readFile(join(dir, file))), name: file }) });
+    const model = await openModel({
+      name: dir,
+      files: await readdir(dir),
+      open: async (file) => bufferSource({ bytes: new Uint8Array(await readFile(join(dir, file))), name: file }),
+    });
     for (const tensor of tensors) expect(await model.readTensor(tensor.name)).toEqual(bytesOf(tensor.name));
   });
 
@@ -127,7 +175,9 @@ describe("createModelWriter", () => {
     await writer.writeTensor(first?.name ?? "", bytesOf(first?.name ?? ""));
     await writer.writeTensor(plan.writeOrder[1]?.name ?? "", bytesOf(plan.writeOrder[1]?.name ?? ""));
     await writer.writeTensor(third?.name ?? "", bytesOf(third?.name ?? ""));
-    await expect(writer.writeTensor(first?.name ?? "", bytesOf(first?.name ?? ""))).rejects.toMatchObject({ code: "SAFETENSORS_WRITE_ORDER" });
+    await expect(writer.writeTensor(first?.name ?? "", bytesOf(first?.name ?? ""))).rejects.toMatchObject({
+      code: "SAFETENSORS_WRITE_ORDER",
+    });
   });
 
   it("refuses to finish a model with tensors never written", async () => {
@@ -144,12 +194,23 @@ describe("createModelWriter", () => {
     const wanted = [plan.files[0]?.file ?? "", plan.files[2]?.file ?? ""];
     const part = join(root, "part");
     const reported: string[] = [];
-    const partial = createModelWriter({ layout: plan, dir: part, files: wanted, onFile: (file) => void reported.push(file.file) });
+    const partial = createModelWriter({
+      layout: plan,
+      dir: part,
+      files: wanted,
+      onFile: (file) => void reported.push(file.file),
+    });
     const middle = plan.writeOrder.find((tensor) => tensor.file === plan.files[1]?.file);
     await expect(
-      createModelWriter({ layout: plan, dir: join(root, "refused"), files: wanted }).writeTensor(middle?.name ?? "", bytesOf(middle?.name ?? "")),
-    ).rejects.toThrow(`tensor "${middle?.name ?? ""}" belongs to task_vector-00002-of-00003.safetensors, which this writer does not write.`);
-    for (const tensor of plan.writeOrder) if (wanted.includes(tensor.file)) await partial.writeTensor(tensor.name, bytesOf(tensor.name));
+      createModelWriter({ layout: plan, dir: join(root, "refused"), files: wanted }).writeTensor(
+        middle?.name ?? "",
+        bytesOf(middle?.name ?? ""),
+      ),
+    ).rejects.toThrow(
+      `tensor "${middle?.name ?? ""}" belongs to task_vector-00002-of-00003.safetensors, which this writer does not write.`,
+    );
+    for (const tensor of plan.writeOrder)
+      if (wanted.includes(tensor.file)) await partial.writeTensor(tensor.name, bytesOf(tensor.name));
     const written = await partial.finish();
     expect(written.index).toBeUndefined();
     expect(reported).toEqual(wanted);
@@ -159,6 +220,8 @@ describe("createModelWriter", () => {
   });
 
   it("refuses to write a file the layout does not have", () => {
-    expect(() => createModelWriter({ layout: plan, dir: root, files: ["model.safetensors"] })).toThrow('the layout has no file "model.safetensors" to write.');
+    expect(() => createModelWriter({ layout: plan, dir: root, files: ["model.safetensors"] })).toThrow(
+      'the layout has no file "model.safetensors" to write.',
+    );
   });
 });

@@ -53,7 +53,8 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
     });
   const fileIndex = new Map(layout.files.map(({ file }, i) => [file, i]));
   for (const file of options.files ?? []) {
-    if (!fileIndex.has(file)) throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file, `the layout has no file ${JSON.stringify(file)} to write.`);
+    if (!fileIndex.has(file))
+      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file, `the layout has no file ${JSON.stringify(file)} to write.`);
   }
   const selected = options.files === undefined ? undefined : new Set(options.files);
   const isSelected = (index: number) => selected === undefined || selected.has(layout.files[index]?.file ?? "");
@@ -74,20 +75,36 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
     const planned = layout.files[index];
     if (!planned) throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, `the plan has no file number ${index + 1}.`);
     currentIndex = index;
-    current = await createTensorWriter({ layout: planned.layout, sink: await openSink(planned.file), file: planned.file });
+    current = await createTensorWriter({
+      layout: planned.layout,
+      sink: await openSink(planned.file),
+      file: planned.file,
+    });
     return current;
   };
   /** Moves to the file that holds `name`, completing the files before it; files are written in order, once. */
   const writerFor = async (name: string): Promise<TensorWriter> => {
     if (state !== "open") {
-      throw corrupt("SAFETENSORS_WRITE_ORDER", name, `the model writer was used after it was ${state === "finished" ? "finished" : "aborted after an error"}.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        name,
+        `the model writer was used after it was ${state === "finished" ? "finished" : "aborted after an error"}.`,
+      );
     }
     const file = fileOf.get(name);
     const target = file === undefined ? undefined : fileIndex.get(file);
     if (target === undefined || target < currentIndex || !isSelected(target)) {
       const why =
-        target === undefined ? "is not in the plan" : !isSelected(target) ? `belongs to ${file ?? ""}, which this writer does not write` : `belongs to ${file ?? ""}, which is already complete`;
-      throw corrupt("SAFETENSORS_WRITE_ORDER", layout.files[Math.max(0, currentIndex)]?.file ?? name, `tensor ${JSON.stringify(name)} ${why}.`);
+        target === undefined
+          ? "is not in the plan"
+          : !isSelected(target)
+            ? `belongs to ${file ?? ""}, which this writer does not write`
+            : `belongs to ${file ?? ""}, which is already complete`;
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        layout.files[Math.max(0, currentIndex)]?.file ?? name,
+        `tensor ${JSON.stringify(name)} ${why}.`,
+      );
     }
     if (current && currentIndex === target) return current;
     // Files skipped over can only be complete if all their tensors are empty; their writers check that.
@@ -127,7 +144,8 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
     writeTensor: (name, data) => guard(async () => (await writerFor(name)).writeTensor(name, data)),
     finish: () =>
       guard(async () => {
-        if (state !== "open") throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, "the model writer was already finished or aborted.");
+        if (state !== "open")
+          throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, "the model writer was already finished or aborted.");
         // Files not yet started are complete only if all their tensors are empty; their writers check that.
         await closeCurrent();
         for (let i = currentIndex + 1; i < layout.files.length; i++) {
@@ -141,7 +159,11 @@ export function createModelWriter(options: CreateModelWriterOptions): ModelWrite
           const sink = await openSink(layout.index.file);
           await sink.write(bytes);
           await sink.commit();
-          index = { file: layout.index.file, size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+          index = {
+            file: layout.index.file,
+            size: bytes.length,
+            sha256: createHash("sha256").update(bytes).digest("hex"),
+          };
           await options.onFile?.(index);
         }
         state = "finished";

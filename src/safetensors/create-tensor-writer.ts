@@ -96,7 +96,10 @@ class Writer implements TensorWriter {
     const tensor = await this.locate(name);
     if (this.written !== 0) {
       const done = this.written === tensor.end - tensor.begin ? "already written" : "already partly written";
-      await this.fail("SAFETENSORS_WRITE_ORDER", `tensor ${JSON.stringify(name)} was ${done} when a whole tensor was written to it.`);
+      await this.fail(
+        "SAFETENSORS_WRITE_ORDER",
+        `tensor ${JSON.stringify(name)} was ${done} when a whole tensor was written to it.`,
+      );
     }
     if (data instanceof Uint8Array) {
       await this.write(name, data);
@@ -146,8 +149,14 @@ class Writer implements TensorWriter {
       const tensor = this.layout.tensors[this.index] as TensorInfo;
       if (tensor.name === name) return tensor;
       if (this.written < tensor.end - tensor.begin) {
-        const at = this.written === 0 ? "was expected next" : `has received ${this.written} of its ${tensor.end - tensor.begin} bytes`;
-        return this.fail("SAFETENSORS_WRITE_ORDER", `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; tensors must be written in header order.`);
+        const at =
+          this.written === 0
+            ? "was expected next"
+            : `has received ${this.written} of its ${tensor.end - tensor.begin} bytes`;
+        return this.fail(
+          "SAFETENSORS_WRITE_ORDER",
+          `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; tensors must be written in header order.`,
+        );
       }
       this.index++;
       this.written = 0;
@@ -155,7 +164,9 @@ class Writer implements TensorWriter {
     const known = this.layout.tensors.some((tensor) => tensor.name === name);
     return this.fail(
       "SAFETENSORS_WRITE_ORDER",
-      known ? `tensor ${JSON.stringify(name)} was already written; tensors must be written once, in header order.` : `there is no tensor ${JSON.stringify(name)} in this file's plan.`,
+      known
+        ? `tensor ${JSON.stringify(name)} was already written; tensors must be written once, in header order.`
+        : `there is no tensor ${JSON.stringify(name)} in this file's plan.`,
     );
   }
 
@@ -174,14 +185,21 @@ class Writer implements TensorWriter {
   private sinkDigest(): string {
     const digest = this.sink.sha256?.();
     if (digest === undefined || !/^[0-9a-f]{64}$/.test(digest)) {
-      throw new InternalError(`${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`, { code: "SINK_DIGEST" });
+      throw new InternalError(
+        `${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`,
+        { code: "SINK_DIGEST" },
+      );
     }
     return digest;
   }
 
   private checkOpen(): void {
     if (this.state !== "open") {
-      throw corrupt("SAFETENSORS_WRITE_ORDER", this.file, `the writer was used after it was ${this.state === "finished" ? "finished" : "aborted after an error"}.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        this.file,
+        `the writer was used after it was ${this.state === "finished" ? "finished" : "aborted after an error"}.`,
+      );
     }
   }
 

@@ -73,45 +73,53 @@ describe("createFileSink", () => {
     const sink = await createFileSink({ path: join(root, "late.bin") });
     await sink.commit();
     let released = 0;
-    await expect(sink.write(pattern(4, 0), { release: () => released++ })).rejects.toMatchObject({ code: "SINK_STATE" });
+    await expect(sink.write(pattern(4, 0), { release: () => released++ })).rejects.toMatchObject({
+      code: "SINK_STATE",
+    });
     expect(released).toBe(1);
   });
 
-  it.skipIf(!hasDevFull)("a full disk: the next write or the commit rejects with ENOSPC, and abort leaves nothing", async () => {
-    for (const handOver of [true, false]) {
-      const path = join(root, `full-${handOver}.bin`);
-      symlinkSync("/dev/full", `${path}.tmp`);
-      const sink = await createFileSink({ path, bufferSize: 16 });
-      let error: unknown;
-      try {
-        for (let i = 0; i < 8; i++) await sink.write(pattern(32, 0), handOver ? { release: () => {} } : undefined);
-        await sink.commit();
-      } catch (caught) {
-        error = caught;
+  it.skipIf(!hasDevFull)(
+    "a full disk: the next write or the commit rejects with ENOSPC, and abort leaves nothing",
+    async () => {
+      for (const handOver of [true, false]) {
+        const path = join(root, `full-${handOver}.bin`);
+        symlinkSync("/dev/full", `${path}.tmp`);
+        const sink = await createFileSink({ path, bufferSize: 16 });
+        let error: unknown;
+        try {
+          for (let i = 0; i < 8; i++) await sink.write(pattern(32, 0), handOver ? { release: () => {} } : undefined);
+          await sink.commit();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, `hand over: ${handOver}`).toMatchObject({ code: "ENOSPC", syscall: "write" });
+        await sink.abort();
+        expect((await readdir(root)).filter((name) => name.startsWith(`full-${handOver}`))).toEqual([]);
       }
-      expect(error, `hand over: ${handOver}`).toMatchObject({ code: "ENOSPC", syscall: "write" });
-      await sink.abort();
-      expect((await readdir(root)).filter((name) => name.startsWith(`full-${handOver}`))).toEqual([]);
-    }
-  });
+    },
+  );
 
-  it.skipIf(!hasDevFull)("a full disk releases every chunk handed over, the failed one and those after it", async () => {
-    const path = join(root, "full-count.bin");
-    symlinkSync("/dev/full", `${path}.tmp`);
-    const sink = await createFileSink({ path });
-    let handed = 0;
-    let released = 0;
-    for (let i = 0; i < 5; i++) {
-      handed++;
-      const ok = await sink.write(pattern(8, 0), { release: () => released++ }).then(
-        () => true,
-        () => false,
-      );
-      if (!ok) break;
-    }
-    await sink.abort();
-    expect(handed).toBeGreaterThanOrEqual(2);
-    expect(released).toBe(handed);
-    expect(existsSync(`${path}.tmp`)).toBe(false);
-  });
+  it.skipIf(!hasDevFull)(
+    "a full disk releases every chunk handed over, the failed one and those after it",
+    async () => {
+      const path = join(root, "full-count.bin");
+      symlinkSync("/dev/full", `${path}.tmp`);
+      const sink = await createFileSink({ path });
+      let handed = 0;
+      let released = 0;
+      for (let i = 0; i < 5; i++) {
+        handed++;
+        const ok = await sink.write(pattern(8, 0), { release: () => released++ }).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) break;
+      }
+      await sink.abort();
+      expect(handed).toBeGreaterThanOrEqual(2);
+      expect(released).toBe(handed);
+      expect(existsSync(`${path}.tmp`)).toBe(false);
+    },
+  );
 });

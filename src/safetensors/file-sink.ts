@@ -58,7 +58,10 @@ export async function createFileSink(options: CreateFileSinkOptions): Promise<By
   };
   const checkOpen = (what: string): void => {
     if (state !== "open") {
-      throw new InternalError(`${path}: a ${what} came after the file was ${state}; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+      throw new InternalError(
+        `${path}: a ${what} came after the file was ${state}; this is a bug in tvhub, please report it.`,
+        { code: "SINK_STATE" },
+      );
     }
   };
   const copy = async (chunk: Uint8Array): Promise<void> => {

@@ -17,7 +17,10 @@ afterAll(async () => {
 describe("openFileSource", () => {
   it("reads exact byte ranges by position", async () => {
     const path = join(dir, "bytes.bin");
-    await writeFile(path, Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff));
+    await writeFile(
+      path,
+      Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff),
+    );
     const source = await openFileSource({ path, name: "bytes.bin" });
     expect(source.size).toBe(1000);
     expect([...(await source.read(998, 1000))]).toEqual([998 & 0xff, 999 & 0xff]);
@@ -29,7 +32,10 @@ describe("openFileSource", () => {
 
   it("reads into a caller's buffer when it is large enough, and into a new one when it is not", async () => {
     const path = join(dir, "into.bin");
-    await writeFile(path, Uint8Array.from({ length: 100 }, (_, i) => i));
+    await writeFile(
+      path,
+      Uint8Array.from({ length: 100 }, (_, i) => i),
+    );
     const source = await openFileSource({ path });
     const buffer = new Uint8Array(16).fill(0xee);
     const got = await source.read(10, 20, buffer);

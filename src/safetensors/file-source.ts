@@ -36,7 +36,12 @@ export async function openFileSource(options: OpenFileSourceOptions): Promise<By
       const out = into && into.byteLength >= end - start ? into.subarray(0, end - start) : new Uint8Array(end - start);
       let filled = 0;
       while (filled < out.length) {
-        const { bytesRead } = await handle.read(out, filled, Math.min(out.length - filled, maxReadBytes), start + filled);
+        const { bytesRead } = await handle.read(
+          out,
+          filled,
+          Math.min(out.length - filled, maxReadBytes),
+          start + filled,
+        );
         if (bytesRead === 0) {
           throw corrupt(
             "SAFETENSORS_SHORT_READ",

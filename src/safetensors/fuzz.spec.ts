@@ -8,7 +8,9 @@ import { planModelLayout } from "./plan-model-layout.js";
 import type { ByteSource } from "./types.js";
 
 describe("fuzz: mutated and truncated files", () => {
-  it("only ever fail with a DataError naming the file, without hanging or allocating beyond the file", { timeout: 10_000 }, async () => {
+  it("only ever fail with a DataError naming the file, without hanging or allocating beyond the file", {
+    timeout: 10_000,
+  }, async () => {
     const started = Date.now();
     const codes = new Map<string, number>();
     let accepted = 0;
@@ -47,7 +49,11 @@ describe("fuzz: mutated and truncated files", () => {
 
   it("index files: only DataErrors", () => {
     const layout = planModelLayout({
-      tensors: Array.from({ length: 12 }, (_, i) => ({ name: `layers.${i}.weight`, dtype: "BF16" as const, shape: [4, 4] })),
+      tensors: Array.from({ length: 12 }, (_, i) => ({
+        name: `layers.${i}.weight`,
+        dtype: "BF16" as const,
+        shape: [4, 4],
+      })),
       maxShardSize: 100,
     });
     const text = new TextEncoder().encode(layout.index?.text ?? "");

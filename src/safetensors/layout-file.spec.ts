@@ -9,7 +9,10 @@ import { layoutFile, type PlannedTensor } from "./layout-file.js";
 
 const fixtures = resolve(import.meta.dirname, "../../test/fixtures/safetensors");
 
-async function writeWith(tensors: Array<PlannedTensor & { data: Uint8Array }>, metadata?: Record<string, string>): Promise<Uint8Array> {
+async function writeWith(
+  tensors: Array<PlannedTensor & { data: Uint8Array }>,
+  metadata?: Record<string, string>,
+): Promise<Uint8Array> {
   const layout = layoutFile({ tensors, ...(metadata ? { metadata } : {}) });
   const sink = createMemorySink();
   const writer = await createTensorWriter({ layout, sink, file: "golden.safetensors" });
@@ -35,7 +38,11 @@ const zeroToFive = new Uint8Array(new Float32Array([0, 1, 2, 3, 4, 5]).buffer);
 describe("layoutFile writes what the reference writes", () => {
   it.each([
     ["serialization.safetensors", [{ name: "attn.0", dtype: "F32", shape: [1, 2, 3], data: zeroToFive }], undefined],
-    ["forced-alignment.safetensors", [{ name: "attn0", dtype: "F32", shape: [1, 1, 2, 3], data: zeroToFive }], undefined],
+    [
+      "forced-alignment.safetensors",
+      [{ name: "attn0", dtype: "F32", shape: [1, 1, 2, 3], data: zeroToFive }],
+      undefined,
+    ],
     ["empty.safetensors", [], undefined],
     ["empty-metadata.safetensors", [], { framework: "pt" }],
   ] as const)("%s", async (file, tensors, metadata) => {
@@ -73,7 +80,9 @@ describe("layoutFile writes what the reference writes", () => {
     const expected = Buffer.concat([
       Buffer.from(new BigUint64Array([BigInt(padded.length)]).buffer),
       Buffer.from(padded, "utf8"),
-      ...["ids", "a", "emb", "none", "c", "scalar", "b", "mask"].map((name) => Buffer.from(tensors.find((t) => t.name === name)?.data ?? [])),
+      ...["ids", "a", "emb", "none", "c", "scalar", "b", "mask"].map((name) =>
+        Buffer.from(tensors.find((t) => t.name === name)?.data ?? []),
+      ),
     ]);
     const bytes = await writeWith(tensors, { format: "pt" });
     expect(padded.length % 8).toBe(0);
@@ -100,7 +109,10 @@ describe("layoutFile writes what the reference writes", () => {
 
   it("refuses plans that cannot be written", () => {
     const bad: PlannedTensor[][] = [
-      [{ name: "x", dtype: "U8", shape: [1] }, { name: "x", dtype: "U8", shape: [2] }],
+      [
+        { name: "x", dtype: "U8", shape: [1] },
+        { name: "x", dtype: "U8", shape: [2] },
+      ],
       [{ name: "__metadata__", dtype: "U8", shape: [1] }],
       [{ name: "\uD800", dtype: "U8", shape: [1] }],
       [{ name: "x", dtype: "U8", shape: [-1] }],

@@ -39,7 +39,23 @@ export interface LayoutFileOptions {
  * first and every tensor stays aligned to its size.
  */
 export const referenceDtypeOrder: readonly Dtype[] = [
-  "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
+  "BOOL",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "F8_E8M0",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "C64",
+  "F64",
+  "I64",
+  "U64",
 ];
 const dtypeRank = new Map(referenceDtypeOrder.map((dtype, rank) => [dtype, rank]));
 
@@ -57,13 +73,25 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
   const seen = new Set<string>();
   for (const tensor of options.tensors) {
     if (tensor.name === "__metadata__" || !isWellFormed(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `${JSON.stringify(tensor.name)} cannot be a tensor name in a safetensors file.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `${JSON.stringify(tensor.name)} cannot be a tensor name in a safetensors file.`,
+      );
     }
     if (seen.has(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`,
+      );
     }
     if (!dtypeRank.has(tensor.dtype)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `tensor ${JSON.stringify(tensor.name)} has dtype ${String(tensor.dtype)}, which safetensors does not define.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `tensor ${JSON.stringify(tensor.name)} has dtype ${String(tensor.dtype)}, which safetensors does not define.`,
+      );
     }
     seen.add(tensor.name);
   }
@@ -80,7 +108,13 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
         `tensor ${JSON.stringify(tensor.name)} has shape ${formatShape(tensor.shape)}, which is not a list of non-negative integers of a writable size.`,
       );
     }
-    const info: TensorInfo = { name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape], begin: offset, end: offset + bytes };
+    const info: TensorInfo = {
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: [...tensor.shape],
+      begin: offset,
+      end: offset + bytes,
+    };
     offset += bytes;
     return info;
   });
@@ -90,7 +124,11 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
   if (metadata !== undefined) {
     for (const [key, value] of Object.entries(metadata)) {
       if (typeof value !== "string" || !isWellFormed(key) || !isWellFormed(value)) {
-        throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `__metadata__ entry ${JSON.stringify(key)} must be a string.`);
+        throw corrupt(
+          "SAFETENSORS_WRITE_BAD_PLAN",
+          name,
+          `__metadata__ entry ${JSON.stringify(key)} must be a string.`,
+        );
       }
     }
     const entries = Object.keys(metadata)
@@ -99,7 +137,9 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
     parts.push(`"__metadata__":{${entries.join(",")}}`);
   }
   for (const t of tensors) {
-    parts.push(`${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${t.begin},${t.end}]}`);
+    parts.push(
+      `${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${t.begin},${t.end}]}`,
+    );
   }
   const json = utf8.encode(`{${parts.join(",")}}`);
   const headerLength = json.length + ((8 - (json.length % 8)) % 8);

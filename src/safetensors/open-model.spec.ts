@@ -74,7 +74,9 @@ describe("writer → reader round trip", () => {
       for (const spec of mixed) {
         const tensor = model.tensor(spec.name);
         expect([tensor.dtype, tensor.shape]).toEqual([spec.dtype, spec.shape]);
-        expect(Buffer.from(await model.readTensor(spec.name)).equals(Buffer.from(sharded.bytesOf(spec.name)))).toBe(true);
+        expect(Buffer.from(await model.readTensor(spec.name)).equals(Buffer.from(sharded.bytesOf(spec.name)))).toBe(
+          true,
+        );
       }
       const ids = new BigInt64Array((await model.readTensor("position_ids")).slice().buffer);
       expect([...ids.slice(0, 4)]).toEqual([0n, 1n, 2n, 3n]);
@@ -118,15 +120,22 @@ describe("reading touches only the bytes asked for", () => {
     const dataStart = model.files.find((f) => f.file === tensor.file)?.header.dataStart ?? -1;
 
     await model.readTensor("embed.weight");
-    expect(reads.slice(headerReads)).toEqual([{ file: tensor.file, start: dataStart + tensor.begin, end: dataStart + tensor.end }]);
+    expect(reads.slice(headerReads)).toEqual([
+      { file: tensor.file, start: dataStart + tensor.begin, end: dataStart + tensor.end },
+    ]);
 
     const slice = await model.readTensor("embed.weight", { elementOffset: 10, count: 5 });
-    expect(reads.at(-1)).toEqual({ file: tensor.file, start: dataStart + tensor.begin + 20, end: dataStart + tensor.begin + 30 });
+    expect(reads.at(-1)).toEqual({
+      file: tensor.file,
+      start: dataStart + tensor.begin + 20,
+      end: dataStart + tensor.begin + 30,
+    });
     expect(Buffer.from(slice).equals(Buffer.from(sharded.bytesOf("embed.weight").subarray(20, 30)))).toBe(true);
 
     const before = reads.length;
     const chunks: Uint8Array[] = [];
-    for await (const chunk of model.streamTensor("embed.weight", { start: 100, end: 1000, chunkSize: 301 })) chunks.push(chunk);
+    for await (const chunk of model.streamTensor("embed.weight", { start: 100, end: 1000, chunkSize: 301 }))
+      chunks.push(chunk);
     // 301 rounds down to 300 (whole BF16 elements): 900 bytes in three chunks, one read each.
     expect(chunks.map((c) => c.length)).toEqual([300, 300, 300]);
     expect(reads.length - before).toBe(3);
@@ -146,7 +155,9 @@ describe("reading touches only the bytes asked for", () => {
 
   it("refuses ranges outside the tensor and unknown names", async () => {
     const model = await openLocalModel({ path: sharded.dir });
-    await expect(model.readTensor("embed.weight", { elementOffset: 1000, count: 100 })).rejects.toBeInstanceOf(UsageError);
+    await expect(model.readTensor("embed.weight", { elementOffset: 1000, count: 100 })).rejects.toBeInstanceOf(
+      UsageError,
+    );
     await expect(model.readTensor("nope")).rejects.toMatchObject({ code: "SAFETENSORS_TENSOR_NOT_FOUND" });
     await expect(model.streamTensor("embed.weight", { end: 1e9 }).next()).rejects.toBeInstanceOf(UsageError);
     await model.close();
@@ -163,7 +174,12 @@ describe("finding the weights in a folder", () => {
   }
 
   it.each([
-    ["pickles", { "pytorch_model.bin": "x", "config.json": "{}" }, "SAFETENSORS_PICKLE_ONLY", /PyTorch pickles \(pytorch_model\.bin\).*safe_serialization=True/],
+    [
+      "pickles",
+      { "pytorch_model.bin": "x", "config.json": "{}" },
+      "SAFETENSORS_PICKLE_ONLY",
+      /PyTorch pickles \(pytorch_model\.bin\).*safe_serialization=True/,
+    ],
     ["adapter", { "adapter_model.safetensors": "x" }, "SAFETENSORS_NO_WEIGHTS", /only adapter_model\.safetensors/],
     ["nothing", { "config.json": "{}" }, "SAFETENSORS_NO_WEIGHTS", /no weights at all/],
   ])("%s", async (name, files, code, message) => {
@@ -176,14 +192,20 @@ describe("finding the weights in a folder", () => {
   });
 
   it("says so when the path does not exist (a usage error)", async () => {
-    await expect(openLocalModel({ path: join(root, "missing") })).rejects.toMatchObject({ code: "SAFETENSORS_PATH_NOT_FOUND", family: "usage" });
+    await expect(openLocalModel({ path: join(root, "missing") })).rejects.toMatchObject({
+      code: "SAFETENSORS_PATH_NOT_FOUND",
+      family: "usage",
+    });
   });
 
   it("prefers the single file when both a file and an index exist, like Transformers", async () => {
     const model = await openModel({
       name: "m",
       files: ["model.safetensors.index.json", "model.safetensors"],
-      open: (file) => openFileSource({ path: join(sharded.dir, file === "model.safetensors" ? sharded.layout.files[0]?.file ?? "" : file) }),
+      open: (file) =>
+        openFileSource({
+          path: join(sharded.dir, file === "model.safetensors" ? (sharded.layout.files[0]?.file ?? "") : file),
+        }),
     });
     expect(model.layout).toBe("single");
     await model.close();
@@ -191,13 +213,22 @@ describe("finding the weights in a folder", () => {
 });
 
 describe("index validation", () => {
-  async function copyWithIndex(name: string, edit: (index: { weight_map: Record<string, string> }) => string | object, drop?: string): Promise<string> {
+  async function copyWithIndex(
+    name: string,
+    edit: (index: { weight_map: Record<string, string> }) => string | object,
+    drop?: string,
+  ): Promise<string> {
     const dir = join(root, name);
     const { cp } = await import("node:fs/promises");
     await cp(sharded.dir, dir, { recursive: true });
-    const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as { weight_map: Record<string, string> };
+    const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as {
+      weight_map: Record<string, string>;
+    };
     const edited = edit(index);
-    await writeFile(join(dir, "model.safetensors.index.json"), typeof edited === "string" ? edited : JSON.stringify(edited));
+    await writeFile(
+      join(dir, "model.safetensors.index.json"),
+      typeof edited === "string" ? edited : JSON.stringify(edited),
+    );
     if (drop) await unlink(join(dir, drop));
     return dir;
   }
@@ -206,19 +237,83 @@ describe("index validation", () => {
   const shard = (k: number) => `model-0000${k}-of-0000${shardCount}.safetensors`;
 
   it.each([
-    ["missing shard file", (i: { weight_map: Record<string, string> }) => i, shard(2), "SAFETENSORS_INDEX_MISSING_SHARD"],
-    ["tensor mapped to the wrong shard", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": shard(2) } }), undefined, "SAFETENSORS_INDEX_MISSING_TENSOR"],
-    ["tensor that no shard has", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, ghost: shard(1) } }), undefined, "SAFETENSORS_INDEX_MISSING_TENSOR"],
-    ["tensor the index does not list", (i: { weight_map: Record<string, string> }) => { const { position_ids: _, ...rest } = i.weight_map; return { ...i, weight_map: rest }; }, undefined, "SAFETENSORS_INDEX_UNLISTED_TENSOR"],
-    ["a tensor listed twice", () => `{"weight_map":{"embed.weight":"${shard(1)}","embed.weight":"${shard(2)}"}}`, undefined, "SAFETENSORS_INDEX_DUPLICATE_KEY"],
-    ["a path outside the folder", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": "../evil.safetensors" } }), undefined, "SAFETENSORS_INDEX_BAD_FILE"],
-    ["an absolute path", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": "/etc/x.safetensors" } }), undefined, "SAFETENSORS_INDEX_BAD_FILE"],
-    ["a pickle shard", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": "pytorch_model.bin" } }), undefined, "SAFETENSORS_INDEX_BAD_FILE"],
+    [
+      "missing shard file",
+      (i: { weight_map: Record<string, string> }) => i,
+      shard(2),
+      "SAFETENSORS_INDEX_MISSING_SHARD",
+    ],
+    [
+      "tensor mapped to the wrong shard",
+      (i: { weight_map: Record<string, string> }) => ({
+        ...i,
+        weight_map: { ...i.weight_map, "embed.weight": shard(2) },
+      }),
+      undefined,
+      "SAFETENSORS_INDEX_MISSING_TENSOR",
+    ],
+    [
+      "tensor that no shard has",
+      (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, ghost: shard(1) } }),
+      undefined,
+      "SAFETENSORS_INDEX_MISSING_TENSOR",
+    ],
+    [
+      "tensor the index does not list",
+      (i: { weight_map: Record<string, string> }) => {
+        const { position_ids: _, ...rest } = i.weight_map;
+        return { ...i, weight_map: rest };
+      },
+      undefined,
+      "SAFETENSORS_INDEX_UNLISTED_TENSOR",
+    ],
+    [
+      "a tensor listed twice",
+      () => `{"weight_map":{"embed.weight":"${shard(1)}","embed.weight":"${shard(2)}"}}`,
+      undefined,
+      "SAFETENSORS_INDEX_DUPLICATE_KEY",
+    ],
+    [
+      "a path outside the folder",
+      (i: { weight_map: Record<string, string> }) => ({
+        ...i,
+        weight_map: { ...i.weight_map, "embed.weight": "../evil.safetensors" },
+      }),
+      undefined,
+      "SAFETENSORS_INDEX_BAD_FILE",
+    ],
+    [
+      "an absolute path",
+      (i: { weight_map: Record<string, string> }) => ({
+        ...i,
+        weight_map: { ...i.weight_map, "embed.weight": "/etc/x.safetensors" },
+      }),
+      undefined,
+      "SAFETENSORS_INDEX_BAD_FILE",
+    ],
+    [
+      "a pickle shard",
+      (i: { weight_map: Record<string, string> }) => ({
+        ...i,
+        weight_map: { ...i.weight_map, "embed.weight": "pytorch_model.bin" },
+      }),
+      undefined,
+      "SAFETENSORS_INDEX_BAD_FILE",
+    ],
     ["no weight_map", () => ({ metadata: {} }), undefined, "SAFETENSORS_INDEX_SCHEMA"],
-    ["a non-string file", (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": 3 } }), undefined, "SAFETENSORS_INDEX_SCHEMA"],
+    [
+      "a non-string file",
+      (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": 3 } }),
+      undefined,
+      "SAFETENSORS_INDEX_SCHEMA",
+    ],
     ["broken JSON", () => '{"weight_map": {', undefined, "SAFETENSORS_INDEX_JSON"],
   ])("%s", async (name, edit, drop, code) => {
-    const dir = await copyWithIndex(name.replace(/\W+/g, "-"), edit as (i: { weight_map: Record<string, string> }) => object, drop);
+    const dir = await copyWithIndex(
+      name.replace(/\W+/g, "-"),
+      edit as (i: { weight_map: Record<string, string> }) => object,
+      drop,
+    );
     const error = await openLocalModel({ path: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);
     expect(error).toMatchObject({ code });
@@ -228,10 +323,19 @@ describe("index validation", () => {
   it("finds a tensor stored in two shards", async () => {
     const dir = join(root, "two-shards");
     const a = await writeSynthModel({ dir: join(dir, "a"), tensors: [{ name: "x", dtype: "F32", shape: [2] }] });
-    const b = await writeSynthModel({ dir: join(dir, "b"), tensors: [{ name: "x", dtype: "F32", shape: [2] }, { name: "y", dtype: "F32", shape: [2] }] });
+    const b = await writeSynthModel({
+      dir: join(dir, "b"),
+      tensors: [
+        { name: "x", dtype: "F32", shape: [2] },
+        { name: "y", dtype: "F32", shape: [2] },
+      ],
+    });
     await writeFile(join(dir, "model-00001-of-00002.safetensors"), await readFile(join(a.dir, "model.safetensors")));
     await writeFile(join(dir, "model-00002-of-00002.safetensors"), await readFile(join(b.dir, "model.safetensors")));
-    await writeFile(join(dir, "model.safetensors.index.json"), JSON.stringify({ weight_map: { x: "model-00001-of-00002.safetensors", y: "model-00002-of-00002.safetensors" } }));
+    await writeFile(
+      join(dir, "model.safetensors.index.json"),
+      JSON.stringify({ weight_map: { x: "model-00001-of-00002.safetensors", y: "model-00002-of-00002.safetensors" } }),
+    );
     await expect(openLocalModel({ path: dir })).rejects.toMatchObject({ code: "SAFETENSORS_INDEX_DUPLICATE_TENSOR" });
   });
 

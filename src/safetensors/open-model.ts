@@ -59,7 +59,11 @@ export async function openModel(options: OpenModelOptions): Promise<SafetensorsM
     try {
       const indexName = indexSource.name;
       if (indexSource.size > maxIndexBytes) {
-        throw corrupt("SAFETENSORS_INDEX_TOO_LARGE", indexName, `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate the index.`);
+        throw corrupt(
+          "SAFETENSORS_INDEX_TOO_LARGE",
+          indexName,
+          `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate the index.`,
+        );
       }
       index = parseIndex({ name: indexName, bytes: await indexSource.read(0, indexSource.size) });
     } finally {
@@ -103,9 +107,15 @@ export async function openModel(options: OpenModelOptions): Promise<SafetensorsM
 
 function chooseLayout(options: OpenModelOptions): WeightsLayout {
   const weights = options.weights;
-  if (weights === undefined) return findWeights({ name: options.name, files: options.files ?? [], ...(options.prefixes ? { prefixes: options.prefixes } : {}) });
+  if (weights === undefined)
+    return findWeights({
+      name: options.name,
+      files: options.files ?? [],
+      ...(options.prefixes ? { prefixes: options.prefixes } : {}),
+    });
   const base = weights.slice(weights.lastIndexOf("/") + 1);
-  if (weights.endsWith(".safetensors.index.json")) return { layout: "sharded", prefix: base.replace(/\.safetensors\.index\.json$/, ""), indexFile: weights };
+  if (weights.endsWith(".safetensors.index.json"))
+    return { layout: "sharded", prefix: base.replace(/\.safetensors\.index\.json$/, ""), indexFile: weights };
   return { layout: "single", prefix: base.replace(/\.safetensors$/, ""), file: weights };
 }
 
@@ -178,14 +188,16 @@ class Model implements SafetensorsModel {
 
   tensors(): LocatedTensor[] {
     const out: LocatedTensor[] = [];
-    for (const { file, header } of this.files) for (const tensor of header.tensors) out.push({ ...tensor, shape: [...tensor.shape], file });
+    for (const { file, header } of this.files)
+      for (const tensor of header.tensors) out.push({ ...tensor, shape: [...tensor.shape], file });
     return out;
   }
 
   private byName(): Map<string, { tensor: TensorInfo; file: string; dataStart: number }> {
     if (this.lookup) return this.lookup;
     const lookup = new Map<string, { tensor: TensorInfo; file: string; dataStart: number }>();
-    for (const { file, header } of this.files) for (const tensor of header.tensors) lookup.set(tensor.name, { tensor, file, dataStart: header.dataStart });
+    for (const { file, header } of this.files)
+      for (const tensor of header.tensors) lookup.set(tensor.name, { tensor, file, dataStart: header.dataStart });
     this.lookup = lookup;
     return lookup;
   }
@@ -214,7 +226,8 @@ class Model implements SafetensorsModel {
 
   private source(file: string): ByteSource {
     const source = this.sources.get(file);
-    if (!source) throw corrupt("SAFETENSORS_TENSOR_NOT_FOUND", this.name, `the file ${file} was closed; open the model again.`);
+    if (!source)
+      throw corrupt("SAFETENSORS_TENSOR_NOT_FOUND", this.name, `the file ${file} was closed; open the model again.`);
     return source;
   }
 
@@ -224,7 +237,13 @@ class Model implements SafetensorsModel {
     const total = elementCount(entry.shape) ?? 0;
     const offset = options.elementOffset ?? 0;
     const count = options.count ?? total - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset < 0 || count < 0 || offset + count > total) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(count) ||
+      offset < 0 ||
+      count < 0 ||
+      offset + count > total
+    ) {
       throw badRequest(
         "SAFETENSORS_BAD_RANGE",
         `${this.name}:${name}`,
@@ -233,7 +252,9 @@ class Model implements SafetensorsModel {
     }
     const start = entry.dataStart + entry.begin + offset * size;
     const end = start + count * size;
-    return options.into === undefined ? this.source(entry.file).read(start, end) : this.source(entry.file).read(start, end, options.into);
+    return options.into === undefined
+      ? this.source(entry.file).read(start, end)
+      : this.source(entry.file).read(start, end, options.into);
   }
 
   async *streamTensor(name: string, options: StreamTensorOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
@@ -243,7 +264,14 @@ class Model implements SafetensorsModel {
     const end = options.end ?? length;
     const elementSize = dtypeSize(entry.dtype);
     const requested = options.chunkSize ?? defaultChunkSize;
-    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > length || !(requested > 0)) {
+    if (
+      !Number.isSafeInteger(start) ||
+      !Number.isSafeInteger(end) ||
+      start < 0 ||
+      end < start ||
+      end > length ||
+      !(requested > 0)
+    ) {
       throw badRequest(
         "SAFETENSORS_BAD_RANGE",
         `${this.name}:${name}`,
@@ -253,7 +281,8 @@ class Model implements SafetensorsModel {
     const chunkSize = Math.max(elementSize, Math.floor(requested / elementSize) * elementSize);
     const source = this.source(entry.file);
     const base = entry.dataStart + entry.begin;
-    const readAt = (from: number): Promise<Uint8Array> => source.read(base + from, base + Math.min(end, from + chunkSize));
+    const readAt = (from: number): Promise<Uint8Array> =>
+      source.read(base + from, base + Math.min(end, from + chunkSize));
     let position = start;
     let pending: Promise<Uint8Array> | undefined = position < end ? readAt(position) : undefined;
     try {

@@ -7,7 +7,19 @@ import { rng } from "./testing/mutations.js";
 import type { TensorInfo } from "./types.js";
 
 const dtypes = Object.keys(dtypeSizes) as Dtype[];
-const names = ["a", "model.layers.0.weight", "é", "😀.x", "lm_head", "}", ",", " ", "__metadata", "dtype", "data_offsets"];
+const names = [
+  "a",
+  "model.layers.0.weight",
+  "é",
+  "😀.x",
+  "lm_head",
+  "}",
+  ",",
+  " ",
+  "__metadata",
+  "dtype",
+  "data_offsets",
+];
 
 interface Case {
   header: string;
@@ -30,22 +42,42 @@ function validCase(next: () => number): Case {
     tensors.push({ name: `${pick(names)}${i}`, dtype, shape, begin: offset, end: offset + bytes });
     offset += bytes;
   }
-  const metadata = next() < 0.5 ? undefined : Object.fromEntries(Array.from({ length: Math.floor(next() * 3) }, (_, i) => [`k${i}${pick(names)}`, pick(names)]));
+  const metadata =
+    next() < 0.5
+      ? undefined
+      : Object.fromEntries(
+          Array.from({ length: Math.floor(next() * 3) }, (_, i) => [`k${i}${pick(names)}`, pick(names)]),
+        );
   const list = (values: number[]) => `[${ws()}${values.join(`${ws()},${ws()}`)}${ws()}]`;
   const members = tensors.map((t) => {
-    const fields = [`"dtype"${ws()}:${ws()}"${t.dtype}"`, `"shape"${ws()}:${ws()}${list(t.shape)}`, `"data_offsets":${list([t.begin, t.end])}`];
+    const fields = [
+      `"dtype"${ws()}:${ws()}"${t.dtype}"`,
+      `"shape"${ws()}:${ws()}${list(t.shape)}`,
+      `"data_offsets":${list([t.begin, t.end])}`,
+    ];
     fields.sort(() => next() - 0.5);
     return `${JSON.stringify(t.name)}${ws()}:${ws()}{${ws()}${fields.join(`${ws()},${ws()}`)}${ws()}}`;
   });
-  if (metadata) members.splice(Math.floor(next() * (members.length + 1)), 0, `"__metadata__":${ws()}${JSON.stringify(metadata)}`);
-  return { header: `${ws()}{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}${" ".repeat(Math.floor(next() * 8))}`, tensors, metadata, dataBytes: offset };
+  if (metadata)
+    members.splice(Math.floor(next() * (members.length + 1)), 0, `"__metadata__":${ws()}${JSON.stringify(metadata)}`);
+  return {
+    header: `${ws()}{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}${" ".repeat(Math.floor(next() * 8))}`,
+    tensors,
+    metadata,
+    dataBytes: offset,
+  };
 }
 
 const utf8 = new TextEncoder();
 
 function parse(header: string, dataBytes: number) {
   const bytes = utf8.encode(header);
-  return parseHeader({ name: "x.safetensors", fileSize: 8 + bytes.length + dataBytes, headerLength: bytes.length, bytes });
+  return parseHeader({
+    name: "x.safetensors",
+    fileSize: 8 + bytes.length + dataBytes,
+    headerLength: bytes.length,
+    bytes,
+  });
 }
 
 describe("the fast header path", () => {
@@ -95,7 +127,10 @@ describe("the fast header path", () => {
   it("leaves every error to the strict path, which names it", () => {
     const error = (() => {
       try {
-        parse(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`, 8);
+        parse(
+          `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}`,
+          8,
+        );
       } catch (caught) {
         return caught;
       }
@@ -106,7 +141,11 @@ describe("the fast header path", () => {
   });
 
   it("shares one frozen array among equal shapes", () => {
-    const fast = parseHeaderFast(utf8.encode('{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}'));
+    const fast = parseHeaderFast(
+      utf8.encode(
+        '{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}',
+      ),
+    );
     expect(fast?.tensors[0]?.shape).toBe(fast?.tensors[1]?.shape);
     expect(Object.isFrozen(fast?.tensors[0]?.shape)).toBe(true);
   });

@@ -3,7 +3,14 @@ import { dtypeSizes, isDtype, type Dtype } from "../tensor/dtype.js";
 import { byteLength, formatShape } from "../tensor/shape.js";
 import { corrupt, notSafetensors } from "./errors.js";
 import { parseHeaderFast, type FastHeader } from "./parse-header-fast.js";
-import { JsonNumber, JsonSyntaxError, StrictJsonReader, describeJsonValue, isJsonObject, type JsonValue } from "./parse-strict-json.js";
+import {
+  JsonNumber,
+  JsonSyntaxError,
+  StrictJsonReader,
+  describeJsonValue,
+  isJsonObject,
+  type JsonValue,
+} from "./parse-strict-json.js";
 import type { SafetensorsHeader, TensorInfo } from "./types.js";
 
 /** The reference's `MAX_HEADER_SIZE`: a longer header is refused before a byte of it is read. */
@@ -71,7 +78,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
   const { name, fileSize, headerLength, bytes } = options;
   if (!isUtf8(bytes)) {
-    throw corrupt("SAFETENSORS_HEADER_UTF8", name, `the ${headerLength}-byte header is not valid UTF-8; ${notSafetensors}`);
+    throw corrupt(
+      "SAFETENSORS_HEADER_UTF8",
+      name,
+      `the ${headerLength}-byte header is not valid UTF-8; ${notSafetensors}`,
+    );
   }
   const { metadata, tensors } = parseHeaderFast(bytes) ?? parseHeaderStrict(name, utf8.decode(bytes));
 
@@ -88,7 +99,10 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
       );
     }
     if (tensor.begin > position) {
-      const after = previous === undefined ? "the data section starts at offset 0" : `tensor ${quote(previous.name)} ends at ${position}`;
+      const after =
+        previous === undefined
+          ? "the data section starts at offset 0"
+          : `tensor ${quote(previous.name)} ends at ${position}`;
       throw corrupt(
         "SAFETENSORS_OFFSETS_GAP",
         name,
@@ -143,8 +157,17 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
 function parseHeaderStrict(name: string, text: string): FastHeader {
   const first = text.search(/[^ \t\n\r]/);
   if (first < 0 || text.charCodeAt(first) !== 0x7b) {
-    const start = first < 0 ? (text.length === 0 ? "it is empty" : "it is only whitespace") : `it starts with ${JSON.stringify(text.slice(first, first + 1))}`;
-    throw corrupt("SAFETENSORS_HEADER_START", name, `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`);
+    const start =
+      first < 0
+        ? text.length === 0
+          ? "it is empty"
+          : "it is only whitespace"
+        : `it starts with ${JSON.stringify(text.slice(first, first + 1))}`;
+    throw corrupt(
+      "SAFETENSORS_HEADER_START",
+      name,
+      `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`,
+    );
   }
   try {
     return readMembers(name, text, first);
@@ -210,18 +233,37 @@ function jsonError(name: string, error: JsonSyntaxError) {
       );
     }
     if (path[0] === metadataKey) {
-      return corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error);
+      return corrupt(
+        "SAFETENSORS_BAD_METADATA",
+        name,
+        `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
+        error,
+      );
     }
-    return corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(path[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error);
+    return corrupt(
+      "SAFETENSORS_BAD_ENTRY",
+      name,
+      `tensor ${quote(path[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
+      error,
+    );
   }
-  return corrupt("SAFETENSORS_HEADER_JSON", name, `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`, error);
+  return corrupt(
+    "SAFETENSORS_HEADER_JSON",
+    name,
+    `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`,
+    error,
+  );
 }
 
 /** `null` is no metadata, as in the reference (an `Option`): some writers serialize an absent map that way. */
 function parseMetadata(name: string, value: JsonValue): Record<string, string> | undefined {
   if (value === null) return undefined;
   if (!isJsonObject(value)) {
-    throw corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`);
+    throw corrupt(
+      "SAFETENSORS_BAD_METADATA",
+      name,
+      `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`,
+    );
   }
   const metadata: Record<string, string> = {};
   for (const [key, item] of value) {
@@ -253,7 +295,8 @@ function parseEntry(name: string, tensor: string, value: JsonValue): TensorInfo 
   }
   const dtype = value.get("dtype");
   if (typeof dtype !== "string" || !isDtype(dtype)) {
-    const what = typeof dtype === "string" ? `"${dtype.slice(0, 40)}", which tvhub does not read` : describeJsonValue(dtype);
+    const what =
+      typeof dtype === "string" ? `"${dtype.slice(0, 40)}", which tvhub does not read` : describeJsonValue(dtype);
     throw corrupt(
       "SAFETENSORS_BAD_DTYPE",
       name,
@@ -281,7 +324,11 @@ function integerList(
   code: "SAFETENSORS_BAD_SHAPE" | "SAFETENSORS_BAD_OFFSETS",
 ): number[] {
   if (!Array.isArray(value)) {
-    throw corrupt(code, name, `tensor ${quote(tensor)} has ${field} ${describeJsonValue(value)}, not a list of integers; ${notSafetensors}`);
+    throw corrupt(
+      code,
+      name,
+      `tensor ${quote(tensor)} has ${field} ${describeJsonValue(value)}, not a list of integers; ${notSafetensors}`,
+    );
   }
   return value.map((item) => {
     const integer = item instanceof JsonNumber ? item.unsignedInteger : undefined;

@@ -28,7 +28,11 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
   const { name, bytes } = options;
   const fix = "fix or regenerate the index.";
   if (bytes.length > maxIndexBytes) {
-    throw corrupt("SAFETENSORS_INDEX_TOO_LARGE", name, `the index is ${bytes.length} bytes, more than the ${maxIndexBytes} tvhub accepts; ${fix}`);
+    throw corrupt(
+      "SAFETENSORS_INDEX_TOO_LARGE",
+      name,
+      `the index is ${bytes.length} bytes, more than the ${maxIndexBytes} tvhub accepts; ${fix}`,
+    );
   }
   let root: JsonValue;
   try {
@@ -44,12 +48,21 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
           error,
         );
       }
-      throw corrupt("SAFETENSORS_INDEX_JSON", name, `the index is not valid JSON (${reason} at character ${position}); ${fix}`, error);
+      throw corrupt(
+        "SAFETENSORS_INDEX_JSON",
+        name,
+        `the index is not valid JSON (${reason} at character ${position}); ${fix}`,
+        error,
+      );
     }
     throw corrupt("SAFETENSORS_INDEX_JSON", name, `the index is not valid UTF-8 text; ${fix}`, error);
   }
   if (!isJsonObject(root)) {
-    throw corrupt("SAFETENSORS_INDEX_SCHEMA", name, `the index must be a JSON object but it is ${describeJsonValue(root)}; ${fix}`);
+    throw corrupt(
+      "SAFETENSORS_INDEX_SCHEMA",
+      name,
+      `the index must be a JSON object but it is ${describeJsonValue(root)}; ${fix}`,
+    );
   }
   const weightMap = root.get("weight_map");
   if (!isJsonObject(weightMap)) {
@@ -81,11 +94,18 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
   const metadata = root.get("metadata");
   if (metadata !== undefined && metadata !== null) {
     if (!isJsonObject(metadata)) {
-      throw corrupt("SAFETENSORS_INDEX_SCHEMA", name, `the index's "metadata" must be an object but it is ${describeJsonValue(metadata)}; ${fix}`);
+      throw corrupt(
+        "SAFETENSORS_INDEX_SCHEMA",
+        name,
+        `the index's "metadata" must be an object but it is ${describeJsonValue(metadata)}; ${fix}`,
+      );
     }
     const plain = toPlain(metadata) as Record<string, unknown> & { total_size?: number };
     // total_size is informative only (files written with tied weights miscount it); keep it when it is a number.
-    if (plain.total_size !== undefined && (typeof plain.total_size !== "number" || !Number.isFinite(plain.total_size))) {
+    if (
+      plain.total_size !== undefined &&
+      (typeof plain.total_size !== "number" || !Number.isFinite(plain.total_size))
+    ) {
       delete plain.total_size;
     }
     index.metadata = plain;

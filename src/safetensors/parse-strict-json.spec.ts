@@ -20,7 +20,11 @@ describe("parseStrictJson", () => {
     const numbers = root.get("b") as JsonNumber[];
     expect(numbers.map((n) => n.raw)).toEqual(["1", "-2.5e3", "0"]);
     expect(numbers.map((n) => n.unsignedInteger)).toEqual([1, undefined, 0]);
-    expect([...(root.get("a") as Map<string, unknown>).entries()]).toEqual([["x", null], ["y", true], ["z", "é\n"]]);
+    expect([...(root.get("a") as Map<string, unknown>).entries()]).toEqual([
+      ["x", null],
+      ["y", true],
+      ["z", "é\n"],
+    ]);
   });
 
   it("reports a duplicate key with the path to its object", () => {

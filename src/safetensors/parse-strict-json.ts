@@ -121,7 +121,8 @@ export class StrictJsonReader {
 
   /** Reads a quoted string at `pos`; fails when there is none. */
   parseKey(): string {
-    if (this.text.charCodeAt(this.pos) !== Char.Quote) this.fail(`expected a quoted key but found ${this.describeHere()}`);
+    if (this.text.charCodeAt(this.pos) !== Char.Quote)
+      this.fail(`expected a quoted key but found ${this.describeHere()}`);
     return this.parseString();
   }
 
@@ -148,7 +149,9 @@ export class StrictJsonReader {
   describeHere(): string {
     if (this.pos >= this.text.length) return "end of text";
     const code = this.text.charCodeAt(this.pos);
-    return code >= 0x21 && code <= 0x7e ? `"${this.text[this.pos]}"` : `character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    return code >= 0x21 && code <= 0x7e
+      ? `"${this.text[this.pos]}"`
+      : `character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
   }
 
   skipWhitespace(): void {
@@ -205,15 +208,20 @@ export class StrictJsonReader {
       return object;
     }
     for (;;) {
-      if (this.text.charCodeAt(this.pos) !== Char.Quote) this.fail(`expected a quoted key but found ${this.describeHere()}`);
+      if (this.text.charCodeAt(this.pos) !== Char.Quote)
+        this.fail(`expected a quoted key but found ${this.describeHere()}`);
       const keyPosition = this.pos;
       const key = this.parseString();
       if (object.has(key)) {
         this.pos = keyPosition;
-        this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, { duplicateKey: key, path: [...this.path] });
+        this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, {
+          duplicateKey: key,
+          path: [...this.path],
+        });
       }
       this.skipWhitespace();
-      if (this.text.charCodeAt(this.pos) !== Char.Colon) this.fail(`expected ":" after a key but found ${this.describeHere()}`);
+      if (this.text.charCodeAt(this.pos) !== Char.Colon)
+        this.fail(`expected ":" after a key but found ${this.describeHere()}`);
       this.pos++;
       this.skipWhitespace();
       this.path.push(key);
@@ -331,7 +339,10 @@ export class StrictJsonReader {
         this.pos++;
         return out;
       }
-      if (code < 0x20) this.fail(`a string contains the control character U+${code.toString(16).toUpperCase().padStart(4, "0")} unescaped`);
+      if (code < 0x20)
+        this.fail(
+          `a string contains the control character U+${code.toString(16).toUpperCase().padStart(4, "0")} unescaped`,
+        );
       if (code !== Char.Backslash) {
         this.pos++;
         continue;
@@ -372,7 +383,8 @@ export class StrictJsonReader {
         this.pos += 6;
         if (unit >= 0xdc00 && unit <= 0xdfff) this.fail("a string has an unpaired low surrogate escape");
         if (unit < 0xd800 || unit > 0xdbff) return String.fromCharCode(unit);
-        if (text[this.pos] !== "\\" || text[this.pos + 1] !== "u") this.fail("a string has an unpaired high surrogate escape");
+        if (text[this.pos] !== "\\" || text[this.pos + 1] !== "u")
+          this.fail("a string has an unpaired high surrogate escape");
         const low = this.hex4(this.pos + 2);
         if (low < 0xdc00 || low > 0xdfff) this.fail("a string has an unpaired high surrogate escape");
         this.pos += 6;

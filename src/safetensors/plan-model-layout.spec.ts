@@ -19,7 +19,9 @@ describe("planModelLayout reproduces real Hub layouts (test/fixtures/models READ
     // Header and file sizes of the Hub's LFS shards (README §2 and §5): the headers are byte-for-byte the
     // reference's, or these lengths would differ.
     expect(layout.files.map((f) => f.layout.header.length)).toEqual([9_520, 12_128, 11_664, 568]);
-    expect(layout.files.map((f) => f.layout.fileSize)).toEqual([4_976_698_672, 4_999_802_720, 4_915_916_176, 1_168_138_808]);
+    expect(layout.files.map((f) => f.layout.fileSize)).toEqual([
+      4_976_698_672, 4_999_802_720, 4_915_916_176, 1_168_138_808,
+    ]);
   });
 
   it("TAIDE (vocabulary grown by 60,000): the shard boundaries move exactly as on the Hub", () => {
@@ -32,7 +34,10 @@ describe("planModelLayout reproduces real Hub layouts (test/fixtures/models READ
   it("Mistral-7B-v0.1 with the old 10 GB default", () => {
     const id = "mistralai--Mistral-7B-v0.1";
     const layout = planModelLayout({ tensors: tensorsFromConfig(loadModelConfig(id)), maxShardSize: 10_000_000_000 });
-    expect(layout.files.map((f) => f.file)).toEqual(["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]);
+    expect(layout.files.map((f) => f.file)).toEqual([
+      "model-00001-of-00002.safetensors",
+      "model-00002-of-00002.safetensors",
+    ]);
     expect(layout.index?.content.weight_map).toEqual(loadModelIndex(id).weight_map);
     expect(layout.files[0]?.layout.dataSize).toBe(9_942_958_080);
   });
@@ -49,7 +54,11 @@ describe("planModelLayout", () => {
   });
 
   it("starts a new shard when the next tensor would pass the limit", () => {
-    const layout = planModelLayout({ tensors: [t("a", 6), t("b", 4), t("c", 1), t("d", 10)], prefix: "task_vector", maxShardSize: 10 });
+    const layout = planModelLayout({
+      tensors: [t("a", 6), t("b", 4), t("c", 1), t("d", 10)],
+      prefix: "task_vector",
+      maxShardSize: 10,
+    });
     expect(layout.files.map((f) => [f.file, f.layout.tensors.map((x) => x.name)])).toEqual([
       ["task_vector-00001-of-00003.safetensors", ["a", "b"]],
       ["task_vector-00002-of-00003.safetensors", ["c"]],
@@ -89,7 +98,9 @@ describe("planModelLayout", () => {
     const tensors = tensorsFromConfig(loadModelConfig("Qwen--Qwen2.5-0.5B"));
     const a = planModelLayout({ tensors, maxShardSize: 100_000_000 });
     const b = planModelLayout({ tensors: [...tensors], maxShardSize: 100_000_000 });
-    expect(a.files.map((f) => Buffer.from(f.layout.header).toString("hex"))).toEqual(b.files.map((f) => Buffer.from(f.layout.header).toString("hex")));
+    expect(a.files.map((f) => Buffer.from(f.layout.header).toString("hex"))).toEqual(
+      b.files.map((f) => Buffer.from(f.layout.header).toString("hex")),
+    );
     expect(a.files.length).toBeGreaterThan(1);
   });
 

@@ -53,10 +53,18 @@ export function planModelLayout(options: PlanModelLayoutOptions): ModelLayout {
   const maxShardSize = options.maxShardSize ?? defaultMaxShardSize;
   const subject = `${prefix}.safetensors`;
   if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
-    throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the file prefix ${JSON.stringify(prefix)} must be a plain file name such as "model".`);
+    throw corrupt(
+      "SAFETENSORS_WRITE_BAD_PLAN",
+      subject,
+      `the file prefix ${JSON.stringify(prefix)} must be a plain file name such as "model".`,
+    );
   }
   if (!Number.isSafeInteger(maxShardSize) || maxShardSize <= 0) {
-    throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the maximum shard size must be a positive number of bytes, not ${maxShardSize}.`);
+    throw corrupt(
+      "SAFETENSORS_WRITE_BAD_PLAN",
+      subject,
+      `the maximum shard size must be a positive number of bytes, not ${maxShardSize}.`,
+    );
   }
   const names = new Set<string>();
   const shards: PlannedTensor[][] = [];
@@ -65,12 +73,20 @@ export function planModelLayout(options: PlanModelLayoutOptions): ModelLayout {
   let totalSize = 0;
   for (const tensor of options.tensors) {
     if (names.has(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        subject,
+        `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`,
+      );
     }
     names.add(tensor.name);
     const size = byteLength(tensor.dtype, tensor.shape);
     if (size === undefined) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `tensor ${JSON.stringify(tensor.name)} has a shape whose byte size cannot be written.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        subject,
+        `tensor ${JSON.stringify(tensor.name)} has a shape whose byte size cannot be written.`,
+      );
     }
     totalSize += size;
     if (size > maxShardSize) {
@@ -90,14 +106,22 @@ export function planModelLayout(options: PlanModelLayoutOptions): ModelLayout {
   const count = shards.length;
   const files: PlannedFile[] = shards.map((tensors, i) => {
     const file = count === 1 ? `${prefix}.safetensors` : `${prefix}-${pad5(i + 1)}-of-${pad5(count)}.safetensors`;
-    return { file, layout: layoutFile({ tensors, name: file, ...(options.metadata ? { metadata: options.metadata } : {}) }) };
+    return {
+      file,
+      layout: layoutFile({ tensors, name: file, ...(options.metadata ? { metadata: options.metadata } : {}) }),
+    };
   });
   const writeOrder = files.flatMap(({ file, layout }) => layout.tensors.map((tensor) => ({ ...tensor, file })));
   const layout: ModelLayout = { prefix, files, totalSize, writeOrder };
   if (count > 1) {
     const weightMap: Record<string, string> = {};
     for (const tensor of [...writeOrder].sort((a, b) => compareCodePoints(a.name, b.name))) {
-      Object.defineProperty(weightMap, tensor.name, { value: tensor.file, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(weightMap, tensor.name, {
+        value: tensor.file,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const content: SafetensorsIndex = { metadata: { total_size: totalSize }, weight_map: weightMap };
     layout.index = { file: `${prefix}.safetensors.index.json`, content, text: formatIndex(totalSize, writeOrder) };

@@ -9,7 +9,10 @@ import type { ByteSource, SafetensorsHeader } from "./types.js";
 const firstReadBytes = 64 * 1024;
 
 /** ES2024's resizable ArrayBuffer (Node 20 has it; the project's TypeScript lib is ES2023). */
-const ResizableArrayBuffer = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & {
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  length: number,
+  options: { maxByteLength: number },
+) => ArrayBuffer & {
   resize(length: number): void;
 };
 
@@ -31,7 +34,8 @@ export async function readHeader(options: ReadHeaderOptions): Promise<Safetensor
   const first = await source.read(0, Math.min(fileSize, firstReadBytes));
   const headerLength = parseHeaderLength({ name: source.name, fileSize, bytes: first.subarray(0, 8) });
   const end = 8 + headerLength;
-  if (end <= first.length) return parseHeader({ name: source.name, fileSize, headerLength, bytes: first.subarray(8, end) });
+  if (end <= first.length)
+    return parseHeader({ name: source.name, fileSize, headerLength, bytes: first.subarray(8, end) });
   // headerLength was checked against the file size above, so this allocation is bounded by the file. It is
   // resizable so that it can be given back the moment the header is parsed: a 70 MB buffer left to the garbage
   // collector stays in memory while the caller builds on the header (tvhub inspect of 1,000,000 tensors).

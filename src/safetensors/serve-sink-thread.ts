@@ -40,7 +40,8 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
   const { port, memory } = options;
   const files = new Map<number, OpenFile>();
   const reply = (message: FromSinkThread) => port.postMessage(message);
-  const failed = (sink: number, error: unknown, id?: number) => reply({ type: "failed", sink, ...(id === undefined ? {} : { id }), error: toWireError(error) });
+  const failed = (sink: number, error: unknown, id?: number) =>
+    reply({ type: "failed", sink, ...(id === undefined ? {} : { id }), error: toWireError(error) });
 
   const open = (sink: number, path: string, durable: boolean): void => {
     const temporary = `${path}.tmp`;
@@ -51,11 +52,16 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
   };
   const bytesOf = (file: OpenFile, request: Extract<ToSinkThread, { type: "write" }>): Uint8Array => {
     if ("bytes" in request) return request.bytes;
-    if (memory && request.offset + request.length <= memory.byteLength) return new Uint8Array(memory, request.offset, request.length);
-    throw new InternalError(`${file.path}: a write named bytes outside the sink thread's shared memory; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_RANGE" });
+    if (memory && request.offset + request.length <= memory.byteLength)
+      return new Uint8Array(memory, request.offset, request.length);
+    throw new InternalError(
+      `${file.path}: a write named bytes outside the sink thread's shared memory; this is a bug in tvhub, please report it.`,
+      { code: "SINK_THREAD_RANGE" },
+    );
   };
   const writeAll = async (fd: number, bytes: Uint8Array, position: number): Promise<void> => {
-    for (let done = 0; done < bytes.length; ) done += (await writeAt(fd, bytes, done, bytes.length - done, position + done)).bytesWritten;
+    for (let done = 0; done < bytes.length; )
+      done += (await writeAt(fd, bytes, done, bytes.length - done, position + done)).bytesWritten;
   };
   /** Hashes the chunk now and writes it after the file's earlier writes; the acknowledgement comes once it is written. */
   const write = (sink: number, file: OpenFile, request: Extract<ToSinkThread, { type: "write" }>): void => {
@@ -65,7 +71,11 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
     };
     let bytes: Uint8Array;
     try {
-      if (file.fd === undefined) throw new InternalError(`${file.path}: a write came after the file was closed; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+      if (file.fd === undefined)
+        throw new InternalError(
+          `${file.path}: a write came after the file was closed; this is a bug in tvhub, please report it.`,
+          { code: "SINK_STATE" },
+        );
       bytes = bytesOf(file, request);
       file.hash.update(bytes);
     } catch (error) {
@@ -133,7 +143,11 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
           if (file && file.failure === undefined) return write(request.sink, file, request);
           return reply({ type: "written", id: request.id });
         case "commit":
-          if (!file) throw new InternalError(`Sink ${request.sink} was committed but is not open; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+          if (!file)
+            throw new InternalError(
+              `Sink ${request.sink} was committed but is not open; this is a bug in tvhub, please report it.`,
+              { code: "SINK_STATE" },
+            );
           return after(request.sink, file, () => commit(request.sink, file));
         case "abort":
           if (!file) return abort(request.sink, file);

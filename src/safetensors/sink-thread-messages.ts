@@ -59,7 +59,11 @@ const tvhubErrors: Record<string, typeof TvhubError> = { UsageError, DataError, 
 /** The error as the thread threw it, so callers that look at `code` (a full disk) see what a write here would give. */
 export function fromWireError(wire: WireError): Error {
   const Class = tvhubErrors[wire.name];
-  if (Class) return new Class(wire.message, { code: wire.code ?? "SINK_THREAD_ERROR", ...(wire.path === undefined ? {} : { subject: wire.path }) });
+  if (Class)
+    return new Class(wire.message, {
+      code: wire.code ?? "SINK_THREAD_ERROR",
+      ...(wire.path === undefined ? {} : { subject: wire.path }),
+    });
   const error: Error & Partial<NodeJS.ErrnoException> = new Error(wire.message);
   if (wire.name !== "Error") error.name = wire.name;
   if (wire.code !== undefined) error.code = wire.code;

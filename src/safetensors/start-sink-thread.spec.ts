@@ -28,14 +28,26 @@ if (parentPort && workerData?.tvhubSinkThread === sinkThreadProtocol) serveSinkT
 
 async function bundle(name: string, contents: string): Promise<URL> {
   const outfile = join(root, name);
-  await build({ stdin: { contents, resolveDir: import.meta.dirname, loader: "ts" }, outfile, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
+  await build({
+    stdin: { contents, resolveDir: import.meta.dirname, loader: "ts" },
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "warning",
+  });
   return pathToFileURL(outfile);
 }
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "tvhub-sink-thread-"));
   workerUrl = await bundle("sink-worker.mjs", entry(""));
-  dyingUrl = await bundle("dying-worker.mjs", entry(`let writes = 0;\nparentPort?.on("message", (m) => { if (m.type === "write" && ++writes === 2) throw new Error("the sink thread broke"); });`));
+  dyingUrl = await bundle(
+    "dying-worker.mjs",
+    entry(
+      `let writes = 0;\nparentPort?.on("message", (m) => { if (m.type === "write" && ++writes === 2) throw new Error("the sink thread broke"); });`,
+    ),
+  );
 }, 30_000);
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -48,8 +60,15 @@ function pattern(length: number, start: number): Uint8Array {
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const hasDevFull = existsSync("/dev/full");
 
-async function withThread<T>(options: { memory?: SharedArrayBuffer; depth?: number; url?: URL }, use: (thread: SinkThread) => Promise<T>): Promise<T> {
-  const thread = await startSinkThread({ workerUrl: options.url ?? workerUrl, ...(options.memory ? { memory: options.memory } : {}), ...(options.depth ? { depth: options.depth } : {}) });
+async function withThread<T>(
+  options: { memory?: SharedArrayBuffer; depth?: number; url?: URL },
+  use: (thread: SinkThread) => Promise<T>,
+): Promise<T> {
+  const thread = await startSinkThread({
+    workerUrl: options.url ?? workerUrl,
+    ...(options.memory ? { memory: options.memory } : {}),
+    ...(options.depth ? { depth: options.depth } : {}),
+  });
   try {
     return await use(thread);
   } finally {
@@ -129,12 +148,19 @@ describe("startSinkThread", () => {
   });
 
   it("a model written through the thread is byte for byte, sha256 for sha256, the model written on this thread", async () => {
-    const tensors = Array.from({ length: 7 }, (_, i) => ({ name: `layers.${i}.weight`, dtype: "BF16" as const, shape: [16, 8 + i] }));
+    const tensors = Array.from({ length: 7 }, (_, i) => ({
+      name: `layers.${i}.weight`,
+      dtype: "BF16" as const,
+      shape: [16, 8 + i],
+    }));
     const layout = planModelLayout({ tensors, maxShardSize: 700, prefix: "task_vector", metadata: { format: "pt" } });
     const memory = new SharedArrayBuffer(4096);
     const here = createModelWriter({ layout, dir: join(root, "model-here") });
     const there = await withThread({ memory }, async (thread) => {
-      const writer = createModelWriter({ layout, openSink: (file) => thread.openSink({ path: join(root, "model-there", file) }) });
+      const writer = createModelWriter({
+        layout,
+        openSink: (file) => thread.openSink({ path: join(root, "model-there", file) }),
+      });
       for (const [i, tensor] of layout.writeOrder.entries()) {
         const bytes = pattern(tensor.end - tensor.begin, i);
         await here.write(tensor.name, bytes);
@@ -151,41 +177,54 @@ describe("startSinkThread", () => {
     expect(layout.files.length).toBeGreaterThan(2);
     expect(there).toEqual(reference);
     for (const file of [...reference.files, ...(reference.index ? [reference.index] : [])]) {
-      expect(Buffer.compare(readFileSync(join(root, "model-there", file.file)), readFileSync(join(root, "model-here", file.file))), file.file).toBe(0);
+      expect(
+        Buffer.compare(
+          readFileSync(join(root, "model-there", file.file)),
+          readFileSync(join(root, "model-here", file.file)),
+        ),
+        file.file,
+      ).toBe(0);
     }
   });
 
-  it.skipIf(!hasDevFull)("a full disk: the error crosses with its code, every chunk comes back, abort leaves nothing", async () => {
-    const memory = new SharedArrayBuffer(4 * 1024);
-    const path = join(root, "full.bin");
-    symlinkSync("/dev/full", `${path}.tmp`);
-    await withThread({ memory }, async (thread) => {
-      const sink = await thread.openSink({ path });
-      let handed = 0;
-      let released = 0;
-      let error: unknown;
-      try {
-        for (let i = 0; i < 4; i++) {
-          handed++;
-          await sink.write(new Uint8Array(memory, i * 1024, 1024), { release: () => released++ });
+  it.skipIf(!hasDevFull)(
+    "a full disk: the error crosses with its code, every chunk comes back, abort leaves nothing",
+    async () => {
+      const memory = new SharedArrayBuffer(4 * 1024);
+      const path = join(root, "full.bin");
+      symlinkSync("/dev/full", `${path}.tmp`);
+      await withThread({ memory }, async (thread) => {
+        const sink = await thread.openSink({ path });
+        let handed = 0;
+        let released = 0;
+        let error: unknown;
+        try {
+          for (let i = 0; i < 4; i++) {
+            handed++;
+            await sink.write(new Uint8Array(memory, i * 1024, 1024), { release: () => released++ });
+          }
+          await sink.commit();
+        } catch (caught) {
+          error = caught;
         }
-        await sink.commit();
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(Error);
-      expect(error).toMatchObject({ code: "ENOSPC", syscall: "write", message: expect.stringMatching(/^ENOSPC: no space left on device, write/) });
-      await sink.abort();
-      expect(released).toBe(handed);
-      expect(existsSync(`${path}.tmp`)).toBe(false);
-      expect(existsSync(path)).toBe(false);
-      // The thread serves the next file as if nothing happened.
-      const next = await thread.openSink({ path: join(root, "after-full.bin") });
-      await next.write(pattern(10, 3));
-      await next.commit();
-      expect(next.sha256?.()).toBe(sha256(pattern(10, 3)));
-    });
-  });
+        expect(error).toBeInstanceOf(Error);
+        expect(error).toMatchObject({
+          code: "ENOSPC",
+          syscall: "write",
+          message: expect.stringMatching(/^ENOSPC: no space left on device, write/),
+        });
+        await sink.abort();
+        expect(released).toBe(handed);
+        expect(existsSync(`${path}.tmp`)).toBe(false);
+        expect(existsSync(path)).toBe(false);
+        // The thread serves the next file as if nothing happened.
+        const next = await thread.openSink({ path: join(root, "after-full.bin") });
+        await next.write(pattern(10, 3));
+        await next.commit();
+        expect(next.sha256?.()).toBe(sha256(pattern(10, 3)));
+      });
+    },
+  );
 
   it("a file it cannot open: the error crosses with the code, syscall, path and message a sink on this thread gives", async () => {
     writeFileSync(join(root, "a-file"), "not a folder\n");
@@ -195,7 +234,12 @@ describe("startSinkThread", () => {
     await withThread({}, async (thread) => {
       const there = (await thread.openSink({ path }).catch((error: unknown) => error)) as NodeJS.ErrnoException;
       expect(there).toBeInstanceOf(Error);
-      expect({ code: there.code, syscall: there.syscall, path: there.path, message: there.message }).toEqual({ code: here.code, syscall: here.syscall, path: here.path, message: here.message });
+      expect({ code: there.code, syscall: there.syscall, path: there.path, message: there.message }).toEqual({
+        code: here.code,
+        syscall: here.syscall,
+        path: here.path,
+        message: here.message,
+      });
     });
   });
 
@@ -207,17 +251,23 @@ describe("startSinkThread", () => {
       let released = 0;
       let error: unknown;
       try {
-        for (let i = 0; i < 4; i++) await sink.write(new Uint8Array(memory, i * 256, 256), { release: () => released++ });
+        for (let i = 0; i < 4; i++)
+          await sink.write(new Uint8Array(memory, i * 256, 256), { release: () => released++ });
         await sink.commit();
       } catch (caught) {
         error = caught;
       }
       expect(error).toBeInstanceOf(InternalError);
-      expect(error).toMatchObject({ code: "SINK_THREAD_FAILED", message: expect.stringContaining("the sink thread broke") });
+      expect(error).toMatchObject({
+        code: "SINK_THREAD_FAILED",
+        message: expect.stringContaining("the sink thread broke"),
+      });
       await sink.abort();
       expect(released).toBe(4);
       expect(existsSync(`${path}.tmp`)).toBe(false);
-      await expect(thread.openSink({ path: join(root, "dies-2.bin") })).rejects.toMatchObject({ code: "SINK_THREAD_FAILED" });
+      await expect(thread.openSink({ path: join(root, "dies-2.bin") })).rejects.toMatchObject({
+        code: "SINK_THREAD_FAILED",
+      });
     });
   });
 
@@ -237,7 +287,9 @@ describe("startSinkThread", () => {
   it("a script that does not serve sink threads: start rejects", async () => {
     const silent = join(root, "silent.mjs");
     writeFileSync(silent, "// A worker script from another build.\n");
-    await expect(startSinkThread({ workerUrl: pathToFileURL(silent) })).rejects.toThrow(/exited with code 0 before it was ready/);
+    await expect(startSinkThread({ workerUrl: pathToFileURL(silent) })).rejects.toThrow(
+      /exited with code 0 before it was ready/,
+    );
   });
 
   it("the file sink on this thread and the sink thread agree on the copying contract", async () => {
@@ -252,6 +304,8 @@ describe("startSinkThread", () => {
       }
       await Promise.all([here.commit(), there.commit()]);
     });
-    expect(Buffer.compare(readFileSync(join(root, "contract-there.bin")), readFileSync(join(root, "contract-here.bin")))).toBe(0);
+    expect(
+      Buffer.compare(readFileSync(join(root, "contract-there.bin")), readFileSync(join(root, "contract-here.bin"))),
+    ).toBe(0);
   });
 });

@@ -3,7 +3,13 @@ import { rm } from "node:fs/promises";
 import type { Worker } from "node:worker_threads";
 import { InternalError } from "../errors.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
-import { fromWireError, sinkThreadProtocol, type FromSinkThread, type SinkThreadData, type ToSinkThread } from "./sink-thread-messages.js";
+import {
+  fromWireError,
+  sinkThreadProtocol,
+  type FromSinkThread,
+  type SinkThreadData,
+  type ToSinkThread,
+} from "./sink-thread-messages.js";
 import type { ByteSink, SinkWriteOptions } from "./types.js";
 
 export interface StartSinkThreadOptions {
@@ -38,7 +44,10 @@ export interface SinkThread {
 
 /** Starts the thread and waits until it is ready; rejects when the script does not serve sink threads. */
 export async function startSinkThread(options: StartSinkThreadOptions): Promise<SinkThread> {
-  const workerData: SinkThreadData = { tvhubSinkThread: sinkThreadProtocol, ...(options.memory === undefined ? {} : { memory: options.memory }) };
+  const workerData: SinkThreadData = {
+    tvhubSinkThread: sinkThreadProtocol,
+    ...(options.memory === undefined ? {} : { memory: options.memory }),
+  };
   const worker = await startReadyWorker({ url: options.workerUrl, workerData });
   return connect(worker, options);
 }
@@ -141,15 +150,30 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
     }
   });
   worker.on("error", (error) =>
-    breakAll(new InternalError(`The thread that writes output files failed: ${error instanceof Error ? error.message : String(error)}; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_FAILED", cause: error })),
+    breakAll(
+      new InternalError(
+        `The thread that writes output files failed: ${error instanceof Error ? error.message : String(error)}; this is a bug in tvhub, please report it.`,
+        { code: "SINK_THREAD_FAILED", cause: error },
+      ),
+    ),
   );
   worker.on("exit", (code) => {
-    if (!closing) breakAll(new InternalError(`The thread that writes output files stopped (exit code ${code}); this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_EXITED" }));
+    if (!closing)
+      breakAll(
+        new InternalError(
+          `The thread that writes output files stopped (exit code ${code}); this is a bug in tvhub, please report it.`,
+          { code: "SINK_THREAD_EXITED" },
+        ),
+      );
   });
 
   const openSink = async (sinkOptions: OpenThreadSinkOptions): Promise<ByteSink> => {
     const { path } = sinkOptions;
-    if (closing) throw new InternalError(`${path}: a file was opened on a sink thread that was closed; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_CLOSED" });
+    if (closing)
+      throw new InternalError(
+        `${path}: a file was opened on a sink thread that was closed; this is a bug in tvhub, please report it.`,
+        { code: "SINK_THREAD_CLOSED" },
+      );
     const sink = nextSink++;
     const state: SinkState = { temporary: `${path}.tmp` };
     sinks.set(sink, state);
@@ -164,7 +188,10 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
     let digest: string | undefined;
     const checkOpen = (what: string): void => {
       if (status !== "open") {
-        throw new InternalError(`${path}: a ${what} came after the file was ${status}; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+        throw new InternalError(
+          `${path}: a ${what} came after the file was ${status}; this is a bug in tvhub, please report it.`,
+          { code: "SINK_STATE" },
+        );
       }
     };
 
@@ -173,7 +200,8 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
         const release = writeOptions?.release;
         try {
           checkOpen("write");
-          while (broken === undefined && state.failure === undefined && writes.size >= depth) await new Promise<void>((resume) => waiting.push(resume));
+          while (broken === undefined && state.failure === undefined && writes.size >= depth)
+            await new Promise<void>((resume) => waiting.push(resume));
           if (broken) throw broken;
           if (state.failure) throw state.failure;
         } catch (error) {
@@ -187,7 +215,13 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
         const id = nextWrite++;
         if (release && memory !== undefined && chunk.buffer === memory) {
           writes.set(id, { release });
-          worker.postMessage({ type: "write", sink, id, offset: chunk.byteOffset, length: chunk.byteLength } satisfies ToSinkThread);
+          worker.postMessage({
+            type: "write",
+            sink,
+            id,
+            offset: chunk.byteOffset,
+            length: chunk.byteLength,
+          } satisfies ToSinkThread);
           return;
         }
         // A copy of exactly the chunk's bytes (a view's whole buffer would be cloned), moved rather than copied again.
@@ -208,7 +242,11 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
           if (!broken) state.fd = undefined;
           throw error;
         }
-        if (reply.type !== "committed") throw new InternalError(`${path}: the sink thread answered a commit with ${reply.type}; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_PROTOCOL" });
+        if (reply.type !== "committed")
+          throw new InternalError(
+            `${path}: the sink thread answered a commit with ${reply.type}; this is a bug in tvhub, please report it.`,
+            { code: "SINK_THREAD_PROTOCOL" },
+          );
         status = "committed";
         digest = reply.sha256;
         sinks.delete(sink);
@@ -226,7 +264,11 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
         if (broken) await cleanUp(state);
       },
       sha256(): string {
-        if (digest === undefined) throw new InternalError(`${path}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+        if (digest === undefined)
+          throw new InternalError(
+            `${path}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report it.`,
+            { code: "SINK_STATE" },
+          );
         return digest;
       },
     };
@@ -239,7 +281,12 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
       closing = true;
       // Stopped first: only then are the chunks it may be reading released.
       await worker.terminate();
-      breakAll(new InternalError("The thread that writes output files was closed while files were open; this is a bug in tvhub, please report it.", { code: "SINK_THREAD_CLOSED" }));
+      breakAll(
+        new InternalError(
+          "The thread that writes output files was closed while files were open; this is a bug in tvhub, please report it.",
+          { code: "SINK_THREAD_CLOSED" },
+        ),
+      );
       await Promise.all([...sinks.values()].map((state) => cleanUp(state).catch(() => {})));
       sinks.clear();
     },

@@ -36,8 +36,8 @@ function bitsOf(values: Float32Array): Uint32Array {
 function interestingF32(count: number): Float32Array {
   const special = [
     0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x00800000, 0x33000000, 0x33000001, 0x387fe000, 0x387ff000, 0x38800000,
-    0x477fe000, 0x477fefff, 0x477ff000, 0x7f7f7fff, 0x7f7f8000, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7f800001, 0x7fc00000,
-    0xffc00000, 0xffbfffff, 0x3f800000, 0x3f801000, 0x3f803000, 0x3f808000, 0x3f818000,
+    0x477fe000, 0x477fefff, 0x477ff000, 0x7f7f7fff, 0x7f7f8000, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7f800001,
+    0x7fc00000, 0xffc00000, 0xffbfffff, 0x3f800000, 0x3f801000, 0x3f803000, 0x3f808000, 0x3f818000,
   ];
   const values = new Float32Array(count);
   const bits = bitsOf(values);
@@ -57,7 +57,7 @@ describe("decodeToF32", () => {
       const brain = bitsOf(decodeToF32({ dtype: "BF16", bytes: at(offset, bytes) }));
       const failures: number[] = [];
       for (let h = 0; h < 65536; h++) {
-        if (half[h] !== f16BitsToF32Bits(h) || brain[h] !== ((h << 16) >>> 0)) failures.push(h);
+        if (half[h] !== f16BitsToF32Bits(h) || brain[h] !== (h << 16) >>> 0) failures.push(h);
       }
       expect(failures).toEqual([]);
     }
@@ -65,8 +65,26 @@ describe("decodeToF32", () => {
 
   it("rounds F64 to nearest even like Math.fround, overflowing to Inf, and keeps NaN's sign", () => {
     const doubles = new Float64Array([
-      1 / 3, -1 / 3, 1e-46, -1e-46, 2 ** -149, 2 ** -150, 2 ** -150 * 1.0000001, 3.4028235677973366e38,
-      3.4028235677973362e38, 1e39, -1e39, Infinity, -Infinity, -0, 0, 16777217, 16777219, Math.PI, -1e-39, 1.401298464324817e-45,
+      1 / 3,
+      -1 / 3,
+      1e-46,
+      -1e-46,
+      2 ** -149,
+      2 ** -150,
+      2 ** -150 * 1.0000001,
+      3.4028235677973366e38,
+      3.4028235677973362e38,
+      1e39,
+      -1e39,
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+      16777217,
+      16777219,
+      Math.PI,
+      -1e-39,
+      1.401298464324817e-45,
     ]);
     const out = decodeToF32({ dtype: "F64", bytes: new Uint8Array(doubles.buffer) });
     doubles.forEach((value, i) => expect(Object.is(out[i], Math.fround(value)), `${value}`).toBe(true));
@@ -89,7 +107,9 @@ describe("decodeToF32", () => {
     for (const dtype of dtypes) {
       for (const offset of [0, 1, 5]) {
         const bytes = at(offset, source);
-        expect(firstDifference(bitsOf(decodeToF32({ dtype, bytes })), bitsOf(decodeToF32ViaDataView({ dtype, bytes })))).toBe(-1);
+        expect(
+          firstDifference(bitsOf(decodeToF32({ dtype, bytes })), bitsOf(decodeToF32ViaDataView({ dtype, bytes }))),
+        ).toBe(-1);
       }
     }
   });
@@ -104,7 +124,9 @@ describe("decodeToF32", () => {
 
   it("refuses a byte length that is not a whole number of elements, and a short output", () => {
     expect(() => decodeToF32({ dtype: "F32", bytes: new Uint8Array(6) })).toThrow(DataError);
-    expect(() => decodeToF32({ dtype: "F16", bytes: new Uint8Array(6), out: new Float32Array(2) })).toThrow(InternalError);
+    expect(() => decodeToF32({ dtype: "F16", bytes: new Uint8Array(6), out: new Float32Array(2) })).toThrow(
+      InternalError,
+    );
   });
 });
 
@@ -143,7 +165,9 @@ describe("encodeFromF32", () => {
     for (const dtype of dtypes) {
       const reference = encodeFromF32ViaDataView({ dtype, values });
       expect(firstDifference(encodeFromF32({ dtype, values }), reference)).toBe(-1);
-      expect(firstDifference(encodeFromF32({ dtype, values, out: at(3, new Uint8Array(reference.length)) }), reference)).toBe(-1);
+      expect(
+        firstDifference(encodeFromF32({ dtype, values, out: at(3, new Uint8Array(reference.length)) }), reference),
+      ).toBe(-1);
     }
   });
 
@@ -162,7 +186,9 @@ describe("encodeFromF32", () => {
       if (back[i] !== (nan ? (word | 0x400000) >>> 0 : word)) failures.push(word);
     });
     expect(failures).toEqual([]);
-    const words = new Uint32Array(encodeFromF32({ dtype: "F64", values: new Float32Array(new Uint32Array([0xff800001]).buffer) }).buffer);
+    const words = new Uint32Array(
+      encodeFromF32({ dtype: "F64", values: new Float32Array(new Uint32Array([0xff800001]).buffer) }).buffer,
+    );
     expect([...words]).toEqual([0x20000000, 0xfff80000]);
   });
 
@@ -172,6 +198,8 @@ describe("encodeFromF32", () => {
   });
 
   it("refuses an output that is too small", () => {
-    expect(() => encodeFromF32({ dtype: "F16", values: new Float32Array(4), out: new Uint8Array(7) })).toThrow(InternalError);
+    expect(() => encodeFromF32({ dtype: "F16", values: new Float32Array(4), out: new Uint8Array(7) })).toThrow(
+      InternalError,
+    );
   });
 });

@@ -28,7 +28,7 @@ export const computableDtypes = ["F64", "F32", "F16", "BF16"] as const;
 export type ComputableDtype = (typeof computableDtypes)[number];
 
 export function isDtype(value: string): value is Dtype {
-  return  Object.hasOwn(dtypeSizes, value);
+  return Object.hasOwn(dtypeSizes, value);
 }
 
 export function isComputable(dtype: Dtype): dtype is ComputableDtype {
@@ -41,10 +41,18 @@ export function dtypeSize(dtype: Dtype): number {
 
 /** Names users type (`bf16`, `float16`, `torch.bfloat16`) to a safetensors dtype. */
 const aliases: Record<string, ComputableDtype> = {
-  f64: "F64", float64: "F64", double: "F64",
-  f32: "F32", float32: "F32", float: "F32",
-  f16: "F16", float16: "F16", half: "F16", fp16: "F16",
-  bf16: "BF16", bfloat16: "BF16",
+  f64: "F64",
+  float64: "F64",
+  double: "F64",
+  f32: "F32",
+  float32: "F32",
+  float: "F32",
+  f16: "F16",
+  float16: "F16",
+  half: "F16",
+  fp16: "F16",
+  bf16: "BF16",
+  bfloat16: "BF16",
 };
 
 export function parseComputableDtype(text: string): ComputableDtype | undefined {

@@ -30,9 +30,12 @@ export function encodeFromF32(options: EncodeFromF32Options): Uint8Array {
   const byteLength = count * size;
   let out = options.out;
   if (out && out.byteLength < byteLength) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but ${count} ${dtype} elements need ${byteLength}.`, {
-      code: "ENCODE_OUT_TOO_SMALL",
-    });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but ${count} ${dtype} elements need ${byteLength}.`,
+      {
+        code: "ENCODE_OUT_TOO_SMALL",
+      },
+    );
   }
   out = out ? (out.byteLength === byteLength ? out : out.subarray(0, byteLength)) : new Uint8Array(byteLength);
   if (!hostIsLittleEndian) return encodeFromF32ViaDataView({ dtype, values, out });

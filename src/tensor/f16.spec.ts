@@ -117,7 +117,9 @@ describe("f32BitsToF16Bits", () => {
       const bits = (state ^ (state << 7)) >>> 0;
       const expected = referenceF16(bits);
       const actual = f32BitsToF16Bits(bits);
-      const same = isNaNHalf(expected) ? isNaNHalf(actual) && (actual & 0x8000) === (expected & 0x8000) : actual === expected;
+      const same = isNaNHalf(expected)
+        ? isNaNHalf(actual) && (actual & 0x8000) === (expected & 0x8000)
+        : actual === expected;
       if (!same) failures.push(`f32 0x${bits.toString(16)}`);
     }
     expect(failures).toEqual([]);

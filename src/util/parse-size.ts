@@ -1,9 +1,16 @@
 import { UsageError } from "../errors.js";
 
 const multipliers: Record<string, number> = {
-  "": 1, b: 1,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+  "": 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
 };
 
 /** Parses sizes the way transformers' `max_shard_size` does: "5GB" is decimal, "4GiB" binary. */

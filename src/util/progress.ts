@@ -11,7 +11,10 @@ export type ProgressSink = (event: ProgressEvent) => void;
 export const noProgress: ProgressSink = () => {};
 
 /** Drains an async generator of progress events, forwarding each to `onProgress`, and returns its result. */
-export async function drain<T>(generator: AsyncGenerator<ProgressEvent, T>, onProgress: ProgressSink = noProgress): Promise<T> {
+export async function drain<T>(
+  generator: AsyncGenerator<ProgressEvent, T>,
+  onProgress: ProgressSink = noProgress,
+): Promise<T> {
   for (;;) {
     const step = await generator.next();
     if (step.done) return step.value;

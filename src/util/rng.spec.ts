@@ -5,7 +5,9 @@ import { createRandom, deriveStream, fillRandom, threefry4x32 } from "./rng.js";
 describe("threefry4x32", () => {
   // Known answers from Random123's kat_vectors (counter, key → output).
   it("reproduces Random123's known answers for 20 rounds", () => {
-    expect(threefry4x32({ counter: [0, 0, 0, 0], key: [0, 0, 0, 0] })).toEqual([0x9c6ca96a, 0xe17eae66, 0xfc10ecd4, 0x5256a7d8]);
+    expect(threefry4x32({ counter: [0, 0, 0, 0], key: [0, 0, 0, 0] })).toEqual([
+      0x9c6ca96a, 0xe17eae66, 0xfc10ecd4, 0x5256a7d8,
+    ]);
     const ones = 0xffffffff;
     expect(threefry4x32({ counter: [ones, ones, ones, ones], key: [ones, ones, ones, ones] })).toEqual([
       0x2a881696, 0x57012287, 0xf6c7446e, 0xa16a6732,
@@ -46,8 +48,17 @@ describe("random streams", () => {
 
   it("give any range on its own, equal to the same range of one long fill", () => {
     const whole = fillRandom({ stream, start: 0, out: new Uint32Array(103) });
-    for (const [start, length] of [[0, 1], [1, 3], [3, 9], [50, 53], [102, 1], [7, 0]] as const) {
-      expect([...fillRandom({ stream, start, out: new Uint32Array(length) })]).toEqual([...whole.subarray(start, start + length)]);
+    for (const [start, length] of [
+      [0, 1],
+      [1, 3],
+      [3, 9],
+      [50, 53],
+      [102, 1],
+      [7, 0],
+    ] as const) {
+      expect([...fillRandom({ stream, start, out: new Uint32Array(length) })]).toEqual([
+        ...whole.subarray(start, start + length),
+      ]);
     }
   });
 
@@ -56,7 +67,11 @@ describe("random streams", () => {
     const piece = new Uint32Array(1000);
     let differences = 0;
     for (let at = 0; at < long.length; at += piece.length) {
-      const part = fillRandom({ stream, start: 3 + at, out: piece.subarray(0, Math.min(piece.length, long.length - at)) });
+      const part = fillRandom({
+        stream,
+        start: 3 + at,
+        out: piece.subarray(0, Math.min(piece.length, long.length - at)),
+      });
       part.forEach((word, i) => (differences += word === long[at + i] ? 0 : 1));
     }
     expect(differences).toBe(0);
@@ -110,7 +125,9 @@ describe("createRandom", () => {
   it("walks the same stream one word at a time, and makes floats in [0, 1)", () => {
     const random = createRandom({ seed: 9, labels: ["x"] });
     const words = Array.from({ length: 9 }, () => random.nextU32());
-    expect(words).toEqual([...fillRandom({ stream: deriveStream({ seed: 9, labels: ["x"] }), start: 0, out: new Uint32Array(9) })]);
+    expect(words).toEqual([
+      ...fillRandom({ stream: deriveStream({ seed: 9, labels: ["x"] }), start: 0, out: new Uint32Array(9) }),
+    ]);
     const floats = Array.from({ length: 1000 }, () => random.nextFloat());
     expect(floats.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(floats).size).toBe(1000);

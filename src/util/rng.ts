@@ -46,9 +46,18 @@ export function threefry4x32(options: Threefry4x32Options): [number, number, num
  * the two halves of the rotation table. Written out rather than table-driven: this is DARE's hot loop.
  */
 function threefryBlocks(
-  c0: number, c1: number, c2: number, c3: number,
-  k0: number, k1: number, k2: number, k3: number,
-  rounds: number, blocks: number, out: Uint32Array, at: number,
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+  rounds: number,
+  blocks: number,
+  out: Uint32Array,
+  at: number,
 ): void {
   const ks = new Int32Array([k0, k1, k2, k3, parity ^ k0 ^ k1 ^ k2 ^ k3]);
   const groups = rounds / 4;
@@ -59,15 +68,39 @@ function threefryBlocks(
     let x3 = (c3 + k3) | 0;
     for (let g = 0; g < groups; g++) {
       if (g % 2 === 0) {
-        x0 = (x0 + x1) | 0; x1 = ((x1 << 10) | (x1 >>> 22)) ^ x0; x2 = (x2 + x3) | 0; x3 = ((x3 << 26) | (x3 >>> 6)) ^ x2;
-        x0 = (x0 + x3) | 0; x3 = ((x3 << 11) | (x3 >>> 21)) ^ x0; x2 = (x2 + x1) | 0; x1 = ((x1 << 21) | (x1 >>> 11)) ^ x2;
-        x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0; x2 = (x2 + x3) | 0; x3 = ((x3 << 27) | (x3 >>> 5)) ^ x2;
-        x0 = (x0 + x3) | 0; x3 = ((x3 << 23) | (x3 >>> 9)) ^ x0; x2 = (x2 + x1) | 0; x1 = ((x1 << 5) | (x1 >>> 27)) ^ x2;
+        x0 = (x0 + x1) | 0;
+        x1 = ((x1 << 10) | (x1 >>> 22)) ^ x0;
+        x2 = (x2 + x3) | 0;
+        x3 = ((x3 << 26) | (x3 >>> 6)) ^ x2;
+        x0 = (x0 + x3) | 0;
+        x3 = ((x3 << 11) | (x3 >>> 21)) ^ x0;
+        x2 = (x2 + x1) | 0;
+        x1 = ((x1 << 21) | (x1 >>> 11)) ^ x2;
+        x0 = (x0 + x1) | 0;
+        x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+        x2 = (x2 + x3) | 0;
+        x3 = ((x3 << 27) | (x3 >>> 5)) ^ x2;
+        x0 = (x0 + x3) | 0;
+        x3 = ((x3 << 23) | (x3 >>> 9)) ^ x0;
+        x2 = (x2 + x1) | 0;
+        x1 = ((x1 << 5) | (x1 >>> 27)) ^ x2;
       } else {
-        x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0; x2 = (x2 + x3) | 0; x3 = ((x3 << 20) | (x3 >>> 12)) ^ x2;
-        x0 = (x0 + x3) | 0; x3 = ((x3 << 17) | (x3 >>> 15)) ^ x0; x2 = (x2 + x1) | 0; x1 = ((x1 << 11) | (x1 >>> 21)) ^ x2;
-        x0 = (x0 + x1) | 0; x1 = ((x1 << 25) | (x1 >>> 7)) ^ x0; x2 = (x2 + x3) | 0; x3 = ((x3 << 10) | (x3 >>> 22)) ^ x2;
-        x0 = (x0 + x3) | 0; x3 = ((x3 << 18) | (x3 >>> 14)) ^ x0; x2 = (x2 + x1) | 0; x1 = ((x1 << 20) | (x1 >>> 12)) ^ x2;
+        x0 = (x0 + x1) | 0;
+        x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+        x2 = (x2 + x3) | 0;
+        x3 = ((x3 << 20) | (x3 >>> 12)) ^ x2;
+        x0 = (x0 + x3) | 0;
+        x3 = ((x3 << 17) | (x3 >>> 15)) ^ x0;
+        x2 = (x2 + x1) | 0;
+        x1 = ((x1 << 11) | (x1 >>> 21)) ^ x2;
+        x0 = (x0 + x1) | 0;
+        x1 = ((x1 << 25) | (x1 >>> 7)) ^ x0;
+        x2 = (x2 + x3) | 0;
+        x3 = ((x3 << 10) | (x3 >>> 22)) ^ x2;
+        x0 = (x0 + x3) | 0;
+        x3 = ((x3 << 18) | (x3 >>> 14)) ^ x0;
+        x2 = (x2 + x1) | 0;
+        x1 = ((x1 << 20) | (x1 >>> 12)) ^ x2;
       }
       const s = g + 1;
       x0 = (x0 + ks[s % 5]!) | 0;
@@ -98,10 +131,13 @@ export interface DeriveStreamOptions {
 export function deriveStream(options: DeriveStreamOptions): RandomStream {
   const { seed } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UsageError(`The random seed ${String(seed)} is not an integer from 0 to 2^53 − 1; pass a whole number such as 42.`, {
-      code: "RNG_BAD_SEED",
-      subject: "seed",
-    });
+    throw new UsageError(
+      `The random seed ${String(seed)} is not an integer from 0 to 2^53 − 1; pass a whole number such as 42.`,
+      {
+        code: "RNG_BAD_SEED",
+        subject: "seed",
+      },
+    );
   }
   const hash = createHash("sha256");
   hash.update("tvhub/rng/threefry4x32-20/v1\0");
@@ -142,7 +178,9 @@ export function fillRandom(options: FillRandomOptions): Uint32Array {
   const { out, start } = options;
   const [k0, k1, k2, k3] = options.stream.key;
   if (!Number.isSafeInteger(start) || start < 0) {
-    throw new UsageError(`A random stream position must be a whole number ≥ 0, not ${String(start)}.`, { code: "RNG_BAD_POSITION" });
+    throw new UsageError(`A random stream position must be a whole number ≥ 0, not ${String(start)}.`, {
+      code: "RNG_BAD_POSITION",
+    });
   }
   // Whole blocks go straight to `out`; a partial block at either end goes through `edge`. The counter's
   // low word must not wrap inside one call, so runs are split at multiples of 2^32 blocks.

@@ -24,7 +24,9 @@ export function startReadyWorker(options: StartReadyWorkerOptions): Promise<Work
     };
     const onExit = (code: number) => {
       cleanUp();
-      reject(new Error(`it exited with code ${code} before it was ready, which a worker script from another build does`));
+      reject(
+        new Error(`it exited with code ${code} before it was ready, which a worker script from another build does`),
+      );
     };
     const cleanUp = () => {
       worker.off("message", onMessage);

@@ -95,21 +95,29 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 
   /** Sends the request on to the Hub; resolves with its whole answer. */
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> =>
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> =>
     new Promise((done, fail) => {
       const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
       headers["content-length"] = String(body.byteLength);
-      const upstream = httpRequest({ host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const out: Record<string, string | string[]> = {};
-          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined && !hopByHop.has(name)) out[name] = value;
-          done({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
-        });
-        res.on("error", fail);
-      });
+      const upstream = httpRequest(
+        { host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const out: Record<string, string | string[]> = {};
+            for (const [name, value] of Object.entries(res.headers))
+              if (value !== undefined && !hopByHop.has(name)) out[name] = value;
+            done({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+          });
+          res.on("error", fail);
+        },
+      );
       upstream.on("error", fail);
       upstream.end(body);
     });
@@ -119,7 +127,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 
   const answer = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
-    res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      ...headers,
+    });
     res.end(body);
   };
 

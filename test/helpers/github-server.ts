@@ -74,7 +74,11 @@ export interface GitHubServer {
   commitComments(owner: string, repo: string, sha: string): FakeComment[];
   /** Seeds comments written by someone else (as a person would). */
   addIssueComments(owner: string, repo: string, issueNumber: number, bodies: string[], login?: string): void;
-  addPullRequest(owner: string, repo: string, pull: { number: number; headSha: string; merged?: boolean; mergeCommitSha?: string; commits?: string[] }): void;
+  addPullRequest(
+    owner: string,
+    repo: string,
+    pull: { number: number; headSha: string; merged?: boolean; mergeCommitSha?: string; commits?: string[] },
+  ): void;
   /** Makes the next matching requests fail with the given status, headers and body. */
   failNext(rule: FaultRule): void;
   close(): Promise<void>;
@@ -83,7 +87,12 @@ export interface GitHubServer {
 export async function startGitHubServer(options: StartGitHubServerOptions): Promise<GitHubServer> {
   const maxPerPage = options.maxPerPage ?? 100;
   const login = options.login ?? "github-actions[bot]";
-  const state: GitHubServerState = { issueComments: new Map(), commitComments: new Map(), pulls: new Map(), requests: [] };
+  const state: GitHubServerState = {
+    issueComments: new Map(),
+    commitComments: new Map(),
+    pulls: new Map(),
+    requests: [],
+  };
   const faults: Array<FaultRule & { left: number }> = [];
   let nextId = 1000;
   let remaining = 5000;
@@ -92,7 +101,15 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
   const newComment = (body: string, htmlUrl: string, author: string): FakeComment => {
     const id = nextId++;
     const now = new Date().toISOString();
-    return { id, body, html_url: `${htmlUrl}-${id}`, user: { login: author, type: author.endsWith("[bot]") ? "Bot" : "User" }, created_at: now, updated_at: now, edits: 0 };
+    return {
+      id,
+      body,
+      html_url: `${htmlUrl}-${id}`,
+      user: { login: author, type: author.endsWith("[bot]") ? "Bot" : "User" },
+      created_at: now,
+      updated_at: now,
+      edits: 0,
+    };
   };
   const listOf = <T>(map: Map<string, T[]>, key: string): T[] => {
     let list = map.get(key);
@@ -111,7 +128,13 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     const query = Object.fromEntries(url.searchParams);
     const authorization = req.headers.authorization ?? "";
     const auth: RecordedRequest["auth"] =
-      authorization === `token ${options.token}` ? "token" : authorization === `Bearer ${options.token}` ? "bearer" : authorization ? "wrong" : "none";
+      authorization === `token ${options.token}`
+        ? "token"
+        : authorization === `Bearer ${options.token}`
+          ? "bearer"
+          : authorization
+            ? "wrong"
+            : "none";
     const record: RecordedRequest = { method, path, query, auth, status: 0 };
     state.requests.push(record);
     const raw = await readBody(req);
@@ -130,13 +153,16 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
       });
       res.end(status === 204 ? undefined : JSON.stringify(body));
     };
-    const notFound = () => send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
+    const notFound = () =>
+      send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
 
     if (auth !== "token" && auth !== "bearer") {
       send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
       return;
     }
-    const fault = faults.find((f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+    const fault = faults.find(
+      (f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)),
+    );
     if (fault) {
       fault.left--;
       send(fault.status, fault.body ?? { message: `fault ${fault.status}` }, fault.headers);
@@ -153,7 +179,17 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     }
     const body = typeof json.body === "string" ? json.body : undefined;
     const tooLong = () =>
-      send(422, { message: "Validation Failed", errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] });
+      send(422, {
+        message: "Validation Failed",
+        errors: [
+          {
+            resource: "IssueComment",
+            code: "custom",
+            field: "body",
+            message: "body is too long (maximum is 65536 characters)",
+          },
+        ],
+      });
 
     let m: RegExpExecArray | null;
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
@@ -185,8 +221,13 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/pulls$/.exec(path)) && method === "GET") {
       const [, owner, repo, sha] = m as unknown as [string, string, string, string];
-      const pulls = (state.pulls.get(`${owner}/${repo}`) ?? []).filter((p) => p.commits.includes(sha) || p.merge_commit_sha === sha);
-      return send(200, pulls.map(({ commits: _commits, ...pull }) => pull));
+      const pulls = (state.pulls.get(`${owner}/${repo}`) ?? []).filter(
+        (p) => p.commits.includes(sha) || p.merge_commit_sha === sha,
+      );
+      return send(
+        200,
+        pulls.map(({ commits: _commits, ...pull }) => pull),
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/comments$/.exec(path))) {
       const [, owner, repo, sha] = m as unknown as [string, string, string, string];
@@ -216,7 +257,12 @@ export async function startGitHubServer(options: StartGitHubServerOptions): Prom
     notFound();
   };
 
-  const paginate = (list: FakeComment[], query: Record<string, string>, path: string, send: (s: number, b: unknown, h?: Record<string, string>) => void) => {
+  const paginate = (
+    list: FakeComment[],
+    query: Record<string, string>,
+    path: string,
+    send: (s: number, b: unknown, h?: Record<string, string>) => void,
+  ) => {
     const perPage = Math.min(Math.max(Number(query.per_page ?? 30) || 30, 1), maxPerPage);
     const page = Math.max(Number(query.page ?? 1) || 1, 1);
     const last = Math.max(Math.ceil(list.length / perPage), 1);

@@ -30,7 +30,12 @@ export function makeGreedyProblem(seed = 7): GreedyProblem {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextFloat());
   };
   const fill = (std: number, offset = 0): Tensors =>
-    new Map(problemTensors.map(({ name, shape }) => [name, Float32Array.from({ length: elements(shape) }, () => offset + std * gaussian())]));
+    new Map(
+      problemTensors.map(({ name, shape }) => [
+        name,
+        Float32Array.from({ length: elements(shape) }, () => offset + std * gaussian()),
+      ]),
+    );
   const base = fill(0.02);
   const a = fill(0.002);
   const b = fill(0.003);
@@ -52,7 +57,11 @@ export function makeGreedyProblem(seed = 7): GreedyProblem {
 }
 
 /** base + Σ λ·τ with task arithmetic's float32 accumulation order. */
-export function mergeTensors(base: Tensors, vectors: ReadonlyMap<string, Tensors>, terms: ReadonlyArray<{ candidate: string; lambda: number }>): Tensors {
+export function mergeTensors(
+  base: Tensors,
+  vectors: ReadonlyMap<string, Tensors>,
+  terms: ReadonlyArray<{ candidate: string; lambda: number }>,
+): Tensors {
   const out: Tensors = new Map();
   for (const [name, values] of base) {
     const acc = Float32Array.from(values);
@@ -66,7 +75,10 @@ export function mergeTensors(base: Tensors, vectors: ReadonlyMap<string, Tensors
 }
 
 /** −Σ (θ − θ*)², in float64: 0 at the target, lower the farther a model is from it. */
-export function distanceScore(model: ReadonlyMap<string, Float32Array>, target: ReadonlyMap<string, Float32Array>): number {
+export function distanceScore(
+  model: ReadonlyMap<string, Float32Array>,
+  target: ReadonlyMap<string, Float32Array>,
+): number {
   let sum = 0;
   for (const [name, values] of target) {
     const theirs = model.get(name);

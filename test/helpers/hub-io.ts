@@ -4,7 +4,12 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRepo, downloadFile, uploadFiles } from "@huggingface/hub";
 
-export async function uploadFolder(options: { hubUrl: string; token: string; repo: string; dir: string }): Promise<void> {
+export async function uploadFolder(options: {
+  hubUrl: string;
+  token: string;
+  repo: string;
+  dir: string;
+}): Promise<void> {
   const { hubUrl, token, repo, dir } = options;
   await createRepo({ repo, accessToken: token, hubUrl }).catch((error: { statusCode?: number }) => {
     if (error.statusCode !== 409) throw error;
@@ -20,7 +25,13 @@ function walk(dir: string): string[] {
   });
 }
 
-export async function downloadBytes(options: { hubUrl: string; token?: string; repo: string; path: string; revision?: string }): Promise<Uint8Array> {
+export async function downloadBytes(options: {
+  hubUrl: string;
+  token?: string;
+  repo: string;
+  path: string;
+  revision?: string;
+}): Promise<Uint8Array> {
   const blob = await downloadFile({
     repo: options.repo,
     path: options.path,
@@ -34,13 +45,22 @@ export async function downloadBytes(options: { hubUrl: string; token?: string; r
 }
 
 /** A minimal safetensors parse, independent of src/safetensors: name → { dtype, shape, bytes }. */
-export function parseSafetensorsBytes(file: Uint8Array): Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }> {
+export function parseSafetensorsBytes(
+  file: Uint8Array,
+): Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }> {
   const n = Number(new DataView(file.buffer, file.byteOffset, 8).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + n))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const tensors = new Map<string, { dtype: string; shape: number[]; bytes: Uint8Array }>();
   for (const [name, info] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    tensors.set(name, { dtype: info.dtype, shape: info.shape, bytes: file.subarray(8 + n + info.data_offsets[0], 8 + n + info.data_offsets[1]) });
+    tensors.set(name, {
+      dtype: info.dtype,
+      shape: info.shape,
+      bytes: file.subarray(8 + n + info.data_offsets[0], 8 + n + info.data_offsets[1]),
+    });
   }
   return tensors;
 }

@@ -119,7 +119,12 @@ export async function writeLoraAdapter(options: WriteLoraAdapterOptions): Promis
     tensors.push({ name: `${prefix}${m.module}.${b}`, dtype, shape: [m.out, m.rank] });
   }
   for (const f of options.full ?? []) {
-    tensors.push({ name: `${prefix}${f.name}`, dtype, shape: f.shape, ...(f.values ? { bytes: f32Bytes(f.values, dtype) } : {}) });
+    tensors.push({
+      name: `${prefix}${f.name}`,
+      dtype,
+      shape: f.shape,
+      ...(f.values ? { bytes: f32Bytes(f.values, dtype) } : {}),
+    });
   }
   for (const e of options.extra ?? []) tensors.push({ name: e.key, dtype: e.dtype, shape: e.shape });
   const specs = new Map(tensors.map((t) => [t.name, t]));
@@ -127,13 +132,16 @@ export async function writeLoraAdapter(options: WriteLoraAdapterOptions): Promis
   const bytesOf = (name: string): Uint8Array => {
     const spec = specs.get(name);
     if (!spec) throw new Error(`lora-adapter: no tensor ${name}`);
-    return spec.bytes ?? synthTensorBytes({ name, dtype: spec.dtype, shape: spec.shape, fill: "normal", std: 0.05 }, seed);
+    return (
+      spec.bytes ?? synthTensorBytes({ name, dtype: spec.dtype, shape: spec.shape, fill: "normal", std: 0.05 }, seed)
+    );
   };
   const layout = planModelLayout({ tensors, prefix: "adapter_model", metadata: { format: "pt" } });
   const writer = createModelWriter({ layout, dir: options.dir });
   for (const tensor of layout.writeOrder) await writer.writeTensor(tensor.name, bytesOf(tensor.name));
   await writer.finish();
-  const cardBase = options.cardBase === undefined ? (config.base_model_name_or_path as string | null) : options.cardBase;
+  const cardBase =
+    options.cardBase === undefined ? (config.base_model_name_or_path as string | null) : options.cardBase;
   await writeFile(join(options.dir, "README.md"), peftCard(cardBase));
   const floats = (name: string) => Float32Array.from(decodeFloats(dtype, bytesOf(name)));
   return {
@@ -151,12 +159,23 @@ export async function writeLoraAdapter(options: WriteLoraAdapterOptions): Promis
 
 /** The card PEFT's save_pretrained writes (its front matter; the body is a template). */
 function peftCard(base: string | null): string {
-  const front = [base ? `base_model: ${base}` : undefined, "library_name: peft", "tags:", ...(base ? [`- base_model:adapter:${base}`] : []), "- lora", "- transformers"].filter(Boolean);
+  const front = [
+    base ? `base_model: ${base}` : undefined,
+    "library_name: peft",
+    "tags:",
+    ...(base ? [`- base_model:adapter:${base}`] : []),
+    "- lora",
+    "- transformers",
+  ].filter(Boolean);
   return `---\n${front.join("\n")}\n---\n\n# Model Card for Model ID\n`;
 }
 
 function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, value[key]]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, value[key]]),
+  );
 }
 
 function f32Bytes(values: Float32Array, dtype: Dtype): Uint8Array {
@@ -169,7 +188,11 @@ function f32Bytes(values: Float32Array, dtype: Dtype): Uint8Array {
  * k in order acc = fround(acc + fround(B[o,k]·A[k,i])), then fround(fround(scale)·acc); transposed for Conv1D
  * and embeddings.
  */
-export function expectedDelta(adapter: LoraAdapter, module: string, options: { rank: number; scale: number; transpose: boolean }): Float32Array {
+export function expectedDelta(
+  adapter: LoraAdapter,
+  module: string,
+  options: { rank: number; scale: number; transpose: boolean },
+): Float32Array {
   const { a, b } = adapter.factors(module);
   const { rank } = options;
   const inF = a.length / rank;
@@ -179,7 +202,8 @@ export function expectedDelta(adapter: LoraAdapter, module: string, options: { r
   for (let o = 0; o < outF; o++) {
     for (let i = 0; i < inF; i++) {
       let acc = 0;
-      for (let k = 0; k < rank; k++) acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inF + i] as number)));
+      for (let k = 0; k < rank; k++)
+        acc = Math.fround(acc + Math.fround((b[o * rank + k] as number) * (a[k * inF + i] as number)));
       out[options.transpose ? i * outF + o : o * inF + i] = Math.fround(s * acc);
     }
   }
@@ -218,7 +242,12 @@ export function llamaModules(config: Config, rank: number, rankPattern: Record<s
 /** GPT-2: c_attn (a Conv1D: the weight is [in, 3·in], PEFT forces fan_in_fan_out) on GPT2LMHeadModel. */
 export function gpt2Modules(config: Config, rank: number): LoraModule[] {
   const H = config.n_embd as number;
-  return Array.from({ length: config.n_layer as number }, (_, layer) => ({ module: `transformer.h.${layer}.attn.c_attn`, out: 3 * H, in: H, rank }));
+  return Array.from({ length: config.n_layer as number }, (_, layer) => ({
+    module: `transformer.h.${layer}.attn.c_attn`,
+    out: 3 * H,
+    in: H,
+    rank,
+  }));
 }
 
 /** BERT: query and value, as PEFT names them on BertForSequenceClassification. */
@@ -226,7 +255,8 @@ export function bertModules(config: Config, rank: number): LoraModule[] {
   const H = config.hidden_size as number;
   const out: LoraModule[] = [];
   for (let layer = 0; layer < (config.num_hidden_layers as number); layer++) {
-    for (const m of ["query", "value"]) out.push({ module: `bert.encoder.layer.${layer}.attention.self.${m}`, out: H, in: H, rank });
+    for (const m of ["query", "value"])
+      out.push({ module: `bert.encoder.layer.${layer}.attention.self.${m}`, out: H, in: H, rank });
   }
   return out;
 }

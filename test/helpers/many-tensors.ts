@@ -21,7 +21,9 @@ export async function writeManyTensorFile(options: WriteManyTensorFileOptions): 
   for (const layer of sorted(options.layers)) {
     for (const expert of sorted(options.experts)) {
       for (const weight of sorted(options.weights)) {
-        parts.push(`${offset === 0 ? "" : ","}"l.${layer}.e.${expert}.w${weight}":{"dtype":"BF16","shape":[2],"data_offsets":[${offset},${offset + 4}]}`);
+        parts.push(
+          `${offset === 0 ? "" : ","}"l.${layer}.e.${expert}.w${weight}":{"dtype":"BF16","shape":[2],"data_offsets":[${offset},${offset + 4}]}`,
+        );
         offset += 4;
       }
     }

@@ -15,7 +15,10 @@ export const hasPython = spawnSync("python3", ["--version"], { stdio: "ignore" }
 /** `.venv/NAME/bin/PROGRAM`; throws with the command that creates it when the virtualenv is missing. */
 export function venvProgram(venv: string, program: string): string {
   const path = resolve(root, ".venv", venv, "bin", program);
-  if (!existsSync(path)) throw new Error(`${path} is missing; run \`bash scripts/setup-python.sh\` (CI's .ci/run does) to create .venv/${venv}.`);
+  if (!existsSync(path))
+    throw new Error(
+      `${path} is missing; run \`bash scripts/setup-python.sh\` (CI's .ci/run does) to create .venv/${venv}.`,
+    );
   return path;
 }
 

@@ -9,6 +9,9 @@ export interface ReferenceCase {
 export function referenceCases(count: number, first = 0): ReferenceCase[] {
   return Array.from({ length: count }, (_, k) => {
     const i = first + k;
-    return { name: `case-${String(i).padStart(6, "0")}.safetensors`, bytes: mutate(seeds[i % seeds.length] ?? new Uint8Array(), rng(700_000 + i)) };
+    return {
+      name: `case-${String(i).padStart(6, "0")}.safetensors`,
+      bytes: mutate(seeds[i % seeds.length] ?? new Uint8Array(), rng(700_000 + i)),
+    };
   });
 }

@@ -91,10 +91,20 @@ export function encodeElement(dtype: string, value: number, out: Uint8Array, i: 
 export const dtypeBytes: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
 
 /** τ = fround(ft − base), rounded once to `dtype`. */
-export function referenceTaskVector(ft: { dtype: string; bytes: Uint8Array }, base: { dtype: string; bytes: Uint8Array }, dtype: string): Uint8Array {
+export function referenceTaskVector(
+  ft: { dtype: string; bytes: Uint8Array },
+  base: { dtype: string; bytes: Uint8Array },
+  dtype: string,
+): Uint8Array {
   const n = base.bytes.byteLength / (dtypeBytes[base.dtype] as number);
   const out = new Uint8Array(n * (dtypeBytes[dtype] as number));
-  for (let i = 0; i < n; i++) encodeElement(dtype, Math.fround(decodeElement(ft.dtype, ft.bytes, i) - decodeElement(base.dtype, base.bytes, i)), out, i);
+  for (let i = 0; i < n; i++)
+    encodeElement(
+      dtype,
+      Math.fround(decodeElement(ft.dtype, ft.bytes, i) - decodeElement(base.dtype, base.bytes, i)),
+      out,
+      i,
+    );
   return out;
 }
 
@@ -108,7 +118,8 @@ export function referenceMerge(
   const out = new Uint8Array(n * (dtypeBytes[dtype] as number));
   for (let i = 0; i < n; i++) {
     let acc = decodeElement(base.dtype, base.bytes, i);
-    for (const term of terms) acc = Math.fround(acc + Math.fround(Math.fround(term.weight) * decodeElement(term.tau.dtype, term.tau.bytes, i)));
+    for (const term of terms)
+      acc = Math.fround(acc + Math.fround(Math.fround(term.weight) * decodeElement(term.tau.dtype, term.tau.bytes, i)));
     encodeElement(dtype, acc, out, i);
   }
   return out;

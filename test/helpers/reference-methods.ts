@@ -28,9 +28,21 @@ export function crumbsReference(tau: Float32Array, density: number, gamma: numbe
 }
 
 /** DELLA's MAGPRUNE of one vector: ranks counted pair by pair in each row, DARE's stream for (seed, tensor, term). */
-export function magpruneReference(tau: Float32Array, rowLength: number, density: number, epsilon: number, seed: number, tensor: string, term: number): Float32Array {
+export function magpruneReference(
+  tau: Float32Array,
+  rowLength: number,
+  density: number,
+  epsilon: number,
+  seed: number,
+  tensor: string,
+  term: number,
+): Float32Array {
   const n = tau.length;
-  const words = fillRandom({ stream: deriveStream({ seed, labels: ["dare", tensor, term] }), start: 0, out: new Uint32Array(n) });
+  const words = fillRandom({
+    stream: deriveStream({ seed, labels: ["dare", tensor, term] }),
+    start: 0,
+    out: new Uint32Array(n),
+  });
   const out = new Float32Array(n);
   for (let row = 0; row < n; row += rowLength) {
     for (let x = row; x < row + rowLength; x++) {
@@ -51,20 +63,29 @@ export function sumReference(base: Float32Array, sparse: Float32Array[], weights
   const out = new Float32Array(base.length);
   for (let j = 0; j < base.length; j++) {
     let acc = base[j]!;
-    sparse.forEach((tau, i) => (acc = Math.fround(acc + Math.fround(Math.fround(lambda) * Math.fround(Math.fround(weights[i]!) * tau[j]!)))));
+    sparse.forEach(
+      (tau, i) =>
+        (acc = Math.fround(acc + Math.fround(Math.fround(lambda) * Math.fround(Math.fround(weights[i]!) * tau[j]!)))),
+    );
     out[j] = acc;
   }
   return out;
 }
 
 /** TIES' election and disjoint mean, then fround(base + fround(λ · τ_m)). */
-export function electReference(base: Float32Array, sparse: Float32Array[], weights: number[], lambda = 1): Float32Array {
+export function electReference(
+  base: Float32Array,
+  sparse: Float32Array[],
+  weights: number[],
+  lambda = 1,
+): Float32Array {
   const out = new Float32Array(base.length);
   for (let j = 0; j < base.length; j++) {
     const v = sparse.map((tau, i) => Math.fround(Math.fround(weights[i]!) * tau[j]!));
     const total = v.reduce((s, x) => Math.fround(s + x), 0);
     const agreeing = v.filter((x) => (total > 0 && x > 0) || (total < 0 && x < 0));
-    const mean = agreeing.length === 0 ? 0 : Math.fround(agreeing.reduce((s, x) => Math.fround(s + x), 0) / agreeing.length);
+    const mean =
+      agreeing.length === 0 ? 0 : Math.fround(agreeing.reduce((s, x) => Math.fround(s + x), 0) / agreeing.length);
     out[j] = Math.fround(base[j]! + Math.fround(Math.fround(lambda) * mean));
   }
   return out;
@@ -86,9 +107,15 @@ export function groupsOf(shape: readonly number[], axis: "whole" | "last" | "fir
   return Array.from({ length: inner }, (_, c) => Array.from({ length: shape[0]! }, (_, r) => r * inner + c));
 }
 
-export const dot = (a: Float32Array, b: Float32Array, group: number[]) => group.reduce((sum, e) => sum + a[e]! * b[e]!, 0);
+export const dot = (a: Float32Array, b: Float32Array, group: number[]) =>
+  group.reduce((sum, e) => sum + a[e]! * b[e]!, 0);
 
-export function modelStockReference(base: Float32Array, taus: Float32Array[], weights: number[], groups: number[][]): Float32Array {
+export function modelStockReference(
+  base: Float32Array,
+  taus: Float32Array[],
+  weights: number[],
+  groups: number[][],
+): Float32Array {
   const v = taus.map((tau, i) => Float32Array.from(tau, (x) => Math.fround(Math.fround(weights[i]!) * x)));
   const count = v.length;
   const out = new Float32Array(base.length);
@@ -96,7 +123,9 @@ export function modelStockReference(base: Float32Array, taus: Float32Array[], we
     const cosines: number[] = [];
     for (let a = 0; a < count; a++) {
       for (let b = a + 1; b < count; b++) {
-        const cos = dot(v[a]!, v[b]!, group) / Math.max(Math.sqrt(dot(v[a]!, v[a]!, group)) * Math.sqrt(dot(v[b]!, v[b]!, group)), 1e-6);
+        const cos =
+          dot(v[a]!, v[b]!, group) /
+          Math.max(Math.sqrt(dot(v[a]!, v[a]!, group)) * Math.sqrt(dot(v[b]!, v[b]!, group)), 1e-6);
         cosines.push(Math.min(1, Math.max(-1, cos)));
       }
     }
@@ -133,7 +162,12 @@ export function mergekitModelStock(base: Float32Array, taus: Float32Array[], gro
   return out;
 }
 
-export function nuslerpReference(base: Float32Array, [a, b]: Float32Array[], weights: number[], groups: number[][]): Float32Array {
+export function nuslerpReference(
+  base: Float32Array,
+  [a, b]: Float32Array[],
+  weights: number[],
+  groups: number[][],
+): Float32Array {
   const [w1, w2] = weights.map(Math.fround) as [number, number];
   const t = Math.abs(w1 + w2) < 1e-6 ? 0.5 : w2 / (w1 + w2);
   const out = new Float32Array(base.length);
@@ -144,7 +178,8 @@ export function nuslerpReference(base: Float32Array, [a, b]: Float32Array[], wei
     const parallel = Math.abs(Math.sin(theta)) < 1e-8;
     const c1 = Math.fround(parallel ? 1 - t : Math.sin((1 - t) * theta) / Math.sin(theta));
     const c2 = Math.fround(parallel ? t : Math.sin(t * theta) / Math.sin(theta));
-    for (const e of group) out[e] = Math.fround(base[e]! + Math.fround(Math.fround(c1 * a![e]!) + Math.fround(c2 * b![e]!)));
+    for (const e of group)
+      out[e] = Math.fround(base[e]! + Math.fround(Math.fround(c1 * a![e]!) + Math.fround(c2 * b![e]!)));
   }
   return out;
 }
@@ -159,7 +194,10 @@ export function mergekitSlerp(base: Float32Array, [a, b]: Float32Array[], t: num
     const ny = Math.hypot(...y);
     const cos = x.reduce((s, xi, k) => s + (xi / nx) * (y[k]! / ny), 0);
     const theta = Math.acos(Math.min(1, Math.max(-1, cos)));
-    group.forEach((e, k) => (out[e] = base[e]! + (Math.sin((1 - t) * theta) * x[k]! + Math.sin(t * theta) * y[k]!) / Math.sin(theta)));
+    group.forEach(
+      (e, k) =>
+        (out[e] = base[e]! + (Math.sin((1 - t) * theta) * x[k]! + Math.sin(t * theta) * y[k]!) / Math.sin(theta)),
+    );
   }
   return out;
 }

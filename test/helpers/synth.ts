@@ -129,7 +129,10 @@ async function writeModel(input: WriteModelInput): Promise<SynthModel> {
 }
 
 function renderCard(card: CardOptions): string {
-  const front: Record<string, unknown> = { ...(card.baseModel !== undefined ? { base_model: card.baseModel } : {}), ...card.extra };
+  const front: Record<string, unknown> = {
+    ...(card.baseModel !== undefined ? { base_model: card.baseModel } : {}),
+    ...card.extra,
+  };
   const body = card.body ?? "# Synthetic model\n\nWritten by tvhub's test helpers.\n";
   return Object.keys(front).length > 0 ? `---\n${toYaml(front)}---\n\n${body}` : body;
 }
@@ -189,7 +192,8 @@ export async function fineTune(options: FineTuneOptions): Promise<SynthModel> {
     const baseSpec = baseSpecs.get(name);
     if (added.has(name) || !baseSpec) return synthTensorBytes(spec, seed);
     const baseBytes = base.bytesOf(name);
-    if (unchanged.has(name) && spec.dtype === baseSpec.dtype && sameShape(spec.shape, baseSpec.shape)) return baseBytes.slice();
+    if (unchanged.has(name) && spec.dtype === baseSpec.dtype && sameShape(spec.shape, baseSpec.shape))
+      return baseBytes.slice();
     const grewRows =
       spec.shape.length === baseSpec.shape.length &&
       spec.shape.length > 0 &&
@@ -310,7 +314,8 @@ export function synthTensorBytes(tensor: SynthTensor, seed: number): Uint8Array 
 }
 
 function defaultFill(tensor: SynthTensor): Fill {
-  if (isFloat(tensor.dtype)) return /(norm|ln_\d|ln_f|LayerNorm|layernorm)[^.]*\.weight$/.test(tensor.name) ? "ones" : "normal";
+  if (isFloat(tensor.dtype))
+    return /(norm|ln_\d|ln_f|LayerNorm|layernorm)[^.]*\.weight$/.test(tensor.name) ? "ones" : "normal";
   if (tensor.dtype === "BOOL" || tensor.dtype === "U8") return "mask";
   if (tensor.dtype === "I8") return "ints";
   return "arange";
@@ -422,7 +427,8 @@ function encodeFloats(dtype: Dtype, values: Float32Array | Float64Array): Uint8A
     case "F8_E4M3":
     case "F8_E5M2": {
       const out = new Uint8Array(count);
-      for (let i = 0; i < count; i++) out[i] = dtype === "F8_E5M2" ? e5m2Bits(values[i] ?? 0) : e4m3Bits(values[i] ?? 0);
+      for (let i = 0; i < count; i++)
+        out[i] = dtype === "F8_E5M2" ? e5m2Bits(values[i] ?? 0) : e4m3Bits(values[i] ?? 0);
       return out;
     }
     default:
@@ -551,7 +557,15 @@ function e4m3Bits(value: number): number {
 }
 
 function smallestSubnormal(dtype: Dtype): number {
-  return dtype === "F64" ? 5e-324 : dtype === "F32" ? 2 ** -149 : dtype === "BF16" ? 2 ** -133 : dtype === "F16" ? 2 ** -24 : 2 ** -9;
+  return dtype === "F64"
+    ? 5e-324
+    : dtype === "F32"
+      ? 2 ** -149
+      : dtype === "BF16"
+        ? 2 ** -133
+        : dtype === "F16"
+          ? 2 ** -24
+          : 2 ** -9;
 }
 
 function largestFinite(dtype: Dtype): number {
@@ -609,7 +623,12 @@ export interface TensorsFromConfigOptions {
 /** Tensor names and shapes in module order, per README §4, for llama/mistral/qwen2, gpt2, bert, t5 and vit configs. */
 export function tensorsFromConfig(config: Config, options: TensorsFromConfigOptions = {}): SynthTensor[] {
   const dtype = options.dtype ?? configDtype(config);
-  const t = (name: string, shape: number[], extra: Partial<SynthTensor> = {}): SynthTensor => ({ name, dtype, shape, ...extra });
+  const t = (name: string, shape: number[], extra: Partial<SynthTensor> = {}): SynthTensor => ({
+    name,
+    dtype,
+    shape,
+    ...extra,
+  });
   const modelType = String(config.model_type);
   const out: SynthTensor[] = [];
   if (modelType === "llama" || modelType === "mistral" || modelType === "qwen2") {
@@ -658,7 +677,8 @@ export function tensorsFromConfig(config: Config, options: TensorsFromConfigOpti
     for (let i = 0; i < L; i++) {
       const p = `h.${i}`;
       out.push(t(`${p}.ln_1.weight`, [H]), t(`${p}.ln_1.bias`, [H]));
-      if (options.gpt2MaskBuffers ?? true) out.push({ name: `${p}.attn.bias`, dtype: "F32", shape: [1, 1, P, P], fill: "causal" });
+      if (options.gpt2MaskBuffers ?? true)
+        out.push({ name: `${p}.attn.bias`, dtype: "F32", shape: [1, 1, P, P], fill: "causal" });
       out.push(t(`${p}.attn.c_attn.weight`, [H, 3 * H]), t(`${p}.attn.c_attn.bias`, [3 * H]));
       out.push(t(`${p}.attn.c_proj.weight`, [H, H]), t(`${p}.attn.c_proj.bias`, [H]));
       out.push(t(`${p}.ln_2.weight`, [H]), t(`${p}.ln_2.bias`, [H]));
@@ -676,12 +696,18 @@ export function tensorsFromConfig(config: Config, options: TensorsFromConfigOpti
     const P = num(config, "max_position_embeddings");
     const T = num(config, "type_vocab_size", 2);
     const e = "bert.embeddings";
-    out.push(t(`${e}.word_embeddings.weight`, [V, H]), t(`${e}.position_embeddings.weight`, [P, H]), t(`${e}.token_type_embeddings.weight`, [T, H]));
+    out.push(
+      t(`${e}.word_embeddings.weight`, [V, H]),
+      t(`${e}.position_embeddings.weight`, [P, H]),
+      t(`${e}.token_type_embeddings.weight`, [T, H]),
+    );
     out.push(t(`${e}.LayerNorm.weight`, [H]), t(`${e}.LayerNorm.bias`, [H]));
-    if (options.bertPositionIds ?? true) out.push({ name: `${e}.position_ids`, dtype: "I64", shape: [1, P], fill: "arange" });
+    if (options.bertPositionIds ?? true)
+      out.push({ name: `${e}.position_ids`, dtype: "I64", shape: [1, P], fill: "arange" });
     for (let i = 0; i < L; i++) {
       const p = `bert.encoder.layer.${i}`;
-      for (const m of ["query", "key", "value"]) out.push(t(`${p}.attention.self.${m}.weight`, [H, H]), t(`${p}.attention.self.${m}.bias`, [H]));
+      for (const m of ["query", "key", "value"])
+        out.push(t(`${p}.attention.self.${m}.weight`, [H, H]), t(`${p}.attention.self.${m}.bias`, [H]));
       out.push(t(`${p}.attention.output.dense.weight`, [H, H]), t(`${p}.attention.output.dense.bias`, [H]));
       out.push(t(`${p}.attention.output.LayerNorm.weight`, [H]), t(`${p}.attention.output.LayerNorm.bias`, [H]));
       out.push(t(`${p}.intermediate.dense.weight`, [I, H]), t(`${p}.intermediate.dense.bias`, [I]));
@@ -707,7 +733,10 @@ export function tensorsFromConfig(config: Config, options: TensorsFromConfigOpti
     const attention = (p: string, kind: string) =>
       ["q", "k", "v", "o"].map((m) => t(`${p}.${kind}.${m}.weight`, m === "o" ? [D, inner] : [inner, D]));
     out.push(t("shared.weight", [V, D]));
-    for (const [stack, layers] of [["encoder", L], ["decoder", LD]] as const) {
+    for (const [stack, layers] of [
+      ["encoder", L],
+      ["decoder", LD],
+    ] as const) {
       for (let i = 0; i < layers; i++) {
         const p = `${stack}.block.${i}.layer`;
         out.push(...attention(`${p}.0`, "SelfAttention"));
@@ -735,8 +764,14 @@ export function tensorsFromConfig(config: Config, options: TensorsFromConfigOpti
     const channels = num(config, "num_channels", 3);
     const labels = typeof config.id2label === "object" && config.id2label ? Object.keys(config.id2label).length : 2;
     const qkvBias = config.qkv_bias !== false;
-    out.push(t("vit.embeddings.cls_token", [1, 1, H]), t("vit.embeddings.position_embeddings", [1, (image / patch) ** 2 + 1, H]));
-    out.push(t("vit.embeddings.patch_embeddings.projection.weight", [H, channels, patch, patch]), t("vit.embeddings.patch_embeddings.projection.bias", [H]));
+    out.push(
+      t("vit.embeddings.cls_token", [1, 1, H]),
+      t("vit.embeddings.position_embeddings", [1, (image / patch) ** 2 + 1, H]),
+    );
+    out.push(
+      t("vit.embeddings.patch_embeddings.projection.weight", [H, channels, patch, patch]),
+      t("vit.embeddings.patch_embeddings.projection.bias", [H]),
+    );
     for (let i = 0; i < L; i++) {
       const p = `vit.encoder.layer.${i}`;
       for (const m of ["query", "key", "value"]) {
@@ -788,7 +823,8 @@ export function scaleConfig(config: Config, options: ScaleConfigOptions): Config
     const hd = options.headDim ?? num(config, "head_dim", num(config, "hidden_size") / nh0);
     const nh = H / hd;
     const ratio = nh0 / nkv0;
-    if (!Number.isInteger(nh) || !Number.isInteger(nh / ratio)) throw new Error(`synth: hidden ${H} / head_dim ${hd} does not keep the GQA ratio ${ratio}`);
+    if (!Number.isInteger(nh) || !Number.isInteger(nh / ratio))
+      throw new Error(`synth: hidden ${H} / head_dim ${hd} does not keep the GQA ratio ${ratio}`);
     out.hidden_size = H;
     out.num_attention_heads = nh;
     out.num_key_value_heads = nh / ratio;
@@ -833,5 +869,12 @@ export function scaleConfig(config: Config, options: ScaleConfigOptions): Config
 
 /** A ready-made tiny Llama-3.1 pair layout: the real config scaled to H=64, 2 layers, vocab 512 (about 0.5 MB in BF16). */
 export function tinyLlamaConfig(overrides: Partial<ScaleConfigOptions> = {}): Config {
-  return scaleConfig(loadModelConfig("meta-llama--Llama-3.1-8B"), { hiddenSize: 64, headDim: 16, layers: 2, vocabSize: 512, multiple: 8, ...overrides });
+  return scaleConfig(loadModelConfig("meta-llama--Llama-3.1-8B"), {
+    hiddenSize: 64,
+    headDim: 16,
+    layers: 2,
+    vocabSize: 512,
+    multiple: 8,
+    ...overrides,
+  });
 }

@@ -18,7 +18,12 @@ describe("buildDemoRecipe", () => {
     });
     expect(text.split("\n").slice(0, 3)).toEqual(["# Task addition.", "#", "# λ from validation."]);
     const recipe = await parseRecipe({ value: parse(text), source: "add.yml" });
-    expect(recipe).toMatchObject({ base: "demo/base", output: { to: "demo/merged" }, method: "task_arithmetic", scale: 0.35 });
+    expect(recipe).toMatchObject({
+      base: "demo/base",
+      output: { to: "demo/merged" },
+      method: "task_arithmetic",
+      scale: 0.35,
+    });
     expect(expandTerms({ recipe }).map((t) => [t.kind, t.ref, recipe.scale * t.weight])).toEqual([
       ["vector", "demo/a-tv", 0.35],
       ["vector", "demo/b-tv", 0.35],

@@ -4,7 +4,10 @@ import type { RecipeInput } from "../../plan/recipe.js";
  * A term of a demo merge: a published task vector, a fine-tune (a LoRA adapter is one: τ is its update), or an
  * analogy over three vectors (A, B, C: vector repos).
  */
-export type DemoRecipeTerm = { vector: string; weight: number } | { finetuned: string; weight: number } | { analogy: { a: string; b: string; c: string }; weight: number };
+export type DemoRecipeTerm =
+  | { vector: string; weight: number }
+  | { finetuned: string; weight: number }
+  | { analogy: { a: string; b: string; c: string }; weight: number };
 
 export interface BuildDemoRecipeOptions {
   /** What the merge is and how its λ was chosen; becomes the recipe's opening comment. */
@@ -33,7 +36,10 @@ export async function buildDemoRecipe(options: BuildDemoRecipeOptions): Promise<
         ? { vector: term.vector, weight: term.weight }
         : "finetuned" in term
           ? { finetuned: term.finetuned, weight: term.weight }
-          : { analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } }, weight: term.weight },
+          : {
+              analogy: { a: { vector: term.analogy.a }, b: { vector: term.analogy.b }, c: { vector: term.analogy.c } },
+              weight: term.weight,
+            },
     ),
   };
   const comment = options.comment.map((line) => (line === "" ? "#" : `# ${line}`)).join("\n");

@@ -58,7 +58,9 @@ export function checkDemoDirections(options: CheckDemoDirectionsOptions): DemoCh
   }
   const a = results.analogy;
   checks.push({
-    ok: a.test.analogy >= demoBars.analogyOverBase * a.test.base && a.test.analogy >= demoBars.analogyOfOracle * a.test.oracle,
+    ok:
+      a.test.analogy >= demoBars.analogyOverBase * a.test.base &&
+      a.test.analogy >= demoBars.analogyOfOracle * a.test.oracle,
     what: `analogy → ${a.target}: ${pct(a.test.analogy)}, vs base ${pct(a.test.base)} (bar ${demoBars.analogyOverBase}×) and the ${a.oracle} fine-tune that saw it ${pct(a.test.oracle)} (bar ½)`,
   });
   const g = results.greedy;

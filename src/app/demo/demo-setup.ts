@@ -40,5 +40,7 @@ export function finetuneName(task: string): string {
 /** Every fine-tune the demo uses, in the order it publishes their vectors. */
 export function demoFinetunes(tasks: readonly string[]): string[] {
   const { analogy, distractor } = demoSetup;
-  return [...tasks, analogy.a, analogy.b, analogy.c, analogy.oracle, distractor].filter((task, i, all) => all.indexOf(task) === i);
+  return [...tasks, analogy.a, analogy.b, analogy.c, analogy.oracle, distractor].filter(
+    (task, i, all) => all.indexOf(task) === i,
+  );
 }

@@ -12,7 +12,8 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "tvhub-demo-fixtures-"));
   for (const name of [demoSetup.base, ...demoFinetunes(demoSetup.tasks).map(finetuneName)]) {
     await mkdir(join(root, "models", name), { recursive: true });
-    for (const file of ["config.json", "model.safetensors", "README.md"]) await writeFile(join(root, "models", name, file), "x");
+    for (const file of ["config.json", "model.safetensors", "README.md"])
+      await writeFile(join(root, "models", name, file), "x");
   }
   await mkdir(join(root, "data"));
   for (const task of [demoSetup.control, ...demoSetup.tasks, demoSetup.analogy.target]) {
@@ -39,7 +40,14 @@ describe("findDemoFixtures", () => {
       "vit-tiny-digits-shuffled",
       "vit-tiny-digits-shifted-labels",
     ]);
-    expect([...found.validation.keys()]).toEqual(["upright", "rotated", "inverted", "flipped", "noisy", "shuffled-high"]);
+    expect([...found.validation.keys()]).toEqual([
+      "upright",
+      "rotated",
+      "inverted",
+      "flipped",
+      "noisy",
+      "shuffled-high",
+    ]);
     expect(found.test.get("noisy")).toBe(join(root, "data", "noisy-test.safetensors"));
   });
 

@@ -10,7 +10,9 @@ describe("formatDemoTable", () => {
   const lines = text.split("\n");
 
   it("opens with what was measured on how many images", () => {
-    expect(lines[0]).toBe("Test accuracy (600 images per task; every λ chosen on 200 other validation images per task)");
+    expect(lines[0]).toBe(
+      "Test accuracy (600 images per task; every λ chosen on 200 other validation images per task)",
+    );
   });
 
   it("lists the base and the tasks' fine-tunes on the control and every task, aligned", () => {
@@ -32,8 +34,14 @@ describe("formatDemoTable", () => {
     expect(lines.some((line) => /^−rotated\s+0\.5\s+50\.0% → 20\.0%\s+98\.0% → 95\.0%$/.test(line))).toBe(true);
     expect(text).toContain("analogy: upright-low is to rotated-low as upright-high is to rotated-high");
     expect(lines.some((line) => /^analogy\s+60\.0%$/.test(line))).toBe(true);
-    expect(lines.some((line) => /^rotated fine-tune \(saw rotated-high; the ceiling\)\s+96\.0%$/.test(line))).toBe(true);
-    expect(lines.some((line) => /^\s+1\s+rotated\s+1\s+15\.0% → 55\.0%\s+shifted-labels 15\.0%, inverted 50\.0%$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^rotated fine-tune \(saw rotated-high; the ceiling\)\s+96\.0%$/.test(line))).toBe(
+      true,
+    );
+    expect(
+      lines.some((line) =>
+        /^\s+1\s+rotated\s+1\s+15\.0% → 55\.0%\s+shifted-labels 15\.0%, inverted 50\.0%$/.test(line),
+      ),
+    ).toBe(true);
     expect(lines.some((line) => /^\s+3\s+\(none: stop\)\s+78\.0%\s+shifted-labels 70\.0%$/.test(line))).toBe(true);
     expect(text).toContain("rises by more than 0.5 points");
     expect(text).toContain("final model: 77.0% mean test accuracy on the 2 tasks; rejected: shifted-labels");
@@ -41,7 +49,9 @@ describe("formatDemoTable", () => {
   });
 
   it("has a line for the LoRA adapters of one task vector, by rank, against the dense vector", () => {
-    expect(text).toContain("LoRA adapters of τ_rotated (publish-vector --lora-rank r), θ_base + τ_adapter: r=1 60.0% (20 KB), r=4 90.0% (60 KB); the dense τ 95.0% (293 KB)");
+    expect(text).toContain(
+      "LoRA adapters of τ_rotated (publish-vector --lora-rank r), θ_base + τ_adapter: r=1 60.0% (20 KB), r=4 90.0% (60 KB); the dense τ 95.0% (293 KB)",
+    );
   });
 
   it("ends with whether each of the paper's findings holds", () => {

@@ -16,7 +16,10 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   const out: string[] = [];
   const testImages = results.evaluator.test[tasks[0] as string];
   const validationImages = results.evaluator.validation[tasks[0] as string];
-  out.push(`Test accuracy (${testImages} images per task; every λ chosen on ${validationImages} other validation images per task)`, "");
+  out.push(
+    `Test accuracy (${testImages} images per task; every λ chosen on ${validationImages} other validation images per task)`,
+    "",
+  );
 
   const columns = [control, ...tasks];
   const modelRows: string[][] = [["model", ...columns]];
@@ -27,9 +30,13 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   out.push(...table(modelRows, [false, ...columns.map(() => true)]), "");
 
   const shown = results.addition.filter((group) => group.published !== undefined);
-  const addRows: string[][] = [["addition θ_base + λ Σ τ", "λ", ...tasks, "mean", "normalized", "best single fine-tune"]];
+  const addRows: string[][] = [
+    ["addition θ_base + λ Σ τ", "λ", ...tasks, "mean", "normalized", "best single fine-tune"],
+  ];
   for (const group of shown) {
-    const [bestTask, bestAccuracy] = Object.entries(group.singles).reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+    const [bestTask, bestAccuracy] = Object.entries(group.singles).reduce((best, entry) =>
+      entry[1] > best[1] ? entry : best,
+    );
     addRows.push([
       group.tasks.length === tasks.length && tasks.length > 2 ? `all ${tasks.length} tasks` : group.tasks.join(" + "),
       String(group.lambda),
@@ -40,16 +47,29 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
     ]);
   }
   out.push(...table(addRows, [false, true, ...tasks.map(() => true), true, true, true]));
-  out.push("normalized: accuracy of the merged model ÷ accuracy of each task's own fine-tune, averaged over the tasks.");
+  out.push(
+    "normalized: accuracy of the merged model ÷ accuracy of each task's own fine-tune, averaged over the tasks.",
+  );
   if (results.byTaskCount.length > 2) {
-    out.push(`mean over every group of k tasks: ${results.byTaskCount.map((c) => `k=${c.count} ${c.normalizedAccuracy.toFixed(3)}`).join(", ")}`);
+    out.push(
+      `mean over every group of k tasks: ${results.byTaskCount.map((c) => `k=${c.count} ${c.normalizedAccuracy.toFixed(3)}`).join(", ")}`,
+    );
   }
   out.push("");
 
-  const negRows: string[][] = [["negation θ_base − λ τ", "λ", "target: base → negated", `${control} (control): base → negated`]];
+  const negRows: string[][] = [
+    ["negation θ_base − λ τ", "λ", "target: base → negated", `${control} (control): base → negated`],
+  ];
   for (const n of results.negation) {
-    if (n.published === undefined) negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at ${validationControlFloor * 100}%`, ""]);
-    else negRows.push([`−${n.task}`, String(n.lambda), `${pct(n.target.base)} → ${pct(n.target.negated)}`, `${pct(n.control.base)} → ${pct(n.control.negated)}`]);
+    if (n.published === undefined)
+      negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at ${validationControlFloor * 100}%`, ""]);
+    else
+      negRows.push([
+        `−${n.task}`,
+        String(n.lambda),
+        `${pct(n.target.base)} → ${pct(n.target.negated)}`,
+        `${pct(n.control.base)} → ${pct(n.control.negated)}`,
+      ]);
   }
   out.push(...table(negRows, [false, true, true, true]), "");
 
@@ -80,12 +100,23 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   for (const round of g.rounds) {
     const kept = round.steps.find((step) => step.kept);
     const others = round.steps.filter((step) => !step.kept).map((step) => `${step.task} ${pct(step.score)}`);
-    greedyRows.push([String(round.round), kept?.task ?? "(none: stop)", kept ? String(kept.lambda) : "", kept ? `${pct(previous)} → ${pct(kept.score)}` : pct(previous), others.join(", ")]);
+    greedyRows.push([
+      String(round.round),
+      kept?.task ?? "(none: stop)",
+      kept ? String(kept.lambda) : "",
+      kept ? `${pct(previous)} → ${pct(kept.score)}` : pct(previous),
+      others.join(", "),
+    ]);
     if (kept) previous = kept.score;
   }
   out.push(...table(greedyRows, [true, false, true, true, false]));
-  out.push(`final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`);
-  if (g.bestSingle) out.push(`best single vector (round 1): ${g.bestSingle.task} at λ ${g.bestSingle.lambda}, ${pct(g.bestSingle.accuracy)} mean test accuracy`);
+  out.push(
+    `final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`,
+  );
+  if (g.bestSingle)
+    out.push(
+      `best single vector (round 1): ${g.bestSingle.task} at λ ${g.bestSingle.lambda}, ${pct(g.bestSingle.accuracy)} mean test accuracy`,
+    );
   out.push("");
 
   const lora = results.lora;

@@ -99,7 +99,8 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
   const evaluatorFor = (list: readonly ImageSet[]): Evaluator => {
     const key = list.map((set) => set.name).join("\u0000");
     let evaluator = evaluators.get(key);
-    if (!evaluator) evaluators.set(key, (evaluator = createTfjsEvaluator({ datasets: list, backend: options.backend })));
+    if (!evaluator)
+      evaluators.set(key, (evaluator = createTfjsEvaluator({ datasets: list, backend: options.backend })));
     return evaluator;
   };
   const measure = async (model: ModelTensors, scored: readonly string[], split: DemoSplit): Promise<Accuracies> => {
@@ -121,13 +122,21 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
   const evaluateMerge = (list: readonly ImageSet[]) =>
     createInMemoryEvaluate({
       evaluator: evaluatorFor(list),
-      start: { tensors: base.tensors, config: base.config, ...(base.preprocessorConfig === undefined ? {} : { preprocessorConfig: base.preprocessorConfig }) },
+      start: {
+        tensors: base.tensors,
+        config: base.config,
+        ...(base.preprocessorConfig === undefined ? {} : { preprocessorConfig: base.preprocessorConfig }),
+      },
       vectors: loaded,
       // Called as a method: the WebAssembly kernels keep their memory on the object.
       addScaled: (step) => context.kernels.addScaled(step),
     });
   const describeTerms = (terms: readonly GreedyTerm[]) =>
-    terms.reduce((text, term) => `${text} ${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`, "base");
+    terms.reduce(
+      (text, term) =>
+        `${text} ${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`,
+      "base",
+    );
   // A λ of 0 adds nothing (fround(acc + fround(0·τ)) = acc), so such terms are dropped from the key and the model.
   const memo = new Map<string, number>();
   const measureTerms = async (terms: readonly GreedyTerm[], scored: readonly string[]): Promise<Accuracies> => {
@@ -136,12 +145,21 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
     const missing = scored.filter((task) => !memo.has(`${key}\u0000${task}`));
     if (missing.length > 0) {
       const list = missing.map((task) => setOf("validation", task));
-      const evaluation = await evaluateMerge(list)({ terms: effective, label: describeTerms(effective), ...(signal ? { signal } : {}) });
-      missing.forEach((task, i) => memo.set(`${key}\u0000${task}`, detail(evaluation.details, (list[i] as ImageSet).name)));
+      const evaluation = await evaluateMerge(list)({
+        terms: effective,
+        label: describeTerms(effective),
+        ...(signal ? { signal } : {}),
+      });
+      missing.forEach((task, i) =>
+        memo.set(`${key}\u0000${task}`, detail(evaluation.details, (list[i] as ImageSet).name)),
+      );
     }
     return Object.fromEntries(scored.map((task) => [task, memo.get(`${key}\u0000${task}`) as number]));
   };
-  const measurePublished = async function* (published: PublishedRepo, scored: readonly string[]): AsyncGenerator<ProgressEvent, Accuracies> {
+  const measurePublished = async function* (
+    published: PublishedRepo,
+    scored: readonly string[],
+  ): AsyncGenerator<ProgressEvent, Accuracies> {
     const model = yield* readDemoModel({ context, published });
     return await measure(model, scored, "test");
   };
@@ -162,7 +180,8 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
     await writeFile(path, text);
     const result = yield* progressOnly(merge({ context, recipe: { text, source: path } }));
     const published = result.published;
-    if (published?.repo === undefined || published.commit === undefined) throw new InternalError(`tvhub merge ${path} published nothing.`, { code: "DEMO_NO_COMMIT" });
+    if (published?.repo === undefined || published.commit === undefined)
+      throw new InternalError(`tvhub merge ${path} published nothing.`, { code: "DEMO_NO_COMMIT" });
     return { repo: published.repo, revision: published.commit, recipe: relative(outDir, path) };
   };
   return {
@@ -189,6 +208,10 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
 
 function detail(details: Record<string, number> | undefined, name: string): number {
   const value = details?.[name];
-  if (value === undefined) throw new InternalError(`The evaluator reported no accuracy for ${name}.`, { code: "DEMO_NO_DETAIL", subject: name });
+  if (value === undefined)
+    throw new InternalError(`The evaluator reported no accuracy for ${name}.`, {
+      code: "DEMO_NO_DETAIL",
+      subject: name,
+    });
   return value;
 }

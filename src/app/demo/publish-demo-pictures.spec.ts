@@ -29,7 +29,8 @@ describe("publishDemoPictures", () => {
     const pictures = renderDemoPictures({ results });
     const commits: PublishOptions[] = [];
     const hub = {
-      readSmallFile: async ({ repo }: { repo: string }) => new TextEncoder().encode(`---\nlicense: mit\n---\n# ${repo}\n\n`),
+      readSmallFile: async ({ repo }: { repo: string }) =>
+        new TextEncoder().encode(`---\nlicense: mit\n---\n# ${repo}\n\n`),
       // biome-ignore lint/correctness/useYield: a Hub that commits at once reports no progress.
       publish: async function* (options: PublishOptions) {
         commits.push(options);
@@ -41,16 +42,23 @@ describe("publishDemoPictures", () => {
     expect(negation?.files.map((f) => f.path)).toEqual(["negation-vs-lambda.svg", "README.md"]);
     expect(negation?.keepOtherFiles).toBe(true);
     const card = new TextDecoder().decode((negation?.files[1] as { content: Uint8Array } | undefined)?.content);
-    expect(card).toBe(`---\nlicense: mit\n---\n# demo/vit-tiny-digits-minus-rotated\n\n## Pictures\n\nDrawn by \`tvhub demo\` from its measurements (test and validation accuracy of the published models).\n\n![Negated tasks and the control against λ](negation-vs-lambda.svg)\n`);
+    expect(card).toBe(
+      `---\nlicense: mit\n---\n# demo/vit-tiny-digits-minus-rotated\n\n## Pictures\n\nDrawn by \`tvhub demo\` from its measurements (test and validation accuracy of the published models).\n\n![Negated tasks and the control against λ](negation-vs-lambda.svg)\n`,
+    );
     const svg = new TextDecoder().decode((negation?.files[0] as { content: Uint8Array } | undefined)?.content);
     expect(svg).toBe(pictures.find((p) => p.file === "negation-vs-lambda.svg")?.svg);
     // The sum of all tasks gets both addition pictures in one commit.
-    expect(commits.find((c) => c.repo === "demo/vit-tiny-digits-add-rotated-inverted")?.files.map((f) => f.path)).toEqual(["accuracy-vs-tasks.svg", "accuracy-vs-lambda.svg", "README.md"]);
+    expect(
+      commits.find((c) => c.repo === "demo/vit-tiny-digits-add-rotated-inverted")?.files.map((f) => f.path),
+    ).toEqual(["accuracy-vs-tasks.svg", "accuracy-vs-lambda.svg", "README.md"]);
     expect(published.map((p) => p.repo)).toEqual(commits.map((c) => c.repo));
   });
 
   it("links pictures relatively, one paragraph each", () => {
-    const section = pictureSection([{ picture: { file: "a.svg", svg: "" }, alt: "A" }, { picture: { file: "b.svg", svg: "" }, alt: "B" }]);
+    const section = pictureSection([
+      { picture: { file: "a.svg", svg: "" }, alt: "A" },
+      { picture: { file: "b.svg", svg: "" }, alt: "B" },
+    ]);
     expect(section).toContain("![A](a.svg)\n\n![B](b.svg)\n");
   });
 });

@@ -12,8 +12,12 @@ export interface PublishDemoPicturesOptions {
 }
 
 /** What each picture shows, in words for its alt text, and the repos it describes. */
-export function demoPictureTargets(results: PublishDemoPicturesOptions["results"]): Array<{ file: string; alt: string; repos: PublishedRepo[] }> {
-  const all = results.addition.find((group) => group.tasks.length === results.tasks.length && group.published !== undefined)?.published;
+export function demoPictureTargets(
+  results: PublishDemoPicturesOptions["results"],
+): Array<{ file: string; alt: string; repos: PublishedRepo[] }> {
+  const all = results.addition.find(
+    (group) => group.tasks.length === results.tasks.length && group.published !== undefined,
+  )?.published;
   const negated = results.negation.flatMap((n) => (n.published ? [n.published] : []));
   const adapters = results.lora?.ranks.map((r) => r.adapter) ?? [];
   // The tasks' vectors, not the base: a new commit of the base would be another revision than the one every vector
@@ -21,7 +25,11 @@ export function demoPictureTargets(results: PublishDemoPicturesOptions["results"
   const vectors = results.vectors.filter((vector) => results.tasks.includes(vector.task));
   const targets = [
     { file: "accuracy-vs-tasks.svg", alt: "Accuracy as task vectors are added", repos: all ? [all] : [] },
-    { file: "accuracy-vs-lambda.svg", alt: "Validation accuracy of the sum of all task vectors against λ", repos: all ? [all] : [] },
+    {
+      file: "accuracy-vs-lambda.svg",
+      alt: "Validation accuracy of the sum of all task vectors against λ",
+      repos: all ? [all] : [],
+    },
     { file: "negation-vs-lambda.svg", alt: "Negated tasks and the control against λ", repos: negated },
     { file: "lora-rank.svg", alt: "Accuracy of the task vector's LoRA adapters against their rank", repos: adapters },
     { file: "similarity.svg", alt: "Cosine similarity of the task vectors of the same base", repos: vectors },
@@ -34,7 +42,9 @@ export function demoPictureTargets(results: PublishDemoPicturesOptions["results"
  * picture into every adapter, ...), one commit per repo with its pictures and its card, to which a section linking
  * them (relative links, as the Hub renders them) is added. The rest of the repo stays as it was.
  */
-export async function* publishDemoPictures(options: PublishDemoPicturesOptions): AsyncGenerator<ProgressEvent, DemoPictureCommit[]> {
+export async function* publishDemoPictures(
+  options: PublishDemoPicturesOptions,
+): AsyncGenerator<ProgressEvent, DemoPictureCommit[]> {
   const { context } = options;
   const byRepo = new Map<string, { at: PublishedRepo; pictures: Array<{ picture: DemoPicture; alt: string }> }>();
   for (const target of demoPictureTargets(options.results)) {
@@ -49,12 +59,19 @@ export async function* publishDemoPictures(options: PublishDemoPicturesOptions):
   const commits: DemoPictureCommit[] = [];
   for (const { at, pictures } of byRepo.values()) {
     const card = await context.hub.readSmallFile({ repo: at.repo, sha: at.revision, path: "README.md" });
-    if (card === null) throw new InternalError(`${at.repo}@${at.revision} has no README.md to show the demo's pictures in.`, { code: "DEMO_NO_CARD", subject: at.repo });
+    if (card === null)
+      throw new InternalError(`${at.repo}@${at.revision} has no README.md to show the demo's pictures in.`, {
+        code: "DEMO_NO_CARD",
+        subject: at.repo,
+      });
     const text = `${new TextDecoder().decode(card).trimEnd()}\n\n${pictureSection(pictures)}`;
     const result = yield* progressOnly(
       context.hub.publish({
         repo: at.repo,
-        files: [...pictures.map(({ picture }) => ({ path: picture.file, content: new TextEncoder().encode(picture.svg) })), { path: "README.md", content: new TextEncoder().encode(text) }],
+        files: [
+          ...pictures.map(({ picture }) => ({ path: picture.file, content: new TextEncoder().encode(picture.svg) })),
+          { path: "README.md", content: new TextEncoder().encode(text) },
+        ],
         commitTitle: `Add the demo's ${pictures.map(({ picture }) => picture.file).join(", ")}`,
         commitDescription: "Pictures tvhub demo drew from its measurements of this repo, linked from the card.",
         // The demo's own repos: add the pictures beside what is there, delete nothing.
@@ -69,5 +86,11 @@ export async function* publishDemoPictures(options: PublishDemoPicturesOptions):
 
 /** The card's section: a heading, then each picture as a relative image link. */
 export function pictureSection(pictures: ReadonlyArray<{ picture: DemoPicture; alt: string }>): string {
-  return ["## Pictures", "", "Drawn by `tvhub demo` from its measurements (test and validation accuracy of the published models).", "", ...pictures.map(({ picture, alt }) => `![${alt}](${picture.file})\n`)].join("\n");
+  return [
+    "## Pictures",
+    "",
+    "Drawn by `tvhub demo` from its measurements (test and validation accuracy of the published models).",
+    "",
+    ...pictures.map(({ picture, alt }) => `![${alt}](${picture.file})\n`),
+  ].join("\n");
 }

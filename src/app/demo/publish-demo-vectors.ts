@@ -13,7 +13,9 @@ export interface PublishDemoVectorsOptions {
 }
 
 /** `tvhub publish-vector` of every fine-tune the demo uses, to `<fine-tune>-tv`. */
-export async function* publishDemoVectors(options: PublishDemoVectorsOptions): AsyncGenerator<ProgressEvent, DemoVector[]> {
+export async function* publishDemoVectors(
+  options: PublishDemoVectorsOptions,
+): AsyncGenerator<ProgressEvent, DemoVector[]> {
   const { context } = options;
   const vectors: DemoVector[] = [];
   for (const task of demoFinetunes(options.tasks)) {
@@ -21,8 +23,16 @@ export async function* publishDemoVectors(options: PublishDemoVectorsOptions): A
     const to = `${finetuned}-tv`;
     const result = yield* progressOnly(publishVector({ context, finetuned, to }));
     const published = result.published;
-    if (published?.commit === undefined) throw new InternalError(`publish-vector ${finetuned} returned no commit.`, { code: "DEMO_NO_COMMIT" });
-    vectors.push({ task, finetuned, repo: to, revision: published.commit, norm: published.norm, bytes: published.files.reduce((sum, file) => sum + file.size, 0) });
+    if (published?.commit === undefined)
+      throw new InternalError(`publish-vector ${finetuned} returned no commit.`, { code: "DEMO_NO_COMMIT" });
+    vectors.push({
+      task,
+      finetuned,
+      repo: to,
+      revision: published.commit,
+      norm: published.norm,
+      bytes: published.files.reduce((sum, file) => sum + file.size, 0),
+    });
     yield info(`publish-vector ${finetuned} → ${to} (‖τ‖ = ${published.norm.toFixed(3)})`);
   }
   return vectors;

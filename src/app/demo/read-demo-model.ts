@@ -23,7 +23,14 @@ export async function* readDemoModel(options: ReadDemoModelOptions): AsyncGenera
   const { context, published } = options;
   const input = await openHubInput(context, published);
   try {
-    const loaded = yield* progressOnly(loadTensorsInMemory({ base: await input.openForExecute({ cache: context.cache }), start: [], candidates: new Map(), kernels: context.kernels }));
+    const loaded = yield* progressOnly(
+      loadTensorsInMemory({
+        base: await input.openForExecute({ cache: context.cache }),
+        start: [],
+        candidates: new Map(),
+        kernels: context.kernels,
+      }),
+    );
     const processor = await input.readFile("preprocessor_config.json");
     return {
       name: `${published.repo}@${published.revision.slice(0, 10)}`,
@@ -43,7 +50,9 @@ export interface ReadDemoVectorsOptions {
 }
 
 /** Every published vector's τ in float32, by its pinned reference (`repo@revision`). */
-export async function* readDemoVectors(options: ReadDemoVectorsOptions): AsyncGenerator<ProgressEvent, Map<string, Map<string, Float32Array>>> {
+export async function* readDemoVectors(
+  options: ReadDemoVectorsOptions,
+): AsyncGenerator<ProgressEvent, Map<string, Map<string, Float32Array>>> {
   const { context } = options;
   const inputs: OpenedInput[] = [];
   try {
@@ -53,9 +62,19 @@ export async function* readDemoVectors(options: ReadDemoVectorsOptions): AsyncGe
     for (const vector of options.vectors) {
       const input = await openHubInput(context, vector);
       inputs.push(input);
-      candidates.set(`${vector.repo}@${vector.revision}`, { kind: "vector", model: await input.openForExecute({ cache: context.cache }) });
+      candidates.set(`${vector.repo}@${vector.revision}`, {
+        kind: "vector",
+        model: await input.openForExecute({ cache: context.cache }),
+      });
     }
-    const loaded = yield* progressOnly(loadTensorsInMemory({ base: await baseInput.openForExecute({ cache: context.cache }), start: [], candidates, kernels: context.kernels }));
+    const loaded = yield* progressOnly(
+      loadTensorsInMemory({
+        base: await baseInput.openForExecute({ cache: context.cache }),
+        start: [],
+        candidates,
+        kernels: context.kernels,
+      }),
+    );
     return loaded.vectors;
   } finally {
     await Promise.allSettled(inputs.map((input) => input.close()));
@@ -64,5 +83,9 @@ export async function* readDemoVectors(options: ReadDemoVectorsOptions): AsyncGe
 
 function openHubInput(context: AppContext, published: PublishedRepo): Promise<OpenedInput> {
   const text = `${published.repo}@${published.revision}`;
-  return openInput({ ref: { kind: "hub", repo: published.repo, revision: published.revision }, text, hub: context.hub });
+  return openInput({
+    ref: { kind: "hub", repo: published.repo, revision: published.revision },
+    text,
+    hub: context.hub,
+  });
 }

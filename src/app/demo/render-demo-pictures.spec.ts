@@ -7,9 +7,15 @@ describe("renderDemoPictures", () => {
   const svg = (file: string) => pictures.find((p) => p.file === file)?.svg ?? "";
 
   it("draws the five pictures as standalone SVG files", () => {
-    expect(pictures.map((p) => p.file)).toEqual(["accuracy-vs-tasks.svg", "accuracy-vs-lambda.svg", "negation-vs-lambda.svg", "lora-rank.svg", "similarity.svg"]);
+    expect(pictures.map((p) => p.file)).toEqual([
+      "accuracy-vs-tasks.svg",
+      "accuracy-vs-lambda.svg",
+      "negation-vs-lambda.svg",
+      "lora-rank.svg",
+      "similarity.svg",
+    ]);
     for (const picture of pictures) {
-      expect(picture.svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
+      expect(picture.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(picture.svg).not.toMatch(/NaN|undefined/);
     }
   });

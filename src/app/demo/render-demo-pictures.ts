@@ -28,7 +28,8 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
   const pictures: DemoPicture[] = [];
 
   const counts = results.byTaskCount;
-  const baseMean = results.tasks.reduce((sum, task) => sum + (results.base.test[task] as number), 0) / results.tasks.length;
+  const baseMean =
+    results.tasks.reduce((sum, task) => sum + (results.base.test[task] as number), 0) / results.tasks.length;
   pictures.push({
     file: "accuracy-vs-tasks.svg",
     svg: renderLineChart({
@@ -42,20 +43,35 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
       xDomain: [Math.min(...counts.map((c) => c.count)) - 0.25, Math.max(...counts.map((c) => c.count)) + 0.25],
       yDomain: [0, 1.05],
       series: [
-        { label: "normalized (÷ each task's fine-tune)", points: counts.map((c) => ({ x: c.count, y: c.normalizedAccuracy })) },
+        {
+          label: "normalized (÷ each task's fine-tune)",
+          points: counts.map((c) => ({ x: c.count, y: c.normalizedAccuracy })),
+        },
         { label: "absolute", points: counts.map((c) => ({ x: c.count, y: c.accuracy })) },
-        { label: "base model", dashed: true, color: "#777777", points: counts.map((c) => ({ x: c.count, y: baseMean })) },
+        {
+          label: "base model",
+          dashed: true,
+          color: "#777777",
+          points: counts.map((c) => ({ x: c.count, y: baseMean })),
+        },
       ],
     }),
   });
 
   const all = results.addition.find((group) => group.tasks.length === results.tasks.length);
   if (all) {
-    const series: LineChartSeries[] = all.tasks.map((task) => ({ label: task, color: color(task), points: all.curve.map((p) => ({ x: p.lambda, y: p.validation[task] as number })) }));
+    const series: LineChartSeries[] = all.tasks.map((task) => ({
+      label: task,
+      color: color(task),
+      points: all.curve.map((p) => ({ x: p.lambda, y: p.validation[task] as number })),
+    }));
     series.push({
       label: "mean (λ chosen here)",
       color: "#000000",
-      points: all.curve.map((p) => ({ x: p.lambda, y: all.tasks.reduce((sum, task) => sum + (p.validation[task] as number), 0) / all.tasks.length })),
+      points: all.curve.map((p) => ({
+        x: p.lambda,
+        y: all.tasks.reduce((sum, task) => sum + (p.validation[task] as number), 0) / all.tasks.length,
+      })),
     });
     pictures.push({
       file: "accuracy-vs-lambda.svg",
@@ -73,7 +89,8 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
     });
   }
 
-  if (results.negation.length > 0) pictures.push({ file: "negation-vs-lambda.svg", svg: renderNegation(results, color) });
+  if (results.negation.length > 0)
+    pictures.push({ file: "negation-vs-lambda.svg", svg: renderNegation(results, color) });
 
   const lora = results.lora;
   if (lora) {
@@ -93,10 +110,28 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
         yDomain: [0, 1],
         xTicks: ranks.map(x),
         series: [
-          { label: `${lora.task}, adapter of rank r`, color: color(lora.task), points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[lora.task] as number })) },
-          { label: `${results.control} (control), adapter`, color: "#777777", points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[results.control] as number })) },
-          { label: `${lora.task}: the fine-tune (dense τ)`, color: color(lora.task), dashed: true, points: flat(lora.dense.test[lora.task]) },
-          { label: `${lora.task}: the base`, color: "#777777", dashed: true, points: flat(results.base.test[lora.task]) },
+          {
+            label: `${lora.task}, adapter of rank r`,
+            color: color(lora.task),
+            points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[lora.task] as number })),
+          },
+          {
+            label: `${results.control} (control), adapter`,
+            color: "#777777",
+            points: lora.ranks.map((r) => ({ x: x(r.rank), y: r.test[results.control] as number })),
+          },
+          {
+            label: `${lora.task}: the fine-tune (dense τ)`,
+            color: color(lora.task),
+            dashed: true,
+            points: flat(lora.dense.test[lora.task]),
+          },
+          {
+            label: `${lora.task}: the base`,
+            color: "#777777",
+            dashed: true,
+            points: flat(results.base.test[lora.task]),
+          },
         ],
       }),
     });
@@ -124,7 +159,12 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
   const chosen = (pick: "target" | "control"): LineChartMarker[] =>
     negated.map((n) => {
       const point = n.curve.find((p) => p.lambda === n.lambda);
-      return { x: n.lambda, y: point ? point[pick] : Number.NaN, color: color(n.task), label: `−τ_${n.task}: λ = ${n.lambda} chosen` };
+      return {
+        x: n.lambda,
+        y: point ? point[pick] : Number.NaN,
+        color: color(n.task),
+        label: `−τ_${n.task}: λ = ${n.lambda} chosen`,
+      };
     });
   const baseControl = results.negation[0]?.baseValidation.control ?? 1;
   const floor = validationControlFloor * baseControl;
@@ -141,7 +181,11 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
     yLabel: "accuracy on the negated task",
     yFormat: "percent",
     yDomain: [0, 1],
-    series: curves.map(({ n, points }) => ({ label: `${n.task} (−τ_${n.task}; λ ${n.published ? n.lambda : "none"})`, color: color(n.task), points: points.map((p) => ({ x: p.lambda, y: p.target })) })),
+    series: curves.map(({ n, points }) => ({
+      label: `${n.task} (−τ_${n.task}; λ ${n.published ? n.lambda : "none"})`,
+      color: color(n.task),
+      points: points.map((p) => ({ x: p.lambda, y: p.target })),
+    })),
     horizontalRules: [{ at: results.chance, label: `chance (${Math.round(results.chance * 100)}%)` }],
     markers: chosen("target"),
   });
@@ -154,7 +198,11 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
     yLabel: `${results.control} accuracy`,
     yFormat: "percent",
     yDomain: [low, Math.min(1, Math.max(...controls) + 0.01)],
-    series: curves.map(({ n, points }) => ({ label: `${results.control} with −λ τ_${n.task}`, color: color(n.task), points: points.map((p) => ({ x: p.lambda, y: p.control >= low ? p.control : Number.NaN })) })),
+    series: curves.map(({ n, points }) => ({
+      label: `${results.control} with −λ τ_${n.task}`,
+      color: color(n.task),
+      points: points.map((p) => ({ x: p.lambda, y: p.control >= low ? p.control : Number.NaN })),
+    })),
     horizontalRules: [{ at: floor, label: `${validationControlFloor * 100}% of the base's` }],
     markers: chosen("control"),
   });

@@ -20,7 +20,9 @@ export interface RunDemoAdditionOptions {
  * group), then the test accuracy and the paper's normalized accuracy. The groups in the table (pairs and all tasks)
  * are published by `tvhub merge` and read back; the others are merged in memory with the same arithmetic.
  */
-export async function* runDemoAddition(options: RunDemoAdditionOptions): AsyncGenerator<ProgressEvent, { addition: AdditionResult[]; byTaskCount: TaskCountResult[] }> {
+export async function* runDemoAddition(
+  options: RunDemoAdditionOptions,
+): AsyncGenerator<ProgressEvent, { addition: AdditionResult[]; byTaskCount: TaskCountResult[] }> {
   const { session, grid, finetuneOf } = options;
   const { tasks, vectorId } = session;
   const groups = additionGroups(tasks, options.everyGroupSize);
@@ -29,10 +31,26 @@ export async function* runDemoAddition(options: RunDemoAdditionOptions): AsyncGe
     const label = `addition ${group.join(" + ")}`;
     const curve: LambdaPoint[] = [];
     for (const [i, lambda] of grid.entries()) {
-      curve.push({ lambda, validation: await session.measureTerms(group.map((task) => ({ candidate: vectorId(task), lambda })), group) });
-      yield { type: "progress", phase: "evaluate", label: `${label} (${g + 1}/${groups.length})`, done: i + 1, total: grid.length, unit: "items" };
+      curve.push({
+        lambda,
+        validation: await session.measureTerms(
+          group.map((task) => ({ candidate: vectorId(task), lambda })),
+          group,
+        ),
+      });
+      yield {
+        type: "progress",
+        phase: "evaluate",
+        label: `${label} (${g + 1}/${groups.length})`,
+        done: i + 1,
+        total: grid.length,
+        unit: "items",
+      };
     }
-    const best = selectLambda({ points: curve, score: (point) => mean(group.map((task) => point.validation[task] as number)) }) as LambdaPoint;
+    const best = selectLambda({
+      points: curve,
+      score: (point) => mean(group.map((task) => point.validation[task] as number)),
+    }) as LambdaPoint;
     const shown = group.length === 2 || group.length === tasks.length;
     let test: Accuracies;
     let published: AdditionResult["published"];
@@ -51,10 +69,18 @@ export async function* runDemoAddition(options: RunDemoAdditionOptions): AsyncGe
       published = yield* session.publishMerge(name, text);
       test = yield* session.measurePublished(published, group);
     } else {
-      test = await session.measure(session.inMemoryModel(group.map((task) => ({ candidate: vectorId(task), lambda: best.lambda }))), group, "test");
+      test = await session.measure(
+        session.inMemoryModel(group.map((task) => ({ candidate: vectorId(task), lambda: best.lambda }))),
+        group,
+        "test",
+      );
     }
-    const normalized = Object.fromEntries(group.map((task) => [task, (test[task] as number) / (finetuneOf(task).test[task] as number)]));
-    const singles = Object.fromEntries(group.map((single) => [single, mean(group.map((task) => finetuneOf(single).test[task] as number))]));
+    const normalized = Object.fromEntries(
+      group.map((task) => [task, (test[task] as number) / (finetuneOf(task).test[task] as number)]),
+    );
+    const singles = Object.fromEntries(
+      group.map((single) => [single, mean(group.map((task) => finetuneOf(single).test[task] as number))]),
+    );
     const result: AdditionResult = {
       tasks: group,
       lambda: best.lambda,
@@ -67,13 +93,21 @@ export async function* runDemoAddition(options: RunDemoAdditionOptions): AsyncGe
       ...(published === undefined ? {} : { published }),
     };
     addition.push(result);
-    if (shown) yield info(`${label}: λ ${best.lambda}, test accuracy ${percent(result.accuracy)}, normalized ${result.normalizedAccuracy.toFixed(3)} → ${published?.repo ?? ""}`);
+    if (shown)
+      yield info(
+        `${label}: λ ${best.lambda}, test accuracy ${percent(result.accuracy)}, normalized ${result.normalizedAccuracy.toFixed(3)} → ${published?.repo ?? ""}`,
+      );
   }
   const byTaskCount: TaskCountResult[] = [];
   for (let count = 1; count <= tasks.length; count++) {
     const same = addition.filter((result) => result.tasks.length === count);
     if (same.length === 0) continue;
-    byTaskCount.push({ count, groups: same.length, accuracy: mean(same.map((r) => r.accuracy)), normalizedAccuracy: mean(same.map((r) => r.normalizedAccuracy)) });
+    byTaskCount.push({
+      count,
+      groups: same.length,
+      accuracy: mean(same.map((r) => r.accuracy)),
+      normalizedAccuracy: mean(same.map((r) => r.normalizedAccuracy)),
+    });
   }
   return { addition, byTaskCount };
 }
@@ -86,5 +120,10 @@ function additionGroups(tasks: readonly string[], everySize: boolean): string[][
     const group = tasks.filter((_, i) => (mask & (1 << i)) !== 0);
     if (everySize || group.length === 2 || group.length === n) groups.push(group);
   }
-  return groups.sort((a, b) => a.length - b.length || tasks.indexOf(a[0] as string) - tasks.indexOf(b[0] as string) || tasks.indexOf(a[1] as string) - tasks.indexOf(b[1] as string));
+  return groups.sort(
+    (a, b) =>
+      a.length - b.length ||
+      tasks.indexOf(a[0] as string) - tasks.indexOf(b[0] as string) ||
+      tasks.indexOf(a[1] as string) - tasks.indexOf(b[1] as string),
+  );
 }

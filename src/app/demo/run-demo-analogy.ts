@@ -30,8 +30,18 @@ export async function* runDemoAnalogy(options: RunDemoAnalogyOptions): AsyncGene
   ];
   const curve: AnalogyResult["curve"] = [];
   for (const [i, lambda] of grid.entries()) {
-    curve.push({ lambda, validation: (await session.measureTerms(terms(lambda), [roles.target]))[roles.target] as number });
-    yield { type: "progress", phase: "evaluate", label: `analogy → ${roles.target}`, done: i + 1, total: grid.length, unit: "items" };
+    curve.push({
+      lambda,
+      validation: (await session.measureTerms(terms(lambda), [roles.target]))[roles.target] as number,
+    });
+    yield {
+      type: "progress",
+      phase: "evaluate",
+      label: `analogy → ${roles.target}`,
+      done: i + 1,
+      total: grid.length,
+      unit: "items",
+    };
   }
   const best = selectLambda({ points: curve, score: (point) => point.validation }) as AnalogyResult["curve"][number];
   const name = `analogy-${roles.target}`;
@@ -45,7 +55,12 @@ export async function* runDemoAnalogy(options: RunDemoAnalogyOptions): AsyncGene
       ],
       base: session.baseRepo.repo,
       to: session.repoOf(`${demoSetup.base}-${name}`),
-      terms: [{ analogy: { a: vectorOf(roles.a).repo, b: vectorOf(roles.b).repo, c: vectorOf(roles.c).repo }, weight: best.lambda } satisfies DemoRecipeTerm],
+      terms: [
+        {
+          analogy: { a: vectorOf(roles.a).repo, b: vectorOf(roles.b).repo, c: vectorOf(roles.c).repo },
+          weight: best.lambda,
+        } satisfies DemoRecipeTerm,
+      ],
     }),
   );
   const test = (yield* session.measurePublished(published, [roles.target]))[roles.target] as number;
@@ -66,6 +81,8 @@ export async function* runDemoAnalogy(options: RunDemoAnalogyOptions): AsyncGene
     oracle: roles.oracle,
     published,
   };
-  yield info(`analogy → ${roles.target}: λ ${analogy.lambda}, ${percent(analogy.test.analogy)} (base ${percent(analogy.test.base)}, ${roles.b} alone ${percent(analogy.test.b)})`);
+  yield info(
+    `analogy → ${roles.target}: λ ${analogy.lambda}, ${percent(analogy.test.analogy)} (base ${percent(analogy.test.base)}, ${roles.b} alone ${percent(analogy.test.b)})`,
+  );
   return analogy;
 }

@@ -30,18 +30,41 @@ export async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenera
   const { tasks } = session;
   const candidates = [tasks[0] as string, demoSetup.distractor, ...tasks.slice(1)];
   yield info(`greedy addition over ${candidates.join(", ")} (λ ∈ ${formatLambdaGrid(options.grid)})…`);
-  const run = yield* searchGreedy({ ...options, candidates: candidates.map((task) => ({ task, repo: session.vectorOf(task).repo })) });
-  const test = run.published ? yield* session.measurePublished(run.published, tasks) : await session.measure(session.base, tasks, "test");
+  const run = yield* searchGreedy({
+    ...options,
+    candidates: candidates.map((task) => ({ task, repo: session.vectorOf(task).repo })),
+  });
+  const test = run.published
+    ? yield* session.measurePublished(run.published, tasks)
+    : await session.measure(session.base, tasks, "test");
   // The first round's choice is the best single vector: greedy addition should end above it, on the test sets too.
   const first = run.rounds[0]?.steps.find((step) => step.kept);
-  const singleTest = first ? await session.measure(session.inMemoryModel([{ candidate: session.vectorId(first.task), lambda: first.lambda }]), tasks, "test") : undefined;
+  const singleTest = first
+    ? await session.measure(
+        session.inMemoryModel([{ candidate: session.vectorId(first.task), lambda: first.lambda }]),
+        tasks,
+        "test",
+      )
+    : undefined;
   const result: GreedyDemoResult = {
     ...run,
     test,
     accuracy: mean(tasks.map((task) => test[task] as number)),
-    ...(first && singleTest ? { bestSingle: { task: first.task, lambda: first.lambda, validation: first.score, test: singleTest, accuracy: mean(tasks.map((task) => singleTest[task] as number)) } } : {}),
+    ...(first && singleTest
+      ? {
+          bestSingle: {
+            task: first.task,
+            lambda: first.lambda,
+            validation: first.score,
+            test: singleTest,
+            accuracy: mean(tasks.map((task) => singleTest[task] as number)),
+          },
+        }
+      : {}),
   };
-  yield info(`greedy: kept ${result.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${result.rejected.join(", ") || "nothing"}`);
+  yield info(
+    `greedy: kept ${result.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${result.rejected.join(", ") || "nothing"}`,
+  );
   return result;
 }
 
@@ -85,9 +108,20 @@ async function* searchGreedy(
   // tvhub greedy passes kernels.addScaled on its own; the WebAssembly kernels need their object, so bind them.
   const context = { ...session.context, kernels: boundKernels(session.context.kernels) };
   const run = yield* greedyProgress(
-    greedy({ context, recipe: { text, source: recipePath, dir: dirname(recipePath) }, evaluators: { tfjs: createTfjsEvaluator }, cacheFile: false, ...(session.signal ? { signal: session.signal } : {}) }),
+    greedy({
+      context,
+      recipe: { text, source: recipePath, dir: dirname(recipePath) },
+      evaluators: { tfjs: createTfjsEvaluator },
+      cacheFile: false,
+      ...(session.signal ? { signal: session.signal } : {}),
+    }),
   );
-  const taskOf = new Map(run.candidates.map((candidate) => [candidate.id, options.candidates.find((c) => c.repo === candidate.label)?.task ?? candidate.label]));
+  const taskOf = new Map(
+    run.candidates.map((candidate) => [
+      candidate.id,
+      options.candidates.find((c) => c.repo === candidate.label)?.task ?? candidate.label,
+    ]),
+  );
   const rounds = new Map<number, GreedyDemoResult["rounds"][number]>();
   for (const step of run.search.trajectory) {
     const round = rounds.get(step.round) ?? { round: step.round, steps: [] };
@@ -96,7 +130,10 @@ async function* searchGreedy(
     if (step.kept) round.kept = task;
     rounds.set(step.round, round);
   }
-  const kept = run.search.terms.map((term) => ({ task: taskOf.get(term.candidate) ?? term.candidate, lambda: term.lambda }));
+  const kept = run.search.terms.map((term) => ({
+    task: taskOf.get(term.candidate) ?? term.candidate,
+    lambda: term.lambda,
+  }));
   const published = run.merge?.published;
   return {
     candidates: options.candidates.map((candidate) => candidate.task),
@@ -105,10 +142,14 @@ async function* searchGreedy(
     minGain: options.minGain,
     rounds: [...rounds.values()],
     kept,
-    rejected: options.candidates.map((candidate) => candidate.task).filter((task) => !kept.some((k) => k.task === task)),
+    rejected: options.candidates
+      .map((candidate) => candidate.task)
+      .filter((task) => !kept.some((k) => k.task === task)),
     validation: { base: run.search.baseline.score, final: run.search.final.score },
     evaluations: run.search.evaluated,
-    ...(published?.repo === undefined || published.commit === undefined ? {} : { published: { repo: published.repo, revision: published.commit, recipe: relative(outDir, recipePath) } }),
+    ...(published?.repo === undefined || published.commit === undefined
+      ? {}
+      : { published: { repo: published.repo, revision: published.commit, recipe: relative(outDir, recipePath) } }),
   };
 }
 

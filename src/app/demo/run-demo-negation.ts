@@ -18,7 +18,9 @@ export interface RunDemoNegationOptions {
  * the control keeps validationControlFloor of the base's there; the negated model is published by `tvhub merge`
  * and scored on the test sets. A task no λ can negate without costing the control is reported, not published.
  */
-export async function* runDemoNegation(options: RunDemoNegationOptions): AsyncGenerator<ProgressEvent, NegationResult[]> {
+export async function* runDemoNegation(
+  options: RunDemoNegationOptions,
+): AsyncGenerator<ProgressEvent, NegationResult[]> {
   const { session, base } = options;
   const { control } = demoSetup;
   const negation: NegationResult[] = [];
@@ -28,12 +30,19 @@ export async function* runDemoNegation(options: RunDemoNegationOptions): AsyncGe
     const label = `negation −${task}`;
     const curve: NegationResult["curve"] = [];
     for (const [i, lambda] of negationGrid.entries()) {
-      const validation = await session.measureTerms([{ candidate: session.vectorId(task), lambda: -lambda }], [control, task]);
+      const validation = await session.measureTerms(
+        [{ candidate: session.vectorId(task), lambda: -lambda }],
+        [control, task],
+      );
       curve.push({ lambda, target: validation[task] as number, control: validation[control] as number });
       yield { type: "progress", phase: "evaluate", label, done: i + 1, total: negationGrid.length, unit: "items" };
     }
     const baseValidation = await session.measureTerms([], [control, task]);
-    const best = selectLambda({ points: curve, score: (point) => -point.target, eligible: (point) => point.control >= validationControlFloor * baseControl });
+    const best = selectLambda({
+      points: curve,
+      score: (point) => -point.target,
+      eligible: (point) => point.control >= validationControlFloor * baseControl,
+    });
     const baseline = { base: base.test[task] as number, control: base.test[control] as number };
     const result: NegationResult = {
       task,
@@ -58,9 +67,15 @@ export async function* runDemoNegation(options: RunDemoNegationOptions): AsyncGe
       const test = yield* session.measurePublished(result.published, [task, control]);
       result.target.negated = test[task] as number;
       result.control.negated = test[control] as number;
-      yield info(`${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`);
+      yield info(
+        `${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`,
+      );
     } else {
-      yield { type: "log", level: "warn", message: `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's validation accuracy at every λ of the grid; nothing was negated.` };
+      yield {
+        type: "log",
+        level: "warn",
+        message: `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's validation accuracy at every λ of the grid; nothing was negated.`,
+      };
     }
     negation.push(result);
   }

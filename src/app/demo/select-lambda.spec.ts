@@ -15,7 +15,9 @@ describe("selectLambda", () => {
   });
 
   it("chooses only among eligible points (negation: the lowest target that keeps the control)", () => {
-    expect(selectLambda({ points, score: (p) => -p.accuracy, eligible: (p) => p.lambda > 0 && p.control >= 0.95 })?.lambda).toBe(0.3);
+    expect(
+      selectLambda({ points, score: (p) => -p.accuracy, eligible: (p) => p.lambda > 0 && p.control >= 0.95 })?.lambda,
+    ).toBe(0.3);
     expect(selectLambda({ points, score: (p) => -p.accuracy, eligible: (p) => p.control >= 0.95 })?.lambda).toBe(0);
   });
 

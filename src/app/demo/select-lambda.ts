@@ -17,7 +17,12 @@ export function selectLambda<T extends { lambda: number }>(options: SelectLambda
     if (options.eligible && !options.eligible(point)) continue;
     const score = options.score(point);
     if (!Number.isFinite(score)) continue;
-    if (best === undefined || score > best.score || (score === best.score && Math.abs(point.lambda) < Math.abs(best.point.lambda))) best = { point, score };
+    if (
+      best === undefined ||
+      score > best.score ||
+      (score === best.score && Math.abs(point.lambda) < Math.abs(best.point.lambda))
+    )
+      best = { point, score };
   }
   return best?.point;
 }

@@ -14,11 +14,15 @@ export interface UploadDemoModelsOptions {
 }
 
 /** Puts every committed model folder on the Hub, one commit each; returns each repo at its commit, by model name. */
-export async function* uploadDemoModels(options: UploadDemoModelsOptions): AsyncGenerator<ProgressEvent, Map<string, PublishedRepo>> {
+export async function* uploadDemoModels(
+  options: UploadDemoModelsOptions,
+): AsyncGenerator<ProgressEvent, Map<string, PublishedRepo>> {
   const uploaded = new Map<string, PublishedRepo>();
   for (const [name, dir] of options.models) {
     const entries = await readdir(dir, { withFileTypes: true });
-    const files = entries.filter((entry) => entry.isFile()).map((entry) => ({ path: entry.name, localPath: join(dir, entry.name) }));
+    const files = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => ({ path: entry.name, localPath: join(dir, entry.name) }));
     const result = yield* progressOnly(
       options.context.hub.publish({
         repo: options.repoOf(name),

@@ -35,8 +35,12 @@ describe("createDirectoryEvaluate", () => {
         await writeFile(join(dir, "lambda.txt"), String(terms.at(-1)?.lambda));
       },
     });
-    expect(await evaluate({ terms: [{ candidate: "A", lambda: 0.25 }], label: "start + 0.25·A" })).toEqual({ score: 0.25 });
-    expect(await evaluate({ terms: [{ candidate: "A", lambda: 0.5 }], label: "start + 0.5·A" })).toEqual({ score: 0.5 });
+    expect(await evaluate({ terms: [{ candidate: "A", lambda: 0.25 }], label: "start + 0.25·A" })).toEqual({
+      score: 0.25,
+    });
+    expect(await evaluate({ terms: [{ candidate: "A", lambda: 0.5 }], label: "start + 0.5·A" })).toEqual({
+      score: 0.5,
+    });
     expect(seen.map((input) => (input as { name?: string }).name)).toEqual(["start + 0.25·A", "start + 0.5·A"]);
     expect(seen[0]?.modelDir).not.toBe(seen[1]?.modelDir);
     expect(dirname(seen[0]?.modelDir as string)).toBe(work);
@@ -46,9 +50,17 @@ describe("createDirectoryEvaluate", () => {
   it("removes the folder when materializing or scoring fails, unless asked to keep it", async () => {
     const work = await workDir();
     const failing: Evaluator = { name: "fails", evaluate: async () => Promise.reject(new Error("scorer crashed")) };
-    const evaluate = createDirectoryEvaluate({ evaluator: failing, workDir: work, materialize: async ({ dir }) => writeFile(join(dir, "x"), "1") });
+    const evaluate = createDirectoryEvaluate({
+      evaluator: failing,
+      workDir: work,
+      materialize: async ({ dir }) => writeFile(join(dir, "x"), "1"),
+    });
     await expect(evaluate({ terms: [], label: "start" })).rejects.toThrow("scorer crashed");
-    const broken = createDirectoryEvaluate({ evaluator: failing, workDir: work, materialize: async () => Promise.reject(new Error("disk full")) });
+    const broken = createDirectoryEvaluate({
+      evaluator: failing,
+      workDir: work,
+      materialize: async () => Promise.reject(new Error("disk full")),
+    });
     await expect(broken({ terms: [], label: "start" })).rejects.toThrow("disk full");
     expect(await readdir(work)).toEqual([]);
 

@@ -60,20 +60,37 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
         ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
       });
       const metric = `${spec.metric ?? "score"}${spec.direction === "minimize" ? " (minimized: the table shows minus the value)" : ""}`;
-      return { evaluator, inMemory: false, scope: JSON.stringify(["command", spec.command, spec.metric ?? null, spec.direction]), metric };
+      return {
+        evaluator,
+        inMemory: false,
+        scope: JSON.stringify(["command", spec.command, spec.metric ?? null, spec.direction]),
+        metric,
+      };
     }
     case "tfjs": {
       const create = options.factories?.tfjs;
       if (!create) throw unavailable(options.source, "tfjs", "TensorFlow.js");
       if (spec.metric === "loss") {
-        throw new UsageError(`${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`, {
-          code: "GREEDY_TFJS_METRIC",
-          subject: "greedy.evaluator.metric",
-        });
+        throw new UsageError(
+          `${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`,
+          {
+            code: "GREEDY_TFJS_METRIC",
+            subject: "greedy.evaluator.metric",
+          },
+        );
       }
-      const paths = await findImageSets({ dataset: spec.dataset, dir: options.dir ?? ".", split: spec.split, source: options.source });
+      const paths = await findImageSets({
+        dataset: spec.dataset,
+        dir: options.dir ?? ".",
+        split: spec.split,
+        source: options.source,
+      });
       const datasets: Array<string | ImageSet> =
-        spec.max_examples === undefined ? paths : await Promise.all(paths.map(async (path) => firstImages(await readImageSet({ path }), spec.max_examples as number)));
+        spec.max_examples === undefined
+          ? paths
+          : await Promise.all(
+              paths.map(async (path) => firstImages(await readImageSet({ path }), spec.max_examples as number)),
+            );
       const evaluator = create({ datasets, batchSize: spec.batch_size });
       return {
         evaluator,
@@ -98,7 +115,15 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       return {
         evaluator,
         inMemory: false,
-        scope: JSON.stringify(["endpoint", spec.url, spec.task, spec.parameters ?? null, dataset, spec.metric, spec.max_examples ?? null]),
+        scope: JSON.stringify([
+          "endpoint",
+          spec.url,
+          spec.task,
+          spec.parameters ?? null,
+          dataset,
+          spec.metric,
+          spec.max_examples ?? null,
+        ]),
         metric: `${spec.metric} on ${basename(dataset)}`,
       };
     }
@@ -106,10 +131,13 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
 }
 
 function unavailable(source: string, type: string, library: string): UsageError {
-  return new UsageError(`${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`, {
-    code: "GREEDY_EVALUATOR_UNAVAILABLE",
-    subject: "greedy.evaluator.type",
-  });
+  return new UsageError(
+    `${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`,
+    {
+      code: "GREEDY_EVALUATOR_UNAVAILABLE",
+      subject: "greedy.evaluator.type",
+    },
+  );
 }
 
 /** Names a split is written with in file names: `digits-val.safetensors`, `rotated_validation.safetensors`. */
@@ -137,7 +165,10 @@ async function findImageSets(options: FindImageSetsOptions): Promise<string[]> {
   const info = await stat(path).catch(() => undefined);
   const hint = `give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as demo/data holds) or a folder of them; a relative path is relative to the recipe's folder${options.dir === "." ? "" : ` (${options.dir})`}`;
   if (info === undefined) {
-    throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, { code: "GREEDY_DATASET_MISSING", subject: options.dataset });
+    throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, {
+      code: "GREEDY_DATASET_MISSING",
+      subject: options.dataset,
+    });
   }
   if (info.isFile()) return [path];
   const names = splitNames[options.split] ?? [options.split];
@@ -145,10 +176,19 @@ async function findImageSets(options: FindImageSetsOptions): Promise<string[]> {
   const inSub = (await stat(sub).catch(() => undefined))?.isDirectory() ? await safetensorsIn(sub) : [];
   if (inSub.length > 0) return inSub;
   const all = await safetensorsIn(path);
-  const matching = all.filter((file) => names.some((name) => new RegExp(`[-_.]${name}\\.safetensors$`).test(basename(file))));
+  const matching = all.filter((file) =>
+    names.some((name) => new RegExp(`[-_.]${name}\\.safetensors$`).test(basename(file))),
+  );
   if (matching.length === 0) {
     throw new UsageError(
-      `${options.source}: the folder ${options.dataset} holds no ${options.split} set (${all.length === 0 ? "no .safetensors files" : `files: ${all.map((file) => basename(file)).slice(0, 8).join(", ")}`}); name the files *-${names[0]}.safetensors, put them in ${options.split}/, or give one file.`,
+      `${options.source}: the folder ${options.dataset} holds no ${options.split} set (${
+        all.length === 0
+          ? "no .safetensors files"
+          : `files: ${all
+              .map((file) => basename(file))
+              .slice(0, 8)
+              .join(", ")}`
+      }); name the files *-${names[0]}.safetensors, put them in ${options.split}/, or give one file.`,
       { code: "GREEDY_DATASET_SPLIT", subject: options.dataset },
     );
   }

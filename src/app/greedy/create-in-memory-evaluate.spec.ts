@@ -25,7 +25,11 @@ describe("createInMemoryEvaluate", () => {
   it("hands the evaluator base + Σ λ·τ in task arithmetic's float32 order, in memory, named by the label", async () => {
     const evaluator = recording();
     const before = Float32Array.from(problem.base.get(names[0] as string) as Float32Array);
-    const evaluate = createInMemoryEvaluate({ evaluator, start: { tensors: problem.base, config: { model_type: "vit" } }, vectors: problem.vectors });
+    const evaluate = createInMemoryEvaluate({
+      evaluator,
+      start: { tensors: problem.base, config: { model_type: "vit" } },
+      vectors: problem.vectors,
+    });
     const terms = [
       { candidate: "A", lambda: 0.5 },
       { candidate: "C", lambda: 0.3 },
@@ -43,9 +47,16 @@ describe("createInMemoryEvaluate", () => {
   it("rounds each tensor once to the dtype it would be published in", async () => {
     const evaluator = recording();
     const dtypes = new Map(names.map((name) => [name, "BF16" as const]));
-    const evaluate = createInMemoryEvaluate({ evaluator, start: { tensors: problem.base, config: {} }, vectors: problem.vectors, dtypes });
+    const evaluate = createInMemoryEvaluate({
+      evaluator,
+      start: { tensors: problem.base, config: {} },
+      vectors: problem.vectors,
+      dtypes,
+    });
     await evaluate({ terms: [{ candidate: "B", lambda: 0.7 }], label: "x" });
-    const merged = mergeTensors(problem.base, problem.vectors, [{ candidate: "B", lambda: 0.7 }]).get(names[1] as string) as Float32Array;
+    const merged = mergeTensors(problem.base, problem.vectors, [{ candidate: "B", lambda: 0.7 }]).get(
+      names[1] as string,
+    ) as Float32Array;
     const rounded = decodeToF32({ dtype: "BF16", bytes: encodeFromF32({ dtype: "BF16", values: merged }) });
     expect(evaluator.inputs[0]?.tensors?.get(names[1] as string)).toEqual(rounded);
     expect(rounded).not.toEqual(merged);
@@ -53,11 +64,19 @@ describe("createInMemoryEvaluate", () => {
 
   it("treats a tensor a vector omits as a zero delta, and refuses vectors that do not fit", async () => {
     const evaluator = recording();
-    const partial = new Map([["P", new Map([[names[0] as string, problem.vectors.get("A")?.get(names[0] as string) as Float32Array]])]]);
-    const evaluate = createInMemoryEvaluate({ evaluator, start: { tensors: problem.base, config: {} }, vectors: partial });
+    const partial = new Map([
+      ["P", new Map([[names[0] as string, problem.vectors.get("A")?.get(names[0] as string) as Float32Array]])],
+    ]);
+    const evaluate = createInMemoryEvaluate({
+      evaluator,
+      start: { tensors: problem.base, config: {} },
+      vectors: partial,
+    });
     await evaluate({ terms: [{ candidate: "P", lambda: 1 }], label: "x" });
     expect(evaluator.inputs[0]?.tensors?.get(names[1] as string)).toEqual(problem.base.get(names[1] as string));
-    await expect(evaluate({ terms: [{ candidate: "Q", lambda: 1 }], label: "start + Q" })).rejects.toThrow(/start \+ Q: no task vector was loaded for Q/);
+    await expect(evaluate({ terms: [{ candidate: "Q", lambda: 1 }], label: "start + Q" })).rejects.toThrow(
+      /start \+ Q: no task vector was loaded for Q/,
+    );
     const wrong = new Map([["W", new Map([[names[0] as string, new Float32Array(3)]])]]);
     const bad = createInMemoryEvaluate({ evaluator, start: { tensors: problem.base, config: {} }, vectors: wrong });
     await expect(bad({ terms: [{ candidate: "W", lambda: 1 }], label: "x" })).rejects.toThrow(DataError);

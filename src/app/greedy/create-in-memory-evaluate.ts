@@ -42,10 +42,13 @@ export function createInMemoryEvaluate(options: CreateInMemoryEvaluateOptions): 
     for (const term of terms) {
       const vector = vectors.get(term.candidate);
       if (!vector) {
-        throw new DataError(`${label}: no task vector was loaded for ${term.candidate}; load every candidate before the search.`, {
-          code: "GREEDY_VECTOR_MISSING",
-          subject: term.candidate,
-        });
+        throw new DataError(
+          `${label}: no task vector was loaded for ${term.candidate}; load every candidate before the search.`,
+          {
+            code: "GREEDY_VECTOR_MISSING",
+            subject: term.candidate,
+          },
+        );
       }
       for (const [name, tau] of vector) {
         const tensor = start.tensors.get(name);
@@ -65,7 +68,12 @@ export function createInMemoryEvaluate(options: CreateInMemoryEvaluateOptions): 
         if (tau) step({ acc, tau, weight: term.lambda });
       }
       const dtype = options.dtypes?.get(name);
-      tensors.set(name, dtype === undefined || dtype === "F32" ? acc : decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values: acc }) }));
+      tensors.set(
+        name,
+        dtype === undefined || dtype === "F32"
+          ? acc
+          : decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values: acc }) }),
+      );
     }
     signal?.throwIfAborted();
     return options.evaluator.evaluate({

@@ -43,7 +43,9 @@ export interface PlanMaterializer {
  */
 export function createPlanMaterializer(options: CreatePlanMaterializerOptions): PlanMaterializer {
   const { context, inputs } = options;
-  const models: Record<string, ResolvedModel> = Object.fromEntries([...inputs].map(([ref, input]) => [ref, input.resolved]));
+  const models: Record<string, ResolvedModel> = Object.fromEntries(
+    [...inputs].map(([ref, input]) => [ref, input.resolved]),
+  );
   const { greedy: _greedy, ...base } = options.recipe;
   // The plan names each model once, by its first reference; a pinned repo and commit (or a folder) identify it.
   const byIdentity = new Map([...inputs.values()].map((input) => [identityOf(input.resolved), input]));
@@ -65,8 +67,13 @@ export function createPlanMaterializer(options: CreatePlanMaterializerOptions): 
           ...base.vectors,
           ...terms.map((term): RecipeTerm => {
             const candidate = options.candidates.get(term.candidate);
-            if (!candidate) throw new InternalError(`The greedy search asked for ${term.candidate}, which was not opened.`, { code: "GREEDY_UNKNOWN_CANDIDATE" });
-            return candidate.kind === "vector" ? { vector: candidate.ref, weight: term.lambda } : { finetuned: candidate.ref, weight: term.lambda };
+            if (!candidate)
+              throw new InternalError(`The greedy search asked for ${term.candidate}, which was not opened.`, {
+                code: "GREEDY_UNKNOWN_CANDIDATE",
+              });
+            return candidate.kind === "vector"
+              ? { vector: candidate.ref, weight: term.lambda }
+              : { finetuned: candidate.ref, weight: term.lambda };
           }),
         ],
       };
@@ -74,7 +81,10 @@ export function createPlanMaterializer(options: CreatePlanMaterializerOptions): 
       const opened = await Promise.all(
         plan.inputs.map((input) => {
           const found = byIdentity.get(identityOf(input));
-          if (!found) throw new InternalError(`The candidate plan reads ${input.ref}, which was not opened.`, { code: "GREEDY_INPUT_MISSING" });
+          if (!found)
+            throw new InternalError(`The candidate plan reads ${input.ref}, which was not opened.`, {
+              code: "GREEDY_INPUT_MISSING",
+            });
           return weightsOf(found);
         }),
       );
@@ -91,11 +101,17 @@ export function createPlanMaterializer(options: CreatePlanMaterializerOptions): 
       const opened = await Promise.allSettled(weights.values());
       // Header-only models close with their inputs; the ones opened for execute (cache copies) close here.
       const own = new Set([...inputs.values()].map((input) => input.model));
-      await Promise.allSettled(opened.map((result) => (result.status === "fulfilled" && !own.has(result.value) ? result.value.close() : undefined)));
+      await Promise.allSettled(
+        opened.map((result) =>
+          result.status === "fulfilled" && !own.has(result.value) ? result.value.close() : undefined,
+        ),
+      );
     },
   };
 }
 
 function identityOf(model: { ref: string; repo?: string; revision?: string }): string {
-  return model.repo !== undefined && model.revision !== undefined ? `hub:${model.repo.toLowerCase()}@${model.revision}` : `ref:${model.ref}`;
+  return model.repo !== undefined && model.revision !== undefined
+    ? `hub:${model.repo.toLowerCase()}@${model.revision}`
+    : `ref:${model.ref}`;
 }

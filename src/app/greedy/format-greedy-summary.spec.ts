@@ -6,8 +6,19 @@ import { runGreedy } from "./run-greedy.js";
 
 async function result(): Promise<GreedyResult> {
   const gains: Record<string, (lambda: number) => number> = { A: (l) => 0.1 - (l - 0.5) ** 2, B: (l) => -l };
-  const evaluate: EvaluateTerms = async ({ terms }) => ({ score: 0.8 + terms.reduce((sum, t) => sum + (gains[t.candidate]?.(t.lambda) ?? 0), 0), details: { terms: terms.length } });
-  const generator = runGreedy({ start: { id: "s" }, candidates: [{ id: "A", label: "org/a" }, { id: "B", label: "org/b" }], grid: [0, 0.5, 1], evaluate });
+  const evaluate: EvaluateTerms = async ({ terms }) => ({
+    score: 0.8 + terms.reduce((sum, t) => sum + (gains[t.candidate]?.(t.lambda) ?? 0), 0),
+    details: { terms: terms.length },
+  });
+  const generator = runGreedy({
+    start: { id: "s" },
+    candidates: [
+      { id: "A", label: "org/a" },
+      { id: "B", label: "org/b" },
+    ],
+    grid: [0, 0.5, 1],
+    evaluate,
+  });
   for (;;) {
     const step = await generator.next();
     if (step.done) return step.value;
@@ -19,7 +30,14 @@ describe("formatGreedySummary", () => {
     const text = formatGreedySummary({
       result: await result(),
       metric: "command(score): ./score.sh {model}",
-      skipped: [{ id: "org/x@1", label: "org/x", code: "BASE_MISMATCH", reason: "org/x declares base_model other/base, not org/base." }],
+      skipped: [
+        {
+          id: "org/x@1",
+          label: "org/x",
+          code: "BASE_MISMATCH",
+          reason: "org/x declares base_model other/base, not org/base.",
+        },
+      ],
     });
     expect(text).toBe(
       [

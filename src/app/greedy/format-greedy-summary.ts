@@ -42,7 +42,14 @@ export function formatGreedySummary(options: FormatGreedySummaryOptions): string
     const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => [...(row[column] ?? "")].length))) ?? [];
     lines.push("");
     for (const row of rows) {
-      lines.push(row.map((cell, column) => (column === row.length - 1 ? cell : cell + " ".repeat((widths[column] ?? 0) - [...cell].length))).join("  ").trimEnd());
+      lines.push(
+        row
+          .map((cell, column) =>
+            column === row.length - 1 ? cell : cell + " ".repeat((widths[column] ?? 0) - [...cell].length),
+          )
+          .join("  ")
+          .trimEnd(),
+      );
     }
   }
   if (options.skipped && options.skipped.length > 0) {

@@ -40,18 +40,35 @@ export interface TensorsInMemory {
  * merge does (`fround(ft − base)` on decoded values), so that the in-memory candidate models are the published ones
  * bit for bit. Only float tensors take part; integer and bool tensors are copied from the base by a merge.
  */
-export async function* loadTensorsInMemory(options: LoadTensorsInMemoryOptions): AsyncGenerator<ProgressEvent, TensorsInMemory> {
+export async function* loadTensorsInMemory(
+  options: LoadTensorsInMemoryOptions,
+): AsyncGenerator<ProgressEvent, TensorsInMemory> {
   const { base, kernels } = options;
-  const names = base.tensors().filter((tensor) => isComputable(tensor.dtype)).map((tensor) => tensor.name);
+  const names = base
+    .tensors()
+    .filter((tensor) => isComputable(tensor.dtype))
+    .map((tensor) => tensor.name);
   const start = new Map<string, Float32Array>();
-  const vectors = new Map<string, Map<string, Float32Array>>([...options.candidates.keys()].map((id) => [id, new Map()]));
+  const vectors = new Map<string, Map<string, Float32Array>>(
+    [...options.candidates.keys()].map((id) => [id, new Map()]),
+  );
   const dtypes = new Map<string, ComputableDtype>();
   const read = async (model: SafetensorsModel, name: string): Promise<Float32Array> => {
     const info = model.tensor(name);
     return kernels.decodeToF32({ dtype: info.dtype as ComputableDtype, bytes: await model.readTensor(name) });
   };
-  const tauOf = async (term: InMemoryTerm, name: string, baseValues: Float32Array): Promise<Float32Array | undefined> => {
-    if (term.adapter) return readAdapterTau({ adapter: { model: term.model, mapping: term.adapter }, name, base: async () => baseValues, kernels });
+  const tauOf = async (
+    term: InMemoryTerm,
+    name: string,
+    baseValues: Float32Array,
+  ): Promise<Float32Array | undefined> => {
+    if (term.adapter)
+      return readAdapterTau({
+        adapter: { model: term.model, mapping: term.adapter },
+        name,
+        base: async () => baseValues,
+        kernels,
+      });
     if (!term.model.has(name) || !isComputable(term.model.tensor(name).dtype)) return undefined;
     const values = await read(term.model, name);
     return term.kind === "vector" ? values : kernels.subtract({ finetuned: values, base: baseValues, out: values });
@@ -72,7 +89,14 @@ export async function* loadTensorsInMemory(options: LoadTensorsInMemoryOptions):
       if (tau) vectors.get(id)?.set(name, tau);
     }
     done++;
-    yield { type: "progress", phase: "download", label: "loading the models into memory", done, total: names.length, unit: "items" };
+    yield {
+      type: "progress",
+      phase: "download",
+      label: "loading the models into memory",
+      done,
+      total: names.length,
+      unit: "items",
+    };
   }
   return { start, vectors, dtypes };
 }

@@ -7,7 +7,12 @@ import type { AppContext } from "../app-context.js";
 import { openInput, type OpenedInput } from "../open-input.js";
 import { resolveRef } from "../resolve-ref.js";
 import { detectInputKind } from "./detect-input-kind.js";
-import { screenCandidates, type CandidateMetadata, type ScreenedCandidates, type SkippedCandidate } from "./screen-candidates.js";
+import {
+  screenCandidates,
+  type CandidateMetadata,
+  type ScreenedCandidates,
+  type SkippedCandidate,
+} from "./screen-candidates.js";
 
 /** A candidate the user named. */
 export interface CandidateSpec {
@@ -91,7 +96,12 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
     // Every reference is parsed before anything is fetched, so a typo fails at once, naming where it was written.
     const refs = options.candidates.map((spec) => ({ spec, ref: resolveRef(context, spec.text, spec.label) }));
     const named: Array<{ meta: CandidateMetadata; input: OpenedInput; ref: string }> = [];
-    if (refs.length > 0) yield { type: "log", level: "info", message: `Reading ${refs.length} named candidate${refs.length === 1 ? "" : "s"} (headers only)…` };
+    if (refs.length > 0)
+      yield {
+        type: "log",
+        level: "info",
+        message: `Reading ${refs.length} named candidate${refs.length === 1 ? "" : "s"} (headers only)…`,
+      };
     const namedInputs = await mapPool(refs, async ({ ref, spec }) => {
       const input = await openInput({ ref, text: spec.text, hub: context.hub });
       opened.push(input);
@@ -109,7 +119,11 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
     if (options.search) {
       const hits = await searchHub({ ...options, search: options.search });
       found = hits.length;
-      yield { type: "log", level: "info", message: `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ${base.resolved.repo ?? base.resolved.ref}.` };
+      yield {
+        type: "log",
+        level: "info",
+        message: `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ${base.resolved.repo ?? base.resolved.ref}.`,
+      };
       // Cards first: a candidate of another base never has a file opened.
       const byCard = screenCandidates({
         base: base.resolved,
@@ -120,18 +134,38 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
       searchSkipped.push(...byCard.skipped);
       const inputs = await mapPool(byCard.accepted, async (meta) => {
         try {
-          const input = await openInput({ ref: { kind: "hub", repo: meta.repo as string, revision: meta.revision as string }, text: meta.label ?? meta.id, hub: context.hub });
+          const input = await openInput({
+            ref: { kind: "hub", repo: meta.repo as string, revision: meta.revision as string },
+            text: meta.label ?? meta.id,
+            hub: context.hub,
+          });
           opened.push(input);
           return input;
         } catch (error) {
-          if (!(error instanceof DataError) && !(error instanceof TvhubError && skippableCodes.has(error.code))) throw error;
-          searchSkipped.push({ id: meta.id, label: meta.label ?? meta.id, code: "UNREADABLE", reason: firstSentence(error.message) });
+          if (!(error instanceof DataError) && !(error instanceof TvhubError && skippableCodes.has(error.code)))
+            throw error;
+          searchSkipped.push({
+            id: meta.id,
+            label: meta.label ?? meta.id,
+            code: "UNREADABLE",
+            reason: firstSentence(error.message),
+          });
           return undefined;
         }
       });
       byCard.accepted.forEach((meta, i) => {
         const input = inputs[i];
-        if (input) searched.push({ meta: metadataOf({ ref: { kind: "hub", repo: meta.repo as string }, text: meta.label ?? meta.id, input, kind: meta.kind }), input, ref: meta.id });
+        if (input)
+          searched.push({
+            meta: metadataOf({
+              ref: { kind: "hub", repo: meta.repo as string },
+              text: meta.label ?? meta.id,
+              input,
+              kind: meta.kind,
+            }),
+            input,
+            ref: meta.id,
+          });
       });
     }
 
@@ -149,7 +183,13 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
     for (const entry of all) {
       if (acceptedIds.has(entry.meta.id) && !taken.has(entry.meta.id)) {
         taken.add(entry.meta.id);
-        accepted.push({ id: entry.meta.id, label: entry.meta.label ?? entry.meta.id, kind: entry.meta.kind, ref: entry.ref, input: entry.input });
+        accepted.push({
+          id: entry.meta.id,
+          label: entry.meta.label ?? entry.meta.id,
+          kind: entry.meta.kind,
+          ref: entry.ref,
+          input: entry.input,
+        });
       } else rejected.push(entry.input);
     }
     await closeAll(rejected);
@@ -171,10 +211,13 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
 function kindOf(spec: CandidateSpec, input: OpenedInput): InputKind {
   const detected = detectInputKind(input.resolved);
   if (spec.kind === "finetuned" && detected === "vector") {
-    throw new UsageError(`${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ${spec.text} }.`, {
-      code: "GREEDY_CANDIDATE_KIND",
-      subject: spec.text,
-    });
+    throw new UsageError(
+      `${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ${spec.text} }.`,
+      {
+        code: "GREEDY_CANDIDATE_KIND",
+        subject: spec.text,
+      },
+    );
   }
   // A vector published by another tool may carry neither a record nor the tag: the recipe's word is taken.
   return spec.kind ?? detected;
@@ -183,7 +226,10 @@ function kindOf(spec: CandidateSpec, input: OpenedInput): InputKind {
 function metadataOf(options: { ref: ModelRef; text: string; input: OpenedInput; kind: InputKind }): CandidateMetadata {
   const { input, kind } = options;
   const { resolved } = input;
-  const id = options.ref.kind === "local" ? resolvePath(options.ref.path) : `${resolved.repo ?? options.ref.repo}@${resolved.revision ?? ""}`;
+  const id =
+    options.ref.kind === "local"
+      ? resolvePath(options.ref.path)
+      : `${resolved.repo ?? options.ref.repo}@${resolved.revision ?? ""}`;
   return {
     id,
     label: options.ref.kind === "local" ? options.text : (resolved.repo ?? options.ref.repo),
@@ -207,13 +253,19 @@ async function searchHub(options: OpenCandidatesOptions & { search: CandidateSea
   const { context, base, search } = options;
   const baseRepo = base.resolved.repo;
   if (baseRepo === undefined) {
-    throw new UsageError(`A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a folder; list the candidates instead.`, {
-      code: "GREEDY_SEARCH_LOCAL_BASE",
-      subject: "candidates",
-    });
+    throw new UsageError(
+      `A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a folder; list the candidates instead.`,
+      {
+        code: "GREEDY_SEARCH_LOCAL_BASE",
+        subject: "candidates",
+      },
+    );
   }
   const tags = [...(search.kind === "vector" ? ["task-vector"] : []), `base_model:${baseRepo}`, ...(search.tags ?? [])];
-  const excluded = new Set([baseRepo.toLowerCase(), ...(options.target === undefined ? [] : [options.target.toLowerCase()])]);
+  const excluded = new Set([
+    baseRepo.toLowerCase(),
+    ...(options.target === undefined ? [] : [options.target.toLowerCase()]),
+  ]);
   const hits: Array<{ id: string; sha?: string; card?: Record<string, unknown> }> = [];
   for await (const hit of context.hub.searchModels({
     tags: [...new Set(tags)],
@@ -223,7 +275,11 @@ async function searchHub(options: OpenCandidatesOptions & { search: CandidateSea
     if (excluded.has(hit.id.toLowerCase())) continue;
     // Searching fine-tunes of the base also finds its published vectors (their card names the base too).
     if (search.kind === "finetuned" && hit.tags.includes("task-vector")) continue;
-    hits.push({ id: hit.id, ...(hit.sha === undefined ? {} : { sha: hit.sha }), ...(hit.cardData === undefined ? {} : { card: hit.cardData }) });
+    hits.push({
+      id: hit.id,
+      ...(hit.sha === undefined ? {} : { sha: hit.sha }),
+      ...(hit.cardData === undefined ? {} : { card: hit.cardData }),
+    });
     if (hits.length >= search.limit) break;
   }
   const pinned = await mapPool(hits, async (hit) => hit.sha ?? (await context.hub.pin({ repo: hit.id })).sha);

@@ -46,11 +46,14 @@ export async function openEvaluationCache(options: OpenEvaluationCacheOptions = 
       text = await readFile(path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new DataError(`Cannot read the evaluation cache ${path} (${(error as Error).message}); fix its permissions or give another cache file.`, {
-          code: "GREEDY_CACHE_UNREADABLE",
-          subject: path,
-          cause: error,
-        });
+        throw new DataError(
+          `Cannot read the evaluation cache ${path} (${(error as Error).message}); fix its permissions or give another cache file.`,
+          {
+            code: "GREEDY_CACHE_UNREADABLE",
+            subject: path,
+            cause: error,
+          },
+        );
       }
     }
     needsNewline = text.length > 0 && !text.endsWith("\n");
@@ -93,9 +96,15 @@ function parseEntry(line: string): CachedEvaluation | undefined {
   const record = value as Record<string, unknown>;
   if (typeof record.key !== "string" || !/^[0-9a-f]{64}$/.test(record.key)) return undefined;
   if (typeof record.score !== "number") return undefined;
-  const entry: CachedEvaluation = { key: record.key, score: record.score, label: typeof record.label === "string" ? record.label : "" };
+  const entry: CachedEvaluation = {
+    key: record.key,
+    score: record.score,
+    label: typeof record.label === "string" ? record.label : "",
+  };
   if (typeof record.details === "object" && record.details !== null && !Array.isArray(record.details)) {
-    const details = Object.entries(record.details).filter((pair): pair is [string, number] => typeof pair[1] === "number");
+    const details = Object.entries(record.details).filter(
+      (pair): pair is [string, number] => typeof pair[1] === "number",
+    );
     if (details.length > 0) entry.details = Object.fromEntries(details);
   }
   if (typeof record.seconds === "number") entry.seconds = record.seconds;

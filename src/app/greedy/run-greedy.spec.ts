@@ -24,7 +24,9 @@ function knownAnswerEvaluate(): EvaluateTerms & { calls: string[] } {
   return Object.assign(evaluate, { calls });
 }
 
-async function run(options: Partial<RunGreedyOptions> & { evaluate: EvaluateTerms }): Promise<{ result: GreedyResult; events: GreedyEvent[] }> {
+async function run(
+  options: Partial<RunGreedyOptions> & { evaluate: EvaluateTerms },
+): Promise<{ result: GreedyResult; events: GreedyEvent[] }> {
   const events: GreedyEvent[] = [];
   const generator = runGreedy({ start: { id: "base@1", label: "base" }, candidates, ...options });
   for (;;) {
@@ -70,9 +72,12 @@ describe("runGreedy with a known answer", () => {
       [3, "B", 0, false],
       [3, "D", 0, false],
     ]);
-    const byRound = (round: number, id: string) => result.trajectory.find((s) => s.round === round && s.candidateId === id);
+    const byRound = (round: number, id: string) =>
+      result.trajectory.find((s) => s.round === round && s.candidateId === id);
     expect(byRound(1, "A")?.reason).toMatch(/^raised the score from -?[\d.e-]+ to -?[\d.e-]+ \(\+[\d.e-]+\)$/);
-    expect(byRound(1, "C")?.reason).toBe(`org/a scored higher (${byRound(1, "A")?.score !== undefined ? formatForCheck(byRound(1, "A")?.score as number) : ""})`);
+    expect(byRound(1, "C")?.reason).toBe(
+      `org/a scored higher (${byRound(1, "A")?.score !== undefined ? formatForCheck(byRound(1, "A")?.score as number) : ""})`,
+    );
     expect(byRound(3, "B")?.reason).toMatch(/^no λ in the grid raises the score above /);
     expect(byRound(3, "D")?.reason).toMatch(/^no λ in the grid raises the score above /);
     // Each row keeps the whole λ curve; λ = 0 is the round's current model.
@@ -85,9 +90,20 @@ describe("runGreedy with a known answer", () => {
     expect(evaluate.calls).toContain("base + 0.5·org/a + 0.3·org/c");
 
     const rounds = events.filter((e) => e.type === "greedy-round");
-    expect(rounds.map((e) => e.kept)).toEqual([{ candidate: "A", lambda: 0.5 }, { candidate: "C", lambda: 0.3 }, undefined]);
+    expect(rounds.map((e) => e.kept)).toEqual([
+      { candidate: "A", lambda: 0.5 },
+      { candidate: "C", lambda: 0.3 },
+      undefined,
+    ]);
     const progress = events.filter((e) => e.type === "progress");
-    expect(progress.at(-1)).toEqual({ type: "progress", phase: "evaluate", label: "round 3", done: 40, total: 40, unit: "items" });
+    expect(progress.at(-1)).toEqual({
+      type: "progress",
+      phase: "evaluate",
+      label: "round 3",
+      done: 40,
+      total: 40,
+      unit: "items",
+    });
   });
 
   it("puts the whole trajectory in the merge card", async () => {
@@ -97,7 +113,11 @@ describe("runGreedy with a known answer", () => {
       hubUrl: "http://127.0.0.1:9",
       base: { repo: "org/base", revision: "a".repeat(40) },
       method: "task_arithmetic",
-      terms: result.terms.map((t) => ({ kind: "vector" as const, input: { repo: `org/${t.candidate.toLowerCase()}`, revision: "b".repeat(40) }, weight: t.lambda })),
+      terms: result.terms.map((t) => ({
+        kind: "vector" as const,
+        input: { repo: `org/${t.candidate.toLowerCase()}`, revision: "b".repeat(40) },
+        weight: t.lambda,
+      })),
       dtype: "F32",
       trajectory: result.trajectory,
       files: [],
@@ -113,7 +133,9 @@ describe("runGreedy with a known answer", () => {
   it("finds negative λ (forgetting) when the grid allows it", async () => {
     const target = mergeTensors(problem.base, problem.vectors, [{ candidate: "B", lambda: -0.4 }]);
     const { result } = await run({
-      evaluate: async ({ terms }) => ({ score: distanceScore(mergeTensors(problem.base, problem.vectors, terms), target) }),
+      evaluate: async ({ terms }) => ({
+        score: distanceScore(mergeTensors(problem.base, problem.vectors, terms), target),
+      }),
       grid: { start: -1, stop: 0, step: 0.1 },
     });
     expect(result.terms).toEqual([{ candidate: "B", lambda: -0.4 }]);
@@ -126,9 +148,11 @@ function formatForCheck(value: number): string {
 
 describe("runGreedy stopping rules and ties", () => {
   /** A score that is the sum of fixed gains: candidate → (λ → gain), independent of the state. */
-  const additive = (gains: Record<string, (lambda: number) => number>): EvaluateTerms => async ({ terms }) => ({
-    score: terms.reduce((sum, term) => sum + (gains[term.candidate]?.(term.lambda) ?? 0), 0),
-  });
+  const additive =
+    (gains: Record<string, (lambda: number) => number>): EvaluateTerms =>
+    async ({ terms }) => ({
+      score: terms.reduce((sum, term) => sum + (gains[term.candidate]?.(term.lambda) ?? 0), 0),
+    });
   const peak = (at: number, height: number) => (lambda: number) => height - (lambda - at) ** 2;
 
   it("stops after maxRounds kept candidates", async () => {
@@ -163,7 +187,12 @@ describe("runGreedy stopping rules and ties", () => {
     const evaluate = additive({ X: flat, Y: flat });
     const { result } = await run({ evaluate, candidates: [{ id: "Y" }, { id: "X" }], grid: [0, 0.5, 0.25, 1] });
     expect(result.trajectory[0]).toMatchObject({ candidateId: "Y", lambda: 0.25, kept: true });
-    expect(result.trajectory[1]).toMatchObject({ candidateId: "X", lambda: 0.25, kept: false, reason: "tied with Y (1), which comes first" });
+    expect(result.trajectory[1]).toMatchObject({
+      candidateId: "X",
+      lambda: 0.25,
+      kept: false,
+      reason: "tied with Y (1), which comes first",
+    });
   });
 
   it("explains a candidate that lowers the score at every λ", async () => {
@@ -181,7 +210,9 @@ describe("runGreedy stopping rules and ties", () => {
 
   it("refuses duplicate candidates, a negative minGain and a fractional maxRounds before evaluating", async () => {
     const evaluate = knownAnswerEvaluate();
-    await expect(run({ evaluate, candidates: [{ id: "A" }, { id: "A" }] })).rejects.toThrow(/candidate A is listed twice/);
+    await expect(run({ evaluate, candidates: [{ id: "A" }, { id: "A" }] })).rejects.toThrow(
+      /candidate A is listed twice/,
+    );
     await expect(run({ evaluate, minGain: -1 })).rejects.toThrow(UsageError);
     await expect(run({ evaluate, maxRounds: 1.5 })).rejects.toThrow(/whole number ≥ 1/);
     await expect(run({ evaluate, grid: [] })).rejects.toThrow(/at least one finite value/);
@@ -203,11 +234,16 @@ describe("runGreedy cache and resumption", () => {
       if (budget-- === 0) throw new Error("the scorer crashed");
       return failing(request);
     };
-    await expect(run({ evaluate: interrupted, cache: await openEvaluationCache({ path }) })).rejects.toThrow("the scorer crashed");
+    await expect(run({ evaluate: interrupted, cache: await openEvaluationCache({ path }) })).rejects.toThrow(
+      "the scorer crashed",
+    );
     expect(failing.calls).toHaveLength(100);
     const lines = (await readFile(path, "utf8")).trim().split("\n");
     expect(lines).toHaveLength(100);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ label: "base", key: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      label: "base",
+      key: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     // A crash in the middle of an append leaves half a line: ignored, and the next entry starts on a new line.
     await writeFile(path, `${lines.join("\n")}\n{"key":"ab`);
@@ -259,7 +295,11 @@ describe("runGreedy concurrency and cancellation", () => {
     };
     const { result } = await run({ evaluate, concurrency: 3, candidates: candidates.slice(0, 3), grid: [0, 0.3, 0.5] });
     expect(most).toBe(3);
-    const sequential = await run({ evaluate: knownAnswerEvaluate(), candidates: candidates.slice(0, 3), grid: [0, 0.3, 0.5] });
+    const sequential = await run({
+      evaluate: knownAnswerEvaluate(),
+      candidates: candidates.slice(0, 3),
+      grid: [0, 0.3, 0.5],
+    });
     expect(result.trajectory).toEqual(sequential.result.trajectory);
   });
 
@@ -272,7 +312,9 @@ describe("runGreedy concurrency and cancellation", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return { score: -terms.length };
     };
-    await expect(run({ evaluate, cache, concurrency: 2, grid: [0, 1], candidates: candidates.slice(0, 3) })).rejects.toThrow("B broke the scorer");
+    await expect(
+      run({ evaluate, cache, concurrency: 2, grid: [0, 1], candidates: candidates.slice(0, 3) }),
+    ).rejects.toThrow("B broke the scorer");
     // The baseline, A (running when B failed) are cached; C never started.
     expect(calls).toBe(3);
     expect(cache.size).toBe(2);

@@ -81,25 +81,39 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
   const labelOf = new Map(options.candidates.map((c) => [c.id, c.label ?? c.id]));
   const keyOf = (terms: readonly GreedyTerm[]) => evaluationKey({ scope, start: options.start.id, terms });
   const describe = (terms: readonly GreedyTerm[]) =>
-    terms.reduce((text, term) => `${text} ${term.lambda < 0 ? "−" : "+"} ${formatNumber(Math.abs(term.lambda))}·${labelOf.get(term.candidate) ?? term.candidate}`, startLabel);
+    terms.reduce(
+      (text, term) =>
+        `${text} ${term.lambda < 0 ? "−" : "+"} ${formatNumber(Math.abs(term.lambda))}·${labelOf.get(term.candidate) ?? term.candidate}`,
+      startLabel,
+    );
 
   let evaluated = 0;
   let cached = 0;
   /** Runs one evaluation, or finds it in the cache; the cache is written before the result is used. */
-  const score = async (job: { terms: GreedyTerm[]; label: string; key: string }): Promise<{ evaluation: Evaluation; cached: boolean }> => {
+  const score = async (job: {
+    terms: GreedyTerm[];
+    label: string;
+    key: string;
+  }): Promise<{ evaluation: Evaluation; cached: boolean }> => {
     const hit = cache.get(job.key);
     if (hit) {
       cached++;
-      return { evaluation: hit.details ? { score: hit.score, details: hit.details } : { score: hit.score }, cached: true };
+      return {
+        evaluation: hit.details ? { score: hit.score, details: hit.details } : { score: hit.score },
+        cached: true,
+      };
     }
     signal?.throwIfAborted();
     const started = performance.now();
     const evaluation = await evaluate({ terms: job.terms, label: job.label, ...(signal ? { signal } : {}) });
     if (typeof evaluation?.score !== "number") {
-      throw new DataError(`The evaluator returned no numeric score for ${job.label}; it must report one number, higher is better.`, {
-        code: "GREEDY_NO_SCORE",
-        subject: job.label,
-      });
+      throw new DataError(
+        `The evaluator returned no numeric score for ${job.label}; it must report one number, higher is better.`,
+        {
+          code: "GREEDY_NO_SCORE",
+          subject: job.label,
+        },
+      );
     }
     evaluated++;
     await cache.put({
@@ -144,7 +158,14 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
     for await (const { job, evaluation, cached: fromCache } of runPool({ jobs, run: score, concurrency, signal })) {
       results.set(resultKey(job.candidate, job.lambda), evaluation);
       done++;
-      yield { type: "greedy-evaluation", round, candidate: job.candidate.id, lambda: job.lambda, score: evaluation.score, cached: fromCache };
+      yield {
+        type: "greedy-evaluation",
+        round,
+        candidate: job.candidate.id,
+        lambda: job.lambda,
+        score: evaluation.score,
+        cached: fromCache,
+      };
       yield { type: "progress", phase: "evaluate", label: `round ${round}`, done, total: jobs.length, unit: "items" };
     }
 
@@ -152,7 +173,10 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
     const curves = remaining.map((candidate) => {
       const scores: LambdaScore[] = grid.map((lambda) => {
         const evaluation = lambda === 0 ? current : results.get(resultKey(candidate, lambda));
-        if (!evaluation) throw new InternalError(`The greedy round has no score for ${candidate.id} at λ ${lambda}.`, { code: "GREEDY_MISSING_SCORE" });
+        if (!evaluation)
+          throw new InternalError(`The greedy round has no score for ${candidate.id} at λ ${lambda}.`, {
+            code: "GREEDY_MISSING_SCORE",
+          });
         return { lambda, score: evaluation.score, ...(evaluation.details ? { details: evaluation.details } : {}) };
       });
       return { candidate, scores, best: bestLambda(scores) };
@@ -174,7 +198,14 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
         score: curve.best.score,
         gain: rank(curve.best.score) - rank(current.score),
         kept,
-        reason: reasonFor({ curve, winner, winnerLabel: labelOf.get(winner.candidate.id) ?? winner.candidate.id, current: current.score, minGain, kept }),
+        reason: reasonFor({
+          curve,
+          winner,
+          winnerLabel: labelOf.get(winner.candidate.id) ?? winner.candidate.id,
+          current: current.score,
+          minGain,
+          kept,
+        }),
         scores: curve.scores,
       };
     });
@@ -198,7 +229,10 @@ function gridOf(grid: LambdaGrid | readonly number[] | undefined): number[] {
   if (grid === undefined) return lambdaGridValues({ grid: defaultLambdaGrid });
   if (!isValueList(grid)) return lambdaGridValues({ grid });
   if (grid.length === 0 || grid.some((value) => !Number.isFinite(value))) {
-    throw new UsageError(`The λ grid must list at least one finite value, not [${grid.join(", ")}].`, { code: "GRID_EMPTY", subject: "grid" });
+    throw new UsageError(`The λ grid must list at least one finite value, not [${grid.join(", ")}].`, {
+      code: "GRID_EMPTY",
+      subject: "grid",
+    });
   }
   return [...new Set(grid)];
 }
@@ -209,15 +243,24 @@ function isValueList(grid: LambdaGrid | readonly number[]): grid is readonly num
 
 function checkOptions(options: RunGreedyOptions, minGain: number, maxRounds: number): void {
   if (!(minGain >= 0) || !Number.isFinite(minGain)) {
-    throw new UsageError(`The minimum gain is ${minGain}; give a number ≥ 0 (0 keeps any improvement).`, { code: "GREEDY_BAD_MIN_GAIN", subject: "min_gain" });
+    throw new UsageError(`The minimum gain is ${minGain}; give a number ≥ 0 (0 keeps any improvement).`, {
+      code: "GREEDY_BAD_MIN_GAIN",
+      subject: "min_gain",
+    });
   }
   if (!(maxRounds >= 1) || (Number.isFinite(maxRounds) && !Number.isInteger(maxRounds))) {
-    throw new UsageError(`The maximum number of rounds is ${maxRounds}; give a whole number ≥ 1.`, { code: "GREEDY_BAD_MAX_ROUNDS", subject: "max_rounds" });
+    throw new UsageError(`The maximum number of rounds is ${maxRounds}; give a whole number ≥ 1.`, {
+      code: "GREEDY_BAD_MAX_ROUNDS",
+      subject: "max_rounds",
+    });
   }
   const seen = new Set<string>();
   for (const candidate of options.candidates) {
     if (seen.has(candidate.id)) {
-      throw new UsageError(`The candidate ${candidate.id} is listed twice; list each candidate once.`, { code: "GREEDY_DUPLICATE_CANDIDATE", subject: candidate.id });
+      throw new UsageError(`The candidate ${candidate.id} is listed twice; list each candidate once.`, {
+        code: "GREEDY_DUPLICATE_CANDIDATE",
+        subject: candidate.id,
+      });
     }
     seen.add(candidate.id);
   }
@@ -259,8 +302,10 @@ function reasonFor(options: ReasonOptions): string {
     if (gain === 0) return `leaves the score at ${formatNumber(current)} at its best λ`;
     return `lowers the score from ${from} even at its best λ`;
   }
-  if (curve === winner) return `best this round, but ${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
-  if (rank(best.score) === rank(winner.best.score)) return `tied with ${options.winnerLabel} (${formatNumber(winner.best.score)}), which comes first`;
+  if (curve === winner)
+    return `best this round, but ${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
+  if (rank(best.score) === rank(winner.best.score))
+    return `tied with ${options.winnerLabel} (${formatNumber(winner.best.score)}), which comes first`;
   if (!(gain > minGain)) return `${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
   return `${options.winnerLabel} scored higher (${formatNumber(winner.best.score)})`;
 }

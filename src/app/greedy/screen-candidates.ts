@@ -93,7 +93,8 @@ export function screenCandidates(options: ScreenCandidatesOptions): ScreenedCand
   for (const candidate of options.candidates) {
     const label = candidate.label ?? candidate.id;
     const skip = (code: SkipCode, reason: string) => skipped.push({ id: candidate.id, label, code, reason });
-    const identity = candidate.repo === undefined ? candidate.id : `${candidate.repo.toLowerCase()}@${candidate.revision ?? ""}`;
+    const identity =
+      candidate.repo === undefined ? candidate.id : `${candidate.repo.toLowerCase()}@${candidate.revision ?? ""}`;
     const first = seen.get(identity) ?? seen.get(candidate.id);
     if (first !== undefined) {
       skip("DUPLICATE", `the same model as ${first}, listed earlier`);
@@ -101,7 +102,10 @@ export function screenCandidates(options: ScreenCandidatesOptions): ScreenedCand
     }
     seen.set(identity, label);
     seen.set(candidate.id, label);
-    if (inStart.has(candidate.id.toLowerCase()) || (candidate.repo !== undefined && inStart.has(candidate.repo.toLowerCase()))) {
+    if (
+      inStart.has(candidate.id.toLowerCase()) ||
+      (candidate.repo !== undefined && inStart.has(candidate.repo.toLowerCase()))
+    ) {
       skip("IN_START", "already part of the start model");
       continue;
     }
@@ -137,7 +141,8 @@ export function screenCandidates(options: ScreenCandidatesOptions): ScreenedCand
       skip(sameAsBase.code, sameAsBase.message);
       continue;
     }
-    for (const finding of findings) warnings.push({ id: candidate.id, label, code: finding.code, message: finding.message });
+    for (const finding of findings)
+      warnings.push({ id: candidate.id, label, code: finding.code, message: finding.message });
     accepted.push(candidate);
   }
   return { accepted, skipped, warnings };

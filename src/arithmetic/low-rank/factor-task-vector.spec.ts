@@ -10,11 +10,12 @@ function lowRank(rows: number, cols: number, rank: number, seed: number): Float6
   const x = Array.from({ length: rows * rank }, () => random.nextFloat() - 0.5);
   const y = Array.from({ length: rank * cols }, () => random.nextFloat() - 0.5);
   const tau = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    let s = 0;
-    for (let k = 0; k < rank; k++) s += x[i * rank + k]! * y[k * cols + j]!;
-    tau[i * cols + j] = Math.fround(s * 0.01);
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let k = 0; k < rank; k++) s += x[i * rank + k]! * y[k * cols + j]!;
+      tau[i * cols + j] = Math.fround(s * 0.01);
+    }
   return tau;
 }
 
@@ -27,15 +28,23 @@ function load(kernels: MatrixKernels, tau: Float64Array, rows: number, cols: num
 }
 
 /** ‖τ − BA‖/‖τ‖ in float64 from the factors, independent of the kernels. */
-function relativeError(tau: Float64Array, rows: number, cols: number, a: Float32Array, b: Float32Array, rank: number): number {
+function relativeError(
+  tau: Float64Array,
+  rows: number,
+  cols: number,
+  a: Float32Array,
+  b: Float32Array,
+  rank: number,
+): number {
   let diff = 0;
   let norm = 0;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    let s = 0;
-    for (let k = 0; k < rank; k++) s += b[i * rank + k]! * a[k * cols + j]!;
-    diff += (tau[i * cols + j]! - s) ** 2;
-    norm += tau[i * cols + j]! ** 2;
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let k = 0; k < rank; k++) s += b[i * rank + k]! * a[k * cols + j]!;
+      diff += (tau[i * cols + j]! - s) ** 2;
+      norm += tau[i * cols + j]! ** 2;
+    }
   return Math.sqrt(diff / norm);
 }
 
@@ -87,11 +96,12 @@ describe("factorTaskVector", () => {
     const u = Array.from({ length: rows * 10 }, () => random.nextFloat() - 0.5);
     const v = Array.from({ length: 10 * cols }, () => random.nextFloat() - 0.5);
     const tau = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-      let s = 0;
-      for (let k = 0; k < 10; k++) s += u[i * 10 + k]! * v[k * cols + j]! * 2 ** -(2 * k);
-      tau[i * cols + j] = Math.fround(s);
-    }
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) {
+        let s = 0;
+        for (let k = 0; k < 10; k++) s += u[i * 10 + k]! * v[k * cols + j]! * 2 ** -(2 * k);
+        tau[i * cols + j] = Math.fround(s);
+      }
     const factors = run(createMatrixKernels(), tau, rows, cols, { kind: "auto", maxError: 0.02 });
     expect(factors.relativeError).toBeLessThanOrEqual(0.02);
     const lower = run(createMatrixKernels(), tau, rows, cols, { kind: "fixed", rank: factors.rank - 1 });

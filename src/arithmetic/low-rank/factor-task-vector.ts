@@ -64,16 +64,22 @@ export function factorTaskVector(options: FactorTaskVectorOptions): LowRankFacto
   const ld = roundUp4(n);
   const normSquared = kernels.sumOfSquares(0, m * ld);
   if (!Number.isFinite(normSquared)) {
-    throw new DataError(`The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`, {
-      code: "LORA_NOT_FINITE",
-      subject: name,
-    });
+    throw new DataError(
+      `The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`,
+      {
+        code: "LORA_NOT_FINITE",
+        subject: name,
+      },
+    );
   }
   const norm = Math.sqrt(normSquared);
   const stream = deriveStream({ seed: svd.seed, labels: ["lora", name] });
   const sketch = (rank: number) => {
     const width = Math.min(full, rank + svd.oversampling);
-    return { width, result: randomizedSvd({ kernels, rows: m, cols: n, ld, width, iterations: svd.iterations, stream }) };
+    return {
+      width,
+      result: randomizedSvd({ kernels, rows: m, cols: n, ld, width, iterations: svd.iterations, stream }),
+    };
   };
 
   if (policy.kind === "fixed") {
@@ -113,7 +119,16 @@ function rankForEnergy(values: Float64Array, normSquared: number, target: number
 }
 
 /** Builds the stored factors of rank `rank` from the SVD and measures ‖τ − BA‖ with the same float32 products. */
-function measured(kernels: MatrixKernels, m: number, n: number, svd: TruncatedSvd, rank: number, width: number, norm: number, dtype: ComputableDtype): LowRankFactors {
+function measured(
+  kernels: MatrixKernels,
+  m: number,
+  n: number,
+  svd: TruncatedSvd,
+  rank: number,
+  width: number,
+  norm: number,
+  dtype: ComputableDtype,
+): LowRankFactors {
   const a = new Float32Array(rank * n);
   const b = new Float32Array(m * rank);
   let kept = 0;
@@ -127,7 +142,15 @@ function measured(kernels: MatrixKernels, m: number, n: number, svd: TruncatedSv
   const storedA = stored(a, dtype);
   const storedB = stored(b, dtype);
   const relativeError = norm === 0 ? 0 : Math.sqrt(residualSquares(kernels, m, n, storedA, storedB, rank)) / norm;
-  return { rank, a: storedA, b: storedB, norm, relativeError, retainedEnergy: norm === 0 ? 1 : Math.min(1, kept / (norm * norm)), width };
+  return {
+    rank,
+    a: storedA,
+    b: storedB,
+    norm,
+    relativeError,
+    retainedEnergy: norm === 0 ? 1 : Math.min(1, kept / (norm * norm)),
+    width,
+  };
 }
 
 function stored(values: Float32Array, dtype: ComputableDtype): Float32Array {
@@ -136,7 +159,14 @@ function stored(values: Float32Array, dtype: ComputableDtype): Float32Array {
 }
 
 /** ‖τ − B·A‖² with τ at heap offset 0: B·A in panels of 256 rows by the float32 kernels (gemmF32), each compared with τ's rows. */
-function residualSquares(kernels: MatrixKernels, m: number, n: number, a: Float32Array, b: Float32Array, rank: number): number {
+function residualSquares(
+  kernels: MatrixKernels,
+  m: number,
+  n: number,
+  a: Float32Array,
+  b: Float32Array,
+  rank: number,
+): number {
   const ld = roundUp4(n);
   const panelRows = 256;
   const at = m * ld;

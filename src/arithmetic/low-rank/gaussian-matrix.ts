@@ -5,7 +5,14 @@ import { fillRandom, type RandomStream } from "../../util/rng.js";
  * on consecutive pairs of the stream's 32-bit words, element (i, j) from words 2(i·cols + j) and 2(i·cols + j) + 1,
  * rounded once to float32. Math.log and Math.cos are V8's own fdlibm ports, the same on every machine.
  */
-export function fillGaussian(out: Float32Array, offset: number, rows: number, cols: number, ld: number, stream: RandomStream): void {
+export function fillGaussian(
+  out: Float32Array,
+  offset: number,
+  rows: number,
+  cols: number,
+  ld: number,
+  stream: RandomStream,
+): void {
   const words = new Uint32Array(2 * cols);
   for (let i = 0; i < rows; i++) {
     fillRandom({ stream, start: 2 * i * cols, out: words });

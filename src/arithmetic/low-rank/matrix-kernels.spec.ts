@@ -45,7 +45,8 @@ describe("matrix kernels", () => {
     // And the reference is the product: one element against a float64 sum.
     const heap = js.floats();
     let exact = 0;
-    for (let p = 0; p < k; p++) exact += (heap[a + (m - 1) * lda + p] as number) * (heap[b + p * ldb + n - 1] as number);
+    for (let p = 0; p < k; p++)
+      exact += (heap[a + (m - 1) * lda + p] as number) * (heap[b + p * ldb + n - 1] as number);
     expect(heap[c + (m - 1) * ldc + n - 1]).toBeCloseTo(exact, 4);
   });
 

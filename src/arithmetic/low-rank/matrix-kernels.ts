@@ -54,7 +54,10 @@ export function createMatrixKernels(options: CreateMatrixKernelsOptions = {}): M
     const simd = instantiateSimdKernels();
     if (simd) return new WasmMatrixKernels(simd);
   }
-  if (wanted === "wasm") throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", { code: "SIMD_UNAVAILABLE" });
+  if (wanted === "wasm")
+    throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", {
+      code: "SIMD_UNAVAILABLE",
+    });
   return new JsMatrixKernels();
 }
 
@@ -77,12 +80,18 @@ class WasmMatrixKernels implements MatrixKernels {
   reserve(floats: number): void {
     const needed = this.start + floats * 4;
     if (needed > maxWasmBytes) {
-      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, { code: "MATRIX_TOO_LARGE" });
+      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, {
+        code: "MATRIX_TOO_LARGE",
+      });
     }
     const current = this.simd.memory.buffer.byteLength;
     if (needed > current) this.simd.memory.grow(Math.ceil((needed - current) / pageBytes));
     if (this.view.buffer !== this.simd.memory.buffer || this.view.byteLength === 0) {
-      this.view = new Float32Array(this.simd.memory.buffer, this.start, (this.simd.memory.buffer.byteLength - this.start) >> 2);
+      this.view = new Float32Array(
+        this.simd.memory.buffer,
+        this.start,
+        (this.simd.memory.buffer.byteLength - this.start) >> 2,
+      );
     }
   }
 
@@ -233,12 +242,16 @@ export function squaredDistanceReference(x: Float32Array, a: number, b: number, 
     const d = (x[a + i] as number) - (x[b + i] as number);
     sums[i & 3] = (sums[i & 3] as number) + d * d;
   }
-  return (sums[0]! + sums[1]!) + (sums[2]! + sums[3]!);
+  return sums[0]! + sums[1]! + (sums[2]! + sums[3]!);
 }
 
 function checkGemm(o: GemmOptions, heapFloats: number): void {
-  const fits = (offset: number, rows: number, cols: number, ld: number) => rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
+  const fits = (offset: number, rows: number, cols: number, ld: number) =>
+    rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
   if (o.n % 4 !== 0 || !fits(o.a, o.m, o.k, o.lda) || !fits(o.b, o.k, o.n, o.ldb) || !fits(o.c, o.m, o.n, o.ldc)) {
-    throw new InternalError(`A matrix product of ${o.m}×${o.k} by ${o.k}×${o.n} does not fit its heap or its padding; this is a bug in tvhub.`, { code: "GEMM_BAD_SHAPE" });
+    throw new InternalError(
+      `A matrix product of ${o.m}×${o.k} by ${o.k}×${o.n} does not fit its heap or its padding; this is a bug in tvhub.`,
+      { code: "GEMM_BAD_SHAPE" },
+    );
   }
 }

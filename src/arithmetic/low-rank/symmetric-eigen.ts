@@ -48,7 +48,9 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
       }
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => (a[j * n + j] as number) - (a[i * n + i] as number) || i - j);
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (i, j) => (a[j * n + j] as number) - (a[i * n + i] as number) || i - j,
+  );
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((from, to) => {

@@ -1,6 +1,11 @@
 import { decodeToF32, type DecodeToF32Options } from "../../tensor/decode-to-f32.js";
 import { encodeFromF32, type EncodeFromF32Options } from "../../tensor/encode-from-f32.js";
-import { addScaled, addScaledDifference, type AddScaledDifferenceOptions, type AddScaledOptions } from "../add-scaled.js";
+import {
+  addScaled,
+  addScaledDifference,
+  type AddScaledDifferenceOptions,
+  type AddScaledOptions,
+} from "../add-scaled.js";
 import { computeTaskVector, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import { dotProduct, type DotProductOptions } from "../dot-product.js";
 import { loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";

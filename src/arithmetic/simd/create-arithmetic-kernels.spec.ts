@@ -21,7 +21,9 @@ describe("createArithmeticKernels", () => {
     expect(second.implementation).toBe("wasm");
     expect(second).not.toBe(first);
     const values = Float32Array.of(1.5, -2, 0.1);
-    expect(Array.from(first.decodeToF32({ dtype: "BF16", bytes: first.encodeFromF32({ dtype: "BF16", values }) }))).toEqual([1.5, -2, 0.10009765625]);
+    expect(
+      Array.from(first.decodeToF32({ dtype: "BF16", bytes: first.encodeFromF32({ dtype: "BF16", values }) })),
+    ).toEqual([1.5, -2, 0.10009765625]);
   });
 
   it("returns the JavaScript reference when asked", () => {
@@ -34,7 +36,9 @@ describe("createArithmeticKernels", () => {
     vi.stubGlobal("WebAssembly", { ...real, validate: () => false });
     const create = await freshFactory();
     expect(create().implementation).toBe("js");
-    expect(() => create({ implementation: "wasm" })).toThrow(expect.objectContaining({ code: "SIMD_UNAVAILABLE", family: "usage" }));
+    expect(() => create({ implementation: "wasm" })).toThrow(
+      expect.objectContaining({ code: "SIMD_UNAVAILABLE", family: "usage" }),
+    );
   });
 
   it("falls back to JavaScript where there is no WebAssembly at all", async () => {
@@ -44,6 +48,8 @@ describe("createArithmeticKernels", () => {
   });
 
   it("rejects a chunk size that is not a whole number ≥ 1", () => {
-    expect(() => createArithmeticKernels({ chunkElements: 0 })).toThrow(expect.objectContaining({ code: "ARITHMETIC_BAD_CHUNK" }));
+    expect(() => createArithmeticKernels({ chunkElements: 0 })).toThrow(
+      expect.objectContaining({ code: "ARITHMETIC_BAD_CHUNK" }),
+    );
   });
 });

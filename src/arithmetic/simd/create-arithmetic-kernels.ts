@@ -23,9 +23,12 @@ export function createArithmeticKernels(options: CreateArithmeticKernelsOptions 
   const wasm = createWasmKernels(options.chunkElements === undefined ? {} : { chunkElements: options.chunkElements });
   if (wasm) return wasm;
   if (implementation === "wasm") {
-    throw new UsageError("This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation \"js\" or \"auto\").", {
-      code: "SIMD_UNAVAILABLE",
-    });
+    throw new UsageError(
+      'This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation "js" or "auto").',
+      {
+        code: "SIMD_UNAVAILABLE",
+      },
+    );
   }
   return javascriptKernels;
 }

@@ -22,10 +22,19 @@ function words(seed: number): () => number {
 }
 
 // Zeros, subnormals, ±Inf, NaNs of both signs, the largest finite values: where reconstruction fails.
-const specials = [0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x3f800000];
+const specials = [
+  0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc00000,
+  0xffc00000, 0x7f800001, 0x3f800000,
+];
 
 /** A base and a fine-tune of `count` elements: specials, random bit patterns, and weights with small deltas. */
-function pair(dtype: ComputableDtype, count: number, seed: number, offset: number, wild = true): { base: EncodedValues; finetuned: EncodedValues } {
+function pair(
+  dtype: ComputableDtype,
+  count: number,
+  seed: number,
+  offset: number,
+  wild = true,
+): { base: EncodedValues; finetuned: EncodedValues } {
   const next = words(seed);
   const base = new Float32Array(count);
   const finetuned = new Float32Array(count);
@@ -38,8 +47,8 @@ function pair(dtype: ComputableDtype, count: number, seed: number, offset: numbe
       base[i] = bits(next());
       finetuned[i] = bits(next());
     } else {
-      base[i] = ((next() / 2 ** 32) - 0.5) * 0.04;
-      finetuned[i] = base[i]! + ((next() / 2 ** 32) - 0.5) * (i % 3 === 0 ? 1e-6 : 4e-3);
+      base[i] = (next() / 2 ** 32 - 0.5) * 0.04;
+      finetuned[i] = base[i]! + (next() / 2 ** 32 - 0.5) * (i % 3 === 0 ? 1e-6 : 4e-3);
     }
   }
   const place = (values: Float32Array): EncodedValues => {
@@ -55,7 +64,7 @@ function pair(dtype: ComputableDtype, count: number, seed: number, offset: numbe
 function laneSumOfSquares(values: Float32Array): number {
   const s = [0, 0, 0, 0, 0, 0, 0, 0];
   values.forEach((value, i) => (s[i % 8] = s[i % 8]! + value * value));
-  return ((s[0]! + s[1]!) + (s[2]! + s[3]!)) + ((s[4]! + s[5]!) + (s[6]! + s[7]!));
+  return s[0]! + s[1]! + (s[2]! + s[3]!) + (s[4]! + s[5]! + (s[6]! + s[7]!));
 }
 
 describe("createTaskVectorStatistics", () => {
@@ -95,15 +104,28 @@ describe("createTaskVectorStatistics", () => {
 
   // base 1, fine-tuned 2^-k for five k small enough that τ rounds to −1 in the dtype: base + τ gives 0, every element
   // is inexact, and the largest error is the largest fine-tuned value.
-  for (const [dtype, k] of [["BF16", 20], ["F16", 20], ["F32", 25]] as const) {
+  for (const [dtype, k] of [
+    ["BF16", 20],
+    ["F16", 20],
+    ["F32", 25],
+  ] as const) {
     it(`${dtype}: counts every mismatch in a block and none past the end, for each position of a short last block`, () => {
-      const encode = (values: Float32Array): EncodedValues => ({ dtype, bytes: reference.encodeFromF32({ dtype, values }) });
+      const encode = (values: Float32Array): EncodedValues => ({
+        dtype,
+        bytes: reference.encodeFromF32({ dtype, values }),
+      });
       for (let count = 1; count <= 17; count++) {
         const base = encode(new Float32Array(count).fill(1));
         const finetuned = encode(new Float32Array(count).map((_, i) => 2 ** -(k + (i % 5))));
         const got = fused({ finetuned, base, dtype });
-        expect(got.reconstruction, `${count} elements`).toEqual({ elements: count, mismatches: count, maxAbsError: 2 ** -k });
-        expect(got.reconstruction).toEqual(reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes: got.bytes } }));
+        expect(got.reconstruction, `${count} elements`).toEqual({
+          elements: count,
+          mismatches: count,
+          maxAbsError: 2 ** -k,
+        });
+        expect(got.reconstruction).toEqual(
+          reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes: got.bytes } }),
+        );
       }
     });
   }
@@ -116,14 +138,18 @@ describe("createTaskVectorStatistics", () => {
     expect(got.bytes.buffer).toBe(out.buffer);
     const bytes = reference.computeTaskVector({ finetuned, base, dtype: "F32" });
     expect(Buffer.compare(got.bytes, bytes)).toBe(0);
-    expect(got.reconstruction).toEqual(reference.reconstructionError({ base, finetuned, taskVector: { dtype: "F32", bytes } }));
+    expect(got.reconstruction).toEqual(
+      reference.reconstructionError({ base, finetuned, taskVector: { dtype: "F32", bytes } }),
+    );
     const withWasm = createTaskVectorStatistics({ kernels: createWasmKernels() });
     expect(withWasm({ finetuned, base, dtype: "F32" })).toEqual(got);
   });
 
   it("refuses operands of different lengths and a buffer too small", () => {
     const { base, finetuned } = pair("BF16", 100, 9, 0);
-    expect(() => fused({ finetuned: { dtype: "BF16", bytes: finetuned.bytes.subarray(2) }, base, dtype: "BF16" })).toThrow(/99 fine-tuned elements/);
+    expect(() =>
+      fused({ finetuned: { dtype: "BF16", bytes: finetuned.bytes.subarray(2) }, base, dtype: "BF16" }),
+    ).toThrow(/99 fine-tuned elements/);
     expect(() => fused({ finetuned, base, dtype: "BF16", out: new Uint8Array(10) })).toThrow(/holds 10 bytes/);
   });
 });

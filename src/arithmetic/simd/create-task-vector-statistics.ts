@@ -47,7 +47,9 @@ export interface CreateTaskVectorStatisticsOptions {
  * from τ's, or SIMD is missing, it composes the ArithmeticKernels calls. Every path gives the same bits: τ as
  * computeTaskVector, the reconstruction as reconstructionError, Σ τ² as described above. One per thread.
  */
-export function createTaskVectorStatistics(options: CreateTaskVectorStatisticsOptions = {}): TaskVectorStatisticsKernel {
+export function createTaskVectorStatistics(
+  options: CreateTaskVectorStatisticsOptions = {},
+): TaskVectorStatisticsKernel {
   const composed = composedKernel(options.kernels ?? javascriptKernels);
   if (options.implementation === "js" || !hostIsLittleEndian) return composed;
   const simd = instantiateSimdKernels();
@@ -91,13 +93,17 @@ function addSquares(values: Float32Array, lanes: Float64Array): void {
 
 function combineLanes(lanes: ArrayLike<number>): number {
   const s = (i: number) => lanes[i]!;
-  return ((s(0) + s(1)) + (s(2) + s(3))) + ((s(4) + s(5)) + (s(6) + s(7)));
+  return s(0) + s(1) + (s(2) + s(3)) + (s(4) + s(5) + (s(6) + s(7)));
 }
 
 const slotCount = 4;
 const wasmPageBytes = 65536;
 
-function fusedKernel(simd: SimdExports, capacity: number, composed: TaskVectorStatisticsKernel): TaskVectorStatisticsKernel {
+function fusedKernel(
+  simd: SimdExports,
+  capacity: number,
+  composed: TaskVectorStatisticsKernel,
+): TaskVectorStatisticsKernel {
   const slotBytes = capacity * 4;
   const start = Math.ceil(simd.heapBase() / 64) * 64;
   const needed = start + slotCount * slotBytes + 128;
@@ -111,7 +117,11 @@ function fusedKernel(simd: SimdExports, capacity: number, composed: TaskVectorSt
   const largest = new Float64Array(simd.memory.buffer, result + 8, 1);
   const sums = result + 64;
   const kernelLanes = new Float64Array(simd.memory.buffer, sums, 8);
-  const kernels = { BF16: simd.taskVectorStatsBf16, F16: simd.taskVectorStatsF16, F32: simd.taskVectorStatsF32 } as const;
+  const kernels = {
+    BF16: simd.taskVectorStatsBf16,
+    F16: simd.taskVectorStatsF16,
+    F32: simd.taskVectorStatsF32,
+  } as const;
   // Where accumulator i (element i mod 8) sits in the kernel's memory: BF16 and F16 split even and odd elements.
   const interleaved = [0, 4, 1, 5, 2, 6, 3, 7];
   const inOrder = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -121,9 +131,12 @@ function fusedKernel(simd: SimdExports, capacity: number, composed: TaskVectorSt
     if (finetuned.dtype !== dtype || base.dtype !== dtype || dtype === "F64") return composed(options);
     const count = encodedLength(base);
     if (encodedLength(finetuned) !== count) {
-      throw new InternalError(`computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      });
+      throw new InternalError(
+        `computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        },
+      );
     }
     const size = dtypeSize(dtype);
     const out = outputBytes(options.out, count * size);
@@ -142,14 +155,21 @@ function fusedKernel(simd: SimdExports, capacity: number, composed: TaskVectorSt
       if (largest[0]! > maxAbsError) maxAbsError = largest[0]!;
     }
     const sumOfSquares = combineLanes((dtype === "F32" ? inOrder : interleaved).map((i) => kernelLanes[i]!));
-    return { bytes: out, sumOfSquares, reconstruction: { ...emptyReconstructionStats, elements: count, mismatches, maxAbsError } };
+    return {
+      bytes: out,
+      sumOfSquares,
+      reconstruction: { ...emptyReconstructionStats, elements: count, mismatches, maxAbsError },
+    };
   };
 }
 
 function outputBytes(out: Uint8Array | undefined, byteLength: number): Uint8Array {
   if (!out) return new Uint8Array(byteLength);
   if (out.byteLength < byteLength) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but the task vector needs ${byteLength}.`, { code: "ENCODE_OUT_TOO_SMALL" });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but the task vector needs ${byteLength}.`,
+      { code: "ENCODE_OUT_TOO_SMALL" },
+    );
   }
   return out.byteLength === byteLength ? out : out.subarray(0, byteLength);
 }

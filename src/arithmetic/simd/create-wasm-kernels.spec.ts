@@ -45,7 +45,9 @@ function expectSameBytes(got: Uint8Array, want: Uint8Array, elementSize: number,
   const index = firstDifference(got, want);
   const element = Math.floor(index / elementSize);
   const show = (bytes: Uint8Array) =>
-    Array.from(bytes.subarray(element * elementSize, (element + 1) * elementSize), (byte) => byte.toString(16).padStart(2, "0")).join("");
+    Array.from(bytes.subarray(element * elementSize, (element + 1) * elementSize), (byte) =>
+      byte.toString(16).padStart(2, "0"),
+    ).join("");
   expect(index === -1 ? "same" : `element ${element}: got ${show(got)}, want ${show(want)}`, label).toBe("same");
 }
 
@@ -81,8 +83,14 @@ const every16 = new Uint16Array(65536).map((_, i) => i);
 
 /** Half-precision patterns every 16-bit value is paired with: zeros, ±Inf, NaNs, extremes, ones, randoms. */
 const partners16: Record<"BF16" | "F16", number[]> = {
-  BF16: [0x0000, 0x8000, 0x0001, 0x8001, 0x007f, 0x0080, 0x3f80, 0xbf80, 0x3f81, 0x4000, 0x7f7f, 0xff7f, 0x7f80, 0xff80, 0x7fc0, 0xffc0, 0x7f81, 0xffff, 0x3c23, 0xb9a1],
-  F16: [0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0xbc00, 0x3c01, 0x4000, 0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0xfe00, 0x7c01, 0xffff, 0x1234, 0x9abc],
+  BF16: [
+    0x0000, 0x8000, 0x0001, 0x8001, 0x007f, 0x0080, 0x3f80, 0xbf80, 0x3f81, 0x4000, 0x7f7f, 0xff7f, 0x7f80, 0xff80,
+    0x7fc0, 0xffc0, 0x7f81, 0xffff, 0x3c23, 0xb9a1,
+  ],
+  F16: [
+    0x0000, 0x8000, 0x0001, 0x8001, 0x03ff, 0x0400, 0x3c00, 0xbc00, 0x3c01, 0x4000, 0x7bff, 0xfbff, 0x7c00, 0xfc00,
+    0x7e00, 0xfe00, 0x7c01, 0xffff, 0x1234, 0x9abc,
+  ],
 };
 
 /** Every 16-bit pattern against each partner, in both orders: all 65,536 × partners × 2 pairs. */
@@ -134,13 +142,18 @@ describe("createWasmKernels", () => {
       expect(() => wasm.decodeToF32({ dtype: "BF16", bytes, out: new Float32Array(4) })).toThrow(
         expect.objectContaining({ code: "DECODE_OUT_TOO_SMALL" }),
       );
-      expect(() => wasm.decodeToF32({ dtype: "F16", bytes: new Uint8Array(7) })).toThrow(expect.objectContaining({ code: "TENSOR_BYTE_LENGTH" }));
+      expect(() => wasm.decodeToF32({ dtype: "F16", bytes: new Uint8Array(7) })).toThrow(
+        expect.objectContaining({ code: "TENSOR_BYTE_LENGTH" }),
+      );
     });
   });
 
   describe("encodeFromF32", () => {
     it("rounds every high half with sixteen low halves (ties, sticky bits, NaN payloads) like the reference", () => {
-      const lows = [0x0000, 0x0001, 0x0fff, 0x1000, 0x1001, 0x1fff, 0x2000, 0x2fff, 0x3000, 0x3001, 0x7fff, 0x8000, 0x8001, 0xffff, 0x5a5a, 0xa5a5];
+      const lows = [
+        0x0000, 0x0001, 0x0fff, 0x1000, 0x1001, 0x1fff, 0x2000, 0x2fff, 0x3000, 0x3001, 0x7fff, 0x8000, 0x8001, 0xffff,
+        0x5a5a, 0xa5a5,
+      ];
       const bits = new Uint32Array(65536 * lows.length);
       lows.forEach((low, j) => {
         for (let high = 0; high < 65536; high++) bits[j * 65536 + high] = ((high << 16) | low) >>> 0;
@@ -208,8 +221,12 @@ describe("createWasmKernels", () => {
     });
 
     it("rejects operands of different lengths as the reference does", () => {
-      expect(() => wasm.subtract({ finetuned: a, base: b.subarray(1) })).toThrow(expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }));
-      expect(() => wasm.addScaled({ acc: a.slice(1), tau: b, weight: 1 })).toThrow(expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }));
+      expect(() => wasm.subtract({ finetuned: a, base: b.subarray(1) })).toThrow(
+        expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
+      );
+      expect(() => wasm.addScaled({ acc: a.slice(1), tau: b, weight: 1 })).toThrow(
+        expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
+      );
     });
   });
 
@@ -217,7 +234,7 @@ describe("createWasmKernels", () => {
     /** Finite values over 40 binades, so that every addition rounds and the order of the sum shows. */
     function spread(count: number, seed: number): Float32Array {
       const next = words(seed);
-      return Float32Array.from({ length: count }, () => ((next() / 2 ** 32 - 0.5) * 2 ** ((next() % 40) - 20)));
+      return Float32Array.from({ length: count }, () => (next() / 2 ** 32 - 0.5) * 2 ** ((next() % 40) - 20));
     }
 
     it("sumOfSquares and dotProduct equal the reference's float64 sums in index order, across steps and tails", () => {
@@ -226,9 +243,15 @@ describe("createWasmKernels", () => {
         const b = spread(count, count + 2);
         for (const initial of [undefined, 0, -0, 1.5, 1e300]) {
           const squares = wasm.sumOfSquares({ values: a, ...(initial === undefined ? {} : { initial }) });
-          expect(Object.is(squares, reference.sumOfSquares({ values: a, ...(initial === undefined ? {} : { initial }) })), `Σx² × ${count}`).toBe(true);
+          expect(
+            Object.is(squares, reference.sumOfSquares({ values: a, ...(initial === undefined ? {} : { initial }) })),
+            `Σx² × ${count}`,
+          ).toBe(true);
           const dot = wasm.dotProduct({ a, b, ...(initial === undefined ? {} : { initial }) });
-          expect(Object.is(dot, reference.dotProduct({ a, b, ...(initial === undefined ? {} : { initial }) })), `Σab × ${count}`).toBe(true);
+          expect(
+            Object.is(dot, reference.dotProduct({ a, b, ...(initial === undefined ? {} : { initial }) })),
+            `Σab × ${count}`,
+          ).toBe(true);
         }
       }
     });
@@ -246,7 +269,9 @@ describe("createWasmKernels", () => {
       expect(wasm.sumOfSquares({ values })).toBeNaN();
       expect(wasm.sumOfSquares({ values: Float32Array.of(1, Infinity, 2) })).toBe(Infinity);
       expect(wasm.dotProduct({ a: Float32Array.of(Infinity, 1), b: Float32Array.of(0, 1) })).toBeNaN();
-      expect(() => wasm.dotProduct({ a: values, b: values.subarray(1) })).toThrow(expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }));
+      expect(() => wasm.dotProduct({ a: values, b: values.subarray(1) })).toThrow(
+        expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
+      );
     });
   });
 
@@ -260,7 +285,9 @@ describe("createWasmKernels", () => {
         expect(got, dtype).toEqual(want);
         expect(want.mismatches, "the data has mismatches to count").toBeGreaterThan(1000);
         expect(want.maxAbsError, "and a NaN meeting a number").toBe(Infinity);
-        expect(wasm.countInexactF32({ base: b, finetuned: a })).toEqual(reference.countInexactF32({ base: b, finetuned: a }));
+        expect(wasm.countInexactF32({ base: b, finetuned: a })).toEqual(
+          reference.countInexactF32({ base: b, finetuned: a }),
+        );
       }
     });
 
@@ -271,15 +298,21 @@ describe("createWasmKernels", () => {
           for (const tauDtype of dtypes) {
             const base = interestingValues(baseDtype, count, 51);
             const finetuned = interestingValues(baseDtype, count, 52);
-            const taskVector = { dtype: tauDtype, bytes: reference.computeTaskVector({ finetuned, base, dtype: tauDtype }) };
+            const taskVector = {
+              dtype: tauDtype,
+              bytes: reference.computeTaskVector({ finetuned, base, dtype: tauDtype }),
+            };
             const label = `${baseDtype}, τ ${tauDtype} × ${count}`;
-            expect(wasm.reconstructionError({ base, finetuned, taskVector, initial, chunkElements: 1000 }), label).toEqual(
-              reference.reconstructionError({ base, finetuned, taskVector, initial }),
-            );
+            expect(
+              wasm.reconstructionError({ base, finetuned, taskVector, initial, chunkElements: 1000 }),
+              label,
+            ).toEqual(reference.reconstructionError({ base, finetuned, taskVector, initial }));
           }
           const base = interestingValues(baseDtype, count, 53);
           const finetuned = interestingValues("F32", count, 54);
-          expect(wasm.countInexactF32({ base, finetuned, initial }), `${baseDtype} × ${count}`).toEqual(reference.countInexactF32({ base, finetuned, initial }));
+          expect(wasm.countInexactF32({ base, finetuned, initial }), `${baseDtype} × ${count}`).toEqual(
+            reference.countInexactF32({ base, finetuned, initial }),
+          );
         }
       }
     });
@@ -329,15 +362,29 @@ describe("createWasmKernels", () => {
 
     it("handles tails, unaligned inputs and outputs, a caller's `out` and small steps", () => {
       for (const count of [0, 1, 3, 8, 15, 4096, 4103]) {
-        for (const [ftDtype, baseDtype, out] of [["BF16", "BF16", "BF16"], ["F16", "F16", "F16"], ["BF16", "BF16", "F32"], ["F32", "F32", "BF16"], ["BF16", "F16", "F16"]] as const) {
+        for (const [ftDtype, baseDtype, out] of [
+          ["BF16", "BF16", "BF16"],
+          ["F16", "F16", "F16"],
+          ["BF16", "BF16", "F32"],
+          ["F32", "F32", "BF16"],
+          ["BF16", "F16", "F16"],
+        ] as const) {
           const finetuned = interestingValues(ftDtype, count, count + 5);
           const base = interestingValues(baseDtype, count, count + 6);
-          const shifted = { finetuned: { dtype: ftDtype, bytes: at(1, finetuned.bytes) }, base: { dtype: baseDtype, bytes: at(3, base.bytes) } };
+          const shifted = {
+            finetuned: { dtype: ftDtype, bytes: at(1, finetuned.bytes) },
+            base: { dtype: baseDtype, bytes: at(3, base.bytes) },
+          };
           const target = at(1, new Uint8Array(count * sizeOf[out] + 4)).fill(0xee);
           const got = wasm.computeTaskVector({ ...shifted, dtype: out, out: target, chunkElements: 5 });
           expect(got.byteLength).toBe(count * sizeOf[out]);
           expect(target[count * sizeOf[out]]).toBe(0xee);
-          expectSameBytes(got, reference.computeTaskVector({ finetuned, base, dtype: out }), sizeOf[out], `${ftDtype}−${baseDtype}→${out} × ${count}`);
+          expectSameBytes(
+            got,
+            reference.computeTaskVector({ finetuned, base, dtype: out }),
+            sizeOf[out],
+            `${ftDtype}−${baseDtype}→${out} × ${count}`,
+          );
         }
       }
     });
@@ -349,12 +396,12 @@ describe("createWasmKernels", () => {
         expect(() => kernels.computeTaskVector({ finetuned: two, base: three, dtype: "BF16" })).toThrow(
           expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
         );
-        expect(() => kernels.computeTaskVector({ finetuned: three, base: three, dtype: "F32", out: new Uint8Array(11) })).toThrow(
-          expect.objectContaining({ code: "ENCODE_OUT_TOO_SMALL" }),
-        );
-        expect(() => kernels.computeTaskVector({ finetuned: three, base: three, dtype: "F32", chunkElements: 0 })).toThrow(
-          expect.objectContaining({ code: "ARITHMETIC_BAD_CHUNK" }),
-        );
+        expect(() =>
+          kernels.computeTaskVector({ finetuned: three, base: three, dtype: "F32", out: new Uint8Array(11) }),
+        ).toThrow(expect.objectContaining({ code: "ENCODE_OUT_TOO_SMALL" }));
+        expect(() =>
+          kernels.computeTaskVector({ finetuned: three, base: three, dtype: "F32", chunkElements: 0 }),
+        ).toThrow(expect.objectContaining({ code: "ARITHMETIC_BAD_CHUNK" }));
       }
     });
   });
@@ -401,7 +448,12 @@ describe("createWasmKernels", () => {
           const tau = { dtype, bytes: at(3, interestingValues(dtype, count, 42).bytes) };
           for (const terms of [[], [{ weight: 2, taskVector: tau }], [{ weight: 0.1, finetuned: tau }]]) {
             const got = wasm.mergeChunk({ base, terms, dtype, chunkElements: 7 });
-            expectSameBytes(got, reference.mergeChunk({ base, terms, dtype }), sizeOf[dtype], `${dtype} × ${count}, ${terms.length} terms`);
+            expectSameBytes(
+              got,
+              reference.mergeChunk({ base, terms, dtype }),
+              sizeOf[dtype],
+              `${dtype} × ${count}, ${terms.length} terms`,
+            );
           }
         }
       }
@@ -410,7 +462,9 @@ describe("createWasmKernels", () => {
     it("rejects a term of another length as the reference does", () => {
       const base = { dtype: "F16" as const, bytes: new Uint8Array(8) };
       const terms = [{ weight: 1, taskVector: { dtype: "F16" as const, bytes: new Uint8Array(6) } }];
-      expect(() => wasm.mergeChunk({ base, terms, dtype: "F16" })).toThrow(expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }));
+      expect(() => wasm.mergeChunk({ base, terms, dtype: "F16" })).toThrow(
+        expect.objectContaining({ code: "ARITHMETIC_LENGTH_MISMATCH" }),
+      );
     });
   });
 });

@@ -10,7 +10,12 @@ import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
 import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
 import type { MergeChunkOptions } from "../merge-chunk.js";
-import { emptyReconstructionStats, type CountInexactF32Options, type ReconstructionErrorOptions, type ReconstructionStats } from "../reconstruction-error.js";
+import {
+  emptyReconstructionStats,
+  type CountInexactF32Options,
+  type ReconstructionErrorOptions,
+  type ReconstructionStats,
+} from "../reconstruction-error.js";
 import type { SubtractOptions } from "../subtract.js";
 import type { SumOfSquaresOptions } from "../sum-of-squares.js";
 import type { ArithmeticKernels } from "./arithmetic-kernels.js";
@@ -157,9 +162,12 @@ class WasmKernels implements ArithmeticKernels {
     const count = encodedLength(base);
     const finetunedCount = encodedLength(finetuned);
     if (finetunedCount !== count) {
-      throw new InternalError(`computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      });
+      throw new InternalError(
+        `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH",
+        },
+      );
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const out = bytesOut(options.out, count, dtype);
@@ -190,9 +198,12 @@ class WasmKernels implements ArithmeticKernels {
     for (const [i, term] of terms.entries()) {
       const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
       if (termCount !== count) {
-        throw new InternalError(`mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`, {
-          code: "ARITHMETIC_LENGTH_MISMATCH",
-        });
+        throw new InternalError(
+          `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+          {
+            code: "ARITHMETIC_LENGTH_MISMATCH",
+          },
+        );
       }
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
@@ -257,9 +268,12 @@ class WasmKernels implements ArithmeticKernels {
     const count = encodedLength(options.base);
     for (const operand of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
       if (encodedLength(operand) !== count) {
-        throw new InternalError(`Reconstruction statistics got operands of different lengths; read the same range of every input.`, {
-          code: "ARITHMETIC_LENGTH_MISMATCH",
-        });
+        throw new InternalError(
+          `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
+          {
+            code: "ARITHMETIC_LENGTH_MISMATCH",
+          },
+        );
       }
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
@@ -283,7 +297,10 @@ class WasmKernels implements ArithmeticKernels {
   }
 
   /** The one-pass kernel for τ between two inputs of `input` dtype written as `output`, if there is one. */
-  private fusedSubtraction(input: ComputableDtype, output: ComputableDtype): ((a: number, b: number, out: number, n: number) => void) | undefined {
+  private fusedSubtraction(
+    input: ComputableDtype,
+    output: ComputableDtype,
+  ): ((a: number, b: number, out: number, n: number) => void) | undefined {
     if (input === "BF16" && output === "BF16") return this.simd.subBf16;
     if (input === "F16" && output === "F16") return this.simd.subF16;
     if (input === "BF16" && output === "F32") return this.simd.subBf16ToF32;
@@ -303,7 +320,15 @@ class WasmKernels implements ArithmeticKernels {
   }
 
   /** acc += λ·(ft − base) for a fine-tuned model's chunk against the float32 base at `baseFloats`. */
-  private addDifferenceTerm(acc: number, ft: EncodedValues, baseFloats: number, start: number, n: number, weight: number, raw: number): void {
+  private addDifferenceTerm(
+    acc: number,
+    ft: EncodedValues,
+    baseFloats: number,
+    start: number,
+    n: number,
+    weight: number,
+    raw: number,
+  ): void {
     if (ft.dtype === "BF16" || ft.dtype === "F16") {
       this.bytes.set(rangeOf(ft, start, n), raw);
       (ft.dtype === "BF16" ? this.simd.axpySubBf16 : this.simd.axpySubF16)(acc, raw, baseFloats, weight, n);
@@ -376,7 +401,8 @@ class WasmKernels implements ArithmeticKernels {
         this.floats(block, n * rank).set(left.subarray(i0 * rank, (i0 + n) * rank));
         this.simd.loraRowsF32(block, tile, results, n, rank, width, scale);
         const computed = this.floats(results, n * width);
-        for (let i = 0; i < n; i++) out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
+        for (let i = 0; i < n; i++)
+          out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
       }
     }
     return out;
@@ -408,9 +434,12 @@ function bytesOut(out: Uint8Array | undefined, count: number, dtype: ComputableD
   const byteLength = count * dtypeSize(dtype);
   if (!out) return new Uint8Array(byteLength);
   if (out.byteLength < byteLength) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but ${count} ${dtype} elements need ${byteLength}.`, {
-      code: "ENCODE_OUT_TOO_SMALL",
-    });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but ${count} ${dtype} elements need ${byteLength}.`,
+      {
+        code: "ENCODE_OUT_TOO_SMALL",
+      },
+    );
   }
   return out.byteLength === byteLength ? out : out.subarray(0, byteLength);
 }

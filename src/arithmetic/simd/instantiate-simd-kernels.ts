@@ -27,7 +27,17 @@ export interface SimdExports {
   taskVectorStatsF16(ft: number, base: number, out: number, n: number, sums: number, result: number): void;
   taskVectorStatsF32(ft: number, base: number, out: number, n: number, sums: number, result: number): void;
   loraRowsF32(left: number, right: number, out: number, rows: number, rank: number, width: number, scale: number): void;
-  gemmF32(a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, k: number, n: number): void;
+  gemmF32(
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
   squaredDistanceF32(a: number, b: number, n: number): number;
   gramF64(x: number, rows: number, cols: number, g: number): void;
   solveUpperF64(x: number, rows: number, cols: number, r: number): void;
@@ -47,10 +57,33 @@ interface WebAssemblyGlobal {
 }
 
 const exportNames = [
-  "heapBase", "decodeBf16", "decodeF16", "encodeBf16", "encodeF16", "subF32", "axpyF32", "axpySubF32",
-  "subBf16", "subF16", "subBf16ToF32", "subF16ToF32", "axpyBf16", "axpyF16", "axpySubBf16", "axpySubF16",
-  "sumOfSquaresF32", "dotF32", "reconstructionStats", "taskVectorStatsBf16", "taskVectorStatsF16", "taskVectorStatsF32", "loraRowsF32",
-  "gemmF32", "squaredDistanceF32", "gramF64", "solveUpperF64",
+  "heapBase",
+  "decodeBf16",
+  "decodeF16",
+  "encodeBf16",
+  "encodeF16",
+  "subF32",
+  "axpyF32",
+  "axpySubF32",
+  "subBf16",
+  "subF16",
+  "subBf16ToF32",
+  "subF16ToF32",
+  "axpyBf16",
+  "axpyF16",
+  "axpySubBf16",
+  "axpySubF16",
+  "sumOfSquaresF32",
+  "dotF32",
+  "reconstructionStats",
+  "taskVectorStatsBf16",
+  "taskVectorStatsF16",
+  "taskVectorStatsF32",
+  "loraRowsF32",
+  "gemmF32",
+  "squaredDistanceF32",
+  "gramF64",
+  "solveUpperF64",
 ] as const;
 
 // Compiling is per process and the module is immutable, so one compilation serves every instance.
@@ -76,9 +109,12 @@ export function instantiateSimdKernels(): SimdExports | undefined {
   const exports = new wasm.Instance(module, {}).exports as Record<string, unknown>;
   const missing = exportNames.filter((name) => typeof exports[name] !== "function");
   if (missing.length > 0) {
-    throw new InternalError(`The WebAssembly kernels lack ${missing.join(", ")}; kernels.generated.ts is stale, run npm run build.`, {
-      code: "SIMD_EXPORTS_MISSING",
-    });
+    throw new InternalError(
+      `The WebAssembly kernels lack ${missing.join(", ")}; kernels.generated.ts is stale, run npm run build.`,
+      {
+        code: "SIMD_EXPORTS_MISSING",
+      },
+    );
   }
   return exports as unknown as SimdExports;
 }

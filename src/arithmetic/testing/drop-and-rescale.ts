@@ -30,7 +30,9 @@ const slice = 16384;
 export function dropAndRescale(options: DropAndRescaleOptions): Float32Array {
   const { values, dropRate } = options;
   if (!(dropRate >= 0 && dropRate < 1)) {
-    throw new InternalError(`DARE's drop rate must be in [0, 1), got ${dropRate}.`, { code: "ARITHMETIC_BAD_DROP_RATE" });
+    throw new InternalError(`DARE's drop rate must be in [0, 1), got ${dropRate}.`, {
+      code: "ARITHMETIC_BAD_DROP_RATE",
+    });
   }
   const n = values.length;
   const out = outputFor("dropAndRescale", n, options.out);

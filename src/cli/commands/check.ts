@@ -21,7 +21,9 @@ export function check(program: Command, context: CliContext): void {
   addHubFlags(
     program
       .command("check")
-      .description("Check that fine-tuned models or task vectors fit a base, from configs, cards and safetensors headers only (no weights are downloaded).")
+      .description(
+        "Check that fine-tuned models or task vectors fit a base, from configs, cards and safetensors headers only (no weights are downloaded).",
+      )
       .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
       .option("--finetuned <ref...>", "fine-tuned model(s): org/name, org/name@revision or a folder")
       .option("--vector <ref...>", "published task vector(s)")
@@ -32,7 +34,8 @@ export function check(program: Command, context: CliContext): void {
       ...(flags.finetuned ?? []).map((text) => ({ text, kind: "finetuned" as const })),
       ...(flags.vector ?? []).map((text) => ({ text, kind: "vector" as const })),
     ];
-    if (inputs.length === 0) program.error("error: check needs --finetuned or --vector", { exitCode: 2, code: "tvhub.usage" });
+    if (inputs.length === 0)
+      program.error("error: check needs --finetuned or --vector", { exitCode: 2, code: "tvhub.usage" });
     const result = await runCheck({
       context: createAppContext(context, flags),
       ...(flags.base === undefined ? {} : { base: flags.base }),

@@ -39,9 +39,19 @@ export function demo(program: Command, context: CliContext): void {
       "The paper's experiments offline on an embedded local Hub: publishes tiny ViT digit classifiers' task vectors, then adds, negates, " +
         "combines and greedily searches them; prints a results table, writes results.json and pictures.",
     )
-    .option("--out <dir>", "where results.json, the pictures, the recipes and the Hub's directory (hub/) go", "./demo-output")
-    .option("--grid <start:stop:step>", "λ tried by addition, negation and the analogy (default 0:1:0.1; the paper's is 0:1:0.05)", (text) => parseLambdaGrid({ text, subject: "--grid" }))
-    .option("--greedy-grid <start:stop:step>", "λ greedy addition tries for each candidate (default 0:1:0.2)", (text) => parseLambdaGrid({ text, subject: "--greedy-grid" }))
+    .option(
+      "--out <dir>",
+      "where results.json, the pictures, the recipes and the Hub's directory (hub/) go",
+      "./demo-output",
+    )
+    .option(
+      "--grid <start:stop:step>",
+      "λ tried by addition, negation and the analogy (default 0:1:0.1; the paper's is 0:1:0.05)",
+      (text) => parseLambdaGrid({ text, subject: "--grid" }),
+    )
+    .option("--greedy-grid <start:stop:step>", "λ greedy addition tries for each candidate (default 0:1:0.2)", (text) =>
+      parseLambdaGrid({ text, subject: "--greedy-grid" }),
+    )
     .option("--fixtures <dir>", "the demo's models and evaluation sets (default: demo/ of this tvhub checkout)")
     .option("--keep-hub", "keep serving the Hub when done, to browse the published repos (Ctrl-C stops it)")
     .option("--json", "print results.json on stdout and nothing else")
@@ -58,14 +68,19 @@ export function demo(program: Command, context: CliContext): void {
       const started = Date.now();
       const showProgress = !flags.json && !flags.quiet;
       const say = (line: string) => {
-        if (showProgress) context.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}\n`);
+        if (showProgress)
+          context.stderr.write(`[${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}\n`);
       };
       const hub: LocalHub = await startLocalHub({ dir: hubDir, users: [{ name: demoSetup.namespace, token }] });
       let keep = false;
       try {
         say(`Local Hub at ${hub.url} (its repos are kept in ${relative(process.cwd(), hubDir) || "."})`);
         const appContext = createAppContext(context, { hubUrl: hub.url, token, cache: false });
-        const renderer = createProgressRenderer({ stream: context.stderr, enabled: context.stdout.isTTY === true && showProgress, quiet: !showProgress });
+        const renderer = createProgressRenderer({
+          stream: context.stderr,
+          enabled: context.stdout.isTTY === true && showProgress,
+          quiet: !showProgress,
+        });
         const sink = (event: ProgressEvent) => {
           if (event.type === "log") {
             renderer.finish();
@@ -95,11 +110,14 @@ export function demo(program: Command, context: CliContext): void {
           context.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         } else {
           context.stdout.write(`\n${formatDemoTable({ results })}\n`);
-          context.stdout.write(summary({ results, out, hub, keepHub: flags.keepHub === true, seconds: (Date.now() - started) / 1000 }));
+          context.stdout.write(
+            summary({ results, out, hub, keepHub: flags.keepHub === true, seconds: (Date.now() - started) / 1000 }),
+          );
         }
         keep = flags.keepHub === true;
         // stdout holds only the JSON; the URL still has to reach the person who asked to browse.
-        if (keep && flags.json) context.stderr.write(`The Hub is serving at ${hub.url} until Ctrl-C; its pages: ${hub.url}/\n`);
+        if (keep && flags.json)
+          context.stderr.write(`The Hub is serving at ${hub.url} until Ctrl-C; its pages: ${hub.url}/\n`);
       } finally {
         if (!keep) await hub.close();
       }
@@ -123,26 +141,38 @@ function findFixtures(): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new UsageError("The demo's models are not installed with this copy of tvhub (they live in demo/ of the repository); run it from a clone: git clone, npm ci, npm run demo.", {
-    code: "DEMO_FIXTURES_MISSING",
-  });
+  throw new UsageError(
+    "The demo's models are not installed with this copy of tvhub (they live in demo/ of the repository); run it from a clone: git clone, npm ci, npm run demo.",
+    {
+      code: "DEMO_FIXTURES_MISSING",
+    },
+  );
 }
 
 /** A fresh Hub each run; a Hub directory the demo did not make is never deleted. */
 async function prepareOut(out: string, hubDir: string): Promise<void> {
   if (existsSync(out) && !statSync(out).isDirectory()) {
-    throw new UsageError(`--out ${out} is a file; give a folder (it is created when missing).`, { code: "DEMO_OUT_NOT_DIR", subject: out });
+    throw new UsageError(`--out ${out} is a file; give a folder (it is created when missing).`, {
+      code: "DEMO_OUT_NOT_DIR",
+      subject: out,
+    });
   }
   await checkWritableFolder({ dir: out, flag: `--out ${relative(process.cwd(), out) || out}` });
   if (existsSync(hubDir)) {
     if (!existsSync(join(out, marker))) {
-      throw new UsageError(`${hubDir} exists and was not made by tvhub demo; give another --out folder, or remove it.`, { code: "DEMO_OUT_OCCUPIED", subject: hubDir });
+      throw new UsageError(
+        `${hubDir} exists and was not made by tvhub demo; give another --out folder, or remove it.`,
+        { code: "DEMO_OUT_OCCUPIED", subject: hubDir },
+      );
     }
     await rm(hubDir, { recursive: true, force: true });
   }
   for (const stale of ["recipes", "greedy-data"]) await rm(join(out, stale), { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, marker), "Made by tvhub demo; the next run replaces hub/, recipes/ and the pictures here.\n");
+  await writeFile(
+    join(out, marker),
+    "Made by tvhub demo; the next run replaces hub/, recipes/ and the pictures here.\n",
+  );
 }
 
 interface SummaryOptions {
@@ -156,11 +186,18 @@ interface SummaryOptions {
 function summary(options: SummaryOptions): string {
   const { results, out, hub } = options;
   const at = (file: string) => relative(process.cwd(), join(out, file)) || file;
-  const merged = [...results.addition.flatMap((g) => (g.published ? [g.published.repo] : [])), ...results.negation.flatMap((n) => (n.published ? [n.published.repo] : [])), results.analogy.published.repo];
+  const merged = [
+    ...results.addition.flatMap((g) => (g.published ? [g.published.repo] : [])),
+    ...results.negation.flatMap((n) => (n.published ? [n.published.repo] : [])),
+    results.analogy.published.repo,
+  ];
   if (results.greedy.published) merged.push(results.greedy.published.repo);
   const hubDir = relative(process.cwd(), join(out, "hub")) || "hub";
   const lines = [
-    `Done in ${Math.round(options.seconds)} s. Results: ${at("results.json")}; pictures: ${results.files.filter((f) => f.endsWith(".svg")).map(at).join(", ")}.`,
+    `Done in ${Math.round(options.seconds)} s. Results: ${at("results.json")}; pictures: ${results.files
+      .filter((f) => f.endsWith(".svg"))
+      .map(at)
+      .join(", ")}.`,
     `Published ${results.vectors.length} task vectors and ${merged.length} merged models; each merge's recipe is in ${at("recipes")}/ (npx tvhub merge runs it again).`,
     "",
   ];

@@ -43,7 +43,20 @@ interface GreedyFlags extends CliAppFlags {
 }
 
 /** Flags that describe the search itself: the short form's, which a recipe says in its greedy section instead. */
-const shortFormFlags = ["base", "start", "searchCandidates", "searchLimit", "evalCommand", "metric", "minimize", "evalTimeout", "grid", "maxRounds", "minGain", "dtype"] as const;
+const shortFormFlags = [
+  "base",
+  "start",
+  "searchCandidates",
+  "searchLimit",
+  "evalCommand",
+  "metric",
+  "minimize",
+  "evalTimeout",
+  "grid",
+  "maxRounds",
+  "minGain",
+  "dtype",
+] as const;
 const flagNames: Record<(typeof shortFormFlags)[number], string> = {
   base: "--base",
   start: "--start",
@@ -68,26 +81,68 @@ export function greedy(program: Command, context: CliContext): void {
         "Greedy addition: try each candidate task vector at each λ on top of the start model, keep the best one while it raises the validation score, and publish the result with the whole search in its card.",
       )
       .argument("[recipe]", "a recipe YAML file with a greedy section (see recipes/greedy.yml); or use the flags below")
-      .option("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out); overrides the recipe's output.to")
+      .option(
+        "--to <repo|dir>",
+        "where to publish: a Hub repo org/name, or a folder (./out); overrides the recipe's output.to",
+      )
       .option("--base <ref>", "short form: the base model every task vector is relative to")
       .option("--start <ref>", "short form: the model to start from, e.g. the fine-tuned target (default: the base)")
-      .option("--candidate <ref>", "short form: a fine-tuned model or published task vector to try; repeatable", collect)
-      .option("--search-candidates", "short form: search the Hub for task vectors of the base (tag task-vector) instead of --candidate")
-      .option("--search-limit <n>", "short form: try at most this many search results (default 50)", parsePositiveInteger)
-      .option("--eval-command <cmd>", "short form: scores a candidate folder; {model} becomes its path; the last stdout line is a number or a JSON object")
-      .option("--metric <key>", "short form: the key of the score in the JSON object the command prints (default score)")
+      .option(
+        "--candidate <ref>",
+        "short form: a fine-tuned model or published task vector to try; repeatable",
+        collect,
+      )
+      .option(
+        "--search-candidates",
+        "short form: search the Hub for task vectors of the base (tag task-vector) instead of --candidate",
+      )
+      .option(
+        "--search-limit <n>",
+        "short form: try at most this many search results (default 50)",
+        parsePositiveInteger,
+      )
+      .option(
+        "--eval-command <cmd>",
+        "short form: scores a candidate folder; {model} becomes its path; the last stdout line is a number or a JSON object",
+      )
+      .option(
+        "--metric <key>",
+        "short form: the key of the score in the JSON object the command prints (default score)",
+      )
       .option("--minimize", "short form: lower is better (a loss)")
-      .option("--eval-timeout <seconds>", "short form: stop a scorer run after this long (default 3600)", parsePositiveNumber)
-      .option("--grid <start:stop:step>", "short form: the λ values tried per candidate (default 0:1:0.05, the paper's 21)", parseGridFlag)
+      .option(
+        "--eval-timeout <seconds>",
+        "short form: stop a scorer run after this long (default 3600)",
+        parsePositiveNumber,
+      )
+      .option(
+        "--grid <start:stop:step>",
+        "short form: the λ values tried per candidate (default 0:1:0.05, the paper's 21)",
+        parseGridFlag,
+      )
       .option("--max-rounds <n>", "short form: stop after keeping this many candidates", parsePositiveInteger)
-      .option("--min-gain <x>", "short form: keep a candidate only if it raises the score by more than this (default 0)", parseNonNegativeNumber)
-      .option("--dtype <dtype>", "short form: dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64", parseDtypeFlag)
+      .option(
+        "--min-gain <x>",
+        "short form: keep a candidate only if it raises the score by more than this (default 0)",
+        parseNonNegativeNumber,
+      )
+      .option(
+        "--dtype <dtype>",
+        "short form: dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64",
+        parseDtypeFlag,
+      )
       .option("--private", "create the repo private")
-      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
+      .option(
+        "--create-pr",
+        "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main",
+      )
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
       .option("--dry-run", "run the search, then print the plan of the final merge; publish nothing")
       .option("--concurrency <n>", "evaluations run at once (commands and endpoints; default 1)", parsePositiveInteger)
-      .option("--cache-file <path>", "keep evaluation scores in this JSON Lines file (default: one per search under HF_HOME/tvhub/greedy)")
+      .option(
+        "--cache-file <path>",
+        "keep evaluation scores in this JSON Lines file (default: one per search under HF_HOME/tvhub/greedy)",
+      )
       .option("--no-eval-cache", "keep scores in memory only: a rerun evaluates everything again")
       .option("--keep-candidates", "leave each candidate folder on disk after scoring it (to debug a scorer)")
       .option("--verbose", "print the scorer's output")
@@ -97,7 +152,12 @@ export function greedy(program: Command, context: CliContext): void {
     const appContext = createAppContext(context, flags);
     const controller = new AbortController();
     const interrupt = (signal: NodeJS.Signals) => () =>
-      controller.abort(new DataError(`Interrupted by ${signal}; the evaluations that finished are cached, so running the same command again continues where this one stopped.`, { code: "INTERRUPTED" }));
+      controller.abort(
+        new DataError(
+          `Interrupted by ${signal}; the evaluations that finished are cached, so running the same command again continues where this one stopped.`,
+          { code: "INTERRUPTED" },
+        ),
+      );
     const onInt = interrupt("SIGINT");
     const onTerm = interrupt("SIGTERM");
     process.once("SIGINT", onInt);
@@ -115,11 +175,20 @@ export function greedy(program: Command, context: CliContext): void {
           ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }),
           command: commandLine(command, path),
           evaluators: { tfjs: createTfjsEvaluator, endpoint: createEndpointEvaluator },
-          ...(flags.evalCache === false ? { cacheFile: false as const } : flags.cacheFile === undefined ? { cacheDir: defaultCacheDir(context.env) } : { cacheFile: resolve(flags.cacheFile) }),
+          ...(flags.evalCache === false
+            ? { cacheFile: false as const }
+            : flags.cacheFile === undefined
+              ? { cacheDir: defaultCacheDir(context.env) }
+              : { cacheFile: resolve(flags.cacheFile) }),
           ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
           ...(flags.keepCandidates ? { keepCandidates: true } : {}),
           ...(context.env.HF_TOKEN ? { endpointToken: context.env.HF_TOKEN } : {}),
-          ...(flags.verbose && !flags.json ? { onEvaluatorOutput: ({ stream, line }: { stream: string; line: string }) => context.stderr.write(`[${stream}] ${line}\n`) } : {}),
+          ...(flags.verbose && !flags.json
+            ? {
+                onEvaluatorOutput: ({ stream, line }: { stream: string; line: string }) =>
+                  context.stderr.write(`[${stream}] ${line}\n`),
+              }
+            : {}),
           signal: controller.signal,
         }),
       );
@@ -135,35 +204,49 @@ async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: strin
   const given = shortFormFlags.filter((key) => flags[key] !== undefined);
   if (given.length > 0 || flags.candidate !== undefined) {
     const names = [...given.map((key) => flagNames[key]), ...(flags.candidate !== undefined ? ["--candidate"] : [])];
-    throw new UsageError(`${names.join(", ")} describe${names.length === 1 ? "s" : ""} a search without a recipe, and ${path} already describes one; change the recipe's greedy section, or drop the recipe and use the flags.`, {
-      code: "GREEDY_RECIPE_AND_FLAGS",
-      subject: names[0] as string,
-    });
+    throw new UsageError(
+      `${names.join(", ")} describe${names.length === 1 ? "s" : ""} a search without a recipe, and ${path} already describes one; change the recipe's greedy section, or drop the recipe and use the flags.`,
+      {
+        code: "GREEDY_RECIPE_AND_FLAGS",
+        subject: names[0] as string,
+      },
+    );
   }
   try {
     return { text: await readFile(path, "utf8"), source: path, dir: dirname(path) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      code === "ENOENT" ? `Recipe ${path} does not exist; give the path of a recipe YAML file with a greedy section (see recipes/greedy.yml).` : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
+      code === "ENOENT"
+        ? `Recipe ${path} does not exist; give the path of a recipe YAML file with a greedy section (see recipes/greedy.yml).`
+        : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
       { code: "RECIPE_UNREADABLE", subject: path, cause: error },
     );
   }
 }
 
 function shortFormOf(flags: GreedyFlags): GreedyShortForm {
-  const missing = [flags.base === undefined ? "--base REF" : "", flags.evalCommand === undefined ? "--eval-command CMD" : "", flags.to === undefined ? "--to REPO|DIR" : ""].filter(Boolean);
+  const missing = [
+    flags.base === undefined ? "--base REF" : "",
+    flags.evalCommand === undefined ? "--eval-command CMD" : "",
+    flags.to === undefined ? "--to REPO|DIR" : "",
+  ].filter(Boolean);
   if (missing.length > 0) {
-    throw new UsageError(`greedy needs a recipe, or ${missing.join(", ")} (with --candidate REF... or --search-candidates); see tvhub greedy --help.`, {
-      code: "GREEDY_USAGE",
-      subject: missing[0] as string,
-    });
+    throw new UsageError(
+      `greedy needs a recipe, or ${missing.join(", ")} (with --candidate REF... or --search-candidates); see tvhub greedy --help.`,
+      {
+        code: "GREEDY_USAGE",
+        subject: missing[0] as string,
+      },
+    );
   }
   return {
     base: flags.base as string,
     ...(flags.start === undefined ? {} : { start: flags.start }),
     candidates: flags.candidate ?? [],
-    ...(flags.searchCandidates || flags.searchLimit !== undefined ? { search: flags.searchLimit === undefined ? {} : { limit: flags.searchLimit } } : {}),
+    ...(flags.searchCandidates || flags.searchLimit !== undefined
+      ? { search: flags.searchLimit === undefined ? {} : { limit: flags.searchLimit } }
+      : {}),
     evaluator: {
       command: flags.evalCommand as string,
       ...(flags.metric === undefined ? {} : { metric: flags.metric }),
@@ -186,7 +269,19 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 /** The command line for the card, without the token or Hub settings. */
 function commandLine(command: Command, path: string | undefined): string {
   // Also without --create-pr: where the files go does not change them, so a pull request's card matches a direct publish.
-  const skip = new Set(["token", "hubUrl", "json", "quiet", "verbose", "cacheFile", "evalCache", "cache", "keepCandidates", "concurrency", "createPr"]);
+  const skip = new Set([
+    "token",
+    "hubUrl",
+    "json",
+    "quiet",
+    "verbose",
+    "cacheFile",
+    "evalCache",
+    "cache",
+    "keepCandidates",
+    "concurrency",
+    "createPr",
+  ]);
   const parts = ["tvhub greedy", ...(path === undefined ? [] : [quote(path)])];
   for (const option of command.options) {
     const key = option.attributeName();
@@ -197,7 +292,10 @@ function commandLine(command: Command, path: string | undefined): string {
     const flag = option.long ?? "";
     if (Array.isArray(value)) for (const item of value) parts.push(`${flag} ${quote(String(item))}`);
     else if (value === true) parts.push(flag);
-    else if (typeof value === "object" && value !== null && "step" in value) parts.push(`${flag} ${quote(`${(value as LambdaGrid).start}:${(value as LambdaGrid).stop}:${(value as LambdaGrid).step}`)}`);
+    else if (typeof value === "object" && value !== null && "step" in value)
+      parts.push(
+        `${flag} ${quote(`${(value as LambdaGrid).start}:${(value as LambdaGrid).stop}:${(value as LambdaGrid).step}`)}`,
+      );
     else parts.push(`${flag} ${quote(String(value))}`);
   }
   return parts.join(" ");
@@ -207,7 +305,6 @@ function commandLine(command: Command, path: string | undefined): string {
 function quote(text: string): string {
   return /^[\w@%+=:,./~-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
-
 
 /** Repeated `--candidate a --candidate b` (no default, so --help shows none). */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -224,7 +321,8 @@ function parseGridFlag(value: string): LambdaGrid {
 
 function parsePositiveInteger(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("give a whole number ≥ 1.");
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError("give a whole number ≥ 1.");
   return n;
 }
 

@@ -4,6 +4,8 @@ import type { Command } from "commander";
 export function hubGroup(program: Command): Command {
   return (
     program.commands.find((command) => command.name() === "hub") ??
-    program.command("hub").description("The local Hugging Face Hub: serve one from a directory, upload your own models to a Hub.")
+    program
+      .command("hub")
+      .description("The local Hugging Face Hub: serve one from a directory, upload your own models to a Hub.")
   );
 }

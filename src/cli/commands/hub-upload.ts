@@ -23,7 +23,10 @@ export function hubUpload(program: Command, context: CliContext): void {
         "Upload every file of a model folder to a Hub model repo in one commit (created when missing); files the repo holds that the folder does not are left alone. " +
           "With tvhub hub serve, this is how your own models get onto the local Hub.",
       )
-      .argument("<dir>", "the model folder (config.json, model.safetensors, card, ...); dot folders such as .git are skipped")
+      .argument(
+        "<dir>",
+        "the model folder (config.json, model.safetensors, card, ...); dot folders such as .git are skipped",
+      )
       .argument("<repo>", "the model repo, org/name")
       .option("--private", "create the repo private (an existing repo keeps its visibility)")
       .option("--message <text>", "the commit title (default: Upload <folder name>)"),
@@ -44,7 +47,10 @@ export function hubUpload(program: Command, context: CliContext): void {
       return;
     }
     const bytes = result.files.reduce((sum, file) => sum + file.size, 0);
-    const skipped = result.alreadyUploaded.length > 0 ? ` (${result.alreadyUploaded.length} already on the Hub, not sent again)` : "";
-    context.stdout.write(`Uploaded ${result.files.length} file(s), ${formatBytes(bytes)}${skipped}, to ${result.repoUrl} at commit ${result.commit}\n`);
+    const skipped =
+      result.alreadyUploaded.length > 0 ? ` (${result.alreadyUploaded.length} already on the Hub, not sent again)` : "";
+    context.stdout.write(
+      `Uploaded ${result.files.length} file(s), ${formatBytes(bytes)}${skipped}, to ${result.repoUrl} at commit ${result.commit}\n`,
+    );
   });
 }

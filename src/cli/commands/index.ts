@@ -16,4 +16,17 @@ import { similarity } from "./similarity.js";
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every command, in the order `tvhub --help` lists them. */
-export const commands: RegisterCommand[] = [check, publishVector, merge, apply, plan, greedy, similarity, inspect, searchVectors, hubServe, hubUpload, demo];
+export const commands: RegisterCommand[] = [
+  check,
+  publishVector,
+  merge,
+  apply,
+  plan,
+  greedy,
+  similarity,
+  inspect,
+  searchVectors,
+  hubServe,
+  hubUpload,
+  demo,
+];

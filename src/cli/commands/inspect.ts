@@ -27,7 +27,11 @@ export function inspect(program: Command, context: CliContext): void {
   ).action(async (ref: string, flags: InspectFlags) => {
     const listTensors = flags.json === true || flags.tensors === true;
     const report = await inspectRef({ context: createAppContext(context, flags), ref, listTensors });
-    context.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allTensors: flags.tensors === true }));
+    context.stdout.write(
+      flags.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : renderReport(report, { allTensors: flags.tensors === true }),
+    );
   });
 }
 
@@ -38,7 +42,9 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   const lines: string[] = [];
   const { totals } = report;
   const layout =
-    report.layout === "sharded" ? `sharded: ${report.files.length} files and ${report.index?.file ?? "an index"}` : `single file: ${report.files[0]?.file ?? ""}`;
+    report.layout === "sharded"
+      ? `sharded: ${report.files.length} files and ${report.index?.file ?? "an index"}`
+      : `single file: ${report.files[0]?.file ?? ""}`;
   lines.push(`${report.model} (${layout})`);
   if (report.source) lines.push(`${report.source.url} at commit ${report.source.revision}`);
   lines.push(
@@ -46,7 +52,9 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   );
   const indexTotal = report.index?.totalSize;
   if (indexTotal !== null && indexTotal !== undefined && indexTotal !== totals.tensorBytes) {
-    lines.push(`note: the index says total_size ${count(indexTotal)} but the tensors add up to ${count(totals.tensorBytes)} bytes`);
+    lines.push(
+      `note: the index says total_size ${count(indexTotal)} but the tensors add up to ${count(totals.tensorBytes)} bytes`,
+    );
   }
   lines.push("");
   lines.push(
@@ -78,7 +86,13 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
     lines.push(
       ...table(
         ["tensor", "dtype", "shape", "parameters", ...(sharded ? ["file"] : [])],
-        report.tensors.map((t) => [t.name, t.dtype, formatShape(t.shape), count(t.parameters), ...(sharded ? [t.file] : [])]),
+        report.tensors.map((t) => [
+          t.name,
+          t.dtype,
+          formatShape(t.shape),
+          count(t.parameters),
+          ...(sharded ? [t.file] : []),
+        ]),
         [false, false, false, true, false],
       ),
     );
@@ -98,7 +112,10 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
 function formatMetadata(metadata: Record<string, string> | null): string {
   if (!metadata || Object.keys(metadata).length === 0) return "(none)";
   return Object.entries(metadata)
-    .map(([key, value]) => `${key}=${JSON.stringify(value).length > 82 ? `${JSON.stringify(value).slice(0, 80)}…"` : JSON.stringify(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key}=${JSON.stringify(value).length > 82 ? `${JSON.stringify(value).slice(0, 80)}…"` : JSON.stringify(value)}`,
+    )
     .join(" ");
 }
 

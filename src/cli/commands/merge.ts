@@ -1,6 +1,5 @@
-
 import type { Command } from "commander";
-import { merge as runMerge, } from "../../app/merge.js";
+import { merge as runMerge } from "../../app/merge.js";
 import type { VocabMode } from "../../plan/recipe.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
@@ -27,18 +26,32 @@ export function merge(program: Command, context: CliContext): void {
     addPortionFlags(
       program
         .command("merge")
-      .description("Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.")
-      .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
-      .option("--to <repo|dir>", "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)")
-      .option("--private", "create the repo private")
-      .option("--create-pr", "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main")
-      .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
-      .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-      .option("--vocab <mode>", "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)", parseVocabFlag)
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
-      { plan: "tvhub plan RECIPE --portions N", finalizeWrites: "the index, config, tokenizer, tvhub.json and the card" },
-    )
-,
+        .description(
+          "Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.",
+        )
+        .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
+        .option(
+          "--to <repo|dir>",
+          "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)",
+        )
+        .option("--private", "create the repo private")
+        .option(
+          "--create-pr",
+          "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main",
+        )
+        .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
+        .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
+        .option(
+          "--vocab <mode>",
+          "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)",
+          parseVocabFlag,
+        )
+        .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      {
+        plan: "tvhub plan RECIPE --portions N",
+        finalizeWrites: "the index, config, tokenizer, tvhub.json and the card",
+      },
+    ),
   ).action(async (path: string, flags: MergeFlags) => {
     const stage = portionStageOf(flags);
     const text = await readRecipe(path);
@@ -61,5 +74,3 @@ export function merge(program: Command, context: CliContext): void {
     printMergeResult(context, flags, result, appContext.hub.stats());
   });
 }
-
-

@@ -1,4 +1,3 @@
-
 import { Option, type Command } from "commander";
 import { planPortions } from "../../app/plan-portions.js";
 import { UsageError } from "../../errors.js";
@@ -34,7 +33,9 @@ export function plan(program: Command, context: CliContext): void {
   addHubFlags(
     program
       .command("plan")
-      .description("Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --portions jobs that each compute and commit their share.")
+      .description(
+        "Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --portions jobs that each compute and commit their share.",
+      )
       .argument("[recipe]", "a recipe YAML file; or give --finetuned (and --base) for a task vector")
       .option("--base <ref>", "task vector: the base model (default: the base_model the fine-tune's card declares)")
       .option("--finetuned <ref>", "task vector: the fine-tuned model")
@@ -47,16 +48,25 @@ export function plan(program: Command, context: CliContext): void {
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)"),
   ).action(async (recipePath: string | undefined, flags: PlanFlags) => {
     if (recipePath !== undefined && (flags.base !== undefined || flags.finetuned !== undefined)) {
-      throw new UsageError("A recipe and --base/--finetuned are two ways to name the models; give one of them.", { code: "CLI_BAD_FLAGS", subject: "--finetuned" });
+      throw new UsageError("A recipe and --base/--finetuned are two ways to name the models; give one of them.", {
+        code: "CLI_BAD_FLAGS",
+        subject: "--finetuned",
+      });
     }
     if (recipePath === undefined && flags.finetuned === undefined) {
-      throw new UsageError("tvhub plan needs a recipe file, or --finetuned (and --base) for a task vector.", { code: "CLI_BAD_FLAGS", subject: "recipe" });
+      throw new UsageError("tvhub plan needs a recipe file, or --finetuned (and --base) for a task vector.", {
+        code: "CLI_BAD_FLAGS",
+        subject: "recipe",
+      });
     }
     if (recipePath !== undefined && (flags.dtype !== undefined || flags.maxShardSize !== undefined)) {
-      throw new UsageError("--dtype and --max-shard-size plan a task vector; a recipe sets output.dtype and output.max_shard_size itself.", {
-        code: "CLI_BAD_FLAGS",
-        subject: flags.dtype !== undefined ? "--dtype" : "--max-shard-size",
-      });
+      throw new UsageError(
+        "--dtype and --max-shard-size plan a task vector; a recipe sets output.dtype and output.max_shard_size itself.",
+        {
+          code: "CLI_BAD_FLAGS",
+          subject: flags.dtype !== undefined ? "--dtype" : "--max-shard-size",
+        },
+      );
     }
     const recipe = recipePath === undefined ? undefined : { text: await readRecipe(recipePath), source: recipePath };
     const result = await runWithProgress(
@@ -74,16 +84,20 @@ export function plan(program: Command, context: CliContext): void {
     const { plan: planned, matrix } = result;
     if (flags.json) {
       printJson(context, {
-            operation: result.operation,
-            target: result.target ?? null,
-            portions: matrix.length,
-            matrix,
-            files: planned.layout.files.map((file) => ({ path: file.name, size: file.fileSize, tensors: file.tensors.length })),
-            index: planned.layout.index ?? null,
-            downloadBytes: planned.downloadBytes,
-            writeBytes: planned.layout.writeBytes,
-            report: result.report,
-          });
+        operation: result.operation,
+        target: result.target ?? null,
+        portions: matrix.length,
+        matrix,
+        files: planned.layout.files.map((file) => ({
+          path: file.name,
+          size: file.fileSize,
+          tensors: file.tensors.length,
+        })),
+        index: planned.layout.index ?? null,
+        downloadBytes: planned.downloadBytes,
+        writeBytes: planned.layout.writeBytes,
+        report: result.report,
+      });
       return;
     }
     // Every job must make this plan, so the commands repeat every option that shapes it.
@@ -99,4 +113,3 @@ export function plan(program: Command, context: CliContext): void {
     context.stdout.write(`${formatPlan({ plan: planned })}\n${formatMatrix({ matrix })}${next}`);
   });
 }
-

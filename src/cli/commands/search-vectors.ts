@@ -29,35 +29,66 @@ export function searchVectors(program: Command, context: CliContext): void {
       ...pickDefined(flags, ["base", "search", "limit"]),
     });
     if (flags.json) printJson(context, { hubUrl: appContext.hub.hubUrl, ...result });
-    else context.stdout.write(renderVectors(result, { hubUrl: appContext.hub.hubUrl, ...(flags.base === undefined ? {} : { base: flags.base }), ...(flags.search === undefined ? {} : { search: flags.search }) }));
+    else
+      context.stdout.write(
+        renderVectors(result, {
+          hubUrl: appContext.hub.hubUrl,
+          ...(flags.base === undefined ? {} : { base: flags.base }),
+          ...(flags.search === undefined ? {} : { search: flags.search }),
+        }),
+      );
   });
 }
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("use a whole number of at least 1.");
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError("use a whole number of at least 1.");
   return n;
 }
 
 /** A table, one vector a line; what no record says is shown as "?". */
-export function renderVectors(result: SearchVectorsResult, query: { hubUrl: string; base?: string; search?: string }): string {
-  const filters = [...(query.base === undefined ? [] : [`base ${query.base}`]), ...(query.search === undefined ? [] : [`"${query.search}"`])];
+export function renderVectors(
+  result: SearchVectorsResult,
+  query: { hubUrl: string; base?: string; search?: string },
+): string {
+  const filters = [
+    ...(query.base === undefined ? [] : [`base ${query.base}`]),
+    ...(query.search === undefined ? [] : [`"${query.search}"`]),
+  ];
   const scope = `${query.hubUrl}${filters.length === 0 ? "" : ` (${filters.join(", ")})`}`;
   if (result.vectors.length === 0) {
     return `No task vectors on ${scope}; tvhub publish-vector publishes one.\n`;
   }
   const n = result.vectors.length;
-  const lines = [`${n}${result.truncated ? "+" : ""} task vector${n === 1 ? "" : "s"} on ${scope}${result.truncated ? ` (the first ${n}; --limit shows more)` : ""}:`, ""];
+  const lines = [
+    `${n}${result.truncated ? "+" : ""} task vector${n === 1 ? "" : "s"} on ${scope}${result.truncated ? ` (the first ${n}; --limit shows more)` : ""}:`,
+    "",
+  ];
   const rows = result.vectors.map((v) => [
     v.repo,
     v.base ?? "?",
-    v.finetuned === null ? "?" : v.finetunedRevision === null ? v.finetuned : `${v.finetuned}@${v.finetunedRevision.slice(0, 7)}`,
+    v.finetuned === null
+      ? "?"
+      : v.finetunedRevision === null
+        ? v.finetuned
+        : `${v.finetuned}@${v.finetunedRevision.slice(0, 7)}`,
     v.dtype ?? "?",
     v.parameters === null ? "?" : v.parameters.toLocaleString("en-US"),
     v.size === null ? "?" : formatBytes(v.size),
     v.lastModified?.slice(0, 10) ?? "?",
   ]);
-  lines.push(...table(["vector", "base", "fine-tuned", "dtype", "parameters", "size", "updated"], rows, [false, false, false, false, true, true, false]));
+  lines.push(
+    ...table(["vector", "base", "fine-tuned", "dtype", "parameters", "size", "updated"], rows, [
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]),
+  );
   return `${lines.join("\n")}\n`;
 }
 

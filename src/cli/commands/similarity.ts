@@ -25,12 +25,24 @@ export function similarity(program: Command, context: CliContext): void {
   addHubFlags(
     program
       .command("similarity")
-      .description("Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed with bounded memory; a table, JSON or an SVG heatmap.")
-      .argument("<refs...>", "two or more task-vector repos or fine-tuned models: org/name, org/name@revision or folders")
-      .option("--base <ref>", "the base of fine-tuned inputs (default: the base their cards declare, or the vectors' recorded base)")
+      .description(
+        "Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed with bounded memory; a table, JSON or an SVG heatmap.",
+      )
+      .argument(
+        "<refs...>",
+        "two or more task-vector repos or fine-tuned models: org/name, org/name@revision or folders",
+      )
+      .option(
+        "--base <ref>",
+        "the base of fine-tuned inputs (default: the base their cards declare, or the vectors' recorded base)",
+      )
       .option("--svg <file>", "also write the matrix as an SVG heatmap to this file")
       .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-      .option("--vocab <mode>", "refuse (default), or extend: compare fine-tunes that grew the vocabulary on the base's rows", parseVocabFlag)
+      .option(
+        "--vocab <mode>",
+        "refuse (default), or extend: compare fine-tunes that grew the vocabulary on the base's rows",
+        parseVocabFlag,
+      )
       .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
   ).action(async (refs: string[], flags: SimilarityFlags) => {
     const appContext = createAppContext(context, flags);
@@ -49,12 +61,20 @@ export function similarity(program: Command, context: CliContext): void {
       try {
         await writeFile(flags.svg, svg);
       } catch (error) {
-        throw new UsageError(`--svg ${flags.svg} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}); check that its folder exists.`, { code: "SVG_UNWRITABLE", subject: flags.svg, cause: error });
+        throw new UsageError(
+          `--svg ${flags.svg} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}); check that its folder exists.`,
+          { code: "SVG_UNWRITABLE", subject: flags.svg, cause: error },
+        );
       }
     }
     if (flags.json) {
       const { report, ...rest } = result;
-      printJson(context, { ...rest, svg: flags.svg ?? null, bytesDownloaded: appContext.hub.stats().bytesDownloaded, report });
+      printJson(context, {
+        ...rest,
+        svg: flags.svg ?? null,
+        bytesDownloaded: appContext.hub.stats().bytesDownloaded,
+        report,
+      });
       return;
     }
     context.stdout.write(formatSimilarity(result, flags.svg));
@@ -62,7 +82,9 @@ export function similarity(program: Command, context: CliContext): void {
 }
 
 function subtitle(result: SimilarityResult): string {
-  const base = result.base.revision ? `${result.base.repo ?? result.base.ref}@${result.base.revision.slice(0, 10)}` : result.base.ref;
+  const base = result.base.revision
+    ? `${result.base.repo ?? result.base.ref}@${result.base.revision.slice(0, 10)}`
+    : result.base.ref;
   return `${result.inputs.length} task vectors of ${base}, over ${result.elements.toLocaleString("en-US")} parameters in ${result.tensors} tensors`;
 }
 
@@ -74,7 +96,9 @@ export function formatSimilarity(result: SimilarityResult, svg?: string): string
   const head = `[${n}]`.length;
   const lines = [`Cosine similarity of ${subtitle(result)}:`, ""];
   lines.push(`${" ".repeat(head)}  ${result.inputs.map((_, j) => `[${j + 1}]`.padStart(width)).join("  ")}`);
-  cells.forEach((row, i) => lines.push(`${`[${i + 1}]`.padEnd(head)}  ${row.map((cell) => cell.padStart(width)).join("  ")}`));
+  cells.forEach((row, i) =>
+    lines.push(`${`[${i + 1}]`.padEnd(head)}  ${row.map((cell) => cell.padStart(width)).join("  ")}`),
+  );
   lines.push("");
   result.inputs.forEach((input, i) => {
     const what = input.kind === "vector" ? "task vector" : "τ of fine-tune";

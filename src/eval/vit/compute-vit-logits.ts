@@ -24,17 +24,25 @@ export async function computeVitLogits(options: ComputeVitLogitsOptions): Promis
   const { config, processor } = model;
   const batchSize = Math.max(1, options.batchSize ?? 256);
   const [height, width] = config.imageSize;
-  if (images.height !== height || images.width !== width || processor.size[0] !== height || processor.size[1] !== width) {
+  if (
+    images.height !== height ||
+    images.width !== width ||
+    processor.size[0] !== height ||
+    processor.size[1] !== width
+  ) {
     throw new DataError(
       `${images.name} has ${images.height}×${images.width} images but ${model.name} takes ${height}×${width} (its image processor resizes to ${processor.size.join("×")}); give an evaluation set of the model's image size, the evaluator does not resize.`,
       { code: "EVAL_IMAGE_SIZE", subject: images.name },
     );
   }
   if (images.channels !== 1 && images.channels !== config.numChannels) {
-    throw new DataError(`${images.name} has ${images.channels}-channel images but ${model.name} takes ${config.numChannels} channels; give grayscale or ${config.numChannels}-channel images.`, {
-      code: "EVAL_IMAGE_CHANNELS",
-      subject: images.name,
-    });
+    throw new DataError(
+      `${images.name} has ${images.channels}-channel images but ${model.name} takes ${config.numChannels} channels; give grayscale or ${config.numChannels}-channel images.`,
+      {
+        code: "EVAL_IMAGE_CHANNELS",
+        subject: images.name,
+      },
+    );
   }
   signal?.throwIfAborted();
   const shapes = vitTensorShapes(config);
@@ -44,11 +52,14 @@ export async function computeVitLogits(options: ComputeVitLogitsOptions): Promis
   const patches = patchCount(config);
   const patchLength = config.numChannels * config.patchSize[0] * config.patchSize[1];
   try {
-    for (const [name, shape] of shapes) params.set(name, tf.tensor(model.tensors.get(name) as Float32Array, shape, "float32"));
+    for (const [name, shape] of shapes)
+      params.set(name, tf.tensor(model.tensors.get(name) as Float32Array, shape, "float32"));
     for (let start = 0; start < images.count; start += batchSize) {
       const count = Math.min(batchSize, images.count - start);
       const input = toPatches({ pixels: images.pixels, channels: images.channels, start, count, config, processor });
-      const batch = tf.tidy(() => vitForward({ tf, config, params, patches: tf.tensor3d(input, [count, patches, patchLength]) }));
+      const batch = tf.tidy(() =>
+        vitForward({ tf, config, params, patches: tf.tensor3d(input, [count, patches, patchLength]) }),
+      );
       try {
         logits.set(await batch.data<"float32">(), start * labels);
       } finally {

@@ -8,7 +8,16 @@ describe("parseVitConfig", () => {
   it("reads a Transformers ViTConfig and fills ViTConfig's defaults", () => {
     const config = parseVitConfig({
       subject,
-      json: { architectures: ["ViTForImageClassification"], model_type: "vit", hidden_size: 64, num_attention_heads: 4, image_size: 28, patch_size: 7, num_channels: 1, id2label: { "1": "one", "0": "zero" } },
+      json: {
+        architectures: ["ViTForImageClassification"],
+        model_type: "vit",
+        hidden_size: 64,
+        num_attention_heads: 4,
+        image_size: 28,
+        patch_size: 7,
+        num_channels: 1,
+        id2label: { "1": "one", "0": "zero" },
+      },
     });
     expect(config).toEqual({
       hiddenSize: 64,
@@ -40,9 +49,21 @@ describe("parseVitConfig", () => {
 
   const rejected: Array<[string, Record<string, unknown>, RegExp]> = [
     ["another architecture", { model_type: "bert" }, /model_type.*"bert".*only "vit"/],
-    ["a ViT without the classification head", { architectures: ["ViTModel"] }, /architectures.*ViTForImageClassification/],
-    ["heads that do not divide the width", { hidden_size: 10, num_attention_heads: 3 }, /hidden_size.*multiple of num_attention_heads/],
-    ["an image size not made of whole patches", { image_size: 30, patch_size: 7 }, /image_size.*multiple of patch_size/],
+    [
+      "a ViT without the classification head",
+      { architectures: ["ViTModel"] },
+      /architectures.*ViTForImageClassification/,
+    ],
+    [
+      "heads that do not divide the width",
+      { hidden_size: 10, num_attention_heads: 3 },
+      /hidden_size.*multiple of num_attention_heads/,
+    ],
+    [
+      "an image size not made of whole patches",
+      { image_size: 30, patch_size: 7 },
+      /image_size.*multiple of patch_size/,
+    ],
     ["an activation it does not implement", { hidden_act: "mish" }, /hidden_act.*"mish"/],
     ["a fractional width", { hidden_size: 6.5 }, /hidden_size.*positive integer/],
     ["id2label with a gap", { id2label: { "0": "a", "2": "c" } }, /id2label.*keys 0\.\.1/],

@@ -53,23 +53,33 @@ export function parseVitConfig(options: ParseVitConfigOptions): VitConfig {
   }
   const raw = json as Record<string, unknown>;
   const fail = (field: string, why: string): never => {
-    throw new DataError(`${subject}: field "${field}" ${why}.`, { code: "VIT_CONFIG_INVALID", subject: `${subject}#${field}` });
+    throw new DataError(`${subject}: field "${field}" ${why}.`, {
+      code: "VIT_CONFIG_INVALID",
+      subject: `${subject}#${field}`,
+    });
   };
 
   const modelType = raw["model_type"];
   if (modelType !== undefined && modelType !== "vit") {
-    fail("model_type", `is ${JSON.stringify(modelType)}, but the tfjs evaluator runs only "vit" (ViTForImageClassification) models`);
+    fail(
+      "model_type",
+      `is ${JSON.stringify(modelType)}, but the tfjs evaluator runs only "vit" (ViTForImageClassification) models`,
+    );
   }
   const architectures = raw["architectures"];
   if (architectures !== undefined && architectures !== null) {
     if (!Array.isArray(architectures) || !architectures.includes("ViTForImageClassification")) {
-      fail("architectures", `is ${JSON.stringify(architectures)}, but the tfjs evaluator runs only ViTForImageClassification`);
+      fail(
+        "architectures",
+        `is ${JSON.stringify(architectures)}, but the tfjs evaluator runs only ViTForImageClassification`,
+      );
     }
   }
 
   const positiveInt = (field: keyof typeof defaults): number => {
     const value = raw[field] ?? defaults[field];
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) fail(field, "must be a positive integer");
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0)
+      fail(field, "must be a positive integer");
     return value as number;
   };
   const pair = (field: "image_size" | "patch_size"): [number, number] => {
@@ -133,7 +143,8 @@ function parseLabels(raw: Record<string, unknown>, fail: (field: string, why: st
   const id2label = raw["id2label"];
   const numLabels = raw["num_labels"];
   if (id2label !== undefined && id2label !== null) {
-    if (typeof id2label !== "object" || Array.isArray(id2label)) fail("id2label", "must be an object from class index to label");
+    if (typeof id2label !== "object" || Array.isArray(id2label))
+      fail("id2label", "must be an object from class index to label");
     const entries = Object.entries(id2label as Record<string, unknown>);
     const labels: string[] = new Array<string>(entries.length);
     for (const [key, label] of entries) {
@@ -150,7 +161,8 @@ function parseLabels(raw: Record<string, unknown>, fail: (field: string, why: st
     return labels;
   }
   const count = numLabels ?? 2;
-  if (typeof count !== "number" || !Number.isSafeInteger(count) || count <= 0) fail("num_labels", "must be a positive integer");
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count <= 0)
+    fail("num_labels", "must be a positive integer");
   return Array.from({ length: count as number }, (_, i) => `LABEL_${i}`);
 }
 

@@ -25,14 +25,27 @@ export function parseImageProcessor(options: ParseImageProcessorOptions): ImageP
   const { json, subject, config } = options;
   const channels = config.numChannels;
   if (json === undefined) {
-    return { size: config.imageSize, doRescale: true, rescaleFactor: 1 / 255, doNormalize: true, imageMean: new Array<number>(channels).fill(0.5), imageStd: new Array<number>(channels).fill(0.5) };
+    return {
+      size: config.imageSize,
+      doRescale: true,
+      rescaleFactor: 1 / 255,
+      doNormalize: true,
+      imageMean: new Array<number>(channels).fill(0.5),
+      imageStd: new Array<number>(channels).fill(0.5),
+    };
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new DataError(`${subject} is not a JSON object; give a ViTImageProcessor preprocessor_config.json or remove it.`, { code: "VIT_PREPROCESSOR_INVALID", subject });
+    throw new DataError(
+      `${subject} is not a JSON object; give a ViTImageProcessor preprocessor_config.json or remove it.`,
+      { code: "VIT_PREPROCESSOR_INVALID", subject },
+    );
   }
   const raw = json as Record<string, unknown>;
   const fail = (field: string, why: string): never => {
-    throw new DataError(`${subject}: field "${field}" ${why}.`, { code: "VIT_PREPROCESSOR_INVALID", subject: `${subject}#${field}` });
+    throw new DataError(`${subject}: field "${field}" ${why}.`, {
+      code: "VIT_PREPROCESSOR_INVALID",
+      subject: `${subject}#${field}`,
+    });
   };
   const bool = (field: string, fallback: boolean): boolean => {
     const value = raw[field] ?? fallback;
@@ -42,7 +55,11 @@ export function parseImageProcessor(options: ParseImageProcessorOptions): ImageP
   const perChannel = (field: string): number[] => {
     const value = raw[field] ?? 0.5;
     const list = typeof value === "number" ? new Array<number>(channels).fill(value) : value;
-    if (!Array.isArray(list) || list.length !== channels || !list.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    if (
+      !Array.isArray(list) ||
+      list.length !== channels ||
+      !list.every((v) => typeof v === "number" && Number.isFinite(v))
+    ) {
       fail(field, `must be a number or a list of ${channels} numbers (num_channels is ${channels})`);
     }
     return list as number[];
@@ -53,9 +70,16 @@ export function parseImageProcessor(options: ParseImageProcessorOptions): ImageP
   const rawSize = raw["size"];
   if (doResize && rawSize !== undefined && rawSize !== null) {
     if (typeof rawSize === "number") size = [rawSize, rawSize];
-    else if (typeof rawSize === "object" && typeof (rawSize as Record<string, unknown>)["height"] === "number" && typeof (rawSize as Record<string, unknown>)["width"] === "number") {
-      size = [(rawSize as Record<string, number>)["height"] as number, (rawSize as Record<string, number>)["width"] as number];
-    } else fail("size", "must be {\"height\": H, \"width\": W} or a number");
+    else if (
+      typeof rawSize === "object" &&
+      typeof (rawSize as Record<string, unknown>)["height"] === "number" &&
+      typeof (rawSize as Record<string, unknown>)["width"] === "number"
+    ) {
+      size = [
+        (rawSize as Record<string, number>)["height"] as number,
+        (rawSize as Record<string, number>)["width"] as number,
+      ];
+    } else fail("size", 'must be {"height": H, "width": W} or a number');
   }
   const rescaleFactor = raw["rescale_factor"] ?? 1 / 255;
   if (typeof rescaleFactor !== "number" || !Number.isFinite(rescaleFactor)) fail("rescale_factor", "must be a number");

@@ -26,14 +26,21 @@ export function vitForward(options: VitForwardOptions): Tensor2D {
   const { tf, config, params, patches } = options;
   const param = (name: string): Tensor => {
     const tensor = params.get(name);
-    if (tensor === undefined) throw new InternalError(`The ViT forward pass is missing tensor ${name}; check tensors before the forward pass.`, { code: "VIT_MISSING_TENSOR", subject: name });
+    if (tensor === undefined)
+      throw new InternalError(
+        `The ViT forward pass is missing tensor ${name}; check tensors before the forward pass.`,
+        { code: "VIT_MISSING_TENSOR", subject: name },
+      );
     return tensor;
   };
   const [batch, count, patchSize] = patches.shape;
   const h = config.hiddenSize;
   const tokens = patchCount(config) + 1;
   if (count !== tokens - 1 || patchSize !== config.numChannels * config.patchSize[0] * config.patchSize[1]) {
-    throw new InternalError(`Patches have shape [${patches.shape.join(", ")}], not [batch, ${tokens - 1}, ${config.numChannels * config.patchSize[0] * config.patchSize[1]}].`, { code: "VIT_BAD_PATCHES" });
+    throw new InternalError(
+      `Patches have shape [${patches.shape.join(", ")}], not [batch, ${tokens - 1}, ${config.numChannels * config.patchSize[0] * config.patchSize[1]}].`,
+      { code: "VIT_BAD_PATCHES" },
+    );
   }
 
   const matMul = plainMatMul(tf);
@@ -74,7 +81,11 @@ export function vitForward(options: VitForwardOptions): Tensor2D {
     const context = matMul(tf.softmax(scores, -1), value);
     const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, tokens, h]);
     hidden = tf.add(linear(merged, `${layer}.attention.output.dense`), hidden);
-    const intermediate = applyActivation(tf, config.hiddenAct, linear(layerNorm(hidden, `${layer}.layernorm_after`), `${layer}.intermediate.dense`));
+    const intermediate = applyActivation(
+      tf,
+      config.hiddenAct,
+      linear(layerNorm(hidden, `${layer}.layernorm_after`), `${layer}.intermediate.dense`),
+    );
     hidden = tf.add(linear(intermediate, `${layer}.output.dense`), hidden);
   }
 
@@ -94,7 +105,11 @@ const matMuls = new WeakMap<Tf, MatMul>();
 function plainMatMul(tf: Tf): MatMul {
   let matMul = matMuls.get(tf);
   if (matMul === undefined) {
-    const swapLast = (t: Tensor): Tensor => tf.transpose(t, [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)));
+    const swapLast = (t: Tensor): Tensor =>
+      tf.transpose(
+        t,
+        [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i)),
+      );
     const product = tf.customGrad((a, b, save) => {
       (save as GradSaveFunc)([a as Tensor, b as Tensor]);
       return {

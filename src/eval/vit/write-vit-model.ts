@@ -37,17 +37,29 @@ export async function writeVitModel(options: WriteVitModelOptions): Promise<Writ
     const values = tensors.get(name);
     const size = shape.reduce((a, b) => a * b, 1);
     if (values === undefined || values.length !== size) {
-      throw new InternalError(`Tensor ${name} must hold ${size} values to be written, not ${values?.length ?? "none"}.`, { code: "VIT_WRITE_TENSOR" });
+      throw new InternalError(
+        `Tensor ${name} must hold ${size} values to be written, not ${values?.length ?? "none"}.`,
+        { code: "VIT_WRITE_TENSOR" },
+      );
     }
   }
   await writeJson(join(dir, "config.json"), vitConfigJson(config, dtype));
   await writeJson(join(dir, "preprocessor_config.json"), imageProcessorJson(processor, config));
   // Transformers marks PyTorch checkpoints this way; without it some loaders warn that the format is unknown.
-  const layout = layoutFile({ tensors: [...shapes].map(([name, shape]) => ({ name, dtype, shape })), metadata: { format: "pt" }, name: join(dir, "model.safetensors") });
-  const writer = await createTensorWriter({ layout, sink: await createFileSink({ path: join(dir, "model.safetensors") }), file: "model.safetensors" });
+  const layout = layoutFile({
+    tensors: [...shapes].map(([name, shape]) => ({ name, dtype, shape })),
+    metadata: { format: "pt" },
+    name: join(dir, "model.safetensors"),
+  });
+  const writer = await createTensorWriter({
+    layout,
+    sink: await createFileSink({ path: join(dir, "model.safetensors") }),
+    file: "model.safetensors",
+  });
   let written: WrittenFile;
   try {
-    for (const tensor of layout.tensors) await writer.writeTensor(tensor.name, encodeFromF32({ dtype, values: tensors.get(tensor.name) as Float32Array }));
+    for (const tensor of layout.tensors)
+      await writer.writeTensor(tensor.name, encodeFromF32({ dtype, values: tensors.get(tensor.name) as Float32Array }));
     written = await writer.finish();
   } catch (error) {
     await writer.abort();
@@ -57,7 +69,12 @@ export async function writeVitModel(options: WriteVitModelOptions): Promise<Writ
   return written;
 }
 
-const torchDtypes: Record<ComputableDtype, string> = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64" };
+const torchDtypes: Record<ComputableDtype, string> = {
+  F32: "float32",
+  F16: "float16",
+  BF16: "bfloat16",
+  F64: "float64",
+};
 
 /** config.json as `ViTConfig(...).to_json_string()` writes the fields that matter, keys sorted as Transformers sorts them. */
 export function vitConfigJson(config: VitConfig, dtype: ComputableDtype = "F32"): Record<string, unknown> {

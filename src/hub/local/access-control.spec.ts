@@ -61,14 +61,22 @@ describe("access control", () => {
     const access = createAccessControl({ users: [{ name: "hub.js", token: "hf_hub.js" }], orgs: [], startedAt });
     expect(access.authenticate("Bearer hf_hub.js")).toEqual({ user: "hub.js" });
     for (const token of ["hf_a b c d e", "hf_abc:defg", "hf_abc\tdefg", "hf_abc", "hub.js_token"]) {
-      expect(() => createAccessControl({ users: [{ name: "x", token }], orgs: [], startedAt })).toThrow(/must look like hf_/);
+      expect(() => createAccessControl({ users: [{ name: "x", token }], orgs: [], startedAt })).toThrow(
+        /must look like hf_/,
+      );
     }
   });
 
   it("refuses bad configurations with a message that names the problem", () => {
-    expect(() => createAccessControl({ users: [{ name: "x", token: "secret" }], orgs: [], startedAt })).toThrow(/must look like hf_/);
+    expect(() => createAccessControl({ users: [{ name: "x", token: "secret" }], orgs: [], startedAt })).toThrow(
+      /must look like hf_/,
+    );
     expect(() =>
-      createAccessControl({ users: [{ name: "x", token: "hf_aaaaaaa" }], orgs: [{ name: "o", members: ["y"] }], startedAt }),
+      createAccessControl({
+        users: [{ name: "x", token: "hf_aaaaaaa" }],
+        orgs: [{ name: "o", members: ["y"] }],
+        startedAt,
+      }),
     ).toThrow(/member "y"/);
     expect(() =>
       createAccessControl({
@@ -80,6 +88,8 @@ describe("access control", () => {
         startedAt,
       }),
     ).toThrow(/share a token/);
-    expect(() => createAccessControl({ users: [{ name: "api", token: "hf_aaaaaaa" }], orgs: [], startedAt })).toThrow(/not a valid/);
+    expect(() => createAccessControl({ users: [{ name: "api", token: "hf_aaaaaaa" }], orgs: [], startedAt })).toThrow(
+      /not a valid/,
+    );
   });
 });

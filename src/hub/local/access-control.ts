@@ -50,32 +50,46 @@ export function createAccessControl(options: CreateAccessControlOptions): Access
   const users = new Set<string>();
   for (const { name, token } of options.users) {
     if (!isValidNamespace(name)) {
-      throw new UsageError(`User name "${name}" is not a valid Hub name; use letters, digits, - _ and .`, { code: "HUB_BAD_USER" });
-    }
-    if (!tokenPattern.test(token)) {
-      throw new UsageError(`The token of user "${name}" must look like hf_ followed by at least 6 letters, digits, dots, dashes or underscores.`, {
-        code: "HUB_BAD_TOKEN",
+      throw new UsageError(`User name "${name}" is not a valid Hub name; use letters, digits, - _ and .`, {
+        code: "HUB_BAD_USER",
       });
     }
-    if (users.has(name.toLowerCase())) throw new UsageError(`User "${name}" is given twice; give each user once.`, { code: "HUB_BAD_USER" });
+    if (!tokenPattern.test(token)) {
+      throw new UsageError(
+        `The token of user "${name}" must look like hf_ followed by at least 6 letters, digits, dots, dashes or underscores.`,
+        {
+          code: "HUB_BAD_TOKEN",
+        },
+      );
+    }
+    if (users.has(name.toLowerCase()))
+      throw new UsageError(`User "${name}" is given twice; give each user once.`, { code: "HUB_BAD_USER" });
     const key = digest(token);
-    if (tokens.has(key)) throw new UsageError(`Two users share a token; give user "${name}" its own.`, { code: "HUB_BAD_TOKEN" });
+    if (tokens.has(key))
+      throw new UsageError(`Two users share a token; give user "${name}" its own.`, { code: "HUB_BAD_TOKEN" });
     users.add(name.toLowerCase());
     tokens.set(key, name);
   }
   const members = new Map<string, Set<string>>();
   for (const org of options.orgs) {
     if (!isValidNamespace(org.name)) {
-      throw new UsageError(`Org name "${org.name}" is not a valid Hub name; use letters, digits, - _ and .`, { code: "HUB_BAD_ORG" });
+      throw new UsageError(`Org name "${org.name}" is not a valid Hub name; use letters, digits, - _ and .`, {
+        code: "HUB_BAD_ORG",
+      });
     }
     if (users.has(org.name.toLowerCase()) || members.has(org.name.toLowerCase())) {
-      throw new UsageError(`The name "${org.name}" is used twice among users and orgs; names must be unique.`, { code: "HUB_BAD_ORG" });
+      throw new UsageError(`The name "${org.name}" is used twice among users and orgs; names must be unique.`, {
+        code: "HUB_BAD_ORG",
+      });
     }
     for (const member of org.members) {
       if (!users.has(member.toLowerCase())) {
-        throw new UsageError(`Org "${org.name}" lists member "${member}", who is not a user; add --user ${member}:hf_… first.`, {
-          code: "HUB_BAD_ORG",
-        });
+        throw new UsageError(
+          `Org "${org.name}" lists member "${member}", who is not a user; add --user ${member}:hf_… first.`,
+          {
+            code: "HUB_BAD_ORG",
+          },
+        );
       }
     }
     members.set(org.name.toLowerCase(), new Set(org.members.map((m) => m.toLowerCase())));

@@ -41,10 +41,15 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
     initial.set("README.md", Buffer.from(`---\nlicense: ${body.license}\n---\n`));
   }
   if (body.files !== undefined) {
-    if (!Array.isArray(body.files)) throw badRequest('"files" must be an array of {path, content, encoding}.', "HUB_BAD_BODY");
+    if (!Array.isArray(body.files))
+      throw badRequest('"files" must be an array of {path, content, encoding}.', "HUB_BAD_BODY");
     for (const item of body.files as unknown[]) {
       const { path, content, encoding } = (item ?? {}) as Record<string, unknown>;
-      if (typeof path !== "string" || typeof content !== "string" || (encoding !== undefined && encoding !== "base64")) {
+      if (
+        typeof path !== "string" ||
+        typeof content !== "string" ||
+        (encoding !== undefined && encoding !== "base64")
+      ) {
         throw badRequest('Each of "files" needs a path and base64 content.', "HUB_BAD_BODY");
       }
       initial.set(checkFilePath(path), Buffer.from(content, "base64"));
@@ -77,7 +82,11 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
   } catch (error) {
     // The Hub's 409 names the repo: `create_repo(exist_ok=True)` of the Python client reads its `url`.
     if (error instanceof HttpError && error.code === "HUB_REPO_EXISTS") {
-      throw new HttpError(`You already created this ${key.type} repo`, { status: 409, code: error.code, body: { url } });
+      throw new HttpError(`You already created this ${key.type} repo`, {
+        status: 409,
+        code: error.code,
+        body: { url },
+      });
     }
     throw error;
   }
@@ -87,12 +96,16 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
 export async function handleMoveRepo(hub: HubContext, ex: Exchange<RouteOf<"moveRepo">>): Promise<void> {
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "move-repo request");
   const type = body.type ?? "model";
-  if (type !== "model" && type !== "dataset") throw badRequest(`This Hub stores model and dataset repos, not "${String(type)}".`, "HUB_BAD_TYPE");
+  if (type !== "model" && type !== "dataset")
+    throw badRequest(`This Hub stores model and dataset repos, not "${String(type)}".`, "HUB_BAD_TYPE");
   const keyOf = (value: unknown, field: string): RepoKey => {
     const parts = typeof value === "string" ? value.split("/") : [];
     const [namespace = "", name = ""] = parts;
     if (parts.length !== 2 || !isValidNamespace(namespace) || !isValidName(name)) {
-      throw badRequest(`"${field}" must be a repo id such as alice/model (letters, digits, - _ and .).`, "HUB_BAD_NAME");
+      throw badRequest(
+        `"${field}" must be a repo id such as alice/model (letters, digits, - _ and .).`,
+        "HUB_BAD_NAME",
+      );
     }
     return { type, namespace, name };
   };
@@ -118,11 +131,15 @@ export async function handleUpdateSettings(hub: HubContext, ex: Exchange<RouteOf
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "settings request");
   if (body.gated !== undefined && body.gated !== false) {
     // Access requests need a review flow this Hub does not have; saying so beats storing a flag nobody enforces.
-    throw new HttpError("This Hub has no gated repos; make the repo private instead (visibility: private).", { status: 422, code: "HUB_NO_GATING" });
+    throw new HttpError("This Hub has no gated repos; make the repo private instead (visibility: private).", {
+      status: 422,
+      code: "HUB_NO_GATING",
+    });
   }
   let isPrivate = repo.private;
   if (typeof body.private === "boolean") isPrivate = body.private;
-  else if (body.visibility === "private" || body.visibility === "protected" || body.visibility === "public") isPrivate = body.visibility !== "public";
+  else if (body.visibility === "private" || body.visibility === "protected" || body.visibility === "public")
+    isPrivate = body.visibility !== "public";
   const updated = await hub.storage.repos.updateRepo({ key: repo, private: isPrivate });
   sendJson(ex.res, 200, { private: updated.private });
 }
@@ -156,9 +173,11 @@ function repoKeyOf(body: Record<string, unknown>, caller: Caller): RepoKey {
   if (type !== "model" && type !== "dataset") {
     throw badRequest(`This Hub stores model and dataset repos, not "${String(type)}".`, "HUB_BAD_TYPE");
   }
-  if (typeof body.name !== "string" || body.name === "") throw badRequest('The request needs a repo "name".', "HUB_BAD_BODY");
+  if (typeof body.name !== "string" || body.name === "")
+    throw badRequest('The request needs a repo "name".', "HUB_BAD_BODY");
   const parts = body.name.split("/");
-  const organization = typeof body.organization === "string" && body.organization !== "" ? body.organization : undefined;
+  const organization =
+    typeof body.organization === "string" && body.organization !== "" ? body.organization : undefined;
   if (parts.length === 2) {
     const [namespace = "", name = ""] = parts;
     return { type: type as RepoType, namespace, name };

@@ -13,11 +13,19 @@ export function decodeCursor(text: string | null): Record<string, unknown> | und
   } catch {
     // reported below
   }
-  throw badRequest("The cursor query parameter is malformed; follow the Link header instead of building it.", "HUB_BAD_CURSOR");
+  throw badRequest(
+    "The cursor query parameter is malformed; follow the Link header instead of building it.",
+    "HUB_BAD_CURSOR",
+  );
 }
 
 /** The URL of the next page: this request's own query with the cursor replaced. */
-export function nextPageUrl(options: { origin: string; rawPath: string; query: URLSearchParams; cursor: string }): string {
+export function nextPageUrl(options: {
+  origin: string;
+  rawPath: string;
+  query: URLSearchParams;
+  cursor: string;
+}): string {
   const query = new URLSearchParams(options.query);
   query.set("cursor", options.cursor);
   return `${options.origin}${options.rawPath}?${query.toString()}`;

@@ -17,7 +17,11 @@ describe("deriveCardData", () => {
       "# Card",
     ].join("\n");
     const facts = await deriveCardData({ readme, paths: ["README.md", "adapter_model.safetensors"] });
-    expect(facts.cardData).toMatchObject({ base_model: "org/base-model", license: "Apache-2.0", tags: ["lora", "task-vector"] });
+    expect(facts.cardData).toMatchObject({
+      base_model: "org/base-model",
+      license: "Apache-2.0",
+      tags: ["lora", "task-vector"],
+    });
     expect(facts.tags).toEqual([
       "lora",
       "task-vector",
@@ -36,17 +40,27 @@ describe("deriveCardData", () => {
 
   it("infers the relation when the card does not say it", async () => {
     const merge = await deriveCardData({ readme: "---\nbase_model:\n  - a/one\n  - b/two\n---\n", paths: [] });
-    expect(merge.tags).toEqual(["base_model:a/one", "base_model:merge:a/one", "base_model:b/two", "base_model:merge:b/two"]);
+    expect(merge.tags).toEqual([
+      "base_model:a/one",
+      "base_model:merge:a/one",
+      "base_model:b/two",
+      "base_model:merge:b/two",
+    ]);
     const adapter = await deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["adapter_config.json"] });
     expect(adapter.tags).toContain("base_model:adapter:a/one");
     const quantized = await deriveCardData({ readme: "---\nbase_model: a/one\n---\n", paths: ["m.Q4_K_M.gguf"] });
     expect(quantized.tags).toContain("base_model:quantized:a/one");
-    const finetune = await deriveCardData({ readme: "---\nbase_model: a/one\nbase_model_relation: bogus\n---\n", paths: [] });
+    const finetune = await deriveCardData({
+      readme: "---\nbase_model: a/one\nbase_model_relation: bogus\n---\n",
+      paths: [],
+    });
     expect(finetune.tags).toContain("base_model:finetune:a/one");
   });
 
   it("reads CRLF front matter with a BOM and ignores malformed or non-mapping YAML", async () => {
-    expect((await deriveCardData({ readme: "\uFEFF---\r\nlicense: mit\r\n---\r\nbody", paths: [] })).tags).toEqual(["license:mit"]);
+    expect((await deriveCardData({ readme: "\uFEFF---\r\nlicense: mit\r\n---\r\nbody", paths: [] })).tags).toEqual([
+      "license:mit",
+    ]);
     expect((await deriveCardData({ readme: "---\nlicense: [mit\n---\n", paths: [] })).cardData).toBeUndefined();
     expect((await deriveCardData({ readme: "---\n- a\n- b\n---\n", paths: [] })).cardData).toBeUndefined();
     expect((await deriveCardData({ readme: "no front matter\n---\nlicense: mit\n---\n", paths: [] })).tags).toEqual([]);
@@ -55,7 +69,12 @@ describe("deriveCardData", () => {
 
   it("refuses alias bombs instead of expanding them", async () => {
     const bomb = ["---", "a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    for (let i = 0; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+      );
     bomb.push("---");
     expect((await deriveCardData({ readme: bomb.join("\n"), paths: [] })).cardData).toBeUndefined();
   });
@@ -66,9 +85,17 @@ describe("deriveCardData", () => {
   });
 
   it("tags dataset cards by their own keys, key:value, as the Hub does for datasets", async () => {
-    const readme = "---\nlicense: CC-BY-4.0\nlanguage: [en, fr]\ntask_categories: [text-classification]\nsize_categories: [1K<n<10K]\ntags: [reviews]\nbase_model: org/m\n---\n";
+    const readme =
+      "---\nlicense: CC-BY-4.0\nlanguage: [en, fr]\ntask_categories: [text-classification]\nsize_categories: [1K<n<10K]\ntags: [reviews]\nbase_model: org/m\n---\n";
     const facts = await deriveCardData({ readme, paths: ["data/train.safetensors"], type: "dataset" });
-    expect(facts.tags).toEqual(["reviews", "task_categories:text-classification", "size_categories:1K<n<10K", "language:en", "language:fr", "license:cc-by-4.0"]);
+    expect(facts.tags).toEqual([
+      "reviews",
+      "task_categories:text-classification",
+      "size_categories:1K<n<10K",
+      "language:en",
+      "language:fr",
+      "license:cc-by-4.0",
+    ]);
     expect(facts.cardData).toMatchObject({ license: "CC-BY-4.0" });
   });
 });

@@ -28,7 +28,8 @@ export async function findLastCommits(options: FindLastCommitsOptions): Promise<
     if (changed.size > 0) {
       const changedDirs = new Set<string>();
       for (const path of changed) {
-        for (let cut = path.indexOf("/"); cut !== -1; cut = path.indexOf("/", cut + 1)) changedDirs.add(path.slice(0, cut));
+        for (let cut = path.indexOf("/"); cut !== -1; cut = path.indexOf("/", cut + 1))
+          changedDirs.add(path.slice(0, cut));
       }
       for (const [path, type] of pending) {
         if (type === "file" ? changed.has(path) : changedDirs.has(path)) {

@@ -20,7 +20,8 @@ export interface GitTreeEntry {
 /** The git tree id of a folder, so directory `oid`s in listings are the ones git itself would compute. */
 export function gitTreeSha1(entries: readonly GitTreeEntry[]): string {
   // git orders tree entries by name, comparing a directory as if its name ended in "/".
-  const sortKey = (entry: GitTreeEntry): Buffer => Buffer.from(entry.kind === "directory" ? `${entry.name}/` : entry.name);
+  const sortKey = (entry: GitTreeEntry): Buffer =>
+    Buffer.from(entry.kind === "directory" ? `${entry.name}/` : entry.name);
   const sorted = [...entries].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
   const body = Buffer.concat(
     sorted.map((entry) =>

@@ -43,7 +43,13 @@ export function guardConnections(options: GuardConnectionsOptions): ConnectionGu
       const full = total >= limits.maxConnections;
       refusedSockets.add(socket);
       log?.(`refused a connection from ${address}: ${full ? `${total} open in all` : `${mine} open from it`}`);
-      refuse(socket, full ? 503 : 429, full ? `The server has ${total} connections open, its limit; retry shortly.` : `This client has ${mine} connections open, the limit per client; retry shortly or use fewer at once.`);
+      refuse(
+        socket,
+        full ? 503 : 429,
+        full
+          ? `The server has ${total} connections open, its limit; retry shortly.`
+          : `This client has ${mine} connections open, the limit per client; retry shortly or use fewer at once.`,
+      );
       return;
     }
     total++;
@@ -57,26 +63,31 @@ export function guardConnections(options: GuardConnectionsOptions): ConnectionGu
   });
 
   const watched = new Set<Watched>();
-  const tick = setInterval(() => {
-    const now = performance.now();
-    for (const entry of watched) {
-      const { req, res } = entry;
-      if (req.complete || req.destroyed || res.headersSent) {
-        watched.delete(entry);
-        continue;
+  const tick = setInterval(
+    () => {
+      const now = performance.now();
+      for (const entry of watched) {
+        const { req, res } = entry;
+        if (req.complete || req.destroyed || res.headersSent) {
+          watched.delete(entry);
+          continue;
+        }
+        const bytes = req.socket.bytesRead;
+        // Bytes waiting for the handler mean the server is the slow one: the client is not to blame for the wait.
+        if (bytes - entry.markBytes >= bodyProgressBytes || req.readableLength > 0 || req.socket.readableLength > 0) {
+          entry.markAt = now;
+          entry.markBytes = bytes;
+        } else if (now - entry.markAt > limits.bodyTimeoutMs) {
+          watched.delete(entry);
+          log?.(
+            `cut a request body from ${req.socket.remoteAddress ?? ""}: under ${bodyProgressBytes} bytes in ${limits.bodyTimeoutMs} ms`,
+          );
+          cut(req, res, limits.bodyTimeoutMs);
+        }
       }
-      const bytes = req.socket.bytesRead;
-      // Bytes waiting for the handler mean the server is the slow one: the client is not to blame for the wait.
-      if (bytes - entry.markBytes >= bodyProgressBytes || req.readableLength > 0 || req.socket.readableLength > 0) {
-        entry.markAt = now;
-        entry.markBytes = bytes;
-      } else if (now - entry.markAt > limits.bodyTimeoutMs) {
-        watched.delete(entry);
-        log?.(`cut a request body from ${req.socket.remoteAddress ?? ""}: under ${bodyProgressBytes} bytes in ${limits.bodyTimeoutMs} ms`);
-        cut(req, res, limits.bodyTimeoutMs);
-      }
-    }
-  }, Math.max(50, Math.min(1000, limits.bodyTimeoutMs / 4)));
+    },
+    Math.max(50, Math.min(1000, limits.bodyTimeoutMs / 4)),
+  );
   tick.unref();
 
   return {
@@ -107,7 +118,9 @@ function refuse(socket: Socket, status: 429 | 503, message: string): void {
 }
 
 function cut(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
-  const body = JSON.stringify({ error: `The request body stalled: less than ${bodyProgressBytes} bytes arrived in ${timeoutMs / 1000} s; send it again.` });
+  const body = JSON.stringify({
+    error: `The request body stalled: less than ${bodyProgressBytes} bytes arrived in ${timeoutMs / 1000} s; send it again.`,
+  });
   const { socket } = req;
   // After a `Connection: close` answer node ends the socket and destroys it as soon as the answer is flushed; with
   // the client still sending, that resets the connection and can take the unread answer with it. So the socket
@@ -116,7 +129,11 @@ function cut(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void
     socket.end();
     setTimeout(() => socket.destroy(), 2000).unref();
   };
-  res.writeHead(408, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  res.writeHead(408, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    Connection: "close",
+  });
   res.end(body);
   setTimeout(() => socket.destroy(), 10_000).unref();
 }

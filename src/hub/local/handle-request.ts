@@ -50,8 +50,17 @@ export async function handleRequest(options: HandleRequestOptions): Promise<void
     const query = new URLSearchParams(queryAt === -1 ? "" : target.slice(queryAt + 1));
     const route = matchRoute({ method: req.method ?? "GET", rawPath });
     // Upload hrefs authorize themselves; a token sent there anyway is not needed. CAS calls carry a CAS token instead.
-    const caller = route.name === "lfsUpload" || route.name === "cas" ? {} : hub.access.authenticate(req.headers.authorization);
-    const ex: Exchange = { req, res, route, rawPath, query, origin: publicOrigin(req, options.publicUrl, options.listenUrl), caller };
+    const caller =
+      route.name === "lfsUpload" || route.name === "cas" ? {} : hub.access.authenticate(req.headers.authorization);
+    const ex: Exchange = {
+      req,
+      res,
+      route,
+      rawPath,
+      query,
+      origin: publicOrigin(req, options.publicUrl, options.listenUrl),
+      caller,
+    };
     await dispatch(hub, ex);
   } catch (error) {
     if (res.destroyed || req.socket.destroyed || isConnectionReset(error)) {
@@ -64,7 +73,11 @@ export async function handleRequest(options: HandleRequestOptions): Promise<void
       return;
     }
     options.onInternalError(error);
-    sendError(req, res, new HttpError("The local Hub failed on this request; see its log.", { status: 500, code: "HUB_INTERNAL" }));
+    sendError(
+      req,
+      res,
+      new HttpError("The local Hub failed on this request; see its log.", { status: 500, code: "HUB_INTERNAL" }),
+    );
   }
 }
 
@@ -77,7 +90,11 @@ async function dispatch(hub: HubContext, ex: Exchange): Promise<void> {
   switch (route.name) {
     case "home":
       // A browser gets the home page; API clients keep the JSON greeting.
-      if (wantsHtml(ex.req.headers.accept)) return handlePage(hub, { ...ex, route: { name: "page", page: { page: "home" }, head: ex.req.method === "HEAD" } });
+      if (wantsHtml(ex.req.headers.accept))
+        return handlePage(hub, {
+          ...ex,
+          route: { name: "page", page: { page: "home" }, head: ex.req.method === "HEAD" },
+        });
       return sendJson(ex.res, 200, { name: "tvhub local Hub", api: `${ex.origin}/api` });
     case "page":
       return handlePage(hub, as("page"));

@@ -69,10 +69,13 @@ export function entryNotFound(path: string, revision: string, commit?: string): 
 
 /** A list in one request longer than this server takes (the Hub answers 413 too); clients split such requests. */
 export function tooManyItems(what: string, limit: number): HttpError {
-  return new HttpError(`The ${what} lists more than the ${limit} this server takes in one request; send them in batches.`, {
-    status: 413,
-    code: "HUB_TOO_MANY_ITEMS",
-  });
+  return new HttpError(
+    `The ${what} lists more than the ${limit} this server takes in one request; send them in batches.`,
+    {
+      status: 413,
+      code: "HUB_TOO_MANY_ITEMS",
+    },
+  );
 }
 
 export function payloadTooLarge(what: string, limit: number): HttpError {

@@ -32,7 +32,9 @@ describe("publicOrigin", () => {
   const req = (host: string | undefined): IncomingMessage => ({ headers: { host } }) as IncomingMessage;
 
   it("prefers the configured URL, then a well-formed Host header, then the listening address", () => {
-    expect(publicOrigin(req("127.0.0.1:5000"), "https://hub.example", "http://127.0.0.1:5000")).toBe("https://hub.example");
+    expect(publicOrigin(req("127.0.0.1:5000"), "https://hub.example", "http://127.0.0.1:5000")).toBe(
+      "https://hub.example",
+    );
     expect(publicOrigin(req("localhost:5000"), undefined, "http://127.0.0.1:5000")).toBe("http://localhost:5000");
     expect(publicOrigin(req("[::1]:5000"), undefined, "http://127.0.0.1:5000")).toBe("http://[::1]:5000");
     expect(publicOrigin(req("evil.com/x?y"), undefined, "http://127.0.0.1:5000")).toBe("http://127.0.0.1:5000");
@@ -44,7 +46,12 @@ describe("cursors", () => {
   it("round-trip and keep every query parameter in the next URL", () => {
     const cursor = encodeCursor({ commit: "a".repeat(40), offset: 2 });
     expect(decodeCursor(cursor)).toEqual({ commit: "a".repeat(40), offset: 2 });
-    const url = nextPageUrl({ origin: "http://h:1", rawPath: "/api/models", query: new URLSearchParams("filter=a&filter=b&cursor=old"), cursor });
+    const url = nextPageUrl({
+      origin: "http://h:1",
+      rawPath: "/api/models",
+      query: new URLSearchParams("filter=a&filter=b&cursor=old"),
+      cursor,
+    });
     const parsed = new URL(url);
     expect(parsed.searchParams.getAll("filter")).toEqual(["a", "b"]);
     expect(parsed.searchParams.get("cursor")).toBe(cursor);

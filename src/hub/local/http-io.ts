@@ -13,7 +13,12 @@ export function bodyChunks(req: IncomingMessage): AsyncIterable<Buffer> {
 }
 
 /** Sends a JSON body (the Hub's error shape, too, needs `application/json` for the client to read it). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "Content-Type": "application/json; charset=utf-8",
@@ -32,7 +37,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Http
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = { ...error.headers, "X-Error-Message": error.message.replace(/[^\x20-\x7e]/g, "?") };
+  const headers: Record<string, string> = {
+    ...error.headers,
+    "X-Error-Message": error.message.replace(/[^\x20-\x7e]/g, "?"),
+  };
   if (error.hubCode) headers["X-Error-Code"] = error.hubCode;
   if (error.status === 405) headers.Allow = "GET, HEAD, POST, PUT, DELETE";
   if (!req.complete) {
@@ -69,7 +77,11 @@ export async function readJson(req: IncomingMessage, limit: number, what: string
 }
 
 /** A JSON object body that may also be empty (`{}` then): clients send none where nothing needs saying. */
-export async function readOptionalJson(req: IncomingMessage, limit: number, what: string): Promise<Record<string, unknown>> {
+export async function readOptionalJson(
+  req: IncomingMessage,
+  limit: number,
+  what: string,
+): Promise<Record<string, unknown>> {
   const body = await readBody(req, limit, what);
   return body.toString("utf8").trim() === "" ? {} : parseJsonObject(body, what);
 }
@@ -81,7 +93,8 @@ function parseJsonObject(body: Buffer, what: string): Record<string, unknown> {
   } catch {
     throw badRequest(`The ${what} is not valid JSON.`, "HUB_BAD_JSON");
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw badRequest(`The ${what} must be a JSON object.`, "HUB_BAD_JSON");
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw badRequest(`The ${what} must be a JSON object.`, "HUB_BAD_JSON");
   return value as Record<string, unknown>;
 }
 
@@ -89,7 +102,11 @@ function parseJsonObject(body: Buffer, what: string): Record<string, unknown> {
  * Splits a body into lines as they arrive (NDJSON), so a commit with many inline files never sits in memory
  * whole; a single line longer than `maxLineBytes` is refused.
  */
-export async function* readLines(source: AsyncIterable<Buffer>, maxLineBytes: number, what: string): AsyncGenerator<string> {
+export async function* readLines(
+  source: AsyncIterable<Buffer>,
+  maxLineBytes: number,
+  what: string,
+): AsyncGenerator<string> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const chunk of source) {
@@ -124,7 +141,8 @@ export function intParam(query: URLSearchParams, name: string, fallback: number,
   const text = query.get(name);
   if (text === null || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw badRequest(`Query parameter "${name}" must be a positive integer.`, "HUB_BAD_QUERY");
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw badRequest(`Query parameter "${name}" must be a positive integer.`, "HUB_BAD_QUERY");
   return Math.min(value, max);
 }
 

@@ -83,15 +83,21 @@ export async function writableRepo(hub: HubContext, caller: Caller, key: RepoKey
 
 export function assertCanWrite(hub: HubContext, caller: Caller, namespace: string): void {
   if (caller.user === undefined) {
-    throw new HttpError(`Writing to "${namespace}" needs a token; pass the access token of a user who may write there.`, {
-      status: 401,
-      code: "HUB_AUTH_REQUIRED",
-    });
+    throw new HttpError(
+      `Writing to "${namespace}" needs a token; pass the access token of a user who may write there.`,
+      {
+        status: 401,
+        code: "HUB_AUTH_REQUIRED",
+      },
+    );
   }
   if (!hub.access.canWrite(caller, namespace)) {
-    throw new HttpError(`User "${caller.user}" may not write to the namespace "${namespace}"; ask an owner or an org member.`, {
-      status: 403,
-      code: "HUB_FORBIDDEN",
-    });
+    throw new HttpError(
+      `User "${caller.user}" may not write to the namespace "${namespace}"; ask an owner or an org member.`,
+      {
+        status: 403,
+        code: "HUB_FORBIDDEN",
+      },
+    );
   }
 }

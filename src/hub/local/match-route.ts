@@ -65,10 +65,14 @@ export function matchRoute(options: MatchRouteOptions): Route {
 
   if (first === "api") {
     if (second === "whoami-v2" && segments.length === 2) return expect(is("GET"), { name: "whoami" }, wrongMethod);
-    if (second === "repos" && third === "create" && segments.length === 3) return expect(is("POST"), { name: "createRepo" }, wrongMethod);
-    if (second === "repos" && third === "delete" && segments.length === 3) return expect(is("DELETE"), { name: "deleteRepo" }, wrongMethod);
-    if (second === "repos" && third === "move" && segments.length === 3) return expect(is("POST"), { name: "moveRepo" }, wrongMethod);
-    if (second === "validate-yaml" && segments.length === 2) return expect(is("POST"), { name: "validateYaml" }, wrongMethod);
+    if (second === "repos" && third === "create" && segments.length === 3)
+      return expect(is("POST"), { name: "createRepo" }, wrongMethod);
+    if (second === "repos" && third === "delete" && segments.length === 3)
+      return expect(is("DELETE"), { name: "deleteRepo" }, wrongMethod);
+    if (second === "repos" && third === "move" && segments.length === 3)
+      return expect(is("POST"), { name: "moveRepo" }, wrongMethod);
+    if (second === "validate-yaml" && segments.length === 2)
+      return expect(is("POST"), { name: "validateYaml" }, wrongMethod);
     const type = second === undefined ? undefined : apiTypes[second];
     if (type !== undefined) {
       if (segments.length === 2) return expect(is("GET"), { name: "listRepos", type }, wrongMethod);
@@ -76,11 +80,18 @@ export function matchRoute(options: MatchRouteOptions): Route {
         const repo: RepoKey = { type, namespace: third, name: fourth };
         const rest = segments.slice(5);
         if (segments.length === 4) return expect(is("GET"), { name: "repoInfo", repo, revision: "HEAD" }, wrongMethod);
-        if (fifth === "refs" && segments.length === 5) return expect(is("GET"), { name: "listRefs", repo }, wrongMethod);
+        if (fifth === "refs" && segments.length === 5)
+          return expect(is("GET"), { name: "listRefs", repo }, wrongMethod);
         if (fifth === "discussions") return matchDiscussionRoute({ method, repo, rest, wrongMethod, notFound });
-        if (fifth === "settings" && segments.length === 5) return expect(is("PUT"), { name: "updateSettings", repo }, wrongMethod);
+        if (fifth === "settings" && segments.length === 5)
+          return expect(is("PUT"), { name: "updateSettings", repo }, wrongMethod);
         if (sixth !== undefined) {
-          if (fifth === "tree") return expect(is("GET"), { name: "tree", repo, revision: sixth, path: rest.slice(1).join("/") }, wrongMethod);
+          if (fifth === "tree")
+            return expect(
+              is("GET"),
+              { name: "tree", repo, revision: sixth, path: rest.slice(1).join("/") },
+              wrongMethod,
+            );
           if (segments.length === 6) {
             switch (fifth) {
               case "revision":
@@ -95,7 +106,11 @@ export function matchRoute(options: MatchRouteOptions): Route {
                 return expect(is("GET"), { name: "listCommits", repo, revision: sixth }, wrongMethod);
               case "xet-read-token":
               case "xet-write-token":
-                return expect(is("GET"), { name: "xetToken", repo, access: fifth === "xet-read-token" ? "read" : "write", revision: sixth }, wrongMethod);
+                return expect(
+                  is("GET"),
+                  { name: "xetToken", repo, access: fifth === "xet-read-token" ? "read" : "write", revision: sixth },
+                  wrongMethod,
+                );
               case "branch":
                 if (is("POST")) return { name: "createBranch", repo, branch: sixth };
                 if (is("DELETE")) return { name: "deleteBranch", repo, branch: sixth };
@@ -123,7 +138,11 @@ export function matchRoute(options: MatchRouteOptions): Route {
   if (first === "lfs-upload" && segments.length === 5 && second !== undefined) {
     const type = apiTypes[second];
     if (type && third !== undefined && fourth !== undefined && fifth !== undefined) {
-      return expect(is("PUT"), { name: "lfsUpload", repo: { type, namespace: third, name: fourth }, sha256: fifth }, wrongMethod);
+      return expect(
+        is("PUT"),
+        { name: "lfsUpload", repo: { type, namespace: third, name: fourth }, sha256: fifth },
+        wrongMethod,
+      );
     }
     throw notFound();
   }
@@ -173,7 +192,8 @@ function collapsePullRequestRevision(segments: string[]): string[] {
   const action = segments[at - 1];
   const revisionActions = segments[0] === "api" ? ["tree", "commits", "revision"] : ["resolve", "raw"];
   if (action === undefined || !revisionActions.includes(action)) return segments;
-  if (segments[at] !== "refs" || segments[at + 1] !== "pr" || !/^[1-9][0-9]{0,8}$/.test(segments[at + 2] ?? "")) return segments;
+  if (segments[at] !== "refs" || segments[at + 1] !== "pr" || !/^[1-9][0-9]{0,8}$/.test(segments[at + 2] ?? ""))
+    return segments;
   return [...segments.slice(0, at), segments.slice(at, at + 3).join("/"), ...segments.slice(at + 3)];
 }
 
@@ -189,7 +209,10 @@ function decodeSegments(rawPath: string): string[] {
       throw badRequest("The request path has a malformed percent-encoding.", "HUB_BAD_PATH");
     }
     if (segment === "" || segment === "." || segment === "..") {
-      throw badRequest("The request path has an empty, . or .. segment; give paths relative to the repo root.", "HUB_BAD_PATH");
+      throw badRequest(
+        "The request path has an empty, . or .. segment; give paths relative to the repo root.",
+        "HUB_BAD_PATH",
+      );
     }
     if (segment.includes("\\") || segment.includes("\0")) {
       throw badRequest("The request path contains a backslash or a NUL byte.", "HUB_BAD_PATH");

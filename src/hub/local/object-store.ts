@@ -35,7 +35,8 @@ export interface OpenObjectStoreOptions {
 /** Content-addressed blobs at `objects/sha256/<ab>/<rest>`; a name appears only once its bytes are complete. */
 export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
   const pathOf = (sha256: string): string => {
-    if (!isSha256(sha256)) throw new HttpError(`"${sha256}" is not a sha256 object id.`, { status: 400, code: "HUB_BAD_OID" });
+    if (!isSha256(sha256))
+      throw new HttpError(`"${sha256}" is not a sha256 object id.`, { status: 400, code: "HUB_BAD_OID" });
     return join(options.dir, "sha256", sha256.slice(0, 2), sha256.slice(2));
   };
 
@@ -144,7 +145,12 @@ export function openObjectStore(options: OpenObjectStoreOptions): ObjectStore {
 }
 
 export function isNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR");
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    (error.code === "ENOENT" || error.code === "ENOTDIR")
+  );
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -17,7 +17,13 @@ async function fresh(): Promise<HubStorage> {
 
 async function fileOf(storage: HubStorage, path: string, text: string): Promise<FileRecord> {
   const bytes = Buffer.from(text);
-  return { path, sha256: await storage.objects.putBytes(bytes), oid: gitBlobSha1(bytes), size: bytes.length, lfs: false };
+  return {
+    path,
+    sha256: await storage.objects.putBytes(bytes),
+    oid: gitBlobSha1(bytes),
+    size: bytes.length,
+    lfs: false,
+  };
 }
 
 async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
@@ -38,7 +44,9 @@ describe("object store", () => {
   it("keeps a streamed object only when its size and sha256 match, leaving no partial file", async () => {
     const storage = await fresh();
     const sha256 = createHash("sha256").update("hello world").digest("hex");
-    expect(await statusOf(storage.objects.putStream({ source: chunks("hello ", "world!"), sha256, size: 11 }))).toBe(400);
+    expect(await statusOf(storage.objects.putStream({ source: chunks("hello ", "world!"), sha256, size: 11 }))).toBe(
+      400,
+    );
     expect(await statusOf(storage.objects.putStream({ source: chunks("hello"), sha256, size: 11 }))).toBe(400);
     expect(await statusOf(storage.objects.putStream({ source: chunks("hello worlD"), sha256, size: 11 }))).toBe(400);
     expect(await storage.objects.sizeOf(sha256)).toBeUndefined();
@@ -61,41 +69,108 @@ describe("repo store", () => {
   it("creates a repo with a first commit on main and refuses a case-variant duplicate", async () => {
     const storage = await fresh();
     const readme = await fileOf(storage, "README.md", "hi");
-    const { repo, commit } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [readme], title: "initial commit" });
+    const { repo, commit } = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: false,
+      files: [readme],
+      title: "initial commit",
+    });
     expect(commit.id).toMatch(/^[0-9a-f]{40}$/);
     expect(commit.parents).toEqual([]);
     expect((await storage.repos.resolveRevision(repo, "HEAD")).id).toBe(commit.id);
     expect((await storage.repos.resolveRevision(repo, commit.id)).id).toBe(commit.id);
     expect(await statusOf(storage.repos.resolveRevision(repo, "dev"))).toBe(404);
-    expect(await statusOf(storage.repos.createRepo({ ...commitBase, key: { ...key, name: "M" }, private: false, files: [], title: "x" }))).toBe(409);
+    expect(
+      await statusOf(
+        storage.repos.createRepo({ ...commitBase, key: { ...key, name: "M" }, private: false, files: [], title: "x" }),
+      ),
+    ).toBe(409);
     expect(await storage.repos.getRepo({ ...key, namespace: "../me" })).toBeUndefined();
     await storage.close();
   });
 
   it("chains commits, checks the parent, and refuses impossible changes without moving the branch", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const { repo, commit: first } = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: false,
+      files: [],
+      title: "initial commit",
+    });
     const a = await fileOf(storage, "a/x.txt", "x");
-    const second = await storage.repos.commit({ ...commitBase, repo, branch: "main", title: "add", changes: [{ kind: "put", file: a }] });
+    const second = await storage.repos.commit({
+      ...commitBase,
+      repo,
+      branch: "main",
+      title: "add",
+      changes: [{ kind: "put", file: a }],
+    });
     expect(second.parents).toEqual([first.id]);
     expect(second.files.map((f) => f.path)).toEqual(["a/x.txt"]);
-    const stale = storage.repos.commit({ ...commitBase, repo, branch: "main", parentCommit: first.id, title: "stale", changes: [] });
+    const stale = storage.repos.commit({
+      ...commitBase,
+      repo,
+      branch: "main",
+      parentCommit: first.id,
+      title: "stale",
+      changes: [],
+    });
     expect(await statusOf(stale)).toBe(412);
-    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "main", title: "rm", changes: [{ kind: "delete", path: "nope" }] }))).toBe(404);
+    expect(
+      await statusOf(
+        storage.repos.commit({
+          ...commitBase,
+          repo,
+          branch: "main",
+          title: "rm",
+          changes: [{ kind: "delete", path: "nope" }],
+        }),
+      ),
+    ).toBe(404);
     const clash = await fileOf(storage, "a", "file where a folder is");
-    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "main", title: "clash", changes: [{ kind: "put", file: clash }] }))).toBe(422);
-    expect(await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "nobranch", title: "x", changes: [] }))).toBe(404);
+    expect(
+      await statusOf(
+        storage.repos.commit({
+          ...commitBase,
+          repo,
+          branch: "main",
+          title: "clash",
+          changes: [{ kind: "put", file: clash }],
+        }),
+      ),
+    ).toBe(422);
+    expect(
+      await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "nobranch", title: "x", changes: [] })),
+    ).toBe(404);
     expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(second.id);
-    const third = await storage.repos.commit({ ...commitBase, repo, branch: "main", title: "rm dir", changes: [{ kind: "deleteFolder", path: "a" }] });
+    const third = await storage.repos.commit({
+      ...commitBase,
+      repo,
+      branch: "main",
+      title: "rm dir",
+      changes: [{ kind: "deleteFolder", path: "a" }],
+    });
     expect(third.files).toEqual([]);
     await storage.close();
   });
 
   it("serializes concurrent commits on one repo", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const { repo } = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: false,
+      files: [],
+      title: "initial commit",
+    });
     const files = await Promise.all(Array.from({ length: 10 }, (_, i) => fileOf(storage, `f${i}`, `${i}`)));
-    await Promise.all(files.map((file, i) => storage.repos.commit({ ...commitBase, repo, branch: "main", title: `c${i}`, changes: [{ kind: "put", file }] })));
+    await Promise.all(
+      files.map((file, i) =>
+        storage.repos.commit({ ...commitBase, repo, branch: "main", title: `c${i}`, changes: [{ kind: "put", file }] }),
+      ),
+    );
     const head = await storage.repos.resolveRevision(repo, "main");
     expect(head.files).toHaveLength(10);
     let depth = 0;
@@ -106,10 +181,18 @@ describe("repo store", () => {
 
   it("creates, lists and deletes branches; main stays", async () => {
     const storage = await fresh();
-    const { repo, commit } = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const { repo, commit } = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: false,
+      files: [],
+      title: "initial commit",
+    });
     await storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "branch" });
     await storage.repos.createBranch({ ...commitBase, repo, branch: "empty", emptyBranch: true, title: "empty" });
-    expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "again" }))).toBe(409);
+    expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "again" }))).toBe(
+      409,
+    );
     expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "../x", title: "bad" }))).toBe(400);
     const branches = await storage.repos.listBranches(repo);
     expect(branches.map((b) => b.name)).toEqual(["dev", "empty", "main"]);
@@ -123,13 +206,25 @@ describe("repo store", () => {
 
   it("deletes a repo so its name can be taken again, and keeps LFS grants per repo", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({ ...commitBase, key, private: true, files: [], title: "initial commit" });
+    const { repo } = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: true,
+      files: [],
+      title: "initial commit",
+    });
     const sha = "a".repeat(64);
     await storage.repos.addLfsGrant(repo, sha);
     expect(await storage.repos.hasLfsGrant(repo, sha)).toBe(true);
     expect(await storage.repos.deleteRepo(key)).toBe(true);
     expect(await storage.repos.deleteRepo(key)).toBe(false);
-    const again = await storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "initial commit" });
+    const again = await storage.repos.createRepo({
+      ...commitBase,
+      key,
+      private: false,
+      files: [],
+      title: "initial commit",
+    });
     expect(await storage.repos.hasLfsGrant(again.repo, sha)).toBe(false);
     expect(again.repo._id).not.toBe(repo._id);
     await storage.close();
@@ -154,9 +249,21 @@ describe("openStorage", () => {
 describe("tags, moves and super-squash in the repo store", () => {
   it("tags a revision, resolves the tag, never moves it, and deletes it", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({ key, private: false, files: [], title: "init", ...commitBase });
+    const { repo, commit: first } = await storage.repos.createRepo({
+      key,
+      private: false,
+      files: [],
+      title: "init",
+      ...commitBase,
+    });
     await storage.repos.createTag({ repo, tag: "v1", revision: "main" });
-    const second = await storage.repos.commit({ repo, branch: "main", title: "two", ...commitBase, changes: [{ kind: "put", file: await fileOf(storage, "a", "a") }] });
+    const second = await storage.repos.commit({
+      repo,
+      branch: "main",
+      title: "two",
+      ...commitBase,
+      changes: [{ kind: "put", file: await fileOf(storage, "a", "a") }],
+    });
     expect((await storage.repos.resolveRevision(repo, "v1")).id).toBe(first.id);
     expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(second.id);
     expect(await storage.repos.listTags(repo)).toEqual([{ name: "v1", commit: first.id }]);
@@ -173,19 +280,55 @@ describe("tags, moves and super-squash in the repo store", () => {
 
   it("accepts a parent commit given as a prefix of the head and refuses a stale one with 412", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({ key, private: false, files: [], title: "init", ...commitBase });
+    const { repo, commit: first } = await storage.repos.createRepo({
+      key,
+      private: false,
+      files: [],
+      title: "init",
+      ...commitBase,
+    });
     const put = async (path: string) => ({ kind: "put" as const, file: await fileOf(storage, path, path) });
-    const second = await storage.repos.commit({ repo, branch: "main", title: "b", parentCommit: first.id.slice(0, 7), ...commitBase, changes: [await put("b")] });
+    const second = await storage.repos.commit({
+      repo,
+      branch: "main",
+      title: "b",
+      parentCommit: first.id.slice(0, 7),
+      ...commitBase,
+      changes: [await put("b")],
+    });
     expect(second.parents).toEqual([first.id]);
-    expect(await statusOf(storage.repos.commit({ repo, branch: "main", title: "c", parentCommit: first.id, ...commitBase, changes: [await put("c")] }))).toBe(412);
+    expect(
+      await statusOf(
+        storage.repos.commit({
+          repo,
+          branch: "main",
+          title: "c",
+          parentCommit: first.id,
+          ...commitBase,
+          changes: [await put("c")],
+        }),
+      ),
+    ).toBe(412);
     await storage.close();
   });
 
   it("moves a repo with its history and refs, refusing a taken name", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({ key, private: true, files: [await fileOf(storage, "x", "x")], title: "init", ...commitBase });
+    const { repo } = await storage.repos.createRepo({
+      key,
+      private: true,
+      files: [await fileOf(storage, "x", "x")],
+      title: "init",
+      ...commitBase,
+    });
     await storage.repos.createTag({ repo, tag: "v1", revision: "main" });
-    await storage.repos.createRepo({ key: { ...key, name: "taken" }, private: false, files: [], title: "init", ...commitBase });
+    await storage.repos.createRepo({
+      key: { ...key, name: "taken" },
+      private: false,
+      files: [],
+      title: "init",
+      ...commitBase,
+    });
     expect(await statusOf(storage.repos.moveRepo({ from: key, to: { ...key, name: "Taken" } }))).toBe(409);
     const moved = await storage.repos.moveRepo({ from: key, to: { ...key, namespace: "org", name: "n" } });
     expect(moved).toMatchObject({ _id: repo._id, namespace: "org", name: "n", private: true });
@@ -199,7 +342,13 @@ describe("tags, moves and super-squash in the repo store", () => {
     const storage = await fresh();
     const { repo } = await storage.repos.createRepo({ key, private: false, files: [], title: "init", ...commitBase });
     for (const path of ["a", "b"]) {
-      await storage.repos.commit({ repo, branch: "main", title: path, ...commitBase, changes: [{ kind: "put", file: await fileOf(storage, path, path) }] });
+      await storage.repos.commit({
+        repo,
+        branch: "main",
+        title: path,
+        ...commitBase,
+        changes: [{ kind: "put", file: await fileOf(storage, path, path) }],
+      });
     }
     const before = await storage.repos.resolveRevision(repo, "main");
     const squashed = await storage.repos.superSquash({ repo, branch: "main", title: "squashed", ...commitBase });

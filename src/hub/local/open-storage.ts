@@ -28,7 +28,10 @@ export async function openStorage(options: OpenStorageOptions): Promise<HubStora
   try {
     for (const sub of ["objects", "repos", "tmp", "trash"]) await mkdir(join(dir, sub), { recursive: true });
   } catch (error) {
-    throw new UsageError(`Cannot create the Hub directory ${dir}; check that it is writable.`, { code: "HUB_DIR", cause: error });
+    throw new UsageError(`Cannot create the Hub directory ${dir}; check that it is writable.`, {
+      code: "HUB_DIR",
+      cause: error,
+    });
   }
   const lockPath = join(dir, "server.lock");
   await acquireLock(lockPath, dir);
@@ -68,7 +71,9 @@ async function acquireLock(lockPath: string, dir: string): Promise<void> {
     // The owner is gone (killed or crashed): its lock is stale.
     await rm(lockPath, { force: true });
   }
-  throw new DataError(`Cannot take the lock ${lockPath}; remove it if no tvhub hub serve uses ${dir}.`, { code: "HUB_DIR_LOCKED" });
+  throw new DataError(`Cannot take the lock ${lockPath}; remove it if no tvhub hub serve uses ${dir}.`, {
+    code: "HUB_DIR_LOCKED",
+  });
 }
 
 function isAlive(pid: number): boolean {

@@ -1,8 +1,5 @@
 /** What a `Range` header asks of a body of known size. */
-export type ByteRange =
-  | { kind: "full" }
-  | { kind: "partial"; start: number; end: number }
-  | { kind: "unsatisfiable" };
+export type ByteRange = { kind: "full" } | { kind: "partial"; start: number; end: number } | { kind: "unsatisfiable" };
 
 export interface ParseRangeOptions {
   /** The raw `Range` request header, if any. */

@@ -27,7 +27,8 @@ export async function handleListRepos(hub: HubContext, ex: Exchange<RouteOf<"lis
     cursor && (typeof cursor.value === "string" || typeof cursor.value === "number") && typeof cursor.id === "string"
       ? { value: cursor.value, id: cursor.id }
       : undefined;
-  if (cursor && !after) throw badRequest("The cursor query parameter is malformed; follow the Link header.", "HUB_BAD_CURSOR");
+  if (cursor && !after)
+    throw badRequest("The cursor query parameter is malformed; follow the Link header.", "HUB_BAD_CURSOR");
 
   const listings: Array<RepoListing & { info: Record<string, unknown> }> = [];
   for (const repo of await hub.storage.repos.listRepos(ex.route.type)) {
@@ -55,7 +56,9 @@ export async function handleListRepos(hub: HubContext, ex: Exchange<RouteOf<"lis
   }
   const { page, next } = selectRepos({ repos: listings, query, limit, ...(after && { after }) });
   const headers = next
-    ? nextLink(nextPageUrl({ origin: ex.origin, rawPath: ex.rawPath, query: ex.query, cursor: encodeCursor({ ...next }) }))
+    ? nextLink(
+        nextPageUrl({ origin: ex.origin, rawPath: ex.rawPath, query: ex.query, cursor: encodeCursor({ ...next }) }),
+      )
     : {};
   sendJson(
     ex.res,
@@ -73,8 +76,10 @@ export async function handleTree(hub: HubContext, ex: Exchange<RouteOf<"tree">>)
   // The cursor pins the commit, so a branch that moves between pages cannot mix two trees.
   const cursor = decodeCursor(ex.query.get("cursor"));
   const pinned = typeof cursor?.commit === "string" ? cursor.commit : undefined;
-  const offset = typeof cursor?.offset === "number" && Number.isSafeInteger(cursor.offset) && cursor.offset >= 0 ? cursor.offset : 0;
-  if (cursor && (pinned === undefined || !isCommitId(pinned))) throw badRequest("The cursor query parameter is malformed.", "HUB_BAD_CURSOR");
+  const offset =
+    typeof cursor?.offset === "number" && Number.isSafeInteger(cursor.offset) && cursor.offset >= 0 ? cursor.offset : 0;
+  if (cursor && (pinned === undefined || !isCommitId(pinned)))
+    throw badRequest("The cursor query parameter is malformed.", "HUB_BAD_CURSOR");
   const commit = await hub.storage.repos.resolveRevision(repo, pinned ?? ex.route.revision);
   const entries = listTree({ files: commit.files, path, recursive: boolParam(ex.query, "recursive") });
   if (!entries) throw entryNotFound(path, ex.route.revision, commit.id);
@@ -82,7 +87,12 @@ export async function handleTree(hub: HubContext, ex: Exchange<RouteOf<"tree">>)
   const headers =
     offset + limit < entries.length
       ? nextLink(
-          nextPageUrl({ origin: ex.origin, rawPath: ex.rawPath, query: ex.query, cursor: encodeCursor({ commit: commit.id, offset: offset + limit }) }),
+          nextPageUrl({
+            origin: ex.origin,
+            rawPath: ex.rawPath,
+            query: ex.query,
+            cursor: encodeCursor({ commit: commit.id, offset: offset + limit }),
+          }),
         )
       : {};
   sendJson(ex.res, 200, await entriesJson(hub, repo, commit, page, expand), headers);
@@ -95,7 +105,9 @@ export async function handlePathsInfo(hub: HubContext, ex: Exchange<RouteOf<"pat
   let paths: unknown;
   let expand: boolean;
   if (/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
-    const form = new URLSearchParams((await readBody(ex.req, hub.limits.maxJsonBytes, "paths-info request")).toString("utf8"));
+    const form = new URLSearchParams(
+      (await readBody(ex.req, hub.limits.maxJsonBytes, "paths-info request")).toString("utf8"),
+    );
     paths = form.getAll("paths");
     expand = boolParam(form, "expand");
   } else {
@@ -106,7 +118,8 @@ export async function handlePathsInfo(hub: HubContext, ex: Exchange<RouteOf<"pat
   if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === "string")) {
     throw badRequest('The paths-info body needs "paths": an array of strings.', "HUB_BAD_BODY");
   }
-  if (paths.length > hub.limits.maxPathsInfoPaths) throw tooManyItems("paths-info request", hub.limits.maxPathsInfoPaths);
+  if (paths.length > hub.limits.maxPathsInfoPaths)
+    throw tooManyItems("paths-info request", hub.limits.maxPathsInfoPaths);
   paths.forEach(checkFilePath);
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
   sendJson(ex.res, 200, await entriesJson(hub, repo, commit, entriesAt(commit.files, paths), expand));
@@ -118,8 +131,12 @@ export async function handleListCommits(hub: HubContext, ex: Exchange<RouteOf<"l
   const cursor = decodeCursor(ex.query.get("cursor"));
   const pinned = typeof cursor?.commit === "string" ? cursor.commit : undefined;
   const page = intParam(ex.query, "p", 1, Number.MAX_SAFE_INTEGER) - 1;
-  const offset = typeof cursor?.offset === "number" && Number.isSafeInteger(cursor.offset) && cursor.offset >= 0 ? cursor.offset : page * limit;
-  if (cursor && (pinned === undefined || !isCommitId(pinned))) throw badRequest("The cursor query parameter is malformed.", "HUB_BAD_CURSOR");
+  const offset =
+    typeof cursor?.offset === "number" && Number.isSafeInteger(cursor.offset) && cursor.offset >= 0
+      ? cursor.offset
+      : page * limit;
+  if (cursor && (pinned === undefined || !isCommitId(pinned)))
+    throw badRequest("The cursor query parameter is malformed.", "HUB_BAD_CURSOR");
   const head = await hub.storage.repos.resolveRevision(repo, pinned ?? ex.route.revision);
   const chain: CommitRecord[] = [];
   for (let commit: CommitRecord | undefined = head; commit; ) {
@@ -132,7 +149,14 @@ export async function handleListCommits(hub: HubContext, ex: Exchange<RouteOf<"l
   if (offset + limit < chain.length) {
     Object.assign(
       headers,
-      nextLink(nextPageUrl({ origin: ex.origin, rawPath: ex.rawPath, query: ex.query, cursor: encodeCursor({ commit: head.id, offset: offset + limit }) })),
+      nextLink(
+        nextPageUrl({
+          origin: ex.origin,
+          rawPath: ex.rawPath,
+          query: ex.query,
+          cursor: encodeCursor({ commit: head.id, offset: offset + limit }),
+        }),
+      ),
     );
   }
   sendJson(ex.res, 200, slice.map(commitJson), headers);

@@ -19,7 +19,11 @@ async function call(method: string, path: string, options: { token?: string; jso
     body = options.form;
   }
   const response = await fetch(`${hub.url}${path}`, { method, headers, ...(body !== undefined && { body }) });
-  return { status: response.status, code: response.headers.get("x-error-code"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    code: response.headers.get("x-error-code"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 beforeAll(async () => {
@@ -40,10 +44,14 @@ describe("refs, repo and card routes as the Python client calls them", () => {
   });
 
   it("tags: the URL names the revision, the body the tag; 409 again, 400 without a tag, 404 to delete a missing one", async () => {
-    expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1", message: "first" } })).status).toBe(200);
+    expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1", message: "first" } })).status).toBe(
+      200,
+    );
     expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1" } })).status).toBe(409);
     expect((await call("POST", "/api/models/alice/m/tag/main", { json: {} })).status).toBe(400);
-    expect((await call("POST", "/api/models/alice/m/tag/main", { token: bob.token, json: { tag: "v2" } })).status).toBe(403);
+    expect((await call("POST", "/api/models/alice/m/tag/main", { token: bob.token, json: { tag: "v2" } })).status).toBe(
+      403,
+    );
     const refs = await call("GET", "/api/models/alice/m/refs?include_prs=1");
     const main = (refs.body.branches as Array<{ targetCommit: string }>)[0]?.targetCommit;
     expect(refs.body).toEqual({
@@ -59,15 +67,27 @@ describe("refs, repo and card routes as the Python client calls them", () => {
   });
 
   it("super-squash takes the message's first line as the title", async () => {
-    const squash = await call("POST", "/api/models/alice/m/super-squash/main", { json: { message: "Squashed\n\nall of it" } });
+    const squash = await call("POST", "/api/models/alice/m/super-squash/main", {
+      json: { message: "Squashed\n\nall of it" },
+    });
     expect(squash.status).toBe(200);
-    const commits = (await call("GET", "/api/models/alice/m/commits/main")).body as unknown as Array<{ id: string; title: string; message: string }>;
-    expect(commits.map((c) => [c.id, c.title, c.message])).toEqual([[squash.body.commitId, "Squashed", "Squashed\n\nall of it"]]);
+    const commits = (await call("GET", "/api/models/alice/m/commits/main")).body as unknown as Array<{
+      id: string;
+      title: string;
+      message: string;
+    }>;
+    expect(commits.map((c) => [c.id, c.title, c.message])).toEqual([
+      [squash.body.commitId, "Squashed", "Squashed\n\nall of it"],
+    ]);
   });
 
   it("paths-info reads the Python client's form as well as the JS client's JSON", async () => {
-    const form = await call("POST", "/api/models/alice/m/paths-info/main", { form: "paths=.gitattributes&paths=nope&expand=true" });
-    const json = await call("POST", "/api/models/alice/m/paths-info/main", { json: { paths: [".gitattributes", "nope"], expand: true } });
+    const form = await call("POST", "/api/models/alice/m/paths-info/main", {
+      form: "paths=.gitattributes&paths=nope&expand=true",
+    });
+    const json = await call("POST", "/api/models/alice/m/paths-info/main", {
+      json: { paths: [".gitattributes", "nope"], expand: true },
+    });
     expect(form.status).toBe(200);
     expect(form.body).toEqual(json.body);
     expect((form.body as unknown as Array<Record<string, unknown>>)[0]).toMatchObject({
@@ -78,22 +98,40 @@ describe("refs, repo and card routes as the Python client calls them", () => {
   });
 
   it("validate-yaml answers every request with a JSON object", async () => {
-    expect(await call("POST", "/api/validate-yaml", { json: { content: "---\nlicense: mit\n---\n", repoType: "model" } })).toMatchObject({ status: 200, body: {} });
+    expect(
+      await call("POST", "/api/validate-yaml", { json: { content: "---\nlicense: mit\n---\n", repoType: "model" } }),
+    ).toMatchObject({ status: 200, body: {} });
     expect(await call("POST", "/api/validate-yaml", { json: { content: "---\nlicense: [\n---\n" } })).toMatchObject({
       status: 400,
       body: { errors: [{ message: expect.stringMatching(/^Error parsing YAML metadata/) }] },
     });
-    expect(await call("POST", "/api/validate-yaml", { json: { repoType: "model" } })).toMatchObject({ status: 400, body: { errors: [expect.any(Object)] } });
-    expect(await call("POST", "/api/validate-yaml", { form: "not json" })).toMatchObject({ status: 400, body: { error: expect.any(String) } });
+    expect(await call("POST", "/api/validate-yaml", { json: { repoType: "model" } })).toMatchObject({
+      status: 400,
+      body: { errors: [expect.any(Object)] },
+    });
+    expect(await call("POST", "/api/validate-yaml", { form: "not json" })).toMatchObject({
+      status: 400,
+      body: { error: expect.any(String) },
+    });
   });
 
   it("moves a repo only for a caller who may write both namespaces, and never onto an existing one", async () => {
     expect((await call("POST", "/api/repos/create", { json: { name: "other", organization: null } })).status).toBe(200);
-    expect((await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "alice/other", type: "model" } })).status).toBe(409);
-    expect((await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "bob/m", type: "model" } })).status).toBe(403);
-    expect((await call("POST", "/api/repos/move", { token: bob.token, json: { fromRepo: "alice/m", toRepo: "bob/m" } })).status).toBe(403);
+    expect(
+      (await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "alice/other", type: "model" } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "bob/m", type: "model" } })).status,
+    ).toBe(403);
+    expect(
+      (await call("POST", "/api/repos/move", { token: bob.token, json: { fromRepo: "alice/m", toRepo: "bob/m" } }))
+        .status,
+    ).toBe(403);
     expect((await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "m2" } })).status).toBe(400);
-    expect(await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "alice/renamed", type: "model" } })).toMatchObject({
+    expect(
+      await call("POST", "/api/repos/move", { json: { fromRepo: "alice/m", toRepo: "alice/renamed", type: "model" } }),
+    ).toMatchObject({
       status: 200,
       body: { url: `${hub.url}/alice/renamed` },
     });

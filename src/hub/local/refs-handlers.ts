@@ -11,7 +11,11 @@ export async function handleListRefs(hub: HubContext, ex: Exchange<RouteOf<"list
   const repo = await readableRepo(hub, ex.caller, ex.route.repo);
   const [branches, tags] = await Promise.all([hub.storage.repos.listBranches(repo), hub.storage.repos.listTags(repo)]);
   sendJson(ex.res, 200, {
-    branches: branches.map((branch) => ({ name: branch.name, ref: `refs/heads/${branch.name}`, targetCommit: branch.commit })),
+    branches: branches.map((branch) => ({
+      name: branch.name,
+      ref: `refs/heads/${branch.name}`,
+      targetCommit: branch.commit,
+    })),
     tags: tags.map((tag) => ({ name: tag.name, ref: `refs/tags/${tag.name}`, targetCommit: tag.commit })),
     converts: [],
     // Asked for with include_prs=1; the Python client needs the key then.
@@ -23,7 +27,8 @@ export async function handleListRefs(hub: HubContext, ex: Exchange<RouteOf<"list
 export async function handleCreateTag(hub: HubContext, ex: Exchange<RouteOf<"createTag">>): Promise<void> {
   const repo = await writableRepo(hub, ex.caller, ex.route.repo);
   const body = await readOptionalJson(ex.req, hub.limits.maxJsonBytes, "tag request");
-  if (typeof body.tag !== "string" || body.tag === "") throw badRequest('The tag request needs "tag": the name of the tag.', "HUB_BAD_BODY");
+  if (typeof body.tag !== "string" || body.tag === "")
+    throw badRequest('The tag request needs "tag": the name of the tag.', "HUB_BAD_BODY");
   await hub.storage.repos.createTag({ repo, tag: body.tag, revision: ex.route.revision });
   sendJson(ex.res, 200, {});
 }
@@ -38,7 +43,10 @@ export async function handleDeleteTag(hub: HubContext, ex: Exchange<RouteOf<"del
 export async function handleSuperSquash(hub: HubContext, ex: Exchange<RouteOf<"superSquash">>): Promise<void> {
   const repo = await writableRepo(hub, ex.caller, ex.route.repo);
   const body = await readOptionalJson(ex.req, hub.limits.maxJsonBytes, "super-squash request");
-  const message = typeof body.message === "string" && body.message.trim() !== "" ? body.message.trim() : `Super-squash branch '${ex.route.branch}'`;
+  const message =
+    typeof body.message === "string" && body.message.trim() !== ""
+      ? body.message.trim()
+      : `Super-squash branch '${ex.route.branch}'`;
   const [title = "", ...rest] = message.split("\n");
   const commit = await hub.storage.repos.superSquash({
     repo,

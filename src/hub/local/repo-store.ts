@@ -132,7 +132,9 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
 
   const typeDir = (type: RepoType): string => join(options.dir, `${type}s`);
   const repoDir = (key: RepoKey): string | undefined =>
-    isValidNamespace(key.namespace) && isValidName(key.name) ? join(typeDir(key.type), key.namespace, key.name) : undefined;
+    isValidNamespace(key.namespace) && isValidName(key.name)
+      ? join(typeDir(key.type), key.namespace, key.name)
+      : undefined;
   const dirOf = (repo: RepoRecord): string => {
     const dir = repoDir(repo);
     if (!dir) throw repoNotFound();
@@ -154,7 +156,9 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     if (!dir) return undefined;
     const record = await readJson<RepoRecord>(join(dir, "repo.json"));
     // The name on disk is authoritative: a case-variant lookup on a case-insensitive filesystem is not the repo.
-    return record && record.namespace === key.namespace && record.name === key.name && record.type === key.type ? record : undefined;
+    return record && record.namespace === key.namespace && record.name === key.name && record.type === key.type
+      ? record
+      : undefined;
   };
 
   /**
@@ -194,14 +198,23 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
   const resolveRevision = async (repo: RepoRecord, revision: string): Promise<CommitRecord> => {
     const name = revision === "HEAD" ? defaultBranch : revision;
     const full = parseFullRef(name);
-    const id = isCommitId(name) ? name : full ? await readRef(repo, full.kind, full.name) : ((await readBranch(repo, name)) ?? (await readTag(repo, name)));
+    const id = isCommitId(name)
+      ? name
+      : full
+        ? await readRef(repo, full.kind, full.name)
+        : ((await readBranch(repo, name)) ?? (await readTag(repo, name)));
     const commit = id === undefined ? undefined : await loadCommit(repo, id);
     if (!commit) throw revisionNotFound(revision);
     return commit;
   };
 
   /** Writes the commit record; the caller moves a ref to it afterwards. */
-  const writeCommit = async (dir: string, parents: string[], commit: NewCommit, files: FileRecord[]): Promise<CommitRecord> => {
+  const writeCommit = async (
+    dir: string,
+    parents: string[],
+    commit: NewCommit,
+    files: FileRecord[],
+  ): Promise<CommitRecord> => {
     const body = {
       parents,
       title: commit.title,
@@ -212,14 +225,22 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     };
     const id = createHash("sha1").update(JSON.stringify(body)).digest("hex");
     const record: CommitRecord = { id, ...body };
-    await writeFileAtomic({ path: join(dir, "commits", `${id}.json`), data: JSON.stringify(record), tmpDir: options.tmpDir, durable: true });
+    await writeFileAtomic({
+      path: join(dir, "commits", `${id}.json`),
+      data: JSON.stringify(record),
+      tmpDir: options.tmpDir,
+      durable: true,
+    });
     return record;
   };
 
   const writeRef = (dir: string, branch: string, id: string, kind: RefKind = "heads"): Promise<void> =>
     writeFileAtomic({ path: join(dir, "refs", kind, branch), data: `${id}\n`, tmpDir: options.tmpDir, durable: true });
 
-  const listRefs = async (repo: RepoRecord, kind: "heads" | "tags"): Promise<Array<{ name: string; commit: string }>> => {
+  const listRefs = async (
+    repo: RepoRecord,
+    kind: "heads" | "tags",
+  ): Promise<Array<{ name: string; commit: string }>> => {
     const refs: Array<{ name: string; commit: string }> = [];
     for (const name of (await readdirOrEmpty(join(dirOf(repo), "refs", kind))).sort()) {
       const commit = await readRef(repo, kind, name);
@@ -261,7 +282,11 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
       const { key } = create;
       return withLock({ ...key, name: "" }, async () => {
         const dir = repoDir(key);
-        if (!dir) throw new HttpError(`"${key.namespace}/${key.name}" is not a valid repo name.`, { status: 400, code: "HUB_BAD_NAME" });
+        if (!dir)
+          throw new HttpError(`"${key.namespace}/${key.name}" is not a valid repo name.`, {
+            status: 400,
+            code: "HUB_BAD_NAME",
+          });
         const existing = await findCaseVariant(key);
         if (existing) {
           throw new HttpError(`You already created this ${key.type} repo: ${existing.namespace}/${existing.name}.`, {
@@ -314,7 +339,12 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
         const repo = await getRepo(key);
         if (!repo) throw repoNotFound();
         const updated = { ...repo, private: isPrivate };
-        await writeFileAtomic({ path: join(dirOf(repo), "repo.json"), data: JSON.stringify(updated), tmpDir: options.tmpDir, durable: true });
+        await writeFileAtomic({
+          path: join(dirOf(repo), "repo.json"),
+          data: JSON.stringify(updated),
+          tmpDir: options.tmpDir,
+          durable: true,
+        });
         return updated;
       });
     },
@@ -325,17 +355,27 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     createTag({ repo, tag, revision }) {
       return withLock(repo, async () => {
         if (!isValidBranch(tag)) {
-          throw new HttpError(`"${tag}" is not a valid tag name; use letters, digits, - _ and . (no /).`, { status: 400, code: "HUB_BAD_TAG" });
+          throw new HttpError(`"${tag}" is not a valid tag name; use letters, digits, - _ and . (no /).`, {
+            status: 400,
+            code: "HUB_BAD_TAG",
+          });
         }
         if ((await readTag(repo, tag)) !== undefined) {
-          throw new HttpError(`Tag "${tag}" already exists; delete it first to move it.`, { status: 409, code: "HUB_TAG_EXISTS" });
+          throw new HttpError(`Tag "${tag}" already exists; delete it first to move it.`, {
+            status: 409,
+            code: "HUB_TAG_EXISTS",
+          });
         }
         if ((await readBranch(repo, tag)) !== undefined) {
-          throw new HttpError(`"${tag}" is already a branch; give the tag another name.`, { status: 409, code: "HUB_TAG_EXISTS" });
+          throw new HttpError(`"${tag}" is already a branch; give the tag another name.`, {
+            status: 409,
+            code: "HUB_TAG_EXISTS",
+          });
         }
         const target = await resolveRevision(repo, revision);
         // Repos made before tags existed have no refs/tags folder yet.
-        if ((await mkdir(join(dirOf(repo), "refs", "tags"), { recursive: true })) !== undefined) await fsyncDir(join(dirOf(repo), "refs"));
+        if ((await mkdir(join(dirOf(repo), "refs", "tags"), { recursive: true })) !== undefined)
+          await fsyncDir(join(dirOf(repo), "refs"));
         await writeRef(dirOf(repo), tag, target.id, "tags");
       });
     },
@@ -356,17 +396,29 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
           if (!repo) throw repoNotFound();
           const source = dirOf(repo);
           const target = repoDir(to);
-          if (!target) throw new HttpError(`"${to.namespace}/${to.name}" is not a valid repo name.`, { status: 400, code: "HUB_BAD_NAME" });
+          if (!target)
+            throw new HttpError(`"${to.namespace}/${to.name}" is not a valid repo name.`, {
+              status: 400,
+              code: "HUB_BAD_NAME",
+            });
           const taken = await findCaseVariant(to);
           // Renaming a repo to another spelling of its own name is a rename, not a clash.
           if (taken && taken._id !== repo._id) {
-            throw new HttpError(`A ${to.type} repo ${to.namespace}/${to.name} already exists; pick another name.`, { status: 409, code: "HUB_REPO_EXISTS" });
+            throw new HttpError(`A ${to.type} repo ${to.namespace}/${to.name} already exists; pick another name.`, {
+              status: 409,
+              code: "HUB_REPO_EXISTS",
+            });
           }
           const moved: RepoRecord = { ...repo, namespace: to.namespace, name: to.name };
           await mkdir(join(typeDir(to.type), to.namespace), { recursive: true });
           await rename(source, target);
           try {
-            await writeFileAtomic({ path: join(target, "repo.json"), data: JSON.stringify(moved), tmpDir: options.tmpDir, durable: true });
+            await writeFileAtomic({
+              path: join(target, "repo.json"),
+              data: JSON.stringify(moved),
+              tmpDir: options.tmpDir,
+              durable: true,
+            });
           } catch (error) {
             await rename(target, source);
             throw error;
@@ -422,7 +474,10 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
           });
         }
         if ((await readBranch(repo, branch)) !== undefined && !create.overwrite) {
-          throw new HttpError(`Branch "${branch}" already exists; pass overwrite to move it.`, { status: 409, code: "HUB_BRANCH_EXISTS" });
+          throw new HttpError(`Branch "${branch}" already exists; pass overwrite to move it.`, {
+            status: 409,
+            code: "HUB_BRANCH_EXISTS",
+          });
         }
         const target = create.emptyBranch
           ? await writeCommit(dir, [], create, [])
@@ -434,7 +489,10 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     deleteBranch({ repo, branch }) {
       return withLock(repo, async () => {
         if (branch === defaultBranch) {
-          throw new HttpError(`The default branch "${defaultBranch}" cannot be deleted.`, { status: 403, code: "HUB_DEFAULT_BRANCH" });
+          throw new HttpError(`The default branch "${defaultBranch}" cannot be deleted.`, {
+            status: 403,
+            code: "HUB_DEFAULT_BRANCH",
+          });
         }
         if ((await readBranch(repo, branch)) === undefined) throw revisionNotFound(branch);
         await rm(join(dirOf(repo), "refs", "heads", branch));
@@ -457,7 +515,8 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
             const full = parseFullRef(ref);
             if (!full) throw new Error(`repo-store: invalid ref ${ref}`);
             // Repos get refs/pr (and refs/tags) only when they first need one.
-            if ((await mkdir(join(dir, "refs", full.kind), { recursive: true })) !== undefined) await fsyncDir(join(dir, "refs"));
+            if ((await mkdir(join(dir, "refs", full.kind), { recursive: true })) !== undefined)
+              await fsyncDir(join(dir, "refs"));
             await writeRef(dir, full.name, id, full.kind);
           },
           loadCommit: (id) => loadCommit(repo, id),
@@ -496,7 +555,9 @@ function parseFullRef(ref: string): { kind: RefKind; name: string } | undefined 
   const parts = ref.split("/");
   if (parts.length !== 3 || parts[0] !== "refs") return undefined;
   const [, kind = "", name = ""] = parts;
-  return (kind === "heads" || kind === "tags" || kind === "pr") && isValidRefName(kind, name) ? { kind, name } : undefined;
+  return (kind === "heads" || kind === "tags" || kind === "pr") && isValidRefName(kind, name)
+    ? { kind, name }
+    : undefined;
 }
 
 /** Branch and tag names are single path-safe segments; a pull request's is its number. */

@@ -23,14 +23,12 @@ describe("selectRepos", () => {
   it("filters by tags (all of them), author and search", () => {
     const query = parseRepoQuery(new URLSearchParams("filter=base_model:alice/base&filter=lora"));
     expect(ids(selectRepos({ repos, query, limit: 10 }).page)).toEqual(["Bob/ft-b"]);
-    expect(ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("author=bob")), limit: 10 }).page)).toEqual([
-      "bob/other",
-      "Bob/ft-b",
-    ]);
-    expect(ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("search=FT")), limit: 10 }).page)).toEqual([
-      "alice/ft-a",
-      "Bob/ft-b",
-    ]);
+    expect(
+      ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("author=bob")), limit: 10 }).page),
+    ).toEqual(["bob/other", "Bob/ft-b"]);
+    expect(
+      ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("search=FT")), limit: 10 }).page),
+    ).toEqual(["alice/ft-a", "Bob/ft-b"]);
   });
 
   it("sorts newest first by default, ascending on request, ties by id", () => {
@@ -40,18 +38,12 @@ describe("selectRepos", () => {
       "Bob/ft-b",
       "alice/base",
     ]);
-    expect(ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("sort=id&direction=1")), limit: 10 }).page)).toEqual([
-      "Bob/ft-b",
-      "alice/base",
-      "alice/ft-a",
-      "bob/other",
-    ]);
-    expect(ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("sort=downloads")), limit: 10 }).page)).toEqual([
-      "Bob/ft-b",
-      "alice/base",
-      "alice/ft-a",
-      "bob/other",
-    ]);
+    expect(
+      ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("sort=id&direction=1")), limit: 10 }).page),
+    ).toEqual(["Bob/ft-b", "alice/base", "alice/ft-a", "bob/other"]);
+    expect(
+      ids(selectRepos({ repos, query: parseRepoQuery(new URLSearchParams("sort=downloads")), limit: 10 }).page),
+    ).toEqual(["Bob/ft-b", "alice/base", "alice/ft-a", "bob/other"]);
   });
 
   it("pages with a keyset cursor that survives an insertion before it", () => {

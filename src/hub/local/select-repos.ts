@@ -100,7 +100,10 @@ export function parseRepoQuery(params: URLSearchParams): RepoQuery {
     return value === null || value === "" ? undefined : value;
   };
   const query: RepoQuery = {
-    filters: params.getAll("filter").flatMap((value) => value.split(",")).filter((tag) => tag !== ""),
+    filters: params
+      .getAll("filter")
+      .flatMap((value) => value.split(","))
+      .filter((tag) => tag !== ""),
     sort,
     direction: directionText === "1" ? 1 : -1,
   };

@@ -65,7 +65,11 @@ export async function serveFile(hub: HubContext, ex: Exchange<Extract<Route, { n
   }
   if (range.kind === "partial") {
     ({ start, end } = range);
-    res.writeHead(206, { ...headers, "Content-Range": `bytes ${start}-${end}/${size}`, "Content-Length": end - start + 1 });
+    res.writeHead(206, {
+      ...headers,
+      "Content-Range": `bytes ${start}-${end}/${size}`,
+      "Content-Length": end - start + 1,
+    });
   } else {
     res.writeHead(200, { ...headers, "Content-Length": size });
   }

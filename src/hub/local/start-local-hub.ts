@@ -51,7 +51,9 @@ export interface LocalHub {
 /** Starts a Hub-compatible HTTP server over a directory (see hub-protocol.md for what it speaks). */
 export async function startLocalHub(options: StartLocalHubOptions): Promise<LocalHub> {
   if (options.publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/.test(options.publicUrl)) {
-    throw new UsageError(`--public-url "${options.publicUrl}" must be an http(s) URL without a trailing slash.`, { code: "HUB_BAD_URL" });
+    throw new UsageError(`--public-url "${options.publicUrl}" must be an http(s) URL without a trailing slash.`, {
+      code: "HUB_BAD_URL",
+    });
   }
   const now = options.now ?? (() => new Date());
   const access = createAccessControl({ users: options.users ?? [], orgs: options.orgs ?? [], startedAt: now() });
@@ -62,7 +64,10 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     const cached = cardCache.get(key);
     if (cached) return cached;
     const readme = commit.files.find((file) => file.path === "README.md");
-    const text = readme && readme.size <= 1024 * 1024 ? (await storage.objects.readBytes(readme.sha256)).toString("utf8") : undefined;
+    const text =
+      readme && readme.size <= 1024 * 1024
+        ? (await storage.objects.readBytes(readme.sha256)).toString("utf8")
+        : undefined;
     const facts = await deriveCardData({ readme: text, paths: commit.files.map((file) => file.path), type: repo.type });
     if (cardCache.size >= 4096) cardCache.delete(cardCache.keys().next().value as string);
     cardCache.set(key, facts);
@@ -117,7 +122,8 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
         res,
         ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
         listenUrl,
-        onInternalError: (error) => log?.(`error ${id}: ${redactPath(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
+        onInternalError: (error) =>
+          log?.(`error ${id}: ${redactPath(error instanceof Error ? (error.stack ?? error.message) : String(error))}`),
       });
     },
   );

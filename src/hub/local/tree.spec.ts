@@ -79,7 +79,12 @@ describe("findLastCommits", () => {
       ],
       loadCommit,
     });
-    expect(Object.fromEntries([...found].map(([path, c]) => [path, c.id]))).toEqual({ "a/x": "c2", a: "c2", b: "c1", c: "c3" });
+    expect(Object.fromEntries([...found].map(([path, c]) => [path, c.id]))).toEqual({
+      "a/x": "c2",
+      a: "c2",
+      b: "c1",
+      c: "c3",
+    });
   });
 
   it("counts a deletion inside a folder as a change of the folder", async () => {

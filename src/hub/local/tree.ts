@@ -1,7 +1,9 @@
 import { gitTreeSha1, type GitTreeEntry } from "./git-objects.js";
 import type { FileRecord } from "./types.js";
 
-export type TreeEntry = { type: "file"; path: string; file: FileRecord } | { type: "directory"; path: string; oid: string };
+export type TreeEntry =
+  | { type: "file"; path: string; file: FileRecord }
+  | { type: "directory"; path: string; oid: string };
 
 export interface ListTreeOptions {
   files: readonly FileRecord[];

@@ -21,11 +21,13 @@ export async function handlePreupload(hub: HubContext, ex: Exchange<RouteOf<"pre
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "preupload request");
   const commit = await hub.storage.repos.resolveRevision(repo, ex.route.revision);
   if (!Array.isArray(body.files)) throw badRequest('The preupload body needs "files": an array.', "HUB_BAD_BODY");
-  if (body.files.length > hub.limits.maxPreuploadFiles) throw tooManyItems("preupload request", hub.limits.maxPreuploadFiles);
+  if (body.files.length > hub.limits.maxPreuploadFiles)
+    throw tooManyItems("preupload request", hub.limits.maxPreuploadFiles);
   let gitattributes = typeof body.gitAttributes === "string" ? body.gitAttributes : undefined;
   if (gitattributes === undefined) {
     const current = commit.files.find((file) => file.path === ".gitattributes");
-    if (current && current.size <= hub.limits.maxJsonBytes) gitattributes = (await hub.storage.objects.readBytes(current.sha256)).toString("utf8");
+    if (current && current.size <= hub.limits.maxJsonBytes)
+      gitattributes = (await hub.storage.objects.readBytes(current.sha256)).toString("utf8");
   }
   const rules = parseGitattributes(gitattributes ?? "");
   const byPath = new Map(commit.files.map((file) => [file.path, file]));
@@ -56,13 +58,18 @@ export async function handleLfsBatch(hub: HubContext, ex: Exchange<RouteOf<"lfsB
     ? await repoForCommit(hub, ex.caller, ex.route.repo, { kind: "newPullRequest", base: "main" })
     : await writableRepo(hub, ex.caller, ex.route.repo);
   if (body.operation !== "upload") {
-    throw badRequest('This Hub answers LFS batch calls for "upload" only; download files through resolve/.', "HUB_LFS_OPERATION");
+    throw badRequest(
+      'This Hub answers LFS batch calls for "upload" only; download files through resolve/.',
+      "HUB_LFS_OPERATION",
+    );
   }
   if (Array.isArray(body.transfers) && !body.transfers.includes("basic")) {
     throw new HttpError('This Hub offers the "basic" LFS transfer only.', { status: 422, code: "HUB_LFS_TRANSFER" });
   }
-  if (!Array.isArray(body.objects)) throw badRequest('The LFS batch body needs "objects": an array of {oid, size}.', "HUB_BAD_BODY");
-  if (body.objects.length > hub.limits.maxLfsBatchObjects) throw tooManyItems("LFS batch request", hub.limits.maxLfsBatchObjects);
+  if (!Array.isArray(body.objects))
+    throw badRequest('The LFS batch body needs "objects": an array of {oid, size}.', "HUB_BAD_BODY");
+  if (body.objects.length > hub.limits.maxLfsBatchObjects)
+    throw tooManyItems("LFS batch request", hub.limits.maxLfsBatchObjects);
   const expires = Math.floor(hub.now().getTime() / 1000) + uploadHrefSeconds;
   const objects = [];
   for (const item of body.objects as unknown[]) {
@@ -71,7 +78,11 @@ export async function handleLfsBatch(hub: HubContext, ex: Exchange<RouteOf<"lfsB
       throw badRequest("Each LFS object needs a lowercase hex sha256 oid and a size in bytes.", "HUB_BAD_BODY");
     }
     if (size > hub.limits.maxObjectBytes) {
-      objects.push({ oid, size, error: { code: 422, message: `Files larger than ${hub.limits.maxObjectBytes} bytes are not accepted.` } });
+      objects.push({
+        oid,
+        size,
+        error: { code: 422, message: `Files larger than ${hub.limits.maxObjectBytes} bytes are not accepted.` },
+      });
     } else if ((await hub.storage.repos.hasLfsGrant(repo, oid)) && (await hub.storage.objects.sizeOf(oid)) === size) {
       objects.push({ oid, size });
     } else {
@@ -80,7 +91,12 @@ export async function handleLfsBatch(hub: HubContext, ex: Exchange<RouteOf<"lfsB
       objects.push({ oid, size, authenticated: true, actions: { upload: { href, expires_in: uploadHrefSeconds } } });
     }
   }
-  sendJson(ex.res, 200, { transfer: "basic", objects, hash_algo: "sha256" }, { "Content-Type": "application/vnd.git-lfs+json" });
+  sendJson(
+    ex.res,
+    200,
+    { transfer: "basic", objects, hash_algo: "sha256" },
+    { "Content-Type": "application/vnd.git-lfs+json" },
+  );
 }
 
 /**
@@ -100,7 +116,10 @@ export async function handleLfsUpload(hub: HubContext, ex: Exchange<RouteOf<"lfs
   if (!repo) throw repoNotFound();
   const declared = ex.req.headers["content-length"];
   if (declared !== undefined && Number(declared) !== grant.size) {
-    throw badRequest(`The upload has Content-Length ${declared} but object ${sha256} was declared with ${grant.size} bytes.`, "HUB_UPLOAD_SIZE_MISMATCH");
+    throw badRequest(
+      `The upload has Content-Length ${declared} but object ${sha256} was declared with ${grant.size} bytes.`,
+      "HUB_UPLOAD_SIZE_MISMATCH",
+    );
   }
   await hub.storage.objects.putStream({ source: bodyChunks(ex.req), sha256, size: grant.size });
   await hub.storage.repos.addLfsGrant(repo, sha256);
@@ -126,9 +145,11 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
       throw badRequest("A line of the commit body is not valid JSON; send one JSON object per line.", "HUB_BAD_COMMIT");
     }
     const { key, value } = (parsed ?? {}) as { key?: unknown; value?: Record<string, unknown> };
-    if (value === null || typeof value !== "object") throw badRequest('Each commit line needs a "value" object.', "HUB_BAD_COMMIT");
+    if (value === null || typeof value !== "object")
+      throw badRequest('Each commit line needs a "value" object.', "HUB_BAD_COMMIT");
     if (header === undefined) {
-      if (key !== "header") throw badRequest('The first line of a commit must be its {"key":"header"}.', "HUB_BAD_COMMIT");
+      if (key !== "header")
+        throw badRequest('The first line of a commit must be its {"key":"header"}.', "HUB_BAD_COMMIT");
       header = commitHeaderOf(value);
       continue;
     }
@@ -141,7 +162,9 @@ export async function handleCommit(hub: HubContext, ex: Exchange<RouteOf<"commit
     changes.push(await changeOf(hub, repo, key, value));
   }
   if (header === undefined) throw badRequest("The commit body is empty; send a header line first.", "HUB_BAD_COMMIT");
-  await hub.storage.objects.makeDurable(changes.flatMap((change) => (change.kind === "put" && !change.file.lfs ? [change.file.sha256] : [])));
+  await hub.storage.objects.makeDurable(
+    changes.flatMap((change) => (change.kind === "put" && !change.file.lfs ? [change.file.sha256] : [])),
+  );
   const { commit, pullRequestUrl } = await commitToTarget(hub, {
     repo,
     target,
@@ -181,41 +204,60 @@ async function changeOf(
   key: unknown,
   value: Record<string, unknown>,
 ): Promise<TreeChange> {
-  if (typeof value.path !== "string") throw badRequest(`A "${String(key)}" commit line needs a "path".`, "HUB_BAD_COMMIT");
+  if (typeof value.path !== "string")
+    throw badRequest(`A "${String(key)}" commit line needs a "path".`, "HUB_BAD_COMMIT");
   // A folder deletion may name the folder with a trailing slash (`delete_folder`, `CommitOperationDelete("dir/")`).
   const path = checkFilePath(key === "deletedFolder" ? value.path.replace(/\/+$/, "") : value.path);
   switch (key) {
     case "file": {
-      if (typeof value.content !== "string") throw badRequest(`The inline file "${path}" has no content.`, "HUB_BAD_COMMIT");
+      if (typeof value.content !== "string")
+        throw badRequest(`The inline file "${path}" has no content.`, "HUB_BAD_COMMIT");
       const encoding = value.encoding ?? "base64";
       if (encoding !== "base64" && encoding !== "utf-8") {
         throw badRequest(`The inline file "${path}" has encoding ${String(encoding)}; use base64.`, "HUB_BAD_COMMIT");
       }
       const bytes = Buffer.from(value.content, encoding === "base64" ? "base64" : "utf8");
       if (bytes.byteLength >= hub.limits.lfsThreshold) {
-        throw new HttpError(`"${path}" has ${bytes.byteLength} bytes; files of ${hub.limits.lfsThreshold} bytes or more go through LFS.`, {
-          status: 422,
-          code: "HUB_INLINE_TOO_LARGE",
-        });
+        throw new HttpError(
+          `"${path}" has ${bytes.byteLength} bytes; files of ${hub.limits.lfsThreshold} bytes or more go through LFS.`,
+          {
+            status: 422,
+            code: "HUB_INLINE_TOO_LARGE",
+          },
+        );
       }
       const sha256 = await hub.storage.objects.putBytes(bytes);
       return { kind: "put", file: { path, sha256, oid: gitBlobSha1(bytes), size: bytes.byteLength, lfs: false } };
     }
     case "lfsFile": {
       const { oid, algo } = value;
-      if ((algo !== undefined && algo !== "sha256") || typeof oid !== "string" || !isSha256(oid) || (value.size !== undefined && !isSize(value.size))) {
+      if (
+        (algo !== undefined && algo !== "sha256") ||
+        typeof oid !== "string" ||
+        !isSha256(oid) ||
+        (value.size !== undefined && !isSize(value.size))
+      ) {
         throw badRequest(`The LFS file "${path}" needs algo sha256, a hex oid and a size.`, "HUB_BAD_COMMIT");
       }
       const stored = await hub.storage.objects.sizeOf(oid);
       // A copy (`CommitOperationCopy`) names the object by oid alone: its size is the stored one.
       const size = value.size ?? stored;
       if (size === undefined || stored !== size || !(await hub.storage.repos.hasLfsGrant(repo, oid))) {
-        throw new HttpError(`The LFS object of "${path}" (sha256 ${oid}, ${size} bytes) was not uploaded to this repo; upload it first.`, {
-          status: 422,
-          code: "HUB_LFS_MISSING",
-        });
+        throw new HttpError(
+          `The LFS object of "${path}" (sha256 ${oid}, ${size} bytes) was not uploaded to this repo; upload it first.`,
+          {
+            status: 422,
+            code: "HUB_LFS_MISSING",
+          },
+        );
       }
-      const file: FileRecord = { path, sha256: oid, oid: gitBlobSha1(Buffer.from(lfsPointer({ sha256: oid, size }))), size, lfs: true };
+      const file: FileRecord = {
+        path,
+        sha256: oid,
+        oid: gitBlobSha1(Buffer.from(lfsPointer({ sha256: oid, size }))),
+        size,
+        lfs: true,
+      };
       return { kind: "put", file };
     }
     case "deletedFile":
@@ -223,11 +265,13 @@ async function changeOf(
     case "deletedFolder":
       return { kind: "deleteFolder", path };
     default:
-      throw badRequest(`Unknown commit operation "${String(key)}"; use file, lfsFile, deletedFile or deletedFolder.`, "HUB_BAD_COMMIT");
+      throw badRequest(
+        `Unknown commit operation "${String(key)}"; use file, lfsFile, deletedFile or deletedFolder.`,
+        "HUB_BAD_COMMIT",
+      );
   }
 }
 
 function isSize(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
-

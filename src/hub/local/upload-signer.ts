@@ -24,7 +24,9 @@ export interface UploadSigner {
 export function createUploadSigner(secret: Uint8Array): UploadSigner {
   const mac = (grant: UploadGrant): Buffer =>
     createHmac("sha256", secret)
-      .update([grant.repo.type, grant.repo.namespace, grant.repo.name, grant.sha256, grant.size, grant.expires].join("\n"))
+      .update(
+        [grant.repo.type, grant.repo.namespace, grant.repo.name, grant.sha256, grant.size, grant.expires].join("\n"),
+      )
       .digest();
   return {
     sign(grant) {

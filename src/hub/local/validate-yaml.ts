@@ -19,7 +19,10 @@ const repoId = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
  * Unknown keys are accepted, as on the Hub. A card without metadata passes with the Hub's warning.
  */
 export async function validateCardYaml(content: string): Promise<CardValidation> {
-  const missing: CardValidation = { errors: [], warnings: [{ message: "empty or missing yaml metadata in repo card" }] };
+  const missing: CardValidation = {
+    errors: [],
+    warnings: [{ message: "empty or missing yaml metadata in repo card" }],
+  };
   const match = frontMatter.exec(content);
   if (!match) return missing;
   const { parse } = await import("yaml");
@@ -32,7 +35,10 @@ export async function validateCardYaml(content: string): Promise<CardValidation>
   }
   if (value === null || value === undefined) return missing;
   if (typeof value !== "object" || Array.isArray(value)) {
-    return { errors: [{ message: "The YAML metadata must be a mapping of keys to values (key: value)." }], warnings: [] };
+    return {
+      errors: [{ message: "The YAML metadata must be a mapping of keys to values (key: value)." }],
+      warnings: [],
+    };
   }
   const card = value as Record<string, unknown>;
   const errors: Array<{ message: string }> = [];
@@ -45,7 +51,9 @@ export async function validateCardYaml(content: string): Promise<CardValidation>
         return;
       }
       if (check && typeof item === "string" && !check(item)) {
-        errors.push({ message: `"${key}" with value "${item}" is not valid. Use a model id from https://hf.co/models.` });
+        errors.push({
+          message: `"${key}" with value "${item}" is not valid. Use a model id from https://hf.co/models.`,
+        });
         return;
       }
     }
@@ -57,7 +65,8 @@ export async function validateCardYaml(content: string): Promise<CardValidation>
   stringOrList("metrics");
   stringOrList("base_model", (id) => repoId.test(id));
   for (const key of ["pipeline_tag", "library_name", "license_name", "license_link", "base_model_relation"]) {
-    if (key in card && card[key] !== null && typeof card[key] !== "string") errors.push({ message: `"${key}" must be a string` });
+    if (key in card && card[key] !== null && typeof card[key] !== "string")
+      errors.push({ message: `"${key}" must be a string` });
   }
   if ("model-index" in card && card["model-index"] !== null && !Array.isArray(card["model-index"])) {
     errors.push({ message: '"model-index" must be an array' });
@@ -66,11 +75,17 @@ export async function validateCardYaml(content: string): Promise<CardValidation>
 }
 
 /** `POST /api/validate-yaml` `{content, repoType}`: 200 `{}` (plus warnings), or 400 `{error, errors}`. */
-export async function handleValidateYaml(hub: HubContext, ex: Exchange<Extract<Route, { name: "validateYaml" }>>): Promise<void> {
+export async function handleValidateYaml(
+  hub: HubContext,
+  ex: Exchange<Extract<Route, { name: "validateYaml" }>>,
+): Promise<void> {
   const body = await readJson(ex.req, hub.limits.maxJsonBytes, "validate-yaml request");
   // The client parses the answer as a JSON object before it looks at the status, so every answer is one.
   if (typeof body.content !== "string") {
-    sendJson(ex.res, 400, { error: 'The body needs "content": the README text.', errors: [{ message: '"content" must be a string' }] });
+    sendJson(ex.res, 400, {
+      error: 'The body needs "content": the README text.',
+      errors: [{ message: '"content" must be a string' }],
+    });
     return;
   }
   const { errors, warnings } = await validateCardYaml(body.content);

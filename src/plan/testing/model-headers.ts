@@ -127,7 +127,8 @@ export function locateTensors(options: LocateTensorsOptions): LocatedTensor[] {
       files.set(file, [...(files.get(file) ?? []), spec]);
     }
     const unknown = Object.keys(options.weightMap).filter((name) => !options.specs.some((s) => s.name === name));
-    if (unknown.length > 0) throw new Error(`weight_map names tensors the config does not derive: ${unknown.slice(0, 3).join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(`weight_map names tensors the config does not derive: ${unknown.slice(0, 3).join(", ")}`);
   } else {
     const max = options.maxShardSize ?? 5_000_000_000;
     const groups: TensorSpec[][] = [];
@@ -145,7 +146,14 @@ export function locateTensors(options: LocateTensorsOptions): LocatedTensor[] {
     }
     const prefix = options.prefix ?? "model";
     const n = String(groups.length).padStart(5, "0");
-    groups.forEach((group, i) => files.set(groups.length === 1 ? `${prefix}.safetensors` : `${prefix}-${String(i + 1).padStart(5, "0")}-of-${n}.safetensors`, group));
+    groups.forEach((group, i) =>
+      files.set(
+        groups.length === 1
+          ? `${prefix}.safetensors`
+          : `${prefix}-${String(i + 1).padStart(5, "0")}-of-${n}.safetensors`,
+        group,
+      ),
+    );
   }
   const located: LocatedTensor[] = [];
   for (const [file, specs] of files) {

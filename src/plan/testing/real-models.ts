@@ -13,12 +13,16 @@ export function readConfig(id: string): Record<string, unknown> {
 }
 
 export function readWeightMap(id: string): Record<string, string> {
-  const index = JSON.parse(readFileSync(join(fixturesDir, id, "model.safetensors.index.json"), "utf8")) as { weight_map: Record<string, string> };
+  const index = JSON.parse(readFileSync(join(fixturesDir, id, "model.safetensors.index.json"), "utf8")) as {
+    weight_map: Record<string, string>;
+  };
   return index.weight_map;
 }
 
 export function readTotalSize(id: string): number {
-  const index = JSON.parse(readFileSync(join(fixturesDir, id, "model.safetensors.index.json"), "utf8")) as { metadata: { total_size: number } };
+  const index = JSON.parse(readFileSync(join(fixturesDir, id, "model.safetensors.index.json"), "utf8")) as {
+    metadata: { total_size: number };
+  };
   return index.metadata.total_size;
 }
 
@@ -47,7 +51,10 @@ export function realModel(options: RealModelOptions): ResolvedModel {
       : decoderTensorSpecs(config, dtypes[String(config.torch_dtype)] ?? "F32");
   if (config.quantization_config !== undefined) specs = quantizeInt8(specs);
   if (options.mapSpecs !== undefined) specs = options.mapSpecs(specs);
-  const tensors = locateTensors({ specs, ...(options.weightMapOf === undefined ? {} : { weightMap: readWeightMap(options.weightMapOf) }) });
+  const tensors = locateTensors({
+    specs,
+    ...(options.weightMapOf === undefined ? {} : { weightMap: readWeightMap(options.weightMapOf) }),
+  });
   const model: ResolvedModel = { ref: options.ref ?? repo, repo, config, tensors };
   if (options.revision !== undefined) model.revision = options.revision;
   if (options.card !== undefined) model.card = options.card;

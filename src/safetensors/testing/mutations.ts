@@ -37,11 +37,46 @@ export const seeds: Uint8Array[] = [
     { format: "pt" },
   ),
   validFile([]),
-  validFile([{ name: "é\u{1F600}\"\\", dtype: "U8", shape: [5] }], { a: "b", "": "" }),
-  validFile(Array.from({ length: 40 }, (_, i) => ({ name: `h.${i}.w`, dtype: i % 2 ? "F32" : "U16", shape: [i % 3, 2] }) as PlannedTensor)),
+  validFile([{ name: 'é\u{1F600}"\\', dtype: "U8", shape: [5] }], { a: "b", "": "" }),
+  validFile(
+    Array.from(
+      { length: 40 },
+      (_, i) => ({ name: `h.${i}.w`, dtype: i % 2 ? "F32" : "U16", shape: [i % 3, 2] }) as PlannedTensor,
+    ),
+  ),
 ];
 
-const tokens = ['{', '}', '[', ']', '"', ',', ':', '-', '0', '1e9', '18446744073709551616', '9007199254740993', '"__metadata__"', '"dtype"', '"shape"', '"data_offsets"', '"F32"', '"C64"', '"F8_E8M0"', '"x"', '\t', '\n', 'null', 'true', '\\u', '\\ud800', ' ', '\u0000', '\u00ff'];
+const tokens = [
+  "{",
+  "}",
+  "[",
+  "]",
+  '"',
+  ",",
+  ":",
+  "-",
+  "0",
+  "1e9",
+  "18446744073709551616",
+  "9007199254740993",
+  '"__metadata__"',
+  '"dtype"',
+  '"shape"',
+  '"data_offsets"',
+  '"F32"',
+  '"C64"',
+  '"F8_E8M0"',
+  '"x"',
+  "\t",
+  "\n",
+  "null",
+  "true",
+  "\\u",
+  "\\ud800",
+  " ",
+  "\u0000",
+  "\u00ff",
+];
 
 function splice(bytes: Uint8Array, at: number, remove: number, insert: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length - remove + insert.length);
@@ -71,7 +106,19 @@ export function mutate(file: Uint8Array, next: () => number): Uint8Array {
       case 2: {
         const view = new DataView(out.buffer);
         if (out.length < 8) break;
-        const choices = [0n, 1n, 7n, BigInt(out.length), BigInt(out.length - 8), BigInt(headerEnd - 7), 100_000_000n, 100_000_001n, 2n ** 63n, 2n ** 64n - 1n, BigInt(pick(1 << 20))];
+        const choices = [
+          0n,
+          1n,
+          7n,
+          BigInt(out.length),
+          BigInt(out.length - 8),
+          BigInt(headerEnd - 7),
+          100_000_000n,
+          100_000_001n,
+          2n ** 63n,
+          2n ** 64n - 1n,
+          BigInt(pick(1 << 20)),
+        ];
         view.setBigUint64(0, choices[pick(choices.length)] ?? 0n, true);
         break;
       }
@@ -92,7 +139,8 @@ export function mutate(file: Uint8Array, next: () => number): Uint8Array {
         const runs = [...text.matchAll(/\d+/g)];
         const run = runs[pick(runs.length)];
         if (!run || run.index === undefined) break;
-        const replacement = ["0", "1", "7", "4294967296", "9007199254740993", "1e3", "-1", "3.5", String(pick(100_000))][pick(9)] ?? "0";
+        const replacement =
+          ["0", "1", "7", "4294967296", "9007199254740993", "1e3", "-1", "3.5", String(pick(100_000))][pick(9)] ?? "0";
         const bytes = new TextEncoder().encode(replacement);
         const at = 8 + run.index;
         const merged = new Uint8Array(out.length - run[0].length + bytes.length);
@@ -119,4 +167,3 @@ export function mutate(file: Uint8Array, next: () => number): Uint8Array {
   }
   return out;
 }
-

@@ -23,13 +23,37 @@ export function sampleDemoResults(): DemoResults {
     control: "upright",
     tasks: ["rotated", "inverted"],
     chance: 0.1,
-    base: { repo: "demo/vit-tiny-digits", revision: sha("a"), test: { upright: 0.98, rotated: 0.5, inverted: 0.45, "rotated-high": 0.15 } },
+    base: {
+      repo: "demo/vit-tiny-digits",
+      revision: sha("a"),
+      test: { upright: 0.98, rotated: 0.5, inverted: 0.45, "rotated-high": 0.15 },
+    },
     finetunes: [
-      { repo: "demo/vit-tiny-digits-rotated", revision: sha("b"), task: "rotated", test: { upright: 0.7, rotated: 0.95, inverted: 0.1, "rotated-high": 0.96 } },
-      { repo: "demo/vit-tiny-digits-inverted", revision: sha("c"), task: "inverted", test: { upright: 0.6, rotated: 0.15, inverted: 0.9 } },
+      {
+        repo: "demo/vit-tiny-digits-rotated",
+        revision: sha("b"),
+        task: "rotated",
+        test: { upright: 0.7, rotated: 0.95, inverted: 0.1, "rotated-high": 0.96 },
+      },
+      {
+        repo: "demo/vit-tiny-digits-inverted",
+        revision: sha("c"),
+        task: "inverted",
+        test: { upright: 0.6, rotated: 0.15, inverted: 0.9 },
+      },
       { repo: "demo/vit-tiny-digits-upright-low", revision: sha("d"), task: "upright-low", test: {} },
-      { repo: "demo/vit-tiny-digits-rotated-low", revision: sha("e"), task: "rotated-low", test: { "rotated-high": 0.3 } },
-      { repo: "demo/vit-tiny-digits-upright-high", revision: sha("f"), task: "upright-high", test: { "rotated-high": 0.2 } },
+      {
+        repo: "demo/vit-tiny-digits-rotated-low",
+        revision: sha("e"),
+        task: "rotated-low",
+        test: { "rotated-high": 0.3 },
+      },
+      {
+        repo: "demo/vit-tiny-digits-upright-high",
+        revision: sha("f"),
+        task: "upright-high",
+        test: { "rotated-high": 0.2 },
+      },
     ],
     vectors: ["rotated", "inverted", "upright-low", "rotated-low", "upright-high", "shifted-labels"].map((task, i) => ({
       task,
@@ -69,7 +93,11 @@ export function sampleDemoResults(): DemoResults {
         accuracy: 0.875,
         normalizedAccuracy: (0.9 / 0.95 + 0.85 / 0.9) / 2,
         singles: { rotated: 0.525, inverted: 0.525 },
-        published: { repo: "demo/vit-tiny-digits-add-rotated-inverted", revision: sha("7"), recipe: "recipes/add-rotated-inverted.yml" },
+        published: {
+          repo: "demo/vit-tiny-digits-add-rotated-inverted",
+          revision: sha("7"),
+          recipe: "recipes/add-rotated-inverted.yml",
+        },
       },
     ],
     byTaskCount: [
@@ -87,7 +115,11 @@ export function sampleDemoResults(): DemoResults {
         baseValidation: { target: 0.5, control: 0.98 },
         target: { base: 0.5, negated: 0.2 },
         control: { base: 0.98, negated: 0.95 },
-        published: { repo: "demo/vit-tiny-digits-minus-rotated", revision: sha("8"), recipe: "recipes/minus-rotated.yml" },
+        published: {
+          repo: "demo/vit-tiny-digits-minus-rotated",
+          revision: sha("8"),
+          recipe: "recipes/minus-rotated.yml",
+        },
       },
     ],
     analogy: {
@@ -99,7 +131,11 @@ export function sampleDemoResults(): DemoResults {
       curve: grid.map((lambda) => ({ lambda, validation: 0.15 + lambda / 2 })),
       test: { analogy: 0.6, base: 0.15, b: 0.3, c: 0.2, oracle: 0.96 },
       oracle: "rotated",
-      published: { repo: "demo/vit-tiny-digits-analogy-rotated-high", revision: sha("9"), recipe: "recipes/analogy-rotated-high.yml" },
+      published: {
+        repo: "demo/vit-tiny-digits-analogy-rotated-high",
+        revision: sha("9"),
+        recipe: "recipes/analogy-rotated-high.yml",
+      },
     },
     greedy: {
       candidates: ["rotated", "shifted-labels", "inverted"],
@@ -134,7 +170,13 @@ export function sampleDemoResults(): DemoResults {
       validation: { base: 0.15, final: 0.78 },
       test: { rotated: 0.8, inverted: 0.74 },
       accuracy: 0.77,
-      bestSingle: { task: "rotated", lambda: 1, validation: 0.55, test: { rotated: 0.9, inverted: 0.3 }, accuracy: 0.6 },
+      bestSingle: {
+        task: "rotated",
+        lambda: 1,
+        validation: 0.55,
+        test: { rotated: 0.9, inverted: 0.3 },
+        accuracy: 0.6,
+      },
       evaluations: 10,
       published: { repo: "demo/vit-tiny-digits-greedy", revision: sha("6"), recipe: "recipes/greedy.yml" },
     },
@@ -147,7 +189,11 @@ export function sampleDemoResults(): DemoResults {
         bytes: 20_480 * (1 + 2 * i),
         adapter: { repo: `demo/vit-tiny-digits-rotated-lora-r${rank}`, revision: sha(String(i + 1)) },
         test: { rotated: rank === 1 ? 0.6 : 0.9, upright: 0.75 },
-        published: { repo: `demo/vit-tiny-digits-lora-r${rank}-rotated`, revision: sha(String(i + 3)), recipe: `recipes/lora-r${rank}-rotated.yml` },
+        published: {
+          repo: `demo/vit-tiny-digits-lora-r${rank}-rotated`,
+          revision: sha(String(i + 3)),
+          recipe: `recipes/lora-r${rank}-rotated.yml`,
+        },
       })),
     },
     similarity: {

@@ -9,18 +9,26 @@ import { discussionUrl } from "./discussion-handlers.js";
 import { commitToPullRequest, openDiscussion } from "./pull-requests.js";
 
 /** Where a commit (and its preupload) goes: a branch, a new pull request on a branch, or pull request N. */
-export type CommitTarget = { kind: "branch"; branch: string } | { kind: "newPullRequest"; base: string } | { kind: "pullRequest"; num: number };
+export type CommitTarget =
+  | { kind: "branch"; branch: string }
+  | { kind: "newPullRequest"; base: string }
+  | { kind: "pullRequest"; num: number };
 
 /** Reads the revision segment and `?create_pr=1`, as both clients send them. */
 export function commitTargetOf(revision: string, query: URLSearchParams): CommitTarget {
   const createPr = ["1", "true", "True"].includes(query.get("create_pr") ?? "");
   const pr = /^refs\/pr\/([1-9][0-9]{0,8})$/.exec(revision);
   if (pr?.[1] !== undefined) {
-    if (createPr) throw badRequest(`create_pr opens a pull request on a branch; commit to ${revision} without it to add to that one.`, "HUB_BAD_BRANCH");
+    if (createPr)
+      throw badRequest(
+        `create_pr opens a pull request on a branch; commit to ${revision} without it to add to that one.`,
+        "HUB_BAD_BRANCH",
+      );
     return { kind: "pullRequest", num: Number(pr[1]) };
   }
   const branch = revision.startsWith("refs/heads/") ? revision.slice("refs/heads/".length) : revision;
-  if (!isValidBranch(branch)) throw badRequest(`Commits go to a branch or a refs/pr/N; "${revision}" is neither.`, "HUB_BAD_BRANCH");
+  if (!isValidBranch(branch))
+    throw badRequest(`Commits go to a branch or a refs/pr/N; "${revision}" is neither.`, "HUB_BAD_BRANCH");
   return createPr ? { kind: "newPullRequest", base: branch } : { kind: "branch", branch };
 }
 
@@ -28,7 +36,12 @@ export function commitTargetOf(revision: string, query: URLSearchParams): Commit
  * The repo, if the caller may commit to this target: a branch needs write access; a pull request (new or existing)
  * only needs a signed-in reader, and pushing to an existing one is checked against its author under the lock.
  */
-export async function repoForCommit(hub: HubContext, caller: Caller, key: RepoKey, target: CommitTarget): Promise<RepoRecord> {
+export async function repoForCommit(
+  hub: HubContext,
+  caller: Caller,
+  key: RepoKey,
+  target: CommitTarget,
+): Promise<RepoRecord> {
   if (target.kind === "branch") return writableRepo(hub, caller, key);
   return (await participantRepo(hub, caller, key)).repo;
 }
@@ -44,7 +57,10 @@ export interface CommitToTargetOptions {
 }
 
 /** Makes the commit; for a pull request also the URL the clients read (`…/discussions/N`). */
-export async function commitToTarget(hub: HubContext, options: CommitToTargetOptions): Promise<{ commit: CommitRecord; pullRequestUrl?: string }> {
+export async function commitToTarget(
+  hub: HubContext,
+  options: CommitToTargetOptions,
+): Promise<{ commit: CommitRecord; pullRequestUrl?: string }> {
   const { repo, target, meta, changes } = options;
   const parent = options.parentCommit !== undefined ? { parentCommit: options.parentCommit } : {};
   switch (target.kind) {

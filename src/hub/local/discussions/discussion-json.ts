@@ -44,10 +44,23 @@ export function eventJson(event: DiscussionEvent): Record<string, unknown> {
   const common = { id: event.id, type: event.type, createdAt: event.createdAt, author: userJson(event.author) };
   switch (event.type) {
     case "comment": {
-      const latest = { raw: event.data.content, html: htmlOf(event.data.content), updatedAt: event.createdAt, author: userJson(event.author) };
+      const latest = {
+        raw: event.data.content,
+        html: htmlOf(event.data.content),
+        updatedAt: event.createdAt,
+        author: userJson(event.author),
+      };
       return {
         ...common,
-        data: { edited: false, hidden: false, numEdits: 0, editors: [event.author], reactions: [], latest, history: [latest] },
+        data: {
+          edited: false,
+          hidden: false,
+          numEdits: 0,
+          editors: [event.author],
+          reactions: [],
+          latest,
+          history: [latest],
+        },
       };
     }
     case "status-change":

@@ -24,7 +24,12 @@ export async function readDiscussion(tx: RepoTransaction, num: number): Promise<
 
 export async function writeDiscussion(tx: RepoTransaction, record: DiscussionRecord): Promise<void> {
   await mkdir(folder(tx), { recursive: true });
-  await writeFileAtomic({ path: join(folder(tx), `${record.num}.json`), data: JSON.stringify(record), tmpDir: tx.tmpDir, durable: true });
+  await writeFileAtomic({
+    path: join(folder(tx), `${record.num}.json`),
+    data: JSON.stringify(record),
+    tmpDir: tx.tmpDir,
+    durable: true,
+  });
 }
 
 /** Every discussion, newest first. */

@@ -14,14 +14,20 @@ describe("mergeTrees", () => {
   it("takes the pull request's changes when the target did not move", () => {
     const base = [file("a", "1"), file("b", "2")];
     const source = [file("a", "9"), file("c", "3")];
-    expect(mergeTrees({ base, target: base, source })).toEqual({ files: [file("a", "9"), file("c", "3")], conflicts: [] });
+    expect(mergeTrees({ base, target: base, source })).toEqual({
+      files: [file("a", "9"), file("c", "3")],
+      conflicts: [],
+    });
   });
 
   it("keeps both sides' changes to different files", () => {
     const base = [file("a", "1"), file("b", "2")];
     const target = [file("a", "1"), file("b", "7")];
     const source = [file("a", "5"), file("b", "2"), file("d", "4")];
-    expect(mergeTrees({ base, target, source })).toEqual({ files: [file("a", "5"), file("b", "7"), file("d", "4")], conflicts: [] });
+    expect(mergeTrees({ base, target, source })).toEqual({
+      files: [file("a", "5"), file("b", "7"), file("d", "4")],
+      conflicts: [],
+    });
   });
 
   it("accepts the same change made on both sides, and reports different changes to one path", () => {

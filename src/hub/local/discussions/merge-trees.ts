@@ -21,7 +21,8 @@ export interface MergedTrees {
  * version; both sides changing a path the same way is no conflict; changing it differently is.
  */
 export function mergeTrees(options: MergeTreesOptions): MergedTrees {
-  const byPath = (files: readonly FileRecord[]): Map<string, FileRecord> => new Map(files.map((file) => [file.path, file]));
+  const byPath = (files: readonly FileRecord[]): Map<string, FileRecord> =>
+    new Map(files.map((file) => [file.path, file]));
   const base = byPath(options.base);
   const target = byPath(options.target);
   const source = byPath(options.source);

@@ -13,13 +13,29 @@ import { commitToPullRequest, mergePullRequest, openDiscussion } from "./pull-re
 const date = new Date("2026-01-01T00:00:00.000Z");
 const meta = (title: string) => ({ title, description: "", author: "bob", date });
 
-async function fresh(): Promise<{ storage: HubStorage; repo: RepoRecord; put: (path: string, text: string) => Promise<FileRecord> }> {
+async function fresh(): Promise<{
+  storage: HubStorage;
+  repo: RepoRecord;
+  put: (path: string, text: string) => Promise<FileRecord>;
+}> {
   const storage = await openStorage({ dir: join(mkdtempSync(join(tmpdir(), "tvhub-prs-")), "hub") });
   const put = async (path: string, text: string): Promise<FileRecord> => {
     const bytes = Buffer.from(text);
-    return { path, sha256: await storage.objects.putBytes(bytes), oid: gitBlobSha1(bytes), size: bytes.length, lfs: false };
+    return {
+      path,
+      sha256: await storage.objects.putBytes(bytes),
+      oid: gitBlobSha1(bytes),
+      size: bytes.length,
+      lfs: false,
+    };
   };
-  const { repo } = await storage.repos.createRepo({ key: { type: "model", namespace: "alice", name: "m" }, private: false, files: [await put("a.txt", "1")], ...meta("initial"), author: "alice" });
+  const { repo } = await storage.repos.createRepo({
+    key: { type: "model", namespace: "alice", name: "m" },
+    private: false,
+    files: [await put("a.txt", "1")],
+    ...meta("initial"),
+    author: "alice",
+  });
   return { storage, repo, put };
 }
 
@@ -38,17 +54,42 @@ describe("pull requests in the repo store", () => {
     const { storage, repo, put } = await fresh();
     const main = await storage.repos.resolveRevision(repo, "main");
     const { record, commit } = await storage.repos.transact(repo, async (tx) =>
-      openDiscussion(tx, { title: "Add b", description: "please", author: "bob", date, pullRequest: { base: "main", commit: { meta: meta("Add b"), changes: [{ kind: "put", file: await put("b.txt", "2") }] } } }),
+      openDiscussion(tx, {
+        title: "Add b",
+        description: "please",
+        author: "bob",
+        date,
+        pullRequest: {
+          base: "main",
+          commit: { meta: meta("Add b"), changes: [{ kind: "put", file: await put("b.txt", "2") }] },
+        },
+      }),
     );
-    expect(record).toMatchObject({ num: 1, status: "open", isPullRequest: true, pullRequest: { base: "refs/heads/main", baseCommit: main.id } });
+    expect(record).toMatchObject({
+      num: 1,
+      status: "open",
+      isPullRequest: true,
+      pullRequest: { base: "refs/heads/main", baseCommit: main.id },
+    });
     expect(commit?.parents).toEqual([main.id]);
     expect((await storage.repos.resolveRevision(repo, "refs/pr/1")).id).toBe(commit?.id);
     expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(main.id);
 
     const second = await storage.repos.transact(repo, async (tx) =>
-      commitToPullRequest(tx, { num: 1, author: "bob", mayWrite: false, meta: meta("Add c"), changes: [{ kind: "put", file: await put("c.txt", "3") }] }),
+      commitToPullRequest(tx, {
+        num: 1,
+        author: "bob",
+        mayWrite: false,
+        meta: meta("Add c"),
+        changes: [{ kind: "put", file: await put("c.txt", "3") }],
+      }),
     );
-    const moved = await storage.repos.commit({ repo, branch: "main", ...meta("main moves on"), changes: [{ kind: "put", file: await put("d.txt", "4") }] });
+    const moved = await storage.repos.commit({
+      repo,
+      branch: "main",
+      ...meta("main moves on"),
+      changes: [{ kind: "put", file: await put("d.txt", "4") }],
+    });
     const merged = await storage.repos.transact(repo, (tx) => mergePullRequest(tx, { num: 1, author: "alice", date }));
     const head = await storage.repos.resolveRevision(repo, "main");
     expect(merged).toMatchObject({ status: "merged", pullRequest: { mergeCommitId: head.id } });
@@ -58,10 +99,19 @@ describe("pull requests in the repo store", () => {
 
   it("refuses a push by someone who is neither the author nor a writer, and a stale parent", async () => {
     const { storage, repo, put } = await fresh();
-    await storage.repos.transact(repo, (tx) => openDiscussion(tx, { title: "Draft", description: "", author: "bob", date, pullRequest: { base: "main" } }));
+    await storage.repos.transact(repo, (tx) =>
+      openDiscussion(tx, { title: "Draft", description: "", author: "bob", date, pullRequest: { base: "main" } }),
+    );
     const push = async (author: string, parentCommit?: string) =>
       storage.repos.transact(repo, async (tx) =>
-        commitToPullRequest(tx, { num: 1, author, mayWrite: false, meta: meta("x"), changes: [{ kind: "put", file: await put("x.txt", "x") }], ...(parentCommit ? { parentCommit } : {}) }),
+        commitToPullRequest(tx, {
+          num: 1,
+          author,
+          mayWrite: false,
+          meta: meta("x"),
+          changes: [{ kind: "put", file: await put("x.txt", "x") }],
+          ...(parentCommit ? { parentCommit } : {}),
+        }),
       );
     expect(await statusOf(push("carol"))).toBe(403);
     expect(await statusOf(push("bob", "0".repeat(40)))).toBe(412);
@@ -80,7 +130,16 @@ describe("pull requests in the repo store", () => {
   it("completes a merge that a crash interrupted after the branch moved, without a second merge commit", async () => {
     const { storage, repo, put } = await fresh();
     await storage.repos.transact(repo, async (tx) =>
-      openDiscussion(tx, { title: "Add b", description: "", author: "bob", date, pullRequest: { base: "main", commit: { meta: meta("Add b"), changes: [{ kind: "put", file: await put("b.txt", "2") }] } } }),
+      openDiscussion(tx, {
+        title: "Add b",
+        description: "",
+        author: "bob",
+        date,
+        pullRequest: {
+          base: "main",
+          commit: { meta: meta("Add b"), changes: [{ kind: "put", file: await put("b.txt", "2") }] },
+        },
+      }),
     );
     const recordPath = join(storage.dir, "repos", "models", "alice", "m", "discussions", "1.json");
     const before = readFileSync(recordPath, "utf8");

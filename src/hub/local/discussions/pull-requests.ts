@@ -25,7 +25,9 @@ export async function openDiscussion(
 ): Promise<{ record: DiscussionRecord; commit?: CommitRecord }> {
   const num = await nextDiscussionNumber(tx);
   const at = options.date.toISOString();
-  const events: DiscussionEvent[] = [eventOf({ type: "comment", createdAt: at, author: options.author, data: { content: options.description } })];
+  const events: DiscussionEvent[] = [
+    eventOf({ type: "comment", createdAt: at, author: options.author, data: { content: options.description } }),
+  ];
   const record: DiscussionRecord = {
     num,
     title: options.title,
@@ -42,14 +44,18 @@ export async function openDiscussion(
     const headId = await tx.readRef(baseRef);
     if (headId === undefined) throw revisionNotFound(base);
     // The pull request starts at parentCommit when given: the head (a short id of it too) or any full commit id.
-    const start = await tx.loadCommit(parentCommit === undefined || headId.startsWith(parentCommit) ? headId : parentCommit);
+    const start = await tx.loadCommit(
+      parentCommit === undefined || headId.startsWith(parentCommit) ? headId : parentCommit,
+    );
     if (!start) throw revisionNotFound(parentCommit ?? base);
     let head = start;
     if (options.pullRequest.commit) {
       const { meta, changes } = options.pullRequest.commit;
       head = await tx.writeCommit([start.id], meta, applyChanges(start, changes, pullRequestRef(num)));
       commit = head;
-      events.push(eventOf({ type: "commit", createdAt: at, author: options.author, data: { subject: head.title, oid: head.id } }));
+      events.push(
+        eventOf({ type: "commit", createdAt: at, author: options.author, data: { subject: head.title, oid: head.id } }),
+      );
     } else {
       record.status = "draft";
     }
@@ -71,7 +77,10 @@ export interface CommitToPullRequestOptions {
 }
 
 /** A commit on `refs/pr/N`: the ref moves first, then the record gains the commit event (a draft becomes open). */
-export async function commitToPullRequest(tx: RepoTransaction, options: CommitToPullRequestOptions): Promise<CommitRecord> {
+export async function commitToPullRequest(
+  tx: RepoTransaction,
+  options: CommitToPullRequestOptions,
+): Promise<CommitRecord> {
   const ref = pullRequestRef(options.num);
   const record = await readDiscussion(tx, options.num);
   const headId = await tx.readRef(ref);
@@ -84,18 +93,25 @@ export async function commitToPullRequest(tx: RepoTransaction, options: CommitTo
     });
   }
   if (record.status === "merged" || record.status === "closed") {
-    throw discussionConflict(`Pull request #${options.num} is ${record.status}; reopen it (or open a new one) before committing to ${ref}.`);
+    throw discussionConflict(
+      `Pull request #${options.num} is ${record.status}; reopen it (or open a new one) before committing to ${ref}.`,
+    );
   }
   if (options.parentCommit !== undefined && !head.id.startsWith(options.parentCommit)) {
-    throw new HttpError(`The parent commit ${options.parentCommit} is not the head of ${ref} (${head.id}); fetch the new head and retry.`, {
-      status: 412,
-      code: "HUB_STALE_PARENT",
-    });
+    throw new HttpError(
+      `The parent commit ${options.parentCommit} is not the head of ${ref} (${head.id}); fetch the new head and retry.`,
+      {
+        status: 412,
+        code: "HUB_STALE_PARENT",
+      },
+    );
   }
   const commit = await tx.writeCommit([head.id], options.meta, applyChanges(head, options.changes, ref));
   await tx.writeRef(ref, commit.id);
   const at = options.meta.date.toISOString();
-  record.events.push(eventOf({ type: "commit", createdAt: at, author: options.author, data: { subject: commit.title, oid: commit.id } }));
+  record.events.push(
+    eventOf({ type: "commit", createdAt: at, author: options.author, data: { subject: commit.title, oid: commit.id } }),
+  );
   if (record.status === "draft") record.status = "open";
   await writeDiscussion(tx, record);
   return commit;
@@ -121,16 +137,24 @@ export interface MergePullRequestOptions {
  * merges cleanly. The branch moves before the record is marked merged; a merge retried after a crash between the
  * two finds its merge commit at the branch head and only completes the record.
  */
-export async function mergePullRequest(tx: RepoTransaction, options: MergePullRequestOptions): Promise<DiscussionRecord> {
+export async function mergePullRequest(
+  tx: RepoTransaction,
+  options: MergePullRequestOptions,
+): Promise<DiscussionRecord> {
   const { num } = options;
   const record = await readDiscussion(tx, num);
   if (!record) throw discussionNotFound(num);
-  if (!record.pullRequest) throw discussionConflict(`Discussion #${num} is not a pull request; there is nothing to merge.`);
+  if (!record.pullRequest)
+    throw discussionConflict(`Discussion #${num} is not a pull request; there is nothing to merge.`);
   if (record.status === "merged") throw discussionConflict(`Pull request #${num} is already merged.`);
   if (record.status === "closed") throw discussionConflict(`Pull request #${num} is closed; reopen it before merging.`);
-  if (record.status === "draft") throw discussionConflict(`Pull request #${num} is a draft with no commits; push a commit to ${pullRequestRef(num)} first.`);
+  if (record.status === "draft")
+    throw discussionConflict(
+      `Pull request #${num} is a draft with no commits; push a commit to ${pullRequestRef(num)} first.`,
+    );
   const sides = await mergeSides(tx, record);
-  if (!sides) throw discussionConflict(`The base branch ${record.pullRequest.base} of pull request #${num} no longer exists.`);
+  if (!sides)
+    throw discussionConflict(`The base branch ${record.pullRequest.base} of pull request #${num} no longer exists.`);
   let mergeCommit: CommitRecord;
   if (sides.target.parents[1] === sides.source.id) {
     mergeCommit = sides.target;
@@ -149,8 +173,13 @@ export async function mergePullRequest(tx: RepoTransaction, options: MergePullRe
     await tx.writeRef(record.pullRequest.base, mergeCommit.id);
   }
   const at = options.date.toISOString();
-  if (options.comment !== undefined) record.events.push(eventOf({ type: "comment", createdAt: at, author: options.author, data: { content: options.comment } }));
-  record.events.push(eventOf({ type: "status-change", createdAt: at, author: options.author, data: { status: "merged" } }));
+  if (options.comment !== undefined)
+    record.events.push(
+      eventOf({ type: "comment", createdAt: at, author: options.author, data: { content: options.comment } }),
+    );
+  record.events.push(
+    eventOf({ type: "status-change", createdAt: at, author: options.author, data: { status: "merged" } }),
+  );
   record.status = "merged";
   record.pullRequest.mergeCommitId = mergeCommit.id;
   await writeDiscussion(tx, record);
@@ -163,7 +192,8 @@ async function mergeSides(
 ): Promise<{ target: CommitRecord; source: CommitRecord; trees: Parameters<typeof mergeTrees>[0] } | undefined> {
   const pr = record.pullRequest;
   if (!pr) return undefined;
-  const load = async (id: string | undefined): Promise<CommitRecord | undefined> => (id === undefined ? undefined : tx.loadCommit(id));
+  const load = async (id: string | undefined): Promise<CommitRecord | undefined> =>
+    id === undefined ? undefined : tx.loadCommit(id);
   const target = await load(await tx.readRef(pr.base));
   const source = await load(await tx.readRef(pullRequestRef(record.num)));
   const base = await load(pr.baseCommit);
@@ -172,11 +202,14 @@ async function mergeSides(
 }
 
 /** `refs/pr/N` of every pull request, for `GET …/refs?include_prs=1`, by number. */
-export async function listPullRequestRefs(tx: RepoTransaction): Promise<Array<{ name: string; ref: string; targetCommit: string }>> {
+export async function listPullRequestRefs(
+  tx: RepoTransaction,
+): Promise<Array<{ name: string; ref: string; targetCommit: string }>> {
   const refs: Array<{ name: string; ref: string; targetCommit: string }> = [];
   for (const record of await listDiscussions(tx)) {
     const target = record.isPullRequest ? await tx.readRef(pullRequestRef(record.num)) : undefined;
-    if (target !== undefined) refs.push({ name: String(record.num), ref: pullRequestRef(record.num), targetCommit: target });
+    if (target !== undefined)
+      refs.push({ name: String(record.num), ref: pullRequestRef(record.num), targetCommit: target });
   }
   return refs.reverse();
 }

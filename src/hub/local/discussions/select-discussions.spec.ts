@@ -13,10 +13,16 @@ const record = (num: number, status: DiscussionStatus, isPullRequest: boolean, a
 });
 
 describe("selectDiscussions", () => {
-  const records = [record(4, "merged", true), record(3, "draft", true, "bob"), record(2, "closed", false), record(1, "open", false, "Bob")];
+  const records = [
+    record(4, "merged", true),
+    record(3, "draft", true, "bob"),
+    record(2, "closed", false),
+    record(1, "open", false, "Bob"),
+  ];
 
   it("filters by type, status (open takes drafts, closed takes merged) and author, case-insensitively", () => {
-    const nums = (query: string): number[] => selectDiscussions(records, parseDiscussionQuery(new URLSearchParams(query))).page.map((r) => r.num);
+    const nums = (query: string): number[] =>
+      selectDiscussions(records, parseDiscussionQuery(new URLSearchParams(query))).page.map((r) => r.num);
     expect(nums("")).toEqual([4, 3, 2, 1]);
     expect(nums("type=pull_request")).toEqual([4, 3]);
     expect(nums("type=discussion&status=open")).toEqual([1]);
@@ -26,7 +32,9 @@ describe("selectDiscussions", () => {
   });
 
   it("pages by p from 0 with the total count, so the client knows when to stop", () => {
-    const many = Array.from({ length: discussionsPerPage + 3 }, (_, i) => record(discussionsPerPage + 3 - i, "open", false));
+    const many = Array.from({ length: discussionsPerPage + 3 }, (_, i) =>
+      record(discussionsPerPage + 3 - i, "open", false),
+    );
     const second = selectDiscussions(many, parseDiscussionQuery(new URLSearchParams("p=1")));
     expect(second).toMatchObject({ count: discussionsPerPage + 3, start: discussionsPerPage });
     expect(second.page.map((r) => r.num)).toEqual([3, 2, 1]);

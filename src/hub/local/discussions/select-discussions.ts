@@ -42,7 +42,8 @@ export function selectDiscussions(
   const matching = records.filter(
     (record) =>
       (query.type === "all" || record.isPullRequest === (query.type === "pull_request")) &&
-      (query.status === "all" || (query.status === "open") === (record.status === "open" || record.status === "draft")) &&
+      (query.status === "all" ||
+        (query.status === "open") === (record.status === "open" || record.status === "draft")) &&
       (query.author === undefined || record.author.toLowerCase() === query.author.toLowerCase()),
   );
   const start = query.page * discussionsPerPage;

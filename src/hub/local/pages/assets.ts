@@ -24,9 +24,15 @@ export async function serveAsset(options: ServeAssetOptions): Promise<void> {
   const { path } = options;
   if (path === "tvhub.css") return send(options, "text/css; charset=utf-8", Buffer.from(pagesCss));
   if (path === "icon.svg") return send(options, "image/svg+xml", Buffer.from(iconSvg));
-  if (path === "katex/katex.min.css") return send(options, "text/css; charset=utf-8", await readFile(join(katexDist(), "katex.min.css")));
+  if (path === "katex/katex.min.css")
+    return send(options, "text/css; charset=utf-8", await readFile(join(katexDist(), "katex.min.css")));
   const font = /^katex\/fonts\/(KaTeX_[A-Za-z0-9_-]+\.(woff2|woff|ttf))$/.exec(path);
-  if (font?.[1] && font[2]) return send(options, fontTypes[font[2]] ?? "application/octet-stream", await readFile(join(katexDist(), "fonts", font[1])).catch(() => notFound()));
+  if (font?.[1] && font[2])
+    return send(
+      options,
+      fontTypes[font[2]] ?? "application/octet-stream",
+      await readFile(join(katexDist(), "fonts", font[1])).catch(() => notFound()),
+    );
   notFound();
 }
 

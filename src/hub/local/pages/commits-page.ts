@@ -21,10 +21,13 @@ export function renderCommitsPage(options: CommitsPageOptions): string {
   const { summary, revision } = options;
   const key = summary.key;
   const tagsAt = new Map<string, string[]>();
-  for (const ref of [...options.branches, ...options.tags]) tagsAt.set(ref.commit, [...(tagsAt.get(ref.commit) ?? []), ref.name]);
+  for (const ref of [...options.branches, ...options.tags])
+    tagsAt.set(ref.commit, [...(tagsAt.get(ref.commit) ?? []), ref.name]);
   const body = html`<div class="toolbar">${renderRefs({ refs: options, revision, href: (name) => commitsPageUrl(key, name) })}</div>
 <ul class="commit-list" id="commits">${options.commits.map(
-    (commit) => html`<li data-commit="${commit.id}"><div><div class="title">${commit.title}</div>${commit.description === "" ? "" : html`<div class="desc">${commit.description}</div>`}${(tagsAt.get(commit.id) ?? []).map((name) => html` <span class="chip">${name}</span>`)}</div>
+    (
+      commit,
+    ) => html`<li data-commit="${commit.id}"><div><div class="title">${commit.title}</div>${commit.description === "" ? "" : html`<div class="desc">${commit.description}</div>`}${(tagsAt.get(commit.id) ?? []).map((name) => html` <span class="chip">${name}</span>`)}</div>
 <div class="side"><div>${commit.author} · ${formatDate(commit.date)}</div><a class="mono" href="${treePageUrl(key, commit.id)}" title="Browse the files at this commit">${commit.id.slice(0, 10)}</a></div></li>`,
   )}</ul>
 ${options.total > options.commits.length ? html`<p class="muted">Showing the ${options.commits.length} newest of ${options.total} commits.</p>` : ""}`;

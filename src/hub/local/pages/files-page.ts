@@ -48,7 +48,9 @@ function entryRow(options: FilesPageOptions, entry: TreeEntry): SafeHtml {
   const key = options.summary.key;
   const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
   const last = options.lastCommits.get(entry.path);
-  const lastCell = last ? html`<td class="last"><a href="${treePageUrl(key, last.id)}">${last.title}</a><span class="when">${formatDate(last.date)}</span></td>` : html`<td></td>`;
+  const lastCell = last
+    ? html`<td class="last"><a href="${treePageUrl(key, last.id)}">${last.title}</a><span class="when">${formatDate(last.date)}</span></td>`
+    : html`<td></td>`;
   if (entry.type === "directory") {
     return html`<tr data-path="${entry.path}"><td class="name"><span class="icon">▸</span><a href="${treePageUrl(key, options.revision, entry.path)}">${name}/</a></td><td class="num"></td><td class="sha"></td>${lastCell}</tr>`;
   }
@@ -61,7 +63,10 @@ function entryRow(options: FilesPageOptions, entry: TreeEntry): SafeHtml {
 function fileCount(entries: readonly TreeEntry[]): string {
   const files = entries.filter((entry) => entry.type === "file").length;
   const folders = entries.length - files;
-  return [`${files} file${files === 1 ? "" : "s"}`, ...(folders > 0 ? [`${folders} folder${folders === 1 ? "" : "s"}`] : [])].join(", ");
+  return [
+    `${files} file${files === 1 ? "" : "s"}`,
+    ...(folders > 0 ? [`${folders} folder${folders === 1 ? "" : "s"}`] : []),
+  ].join(", ");
 }
 
 /** Every file under the folder, subfolders included. */
@@ -79,7 +84,8 @@ export interface RefsOptions {
 /** Branch and tag pills; the one the page shows is highlighted (a commit id shows as itself). */
 export function renderRefs(options: RefsOptions): SafeHtml {
   const { branches, tags } = options.refs;
-  const pill = (ref: Ref) => html`<a class="chip ${ref.name === options.revision ? "active" : ""}" href="${options.href(ref.name)}" title="${ref.commit}">${ref.name}</a>`;
+  const pill = (ref: Ref) =>
+    html`<a class="chip ${ref.name === options.revision ? "active" : ""}" href="${options.href(ref.name)}" title="${ref.commit}">${ref.name}</a>`;
   const known = [...branches, ...tags].some((ref) => ref.name === options.revision);
   return html`<div class="refs" id="refs"><span class="label">Branches</span>${branches.map(pill)}${tags.length > 0 ? html`<span class="label">Tags</span>${tags.map(pill)}` : ""}${known ? "" : html`<span class="label">Revision</span><span class="chip active mono">${options.revision.slice(0, 12)}</span>`}</div>`;
 }

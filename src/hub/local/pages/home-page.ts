@@ -58,7 +58,12 @@ export function renderHomePage(options: { summaries: readonly RepoSummary[]; que
   const tagCounts = countBy(without("tag"), (s) => s.tags);
   const href = (change: Partial<Record<keyof HomeQuery, string | undefined>>) => homeUrl({ ...query, ...change });
 
-  const facet = (key: "kind" | "base" | "tag", counts: Map<string, number>, label: (value: string) => string, limit: number) => {
+  const facet = (
+    key: "kind" | "base" | "tag",
+    counts: Map<string, number>,
+    label: (value: string) => string,
+    limit: number,
+  ) => {
     const entries = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit);
     if (entries.length === 0) return html`<p class="faint">none</p>`;
     return html`<ul class="facet" data-facet="${key}">${entries.map(
@@ -68,7 +73,8 @@ export function renderHomePage(options: { summaries: readonly RepoSummary[]; que
   };
 
   const active = (Object.entries(query) as Array<[keyof HomeQuery, string]>).map(
-    ([key, value]) => html`<a class="chip active" href="${href({ [key]: undefined })}" title="Remove this filter">${key}: ${key === "kind" ? kindLabels[value as RepoKind] : value} ✕</a>`,
+    ([key, value]) =>
+      html`<a class="chip active" href="${href({ [key]: undefined })}" title="Remove this filter">${key}: ${key === "kind" ? kindLabels[value as RepoKind] : value} ✕</a>`,
   );
 
   const body = html`<div class="home">
@@ -122,7 +128,8 @@ function lineage(s: RepoSummary): SafeHtml | string {
     });
     return html`${link(base)}${terms} · `;
   }
-  if (s.kind === "task-vector" || s.kind === "adapter") return html`${s.source ? html`from ${link(s.source)}, ` : ""}base ${link(base)} · `;
+  if (s.kind === "task-vector" || s.kind === "adapter")
+    return html`${s.source ? html`from ${link(s.source)}, ` : ""}base ${link(base)} · `;
   return html`fine-tune of ${link(base)} · `;
 }
 

@@ -79,16 +79,23 @@ export function buildModelTree(summaries: readonly RepoSummary[], focus: string)
       id,
       present: summary !== undefined,
       current: id === focus,
-      inputs: (summary?.inputs ?? []).map((input: MergeInput) => ({ ...link(input.repo), ...(input.lambda !== undefined && { lambda: input.lambda }) })),
+      inputs: (summary?.inputs ?? []).map((input: MergeInput) => ({
+        ...link(input.repo),
+        ...(input.lambda !== undefined && { lambda: input.lambda }),
+      })),
       usedBy: (usedBy.get(id) ?? []).filter((merge) => byId.has(merge)).map(link),
       groups: [],
     };
     if (summary) node.kind = summary.kind;
     if (summary?.source) node.source = link(summary.source);
     if (depth >= maxDepth) return node;
-    const below = (children.get(id) ?? []).filter((child) => !seen.has(child.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const below = (children.get(id) ?? [])
+      .filter((child) => !seen.has(child.id))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const [kind, label] of groupOrder) {
-      const nodes = below.filter((child) => child.kind === kind && !seen.has(child.id)).map((child) => nodeOf(child.id, depth + 1));
+      const nodes = below
+        .filter((child) => child.kind === kind && !seen.has(child.id))
+        .map((child) => nodeOf(child.id, depth + 1));
       if (nodes.length > 0) node.groups.push({ label, nodes });
     }
     return node;

@@ -55,7 +55,10 @@ export async function handlePage(hub: HubContext, ex: PageExchange): Promise<voi
   try {
     switch (page.page) {
       case "home":
-        text = renderHomePage({ summaries: await listReadableSummaries(hub, ex.caller), query: parseHomeQuery(ex.query) });
+        text = renderHomePage({
+          summaries: await listReadableSummaries(hub, ex.caller),
+          query: parseHomeQuery(ex.query),
+        });
         break;
       case "repo":
         text = await repoPage(hub, ex, page.repo);
@@ -86,14 +89,29 @@ async function repoPage(hub: HubContext, ex: PageExchange, key: RouteOf<"repo">[
   const commit = await hub.storage.repos.resolveRevision(repo, revision);
   const summary = await summarizeRepo(hub, repo, commit);
   const readme = commit.files.find((file) => file.path === "README.md");
-  const text = readme && readme.size <= maxShownBytes ? (await hub.storage.objects.readBytes(readme.sha256)).toString("utf8") : undefined;
+  const text =
+    readme && readme.size <= maxShownBytes
+      ? (await hub.storage.objects.readBytes(readme.sha256)).toString("utf8")
+      : undefined;
   const card =
     text === undefined
       ? undefined
-      : await renderMarkdown({ markdown: withoutFrontMatter(text), resolveUrl: cardUrlResolver({ repo: key, commit: commit.id, revision, dir: "" }) });
+      : await renderMarkdown({
+          markdown: withoutFrontMatter(text),
+          resolveUrl: cardUrlResolver({ repo: key, commit: commit.id, revision, dir: "" }),
+        });
   const tree = buildModelTree(await listReadableSummaries(hub, ex.caller), summary.id);
-  const missing = readme ? `README.md is larger than ${maxShownBytes} bytes; it is not rendered here (download it from Files and versions).` : undefined;
-  return renderRepoPage({ summary, revision, ...(card && { card }), ...(missing && { missing }), tree, commitCount: await countCommits(hub, repo, commit) });
+  const missing = readme
+    ? `README.md is larger than ${maxShownBytes} bytes; it is not rendered here (download it from Files and versions).`
+    : undefined;
+  return renderRepoPage({
+    summary,
+    revision,
+    ...(card && { card }),
+    ...(missing && { missing }),
+    tree,
+    commitCount: await countCommits(hub, repo, commit),
+  });
 }
 
 async function filesPage(hub: HubContext, ex: PageExchange, page: RouteOf<"tree">): Promise<string> {
@@ -128,24 +146,41 @@ async function blobPage(hub: HubContext, ex: PageExchange, page: RouteOf<"blob">
   const file = commit.files.find((candidate) => candidate.path === path);
   // A relative link in a card may name a folder: show its files, as the Hub does.
   if (!file) {
-    if (listTree({ files: commit.files, path, recursive: false })) return filesPage(hub, ex, { page: "tree", repo: page.repo, revision: page.revision, path });
+    if (listTree({ files: commit.files, path, recursive: false }))
+      return filesPage(hub, ex, { page: "tree", repo: page.repo, revision: page.revision, path });
     throw entryNotFound(path, page.revision);
   }
   let view: BlobPageOptions["view"];
   if (imageTypes.test(path)) {
     view = { kind: "image" };
   } else if (file.size > maxShownBytes) {
-    view = { kind: "none", reason: `${file.lfs ? "An LFS file" : "A file"} too large to show here; download it to read it.` };
+    view = {
+      kind: "none",
+      reason: `${file.lfs ? "An LFS file" : "A file"} too large to show here; download it to read it.`,
+    };
   } else {
     const bytes = await hub.storage.objects.readBytes(file.sha256);
     const text = bytes.includes(0) ? undefined : decodeUtf8(bytes);
     if (text === undefined) view = { kind: "none", reason: "A binary file; download it to read it." };
     else if (/\.md$/i.test(path)) {
       const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-      view = { kind: "markdown", html: await renderMarkdown({ markdown: withoutFrontMatter(text), resolveUrl: cardUrlResolver({ repo: page.repo, commit: commit.id, revision: page.revision, dir }) }) };
+      view = {
+        kind: "markdown",
+        html: await renderMarkdown({
+          markdown: withoutFrontMatter(text),
+          resolveUrl: cardUrlResolver({ repo: page.repo, commit: commit.id, revision: page.revision, dir }),
+        }),
+      };
     } else view = { kind: "text", text };
   }
-  return renderBlobPage({ summary: await summarizeRepo(hub, repo, commit), revision: page.revision, commit, file, view, commitCount: await countCommits(hub, repo, commit) });
+  return renderBlobPage({
+    summary: await summarizeRepo(hub, repo, commit),
+    revision: page.revision,
+    commit,
+    file,
+    view,
+    commitCount: await countCommits(hub, repo, commit),
+  });
 }
 
 async function commitsPage(hub: HubContext, ex: PageExchange, page: RouteOf<"commits">): Promise<string> {

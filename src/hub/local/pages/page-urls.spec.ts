@@ -2,8 +2,18 @@ import { describe, expect, it } from "vitest";
 import { cardUrlResolver, modelPageUrl } from "./page-urls.js";
 
 const commit = "a".repeat(40);
-const resolve = cardUrlResolver({ repo: { type: "model", namespace: "demo", name: "tv" }, commit, revision: "main", dir: "" });
-const inDocs = cardUrlResolver({ repo: { type: "dataset", namespace: "demo", name: "data" }, commit, revision: "v 1", dir: "docs" });
+const resolve = cardUrlResolver({
+  repo: { type: "model", namespace: "demo", name: "tv" },
+  commit,
+  revision: "main",
+  dir: "",
+});
+const inDocs = cardUrlResolver({
+  repo: { type: "dataset", namespace: "demo", name: "data" },
+  commit,
+  revision: "v 1",
+  dir: "docs",
+});
 
 describe("cardUrlResolver", () => {
   it("loads relative images from the card's commit and links relative files to their pages", () => {
@@ -17,7 +27,14 @@ describe("cardUrlResolver", () => {
 
   it("refuses paths out of the repo and every scheme but http, https and mailto", () => {
     expect(resolve("../../etc/passwd", "image")).toBeUndefined();
-    for (const url of ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>", "vbscript:x", "file:///etc/passwd"]) {
+    for (const url of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "java\tscript:alert(1)",
+      "data:text/html,<script>",
+      "vbscript:x",
+      "file:///etc/passwd",
+    ]) {
       expect(resolve(url, "link"), url).toBeUndefined();
     }
     expect(resolve("https://arxiv.org/abs/2212.04089", "link")).toBe("https://arxiv.org/abs/2212.04089");

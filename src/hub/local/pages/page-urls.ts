@@ -29,7 +29,11 @@ export function resolveUrl(repo: RepoKey, revision: string, path: string): strin
  * whatever a card says the link stays on this server (`//host` would leave it).
  */
 export function modelPageUrl(id: string): string {
-  return `/${id.split("/").filter((segment) => segment !== "").map(encodeURIComponent).join("/")}`;
+  return `/${id
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map(encodeURIComponent)
+    .join("/")}`;
 }
 
 export interface CardUrlOptions {
@@ -66,7 +70,9 @@ export function cardUrlResolver(options: CardUrlOptions): (url: string, kind: Ur
     const path = joinRepoPath(options.dir, pathPart);
     if (path === undefined) return undefined;
     if (path === "") return kind === "image" ? undefined : treePageUrl(options.repo, options.revision);
-    return kind === "image" ? resolveUrl(options.repo, options.commit, path) : `${blobPageUrl(options.repo, options.revision, path)}${hash}`;
+    return kind === "image"
+      ? resolveUrl(options.repo, options.commit, path)
+      : `${blobPageUrl(options.repo, options.revision, path)}${hash}`;
   };
 }
 

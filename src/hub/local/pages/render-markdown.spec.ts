@@ -4,14 +4,28 @@ import { renderMarkdown } from "./render-markdown.js";
 
 const commit = "b".repeat(40);
 const render = async (markdown: string) =>
-  (await renderMarkdown({ markdown, resolveUrl: cardUrlResolver({ repo: { type: "model", namespace: "demo", name: "m" }, commit, revision: "main", dir: "" }) })).text;
+  (
+    await renderMarkdown({
+      markdown,
+      resolveUrl: cardUrlResolver({
+        repo: { type: "model", namespace: "demo", name: "m" },
+        commit,
+        revision: "main",
+        dir: "",
+      }),
+    })
+  ).text;
 
 describe("renderMarkdown", () => {
   it("renders GFM tables, KaTeX math and the repo's images", async () => {
-    const out = await render("| a | b |\n| --- | --: |\n| 1 | 2 |\n\n$$\n\\lambda_i \\tau_i\n$$\n\nInline $x^2$.\n\n![plot](pictures/p.svg)\n");
+    const out = await render(
+      "| a | b |\n| --- | --: |\n| 1 | 2 |\n\n$$\n\\lambda_i \\tau_i\n$$\n\nInline $x^2$.\n\n![plot](pictures/p.svg)\n",
+    );
     expect(out).toContain('<div class="table-wrap"><table>');
     expect(out).toContain('<td style="text-align:right">2</td>');
-    expect(out).toMatch(/<span class="katex-display">.*<annotation encoding="application\/x-tex">\s*\\lambda_i \\tau_i\s*<\/annotation>/s);
+    expect(out).toMatch(
+      /<span class="katex-display">.*<annotation encoding="application\/x-tex">\s*\\lambda_i \\tau_i\s*<\/annotation>/s,
+    );
     expect(out).toMatch(/<span class="katex">.*x\^2/s);
     expect(out).toContain(`<img src="/demo/m/resolve/${commit}/pictures/p.svg" alt="plot" loading="lazy">`);
   });

@@ -46,11 +46,21 @@ async function createRenderer(): Promise<MarkdownIt> {
   const exported = katexModule.default as unknown as Plugin | { default: Plugin };
   const plugin = typeof exported === "function" ? exported : exported.default;
   // The plugin hands every option on to KaTeX: untrusted input, bounded macro expansion and sizes.
-  md.use(plugin, { throwOnError: false, trust: false, strict: "ignore", output: "htmlAndMathml", maxExpand: 1000, maxSize: 50, katex });
+  md.use(plugin, {
+    throwOnError: false,
+    trust: false,
+    strict: "ignore",
+    output: "htmlAndMathml",
+    maxExpand: 1000,
+    maxSize: 50,
+    katex,
+  });
 
   const decode = md.utils.unescapeAll;
-  md.renderer.rules.html_block = (tokens, idx, _options, env) => sanitizeFragment(tokens[idx]?.content ?? "", { decode, resolveUrl: resolverOf(env) });
-  md.renderer.rules.html_inline = (tokens, idx, _options, env) => sanitizeFragment(tokens[idx]?.content ?? "", { decode, resolveUrl: resolverOf(env) });
+  md.renderer.rules.html_block = (tokens, idx, _options, env) =>
+    sanitizeFragment(tokens[idx]?.content ?? "", { decode, resolveUrl: resolverOf(env) });
+  md.renderer.rules.html_inline = (tokens, idx, _options, env) =>
+    sanitizeFragment(tokens[idx]?.content ?? "", { decode, resolveUrl: resolverOf(env) });
 
   const defaultLinkOpen = md.renderer.rules.link_open ?? renderToken;
   md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
@@ -80,8 +90,10 @@ async function createRenderer(): Promise<MarkdownIt> {
   };
   const defaultTable = md.renderer.rules.table_open ?? renderToken;
   // Wide tables scroll inside the card instead of widening the page.
-  md.renderer.rules.table_open = (tokens, idx, options, env, self) => `<div class="table-wrap">${defaultTable(tokens, idx, options, env, self)}`;
+  md.renderer.rules.table_open = (tokens, idx, options, env, self) =>
+    `<div class="table-wrap">${defaultTable(tokens, idx, options, env, self)}`;
   const defaultTableClose = md.renderer.rules.table_close ?? renderToken;
-  md.renderer.rules.table_close = (tokens, idx, options, env, self) => `${defaultTableClose(tokens, idx, options, env, self)}</div>`;
+  md.renderer.rules.table_close = (tokens, idx, options, env, self) =>
+    `${defaultTableClose(tokens, idx, options, env, self)}</div>`;
   return md;
 }

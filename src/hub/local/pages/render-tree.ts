@@ -6,7 +6,10 @@ import { modelPageUrl } from "./page-urls.js";
 export function renderModelTree(root: TreeNode): SafeHtml {
   const current = findCurrent(root);
   // The groups that hold this repo or what it is made of or used by stay open.
-  const related = new Set([...(current ? [current.id, ...current.inputs.map((i) => i.id), ...current.usedBy.map((m) => m.id)] : []), ...(current?.source ? [current.source.id] : [])]);
+  const related = new Set([
+    ...(current ? [current.id, ...current.inputs.map((i) => i.id), ...current.usedBy.map((m) => m.id)] : []),
+    ...(current?.source ? [current.source.id] : []),
+  ]);
   const count = countNodes(root);
   if (count === 1 && root.current) {
     return html`<section class="panel" id="model-tree"><h2>Model tree</h2><p class="faint">No other repo on this Hub names this one as its base, and it names none that is here.</p></section>`;
@@ -27,7 +30,8 @@ function findCurrent(n: TreeNode): TreeNode | undefined {
 
 /** `compact`: a node of a long group says less (its inputs only on its own page), so the panel stays readable. */
 function node(n: TreeNode, related: ReadonlySet<string>, compact = false): SafeHtml {
-  const lambda = (value: number | undefined) => (value === undefined ? "" : html` <span class="faint">×${formatLambda(value)}</span>`);
+  const lambda = (value: number | undefined) =>
+    value === undefined ? "" : html` <span class="faint">×${formatLambda(value)}</span>`;
   const showInputs = n.inputs.length > 0 && (n.current || !compact);
   return html`<li class="node${n.current ? " current" : related.has(n.id) ? " related" : ""}" data-node="${n.id}">
 <div class="row"><span class="dot ${n.present && n.kind ? `kind-${n.kind}` : "absent"}"></span>${n.present ? html`<a href="${modelPageUrl(n.id)}" title="${n.id}">${n.id}</a>` : html`<span class="absent" title="not on this Hub">${n.id}</span>`}</div>
@@ -36,7 +40,8 @@ ${showInputs ? html`<div class="sub">inputs: ${join(n.inputs.map((input) => html
 ${n.usedBy.length === 0 ? "" : n.current || n.usedBy.length <= 2 ? html`<div class="sub">used by ${join(n.usedBy.map(link))}</div>` : html`<div class="sub">used by ${n.usedBy.length} merges</div>`}
 ${n.groups.map(
   // Long groups fold, unless they hold a related repo; <details> needs no script.
-  (group) => html`<details class="group-box" data-group="${group.label}" ${group.nodes.length <= maxOpen || group.nodes.some((child) => holds(child, related)) ? "open" : ""}><summary class="group">${group.label} <span class="n">${group.nodes.length}</span></summary><ul>${group.nodes.map((child) => node(child, related, group.nodes.length > maxOpen))}</ul></details>`,
+  (group) =>
+    html`<details class="group-box" data-group="${group.label}" ${group.nodes.length <= maxOpen || group.nodes.some((child) => holds(child, related)) ? "open" : ""}><summary class="group">${group.label} <span class="n">${group.nodes.length}</span></summary><ul>${group.nodes.map((child) => node(child, related, group.nodes.length > maxOpen))}</ul></details>`,
 )}
 </li>`;
 }

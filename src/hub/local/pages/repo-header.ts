@@ -18,8 +18,10 @@ export interface RepoHeaderOptions {
 export function renderRepoHeader(options: RepoHeaderOptions): SafeHtml {
   const { summary, tab, revision } = options;
   const key = summary.key;
-  const cardUrl = revision === "main" ? repoPageUrl(key) : `${repoPageUrl(key)}?revision=${encodeURIComponent(revision)}`;
-  const tabLink = (name: RepoTab, href: string, label: SafeHtml | string) => html`<a class="${tab === name ? "on" : ""}" href="${href}" data-tab="${name}">${label}</a>`;
+  const cardUrl =
+    revision === "main" ? repoPageUrl(key) : `${repoPageUrl(key)}?revision=${encodeURIComponent(revision)}`;
+  const tabLink = (name: RepoTab, href: string, label: SafeHtml | string) =>
+    html`<a class="${tab === name ? "on" : ""}" href="${href}" data-tab="${name}">${label}</a>`;
   const tags = summary.tags.slice(0, 14);
   return html`<div class="repo-head"><div class="wrap">
 <div class="repo-title"><h1><a href="${homeUrl({ author: key.namespace })}">${key.namespace}</a> / <strong>${key.name}</strong></h1>${kindBadge(summary.kind)}${summary.private ? html`<span class="badge private">private</span>` : ""}</div>

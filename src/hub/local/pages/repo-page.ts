@@ -43,18 +43,23 @@ const repoIdPattern = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
 /** The card's front matter, key by key: repo names link to their pages, tags to the home page's filter. */
 function renderMetadata(summary: RepoSummary): SafeHtml {
   const card = summary.facts.cardData;
-  if (!card || Object.keys(card).length === 0) return html`<section class="panel" id="metadata"><h2>Metadata</h2><p class="faint">The card has no front matter.</p></section>`;
+  if (!card || Object.keys(card).length === 0)
+    return html`<section class="panel" id="metadata"><h2>Metadata</h2><p class="faint">The card has no front matter.</p></section>`;
   const rows = Object.entries(card).map(([key, value]) => html`<dt>${key}</dt><dd>${metadataValue(key, value)}</dd>`);
   return html`<section class="panel" id="metadata"><h2>Metadata <span class="faint">front matter</span></h2><dl class="facts">${rows}</dl></section>`;
 }
 
 function metadataValue(key: string, value: unknown): SafeHtml {
   const list = Array.isArray(value) ? value : [value];
-  const simple = list.every((item) => typeof item === "string" || typeof item === "number" || typeof item === "boolean");
+  const simple = list.every(
+    (item) => typeof item === "string" || typeof item === "number" || typeof item === "boolean",
+  );
   if (!simple) return html`<pre>${JSON.stringify(value, null, 2)}</pre>`;
   const items = list.map((item) => String(item));
-  if (key === "base_model") return html`${items.map((id, i) => html`${i > 0 ? html`<br>` : ""}${repoIdPattern.test(id) ? html`<a href="${modelPageUrl(id)}">${id}</a>` : id}`)}`;
-  if (key === "tags") return html`<div class="chips">${items.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>`;
+  if (key === "base_model")
+    return html`${items.map((id, i) => html`${i > 0 ? html`<br>` : ""}${repoIdPattern.test(id) ? html`<a href="${modelPageUrl(id)}">${id}</a>` : id}`)}`;
+  if (key === "tags")
+    return html`<div class="chips">${items.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>`;
   return html`${items.join(", ")}`;
 }
 
@@ -68,7 +73,8 @@ function renderRecord(summary: RepoSummary, revision: string): SafeHtml {
     if (typeof repo !== "string") return "";
     return html`<a href="${modelPageUrl(repo)}">${repo}</a>${typeof rev === "string" ? html` <span class="mono faint">@${rev.slice(0, 10)}</span>` : ""}`;
   };
-  const num = (value: unknown) => (typeof value === "number" ? String(Number(value.toPrecision(6))) : typeof value === "string" ? value : "");
+  const num = (value: unknown) =>
+    typeof value === "number" ? String(Number(value.toPrecision(6))) : typeof value === "string" ? value : "";
   if (typeof record.format === "string") facts.push(["format", record.format]);
   if (record.base) facts.push(["base", pinned(record.base)]);
   if (record.finetuned) facts.push(["fine-tuned", pinned(record.finetuned)]);
@@ -76,13 +82,19 @@ function renderRecord(summary: RepoSummary, revision: string): SafeHtml {
   if (typeof method?.name === "string") facts.push(["method", method.name]);
   if (typeof record.scale === "number") facts.push(["scale", num(record.scale)]);
   if (Array.isArray(record.terms)) {
-    facts.push(["terms", html`<ul>${summary.inputs.map((input) => html`<li><a href="${modelPageUrl(input.repo)}">${input.repo}</a>${input.lambda === undefined ? "" : html` <span class="faint">λ = ${num(input.lambda)}</span>`}</li>`)}</ul>`]);
+    facts.push([
+      "terms",
+      html`<ul>${summary.inputs.map((input) => html`<li><a href="${modelPageUrl(input.repo)}">${input.repo}</a>${input.lambda === undefined ? "" : html` <span class="faint">λ = ${num(input.lambda)}</span>`}</li>`)}</ul>`,
+    ]);
   }
-  const lora = record.lora as { r?: unknown; overallError?: unknown; adapterBytes?: unknown; denseBytes?: unknown } | undefined;
+  const lora = record.lora as
+    | { r?: unknown; overallError?: unknown; adapterBytes?: unknown; denseBytes?: unknown }
+    | undefined;
   if (lora) {
     if (typeof lora.r === "number") facts.push(["LoRA rank r", String(lora.r)]);
     if (typeof lora.overallError === "number") facts.push(["‖τ − BA‖/‖τ‖", num(lora.overallError)]);
-    if (typeof lora.adapterBytes === "number" && typeof lora.denseBytes === "number") facts.push(["size", `${formatBytes(lora.adapterBytes)} (dense τ: ${formatBytes(lora.denseBytes)})`]);
+    if (typeof lora.adapterBytes === "number" && typeof lora.denseBytes === "number")
+      facts.push(["size", `${formatBytes(lora.adapterBytes)} (dense τ: ${formatBytes(lora.denseBytes)})`]);
   }
   if (typeof record.dtype === "string") facts.push(["dtype", record.dtype]);
   if (typeof record.tensors === "number") facts.push(["tensors", String(record.tensors)]);

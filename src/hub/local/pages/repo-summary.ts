@@ -104,7 +104,9 @@ export function summarize(options: SummarizeOptions): RepoSummary {
   const format = typeof record?.format === "string" ? record.format : undefined;
   const recordBase = isObject(record?.base) && typeof record.base.repo === "string" ? record.base.repo : undefined;
   const bases = unique([...(recordBase ? [recordBase] : []), ...strings(card.base_model)]);
-  const relation = facts.tags.map((tag) => /^base_model:(adapter|merge|quantized|finetune):/.exec(tag)?.[1]).find((r) => r !== undefined);
+  const relation = facts.tags
+    .map((tag) => /^base_model:(adapter|merge|quantized|finetune):/.exec(tag)?.[1])
+    .find((r) => r !== undefined);
   const paths = new Set(commit.files.map((file) => file.path));
   const kind: RepoKind =
     repo.type === "dataset"
@@ -118,7 +120,8 @@ export function summarize(options: SummarizeOptions): RepoSummary {
             : facts.tags.includes("task-vector")
               ? "task-vector"
               : "model";
-  const finetuned = isObject(record?.finetuned) && typeof record.finetuned.repo === "string" ? record.finetuned.repo : undefined;
+  const finetuned =
+    isObject(record?.finetuned) && typeof record.finetuned.repo === "string" ? record.finetuned.repo : undefined;
   const summary: RepoSummary = {
     key: { type: repo.type, namespace: repo.namespace, name: repo.name },
     id: `${repo.namespace}/${repo.name}`,
@@ -139,7 +142,11 @@ export function summarize(options: SummarizeOptions): RepoSummary {
 
 /** `tvhub.json`'s terms (a merge's, or those of the merge an adapter was made from); otherwise the card's other bases. */
 function mergeInputs(record: Record<string, unknown> | undefined, bases: readonly string[]): MergeInput[] {
-  const terms = Array.isArray(record?.terms) ? record.terms : isObject(record?.merge) && Array.isArray(record.merge.terms) ? record.merge.terms : undefined;
+  const terms = Array.isArray(record?.terms)
+    ? record.terms
+    : isObject(record?.merge) && Array.isArray(record.merge.terms)
+      ? record.merge.terms
+      : undefined;
   if (terms) {
     return terms.flatMap((term: unknown) => {
       if (!isObject(term)) return [];
@@ -153,7 +160,9 @@ function mergeInputs(record: Record<string, unknown> | undefined, bases: readonl
 
 function strings(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
-  return list.filter((item): item is string => typeof item === "string" && item.trim() !== "").map((item) => item.trim());
+  return list
+    .filter((item): item is string => typeof item === "string" && item.trim() !== "")
+    .map((item) => item.trim());
 }
 
 function unique(values: string[]): string[] {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { sanitizeFragment } from "./sanitize-fragment.js";
 
 const decode = new MarkdownIt().utils.unescapeAll;
-const resolveUrl = (url: string) => (/^\s*javascript:/i.test(url) ? undefined : url.startsWith("/") || url.startsWith("http") ? url : `/repo/${url}`);
+const resolveUrl = (url: string) =>
+  /^\s*javascript:/i.test(url) ? undefined : url.startsWith("/") || url.startsWith("http") ? url : `/repo/${url}`;
 const clean = (fragment: string) => sanitizeFragment(fragment, { decode, resolveUrl });
 
 describe("sanitizeFragment", () => {
@@ -16,7 +17,9 @@ describe("sanitizeFragment", () => {
 
   it("drops scripts, styles, frames and SVG with their content, and other unknown tags alone", () => {
     expect(clean("<script>window.x = 1</script>after")).toBe("after");
-    expect(clean("<STYLE>body{display:none}</STYLE><iframe src=x></iframe><svg onload=x><script>1</script></svg>ok")).toBe("ok");
+    expect(
+      clean("<STYLE>body{display:none}</STYLE><iframe src=x></iframe><svg onload=x><script>1</script></svg>ok"),
+    ).toBe("ok");
     expect(clean('<font color="red">text</font><blink>b</blink>')).toBe("textb");
     expect(clean("<script>never closed")).toBe("");
     expect(clean("<!-- <script>x</script> -->visible")).toBe("visible");
@@ -31,8 +34,12 @@ describe("sanitizeFragment", () => {
   it("checks URLs after decoding character references, and escapes what it emits", () => {
     expect(clean('<a href="java&#115;cript:alert(1)">x</a>')).toBe("<a>x</a>");
     expect(clean('<a href="&#x6A;avascript:alert(1)" title="t">x</a>')).toBe('<a title="t">x</a>');
-    expect(clean('<a href="https://example.org/?a=1&amp;b=2">x</a>')).toBe('<a href="https://example.org/?a=1&#38;b=2" rel="noopener noreferrer nofollow">x</a>');
-    expect(clean('<img src="pictures/p.svg" alt="a &quot;b&quot;" width="200" height="1e9">')).toBe('<img src="/repo/pictures/p.svg" alt="a &#34;b&#34;" width="200" loading="lazy">');
-    expect(clean("<a href='/demo/x' title=\"x\" title=\"y\">x</a>")).toBe('<a href="/demo/x" title="x">x</a>');
+    expect(clean('<a href="https://example.org/?a=1&amp;b=2">x</a>')).toBe(
+      '<a href="https://example.org/?a=1&#38;b=2" rel="noopener noreferrer nofollow">x</a>',
+    );
+    expect(clean('<img src="pictures/p.svg" alt="a &quot;b&quot;" width="200" height="1e9">')).toBe(
+      '<img src="/repo/pictures/p.svg" alt="a &#34;b&#34;" width="200" loading="lazy">',
+    );
+    expect(clean('<a href=\'/demo/x\' title="x" title="y">x</a>')).toBe('<a href="/demo/x" title="x">x</a>');
   });
 });

@@ -60,7 +60,23 @@ const allowedTags: Record<string, readonly string[]> = {
 };
 
 /** Tags whose content goes with them (code or styles, never text to show). */
-const droppedWithContent = new Set(["script", "style", "iframe", "object", "embed", "noscript", "template", "textarea", "title", "svg", "math", "select", "xmp", "noembed", "noframes"]);
+const droppedWithContent = new Set([
+  "script",
+  "style",
+  "iframe",
+  "object",
+  "embed",
+  "noscript",
+  "template",
+  "textarea",
+  "title",
+  "svg",
+  "math",
+  "select",
+  "xmp",
+  "noembed",
+  "noframes",
+]);
 
 const attributeRules: Record<string, (value: string) => boolean> = {
   align: (value) => /^(left|center|right)$/i.test(value),
@@ -74,7 +90,8 @@ const attributeRules: Record<string, (value: string) => boolean> = {
   title: () => true,
 };
 
-const tagPattern = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/;
+const tagPattern =
+  /^<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/;
 const attributePattern = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 
 /**
@@ -122,7 +139,12 @@ export function sanitizeFragment(fragment: string, options: SanitizeFragmentOpti
   return out;
 }
 
-function attributesOf(tag: string, source: string, allowed: readonly string[], options: SanitizeFragmentOptions): string {
+function attributesOf(
+  tag: string,
+  source: string,
+  allowed: readonly string[],
+  options: SanitizeFragmentOptions,
+): string {
   let out = "";
   const seen = new Set<string>();
   for (const match of source.matchAll(attributePattern)) {
@@ -154,5 +176,8 @@ function skipTag(fragment: string, from: number): number {
 
 /** Text between tags: character references stay (the browser shows them as the characters), anything else is escaped. */
 function escapeText(text: string): string {
-  return text.replace(/&(?!(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});)|[<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(
+    /&(?!(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});)|[<>"'`]/g,
+    (c) => `&#${c.charCodeAt(0)};`,
+  );
 }

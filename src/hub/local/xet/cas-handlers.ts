@@ -21,7 +21,10 @@ export async function handleCas(hub: HubContext, ex: Exchange<Extract<Route, { n
   }
   const grant = casGrantOf(hub, ex.req.headers.authorization);
   if (grant.scope !== "write") {
-    throw new HttpError("This CAS token is for reading; uploads need one from xet-write-token.", { status: 403, code: "HUB_FORBIDDEN" });
+    throw new HttpError("This CAS token is for reading; uploads need one from xet-write-token.", {
+      status: 403,
+      code: "HUB_FORBIDDEN",
+    });
   }
   const repo = await hub.storage.repos.getRepo(grant.repo);
   if (!repo) throw repoNotFound();
@@ -38,7 +41,8 @@ export async function handleCas(hub: HubContext, ex: Exchange<Extract<Route, { n
   try {
     files = parseShard(body);
   } catch (error) {
-    if (error instanceof XetFormatError) throw badRequest(`The shard is refused: ${error.message}.`, "HUB_XET_BAD_SHARD");
+    if (error instanceof XetFormatError)
+      throw badRequest(`The shard is refused: ${error.message}.`, "HUB_XET_BAD_SHARD");
     throw error;
   }
   // Rebuilding a large file takes a while with nothing sent; the server's idle-socket timeout must not cut it off
@@ -60,7 +64,10 @@ function casGrantOf(hub: HubContext, authorization: string | undefined): CasGran
   const grant = token === undefined ? undefined : hub.xet.tokens.verify(token, Math.floor(hub.now().getTime() / 1000));
   if (grant === undefined || grant === "expired") {
     const why = grant === "expired" ? "has expired" : token === undefined ? "is missing" : "is not valid here";
-    throw new HttpError(`The Xet access token ${why}; get a new one from xet-write-token.`, { status: 401, code: "HUB_XET_BAD_TOKEN" });
+    throw new HttpError(`The Xet access token ${why}; get a new one from xet-write-token.`, {
+      status: 401,
+      code: "HUB_XET_BAD_TOKEN",
+    });
   }
   return grant;
 }

@@ -28,8 +28,10 @@ export function parseChunkHeader(bytes: Uint8Array): ChunkHeader {
   const compressedLength = bytes[1]! | (bytes[2]! << 8) | (bytes[3]! << 16);
   const scheme = schemes[bytes[4]!];
   const length = bytes[5]! | (bytes[6]! << 8) | (bytes[7]! << 16);
-  if (scheme === undefined) throw new XetFormatError(`a chunk uses compression scheme ${bytes[4]}, which is not none, LZ4 or BG4+LZ4`);
-  if (length === 0 || length > maxChunkBytes) throw new XetFormatError(`a chunk claims ${length} bytes; chunks hold 1 to ${maxChunkBytes}`);
+  if (scheme === undefined)
+    throw new XetFormatError(`a chunk uses compression scheme ${bytes[4]}, which is not none, LZ4 or BG4+LZ4`);
+  if (length === 0 || length > maxChunkBytes)
+    throw new XetFormatError(`a chunk claims ${length} bytes; chunks hold 1 to ${maxChunkBytes}`);
   if (scheme === "none" ? compressedLength !== length : compressedLength === 0) {
     throw new XetFormatError("a chunk's stored length does not fit its compression scheme");
   }

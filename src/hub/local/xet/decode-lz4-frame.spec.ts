@@ -30,7 +30,10 @@ describe("decodeLz4Frame", () => {
     const literals = Array.from({ length: 300 }, (_, i) => 65 + (i % 26));
     const long = [0xf0, 255, 30, ...literals]; // 15 + 255 + 30 = 300 literals
     const linked = [0x0f, 44, 1, 255, 2]; // no literals, match offset 300, length 4 + 15 + 255 + 2 = 276
-    const out = decodeLz4Frame(frame([{ data: long }, { data: text("RAW"), raw: true }, { data: linked }]), 300 + 3 + 276);
+    const out = decodeLz4Frame(
+      frame([{ data: long }, { data: text("RAW"), raw: true }, { data: linked }]),
+      300 + 3 + 276,
+    );
     expect(Buffer.from(out.subarray(0, 300))).toEqual(Buffer.from(literals));
     expect(Buffer.from(out.subarray(300, 303)).toString()).toBe("RAW");
     // Offset 300 from position 303 starts at byte 3 of the first block.
@@ -38,7 +41,10 @@ describe("decodeLz4Frame", () => {
   });
 
   it("skips block and content checksums and the content-size field", () => {
-    const withChecksums = frame([{ data: [0x50, ...text("hello")] }, { data: text("!"), raw: true }], 0x60 | 0x10 | 0x08 | 0x04);
+    const withChecksums = frame(
+      [{ data: [0x50, ...text("hello")] }, { data: text("!"), raw: true }],
+      0x60 | 0x10 | 0x08 | 0x04,
+    );
     expect(Buffer.from(decodeLz4Frame(withChecksums, 6)).toString()).toBe("hello!");
   });
 

@@ -38,7 +38,8 @@ export function decodeLz4Frame(input: Uint8Array, expectedSize: number): Uint8Ar
     pos += size + (blockChecksums ? 4 : 0);
   }
   if (contentChecksum) need(4);
-  if (written !== expectedSize) throw new Lz4Error(`it decodes to ${written} bytes, not the ${expectedSize} the chunk header says`);
+  if (written !== expectedSize)
+    throw new Lz4Error(`it decodes to ${written} bytes, not the ${expectedSize} the chunk header says`);
   return out;
 }
 

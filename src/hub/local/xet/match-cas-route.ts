@@ -11,11 +11,13 @@ export type CasRoute =
 /** Maps the path segments after `xet-cas` to a CAS route. */
 export function matchCasRoute(method: string, segments: readonly string[]): CasRoute {
   const [version, kind, prefix, hex] = segments;
-  const wrongMethod = (): HttpError => new HttpError(`${method} is not supported on this path.`, { status: 405, code: "HUB_METHOD_NOT_ALLOWED" });
+  const wrongMethod = (): HttpError =>
+    new HttpError(`${method} is not supported on this path.`, { status: 405, code: "HUB_METHOD_NOT_ALLOWED" });
   if (version === "v1" && kind === "xorbs" && segments.length === 4 && prefix !== undefined && hex !== undefined) {
     if (method !== "POST") throw wrongMethod();
     const hash = hexToHash(hex);
-    if (!hash) throw new HttpError(`"${hex}" is not a xorb hash (64 hex digits).`, { status: 400, code: "HUB_XET_BAD_HASH" });
+    if (!hash)
+      throw new HttpError(`"${hex}" is not a xorb hash (64 hex digits).`, { status: 400, code: "HUB_XET_BAD_HASH" });
     return { op: "uploadXorb", hash };
   }
   if (version === "v1" && kind === "shards" && segments.length === 2) {

@@ -33,7 +33,9 @@ describe("parseShard", () => {
 
   it("refuses a body that is not a shard, a cut-off shard, and a term with an empty chunk range", async () => {
     const shard = await readFile(join(fixtures, "lz4.shard"));
-    expect(() => parseShard(Buffer.from("not a shard at all, just some text that is long enough to have a header"))).toThrow(/header tag/);
+    expect(() =>
+      parseShard(Buffer.from("not a shard at all, just some text that is long enough to have a header")),
+    ).toThrow(/header tag/);
     expect(() => parseShard(shard.subarray(0, 48 + 48 + 20))).toThrow(XetFormatError);
     const empty = Buffer.from(shard);
     empty.writeUInt32LE(empty.readUInt32LE(48 + 48 + 40), 48 + 48 + 44);

@@ -22,7 +22,24 @@ export interface ShardFile {
 export const maxShardBytes = 64 * 1024 * 1024;
 
 const magic = Buffer.from([
-  ...Buffer.from("HFRepoMetaData", "latin1"), 0, 0x55, 0x69, 0x67, 0x45, 0x6a, 0x7b, 0x81, 0x57, 0x83, 0xa5, 0xbd, 0xd9, 0x5c, 0xcd, 0xd1, 0x4a,
+  ...Buffer.from("HFRepoMetaData", "latin1"),
+  0,
+  0x55,
+  0x69,
+  0x67,
+  0x45,
+  0x6a,
+  0x7b,
+  0x81,
+  0x57,
+  0x83,
+  0xa5,
+  0xbd,
+  0xd9,
+  0x5c,
+  0xcd,
+  0xd1,
+  0x4a,
   0xa9,
 ]);
 const headerBytes = 48;
@@ -57,7 +74,8 @@ export function parseShard(shard: Buffer): ShardFile[] {
     if (isBookend(head)) break;
     const flags = shard.readUInt32LE(head + 32);
     const count = shard.readUInt32LE(head + 36);
-    if (count > (shard.length - at) / entryBytes) throw new XetFormatError("a file entry of the shard claims more terms than the shard holds");
+    if (count > (shard.length - at) / entryBytes)
+      throw new XetFormatError("a file entry of the shard claims more terms than the shard holds");
     const terms: FileTerm[] = [];
     for (let i = 0; i < count; i++) {
       const term = entry();
@@ -78,7 +96,8 @@ export function parseShard(shard: Buffer): ShardFile[] {
     const head = entry();
     if (isBookend(head)) break;
     const chunks = shard.readUInt32LE(head + 36);
-    if (chunks > (shard.length - at) / entryBytes) throw new XetFormatError("a xorb entry of the shard claims more chunks than the shard holds");
+    if (chunks > (shard.length - at) / entryBytes)
+      throw new XetFormatError("a xorb entry of the shard claims more chunks than the shard holds");
     at += chunks * entryBytes;
   }
   return files;

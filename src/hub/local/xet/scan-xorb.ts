@@ -11,7 +11,8 @@ export class XorbIndex {
   static readonly recordBytes = 40;
 
   constructor(readonly records: Buffer) {
-    if (records.length === 0 || records.length % XorbIndex.recordBytes !== 0) throw new Error("XorbIndex: a stored xorb index is damaged");
+    if (records.length === 0 || records.length % XorbIndex.recordBytes !== 0)
+      throw new Error("XorbIndex: a stored xorb index is damaged");
   }
 
   get count(): number {
@@ -63,10 +64,12 @@ export async function scanXorb(options: { path: string; expected: XetHash; hashe
     while (offset < size) {
       const { bytesRead } = await handle.read(header, 0, chunkHeaderBytes, offset);
       if (bytesRead >= footerMagic.length && header.subarray(0, footerMagic.length).equals(footerMagic)) break;
-      if (bytesRead < chunkHeaderBytes) throw new XetFormatError(`the xorb ends inside a chunk header at byte ${offset}`);
+      if (bytesRead < chunkHeaderBytes)
+        throw new XetFormatError(`the xorb ends inside a chunk header at byte ${offset}`);
       const parsed = parseChunkHeader(header);
       const start = offset + chunkHeaderBytes;
-      if (start + parsed.compressedLength > size) throw new XetFormatError(`chunk ${count} runs past the end of the xorb`);
+      if (start + parsed.compressedLength > size)
+        throw new XetFormatError(`chunk ${count} runs past the end of the xorb`);
       if (count === maxXorbChunks) throw new XetFormatError(`the xorb has more than ${maxXorbChunks} chunks`);
       const data = Buffer.alloc(parsed.compressedLength);
       await handle.read(data, 0, data.length, start);
@@ -81,7 +84,8 @@ export async function scanXorb(options: { path: string; expected: XetHash; hashe
       count++;
     }
     if (count === 0) throw new XetFormatError("the xorb holds no chunks");
-    if (!Buffer.from(tree.root()).equals(options.expected)) throw new XetFormatError("the xorb's chunks do not hash to the xorb hash in the URL");
+    if (!Buffer.from(tree.root()).equals(options.expected))
+      throw new XetFormatError("the xorb's chunks do not hash to the xorb hash in the URL");
     return new XorbIndex(Buffer.from(records.subarray(0, count * XorbIndex.recordBytes)));
   } finally {
     await handle.close();

@@ -10,7 +10,10 @@ import { casPathPrefix } from "./xet-context.js";
  * access). hf_xet and JS read the JSON body, Python's own code reads the headers, so both carry it. The revision is
  * not checked here: a branch that does not exist fails at commit, and Python sends the literal `None` for a PR.
  */
-export async function handleXetToken(hub: HubContext, ex: Exchange<Extract<Route, { name: "xetToken" }>>): Promise<void> {
+export async function handleXetToken(
+  hub: HubContext,
+  ex: Exchange<Extract<Route, { name: "xetToken" }>>,
+): Promise<void> {
   const { access } = ex.route;
   // A pull request's uploads (`?create_pr=1`, or to refs/pr/N) need only a signed-in reader, as its LFS uploads do.
   const forPullRequest = ex.query.has("create_pr") || ex.route.revision.startsWith("refs/pr/");
@@ -32,6 +35,11 @@ export async function handleXetToken(hub: HubContext, ex: Exchange<Extract<Route
     ex.res,
     200,
     { accessToken, exp, casUrl },
-    { "X-Xet-Cas-Url": casUrl, "X-Xet-Access-Token": accessToken, "X-Xet-Token-Expiration": String(exp), "Cache-Control": "no-store" },
+    {
+      "X-Xet-Cas-Url": casUrl,
+      "X-Xet-Access-Token": accessToken,
+      "X-Xet-Token-Expiration": String(exp),
+      "Cache-Control": "no-store",
+    },
   );
 }

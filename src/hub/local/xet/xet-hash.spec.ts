@@ -21,7 +21,10 @@ async function batchRoot(leaves: Leaf[]): Promise<XetHash> {
       }
       const group = level.slice(start, end);
       const text = group.map((leaf) => `${hashToHex(leaf.hash)} : ${leaf.length}\n`).join("");
-      next.push({ hash: node.init().update(text).digest("binary"), length: group.reduce((sum, leaf) => sum + leaf.length, 0) });
+      next.push({
+        hash: node.init().update(text).digest("binary"),
+        length: group.reduce((sum, leaf) => sum + leaf.length, 0),
+      });
       start = end;
     }
     level = next;
@@ -46,9 +49,7 @@ describe("Xet hashes", () => {
     // hf_xet.hash_files of an 11-byte file holding "hello world" (hf_xet 1.6.0).
     const tree = hasher.merkleTree();
     tree.add(hasher.chunkHash(bytes), bytes.length);
-    expect(hashToHex(tree.fileHash())).toBe(
-      "f15edd43b7e85cfd25e2758ffe13b99fdd09dfa817e8d9f6548722a7a126db7f",
-    );
+    expect(hashToHex(tree.fileHash())).toBe("f15edd43b7e85cfd25e2758ffe13b99fdd09dfa817e8d9f6548722a7a126db7f");
   });
 
   it("gives an empty file the all-zero hash", async () => {
@@ -58,7 +59,10 @@ describe("Xet hashes", () => {
 
   it("builds, one leaf at a time, the tree the spec builds level by level, for every size from 0 to 300 leaves", async () => {
     const hasher = await loadXetHasher();
-    const leaves = Array.from({ length: 300 }, (_, i) => ({ hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)), length: 1000 + i }));
+    const leaves = Array.from({ length: 300 }, (_, i) => ({
+      hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)),
+      length: 1000 + i,
+    }));
     for (let n = 0; n <= leaves.length; n++) {
       const tree = hasher.merkleTree();
       for (const leaf of leaves.slice(0, n)) tree.add(leaf.hash, leaf.length);
@@ -68,7 +72,10 @@ describe("Xet hashes", () => {
 
   it("makes the root depend on every leaf, its length and their order; one leaf is its own root", async () => {
     const hasher = await loadXetHasher();
-    const leaves = Array.from({ length: 40 }, (_, i) => ({ hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)), length: 1000 + i }));
+    const leaves = Array.from({ length: 40 }, (_, i) => ({
+      hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)),
+      length: 1000 + i,
+    }));
     const rootOf = (list: Leaf[]): string => {
       const tree = hasher.merkleTree();
       for (const leaf of list) tree.add(leaf.hash, leaf.length);

@@ -63,7 +63,8 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
         try {
           index = await scanXorb({ path: temp, expected: hash, hasher });
         } catch (error) {
-          if (error instanceof XetFormatError) throw badRequest(`The xorb ${hashToHex(hash)} is refused: ${error.message}.`, "HUB_XET_BAD_XORB");
+          if (error instanceof XetFormatError)
+            throw badRequest(`The xorb ${hashToHex(hash)} is refused: ${error.message}.`, "HUB_XET_BAD_XORB");
           throw error;
         }
         await writeFileAtomic({ path: tempIndex, data: index.records, tmpDir: options.tmpDir });
@@ -104,7 +105,10 @@ export function openXetStore(options: { dir: string; tmpDir: string }): XetStore
           const data = Buffer.alloc(index.end(i) - at - chunkHeaderBytes);
           const { bytesRead } = await handle.read(data, 0, data.length, at + chunkHeaderBytes);
           if (bytesRead !== data.length || parsed.length !== index.length(i)) {
-            throw new HttpError(`The stored xorb ${hashToHex(hash)} does not match its index; upload it again.`, { status: 500, code: "HUB_XET_STORE" });
+            throw new HttpError(`The stored xorb ${hashToHex(hash)} does not match its index; upload it again.`, {
+              status: 500,
+              code: "HUB_XET_STORE",
+            });
           }
           yield decodeChunk(parsed, data);
         }
