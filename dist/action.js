@@ -1688,7 +1688,7 @@ var require_request = __commonJS({
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
-    var Request = class {
+    var Request2 = class {
       constructor(origin, {
         path: path2,
         method,
@@ -2053,7 +2053,7 @@ var require_request = __commonJS({
         request2.headers.push(key, val);
       }
     }
-    module.exports = Request;
+    module.exports = Request2;
   }
 });
 
@@ -5043,7 +5043,7 @@ var require_formdata = __commonJS({
     var { File: NativeFile } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var File2 = globalThis.File ?? NativeFile;
-    var FormData = class _FormData {
+    var FormData2 = class _FormData {
       constructor(form) {
         webidl.util.markAsUncloneable(this);
         if (form !== void 0) {
@@ -5145,8 +5145,8 @@ var require_formdata = __commonJS({
         return `FormData ${output2.slice(output2.indexOf("]") + 2)}`;
       }
     };
-    iteratorMixin("FormData", FormData, kState, "name", "value");
-    Object.defineProperties(FormData.prototype, {
+    iteratorMixin("FormData", FormData2, kState, "name", "value");
+    Object.defineProperties(FormData2.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -5174,7 +5174,7 @@ var require_formdata = __commonJS({
       }
       return { name, value };
     }
-    module.exports = { FormData, makeEntry };
+    module.exports = { FormData: FormData2, makeEntry };
   }
 });
 
@@ -5444,7 +5444,7 @@ var require_body = __commonJS({
       extractMimeType,
       utf8DecodeBytes
     } = require_util2();
-    var { FormData } = require_formdata();
+    var { FormData: FormData2 } = require_formdata();
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var { Blob: Blob2 } = __require("node:buffer");
@@ -5664,13 +5664,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
-                  const fd = new FormData();
+                  const fd = new FormData2();
                   fd[kState] = parsed;
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
-                  const fd = new FormData();
+                  const fd = new FormData2();
                   for (const [name, value2] of entries) {
                     fd.append(name, value2);
                   }
@@ -5868,7 +5868,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6295,7 +6295,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -7637,7 +7637,7 @@ var require_client = __commonJS({
     var http = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
-    var Request = require_request();
+    var Request2 = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
       InvalidArgumentError,
@@ -7880,7 +7880,7 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler2);
+        const request2 = new Request2(origin, opts, handler2);
         this[kQueue].push(request2);
         if (this[kResuming]) {
         } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
@@ -12406,7 +12406,7 @@ var require_response = __commonJS({
     } = require_constants3();
     var { kState, kHeaders } = require_symbols2();
     var { webidl } = require_webidl();
-    var { FormData } = require_formdata();
+    var { FormData: FormData2 } = require_formdata();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
     var assert2 = __require("node:assert");
@@ -12719,7 +12719,7 @@ var require_response = __commonJS({
       ReadableStream
     );
     webidl.converters.FormData = webidl.interfaceConverter(
-      FormData
+      FormData2
     );
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
@@ -12883,7 +12883,7 @@ var require_request2 = __commonJS({
       }
     }
     var patchMethodWarning = false;
-    var Request = class _Request {
+    var Request2 = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
       constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
@@ -13330,7 +13330,7 @@ var require_request2 = __commonJS({
         return `Request ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Request);
+    mixinBody(Request2);
     function makeRequest(init) {
       return {
         method: init.method ?? "GET",
@@ -13381,7 +13381,7 @@ var require_request2 = __commonJS({
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request(kConstruct);
+      const request2 = new Request2(kConstruct);
       request2[kState] = innerRequest;
       request2[kSignal] = signal;
       request2[kHeaders] = new Headers3(kConstruct);
@@ -13389,7 +13389,7 @@ var require_request2 = __commonJS({
       setHeadersGuard(request2[kHeaders], guard);
       return request2;
     }
-    Object.defineProperties(Request.prototype, {
+    Object.defineProperties(Request2.prototype, {
       method: kEnumerableProperty,
       url: kEnumerableProperty,
       headers: kEnumerableProperty,
@@ -13416,13 +13416,13 @@ var require_request2 = __commonJS({
       }
     });
     webidl.converters.Request = webidl.interfaceConverter(
-      Request
+      Request2
     );
     webidl.converters.RequestInfo = function(V, prefix2, argument) {
       if (typeof V === "string") {
         return webidl.converters.USVString(V, prefix2, argument);
       }
-      if (V instanceof Request) {
+      if (V instanceof Request2) {
         return webidl.converters.Request(V, prefix2, argument);
       }
       return webidl.converters.USVString(V, prefix2, argument);
@@ -13513,7 +13513,7 @@ var require_request2 = __commonJS({
         converter: webidl.converters.any
       }
     ]);
-    module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest };
+    module.exports = { Request: Request2, makeRequest, fromInnerRequest, cloneRequest };
   }
 });
 
@@ -13529,7 +13529,7 @@ var require_fetch = __commonJS({
       fromInnerResponse
     } = require_response();
     var { HeadersList } = require_headers();
-    var { Request, cloneRequest } = require_request2();
+    var { Request: Request2, cloneRequest } = require_request2();
     var zlib = __require("node:zlib");
     var {
       bytesMatch,
@@ -13624,7 +13624,7 @@ var require_fetch = __commonJS({
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input2, init);
+        requestObject = new Request2(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -15444,7 +15444,7 @@ var require_cache = __commonJS({
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
     var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
-    var { Request, fromInnerRequest } = require_request2();
+    var { Request: Request2, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
     var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util2();
@@ -15518,7 +15518,7 @@ var require_cache = __commonJS({
         }
         const fetchControllers = [];
         for (const request2 of requests) {
-          const r = new Request(request2)[kState];
+          const r = new Request2(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix2,
@@ -15602,10 +15602,10 @@ var require_cache = __commonJS({
         request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
         response = webidl.converters.Response(response, prefix2, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
+        if (request2 instanceof Request2) {
           innerRequest = request2[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request2(request2)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15683,14 +15683,14 @@ var require_cache = __commonJS({
         request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r = null;
-        if (request2 instanceof Request) {
+        if (request2 instanceof Request2) {
           r = request2[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
           assert2(typeof request2 === "string");
-          r = new Request(request2)[kState];
+          r = new Request2(request2)[kState];
         }
         const operations = [];
         const operation = {
@@ -15729,13 +15729,13 @@ var require_cache = __commonJS({
         options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
         let r = null;
         if (request2 !== void 0) {
-          if (request2 instanceof Request) {
+          if (request2 instanceof Request2) {
             r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+            r = new Request2(request2)[kState];
           }
         }
         const promise2 = createDeferredPromise();
@@ -15901,13 +15901,13 @@ var require_cache = __commonJS({
       #internalMatchAll(request2, options, maxResponses = Infinity) {
         let r = null;
         if (request2 !== void 0) {
-          if (request2 instanceof Request) {
+          if (request2 instanceof Request2) {
             r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+            r = new Request2(request2)[kState];
           }
         }
         const responses = [];
@@ -16923,7 +16923,7 @@ var require_util7 = __commonJS({
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
     var { states, opcodes } = require_constants5();
     var { ErrorEvent, createFastMessageEvent } = require_events();
-    var { isUtf8 } = __require("node:buffer");
+    var { isUtf8: isUtf82 } = __require("node:buffer");
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
     function isConnecting(ws) {
       return ws[kReadyState] === states.CONNECTING;
@@ -17063,7 +17063,7 @@ var require_util7 = __commonJS({
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
     var utf8Decode = hasIntl ? fatalDecoder.decode.bind(fatalDecoder) : function(buffer) {
-      if (isUtf8(buffer)) {
+      if (isUtf82(buffer)) {
         return buffer.toString("utf-8");
       }
       throw new TypeError("Invalid utf-8 received.");
@@ -19193,8 +19193,8 @@ function register(state, name, method, options) {
     if (!state.registry[name]) {
       return method(options);
     }
-    return state.registry[name].reduce((method2, registered) => {
-      return registered.hook.bind(null, method2, options);
+    return state.registry[name].reduce((method2, registered2) => {
+      return registered2.hook.bind(null, method2, options);
     }, method)();
   });
 }
@@ -19247,8 +19247,8 @@ function removeHook(state, name, method) {
   if (!state.registry[name]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
-    return registered.orig;
+  const index = state.registry[name].map((registered2) => {
+    return registered2.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
@@ -35042,7 +35042,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -35815,7 +35815,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser;
   }
 });
 
@@ -69748,7 +69748,12 @@ async function upsertStickyComment(options) {
   const marker = stickyMarker(options.marker);
   const body = fitCommentBody(`${marker}
 ${options.body}`);
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100
+  });
   for await (const page of pages) {
     const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
     if (found) {
@@ -69764,20 +69769,42 @@ ${options.body}`);
 async function commentOnCommitOrMergedPr(options) {
   const { octokit, owner, repo, sha } = options;
   const marker = options.marker === void 0 ? void 0 : stickyMarker(options.marker);
-  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 });
+  const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner,
+    repo,
+    commit_sha: sha,
+    per_page: 100
+  });
   const merged = pulls.filter((pull2) => pull2.merged_at);
   const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
   if (pull) {
     if (options.marker !== void 0) {
-      return upsertStickyComment({ octokit, owner, repo, issueNumber: pull.number, marker: options.marker, body: options.body });
+      return upsertStickyComment({
+        octokit,
+        owner,
+        repo,
+        issueNumber: pull.number,
+        marker: options.marker,
+        body: options.body
+      });
     }
-    const { data: data2 } = await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: fitCommentBody(options.body) });
+    const { data: data2 } = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: pull.number,
+      body: fitCommentBody(options.body)
+    });
     return { target: "pull-request", number: pull.number, action: "created", id: data2.id, url: data2.html_url };
   }
   const body = fitCommentBody(marker === void 0 ? options.body : `${marker}
 ${options.body}`);
   if (marker !== void 0) {
-    const pages = octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, { owner, repo, commit_sha: sha, per_page: 100 });
+    const pages = octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, {
+      owner,
+      repo,
+      commit_sha: sha,
+      per_page: 100
+    });
     for await (const page of pages) {
       const found = page.data.find((comment) => comment.body.trimStart().startsWith(marker));
       if (found) {
@@ -69792,7 +69819,9 @@ ${options.body}`);
 
 // src/github/create-octokit.ts
 var unpaced = {
-  key: () => ({ schedule: (_options, job, ...args) => Promise.resolve(job(...args)) })
+  key: () => ({
+    schedule: (_options, job, ...args) => Promise.resolve(job(...args))
+  })
 };
 var defaultGitHubApiUrl = "https://api.github.com";
 async function createOctokit(options) {
@@ -69807,7 +69836,9 @@ async function createOctokit(options) {
       log.warn(`GitHub's ${kind} stopped ${request3.method} ${request3.url}; giving up after ${retryCount} retries.`);
       return false;
     }
-    log.warn(`GitHub's ${kind} hit ${request3.method} ${request3.url}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries}).`);
+    log.warn(
+      `GitHub's ${kind} hit ${request3.method} ${request3.url}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries}).`
+    );
     return true;
   };
   const request2 = {};
@@ -69825,8 +69856,13 @@ async function createOctokit(options) {
     baseUrl: (options.baseUrl ?? defaultGitHubApiUrl).replace(/\/+$/, ""),
     userAgent: "tvhub",
     request: request2,
-    log: { debug: () => {
-    }, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.warn(m) },
+    log: {
+      debug: () => {
+      },
+      info: (m) => log.info(m),
+      warn: (m) => log.warn(m),
+      error: (m) => log.warn(m)
+    },
     retry: { retries: options.serverErrorRetries ?? 3, retryAfterBaseValue: secondMs },
     throttle
   });
@@ -69848,10 +69884,16 @@ function toRemoteError(options) {
   }
   const http = `HTTP ${status}${detail ? `: ${detail}` : ""}`;
   if (status === 401) {
-    return make(`GitHub rejected the token while ${doing} (${http}); check that the GitHub token is valid and not expired.`, "GITHUB_UNAUTHORIZED");
+    return make(
+      `GitHub rejected the token while ${doing} (${http}); check that the GitHub token is valid and not expired.`,
+      "GITHUB_UNAUTHORIZED"
+    );
   }
   if (status === 429 || status === 403 && /rate limit/i.test(detail)) {
-    return make(`GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job later.`, "GITHUB_RATE_LIMITED");
+    return make(
+      `GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job later.`,
+      "GITHUB_RATE_LIMITED"
+    );
   }
   if (status === 403) {
     return make(
@@ -69860,21 +69902,32 @@ function toRemoteError(options) {
     );
   }
   if (status === 404) {
-    return make(`GitHub found nothing while ${doing} (${http}); check the repository and that the token can see it.`, "GITHUB_NOT_FOUND");
+    return make(
+      `GitHub found nothing while ${doing} (${http}); check the repository and that the token can see it.`,
+      "GITHUB_NOT_FOUND"
+    );
   }
   if (status === 422) {
-    return make(`GitHub refused the request while ${doing} (${http}); the comment may be too long or the target gone.`, "GITHUB_UNPROCESSABLE");
+    return make(
+      `GitHub refused the request while ${doing} (${http}); the comment may be too long or the target gone.`,
+      "GITHUB_UNPROCESSABLE"
+    );
   }
-  return make(`GitHub failed while ${doing} (${http}); rerun the job, and report it if it keeps failing.`, "GITHUB_FAILED");
+  return make(
+    `GitHub failed while ${doing} (${http}); rerun the job, and report it if it keeps failing.`,
+    "GITHUB_FAILED"
+  );
 }
 function statusOf(error63) {
-  if (typeof error63 === "object" && error63 !== null && "status" in error63 && typeof error63.status === "number") return error63.status;
+  if (typeof error63 === "object" && error63 !== null && "status" in error63 && typeof error63.status === "number")
+    return error63.status;
   return 0;
 }
 function detailOf(error63) {
   if (typeof error63 === "object" && error63 !== null) {
     const data = "response" in error63 ? error63.response?.data : void 0;
-    if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string") return data.message;
+    if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string")
+      return data.message;
     if (error63 instanceof Error) return error63.message;
   }
   return String(error63);
@@ -69915,14 +69968,21 @@ function createGitHubReporter(options) {
     }
   };
   return {
-    upsertStickyComment: (o) => guard(`commenting on ${o.owner}/${o.repo}#${o.issueNumber}`, async () => upsertStickyComment({ ...o, octokit: await octokitOf() })),
-    commentOnCommitOrMergedPr: (o) => guard(`commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`, async () => commentOnCommitOrMergedPr({ ...o, octokit: await octokitOf() }))
+    upsertStickyComment: (o) => guard(
+      `commenting on ${o.owner}/${o.repo}#${o.issueNumber}`,
+      async () => upsertStickyComment({ ...o, octokit: await octokitOf() })
+    ),
+    commentOnCommitOrMergedPr: (o) => guard(
+      `commenting on commit ${o.sha.slice(0, 7)} of ${o.owner}/${o.repo}`,
+      async () => commentOnCommitOrMergedPr({ ...o, octokit: await octokitOf() })
+    )
   };
 }
 
 // src/action/create-use-cases.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname15, join as join21 } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname as dirname13, join as join21 } from "node:path";
 
 // src/tensor/dtype.ts
 var dtypeSizes = {
@@ -69931,6 +69991,8 @@ var dtypeSizes = {
   I8: 1,
   F8_E5M2: 1,
   F8_E4M3: 1,
+  /** The OCP MX scale type (an 8-bit exponent): the reference reads it, tvhub copies it like an integer tensor. */
+  F8_E8M0: 1,
   U16: 2,
   I16: 2,
   F16: 2,
@@ -69938,13 +70000,15 @@ var dtypeSizes = {
   U32: 4,
   I32: 4,
   F32: 4,
+  /** Complex, two float32 parts: the reference reads it; never computable here, so copied like an integer tensor. */
+  C64: 8,
   U64: 8,
   I64: 8,
   F64: 8
 };
 var computableDtypes = ["F64", "F32", "F16", "BF16"];
 function isDtype(value) {
-  return Object.prototype.hasOwnProperty.call(dtypeSizes, value);
+  return Object.hasOwn(dtypeSizes, value);
 }
 function isComputable(dtype) {
   return computableDtypes.includes(dtype);
@@ -70022,13 +70086,19 @@ function parseLoraConfig(options) {
   const fail = (field, why) => new DataError(`${ref}: adapter_config.json ${why}.`, { code: "ADAPTER_UNSUPPORTED", subject: field });
   const type = config2.peft_type;
   if (type !== "LORA") {
-    throw fail("peft_type", `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`);
+    throw fail(
+      "peft_type",
+      `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`
+    );
   }
   for (const field of variantFields) {
     const value = config2[field];
     if (!truthy(value)) continue;
     const reason = variantReasons[field] ?? "names a LoRA variant whose update differs from s\xB7B\xB7A";
-    throw fail(field, `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`);
+    throw fail(
+      field,
+      `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`
+    );
   }
   const init = config2.init_lora_weights ?? true;
   if (!baseKeepingInits.has(init)) {
@@ -70037,20 +70107,44 @@ function parseLoraConfig(options) {
       `has init_lora_weights ${JSON.stringify(init)}, which rewrites the base while training, so the adapter only holds on that rewritten base; save it with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA`
     );
   }
-  const r = positiveInteger(config2.r ?? 8, () => fail("r", `has r ${JSON.stringify(config2.r)}, not a whole number \u2265 1`));
-  const loraAlpha = finite(config2.lora_alpha ?? 8, () => fail("lora_alpha", `has lora_alpha ${JSON.stringify(config2.lora_alpha)}, not a number`));
-  const useRslora = boolean(config2.use_rslora ?? false, () => fail("use_rslora", "has a use_rslora that is not true or false"));
-  const fanInFanOut = boolean(config2.fan_in_fan_out ?? false, () => fail("fan_in_fan_out", "has a fan_in_fan_out that is not true or false"));
+  const r = positiveInteger(
+    config2.r ?? 8,
+    () => fail("r", `has r ${JSON.stringify(config2.r)}, not a whole number \u2265 1`)
+  );
+  const loraAlpha = finite(
+    config2.lora_alpha ?? 8,
+    () => fail("lora_alpha", `has lora_alpha ${JSON.stringify(config2.lora_alpha)}, not a number`)
+  );
+  const useRslora = boolean(
+    config2.use_rslora ?? false,
+    () => fail("use_rslora", "has a use_rslora that is not true or false")
+  );
+  const fanInFanOut = boolean(
+    config2.fan_in_fan_out ?? false,
+    () => fail("fan_in_fan_out", "has a fan_in_fan_out that is not true or false")
+  );
   const bias = config2.bias ?? "none";
-  if (bias !== "none" && bias !== "all" && bias !== "lora_only") throw fail("bias", `has bias ${JSON.stringify(bias)}; PEFT knows none, all and lora_only`);
+  if (bias !== "none" && bias !== "all" && bias !== "lora_only")
+    throw fail("bias", `has bias ${JSON.stringify(bias)}; PEFT knows none, all and lora_only`);
   const rankPattern = pattern(config2.rank_pattern, "rank_pattern", fail, true);
   const alphaPattern = pattern(config2.alpha_pattern, "alpha_pattern", fail, false);
   const modules = config2.modules_to_save ?? [];
-  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string")) throw fail("modules_to_save", "has a modules_to_save that is not a list of module names");
-  const parsed = { r, loraAlpha, useRslora, rankPattern, alphaPattern, fanInFanOut, bias, modulesToSave: modules };
+  if (!Array.isArray(modules) || modules.some((m) => typeof m !== "string"))
+    throw fail("modules_to_save", "has a modules_to_save that is not a list of module names");
+  const parsed = {
+    r,
+    loraAlpha,
+    useRslora,
+    rankPattern,
+    alphaPattern,
+    fanInFanOut,
+    bias,
+    modulesToSave: modules
+  };
   const baseModel = typeof config2.base_model_name_or_path === "string" ? config2.base_model_name_or_path.trim() : "";
   if (baseModel.length > 0) parsed.baseModel = baseModel;
-  if (typeof config2.revision === "string" && config2.revision.trim().length > 0) parsed.baseRevision = config2.revision.trim();
+  if (typeof config2.revision === "string" && config2.revision.trim().length > 0)
+    parsed.baseRevision = config2.revision.trim();
   return parsed;
 }
 function moduleScaling(config2, module) {
@@ -70067,15 +70161,23 @@ function patternRegex(key) {
 }
 function pattern(value, field, fail, integer2) {
   if (value === void 0 || value === null) return [];
-  if (typeof value !== "object" || Array.isArray(value)) throw fail(field, `has a ${field} that is not an object of module patterns`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw fail(field, `has a ${field} that is not an object of module patterns`);
   return Object.entries(value).map(([key, v]) => {
     try {
       patternRegex(key);
     } catch {
-      throw fail(field, `has the key ${JSON.stringify(key)} in ${field}, which is not a regular expression tvhub can read`);
+      throw fail(
+        field,
+        `has the key ${JSON.stringify(key)} in ${field}, which is not a regular expression tvhub can read`
+      );
     }
     const ok = integer2 ? Number.isSafeInteger(v) && v >= 1 : typeof v === "number" && Number.isFinite(v);
-    if (!ok) throw fail(field, `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer2 ? "a whole number \u2265 1" : "a number"}`);
+    if (!ok)
+      throw fail(
+        field,
+        `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer2 ? "a whole number \u2265 1" : "a number"}`
+      );
     return [key, v];
   });
 }
@@ -70112,7 +70214,12 @@ function mapAdapter(options) {
   for (const tensor of adapter.tensors) {
     const part = parseKey(tensor.name);
     if (part.adapterName !== void 0) adapterNames.add(part.adapterName);
-    if (part.role === "dora") throw refuse(tensor.name, "ADAPTER_UNSUPPORTED", `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`);
+    if (part.role === "dora")
+      throw refuse(
+        tensor.name,
+        "ADAPTER_UNSUPPORTED",
+        `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`
+      );
     if (part.role === "lora_bias") {
       ignored.push(tensor.name);
       continue;
@@ -70122,25 +70229,46 @@ function mapAdapter(options) {
     modules.set(part.module, entry);
   }
   if (adapterNames.size > 1) {
-    throw refuse("adapter", "ADAPTER_SEVERAL", `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`);
+    throw refuse(
+      "adapter",
+      "ADAPTER_SEVERAL",
+      `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`
+    );
   }
   const terms = /* @__PURE__ */ new Map();
   const add = (term, from) => {
-    if (terms.has(term.name)) throw refuse(from, "ADAPTER_DUPLICATE", `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`);
+    if (terms.has(term.name))
+      throw refuse(
+        from,
+        "ADAPTER_DUPLICATE",
+        `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`
+      );
     terms.set(term.name, term);
   };
   const resolve7 = (name, from) => {
     const found = resolveName(name, baseTensors, firstComponents);
     if (found === void 0) {
-      throw refuse(from, "ADAPTER_MISSING_TARGET", `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`);
+      throw refuse(
+        from,
+        "ADAPTER_MISSING_TARGET",
+        `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`
+      );
     }
     return found;
   };
   const float = (tensor) => {
-    if (!isComputable(tensor.dtype)) throw refuse(tensor.name, "NOT_COMPUTABLE", `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`);
+    if (!isComputable(tensor.dtype))
+      throw refuse(
+        tensor.name,
+        "NOT_COMPUTABLE",
+        `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`
+      );
   };
   for (const [module, parts] of modules) {
-    for (const [role, suffix] of [["full", ""], ["base_bias", ".bias"]]) {
+    for (const [role, suffix] of [
+      ["full", ""],
+      ["base_bias", ".bias"]
+    ]) {
       const tensor = parts[role];
       if (tensor === void 0) continue;
       float(tensor);
@@ -70151,7 +70279,12 @@ function mapAdapter(options) {
     const embedding = parts.embA !== void 0 || parts.embB !== void 0;
     const a = embedding ? parts.embA : parts.A;
     const b = embedding ? parts.embB : parts.B;
-    if ((parts.A || parts.B) && embedding) throw refuse(module, "ADAPTER_DAMAGED", `${module} has both lora_A/lora_B and lora_embedding_A/B; the adapter is damaged, so save it again with PEFT.`);
+    if ((parts.A || parts.B) && embedding)
+      throw refuse(
+        module,
+        "ADAPTER_DAMAGED",
+        `${module} has both lora_A/lora_B and lora_embedding_A/B; the adapter is damaged, so save it again with PEFT.`
+      );
     if (a === void 0 && b === void 0) {
       if (parts.base_weight) {
         float(parts.base_weight);
@@ -70163,33 +70296,74 @@ function mapAdapter(options) {
     }
     if (a === void 0 || b === void 0) {
       const present = a ?? b;
-      throw refuse(present.name, "ADAPTER_DAMAGED", `${present.name} has no ${a === void 0 ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`);
+      throw refuse(
+        present.name,
+        "ADAPTER_DAMAGED",
+        `${present.name} has no ${a === void 0 ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`
+      );
     }
     float(a);
     float(b);
     if (a.shape.length !== 2 || b.shape.length !== 2) {
-      throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+      throw refuse(
+        a.name,
+        "ADAPTER_UNSUPPORTED",
+        `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`
+      );
     }
     const [rank3, columns] = a.shape;
     const [rows, rankB] = b.shape;
-    if (rankB !== rank3) throw refuse(b.name, "ADAPTER_SHAPE_MISMATCH", `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`);
+    if (rankB !== rank3)
+      throw refuse(
+        b.name,
+        "ADAPTER_SHAPE_MISMATCH",
+        `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`
+      );
     const { rank: configured, alpha, scale } = moduleScaling(config2, module);
     if (configured !== rank3) {
-      throw refuse(a.name, "ADAPTER_RANK_MISMATCH", `${a.name} has rank ${rank3} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`);
+      throw refuse(
+        a.name,
+        "ADAPTER_RANK_MISMATCH",
+        `${a.name} has rank ${rank3} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`
+      );
     }
     const target = resolve7(`${module}.weight`, a.name);
     const shape = target.shape;
     const product = `B\xB7A ${rows}\xD7${columns} (${b.name} ${formatShape(b.shape)} \xB7 ${a.name} ${formatShape(a.shape)})`;
-    if (shape.length !== 2) throw refuse(a.name, "ADAPTER_UNSUPPORTED", `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`);
+    if (shape.length !== 2)
+      throw refuse(
+        a.name,
+        "ADAPTER_UNSUPPORTED",
+        `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`
+      );
     const straight = shape[0] === rows && shape[1] === columns;
     const crossed = shape[0] === columns && shape[1] === rows;
     if (embedding ? !crossed : !straight && !crossed) {
       const expected = embedding ? `${columns}\xD7${rows} (vocabulary \xD7 dim)` : `${rows}\xD7${columns} ([out, in]) or ${columns}\xD7${rows} (a Conv1D's [in, out])`;
-      throw refuse(a.name, "ADAPTER_SHAPE_MISMATCH", `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`);
+      throw refuse(
+        a.name,
+        "ADAPTER_SHAPE_MISMATCH",
+        `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`
+      );
     }
-    if (!isComputable(target.dtype)) throw refuse(target.name, "NOT_COMPUTABLE", `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`);
+    if (!isComputable(target.dtype))
+      throw refuse(
+        target.name,
+        "NOT_COMPUTABLE",
+        `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`
+      );
     const transpose = embedding || (straight && crossed ? config2.fanInFanOut : crossed);
-    const term = { kind: "lora", name: target.name, module, a: a.name, b: b.name, rank: rank3, alpha, scale, transpose };
+    const term = {
+      kind: "lora",
+      name: target.name,
+      module,
+      a: a.name,
+      b: b.name,
+      rank: rank3,
+      alpha,
+      scale,
+      transpose
+    };
     if (parts.base_weight) {
       float(parts.base_weight);
       checkSameShape(parts.base_weight, target, adapter.ref, base.ref);
@@ -70333,7 +70507,10 @@ function showValue(value) {
 }
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (isRecord(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  if (isRecord(value))
+    return Object.fromEntries(
+      Object.keys(value).sort().map((key) => [key, sortKeys(value[key])])
+    );
   return value;
 }
 function toNumber(value) {
@@ -70412,11 +70589,23 @@ function checkCompatibility(options) {
 }
 function checkBase(base, fields, inputs, findings) {
   if (base.tensors.length === 0) {
-    findings.push({ severity: "error", code: "NO_TENSORS", input: base.ref, subject: "safetensors", message: `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.` });
+    findings.push({
+      severity: "error",
+      code: "NO_TENSORS",
+      input: base.ref,
+      subject: "safetensors",
+      message: `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`
+    });
   }
   if (fields === void 0) {
     if (inputs.some((input2) => input2.kind === "finetuned")) {
-      findings.push({ severity: "warning", code: "CONFIG_MISSING", input: base.ref, subject: "config.json", message: `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor names, shapes and dtypes still are.` });
+      findings.push({
+        severity: "warning",
+        code: "CONFIG_MISSING",
+        input: base.ref,
+        subject: "config.json",
+        message: `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor names, shapes and dtypes still are.`
+      });
     }
   } else if (fields.quantization !== void 0) {
     findings.push(quantized(base.ref, fields.quantization, "base"));
@@ -70446,7 +70635,13 @@ function quantized(ref, method, role) {
 function checkConfig(context) {
   const { base, baseFields, input: input2, inputFields, findings } = context;
   if (inputFields === void 0) {
-    findings.push({ severity: "warning", code: "CONFIG_MISSING", input: input2.ref, subject: "config.json", message: `${input2.ref} has no config.json, so its architecture and size fields are not compared with ${base.ref}; the tensor names, shapes and dtypes still are.` });
+    findings.push({
+      severity: "warning",
+      code: "CONFIG_MISSING",
+      input: input2.ref,
+      subject: "config.json",
+      message: `${input2.ref} has no config.json, so its architecture and size fields are not compared with ${base.ref}; the tensor names, shapes and dtypes still are.`
+    });
     return;
   }
   if (inputFields.quantization !== void 0) findings.push(quantized(input2.ref, inputFields.quantization, "input"));
@@ -70497,7 +70692,11 @@ function checkConfig(context) {
 }
 function keyNote(theirs, ours) {
   const keys = [.../* @__PURE__ */ new Set([theirs, ours])].filter((key) => key !== "default");
-  const legacy = keys.filter((key) => !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(key));
+  const legacy = keys.filter(
+    (key) => !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(
+      key
+    )
+  );
   return legacy.length === 0 ? "" : ` (${legacy.join(" / ")})`;
 }
 function checkCard(context, aliases2, sameWeights) {
@@ -70512,12 +70711,23 @@ function checkCard(context, aliases2, sameWeights) {
     });
   }
   if (input2.repo !== void 0 && base.repo !== void 0 && sameRepo(input2.repo, base.repo) && input2.revision === base.revision) {
-    findings.push({ severity: "warning", code: "SAME_AS_BASE", input: input2.ref, subject: "ref", message: `${input2.ref} is the base itself at the same commit, so its task vector is zero; check the reference.` });
+    findings.push({
+      severity: "warning",
+      code: "SAME_AS_BASE",
+      input: input2.ref,
+      subject: "ref",
+      message: `${input2.ref} is the base itself at the same commit, so its task vector is zero; check the reference.`
+    });
   }
   const record3 = isRecord2(input2.record) && isRecord2(input2.record.base) ? input2.record.base : void 0;
   const recordBase = typeof record3?.repo === "string" ? record3.repo : void 0;
   const adapterBase = input2.adapter?.config.baseModel;
-  const declared = recordBase !== void 0 ? [recordBase] : [.../* @__PURE__ */ new Set([...adapterBase === void 0 ? [] : declaredBases({ base_model: adapterBase }), ...declaredBases(input2.card)])];
+  const declared = recordBase !== void 0 ? [recordBase] : [
+    .../* @__PURE__ */ new Set([
+      ...adapterBase === void 0 ? [] : declaredBases({ base_model: adapterBase }),
+      ...declaredBases(input2.card)
+    ])
+  ];
   const given = base.repo === void 0 ? [] : [base.repo, ...aliases2];
   const what = input2.kind === "vector" ? "task vector" : "fine-tune";
   if (declared.length === 0) {
@@ -70570,7 +70780,8 @@ function checkCard(context, aliases2, sameWeights) {
 function checkRecordRevision(context, record3, sameWeights) {
   const { base, input: input2, findings } = context;
   const revision = typeof record3?.revision === "string" ? record3.revision : void 0;
-  if (revision === void 0 || base.revision === void 0 || revision === base.revision || sameWeights.includes(revision)) return;
+  if (revision === void 0 || base.revision === void 0 || revision === base.revision || sameWeights.includes(revision))
+    return;
   findings.push({
     severity: "lineage",
     code: "BASE_REVISION_DIFFERS",
@@ -70582,7 +70793,9 @@ function checkRecordRevision(context, record3, sameWeights) {
 function declaredBases(card) {
   const value = card?.base_model;
   const list = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
-  return list.map((text) => text.trim().replace(/^https?:\/\/(www\.)?(huggingface\.co|hf\.co)\//, "").replace(/\/+$/, "")).filter((text) => text.length > 0);
+  return list.map(
+    (text) => text.trim().replace(/^https?:\/\/(www\.)?(huggingface\.co|hf\.co)\//, "").replace(/\/+$/, "")
+  ).filter((text) => text.length > 0);
 }
 function sameRepo(a, b) {
   return a.toLowerCase() === b.toLowerCase();
@@ -70594,19 +70807,40 @@ function dtypeClass(dtype) {
 function checkAdapter(context) {
   const { base, input: input2, findings } = context;
   try {
-    const mapping = mapAdapter({ adapter: input2, base });
+    const mapping = mapAdapter({
+      adapter: input2,
+      base
+    });
     for (const name of mapping.ignored) {
-      findings.push({ severity: "warning", code: "ADAPTER_IGNORED", input: input2.ref, subject: name, message: `${input2.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.` });
+      findings.push({
+        severity: "warning",
+        code: "ADAPTER_IGNORED",
+        input: input2.ref,
+        subject: name,
+        message: `${input2.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.`
+      });
     }
   } catch (error63) {
     if (!(error63 instanceof DataError)) throw error63;
-    findings.push({ severity: "error", code: "ADAPTER_MISMATCH", input: input2.ref, subject: error63.subject ?? "adapter", message: error63.message });
+    findings.push({
+      severity: "error",
+      code: "ADAPTER_MISMATCH",
+      input: input2.ref,
+      subject: error63.subject ?? "adapter",
+      message: error63.message
+    });
   }
 }
 function checkTensors(context) {
   const { base, baseTensors, input: input2, findings } = context;
   if (input2.tensors.length === 0) {
-    findings.push({ severity: "error", code: "NO_TENSORS", input: input2.ref, subject: "safetensors", message: `${input2.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.` });
+    findings.push({
+      severity: "error",
+      code: "NO_TENSORS",
+      input: input2.ref,
+      subject: "safetensors",
+      message: `${input2.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`
+    });
     return void 0;
   }
   const theirs = byName(input2.tensors);
@@ -70665,7 +70899,9 @@ function checkTensors(context) {
   }
   for (const name of missing) {
     if (explained.has(name) || input2.kind === "vector") continue;
-    perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name));
+    perTensor.push(
+      bufferNamePattern.test(name) ? bufferFinding(context, name, "lacks") : missingFinding(context, name)
+    );
   }
   for (const name of extra) {
     if (explained.has(name)) continue;
@@ -70774,8 +71010,10 @@ function checkPrefix(context, missing, extra) {
   const vote = (key) => {
     votes.set(key, (votes.get(key) ?? 0) + 1);
   };
-  for (const name of extra) for (const prefix3 of prefixesOf(name)) if (missingSet.has(name.slice(prefix3.length))) vote(`+${prefix3}`);
-  for (const name of missing) for (const prefix3 of prefixesOf(name)) if (extraSet.has(name.slice(prefix3.length))) vote(`-${prefix3}`);
+  for (const name of extra)
+    for (const prefix3 of prefixesOf(name)) if (missingSet.has(name.slice(prefix3.length))) vote(`+${prefix3}`);
+  for (const name of missing)
+    for (const prefix3 of prefixesOf(name)) if (extraSet.has(name.slice(prefix3.length))) vote(`-${prefix3}`);
   const [best] = [...votes].sort((a, b) => b[1] - a[1]);
   if (best === void 0 || best[1] < Math.max(2, missing.length / 2)) return explained;
   const adds = best[0].startsWith("+");
@@ -70800,7 +71038,8 @@ function checkPrefix(context, missing, extra) {
 }
 function prefixesOf(name) {
   const prefixes = [];
-  for (let i = name.indexOf("."); i !== -1 && prefixes.length < 3; i = name.indexOf(".", i + 1)) prefixes.push(name.slice(0, i + 1));
+  for (let i = name.indexOf("."); i !== -1 && prefixes.length < 3; i = name.indexOf(".", i + 1))
+    prefixes.push(name.slice(0, i + 1));
   return prefixes;
 }
 function missingFinding(context, name) {
@@ -70857,10 +71096,13 @@ function declaredBase(finetuned) {
       { code: "BASE_AMBIGUOUS", subject: finetuned.ref }
     );
   }
-  throw new UsageError(`${finetuned.ref} does not declare its base model (base_model in its card); give it with --base.`, {
-    code: "BASE_UNKNOWN",
-    subject: finetuned.ref
-  });
+  throw new UsageError(
+    `${finetuned.ref} does not declare its base model (base_model in its card); give it with --base.`,
+    {
+      code: "BASE_UNKNOWN",
+      subject: finetuned.ref
+    }
+  );
 }
 
 // src/app/find-same-weight-revisions.ts
@@ -70874,7 +71116,8 @@ async function findSameWeightRevisions(options) {
     if (typeof record3 !== "object" || record3 === null || Array.isArray(record3)) continue;
     const { repo: recordRepo, revision } = record3;
     if (typeof recordRepo !== "string" || recordRepo.toLowerCase() !== repo.toLowerCase()) continue;
-    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) && revision !== base.revision) recorded.add(revision);
+    if (typeof revision === "string" && /^[0-9a-f]{40}$/.test(revision) && revision !== base.revision)
+      recorded.add(revision);
   }
   if (recorded.size === 0) return [];
   const ours = fingerprint((await hub.modelInfo({ repo, sha: base.revision })).files);
@@ -70890,7 +71133,9 @@ async function findSameWeightRevisions(options) {
   return same;
 }
 function fingerprint(files) {
-  const weights = files.filter((file2) => !file2.path.includes("/") && (file2.path.endsWith(".safetensors") || file2.path.endsWith(".safetensors.index.json")));
+  const weights = files.filter(
+    (file2) => !file2.path.includes("/") && (file2.path.endsWith(".safetensors") || file2.path.endsWith(".safetensors.index.json"))
+  );
   if (weights.length === 0) return void 0;
   const parts = [];
   for (const file2 of weights) {
@@ -70917,7 +71162,10 @@ async function parseFrontMatter(text) {
     return { data: {}, body: text };
   }
   const body = text.slice(match[0].length);
-  return { data: data !== null && typeof data === "object" && !Array.isArray(data) ? data : {}, body };
+  return {
+    data: data !== null && typeof data === "object" && !Array.isArray(data) ? data : {},
+    body
+  };
 }
 async function renderFrontMatter(data) {
   const { stringify } = await Promise.resolve().then(() => __toESM(require_dist2(), 1));
@@ -70931,10 +71179,13 @@ ${stringify(defined, { lineWidth: 0 }).trimEnd()}
 // src/safetensors/check-range.ts
 function checkRange(name, size, start, end) {
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > size) {
-    throw new InternalError(`${name}: a read of bytes [${start}, ${end}) is outside the file's ${size} bytes; this is a bug in tvhub, please report it.`, {
-      code: "BYTE_RANGE",
-      subject: name
-    });
+    throw new InternalError(
+      `${name}: a read of bytes [${start}, ${end}) is outside the file's ${size} bytes; this is a bug in tvhub, please report it.`,
+      {
+        code: "BYTE_RANGE",
+        subject: name
+      }
+    );
   }
 }
 
@@ -70985,7 +71236,12 @@ async function openFileSource(options) {
       const out = into && into.byteLength >= end - start ? into.subarray(0, end - start) : new Uint8Array(end - start);
       let filled = 0;
       while (filled < out.length) {
-        const { bytesRead } = await handle.read(out, filled, Math.min(out.length - filled, maxReadBytes), start + filled);
+        const { bytesRead } = await handle.read(
+          out,
+          filled,
+          Math.min(out.length - filled, maxReadBytes),
+          start + filled
+        );
         if (bytesRead === 0) {
           throw corrupt(
             "SAFETENSORS_SHORT_READ",
@@ -71089,18 +71345,41 @@ function truncate(text) {
   return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
 }
 function parseStrictJson(options) {
-  return new Parser(options.text, options.maxDepth ?? 32).parseDocument();
+  return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
 var needsSlowPath = /[\\\u0000-\u001f]/;
-var Parser = class {
+var StrictJsonReader = class {
   constructor(text, maxDepth) {
     this.text = text;
     this.maxDepth = maxDepth;
   }
   text;
   maxDepth;
+  /** The UTF-16 offset of the next character to read. */
   pos = 0;
   path = [];
+  /** Parses one value as the member `key` of the top-level object (so a duplicate key in it names its path). */
+  parseMember(key) {
+    this.path.push(key);
+    try {
+      return this.parseValue(1);
+    } finally {
+      this.path.pop();
+    }
+  }
+  /** Reads a quoted string at `pos`; fails when there is none. */
+  parseKey() {
+    if (this.text.charCodeAt(this.pos) !== 34 /* Quote */)
+      this.fail(`expected a quoted key but found ${this.describeHere()}`);
+    return this.parseString();
+  }
+  /** Consumes `code` between optional whitespace, or fails saying what was expected. */
+  expect(code2, what) {
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) !== code2) this.fail(`expected ${what} but found ${this.describeHere()}`);
+    this.pos++;
+    this.skipWhitespace();
+  }
   parseDocument() {
     this.skipWhitespace();
     const value = this.parseValue(0);
@@ -71166,15 +71445,20 @@ var Parser = class {
       return object2;
     }
     for (; ; ) {
-      if (this.text.charCodeAt(this.pos) !== 34 /* Quote */) this.fail(`expected a quoted key but found ${this.describeHere()}`);
+      if (this.text.charCodeAt(this.pos) !== 34 /* Quote */)
+        this.fail(`expected a quoted key but found ${this.describeHere()}`);
       const keyPosition = this.pos;
       const key = this.parseString();
       if (object2.has(key)) {
         this.pos = keyPosition;
-        this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, { duplicateKey: key, path: [...this.path] });
+        this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, {
+          duplicateKey: key,
+          path: [...this.path]
+        });
       }
       this.skipWhitespace();
-      if (this.text.charCodeAt(this.pos) !== 58 /* Colon */) this.fail(`expected ":" after a key but found ${this.describeHere()}`);
+      if (this.text.charCodeAt(this.pos) !== 58 /* Colon */)
+        this.fail(`expected ":" after a key but found ${this.describeHere()}`);
       this.pos++;
       this.skipWhitespace();
       this.path.push(key);
@@ -71287,7 +71571,10 @@ var Parser = class {
         this.pos++;
         return out;
       }
-      if (code2 < 32) this.fail(`a string contains the control character U+${code2.toString(16).toUpperCase().padStart(4, "0")} unescaped`);
+      if (code2 < 32)
+        this.fail(
+          `a string contains the control character U+${code2.toString(16).toUpperCase().padStart(4, "0")} unescaped`
+        );
       if (code2 !== 92 /* Backslash */) {
         this.pos++;
         continue;
@@ -71327,7 +71614,8 @@ var Parser = class {
         this.pos += 6;
         if (unit >= 56320 && unit <= 57343) this.fail("a string has an unpaired low surrogate escape");
         if (unit < 55296 || unit > 56319) return String.fromCharCode(unit);
-        if (text[this.pos] !== "\\" || text[this.pos + 1] !== "u") this.fail("a string has an unpaired high surrogate escape");
+        if (text[this.pos] !== "\\" || text[this.pos + 1] !== "u")
+          this.fail("a string has an unpaired high surrogate escape");
         const low = this.hex4(this.pos + 2);
         if (low < 56320 || low > 57343) this.fail("a string has an unpaired high surrogate escape");
         this.pos += 6;
@@ -71355,7 +71643,11 @@ function parseIndex(options) {
   const { name, bytes } = options;
   const fix = "fix or regenerate the index.";
   if (bytes.length > maxIndexBytes) {
-    throw corrupt("SAFETENSORS_INDEX_TOO_LARGE", name, `the index is ${bytes.length} bytes, more than the ${maxIndexBytes} tvhub accepts; ${fix}`);
+    throw corrupt(
+      "SAFETENSORS_INDEX_TOO_LARGE",
+      name,
+      `the index is ${bytes.length} bytes, more than the ${maxIndexBytes} tvhub accepts; ${fix}`
+    );
   }
   let root;
   try {
@@ -71371,12 +71663,21 @@ function parseIndex(options) {
           error63
         );
       }
-      throw corrupt("SAFETENSORS_INDEX_JSON", name, `the index is not valid JSON (${reason} at character ${position}); ${fix}`, error63);
+      throw corrupt(
+        "SAFETENSORS_INDEX_JSON",
+        name,
+        `the index is not valid JSON (${reason} at character ${position}); ${fix}`,
+        error63
+      );
     }
     throw corrupt("SAFETENSORS_INDEX_JSON", name, `the index is not valid UTF-8 text; ${fix}`, error63);
   }
   if (!isJsonObject(root)) {
-    throw corrupt("SAFETENSORS_INDEX_SCHEMA", name, `the index must be a JSON object but it is ${describeJsonValue(root)}; ${fix}`);
+    throw corrupt(
+      "SAFETENSORS_INDEX_SCHEMA",
+      name,
+      `the index must be a JSON object but it is ${describeJsonValue(root)}; ${fix}`
+    );
   }
   const weightMap = root.get("weight_map");
   if (!isJsonObject(weightMap)) {
@@ -71408,13 +71709,17 @@ function parseIndex(options) {
   const metadata = root.get("metadata");
   if (metadata !== void 0 && metadata !== null) {
     if (!isJsonObject(metadata)) {
-      throw corrupt("SAFETENSORS_INDEX_SCHEMA", name, `the index's "metadata" must be an object but it is ${describeJsonValue(metadata)}; ${fix}`);
+      throw corrupt(
+        "SAFETENSORS_INDEX_SCHEMA",
+        name,
+        `the index's "metadata" must be an object but it is ${describeJsonValue(metadata)}; ${fix}`
+      );
     }
-    const plain = toPlain(metadata);
-    if (plain.total_size !== void 0 && (typeof plain.total_size !== "number" || !Number.isFinite(plain.total_size))) {
-      delete plain.total_size;
+    const plain2 = toPlain(metadata);
+    if (plain2.total_size !== void 0 && (typeof plain2.total_size !== "number" || !Number.isFinite(plain2.total_size))) {
+      delete plain2.total_size;
     }
-    index.metadata = plain;
+    index.metadata = plain2;
   }
   return index;
 }
@@ -71435,6 +71740,226 @@ function toPlain(value) {
     return out;
   }
   return value;
+}
+
+// src/safetensors/parse-header.ts
+import { isUtf8 } from "node:buffer";
+
+// src/safetensors/parse-header-fast.ts
+function parseHeaderFast(bytes) {
+  return new FastReader(bytes).header();
+}
+var dtypeNames = new Map(Object.keys(dtypeSizes).map((name) => [name, name]));
+var FastReader = class {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  bytes;
+  pos = 0;
+  text;
+  /** Equal shapes share one frozen array: a model's layers repeat a handful of shapes. */
+  shapes = /* @__PURE__ */ new Map();
+  /** Scratch for one list of integers. */
+  scratch = [];
+  header() {
+    this.skip();
+    if (this.bytes[this.pos] !== 123 /* OpenBrace */) return void 0;
+    this.pos++;
+    this.skip();
+    const tensors = [];
+    let metadata;
+    let sawMetadata = false;
+    if (this.bytes[this.pos] === 125 /* CloseBrace */) this.pos++;
+    else {
+      for (; ; ) {
+        const key = this.string();
+        if (key === void 0 || !this.colon()) return void 0;
+        if (key === "__metadata__") {
+          if (sawMetadata) return void 0;
+          sawMetadata = true;
+          const value = this.metadata();
+          if (value === null) return void 0;
+          metadata = value;
+        } else {
+          const tensor = this.entry(key);
+          if (tensor === void 0) return void 0;
+          tensors.push(tensor);
+        }
+        const next = this.separator(125 /* CloseBrace */);
+        if (next === void 0) return void 0;
+        if (!next) break;
+      }
+    }
+    this.skip();
+    if (this.pos !== this.bytes.length || hasDuplicateName(tensors)) return void 0;
+    return { metadata, tensors };
+  }
+  /** `{"k":"v",...}` of plain strings (undefined for JSON null), or null when unsure. */
+  metadata() {
+    if (this.bytes.subarray(this.pos, this.pos + 4).every((byte, i) => byte === "null".charCodeAt(i))) {
+      this.pos += 4;
+      return void 0;
+    }
+    if (this.bytes[this.pos] !== 123 /* OpenBrace */) return null;
+    this.pos++;
+    this.skip();
+    const metadata = {};
+    if (this.bytes[this.pos] === 125 /* CloseBrace */) {
+      this.pos++;
+      return metadata;
+    }
+    for (; ; ) {
+      const key = this.string();
+      if (key === void 0 || Object.hasOwn(metadata, key) || !this.colon()) return null;
+      const value = this.string();
+      if (value === void 0) return null;
+      Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
+      const next = this.separator(125 /* CloseBrace */);
+      if (next === void 0) return null;
+      if (!next) return metadata;
+    }
+  }
+  entry(name) {
+    if (this.bytes[this.pos] !== 123 /* OpenBrace */) return void 0;
+    this.pos++;
+    this.skip();
+    let dtype;
+    let shape;
+    let begin;
+    let end;
+    for (; ; ) {
+      const key = this.string();
+      if (key === void 0 || !this.colon()) return void 0;
+      if (key === "dtype") {
+        const value = dtype === void 0 ? this.string() : void 0;
+        dtype = value === void 0 ? void 0 : dtypeNames.get(value);
+        if (dtype === void 0) return void 0;
+      } else if (key === "shape") {
+        if (shape !== void 0) return void 0;
+        shape = this.shape();
+        if (shape === void 0) return void 0;
+      } else if (key === "data_offsets") {
+        if (begin !== void 0 || !this.integers() || this.scratch.length !== 2) return void 0;
+        [begin = 0, end = 0] = this.scratch;
+        if (begin > end) return void 0;
+      } else {
+        return void 0;
+      }
+      const next = this.separator(125 /* CloseBrace */);
+      if (next === void 0) return void 0;
+      if (!next) break;
+    }
+    if (dtype === void 0 || shape === void 0 || begin === void 0 || end === void 0) return void 0;
+    return { name, dtype, shape, begin, end };
+  }
+  shape() {
+    const start = this.pos;
+    if (!this.integers()) return void 0;
+    const key = this.text.toString("latin1", start, this.pos);
+    let shape = this.shapes.get(key);
+    if (shape === void 0) {
+      shape = Object.freeze([...this.scratch]);
+      this.shapes.set(key, shape);
+    }
+    return shape;
+  }
+  /** `[` integer (`,` integer)* `]` or `[]` into the scratch list, each at most 15 digits (so always exact). */
+  integers() {
+    const bytes = this.bytes;
+    this.scratch.length = 0;
+    if (bytes[this.pos] !== 91 /* OpenBracket */) return false;
+    this.pos++;
+    this.skip();
+    if (bytes[this.pos] === 93 /* CloseBracket */) {
+      this.pos++;
+      return true;
+    }
+    for (; ; ) {
+      const first = this.pos;
+      let value = 0;
+      for (; ; ) {
+        const digit = (bytes[this.pos] ?? -1) - 48 /* Zero */;
+        if (!(digit >= 0 && digit <= 9)) break;
+        value = value * 10 + digit;
+        this.pos++;
+      }
+      const digits = this.pos - first;
+      if (digits === 0 || digits > 15 || digits > 1 && bytes[first] === 48 /* Zero */) return false;
+      const after = bytes[this.pos];
+      if (after === 46 /* Dot */ || after === 101 /* LowerE */ || after === 69 /* UpperE */) return false;
+      this.scratch.push(value);
+      const next = this.separator(93 /* CloseBracket */);
+      if (next === void 0) return false;
+      if (!next) return true;
+    }
+  }
+  /** A string without escapes or control characters, decoded; undefined when there is none or it has either. */
+  string() {
+    const bytes = this.bytes;
+    if (bytes[this.pos] !== 34 /* Quote */) return void 0;
+    const start = this.pos + 1;
+    const close = bytes.indexOf(34 /* Quote */, start);
+    if (close < 0) return void 0;
+    let high = 0;
+    for (let i = start; i < close; i++) {
+      const byte = bytes[i] ?? 0;
+      if (byte < 32 /* Space */ || byte === 92 /* Backslash */) return void 0;
+      high |= byte;
+    }
+    this.pos = close + 1;
+    this.skip();
+    return high < 128 ? this.text.toString("latin1", start, close) : this.text.toString("utf8", start, close);
+  }
+  colon() {
+    if (this.bytes[this.pos] !== 58 /* Colon */) return false;
+    this.pos++;
+    this.skip();
+    return true;
+  }
+  /** After a value: true at `,` (more follow), false at `close`, undefined at anything else. */
+  separator(close) {
+    this.skip();
+    const byte = this.bytes[this.pos];
+    this.pos++;
+    if (byte === 44 /* Comma */) {
+      this.skip();
+      return true;
+    }
+    return byte === close ? false : void 0;
+  }
+  skip() {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    for (; ; ) {
+      const byte = bytes[pos];
+      if (byte === 32 /* Space */ || byte === 10 /* Newline */ || byte === 13 /* Return */ || byte === 9 /* Tab */) pos++;
+      else break;
+    }
+    this.pos = pos;
+  }
+};
+function hasDuplicateName(tensors) {
+  let size = 16;
+  while (size < tensors.length * 2) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size);
+  const hashes = new Int32Array(size);
+  for (let i = 0; i < tensors.length; i++) {
+    const name = tensors[i].name;
+    let hash4 = 2166136261;
+    for (let k = 0; k < name.length; k++) hash4 = Math.imul(hash4 ^ name.charCodeAt(k), 16777619);
+    for (let slot = hash4 & mask; ; slot = slot + 1 & mask) {
+      const occupant = slots[slot] ?? 0;
+      if (occupant === 0) {
+        slots[slot] = i + 1;
+        hashes[slot] = hash4;
+        break;
+      }
+      if (hashes[slot] === hash4 && tensors[occupant - 1].name === name) return true;
+    }
+  }
+  return false;
 }
 
 // src/safetensors/parse-header.ts
@@ -71471,32 +71996,14 @@ function parseHeaderLength(options) {
 var utf82 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function parseHeader(options) {
   const { name, fileSize, headerLength, bytes } = options;
-  let text;
-  try {
-    text = utf82.decode(bytes);
-  } catch (error63) {
-    throw corrupt("SAFETENSORS_HEADER_UTF8", name, `the ${headerLength}-byte header is not valid UTF-8; ${notSafetensors}`, error63);
+  if (!isUtf8(bytes)) {
+    throw corrupt(
+      "SAFETENSORS_HEADER_UTF8",
+      name,
+      `the ${headerLength}-byte header is not valid UTF-8; ${notSafetensors}`
+    );
   }
-  if (!text.startsWith("{")) {
-    const start = text.length === 0 ? "it is empty" : `it starts with ${JSON.stringify(text.slice(0, 1))}`;
-    throw corrupt("SAFETENSORS_HEADER_START", name, `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`);
-  }
-  let root;
-  try {
-    root = parseStrictJson({ text });
-  } catch (error63) {
-    if (!(error63 instanceof JsonSyntaxError)) throw error63;
-    throw jsonError(name, error63);
-  }
-  if (!isJsonObject(root)) {
-    throw corrupt("SAFETENSORS_HEADER_JSON", name, `the header must be a JSON object; ${notSafetensors}`);
-  }
-  let metadata;
-  const tensors = [];
-  for (const [key, value] of root) {
-    if (key === metadataKey) metadata = parseMetadata(name, value);
-    else tensors.push(parseEntry(name, key, value));
-  }
+  const { metadata, tensors } = parseHeaderFast(bytes) ?? parseHeaderStrict(name, utf82.decode(bytes));
   tensors.sort((a, b) => a.begin - b.begin || a.end - b.end || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let position = 0;
   let previous;
@@ -71552,6 +72059,66 @@ function parseHeader(options) {
   }
   return { headerLength, dataStart, fileSize, tensors, ...metadata === void 0 ? {} : { metadata } };
 }
+function parseHeaderStrict(name, text) {
+  const first = text.search(/[^ \t\n\r]/);
+  if (first < 0 || text.charCodeAt(first) !== 123) {
+    const start = first < 0 ? text.length === 0 ? "it is empty" : "it is only whitespace" : `it starts with ${JSON.stringify(text.slice(first, first + 1))}`;
+    throw corrupt(
+      "SAFETENSORS_HEADER_START",
+      name,
+      `the header must be a JSON object starting with "{" but ${start}; ${notSafetensors}`
+    );
+  }
+  try {
+    return readMembers(name, text, first);
+  } catch (error63) {
+    if (!(error63 instanceof JsonSyntaxError)) throw error63;
+    throw jsonError(name, error63);
+  }
+}
+function readMembers(name, text, start) {
+  const reader = new StrictJsonReader(text, 32);
+  reader.pos = start + 1;
+  reader.skipWhitespace();
+  const names = /* @__PURE__ */ new Set();
+  const tensors = [];
+  let metadata;
+  let schemaError;
+  if (text.charCodeAt(reader.pos) === 125) reader.pos++;
+  else {
+    for (; ; ) {
+      const keyAt = reader.pos;
+      const key = reader.parseKey();
+      if (names.has(key)) {
+        reader.pos = keyAt;
+        reader.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, { duplicateKey: key, path: [] });
+      }
+      names.add(key);
+      reader.expect(58, '":" after a key');
+      const value = reader.parseMember(key);
+      try {
+        if (key === metadataKey) metadata = parseMetadata(name, value);
+        else tensors.push(parseEntry(name, key, value));
+      } catch (error63) {
+        schemaError ??= error63;
+      }
+      reader.skipWhitespace();
+      const next = text.charCodeAt(reader.pos);
+      reader.pos++;
+      if (next === 44) {
+        reader.skipWhitespace();
+        continue;
+      }
+      if (next === 125) break;
+      reader.pos--;
+      reader.fail(`expected "," or "}" but found ${reader.describeHere()}`);
+    }
+  }
+  reader.skipWhitespace();
+  if (reader.pos < text.length) reader.fail(`unexpected ${reader.describeHere()} after the end of the value`);
+  if (schemaError !== void 0) throw schemaError;
+  return { metadata, tensors };
+}
 function jsonError(name, error63) {
   const { duplicateKey, path: path2, reason, position } = error63.problem;
   if (duplicateKey !== void 0 && path2 !== void 0) {
@@ -71564,15 +72131,35 @@ function jsonError(name, error63) {
       );
     }
     if (path2[0] === metadataKey) {
-      return corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error63);
+      return corrupt(
+        "SAFETENSORS_BAD_METADATA",
+        name,
+        `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
+        error63
+      );
     }
-    return corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(path2[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`, error63);
+    return corrupt(
+      "SAFETENSORS_BAD_ENTRY",
+      name,
+      `tensor ${quote(path2[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
+      error63
+    );
   }
-  return corrupt("SAFETENSORS_HEADER_JSON", name, `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`, error63);
+  return corrupt(
+    "SAFETENSORS_HEADER_JSON",
+    name,
+    `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`,
+    error63
+  );
 }
 function parseMetadata(name, value) {
+  if (value === null) return void 0;
   if (!isJsonObject(value)) {
-    throw corrupt("SAFETENSORS_BAD_METADATA", name, `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`);
+    throw corrupt(
+      "SAFETENSORS_BAD_METADATA",
+      name,
+      `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`
+    );
   }
   const metadata = {};
   for (const [key, item] of value) {
@@ -71595,15 +72182,6 @@ function parseEntry(name, tensor, value) {
       `tensor ${quote(tensor)} must be an object with dtype, shape and data_offsets but it is ${describeJsonValue(value)}; ${notSafetensors}`
     );
   }
-  for (const key of value.keys()) {
-    if (!entryKeys.includes(key)) {
-      throw corrupt(
-        "SAFETENSORS_BAD_ENTRY",
-        name,
-        `tensor ${quote(tensor)} has the unknown key ${quote(key)} (an entry has exactly dtype, shape and data_offsets); ${notSafetensors}`
-      );
-    }
-  }
   for (const key of entryKeys) {
     if (!value.has(key)) {
       throw corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(tensor)} has no ${key}; ${notSafetensors}`);
@@ -71615,7 +72193,7 @@ function parseEntry(name, tensor, value) {
     throw corrupt(
       "SAFETENSORS_BAD_DTYPE",
       name,
-      `tensor ${quote(tensor)} has dtype ${what} (known: BOOL, U8, I8, U16, I16, F16, BF16, U32, I32, F32, U64, I64, F64, F8_E5M2, F8_E4M3); ${notSafetensors}`
+      `tensor ${quote(tensor)} has dtype ${what} (known: ${Object.keys(dtypeSizes).join(", ")}); ${notSafetensors}`
     );
   }
   const shape = integerList(name, tensor, "shape", value.get("shape"), "SAFETENSORS_BAD_SHAPE");
@@ -71632,7 +72210,11 @@ function parseEntry(name, tensor, value) {
 }
 function integerList(name, tensor, field, value, code2) {
   if (!Array.isArray(value)) {
-    throw corrupt(code2, name, `tensor ${quote(tensor)} has ${field} ${describeJsonValue(value)}, not a list of integers; ${notSafetensors}`);
+    throw corrupt(
+      code2,
+      name,
+      `tensor ${quote(tensor)} has ${field} ${describeJsonValue(value)}, not a list of integers; ${notSafetensors}`
+    );
   }
   return value.map((item) => {
     const integer2 = item instanceof JsonNumber ? item.unsignedInteger : void 0;
@@ -71659,6 +72241,7 @@ function quote(text) {
 
 // src/safetensors/read-header.ts
 var firstReadBytes = 64 * 1024;
+var ResizableArrayBuffer = ArrayBuffer;
 async function readHeader(options) {
   const { source } = options;
   const fileSize = source.size;
@@ -71672,15 +72255,19 @@ async function readHeader(options) {
   const first = await source.read(0, Math.min(fileSize, firstReadBytes));
   const headerLength = parseHeaderLength({ name: source.name, fileSize, bytes: first.subarray(0, 8) });
   const end = 8 + headerLength;
-  let bytes;
-  if (end <= first.length) {
-    bytes = first.subarray(8, end);
-  } else {
-    bytes = new Uint8Array(headerLength);
+  if (end <= first.length)
+    return parseHeader({ name: source.name, fileSize, headerLength, bytes: first.subarray(8, end) });
+  const buffer = new ResizableArrayBuffer(headerLength, { maxByteLength: headerLength });
+  try {
+    const bytes = new Uint8Array(buffer);
     bytes.set(first.subarray(8), 0);
-    bytes.set(await source.read(first.length, end), first.length - 8);
+    const rest = bytes.subarray(first.length - 8);
+    const read = await source.read(first.length, end, rest);
+    if (read.buffer !== rest.buffer || read.byteOffset !== rest.byteOffset) rest.set(read);
+    return parseHeader({ name: source.name, fileSize, headerLength, bytes });
+  } finally {
+    buffer.resize(0);
   }
-  return parseHeader({ name: source.name, fileSize, headerLength, bytes });
 }
 
 // src/safetensors/open-model.ts
@@ -71706,7 +72293,11 @@ async function openModel(options) {
     try {
       const indexName2 = indexSource.name;
       if (indexSource.size > maxIndexBytes) {
-        throw corrupt("SAFETENSORS_INDEX_TOO_LARGE", indexName2, `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate the index.`);
+        throw corrupt(
+          "SAFETENSORS_INDEX_TOO_LARGE",
+          indexName2,
+          `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate the index.`
+        );
       }
       index = parseIndex({ name: indexName2, bytes: await indexSource.read(0, indexSource.size) });
     } finally {
@@ -71748,9 +72339,15 @@ async function openModel(options) {
 }
 function chooseLayout(options) {
   const weights = options.weights;
-  if (weights === void 0) return findWeights({ name: options.name, files: options.files ?? [], ...options.prefixes ? { prefixes: options.prefixes } : {} });
+  if (weights === void 0)
+    return findWeights({
+      name: options.name,
+      files: options.files ?? [],
+      ...options.prefixes ? { prefixes: options.prefixes } : {}
+    });
   const base = weights.slice(weights.lastIndexOf("/") + 1);
-  if (weights.endsWith(".safetensors.index.json")) return { layout: "sharded", prefix: base.replace(/\.safetensors\.index\.json$/, ""), indexFile: weights };
+  if (weights.endsWith(".safetensors.index.json"))
+    return { layout: "sharded", prefix: base.replace(/\.safetensors\.index\.json$/, ""), indexFile: weights };
   return { layout: "single", prefix: base.replace(/\.safetensors$/, ""), file: weights };
 }
 function checkShards(indexName, index, files) {
@@ -71780,7 +72377,7 @@ function checkShards(indexName, index, files) {
     }
   }
   for (const [tensor, shard] of where) {
-    if (!Object.prototype.hasOwnProperty.call(index.weight_map, tensor)) {
+    if (!Object.hasOwn(index.weight_map, tensor)) {
       throw corrupt(
         "SAFETENSORS_INDEX_UNLISTED_TENSOR",
         indexName,
@@ -71809,14 +72406,6 @@ var Model = class {
     this.sources = sources;
     this.indexFile = indexFile;
     this.index = index;
-    this.located = [];
-    for (const { file: file2, header } of files) {
-      for (const tensor of header.tensors) {
-        const entry = { ...tensor, shape: [...tensor.shape], file: file2 };
-        this.located.push(entry);
-        this.byName.set(tensor.name, { ...entry, dataStart: header.dataStart });
-      }
-    }
   }
   name;
   layout;
@@ -71824,32 +72413,48 @@ var Model = class {
   sources;
   indexFile;
   index;
-  located;
-  byName = /* @__PURE__ */ new Map();
+  /**
+   * The lookup by name, built on first use: listing a 1,000,000-tensor header (inspect) needs none, and the
+   * headers' own TensorInfo objects are the only per-tensor state (shapes are shared, never handed out).
+   */
+  lookup;
   tensors() {
-    return this.located.map((tensor) => ({ ...tensor, shape: [...tensor.shape] }));
+    const out = [];
+    for (const { file: file2, header } of this.files)
+      for (const tensor of header.tensors) out.push({ ...tensor, shape: [...tensor.shape], file: file2 });
+    return out;
+  }
+  byName() {
+    if (this.lookup) return this.lookup;
+    const lookup = /* @__PURE__ */ new Map();
+    for (const { file: file2, header } of this.files)
+      for (const tensor of header.tensors) lookup.set(tensor.name, { tensor, file: file2, dataStart: header.dataStart });
+    this.lookup = lookup;
+    return lookup;
   }
   has(name) {
-    return this.byName.has(name);
+    return this.byName().has(name);
   }
   tensor(name) {
     const { dataStart: _, ...tensor } = this.entry(name);
     return { ...tensor, shape: [...tensor.shape] };
   }
   entry(name) {
-    const entry = this.byName.get(name);
+    const found = this.byName().get(name);
+    const entry = found && { ...found.tensor, file: found.file, dataStart: found.dataStart };
     if (!entry) {
       throw corrupt(
         "SAFETENSORS_TENSOR_NOT_FOUND",
         this.name,
-        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName.size}); check the name with \`tvhub inspect\`.`
+        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName().size}); check the name with \`tvhub inspect\`.`
       );
     }
     return entry;
   }
   source(file2) {
     const source = this.sources.get(file2);
-    if (!source) throw corrupt("SAFETENSORS_TENSOR_NOT_FOUND", this.name, `the file ${file2} was closed; open the model again.`);
+    if (!source)
+      throw corrupt("SAFETENSORS_TENSOR_NOT_FOUND", this.name, `the file ${file2} was closed; open the model again.`);
     return source;
   }
   async readTensor(name, options = {}) {
@@ -71916,18 +72521,28 @@ async function openLocalModel(options) {
     isDirectory2 = (await stat2(path2)).isDirectory();
   } catch (error63) {
     if (error63.code === "ENOENT" || error63.code === "ENOTDIR") {
-      throw badRequest("SAFETENSORS_PATH_NOT_FOUND", path2, "there is no such file or folder; give a model folder or a .safetensors file.");
+      throw badRequest(
+        "SAFETENSORS_PATH_NOT_FOUND",
+        path2,
+        "there is no such file or folder; give a model folder or a .safetensors file."
+      );
     }
     throw error63;
   }
   const root = isDirectory2 ? path2 : dirname(path2);
   const open8 = (file3) => openFileSource({ path: join(root, file3), name: join(root, file3) });
   if (isDirectory2) {
-    return openModel({ name: path2, open: open8, files: await listFiles(path2), ...options.prefixes ? { prefixes: options.prefixes } : {} });
+    return openModel({
+      name: path2,
+      open: open8,
+      files: await listFiles(path2),
+      ...options.prefixes ? { prefixes: options.prefixes } : {}
+    });
   }
   const file2 = basename(path2);
   if (file2.endsWith(".safetensors")) return openModel({ name: path2, open: open8, weights: file2 });
-  if (file2.endsWith(".safetensors.index.json")) return openModel({ name: path2, open: open8, weights: file2, files: await listFiles(root) });
+  if (file2.endsWith(".safetensors.index.json"))
+    return openModel({ name: path2, open: open8, weights: file2, files: await listFiles(root) });
   if (/\.(bin|pt|pth|ckpt|pkl)$/i.test(file2)) {
     throw corrupt(
       "SAFETENSORS_PICKLE_ONLY",
@@ -71935,7 +72550,11 @@ async function openLocalModel(options) {
       `this is a PyTorch pickle but tvhub reads only safetensors, which cannot run code when loaded; convert it first, e.g. with transformers' model.save_pretrained(folder, safe_serialization=True) or the Hub's "safetensors/convert" Space.`
     );
   }
-  throw corrupt("SAFETENSORS_NO_WEIGHTS", path2, "this is not a .safetensors file, an index or a model folder; give one of those.");
+  throw corrupt(
+    "SAFETENSORS_NO_WEIGHTS",
+    path2,
+    "this is not a .safetensors file, an index or a model folder; give one of those."
+  );
 }
 async function listFiles(dir) {
   const entries = await readdir2(dir, { withFileTypes: true });
@@ -71953,6 +72572,13 @@ async function drain(generator, onProgress = noProgress) {
   }
 }
 
+// src/util/pick-defined.ts
+function pickDefined(from, keys) {
+  const given = {};
+  for (const key of keys) if (from[key] !== void 0) given[key] = from[key];
+  return given;
+}
+
 // src/app/open-input.ts
 var smallFileLimit = 5e7;
 async function openInput(options) {
@@ -71961,7 +72587,9 @@ async function openInput(options) {
 async function openHubInput(options) {
   const { hub } = options;
   const ref = options.ref;
-  const pinned3 = await hub.pin(ref.revision === void 0 ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision });
+  const pinned3 = await hub.pin(
+    ref.revision === void 0 ? { repo: ref.repo } : { repo: ref.repo, revision: ref.revision }
+  );
   const info2 = await hub.modelInfo({ repo: pinned3.repo, sha: pinned3.sha });
   const files = info2.files.map((file2) => file2.path);
   const readSmall = (path2) => hub.readSmallFile({ repo: pinned3.repo, sha: pinned3.sha, path: path2, maxBytes: smallFileLimit });
@@ -71974,7 +72602,12 @@ async function openHubInput(options) {
   };
   const adapterConfig = files.includes(adapterConfigFile) ? await readAdapterConfig(options.text, readSmall) : void 0;
   const prefixes = adapterConfig ? adapterPrefixes : void 0;
-  const model = await openModel({ name, files, ...prefixes ? { prefixes } : {}, open: async (path2) => await openSmall(path2) ?? hub.openFile(fileRef(path2)) });
+  const model = await openModel({
+    name,
+    files,
+    ...prefixes ? { prefixes } : {},
+    open: async (path2) => await openSmall(path2) ?? hub.openFile(fileRef(path2))
+  });
   const resolved = await describe({
     ref: options.text,
     repo: pinned3.repo,
@@ -72005,7 +72638,10 @@ async function openHubInput(options) {
   };
 }
 async function openLocalInput(path2, text) {
-  const isDirectory2 = await stat3(path2).then((s) => s.isDirectory(), () => false);
+  const isDirectory2 = await stat3(path2).then(
+    (s) => s.isDirectory(),
+    () => false
+  );
   const root = isDirectory2 ? path2 : join2(path2, "..");
   const read = async (file2) => {
     try {
@@ -72018,14 +72654,23 @@ async function openLocalInput(path2, text) {
   const adapterConfig = isDirectory2 && await stat3(join2(path2, adapterConfigFile)).catch(() => void 0) ? await readAdapterConfig(text, read) : void 0;
   const model = await openLocalModel({ path: path2, ...adapterConfig ? { prefixes: adapterPrefixes } : {} });
   const files = isDirectory2 ? await listFilesDeep(root) : [];
-  const resolved = await describe({ ref: text, tensors: model, read, ...adapterConfig ? { adapter: adapterConfig } : {} });
+  const resolved = await describe({
+    ref: text,
+    tensors: model,
+    read,
+    ...adapterConfig ? { adapter: adapterConfig } : {}
+  });
   return { resolved, model, files, readFile: read, openForExecute: async () => model, close: () => model.close() };
 }
 var adapterConfigFile = "adapter_config.json";
 var adapterPrefixes = ["adapter_model"];
 async function readAdapterConfig(ref, read) {
   const config2 = await readJson({ ref, read }, adapterConfigFile);
-  if (config2 === void 0) throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, { code: "INPUT_BAD_JSON", subject: adapterConfigFile });
+  if (config2 === void 0)
+    throw new DataError(`${ref}: ${adapterConfigFile} could not be read; check the adapter's files.`, {
+      code: "INPUT_BAD_JSON",
+      subject: adapterConfigFile
+    });
   return parseLoraConfig({ ref, config: config2 });
 }
 async function describe(options) {
@@ -72037,8 +72682,7 @@ async function describe(options) {
   const card = options.card ?? (readme ? (await parseFrontMatter(new TextDecoder().decode(readme))).data : void 0);
   return {
     ref: options.ref,
-    ...options.repo === void 0 ? {} : { repo: options.repo },
-    ...options.revision === void 0 ? {} : { revision: options.revision },
+    ...pickDefined(options, ["repo", "revision"]),
     ...config2 === void 0 ? {} : { config: config2 },
     ...card === void 0 ? {} : { card },
     ...record3 === void 0 ? {} : { record: record3 },
@@ -72053,10 +72697,16 @@ async function readJson(options, path2) {
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new DataError(`${options.ref}: ${path2} is not valid JSON; fix the file or re-save the model.`, { code: "INPUT_BAD_JSON", subject: path2 });
+    throw new DataError(`${options.ref}: ${path2} is not valid JSON; fix the file or re-save the model.`, {
+      code: "INPUT_BAD_JSON",
+      subject: path2
+    });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new DataError(`${options.ref}: ${path2} is not a JSON object; fix the file or re-save the model.`, { code: "INPUT_BAD_JSON", subject: path2 });
+    throw new DataError(`${options.ref}: ${path2} is not a JSON object; fix the file or re-save the model.`, {
+      code: "INPUT_BAD_JSON",
+      subject: path2
+    });
   }
   return value;
 }
@@ -72193,10 +72843,13 @@ function describeFile(file2) {
 
 // src/hub/file-not-found-error.ts
 function fileNotFoundError(file2, hubUrl) {
-  return new RemoteError(`${file2.repo} has no file ${file2.path} at commit ${file2.sha.slice(0, 7)} on ${hubUrl}; check the file name.`, {
-    code: "HUB_FILE_NOT_FOUND",
-    subject: describeFile(file2)
-  });
+  return new RemoteError(
+    `${file2.repo} has no file ${file2.path} at commit ${file2.sha.slice(0, 7)} on ${hubUrl}; check the file name.`,
+    {
+      code: "HUB_FILE_NOT_FOUND",
+      subject: describeFile(file2)
+    }
+  );
 }
 
 // src/hub/hub-context.ts
@@ -72206,7 +72859,9 @@ function credentialsOf(hub) {
 
 // src/hub/load-hub-library.ts
 var loaded;
-var loadHubLibrary = rememberAsync(() => Promise.resolve().then(() => (init_dist(), dist_exports)).then((library) => loaded = library));
+var loadHubLibrary = rememberAsync(
+  () => Promise.resolve().then(() => (init_dist(), dist_exports)).then((library) => loaded = library)
+);
 function loadedHubLibrary() {
   return loaded;
 }
@@ -72249,22 +72904,36 @@ function toRemoteError2(options) {
     const detail = serverDetail(error63, scrub);
     const failed = `${capitalize(doing)} ${repo} on ${hubUrl} failed`;
     if (status === 404 || status === 401 && !hasToken) {
-      return hasToken ? make(`${repo} was not found on ${hubUrl} (or the token cannot see it); check the name and the token.`, "HUB_NOT_FOUND") : make(`${repo} was not found on ${hubUrl}; check the name, or pass --token if it is private.`, "HUB_NOT_FOUND");
+      return hasToken ? make(
+        `${repo} was not found on ${hubUrl} (or the token cannot see it); check the name and the token.`,
+        "HUB_NOT_FOUND"
+      ) : make(
+        `${repo} was not found on ${hubUrl}; check the name, or pass --token if it is private.`,
+        "HUB_NOT_FOUND"
+      );
     }
     if (status === 401 || status === 403) {
       return make(`${failed}: the token was refused; ${tokenAdvice}.`, "HUB_TOKEN_REFUSED");
     }
     if (status === 409) return make(`${failed}: conflict${detail}; rerun, or pick another repo name.`, "HUB_CONFLICT");
     if (status === 412) return make(`${repo} changed on ${hubUrl} during the run; rerun.`, "HUB_CHANGED");
-    if (status === 429) return make(`${failed}: the Hub is rate-limiting requests; wait a few minutes and rerun.`, "HUB_RATE_LIMITED");
-    if (status >= 500) return make(`${failed}: the Hub answered HTTP ${status}${detail}; rerun later.`, "HUB_SERVER_ERROR");
-    return make(`${failed} with HTTP ${status}${detail}; check that --hub-url points at a Hugging Face Hub.`, "HUB_REFUSED");
+    if (status === 429)
+      return make(`${failed}: the Hub is rate-limiting requests; wait a few minutes and rerun.`, "HUB_RATE_LIMITED");
+    if (status >= 500)
+      return make(`${failed}: the Hub answered HTTP ${status}${detail}; rerun later.`, "HUB_SERVER_ERROR");
+    return make(
+      `${failed} with HTTP ${status}${detail}; check that --hub-url points at a Hugging Face Hub.`,
+      "HUB_REFUSED"
+    );
   }
   if (error63 instanceof TypeError && /must start with 'hf_'/.test(error63.message)) {
-    return new UsageError(`The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token or HF_TOKEN.`, {
-      code: "HUB_BAD_TOKEN",
-      subject: repo
-    });
+    return new UsageError(
+      `The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token or HF_TOKEN.`,
+      {
+        code: "HUB_BAD_TOKEN",
+        subject: repo
+      }
+    );
   }
   const code2 = networkCodeOf(error63);
   if (code2 !== void 0 || error63 instanceof TypeError && /fetch failed|terminated|network/i.test(error63.message)) {
@@ -72276,11 +72945,14 @@ function toRemoteError2(options) {
     );
   }
   if (isInvalidApiResponseError(error63)) {
-    return new RemoteError(`${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error63.message)}); check that --hub-url points at a Hugging Face Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo,
-      cause: error63
-    });
+    return new RemoteError(
+      `${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error63.message)}); check that --hub-url points at a Hugging Face Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo,
+        cause: error63
+      }
+    );
   }
   const message = error63 instanceof Error ? error63.message : String(error63);
   return new RemoteError(`${capitalize(doing)} ${repo} on ${hubUrl} failed (${scrub(message)}); rerun.`, {
@@ -72318,13 +72990,27 @@ function capitalize(text) {
 var TransientError = class extends Error {
   name = "TransientError";
 };
-function isTransientError(error63) {
+var retried = /* @__PURE__ */ Symbol("tvhub.retried");
+function isTransientFailure(error63) {
   if (error63 instanceof TransientError) return true;
   if (isHubApiError(error63)) {
     return error63.statusCode === 408 || error63.statusCode === 429 || error63.statusCode >= 500;
   }
   if (networkCodeOf(error63) !== void 0) return true;
   return error63 instanceof TypeError && /fetch failed|terminated|other side closed|socket/i.test(error63.message);
+}
+function isTransientError(error63) {
+  if (wasRetried(error63) || isHubApiError(error63)) return false;
+  return isTransientFailure(error63);
+}
+function markRetried(error63) {
+  if (error63 !== null && typeof error63 === "object" && Object.isExtensible(error63)) {
+    Object.defineProperty(error63, retried, { value: true });
+  }
+  return error63;
+}
+function wasRetried(error63) {
+  return error63 !== null && typeof error63 === "object" && error63[retried] === true;
 }
 
 // src/hub/link-snapshot.ts
@@ -72398,7 +73084,13 @@ async function probeFile(options) {
       run: () => fileDownloadInfo2({ repo, path: path2, revision: sha, hubUrl: hub.hubUrl, fetch: hub.fetch, ...credentialsOf(hub) })
     });
   } catch (error63) {
-    throw toRemoteError2({ error: error63, repo: describeFile(options), hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "reading" });
+    throw toRemoteError2({
+      error: error63,
+      repo: describeFile(options),
+      hubUrl: hub.hubUrl,
+      accessToken: hub.accessToken,
+      doing: "reading"
+    });
   }
 }
 
@@ -72433,19 +73125,36 @@ function safeRelativePath(path2) {
   const segments = path2.split("/");
   const bad2 = path2.length === 0 || path2.includes("\\") || path2.includes("\0") || segments.some((segment) => segment === "" || segment === "." || segment === "..");
   if (bad2) {
-    throw new DataError(`The repo path "${path2}" is not a safe relative path, so tvhub will not write it into the Hub cache.`, {
-      code: "HUB_CACHE_BAD_PATH",
-      subject: path2
-    });
+    throw new DataError(
+      `The repo path "${path2}" is not a safe relative path, so tvhub will not write it into the Hub cache.`,
+      {
+        code: "HUB_CACHE_BAD_PATH",
+        subject: path2
+      }
+    );
   }
   return segments;
+}
+
+// src/hub/retry-log.ts
+function* retryLogs(queue) {
+  while (queue !== void 0 && queue.length > 0) {
+    const notice2 = queue.shift();
+    yield {
+      type: "log",
+      level: "info",
+      message: `Retrying ${notice2.method} ${notice2.url} in ${(notice2.delayMs / 1e3).toFixed(1)} s after ${notice2.reason} (try ${notice2.attempt} of ${notice2.attempts}).`
+    };
+  }
 }
 
 // src/hub/download-to-cache.ts
 async function* downloadToCache(options) {
   const { hub } = options;
   if (hub.cacheDir === void 0) {
-    throw new InternalError("downloadToCache was called on a Hub client without a cache directory.", { code: "HUB_NO_CACHE" });
+    throw new InternalError("downloadToCache was called on a Hub client without a cache directory.", {
+      code: "HUB_NO_CACHE"
+    });
   }
   const cacheDir = hub.cacheDir;
   const paths = resolveCachePaths({ cacheDir, repo: options.repo });
@@ -72464,12 +73173,15 @@ async function* downloadToCache(options) {
       try {
         yield* fetchBlob({ ...options, paths, etag, info: info2, name, inCache });
       } catch (error63) {
-        if (error63 instanceof TvhubError && error63.code === "HUB_CACHE_FULL") await rm5(paths.incomplete(etag), { force: true });
+        if (error63 instanceof TvhubError && error63.code === "HUB_CACHE_FULL")
+          await rm5(paths.incomplete(etag), { force: true });
         throw error63;
       }
     }
     const ref = hub.pins.get(`${options.repo}@${options.sha}`);
-    return await inCache(linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...ref === void 0 ? {} : { ref } }));
+    return await inCache(
+      linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...ref === void 0 ? {} : { ref } })
+    );
   } finally {
     await release();
   }
@@ -72492,7 +73204,14 @@ async function* fetchBlob(state) {
   let info2 = state.info;
   let restarted = false;
   let failures = 0;
-  const progress = () => ({ type: "progress", phase: "download", label: `${state.repo}/${state.path}`, done: offset, total: size, unit: "bytes" });
+  const progress = () => ({
+    type: "progress",
+    phase: "download",
+    label: `${state.repo}/${state.path}`,
+    done: offset,
+    total: size,
+    unit: "bytes"
+  });
   yield progress();
   for (; ; ) {
     try {
@@ -72536,6 +73255,7 @@ async function* fetchBlob(state) {
             if (pendingBytes >= writeBatchBytes) await flush();
             if (offset - reported >= every) {
               reported = offset;
+              yield* retryLogs(hub.retryNotices);
               yield progress();
             }
           }
@@ -72576,12 +73296,16 @@ async function* fetchBlob(state) {
           doing: failures === 0 ? "downloading" : `downloading (after ${failures + 1} attempts)`
         });
       }
+      yield* retryLogs(hub.retryNotices);
       await hub.retry.sleep(retryDelay(hub.retry, failures));
       failures++;
       const fresh = await probeFile(state);
       if (fresh === null) throw fileNotFoundError(state, hub.hubUrl);
       if (normalizeEtag(fresh.etag) !== state.etag || fresh.size !== size) {
-        throw new RemoteError(`${name} changed on ${hub.hubUrl} while it was downloading; rerun.`, { code: "HUB_CHANGED", subject: name });
+        throw new RemoteError(`${name} changed on ${hub.hubUrl} while it was downloading; rerun.`, {
+          code: "HUB_CHANGED",
+          subject: name
+        });
       }
       info2 = fresh;
       const onDisk = await sizeOf(incomplete) ?? 0;
@@ -72660,7 +73384,12 @@ async function getModelInfo(options) {
   try {
     const info2 = await withRetries({
       policy: hub.retry,
-      run: () => modelInfo2({ ...common, name: repo, revision: sha, additionalFields: ["sha", "cardData", "tags", "library_name"] })
+      run: () => modelInfo2({
+        ...common,
+        name: repo,
+        revision: sha,
+        additionalFields: ["sha", "cardData", "tags", "library_name"]
+      })
     });
     const files = await withRetries({
       policy: hub.retry,
@@ -72693,7 +73422,13 @@ async function getModelInfo(options) {
       ...typeof info2.task === "string" ? { pipelineTag: info2.task } : {}
     };
   } catch (error63) {
-    throw toRemoteError2({ error: error63, repo: `${repo}@${sha}`, hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "reading the metadata of" });
+    throw toRemoteError2({
+      error: error63,
+      repo: `${repo}@${sha}`,
+      hubUrl: hub.hubUrl,
+      accessToken: hub.accessToken,
+      doing: "reading the metadata of"
+    });
   }
 }
 function licenseOf(cardData, tags) {
@@ -72703,6 +73438,126 @@ function licenseOf(cardData, tags) {
 }
 function isRecord3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/hub/parse-retry-after.ts
+function parseRetryAfter(value, nowMs) {
+  const text = value?.trim() ?? "";
+  if (text === "") return void 0;
+  if (/^[0-9]+$/.test(text)) return Number(text) * 1e3;
+  if (!/^[A-Za-z]{3}, .*GMT$/.test(text)) return void 0;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - nowMs);
+}
+
+// src/hub/create-retrying-fetch.ts
+var retryableStatuses = (status) => status === 408 || status === 429 || status >= 500;
+function createRetryingFetch(options) {
+  const { policy } = options;
+  const now = policy.now ?? Date.now;
+  const maxRetryAfterMs = policy.maxRetryAfterMs ?? 6e4;
+  const maxElapsedMs = policy.maxElapsedMs ?? 12e4;
+  return async (input2, init) => {
+    const method = (init?.method ?? (input2 instanceof Request ? input2.method : "GET")).toUpperCase();
+    const url2 = input2 instanceof Request ? input2.url : String(input2);
+    const signal = joinSignals(init?.signal ?? void 0, options.signal);
+    const request2 = { ...init, ...signal === void 0 ? {} : { signal } };
+    const replayable = isReplayable(input2, init?.body);
+    const commit2 = isCommitRequest(method, url2);
+    const startedAt = now();
+    const attempts = policy.retries + 1;
+    for (let attempt = 0; ; attempt++) {
+      const backoffMs = retryDelay(policy, attempt);
+      const mayWait = (delayMs) => attempt < policy.retries && now() - startedAt + delayMs <= maxElapsedMs;
+      const once = async () => {
+        let response;
+        try {
+          response = await options.fetch(input2, request2);
+        } catch (error63) {
+          const mayRetry = replayable && !signal?.aborted && isTransientFailure(error63) && (!commit2 || networkCodeOf(error63) === "ECONNREFUSED");
+          if (!mayRetry) throw error63;
+          if (!mayWait(backoffMs)) throw markRetried(error63);
+          return { reason: reasonOf(error63), delayMs: backoffMs };
+        }
+        if (retryableStatuses(response.status) && replayable && (!commit2 || response.status === 429)) {
+          const waitMs = parseRetryAfter(response.headers.get("retry-after"), now());
+          const delayMs = Math.max(backoffMs, waitMs ?? 0);
+          if (waitMs !== void 0 && waitMs > maxRetryAfterMs || !mayWait(delayMs)) return response;
+          await response.body?.cancel().catch(() => {
+          });
+          return { reason: `HTTP ${response.status}`, delayMs };
+        }
+        if (!response.ok || !replayable || commit2 || !isJson(response)) return response;
+        try {
+          return await buffered(response);
+        } catch (error63) {
+          if (signal?.aborted || !isTransientFailure(error63)) throw error63;
+          if (!mayWait(backoffMs)) throw markRetried(error63);
+          return { reason: reasonOf(error63), delayMs: backoffMs };
+        }
+      };
+      const outcome = await once();
+      if (outcome instanceof Response) return outcome;
+      options.onRetry?.({
+        method,
+        url: scrubSecrets(url2.replace(/[?#].*$/, "")),
+        reason: outcome.reason,
+        attempt: attempt + 2,
+        attempts,
+        delayMs: outcome.delayMs
+      });
+      await sleepUnlessAborted(policy.sleep, outcome.delayMs, signal);
+    }
+  };
+}
+function isCommitRequest(method, url2) {
+  if (method !== "POST") return false;
+  try {
+    return /^\/api\/(models|datasets|spaces)\/.+\/commit\/[^/]+$/.test(new URL(url2).pathname);
+  } catch {
+    return false;
+  }
+}
+function isReplayable(input2, body) {
+  if (input2 instanceof Request && input2.body !== null) return false;
+  return body === void 0 || body === null || typeof body === "string" || body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams || body instanceof FormData;
+}
+function isJson(response) {
+  return /json/i.test(response.headers.get("content-type") ?? "");
+}
+async function buffered(response) {
+  const bytes = await response.arrayBuffer();
+  const copy = new Response(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers
+  });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+function reasonOf(error63) {
+  const code2 = networkCodeOf(error63);
+  if (code2 !== void 0) return code2;
+  return error63 instanceof Error ? error63.message : String(error63);
+}
+function joinSignals(a, b) {
+  if (a === void 0) return b;
+  if (b === void 0) return a;
+  return AbortSignal.any([a, b]);
+}
+async function sleepUnlessAborted(sleep, ms, signal) {
+  if (signal === void 0) return sleep(ms);
+  signal.throwIfAborted();
+  let onAbort;
+  const aborted2 = new Promise((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleep(ms), aborted2]);
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
 }
 
 // src/hub/open-file.ts
@@ -72751,10 +73606,13 @@ async function openRemoteFile(options) {
         }
         const buffer = await blob.slice(start, end).arrayBuffer();
         if (buffer.byteLength > end - start) {
-          throw new RemoteError(`${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ${end - start}; check that --hub-url points at a Hugging Face Hub.`, {
-            code: "HUB_RANGE_IGNORED",
-            subject: name
-          });
+          throw new RemoteError(
+            `${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ${end - start}; check that --hub-url points at a Hugging Face Hub.`,
+            {
+              code: "HUB_RANGE_IGNORED",
+              subject: name
+            }
+          );
         }
         if (buffer.byteLength < end - start) {
           throw new TransientError(`the Hub sent ${buffer.byteLength} of the ${end - start} bytes asked for`);
@@ -72799,8 +73657,15 @@ async function openFile(options) {
   const { hub } = options;
   const name = describeFile(options);
   if (hub.cacheDir !== void 0) {
-    const snapshot = resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo }).snapshot(options.sha, options.path);
-    if (await stat9(snapshot).then((s) => s.isFile(), () => false)) return openFileSource({ path: snapshot, name });
+    const snapshot = resolveCachePaths({ cacheDir: hub.cacheDir, repo: options.repo }).snapshot(
+      options.sha,
+      options.path
+    );
+    if (await stat9(snapshot).then(
+      (s) => s.isFile(),
+      () => false
+    ))
+      return openFileSource({ path: snapshot, name });
     if (options.download === true) return openFileSource({ path: await drain(downloadToCache(options)), name });
   }
   return openRemoteFile(options);
@@ -72829,20 +73694,26 @@ async function pinRevision(options) {
   } catch (error63) {
     if (isHubApiError(error63) && error63.statusCode === 404 && options.revision !== void 0) {
       if (await exists3(hub, repo)) {
-        throw new RemoteError(`${repo} has no branch, tag or commit "${requested}" on ${hub.hubUrl}; check the revision after @.`, {
-          code: "HUB_REVISION_NOT_FOUND",
-          subject: `${repo}@${requested}`,
-          cause: error63
-        });
+        throw new RemoteError(
+          `${repo} has no branch, tag or commit "${requested}" on ${hub.hubUrl}; check the revision after @.`,
+          {
+            code: "HUB_REVISION_NOT_FOUND",
+            subject: `${repo}@${requested}`,
+            cause: error63
+          }
+        );
       }
     }
     throw toRemoteError2({ error: error63, repo, hubUrl: hub.hubUrl, accessToken: hub.accessToken, doing: "resolving" });
   }
   if (typeof sha !== "string" || !commitPattern.test(sha)) {
-    throw new RemoteError(`${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging Face Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo
-    });
+    throw new RemoteError(
+      `${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging Face Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo
+      }
+    );
   }
   if (requested !== sha) hub.pins.set(`${repo}@${sha}`, requested);
   return { repo, requested, sha };
@@ -72857,6 +73728,7 @@ async function exists3(hub, repo) {
 }
 
 // src/hub/publish-files.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { stat as stat10 } from "node:fs/promises";
 import { resolve as resolve3 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
@@ -72880,21 +73752,24 @@ var baseOnlyFiles = ["generation_config.json", "preprocessor_config.json"];
 var copiedFromBase = /* @__PURE__ */ new Set(["config.json", ...tokenizerFiles, ...baseOnlyFiles]);
 var written = /* @__PURE__ */ new Set(["README.md", ".gitattributes", "tvhub.json", "adapter_config.json"]);
 function isPublishablePath(path2) {
-  if (isShardRecordPath(path2)) return true;
+  if (isPortionRecordPath(path2)) return true;
   if (path2.includes("/")) return false;
-  return written.has(path2) || copiedFromBase.has(path2) || isWeightsPath(path2);
+  return written.has(path2) || copiedFromBase.has(path2) || isWeightsPath(path2) || isCardPicture(path2);
+}
+function isCardPicture(path2) {
+  return path2.endsWith(".svg");
 }
 function isWeightsPath(path2) {
   return !path2.includes("/") && (path2.endsWith(".safetensors") || path2.endsWith(".safetensors.index.json"));
 }
-function isShardRecordPath(path2) {
-  return /^\.tvhub\/shard-[1-9]\d*-of-[1-9]\d*\.json$/.test(path2);
+function isPortionRecordPath(path2) {
+  return /^\.tvhub\/portion-[1-9]\d*-of-[1-9]\d*\.json$/.test(path2);
 }
 
 // src/hub/find-foreign-files.ts
 var freshFiles = /* @__PURE__ */ new Set([".gitattributes", "README.md"]);
 function findForeignFiles(paths) {
-  const earlierPublish = paths.includes("tvhub.json") || paths.some(isShardRecordPath);
+  const earlierPublish = paths.includes("tvhub.json") || paths.some(isPortionRecordPath);
   return paths.filter((path2) => earlierPublish ? !isPublishablePath(path2) : !freshFiles.has(path2));
 }
 
@@ -72902,10 +73777,65 @@ function findForeignFiles(paths) {
 function foreignFilesError(options) {
   const { target, foreign } = options;
   const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : "");
-  return new DataError(`${target} already holds files that no tvhub publish put there (${shown}); publish to a new name, or move those files away first.`, {
-    code: "TARGET_NOT_EMPTY",
-    subject: target
+  return new DataError(
+    `${target} already holds files that no tvhub publish put there (${shown}); publish to a new name, or move those files away first.`,
+    {
+      code: "TARGET_NOT_EMPTY",
+      subject: target
+    }
+  );
+}
+
+// src/hub/find-run-commit.ts
+function runTrailer(runId) {
+  return `tvhub-run: ${runId}`;
+}
+function withRunTrailer(description, runId) {
+  const text = description?.trimEnd() ?? "";
+  return text === "" ? runTrailer(runId) : `${text}
+
+${runTrailer(runId)}`;
+}
+function carriesRun(message, runId) {
+  return message.split(/\r?\n/).some((line) => line.trim() === runTrailer(runId));
+}
+async function findRunCommit(options) {
+  const { listCommits: listCommits2 } = await loadHubLibrary();
+  const { hubUrl, fetch: fetch2, accessToken, repo } = options;
+  const depth = options.depth ?? 30;
+  const lookAt = async (revision, limit) => {
+    let seen = 0;
+    for await (const commit2 of listCommits2({
+      repo,
+      revision: encodeURIComponent(revision),
+      hubUrl,
+      fetch: fetch2,
+      accessToken,
+      batchSize: Math.min(limit, 100)
+    })) {
+      if (commit2.oid === options.since) return void 0;
+      if (carriesRun(`${commit2.title}
+${commit2.message}`, options.runId)) return commit2.oid;
+      if (++seen >= limit) return void 0;
+    }
+    return void 0;
+  };
+  if (options.pullRequests !== true) {
+    const oid = await lookAt(options.branch, depth);
+    return oid === void 0 ? void 0 : { oid };
+  }
+  const response = await fetch2(`${hubUrl}/api/models/${repo}/refs?include_prs=1`, {
+    headers: { Authorization: `Bearer ${accessToken}` }
   });
+  if (!response.ok) throw new Error(`listing the refs of ${repo} answered HTTP ${response.status}`);
+  const refs = await response.json();
+  for (const pr of (refs.pullRequests ?? []).slice(0, 5)) {
+    const num2 = Number(pr.name);
+    if (typeof pr.ref !== "string" || !Number.isSafeInteger(num2)) continue;
+    const oid = await lookAt(pr.ref, 1);
+    if (oid !== void 0) return { oid, pullRequestNum: num2 };
+  }
+  return void 0;
 }
 
 // src/hub/parse-repo-id.ts
@@ -72931,6 +73861,45 @@ function problemOf(text) {
   }
   if (text.endsWith(".git")) return 'it ends with ".git"';
   return void 0;
+}
+
+// src/hub/publish-leftovers.ts
+function leftoverClause(left) {
+  if (left.removed) return "nothing was committed, and the repo this run created was removed";
+  if (left.committed === "maybe")
+    return `the commit may have landed: look at ${left.hubUrl}/${left.repo}/commits/main before rerunning`;
+  if (left.kept > 0)
+    return `nothing was committed; the ${formatBytes(left.kept)} uploaded stay on the Hub, so rerunning the same command does not send them again`;
+  return void 0;
+}
+function interruptedError(left) {
+  const clause = leftoverClause(left) ?? "nothing was committed";
+  return new RemoteError(
+    `Interrupted while publishing to ${left.repo}: ${clause}; rerun the same command to publish.`,
+    { code: "INTERRUPTED", subject: left.repo }
+  );
+}
+function withLeftovers(error63, left) {
+  const clause = leftoverClause(left);
+  if (clause === void 0 || !(error63 instanceof RemoteError)) return error63;
+  return new RemoteError(`${error63.message.replace(/\.$/, "")} (${clause}).`, {
+    code: error63.code,
+    ...error63.subject === void 0 ? {} : { subject: error63.subject },
+    cause: error63.cause
+  });
+}
+
+// src/hub/remove-created-repo.ts
+async function removeCreatedRepo(options) {
+  const { repo, common } = options;
+  try {
+    const head = await options.modelInfo({ ...common, name: repo, revision: "main", additionalFields: ["sha"] });
+    if (options.headSha !== void 0 && head.sha !== options.headSha) return false;
+    await options.deleteRepo({ ...common, repo });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // src/hub/track-upload-progress.ts
@@ -72973,173 +73942,349 @@ function trackUploadProgress(options) {
 var rewrittenAnyway = /* @__PURE__ */ new Set([".gitattributes", "README.md"]);
 async function* publishFiles(options) {
   const { hub } = options;
+  hub.onPublishing?.(true);
+  try {
+    return yield* publish(options);
+  } finally {
+    hub.onPublishing?.(false);
+  }
+}
+async function* publish(options) {
+  const { hub } = options;
   const repo = parseRepoId({ text: options.repo, label: "The publish target" });
   const accessToken = hub.accessToken;
   if (accessToken === void 0) {
-    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
-  }
-  const common = { hubUrl: hub.hubUrl, fetch: hub.fetch, accessToken };
-  const fail = (error63, doing = "publishing to") => {
-    throw toRemoteError2({ error: error63, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
-  };
-  if (options.concurrent === true && options.parentCommit !== void 0) {
-    throw new UsageError(`Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`, {
-      code: "HUB_BAD_PUBLISH",
+    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, {
+      code: "HUB_NO_TOKEN",
       subject: repo
     });
+  }
+  if (options.concurrent === true && options.parentCommit !== void 0) {
+    throw new UsageError(
+      `Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`,
+      {
+        code: "HUB_BAD_PUBLISH",
+        subject: repo
+      }
+    );
   }
   if (options.concurrent === true && options.createPullRequest === true) {
-    throw new UsageError(`Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`, {
-      code: "HUB_BAD_PUBLISH",
-      subject: repo
-    });
+    throw new UsageError(
+      `Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`,
+      {
+        code: "HUB_BAD_PUBLISH",
+        subject: repo
+      }
+    );
   }
   const sizes = await checkFiles(repo, options.files);
-  const { commitIter: commitIter2, createRepo: createRepo2, listFiles: listFiles3, modelInfo: modelInfo2, repoExists: repoExists2 } = await loadHubLibrary();
-  let created = false;
-  const exists4 = await withRetries({ policy: hub.retry, run: () => repoExists2({ ...common, repo }) }).catch((error63) => fail(error63, "looking up"));
-  if (!exists4) {
-    try {
-      await withRetries({ policy: hub.retry, run: () => createRepo2({ ...common, repo, ...options.private === void 0 ? {} : { private: options.private } }) });
-      created = true;
-      yield { type: "log", level: "info", message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.` };
-    } catch (error63) {
-      if (!(isHubApiError(error63) && error63.statusCode === 409)) fail(error63, "creating");
-    }
-  }
-  const head = await withRetries({
-    policy: hub.retry,
-    run: () => modelInfo2({ ...common, name: repo, revision: "main", additionalFields: ["sha"] })
-  }).catch((error63) => fail(error63, "reading the head of"));
-  const headSha = typeof head.sha === "string" && head.sha.length > 0 ? head.sha : void 0;
-  if (options.parentCommit !== void 0 && headSha !== options.parentCommit) {
-    throw new RemoteError(`${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${headSha?.slice(0, 7) ?? "no commit"}); rerun.`, {
-      code: "HUB_CHANGED",
-      subject: repo
-    });
-  }
-  if (!created && options.private !== void 0 && head.private !== options.private) {
-    yield { type: "log", level: "warn", message: `${repo} already exists and is ${head.private ? "private" : "public"}; tvhub leaves its visibility as it is.` };
-  }
-  const existing = headSha === void 0 ? [] : await withRetries({
-    policy: hub.retry,
-    run: async () => {
-      const paths = [];
-      for await (const entry of listFiles3({ ...common, repo, revision: headSha, recursive: true })) {
-        if (entry.type === "file") paths.push(entry.path);
-      }
-      return paths;
-    }
-  }).catch((error63) => fail(error63, "listing the files of"));
-  const foreign = findForeignFiles(existing);
-  if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
-  const keep = options.keep ?? [];
-  const gone = keep.filter((path2) => !existing.includes(path2));
-  if (gone.length > 0) {
-    throw new RemoteError(`${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`, {
-      code: "HUB_CHANGED",
-      subject: repo
-    });
-  }
-  const newPaths = /* @__PURE__ */ new Set([...options.files.map((file2) => file2.path), ...keep]);
-  const earlierPublish = existing.includes("tvhub.json") || existing.some(isShardRecordPath);
-  const deleted = earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true ? existing.filter((path2) => isPublishablePath(path2) && !rewrittenAnyway.has(path2) && !newPaths.has(path2)) : [];
-  if (deleted.length > 0) {
-    yield { type: "log", level: "info", message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.` };
-  }
-  const operations = [
-    ...options.files.map((file2) => ({ operation: "addOrUpdate", path: file2.path, content: contentOf(file2) })),
-    ...deleted.map((path2) => ({ operation: "delete", path: path2 }))
-  ];
-  const uploadFetch = trackUploadProgress({
-    fetch: hub.fetch,
+  const runId = options.runId ?? randomUUID2();
+  let sentBytes = 0;
+  const notices = [];
+  const retried2 = /* @__PURE__ */ new Set();
+  const tracked = trackUploadProgress({
+    fetch: hub.baseFetch ?? hub.fetch,
     onBytes: (bytes) => {
+      sentBytes += bytes;
       hub.stats.bytesUploaded += bytes;
     }
   });
-  const throttle = createThrottle();
-  for (let attempt = 0; ; attempt++) {
-    const hashed = /* @__PURE__ */ new Set();
-    const sent = /* @__PURE__ */ new Set();
-    let committing = false;
-    try {
-      const commit2 = commitIter2({
-        repo,
-        operations,
-        title: options.commitTitle,
-        ...options.commitDescription === void 0 ? {} : { description: options.commitDescription },
-        // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
-        ...headSha === void 0 || options.concurrent === true ? {} : { parentCommit: headSha },
-        branch: "main",
-        ...options.createPullRequest === true && { isPullRequest: true },
-        hubUrl: hub.hubUrl,
-        fetch: uploadFetch,
-        accessToken,
-        useXet: false
-      });
-      let output2;
-      for (; ; ) {
-        const step = await commit2.next();
-        if (step.done === true) {
-          output2 = step.value;
-          break;
+  const retrying = (signal) => createRetryingFetch({
+    fetch: tracked,
+    policy: hub.retry,
+    onRetry: (notice2) => {
+      retried2.add(`${notice2.method} ${notice2.url}`);
+      notices.push(notice2);
+    },
+    ...signal === void 0 ? {} : { signal }
+  });
+  const uploadFetch = retrying(hub.signal);
+  const common = { hubUrl: hub.hubUrl, fetch: uploadFetch, accessToken };
+  const interrupted = () => hub.signal?.aborted === true;
+  const fail = (error63, doing = "publishing to") => {
+    if (interrupted()) throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
+    throw toRemoteError2({ error: error63, repo, hubUrl: hub.hubUrl, accessToken, doing, access: "write" });
+  };
+  const { commitIter: commitIter2, createRepo: createRepo2, deleteRepo: deleteRepo2, listFiles: listFiles3, modelInfo: modelInfo2, repoExists: repoExists2 } = await loadHubLibrary();
+  const readTarget = async () => {
+    const head = await withRetries({
+      policy: hub.retry,
+      run: () => modelInfo2({ ...common, name: repo, revision: "main", additionalFields: ["sha"] })
+    }).catch((error63) => fail(error63, "reading the head of"));
+    const headSha = typeof head.sha === "string" && head.sha.length > 0 ? head.sha : void 0;
+    const existing = headSha === void 0 ? [] : await withRetries({
+      policy: hub.retry,
+      run: async () => {
+        const paths = [];
+        for await (const entry of listFiles3({ ...common, repo, revision: headSha, recursive: true })) {
+          if (entry.type === "file") paths.push(entry.path);
         }
-        const event = step.value;
-        if (event.event === "phase" && event.phase === "committing") committing = true;
-        if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
-        if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
-        const mapped = toProgressEvent(event, sizes);
-        if (mapped !== void 0 && throttle.shouldYield(mapped)) yield mapped;
+        return paths;
       }
-      if (output2 === void 0) {
-        throw new RemoteError(`${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`, { code: "HUB_BAD_RESPONSE", subject: repo });
+    }).catch((error63) => fail(error63, "listing the files of"));
+    return { ...headSha === void 0 ? {} : { headSha }, private: head.private, existing };
+  };
+  const exists4 = await withRetries({ policy: hub.retry, run: () => repoExists2({ ...common, repo }) }).catch(
+    (error63) => fail(error63, "looking up")
+  );
+  if (!exists4 && options.parentCommit !== void 0) {
+    throw new RemoteError(
+      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it no longer exists); rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo
       }
-      yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
-      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, output2.pullRequestUrl) : void 0;
+    );
+  }
+  let target = exists4 ? await readTarget() : { private: options.private === true, existing: [] };
+  if (exists4 && options.parentCommit !== void 0 && target.headSha !== options.parentCommit) {
+    throw new RemoteError(
+      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo
+      }
+    );
+  }
+  if (exists4 && options.private !== void 0 && target.private !== options.private) {
+    yield {
+      type: "log",
+      level: "warn",
+      message: `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility as it is.`
+    };
+  }
+  let deleted = exists4 ? planDeletions(repo, target.existing, options) : [];
+  const throttle = createThrottle();
+  let landed = false;
+  let unsure = false;
+  const hashed = /* @__PURE__ */ new Set();
+  const sent = /* @__PURE__ */ new Set();
+  let created = false;
+  try {
+    if (!exists4) {
+      const createUrl = `${hub.hubUrl}/api/repos/create`;
+      try {
+        await withRetries({
+          policy: hub.retry,
+          run: () => createRepo2({ ...common, repo, ...options.private === void 0 ? {} : { private: options.private } })
+        });
+        created = true;
+      } catch (error63) {
+        if (interrupted())
+          throw interruptedError({ repo, hubUrl: hub.hubUrl, committed: false, removed: false, kept: 0 });
+        if (!(isHubApiError(error63) && error63.statusCode === 409)) fail(error63, "creating");
+        created = retried2.has(`POST ${createUrl}`);
+      }
+      target = await readTarget();
+      if (!created) deleted = planDeletions(repo, target.existing, options);
+      if (created)
+        yield {
+          type: "log",
+          level: "info",
+          message: `Created ${options.private === true ? "private " : ""}repo ${hub.hubUrl}/${repo}.`
+        };
+    }
+    const headSha = target.headSha;
+    if (deleted.length > 0) {
+      yield {
+        type: "log",
+        level: "info",
+        message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.`
+      };
+    }
+    const operations = [
+      ...options.files.map(
+        (file2) => ({ operation: "addOrUpdate", path: file2.path, content: contentOf(file2) })
+      ),
+      ...deleted.map((path2) => ({ operation: "delete", path: path2 }))
+    ];
+    const findLanded = () => withRetries({
+      policy: hub.retry,
+      run: () => findRunCommit({
+        hubUrl: hub.hubUrl,
+        fetch: retrying(void 0),
+        accessToken,
+        repo,
+        runId,
+        branch: "main",
+        ...headSha === void 0 ? {} : { since: headSha },
+        ...options.createPullRequest === true && { pullRequests: true }
+      })
+    });
+    const resultOf = (oid, url2, pullRequestUrl) => {
+      const pullRequest = options.createPullRequest === true ? pullRequestOf(repo, hub.hubUrl, pullRequestUrl) : void 0;
       return {
-        commitSha: output2.commit.oid,
-        commitUrl: output2.commit.url,
+        commitSha: oid,
+        commitUrl: url2,
         repoUrl: `${hub.hubUrl}/${repo}`,
         created,
         deleted,
         alreadyUploaded: [...hashed].filter((path2) => !sent.has(path2)).sort(),
         ...pullRequest === void 0 ? {} : { pullRequest }
       };
-    } catch (error63) {
-      if ((!committing || options.concurrent === true) && attempt < hub.retry.retries && isTransientError(error63)) {
-        yield { type: "log", level: "warn", message: `Uploading to ${repo} failed (${scrubSecrets(describe2(error63), accessToken)}); retrying.` };
-        await hub.retry.sleep(retryDelay(hub.retry, attempt));
-        continue;
+    };
+    for (let attempt = 0; ; attempt++) {
+      let committing = false;
+      try {
+        const commit2 = commitIter2({
+          repo,
+          operations,
+          title: options.commitTitle,
+          description: withRunTrailer(options.commitDescription, runId),
+          // Jobs of a matrix commit disjoint files side by side: pinning the head would fail all but the first.
+          ...headSha === void 0 || options.concurrent === true ? {} : { parentCommit: headSha },
+          branch: "main",
+          ...options.createPullRequest === true && { isPullRequest: true },
+          hubUrl: hub.hubUrl,
+          fetch: uploadFetch,
+          accessToken,
+          useXet: false,
+          ...hub.signal === void 0 ? {} : { abortSignal: hub.signal }
+        });
+        let output2;
+        for (; ; ) {
+          const step = await commit2.next();
+          yield* retryLogs(notices);
+          if (step.done === true) {
+            output2 = step.value;
+            break;
+          }
+          const event = step.value;
+          if (event.event === "phase" && event.phase === "committing") committing = true;
+          if (event.event === "fileProgress" && event.state === "hashing") hashed.add(event.path);
+          if (event.event === "fileProgress" && event.state === "uploading" && event.progress < 1) sent.add(event.path);
+          const mapped = toProgressEvent(event, sizes);
+          if (mapped !== void 0 && throttle.shouldYield(mapped)) yield mapped;
+        }
+        if (output2 === void 0) {
+          throw new RemoteError(
+            `${hub.hubUrl} did not return a commit for ${repo}; check the repo on the Hub and rerun.`,
+            { code: "HUB_BAD_RESPONSE", subject: repo }
+          );
+        }
+        landed = true;
+        yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+        return resultOf(output2.commit.oid, output2.commit.url, output2.pullRequestUrl);
+      } catch (error63) {
+        yield* retryLogs(notices);
+        const stopped = interrupted();
+        if (stopped && !committing) throw error63;
+        if (committing && (stopped || unsure || mayHaveLanded(error63))) {
+          unsure = true;
+          const found = await findLanded().catch(() => void 0);
+          if (found !== void 0) {
+            landed = true;
+            yield {
+              type: "log",
+              level: "info",
+              message: `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not sending it again.`
+            };
+            yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
+            const pullRequestUrl = found.pullRequestNum === void 0 ? void 0 : `${hub.hubUrl}/${repo}/discussions/${found.pullRequestNum}`;
+            return resultOf(found.oid, `${hub.hubUrl}/${repo}/commit/${found.oid}`, pullRequestUrl);
+          }
+          if (stopped) throw error63;
+        }
+        const again = committing ? unsure && isTransientFailure(error63) : isTransientError(error63);
+        if (again && attempt < hub.retry.retries) {
+          yield {
+            type: "log",
+            level: "info",
+            message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe2(error63), accessToken)}); retrying.`
+          };
+          await hub.retry.sleep(retryDelay(hub.retry, attempt));
+          continue;
+        }
+        throw error63;
       }
-      fail(error63);
     }
+  } catch (error63) {
+    let removed = false;
+    if (created && !landed && options.concurrent !== true)
+      removed = await removeCreatedRepo({
+        repo,
+        headSha: target.headSha,
+        deleteRepo: deleteRepo2,
+        modelInfo: modelInfo2,
+        common: { ...common, fetch: retrying(void 0) }
+      });
+    const left = {
+      repo,
+      hubUrl: hub.hubUrl,
+      committed: unsure ? "maybe" : false,
+      removed,
+      kept: removed ? 0 : sentBytes
+    };
+    if (interrupted()) throw interruptedError(left);
+    const remote = toRemoteError2({
+      error: error63,
+      repo,
+      hubUrl: hub.hubUrl,
+      accessToken,
+      doing: "publishing to",
+      access: "write"
+    });
+    throw withLeftovers(remote, left);
   }
+}
+function planDeletions(repo, existing, options) {
+  const foreign = findForeignFiles(existing);
+  if (foreign.length > 0 && options.overwrite !== true) throw foreignFilesError({ target: repo, foreign });
+  const keep = options.keep ?? [];
+  const gone = keep.filter((path2) => !existing.includes(path2));
+  if (gone.length > 0) {
+    throw new RemoteError(
+      `${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`,
+      {
+        code: "HUB_CHANGED",
+        subject: repo
+      }
+    );
+  }
+  const newPaths = /* @__PURE__ */ new Set([...options.files.map((file2) => file2.path), ...keep]);
+  const earlierPublish = existing.includes("tvhub.json") || existing.some(isPortionRecordPath);
+  return earlierPublish && options.concurrent !== true && options.keepOtherFiles !== true ? existing.filter((path2) => isPublishablePath(path2) && !rewrittenAnyway.has(path2) && !newPaths.has(path2)) : [];
+}
+function mayHaveLanded(error63) {
+  return isTransientFailure(error63) || error63 instanceof SyntaxError || isInvalidApiResponseError(error63);
 }
 function pullRequestOf(repo, hubUrl, url2) {
   const num2 = Number(/\/discussions\/([1-9][0-9]*)$/.exec(url2 ?? "")?.[1]);
   if (url2 === void 0 || !Number.isSafeInteger(num2)) {
-    throw new RemoteError(`${hubUrl} committed to ${repo} but named no pull request (${url2 ?? "no URL"}); check the repo's pull requests on the Hub.`, {
-      code: "HUB_BAD_RESPONSE",
-      subject: repo
-    });
+    throw new RemoteError(
+      `${hubUrl} committed to ${repo} but named no pull request (${url2 ?? "no URL"}); check the repo's pull requests on the Hub.`,
+      {
+        code: "HUB_BAD_RESPONSE",
+        subject: repo
+      }
+    );
   }
   return { num: num2, url: url2, ref: `refs/pr/${num2}` };
 }
 async function checkFiles(repo, files) {
   if (files.length === 0) {
-    throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, { code: "HUB_NOTHING_TO_PUBLISH", subject: repo });
+    throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, {
+      code: "HUB_NOTHING_TO_PUBLISH",
+      subject: repo
+    });
   }
   const sizes = /* @__PURE__ */ new Map();
   for (const file2 of files) {
     const segments = file2.path.split("/");
     if (file2.path.length === 0 || /[\\#?%\0]/.test(file2.path) || segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
-      throw new DataError(`Cannot publish "${file2.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`, {
-        code: "HUB_BAD_PATH",
-        subject: file2.path
-      });
+      throw new DataError(
+        `Cannot publish "${file2.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`,
+        {
+          code: "HUB_BAD_PATH",
+          subject: file2.path
+        }
+      );
     }
     if (sizes.has(file2.path)) {
-      throw new DataError(`Cannot publish to ${repo}: ${file2.path} appears twice in the file list.`, { code: "HUB_DUPLICATE_PATH", subject: file2.path });
+      throw new DataError(`Cannot publish to ${repo}: ${file2.path} appears twice in the file list.`, {
+        code: "HUB_DUPLICATE_PATH",
+        subject: file2.path
+      });
     }
     if ("localPath" in file2) {
       const info2 = await stat10(file2.localPath).catch(() => void 0);
@@ -73182,7 +74327,8 @@ function createThrottle(stepBytes = 1024 * 1024) {
       if (event.type !== "progress" || event.unit !== "bytes") return true;
       const key = `${event.phase}:${event.label ?? ""}`;
       const previous = last.get(key);
-      if (previous !== void 0 && event.done !== event.total && event.done - previous < stepBytes && event.done >= previous) return false;
+      if (previous !== void 0 && event.done !== event.total && event.done - previous < stepBytes && event.done >= previous)
+        return false;
       last.set(key, event.done);
       return true;
     }
@@ -73206,12 +74352,19 @@ async function readSmallFile(options) {
   });
   if (paths !== void 0) {
     const snapshot = paths.snapshot(options.sha, options.path);
-    const cachedSize = await stat11(snapshot).then((s) => s.isFile() ? s.size : void 0, () => void 0);
+    const cachedSize = await stat11(snapshot).then(
+      (s) => s.isFile() ? s.size : void 0,
+      () => void 0
+    );
     if (cachedSize !== void 0) {
       checkSize(name, cachedSize, maxBytes);
       return new Uint8Array(await readFile5(snapshot));
     }
-    if (await stat11(paths.noExist(options.sha, options.path)).then(() => true, () => false)) return null;
+    if (await stat11(paths.noExist(options.sha, options.path)).then(
+      () => true,
+      () => false
+    ))
+      return null;
   }
   const info2 = await probeFile(options);
   if (info2 === null) {
@@ -73236,7 +74389,8 @@ async function readSmallFile(options) {
       });
       if (blob === null) throw fileNotFoundError(options, hub.hubUrl);
       const buffer = new Uint8Array(await blob.arrayBuffer());
-      if (buffer.byteLength !== info2.size) throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info2.size} bytes`);
+      if (buffer.byteLength !== info2.size)
+        throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info2.size} bytes`);
       return buffer;
     }
   }).catch((error63) => {
@@ -73251,10 +74405,15 @@ async function readSmallFile(options) {
   }
   if (paths !== void 0) {
     const blobPath = paths.blob(etag);
-    const present = await stat11(blobPath).then((s) => s.size === bytes.byteLength, () => false);
+    const present = await stat11(blobPath).then(
+      (s) => s.size === bytes.byteLength,
+      () => false
+    );
     if (!present) await inCache(writeAtomically(blobPath, bytes));
     const ref = hub.pins.get(`${options.repo}@${options.sha}`);
-    await inCache(linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...ref === void 0 ? {} : { ref } }));
+    await inCache(
+      linkSnapshot({ paths, sha: options.sha, path: options.path, etag, ...ref === void 0 ? {} : { ref } })
+    );
   }
   return bytes;
 }
@@ -73313,20 +74472,37 @@ function describe3(options) {
 function createHubClient(options) {
   const hubUrl = options.hubUrl.replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+/.test(hubUrl)) {
-    throw new UsageError(`The Hub URL "${hubUrl}" is not an http(s) URL; pass one like https://huggingface.co with --hub-url.`, {
-      code: "HUB_BAD_URL",
-      subject: hubUrl
-    });
+    throw new UsageError(
+      `The Hub URL "${hubUrl}" is not an http(s) URL; pass one like https://huggingface.co with --hub-url.`,
+      {
+        code: "HUB_BAD_URL",
+        subject: hubUrl
+      }
+    );
   }
+  const baseFetch = options.fetch ?? ((input2, init) => globalThis.fetch(input2, init));
+  const retry2 = {
+    retries: options.retries ?? 4,
+    baseDelayMs: options.retryDelayMs ?? 500,
+    maxDelayMs: options.maxRetryDelayMs ?? 8e3,
+    sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+    ...options.maxRetryAfterMs === void 0 ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }
+  };
+  const retryNotices = [];
   const hub = {
     hubUrl,
-    fetch: options.fetch ?? ((input2, init) => globalThis.fetch(input2, init)),
-    retry: {
-      retries: options.retries ?? 4,
-      baseDelayMs: options.retryDelayMs ?? 500,
-      maxDelayMs: options.maxRetryDelayMs ?? 8e3,
-      sleep: options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms)))
-    },
+    fetch: createRetryingFetch({
+      fetch: baseFetch,
+      policy: retry2,
+      // Shown by the next download that drains them; a burst is summed up by its latest few.
+      onRetry: (notice2) => void (retryNotices.push(notice2) > 20 && retryNotices.shift()),
+      ...options.signal === void 0 ? {} : { signal: options.signal }
+    }),
+    baseFetch,
+    retry: retry2,
+    retryNotices,
+    ...options.signal === void 0 ? {} : { signal: options.signal },
+    ...options.onPublishing === void 0 ? {} : { onPublishing: options.onPublishing },
     stats: { bytesDownloaded: 0, bytesUploaded: 0 },
     pins: /* @__PURE__ */ new Map(),
     heads: /* @__PURE__ */ new Map(),
@@ -73385,8 +74561,10 @@ function parseModelRef(options) {
 function revisionProblem(revision) {
   if (revision.length === 0) return "nothing follows @";
   if (revision.length > 255) return "it is longer than 255 characters";
-  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(revision)) return "it contains a space, a control character or one of ~^:?*[\\";
-  if (revision.includes("..") || revision.includes("@{") || revision.includes("//")) return 'it contains "..", "@{" or "//"';
+  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(revision))
+    return "it contains a space, a control character or one of ~^:?*[\\";
+  if (revision.includes("..") || revision.includes("@{") || revision.includes("//"))
+    return 'it contains "..", "@{" or "//"';
   if (revision.startsWith("/") || revision.endsWith("/") || revision.endsWith(".") || revision.endsWith(".lock")) {
     return 'it starts or ends with "/", or ends with "." or ".lock"';
   }
@@ -73398,6 +74576,21 @@ function expandHome(path2, homeDir) {
   if (path2 === "~") return homeDir;
   if (path2.startsWith("~/")) return `${homeDir.replace(/\/+$/, "")}/${path2.slice(2)}`;
   return path2;
+}
+
+// src/hub/parse-retry-delay.ts
+function parseRetryDelay(text) {
+  if (text === void 0 || text.trim() === "") return void 0;
+  if (!/^[0-9]{1,6}$/.test(text.trim())) {
+    throw new UsageError(
+      `TVHUB_RETRY_DELAY_MS must be a whole number of milliseconds up to 999999, such as 500; got "${text.slice(0, 40)}".`,
+      {
+        code: "HUB_BAD_RETRY_DELAY",
+        subject: "TVHUB_RETRY_DELAY_MS"
+      }
+    );
+  }
+  return Number(text.trim());
 }
 
 // src/app/resolve-ref.ts
@@ -73424,19 +74617,25 @@ async function checkInputs(options) {
     for (const input2 of options.inputs) resolveRef(context, input2.text, input2.label);
     if (options.base !== void 0) resolveRef(context, options.base, options.baseLabel ?? "--base");
     const givenBase = options.base === void 0 ? void 0 : open8(options.base, options.baseLabel ?? "--base");
-    const settled = await Promise.allSettled([...options.inputs.map((input2) => open8(input2.text, input2.label)), ...givenBase ? [givenBase] : []]);
+    const settled = await Promise.allSettled([
+      ...options.inputs.map((input2) => open8(input2.text, input2.label)),
+      ...givenBase ? [givenBase] : []
+    ]);
     const failed = settled.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const inputs = options.inputs.map((_, i) => settled[i].value);
     const first = inputs[0];
     const base = givenBase ? await givenBase : await open8(first ? declaredBase(first.resolved) : "", options.baseLabel ?? "--base");
-    const sameWeightRevisions = await findSameWeightRevisions({ hub: context.hub, base: base.resolved, inputs: inputs.map((input2) => input2.resolved) });
+    const sameWeightRevisions = await findSameWeightRevisions({
+      hub: context.hub,
+      base: base.resolved,
+      inputs: inputs.map((input2) => input2.resolved)
+    });
     const report = checkCompatibility({
       sameWeightRevisions,
       base: base.resolved,
       inputs: inputs.map((input2, i) => ({ ...input2.resolved, kind: options.inputs[i]?.kind ?? "finetuned" })),
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.force === void 0 ? {} : { force: options.force }
+      ...pickDefined(options, ["vocab", "force"])
     });
     return { base, inputs, report, close: () => closeAll(opened) };
   } catch (error63) {
@@ -73453,9 +74652,11 @@ async function check(options) {
   const checked = await checkInputs({
     context: options.context,
     ...options.base === void 0 ? {} : { base: options.base },
-    inputs: options.inputs.map((input2, i) => ({ ...input2, label: input2.kind === "vector" ? `--vector ${i + 1}` : "--finetuned" })),
-    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force }
+    inputs: options.inputs.map((input2, i) => ({
+      ...input2,
+      label: input2.kind === "vector" ? `--vector ${i + 1}` : "--finetuned"
+    })),
+    ...pickDefined(options, ["vocab", "force"])
   });
   try {
     const all = [checked.base, ...checked.inputs];
@@ -73465,7 +74666,10 @@ async function check(options) {
       ...input2.resolved.repo === void 0 ? {} : { repo: input2.resolved.repo },
       ...input2.resolved.revision === void 0 ? {} : { revision: input2.resolved.revision }
     }));
-    const weightBytes = all.reduce((sum2, input2) => sum2 + input2.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0), 0);
+    const weightBytes = all.reduce(
+      (sum2, input2) => sum2 + input2.resolved.tensors.reduce((s, t) => s + (t.end - t.begin), 0),
+      0
+    );
     return { report: checked.report, inputs, weightBytes };
   } finally {
     await checked.close();
@@ -73474,43 +74678,71 @@ async function check(options) {
 
 // src/app/greedy.ts
 import { createHash as createHash10 } from "node:crypto";
-import { mkdir as mkdir14, mkdtemp as mkdtemp7, rm as rm15 } from "node:fs/promises";
-import { join as join19, resolve as resolvePath2 } from "node:path";
+import { mkdir as mkdir14, mkdtemp as mkdtemp4, rm as rm12 } from "node:fs/promises";
+import { join as join20, resolve as resolvePath2 } from "node:path";
 
-// src/eval/lambda-grid.ts
+// src/plan/lambda-grid.ts
 var defaultLambdaGrid = { start: 0, stop: 1, step: 0.05 };
 var maxLambdaGridValues = 1001;
-function lambdaGridValues(options) {
-  const { grid } = options;
-  const subject = options.subject ?? "grid";
-  for (const [key, value] of Object.entries(grid)) {
+function findLambdaGridProblem(grid) {
+  for (const key of ["start", "stop", "step"]) {
+    const value = grid[key];
     if (!Number.isFinite(value)) {
-      throw new UsageError(`The ${subject} ${key} is ${value}; give a finite number.`, { code: "GRID_NOT_FINITE", subject });
+      return {
+        key,
+        code: "GRID_NOT_FINITE",
+        sentence: `${key} is ${value}; give a finite number.`,
+        field: `expected a finite number, got ${value}`
+      };
     }
   }
   if (!(grid.step > 0)) {
-    throw new UsageError(`The ${subject} step is ${grid.step}; give a positive step such as 0.05.`, { code: "GRID_BAD_STEP", subject });
+    return {
+      key: "step",
+      code: "GRID_BAD_STEP",
+      sentence: `step is ${grid.step}; give a positive step such as 0.05.`,
+      field: `expected a number > 0, got ${grid.step}`
+    };
   }
   if (grid.stop < grid.start) {
-    throw new UsageError(`The ${subject} stops at ${grid.stop}, below its start ${grid.start}; give STOP \u2265 START.`, { code: "GRID_BAD_RANGE", subject });
+    return {
+      key: "stop",
+      code: "GRID_BAD_RANGE",
+      sentence: `stops at ${grid.stop}, below its start ${grid.start}; give STOP \u2265 START.`,
+      field: `expected a number \u2265 start (${grid.start}), got ${grid.stop}`
+    };
   }
+  const count2 = decimalGrid(grid).count;
+  if (count2 > BigInt(maxLambdaGridValues)) {
+    return {
+      key: "step",
+      code: "GRID_TOO_LARGE",
+      sentence: `${formatLambdaGrid(grid)} has ${count2} values, more than ${maxLambdaGridValues}; use a larger step.`,
+      field: `the grid has more than ${maxLambdaGridValues} values; use a larger step than ${grid.step}`
+    };
+  }
+  return void 0;
+}
+function lambdaGridValues(options) {
+  const { grid } = options;
+  const subject = options.subject ?? "grid";
+  const problem = findLambdaGridProblem(grid);
+  if (problem !== void 0)
+    throw new UsageError(`The ${subject} ${problem.sentence}`, { code: problem.code, subject });
+  const { first, spacing, count: count2, exponent } = decimalGrid(grid);
+  const values = [];
+  for (let k = 0n; k < count2; k++) values.push(Number(`${first + k * spacing}e${exponent}`));
+  return values;
+}
+function decimalGrid(grid) {
   const start = toDecimal(grid.start);
   const stop = toDecimal(grid.stop);
   const step = toDecimal(grid.step);
   const exponent = Math.min(start.exponent, stop.exponent, step.exponent);
-  const s = scaleTo(start, exponent);
-  const t = scaleTo(stop, exponent);
-  const p = scaleTo(step, exponent);
-  const count2 = (t - s) / p + 1n;
-  if (count2 > BigInt(maxLambdaGridValues)) {
-    throw new UsageError(
-      `The ${subject} ${formatLambdaGrid(grid)} has ${count2} values, more than ${maxLambdaGridValues}; use a larger step.`,
-      { code: "GRID_TOO_LARGE", subject }
-    );
-  }
-  const values = [];
-  for (let k = 0n; k < count2; k++) values.push(Number(`${s + k * p}e${exponent}`));
-  return values;
+  const first = scaleTo(start, exponent);
+  const spacing = scaleTo(step, exponent);
+  const last = scaleTo(stop, exponent);
+  return { first, spacing, count: last < first ? 0n : (last - first) / spacing + 1n, exponent };
 }
 function formatLambdaGrid(grid) {
   return `${grid.start}:${grid.stop}:${grid.step}`;
@@ -73526,251 +74758,92 @@ function scaleTo(decimal, exponent) {
   return decimal.digits * 10n ** BigInt(decimal.exponent - exponent);
 }
 
-// src/safetensors/compare-code-points.ts
-function compareCodePoints(a, b) {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 55296 && y >= 55296) {
-      x = x >= 57344 ? x - 2048 : x + 8192;
-      y = y >= 57344 ? y - 2048 : y + 8192;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
+// src/arithmetic/method-parameters.ts
+var density = {
+  name: "density",
+  description: "The fraction (0, 1] of each task vector's entries kept, largest magnitudes first, tensor by tensor (at least one entry).",
+  default: 0.2,
+  min: 0,
+  max: 1,
+  minExclusive: true
+};
+var dropRate = {
+  name: "drop_rate",
+  description: "The probability [0, 1) of dropping each entry; survivors are multiplied by 1/(1 \u2212 drop_rate). mergekit's `density` is 1 \u2212 drop_rate.",
+  default: 0.9,
+  min: 0,
+  max: 1,
+  maxExclusive: true
+};
+var lambda = {
+  name: "lambda",
+  description: "\u03BB, the scale of the merged task vector added to the base (mergekit's `lambda`); the recipe's `scale` multiplies the weights before it.",
+  default: 1,
+  min: -Number.MAX_VALUE,
+  max: Number.MAX_VALUE,
+  omitWhenDefault: true
+};
+var crumbsDensity = {
+  ...density,
+  description: "The fraction (0, 1] of each task vector's entries kept after the outliers are dropped, the next largest by magnitude, tensor by tensor.",
+  default: 0.9
+};
+var gamma = {
+  name: "gamma",
+  description: "The fraction [0, 1) of each task vector's entries dropped first as outliers, the largest by magnitude (fewer when density + gamma > 1).",
+  default: 0.01,
+  min: 0,
+  max: 1,
+  maxExclusive: true
+};
+var dellaDensity = {
+  ...density,
+  description: "The mean probability (0, 1] of keeping an entry; the keep probability grows with the entry's magnitude rank in its row, from density \u2212 epsilon to density + epsilon.",
+  default: 0.5
+};
+var epsilon = {
+  name: "epsilon",
+  description: "Half the spread of the keep probabilities around density; density \u2212 epsilon must be above 0 and density + epsilon at most 1.",
+  default: 0.15,
+  min: 0,
+  max: 0.5,
+  maxExclusive: true
+};
+var filterWise = {
+  kind: "boolean",
+  name: "filter_wise",
+  description: "One interpolation factor per row of each tensor (each slice along its last dimension) instead of one per tensor.",
+  default: false
+};
+var nuslerpFlatten = {
+  kind: "boolean",
+  name: "nuslerp_flatten",
+  description: "Interpolate each tensor as one flat vector; false: each slice of it separately (see nuslerp_row_wise).",
+  default: true
+};
+var nuslerpRowWise = {
+  kind: "boolean",
+  name: "nuslerp_row_wise",
+  description: "With nuslerp_flatten: false, interpolate the slices along the first dimension (a matrix's columns, mergekit's dim 0) instead of those along the last (its rows).",
+  default: false
+};
+var seedParameter = {
+  name: "seed",
+  description: "The seed of the random mask, recorded in the model card so the merge can be reproduced bit for bit.",
+  default: 0,
+  min: 0,
+  max: 4294967295,
+  integer: true
+};
+function valueNeeds(parameter, value) {
+  if (parameter.kind === "boolean") return typeof value === "boolean" ? void 0 : "true or false";
+  const ok = typeof value === "number" && Number.isFinite(value) && (parameter.minExclusive ? value > parameter.min : value >= parameter.min) && (parameter.maxExclusive ? value < parameter.max : value <= parameter.max) && (!parameter.integer || Number.isInteger(value));
+  return ok ? void 0 : `it in ${rangeText(parameter)}`;
 }
-
-// src/safetensors/layout-file.ts
-var referenceDtypeOrder = [
-  "BOOL",
-  "U8",
-  "I8",
-  "F8_E5M2",
-  "F8_E4M3",
-  "I16",
-  "U16",
-  "F16",
-  "BF16",
-  "I32",
-  "U32",
-  "F32",
-  "F64",
-  "I64",
-  "U64"
-];
-var dtypeRank = new Map(referenceDtypeOrder.map((dtype, rank3) => [dtype, rank3]));
-var utf83 = new TextEncoder();
-function layoutFile(options) {
-  const name = options.name ?? "the planned file";
-  const seen = /* @__PURE__ */ new Set();
-  for (const tensor of options.tensors) {
-    if (tensor.name === "__metadata__" || !isWellFormed(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `${JSON.stringify(tensor.name)} cannot be a tensor name in a safetensors file.`);
-    }
-    if (seen.has(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`);
-    }
-    if (!dtypeRank.has(tensor.dtype)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `tensor ${JSON.stringify(tensor.name)} has dtype ${String(tensor.dtype)}, which safetensors does not define.`);
-    }
-    seen.add(tensor.name);
-  }
-  const sorted = [...options.tensors].sort(
-    (a, b) => (dtypeRank.get(b.dtype) ?? 0) - (dtypeRank.get(a.dtype) ?? 0) || compareCodePoints(a.name, b.name)
-  );
-  let offset = 0;
-  const tensors = sorted.map((tensor) => {
-    const bytes = byteLength(tensor.dtype, tensor.shape);
-    if (bytes === void 0 || !Number.isSafeInteger(offset + bytes)) {
-      throw corrupt(
-        "SAFETENSORS_WRITE_BAD_PLAN",
-        name,
-        `tensor ${JSON.stringify(tensor.name)} has shape ${formatShape(tensor.shape)}, which is not a list of non-negative integers of a writable size.`
-      );
-    }
-    const info2 = { name: tensor.name, dtype: tensor.dtype, shape: [...tensor.shape], begin: offset, end: offset + bytes };
-    offset += bytes;
-    return info2;
-  });
-  const parts = [];
-  const metadata = options.metadata;
-  if (metadata !== void 0) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== "string" || !isWellFormed(key) || !isWellFormed(value)) {
-        throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", name, `__metadata__ entry ${JSON.stringify(key)} must be a string.`);
-      }
-    }
-    const entries = Object.keys(metadata).sort(compareCodePoints).map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`);
-    parts.push(`"__metadata__":{${entries.join(",")}}`);
-  }
-  for (const t of tensors) {
-    parts.push(`${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${t.begin},${t.end}]}`);
-  }
-  const json2 = utf83.encode(`{${parts.join(",")}}`);
-  const headerLength = json2.length + (8 - json2.length % 8) % 8;
-  if (headerLength > maxHeaderLength) {
-    throw corrupt(
-      "SAFETENSORS_WRITE_BAD_PLAN",
-      name,
-      `the header would be ${headerLength} bytes, more than the ${maxHeaderLength} the format allows; split the tensors over more shards.`
-    );
-  }
-  const header = new Uint8Array(8 + headerLength).fill(32, 8 + json2.length);
-  new DataView(header.buffer).setBigUint64(0, BigInt(headerLength), true);
-  header.set(json2, 8);
-  return {
-    header,
-    headerLength,
-    tensors,
-    dataSize: offset,
-    fileSize: header.length + offset,
-    ...metadata === void 0 ? {} : { metadata: { ...metadata } }
-  };
-}
-function isWellFormed(text) {
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
-}
-
-// src/safetensors/plan-model-layout.ts
-var defaultMaxShardSize = 5e9;
-function planModelLayout(options) {
-  const prefix2 = options.prefix ?? "model";
-  const maxShardSize = options.maxShardSize ?? defaultMaxShardSize;
-  const subject = `${prefix2}.safetensors`;
-  if (!/^[A-Za-z0-9._-]+$/.test(prefix2)) {
-    throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the file prefix ${JSON.stringify(prefix2)} must be a plain file name such as "model".`);
-  }
-  if (!Number.isSafeInteger(maxShardSize) || maxShardSize <= 0) {
-    throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the maximum shard size must be a positive number of bytes, not ${maxShardSize}.`);
-  }
-  const names = /* @__PURE__ */ new Set();
-  const shards = [];
-  let current = [];
-  let currentSize = 0;
-  let totalSize = 0;
-  for (const tensor of options.tensors) {
-    if (names.has(tensor.name)) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`);
-    }
-    names.add(tensor.name);
-    const size = byteLength(tensor.dtype, tensor.shape);
-    if (size === void 0) {
-      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", subject, `tensor ${JSON.stringify(tensor.name)} has a shape whose byte size cannot be written.`);
-    }
-    totalSize += size;
-    if (size > maxShardSize) {
-      shards.push([tensor]);
-      continue;
-    }
-    if (currentSize + size > maxShardSize) {
-      shards.push(current);
-      current = [];
-      currentSize = 0;
-    }
-    current.push(tensor);
-    currentSize += size;
-  }
-  if (current.length > 0 || shards.length === 0) shards.push(current);
-  const count2 = shards.length;
-  const files = shards.map((tensors, i) => {
-    const file2 = count2 === 1 ? `${prefix2}.safetensors` : `${prefix2}-${pad5(i + 1)}-of-${pad5(count2)}.safetensors`;
-    return { file: file2, layout: layoutFile({ tensors, name: file2, ...options.metadata ? { metadata: options.metadata } : {} }) };
-  });
-  const writeOrder2 = files.flatMap(({ file: file2, layout: layout2 }) => layout2.tensors.map((tensor) => ({ ...tensor, file: file2 })));
-  const layout = { prefix: prefix2, files, totalSize, writeOrder: writeOrder2 };
-  if (count2 > 1) {
-    const weightMap = {};
-    for (const tensor of [...writeOrder2].sort((a, b) => compareCodePoints(a.name, b.name))) {
-      Object.defineProperty(weightMap, tensor.name, { value: tensor.file, enumerable: true, writable: true, configurable: true });
-    }
-    const content = { metadata: { total_size: totalSize }, weight_map: weightMap };
-    layout.index = { file: `${prefix2}.safetensors.index.json`, content, text: formatIndex(totalSize, writeOrder2) };
-  }
-  return layout;
-}
-function pad5(n) {
-  return String(n).padStart(5, "0");
-}
-function formatIndex(totalSize, tensors) {
-  const sorted = [...tensors].sort((a, b) => compareCodePoints(a.name, b.name));
-  const lines = sorted.map((t) => `    ${pythonString(t.name)}: ${pythonString(t.file)}`);
-  return `{
-  "metadata": {
-    "total_size": ${totalSize}
-  },
-  "weight_map": {
-${lines.join(",\n")}
-  }
-}
-`;
-}
-function pythonString(text) {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-// src/plan/compile-overrides.ts
-function compileOverrides(options) {
-  return options.overrides.map((override, i) => {
-    const origin = `overrides[${i}]`;
-    let expression;
-    let pattern2;
-    if (override.glob !== void 0) {
-      expression = globToRegExp(override.glob);
-      pattern2 = `glob ${override.glob}`;
-    } else if (override.regex !== void 0) {
-      try {
-        expression = new RegExp(override.regex);
-      } catch {
-        throw new UsageError(`${origin}.regex is not a valid regular expression; fix the pattern.`, { code: "RECIPE_INVALID", subject: origin });
-      }
-      pattern2 = `regex ${override.regex}`;
-    } else {
-      throw new UsageError(`${origin} has no glob or regex; give one so it matches tensor names.`, { code: "RECIPE_INVALID", subject: origin });
-    }
-    const actions = [];
-    if (override.keep !== void 0) actions.push("keep base");
-    if (override.scale !== void 0) actions.push(`scale ${override.scale}`);
-    if (override.parameters !== void 0) {
-      actions.push(`parameters ${Object.entries(override.parameters).map(([key, value]) => `${key}=${String(value)}`).join(" ")}`);
-    }
-    return { override, origin, pattern: pattern2, action: actions.join(", "), matches: (name) => expression.test(name) };
-  });
-}
-function globToRegExp(glob) {
-  let source = "";
-  for (const char of glob) {
-    if (char === "*") source += ".*";
-    else if (char === "?") source += ".";
-    else source += char.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, "s");
-}
-
-// src/plan/expand-terms.ts
-function expandTerms(options) {
-  const terms = [];
-  options.recipe.vectors.forEach((entry, i) => {
-    const origin = `vectors[${i}]`;
-    if ("analogy" in entry) {
-      const { a, b, c } = entry.analogy;
-      terms.push(
-        { ...refOf(c), weight: entry.weight, origin: `${origin}.analogy.c` },
-        { ...refOf(b), weight: entry.weight, origin: `${origin}.analogy.b` },
-        // 0 − w, not −w: a zero weight must not become −0, which would print as "−0" in cards.
-        { ...refOf(a), weight: 0 - entry.weight, origin: `${origin}.analogy.a` }
-      );
-    } else if ("vector" in entry) {
-      terms.push({ kind: "vector", ref: entry.vector, weight: entry.weight, origin });
-    } else {
-      terms.push({ kind: "finetuned", ref: entry.finetuned, weight: entry.weight, origin });
-    }
-  });
-  return terms;
-}
-function refOf(ref) {
-  return "vector" in ref ? { kind: "vector", ref: ref.vector } : { kind: "finetuned", ref: ref.finetuned };
+function rangeText(parameter) {
+  if (parameter.min === -Number.MAX_VALUE && parameter.max === Number.MAX_VALUE) return "the finite numbers";
+  const range3 = `${parameter.minExclusive ? "(" : "["}${parameter.min}, ${parameter.max}${parameter.maxExclusive ? ")" : "]"}`;
+  return parameter.integer ? `the whole numbers of ${range3}` : range3;
 }
 
 // src/util/rng.ts
@@ -73836,10 +74909,13 @@ function threefryBlocks(c0, c1, c2, c3, k0, k1, k2, k3, rounds, blocks2, out, at
 function deriveStream(options) {
   const { seed } = options;
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UsageError(`The random seed ${String(seed)} is not an integer from 0 to 2^53 \u2212 1; pass a whole number such as 42.`, {
-      code: "RNG_BAD_SEED",
-      subject: "seed"
-    });
+    throw new UsageError(
+      `The random seed ${String(seed)} is not an integer from 0 to 2^53 \u2212 1; pass a whole number such as 42.`,
+      {
+        code: "RNG_BAD_SEED",
+        subject: "seed"
+      }
+    );
   }
   const hash4 = createHash4("sha256");
   hash4.update("tvhub/rng/threefry4x32-20/v1\0");
@@ -73870,7 +74946,9 @@ function fillRandom(options) {
   const { out, start } = options;
   const [k0, k1, k2, k3] = options.stream.key;
   if (!Number.isSafeInteger(start) || start < 0) {
-    throw new UsageError(`A random stream position must be a whole number \u2265 0, not ${String(start)}.`, { code: "RNG_BAD_POSITION" });
+    throw new UsageError(`A random stream position must be a whole number \u2265 0, not ${String(start)}.`, {
+      code: "RNG_BAD_POSITION"
+    });
   }
   const edge = new Uint32Array(4);
   let i = 0;
@@ -73911,9 +74989,12 @@ function wordsOf(values) {
 function checkLengths(what, length, ...arrays) {
   for (const array2 of arrays) {
     if (array2.length !== length) {
-      throw new InternalError(`${what} got operands of ${length} and ${array2.length} elements; they must have the same length.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      });
+      throw new InternalError(
+        `${what} got operands of ${length} and ${array2.length} elements; they must have the same length.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH"
+        }
+      );
     }
   }
 }
@@ -73967,49 +75048,57 @@ function generalizedMerge(options) {
   const m = taskVectors.length;
   checkLengths("generalizedMerge", n, ...taskVectors);
   if (options.weights.length !== m) {
-    throw new InternalError(`A merge got ${m} task vectors but ${options.weights.length} weights.`, { code: "ARITHMETIC_WEIGHTS_MISMATCH" });
+    throw new InternalError(`A merge got ${m} task vectors but ${options.weights.length} weights.`, {
+      code: "ARITHMETIC_WEIGHTS_MISMATCH"
+    });
   }
   const offset = options.offset ?? 0;
-  if (sparsification.kind === "magnitude" && offset !== 0) {
-    throw new InternalError("Magnitude sparsification needs whole tensors (its top-k is per tensor), not a chunk at an offset.", {
-      code: "ARITHMETIC_NEEDS_WHOLE_TENSOR"
-    });
+  if ((sparsification.kind === "magnitude" || sparsification.kind === "breadcrumbs" || sparsification.kind === "della") && offset !== 0) {
+    throw new InternalError(
+      `${sparsification.kind} sparsification needs whole tensors (it ranks their elements), not a chunk at an offset.`,
+      {
+        code: "ARITHMETIC_NEEDS_WHOLE_TENSOR"
+      }
+    );
   }
   const out = outputFor("generalizedMerge", n, options.out);
   const outWords = wordsOf(out);
   const weights = options.weights.map((weight) => Math.fround(weight));
-  const lambda2 = consensus.kind === "ties" ? Math.fround(consensus.lambda) : 1;
+  const lambda2 = Math.fround(consensus.lambda ?? 1);
   const words = taskVectors.map(wordsOf);
-  const thresholds = sparsification.kind === "magnitude" ? taskVectors.map((values) => magnitudeThreshold({ values, k: keepCount(sparsification.density, n) })) : [];
-  const tiesLeft = thresholds.map((threshold) => threshold.keepAtThreshold);
-  const streams = sparsification.kind === "dare" ? taskVectors.map((_, i) => deriveStream({ seed: sparsification.seed, labels: ["dare", sparsification.tensorName, i] })) : [];
-  const random = streams.map(() => new Uint32Array(Math.min(slice, n)));
+  const top = topSets(sparsification, taskVectors, n);
+  const random = randomStreams(sparsification, m, n);
+  const della2 = sparsification.kind === "della" ? dellaRows(sparsification, m, n) : void 0;
   const keepFrom = sparsification.kind === "dare" ? sparsification.dropRate * 2 ** 32 : 0;
   const divisor = sparsification.kind === "dare" ? Math.fround(1 - sparsification.dropRate) : 1;
   const v = new Float64Array(m);
   for (let start = 0; start < n; start += slice) {
     const end = Math.min(n, start + slice);
-    for (let i = 0; i < streams.length; i++) {
-      fillRandom({ stream: streams[i], start: offset + start, out: random[i].subarray(0, end - start) });
+    for (let i = 0; i < random.streams.length; i++) {
+      fillRandom({ stream: random.streams[i], start: offset + start, out: random.words[i].subarray(0, end - start) });
     }
     for (let j = start; j < end; j++) {
+      if (della2 !== void 0 && j % della2.rowLength === 0) della2.rankRow(taskVectors, j);
       for (let i = 0; i < m; i++) {
         const tau = taskVectors[i][j];
         let sparse = tau;
-        if (sparsification.kind === "magnitude") {
+        if (top.length > 0) {
           const magnitude = words[i][j] & 2147483647;
-          const threshold = thresholds[i];
-          const kept = magnitude > threshold.bits || magnitude === threshold.bits && tiesLeft[i]-- > 0;
+          let kept = true;
+          for (const set4 of top[i]) kept = set4.contains(magnitude) === set4.keep && kept;
           sparse = kept ? tau : 0;
         } else if (sparsification.kind === "dare") {
-          sparse = random[i][j - start] < keepFrom ? 0 : Math.fround(tau / divisor);
+          sparse = random.words[i][j - start] < keepFrom ? 0 : Math.fround(tau / divisor);
+        } else if (della2 !== void 0) {
+          const q = della2.keepProbability(i, j);
+          sparse = random.words[i][j - start] < (1 - q) * 2 ** 32 ? 0 : Math.fround(tau / Math.fround(q));
         }
         v[i] = Math.fround(weights[i] * sparse);
       }
       let result;
       if (consensus.kind === "sum") {
         result = base[j];
-        for (let i = 0; i < m; i++) result = Math.fround(result + v[i]);
+        for (let i = 0; i < m; i++) result = Math.fround(result + Math.fround(lambda2 * v[i]));
       } else {
         let sum2 = 0;
         for (let i = 0; i < m; i++) sum2 = Math.fround(sum2 + v[i]);
@@ -74036,172 +75125,983 @@ function generalizedMerge(options) {
   }
   return out;
 }
+function topSet(values, k, keep) {
+  const threshold = magnitudeThreshold({ values, k });
+  let ties2 = threshold.keepAtThreshold;
+  return { keep, contains: (magnitude) => magnitude > threshold.bits || magnitude === threshold.bits && ties2-- > 0 };
+}
+function topSets(sparsification, taskVectors, n) {
+  if (sparsification.kind === "magnitude") {
+    return taskVectors.map((values) => [topSet(values, keepCount(sparsification.density, n), true)]);
+  }
+  if (sparsification.kind === "breadcrumbs") {
+    const { kept, outliers } = breadcrumbsCounts(sparsification.density, sparsification.gamma, n);
+    return taskVectors.map((values) => [topSet(values, outliers + kept, true), topSet(values, outliers, false)]);
+  }
+  return [];
+}
+function breadcrumbsCounts(density2, gamma2, n) {
+  const kept = keepCount(density2, n);
+  return { kept, outliers: Math.min(Math.round(gamma2 * n), n - kept) };
+}
+function randomStreams(sparsification, m, n) {
+  if (sparsification.kind !== "dare" && sparsification.kind !== "della") return { streams: [], words: [] };
+  const streams = Array.from(
+    { length: m },
+    (_, i) => deriveStream({ seed: sparsification.seed, labels: ["dare", sparsification.tensorName, i] })
+  );
+  return { streams, words: streams.map(() => new Uint32Array(Math.min(slice, n))) };
+}
+function dellaRows(sparsification, m, n) {
+  const { density: density2, epsilon: epsilon2 } = sparsification;
+  const rowLength = Math.max(1, Math.min(sparsification.rowLength, n));
+  if (n % rowLength !== 0) {
+    throw new InternalError(`DELLA got ${n} elements in rows of ${rowLength}; give whole rows.`, {
+      code: "ARITHMETIC_BAD_ROWS"
+    });
+  }
+  const ranks = Array.from({ length: m }, () => new Uint32Array(rowLength));
+  const keys = new Float64Array(rowLength);
+  let rowStart = 0;
+  return {
+    rowLength,
+    /** Ranks the row that starts at `start` in every vector: ascending magnitude, ties lowest index first. */
+    rankRow(taskVectors, start) {
+      rowStart = start;
+      for (let i = 0; i < m; i++)
+        rankByMagnitude(wordsOf(taskVectors[i]).subarray(start, start + rowLength), keys, ranks[i]);
+    },
+    keepProbability(i, j) {
+      if (rowLength === 1) return density2;
+      return density2 - epsilon2 + ranks[i][j - rowStart] / (rowLength - 1) * 2 * epsilon2;
+    }
+  };
+}
+function rankByMagnitude(row, keys, rank3) {
+  const length = row.length;
+  if (length > 2 ** 22) {
+    const order = Array.from({ length }, (_, x) => x).sort(
+      (a, b) => (row[a] & 2147483647) - (row[b] & 2147483647) || a - b
+    );
+    order.forEach((x, position) => rank3[x] = position);
+    return;
+  }
+  for (let x = 0; x < length; x++) keys[x] = (row[x] & 2147483647) * 2 ** 22 + x;
+  const sorted = keys.subarray(0, length).sort();
+  for (let position = 0; position < length; position++) rank3[sorted[position] % 2 ** 22] = position;
+}
+
+// src/arithmetic/method-text.ts
+function sumFormula(operator) {
+  return ({ terms, parameters, format }) => {
+    const operand2 = (symbol2) => operator ? `${operator}(${symbol2})` : symbol2;
+    const sum2 = terms.map(
+      (term, i) => `${i === 0 ? term.weight < 0 ? "\u2212 " : "+ " : term.weight < 0 ? " \u2212 " : " + "}${format(Math.abs(term.weight))}\xB7${operand2(term.symbol)}`
+    ).join("");
+    const lambda2 = lambdaOf(parameters);
+    return lambda2 === 1 ? `\u03B8 = \u03B8(base) ${sum2}` : `\u03B8 = \u03B8(base) + ${format(lambda2)}\xB7(${sum2.replace(/^\+ /, "")})`;
+  };
+}
+function electFormula(operator) {
+  return ({ terms, parameters, format }) => {
+    const inner = `disjoint_mean(elect(${terms.map((term) => `${format(term.weight)}\xB7${operator}(${term.symbol})`).join(", ")}))`;
+    const lambda2 = lambdaOf(parameters);
+    return `\u03B8 = \u03B8(base) + ${lambda2 === 1 ? "" : `${format(lambda2)}\xB7`}${inner}`;
+  };
+}
+function lambdaOf(parameters) {
+  return typeof parameters.lambda === "number" ? parameters.lambda : 1;
+}
+function numberParameter(parameters, name) {
+  const value = parameters[name];
+  return typeof value === "number" ? value : void 0;
+}
+function trimLine(parameters, format) {
+  const density2 = numberParameter(parameters, "density");
+  return `- \`trim(\u03C4)\` keeps the ${density2 === void 0 ? "top" : `${format(density2 * 100)}% of`} entries of \u03C4 with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices first).`;
+}
+function dareLines(parameters, format) {
+  const dropRate2 = numberParameter(parameters, "drop_rate");
+  const p = dropRate2 === void 0 ? "p" : `p = ${format(dropRate2)}`;
+  return [
+    `- \`dare(\u03C4)\` sets each entry of \u03C4 to 0 with probability ${p} and divides the others by 1 \u2212 p${dropRate2 === void 0 ? "" : ` = ${format(Math.fround(1 - dropRate2))}`}, element by element as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
+    seedLine(parameters)
+  ];
+}
+function breadcrumbsLine(parameters, format) {
+  const density2 = numberParameter(parameters, "density");
+  const gamma2 = numberParameter(parameters, "gamma");
+  const kept = density2 === void 0 ? "a fraction" : `${format(density2 * 100)}%`;
+  const outliers = gamma2 === void 0 ? "the largest entries" : `the ${format(gamma2 * 100)}% largest entries`;
+  return `- \`crumbs(\u03C4)\` drops ${outliers} of \u03C4 by magnitude (the outliers), keeps the next ${kept} of its entries and sets the rest, the smallest, to 0, tensor by tensor (at a threshold, lower indices rank first); the kept entries are not rescaled.`;
+}
+function dellaLines(parameters, format) {
+  const density2 = numberParameter(parameters, "density");
+  const epsilon2 = numberParameter(parameters, "epsilon");
+  const range3 = density2 === void 0 || epsilon2 === void 0 ? "from density \u2212 \u03B5 for the smallest to density + \u03B5 for the largest" : `from ${format(density2 - epsilon2)} for the smallest to ${format(density2 + epsilon2)} for the largest`;
+  return [
+    `- \`magprune(\u03C4)\` ranks the entries of each row of \u03C4 by magnitude and keeps each one with a probability that grows linearly with its rank, ${range3}; a kept entry is divided by its probability, as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
+    seedLine(parameters)
+  ];
+}
+function seedLine(parameters) {
+  return `  The random mask comes from seed ${String(parameters.seed ?? 0)} (Threefry-4x32 keyed by the seed, the tensor name and the term's position), so this merge can be reproduced bit for bit.`;
+}
+var electLines = [
+  "- `elect(v\u2081, \u2026, v\u2099)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
+  "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a subtraction."
+];
+
+// src/arithmetic/vector-groups.ts
+function vectorGroups(options) {
+  const { n, axis } = options;
+  const shape = options.shape ?? [n];
+  const product = shape.reduce((a, b) => a * b, 1);
+  if (product !== n) {
+    throw new InternalError(`A tensor of shape [${shape.join(", ")}] cannot hold ${n} elements.`, {
+      code: "ARITHMETIC_BAD_SHAPE"
+    });
+  }
+  if (n === 0) return { count: 0, length: 0, step: 0, stride: 1 };
+  if (axis === "whole" || shape.length < 2) return { count: 1, length: n, step: n, stride: 1 };
+  if (axis === "last") {
+    const length2 = shape[shape.length - 1];
+    return { count: n / length2, length: length2, step: length2, stride: 1 };
+  }
+  const length = shape[0];
+  return { count: n / length, length, step: 1, stride: n / length };
+}
+
+// src/arithmetic/model-stock.ts
+var minNormProduct = 1e-6;
+function modelStock(options) {
+  const { base, taskVectors } = options;
+  const n = base.length;
+  const count2 = taskVectors.length;
+  checkLengths("modelStock", n, ...taskVectors);
+  if (count2 < 2 || options.weights.length !== count2) {
+    throw new InternalError(
+      `Model Stock needs at least two task vectors and one weight each, got ${count2} and ${options.weights.length}.`,
+      {
+        code: "ARITHMETIC_WEIGHTS_MISMATCH"
+      }
+    );
+  }
+  const out = outputFor("modelStock", n, options.out);
+  const outWords = wordsOf(out);
+  const weights = options.weights.map((weight) => Math.fround(weight));
+  const groups2 = vectorGroups({ n, axis: options.axis, ...options.shape ? { shape: options.shape } : {} });
+  const v = taskVectors.map((tau, i) => tau.map((x) => weights[i] * x));
+  const products = new Float64Array(count2 * count2);
+  for (let g = 0; g < groups2.count; g++) {
+    const first = g * groups2.step;
+    products.fill(0);
+    for (let k = 0; k < groups2.length; k++) {
+      const e = first + k * groups2.stride;
+      for (let a = 0; a < count2; a++) for (let b = a; b < count2; b++) products[a * count2 + b] += v[a][e] * v[b][e];
+    }
+    let cosines = 0;
+    for (let a = 0; a < count2; a++) {
+      for (let b = a + 1; b < count2; b++) {
+        const normProduct = Math.sqrt(products[a * count2 + a]) * Math.sqrt(products[b * count2 + b]);
+        cosines += Math.min(1, Math.max(-1, products[a * count2 + b] / Math.max(normProduct, minNormProduct)));
+      }
+    }
+    const c = cosines / (count2 * (count2 - 1) / 2);
+    const denominator = 1 + (count2 - 1) * c;
+    const t = Math.fround(denominator === 0 ? 0 : count2 * c / denominator);
+    for (let k = 0; k < groups2.length; k++) {
+      const e = first + k * groups2.stride;
+      let sum2 = 0;
+      for (let i = 0; i < count2; i++) sum2 = Math.fround(sum2 + v[i][e]);
+      const result = Math.fround(base[e] + Math.fround(t * Math.fround(sum2 / count2)));
+      if (result === result) out[e] = result;
+      else outWords[e] = canonicalNaN;
+    }
+  }
+  return out;
+}
+
+// src/arithmetic/nuslerp.ts
+var tinyWeightSum = 1e-6;
+var minNorm = 1e-7;
+var colinear = 1e-8;
+function slerpFactor(weights) {
+  const [w1, w2] = weights.map((w) => Math.fround(w));
+  return Math.abs(w1 + w2) < tinyWeightSum ? 0.5 : w2 / (w1 + w2);
+}
+function nuslerp(options) {
+  const { base, taskVectors } = options;
+  const n = base.length;
+  if (taskVectors.length !== 2 || options.weights.length !== 2) {
+    throw new InternalError(
+      `SLERP interpolates between exactly two task vectors, got ${taskVectors.length} and ${options.weights.length} weights.`,
+      {
+        code: "ARITHMETIC_WEIGHTS_MISMATCH"
+      }
+    );
+  }
+  const [first, second] = taskVectors;
+  checkLengths("nuslerp", n, first, second);
+  const out = outputFor("nuslerp", n, options.out);
+  const outWords = wordsOf(out);
+  const t = slerpFactor(options.weights);
+  const groups2 = vectorGroups({ n, axis: options.axis, ...options.shape ? { shape: options.shape } : {} });
+  for (let g = 0; g < groups2.count; g++) {
+    const start = g * groups2.step;
+    let a = 0;
+    let b = 0;
+    let d = 0;
+    for (let k = 0; k < groups2.length; k++) {
+      const e = start + k * groups2.stride;
+      a += first[e] * first[e];
+      b += second[e] * second[e];
+      d += first[e] * second[e];
+    }
+    const cos = Math.min(1, Math.max(-1, d / (Math.max(Math.sqrt(a), minNorm) * Math.max(Math.sqrt(b), minNorm))));
+    const theta = Math.acos(cos);
+    const sin = Math.sin(theta);
+    const lerp = Math.abs(sin) < colinear;
+    const c1 = Math.fround(lerp ? 1 - t : Math.sin((1 - t) * theta) / sin);
+    const c2 = Math.fround(lerp ? t : Math.sin(t * theta) / sin);
+    for (let k = 0; k < groups2.length; k++) {
+      const e = start + k * groups2.stride;
+      const result = Math.fround(base[e] + Math.fround(Math.fround(c1 * first[e]) + Math.fround(c2 * second[e])));
+      if (result === result) out[e] = result;
+      else outWords[e] = canonicalNaN;
+    }
+  }
+  return out;
+}
 
 // src/arithmetic/merge-methods.ts
-var density = {
-  name: "density",
-  description: "Fraction of each task vector's elements kept, by magnitude, per tensor.",
-  default: 0.2,
-  min: 0,
-  max: 1,
-  minExclusive: true
-};
-var dropRate = {
-  name: "drop_rate",
-  description: "p, the probability of dropping each element of each task vector; survivors are scaled by 1/(1 \u2212 p).",
-  default: 0.9,
-  min: 0,
-  max: 1,
-  maxExclusive: true
-};
-var lambda = {
-  name: "lambda",
-  description: "\u03BB, the scale of the merged task vector added to the base.",
-  default: 1,
-  min: -Number.MAX_VALUE,
-  max: Number.MAX_VALUE
-};
 var taskArithmeticPaper = "https://arxiv.org/abs/2212.04089";
 var tiesPaper = "https://arxiv.org/abs/2306.01708";
 var darePaper = "https://arxiv.org/abs/2311.03099";
+var breadcrumbsPaper = "https://arxiv.org/abs/2312.06795";
+var dellaPaper = "https://arxiv.org/abs/2406.11617";
+var modelStockPaper = "https://arxiv.org/abs/2403.19522";
+var slerpPaper = "https://doi.org/10.1145/325165.325242";
+var taskArithmeticOrder = (terms) => `\`acc = base; acc = fround(acc + fround(\u03BB\u1D62\xB7\u03C4\u1D62))\` for i = 1\u2026${terms}, each \u03BB rounded to float32 first`;
+var plain = { terms: void 0, weightsScale: true, checkParameters: void 0 };
 var taskArithmetic = defineMethod(
   {
+    ...plain,
     name: "task_arithmetic",
     title: "Task arithmetic",
     formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i \u03C4_i",
     reference: taskArithmeticPaper,
+    summary: "\u03B8 = \u03B8_base + \u03A3 \u03BB\u1D62 \u03C4\u1D62 (Ilharco et al., 2023)",
     granularity: "elementwise",
     random: false,
-    parameters: []
+    electsSign: false,
+    parameters: [],
+    card: {
+      phrase: "task arithmetic (Ilharco et al., ICLR 2023)",
+      describe: { formula: sumFormula(), explain: () => [] },
+      order: taskArithmeticOrder
+    }
   },
-  () => ({ sparsification: { kind: "none" }, consensus: { kind: "sum" } })
+  sparsifyAndCombine(() => ({ sparsification: { kind: "none" }, consensus: { kind: "sum" } }))
 );
 var magnitudePruneMethod = defineMethod(
   {
+    ...plain,
     name: "magnitude_prune",
     title: "Magnitude pruning",
     formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i topk(\u03C4_i)",
     reference: tiesPaper,
+    summary: "each \u03C4\u1D62 keeps the `density` fraction of its entries largest in magnitude, tensor by tensor; then the sum",
     granularity: "tensor",
     random: false,
-    parameters: [density]
+    electsSign: false,
+    parameters: [density],
+    card: {
+      phrase: "magnitude pruning of each task vector, then task arithmetic",
+      describe: { formula: sumFormula("trim"), explain: ({ parameters, format }) => [trimLine(parameters, format)] }
+    }
   },
-  (p) => ({ sparsification: { kind: "magnitude", density: p.density }, consensus: { kind: "sum" } })
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "magnitude", density: p.density },
+    consensus: { kind: "sum" }
+  }))
 );
 var ties = defineMethod(
   {
+    ...plain,
     name: "ties",
     title: "TIES-Merging",
     formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i trim(\u03C4_i)))",
     reference: tiesPaper,
+    summary: "trim as above; per entry, elect the sign of \u03A3 \u03BB\u1D62 \u03C4\u0302\u1D62 and average the values that agree (Yadav et al., 2023)",
     granularity: "tensor",
     random: false,
-    parameters: [density, lambda]
+    electsSign: true,
+    parameters: [density, lambda],
+    card: {
+      phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
+      describe: {
+        formula: electFormula("trim"),
+        explain: ({ parameters, format }) => [trimLine(parameters, format), ...electLines]
+      }
+    }
   },
-  (p) => ({ sparsification: { kind: "magnitude", density: p.density }, consensus: { kind: "ties", lambda: p.lambda } })
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "magnitude", density: p.density },
+    consensus: { kind: "ties", lambda: p.lambda }
+  }))
 );
 var dareLinear = defineMethod(
   {
+    ...plain,
     name: "dare_linear",
     title: "DARE + task arithmetic",
     formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i dare_p(\u03C4_i)",
     reference: darePaper,
+    summary: "drop each entry of each \u03C4\u1D62 with probability `drop_rate`, divide the rest by 1 \u2212 `drop_rate`; then the sum (Yu et al., 2024)",
     granularity: "elementwise",
     random: true,
-    parameters: [dropRate]
+    electsSign: false,
+    parameters: [dropRate],
+    card: {
+      phrase: "DARE (Yu et al., ICML 2024) with a weighted sum",
+      describe: { formula: sumFormula("dare"), explain: ({ parameters, format }) => dareLines(parameters, format) }
+    }
   },
-  (p, random) => ({ sparsification: { kind: "dare", dropRate: p.drop_rate, ...random }, consensus: { kind: "sum" } })
+  sparsifyAndCombine((p, random) => ({
+    sparsification: { kind: "dare", dropRate: p.drop_rate, ...random },
+    consensus: { kind: "sum" }
+  }))
 );
 var dareTies = defineMethod(
   {
+    ...plain,
     name: "dare_ties",
     title: "DARE + TIES",
     formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i dare_p(\u03C4_i)))",
     reference: darePaper,
+    summary: "DARE as above, then TIES' election and disjoint mean (no trim)",
     granularity: "elementwise",
     random: true,
-    parameters: [dropRate, lambda]
+    electsSign: true,
+    parameters: [dropRate, lambda],
+    card: {
+      phrase: "DARE (Yu et al., ICML 2024) with TIES sign election",
+      describe: {
+        formula: electFormula("dare"),
+        explain: ({ parameters, format }) => [...dareLines(parameters, format), ...electLines]
+      }
+    }
   },
-  (p, random) => ({ sparsification: { kind: "dare", dropRate: p.drop_rate, ...random }, consensus: { kind: "ties", lambda: p.lambda } })
+  sparsifyAndCombine((p, random) => ({
+    sparsification: { kind: "dare", dropRate: p.drop_rate, ...random },
+    consensus: { kind: "ties", lambda: p.lambda }
+  }))
 );
-var mergeMethods = [taskArithmetic, magnitudePruneMethod, ties, dareLinear, dareTies];
+var breadcrumbs = defineMethod(
+  {
+    ...plain,
+    name: "breadcrumbs",
+    title: "Model Breadcrumbs",
+    formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i crumbs(\u03C4_i)",
+    reference: breadcrumbsPaper,
+    summary: "each \u03C4\u1D62 loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
+    granularity: "tensor",
+    random: false,
+    electsSign: false,
+    parameters: [crumbsDensity, gamma],
+    card: {
+      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
+      describe: {
+        formula: sumFormula("crumbs"),
+        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)]
+      }
+    }
+  },
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "breadcrumbs", density: p.density, gamma: p.gamma },
+    consensus: { kind: "sum" }
+  }))
+);
+var breadcrumbsTies = defineMethod(
+  {
+    ...plain,
+    name: "breadcrumbs_ties",
+    title: "Model Breadcrumbs + TIES",
+    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i crumbs(\u03C4_i)))",
+    reference: breadcrumbsPaper,
+    summary: "Breadcrumbs' masks as above, then TIES' election and disjoint mean",
+    granularity: "tensor",
+    random: false,
+    electsSign: true,
+    parameters: [crumbsDensity, gamma, lambda],
+    card: {
+      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election",
+      describe: {
+        formula: electFormula("crumbs"),
+        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format), ...electLines]
+      }
+    }
+  },
+  sparsifyAndCombine((p) => ({
+    sparsification: { kind: "breadcrumbs", density: p.density, gamma: p.gamma },
+    consensus: { kind: "ties", lambda: p.lambda }
+  }))
+);
+function checkDella(p) {
+  const d = p.density;
+  const e = p.epsilon;
+  return d - e > 0 && d + e <= 1 ? void 0 : { name: "epsilon", needs: `density \u2212 epsilon above 0 and density + epsilon at most 1 (density is ${d})` };
+}
+function rowLengthOf(shape, n) {
+  return shape !== void 0 && shape.length >= 2 ? shape[shape.length - 1] : n;
+}
+var della = defineMethod(
+  {
+    ...plain,
+    name: "della",
+    title: "DELLA-Merging",
+    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i magprune(\u03C4_i)))",
+    reference: dellaPaper,
+    summary: "each entry of each row of \u03C4\u1D62 is kept with a probability from `density` \u2212 `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
+    granularity: "tensor",
+    random: true,
+    electsSign: true,
+    parameters: [dellaDensity, epsilon, lambda],
+    checkParameters: checkDella,
+    card: {
+      phrase: "DELLA (Deep et al., 2024) with TIES sign election",
+      describe: {
+        formula: electFormula("magprune"),
+        explain: ({ parameters, format }) => [...dellaLines(parameters, format), ...electLines]
+      }
+    }
+  },
+  sparsifyAndCombine((p, random, shape, n) => ({
+    sparsification: {
+      kind: "della",
+      density: p.density,
+      epsilon: p.epsilon,
+      rowLength: rowLengthOf(shape, n),
+      ...random
+    },
+    consensus: { kind: "ties", lambda: p.lambda }
+  }))
+);
+var dellaLinear = defineMethod(
+  {
+    ...plain,
+    name: "della_linear",
+    title: "DELLA + task arithmetic",
+    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 \u03A3_i \u03BB_i magprune(\u03C4_i)",
+    reference: dellaPaper,
+    summary: "DELLA's rank-based drop and rescale as above; then the sum, times `lambda`",
+    granularity: "tensor",
+    random: true,
+    electsSign: false,
+    parameters: [dellaDensity, epsilon, lambda],
+    checkParameters: checkDella,
+    card: {
+      phrase: "DELLA (Deep et al., 2024) with a weighted sum",
+      describe: {
+        formula: sumFormula("magprune"),
+        explain: ({ parameters, format }) => dellaLines(parameters, format)
+      }
+    }
+  },
+  sparsifyAndCombine((p, random, shape, n) => ({
+    sparsification: {
+      kind: "della",
+      density: p.density,
+      epsilon: p.epsilon,
+      rowLength: rowLengthOf(shape, n),
+      ...random
+    },
+    consensus: { kind: "sum", lambda: p.lambda }
+  }))
+);
+var modelStockMethod = defineMethod(
+  {
+    name: "model_stock",
+    title: "Model Stock",
+    formula: "\u03B8 = \u03B8_base + t \xB7 mean_i(\u03BB_i \u03C4_i), t = N cos \u03B8 / (1 + (N \u2212 1) cos \u03B8)",
+    reference: modelStockPaper,
+    summary: "the mean of the \u03BB\u1D62 \u03C4\u1D62, times t = N\xB7cos \u03B8 / (1 + (N \u2212 1)\xB7cos \u03B8) with \u03B8 their mean pairwise angle, per tensor (or per row with `filter_wise`); needs at least 2 task vectors (Jang et al., 2024)",
+    granularity: "tensor",
+    random: false,
+    electsSign: false,
+    weightsScale: true,
+    terms: { min: 2 },
+    parameters: [filterWise],
+    card: {
+      phrase: "Model Stock (Jang et al., ECCV 2024)",
+      describe: {
+        formula: ({ terms, format }) => `\u03B8 = \u03B8(base) + t\xB7mean(${terms.map((term) => `${format(term.weight)}\xB7${term.symbol}`).join(", ")})`,
+        explain: ({ parameters }) => [
+          `- \`t\` = N\xB7cos \u03B8 / (1 + (N \u2212 1)\xB7cos \u03B8), with N the number of task vectors and cos \u03B8 the mean of their pairwise cosine similarities, ${parameters.filter_wise === true ? "computed for each row of each tensor (filter_wise)" : "computed for each tensor"}; it pulls the average of the fine-tunes towards the base.`
+        ]
+      }
+    }
+  },
+  (input2, p) => modelStock({ ...kernelInput(input2), axis: p.filter_wise === true ? "last" : "whole" })
+);
+var nuslerpMethod = defineMethod(
+  {
+    name: "nuslerp",
+    title: "Task-vector SLERP",
+    formula: "\u03B8 = \u03B8_base + slerp(w\u2082 / (w\u2081 + w\u2082), \u03C4\u2081, \u03C4\u2082)",
+    reference: slerpPaper,
+    summary: "\u03B8_base + the spherical interpolation between \u03C4\u2081 and \u03C4\u2082 at t = w\u2082 / (w\u2081 + w\u2082), per tensor (`nuslerp_flatten`) or per row or column (`nuslerp_row_wise`); exactly 2 task vectors (mergekit's `nuslerp` with a base)",
+    granularity: "tensor",
+    random: false,
+    electsSign: false,
+    weightsScale: false,
+    terms: { min: 2, max: 2 },
+    parameters: [nuslerpFlatten, nuslerpRowWise],
+    checkParameters: (p) => p.nuslerp_flatten === true && p.nuslerp_row_wise === true ? { name: "nuslerp_row_wise", needs: "nuslerp_flatten: false (it chooses the slices of an unflattened tensor)" } : void 0,
+    card: {
+      phrase: "SLERP between task vectors (Shoemake, 1985; mergekit's nuslerp)",
+      describe: {
+        formula: ({ terms, format }) => {
+          const [first, second] = terms.map((term) => term.weight);
+          const t = slerpFactor([first ?? 0, second ?? 0]);
+          return `\u03B8 = \u03B8(base) + slerp(${format(t)}, ${terms.map((term) => term.symbol).join(", ")})`;
+        },
+        explain: ({ parameters }) => [
+          `- \`slerp(t, \u03C4\u2081, \u03C4\u2082)\` follows the great circle from \u03C4\u2081 (t = 0) to \u03C4\u2082 (t = 1) with t = w\u2082 / (w\u2081 + w\u2082), ${parameters.nuslerp_flatten === false ? parameters.nuslerp_row_wise === true ? "for each slice of a tensor along its first dimension (each column of a matrix)" : "for each slice of a tensor along its last dimension (each row of a matrix)" : "for each tensor as one flat vector"}; it interpolates the lengths linearly and the directions by angle, and falls back to a straight line where the vectors are parallel.`
+        ]
+      }
+    }
+  },
+  (input2, p) => nuslerp({
+    ...kernelInput(input2),
+    axis: p.nuslerp_flatten === true ? "whole" : p.nuslerp_row_wise === true ? "first" : "last"
+  })
+);
+var mergeMethods = [
+  taskArithmetic,
+  magnitudePruneMethod,
+  ties,
+  dareLinear,
+  dareTies,
+  breadcrumbs,
+  breadcrumbsTies,
+  della,
+  dellaLinear,
+  modelStockMethod,
+  nuslerpMethod
+];
 function findMergeMethod(name) {
   return mergeMethods.find((method) => method.name === name);
+}
+function recipeParametersOf(method) {
+  return method.random ? [...method.parameters, seedParameter] : method.parameters;
+}
+function findParameterProblem(method, given, accepted = method.parameters) {
+  const known = new Set(accepted.map((parameter) => parameter.name));
+  const unknown2 = Object.keys(given).find((name) => !known.has(name));
+  if (unknown2 !== void 0) return { kind: "unknown", name: unknown2 };
+  const resolved = {};
+  for (const parameter of accepted) {
+    const value = given[parameter.name] ?? parameter.default;
+    const needs = valueNeeds(parameter, value);
+    if (needs !== void 0) return { kind: "value", name: parameter.name, value, needs };
+    resolved[parameter.name] = value;
+  }
+  const combination = method.checkParameters?.(resolved);
+  return combination === void 0 ? void 0 : { kind: "value", name: combination.name, value: resolved[combination.name], needs: combination.needs };
 }
 function resolveMethodParameters(options) {
   const { method } = options;
   const given = options.given ?? {};
   const path2 = options.path ?? "parameters";
-  const known = new Set(method.parameters.map((parameter) => parameter.name));
-  for (const name of Object.keys(given)) {
-    if (!known.has(name)) {
-      const accepted = method.parameters.length ? `it takes ${method.parameters.map((p) => p.name).join(", ")}` : "it takes none";
-      throw new UsageError(`${path2}.${name} is not a parameter of the ${method.name} method; ${accepted}.`, {
-        code: "METHOD_UNKNOWN_PARAMETER",
-        subject: `${path2}.${name}`
-      });
-    }
+  const problem = findParameterProblem(method, given);
+  if (problem?.kind === "unknown") {
+    const accepted = method.parameters.length ? `it takes ${method.parameters.map((p) => p.name).join(", ")}` : "it takes none";
+    throw new UsageError(`${path2}.${problem.name} is not a parameter of the ${method.name} method; ${accepted}.`, {
+      code: "METHOD_UNKNOWN_PARAMETER",
+      subject: `${path2}.${problem.name}`
+    });
+  }
+  if (problem !== void 0) {
+    throw new UsageError(
+      `${path2}.${problem.name} is ${String(problem.value)}, but ${method.name} needs ${problem.needs}.`,
+      {
+        code: "METHOD_PARAMETER_RANGE",
+        subject: `${path2}.${problem.name}`
+      }
+    );
   }
   const resolved = {};
-  for (const parameter of method.parameters) {
-    const value = given[parameter.name] ?? parameter.default;
-    const low = parameter.minExclusive ? value > parameter.min : value >= parameter.min;
-    const high = parameter.maxExclusive ? value < parameter.max : value <= parameter.max;
-    if (typeof value !== "number" || !Number.isFinite(value) || !low || !high) {
-      throw new UsageError(`${path2}.${parameter.name} is ${String(value)}, but ${method.name} needs it in ${rangeText(parameter)}.`, {
-        code: "METHOD_PARAMETER_RANGE",
-        subject: `${path2}.${parameter.name}`
-      });
-    }
-    resolved[parameter.name] = value;
-  }
+  for (const parameter of method.parameters) resolved[parameter.name] = given[parameter.name] ?? parameter.default;
   return resolved;
 }
-function rangeText(parameter) {
-  if (parameter.min === -Number.MAX_VALUE && parameter.max === Number.MAX_VALUE) return "the finite numbers";
-  return `${parameter.minExclusive ? "(" : "["}${parameter.min}, ${parameter.max}${parameter.maxExclusive ? ")" : "]"}`;
-}
-function defineMethod(spec, configure) {
-  const method = { ...spec, merge: (input2) => run(method, input2, configure) };
+function defineMethod(spec, kernel) {
+  const method = { ...spec, merge: (input2) => run(method, input2, kernel) };
   return method;
 }
-function run(method, input2, configure) {
+function run(method, input2, kernel) {
   const parameters = resolveMethodParameters({ method, ...input2.parameters ? { given: input2.parameters } : {} });
   if (method.random && !input2.random) {
-    throw new UsageError(`The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card records it).`, {
-      code: "METHOD_SEED_REQUIRED",
-      subject: "seed"
-    });
+    throw new UsageError(
+      `The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card records it).`,
+      {
+        code: "METHOD_SEED_REQUIRED",
+        subject: "seed"
+      }
+    );
   }
   if (method.granularity === "tensor" && (input2.offset ?? 0) !== 0) {
     throw new InternalError(`The ${method.name} method ranks whole tensors and cannot take a chunk at an offset.`, {
       code: "ARITHMETIC_NEEDS_WHOLE_TENSOR"
     });
   }
-  const { sparsification, consensus } = configure(parameters, input2.random ?? { seed: 0, tensorName: "" });
-  return generalizedMerge({
+  return kernel(input2, parameters);
+}
+function kernelInput(input2) {
+  return {
     base: input2.base,
     taskVectors: input2.taskVectors,
     weights: input2.weights,
-    sparsification,
-    consensus,
-    ...input2.offset !== void 0 ? { offset: input2.offset } : {},
+    ...input2.shape ? { shape: input2.shape } : {},
     ...input2.out ? { out: input2.out } : {}
+  };
+}
+function sparsifyAndCombine(configure) {
+  return (input2, parameters) => {
+    const { sparsification, consensus } = configure(
+      parameters,
+      input2.random ?? { seed: 0, tensorName: "" },
+      input2.shape,
+      input2.base.length
+    );
+    return generalizedMerge({
+      base: input2.base,
+      taskVectors: input2.taskVectors,
+      weights: input2.weights,
+      sparsification,
+      consensus,
+      ...input2.offset !== void 0 ? { offset: input2.offset } : {},
+      ...input2.out ? { out: input2.out } : {}
+    });
+  };
+}
+
+// src/safetensors/compare-code-points.ts
+function compareCodePoints(a, b) {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 55296 && y >= 55296) {
+      x = x >= 57344 ? x - 2048 : x + 8192;
+      y = y >= 57344 ? y - 2048 : y + 8192;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+// src/safetensors/layout-file.ts
+var referenceDtypeOrder = [
+  "BOOL",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "F8_E8M0",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "C64",
+  "F64",
+  "I64",
+  "U64"
+];
+var dtypeRank = new Map(referenceDtypeOrder.map((dtype, rank3) => [dtype, rank3]));
+var utf83 = new TextEncoder();
+function layoutFile(options) {
+  const name = options.name ?? "the planned file";
+  const seen = /* @__PURE__ */ new Set();
+  for (const tensor of options.tensors) {
+    if (tensor.name === "__metadata__" || !isWellFormed(tensor.name)) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `${JSON.stringify(tensor.name)} cannot be a tensor name in a safetensors file.`
+      );
+    }
+    if (seen.has(tensor.name)) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`
+      );
+    }
+    if (!dtypeRank.has(tensor.dtype)) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `tensor ${JSON.stringify(tensor.name)} has dtype ${String(tensor.dtype)}, which safetensors does not define.`
+      );
+    }
+    seen.add(tensor.name);
+  }
+  const sorted = [...options.tensors].sort(
+    (a, b) => (dtypeRank.get(b.dtype) ?? 0) - (dtypeRank.get(a.dtype) ?? 0) || compareCodePoints(a.name, b.name)
+  );
+  let offset = 0;
+  const tensors = sorted.map((tensor) => {
+    const bytes = byteLength(tensor.dtype, tensor.shape);
+    if (bytes === void 0 || !Number.isSafeInteger(offset + bytes)) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        name,
+        `tensor ${JSON.stringify(tensor.name)} has shape ${formatShape(tensor.shape)}, which is not a list of non-negative integers of a writable size.`
+      );
+    }
+    const info2 = {
+      name: tensor.name,
+      dtype: tensor.dtype,
+      shape: [...tensor.shape],
+      begin: offset,
+      end: offset + bytes
+    };
+    offset += bytes;
+    return info2;
   });
+  const parts = [];
+  const metadata = options.metadata;
+  if (metadata !== void 0) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== "string" || !isWellFormed(key) || !isWellFormed(value)) {
+        throw corrupt(
+          "SAFETENSORS_WRITE_BAD_PLAN",
+          name,
+          `__metadata__ entry ${JSON.stringify(key)} must be a string.`
+        );
+      }
+    }
+    const entries = Object.keys(metadata).sort(compareCodePoints).map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`);
+    parts.push(`"__metadata__":{${entries.join(",")}}`);
+  }
+  for (const t of tensors) {
+    parts.push(
+      `${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${t.begin},${t.end}]}`
+    );
+  }
+  const json2 = utf83.encode(`{${parts.join(",")}}`);
+  const headerLength = json2.length + (8 - json2.length % 8) % 8;
+  if (headerLength > maxHeaderLength) {
+    throw corrupt(
+      "SAFETENSORS_WRITE_BAD_PLAN",
+      name,
+      `the header would be ${headerLength} bytes, more than the ${maxHeaderLength} the format allows; split the tensors over more shards.`
+    );
+  }
+  const header = new Uint8Array(8 + headerLength).fill(32, 8 + json2.length);
+  new DataView(header.buffer).setBigUint64(0, BigInt(headerLength), true);
+  header.set(json2, 8);
+  return {
+    header,
+    headerLength,
+    tensors,
+    dataSize: offset,
+    fileSize: header.length + offset,
+    ...metadata === void 0 ? {} : { metadata: { ...metadata } }
+  };
+}
+function isWellFormed(text) {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+// src/safetensors/plan-model-layout.ts
+var defaultMaxShardSize = 5e9;
+function planModelLayout(options) {
+  const prefix2 = options.prefix ?? "model";
+  const maxShardSize = options.maxShardSize ?? defaultMaxShardSize;
+  const subject = `${prefix2}.safetensors`;
+  if (!/^[A-Za-z0-9._-]+$/.test(prefix2)) {
+    throw corrupt(
+      "SAFETENSORS_WRITE_BAD_PLAN",
+      subject,
+      `the file prefix ${JSON.stringify(prefix2)} must be a plain file name such as "model".`
+    );
+  }
+  if (!Number.isSafeInteger(maxShardSize) || maxShardSize <= 0) {
+    throw corrupt(
+      "SAFETENSORS_WRITE_BAD_PLAN",
+      subject,
+      `the maximum shard size must be a positive number of bytes, not ${maxShardSize}.`
+    );
+  }
+  const names = /* @__PURE__ */ new Set();
+  const shards = [];
+  let current = [];
+  let currentSize = 0;
+  let totalSize = 0;
+  for (const tensor of options.tensors) {
+    if (names.has(tensor.name)) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        subject,
+        `the plan has two tensors named ${JSON.stringify(tensor.name)}; each name must be unique.`
+      );
+    }
+    names.add(tensor.name);
+    const size = byteLength(tensor.dtype, tensor.shape);
+    if (size === void 0) {
+      throw corrupt(
+        "SAFETENSORS_WRITE_BAD_PLAN",
+        subject,
+        `tensor ${JSON.stringify(tensor.name)} has a shape whose byte size cannot be written.`
+      );
+    }
+    totalSize += size;
+    if (size > maxShardSize) {
+      shards.push([tensor]);
+      continue;
+    }
+    if (currentSize + size > maxShardSize) {
+      shards.push(current);
+      current = [];
+      currentSize = 0;
+    }
+    current.push(tensor);
+    currentSize += size;
+  }
+  if (current.length > 0 || shards.length === 0) shards.push(current);
+  const count2 = shards.length;
+  const files = shards.map((tensors, i) => {
+    const file2 = count2 === 1 ? `${prefix2}.safetensors` : `${prefix2}-${pad5(i + 1)}-of-${pad5(count2)}.safetensors`;
+    return {
+      file: file2,
+      layout: layoutFile({ tensors, name: file2, ...options.metadata ? { metadata: options.metadata } : {} })
+    };
+  });
+  const writeOrder2 = files.flatMap(({ file: file2, layout: layout2 }) => layout2.tensors.map((tensor) => ({ ...tensor, file: file2 })));
+  const layout = { prefix: prefix2, files, totalSize, writeOrder: writeOrder2 };
+  if (count2 > 1) {
+    const weightMap = {};
+    for (const tensor of [...writeOrder2].sort((a, b) => compareCodePoints(a.name, b.name))) {
+      Object.defineProperty(weightMap, tensor.name, {
+        value: tensor.file,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+    }
+    const content = { metadata: { total_size: totalSize }, weight_map: weightMap };
+    layout.index = { file: `${prefix2}.safetensors.index.json`, content, text: formatIndex(totalSize, writeOrder2) };
+  }
+  return layout;
+}
+function pad5(n) {
+  return String(n).padStart(5, "0");
+}
+function formatIndex(totalSize, tensors) {
+  const sorted = [...tensors].sort((a, b) => compareCodePoints(a.name, b.name));
+  const lines = sorted.map((t) => `    ${pythonString(t.name)}: ${pythonString(t.file)}`);
+  return `{
+  "metadata": {
+    "total_size": ${totalSize}
+  },
+  "weight_map": {
+${lines.join(",\n")}
+  }
+}
+`;
+}
+function pythonString(text) {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+// src/plan/compile-overrides.ts
+function compileOverrides(options) {
+  return options.overrides.map((override, i) => {
+    const origin = `overrides[${i}]`;
+    let expression;
+    let pattern2;
+    if (override.glob !== void 0) {
+      expression = globToRegExp(override.glob);
+      pattern2 = `glob ${override.glob}`;
+    } else if (override.regex !== void 0) {
+      try {
+        expression = new RegExp(override.regex);
+      } catch {
+        throw new UsageError(`${origin}.regex is not a valid regular expression; fix the pattern.`, {
+          code: "RECIPE_INVALID",
+          subject: origin
+        });
+      }
+      pattern2 = `regex ${override.regex}`;
+    } else {
+      throw new UsageError(`${origin} has no glob or regex; give one so it matches tensor names.`, {
+        code: "RECIPE_INVALID",
+        subject: origin
+      });
+    }
+    const actions = [];
+    if (override.keep !== void 0) actions.push("keep base");
+    if (override.scale !== void 0) actions.push(`scale ${override.scale}`);
+    if (override.parameters !== void 0) {
+      actions.push(
+        `parameters ${Object.entries(override.parameters).map(([key, value]) => `${key}=${String(value)}`).join(" ")}`
+      );
+    }
+    return { override, origin, pattern: pattern2, action: actions.join(", "), matches: (name) => expression.test(name) };
+  });
+}
+function globToRegExp(glob) {
+  let source = "";
+  for (const char of glob) {
+    if (char === "*") source += ".*";
+    else if (char === "?") source += ".";
+    else source += char.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`, "s");
+}
+
+// src/plan/expand-terms.ts
+function expandTerms(options) {
+  const terms = [];
+  options.recipe.vectors.forEach((entry, i) => {
+    const origin = `vectors[${i}]`;
+    if ("analogy" in entry) {
+      const { a, b, c } = entry.analogy;
+      terms.push(
+        { ...refOf(c), weight: entry.weight, origin: `${origin}.analogy.c` },
+        { ...refOf(b), weight: entry.weight, origin: `${origin}.analogy.b` },
+        // 0 − w, not −w: a zero weight must not become −0, which would print as "−0" in cards.
+        { ...refOf(a), weight: 0 - entry.weight, origin: `${origin}.analogy.a` }
+      );
+    } else if ("vector" in entry) {
+      terms.push({ kind: "vector", ref: entry.vector, weight: entry.weight, origin });
+    } else {
+      terms.push({ kind: "finetuned", ref: entry.finetuned, weight: entry.weight, origin });
+    }
+  });
+  return terms;
+}
+function refOf(ref) {
+  return "vector" in ref ? { kind: "vector", ref: ref.vector } : { kind: "finetuned", ref: ref.finetuned };
 }
 
 // src/plan/recipe.ts
 var mergeMethods2 = mergeMethods.map((method) => method.name);
 var vocabModes = ["refuse", "extend"];
 var methodParameters = Object.fromEntries(
-  mergeMethods.map((method) => {
-    const parameters = {};
-    for (const parameter of method.parameters) {
-      if (parameter.name === "density" || parameter.name === "drop_rate") parameters[parameter.name] = parameter.default;
-    }
-    if (method.random) parameters.seed = 0;
-    return [method.name, parameters];
-  })
+  mergeMethods.map((method) => [
+    method.name,
+    Object.fromEntries(
+      recipeParametersOf(method).filter((parameter) => !parameter.omitWhenDefault).map((parameter) => [parameter.name, parameter.default])
+    )
+  ])
 );
 
 // src/plan/build-plan.ts
@@ -74222,13 +76122,19 @@ function planPublishVector(options) {
   let vocabRows;
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base` });
+      omitted.push({
+        name: ours.name,
+        reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base`
+      });
       continue;
     }
     const other = theirs.get(ours.name);
     if (other === void 0) {
       if (!bufferNamePattern.test(ours.name)) throw missingTensor(finetuned, base, ours.name);
-      omitted.push({ name: ours.name, reason: "a buffer the fine-tune does not store: not part of \u03C4; applying the vector copies it from the base" });
+      omitted.push({
+        name: ours.name,
+        reason: "a buffer the fine-tune does not store: not part of \u03C4; applying the vector copies it from the base"
+      });
       continue;
     }
     if (!isComputable(other.dtype)) throw notComputable(finetuned, base, other, ours);
@@ -74242,7 +76148,14 @@ function planPublishVector(options) {
       const shared = ours.shape[0];
       vocabRows = checkRows(vocabRows, shared, rows, ours.name, finetuned);
       extended2.push(ours.name);
-      outputs.push(planned(ours.name, dtype, other.shape, { op: "taskVectorExtend", finetuned: finetunedRef, base: baseRef, sharedRows: shared }));
+      outputs.push(
+        planned(ours.name, dtype, other.shape, {
+          op: "taskVectorExtend",
+          finetuned: finetunedRef,
+          base: baseRef,
+          sharedRows: shared
+        })
+      );
     } else {
       throw shapeMismatch(finetuned, base, other, ours, vocab);
     }
@@ -74277,12 +76190,18 @@ function planAdapterVector(options) {
   const omitted = [];
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({ name: ours.name, reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base` });
+      omitted.push({
+        name: ours.name,
+        reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base`
+      });
       continue;
     }
     const term = mapping.terms.get(ours.name);
     if (term === void 0) {
-      omitted.push({ name: ours.name, reason: "not updated by the adapter: \u03C4 = 0; applying the vector copies it from the base" });
+      omitted.push({
+        name: ours.name,
+        reason: "not updated by the adapter: \u03C4 = 0; applying the vector copies it from the base"
+      });
       continue;
     }
     const baseRef = { input: 0, name: ours.name };
@@ -74345,7 +76264,9 @@ function planMerge(options) {
   const overrides = compileOverrides({ overrides: recipe.overrides });
   const used = overrides.map(() => []);
   const tensorMaps = models.map((model) => byName2(model.tensors));
-  const adapters = models.map((model) => model.adapter ? mapAdapter({ adapter: model, base }) : void 0);
+  const adapters = models.map(
+    (model) => model.adapter ? mapAdapter({ adapter: model, base }) : void 0
+  );
   const outputs = [];
   const extended2 = [];
   let vocabRows;
@@ -74378,13 +76299,15 @@ function planMerge(options) {
         continue;
       }
       if (other === void 0) {
-        if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name)) throw missingTensor(model, base, ours.name);
+        if (term.kind === "finetuned" && !bufferNamePattern.test(ours.name))
+          throw missingTensor(model, base, ours.name);
         weighted.push({ term: index, weight32, tau: { kind: "zero" } });
         continue;
       }
       if (!isComputable(other.dtype)) throw notComputable(model, base, other, ours);
       if (!sameShape(ours.shape, other.shape)) {
-        if (recipe.vocab !== "extend" || !grows(base, ours, other)) throw shapeMismatch(model, base, other, ours, recipe.vocab);
+        if (recipe.vocab !== "extend" || !grows(base, ours, other))
+          throw shapeMismatch(model, base, other, ours, recipe.vocab);
         const rows = other.shape[0];
         if (extra === void 0) {
           extra = { rows, source: { input: term.input, name: ours.name }, term };
@@ -74396,7 +76319,11 @@ function planMerge(options) {
         }
       }
       const ref = { input: term.input, name: ours.name };
-      weighted.push({ term: index, weight32, tau: term.kind === "vector" ? { kind: "vector", tensor: ref } : { kind: "taskVector", finetuned: ref, base: baseRef } });
+      weighted.push({
+        term: index,
+        weight32,
+        tau: term.kind === "vector" ? { kind: "vector", tensor: ref } : { kind: "taskVector", finetuned: ref, base: baseRef }
+      });
     }
     if (extra !== void 0) {
       const shared = ours.shape[0];
@@ -74418,7 +76345,15 @@ function planMerge(options) {
     } else if (weighted.every((w) => w.tau.kind === "zero")) {
       outputs.push(planned(ours.name, dtype, ours.shape, { op: "copy", source: baseRef }));
     } else {
-      outputs.push(planned(ours.name, dtype, ours.shape, { op: "merge", method: recipe.method, base: baseRef, terms: weighted, params }));
+      outputs.push(
+        planned(ours.name, dtype, ours.shape, {
+          op: "merge",
+          method: recipe.method,
+          base: baseRef,
+          terms: weighted,
+          params
+        })
+      );
     }
   }
   const warnings = mergeWarnings(recipe, terms, inputs, overrides, used, vocabRows);
@@ -74449,7 +76384,7 @@ function mergeWarnings(recipe, terms, inputs, overrides, used, vocab) {
       message: `${override.origin} (${override.pattern}) applies to no tensor${shadowed ? ": an earlier override matches its tensors first" : " of the base"}; check the pattern.`
     });
   });
-  if (recipe.method === "ties" || recipe.method === "dare_ties") {
+  if (registered(recipe.method).electsSign) {
     for (const term of terms.filter((t) => t.weight < 0)) {
       warnings.push({
         code: "NEGATION_WITH_SIGN_ELECTION",
@@ -74459,7 +76394,11 @@ function mergeWarnings(recipe, terms, inputs, overrides, used, vocab) {
     }
   }
   for (const term of terms.filter((t) => t.weight32 === 0)) {
-    warnings.push({ code: "ZERO_WEIGHT", subject: term.origin, message: `${term.origin} has weight ${term.lambda} after scaling, which is 0 in float32, so it changes nothing.` });
+    warnings.push({
+      code: "ZERO_WEIGHT",
+      subject: term.origin,
+      message: `${term.origin} has weight ${term.lambda} after scaling, which is 0 in float32, so it changes nothing.`
+    });
   }
   const seen = /* @__PURE__ */ new Map();
   for (const term of terms) {
@@ -74496,7 +76435,10 @@ function finish(options) {
   const visit2 = (ref) => {
     const tensor = maps[ref.input]?.get(ref.name);
     const input2 = inputs[ref.input];
-    if (tensor === void 0 || input2 === void 0) throw new InternalError(`The plan reads ${ref.name} from input ${ref.input}, which does not have it.`, { code: "PLAN_BAD_REF" });
+    if (tensor === void 0 || input2 === void 0)
+      throw new InternalError(`The plan reads ${ref.name} from input ${ref.input}, which does not have it.`, {
+        code: "PLAN_BAD_REF"
+      });
     const key = `${identities[ref.input]}\0${ref.name}`;
     if (read.has(key)) return;
     read.add(key);
@@ -74565,19 +76507,30 @@ function loraRefs(update) {
   return update.replaced ? [update.a, update.b, update.replaced.saved, update.replaced.base] : [update.a, update.b];
 }
 function resolveParameters(method, ...layers) {
-  const defaults = methodParameters[method];
-  const resolved = { ...defaults };
-  for (const layer of layers) {
-    for (const key of Object.keys(defaults)) {
-      const value = layer?.[key];
-      if (value !== void 0) resolved[key] = value;
+  const resolved = { ...methodParameters[method] };
+  for (const parameter of recipeParametersOf(registered(method))) {
+    for (const layer of layers) {
+      const value = layer?.[parameter.name];
+      if (value !== void 0) resolved[parameter.name] = value;
     }
   }
   return resolved;
 }
+function registered(name) {
+  const method = findMergeMethod(name);
+  if (method === void 0)
+    throw new InternalError(`The recipe names merge method ${name}, which the registry lacks.`, {
+      code: "PLAN_UNKNOWN_METHOD"
+    });
+  return method;
+}
 function planned(name, dtype, shape, expression) {
   const bytes = byteLength(dtype, shape);
-  if (bytes === void 0) throw new DataError(`${name} has shape ${formatShape(shape)}, too large to hold; the header is damaged.`, { code: "PLAN_TENSOR_TOO_LARGE", subject: name });
+  if (bytes === void 0)
+    throw new DataError(`${name} has shape ${formatShape(shape)}, too large to hold; the header is damaged.`, {
+      code: "PLAN_TENSOR_TOO_LARGE",
+      subject: name
+    });
   return { name, dtype, shape: [...shape], bytes, expression };
 }
 function inputOf(role, model) {
@@ -74590,8 +76543,12 @@ function identityOf(model) {
   return model.repo !== void 0 && model.revision !== void 0 ? `hub:${model.repo.toLowerCase()}@${model.revision}` : `ref:${model.ref}`;
 }
 function modelFor(models, ref, origin) {
-  const model = Object.prototype.hasOwnProperty.call(models, ref) ? models[ref] : void 0;
-  if (model === void 0) throw new InternalError(`The plan was given no headers for ${origin} "${ref}"; resolve every recipe input before planning.`, { code: "PLAN_INPUT_MISSING", subject: ref });
+  const model = Object.hasOwn(models, ref) ? models[ref] : void 0;
+  if (model === void 0)
+    throw new InternalError(
+      `The plan was given no headers for ${origin} "${ref}"; resolve every recipe input before planning.`,
+      { code: "PLAN_INPUT_MISSING", subject: ref }
+    );
   return model;
 }
 function writeOrder(tensors) {
@@ -74618,26 +76575,38 @@ function rejectExtraTensors(base, model, kind = "finetuned") {
   const ours = byName2(base.tensors);
   const extra = model.tensors.find((t) => !ours.has(t.name) && !bufferNamePattern.test(t.name));
   if (extra === void 0) return;
-  throw new DataError(`${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the full report).`, {
-    code: "EXTRA_TENSOR",
-    subject: extra.name
-  });
+  throw new DataError(
+    `${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the full report).`,
+    {
+      code: "EXTRA_TENSOR",
+      subject: extra.name
+    }
+  );
 }
 function missingTensor(model, base, name) {
-  return new DataError(`${model.ref} has no ${name}, which ${base.ref} has; run tvhub check for the full report.`, { code: "MISSING_TENSOR", subject: name });
+  return new DataError(`${model.ref} has no ${name}, which ${base.ref} has; run tvhub check for the full report.`, {
+    code: "MISSING_TENSOR",
+    subject: name
+  });
 }
 function notComputable(model, base, other, ours) {
-  return new DataError(`${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.`, {
-    code: "NOT_COMPUTABLE",
-    subject: ours.name
-  });
+  return new DataError(
+    `${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.`,
+    {
+      code: "NOT_COMPUTABLE",
+      subject: ours.name
+    }
+  );
 }
 function shapeMismatch(model, base, other, ours, vocab) {
   const hint = vocab === "refuse" && grows(base, ours, other) ? "; if the fine-tune added tokens, set vocab: extend (--vocab extend)" : "; run tvhub check for the full report";
-  return new DataError(`${ours.name} is ${formatShape(other.shape)} in ${model.ref} but ${formatShape(ours.shape)} in ${base.ref}${hint}.`, {
-    code: hint.includes("vocab") ? "VOCAB_MISMATCH" : "SHAPE_MISMATCH",
-    subject: ours.name
-  });
+  return new DataError(
+    `${ours.name} is ${formatShape(other.shape)} in ${model.ref} but ${formatShape(ours.shape)} in ${base.ref}${hint}.`,
+    {
+      code: hint.includes("vocab") ? "VOCAB_MISMATCH" : "SHAPE_MISMATCH",
+      subject: ours.name
+    }
+  );
 }
 
 // src/util/parse-size.ts
@@ -74667,9 +76636,18 @@ function parseSize(text) {
 }
 
 // src/plan/recipe-schema.ts
-var loadRecipeSchema = rememberAsync(() => Promise.resolve().then(() => (init_zod(), zod_exports)).then(({ z: z2 }) => createRecipeSchema(z2)));
+var loadRecipeSchema = rememberAsync(
+  () => Promise.resolve().then(() => (init_zod(), zod_exports)).then(({ z: z2 }) => createRecipeSchema(z2))
+);
 function createRecipeSchema(z2) {
-  const endpointTasks = ["text-classification", "fill-mask", "question-answering", "text-generation", "summarization", "translation"];
+  const endpointTasks = [
+    "text-classification",
+    "fill-mask",
+    "question-answering",
+    "text-generation",
+    "summarization",
+    "translation"
+  ];
   const modelRef = z2.string().refine((text) => text.length > 0 && text.trim() === text, {
     error: "expected a model reference such as org/name, org/name@revision or ./directory"
   });
@@ -74678,38 +76656,54 @@ function createRecipeSchema(z2) {
     try {
       return typeof value === "number" ? parseSize(String(value)) : parseSize(value);
     } catch {
-      ctx.addIssue({ code: "custom", message: `expected a size such as 5GB, 500MB or 2GiB, got ${JSON.stringify(value)}`, input: value });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a size such as 5GB, 500MB or 2GiB, got ${JSON.stringify(value)}`,
+        input: value
+      });
       return z2.NEVER;
     }
   });
   const dtypeText = z2.string().transform((value, ctx) => {
     const dtype = parseComputableDtype(value);
     if (dtype === void 0) {
-      ctx.addIssue({ code: "custom", message: `expected one of bf16, f16, f32 or f64, got ${JSON.stringify(value)}`, input: value });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected one of bf16, f16, f32 or f64, got ${JSON.stringify(value)}`,
+        input: value
+      });
       return z2.NEVER;
     }
     return dtype;
   });
-  const parametersSchema = z2.strictObject({
-    /** ties, magnitude_prune: the fraction (0, 1] of each τ's entries kept by magnitude. @default 0.2 */
-    density: finiteNumber.gt(0).lte(1).optional().describe("ties, magnitude_prune: the fraction (0, 1] of each task vector's entries kept, largest magnitudes first. Default 0.2."),
-    /** dare_linear, dare_ties: the probability [0, 1) of dropping each entry; survivors are rescaled by 1/(1−p). @default 0.9 */
-    drop_rate: finiteNumber.gte(0).lt(1).optional().describe("dare_linear, dare_ties: the probability [0, 1) of dropping each entry of a task vector; survivors are rescaled by 1/(1 \u2212 drop_rate). Default 0.9."),
-    /** dare_linear, dare_ties: the seed of the drop mask's RNG, recorded in the card. @default 0 */
-    seed: z2.number().int().gte(0).lte(4294967295).optional().describe("dare_linear, dare_ties: the seed of the random drop mask, recorded in the card so the merge can be reproduced. Default 0.")
-  }).describe("Parameters of the merge method. task_arithmetic takes none; ties and magnitude_prune take density; dare_linear and dare_ties take drop_rate and seed.");
+  const parametersSchema = z2.strictObject(
+    Object.fromEntries(
+      registryParameters().map((entry) => [
+        entry.name,
+        parameterSchema(z2, entry).optional().describe(entry.description)
+      ])
+    )
+  ).describe(
+    `Parameters of the merge method. ${mergeMethods.map(
+      (m) => `${m.name} takes ${recipeParametersOf(m).map((p) => p.name).join(", ") || "none"}`
+    ).join("; ")}.`
+  );
   const vectorRef = z2.strictObject({
     /** A published task-vector repo (tvhub publish-vector output). */
     vector: modelRef.describe("A published task-vector repo: org/name, org/name@revision or ./directory.")
   }).describe("A published task vector.");
   const finetunedRef = z2.strictObject({
     /** A fine-tuned model; τ = θ_ft − θ_base is computed on the fly. */
-    finetuned: modelRef.describe("A fine-tuned model whose task vector \u03B8_ft \u2212 \u03B8_base is computed on the fly: org/name, org/name@revision or ./directory.")
+    finetuned: modelRef.describe(
+      "A fine-tuned model whose task vector \u03B8_ft \u2212 \u03B8_base is computed on the fly: org/name, org/name@revision or ./directory."
+    )
   }).describe("A fine-tuned model.");
   const termRef = z2.union([vectorRef, finetunedRef], {
     error: "expected { vector: <task-vector repo> } or { finetuned: <model> }"
   });
-  const weight = finiteNumber.describe("\u03BB for this term: the task vector is multiplied by scale \xD7 weight. A negative weight negates the task (forgetting).");
+  const weight = finiteNumber.describe(
+    "\u03BB for this term: the task vector is multiplied by scale \xD7 weight. A negative weight negates the task (forgetting)."
+  );
   const termSchema = z2.union(
     [
       z2.strictObject({
@@ -74720,7 +76714,9 @@ function createRecipeSchema(z2) {
       }).describe("A published task vector with its weight."),
       z2.strictObject({
         /** A fine-tuned model; its τ is computed against the base on the fly. */
-        finetuned: modelRef.describe("A fine-tuned model whose task vector \u03B8_ft \u2212 \u03B8_base is computed on the fly: org/name, org/name@revision or ./directory."),
+        finetuned: modelRef.describe(
+          "A fine-tuned model whose task vector \u03B8_ft \u2212 \u03B8_base is computed on the fly: org/name, org/name@revision or ./directory."
+        ),
         /** λ for this term; negative = negation. */
         weight
       }).describe("A fine-tuned model with its weight."),
@@ -74742,9 +76738,13 @@ function createRecipeSchema(z2) {
   );
   const overrideSchema = z2.strictObject({
     /** Tensor names to match, as a glob: `*` matches any run of characters (dots included), `?` one character. */
-    glob: z2.string().min(1).optional().describe("Tensor names to match, as a glob over the whole name: * matches any characters (dots included), ? exactly one. Example: *embed_tokens*"),
+    glob: z2.string().min(1).optional().describe(
+      "Tensor names to match, as a glob over the whole name: * matches any characters (dots included), ? exactly one. Example: *embed_tokens*"
+    ),
     /** Tensor names to match, as a JavaScript regular expression searched anywhere in the name. */
-    regex: z2.string().min(1).optional().describe("Tensor names to match, as a JavaScript regular expression searched anywhere in the name (anchor with ^ and $). Example: ^model\\.layers\\.(0|1)\\."),
+    regex: z2.string().min(1).optional().describe(
+      "Tensor names to match, as a JavaScript regular expression searched anywhere in the name (anchor with ^ and $). Example: ^model\\.layers\\.(0|1)\\."
+    ),
     /** `base`: the matching tensors are copied from the base unchanged. */
     keep: z2.literal("base").optional().describe("keep: base copies the matching tensors from the base unchanged."),
     /** Replaces the global `scale` for matching tensors. */
@@ -74760,22 +76760,37 @@ function createRecipeSchema(z2) {
     /** Every tag must match. */
     tags: z2.array(z2.string().min(1)).optional().describe("Tags every candidate must carry, e.g. a dataset or language tag."),
     /** `finetuned`: models whose card names the base; `vector`: published task vectors of the base. */
-    kind: z2.enum(["finetuned", "vector"]).default("finetuned").describe("finetuned: fine-tunes whose card declares the recipe's base; vector: published task vectors of that base."),
+    kind: z2.enum(["finetuned", "vector"]).default("finetuned").describe(
+      "finetuned: fine-tunes whose card declares the recipe's base; vector: published task vectors of that base."
+    ),
     /** At most this many candidates. */
     limit: z2.number().int().gte(1).lte(1e3).default(50).describe("At most this many candidates.")
   }).describe("Find candidates on the Hub among models whose card declares the recipe's base.");
-  const candidateSchema = z2.union([modelRef.describe("A fine-tuned model or a published task vector, told apart by its files (a tvhub.json record or the task-vector tag)."), vectorRef, finetunedRef], {
-    error: "expected a model reference, { vector: <task-vector repo> } or { finetuned: <model> }"
-  });
+  const candidateSchema = z2.union(
+    [
+      modelRef.describe(
+        "A fine-tuned model or a published task vector, told apart by its files (a tvhub.json record or the task-vector tag)."
+      ),
+      vectorRef,
+      finetunedRef
+    ],
+    {
+      error: "expected a model reference, { vector: <task-vector repo> } or { finetuned: <model> }"
+    }
+  );
   const direction = z2.enum(["maximize", "minimize"]).default("maximize").describe("Whether a higher or a lower score is better.");
   const evaluatorSchema = z2.discriminatedUnion("type", [
     z2.strictObject({
       /** Which evaluator. */
       type: z2.literal("command"),
       /** Run through the shell with `{model}` replaced by the merged model's directory. */
-      command: z2.string().min(1).describe("A shell command; {model} is replaced by the directory of the candidate merged model. It prints the score: a number on its last line, or a JSON object holding metric."),
+      command: z2.string().min(1).describe(
+        "A shell command; {model} is replaced by the directory of the candidate merged model. It prints the score: a number on its last line, or a JSON object holding metric."
+      ),
       /** The key of the JSON object the command prints; without it, the last line is the score. */
-      metric: z2.string().min(1).optional().describe("The key of the score in the JSON object the command prints; without it, the last line of stdout is the score."),
+      metric: z2.string().min(1).optional().describe(
+        "The key of the score in the JSON object the command prints; without it, the last line of stdout is the score."
+      ),
       direction,
       /** A run that takes longer fails. */
       timeout_seconds: z2.number().gt(0).default(3600).describe("Seconds before the command is stopped and the run fails.")
@@ -74806,30 +76821,36 @@ function createRecipeSchema(z2) {
       /** Score on at most this many examples. */
       max_examples: z2.number().int().gte(1).optional().describe("Score on at most this many examples."),
       /** What the endpoint serves. @default "text-classification" */
-      task: z2.enum(endpointTasks).default("text-classification").describe("The inference task the endpoint serves: text-classification, fill-mask, question-answering, text-generation, summarization or translation."),
+      task: z2.enum(endpointTasks).default("text-classification").describe(
+        "The inference task the endpoint serves: text-classification, fill-mask, question-answering, text-generation, summarization or translation."
+      ),
       /** Task parameters sent with every request. */
       parameters: z2.record(z2.string(), z2.unknown()).optional().describe("Task parameters sent with every request, e.g. { max_new_tokens: 32 } for text-generation.")
     }).describe("Score each candidate through a Hugging Face inference endpoint.")
   ]).describe("How each candidate merge is scored on held-out validation data.");
   const gridSchema = z2.strictObject({
     /** The first λ. @default 0 */
-    start: finiteNumber.default(0).describe("The first \u03BB tried."),
+    start: finiteNumber.default(defaultLambdaGrid.start).describe("The first \u03BB tried."),
     /** The last λ, included. @default 1 */
-    stop: finiteNumber.default(1).describe("The last \u03BB tried (included)."),
+    stop: finiteNumber.default(defaultLambdaGrid.stop).describe("The last \u03BB tried (included)."),
     /** The spacing of the λ values. @default 0.05 */
-    step: finiteNumber.gt(0).default(0.05).describe("The spacing of the \u03BB values.")
-  }).describe("The \u03BB values tried for each candidate: start, start + step, ..., stop (the paper's 21 values by default).");
+    step: finiteNumber.gt(0).default(defaultLambdaGrid.step).describe("The spacing of the \u03BB values.")
+  }).describe(
+    "The \u03BB values tried for each candidate: start, start + step, ..., stop (the paper's 21 values by default)."
+  );
   const greedySchema = z2.strictObject({
     /** `base`: start from the base alone; `recipe`: start from the recipe's `vectors`. */
     start: z2.enum(["base", "recipe"]).default("base").describe("base: start from the base model alone; recipe: start from the merge the recipe's vectors describe."),
     /** A list of models or task vectors, or a Hub search. */
     candidates: z2.union([z2.array(candidateSchema).min(1), z2.strictObject({ search: searchSchema })], {
       error: "expected a list of candidates or { search: { ... } }"
-    }).describe("The models to try adding: a list (a plain reference is read as a published task vector or a fine-tune from its files), or { search: ... } on the Hub."),
+    }).describe(
+      "The models to try adding: a list (a plain reference is read as a published task vector or a fine-tune from its files), or { search: ... } on the Hub."
+    ),
     /** How each candidate merge is scored: command, tfjs or endpoint. */
     evaluator: evaluatorSchema,
     /** The λ values tried for each candidate. @default the paper's 0.0, 0.05, ..., 1.0 */
-    grid: gridSchema.default({ start: 0, stop: 1, step: 0.05 }),
+    grid: gridSchema.default({ ...defaultLambdaGrid }),
     /** Stop after this many candidates have been added. */
     max_rounds: z2.number().int().gte(1).optional().describe("Stop after this many candidates have been kept. Default: until no candidate helps."),
     /** A candidate is kept only when it raises the score by more than this. */
@@ -74839,7 +76860,9 @@ function createRecipeSchema(z2) {
     /** Recipe format version; this tvhub reads version 1. */
     version: z2.literal(1).describe("The recipe format version. This tvhub reads version 1."),
     /** The base model every task vector is relative to. */
-    base: modelRef.describe("The base model every task vector is relative to: org/name, org/name@revision or ./directory."),
+    base: modelRef.describe(
+      "The base model every task vector is relative to: org/name, org/name@revision or ./directory."
+    ),
     /** Where and how the merged model is written. */
     output: z2.strictObject({
       /** A Hub repo (`org/name`) to publish to, or a local directory (`./out`). */
@@ -74847,7 +76870,9 @@ function createRecipeSchema(z2) {
       /** Visibility when the repo has to be created. */
       private: z2.boolean().default(false).describe("Create the repo as private. An existing repo keeps its visibility."),
       /** Output dtype of float tensors; default: the base's. */
-      dtype: dtypeText.optional().describe("The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor by tensor."),
+      dtype: dtypeText.optional().describe(
+        "The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor by tensor."
+      ),
       /** Largest shard; transformers' default is 5GB. */
       max_shard_size: sizeText.default(5e9).describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB."),
       /** Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's options). */
@@ -74859,68 +76884,191 @@ function createRecipeSchema(z2) {
         oversampling: z2.number().int().gte(0).default(10).describe("Randomized SVD: extra sketch columns beyond the rank."),
         iterations: z2.number().int().gte(0).default(2).describe("Randomized SVD: power iterations."),
         seed: z2.number().int().gte(0).default(0).describe("Randomized SVD: the seed of the Gaussian test matrices.")
-      }).refine((lora) => lora.rank !== "auto" || lora.max_error !== void 0, { message: "rank auto needs max_error, the largest relative error per tensor (e.g. 0.05)", path: ["max_error"] }).refine((lora) => lora.rank === "auto" || lora.max_error === void 0 && lora.max_rank === void 0, { message: "max_error and max_rank go with rank auto", path: ["max_error"] }).optional().describe("Publish the merge as a PEFT LoRA adapter of merged \u2212 base (truncated SVD of each weight) instead of the merged model.")
+      }).refine((lora) => lora.rank !== "auto" || lora.max_error !== void 0, {
+        message: "rank auto needs max_error, the largest relative error per tensor (e.g. 0.05)",
+        path: ["max_error"]
+      }).refine((lora) => lora.rank === "auto" || lora.max_error === void 0 && lora.max_rank === void 0, {
+        message: "max_error and max_rank go with rank auto",
+        path: ["max_error"]
+      }).optional().describe(
+        "Publish the merge as a PEFT LoRA adapter of merged \u2212 base (truncated SVD of each weight) instead of the merged model."
+      )
     }).describe("Where and how the merged model is written."),
     /** How the task vectors are combined. */
-    method: z2.enum(mergeMethods2).default("task_arithmetic").describe("How the task vectors are combined: task_arithmetic (\u03B8_base + \u03A3 \u03BB_i \u03C4_i), magnitude_prune, ties, dare_linear or dare_ties."),
+    method: z2.enum(mergeMethods2).default("task_arithmetic").describe(
+      `How the task vectors are combined: ${mergeMethods2.slice(0, -1).join(", ")} or ${mergeMethods2.at(-1)} (recipes/README.md says what each computes).`
+    ),
     /** Method parameters; see each method. */
     parameters: parametersSchema.optional(),
     /** Global λ: every weight is multiplied by it. */
     scale: finiteNumber.default(1).describe("A global \u03BB that multiplies every weight. Default 1.0."),
     /** The task vectors, in the order they are added (the order is part of the result). */
-    vectors: z2.array(termSchema).default([]).describe("The task vectors, added in this order (float32 accumulation in recipe order is what makes results reproducible bit for bit)."),
+    vectors: z2.array(termSchema).default([]).describe(
+      "The task vectors, added in this order (float32 accumulation in recipe order is what makes results reproducible bit for bit)."
+    ),
     /** Per-tensor overrides; the first match wins. */
     overrides: z2.array(overrideSchema).default([]).describe("Per-tensor overrides, matched by name; the first match wins."),
     /** What to do when a fine-tune has more vocabulary rows than the base. */
-    vocab: z2.enum(vocabModes).default("refuse").describe("refuse: a fine-tune whose vocabulary differs from the base's is an error. extend: merge the shared rows and take the extra rows (and the tokenizer) from the fine-tune that added them."),
+    vocab: z2.enum(vocabModes).default("refuse").describe(
+      "refuse: a fine-tune whose vocabulary differs from the base's is an error. extend: merge the shared rows and take the extra rows (and the tokenizer) from the fine-tune that added them."
+    ),
     /** Greedy addition of candidates, scored on validation data. */
     greedy: greedySchema.optional()
   }).superRefine((recipe, ctx) => {
     checkParameters(recipe.method, recipe.parameters, ["parameters"], ctx);
+    checkTerms(recipe, ctx);
     recipe.overrides.forEach((override, i) => {
       const path2 = ["overrides", i];
       const patterns = [override.glob, override.regex].filter((p) => p !== void 0).length;
       if (patterns !== 1) {
-        ctx.addIssue({ code: "custom", path: path2, message: patterns === 0 ? "give a tensor name pattern: glob or regex" : "give glob or regex, not both" });
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: patterns === 0 ? "give a tensor name pattern: glob or regex" : "give glob or regex, not both"
+        });
       }
       if (override.regex !== void 0) {
         try {
           new RegExp(override.regex);
         } catch (error63) {
-          ctx.addIssue({ code: "custom", path: [...path2, "regex"], message: `not a valid regular expression (${error63.message})`, input: override.regex });
+          ctx.addIssue({
+            code: "custom",
+            path: [...path2, "regex"],
+            message: `not a valid regular expression (${error63.message})`,
+            input: override.regex
+          });
         }
       }
       const actions = [override.keep, override.scale, override.parameters].filter((a) => a !== void 0).length;
-      if (actions === 0) ctx.addIssue({ code: "custom", path: path2, message: "say what to do with the matching tensors: keep: base, scale or parameters" });
+      if (actions === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: path2,
+          message: "say what to do with the matching tensors: keep: base, scale or parameters"
+        });
       if (override.keep !== void 0 && actions > 1) {
-        ctx.addIssue({ code: "custom", path: [...path2, "keep"], message: "keep: base copies the tensor unchanged, so scale and parameters do not apply; remove them" });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path2, "keep"],
+          message: "keep: base copies the tensor unchanged, so scale and parameters do not apply; remove them"
+        });
       }
-      checkParameters(recipe.method, override.parameters, [...path2, "parameters"], ctx);
+      if (override.parameters !== void 0)
+        checkParameters(
+          recipe.method,
+          { ...recipe.parameters, ...override.parameters },
+          [...path2, "parameters"],
+          ctx,
+          override.parameters
+        );
     });
     if (recipe.vectors.length === 0 && recipe.greedy === void 0) {
-      ctx.addIssue({ code: "custom", path: ["vectors"], message: "list at least one task vector (or add a greedy section)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["vectors"],
+        message: "list at least one task vector (or add a greedy section)"
+      });
     }
     if (recipe.greedy?.start === "recipe" && recipe.vectors.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["greedy", "start"], message: "start: recipe needs at least one entry in vectors; use start: base" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["greedy", "start"],
+        message: "start: recipe needs at least one entry in vectors; use start: base"
+      });
     }
     const grid = recipe.greedy?.grid;
-    if (grid !== void 0) {
-      if (grid.stop < grid.start) {
-        ctx.addIssue({ code: "custom", path: ["greedy", "grid", "stop"], message: `expected a number \u2265 start (${grid.start}), got ${grid.stop}`, input: grid.stop });
-      } else if ((grid.stop - grid.start) / grid.step > 1e3) {
-        ctx.addIssue({ code: "custom", path: ["greedy", "grid", "step"], message: `the grid has more than 1001 values; use a larger step than ${grid.step}`, input: grid.step });
-      }
+    const problem = grid === void 0 ? void 0 : findLambdaGridProblem(grid);
+    if (problem !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["greedy", "grid", problem.key],
+        message: problem.field,
+        input: grid?.[problem.key]
+      });
     }
   });
   return recipeSchema;
 }
-function checkParameters(method, parameters, path2, ctx) {
+function registryParameters() {
+  const byName3 = /* @__PURE__ */ new Map();
+  for (const method of mergeMethods) {
+    for (const parameter of recipeParametersOf(method)) {
+      let entry = byName3.get(parameter.name);
+      if (entry === void 0)
+        byName3.set(parameter.name, entry = { name: parameter.name, entries: [], description: "" });
+      const same = entry.entries.find(
+        (e) => e.parameter.description === parameter.description && e.parameter.default === parameter.default
+      );
+      if (same) same.methods.push(method.name);
+      else entry.entries.push({ methods: [method.name], parameter });
+    }
+  }
+  for (const entry of byName3.values()) {
+    entry.description = entry.entries.map(
+      (e) => `${e.methods.join(", ")}: ${e.parameter.description.charAt(0).toLowerCase()}${e.parameter.description.slice(1)} Default ${String(e.parameter.default)}.`
+    ).join(" ");
+  }
+  return [...byName3.values()];
+}
+function parameterSchema(z2, entry) {
+  const parameters = entry.entries.map((e) => e.parameter);
+  if (parameters.every((p) => p.kind === "boolean")) return z2.boolean();
+  const numbers = parameters.filter((p) => p.kind !== "boolean");
+  if (numbers.length !== parameters.length)
+    throw new Error(`The registry's parameter ${entry.name} is a number for one method and a switch for another.`);
+  const [first] = numbers;
+  const shared = numbers.every(
+    (p) => p.min === first.min && p.max === first.max && !!p.minExclusive === !!first.minExclusive && !!p.maxExclusive === !!first.maxExclusive && !!p.integer === !!first.integer
+  );
+  let schema = first.integer && shared ? z2.number().int() : z2.number();
+  if (!shared) return schema;
+  if (first.min !== -Number.MAX_VALUE) schema = first.minExclusive ? schema.gt(first.min) : schema.gte(first.min);
+  if (first.max !== Number.MAX_VALUE) schema = first.maxExclusive ? schema.lt(first.max) : schema.lte(first.max);
+  return schema;
+}
+function checkParameters(name, parameters, path2, ctx, given = parameters) {
   if (parameters === void 0) return;
-  const accepted = Object.keys(methodParameters[method]);
-  for (const key of Object.keys(parameters)) {
+  const method = findMergeMethod(name);
+  if (method === void 0) return;
+  const accepted = recipeParametersOf(method).map((p) => p.name);
+  for (const key of Object.keys(given ?? {})) {
     if (accepted.includes(key)) continue;
-    const hint = key === "density" && method.startsWith("dare") ? `${method} takes drop_rate, the probability of dropping an entry (mergekit's density is 1 \u2212 drop_rate)` : accepted.length === 0 ? `${method} takes no parameters` : `${method} takes ${accepted.join(" and ")}`;
-    ctx.addIssue({ code: "custom", path: [...path2, key], message: `not a parameter of ${method}; ${hint}` });
+    const hint = key === "density" && accepted.includes("drop_rate") ? `${name} takes drop_rate, the probability of dropping an entry (mergekit's density is 1 \u2212 drop_rate)` : key === "lambda" ? `${name} has no \u03BB of its own; the recipe's scale multiplies every weight` : accepted.length === 0 ? `${name} takes no parameters` : `${name} takes ${accepted.length === 1 ? accepted[0] : `${accepted.slice(0, -1).join(", ")} and ${accepted.at(-1)}`}`;
+    ctx.addIssue({ code: "custom", path: [...path2, key], message: `not a parameter of ${name}; ${hint}` });
+    return;
+  }
+  const problem = findParameterProblem(method, parameters, recipeParametersOf(method));
+  if (problem?.kind === "value") {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path2, problem.name],
+      message: `${name} needs ${problem.needs}, got ${String(problem.value)}`,
+      input: problem.value
+    });
+  }
+}
+function checkTerms(recipe, ctx) {
+  const method = findMergeMethod(recipe.method);
+  if (method === void 0) return;
+  const count2 = recipe.vectors.reduce((sum2, term) => sum2 + ("analogy" in term ? 3 : 1), 0);
+  const { min, max } = method.terms ?? { min: 1 };
+  if (count2 > 0 && (count2 < min || max !== void 0 && count2 > max)) {
+    const wanted = max === min ? `exactly ${min}` : max === void 0 ? `at least ${min}` : `${min} to ${max}`;
+    ctx.addIssue({
+      code: "custom",
+      path: ["vectors"],
+      message: `${recipe.method} combines ${wanted} task vectors, but the recipe lists ${count2}`
+    });
+  }
+  if (!method.weightsScale) {
+    const scaled = recipe.scale !== 1 ? ["scale"] : recipe.overrides.findIndex((o) => o.scale !== void 0) >= 0 ? ["overrides", recipe.overrides.findIndex((o) => o.scale !== void 0), "scale"] : void 0;
+    if (scaled !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: scaled,
+        message: `${recipe.method}'s weights only say where between the task vectors the merge lies, so a scale would cancel out; remove it`
+      });
+    }
   }
 }
 
@@ -74967,9 +77115,13 @@ function describe6(issue3, prefix2, options, lines) {
       const bound = issue3.code === "too_small" ? issue3.minimum : issue3.maximum;
       const inclusive = issue3.inclusive ?? true;
       if (issue3.origin === "array" || issue3.origin === "set") {
-        lines.push(`${at}: expected ${issue3.code === "too_small" ? "at least" : "at most"} ${String(bound)} ${Number(bound) === 1 ? "entry" : "entries"}`);
+        lines.push(
+          `${at}: expected ${issue3.code === "too_small" ? "at least" : "at most"} ${String(bound)} ${Number(bound) === 1 ? "entry" : "entries"}`
+        );
       } else if (issue3.origin === "string") {
-        lines.push(issue3.code === "too_small" && Number(bound) === 1 ? `${at}: expected a non-empty string` : `${at}: expected a string of ${issue3.code === "too_small" ? "at least" : "at most"} ${String(bound)} characters`);
+        lines.push(
+          issue3.code === "too_small" && Number(bound) === 1 ? `${at}: expected a non-empty string` : `${at}: expected a string of ${issue3.code === "too_small" ? "at least" : "at most"} ${String(bound)} characters`
+        );
       } else {
         const op = issue3.code === "too_small" ? inclusive ? "\u2265" : ">" : inclusive ? "\u2264" : "<";
         lines.push(`${at}: expected a number ${op} ${String(bound)}, got ${show(issue3.input)}`);
@@ -74978,13 +77130,19 @@ function describe6(issue3, prefix2, options, lines) {
     }
     case "invalid_value":
       if (issue3.input === void 0) {
-        lines.push(`${at}: missing; expected ${issue3.values.length === 1 ? show(issue3.values[0]) : `one of ${issue3.values.map((v) => show(v)).join(", ")}`}`);
+        lines.push(
+          `${at}: missing; expected ${issue3.values.length === 1 ? show(issue3.values[0]) : `one of ${issue3.values.map((v) => show(v)).join(", ")}`}`
+        );
         return;
       }
-      lines.push(`${at}: expected ${issue3.values.length === 1 ? show(issue3.values[0]) : `one of ${issue3.values.map((v) => show(v)).join(", ")}`}, got ${show(issue3.input)}`);
+      lines.push(
+        `${at}: expected ${issue3.values.length === 1 ? show(issue3.values[0]) : `one of ${issue3.values.map((v) => show(v)).join(", ")}`}, got ${show(issue3.input)}`
+      );
       return;
     case "invalid_format":
-      lines.push(`${at}: expected ${issue3.format === "url" ? "an http(s) URL" : `a ${issue3.format}`}, got ${show(issue3.input)}`);
+      lines.push(
+        `${at}: expected ${issue3.format === "url" ? "an http(s) URL" : `a ${issue3.format}`}, got ${show(issue3.input)}`
+      );
       return;
     case "not_multiple_of":
       lines.push(`${at}: expected a multiple of ${String(issue3.divisor)}, got ${show(issue3.input)}`);
@@ -75006,7 +77164,9 @@ function describeUnion(issue3, path2, options, lines) {
   if (issue3.discriminator !== void 0 && "options" in issue3 && issue3.options !== void 0) {
     const value = isRecord4(issue3.input) ? issue3.input[issue3.discriminator] : void 0;
     const expected = `one of ${issue3.options.map((o) => String(o)).join(", ")}`;
-    lines.push(value === void 0 ? `${formatPath(path2)}: missing; expected ${expected}` : `${formatPath(path2)}: expected ${expected}, got ${show(value)}`);
+    lines.push(
+      value === void 0 ? `${formatPath(path2)}: missing; expected ${expected}` : `${formatPath(path2)}: expected ${expected}, got ${show(value)}`
+    );
     return;
   }
   const branches = issue3.errors;
@@ -75016,7 +77176,10 @@ function describeUnion(issue3, path2, options, lines) {
     failures: countLeaves(errors)
   }));
   const better = (a, b) => a.recognized !== b.recognized ? a.recognized > b.recognized : a.failures < b.failures;
-  const top = scores.reduce((best2, score2) => better(score2, best2) ? score2 : best2, scores[0] ?? { recognized: -1, failures: Infinity });
+  const top = scores.reduce(
+    (best2, score2) => better(score2, best2) ? score2 : best2,
+    scores[0] ?? { recognized: -1, failures: Infinity }
+  );
   const tied = scores.filter((score2) => score2.recognized === top.recognized && score2.failures === top.failures).length > 1;
   const best = tied ? void 0 : branches[scores.indexOf(top)];
   if (issue3.input === void 0) {
@@ -75078,20 +77241,29 @@ var maxListed = 5;
 async function parseRecipe(options) {
   const { value, source } = options;
   if (value === null || value === void 0) {
-    throw new UsageError(`${source} is empty; a recipe needs at least version: 1, base, output and vectors (see recipes/README.md).`, {
-      code: "RECIPE_INVALID",
-      subject: source
-    });
+    throw new UsageError(
+      `${source} is empty; a recipe needs at least version: 1, base, output and vectors (see recipes/README.md).`,
+      {
+        code: "RECIPE_INVALID",
+        subject: source
+      }
+    );
   }
   const recipeSchema = await loadRecipeSchema();
   const result = recipeSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   knownKeys ??= await buildRecipeJsonSchema();
   const schema = knownKeys;
-  const lines = describeIssues({ issues: result.error.issues, hintForKey: (path2, key) => hintForKey(schema, path2, key) });
+  const lines = describeIssues({
+    issues: result.error.issues,
+    hintForKey: (path2, key) => hintForKey(schema, path2, key)
+  });
   const listed = lines.slice(0, maxListed).join("; ");
   const more = lines.length > maxListed ? `; and ${lines.length - maxListed} more` : "";
-  throw new UsageError(`${source} is not a valid recipe: ${listed}${more}.`, { code: "RECIPE_INVALID", subject: source });
+  throw new UsageError(`${source} is not a valid recipe: ${listed}${more}.`, {
+    code: "RECIPE_INVALID",
+    subject: source
+  });
 }
 var synonyms = {
   merge_method: "method",
@@ -75111,9 +77283,9 @@ var misplaced = {
   to: "output.to",
   private: "output.private",
   max_shard_size: "output.max_shard_size",
-  density: "parameters.density",
-  drop_rate: "parameters.drop_rate",
-  seed: "parameters.seed",
+  ...Object.fromEntries(
+    mergeMethods.flatMap((method) => recipeParametersOf(method).map((p) => p.name)).filter((name) => !(name in synonyms)).map((name) => [name, `parameters.${name}`])
+  ),
   candidates: "greedy.candidates",
   evaluator: "greedy.evaluator",
   grid: "greedy.grid"
@@ -75143,7 +77315,8 @@ function keysAt(schema, path2) {
         if (isRecord5(node2.items)) next.push(node2.items);
       } else {
         const properties = node2.properties;
-        if (isRecord5(properties) && isRecord5(properties[String(part)])) next.push(properties[String(part)]);
+        if (isRecord5(properties) && isRecord5(properties[String(part)]))
+          next.push(properties[String(part)]);
       }
     }
     nodes = expand2(next);
@@ -75192,42 +77365,63 @@ async function loadRecipe(options) {
     value = document2.toJS({ maxAliasCount: 100 });
   } catch (error63) {
     const reason = error63 instanceof Error ? error63.message : String(error63);
-    throw new UsageError(`${source} is not valid YAML: ${firstLine(reason)}; fix the file.`, { code: "RECIPE_YAML", subject: source, cause: error63 });
-  }
-  if (value !== null && value !== void 0 && (typeof value !== "object" || Array.isArray(value))) {
-    throw new UsageError(`${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys such as version, base, output and vectors.`, {
-      code: "RECIPE_INVALID",
-      subject: source
+    throw new UsageError(`${source} is not valid YAML: ${firstLine(reason)}; fix the file.`, {
+      code: "RECIPE_YAML",
+      subject: source,
+      cause: error63
     });
   }
-  return { recipe: await parseRecipe({ value, source }), text, source, ...options.dir === void 0 ? {} : { dir: options.dir } };
+  if (value !== null && value !== void 0 && (typeof value !== "object" || Array.isArray(value))) {
+    throw new UsageError(
+      `${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys such as version, base, output and vectors.`,
+      {
+        code: "RECIPE_INVALID",
+        subject: source
+      }
+    );
+  }
+  return {
+    recipe: await parseRecipe({ value, source }),
+    text,
+    source,
+    ...options.dir === void 0 ? {} : { dir: options.dir }
+  };
 }
 function yamlError(source, error63) {
   const position = error63.linePos?.[0];
   const where = position === void 0 ? source : `${source}:${position.line}:${position.col}`;
   const reason = firstLine(error63.message).replace(/ at line \d+, column \d+:?$/, "");
-  return new UsageError(`${where}: ${reason}; fix the YAML syntax there.`, { code: "RECIPE_YAML", subject: source, cause: error63 });
+  return new UsageError(`${where}: ${reason}; fix the YAML syntax there.`, {
+    code: "RECIPE_YAML",
+    subject: source,
+    cause: error63
+  });
 }
 function firstLine(text) {
   return (text.split("\n")[0] ?? "").trim().replace(/[.:]$/, "");
 }
 
-// src/app/check-free-space.ts
+// src/engine/check-free-space.ts
 import { statfs } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve5 } from "node:path";
 
-// src/app/check-writable-folder.ts
+// src/engine/check-writable-folder.ts
 import { mkdtemp, rmdir as rmdir2, stat as stat12 } from "node:fs/promises";
 import { dirname as dirname7, join as join5, resolve as resolve4 } from "node:path";
 async function checkWritableFolder(options) {
   const { dir, flag } = options;
   let at = resolve4(dir);
   for (; ; ) {
-    const info2 = await stat12(at).catch((error63) => error63.code === "ENOENT" || error63.code === "ENOTDIR" ? void 0 : Promise.reject(error63));
+    const info2 = await stat12(at).catch(
+      (error63) => error63.code === "ENOENT" || error63.code === "ENOTDIR" ? void 0 : Promise.reject(error63)
+    );
     if (info2 !== void 0) {
       if (!info2.isDirectory()) {
         const where = at === resolve4(dir) ? `${dir} is a file` : `${at} is a file, so no folder can be made under it`;
-        throw new UsageError(`${flag}: ${where}; give the path of a folder.`, { code: "OUTPUT_NOT_A_FOLDER", subject: dir });
+        throw new UsageError(`${flag}: ${where}; give the path of a folder.`, {
+          code: "OUTPUT_NOT_A_FOLDER",
+          subject: dir
+        });
       }
       break;
     }
@@ -75246,10 +77440,14 @@ function notWritable(options, at, error63) {
   const code2 = error63.code;
   const cause = code2 === "EROFS" ? "is on a read-only file system (EROFS)" : code2 === "EACCES" || code2 === "EPERM" ? `cannot be written by this user (${code2}: permission denied)` : code2 === "ENOSPC" || code2 === "EDQUOT" ? `is on a full disk (${code2})` : `cannot be written (${code2 ?? String(error63)})`;
   const where = at === resolve4(options.dir) ? options.dir : `${at}, where ${options.dir} would be made,`;
-  return new UsageError(`${options.flag}: ${where} ${cause}; give a folder on a disk you can write to.`, { code: "OUTPUT_NOT_WRITABLE", subject: options.dir, cause: error63 });
+  return new UsageError(`${options.flag}: ${where} ${cause}; give a folder on a disk you can write to.`, {
+    code: "OUTPUT_NOT_WRITABLE",
+    subject: options.dir,
+    cause: error63
+  });
 }
 
-// src/app/disk-full-error.ts
+// src/engine/disk-full-error.ts
 function isDiskFull(error63) {
   const code2 = error63?.code;
   return code2 === "ENOSPC" || code2 === "EDQUOT";
@@ -75264,7 +77462,7 @@ function diskFullError(options) {
   });
 }
 
-// src/app/check-free-space.ts
+// src/engine/check-free-space.ts
 async function checkFreeSpace(options) {
   await checkWritableFolder({ dir: options.dir, flag: `The folder for ${options.what}` });
   const free = await freeBytes(resolve5(options.dir));
@@ -75359,7 +77557,10 @@ function createCommandEvaluator(options) {
   }
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   if (!(timeoutSeconds > 0)) {
-    throw new UsageError(`The evaluation timeout is ${timeoutSeconds} seconds; give a positive number.`, { code: "COMMAND_BAD_TIMEOUT", subject: "timeout_seconds" });
+    throw new UsageError(`The evaluation timeout is ${timeoutSeconds} seconds; give a positive number.`, {
+      code: "COMMAND_BAD_TIMEOUT",
+      subject: "timeout_seconds"
+    });
   }
   const metric = options.metric ?? "score";
   const minimize = options.direction === "minimize";
@@ -75368,12 +77569,18 @@ function createCommandEvaluator(options) {
     name: `command(${metric}${minimize ? ", minimized" : ""}): ${redact(command)}`,
     async evaluate(input2) {
       if (input2.modelDir === void 0) {
-        throw new InternalError("The command evaluator scores a model folder; write the candidate to a folder first (createDirectoryEvaluate).", {
-          code: "COMMAND_NEEDS_FOLDER"
-        });
+        throw new InternalError(
+          "The command evaluator scores a model folder; write the candidate to a folder first (createDirectoryEvaluate).",
+          {
+            code: "COMMAND_NEEDS_FOLDER"
+          }
+        );
       }
       const label = labelOf(input2);
-      const line = command.replace(/(["']?)\{model\}\1/g, () => quoteShellArg({ value: input2.modelDir, shell: windows ? "cmd" : "sh" }));
+      const line = command.replace(
+        /(["']?)\{model\}\1/g,
+        () => quoteShellArg({ value: input2.modelDir, shell: windows ? "cmd" : "sh" })
+      );
       const run3 = await runCommand({
         line,
         label,
@@ -75385,7 +77592,13 @@ function createCommandEvaluator(options) {
         ...options.onOutput === void 0 ? {} : { onOutput: options.onOutput },
         ...input2.signal === void 0 ? {} : { signal: input2.signal }
       });
-      const value = readScore({ stdout: run3.stdout, metric, explicitMetric: options.metric !== void 0, label, stderr: run3.stderr });
+      const value = readScore({
+        stdout: run3.stdout,
+        metric,
+        explicitMetric: options.metric !== void 0,
+        label,
+        stderr: run3.stderr
+      });
       return minimize ? { score: -value.score, details: { ...value.details, [metric]: value.score } } : Object.keys(value.details).length > 0 ? value : { score: value.score };
     }
   };
@@ -75448,7 +77661,8 @@ async function runCommand(options) {
     stdout.flush();
     stderr.flush();
     const tail = stderrTail(stderr.text());
-    if (stopped === "abort") throw signal?.reason ?? new DataError(`The evaluation of ${label} was cancelled.`, { code: "COMMAND_ABORTED", subject: label });
+    if (stopped === "abort")
+      throw signal?.reason ?? new DataError(`The evaluation of ${label} was cancelled.`, { code: "COMMAND_ABORTED", subject: label });
     if (stopped === "timeout") {
       throw new DataError(
         `The evaluation command for ${label} did not finish within ${formatSeconds(options.timeoutMs / 1e3)} and was stopped; raise the timeout (timeout_seconds) or make the scorer faster${tail}`,
@@ -75457,10 +77671,13 @@ async function runCommand(options) {
     }
     if (outcome.code !== 0) {
       const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
-      throw new DataError(`The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`, {
-        code: "COMMAND_FAILED",
-        subject: label
-      });
+      throw new DataError(
+        `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`,
+        {
+          code: "COMMAND_FAILED",
+          subject: label
+        }
+      );
     }
     return { stdout: stdout.text(), stderr: stderr.text() };
   } finally {
@@ -75474,8 +77691,11 @@ function killGroup(child, signal, windows) {
   if (pid === void 0) return;
   try {
     if (windows) {
-      spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true }).on("error", () => {
-      });
+      spawn("taskkill", ["/pid", String(pid), "/T", "/F"], { stdio: "ignore", windowsHide: true }).on(
+        "error",
+        () => {
+        }
+      );
     } else {
       process.kill(-pid, signal);
     }
@@ -75488,38 +77708,54 @@ function readScore(options) {
   const last = lines.at(-1);
   const expected = `print a JSON object such as {"${metric}": 0.87} as the last line of stdout`;
   if (last === void 0) {
-    throw new DataError(`The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label
-    });
+    throw new DataError(
+      `The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label
+      }
+    );
   }
   let value;
   try {
     value = JSON.parse(last);
   } catch {
-    throw new DataError(`The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label
-    });
+    throw new DataError(
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label
+      }
+    );
   }
   if (typeof value === "number" && !options.explicitMetric) return { score: value, details: {} };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new DataError(`The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label
-    });
+    throw new DataError(
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label
+      }
+    );
   }
   const record3 = value;
   const score2 = record3[metric];
   if (typeof score2 !== "number") {
     const keys = Object.keys(record3);
     const found = score2 === void 0 ? `has no "${metric}"${keys.length > 0 ? ` (it has ${keys.slice(0, 8).map((k) => `"${k}"`).join(", ")})` : ""}` : `has "${metric}": ${JSON.stringify(score2)}, not a number`;
-    throw new DataError(`The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`, {
-      code: "COMMAND_NO_SCORE",
-      subject: label
-    });
+    throw new DataError(
+      `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`,
+      {
+        code: "COMMAND_NO_SCORE",
+        subject: label
+      }
+    );
   }
-  const details = Object.fromEntries(Object.entries(record3).filter((entry) => entry[0] !== metric && typeof entry[1] === "number"));
+  const details = Object.fromEntries(
+    Object.entries(record3).filter(
+      (entry) => entry[0] !== metric && typeof entry[1] === "number"
+    )
+  );
   return { score: score2, details };
 }
 var Tail = class {
@@ -75564,11 +77800,14 @@ function stderrTail(stderr) {
 ${lines.slice(-stderrLinesShown).map((line) => `  ${redact(shorten(line, 500))}`).join("\n")}`;
 }
 function spawnError(label, error63) {
-  return new DataError(`The evaluation command for ${label} could not be started (${error63 instanceof Error ? error63.message : String(error63)}); check that the shell and the program exist.`, {
-    code: "COMMAND_SPAWN_FAILED",
-    subject: label,
-    cause: error63
-  });
+  return new DataError(
+    `The evaluation command for ${label} could not be started (${error63 instanceof Error ? error63.message : String(error63)}); check that the shell and the program exist.`,
+    {
+      code: "COMMAND_SPAWN_FAILED",
+      subject: label,
+      cause: error63
+    }
+  );
 }
 function redact(text) {
   return text.replace(/\bhf_[A-Za-z0-9]{6,}/g, "hf_***");
@@ -75586,10 +77825,13 @@ async function readImageSet(options) {
   const { path: path2 } = options;
   const name = options.name ?? (path2.split(/[\\/]/).pop() ?? path2).replace(/\.safetensors$/, "");
   const fail = (why) => {
-    throw new DataError(`${path2}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an integer dtype.`, {
-      code: "EVAL_DATASET_INVALID",
-      subject: path2
-    });
+    throw new DataError(
+      `${path2}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an integer dtype.`,
+      {
+        code: "EVAL_DATASET_INVALID",
+        subject: path2
+      }
+    );
   };
   if (!path2.endsWith(".safetensors")) fail("is not a .safetensors file");
   const file2 = await openLocalModel({ path: path2 });
@@ -75602,9 +77844,12 @@ async function readImageSet(options) {
     if (images.shape.length !== 3 && images.shape.length !== 4) fail(`"images" has shape ${formatShape(images.shape)}`);
     const [count2, ...rest] = images.shape;
     const [channels, height, width] = rest.length === 2 ? [1, ...rest] : rest;
-    if (count2 === 0 || height === 0 || width === 0 || channels === 0) fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
-    if (!labelDtypes.includes(labels.dtype)) fail(`"labels" is ${labels.dtype}, not an integer dtype`);
-    if (labels.shape.length !== 1 || labels.shape[0] !== count2) fail(`"labels" has shape ${formatShape(labels.shape)} for ${count2} images`);
+    if (count2 === 0 || height === 0 || width === 0 || channels === 0)
+      fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
+    if (!labelDtypes.includes(labels.dtype))
+      fail(`"labels" is ${labels.dtype}, not an integer dtype`);
+    if (labels.shape.length !== 1 || labels.shape[0] !== count2)
+      fail(`"labels" has shape ${formatShape(labels.shape)} for ${count2} images`);
     const pixels = await file2.readTensor("images");
     const labelValues = decodeLabels(await file2.readTensor("labels"), labels.dtype, count2, fail);
     const id2label = readId2label(file2, fail);
@@ -75662,12 +77907,14 @@ function readId2label(file2, fail) {
   } catch {
     return fail("__metadata__.id2label is not JSON");
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return fail("__metadata__.id2label is not an object");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return fail("__metadata__.id2label is not an object");
   const entries = Object.entries(parsed);
   const labels = new Array(entries.length);
   for (const [key, value] of entries) {
     const index = Number(key);
-    if (!/^\d+$/.test(key) || index >= entries.length || typeof value !== "string") fail(`__metadata__.id2label must map 0..${entries.length - 1} to names`);
+    if (!/^\d+$/.test(key) || index >= entries.length || typeof value !== "string")
+      fail(`__metadata__.id2label must map 0..${entries.length - 1} to names`);
     labels[index] = value;
   }
   return labels;
@@ -75686,19 +77933,34 @@ async function createGreedyEvaluator(options) {
         ...options.onOutput === void 0 ? {} : { onOutput: options.onOutput }
       });
       const metric = `${spec.metric ?? "score"}${spec.direction === "minimize" ? " (minimized: the table shows minus the value)" : ""}`;
-      return { evaluator, inMemory: false, scope: JSON.stringify(["command", spec.command, spec.metric ?? null, spec.direction]), metric };
+      return {
+        evaluator,
+        inMemory: false,
+        scope: JSON.stringify(["command", spec.command, spec.metric ?? null, spec.direction]),
+        metric
+      };
     }
     case "tfjs": {
       const create = options.factories?.tfjs;
       if (!create) throw unavailable(options.source, "tfjs", "TensorFlow.js");
       if (spec.metric === "loss") {
-        throw new UsageError(`${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`, {
-          code: "GREEDY_TFJS_METRIC",
-          subject: "greedy.evaluator.metric"
-        });
+        throw new UsageError(
+          `${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`,
+          {
+            code: "GREEDY_TFJS_METRIC",
+            subject: "greedy.evaluator.metric"
+          }
+        );
       }
-      const paths = await findImageSets({ dataset: spec.dataset, dir: options.dir ?? ".", split: spec.split, source: options.source });
-      const datasets = spec.max_examples === void 0 ? paths : await Promise.all(paths.map(async (path2) => firstImages(await readImageSet({ path: path2 }), spec.max_examples)));
+      const paths = await findImageSets({
+        dataset: spec.dataset,
+        dir: options.dir ?? ".",
+        split: spec.split,
+        source: options.source
+      });
+      const datasets = spec.max_examples === void 0 ? paths : await Promise.all(
+        paths.map(async (path2) => firstImages(await readImageSet({ path: path2 }), spec.max_examples))
+      );
       const evaluator = create({ datasets, batchSize: spec.batch_size });
       return {
         evaluator,
@@ -75723,17 +77985,28 @@ async function createGreedyEvaluator(options) {
       return {
         evaluator,
         inMemory: false,
-        scope: JSON.stringify(["endpoint", spec.url, spec.task, spec.parameters ?? null, dataset, spec.metric, spec.max_examples ?? null]),
+        scope: JSON.stringify([
+          "endpoint",
+          spec.url,
+          spec.task,
+          spec.parameters ?? null,
+          dataset,
+          spec.metric,
+          spec.max_examples ?? null
+        ]),
         metric: `${spec.metric} on ${basename3(dataset)}`
       };
     }
   }
 }
 function unavailable(source, type, library) {
-  return new UsageError(`${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`, {
-    code: "GREEDY_EVALUATOR_UNAVAILABLE",
-    subject: "greedy.evaluator.type"
-  });
+  return new UsageError(
+    `${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`,
+    {
+      code: "GREEDY_EVALUATOR_UNAVAILABLE",
+      subject: "greedy.evaluator.type"
+    }
+  );
 }
 var splitNames = {
   validation: ["validation", "val", "valid", "dev"],
@@ -75745,7 +78018,10 @@ async function findImageSets(options) {
   const info2 = await stat13(path2).catch(() => void 0);
   const hint = `give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as demo/data holds) or a folder of them; a relative path is relative to the recipe's folder${options.dir === "." ? "" : ` (${options.dir})`}`;
   if (info2 === void 0) {
-    throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, { code: "GREEDY_DATASET_MISSING", subject: options.dataset });
+    throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, {
+      code: "GREEDY_DATASET_MISSING",
+      subject: options.dataset
+    });
   }
   if (info2.isFile()) return [path2];
   const names = splitNames[options.split] ?? [options.split];
@@ -75753,7 +78029,9 @@ async function findImageSets(options) {
   const inSub = (await stat13(sub).catch(() => void 0))?.isDirectory() ? await safetensorsIn(sub) : [];
   if (inSub.length > 0) return inSub;
   const all = await safetensorsIn(path2);
-  const matching = all.filter((file2) => names.some((name) => new RegExp(`[-_.]${name}\\.safetensors$`).test(basename3(file2))));
+  const matching = all.filter(
+    (file2) => names.some((name) => new RegExp(`[-_.]${name}\\.safetensors$`).test(basename3(file2)))
+  );
   if (matching.length === 0) {
     throw new UsageError(
       `${options.source}: the folder ${options.dataset} holds no ${options.split} set (${all.length === 0 ? "no .safetensors files" : `files: ${all.map((file2) => basename3(file2)).slice(0, 8).join(", ")}`}); name the files *-${names[0]}.safetensors, put them in ${options.split}/, or give one file.`,
@@ -75958,9 +78236,12 @@ function encodeFromF32(options) {
   const byteLength2 = count2 * size;
   let out = options.out;
   if (out && out.byteLength < byteLength2) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but ${count2} ${dtype} elements need ${byteLength2}.`, {
-      code: "ENCODE_OUT_TOO_SMALL"
-    });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but ${count2} ${dtype} elements need ${byteLength2}.`,
+      {
+        code: "ENCODE_OUT_TOO_SMALL"
+      }
+    );
   }
   out = out ? out.byteLength === byteLength2 ? out : out.subarray(0, byteLength2) : new Uint8Array(byteLength2);
   if (!hostIsLittleEndian) return encodeFromF32ViaDataView({ dtype, values, out });
@@ -76060,10 +78341,13 @@ function createInMemoryEvaluate(options) {
     for (const term of terms) {
       const vector = vectors.get(term.candidate);
       if (!vector) {
-        throw new DataError(`${label}: no task vector was loaded for ${term.candidate}; load every candidate before the search.`, {
-          code: "GREEDY_VECTOR_MISSING",
-          subject: term.candidate
-        });
+        throw new DataError(
+          `${label}: no task vector was loaded for ${term.candidate}; load every candidate before the search.`,
+          {
+            code: "GREEDY_VECTOR_MISSING",
+            subject: term.candidate
+          }
+        );
       }
       for (const [name, tau] of vector) {
         const tensor = start.tensors.get(name);
@@ -76083,7 +78367,10 @@ function createInMemoryEvaluate(options) {
         if (tau) step({ acc, tau, weight: term.lambda });
       }
       const dtype = options.dtypes?.get(name);
-      tensors.set(name, dtype === void 0 || dtype === "F32" ? acc : decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values: acc }) }));
+      tensors.set(
+        name,
+        dtype === void 0 || dtype === "F32" ? acc : decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values: acc }) })
+      );
     }
     signal?.throwIfAborted();
     return options.evaluator.evaluate({
@@ -76100,7 +78387,7 @@ function createInMemoryEvaluate(options) {
 import { mkdir as mkdir9, writeFile as writeFile5 } from "node:fs/promises";
 import { dirname as dirname10, join as join10 } from "node:path";
 
-// src/app/execute-plan.ts
+// src/engine/execute-plan.ts
 import { availableParallelism as availableParallelism2 } from "node:os";
 import { join as join9 } from "node:path";
 
@@ -76116,9 +78403,12 @@ function compare(options, taskVector) {
   const count2 = encodedLength(options.base);
   for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
     if (encodedLength(operand2) !== count2) {
-      throw new InternalError(`Reconstruction statistics got operands of different lengths; read the same range of every input.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      });
+      throw new InternalError(
+        `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH"
+        }
+      );
     }
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
@@ -76198,7 +78488,10 @@ async function createFileSink(options) {
   };
   const checkOpen = (what) => {
     if (state !== "open") {
-      throw new InternalError(`${path2}: a ${what} came after the file was ${state}; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+      throw new InternalError(
+        `${path2}: a ${what} came after the file was ${state}; this is a bug in tvhub, please report it.`,
+        { code: "SINK_STATE" }
+      );
     }
   };
   const copy = async (chunk3) => {
@@ -76309,7 +78602,10 @@ var Writer = class {
     const tensor = await this.locate(name);
     if (this.written !== 0) {
       const done = this.written === tensor.end - tensor.begin ? "already written" : "already partly written";
-      await this.fail("SAFETENSORS_WRITE_ORDER", `tensor ${JSON.stringify(name)} was ${done} when a whole tensor was written to it.`);
+      await this.fail(
+        "SAFETENSORS_WRITE_ORDER",
+        `tensor ${JSON.stringify(name)} was ${done} when a whole tensor was written to it.`
+      );
     }
     if (data instanceof Uint8Array) {
       await this.write(name, data);
@@ -76358,7 +78654,10 @@ var Writer = class {
       if (tensor.name === name) return tensor;
       if (this.written < tensor.end - tensor.begin) {
         const at = this.written === 0 ? "was expected next" : `has received ${this.written} of its ${tensor.end - tensor.begin} bytes`;
-        return this.fail("SAFETENSORS_WRITE_ORDER", `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; tensors must be written in header order.`);
+        return this.fail(
+          "SAFETENSORS_WRITE_ORDER",
+          `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; tensors must be written in header order.`
+        );
       }
       this.index++;
       this.written = 0;
@@ -76384,13 +78683,20 @@ var Writer = class {
   sinkDigest() {
     const digest = this.sink.sha256?.();
     if (digest === void 0 || !/^[0-9a-f]{64}$/.test(digest)) {
-      throw new InternalError(`${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`, { code: "SINK_DIGEST" });
+      throw new InternalError(
+        `${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`,
+        { code: "SINK_DIGEST" }
+      );
     }
     return digest;
   }
   checkOpen() {
     if (this.state !== "open") {
-      throw corrupt("SAFETENSORS_WRITE_ORDER", this.file, `the writer was used after it was ${this.state === "finished" ? "finished" : "aborted after an error"}.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        this.file,
+        `the writer was used after it was ${this.state === "finished" ? "finished" : "aborted after an error"}.`
+      );
     }
   }
   async fail(code2, message) {
@@ -76412,7 +78718,8 @@ function createModelWriter(options) {
   });
   const fileIndex = new Map(layout.files.map(({ file: file2 }, i) => [file2, i]));
   for (const file2 of options.files ?? []) {
-    if (!fileIndex.has(file2)) throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file2, `the layout has no file ${JSON.stringify(file2)} to write.`);
+    if (!fileIndex.has(file2))
+      throw corrupt("SAFETENSORS_WRITE_BAD_PLAN", file2, `the layout has no file ${JSON.stringify(file2)} to write.`);
   }
   const selected = options.files === void 0 ? void 0 : new Set(options.files);
   const isSelected = (index) => selected === void 0 || selected.has(layout.files[index]?.file ?? "");
@@ -76432,18 +78739,30 @@ function createModelWriter(options) {
     const planned2 = layout.files[index];
     if (!planned2) throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, `the plan has no file number ${index + 1}.`);
     currentIndex = index;
-    current = await createTensorWriter({ layout: planned2.layout, sink: await openSink(planned2.file), file: planned2.file });
+    current = await createTensorWriter({
+      layout: planned2.layout,
+      sink: await openSink(planned2.file),
+      file: planned2.file
+    });
     return current;
   };
   const writerFor = async (name) => {
     if (state !== "open") {
-      throw corrupt("SAFETENSORS_WRITE_ORDER", name, `the model writer was used after it was ${state === "finished" ? "finished" : "aborted after an error"}.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        name,
+        `the model writer was used after it was ${state === "finished" ? "finished" : "aborted after an error"}.`
+      );
     }
     const file2 = fileOf.get(name);
     const target = file2 === void 0 ? void 0 : fileIndex.get(file2);
     if (target === void 0 || target < currentIndex || !isSelected(target)) {
       const why = target === void 0 ? "is not in the plan" : !isSelected(target) ? `belongs to ${file2 ?? ""}, which this writer does not write` : `belongs to ${file2 ?? ""}, which is already complete`;
-      throw corrupt("SAFETENSORS_WRITE_ORDER", layout.files[Math.max(0, currentIndex)]?.file ?? name, `tensor ${JSON.stringify(name)} ${why}.`);
+      throw corrupt(
+        "SAFETENSORS_WRITE_ORDER",
+        layout.files[Math.max(0, currentIndex)]?.file ?? name,
+        `tensor ${JSON.stringify(name)} ${why}.`
+      );
     }
     if (current && currentIndex === target) return current;
     await closeCurrent();
@@ -76480,7 +78799,8 @@ function createModelWriter(options) {
     }),
     writeTensor: (name, data) => guard(async () => (await writerFor(name)).writeTensor(name, data)),
     finish: () => guard(async () => {
-      if (state !== "open") throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, "the model writer was already finished or aborted.");
+      if (state !== "open")
+        throw corrupt("SAFETENSORS_WRITE_ORDER", layout.prefix, "the model writer was already finished or aborted.");
       await closeCurrent();
       for (let i = currentIndex + 1; i < layout.files.length; i++) {
         if (!isSelected(i)) continue;
@@ -76493,7 +78813,11 @@ function createModelWriter(options) {
         const sink = await openSink(layout.index.file);
         await sink.write(bytes);
         await sink.commit();
-        index = { file: layout.index.file, size: bytes.length, sha256: createHash6("sha256").update(bytes).digest("hex") };
+        index = {
+          file: layout.index.file,
+          size: bytes.length,
+          sha256: createHash6("sha256").update(bytes).digest("hex")
+        };
         await options.onFile?.(index);
       }
       state = "finished";
@@ -76511,12 +78835,19 @@ function createModelWriter(options) {
 function loraOperands(factors) {
   const { a, b, rank: rank3 } = factors;
   if (rank3 < 1 || a.length % rank3 !== 0 || b.length % rank3 !== 0) {
-    throw new InternalError(`LoRA factors of ${a.length} and ${b.length} elements do not have rank ${rank3}.`, { code: "LORA_BAD_FACTORS" });
+    throw new InternalError(`LoRA factors of ${a.length} and ${b.length} elements do not have rank ${rank3}.`, {
+      code: "LORA_BAD_FACTORS"
+    });
   }
   const inFeatures = a.length / rank3;
   const outFeatures = b.length / rank3;
   if (!factors.transpose) return { left: b, right: a, rows: outFeatures, columns: inFeatures };
-  return { left: transposed(a, rank3, inFeatures), right: transposed(b, outFeatures, rank3), rows: inFeatures, columns: outFeatures };
+  return {
+    left: transposed(a, rank3, inFeatures),
+    right: transposed(b, outFeatures, rank3),
+    rows: inFeatures,
+    columns: outFeatures
+  };
 }
 function loraDeltaRows(options) {
   const { left, right, rank: rank3, columns, rowStart, rowEnd } = options;
@@ -76544,22 +78875,35 @@ function loraDeltaRows(options) {
 function checkRows2(options) {
   const { left, right, rank: rank3, rows, columns, rowStart, rowEnd } = options;
   if (left.length !== rows * rank3 || right.length !== rank3 * columns || rowStart < 0 || rowEnd > rows || rowStart > rowEnd) {
-    throw new InternalError(`A LoRA product of ${rows}\xD7${rank3} by ${rank3}\xD7${columns} was asked for rows ${rowStart}\u2013${rowEnd}.`, { code: "LORA_BAD_ROWS" });
+    throw new InternalError(
+      `A LoRA product of ${rows}\xD7${rank3} by ${rank3}\xD7${columns} was asked for rows ${rowStart}\u2013${rowEnd}.`,
+      { code: "LORA_BAD_ROWS" }
+    );
   }
   if (options.out && options.out.length !== (rowEnd - rowStart) * columns) {
-    throw new InternalError(`The LoRA output holds ${options.out.length} elements, not ${(rowEnd - rowStart) * columns}.`, { code: "LORA_BAD_OUT" });
+    throw new InternalError(
+      `The LoRA output holds ${options.out.length} elements, not ${(rowEnd - rowStart) * columns}.`,
+      { code: "LORA_BAD_OUT" }
+    );
   }
 }
 function transposed(values, rows, columns) {
   const out = new Float32Array(values.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j];
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < columns; j++) out[j * rows + i] = values[i * columns + j];
   return out;
 }
 
-// src/app/compute-lora.ts
+// src/engine/compute-lora.ts
 function loraRange(options) {
   const { update, start, end, kernels } = options;
-  const ops = loraOperands({ a: options.a, b: options.b, rank: update.rank, transpose: update.transpose, scale: update.scale32 });
+  const ops = loraOperands({
+    a: options.a,
+    b: options.b,
+    rank: update.rank,
+    transpose: update.transpose,
+    scale: update.scale32
+  });
   const rowStart = Math.floor(start / ops.columns);
   const rowEnd = Math.ceil(end / ops.columns);
   const rows = kernels.loraDeltaRows({ ...ops, rank: update.rank, scale: update.scale32, rowStart, rowEnd });
@@ -76572,7 +78916,7 @@ function addReplaced(options) {
   return kernels.addScaled({ acc: replaced, tau: options.delta, weight: 1 });
 }
 
-// src/app/compute-job.ts
+// src/engine/compute-job.ts
 function jobOperands(job) {
   switch (job.kind.op) {
     case "copy":
@@ -76617,12 +78961,19 @@ function computeJob(options) {
         dtype: computable(outDtype)
       });
     case "lora":
-      return kernels.encodeFromF32({ dtype: computable(outDtype), values: loraValues(job, job.kind, operands, 0, kernels) });
+      return kernels.encodeFromF32({
+        dtype: computable(outDtype),
+        values: loraValues(job, job.kind, operands, 0, kernels)
+      });
     case "merge": {
       const { method, terms } = job.kind;
       const base = encoded(operand(operands, 0));
       if (method.name === "task_arithmetic") {
-        return kernels.mergeChunk({ base, terms: mergeTerms(job, terms, operands, count2, job.kind.base, kernels), dtype: computable(outDtype) });
+        return kernels.mergeChunk({
+          base,
+          terms: mergeTerms(job, terms, operands, count2, job.kind.base, kernels),
+          dtype: computable(outDtype)
+        });
       }
       const baseValues = kernels.decodeToF32(base);
       const taskVectors = tauValues(job, terms, operands, count2, kernels);
@@ -76632,11 +78983,18 @@ function computeJob(options) {
         weights: terms.map((term) => term.weight32),
         parameters: job.kind.parameters,
         ...method.random ? { random: { seed: job.kind.seed ?? 0, tensorName: job.tensor.name } } : {},
+        ...method.granularity === "tensor" ? { shape: regionShape(job) } : {},
         offset: job.start
       });
       return kernels.encodeFromF32({ dtype: computable(outDtype), values: merged });
     }
   }
+}
+function regionShape(job) {
+  const shape = job.tensor.shape;
+  if (shape.length === 0) return [];
+  const rowLength = shape.slice(1).reduce((a, b) => a * b, 1);
+  return [(job.end - job.start) / Math.max(1, rowLength), ...shape.slice(1)];
 }
 function mergeTerms(job, terms, operands, count2, mergeBase, kernels) {
   let next = 1;
@@ -76648,14 +79006,20 @@ function mergeTerms(job, terms, operands, count2, mergeBase, kernels) {
         const finetuned = encoded(operand(operands, next++));
         const base = encoded(operand(operands, next++));
         if (sameRef(term.tau.base, mergeBase)) return { weight: term.weight32, finetuned };
-        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: kernels.computeTaskVector({ finetuned, base, dtype: "F32" }) } };
+        return {
+          weight: term.weight32,
+          taskVector: { dtype: "F32", bytes: kernels.computeTaskVector({ finetuned, base, dtype: "F32" }) }
+        };
       }
       case "zero":
         return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(count2 * 4) } };
       case "lora": {
         const values = loraValues(job, term.tau, operands, next, kernels);
         next += loraOperandRefs(term.tau).length;
-        return { weight: term.weight32, taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) } };
+        return {
+          weight: term.weight32,
+          taskVector: { dtype: "F32", bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) }
+        };
       }
     }
   });
@@ -76702,11 +79066,78 @@ function encoded(value) {
   return { dtype: computable(value.dtype), bytes: value.bytes };
 }
 function computable(dtype) {
-  if (!isComputable(dtype)) throw new InternalError(`A float operation reached a ${dtype} tensor.`, { code: "EXECUTE_NOT_FLOAT" });
+  if (!isComputable(dtype))
+    throw new InternalError(`A float operation reached a ${dtype} tensor.`, { code: "EXECUTE_NOT_FLOAT" });
   return dtype;
 }
 
-// src/app/compute-pool.ts
+// src/engine/dispatch-to-workers.ts
+function dispatchToWorkers(options) {
+  const { workers, kind, code: code2 } = options;
+  const pending = workers.map(() => /* @__PURE__ */ new Map());
+  let nextId = 0;
+  let broken;
+  let closing = false;
+  const failAll = (error63) => {
+    broken ??= error63;
+    for (const jobs of pending) {
+      for (const job of jobs.values()) job.reject(broken);
+      jobs.clear();
+    }
+  };
+  workers.forEach((worker, index) => {
+    const mine = pending[index];
+    worker.on("message", (message) => {
+      if (message.type === "ready" || message.id === void 0) return;
+      const job = mine.get(message.id);
+      if (!job) return;
+      mine.delete(message.id);
+      options.onAnswer(job, message);
+    });
+    worker.on("error", (error63) => {
+      const text = error63 instanceof Error ? error63.message : String(error63);
+      failAll(
+        new InternalError(`A ${kind} worker failed: ${text}; this is a bug in tvhub, please report it.`, {
+          code: `${code2}_WORKER_FAILED`,
+          cause: error63
+        })
+      );
+    });
+    worker.on("exit", (exitCode) => {
+      if (closing) return;
+      failAll(
+        new InternalError(
+          `A ${kind} worker stopped (exit code ${exitCode}) while ${options.doing}; this is a bug in tvhub, please report it.`,
+          { code: `${code2}_WORKER_EXITED` }
+        )
+      );
+    });
+  });
+  return {
+    get refusal() {
+      if (broken !== void 0) return broken;
+      return closing ? new InternalError(`A job was sent to a ${kind} pool after it was closed.`, { code: `${code2}_POOL_CLOSED` }) : void 0;
+    },
+    send(post, job) {
+      let index = 0;
+      for (let i = 1; i < workers.length; i++)
+        if (pending[i].size < pending[index].size) index = i;
+      const id = nextId++;
+      pending[index].set(id, job);
+      post(workers[index], id);
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      failAll(
+        new InternalError(`The ${kind} pool was closed while ${options.doing}.`, { code: `${code2}_POOL_CLOSED` })
+      );
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  };
+}
+
+// src/engine/compute-pool.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
@@ -76732,7 +79163,9 @@ function startReadyWorker(options) {
     };
     const onExit = (code2) => {
       cleanUp();
-      reject(new Error(`it exited with code ${code2} before it was ready, which a worker script from another build does`));
+      reject(
+        new Error(`it exited with code ${code2} before it was ready, which a worker script from another build does`)
+      );
     };
     const cleanUp = () => {
       worker.off("message", onMessage);
@@ -76750,7 +79183,11 @@ var sinkThreadProtocol = 1;
 var tvhubErrors = { UsageError, DataError, RemoteError, InternalError };
 function fromWireError(wire) {
   const Class2 = tvhubErrors[wire.name];
-  if (Class2) return new Class2(wire.message, { code: wire.code ?? "SINK_THREAD_ERROR", ...wire.path === void 0 ? {} : { subject: wire.path } });
+  if (Class2)
+    return new Class2(wire.message, {
+      code: wire.code ?? "SINK_THREAD_ERROR",
+      ...wire.path === void 0 ? {} : { subject: wire.path }
+    });
   const error63 = new Error(wire.message);
   if (wire.name !== "Error") error63.name = wire.name;
   if (wire.code !== void 0) error63.code = wire.code;
@@ -76762,7 +79199,10 @@ function fromWireError(wire) {
 
 // src/safetensors/start-sink-thread.ts
 async function startSinkThread(options) {
-  const workerData = { tvhubSinkThread: sinkThreadProtocol, ...options.memory === void 0 ? {} : { memory: options.memory } };
+  const workerData = {
+    tvhubSinkThread: sinkThreadProtocol,
+    ...options.memory === void 0 ? {} : { memory: options.memory }
+  };
   const worker = await startReadyWorker({ url: options.workerUrl, workerData });
   return connect(worker, options);
 }
@@ -76849,14 +79289,29 @@ function connect(worker, options) {
   });
   worker.on(
     "error",
-    (error63) => breakAll(new InternalError(`The thread that writes output files failed: ${error63 instanceof Error ? error63.message : String(error63)}; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_FAILED", cause: error63 }))
+    (error63) => breakAll(
+      new InternalError(
+        `The thread that writes output files failed: ${error63 instanceof Error ? error63.message : String(error63)}; this is a bug in tvhub, please report it.`,
+        { code: "SINK_THREAD_FAILED", cause: error63 }
+      )
+    )
   );
   worker.on("exit", (code2) => {
-    if (!closing) breakAll(new InternalError(`The thread that writes output files stopped (exit code ${code2}); this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_EXITED" }));
+    if (!closing)
+      breakAll(
+        new InternalError(
+          `The thread that writes output files stopped (exit code ${code2}); this is a bug in tvhub, please report it.`,
+          { code: "SINK_THREAD_EXITED" }
+        )
+      );
   });
   const openSink = async (sinkOptions) => {
     const { path: path2 } = sinkOptions;
-    if (closing) throw new InternalError(`${path2}: a file was opened on a sink thread that was closed; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_CLOSED" });
+    if (closing)
+      throw new InternalError(
+        `${path2}: a file was opened on a sink thread that was closed; this is a bug in tvhub, please report it.`,
+        { code: "SINK_THREAD_CLOSED" }
+      );
     const sink = nextSink++;
     const state = { temporary: `${path2}.tmp` };
     sinks.set(sink, state);
@@ -76871,7 +79326,10 @@ function connect(worker, options) {
     let digest;
     const checkOpen = (what) => {
       if (status !== "open") {
-        throw new InternalError(`${path2}: a ${what} came after the file was ${status}; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+        throw new InternalError(
+          `${path2}: a ${what} came after the file was ${status}; this is a bug in tvhub, please report it.`,
+          { code: "SINK_STATE" }
+        );
       }
     };
     return {
@@ -76879,7 +79337,8 @@ function connect(worker, options) {
         const release = writeOptions?.release;
         try {
           checkOpen("write");
-          while (broken === void 0 && state.failure === void 0 && writes.size >= depth) await new Promise((resume) => waiting.push(resume));
+          while (broken === void 0 && state.failure === void 0 && writes.size >= depth)
+            await new Promise((resume) => waiting.push(resume));
           if (broken) throw broken;
           if (state.failure) throw state.failure;
         } catch (error63) {
@@ -76893,7 +79352,13 @@ function connect(worker, options) {
         const id = nextWrite++;
         if (release && memory !== void 0 && chunk3.buffer === memory) {
           writes.set(id, { release });
-          worker.postMessage({ type: "write", sink, id, offset: chunk3.byteOffset, length: chunk3.byteLength });
+          worker.postMessage({
+            type: "write",
+            sink,
+            id,
+            offset: chunk3.byteOffset,
+            length: chunk3.byteLength
+          });
           return;
         }
         const bytes = chunk3.slice();
@@ -76912,7 +79377,11 @@ function connect(worker, options) {
           if (!broken) state.fd = void 0;
           throw error63;
         }
-        if (reply.type !== "committed") throw new InternalError(`${path2}: the sink thread answered a commit with ${reply.type}; this is a bug in tvhub, please report it.`, { code: "SINK_THREAD_PROTOCOL" });
+        if (reply.type !== "committed")
+          throw new InternalError(
+            `${path2}: the sink thread answered a commit with ${reply.type}; this is a bug in tvhub, please report it.`,
+            { code: "SINK_THREAD_PROTOCOL" }
+          );
         status = "committed";
         digest = reply.sha256;
         sinks.delete(sink);
@@ -76930,7 +79399,11 @@ function connect(worker, options) {
         if (broken) await cleanUp(state);
       },
       sha256() {
-        if (digest === void 0) throw new InternalError(`${path2}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report it.`, { code: "SINK_STATE" });
+        if (digest === void 0)
+          throw new InternalError(
+            `${path2}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report it.`,
+            { code: "SINK_STATE" }
+          );
         return digest;
       }
     };
@@ -76941,7 +79414,12 @@ function connect(worker, options) {
       if (closing) return;
       closing = true;
       await worker.terminate();
-      breakAll(new InternalError("The thread that writes output files was closed while files were open; this is a bug in tvhub, please report it.", { code: "SINK_THREAD_CLOSED" }));
+      breakAll(
+        new InternalError(
+          "The thread that writes output files was closed while files were open; this is a bug in tvhub, please report it.",
+          { code: "SINK_THREAD_CLOSED" }
+        )
+      );
       await Promise.all([...sinks.values()].map((state) => cleanUp(state).catch(() => {
       })));
       sinks.clear();
@@ -76949,8 +79427,8 @@ function connect(worker, options) {
   };
 }
 
-// src/app/compute-messages.ts
-var computeProtocol = 4;
+// src/engine/compute-messages.ts
+var computeProtocol = 5;
 function toWireJob(job) {
   if (job.kind.op !== "merge") return job;
   return { ...job, kind: { ...job.kind, method: job.kind.method.name } };
@@ -76979,9 +79457,12 @@ function computeTaskVector(options) {
   const count2 = encodedLength(options.base);
   const finetunedCount = encodedLength(options.finetuned);
   if (finetunedCount !== count2) {
-    throw new InternalError(`computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
-      code: "ARITHMETIC_LENGTH_MISMATCH"
-    });
+    throw new InternalError(
+      `computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+      {
+        code: "ARITHMETIC_LENGTH_MISMATCH"
+      }
+    );
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
   const outSize = dtypeSize(options.dtype);
@@ -76992,7 +79473,11 @@ function computeTaskVector(options) {
   const finetunedSize = dtypeSize(options.finetuned.dtype);
   for (let start = 0; start < count2; start += step) {
     const end = Math.min(count2, start + step);
-    const base = decodeToF32({ dtype: options.base.dtype, bytes: options.base.bytes.subarray(start * baseSize, end * baseSize), out: baseScratch });
+    const base = decodeToF32({
+      dtype: options.base.dtype,
+      bytes: options.base.bytes.subarray(start * baseSize, end * baseSize),
+      out: baseScratch
+    });
     const finetuned = decodeToF32({
       dtype: options.finetuned.dtype,
       bytes: options.finetuned.bytes.subarray(start * finetunedSize, end * finetunedSize),
@@ -77020,9 +79505,12 @@ function mergeChunk(options) {
     const operand2 = "taskVector" in term ? term.taskVector : term.finetuned;
     const termCount = encodedLength(operand2);
     if (termCount !== count2) {
-      throw new InternalError(`mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      });
+      throw new InternalError(
+        `mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH"
+        }
+      );
     }
   }
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
@@ -77038,10 +79526,18 @@ function mergeChunk(options) {
     acc.set(base);
     for (const term of options.terms) {
       if ("taskVector" in term) {
-        const tau = decodeToF32({ dtype: term.taskVector.dtype, bytes: slice2(term.taskVector, start, end), out: termScratch });
+        const tau = decodeToF32({
+          dtype: term.taskVector.dtype,
+          bytes: slice2(term.taskVector, start, end),
+          out: termScratch
+        });
         addScaled({ acc, tau, weight: term.weight });
       } else {
-        const finetuned = decodeToF32({ dtype: term.finetuned.dtype, bytes: slice2(term.finetuned, start, end), out: termScratch });
+        const finetuned = decodeToF32({
+          dtype: term.finetuned.dtype,
+          bytes: slice2(term.finetuned, start, end),
+          out: termScratch
+        });
         addScaledDifference({ acc, finetuned, base, weight: term.weight });
       }
     }
@@ -77083,7 +79579,7 @@ var javascriptKernels = {
 };
 
 // src/arithmetic/simd/kernels.generated.ts
-var kernelsWasmBase64 = "AGFzbQEAAAABXgxgBH9/f38AYAN/f38AYAZ/f39/f38AYAV/f399fwBgBH9/fX8AYAN/f3wBfGADf39/AXxgBX9/f39/AGAHf39/f39/fQBgAAF/YAl/f39/f39/f38AYAR/f398AXwDHBsCAgIFAAAAAAAGAAcICQAKAQELAQEDAwMEBAQFAwEAAQf/AhwKZGVjb2RlQmYxNgAUCWRlY29kZUYxNgATCmVuY29kZUJmMTYAEQllbmNvZGVGMTYAEAZzdWJGMzIABAdheHB5RjMyABgKYXhweVN1YkYzMgAVB3N1YkJmMTYACAZzdWJGMTYABgxzdWJCZjE2VG9GMzIABwtzdWJGMTZUb0YzMgAFCGF4cHlCZjE2ABoHYXhweUYxNgAZC2F4cHlTdWJCZjE2ABcKYXhweVN1YkYxNgAWD3N1bU9mU3F1YXJlc0YzMgADBmRvdEYzMgASE3JlY29uc3RydWN0aW9uU3RhdHMACxN0YXNrVmVjdG9yU3RhdHNCZjE2AAISdGFza1ZlY3RvclN0YXRzRjE2AAESdGFza1ZlY3RvclN0YXRzRjMyAAALbG9yYVJvd3NGMzIADAdnZW1tRjMyAA8Sc3F1YXJlZERpc3RhbmNlRjMyAAkHZ3JhbUY2NAAODXNvbHZlVXBwZXJGNjQACghoZWFwQmFzZQANBm1lbW9yeQIADAEBCtKpARu1BQITewF/QYAI/QAEABpB4Aj9AAQAGkGQCP0ABAAaQaAI/QAEABpBsAj9AAQAIQxBwAj9AAQAIQtB0Aj9AAQAIQogBP0ABAAhECAE/QAEECEPIAT9AAQgIQ4gBP0ABDAhDSADIhkgA0EHakEDdiIDQQFrQQN0a/0RIQkDQCADQQBKBEAgAP0ABBAiCCAB/QAEECIG/eUBIgcgDCAHIAf9Qf1SIRQgAiAA/QAEACIWIAH9AAQAIgf95QEiEyAMIBMgE/1B/VIiFf0LBAAgAiAU/QsEECAHIBX95AEiFyAW/TcgFiAW/UL9UCETIAYgFP3kASIYIAj9NyAIIAj9Qv1QIQcgFyAW/eUBIAv9TiAK/bcBIBP9TyEGIBggCP3lASAL/U4gCv23ASAH/U8hCCADQQFGBEAgFf0MAAAAAAEAAAACAAAAAwAAACAJ/TkiFv1OIRUgFP0MBAAAAAUAAAAGAAAABwAAACAJ/TkiF/1OIRQgEyAW/U4hEyAHIBf9TiEHIAggF/1OIQggBiAW/U4hBgsgEiATIAf9rgH9rgEhEiARIAYgCP25Af25ASERIBAgFf1fIgYgBv3yAf3wASEQIA8gFSAV/Q0ICQoLDA0ODwABAgMEBQYH/V8iBiAG/fIB/fABIQ8gDiAU/V8iBiAG/fIB/fABIQ4gDSAUIBT9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhDSADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAQgEP0LBAAgBCAP/QsEECAEIA79CwQgIAQgDf0LBDAgBSAZIBL9GwAgEv0bAWogEv0bAmogEv0bA2pqNgIAIAUgEf0bACIAIBH9GwEiASAAIAFLGyIAIBH9GwIiASAR/RsDIgIgASACSxsiASAAIAFLG767OQMIC/YMAgF/HHsgACEGQYAI/QAEABpB4Aj9AAQAIRJBkAj9AAQAGkGgCP0ABAAaQbAI/QAEABpBwAj9AAQAIRNB0Aj9AAQAIRQgBP0ABAAhDiAE/QAEECEPIAT9AAQgIRAgBP0ABDAhESADIANBB2pBA3YiAEEBa0EDdGv9ESEVA0AgAEEASgRAIAb9AAQAIgggEv1OIglBoAj9AAQAIgr9TkEN/asBIgdB8Aj9AAQAIgv9TiEWIAH9AAQAIhcgEv1OIhggCv1OQQ39qwEiGSAL/U4hGiAHQYAJ/QAEACIb/a4BIBYgC/03IBv9Tv2uASIcQZAJ/QAEACId/a4BQaAJ/QAEACIH/eUBIBwgFv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAAiCf1OQRD9qwH9UCIWIBkgG/2uASAaIAv9NyAb/U79rgEiGSAd/a4BIAf95QEgGSAa/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAYIAn9TkEQ/asB/VAiGP3lASIZ/QwAAMB/AADAfwAAwH8AAMB/IBkgGf1B/VIiGUHACP0ABAAiGv1OIhwgG/2xASEeIAhBEP2tASIfIAr9TkEN/asBIiAgC/1OISEgF0EQ/a0BIhcgCv1OQQ39qwEiIiAL/U4hCCAgIBv9rgEgISAL/TcgG/1O/a4BIiAgHf2uASAH/eUBICAgIf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgHyAJ/U5BEP2rAf1QIh8gIiAb/a4BIAggC/03IBv9Tv2uASILIB39rgEgB/3lASALIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBcgCf1OQRD9qwH9UCII/eUBIgv9DAAAwH8AAMB/AADAfwAAwH8gCyAL/UH9UiILIBr9TiIXIBv9sQEhGiACIBxBDf2tASAK/U5B8An9AAQAIhv9UCAcQeAJ/QAEACId/eQBIB39sQEgHkHACf0ABAAiIP2uASAeQQ39rQFBkAj9AAQAIh79Tv2uAUEN/a0BQdAJ/QAEACIh/bcBIBwgB/05/VIgHEHQCP0ABAAiHP07/VIgGUEQ/a0BIAn9Tv1QIhkgF0EN/a0BIAr9TiAb/VAgFyAd/eQBIB39sQEgGiAg/a4BIBpBDf2tASAe/U79rgFBDf2tASAh/bcBIBcgB/05/VIgFyAc/Tv9UiALQRD9rQEgCf1O/VAiCUEQ/asB/VD9CwQAIBlBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQogGCAHQYAJ/QAEAP2uASAKQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBlBsAn9AAQA/U5BEP2rAf1QIgf95AEiCiAW/TcgFiAW/UL9UCEXIAlBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIRggCCALQYAJ/QAEAP2uASAYQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIBj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1QIgj95AEiCyAf/TcgHyAf/UL9UCEJIAogFv3lASAT/U4gFP23ASAX/U8hCiALIB/95QEgE/1OIBT9twEgCf1PIQsgDCAAQQFGBHsgB/0MAAAAAAIAAAAEAAAABgAAACAV/TkiDP1OIQcgCP0MAQAAAAMAAAAFAAAABwAAACAV/TkiFv1OIQggCSAW/U4hCSALIBb9TiELIAogDP1OIQogFyAM/U4FIBcLIAn9rgH9rgEhDCANIAogC/25Af25ASENIA4gB/1fIgkgCf3yAf3wASEOIA8gByAH/Q0ICQoLDA0ODwABAgMEBQYH/V8iByAH/fIB/fABIQ8gECAI/V8iByAH/fIB/fABIRAgESAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9XyIHIAf98gH98AEhESAAQQFrIQAgBkEQaiEGIAFBEGohASACQRBqIQIMAQsLIAQgDv0LBAAgBCAP/QsEECAEIBD9CwQgIAQgEf0LBDAgBSADIAz9GwAgDP0bAWogDP0bAmogDP0bA2pqNgIAIAUgDf0bACIAIA39GwEiASAAIAFLGyIAIA39GwIiASAN/RsDIgIgASACSxsiASAAIAFLG767OQMIC4kGAhZ7AX8gACEcQYAI/QAEACEOQeAI/QAEABpBkAj9AAQAIRNBoAj9AAQAIRRBsAj9AAQAIRVBwAj9AAQAIRZB0Aj9AAQAIRcgBP0ABAAhDyAE/QAEECEQIAT9AAQgIREgBP0ABDAhEiADIANBB2pBA3YiAEEBa0EDdGv9ESEYA0AgAEEASgRAIAIgHP0ABAAiBkEQ/asBIgkgAf0ABAAiB0EQ/asBIgj95QEiCiAVIAogCv1B/VIgCkEQ/a0BIBP9TiAU/a4B/a4BIgpBEP2tASAGIA79TiIZIAcgDv1OIgb95QEiByAVIAcgB/1B/VIgB0EQ/a0BIBP9TiAU/a4B/a4BIgv9DQABEhMEBRYXCAkaGwwNHh/9CwQAIAggCiAO/U4iB/3kASIaIAn9NyAJIAn9Qv1QIQogBiALIA79TiII/eQBIhsgGf03IBkgGf1C/VAhCyAaIAn95QEgFv1OIBf9twEgCv1PIQYgGyAZ/eUBIBb9TiAX/bcBIAv9TyEJIABBAUYEQCAH/QwAAAAAAgAAAAQAAAAGAAAAIBj9OSIZ/U4hByAI/QwBAAAAAwAAAAUAAAAHAAAAIBj9OSIa/U4hCCAKIBn9TiEKIAsgGv1OIQsgCSAa/U4hCSAGIBn9TiEGCyAMIAogC/2uAf2uASEMIA0gBiAJ/bkB/bkBIQ0gDyAH/V8iBiAG/fIB/fABIQ8gECAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhECARIAj9XyIGIAb98gH98AEhESASIAggCP0NCAkKCwwNDg8AAQIDBAUGB/1fIgYgBv3yAf3wASESIABBAWshACAcQRBqIRwgAUEQaiEBIAJBEGohAgwBCwsgBCAP/QsEACAEIBD9CwQQIAQgEf0LBCAgBCAS/QsEMCAFIAMgDP0bACAM/RsBaiAM/RsCaiAM/RsDamo2AgAgBSAN/RsAIgAgDf0bASIBIAAgAUsbIgAgDf0bAiIBIA39GwMiAiABIAJLGyIBIAAgAUsbvrs5AwgLmgECAn8CewNAIARBBGoiAyABTARAIAIgACAEQQJ0av0ABAAiBv1fIgUgBf3yASIF/SEAoCAF/SEBoCAGIAb9DQgJCgsMDQ4PAAECAwQFBgf9XyIFIAX98gEiBf0hAKAgBf0hAaAhAiADIQQMAQsLA0AgASAESgRAIAIgACAEQQJ0aioCALsiAiACoqAhAiAEQQFqIQQMAQsLIAIL+wICAnsBfyADQQdqQQN2IgZBAXYhAwNAIANBAEoEQCAA/QAEECAB/QAEEP3lASEEIAIgAP0ABAAgAf0ABAD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACACIAT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBAgAEEgav0ABBAgAUEgav0ABBD95QEhBCACQSBqIAD9AAQgIAH9AAQg/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgAiAE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQUBrIQAgAUFAayEBIAJBQGshAgwBCwsgBkEBcQRAIAD9AAQQIAH9AAQQ/eUBIQQgAiAA/QAEACAB/QAEAP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAIgBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsL0w4CDHsBfyADQQdqQQN2IhBBAXYhAwNAIANBAEoEQCAA/QAEACIE/akBIgVBoAj9AAQAIgb9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAH9AAQAIgr9qQEiCyAG/U5BDf2rASIGIAj9TiEMIAIgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiDUGQCf0ABAAiDv2uAUGgCf0ABAAiD/3lASANIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQAIgX9TkEQ/asB/VAgBiAH/a4BIAwgCP03IAf9Tv2uASIGIA79rgEgD/3lASAGIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAsgBf1OQRD9qwH9UP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAT9qgEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQA/U4hBiAK/aoBIgdBoAj9AAQA/U5BDf2rASIIQfAI/QAEAP1OIQkgAiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1QIAhBgAn9AAQA/a4BIAlB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgB0GwCf0ABAD9TkEQ/asB/VD95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECAA/QAEECIE/akBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP2pASIJQaAI/QAEAP1OQQ39qwEiCkHwCP0ABAD9TiELIAJBIGogBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAj9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQwIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBQGshAgwBCwsgEEEBcQRAIAD9AAQAIgT9qQEiBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv2pASILIAb9TkEN/asBIgYgCP1OIQwgAiAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASINQZAJ/QAEACIO/a4BQaAJ/QAEACIP/eUBIA0gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAGIAf9rgEgDCAI/TcgB/1O/a4BIgYgDv2uASAP/eUBIAYgDP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAr9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvjFAIQewF/IANBB2pBA3YiFEEBdiEDA0AgA0EASgRAIAD9AAQAIgT9DP//AAD//wAA//8AAP//AAD9TiIFQaAI/QAEACIG/U5BDf2rASIHQfAI/QAEACII/U4hCSAB/QAEACIK/Qz//wAA//8AAP//AAD//wAA/U4iCyAG/U5BDf2rASIMIAj9TiENIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIg5BkAn9AAQAIg/9rgFBoAn9AAQAIhD95QEgDiAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEACIF/U5BEP2rAf1QIAwgB/2uASANIAj9NyAH/U79rgEiCSAP/a4BIBD95QEgCSAN/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiALIAX9TkEQ/asB/VD95QEiCf0MAADAfwAAwH8AAMB/AADAfyAJIAn9Qf1SIglBwAj9AAQAIgv9TiIMIAf9sQEhDSAEQRD9rQEiBCAG/U5BDf2rASIOIAj9TiERIApBEP2tASIKIAb9TkEN/asBIhIgCP1OIRMgDiAH/a4BIBEgCP03IAf9Tv2uASIOIA/9rgEgEP3lASAOIBH9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAQgBf1OQRD9qwH9UCASIAf9rgEgEyAI/TcgB/1O/a4BIgQgD/2uASAQ/eUBIAQgE/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCiAF/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEIAv9TiIIIAf9sQEhByACIAxBDf2tASAG/U5B8An9AAQAIgr9UCAMQeAJ/QAEACIL/eQBIAv9sQEgDUHACf0ABAAiDv2uASANQQ39rQFBkAj9AAQAIg39Tv2uAUEN/a0BQdAJ/QAEACIP/bcBIAwgEP05/VIgDEHQCP0ABAAiDP07/VIgCUEQ/a0BIAX9Tv1QIAhBDf2tASAG/U4gCv1QIAggC/3kASAL/bEBIAcgDv2uASAHQQ39rQEgDf1O/a4BQQ39rQEgD/23ASAIIBD9Of1SIAggDP07/VIgBEEQ/a0BIAX9Tv1QQRD9qwH9UP0LBAAgAP0ABBAiBP0M//8AAP//AAD//wAA//8AAP1OIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgAf0ABBAiCP0M//8AAP//AAD//wAA//8AAP1OIglBoAj9AAQA/U5BDf2rASIKQfAI/QAEAP1OIQsgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIGQZAJ/QAEAP2uAUGgCf0ABAD95QEgBiAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UCAKQYAJ/QAEAP2uASALQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAv9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAlBsAn9AAQA/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9UiIFQcAI/QAEAP1OIgZBgAn9AAQA/bEBIQcgBEEQ/a0BIgRBoAj9AAQA/U5BDf2rASIJQfAI/QAEAP1OIQogCEEQ/a0BIghBoAj9AAQA/U5BDf2rASILQfAI/QAEAP1OIQwgCUGACf0ABAD9rgEgCkHwCP0ABAD9N0GACf0ABAD9Tv2uASIJQZAJ/QAEAP2uAUGgCf0ABAD95QEgCSAK/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UCALQYAJ/QAEAP2uASAMQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAz9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAhBsAn9AAQA/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEQcAI/QAEAP1OIghBgAn9AAQA/bEBIQkgAiAGQQ39rQFBoAj9AAQA/U5B8An9AAQA/VAgBkHgCf0ABAD95AFB4An9AAQA/bEBIAdBwAn9AAQA/a4BIAdBDf2tAUGQCP0ABAD9Tv2uAUEN/a0BQdAJ/QAEAP23ASAGQaAJ/QAEAP05/VIgBkHQCP0ABAD9O/1SIAVBEP2tAUGwCf0ABAD9Tv1QIAhBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAIQeAJ/QAEAP3kAUHgCf0ABAD9sQEgCUHACf0ABAD9rgEgCUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIAhBoAn9AAQA/Tn9UiAIQdAI/QAEAP07/VIgBEEQ/a0BQbAJ/QAEAP1O/VBBEP2rAf1Q/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIBRBAXEEQCAA/QAEACIE/Qz//wAA//8AAP//AAD//wAA/U4iBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv0M//8AAP//AAD//wAA//8AAP1OIgsgBv1OQQ39qwEiDCAI/U4hDSAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIOQZAJ/QAEACIP/a4BQaAJ/QAEACIQ/eUBIA4gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAMIAf9rgEgDSAI/TcgB/1O/a4BIgkgD/2uASAQ/eUBIAkgDf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgn9DAAAwH8AAMB/AADAfwAAwH8gCSAJ/UH9UiIJQcAI/QAEACIL/U4iDCAH/bEBIQ0gBEEQ/a0BIgQgBv1OQQ39qwEiDiAI/U4hESAKQRD9rQEiCiAG/U5BDf2rASISIAj9TiETIA4gB/2uASARIAj9NyAH/U79rgEiDiAP/a4BIBD95QEgDiAR/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEIAX9TkEQ/asB/VAgEiAH/a4BIBMgCP03IAf9Tv2uASIEIA/9rgEgEP3lASAEIBP9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAogBf1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIiBCAL/U4iCCAH/bEBIQcgAiAMQQ39rQEgBv1OQfAJ/QAEACIK/VAgDEHgCf0ABAAiC/3kASAL/bEBIA1BwAn9AAQAIg79rgEgDUEN/a0BQZAI/QAEACIN/U79rgFBDf2tAUHQCf0ABAAiD/23ASAMIBD9Of1SIAxB0Aj9AAQAIgz9O/1SIAlBEP2tASAF/U79UCAIQQ39rQEgBv1OIAr9UCAIIAv95AEgC/2xASAHIA79rgEgB0EN/a0BIA39Tv2uAUEN/a0BIA/9twEgCCAQ/Tn9UiAIIAz9O/1SIARBEP2tASAF/U79UEEQ/asB/VD9CwQACwuTBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAL9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiBP0NAAEQEQIDEhMEBRQVBgcWF/0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgAv0MAAAAAAAAAAAAAAAAAAAAACAE/Q0ICRgZCgsaGwwNHB0ODx4f/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECACQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgT9DQABEBECAxITBAUUFQYHFhf9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAL9DAAAAAAAAAAAAAAAAAAAAAAgBP0NCAkYGQoLGhsMDRwdDg8eH/0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBDAgA0EBayEDIABBIGohACABQSBqIQEgAkFAayECDAELCyAHQQFxBEAgAv0MAAAAAAAAAAAAAAAAAAAAACAA/QAEACIE/Q0AARARAgMSEwQFFBUGBxYX/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgX9DQABEBECAxITBAUUFQYHFhf95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAC/QwAAAAAAAAAAAAAAAAAAAAAIAT9DQgJGBkKCxobDA0cHQ4PHh/9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvbBgIDewF/IANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAIgAP0ABAAiBEEQ/asBIAH9AAQAIgVBEP2rAf3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VIgBkEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgFBEP2tASAE/QwAAP//AAD//wAA//8AAP///U4gBf0MAAD//wAA//8AAP//AAD///1O/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiAEQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAf0NAAESEwQFFhcICRobDA0eH/0LBAAgAiAA/QAEECIEQRD9qwEgAf0ABBAiBUEQ/asB/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9UiAGQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAUEQ/a0BIAT9DAAA//8AAP//AAD//wAA///9TiAF/QwAAP//AAD//wAA//8AAP///U795QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIARBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4B/Q0AARITBAUWFwgJGhsMDR4f/QsEECADQQFrIQMgAEEgaiEAIAFBIGohASACQSBqIQIMAQsLIAdBAXEEQCACIAD9AAQAIgRBEP2rASAB/QAEACIFQRD9qwH95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1SIAZBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4BQRD9rQEgBP0MAAD//wAA//8AAP//AAD///1OIAX9DAAA//8AAP//AAD//wAA///9Tv3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIgBEEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgH9DQABEhMEBRYXCAkaGwwNHh/9CwQACwupAgMCfwR7BXwDQCADQQRqIgQgAkwEQCAIIANBAnQiAyAAav0ABAAiBf1fIAEgA2r9AAQAIgb9X/3xASIIIAj98gH98AEhCCAHIAUgBf0NCAkKCwwNDg8AAQIDBAUGB/1fIAYgBv0NCAkKCwwNDg8AAQIDBAUGB/1f/fEBIgUgBf3yAf3wASEHIAQhAwwBCwsgCP0hACEMIAj9IQEhCyAH/SEAIQogB/0hASEJA0AgAiADSgRAIANBAnQiBCAAaioCALsgASAEaioCALuhIQ0gA0EDcSIEBEAgBEEBRgRAIAsgDSANoqAhCwUgBEECRgRAIAogDSANoqAhCgUgCSANIA2ioCEJCwsFIAwgDSANoqAhDAsgA0EBaiEDDAELCyAMIAugIAogCaCgC8sDAwt/AXsBfCABQQN0IQgDQCABIAxKBEAgASAMQYAEaiIEIAEgBEgbIgRBA3QhCSAMQQN0IgUgBCAMa0EBdkEEdGohB0EAIQ0DQCACIA1KBEAgACAIIA1saiELQQAhCgNAIAogDUgEQCADIAIgCmwgDWpBA3RqKwMAIhBEAAAAAAAAAABiBEAgACAIIApsaiEGIBD9FCEPIAUhBANAIAQgB0kEQCAEIAtqIg4gDv0ABAAgDyAEIAZq/QAEAP3yAf3xAf0LBAAgBEEQaiEEDAELCwNAIAQgCUkEQCAEIAtqIg4gDisDACAQIAQgBmorAwCioTkDACAEQQhqIQQMAQsLCyAKQQFqIQoMAQsLAkAgAyACIA1sIA1qQQN0aisDACIQRAAAAAAAAAAAYQRAIAUhBANAIAQgCUkEQCAEIAtqRAAAAAAAAAAAOQMAIARBCGohBAwBCwsMAQsgEP0UIQ8gBSEEA0AgBCAHSQRAIAQgC2oiBiAG/QAEACAP/fMB/QsEACAEQRBqIQQMAQsLA0AgBCAJSQRAIAQgC2oiBiAGKwMAIBCjOQMAIARBCGohBAwBCwsLIA1BAWohDQwBCwsgDEGABGohDAwBCwsL+QIEAnwFfwV7An0DQCAHQQRqIgggA0wEQCAHQQJ0IgcgAWr9AAQAIQ4gDCAAIAdq/QAEACACIAdq/QAEAP3kASIPIA79NyAPIA/9QiAOIA79Qv1O/VAiEP2uASEMIA0gDyAO/eUB/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9twEgEP1P/bkBIQ0gCCEHDAELCyAHIAz9GwAgDP0bAWogDP0bAmogDP0bA2pqIQggDf0bACIJIA39GwEiCiAJIApLGyIJIA39GwIiCiAN/RsDIgsgCiALSxsiCiAJIApLG767IQUDQCADIAdKBEAgB0ECdCIJIAFqIgoqAgAiEiASXCILIAAgCWoqAgAgAiAJaioCAJIiESARXCIJcSAKKAIAIBG8RnJFBEAgCEEBaiEIRAAAAAAAAPB/IBEgEpOLuyAJIAtyGyIGIAVkBEAgBiEFCwsgB0EBaiEHDAELCyAEIAg2AgAgBCAFOQMIC60JAg57Bn8gBv0TIQggBUECdCEVIARBAnQhFwNAIBhBAWogA0gEQCAAIBdqIRkgAiAVaiEaQQAhBANAIAQgFUkEQP0MAAAAAAAAAAAAAAAAAAAAACEH/QwAAAAAAAAAAAAAAAAAAAAAIQn9DAAAAAAAAAAAAAAAAAAAAAAhCv0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ8gASAEaiEFQQAhFgNAIBYgF0kEQCAHIAAgFmr9CQIAIhMgBf0ABAAiEP3mAf3kASEHIAkgEyAF/QAEECIR/eYB/eQBIQkgCiATIAX9AAQgIhL95gH95AEhCiALIBMgBf0ABDAiFP3mAf3kASELIAwgFiAZav0JAgAiEyAQ/eYB/eQBIQwgDSATIBH95gH95AEhDSAOIBMgEv3mAf3kASEOIA8gEyAU/eYB/eQBIQ8gFkEEaiEWIAUgFWohBQwBCwsgAiAEaiIFIAggB/3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAUgCCAJ/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBBAgBSAIIAr95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEICAFIAggC/3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQwIAQgGmoiBSAIIAz95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAFIAggDf3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQQIAUgCCAO/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgBSAIIA/95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEMCAEQUBrIQQMAQsLIBhBAmohGCAAIBdBAXRqIQAgAiAVQQF0aiECDAELCyADIBhKBEBBACEEA0AgBCAVSQRA/QwAAAAAAAAAAAAAAAAAAAAAIQf9DAAAAAAAAAAAAAAAAAAAAAAhCf0MAAAAAAAAAAAAAAAAAAAAACEK/QwAAAAAAAAAAAAAAAAAAAAAIQsgASAEaiEDQQAhBQNAIAUgF0kEQCAHIAAgBWr9CQIAIgwgA/0ABAD95gH95AEhByAJIAwgA/0ABBD95gH95AEhCSAKIAwgA/0ABCD95gH95AEhCiALIAwgA/0ABDD95gH95AEhCyAFQQRqIQUgAyAVaiEDDAELCyACIARqIgMgCCAH/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgAyAIIAn95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEECADIAggCv3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAMgCCAL/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBDAgBEFAayEEDAELCwsLBQBBgCoLgQIDCH8CfAF7IAFBA3QhCCABQQF1IQsDQCACIARKBEAgACAEIAhsaiEJIAQhBQNAIAIgBUoEQCAAIAUgCGxqIQr9DAAAAAAAAAAAAAAAAAAAAAAhDkEAIQcDQCAHIAtIBEAgDiAHQQR0IgYgCWr9AAQAIAYgCmr9AAQA/fIB/fABIQ4gB0EBaiEHDAELCyAO/SEAIQ0gDv0hASEMIAMgAiAEbCAFakEDdGogAUEBcQR8IA0gAUEBa0EDdCIGIAlqKwMAIAYgCmorAwCioAUgDQsgDKAiDDkDACADIAIgBWwgBGpBA3RqIAw5AwAgBUEBaiEFDAELCyAEQQFqIQQMAQsLC4AKAg5/C3sDQCAHIApKBEAgByAKQYACaiIJIAcgCUgbIRRBACEMA0AgCCAMSgRAIAggDEGABGoiCSAIIAlIGyEVQQAhEwNAIBNBBGogBkwEQCAAIAEgE2xBAnRqIRYgBCAFIBNsQQJ0aiEQIAFBAnQhDUGACiERIAohCQNAIAkgFEgEQCARIBYgCUECdGoiCyoCADgCACARIAsgDWoqAgA4AgQgESALIA1BAXRqKgIAOAIIIBEgCyANQQNsaioCADgCDCARQRBqIREgCUEBaiEJDAELCyAMIQsDQCALQQhqIBVMBEBBgAohEiALQQJ0IgkgAmogCSAQaiEPIAVBAnQhDiAKBHsgD/0ABAAhGSAP/QAEECEaIA4gD2oiCf0ABAAhGyAJ/QAEECEcIA8gDkEBdGoiCf0ABAAhHSAJ/QAEECEeIA8gDkEDbGoiCf0ABAAhHyAJ/QAEEAX9DAAAAAAAAAAAAAAAAAAAAAAhGf0MAAAAAAAAAAAAAAAAAAAAACEa/QwAAAAAAAAAAAAAAAAAAAAAIRv9DAAAAAAAAAAAAAAAAAAAAAAhHP0MAAAAAAAAAAAAAAAAAAAAACEd/QwAAAAAAAAAAAAAAAAAAAAAIR79DAAAAAAAAAAAAAAAAAAAAAAhH/0MAAAAAAAAAAAAAAAAAAAAAAshGCADIApsQQJ0aiERIANBAnQhDSAKIQkDQCAJIBRIBEAgGSAS/QkCACIXIBH9AAQAIiD95gH95AEhGSAaIBcgEf0ABBAiIf3mAf3kASEaIBsgEkEEav0JAgAiFyAg/eYB/eQBIRsgHCAXICH95gH95AEhHCAdIBJBCGr9CQIAIhcgIP3mAf3kASEdIB4gFyAh/eYB/eQBIR4gHyASQQxq/QkCACIXICD95gH95AEhHyAYIBcgIf3mAf3kASEYIBJBEGohEiANIBFqIREgCUEBaiEJDAELCyAPIBn9CwQAIA8gGv0LBBAgDiAPaiIJIBv9CwQAIAkgHP0LBBAgDyAOQQF0aiIJIB39CwQAIAkgHv0LBBAgDyAOQQNsaiIJIB/9CwQAIAkgGP0LBBAgC0EIaiELDAELCwNAIAtBBGogFUwEQEEAIQ8DQCAPQQRIBEAgFiABIA9sQQJ0aiACIAtBAnRqIQkgECAFIA9sIAtqQQJ0aiEOIAoEeyAO/QAEAAX9DAAAAAAAAAAAAAAAAAAAAAALIRggCkECdGohESAJIAMgCmxBAnRqIRIgA0ECdCENIAohCQNAIAkgFEgEQCAYIBH9CQIAIBL9AAQA/eYB/eQBIRggEUEEaiERIA0gEmohEiAJQQFqIQkMAQsLIA4gGP0LBAAgD0EBaiEPDAELCyALQQRqIQsMAQsLIBNBBGohEwwBCwsDQCAGIBNKBEAgACABIBNsQQJ0aiEQIAQgBSATbEECdGohDyAMIQkDQCAJQQRqIBVMBEAgCUECdCINIAJqIA0gD2ohDiAKBHsgDv0ABAAF/QwAAAAAAAAAAAAAAAAAAAAACyEYIBAgCkECdGohESADIApsQQJ0aiESIANBAnQhDSAKIQsDQCALIBRIBEAgGCAR/QkCACAS/QAEAP3mAf3kASEYIBFBBGohESANIBJqIRIgC0EBaiELDAELCyAOIBj9CwQAIAlBBGohCQwBCwsgE0EBaiETDAELCyAMQYAEaiEMDAELCyAKQYACaiEKDAELCwv3BwIMewF/IAJBB2pBA3YiD0EBdiECA0AgAkEASgRAIAD9AAQAIgNBwAj9AAQAIgT9TiIFQYAJ/QAEACIG/bEBIQcgAP0ABBAiCCAE/U4iBCAG/bEBIQYgASAFQQ39rQFBoAj9AAQAIgn9TkHwCf0ABAAiCv1QIAVB4An9AAQAIgv95AEgC/2xASAHQcAJ/QAEACIM/a4BIAdBDf2tAUGQCP0ABAAiB/1O/a4BQQ39rQFB0An9AAQAIg39twEgBUGgCf0ABAAiDv05/VIgBUHQCP0ABAAiBf07/VIgA0EQ/a0BQbAJ/QAEACID/U79UCAEQQ39rQEgCf1OIAr9UCAEIAv95AEgC/2xASAGIAz9rgEgBkEN/a0BIAf9Tv2uAUEN/a0BIA39twEgBCAO/Tn9UiAEIAX9O/1SIAhBEP2tASAD/U79UP2GAf0LBAAgAEEgav0ABAAiA0HACP0ABAD9TiIEQYAJ/QAEAP2xASEFIAD9AAQwIgZBwAj9AAQA/U4iB0GACf0ABAD9sQEhCCABIARBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAEQeAJ/QAEAP3kAUHgCf0ABAD9sQEgBUHACf0ABAD9rgEgBUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIARBoAn9AAQA/Tn9UiAEQdAI/QAEAP07/VIgA0EQ/a0BQbAJ/QAEAP1O/VAgB0EN/a0BQaAI/QAEAP1OQfAJ/QAEAP1QIAdB4An9AAQA/eQBQeAJ/QAEAP2xASAIQcAJ/QAEAP2uASAIQQ39rQFBkAj9AAQA/U79rgFBDf2tAUHQCf0ABAD9twEgB0GgCf0ABAD9Of1SIAdB0Aj9AAQA/Tv9UiAGQRD9rQFBsAn9AAQA/U79UP2GAf0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIA9BAXEEQCAA/QAEACIDQcAI/QAEACIE/U4iBUGACf0ABAAiBv2xASEHIAD9AAQQIgggBP1OIgQgBv2xASEGIAEgBUEN/a0BQaAI/QAEACIJ/U5B8An9AAQAIgr9UCAFQeAJ/QAEACIL/eQBIAv9sQEgB0HACf0ABAAiDP2uASAHQQ39rQFBkAj9AAQAIgf9Tv2uAUEN/a0BQdAJ/QAEACIN/bcBIAVBoAn9AAQAIg79Of1SIAVB0Aj9AAQAIgX9O/1SIANBEP2tAUGwCf0ABAAiA/1O/VAgBEEN/a0BIAn9TiAK/VAgBCAL/eQBIAv9sQEgBiAM/a4BIAZBDf2tASAH/U79rgFBDf2tASAN/bcBIAQgDv05/VIgBCAF/Tv9UiAIQRD9rQEgA/1O/VD9hgH9CwQACwucBwIEewF/IAJBB2pBA3YiB0EBdiECA0AgAkEASgRAIAD9AAQAIgP9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQQgAP0ABBAiBf0M////f////3////9/////f/1O/QwAAIB/AACAfwAAgH8AAIB//TwhBiABIAMgBP0MAABAAAAAQAAAAEAAAABAAP1O/VAgA0EQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBP1P/a4BIAUgBv0MAABAAAAAQAAAAEAAAABAAP1O/VAgBUEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBv1P/a4B/Q0CAwYHCgsODxITFhcaGx4f/QsEACAAQSBq/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQwIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAA/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQQIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBAALC8ABAgJ/A3sDQCAEQQRqIgUgAkwEQCADIARBAnQiBCAAav0ABAAiB/1fIAEgBGr9AAQAIgj9X/3yASIG/SEAoCAG/SEBoCAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9X/3yASIG/SEAoCAG/SEBoCEDIAUhBAwBCwsDQCACIARKBEAgAyAEQQJ0IgUgAGoqAgC7IAEgBWoqAgC7oqAhAyAEQQFqIQQMAQsLIAMLlgcCBXsBfyACQQdqQQN2IghBAXYhAgNAIAJBAEoEQCAA/QAEACID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEACIG/U4hByABIAVBgAn9AAQAIgX9rgEgByAG/TcgBf1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEECAA/QAEECID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEAP1OIQYgAUEgaiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEMCACQQFrIQIgAEEgaiEAIAFBQGshAQwBCwsgCEEBcQRAIAD9AAQAIgP9qQEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQAIgb9TiEHIAEgBUGACf0ABAAiBf2uASAHIAb9NyAF/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VD9CwQAIAP9qgEiA0GgCP0ABAD9TkEN/asBIgRB8Aj9AAQA/U4hBSABIARBgAn9AAQA/a4BIAVB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgBf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgA0GwCf0ABAD9TkEQ/asB/VD9CwQQCwvcAgIBewF/IAJBB2pBA3YiBEEBdiECA0AgAkEASgRAIAH9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiA/0NAAEQEQIDEhMEBRQVBgcWF/0LBAAgAf0MAAAAAAAAAAAAAAAAAAAAACAD/Q0ICRgZCgsaGwwNHB0ODx4f/QsEECABQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBDAgAkEBayECIABBIGohACABQUBrIQEMAQsLIARBAXEEQCAB/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQAIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBBALC88DAgJ7AX8gA/0TIQUgBEEHakEDdiIHQQF2IQQDQCAEQQBKBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgACAAQSBq/QAEACAFIAFBIGr9AAQAIAJBIGr9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBCAgACAA/QAEMCAFIAH9AAQwIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQUBrIQEgAkFAayECDAELCyAHQQFxBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC9gJAgZ7AX8gA/0TIQUgBEEHakEDdiILQQF2IQQDQCAEQQBKBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgAf0ABBAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAD9TiEJIAAgAEEgav0ABAAgBSAIQYAJ/QAEAP2uASAJQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABDAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQSBqIQEgAkFAayECDAELCyALQQFxBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC54FAgN7AX8gA/0TIQUgBEEHakEDdiIIQQF2IQQDQCAEQQBKBEAgACAA/QAEACAF/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgb9DQABEBECAxITBAUUFQYHFhcgAv0ABAD95QH95gH95AEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAAIAD9AAQQIAX9DAAAAAAAAAAAAAAAAAAAAAAgBv0NCAkYGQoLGhsMDRwdDg8eHyAC/QAEEP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQQIAAgAEEgav0ABAAgBf0MAAAAAAAAAAAAAAAAAAAAACAB/QAEECIG/Q0AARARAgMSEwQFFBUGBxYXIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgACAA/QAEMCAF/QwAAAAAAAAAAAAAAAAAAAAAIAb9DQgJGBkKCxobDA0cHQ4PHh8gAv0ABDD95QH95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEMCAEQQFrIQQgAEFAayEAIAFBIGohASACQUBrIQIMAQsLIAhBAXEEQCAAIAD9AAQAIAX9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBv0NAAEQEQIDEhMEBRQVBgcWFyAC/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAAgAP0ABBAgBf0MAAAAAAAAAAAAAAAAAAAAACAG/Q0ICRgZCgsaGwwNHB0ODx4fIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC48DAgJ7AX8gAv0TIQQgA0EHakEDdiIGQQF2IQMDQCADQQBKBEAgACAA/QAEACAEIAH9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgACAA/QAEECAEIAH9AAQQ/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBAgACAAQSBq/QAEACAEIAFBIGr9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBCAgACAA/QAEMCAEIAH9AAQw/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQUBrIQEMAQsLIAZBAXEEQCAAIAD9AAQAIAQgAf0ABAD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACAAIAD9AAQQIAQgAf0ABBD95gH95AEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsLmAkCBnsBfyAC/RMhBCADQQdqQQN2IgpBAXYhAwNAIANBAEoEQCAB/QAEACIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEACII/U4hCSAAIAD9AAQAIAQgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEECAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAB/QAEECIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQggACAAQSBq/QAEACAEIAdBgAn9AAQA/a4BIAhB8Aj9AAQA/TdBgAn9AAQA/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEICAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEMCAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEMCADQQFrIQMgAEFAayEAIAFBIGohAQwBCwsgCkEBcQRAIAH9AAQAIgX9qQEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAAgAP0ABAAgBCAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIHQZAJ/QAEAP2uAUGgCf0ABAD95QEgByAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAX9qgEiBUGgCP0ABAD9TkEN/asBIgZB8Aj9AAQA/U4hByAAIAD9AAQQIAQgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwveBAIDewF/IAL9EyEEIANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAAgAP0ABAAgBP0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAE/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAAIABBIGr9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQgIAAgAP0ABDAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAAIAD9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALCwuEAgEAQYIIC/wB//8AAP//AAD//wAA//8BAAAAAQAAAAEAAAABAAAA/38AAP9/AAD/fwAA/38AAAAAwH8AAMB/AADAfwAAwH////9/////f////3////9/AACAfwAAgH8AAIB/AACAf///AAD//wAA//8AAP//AAAAAIAPAACADwAAgA8AAIAPAAAAOAAAADgAAAA4AAAAOAAAgAAAAIAAAACAAAAAgAAAAIA4AACAOAAAgDgAAIA4AIAAAACAAAAAgAAAAIAAAP8PAAD/DwAA/w8AAP8PAAAAfAAAAHwAAAB8AAAAfAAAAAAAPwAAAD8AAAA/AAAAPwACAAAAAgAAAAIAAAAC";
+var kernelsWasmBase64 = "AGFzbQEAAAABXgxgBH9/f38AYAZ/f39/f38AYAN/f38AYAV/f399fwBgBH9/fX8AYAN/f3wBfGADf39/AXxgBX9/f39/AGAHf39/f39/fQBgAAF/YAl/f39/f39/f38AYAR/f398AXwDHRwBAQEBBQAAAAAABgAHCAkACgICCwICAwMDBAQEBQMBAAwH/wIcCmRlY29kZUJmMTYAFQlkZWNvZGVGMTYAFAplbmNvZGVCZjE2ABIJZW5jb2RlRjE2ABEGc3ViRjMyAAUHYXhweUYzMgAZCmF4cHlTdWJGMzIAFgdzdWJCZjE2AAkGc3ViRjE2AAcMc3ViQmYxNlRvRjMyAAgLc3ViRjE2VG9GMzIABghheHB5QmYxNgAbB2F4cHlGMTYAGgtheHB5U3ViQmYxNgAYCmF4cHlTdWJGMTYAFw9zdW1PZlNxdWFyZXNGMzIABAZkb3RGMzIAExNyZWNvbnN0cnVjdGlvblN0YXRzAAwTdGFza1ZlY3RvclN0YXRzQmYxNgADEnRhc2tWZWN0b3JTdGF0c0YxNgACEnRhc2tWZWN0b3JTdGF0c0YzMgABC2xvcmFSb3dzRjMyAA0HZ2VtbUYzMgAQEnNxdWFyZWREaXN0YW5jZUYzMgAKB2dyYW1GNjQADw1zb2x2ZVVwcGVyRjY0AAsIaGVhcEJhc2UADgZtZW1vcnkCAAwBAQqbrwEc/wIBC3sgBQR7/QwAAAAAAAAAAAAAAAAAAAAABSAC/QAEECEGIAIgA2oiBf0ABAAhByAF/QAEECEIIAIgA0EBdGoiBf0ABAAhCSAF/QAEECEKIAIgA0EDbGoiBf0ABAAhCyAF/QAEECEMIAL9AAQACyENIAEgBEEFdGohBANAIAEgBEkEQCANIAD9CQIAIg8gAf0ABAAiDv3mAf3kASENIAYgDyAB/QAEECIP/eYB/eQBIQYgByAA/QkCBCIQIA795gH95AEhByAIIBAgD/3mAf3kASEIIAkgAP0JAggiECAO/eYB/eQBIQkgCiAQIA/95gH95AEhCiALIAD9CQIMIhAgDv3mAf3kASELIAwgECAP/eYB/eQBIQwgAEEQaiEAIAFBIGohAQwBCwsgAiAN/QsEACACIAb9CwQQIAIgA2oiACAH/QsEACAAIAj9CwQQIAIgA0EBdGoiACAJ/QsEACAAIAr9CwQQIAIgA0EDbGoiACAL/QsEACAAIAz9CwQQC7UFAhN7AX9BgAj9AAQAGkHgCP0ABAAaQZAI/QAEABpBoAj9AAQAGkGwCP0ABAAhDEHACP0ABAAhC0HQCP0ABAAhCiAE/QAEACEQIAT9AAQQIQ8gBP0ABCAhDiAE/QAEMCENIAMiGSADQQdqQQN2IgNBAWtBA3Rr/REhCQNAIANBAEoEQCAA/QAEECIIIAH9AAQQIgb95QEiByAMIAcgB/1B/VIhFCACIAD9AAQAIhYgAf0ABAAiB/3lASITIAwgEyAT/UH9UiIV/QsEACACIBT9CwQQIAcgFf3kASIXIBb9NyAWIBb9Qv1QIRMgBiAU/eQBIhggCP03IAggCP1C/VAhByAXIBb95QEgC/1OIAr9twEgE/1PIQYgGCAI/eUBIAv9TiAK/bcBIAf9TyEIIANBAUYEQCAV/QwAAAAAAQAAAAIAAAADAAAAIAn9OSIW/U4hFSAU/QwEAAAABQAAAAYAAAAHAAAAIAn9OSIX/U4hFCATIBb9TiETIAcgF/1OIQcgCCAX/U4hCCAGIBb9TiEGCyASIBMgB/2uAf2uASESIBEgBiAI/bkB/bkBIREgECAV/V8iBiAG/fIB/fABIRAgDyAVIBX9DQgJCgsMDQ4PAAECAwQFBgf9XyIGIAb98gH98AEhDyAOIBT9XyIGIAb98gH98AEhDiANIBQgFP0NCAkKCwwNDg8AAQIDBAUGB/1fIgYgBv3yAf3wASENIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBIGohAgwBCwsgBCAQ/QsEACAEIA/9CwQQIAQgDv0LBCAgBCAN/QsEMCAFIBkgEv0bACAS/RsBaiAS/RsCaiAS/RsDamo2AgAgBSAR/RsAIgAgEf0bASIBIAAgAUsbIgAgEf0bAiIBIBH9GwMiAiABIAJLGyIBIAAgAUsbvrs5AwgL9gwCAX8ceyAAIQZBgAj9AAQAGkHgCP0ABAAhEkGQCP0ABAAaQaAI/QAEABpBsAj9AAQAGkHACP0ABAAhE0HQCP0ABAAhFCAE/QAEACEOIAT9AAQQIQ8gBP0ABCAhECAE/QAEMCERIAMgA0EHakEDdiIAQQFrQQN0a/0RIRUDQCAAQQBKBEAgBv0ABAAiCCAS/U4iCUGgCP0ABAAiCv1OQQ39qwEiB0HwCP0ABAAiC/1OIRYgAf0ABAAiFyAS/U4iGCAK/U5BDf2rASIZIAv9TiEaIAdBgAn9AAQAIhv9rgEgFiAL/TcgG/1O/a4BIhxBkAn9AAQAIh39rgFBoAn9AAQAIgf95QEgHCAW/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAJQbAJ/QAEACIJ/U5BEP2rAf1QIhYgGSAb/a4BIBogC/03IBv9Tv2uASIZIB39rgEgB/3lASAZIBr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIBggCf1OQRD9qwH9UCIY/eUBIhn9DAAAwH8AAMB/AADAfwAAwH8gGSAZ/UH9UiIZQcAI/QAEACIa/U4iHCAb/bEBIR4gCEEQ/a0BIh8gCv1OQQ39qwEiICAL/U4hISAXQRD9rQEiFyAK/U5BDf2rASIiIAv9TiEIICAgG/2uASAhIAv9NyAb/U79rgEiICAd/a4BIAf95QEgICAh/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAfIAn9TkEQ/asB/VAiHyAiIBv9rgEgCCAL/TcgG/1O/a4BIgsgHf2uASAH/eUBIAsgCP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgFyAJ/U5BEP2rAf1QIgj95QEiC/0MAADAfwAAwH8AAMB/AADAfyALIAv9Qf1SIgsgGv1OIhcgG/2xASEaIAIgHEEN/a0BIAr9TkHwCf0ABAAiG/1QIBxB4An9AAQAIh395AEgHf2xASAeQcAJ/QAEACIg/a4BIB5BDf2tAUGQCP0ABAAiHv1O/a4BQQ39rQFB0An9AAQAIiH9twEgHCAH/Tn9UiAcQdAI/QAEACIc/Tv9UiAZQRD9rQEgCf1O/VAiGSAXQQ39rQEgCv1OIBv9UCAXIB395AEgHf2xASAaICD9rgEgGkEN/a0BIB79Tv2uAUEN/a0BICH9twEgFyAH/Tn9UiAXIBz9O/1SIAtBEP2tASAJ/U79UCIJQRD9qwH9UP0LBAAgGUGgCP0ABAD9TkEN/asBIgdB8Aj9AAQA/U4hCiAYIAdBgAn9AAQA/a4BIApB8Aj9AAQA/TdBgAn9AAQA/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgGUGwCf0ABAD9TkEQ/asB/VAiB/3kASIKIBb9NyAWIBb9Qv1QIRcgCUGgCP0ABAD9TkEN/asBIgtB8Aj9AAQA/U4hGCAIIAtBgAn9AAQA/a4BIBhB8Aj9AAQA/TdBgAn9AAQA/U79rgEiCEGQCf0ABAD9rgFBoAn9AAQA/eUBIAggGP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAD9TkEQ/asB/VAiCP3kASILIB/9NyAfIB/9Qv1QIQkgCiAW/eUBIBP9TiAU/bcBIBf9TyEKIAsgH/3lASAT/U4gFP23ASAJ/U8hCyAMIABBAUYEeyAH/QwAAAAAAgAAAAQAAAAGAAAAIBX9OSIM/U4hByAI/QwBAAAAAwAAAAUAAAAHAAAAIBX9OSIW/U4hCCAJIBb9TiEJIAsgFv1OIQsgCiAM/U4hCiAXIAz9TgUgFwsgCf2uAf2uASEMIA0gCiAL/bkB/bkBIQ0gDiAH/V8iCSAJ/fIB/fABIQ4gDyAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyIHIAf98gH98AEhDyAQIAj9XyIHIAf98gH98AEhECARIAggCP0NCAkKCwwNDg8AAQIDBAUGB/1fIgcgB/3yAf3wASERIABBAWshACAGQRBqIQYgAUEQaiEBIAJBEGohAgwBCwsgBCAO/QsEACAEIA/9CwQQIAQgEP0LBCAgBCAR/QsEMCAFIAMgDP0bACAM/RsBaiAM/RsCaiAM/RsDamo2AgAgBSAN/RsAIgAgDf0bASIBIAAgAUsbIgAgDf0bAiIBIA39GwMiAiABIAJLGyIBIAAgAUsbvrs5AwgLiQYCFnsBfyAAIRxBgAj9AAQAIQ5B4Aj9AAQAGkGQCP0ABAAhE0GgCP0ABAAhFEGwCP0ABAAhFUHACP0ABAAhFkHQCP0ABAAhFyAE/QAEACEPIAT9AAQQIRAgBP0ABCAhESAE/QAEMCESIAMgA0EHakEDdiIAQQFrQQN0a/0RIRgDQCAAQQBKBEAgAiAc/QAEACIGQRD9qwEiCSAB/QAEACIHQRD9qwEiCP3lASIKIBUgCiAK/UH9UiAKQRD9rQEgE/1OIBT9rgH9rgEiCkEQ/a0BIAYgDv1OIhkgByAO/U4iBv3lASIHIBUgByAH/UH9UiAHQRD9rQEgE/1OIBT9rgH9rgEiC/0NAAESEwQFFhcICRobDA0eH/0LBAAgCCAKIA79TiIH/eQBIhogCf03IAkgCf1C/VAhCiAGIAsgDv1OIgj95AEiGyAZ/TcgGSAZ/UL9UCELIBogCf3lASAW/U4gF/23ASAK/U8hBiAbIBn95QEgFv1OIBf9twEgC/1PIQkgAEEBRgRAIAf9DAAAAAACAAAABAAAAAYAAAAgGP05Ihn9TiEHIAj9DAEAAAADAAAABQAAAAcAAAAgGP05Ihr9TiEIIAogGf1OIQogCyAa/U4hCyAJIBr9TiEJIAYgGf1OIQYLIAwgCiAL/a4B/a4BIQwgDSAGIAn9uQH9uQEhDSAPIAf9XyIGIAb98gH98AEhDyAQIAcgB/0NCAkKCwwNDg8AAQIDBAUGB/1fIgYgBv3yAf3wASEQIBEgCP1fIgYgBv3yAf3wASERIBIgCCAI/Q0ICQoLDA0ODwABAgMEBQYH/V8iBiAG/fIB/fABIRIgAEEBayEAIBxBEGohHCABQRBqIQEgAkEQaiECDAELCyAEIA/9CwQAIAQgEP0LBBAgBCAR/QsEICAEIBL9CwQwIAUgAyAM/RsAIAz9GwFqIAz9GwJqIAz9GwNqajYCACAFIA39GwAiACAN/RsBIgEgACABSxsiACAN/RsCIgEgDf0bAyICIAEgAksbIgEgACABSxu+uzkDCAuaAQICfwJ7A0AgBEEEaiIDIAFMBEAgAiAAIARBAnRq/QAEACIG/V8iBSAF/fIBIgX9IQCgIAX9IQGgIAYgBv0NCAkKCwwNDg8AAQIDBAUGB/1fIgUgBf3yASIF/SEAoCAF/SEBoCECIAMhBAwBCwsDQCABIARKBEAgAiAAIARBAnRqKgIAuyICIAKioCECIARBAWohBAwBCwsgAgv7AgICewF/IANBB2pBA3YiBkEBdiEDA0AgA0EASgRAIAD9AAQQIAH9AAQQ/eUBIQQgAiAA/QAEACAB/QAEAP3lASIF/QwAAMB/AADAfwAAwH8AAMB/IAUgBf1B/VL9CwQAIAIgBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEECAAQSBq/QAEECABQSBq/QAEEP3lASEEIAJBIGogAP0ABCAgAf0ABCD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACACIAT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBDAgA0EBayEDIABBQGshACABQUBrIQEgAkFAayECDAELCyAGQQFxBEAgAP0ABBAgAf0ABBD95QEhBCACIAD9AAQAIAH9AAQA/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgAiAE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwvTDgIMewF/IANBB2pBA3YiEEEBdiEDA0AgA0EASgRAIAD9AAQAIgT9qQEiBUGgCP0ABAAiBv1OQQ39qwEiB0HwCP0ABAAiCP1OIQkgAf0ABAAiCv2pASILIAb9TkEN/asBIgYgCP1OIQwgAiAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASINQZAJ/QAEACIO/a4BQaAJ/QAEACIP/eUBIA0gCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAAiBf1OQRD9qwH9UCAGIAf9rgEgDCAI/TcgB/1O/a4BIgYgDv2uASAP/eUBIAYgDP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCyAF/U5BEP2rAf1Q/eUBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgBP2qASIEQaAI/QAEAP1OQQ39qwEiBUHwCP0ABAD9TiEGIAr9qgEiB0GgCP0ABAD9TkEN/asBIghB8Aj9AAQA/U4hCSACIAVBgAn9AAQA/a4BIAZB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgBv0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VAgCEGACf0ABAD9rgEgCUHwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAHQbAJ/QAEAP1OQRD9qwH9UP3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQIAD9AAQQIgT9qQEiBUGgCP0ABAD9TkEN/asBIgZB8Aj9AAQA/U4hByAB/QAEECII/akBIglBoAj9AAQA/U5BDf2rASIKQfAI/QAEAP1OIQsgAkEgaiAGQYAJ/QAEAP2uASAHQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgZBkAn9AAQA/a4BQaAJ/QAEAP3lASAGIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQA/U5BEP2rAf1QIApBgAn9AAQA/a4BIAtB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgC/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAD9TkEQ/asB/VD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACAE/aoBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEAP1OIQYgCP2qASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAD9TiEJIAIgBUGACf0ABAD9rgEgBkHwCP0ABAD9N0GACf0ABAD9Tv2uASIFQZAJ/QAEAP2uAUGgCf0ABAD95QEgBSAG/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UCAIQYAJ/QAEAP2uASAJQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBDAgA0EBayEDIABBIGohACABQSBqIQEgAkFAayECDAELCyAQQQFxBEAgAP0ABAAiBP2pASIFQaAI/QAEACIG/U5BDf2rASIHQfAI/QAEACII/U4hCSAB/QAEACIK/akBIgsgBv1OQQ39qwEiBiAI/U4hDCACIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIg1BkAn9AAQAIg79rgFBoAn9AAQAIg/95QEgDSAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEACIF/U5BEP2rAf1QIAYgB/2uASAMIAj9NyAH/U79rgEiBiAO/a4BIA/95QEgBiAM/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiALIAX9TkEQ/asB/VD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACAE/aoBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEAP1OIQYgCv2qASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAD9TiEJIAIgBUGACf0ABAD9rgEgBkHwCP0ABAD9N0GACf0ABAD9Tv2uASIFQZAJ/QAEAP2uAUGgCf0ABAD95QEgBSAG/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAEQbAJ/QAEAP1OQRD9qwH9UCAIQYAJ/QAEAP2uASAJQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALC+MUAhB7AX8gA0EHakEDdiIUQQF2IQMDQCADQQBKBEAgAP0ABAAiBP0M//8AAP//AAD//wAA//8AAP1OIgVBoAj9AAQAIgb9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAH9AAQAIgr9DP//AAD//wAA//8AAP//AAD9TiILIAb9TkEN/asBIgwgCP1OIQ0gB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiDkGQCf0ABAAiD/2uAUGgCf0ABAAiEP3lASAOIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQAIgX9TkEQ/asB/VAgDCAH/a4BIA0gCP03IAf9Tv2uASIJIA/9rgEgEP3lASAJIA39DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAsgBf1OQRD9qwH9UP3lASIJ/QwAAMB/AADAfwAAwH8AAMB/IAkgCf1B/VIiCUHACP0ABAAiC/1OIgwgB/2xASENIARBEP2tASIEIAb9TkEN/asBIg4gCP1OIREgCkEQ/a0BIgogBv1OQQ39qwEiEiAI/U4hEyAOIAf9rgEgESAI/TcgB/1O/a4BIg4gD/2uASAQ/eUBIA4gEf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBCAF/U5BEP2rAf1QIBIgB/2uASATIAj9NyAH/U79rgEiBCAP/a4BIBD95QEgBCAT/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAKIAX9TkEQ/asB/VD95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIgQgC/1OIgggB/2xASEHIAIgDEEN/a0BIAb9TkHwCf0ABAAiCv1QIAxB4An9AAQAIgv95AEgC/2xASANQcAJ/QAEACIO/a4BIA1BDf2tAUGQCP0ABAAiDf1O/a4BQQ39rQFB0An9AAQAIg/9twEgDCAQ/Tn9UiAMQdAI/QAEACIM/Tv9UiAJQRD9rQEgBf1O/VAgCEEN/a0BIAb9TiAK/VAgCCAL/eQBIAv9sQEgByAO/a4BIAdBDf2tASAN/U79rgFBDf2tASAP/bcBIAggEP05/VIgCCAM/Tv9UiAEQRD9rQEgBf1O/VBBEP2rAf1Q/QsEACAA/QAEECIE/Qz//wAA//8AAP//AAD//wAA/U4iBUGgCP0ABAD9TkEN/asBIgZB8Aj9AAQA/U4hByAB/QAEECII/Qz//wAA//8AAP//AAD//wAA/U4iCUGgCP0ABAD9TkEN/asBIgpB8Aj9AAQA/U4hCyAGQYAJ/QAEAP2uASAHQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgZBkAn9AAQA/a4BQaAJ/QAEAP3lASAGIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAVBsAn9AAQA/U5BEP2rAf1QIApBgAn9AAQA/a4BIAtB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgC/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCUGwCf0ABAD9TkEQ/asB/VD95QEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1SIgVBwAj9AAQA/U4iBkGACf0ABAD9sQEhByAEQRD9rQEiBEGgCP0ABAD9TkEN/asBIglB8Aj9AAQA/U4hCiAIQRD9rQEiCEGgCP0ABAD9TkEN/asBIgtB8Aj9AAQA/U4hDCAJQYAJ/QAEAP2uASAKQfAI/QAEAP03QYAJ/QAEAP1O/a4BIglBkAn9AAQA/a4BQaAJ/QAEAP3lASAJIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1QIAtBgAn9AAQA/a4BIAxB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgDP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCEGwCf0ABAD9TkEQ/asB/VD95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIgRBwAj9AAQA/U4iCEGACf0ABAD9sQEhCSACIAZBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAGQeAJ/QAEAP3kAUHgCf0ABAD9sQEgB0HACf0ABAD9rgEgB0EN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIAZBoAn9AAQA/Tn9UiAGQdAI/QAEAP07/VIgBUEQ/a0BQbAJ/QAEAP1O/VAgCEEN/a0BQaAI/QAEAP1OQfAJ/QAEAP1QIAhB4An9AAQA/eQBQeAJ/QAEAP2xASAJQcAJ/QAEAP2uASAJQQ39rQFBkAj9AAQA/U79rgFBDf2tAUHQCf0ABAD9twEgCEGgCf0ABAD9Of1SIAhB0Aj9AAQA/Tv9UiAEQRD9rQFBsAn9AAQA/U79UEEQ/asB/VD9CwQQIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBIGohAgwBCwsgFEEBcQRAIAD9AAQAIgT9DP//AAD//wAA//8AAP//AAD9TiIFQaAI/QAEACIG/U5BDf2rASIHQfAI/QAEACII/U4hCSAB/QAEACIK/Qz//wAA//8AAP//AAD//wAA/U4iCyAG/U5BDf2rASIMIAj9TiENIAdBgAn9AAQAIgf9rgEgCSAI/TcgB/1O/a4BIg5BkAn9AAQAIg/9rgFBoAn9AAQAIhD95QEgDiAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEACIF/U5BEP2rAf1QIAwgB/2uASANIAj9NyAH/U79rgEiCSAP/a4BIBD95QEgCSAN/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiALIAX9TkEQ/asB/VD95QEiCf0MAADAfwAAwH8AAMB/AADAfyAJIAn9Qf1SIglBwAj9AAQAIgv9TiIMIAf9sQEhDSAEQRD9rQEiBCAG/U5BDf2rASIOIAj9TiERIApBEP2tASIKIAb9TkEN/asBIhIgCP1OIRMgDiAH/a4BIBEgCP03IAf9Tv2uASIOIA/9rgEgEP3lASAOIBH9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAQgBf1OQRD9qwH9UCASIAf9rgEgEyAI/TcgB/1O/a4BIgQgD/2uASAQ/eUBIAQgE/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgCiAF/U5BEP2rAf1Q/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiIEIAv9TiIIIAf9sQEhByACIAxBDf2tASAG/U5B8An9AAQAIgr9UCAMQeAJ/QAEACIL/eQBIAv9sQEgDUHACf0ABAAiDv2uASANQQ39rQFBkAj9AAQAIg39Tv2uAUEN/a0BQdAJ/QAEACIP/bcBIAwgEP05/VIgDEHQCP0ABAAiDP07/VIgCUEQ/a0BIAX9Tv1QIAhBDf2tASAG/U4gCv1QIAggC/3kASAL/bEBIAcgDv2uASAHQQ39rQEgDf1O/a4BQQ39rQEgD/23ASAIIBD9Of1SIAggDP07/VIgBEEQ/a0BIAX9Tv1QQRD9qwH9UP0LBAALC5MGAgN7AX8gA0EHakEDdiIHQQF2IQMDQCADQQBKBEAgAv0MAAAAAAAAAAAAAAAAAAAAACAA/QAEACIE/Q0AARARAgMSEwQFFBUGBxYX/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgX9DQABEBECAxITBAUUFQYHFhf95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAC/QwAAAAAAAAAAAAAAAAAAAAAIAT9DQgJGBkKCxobDA0cHQ4PHh/9DAAAAAAAAAAAAAAAAAAAAAAgBf0NCAkYGQoLGhsMDRwdDg8eH/3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQIAJBIGr9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABBAiBP0NAAEQEQIDEhMEBRQVBgcWF/0MAAAAAAAAAAAAAAAAAAAAACAB/QAEECIF/Q0AARARAgMSEwQFFBUGBxYX/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgAv0MAAAAAAAAAAAAAAAAAAAAACAE/Q0ICRgZCgsaGwwNHB0ODx4f/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEMCADQQFrIQMgAEEgaiEAIAFBIGohASACQUBrIQIMAQsLIAdBAXEEQCAC/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQAIgT9DQABEBECAxITBAUUFQYHFhf9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBf0NAAEQEQIDEhMEBRQVBgcWF/3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAL9DAAAAAAAAAAAAAAAAAAAAAAgBP0NCAkYGQoLGhsMDRwdDg8eH/0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALC9sGAgN7AX8gA0EHakEDdiIHQQF2IQMDQCADQQBKBEAgAiAA/QAEACIEQRD9qwEgAf0ABAAiBUEQ/asB/eUBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9UiAGQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAUEQ/a0BIAT9DAAA//8AAP//AAD//wAA///9TiAF/QwAAP//AAD//wAA//8AAP///U795QEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1SIARBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4B/Q0AARITBAUWFwgJGhsMDR4f/QsEACACIAD9AAQQIgRBEP2rASAB/QAEECIFQRD9qwH95QEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1SIAZBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4B/a4BQRD9rQEgBP0MAAD//wAA//8AAP//AAD///1OIAX9DAAA//8AAP//AAD//wAA///9Tv3lASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VIgBEEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgH9DQABEhMEBRYXCAkaGwwNHh/9CwQQIANBAWshAyAAQSBqIQAgAUEgaiEBIAJBIGohAgwBCwsgB0EBcQRAIAIgAP0ABAAiBEEQ/asBIAH9AAQAIgVBEP2rAf3lASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VIgBkEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgH9rgFBEP2tASAE/QwAAP//AAD//wAA//8AAP///U4gBf0MAAD//wAA//8AAP//AAD///1O/eUBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9UiAEQRD9rQH9DAEAAAABAAAAAQAAAAEAAAD9Tv0M/38AAP9/AAD/fwAA/38AAP2uAf2uAf0NAAESEwQFFhcICRobDA0eH/0LBAALC6kCAwJ/BHsFfANAIANBBGoiBCACTARAIAggA0ECdCIDIABq/QAEACIF/V8gASADav0ABAAiBv1f/fEBIgggCP3yAf3wASEIIAcgBSAF/Q0ICQoLDA0ODwABAgMEBQYH/V8gBiAG/Q0ICQoLDA0ODwABAgMEBQYH/V/98QEiBSAF/fIB/fABIQcgBCEDDAELCyAI/SEAIQwgCP0hASELIAf9IQAhCiAH/SEBIQkDQCACIANKBEAgA0ECdCIEIABqKgIAuyABIARqKgIAu6EhDSADQQNxIgQEQCAEQQFGBEAgCyANIA2ioCELBSAEQQJGBEAgCiANIA2ioCEKBSAJIA0gDaKgIQkLCwUgDCANIA2ioCEMCyADQQFqIQMMAQsLIAwgC6AgCiAJoKALywMDC38BewF8IAFBA3QhCANAIAEgDEoEQCABIAxBgARqIgQgASAESBsiBEEDdCEJIAxBA3QiBSAEIAxrQQF2QQR0aiEHQQAhDQNAIAIgDUoEQCAAIAggDWxqIQtBACEKA0AgCiANSARAIAMgAiAKbCANakEDdGorAwAiEEQAAAAAAAAAAGIEQCAAIAggCmxqIQYgEP0UIQ8gBSEEA0AgBCAHSQRAIAQgC2oiDiAO/QAEACAPIAQgBmr9AAQA/fIB/fEB/QsEACAEQRBqIQQMAQsLA0AgBCAJSQRAIAQgC2oiDiAOKwMAIBAgBCAGaisDAKKhOQMAIARBCGohBAwBCwsLIApBAWohCgwBCwsCQCADIAIgDWwgDWpBA3RqKwMAIhBEAAAAAAAAAABhBEAgBSEEA0AgBCAJSQRAIAQgC2pEAAAAAAAAAAA5AwAgBEEIaiEEDAELCwwBCyAQ/RQhDyAFIQQDQCAEIAdJBEAgBCALaiIGIAb9AAQAIA/98wH9CwQAIARBEGohBAwBCwsDQCAEIAlJBEAgBCALaiIGIAYrAwAgEKM5AwAgBEEIaiEEDAELCwsgDUEBaiENDAELCyAMQYAEaiEMDAELCwv5AgQCfAV/BXsCfQNAIAdBBGoiCCADTARAIAdBAnQiByABav0ABAAhDiAMIAAgB2r9AAQAIAIgB2r9AAQA/eQBIg8gDv03IA8gD/1CIA4gDv1C/U79UCIQ/a4BIQwgDSAPIA795QH9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/23ASAQ/U/9uQEhDSAIIQcMAQsLIAcgDP0bACAM/RsBaiAM/RsCaiAM/RsDamohCCAN/RsAIgkgDf0bASIKIAkgCksbIgkgDf0bAiIKIA39GwMiCyAKIAtLGyIKIAkgCksbvrshBQNAIAMgB0oEQCAHQQJ0IgkgAWoiCioCACISIBJcIgsgACAJaioCACACIAlqKgIAkiIRIBFcIglxIAooAgAgEbxGckUEQCAIQQFqIQhEAAAAAAAA8H8gESASk4u7IAkgC3IbIgYgBWQEQCAGIQULCyAHQQFqIQcMAQsLIAQgCDYCACAEIAU5AwgLkwkCDnsIfyAG/RMhCCAFQQJ0IRcgBEECdCEZIANBAXUhGwNAIBcgGEsEQCAAIQQgAiAYaiEFQQAhGgNAIBogG0gEQCAEIBlqIRz9DAAAAAAAAAAAAAAAAAAAAAAhB/0MAAAAAAAAAAAAAAAAAAAAACEJ/QwAAAAAAAAAAAAAAAAAAAAAIQr9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEPIAEgGGohFUEAIRYDQCAWIBlJBEAgByAEIBZq/QkCACITIBX9AAQAIhD95gH95AEhByAJIBMgFf0ABBAiEf3mAf3kASEJIAogEyAV/QAEICIS/eYB/eQBIQogCyATIBX9AAQwIhT95gH95AEhCyAMIBYgHGr9CQIAIhMgEP3mAf3kASEMIA0gEyAR/eYB/eQBIQ0gDiATIBL95gH95AEhDiAPIBMgFP3mAf3kASEPIBZBBGohFiAVIBdqIRUMAQsLIAUgCCAH/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBSAIIAn95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEECAFIAggCv3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAUgCCAL/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBDAgBSAXaiIVIAggDP3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIBUgCCAN/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBBAgFSAIIA795gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEICAVIAggD/3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQwIBpBAWohGiAEIBlBAXRqIQQgBSAXQQF0aiEFDAELCyADQQFxBED9DAAAAAAAAAAAAAAAAAAAAAAhB/0MAAAAAAAAAAAAAAAAAAAAACEJ/QwAAAAAAAAAAAAAAAAAAAAAIQr9DAAAAAAAAAAAAAAAAAAAAAAhCyABIBhqIRVBACEWA0AgFiAZSQRAIAcgBCAWav0JAgAiDCAV/QAEAP3mAf3kASEHIAkgDCAV/QAEEP3mAf3kASEJIAogDCAV/QAEIP3mAf3kASEKIAsgDCAV/QAEMP3mAf3kASELIBZBBGohFiAVIBdqIRUMAQsLIAUgCCAH/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBSAIIAn95gEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEECAFIAggCv3mASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQgIAUgCCAL/eYBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBDALIBhBQGshGAwBCwsLBgBBgIsoC4IHAwt/AnwFeyABQQN0IQwgAUEBdSELA0AgAiAESgRAIAAgBCAMbGohDSAEIQUDQCAFQQRqIAJMBEAgACAFIAxsaiIHIAxqIgogDGoiCSAMaiEI/QwAAAAAAAAAAAAAAAAAAAAAIRX9DAAAAAAAAAAAAAAAAAAAAAAhFP0MAAAAAAAAAAAAAAAAAAAAACET/QwAAAAAAAAAAAAAAAAAAAAAIRJBACEOA0AgCyAOSgRAIBUgDkEEdCIGIA1q/QAEACIRIAYgB2r9AAQA/fIB/fABIRUgFCARIAYgCmr9AAQA/fIB/fABIRQgEyARIAYgCWr9AAQA/fIB/fABIRMgEiARIAYgCGr9AAQA/fIB/fABIRIgDkEBaiEODAELCyAV/SEAIRAgFf0hASEPIAMgBSACIARsakEDdGogAUEBcQR8IBAgAUEBa0EDdCIGIA1qKwMAIAYgB2orAwCioAUgEAsgD6AiDzkDACADIAIgBWwgBGpBA3RqIA85AwAgFP0hACEQIBT9IQEhDyADIAVBAWoiByACIARsakEDdGogAUEBcQR8IBAgAUEBa0EDdCIGIA1qKwMAIAYgCmorAwCioAUgEAsgD6AiDzkDACADIAIgB2wgBGpBA3RqIA85AwAgE/0hACEQIBP9IQEhDyADIAVBAmoiByACIARsakEDdGogAUEBcQR8IBAgAUEBa0EDdCIGIA1qKwMAIAYgCWorAwCioAUgEAsgD6AiDzkDACADIAIgB2wgBGpBA3RqIA85AwAgEv0hACEQIBL9IQEhDyADIAVBA2oiByACIARsakEDdGogAUEBcQR8IBAgAUEBa0EDdCIGIA1qKwMAIAYgCGorAwCioAUgEAsgD6AiDzkDACADIAIgB2wgBGpBA3RqIA85AwAgBUEEaiEFDAELCwNAIAIgBUoEQCAAIAUgDGxqIQf9DAAAAAAAAAAAAAAAAAAAAAAhFUEAIQ4DQCALIA5KBEAgFSAOQQR0IgYgDWr9AAQAIAYgB2r9AAQA/fIB/fABIRUgDkEBaiEODAELCyAV/SEAIRAgFf0hASEPIAMgAiAEbCAFakEDdGogAUEBcQR8IBAgAUEBa0EDdCIGIA1qKwMAIAYgB2orAwCioAUgEAsgD6AiDzkDACADIAIgBWwgBGpBA3RqIA85AwAgBUEBaiEFDAELCyAEQQFqIQQMAQsLC+AHARV/IAFBAnQhDiADQQJ0IRIgBUECdCEPQQAhBQNAIAUgCEgEQEGABCAIIAVrIgEgAUGABEobIRBBACEDA0AgAyAHSARAIANFIREgEEEHakEDdSETQYACIAcgA2siASABQYACShsiDUEFdCEUQQAhAQNAIAEgE0gEQCACIAMgEmxqIAFBA3QiCSAFakECdGohDCABIBRsQYAKaiELIAlBCGogEEwhCkEAIQkDQCAJIA1IBEAgCyAM/QAEAP0LBAAgCyAKBHsgDP0ABBAF/QwAAAAAAAAAAAAAAAAAAAAAC/0LBBAgCUEBaiEJIAwgEmohDCALQSBqIQsMAQsLIAFBAWohAQwBCwtBACEMA0AgBiAMSgRAQYABIAYgDGsiASABQYABShsiFUEDakECdSEWIA1BBHQhF0EAIQsDQCALIBZIBEAgACALQQJ0IgkgDGogDmxqIANBAnRqIRggCyAXbEGAiiBqIQFBBCAVIAlrIgkgCUEEShsiGUEERgRAQQAhCQNAIAkgDUgEQCABIBggCUECdGoiCioCADgCACABIAogDmoqAgA4AgQgASAKIA5BAXRqKgIAOAIIIAEgCiAOQQNsaioCADgCDCAJQQFqIQkgAUEQaiEBDAELCwVBACEKA0AgCiANSARAIBggCkECdGohGkEAIQkDQCAJQQRIBEAgASAJQQJ0aiAJIBlIBH0gGiAJIA5saioCAAVDAAAAAAs4AgAgCUEBaiEJDAELCyAKQQFqIQogAUEQaiEBDAELCwsgC0EBaiELDAELCyAEIAwgD2xqIAVBAnRqIRtBACEBA0AgASATSARAQQggECABQQN0ayIJIAlBCEobIRggASAUbEGACmohHEEAIQsDQCALIBZIBEAgCyAXbEGAiiBqIR0gGyALQQJ0IgkgD2xqIAFBBXRqIRkgGEEIRkEEIBUgCWsiCSAJQQRKGyIaQQRGcQRAIB0gHCAZIA8gDSAREAAFIBFFBEBBACEJA0AgCSAaSARAQQAhCgNAIAogGEgEQCAJQQN0IApqQQJ0QYCKKGogGSAJIA9saiAKQQJ0av0ABAD9CwQAIApBBGohCgwBCwsgCUEBaiEJDAELCwsgHSAcQYCKKEEgIA0gERAAQQAhCQNAIAkgGkgEQEEAIQoDQCAKIBhIBEAgGSAJIA9saiAKQQJ0aiAJQQN0IApqQQJ0QYCKKGr9AAQA/QsEACAKQQRqIQoMAQsLIAlBAWohCQwBCwsLIAtBAWohCwwBCwsgAUEBaiEBDAELCyAMQYABaiEMDAELCyADQYACaiEDDAELCyAFQYAEaiEFDAELCwv3BwIMewF/IAJBB2pBA3YiD0EBdiECA0AgAkEASgRAIAD9AAQAIgNBwAj9AAQAIgT9TiIFQYAJ/QAEACIG/bEBIQcgAP0ABBAiCCAE/U4iBCAG/bEBIQYgASAFQQ39rQFBoAj9AAQAIgn9TkHwCf0ABAAiCv1QIAVB4An9AAQAIgv95AEgC/2xASAHQcAJ/QAEACIM/a4BIAdBDf2tAUGQCP0ABAAiB/1O/a4BQQ39rQFB0An9AAQAIg39twEgBUGgCf0ABAAiDv05/VIgBUHQCP0ABAAiBf07/VIgA0EQ/a0BQbAJ/QAEACID/U79UCAEQQ39rQEgCf1OIAr9UCAEIAv95AEgC/2xASAGIAz9rgEgBkEN/a0BIAf9Tv2uAUEN/a0BIA39twEgBCAO/Tn9UiAEIAX9O/1SIAhBEP2tASAD/U79UP2GAf0LBAAgAEEgav0ABAAiA0HACP0ABAD9TiIEQYAJ/QAEAP2xASEFIAD9AAQwIgZBwAj9AAQA/U4iB0GACf0ABAD9sQEhCCABIARBDf2tAUGgCP0ABAD9TkHwCf0ABAD9UCAEQeAJ/QAEAP3kAUHgCf0ABAD9sQEgBUHACf0ABAD9rgEgBUEN/a0BQZAI/QAEAP1O/a4BQQ39rQFB0An9AAQA/bcBIARBoAn9AAQA/Tn9UiAEQdAI/QAEAP07/VIgA0EQ/a0BQbAJ/QAEAP1O/VAgB0EN/a0BQaAI/QAEAP1OQfAJ/QAEAP1QIAdB4An9AAQA/eQBQeAJ/QAEAP2xASAIQcAJ/QAEAP2uASAIQQ39rQFBkAj9AAQA/U79rgFBDf2tAUHQCf0ABAD9twEgB0GgCf0ABAD9Of1SIAdB0Aj9AAQA/Tv9UiAGQRD9rQFBsAn9AAQA/U79UP2GAf0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIA9BAXEEQCAA/QAEACIDQcAI/QAEACIE/U4iBUGACf0ABAAiBv2xASEHIAD9AAQQIgggBP1OIgQgBv2xASEGIAEgBUEN/a0BQaAI/QAEACIJ/U5B8An9AAQAIgr9UCAFQeAJ/QAEACIL/eQBIAv9sQEgB0HACf0ABAAiDP2uASAHQQ39rQFBkAj9AAQAIgf9Tv2uAUEN/a0BQdAJ/QAEACIN/bcBIAVBoAn9AAQAIg79Of1SIAVB0Aj9AAQAIgX9O/1SIANBEP2tAUGwCf0ABAAiA/1O/VAgBEEN/a0BIAn9TiAK/VAgBCAL/eQBIAv9sQEgBiAM/a4BIAZBDf2tASAH/U79rgFBDf2tASAN/bcBIAQgDv05/VIgBCAF/Tv9UiAIQRD9rQEgA/1O/VD9hgH9CwQACwucBwIEewF/IAJBB2pBA3YiB0EBdiECA0AgAkEASgRAIAD9AAQAIgP9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQQgAP0ABBAiBf0M////f////3////9/////f/1O/QwAAIB/AACAfwAAgH8AAIB//TwhBiABIAMgBP0MAABAAAAAQAAAAEAAAABAAP1O/VAgA0EQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBP1P/a4BIAUgBv0MAABAAAAAQAAAAEAAAABAAP1O/VAgBUEQ/a0B/QwBAAAAAQAAAAEAAAABAAAA/U79DP9/AAD/fwAA/38AAP9/AAD9rgEgBv1P/a4B/Q0CAwYHCgsODxITFhcaGx4f/QsEACAAQSBq/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQwIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBBAgAkEBayECIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAA/QAEACID/Qz///9/////f////3////9//U79DAAAgH8AAIB/AACAfwAAgH/9PCEEIAD9AAQQIgX9DP///3////9/////f////3/9Tv0MAACAfwAAgH8AAIB/AACAf/08IQYgASADIAT9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIANBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAT9T/2uASAFIAb9DAAAQAAAAEAAAABAAAAAQAD9Tv1QIAVBEP2tAf0MAQAAAAEAAAABAAAAAQAAAP1O/Qz/fwAA/38AAP9/AAD/fwAA/a4BIAb9T/2uAf0NAgMGBwoLDg8SExYXGhseH/0LBAALC8ABAgJ/A3sDQCAEQQRqIgUgAkwEQCADIARBAnQiBCAAav0ABAAiB/1fIAEgBGr9AAQAIgj9X/3yASIG/SEAoCAG/SEBoCAHIAf9DQgJCgsMDQ4PAAECAwQFBgf9XyAIIAj9DQgJCgsMDQ4PAAECAwQFBgf9X/3yASIG/SEAoCAG/SEBoCEDIAUhBAwBCwsDQCACIARKBEAgAyAEQQJ0IgUgAGoqAgC7IAEgBWoqAgC7oqAhAyAEQQFqIQQMAQsLIAMLlgcCBXsBfyACQQdqQQN2IghBAXYhAgNAIAJBAEoEQCAA/QAEACID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEACIG/U4hByABIAVBgAn9AAQAIgX9rgEgByAG/TcgBf1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAf9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEECAA/QAEECID/akBIgRBoAj9AAQA/U5BDf2rASIFQfAI/QAEAP1OIQYgAUEgaiAFQYAJ/QAEAP2uASAGQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAb9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIARBsAn9AAQA/U5BEP2rAf1Q/QsEACAD/aoBIgNBoAj9AAQA/U5BDf2rASIEQfAI/QAEAP1OIQUgASAEQYAJ/QAEAP2uASAFQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgRBkAn9AAQA/a4BQaAJ/QAEAP3lASAEIAX9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIANBsAn9AAQA/U5BEP2rAf1Q/QsEMCACQQFrIQIgAEEgaiEAIAFBQGshAQwBCwsgCEEBcQRAIAD9AAQAIgP9qQEiBEGgCP0ABAD9TkEN/asBIgVB8Aj9AAQAIgb9TiEHIAEgBUGACf0ABAAiBf2uASAHIAb9NyAF/U79rgEiBUGQCf0ABAD9rgFBoAn9AAQA/eUBIAUgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBEGwCf0ABAD9TkEQ/asB/VD9CwQAIAP9qgEiA0GgCP0ABAD9TkEN/asBIgRB8Aj9AAQA/U4hBSABIARBgAn9AAQA/a4BIAVB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBEGQCf0ABAD9rgFBoAn9AAQA/eUBIAQgBf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgA0GwCf0ABAD9TkEQ/asB/VD9CwQQCwvcAgIBewF/IAJBB2pBA3YiBEEBdiECA0AgAkEASgRAIAH9DAAAAAAAAAAAAAAAAAAAAAAgAP0ABAAiA/0NAAEQEQIDEhMEBRQVBgcWF/0LBAAgAf0MAAAAAAAAAAAAAAAAAAAAACAD/Q0ICRgZCgsaGwwNHB0ODx4f/QsEECABQSBq/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQQIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBDAgAkEBayECIABBIGohACABQUBrIQEMAQsLIARBAXEEQCAB/QwAAAAAAAAAAAAAAAAAAAAAIAD9AAQAIgP9DQABEBECAxITBAUUFQYHFhf9CwQAIAH9DAAAAAAAAAAAAAAAAAAAAAAgA/0NCAkYGQoLGhsMDRwdDg8eH/0LBBALC88DAgJ7AX8gA/0TIQUgBEEHakEDdiIHQQF2IQQDQCAEQQBKBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgACAAQSBq/QAEACAFIAFBIGr9AAQAIAJBIGr9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBCAgACAA/QAEMCAFIAH9AAQwIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQUBrIQEgAkFAayECDAELCyAHQQFxBEAgACAA/QAEACAFIAH9AAQAIAL9AAQA/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAFIAH9AAQQIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC9gJAgZ7AX8gA/0TIQUgBEEHakEDdiILQQF2IQQDQCAEQQBKBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBBAgAf0ABBAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAD9TiEJIAAgAEEgav0ABAAgBSAIQYAJ/QAEAP2uASAJQfAI/QAEAP03QYAJ/QAEAP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAn9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABDAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgdBkAn9AAQA/a4BQaAJ/QAEAP3lASAHIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQw/eUB/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBDAgBEEBayEEIABBQGshACABQSBqIQEgAkFAayECDAELCyALQQFxBEAgAf0ABAAiBv2pASIHQaAI/QAEAP1OQQ39qwEiCEHwCP0ABAAiCf1OIQogACAA/QAEACAFIAhBgAn9AAQAIgj9rgEgCiAJ/TcgCP1O/a4BIghBkAn9AAQA/a4BQaAJ/QAEAP3lASAIIAr9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAdBsAn9AAQA/U5BEP2rAf1QIAL9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBAAgBv2qASIGQaAI/QAEAP1OQQ39qwEiB0HwCP0ABAD9TiEIIAAgAP0ABBAgBSAHQYAJ/QAEAP2uASAIQfAI/QAEAP03QYAJ/QAEAP1O/a4BIgVBkAn9AAQA/a4BQaAJ/QAEAP3lASAFIAj9DAAAAAAAAAAAAAAAAAAAAAD9N/1SIAZBsAn9AAQA/U5BEP2rAf1QIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC54FAgN7AX8gA/0TIQUgBEEHakEDdiIIQQF2IQQDQCAEQQBKBEAgACAA/QAEACAF/QwAAAAAAAAAAAAAAAAAAAAAIAH9AAQAIgb9DQABEBECAxITBAUUFQYHFhcgAv0ABAD95QH95gH95AEiB/0MAADAfwAAwH8AAMB/AADAfyAHIAf9Qf1S/QsEACAAIAD9AAQQIAX9DAAAAAAAAAAAAAAAAAAAAAAgBv0NCAkYGQoLGhsMDRwdDg8eHyAC/QAEEP3lAf3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQQIAAgAEEgav0ABAAgBf0MAAAAAAAAAAAAAAAAAAAAACAB/QAEECIG/Q0AARARAgMSEwQFFBUGBxYXIAJBIGr9AAQA/eUB/eYB/eQBIgf9DAAAwH8AAMB/AADAfwAAwH8gByAH/UH9Uv0LBCAgACAA/QAEMCAF/QwAAAAAAAAAAAAAAAAAAAAAIAb9DQgJGBkKCxobDA0cHQ4PHh8gAv0ABDD95QH95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEMCAEQQFrIQQgAEFAayEAIAFBIGohASACQUBrIQIMAQsLIAhBAXEEQCAAIAD9AAQAIAX9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBv0NAAEQEQIDEhMEBRQVBgcWFyAC/QAEAP3lAf3mAf3kASIH/QwAAMB/AADAfwAAwH8AAMB/IAcgB/1B/VL9CwQAIAAgAP0ABBAgBf0MAAAAAAAAAAAAAAAAAAAAACAG/Q0ICRgZCgsaGwwNHB0ODx4fIAL9AAQQ/eUB/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBALC48DAgJ7AX8gAv0TIQQgA0EHakEDdiIGQQF2IQMDQCADQQBKBEAgACAA/QAEACAEIAH9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBAAgACAA/QAEECAEIAH9AAQQ/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBBAgACAAQSBq/QAEACAEIAFBIGr9AAQA/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBCAgACAA/QAEMCAEIAH9AAQw/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQUBrIQEMAQsLIAZBAXEEQCAAIAD9AAQAIAQgAf0ABAD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEACAAIAD9AAQQIAQgAf0ABBD95gH95AEiBP0MAADAfwAAwH8AAMB/AADAfyAEIAT9Qf1S/QsEEAsLmAkCBnsBfyAC/RMhBCADQQdqQQN2IgpBAXYhAwNAIANBAEoEQCAB/QAEACIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEACII/U4hCSAAIAD9AAQAIAQgB0GACf0ABAAiB/2uASAJIAj9NyAH/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCf0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEACAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEECAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAB/QAEECIF/akBIgZBoAj9AAQA/U5BDf2rASIHQfAI/QAEAP1OIQggACAAQSBq/QAEACAEIAdBgAn9AAQA/a4BIAhB8Aj9AAQA/TdBgAn9AAQA/U79rgEiB0GQCf0ABAD9rgFBoAn9AAQA/eUBIAcgCP0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBkGwCf0ABAD9TkEQ/asB/VD95gH95AEiBv0MAADAfwAAwH8AAMB/AADAfyAGIAb9Qf1S/QsEICAF/aoBIgVBoAj9AAQA/U5BDf2rASIGQfAI/QAEAP1OIQcgACAA/QAEMCAEIAZBgAn9AAQA/a4BIAdB8Aj9AAQA/TdBgAn9AAQA/U79rgEiBkGQCf0ABAD9rgFBoAn9AAQA/eUBIAYgB/0MAAAAAAAAAAAAAAAAAAAAAP03/VIgBUGwCf0ABAD9TkEQ/asB/VD95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEMCADQQFrIQMgAEFAayEAIAFBIGohAQwBCwsgCkEBcQRAIAH9AAQAIgX9qQEiBkGgCP0ABAD9TkEN/asBIgdB8Aj9AAQAIgj9TiEJIAAgAP0ABAAgBCAHQYAJ/QAEACIH/a4BIAkgCP03IAf9Tv2uASIHQZAJ/QAEAP2uAUGgCf0ABAD95QEgByAJ/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAGQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAX9qgEiBUGgCP0ABAD9TkEN/asBIgZB8Aj9AAQA/U4hByAAIAD9AAQQIAQgBkGACf0ABAD9rgEgB0HwCP0ABAD9N0GACf0ABAD9Tv2uASIEQZAJ/QAEAP2uAUGgCf0ABAD95QEgBCAH/QwAAAAAAAAAAAAAAAAAAAAA/Tf9UiAFQbAJ/QAEAP1OQRD9qwH9UP3mAf3kASIE/QwAAMB/AADAfwAAwH8AAMB/IAQgBP1B/VL9CwQQCwveBAIDewF/IAL9EyEEIANBB2pBA3YiB0EBdiEDA0AgA0EASgRAIAAgAP0ABAAgBP0MAAAAAAAAAAAAAAAAAAAAACAB/QAEACIF/Q0AARARAgMSEwQFFBUGBxYX/eYB/eQBIgb9DAAAwH8AAMB/AADAfwAAwH8gBiAG/UH9Uv0LBAAgACAA/QAEECAE/QwAAAAAAAAAAAAAAAAAAAAAIAX9DQgJGBkKCxobDA0cHQ4PHh/95gH95AEiBf0MAADAfwAAwH8AAMB/AADAfyAFIAX9Qf1S/QsEECAAIABBIGr9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABBAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQgIAAgAP0ABDAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgX9DAAAwH8AAMB/AADAfwAAwH8gBSAF/UH9Uv0LBDAgA0EBayEDIABBQGshACABQSBqIQEMAQsLIAdBAXEEQCAAIAD9AAQAIAT9DAAAAAAAAAAAAAAAAAAAAAAgAf0ABAAiBf0NAAEQEQIDEhMEBRQVBgcWF/3mAf3kASIG/QwAAMB/AADAfwAAwH8AAMB/IAYgBv1B/VL9CwQAIAAgAP0ABBAgBP0MAAAAAAAAAAAAAAAAAAAAACAF/Q0ICRgZCgsaGwwNHB0ODx4f/eYB/eQBIgT9DAAAwH8AAMB/AADAfwAAwH8gBCAE/UH9Uv0LBBALCwuEAgEAQYIIC/wB//8AAP//AAD//wAA//8BAAAAAQAAAAEAAAABAAAA/38AAP9/AAD/fwAA/38AAAAAwH8AAMB/AADAfwAAwH////9/////f////3////9/AACAfwAAgH8AAIB/AACAf///AAD//wAA//8AAP//AAAAAIAPAACADwAAgA8AAIAPAAAAOAAAADgAAAA4AAAAOAAAgAAAAIAAAACAAAAAgAAAAIA4AACAOAAAgDgAAIA4AIAAAACAAAAAgAAAAIAAAP8PAAD/DwAA/w8AAP8PAAAAfAAAAHwAAAB8AAAAfAAAAAAAPwAAAD8AAAA/AAAAPwACAAAAAgAAAAIAAAAC";
 
 // src/arithmetic/simd/instantiate-simd-kernels.ts
 var exportNames = [
@@ -77120,7 +79616,7 @@ function compile2() {
   if (compiled !== void 0) return compiled;
   const wasm = globalThis.WebAssembly;
   const bytes = Buffer.from(kernelsWasmBase64, "base64");
-  compiled = wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+  compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
   return compiled;
 }
 function instantiateSimdKernels() {
@@ -77130,9 +79626,12 @@ function instantiateSimdKernels() {
   const exports = new wasm.Instance(module, {}).exports;
   const missing = exportNames.filter((name) => typeof exports[name] !== "function");
   if (missing.length > 0) {
-    throw new InternalError(`The WebAssembly kernels lack ${missing.join(", ")}; kernels.generated.ts is stale, run npm run build.`, {
-      code: "SIMD_EXPORTS_MISSING"
-    });
+    throw new InternalError(
+      `The WebAssembly kernels lack ${missing.join(", ")}; kernels.generated.ts is stale, run npm run build.`,
+      {
+        code: "SIMD_EXPORTS_MISSING"
+      }
+    );
   }
   return exports;
 }
@@ -77194,7 +79693,11 @@ function fusedKernel(simd, capacity, composed) {
   const largest = new Float64Array(simd.memory.buffer, result + 8, 1);
   const sums = result + 64;
   const kernelLanes = new Float64Array(simd.memory.buffer, sums, 8);
-  const kernels = { BF16: simd.taskVectorStatsBf16, F16: simd.taskVectorStatsF16, F32: simd.taskVectorStatsF32 };
+  const kernels = {
+    BF16: simd.taskVectorStatsBf16,
+    F16: simd.taskVectorStatsF16,
+    F32: simd.taskVectorStatsF32
+  };
   const interleaved = [0, 4, 1, 5, 2, 6, 3, 7];
   const inOrder = [0, 1, 2, 3, 4, 5, 6, 7];
   return (options) => {
@@ -77202,9 +79705,12 @@ function fusedKernel(simd, capacity, composed) {
     if (finetuned.dtype !== dtype || base.dtype !== dtype || dtype === "F64") return composed(options);
     const count2 = encodedLength(base);
     if (encodedLength(finetuned) !== count2) {
-      throw new InternalError(`computeTaskVector got ${count2} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      });
+      throw new InternalError(
+        `computeTaskVector got ${count2} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH"
+        }
+      );
     }
     const size = dtypeSize(dtype);
     const out = outputBytes(options.out, count2 * size);
@@ -77223,18 +79729,25 @@ function fusedKernel(simd, capacity, composed) {
       if (largest[0] > maxAbsError) maxAbsError = largest[0];
     }
     const sumOfSquares2 = combineLanes((dtype === "F32" ? inOrder : interleaved).map((i) => kernelLanes[i]));
-    return { bytes: out, sumOfSquares: sumOfSquares2, reconstruction: { ...emptyReconstructionStats, elements: count2, mismatches, maxAbsError } };
+    return {
+      bytes: out,
+      sumOfSquares: sumOfSquares2,
+      reconstruction: { ...emptyReconstructionStats, elements: count2, mismatches, maxAbsError }
+    };
   };
 }
 function outputBytes(out, byteLength2) {
   if (!out) return new Uint8Array(byteLength2);
   if (out.byteLength < byteLength2) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but the task vector needs ${byteLength2}.`, { code: "ENCODE_OUT_TOO_SMALL" });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but the task vector needs ${byteLength2}.`,
+      { code: "ENCODE_OUT_TOO_SMALL" }
+    );
   }
   return out.byteLength === byteLength2 ? out : out.subarray(0, byteLength2);
 }
 
-// src/app/check-finite-result.ts
+// src/engine/check-finite-result.ts
 function checkFiniteResult(options) {
   const { job, bytes } = options;
   const dtype = job.tensor.dtype;
@@ -77262,7 +79775,8 @@ function hasNonFinite(dtype, bytes) {
       const [mask, unit] = dtype === "BF16" ? [2139127680, 8388736] : [2080406528, 67109888];
       for (let i = 0; i < words.length; i++) flags |= (words[i] & mask) + unit & 2147516416;
       const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-      for (let i = 0; i + 1 < tail.byteLength; i += 2) flags |= (view.getUint16(i, true) & (mask & 65535)) + (unit & 65535) & 32768;
+      for (let i = 0; i + 1 < tail.byteLength; i += 2)
+        flags |= (view.getUint16(i, true) & (mask & 65535)) + (unit & 65535) & 32768;
       return flags !== 0;
     }
     case "F32":
@@ -77270,7 +79784,8 @@ function hasNonFinite(dtype, bytes) {
       const stride = dtype === "F64" ? 2 : 1;
       const [mask, unit] = dtype === "F64" ? [2146435072, 1048576] : [2139095040, 8388608];
       if (words.length * 4 === bytes.byteLength) {
-        for (let i = stride - 1; i < words.length; i += stride) flags |= (words[i] & mask) + unit & 2147483648;
+        for (let i = stride - 1; i < words.length; i += stride)
+          flags |= (words[i] & mask) + unit & 2147483648;
         return flags !== 0;
       }
       return decodeToF32({ dtype, bytes }).some((value) => !Number.isFinite(value));
@@ -77314,13 +79829,15 @@ function explain(options, i, dtype) {
           const ownBase = at(next++);
           if (!Number.isFinite(finetuned) || !Number.isFinite(ownBase)) return void 0;
           tau = Math.fround(finetuned - ownBase);
-          if (!Number.isFinite(tau) && overflow === void 0) overflow = `\u03C4 of term ${term.term + 1} (fine-tuned \u2212 base) overflows float32`;
+          if (!Number.isFinite(tau) && overflow === void 0)
+            overflow = `\u03C4 of term ${term.term + 1} (fine-tuned \u2212 base) overflows float32`;
         } else if (term.tau.kind === "lora") {
           const update = loraAt(term.tau, operands, next, job.start + i, at);
           next += term.tau.replaced ? 4 : 2;
           if (update === void 0) return void 0;
           tau = update;
-          if (!Number.isFinite(tau) && overflow === void 0) overflow = `\u03C4 of term ${term.term + 1} (the adapter's s\xB7(B\xB7A)) overflows float32`;
+          if (!Number.isFinite(tau) && overflow === void 0)
+            overflow = `\u03C4 of term ${term.term + 1} (the adapter's s\xB7(B\xB7A)) overflows float32`;
         }
         if (!Number.isFinite(tau)) return overflow;
         const scaled = Math.fround(term.weight32 * tau);
@@ -77349,7 +79866,8 @@ function loraAt(update, operands, first, element, at) {
   const column = element % columns;
   const [o, i] = update.transpose ? [column, row] : [row, column];
   let acc = 0;
-  for (let k = 0; k < rank3; k++) acc = Math.fround(acc + Math.fround(b[o * rank3 + k] * a[k * inFeatures + i]));
+  for (let k = 0; k < rank3; k++)
+    acc = Math.fround(acc + Math.fround(b[o * rank3 + k] * a[k * inFeatures + i]));
   const delta = Math.fround(update.scale32 * acc);
   if (!update.replaced) return delta;
   const saved = at(first + 2);
@@ -77358,15 +79876,19 @@ function loraAt(update, operands, first, element, at) {
   return Math.fround(Math.fround(saved - base) + delta);
 }
 function advice(cause) {
-  if (cause.includes("\u03BB")) return "use a smaller weight or scale (|\u03BB| must stay well below 3.4e38, float32's largest value)";
+  if (cause.includes("\u03BB"))
+    return "use a smaller weight or scale (|\u03BB| must stay well below 3.4e38, float32's largest value)";
   if (cause.includes("rounding")) return "publish with a wider dtype (--dtype f32, or output.dtype: f32 in a recipe)";
   return "check the models' weights";
 }
 
-// src/app/create-job-runner.ts
+// src/engine/create-job-runner.ts
 function createJobRunner(options) {
   const { kernels, statistics } = options;
-  const taskVector = createTaskVectorStatistics({ implementation: kernels.implementation === "wasm" ? "auto" : "js", kernels });
+  const taskVector = createTaskVectorStatistics({
+    implementation: kernels.implementation === "wasm" ? "auto" : "js",
+    kernels
+  });
   let scratch = new Float32Array(0);
   const squares = (dtype, bytes) => {
     const count2 = bytes.byteLength / dtypeSize(dtype);
@@ -77400,7 +79922,7 @@ function createJobRunner(options) {
   };
 }
 
-// src/app/compute-pool.ts
+// src/engine/compute-pool.ts
 var defaultWorkerUrl = new URL("./compute-worker.js", import.meta.url);
 async function createComputePool(options) {
   const wanted = Math.max(0, Math.floor(options.threads ?? availableParallelism()));
@@ -77408,9 +79930,17 @@ async function createComputePool(options) {
   const slots = createSlots(options.slotBytes, options.slots);
   if (wanted === 0) return inProcessPool(options, slots);
   if (url2.protocol !== "file:" || !existsSync2(fileURLToPath3(url2))) return inProcessPool(options, slots);
-  const workerData = { tvhubComputeWorker: computeProtocol, statistics: options.statistics, memory: slots.memory, slotBytes: slots.slotBytes };
+  const workerData = {
+    tvhubComputeWorker: computeProtocol,
+    statistics: options.statistics,
+    memory: slots.memory,
+    slotBytes: slots.slotBytes
+  };
   const sink = options.sinkThread ? startSinkThread({ workerUrl: url2, memory: slots.memory, depth: options.sinkThread.depth }) : void 0;
-  const [started, sinkStarted] = await Promise.all([Promise.allSettled(Array.from({ length: wanted }, () => startReadyWorker({ url: url2, workerData }))), sink ? Promise.allSettled([sink]) : []]);
+  const [started, sinkStarted] = await Promise.all([
+    Promise.allSettled(Array.from({ length: wanted }, () => startReadyWorker({ url: url2, workerData }))),
+    sink ? Promise.allSettled([sink]) : []
+  ]);
   const workers = started.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   const refused = started.find((result) => result.status === "rejected");
   const sinkThread = sinkStarted[0]?.status === "fulfilled" ? sinkStarted[0].value : void 0;
@@ -77452,7 +79982,8 @@ function inProcessPool(options, slots, fallback) {
     compute: async (job, operands) => {
       const out = slots.take(outputBytes2(job));
       const output2 = run3(job, operands, out);
-      for (const bytes of [out, ...operands.map((operand2) => operand2.bytes)]) if (bytes.buffer !== output2.bytes.buffer || bytes.byteOffset !== output2.bytes.byteOffset) slots.free(bytes);
+      for (const bytes of [out, ...operands.map((operand2) => operand2.bytes)])
+        if (bytes.buffer !== output2.bytes.buffer || bytes.byteOffset !== output2.bytes.byteOffset) slots.free(bytes);
       return output2;
     },
     release: (bytes) => slots.free(bytes),
@@ -77461,24 +79992,13 @@ function inProcessPool(options, slots, fallback) {
   };
 }
 function workerPool(workers, slots, sinkThread, sinkFallback) {
-  const pending = workers.map(() => /* @__PURE__ */ new Map());
-  let nextId = 0;
-  let broken;
-  let closing = false;
-  const failAll = (error63) => {
-    broken ??= error63;
-    for (const jobs of pending) {
-      for (const job of jobs.values()) job.reject(broken);
-      jobs.clear();
-    }
-  };
-  workers.forEach((worker, index) => {
-    const mine = pending[index];
-    worker.on("message", (message) => {
+  const dispatch = dispatchToWorkers({
+    workers,
+    kind: "compute",
+    code: "COMPUTE",
+    doing: "jobs were running",
+    onAnswer(job, message) {
       if (message.type === "ready") return;
-      const job = mine.get(message.id);
-      if (!job) return;
-      mine.delete(message.id);
       for (const bytes2 of job.operands) slots.free(bytes2);
       if (message.type === "failed") {
         slots.free(job.out);
@@ -77497,11 +80017,7 @@ function workerPool(workers, slots, sinkThread, sinkFallback) {
         ...message.sumOfSquares === void 0 ? {} : { sumOfSquares: message.sumOfSquares },
         ...message.reconstruction ? { reconstruction: message.reconstruction } : {}
       });
-    });
-    worker.on("error", (error63) => failAll(new InternalError(`A compute worker failed: ${messageOf(error63)}; this is a bug in tvhub, please report it.`, { code: "COMPUTE_WORKER_FAILED", cause: error63 })));
-    worker.on("exit", (code2) => {
-      if (!closing) failAll(new InternalError(`A compute worker stopped (exit code ${code2}) while jobs were running; this is a bug in tvhub, please report it.`, { code: "COMPUTE_WORKER_EXITED" }));
-    });
+    }
   });
   return {
     threads: workers.length,
@@ -77509,11 +80025,8 @@ function workerPool(workers, slots, sinkThread, sinkFallback) {
     ...sinkFallback === void 0 ? {} : { sinkFallback },
     buffer: (byteLength2) => slots.take(byteLength2),
     compute(job, operands) {
-      if (broken !== void 0) return Promise.reject(broken);
-      if (closing) return Promise.reject(new InternalError("A job was sent to a compute pool after it was closed.", { code: "COMPUTE_POOL_CLOSED" }));
-      let index = 0;
-      for (let i = 1; i < workers.length; i++) if (pending[i].size < pending[index].size) index = i;
-      const id = nextId++;
+      const refusal = dispatch.refusal;
+      if (refusal !== void 0) return Promise.reject(refusal);
       const held = [];
       const wire = operands.map((operand2) => {
         let bytes = operand2.bytes;
@@ -77530,18 +80043,23 @@ function workerPool(workers, slots, sinkThread, sinkFallback) {
         return { dtype: operand2.dtype, slot, length: bytes.byteLength };
       });
       const out = slots.take(outputBytes2(job));
-      const message = { type: "job", id, job: toWireJob(job), operands: wire, out: slots.slotOf(out) ?? -1 };
       return new Promise((resolve7, reject) => {
-        pending[index].set(id, { resolve: resolve7, reject, operands: held, out });
-        workers[index].postMessage(message);
+        dispatch.send(
+          (worker, id) => worker.postMessage({
+            type: "job",
+            id,
+            job: toWireJob(job),
+            operands: wire,
+            out: slots.slotOf(out) ?? -1
+          }),
+          { resolve: resolve7, reject, operands: held, out }
+        );
       });
     },
     release: (bytes) => slots.free(bytes),
     async close() {
-      if (closing) return;
-      closing = true;
-      failAll(new InternalError("The compute pool was closed while jobs were running.", { code: "COMPUTE_POOL_CLOSED" }));
-      await Promise.all([...workers.map((worker) => worker.terminate()), sinkThread?.close()]);
+      await dispatch.close();
+      await sinkThread?.close();
     }
   };
 }
@@ -77555,7 +80073,7 @@ function messageOf(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
 }
 
-// src/app/plan-jobs.ts
+// src/engine/plan-jobs.ts
 function planJobs(options) {
   const { plan, chunkElements } = options;
   const byName3 = new Map(plan.outputs.map((tensor) => [tensor.name, tensor]));
@@ -77563,7 +80081,10 @@ function planJobs(options) {
   for (const file2 of plan.layout.files) {
     for (const name of file2.tensors) {
       const tensor = byName3.get(name);
-      if (!tensor) throw new InternalError(`The plan writes ${name} but has no expression for it.`, { code: "PLAN_MISSING_OUTPUT" });
+      if (!tensor)
+        throw new InternalError(`The plan writes ${name} but has no expression for it.`, {
+          code: "PLAN_MISSING_OUTPUT"
+        });
       jobs.push(...jobsFor(tensor, chunkElements));
     }
   }
@@ -77577,7 +80098,11 @@ function jobsFor(tensor, chunkElements) {
     case "copy":
       return chunk2(tensor, 0, total, chunkElements, { op: "copy", source: expression.source });
     case "taskVector":
-      return chunk2(tensor, 0, total, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base });
+      return chunk2(tensor, 0, total, chunkElements, {
+        op: "taskVector",
+        finetuned: expression.finetuned,
+        base: expression.base
+      });
     case "lora": {
       const step = Math.max(1, Math.floor(chunkElements / Math.max(1, rowLength))) * rowLength;
       return chunk2(tensor, 0, total, Math.max(1, step), expression);
@@ -77585,7 +80110,11 @@ function jobsFor(tensor, chunkElements) {
     case "taskVectorExtend": {
       const shared = expression.sharedRows * rowLength;
       return [
-        ...chunk2(tensor, 0, shared, chunkElements, { op: "taskVector", finetuned: expression.finetuned, base: expression.base }),
+        ...chunk2(tensor, 0, shared, chunkElements, {
+          op: "taskVector",
+          finetuned: expression.finetuned,
+          base: expression.base
+        }),
         ...chunk2(tensor, shared, total, chunkElements, { op: "copy", source: expression.finetuned })
       ];
     }
@@ -77600,7 +80129,7 @@ function jobsFor(tensor, chunkElements) {
         base: expression.base,
         terms: expression.terms,
         parameters,
-        ...expression.params.seed === void 0 ? {} : { seed: expression.params.seed }
+        ...typeof expression.params.seed === "number" ? { seed: expression.params.seed } : {}
       };
       const step = method.granularity === "tensor" ? Math.max(1, shared) : chunkElements;
       const merged = chunk2(tensor, 0, shared, step, kind);
@@ -77611,7 +80140,10 @@ function jobsFor(tensor, chunkElements) {
 }
 function arithmeticMethod(name) {
   const method = findMergeMethod(name);
-  if (!method) throw new InternalError(`The plan names merge method ${name}, which has no kernel.`, { code: "PLAN_UNKNOWN_METHOD" });
+  if (!method)
+    throw new InternalError(`The plan names merge method ${name}, which has no kernel.`, {
+      code: "PLAN_UNKNOWN_METHOD"
+    });
   return method;
 }
 function methodParameters2(params) {
@@ -77625,7 +80157,7 @@ function chunk2(tensor, from, to, step, kind) {
   return jobs;
 }
 
-// src/app/execute-plan.ts
+// src/engine/execute-plan.ts
 var defaultChunkElements2 = 1 << 21;
 var sinkDepth = 2;
 async function* executePlan(options) {
@@ -77648,7 +80180,11 @@ async function* executePlan(options) {
     const path2 = join9(options.dir, file2);
     return sinkThread ? sinkThread.openSink({ path: path2 }) : createFileSink({ path: path2 });
   };
-  const writer = createModelWriter({ layout, openSink, ...options.files === void 0 ? {} : { files: options.files } });
+  const writer = createModelWriter({
+    layout,
+    openSink,
+    ...options.files === void 0 ? {} : { files: options.files }
+  });
   const pool = await createComputePool({
     kernels: options.kernels,
     statistics,
@@ -77667,7 +80203,8 @@ async function* executePlan(options) {
   const read = async (job) => Promise.all(
     jobOperands(job).map(async (ref) => {
       const model = models[ref.input];
-      if (!model) throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
+      if (!model)
+        throw new InternalError(`Plan input ${ref.input} has no opened model.`, { code: "EXECUTE_MISSING_MODEL" });
       const tensor = model.tensor(ref.name);
       const elementOffset = ref.whole ? 0 : job.start;
       const count2 = ref.whole ? elementCount(tensor.shape) ?? 0 : job.end - job.start;
@@ -77690,10 +80227,19 @@ async function* executePlan(options) {
     }
   };
   try {
-    if (pool.sinkFallback) yield { type: "log", level: "warn", message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.` };
+    if (pool.sinkFallback)
+      yield {
+        type: "log",
+        level: "warn",
+        message: `Hashing and writing the output on the main thread: ${pool.sinkFallback}.`
+      };
     else if (pool.threads > 0) {
       const writing = pool.sinkThread ? ", hashing and writing on another" : "";
-      yield { type: "log", level: "info", message: `Computing on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}${writing}.` };
+      yield {
+        type: "log",
+        level: "info",
+        message: `Computing on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}${writing}.`
+      };
     }
     fill();
     for (const job of jobs) {
@@ -77744,6 +80290,7 @@ function addReconstruction(total, job) {
   return {
     elements: total.elements + job.elements,
     mismatches: total.mismatches + job.mismatches,
+    // biome-ignore lint/complexity/useMathMinMax: a NaN error must not poison the maximum, as Math.max would.
     maxAbsError: job.maxAbsError > total.maxAbsError ? job.maxAbsError : total.maxAbsError
   };
 }
@@ -77752,7 +80299,9 @@ function addReconstruction(total, job) {
 var smallModelBytes = 64 * 1024 * 1024;
 function createPlanMaterializer(options) {
   const { context, inputs } = options;
-  const models = Object.fromEntries([...inputs].map(([ref, input2]) => [ref, input2.resolved]));
+  const models = Object.fromEntries(
+    [...inputs].map(([ref, input2]) => [ref, input2.resolved])
+  );
   const { greedy: _greedy, ...base } = options.recipe;
   const byIdentity = new Map([...inputs.values()].map((input2) => [identityOf2(input2.resolved), input2]));
   const weights = /* @__PURE__ */ new Map();
@@ -77772,7 +80321,10 @@ function createPlanMaterializer(options) {
           ...base.vectors,
           ...terms.map((term) => {
             const candidate = options.candidates.get(term.candidate);
-            if (!candidate) throw new InternalError(`The greedy search asked for ${term.candidate}, which was not opened.`, { code: "GREEDY_UNKNOWN_CANDIDATE" });
+            if (!candidate)
+              throw new InternalError(`The greedy search asked for ${term.candidate}, which was not opened.`, {
+                code: "GREEDY_UNKNOWN_CANDIDATE"
+              });
             return candidate.kind === "vector" ? { vector: candidate.ref, weight: term.lambda } : { finetuned: candidate.ref, weight: term.lambda };
           })
         ]
@@ -77781,7 +80333,10 @@ function createPlanMaterializer(options) {
       const opened = await Promise.all(
         plan.inputs.map((input2) => {
           const found = byIdentity.get(identityOf2(input2));
-          if (!found) throw new InternalError(`The candidate plan reads ${input2.ref}, which was not opened.`, { code: "GREEDY_INPUT_MISSING" });
+          if (!found)
+            throw new InternalError(`The candidate plan reads ${input2.ref}, which was not opened.`, {
+              code: "GREEDY_INPUT_MISSING"
+            });
           return weightsOf(found);
         })
       );
@@ -77796,7 +80351,11 @@ function createPlanMaterializer(options) {
     async close() {
       const opened = await Promise.allSettled(weights.values());
       const own2 = new Set([...inputs.values()].map((input2) => input2.model));
-      await Promise.allSettled(opened.map((result) => result.status === "fulfilled" && !own2.has(result.value) ? result.value.close() : void 0));
+      await Promise.allSettled(
+        opened.map(
+          (result) => result.status === "fulfilled" && !own2.has(result.value) ? result.value.close() : void 0
+        )
+      );
     }
   };
 }
@@ -77820,14 +80379,19 @@ async function readAdapterTau(options) {
   const { model } = adapter;
   const read = async (tensor, start2, end2) => {
     const info2 = model.tensor(tensor);
-    if (!isComputable(info2.dtype)) throw new DataError(`${model.name}: ${tensor} is ${info2.dtype}, not a float tensor.`, { code: "NOT_COMPUTABLE", subject: tensor });
+    if (!isComputable(info2.dtype))
+      throw new DataError(`${model.name}: ${tensor} is ${info2.dtype}, not a float tensor.`, {
+        code: "NOT_COMPUTABLE",
+        subject: tensor
+      });
     const range3 = start2 === void 0 || end2 === void 0 ? void 0 : { elementOffset: start2, count: end2 - start2 };
     return kernels.decodeToF32({ dtype: info2.dtype, bytes: await model.readTensor(tensor, range3) });
   };
   const total = term.kind === "full" ? elementCount(model.tensor(term.saved).shape) ?? 0 : (elementCount(model.tensor(term.a).shape) ?? 0) / term.rank * ((elementCount(model.tensor(term.b).shape) ?? 0) / term.rank);
   const start = options.start ?? 0;
   const end = options.end ?? total;
-  if (term.kind === "full") return kernels.subtract({ finetuned: await read(term.saved, start, end), base: await options.base() });
+  if (term.kind === "full")
+    return kernels.subtract({ finetuned: await read(term.saved, start, end), base: await options.base() });
   const update = { rank: term.rank, transpose: term.transpose, scale32: Math.fround(term.scale) };
   const delta = loraRange({ a: await read(term.a), b: await read(term.b), update, start, end, kernels });
   if (term.replaced === void 0) return delta;
@@ -77844,14 +80408,22 @@ async function* loadTensorsInMemory(options) {
   const { base, kernels } = options;
   const names = base.tensors().filter((tensor) => isComputable(tensor.dtype)).map((tensor) => tensor.name);
   const start = /* @__PURE__ */ new Map();
-  const vectors = new Map([...options.candidates.keys()].map((id) => [id, /* @__PURE__ */ new Map()]));
+  const vectors = new Map(
+    [...options.candidates.keys()].map((id) => [id, /* @__PURE__ */ new Map()])
+  );
   const dtypes = /* @__PURE__ */ new Map();
   const read = async (model, name) => {
     const info2 = model.tensor(name);
     return kernels.decodeToF32({ dtype: info2.dtype, bytes: await model.readTensor(name) });
   };
   const tauOf = async (term, name, baseValues) => {
-    if (term.adapter) return readAdapterTau({ adapter: { model: term.model, mapping: term.adapter }, name, base: async () => baseValues, kernels });
+    if (term.adapter)
+      return readAdapterTau({
+        adapter: { model: term.model, mapping: term.adapter },
+        name,
+        base: async () => baseValues,
+        kernels
+      });
     if (!term.model.has(name) || !isComputable(term.model.tensor(name).dtype)) return void 0;
     const values = await read(term.model, name);
     return term.kind === "vector" ? values : kernels.subtract({ finetuned: values, base: baseValues, out: values });
@@ -77871,7 +80443,14 @@ async function* loadTensorsInMemory(options) {
       if (tau) vectors.get(id)?.set(name, tau);
     }
     done++;
-    yield { type: "progress", phase: "download", label: "loading the models into memory", done, total: names.length, unit: "items" };
+    yield {
+      type: "progress",
+      phase: "download",
+      label: "loading the models into memory",
+      done,
+      total: names.length,
+      unit: "items"
+    };
   }
   return { start, vectors, dtypes };
 }
@@ -77950,7 +80529,8 @@ function screenCandidates(options) {
       skip(sameAsBase.code, sameAsBase.message);
       continue;
     }
-    for (const finding of findings) warnings.push({ id: candidate.id, label, code: finding.code, message: finding.message });
+    for (const finding of findings)
+      warnings.push({ id: candidate.id, label, code: finding.code, message: finding.message });
     accepted.push(candidate);
   }
   return { accepted, skipped, warnings };
@@ -77971,7 +80551,12 @@ async function* openCandidates(options) {
   try {
     const refs = options.candidates.map((spec) => ({ spec, ref: resolveRef(context, spec.text, spec.label) }));
     const named = [];
-    if (refs.length > 0) yield { type: "log", level: "info", message: `Reading ${refs.length} named candidate${refs.length === 1 ? "" : "s"} (headers only)\u2026` };
+    if (refs.length > 0)
+      yield {
+        type: "log",
+        level: "info",
+        message: `Reading ${refs.length} named candidate${refs.length === 1 ? "" : "s"} (headers only)\u2026`
+      };
     const namedInputs = await mapPool(refs, async ({ ref, spec }) => {
       const input2 = await openInput({ ref, text: spec.text, hub: context.hub });
       opened.push(input2);
@@ -77988,7 +80573,11 @@ async function* openCandidates(options) {
     if (options.search) {
       const hits = await searchHub({ ...options, search: options.search });
       found = hits.length;
-      yield { type: "log", level: "info", message: `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ${base.resolved.repo ?? base.resolved.ref}.` };
+      yield {
+        type: "log",
+        level: "info",
+        message: `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ${base.resolved.repo ?? base.resolved.ref}.`
+      };
       const byCard = screenCandidates({
         base: base.resolved,
         candidates: hits,
@@ -77998,18 +80587,38 @@ async function* openCandidates(options) {
       searchSkipped.push(...byCard.skipped);
       const inputs = await mapPool(byCard.accepted, async (meta3) => {
         try {
-          const input2 = await openInput({ ref: { kind: "hub", repo: meta3.repo, revision: meta3.revision }, text: meta3.label ?? meta3.id, hub: context.hub });
+          const input2 = await openInput({
+            ref: { kind: "hub", repo: meta3.repo, revision: meta3.revision },
+            text: meta3.label ?? meta3.id,
+            hub: context.hub
+          });
           opened.push(input2);
           return input2;
         } catch (error63) {
-          if (!(error63 instanceof DataError) && !(error63 instanceof TvhubError && skippableCodes.has(error63.code))) throw error63;
-          searchSkipped.push({ id: meta3.id, label: meta3.label ?? meta3.id, code: "UNREADABLE", reason: firstSentence(error63.message) });
+          if (!(error63 instanceof DataError) && !(error63 instanceof TvhubError && skippableCodes.has(error63.code)))
+            throw error63;
+          searchSkipped.push({
+            id: meta3.id,
+            label: meta3.label ?? meta3.id,
+            code: "UNREADABLE",
+            reason: firstSentence(error63.message)
+          });
           return void 0;
         }
       });
       byCard.accepted.forEach((meta3, i) => {
         const input2 = inputs[i];
-        if (input2) searched.push({ meta: metadataOf({ ref: { kind: "hub", repo: meta3.repo }, text: meta3.label ?? meta3.id, input: input2, kind: meta3.kind }), input: input2, ref: meta3.id });
+        if (input2)
+          searched.push({
+            meta: metadataOf({
+              ref: { kind: "hub", repo: meta3.repo },
+              text: meta3.label ?? meta3.id,
+              input: input2,
+              kind: meta3.kind
+            }),
+            input: input2,
+            ref: meta3.id
+          });
       });
     }
     const all = [...named, ...searched];
@@ -78026,7 +80635,13 @@ async function* openCandidates(options) {
     for (const entry of all) {
       if (acceptedIds.has(entry.meta.id) && !taken.has(entry.meta.id)) {
         taken.add(entry.meta.id);
-        accepted.push({ id: entry.meta.id, label: entry.meta.label ?? entry.meta.id, kind: entry.meta.kind, ref: entry.ref, input: entry.input });
+        accepted.push({
+          id: entry.meta.id,
+          label: entry.meta.label ?? entry.meta.id,
+          kind: entry.meta.kind,
+          ref: entry.ref,
+          input: entry.input
+        });
       } else rejected.push(entry.input);
     }
     await closeAll2(rejected);
@@ -78046,10 +80661,13 @@ async function* openCandidates(options) {
 function kindOf(spec, input2) {
   const detected = detectInputKind(input2.resolved);
   if (spec.kind === "finetuned" && detected === "vector") {
-    throw new UsageError(`${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ${spec.text} }.`, {
-      code: "GREEDY_CANDIDATE_KIND",
-      subject: spec.text
-    });
+    throw new UsageError(
+      `${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ${spec.text} }.`,
+      {
+        code: "GREEDY_CANDIDATE_KIND",
+        subject: spec.text
+      }
+    );
   }
   return spec.kind ?? detected;
 }
@@ -78078,13 +80696,19 @@ async function searchHub(options) {
   const { context, base, search } = options;
   const baseRepo = base.resolved.repo;
   if (baseRepo === void 0) {
-    throw new UsageError(`A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a folder; list the candidates instead.`, {
-      code: "GREEDY_SEARCH_LOCAL_BASE",
-      subject: "candidates"
-    });
+    throw new UsageError(
+      `A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a folder; list the candidates instead.`,
+      {
+        code: "GREEDY_SEARCH_LOCAL_BASE",
+        subject: "candidates"
+      }
+    );
   }
   const tags = [...search.kind === "vector" ? ["task-vector"] : [], `base_model:${baseRepo}`, ...search.tags ?? []];
-  const excluded = /* @__PURE__ */ new Set([baseRepo.toLowerCase(), ...options.target === void 0 ? [] : [options.target.toLowerCase()]]);
+  const excluded = /* @__PURE__ */ new Set([
+    baseRepo.toLowerCase(),
+    ...options.target === void 0 ? [] : [options.target.toLowerCase()]
+  ]);
   const hits = [];
   for await (const hit of context.hub.searchModels({
     tags: [...new Set(tags)],
@@ -78093,7 +80717,11 @@ async function searchHub(options) {
   })) {
     if (excluded.has(hit.id.toLowerCase())) continue;
     if (search.kind === "finetuned" && hit.tags.includes("task-vector")) continue;
-    hits.push({ id: hit.id, ...hit.sha === void 0 ? {} : { sha: hit.sha }, ...hit.cardData === void 0 ? {} : { card: hit.cardData } });
+    hits.push({
+      id: hit.id,
+      ...hit.sha === void 0 ? {} : { sha: hit.sha },
+      ...hit.cardData === void 0 ? {} : { card: hit.cardData }
+    });
     if (hits.length >= search.limit) break;
   }
   const pinned3 = await mapPool(hits, async (hit) => hit.sha ?? (await context.hub.pin({ repo: hit.id })).sha);
@@ -78142,11 +80770,14 @@ async function openEvaluationCache(options = {}) {
       text = await readFile6(path2, "utf8");
     } catch (error63) {
       if (error63.code !== "ENOENT") {
-        throw new DataError(`Cannot read the evaluation cache ${path2} (${error63.message}); fix its permissions or give another cache file.`, {
-          code: "GREEDY_CACHE_UNREADABLE",
-          subject: path2,
-          cause: error63
-        });
+        throw new DataError(
+          `Cannot read the evaluation cache ${path2} (${error63.message}); fix its permissions or give another cache file.`,
+          {
+            code: "GREEDY_CACHE_UNREADABLE",
+            subject: path2,
+            cause: error63
+          }
+        );
       }
     }
     needsNewline = text.length > 0 && !text.endsWith("\n");
@@ -78188,9 +80819,15 @@ function parseEntry2(line) {
   const record3 = value;
   if (typeof record3.key !== "string" || !/^[0-9a-f]{64}$/.test(record3.key)) return void 0;
   if (typeof record3.score !== "number") return void 0;
-  const entry = { key: record3.key, score: record3.score, label: typeof record3.label === "string" ? record3.label : "" };
+  const entry = {
+    key: record3.key,
+    score: record3.score,
+    label: typeof record3.label === "string" ? record3.label : ""
+  };
   if (typeof record3.details === "object" && record3.details !== null && !Array.isArray(record3.details)) {
-    const details = Object.entries(record3.details).filter((pair) => typeof pair[1] === "number");
+    const details = Object.entries(record3.details).filter(
+      (pair) => typeof pair[1] === "number"
+    );
     if (details.length > 0) entry.details = Object.fromEntries(details);
   }
   if (typeof record3.seconds === "number") entry.seconds = record3.seconds;
@@ -78238,23 +80875,32 @@ async function* runGreedy(options) {
   const cache = options.cache ?? await openEvaluationCache();
   const labelOf3 = new Map(options.candidates.map((c) => [c.id, c.label ?? c.id]));
   const keyOf = (terms) => evaluationKey({ scope, start: options.start.id, terms });
-  const describe7 = (terms) => terms.reduce((text, term) => `${text} ${term.lambda < 0 ? "\u2212" : "+"} ${formatNumber(Math.abs(term.lambda))}\xB7${labelOf3.get(term.candidate) ?? term.candidate}`, startLabel);
+  const describe7 = (terms) => terms.reduce(
+    (text, term) => `${text} ${term.lambda < 0 ? "\u2212" : "+"} ${formatNumber(Math.abs(term.lambda))}\xB7${labelOf3.get(term.candidate) ?? term.candidate}`,
+    startLabel
+  );
   let evaluated = 0;
   let cached3 = 0;
   const score2 = async (job) => {
     const hit = cache.get(job.key);
     if (hit) {
       cached3++;
-      return { evaluation: hit.details ? { score: hit.score, details: hit.details } : { score: hit.score }, cached: true };
+      return {
+        evaluation: hit.details ? { score: hit.score, details: hit.details } : { score: hit.score },
+        cached: true
+      };
     }
     signal?.throwIfAborted();
     const started = performance.now();
     const evaluation = await evaluate({ terms: job.terms, label: job.label, ...signal ? { signal } : {} });
     if (typeof evaluation?.score !== "number") {
-      throw new DataError(`The evaluator returned no numeric score for ${job.label}; it must report one number, higher is better.`, {
-        code: "GREEDY_NO_SCORE",
-        subject: job.label
-      });
+      throw new DataError(
+        `The evaluator returned no numeric score for ${job.label}; it must report one number, higher is better.`,
+        {
+          code: "GREEDY_NO_SCORE",
+          subject: job.label
+        }
+      );
     }
     evaluated++;
     await cache.put({
@@ -78294,13 +80940,23 @@ async function* runGreedy(options) {
     for await (const { job, evaluation, cached: fromCache } of runPool({ jobs, run: score2, concurrency, signal })) {
       results.set(resultKey(job.candidate, job.lambda), evaluation);
       done++;
-      yield { type: "greedy-evaluation", round, candidate: job.candidate.id, lambda: job.lambda, score: evaluation.score, cached: fromCache };
+      yield {
+        type: "greedy-evaluation",
+        round,
+        candidate: job.candidate.id,
+        lambda: job.lambda,
+        score: evaluation.score,
+        cached: fromCache
+      };
       yield { type: "progress", phase: "evaluate", label: `round ${round}`, done, total: jobs.length, unit: "items" };
     }
     const curves = remaining.map((candidate) => {
       const scores = grid.map((lambda2) => {
         const evaluation = lambda2 === 0 ? current : results.get(resultKey(candidate, lambda2));
-        if (!evaluation) throw new InternalError(`The greedy round has no score for ${candidate.id} at \u03BB ${lambda2}.`, { code: "GREEDY_MISSING_SCORE" });
+        if (!evaluation)
+          throw new InternalError(`The greedy round has no score for ${candidate.id} at \u03BB ${lambda2}.`, {
+            code: "GREEDY_MISSING_SCORE"
+          });
         return { lambda: lambda2, score: evaluation.score, ...evaluation.details ? { details: evaluation.details } : {} };
       });
       return { candidate, scores, best: bestLambda(scores) };
@@ -78321,7 +80977,14 @@ async function* runGreedy(options) {
         score: curve.best.score,
         gain: rank(curve.best.score) - rank(current.score),
         kept,
-        reason: reasonFor({ curve, winner, winnerLabel: labelOf3.get(winner.candidate.id) ?? winner.candidate.id, current: current.score, minGain, kept }),
+        reason: reasonFor({
+          curve,
+          winner,
+          winnerLabel: labelOf3.get(winner.candidate.id) ?? winner.candidate.id,
+          current: current.score,
+          minGain,
+          kept
+        }),
         scores: curve.scores
       };
     });
@@ -78343,7 +81006,10 @@ function gridOf(grid) {
   if (grid === void 0) return lambdaGridValues({ grid: defaultLambdaGrid });
   if (!isValueList(grid)) return lambdaGridValues({ grid });
   if (grid.length === 0 || grid.some((value) => !Number.isFinite(value))) {
-    throw new UsageError(`The \u03BB grid must list at least one finite value, not [${grid.join(", ")}].`, { code: "GRID_EMPTY", subject: "grid" });
+    throw new UsageError(`The \u03BB grid must list at least one finite value, not [${grid.join(", ")}].`, {
+      code: "GRID_EMPTY",
+      subject: "grid"
+    });
   }
   return [...new Set(grid)];
 }
@@ -78352,15 +81018,24 @@ function isValueList(grid) {
 }
 function checkOptions(options, minGain, maxRounds) {
   if (!(minGain >= 0) || !Number.isFinite(minGain)) {
-    throw new UsageError(`The minimum gain is ${minGain}; give a number \u2265 0 (0 keeps any improvement).`, { code: "GREEDY_BAD_MIN_GAIN", subject: "min_gain" });
+    throw new UsageError(`The minimum gain is ${minGain}; give a number \u2265 0 (0 keeps any improvement).`, {
+      code: "GREEDY_BAD_MIN_GAIN",
+      subject: "min_gain"
+    });
   }
   if (!(maxRounds >= 1) || Number.isFinite(maxRounds) && !Number.isInteger(maxRounds)) {
-    throw new UsageError(`The maximum number of rounds is ${maxRounds}; give a whole number \u2265 1.`, { code: "GREEDY_BAD_MAX_ROUNDS", subject: "max_rounds" });
+    throw new UsageError(`The maximum number of rounds is ${maxRounds}; give a whole number \u2265 1.`, {
+      code: "GREEDY_BAD_MAX_ROUNDS",
+      subject: "max_rounds"
+    });
   }
   const seen = /* @__PURE__ */ new Set();
   for (const candidate of options.candidates) {
     if (seen.has(candidate.id)) {
-      throw new UsageError(`The candidate ${candidate.id} is listed twice; list each candidate once.`, { code: "GREEDY_DUPLICATE_CANDIDATE", subject: candidate.id });
+      throw new UsageError(`The candidate ${candidate.id} is listed twice; list each candidate once.`, {
+        code: "GREEDY_DUPLICATE_CANDIDATE",
+        subject: candidate.id
+      });
     }
     seen.add(candidate.id);
   }
@@ -78388,8 +81063,10 @@ function reasonFor(options) {
     if (gain === 0) return `leaves the score at ${formatNumber(current)} at its best \u03BB`;
     return `lowers the score from ${from} even at its best \u03BB`;
   }
-  if (curve === winner) return `best this round, but ${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
-  if (rank(best.score) === rank(winner.best.score)) return `tied with ${options.winnerLabel} (${formatNumber(winner.best.score)}), which comes first`;
+  if (curve === winner)
+    return `best this round, but ${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
+  if (rank(best.score) === rank(winner.best.score))
+    return `tied with ${options.winnerLabel} (${formatNumber(winner.best.score)}), which comes first`;
   if (!(gain > minGain)) return `${signed(gain)} is not more than the minimum gain ${formatNumber(minGain)}`;
   return `${options.winnerLabel} scored higher (${formatNumber(winner.best.score)})`;
 }
@@ -78441,7 +81118,9 @@ function formatCompatibilityReport(options) {
   const maxPerKind = options.maxPerKind ?? 3;
   const inputs = report.inputs.length === 1 ? report.inputs[0] : `${report.inputs.length} inputs`;
   const verdict = report.ok ? report.counts.warning + report.counts.lineage === 0 ? "compatible" : "compatible, with notes" : "not compatible";
-  const tally = ["error", "lineage", "warning"].filter((s) => report.counts[s] > 0).map((s) => `${report.counts[s]} ${s === "lineage" ? "lineage" : s}${report.counts[s] === 1 || s === "lineage" ? "" : "s"}`).join(", ");
+  const tally = ["error", "lineage", "warning"].filter((s) => report.counts[s] > 0).map(
+    (s) => `${report.counts[s]} ${s === "lineage" ? "lineage" : s}${report.counts[s] === 1 || s === "lineage" ? "" : "s"}`
+  ).join(", ");
   const lines = [`${inputs} vs base ${report.base}: ${verdict}${tally === "" ? "" : ` (${tally})`}`];
   let budget = maxLines;
   for (const severity of ["error", "lineage", "warning"]) {
@@ -78474,7 +81153,8 @@ function formatCompatibilityReport(options) {
         hidden += count2;
       }
     }
-    if (hidden > 0) lines.push(`  ...and ${hidden} more ${severity === "lineage" ? "lineage mismatches" : `${severity}s`}`);
+    if (hidden > 0)
+      lines.push(`  ...and ${hidden} more ${severity === "lineage" ? "lineage mismatches" : `${severity}s`}`);
   }
   return `${lines.join("\n")}
 `;
@@ -78496,8 +81176,7 @@ ${formatCompatibilityReport({ report })}`,
 };
 
 // src/app/merge.ts
-import { mkdir as mkdir13, mkdtemp as mkdtemp6, rm as rm14, writeFile as writeFile10 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname13, join as join18 } from "node:path";
+import { basename as basename6 } from "node:path";
 
 // src/card/links.ts
 function shortSha(revision) {
@@ -78509,20 +81188,6 @@ function inputLink(input2, hubUrl) {
 }
 
 // src/card/render-merge-card.ts
-var methodTitles = {
-  task_arithmetic: "task arithmetic (Ilharco et al., ICLR 2023)",
-  ties: "TIES merging (Yadav et al., NeurIPS 2023)",
-  dare_linear: "DARE (Yu et al., ICML 2024) with a weighted sum",
-  dare_ties: "DARE (Yu et al., ICML 2024) with TIES sign election",
-  magnitude_prune: "magnitude pruning of each task vector, then task arithmetic"
-};
-var papers = {
-  task_arithmetic: "https://arxiv.org/abs/2212.04089",
-  ties: "https://arxiv.org/abs/2306.01708",
-  magnitude_prune: "https://arxiv.org/abs/2306.01708",
-  dare_linear: "https://arxiv.org/abs/2311.03099",
-  dare_ties: "https://arxiv.org/abs/2311.03099"
-};
 async function renderMergeCard(options) {
   const inputs = options.terms.map((term) => term.input.repo);
   const frontMatter = await renderFrontMatter({
@@ -78530,7 +81195,12 @@ async function renderMergeCard(options) {
     base_model_relation: "merge",
     library_name: "transformers",
     license: options.license,
-    tags: ["merge", "task-arithmetic", "tvhub", ...options.method === "task_arithmetic" ? [] : [options.method.replace(/_/g, "-")]]
+    tags: [
+      "merge",
+      "task-arithmetic",
+      "tvhub",
+      ...options.method === "task_arithmetic" ? [] : [options.method.replace(/_/g, "-")]
+    ]
   });
   const symbols = options.terms.map((_, i) => `\u03C4${subscript(i + 1)}`);
   const termRows = options.terms.map((term, i) => {
@@ -78544,11 +81214,27 @@ async function renderMergeCard(options) {
     "",
     "| round | candidate | \u03BB | validation score | kept | why |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...options.trajectory.map((s) => `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`),
+    ...options.trajectory.map(
+      (s) => `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`
+    ),
     "",
-    ...options.skipped?.length ? ["Skipped before any of their weights was read:", "", "| candidate | why |", "| --- | --- |", ...options.skipped.map((s) => `| \`${s.candidate}\` | ${cell(s.reason)} |`), ""] : []
+    ...options.skipped?.length ? [
+      "Skipped before any of their weights was read:",
+      "",
+      "| candidate | why |",
+      "| --- | --- |",
+      ...options.skipped.map((s) => `| \`${s.candidate}\` | ${cell(s.reason)} |`),
+      ""
+    ] : []
   ] : [];
-  const method = papers[options.method] ? `[${methodTitles[options.method] ?? options.method}](${papers[options.method]})` : methodTitles[options.method] ?? options.method;
+  const registered2 = findMergeMethod(options.method);
+  const method = registered2 ? `[${registered2.card.phrase}](${registered2.reference})` : options.method;
+  const parameters = methodParametersOf(options.methodParameters);
+  const described = {
+    terms: options.terms.map((term, i) => ({ weight: term.weight, symbol: symbols[i] })),
+    parameters,
+    format: formatNumber
+  };
   const provenance = options.command ? [
     "## Command",
     "",
@@ -78567,21 +81253,29 @@ async function renderMergeCard(options) {
     "## Arithmetic",
     "",
     "```",
-    formula(options.method, options.terms, symbols),
+    registered2 ? registered2.card.describe.formula(described) : `\u03B8 = \u03B8(base) + ${options.method}(${symbols.join(", ")})`,
     "```",
     "",
-    ...explanation(options.method, options.methodParameters ?? {}),
+    ...withBlankLine(registered2 ? registered2.card.describe.explain(described) : []),
     "| vector | \u03C4 | revision | \u03BB | effect |",
     "| --- | --- | --- | --- | --- |",
     ...termRows,
     "",
     `\u03B8(base) is ${inputLink(options.base, options.hubUrl)} at ${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
     "",
-    options.method === "task_arithmetic" ? `Computed element by element in float32, in this order: \`acc = base; acc = fround(acc + fround(\u03BB\u1D62\xB7\u03C4\u1D62))\` for i = 1\u2026${options.terms.length}, each \u03BB rounded to float32 first, then rounded once to ${options.dtype}.` : `Computed element by element in float32 (each \u03BB rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
+    registered2?.card.order ? `Computed element by element in float32, in this order: ${registered2.card.order(options.terms.length)}, then rounded once to ${options.dtype}.` : `Computed element by element in float32 (each \u03BB rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
     "",
-    ...options.overrides?.length ? ["Per-tensor overrides (the first that matches a tensor applies):", "", ...options.overrides.map((o) => `- ${o}`), ""] : [],
+    ...options.overrides?.length ? [
+      "Per-tensor overrides (the first that matches a tensor applies):",
+      "",
+      ...options.overrides.map((o) => `- ${o}`),
+      ""
+    ] : [],
     ...options.vocabularyNote ? [`Vocabulary: ${options.vocabularyNote}`, ""] : [],
-    ...options.copiedFiles?.length ? [`Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`, ""] : [],
+    ...options.copiedFiles?.length ? [
+      `Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`,
+      ""
+    ] : [],
     ...options.validation ? [
       "## Validation",
       "",
@@ -78600,38 +81294,13 @@ async function renderMergeCard(options) {
     ""
   ].join("\n");
 }
-function formula(method, terms, symbols) {
-  const wrap = method === "magnitude_prune" || method === "ties" ? "trim" : method === "dare_linear" || method === "dare_ties" ? "dare" : void 0;
-  const operand2 = (i) => wrap ? `${wrap}(${symbols[i]})` : symbols[i];
-  if (method === "ties" || method === "dare_ties") {
-    return `\u03B8 = \u03B8(base) + disjoint_mean(elect(${terms.map((t, i) => `${formatNumber(t.weight)}\xB7${operand2(i)}`).join(", ")}))`;
-  }
-  const sum2 = terms.map((term, i) => `${i === 0 ? term.weight < 0 ? "\u2212 " : "+ " : term.weight < 0 ? " \u2212 " : " + "}${formatNumber(Math.abs(term.weight))}\xB7${operand2(i)}`).join("");
-  return `\u03B8 = \u03B8(base) ${sum2}`;
-}
-function explanation(method, parameters) {
-  const lines = [];
-  const density2 = typeof parameters.density === "number" ? parameters.density : void 0;
-  const dropRate2 = typeof parameters.drop_rate === "number" ? parameters.drop_rate : void 0;
-  if (method === "magnitude_prune" || method === "ties") {
-    lines.push(
-      `- \`trim(\u03C4)\` keeps the ${density2 === void 0 ? "top" : `${formatNumber(density2 * 100)}% of`} entries of \u03C4 with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices first).`
-    );
-  }
-  if (method === "dare_linear" || method === "dare_ties") {
-    const p = dropRate2 === void 0 ? "p" : `p = ${formatNumber(dropRate2)}`;
-    lines.push(
-      `- \`dare(\u03C4)\` sets each entry of \u03C4 to 0 with probability ${p} and divides the others by 1 \u2212 p${dropRate2 === void 0 ? "" : ` = ${formatNumber(Math.fround(1 - dropRate2))}`}, element by element as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
-      `  The random mask comes from seed ${parameters.seed ?? 0} (Threefry-4x32 keyed by the seed, the tensor name and the term's position), so this merge can be reproduced bit for bit.`
-    );
-  }
-  if (method === "ties" || method === "dare_ties") {
-    lines.push(
-      "- `elect(v\u2081, \u2026, v\u2099)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
-      "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a subtraction."
-    );
-  }
+function withBlankLine(lines) {
   return lines.length > 0 ? [...lines, ""] : [];
+}
+function methodParametersOf(params) {
+  const out = {};
+  for (const [key, value] of Object.entries(params ?? {})) if (typeof value !== "string") out[key] = value;
+  return out;
 }
 function formatParams(params) {
   if (!params) return "";
@@ -78648,40 +81317,49 @@ function unique(values) {
   return [...new Set(values)];
 }
 
-// src/app/check-pull-request-target.ts
+// src/engine/check-pull-request-target.ts
 function checkPullRequestTarget(options) {
   if (options.createPr !== true) return;
   const label = options.label ?? "--to";
   if (options.target.kind !== "hub") {
-    throw new UsageError(`--create-pr opens a pull request on a Hub repo, but the target is the folder ${options.target.path}; give ${label} org/name, or drop --create-pr.`, {
-      code: "PR_NEEDS_HUB",
-      subject: label
-    });
+    throw new UsageError(
+      `--create-pr opens a pull request on a Hub repo, but the target is the folder ${options.target.path}; give ${label} org/name, or drop --create-pr.`,
+      {
+        code: "PR_NEEDS_HUB",
+        subject: label
+      }
+    );
   }
   if (options.stage !== void 0) {
-    throw new UsageError(`--create-pr cannot be combined with --shard or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`, {
-      code: "PR_WITH_SHARDS",
-      subject: "--create-pr"
-    });
+    throw new UsageError(
+      `--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`,
+      {
+        code: "PR_WITH_PORTIONS",
+        subject: "--create-pr"
+      }
+    );
   }
 }
 
-// src/app/check-stage-target.ts
+// src/engine/check-stage-target.ts
 function checkStageTarget(options) {
   const { stage, target } = options;
   if (stage === void 0 || target.kind === "hub") return;
-  const flag = stage.kind === "shard" ? "--shard" : "--finalize";
-  throw new UsageError(`${flag} publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the folder ${target.path}; give ${options.label ?? "--to"} org/name, or run without ${flag} to write the folder in one job.`, {
-    code: "SHARDS_NEED_HUB",
-    subject: options.label ?? "--to"
-  });
+  const flag = stage.kind === "portion" ? "--portion" : "--finalize";
+  throw new UsageError(
+    `${flag} publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the folder ${target.path}; give ${options.label ?? "--to"} org/name, or run without ${flag} to write the folder in one job.`,
+    {
+      code: "PORTIONS_NEED_HUB",
+      subject: options.label ?? "--to"
+    }
+  );
 }
 
-// src/app/check-target.ts
+// src/engine/check-target.ts
 import { readFile as readFile7 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 
-// src/app/publish-output.ts
+// src/engine/publish-output.ts
 import { mkdir as mkdir11, readdir as readdir7, rename as rename7, rm as rm9, stat as stat14 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function* publishOutput(options) {
@@ -78691,18 +81369,22 @@ async function* publishOutput(options) {
       repo: target.repo,
       files: options.files.map((path2) => ({ path: path2, localPath: join11(options.stageDir, path2) })),
       commitTitle: options.commitTitle,
-      ...options.commitDescription === void 0 ? {} : { commitDescription: options.commitDescription },
-      ...options.private === void 0 ? {} : { private: options.private },
-      ...options.keep === void 0 ? {} : { keep: options.keep },
-      ...options.parentCommit === void 0 ? {} : { parentCommit: options.parentCommit },
+      ...pickDefined(options, ["commitDescription", "private", "keep", "parentCommit"]),
       ...options.createPr === true && { createPullRequest: true }
     });
-    return { repo: target.repo, commit: result.commitSha, url: result.repoUrl, ...result.pullRequest && { pullRequest: result.pullRequest } };
+    return {
+      repo: target.repo,
+      commit: result.commitSha,
+      url: result.repoUrl,
+      ...result.pullRequest && { pullRequest: result.pullRequest }
+    };
   }
   const dir = target.path;
   const existing = await checkLocalTarget(dir);
   await mkdir11(dir, { recursive: true });
-  for (const name of existing) if (!options.files.includes(name) && !(options.keep ?? []).includes(name)) await rm9(join11(dir, name), { recursive: true, force: true });
+  for (const name of existing)
+    if (!options.files.includes(name) && !(options.keep ?? []).includes(name))
+      await rm9(join11(dir, name), { recursive: true, force: true });
   for (const path2 of options.files) {
     await mkdir11(join11(dir, path2, ".."), { recursive: true });
     await rename7(join11(options.stageDir, path2), join11(dir, path2));
@@ -78718,7 +81400,10 @@ async function checkLocalTarget(dir) {
 async function listIfExists(dir) {
   try {
     if (!(await stat14(dir)).isDirectory()) {
-      throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, { code: "TARGET_NOT_DIRECTORY", subject: dir });
+      throw new DataError(`${dir} exists and is not a folder; choose a folder for the output.`, {
+        code: "TARGET_NOT_DIRECTORY",
+        subject: dir
+      });
     }
     return await readdir7(dir);
   } catch (error63) {
@@ -78727,26 +81412,33 @@ async function listIfExists(dir) {
   }
 }
 
-// src/app/check-target.ts
+// src/engine/check-target.ts
 var kindNames = { "tvhub/task-vector": "a task vector", "tvhub/merge": "a merged model" };
 async function checkTarget(options) {
   const { hub, target } = options;
   if (target.kind === "local") {
     await checkWritableFolder({ dir: target.path, flag: `--to ${target.path}` });
     const existing = await checkLocalTarget(target.path);
-    if (existing.includes("tvhub.json")) checkKind(options, target.path, await readFile7(join12(target.path, "tvhub.json")).catch(() => null));
+    if (existing.includes("tvhub.json"))
+      checkKind(options, target.path, await readFile7(join12(target.path, "tvhub.json")).catch(() => null));
     return;
   }
   const { repo } = target;
   const identity = await hub.whoami();
   if (identity === null) {
-    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, { code: "HUB_NO_TOKEN", subject: repo });
-  }
-  if (identity.role === "read") {
-    throw new UsageError(`Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with --token or HF_TOKEN.`, {
-      code: "HUB_READ_ONLY_TOKEN",
+    throw new UsageError(`Publishing to ${repo} needs a write token; pass --token or set HF_TOKEN.`, {
+      code: "HUB_NO_TOKEN",
       subject: repo
     });
+  }
+  if (identity.role === "read") {
+    throw new UsageError(
+      `Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with --token or HF_TOKEN.`,
+      {
+        code: "HUB_READ_ONLY_TOKEN",
+        subject: repo
+      }
+    );
   }
   const namespace = repo.slice(0, repo.indexOf("/"));
   if (namespace !== identity.name && !identity.orgs.includes(namespace)) {
@@ -78766,7 +81458,8 @@ async function checkTarget(options) {
   const paths = info2.files.map((file2) => file2.path);
   const foreign = findForeignFiles(paths);
   if (foreign.length > 0) throw foreignFilesError({ target: repo, foreign });
-  if (paths.includes("tvhub.json")) checkKind(options, repo, await hub.readSmallFile({ repo, sha, path: "tvhub.json" }));
+  if (paths.includes("tvhub.json"))
+    checkKind(options, repo, await hub.readSmallFile({ repo, sha, path: "tvhub.json" }));
 }
 function checkKind(options, where, record3) {
   let format;
@@ -78783,23 +81476,79 @@ function checkKind(options, where, record3) {
   );
 }
 
-// src/app/collect-shards.ts
+// src/engine/interleave-progress.ts
+async function* interleaveProgress(options) {
+  const queued = [];
+  let wake;
+  const sink = (event) => {
+    queued.push(event);
+    wake?.();
+  };
+  const work = options.run(sink);
+  let next = work.next();
+  let finished = false;
+  try {
+    for (; ; ) {
+      const arrived = new Promise((resolve7) => wake = resolve7);
+      const step = await Promise.race([next, arrived.then(() => void 0)]);
+      wake = void 0;
+      while (queued.length > 0) yield queued.shift();
+      if (step === void 0) continue;
+      if (step.done === true) {
+        finished = true;
+        return step.value;
+      }
+      yield step.value;
+      next = work.next();
+    }
+  } finally {
+    if (!finished) await work.return(void 0).catch(() => {
+    });
+  }
+}
+
+// src/engine/execute-on-inputs.ts
+function executeOnInputs(options) {
+  const { inputs, cache, ...execute } = options;
+  return interleaveProgress({
+    run: async function* (onProgress) {
+      const weights = [];
+      try {
+        for (const input2 of inputs) weights.push(await input2.openForExecute({ cache, onProgress }));
+        return yield* executePlan({ ...execute, models: weights });
+      } finally {
+        await Promise.allSettled(
+          weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close())
+        );
+      }
+    }
+  });
+}
+
+// src/engine/produce-output.ts
+import { writeFile as writeFile8 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+
+// src/engine/collect-portions.ts
 import { createHash as createHash9 } from "node:crypto";
 import { writeFile as writeFile6 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 
-// src/plan/assign-shards.ts
-function assignShards(options) {
+// src/plan/assign-portions.ts
+function assignPortions(options) {
   const { layout, count: count2 } = options;
   const files = layout.files;
-  const label = options.label ?? "--shards";
+  const label = options.label ?? "--portions";
   if (!Number.isSafeInteger(count2) || count2 < 1) {
-    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count2}.`, { code: "SHARDS_BAD_COUNT", subject: label });
+    throw new UsageError(`${label} must be a whole number of jobs, at least 1; got ${count2}.`, {
+      code: "PORTIONS_BAD_COUNT",
+      subject: label
+    });
   }
   if (count2 > files.length) {
     throw new UsageError(
       `${label} ${count2} asks for more jobs than the output has files (${files.length}); give at most ${files.length}, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.`,
-      { code: "SHARDS_TOO_MANY", subject: label }
+      { code: "PORTIONS_TOO_MANY", subject: label }
     );
   }
   const sizes = files.map((file2) => file2.fileSize);
@@ -78807,20 +81556,23 @@ function assignShards(options) {
   return groups2.map(([from, to], i) => {
     const mine = files.slice(from, to);
     return {
-      shard: `${i + 1}/${count2}`,
+      portion: `${i + 1}/${count2}`,
       files: mine.map((file2) => file2.name),
       tensors: mine.reduce((sum2, file2) => sum2 + file2.tensors.length, 0),
       bytes: mine.reduce((sum2, file2) => sum2 + file2.fileSize, 0)
     };
   });
 }
-function shardFiles(options) {
-  const assignment = assignShards(options)[options.index - 1];
+function portionFiles(options) {
+  const assignment = assignPortions(options)[options.index - 1];
   if (!Number.isSafeInteger(options.index) || options.index < 1 || assignment === void 0) {
-    throw new UsageError(`Shard ${options.index}/${options.count} does not exist; shards are numbered 1 to ${options.count}.`, {
-      code: "SHARDS_BAD_INDEX",
-      subject: options.label ?? "--shard"
-    });
+    throw new UsageError(
+      `Portion ${options.index}/${options.count} does not exist; portions are numbered 1 to ${options.count}.`,
+      {
+        code: "PORTIONS_BAD_INDEX",
+        subject: options.label ?? "--portion"
+      }
+    );
   }
   return assignment;
 }
@@ -78883,7 +81635,7 @@ function rangesNeeded(sizes, bound) {
   return ranges;
 }
 
-// src/app/plan-digest.ts
+// src/plan/plan-digest.ts
 import { createHash as createHash8 } from "node:crypto";
 function planDigest(options) {
   const { plan } = options;
@@ -78902,9 +81654,9 @@ function planDigest(options) {
   return createHash8("sha256").update(JSON.stringify(fingerprint2)).digest("hex");
 }
 
-// src/app/shard-record.ts
-function shardRecordPath(index, count2) {
-  return `.tvhub/shard-${index}-of-${count2}.json`;
+// src/engine/portion-record.ts
+function portionRecordPath(index, count2) {
+  return `.tvhub/portion-${index}-of-${count2}.json`;
 }
 function encodeNumber(value) {
   return Number.isFinite(value) ? value : String(value);
@@ -78918,77 +81670,101 @@ function encodeReconstruction(stats) {
   return { elements: stats.elements, mismatches: stats.mismatches, maxAbsError: encodeNumber(stats.maxAbsError) };
 }
 
-// src/app/collect-shards.ts
+// src/engine/collect-portions.ts
 var maxRecordBytes = 64 * 1024 * 1024;
-async function collectShards(options) {
+async function collectPortions(options) {
   const { hub, repo, plan } = options;
   const head = await pinHead(hub, repo);
   const listing = head === void 0 ? [] : (await hub.modelInfo({ repo, sha: head })).files;
   const byPath = new Map(listing.map((file2) => [file2.path, file2]));
-  const records = listing.map((file2) => file2.path).filter((path2) => isShardRecordPath(path2));
+  const records = listing.map((file2) => file2.path).filter((path2) => isPortionRecordPath(path2));
   const count2 = options.count ?? countFromRecords(repo, records);
-  const matrix = assignShards({ layout: plan.layout, count: count2, label: "The shard count" });
+  const matrix = assignPortions({ layout: plan.layout, count: count2, label: "The portion count" });
   const digest = planDigest({ plan, prefix: options.prefix, tvhubVersion: options.tvhubVersion });
   const sizes = new Map(plan.layout.files.map((file2) => [file2.name, file2.fileSize]));
   const problems = [];
   const found = [];
   for (const [i, job] of matrix.entries()) {
-    const recordPath = shardRecordPath(i + 1, count2);
+    const recordPath = portionRecordPath(i + 1, count2);
     const absent = job.files.filter((path2) => !byPath.has(path2));
     const bytes = byPath.has(recordPath) && head !== void 0 ? await hub.readSmallFile({ repo, sha: head, path: recordPath, maxBytes: maxRecordBytes }) : null;
     if (bytes === null) {
-      problems.push({ shard: job.shard, missing: true, text: `is missing (${job.files.join(", ")})` });
+      problems.push({ portion: job.portion, missing: true, text: `is missing (${job.files.join(", ")})` });
       continue;
     }
-    const record3 = parseRecord(bytes, job.shard);
+    const record3 = parseRecord(bytes, job.portion);
     if (typeof record3 === "string") {
-      problems.push({ shard: job.shard, missing: false, text: record3 });
+      problems.push({ portion: job.portion, missing: false, text: record3 });
       continue;
     }
     if (record3.plan !== digest) {
-      problems.push({ shard: job.shard, missing: false, text: `was made from another plan (${planDifference(record3, plan)})` });
+      problems.push({
+        portion: job.portion,
+        missing: false,
+        text: `was made from another plan (${planDifference(record3, plan)})`
+      });
       continue;
     }
     if (absent.length > 0) {
-      problems.push({ shard: job.shard, missing: true, text: `is missing ${absent.join(", ")}` });
+      problems.push({ portion: job.portion, missing: true, text: `is missing ${absent.join(", ")}` });
       continue;
     }
     const damage = job.files.map((path2) => fileProblem(path2, sizes.get(path2), byPath.get(path2), record3)).find((text) => text !== void 0);
     if (damage !== void 0) {
-      problems.push({ shard: job.shard, missing: false, text: damage });
+      problems.push({ portion: job.portion, missing: false, text: damage });
       continue;
     }
     if (options.statistics && record3.statistics === null) {
-      problems.push({ shard: job.shard, missing: false, text: "has a record without the statistics a task vector's card needs" });
+      problems.push({
+        portion: job.portion,
+        missing: false,
+        text: "has a record without the statistics a task vector's card needs"
+      });
       continue;
     }
     found.push(record3);
   }
-  if (problems.length > 0) throw shardsError(repo, problems);
-  const layout = planModelLayout({ tensors: plan.outputs, prefix: options.prefix, maxShardSize: plan.layout.maxShardSize });
+  if (problems.length > 0) throw portionsError(repo, problems);
+  const layout = planModelLayout({
+    tensors: plan.outputs,
+    prefix: options.prefix,
+    maxShardSize: plan.layout.maxShardSize
+  });
   if (layout.files.map((file2) => file2.file).join("\n") !== plan.layout.files.map((file2) => file2.name).join("\n")) {
-    throw new InternalError(`The plan's files and the writer's layout for ${repo} differ; please report this.`, { code: "SHARDS_LAYOUT_DIFFERS" });
+    throw new InternalError(`The plan's files and the writer's layout for ${repo} differ; please report this.`, {
+      code: "PORTIONS_LAYOUT_DIFFERS"
+    });
   }
   const recorded = new Map(found.flatMap((record3) => record3.files.map((file2) => [file2.path, file2])));
-  const files = plan.layout.files.map((file2) => ({ path: file2.name, size: file2.fileSize, sha256: recorded.get(file2.name)?.sha256 ?? "" }));
+  const files = plan.layout.files.map((file2) => ({
+    path: file2.name,
+    size: file2.fileSize,
+    sha256: recorded.get(file2.name)?.sha256 ?? ""
+  }));
   const staged = [];
   if (layout.index) {
     const bytes = new TextEncoder().encode(layout.index.text);
     await writeFile6(join13(options.stageDir, layout.index.file), bytes);
-    files.push({ path: layout.index.file, size: bytes.byteLength, sha256: createHash9("sha256").update(bytes).digest("hex") });
+    files.push({
+      path: layout.index.file,
+      size: bytes.byteLength,
+      sha256: createHash9("sha256").update(bytes).digest("hex")
+    });
     staged.push(layout.index.file);
   }
   const tensors = /* @__PURE__ */ new Map();
   let reconstruction = emptyReconstructionStats;
   if (options.statistics) {
     for (const record3 of found) {
-      for (const [name, sum2] of record3.statistics?.tensors ?? []) tensors.set(name, { sumOfSquares: decodeNumber(sum2) ?? Number.NaN });
+      for (const [name, sum2] of record3.statistics?.tensors ?? [])
+        tensors.set(name, { sumOfSquares: decodeNumber(sum2) ?? Number.NaN });
       const part = record3.statistics?.reconstruction;
       if (part) {
         const maxAbsError = decodeNumber(part.maxAbsError) ?? Number.NaN;
         reconstruction = {
           elements: reconstruction.elements + part.elements,
           mismatches: reconstruction.mismatches + part.mismatches,
+          // biome-ignore lint/complexity/useMathMinMax: a NaN error must not poison the maximum, as Math.max would.
           maxAbsError: maxAbsError > reconstruction.maxAbsError ? maxAbsError : reconstruction.maxAbsError
         };
       }
@@ -79016,14 +81792,20 @@ function countFromRecords(repo, records) {
   const counts = [...new Set(records.map((path2) => Number(/-of-(\d+)\.json$/.exec(path2)?.[1])))].sort((a, b) => a - b);
   if (counts.length === 1) return counts[0];
   if (counts.length === 0) {
-    throw new DataError(`${repo} holds no shard of a matrix run; run the shard jobs (--shard i/N) first, then finalize.`, { code: "SHARDS_MISSING", subject: repo });
+    throw new DataError(
+      `${repo} holds no portion of a matrix run; run the portion jobs (--portion i/N) first, then finalize.`,
+      { code: "PORTIONS_MISSING", subject: repo }
+    );
   }
-  throw new UsageError(`${repo} holds shards of runs split ${counts.join(" and ")} ways; give --shards with the count of the run to finalize.`, {
-    code: "SHARDS_AMBIGUOUS",
-    subject: repo
-  });
+  throw new UsageError(
+    `${repo} holds portions of runs split ${counts.join(" and ")} ways; give --portions with the count of the run to finalize.`,
+    {
+      code: "PORTIONS_AMBIGUOUS",
+      subject: repo
+    }
+  );
 }
-function parseRecord(bytes, shard) {
+function parseRecord(bytes, portion) {
   let value;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
@@ -79031,11 +81813,17 @@ function parseRecord(bytes, shard) {
     return "has a record that is not JSON";
   }
   const record3 = value;
-  if (typeof record3 !== "object" || record3 === null || record3.format !== "tvhub/shard" || record3.version !== 1) return "has a record that is not a tvhub shard record (version 1)";
-  if (record3.shard !== shard) return `has a record that says it is shard ${String(record3.shard)}`;
-  const filesOk = Array.isArray(record3.files) && record3.files.every((file2) => typeof file2?.path === "string" && typeof file2.size === "number" && typeof file2.sha256 === "string");
-  const statisticsOk = record3.statistics === null || typeof record3.statistics === "object" && record3.statistics !== void 0 && Array.isArray(record3.statistics.tensors) && record3.statistics.tensors.every((entry) => Array.isArray(entry) && typeof entry[0] === "string" && decodeNumber(entry[1]) !== void 0) && typeof record3.statistics.reconstruction?.elements === "number" && typeof record3.statistics.reconstruction.mismatches === "number" && decodeNumber(record3.statistics.reconstruction.maxAbsError) !== void 0;
-  if (typeof record3.plan !== "string" || !Array.isArray(record3.inputs) || !filesOk || !statisticsOk) return "has a damaged record";
+  if (typeof record3 !== "object" || record3 === null || record3.format !== "tvhub/portion" || record3.version !== 1)
+    return "has a record that is not a tvhub portion record (version 1)";
+  if (record3.portion !== portion) return `has a record that says it is portion ${String(record3.portion)}`;
+  const filesOk = Array.isArray(record3.files) && record3.files.every(
+    (file2) => typeof file2?.path === "string" && typeof file2.size === "number" && typeof file2.sha256 === "string"
+  );
+  const statisticsOk = record3.statistics === null || typeof record3.statistics === "object" && record3.statistics !== void 0 && Array.isArray(record3.statistics.tensors) && record3.statistics.tensors.every(
+    (entry) => Array.isArray(entry) && typeof entry[0] === "string" && decodeNumber(entry[1]) !== void 0
+  ) && typeof record3.statistics.reconstruction?.elements === "number" && typeof record3.statistics.reconstruction.mismatches === "number" && decodeNumber(record3.statistics.reconstruction.maxAbsError) !== void 0;
+  if (typeof record3.plan !== "string" || !Array.isArray(record3.inputs) || !filesOk || !statisticsOk)
+    return "has a damaged record";
   return record3;
 }
 function planDifference(record3, plan) {
@@ -79051,21 +81839,26 @@ function planDifference(record3, plan) {
 function fileProblem(path2, plannedSize, listed, record3) {
   const own2 = record3.files.find((file2) => file2.path === path2);
   if (own2 === void 0) return `has a record that does not list ${path2}`;
-  if (listed !== void 0 && listed.size !== plannedSize) return `has ${path2} at ${listed.size} bytes where the plan has ${plannedSize ?? 0}`;
+  if (listed !== void 0 && listed.size !== plannedSize)
+    return `has ${path2} at ${listed.size} bytes where the plan has ${plannedSize ?? 0}`;
   if (own2.size !== plannedSize) return `recorded ${path2} at ${own2.size} bytes where the plan has ${plannedSize ?? 0}`;
-  if (listed?.lfsSha256 !== void 0 && listed.lfsSha256 !== own2.sha256) return `has a ${path2} whose sha256 is not the one its job recorded (another run overwrote it)`;
+  if (listed?.lfsSha256 !== void 0 && listed.lfsSha256 !== own2.sha256)
+    return `has a ${path2} whose sha256 is not the one its job recorded (another run overwrote it)`;
   return void 0;
 }
-function shardsError(repo, problems) {
+function portionsError(repo, problems) {
   const jobs = problems.length === 1 ? "that job" : "those jobs";
   const advice2 = `run ${jobs} of the matrix again, then finalize`;
   if (problems.every((problem) => problem.missing && problem.text.startsWith("is missing ("))) {
-    const list2 = joinWords(problems.map((problem) => `${problem.shard} ${problem.text.slice("is missing ".length)}`));
-    return new DataError(`${repo} is missing shard${problems.length === 1 ? "" : "s"} ${list2}; ${advice2}.`, { code: "SHARDS_MISSING", subject: repo });
+    const list2 = joinWords(problems.map((problem) => `${problem.portion} ${problem.text.slice("is missing ".length)}`));
+    return new DataError(`${repo} is missing portion${problems.length === 1 ? "" : "s"} ${list2}; ${advice2}.`, {
+      code: "PORTIONS_MISSING",
+      subject: repo
+    });
   }
-  const list = joinWords(problems.map((problem) => `shard ${problem.shard} ${problem.text}`));
+  const list = joinWords(problems.map((problem) => `portion ${problem.portion} ${problem.text}`));
   return new DataError(`${repo} is not ready to finalize: ${list}; ${advice2}.`, {
-    code: problems.every((problem) => problem.missing) ? "SHARDS_MISSING" : "SHARDS_MISMATCH",
+    code: problems.every((problem) => problem.missing) ? "PORTIONS_MISSING" : "PORTIONS_MISMATCH",
     subject: repo
   });
 }
@@ -79077,74 +81870,77 @@ function short(revision) {
   return revision === null ? "a local folder" : revision.slice(0, 7);
 }
 
-// src/app/interleave-progress.ts
-async function* interleaveProgress(options) {
-  const queued = [];
-  let wake;
-  const sink = (event) => {
-    queued.push(event);
-    wake?.();
-  };
-  const work = options.run(sink);
-  let next = work.next();
-  let finished = false;
-  try {
-    for (; ; ) {
-      const arrived = new Promise((resolve7) => wake = resolve7);
-      const step = await Promise.race([next, arrived.then(() => void 0)]);
-      wake = void 0;
-      while (queued.length > 0) yield queued.shift();
-      if (step === void 0) continue;
-      if (step.done === true) {
-        finished = true;
-        return step.value;
-      }
-      yield step.value;
-      next = work.next();
-    }
-  } finally {
-    if (!finished) await work.return(void 0).catch(() => {
-    });
-  }
-}
-
-// src/app/produced-output.ts
+// src/engine/produced-output.ts
 function writtenOutput(executed) {
   const written2 = [...executed.written.files, ...executed.written.index ? [executed.written.index] : []];
   const files = written2.map((file2) => ({ path: file2.file, size: file2.size, sha256: file2.sha256 }));
-  return { files, staged: files.map((file2) => file2.path), tensors: executed.tensors, reconstruction: executed.reconstruction };
+  return {
+    files,
+    staged: files.map((file2) => file2.path),
+    tensors: executed.tensors,
+    reconstruction: executed.reconstruction
+  };
 }
 
-// src/app/publish-shard.ts
-import { mkdir as mkdir12, mkdtemp as mkdtemp3, rm as rm10, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join14 } from "node:path";
-async function* publishShard(options) {
+// src/engine/publish-portion.ts
+import { mkdir as mkdir13, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+
+// src/engine/stage-output.ts
+import { mkdir as mkdir12, mkdtemp as mkdtemp3, rm as rm10 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname12, join as join14 } from "node:path";
+async function* inStagingFolder(options, use) {
+  const space = { dir: options.parent, what: options.what, needed: options.needed, advice: options.advice };
+  await checkFreeSpace(space);
+  await mkdir12(options.parent, { recursive: true });
+  const stageDir = await mkdtemp3(join14(options.parent, options.prefix));
+  try {
+    return yield* use(stageDir);
+  } catch (error63) {
+    throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
+  } finally {
+    await rm10(stageDir, { recursive: true, force: true });
+  }
+}
+function stagingFor(target, workDir) {
+  return target.kind === "local" ? {
+    parent: dirname12(target.path),
+    prefix: `.${basename4(target.path)}.tvhub-`,
+    advice: "write --to a folder on a disk with room"
+  } : { parent: workDir, prefix: "tvhub-", advice: "set TMPDIR to a folder on a disk with room" };
+}
+
+// src/engine/publish-portion.ts
+async function* publishPortion(options) {
   const { plan, index, count: count2, repo } = options;
-  const assignment = shardFiles({ layout: plan.layout, count: count2, index, label: "The shard count" });
-  const shard = `${index}/${count2}`;
+  const assignment = portionFiles({ layout: plan.layout, count: count2, index, label: "The portion count" });
+  const portion = `${index}/${count2}`;
   yield {
     type: "log",
     level: "info",
-    message: `Shard ${shard}: ${assignment.files.length} of ${plan.layout.files.length} output files (${assignment.files[0] ?? ""}${assignment.files.length > 1 ? ` \u2026 ${assignment.files[assignment.files.length - 1] ?? ""}` : ""}).`
+    message: `Portion ${portion}: ${assignment.files.length} of ${plan.layout.files.length} output files (${assignment.files[0] ?? ""}${assignment.files.length > 1 ? ` \u2026 ${assignment.files[assignment.files.length - 1] ?? ""}` : ""}).`
   };
-  const space = {
-    dir: options.workDir,
-    what: `shard ${shard}`,
+  const staging = {
+    parent: options.workDir,
+    prefix: "tvhub-portion-",
+    what: `portion ${portion}`,
     needed: assignment.bytes + 1024 * 1024,
-    advice: "set TMPDIR to a folder on a disk with room, or split the run into more shards"
+    advice: "set TMPDIR to a folder on a disk with room, or split the run into more portions"
   };
-  await checkFreeSpace(space);
-  await mkdir12(options.workDir, { recursive: true });
-  const stageDir = await mkdtemp3(join14(options.workDir, "tvhub-shard-"));
-  try {
+  return yield* inStagingFolder(staging, async function* (stageDir) {
     const executed = yield* options.execute({ dir: stageDir, files: assignment.files });
     const files = executed.written.files.map((file2) => ({ path: file2.file, size: file2.size, sha256: file2.sha256 }));
     const record3 = {
-      format: "tvhub/shard",
+      format: "tvhub/portion",
       version: 1,
-      shard,
+      portion,
       plan: planDigest({ plan, prefix: options.prefix, tvhubVersion: options.tvhubVersion }),
-      inputs: plan.inputs.map((input2) => ({ role: input2.role, ref: input2.ref, repo: input2.repo ?? null, revision: input2.revision ?? null })),
+      inputs: plan.inputs.map((input2) => ({
+        role: input2.role,
+        ref: input2.ref,
+        repo: input2.repo ?? null,
+        revision: input2.revision ?? null
+      })),
       files,
       statistics: options.statistics ? {
         tensors: [...executed.tensors].map(([name, stats]) => [name, encodeNumber(stats.sumOfSquares)]),
@@ -79152,41 +81948,108 @@ async function* publishShard(options) {
       } : null,
       tvhub: options.tvhubVersion
     };
-    const recordPath = shardRecordPath(index, count2);
+    const recordPath = portionRecordPath(index, count2);
     const recordBytes = new TextEncoder().encode(`${JSON.stringify(record3, null, 2)}
 `);
-    await mkdir12(join14(stageDir, ".tvhub"), { recursive: true });
-    await writeFile7(join14(stageDir, recordPath), recordBytes);
+    await mkdir13(join15(stageDir, ".tvhub"), { recursive: true });
+    await writeFile7(join15(stageDir, recordPath), recordBytes);
     const published = yield* options.hub.publish({
       repo,
-      files: [...files.map((file2) => ({ path: file2.path, localPath: join14(stageDir, file2.path) })), { path: recordPath, content: recordBytes }],
-      commitTitle: `${options.title}: shard ${shard}`,
+      files: [
+        ...files.map((file2) => ({ path: file2.path, localPath: join15(stageDir, file2.path) })),
+        { path: recordPath, content: recordBytes }
+      ],
+      commitTitle: `${options.title}: portion ${portion}`,
       commitDescription: `Output files ${files.map((file2) => file2.path).join(", ")} of a run split over ${count2} jobs, made with tvhub ${options.tvhubVersion}; the finalize step adds the index, tvhub.json and the card.`,
       concurrent: true,
       ...options.private === void 0 ? {} : { private: options.private }
     });
-    return { shard, repo, commit: published.commitSha, url: published.repoUrl, files: [...files, { path: recordPath, size: recordBytes.byteLength }] };
-  } catch (error63) {
-    throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
-  } finally {
-    await rm10(stageDir, { recursive: true, force: true });
+    return {
+      portion,
+      repo,
+      commit: published.commitSha,
+      url: published.repoUrl,
+      files: [...files, { path: recordPath, size: recordBytes.byteLength }]
+    };
+  });
+}
+
+// src/engine/produce-output.ts
+async function* produceOutput(options) {
+  const { plan, target, stage } = options;
+  const { hub, workDir, tvhubVersion } = options.context;
+  if (stage?.kind === "portion" && target.kind === "hub") {
+    const portion = yield* publishPortion({
+      hub,
+      repo: target.repo,
+      plan,
+      prefix: options.prefix,
+      index: stage.index,
+      count: stage.count,
+      workDir,
+      execute: ({ dir, files }) => options.execute(dir, files),
+      statistics: options.statistics,
+      title: options.commitTitle,
+      ...options.private === void 0 ? {} : { private: options.private },
+      tvhubVersion
+    });
+    return { kind: "portion", portion };
   }
+  const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : void 0;
+  const sideFiles = options.sideFiles ?? [];
+  const weightBytes = finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum2, f) => sum2 + f.fileSize, 0) : plan.layout.writeBytes;
+  const needed = weightBytes + sideFiles.reduce((sum2, file2) => sum2 + file2.bytes.byteLength, 0) + 1024 * 1024;
+  return yield* inStagingFolder(
+    { ...stagingFor(target, workDir), what: options.what, needed },
+    async function* (stageDir) {
+      const produced = finalizing ? await collectPortions({
+        hub,
+        repo: finalizing.repo,
+        plan,
+        prefix: options.prefix,
+        ...finalizing.count === void 0 ? {} : { count: finalizing.count },
+        stageDir,
+        statistics: options.statistics,
+        tvhubVersion
+      }) : writtenOutput(yield* options.execute(stageDir));
+      for (const file2 of sideFiles) await writeFile8(join16(stageDir, file2.path), file2.bytes);
+      const describing = options.describe(produced);
+      const described = Symbol.asyncIterator in describing ? yield* describing : await describing;
+      await writeFile8(join16(stageDir, "tvhub.json"), `${JSON.stringify(described.record, null, 2)}
+`);
+      await writeFile8(join16(stageDir, "README.md"), described.card);
+      const published = yield* publishOutput({
+        hub,
+        target,
+        stageDir,
+        files: [...produced.staged, ...sideFiles.map((file2) => file2.path), "tvhub.json", "README.md"],
+        commitTitle: options.commitTitle,
+        commitDescription: described.commitDescription,
+        ...options.private === void 0 ? {} : { private: options.private },
+        ...produced.keep === void 0 ? {} : { keep: produced.keep },
+        ...produced.head === void 0 ? {} : { parentCommit: produced.head },
+        ...options.createPr === true && { createPr: true }
+      });
+      return { kind: "published", published, files: produced.files, extra: described.extra };
+    }
+  );
 }
 
 // src/app/finding-logs.ts
 function* findingLogs(report, benign) {
   for (const finding of report.findings) {
-    if (finding.severity === "warning") yield { type: "log", level: benign.has(finding.code) ? "info" : "warn", message: finding.message };
+    if (finding.severity === "warning")
+      yield { type: "log", level: benign.has(finding.code) ? "info" : "warn", message: finding.message };
   }
 }
 
 // src/app/publish-merge-adapter.ts
-import { mkdtemp as mkdtemp5, rm as rm13, writeFile as writeFile9 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { writeFile as writeFile10 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 
 // src/app/publish-adapter.ts
-import { mkdtemp as mkdtemp4, rm as rm12, writeFile as writeFile8 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname12, join as join16 } from "node:path";
+import { writeFile as writeFile9 } from "node:fs/promises";
+import { basename as basename5, join as join18 } from "node:path";
 
 // src/card/render-adapter-card.ts
 async function renderAdapterCard(options) {
@@ -79204,7 +82067,9 @@ async function renderAdapterCard(options) {
     return `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ${row.relativeError === void 0 ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`;
   });
   const revision = base.revision ? `@${base.revision}` : "";
-  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  const fileRows = options.files.map(
+    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`
+  );
   return [
     frontMatter,
     `# ${options.title}`,
@@ -79283,18 +82148,28 @@ function planAdapter(options) {
   for (const tensor of options.plan.outputs) {
     const { module, param } = split(tensor.name);
     if (module === "") {
-      throw new UsageError(`--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`, {
-        code: "LORA_ROOT_PARAMETER",
-        subject: tensor.name
-      });
+      throw new UsageError(
+        `--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`,
+        {
+          code: "LORA_ROOT_PARAMETER",
+          subject: tensor.name
+        }
+      );
     }
     const linearWeight = param === "weight" && tensor.shape.length === 2;
-    if (linearWeight && isEmbedding(module) && mode === "save") full.set(module, "embedding (saved whole, like mergekit-extract-lora)");
-    else if (linearWeight && isHead(module) && mode === "save") full.set(module, "head (saved whole, like mergekit-extract-lora)");
-    else if (!linearWeight && param !== "bias") full.set(module, tensor.shape.length <= 1 ? "1-D weights (norms): no low-rank form" : param === "weight" ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly` : `parameter ${param} of the module itself`);
+    if (linearWeight && isEmbedding(module) && mode === "save")
+      full.set(module, "embedding (saved whole, like mergekit-extract-lora)");
+    else if (linearWeight && isHead(module) && mode === "save")
+      full.set(module, "head (saved whole, like mergekit-extract-lora)");
+    else if (!linearWeight && param !== "bias")
+      full.set(
+        module,
+        tensor.shape.length <= 1 ? "1-D weights (norms): no low-rank form" : param === "weight" ? `${tensor.shape.length}-D weight: no PEFT LoRA layer reproduces it exactly` : `parameter ${param} of the module itself`
+      );
   }
   const underFull = (name) => {
-    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1)) if (full.has(name.slice(0, dot))) return name.slice(0, dot);
+    for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1))
+      if (full.has(name.slice(0, dot))) return name.slice(0, dot);
     return void 0;
   };
   const factored = /* @__PURE__ */ new Set();
@@ -79308,7 +82183,14 @@ function planAdapter(options) {
     const owner = underFull(tensor.name);
     const { module, param } = split(tensor.name);
     if (owner !== void 0) tensors.push({ kind: "full", tensor, module: owner, finetuned: refs.finetuned });
-    else if (param === "weight") tensors.push({ kind: "lora", tensor, module, layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear", ...refs });
+    else if (param === "weight")
+      tensors.push({
+        kind: "lora",
+        tensor,
+        module,
+        layout: isEmbedding(module) ? "embedding" : isConv1d(module) ? "conv1d" : "linear",
+        ...refs
+      });
     else if (param === "bias" && factored.has(module)) tensors.push({ kind: "bias", tensor, module, ...refs });
     else {
       full.set(module, "bias of a module without a 2-D weight");
@@ -79338,12 +82220,12 @@ function targetModules(modules, baseTensorNames) {
   return [...out].sort();
 }
 
-// src/app/execute-adapter.ts
+// src/engine/execute-adapter.ts
 import { open as open7, rm as rm11 } from "node:fs/promises";
 import { availableParallelism as availableParallelism3 } from "node:os";
-import { join as join15 } from "node:path";
+import { join as join17 } from "node:path";
 
-// src/app/lora-pool.ts
+// src/engine/lora-pool.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
@@ -79354,11 +82236,14 @@ function createMatrixKernels(options = {}) {
     const simd = instantiateSimdKernels();
     if (simd) return new WasmMatrixKernels(simd);
   }
-  if (wanted === "wasm") throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", { code: "SIMD_UNAVAILABLE" });
+  if (wanted === "wasm")
+    throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", {
+      code: "SIMD_UNAVAILABLE"
+    });
   return new JsMatrixKernels();
 }
 var pageBytes = 65536;
-var callMultiplyAdds = 1 << 22;
+var callMultiplyAdds = 1 << 25;
 var maxWasmBytes = 65536 * pageBytes;
 var WasmMatrixKernels = class {
   constructor(simd) {
@@ -79373,12 +82258,18 @@ var WasmMatrixKernels = class {
   reserve(floats) {
     const needed = this.start + floats * 4;
     if (needed > maxWasmBytes) {
-      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, { code: "MATRIX_TOO_LARGE" });
+      throw new InternalError(`A matrix of ${floats} float32 values does not fit the 4 GiB of WebAssembly memory.`, {
+        code: "MATRIX_TOO_LARGE"
+      });
     }
     const current = this.simd.memory.buffer.byteLength;
     if (needed > current) this.simd.memory.grow(Math.ceil((needed - current) / pageBytes));
     if (this.view.buffer !== this.simd.memory.buffer || this.view.byteLength === 0) {
-      this.view = new Float32Array(this.simd.memory.buffer, this.start, this.simd.memory.buffer.byteLength - this.start >> 2);
+      this.view = new Float32Array(
+        this.simd.memory.buffer,
+        this.start,
+        this.simd.memory.buffer.byteLength - this.start >> 2
+      );
     }
   }
   floats() {
@@ -79395,11 +82286,14 @@ var WasmMatrixKernels = class {
       }
       return;
     }
-    const step = Math.max(4, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
+    const step = Math.max(128, Math.floor(callMultiplyAdds / Math.max(1, o.k * o.n) / 4) * 4);
     for (let i = 0; i < o.m; i += step) {
       const rows = Math.min(step, o.m - i);
       this.simd.gemmF32(at(o.a + i * o.lda), o.lda, at(o.b), o.ldb, at(o.c + i * o.ldc), o.ldc, rows, o.k, o.n);
     }
+  }
+  sumOfSquares(a, n) {
+    return this.simd.sumOfSquaresF32(this.start + a * 4, n, 0);
   }
   squaredDistance(a, b, n) {
     return this.simd.squaredDistanceF32(this.start + a * 4, this.start + b * 4, n);
@@ -79430,6 +82324,11 @@ var JsMatrixKernels = class {
   gemm(o) {
     checkGemm(o, this.heap.length);
     gemmReference(this.heap, o);
+  }
+  sumOfSquares(a, n) {
+    let sum2 = 0;
+    for (let i = 0; i < n; i++) sum2 += this.heap[a + i] * this.heap[a + i];
+    return sum2;
   }
   squaredDistance(a, b, n) {
     return squaredDistanceReference(this.heap, a, b, n);
@@ -79498,7 +82397,10 @@ function squaredDistanceReference(x, a, b, n) {
 function checkGemm(o, heapFloats) {
   const fits = (offset, rows, cols, ld) => rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
   if (o.n % 4 !== 0 || !fits(o.a, o.m, o.k, o.lda) || !fits(o.b, o.k, o.n, o.ldb) || !fits(o.c, o.m, o.n, o.ldc)) {
-    throw new InternalError(`A matrix product of ${o.m}\xD7${o.k} by ${o.k}\xD7${o.n} does not fit its heap or its padding; this is a bug in tvhub.`, { code: "GEMM_BAD_SHAPE" });
+    throw new InternalError(
+      `A matrix product of ${o.m}\xD7${o.k} by ${o.k}\xD7${o.n} does not fit its heap or its padding; this is a bug in tvhub.`,
+      { code: "GEMM_BAD_SHAPE" }
+    );
   }
 }
 
@@ -79591,7 +82493,9 @@ function symmetricEigen(matrix, n) {
       }
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i] || i - j);
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (i, j) => a[j * n + j] - a[i * n + i] || i - j
+  );
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((from, to) => {
@@ -79691,23 +82595,24 @@ function factorTaskVector(options) {
   const { kernels, rows: m, cols: n, name, policy, svd, dtype } = options;
   const full = Math.min(m, n);
   const ld = roundUp4(n);
-  const heap = kernels.floats();
-  let normSquared = 0;
-  for (let i = 0; i < m * ld; i++) {
-    const value = heap[i];
-    normSquared += value * value;
-  }
+  const normSquared = kernels.sumOfSquares(0, m * ld);
   if (!Number.isFinite(normSquared)) {
-    throw new DataError(`The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`, {
-      code: "LORA_NOT_FINITE",
-      subject: name
-    });
+    throw new DataError(
+      `The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`,
+      {
+        code: "LORA_NOT_FINITE",
+        subject: name
+      }
+    );
   }
   const norm = Math.sqrt(normSquared);
   const stream = deriveStream({ seed: svd.seed, labels: ["lora", name] });
   const sketch = (rank3) => {
     const width = Math.min(full, rank3 + svd.oversampling);
-    return { width, result: randomizedSvd({ kernels, rows: m, cols: n, ld, width, iterations: svd.iterations, stream }) };
+    return {
+      width,
+      result: randomizedSvd({ kernels, rows: m, cols: n, ld, width, iterations: svd.iterations, stream })
+    };
   };
   if (policy.kind === "fixed") {
     const rank3 = Math.max(1, Math.min(policy.rank, full));
@@ -79755,7 +82660,15 @@ function measured(kernels, m, n, svd, rank3, width, norm, dtype) {
   const storedA = stored(a, dtype);
   const storedB = stored(b, dtype);
   const relativeError = norm === 0 ? 0 : Math.sqrt(residualSquares(kernels, m, n, storedA, storedB, rank3)) / norm;
-  return { rank: rank3, a: storedA, b: storedB, norm, relativeError, retainedEnergy: norm === 0 ? 1 : Math.min(1, kept / (norm * norm)), width };
+  return {
+    rank: rank3,
+    a: storedA,
+    b: storedB,
+    norm,
+    relativeError,
+    retainedEnergy: norm === 0 ? 1 : Math.min(1, kept / (norm * norm)),
+    width
+  };
 }
 function stored(values, dtype) {
   if (dtype === "F32" || dtype === "F64") return values;
@@ -79763,7 +82676,7 @@ function stored(values, dtype) {
 }
 function residualSquares(kernels, m, n, a, b, rank3) {
   const ld = roundUp4(n);
-  const panelRows = 64;
+  const panelRows = 256;
   const at = m * ld;
   const bAt = at + rank3 * ld;
   const panel = bAt + m * rank3;
@@ -79781,7 +82694,7 @@ function residualSquares(kernels, m, n, a, b, rank3) {
   return sum2;
 }
 
-// src/app/lora-job.ts
+// src/engine/lora-job.ts
 function runLoraJob(job, kernels, matrices) {
   const [rows, cols] = job.shape;
   const ft = kernels.decodeToF32(job.finetuned);
@@ -79792,15 +82705,24 @@ function runLoraJob(job, kernels, matrices) {
   matrices.reserve(m * ld);
   const heap = matrices.floats();
   if (job.layout === "linear" && ld === n) heap.set(tau.subarray(0, m * n), 0);
-  else if (job.layout === "linear") for (let i = 0; i < m; i++) {
-    heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
-    heap.fill(0, i * ld + n, (i + 1) * ld);
-  }
+  else if (job.layout === "linear")
+    for (let i = 0; i < m; i++) {
+      heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
+      heap.fill(0, i * ld + n, (i + 1) * ld);
+    }
   else {
     heap.fill(0, 0, m * ld);
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
   }
-  const factors = factorTaskVector({ kernels: matrices, rows: m, cols: n, name: job.name, policy: job.policy, svd: job.svd, dtype: job.dtype });
+  const factors = factorTaskVector({
+    kernels: matrices,
+    rows: m,
+    cols: n,
+    name: job.name,
+    policy: job.policy,
+    svd: job.svd,
+    dtype: job.dtype
+  });
   return {
     rank: factors.rank,
     a: kernels.encodeFromF32({ dtype: job.dtype, values: factors.a }),
@@ -79812,7 +82734,7 @@ function runLoraJob(job, kernels, matrices) {
   };
 }
 
-// src/app/lora-pool.ts
+// src/engine/lora-pool.ts
 var loraProtocol = 1;
 var defaultWorkerUrl2 = new URL("./compute-worker.js", import.meta.url);
 async function createLoraPool(options) {
@@ -79831,74 +82753,61 @@ async function createLoraPool(options) {
   };
   if (options.threads <= 0 || url2.protocol !== "file:" || !existsSync3(fileURLToPath4(url2))) return local();
   const workerData = { tvhubLoraWorker: loraProtocol };
-  const started = await Promise.allSettled(Array.from({ length: options.threads }, () => startReadyWorker({ url: url2, workerData })));
+  const started = await Promise.allSettled(
+    Array.from({ length: options.threads }, () => startReadyWorker({ url: url2, workerData }))
+  );
   const workers = started.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   const refused = started.find((result) => result.status === "rejected");
   if (refused || workers.length === 0) {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    return local(`a worker did not start (${refused ? String(refused.reason?.message ?? refused.reason) : "none"})`);
+    return local(
+      `a worker did not start (${refused ? String(refused.reason?.message ?? refused.reason) : "none"})`
+    );
   }
   return workerPool2(workers);
 }
 function workerPool2(workers) {
-  const pending = workers.map(() => /* @__PURE__ */ new Map());
-  let nextId = 0;
-  let broken;
-  let closing = false;
-  const failAll = (error63) => {
-    broken ??= error63;
-    for (const jobs of pending) {
-      for (const job of jobs.values()) job.reject(broken);
-      jobs.clear();
-    }
-  };
-  workers.forEach((worker, index) => {
-    const mine = pending[index];
-    worker.on("message", (message) => {
-      if (message.type === "ready") return;
-      const job = mine.get(message.id);
-      if (!job) return;
-      mine.delete(message.id);
+  const dispatch = dispatchToWorkers({
+    workers,
+    kind: "LoRA",
+    code: "LORA",
+    doing: "tensors were being factored",
+    onAnswer(job, message) {
       if (message.type === "done") job.resolve(message.result);
-      else job.reject(rebuildError(message.error));
-    });
-    worker.on("error", (error63) => failAll(new InternalError(`A LoRA worker failed: ${error63.message}; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_FAILED", cause: error63 })));
-    worker.on("exit", (code2) => {
-      if (!closing) failAll(new InternalError(`A LoRA worker stopped (exit code ${code2}) while tensors were being factored; this is a bug in tvhub, please report it.`, { code: "LORA_WORKER_EXITED" }));
-    });
+      else if (message.type === "failed") job.reject(rebuildError(message.error));
+    }
   });
   return {
     threads: workers.length,
     implementation: "wasm",
     factor(job) {
-      if (broken !== void 0) return Promise.reject(broken);
-      let index = 0;
-      for (let i = 1; i < workers.length; i++) if (pending[i].size < pending[index].size) index = i;
-      const id = nextId++;
+      const refusal = dispatch.refusal;
+      if (refusal !== void 0) return Promise.reject(refusal);
       const transfer = [job.finetuned.bytes, job.base.bytes].flatMap(
         (bytes) => bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []
       );
       return new Promise((resolve7, reject) => {
-        pending[index].set(id, { resolve: resolve7, reject });
-        workers[index].postMessage({ type: "factor", id, job }, [...new Set(transfer)]);
+        dispatch.send(
+          (worker, id) => worker.postMessage({ type: "factor", id, job }, [...new Set(transfer)]),
+          { resolve: resolve7, reject }
+        );
       });
     },
-    async close() {
-      if (closing) return;
-      closing = true;
-      failAll(new InternalError("The LoRA pool was closed while tensors were being factored.", { code: "LORA_POOL_CLOSED" }));
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    }
+    close: () => dispatch.close()
   };
 }
 
-// src/app/execute-adapter.ts
+// src/engine/execute-adapter.ts
 var adapterPrefix = "base_model.model.";
 async function* executeAdapter(options) {
   const { adapter, models, kernels } = options;
   const threads = Math.max(0, Math.floor(options.threads ?? availableParallelism3()));
-  const pool = await createLoraPool({ kernels, threads, ...options.workerUrl === void 0 ? {} : { workerUrl: options.workerUrl } });
-  const spillPath = join15(options.dir, ".adapter.spill");
+  const pool = await createLoraPool({
+    kernels,
+    threads,
+    ...options.workerUrl === void 0 ? {} : { workerUrl: options.workerUrl }
+  });
+  const spillPath = join17(options.dir, ".adapter.spill");
   const spill = await open7(spillPath, "w+");
   const stored2 = [];
   let spillEnd = 0;
@@ -79920,7 +82829,8 @@ async function* executeAdapter(options) {
     return { dtype: model.tensor(name).dtype, bytes };
   };
   const computable2 = (dtype, name) => {
-    if (!isComputable(dtype)) throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
+    if (!isComputable(dtype))
+      throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
     return dtype;
   };
   const denseBytes = (t) => t.tensor.bytes;
@@ -79930,22 +82840,55 @@ async function* executeAdapter(options) {
   let done = 0;
   try {
     if (pool.fallback) yield { type: "log", level: "warn", message: `Factoring on one thread: ${pool.fallback}.` };
-    else if (pool.threads > 0) yield { type: "log", level: "info", message: `Factoring tensors on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}.` };
+    else if (pool.threads > 0)
+      yield {
+        type: "log",
+        level: "info",
+        message: `Factoring tensors on ${pool.threads} worker thread${pool.threads === 1 ? "" : "s"}.`
+      };
     for (const t of others) {
       if (t.kind === "full") {
         const value = await read(t.finetuned.input, t.finetuned.name);
         await append(`${adapterPrefix}${t.tensor.name}`, value.dtype, t.tensor.shape, value.bytes);
-        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "full", norm: Number.NaN, bytes: value.bytes.byteLength, denseBytes: denseBytes(t) });
+        reports.push({
+          name: t.tensor.name,
+          module: t.module,
+          shape: t.tensor.shape,
+          kind: "full",
+          norm: Number.NaN,
+          bytes: value.bytes.byteLength,
+          denseBytes: denseBytes(t)
+        });
       } else if (t.kind === "bias") {
         const ft = await read(t.finetuned.input, t.finetuned.name);
         const base = await read(t.base.input, t.base.name);
-        const tau = kernels.subtract({ finetuned: kernels.decodeToF32({ dtype: computable2(ft.dtype, t.tensor.name), bytes: ft.bytes }), base: kernels.decodeToF32({ dtype: computable2(base.dtype, t.tensor.name), bytes: base.bytes }) });
+        const tau = kernels.subtract({
+          finetuned: kernels.decodeToF32({ dtype: computable2(ft.dtype, t.tensor.name), bytes: ft.bytes }),
+          base: kernels.decodeToF32({ dtype: computable2(base.dtype, t.tensor.name), bytes: base.bytes })
+        });
         const norm = Math.sqrt(kernels.sumOfSquares({ values: tau }));
         if (norm > 0) {
           biasModules.add(t.module);
           await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
-          reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "bias", norm, bytes: ft.bytes.byteLength, denseBytes: denseBytes(t) });
-        } else reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+          reports.push({
+            name: t.tensor.name,
+            module: t.module,
+            shape: t.tensor.shape,
+            kind: "bias",
+            norm,
+            bytes: ft.bytes.byteLength,
+            denseBytes: denseBytes(t)
+          });
+        } else
+          reports.push({
+            name: t.tensor.name,
+            module: t.module,
+            shape: t.tensor.shape,
+            kind: "unchanged",
+            norm: 0,
+            bytes: 0,
+            denseBytes: denseBytes(t)
+          });
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -79986,10 +82929,24 @@ async function* executeAdapter(options) {
       const t = loraTensors[index];
       const [rows, cols] = [t.tensor.shape[0], t.tensor.shape[1]];
       if (result.norm === 0) {
-        reports.push({ name: t.tensor.name, module: t.module, shape: t.tensor.shape, kind: "unchanged", norm: 0, bytes: 0, denseBytes: denseBytes(t) });
+        reports.push({
+          name: t.tensor.name,
+          module: t.module,
+          shape: t.tensor.shape,
+          kind: "unchanged",
+          norm: 0,
+          bytes: 0,
+          denseBytes: denseBytes(t)
+        });
       } else {
         const r = result.rank;
-        const [aShape, bShape] = t.layout === "linear" ? [[r, cols], [rows, r]] : [[r, rows], [cols, r]];
+        const [aShape, bShape] = t.layout === "linear" ? [
+          [r, cols],
+          [rows, r]
+        ] : [
+          [r, rows],
+          [cols, r]
+        ];
         const [aKey, bKey] = t.layout === "embedding" ? ["lora_embedding_A", "lora_embedding_B"] : ["lora_A.weight", "lora_B.weight"];
         await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
         await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
@@ -80015,8 +82972,18 @@ async function* executeAdapter(options) {
       const weight = loraTensors.find((t) => t.module === module);
       if (!weight) continue;
       const [rows, cols] = [weight.tensor.shape[0], weight.tensor.shape[1]];
-      await append(`${adapterPrefix}${module}.lora_A.weight`, options.dtype, [1, cols], new Uint8Array(cols * dtypeSize(options.dtype)));
-      await append(`${adapterPrefix}${module}.lora_B.weight`, options.dtype, [rows, 1], new Uint8Array(rows * dtypeSize(options.dtype)));
+      await append(
+        `${adapterPrefix}${module}.lora_A.weight`,
+        options.dtype,
+        [1, cols],
+        new Uint8Array(cols * dtypeSize(options.dtype))
+      );
+      await append(
+        `${adapterPrefix}${module}.lora_B.weight`,
+        options.dtype,
+        [rows, 1],
+        new Uint8Array(rows * dtypeSize(options.dtype))
+      );
       ranks.set(module, 1);
     }
     const layout = planModelLayout({
@@ -80041,7 +83008,16 @@ async function* executeAdapter(options) {
       if (!file2) throw new InternalError("The adapter writer wrote no file.", { code: "ADAPTER_NO_FILE" });
       const order = new Map(adapter.tensors.map((t, i) => [t.tensor.name, i]));
       reports.sort((x, y) => (order.get(x.name) ?? 0) - (order.get(y.name) ?? 0));
-      return { file: { path: file2.file, size: file2.size, sha256: file2.sha256 }, tensors: reports, ranks, biasModules, conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)), threads: pool.threads, implementation: pool.implementation, bytesRead };
+      return {
+        file: { path: file2.file, size: file2.size, sha256: file2.sha256 },
+        tensors: reports,
+        ranks,
+        biasModules,
+        conv1d: loraTensors.some((t) => t.layout === "conv1d" && ranks.has(t.module)),
+        threads: pool.threads,
+        implementation: pool.implementation,
+        bytesRead
+      };
     } catch (error63) {
       await writer.abort();
       throw error63;
@@ -80057,8 +83033,16 @@ async function* executeAdapter(options) {
 var svdAlgorithm = "randomized SVD (Halko, Martinsson & Tropp 2011; the steps of torch.svd_lowrank)";
 async function* publishAdapter(options) {
   const { context, target, plan, lora } = options;
-  const svd = { oversampling: lora.svd?.oversampling ?? 10, iterations: lora.svd?.iterations ?? 2, seed: lora.svd?.seed ?? 0 };
-  const policy = lora.rank === "auto" ? { kind: "auto", maxError: lora.maxError ?? 0.1, ...lora.maxRank === void 0 ? {} : { maxRank: lora.maxRank } } : { kind: "fixed", rank: lora.rank };
+  const svd = {
+    oversampling: lora.svd?.oversampling ?? 10,
+    iterations: lora.svd?.iterations ?? 2,
+    seed: lora.svd?.seed ?? 0
+  };
+  const policy = lora.rank === "auto" ? {
+    kind: "auto",
+    maxError: lora.maxError ?? 0.1,
+    ...lora.maxRank === void 0 ? {} : { maxRank: lora.maxRank }
+  } : { kind: "fixed", rank: lora.rank };
   const dtype = lora.dtype ?? "F32";
   const baseResolved = options.base.resolved;
   const modelType = typeof baseResolved.config?.model_type === "string" ? baseResolved.config.model_type : void 0;
@@ -80068,28 +83052,36 @@ async function* publishAdapter(options) {
     ...lora.embeddings === void 0 ? {} : { embeddings: lora.embeddings },
     ...modelType === void 0 ? {} : { modelType }
   });
-  const stageParent = target.kind === "local" ? dirname12(target.path) : context.workDir;
-  const space = {
-    dir: stageParent,
+  const staging = {
+    ...stagingFor(target, context.workDir),
     what: "the adapter",
     // At most the dense τ twice (the spill file and the adapter), plus the card and the records.
-    needed: 2 * plan.outputs.reduce((sum2, t) => sum2 + t.bytes, 0) + 1024 * 1024,
-    advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room"
+    needed: 2 * plan.outputs.reduce((sum2, t) => sum2 + t.bytes, 0) + 1024 * 1024
   };
-  await checkFreeSpace(space);
-  const stageDir = await mkdtemp4(target.kind === "local" ? join16(stageParent, `.${basename4(target.path)}.tvhub-`) : join16(stageParent, "tvhub-"));
-  try {
+  return yield* inStagingFolder(staging, async function* (stageDir) {
     const models = await Promise.all(options.inputs.map((input2) => input2.openForExecute({ cache: context.cache })));
     let executed;
     try {
-      executed = yield* executeAdapter({ adapter, models, dir: stageDir, kernels: context.kernels, policy, svd, dtype, ...lora.threads === void 0 ? {} : { threads: lora.threads } });
+      executed = yield* executeAdapter({
+        adapter,
+        models,
+        dir: stageDir,
+        kernels: context.kernels,
+        policy,
+        svd,
+        dtype,
+        ...lora.threads === void 0 ? {} : { threads: lora.threads }
+      });
     } finally {
-      await Promise.allSettled(models.filter((model, i) => model !== options.inputs[i]?.model).map((model) => model.close()));
+      await Promise.allSettled(
+        models.filter((model, i) => model !== options.inputs[i]?.model).map((model) => model.close())
+      );
     }
     const ranks = [...executed.ranks.values()];
     const r = ranks.length ? Math.max(...ranks) : 1;
     const rankPattern = {};
-    for (const [module, rank3] of [...executed.ranks].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) if (rank3 !== r) rankPattern[module] = rank3;
+    for (const [module, rank3] of [...executed.ranks].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+      if (rank3 !== r) rankPattern[module] = rank3;
     const modulesToSave = adapter.modulesToSave.map((m) => m.module);
     const base = pinned(baseResolved);
     const config2 = {
@@ -80109,7 +83101,10 @@ async function* publishAdapter(options) {
       r,
       rank_pattern: rankPattern,
       revision: base.revision ?? null,
-      target_modules: targetModules([...executed.ranks.keys()], baseResolved.tensors.map((t) => t.name)),
+      target_modules: targetModules(
+        [...executed.ranks.keys()],
+        baseResolved.tensors.map((t) => t.name)
+      ),
       task_type: taskType(baseResolved),
       use_dora: false,
       use_rslora: false
@@ -80120,7 +83115,7 @@ async function* publishAdapter(options) {
     const overallError = normSquared > 0 ? Math.sqrt(errorSquared / normSquared) : 0;
     const denseBytes = executed.tensors.reduce((sum2, t) => sum2 + t.denseBytes, 0);
     const rankRule = policy.kind === "fixed" ? `${policy.rank} (min(${policy.rank}, rows, columns) per tensor)` : `auto: the smallest rank per tensor with \u2016\u03C4 \u2212 BA\u2016/\u2016\u03C4\u2016 \u2264 ${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
-    const title = target.kind === "hub" ? target.repo : basename4(target.path);
+    const title = target.kind === "hub" ? target.repo : basename5(target.path);
     const files = [executed.file];
     const record3 = {
       format: "tvhub/lora-adapter",
@@ -80173,11 +83168,11 @@ async function* publishAdapter(options) {
       files,
       tvhubVersion: context.tvhubVersion
     });
-    await writeFile8(join16(stageDir, "adapter_config.json"), `${JSON.stringify(config2, null, 2)}
+    await writeFile9(join18(stageDir, "adapter_config.json"), `${JSON.stringify(config2, null, 2)}
 `);
-    await writeFile8(join16(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
+    await writeFile9(join18(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
 `);
-    await writeFile8(join16(stageDir, "README.md"), card);
+    await writeFile9(join18(stageDir, "README.md"), card);
     const published = yield* publishOutput({
       hub: context.hub,
       target,
@@ -80189,16 +83184,12 @@ async function* publishAdapter(options) {
       ...options.createPr === true && { createPr: true }
     });
     return { ...published, files, tensors: executed.tensors, r, overallError };
-  } catch (error63) {
-    throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
-  } finally {
-    await rm12(stageDir, { recursive: true, force: true });
-  }
+  });
 }
 function taskType(model) {
   const architectures = model.config?.architectures;
   const architecture = Array.isArray(architectures) && typeof architectures[0] === "string" ? architectures[0] : "";
-  if (architecture.endsWith("ForCausalLM")) return "CAUSAL_LM";
+  if (architecture.endsWith("ForCausalLM") || architecture.endsWith("LMHeadModel")) return "CAUSAL_LM";
   if (architecture.endsWith("ForSequenceClassification")) return "SEQ_CLS";
   if (architecture.endsWith("ForTokenClassification")) return "TOKEN_CLS";
   if (architecture.endsWith("ForConditionalGeneration") || architecture.endsWith("ForSeq2SeqLM")) return "SEQ_2_SEQ_LM";
@@ -80211,13 +83202,16 @@ function pinned(model) {
 // src/app/plan-task-vector.ts
 var benignFindings = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS"]);
 async function* planTaskVector(options) {
-  yield { type: "log", level: "info", message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026` };
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${options.finetuned} against ${options.base ?? "its declared base"} (headers only)\u2026`
+  };
   const checked = await checkInputs({
     context: options.context,
     ...options.base === void 0 ? {} : { base: options.base },
     inputs: [{ text: options.finetuned, kind: "finetuned", label: "--finetuned" }],
-    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force }
+    ...pickDefined(options, ["vocab", "force"])
   });
   try {
     const { report } = checked;
@@ -80229,9 +83223,7 @@ async function* planTaskVector(options) {
       operation: "publish-vector",
       base: checked.base.resolved,
       finetuned: finetuned.resolved,
-      ...options.dtype === void 0 ? {} : { dtype: options.dtype },
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
+      ...pickDefined(options, ["dtype", "vocab", "maxShardSize"])
     });
     return { checked, finetuned, report, plan };
   } catch (error63) {
@@ -80244,17 +83236,26 @@ async function* planTaskVector(options) {
 async function* publishMergeAdapter(options) {
   const { context, plan, recipe } = options;
   const base = plan.inputs[0];
-  await checkFreeSpace({ dir: context.workDir, what: "the merged model (kept until it is factored)", needed: plan.layout.writeBytes, advice: "set TMPDIR to a folder on a disk with room" });
-  const dir = await mkdtemp5(join17(context.workDir, "tvhub-merged-"));
-  try {
+  const staging = {
+    parent: context.workDir,
+    prefix: "tvhub-merged-",
+    what: "the merged model (kept until it is factored)",
+    needed: plan.layout.writeBytes,
+    advice: "set TMPDIR to a folder on a disk with room"
+  };
+  return yield* inStagingFolder(staging, async function* (dir) {
     yield* options.writeMerged(dir);
-    for (const file2 of options.sideFiles) await writeFile9(join17(dir, file2.path), file2.bytes);
+    for (const file2 of options.sideFiles) await writeFile10(join19(dir, file2.path), file2.bytes);
     const baseRef = base.repo === void 0 ? base.ref : `${base.repo}${base.revision ? `@${base.revision}` : ""}`;
-    await writeFile9(join17(dir, "README.md"), `---
+    await writeFile10(join19(dir, "README.md"), `---
 base_model: ${base.repo ?? base.ref}
 ---
 `);
-    const { checked, finetuned, plan: tauPlan } = yield* withoutLogsAbout(planTaskVector({ context, base: baseRef, finetuned: dir }), dir);
+    const {
+      checked,
+      finetuned,
+      plan: tauPlan
+    } = yield* withoutLogsAbout(planTaskVector({ context, base: baseRef, finetuned: dir }), dir);
     try {
       const lora = {
         rank: options.lora.rank,
@@ -80276,7 +83277,16 @@ base_model: ${base.repo ?? base.ref}
         source: {
           label: "merge",
           formula: `\u03B8(merge) \u2212 \u03B8(base), \u03B8(merge) = ${plan.method ?? recipe.method} of ${terms.join(", ")}`,
-          record: { merge: { method: plan.method ?? recipe.method, terms: plan.terms.map((term) => ({ input: plan.inputs[term.input]?.repo ?? plan.inputs[term.input]?.ref, revision: plan.inputs[term.input]?.revision ?? null, lambda: term.lambda })) } }
+          record: {
+            merge: {
+              method: plan.method ?? recipe.method,
+              terms: plan.terms.map((term) => ({
+                input: plan.inputs[term.input]?.repo ?? plan.inputs[term.input]?.ref,
+                revision: plan.inputs[term.input]?.revision ?? null,
+                lambda: term.lambda
+              }))
+            }
+          }
         },
         lora,
         commitTitle: options.commitTitle,
@@ -80285,9 +83295,7 @@ base_model: ${base.repo ?? base.ref}
     } finally {
       await checked.close();
     }
-  } finally {
-    await rm13(dir, { recursive: true, force: true });
-  }
+  });
 }
 async function* withoutLogsAbout(run3, text) {
   for (; ; ) {
@@ -80299,40 +83307,27 @@ async function* withoutLogsAbout(run3, text) {
 }
 
 // src/app/merge.ts
-var torchDtypes = { BF16: "bfloat16", F16: "float16", F32: "float32", F64: "float64" };
+var torchDtypes = {
+  BF16: "bfloat16",
+  F16: "float16",
+  F32: "float32",
+  F64: "float64"
+};
 var benignFindings2 = /* @__PURE__ */ new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
 async function* merge3(options) {
   const { context } = options;
-  const loaded2 = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
-  const { source } = loaded2;
-  if (loaded2.recipe.greedy !== void 0) {
-    throw new UsageError(`${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`, {
-      code: "RECIPE_IS_GREEDY",
-      subject: "greedy"
-    });
-  }
-  const recipe = {
-    ...loaded2.recipe,
-    output: { ...loaded2.recipe.output, to: options.to ?? loaded2.recipe.output.to, private: options.private ?? loaded2.recipe.output.private },
-    vocab: options.vocab ?? loaded2.recipe.vocab
+  const resolved = await resolveMerge(options);
+  const { recipe, source, target, inputs } = resolved;
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${inputs.length} input${inputs.length === 1 ? "" : "s"} against ${recipe.base} (headers only)\u2026`
   };
-  const targetLabel = options.to === void 0 ? `${source}: output.to` : "--to";
-  const target = resolveRef(context, recipe.output.to, targetLabel, false);
-  checkStageTarget({ stage: options.stage, target, label: targetLabel });
-  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target, label: targetLabel });
-  const terms = expandTerms({ recipe });
-  const unique3 = /* @__PURE__ */ new Map();
-  for (const term of terms) {
-    const key = `${term.kind}\0${term.ref}`;
-    if (!unique3.has(key)) unique3.set(key, { text: term.ref, kind: term.kind, label: `${source}: ${term.origin}.${term.kind}` });
-  }
-  refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...unique3.values()]);
-  yield { type: "log", level: "info", message: `Checking ${unique3.size} input${unique3.size === 1 ? "" : "s"} against ${recipe.base} (headers only)\u2026` };
   const checked = await checkInputs({
     context,
     base: recipe.base,
     baseLabel: `${source}: base`,
-    inputs: [...unique3.values()],
+    inputs,
     vocab: recipe.vocab,
     ...options.force === void 0 ? {} : { force: options.force }
   });
@@ -80340,151 +83335,205 @@ async function* merge3(options) {
     const { report } = checked;
     yield* findingLogs(report, benignFindings2);
     if (!report.ok) throw new IncompatibleError(report);
-    const opened = /* @__PURE__ */ new Map();
-    [...unique3.values()].forEach((input2, i) => {
-      const found = checked.inputs[i];
-      if (found) opened.set(`${input2.kind}\0${input2.text}`, found);
-    });
-    const models = { [recipe.base]: checked.base.resolved };
-    for (const [key, input2] of opened) models[key.slice(key.indexOf("\0") + 1)] ??= input2.resolved;
-    const plan = buildPlan({ operation: "merge", recipe, models });
-    for (const warning2 of plan.warnings) yield { type: "log", level: "warn", message: warning2.message };
-    const inputOf2 = (input2) => {
-      const found = input2.role === "base" ? checked.base : opened.get(`${input2.role}\0${input2.ref}`);
-      if (!found) throw new DataError(`The plan reads ${input2.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
-      return found;
-    };
-    const sideFiles = await gatherSideFiles({ context, plan, recipe, checked, inputOf: inputOf2 });
+    const { plan, inputOf: inputOf2, sideFiles } = yield* planMerge2({ context, recipe, inputs, checked });
     const copied = sideFiles.map((file2) => ({ path: file2.path, from: file2.from }));
     if (options.dryRun) return { recipe, source, report, plan, dryRun: true, copied };
-    await checkTarget({ hub: context.hub, target, produces: "tvhub/merge", ...options.force === void 0 ? {} : { force: options.force } });
-    const base = plan.inputs[0];
-    const commitTitle = `Merge ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`;
-    const execute = (dir, files) => interleaveProgress({
-      // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
-      run: async function* (onProgress) {
-        const inputs = plan.inputs.map(inputOf2);
-        const weights = [];
-        try {
-          for (const input2 of inputs) weights.push(await input2.openForExecute({ cache: context.cache, onProgress }));
-          return yield* executePlan({ plan, models: weights, dir, prefix: "model", kernels: context.kernels, ...files === void 0 ? {} : { files } });
-        } finally {
-          await Promise.allSettled(weights.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
-        }
-      }
+    await checkTarget({
+      hub: context.hub,
+      target,
+      produces: "tvhub/merge",
+      ...options.force === void 0 ? {} : { force: options.force }
     });
-    const stage = options.stage;
+    const base = plan.inputs[0];
+    const terms = `${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"}`;
+    const execute = (dir, files) => executeOnInputs({
+      inputs: plan.inputs.map(inputOf2),
+      cache: context.cache,
+      plan,
+      dir,
+      prefix: "model",
+      kernels: context.kernels,
+      ...files === void 0 ? {} : { files }
+    });
     if (recipe.output.lora) {
-      if (stage) throw new UsageError(`${source}: output.lora publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.`, { code: "LORA_WITH_SHARDS", subject: "output.lora" });
-      const adapter = yield* publishMergeAdapter({ context, target, recipe, plan, writeMerged: (dir) => execute(dir), sideFiles, commitTitle: `LoRA adapter of a merge of ${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"} into ${base.repo ?? base.ref}`, lora: recipe.output.lora });
-      const record3 = mergeRecord({ context, recipe, loaded: loaded2, plan, weightFiles: adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" })), copied: [], ...options.command === void 0 ? {} : { command: options.command } });
-      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record: record3 } };
-    }
-    if (stage?.kind === "shard" && target.kind === "hub") {
-      const shard = yield* publishShard({
-        hub: context.hub,
-        repo: target.repo,
+      if (options.stage)
+        throw new UsageError(
+          `${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.`,
+          { code: "LORA_WITH_PORTIONS", subject: "output.lora" }
+        );
+      const adapter = yield* publishMergeAdapter({
+        context,
+        target,
+        recipe,
         plan,
-        prefix: "model",
-        index: stage.index,
-        count: stage.count,
-        workDir: context.workDir,
-        execute: ({ dir, files }) => execute(dir, files),
-        statistics: false,
-        title: commitTitle,
-        private: recipe.output.private,
-        tvhubVersion: context.tvhubVersion
+        writeMerged: (dir) => execute(dir),
+        sideFiles,
+        commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`,
+        lora: recipe.output.lora
       });
-      return { recipe, source, report, plan, dryRun: false, copied, shard };
-    }
-    const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : void 0;
-    const stageParent = target.kind === "local" ? dirname13(target.path) : context.workDir;
-    const space = {
-      dir: stageParent,
-      what: "the merged model",
-      // The weights (only the index when finalizing: the shard jobs committed the rest), the copied files, the card and tvhub.json.
-      needed: (finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum2, f) => sum2 + f.fileSize, 0) : plan.layout.writeBytes) + sideFiles.reduce((sum2, file2) => sum2 + file2.bytes.byteLength, 0) + 1024 * 1024,
-      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room"
-    };
-    await checkFreeSpace(space);
-    await mkdir13(stageParent, { recursive: true });
-    const stageDir = await mkdtemp6(join18(stageParent, target.kind === "local" ? `.${basename5(target.path)}.tvhub-` : "tvhub-"));
-    try {
-      const executed = finalizing ? await collectShards({
-        hub: context.hub,
-        repo: finalizing.repo,
-        plan,
-        prefix: "model",
-        ...finalizing.count === void 0 ? {} : { count: finalizing.count },
-        stageDir,
-        statistics: false,
-        tvhubVersion: context.tvhubVersion
-      }) : writtenOutput(yield* execute(stageDir));
-      const weightFiles = executed.files;
-      for (const file2 of sideFiles) await writeFile10(join18(stageDir, file2.path), file2.bytes);
+      const weightFiles = adapter.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 ?? "" }));
       const record3 = mergeRecord({
         context,
         recipe,
-        loaded: loaded2,
+        loaded: resolved.loaded,
         plan,
         weightFiles,
-        copied,
-        ...options.command === void 0 ? {} : { command: options.command },
-        ...options.search === void 0 ? {} : { greedy: options.search.record }
+        copied: [],
+        ...options.command === void 0 ? {} : { command: options.command }
       });
-      const title = target.kind === "hub" ? target.repo : basename5(target.path);
-      const license = commonLicense([checked.base, ...checked.inputs]);
-      if (license.conflict) yield { type: "log", level: "warn", message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.` };
-      const card = await renderMergeCard({
-        title,
-        hubUrl: context.hub.hubUrl,
-        base: pinnedInput(plan.inputs[0]),
-        method: plan.method ?? recipe.method,
-        methodParameters: { ...plan.parameters ?? {} },
-        terms: plan.terms.map((term) => ({ kind: term.kind, input: pinnedInput(plan.inputs[term.input]), weight: term.lambda })),
-        dtype: record3.dtype,
-        recipeText: loaded2.text,
-        ...options.command === void 0 ? {} : { command: options.command },
-        overrides: plan.overrides.map((o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`),
-        ...plan.vocab === void 0 ? {} : { vocabularyNote: vocabularyNote(plan) },
-        copiedFiles: copied.map((file2) => ({ path: file2.path, from: { repo: file2.from.repo, ...file2.from.revision === null ? {} : { revision: file2.from.revision } } })),
-        ...license.value === void 0 ? {} : { license: license.value },
-        ...options.search === void 0 ? {} : { validation: options.search.validation, trajectory: options.search.trajectory, ...options.search.skipped === void 0 ? {} : { skipped: options.search.skipped } },
-        files: weightFiles,
-        tvhubVersion: context.tvhubVersion
-      });
-      await writeFile10(join18(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
-`);
-      await writeFile10(join18(stageDir, "README.md"), card);
-      const files = [...executed.staged, ...sideFiles.map((f) => f.path), "tvhub.json", "README.md"];
-      const published = yield* publishOutput({
-        hub: context.hub,
-        target,
-        stageDir,
-        files,
-        commitTitle,
-        commitDescription: `${recipe.method} onto ${describePinned(base)} of ${plan.terms.map((term) => `${term.lambda}\xB7\u03C4(${describePinned(plan.inputs[term.input])})`).join(", ")}, ${record3.dtype}, made with tvhub ${context.tvhubVersion}.`,
-        private: recipe.output.private,
-        ...executed.keep === void 0 ? {} : { keep: executed.keep },
-        ...executed.head === void 0 ? {} : { parentCommit: executed.head },
-        ...options.createPr === true && { createPr: true }
-      });
-      return { recipe, source, report, plan, dryRun: false, copied, published: { ...published, files: weightFiles, record: record3 } };
-    } catch (error63) {
-      throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
-    } finally {
-      await rm14(stageDir, { recursive: true, force: true });
+      return { recipe, source, report, plan, dryRun: false, copied: [], published: { ...adapter, record: record3 } };
     }
+    const output2 = yield* produceOutput({
+      context,
+      target,
+      ...options.stage === void 0 ? {} : { stage: options.stage },
+      plan,
+      prefix: "model",
+      statistics: false,
+      what: "the merged model",
+      sideFiles,
+      execute,
+      commitTitle: `Merge ${terms} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`,
+      ...recipe.output.private === void 0 ? {} : { private: recipe.output.private },
+      ...options.createPr === true && { createPr: true },
+      describe: (produced) => describeMerge({ options, resolved, checked, plan, copied, weightFiles: produced.files })
+    });
+    if (output2.kind === "portion")
+      return { recipe, source, report, plan, dryRun: false, copied, portion: output2.portion };
+    return {
+      recipe,
+      source,
+      report,
+      plan,
+      dryRun: false,
+      copied,
+      published: { ...output2.published, files: output2.files, record: output2.extra }
+    };
   } finally {
     await checked.close();
   }
+}
+async function resolveMerge(options) {
+  const { context } = options;
+  const loaded2 = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
+  const { source } = loaded2;
+  if (loaded2.recipe.greedy !== void 0) {
+    throw new UsageError(
+      `${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`,
+      {
+        code: "RECIPE_IS_GREEDY",
+        subject: "greedy"
+      }
+    );
+  }
+  const recipe = {
+    ...loaded2.recipe,
+    output: {
+      ...loaded2.recipe.output,
+      to: options.to ?? loaded2.recipe.output.to,
+      private: options.private ?? loaded2.recipe.output.private
+    },
+    vocab: options.vocab ?? loaded2.recipe.vocab
+  };
+  const targetLabel = options.to === void 0 ? `${source}: output.to` : "--to";
+  const target = resolveRef(context, recipe.output.to, targetLabel, false);
+  checkStageTarget({ stage: options.stage, target, label: targetLabel });
+  checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target, label: targetLabel });
+  const unique3 = /* @__PURE__ */ new Map();
+  for (const term of expandTerms({ recipe })) {
+    const key = `${term.kind}\0${term.ref}`;
+    if (!unique3.has(key))
+      unique3.set(key, { text: term.ref, kind: term.kind, label: `${source}: ${term.origin}.${term.kind}` });
+  }
+  const inputs = [...unique3.values()];
+  refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...inputs]);
+  return { loaded: loaded2, recipe, source, target, inputs };
+}
+async function* planMerge2(options) {
+  const { context, recipe, checked } = options;
+  const opened = /* @__PURE__ */ new Map();
+  options.inputs.forEach((input2, i) => {
+    const found = checked.inputs[i];
+    if (found) opened.set(`${input2.kind}\0${input2.text}`, found);
+  });
+  const models = { [recipe.base]: checked.base.resolved };
+  for (const [key, input2] of opened) models[key.slice(key.indexOf("\0") + 1)] ??= input2.resolved;
+  const plan = buildPlan({ operation: "merge", recipe, models });
+  for (const warning2 of plan.warnings) yield { type: "log", level: "warn", message: warning2.message };
+  const inputOf2 = (input2) => {
+    const found = input2.role === "base" ? checked.base : opened.get(`${input2.role}\0${input2.ref}`);
+    if (!found)
+      throw new DataError(`The plan reads ${input2.ref}, which was not opened.`, { code: "MERGE_INPUT_MISSING" });
+    return found;
+  };
+  const sideFiles = await gatherSideFiles({ context, plan, recipe, checked, inputOf: inputOf2 });
+  return { plan, inputOf: inputOf2, sideFiles };
+}
+async function* describeMerge(describe7) {
+  const { options, resolved, checked, plan, copied, weightFiles } = describe7;
+  const { context, search } = options;
+  const { recipe, target, loaded: loaded2 } = resolved;
+  const record3 = mergeRecord({
+    context,
+    recipe,
+    loaded: loaded2,
+    plan,
+    weightFiles,
+    copied,
+    ...options.command === void 0 ? {} : { command: options.command },
+    ...search === void 0 ? {} : { greedy: search.record }
+  });
+  const license = commonLicense([checked.base, ...checked.inputs]);
+  if (license.conflict)
+    yield {
+      type: "log",
+      level: "warn",
+      message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.`
+    };
+  const base = plan.inputs[0];
+  const card = await renderMergeCard({
+    title: target.kind === "hub" ? target.repo : basename6(target.path),
+    hubUrl: context.hub.hubUrl,
+    base: pinnedInput(base),
+    method: plan.method ?? recipe.method,
+    methodParameters: { ...plan.parameters ?? {} },
+    terms: plan.terms.map((term) => ({
+      kind: term.kind,
+      input: pinnedInput(plan.inputs[term.input]),
+      weight: term.lambda
+    })),
+    dtype: record3.dtype,
+    recipeText: loaded2.text,
+    ...options.command === void 0 ? {} : { command: options.command },
+    overrides: plan.overrides.map(
+      (o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`
+    ),
+    ...plan.vocab === void 0 ? {} : { vocabularyNote: vocabularyNote(plan) },
+    copiedFiles: copied.map((file2) => ({
+      path: file2.path,
+      from: { repo: file2.from.repo, ...file2.from.revision === null ? {} : { revision: file2.from.revision } }
+    })),
+    ...license.value === void 0 ? {} : { license: license.value },
+    ...search === void 0 ? {} : {
+      validation: search.validation,
+      trajectory: search.trajectory,
+      ...search.skipped === void 0 ? {} : { skipped: search.skipped }
+    },
+    files: weightFiles,
+    tvhubVersion: context.tvhubVersion
+  });
+  const commitDescription = `${recipe.method} onto ${describePinned(base)} of ${plan.terms.map((term) => `${term.lambda}\xB7\u03C4(${describePinned(plan.inputs[term.input])})`).join(", ")}, ${record3.dtype}, made with tvhub ${context.tvhubVersion}.`;
+  return { record: record3, card, commitDescription, extra: record3 };
 }
 function refuseInputAsTarget(context, target, inputs) {
   if (target.kind !== "hub") return;
   for (const { text, label } of inputs) {
     const ref = resolveRef(context, text, label);
     if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-      throw new UsageError(`The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`, { code: "TARGET_IS_INPUT", subject: target.repo });
+      throw new UsageError(
+        `The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`,
+        { code: "TARGET_IS_INPUT", subject: target.repo }
+      );
     }
   }
 }
@@ -80494,7 +83543,12 @@ async function gatherSideFiles(options) {
   const baseFrom = fromOf(base);
   const files = [];
   const configBytes = base.files.includes("config.json") ? await base.readFile("config.json") : null;
-  if (configBytes) files.push({ path: "config.json", bytes: adjustConfig({ bytes: configBytes, base, plan, recipe }), from: baseFrom });
+  if (configBytes)
+    files.push({
+      path: "config.json",
+      bytes: adjustConfig({ bytes: configBytes, base, plan, recipe }),
+      from: baseFrom
+    });
   for (const path2 of baseOnlyFiles) {
     const bytes = base.files.includes(path2) ? await base.readFile(path2) : null;
     if (bytes) files.push({ path: path2, bytes, from: baseFrom });
@@ -80596,8 +83650,7 @@ function mergeRecord(options) {
     files: options.weightFiles,
     copied: options.copied,
     recipe: options.loaded.text,
-    ...options.command === void 0 ? {} : { command: options.command },
-    ...options.greedy === void 0 ? {} : { greedy: options.greedy },
+    ...pickDefined(options, ["command", "greedy"]),
     tvhub: options.context.tvhubVersion
   };
 }
@@ -80609,7 +83662,11 @@ function vocabularyNote(plan) {
   return `the ${vocab.sharedRows} rows the base has were merged like every other tensor; the ${added} added row${added === 1 ? "" : "s"} (${vocab.sharedRows}\u2013${vocab.rows - 1}) of ${vocab.tensors.map((t) => `\`${t}\``).join(", ")} were copied unchanged from ${describePinned(donor)}, and the tokenizer and \`vocab_size\` ${vocab.rows} come from it.`;
 }
 function commonLicense(inputs) {
-  const licenses = [...new Set(inputs.map((input2) => input2.resolved.card?.license).filter((l) => typeof l === "string" && l.length > 0))];
+  const licenses = [
+    ...new Set(
+      inputs.map((input2) => input2.resolved.card?.license).filter((l) => typeof l === "string" && l.length > 0)
+    )
+  ];
   if (licenses.length === 1) return { value: licenses[0] };
   return licenses.length > 1 ? { conflict: licenses } : {};
 }
@@ -80628,19 +83685,86 @@ var defaultMemoryBudget = 4 * 1024 ** 3;
 var shortFormSource = "tvhub greedy";
 async function* greedy(options) {
   const { context } = options;
+  const resolved = yield* resolveGreedy(options);
+  const { recipe, startTerms, where } = resolved;
+  const unique3 = /* @__PURE__ */ new Map();
+  for (const term of startTerms)
+    unique3.set(`${term.kind}\0${term.ref}`, {
+      text: term.ref,
+      kind: term.kind,
+      label: where(`${term.origin}.${term.kind}`, "--start")
+    });
+  yield {
+    type: "log",
+    level: "info",
+    message: `Checking ${recipe.base}${unique3.size > 0 ? ` and the start model's ${unique3.size} input${unique3.size === 1 ? "" : "s"}` : ""} (headers only)\u2026`
+  };
+  const checked = await checkInputs({
+    context,
+    base: recipe.base,
+    baseLabel: where("base", "--base"),
+    inputs: [...unique3.values()],
+    vocab: "refuse",
+    ...options.force === void 0 ? {} : { force: options.force }
+  });
+  const held = { extraWeights: [] };
+  try {
+    const { report } = checked;
+    for (const finding of report.findings)
+      if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
+    if (!report.ok) throw new IncompatibleError(report);
+    const startInputs = /* @__PURE__ */ new Map();
+    [...unique3.keys()].forEach((key, i) => startInputs.set(key, checked.inputs[i]));
+    const start = {
+      terms: startTerms,
+      inputOf: (term) => startInputs.get(`${term.kind}\0${term.ref}`)
+    };
+    const candidates = yield* gatherCandidates({ options, resolved, checked, start });
+    held.candidates = candidates;
+    options.signal?.throwIfAborted();
+    const evaluation = yield* prepareEvaluation({ options, resolved, checked, start, candidates, held });
+    const found = yield* searchCandidates({ options, resolved, checked, candidates, evaluation });
+    options.signal?.throwIfAborted();
+    if (found.search.terms.length === 0) {
+      yield {
+        type: "log",
+        level: "warn",
+        message: `No candidate raised the validation score above the start's ${found.search.baseline.score}; nothing was published.`
+      };
+      return found;
+    }
+    return { ...found, merge: yield* publishChoice({ options, resolved, checked, start, candidates, found }) };
+  } finally {
+    await Promise.allSettled(held.extraWeights.map((model) => model.close()));
+    await held.materializer?.close();
+    if (held.candidateDir !== void 0 && !options.keepCandidates)
+      await rm12(held.candidateDir, { recursive: true, force: true });
+    await held.candidates?.close();
+    await checked.close();
+  }
+}
+async function* resolveGreedy(options) {
+  const { context } = options;
   const loaded2 = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
   const { source } = loaded2;
   const spec = loaded2.recipe.greedy;
   if (spec === void 0) {
-    throw new UsageError(`${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`, {
-      code: "RECIPE_NOT_GREEDY",
-      subject: "greedy"
-    });
+    throw new UsageError(
+      `${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`,
+      {
+        code: "RECIPE_NOT_GREEDY",
+        subject: "greedy"
+      }
+    );
   }
   refuseUnsupported(loaded2);
   const recipe = {
     ...loaded2.recipe,
-    output: { ...loaded2.recipe.output, to: options.to ?? loaded2.recipe.output.to, private: options.private ?? loaded2.recipe.output.private }
+    output: {
+      ...loaded2.recipe.output,
+      to: options.to ?? loaded2.recipe.output.to,
+      private: options.private ?? loaded2.recipe.output.private
+    }
   };
   const short2 = source === shortFormSource;
   const where = (field, flag) => short2 ? flag : `${source}: ${field}`;
@@ -80650,202 +83774,243 @@ async function* greedy(options) {
   const startTerms = spec.start === "recipe" ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight })) : [];
   const namedCandidates = Array.isArray(spec.candidates) ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`)) : [];
   if (target.kind === "hub") {
-    const named = [{ text: recipe.base, label: where("base", "--base") }, ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })), ...namedCandidates];
+    const named = [
+      { text: recipe.base, label: where("base", "--base") },
+      ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })),
+      ...namedCandidates
+    ];
     for (const { text, label } of named) {
       const ref = resolveRef(context, text, label);
       if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-        throw new UsageError(`The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`, { code: "TARGET_IS_INPUT", subject: target.repo });
+        throw new UsageError(
+          `The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`,
+          { code: "TARGET_IS_INPUT", subject: target.repo }
+        );
       }
     }
   }
-  const unique3 = /* @__PURE__ */ new Map();
-  for (const term of startTerms) unique3.set(`${term.kind}\0${term.ref}`, { text: term.ref, kind: term.kind, label: where(`${term.origin}.${term.kind}`, "--start") });
-  yield { type: "log", level: "info", message: `Checking ${recipe.base}${unique3.size > 0 ? ` and the start model's ${unique3.size} input${unique3.size === 1 ? "" : "s"}` : ""} (headers only)\u2026` };
-  const checked = await checkInputs({ context, base: recipe.base, baseLabel: where("base", "--base"), inputs: [...unique3.values()], vocab: "refuse", ...options.force === void 0 ? {} : { force: options.force } });
-  let candidates;
-  let materializer;
-  const extraWeights = [];
-  let candidateDir;
-  try {
-    const { report } = checked;
-    for (const finding of report.findings) if (finding.severity === "warning") yield { type: "log", level: "warn", message: finding.message };
-    if (!report.ok) throw new IncompatibleError(report);
-    const startInputs = /* @__PURE__ */ new Map();
-    [...unique3.keys()].forEach((key, i) => startInputs.set(key, checked.inputs[i]));
-    const inputOf2 = (term) => startInputs.get(`${term.kind}\0${term.ref}`);
-    const startIds = startTerms.map((term) => identityOf3(inputOf2(term)));
-    candidates = yield* openCandidates({
-      context,
-      base: checked.base,
-      candidates: namedCandidates,
-      ...Array.isArray(spec.candidates) ? {} : { search: spec.candidates.search },
-      inStart: startTerms.flatMap((term) => {
-        const input2 = inputOf2(term);
-        return input2.resolved.repo === void 0 ? [identityOf3(input2)] : [input2.resolved.repo, identityOf3(input2)];
-      }),
-      ...target.kind === "hub" ? { target: target.repo } : {},
-      ...options.force === void 0 ? {} : { force: options.force }
-    });
-    for (const skip of candidates.skipped) yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
-    for (const warning2 of candidates.warnings) yield { type: "log", level: "warn", message: warning2.message };
-    if (candidates.accepted.length === 0) {
-      throw new DataError(
-        `None of the ${candidates.accepted.length + candidates.skipped.length} candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ${recipe.base}${candidates.skipped.length > 0 ? ` (all were skipped: ${candidates.skipped.map((s) => s.label).join(", ")})` : ""}; give candidates of this base.`,
-        { code: "GREEDY_NO_CANDIDATES", subject: "greedy.candidates" }
-      );
-    }
-    options.signal?.throwIfAborted();
-    const evaluatorSource = where("greedy.evaluator", "--eval-command");
-    const built = await createGreedyEvaluator({
-      spec: spec.evaluator,
-      source: evaluatorSource,
-      ..."dir" in loaded2 && loaded2.dir !== void 0 ? { dir: loaded2.dir } : {},
-      ...options.evaluators === void 0 ? {} : { factories: options.evaluators },
-      ...options.endpointToken === void 0 ? {} : { endpointToken: options.endpointToken },
-      ...options.onEvaluatorOutput === void 0 ? {} : { onOutput: options.onEvaluatorOutput }
-    });
-    const floatParameters = checked.base.resolved.tensors.filter((t) => isComputable(t.dtype)).reduce((sum2, t) => sum2 + (elementCount(t.shape) ?? 0), 0);
-    const inMemoryBytes = floatParameters * 4 * (2 + candidates.accepted.length);
-    const inMemory = built.inMemory && inMemoryBytes <= (options.memoryBudget ?? defaultMemoryBudget);
-    const baseId = identityOf3(checked.base);
-    const startId = [baseId, ...startTerms.map((term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}\xB7${term.kind}:${startIds[i]}`)].join(" ");
-    const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
-    const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join19(options.cacheDir ?? join19(context.workDir, "tvhub-greedy"), `${createHash10("sha256").update(`${scope}
-${startId}`).digest("hex").slice(0, 24)}.jsonl`);
-    const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
-    if (cache.size > 0) yield { type: "log", level: "info", message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.` };
-    const candidateTerms = new Map(candidates.accepted.map((c) => [c.id, { kind: c.kind, ref: c.ref }]));
-    let evaluate;
-    if (inMemory) {
-      const weightsOf = async (input2) => {
-        const model = await input2.openForExecute({ cache: context.cache });
-        if (model !== input2.model) extraWeights.push(model);
-        return model;
-      };
-      const baseWeights = await weightsOf(checked.base);
-      const termOf = async (kind, input2) => {
-        const adapter = adapterMappingOf(input2, checked.base);
-        return { kind, model: await weightsOf(input2), ...adapter ? { adapter } : {} };
-      };
-      const startWeights = [];
-      for (const term of startTerms) startWeights.push({ ...await termOf(term.kind, inputOf2(term)), lambda: term.lambda });
-      const candidateWeights = /* @__PURE__ */ new Map();
-      for (const candidate of candidates.accepted) candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
-      const loadedTensors = yield* loadTensorsInMemory({
-        base: baseWeights,
-        start: startWeights,
-        candidates: candidateWeights,
-        kernels: context.kernels,
-        ...recipe.output.dtype === void 0 ? {} : { dtype: recipe.output.dtype }
-      });
-      evaluate = createInMemoryEvaluate({
-        evaluator: built.evaluator,
-        start: { tensors: loadedTensors.start, config: checked.base.resolved.config ?? {}, ...await preprocessorConfig(checked.base) },
-        vectors: loadedTensors.vectors,
-        dtypes: loadedTensors.dtypes,
-        addScaled: (options2) => context.kernels.addScaled(options2)
-      });
-    } else {
-      const startRecipe = startRecipeOf(recipe, startTerms);
-      const inputs = /* @__PURE__ */ new Map([[recipe.base, checked.base]]);
-      for (const term of startTerms) inputs.set(term.ref, inputOf2(term));
-      for (const candidate of candidates.accepted) inputs.set(candidate.ref, candidate.input);
-      const plan = buildPlan({ operation: "merge", recipe: startRecipe, models: Object.fromEntries([...inputs].map(([ref, input2]) => [ref, input2.resolved])) });
-      const sideFiles = await gatherSideFiles({ context, plan, recipe: startRecipe, checked, inputOf: () => checked.base });
-      materializer = createPlanMaterializer({ context, recipe: startRecipe, inputs, candidates: candidateTerms, sideFiles });
-      const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-      await mkdir14(context.workDir, { recursive: true });
-      candidateDir = await mkdtemp7(join19(context.workDir, "tvhub-greedy-"));
-      await checkFreeSpace({
-        dir: candidateDir,
-        what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
-        needed: (plan.layout.writeBytes + sideFiles.reduce((sum2, file2) => sum2 + file2.bytes.byteLength, 0)) * concurrency,
-        advice: "set TMPDIR to a folder on a disk with room"
-      });
-      evaluate = createDirectoryEvaluate({ evaluator: built.evaluator, workDir: candidateDir, materialize: materializer.materialize, ...options.keepCandidates ? { keep: true } : {} });
-    }
-    if (spec.evaluator.type === "endpoint") {
-      yield {
-        type: "log",
-        level: "warn",
-        message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`
-      };
-    }
-    const gridText = formatLambdaGrid(spec.grid);
+  return { loaded: loaded2, source, spec, recipe, where, target, startTerms, namedCandidates };
+}
+async function* gatherCandidates(stage) {
+  const { options, resolved, checked, start } = stage;
+  const { spec, recipe, target } = resolved;
+  const candidates = yield* openCandidates({
+    context: options.context,
+    base: checked.base,
+    candidates: resolved.namedCandidates,
+    ...Array.isArray(spec.candidates) ? {} : { search: spec.candidates.search },
+    inStart: start.terms.flatMap((term) => {
+      const input2 = start.inputOf(term);
+      return input2.resolved.repo === void 0 ? [identityOf3(input2)] : [input2.resolved.repo, identityOf3(input2)];
+    }),
+    ...target.kind === "hub" ? { target: target.repo } : {},
+    ...options.force === void 0 ? {} : { force: options.force }
+  });
+  for (const skip of candidates.skipped)
+    yield { type: "log", level: "info", message: `Skipped ${skip.label}: ${skip.reason}` };
+  for (const warning2 of candidates.warnings) yield { type: "log", level: "warn", message: warning2.message };
+  if (candidates.accepted.length === 0) {
+    throw new DataError(
+      `None of the ${candidates.accepted.length + candidates.skipped.length} candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ${recipe.base}${candidates.skipped.length > 0 ? ` (all were skipped: ${candidates.skipped.map((s) => s.label).join(", ")})` : ""}; give candidates of this base.`,
+      { code: "GREEDY_NO_CANDIDATES", subject: "greedy.candidates" }
+    );
+  }
+  return candidates;
+}
+async function* prepareEvaluation(stage) {
+  const { options, resolved, checked, start, candidates } = stage;
+  const { context } = options;
+  const { spec, recipe, loaded: loaded2, where } = resolved;
+  const built = await createGreedyEvaluator({
+    spec: spec.evaluator,
+    source: where("greedy.evaluator", "--eval-command"),
+    ..."dir" in loaded2 && loaded2.dir !== void 0 ? { dir: loaded2.dir } : {},
+    ...options.evaluators === void 0 ? {} : { factories: options.evaluators },
+    ...options.endpointToken === void 0 ? {} : { endpointToken: options.endpointToken },
+    ...options.onEvaluatorOutput === void 0 ? {} : { onOutput: options.onEvaluatorOutput }
+  });
+  const floatParameters = checked.base.resolved.tensors.filter((t) => isComputable(t.dtype)).reduce((sum2, t) => sum2 + (elementCount(t.shape) ?? 0), 0);
+  const inMemoryBytes = floatParameters * 4 * (2 + candidates.accepted.length);
+  const inMemory = built.inMemory && inMemoryBytes <= (options.memoryBudget ?? defaultMemoryBudget);
+  const startIds = start.terms.map((term) => identityOf3(start.inputOf(term)));
+  const startId = [
+    identityOf3(checked.base),
+    ...start.terms.map(
+      (term, i) => `${term.lambda < 0 ? "-" : "+"} ${Math.abs(Math.fround(term.lambda))}\xB7${term.kind}:${startIds[i]}`
+    )
+  ].join(" ");
+  const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
+  const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join20(
+    options.cacheDir ?? join20(context.workDir, "tvhub-greedy"),
+    `${createHash10("sha256").update(`${scope}
+${startId}`).digest("hex").slice(0, 24)}.jsonl`
+  );
+  const cache = await openEvaluationCache(cacheFile === null ? {} : { path: cacheFile });
+  if (cache.size > 0)
     yield {
       type: "log",
       level: "info",
-      message: `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over \u03BB \u2208 ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}\u2026`
+      message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.`
     };
-    const labels = new Map(candidates.accepted.map((c) => [c.id, c.label]));
-    const search = yield* forwardGreedy(
-      runGreedy({
-        start: { id: startId, label: startTerms.length === 0 ? "base" : "start" },
-        scope,
-        candidates: candidates.accepted.map((c) => ({ id: c.id, label: c.label })),
-        grid: spec.grid,
-        ...spec.max_rounds === void 0 ? {} : { maxRounds: spec.max_rounds },
-        minGain: spec.min_gain,
-        evaluate,
-        cache,
-        concurrency: inMemory ? 1 : Math.max(1, Math.floor(options.concurrency ?? 1)),
-        ...options.signal ? { signal: options.signal } : {}
-      }),
-      labels
-    );
-    const startLabel = describeStart(recipe, startTerms);
-    const record3 = buildGreedyRecord({
-      result: search,
-      skipped: candidates.skipped,
-      evaluator: built.evaluator.name,
-      grid: spec.grid,
-      minGain: spec.min_gain,
-      ...spec.max_rounds === void 0 ? {} : { maxRounds: spec.max_rounds },
-      start: startLabel
-    });
-    const tried = candidates.accepted.map(({ id, label, kind, ref }) => ({ id, label, kind, ref }));
-    const result = {
-      recipe,
-      source,
-      report,
-      candidates: tried,
-      skipped: candidates.skipped,
-      search,
-      record: record3,
-      metric: built.metric,
-      evaluator: built.evaluator.name,
-      inMemory,
-      cacheFile
+  const evaluate = inMemory ? yield* inMemoryEvaluate({ ...stage, built }) : await directoryEvaluate({ ...stage, built });
+  return { built, inMemory, evaluate, startId, scope, cacheFile, cache };
+}
+async function* inMemoryEvaluate(stage) {
+  const { options, resolved, checked, start, candidates, held, built } = stage;
+  const { context } = options;
+  const { recipe } = resolved;
+  const weightsOf = async (input2) => {
+    const model = await input2.openForExecute({ cache: context.cache });
+    if (model !== input2.model) held.extraWeights.push(model);
+    return model;
+  };
+  const baseWeights = await weightsOf(checked.base);
+  const termOf = async (kind, input2) => {
+    const adapter = adapterMappingOf(input2, checked.base);
+    return { kind, model: await weightsOf(input2), ...adapter ? { adapter } : {} };
+  };
+  const startWeights = [];
+  for (const term of start.terms)
+    startWeights.push({ ...await termOf(term.kind, start.inputOf(term)), lambda: term.lambda });
+  const candidateWeights = /* @__PURE__ */ new Map();
+  for (const candidate of candidates.accepted)
+    candidateWeights.set(candidate.id, await termOf(candidate.kind, candidate.input));
+  const loadedTensors = yield* loadTensorsInMemory({
+    base: baseWeights,
+    start: startWeights,
+    candidates: candidateWeights,
+    kernels: context.kernels,
+    ...recipe.output.dtype === void 0 ? {} : { dtype: recipe.output.dtype }
+  });
+  return createInMemoryEvaluate({
+    evaluator: built.evaluator,
+    start: {
+      tensors: loadedTensors.start,
+      config: checked.base.resolved.config ?? {},
+      ...await preprocessorConfig(checked.base)
+    },
+    vectors: loadedTensors.vectors,
+    dtypes: loadedTensors.dtypes,
+    addScaled: (options2) => context.kernels.addScaled(options2)
+  });
+}
+async function directoryEvaluate(stage) {
+  const { options, resolved, checked, start, candidates, held, built } = stage;
+  const { context } = options;
+  const startRecipe = startRecipeOf(resolved.recipe, start.terms);
+  const inputs = /* @__PURE__ */ new Map([[resolved.recipe.base, checked.base]]);
+  for (const term of start.terms) inputs.set(term.ref, start.inputOf(term));
+  for (const candidate of candidates.accepted) inputs.set(candidate.ref, candidate.input);
+  const plan = buildPlan({
+    operation: "merge",
+    recipe: startRecipe,
+    models: Object.fromEntries([...inputs].map(([ref, input2]) => [ref, input2.resolved]))
+  });
+  const sideFiles = await gatherSideFiles({ context, plan, recipe: startRecipe, checked, inputOf: () => checked.base });
+  const candidateTerms = new Map(candidates.accepted.map((c) => [c.id, { kind: c.kind, ref: c.ref }]));
+  held.materializer = createPlanMaterializer({
+    context,
+    recipe: startRecipe,
+    inputs,
+    candidates: candidateTerms,
+    sideFiles
+  });
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  await mkdir14(context.workDir, { recursive: true });
+  held.candidateDir = await mkdtemp4(join20(context.workDir, "tvhub-greedy-"));
+  await checkFreeSpace({
+    dir: held.candidateDir,
+    what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
+    needed: (plan.layout.writeBytes + sideFiles.reduce((sum2, file2) => sum2 + file2.bytes.byteLength, 0)) * concurrency,
+    advice: "set TMPDIR to a folder on a disk with room"
+  });
+  return createDirectoryEvaluate({
+    evaluator: built.evaluator,
+    workDir: held.candidateDir,
+    materialize: held.materializer.materialize,
+    ...options.keepCandidates ? { keep: true } : {}
+  });
+}
+async function* searchCandidates(stage) {
+  const { options, resolved, checked, candidates, evaluation } = stage;
+  const { spec, recipe, source, startTerms } = resolved;
+  const { built, inMemory } = evaluation;
+  if (spec.evaluator.type === "endpoint") {
+    yield {
+      type: "log",
+      level: "warn",
+      message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`
     };
-    options.signal?.throwIfAborted();
-    if (search.terms.length === 0) {
-      yield { type: "log", level: "warn", message: `No candidate raised the validation score above the start's ${search.baseline.score}; nothing was published.` };
-      return result;
-    }
-    const byId = new Map(candidates.accepted.map((c) => [c.id, c]));
-    const final = await finalRecipe({ recipe, loaded: loaded2, startTerms, startInputs: startTerms.map(inputOf2), base: checked.base, kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate), lambda: t.lambda })) });
-    const merged = yield* merge3({
-      context,
-      recipe: final,
-      ...options.force === void 0 ? {} : { force: options.force },
-      ...options.dryRun === void 0 ? {} : { dryRun: options.dryRun },
-      ...options.command === void 0 ? {} : { command: options.command },
-      ...options.createPr === true && { createPr: true },
-      search: {
-        validation: { metric: built.metric, baseline: search.baseline.score, score: search.final.score },
-        trajectory: search.trajectory,
-        skipped: candidates.skipped.map((skip) => ({ candidate: skip.label, reason: skip.reason })),
-        record: { ...record3, recipe: loaded2.text, source }
-      }
-    });
-    return { ...result, merge: merged };
-  } finally {
-    await Promise.allSettled(extraWeights.map((model) => model.close()));
-    await materializer?.close();
-    if (candidateDir !== void 0 && !options.keepCandidates) await rm15(candidateDir, { recursive: true, force: true });
-    await candidates?.close();
-    await checked.close();
   }
+  const gridText = formatLambdaGrid(spec.grid);
+  yield {
+    type: "log",
+    level: "info",
+    message: `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over \u03BB \u2208 ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}\u2026`
+  };
+  const labels = new Map(candidates.accepted.map((c) => [c.id, c.label]));
+  const search = yield* forwardGreedy(
+    runGreedy({
+      start: { id: evaluation.startId, label: startTerms.length === 0 ? "base" : "start" },
+      scope: evaluation.scope,
+      candidates: candidates.accepted.map((c) => ({ id: c.id, label: c.label })),
+      grid: spec.grid,
+      ...spec.max_rounds === void 0 ? {} : { maxRounds: spec.max_rounds },
+      minGain: spec.min_gain,
+      evaluate: evaluation.evaluate,
+      cache: evaluation.cache,
+      concurrency: inMemory ? 1 : Math.max(1, Math.floor(options.concurrency ?? 1)),
+      ...options.signal ? { signal: options.signal } : {}
+    }),
+    labels
+  );
+  const record3 = buildGreedyRecord({
+    result: search,
+    skipped: candidates.skipped,
+    evaluator: built.evaluator.name,
+    grid: spec.grid,
+    minGain: spec.min_gain,
+    ...spec.max_rounds === void 0 ? {} : { maxRounds: spec.max_rounds },
+    start: describeStart(recipe, startTerms)
+  });
+  return {
+    recipe,
+    source,
+    report: checked.report,
+    candidates: candidates.accepted.map(({ id, label, kind, ref }) => ({ id, label, kind, ref })),
+    skipped: candidates.skipped,
+    search,
+    record: record3,
+    metric: built.metric,
+    evaluator: built.evaluator.name,
+    inMemory,
+    cacheFile: evaluation.cacheFile
+  };
+}
+async function* publishChoice(stage) {
+  const { options, resolved, checked, start, candidates, found } = stage;
+  const { search, record: record3 } = found;
+  const byId = new Map(candidates.accepted.map((c) => [c.id, c]));
+  const final = await finalRecipe({
+    recipe: resolved.recipe,
+    loaded: resolved.loaded,
+    startTerms: start.terms,
+    startInputs: start.terms.map(start.inputOf),
+    base: checked.base,
+    kept: search.terms.map((t) => ({ candidate: byId.get(t.candidate), lambda: t.lambda }))
+  });
+  return yield* merge3({
+    context: options.context,
+    recipe: final,
+    ...pickDefined(options, ["force", "dryRun", "command"]),
+    ...options.createPr === true && { createPr: true },
+    search: {
+      validation: { metric: found.metric, baseline: search.baseline.score, score: search.final.score },
+      trajectory: search.trajectory,
+      skipped: candidates.skipped.map((skip) => ({ candidate: skip.label, reason: skip.reason })),
+      record: { ...record3, recipe: resolved.loaded.text, source: resolved.source }
+    }
+  });
 }
 async function* forwardGreedy(run3, labels) {
   for (; ; ) {
@@ -80853,7 +84018,8 @@ async function* forwardGreedy(run3, labels) {
     if (step.done) return step.value;
     const event = step.value;
     if (event.type === "progress" || event.type === "log") yield event;
-    else if (event.type === "greedy-baseline") yield { type: "log", level: "info", message: `Start model: ${event.score}${event.cached ? " (cached)" : ""}` };
+    else if (event.type === "greedy-baseline")
+      yield { type: "log", level: "info", message: `Start model: ${event.score}${event.cached ? " (cached)" : ""}` };
     else if (event.type === "greedy-round") {
       const kept = event.kept;
       yield {
@@ -80867,19 +84033,28 @@ async function* forwardGreedy(run3, labels) {
 function refuseUnsupported(loaded2) {
   const { recipe, source } = loaded2;
   if (recipe.method !== "task_arithmetic") {
-    throw new UsageError(`${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`, {
-      code: "GREEDY_METHOD",
-      subject: "method"
-    });
+    throw new UsageError(
+      `${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`,
+      {
+        code: "GREEDY_METHOD",
+        subject: "method"
+      }
+    );
   }
   if (recipe.overrides.length > 0) {
-    throw new UsageError(`${source}: overrides do not apply to a greedy search; remove them, then merge the published result with overrides if you need them.`, {
-      code: "GREEDY_OVERRIDES",
-      subject: "overrides"
-    });
+    throw new UsageError(
+      `${source}: overrides do not apply to a greedy search; remove them, then merge the published result with overrides if you need them.`,
+      {
+        code: "GREEDY_OVERRIDES",
+        subject: "overrides"
+      }
+    );
   }
   if (recipe.vocab !== "refuse") {
-    throw new UsageError(`${source}: a greedy search needs every candidate to share the base's vocabulary; remove vocab: ${recipe.vocab}.`, { code: "GREEDY_VOCAB", subject: "vocab" });
+    throw new UsageError(
+      `${source}: a greedy search needs every candidate to share the base's vocabulary; remove vocab: ${recipe.vocab}.`,
+      { code: "GREEDY_VOCAB", subject: "vocab" }
+    );
   }
 }
 function candidateSpecs(list, labelOf3) {
@@ -80902,11 +84077,16 @@ function startRecipeOf(recipe, startTerms) {
   return {
     ...rest,
     scale: 1,
-    vectors: startTerms.map((term) => term.kind === "vector" ? { vector: term.ref, weight: term.lambda } : { finetuned: term.ref, weight: term.lambda })
+    vectors: startTerms.map(
+      (term) => term.kind === "vector" ? { vector: term.ref, weight: term.lambda } : { finetuned: term.ref, weight: term.lambda }
+    )
   };
 }
 function describeStart(recipe, startTerms) {
-  return [recipe.base, ...startTerms.map((term) => `${term.lambda < 0 ? "\u2212" : "+"} ${Math.abs(term.lambda)}\xB7\u03C4(${term.ref})`)].join(" ");
+  return [
+    recipe.base,
+    ...startTerms.map((term) => `${term.lambda < 0 ? "\u2212" : "+"} ${Math.abs(term.lambda)}\xB7\u03C4(${term.ref})`)
+  ].join(" ");
 }
 async function finalRecipe(options) {
   const { recipe, loaded: loaded2 } = options;
@@ -80921,7 +84101,9 @@ async function finalRecipe(options) {
     },
     method: "task_arithmetic",
     vectors: [
-      ...options.startTerms.map((term, i) => termValue(term.kind, pinnedRef2(options.startInputs[i]), term.lambda)),
+      ...options.startTerms.map(
+        (term, i) => termValue(term.kind, pinnedRef2(options.startInputs[i]), term.lambda)
+      ),
       ...options.kept.map(({ candidate, lambda: lambda2 }) => termValue(candidate.kind, candidate.ref, lambda2))
     ]
   };
@@ -80942,20 +84124,33 @@ async function preprocessorConfig(base) {
   try {
     return { preprocessorConfig: JSON.parse(new TextDecoder().decode(bytes)) };
   } catch {
-    throw new DataError(`${base.resolved.ref}: preprocessor_config.json is not valid JSON; fix the file.`, { code: "INPUT_BAD_JSON", subject: "preprocessor_config.json" });
+    throw new DataError(`${base.resolved.ref}: preprocessor_config.json is not valid JSON; fix the file.`, {
+      code: "INPUT_BAD_JSON",
+      subject: "preprocessor_config.json"
+    });
   }
 }
 async function* shortFormRecipe(context, form) {
   if (form.candidates.length > 0 && form.search) {
-    throw new UsageError("Give candidates with --candidate or search the Hub with --search-candidates, not both.", { code: "GREEDY_CANDIDATES_AND_SEARCH", subject: "--candidate" });
+    throw new UsageError("Give candidates with --candidate or search the Hub with --search-candidates, not both.", {
+      code: "GREEDY_CANDIDATES_AND_SEARCH",
+      subject: "--candidate"
+    });
   }
   if (form.candidates.length === 0 && !form.search) {
-    throw new UsageError("greedy needs candidates: --candidate REF (repeatable) or --search-candidates.", { code: "GREEDY_NO_CANDIDATES", subject: "--candidate" });
+    throw new UsageError("greedy needs candidates: --candidate REF (repeatable) or --search-candidates.", {
+      code: "GREEDY_NO_CANDIDATES",
+      subject: "--candidate"
+    });
   }
   let startKind = "finetuned";
   if (form.start !== void 0) {
     yield { type: "log", level: "info", message: `Reading ${form.start} (headers only)\u2026` };
-    const input2 = await openInput({ ref: resolveRef(context, form.start, "--start"), text: form.start, hub: context.hub });
+    const input2 = await openInput({
+      ref: resolveRef(context, form.start, "--start"),
+      text: form.start,
+      hub: context.hub
+    });
     startKind = detectInputKind(input2.resolved);
     await input2.close();
   }
@@ -80992,18 +84187,16 @@ ${stringify(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }
 
-// src/app/plan-shards.ts
-async function* planShards(options) {
+// src/app/plan-portions.ts
+async function* planPortions(options) {
   const { context } = options;
-  const label = options.shardsLabel ?? "--shards";
+  const label = options.portionsLabel ?? "--portions";
   if (options.recipe !== void 0) {
     const result = yield* merge3({
       context,
       recipe: options.recipe,
       dryRun: true,
-      ...options.to === void 0 ? {} : { to: options.to },
-      ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-      ...options.force === void 0 ? {} : { force: options.force }
+      ...pickDefined(options, ["to", "vocab", "force"])
     });
     return {
       operation: "merge",
@@ -81011,20 +84204,19 @@ async function* planShards(options) {
       plan: result.plan,
       target: result.recipe.output.to,
       copied: result.copied,
-      matrix: assignShards({ layout: result.plan.layout, count: options.shards, label })
+      matrix: assignPortions({ layout: result.plan.layout, count: options.portions, label })
     };
   }
   if (options.finetuned === void 0) {
-    throw new DataError("Planning shards needs a recipe, or a fine-tuned model (and its base).", { code: "NO_INPUT" });
+    throw new DataError("Planning portions needs a recipe, or a fine-tuned model (and its base).", {
+      code: "NO_INPUT"
+    });
   }
-  const { checked, finetuned, report, plan } = yield* planTaskVector({
+  const { checked, report, plan } = yield* planTaskVector({
     context,
     ...options.base === void 0 ? {} : { base: options.base },
     finetuned: options.finetuned,
-    ...options.dtype === void 0 ? {} : { dtype: options.dtype },
-    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force },
-    ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
+    ...pickDefined(options, ["dtype", "vocab", "force", "maxShardSize"])
   });
   try {
     return {
@@ -81033,7 +84225,7 @@ async function* planShards(options) {
       plan,
       ...options.to === void 0 ? {} : { target: options.to },
       copied: [],
-      matrix: assignShards({ layout: plan.layout, count: options.shards, label })
+      matrix: assignPortions({ layout: plan.layout, count: options.portions, label })
     };
   } finally {
     await checked.close();
@@ -81041,8 +84233,7 @@ async function* planShards(options) {
 }
 
 // src/app/publish-vector.ts
-import { mkdtemp as mkdtemp8, rm as rm16, writeFile as writeFile11 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname14, join as join20 } from "node:path";
+import { basename as basename7 } from "node:path";
 
 // src/card/render-task-vector-card.ts
 function exactnessAdvice(dtype) {
@@ -81066,7 +84257,9 @@ async function renderTaskVectorCard(options) {
   const exactness = options.reconstruction ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}` : `Stored in ${options.dtype}: \`base + 1.0\xB7\u03C4\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
-  const fileRows = options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`);
+  const fileRows = options.files.map(
+    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`
+  );
   const applyRef = `${options.title}`;
   return [
     frontMatter,
@@ -81103,7 +84296,16 @@ async function renderTaskVectorCard(options) {
     "",
     ...omittedLines,
     "",
-    ...layerRows.length ? ["<details><summary>L2 norm per layer</summary>", "", "| layer | \u2016\u03C4\u2016 |", "| --- | --- |", ...layerRows, "", "</details>", ""] : [],
+    ...layerRows.length ? [
+      "<details><summary>L2 norm per layer</summary>",
+      "",
+      "| layer | \u2016\u03C4\u2016 |",
+      "| --- | --- |",
+      ...layerRows,
+      "",
+      "</details>",
+      ""
+    ] : [],
     "## How to use it",
     "",
     "```sh",
@@ -81127,7 +84329,7 @@ function unique2(values) {
   return [...new Set(values)];
 }
 
-// src/app/layer-norms.ts
+// src/engine/layer-norms.ts
 var layerPattern = /^(.*?\b(?:layers|layer|h|block|blocks)\.\d+)\./;
 function layerNorms(tensors) {
   const sums = /* @__PURE__ */ new Map();
@@ -81144,7 +84346,10 @@ async function* publishVector(options) {
   const target = resolveRef(context, options.to, "--to", false);
   checkStageTarget({ stage: options.stage, target });
   if (options.lora && options.stage) {
-    throw new UsageError("--lora-rank publishes one adapter file and cannot be split over a matrix (--shard, --finalize); run it as one job.", { code: "LORA_WITH_SHARDS" });
+    throw new UsageError(
+      "--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.",
+      { code: "LORA_WITH_PORTIONS" }
+    );
   }
   checkPullRequestTarget({ createPr: options.createPr, stage: options.stage, target });
   const { checked, finetuned, report, plan } = yield* planTaskVector({
@@ -81152,17 +84357,20 @@ async function* publishVector(options) {
     ...options.base === void 0 ? {} : { base: options.base },
     finetuned: options.finetuned,
     ...options.dtype === void 0 || options.lora ? {} : { dtype: options.dtype },
-    ...options.vocab === void 0 ? {} : { vocab: options.vocab },
-    ...options.force === void 0 ? {} : { force: options.force },
-    ...options.maxShardSize === void 0 ? {} : { maxShardSize: options.maxShardSize }
+    ...pickDefined(options, ["vocab", "force", "maxShardSize"])
   });
   try {
     if (options.dryRun) return { report, plan, dryRun: true };
-    await checkTarget({ hub: context.hub, target, produces: "tvhub/task-vector", ...options.force === void 0 ? {} : { force: options.force } });
+    await checkTarget({
+      hub: context.hub,
+      target,
+      produces: "tvhub/task-vector",
+      ...options.force === void 0 ? {} : { force: options.force }
+    });
     const base = pinned2(checked.base.resolved);
     const ft = pinned2(finetuned.resolved);
     if (options.lora) {
-      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
+      const license2 = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
       const adapter = yield* publishAdapter({
         context,
         target,
@@ -81178,142 +84386,115 @@ async function* publishVector(options) {
         lora: { ...options.lora, ...options.dtype === void 0 ? {} : { dtype: options.dtype } },
         commitTitle: `LoRA adapter of the task vector of ${ft.repo} against ${base.repo}`,
         ...options.private === void 0 ? {} : { private: options.private },
-        ...license === void 0 ? {} : { license },
+        ...license2 === void 0 ? {} : { license: license2 },
         ...options.createPr === true && { createPr: true }
       });
       const norm = Math.sqrt(adapter.tensors.reduce((sum2, t) => sum2 + (Number.isNaN(t.norm) ? 0 : t.norm ** 2), 0));
-      return { report, plan, dryRun: false, published: { ...adapter, norm }, adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors } };
+      return {
+        report,
+        plan,
+        dryRun: false,
+        published: { ...adapter, norm },
+        adapter: { r: adapter.r, overallError: adapter.overallError, tensors: adapter.tensors }
+      };
     }
     const commitTitle = `Task vector of ${ft.repo} against ${base.repo}`;
-    const execute = (dir, files) => interleaveProgress({
-      // Downloads into the cache report through a callback (they start inside tensor reads); interleaved, a bar shows them.
-      run: async function* (onProgress) {
-        const inputs = plan.inputs.map((input2) => input2.role === "base" ? checked.base : finetuned);
-        const models = await Promise.all(inputs.map((input2) => input2.openForExecute({ cache: context.cache, onProgress })));
-        try {
-          return yield* executePlan({ plan, models, dir, prefix: "task_vector", kernels: context.kernels, statistics: true, ...files === void 0 ? {} : { files } });
-        } finally {
-          await Promise.allSettled(models.filter((model, i) => model !== inputs[i]?.model).map((model) => model.close()));
-        }
-      }
-    });
-    const stage = options.stage;
-    if (stage?.kind === "shard" && target.kind === "hub") {
-      const shard = yield* publishShard({
-        hub: context.hub,
-        repo: target.repo,
-        plan,
-        prefix: "task_vector",
-        index: stage.index,
-        count: stage.count,
-        workDir: context.workDir,
-        execute: ({ dir, files }) => execute(dir, files),
-        statistics: true,
-        title: commitTitle,
-        ...options.private === void 0 ? {} : { private: options.private },
-        tvhubVersion: context.tvhubVersion
-      });
-      return { report, plan, dryRun: false, shard };
-    }
-    const finalizing = stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : void 0;
-    const stageParent = target.kind === "local" ? dirname14(target.path) : context.workDir;
-    const space = {
-      dir: stageParent,
+    const inputs = plan.inputs.map((input2) => input2.role === "base" ? checked.base : finetuned);
+    const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
+    const output2 = yield* produceOutput({
+      context,
+      target,
+      ...options.stage === void 0 ? {} : { stage: options.stage },
+      plan,
+      prefix: "task_vector",
+      statistics: true,
       what: "the task vector",
-      // The weights (only the index when finalizing: the shard jobs committed the rest), plus the card and tvhub.json.
-      needed: (finalizing ? plan.layout.writeBytes - plan.layout.files.reduce((sum2, f) => sum2 + f.fileSize, 0) : plan.layout.writeBytes) + 1024 * 1024,
-      advice: target.kind === "local" ? "write --to a folder on a disk with room" : "set TMPDIR to a folder on a disk with room"
-    };
-    await checkFreeSpace(space);
-    const stageDir = await mkdtemp8(target.kind === "local" ? join20(stageParent, `.${basename6(target.path)}.tvhub-`) : join20(stageParent, "tvhub-"));
-    try {
-      const executed = finalizing ? await collectShards({
-        hub: context.hub,
-        repo: finalizing.repo,
+      execute: (dir, files) => executeOnInputs({
+        inputs,
+        cache: context.cache,
         plan,
+        dir,
         prefix: "task_vector",
-        ...finalizing.count === void 0 ? {} : { count: finalizing.count },
-        stageDir,
+        kernels: context.kernels,
         statistics: true,
-        tvhubVersion: context.tvhubVersion
-      }) : writtenOutput(yield* execute(stageDir));
-      const sumSquares = [...executed.tensors.values()].reduce((sum2, t) => sum2 + t.sumOfSquares, 0);
-      const norm = Math.sqrt(sumSquares);
-      const weightFiles = executed.files;
-      const dtypes = [...new Set(plan.outputs.map((t) => t.dtype))];
-      const dtype = dtypes.length === 1 ? dtypes[0] : "mixed";
-      const parameters = plan.outputs.reduce((sum2, t) => sum2 + (elementCount(t.shape) ?? 0), 0);
-      const title = target.kind === "hub" ? target.repo : basename6(target.path);
-      const license = typeof finetuned.resolved.card?.license === "string" ? finetuned.resolved.card.license : void 0;
-      const record3 = {
-        format: "tvhub/task-vector",
-        version: 1,
-        base: { repo: base.repo, revision: base.revision ?? null },
-        finetuned: { repo: ft.repo, revision: ft.revision ?? null },
-        dtype,
-        tensors: plan.outputs.length,
-        parameters,
-        omitted: plan.omitted,
-        norm,
-        reconstruction: executed.reconstruction,
-        files: weightFiles,
-        tvhub: context.tvhubVersion
-      };
-      const card = await renderTaskVectorCard({
-        title,
-        hubUrl: context.hub.hubUrl,
-        base,
-        finetuned: ft,
-        dtype,
-        tensorCount: plan.outputs.length,
-        parameters,
-        omitted: plan.omitted,
-        norm,
-        layerNorms: layerNorms(executed.tensors),
-        ...executed.reconstruction.mismatches > 0 ? {
-          reconstruction: {
-            inexactElements: executed.reconstruction.mismatches,
-            totalElements: executed.reconstruction.elements,
-            maxAbsError: executed.reconstruction.maxAbsError
-          }
-        } : {},
-        ...license === void 0 ? {} : { license },
-        files: weightFiles,
-        tvhubVersion: context.tvhubVersion
-      });
-      await writeFile11(join20(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
-`);
-      await writeFile11(join20(stageDir, "README.md"), card);
-      const files = [...executed.staged, "tvhub.json", "README.md"];
-      const published = yield* publishOutput({
-        hub: context.hub,
+        ...files === void 0 ? {} : { files }
+      }),
+      commitTitle,
+      ...options.private === void 0 ? {} : { private: options.private },
+      ...options.createPr === true && { createPr: true },
+      describe: (produced) => describeTaskVector({
+        context,
         target,
-        stageDir,
-        files,
-        commitTitle,
-        commitDescription: `\u03C4 = \u03B8(${ft.repo}@${ft.revision ?? "local"}) \u2212 \u03B8(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`,
-        ...options.private === void 0 ? {} : { private: options.private },
-        ...executed.keep === void 0 ? {} : { keep: executed.keep },
-        ...executed.head === void 0 ? {} : { parentCommit: executed.head },
-        ...options.createPr === true && { createPr: true }
-      });
-      return { report, plan, dryRun: false, published: { ...published, files: weightFiles, norm } };
-    } catch (error63) {
-      throw isDiskFull(error63) ? diskFullError({ ...space, cause: error63 }) : error63;
-    } finally {
-      await rm16(stageDir, { recursive: true, force: true });
-    }
+        plan,
+        base,
+        ft,
+        produced,
+        ...license === void 0 ? {} : { license }
+      })
+    });
+    if (output2.kind === "portion") return { report, plan, dryRun: false, portion: output2.portion };
+    return {
+      report,
+      plan,
+      dryRun: false,
+      published: { ...output2.published, files: output2.files, norm: output2.extra.norm }
+    };
   } finally {
     await checked.close();
   }
+}
+async function describeTaskVector(options) {
+  const { context, target, plan, base, ft, produced } = options;
+  const norm = Math.sqrt([...produced.tensors.values()].reduce((sum2, t) => sum2 + t.sumOfSquares, 0));
+  const dtypes = [...new Set(plan.outputs.map((t) => t.dtype))];
+  const dtype = dtypes.length === 1 ? dtypes[0] : "mixed";
+  const parameters = plan.outputs.reduce((sum2, t) => sum2 + (elementCount(t.shape) ?? 0), 0);
+  const record3 = {
+    format: "tvhub/task-vector",
+    version: 1,
+    base: { repo: base.repo, revision: base.revision ?? null },
+    finetuned: { repo: ft.repo, revision: ft.revision ?? null },
+    dtype,
+    tensors: plan.outputs.length,
+    parameters,
+    omitted: plan.omitted,
+    norm,
+    reconstruction: produced.reconstruction,
+    files: produced.files,
+    tvhub: context.tvhubVersion
+  };
+  const card = await renderTaskVectorCard({
+    title: target.kind === "hub" ? target.repo : basename7(target.path),
+    hubUrl: context.hub.hubUrl,
+    base,
+    finetuned: ft,
+    dtype,
+    tensorCount: plan.outputs.length,
+    parameters,
+    omitted: plan.omitted,
+    norm,
+    layerNorms: layerNorms(produced.tensors),
+    ...produced.reconstruction.mismatches > 0 ? {
+      reconstruction: {
+        inexactElements: produced.reconstruction.mismatches,
+        totalElements: produced.reconstruction.elements,
+        maxAbsError: produced.reconstruction.maxAbsError
+      }
+    } : {},
+    ...options.license === void 0 ? {} : { license: options.license },
+    files: produced.files,
+    tvhubVersion: context.tvhubVersion
+  });
+  const commitDescription = `\u03C4 = \u03B8(${ft.repo}@${ft.revision ?? "local"}) \u2212 \u03B8(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`;
+  return { record: record3, card, commitDescription, extra: { norm } };
 }
 function pinned2(model) {
   return { repo: model.repo ?? model.ref, ...model.revision === void 0 ? {} : { revision: model.revision } };
 }
 
-// src/action/create-app-context.ts
+// src/app/create-app-context.ts
 import { statSync } from "node:fs";
-import { homedir as homedir3, tmpdir } from "node:os";
+import { homedir as homedir3 } from "node:os";
 
 // src/arithmetic/simd/create-wasm-kernels.ts
 var slotCount2 = 4;
@@ -81426,9 +84607,12 @@ var WasmKernels = class {
     const count2 = encodedLength(base);
     const finetunedCount = encodedLength(finetuned);
     if (finetunedCount !== count2) {
-      throw new InternalError(`computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`, {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      });
+      throw new InternalError(
+        `computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+        {
+          code: "ARITHMETIC_LENGTH_MISMATCH"
+        }
+      );
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const out = bytesOut(options.out, count2, dtype);
@@ -81458,9 +84642,12 @@ var WasmKernels = class {
     for (const [i, term] of terms.entries()) {
       const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
       if (termCount !== count2) {
-        throw new InternalError(`mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`, {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        });
+        throw new InternalError(
+          `mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+          {
+            code: "ARITHMETIC_LENGTH_MISMATCH"
+          }
+        );
       }
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
@@ -81520,9 +84707,12 @@ var WasmKernels = class {
     const count2 = encodedLength(options.base);
     for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
       if (encodedLength(operand2) !== count2) {
-        throw new InternalError(`Reconstruction statistics got operands of different lengths; read the same range of every input.`, {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        });
+        throw new InternalError(
+          `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
+          {
+            code: "ARITHMETIC_LENGTH_MISMATCH"
+          }
+        );
       }
     }
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
@@ -81633,7 +84823,8 @@ var WasmKernels = class {
         this.floats(block, n * rank3).set(left.subarray(i0 * rank3, (i0 + n) * rank3));
         this.simd.loraRowsF32(block, tile, results, n, rank3, width, scale);
         const computed = this.floats(results, n * width);
-        for (let i = 0; i < n; i++) out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
+        for (let i = 0; i < n; i++)
+          out.set(computed.subarray(i * width, i * width + w), (i0 - rowStart + i) * columns + j0);
       }
     }
     return out;
@@ -81659,9 +84850,12 @@ function bytesOut(out, count2, dtype) {
   const byteLength2 = count2 * dtypeSize(dtype);
   if (!out) return new Uint8Array(byteLength2);
   if (out.byteLength < byteLength2) {
-    throw new InternalError(`The output buffer holds ${out.byteLength} bytes but ${count2} ${dtype} elements need ${byteLength2}.`, {
-      code: "ENCODE_OUT_TOO_SMALL"
-    });
+    throw new InternalError(
+      `The output buffer holds ${out.byteLength} bytes but ${count2} ${dtype} elements need ${byteLength2}.`,
+      {
+        code: "ENCODE_OUT_TOO_SMALL"
+      }
+    );
   }
   return out.byteLength === byteLength2 ? out : out.subarray(0, byteLength2);
 }
@@ -81673,23 +84867,26 @@ function createArithmeticKernels(options = {}) {
   const wasm = createWasmKernels(options.chunkElements === void 0 ? {} : { chunkElements: options.chunkElements });
   if (wasm) return wasm;
   if (implementation === "wasm") {
-    throw new UsageError('This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation "js" or "auto").', {
-      code: "SIMD_UNAVAILABLE"
-    });
+    throw new UsageError(
+      'This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation "js" or "auto").',
+      {
+        code: "SIMD_UNAVAILABLE"
+      }
+    );
   }
   return javascriptKernels;
 }
 
-// src/action/version.ts
-var actionVersion = "0.1.0";
-
-// src/action/create-app-context.ts
+// src/app/create-app-context.ts
 function createAppContext(options) {
   return {
-    hub: createHubClient({ hubUrl: options.hub.hubUrl, ...options.hub.accessToken ? { accessToken: options.hub.accessToken } : {} }),
+    hub: createHubClient({
+      hubUrl: options.hubUrl,
+      ...pickDefined(options, ["accessToken", "cacheDir", "retryDelayMs", "signal", "onPublishing"])
+    }),
     kernels: createArithmeticKernels(),
-    workDir: options.env.RUNNER_TEMP ?? tmpdir(),
-    cache: false,
+    workDir: options.workDir,
+    cache: options.cacheDir !== void 0,
     isDirectory: (path2) => {
       try {
         return statSync(path2).isDirectory();
@@ -81698,9 +84895,12 @@ function createAppContext(options) {
       }
     },
     homeDir: homedir3(),
-    tvhubVersion: actionVersion
+    tvhubVersion: options.tvhubVersion
   };
 }
+
+// src/action/version.ts
+var actionVersion = "0.1.0";
 
 // src/action/report-from-plan.ts
 function reportFromPlan(options) {
@@ -81712,19 +84912,27 @@ function reportFromPlan(options) {
     message: finding.message
   }));
   for (const warning2 of plan?.warnings ?? []) {
-    findings.push({ level: "warning", ...warning2.subject ? { subject: warning2.subject } : {}, message: warning2.message });
+    findings.push({
+      level: "warning",
+      ...warning2.subject ? { subject: warning2.subject } : {},
+      message: warning2.message
+    });
   }
   const inputs = options.inputs ?? (plan ? plan.inputs.map((input2) => ({
     role: input2.role,
     ref: input2.ref,
     ...input2.repo ? { repo: input2.repo } : {},
     ...input2.revision ? { revision: input2.revision } : {}
-  })) : [{ role: "base", ref: compatibility.base }, ...compatibility.inputs.map((ref) => ({ role: "finetuned", ref }))]);
+  })) : [
+    { role: "base", ref: compatibility.base },
+    ...compatibility.inputs.map((ref) => ({ role: "finetuned", ref }))
+  ]);
   const outputs = [];
   if (plan && options.target !== void 0) {
     const files = plan.layout.files.map((file2) => ({ path: file2.name, bytes: file2.fileSize }));
     const weights = files.reduce((sum2, file2) => sum2 + file2.bytes, 0);
-    if (plan.layout.index) files.push({ path: plan.layout.index, bytes: Math.max(0, plan.layout.writeBytes - weights) });
+    if (plan.layout.index)
+      files.push({ path: plan.layout.index, bytes: Math.max(0, plan.layout.writeBytes - weights) });
     const dtypes = [...new Set(plan.outputs.map((tensor) => tensor.dtype))];
     outputs.push({ target: options.target, files, tensors: plan.outputs.length, dtype: dtypes.join(", ") });
   }
@@ -81747,17 +84955,29 @@ function createUseCases(options = { env: {} }) {
   return {
     async check(input2) {
       if (input2.recipe !== void 0) return unavailable2("check with a recipe");
-      const context = createAppContext({ hub: input2.hub, env });
+      const context = runnerContext(input2, env);
       const result = await check({
         context,
         ...input2.base === void 0 ? {} : { base: input2.base },
         inputs: input2.finetuned === void 0 ? [] : [{ text: input2.finetuned, kind: "finetuned" }]
       });
-      const inputs = result.inputs.map((i) => ({ role: i.role, ref: i.ref, ...i.repo ? { repo: i.repo } : {}, ...i.revision ? { revision: i.revision } : {} }));
-      return { report: reportFromPlan({ kind: "check", compatibility: result.report, inputs, downloadBytes: result.weightBytes }) };
+      const inputs = result.inputs.map((i) => ({
+        role: i.role,
+        ref: i.ref,
+        ...i.repo ? { repo: i.repo } : {},
+        ...i.revision ? { revision: i.revision } : {}
+      }));
+      return {
+        report: reportFromPlan({
+          kind: "check",
+          compatibility: result.report,
+          inputs,
+          downloadBytes: result.weightBytes
+        })
+      };
     },
     async publishVector(input2) {
-      const context = createAppContext({ hub: input2.hub, env });
+      const context = runnerContext(input2, env);
       try {
         const result = await drain(
           publishVector({
@@ -81771,16 +84991,23 @@ function createUseCases(options = { env: {} }) {
           }),
           input2.onProgress
         );
-        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({ kind: "task-vector", compatibility: result.report, plan: result.plan, target: input2.to, published });
-        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
+        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({
+          kind: "task-vector",
+          compatibility: result.report,
+          plan: result.plan,
+          target: input2.to,
+          published
+        });
+        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error63) {
-        if (error63 instanceof IncompatibleError) return { report: reportFromPlan({ kind: "task-vector", compatibility: error63.report, target: input2.to }) };
+        if (error63 instanceof IncompatibleError)
+          return { report: reportFromPlan({ kind: "task-vector", compatibility: error63.report, target: input2.to }) };
         throw error63;
       }
     },
     async merge(input2) {
-      const context = createAppContext({ hub: input2.hub, env });
+      const context = runnerContext(input2, env);
       const text = await readRecipe(input2.recipe);
       try {
         const result = await drain(
@@ -81795,37 +85022,60 @@ function createUseCases(options = { env: {} }) {
           input2.onProgress
         );
         const target = result.recipe.output.to;
-        const published = result.shard ? [publishedShard(context.hub.hubUrl, result.shard)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({ kind: "merged-model", compatibility: result.report, plan: result.plan, target, published });
-        return { report: result.shard ? onlyShardFiles(report, result.shard) : report };
+        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
+        const report = reportFromPlan({
+          kind: "merged-model",
+          compatibility: result.report,
+          plan: result.plan,
+          target,
+          published
+        });
+        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
       } catch (error63) {
-        if (error63 instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error63.report, ...input2.to === void 0 ? {} : { target: input2.to } }) };
+        if (error63 instanceof IncompatibleError)
+          return {
+            report: reportFromPlan({
+              kind: "merged-model",
+              compatibility: error63.report,
+              ...input2.to === void 0 ? {} : { target: input2.to }
+            })
+          };
         throw error63;
       }
     },
     greedy: (input2) => runGreedy2(input2, env),
     async plan(input2) {
-      const context = createAppContext({ hub: input2.hub, env });
+      const context = runnerContext(input2, env);
       const recipe = input2.recipe === void 0 ? void 0 : { text: await readRecipe(input2.recipe), source: input2.recipe };
       const kind = recipe === void 0 ? "task-vector" : "merged-model";
       try {
         const result = await drain(
-          planShards({
+          planPortions({
             context,
             ...recipe === void 0 ? {} : { recipe },
-            ...input2.base === void 0 ? {} : { base: input2.base },
-            ...input2.finetuned === void 0 ? {} : { finetuned: input2.finetuned },
-            ...input2.to === void 0 ? {} : { to: input2.to },
-            shards: input2.shards,
-            shardsLabel: 'input "shards"'
+            ...pickDefined(input2, ["base", "finetuned", "to"]),
+            portions: input2.portions,
+            portionsLabel: 'input "portions"'
           }),
           input2.onProgress
         );
-        const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, ...result.target === void 0 ? {} : { target: result.target } });
+        const report = reportFromPlan({
+          kind,
+          compatibility: result.report,
+          plan: result.plan,
+          ...result.target === void 0 ? {} : { target: result.target }
+        });
         return { report, matrix: result.matrix };
       } catch (error63) {
         if (error63 instanceof IncompatibleError) {
-          return { report: reportFromPlan({ kind, compatibility: error63.report, ...input2.to === void 0 ? {} : { target: input2.to } }), matrix: [] };
+          return {
+            report: reportFromPlan({
+              kind,
+              compatibility: error63.report,
+              ...input2.to === void 0 ? {} : { target: input2.to }
+            }),
+            matrix: []
+          };
         }
         throw error63;
       }
@@ -81833,13 +85083,13 @@ function createUseCases(options = { env: {} }) {
   };
 }
 async function runGreedy2(input2, env) {
-  const context = createAppContext({ hub: input2.hub, env });
+  const context = runnerContext(input2, env);
   const text = await readRecipe(input2.recipe);
   try {
     const result = await drain(
       greedy({
         context,
-        recipe: { text, source: input2.recipe, dir: dirname15(input2.recipe) },
+        recipe: { text, source: input2.recipe, dir: dirname13(input2.recipe) },
         ...input2.to === void 0 ? {} : { to: input2.to },
         dryRun: input2.dryRun,
         ...input2.createPr === true && { createPr: true },
@@ -81858,10 +85108,21 @@ async function runGreedy2(input2, env) {
       validation: validationOf(result)
     });
     report.findings.push(...skippedFindings(result));
-    if (!merged) report.findings.push({ level: "warning", message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.` });
+    if (!merged)
+      report.findings.push({
+        level: "warning",
+        message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.`
+      });
     return { report };
   } catch (error63) {
-    if (error63 instanceof IncompatibleError) return { report: reportFromPlan({ kind: "merged-model", compatibility: error63.report, ...input2.to === void 0 ? {} : { target: input2.to } }) };
+    if (error63 instanceof IncompatibleError)
+      return {
+        report: reportFromPlan({
+          kind: "merged-model",
+          compatibility: error63.report,
+          ...input2.to === void 0 ? {} : { target: input2.to }
+        })
+      };
     throw error63;
   }
 }
@@ -81869,25 +85130,51 @@ function validationOf(result) {
   return {
     metric: result.metric,
     baseline: result.search.baseline.score,
-    rows: result.search.trajectory.map((step) => ({ step: step.round, candidate: step.candidate, lambda: step.lambda, score: step.score, kept: step.kept }))
+    rows: result.search.trajectory.map((step) => ({
+      step: step.round,
+      candidate: step.candidate,
+      lambda: step.lambda,
+      score: step.score,
+      kept: step.kept
+    }))
   };
 }
 function skippedFindings(result) {
-  return result.skipped.map((skip) => ({ level: "info", subject: skip.label, message: `Skipped: ${skip.reason}` }));
+  return result.skipped.map((skip) => ({
+    level: "info",
+    subject: skip.label,
+    message: `Skipped: ${skip.reason}`
+  }));
 }
 function publishedRepo(hubUrl, published) {
   if (!published?.repo || !published.commit) return [];
   const pullRequest = published.pullRequest ? { pullRequest: { num: published.pullRequest.num, url: published.pullRequest.url } } : {};
-  return [{ repo: published.repo, url: published.url, commitSha: published.commit, commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`, ...pullRequest }];
+  return [
+    {
+      repo: published.repo,
+      url: published.url,
+      commitSha: published.commit,
+      commitUrl: `${hubUrl}/${published.repo}/commit/${published.commit}`,
+      ...pullRequest
+    }
+  ];
 }
-function publishedShard(hubUrl, shard) {
-  return { repo: shard.repo, url: shard.url, commitSha: shard.commit, commitUrl: `${hubUrl}/${shard.repo}/commit/${shard.commit}` };
+function publishedPortion(hubUrl, portion) {
+  return {
+    repo: portion.repo,
+    url: portion.url,
+    commitSha: portion.commit,
+    commitUrl: `${hubUrl}/${portion.repo}/commit/${portion.commit}`
+  };
 }
-function onlyShardFiles(report, shard) {
-  const sizes = new Map(shard.files.map((file2) => [file2.path, file2.size]));
+function onlyPortionFiles(report, portion) {
+  const sizes = new Map(portion.files.map((file2) => [file2.path, file2.size]));
   return {
     ...report,
-    outputs: report.outputs.map((output2) => ({ ...output2, files: [...sizes].map(([path2, bytes]) => ({ path: path2, bytes })) }))
+    outputs: report.outputs.map((output2) => ({
+      ...output2,
+      files: [...sizes].map(([path2, bytes]) => ({ path: path2, bytes }))
+    }))
   };
 }
 async function readRecipe(path2) {
@@ -81903,11 +85190,26 @@ async function readRecipe(path2) {
 }
 function unavailable2(command) {
   return Promise.reject(
-    new UsageError(`command "${command}" is not available in this build of the tvhub Action; use a release that includes it.`, {
-      code: "ACTION_NOT_AVAILABLE",
-      subject: "command"
-    })
+    new UsageError(
+      `command "${command}" is not available in this build of the tvhub Action; use a release that includes it.`,
+      {
+        code: "ACTION_NOT_AVAILABLE",
+        subject: "command"
+      }
+    )
   );
+}
+function runnerContext(input2, env) {
+  const retryDelayMs = parseRetryDelay(env.TVHUB_RETRY_DELAY_MS);
+  return createAppContext({
+    hubUrl: input2.hub.hubUrl,
+    ...input2.hub.accessToken ? { accessToken: input2.hub.accessToken } : {},
+    ...retryDelayMs === void 0 ? {} : { retryDelayMs },
+    // A cancelled job: a publish in flight removes the repo it created and says what it left.
+    ...input2.signal === void 0 ? {} : { signal: input2.signal },
+    workDir: env.RUNNER_TEMP ?? tmpdir(),
+    tvhubVersion: actionVersion
+  });
 }
 
 // src/action/deps.ts
@@ -81934,11 +85236,14 @@ function readEvent(path2) {
   try {
     return JSON.parse(readFileSync(path2, "utf8"));
   } catch (error63) {
-    throw new UsageError(`Could not read the event payload at GITHUB_EVENT_PATH (${path2}): ${error63 instanceof Error ? error63.message : String(error63)}.`, {
-      code: "ACTION_BAD_EVENT",
-      subject: "GITHUB_EVENT_PATH",
-      cause: error63
-    });
+    throw new UsageError(
+      `Could not read the event payload at GITHUB_EVENT_PATH (${path2}): ${error63 instanceof Error ? error63.message : String(error63)}.`,
+      {
+        code: "ACTION_BAD_EVENT",
+        subject: "GITHUB_EVENT_PATH",
+        cause: error63
+      }
+    );
   }
 }
 
@@ -82059,6 +85364,8 @@ var inputNames = [
   "github-token",
   "comment",
   "dry-run",
+  "portions",
+  "portion",
   "shards",
   "shard",
   "finalize",
@@ -82071,7 +85378,10 @@ function parseInputs(options) {
   const { raw } = options;
   const command = raw.command;
   if (!isCommand(command)) {
-    throw bad("command", command === "" ? `is required; give one of ${commands.join(", ")}` : `must be one of ${commands.join(", ")}; got "${command}"`);
+    throw bad(
+      "command",
+      command === "" ? `is required; give one of ${commands.join(", ")}` : `must be one of ${commands.join(", ")}; got "${command}"`
+    );
   }
   const isPullRequest = options.eventName === "pull_request" || options.eventName === "pull_request_target";
   const inputs = {
@@ -82083,13 +85393,22 @@ function parseInputs(options) {
   };
   const ref = (name) => {
     if (raw[name] === "") return void 0;
-    parseModelRef({ text: raw[name], label: `input "${name}":`, ...options.isDirectory ? { isDirectory: options.isDirectory } : {} });
+    parseModelRef({
+      text: raw[name],
+      label: `input "${name}":`,
+      ...options.isDirectory ? { isDirectory: options.isDirectory } : {}
+    });
     return raw[name];
   };
   const base = ref("base");
   const finetuned = ref("finetuned");
   if (raw.to !== "") {
-    parseModelRef({ text: raw.to, label: 'input "to":', allowRevision: false, ...options.isDirectory ? { isDirectory: options.isDirectory } : {} });
+    parseModelRef({
+      text: raw.to,
+      label: 'input "to":',
+      allowRevision: false,
+      ...options.isDirectory ? { isDirectory: options.isDirectory } : {}
+    });
     inputs.to = raw.to;
   }
   if (raw.recipe !== "") inputs.recipe = raw.recipe;
@@ -82100,15 +85419,18 @@ function parseInputs(options) {
   const usesModels = base !== void 0 || finetuned !== void 0;
   switch (command) {
     case "publish-vector":
-      if (inputs.recipe !== void 0) throw bad("recipe", `is not used by publish-vector; give base, finetuned and to instead`);
+      if (inputs.recipe !== void 0)
+        throw bad("recipe", `is not used by publish-vector; give base, finetuned and to instead`);
       for (const name of ["base", "finetuned", "to"]) {
         if (raw[name] === "") throw bad(name, "is required with command publish-vector");
       }
       break;
     case "merge":
     case "greedy":
-      if (inputs.recipe === void 0) throw bad("recipe", `is required with command ${command}; give a path such as recipes/merge.yml`);
-      if (usesModels) throw bad(base !== void 0 ? "base" : "finetuned", `is not used by ${command}; the recipe names the models`);
+      if (inputs.recipe === void 0)
+        throw bad("recipe", `is required with command ${command}; give a path such as recipes/merge.yml`);
+      if (usesModels)
+        throw bad(base !== void 0 ? "base" : "finetuned", `is not used by ${command}; the recipe names the models`);
       break;
     case "check":
     case "plan":
@@ -82116,38 +85438,60 @@ function parseInputs(options) {
         throw bad("recipe", `and base/finetuned are two ways to name the models; give one of them, not both`);
       }
       if (inputs.recipe === void 0 && (base === void 0 || finetuned === void 0)) {
-        throw bad(base === void 0 ? "base" : "finetuned", `is required with command ${command} when no recipe is given (or give a recipe)`);
+        throw bad(
+          base === void 0 ? "base" : "finetuned",
+          `is required with command ${command} when no recipe is given (or give a recipe)`
+        );
       }
       break;
   }
-  const shards = raw.shards === "" ? void 0 : parseCount("shards", raw.shards);
+  const portionsText = raw.portions !== "" ? raw.portions : raw.shards ?? "";
+  const portionText = raw.portion !== "" ? raw.portion : raw.shard ?? "";
+  const portions = portionsText === "" ? void 0 : parseCount("portions", portionsText);
   const finalize3 = parseBoolean("finalize", raw.finalize, false);
   if (command === "plan") {
-    inputs.shards = shards ?? 1;
-  } else if (raw.shard !== "") {
-    if (command !== "merge" && command !== "publish-vector") throw bad("shard", `only applies to merge and publish-vector; got command ${command}`);
-    if (finalize3) throw bad("finalize", `and shard are different jobs of a sharded run; a job does one shard or the finalize step, not both`);
-    inputs.stage = parseShard(raw.shard);
-    if (shards !== void 0 && shards !== inputs.stage.count) throw bad("shards", `is ${shards} but input "shard" says ${inputs.stage.count}`);
+    inputs.portions = portions ?? 1;
+  } else if (portionText !== "") {
+    if (command !== "merge" && command !== "publish-vector")
+      throw bad("portion", `only applies to merge and publish-vector; got command ${command}`);
+    if (finalize3)
+      throw bad(
+        "finalize",
+        `and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both`
+      );
+    inputs.stage = parsePortion(portionText);
+    if (portions !== void 0 && portions !== inputs.stage.count)
+      throw bad("portions", `is ${portions} but input "portion" says ${inputs.stage.count}`);
   } else if (finalize3) {
-    if (command !== "merge" && command !== "publish-vector") throw bad("finalize", `only applies to merge and publish-vector; got command ${command}`);
-    if (shards === void 0) throw bad("shards", "is required with finalize: true; give the number of shards the matrix computed");
-    inputs.stage = { kind: "finalize", count: shards };
-  } else if (shards !== void 0) {
-    throw bad("shards", `only applies to command plan, or with finalize: true`);
+    if (command !== "merge" && command !== "publish-vector")
+      throw bad("finalize", `only applies to merge and publish-vector; got command ${command}`);
+    if (portions === void 0)
+      throw bad("portions", "is required with finalize: true; give the number of portions the matrix computed");
+    inputs.stage = { kind: "finalize", count: portions };
+  } else if (portions !== void 0) {
+    throw bad("portions", `only applies to command plan, or with finalize: true`);
   }
   if (inputs.stage !== void 0 && inputs.dryRun) {
-    throw bad("dry-run", "is true, but a shard or finalize job commits to the Hub; run sharded jobs on pushes only, or set dry-run: false");
+    throw bad(
+      "dry-run",
+      "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false"
+    );
   }
   if (inputs.createPr && !publishing.includes(command)) {
     throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
   }
   if (inputs.createPr && inputs.stage !== void 0) {
-    throw bad("create-pr", "cannot be combined with shard or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request");
+    throw bad(
+      "create-pr",
+      "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request"
+    );
   }
   if (publishing.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === void 0) {
-      throw bad("hf-token", `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`);
+      throw bad(
+        "hf-token",
+        `is required to publish (command ${command}, dry-run false); pass a write token, e.g. \${{ secrets.HF_TOKEN }}`
+      );
     }
   }
   if (inputs.hfToken !== void 0 && !inputs.hfToken.startsWith("hf_")) {
@@ -82175,7 +85519,8 @@ function parseHubUrl(value) {
   } catch {
     throw bad("hub-url", `must be an http(s) URL such as https://huggingface.co; got "${value}"`);
   }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") throw bad("hub-url", `must be an http(s) URL; got "${value}"`);
+  if (url2.protocol !== "http:" && url2.protocol !== "https:")
+    throw bad("hub-url", `must be an http(s) URL; got "${value}"`);
   if (url2.username || url2.password) throw bad("hub-url", "must not carry credentials; pass the token as hf-token");
   return value.replace(/\/+$/, "");
 }
@@ -82185,20 +85530,34 @@ function parseCount(name, value) {
   }
   return Number(value);
 }
-function parseShard(value) {
+function parsePortion(value) {
   const match = /^(\d+)\/(\d+)$/.exec(value);
   const index = Number(match?.[1]);
   const count2 = Number(match?.[2]);
   if (!match || index < 1 || count2 < 1 || index > count2 || count2 > 1e3) {
-    throw bad("shard", `must look like i/N with 1 \u2264 i \u2264 N, e.g. 2/3 (from the plan's matrix); got "${value}"`);
+    throw bad("portion", `must look like i/N with 1 \u2264 i \u2264 N, e.g. 2/3 (from the plan's matrix); got "${value}"`);
   }
-  return { kind: "shard", index, count: count2 };
+  return { kind: "portion", index, count: count2 };
 }
 
 // src/action/outputs.ts
-var outputNames = ["repo-url", "commit-sha", "report-json", "matrix", "pull-request-url", "pull-request-number"];
+var outputNames = [
+  "repo-url",
+  "commit-sha",
+  "report-json",
+  "matrix",
+  "pull-request-url",
+  "pull-request-number"
+];
 function defaultOutputs() {
-  return { "repo-url": "", "commit-sha": "", "pull-request-url": "", "pull-request-number": "", "report-json": JSON.stringify({ ok: false }), matrix: JSON.stringify({ shard: [] }) };
+  return {
+    "repo-url": "",
+    "commit-sha": "",
+    "pull-request-url": "",
+    "pull-request-number": "",
+    "report-json": JSON.stringify({ ok: false }),
+    matrix: JSON.stringify({ portion: [] })
+  };
 }
 function outputsOf(options) {
   const { run: run3 } = options;
@@ -82220,7 +85579,7 @@ function outputsOf(options) {
     "pull-request-url": published?.pullRequest?.url ?? "",
     "pull-request-number": published?.pullRequest === void 0 ? "" : String(published.pullRequest.num),
     "report-json": JSON.stringify(report),
-    matrix: JSON.stringify({ shard: (run3.matrix ?? []).map((entry) => entry.shard) })
+    matrix: JSON.stringify({ portion: (run3.matrix ?? []).map((entry) => entry.portion) })
   };
 }
 function writeOutputs(setOutput2, outputs) {
@@ -82232,7 +85591,11 @@ function renderReport(options) {
   const { run: run3, hubUrl } = options;
   const report = run3.report;
   const cap = options.audience === "comment" ? 30 : 1e3;
-  const lines = [`### tvhub ${run3.command}${stageLabel(run3.stage)} \xB7 ${code(run3.label)}`, "", statusLine(run3)];
+  const lines = [
+    `### tvhub ${run3.command}${stageLabel(run3.stage)} \xB7 ${code(run3.label)}`,
+    "",
+    statusLine(run3)
+  ];
   if (report && report.inputs.length > 0) {
     lines.push("", "#### Inputs", "", "| role | model | revision |", "| --- | --- | --- |");
     for (const input2 of report.inputs) {
@@ -82249,18 +85612,28 @@ function renderReport(options) {
       const icon = { error: "\u274C", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
       const ordered = [...report.findings].sort((a, b) => rank2(a.level) - rank2(b.level));
       for (const finding of ordered.slice(0, cap)) {
-        lines.push(`- ${icon[finding.level]} ${finding.subject ? `${code(finding.subject)}: ` : ""}${inline(finding.message)}`);
+        lines.push(
+          `- ${icon[finding.level]} ${finding.subject ? `${code(finding.subject)}: ` : ""}${inline(finding.message)}`
+        );
       }
       if (ordered.length > cap) lines.push(`- \u2026 and ${ordered.length - cap} more (the job summary lists them all)`);
     }
   }
   if (report && report.outputs.length > 0) {
     const heading = report.published.length > 0 ? "Outputs" : run3.dryRun ? "Planned outputs (dry run, not uploaded)" : "Planned outputs";
-    lines.push("", `#### ${heading}`, "", "| target | files | size | tensors | dtype |", "| --- | ---: | ---: | ---: | --- |");
+    lines.push(
+      "",
+      `#### ${heading}`,
+      "",
+      "| target | files | size | tensors | dtype |",
+      "| --- | ---: | ---: | ---: | --- |"
+    );
     for (const output2 of report.outputs) {
       const bytes = output2.files.reduce((sum2, f) => sum2 + f.bytes, 0);
       const target = output2.target.includes("/") && !/^[./~]/.test(output2.target) ? link(output2.target, `${hubUrl}/${output2.target}`) : code(output2.target);
-      lines.push(`| ${target} | ${output2.files.length} | ${formatBytes(bytes)} | ${output2.tensors} | ${output2.dtype} |`);
+      lines.push(
+        `| ${target} | ${output2.files.length} | ${formatBytes(bytes)} | ${output2.tensors} | ${output2.dtype} |`
+      );
     }
     const files = report.outputs.flatMap((o) => o.files);
     if (files.length > 0) {
@@ -82275,12 +85648,12 @@ function renderReport(options) {
     lines.push("", `**${verb}:** ${formatBytes(report.downloadBytes)} of weights.`);
   }
   if (run3.matrix && run3.matrix.length > 0) {
-    lines.push("", "#### Shard matrix", "", "| shard | files | tensors | size |", "| --- | --- | ---: | ---: |");
+    lines.push("", "#### Portion matrix", "", "| portion | files | tensors | size |", "| --- | --- | ---: | ---: |");
     for (const entry of run3.matrix.slice(0, cap)) {
       const files = entry.files ?? [];
       const first = files[0] ?? "";
       const range3 = files.length === 0 ? "" : files.length === 1 ? code(first) : `${code(first)} \u2026 ${code(files[files.length - 1] ?? "")} (${files.length})`;
-      lines.push(`| ${entry.shard} | ${range3} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
+      lines.push(`| ${entry.portion} | ${range3} | ${entry.tensors} | ${formatBytes(entry.bytes)} |`);
     }
     if (run3.matrix.length > cap) lines.push(`| \u2026 ${run3.matrix.length - cap} more | | | |`);
   }
@@ -82290,7 +85663,9 @@ function renderReport(options) {
     if (table.baseline !== void 0) lines.push(`Base model: ${score(table.baseline)}`, "");
     lines.push("| step | candidate | \u03BB | score | kept |", "| ---: | --- | ---: | ---: | :---: |");
     for (const row of table.rows.slice(0, cap)) {
-      lines.push(`| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ${row.kept ? "\u2705" : "\u2014"} |`);
+      lines.push(
+        `| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ${row.kept ? "\u2705" : "\u2014"} |`
+      );
     }
     if (table.rows.length > cap) lines.push(`| | \u2026 ${table.rows.length - cap} more | | | |`);
   }
@@ -82306,7 +85681,10 @@ function renderReport(options) {
   if (options.source) {
     const { source } = options;
     const run4 = source.runUrl ? ` \xB7 ${link("workflow run", source.runUrl)}` : "";
-    lines.push("", `<sub>tvhub ${options.version} \xB7 ${source.eventName} at ${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run4}</sub>`);
+    lines.push(
+      "",
+      `<sub>tvhub ${options.version} \xB7 ${source.eventName} at ${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run4}</sub>`
+    );
   }
   return `${lines.join("\n")}
 `;
@@ -82318,18 +85696,22 @@ function statusLine(run3) {
   const errors = report.findings.filter((f) => f.level === "error").length;
   const warnings = report.findings.filter((f) => f.level === "warning").length;
   const warned = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
-  if (!report.compatible) return `\u274C **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
+  if (!report.compatible)
+    return `\u274C **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
   const opened = report.published.filter((repo) => repo.pullRequest !== void 0);
-  if (opened.length > 0) return `\u2705 **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
-  if (report.published.length > 0) return `\u2705 **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
+  if (opened.length > 0)
+    return `\u2705 **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
+  if (report.published.length > 0)
+    return `\u2705 **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run3.command === "check") return `\u2705 **Compatible**${warned}.`;
-  if (run3.command === "plan") return `\u2705 **Planned** ${run3.matrix?.length ?? 0} job${run3.matrix?.length === 1 ? "" : "s"}${warned}.`;
+  if (run3.command === "plan")
+    return `\u2705 **Planned** ${run3.matrix?.length ?? 0} job${run3.matrix?.length === 1 ? "" : "s"}${warned}.`;
   if (run3.dryRun) return `\u2705 **Compatible**${warned} \xB7 dry run: nothing was uploaded.`;
   return `\u2705 **Done**${warned}.`;
 }
 function stageLabel(stage) {
   if (!stage) return "";
-  return stage.kind === "shard" ? ` (shard ${stage.index}/${stage.count})` : ` (finalize ${stage.count} shards)`;
+  return stage.kind === "portion" ? ` (portion ${stage.index}/${stage.count})` : ` (finalize ${stage.count} portions)`;
 }
 function rank2(level) {
   return level === "error" ? 0 : level === "warning" ? 1 : 2;
@@ -82374,11 +85756,28 @@ async function runUseCase(options) {
         ...createPr
       });
     case "merge":
-      return useCases.merge({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun, ...stage, ...createPr });
+      return useCases.merge({
+        ...common,
+        recipe: required3(inputs.recipe),
+        ...optional2("to"),
+        dryRun: inputs.dryRun,
+        ...stage,
+        ...createPr
+      });
     case "greedy":
-      return useCases.greedy({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), dryRun: inputs.dryRun, ...createPr });
+      return useCases.greedy({
+        ...common,
+        recipe: required3(inputs.recipe),
+        ...optional2("to"),
+        dryRun: inputs.dryRun,
+        ...createPr
+      });
     case "plan":
-      return useCases.plan({ ...common, ...optional2("recipe", "base", "finetuned", "to"), shards: inputs.shards ?? 1 });
+      return useCases.plan({
+        ...common,
+        ...optional2("recipe", "base", "finetuned", "to"),
+        portions: inputs.portions ?? 1
+      });
   }
 }
 function required3(value) {
@@ -82396,7 +85795,11 @@ async function run2(io, deps) {
   let inputs;
   try {
     context = parseGitHubContext(deps.env, deps.readEvent());
-    inputs = parseInputs({ raw, eventName: context.eventName, ...deps.isDirectory ? { isDirectory: deps.isDirectory } : {} });
+    inputs = parseInputs({
+      raw,
+      eventName: context.eventName,
+      ...deps.isDirectory ? { isDirectory: deps.isDirectory } : {}
+    });
   } catch (error63) {
     const failure2 = describeError(error63, redact2);
     const command = raw.command || "(no command)";
@@ -82404,13 +85807,18 @@ async function run2(io, deps) {
 
 \u274C **Failed:** ${failure2.message}
 `, redact2);
-    writeOutputs(io.setOutput, { ...defaultOutputs(), "report-json": JSON.stringify({ tvhub: deps.version, command: raw.command, ok: false, error: failure2 }) });
+    writeOutputs(io.setOutput, {
+      ...defaultOutputs(),
+      "report-json": JSON.stringify({ tvhub: deps.version, command: raw.command, ok: false, error: failure2 })
+    });
     io.setFailed(failure2.message);
     return void 0;
   }
   const actionRun = { command: inputs.command, label: labelOf2(inputs), dryRun: inputs.dryRun };
   if (inputs.stage) actionRun.stage = inputs.stage;
-  io.info(`tvhub ${inputs.command} ${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`);
+  io.info(
+    `tvhub ${inputs.command} ${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`
+  );
   try {
     const outcome = await runUseCase({
       inputs,
@@ -82437,7 +85845,9 @@ async function run2(io, deps) {
     io.setFailed(actionRun.error.message);
   } else if (actionRun.report && !actionRun.report.compatible) {
     const errors = actionRun.report.findings.filter((f) => f.level === "error").length;
-    io.setFailed(`The models are not compatible (${errors} problem${errors === 1 ? "" : "s"}); the job summary lists each one.`);
+    io.setFailed(
+      `The models are not compatible (${errors} problem${errors === 1 ? "" : "s"}); the job summary lists each one.`
+    );
   }
   return actionRun;
 }
@@ -82457,17 +85867,31 @@ async function postComment(options) {
   const { io, deps, context, inputs, actionRun } = options;
   const published = actionRun.report?.published ?? [];
   const onPullRequest = context.prNumber !== void 0;
-  const afterPublish = context.isDefaultBranchPush && published.length > 0 && actionRun.stage?.kind !== "shard";
+  const afterPublish = context.isDefaultBranchPush && published.length > 0 && actionRun.stage?.kind !== "portion";
   if (!onPullRequest && !afterPublish) return;
   if (inputs.githubToken === void 0) {
-    io.warning('No comment posted: input "github-token" is empty; pass ${{ github.token }} (the default) or set comment: false.');
+    io.warning(
+      'No comment posted: input "github-token" is empty; pass ${{ github.token }} (the default) or set comment: false.'
+    );
     return;
   }
   const log = { info: (m) => io.info(options.redact(m)), warn: (m) => io.warning(options.redact(m)) };
   const reporter = deps.createReporter({ token: inputs.githubToken, baseUrl: context.apiUrl, log });
   const key = markerKey(inputs);
   try {
-    const result = context.prNumber !== void 0 ? await reporter.upsertStickyComment({ owner: context.owner, repo: context.repo, issueNumber: context.prNumber, marker: key, body: options.body }) : await reporter.commentOnCommitOrMergedPr({ owner: context.owner, repo: context.repo, sha: context.sha, marker: `publish:${key}`, body: options.body });
+    const result = context.prNumber !== void 0 ? await reporter.upsertStickyComment({
+      owner: context.owner,
+      repo: context.repo,
+      issueNumber: context.prNumber,
+      marker: key,
+      body: options.body
+    }) : await reporter.commentOnCommitOrMergedPr({
+      owner: context.owner,
+      repo: context.repo,
+      sha: context.sha,
+      marker: `publish:${key}`,
+      body: options.body
+    });
     const where = result.target === "pull-request" ? `pull request #${result.number ?? "?"}` : `commit ${context.sha.slice(0, 7)}`;
     io.info(`${result.action === "created" ? "Commented on" : "Updated the comment on"} ${where}: ${result.url}`);
   } catch (error63) {
@@ -82492,7 +85916,9 @@ function describeError(error63, redact2) {
   return {
     code: "UNEXPECTED",
     family: "internal",
-    message: redact2(`tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report it.`)
+    message: redact2(
+      `tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report it.`
+    )
   };
 }
 async function appendSummary(io, markdown, redact2) {
