@@ -192,22 +192,27 @@ function summary(options: SummaryOptions): string {
     results.analogy.published.repo,
   ];
   if (results.greedy.published) merged.push(results.greedy.published.repo);
+  const adapters = results.lora?.ranks ?? [];
+  merged.push(...adapters.map((r) => r.published.repo));
+  const fullMerge = results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0];
   const hubDir = relative(process.cwd(), join(out, "hub")) || "hub";
   const lines = [
     `Done in ${Math.round(options.seconds)} s. Results: ${at("results.json")}; pictures: ${results.files
       .filter((f) => f.endsWith(".svg"))
       .map(at)
       .join(", ")}.`,
-    `Published ${results.vectors.length} task vectors and ${merged.length} merged models; each merge's recipe is in ${at("recipes")}/ (npx tvhub merge runs it again).`,
+    `Published ${published(results.vectors.length, "task vector")}, ${published(adapters.length, "LoRA adapter")} ` +
+      `and ${published(merged.length, "merged model")}; each merge's recipe is in ${at("recipes")}/ ` +
+      "(npx tvhub merge runs it again).",
     "",
   ];
   if (options.keepHub) {
     lines.push(
-      `The Hub is still serving at ${hub.url} until Ctrl-C. Browse it:`,
+      `The Hub is still serving at ${hub.url} until Ctrl-C. Open its pages in a browser (cards, files, commits,`,
+      `the model tree): ${hub.url}/${fullMerge}`,
+      "or query it:",
       `  npx tvhub search-vectors --hub-url ${hub.url} --base ${results.base.repo}`,
       `  curl ${hub.url}/api/models?author=${demoSetup.namespace}`,
-      `  curl ${hub.url}/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
-      `or open its pages in a browser (cards, files, commits, the model tree): ${hub.url}/`,
     );
   } else {
     lines.push(
@@ -217,10 +222,15 @@ function summary(options: SummaryOptions): string {
       "then",
       "  export HF_ENDPOINT=http://127.0.0.1:41873 HF_TOKEN=hf_demo_local_token",
       `  npx tvhub search-vectors --base ${results.base.repo}`,
-      `  curl $HF_ENDPOINT/${results.addition.find((g) => g.tasks.length === results.tasks.length)?.published?.repo ?? merged[0]}/resolve/main/README.md`,
+      `and open http://127.0.0.1:41873/${fullMerge} in a browser (cards, files, commits, the model tree).`,
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** "1 task vector", "9 task vectors". */
+function published(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
