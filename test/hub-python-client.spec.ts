@@ -106,6 +106,7 @@ describe.skipIf(!hasPython)(
             "datasets",
             "refs",
             "history",
+            "extras",
           ];
           // upload_large_folder exists in 1.x only (2.0 removed it for the pipelined upload_folder).
           if (venv === "hf1") scenarios.push("large_folder");
@@ -303,6 +304,42 @@ describe.skipIf(!hasPython)(
           expect(r.after_tags).toEqual(["v1.0"]);
           expect(r.delete_missing_tag).toBe("RevisionNotFoundError");
           expect(r.revision_exists).toEqual([true, false]);
+        });
+
+        it("extras: upload_folder(create_pr), copies from another repo, model_info(expand), HfFileSystem", () => {
+          const r = results.extras ?? {};
+          const repo = `alice/${p}-extras`;
+          expect([r.pr_num, r.pr_revision, r.pr_url]).toEqual([1, "refs/pr/1", `${hub.url}/${repo}/discussions/1`]);
+          expect(r.main_before).toEqual([".gitattributes", "README.md"]);
+          expect(r.pr_files).toEqual([".gitattributes", "README.md", "a.txt", "w.bin"]);
+          expect(r.discussions).toEqual([[1, true, "folder for review", "open"]]);
+          expect(r.main_after).toEqual(r.pr_files);
+          expect(r.copied).toBe("from src\n");
+          // A cross-repo LFS copy needs the source's xetHash, which this server never lists (docs/local-hub.md):
+          // the client refuses it before sending anything.
+          expect(r.lfs_cross_copy).toEqual({ type: "ValueError", message: expect.stringContaining("no xet hash") });
+          expect(r.expanded).toEqual({
+            sha: true,
+            license: "mit",
+            pipeline_tag: "fill-mask",
+            has_tag: true,
+            private: false,
+            dates: [true, true],
+            siblings: [".gitattributes", "README.md", "a.txt", "copied.txt", "w.bin"],
+          });
+          expect(r.secured_sha).toBe(true);
+          expect(r.by_pipeline_tag).toEqual([repo]);
+          expect(r.other_pipeline_tag).toEqual([]);
+          expect(r.fs_ls).toEqual([
+            `${repo}/.gitattributes`,
+            `${repo}/README.md`,
+            `${repo}/a.txt`,
+            `${repo}/copied.txt`,
+            `${repo}/w.bin`,
+          ]);
+          expect(r.fs_info).toEqual({ type: "file", size: 4096, lfs: true });
+          expect(r.fs_range).toEqual([250, 251, 252, 253, 254, 255, 0, 1, 2, 3]);
+          expect(r.fs_written).toBe("through fsspec\n");
         });
 
         it("history: list_repo_commits newest first, super_squash_history leaves one commit with every file", () => {

@@ -341,6 +341,89 @@ def scenario_large_folder():
     }
 
 
+def scenario_extras():
+    """Calls the other scenarios leave out: upload_folder into a pull request (with Xet, 2.x's pipelined upload opens
+    the discussion first and commits to refs/pr/N), copies from another repo, model_info(expand=...),
+    list_models(pipeline_tag=...), and HfFileSystem (ls, info, read, write)."""
+    from huggingface_hub import HfFileSystem
+
+    repo = f"alice/{p}-extras"
+    alice.create_repo(repo)
+    card = f"---\nlicense: mit\npipeline_tag: fill-mask\ntags: [extras-{p}]\n---\n# extras\n"
+    alice.upload_file(path_or_fileobj=card.encode(), path_in_repo="README.md", repo_id=repo)
+    folder = f"{work}/{p}-pr-folder"
+    write(f"{folder}/a.txt", "a\n")
+    write(f"{folder}/w.bin", bytes(range(256)) * 16)
+    pr = alice.upload_folder(folder_path=folder, repo_id=repo, create_pr=True, commit_message="folder for review")
+    main_before = sorted(alice.list_repo_files(repo))
+    pr_files = sorted(alice.list_repo_files(repo, revision=pr.pr_revision))
+    discussions = [[d.num, d.is_pull_request, d.title, d.status] for d in alice.get_repo_discussions(repo)]
+    alice.merge_pull_request(repo, pr.pr_num)
+    main_after = sorted(alice.list_repo_files(repo))
+
+    src = f"alice/{p}-extras-src"
+    alice.create_repo(src)
+    alice.create_commit(
+        src,
+        operations=[
+            CommitOperationAdd(path_in_repo="src.txt", path_or_fileobj=b"from src\n"),
+            CommitOperationAdd(path_in_repo="src.bin", path_or_fileobj=bytes(range(256))),
+        ],
+        commit_message="sources",
+    )
+    alice.create_commit(
+        repo,
+        operations=[CommitOperationCopy(src_path_in_repo="src.txt", path_in_repo="copied.txt", src_repo_id=src, src_repo_type="model")],
+        commit_message="copy from another repo",
+    )
+    lfs_cross_copy = failure(
+        lambda: alice.create_commit(
+            repo,
+            operations=[CommitOperationCopy(src_path_in_repo="src.bin", path_in_repo="copied.bin", src_repo_id=src, src_repo_type="model")],
+            commit_message="lfs copy from another repo",
+        )
+    )
+    head = alice.model_info(repo).sha
+    expanded = alice.model_info(repo, expand=["cardData", "tags", "sha", "siblings", "pipeline_tag", "private", "createdAt", "lastModified"])
+    secured = alice.model_info(repo, securityStatus=True)
+
+    fs = HfFileSystem(token=config["alice"])
+    listed = sorted(e["name"] for e in fs.ls(repo, detail=True))
+    info = fs.info(f"{repo}/w.bin")
+    with fs.open(f"{repo}/w.bin", "rb") as f:
+        f.seek(250)
+        ranged = list(f.read(10))
+    with fs.open(f"{repo}/fs-written.txt", "wb") as f:
+        f.write(b"through fsspec\n")
+    return {
+        "pr_num": pr.pr_num,
+        "pr_revision": pr.pr_revision,
+        "pr_url": pr.pr_url,
+        "main_before": main_before,
+        "pr_files": pr_files,
+        "discussions": discussions,
+        "main_after": main_after,
+        "copied": open(hf_hub_download(repo, "copied.txt", cache_dir=f"{work}/{p}-extras-cache")).read(),
+        "lfs_cross_copy": lfs_cross_copy and {"type": lfs_cross_copy["type"], "message": lfs_cross_copy["message"][:300]},
+        "expanded": {
+            "sha": expanded.sha == head,
+            "license": expanded.card_data.get("license") if expanded.card_data else None,
+            "pipeline_tag": expanded.pipeline_tag,
+            "has_tag": f"extras-{p}" in (expanded.tags or []),
+            "private": expanded.private,
+            "dates": [expanded.created_at is not None, expanded.last_modified is not None],
+            "siblings": sorted(s.rfilename for s in expanded.siblings or []),
+        },
+        "secured_sha": secured.sha == expanded.sha,
+        "other_pipeline_tag": [m.id for m in alice.list_models(pipeline_tag="text-classification", search=f"{p}-extras")],
+        "by_pipeline_tag": sorted(m.id for m in alice.list_models(pipeline_tag="fill-mask", search=f"{p}-extras")),
+        "fs_ls": listed,
+        "fs_info": {"type": info["type"], "size": info["size"], "lfs": info.get("lfs") is not None},
+        "fs_range": ranged,
+        "fs_written": open(hf_hub_download(repo, "fs-written.txt", cache_dir=f"{work}/{p}-extras-cache")).read(),
+    }
+
+
 def scenario_refs():
     repo = f"alice/{p}-refs"
     alice.create_repo(repo)
