@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createRetryingFetch, isCommitRequest, type RetryNotice } from "./create-retrying-fetch.js";
-import type { RetryPolicy } from "./hub-context.js";
+import { createRetryingFetch, isCommitRequest } from "./create-retrying-fetch.js";
+import type { RetryNotice, RetryPolicy } from "./hub-context.js";
 import { wasRetried } from "./is-transient-error.js";
 
 const api = "http://127.0.0.1:9/api/models/alice/m/revision/main";

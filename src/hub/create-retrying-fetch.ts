@@ -1,22 +1,8 @@
-import type { RetryPolicy } from "./hub-context.js";
+import type { RetryNotice, RetryPolicy } from "./hub-context.js";
 import { isTransientFailure, markRetried } from "./is-transient-error.js";
 import { parseRetryAfter } from "./parse-retry-after.js";
 import { networkCodeOf, scrubSecrets } from "./to-remote-error.js";
 import { retryDelay } from "./with-retries.js";
-
-/** One retry about to happen, for a progress line. */
-export interface RetryNotice {
-  method: string;
-  /** The URL without its query (a signed upload URL's signature stays out of logs). */
-  url: string;
-  /** What failed: `HTTP 503`, `ECONNRESET`, ... */
-  reason: string;
-  /** The try about to start, counting from 1 for the first request. */
-  attempt: number;
-  /** Tries in all. */
-  attempts: number;
-  delayMs: number;
-}
 
 export interface CreateRetryingFetchOptions {
   fetch: typeof fetch;

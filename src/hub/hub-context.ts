@@ -1,4 +1,3 @@
-import type { RetryNotice } from "./create-retrying-fetch.js";
 import type { TransferStats } from "./types.js";
 
 /** When and how often a failed request is tried again. */
@@ -21,6 +20,20 @@ export interface RetryPolicy {
   maxElapsedMs?: number;
   /** @default Date.now */
   now?: () => number;
+}
+
+/** One retry about to happen, for a progress line. */
+export interface RetryNotice {
+  method: string;
+  /** The URL without its query (a signed upload URL's signature stays out of logs). */
+  url: string;
+  /** What failed: `HTTP 503`, `ECONNRESET`, ... */
+  reason: string;
+  /** The try about to start, counting from 1 for the first request. */
+  attempt: number;
+  /** Tries in all. */
+  attempts: number;
+  delayMs: number;
 }
 
 /** What every Hub verb needs; built once by `createHubClient` and passed down, never read from the environment. */

@@ -1,5 +1,5 @@
 import type { ProgressEvent } from "../util/progress.js";
-import type { RetryNotice } from "./create-retrying-fetch.js";
+import type { RetryNotice } from "./hub-context.js";
 
 /**
  * Retries as progress lines, emptying the queue: info level, so a person watching a terminal sees the network

@@ -6,12 +6,20 @@ import {
   findParameterProblem,
   mergeMethods as arithmeticMethods,
   recipeParametersOf,
+  type MergeMethodName,
   type MethodParameter,
   type NumberParameter,
 } from "../arithmetic/merge-methods.js";
-import { mergeMethods, vocabModes, type MergeMethod } from "./recipe.js";
 import { rememberAsync } from "../util/remember-async.js";
 import { defaultLambdaGrid, findLambdaGridProblem } from "./lambda-grid.js";
+
+/**
+ * The merge methods a recipe may name: exactly the arithmetic registry's, in its order, so that a method exists in
+ * recipes when (and only when) a kernel exists for it. The names are PEFT's (`magnitude_prune`, `dare_linear`, ...).
+ */
+export const mergeMethods = arithmeticMethods.map((method) => method.name) as [MergeMethodName, ...MergeMethodName[]];
+
+export const vocabModes = ["refuse", "extend"] as const;
 
 /** The zod schema of a recipe (its output type is `Recipe`, its input type `RecipeInput`). */
 export type RecipeSchema = ReturnType<typeof createRecipeSchema>;
@@ -604,7 +612,7 @@ function parameterSchema(z: typeof import("zod").z, entry: RegistryParameter) {
  * all from the registry. `given` are the keys this place of the recipe wrote (an override's, over the recipe's).
  */
 function checkParameters(
-  name: MergeMethod,
+  name: MergeMethodName,
   parameters: Record<string, unknown> | undefined,
   path: Array<string | number>,
   ctx: RefinementCtx,
@@ -641,7 +649,7 @@ function checkParameters(
 /** The number of task vectors the method combines, and whether its weights can take a scale at all. */
 function checkTerms(
   recipe: {
-    method: MergeMethod;
+    method: MergeMethodName;
     vectors: ReadonlyArray<object>;
     scale: number;
     overrides: ReadonlyArray<{ scale?: number | undefined }>;

@@ -5,16 +5,10 @@ import {
   type MergeMethodName,
   type ParameterValue,
 } from "../arithmetic/merge-methods.js";
-import type { RecipeSchema } from "./recipe-schema.js";
+import type { RecipeSchema, vocabModes } from "./recipe-schema.js";
 
-/**
- * The merge methods a recipe may name: exactly the arithmetic registry's, in its order, so that a method exists in
- * recipes when (and only when) a kernel exists for it. The names are PEFT's (`magnitude_prune`, `dare_linear`, ...).
- */
-export const mergeMethods = arithmeticMethods.map((method) => method.name) as [MergeMethodName, ...MergeMethodName[]];
 export type MergeMethod = MergeMethodName;
-
-export const vocabModes = ["refuse", "extend"] as const;
+/** What a recipe does with vocabulary rows a fine-tune added (the schema's `vocab`). */
 export type VocabMode = (typeof vocabModes)[number];
 
 /**
