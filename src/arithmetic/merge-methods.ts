@@ -145,33 +145,138 @@ export const taskArithmetic: MergeMethod = defineMethod(
 );
 
 /**
+ * One family of masks for the task vectors (a sparsification), with what the card says of it. Each family makes two
+ * methods that differ only in how they combine the masked vectors: `summing` (task arithmetic's sum) and `electing`
+ * (TIES' sign election and disjoint mean); one family, one place for its paper, parameters and words.
+ */
+interface Masks {
+  /** The operator around each τ in the card's formula: `trim(τ)`. */
+  operator: string;
+  reference: string;
+  granularity: Granularity;
+  random: boolean;
+  parameters: readonly MethodParameter[];
+  checkParameters?: MergeMethod["checkParameters"];
+  /** The card's lines for the operator. */
+  explain: MethodDescription["explain"];
+  sparsification(...operands: Parameters<Configure>): Sparsification;
+}
+
+/** What tells the two methods of a family apart: the name a recipe writes and the words for it. */
+type MethodWords = Pick<MergeMethod, "name" | "title" | "formula" | "summary"> & { phrase: string };
+
+/** The family's masks, then the sum; with `scaled`, the sum times the method's `lambda` (della_linear). */
+function summing(masks: Masks, words: MethodWords, options: { scaled?: boolean } = {}): MergeMethod {
+  const scaled = options.scaled === true;
+  return defineMethod(
+    {
+      ...familyFields(masks, words),
+      electsSign: false,
+      parameters: scaled ? [...masks.parameters, lambda] : masks.parameters,
+      ...(masks.checkParameters ? { checkParameters: masks.checkParameters } : {}),
+      card: { phrase: words.phrase, describe: { formula: sumFormula(masks.operator), explain: masks.explain } },
+    },
+    sparsifyAndCombine((p, ...operands) => ({
+      sparsification: masks.sparsification(p, ...operands),
+      consensus: scaled ? { kind: "sum", lambda: p.lambda as number } : { kind: "sum" },
+    })),
+  );
+}
+
+/** The family's masks, then TIES' sign election, disjoint mean and final λ. */
+function electing(masks: Masks, words: MethodWords): MergeMethod {
+  return defineMethod(
+    {
+      ...familyFields(masks, words),
+      electsSign: true,
+      parameters: [...masks.parameters, lambda],
+      ...(masks.checkParameters ? { checkParameters: masks.checkParameters } : {}),
+      card: {
+        phrase: words.phrase,
+        describe: {
+          formula: electFormula(masks.operator),
+          explain: (options) => [...masks.explain(options), ...electLines],
+        },
+      },
+    },
+    sparsifyAndCombine((p, ...operands) => ({
+      sparsification: masks.sparsification(p, ...operands),
+      consensus: { kind: "ties", lambda: p.lambda as number },
+    })),
+  );
+}
+
+/** The fields both methods of a family share, in the registry's order. */
+function familyFields(masks: Masks, words: MethodWords) {
+  const { name, title, formula, summary } = words;
+  const { reference, granularity, random } = masks;
+  return { ...plain, name, title, formula, reference, summary, granularity, random };
+}
+
+/** TIES' trim: per tensor, τ̂_i keeps the keepCount(density, n) entries largest in magnitude, unscaled. */
+const trimMasks: Masks = {
+  operator: "trim",
+  reference: tiesPaper,
+  granularity: "tensor",
+  random: false,
+  parameters: [density],
+  explain: ({ parameters, format }) => [trimLine(parameters, format)],
+  sparsification: (p) => ({ kind: "magnitude", density: p.density as number }),
+};
+
+/** DARE's drop and rescale, element by element from the seeded stream. */
+const dareMasks: Masks = {
+  operator: "dare",
+  reference: darePaper,
+  granularity: "elementwise",
+  random: true,
+  parameters: [dropRate],
+  explain: ({ parameters, format }) => dareLines(parameters, format),
+  sparsification: (p, random) => ({ kind: "dare", dropRate: p.drop_rate as number, ...random }),
+};
+
+/** Model Breadcrumbs: drop the outliers and the smallest, keep the band between. */
+const crumbsMasks: Masks = {
+  operator: "crumbs",
+  reference: breadcrumbsPaper,
+  granularity: "tensor",
+  random: false,
+  parameters: [crumbsDensity, gamma],
+  explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)],
+  sparsification: (p) => ({ kind: "breadcrumbs", density: p.density as number, gamma: p.gamma as number }),
+};
+
+/** DELLA's MAGPRUNE: a keep probability by magnitude rank within each row, then the 1/q rescale. */
+const magpruneMasks: Masks = {
+  operator: "magprune",
+  reference: dellaPaper,
+  granularity: "tensor",
+  random: true,
+  parameters: [dellaDensity, epsilon],
+  checkParameters: checkDella,
+  explain: ({ parameters, format }) => dellaLines(parameters, format),
+  sparsification: (p, random, shape, n) => ({
+    kind: "della",
+    density: p.density as number,
+    epsilon: p.epsilon as number,
+    rowLength: rowLengthOf(shape, n),
+    ...random,
+  }),
+};
+
+/**
  * Magnitude pruning, TIES' trim step on its own, then task arithmetic. Per tensor, τ̂_i keeps the
  * k = keepCount(density, n) elements of τ_i largest in magnitude (ties at the threshold: lowest
  * index first) and is +0 elsewhere, unscaled. Per element, in float32:
  * acc = base; for i in recipe order: acc = fround(acc + fround(λ32_i · τ̂_i)); out = acc.
  */
-export const magnitudePruneMethod: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "magnitude_prune",
-    title: "Magnitude pruning",
-    formula: "θ = θ_base + Σ_i λ_i topk(τ_i)",
-    reference: tiesPaper,
-    summary: "each τᵢ keeps the `density` fraction of its entries largest in magnitude, tensor by tensor; then the sum",
-    granularity: "tensor",
-    random: false,
-    electsSign: false,
-    parameters: [density],
-    card: {
-      phrase: "magnitude pruning of each task vector, then task arithmetic",
-      describe: { formula: sumFormula("trim"), explain: ({ parameters, format }) => [trimLine(parameters, format)] },
-    },
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "magnitude", density: p.density as number },
-    consensus: { kind: "sum" },
-  })),
-);
+export const magnitudePruneMethod: MergeMethod = summing(trimMasks, {
+  name: "magnitude_prune",
+  title: "Magnitude pruning",
+  formula: "θ = θ_base + Σ_i λ_i topk(τ_i)",
+  summary: "each τᵢ keeps the `density` fraction of its entries largest in magnitude, tensor by tensor; then the sum",
+  phrase: "magnitude pruning of each task vector, then task arithmetic",
+});
 
 /**
  * TIES-Merging (Yadav et al., NeurIPS 2023): trim, elect sign, disjoint merge, then θ_base + λ τ_m.
@@ -186,32 +291,13 @@ export const magnitudePruneMethod: MergeMethod = defineMethod(
  * majority sign). Recipe weights λ_i scale each trimmed vector before the election, so a negative
  * weight negates a vector's vote; with every weight 1 this is the paper's algorithm.
  */
-export const ties: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "ties",
-    title: "TIES-Merging",
-    formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i trim(τ_i)))",
-    reference: tiesPaper,
-    summary:
-      "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree (Yadav et al., 2023)",
-    granularity: "tensor",
-    random: false,
-    electsSign: true,
-    parameters: [density, lambda],
-    card: {
-      phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
-      describe: {
-        formula: electFormula("trim"),
-        explain: ({ parameters, format }) => [trimLine(parameters, format), ...electLines],
-      },
-    },
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "magnitude", density: p.density as number },
-    consensus: { kind: "ties", lambda: p.lambda as number },
-  })),
-);
+export const ties: MergeMethod = electing(trimMasks, {
+  name: "ties",
+  title: "TIES-Merging",
+  formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i trim(τ_i)))",
+  summary: "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree (Yadav et al., 2023)",
+  phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
+});
 
 /**
  * DARE (Yu et al., ICML 2024) on each task vector, then task arithmetic. Element j of τ_i is dropped
@@ -221,29 +307,14 @@ export const ties: MergeMethod = defineMethod(
  * acc = base; for i in recipe order: acc = fround(acc + fround(λ32_i · τ̂_i)); out = acc.
  * With p = 0 this is task_arithmetic, bit for bit.
  */
-export const dareLinear: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "dare_linear",
-    title: "DARE + task arithmetic",
-    formula: "θ = θ_base + Σ_i λ_i dare_p(τ_i)",
-    reference: darePaper,
-    summary:
-      "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu et al., 2024)",
-    granularity: "elementwise",
-    random: true,
-    electsSign: false,
-    parameters: [dropRate],
-    card: {
-      phrase: "DARE (Yu et al., ICML 2024) with a weighted sum",
-      describe: { formula: sumFormula("dare"), explain: ({ parameters, format }) => dareLines(parameters, format) },
-    },
-  },
-  sparsifyAndCombine((p, random) => ({
-    sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random },
-    consensus: { kind: "sum" },
-  })),
-);
+export const dareLinear: MergeMethod = summing(dareMasks, {
+  name: "dare_linear",
+  title: "DARE + task arithmetic",
+  formula: "θ = θ_base + Σ_i λ_i dare_p(τ_i)",
+  summary:
+    "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu et al., 2024)",
+  phrase: "DARE (Yu et al., ICML 2024) with a weighted sum",
+});
 
 /**
  * DARE on each task vector (as in dare_linear), then TIES' sign election and disjoint merge (as in
@@ -251,31 +322,13 @@ export const dareLinear: MergeMethod = defineMethod(
  * mergekit and PEFT), then θ_base + λ τ_m. Per element, in float32: v_i = fround(λ32_i · τ̂_i), then
  * exactly ties' election, mean and final step.
  */
-export const dareTies: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "dare_ties",
-    title: "DARE + TIES",
-    formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i dare_p(τ_i)))",
-    reference: darePaper,
-    summary: "DARE as above, then TIES' election and disjoint mean (no trim)",
-    granularity: "elementwise",
-    random: true,
-    electsSign: true,
-    parameters: [dropRate, lambda],
-    card: {
-      phrase: "DARE (Yu et al., ICML 2024) with TIES sign election",
-      describe: {
-        formula: electFormula("dare"),
-        explain: ({ parameters, format }) => [...dareLines(parameters, format), ...electLines],
-      },
-    },
-  },
-  sparsifyAndCombine((p, random) => ({
-    sparsification: { kind: "dare", dropRate: p.drop_rate as number, ...random },
-    consensus: { kind: "ties", lambda: p.lambda as number },
-  })),
-);
+export const dareTies: MergeMethod = electing(dareMasks, {
+  name: "dare_ties",
+  title: "DARE + TIES",
+  formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i dare_p(τ_i)))",
+  summary: "DARE as above, then TIES' election and disjoint mean (no trim)",
+  phrase: "DARE (Yu et al., ICML 2024) with TIES sign election",
+});
 
 /**
  * Model Breadcrumbs (Davari & Belilovsky, ECCV 2024; arXiv 2023): per tensor, drop the o = round(gamma·n) entries of
@@ -286,59 +339,23 @@ export const dareTies: MergeMethod = defineMethod(
  * Departures: k rounds (at least 1) as TIES' density does here, where mergekit truncates; and with o = 0 mergekit's
  * slice `[n_bot:-0]` keeps nothing (gamma 0, or a tensor under 1/gamma entries), where tvhub keeps the k largest.
  */
-export const breadcrumbs: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "breadcrumbs",
-    title: "Model Breadcrumbs",
-    formula: "θ = θ_base + Σ_i λ_i crumbs(τ_i)",
-    reference: breadcrumbsPaper,
-    summary:
-      "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
-    granularity: "tensor",
-    random: false,
-    electsSign: false,
-    parameters: [crumbsDensity, gamma],
-    card: {
-      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
-      describe: {
-        formula: sumFormula("crumbs"),
-        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)],
-      },
-    },
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "breadcrumbs", density: p.density as number, gamma: p.gamma as number },
-    consensus: { kind: "sum" },
-  })),
-);
+export const breadcrumbs: MergeMethod = summing(crumbsMasks, {
+  name: "breadcrumbs",
+  title: "Model Breadcrumbs",
+  formula: "θ = θ_base + Σ_i λ_i crumbs(τ_i)",
+  summary:
+    "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
+  phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
+});
 
 /** Model Breadcrumbs' masks (as in breadcrumbs), then TIES' sign election, disjoint mean and λ, exactly as in ties. */
-export const breadcrumbsTies: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "breadcrumbs_ties",
-    title: "Model Breadcrumbs + TIES",
-    formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i crumbs(τ_i)))",
-    reference: breadcrumbsPaper,
-    summary: "Breadcrumbs' masks as above, then TIES' election and disjoint mean",
-    granularity: "tensor",
-    random: false,
-    electsSign: true,
-    parameters: [crumbsDensity, gamma, lambda],
-    card: {
-      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election",
-      describe: {
-        formula: electFormula("crumbs"),
-        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format), ...electLines],
-      },
-    },
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "breadcrumbs", density: p.density as number, gamma: p.gamma as number },
-    consensus: { kind: "ties", lambda: p.lambda as number },
-  })),
-);
+export const breadcrumbsTies: MergeMethod = electing(crumbsMasks, {
+  name: "breadcrumbs_ties",
+  title: "Model Breadcrumbs + TIES",
+  formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i crumbs(τ_i)))",
+  summary: "Breadcrumbs' masks as above, then TIES' election and disjoint mean",
+  phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election",
+});
 
 /** DELLA's density ± epsilon must stay a probability: above 0, at most 1 (mergekit refuses the same). */
 function checkDella(p: Readonly<Record<string, ParameterValue>>): { name: string; needs: string } | undefined {
@@ -366,75 +383,29 @@ function rowLengthOf(shape: readonly number[] | undefined, n: number): number {
  * rows are slices along the last dimension for every tensor (mergekit ranks along dimension 1, which is the same for
  * a matrix); a one-entry row keeps with probability density (mergekit's 0/0 rank normalisation fails there).
  */
-export const della: MergeMethod = defineMethod(
-  {
-    ...plain,
-    name: "della",
-    title: "DELLA-Merging",
-    formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i magprune(τ_i)))",
-    reference: dellaPaper,
-    summary:
-      "each entry of each row of τᵢ is kept with a probability from `density` − `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
-    granularity: "tensor",
-    random: true,
-    electsSign: true,
-    parameters: [dellaDensity, epsilon, lambda],
-    checkParameters: checkDella,
-    card: {
-      phrase: "DELLA (Deep et al., 2024) with TIES sign election",
-      describe: {
-        formula: electFormula("magprune"),
-        explain: ({ parameters, format }) => [...dellaLines(parameters, format), ...electLines],
-      },
-    },
-  },
-  sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: {
-      kind: "della",
-      density: p.density as number,
-      epsilon: p.epsilon as number,
-      rowLength: rowLengthOf(shape, n),
-      ...random,
-    },
-    consensus: { kind: "ties", lambda: p.lambda as number },
-  })),
-);
+export const della: MergeMethod = electing(magpruneMasks, {
+  name: "della",
+  title: "DELLA-Merging",
+  formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i magprune(τ_i)))",
+  summary:
+    "each entry of each row of τᵢ is kept with a probability from `density` − `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
+  phrase: "DELLA (Deep et al., 2024) with TIES sign election",
+});
 
 /**
  * DELLA's MAGPRUNE (as in della), then the sum scaled by λ: acc = base; acc = fround(acc + fround(λ32 · fround(λ32_i ·
  * τ̂_i))) in order (at λ = 1 task arithmetic's order; at ε = 0 dare_linear with drop_rate = 1 − density, bit for bit).
  */
-export const dellaLinear: MergeMethod = defineMethod(
+export const dellaLinear: MergeMethod = summing(
+  magpruneMasks,
   {
-    ...plain,
     name: "della_linear",
     title: "DELLA + task arithmetic",
     formula: "θ = θ_base + λ · Σ_i λ_i magprune(τ_i)",
-    reference: dellaPaper,
     summary: "DELLA's rank-based drop and rescale as above; then the sum, times `lambda`",
-    granularity: "tensor",
-    random: true,
-    electsSign: false,
-    parameters: [dellaDensity, epsilon, lambda],
-    checkParameters: checkDella,
-    card: {
-      phrase: "DELLA (Deep et al., 2024) with a weighted sum",
-      describe: {
-        formula: sumFormula("magprune"),
-        explain: ({ parameters, format }) => dellaLines(parameters, format),
-      },
-    },
+    phrase: "DELLA (Deep et al., 2024) with a weighted sum",
   },
-  sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: {
-      kind: "della",
-      density: p.density as number,
-      epsilon: p.epsilon as number,
-      rowLength: rowLengthOf(shape, n),
-      ...random,
-    },
-    consensus: { kind: "sum", lambda: p.lambda as number },
-  })),
+  { scaled: true },
 );
 
 /**
