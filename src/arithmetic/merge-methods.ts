@@ -295,7 +295,8 @@ export const ties: MergeMethod = electing(trimMasks, {
   name: "ties",
   title: "TIES-Merging",
   formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i trim(τ_i)))",
-  summary: "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree (Yadav et al., 2023)",
+  summary:
+    "trim as above; per entry, elect the sign of Σ λᵢ τ̂ᵢ and average the values that agree " + "(Yadav et al., 2023)",
   phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
 });
 
