@@ -5,7 +5,8 @@ import type { ComputableDtype } from "../../tensor/dtype.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { parseDtypeFlag, parseSizeFlag, parseVocabFlag } from "../parse-flags.js";
+import { parseDtypeFlag } from "../parse-flags.js";
+import { addPublishFlags, addReadFlags } from "../publish-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printMergeResult } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
@@ -26,38 +27,30 @@ interface ApplyFlags extends CliAppFlags {
 /** `tvhub apply`: θ = θ_base + Σ weight_i · τ_i, the short form of a task_arithmetic recipe. */
 export function apply(program: Command, context: CliContext): void {
   addHubFlags(
-    program
-      .command("apply")
-      .description(
-        "Add published task vectors to a base, θ = θ_base + Σ weight·τ (a negative weight negates), and publish the model in one commit.",
-      )
-      .requiredOption("--base <ref>", "the base model: org/name, org/name@revision or a folder")
-      .requiredOption(
-        "--vector <ref[:weight]...>",
-        "a published task vector and its weight (default 1.0; e.g. org/math-tv:0.5 or org/toxic-tv:-1); repeatable, added in order",
-        collect,
-        [],
-      )
-      .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
-      .option(
-        "--dtype <dtype>",
-        "dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64",
-        parseDtypeFlag,
-      )
-      .option("--private", "create the repo private")
-      .option(
-        "--create-pr",
-        "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main",
-      )
-      .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
-      .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
-      .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-      .option(
-        "--vocab <mode>",
-        "refuse (default), or extend: accept a vector whose fine-tune grew the vocabulary",
-        parseVocabFlag,
-      )
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+    addReadFlags(
+      addPublishFlags(
+        program
+          .command("apply")
+          .description(
+            "Add published task vectors to a base, θ = θ_base + Σ weight·τ (a negative weight negates), and publish the model in one commit.",
+          )
+          .requiredOption("--base <ref>", "the base model: org/name, org/name@revision or a folder")
+          .requiredOption(
+            "--vector <ref[:weight]...>",
+            "a published task vector and its weight (default 1.0; e.g. org/math-tv:0.5 or org/toxic-tv:-1); repeatable, added in order",
+            collect,
+            [],
+          )
+          .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
+          .option(
+            "--dtype <dtype>",
+            "dtype of the merged weights: auto (the base's), bf16, f16, f32 or f64",
+            parseDtypeFlag,
+          ),
+        { maxShardSize: true },
+      ),
+      "refuse (default), or extend: accept a vector whose fine-tune grew the vocabulary",
+    ),
   ).action(async (flags: ApplyFlags) => {
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(

@@ -4,7 +4,7 @@ import type { VocabMode } from "../../plan/recipe.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { parseVocabFlag } from "../parse-flags.js";
+import { addPublishFlags, addReadFlags } from "../publish-flags.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printMergeResult, printPortion } from "../print-results.js";
@@ -24,29 +24,22 @@ interface MergeFlags extends CliAppFlags, PortionStageFlags {
 export function merge(program: Command, context: CliContext): void {
   addHubFlags(
     addPortionFlags(
-      program
-        .command("merge")
-        .description(
-          "Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.",
-        )
-        .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
-        .option(
-          "--to <repo|dir>",
-          "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)",
-        )
-        .option("--private", "create the repo private")
-        .option(
-          "--create-pr",
-          "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main",
-        )
-        .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
-        .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-        .option(
-          "--vocab <mode>",
-          "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)",
-          parseVocabFlag,
-        )
-        .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      addReadFlags(
+        addPublishFlags(
+          program
+            .command("merge")
+            .description(
+              "Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.",
+            )
+            .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
+            .option(
+              "--to <repo|dir>",
+              "publish here instead of the recipe's output.to: a Hub repo org/name, or a folder (./out)",
+            ),
+          { maxShardSize: false },
+        ),
+        "override the recipe's vocab: refuse, or extend (merge the shared rows, take added rows from the fine-tune)",
+      ),
       {
         plan: "tvhub plan RECIPE --portions N",
         finalizeWrites: "the index, config, tokenizer, tvhub.json and the card",

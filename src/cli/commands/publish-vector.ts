@@ -4,13 +4,12 @@ import type { ComputableDtype } from "../../tensor/dtype.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
+import { addPublishFlags, addReadFlags } from "../publish-flags.js";
 import {
   parseDtypeFlag,
   parseLoraEmbeddingsFlag,
   parseLoraRankFlag,
   parseMaxErrorFlag,
-  parseSizeFlag,
-  parseVocabFlag,
   wholeNumberFlag,
 } from "../parse-flags.js";
 import { UsageError } from "../../errors.js";
@@ -43,27 +42,19 @@ interface PublishVectorFlags extends CliAppFlags, PortionStageFlags {
 export function publishVector(program: Command, context: CliContext): void {
   addHubFlags(
     addPortionFlags(
-      program
-        .command("publish-vector")
-        .description("Compute the task vector τ = θ_finetuned − θ_base and publish it with its card in one commit.")
-        .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
-        .requiredOption("--finetuned <ref>", "the fine-tuned model: org/name, org/name@revision or a folder")
-        .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
-        .option("--dtype <dtype>", "dtype of τ: auto (the fine-tune's), bf16, f16 or f32 (exact)", parseDtypeFlag)
-        .option("--private", "create the repo private")
-        .option(
-          "--create-pr",
-          "publish as a new pull request on the Hub repo's main branch, for review, instead of committing to main",
-        )
-        .option("--max-shard-size <size>", "largest shard, e.g. 5GB (default) or 500MB", parseSizeFlag)
-        .option("--dry-run", "check and print the plan and the bytes a real run would download; write nothing")
-        .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-        .option(
-          "--vocab <mode>",
-          "refuse (default), or extend: accept a fine-tune that grew the vocabulary",
-          parseVocabFlag,
-        )
-        .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+      addReadFlags(
+        addPublishFlags(
+          program
+            .command("publish-vector")
+            .description("Compute the task vector τ = θ_finetuned − θ_base and publish it with its card in one commit.")
+            .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
+            .requiredOption("--finetuned <ref>", "the fine-tuned model: org/name, org/name@revision or a folder")
+            .requiredOption("--to <repo|dir>", "where to publish: a Hub repo org/name, or a folder (./out)")
+            .option("--dtype <dtype>", "dtype of τ: auto (the fine-tune's), bf16, f16 or f32 (exact)", parseDtypeFlag),
+          { maxShardSize: true },
+        ),
+        "refuse (default), or extend: accept a fine-tune that grew the vocabulary",
+      ),
       { plan: "tvhub plan --portions N", finalizeWrites: "the index, tvhub.json and the card" },
     )
 

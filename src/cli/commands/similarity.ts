@@ -8,7 +8,7 @@ import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { parseVocabFlag } from "../parse-flags.js";
+import { addReadFlags } from "../publish-flags.js";
 import { runWithProgress } from "../run-with-progress.js";
 import { printJson } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
@@ -23,27 +23,23 @@ interface SimilarityFlags extends CliAppFlags {
 /** `tvhub similarity`: the cosine similarity matrix of task vectors (the paper's Figure 1). */
 export function similarity(program: Command, context: CliContext): void {
   addHubFlags(
-    program
-      .command("similarity")
-      .description(
-        "Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed with bounded memory; a table, JSON or an SVG heatmap.",
-      )
-      .argument(
-        "<refs...>",
-        "two or more task-vector repos or fine-tuned models: org/name, org/name@revision or folders",
-      )
-      .option(
-        "--base <ref>",
-        "the base of fine-tuned inputs (default: the base their cards declare, or the vectors' recorded base)",
-      )
-      .option("--svg <file>", "also write the matrix as an SVG heatmap to this file")
-      .option("--force", "proceed past lineage mismatches (never past shape mismatches)")
-      .option(
-        "--vocab <mode>",
-        "refuse (default), or extend: compare fine-tunes that grew the vocabulary on the base's rows",
-        parseVocabFlag,
-      )
-      .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
+    addReadFlags(
+      program
+        .command("similarity")
+        .description(
+          "Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed with bounded memory; a table, JSON or an SVG heatmap.",
+        )
+        .argument(
+          "<refs...>",
+          "two or more task-vector repos or fine-tuned models: org/name, org/name@revision or folders",
+        )
+        .option(
+          "--base <ref>",
+          "the base of fine-tuned inputs (default: the base their cards declare, or the vectors' recorded base)",
+        )
+        .option("--svg <file>", "also write the matrix as an SVG heatmap to this file"),
+      "refuse (default), or extend: compare fine-tunes that grew the vocabulary on the base's rows",
+    ),
   ).action(async (refs: string[], flags: SimilarityFlags) => {
     const appContext = createAppContext(context, flags);
     const result = await runWithProgress(
