@@ -311,6 +311,33 @@ describe("tvhub publish-vector --create-pr", () => {
     180_000,
   );
 
+  it("apply --create-pr opens a pull request with the merged model; main keeps only what it had", async () => {
+    const vector = await runCli(
+      ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "alice/apply-src-tv"],
+      env(),
+    );
+    expect(vector.code, vector.stderr).toBe(0);
+    await createRepo({ repo: "alice/pr-applied", hubUrl: hub.url, accessToken: token });
+    const applied = await runCli(
+      ["apply", "--base", "alice/pr-base", "--vector", "alice/apply-src-tv:0.5", "--to", "alice/pr-applied"].concat([
+        "--create-pr",
+        "--json",
+      ]),
+      env(),
+    );
+    expect(applied.stderr).toBe("");
+    expect(applied.code).toBe(0);
+    const result = JSON.parse(applied.stdout) as { pullRequest: { num: number; url: string; ref: string } };
+    expect(result.pullRequest).toEqual({ num: 1, url: `${hub.url}/alice/pr-applied/discussions/1`, ref: "refs/pr/1" });
+    const main: string[] = [];
+    for await (const entry of listFiles({ repo: "alice/pr-applied", hubUrl: hub.url })) main.push(entry.path);
+    expect(main).toEqual([".gitattributes"]);
+    const review: string[] = [];
+    for await (const entry of listFiles({ repo: "alice/pr-applied", revision: "refs/pr/1", hubUrl: hub.url }))
+      review.push(entry.path);
+    expect(review).toEqual(expect.arrayContaining(["README.md", "tvhub.json", "config.json"]));
+  }, 120_000);
+
   it("refuses --create-pr with a folder target or a matrix job, before reading anything", async () => {
     const folder = await runCli(
       ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--to", "./out", "--create-pr"],
