@@ -183,7 +183,9 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
     const tvhub = median(tvhubSeconds);
     const torchMedian = torchSeconds.length > 0 ? median(torchSeconds) : undefined;
     rows.push({
-      what: `Llama-shaped adapter folder → dense BF16 τ on disk (H=2048, 2 layers, r=16; tvhub: the whole CLI run, PyTorch: read to written, import excluded)`,
+      what:
+        "Llama-shaped adapter folder → dense BF16 τ on disk (H=2048, 2 layers, r=16; tvhub: the whole CLI run, " +
+        "PyTorch: read to written, import excluded)",
       elements,
       tvhub,
       tvhubImplementation: `${kernels.implementation}, ${availableParallelism()} compute workers`,
@@ -203,7 +205,8 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
 
 export function formatAdapterDenseTable(result: AdapterDenseResult): string {
   const lines = [
-    "Adapter → dense materialization, s·(B·A) (wall seconds, median; ratio = tvhub / PyTorch, below 1 is faster; CPU seconds of the same runs for the kernel rows)",
+    "Adapter → dense materialization, s·(B·A) (wall seconds, median; ratio = tvhub / PyTorch, below 1 is faster; " +
+      "CPU seconds of the same runs for the kernel rows)",
     "",
   ];
   lines.push(
@@ -217,7 +220,9 @@ export function formatAdapterDenseTable(result: AdapterDenseResult): string {
         ? "—"
         : `${row.tvhubCpu.toFixed(3)} / ${row.torchCpu === undefined ? "—" : row.torchCpu.toFixed(3)}`;
     lines.push(
-      `| ${row.what} [${row.tvhubImplementation}] | ${(row.elements / 1e6).toFixed(1)} M | ${row.tvhub.toFixed(3)} | ${torch} | ${row.ratio === undefined ? "—" : row.ratio.toFixed(2)} | ${cpu} | ${row.cpuRatio === undefined ? "—" : row.cpuRatio.toFixed(2)} |`,
+      `| ${row.what} [${row.tvhubImplementation}] | ${(row.elements / 1e6).toFixed(1)} M | ${row.tvhub.toFixed(3)} ` +
+        `| ${torch} | ${row.ratio === undefined ? "—" : row.ratio.toFixed(2)} | ${cpu} | ` +
+        `${row.cpuRatio === undefined ? "—" : row.cpuRatio.toFixed(2)} |`,
     );
   }
   lines.push(
@@ -225,7 +230,8 @@ export function formatAdapterDenseTable(result: AdapterDenseResult): string {
     result.torch ? `PyTorch ${result.torch}.` : `No PyTorch reference was run: ${result.torchSkipped ?? "unknown"}.`,
   );
   lines.push(
-    `Load average at the end: ${result.loadAverage.map((l) => l.toFixed(2)).join(", ")} on ${result.cores} cores (the machine may be shared).`,
+    `Load average at the end: ${result.loadAverage.map((l) => l.toFixed(2)).join(", ")} on ${result.cores} cores ` +
+      "(the machine may be shared).",
   );
   return lines.join("\n");
 }

@@ -154,12 +154,16 @@ async function drive(
 
 export function formatHubClientsTable(result: HubClientsResult): string {
   const lines = [
-    `hub serve under N clients (download ${result.fileMB.toFixed(1)} MB + tree listing per round, a commit every 8th; load average ${result.loadAverage.toFixed(1)})`,
+    `hub serve under N clients (download ${result.fileMB.toFixed(1)} MB + tree listing per round, a commit every ` +
+      `8th; load average ${result.loadAverage.toFixed(1)})`,
     "clients  requests/s  download MB/s  bare server MB/s  ratio  commits  errors",
   ];
   for (const row of result.rows) {
     lines.push(
-      `${String(row.clients).padStart(7)}  ${row.requestsPerSecond.toFixed(1).padStart(10)}  ${row.downloadMBps.toFixed(0).padStart(13)}  ${row.baselineMBps.toFixed(0).padStart(16)}  ${(row.downloadMBps / row.baselineMBps).toFixed(2).padStart(5)}  ${String(row.commits).padStart(7)}  ${String(row.errors).padStart(6)}`,
+      `${String(row.clients).padStart(7)}  ${row.requestsPerSecond.toFixed(1).padStart(10)}  ` +
+        `${row.downloadMBps.toFixed(0).padStart(13)}  ${row.baselineMBps.toFixed(0).padStart(16)}  ` +
+        `${(row.downloadMBps / row.baselineMBps).toFixed(2).padStart(5)}  ${String(row.commits).padStart(7)}  ` +
+        `${String(row.errors).padStart(6)}`,
     );
   }
   return lines.join("\n");

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Load test of `tvhub hub serve` on loopback: N parallel range downloads of one large LFS file.
 //
-//   npm run build && node bench/hub-load.mjs [--size-mb 1024] [--parallel 4] [--chunk-mb 64] [--passes 3] [--client raw|http]
+//   npm run build && node bench/hub-load.mjs [--size-mb 1024] [--parallel 4] [--chunk-mb 64] [--passes 3] [--client
+// raw|http]
 //
 // Starts the server from dist/cli.js in a temporary directory, uploads a file of --size-mb through the official
 // @huggingface/hub client (LFS), then has --parallel keep-alive connections fetch it in --chunk-mb ranges, --passes
@@ -262,7 +263,8 @@ function rawWorker(url) {
               return new Promise((resolve, reject) => {
                 pending = { resolve, reject };
                 socket.write(
-                  `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nRange: bytes=${range.start}-${range.end}\r\n\r\n`,
+                  `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nRange: ` +
+                    `bytes=${range.start}-${range.end}\r\n\r\n`,
                 );
               });
             },

@@ -6,9 +6,9 @@
 // Writes one file of --size-mb (half float32 values shaped like weights, half random bytes), then uploads it with
 // .venv/hf2's huggingface_hub, alternating: with its defaults (Xet: chunking in hf_xet, xorbs and a shard to the
 // server's CAS, which verifies and rebuilds the file) and with HF_HUB_DISABLE_XET=1 (one LFS PUT). Each upload goes to
-// a new repo with an empty Xet cache and new bytes, so nothing is deduplicated. After each, the file is fetched over resolve and its
-// sha256 compared. Prints one JSON line with the median seconds of each path and their ratio; the ratio is what to
-// compare across machines (both paths run on the same loaded cores in the same run).
+// a new repo with an empty Xet cache and new bytes, so nothing is deduplicated. After each, the file is fetched over
+// resolve and its sha256 compared. Prints one JSON line with the median seconds of each path and their ratio; the ratio
+// is what to compare across machines (both paths run on the same loaded cores in the same run).
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, openSync, writeSync, closeSync, rmSync } from "node:fs";

@@ -34,11 +34,15 @@ export async function runInspect1mBench(): Promise<InspectRow[]> {
     const rows = [
       measure("tvhub inspect", [process.execPath, resolve(import.meta.dirname, "cli.js"), "inspect", file]),
     ];
-    const parse = `const b=require("fs").readFileSync(${JSON.stringify(file)});const n=Number(b.readBigUInt64LE(0));console.log(Object.keys(JSON.parse(b.subarray(8,8+n).toString())).length)`;
+    const parse =
+      `const b=require("fs").readFileSync(${JSON.stringify(file)});const ` +
+      "n=Number(b.readBigUInt64LE(0));console.log(Object.keys(JSON.parse(b.subarray(8,8+n).toString())).length)";
     rows.push(measure("node JSON.parse of the header", [process.execPath, "-e", parse]));
     const python = resolve(import.meta.dirname, "../.venv/safetensors/bin/python");
     if (existsSync(python)) {
-      const open = `from safetensors import safe_open\nwith safe_open(${JSON.stringify(file)}, framework="numpy") as f: print(len(list(f.keys())), f.metadata())`;
+      const open =
+        `from safetensors import safe_open\nwith safe_open(${JSON.stringify(file)}, framework="numpy") ` +
+        "as f: print(len(list(f.keys())), f.metadata())";
       rows.push(measure("python safetensors 0.8.0 safe_open", [python, "-c", open]));
     }
     return rows;
@@ -54,7 +58,9 @@ export function formatInspect1mTable(rows: InspectRow[]): string {
     "what                                  wall s   cpu s   max RSS MB   cpu vs tvhub",
     ...rows.map(
       (r) =>
-        `${r.what.padEnd(36)}  ${r.wallSeconds.toFixed(2).padStart(6)}  ${r.cpuSeconds.toFixed(2).padStart(6)}  ${r.maxRssMB.toFixed(0).padStart(11)}  ${first ? (r.cpuSeconds / first.cpuSeconds).toFixed(2).padStart(12) : ""}`,
+        `${r.what.padEnd(36)}  ${r.wallSeconds.toFixed(2).padStart(6)}  ${r.cpuSeconds.toFixed(2).padStart(6)}  ` +
+        `${r.maxRssMB.toFixed(0).padStart(11)}  ` +
+        `${first ? (r.cpuSeconds / first.cpuSeconds).toFixed(2).padStart(12) : ""}`,
     ),
   ].join("\n");
 }

@@ -89,7 +89,8 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
   const simd = instantiateSimdKernels();
   if (!wasm || !simd) {
     throw new InternalError(
-      "This engine cannot run the WebAssembly SIMD kernels, so there is nothing to compare; run the bench on Node 20 or later.",
+      "This engine cannot run the WebAssembly SIMD kernels, so there is nothing to compare; run the bench on Node " +
+        "20 or later.",
       {
         code: "BENCH_NO_SIMD",
       },
@@ -172,7 +173,8 @@ export function runKernelBench(options: KernelBenchOptions = {}): KernelBenchRes
     );
     if (Buffer.compare(out, outJs) !== 0) {
       throw new InternalError(
-        `The wasm and JavaScript ${dtype} task vectors with statistics differ after warm-up; the kernels are not bit-exact.`,
+        `The wasm and JavaScript ${dtype} task vectors with statistics differ after warm-up; the kernels are not ` +
+          "bit-exact.",
         { code: "BENCH_MISMATCH" },
       );
     }
@@ -334,7 +336,9 @@ export function formatKernelTable(results: KernelBenchResults): string {
       .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
       .join("  ");
   return [
-    `Kernels, one thread: ${results.options.elements} elements per operand, median of ${results.options.repetitions} repetitions, rates per core from CPU time; ${results.cpu} (${results.cores} cores), Node ${results.node}`,
+    `Kernels, one thread: ${results.options.elements} elements per operand, median of ` +
+      `${results.options.repetitions} repetitions, rates per core from CPU time; ${results.cpu} ` +
+      `(${results.cores} cores), Node ${results.node}`,
     line(header),
     ...rows.map(line),
   ].join("\n");

@@ -252,13 +252,18 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
   const s = (x: number) => `${x.toFixed(2)} s`;
   const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB`;
   const lines = [
-    `LoRA extraction, rank ${r.rank}, oversampling ${r.oversampling}, ${r.iterations} power iterations (${r.machine.cpus} × ${r.machine.model}, load ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(" ")})`,
+    `LoRA extraction, rank ${r.rank}, oversampling ${r.oversampling}, ${r.iterations} power iterations ` +
+      `(${r.machine.cpus} × ${r.machine.model}, load ` +
+      `${r.machine.loadAverage.map((x) => x.toFixed(1)).join(" ")})`,
     "",
     `${r.square.size} × ${r.square.size} τ, one tensor:`,
-    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)} (CPU ${s(r.square.tvhubCpuSeconds)})   error ${r.square.tvhubError.toPrecision(4)}`,
+    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)} (CPU ${s(r.square.tvhubCpuSeconds)})   ` +
+      `error ${r.square.tvhubError.toPrecision(4)}`,
     ...(r.square.torch ?? []).map(
       (t) =>
-        `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)} (CPU ${s(t.cpuSeconds)})   error ${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)} (CPU ${(r.square.tvhubCpuSeconds / t.cpuSeconds).toFixed(2)})`,
+        `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)} (CPU ${s(t.cpuSeconds)})   error ` +
+        `${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)} (CPU ` +
+        `${(r.square.tvhubCpuSeconds / t.cpuSeconds).toFixed(2)})`,
     ),
   ];
   for (const p of r.products) {
@@ -276,11 +281,14 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
     const m = r.model;
     lines.push(
       "",
-      `Llama-shaped model, ${(m.bytes / 1e9).toFixed(2)} GB BF16 per input, ${m.factored} factored tensors, end to end (read, τ, SVD, write):`,
-      `  tvhub publish-vector --lora-rank ${r.rank}   ${s(m.tvhub.seconds)}   peak RSS ${mb(m.tvhub.peakRssBytes)}   adapter ${mb(m.tvhub.adapterBytes)}`,
+      `Llama-shaped model, ${(m.bytes / 1e9).toFixed(2)} GB BF16 per input, ${m.factored} factored tensors, end to ` +
+        "end (read, τ, SVD, write):",
+      `  tvhub publish-vector --lora-rank ${r.rank}   ${s(m.tvhub.seconds)}   peak RSS ` +
+        `${mb(m.tvhub.peakRssBytes)}   adapter ${mb(m.tvhub.adapterBytes)}`,
       ...(m.torch ?? []).map(
         (t) =>
-          `  PyTorch, ${t.threads} thread(s)                ${s(t.seconds)}   peak RSS ${mb(t.peakRssBytes)}   tvhub/PyTorch ${(m.tvhub.seconds / t.seconds).toFixed(2)}`,
+          `  PyTorch, ${t.threads} thread(s)                ${s(t.seconds)}   peak RSS ${mb(t.peakRssBytes)}   ` +
+          `tvhub/PyTorch ${(m.tvhub.seconds / t.seconds).toFixed(2)}`,
       ),
     );
   }

@@ -91,7 +91,8 @@ try {
   }
 } catch (error) {
   console.error(
-    `${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python PATH --torch-overlap --no-torch --lora-model-gb GB.`,
+    `${(error as Error).message}\nFlags: --sizes GB,GB --targets disk,memory --repetitions N --dir DIR --python ` +
+      "PATH --torch-overlap --no-torch --lora-model-gb GB.",
   );
   process.exit(2);
 }

@@ -33,7 +33,10 @@ export interface PublishVectorBenchOptions {
   cli?: string;
   /** Shard size of the generated inputs. @default 1e9 */
   inputShardSize?: number;
-  /** Runs of each measurement, in turn baseline, publish-vector, PyTorch 1 thread, PyTorch all cores; the fastest of each counts. @default 2 */
+  /**
+   * Runs of each measurement, in turn baseline, publish-vector, PyTorch 1 thread, PyTorch all cores; the fastest of
+   * each counts. @default 2
+   */
   repetitions?: number;
   /**
    * The PyTorch reference: the Python that runs `script` (it runs where that Python imports torch), or false to
@@ -104,7 +107,9 @@ export interface TauCheck {
   tensors: number;
   /** Tensor bytes compared: bit-identical but for `nanBitPatterns` elements. */
   bytes: number;
-  /** Elements that are NaN in both with different bits (both tools' NaN, differently encoded); 0 on the bench's models. */
+  /**
+   * Elements that are NaN in both with different bits (both tools' NaN, differently encoded); 0 on the bench's models.
+   */
   nanBitPatterns: number;
   /** Whole files equal too (same names and sha256): the header layout matches as well as the data. */
   identicalFiles: boolean;
@@ -175,7 +180,8 @@ export async function runPublishVectorBench(
         maxShardSize: options.inputShardSize ?? gigabyte,
       });
       process.stderr.write(
-        `generated 2 × ${(modelBytes / gigabyte).toFixed(2)} GB in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`,
+        `generated 2 × ${(modelBytes / gigabyte).toFixed(2)} GB in ` +
+          `${((performance.now() - generated) / 1000).toFixed(1)} s\n`,
       );
       for (const target of targets) {
         const outParent = target === "memory" ? "/dev/shm" : work;
@@ -224,7 +230,8 @@ export async function runPublishVectorBench(
             if (!check) await rm(to, { recursive: true, force: true });
             settle();
             const line = [
-              `${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, publish-vector ${published.seconds.toFixed(2)} s`,
+              `${(modelBytes / gigabyte).toFixed(2)} GB ${target}: baseline ${baselineRuns.at(-1)?.toFixed(2)} s, ` +
+                `publish-vector ${published.seconds.toFixed(2)} s`,
             ];
             if (reference.torch) {
               const measured = await measureTorch({
@@ -237,7 +244,8 @@ export async function runPublishVectorBench(
               torchRuns.oneThread.push(measured.oneThread);
               torchRuns.allCores.push(measured.allCores);
               line.push(
-                `PyTorch 1 thread ${measured.oneThread.seconds.toFixed(2)} s, all cores ${measured.allCores.seconds.toFixed(2)} s`,
+                `PyTorch 1 thread ${measured.oneThread.seconds.toFixed(2)} s, all cores ` +
+                  `${measured.allCores.seconds.toFixed(2)} s`,
               );
               if (measured.check) {
                 tauChecks.push({ modelBytes, ...measured.check });
@@ -328,11 +336,14 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     const first = mine[0];
     const last = mine[mine.length - 1];
     return first && last && first !== last
-      ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the smallest model to the largest`
+      ? `${target}: peak RSS ×${(last.publishPeakRssBytes / first.publishPeakRssBytes).toFixed(2)} from the ` +
+          "smallest model to the largest"
       : undefined;
   };
   const lines = [
-    `publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same run, fastest of each); ${results.cpu} (${results.cores} cores), Node ${results.node}; load = 1-minute load average before the runs`,
+    "publish-vector, local folders: wall time against reading both inputs and writing τ's bytes with sha256 (same " +
+      `run, fastest of each); ${results.cpu} (${results.cores} cores), Node ${results.node}; load = 1-minute ` +
+      "load average before the runs",
     ...main,
     ...[rss("disk"), rss("memory")].filter((text): text is string => text !== undefined),
     "",
@@ -359,7 +370,17 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
     return [row(true, "1 thread", oneThread), row(false, `all cores (${allCores.threads})`, allCores)];
   });
   lines.push(
-    `PyTorch ${results.torchVersion ?? ""} reference, bench/torch-task-vector.py${results.torchOverlap ? " --overlap" : ""}: both models mmap'd (torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) a 1 Mi-element slice at a time in reused buffers, sha256 as it writes ${results.torchOverlap ? "on a second Python thread, overlapping the next slice's compute" : "after each slice is computed"}, fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each; speed-up = PyTorch s ÷ publish s`,
+    `PyTorch ${results.torchVersion ?? ""} reference, ` +
+      `bench/torch-task-vector.py${results.torchOverlap ? " --overlap" : ""}: both models mmap'd ` +
+      "(torch.frombuffer), τ = (ft.float() − base.float()).to(bf16) a 1 Mi-element slice at a time in reused " +
+      "buffers, sha256 as it writes " +
+      `${
+        results.torchOverlap
+          ? "on a second Python thread, overlapping the next slice's " + "compute"
+          : "after each " + "slice is computed"
+      }, ` +
+      "fsync and rename, ‖τ‖; wall time from Node, Python's start and import torch included; fastest of each; " +
+      "speed-up = PyTorch s ÷ publish s",
     ...columns(
       [
         "model",
@@ -376,13 +397,22 @@ export function formatPublishVectorTable(results: PublishVectorBenchResults): st
       torchRows,
       3,
     ),
-    "peak RSS (VmHWM) counts the mmap'd input pages PyTorch touched, which are page cache; anon MB is the most it allocated at once (RssAnon, polled).",
+    "peak RSS (VmHWM) counts the mmap'd input pages PyTorch touched, which are page cache; anon MB is the most it " +
+      "allocated at once (RssAnon, polled).",
   );
   for (const check of results.tauChecks) {
     lines.push(
-      `τ check, ${(check.modelBytes / gigabyte).toFixed(2)} GB: PyTorch (${check.compared.join(", ")}) and publish-vector wrote bit-identical tensors (${check.tensors} tensors, ${(check.bytes / gigabyte).toFixed(2)} GB` +
+      `τ check, ${(check.modelBytes / gigabyte).toFixed(2)} GB: PyTorch (${check.compared.join(", ")}) and ` +
+        `publish-vector wrote bit-identical tensors (${check.tensors} tensors, ` +
+        `${(check.bytes / gigabyte).toFixed(2)} GB` +
         `${check.nanBitPatterns > 0 ? `, but for ${check.nanBitPatterns} NaN elements encoded with other bits` : ""})` +
-        `${check.identicalFiles ? " in byte-identical files (same sha256)" : "; the files differ outside the tensor data"}; ‖τ‖ ${check.publishNorm.toPrecision(8)} and ${check.torchNorm.toPrecision(8)} (relative difference ${check.normRelativeDifference.toExponential(1)}).`,
+        `${
+          check.identicalFiles
+            ? " in byte-identical files (same " + "sha256)"
+            : "; the files differ outside the tensor " + "data"
+        }; ` +
+        `‖τ‖ ${check.publishNorm.toPrecision(8)} and ${check.torchNorm.toPrecision(8)} (relative difference ` +
+        `${check.normRelativeDifference.toExponential(1)}).`,
     );
   }
   return lines.join("\n");
@@ -433,7 +463,8 @@ export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): Publis
     const sizes = flags.sizes.split(",").map((text) => Number(text.trim()));
     if (sizes.length === 0 || sizes.some((size) => !Number.isFinite(size) || size < 0.05 || size > 1000)) {
       throw new UsageError(
-        `--sizes ${flags.sizes} is not a comma-separated list of model sizes in GB between 0.05 and 1000, e.g. --sizes 0.5,2.`,
+        `--sizes ${flags.sizes} is not a comma-separated list of model sizes in GB between 0.05 and 1000, e.g. ` +
+          "--sizes 0.5,2.",
         { code: "BENCH_BAD_SIZES" },
       );
     }
@@ -464,7 +495,8 @@ export function publishVectorOptionsFrom(flags: PublishVectorFlagValues): Publis
   if (flags.dir !== undefined) options.dir = flags.dir;
   if (flags["no-torch"] && (flags.python !== undefined || flags["torch-overlap"])) {
     throw new UsageError(
-      `--no-torch and ${flags.python !== undefined ? "--python" : "--torch-overlap"} contradict each other; give one of them.`,
+      `--no-torch and ${flags.python !== undefined ? "--python" : "--torch-overlap"} contradict each other; give ` +
+        "one of them.",
       { code: "BENCH_BAD_TORCH" },
     );
   }
@@ -661,7 +693,8 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
       const { size, sha256 } = await hashFile(join(side.dir, file.path));
       if (size !== file.size || sha256 !== file.sha256) {
         throw new InternalError(
-          `${tool} reported ${file.path} as ${file.size} bytes with sha256 ${file.sha256 ?? "(none)"}, but the file has ${size} bytes with sha256 ${sha256}.`,
+          `${tool} reported ${file.path} as ${file.size} bytes with sha256 ${file.sha256 ?? "(none)"}, but the file ` +
+            `has ${size} bytes with sha256 ${sha256}.`,
           {
             code: "BENCH_BAD_SHA256",
           },
@@ -682,7 +715,13 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
     const extra = [...theirs.keys()].filter((name) => !published.has(name));
     if (missing.length > 0 || extra.length > 0) {
       throw mismatch(
-        `the tensors differ (${[...missing.map((name) => `only publish-vector has ${name}`), ...extra.map((name) => `only PyTorch has ${name}`)].slice(0, 3).join("; ")}).`,
+        "the tensors differ " +
+          `(${[
+            ...missing.map((name) => "only publish-vector has " + `${name}`),
+            ...extra.map((name) => "only PyTorch " + `has ${name}`),
+          ]
+            .slice(0, 3)
+            .join("; ")}).`,
       );
     }
     let bytes = 0;
@@ -691,7 +730,8 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
       const other = theirs.get(tensor.name)!;
       if (other.dtype !== tensor.dtype || formatShape(other.shape) !== formatShape(tensor.shape)) {
         throw mismatch(
-          `${tensor.name} is ${tensor.dtype} ${formatShape(tensor.shape)} in publish-vector's τ and ${other.dtype} ${formatShape(other.shape)} in PyTorch's.`,
+          `${tensor.name} is ${tensor.dtype} ${formatShape(tensor.shape)} in publish-vector's τ and ${other.dtype} ` +
+            `${formatShape(other.shape)} in PyTorch's.`,
         );
       }
       const a = published.streamTensor(tensor.name, { chunkSize: compareChunk });
@@ -730,7 +770,8 @@ export async function compareTaskVectors(options: CompareTaskVectorsOptions): Pr
         : Math.abs(publishNorm - torchNorm) / Math.abs(publishNorm);
     if (!(normRelativeDifference < 1e-6)) {
       throw mismatch(
-        `‖τ‖ is ${publishNorm} by publish-vector and ${torchNorm} by PyTorch, more than float32 rounding apart, though the tensors are identical.`,
+        `‖τ‖ is ${publishNorm} by publish-vector and ${torchNorm} by PyTorch, more than float32 rounding apart, ` +
+          "though the tensors are identical.",
       );
     }
     return {
@@ -807,7 +848,10 @@ function describeDifference(
           .reverse()
           .map((byte) => byte.toString(16).padStart(2, "0"))
           .join("")}`;
-  return `${name} element ${offset / size + element} is ${hex(ours)} in publish-vector's τ and ${hex(theirs)} in PyTorch's (${dtype} bit patterns).`;
+  return (
+    `${name} element ${offset / size + element} is ${hex(ours)} in publish-vector's τ and ${hex(theirs)} in ` +
+    `PyTorch's (${dtype} bit patterns).`
+  );
 }
 
 async function hashFile(path: string): Promise<{ size: number; sha256: string }> {
@@ -829,7 +873,9 @@ interface LlamaShape {
   tensors: Array<PlannedTensor & { bytes: number }>;
 }
 
-/** Llama-3.1-8B's config with hidden 2048 (head_dim 128, GQA 4:1, MLP ratio 3.5) and as many layers as reach `bytes`. */
+/**
+ * Llama-3.1-8B's config with hidden 2048 (head_dim 128, GQA 4:1, MLP ratio 3.5) and as many layers as reach `bytes`.
+ */
 export function llamaShape(bytes: number, vocabSize: number = llamaConfig.vocab_size): LlamaShape {
   const H = 2048;
   const headDim = 128;
@@ -956,7 +1002,8 @@ function ensureFree(dir: string, bytes: number): void {
   const free = fs.bavail * fs.bsize;
   if (free < bytes) {
     throw new InternalError(
-      `The bench needs ${(bytes / gigabyte).toFixed(1)} GB free in ${dir} but has ${(free / gigabyte).toFixed(1)} GB; pass another folder.`,
+      `The bench needs ${(bytes / gigabyte).toFixed(1)} GB free in ${dir} but has ${(free / gigabyte).toFixed(1)} ` +
+        "GB; pass another folder.",
       {
         code: "BENCH_NO_SPACE",
       },

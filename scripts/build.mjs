@@ -13,7 +13,9 @@ const common = {
   logLevel: "warning",
 };
 const banner = {
-  js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);",
+  js:
+    "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = " +
+    "__tvhubCreateRequire(import.meta.url);",
 };
 
 const entries = [

@@ -2,22 +2,12 @@
 // a template literal or a comment; the lines of those that were longer when the limit came are counted per file in
 // scripts/line-length-baseline.json, and a file may not gain one. `--update` rewrites the baseline (after shortening
 // lines, so the counts only go down). Exits 1 listing every line over the limit in a file over its count.
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkedFiles, limit, root, widthOf } from "./line-length-files.mjs";
 
-const limit = 120;
-const root = join(import.meta.dirname, "..");
 const baselinePath = join(root, "scripts/line-length-baseline.json");
-const sources = /^(src|test|bench|scripts)\/.*\.(ts|mts|mjs|js)$|^[^/]+\.(ts|mjs|js)$/;
-const skipped = /(^|\/)(dist|node_modules)\/|\.generated\.ts$/;
-
-const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
-  cwd: root,
-  encoding: "utf8",
-})
-  .split("\n")
-  .filter((path) => sources.test(path) && !skipped.test(path));
+const files = checkedFiles();
 
 const long = new Map();
 for (const path of files) {
@@ -27,7 +17,7 @@ for (const path of files) {
   } catch {
     continue; // listed by git but deleted in the working tree
   }
-  const lines = text.split("\n").flatMap((line, i) => ([...line].length > limit ? [i + 1] : []));
+  const lines = text.split("\n").flatMap((line, i) => (widthOf(line) > limit ? [i + 1] : []));
   if (lines.length > 0) long.set(path, lines);
 }
 
@@ -46,9 +36,13 @@ const over = [...long].filter(([path, lines]) => lines.length > (baseline[path] 
 if (over.length > 0) {
   for (const [path, lines] of over) {
     console.error(
-      `${path}: ${lines.length} lines over ${limit} characters (allowed ${baseline[path] ?? 0}): lines ${lines.join(", ")}`,
+      `${path}: ${lines.length} lines over ${limit} characters (allowed ${baseline[path] ?? 0}): lines ` +
+        `${lines.join(", ")}`,
     );
   }
-  console.error(`Shorten them (npx biome format --write wraps code; break long strings and comments by hand).`);
+  console.error(
+    "Shorten them: node scripts/wrap-long-lines.mjs wraps comments and splits strings, npx biome format --write " +
+      "wraps code.",
+  );
   process.exit(1);
 }

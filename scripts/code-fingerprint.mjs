@@ -1,6 +1,7 @@
 // One line per source file: the sha256 of esbuild's whitespace-minified transform of it. Layout and comments do not
 // reach that output, so the same lines before and after a formatter run prove it changed no code:
-//   node scripts/code-fingerprint.mjs > before.txt; npx biome format --write .; node scripts/code-fingerprint.mjs | diff before.txt -
+//   node scripts/code-fingerprint.mjs > before.txt; npx biome format --write .; node scripts/code-fingerprint.mjs |
+// diff before.txt -
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";

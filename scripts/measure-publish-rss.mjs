@@ -2,7 +2,8 @@
 /**
  * Peak resident memory of `tvhub publish-vector` on a ~2 GB model (not part of `npm test`).
  *
- *   npm run build && node scripts/measure-publish-rss.mjs [--dir DIR] [--keep] [--hidden 2048 --layers 16 --vocab 32000]
+ *   npm run build && node scripts/measure-publish-rss.mjs [--dir DIR] [--keep] [--hidden 2048 --layers 16 --vocab
+ * 32000]
  *
  * Writes a synthetic BF16 pair with the tensor names and shapes of Llama 3.1 scaled to H=2048, 16 layers,
  * vocabulary 32000 (about 1.0 G parameters, 2.0 GB per model; shared/models rules), runs
@@ -35,7 +36,10 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-/** Llama 3.1 8B's config (shared/models, copied into test/fixtures) scaled per README §6: same names, GQA ratio, MLP ratio. */
+/**
+ * Llama 3.1 8B's config (shared/models, copied into test/fixtures) scaled per README §6: same names, GQA ratio, MLP
+ * ratio.
+ */
 function scaledLlama(hidden, layers, vocab) {
   const real = JSON.parse(
     readFileSync(join(repo, "test/fixtures/models/meta-llama--Llama-3.1-8B/config.json"), "utf8"),
@@ -188,7 +192,8 @@ await writeModel(join(dir, "ft"), config, tensors, true);
 execFileSync("sync");
 const parameters = size / 2;
 console.log(
-  `wrote 2 × ${(size / 1e9).toFixed(2)} GB (${(parameters / 1e9).toFixed(2)} G parameters, ${tensors.length} tensors) in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${dir}`,
+  `wrote 2 × ${(size / 1e9).toFixed(2)} GB (${(parameters / 1e9).toFixed(2)} G parameters, ${tensors.length} ` +
+    `tensors) in ${((performance.now() - t0) / 1000).toFixed(1)} s under ${dir}`,
 );
 
 const cliArgs = [
@@ -216,11 +221,17 @@ const aim = 300e6 + 2 * largest;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const cpu = run.cpuSeconds === undefined ? "" : `, ${run.cpuSeconds.toFixed(1)} s of CPU`;
 console.log(
-  `time:            ${run.seconds.toFixed(1)} s${cpu} (${(size / 1e9 / run.seconds).toFixed(2)} GB/s of fine-tuned weights)`,
+  `time:            ${run.seconds.toFixed(1)} s${cpu} (${(size / 1e9 / run.seconds).toFixed(2)} GB/s of fine-tuned ` +
+    "weights)",
 );
 console.log(`largest tensor:  ${mb(largest)} (${tensors.find((t) => t.bytes === largest)?.name})`);
 console.log(
-  `peak RSS:        ${mb(peakBytes)}${run.timeKiB === undefined ? " (VmHWM, polled)" : ` (/usr/bin/time; VmHWM polled: ${mb(run.polledKiB * 1024)})`}`,
+  "peak RSS:        " +
+    `${mb(peakBytes)}${
+      run.timeKiB === undefined
+        ? " (VmHWM, " + "polled)"
+        : " (/usr/bin/time; VmHWM polled: " + `${mb(run.polledKiB * 1024)})`
+    }`,
 );
 console.log(`aim:             under ${mb(aim)} = 300 MB + 2 × largest tensor: ${peakBytes < aim ? "met" : "NOT met"}`);
 if (!flags.keep) await rm(dir, { recursive: true, force: true });

@@ -159,7 +159,9 @@ interface Task {
   description: string;
 }
 
-/** The tasks that are added, negated and searched over; the base is pretrained on a mix that includes a little of each. */
+/**
+ * The tasks that are added, negated and searched over; the base is pretrained on a mix that includes a little of each.
+ */
 const mainTasks: Task[] = [
   { name: "rotated", transform: "rotated", description: "digits rotated 90° clockwise" },
   { name: "inverted", transform: "inverted", description: "inverted digits: black on white" },
@@ -293,7 +295,10 @@ function vitConfig(shape: ModelShape): VitConfig {
 
 type Params = Map<string, Float32Array>;
 
-/** Transformers' _init_weights for ViT: N(0, 0.02) for Linear/Conv2d weights and the embeddings, zero biases, unit LayerNorms. */
+/**
+ * Transformers' _init_weights for ViT: N(0, 0.02) for Linear/Conv2d weights and the embeddings, zero biases, unit
+ * LayerNorms.
+ */
 function initParams(config: VitConfig, seed: number): Params {
   const rng = createRng(seed);
   const params: Params = new Map();
@@ -401,7 +406,8 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
     for (const line of (run.stdout ?? "").split("\n").filter(Boolean)) log(line);
     if (run.status !== 0)
       throw new Error(
-        `${python} scripts/train-demo-vit.py failed (${run.error?.message ?? `exit ${run.status}`}); run bash scripts/setup-python.sh for .venv/peft (PyTorch), or pass --python=PATH.`,
+        `${python} scripts/train-demo-vit.py failed (${run.error?.message ?? `exit ${run.status}`}); run bash ` +
+          "scripts/setup-python.sh for .venv/peft (PyTorch), or pass --python=PATH.",
       );
     return specs.map((job) => readParams(config, readFileSync(job.out)));
   } finally {
@@ -423,7 +429,10 @@ function readParams(config: VitConfig, bytes: Buffer): Params {
   return params;
 }
 
-/** Every job's trained tensors: from the cache (a file per job, named by a hash of everything that shapes it), or trained (in one PyTorch process) and cached. */
+/**
+ * Every job's trained tensors: from the cache (a file per job, named by a hash of everything that shapes it), or
+ * trained (in one PyTorch process) and cached.
+ */
 async function cachedTraining(context: TrainContext, jobs: Array<{ key: unknown; job: TrainJob }>): Promise<Params[]> {
   const { cacheDir, config } = context;
   if (cacheDir === undefined)
@@ -512,7 +521,10 @@ function cosine(a: Params, b: Params): number {
  */
 const negationControlThreshold = 0.97;
 
-/** λ from 0.0 to 1.0 in steps of 0.1, the demo's grid (the paper's has steps of 0.05 and finds the same optima within a step). */
+/**
+ * λ from 0.0 to 1.0 in steps of 0.1, the demo's grid (the paper's has steps of 0.05 and finds the same optima within a
+ * step).
+ */
 const grid = Array.from({ length: 11 }, (_, i) => i / 10);
 
 // ---------------------------------------------------------------- main
@@ -700,7 +712,10 @@ export async function main(options: MainOptions): Promise<void> {
     for (const task of evaluationTasks)
       (table[name] as Record<string, number>)[task.name] = await accuracy(params, sets(task.name).test);
     log(
-      `${name.padEnd(15)} ${evaluationTasks.map((t) => `${t.name} ${((table[name] as Record<string, number>)[t.name] as number).toFixed(3)}`).join("  ")}`,
+      `${name.padEnd(15)} ` +
+        `${evaluationTasks
+          .map((t) => `${t.name} ` + `${((table[name] as Record<string, number>)[t.name] as number).toFixed(3)}`)
+          .join("  ")}`,
     );
   }
 
@@ -827,11 +842,13 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     const normalizedAccuracy = mean(tasks.map((t) => normalized[t] as number));
     results.addition.push({ tasks, lambda: best.lambda, test, normalized, normalizedAccuracy });
     log(
-      `addition ${tasks.join("+")}: λ ${best.lambda}, normalized ${normalizedAccuracy.toFixed(3)} (${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)}`).join(", ")})`,
+      `addition ${tasks.join("+")}: λ ${best.lambda}, normalized ${normalizedAccuracy.toFixed(3)} ` +
+        `(${tasks.map((t) => `${t} ${(test[t] as number).toFixed(3)}`).join(", ")})`,
     );
   }
 
-  // Negation: θ = base − λ τ, the λ that lowers the target most while the control keeps its accuracy (see negationControlThreshold).
+  // Negation: θ = base − λ τ, the λ that lowers the target most while the control keeps its accuracy (see
+  // negationControlThreshold).
   const baseControlVal = await accuracy(base, sets("upright").val);
   for (const task of available) {
     let best = { lambda: 0, target: await accuracy(base, sets(task).val) };
@@ -852,7 +869,8 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     };
     results.negation.push(entry);
     log(
-      `negation ${task}: λ ${entry.lambda}, target ${entry.baseTarget.toFixed(3)} → ${entry.target.toFixed(3)}, control ${entry.baseControl.toFixed(3)} → ${entry.control.toFixed(3)}`,
+      `negation ${task}: λ ${entry.lambda}, target ${entry.baseTarget.toFixed(3)} → ${entry.target.toFixed(3)}, ` +
+        `control ${entry.baseControl.toFixed(3)} → ${entry.control.toFixed(3)}`,
     );
   }
 
@@ -884,7 +902,8 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
     };
     const a = results.analogy;
     log(
-      `analogy → ${target}: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, ${termB} alone ${a.termB.toFixed(3)}, ${analogyDomain} fine-tune ${a.oracle.toFixed(3)})`,
+      `analogy → ${target}: λ ${a.lambda}, ${a.merged.toFixed(3)} (base ${a.base.toFixed(3)}, ${termB} alone ` +
+        `${a.termB.toFixed(3)}, ${analogyDomain} fine-tune ${a.oracle.toFixed(3)})`,
     );
   }
 
@@ -916,7 +935,8 @@ async function runExperiments(context: ExperimentContext): Promise<Results> {
       const keep = best.score > current.score;
       steps.push({ candidate, score: best.score, best: current.score, kept: keep });
       log(
-        `greedy: ${candidate} ${keep ? "kept" : "rejected"} (validation ${best.score.toFixed(3)} at λ ${best.lambda} vs ${current.score.toFixed(3)})`,
+        `greedy: ${candidate} ${keep ? "kept" : "rejected"} (validation ${best.score.toFixed(3)} at λ ` +
+          `${best.lambda} vs ${current.score.toFixed(3)})`,
       );
       if (keep) {
         kept.push(candidate);
@@ -943,21 +963,28 @@ function directionChecks(results: Results): Array<{ ok: boolean; what: string }>
       n.baseTarget >= 0.4 && n.target - chance <= 0.5 * (n.baseTarget - chance) && n.control >= 0.95 * n.baseControl;
     checks.push({
       ok,
-      what: `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)} (≤ ${(chance + 0.5 * (n.baseTarget - chance)).toFixed(3)}), control ${n.control.toFixed(3)} ≥ 0.95 × ${n.baseControl.toFixed(3)}`,
+      what:
+        `negation ${n.task}: target ${n.baseTarget.toFixed(3)} → ${n.target.toFixed(3)} (≤ ` +
+        `${(chance + 0.5 * (n.baseTarget - chance)).toFixed(3)}), control ${n.control.toFixed(3)} ≥ 0.95 × ` +
+        `${n.baseControl.toFixed(3)}`,
     });
   }
   if (results.analogy) {
     const a = results.analogy;
     checks.push({
       ok: a.merged >= 2 * a.base && a.merged >= 0.5 * a.oracle,
-      what: `analogy: ${a.merged.toFixed(3)} ≥ 2 × base ${a.base.toFixed(3)} and ≥ ½ × fine-tune ${a.oracle.toFixed(3)}`,
+      what:
+        `analogy: ${a.merged.toFixed(3)} ≥ 2 × base ${a.base.toFixed(3)} and ≥ ½ × fine-tune ` +
+        `${a.oracle.toFixed(3)}`,
     });
   }
   if (results.greedy) {
     const g = results.greedy;
     checks.push({
       ok: !g.kept.includes("shifted-labels") && g.kept.length > 1 && g.final > g.bestSingle,
-      what: `greedy keeps ${g.kept.join(", ")}, rejects the distractor, ${g.final.toFixed(3)} > best single ${g.bestSingle.toFixed(3)}`,
+      what:
+        `greedy keeps ${g.kept.join(", ")}, rejects the distractor, ${g.final.toFixed(3)} > best single ` +
+        `${g.bestSingle.toFixed(3)}`,
     });
   }
   return checks;
@@ -1060,9 +1087,12 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     ? [
         `# ${name}`,
         "",
-        `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of Adam (learning rate ${recipe.finetune.learningRate}, batch ${recipe.finetune.batch})${recipe.finetune.frozenHead ? ", classification head frozen" : ""}.`,
+        `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of Adam (learning rate ` +
+          `${recipe.finetune.learningRate}, batch ` +
+          `${recipe.finetune.batch})${recipe.finetune.frozenHead ? ", classification head frozen" : ""}.`,
         "",
-        "Made by tvhub's `scripts/train-demo-models.mjs` for the offline demo of task arithmetic; see `metrics.json` for its accuracy on each evaluation set.",
+        "Made by tvhub's `scripts/train-demo-models.mjs` for the offline demo of task arithmetic; see " +
+          "`metrics.json` for its accuracy on each evaluation set.",
       ]
     : [
         `# ${name}`,
@@ -1075,7 +1105,8 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
             ", ",
           )}): ${recipe.pretrain.steps} steps of Adam (learning rate ${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ${recipe.pretrain.batch}).`,
         "",
-        "The base of tvhub's offline task-arithmetic demo; made by `scripts/train-demo-models.mjs`. See `metrics.json` for its accuracy on each evaluation set.",
+        "The base of tvhub's offline task-arithmetic demo; made by `scripts/train-demo-models.mjs`. See " +
+          "`metrics.json` for its accuracy on each evaluation set.",
       ];
   return `${[...front, ...body].join("\n")}\n`;
 }

@@ -51,7 +51,9 @@ describe("the committed Action bundles", () => {
         logLevel: "silent",
         write: false,
         banner: {
-          js: "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = __tvhubCreateRequire(import.meta.url);",
+          js:
+            "import { createRequire as __tvhubCreateRequire } from 'node:module'; const require = " +
+            "__tvhubCreateRequire(import.meta.url);",
         },
       });
       const built = Buffer.from(result.outputFiles[0]?.contents ?? new Uint8Array());
@@ -63,7 +65,8 @@ describe("the committed Action bundles", () => {
         while (at < built.length && built[at] === committed[at]) at++;
         const context = built.subarray(Math.max(0, at - 80), at + 80).toString("utf8");
         expect.fail(
-          `${bundle.out} is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run build and commit ${bundle.out}.`,
+          `${bundle.out} is stale (first difference at byte ${at}, near: ${JSON.stringify(context)}); run npm run ` +
+            `build and commit ${bundle.out}.`,
         );
       }
       expect(same).toBe(true);

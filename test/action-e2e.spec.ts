@@ -113,7 +113,8 @@ describe("the bundled Action with bad inputs", () => {
     ],
     [
       { command: "publish-vector", base: "alice/base", finetuned: "alice/ft", to: "alice/new-tv" },
-      'input "hf-token" is required to publish (command publish-vector, dry-run false); pass a write token, e.g. ${{ secrets.HF_TOKEN }}.',
+      'input "hf-token" is required to publish (command publish-vector, dry-run false); pass a write token, e.g. ' +
+        "${{ secrets.HF_TOKEN }}.",
     ],
     [
       {
@@ -133,7 +134,8 @@ describe("the bundled Action with bad inputs", () => {
         to: "alice/new-tv@main",
         "hf-token": alice.token,
       },
-      'input "to": "alice/new-tv@main" names a revision, but a publish target is a repo\'s default branch; use org/name or a local directory such as ./out.',
+      'input "to": "alice/new-tv@main" names a revision, but a publish target is a repo\'s default branch; use ' +
+        "org/name or a local directory such as ./out.",
     ],
     [
       { command: "merge", recipe: "recipes/x.yml", "hf-token": alice.token, "dry-run": "maybe" },
@@ -233,53 +235,62 @@ describe("the bundled Action on a push to the default branch", () => {
     expect(body).toContain(result.outputs["commit-sha"]?.slice(0, 7));
   });
 
-  it("with create-pr, opens a Hub pull request for review instead of pushing to main, and reports its link everywhere", async () => {
-    const sha = "a".repeat(40);
-    github.addPullRequest("acme", "models", { number: 31, headSha: "b".repeat(40), merged: true, mergeCommitSha: sha });
-    const result = await runAction(
-      {
-        command: "publish-vector",
-        base: "alice/base",
-        finetuned: "alice/ft",
-        to: "alice/ft-tv-review",
-        "hf-token": alice.token,
-        "create-pr": "true",
-      },
-      push(sha),
-    );
-    const report = expectEveryOutput(result);
-    expect(result.exitCode).toBe(0);
-    expect(report).toMatchObject({
-      ok: true,
-      report: { published: [{ repo: "alice/ft-tv-review", pullRequest: { num: 1 } }] },
-    });
-    const prUrl = `${hub.url}/alice/ft-tv-review/discussions/1`;
-    expect(result.outputs["pull-request-url"]).toBe(prUrl);
-    expect(result.outputs["pull-request-number"]).toBe("1");
-    // main holds only what the repo was created with; the published files wait on refs/pr/1 for review.
-    expect(await filesOf("alice/ft-tv-review")).toEqual([".gitattributes"]);
-    const record = JSON.parse(
-      Buffer.from(
-        await downloadBytes({
-          hubUrl: hub.url,
-          token: alice.token,
-          repo: "alice/ft-tv-review",
-          path: "tvhub.json",
-          revision: "refs/pr/1",
-        }),
-      ).toString("utf8"),
-    ) as { format: string };
-    expect(record.format).toBe("tvhub/task-vector");
-    const details = (await (await fetch(`${hub.url}/api/models/alice/ft-tv-review/discussions/1`)).json()) as {
-      status: string;
-      events: Array<{ type: string; data: { oid?: string } }>;
-    };
-    expect(details.status).toBe("open");
-    expect(details.events.find((event) => event.type === "commit")?.data.oid).toBe(result.outputs["commit-sha"]);
-    expect(result.summary).toContain(`[pull request #1 on alice/ft-tv-review](${prUrl})`);
-    const body = github.issueComments("acme", "models", 31)[0]?.body ?? "";
-    expect(body).toContain(`[pull request #1](${prUrl})`);
-  });
+  it(
+    "with create-pr, opens a Hub pull request for review instead of pushing to main, and reports its link " +
+      "everywhere",
+    async () => {
+      const sha = "a".repeat(40);
+      github.addPullRequest("acme", "models", {
+        number: 31,
+        headSha: "b".repeat(40),
+        merged: true,
+        mergeCommitSha: sha,
+      });
+      const result = await runAction(
+        {
+          command: "publish-vector",
+          base: "alice/base",
+          finetuned: "alice/ft",
+          to: "alice/ft-tv-review",
+          "hf-token": alice.token,
+          "create-pr": "true",
+        },
+        push(sha),
+      );
+      const report = expectEveryOutput(result);
+      expect(result.exitCode).toBe(0);
+      expect(report).toMatchObject({
+        ok: true,
+        report: { published: [{ repo: "alice/ft-tv-review", pullRequest: { num: 1 } }] },
+      });
+      const prUrl = `${hub.url}/alice/ft-tv-review/discussions/1`;
+      expect(result.outputs["pull-request-url"]).toBe(prUrl);
+      expect(result.outputs["pull-request-number"]).toBe("1");
+      // main holds only what the repo was created with; the published files wait on refs/pr/1 for review.
+      expect(await filesOf("alice/ft-tv-review")).toEqual([".gitattributes"]);
+      const record = JSON.parse(
+        Buffer.from(
+          await downloadBytes({
+            hubUrl: hub.url,
+            token: alice.token,
+            repo: "alice/ft-tv-review",
+            path: "tvhub.json",
+            revision: "refs/pr/1",
+          }),
+        ).toString("utf8"),
+      ) as { format: string };
+      expect(record.format).toBe("tvhub/task-vector");
+      const details = (await (await fetch(`${hub.url}/api/models/alice/ft-tv-review/discussions/1`)).json()) as {
+        status: string;
+        events: Array<{ type: string; data: { oid?: string } }>;
+      };
+      expect(details.status).toBe("open");
+      expect(details.events.find((event) => event.type === "commit")?.data.oid).toBe(result.outputs["commit-sha"]);
+      expect(result.summary).toContain(`[pull request #1 on alice/ft-tv-review](${prUrl})`);
+      const body = github.issueComments("acme", "models", 31)[0]?.body ?? "";
+      expect(body).toContain(`[pull request #1](${prUrl})`);
+    },
+  );
 });
 
 async function filesOf(repo: string): Promise<string[]> {
@@ -307,7 +318,8 @@ describe("the bundled Action scaled out over a job matrix", () => {
   const recipe = "recipes/big.yml";
   const portions = ["1/3", "2/3", "3/3"];
 
-  it("plan gives the matrix; three portion jobs side by side, then finalize, publish the files one merge job publishes, byte for byte", async () => {
+  it("plan gives the matrix; three portion jobs side by side, then finalize, publish the files one merge job " +
+    "publishes, byte for byte", async () => {
     // The single job first, on a push of a merged pull request: it publishes and comments the links.
     const sha = "6".repeat(40);
     github.addPullRequest("acme", "models", { number: 40, headSha: "7".repeat(40), merged: true, mergeCommitSha: sha });
@@ -389,7 +401,9 @@ describe("the bundled Action scaled out over a job matrix", () => {
       { command: "merge", recipe, to, finalize: "true", portions: "3", "hf-token": alice.token },
       push("9".repeat(40)),
     );
-    const message = `${to} is missing portion 2/3 (${planned.matrix[1]?.files.join(", ") ?? ""}); run that job of the matrix again, then finalize.`;
+    const message =
+      `${to} is missing portion 2/3 (${planned.matrix[1]?.files.join(", ") ?? ""}); run that job of ` +
+      "the matrix again, then finalize.";
     expect(failed.exitCode).toBe(1);
     expect(failed.errors).toEqual([message]);
     expect(expectEveryOutput(failed)).toMatchObject({

@@ -12,7 +12,9 @@ const action = parse(readFileSync(resolve(root, "action.yml"), "utf8")) as {
 };
 const readme = readFileSync(resolve(root, "README.md"), "utf8");
 /** The README's workflow and the reference page (docs/action.md), where every input and output is documented. */
-const section = `${readme.slice(readme.indexOf("## GitHub Action"))}\n${readFileSync(resolve(root, "docs/action.md"), "utf8")}`;
+const section = `${readme.slice(
+  readme.indexOf("## GitHub " + "Action"),
+)}\n${readFileSync(resolve(root, "docs/action.md"), "utf8")}`;
 
 interface Step {
   uses?: string;

@@ -41,7 +41,8 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
   }, 300_000);
 
   for (const name of ["llama", "gpt2", "bert"]) {
-    it(`${name}: τ is PEFT's delta within the bound, full tensors are merge_and_unload's exactly, and the rest is untouched`, async () => {
+    it(`${name}: τ is PEFT's delta within the bound, full tensors are merge_and_unload's exactly, and the rest is ` +
+      "untouched", async () => {
       const dir = join(work, name);
       const out = join(dir, "tv");
       const run = await runCli(
@@ -93,7 +94,8 @@ describe.skipIf(!hasPython)("tvhub reads adapters that the real PEFT saved", () 
             let abs = 0;
             for (let k = 0; k < rank; k++) abs += Math.abs((b[o * rank + k] as number) * (a[k * inF + i] as number));
             const index = transpose ? i * outF + o : o * inF + i;
-            // Each side is within γ·|s|·Σ|b·a| of the exact product (plus rounding s once), so they are within twice that.
+            // Each side is within γ·|s|·Σ|b·a| of the exact product (plus rounding s once), so they are within twice
+            // that.
             const bound = 2 * gamma * Math.abs(s) * abs + 2 * u * Math.abs(want[index] as number);
             const difference = Math.abs((got[index] as number) - (want[index] as number));
             expect(difference, `${peftName}[${index}]`).toBeLessThanOrEqual(bound);

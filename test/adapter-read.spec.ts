@@ -186,93 +186,108 @@ function scaleOf(alpha: number, rank: number, rslora = false): number {
 }
 
 describe("tvhub publish-vector --finetuned <a PEFT LoRA adapter>", () => {
-  it("publishes a Llama adapter repo's τ (rank_pattern, alpha_pattern, embedding LoRA, modules_to_save) equal to s·B·A bit for bit, in the base's dtype", async () => {
-    const run = await runCli(
-      [
-        "publish-vector",
-        "--base",
-        "alice/llama-base",
-        "--finetuned",
-        "alice/llama-lora",
-        "--to",
-        "alice/llama-lora-tv",
-        "--json",
-      ],
-      env(),
-    );
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const tensors: Tensors = parseSafetensorsBytes(
-      await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "task_vector.safetensors" }),
-    );
-    const targets = llamaModules(llamaConfig, 8, { "model.layers.1.mlp.down_proj": 4 });
-    expect([...tensors.keys()].sort()).toEqual(
-      [...targets.map((m) => `${m.module}.weight`), "model.embed_tokens.weight", "lm_head.weight"].sort(),
-    );
-    for (const m of targets) {
-      const alpha = m.module.endsWith("down_proj") ? 2 : 16;
-      const delta = expectedDelta(llama, m.module, { rank: m.rank, scale: scaleOf(alpha, m.rank), transpose: false });
-      expectBytes(tensors, `${m.module}.weight`, encode(delta, "BF16"), "BF16");
-    }
-    const embedding = expectedDelta(llama, "model.embed_tokens", { rank: 8, scale: 2, transpose: true });
-    expectBytes(tensors, "model.embed_tokens.weight", encode(embedding, "BF16"), "BF16");
-    expectBytes(
-      tensors,
-      "lm_head.weight",
-      encode(fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight"), "BF16"),
-      "BF16",
-    );
-    const record = JSON.parse(
-      new TextDecoder().decode(
-        await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "tvhub.json" }),
-      ),
-    ) as { finetuned: { repo: string }; omitted: Array<{ name: string }> };
-    expect(record.finetuned.repo).toBe("alice/llama-lora");
-    expect(record.omitted.map((o) => o.name)).toContain("model.norm.weight");
-  });
+  it(
+    "publishes a Llama adapter repo's τ (rank_pattern, alpha_pattern, embedding LoRA, modules_to_save) equal to " +
+      "s·B·A bit for bit, in the base's dtype",
+    async () => {
+      const run = await runCli(
+        [
+          "publish-vector",
+          "--base",
+          "alice/llama-base",
+          "--finetuned",
+          "alice/llama-lora",
+          "--to",
+          "alice/llama-lora-tv",
+          "--json",
+        ],
+        env(),
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const tensors: Tensors = parseSafetensorsBytes(
+        await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "task_vector.safetensors" }),
+      );
+      const targets = llamaModules(llamaConfig, 8, { "model.layers.1.mlp.down_proj": 4 });
+      expect([...tensors.keys()].sort()).toEqual(
+        [...targets.map((m) => `${m.module}.weight`), "model.embed_tokens.weight", "lm_head.weight"].sort(),
+      );
+      for (const m of targets) {
+        const alpha = m.module.endsWith("down_proj") ? 2 : 16;
+        const delta = expectedDelta(llama, m.module, { rank: m.rank, scale: scaleOf(alpha, m.rank), transpose: false });
+        expectBytes(tensors, `${m.module}.weight`, encode(delta, "BF16"), "BF16");
+      }
+      const embedding = expectedDelta(llama, "model.embed_tokens", { rank: 8, scale: 2, transpose: true });
+      expectBytes(tensors, "model.embed_tokens.weight", encode(embedding, "BF16"), "BF16");
+      expectBytes(
+        tensors,
+        "lm_head.weight",
+        encode(fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight"), "BF16"),
+        "BF16",
+      );
+      const record = JSON.parse(
+        new TextDecoder().decode(
+          await downloadBytes({ hubUrl: hub.url, repo: "alice/llama-lora-tv", path: "tvhub.json" }),
+        ),
+      ) as { finetuned: { repo: string }; omitted: Array<{ name: string }> };
+      expect(record.finetuned.repo).toBe("alice/llama-lora");
+      expect(record.omitted.map((o) => o.name)).toContain("model.norm.weight");
+    },
+  );
 
-  it("takes the base from base_model_name_or_path when --base is left out, and --dtype f32 keeps s·B·A exactly", async () => {
-    const out = join(work, "llama-tv-f32");
-    const run = await runCli(
-      ["publish-vector", "--finetuned", "alice/llama-lora", "--to", out, "--dtype", "f32", "--json"],
-      env(),
-    );
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const tensors: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
-    const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
-    expectBytes(tensors, "model.layers.0.self_attn.q_proj.weight", new Uint8Array(q.buffer), "F32");
-    const down = expectedDelta(llama, "model.layers.1.mlp.down_proj", { rank: 4, scale: 0.5, transpose: false });
-    expectBytes(tensors, "model.layers.1.mlp.down_proj.weight", new Uint8Array(down.buffer), "F32");
-  });
+  it(
+    "takes the base from base_model_name_or_path when --base is left out, and --dtype f32 keeps s·B·A " + "exactly",
+    async () => {
+      const out = join(work, "llama-tv-f32");
+      const run = await runCli(
+        ["publish-vector", "--finetuned", "alice/llama-lora", "--to", out, "--dtype", "f32", "--json"],
+        env(),
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const tensors: Tensors = parseSafetensorsBytes(
+        new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))),
+      );
+      const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
+      expectBytes(tensors, "model.layers.0.self_attn.q_proj.weight", new Uint8Array(q.buffer), "F32");
+      const down = expectedDelta(llama, "model.layers.1.mlp.down_proj", { rank: 4, scale: 0.5, transpose: false });
+      expectBytes(tensors, "model.layers.1.mlp.down_proj.weight", new Uint8Array(down.buffer), "F32");
+    },
+  );
 
-  it("publishes a GPT-2 adapter folder: c_attn is a Conv1D ([in, out], fan_in_fan_out), rsLoRA scaling, trained biases as saved − base", async () => {
-    const out = join(work, "gpt2-tv");
-    const run = await runCli(
-      ["publish-vector", "--base", gpt2Base.dir, "--finetuned", gpt2.dir, "--to", out, "--dtype", "f32"],
-      env(),
-    );
-    expect(run.code, run.stderr).toBe(0);
-    const tensors: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))));
-    for (const layer of [0, 1]) {
-      const delta = expectedDelta(gpt2, `transformer.h.${layer}.attn.c_attn`, {
-        rank: 4,
-        scale: scaleOf(12, 4, true),
-        transpose: true,
-      });
-      expectBytes(tensors, `h.${layer}.attn.c_attn.weight`, new Uint8Array(delta.buffer), "F32");
-      expect(tensors.get(`h.${layer}.attn.c_attn.weight`)?.shape).toEqual([64, 192]);
-    }
-    const bias = fullDelta(
-      savedValues(gpt2, "transformer.h.0.attn.c_attn.base_layer.bias"),
-      gpt2Base,
-      "h.0.attn.c_attn.bias",
-    );
-    expectBytes(tensors, "h.0.attn.c_attn.bias", new Uint8Array(bias.buffer), "F32");
-    const ln = fullDelta(savedValues(gpt2, "transformer.h.1.ln_1.bias"), gpt2Base, "h.1.ln_1.bias");
-    expectBytes(tensors, "h.1.ln_1.bias", new Uint8Array(ln.buffer), "F32");
-    expect(tensors.has("h.0.attn.c_proj.weight")).toBe(false);
-  });
+  it(
+    "publishes a GPT-2 adapter folder: c_attn is a Conv1D ([in, out], fan_in_fan_out), rsLoRA scaling, trained " +
+      "biases as saved − base",
+    async () => {
+      const out = join(work, "gpt2-tv");
+      const run = await runCli(
+        ["publish-vector", "--base", gpt2Base.dir, "--finetuned", gpt2.dir, "--to", out, "--dtype", "f32"],
+        env(),
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const tensors: Tensors = parseSafetensorsBytes(
+        new Uint8Array(readFileSync(join(out, "task_vector.safetensors"))),
+      );
+      for (const layer of [0, 1]) {
+        const delta = expectedDelta(gpt2, `transformer.h.${layer}.attn.c_attn`, {
+          rank: 4,
+          scale: scaleOf(12, 4, true),
+          transpose: true,
+        });
+        expectBytes(tensors, `h.${layer}.attn.c_attn.weight`, new Uint8Array(delta.buffer), "F32");
+        expect(tensors.get(`h.${layer}.attn.c_attn.weight`)?.shape).toEqual([64, 192]);
+      }
+      const bias = fullDelta(
+        savedValues(gpt2, "transformer.h.0.attn.c_attn.base_layer.bias"),
+        gpt2Base,
+        "h.0.attn.c_attn.bias",
+      );
+      expectBytes(tensors, "h.0.attn.c_attn.bias", new Uint8Array(bias.buffer), "F32");
+      const ln = fullDelta(savedValues(gpt2, "transformer.h.1.ln_1.bias"), gpt2Base, "h.1.ln_1.bias");
+      expectBytes(tensors, "h.1.ln_1.bias", new Uint8Array(ln.buffer), "F32");
+      expect(tensors.has("h.0.attn.c_proj.weight")).toBe(false);
+    },
+  );
 
   it("publishes a BERT adapter folder: query and value with an alpha_pattern, the pooler saved in full", async () => {
     const out = join(work, "bert-tv");
@@ -438,47 +453,51 @@ describe("adapters as terms of merge and apply, and inputs of similarity", () =>
     );
   };
 
-  it("merges an adapter term: θ = base + fround(λ32·τ) with τ = s·B·A, saved − base for lm_head, the base elsewhere", async () => {
-    const out = join(work, "merged-adapter");
-    const recipe = join(work, "adapter-merge.yml");
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(
-      recipe,
-      [
-        "version: 1",
-        "base: alice/llama-base",
-        `output: { to: ${out}, dtype: f32 }`,
-        "vectors:",
-        "  - { finetuned: alice/llama-lora, weight: 0.5 }",
-        "",
-      ].join("\n"),
-    );
-    const run = await runCli(["merge", recipe, "--json"], env());
-    expect(run.code, run.stderr).toBe(0);
-    const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
-    const lambda = Math.fround(0.5);
-    const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
-    const qBase = baseF32("model.layers.0.self_attn.q_proj.weight");
-    expectBytes(
-      merged,
-      "model.layers.0.self_attn.q_proj.weight",
-      new Uint8Array(
-        Float32Array.from(qBase, (w, i) => Math.fround(w + Math.fround(lambda * (q[i] as number)))).buffer,
-      ),
-      "F32",
-    );
-    const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
-    const headBase = baseF32("lm_head.weight");
-    expectBytes(
-      merged,
-      "lm_head.weight",
-      new Uint8Array(
-        Float32Array.from(headBase, (w, i) => Math.fround(w + Math.fround(lambda * (head[i] as number)))).buffer,
-      ),
-      "F32",
-    );
-    expectBytes(merged, "model.norm.weight", new Uint8Array(baseF32("model.norm.weight").buffer), "F32");
-  });
+  it(
+    "merges an adapter term: θ = base + fround(λ32·τ) with τ = s·B·A, saved − base for lm_head, the base " +
+      "elsewhere",
+    async () => {
+      const out = join(work, "merged-adapter");
+      const recipe = join(work, "adapter-merge.yml");
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(
+        recipe,
+        [
+          "version: 1",
+          "base: alice/llama-base",
+          `output: { to: ${out}, dtype: f32 }`,
+          "vectors:",
+          "  - { finetuned: alice/llama-lora, weight: 0.5 }",
+          "",
+        ].join("\n"),
+      );
+      const run = await runCli(["merge", recipe, "--json"], env());
+      expect(run.code, run.stderr).toBe(0);
+      const merged: Tensors = parseSafetensorsBytes(new Uint8Array(readFileSync(join(out, "model.safetensors"))));
+      const lambda = Math.fround(0.5);
+      const q = expectedDelta(llama, "model.layers.0.self_attn.q_proj", { rank: 8, scale: 2, transpose: false });
+      const qBase = baseF32("model.layers.0.self_attn.q_proj.weight");
+      expectBytes(
+        merged,
+        "model.layers.0.self_attn.q_proj.weight",
+        new Uint8Array(
+          Float32Array.from(qBase, (w, i) => Math.fround(w + Math.fround(lambda * (q[i] as number)))).buffer,
+        ),
+        "F32",
+      );
+      const head = fullDelta(savedValues(llama, "lm_head.weight"), llamaBase, "lm_head.weight");
+      const headBase = baseF32("lm_head.weight");
+      expectBytes(
+        merged,
+        "lm_head.weight",
+        new Uint8Array(
+          Float32Array.from(headBase, (w, i) => Math.fround(w + Math.fround(lambda * (head[i] as number)))).buffer,
+        ),
+        "F32",
+      );
+      expectBytes(merged, "model.norm.weight", new Uint8Array(baseF32("model.norm.weight").buffer), "F32");
+    },
+  );
 
   it("apply --vector takes an adapter, and negation gives base − τ", async () => {
     const out = join(work, "applied-adapter");
@@ -529,7 +548,8 @@ describe("adapters as terms of merge and apply, and inputs of similarity", () =>
 });
 
 describe("an adapter as a greedy candidate", () => {
-  it("is screened as a LoRA fine-tune (not skipped as a PEFT card) and kept at the λ that reaches θ* = base + 0.5·τ", async () => {
+  it("is screened as a LoRA fine-tune (not skipped as a PEFT card) and kept at the λ that reaches θ* = base + " +
+    "0.5·τ", async () => {
     const { writeFileSync } = await import("node:fs");
     // The user's scorer: minus the squared distance of two float32 tensors to θ*, read from the candidate model.
     const scorer = join(work, "score.mjs");
@@ -552,7 +572,8 @@ describe("an adapter as a greedy candidate", () => {
         "}",
         'const model = read(dir + "/model.safetensors");',
         "let sum = 0;",
-        "for (const [name, values] of read(targetPath)) { const theirs = model.get(name); for (let i = 0; i < values.length; i++) sum += (theirs[i] - values[i]) ** 2; }",
+        "for (const [name, values] of read(targetPath)) { const theirs = model.get(name); for (let i = 0; i < " +
+          "values.length; i++) sum += (theirs[i] - values[i]) ** 2; }",
         "console.log(JSON.stringify({ score: -sum }));",
       ].join("\n"),
     );
@@ -570,7 +591,9 @@ describe("an adapter as a greedy candidate", () => {
     };
     const { writeSafetensors } = await safetensorsWriter();
     await writeSafetensors(join(work, "target.safetensors"), target);
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(scorer)} {model} ${JSON.stringify(join(work, "target.safetensors"))}`;
+    const command =
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(scorer)} {model} ` +
+      `${JSON.stringify(join(work, "target.safetensors"))}`;
     const recipe = join(work, "greedy-adapter.yml");
     writeFileSync(
       recipe,

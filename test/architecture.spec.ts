@@ -23,7 +23,9 @@ function layerRows(markdown: string): string[][] {
     .filter((row) => row.length > 0 && row[0] !== "");
 }
 
-/** ARCHITECTURE.md's picture of the layers, which DESIGN.md "Layers" draws too: an import may only point at a lower row. */
+/**
+ * ARCHITECTURE.md's picture of the layers, which DESIGN.md "Layers" draws too: an import may only point at a lower row.
+ */
 const pictured = layerRows(readFileSync(join(repoDir, "ARCHITECTURE.md"), "utf8"));
 const layerOf: Record<string, number> = Object.fromEntries(
   pictured.flatMap((row, i) => row.map((name) => [name, pictured.length - i])),
@@ -100,7 +102,10 @@ function importsOf(source: string): ImportLine[] {
   return found;
 }
 
-/** What breaks the SDK rules in one file: an SDK outside its owner, a static import of a lazy package, a computed import. */
+/**
+ * What breaks the SDK rules in one file: an SDK outside its owner, a static import of a lazy package, a computed
+ * import.
+ */
 function sdkViolations(file: string, source: string): string[] {
   const from = moduleOf(file);
   const name = relative(srcDir, file).split(sep).join("/");
@@ -112,7 +117,8 @@ function sdkViolations(file: string, source: string): string[] {
     }
     if (lazyPackages.test(specifier) && !typeOnly && !dynamic) {
       violations.push(
-        `${name} imports ${specifier} statically; use \`await import("${specifier}")\` where it is used, so that commands that do not need it do not load it at start`,
+        `${name} imports ${specifier} statically; use \`await import("${specifier}")\` where it is used, so that ` +
+          "commands that do not need it do not load it at start",
       );
     }
     if (specifier === "(computed)" && computedImports[name] === undefined) {
@@ -333,7 +339,8 @@ describe("architecture", () => {
   it("the lazy rule refuses a static import of a heavy package, even in its owner", () => {
     const at = (path: string) => join(srcDir, path);
     expect(sdkViolations(at("plan/x.ts"), `import { z } from "zod";`)).toEqual([
-      'plan/x.ts imports zod statically; use `await import("zod")` where it is used, so that commands that do not need it do not load it at start',
+      'plan/x.ts imports zod statically; use `await import("zod")` where it is used, so that commands that do not ' +
+        "need it do not load it at start",
     ]);
     expect(sdkViolations(at("card/x.ts"), `import { parse, stringify } from "yaml";`)).toHaveLength(1);
     expect(
@@ -429,7 +436,9 @@ describe("architecture", () => {
   });
 
   it("the rule itself catches an upward import", () => {
-    const sample = `import { x } from "../app/merge.js";\nimport type { P } from "../plan/types.js";\nconst m = await import("../app/merge.js");`;
+    const sample =
+      `import { x } from "../app/merge.js";\nimport type { P } from "../plan/types.js";\nconst m = ` +
+      `await import("../app/merge.js");`;
     expect(importsOf(sample)).toEqual([
       { specifier: "../app/merge.js", typeOnly: false, dynamic: false },
       { specifier: "../plan/types.js", typeOnly: true, dynamic: false },

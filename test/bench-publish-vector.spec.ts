@@ -244,28 +244,32 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
     };
   };
 
-  it("writes the same shards, index and sha256 as publish-vector, with one thread and with all, with and without --overlap", async () => {
-    const ours = publish(pairs.clean, join(work, "tvhub-sharded"), 100_000);
-    expect(ours.files.map((file) => file.path)).toContain("task_vector.safetensors.index.json");
-    for (const [threads, overlap] of [
-      [1, false],
-      [0, false],
-      [1, true],
-    ] as const) {
-      const theirs = torch(pairs.clean, join(work, `torch-sharded-${threads}-${overlap}`), 100_000, threads, overlap);
-      if (threads === 1) expect(theirs.threads).toBe(1);
-      expect(theirs.overlap).toBe(overlap);
-      expect(theirs.files).toEqual(ours.files);
-      const check = await compareTaskVectors({ publish: ours, torch: theirs, label: `PyTorch ${threads} threads` });
-      expect(check).toMatchObject({ tensors: theirs.tensors, nanBitPatterns: 0, identicalFiles: true });
-      expect(check.normRelativeDifference).toBeLessThan(1e-6);
-      // The integer buffer is left out by both.
-      const model = await openLocalModel({ path: theirs.dir, prefixes: ["task_vector"] });
-      expect(model.has("model.position_ids")).toBe(false);
-      expect(model.tensors()).toHaveLength(check.tensors);
-      await model.close();
-    }
-  });
+  it(
+    "writes the same shards, index and sha256 as publish-vector, with one thread and with all, with and without " +
+      "--overlap",
+    async () => {
+      const ours = publish(pairs.clean, join(work, "tvhub-sharded"), 100_000);
+      expect(ours.files.map((file) => file.path)).toContain("task_vector.safetensors.index.json");
+      for (const [threads, overlap] of [
+        [1, false],
+        [0, false],
+        [1, true],
+      ] as const) {
+        const theirs = torch(pairs.clean, join(work, `torch-sharded-${threads}-${overlap}`), 100_000, threads, overlap);
+        if (threads === 1) expect(theirs.threads).toBe(1);
+        expect(theirs.overlap).toBe(overlap);
+        expect(theirs.files).toEqual(ours.files);
+        const check = await compareTaskVectors({ publish: ours, torch: theirs, label: `PyTorch ${threads} threads` });
+        expect(check).toMatchObject({ tensors: theirs.tensors, nanBitPatterns: 0, identicalFiles: true });
+        expect(check.normRelativeDifference).toBeLessThan(1e-6);
+        // The integer buffer is left out by both.
+        const model = await openLocalModel({ path: theirs.dir, prefixes: ["task_vector"] });
+        expect(model.has("model.position_ids")).toBe(false);
+        expect(model.tensors()).toHaveLength(check.tensors);
+        await model.close();
+      }
+    },
+  );
 
   // One run of each on the clean pair with the default shard size, shared by the two tests below.
   let single: { ours: ReturnType<typeof publish>; theirs: ReturnType<typeof torch> } | undefined;
@@ -310,7 +314,8 @@ describe.skipIf(!hasTorch)("bench/torch-task-vector.py against publish-vector", 
     const honest = [{ ...theirs.files[0]!, sha256: createHash("sha256").update(bytes).digest("hex") }];
     await expect(compareTaskVectors({ ...options, torch: { ...theirs, files: honest } })).rejects.toThrow(
       new RegExp(
-        `PyTorch 1 thread and publish-vector disagree: ${target.name.replaceAll(".", "\\.")} element 3 is 0x[0-9a-f]{4} in publish-vector's τ and 0x[0-9a-f]{4} in PyTorch's`,
+        `PyTorch 1 thread and publish-vector disagree: ${target.name.replaceAll(".", "\\.")} element 3 is ` +
+          "0x[0-9a-f]{4} in publish-vector's τ and 0x[0-9a-f]{4} in PyTorch's",
       ),
     );
   });

@@ -28,7 +28,8 @@ const mallory = { name: "mallory", token: "hf_mallory_browse_token" };
 
 if (!chromiumPath && !inCi) {
   console.warn(
-    "test/browse-pages.spec.ts skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); bash scripts/setup-browser.sh installs it.",
+    "test/browse-pages.spec.ts skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); bash " +
+      "scripts/setup-browser.sh installs it.",
   );
 }
 
@@ -101,7 +102,10 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
 
     // As the demo does: a picture of the results, uploaded into the repo it describes and shown by its card.
     const card = new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: merged, path: "README.md" }));
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120"><rect width="320" height="120" fill="#eef2ff"/><rect x="20" y="30" width="120" height="70" fill="#6366f1"/><rect x="170" y="10" width="120" height="90" fill="#c2410c"/></svg>`;
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" viewBox="0 0 320 120"><rect ` +
+      `width="320" height="120" fill="#eef2ff"/><rect x="20" y="30" width="120" height="70" ` +
+      `fill="#6366f1"/><rect x="170" y="10" width="120" height="90" fill="#c2410c"/></svg>`;
     const scores = [
       "## Scores",
       "",
@@ -144,7 +148,8 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
       "",
       '<img src="nope.png" onerror="window.__pwned = 4">',
       "",
-      '[click](javascript:window.__pwned=5) <a href="java&#115;cript:window.__pwned=6">entity</a> <a href=" javascript:window.__pwned=7">space</a>',
+      '[click](javascript:window.__pwned=5) <a href="java&#115;cript:window.__pwned=6">entity</a> <a href=" ' +
+        'javascript:window.__pwned=7">space</a>',
       "",
       '<iframe src="javascript:window.parent.__pwned=8"></iframe><svg onload="window.__pwned=9"></svg>',
       "",
@@ -170,7 +175,9 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
         {
           path: "evil.svg",
           content: new Blob([
-            '<svg xmlns="http://www.w3.org/2000/svg" onload="window.top.__pwned=14"><script>window.top.__pwned=15</script><rect width="10" height="10"/></svg>',
+            '<svg xmlns="http://www.w3.org/2000/svg" ' +
+              'onload="window.top.__pwned=14"><script>window.top.__pwned=15</script><rect width="10" ' +
+              'height="10"/></svg>',
           ]),
         },
       ],
@@ -220,7 +227,8 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     await page.goto(`${hub.url}/`);
     await page.click(`.facet[data-facet="base"] a:has-text("${base}")`);
     await page.waitForLoadState("networkidle");
-    // Everything made from the base: fine-tunes, vectors, the adapter, the merge (and the hostile card, which names it).
+    // Everything made from the base: fine-tunes, vectors, the adapter, the merge (and the hostile card, which names
+    // it).
     expect(new Set(await repoIds(page))).toEqual(new Set([ftA, ftB, tvA, tvB, adapter, merged, evil]));
 
     await page.goto(`${hub.url}/`);
@@ -286,7 +294,8 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     );
     expect(
       await page.evaluate(
-        `(() => { const img = document.querySelector('#card img[alt="accuracy of each model"]'); return img.complete && img.naturalWidth; })()`,
+        `(() => { const img = document.querySelector('#card img[alt="accuracy of each model"]'); return ` +
+          "img.complete && img.naturalWidth; })()",
       ),
     ).toBe(320);
     const inputs = page.locator(`#model-tree .current[data-node="${merged}"] .sub`);
@@ -329,32 +338,36 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
     await page.close();
   });
 
-  it("a private repo is invisible to a browser: 404 page, absent from lists, search and trees; its owner's token sees it", async () => {
-    const page = await browser.newPage();
-    for (const path of [
-      `/${secret}`,
-      `/${secret}/tree/main`,
-      `/${secret}/commits/main`,
-      `/${secret}/blob/main/tvhub.json`,
-    ]) {
-      const response = await page.goto(`${hub.url}${path}`);
-      expect(response?.status(), path).toBe(404);
-      expect(await page.locator("#error").textContent()).toContain("Repository not found");
-    }
-    const missing = await page.goto(`${hub.url}/demo/no-such-repo`);
-    expect(missing?.status()).toBe(404);
-    for (const path of ["/", `/${base}`, `/${tvB}`, `/?base=${encodeURIComponent(base)}`, "/?search=tiny"]) {
-      await page.goto(`${hub.url}${path}`);
-      expect(await page.content(), path).not.toContain("tiny-secret");
-    }
-    await page.close();
-    // The pages use the API's own access rule: a client that sends the owner's token sees the repo.
-    const owned = await fetch(`${hub.url}/${secret}`, { headers: { Authorization: `Bearer ${demo.token}` } });
-    expect(owned.status).toBe(200);
-    expect(await owned.text()).toContain("private");
-    const other = await fetch(`${hub.url}/${secret}`, { headers: { Authorization: `Bearer ${mallory.token}` } });
-    expect(other.status).toBe(404);
-  });
+  it(
+    "a private repo is invisible to a browser: 404 page, absent from lists, search and trees; its owner's token " +
+      "sees it",
+    async () => {
+      const page = await browser.newPage();
+      for (const path of [
+        `/${secret}`,
+        `/${secret}/tree/main`,
+        `/${secret}/commits/main`,
+        `/${secret}/blob/main/tvhub.json`,
+      ]) {
+        const response = await page.goto(`${hub.url}${path}`);
+        expect(response?.status(), path).toBe(404);
+        expect(await page.locator("#error").textContent()).toContain("Repository not found");
+      }
+      const missing = await page.goto(`${hub.url}/demo/no-such-repo`);
+      expect(missing?.status()).toBe(404);
+      for (const path of ["/", `/${base}`, `/${tvB}`, `/?base=${encodeURIComponent(base)}`, "/?search=tiny"]) {
+        await page.goto(`${hub.url}${path}`);
+        expect(await page.content(), path).not.toContain("tiny-secret");
+      }
+      await page.close();
+      // The pages use the API's own access rule: a client that sends the owner's token sees the repo.
+      const owned = await fetch(`${hub.url}/${secret}`, { headers: { Authorization: `Bearer ${demo.token}` } });
+      expect(owned.status).toBe(200);
+      expect(await owned.text()).toContain("private");
+      const other = await fetch(`${hub.url}/${secret}`, { headers: { Authorization: `Bearer ${mallory.token}` } });
+      expect(other.status).toBe(404);
+    },
+  );
 
   it("a hostile card runs nothing: no script, handler, javascript: URL or stylesheet of its own survives", async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });

@@ -103,7 +103,8 @@ describe("tvhub check transfers almost nothing", () => {
     expect(served.requests).toBeGreaterThan(5);
     expect(served.bytes).toBeLessThan(1_000_000);
     console.log(
-      `tvhub check of 2 × ${(modelBytes / 2e6).toFixed(0)} MB: ${served.requests} requests, ${served.bytes} bytes served`,
+      `tvhub check of 2 × ${(modelBytes / 2e6).toFixed(0)} MB: ${served.requests} requests, ${served.bytes} bytes ` +
+        "served",
     );
   });
 });

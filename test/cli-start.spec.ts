@@ -32,7 +32,9 @@ const heavy = [
 let work: string;
 let runs = 0;
 
-/** Runs `node dist/cli.js ...args` with the recording hook; resolves with the run and the packages it loaded, sorted. */
+/**
+ * Runs `node dist/cli.js ...args` with the recording hook; resolves with the run and the packages it loaded, sorted.
+ */
 function runRecorded(args: string[], env: Record<string, string> = {}): Promise<CliRun & { packages: string[] }> {
   const record = join(work, `packages-${runs++}.txt`);
   writeFileSync(record, "");
@@ -83,7 +85,8 @@ describe("what the CLI loads", () => {
     const recipe = join(work, "merge.yml");
     writeFileSync(
       recipe,
-      `version: 1\nbase: ${base}\noutput: { to: ${join(work, "merged")} }\nvectors:\n  - finetuned: ${finetuned}\n    weight: 0.5\n`,
+      `version: 1\nbase: ${base}\noutput: { to: ${join(work, "merged")} }\nvectors:\n  - finetuned: ` +
+        `${finetuned}\n    weight: 0.5\n`,
     );
     const run = await runRecorded(["merge", recipe, "--dry-run", "--json"]);
     expect(run.code, run.stderr).toBe(0);

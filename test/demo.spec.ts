@@ -94,13 +94,17 @@ describe("the demo's flow on two tasks", () => {
     }
   });
 
-  it("the analogy beats the base and its B term on a task no model was trained on, and reaches half of the fine-tune that saw it", () => {
-    const { analogy } = results;
-    expect(analogy.target).toBe("shuffled-high");
-    expect(analogy.test.analogy).toBeGreaterThan(analogy.test.base);
-    expect(analogy.test.analogy).toBeGreaterThan(analogy.test.b);
-    expect(analogy.test.analogy).toBeGreaterThanOrEqual(0.5 * analogy.test.oracle);
-  });
+  it(
+    "the analogy beats the base and its B term on a task no model was trained on, and reaches half of the " +
+      "fine-tune that saw it",
+    () => {
+      const { analogy } = results;
+      expect(analogy.target).toBe("shuffled-high");
+      expect(analogy.test.analogy).toBeGreaterThan(analogy.test.base);
+      expect(analogy.test.analogy).toBeGreaterThan(analogy.test.b);
+      expect(analogy.test.analogy).toBeGreaterThanOrEqual(0.5 * analogy.test.oracle);
+    },
+  );
 
   it("greedy addition keeps task vectors, rejects the distractor, and measures the best single vector on test", () => {
     const { greedy } = results;
@@ -136,20 +140,24 @@ describe("the demo's flow on two tasks", () => {
     );
   });
 
-  it("publishes τ as LoRA adapters whose error falls with the rank, smaller than the dense vector, and scores base + adapter", () => {
-    const lora = results.lora;
-    expect(lora?.task).toBe("flipped");
-    expect(lora?.ranks.map((r) => r.rank)).toEqual([2, 8]);
-    const [low, high] = lora?.ranks ?? [];
-    expect(high?.error).toBeLessThan(low?.error as number);
-    expect(low?.bytes).toBeLessThan(high?.bytes as number);
-    expect(high?.bytes).toBeLessThan(lora?.dense.bytes as number);
-    expect(high?.adapter.repo).toBe("demo/vit-tiny-digits-flipped-lora-r8");
-    expect(high?.published.repo).toBe("demo/vit-tiny-digits-lora-r8-flipped");
-    // A higher rank reproduces the fine-tune better; the adapter gains on the base.
-    expect(high?.test.flipped).toBeGreaterThanOrEqual(low?.test.flipped as number);
-    expect(high?.test.flipped).toBeGreaterThan(results.base.test.flipped as number);
-  });
+  it(
+    "publishes τ as LoRA adapters whose error falls with the rank, smaller than the dense vector, and scores base " +
+      "+ adapter",
+    () => {
+      const lora = results.lora;
+      expect(lora?.task).toBe("flipped");
+      expect(lora?.ranks.map((r) => r.rank)).toEqual([2, 8]);
+      const [low, high] = lora?.ranks ?? [];
+      expect(high?.error).toBeLessThan(low?.error as number);
+      expect(low?.bytes).toBeLessThan(high?.bytes as number);
+      expect(high?.bytes).toBeLessThan(lora?.dense.bytes as number);
+      expect(high?.adapter.repo).toBe("demo/vit-tiny-digits-flipped-lora-r8");
+      expect(high?.published.repo).toBe("demo/vit-tiny-digits-lora-r8-flipped");
+      // A higher rank reproduces the fine-tune better; the adapter gains on the base.
+      expect(high?.test.flipped).toBeGreaterThanOrEqual(low?.test.flipped as number);
+      expect(high?.test.flipped).toBeGreaterThan(results.base.test.flipped as number);
+    },
+  );
 
   it("reports test accuracies that an independent evaluation of the committed files reproduces", async () => {
     const evaluator = createTfjsEvaluator({
@@ -162,37 +170,44 @@ describe("the demo's flow on two tasks", () => {
     expect(results.base.test.noisy).toBe(base.score);
   });
 
-  it("publishes the addition as base + λ Σ (ft − base) in float32, bit for bit, and scores exactly that model", async () => {
-    const group = results.addition[0];
-    const repo = group?.published?.repo as string;
-    const published = parseSafetensorsBytes(await downloadBytes({ hubUrl: hub.url, repo, path: "model.safetensors" }));
-    const base = await loadVitModel({ dir: join(fixtures, "models", "vit-tiny-digits") });
-    const fts = await Promise.all(
-      tasks.map((task) => loadVitModel({ dir: join(fixtures, "models", `vit-tiny-digits-${task}`) })),
-    );
-    const lambda = Math.fround(group?.lambda as number);
-    const expected = new Map<string, Float32Array>();
-    for (const [name, values] of base.tensors) {
-      const acc = Float32Array.from(values);
-      for (const ft of fts) {
-        const theirs = ft.tensors.get(name) as Float32Array;
-        for (let i = 0; i < acc.length; i++)
-          acc[i] =
-            (acc[i] as number) + Math.fround(lambda * Math.fround((theirs[i] as number) - (values[i] as number)));
+  it(
+    "publishes the addition as base + λ Σ (ft − base) in float32, bit for bit, and scores exactly that " + "model",
+    async () => {
+      const group = results.addition[0];
+      const repo = group?.published?.repo as string;
+      const published = parseSafetensorsBytes(
+        await downloadBytes({ hubUrl: hub.url, repo, path: "model.safetensors" }),
+      );
+      const base = await loadVitModel({ dir: join(fixtures, "models", "vit-tiny-digits") });
+      const fts = await Promise.all(
+        tasks.map((task) => loadVitModel({ dir: join(fixtures, "models", `vit-tiny-digits-${task}`) })),
+      );
+      const lambda = Math.fround(group?.lambda as number);
+      const expected = new Map<string, Float32Array>();
+      for (const [name, values] of base.tensors) {
+        const acc = Float32Array.from(values);
+        for (const ft of fts) {
+          const theirs = ft.tensors.get(name) as Float32Array;
+          for (let i = 0; i < acc.length; i++)
+            acc[i] =
+              (acc[i] as number) + Math.fround(lambda * Math.fround((theirs[i] as number) - (values[i] as number)));
+        }
+        expected.set(name, acc);
+        const bytes = published.get(name)?.bytes as Uint8Array;
+        expect(Buffer.from(bytes).equals(Buffer.from(acc.buffer)), name).toBe(true);
       }
-      expected.set(name, acc);
-      const bytes = published.get(name)?.bytes as Uint8Array;
-      expect(Buffer.from(bytes).equals(Buffer.from(acc.buffer)), name).toBe(true);
-    }
-    const scored = await createTfjsEvaluator({
-      datasets: tasks.map((task) => join(fixtures, "data", `${task}-test.safetensors`)),
-      backend: "wasm",
-    }).evaluate({
-      tensors: expected,
-      config: JSON.parse(await readFile(join(fixtures, "models", "vit-tiny-digits", "config.json"), "utf8")) as unknown,
-    });
-    expect(scored.details).toEqual({ "flipped-test": group?.test.flipped, "noisy-test": group?.test.noisy });
-  });
+      const scored = await createTfjsEvaluator({
+        datasets: tasks.map((task) => join(fixtures, "data", `${task}-test.safetensors`)),
+        backend: "wasm",
+      }).evaluate({
+        tensors: expected,
+        config: JSON.parse(
+          await readFile(join(fixtures, "models", "vit-tiny-digits", "config.json"), "utf8"),
+        ) as unknown,
+      });
+      expect(scored.details).toEqual({ "flipped-test": group?.test.flipped, "noisy-test": group?.test.noisy });
+    },
+  );
 
   it("publishes every task vector and merge with its card, and records the recipes it ran", async () => {
     const read = async (published: { repo: string; revision: string } | undefined, path: string) =>
@@ -254,39 +269,44 @@ describe("the demo's flow on two tasks", () => {
 });
 
 describe("the pictures, in the repos they describe", () => {
-  it("publishes the negation picture into each negated model and the rank picture into each adapter, linked from the card", async () => {
-    const read = async (repo: string, path: string) =>
-      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo, path, revision: "main" }));
-    const negated = results.negation.flatMap((n) => (n.published ? [n.published.repo] : []));
-    expect(negated.length).toBeGreaterThan(0);
-    const adapters = results.lora?.ranks.map((r) => r.adapter.repo) ?? [];
-    for (const [repos, file] of [
-      [negated, "negation-vs-lambda.svg"],
-      [adapters, "lora-rank.svg"],
-      [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"],
-    ] as const) {
-      for (const repo of repos) {
-        expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));
-        expect(await read(repo, "README.md"), repo).toMatch(
-          new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`),
-        );
-        expect(results.pictures.find((commit) => commit.repo === repo)?.files).toContain(file);
+  it(
+    "publishes the negation picture into each negated model and the rank picture into each adapter, linked from " +
+      "the card",
+    async () => {
+      const read = async (repo: string, path: string) =>
+        new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo, path, revision: "main" }));
+      const negated = results.negation.flatMap((n) => (n.published ? [n.published.repo] : []));
+      expect(negated.length).toBeGreaterThan(0);
+      const adapters = results.lora?.ranks.map((r) => r.adapter.repo) ?? [];
+      for (const [repos, file] of [
+        [negated, "negation-vs-lambda.svg"],
+        [adapters, "lora-rank.svg"],
+        [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"],
+      ] as const) {
+        for (const repo of repos) {
+          expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));
+          expect(await read(repo, "README.md"), repo).toMatch(
+            new RegExp(`!\\[[^\\]]+\\]\\(${file.replace(".", "\\.")}\\)`),
+          );
+          expect(results.pictures.find((commit) => commit.repo === repo)?.files).toContain(file);
+        }
       }
-    }
-    // The card as the merge wrote it comes first, unchanged: the pictures' section is added below it.
-    const [first] = negated;
-    const original = await downloadBytes({
-      hubUrl: hub.url,
-      repo: first as string,
-      path: "README.md",
-      revision: results.negation[0]?.published?.revision as string,
-    });
-    expect((await read(first as string, "README.md")).startsWith(new TextDecoder().decode(original).trimEnd())).toBe(
-      true,
-    );
-  });
+      // The card as the merge wrote it comes first, unchanged: the pictures' section is added below it.
+      const [first] = negated;
+      const original = await downloadBytes({
+        hubUrl: hub.url,
+        repo: first as string,
+        path: "README.md",
+        revision: results.negation[0]?.published?.revision as string,
+      });
+      expect((await read(first as string, "README.md")).startsWith(new TextDecoder().decode(original).trimEnd())).toBe(
+        true,
+      );
+    },
+  );
 
-  it("a recipe the demo wrote runs again into its repo without --force, and replaces the picture with the card", async () => {
+  it("a recipe the demo wrote runs again into its repo without --force, and replaces the picture with the " +
+    "card", async () => {
     const n = results.negation.find((entry) => entry.published !== undefined);
     const run = await runCli(["merge", join(out, n?.published?.recipe as string), "--quiet"], {
       HF_ENDPOINT: hub.url,

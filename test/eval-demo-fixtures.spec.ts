@@ -157,18 +157,22 @@ describe("demo fixtures", () => {
     }
   });
 
-  it("analogy: upright-high + (shuffled-low − upright-low) beats the base and shuffled-low alone on shuffled 5–9 and reaches half the shuffled fine-tune", async () => {
-    const { lambda } = results.analogy;
-    const analogy = merge([
-      { task: "upright-high", lambda },
-      { task: "shuffled-low", lambda },
-      { task: "upright-low", lambda: -lambda },
-    ]);
-    const score = await accuracy(analogy, "shuffled-high-test");
-    expect(score).toBeGreaterThan(await accuracy(model("base").tensors, "shuffled-high-test"));
-    expect(score).toBeGreaterThan(await accuracy(model("shuffled-low").tensors, "shuffled-high-test"));
-    expect(score).toBeGreaterThanOrEqual(0.5 * (await accuracy(model("shuffled").tensors, "shuffled-high-test")));
-  });
+  it(
+    "analogy: upright-high + (shuffled-low − upright-low) beats the base and shuffled-low alone on shuffled 5–9 " +
+      "and reaches half the shuffled fine-tune",
+    async () => {
+      const { lambda } = results.analogy;
+      const analogy = merge([
+        { task: "upright-high", lambda },
+        { task: "shuffled-low", lambda },
+        { task: "upright-low", lambda: -lambda },
+      ]);
+      const score = await accuracy(analogy, "shuffled-high-test");
+      expect(score).toBeGreaterThan(await accuracy(model("base").tensors, "shuffled-high-test"));
+      expect(score).toBeGreaterThan(await accuracy(model("shuffled-low").tensors, "shuffled-high-test"));
+      expect(score).toBeGreaterThanOrEqual(0.5 * (await accuracy(model("shuffled").tensors, "shuffled-high-test")));
+    },
+  );
 
   it("greedy addition: adding the distractor to the kept vectors lowers the validation score at every λ", async () => {
     const { kept, lambda } = results.greedy;

@@ -153,7 +153,8 @@ describe("executePlan with worker threads", () => {
       expect(other.result.bytesRead).toBe(here.result.bytesRead);
       // One line for a person watching, no warning.
       expect(other.events.filter((e) => e.type === "log").map((e) => (e as { message: string }).message)).toEqual([
-        `Computing on ${other.result.threads} worker thread${other.result.threads === 1 ? "" : "s"}, hashing and writing on another.`,
+        `Computing on ${other.result.threads} worker thread${other.result.threads === 1 ? "" : "s"}, hashing and ` +
+          "writing on another.",
       ]);
     }
   });

@@ -28,7 +28,9 @@ const githubToken = "ghs_greedyActionToken0123456789";
 const problem = makeGreedyProblem();
 const letters = ["a", "b", "c", "d"] as const;
 
-/** The user's scorer: knows nothing of tvhub; needs a config.json beside the weights, as a Transformers loader would. */
+/**
+ * The user's scorer: knows nothing of tvhub; needs a config.json beside the weights, as a Transformers loader would.
+ */
 const scorer = `
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 const [dir, targetPath, logPath] = process.argv.slice(2);
@@ -104,7 +106,9 @@ const t5Config = {
   torch_dtype: "float32",
 };
 
-/** A task-vector repo as tvhub publish-vector lays it out (README front matter, tvhub.json, task_vector.safetensors). */
+/**
+ * A task-vector repo as tvhub publish-vector lays it out (README front matter, tvhub.json, task_vector.safetensors).
+ */
 async function publishVectorRepo(
   name: string,
   tau: Tensors,
@@ -114,7 +118,8 @@ async function publishVectorRepo(
   await writeTensors(dir, "task_vector", tau);
   await writeFile(
     join(dir, "README.md"),
-    `---\nbase_model: ${declared.card}\nbase_model_relation: adapter\nlibrary_name: tvhub\ntags:\n- task-vector\n- tvhub\n---\n# ${name}\n`,
+    `---\nbase_model: ${declared.card}\nbase_model_relation: adapter\nlibrary_name: tvhub\ntags:\n- task-vector\n- ` +
+      `tvhub\n---\n# ${name}\n`,
   );
   await writeFile(
     join(dir, "tvhub.json"),
@@ -171,7 +176,9 @@ beforeAll(async () => {
   await writeFile(join(work, "score.mjs"), scorer);
   await writeTensors(work, "target", problem.target);
   scoredLog = join(work, "scored.log");
-  command = `${q(process.execPath)} ${q(join(work, "score.mjs"))} {model} ${q(join(work, "target.safetensors"))} ${q(scoredLog)}`;
+  command =
+    `${q(process.execPath)} ${q(join(work, "score.mjs"))} {model} ${q(join(work, "target.safetensors"))} ` +
+    `${q(scoredLog)}`;
 }, 60_000);
 
 afterAll(async () => {
@@ -207,7 +214,10 @@ interface GreedyJson {
   };
 }
 
-/** Bytes the local Hub sent (status line, headers and body) for requests whose path contains every part, from its access log. */
+/**
+ * Bytes the local Hub sent (status line, headers and body) for requests whose path contains every part, from its access
+ * log.
+ */
 function bytesServedFor(log: string, parts: string[]): number {
   let bytes = 0;
   for (const line of log.split("\n")) {
@@ -285,7 +295,8 @@ function expectMergedWeightsOf(file: Uint8Array, terms: Array<{ candidate: strin
 }
 
 describe("tvhub greedy against a local Hub, known answer", () => {
-  it("searches the Hub, keeps A then C, rejects B and the distractor, skips E unread, and publishes the merge with its trajectory", async () => {
+  it("searches the Hub, keeps A then C, rejects B and the distractor, skips E unread, and publishes the merge with " +
+    "its trajectory", async () => {
     const logFrom = hub.stderr().length;
     const run = await runCli(
       [
@@ -449,7 +460,8 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(run.stdout).toContain(`Published the merged model to ${join(work, "table-out")}`);
   }, 60_000);
 
-  it("starts from another model (--start, a published vector added at weight 1) and skips a candidate already in it", async () => {
+  it("starts from another model (--start, a published vector added at weight 1) and skips a candidate already in " +
+    "it", async () => {
     const out = join(work, "start-out");
     const run = await runCli(
       [
@@ -553,7 +565,8 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(missing.stderr).toContain("--eval-command CMD");
   });
 
-  it("runs in the GitHub Action on a pull request: the search, no upload, and the validation table in the comment", async () => {
+  it("runs in the GitHub Action on a pull request: the search, no upload, and the validation table in the " +
+    "comment", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "tvhub-greedy-action-"));
     await mkdir(join(workspace, "recipes"));
     writeFileSync(

@@ -90,7 +90,9 @@ async function runWithCommand(
   const workDir = join(root, "work");
   const q = (value: string) => quoteShellArg({ value });
   const evaluator = createCommandEvaluator({
-    command: `${q(process.execPath)} ${q(join(root, "score.mjs"))} {model} ${q(join(root, "model.safetensors"))} ${q(log)}`,
+    command:
+      `${q(process.execPath)} ${q(join(root, "score.mjs"))} {model} ${q(join(root, "model.safetensors"))} ` +
+      `${q(log)}`,
     timeoutSeconds: 60,
   });
   const evaluate = createDirectoryEvaluate({
@@ -123,62 +125,66 @@ async function runWithCommand(
 }
 
 describe("greedy addition through a command scorer, known answer", () => {
-  it("keeps A (λ 0.5) then C (λ 0.25, the grid point nearest 0.3), rejects B and the distractor, and materializes each (candidate, λ) once", async () => {
-    const cachePath = join(root, "cache.jsonl");
-    const { result, workDir, log } = await runWithCommand(cachePath);
+  it(
+    "keeps A (λ 0.5) then C (λ 0.25, the grid point nearest 0.3), rejects B and the distractor, and materializes " +
+      "each (candidate, λ) once",
+    async () => {
+      const cachePath = join(root, "cache.jsonl");
+      const { result, workDir, log } = await runWithCommand(cachePath);
 
-    expect(result.terms.map((t) => t.candidate)).toEqual(["org/a@1111", "org/c@1111"]);
-    // Within one grid step of the optimum: 0.5 is on the grid, 0.3 is nearest to 0.25.
-    const [a, c] = result.terms;
-    expect(Math.abs((a?.lambda ?? 0) - 0.5)).toBeLessThanOrEqual(0.25);
-    expect(Math.abs((c?.lambda ?? 0) - 0.3)).toBeLessThanOrEqual(0.25);
-    expect(result.terms).toEqual([
-      { candidate: "org/a@1111", lambda: 0.5 },
-      { candidate: "org/c@1111", lambda: 0.25 },
-    ]);
-    expect(result.stopped).toBe("no-gain");
-    const rejected = result.trajectory.filter((s) => s.round === 3);
-    expect(rejected.map((s) => [s.candidate, s.kept])).toEqual([
-      ["org/b", false],
-      ["org/d", false],
-    ]);
-    expect(result.trajectory.filter((s) => s.kept).map((s) => s.candidate)).toEqual(["org/a", "org/c"]);
+      expect(result.terms.map((t) => t.candidate)).toEqual(["org/a@1111", "org/c@1111"]);
+      // Within one grid step of the optimum: 0.5 is on the grid, 0.3 is nearest to 0.25.
+      const [a, c] = result.terms;
+      expect(Math.abs((a?.lambda ?? 0) - 0.5)).toBeLessThanOrEqual(0.25);
+      expect(Math.abs((c?.lambda ?? 0) - 0.3)).toBeLessThanOrEqual(0.25);
+      expect(result.terms).toEqual([
+        { candidate: "org/a@1111", lambda: 0.5 },
+        { candidate: "org/c@1111", lambda: 0.25 },
+      ]);
+      expect(result.stopped).toBe("no-gain");
+      const rejected = result.trajectory.filter((s) => s.round === 3);
+      expect(rejected.map((s) => [s.candidate, s.kept])).toEqual([
+        ["org/b", false],
+        ["org/d", false],
+      ]);
+      expect(result.trajectory.filter((s) => s.kept).map((s) => s.candidate)).toEqual(["org/a", "org/c"]);
 
-    // One folder per evaluation, each scored once, all removed afterwards.
-    const scored = log.trim().split("\n");
-    expect(scored).toHaveLength(1 + 4 * (4 + 3 + 2));
-    expect(new Set(scored).size).toBe(scored.length);
-    expect(await readdir(workDir)).toEqual([]);
-    expect(result.evaluated).toBe(scored.length);
+      // One folder per evaluation, each scored once, all removed afterwards.
+      const scored = log.trim().split("\n");
+      expect(scored).toHaveLength(1 + 4 * (4 + 3 + 2));
+      expect(new Set(scored).size).toBe(scored.length);
+      expect(await readdir(workDir)).toEqual([]);
+      expect(result.evaluated).toBe(scored.length);
 
-    const card = await renderMergeCard({
-      title: "me/greedy-t5",
-      hubUrl: "http://127.0.0.1:9",
-      base: { repo: "org/base", revision: "0".repeat(40) },
-      method: "task_arithmetic",
-      terms: result.terms.map((t) => ({
-        kind: "vector" as const,
-        input: { repo: t.candidate.slice(0, 5), revision: "1".repeat(40) },
-        weight: t.lambda,
-      })),
-      dtype: "F32",
-      validation: { metric: "-‖θ − θ*‖²", baseline: result.baseline.score, score: result.final.score },
-      trajectory: result.trajectory,
-      files: [],
-      tvhubVersion: "0.1.0",
-    });
-    expect(card).toContain("θ = θ(base) + 0.5·τ₁ + 0.25·τ₂");
-    expect(card).toMatch(/\| 1 \| `org\/a` \| 0\.5 \| [^|]+ \| yes \| raised the score from [^|]+ \|/);
-    expect(card).toMatch(/\| 1 \| `org\/d` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
-    expect(card).toMatch(/\| 2 \| `org\/c` \| 0\.25 \| [^|]+ \| yes \| raised the score from [^|]+ \|/);
-    expect(card).toMatch(/\| 3 \| `org\/b` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
-    expect(card).toMatch(/\| 3 \| `org\/d` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
+      const card = await renderMergeCard({
+        title: "me/greedy-t5",
+        hubUrl: "http://127.0.0.1:9",
+        base: { repo: "org/base", revision: "0".repeat(40) },
+        method: "task_arithmetic",
+        terms: result.terms.map((t) => ({
+          kind: "vector" as const,
+          input: { repo: t.candidate.slice(0, 5), revision: "1".repeat(40) },
+          weight: t.lambda,
+        })),
+        dtype: "F32",
+        validation: { metric: "-‖θ − θ*‖²", baseline: result.baseline.score, score: result.final.score },
+        trajectory: result.trajectory,
+        files: [],
+        tvhubVersion: "0.1.0",
+      });
+      expect(card).toContain("θ = θ(base) + 0.5·τ₁ + 0.25·τ₂");
+      expect(card).toMatch(/\| 1 \| `org\/a` \| 0\.5 \| [^|]+ \| yes \| raised the score from [^|]+ \|/);
+      expect(card).toMatch(/\| 1 \| `org\/d` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
+      expect(card).toMatch(/\| 2 \| `org\/c` \| 0\.25 \| [^|]+ \| yes \| raised the score from [^|]+ \|/);
+      expect(card).toMatch(/\| 3 \| `org\/b` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
+      expect(card).toMatch(/\| 3 \| `org\/d` \| 0 \| [^|]+ \| no \| no λ in the grid raises the score above [^|]+ \|/);
 
-    // A rerun finds every score in the cache file: nothing is written or scored again.
-    const again = await runWithCommand(cachePath);
-    expect(again.result.evaluated).toBe(0);
-    expect(again.result.cached).toBe(scored.length);
-    expect(again.log.trim().split("\n")).toHaveLength(scored.length);
-    expect(again.result.trajectory).toEqual(result.trajectory);
-  });
+      // A rerun finds every score in the cache file: nothing is written or scored again.
+      const again = await runWithCommand(cachePath);
+      expect(again.result.evaluated).toBe(0);
+      expect(again.result.cached).toBe(scored.length);
+      expect(again.log.trim().split("\n")).toHaveLength(scored.length);
+      expect(again.result.trajectory).toEqual(result.trajectory);
+    },
+  );
 });

@@ -84,29 +84,36 @@ describe("writing needs the token of an owner or org member", () => {
     expect(await fileExists({ repo: "alice/public", path: "x.txt", hubUrl: hubUrl() })).toBe(false);
   });
 
-  it("refuses writes to someone else's namespace with 403, and a wrong token with 401 that does not echo it", async () => {
-    await expect(createRepo({ repo: "alice/by-bob", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({
-      statusCode: 403,
-    });
-    await expect(
-      uploadFile({
-        repo: "alice/public",
-        file: { path: "x.txt", content: new Blob(["x"]) },
-        hubUrl: hubUrl(),
-        accessToken: bob.token,
-      }),
-    ).rejects.toMatchObject({ statusCode: 403 });
-    await expect(deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), accessToken: bob.token })).rejects.toMatchObject({
-      statusCode: 403,
-    });
-    expect(await repoExists({ repo: "alice/public", hubUrl: hubUrl() })).toBe(true);
+  it(
+    "refuses writes to someone else's namespace with 403, and a wrong token with 401 that does not echo " + "it",
+    async () => {
+      await expect(
+        createRepo({ repo: "alice/by-bob", hubUrl: hubUrl(), accessToken: bob.token }),
+      ).rejects.toMatchObject({
+        statusCode: 403,
+      });
+      await expect(
+        uploadFile({
+          repo: "alice/public",
+          file: { path: "x.txt", content: new Blob(["x"]) },
+          hubUrl: hubUrl(),
+          accessToken: bob.token,
+        }),
+      ).rejects.toMatchObject({ statusCode: 403 });
+      await expect(
+        deleteRepo({ repo: "alice/public", hubUrl: hubUrl(), accessToken: bob.token }),
+      ).rejects.toMatchObject({
+        statusCode: 403,
+      });
+      expect(await repoExists({ repo: "alice/public", hubUrl: hubUrl() })).toBe(true);
 
-    const wrong = "hf_not_a_real_token_99";
-    const res = await fetch(`${hubUrl()}/api/whoami-v2`, { headers: { Authorization: `Bearer ${wrong}` } });
-    expect(res.status).toBe(401);
-    expect(await res.text()).not.toContain(wrong);
-    await expect(whoAmI({ hubUrl: hubUrl(), accessToken: wrong })).rejects.toBeInstanceOf(HubApiError);
-  });
+      const wrong = "hf_not_a_real_token_99";
+      const res = await fetch(`${hubUrl()}/api/whoami-v2`, { headers: { Authorization: `Bearer ${wrong}` } });
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(wrong);
+      await expect(whoAmI({ hubUrl: hubUrl(), accessToken: wrong })).rejects.toBeInstanceOf(HubApiError);
+    },
+  );
 
   it("lets org members write to the org", async () => {
     const result = await uploadFile({

@@ -230,7 +230,8 @@ describe("pin", () => {
     const error = await failure(unreachable.pin({ repo: "alice/base" }));
     expect(error.code).toBe("HUB_UNREACHABLE");
     expect(error.message).toBe(
-      `Resolving alice/base on http://127.0.0.1:${closedPort} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the network, then rerun.`,
+      `Resolving alice/base on http://127.0.0.1:${closedPort} failed: could not reach the Hub (ECONNREFUSED); check ` +
+        "--hub-url and the network, then rerun.",
     );
     expect(log).toHaveLength(3);
     expect(slept).toBe(2);
@@ -675,7 +676,8 @@ describe("publish", () => {
     );
     expect(refused).toBeInstanceOf(DataError);
     expect(refused.message).toBe(
-      "alice/project already holds files that no tvhub publish put there (data/train.csv, train.py); publish to a new name, or move those files away first.",
+      "alice/project already holds files that no tvhub publish put there (data/train.csv, train.py); publish to a " +
+        "new name, or move those files away first.",
     );
     expect(
       log.filter(

@@ -66,7 +66,8 @@ describe("timeouts", () => {
     const probes = await Promise.all(Array.from({ length: 300 }, () => probe(hub.url)));
     for (const p of probes) {
       p.socket.write(
-        `POST /api/repos/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+        `POST /api/repos/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ` +
+          `100000\r\n\r\n{`,
       );
     }
     // Keep trickling: a byte every 200 ms is far below 64 KiB a second.
@@ -113,7 +114,8 @@ describe("timeouts", () => {
     const chunks = 20;
     const p = await probe(hub.url);
     p.socket.write(
-      `POST /api/repos/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${alice.token}\r\nContent-Type: application/json\r\n` +
+      `POST /api/repos/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${alice.token}\r\nContent-Type: ` +
+        `application/json\r\n` +
         `Content-Length: ${1 + chunk.length * chunks + 14}\r\nConnection: close\r\n\r\n{`,
     );
     for (let i = 0; i < chunks; i++) {

@@ -70,7 +70,8 @@ const api = (path: string, init: RequestInit & { token?: string } = {}): Promise
 describe("pull requests with the Python client", () => {
   for (const venv of ["hf2", "hf1"]) {
     it.skipIf(!hasPython)(
-      `${venv}: create_commit(create_pr), discussions, comments, merge, status, refs and the refusals${hasPython ? "" : " (skipped: python3 not found)"}`,
+      `${venv}: create_commit(create_pr), discussions, comments, merge, status, refs and the ` +
+        `refusals${hasPython ? "" : " (skipped: python3 not found)"}`,
       async () => {
         const run = await runPython(venv, "pull_requests.py", {
           TVHUB_HUB: hub.url,
@@ -106,7 +107,8 @@ describe("pull requests with the Python client", () => {
 
 describe("pull requests through Xet", () => {
   it.skipIf(!hasPython)(
-    `hf2 with its defaults: a reader's 11 MiB file goes through Xet to refs/pr/1, then is merged${hasPython ? "" : " (skipped: python3 not found)"}`,
+    "hf2 with its defaults: a reader's 11 MiB file goes through Xet to refs/pr/1, then is " +
+      `merged${hasPython ? "" : " (skipped: python3 not found)"}`,
     async () => {
       const run = await runPython("hf2", "pull_request_xet.py", {
         TVHUB_HUB: hub.url,
@@ -133,100 +135,108 @@ describe("pull requests with the JS client", () => {
     await createRepo({ repo, hubUrl: hub.url, accessToken: alice.token });
   });
 
-  it("commit with isPullRequest opens refs/pr/N (LFS included, by a reader), and commits to refs/pr/N add to it", async () => {
-    const opened = await commit({
-      repo,
-      title: "Add weights",
-      operations: [
-        { operation: "addOrUpdate", path: "notes.txt", content: new Blob(["hello\n"]) },
-        { operation: "addOrUpdate", path: "weights.bin", content: new Blob([binary]) },
-      ],
-      isPullRequest: true,
-      hubUrl: hub.url,
-      accessToken: bob.token,
-    });
-    expect(opened?.pullRequestUrl).toBe(`${hub.url}/${repo}/discussions/1`);
-    const more = await commit({
-      repo,
-      title: "More notes",
-      operations: [{ operation: "addOrUpdate", path: "more.txt", content: new Blob(["more\n"]) }],
-      branch: "refs/pr/1",
-      hubUrl: hub.url,
-      accessToken: bob.token,
-    });
-    const paths: string[] = [];
-    for await (const entry of listFiles({ repo, revision: "refs/pr/1", hubUrl: hub.url })) paths.push(entry.path);
-    expect(paths.sort()).toEqual([".gitattributes", "more.txt", "notes.txt", "weights.bin"]);
-    const weights = await downloadFile({ repo, path: "weights.bin", revision: "refs/pr/1", hubUrl: hub.url });
-    expect(new Uint8Array(await (weights as Blob).arrayBuffer())).toEqual(binary);
-    const details = (await (await api(`/api/models/${repo}/discussions/1`)).json()) as {
-      events: Array<{ type: string; data: { oid?: string } }>;
-    };
-    expect(details.events.filter((e) => e.type === "commit").map((e) => e.data.oid)).toEqual([
-      opened?.commit.oid,
-      more?.commit.oid,
-    ]);
-    expect(await (await api(`/${repo}/resolve/main/notes.txt`)).status).toBe(404);
-  });
-
-  it("refuses what the Hub refuses: anonymous discussions, another user's pull request, a reader's merge, a private repo", async () => {
-    const post = (path: string, token: string | undefined, body?: unknown) =>
-      api(`/api/models/${repo}${path}`, {
-        method: "POST",
-        ...(token === undefined ? {} : { token }),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  it(
+    "commit with isPullRequest opens refs/pr/N (LFS included, by a reader), and commits to refs/pr/N add to " + "it",
+    async () => {
+      const opened = await commit({
+        repo,
+        title: "Add weights",
+        operations: [
+          { operation: "addOrUpdate", path: "notes.txt", content: new Blob(["hello\n"]) },
+          { operation: "addOrUpdate", path: "weights.bin", content: new Blob([binary]) },
+        ],
+        isPullRequest: true,
+        hubUrl: hub.url,
+        accessToken: bob.token,
       });
-    expect(
-      (await post("/discussions", undefined, { title: "Anonymous", description: "", pullRequest: false })).status,
-    ).toBe(401);
-    expect((await post("/discussions", bob.token, { title: "x", description: "" })).status).toBe(400);
-    const alicesPr = (await (
-      await post("/discussions", alice.token, { title: "Alice's own", description: "", pullRequest: true })
-    ).json()) as { num: number; status: string };
-    expect(alicesPr).toMatchObject({ num: 2, status: "draft" });
-    const push = commit({
-      repo,
-      title: "Sneak in",
-      operations: [{ operation: "addOrUpdate", path: "x.txt", content: new Blob(["x"]) }],
-      branch: `refs/pr/${alicesPr.num}`,
-      hubUrl: hub.url,
-      accessToken: bob.token,
-    });
-    await expect(push).rejects.toMatchObject({ statusCode: 403 });
-    expect((await post("/discussions/1/merge", bob.token)).status).toBe(403);
-    expect((await post("/discussions/1/status", bob.token, { status: "closed" })).status).toBe(403);
-    expect((await post("/discussions/9/comment", bob.token, { comment: "hi" })).status).toBe(404);
+      expect(opened?.pullRequestUrl).toBe(`${hub.url}/${repo}/discussions/1`);
+      const more = await commit({
+        repo,
+        title: "More notes",
+        operations: [{ operation: "addOrUpdate", path: "more.txt", content: new Blob(["more\n"]) }],
+        branch: "refs/pr/1",
+        hubUrl: hub.url,
+        accessToken: bob.token,
+      });
+      const paths: string[] = [];
+      for await (const entry of listFiles({ repo, revision: "refs/pr/1", hubUrl: hub.url })) paths.push(entry.path);
+      expect(paths.sort()).toEqual([".gitattributes", "more.txt", "notes.txt", "weights.bin"]);
+      const weights = await downloadFile({ repo, path: "weights.bin", revision: "refs/pr/1", hubUrl: hub.url });
+      expect(new Uint8Array(await (weights as Blob).arrayBuffer())).toEqual(binary);
+      const details = (await (await api(`/api/models/${repo}/discussions/1`)).json()) as {
+        events: Array<{ type: string; data: { oid?: string } }>;
+      };
+      expect(details.events.filter((e) => e.type === "commit").map((e) => e.data.oid)).toEqual([
+        opened?.commit.oid,
+        more?.commit.oid,
+      ]);
+      expect(await (await api(`/${repo}/resolve/main/notes.txt`)).status).toBe(404);
+    },
+  );
 
-    await createRepo({ repo: "alice/secret", private: true, hubUrl: hub.url, accessToken: alice.token });
-    await commit({
-      repo: "alice/secret",
-      title: "Secret PR",
-      operations: [{ operation: "addOrUpdate", path: "s.txt", content: new Blob(["s"]) }],
-      isPullRequest: true,
-      hubUrl: hub.url,
-      accessToken: alice.token,
-    });
-    for (const path of [
-      "/api/models/alice/secret/discussions",
-      "/api/models/alice/secret/discussions/1",
-      "/alice/secret/resolve/refs%2Fpr%2F1/s.txt",
-    ]) {
-      const response = await api(path, { token: bob.token });
-      expect(response.status, path).toBe(404);
-      expect(response.headers.get("x-error-code"), path).toBe("RepoNotFound");
-    }
-    const bobsPr = commit({
-      repo: "alice/secret",
-      title: "x",
-      operations: [{ operation: "addOrUpdate", path: "b.txt", content: new Blob(["b"]) }],
-      isPullRequest: true,
-      hubUrl: hub.url,
-      accessToken: bob.token,
-    });
-    await expect(bobsPr).rejects.toMatchObject({ statusCode: 404 });
-  });
+  it(
+    "refuses what the Hub refuses: anonymous discussions, another user's pull request, a reader's merge, a private " +
+      "repo",
+    async () => {
+      const post = (path: string, token: string | undefined, body?: unknown) =>
+        api(`/api/models/${repo}${path}`, {
+          method: "POST",
+          ...(token === undefined ? {} : { token }),
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect(
+        (await post("/discussions", undefined, { title: "Anonymous", description: "", pullRequest: false })).status,
+      ).toBe(401);
+      expect((await post("/discussions", bob.token, { title: "x", description: "" })).status).toBe(400);
+      const alicesPr = (await (
+        await post("/discussions", alice.token, { title: "Alice's own", description: "", pullRequest: true })
+      ).json()) as { num: number; status: string };
+      expect(alicesPr).toMatchObject({ num: 2, status: "draft" });
+      const push = commit({
+        repo,
+        title: "Sneak in",
+        operations: [{ operation: "addOrUpdate", path: "x.txt", content: new Blob(["x"]) }],
+        branch: `refs/pr/${alicesPr.num}`,
+        hubUrl: hub.url,
+        accessToken: bob.token,
+      });
+      await expect(push).rejects.toMatchObject({ statusCode: 403 });
+      expect((await post("/discussions/1/merge", bob.token)).status).toBe(403);
+      expect((await post("/discussions/1/status", bob.token, { status: "closed" })).status).toBe(403);
+      expect((await post("/discussions/9/comment", bob.token, { comment: "hi" })).status).toBe(404);
 
-  it("merges with no request body, as the Python client sends it, and keeps every discussion across a restart", async () => {
+      await createRepo({ repo: "alice/secret", private: true, hubUrl: hub.url, accessToken: alice.token });
+      await commit({
+        repo: "alice/secret",
+        title: "Secret PR",
+        operations: [{ operation: "addOrUpdate", path: "s.txt", content: new Blob(["s"]) }],
+        isPullRequest: true,
+        hubUrl: hub.url,
+        accessToken: alice.token,
+      });
+      for (const path of [
+        "/api/models/alice/secret/discussions",
+        "/api/models/alice/secret/discussions/1",
+        "/alice/secret/resolve/refs%2Fpr%2F1/s.txt",
+      ]) {
+        const response = await api(path, { token: bob.token });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get("x-error-code"), path).toBe("RepoNotFound");
+      }
+      const bobsPr = commit({
+        repo: "alice/secret",
+        title: "x",
+        operations: [{ operation: "addOrUpdate", path: "b.txt", content: new Blob(["b"]) }],
+        isPullRequest: true,
+        hubUrl: hub.url,
+        accessToken: bob.token,
+      });
+      await expect(bobsPr).rejects.toMatchObject({ statusCode: 404 });
+    },
+  );
+
+  it("merges with no request body, as the Python client sends it, and keeps every discussion across a " +
+    "restart", async () => {
     const merged = await api(`/api/models/${repo}/discussions/1/merge`, { method: "POST", token: alice.token });
     expect(merged.status).toBe(200);
     const notes = await downloadFile({ repo, path: "more.txt", hubUrl: hub.url });
@@ -263,7 +273,8 @@ describe("tvhub publish-vector --create-pr", () => {
   }, 60_000);
 
   it.skipIf(!hasPython)(
-    `opens a pull request with the files a direct publish writes; merged through Python, main has them${hasPython ? "" : " (skipped: python3 not found)"}`,
+    "opens a pull request with the files a direct publish writes; merged through Python, main has " +
+      `them${hasPython ? "" : " (skipped: python3 not found)"}`,
     async () => {
       const args = ["publish-vector", "--base", "alice/pr-base", "--finetuned", "alice/pr-ft", "--json"];
       const review = await runCli([...args, "--to", "alice/pr-tv", "--create-pr"], env());

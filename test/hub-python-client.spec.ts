@@ -150,48 +150,55 @@ describe.skipIf(!hasPython)(
           });
         });
 
-        it("cards: validate-yaml passes good metadata, answers bad YAML and local base models as the Hub does", async () => {
-          const r = results.cards ?? {};
-          expect(r.card_license).toBe("mit");
-          expect(r.tags).toEqual(
-            expect.arrayContaining(["task-vector", "demo", "license:mit", "base_model:alice/base"]),
-          );
-          expect(r.bad_yaml).toMatchObject({
-            type: "ValueError",
-            message: expect.stringMatching(/^Invalid metadata in README\.md\.\n- Error parsing YAML/),
-          });
-          expect(r.local_base_model).toMatchObject({
-            type: "ValueError",
-            message: expect.stringContaining('"base_model" with value "/workspace/ckpt" is not valid'),
-          });
-          expect(r.no_metadata_warnings).toEqual([
-            expect.stringContaining("empty or missing yaml metadata in repo card"),
-          ]);
-          // The refused cards never landed: the last good upload is what the server holds.
-          expect(r.readme_now).toBe("# no metadata\n");
-          expect((await served(`alice/${p}-cards`, "README.md")).toString()).toBe("# no metadata\n");
-        });
+        it(
+          "cards: validate-yaml passes good metadata, answers bad YAML and local base models as the Hub " + "does",
+          async () => {
+            const r = results.cards ?? {};
+            expect(r.card_license).toBe("mit");
+            expect(r.tags).toEqual(
+              expect.arrayContaining(["task-vector", "demo", "license:mit", "base_model:alice/base"]),
+            );
+            expect(r.bad_yaml).toMatchObject({
+              type: "ValueError",
+              message: expect.stringMatching(/^Invalid metadata in README\.md\.\n- Error parsing YAML/),
+            });
+            expect(r.local_base_model).toMatchObject({
+              type: "ValueError",
+              message: expect.stringContaining('"base_model" with value "/workspace/ckpt" is not valid'),
+            });
+            expect(r.no_metadata_warnings).toEqual([
+              expect.stringContaining("empty or missing yaml metadata in repo card"),
+            ]);
+            // The refused cards never landed: the last good upload is what the server holds.
+            expect(r.readme_now).toBe("# no metadata\n");
+            expect((await served(`alice/${p}-cards`, "README.md")).toString()).toBe("# no metadata\n");
+          },
+        );
 
-        it("uploads: upload_folder, upload_file, unchanged files skipped, copy/delete operations, delete_folder, parent_commit 412", async () => {
-          const r = results.uploads ?? {};
-          expect(r.folder_commit_url).toBe(`${hub.url}/alice/${p}-uploads/commit/${String(r.folder_oid)}`);
-          expect(r.commits_after_unchanged_upload).toBe(r.commits_before);
-          expect(r.stale_parent).toBe(412);
-          expect(r.short_parent_ok).toBe(true);
-          expect(r.missing_delete).toEqual({ type: "RemoteEntryNotFoundError", status: 404 });
-          expect(r.files).toEqual([".gitattributes", "README.md", "copies/one.txt", "one.txt", "three.txt"]);
-          expect(r.copy_content).toBe("one\n");
-          expect((r.titles as string[]).slice(0, 4)).toEqual([
-            "Delete folder sub/deeper with huggingface_hub",
-            "Delete two.txt with huggingface_hub",
-            "three",
-            "mixed ops",
-          ]);
-          expect((await served(`alice/${p}-uploads`, "copies/one.txt")).toString()).toBe("one\n");
-          expect(await api(`/api/models/alice/${p}-uploads/tree/main/sub`)).toMatchObject({
-            error: expect.any(String),
-          });
-        });
+        it(
+          "uploads: upload_folder, upload_file, unchanged files skipped, copy/delete operations, delete_folder, " +
+            "parent_commit 412",
+          async () => {
+            const r = results.uploads ?? {};
+            expect(r.folder_commit_url).toBe(`${hub.url}/alice/${p}-uploads/commit/${String(r.folder_oid)}`);
+            expect(r.commits_after_unchanged_upload).toBe(r.commits_before);
+            expect(r.stale_parent).toBe(412);
+            expect(r.short_parent_ok).toBe(true);
+            expect(r.missing_delete).toEqual({ type: "RemoteEntryNotFoundError", status: 404 });
+            expect(r.files).toEqual([".gitattributes", "README.md", "copies/one.txt", "one.txt", "three.txt"]);
+            expect(r.copy_content).toBe("one\n");
+            expect((r.titles as string[]).slice(0, 4)).toEqual([
+              "Delete folder sub/deeper with huggingface_hub",
+              "Delete two.txt with huggingface_hub",
+              "three",
+              "mixed ops",
+            ]);
+            expect((await served(`alice/${p}-uploads`, "copies/one.txt")).toString()).toBe("one\n");
+            expect(await api(`/api/models/alice/${p}-uploads/tree/main/sub`)).toMatchObject({
+              error: expect.any(String),
+            });
+          },
+        );
 
         it("listing: paths-info (form data), list_repo_tree(expand), files_metadata, list_models filters", () => {
           const r = results.listing ?? {};
@@ -231,31 +238,35 @@ describe.skipIf(!hasPython)(
           expect([r.paged_files, r.paged_tree]).toEqual([1101, 1100]);
         });
 
-        it("downloads: cache layout, local_dir, snapshot_download(allow_patterns), the errors the client raises, datasets", async () => {
-          const r = results.downloads ?? {};
-          const commit = r.commit as string;
-          expect(r.content).toBe('{"a": 1}\n');
-          expect(r.snapshot_dir).toBe(`snapshots/${commit}`);
-          const configBytes = await served(`alice/${p}-downloads`, "config.json");
-          // The cache blob is named by the ETag, the git blob id of a regular file.
-          expect(r.blob_is_symlink_target).toBe(
-            createHash("sha1").update(`blob ${configBytes.byteLength}\0`).update(configBytes).digest("hex"),
-          );
-          expect(r.refs_main).toBe(commit);
-          expect(r.local_path).toBe("docs/guide.md");
-          expect(r.local_metadata).toBe(true);
-          expect(r.snapshot_files).toEqual(["docs/guide.md"]);
-          expect(r.missing_file).toBe("RemoteEntryNotFoundError");
-          expect(r.no_exist_cached).toBe(true);
-          expect(r.missing_revision).toBe("RevisionNotFoundError");
-          expect(r.missing_repo).toBe("RepositoryNotFoundError");
-          expect(r.file_exists).toEqual([true, false]);
-          expect(r.dataset_content).toBe("x,y\n1,2\n");
-          expect(r.dataset_siblings).toEqual([
-            [".gitattributes", 1562],
-            ["data/train.csv", 8],
-          ]);
-        });
+        it(
+          "downloads: cache layout, local_dir, snapshot_download(allow_patterns), the errors the client raises, " +
+            "datasets",
+          async () => {
+            const r = results.downloads ?? {};
+            const commit = r.commit as string;
+            expect(r.content).toBe('{"a": 1}\n');
+            expect(r.snapshot_dir).toBe(`snapshots/${commit}`);
+            const configBytes = await served(`alice/${p}-downloads`, "config.json");
+            // The cache blob is named by the ETag, the git blob id of a regular file.
+            expect(r.blob_is_symlink_target).toBe(
+              createHash("sha1").update(`blob ${configBytes.byteLength}\0`).update(configBytes).digest("hex"),
+            );
+            expect(r.refs_main).toBe(commit);
+            expect(r.local_path).toBe("docs/guide.md");
+            expect(r.local_metadata).toBe(true);
+            expect(r.snapshot_files).toEqual(["docs/guide.md"]);
+            expect(r.missing_file).toBe("RemoteEntryNotFoundError");
+            expect(r.no_exist_cached).toBe(true);
+            expect(r.missing_revision).toBe("RevisionNotFoundError");
+            expect(r.missing_repo).toBe("RepositoryNotFoundError");
+            expect(r.file_exists).toEqual([true, false]);
+            expect(r.dataset_content).toBe("x,y\n1,2\n");
+            expect(r.dataset_siblings).toEqual([
+              [".gitattributes", 1562],
+              ["data/train.csv", 8],
+            ]);
+          },
+        );
 
         it("datasets like models: card, upload_folder, tag, snapshot at the tag, filter, delete", () => {
           expect(results.datasets).toEqual({
@@ -282,29 +293,32 @@ describe.skipIf(!hasPython)(
           expect(r.weights_sha256).toBe(r.expected_sha256);
         });
 
-        it("branches and tags: create_tag on main and on a branch, list_repo_refs, downloads at a tag, delete_tag", () => {
-          const r = results.refs ?? {};
-          const first = r.first as string;
-          const dev = r.dev as string;
-          expect(r.tags).toEqual([
-            ["dev-snapshot", "refs/tags/dev-snapshot", dev],
-            ["v1.0", "refs/tags/v1.0", first],
-          ]);
-          expect((r.branches as string[][]).map((b) => b.slice(0, 2))).toEqual([
-            ["dev", "refs/heads/dev"],
-            ["main", "refs/heads/main"],
-          ]);
-          expect(r.tag_again).toBe(409);
-          expect(r.tag_exist_ok).toBeNull();
-          expect([r.at_tag, r.at_dev_tag]).toEqual(["v1\n", "dev\n"]);
-          expect([r.tag_sha, r.snapshot_at_tag, r.refs_file]).toEqual([first, first, first]);
-          expect(r.tree_at_tag).toEqual([".gitattributes", "version.txt"]);
-          expect(r.commits_at_tag).toBe(2);
-          expect(r.after_branches).toEqual(["main"]);
-          expect(r.after_tags).toEqual(["v1.0"]);
-          expect(r.delete_missing_tag).toBe("RevisionNotFoundError");
-          expect(r.revision_exists).toEqual([true, false]);
-        });
+        it(
+          "branches and tags: create_tag on main and on a branch, list_repo_refs, downloads at a tag, " + "delete_tag",
+          () => {
+            const r = results.refs ?? {};
+            const first = r.first as string;
+            const dev = r.dev as string;
+            expect(r.tags).toEqual([
+              ["dev-snapshot", "refs/tags/dev-snapshot", dev],
+              ["v1.0", "refs/tags/v1.0", first],
+            ]);
+            expect((r.branches as string[][]).map((b) => b.slice(0, 2))).toEqual([
+              ["dev", "refs/heads/dev"],
+              ["main", "refs/heads/main"],
+            ]);
+            expect(r.tag_again).toBe(409);
+            expect(r.tag_exist_ok).toBeNull();
+            expect([r.at_tag, r.at_dev_tag]).toEqual(["v1\n", "dev\n"]);
+            expect([r.tag_sha, r.snapshot_at_tag, r.refs_file]).toEqual([first, first, first]);
+            expect(r.tree_at_tag).toEqual([".gitattributes", "version.txt"]);
+            expect(r.commits_at_tag).toBe(2);
+            expect(r.after_branches).toEqual(["main"]);
+            expect(r.after_tags).toEqual(["v1.0"]);
+            expect(r.delete_missing_tag).toBe("RevisionNotFoundError");
+            expect(r.revision_exists).toEqual([true, false]);
+          },
+        );
 
         it("extras: upload_folder(create_pr), copies from another repo, model_info(expand), HfFileSystem", () => {
           const r = results.extras ?? {};
@@ -427,51 +441,55 @@ describe.skipIf(!hasPython)(
             env: { HF_ENDPOINT: hub.url, HF_TOKEN: alice.token, HF_HOME: join(work, `${venv}-cli-home`) },
           });
 
-        it("repos create, upload (text and LFS) into the existing repo, tag create/list, download at the tag, delete", async () => {
-          const folder = join(work, `${venv}-cli-folder`);
-          mkdirSync(join(folder, "sub"), { recursive: true });
-          writeFileSync(join(folder, "README.md"), "---\nlicense: mit\n---\n# cli\n");
-          writeFileSync(join(folder, "a.txt"), "a\n");
-          writeFileSync(join(folder, "sub", "b.txt"), "b\n");
-          // Binary, so the server sends it to LFS: with the defaults the CLI uploads it through Xet.
-          const weights = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
-          writeFileSync(join(folder, "weights.bin"), weights);
-          expect((await hf("repos", "create", repo)).code).toBe(0);
-          expect((await hf("repos", "create", repo, "--exist-ok")).code).toBe(0);
-          const upload = await hf("upload", repo, folder, ".");
-          expect(upload.stderr + upload.stdout).not.toMatch(/Error|Traceback/);
-          expect(upload.code).toBe(0);
-          expect((await hf("upload", repo, join(folder, "a.txt"), "remote/a.txt")).code).toBe(0);
-          expect((await served(repo, "remote/a.txt")).toString()).toBe("a\n");
-          expect((await served(repo, "sub/b.txt")).toString()).toBe("b\n");
-          expect((await served(repo, "weights.bin")).equals(weights)).toBe(true);
+        it(
+          "repos create, upload (text and LFS) into the existing repo, tag create/list, download at the tag, " +
+            "delete",
+          async () => {
+            const folder = join(work, `${venv}-cli-folder`);
+            mkdirSync(join(folder, "sub"), { recursive: true });
+            writeFileSync(join(folder, "README.md"), "---\nlicense: mit\n---\n# cli\n");
+            writeFileSync(join(folder, "a.txt"), "a\n");
+            writeFileSync(join(folder, "sub", "b.txt"), "b\n");
+            // Binary, so the server sends it to LFS: with the defaults the CLI uploads it through Xet.
+            const weights = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
+            writeFileSync(join(folder, "weights.bin"), weights);
+            expect((await hf("repos", "create", repo)).code).toBe(0);
+            expect((await hf("repos", "create", repo, "--exist-ok")).code).toBe(0);
+            const upload = await hf("upload", repo, folder, ".");
+            expect(upload.stderr + upload.stdout).not.toMatch(/Error|Traceback/);
+            expect(upload.code).toBe(0);
+            expect((await hf("upload", repo, join(folder, "a.txt"), "remote/a.txt")).code).toBe(0);
+            expect((await served(repo, "remote/a.txt")).toString()).toBe("a\n");
+            expect((await served(repo, "sub/b.txt")).toString()).toBe("b\n");
+            expect((await served(repo, "weights.bin")).equals(weights)).toBe(true);
 
-          expect((await hf("repos", "tag", "create", repo, "v1", "-m", "release")).code).toBe(0);
-          const tags = await hf("repos", "tag", "list", repo);
-          expect(tags.code).toBe(0);
-          expect(tags.stdout).toMatch(/v1\s+[0-9a-f]{40}\s+refs\/tags\/v1/);
-          expect((await hf("upload", repo, join(folder, "sub", "b.txt"), "remote/a.txt")).code).toBe(0);
+            expect((await hf("repos", "tag", "create", repo, "v1", "-m", "release")).code).toBe(0);
+            const tags = await hf("repos", "tag", "list", repo);
+            expect(tags.code).toBe(0);
+            expect(tags.stdout).toMatch(/v1\s+[0-9a-f]{40}\s+refs\/tags\/v1/);
+            expect((await hf("upload", repo, join(folder, "sub", "b.txt"), "remote/a.txt")).code).toBe(0);
 
-          const local = join(work, `${venv}-cli-download`);
-          expect((await hf("download", repo, "--local-dir", local, "--revision", "v1")).code).toBe(0);
-          expect(readFileSync(join(local, "remote", "a.txt"), "utf8")).toBe("a\n");
-          expect(readdirSync(local).sort()).toEqual([
-            ".cache",
-            ".gitattributes",
-            "README.md",
-            "a.txt",
-            "remote",
-            "sub",
-            "weights.bin",
-          ]);
-          expect(readFileSync(join(local, "weights.bin")).equals(weights)).toBe(true);
-          expect((await served(repo, "remote/a.txt")).toString()).toBe("b\n");
+            const local = join(work, `${venv}-cli-download`);
+            expect((await hf("download", repo, "--local-dir", local, "--revision", "v1")).code).toBe(0);
+            expect(readFileSync(join(local, "remote", "a.txt"), "utf8")).toBe("a\n");
+            expect(readdirSync(local).sort()).toEqual([
+              ".cache",
+              ".gitattributes",
+              "README.md",
+              "a.txt",
+              "remote",
+              "sub",
+              "weights.bin",
+            ]);
+            expect(readFileSync(join(local, "weights.bin")).equals(weights)).toBe(true);
+            expect((await served(repo, "remote/a.txt")).toString()).toBe("b\n");
 
-          expect((await hf("repos", "tag", "delete", repo, "v1", "-y")).code).toBe(0);
-          expect(((await api(`/api/models/${repo}/refs`)) as { tags: unknown[] }).tags).toEqual([]);
-          expect((await hf("repos", "delete", repo, "-y")).code).toBe(0);
-          expect((await fetch(`${hub.url}/api/models/${repo}`)).status).toBe(404);
-        });
+            expect((await hf("repos", "tag", "delete", repo, "v1", "-y")).code).toBe(0);
+            expect(((await api(`/api/models/${repo}/refs`)) as { tags: unknown[] }).tags).toEqual([]);
+            expect((await hf("repos", "delete", repo, "-y")).code).toBe(0);
+            expect((await fetch(`${hub.url}/api/models/${repo}`)).status).toBe(404);
+          },
+        );
       });
     }
   },

@@ -121,7 +121,8 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasPython)("Xet uploads from the Python client", () => {
-  it("huggingface_hub 2.x: upload_file of 12 MB and ~60 MB, upload_folder of several LFS files, the same bytes again to another repo", async () => {
+  it("huggingface_hub 2.x: upload_file of 12 MB and ~60 MB, upload_folder of several LFS files, the same bytes " +
+    "again to another repo", async () => {
     const from = hub.stderr().length;
     const { version, results } = await runScenarios("hf2", "py2", ["upload_file", "upload_folder", "reupload"]);
     expect(version).toMatch(/^2\./);
@@ -330,29 +331,33 @@ describe("the Xet token endpoints and CAS, at the protocol level", () => {
     expect(await (await post(`${cas}/xorbs/default/${lz4.xorb}`, xorb)).json()).toEqual({ was_inserted: false });
   });
 
-  it("refuses a shard whose xorb is missing or whose sha256 is wrong, and the commit that names an unregistered file", async () => {
-    expect((await post(`${cas}/shards`, readFileSync(join(fixtures, "bg4.shard")))).status).toBe(400);
-    const shard = readFileSync(join(fixtures, "lz4.shard"));
-    // The metadata extension (the file's sha256) is the 48 bytes before the file section's bookend; change one byte.
-    const wrongSha = Buffer.from(shard);
-    const sha256At = shard.indexOf(Buffer.alloc(32, 0xff)) - 48;
-    wrongSha[sha256At]! ^= 0x01;
-    const refused = await post(`${cas}/shards`, wrongSha);
-    expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: string }).error).toMatch(/does not have the sha256/);
-    const wrongTerm = Buffer.from(shard);
-    wrongTerm.writeUInt32LE(lz4.size - 1, 48 + 48 + 36);
-    expect((await post(`${cas}/shards`, wrongTerm)).status).toBe(400);
-    expect((await post(`${cas}/shards`, Buffer.from("not a shard"))).status).toBe(400);
-    expect(await commitLfs(lz4.sha256)).toBe(422);
+  it(
+    "refuses a shard whose xorb is missing or whose sha256 is wrong, and the commit that names an unregistered " +
+      "file",
+    async () => {
+      expect((await post(`${cas}/shards`, readFileSync(join(fixtures, "bg4.shard")))).status).toBe(400);
+      const shard = readFileSync(join(fixtures, "lz4.shard"));
+      // The metadata extension (the file's sha256) is the 48 bytes before the file section's bookend; change one byte.
+      const wrongSha = Buffer.from(shard);
+      const sha256At = shard.indexOf(Buffer.alloc(32, 0xff)) - 48;
+      wrongSha[sha256At]! ^= 0x01;
+      const refused = await post(`${cas}/shards`, wrongSha);
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/does not have the sha256/);
+      const wrongTerm = Buffer.from(shard);
+      wrongTerm.writeUInt32LE(lz4.size - 1, 48 + 48 + 36);
+      expect((await post(`${cas}/shards`, wrongTerm)).status).toBe(400);
+      expect((await post(`${cas}/shards`, Buffer.from("not a shard"))).status).toBe(400);
+      expect(await commitLfs(lz4.sha256)).toBe(422);
 
-    const accepted = await post(`${cas}/shards`, shard);
-    expect(accepted.status).toBe(200);
-    expect(await accepted.json()).toEqual({ result: 1 });
-    expect(await commitLfs(lz4.sha256)).toBe(200);
-    const served = await fetch(`${hub.url}/alice/xet-proto/resolve/main/fixture.bin`);
-    expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(lz4.sha256);
-  });
+      const accepted = await post(`${cas}/shards`, shard);
+      expect(accepted.status).toBe(200);
+      expect(await accepted.json()).toEqual({ result: 1 });
+      expect(await commitLfs(lz4.sha256)).toBe(200);
+      const served = await fetch(`${hub.url}/alice/xet-proto/resolve/main/fixture.bin`);
+      expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(lz4.sha256);
+    },
+  );
 
   it("answers 404 where it serves nothing on purpose: v2 shards, global dedup, Xet reconstruction", async () => {
     expect((await post(`/xet-cas/v2/shards`, readFileSync(join(fixtures, "lz4.shard")))).status).toBe(404);

@@ -9,7 +9,10 @@ import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type Syn
 const repo = resolve(import.meta.dirname, "..");
 const cli = join(repo, "dist/cli.js");
 
-/** `npm test` builds first; when a spec is run alone, rebuild a missing or stale bundle so the test runs the current code. */
+/**
+ * `npm test` builds first; when a spec is run alone, rebuild a missing or stale bundle so the test runs the current
+ * code.
+ */
 function ensureBuilt(): void {
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {

@@ -90,7 +90,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank: Conv1D and embedding la
 
   const env = () => ({ HF_HOME: join(work, "hf-home"), HF_TOKEN: token, HF_ENDPOINT: hub.url });
 
-  it("GPT-2: Conv1D weights are written as τᵀ with fan_in_fan_out, and PEFT's merge is base + τ within float32 bounds", async () => {
+  it("GPT-2: Conv1D weights are written as τᵀ with fan_in_fan_out, and PEFT's merge is base + τ within float32 " +
+    "bounds", async () => {
     const run = await runCli(
       [
         "publish-vector",
@@ -149,7 +150,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank: Conv1D and embedding la
     }
   }, 240_000);
 
-  it("GPT-2: the adapter read back as a fine-tune gives back (B·A)ᵀ bit for bit in the weights' own [in, out] layout", async () => {
+  it("GPT-2: the adapter read back as a fine-tune gives back (B·A)ᵀ bit for bit in the weights' own [in, out] " +
+    "layout", async () => {
     const dir = join(work, "gpt2-lora4");
     const to = join(work, "gpt2-round-trip");
     const run = await runCli(
@@ -209,7 +211,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank: Conv1D and embedding la
     ["gpt2", ["transformer.wte.weight", "transformer.wpe.weight"], []],
     ["llama", ["model.embed_tokens.weight"], ["lm_head.weight"]],
   ] as const)(
-    "--lora-embeddings lora on %s: embeddings as lora_embedding_A/B, heads as lora_A/B, merged by PEFT as tvhub measured",
+    "--lora-embeddings lora on %s: embeddings as lora_embedding_A/B, heads as lora_A/B, merged by PEFT as tvhub " +
+      "measured",
     async (arch, embeddings, heads) => {
       const repo = `alice/tiny-${arch}-ft-lora-emb`;
       const run = await runCli(
@@ -259,7 +262,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank: Conv1D and embedding la
         expect(w.kind, name).toBe("lora");
         expect(w.layout, name).toBe(embedding ? "embedding" : "linear");
         expect(w.max_abs_vs_base_plus_ba!, name).toBeLessThanOrEqual(8 * 2 ** -24 * w.scale!);
-        // The embeddings' noise is full rank, so rank 4 loses most of it; PEFT's merge loses exactly what tvhub's card says.
+        // The embeddings' noise is full rank, so rank 4 loses most of it; PEFT's merge loses exactly what tvhub's card
+        // says.
         const measured = record.tensors.find((t) => t.name === name)!;
         expect(measured).toMatchObject({ kind: "lora", rank: 4 });
         expect(measured.relativeError!, name).toBeGreaterThan(0.1);

@@ -62,7 +62,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank, loaded by the real PEFT
 
   const env = () => ({ HF_HOME: join(work, "hf-home"), HF_TOKEN: token, HF_ENDPOINT: hub.url });
 
-  it("publishes an adapter that PEFT loads, whose merge is base + B·A and gives back the rank-4 fine-tune", async () => {
+  it("publishes an adapter that PEFT loads, whose merge is base + B·A and gives back the rank-4 " +
+    "fine-tune", async () => {
     const run = await runCli(
       [
         "publish-vector",
@@ -160,7 +161,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank, loaded by the real PEFT
     }
   }, 180_000);
 
-  it("the published adapter, read back as a fine-tune, gives back B·A bit for bit and the rank-4 τ within 1e-6", async () => {
+  it("the published adapter, read back as a fine-tune, gives back B·A bit for bit and the rank-4 τ within " +
+    "1e-6", async () => {
     const dir = join(work, "adapter-4");
     const run = await runCli(
       [
@@ -350,7 +352,8 @@ describe.skipIf(!hasPython)("publish-vector --lora-rank, loaded by the real PEFT
     const recipe = join(work, "merge-lora.yml");
     writeFileSync(
       recipe,
-      `version: 1\nbase: alice/tiny-llama\noutput:\n  to: alice/tiny-llama-half-lora\n  lora:\n    rank: 4\nvectors:\n  - finetuned: alice/tiny-llama-ft\n    weight: 0.5\n`,
+      `version: 1\nbase: alice/tiny-llama\noutput:\n  to: alice/tiny-llama-half-lora\n  lora:\n    rank: ` +
+        `4\nvectors:\n  - finetuned: alice/tiny-llama-ft\n    weight: 0.5\n`,
     );
     const run = await runCli(["merge", recipe, "--json"], env());
     expect(run.stderr).toBe("");

@@ -74,7 +74,8 @@ function expectOk(run: CliRun): void {
 }
 
 describe("a task vector split over a job matrix", () => {
-  it("plan lists the jobs; three portion processes side by side, then finalize, publish the same files as one process", async () => {
+  it("plan lists the jobs; three portion processes side by side, then finalize, publish the same files as one " +
+    "process", async () => {
     const planned = await runCli(["plan", ...pair, "--to", "alice/tv", "--portions", "3", "--json"], env("plan"));
     expectOk(planned);
     const plan = JSON.parse(planned.stdout) as {
@@ -154,7 +155,8 @@ describe("a task vector split over a job matrix", () => {
     expect(await commitCount("alice/tv")).toBe(5);
   }, 180_000);
 
-  it("finalize with a portion missing fails, naming it, and commits nothing; once the job has run, it succeeds", async () => {
+  it("finalize with a portion missing fails, naming it, and commits nothing; once the job has run, it " +
+    "succeeds", async () => {
     const to = ["--to", "alice/tv-gap"];
     const jobs = await Promise.all(
       ["1/3", "3/3"].map((portion) =>
@@ -178,7 +180,8 @@ describe("a task vector split over a job matrix", () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe("");
     expect(failed.stderr).toBe(
-      `tvhub: alice/tv-gap is missing portion 2/3 (${missing.join(", ")}); run that job of the matrix again, then finalize.\n`,
+      `tvhub: alice/tv-gap is missing portion 2/3 (${missing.join(", ")}); run that job of the matrix again, then ` +
+        `finalize.\n`,
     );
     expect(await commitCount("alice/tv-gap")).toBe(before);
     expect(await filesOf("alice/tv-gap")).not.toContain("tvhub.json");
@@ -199,7 +202,9 @@ describe("a task vector split over a job matrix", () => {
     const cases: Array<[string[], string]> = [
       [
         ["--to", join(work, "out"), "--portion", "1/2"],
-        `tvhub: --portion publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the folder ${join(work, "out")}; give --to org/name, or run without --portion to write the folder in one job.\n`,
+        "tvhub: --portion publishes to a Hub repo, where the jobs of a matrix run meet, but the target is the " +
+          `folder ${join(work, "out")}; give --to org/name, or run without --portion to write the folder in one ` +
+          `job.\n`,
       ],
       [
         ["--to", "alice/x", "--portion", "1/2", "--finalize"],
@@ -207,7 +212,8 @@ describe("a task vector split over a job matrix", () => {
       ],
       [
         ["--to", "alice/x", "--portion", "1/2", "--dry-run"],
-        "tvhub: --dry-run writes nothing, but --portion commits to the Hub; to see the jobs, run tvhub plan --portions N.\n",
+        "tvhub: --dry-run writes nothing, but --portion commits to the Hub; to see the jobs, run tvhub plan " +
+          "--portions N.\n",
       ],
       [
         ["--to", "alice/x", "--portions", "2"],
@@ -237,8 +243,10 @@ describe("a task vector split over a job matrix", () => {
       /\nMatrix: 2 jobs, [\d.]+ kB to [\d.]+ kB of output each\n {2}1\/2 {2}\d+ files, \d+ tensors, /,
     );
     expect(run.stdout).toContain(
-      "Run the jobs side by side: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv --max-shard-size 20000 --portion 1/2, … --portion 2/2\n" +
-        "Then, once all are done: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv --max-shard-size 20000 --finalize --portions 2\n",
+      "Run the jobs side by side: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv " +
+        "--max-shard-size 20000 --portion 1/2, … --portion 2/2\n" +
+        "Then, once all are done: tvhub publish-vector --base alice/base --finetuned alice/ft --to alice/tv " +
+        "--max-shard-size 20000 --finalize --portions 2\n",
     );
   }, 60_000);
 });
@@ -247,62 +255,65 @@ describe("publishing for a matrix run (the Hub client)", () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
   const client = () => createHubClient({ hubUrl: hub.url, accessToken: token, retries: 1, sleep: async () => {} });
 
-  it("keeps files already on the Hub, and refuses to publish when one it keeps is gone, committing nothing", async () => {
-    const repo = "alice/keep";
-    await drain(
-      client().publish({
-        repo,
-        commitTitle: "portion",
-        concurrent: true,
-        files: [
-          { path: "model-00001-of-00002.safetensors", content: bytes("a") },
-          { path: ".tvhub/portion-1-of-2.json", content: bytes("{}") },
-        ],
-      }),
-    );
-    const before = await commitCount(repo);
-    const refused = await drain(
-      client().publish({
-        repo,
-        commitTitle: "finalize",
-        keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"],
-        files: [{ path: "tvhub.json", content: bytes("{}") }],
-      }),
-    ).catch((error: unknown) => error);
-    expect(refused).toMatchObject({
-      code: "HUB_CHANGED",
-      message: "alice/keep no longer holds model-00002-of-00002.safetensors, which this publish keeps; rerun.",
-    });
-    expect(await commitCount(repo)).toBe(before);
+  it(
+    "keeps files already on the Hub, and refuses to publish when one it keeps is gone, committing " + "nothing",
+    async () => {
+      const repo = "alice/keep";
+      await drain(
+        client().publish({
+          repo,
+          commitTitle: "portion",
+          concurrent: true,
+          files: [
+            { path: "model-00001-of-00002.safetensors", content: bytes("a") },
+            { path: ".tvhub/portion-1-of-2.json", content: bytes("{}") },
+          ],
+        }),
+      );
+      const before = await commitCount(repo);
+      const refused = await drain(
+        client().publish({
+          repo,
+          commitTitle: "finalize",
+          keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"],
+          files: [{ path: "tvhub.json", content: bytes("{}") }],
+        }),
+      ).catch((error: unknown) => error);
+      expect(refused).toMatchObject({
+        code: "HUB_CHANGED",
+        message: "alice/keep no longer holds model-00002-of-00002.safetensors, which this publish keeps; rerun.",
+      });
+      expect(await commitCount(repo)).toBe(before);
 
-    await drain(
-      client().publish({
-        repo,
-        commitTitle: "portion",
-        concurrent: true,
-        files: [
-          { path: "model-00002-of-00002.safetensors", content: bytes("b") },
-          { path: ".tvhub/portion-2-of-2.json", content: bytes("{}") },
-        ],
-      }),
-    );
-    const done = await drain(
-      client().publish({
-        repo,
-        commitTitle: "finalize",
-        keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"],
-        files: [{ path: "tvhub.json", content: bytes("{}") }],
-      }),
-    );
-    // The records go in the same commit; the kept weights stay.
-    expect(done.deleted.sort()).toEqual([".tvhub/portion-1-of-2.json", ".tvhub/portion-2-of-2.json"]);
-    expect(await filesOf(repo)).toEqual([
-      ".gitattributes",
-      "model-00001-of-00002.safetensors",
-      "model-00002-of-00002.safetensors",
-      "tvhub.json",
-    ]);
-  });
+      await drain(
+        client().publish({
+          repo,
+          commitTitle: "portion",
+          concurrent: true,
+          files: [
+            { path: "model-00002-of-00002.safetensors", content: bytes("b") },
+            { path: ".tvhub/portion-2-of-2.json", content: bytes("{}") },
+          ],
+        }),
+      );
+      const done = await drain(
+        client().publish({
+          repo,
+          commitTitle: "finalize",
+          keep: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"],
+          files: [{ path: "tvhub.json", content: bytes("{}") }],
+        }),
+      );
+      // The records go in the same commit; the kept weights stay.
+      expect(done.deleted.sort()).toEqual([".tvhub/portion-1-of-2.json", ".tvhub/portion-2-of-2.json"]);
+      expect(await filesOf(repo)).toEqual([
+        ".gitattributes",
+        "model-00001-of-00002.safetensors",
+        "model-00002-of-00002.safetensors",
+        "tvhub.json",
+      ]);
+    },
+  );
 
   it("a concurrent publish takes no parent commit", async () => {
     const refused = await drain(

@@ -107,7 +107,8 @@ describe("SIGINT during a publish", () => {
     const run = await interrupted(repo, () => hub.stderr().includes(`POST /${repo}.git/info/lfs/objects/batch 200`));
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
-      `tvhub: Interrupted while publishing to ${repo}: nothing was committed, and the repo this run created was removed; rerun the same command to publish.\n`,
+      `tvhub: Interrupted while publishing to ${repo}: nothing was committed, and the repo this run created was ` +
+        `removed; rerun the same command to publish.\n`,
     );
     expect(run.code).toBe(1);
     expect(await repoStatus(repo)).toBe(404);
@@ -132,7 +133,9 @@ describe("SIGINT during a publish", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(
-        `^tvhub: Interrupted while publishing to ${repo}: nothing was committed; the [0-9.]+ [kM]B uploaded stay on the Hub, so rerunning the same command does not send them again; rerun the same command to publish\\.\\n$`,
+        `^tvhub: Interrupted while publishing to ${repo}: nothing was committed; the [0-9.]+ [kM]B uploaded stay on ` +
+          "the Hub, so rerunning the same command does not send them again; rerun the same command to " +
+          `publish\\.\\n$`,
       ),
     );
     expect(await repoStatus(repo)).toBe(200);

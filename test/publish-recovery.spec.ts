@@ -106,31 +106,34 @@ afterAll(async () => {
 });
 
 describe("a commit whose answer is lost", () => {
-  it("is recognised by its run trailer when the connection drops after the Hub applied it, and not made twice", async () => {
-    const log: Seen[] = [];
-    const lost = client(log, async (request, forward) => {
-      if (!isCommit(request)) return forward();
-      await (await forward()).arrayBuffer();
-      throw dropped();
-    });
-    const { result, events } = await publish(lost, "alice/lost-answer", filesFor(1));
-    expect(log.filter(isCommit)).toHaveLength(1);
-    const commits = await commitsOf("alice/lost-answer");
-    // The repo's first commit (.gitattributes) and this run's: one.
-    expect(commits).toHaveLength(2);
-    expect(result.commitSha).toBe(commits[0]);
-    expect(result.created).toBe(true);
-    expect(await filesOf("alice/lost-answer")).toEqual([
-      ".gitattributes",
-      "README.md",
-      "model-a.safetensors",
-      "model-b.safetensors",
-      "tvhub.json",
-    ]);
-    expect(
-      events.some((event) => event.type === "log" && /landed although its answer was lost/.test(event.message)),
-    ).toBe(true);
-  });
+  it(
+    "is recognised by its run trailer when the connection drops after the Hub applied it, and not made " + "twice",
+    async () => {
+      const log: Seen[] = [];
+      const lost = client(log, async (request, forward) => {
+        if (!isCommit(request)) return forward();
+        await (await forward()).arrayBuffer();
+        throw dropped();
+      });
+      const { result, events } = await publish(lost, "alice/lost-answer", filesFor(1));
+      expect(log.filter(isCommit)).toHaveLength(1);
+      const commits = await commitsOf("alice/lost-answer");
+      // The repo's first commit (.gitattributes) and this run's: one.
+      expect(commits).toHaveLength(2);
+      expect(result.commitSha).toBe(commits[0]);
+      expect(result.created).toBe(true);
+      expect(await filesOf("alice/lost-answer")).toEqual([
+        ".gitattributes",
+        "README.md",
+        "model-a.safetensors",
+        "model-b.safetensors",
+        "tvhub.json",
+      ]);
+      expect(
+        events.some((event) => event.type === "log" && /landed although its answer was lost/.test(event.message)),
+      ).toBe(true);
+    },
+  );
 
   it("is recognised when the answer is cut mid-body, in a pull request too", async () => {
     await publish(client([]), "alice/lost-pr", filesFor(2));

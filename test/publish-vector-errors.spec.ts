@@ -391,7 +391,8 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
   );
 
   it.skipIf(!canMount)(
-    "a full disk under the Hub cache: exit 1 saying how much is needed, no .incomplete left, and a rerun with room completes",
+    "a full disk under the Hub cache: exit 1 saying how much is needed, no .incomplete left, and a rerun with room " +
+      "completes",
     async () => {
       const disk = mountTmpfs("256k");
       const out = join(work, "out-cache-full");
@@ -435,32 +436,36 @@ describe("tvhub publish-vector through a dropped connection and an interrupted r
     await proxy?.close();
   });
 
-  it("a connection dropped mid-download is resumed with a range request: same bytes, nothing fetched twice", async () => {
-    const from = logLength();
-    proxy.cutOnce(1_000_000);
-    const out = join(work, "mid-dropped");
-    const run = await runCli(
-      ["publish-vector", "--finetuned", "alice/mid-ft", "--to", out, "--json"],
-      env({ hubUrl: proxy.url }),
-    );
-    await logSettled();
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(proxy.cuts()).toBe(1);
-    const log = accessLog(from).filter((l) => /\/resolve\/[0-9a-f]{40}\/model\.safetensors$/.test(l.path));
-    const cut = log.find((l) => l.status === "200!");
-    expect(cut, "the server saw a download cut short").toBeDefined();
-    expect(
-      log.some((l) => l.path === cut?.path && l.status === "206" && l.bytes > 100_000),
-      "the rest came as a range",
-    ).toBe(true);
-    expect(readFileSync(join(out, "task_vector.safetensors")).equals(reference.bytes)).toBe(true);
-    // Resumed, not restarted: every byte of the files arrived once.
-    expect((JSON.parse(run.stdout) as { bytesDownloaded: number }).bytesDownloaded).toBe(reference.downloaded);
-  });
+  it(
+    "a connection dropped mid-download is resumed with a range request: same bytes, nothing fetched " + "twice",
+    async () => {
+      const from = logLength();
+      proxy.cutOnce(1_000_000);
+      const out = join(work, "mid-dropped");
+      const run = await runCli(
+        ["publish-vector", "--finetuned", "alice/mid-ft", "--to", out, "--json"],
+        env({ hubUrl: proxy.url }),
+      );
+      await logSettled();
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(proxy.cuts()).toBe(1);
+      const log = accessLog(from).filter((l) => /\/resolve\/[0-9a-f]{40}\/model\.safetensors$/.test(l.path));
+      const cut = log.find((l) => l.status === "200!");
+      expect(cut, "the server saw a download cut short").toBeDefined();
+      expect(
+        log.some((l) => l.path === cut?.path && l.status === "206" && l.bytes > 100_000),
+        "the rest came as a range",
+      ).toBe(true);
+      expect(readFileSync(join(out, "task_vector.safetensors")).equals(reference.bytes)).toBe(true);
+      // Resumed, not restarted: every byte of the files arrived once.
+      expect((JSON.parse(run.stdout) as { bytesDownloaded: number }).bytesDownloaded).toBe(reference.downloaded);
+    },
+  );
 
   it.skipIf(!canMount)(
-    "a disk that fills up during the run: exit 1 saying it is full and how much the task vector needs, nothing left on it",
+    "a disk that fills up during the run: exit 1 saying it is full and how much the task vector needs, nothing left " +
+      "on it",
     async () => {
       const disk = mountTmpfs("16m");
       try {
@@ -535,62 +540,65 @@ describe("tvhub publish-vector through a dropped connection and an interrupted r
     ).toBe(true);
   });
 
-  it("a run killed mid-upload: the rerun computes from the cache and does not send LFS objects the Hub already has", async () => {
-    const home = join(work, "home-killed-upload");
-    const repo = "alice/mid-tv";
-    const shard = ["--max-shard-size", "3MB"];
-    const puts = (lines: LogLine[]) =>
-      lines.filter((l) => l.method === "PUT" && l.path.startsWith(`/lfs-upload/models/${repo}/`));
-    const from = logLength();
-    proxy.throttle({ up: 4_000_000 });
-    let child: ChildProcess | undefined;
-    const killed = runCli(
-      ["publish-vector", "--finetuned", "alice/mid-ft", "--to", repo, ...shard],
-      env({ home, hubUrl: proxy.url }),
-      {
-        onSpawn: (c) => (child = c),
-      },
-    );
-    try {
-      await waitFor("a completed LFS upload", () => puts(accessLog(from)).some((l) => l.status === "200"));
-    } finally {
-      child?.kill("SIGKILL");
-      proxy.throttle({});
-    }
-    expect((await killed).signal).toBe("SIGKILL");
-    await logSettled();
-    const first = puts(accessLog(from));
-    const stored = new Set(first.filter((l) => l.status === "200").map((l) => l.path));
-    expect(stored.size).toBeGreaterThan(0);
-    // Nothing was committed: the repo holds only what the Hub puts in a new one.
-    const files = (await (
-      await fetch(`${hub.url}/api/models/${repo}/tree/main`, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as Array<{ path: string }>;
-    expect(files.map((f) => f.path)).toEqual([".gitattributes"]);
+  it(
+    "a run killed mid-upload: the rerun computes from the cache and does not send LFS objects the Hub already " + "has",
+    async () => {
+      const home = join(work, "home-killed-upload");
+      const repo = "alice/mid-tv";
+      const shard = ["--max-shard-size", "3MB"];
+      const puts = (lines: LogLine[]) =>
+        lines.filter((l) => l.method === "PUT" && l.path.startsWith(`/lfs-upload/models/${repo}/`));
+      const from = logLength();
+      proxy.throttle({ up: 4_000_000 });
+      let child: ChildProcess | undefined;
+      const killed = runCli(
+        ["publish-vector", "--finetuned", "alice/mid-ft", "--to", repo, ...shard],
+        env({ home, hubUrl: proxy.url }),
+        {
+          onSpawn: (c) => (child = c),
+        },
+      );
+      try {
+        await waitFor("a completed LFS upload", () => puts(accessLog(from)).some((l) => l.status === "200"));
+      } finally {
+        child?.kill("SIGKILL");
+        proxy.throttle({});
+      }
+      expect((await killed).signal).toBe("SIGKILL");
+      await logSettled();
+      const first = puts(accessLog(from));
+      const stored = new Set(first.filter((l) => l.status === "200").map((l) => l.path));
+      expect(stored.size).toBeGreaterThan(0);
+      // Nothing was committed: the repo holds only what the Hub puts in a new one.
+      const files = (await (
+        await fetch(`${hub.url}/api/models/${repo}/tree/main`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as Array<{ path: string }>;
+      expect(files.map((f) => f.path)).toEqual([".gitattributes"]);
 
-    const rerunFrom = logLength();
-    const rerun = await runCli(
-      ["publish-vector", "--finetuned", "alice/mid-ft", "--to", repo, ...shard, "--json"],
-      env({ home }),
-    );
-    await logSettled();
-    expect(rerun.stderr).toBe("");
-    expect(rerun.code).toBe(0);
-    const result = JSON.parse(rerun.stdout) as {
-      bytesDownloaded: number;
-      bytesUploaded: number;
-      files: Array<{ path: string; size: number }>;
-    };
-    expect(result.bytesDownloaded).toBe(0);
-    const second = puts(accessLog(rerunFrom));
-    for (const line of second) expect(stored.has(line.path), `${line.path} was sent again`).toBe(false);
-    const total = result.files.filter((f) => f.path.endsWith(".safetensors")).reduce((sum, f) => sum + f.size, 0);
-    expect(result.files.filter((f) => f.path.endsWith(".safetensors")).length).toBeGreaterThanOrEqual(3);
-    expect(result.bytesUploaded).toBeLessThan(total);
-    // Each object the Hub holds arrived whole exactly once.
-    const completed = puts(accessLog(from))
-      .filter((l) => l.status === "200")
-      .map((l) => l.path);
-    expect(new Set(completed).size).toBe(completed.length);
-  });
+      const rerunFrom = logLength();
+      const rerun = await runCli(
+        ["publish-vector", "--finetuned", "alice/mid-ft", "--to", repo, ...shard, "--json"],
+        env({ home }),
+      );
+      await logSettled();
+      expect(rerun.stderr).toBe("");
+      expect(rerun.code).toBe(0);
+      const result = JSON.parse(rerun.stdout) as {
+        bytesDownloaded: number;
+        bytesUploaded: number;
+        files: Array<{ path: string; size: number }>;
+      };
+      expect(result.bytesDownloaded).toBe(0);
+      const second = puts(accessLog(rerunFrom));
+      for (const line of second) expect(stored.has(line.path), `${line.path} was sent again`).toBe(false);
+      const total = result.files.filter((f) => f.path.endsWith(".safetensors")).reduce((sum, f) => sum + f.size, 0);
+      expect(result.files.filter((f) => f.path.endsWith(".safetensors")).length).toBeGreaterThanOrEqual(3);
+      expect(result.bytesUploaded).toBeLessThan(total);
+      // Each object the Hub holds arrived whole exactly once.
+      const completed = puts(accessLog(from))
+        .filter((l) => l.status === "200")
+        .map((l) => l.path);
+      expect(new Set(completed).size).toBe(completed.length);
+    },
+  );
 });

@@ -56,7 +56,8 @@ async function compare(cases: ReferenceCase[], refusedByReference: (c: Reference
     if (why !== undefined) decisions.set(why, (decisions.get(why) ?? 0) + 1);
     else
       disagreements.push(
-        `${c.name}: tvhub ${ours === undefined ? "accepts" : `refuses (${ours.message})`}, the reference ${theirs === null ? "accepts" : `refuses (${theirs})`}`,
+        `${c.name}: tvhub ${ours === undefined ? "accepts" : `refuses (${ours.message})`}, the reference ` +
+          `${theirs === null ? "accepts" : `refuses (${theirs})`}`,
       );
   }
   return { disagreements, decisions, accepted };

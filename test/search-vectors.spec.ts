@@ -113,50 +113,54 @@ afterAll(async () => {
 });
 
 describe("tvhub search-vectors", () => {
-  it("lists every task vector with base, source model, dtype and size from tvhub.json, and what the card says of others", async () => {
-    const result = await search([]);
-    expect(result.hubUrl).toBe(hub.url);
-    expect(result.tags).toEqual(["task-vector"]);
-    expect(result.truncated).toBe(false);
-    expect(result.vectors.map((v) => v.repo).sort()).toEqual([
-      "alice/ft-a-tv",
-      "alice/ft-b-tv",
-      "alice/ft-c-tv",
-      "bob/foreign-tv",
-    ]);
-    const record = JSON.parse(
-      new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "tvhub.json" })),
-    ) as {
-      parameters: number;
-      files: Array<{ size: number }>;
-    };
-    expect(result.vectors.find((v) => v.repo === "alice/ft-a-tv")).toEqual({
-      repo: "alice/ft-a-tv",
-      revision: await head("alice/ft-a-tv"),
-      base: "alice/base",
-      finetuned: "alice/ft-a",
-      finetunedRevision: heads["ft-a"],
-      dtype: "BF16",
-      parameters: record.parameters,
-      size: record.files.reduce((sum, f) => sum + f.size, 0),
-      lastModified: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string,
-      record: true,
-    });
-    const sharded = result.vectors.find((v) => v.repo === "alice/ft-b-tv");
-    expect(sharded).toMatchObject({ base: "alice/base", finetuned: "alice/ft-b", dtype: "F32", record: true });
-    expect(sharded?.size).toBeGreaterThan(
-      2 * (result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size ?? 0) - 10_000,
-    );
-    const foreign = result.vectors.find((v) => v.repo === "bob/foreign-tv");
-    expect(foreign).toMatchObject({
-      base: "alice/base",
-      finetuned: null,
-      dtype: null,
-      parameters: null,
-      record: false,
-    });
-    expect(foreign?.size).toBe(result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size);
-  });
+  it(
+    "lists every task vector with base, source model, dtype and size from tvhub.json, and what the card says of " +
+      "others",
+    async () => {
+      const result = await search([]);
+      expect(result.hubUrl).toBe(hub.url);
+      expect(result.tags).toEqual(["task-vector"]);
+      expect(result.truncated).toBe(false);
+      expect(result.vectors.map((v) => v.repo).sort()).toEqual([
+        "alice/ft-a-tv",
+        "alice/ft-b-tv",
+        "alice/ft-c-tv",
+        "bob/foreign-tv",
+      ]);
+      const record = JSON.parse(
+        new TextDecoder().decode(await downloadBytes({ hubUrl: hub.url, repo: "alice/ft-a-tv", path: "tvhub.json" })),
+      ) as {
+        parameters: number;
+        files: Array<{ size: number }>;
+      };
+      expect(result.vectors.find((v) => v.repo === "alice/ft-a-tv")).toEqual({
+        repo: "alice/ft-a-tv",
+        revision: await head("alice/ft-a-tv"),
+        base: "alice/base",
+        finetuned: "alice/ft-a",
+        finetunedRevision: heads["ft-a"],
+        dtype: "BF16",
+        parameters: record.parameters,
+        size: record.files.reduce((sum, f) => sum + f.size, 0),
+        lastModified: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown as string,
+        record: true,
+      });
+      const sharded = result.vectors.find((v) => v.repo === "alice/ft-b-tv");
+      expect(sharded).toMatchObject({ base: "alice/base", finetuned: "alice/ft-b", dtype: "F32", record: true });
+      expect(sharded?.size).toBeGreaterThan(
+        2 * (result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size ?? 0) - 10_000,
+      );
+      const foreign = result.vectors.find((v) => v.repo === "bob/foreign-tv");
+      expect(foreign).toMatchObject({
+        base: "alice/base",
+        finetuned: null,
+        dtype: null,
+        parameters: null,
+        record: false,
+      });
+      expect(foreign?.size).toBe(result.vectors.find((v) => v.repo === "alice/ft-a-tv")?.size);
+    },
+  );
 
   it("--base keeps the vectors of one base, --search matches the repo name", async () => {
     const ofBase = await search(["--base", "alice/base"]);
@@ -188,7 +192,8 @@ describe("tvhub search-vectors", () => {
     expect(lines[2]).toMatch(/^vector +base +fine-tuned +dtype +parameters +size +updated$/);
     expect(run.stdout).toMatch(
       new RegExp(
-        `\\nalice/ft-a-tv +alice/base +alice/ft-a@${heads["ft-a"]?.slice(0, 7)} +BF16 +[\\d,]+ +\\d+(\\.\\d+)? kB +\\d{4}-\\d\\d-\\d\\d\\n`,
+        `\\nalice/ft-a-tv +alice/base +alice/ft-a@${heads["ft-a"]?.slice(0, 7)} +BF16 +[\\d,]+ +\\d+(\\.\\d+)? kB ` +
+          `+\\d{4}-\\d\\d-\\d\\d\\n`,
       ),
     );
     expect(run.stdout).toMatch(/\nbob\/foreign-tv +alice\/base +\? +\? +\? +\d+(\.\d+)? kB +\d{4}-\d\d-\d\d\n/);
@@ -202,58 +207,65 @@ describe("tvhub search-vectors", () => {
     );
   });
 
-  it("exits 2 on a malformed --base or --limit, 1 when the Hub cannot be reached, never printing the token", async () => {
-    const badBase = await runCli(["search-vectors", "--base", "not a repo"], env());
-    expect(badBase.code).toBe(2);
-    expect(badBase.stderr).toMatch(/^tvhub: --base "not a repo" is not a Hub model id \(.+\); use org\/name\.\n$/);
-    const badLimit = await runCli(["search-vectors", "--limit", "0"], env());
-    expect(badLimit.code).toBe(2);
-    expect(badLimit.stderr).toContain("use a whole number of at least 1");
-    const unreachable = await runCli(["search-vectors", "--hub-url", "http://127.0.0.1:9"], env());
-    expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(
-      /^tvhub: Searching models with tag task-vector on http:\/\/127\.0\.0\.1:9 failed: could not reach the Hub .*\n$/,
-    );
-    for (const run of [badBase, badLimit, unreachable]) expect(run.stdout + run.stderr).not.toContain(alice.token);
-  });
+  it(
+    "exits 2 on a malformed --base or --limit, 1 when the Hub cannot be reached, never printing the " + "token",
+    async () => {
+      const badBase = await runCli(["search-vectors", "--base", "not a repo"], env());
+      expect(badBase.code).toBe(2);
+      expect(badBase.stderr).toMatch(/^tvhub: --base "not a repo" is not a Hub model id \(.+\); use org\/name\.\n$/);
+      const badLimit = await runCli(["search-vectors", "--limit", "0"], env());
+      expect(badLimit.code).toBe(2);
+      expect(badLimit.stderr).toContain("use a whole number of at least 1");
+      const unreachable = await runCli(["search-vectors", "--hub-url", "http://127.0.0.1:9"], env());
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(
+        /^tvhub: Searching models with tag task-vector on http:\/\/127\.0\.0\.1:9 failed: could not reach the Hub .*\n$/,
+      );
+      for (const run of [badBase, badLimit, unreachable]) expect(run.stdout + run.stderr).not.toContain(alice.token);
+    },
+  );
 });
 
 describe("tvhub inspect of a Hub model", () => {
-  it("reads a sharded vector's headers and index with range requests, pinned to its commit, without downloading weights", async () => {
-    const from = hub.stderr().length;
-    const run = await runCli(["inspect", "alice/ft-b-tv", "--json"], { ...env(), HF_HOME: join(work, "fresh-home") });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as {
-      model: string;
-      source: { repo: string; revision: string; url: string };
-      layout: string;
-      index: { file: string } | null;
-      totals: { tensors: number; tensorBytes: number };
-      dtypes: Array<{ dtype: string }>;
-      files: Array<{ file: string }>;
-    };
-    const sha = await head("alice/ft-b-tv");
-    expect(report.source).toEqual({ repo: "alice/ft-b-tv", revision: sha, url: `${hub.url}/alice/ft-b-tv` });
-    expect(report.model).toBe(`alice/ft-b-tv@${sha.slice(0, 10)}`);
-    expect(report.layout).toBe("sharded");
-    expect(report.index?.file).toBe("task_vector.safetensors.index.json");
-    expect(report.files.length).toBeGreaterThanOrEqual(2);
-    expect(report.dtypes.map((d) => d.dtype)).toEqual(["F32"]);
-    await new Promise((done) => setTimeout(done, 300));
-    const served = hub
-      .stderr()
-      .slice(from)
-      .split("\n")
-      .map((line) => /^\S+ (\w+) (\S+) (\S+) (\d+) \d+ms$/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ method: m[1], path: m[2] ?? "", status: m[3], bytes: Number(m[4]) }));
-    const shards = served.filter((l) => /\/resolve\/[0-9a-f]{40}\/task_vector-\d+-of-\d+\.safetensors$/.test(l.path));
-    // Two range reads per shard (the length, then the header with some slack), never the data.
-    expect(shards.length).toBe(2 * report.files.length);
-    expect(shards.every((l) => l.status === "206" && l.bytes < 70_000)).toBe(true);
-    expect(served.reduce((sum, l) => sum + l.bytes, 0)).toBeLessThan(report.files.length * 70_000 + 30_000);
-  });
+  it(
+    "reads a sharded vector's headers and index with range requests, pinned to its commit, without downloading " +
+      "weights",
+    async () => {
+      const from = hub.stderr().length;
+      const run = await runCli(["inspect", "alice/ft-b-tv", "--json"], { ...env(), HF_HOME: join(work, "fresh-home") });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as {
+        model: string;
+        source: { repo: string; revision: string; url: string };
+        layout: string;
+        index: { file: string } | null;
+        totals: { tensors: number; tensorBytes: number };
+        dtypes: Array<{ dtype: string }>;
+        files: Array<{ file: string }>;
+      };
+      const sha = await head("alice/ft-b-tv");
+      expect(report.source).toEqual({ repo: "alice/ft-b-tv", revision: sha, url: `${hub.url}/alice/ft-b-tv` });
+      expect(report.model).toBe(`alice/ft-b-tv@${sha.slice(0, 10)}`);
+      expect(report.layout).toBe("sharded");
+      expect(report.index?.file).toBe("task_vector.safetensors.index.json");
+      expect(report.files.length).toBeGreaterThanOrEqual(2);
+      expect(report.dtypes.map((d) => d.dtype)).toEqual(["F32"]);
+      await new Promise((done) => setTimeout(done, 300));
+      const served = hub
+        .stderr()
+        .slice(from)
+        .split("\n")
+        .map((line) => /^\S+ (\w+) (\S+) (\S+) (\d+) \d+ms$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ method: m[1], path: m[2] ?? "", status: m[3], bytes: Number(m[4]) }));
+      const shards = served.filter((l) => /\/resolve\/[0-9a-f]{40}\/task_vector-\d+-of-\d+\.safetensors$/.test(l.path));
+      // Two range reads per shard (the length, then the header with some slack), never the data.
+      expect(shards.length).toBe(2 * report.files.length);
+      expect(shards.every((l) => l.status === "206" && l.bytes < 70_000)).toBe(true);
+      expect(served.reduce((sum, l) => sum + l.bytes, 0)).toBeLessThan(report.files.length * 70_000 + 30_000);
+    },
+  );
 
   it("takes org/name@revision and prints where it read from", async () => {
     const sha = heads["ft-a"] ?? "";

@@ -203,7 +203,9 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
     if (!merged)
       report.findings.push({
         level: "warning",
-        message: `No candidate raised the validation score above the start's ${result.search.baseline.score}; nothing was published.`,
+        message:
+          `No candidate raised the validation score above the start's ${result.search.baseline.score}; ` +
+          "nothing was published.",
       });
     return { report };
   } catch (error) {
@@ -290,7 +292,8 @@ async function readRecipe(path: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === "ENOENT"
-        ? `input "recipe": ${path} does not exist in the workspace; check the path, and that a checkout step ran before this one.`
+        ? `input "recipe": ${path} does not exist in the workspace; check the path, and that a checkout step ran ` +
+            "before this one."
         : `input "recipe": ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
       { code: "ACTION_BAD_INPUT", subject: "recipe", cause: error },
     );

@@ -37,7 +37,8 @@ function readEvent(path: string | undefined): unknown {
     return JSON.parse(readFileSync(path, "utf8")) as unknown;
   } catch (error) {
     throw new UsageError(
-      `Could not read the event payload at GITHUB_EVENT_PATH (${path}): ${error instanceof Error ? error.message : String(error)}.`,
+      `Could not read the event payload at GITHUB_EVENT_PATH (${path}): ` +
+        `${error instanceof Error ? error.message : String(error)}.`,
       {
         code: "ACTION_BAD_EVENT",
         subject: "GITHUB_EVENT_PATH",

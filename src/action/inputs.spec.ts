@@ -84,7 +84,8 @@ describe("parseInputs", () => {
     ],
     [
       { command: "merge", recipe: "r.yml" },
-      'input "hf-token" is required to publish (command merge, dry-run false); pass a write token, e.g. ${{ secrets.HF_TOKEN }}.',
+      'input "hf-token" is required to publish (command merge, dry-run false); pass a write token, e.g. ${{ ' +
+        "secrets.HF_TOKEN }}.",
     ],
     [
       { command: "check", recipe: "r.yml", "hf-token": "ghp_wrongkind" },
@@ -114,7 +115,8 @@ describe("parseInputs", () => {
     ],
     [
       { command: "merge", recipe: "r.yml", portion: "1/3", finalize: "true" },
-      'input "finalize" and portion are different jobs of a matrix run; a job does one portion or the finalize step, not both.',
+      'input "finalize" and portion are different jobs of a matrix run; a job does one portion or the finalize ' +
+        "step, not both.",
     ],
     [
       { command: "merge", recipe: "r.yml", finalize: "true" },
@@ -122,7 +124,8 @@ describe("parseInputs", () => {
     ],
     [
       { command: "merge", recipe: "r.yml", portion: "1/3", "dry-run": "true" },
-      'input "dry-run" is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false.',
+      'input "dry-run" is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, ' +
+        "or set dry-run: false.",
     ],
     [
       { command: "merge", recipe: "r.yml", portions: "3" },
@@ -141,7 +144,8 @@ describe("parseInputs", () => {
         "hf-token": "hf_abcdef",
         "create-pr": "true",
       },
-      'input "create-pr" cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.',
+      'input "create-pr" cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch ' +
+        "side by side; publish in one job to open a pull request.",
     ],
   ] as Array<[Partial<RawInputs>, string]>)("rejects %j", (values, message) => {
     let error: unknown;

@@ -171,7 +171,8 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   if (inputs.stage !== undefined && inputs.dryRun) {
     throw bad(
       "dry-run",
-      "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false",
+      "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: " +
+        "false",
     );
   }
 
@@ -181,7 +182,8 @@ export function parseInputs(options: ParseInputsOptions): ActionInputs {
   if (inputs.createPr && inputs.stage !== undefined) {
     throw bad(
       "create-pr",
-      "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request",
+      "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; " +
+        "publish in one job to open a pull request",
     );
   }
   if (publishing.includes(command) && !inputs.dryRun) {

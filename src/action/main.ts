@@ -70,7 +70,8 @@ export async function run(io: ActionIo, deps: ActionDeps): Promise<ActionRun | u
   const actionRun: ActionRun = { command: inputs.command, label: labelOf(inputs), dryRun: inputs.dryRun };
   if (inputs.stage) actionRun.stage = inputs.stage;
   io.info(
-    `tvhub ${inputs.command} ${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`,
+    `tvhub ${inputs.command} ` +
+      `${actionRun.label}${inputs.dryRun && isPublishing(inputs) ? " (dry run: nothing will be uploaded)" : ""}`,
   );
   try {
     const outcome = await runUseCase({
@@ -202,7 +203,8 @@ function describeError(error: unknown, redact: (text: string) => string): NonNul
     code: "UNEXPECTED",
     family: "internal",
     message: redact(
-      `tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report it.`,
+      `tvhub hit an unexpected error (${message.replace(/\s+/g, " ")}); rerun with step debug logging on and report ` +
+        "it.",
     ),
   };
 }

@@ -128,7 +128,8 @@ export function renderReport(options: RenderReportOptions): string {
     lines.push("| step | candidate | λ | score | kept |", "| ---: | --- | ---: | ---: | :---: |");
     for (const row of table.rows.slice(0, cap)) {
       lines.push(
-        `| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ${row.kept ? "✅" : "—"} |`,
+        `| ${row.step} | ${code(row.candidate)} | ${row.lambda.toFixed(2)} | ${score(row.score)} | ` +
+          `${row.kept ? "✅" : "—"} |`,
       );
     }
     if (table.rows.length > cap) lines.push(`| | … ${table.rows.length - cap} more | | | |`);
@@ -140,7 +141,8 @@ export function renderReport(options: RenderReportOptions): string {
       const commit = link(code(repo.commitSha.slice(0, 7)), repo.commitUrl);
       lines.push(
         repo.pullRequest
-          ? `- ${link(repo.repo, repo.url)}: ${link(`pull request #${repo.pullRequest.num}`, repo.pullRequest.url)} at commit ${commit}, for review (main changes when it is merged)`
+          ? `- ${link(repo.repo, repo.url)}: ${link(`pull request #${repo.pullRequest.num}`, repo.pullRequest.url)} ` +
+              `at commit ${commit}, for review (main changes when it is merged)`
           : `- ${link(repo.repo, repo.url)} at commit ${commit}`,
       );
     }
@@ -151,7 +153,8 @@ export function renderReport(options: RenderReportOptions): string {
     const run = source.runUrl ? ` · ${link("workflow run", source.runUrl)}` : "";
     lines.push(
       "",
-      `<sub>tvhub ${options.version} · ${source.eventName} at ${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run}</sub>`,
+      `<sub>tvhub ${options.version} · ${source.eventName} at ` +
+        `${link(code(source.sha.slice(0, 7)), source.commitUrl)}${run}</sub>`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -168,7 +171,15 @@ function statusLine(run: ActionRun): string {
     return `❌ **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
   const opened = report.published.filter((repo) => repo.pullRequest !== undefined);
   if (opened.length > 0)
-    return `✅ **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
+    return (
+      "✅ **Opened** " +
+      `${opened
+        .map((repo) =>
+          link(`pull request #${repo.pullRequest?.num ?? "?"} on ` + `${repo.repo}`, repo.pullRequest?.url ?? repo.url),
+        )
+        .join(", ")} ` +
+      `for review${warned}.`
+    );
   if (report.published.length > 0)
     return `✅ **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run.command === "check") return `✅ **Compatible**${warned}.`;

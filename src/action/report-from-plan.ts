@@ -17,7 +17,9 @@ export interface ReportFromPlanOptions {
   downloadBytes?: number;
 }
 
-/** Maps src/plan's check and plan to the Action's report; the use-case wiring calls it with what the use case returns. */
+/**
+ * Maps src/plan's check and plan to the Action's report; the use-case wiring calls it with what the use case returns.
+ */
 export function reportFromPlan(options: ReportFromPlanOptions): RunReport {
   const { compatibility, plan } = options;
   const findings: Finding[] = compatibility.findings.map((finding) => ({

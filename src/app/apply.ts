@@ -22,7 +22,10 @@ export interface ApplyOptions {
   vocab?: VocabMode;
   dryRun?: boolean;
   force?: boolean;
-  /** Publish as a new Hub pull request on the default branch, for review; the card's command line leaves it out, so the files match a direct publish. */
+  /**
+   * Publish as a new Hub pull request on the default branch, for review; the card's command line leaves it out, so the
+   * files match a direct publish.
+   */
   createPr?: boolean;
 }
 
@@ -46,7 +49,8 @@ export function parseVectorArgument(text: string, label = "--vector"): VectorArg
   const weight = Number(weightText);
   if (!numberPattern.test(weightText) || !Number.isFinite(weight)) {
     throw new UsageError(
-      `${label} "${text}": the weight after the last colon must be a number such as 0.5, -1 or 1e-1, got "${weightText}".`,
+      `${label} "${text}": the weight after the last colon must be a number such as 0.5, -1 or 1e-1, got ` +
+        `"${weightText}".`,
       {
         code: "APPLY_BAD_WEIGHT",
         subject: label,
@@ -104,7 +108,9 @@ export async function* apply(options: ApplyOptions): AsyncGenerator<ProgressEven
   const source = "tvhub apply";
   const recipe = await parseRecipe({ value, source });
   const { stringify } = await import("yaml");
-  const text = `# The recipe tvhub apply ran, every input pinned to the commit it read; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
+  const text =
+    "# The recipe tvhub apply ran, every input pinned to the commit it read; tvhub merge runs it " +
+    `again.\n${stringify(value, { lineWidth: 0 })}`;
   const command = [
     "tvhub apply",
     `--base ${quote(options.base)}`,

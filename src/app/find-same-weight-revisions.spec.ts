@@ -50,21 +50,25 @@ describe("findSameWeightRevisions", () => {
     expect(calls.sort()).toEqual([sha("b"), sha("c"), sha("d"), sha("e")]);
   });
 
-  it("asks the Hub nothing when every vector was computed against the pinned commit, another repo, or the base is local", async () => {
-    const calls: string[] = [];
-    const hub = hubWith(calls);
-    expect(
-      await findSameWeightRevisions({
-        hub,
-        base,
-        inputs: [vector(sha("b")), vector(sha("c"), "org/other"), { ref: "org/ft", tensors: [] }],
-      }),
-    ).toEqual([]);
-    expect(
-      await findSameWeightRevisions({ hub, base: { ref: "./base", tensors: [] }, inputs: [vector(sha("c"))] }),
-    ).toEqual([]);
-    expect(calls).toEqual([]);
-  });
+  it(
+    "asks the Hub nothing when every vector was computed against the pinned commit, another repo, or the base is " +
+      "local",
+    async () => {
+      const calls: string[] = [];
+      const hub = hubWith(calls);
+      expect(
+        await findSameWeightRevisions({
+          hub,
+          base,
+          inputs: [vector(sha("b")), vector(sha("c"), "org/other"), { ref: "org/ft", tensors: [] }],
+        }),
+      ).toEqual([]);
+      expect(
+        await findSameWeightRevisions({ hub, base: { ref: "./base", tensors: [] }, inputs: [vector(sha("c"))] }),
+      ).toEqual([]);
+      expect(calls).toEqual([]);
+    },
+  );
 
   it("compares repo ids without regard to case, as the Hub does", async () => {
     expect(await findSameWeightRevisions({ hub: hubWith([]), base, inputs: [vector(sha("c"), "Org/Base")] })).toEqual([

@@ -212,7 +212,8 @@ describe("greedy with the in-memory tfjs evaluator", () => {
     expect(record.greedy.evaluator).toBe("tfjs:accuracy(shapes-val)");
   }, 60_000);
 
-  it("makes the same decisions with the same scores when the models are too big for memory and go through folders", async () => {
+  it("makes the same decisions with the same scores when the models are too big for memory and go through " +
+    "folders", async () => {
     const inMemory = (await run("memory-again")).result;
     const { result, workDir } = await run("folders", 1);
     expect(result.inMemory).toBe(false);

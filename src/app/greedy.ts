@@ -51,7 +51,10 @@ import { pickDefined } from "../util/pick-defined.js";
 /** `tvhub greedy` without a recipe: the flags of the short form. */
 export interface GreedyShortForm {
   base: string;
-  /** The model the search starts from (the fine-tuned target, or a published vector added at weight 1); absent: the base. */
+  /**
+   * The model the search starts from (the fine-tuned target, or a published vector added at weight 1); absent: the
+   * base.
+   */
   start?: string;
   /** Named candidates (fine-tunes or published vectors, told apart by their files); or `search`. */
   candidates: string[];
@@ -176,7 +179,12 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
   yield {
     type: "log",
     level: "info",
-    message: `Checking ${recipe.base}${unique.size > 0 ? ` and the start model's ${unique.size} input${unique.size === 1 ? "" : "s"}` : ""} (headers only)…`,
+    message:
+      "Checking " +
+      `${recipe.base}${
+        unique.size > 0 ? ` and the start model's ${unique.size} ` + `input${unique.size === 1 ? "" : "s"}` : ""
+      } ` +
+      "(headers only)…",
   };
   const checked = await checkInputs({
     context,
@@ -208,7 +216,9 @@ export async function* greedy(options: GreedyOptions): AsyncGenerator<ProgressEv
       yield {
         type: "log",
         level: "warn",
-        message: `No candidate raised the validation score above the start's ${found.search.baseline.score}; nothing was published.`,
+        message:
+          `No candidate raised the validation score above the start's ${found.search.baseline.score}; ` +
+          "nothing was published.",
       };
       return found;
     }
@@ -272,7 +282,8 @@ async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEv
   const spec = loaded.recipe.greedy;
   if (spec === undefined) {
     throw new UsageError(
-      `${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`,
+      `${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add ` +
+        "greedy: with candidates and an evaluator.",
       {
         code: "RECIPE_NOT_GREEDY",
         subject: "greedy",
@@ -344,7 +355,14 @@ async function* gatherCandidates(
   for (const warning of candidates.warnings) yield { type: "log", level: "warn", message: warning.message };
   if (candidates.accepted.length === 0) {
     throw new DataError(
-      `None of the ${candidates.accepted.length + candidates.skipped.length} candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ${recipe.base}${candidates.skipped.length > 0 ? ` (all were skipped: ${candidates.skipped.map((s) => s.label).join(", ")})` : ""}; give candidates of this base.`,
+      `None of the ${candidates.accepted.length + candidates.skipped.length} ` +
+        `candidate${candidates.skipped.length === 1 ? "" : "s"} can be added to ` +
+        `${recipe.base}${
+          candidates.skipped.length > 0
+            ? " (all were skipped: " + `${candidates.skipped.map((s) => s.label).join(", ")})`
+            : ""
+        }; ` +
+        "give candidates of this base.",
       { code: "GREEDY_NO_CANDIDATES", subject: "greedy.candidates" },
     );
   }
@@ -409,7 +427,9 @@ async function* prepareEvaluation(stage: PrepareEvaluationOptions): AsyncGenerat
     yield {
       type: "log",
       level: "info",
-      message: `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they are not run again.`,
+      message:
+        `${cache.size} evaluation${cache.size === 1 ? "" : "s"} found in the cache ${cacheFile ?? ""}; they ` +
+        "are not run again.",
     };
   const evaluate = inMemory
     ? yield* inMemoryEvaluate({ ...stage, built })
@@ -513,14 +533,18 @@ async function* searchCandidates(stage: SearchCandidatesOptions): AsyncGenerator
     yield {
       type: "log",
       level: "warn",
-      message: `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder in turn, every candidate gets the same score and none is kept.`,
+      message:
+        `${built.evaluator.name} scores whatever the endpoint serves; unless it serves each candidate folder ` +
+        "in turn, every candidate gets the same score and none is kept.",
     };
   }
   const gridText = formatLambdaGrid(spec.grid);
   yield {
     type: "log",
     level: "info",
-    message: `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over λ ∈ ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}…`,
+    message:
+      `Searching ${candidates.accepted.length} candidate${candidates.accepted.length === 1 ? "" : "s"} over ` +
+      `λ ∈ ${gridText} with ${built.evaluator.name}${inMemory ? " (in memory)" : ""}…`,
   };
   const labels = new Map(candidates.accepted.map((c) => [c.id, c.label]));
   const search = yield* forwardGreedy(
@@ -568,7 +592,9 @@ interface PublishChoiceOptions extends StageOptions {
   found: GreedyRunResult;
 }
 
-/** The publish stage: the start plus the kept candidates, merged and published like `tvhub merge`, scores in the card. */
+/**
+ * The publish stage: the start plus the kept candidates, merged and published like `tvhub merge`, scores in the card.
+ */
 async function* publishChoice(stage: PublishChoiceOptions): AsyncGenerator<ProgressEvent, MergeResult> {
   const { options, resolved, checked, start, candidates, found } = stage;
   const { search, record } = found;
@@ -613,7 +639,8 @@ async function* forwardGreedy(
         type: "log",
         level: "info",
         message: kept
-          ? `Round ${event.round}: kept ${labels.get(kept.candidate) ?? kept.candidate} at λ ${kept.lambda}, score ${event.score}`
+          ? `Round ${event.round}: kept ${labels.get(kept.candidate) ?? kept.candidate} at λ ${kept.lambda}, score ` +
+            `${event.score}`
           : `Round ${event.round}: no candidate raised the score above ${event.score}; stopping.`,
       };
     }
@@ -624,7 +651,8 @@ function refuseUnsupported(loaded: LoadedRecipe): void {
   const { recipe, source } = loaded;
   if (recipe.method !== "task_arithmetic") {
     throw new UsageError(
-      `${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`,
+      `${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} ` +
+        "does not apply; set method: task_arithmetic.",
       {
         code: "GREEDY_METHOD",
         subject: "method",
@@ -633,7 +661,8 @@ function refuseUnsupported(loaded: LoadedRecipe): void {
   }
   if (recipe.overrides.length > 0) {
     throw new UsageError(
-      `${source}: overrides do not apply to a greedy search; remove them, then merge the published result with overrides if you need them.`,
+      `${source}: overrides do not apply to a greedy search; remove them, then merge the published result with ` +
+        "overrides if you need them.",
       {
         code: "GREEDY_OVERRIDES",
         subject: "overrides",
@@ -727,7 +756,8 @@ async function finalRecipe(options: FinalRecipeOptions): Promise<LoadedRecipe> {
   const source = `${loaded.source} (the merge the search chose)`;
   const from = loaded.source === shortFormSource ? "" : ` from ${loaded.source}`;
   const { stringify } = await import("yaml");
-  const text = `# The merge tvhub greedy chose${from}; tvhub merge runs it again.\n${stringify(value, { lineWidth: 0 })}`;
+  const text =
+    `# The merge tvhub greedy chose${from}; tvhub merge runs it ` + `again.\n${stringify(value, { lineWidth: 0 })}`;
   return { recipe: await parseRecipe({ value, source }), text, source };
 }
 
@@ -812,6 +842,8 @@ async function* shortFormRecipe(
   const source = shortFormSource;
   const recipe = await parseRecipe({ value, source });
   const { stringify } = await import("yaml");
-  const text = `# The search tvhub greedy ran, as a recipe; tvhub greedy runs it again.\n${stringify(value, { lineWidth: 0 })}`;
+  const text =
+    "# The search tvhub greedy ran, as a recipe; tvhub greedy runs it " +
+    `again.\n${stringify(value, { lineWidth: 0 })}`;
   return { recipe, text, source };
 }

@@ -2,7 +2,9 @@ import { DataError } from "../errors.js";
 import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import { formatCompatibilityReport } from "../plan/format-compatibility-report.js";
 
-/** The refusal after a failed check: one sentence, then the report that names every mismatch; the report travels along. */
+/**
+ * The refusal after a failed check: one sentence, then the report that names every mismatch; the report travels along.
+ */
 export class IncompatibleError extends DataError {
   readonly report: CompatibilityReport;
 
@@ -10,7 +12,8 @@ export class IncompatibleError extends DataError {
     const blocking = report.counts.error + (report.forced ? 0 : report.counts.lineage);
     const hint = report.counts.error === 0 ? " (--force proceeds past lineage mismatches)" : "";
     super(
-      `${report.inputs.join(", ")} cannot be combined with ${report.base}: ${blocking} blocking mismatch${blocking === 1 ? "" : "es"}${hint}.\n${formatCompatibilityReport({ report })}`,
+      `${report.inputs.join(", ")} cannot be combined with ${report.base}: ${blocking} blocking ` +
+        `mismatch${blocking === 1 ? "" : "es"}${hint}.\n${formatCompatibilityReport({ report })}`,
       { code: "INCOMPATIBLE" },
     );
     this.report = report;

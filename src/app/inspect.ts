@@ -155,7 +155,9 @@ export function inspect(options: InspectOptions): InspectReport {
   };
 }
 
-/** Folds tensors that differ only in their first numeric path segment (the layer index) and agree on dtype and shape. */
+/**
+ * Folds tensors that differ only in their first numeric path segment (the layer index) and agree on dtype and shape.
+ */
 function groupLayers(tensors: readonly TensorInfo[]): InspectedGroup[] {
   const groups = new Map<
     string,

@@ -48,7 +48,10 @@ export interface MergeOptions {
   force?: boolean;
   /** The command line that asked for this merge (`tvhub apply ...`); the card records it. */
   command?: string;
-  /** One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole run. */
+  /**
+   * One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole
+   * run.
+   */
   stage?: PortionStage;
   /** The search that chose the terms (`tvhub greedy`): the card shows its scores, tvhub.json its record. */
   search?: MergeSearch;
@@ -138,7 +141,10 @@ const torchDtypes: Partial<Record<Dtype, string>> = {
   F64: "float64",
 };
 
-/** Findings that describe what tvhub does anyway (a vocabulary mismatch is a warning only under vocab: extend); worth a line for a person watching, not a warning. */
+/**
+ * Findings that describe what tvhub does anyway (a vocabulary mismatch is a warning only under vocab: extend); worth a
+ * line for a person watching, not a warning.
+ */
 const benignFindings = new Set(["NON_FLOAT_COPIED", "DTYPE_DIFFERS", "VOCAB_MISMATCH"]);
 
 /**
@@ -192,7 +198,8 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     if (recipe.output.lora) {
       if (options.stage)
         throw new UsageError(
-          `${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.`,
+          `${source}: output.lora publishes one adapter file and cannot be split over a matrix (--portion, ` +
+            "--finalize); run it as one job.",
           { code: "LORA_WITH_PORTIONS", subject: "output.lora" },
         );
       const adapter = yield* publishMergeAdapter({
@@ -265,7 +272,8 @@ async function resolveMerge(options: MergeOptions): Promise<ResolvedMerge> {
   const { source } = loaded;
   if (loaded.recipe.greedy !== undefined) {
     throw new UsageError(
-      `${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`,
+      `${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ` +
+        `${source}, or remove greedy to merge the listed vectors.`,
       {
         code: "RECIPE_IS_GREEDY",
         subject: "greedy",
@@ -303,7 +311,10 @@ interface PlanMergeOptions {
   checked: CheckedInputs;
 }
 
-/** The plan stage: the plan from the checked headers, each plan input's opened model, and the files copied beside the weights. */
+/**
+ * The plan stage: the plan from the checked headers, each plan input's opened model, and the files copied beside the
+ * weights.
+ */
 async function* planMerge(
   options: PlanMergeOptions,
 ): AsyncGenerator<ProgressEvent, { plan: Plan; inputOf: (input: PlanInput) => OpenedInput; sideFiles: SideFile[] }> {
@@ -337,7 +348,10 @@ interface DescribeMergeOptions {
   weightFiles: Array<{ path: string; size: number; sha256: string }>;
 }
 
-/** The card stage of a merge: tvhub.json, the card (and a warning when the inputs' licenses differ), the commit's description. */
+/**
+ * The card stage of a merge: tvhub.json, the card (and a warning when the inputs' licenses differ), the commit's
+ * description.
+ */
 async function* describeMerge(
   describe: DescribeMergeOptions,
 ): AsyncGenerator<ProgressEvent, DescribedOutput<MergeRecord>> {
@@ -359,7 +373,9 @@ async function* describeMerge(
     yield {
       type: "log",
       level: "warn",
-      message: `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add the right one.`,
+      message:
+        `The inputs have different licenses (${license.conflict.join(", ")}); the card names none, so add ` +
+        "the right one.",
     };
   const base = plan.inputs[0] as PlanInput;
   const card = await renderMergeCard({
@@ -471,7 +487,10 @@ export async function gatherSideFiles(options: GatherSideFilesOptions): Promise<
     if (theirs.length > 0) return [...files, ...theirs.map((file) => ({ ...file, from: source.from }))];
   }
   throw new DataError(
-    `The added vocabulary rows come from ${donorInput.ref}, which has no tokenizer files${donorInput.role === "vector" ? " (nor does the fine-tune its tvhub.json names)" : ""}; the merged model would hold rows no tokenizer maps to, so use the fine-tune that added the tokens${donorInput.role === "vector" ? " (finetuned: ...) instead of its vector" : ""}.`,
+    `The added vocabulary rows come from ${donorInput.ref}, which has no tokenizer ` +
+      `files${donorInput.role === "vector" ? " (nor does the fine-tune its tvhub.json names)" : ""}; the merged ` +
+      "model would hold rows no tokenizer maps to, so use the fine-tune that added the " +
+      `tokens${donorInput.role === "vector" ? " (finetuned: ...) instead of its vector" : ""}.`,
     { code: "VOCAB_NO_TOKENIZER", subject: donorInput.ref },
   );
 }
@@ -588,7 +607,12 @@ function vocabularyNote(plan: Plan): string {
   if (vocab === undefined) return "";
   const donor = plan.inputs[vocab.donor] as PlanInput;
   const added = vocab.rows - vocab.sharedRows;
-  return `the ${vocab.sharedRows} rows the base has were merged like every other tensor; the ${added} added row${added === 1 ? "" : "s"} (${vocab.sharedRows}–${vocab.rows - 1}) of ${vocab.tensors.map((t) => `\`${t}\``).join(", ")} were copied unchanged from ${describePinned(donor)}, and the tokenizer and \`vocab_size\` ${vocab.rows} come from it.`;
+  return (
+    `the ${vocab.sharedRows} rows the base has were merged like every other tensor; the ${added} added ` +
+    `row${added === 1 ? "" : "s"} (${vocab.sharedRows}–${vocab.rows - 1}) of ` +
+    `${vocab.tensors.map((t) => `\`${t}\``).join(", ")} were copied unchanged from ${describePinned(donor)}, and ` +
+    `the tokenizer and \`vocab_size\` ${vocab.rows} come from it.`
+  );
 }
 
 /** One license when every input that declares one agrees; the conflicting ones otherwise. */

@@ -150,7 +150,10 @@ const adapterConfigFile = "adapter_config.json";
 /** Where PEFT's save_pretrained puts an adapter's weights. */
 const adapterPrefixes = ["adapter_model"] as const;
 
-/** A PEFT adapter's config, parsed and checked: a type or variant tvhub does not compute is refused here, before any header. */
+/**
+ * A PEFT adapter's config, parsed and checked: a type or variant tvhub does not compute is refused here, before any
+ * header.
+ */
 async function readAdapterConfig(ref: string, read: (path: string) => Promise<Uint8Array | null>): Promise<LoraConfig> {
   const config = await readJson({ ref, read }, adapterConfigFile);
   if (config === undefined)

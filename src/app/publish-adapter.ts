@@ -58,7 +58,10 @@ export interface PublishedAdapter extends PublishedOutput {
   overallError: number;
 }
 
-/** Factors τ of a task-vector plan into a PEFT LoRA adapter and publishes it with its config, card and tvhub.json in one commit. */
+/**
+ * Factors τ of a task-vector plan into a PEFT LoRA adapter and publishes it with its config, card and tvhub.json in one
+ * commit.
+ */
 export async function* publishAdapter(options: PublishAdapterOptions): AsyncGenerator<ProgressEvent, PublishedAdapter> {
   const { context, target, plan, lora } = options;
   const svd: SvdParameters = {
@@ -148,7 +151,8 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
     const rankRule =
       policy.kind === "fixed"
         ? `${policy.rank} (min(${policy.rank}, rows, columns) per tensor)`
-        : `auto: the smallest rank per tensor with ‖τ − BA‖/‖τ‖ ≤ ${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
+        : "auto: the smallest rank per tensor with ‖τ − BA‖/‖τ‖ ≤ " +
+          `${policy.maxError}${policy.maxRank ? `, at most ${policy.maxRank}` : ""}`;
     const title = target.kind === "hub" ? target.repo : basename(target.path);
     const files = [executed.file];
     const record = {
@@ -216,7 +220,9 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
       stageDir,
       files: [executed.file.path, "adapter_config.json", "tvhub.json", "README.md"],
       commitTitle: options.commitTitle,
-      commitDescription: `LoRA adapter (r = ${r}, ${rankRule}) of τ = ${options.source.formula}, made with tvhub ${context.tvhubVersion}.`,
+      commitDescription:
+        `LoRA adapter (r = ${r}, ${rankRule}) of τ = ${options.source.formula}, made with tvhub ` +
+        `${context.tvhubVersion}.`,
       ...(options.private === undefined ? {} : { private: options.private }),
       ...(options.createPr === true && { createPr: true }),
     });
@@ -224,7 +230,10 @@ export async function* publishAdapter(options: PublishAdapterOptions): AsyncGene
   });
 }
 
-/** PEFT's task type for the base's architecture, where one fits (it picks the PeftModel wrapper; the keys do not change). */
+/**
+ * PEFT's task type for the base's architecture, where one fits (it picks the PeftModel wrapper; the keys do not
+ * change).
+ */
 function taskType(model: ResolvedModel): string | null {
   const architectures = model.config?.architectures;
   const architecture = Array.isArray(architectures) && typeof architectures[0] === "string" ? architectures[0] : "";

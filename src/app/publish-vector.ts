@@ -41,9 +41,15 @@ export interface PublishVectorOptions {
   /** Proceed past lineage mismatches (never shape mismatches). */
   force?: boolean;
   vocab?: VocabMode;
-  /** One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole run. */
+  /**
+   * One job of a matrix run (its share of the files and its portion record), or the finalize step; absent: the whole
+   * run.
+   */
   stage?: PortionStage;
-  /** Publish τ as a PEFT LoRA adapter (truncated SVD of each weight) instead of the dense vector; `dtype` is then the factors'. */
+  /**
+   * Publish τ as a PEFT LoRA adapter (truncated SVD of each weight) instead of the dense vector; `dtype` is then the
+   * factors'.
+   */
   lora?: LoraOptions;
   /** Publish as a new Hub pull request on the default branch, for review, instead of committing to it. */
   createPr?: boolean;
@@ -70,7 +76,8 @@ export async function* publishVector(
   checkStageTarget({ stage: options.stage, target });
   if (options.lora && options.stage) {
     throw new UsageError(
-      "--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as one job.",
+      "--lora-rank publishes one adapter file and cannot be split over a matrix (--portion, --finalize); run it as " +
+        "one job.",
       { code: "LORA_WITH_PORTIONS" },
     );
   }
@@ -227,7 +234,9 @@ async function describeTaskVector(options: DescribeTaskVectorOptions): Promise<D
     files: produced.files,
     tvhubVersion: context.tvhubVersion,
   });
-  const commitDescription = `τ = θ(${ft.repo}@${ft.revision ?? "local"}) − θ(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`;
+  const commitDescription =
+    `τ = θ(${ft.repo}@${ft.revision ?? "local"}) − ` +
+    `θ(${base.repo}@${base.revision ?? "local"}), ${dtype}, made with tvhub ${context.tvhubVersion}.`;
   return { record, card, commitDescription, extra: { norm } };
 }
 

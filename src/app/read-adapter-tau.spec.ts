@@ -59,53 +59,60 @@ afterAll(async () => {
 
 describe("readAdapterTau", () => {
   for (const kernels of [javascriptKernels, createWasmKernels({ chunkElements: 4096 })!]) {
-    it(`gives s·B·A, and (saved − base) + s·B·A for a saved base layer; any range is that range of the whole (${kernels.implementation})`, async () => {
-      const mapping = adapterMappingOf(adapterInput, baseInput)!;
-      const weights = { model: adapterInput.model, mapping };
-      const read = (name: string, start?: number, end?: number) =>
-        readAdapterTau({
-          adapter: weights,
-          name,
-          kernels,
-          base: async () => f32(base, name).slice(start ?? 0, end),
-          ...(start === undefined ? {} : { start, end: end as number }),
-        });
-      const q = expectedDelta(adapter, "model.layers.0.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
-      expect(bits((await read("model.layers.0.self_attn.q_proj.weight")) as Float32Array)).toEqual(bits(q));
-      expect(bits((await read("model.layers.0.self_attn.q_proj.weight", 70, 333)) as Float32Array)).toEqual(
-        bits(q.slice(70, 333)),
-      );
-      // saved == base, so (saved − base) + Δ is Δ (+0 + x = x; no −0 comes out of the sums).
-      const emb = expectedDelta(adapter, "model.embed_tokens", { rank: 4, scale: 2, transpose: true });
-      expect(bits((await read("model.embed_tokens.weight")) as Float32Array)).toEqual(bits(emb));
-      expect(await read("model.norm.weight")).toBeUndefined();
-    });
+    it(
+      "gives s·B·A, and (saved − base) + s·B·A for a saved base layer; any range is that range of the whole " +
+        `(${kernels.implementation})`,
+      async () => {
+        const mapping = adapterMappingOf(adapterInput, baseInput)!;
+        const weights = { model: adapterInput.model, mapping };
+        const read = (name: string, start?: number, end?: number) =>
+          readAdapterTau({
+            adapter: weights,
+            name,
+            kernels,
+            base: async () => f32(base, name).slice(start ?? 0, end),
+            ...(start === undefined ? {} : { start, end: end as number }),
+          });
+        const q = expectedDelta(adapter, "model.layers.0.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
+        expect(bits((await read("model.layers.0.self_attn.q_proj.weight")) as Float32Array)).toEqual(bits(q));
+        expect(bits((await read("model.layers.0.self_attn.q_proj.weight", 70, 333)) as Float32Array)).toEqual(
+          bits(q.slice(70, 333)),
+        );
+        // saved == base, so (saved − base) + Δ is Δ (+0 + x = x; no −0 comes out of the sums).
+        const emb = expectedDelta(adapter, "model.embed_tokens", { rank: 4, scale: 2, transpose: true });
+        expect(bits((await read("model.embed_tokens.weight")) as Float32Array)).toEqual(bits(emb));
+        expect(await read("model.norm.weight")).toBeUndefined();
+      },
+    );
   }
 
-  it("loads an adapter candidate into greedy's in-memory models: its τ where it has one, nothing elsewhere", async () => {
-    const mapping = adapterMappingOf(adapterInput, baseInput)!;
-    const loaded = await drain(
-      loadTensorsInMemory({
-        base: baseInput.model,
-        start: [],
-        candidates: new Map([["lora", { kind: "finetuned", model: adapterInput.model, adapter: mapping }]]),
-        kernels: javascriptKernels,
-      }),
-    );
-    const vector = loaded.vectors.get("lora")!;
-    expect([...vector.keys()].sort()).toEqual([
-      "lm_head.weight",
-      "model.embed_tokens.weight",
-      "model.layers.0.self_attn.q_proj.weight",
-      "model.layers.1.self_attn.q_proj.weight",
-    ]);
-    const q = expectedDelta(adapter, "model.layers.1.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
-    expect(bits(vector.get("model.layers.1.self_attn.q_proj.weight")!)).toEqual(bits(q));
-    const file = await adapterInput.model.readTensor("base_model.model.lm_head.weight");
-    const savedHead = new Float32Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
-    const baseHead = f32(base, "lm_head.weight");
-    expect(bits(vector.get("lm_head.weight")!)).toEqual(
-      bits(Float32Array.from(savedHead, (v, i) => Math.fround(v - (baseHead[i] as number)))),
-    );
-  });
+  it(
+    "loads an adapter candidate into greedy's in-memory models: its τ where it has one, nothing " + "elsewhere",
+    async () => {
+      const mapping = adapterMappingOf(adapterInput, baseInput)!;
+      const loaded = await drain(
+        loadTensorsInMemory({
+          base: baseInput.model,
+          start: [],
+          candidates: new Map([["lora", { kind: "finetuned", model: adapterInput.model, adapter: mapping }]]),
+          kernels: javascriptKernels,
+        }),
+      );
+      const vector = loaded.vectors.get("lora")!;
+      expect([...vector.keys()].sort()).toEqual([
+        "lm_head.weight",
+        "model.embed_tokens.weight",
+        "model.layers.0.self_attn.q_proj.weight",
+        "model.layers.1.self_attn.q_proj.weight",
+      ]);
+      const q = expectedDelta(adapter, "model.layers.1.self_attn.q_proj", { rank: 4, scale: 2, transpose: false });
+      expect(bits(vector.get("model.layers.1.self_attn.q_proj.weight")!)).toEqual(bits(q));
+      const file = await adapterInput.model.readTensor("base_model.model.lm_head.weight");
+      const savedHead = new Float32Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
+      const baseHead = f32(base, "lm_head.weight");
+      expect(bits(vector.get("lm_head.weight")!)).toEqual(
+        bits(Float32Array.from(savedHead, (v, i) => Math.fround(v - (baseHead[i] as number)))),
+      );
+    },
+  );
 });

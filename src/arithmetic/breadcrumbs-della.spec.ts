@@ -38,7 +38,8 @@ const random = { seed: 7, tensorName: "model.layers.0.mlp.up_proj.weight" };
 
 describe("breadcrumbs", () => {
   it("keeps the band below the outliers, ties by index as TIES ranks, on a small example", () => {
-    // n = 10: k = 3, o = 2. By |τ|: 9 (j1) and −9 (j4) are the outliers; 5 (j0), 5 (j7) and −5 (j9) are kept; 4 (j6) and below are not.
+    // n = 10: k = 3, o = 2. By |τ|: 9 (j1) and −9 (j4) are the outliers; 5 (j0), 5 (j7) and −5 (j9) are kept; 4 (j6)
+    // and below are not.
     const tau = new Float32Array([5, 9, 1, 0, -9, 2, 4, 5, 3, -5]);
     const out = breadcrumbs.merge({
       base: new Float32Array(10),
@@ -78,23 +79,27 @@ describe("breadcrumbs", () => {
     expect(firstBitDifference(out, electReference(base, sparse, weights, 1.5))).toBe(-1);
   });
 
-  it("lowers the outliers when density + gamma leaves no room, and keeps the largest with gamma 0 (mergekit keeps none)", () => {
-    const tau = new Float32Array([1, 2, 3, 4]);
-    const all = breadcrumbs.merge({
-      base: new Float32Array(4),
-      taskVectors: [tau],
-      weights: [1],
-      parameters: { density: 1, gamma: 0.5 },
-    });
-    expect(Array.from(all)).toEqual([1, 2, 3, 4]);
-    const none = breadcrumbs.merge({
-      base: new Float32Array(4),
-      taskVectors: [tau],
-      weights: [1],
-      parameters: { density: 0.5, gamma: 0 },
-    });
-    expect(Array.from(none)).toEqual([0, 0, 3, 4]);
-  });
+  it(
+    "lowers the outliers when density + gamma leaves no room, and keeps the largest with gamma 0 (mergekit keeps " +
+      "none)",
+    () => {
+      const tau = new Float32Array([1, 2, 3, 4]);
+      const all = breadcrumbs.merge({
+        base: new Float32Array(4),
+        taskVectors: [tau],
+        weights: [1],
+        parameters: { density: 1, gamma: 0.5 },
+      });
+      expect(Array.from(all)).toEqual([1, 2, 3, 4]);
+      const none = breadcrumbs.merge({
+        base: new Float32Array(4),
+        taskVectors: [tau],
+        weights: [1],
+        parameters: { density: 0.5, gamma: 0 },
+      });
+      expect(Array.from(none)).toEqual([0, 0, 3, 4]);
+    },
+  );
 });
 
 describe("della", () => {

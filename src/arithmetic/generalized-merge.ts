@@ -10,7 +10,10 @@ export type Sparsification =
   | { kind: "magnitude"; density: number }
   /** DARE: drop with probability `dropRate`, rescale survivors by 1/(1 − p). */
   | { kind: "dare"; dropRate: number; seed: number; tensorName: string }
-  /** Model Breadcrumbs: drop the `gamma` fraction largest by magnitude (outliers) and keep the next `density`, per tensor. */
+  /**
+   * Model Breadcrumbs: drop the `gamma` fraction largest by magnitude (outliers) and keep the next `density`, per
+   * tensor.
+   */
   | { kind: "breadcrumbs"; density: number; gamma: number }
   /**
    * DELLA's MAGPRUNE: within each row of `rowLength` elements, keep with a probability that grows with the magnitude's
@@ -33,7 +36,9 @@ export interface GeneralizedMergeOptions {
   weights: readonly number[];
   sparsification: Sparsification;
   consensus: Consensus;
-  /** Index of element 0 within the tensor (DARE's stream position). Must be 0 for magnitude sparsification. @default 0 */
+  /**
+   * Index of element 0 within the tensor (DARE's stream position). Must be 0 for magnitude sparsification. @default 0
+   */
   offset?: number;
   /** @default a new array */
   out?: Float32Array;

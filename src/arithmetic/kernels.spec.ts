@@ -335,7 +335,8 @@ describe("reconstruction statistics", () => {
   });
 
   it("measures the largest miss as a float32 difference, which SIMD lanes compute exactly alike", () => {
-    // r = (2^24 − 1) + 1 = 2^24 misses ft = 1 + 2^-20 by 16777214.999999046 in float64; float32 rounds that to 2^24 − 1.
+    // r = (2^24 − 1) + 1 = 2^24 misses ft = 1 + 2^-20 by 16777214.999999046 in float64; float32 rounds that to 2^24 −
+    // 1.
     const base = encode("F32", [2 ** 24 - 1]);
     const finetuned = encode("F32", [1 + 2 ** -20]);
     const stats = reconstructionError({ base, finetuned, taskVector: encode("F32", [1]) });

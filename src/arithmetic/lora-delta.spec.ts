@@ -78,27 +78,31 @@ describe("loraDelta", () => {
   const wasmDefault = createWasmKernels()!;
   for (const [outF, rank, inF] of shapes) {
     for (const transpose of [false, true]) {
-      it(`${outF}×${rank}·${rank}×${inF}${transpose ? " transposed" : ""}: the same bits in JS, in wasm (two tile sizes) and the naive order`, () => {
-        const a = floats(outF * 31 + rank, rank * inF);
-        const b = floats(inF * 17 + rank, outF * rank);
-        const scale = 16 / Math.sqrt(rank) / 3;
-        const expected = naive(a, b, rank, transpose, scale);
-        const factors = { a, b, rank, transpose, scale };
-        const rows = transpose ? inF : outF;
-        const js = loraDelta({ ...factors, rowStart: 0, rowEnd: rows });
-        expect(bits(js)).toEqual(bits(expected));
-        const ops = loraOperands(factors);
-        for (const kernels of [javascriptKernels, wasm, wasmDefault]) {
-          expect(bits(kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: 0, rowEnd: rows }))).toEqual(
-            bits(expected),
-          );
-          // A middle range of rows is the same rows of the whole.
-          const from = Math.floor(rows / 3);
-          const to = Math.max(from, rows - 1);
-          const part = kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: from, rowEnd: to });
-          expect(bits(part)).toEqual(bits(expected.subarray(from * ops.columns, to * ops.columns)));
-        }
-      });
+      it(
+        `${outF}×${rank}·${rank}×${inF}${transpose ? " transposed" : ""}: the same bits in JS, in wasm (two tile ` +
+          "sizes) and the naive order",
+        () => {
+          const a = floats(outF * 31 + rank, rank * inF);
+          const b = floats(inF * 17 + rank, outF * rank);
+          const scale = 16 / Math.sqrt(rank) / 3;
+          const expected = naive(a, b, rank, transpose, scale);
+          const factors = { a, b, rank, transpose, scale };
+          const rows = transpose ? inF : outF;
+          const js = loraDelta({ ...factors, rowStart: 0, rowEnd: rows });
+          expect(bits(js)).toEqual(bits(expected));
+          const ops = loraOperands(factors);
+          for (const kernels of [javascriptKernels, wasm, wasmDefault]) {
+            expect(bits(kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: 0, rowEnd: rows }))).toEqual(
+              bits(expected),
+            );
+            // A middle range of rows is the same rows of the whole.
+            const from = Math.floor(rows / 3);
+            const to = Math.max(from, rows - 1);
+            const part = kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: from, rowEnd: to });
+            expect(bits(part)).toEqual(bits(expected.subarray(from * ops.columns, to * ops.columns)));
+          }
+        },
+      );
     }
   }
 

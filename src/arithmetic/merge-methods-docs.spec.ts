@@ -55,13 +55,16 @@ function parametersTable(): string {
     ...rows.map(({ methods, parameter }) =>
       parameter === undefined
         ? `| ${methods.map(code).join(", ")} | (none) | | |`
-        : `| ${methods.map(code).join(", ")} | ${code(parameter.name)} | ${code(defaultText(parameter))} | ${parameter.description} |`,
+        : `| ${methods.map(code).join(", ")} | ${code(parameter.name)} | ${code(defaultText(parameter))} | ` +
+          `${parameter.description} |`,
     ),
   ].join("\n");
 }
 
 const marker = (name: string) => ({
-  start: `<!-- ${name}: generated from src/arithmetic/merge-methods.ts; TVHUB_UPDATE_DOCS=1 npx vitest run src/arithmetic/merge-methods-docs.spec.ts -->`,
+  start:
+    `<!-- ${name}: generated from src/arithmetic/merge-methods.ts; TVHUB_UPDATE_DOCS=1 npx vitest run ` +
+    "src/arithmetic/merge-methods-docs.spec.ts -->",
   end: `<!-- /${name} -->`,
 });
 

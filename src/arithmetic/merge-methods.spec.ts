@@ -135,7 +135,8 @@ describe("TIES", () => {
   const tau2 = f32([-3, 1, 1, 0.5, -2]);
 
   it("elects the sign of the sum and averages the agreeing values (density 1)", () => {
-    // j0: 1 − 3 = −2 → only −3 agrees. j1: −1 → −2. j2: 4 → mean(3, 1) = 2. j3: mean(0.5, 0.5). j4: sum 0 → no sign → 0.
+    // j0: 1 − 3 = −2 → only −3 agrees. j1: −1 → −2. j2: 4 → mean(3, 1) = 2. j3: mean(0.5, 0.5). j4: sum 0 → no sign →
+    // 0.
     const out = ties.merge({ base, taskVectors: [tau1, tau2], weights: [1, 1], parameters: { density: 1, lambda: 1 } });
     expect(list(out)).toEqual([7, 8, 12, 10.5, 10]);
   });

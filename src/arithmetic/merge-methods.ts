@@ -313,7 +313,8 @@ export const dareLinear: MergeMethod = summing(dareMasks, {
   title: "DARE + task arithmetic",
   formula: "θ = θ_base + Σ_i λ_i dare_p(τ_i)",
   summary:
-    "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu et al., 2024)",
+    "drop each entry of each τᵢ with probability `drop_rate`, divide the rest by 1 − `drop_rate`; then the sum (Yu " +
+    "et al., 2024)",
   phrase: "DARE (Yu et al., ICML 2024) with a weighted sum",
 });
 
@@ -345,7 +346,8 @@ export const breadcrumbs: MergeMethod = summing(crumbsMasks, {
   title: "Model Breadcrumbs",
   formula: "θ = θ_base + Σ_i λ_i crumbs(τ_i)",
   summary:
-    "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
+    "each τᵢ loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor " +
+    "by tensor; then the sum (Davari & Belilovsky, 2023)",
   phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
 });
 
@@ -389,7 +391,9 @@ export const della: MergeMethod = electing(magpruneMasks, {
   title: "DELLA-Merging",
   formula: "θ = θ_base + λ · disjoint_mean(elect(λ_i magprune(τ_i)))",
   summary:
-    "each entry of each row of τᵢ is kept with a probability from `density` − `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
+    "each entry of each row of τᵢ is kept with a probability from `density` − `epsilon` (smallest) to `density` + " +
+    "`epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., " +
+    "2024)",
   phrase: "DELLA (Deep et al., 2024) with TIES sign election",
 });
 
@@ -422,7 +426,8 @@ export const modelStockMethod: MergeMethod = defineMethod(
     formula: "θ = θ_base + t · mean_i(λ_i τ_i), t = N cos θ / (1 + (N − 1) cos θ)",
     reference: modelStockPaper,
     summary:
-      "the mean of the λᵢ τᵢ, times t = N·cos θ / (1 + (N − 1)·cos θ) with θ their mean pairwise angle, per tensor (or per row with `filter_wise`); needs at least 2 task vectors (Jang et al., 2024)",
+      "the mean of the λᵢ τᵢ, times t = N·cos θ / (1 + (N − 1)·cos θ) with θ their mean pairwise angle, per tensor " +
+      "(or per row with `filter_wise`); needs at least 2 task vectors (Jang et al., 2024)",
     granularity: "tensor",
     random: false,
     electsSign: false,
@@ -435,7 +440,14 @@ export const modelStockMethod: MergeMethod = defineMethod(
         formula: ({ terms, format }) =>
           `θ = θ(base) + t·mean(${terms.map((term) => `${format(term.weight)}·${term.symbol}`).join(", ")})`,
         explain: ({ parameters }) => [
-          `- \`t\` = N·cos θ / (1 + (N − 1)·cos θ), with N the number of task vectors and cos θ the mean of their pairwise cosine similarities, ${parameters.filter_wise === true ? "computed for each row of each tensor (filter_wise)" : "computed for each tensor"}; it pulls the average of the fine-tunes towards the base.`,
+          `- \`t\` = N·cos θ / (1 + (N − 1)·cos θ), with N the number of task vectors and cos θ the mean of their ` +
+            "pairwise cosine similarities, " +
+            `${
+              parameters.filter_wise === true
+                ? "computed for each row of each tensor " + "(filter_wise)"
+                : "computed " + "for each tensor"
+            }; ` +
+            "it pulls the average of the fine-tunes towards the base.",
         ],
       },
     },
@@ -455,7 +467,8 @@ export const nuslerpMethod: MergeMethod = defineMethod(
     formula: "θ = θ_base + slerp(w₂ / (w₁ + w₂), τ₁, τ₂)",
     reference: slerpPaper,
     summary:
-      "θ_base + the spherical interpolation between τ₁ and τ₂ at t = w₂ / (w₁ + w₂), per tensor (`nuslerp_flatten`) or per row or column (`nuslerp_row_wise`); exactly 2 task vectors (mergekit's `nuslerp` with a base)",
+      "θ_base + the spherical interpolation between τ₁ and τ₂ at t = w₂ / (w₁ + w₂), per tensor (`nuslerp_flatten`) " +
+      "or per row or column (`nuslerp_row_wise`); exactly 2 task vectors (mergekit's `nuslerp` with a base)",
     granularity: "tensor",
     random: false,
     electsSign: false,
@@ -475,7 +488,16 @@ export const nuslerpMethod: MergeMethod = defineMethod(
           return `θ = θ(base) + slerp(${format(t)}, ${terms.map((term) => term.symbol).join(", ")})`;
         },
         explain: ({ parameters }) => [
-          `- \`slerp(t, τ₁, τ₂)\` follows the great circle from τ₁ (t = 0) to τ₂ (t = 1) with t = w₂ / (w₁ + w₂), ${parameters.nuslerp_flatten === false ? (parameters.nuslerp_row_wise === true ? "for each slice of a tensor along its first dimension (each column of a matrix)" : "for each slice of a tensor along its last dimension (each row of a matrix)") : "for each tensor as one flat vector"}; it interpolates the lengths linearly and the directions by angle, and falls back to a straight line where the vectors are parallel.`,
+          `- \`slerp(t, τ₁, τ₂)\` follows the great circle from τ₁ (t = 0) to τ₂ (t = 1) with t = w₂ / (w₁ + w₂), ` +
+            `${
+              parameters.nuslerp_flatten === false
+                ? parameters.nuslerp_row_wise === true
+                  ? "for each slice of a " + "tensor along its first dimension (each column of a " + "matrix)"
+                  : "for " + "each slice of a tensor along its last dimension (each row of a " + "matrix)"
+                : "for " + "each tensor as one flat vector"
+            }; ` +
+            "it interpolates the lengths linearly and the directions by angle, and falls back to a straight line " +
+            "where the vectors are parallel.",
         ],
       },
     },
@@ -546,7 +568,10 @@ export interface ResolveMethodParametersOptions {
   path?: string;
 }
 
-/** Every parameter of the method with its value, defaults filled in; unknown names and out-of-range values are usage errors. */
+/**
+ * Every parameter of the method with its value, defaults filled in; unknown names and out-of-range values are usage
+ * errors.
+ */
 export function resolveMethodParameters(options: ResolveMethodParametersOptions): Record<string, ParameterValue> {
   const { method } = options;
   const given = options.given ?? {};
@@ -586,7 +611,8 @@ function run(method: MergeMethod, input: MergeInput, kernel: Kernel): Float32Arr
   const parameters = resolveMethodParameters({ method, ...(input.parameters ? { given: input.parameters } : {}) });
   if (method.random && !input.random) {
     throw new UsageError(
-      `The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card records it).`,
+      `The ${method.name} method draws random numbers and needs a seed; set a seed for the merge (the model card ` +
+        "records it).",
       {
         code: "METHOD_SEED_REQUIRED",
         subject: "seed",

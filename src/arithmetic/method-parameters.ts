@@ -36,7 +36,8 @@ export type ParameterValue = number | boolean;
 export const density: NumberParameter = {
   name: "density",
   description:
-    "The fraction (0, 1] of each task vector's entries kept, largest magnitudes first, tensor by tensor (at least one entry).",
+    "The fraction (0, 1] of each task vector's entries kept, largest magnitudes first, tensor by tensor (at least " +
+    "one entry).",
   default: 0.2,
   min: 0,
   max: 1,
@@ -46,7 +47,8 @@ export const density: NumberParameter = {
 export const dropRate: NumberParameter = {
   name: "drop_rate",
   description:
-    "The probability [0, 1) of dropping each entry; survivors are multiplied by 1/(1 − drop_rate). mergekit's `density` is 1 − drop_rate.",
+    "The probability [0, 1) of dropping each entry; survivors are multiplied by 1/(1 − drop_rate). mergekit's " +
+    "`density` is 1 − drop_rate.",
   default: 0.9,
   min: 0,
   max: 1,
@@ -56,7 +58,8 @@ export const dropRate: NumberParameter = {
 export const lambda: NumberParameter = {
   name: "lambda",
   description:
-    "λ, the scale of the merged task vector added to the base (mergekit's `lambda`); the recipe's `scale` multiplies the weights before it.",
+    "λ, the scale of the merged task vector added to the base (mergekit's `lambda`); the recipe's `scale` " +
+    "multiplies the weights before it.",
   default: 1,
   min: -Number.MAX_VALUE,
   max: Number.MAX_VALUE,
@@ -66,14 +69,16 @@ export const lambda: NumberParameter = {
 export const crumbsDensity: NumberParameter = {
   ...density,
   description:
-    "The fraction (0, 1] of each task vector's entries kept after the outliers are dropped, the next largest by magnitude, tensor by tensor.",
+    "The fraction (0, 1] of each task vector's entries kept after the outliers are dropped, the next largest by " +
+    "magnitude, tensor by tensor.",
   default: 0.9,
 };
 
 export const gamma: NumberParameter = {
   name: "gamma",
   description:
-    "The fraction [0, 1) of each task vector's entries dropped first as outliers, the largest by magnitude (fewer when density + gamma > 1).",
+    "The fraction [0, 1) of each task vector's entries dropped first as outliers, the largest by magnitude (fewer " +
+    "when density + gamma > 1).",
   default: 0.01,
   min: 0,
   max: 1,
@@ -83,14 +88,16 @@ export const gamma: NumberParameter = {
 export const dellaDensity: NumberParameter = {
   ...density,
   description:
-    "The mean probability (0, 1] of keeping an entry; the keep probability grows with the entry's magnitude rank in its row, from density − epsilon to density + epsilon.",
+    "The mean probability (0, 1] of keeping an entry; the keep probability grows with the entry's magnitude rank in " +
+    "its row, from density − epsilon to density + epsilon.",
   default: 0.5,
 };
 
 export const epsilon: NumberParameter = {
   name: "epsilon",
   description:
-    "Half the spread of the keep probabilities around density; density − epsilon must be above 0 and density + epsilon at most 1.",
+    "Half the spread of the keep probabilities around density; density − epsilon must be above 0 and density + " +
+    "epsilon at most 1.",
   default: 0.15,
   min: 0,
   max: 0.5,
@@ -116,7 +123,8 @@ export const nuslerpRowWise: BooleanParameter = {
   kind: "boolean",
   name: "nuslerp_row_wise",
   description:
-    "With nuslerp_flatten: false, interpolate the slices along the first dimension (a matrix's columns, mergekit's dim 0) instead of those along the last (its rows).",
+    "With nuslerp_flatten: false, interpolate the slices along the first dimension (a matrix's columns, mergekit's " +
+    "dim 0) instead of those along the last (its rows).",
   default: false,
 };
 
@@ -144,6 +152,7 @@ export function valueNeeds(parameter: MethodParameter, value: unknown): string |
 
 function rangeText(parameter: NumberParameter): string {
   if (parameter.min === -Number.MAX_VALUE && parameter.max === Number.MAX_VALUE) return "the finite numbers";
-  const range = `${parameter.minExclusive ? "(" : "["}${parameter.min}, ${parameter.max}${parameter.maxExclusive ? ")" : "]"}`;
+  const range =
+    `${parameter.minExclusive ? "(" : "["}${parameter.min}, ` + `${parameter.max}${parameter.maxExclusive ? ")" : "]"}`;
   return parameter.integer ? `the whole numbers of ${range}` : range;
 }

@@ -35,7 +35,9 @@ export function sumFormula(operator?: string): MethodDescription["formula"] {
     const sum = terms
       .map(
         (term, i) =>
-          `${i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " − " : " + "}${format(Math.abs(term.weight))}·${operand(term.symbol)}`,
+          `${
+            i === 0 ? (term.weight < 0 ? "− " : "+ ") : term.weight < 0 ? " " + "− " : " " + "+ "
+          }${format(Math.abs(term.weight))}·${operand(term.symbol)}`,
       )
       .join("");
     const lambda = lambdaOf(parameters);
@@ -64,14 +66,20 @@ export function numberParameter(parameters: MethodParameters, name: string): num
 
 export function trimLine(parameters: MethodParameters, format: (value: number) => string): string {
   const density = numberParameter(parameters, "density");
-  return `- \`trim(τ)\` keeps the ${density === undefined ? "top" : `${format(density * 100)}% of`} entries of τ with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices first).`;
+  return (
+    `- \`trim(τ)\` keeps the ${density === undefined ? "top" : `${format(density * 100)}% of`} entries of τ ` +
+    "with the largest magnitude, tensor by tensor, and sets the rest to 0 (at the threshold, lower indices " +
+    "first)."
+  );
 }
 
 export function dareLines(parameters: MethodParameters, format: (value: number) => string): string[] {
   const dropRate = numberParameter(parameters, "drop_rate");
   const p = dropRate === undefined ? "p" : `p = ${format(dropRate)}`;
   return [
-    `- \`dare(τ)\` sets each entry of τ to 0 with probability ${p} and divides the others by 1 − p${dropRate === undefined ? "" : ` = ${format(Math.fround(1 - dropRate))}`}, element by element as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
+    `- \`dare(τ)\` sets each entry of τ to 0 with probability ${p} and divides the others by 1 − ` +
+      `p${dropRate === undefined ? "" : ` = ${format(Math.fround(1 - dropRate))}`}, element by element as in the ` +
+      "paper (mergekit instead rescales to keep the tensor's L1 norm).",
     seedLine(parameters),
   ];
 }
@@ -81,7 +89,11 @@ export function breadcrumbsLine(parameters: MethodParameters, format: (value: nu
   const gamma = numberParameter(parameters, "gamma");
   const kept = density === undefined ? "a fraction" : `${format(density * 100)}%`;
   const outliers = gamma === undefined ? "the largest entries" : `the ${format(gamma * 100)}% largest entries`;
-  return `- \`crumbs(τ)\` drops ${outliers} of τ by magnitude (the outliers), keeps the next ${kept} of its entries and sets the rest, the smallest, to 0, tensor by tensor (at a threshold, lower indices rank first); the kept entries are not rescaled.`;
+  return (
+    `- \`crumbs(τ)\` drops ${outliers} of τ by magnitude (the outliers), keeps the next ${kept} of its entries ` +
+    "and sets the rest, the smallest, to 0, tensor by tensor (at a threshold, lower indices rank first); the " +
+    "kept entries are not rescaled."
+  );
 }
 
 export function dellaLines(parameters: MethodParameters, format: (value: number) => string): string[] {
@@ -92,16 +104,23 @@ export function dellaLines(parameters: MethodParameters, format: (value: number)
       ? "from density − ε for the smallest to density + ε for the largest"
       : `from ${format(density - epsilon)} for the smallest to ${format(density + epsilon)} for the largest`;
   return [
-    `- \`magprune(τ)\` ranks the entries of each row of τ by magnitude and keeps each one with a probability that grows linearly with its rank, ${range}; a kept entry is divided by its probability, as in the paper (mergekit instead rescales to keep the tensor's L1 norm).`,
+    `- \`magprune(τ)\` ranks the entries of each row of τ by magnitude and keeps each one with a probability that ` +
+      `grows linearly with its rank, ${range}; a kept entry is divided by its probability, as in the paper ` +
+      "(mergekit instead rescales to keep the tensor's L1 norm).",
     seedLine(parameters),
   ];
 }
 
 function seedLine(parameters: MethodParameters): string {
-  return `  The random mask comes from seed ${String(parameters.seed ?? 0)} (Threefry-4x32 keyed by the seed, the tensor name and the term's position), so this merge can be reproduced bit for bit.`;
+  return (
+    `  The random mask comes from seed ${String(parameters.seed ?? 0)} (Threefry-4x32 keyed by the seed, the ` +
+    "tensor name and the term's position), so this merge can be reproduced bit for bit."
+  );
 }
 
 export const electLines: readonly string[] = [
-  "- `elect(v₁, …, vₙ)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
-  "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a subtraction.",
+  "- `elect(v₁, …, vₙ)` keeps, at each entry, the values whose sign agrees with the sign of their sum (none where " +
+    "the sum is 0); `disjoint_mean` averages the kept values of each entry (0 where none is kept).",
+  "  The weights scale each vector before the election, so a negative weight is a vote for the opposite sign, not a " +
+    "subtraction.",
 ];

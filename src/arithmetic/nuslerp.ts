@@ -25,7 +25,8 @@ export function slerpFactor(weights: readonly number[]): number {
  * axis). Per group, in float64 over the float32 values, in element order:
  *
  *   a = Σ τ₁², b = Σ τ₂², d = Σ τ₁·τ₂;  cos = clamp(d / (max(√a, 1e-7) · max(√b, 1e-7)), −1, 1)
- *   θ = Math.acos(cos), s = Math.sin(θ);  c₁ = sin((1 − t)·θ) / s, c₂ = sin(t·θ) / s,  or c₁ = 1 − t, c₂ = t when |s| < 1e-8
+ *   θ = Math.acos(cos), s = Math.sin(θ);  c₁ = sin((1 − t)·θ) / s, c₂ = sin(t·θ) / s,  or c₁ = 1 − t, c₂ = t when |s| <
+ * 1e-8
  *   per element, in float32: out = fround(base + fround(fround(fround(c₁)·τ₁) + fround(fround(c₂)·τ₂)))
  *
  * Math.acos and Math.sin are the engine's (V8's fdlibm port, the same on every platform); their results enter the
@@ -36,7 +37,8 @@ export function nuslerp(options: NuslerpOptions): Float32Array {
   const n = base.length;
   if (taskVectors.length !== 2 || options.weights.length !== 2) {
     throw new InternalError(
-      `SLERP interpolates between exactly two task vectors, got ${taskVectors.length} and ${options.weights.length} weights.`,
+      `SLERP interpolates between exactly two task vectors, got ${taskVectors.length} and ${options.weights.length} ` +
+        "weights.",
       {
         code: "ARITHMETIC_WEIGHTS_MISMATCH",
       },

@@ -24,16 +24,19 @@ const cardOptions = {
 const card = await renderTaskVectorCard(cardOptions);
 
 describe("renderTaskVectorCard", () => {
-  it("has front matter that makes it discoverable under the base, as a fine-tune and not as a PEFT adapter", async () => {
-    const { data } = await parseFrontMatter(card);
-    expect(data).toEqual({
-      base_model: "org/base",
-      base_model_relation: "finetune",
-      library_name: "tvhub",
-      license: "apache-2.0",
-      tags: ["task-vector", "tvhub"],
-    });
-  });
+  it(
+    "has front matter that makes it discoverable under the base, as a fine-tune and not as a PEFT " + "adapter",
+    async () => {
+      const { data } = await parseFrontMatter(card);
+      expect(data).toEqual({
+        base_model: "org/base",
+        base_model_relation: "finetune",
+        library_name: "tvhub",
+        license: "apache-2.0",
+        tags: ["task-vector", "tvhub"],
+      });
+    },
+  );
 
   it("states the arithmetic with pinned revisions, the statistics and the exactness", async () => {
     expect(card).toContain(`τ = θ(org/ft@bbbbbbbbbb) − θ(org/base@aaaaaaaaaa)`);
@@ -43,14 +46,17 @@ describe("renderTaskVectorCard", () => {
     expect(card).toContain("`pos_ids`: I64, not a float tensor");
   });
 
-  it("advises only what would make the vector exact for its dtype: f32 for a 16-bit vector, nothing for an f32 one", async () => {
-    expect(card).toContain("Publish with `--dtype f32` for an exact vector");
-    const f32 = await renderTaskVectorCard({ ...cardOptions, dtype: "F32" });
-    expect(f32).toContain("Stored in F32: 7 of 100 elements do not reproduce the fine-tuned weights exactly");
-    expect(f32).not.toContain("--dtype f32");
-    expect(f32).toContain("tvhub computes τ in float32");
-    expect(f32).toContain("no `--dtype` makes them exact");
-  });
+  it(
+    "advises only what would make the vector exact for its dtype: f32 for a 16-bit vector, nothing for an f32 " + "one",
+    async () => {
+      expect(card).toContain("Publish with `--dtype f32` for an exact vector");
+      const f32 = await renderTaskVectorCard({ ...cardOptions, dtype: "F32" });
+      expect(f32).toContain("Stored in F32: 7 of 100 elements do not reproduce the fine-tuned weights exactly");
+      expect(f32).not.toContain("--dtype f32");
+      expect(f32).toContain("tvhub computes τ in float32");
+      expect(f32).toContain("no `--dtype` makes them exact");
+    },
+  );
 });
 
 describe("renderMergeCard", () => {

@@ -37,7 +37,10 @@ export interface AdapterCardOptions {
   tvhubVersion: string;
 }
 
-/** The README.md of a LoRA adapter published from a task vector: PEFT's front matter, the extraction, the error of every tensor. */
+/**
+ * The README.md of a LoRA adapter published from a task vector: PEFT's front matter, the extraction, the error of every
+ * tensor.
+ */
 export async function renderAdapterCard(options: AdapterCardOptions): Promise<string> {
   const { base } = options;
   const frontMatter = await renderFrontMatter({
@@ -57,7 +60,11 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
           : row.kind === "full"
             ? "full"
             : "unchanged";
-    return `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ${row.relativeError === undefined ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`;
+    return (
+      `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ` +
+      `${row.relativeError === undefined ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ` +
+      `${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`
+    );
   });
   const revision = base.revision ? `@${base.revision}` : "";
   const fileRows = options.files.map(
@@ -67,8 +74,11 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     frontMatter,
     `# ${options.title}`,
     "",
-    `A **LoRA adapter** for ${inputLink(base, options.hubUrl)}: the task vector τ = ${options.source.formula}, compressed by a truncated SVD of each weight matrix, in the format PEFT loads (\`adapter_config.json\`, \`adapter_model.safetensors\`).`,
-    `For every factored weight W, PEFT adds B·A to W (\`lora_alpha\` = r, so the scaling is 1), where B·A is the best rank-r approximation of τ the SVD found.`,
+    `A **LoRA adapter** for ${inputLink(base, options.hubUrl)}: the task vector τ = ${options.source.formula}, ` +
+      `compressed by a truncated SVD of each weight matrix, in the format PEFT loads (\`adapter_config.json\`, ` +
+      `\`adapter_model.safetensors\`).`,
+    `For every factored weight W, PEFT adds B·A to W (\`lora_alpha\` = r, so the scaling is 1), where B·A is the ` +
+      "best rank-r approximation of τ the SVD found.",
     "",
     "## Inputs",
     "",
@@ -76,10 +86,12 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     "| --- | --- | --- |",
     `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
     options.source.input
-      ? `| ${options.source.label} | ${inputLink(options.source.input, options.hubUrl)} | ${options.source.input.revision ? `\`${options.source.input.revision}\`` : "local"} |`
+      ? `| ${options.source.label} | ${inputLink(options.source.input, options.hubUrl)} | ` +
+        `${options.source.input.revision ? `\`${options.source.input.revision}\`` : "local"} |`
       : `| ${options.source.label} | | |`,
     "",
-    `Load it on the base at the commit it was computed against (\`base_model_name_or_path\` and \`revision\` in \`adapter_config.json\` say the same):`,
+    `Load it on the base at the commit it was computed against (\`base_model_name_or_path\` and \`revision\` in ` +
+      `\`adapter_config.json\` say the same):`,
     "",
     "```python",
     "from peft import PeftModel",
@@ -91,12 +103,22 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     "## Extraction",
     "",
     `- τ = ${options.source.formula}, in float32 (\`fround(ft − base)\` per element).`,
-    `- Rank: ${options.rankRule}; \`r\` = ${options.r} (the largest), \`lora_alpha\` = r, \`rank_pattern\` and \`alpha_pattern\` give each module whose rank is lower its own rank with alpha equal to it.`,
-    `- Truncated SVD: ${options.svd.algorithm}, oversampling ${options.svd.oversampling}, ${options.svd.iterations} power iterations, seed ${options.svd.seed} (a Gaussian test matrix per tensor from Threefry-4x32 keyed by the seed and the tensor's name); the same inputs give the same bits on every run and thread count.`,
-    `- Factors: A = √S·Vᵀ (\`lora_A\`), B = U·√S (\`lora_B\`), stored in ${options.dtype}; the errors below are measured on the stored factors, ‖τ − B·A‖_F / ‖τ‖_F.`,
+    `- Rank: ${options.rankRule}; \`r\` = ${options.r} (the largest), \`lora_alpha\` = r, \`rank_pattern\` and ` +
+      `\`alpha_pattern\` give each module whose rank is lower its own rank with alpha equal to it.`,
+    `- Truncated SVD: ${options.svd.algorithm}, oversampling ${options.svd.oversampling}, ${options.svd.iterations} ` +
+      `power iterations, seed ${options.svd.seed} (a Gaussian test matrix per tensor from Threefry-4x32 keyed by ` +
+      "the seed and the tensor's name); the same inputs give the same bits on every run and thread count.",
+    `- Factors: A = √S·Vᵀ (\`lora_A\`), B = U·√S (\`lora_B\`), stored in ${options.dtype}; the errors below are ` +
+      "measured on the stored factors, ‖τ − B·A‖_F / ‖τ‖_F.",
     `- Targeted modules: ${options.targetModules.map((m) => `\`${m}\``).join(", ") || "none"}.`,
-    `- Saved whole (\`modules_to_save\`, the fine-tune's own values): ${options.modulesToSave.length ? options.modulesToSave.map((m) => `\`${m.module}\` (${m.reason})`).join(", ") : "none"}.`,
-    `- Relative error over all factored tensors: ${formatNumber(options.overallError)}; adapter ${formatCount(options.adapterBytes)} bytes against ${formatCount(options.denseBytes)} for the dense τ.`,
+    `- Saved whole (\`modules_to_save\`, the fine-tune's own values): ` +
+      `${
+        options.modulesToSave.length
+          ? options.modulesToSave.map((m) => `\`${m.module}\` ` + `(${m.reason})`).join(", ")
+          : "none"
+      }.`,
+    `- Relative error over all factored tensors: ${formatNumber(options.overallError)}; adapter ` +
+      `${formatCount(options.adapterBytes)} bytes against ${formatCount(options.denseBytes)} for the dense τ.`,
     "",
     "<details><summary>Every tensor: rank, relative error, retained energy, bytes</summary>",
     "",
@@ -112,7 +134,9 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     "| --- | --- | --- |",
     ...fileRows,
     "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion} (\`tvhub publish-vector --lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: \`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion} (\`tvhub publish-vector ` +
+      `--lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: ` +
+      `\`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
     "",
   ].join("\n");
 }

@@ -42,7 +42,9 @@ export interface LineChartOptions {
   xDomain?: readonly [number, number];
   /** @default the data's range, padded, and never beyond [0, 1] when yFormat is percent */
   yDomain?: readonly [number, number];
-  /** The x values to label; default: round numbers across the domain. Integer counts read better as their own values. */
+  /**
+   * The x values to label; default: round numbers across the domain. Integer counts read better as their own values.
+   */
   xTicks?: readonly number[];
   /** Vertical rules, e.g. the λ chosen on validation data. */
   verticalRules?: readonly LineChartRule[];
@@ -105,7 +107,8 @@ export function renderLineChart(options: LineChartOptions): string {
   const inY = (y: number) => y >= Math.min(...yDomain) - 1e-9 && y <= Math.max(...yDomain) + 1e-9;
 
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="${fontSize}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="Helvetica, Arial, sans-serif" font-size="${fontSize}">`,
     `<title>${escapeXml(options.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${pad}" y="${pad + 14}" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`,
@@ -132,8 +135,10 @@ export function renderLineChart(options: LineChartOptions): string {
   parts.push(
     `<line x1="${left}" y1="${bottom}" x2="${right}" y2="${bottom}" stroke="#555555"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="#555555"/>`,
-    `<text x="${round((left + right) / 2)}" y="${bottom + 34}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
-    `<text x="${pad + 4}" y="${round((top + bottom) / 2)}" text-anchor="middle" dominant-baseline="middle" transform="rotate(-90 ${pad + 4} ${round((top + bottom) / 2)})">${escapeXml(options.yLabel)}</text>`,
+    `<text x="${round((left + right) / 2)}" y="${bottom + 34}" ` +
+      `text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+    `<text x="${pad + 4}" y="${round((top + bottom) / 2)}" text-anchor="middle" dominant-baseline="middle" ` +
+      `transform="rotate(-90 ${pad + 4} ${round((top + bottom) / 2)})">${escapeXml(options.yLabel)}</text>`,
   );
 
   // Rule labels are drawn after the series, so that no line crosses them.
@@ -152,7 +157,8 @@ export function renderLineChart(options: LineChartOptions): string {
     const anchorEnd = x > (left + right) / 2;
     parts.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#777777" stroke-dasharray="2 3"/>`);
     ruleLabels.push(
-      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
+      `<text x="${anchorEnd ? x - 5 : x + 5}" y="${top + 12}" text-anchor="${anchorEnd ? "end" : "start"}" ` +
+        `fill="#555555"${halo}>${escapeXml(rule.label)}</text>`,
     );
   }
 
@@ -179,7 +185,10 @@ export function renderLineChart(options: LineChartOptions): string {
         if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) continue;
         const value = percent ? `${trimZeros((point.y * 100).toFixed(2))}%` : String(point.y);
         parts.push(
-          `<circle cx="${round(sx(point.x))}" cy="${round(sy(point.y))}" r="3" fill="${color}"><title>${escapeXml(`${series.label}: ${value} at ${options.xLabel} ${point.x}`)}</title></circle>`,
+          `<circle cx="${round(sx(point.x))}" cy="${round(sy(point.y))}" r="3" ` +
+            `fill="${color}"><title>${escapeXml(
+              `${series.label}: ${value} at ${options.xLabel} ` + `${point.x}`,
+            )}</title></circle>`,
         );
       }
     }
@@ -193,7 +202,9 @@ export function renderLineChart(options: LineChartOptions): string {
   for (const marker of options.markers ?? []) {
     if (!inX(marker.x) || !inY(marker.y)) continue;
     parts.push(
-      `<circle cx="${round(sx(marker.x))}" cy="${round(sy(marker.y))}" r="7" fill="none" stroke="${marker.color ?? "#000000"}" stroke-width="2.5"><title>${escapeXml(marker.label)}</title></circle>`,
+      `<circle cx="${round(sx(marker.x))}" cy="${round(sy(marker.y))}" r="7" fill="none" ` +
+        `stroke="${marker.color ?? "#000000"}" ` +
+        `stroke-width="2.5"><title>${escapeXml(marker.label)}</title></circle>`,
     );
   }
   parts.push(...ruleLabels, "</svg>");

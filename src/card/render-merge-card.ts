@@ -71,19 +71,24 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
       term.kind === "vector"
         ? `published task vector ${inputLink(term.input, options.hubUrl)}`
         : `θ(${inputLink(term.input, options.hubUrl)}) − θ(base)`;
-    return `| ${symbols[i]} | ${tau} | ${term.input.revision ? `\`${term.input.revision}\`` : "local"} | ${formatNumber(term.weight)} | ${term.weight < 0 ? "negation" : "addition"} |`;
+    return (
+      `| ${symbols[i]} | ${tau} | ${term.input.revision ? `\`${term.input.revision}\`` : "local"} | ` +
+      `${formatNumber(term.weight)} | ${term.weight < 0 ? "negation" : "addition"} |`
+    );
   });
   const trajectory = options.trajectory?.length
     ? [
         "## Greedy search",
         "",
-        "Each round tried every remaining candidate at its best λ on the validation data and kept the best one only if it raised the score.",
+        "Each round tried every remaining candidate at its best λ on the validation data and kept the best one only " +
+          "if it raised the score.",
         "",
         "| round | candidate | λ | validation score | kept | why |",
         "| --- | --- | --- | --- | --- | --- |",
         ...options.trajectory.map(
           (s) =>
-            `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`,
+            `| ${s.round} | \`${s.candidate}\` | ${formatNumber(s.lambda)} | ${formatNumber(s.score)} | ` +
+            `${s.kept ? "yes" : "no"} | ${cell(s.reason)} |`,
         ),
         "",
         ...(options.skipped?.length
@@ -138,11 +143,19 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     "| --- | --- | --- | --- | --- |",
     ...termRows,
     "",
-    `θ(base) is ${inputLink(options.base, options.hubUrl)} at ${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
+    `θ(base) is ${inputLink(options.base, options.hubUrl)} at ` +
+      `${options.base.revision ? `\`${options.base.revision}\`` : "a local directory"}.`,
     "",
     registered?.card.order
-      ? `Computed element by element in float32, in this order: ${registered.card.order(options.terms.length)}, then rounded once to ${options.dtype}.`
-      : `Computed element by element in float32 (each λ rounded to float32 first, each operation rounded as float32 does, terms in the order of the table), then rounded once to ${options.dtype}.${formatParams(options.methodParameters) ? ` Parameters:${formatParams(options.methodParameters).slice(1)}.` : ""}`,
+      ? `Computed element by element in float32, in this order: ${registered.card.order(options.terms.length)}, ` +
+        `then rounded once to ${options.dtype}.`
+      : "Computed element by element in float32 (each λ rounded to float32 first, each operation rounded as float32 " +
+        "does, terms in the order of the table), then rounded once to " +
+        `${options.dtype}.${
+          formatParams(options.methodParameters)
+            ? " " + `Parameters:${formatParams(options.methodParameters).slice(1)}.`
+            : ""
+        }`,
     "",
     ...(options.overrides?.length
       ? [
@@ -155,7 +168,10 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     ...(options.vocabularyNote ? [`Vocabulary: ${options.vocabularyNote}`, ""] : []),
     ...(options.copiedFiles?.length
       ? [
-          `Copied unchanged next to the weights: ${options.copiedFiles.map((f) => `\`${f.path}\` (from ${f.from.repo}@${shortSha(f.from.revision)})`).join(", ")}.`,
+          "Copied unchanged next to the weights: " +
+            `${options.copiedFiles
+              .map((f) => `\`${f.path}\` (from ` + `${f.from.repo}@${shortSha(f.from.revision)})`)
+              .join(", ")}.`,
           "",
         ]
       : []),
@@ -163,7 +179,12 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
       ? [
           "## Validation",
           "",
-          `${options.validation.metric}: ${formatNumber(options.validation.score)}${options.validation.baseline !== undefined ? ` (starting point: ${formatNumber(options.validation.baseline)})` : ""}`,
+          `${options.validation.metric}: ` +
+            `${formatNumber(options.validation.score)}${
+              options.validation.baseline !== undefined
+                ? " (starting " + `point: ${formatNumber(options.validation.baseline)})`
+                : ""
+            }`,
           "",
         ]
       : []),
@@ -175,7 +196,9 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     "| --- | --- | --- |",
     ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
     "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ${[options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`).join(", ")}. The machine-readable record is \`tvhub.json\`.`,
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ` +
+      `${[options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`).join(", ")}. ` +
+      `The machine-readable record is \`tvhub.json\`.`,
     "",
   ].join("\n");
 }

@@ -33,13 +33,17 @@ describe("renderSimilaritySvg", () => {
     expect(svg.match(/>—</g)).toHaveLength(2);
   });
 
-  it("scales colors to the largest off-diagonal |cos|: the strongest pair gets the end color, the diagonal stays gray", () => {
-    expect(svg).toContain('fill="#b2182b"');
-    expect(svg).toContain('fill="#d9d9d9"');
-    // -0.02 is half of 0.04 on the negative side: halfway from the neutral to the blue end.
-    expect(svg).toContain(`fill="#8cafd2"`);
-    expect(svg).toContain('<linearGradient id="tvhub-scale"');
-    expect(svg).toContain(">0.040</text>");
-    expect(svg).toContain(">−0.040</text>");
-  });
+  it(
+    "scales colors to the largest off-diagonal |cos|: the strongest pair gets the end color, the diagonal stays " +
+      "gray",
+    () => {
+      expect(svg).toContain('fill="#b2182b"');
+      expect(svg).toContain('fill="#d9d9d9"');
+      // -0.02 is half of 0.04 on the negative side: halfway from the neutral to the blue end.
+      expect(svg).toContain(`fill="#8cafd2"`);
+      expect(svg).toContain('<linearGradient id="tvhub-scale"');
+      expect(svg).toContain(">0.040</text>");
+      expect(svg).toContain(">−0.040</text>");
+    },
+  );
 });

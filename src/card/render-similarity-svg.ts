@@ -48,7 +48,8 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="${fontSize}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="Helvetica, Arial, sans-serif" font-size="${fontSize}">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${pad}" y="${pad + 14}" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
@@ -59,7 +60,8 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
   for (let i = 0; i < n; i++) {
     const y = top + i * cell;
     parts.push(
-      `<text x="${left - 8}" y="${y + cell / 2}" text-anchor="end" dominant-baseline="middle">${escapeXml(labels[i] ?? "")}</text>`,
+      `<text x="${left - 8}" y="${y + cell / 2}" text-anchor="end" ` +
+        `dominant-baseline="middle">${escapeXml(labels[i] ?? "")}</text>`,
     );
     for (let j = 0; j < n; j++) {
       const x = left + j * cell;
@@ -68,10 +70,14 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
         value === null || !Number.isFinite(value) ? undefinedFill : i === j ? diagonalFill : colorOf(value / scale);
       const strength = value === null || i === j ? 0 : Math.min(1, Math.abs(value / scale));
       parts.push(
-        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff" stroke-width="1"><title>${escapeXml(`${labels[i]} · ${labels[j]}: ${value === null ? "undefined (zero vector)" : String(value)}`)}</title></rect>`,
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff" ` +
+          `stroke-width="1"><title>${escapeXml(
+            `${labels[i]} · ${labels[j]}: ` + `${value === null ? "undefined (zero vector)" : String(value)}`,
+          )}</title></rect>`,
       );
       parts.push(
-        `<text x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle" dominant-baseline="middle" fill="${strength > 0.6 ? "#ffffff" : "#000000"}">${value === null ? "—" : formatCell(value)}</text>`,
+        `<text x="${x + cell / 2}" y="${y + cell / 2}" text-anchor="middle" dominant-baseline="middle" ` +
+          `fill="${strength > 0.6 ? "#ffffff" : "#000000"}">${value === null ? "—" : formatCell(value)}</text>`,
       );
     }
   }
@@ -79,15 +85,19 @@ export function renderSimilaritySvg(options: SimilaritySvgOptions): string {
     const x = left + j * cell + cell / 2;
     const y = top + grid + 10;
     parts.push(
-      `<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="middle" transform="rotate(-45 ${x} ${y})">${escapeXml(labels[j] ?? "")}</text>`,
+      `<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="middle" transform="rotate(-45 ${x} ` +
+        `${y})">${escapeXml(labels[j] ?? "")}</text>`,
     );
   }
 
   // The color scale: a vertical gradient from −max (bottom) through 0 to +max (top).
   const legendHeight = Math.max(grid, 120);
   parts.push(
-    `<defs><linearGradient id="tvhub-scale" x1="0" y1="1" x2="0" y2="0"><stop offset="0" stop-color="${rgb(negative)}"/><stop offset="0.5" stop-color="${rgb(neutral)}"/><stop offset="1" stop-color="${rgb(positive)}"/></linearGradient></defs>`,
-    `<rect x="${legendX}" y="${top}" width="${legendWidth}" height="${legendHeight}" fill="url(#tvhub-scale)" stroke="#999999" stroke-width="0.5"/>`,
+    `<defs><linearGradient id="tvhub-scale" x1="0" y1="1" x2="0" y2="0"><stop offset="0" ` +
+      `stop-color="${rgb(negative)}"/><stop offset="0.5" stop-color="${rgb(neutral)}"/><stop offset="1" ` +
+      `stop-color="${rgb(positive)}"/></linearGradient></defs>`,
+    `<rect x="${legendX}" y="${top}" width="${legendWidth}" height="${legendHeight}" fill="url(#tvhub-scale)" ` +
+      `stroke="#999999" stroke-width="0.5"/>`,
   );
   for (const [fraction, value] of [
     [0, scale],

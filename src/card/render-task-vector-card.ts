@@ -32,9 +32,16 @@ export interface TaskVectorCardOptions {
  */
 function exactnessAdvice(dtype: string): string {
   if (dtype === "BF16" || dtype === "F16") {
-    return "Publish with `--dtype f32` for an exact vector (float32 holds every difference of two 16-bit values unless they differ in magnitude by more than 2¹⁶).";
+    return (
+      "Publish with `--dtype f32` for an exact vector (float32 holds every difference of two 16-bit values " +
+      "unless they differ in magnitude by more than 2¹⁶)."
+    );
   }
-  return "tvhub computes τ in float32, and at these elements the fine-tuned and base values differ in magnitude too much for float32 to hold their difference exactly; no `--dtype` makes them exact (`f64` stores the same float32 values in twice the bytes).";
+  return (
+    "tvhub computes τ in float32, and at these elements the fine-tuned and base values differ in magnitude too " +
+    "much for float32 to hold their difference exactly; no `--dtype` makes them exact (`f64` stores the same " +
+    "float32 values in twice the bytes)."
+  );
 }
 
 /** The README.md of a task-vector repo: front matter that makes it discoverable, and a body that says what it is. */
@@ -51,7 +58,10 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     tags: unique(["task-vector", "tvhub", ...(options.tags ?? [])]),
   });
   const exactness = options.reconstruction
-    ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}`
+    ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ` +
+      `${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights ` +
+      `exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ` +
+      `${exactnessAdvice(options.dtype)}`
     : `Stored in ${options.dtype}: \`base + 1.0·τ\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
@@ -63,9 +73,13 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     frontMatter,
     `# ${options.title}`,
     "",
-    `A **task vector**: the element-wise difference between the weights of ${inputLink(finetuned, options.hubUrl)} and of the base model it was fine-tuned from, ${inputLink(base, options.hubUrl)} (Ilharco et al., *Editing Models with Task Arithmetic*, ICLR 2023).`,
-    "Adding it to the base gives the fine-tuned model back; adding a multiple of it, or several task vectors, or subtracting it, edits the base model.",
-    "It is not a PEFT adapter: no library on the Hub loads it onto the base by itself; `tvhub apply` does (below), and `tvhub publish-vector --lora-rank R` publishes a low-rank version that PEFT loads.",
+    `A **task vector**: the element-wise difference between the weights of ${inputLink(finetuned, options.hubUrl)} ` +
+      `and of the base model it was fine-tuned from, ${inputLink(base, options.hubUrl)} (Ilharco et al., ` +
+      "*Editing Models with Task Arithmetic*, ICLR 2023).",
+    "Adding it to the base gives the fine-tuned model back; adding a multiple of it, or several task vectors, or " +
+      "subtracting it, edits the base model.",
+    "It is not a PEFT adapter: no library on the Hub loads it onto the base by itself; `tvhub apply` does (below), " +
+      "and `tvhub publish-vector --lora-rank R` publishes a low-rank version that PEFT loads.",
     "",
     "## Arithmetic",
     "",
@@ -73,14 +87,16 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     `τ = θ(${finetuned.repo}@${shortSha(finetuned.revision)}) − θ(${base.repo}@${shortSha(base.revision)})`,
     "```",
     "",
-    `Every element is decoded to float32, subtracted in float32, and rounded once to ${options.dtype} (round to nearest even). Integer and boolean tensors are not part of τ.`,
+    `Every element is decoded to float32, subtracted in float32, and rounded once to ${options.dtype} (round to ` +
+      "nearest even). Integer and boolean tensors are not part of τ.",
     "",
     "## Inputs",
     "",
     "| role | repository | revision |",
     "| --- | --- | --- |",
     `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
-    `| fine-tuned | ${inputLink(finetuned, options.hubUrl)} | ${finetuned.revision ? `\`${finetuned.revision}\`` : "local"} |`,
+    `| fine-tuned | ${inputLink(finetuned, options.hubUrl)} | ` +
+      `${finetuned.revision ? `\`${finetuned.revision}\`` : "local"} |`,
     "",
     "## Statistics",
     "",
@@ -113,7 +129,8 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     `tvhub apply --base ${base.repo} --vector ${applyRef}:-0.5 --to ./negated   # forget the task`,
     "```",
     "",
-    "Or in Python, tensor by tensor: `merged[name] = base[name].float() + λ * tau[name].float()` for every tensor in this repo; tensors absent here are the base's.",
+    "Or in Python, tensor by tensor: `merged[name] = base[name].float() + λ * tau[name].float()` for every tensor " +
+      "in this repo; tensors absent here are the base's.",
     "",
     "## Files",
     "",
@@ -121,7 +138,8 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     "| --- | --- | --- |",
     ...fileRows,
     "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}. The machine-readable record of this run is \`tvhub.json\`.`,
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}. The machine-readable record of this ` +
+      `run is \`tvhub.json\`.`,
     "",
   ].join("\n");
 }

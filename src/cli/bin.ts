@@ -10,7 +10,8 @@ const onSignal = (name: NodeJS.Signals): void => {
   // A command with its own handling (hub serve, demo, greedy's scorers) stops in its own way.
   if (process.listenerCount(name) > 1) return;
   process.stderr.write(
-    `tvhub: interrupted by ${name} with no upload in flight, so nothing was left half-published; rerun the command to finish.\n`,
+    `tvhub: interrupted by ${name} with no upload in flight, so nothing was left half-published; rerun the command ` +
+      `to finish.\n`,
   );
   process.exit(interruptExitCode(name));
 };

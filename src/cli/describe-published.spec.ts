@@ -14,7 +14,8 @@ describe("describePublished", () => {
   it("names the pull request, its link and its ref, and says main is unchanged until the merge", () => {
     const pullRequest = { num: 3, url: `${hub}/discussions/3`, ref: "refs/pr/3" };
     expect(describePublished({ repo: "org/tv", commit: "b".repeat(40), url: hub, pullRequest })).toBe(
-      `pull request #3 on ${hub}: ${hub}/discussions/3 (commit ${"b".repeat(40)} on refs/pr/3; main changes when it is merged)`,
+      `pull request #3 on ${hub}: ${hub}/discussions/3 (commit ${"b".repeat(40)} on refs/pr/3; main changes when it ` +
+        "is merged)",
     );
   });
 });

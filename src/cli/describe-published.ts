@@ -10,7 +10,10 @@ export function describePublished(published: {
 }): string {
   if (published.pullRequest) {
     const { num, url, ref } = published.pullRequest;
-    return `pull request #${num} on ${published.url}: ${url} (commit ${published.commit ?? ""} on ${ref}; main changes when it is merged)`;
+    return (
+      `pull request #${num} on ${published.url}: ${url} (commit ${published.commit ?? ""} on ${ref}; main ` +
+      "changes when it is merged)"
+    );
   }
   return published.repo ? `${published.url} at commit ${published.commit ?? ""}` : (published.dir ?? published.url);
 }

@@ -38,7 +38,9 @@ export function describeSystemError(error: unknown): TvhubError | undefined {
           ].includes(syscall)
         ? "write"
         : "read";
-  const message = `Cannot ${doing} ${path}: ${known.cause} (${code}); ${known.usage ? "choose a path you can write to" : "free some space or write elsewhere"}, then rerun.`;
+  const message =
+    `Cannot ${doing} ${path}: ${known.cause} (${code}); ` +
+    `${known.usage ? "choose a path you can write to" : "free some space or write elsewhere"}, then rerun.`;
   return known.usage
     ? new UsageError(message, { code: `FS_${code}`, subject: path, cause: error })
     : new DataError(message, { code: `FS_${code}`, subject: path, cause: error });

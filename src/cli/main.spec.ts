@@ -15,18 +15,23 @@ afterEach(() => {
 });
 
 describe("main: how a failure is reported", () => {
-  it("a usage error is the one documented sentence, naming the command's help, not commander's error: form", async () => {
-    const result = await run(["merge", "recipe.yml", "--bogus"]);
-    expect(result).toEqual({
-      code: 2,
-      stdout: "",
-      stderr: "tvhub: unknown option '--bogus'; see tvhub merge --help.\n",
-    });
-    expect((await run(["hub", "upload", "./dir"])).stderr).toBe(
-      "tvhub: missing required argument 'repo'; see tvhub hub upload --help.\n",
-    );
-    expect((await run(["check"])).stderr).toBe("tvhub: check needs --finetuned or --vector; see tvhub check --help.\n");
-  });
+  it(
+    "a usage error is the one documented sentence, naming the command's help, not commander's error: " + "form",
+    async () => {
+      const result = await run(["merge", "recipe.yml", "--bogus"]);
+      expect(result).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: "tvhub: unknown option '--bogus'; see tvhub merge --help.\n",
+      });
+      expect((await run(["hub", "upload", "./dir"])).stderr).toBe(
+        "tvhub: missing required argument 'repo'; see tvhub hub upload --help.\n",
+      );
+      expect((await run(["check"])).stderr).toBe(
+        "tvhub: check needs --finetuned or --vector; see tvhub check --help.\n",
+      );
+    },
+  );
 
   it("with --json, a failure is also {error: {code, message}} on stdout, for scripts", async () => {
     const usage = await run(["inspect", "--bogus", "--json"]);
@@ -41,49 +46,56 @@ describe("main: how a failure is reported", () => {
     expect(missing.stderr).toBe(`tvhub: ${parsed.error.message}\n`);
   });
 
-  it("a file-system error without a sentence of its own is the user's (exit 2, the path and the cause), not a bug", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tvhub-main-fs-"));
-    writeFileSync(join(dir, "afile"), "");
-    const result = await run(["demo", "--out", join(dir, "afile", "d")]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^tvhub: --out .*afile\/d: .*afile is a file, so no folder can be made under it; give the path of a folder\.\n$/,
-    );
-    const models = join(import.meta.dirname, "../../demo/models");
-    const published = await run([
-      "publish-vector",
-      "--base",
-      join(models, "vit-tiny-digits"),
-      "--finetuned",
-      join(models, "vit-tiny-digits-noisy"),
-      "--to",
-      join(dir, "afile", "tv"),
-      "--quiet",
-    ]);
-    expect(published.code).toBe(2);
-    expect(published.stderr).toContain(
-      `tvhub: --to ${join(dir, "afile", "tv")}: ${join(dir, "afile")} is a file, so no folder can be made under it`,
-    );
-  });
+  it(
+    "a file-system error without a sentence of its own is the user's (exit 2, the path and the cause), not a " + "bug",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tvhub-main-fs-"));
+      writeFileSync(join(dir, "afile"), "");
+      const result = await run(["demo", "--out", join(dir, "afile", "d")]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^tvhub: --out .*afile\/d: .*afile is a file, so no folder can be made under it; give the path of a folder\.\n$/,
+      );
+      const models = join(import.meta.dirname, "../../demo/models");
+      const published = await run([
+        "publish-vector",
+        "--base",
+        join(models, "vit-tiny-digits"),
+        "--finetuned",
+        join(models, "vit-tiny-digits-noisy"),
+        "--to",
+        join(dir, "afile", "tv"),
+        "--quiet",
+      ]);
+      expect(published.code).toBe(2);
+      expect(published.stderr).toContain(
+        `tvhub: --to ${join(dir, "afile", "tv")}: ${join(dir, "afile")} is a file, so no folder can be made under it`,
+      );
+    },
+  );
 
-  it("an unexpected error says to rerun with --debug, and with --debug says so no more but prints the stack", async () => {
-    const load = async () => {
-      vi.doMock("./program.js", () => ({
-        createProgram: () => ({ parseAsync: async () => Promise.reject(new TypeError("x is not a function")) }),
-      }));
-      return (await import("./main.js")).main;
-    };
-    const plain = await run(["inspect", "m"], load);
-    expect(plain.code).toBe(70);
-    expect(plain.stderr).toBe(
-      "tvhub: unexpected error: x is not a function; this is a bug in tvhub; please report it (rerun with --debug for the stack trace).\n",
-    );
-    const debug = await run(["inspect", "m", "--debug", "--json"], load);
-    expect(debug.code).toBe(70);
-    expect(debug.stderr).toMatch(
-      /^tvhub: unexpected error: x is not a function; this is a bug in tvhub; please report it with the stack trace below\.\nTypeError: x is not a function\n {4}at /,
-    );
-    expect(debug.stderr).not.toContain("--debug");
-    expect(JSON.parse(debug.stdout)).toMatchObject({ error: { code: "INTERNAL" } });
-  });
+  it(
+    "an unexpected error says to rerun with --debug, and with --debug says so no more but prints the " + "stack",
+    async () => {
+      const load = async () => {
+        vi.doMock("./program.js", () => ({
+          createProgram: () => ({ parseAsync: async () => Promise.reject(new TypeError("x is not a function")) }),
+        }));
+        return (await import("./main.js")).main;
+      };
+      const plain = await run(["inspect", "m"], load);
+      expect(plain.code).toBe(70);
+      expect(plain.stderr).toBe(
+        "tvhub: unexpected error: x is not a function; this is a bug in tvhub; please report it (rerun with --debug " +
+          "for the stack trace).\n",
+      );
+      const debug = await run(["inspect", "m", "--debug", "--json"], load);
+      expect(debug.code).toBe(70);
+      expect(debug.stderr).toMatch(
+        /^tvhub: unexpected error: x is not a function; this is a bug in tvhub; please report it with the stack trace below\.\nTypeError: x is not a function\n {4}at /,
+      );
+      expect(debug.stderr).not.toContain("--debug");
+      expect(JSON.parse(debug.stdout)).toMatchObject({ error: { code: "INTERNAL" } });
+    },
+  );
 });

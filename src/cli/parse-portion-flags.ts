@@ -71,13 +71,15 @@ export function portionStageOf(given: PortionStageFlags): PortionStage | undefin
   }
   if ((flags.portion !== undefined || flags.finalize === true) && flags.dryRun === true) {
     throw bad(
-      `--dry-run writes nothing, but ${flags.portion !== undefined ? "--portion" : "--finalize"} commits to the Hub; to see the jobs, run tvhub plan --portions N.`,
+      `--dry-run writes nothing, but ${flags.portion !== undefined ? "--portion" : "--finalize"} commits to the ` +
+        "Hub; to see the jobs, run tvhub plan --portions N.",
     );
   }
   if (flags.portion !== undefined) {
     if (flags.portions !== undefined && flags.portions !== flags.portion.count) {
       throw bad(
-        `--portions ${flags.portions} disagrees with --portion ${flags.portion.index}/${flags.portion.count}; drop --portions, the job names the count.`,
+        `--portions ${flags.portions} disagrees with --portion ${flags.portion.index}/${flags.portion.count}; drop ` +
+          "--portions, the job names the count.",
       );
     }
     return { kind: "portion", index: flags.portion.index, count: flags.portion.count };

@@ -34,7 +34,10 @@ export interface PrintErrorOptions {
   json: boolean;
 }
 
-/** A failure: `tvhub: ...` on stderr, the stack with --debug, and `{"error": {"code", "message"}}` on stdout with --json. */
+/**
+ * A failure: `tvhub: ...` on stderr, the stack with --debug, and `{"error": {"code", "message"}}` on stdout with
+ * --json.
+ */
 export function printError(options: PrintErrorOptions): void {
   options.stderr.write(`tvhub: ${options.message}\n`);
   if (options.stack !== undefined) options.stderr.write(`${options.stack}\n`);
@@ -99,7 +102,11 @@ export function printMergeResult(
   }
   const where = describePublished(published);
   context.stdout.write(
-    `Published the ${result.recipe.output.lora ? "merge as a LoRA adapter (merged − base)" : "merged model"} to ${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} (${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+    `Published the ${result.recipe.output.lora ? "merge as a LoRA adapter (merged − base)" : "merged model"} to ` +
+      `${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} ` +
+      `(${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ` +
+      `${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
+      `${formatBytes(stats.bytesUploaded)}\n`,
   );
 }
 
@@ -123,7 +130,10 @@ export function printPortion(
   }
   const count = portion.portion.slice(portion.portion.indexOf("/") + 1);
   context.stdout.write(
-    `Committed portion ${portion.portion} to ${portion.url} at commit ${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} jobs are done, run the same command with --finalize --portions ${count}\n`,
+    `Committed portion ${portion.portion} to ${portion.url} at commit ` +
+      `${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ` +
+      `${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} ` +
+      `jobs are done, run the same command with --finalize --portions ${count}\n`,
   );
 }
 
@@ -157,12 +167,16 @@ export function printVectorResult(
   if (result.adapter) {
     const factored = result.adapter.tensors.filter((t) => t.kind === "lora").length;
     context.stdout.write(
-      `Published the LoRA adapter to ${where}\nr = ${result.adapter.r}, ${factored} factored tensor(s), relative error ${result.adapter.overallError.toPrecision(3)}, ${formatBytes(published.files[0]?.size ?? 0)}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+      `Published the LoRA adapter to ${where}\nr = ${result.adapter.r}, ${factored} factored tensor(s), relative ` +
+        `error ${result.adapter.overallError.toPrecision(3)}, ${formatBytes(published.files[0]?.size ?? 0)}; ` +
+        `downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
     );
     return;
   }
   context.stdout.write(
-    `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+    `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ` +
+      `${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
+      `${formatBytes(stats.bytesUploaded)}\n`,
   );
 }
 
@@ -216,14 +230,16 @@ export function printGreedyResult(
   else if (merged.dryRun || !published)
     lines.push(
       "",
-      `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not written.`,
+      `Dry run: the merge of the start and the ${result.search.terms.length} kept candidate(s) was planned, not ` +
+        "written.",
       formatPlan({ plan: merged.plan }).trimEnd(),
     );
   else {
     const where = describePublished(published);
     lines.push(
       "",
-      `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}.`,
+      `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
+        `${formatBytes(stats.bytesUploaded)}.`,
     );
   }
   context.stdout.write(`${lines.join("\n")}\n`);

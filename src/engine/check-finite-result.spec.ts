@@ -64,18 +64,22 @@ describe("checkFiniteResult", () => {
     ).not.toThrow();
   });
 
-  it("a λ too large for float32 (1e39 rounds to Infinity) stops the run naming the tensor, the element and the term", () => {
-    const terms = [
-      { term: 0, weight32: 0.5 },
-      { term: 1, weight32: Math.fround(1e39) },
-    ];
-    const operands = [values("F32", [1, 2, 3]), values("F32", [0.1, 0.2, 0.3]), values("BF16", [0, 0.25, 1])];
-    const attempt = () => run(job(merge(terms), "F32", 3, 10), operands);
-    expect(attempt).toThrow(DataError);
-    expect(attempt).toThrow(
-      /^vit\.encoder\.layer\.0\.output\.dense\.weight\[10\] would be NaN: the λ of term 2 \(λ = Infinity\) is too large for float32; nothing was written or published, so use a smaller weight or scale/,
-    );
-  });
+  it(
+    "a λ too large for float32 (1e39 rounds to Infinity) stops the run naming the tensor, the element and the " +
+      "term",
+    () => {
+      const terms = [
+        { term: 0, weight32: 0.5 },
+        { term: 1, weight32: Math.fround(1e39) },
+      ];
+      const operands = [values("F32", [1, 2, 3]), values("F32", [0.1, 0.2, 0.3]), values("BF16", [0, 0.25, 1])];
+      const attempt = () => run(job(merge(terms), "F32", 3, 10), operands);
+      expect(attempt).toThrow(DataError);
+      expect(attempt).toThrow(
+        /^vit\.encoder\.layer\.0\.output\.dense\.weight\[10\] would be NaN: the λ of term 2 \(λ = Infinity\) is too large for float32; nothing was written or published, so use a smaller weight or scale/,
+      );
+    },
+  );
 
   it("a sum that overflows names the term that overflowed; so does λ·τ with a finite λ", () => {
     const big = 3e38;
@@ -124,27 +128,31 @@ describe("checkFiniteResult", () => {
       ).toThrow(new RegExp(`\\[${at}\\] would be Infinity`));
     }
   });
-  it("a LoRA update that overflows float32 (finite factors) is refused, alone and as a merge term; non-finite factors are the adapter's", () => {
-    // A 2×1 by 1×2 product with s = 4: row 1 is 4·(1e38·1) = Infinity.
-    const lora = { op: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false } as const;
-    const factors = [values("F32", [1, 2]), values("F32", [1, 1e38])];
-    const alone = job(lora as JobKind, "F32", 4);
-    alone.tensor.shape = [2, 2];
-    expect(() => run(alone, factors)).toThrow(/\[2\] would be Infinity: the LoRA update s·\(B·A\)/);
-    const term = job(
-      merge([
-        {
-          term: 0,
-          weight32: 1,
-          tau: { kind: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false },
-        },
-      ]),
-      "F32",
-      4,
-    );
-    expect(() => run(term, [values("F32", [0, 0, 0, 0]), ...factors])).toThrow(
-      /τ of term 1 \(the adapter's s·\(B·A\)\) overflows float32/,
-    );
-    expect(() => run(alone, [values("F32", [1, Infinity]), values("F32", [1, 1])])).not.toThrow();
-  });
+  it(
+    "a LoRA update that overflows float32 (finite factors) is refused, alone and as a merge term; non-finite " +
+      "factors are the adapter's",
+    () => {
+      // A 2×1 by 1×2 product with s = 4: row 1 is 4·(1e38·1) = Infinity.
+      const lora = { op: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false } as const;
+      const factors = [values("F32", [1, 2]), values("F32", [1, 1e38])];
+      const alone = job(lora as JobKind, "F32", 4);
+      alone.tensor.shape = [2, 2];
+      expect(() => run(alone, factors)).toThrow(/\[2\] would be Infinity: the LoRA update s·\(B·A\)/);
+      const term = job(
+        merge([
+          {
+            term: 0,
+            weight32: 1,
+            tau: { kind: "lora", a: ref(1, "a"), b: ref(1, "b"), rank: 1, scale32: 4, transpose: false },
+          },
+        ]),
+        "F32",
+        4,
+      );
+      expect(() => run(term, [values("F32", [0, 0, 0, 0]), ...factors])).toThrow(
+        /τ of term 1 \(the adapter's s·\(B·A\)\) overflows float32/,
+      );
+      expect(() => run(alone, [values("F32", [1, Infinity]), values("F32", [1, 1])])).not.toThrow();
+    },
+  );
 });

@@ -33,7 +33,8 @@ export function checkFiniteResult(options: CheckFiniteResultOptions): void {
     if (cause === undefined) continue;
     const element = job.start + i;
     throw new DataError(
-      `${job.tensor.name}[${element}] would be ${values[i]}: ${cause}; nothing was written or published, so ${advice(cause)}.`,
+      `${job.tensor.name}[${element}] would be ${values[i]}: ${cause}; nothing was written or published, so ` +
+        `${advice(cause)}.`,
       { code: "NON_FINITE_RESULT", subject: job.tensor.name },
     );
   }

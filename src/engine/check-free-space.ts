@@ -15,8 +15,8 @@ export interface CheckFreeSpaceOptions {
 }
 
 /**
- * Refuses a run whose output cannot be written or cannot fit, before any input is downloaded. Where the file system cannot say how
- * much is free, the run goes ahead (a full disk is then reported when a write fails).
+ * Refuses a run whose output cannot be written or cannot fit, before any input is downloaded. Where the file system
+ * cannot say how much is free, the run goes ahead (a full disk is then reported when a write fails).
  */
 export async function checkFreeSpace(options: CheckFreeSpaceOptions): Promise<void> {
   // A read-only or pseudo file system can report no free space: say what is really wrong with it first.

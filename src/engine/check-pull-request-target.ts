@@ -16,7 +16,8 @@ export function checkPullRequestTarget(options: CheckPullRequestTargetOptions): 
   const label = options.label ?? "--to";
   if (options.target.kind !== "hub") {
     throw new UsageError(
-      `--create-pr opens a pull request on a Hub repo, but the target is the folder ${options.target.path}; give ${label} org/name, or drop --create-pr.`,
+      `--create-pr opens a pull request on a Hub repo, but the target is the folder ${options.target.path}; give ` +
+        `${label} org/name, or drop --create-pr.`,
       {
         code: "PR_NEEDS_HUB",
         subject: label,
@@ -25,7 +26,8 @@ export function checkPullRequestTarget(options: CheckPullRequestTargetOptions): 
   }
   if (options.stage !== undefined) {
     throw new UsageError(
-      `--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`,
+      "--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch " +
+        "side by side; publish in one job to open a pull request.",
       {
         code: "PR_WITH_PORTIONS",
         subject: "--create-pr",

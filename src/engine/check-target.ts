@@ -45,7 +45,8 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
   }
   if (identity.role === "read") {
     throw new UsageError(
-      `Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with --token or HF_TOKEN.`,
+      `Publishing to ${repo} needs a write token, but the token given can only read; pass a write token with ` +
+        "--token or HF_TOKEN.",
       {
         code: "HUB_READ_ONLY_TOKEN",
         subject: repo,
@@ -55,7 +56,8 @@ export async function checkTarget(options: CheckTargetOptions): Promise<void> {
   const namespace = repo.slice(0, repo.indexOf("/"));
   if (namespace !== identity.name && !identity.orgs.includes(namespace)) {
     throw new RemoteError(
-      `The token belongs to ${identity.name}, who cannot publish to ${repo} (not a member of ${namespace}); publish under ${identity.name}/ or an organisation ${identity.name} belongs to.`,
+      `The token belongs to ${identity.name}, who cannot publish to ${repo} (not a member of ${namespace}); publish ` +
+        `under ${identity.name}/ or an organisation ${identity.name} belongs to.`,
       { code: "HUB_NO_WRITE_ACCESS", subject: repo },
     );
   }
@@ -93,7 +95,9 @@ function checkKind(options: CheckTargetOptions, where: string, record: Uint8Arra
       ? `${kindNames[format]} (its tvhub.json says ${format})`
       : "a tvhub publish whose tvhub.json tvhub cannot read";
   throw new UsageError(
-    `${where} holds ${held}, and this run publishes ${kindNames[options.produces]}; publish to another ${options.target.kind === "hub" ? "repo" : "folder"}, or pass --force to replace it (the files of the old one are deleted).`,
+    `${where} holds ${held}, and this run publishes ${kindNames[options.produces]}; publish to another ` +
+      `${options.target.kind === "hub" ? "repo" : "folder"}, or pass --force to replace it (the files of the old ` +
+      "one are deleted).",
     { code: "TARGET_OTHER_KIND", subject: where },
   );
 }

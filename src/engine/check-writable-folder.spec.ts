@@ -19,7 +19,8 @@ describe("checkWritableFolder", () => {
     const check = checkWritableFolder({ dir: join(dir, "afile", "sub"), flag: "--to ./afile/sub" });
     await expect(check).rejects.toBeInstanceOf(UsageError);
     await expect(check).rejects.toThrow(
-      `--to ./afile/sub: ${join(dir, "afile")} is a file, so no folder can be made under it; give the path of a folder.`,
+      `--to ./afile/sub: ${join(dir, "afile")} is a file, so no folder can be made under it; give the path of a ` +
+        "folder.",
     );
   });
 

@@ -155,33 +155,37 @@ async function failureOf(work: Promise<unknown>): Promise<Error> {
 }
 
 describe("collectPortions", () => {
-  it("puts every job's share together as one run has it: files with their hashes, the index, the statistics in write order", async () => {
-    expect(plan.layout.files.length).toBeGreaterThanOrEqual(6);
-    const collected = await collect(repoWith([1, 2, 3]));
-    const layout = planModelLayout({
-      tensors: plan.outputs,
-      prefix: "task_vector",
-      maxShardSize: plan.layout.maxShardSize,
-    });
-    expect(collected.head).toBe(head);
-    expect(collected.count).toBe(3);
-    expect(collected.keep).toEqual(plan.layout.files.map((file) => file.name));
-    expect(collected.files.map((file) => file.path)).toEqual([
-      ...plan.layout.files.map((file) => file.name),
-      "task_vector.safetensors.index.json",
-    ]);
-    expect(collected.files[0]).toEqual({
-      path: plan.layout.files[0]?.name,
-      size: plan.layout.files[0]?.fileSize,
-      sha256: sha(plan.layout.files[0]?.name ?? ""),
-    });
-    expect(collected.staged).toEqual(["task_vector.safetensors.index.json"]);
-    expect(await readdir(stageDir)).toEqual(["task_vector.safetensors.index.json"]);
-    expect(await readFile(join(stageDir, "task_vector.safetensors.index.json"), "utf8")).toBe(layout.index?.text);
-    expect([...collected.tensors.keys()]).toEqual(layout.writeOrder.map((tensor) => tensor.name));
-    expect(collected.tensors.get(plan.outputs[3]?.name ?? "")).toEqual({ sumOfSquares: 4 });
-    expect(collected.reconstruction).toEqual({ elements: 600, mismatches: 6, maxAbsError: Infinity });
-  });
+  it(
+    "puts every job's share together as one run has it: files with their hashes, the index, the statistics in " +
+      "write order",
+    async () => {
+      expect(plan.layout.files.length).toBeGreaterThanOrEqual(6);
+      const collected = await collect(repoWith([1, 2, 3]));
+      const layout = planModelLayout({
+        tensors: plan.outputs,
+        prefix: "task_vector",
+        maxShardSize: plan.layout.maxShardSize,
+      });
+      expect(collected.head).toBe(head);
+      expect(collected.count).toBe(3);
+      expect(collected.keep).toEqual(plan.layout.files.map((file) => file.name));
+      expect(collected.files.map((file) => file.path)).toEqual([
+        ...plan.layout.files.map((file) => file.name),
+        "task_vector.safetensors.index.json",
+      ]);
+      expect(collected.files[0]).toEqual({
+        path: plan.layout.files[0]?.name,
+        size: plan.layout.files[0]?.fileSize,
+        sha256: sha(plan.layout.files[0]?.name ?? ""),
+      });
+      expect(collected.staged).toEqual(["task_vector.safetensors.index.json"]);
+      expect(await readdir(stageDir)).toEqual(["task_vector.safetensors.index.json"]);
+      expect(await readFile(join(stageDir, "task_vector.safetensors.index.json"), "utf8")).toBe(layout.index?.text);
+      expect([...collected.tensors.keys()]).toEqual(layout.writeOrder.map((tensor) => tensor.name));
+      expect(collected.tensors.get(plan.outputs[3]?.name ?? "")).toEqual({ sumOfSquares: 4 });
+      expect(collected.reconstruction).toEqual({ elements: 600, mismatches: 6, maxAbsError: Infinity });
+    },
+  );
 
   it("reads the count from the portion records when none is given", async () => {
     expect((await collect(repoWith([1, 2, 3]), null)).count).toBe(3);
@@ -192,14 +196,16 @@ describe("collectPortions", () => {
     expect(error).toBeInstanceOf(DataError);
     expect(error).toMatchObject({ code: "PORTIONS_MISSING", subject: "org/tv" });
     expect(error.message).toBe(
-      `org/tv is missing portion 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then finalize.`,
+      `org/tv is missing portion 2/3 (${matrix[1]?.files.join(", ")}); run that job of the matrix again, then ` +
+        "finalize.",
     );
   });
 
   it("names every missing portion, also when the repo does not exist yet", async () => {
     const error = await failureOf(collect(repoWith([2])));
     expect(error.message).toBe(
-      `org/tv is missing portions 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); run those jobs of the matrix again, then finalize.`,
+      `org/tv is missing portions 1/3 (${matrix[0]?.files.join(", ")}) and 3/3 (${matrix[2]?.files.join(", ")}); ` +
+        "run those jobs of the matrix again, then finalize.",
     );
     const none = await failureOf(collect({ files: [], records: new Map(), missing: true }));
     expect(none.message).toMatch(
@@ -214,41 +220,48 @@ describe("collectPortions", () => {
     );
     expect(error).toMatchObject({ code: "PORTIONS_MISMATCH" });
     expect(error.message).toBe(
-      `org/tv is not ready to finalize: portion 2/3 was made from another plan (it read org/ft at 1111111, this run pinned fffffff; pin the revision in the recipe); run that job of the matrix again, then finalize.`,
+      "org/tv is not ready to finalize: portion 2/3 was made from another plan (it read org/ft at 1111111, this run " +
+        "pinned fffffff; pin the revision in the recipe); run that job of the matrix again, then finalize.",
     );
     const other = await failureOf(
       collect(repoWith([1, 2, 3], (index) => recordOf(index, index === 3 ? { tvhub: "1.0.0" } : {}))),
     );
     expect(other.message).toContain(
-      "portion 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub 1.0.0)",
+      "portion 3/3 was made from another plan (another recipe, other options or another tvhub version: it ran tvhub " +
+        "1.0.0)",
     );
   });
 
-  it("refuses a file whose size or hash is not the one its job recorded, and a missing file of a recorded portion", async () => {
-    const first = matrix[0]?.files[0] ?? "";
-    const resized = repoWith([1, 2, 3]);
-    resized.files = resized.files.map((file) => (file.path === first ? { ...file, size: file.size + 1 } : file));
-    const sizeError = await failureOf(collect(resized));
-    expect(sizeError.message).toContain(
-      `portion 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ${plan.layout.files[0]?.fileSize ?? 0}`,
-    );
+  it(
+    "refuses a file whose size or hash is not the one its job recorded, and a missing file of a recorded " + "portion",
+    async () => {
+      const first = matrix[0]?.files[0] ?? "";
+      const resized = repoWith([1, 2, 3]);
+      resized.files = resized.files.map((file) => (file.path === first ? { ...file, size: file.size + 1 } : file));
+      const sizeError = await failureOf(collect(resized));
+      expect(sizeError.message).toContain(
+        `portion 1/3 has ${first} at ${(plan.layout.files[0]?.fileSize ?? 0) + 1} bytes where the plan has ` +
+          `${plan.layout.files[0]?.fileSize ?? 0}`,
+      );
 
-    const overwritten = repoWith([1, 2, 3]);
-    overwritten.files = overwritten.files.map((file) =>
-      file.path === first ? { ...file, lfsSha256: "0".repeat(64) } : file,
-    );
-    expect((await failureOf(collect(overwritten))).message).toContain(
-      `portion 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`,
-    );
+      const overwritten = repoWith([1, 2, 3]);
+      overwritten.files = overwritten.files.map((file) =>
+        file.path === first ? { ...file, lfsSha256: "0".repeat(64) } : file,
+      );
+      expect((await failureOf(collect(overwritten))).message).toContain(
+        `portion 1/3 has a ${first} whose sha256 is not the one its job recorded (another run overwrote it)`,
+      );
 
-    const lost = repoWith([1, 2, 3]);
-    lost.files = lost.files.filter((file) => file.path !== first);
-    const lostError = await failureOf(collect(lost));
-    expect(lostError).toMatchObject({ code: "PORTIONS_MISSING" });
-    expect(lostError.message).toBe(
-      `org/tv is not ready to finalize: portion 1/3 is missing ${first}; run that job of the matrix again, then finalize.`,
-    );
-  });
+      const lost = repoWith([1, 2, 3]);
+      lost.files = lost.files.filter((file) => file.path !== first);
+      const lostError = await failureOf(collect(lost));
+      expect(lostError).toMatchObject({ code: "PORTIONS_MISSING" });
+      expect(lostError.message).toBe(
+        `org/tv is not ready to finalize: portion 1/3 is missing ${first}; run that job of the matrix again, then ` +
+          "finalize.",
+      );
+    },
+  );
 
   it("refuses a damaged record, and a repo with no portion or portions of two different runs", async () => {
     const damaged = repoWith([1, 2, 3]);

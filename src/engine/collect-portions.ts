@@ -191,7 +191,8 @@ function countFromRecords(repo: string, records: readonly string[]): number {
     );
   }
   throw new UsageError(
-    `${repo} holds portions of runs split ${counts.join(" and ")} ways; give --portions with the count of the run to finalize.`,
+    `${repo} holds portions of runs split ${counts.join(" and ")} ways; give --portions with the count of the run ` +
+      "to finalize.",
     {
       code: "PORTIONS_AMBIGUOUS",
       subject: repo,
@@ -237,7 +238,10 @@ function planDifference(record: PortionRecord, plan: Plan): string {
     const theirs = record.inputs[i];
     if (theirs === undefined || theirs.ref !== input.ref) break;
     if ((theirs.revision ?? null) !== (input.revision ?? null)) {
-      return `it read ${input.ref} at ${short(theirs.revision)}, this run pinned ${short(input.revision ?? null)}; pin the revision in the recipe`;
+      return (
+        `it read ${input.ref} at ${short(theirs.revision)}, this run pinned ${short(input.revision ?? null)}; ` +
+        "pin the revision in the recipe"
+      );
     }
   }
   return `another recipe, other options or another tvhub version: it ran tvhub ${record.tvhub}`;

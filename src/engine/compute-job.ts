@@ -103,7 +103,9 @@ export function computeJob(options: ComputeJobOptions): Uint8Array {
   }
 }
 
-/** The shape of the rows a whole-tensor job holds: the tensor's, or its first rows (a grown vocabulary's shared ones). */
+/**
+ * The shape of the rows a whole-tensor job holds: the tensor's, or its first rows (a grown vocabulary's shared ones).
+ */
 function regionShape(job: Job): number[] {
   const shape = job.tensor.shape;
   if (shape.length === 0) return [];

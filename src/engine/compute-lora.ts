@@ -13,7 +13,10 @@ export interface LoraRangeOptions {
   kernels: ArithmeticKernels;
 }
 
-/** Elements `[start, end)` of a LoRA update in float32: the rows that cover the range, computed in the documented order, then cut. */
+/**
+ * Elements `[start, end)` of a LoRA update in float32: the rows that cover the range, computed in the documented order,
+ * then cut.
+ */
 export function loraRange(options: LoraRangeOptions): Float32Array {
   const { update, start, end, kernels } = options;
   const ops = loraOperands({

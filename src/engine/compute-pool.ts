@@ -63,7 +63,9 @@ export interface ComputePool {
   buffer(byteLength: number): Uint8Array;
   /** Starts a job on the least busy thread; its operands' slots are free again once it is computed. */
   compute(job: Job, operands: readonly Operand[]): Promise<JobOutput>;
-  /** A buffer from `buffer` that was not used, or an output that was written (or copied by the sink): its slot is free. */
+  /**
+   * A buffer from `buffer` that was not used, or an output that was written (or copied by the sink): its slot is free.
+   */
   release(bytes: Uint8Array): void;
   /** Stops the workers and the sink thread; jobs still running are rejected. */
   close(): Promise<void>;

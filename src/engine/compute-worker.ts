@@ -23,7 +23,8 @@ import { loraProtocol, type FromLoraWorker, type LoraWorkerData, type ToLoraWork
 
 const data = workerData as (Partial<ComputeWorkerData> & Partial<SinkThreadData>) | undefined;
 
-// A script from another build would misread the jobs: it never says ready, exits, and the pool computes (or writes) on its own thread.
+// A script from another build would misread the jobs: it never says ready, exits, and the pool computes (or writes) on
+// its own thread.
 if (!isMainThread && parentPort && data?.tvhubComputeWorker === computeProtocol)
   serve(parentPort, data as ComputeWorkerData);
 if (!isMainThread && parentPort && data?.tvhubSinkThread === sinkThreadProtocol)

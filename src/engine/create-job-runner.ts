@@ -21,7 +21,9 @@ export interface JobOutput {
   reconstruction?: ReconstructionStats;
 }
 
-/** Computes a job; `out`, when given and large enough, may receive the output bytes (the result says where they are). */
+/**
+ * Computes a job; `out`, when given and large enough, may receive the output bytes (the result says where they are).
+ */
 export type JobRunner = (job: Job, operands: readonly Operand[], out?: Uint8Array) => JobOutput;
 
 /**

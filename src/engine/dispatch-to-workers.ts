@@ -69,7 +69,8 @@ export function dispatchToWorkers<Job extends PendingJob, Message extends { type
       if (closing) return;
       failAll(
         new InternalError(
-          `A ${kind} worker stopped (exit code ${exitCode}) while ${options.doing}; this is a bug in tvhub, please report it.`,
+          `A ${kind} worker stopped (exit code ${exitCode}) while ${options.doing}; this is a bug in tvhub, please ` +
+            "report it.",
           { code: `${code}_WORKER_EXITED` },
         ),
       );

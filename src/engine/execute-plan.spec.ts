@@ -98,56 +98,64 @@ const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []
 const hasDevFull = existsSync("/dev/full");
 
 describe("executePlan's sink thread", () => {
-  it("hashes and writes on its own thread when jobs run on workers, byte for byte what the calling thread writes", async () => {
-    const here = await run(join(work, "here"), { threads: 0 });
-    const there = await run(join(work, "there"), { threads: 2 });
-    expect(plan.layout.files.length).toBeGreaterThanOrEqual(3);
-    expect([here.result.sinkThread, there.result.sinkThread]).toEqual([false, true]);
-    expect(there.result.threads).toBe(2);
-    expect(there.result.written).toEqual(here.result.written);
-    expect(there.result.tensors).toEqual(here.result.tensors);
-    expect(
-      there.events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
-    ).toEqual(["Computing on 2 worker threads, hashing and writing on another."]);
-    expect(filesIn(join(work, "there"))).toEqual(filesIn(join(work, "here")));
-    for (const file of filesIn(join(work, "here"))) {
+  it(
+    "hashes and writes on its own thread when jobs run on workers, byte for byte what the calling thread " + "writes",
+    async () => {
+      const here = await run(join(work, "here"), { threads: 0 });
+      const there = await run(join(work, "there"), { threads: 2 });
+      expect(plan.layout.files.length).toBeGreaterThanOrEqual(3);
+      expect([here.result.sinkThread, there.result.sinkThread]).toEqual([false, true]);
+      expect(there.result.threads).toBe(2);
+      expect(there.result.written).toEqual(here.result.written);
+      expect(there.result.tensors).toEqual(here.result.tensors);
       expect(
-        Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))),
-        file,
-      ).toBe(0);
-    }
-  });
+        there.events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
+      ).toEqual(["Computing on 2 worker threads, hashing and writing on another."]);
+      expect(filesIn(join(work, "there"))).toEqual(filesIn(join(work, "here")));
+      for (const file of filesIn(join(work, "here"))) {
+        expect(
+          Buffer.compare(readFileSync(join(work, "there", file)), readFileSync(join(work, "here", file))),
+          file,
+        ).toBe(0);
+      }
+    },
+  );
 
-  it("writes on the calling thread, with a warning, when the sink thread does not start but the compute workers do", async () => {
-    // A script that computes but has no sink role: the sink thread exits before it is ready.
-    const computeOnly = join(work, "compute-only.mjs");
-    await build({
-      stdin: {
-        contents: `import { workerData } from "node:worker_threads";\nif (workerData?.tvhubComputeWorker !== undefined) await import("./compute-worker.ts");\n`,
-        resolveDir: import.meta.dirname,
-        loader: "ts",
-      },
-      outfile: computeOnly,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      logLevel: "warning",
-    });
-    const here = await run(join(work, "compute-only-here"), { threads: 0 });
-    const { result, events } = await run(join(work, "compute-only"), {
-      threads: 2,
-      workerUrl: pathToFileURL(computeOnly),
-    });
-    expect([result.threads, result.sinkThread]).toEqual([2, false]);
-    expect(
-      events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
-    ).toEqual([
-      expect.stringMatching(
-        /^Hashing and writing the output on the main thread: the thread that hashes and writes did not start \(it exited with code 0/,
-      ),
-    ]);
-    expect(result.written).toEqual(here.result.written);
-  });
+  it(
+    "writes on the calling thread, with a warning, when the sink thread does not start but the compute workers " + "do",
+    async () => {
+      // A script that computes but has no sink role: the sink thread exits before it is ready.
+      const computeOnly = join(work, "compute-only.mjs");
+      await build({
+        stdin: {
+          contents:
+            `import { workerData } from "node:worker_threads";\nif (workerData?.tvhubComputeWorker !== ` +
+            `undefined) await import("./compute-worker.ts");\n`,
+          resolveDir: import.meta.dirname,
+          loader: "ts",
+        },
+        outfile: computeOnly,
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        logLevel: "warning",
+      });
+      const here = await run(join(work, "compute-only-here"), { threads: 0 });
+      const { result, events } = await run(join(work, "compute-only"), {
+        threads: 2,
+        workerUrl: pathToFileURL(computeOnly),
+      });
+      expect([result.threads, result.sinkThread]).toEqual([2, false]);
+      expect(
+        events.filter((event) => event.type === "log").map((event) => (event as { message: string }).message),
+      ).toEqual([
+        expect.stringMatching(
+          /^Hashing and writing the output on the main thread: the thread that hashes and writes did not start \(it exited with code 0/,
+        ),
+      ]);
+      expect(result.written).toEqual(here.result.written);
+    },
+  );
 
   it.skipIf(!hasDevFull)(
     "a full disk under the second file: rejects with ENOSPC on either thread, and no temporary file is left",

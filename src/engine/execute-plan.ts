@@ -195,8 +195,9 @@ export async function* executePlan(options: ExecutePlanOptions): AsyncGenerator<
 const maxSlotMemory = 256 * 1024 * 1024;
 
 /**
- * Slots for the jobs in flight (the window, plus the one being handed to the sink, plus those the sink holds), each the size of the largest operand or
- * output of an element-wise job; the few whole-tensor jobs of ranking methods get memory of their own.
+ * Slots for the jobs in flight (the window, plus the one being handed to the sink, plus those the sink holds), each the
+ * size of the largest operand or output of an element-wise job; the few whole-tensor jobs of ranking methods get memory
+ * of their own.
  */
 function slotsFor(
   jobs: readonly Job[],

@@ -8,7 +8,9 @@ import { rebuildError } from "./compute-pool.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
 import { runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";
 
-/** The version of the messages below; it travels in workerData, so a worker script from another build refuses to start. */
+/**
+ * The version of the messages below; it travels in workerData, so a worker script from another build refuses to start.
+ */
 export const loraProtocol = 1;
 
 export interface LoraWorkerData {
@@ -36,7 +38,9 @@ export interface LoraPool {
 export interface CreateLoraPoolOptions {
   kernels: ArithmeticKernels;
   threads: number;
-  /** @default compute-worker.js beside this module (dist/); from the TypeScript sources there is none and jobs run here. */
+  /**
+   * @default compute-worker.js beside this module (dist/); from the TypeScript sources there is none and jobs run here.
+   */
   workerUrl?: URL;
 }
 

@@ -94,7 +94,8 @@ export async function* produceOutput<Extra>(
   const finalizing =
     stage?.kind === "finalize" && target.kind === "hub" ? { repo: target.repo, count: stage.count } : undefined;
   const sideFiles = options.sideFiles ?? [];
-  // The weights (only the index when finalizing: the matrix jobs committed the rest), the side files, the card and tvhub.json.
+  // The weights (only the index when finalizing: the matrix jobs committed the rest), the side files, the card and
+  // tvhub.json.
   const weightBytes = finalizing
     ? plan.layout.writeBytes - plan.layout.files.reduce((sum, f) => sum + f.fileSize, 0)
     : plan.layout.writeBytes;

@@ -75,7 +75,10 @@ export async function* publishOutput(options: PublishOutputOptions): AsyncGenera
   return { dir, url: dir };
 }
 
-/** Refuses a folder that holds someone's other work (findForeignFiles); returns what it holds (nothing when it does not exist). */
+/**
+ * Refuses a folder that holds someone's other work (findForeignFiles); returns what it holds (nothing when it does not
+ * exist).
+ */
 export async function checkLocalTarget(dir: string): Promise<string[]> {
   const existing = await listIfExists(dir);
   const foreign = findForeignFiles(existing);

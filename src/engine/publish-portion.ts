@@ -27,7 +27,10 @@ export interface PublishPortionOptions {
   count: number;
   /** Where the job's files are staged before upload. */
   workDir: string;
-  /** Computes the given output files into `dir` (executePlan with `files`), with the inputs opened as the use case opens them. */
+  /**
+   * Computes the given output files into `dir` (executePlan with `files`), with the inputs opened as the use case opens
+   * them.
+   */
   execute(options: { dir: string; files: readonly string[] }): AsyncGenerator<ProgressEvent, ExecuteResult>;
   /** Task vectors: keep the job's share of the card's statistics in its record. */
   statistics: boolean;
@@ -50,7 +53,11 @@ export async function* publishPortion(options: PublishPortionOptions): AsyncGene
   yield {
     type: "log",
     level: "info",
-    message: `Portion ${portion}: ${assignment.files.length} of ${plan.layout.files.length} output files (${assignment.files[0] ?? ""}${assignment.files.length > 1 ? ` … ${assignment.files[assignment.files.length - 1] ?? ""}` : ""}).`,
+    message:
+      `Portion ${portion}: ${assignment.files.length} of ${plan.layout.files.length} output files ` +
+      `(${assignment.files[0] ?? ""}${
+        assignment.files.length > 1 ? " … " + `${assignment.files[assignment.files.length - 1] ?? ""}` : ""
+      }).`,
   };
   const staging = {
     parent: options.workDir,
@@ -93,7 +100,10 @@ export async function* publishPortion(options: PublishPortionOptions): AsyncGene
         { path: recordPath, content: recordBytes },
       ],
       commitTitle: `${options.title}: portion ${portion}`,
-      commitDescription: `Output files ${files.map((file) => file.path).join(", ")} of a run split over ${count} jobs, made with tvhub ${options.tvhubVersion}; the finalize step adds the index, tvhub.json and the card.`,
+      commitDescription:
+        `Output files ${files.map((file) => file.path).join(", ")} of a run split over ${count} ` +
+        `jobs, made with tvhub ${options.tvhubVersion}; the finalize step adds the index, tvhub.json and the ` +
+        "card.",
       concurrent: true,
       ...(options.private === undefined ? {} : { private: options.private }),
     });

@@ -20,7 +20,9 @@ beforeAll(async () => {
   await writeFile(join(awkwardDir, "config.json"), "{}");
   await writeFile(
     join(root, "echo-dir.mjs"),
-    `import { existsSync } from "node:fs";\nconsole.log("loading...");\nconsole.log(JSON.stringify({ score: existsSync(process.argv[2] + "/config.json") ? 1 : 0, args: process.argv.length - 2, dir: process.argv[2] }));\n`,
+    `import { existsSync } from "node:fs";\nconsole.log("loading...");\nconsole.log(JSON.stringify({ score: ` +
+      `existsSync(process.argv[2] + "/config.json") ? 1 : 0, args: process.argv.length - 2, dir: process.argv[2] ` +
+      `}));\n`,
   );
   await writeFile(join(root, "print.mjs"), `process.stdout.write(process.argv.slice(2).join(" "));\n`);
 });
@@ -127,13 +129,15 @@ describe.runIf(posix)("createCommandEvaluator", () => {
   });
 
   it("fails on a non-zero exit with the last lines of stderr, and never shows a token", async () => {
-    const script = `for i in $(seq 1 30); do echo "line $i" >&2; done; echo "token hf_abcdefghijklmnop" >&2; exit 3 # {model}`;
+    const script =
+      `for i in $(seq 1 30); do echo "line $i" >&2; done; echo "token hf_abcdefghijklmnop" >&2; exit 3 ` + "# {model}";
     const evaluator = createCommandEvaluator({ command: script });
     const error = await errorOf(evaluator.evaluate({ modelDir: join(root, "cand-7") }));
     expect(error.code).toBe("COMMAND_FAILED");
     expect(error.message).toMatch(
       new RegExp(
-        `^The evaluation command for ${join(root, "cand-7").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} exited with code 3; fix the scorer`,
+        `^The evaluation command for ${join(root, "cand-7").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} exited with ` +
+          "code 3; fix the scorer",
       ),
     );
     expect(error.message).toContain("  line 30\n  token hf_***");

@@ -18,7 +18,9 @@ export interface CreateCommandEvaluatorOptions {
   command: string;
   /** The key of the score in the JSON object; without it, `score`, or a bare number. @default "score" */
   metric?: string;
-  /** `minimize` for a loss: the evaluator reports minus the value, so that higher is still better. @default "maximize" */
+  /**
+   * `minimize` for a loss: the evaluator reports minus the value, so that higher is still better. @default "maximize"
+   */
   direction?: "maximize" | "minimize";
   /** A run that takes longer is stopped (its whole process group) and fails. @default 3600 */
   timeoutSeconds?: number;
@@ -48,7 +50,8 @@ export function createCommandEvaluator(options: CreateCommandEvaluatorOptions): 
   const command = options.command.trim();
   if (!command.includes("{model}")) {
     throw new UsageError(
-      `The evaluation command ${JSON.stringify(redact(command))} has no {model}; put {model} where the candidate's folder goes, e.g. python eval.py --model {model}.`,
+      `The evaluation command ${JSON.stringify(redact(command))} has no {model}; put {model} where the candidate's ` +
+        "folder goes, e.g. python eval.py --model {model}.",
       { code: "COMMAND_NO_MODEL", subject: "command" },
     );
   }
@@ -68,7 +71,8 @@ export function createCommandEvaluator(options: CreateCommandEvaluatorOptions): 
     async evaluate(input: EvaluationInput): Promise<Evaluation> {
       if (input.modelDir === undefined) {
         throw new InternalError(
-          "The command evaluator scores a model folder; write the candidate to a folder first (createDirectoryEvaluate).",
+          "The command evaluator scores a model folder; write the candidate to a folder first " +
+            "(createDirectoryEvaluate).",
           {
             code: "COMMAND_NEEDS_FOLDER",
           },
@@ -188,7 +192,8 @@ async function runCommand(options: RunCommandOptions): Promise<{ stdout: string;
       );
     if (stopped === "timeout") {
       throw new DataError(
-        `The evaluation command for ${label} did not finish within ${formatSeconds(options.timeoutMs / 1000)} and was stopped; raise the timeout (timeout_seconds) or make the scorer faster${tail}`,
+        `The evaluation command for ${label} did not finish within ${formatSeconds(options.timeoutMs / 1000)} and ` +
+          `was stopped; raise the timeout (timeout_seconds) or make the scorer faster${tail}`,
         { code: "COMMAND_TIMEOUT", subject: label },
       );
     }
@@ -196,7 +201,8 @@ async function runCommand(options: RunCommandOptions): Promise<{ stdout: string;
       const how =
         outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
       throw new DataError(
-        `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`,
+        `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are ` +
+          `cached)${tail}`,
         {
           code: "COMMAND_FAILED",
           subject: label,
@@ -260,7 +266,8 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
     value = JSON.parse(last);
   } catch {
     throw new DataError(
-      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`,
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ` +
+        `${expected}.`,
       {
         code: "COMMAND_NO_SCORE",
         subject: label,
@@ -270,7 +277,8 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
   if (typeof value === "number" && !options.explicitMetric) return { score: value, details: {} };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new DataError(
-      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`,
+      `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ` +
+        `${expected}.`,
       {
         code: "COMMAND_NO_SCORE",
         subject: label,
@@ -293,7 +301,8 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
           }`
         : `has "${metric}": ${JSON.stringify(score)}, not a number`;
     throw new DataError(
-      `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`,
+      `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to ` +
+        "the key it prints.",
       {
         code: "COMMAND_NO_SCORE",
         subject: label,
@@ -358,7 +367,8 @@ function stderrTail(stderr: string): string {
 
 function spawnError(label: string, error: unknown): DataError {
   return new DataError(
-    `The evaluation command for ${label} could not be started (${error instanceof Error ? error.message : String(error)}); check that the shell and the program exist.`,
+    `The evaluation command for ${label} could not be started ` +
+      `(${error instanceof Error ? error.message : String(error)}); check that the shell and the program exist.`,
     {
       code: "COMMAND_SPAWN_FAILED",
       subject: label,

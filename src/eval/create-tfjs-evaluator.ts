@@ -104,7 +104,8 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
     const bad = set.labels.findIndex((label) => label >= modelLabels.length);
     if (bad >= 0) {
       throw new DataError(
-        `${set.name}: image ${bad} has label ${set.labels[bad]}, but ${model.name} has only ${modelLabels.length} classes; evaluate it on a set of its own classes.`,
+        `${set.name}: image ${bad} has label ${set.labels[bad]}, but ${model.name} has only ${modelLabels.length} ` +
+          "classes; evaluate it on a set of its own classes.",
         {
           code: "EVAL_LABEL_RANGE",
           subject: set.name,
@@ -120,7 +121,9 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
     const index = mapping[label] ?? -1;
     if (index < 0) {
       throw new DataError(
-        `${set.name}: label ${JSON.stringify(setLabels[label])} is not one of ${model.name}'s labels (${modelLabels.slice(0, 10).join(", ")}${modelLabels.length > 10 ? ", …" : ""}); check id2label in its config.json.`,
+        `${set.name}: label ${JSON.stringify(setLabels[label])} is not one of ${model.name}'s labels ` +
+          `(${modelLabels.slice(0, 10).join(", ")}${modelLabels.length > 10 ? ", …" : ""}); check id2label in ` +
+          "its config.json.",
         {
           code: "EVAL_LABEL_UNKNOWN",
           subject: set.name,

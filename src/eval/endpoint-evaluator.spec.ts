@@ -234,7 +234,8 @@ describe("createEndpointEvaluator", () => {
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.code).toBe("ENDPOINT_FAILED");
     expect(error.message).toBe(
-      `The endpoint ${base}/endpoints/sentiment answered HTTP 500 while scoring start + 0.3·org/c on ${path}:1 (Failed to perform inference: CUDA out of memory); check that it serves the candidate for this task.`,
+      `The endpoint ${base}/endpoints/sentiment answered HTTP 500 while scoring start + 0.3·org/c on ${path}:1 ` +
+        "(Failed to perform inference: CUDA out of memory); check that it serves the candidate for this task.",
     );
     expect(error.message).not.toContain("hf_secrettoken99");
   });

@@ -48,7 +48,10 @@ export interface CreateEndpointEvaluatorOptions {
   accessToken?: string;
   /** Requests in flight at once. @default 4 */
   concurrency?: number;
-  /** Attempts after a 429, 502, 503 or 504 answer or a dropped connection (an endpoint scaling up answers 503). @default 5 */
+  /**
+   * Attempts after a 429, 502, 503 or 504 answer or a dropped connection (an endpoint scaling up answers 503). @default
+   * 5
+   */
   retries?: number;
   /** The first wait between attempts; it doubles each time, up to 30 s. @default 1000 */
   retryDelayMs?: number;
@@ -206,7 +209,8 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
     text = await readFile(path, "utf8");
   } catch (error) {
     throw new DataError(
-      `Cannot read the evaluation dataset ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`,
+      `Cannot read the evaluation dataset ${path} ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path.`,
       {
         code: "ENDPOINT_DATASET_UNREADABLE",
         subject: path,
@@ -226,7 +230,8 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
         : `{"input": "...", "label": "..."}`;
     const bad = (what: string) =>
       new DataError(
-        `${where}: ${what}; each line must be a JSON object such as ${shape} (label may be a list of acceptable answers).`,
+        `${where}: ${what}; each line must be a JSON object such as ${shape} (label may be a list of acceptable ` +
+          "answers).",
         {
           code: "ENDPOINT_DATASET_BAD_LINE",
           subject: where,
@@ -357,7 +362,8 @@ function requestError(options: RequestErrorOptions): unknown {
   }
   if (status !== undefined) {
     return new RemoteError(
-      `The endpoint ${where} answered HTTP ${status} while scoring ${label} on ${example} (${detail}); check that it serves the candidate for this task.`,
+      `The endpoint ${where} answered HTTP ${status} while scoring ${label} on ${example} (${detail}); check that ` +
+        "it serves the candidate for this task.",
       {
         code: "ENDPOINT_FAILED",
         subject: where,
@@ -367,7 +373,8 @@ function requestError(options: RequestErrorOptions): unknown {
   }
   if ((error as Error | null)?.name === "ProviderOutputError") {
     return new RemoteError(
-      `The endpoint ${where} answered ${example} for ${label} with something that is not a task answer (${detail}); check the task it serves.`,
+      `The endpoint ${where} answered ${example} for ${label} with something that is not a task answer (${detail}); ` +
+        "check the task it serves.",
       {
         code: "ENDPOINT_BAD_ANSWER",
         subject: where,
@@ -376,7 +383,8 @@ function requestError(options: RequestErrorOptions): unknown {
     );
   }
   return new RemoteError(
-    `The endpoint ${where} could not be reached while scoring ${label} on ${example} (${detail}); check the URL and that the endpoint is running.`,
+    `The endpoint ${where} could not be reached while scoring ${label} on ${example} (${detail}); check the URL and ` +
+      "that the endpoint is running.",
     {
       code: "ENDPOINT_UNREACHABLE",
       subject: where,
@@ -391,7 +399,8 @@ function checkUrl(text: string): URL {
     url = new URL(text);
   } catch {
     throw new UsageError(
-      `The endpoint URL ${JSON.stringify(text)} is not a URL; give one such as https://xyz.endpoints.huggingface.cloud.`,
+      `The endpoint URL ${JSON.stringify(text)} is not a URL; give one such as ` +
+        "https://xyz.endpoints.huggingface.cloud.",
       { code: "ENDPOINT_BAD_URL", subject: "url" },
     );
   }

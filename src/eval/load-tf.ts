@@ -77,7 +77,9 @@ async function importOptional(name: string): Promise<Tf | undefined> {
   }
 }
 
-/** Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner) in a CLI's output. */
+/**
+ * Production mode silences tfjs's console advice (e.g. the cpu backend's "install tfjs-node" banner) in a CLI's output.
+ */
 function quiet(tf: Tf): Tf {
   tf.enableProdMode();
   return tf;

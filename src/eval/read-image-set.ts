@@ -34,7 +34,8 @@ export async function readImageSet(options: ReadImageSetOptions): Promise<ImageS
   const name = options.name ?? (path.split(/[\\/]/).pop() ?? path).replace(/\.safetensors$/, "");
   const fail = (why: string): never => {
     throw new DataError(
-      `${path}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an integer dtype.`,
+      `${path}: ${why}; an evaluation set holds "images" U8 [N, H, W] or [N, C, H, W] and "labels" [N] of an ` +
+        "integer dtype.",
       {
         code: "EVAL_DATASET_INVALID",
         subject: path,

@@ -28,7 +28,8 @@ export async function writeImageSet(options: WriteImageSetOptions): Promise<Writ
   const perImage = shape.slice(1).reduce((a, b) => a * b, 1);
   if (pixels.length !== count * perImage || labels.length !== count) {
     throw new InternalError(
-      `An image set of shape [${shape.join(", ")}] needs ${count * perImage} pixels and ${count} labels, not ${pixels.length} and ${labels.length}.`,
+      `An image set of shape [${shape.join(", ")}] needs ${count * perImage} pixels and ${count} labels, not ` +
+        `${pixels.length} and ${labels.length}.`,
       { code: "EVAL_DATASET_SHAPE" },
     );
   }

@@ -56,7 +56,8 @@ export async function createOctokit(options: CreateOctokitOptions): Promise<Octo
         return false;
       }
       log.warn(
-        `GitHub's ${kind} hit ${request.method} ${request.url}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries}).`,
+        `GitHub's ${kind} hit ${request.method} ${request.url}; retrying in ${retryAfter} s (retry ` +
+          `${retryCount + 1} of ${retries}).`,
       );
       return true;
     };

@@ -18,7 +18,8 @@ describe("toRemoteError", () => {
     const error = httpError(500, "boom sekrit-token-value\nghp_abcdefghijklmnop and hf_abcdefghij");
     const message = toRemoteError({ ...base, error }).message;
     expect(message).toBe(
-      "GitHub failed while commenting on acme/models#1 (HTTP 500: boom *** *** and ***); rerun the job, and report it if it keeps failing.",
+      "GitHub failed while commenting on acme/models#1 (HTTP 500: boom *** *** and ***); rerun the job, and report " +
+        "it if it keeps failing.",
     );
   });
 

@@ -22,7 +22,8 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
     new RemoteError(message, { code, subject: options.baseUrl, cause: error });
   if (!hasResponse) {
     return make(
-      `Could not reach GitHub at ${options.baseUrl} while ${doing} (${detail}); check GITHUB_API_URL and the runner's network.`,
+      `Could not reach GitHub at ${options.baseUrl} while ${doing} (${detail}); check GITHUB_API_URL and the ` +
+        "runner's network.",
       "GITHUB_UNREACHABLE",
     );
   }
@@ -35,13 +36,15 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
   }
   if (status === 429 || (status === 403 && /rate limit/i.test(detail))) {
     return make(
-      `GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job later.`,
+      `GitHub's rate limit stopped tvhub while ${doing}, even after waiting and retrying (${http}); rerun the job ` +
+        "later.",
       "GITHUB_RATE_LIMITED",
     );
   }
   if (status === 403) {
     return make(
-      `GitHub denied ${doing} (${http}); give the token write access, e.g. "permissions: { pull-requests: write, contents: write }" in the workflow (a pull request from a fork gets a read-only token).`,
+      `GitHub denied ${doing} (${http}); give the token write access, e.g. "permissions: { pull-requests: write, ` +
+        `contents: write }" in the workflow (a pull request from a fork gets a read-only token).`,
       "GITHUB_FORBIDDEN",
     );
   }

@@ -90,7 +90,9 @@ export function createRetryingFetch(options: CreateRetryingFetchOptions): typeof
   };
 }
 
-/** `POST /api/{models,datasets,spaces}/{repo}/commit/{revision}`: the one request the Hub applies only once per send. */
+/**
+ * `POST /api/{models,datasets,spaces}/{repo}/commit/{revision}`: the one request the Hub applies only once per send.
+ */
 export function isCommitRequest(method: string, url: string): boolean {
   if (method !== "POST") return false;
   try {
@@ -136,14 +138,10 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Always a signal of the request's own: Node's fetch adds an abort listener to the signal it is given, so passing
- * the run's one signal to every request of a long run piled them up (undici's MaxListenersExceededWarning, printed
- * dozens of times by npm run demo); AbortSignal.any follows its sources without adding listeners to them.
- */
 function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  const sources = [a, b].filter((signal) => signal !== undefined);
-  return sources.length === 0 ? undefined : AbortSignal.any(sources);
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return AbortSignal.any([a, b]);
 }
 
 async function sleepUnlessAborted(

@@ -62,7 +62,8 @@ export async function* downloadToCache(options: DownloadToCacheOptions): AsyncGe
       try {
         yield* fetchBlob({ ...options, paths, etag, info, name, inCache });
       } catch (error) {
-        // A partial download on a full disk only takes the space a rerun needs; one cut by the network is kept to resume.
+        // A partial download on a full disk only takes the space a rerun needs; one cut by the network is kept to
+        // resume.
         if (error instanceof TvhubError && error.code === "HUB_CACHE_FULL")
           await rm(paths.incomplete(etag), { force: true });
         throw error;

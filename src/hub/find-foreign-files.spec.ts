@@ -33,14 +33,18 @@ describe("findForeignFiles", () => {
     expect(findForeignFiles(["task_vector.safetensors"])).toEqual(["task_vector.safetensors"]);
   });
 
-  it("treats a repo holding a matrix run's shard records as tvhub's: the next job and the finalize step may publish there", () => {
-    const inProgress = [
-      ".gitattributes",
-      ".tvhub/portion-1-of-3.json",
-      "model-00001-of-00004.safetensors",
-      "model-00002-of-00004.safetensors",
-    ];
-    expect(findForeignFiles(inProgress)).toEqual([]);
-    expect(findForeignFiles([...inProgress, "train.py"])).toEqual(["train.py"]);
-  });
+  it(
+    "treats a repo holding a matrix run's shard records as tvhub's: the next job and the finalize step may publish " +
+      "there",
+    () => {
+      const inProgress = [
+        ".gitattributes",
+        ".tvhub/portion-1-of-3.json",
+        "model-00001-of-00004.safetensors",
+        "model-00002-of-00004.safetensors",
+      ];
+      expect(findForeignFiles(inProgress)).toEqual([]);
+      expect(findForeignFiles([...inProgress, "train.py"])).toEqual(["train.py"]);
+    },
+  );
 });

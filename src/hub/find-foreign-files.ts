@@ -5,7 +5,8 @@ const freshFiles = new Set([".gitattributes", "README.md"]);
 
 /**
  * The files of a publish target that are someone's other work. In a target of an earlier tvhub publish (it holds
- * `tvhub.json`, or the portion records of a matrix run still in progress) that is anything tvhub would not write; anywhere else it is everything but a new repo's
+ * `tvhub.json`, or the portion records of a matrix run still in progress) that is anything tvhub would not write;
+ * anywhere else it is everything but a new repo's
  * `.gitattributes` and card, so that a model's own repo or folder (config.json, weights: names tvhub also
  * writes) is never published over.
  */

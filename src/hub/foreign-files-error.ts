@@ -12,7 +12,8 @@ export function foreignFilesError(options: ForeignFilesErrorOptions): DataError 
   const { target, foreign } = options;
   const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : "");
   return new DataError(
-    `${target} already holds files that no tvhub publish put there (${shown}); publish to a new name, or move those files away first.`,
+    `${target} already holds files that no tvhub publish put there (${shown}); publish to a new name, or move those ` +
+      "files away first.",
     {
       code: "TARGET_NOT_EMPTY",
       subject: target,

@@ -43,7 +43,10 @@ export interface HubContext {
   accessToken?: string;
   /** Retries every request it can replay (createRetryingFetch over `baseFetch`). */
   fetch: typeof fetch;
-  /** The caller's fetch without retries, for a verb that wraps it differently (publishFiles counts upload bytes below the retries). */
+  /**
+   * The caller's fetch without retries, for a verb that wraps it differently (publishFiles counts upload bytes below
+   * the retries).
+   */
   baseFetch?: typeof fetch;
   /** Aborts what is in flight (the CLI's SIGINT): a publish then cleans up and says what it left. */
   signal?: AbortSignal;

@@ -19,7 +19,9 @@ export interface OpenFileOptions extends RepoFileRef {
   download?: boolean;
 }
 
-/** Random access to a Hub file: the cache copy when there is one, else a download into the cache, else range requests. */
+/**
+ * Random access to a Hub file: the cache copy when there is one, else a download into the cache, else range requests.
+ */
 export async function openFile(options: OpenFileOptions): Promise<ByteSource> {
   const { hub } = options;
   const name = describeFile(options);

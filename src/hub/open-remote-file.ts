@@ -75,7 +75,8 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
         const buffer = await blob.slice(start, end).arrayBuffer();
         if (buffer.byteLength > end - start) {
           throw new RemoteError(
-            `${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ${end - start}; check that --hub-url points at a Hugging Face Hub.`,
+            `${hub.hubUrl} answered a range request for ${name} with ${buffer.byteLength} bytes instead of ` +
+              `${end - start}; check that --hub-url points at a Hugging Face Hub.`,
             {
               code: "HUB_RANGE_IGNORED",
               subject: name,

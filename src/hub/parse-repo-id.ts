@@ -1,6 +1,8 @@
 import { UsageError } from "../errors.js";
 
-/** A namespace or repo name as the Hub accepts it (huggingface_hub `validate_repo_id`): word characters at both ends. */
+/**
+ * A namespace or repo name as the Hub accepts it (huggingface_hub `validate_repo_id`): word characters at both ends.
+ */
 const partPattern = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?$/;
 
 export interface ParseRepoIdOptions {
@@ -11,7 +13,9 @@ export interface ParseRepoIdOptions {
   accepted?: string;
 }
 
-/** Checks an `org/name` model id and returns it unchanged; anything else is a UsageError that shows the accepted form. */
+/**
+ * Checks an `org/name` model id and returns it unchanged; anything else is a UsageError that shows the accepted form.
+ */
 export function parseRepoId(options: ParseRepoIdOptions): string {
   const problem = problemOf(options.text);
   if (problem === undefined) return options.text;

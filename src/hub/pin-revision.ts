@@ -53,7 +53,8 @@ export async function pinRevision(options: PinRevisionOptions): Promise<PinnedRe
   }
   if (typeof sha !== "string" || !commitPattern.test(sha)) {
     throw new RemoteError(
-      `${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging Face Hub.`,
+      `${hub.hubUrl} did not say which commit ${repo}@${requested} is; check that --hub-url points at a Hugging ` +
+        "Face Hub.",
       {
         code: "HUB_BAD_RESPONSE",
         subject: repo,

@@ -61,7 +61,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   }
   if (options.concurrent === true && options.parentCommit !== undefined) {
     throw new UsageError(
-      `Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent commit.`,
+      `Publishing to ${repo}: a concurrent publish commits on top of whatever the head is, so it takes no parent ` +
+        "commit.",
       {
         code: "HUB_BAD_PUBLISH",
         subject: repo,
@@ -70,7 +71,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   }
   if (options.concurrent === true && options.createPullRequest === true) {
     throw new UsageError(
-      `Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a pull request; publish in one job to open one.`,
+      `Publishing to ${repo}: the jobs of a matrix run commit to the branch side by side, so they cannot open a ` +
+        "pull request; publish in one job to open one.",
       {
         code: "HUB_BAD_PUBLISH",
         subject: repo,
@@ -147,7 +149,8 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
   let target = exists ? await readTarget() : { private: options.private === true, existing: [] };
   if (exists && options.parentCommit !== undefined && target.headSha !== options.parentCommit) {
     throw new RemoteError(
-      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`,
+      `${repo} changed on ${hub.hubUrl} since commit ${options.parentCommit.slice(0, 7)} (it is now at ` +
+        `${target.headSha?.slice(0, 7) ?? "no commit"}); rerun.`,
       {
         code: "HUB_CHANGED",
         subject: repo,
@@ -158,7 +161,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
     yield {
       type: "log",
       level: "warn",
-      message: `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility as it is.`,
+      message:
+        `${repo} already exists and is ${target.private ? "private" : "public"}; tvhub leaves its visibility ` +
+        "as it is.",
     };
   }
   let deleted = exists ? planDeletions(repo, target.existing, options) : [];
@@ -204,7 +209,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
       yield {
         type: "log",
         level: "info",
-        message: `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ${deleted.join(", ")}.`,
+        message:
+          `Deleting ${deleted.length} file(s) of the earlier publish that the new one replaces: ` +
+          `${deleted.join(", ")}.`,
       };
     }
 
@@ -259,9 +266,7 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           fetch: uploadFetch,
           accessToken,
           useXet: false,
-          // A signal of this commit's own: the library adds an abort listener it never removes to the one it is
-          // given, so the run's signal, shared by every commit, would collect one per publish (Node warns past 10).
-          ...(hub.signal === undefined ? {} : { abortSignal: AbortSignal.any([hub.signal]) }),
+          ...(hub.signal === undefined ? {} : { abortSignal: hub.signal }),
         });
         let output: CommitOutput | undefined;
         for (;;) {
@@ -300,7 +305,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
             yield {
               type: "log",
               level: "info",
-              message: `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not sending it again.`,
+              message:
+                `The commit to ${repo} landed although its answer was lost (${found.oid.slice(0, 7)}); not ` +
+                "sending it again.",
             };
             yield { type: "progress", phase: "commit", done: 1, total: 1, unit: "items" };
             const pullRequestUrl =
@@ -319,7 +326,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           yield {
             type: "log",
             level: "info",
-            message: `${committing ? "Committing" : "Uploading"} to ${repo} failed (${scrubSecrets(describe(error), accessToken)}); retrying.`,
+            message:
+              `${committing ? "Committing" : "Uploading"} to ${repo} failed ` +
+              `(${scrubSecrets(describe(error), accessToken)}); retrying.`,
           };
           await hub.retry.sleep(retryDelay(hub.retry, attempt));
           continue;
@@ -367,7 +376,9 @@ function planDeletions(repo: string, existing: string[], options: PublishOptions
   const gone = keep.filter((path) => !existing.includes(path));
   if (gone.length > 0) {
     throw new RemoteError(
-      `${repo} no longer holds ${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this publish keeps; rerun.`,
+      `${repo} no longer holds ` +
+        `${gone.slice(0, 3).join(", ")}${gone.length > 3 ? ` and ${gone.length - 3} more` : ""}, which this ` +
+        "publish keeps; rerun.",
       {
         code: "HUB_CHANGED",
         subject: repo,
@@ -393,7 +404,8 @@ function pullRequestOf(repo: string, hubUrl: string, url: string | undefined): P
   const num = Number(/\/discussions\/([1-9][0-9]*)$/.exec(url ?? "")?.[1]);
   if (url === undefined || !Number.isSafeInteger(num)) {
     throw new RemoteError(
-      `${hubUrl} committed to ${repo} but named no pull request (${url ?? "no URL"}); check the repo's pull requests on the Hub.`,
+      `${hubUrl} committed to ${repo} but named no pull request (${url ?? "no URL"}); check the repo's pull ` +
+        "requests on the Hub.",
       {
         code: "HUB_BAD_RESPONSE",
         subject: repo,
@@ -403,7 +415,9 @@ function pullRequestOf(repo: string, hubUrl: string, url: string | undefined): P
   return { num, url, ref: `refs/pr/${num}` };
 }
 
-/** Validates the file list before any request: safe unique repo paths, local files that exist. Returns sizes by path. */
+/**
+ * Validates the file list before any request: safe unique repo paths, local files that exist. Returns sizes by path.
+ */
 async function checkFiles(repo: string, files: PublishFile[]): Promise<Map<string, number>> {
   if (files.length === 0) {
     throw new DataError(`Nothing to publish to ${repo}: the file list is empty.`, {
@@ -420,7 +434,8 @@ async function checkFiles(repo: string, files: PublishFile[]): Promise<Map<strin
       segments.some((segment) => segment === "" || segment === "." || segment === "..")
     ) {
       throw new DataError(
-        `Cannot publish "${file.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no "..", "#", "?" or "%".`,
+        `Cannot publish "${file.path}" to ${repo}: a repo path is relative, uses "/" between parts, and has no ` +
+          `"..", "#", "?" or "%".`,
         {
           code: "HUB_BAD_PATH",
           subject: file.path,

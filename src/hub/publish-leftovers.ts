@@ -18,7 +18,10 @@ export function leftoverClause(left: Leftovers): string | undefined {
   if (left.committed === "maybe")
     return `the commit may have landed: look at ${left.hubUrl}/${left.repo}/commits/main before rerunning`;
   if (left.kept > 0)
-    return `nothing was committed; the ${formatBytes(left.kept)} uploaded stay on the Hub, so rerunning the same command does not send them again`;
+    return (
+      `nothing was committed; the ${formatBytes(left.kept)} uploaded stay on the Hub, so rerunning the same ` +
+      "command does not send them again"
+    );
   return undefined;
 }
 

@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import { DataError } from "../errors.js";
 
-/** Where one model repo lives in the Hub cache, in huggingface_hub's layout, so that either tool reuses the other's files. */
+/**
+ * Where one model repo lives in the Hub cache, in huggingface_hub's layout, so that either tool reuses the other's
+ * files.
+ */
 export interface CachePaths {
   /** `<cacheDir>/models--<ns>--<name>` */
   repoDir: string;

@@ -11,7 +11,9 @@ export function* retryLogs(queue: RetryNotice[] | undefined): Generator<Progress
     yield {
       type: "log",
       level: "info",
-      message: `Retrying ${notice.method} ${notice.url} in ${(notice.delayMs / 1000).toFixed(1)} s after ${notice.reason} (try ${notice.attempt} of ${notice.attempts}).`,
+      message:
+        `Retrying ${notice.method} ${notice.url} in ${(notice.delayMs / 1000).toFixed(1)} s after ` +
+        `${notice.reason} (try ${notice.attempt} of ${notice.attempts}).`,
     };
   }
 }

@@ -66,7 +66,8 @@ describe("toRemoteError", () => {
     const mapped = map(failed);
     expect(mapped.code).toBe("HUB_UNREACHABLE");
     expect(mapped.message).toBe(
-      `Publishing to org/x on ${hubUrl} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the network, then rerun.`,
+      `Publishing to org/x on ${hubUrl} failed: could not reach the Hub (ECONNREFUSED); check --hub-url and the ` +
+        "network, then rerun.",
     );
   });
 

@@ -83,7 +83,8 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
 
   if (error instanceof TypeError && /must start with 'hf_'/.test(error.message)) {
     return new UsageError(
-      `The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token or HF_TOKEN.`,
+      `The Hub token does not start with "hf_", so it cannot be used for ${repo}; pass a valid token with --token ` +
+        "or HF_TOKEN.",
       {
         code: "HUB_BAD_TOKEN",
         subject: repo,
@@ -96,14 +97,16 @@ export function toRemoteError(options: ToRemoteErrorOptions): TvhubError {
     const cause = (error as { cause?: unknown }).cause;
     const reason = code ?? (cause instanceof Error && cause.message.length > 0 ? scrub(cause.message) : undefined);
     return new RemoteError(
-      `${capitalize(doing)} ${repo} on ${hubUrl} failed: could not reach the Hub${reason === undefined ? "" : ` (${reason})`}; check --hub-url and the network, then rerun.`,
+      `${capitalize(doing)} ${repo} on ${hubUrl} failed: could not reach the ` +
+        `Hub${reason === undefined ? "" : ` (${reason})`}; check --hub-url and the network, then rerun.`,
       { code: "HUB_UNREACHABLE", subject: repo, cause: error },
     );
   }
 
   if (isInvalidApiResponseError(error)) {
     return new RemoteError(
-      `${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error.message)}); check that --hub-url points at a Hugging Face Hub.`,
+      `${capitalize(doing)} ${repo} on ${hubUrl} failed: unexpected response (${scrub(error.message)}); check that ` +
+        "--hub-url points at a Hugging Face Hub.",
       {
         code: "HUB_BAD_RESPONSE",
         subject: repo,

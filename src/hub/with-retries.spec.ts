@@ -34,27 +34,30 @@ describe("withRetries", () => {
     expect(delays[2]).toBeLessThanOrEqual(250);
   });
 
-  it("does not retry a 404 or a 401, nor a 5xx or a connection the retrying fetch gave up on (retried below)", async () => {
-    const failures = [
-      new HubApiError("u", 401),
-      new HubApiError("u", 404),
-      new HubApiError("u", 502),
-      markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
-    ];
-    for (const failure of failures) {
-      let calls = 0;
-      await expect(
-        withRetries({
-          policy: policy([]),
-          run: async () => {
-            calls++;
-            throw failure;
-          },
-        }),
-      ).rejects.toBe(failure);
-      expect(calls).toBe(1);
-    }
-  });
+  it(
+    "does not retry a 404 or a 401, nor a 5xx or a connection the retrying fetch gave up on (retried " + "below)",
+    async () => {
+      const failures = [
+        new HubApiError("u", 401),
+        new HubApiError("u", 404),
+        new HubApiError("u", 502),
+        markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
+      ];
+      for (const failure of failures) {
+        let calls = 0;
+        await expect(
+          withRetries({
+            policy: policy([]),
+            run: async () => {
+              calls++;
+              throw failure;
+            },
+          }),
+        ).rejects.toBe(failure);
+        expect(calls).toBe(1);
+      }
+    },
+  );
 
   it("gives up after the policy's retries with the last error", async () => {
     let calls = 0;

@@ -9,7 +9,9 @@ export interface WithRetriesOptions<T> {
   isRetryable?: (error: unknown) => boolean;
 }
 
-/** Runs `run` until it succeeds, a failure is not retryable, or the policy's retries are spent (exponential backoff). */
+/**
+ * Runs `run` until it succeeds, a failure is not retryable, or the policy's retries are spent (exponential backoff).
+ */
 export async function withRetries<T>(options: WithRetriesOptions<T>): Promise<T> {
   const isRetryable = options.isRetryable ?? isTransientError;
   for (let attempt = 0; ; attempt++) {

@@ -92,7 +92,8 @@ describe("assignPortions", () => {
   it("refuses more jobs than files, and a count that is not a whole positive number, naming the option", () => {
     const layout = layoutOf([500, 500, 500]);
     expect(() => assignPortions({ layout, count: 4, label: 'input "portions"' })).toThrow(
-      'input "portions" 4 asks for more jobs than the output has files (3); give at most 3, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.',
+      'input "portions" 4 asks for more jobs than the output has files (3); give at most 3, or lower the maximum ' +
+        "shard size (output.max_shard_size, --max-shard-size) so there are more files to share.",
     );
     for (const count of [0, -1, 1.5, Number.NaN]) {
       expect(() => assignPortions({ layout, count })).toThrow(UsageError);

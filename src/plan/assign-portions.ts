@@ -37,7 +37,9 @@ export function assignPortions(options: AssignPortionsOptions): PortionAssignmen
   }
   if (count > files.length) {
     throw new UsageError(
-      `${label} ${count} asks for more jobs than the output has files (${files.length}); give at most ${files.length}, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are more files to share.`,
+      `${label} ${count} asks for more jobs than the output has files (${files.length}); give at most ` +
+        `${files.length}, or lower the maximum shard size (output.max_shard_size, --max-shard-size) so there are ` +
+        "more files to share.",
       { code: "PORTIONS_TOO_MANY", subject: label },
     );
   }
@@ -111,7 +113,10 @@ function splitContiguous(sizes: readonly number[], count: number): Array<[number
   return ranges;
 }
 
-/** For every start i, the fewest ranges of sum ≤ bound that cover sizes[i..]: greedy from i, chained through the end of its first range. */
+/**
+ * For every start i, the fewest ranges of sum ≤ bound that cover sizes[i..]: greedy from i, chained through the end of
+ * its first range.
+ */
 function suffixRangesNeeded(sizes: readonly number[], bound: number): number[] {
   const needed = new Array<number>(sizes.length + 1).fill(0);
   let end = sizes.length;

@@ -119,7 +119,8 @@ describe("buildPlan: publish-vector", () => {
       weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat",
     });
     expect(() => buildPlan({ operation: "publish-vector", base: llama, finetuned: taide })).toThrow(
-      "model.embed_tokens.weight is [188256, 4096] in TLLM/Llama-3.1-TAIDE-LX-8B-Chat but [128256, 4096] in meta-llama/Llama-3.1-8B; if the fine-tune added tokens, set vocab: extend (--vocab extend).",
+      "model.embed_tokens.weight is [188256, 4096] in TLLM/Llama-3.1-TAIDE-LX-8B-Chat but [128256, 4096] in " +
+        "meta-llama/Llama-3.1-8B; if the fine-tune added tokens, set vocab: extend (--vocab extend).",
     );
     const plan = buildPlan({ operation: "publish-vector", base: llama, finetuned: taide, vocab: "extend" });
     const embed = output(plan, "model.embed_tokens.weight");
@@ -192,7 +193,8 @@ describe("buildPlan: publish-vector", () => {
       ),
     };
     expect(() => buildPlan({ operation: "publish-vector", base, finetuned: odd, vocab: "extend" })).toThrow(
-      "lm_head.weight grows from 256 to 310 rows in org/ft-a, but another vocabulary tensor grows from 256 to 300; the embedding and the head must agree, so check the fine-tune.",
+      "lm_head.weight grows from 256 to 310 rows in org/ft-a, but another vocabulary tensor grows from 256 to 300; " +
+        "the embedding and the head must agree, so check the fine-tune.",
     );
     const huge = (model: ResolvedModel): ResolvedModel => ({
       ...model,
@@ -417,7 +419,8 @@ describe("buildPlan: merge", () => {
       ["glob *nothing*", "keep base", 0],
     ]);
     expect(plan.warnings.map((w) => w.message)).toEqual([
-      "overrides[2] (glob model.layers.0.*) applies to no tensor: an earlier override matches its tensors first; check the pattern.",
+      "overrides[2] (glob model.layers.0.*) applies to no tensor: an earlier override matches its tensors first; " +
+        "check the pattern.",
       "overrides[4] (glob *nothing*) applies to no tensor of the base; check the pattern.",
     ]);
   });
@@ -669,7 +672,8 @@ describe("buildPlan: merge", () => {
     expect(text).toContain("  vector     ./tv");
     expect(text).toContain("overrides:\n  glob *norm*: keep base (5 tensors)\n");
     expect(text).toContain(
-      "vocabulary: 256 shared rows + 44 added rows from org/ft-grown (model.embed_tokens.weight, lm_head.weight); the tokenizer comes from org/ft-grown\n",
+      "vocabulary: 256 shared rows + 44 added rows from org/ft-grown (model.embed_tokens.weight, lm_head.weight); " +
+        "the tokenizer comes from org/ft-grown\n",
     );
     expect(text).toMatch(/copied/);
     const publish = formatPlan({

@@ -122,7 +122,10 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
   if (omitted.length > 0) {
     warnings.push({
       code: "OMITTED",
-      message: `${omitted.length} tensor${omitted.length === 1 ? " is" : "s are"} not part of τ (e.g. ${omitted[0]?.name}: ${omitted[0]?.reason.split(":")[0]}); applying the vector copies them from the base.`,
+      message:
+        `${omitted.length} tensor${omitted.length === 1 ? " is" : "s are"} not part of τ (e.g. ` +
+        `${omitted[0]?.name}: ${omitted[0]?.reason.split(":")[0]}); applying the vector copies them from the ` +
+        "base.",
     });
   }
   const vocabExtension: VocabExtension | undefined =
@@ -296,7 +299,8 @@ function planMerge(options: MergePlanOptions): Plan {
           extra = { rows, source: { input: term.input, name: ours.name }, term };
         } else if (extra.rows !== rows) {
           throw new DataError(
-            `${ours.name} has ${extra.rows} rows in ${inputs[extra.term.input]?.ref} and ${rows} in ${model.ref}: two different extended vocabularies cannot be merged; keep the inputs that share one.`,
+            `${ours.name} has ${extra.rows} rows in ${inputs[extra.term.input]?.ref} and ${rows} in ${model.ref}: ` +
+              "two different extended vocabularies cannot be merged; keep the inputs that share one.",
             { code: "VOCAB_CONFLICT", subject: ours.name },
           );
         }
@@ -382,7 +386,10 @@ function mergeWarnings(
     warnings.push({
       code: "OVERRIDE_UNUSED",
       subject: override.origin,
-      message: `${override.origin} (${override.pattern}) applies to no tensor${shadowed ? ": an earlier override matches its tensors first" : " of the base"}; check the pattern.`,
+      message:
+        `${override.origin} (${override.pattern}) applies to no ` +
+        `tensor${shadowed ? ": an earlier override matches its tensors first" : " of the base"}; check the ` +
+        "pattern.",
     });
   });
   if (registered(recipe.method).electsSign) {
@@ -390,7 +397,10 @@ function mergeWarnings(
       warnings.push({
         code: "NEGATION_WITH_SIGN_ELECTION",
         subject: term.origin,
-        message: `${term.origin} has a negative weight under ${recipe.method}: sign election counts the negated τ as a vote for the opposite sign, so it competes with the other vectors instead of being subtracted; use method: task_arithmetic to negate a task.`,
+        message:
+          `${term.origin} has a negative weight under ${recipe.method}: sign election counts the negated τ ` +
+          "as a vote for the opposite sign, so it competes with the other vectors instead of being subtracted; " +
+          "use method: task_arithmetic to negate a task.",
       });
     }
   }
@@ -411,7 +421,9 @@ function mergeWarnings(
     warnings.push({
       code: "DUPLICATE_TERM",
       subject: term.origin,
-      message: `${inputs[term.input]?.ref} appears in both ${first.origin} and ${term.origin}; its τ is added twice (weights ${first.weight} and ${term.weight}).`,
+      message:
+        `${inputs[term.input]?.ref} appears in both ${first.origin} and ${term.origin}; its τ is added twice ` +
+        `(weights ${first.weight} and ${term.weight}).`,
     });
   }
   if (vocab !== undefined) {
@@ -420,7 +432,9 @@ function mergeWarnings(
       warnings.push({
         code: "VOCAB_DONOR_NEGATED",
         subject: donorTerms[0]?.origin ?? "vocab",
-        message: `The added vocabulary rows are copied unchanged from ${inputs[vocab.donor]?.ref}, although its weight is negative; negation applies to the shared rows only.`,
+        message:
+          `The added vocabulary rows are copied unchanged from ${inputs[vocab.donor]?.ref}, although its ` +
+          "weight is negative; negation applies to the shared rows only.",
       });
     }
   }
@@ -444,7 +458,9 @@ interface FinishOptions {
   prefix: string;
 }
 
-/** Counts what execute reads (each input tensor once, even when two references pin the same commit) and lays out files. */
+/**
+ * Counts what execute reads (each input tensor once, even when two references pin the same commit) and lays out files.
+ */
 function finish(options: FinishOptions): Plan {
   const { inputs, models, outputs } = options;
   const maps = models.map((model) => byName(model.tensors));
@@ -535,7 +551,10 @@ export function loraRefs(update: LoraUpdate): TensorRef[] {
   return update.replaced ? [update.a, update.b, update.replaced.saved, update.replaced.base] : [update.a, update.b];
 }
 
-/** The recipe's parameters, overrides on top, over the registry's defaults; a factor the registry omits at its default stays out. */
+/**
+ * The recipe's parameters, overrides on top, over the registry's defaults; a factor the registry omits at its default
+ * stays out.
+ */
 function resolveParameters(
   method: MergeMethod,
   ...layers: Array<Readonly<Record<string, MergeParameters[string] | undefined>> | undefined>
@@ -628,7 +647,8 @@ function checkRows(
 ): { shared: number; rows: number } {
   if (known !== undefined && (known.shared !== shared || known.rows !== rows)) {
     throw new DataError(
-      `${name} grows from ${shared} to ${rows} rows in ${model.ref}, but another vocabulary tensor grows from ${known.shared} to ${known.rows}; the embedding and the head must agree, so check the fine-tune.`,
+      `${name} grows from ${shared} to ${rows} rows in ${model.ref}, but another vocabulary tensor grows from ` +
+        `${known.shared} to ${known.rows}; the embedding and the head must agree, so check the fine-tune.`,
       { code: "VOCAB_CONFLICT", subject: name },
     );
   }
@@ -640,7 +660,9 @@ function rejectExtraTensors(base: ResolvedModel, model: ResolvedModel, kind: str
   const extra = model.tensors.find((t) => !ours.has(t.name) && !bufferNamePattern.test(t.name));
   if (extra === undefined) return;
   throw new DataError(
-    `${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the full report).`,
+    `${model.ref} has ${extra.name}, which ${base.ref} lacks; the output follows the base's layout, so a ` +
+      `${kind === "vector" ? "vector" : "fine-tune"} with extra tensors cannot be used (run tvhub check for the ` +
+      "full report).",
     {
       code: "EXTRA_TENSOR",
       subject: extra.name,
@@ -662,7 +684,8 @@ function notComputable(
   ours: LocatedTensor,
 ): DataError {
   return new DataError(
-    `${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.`,
+    `${ours.name} is ${other.dtype} in ${model.ref} and ${ours.dtype} in ${base.ref}; arithmetic needs float ` +
+      "tensors on both sides (F64, F32, F16 or BF16), so use unquantized weights.",
     {
       code: "NOT_COMPUTABLE",
       subject: ours.name,

@@ -14,7 +14,8 @@ export async function buildRecipeJsonSchema(): Promise<Record<string, unknown>> 
     $id: "https://github.com/tvhub/tvhub/blob/main/recipes/schema.json",
     title: "tvhub recipe",
     description:
-      "A task-arithmetic merge: a base model, task vectors (published, or computed from fine-tuned models) with weights, a method, and where the result goes.",
+      "A task-arithmetic merge: a base model, task vectors (published, or computed from fine-tuned models) with " +
+      "weights, a method, and where the result goes.",
     ...rest,
   };
 }

@@ -67,7 +67,10 @@ describe("checkCompatibility on real configs", () => {
     const vocab = only(report, "VOCAB_MISMATCH");
     expect(vocab.tensors).toEqual(["model.embed_tokens.weight", "lm_head.weight"]);
     expect(vocab.message).toBe(
-      "TLLM/Llama-3.1-TAIDE-LX-8B-Chat has 188256 vocabulary rows where meta-llama/Llama-3.1-8B has 128256 (model.embed_tokens.weight, lm_head.weight): the fine-tune added 60000 tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the 128256 shared rows and take the 60000 added rows from the fine-tune.",
+      "TLLM/Llama-3.1-TAIDE-LX-8B-Chat has 188256 vocabulary rows where meta-llama/Llama-3.1-8B has 128256 " +
+        "(model.embed_tokens.weight, lm_head.weight): the fine-tune added 60000 tokens; set vocab: extend in the " +
+        "recipe (--vocab extend on the command line) to merge the 128256 shared rows and take the 60000 added " +
+        "rows from the fine-tune.",
     );
 
     const extended = checkCompatibility({ base, inputs: [taide], vocab: "extend" });
@@ -78,36 +81,46 @@ describe("checkCompatibility on real configs", () => {
     );
   });
 
-  it("FlagAlpha (Llama 3, F16): rope/context warnings with identical shapes, a dtype note, and a lineage mismatch", () => {
-    const flag = finetuned(realModel({ id: "FlagAlpha--Llama3-Chinese-8B-Instruct", weightMapOf: llamaId }), {
-      base_model: "meta-llama/Meta-Llama-3-8B-Instruct",
-    });
-    const report = checkCompatibility({ base, inputs: [flag] });
-    expect(codes(report)).toEqual([
-      "lineage BASE_MISMATCH base_model",
-      "warning CONTEXT_MISMATCH rope_scaling",
-      "warning CONTEXT_MISMATCH max_position_embeddings",
-      "warning DTYPE_DIFFERS dtype",
-    ]);
-    expect(report.ok).toBe(false);
-    expect(report.findings.find((f) => f.subject === "max_position_embeddings")?.message).toBe(
-      "max_position_embeddings is 8192 in FlagAlpha/Llama3-Chinese-8B-Instruct and 131072 in meta-llama/Llama-3.1-8B; no tensor shape depends on it, but different position settings (Llama 3 vs 3.1, say) often mean a different base, so check which base FlagAlpha/Llama3-Chinese-8B-Instruct was fine-tuned from.",
-    );
-    expect(report.findings.find((f) => f.subject === "rope_scaling")?.message).toContain(
-      'rope_scaling is absent in FlagAlpha/Llama3-Chinese-8B-Instruct and {"factor":8,"high_freq_factor":4,"low_freq_factor":1,"original_max_position_embeddings":8192,"rope_type":"llama3"} in meta-llama/Llama-3.1-8B',
-    );
-    const dtype = only(report, "DTYPE_DIFFERS");
-    expect(dtype.tensors).toHaveLength(291);
-    expect(dtype.message).toContain(
-      "291 tensors of FlagAlpha/Llama3-Chinese-8B-Instruct are F16 where meta-llama/Llama-3.1-8B has BF16",
-    );
-    expect(only(report, "BASE_MISMATCH").message).toBe(
-      "FlagAlpha/Llama3-Chinese-8B-Instruct declares base_model meta-llama/Meta-Llama-3-8B-Instruct, not meta-llama/Llama-3.1-8B; a task vector against another base is noise, so use that base, or --force if you know meta-llama/Llama-3.1-8B holds the same weights.",
-    );
+  it(
+    "FlagAlpha (Llama 3, F16): rope/context warnings with identical shapes, a dtype note, and a lineage " + "mismatch",
+    () => {
+      const flag = finetuned(realModel({ id: "FlagAlpha--Llama3-Chinese-8B-Instruct", weightMapOf: llamaId }), {
+        base_model: "meta-llama/Meta-Llama-3-8B-Instruct",
+      });
+      const report = checkCompatibility({ base, inputs: [flag] });
+      expect(codes(report)).toEqual([
+        "lineage BASE_MISMATCH base_model",
+        "warning CONTEXT_MISMATCH rope_scaling",
+        "warning CONTEXT_MISMATCH max_position_embeddings",
+        "warning DTYPE_DIFFERS dtype",
+      ]);
+      expect(report.ok).toBe(false);
+      expect(report.findings.find((f) => f.subject === "max_position_embeddings")?.message).toBe(
+        "max_position_embeddings is 8192 in FlagAlpha/Llama3-Chinese-8B-Instruct and 131072 in " +
+          "meta-llama/Llama-3.1-8B; no tensor shape depends on it, but different position settings (Llama 3 vs " +
+          "3.1, say) often mean a different base, so check which base FlagAlpha/Llama3-Chinese-8B-Instruct was " +
+          "fine-tuned from.",
+      );
+      expect(report.findings.find((f) => f.subject === "rope_scaling")?.message).toContain(
+        "rope_scaling is absent in FlagAlpha/Llama3-Chinese-8B-Instruct and " +
+          '{"factor":8,"high_freq_factor":4,"low_freq_factor":1,"original_max_position_embeddings":8192,"rope_type":"llama3"} ' +
+          "in meta-llama/Llama-3.1-8B",
+      );
+      const dtype = only(report, "DTYPE_DIFFERS");
+      expect(dtype.tensors).toHaveLength(291);
+      expect(dtype.message).toContain(
+        "291 tensors of FlagAlpha/Llama3-Chinese-8B-Instruct are F16 where meta-llama/Llama-3.1-8B has BF16",
+      );
+      expect(only(report, "BASE_MISMATCH").message).toBe(
+        "FlagAlpha/Llama3-Chinese-8B-Instruct declares base_model meta-llama/Meta-Llama-3-8B-Instruct, not " +
+          "meta-llama/Llama-3.1-8B; a task vector against another base is noise, so use that base, or --force if " +
+          "you know meta-llama/Llama-3.1-8B holds the same weights.",
+      );
 
-    const forced = checkCompatibility({ base, inputs: [flag], force: true });
-    expect(forced).toMatchObject({ ok: true, forced: true, counts: { error: 0, lineage: 1, warning: 3 } });
-  });
+      const forced = checkCompatibility({ base, inputs: [flag], force: true });
+      expect(forced).toMatchObject({ ok: true, forced: true, counts: { error: 0, lineage: 1, warning: 3 } });
+    },
+  );
 
   it("Irfanuruchi is quantized (bitsandbytes int8): refused, with the quantized tensors named", () => {
     const quantized = finetuned(
@@ -119,7 +132,9 @@ describe("checkCompatibility on real configs", () => {
     const report = checkCompatibility({ base, inputs: [quantized], force: true });
     expect(report.ok).toBe(false);
     expect(only(report, "QUANTIZED").message).toBe(
-      "Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM is quantized (quantization_config, quant_method bitsandbytes); quantized weights are not arithmetic-compatible, so use the unquantized fine-tune (usually the repo this one was quantized from).",
+      "Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM is quantized (quantization_config, quant_method " +
+        "bitsandbytes); quantized weights are not arithmetic-compatible, so use the unquantized fine-tune " +
+        "(usually the repo this one was quantized from).",
     );
     const notComputable = only(report, "NOT_COMPUTABLE");
     expect(notComputable.tensors).toHaveLength(224);
@@ -135,7 +150,8 @@ describe("checkCompatibility on real configs", () => {
 
     const text = formatCompatibilityReport({ report, maxLines: 8 });
     expect(text.split("\n")[0]).toBe(
-      "Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM vs base meta-llama/Llama-3.1-8B: not compatible (450 errors, 2 warnings)",
+      "Irfanuruchi/Llama-3.1-8B-Computer-Networks-LLM vs base meta-llama/Llama-3.1-8B: not compatible (450 errors, " +
+        "2 warnings)",
     );
     expect(text).toContain("  QUANTIZED  Irfanuruchi/");
     expect(text).toContain(
@@ -151,7 +167,8 @@ describe("checkCompatibility on real configs", () => {
     const sizes = report.findings.filter((f) => f.code === "SIZE_MISMATCH");
     expect(sizes.map((f) => f.subject)).toEqual(["hidden_size", "num_hidden_layers", "num_attention_heads"]);
     expect(sizes[0]?.message).toBe(
-      "hidden_size (n_embd) is 1280 in openai-community/gpt2-large and 768 in openai-community/gpt2; the models have different shapes, so openai-community/gpt2-large was not fine-tuned from this base.",
+      "hidden_size (n_embd) is 1280 in openai-community/gpt2-large and 768 in openai-community/gpt2; the models " +
+        "have different shapes, so openai-community/gpt2-large was not fine-tuned from this base.",
     );
     expect(report.findings.find((f) => f.subject === "wte.weight")?.code).toBe("SHAPE_MISMATCH");
     expect(report.findings.find((f) => f.subject === "wte.weight")?.message).toContain(
@@ -189,7 +206,8 @@ describe("lineage", () => {
     const report = check({ base_model: "Meta-Llama/llama-3.1-8b" });
     expect(codes(report)).toEqual(["warning BASE_CASING base_model"]);
     expect(report.findings[0]?.message).toBe(
-      "org/ft declares base_model Meta-Llama/llama-3.1-8b, which differs from meta-llama/Llama-3.1-8B only in letter case; the Hub treats repo ids case-insensitively, so it is the same repo.",
+      "org/ft declares base_model Meta-Llama/llama-3.1-8b, which differs from meta-llama/Llama-3.1-8B only in " +
+        "letter case; the Hub treats repo ids case-insensitively, so it is the same repo.",
     );
   });
 
@@ -208,7 +226,8 @@ describe("lineage", () => {
     };
     const report = checkCompatibility({ base: instruct, inputs: [finetuned(ft)] });
     expect(only(report, "BASE_MISMATCH").message).toContain(
-      "(meta-llama/Llama-3.1-8B is the parent of org/llama-instruct, so τ would also undo org/llama-instruct's own fine-tuning)",
+      "(meta-llama/Llama-3.1-8B is the parent of org/llama-instruct, so τ would also undo org/llama-instruct's own " +
+        "fine-tuning)",
     );
   });
 
@@ -267,7 +286,8 @@ describe("task-vector inputs", () => {
     const report = checkCompatibility({ base, inputs: [vector(bad)] });
     expect(codes(report)).toEqual(["error NOT_COMPUTABLE dtype", "error EXTRA_TENSOR extra.weight"]);
     expect(only(report, "NOT_COMPUTABLE").message).toBe(
-      "org/math-tv holds 1 I32 tensor (e.g. model.layers.0.mlp.up_proj.weight); a task vector only holds float tensors, so it was not written by tvhub or is damaged.",
+      "org/math-tv holds 1 I32 tensor (e.g. model.layers.0.mlp.up_proj.weight); a task vector only holds float " +
+        "tensors, so it was not written by tvhub or is damaged.",
     );
   });
 });
@@ -343,26 +363,30 @@ describe("tensor-level findings", () => {
     );
   });
 
-  it("architecture and model_type mismatch (Mistral vs Llama), and Mistral's missing head_dim is not a size mismatch", () => {
-    const mistral = readConfig("mistralai--Mistral-7B-v0.1");
-    const report = checkCompatibility({
-      base: { ...tinyBase, config: { ...mistral, num_hidden_layers: 1, vocab_size: 128256 } },
-      inputs: [
-        input(tinyBase.tensors, {
-          ...mistral,
-          head_dim: 128,
-          num_hidden_layers: 1,
-          vocab_size: 128256,
-          architectures: ["LlamaForCausalLM"],
-          model_type: "llama",
-        }),
-      ],
-    });
-    expect(codes(report).filter((c) => c.startsWith("error"))).toEqual([
-      "error ARCHITECTURE_MISMATCH architectures",
-      "error MODEL_TYPE_MISMATCH model_type",
-    ]);
-  });
+  it(
+    "architecture and model_type mismatch (Mistral vs Llama), and Mistral's missing head_dim is not a size " +
+      "mismatch",
+    () => {
+      const mistral = readConfig("mistralai--Mistral-7B-v0.1");
+      const report = checkCompatibility({
+        base: { ...tinyBase, config: { ...mistral, num_hidden_layers: 1, vocab_size: 128256 } },
+        inputs: [
+          input(tinyBase.tensors, {
+            ...mistral,
+            head_dim: 128,
+            num_hidden_layers: 1,
+            vocab_size: 128256,
+            architectures: ["LlamaForCausalLM"],
+            model_type: "llama",
+          }),
+        ],
+      });
+      expect(codes(report).filter((c) => c.startsWith("error"))).toEqual([
+        "error ARCHITECTURE_MISMATCH architectures",
+        "error MODEL_TYPE_MISMATCH model_type",
+      ]);
+    },
+  );
 
   it("a shrunk vocabulary is an error even with vocab: extend", () => {
     const shrunk = tiny({ ...llamaConfig, vocab_size: 128000 });

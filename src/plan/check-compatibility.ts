@@ -128,7 +128,9 @@ export function checkCompatibility(options: CheckCompatibilityOptions): Compatib
       code: "VOCAB_CONFLICT",
       input: base.ref,
       subject: "vocab_size",
-      message: `The inputs extend the vocabulary differently (${described} rows); their added tokens are different tokenizers' tokens, so only inputs that share one extended vocabulary can be merged.`,
+      message:
+        `The inputs extend the vocabulary differently (${described} rows); their added tokens are different ` +
+        "tokenizers' tokens, so only inputs that share one extended vocabulary can be merged.",
     });
   }
 
@@ -169,7 +171,9 @@ function checkBase(
       code: "NO_TENSORS",
       input: base.ref,
       subject: "safetensors",
-      message: `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`,
+      message:
+        `${base.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded ` +
+        "model.safetensors.index.json, so convert .bin weights to safetensors first.",
     });
   }
   if (fields === undefined) {
@@ -179,7 +183,9 @@ function checkBase(
         code: "CONFIG_MISSING",
         input: base.ref,
         subject: "config.json",
-        message: `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor names, shapes and dtypes still are.`,
+        message:
+          `${base.ref} has no config.json, so architectures and size fields are not compared; the tensor ` +
+          "names, shapes and dtypes still are.",
       });
     }
   } else if (fields.quantization !== undefined) {
@@ -194,7 +200,10 @@ function checkBase(
       input: base.ref,
       subject: "dtype",
       tensors: nonFloat.map((t) => t.name),
-      message: `${count(nonFloat.length, "tensor")} of ${base.ref} ${nonFloat.length === 1 ? "is" : "are"} ${dtypes} (e.g. ${nonFloat[0]?.name}); integer and bool tensors are copied from the base unchanged and are never part of τ.`,
+      message:
+        `${count(nonFloat.length, "tensor")} of ${base.ref} ${nonFloat.length === 1 ? "is" : "are"} ` +
+        `${dtypes} (e.g. ${nonFloat[0]?.name}); integer and bool tensors are copied from the base unchanged and ` +
+        "are never part of τ.",
     });
   }
 }
@@ -205,7 +214,10 @@ function quantized(ref: string, method: string, role: string): Finding {
     code: "QUANTIZED",
     input: ref,
     subject: "quantization_config",
-    message: `${ref} is quantized (quantization_config, quant_method ${method}); quantized weights are not arithmetic-compatible, so use the unquantized ${role === "base" ? "base" : "fine-tune"} (usually the repo this one was quantized from).`,
+    message:
+      `${ref} is quantized (quantization_config, quant_method ${method}); quantized weights are not ` +
+      `arithmetic-compatible, so use the unquantized ${role === "base" ? "base" : "fine-tune"} (usually the repo ` +
+      "this one was quantized from).",
   };
 }
 
@@ -217,7 +229,9 @@ function checkConfig(context: InputContext): void {
       code: "CONFIG_MISSING",
       input: input.ref,
       subject: "config.json",
-      message: `${input.ref} has no config.json, so its architecture and size fields are not compared with ${base.ref}; the tensor names, shapes and dtypes still are.`,
+      message:
+        `${input.ref} has no config.json, so its architecture and size fields are not compared with ` +
+        `${base.ref}; the tensor names, shapes and dtypes still are.`,
     });
     return;
   }
@@ -234,7 +248,10 @@ function checkConfig(context: InputContext): void {
       code: "ARCHITECTURE_MISMATCH",
       input: input.ref,
       subject: "architectures",
-      message: `${input.ref} is ${inputFields.architectures.join(", ")} but ${base.ref} is ${baseFields.architectures.join(", ")}; task vectors only add up between models of one architecture, so pick a fine-tune of this base.`,
+      message:
+        `${input.ref} is ${inputFields.architectures.join(", ")} but ${base.ref} is ` +
+        `${baseFields.architectures.join(", ")}; task vectors only add up between models of one architecture, so ` +
+        "pick a fine-tune of this base.",
     });
   }
   if (
@@ -247,7 +264,9 @@ function checkConfig(context: InputContext): void {
       code: "MODEL_TYPE_MISMATCH",
       input: input.ref,
       subject: "model_type",
-      message: `${input.ref} has model_type ${inputFields.modelType} but ${base.ref} has ${baseFields.modelType}; they are different model families, so pick a fine-tune of this base.`,
+      message:
+        `${input.ref} has model_type ${inputFields.modelType} but ${base.ref} has ${baseFields.modelType}; ` +
+        "they are different model families, so pick a fine-tune of this base.",
     });
   }
   for (const [name, field] of inputFields.sizes) {
@@ -261,7 +280,10 @@ function checkConfig(context: InputContext): void {
       code: "SIZE_MISMATCH",
       input: input.ref,
       subject: name,
-      message: `${name}${keyNote(field.key, baseField.key)} is ${field.value} in ${input.ref} and ${baseField.value} in ${base.ref}; the models have different shapes, so ${input.ref} was not fine-tuned from this base.`,
+      message:
+        `${name}${keyNote(field.key, baseField.key)} is ${field.value} in ${input.ref} and ` +
+        `${baseField.value} in ${base.ref}; the models have different shapes, so ${input.ref} was not fine-tuned ` +
+        "from this base.",
     });
   }
   const contextNames = new Set([...baseFields.context.keys(), ...inputFields.context.keys()]);
@@ -274,7 +296,10 @@ function checkConfig(context: InputContext): void {
       code: "CONTEXT_MISMATCH",
       input: input.ref,
       subject: name,
-      message: `${name} is ${showValue(theirs)} in ${input.ref} and ${showValue(ours)} in ${base.ref}; no tensor shape depends on it, but different position settings (Llama 3 vs 3.1, say) often mean a different base, so check which base ${input.ref} was fine-tuned from.`,
+      message:
+        `${name} is ${showValue(theirs)} in ${input.ref} and ${showValue(ours)} in ${base.ref}; no tensor ` +
+        "shape depends on it, but different position settings (Llama 3 vs 3.1, say) often mean a different base, " +
+        `so check which base ${input.ref} was fine-tuned from.`,
     });
   }
 }
@@ -298,7 +323,9 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
       code: "ADAPTER",
       input: input.ref,
       subject: "library_name",
-      message: `${input.ref} is a PEFT adapter (library_name: peft), not full weights; merge it into its base first (peft's merge_and_unload), publish that model, and use it here.`,
+      message:
+        `${input.ref} is a PEFT adapter (library_name: peft), not full weights; merge it into its base first ` +
+        "(peft's merge_and_unload), publish that model, and use it here.",
     });
   }
   if (
@@ -336,7 +363,9 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
       code: "UNKNOWN_LINEAGE",
       input: input.ref,
       subject: "base_model",
-      message: `${input.ref} declares no base_model in its card, so tvhub cannot confirm it is a ${what} of ${base.ref}; the shape checks still apply.`,
+      message:
+        `${input.ref} declares no base_model in its card, so tvhub cannot confirm it is a ${what} of ` +
+        `${base.ref}; the shape checks still apply.`,
     });
     return;
   }
@@ -346,7 +375,9 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
       code: "LINEAGE_UNVERIFIED",
       input: input.ref,
       subject: "base_model",
-      message: `${input.ref} declares base_model ${declared.join(", ")}, and the base ${base.ref} is a local directory, so tvhub cannot tell whether they are the same model; the shape checks still apply.`,
+      message:
+        `${input.ref} declares base_model ${declared.join(", ")}, and the base ${base.ref} is a local ` +
+        "directory, so tvhub cannot tell whether they are the same model; the shape checks still apply.",
     });
     return;
   }
@@ -361,7 +392,9 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
       code: "BASE_CASING",
       input: input.ref,
       subject: "base_model",
-      message: `${input.ref} declares base_model ${casing}, which differs from ${base.repo} only in letter case; the Hub treats repo ids case-insensitively, so it is the same repo.`,
+      message:
+        `${input.ref} declares base_model ${casing}, which differs from ${base.repo} only in letter case; ` +
+        "the Hub treats repo ids case-insensitively, so it is the same repo.",
     });
     checkRecordRevision(context, record, sameWeights);
     return;
@@ -377,7 +410,10 @@ function checkCard(context: InputContext, aliases: readonly string[], sameWeight
     code: "BASE_MISMATCH",
     input: input.ref,
     subject: "base_model",
-    message: `${input.ref} declares base_model ${declared.join(", ")}, not ${base.repo}${note}; a task vector against another base is noise, so use that base, or --force if you know ${base.repo} holds the same weights.`,
+    message:
+      `${input.ref} declares base_model ${declared.join(", ")}, not ${base.repo}${note}; a task vector ` +
+      `against another base is noise, so use that base, or --force if you know ${base.repo} holds the same ` +
+      "weights.",
   });
 }
 
@@ -405,7 +441,10 @@ function checkRecordRevision(
     code: "BASE_REVISION_DIFFERS",
     input: input.ref,
     subject: "base.revision",
-    message: `${input.ref} was computed against ${base.repo}@${revision.slice(0, 12)}, and this run reads ${base.repo}@${base.revision.slice(0, 12)}, whose weights differ or could not be compared; pin the base to ${base.repo}@${revision.slice(0, 12)}, or --force if you know the weights did not change.`,
+    message:
+      `${input.ref} was computed against ${base.repo}@${revision.slice(0, 12)}, and this run reads ` +
+      `${base.repo}@${base.revision.slice(0, 12)}, whose weights differ or could not be compared; pin the base ` +
+      `to ${base.repo}@${revision.slice(0, 12)}, or --force if you know the weights did not change.`,
   });
 }
 
@@ -455,7 +494,9 @@ function checkAdapter(context: InputContext): void {
         code: "ADAPTER_IGNORED",
         input: input.ref,
         subject: name,
-        message: `${input.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and so does tvhub.`,
+        message:
+          `${input.ref} saves ${name}, a lora_B bias, without lora_bias: true; PEFT ignores it on load, and ` +
+          "so does tvhub.",
       });
     }
   } catch (error) {
@@ -479,7 +520,9 @@ function checkTensors(context: InputContext): number | undefined {
       code: "NO_TENSORS",
       input: input.ref,
       subject: "safetensors",
-      message: `${input.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded model.safetensors.index.json, so convert .bin weights to safetensors first.`,
+      message:
+        `${input.ref} has no safetensors tensors; tvhub reads model.safetensors or a sharded ` +
+        "model.safetensors.index.json, so convert .bin weights to safetensors first.",
     });
     return undefined;
   }
@@ -517,7 +560,10 @@ function checkTensors(context: InputContext): number | undefined {
           code: "BUFFER_DIFFERS",
           input: input.ref,
           subject: ours.name,
-          message: `${ours.name} is ${other.dtype} ${formatShape(other.shape)} in ${input.ref} and ${ours.dtype} ${formatShape(ours.shape)} in ${base.ref}; integer tensors are copied from the base, so the output keeps the base's.`,
+          message:
+            `${ours.name} is ${other.dtype} ${formatShape(other.shape)} in ${input.ref} and ${ours.dtype} ` +
+            `${formatShape(ours.shape)} in ${base.ref}; integer tensors are copied from the base, so the output ` +
+            "keeps the base's.",
         });
       }
       continue;
@@ -531,7 +577,10 @@ function checkTensors(context: InputContext): number | undefined {
           code: "SHAPE_MISMATCH",
           input: input.ref,
           subject: ours.name,
-          message: `${ours.name} is ${formatShape(other.shape)} in ${input.ref} but ${formatShape(ours.shape)} in ${base.ref}; tensors of different shapes cannot be subtracted, so ${input.ref} is not a ${input.kind === "vector" ? "task vector" : "fine-tune"} of this base.`,
+          message:
+            `${ours.name} is ${formatShape(other.shape)} in ${input.ref} but ${formatShape(ours.shape)} in ` +
+            `${base.ref}; tensors of different shapes cannot be subtracted, so ${input.ref} is not a ` +
+            `${input.kind === "vector" ? "task vector" : "fine-tune"} of this base.`,
         });
       }
     }
@@ -559,7 +608,10 @@ function checkTensors(context: InputContext): number | undefined {
       input: input.ref,
       subject: "dtype",
       tensors: names,
-      message: `${count(names.length, "tensor")} of ${input.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, so this is fine.`,
+      message:
+        `${count(names.length, "tensor")} of ${input.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} ` +
+        `where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, ` +
+        "so this is fine.",
     });
   }
   for (const [pair, names] of notComputable) {
@@ -572,8 +624,11 @@ function checkTensors(context: InputContext): number | undefined {
       tensors: names,
       message:
         input.kind === "vector"
-          ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.`
-          : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`,
+          ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector ` +
+            "only holds float tensors, so it was not written by tvhub or is damaged."
+          : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} ` +
+            `but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an ` +
+            "integer one (quantized weights?), so use unquantized weights.",
     });
   }
   for (const [dtype, names] of unsupported) {
@@ -583,7 +638,9 @@ function checkTensors(context: InputContext): number | undefined {
       input: input.ref,
       subject: "dtype",
       tensors: names,
-      message: `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`,
+      message:
+        `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, ` +
+        "an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.",
     });
   }
   findings.push(...perTensor);
@@ -611,7 +668,9 @@ function checkVocab(
         code: "VOCAB_SIZE_FIELD",
         input: input.ref,
         subject: "vocab_size",
-        message: `vocab_size is ${theirVocab} in ${input.ref} and ${ourVocab} in ${base.ref}, yet the embedding shapes agree; the output keeps the base's config, so check which tokenizer goes with it.`,
+        message:
+          `vocab_size is ${theirVocab} in ${input.ref} and ${ourVocab} in ${base.ref}, yet the embedding ` +
+          "shapes agree; the output keeps the base's config, so check which tokenizer goes with it.",
       });
     }
     return undefined;
@@ -627,7 +686,10 @@ function checkVocab(
       input: input.ref,
       subject: "vocab_size",
       tensors: names,
-      message: `${input.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); its vocabulary shrank, and vocab: extend only handles a fine-tune that added tokens, so use a fine-tune with the base's vocabulary.`,
+      message:
+        `${input.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ` +
+        `${baseRows} (${listed}); its vocabulary shrank, and vocab: extend only handles a fine-tune that added ` +
+        "tokens, so use a fine-tune with the base's vocabulary.",
     });
     return undefined;
   }
@@ -639,7 +701,10 @@ function checkVocab(
       input: input.ref,
       subject: "vocab_size",
       tensors: names,
-      message: `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: extend the ${baseRows} shared rows take part in the arithmetic and the ${added} added rows, with the tokenizer, come from ${input.ref}.`,
+      message:
+        `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: ` +
+        `extend the ${baseRows} shared rows take part in the arithmetic and the ${added} added rows, with the ` +
+        `tokenizer, come from ${input.ref}.`,
     });
     return rows;
   }
@@ -649,7 +714,10 @@ function checkVocab(
     input: input.ref,
     subject: "vocab_size",
     tensors: names,
-    message: `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune added ${added} tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the ${baseRows} shared rows and take the ${added} added rows from the fine-tune.`,
+    message:
+      `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune ` +
+      `added ${added} tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the ` +
+      `${baseRows} shared rows and take the ${added} added rows from the fine-tune.`,
   });
   return undefined;
 }
@@ -686,7 +754,10 @@ function checkPrefix(context: InputContext, missing: string[], extra: string[]):
     input: input.ref,
     subject: prefix,
     tensors: [...explained].filter((name) => name.startsWith(prefix)),
-    message: `${input.ref} names its tensors ${adds ? "with" : "without"} the prefix "${prefix}" that ${base.ref} ${adds ? "lacks" : "uses"} (${best[1]} tensors); it was saved from another model class, so re-save it with the base's class (e.g. the same AutoModelFor... ) and use that.`,
+    message:
+      `${input.ref} names its tensors ${adds ? "with" : "without"} the prefix "${prefix}" that ${base.ref} ` +
+      `${adds ? "lacks" : "uses"} (${best[1]} tensors); it was saved from another model class, so re-save it ` +
+      "with the base's class (e.g. the same AutoModelFor... ) and use that.",
   });
   return explained;
 }
@@ -709,7 +780,9 @@ function missingFinding(context: InputContext, name: string): Finding {
     code: "MISSING_TENSOR",
     input: input.ref,
     subject: name,
-    message: `${input.ref} has no ${name}, which ${base.ref} has${tiedHint}; a fine-tune of this base has every base tensor, so check the base or the fine-tune.`,
+    message:
+      `${input.ref} has no ${name}, which ${base.ref} has${tiedHint}; a fine-tune of this base has every ` +
+      "base tensor, so check the base or the fine-tune.",
   };
 }
 
@@ -717,14 +790,17 @@ function extraFinding(context: InputContext, name: string): Finding {
   const { base, input } = context;
   const tiedHint =
     /(^|\.)lm_head\.weight$/.test(name) && context.baseFields?.tieWordEmbeddings === true
-      ? ` (the base ties its head to the input embeddings; this ${input.kind === "vector" ? "vector" : "fine-tune"} stores an untied one)`
+      ? ` (the base ties its head to the input embeddings; this ${input.kind === "vector" ? "vector" : "fine-tune"} ` +
+        "stores an untied one)"
       : "";
   return {
     severity: "error",
     code: "EXTRA_TENSOR",
     input: input.ref,
     subject: name,
-    message: `${input.ref} has ${name}, which ${base.ref} lacks${tiedHint}; the output follows the base's layout and has nowhere to put it, so check the base or the ${input.kind === "vector" ? "vector" : "fine-tune"}.`,
+    message:
+      `${input.ref} has ${name}, which ${base.ref} lacks${tiedHint}; the output follows the base's layout ` +
+      `and has nowhere to put it, so check the base or the ${input.kind === "vector" ? "vector" : "fine-tune"}.`,
   };
 }
 
@@ -735,7 +811,9 @@ function bufferFinding(context: InputContext, name: string, verb: "lacks" | "add
     code: "BUFFER_DIFFERS",
     input: input.ref,
     subject: name,
-    message: `${input.ref} ${verb} ${name}, a buffer rather than a trained weight; the output takes it from ${base.ref}${verb === "adds" ? " (which has none, so it is left out)" : ""}.`,
+    message:
+      `${input.ref} ${verb} ${name}, a buffer rather than a trained weight; the output takes it from ` +
+      `${base.ref}${verb === "adds" ? " (which has none, so it is left out)" : ""}.`,
   };
 }
 

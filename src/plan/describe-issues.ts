@@ -47,13 +47,15 @@ function describe(issue: Issue, prefix: Path, options: DescribeIssuesOptions, li
       const inclusive = issue.inclusive ?? true;
       if (issue.origin === "array" || issue.origin === "set") {
         lines.push(
-          `${at}: expected ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} ${Number(bound) === 1 ? "entry" : "entries"}`,
+          `${at}: expected ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} ` +
+            `${Number(bound) === 1 ? "entry" : "entries"}`,
         );
       } else if (issue.origin === "string") {
         lines.push(
           issue.code === "too_small" && Number(bound) === 1
             ? `${at}: expected a non-empty string`
-            : `${at}: expected a string of ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} characters`,
+            : `${at}: expected a string of ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)} ` +
+                "characters",
         );
       } else {
         const op = issue.code === "too_small" ? (inclusive ? "≥" : ">") : inclusive ? "≤" : "<";
@@ -64,12 +66,23 @@ function describe(issue: Issue, prefix: Path, options: DescribeIssuesOptions, li
     case "invalid_value":
       if (issue.input === undefined) {
         lines.push(
-          `${at}: missing; expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}`,
+          `${at}: missing; expected ` +
+            `${
+              issue.values.length === 1
+                ? show(issue.values[0])
+                : "one of " + `${issue.values.map((v) => show(v)).join(", ")}`
+            }`,
         );
         return;
       }
       lines.push(
-        `${at}: expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.map((v) => show(v)).join(", ")}`}, got ${show(issue.input)}`,
+        `${at}: expected ` +
+          `${
+            issue.values.length === 1
+              ? show(issue.values[0])
+              : "one of " + `${issue.values.map((v) => show(v)).join(", ")}`
+          }, ` +
+          `got ${show(issue.input)}`,
       );
       return;
     case "invalid_format":

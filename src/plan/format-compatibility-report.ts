@@ -17,7 +17,8 @@ export interface FormatCompatibilityReportOptions {
 const headings: Record<Severity, (n: number, forced: boolean) => string> = {
   error: (n) => `${n} error${n === 1 ? "" : "s"}:`,
   lineage: (n, forced) =>
-    `${n} lineage mismatch${n === 1 ? "" : "es"} (${forced ? "--force given: proceeding" : "--force proceeds anyway"}):`,
+    `${n} lineage mismatch${n === 1 ? "" : "es"} ` +
+    `(${forced ? "--force given: proceeding" : "--force proceeds anyway"}):`,
   warning: (n) => `${n} warning${n === 1 ? "" : "s"}:`,
 };
 

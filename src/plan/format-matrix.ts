@@ -11,7 +11,8 @@ export function formatMatrix(options: FormatMatrixOptions): string {
   const largest = Math.max(0, ...matrix.map((job) => job.bytes));
   const smallest = Math.min(...matrix.map((job) => job.bytes));
   const lines = [
-    `Matrix: ${matrix.length} job${matrix.length === 1 ? "" : "s"}, ${formatBytes(smallest)} to ${formatBytes(largest)} of output each`,
+    `Matrix: ${matrix.length} job${matrix.length === 1 ? "" : "s"}, ${formatBytes(smallest)} to ` +
+      `${formatBytes(largest)} of output each`,
   ];
   const width = Math.max(...matrix.map((job) => job.portion.length));
   for (const job of matrix) {
@@ -19,7 +20,8 @@ export function formatMatrix(options: FormatMatrixOptions): string {
     const last = job.files[job.files.length - 1] ?? "";
     const files = job.files.length === 1 ? first : `${first} … ${last}`;
     lines.push(
-      `  ${job.portion.padEnd(width)}  ${job.files.length} file${job.files.length === 1 ? "" : "s"}, ${job.tensors} tensor${job.tensors === 1 ? "" : "s"}, ${formatBytes(job.bytes)}  (${files})`,
+      `  ${job.portion.padEnd(width)}  ${job.files.length} file${job.files.length === 1 ? "" : "s"}, ${job.tensors} ` +
+        `tensor${job.tensors === 1 ? "" : "s"}, ${formatBytes(job.bytes)}  (${files})`,
     );
   }
   return `${lines.join("\n")}\n`;

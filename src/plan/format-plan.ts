@@ -27,7 +27,8 @@ export function formatPlan(options: FormatPlanOptions): string {
   const what =
     plan.operation === "publish-vector"
       ? `task vector of ${plan.inputs[1]?.ref ?? "?"} against ${base?.ref ?? "?"}`
-      : `merge (${plan.method ?? "?"}${formatParameters(plan)}) of ${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} onto ${base?.ref ?? "?"}`;
+      : `merge (${plan.method ?? "?"}${formatParameters(plan)}) of ${plan.terms.length} ` +
+        `term${plan.terms.length === 1 ? "" : "s"} onto ${base?.ref ?? "?"}`;
   const { files } = plan.layout;
   const lines = [`Plan: ${what}`];
 
@@ -36,14 +37,16 @@ export function formatPlan(options: FormatPlanOptions): string {
     byOp.set(opWords[output.expression.op], (byOp.get(opWords[output.expression.op]) ?? 0) + 1);
   const breakdown = [...byOp].map(([word, n]) => `${n} ${word}`).join(", ");
   lines.push(
-    `  outputs:  ${plan.outputs.length} tensor${plan.outputs.length === 1 ? "" : "s"}${breakdown === "" ? "" : ` (${breakdown})`}`,
+    `  outputs:  ${plan.outputs.length} ` +
+      `tensor${plan.outputs.length === 1 ? "" : "s"}${breakdown === "" ? "" : ` (${breakdown})`}`,
   );
   if (plan.omitted.length > 0)
     lines.push(`  omitted:  ${plan.omitted.length} tensor${plan.omitted.length === 1 ? "" : "s"} (not part of τ)`);
   const shown =
     files.length <= maxFiles ? files : [...files.slice(0, maxFiles - 1), undefined, files[files.length - 1]];
   lines.push(
-    `  files:    ${files.length}${plan.layout.index === undefined ? "" : ` + ${plan.layout.index}`} (max ${formatBytes(plan.layout.maxShardSize)} each)`,
+    `  files:    ${files.length}${plan.layout.index === undefined ? "" : ` + ${plan.layout.index}`} (max ` +
+      `${formatBytes(plan.layout.maxShardSize)} each)`,
   );
   for (const file of shown) {
     lines.push(
@@ -54,10 +57,12 @@ export function formatPlan(options: FormatPlanOptions): string {
   }
   const reading = plan.inputs.filter((input) => input.readBytes > 0).length;
   lines.push(
-    `  download: ${formatBytes(plan.downloadBytes)} of tensor data from ${reading} input${reading === 1 ? "" : "s"} (at most; cached files are not downloaded again)`,
+    `  download: ${formatBytes(plan.downloadBytes)} of tensor data from ${reading} input${reading === 1 ? "" : "s"} ` +
+      "(at most; cached files are not downloaded again)",
   );
   lines.push(
-    `  write:    ${formatBytes(plan.layout.writeBytes)} (${formatBytes(plan.layout.totalBytes)} of tensor data, plus headers${plan.layout.index === undefined ? "" : " and the index"})`,
+    `  write:    ${formatBytes(plan.layout.writeBytes)} (${formatBytes(plan.layout.totalBytes)} of tensor data, ` +
+      `plus headers${plan.layout.index === undefined ? "" : " and the index"})`,
   );
 
   lines.push("inputs:");
@@ -67,7 +72,8 @@ export function formatPlan(options: FormatPlanOptions): string {
     const reads =
       input.readBytes === 0
         ? "nothing to read"
-        : `${input.readTensors} tensors from ${input.readFiles} file${input.readFiles === 1 ? "" : "s"}, ${formatBytes(input.readBytes)}`;
+        : `${input.readTensors} tensors from ${input.readFiles} file${input.readFiles === 1 ? "" : "s"}, ` +
+          `${formatBytes(input.readBytes)}`;
     lines.push(`  ${input.role.padEnd(roleWidth)}  ${describeRef(input).padEnd(refWidth)}  ${reads}`);
   }
 
@@ -79,7 +85,8 @@ export function formatPlan(options: FormatPlanOptions): string {
       const sign = term.lambda < 0 ? "−" : "+";
       const source = term.kind === "vector" ? `task vector ${input?.ref ?? "?"}` : `τ of ${input?.ref ?? "?"}`;
       lines.push(
-        `  ${term.origin.padEnd(originWidth)}  ${sign}${Math.abs(term.lambda)} × ${source}${term.lambda < 0 ? " (negation)" : ""}`,
+        `  ${term.origin.padEnd(originWidth)}  ${sign}${Math.abs(term.lambda)} × ` +
+          `${source}${term.lambda < 0 ? " (negation)" : ""}`,
       );
     }
   }
@@ -87,13 +94,15 @@ export function formatPlan(options: FormatPlanOptions): string {
     lines.push("overrides:");
     for (const override of plan.overrides)
       lines.push(
-        `  ${override.pattern}: ${override.action} (${override.tensors.length} tensor${override.tensors.length === 1 ? "" : "s"})`,
+        `  ${override.pattern}: ${override.action} (${override.tensors.length} ` +
+          `tensor${override.tensors.length === 1 ? "" : "s"})`,
       );
   }
   if (plan.vocab !== undefined) {
     const donor = plan.inputs[plan.vocab.donor]?.ref ?? "?";
     lines.push(
-      `vocabulary: ${plan.vocab.sharedRows} shared rows + ${plan.vocab.rows - plan.vocab.sharedRows} added rows from ${donor} (${plan.vocab.tensors.join(", ")}); the tokenizer comes from ${donor}`,
+      `vocabulary: ${plan.vocab.sharedRows} shared rows + ${plan.vocab.rows - plan.vocab.sharedRows} added rows ` +
+        `from ${donor} (${plan.vocab.tensors.join(", ")}); the tokenizer comes from ${donor}`,
     );
   }
   if (plan.warnings.length > 0) {

@@ -29,7 +29,8 @@ export function parseLambdaGrid(options: ParseLambdaGridOptions): LambdaGrid {
   const parts = options.text.split(":").map((part) => part.trim());
   if (parts.length !== 3 || parts.some((part) => !decimalPattern.test(part))) {
     throw new UsageError(
-      `${subject} ${JSON.stringify(options.text)} is not START:STOP:STEP; write three decimal numbers such as 0:1:0.05.`,
+      `${subject} ${JSON.stringify(options.text)} is not START:STOP:STEP; write three decimal numbers such as ` +
+        "0:1:0.05.",
       { code: "GRID_SYNTAX", subject },
     );
   }

@@ -59,7 +59,8 @@ describe("loadRecipe", () => {
   it("fills greedy defaults: the paper's 21-point grid, start from the base, no minimum gain", async () => {
     const { recipe } = await loadRecipe({
       text: withKeys(
-        'greedy:\n  candidates: [org/a, { vector: org/tv }]\n  evaluator: { type: command, command: "./eval.sh {model}" }\n',
+        'greedy:\n  candidates: [org/a, { vector: org/tv }]\n  evaluator: { type: command, command: "./eval.sh ' +
+          '{model}" }\n',
       ),
       source: "r.yml",
     });
@@ -74,7 +75,9 @@ describe("loadRecipe", () => {
 
   it("accepts a greedy run with no fixed vectors", async () => {
     const { recipe } = await loadRecipe({
-      text: "version: 1\nbase: org/base\noutput: { to: org/out }\ngreedy:\n  candidates: { search: { tags: [glue] } }\n  evaluator: { type: tfjs, dataset: digits }\n",
+      text:
+        "version: 1\nbase: org/base\noutput: { to: org/out }\ngreedy:\n  candidates: { search: { tags: [glue] } " +
+        "}\n  evaluator: { type: tfjs, dataset: digits }\n",
       source: "r.yml",
     });
     expect(recipe.vectors).toEqual([]);
@@ -170,7 +173,8 @@ describe("schema errors name the field path", () => {
 
   it("a method that does not exist", async () => {
     expect(await problem(withKeys("method: tie\n"))).toContain(
-      'method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", "breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp", got "tie"',
+      'method: expected one of "task_arithmetic", "magnitude_prune", "ties", "dare_linear", "dare_ties", ' +
+        '"breadcrumbs", "breadcrumbs_ties", "della", "della_linear", "model_stock", "nuslerp", got "tie"',
     );
   });
 
@@ -218,7 +222,8 @@ describe("schema errors name the field path", () => {
 
   it("parameters that the method does not take", async () => {
     expect(await problem(withKeys("method: dare_linear\nparameters: { density: 0.1 }\n"))).toContain(
-      "parameters.density: not a parameter of dare_linear; dare_linear takes drop_rate, the probability of dropping an entry (mergekit's density is 1 − drop_rate)",
+      "parameters.density: not a parameter of dare_linear; dare_linear takes drop_rate, the probability of dropping " +
+        "an entry (mergekit's density is 1 − drop_rate)",
     );
     expect(await problem(withKeys("parameters: { density: 0.1 }\n"))).toContain(
       "parameters.density: not a parameter of task_arithmetic; task_arithmetic takes no parameters",

@@ -46,7 +46,8 @@ export async function loadRecipe(options: LoadRecipeOptions): Promise<LoadedReci
   }
   if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
     throw new UsageError(
-      `${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys such as version, base, output and vectors.`,
+      `${source} holds ${Array.isArray(value) ? "a list" : "a single value"}, but a recipe is a mapping of keys ` +
+        "such as version, base, output and vectors.",
       {
         code: "RECIPE_INVALID",
         subject: source,

@@ -72,7 +72,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         tensor.name,
         "ADAPTER_UNSUPPORTED",
-        `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read it; merge the adapter with PEFT's merge_and_unload and use that model.`,
+        `${tensor.name} is a DoRA magnitude, and DoRA's update depends on the base weights, so tvhub does not read ` +
+          "it; merge the adapter with PEFT's merge_and_unload and use that model.",
       );
     if (part.role === "lora_bias") {
       ignored.push(tensor.name);
@@ -86,7 +87,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
     throw refuse(
       "adapter",
       "ADAPTER_SEVERAL",
-      `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own adapter_config.json and use one at a time.`,
+      `the adapter file holds several adapters (${[...adapterNames].sort().join(", ")}); save each with its own ` +
+        "adapter_config.json and use one at a time.",
     );
   }
 
@@ -96,7 +98,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         from,
         "ADAPTER_DUPLICATE",
-        `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with PEFT.`,
+        `${from} and another adapter tensor both update ${term.name}; the adapter is damaged, so save it again with ` +
+          "PEFT.",
       );
     terms.set(term.name, term);
   };
@@ -106,7 +109,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         from,
         "ADAPTER_MISSING_TARGET",
-        `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was trained on another model, so use its base.`,
+        `${from} updates ${name}, which ${base.ref} does not have (nor under another model prefix); the adapter was ` +
+          "trained on another model, so use its base.",
       );
     }
     return found;
@@ -116,7 +120,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         tensor.name,
         "NOT_COMPUTABLE",
-        `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an unquantized adapter.`,
+        `${tensor.name} is ${tensor.dtype}; tvhub reads float adapters (F64, F32, F16 or BF16), so use an ` +
+          "unquantized adapter.",
       );
   };
 
@@ -156,7 +161,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         present.name,
         "ADAPTER_DAMAGED",
-        `${present.name} has no ${a === undefined ? "A" : "B"} factor beside it; the adapter is incomplete, so save it again with PEFT.`,
+        `${present.name} has no ${a === undefined ? "A" : "B"} factor beside it; the adapter is incomplete, so save ` +
+          "it again with PEFT.",
       );
     }
     float(a);
@@ -165,7 +171,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         a.name,
         "ADAPTER_UNSUPPORTED",
-        `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`,
+        `${a.name} is ${formatShape(a.shape)}: LoRA on convolutions is not implemented, only on Linear, Conv1D and ` +
+          "Embedding layers.",
       );
     }
     const [rank, columns] = a.shape as [number, number];
@@ -174,14 +181,16 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         b.name,
         "ADAPTER_SHAPE_MISMATCH",
-        `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's rows (the rank), so the adapter is damaged.`,
+        `${b.name} is ${formatShape(b.shape)} but ${a.name} is ${formatShape(a.shape)}; B's columns must be A's ` +
+          "rows (the rank), so the adapter is damaged.",
       );
     const { rank: configured, alpha, scale } = moduleScaling(config, module);
     if (configured !== rank) {
       throw refuse(
         a.name,
         "ADAPTER_RANK_MISMATCH",
-        `${a.name} has rank ${rank} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); PEFT would refuse to load it, so fix the config.`,
+        `${a.name} has rank ${rank} but adapter_config.json gives ${module} r = ${configured} (r or rank_pattern); ` +
+          "PEFT would refuse to load it, so fix the config.",
       );
     }
     const target = resolve(`${module}.weight`, a.name);
@@ -191,7 +200,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         a.name,
         "ADAPTER_UNSUPPORTED",
-        `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on Linear, Conv1D and Embedding layers.`,
+        `${target.name} is ${formatShape(shape)} in ${base.ref}: LoRA on convolutions is not implemented, only on ` +
+          "Linear, Conv1D and Embedding layers.",
       );
     const straight = shape[0] === rows && shape[1] === columns;
     const crossed = shape[0] === columns && shape[1] === rows;
@@ -202,7 +212,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
       throw refuse(
         a.name,
         "ADAPTER_SHAPE_MISMATCH",
-        `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ${expected}); the adapter was trained on another model, so use its base.`,
+        `${product} does not fit ${target.name}, which is ${formatShape(shape)} in ${base.ref} (expected ` +
+          `${expected}); the adapter was trained on another model, so use its base.`,
       );
     }
     if (!isComputable(target.dtype))
@@ -211,7 +222,8 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
         "NOT_COMPUTABLE",
         `${target.name} is ${target.dtype} in ${base.ref}; a LoRA update needs a float weight.`,
       );
-    // A square weight cannot show its layout; PEFT decides by layer type, which fan_in_fan_out states for Conv1D models.
+    // A square weight cannot show its layout; PEFT decides by layer type, which fan_in_fan_out states for Conv1D
+    // models.
     const transpose = embedding || (straight && crossed ? config.fanInFanOut : crossed);
     const term: AdapterTerm = {
       kind: "lora",
@@ -234,7 +246,9 @@ export function mapAdapter(options: MapAdapterOptions): AdapterMapping {
   return { terms, ignored };
 }
 
-/** Splits a saved key into its module and what it holds; adapter names in keys (`lora_A.default.weight`) are kept apart. */
+/**
+ * Splits a saved key into its module and what it holds; adapter names in keys (`lora_A.default.weight`) are kept apart.
+ */
 function parseKey(key: string): Part {
   const name = key.startsWith(keyPrefix) ? key.slice(keyPrefix.length) : key;
   let match = /^(.+)\.lora_([AB])(?:\.([^.]+))?\.weight$/.exec(name);
@@ -257,7 +271,10 @@ function withName(part: Part, adapterName: string | undefined): Part {
   return adapterName === undefined ? part : { ...part, adapterName };
 }
 
-/** The base tensor an adapter name means: exact, or with the task class's prefix (`model.`, `transformer.`) dropped or added. */
+/**
+ * The base tensor an adapter name means: exact, or with the task class's prefix (`model.`, `transformer.`) dropped or
+ * added.
+ */
 function resolveName(
   name: string,
   tensors: Map<string, LocatedTensor>,
@@ -276,7 +293,8 @@ function resolveName(
 function checkSameShape(saved: LocatedTensor, target: LocatedTensor, adapterRef: string, baseRef: string): void {
   if (saved.shape.length === target.shape.length && saved.shape.every((d, i) => d === target.shape[i])) return;
   throw new DataError(
-    `${adapterRef}: ${saved.name} is ${formatShape(saved.shape)} but ${target.name} is ${formatShape(target.shape)} in ${baseRef}; a saved module must have the base's shape (a resized vocabulary needs the resized base).`,
+    `${adapterRef}: ${saved.name} is ${formatShape(saved.shape)} but ${target.name} is ${formatShape(target.shape)} ` +
+      `in ${baseRef}; a saved module must have the base's shape (a resized vocabulary needs the resized base).`,
     { code: "ADAPTER_SHAPE_MISMATCH", subject: saved.name },
   );
 }

@@ -19,20 +19,24 @@ describe("parseLoraConfig", () => {
     expect(config.baseRevision).toBeUndefined();
   });
 
-  it("scales by α/r, α/√r with rsLoRA, and per module by rank_pattern and alpha_pattern (first key in file order wins)", () => {
-    const config = parse({
-      r: 16,
-      lora_alpha: 32,
-      rank_pattern: { "layers.1.mlp.down_proj": 4, down_proj: 8 },
-      alpha_pattern: { "^model.layers.0.self_attn.q_proj": 3.5, q_proj: 2 },
-    });
-    expect(moduleScaling(config, "model.layers.0.self_attn.k_proj")).toEqual({ rank: 16, alpha: 32, scale: 2 });
-    expect(moduleScaling(config, "model.layers.1.mlp.down_proj")).toEqual({ rank: 4, alpha: 32, scale: 8 });
-    expect(moduleScaling(config, "model.layers.2.mlp.down_proj")).toEqual({ rank: 8, alpha: 32, scale: 4 });
-    expect(moduleScaling(config, "model.layers.0.self_attn.q_proj").alpha).toBe(3.5);
-    expect(moduleScaling(config, "model.layers.1.self_attn.q_proj").alpha).toBe(2);
-    expect(moduleScaling(parse({ r: 16, lora_alpha: 8, use_rslora: true }), "x").scale).toBe(2);
-  });
+  it(
+    "scales by α/r, α/√r with rsLoRA, and per module by rank_pattern and alpha_pattern (first key in file order " +
+      "wins)",
+    () => {
+      const config = parse({
+        r: 16,
+        lora_alpha: 32,
+        rank_pattern: { "layers.1.mlp.down_proj": 4, down_proj: 8 },
+        alpha_pattern: { "^model.layers.0.self_attn.q_proj": 3.5, q_proj: 2 },
+      });
+      expect(moduleScaling(config, "model.layers.0.self_attn.k_proj")).toEqual({ rank: 16, alpha: 32, scale: 2 });
+      expect(moduleScaling(config, "model.layers.1.mlp.down_proj")).toEqual({ rank: 4, alpha: 32, scale: 8 });
+      expect(moduleScaling(config, "model.layers.2.mlp.down_proj")).toEqual({ rank: 8, alpha: 32, scale: 4 });
+      expect(moduleScaling(config, "model.layers.0.self_attn.q_proj").alpha).toBe(3.5);
+      expect(moduleScaling(config, "model.layers.1.self_attn.q_proj").alpha).toBe(2);
+      expect(moduleScaling(parse({ r: 16, lora_alpha: 8, use_rslora: true }), "x").scale).toBe(2);
+    },
+  );
 
   it("matches pattern keys as PEFT's get_pattern_key: a whole trailing name after a dot, or the whole name", () => {
     const pattern: Array<[string, number]> = [

@@ -55,7 +55,9 @@ const variantReasons: Record<string, string> = {
   trainable_token_indices: "trainable token rows are not implemented",
 };
 
-/** Reads and checks an adapter config; refuses, naming the field, anything whose update tvhub does not compute exactly. */
+/**
+ * Reads and checks an adapter config; refuses, naming the field, anything whose update tvhub does not compute exactly.
+ */
 export function parseLoraConfig(options: ParseLoraConfigOptions): LoraConfig {
   const { ref, config } = options;
   const fail = (field: string, why: string) =>
@@ -64,7 +66,9 @@ export function parseLoraConfig(options: ParseLoraConfigOptions): LoraConfig {
   if (type !== "LORA") {
     throw fail(
       "peft_type",
-      `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use that model`,
+      `has peft_type ${JSON.stringify(type ?? null)}; tvhub reads LORA adapters only (IA3, LoHa, LoKr, AdaLoRA and ` +
+        "the other PEFT methods compute different updates), so merge the adapter into its base with PEFT and use " +
+        "that model",
     );
   }
   for (const field of variantFields) {
@@ -73,14 +77,17 @@ export function parseLoraConfig(options: ParseLoraConfigOptions): LoraConfig {
     const reason = variantReasons[field] ?? "names a LoRA variant whose update differs from s·B·A";
     throw fail(
       field,
-      `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's merge_and_unload and use that model`,
+      `sets ${field} (${reason}); tvhub refuses rather than compute another update, so merge it with PEFT's ` +
+        "merge_and_unload and use that model",
     );
   }
   const init = config.init_lora_weights ?? true;
   if (!baseKeepingInits.has(init)) {
     throw fail(
       "init_lora_weights",
-      `has init_lora_weights ${JSON.stringify(init)}, which rewrites the base while training, so the adapter only holds on that rewritten base; save it with PEFT's path_initial_model_for_weight_conversion to get a plain LoRA`,
+      `has init_lora_weights ${JSON.stringify(init)}, which rewrites the base while training, so the adapter only ` +
+        "holds on that rewritten base; save it with PEFT's path_initial_model_for_weight_conversion to get a " +
+        "plain LoRA",
     );
   }
   const r = positiveInteger(config.r ?? 8, () =>
@@ -162,7 +169,8 @@ function pattern(
     if (!ok)
       throw fail(
         field,
-        `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ${integer ? "a whole number ≥ 1" : "a number"}`,
+        `maps ${JSON.stringify(key)} to ${JSON.stringify(v)} in ${field}, not ` +
+          `${integer ? "a whole number ≥ 1" : "a number"}`,
       );
     return [key, v as number];
   });

@@ -40,35 +40,39 @@ const llama: Array<[string, number[]]> = [
 ];
 
 describe("planAdapter", () => {
-  it("factors Linear weights, saves embeddings, heads and norms whole, and stores a factored module's bias as its bias", () => {
-    const { tensors, modulesToSave } = plan(llama);
-    const t = byName(tensors);
-    expect(t.get("model.layers.0.self_attn.q_proj.weight")).toMatchObject({
-      kind: "lora",
-      module: "model.layers.0.self_attn.q_proj",
-      layout: "linear",
-    });
-    expect(t.get("model.layers.0.mlp.down_proj.weight")).toMatchObject({ kind: "lora", layout: "linear" });
-    expect(t.get("model.layers.0.self_attn.q_proj.bias")).toMatchObject({
-      kind: "bias",
-      module: "model.layers.0.self_attn.q_proj",
-    });
-    expect(t.get("model.embed_tokens.weight")).toMatchObject({ kind: "full", module: "model.embed_tokens" });
-    expect(t.get("lm_head.weight")).toMatchObject({ kind: "full", module: "lm_head" });
-    expect(t.get("model.layers.0.input_layernorm.weight")).toMatchObject({
-      kind: "full",
-      module: "model.layers.0.input_layernorm",
-    });
-    expect(modulesToSave.map((m) => m.module).sort()).toEqual([
-      "lm_head",
-      "model.embed_tokens",
-      "model.layers.0.input_layernorm",
-      "model.norm",
-    ]);
-    expect(modulesToSave.find((m) => m.module === "model.norm")!.reason).toMatch(/1-D/);
-    // Every tensor of the plan is placed once, in the plan's order.
-    expect(tensors.map((x) => x.tensor.name)).toEqual(llama.map(([name]) => name));
-  });
+  it(
+    "factors Linear weights, saves embeddings, heads and norms whole, and stores a factored module's bias as its " +
+      "bias",
+    () => {
+      const { tensors, modulesToSave } = plan(llama);
+      const t = byName(tensors);
+      expect(t.get("model.layers.0.self_attn.q_proj.weight")).toMatchObject({
+        kind: "lora",
+        module: "model.layers.0.self_attn.q_proj",
+        layout: "linear",
+      });
+      expect(t.get("model.layers.0.mlp.down_proj.weight")).toMatchObject({ kind: "lora", layout: "linear" });
+      expect(t.get("model.layers.0.self_attn.q_proj.bias")).toMatchObject({
+        kind: "bias",
+        module: "model.layers.0.self_attn.q_proj",
+      });
+      expect(t.get("model.embed_tokens.weight")).toMatchObject({ kind: "full", module: "model.embed_tokens" });
+      expect(t.get("lm_head.weight")).toMatchObject({ kind: "full", module: "lm_head" });
+      expect(t.get("model.layers.0.input_layernorm.weight")).toMatchObject({
+        kind: "full",
+        module: "model.layers.0.input_layernorm",
+      });
+      expect(modulesToSave.map((m) => m.module).sort()).toEqual([
+        "lm_head",
+        "model.embed_tokens",
+        "model.layers.0.input_layernorm",
+        "model.norm",
+      ]);
+      expect(modulesToSave.find((m) => m.module === "model.norm")!.reason).toMatch(/1-D/);
+      // Every tensor of the plan is placed once, in the plan's order.
+      expect(tensors.map((x) => x.tensor.name)).toEqual(llama.map(([name]) => name));
+    },
+  );
 
   it("with embeddings: lora, factors embeddings (τᵀ, lora_embedding) and heads (Linear) too", () => {
     const t = byName(plan(llama, { embeddings: "lora" }).tensors);
@@ -113,23 +117,26 @@ describe("planAdapter", () => {
     });
   });
 
-  it("saves the outermost module whole when a module holds a tensor with no LoRA form, with everything under it", () => {
-    const { tensors, modulesToSave } = plan([
-      ["vision.patch.weight", [8, 3, 4, 4]],
-      ["vision.patch.proj.weight", [8, 8]],
-      ["layers.0.relative_bias", [8, 8]],
-      ["layers.0.q.weight", [8, 8]],
-    ]);
-    const t = byName(tensors);
-    expect(t.get("vision.patch.weight")).toMatchObject({ kind: "full", module: "vision.patch" });
-    expect(t.get("vision.patch.proj.weight")).toMatchObject({ kind: "full", module: "vision.patch" });
-    expect(t.get("layers.0.relative_bias")).toMatchObject({ kind: "full", module: "layers.0" });
-    expect(t.get("layers.0.q.weight")).toMatchObject({ kind: "full", module: "layers.0" });
-    expect(modulesToSave.find((m) => m.module === "vision.patch")!.reason).toMatch(/4-D weight/);
-    expect(modulesToSave.find((m) => m.module === "layers.0")!.reason).toMatch(
-      /parameter relative_bias of the module itself/,
-    );
-  });
+  it(
+    "saves the outermost module whole when a module holds a tensor with no LoRA form, with everything under " + "it",
+    () => {
+      const { tensors, modulesToSave } = plan([
+        ["vision.patch.weight", [8, 3, 4, 4]],
+        ["vision.patch.proj.weight", [8, 8]],
+        ["layers.0.relative_bias", [8, 8]],
+        ["layers.0.q.weight", [8, 8]],
+      ]);
+      const t = byName(tensors);
+      expect(t.get("vision.patch.weight")).toMatchObject({ kind: "full", module: "vision.patch" });
+      expect(t.get("vision.patch.proj.weight")).toMatchObject({ kind: "full", module: "vision.patch" });
+      expect(t.get("layers.0.relative_bias")).toMatchObject({ kind: "full", module: "layers.0" });
+      expect(t.get("layers.0.q.weight")).toMatchObject({ kind: "full", module: "layers.0" });
+      expect(modulesToSave.find((m) => m.module === "vision.patch")!.reason).toMatch(/4-D weight/);
+      expect(modulesToSave.find((m) => m.module === "layers.0")!.reason).toMatch(
+        /parameter relative_bias of the module itself/,
+      );
+    },
+  );
 
   it("saves a module whole when only its bias changed", () => {
     const { tensors, modulesToSave } = plan([["encoder.dense.bias", [8]]]);

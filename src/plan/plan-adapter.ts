@@ -1,17 +1,28 @@
 import { UsageError } from "../errors.js";
 import type { Plan, PlannedTensor, TensorRef } from "./types.js";
 
-/** What happens to embeddings and heads (`lm_head`, `classifier`, `score`), which mergekit-extract-lora saves whole by default. */
+/**
+ * What happens to embeddings and heads (`lm_head`, `classifier`, `score`), which mergekit-extract-lora saves whole by
+ * default.
+ */
 export type AdapterFullMode = "save" | "lora";
 
 export interface PlanAdapterOptions {
   /** The task vector's plan: one `taskVector` output per float tensor. */
   plan: Plan;
-  /** Every tensor name of the base, to write `target_modules` as leaf names where a leaf name means exactly the targeted modules. */
+  /**
+   * Every tensor name of the base, to write `target_modules` as leaf names where a leaf name means exactly the targeted
+   * modules.
+   */
   baseTensorNames: readonly string[];
-  /** `save` (default): embeddings and heads go to `modules_to_save` as full fine-tuned tensors; `lora`: they are factored too. */
+  /**
+   * `save` (default): embeddings and heads go to `modules_to_save` as full fine-tuned tensors; `lora`: they are
+   * factored too.
+   */
   embeddings?: AdapterFullMode;
-  /** The base's `config.json` `model_type`: GPT-2's family stores its attention and MLP weights as Conv1D, [in, out]. */
+  /**
+   * The base's `config.json` `model_type`: GPT-2's family stores its attention and MLP weights as Conv1D, [in, out].
+   */
   modelType?: string;
 }
 
@@ -29,7 +40,9 @@ export type AdapterTensor =
       finetuned: TensorRef;
       base: TensorRef;
     }
-  /** The bias of a LoRA-targeted module, stored whole as `base_layer.bias` when it changed (PEFT's `bias: "lora_only"`). */
+  /**
+   * The bias of a LoRA-targeted module, stored whole as `base_layer.bias` when it changed (PEFT's `bias: "lora_only"`).
+   */
   | { kind: "bias"; tensor: PlannedTensor; module: string; finetuned: TensorRef; base: TensorRef }
   /** A tensor of a module in `modules_to_save`: the fine-tune's own values, which replace the base's. */
   | { kind: "full"; tensor: PlannedTensor; module: string; finetuned: TensorRef };
@@ -41,7 +54,9 @@ export interface AdapterPlan {
 }
 
 const headLeaves = new Set(["lm_head", "embed_out", "classifier", "score", "output"]);
-/** transformers' Conv1D (weight [in, out]): GPT-2 and its relatives, in these modules (references/peft-lora.md §2.2). */
+/**
+ * transformers' Conv1D (weight [in, out]): GPT-2 and its relatives, in these modules (references/peft-lora.md §2.2).
+ */
 const conv1dModelTypes = new Set(["gpt2", "openai-gpt", "imagegpt", "decision_transformer"]);
 const conv1dLeaves = new Set(["c_attn", "c_proj", "c_fc", "q_attn"]);
 
@@ -50,7 +65,8 @@ const conv1dLeaves = new Set(["c_attn", "c_proj", "c_fc", "q_attn"]);
  * (references/peft-lora.md §5.2): 2-D `weight`s of Linear-shaped modules are factored; embeddings and heads are saved
  * in `modules_to_save` unless `embeddings: lora`; a module with any other tensor (norms, 1-D or >2-D weights,
  * parameters that are not `weight`/`bias`) is saved whole, with every tensor under it. A changed bias of a factored
- * module is stored whole, as PEFT saves trained biases. A vocabulary grown by the fine-tune is refused: PEFT would need the base resized first.
+ * module is stored whole, as PEFT saves trained biases. A vocabulary grown by the fine-tune is refused: PEFT would need
+ * the base resized first.
  */
 export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
   const mode = options.embeddings ?? "save";
@@ -58,7 +74,8 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
     const e = tensor.expression;
     if (e.op === "taskVector") return { finetuned: e.finetuned, base: e.base };
     throw new UsageError(
-      `--lora-rank cannot publish ${tensor.name}: the fine-tune grew the vocabulary, and a PEFT adapter cannot change the base's shapes; publish the dense task vector (without --lora-rank) instead.`,
+      `--lora-rank cannot publish ${tensor.name}: the fine-tune grew the vocabulary, and a PEFT adapter cannot ` +
+        "change the base's shapes; publish the dense task vector (without --lora-rank) instead.",
       { code: "LORA_VOCAB_EXTEND", subject: tensor.name },
     );
   };
@@ -77,7 +94,8 @@ export function planAdapter(options: PlanAdapterOptions): AdapterPlan {
     const { module, param } = split(tensor.name);
     if (module === "") {
       throw new UsageError(
-        `--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; publish the dense task vector instead.`,
+        `--lora-rank cannot publish ${tensor.name}: a parameter outside any module has no place in a PEFT adapter; ` +
+          "publish the dense task vector instead.",
         {
           code: "LORA_ROOT_PARAMETER",
           subject: tensor.name,

@@ -33,7 +33,9 @@ export const loadRecipeSchema: () => Promise<RecipeSchema> = rememberAsync(() =>
 );
 
 function createRecipeSchema(z: typeof import("zod").z) {
-  /** The inference tasks the endpoint evaluator scores (src/eval's list; plan and eval are siblings, so it is repeated). */
+  /**
+   * The inference tasks the endpoint evaluator scores (src/eval's list; plan and eval are siblings, so it is repeated).
+   */
   const endpointTasks = [
     "text-classification",
     "fill-mask",
@@ -75,7 +77,9 @@ function createRecipeSchema(z: typeof import("zod").z) {
     return dtype;
   });
 
-  /** Method parameters as a recipe writes them, every name the registry knows; which a method accepts is checked below. */
+  /**
+   * Method parameters as a recipe writes them, every name the registry knows; which a method accepts is checked below.
+   */
   const parametersSchema = z
     .strictObject(
       Object.fromEntries(
@@ -109,7 +113,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
     .strictObject({
       /** A fine-tuned model; τ = θ_ft − θ_base is computed on the fly. */
       finetuned: modelRef.describe(
-        "A fine-tuned model whose task vector θ_ft − θ_base is computed on the fly: org/name, org/name@revision or ./directory.",
+        "A fine-tuned model whose task vector θ_ft − θ_base is computed on the fly: org/name, org/name@revision or " +
+          "./directory.",
       ),
     })
     .describe("A fine-tuned model.");
@@ -119,7 +124,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
 
   /** λ for one term; negative = negation. */
   const weight = finiteNumber.describe(
-    "λ for this term: the task vector is multiplied by scale × weight. A negative weight negates the task (forgetting).",
+    "λ for this term: the task vector is multiplied by scale × weight. A negative weight negates the task " +
+      "(forgetting).",
   );
 
   /** One entry of `vectors`. */
@@ -137,7 +143,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .strictObject({
           /** A fine-tuned model; its τ is computed against the base on the fly. */
           finetuned: modelRef.describe(
-            "A fine-tuned model whose task vector θ_ft − θ_base is computed on the fly: org/name, org/name@revision or ./directory.",
+            "A fine-tuned model whose task vector θ_ft − θ_base is computed on the fly: org/name, org/name@revision " +
+              "or ./directory.",
           ),
           /** λ for this term; negative = negation. */
           weight,
@@ -172,7 +179,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .min(1)
         .optional()
         .describe(
-          "Tensor names to match, as a glob over the whole name: * matches any characters (dots included), ? exactly one. Example: *embed_tokens*",
+          "Tensor names to match, as a glob over the whole name: * matches any characters (dots included), ? " +
+            "exactly one. Example: *embed_tokens*",
         ),
       /** Tensor names to match, as a JavaScript regular expression searched anywhere in the name. */
       regex: z
@@ -180,7 +188,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .min(1)
         .optional()
         .describe(
-          "Tensor names to match, as a JavaScript regular expression searched anywhere in the name (anchor with ^ and $). Example: ^model\\.layers\\.(0|1)\\.",
+          "Tensor names to match, as a JavaScript regular expression searched anywhere in the name (anchor with ^ " +
+            "and $). Example: ^model\\.layers\\.(0|1)\\.",
         ),
       /** `base`: the matching tensors are copied from the base unchanged. */
       keep: z.literal("base").optional().describe("keep: base copies the matching tensors from the base unchanged."),
@@ -217,7 +226,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
   const candidateSchema = z.union(
     [
       modelRef.describe(
-        "A fine-tuned model or a published task vector, told apart by its files (a tvhub.json record or the task-vector tag).",
+        "A fine-tuned model or a published task vector, told apart by its files (a tvhub.json record or the " +
+          "task-vector tag).",
       ),
       vectorRef,
       finetunedRef,
@@ -244,7 +254,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
             .string()
             .min(1)
             .describe(
-              "A shell command; {model} is replaced by the directory of the candidate merged model. It prints the score: a number on its last line, or a JSON object holding metric.",
+              "A shell command; {model} is replaced by the directory of the candidate merged model. It prints the " +
+                "score: a number on its last line, or a JSON object holding metric.",
             ),
           /** The key of the JSON object the command prints; without it, the last line is the score. */
           metric: z
@@ -252,7 +263,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
             .min(1)
             .optional()
             .describe(
-              "The key of the score in the JSON object the command prints; without it, the last line of stdout is the score.",
+              "The key of the score in the JSON object the command prints; without it, the last line of stdout is " +
+                "the score.",
             ),
           direction,
           /** A run that takes longer fails. */
@@ -308,7 +320,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
             .enum(endpointTasks)
             .default("text-classification")
             .describe(
-              "The inference task the endpoint serves: text-classification, fill-mask, question-answering, text-generation, summarization or translation.",
+              "The inference task the endpoint serves: text-classification, fill-mask, question-answering, " +
+                "text-generation, summarization or translation.",
             ),
           /** Task parameters sent with every request. */
           parameters: z
@@ -346,7 +359,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
           error: "expected a list of candidates or { search: { ... } }",
         })
         .describe(
-          "The models to try adding: a list (a plain reference is read as a published task vector or a fine-tune from its files), or { search: ... } on the Hub.",
+          "The models to try adding: a list (a plain reference is read as a published task vector or a fine-tune " +
+            "from its files), or { search: ... } on the Hub.",
         ),
       /** How each candidate merge is scored: command, tfjs or endpoint. */
       evaluator: evaluatorSchema,
@@ -390,13 +404,17 @@ function createRecipeSchema(z: typeof import("zod").z) {
           dtype: dtypeText
             .optional()
             .describe(
-              "The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor by tensor.",
+              "The dtype of float tensors in the output: bf16, f16, f32 or f64. Default: the base's dtype, tensor " +
+                "by tensor.",
             ),
           /** Largest shard; transformers' default is 5GB. */
           max_shard_size: sizeText
             .default(5_000_000_000)
             .describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB."),
-          /** Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's options). */
+          /**
+           * Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's
+           * options).
+           */
           lora: z
             .strictObject({
               rank: z
@@ -437,7 +455,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
             })
             .optional()
             .describe(
-              "Publish the merge as a PEFT LoRA adapter of merged − base (truncated SVD of each weight) instead of the merged model.",
+              "Publish the merge as a PEFT LoRA adapter of merged − base (truncated SVD of each weight) instead of " +
+                "the merged model.",
             ),
         })
         .describe("Where and how the merged model is written."),
@@ -446,7 +465,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .enum(mergeMethods)
         .default("task_arithmetic")
         .describe(
-          `How the task vectors are combined: ${mergeMethods.slice(0, -1).join(", ")} or ${mergeMethods.at(-1)} (recipes/README.md says what each computes).`,
+          `How the task vectors are combined: ${mergeMethods.slice(0, -1).join(", ")} or ${mergeMethods.at(-1)} ` +
+            "(recipes/README.md says what each computes).",
         ),
       /** Method parameters; see each method. */
       parameters: parametersSchema.optional(),
@@ -457,7 +477,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .array(termSchema)
         .default([])
         .describe(
-          "The task vectors, added in this order (float32 accumulation in recipe order is what makes results reproducible bit for bit).",
+          "The task vectors, added in this order (float32 accumulation in recipe order is what makes results " +
+            "reproducible bit for bit).",
         ),
       /** Per-tensor overrides; the first match wins. */
       overrides: z
@@ -469,7 +490,8 @@ function createRecipeSchema(z: typeof import("zod").z) {
         .enum(vocabModes)
         .default("refuse")
         .describe(
-          "refuse: a fine-tune whose vocabulary differs from the base's is an error. extend: merge the shared rows and take the extra rows (and the tokenizer) from the fine-tune that added them.",
+          "refuse: a fine-tune whose vocabulary differs from the base's is an error. extend: merge the shared rows " +
+            "and take the extra rows (and the tokenizer) from the fine-tune that added them.",
         ),
       /** Greedy addition of candidates, scored on validation data. */
       greedy: greedySchema.optional(),
@@ -577,7 +599,9 @@ function registryParameters(): RegistryParameter[] {
     entry.description = entry.entries
       .map(
         (e) =>
-          `${e.methods.join(", ")}: ${e.parameter.description.charAt(0).toLowerCase()}${e.parameter.description.slice(1)} Default ${String(e.parameter.default)}.`,
+          `${e.methods.join(", ")}: ` +
+          `${e.parameter.description.charAt(0).toLowerCase()}${e.parameter.description.slice(1)} Default ` +
+          `${String(e.parameter.default)}.`,
       )
       .join(" ");
   }
@@ -631,7 +655,8 @@ function checkParameters(
           ? `${name} has no λ of its own; the recipe's scale multiplies every weight`
           : accepted.length === 0
             ? `${name} takes no parameters`
-            : `${name} takes ${accepted.length === 1 ? accepted[0] : `${accepted.slice(0, -1).join(", ")} and ${accepted.at(-1)}`}`;
+            : `${name} takes ` +
+              `${accepted.length === 1 ? accepted[0] : `${accepted.slice(0, -1).join(", ")} and ${accepted.at(-1)}`}`;
     ctx.addIssue({ code: "custom", path: [...path, key], message: `not a parameter of ${name}; ${hint}` });
     return;
   }
@@ -679,7 +704,9 @@ function checkTerms(
       ctx.addIssue({
         code: "custom",
         path: scaled,
-        message: `${recipe.method}'s weights only say where between the task vectors the merge lies, so a scale would cancel out; remove it`,
+        message:
+          `${recipe.method}'s weights only say where between the task vectors the merge lies, so a scale ` +
+          "would cancel out; remove it",
       });
     }
   }

@@ -185,39 +185,45 @@ describe("createModelWriter", () => {
     await expect(writer.finish()).rejects.toMatchObject({ code: "SAFETENSORS_WRITE_LENGTH" });
   });
 
-  it("writes a subset of the files byte for byte as a full run does, without the index, and refuses the other files' tensors", async () => {
-    const full = join(root, "full");
-    const writer = createModelWriter({ layout: plan, dir: full });
-    for (const tensor of plan.writeOrder) await writer.writeTensor(tensor.name, bytesOf(tensor.name));
-    const everything = await writer.finish();
+  it(
+    "writes a subset of the files byte for byte as a full run does, without the index, and refuses the other " +
+      "files' tensors",
+    async () => {
+      const full = join(root, "full");
+      const writer = createModelWriter({ layout: plan, dir: full });
+      for (const tensor of plan.writeOrder) await writer.writeTensor(tensor.name, bytesOf(tensor.name));
+      const everything = await writer.finish();
 
-    const wanted = [plan.files[0]?.file ?? "", plan.files[2]?.file ?? ""];
-    const part = join(root, "part");
-    const reported: string[] = [];
-    const partial = createModelWriter({
-      layout: plan,
-      dir: part,
-      files: wanted,
-      onFile: (file) => void reported.push(file.file),
-    });
-    const middle = plan.writeOrder.find((tensor) => tensor.file === plan.files[1]?.file);
-    await expect(
-      createModelWriter({ layout: plan, dir: join(root, "refused"), files: wanted }).writeTensor(
-        middle?.name ?? "",
-        bytesOf(middle?.name ?? ""),
-      ),
-    ).rejects.toThrow(
-      `tensor "${middle?.name ?? ""}" belongs to task_vector-00002-of-00003.safetensors, which this writer does not write.`,
-    );
-    for (const tensor of plan.writeOrder)
-      if (wanted.includes(tensor.file)) await partial.writeTensor(tensor.name, bytesOf(tensor.name));
-    const written = await partial.finish();
-    expect(written.index).toBeUndefined();
-    expect(reported).toEqual(wanted);
-    expect((await readdir(part)).sort()).toEqual(wanted);
-    expect(written.files).toEqual(everything.files.filter((file) => wanted.includes(file.file)));
-    for (const file of wanted) expect(await readFile(join(part, file))).toEqual(await readFile(join(full, file)));
-  });
+      const wanted = [plan.files[0]?.file ?? "", plan.files[2]?.file ?? ""];
+      const part = join(root, "part");
+      const reported: string[] = [];
+      const partial = createModelWriter({
+        layout: plan,
+        dir: part,
+        files: wanted,
+        onFile: (file) => void reported.push(file.file),
+      });
+      const middle = plan.writeOrder.find((tensor) => tensor.file === plan.files[1]?.file);
+      await expect(
+        createModelWriter({ layout: plan, dir: join(root, "refused"), files: wanted }).writeTensor(
+          middle?.name ?? "",
+          bytesOf(middle?.name ?? ""),
+        ),
+      ).rejects.toThrow(
+        `tensor "${middle?.name ?? ""}" belongs to task_vector-00002-of-00003.safetensors, which this writer does ` +
+          "not " +
+          "write.",
+      );
+      for (const tensor of plan.writeOrder)
+        if (wanted.includes(tensor.file)) await partial.writeTensor(tensor.name, bytesOf(tensor.name));
+      const written = await partial.finish();
+      expect(written.index).toBeUndefined();
+      expect(reported).toEqual(wanted);
+      expect((await readdir(part)).sort()).toEqual(wanted);
+      expect(written.files).toEqual(everything.files.filter((file) => wanted.includes(file.file)));
+      for (const file of wanted) expect(await readFile(join(part, file))).toEqual(await readFile(join(full, file)));
+    },
+  );
 
   it("refuses to write a file the layout does not have", () => {
     expect(() => createModelWriter({ layout: plan, dir: root, files: ["model.safetensors"] })).toThrow(

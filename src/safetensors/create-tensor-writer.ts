@@ -80,7 +80,8 @@ class Writer implements TensorWriter {
       if (this.written + chunk.length > length) {
         await this.fail(
           "SAFETENSORS_WRITE_LENGTH",
-          `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but received ${this.written + chunk.length}.`,
+          `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but ` +
+            `received ${this.written + chunk.length}.`,
         );
       }
     } catch (error) {
@@ -110,7 +111,8 @@ class Writer implements TensorWriter {
     if (this.written !== length) {
       await this.fail(
         "SAFETENSORS_WRITE_LENGTH",
-        `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but received only ${this.written}.`,
+        `tensor ${JSON.stringify(name)} (${tensor.dtype} ${formatShape(tensor.shape)}) takes ${length} bytes but ` +
+          `received only ${this.written}.`,
       );
     }
   }
@@ -122,7 +124,8 @@ class Writer implements TensorWriter {
       const got = missing === this.layout.tensors[this.index] ? this.written : 0;
       await this.fail(
         "SAFETENSORS_WRITE_LENGTH",
-        `the file was closed when tensor ${JSON.stringify(missing.name)} had received ${got} of its ${missing.end - missing.begin} bytes.`,
+        `the file was closed when tensor ${JSON.stringify(missing.name)} had received ${got} of its ` +
+          `${missing.end - missing.begin} bytes.`,
       );
     }
     try {
@@ -155,7 +158,8 @@ class Writer implements TensorWriter {
             : `has received ${this.written} of its ${tensor.end - tensor.begin} bytes`;
         return this.fail(
           "SAFETENSORS_WRITE_ORDER",
-          `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; tensors must be written in header order.`,
+          `bytes for tensor ${JSON.stringify(name)} arrived while tensor ${JSON.stringify(tensor.name)} ${at}; ` +
+            "tensors must be written in header order.",
         );
       }
       this.index++;
@@ -186,7 +190,8 @@ class Writer implements TensorWriter {
     const digest = this.sink.sha256?.();
     if (digest === undefined || !/^[0-9a-f]{64}$/.test(digest)) {
       throw new InternalError(
-        `${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, please report it.`,
+        `${this.file}: the sink reported ${JSON.stringify(digest)} as the file's sha256; this is a bug in tvhub, ` +
+          "please report it.",
         { code: "SINK_DIGEST" },
       );
     }

@@ -22,41 +22,45 @@ function pattern(length: number, start: number): Uint8Array {
 const hasDevFull = existsSync("/dev/full");
 
 describe("createFileSink", () => {
-  it("writes handed-over chunks from the caller's memory and copied chunks in one order, releasing each once it is on disk", async () => {
-    const path = join(root, "mixed.bin");
-    const sink = await createFileSink({ path, bufferSize: 64 });
-    const expected: number[] = [];
-    const released: number[] = [];
-    const early: number[] = [];
-    let position = 0;
-    const sizes = [10, 100, 30, 64, 7, 200, 1];
-    for (const [i, size] of sizes.entries()) {
-      const chunk = pattern(size, position);
-      const at = position;
-      position += size;
-      expected.push(...chunk);
-      if (i % 2 === 0) {
-        await sink.write(chunk, {
-          release: () => {
-            // Released once on disk: the file holds the chunk at its place by now.
-            if (Buffer.compare(readFileSync(`${path}.tmp`).subarray(at, at + size), chunk) !== 0) early.push(i);
-            released.push(i);
-          },
-        });
-        // The sink keeps the chunk while it is written: not released the moment write resolves.
-        expect(released).not.toContain(i);
-      } else {
-        await sink.write(chunk);
-        // Copied: the caller may scribble over it at once.
-        chunk.fill(0xee);
+  it(
+    "writes handed-over chunks from the caller's memory and copied chunks in one order, releasing each once it is " +
+      "on disk",
+    async () => {
+      const path = join(root, "mixed.bin");
+      const sink = await createFileSink({ path, bufferSize: 64 });
+      const expected: number[] = [];
+      const released: number[] = [];
+      const early: number[] = [];
+      let position = 0;
+      const sizes = [10, 100, 30, 64, 7, 200, 1];
+      for (const [i, size] of sizes.entries()) {
+        const chunk = pattern(size, position);
+        const at = position;
+        position += size;
+        expected.push(...chunk);
+        if (i % 2 === 0) {
+          await sink.write(chunk, {
+            release: () => {
+              // Released once on disk: the file holds the chunk at its place by now.
+              if (Buffer.compare(readFileSync(`${path}.tmp`).subarray(at, at + size), chunk) !== 0) early.push(i);
+              released.push(i);
+            },
+          });
+          // The sink keeps the chunk while it is written: not released the moment write resolves.
+          expect(released).not.toContain(i);
+        } else {
+          await sink.write(chunk);
+          // Copied: the caller may scribble over it at once.
+          chunk.fill(0xee);
+        }
       }
-    }
-    await sink.commit();
-    expect(released.sort()).toEqual([0, 2, 4, 6]);
-    expect(early).toEqual([]);
-    expect([...readFileSync(path)]).toEqual(expected);
-    expect(existsSync(`${path}.tmp`)).toBe(false);
-  });
+      await sink.commit();
+      expect(released.sort()).toEqual([0, 2, 4, 6]);
+      expect(early).toEqual([]);
+      expect([...readFileSync(path)]).toEqual(expected);
+      expect(existsSync(`${path}.tmp`)).toBe(false);
+    },
+  );
 
   it("releases an empty handed-over chunk at once and writes nothing for it", async () => {
     const path = join(root, "empty.bin");

@@ -4,7 +4,9 @@ import { InternalError } from "../errors.js";
 import type { ByteSink, SinkWriteOptions } from "./types.js";
 
 export interface CreateFileSinkOptions {
-  /** The final path; bytes go to `<path>.tmp` until commit renames it, so a crash never leaves a truncated file there. */
+  /**
+   * The final path; bytes go to `<path>.tmp` until commit renames it, so a crash never leaves a truncated file there.
+   */
   path: string;
   /** Size of each of the two write buffers. @default 8 MiB */
   bufferSize?: number;
@@ -43,7 +45,8 @@ export async function createFileSink(options: CreateFileSinkOptions): Promise<By
   /** Starts writing `bytes`; the write before it must be done. */
   const start = (bytes: Uint8Array, release?: () => void): void => {
     const writing = writeAll(bytes);
-    // The caller learns of a failure at its next write or at commit; keep it from being an unhandled rejection meanwhile.
+    // The caller learns of a failure at its next write or at commit; keep it from being an unhandled rejection
+    // meanwhile.
     writing.catch(() => {});
     if (release) writing.then(release, release);
     inFlight = writing;

@@ -46,7 +46,8 @@ export async function openFileSource(options: OpenFileSourceOptions): Promise<By
           throw corrupt(
             "SAFETENSORS_SHORT_READ",
             name,
-            `reading bytes [${start}, ${end}) stopped after ${filled} bytes; the file was truncated or replaced while tvhub read it.`,
+            `reading bytes [${start}, ${end}) stopped after ${filled} bytes; the file was truncated or replaced ` +
+              "while tvhub read it.",
           );
         }
         filled += bytesRead;

@@ -39,7 +39,8 @@ export function findWeights(options: FindWeightsOptions): WeightsLayout {
     throw corrupt(
       "SAFETENSORS_NO_WEIGHTS",
       options.name,
-      `there is no ${expected} nor its .index.json, only ${listFew(safetensors)}; pass the path of the .safetensors file itself if that is the model.`,
+      `there is no ${expected} nor its .index.json, only ${listFew(safetensors)}; pass the path of the .safetensors ` +
+        "file itself if that is the model.",
     );
   }
   const pickles = rootFiles.filter((file) => pickle.test(file) || /\.bin\.index\.json$/.test(file));
@@ -47,7 +48,9 @@ export function findWeights(options: FindWeightsOptions): WeightsLayout {
     throw corrupt(
       "SAFETENSORS_PICKLE_ONLY",
       options.name,
-      `the weights are PyTorch pickles (${listFew(pickles)}) but tvhub reads only safetensors, which cannot run code when loaded; convert them first, e.g. with transformers' model.save_pretrained(folder, safe_serialization=True) or the Hub's "safetensors/convert" Space.`,
+      `the weights are PyTorch pickles (${listFew(pickles)}) but tvhub reads only safetensors, which cannot run ` +
+        "code when loaded; convert them first, e.g. with transformers' model.save_pretrained(folder, " +
+        `safe_serialization=True) or the Hub's "safetensors/convert" Space.`,
     );
   }
   const others = rootFiles.filter((file) => otherFormats.test(file));

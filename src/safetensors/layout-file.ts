@@ -105,7 +105,8 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
       throw corrupt(
         "SAFETENSORS_WRITE_BAD_PLAN",
         name,
-        `tensor ${JSON.stringify(tensor.name)} has shape ${formatShape(tensor.shape)}, which is not a list of non-negative integers of a writable size.`,
+        `tensor ${JSON.stringify(tensor.name)} has shape ${formatShape(tensor.shape)}, which is not a list of ` +
+          "non-negative integers of a writable size.",
       );
     }
     const info: TensorInfo = {
@@ -147,7 +148,8 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
     throw corrupt(
       "SAFETENSORS_WRITE_BAD_PLAN",
       name,
-      `the header would be ${headerLength} bytes, more than the ${maxHeaderLength} the format allows; split the tensors over more shards.`,
+      `the header would be ${headerLength} bytes, more than the ${maxHeaderLength} the format allows; split the ` +
+        "tensors over more shards.",
     );
   }
   const header = new Uint8Array(8 + headerLength).fill(0x20, 8 + json.length);
@@ -163,7 +165,10 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
   };
 }
 
-/** UTF-8 cannot encode a lone surrogate (the reference's names are Rust Strings); ES2024's isWellFormed, for Node 20 typings. */
+/**
+ * UTF-8 cannot encode a lone surrogate (the reference's names are Rust Strings); ES2024's isWellFormed, for Node 20
+ * typings.
+ */
 function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }

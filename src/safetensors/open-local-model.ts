@@ -46,7 +46,9 @@ export async function openLocalModel(options: OpenLocalModelOptions): Promise<Sa
     throw corrupt(
       "SAFETENSORS_PICKLE_ONLY",
       path,
-      `this is a PyTorch pickle but tvhub reads only safetensors, which cannot run code when loaded; convert it first, e.g. with transformers' model.save_pretrained(folder, safe_serialization=True) or the Hub's "safetensors/convert" Space.`,
+      "this is a PyTorch pickle but tvhub reads only safetensors, which cannot run code when loaded; convert it " +
+        "first, e.g. with transformers' model.save_pretrained(folder, safe_serialization=True) or the Hub's " +
+        `"safetensors/convert" Space.`,
     );
   }
   throw corrupt(

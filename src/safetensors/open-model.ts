@@ -62,7 +62,8 @@ export async function openModel(options: OpenModelOptions): Promise<SafetensorsM
         throw corrupt(
           "SAFETENSORS_INDEX_TOO_LARGE",
           indexName,
-          `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate the index.`,
+          `the index is ${indexSource.size} bytes, more than the ${maxIndexBytes} tvhub accepts; fix or regenerate ` +
+            "the index.",
         );
       }
       index = parseIndex({ name: indexName, bytes: await indexSource.read(0, indexSource.size) });
@@ -81,7 +82,8 @@ export async function openModel(options: OpenModelOptions): Promise<SafetensorsM
           throw corrupt(
             "SAFETENSORS_INDEX_MISSING_SHARD",
             indexName,
-            `the index maps ${count} tensor${count === 1 ? "" : "s"} to ${shard}, which is not in the model; download the missing shard or fix the index.`,
+            `the index maps ${count} tensor${count === 1 ? "" : "s"} to ${shard}, which is not in the model; ` +
+              "download the missing shard or fix the index.",
           );
         }
       }
@@ -129,7 +131,8 @@ function checkShards(indexName: string, index: SafetensorsIndex, files: Array<Mo
         throw corrupt(
           "SAFETENSORS_INDEX_DUPLICATE_TENSOR",
           indexName,
-          `tensor ${JSON.stringify(tensor.name)} is stored in both ${other} and ${shard}, so the model is ambiguous; remove it from one shard or re-save the model.`,
+          `tensor ${JSON.stringify(tensor.name)} is stored in both ${other} and ${shard}, so the model is ` +
+            "ambiguous; remove it from one shard or re-save the model.",
         );
       }
       where.set(tensor.name, shard);
@@ -142,7 +145,8 @@ function checkShards(indexName: string, index: SafetensorsIndex, files: Array<Mo
       throw corrupt(
         "SAFETENSORS_INDEX_MISSING_TENSOR",
         indexName,
-        `the index maps tensor ${JSON.stringify(tensor)} to ${shard} but ${shard} has no such tensor (${found}); fix or regenerate the index.`,
+        `the index maps tensor ${JSON.stringify(tensor)} to ${shard} but ${shard} has no such tensor (${found}); ` +
+          "fix or regenerate the index.",
       );
     }
   }
@@ -151,7 +155,8 @@ function checkShards(indexName: string, index: SafetensorsIndex, files: Array<Mo
       throw corrupt(
         "SAFETENSORS_INDEX_UNLISTED_TENSOR",
         indexName,
-        `shard ${shard} has tensor ${JSON.stringify(tensor)} that the index does not list; fix or regenerate the index.`,
+        `shard ${shard} has tensor ${JSON.stringify(tensor)} that the index does not list; fix or regenerate the ` +
+          "index.",
       );
     }
   }
@@ -218,7 +223,8 @@ class Model implements SafetensorsModel {
       throw corrupt(
         "SAFETENSORS_TENSOR_NOT_FOUND",
         this.name,
-        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName().size}); check the name with \`tvhub inspect\`.`,
+        `there is no tensor ${JSON.stringify(name)} in the model (it has ${this.byName().size}); check the name ` +
+          `with \`tvhub inspect\`.`,
       );
     }
     return entry;

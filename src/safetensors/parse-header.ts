@@ -37,7 +37,8 @@ export function parseHeaderLength(options: ParseHeaderLengthOptions): number {
     throw corrupt(
       "SAFETENSORS_TOO_SMALL",
       name,
-      `the file is ${fileSize} bytes long, too short for the 8-byte header length a safetensors file starts with; it is truncated or not a safetensors file.`,
+      `the file is ${fileSize} bytes long, too short for the 8-byte header length a safetensors file starts with; ` +
+        "it is truncated or not a safetensors file.",
     );
   }
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
@@ -45,7 +46,8 @@ export function parseHeaderLength(options: ParseHeaderLengthOptions): number {
     throw corrupt(
       "SAFETENSORS_HEADER_TOO_LARGE",
       name,
-      `the header length field says ${n} bytes, more than the ${maxHeaderLength.toLocaleString("en-US")} the format allows; ${notSafetensors}`,
+      `the header length field says ${n} bytes, more than the ${maxHeaderLength.toLocaleString("en-US")} the format ` +
+        `allows; ${notSafetensors}`,
     );
   }
   const length = Number(n);
@@ -53,7 +55,8 @@ export function parseHeaderLength(options: ParseHeaderLengthOptions): number {
     throw corrupt(
       "SAFETENSORS_HEADER_LENGTH",
       name,
-      `the header length field says ${length} bytes but only ${fileSize - 8} bytes follow it; the file is truncated or not a safetensors file.`,
+      `the header length field says ${length} bytes but only ${fileSize - 8} bytes follow it; the file is truncated ` +
+        "or not a safetensors file.",
     );
   }
   return length;
@@ -95,7 +98,8 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
       throw corrupt(
         "SAFETENSORS_OFFSETS_OVERLAP",
         name,
-        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin}, inside tensor ${quote(previous?.name ?? "")} which ends at ${position}; ${notSafetensors}`,
+        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin}, inside tensor ` +
+          `${quote(previous?.name ?? "")} which ends at ${position}; ${notSafetensors}`,
       );
     }
     if (tensor.begin > position) {
@@ -106,7 +110,8 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
       throw corrupt(
         "SAFETENSORS_OFFSETS_GAP",
         name,
-        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin} but ${after}, leaving ${tensor.begin - position} bytes that belong to no tensor; ${notSafetensors}`,
+        `tensor ${quote(tensor.name)} starts at data offset ${tensor.begin} but ${after}, leaving ` +
+          `${tensor.begin - position} bytes that belong to no tensor; ${notSafetensors}`,
       );
     }
     const needed = byteLength(tensor.dtype, tensor.shape);
@@ -114,14 +119,16 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
       throw corrupt(
         "SAFETENSORS_OVERFLOW",
         name,
-        `tensor ${quote(tensor.name)} has shape ${formatShape(tensor.shape)} in ${tensor.dtype}, whose byte size overflows; ${notSafetensors}`,
+        `tensor ${quote(tensor.name)} has shape ${formatShape(tensor.shape)} in ${tensor.dtype}, whose byte size ` +
+          `overflows; ${notSafetensors}`,
       );
     }
     if (tensor.end - tensor.begin !== needed) {
       throw corrupt(
         "SAFETENSORS_SIZE_MISMATCH",
         name,
-        `tensor ${quote(tensor.name)} has data_offsets [${tensor.begin}, ${tensor.end}] but shape ${formatShape(tensor.shape)} in ${tensor.dtype} needs ${needed} bytes; ${notSafetensors}`,
+        `tensor ${quote(tensor.name)} has data_offsets [${tensor.begin}, ${tensor.end}] but shape ` +
+          `${formatShape(tensor.shape)} in ${tensor.dtype} needs ${needed} bytes; ${notSafetensors}`,
       );
     }
     position = tensor.end;
@@ -134,14 +141,16 @@ export function parseHeader(options: ParseHeaderOptions): SafetensorsHeader {
     throw corrupt(
       "SAFETENSORS_TRUNCATED",
       name,
-      `the header says the tensor data takes ${position} bytes but the file has only ${available} after the header; the file is truncated (an interrupted download?), so fetch it again.`,
+      `the header says the tensor data takes ${position} bytes but the file has only ${available} after the header; ` +
+        "the file is truncated (an interrupted download?), so fetch it again.",
     );
   }
   if (position < available) {
     throw corrupt(
       "SAFETENSORS_TRAILING_BYTES",
       name,
-      `the file has ${available - position} bytes after the end of the last tensor's data, which the format does not allow; ${notSafetensors}`,
+      `the file has ${available - position} bytes after the end of the last tensor's data, which the format does ` +
+        `not allow; ${notSafetensors}`,
     );
   }
   return { headerLength, dataStart, fileSize, tensors, ...(metadata === undefined ? {} : { metadata }) };
@@ -228,7 +237,8 @@ function jsonError(name: string, error: JsonSyntaxError) {
       return corrupt(
         "SAFETENSORS_DUPLICATE_NAME",
         name,
-        `the header lists ${duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`} twice (a JSON reader would silently keep only the last); ${notSafetensors}`,
+        `the header lists ${duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`} twice ` +
+          `(a JSON reader would silently keep only the last); ${notSafetensors}`,
         error,
       );
     }
@@ -284,10 +294,12 @@ function parseEntry(name: string, tensor: string, value: JsonValue): TensorInfo 
     throw corrupt(
       "SAFETENSORS_BAD_ENTRY",
       name,
-      `tensor ${quote(tensor)} must be an object with dtype, shape and data_offsets but it is ${describeJsonValue(value)}; ${notSafetensors}`,
+      `tensor ${quote(tensor)} must be an object with dtype, shape and data_offsets but it is ` +
+        `${describeJsonValue(value)}; ${notSafetensors}`,
     );
   }
-  // Other keys are ignored, as the reference's serde does: a newer writer's extra field does not make a file unreadable.
+  // Other keys are ignored, as the reference's serde does: a newer writer's extra field does not make a file
+  // unreadable.
   for (const key of entryKeys) {
     if (!value.has(key)) {
       throw corrupt("SAFETENSORS_BAD_ENTRY", name, `tensor ${quote(tensor)} has no ${key}; ${notSafetensors}`);
@@ -310,7 +322,8 @@ function parseEntry(name: string, tensor: string, value: JsonValue): TensorInfo 
     throw corrupt(
       "SAFETENSORS_BAD_OFFSETS",
       name,
-      `tensor ${quote(tensor)} has data_offsets ${formatShape(offsets)}, which is not a pair [begin, end] with begin <= end; ${notSafetensors}`,
+      `tensor ${quote(tensor)} has data_offsets ${formatShape(offsets)}, which is not a pair [begin, end] with ` +
+        `begin <= end; ${notSafetensors}`,
     );
   }
   return { name: tensor, dtype: dtype satisfies Dtype, shape, begin, end };
@@ -336,14 +349,16 @@ function integerList(
       throw corrupt(
         code,
         name,
-        `tensor ${quote(tensor)} has ${describeJsonValue(item)} in its ${field}, where only non-negative integers are allowed; ${notSafetensors}`,
+        `tensor ${quote(tensor)} has ${describeJsonValue(item)} in its ${field}, where only non-negative integers ` +
+          `are allowed; ${notSafetensors}`,
       );
     }
     if (!Number.isSafeInteger(integer)) {
       throw corrupt(
         "SAFETENSORS_OVERFLOW",
         name,
-        `tensor ${quote(tensor)} has ${(item as JsonNumber).raw.slice(0, 40)} in its ${field}, beyond the 2^53 that any real file stays under; ${notSafetensors}`,
+        `tensor ${quote(tensor)} has ${(item as JsonNumber).raw.slice(0, 40)} in its ${field}, beyond the 2^53 that ` +
+          `any real file stays under; ${notSafetensors}`,
       );
     }
     return integer;

@@ -69,7 +69,8 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
     throw corrupt(
       "SAFETENSORS_INDEX_SCHEMA",
       name,
-      `the index must have a "weight_map" object (tensor name → shard file) but it is ${describeJsonValue(weightMap)}; ${fix}`,
+      `the index must have a "weight_map" object (tensor name → shard file) but it is ` +
+        `${describeJsonValue(weightMap)}; ${fix}`,
     );
   }
   const weight_map: Record<string, string> = {};
@@ -85,7 +86,8 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
       throw corrupt(
         "SAFETENSORS_INDEX_BAD_FILE",
         name,
-        `weight_map maps tensor ${JSON.stringify(tensor)} to ${JSON.stringify(file.slice(0, 200))}, which is not a relative .safetensors file name inside the model; ${fix}`,
+        `weight_map maps tensor ${JSON.stringify(tensor)} to ${JSON.stringify(file.slice(0, 200))}, which is not a ` +
+          `relative .safetensors file name inside the model; ${fix}`,
       );
     }
     define(weight_map, tensor, file);

@@ -68,20 +68,23 @@ describe("planModelLayout", () => {
     expect(layout.index?.content.metadata).toEqual({ total_size: 21 });
   });
 
-  it("gives a tensor larger than the limit a shard of its own, numbered when it is met (huggingface_hub's rule)", () => {
-    const layout = planModelLayout({ tensors: [t("small.1", 3), t("huge", 50), t("small.2", 3)], maxShardSize: 10 });
-    expect(layout.files.map((f) => f.layout.tensors.map((x) => x.name))).toEqual([["huge"], ["small.1", "small.2"]]);
-    expect(layout.index?.content.weight_map).toEqual({
-      huge: "model-00001-of-00002.safetensors",
-      "small.1": "model-00002-of-00002.safetensors",
-      "small.2": "model-00002-of-00002.safetensors",
-    });
-    expect(layout.writeOrder.map((x) => `${x.file}:${x.name}`)).toEqual([
-      "model-00001-of-00002.safetensors:huge",
-      "model-00002-of-00002.safetensors:small.1",
-      "model-00002-of-00002.safetensors:small.2",
-    ]);
-  });
+  it(
+    "gives a tensor larger than the limit a shard of its own, numbered when it is met (huggingface_hub's " + "rule)",
+    () => {
+      const layout = planModelLayout({ tensors: [t("small.1", 3), t("huge", 50), t("small.2", 3)], maxShardSize: 10 });
+      expect(layout.files.map((f) => f.layout.tensors.map((x) => x.name))).toEqual([["huge"], ["small.1", "small.2"]]);
+      expect(layout.index?.content.weight_map).toEqual({
+        huge: "model-00001-of-00002.safetensors",
+        "small.1": "model-00002-of-00002.safetensors",
+        "small.2": "model-00002-of-00002.safetensors",
+      });
+      expect(layout.writeOrder.map((x) => `${x.file}:${x.name}`)).toEqual([
+        "model-00001-of-00002.safetensors:huge",
+        "model-00002-of-00002.safetensors:small.1",
+        "model-00002-of-00002.safetensors:small.2",
+      ]);
+    },
+  );
 
   it("formats the index like Transformers: sorted keys, 2-space indent, ASCII escapes, trailing newline", () => {
     const layout = planModelLayout({ tensors: [t("é", 8), t("10", 8), t("9", 8)], maxShardSize: 8 });

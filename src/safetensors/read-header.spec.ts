@@ -153,7 +153,8 @@ describe("readHeader rejects every rule violation with its own code", () => {
   it("words the size mismatch as the user needs it", async () => {
     const error = await failure(rules.find(([code]) => code === "SAFETENSORS_SIZE_MISMATCH")?.[2] ?? new Uint8Array());
     expect(error.message).toBe(
-      'model-00002-of-00003.safetensors: tensor "lm_head.weight" has data_offsets [0, 10] but shape [3, 4] in F32 needs 48 bytes; the file is corrupt or was not written as safetensors.',
+      'model-00002-of-00003.safetensors: tensor "lm_head.weight" has data_offsets [0, 10] but shape [3, 4] in F32 ' +
+        "needs 48 bytes; the file is corrupt or was not written as safetensors.",
     );
   });
 
@@ -200,23 +201,29 @@ describe("readHeader accepts valid files", () => {
     expect(parsed.dataStart).toBe(8 + utf8.encode(header).length);
   });
 
-  it("accepts what the reference accepts: __metadata__ null, whitespace before {, an unknown entry key, C64 and F8_E8M0", async () => {
-    const read = (header: string, data: number) =>
-      readHeader({ source: bufferSource({ bytes: craft(header, data), name: file }) });
-    expect((await read(`{"__metadata__":null,"a":${entry("F32", [1], [0, 4])}}`, 4)).metadata).toBeUndefined();
-    expect((await read(` \n\t\r{"a":${entry("F32", [1], [0, 4])}}`, 4)).tensors).toHaveLength(1);
-    const extra = await read(`{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2],"future":{"x":[1.5,null]}}}`, 2);
-    expect(extra.tensors).toEqual([{ name: "a", dtype: "U8", shape: [2], begin: 0, end: 2 }]);
-    const odd = await read(`{"c":${entry("C64", [2], [0, 16])},"s":${entry("F8_E8M0", [3], [16, 19])}}`, 19);
-    expect(odd.tensors.map((t) => [t.name, t.dtype])).toEqual([
-      ["c", "C64"],
-      ["s", "F8_E8M0"],
-    ]);
-  });
+  it(
+    "accepts what the reference accepts: __metadata__ null, whitespace before {, an unknown entry key, C64 and " +
+      "F8_E8M0",
+    async () => {
+      const read = (header: string, data: number) =>
+        readHeader({ source: bufferSource({ bytes: craft(header, data), name: file }) });
+      expect((await read(`{"__metadata__":null,"a":${entry("F32", [1], [0, 4])}}`, 4)).metadata).toBeUndefined();
+      expect((await read(` \n\t\r{"a":${entry("F32", [1], [0, 4])}}`, 4)).tensors).toHaveLength(1);
+      const extra = await read(`{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2],"future":{"x":[1.5,null]}}}`, 2);
+      expect(extra.tensors).toEqual([{ name: "a", dtype: "U8", shape: [2], begin: 0, end: 2 }]);
+      const odd = await read(`{"c":${entry("C64", [2], [0, 16])},"s":${entry("F8_E8M0", [3], [16, 19])}}`, 19);
+      expect(odd.tensors.map((t) => [t.name, t.dtype])).toEqual([
+        ["c", "C64"],
+        ["s", "F8_E8M0"],
+      ]);
+    },
+  );
 
   it("reads entries the same on the fast path and the strict one (escapes, key order, whitespace)", async () => {
     const fast = `{"a":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},"b":{"data_offsets":[12,14],"shape":[1],"dtype":"BF16"}}`;
-    const slow = `{"a":{"dtype":"F\u0031\u0036","shape":[2,3],"data_offsets":[0,12]},"b":{ "data_offsets" : [ 12 , 14 ] , "shape" : [ 1 ] , "d\u0074ype" : "BF16" }}`;
+    const slow =
+      `{"a":{"dtype":"F\u0031\u0036","shape":[2,3],"data_offsets":[0,12]},"b":{ "data_offsets" : [ 12 , ` +
+      `14 ] , "shape" : [ 1 ] , "d\u0074ype" : "BF16" }}`;
     const [one, two] = await Promise.all(
       [fast, slow].map((header) => readHeader({ source: bufferSource({ bytes: craft(header, 14), name: file }) })),
     );

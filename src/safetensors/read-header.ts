@@ -28,7 +28,8 @@ export async function readHeader(options: ReadHeaderOptions): Promise<Safetensor
     throw corrupt(
       "SAFETENSORS_TOO_SMALL",
       source.name,
-      `the file is ${fileSize} bytes long, too short for the 8-byte header length a safetensors file starts with; it is truncated or not a safetensors file.`,
+      `the file is ${fileSize} bytes long, too short for the 8-byte header length a safetensors file starts with; ` +
+        "it is truncated or not a safetensors file.",
     );
   }
   const first = await source.read(0, Math.min(fileSize, firstReadBytes));

@@ -55,7 +55,8 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
     if (memory && request.offset + request.length <= memory.byteLength)
       return new Uint8Array(memory, request.offset, request.length);
     throw new InternalError(
-      `${file.path}: a write named bytes outside the sink thread's shared memory; this is a bug in tvhub, please report it.`,
+      `${file.path}: a write named bytes outside the sink thread's shared memory; this is a bug in tvhub, please ` +
+        "report it.",
       { code: "SINK_THREAD_RANGE" },
     );
   };
@@ -63,7 +64,9 @@ export function serveSinkThread(options: ServeSinkThreadOptions): void {
     for (let done = 0; done < bytes.length; )
       done += (await writeAt(fd, bytes, done, bytes.length - done, position + done)).bytesWritten;
   };
-  /** Hashes the chunk now and writes it after the file's earlier writes; the acknowledgement comes once it is written. */
+  /**
+   * Hashes the chunk now and writes it after the file's earlier writes; the acknowledgement comes once it is written.
+   */
   const write = (sink: number, file: OpenFile, request: Extract<ToSinkThread, { type: "write" }>): void => {
     const fail = (error: unknown) => {
       file.failure ??= toWireError(error);

@@ -45,7 +45,8 @@ beforeAll(async () => {
   dyingUrl = await bundle(
     "dying-worker.mjs",
     entry(
-      `let writes = 0;\nparentPort?.on("message", (m) => { if (m.type === "write" && ++writes === 2) throw new Error("the sink thread broke"); });`,
+      `let writes = 0;\nparentPort?.on("message", (m) => { if (m.type === "write" && ++writes === 2) throw new ` +
+        `Error("the sink thread broke"); });`,
     ),
   );
 }, 30_000);
@@ -147,45 +148,48 @@ describe("startSinkThread", () => {
     expect([...readFileSync(path)]).toEqual([...pattern(64, 1)]);
   });
 
-  it("a model written through the thread is byte for byte, sha256 for sha256, the model written on this thread", async () => {
-    const tensors = Array.from({ length: 7 }, (_, i) => ({
-      name: `layers.${i}.weight`,
-      dtype: "BF16" as const,
-      shape: [16, 8 + i],
-    }));
-    const layout = planModelLayout({ tensors, maxShardSize: 700, prefix: "task_vector", metadata: { format: "pt" } });
-    const memory = new SharedArrayBuffer(4096);
-    const here = createModelWriter({ layout, dir: join(root, "model-here") });
-    const there = await withThread({ memory }, async (thread) => {
-      const writer = createModelWriter({
-        layout,
-        openSink: (file) => thread.openSink({ path: join(root, "model-there", file) }),
+  it(
+    "a model written through the thread is byte for byte, sha256 for sha256, the model written on this " + "thread",
+    async () => {
+      const tensors = Array.from({ length: 7 }, (_, i) => ({
+        name: `layers.${i}.weight`,
+        dtype: "BF16" as const,
+        shape: [16, 8 + i],
+      }));
+      const layout = planModelLayout({ tensors, maxShardSize: 700, prefix: "task_vector", metadata: { format: "pt" } });
+      const memory = new SharedArrayBuffer(4096);
+      const here = createModelWriter({ layout, dir: join(root, "model-here") });
+      const there = await withThread({ memory }, async (thread) => {
+        const writer = createModelWriter({
+          layout,
+          openSink: (file) => thread.openSink({ path: join(root, "model-there", file) }),
+        });
+        for (const [i, tensor] of layout.writeOrder.entries()) {
+          const bytes = pattern(tensor.end - tensor.begin, i);
+          await here.write(tensor.name, bytes);
+          const chunk = new Uint8Array(memory, 0, bytes.length);
+          // One slot: the next chunk may use it once the thread released this one.
+          let free = false;
+          chunk.set(bytes);
+          await writer.write(tensor.name, chunk, { release: () => void (free = true) });
+          while (!free) await new Promise((resume) => setTimeout(resume, 1));
+        }
+        return writer.finish();
       });
-      for (const [i, tensor] of layout.writeOrder.entries()) {
-        const bytes = pattern(tensor.end - tensor.begin, i);
-        await here.write(tensor.name, bytes);
-        const chunk = new Uint8Array(memory, 0, bytes.length);
-        // One slot: the next chunk may use it once the thread released this one.
-        let free = false;
-        chunk.set(bytes);
-        await writer.write(tensor.name, chunk, { release: () => void (free = true) });
-        while (!free) await new Promise((resume) => setTimeout(resume, 1));
+      const reference = await here.finish();
+      expect(layout.files.length).toBeGreaterThan(2);
+      expect(there).toEqual(reference);
+      for (const file of [...reference.files, ...(reference.index ? [reference.index] : [])]) {
+        expect(
+          Buffer.compare(
+            readFileSync(join(root, "model-there", file.file)),
+            readFileSync(join(root, "model-here", file.file)),
+          ),
+          file.file,
+        ).toBe(0);
       }
-      return writer.finish();
-    });
-    const reference = await here.finish();
-    expect(layout.files.length).toBeGreaterThan(2);
-    expect(there).toEqual(reference);
-    for (const file of [...reference.files, ...(reference.index ? [reference.index] : [])]) {
-      expect(
-        Buffer.compare(
-          readFileSync(join(root, "model-there", file.file)),
-          readFileSync(join(root, "model-here", file.file)),
-        ),
-        file.file,
-      ).toBe(0);
-    }
-  });
+    },
+  );
 
   it.skipIf(!hasDevFull)(
     "a full disk: the error crosses with its code, every chunk comes back, abort leaves nothing",
@@ -226,50 +230,58 @@ describe("startSinkThread", () => {
     },
   );
 
-  it("a file it cannot open: the error crosses with the code, syscall, path and message a sink on this thread gives", async () => {
-    writeFileSync(join(root, "a-file"), "not a folder\n");
-    const path = join(root, "a-file", "x.bin");
-    const here = (await createFileSink({ path }).catch((error: unknown) => error)) as NodeJS.ErrnoException;
-    expect(here.code).toBe("EEXIST");
-    await withThread({}, async (thread) => {
-      const there = (await thread.openSink({ path }).catch((error: unknown) => error)) as NodeJS.ErrnoException;
-      expect(there).toBeInstanceOf(Error);
-      expect({ code: there.code, syscall: there.syscall, path: there.path, message: there.message }).toEqual({
-        code: here.code,
-        syscall: here.syscall,
-        path: here.path,
-        message: here.message,
+  it(
+    "a file it cannot open: the error crosses with the code, syscall, path and message a sink on this thread " +
+      "gives",
+    async () => {
+      writeFileSync(join(root, "a-file"), "not a folder\n");
+      const path = join(root, "a-file", "x.bin");
+      const here = (await createFileSink({ path }).catch((error: unknown) => error)) as NodeJS.ErrnoException;
+      expect(here.code).toBe("EEXIST");
+      await withThread({}, async (thread) => {
+        const there = (await thread.openSink({ path }).catch((error: unknown) => error)) as NodeJS.ErrnoException;
+        expect(there).toBeInstanceOf(Error);
+        expect({ code: there.code, syscall: there.syscall, path: there.path, message: there.message }).toEqual({
+          code: here.code,
+          syscall: here.syscall,
+          path: here.path,
+          message: here.message,
+        });
       });
-    });
-  });
+    },
+  );
 
-  it("a thread that dies: waiting writes and the commit reject as a bug, chunks come back, the file is removed, nothing hangs", async () => {
-    const memory = new SharedArrayBuffer(1024);
-    const path = join(root, "dies.bin");
-    await withThread({ memory, depth: 4, url: dyingUrl }, async (thread) => {
-      const sink = await thread.openSink({ path });
-      let released = 0;
-      let error: unknown;
-      try {
-        for (let i = 0; i < 4; i++)
-          await sink.write(new Uint8Array(memory, i * 256, 256), { release: () => released++ });
-        await sink.commit();
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(InternalError);
-      expect(error).toMatchObject({
-        code: "SINK_THREAD_FAILED",
-        message: expect.stringContaining("the sink thread broke"),
+  it(
+    "a thread that dies: waiting writes and the commit reject as a bug, chunks come back, the file is removed, " +
+      "nothing hangs",
+    async () => {
+      const memory = new SharedArrayBuffer(1024);
+      const path = join(root, "dies.bin");
+      await withThread({ memory, depth: 4, url: dyingUrl }, async (thread) => {
+        const sink = await thread.openSink({ path });
+        let released = 0;
+        let error: unknown;
+        try {
+          for (let i = 0; i < 4; i++)
+            await sink.write(new Uint8Array(memory, i * 256, 256), { release: () => released++ });
+          await sink.commit();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(InternalError);
+        expect(error).toMatchObject({
+          code: "SINK_THREAD_FAILED",
+          message: expect.stringContaining("the sink thread broke"),
+        });
+        await sink.abort();
+        expect(released).toBe(4);
+        expect(existsSync(`${path}.tmp`)).toBe(false);
+        await expect(thread.openSink({ path: join(root, "dies-2.bin") })).rejects.toMatchObject({
+          code: "SINK_THREAD_FAILED",
+        });
       });
-      await sink.abort();
-      expect(released).toBe(4);
-      expect(existsSync(`${path}.tmp`)).toBe(false);
-      await expect(thread.openSink({ path: join(root, "dies-2.bin") })).rejects.toMatchObject({
-        code: "SINK_THREAD_FAILED",
-      });
-    });
-  });
+    },
+  );
 
   it("close removes a file still open and gives its chunks back", async () => {
     const memory = new SharedArrayBuffer(1024);

@@ -152,7 +152,8 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
   worker.on("error", (error) =>
     breakAll(
       new InternalError(
-        `The thread that writes output files failed: ${error instanceof Error ? error.message : String(error)}; this is a bug in tvhub, please report it.`,
+        `The thread that writes output files failed: ${error instanceof Error ? error.message : String(error)}; ` +
+          "this is a bug in tvhub, please report it.",
         { code: "SINK_THREAD_FAILED", cause: error },
       ),
     ),
@@ -266,7 +267,8 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
       sha256(): string {
         if (digest === undefined)
           throw new InternalError(
-            `${path}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report it.`,
+            `${path}: the sha256 was asked for before the file was committed; this is a bug in tvhub, please report ` +
+              "it.",
             { code: "SINK_STATE" },
           );
         return digest;
@@ -283,7 +285,8 @@ function connect(worker: Worker, options: StartSinkThreadOptions): SinkThread {
       await worker.terminate();
       breakAll(
         new InternalError(
-          "The thread that writes output files was closed while files were open; this is a bug in tvhub, please report it.",
+          "The thread that writes output files was closed while files were open; this is a bug in tvhub, please " +
+            "report it.",
           { code: "SINK_THREAD_CLOSED" },
         ),
       );

@@ -52,7 +52,10 @@ export interface LocatedTensor extends TensorInfo {
   file: string;
 }
 
-/** Opens one file of a model by its name relative to the model root (a local path join, or a Hub file at a pinned revision). */
+/**
+ * Opens one file of a model by its name relative to the model root (a local path join, or a Hub file at a pinned
+ * revision).
+ */
 export type OpenFile = (file: string) => Promise<ByteSource>;
 
 /** One .safetensors file of a model, with its validated header. */

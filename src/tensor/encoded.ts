@@ -13,7 +13,8 @@ export function encodedLength(values: EncodedValues): number {
   const size = dtypeSize(values.dtype);
   if (values.bytes.byteLength % size !== 0) {
     throw new DataError(
-      `${values.bytes.byteLength} bytes is not a whole number of ${values.dtype} elements (${size} bytes each); the tensor data is truncated or its declared dtype is wrong.`,
+      `${values.bytes.byteLength} bytes is not a whole number of ${values.dtype} elements (${size} bytes each); the ` +
+        "tensor data is truncated or its declared dtype is wrong.",
       { code: "TENSOR_BYTE_LENGTH", subject: values.dtype },
     );
   }

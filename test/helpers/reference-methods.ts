@@ -184,7 +184,9 @@ export function nuslerpReference(
   return out;
 }
 
-/** mergekit's nuslerp on task vectors, in float64: normalize each vector, then (sin((1 − t)θ)·v₀ + sin(tθ)·v₁) / sin θ. */
+/**
+ * mergekit's nuslerp on task vectors, in float64: normalize each vector, then (sin((1 − t)θ)·v₀ + sin(tθ)·v₁) / sin θ.
+ */
 export function mergekitSlerp(base: Float32Array, [a, b]: Float32Array[], t: number, groups: number[][]): Float64Array {
   const out = new Float64Array(base.length);
   for (const group of groups) {

@@ -16,7 +16,10 @@ import { byteLength, elementCount } from "../../src/tensor/shape.js";
 import { planModelLayout, type ModelLayout } from "../../src/safetensors/plan-model-layout.js";
 import { createModelWriter, type WrittenModel } from "../../src/safetensors/create-model-writer.js";
 
-/** How a tensor's values are made. Defaults: floats `normal` (`ones` for norm weights), I64/I32 `arange`, U8/BOOL `mask`, I8 `ints`. */
+/**
+ * How a tensor's values are made. Defaults: floats `normal` (`ones` for norm weights), I64/I32 `arange`, U8/BOOL
+ * `mask`, I8 `ints`.
+ */
 export type Fill = "normal" | "ones" | "zeros" | "arange" | "mask" | "causal" | "ints";
 
 export interface SynthTensor {
@@ -150,7 +153,9 @@ export interface FineTuneOptions {
   drop?: string[];
   /** New tensors (random, not derived from the base). */
   add?: SynthTensor[];
-  /** New shapes: when only dim 0 grows (a vocabulary grown by N tokens) the old rows are base + delta, the rest random. */
+  /**
+   * New shapes: when only dim 0 grows (a vocabulary grown by N tokens) the old rows are base + delta, the rest random.
+   */
   reshape?: Record<string, number[]>;
   /** Store the float tensors in another dtype (a BF16 base fine-tuned and saved in F16). */
   dtype?: "F16" | "BF16" | "F32" | "F64";
@@ -417,7 +422,8 @@ function encodeFloats(dtype: Dtype, values: Float32Array | Float64Array): Uint8A
       return new Uint8Array((values instanceof Float32Array ? values : Float32Array.from(values)).buffer.slice(0));
     case "BF16":
     case "F16": {
-      // Float64 inputs are narrowed to float32 first; the file holds whatever this produces, so that is the truth tests read.
+      // Float64 inputs are narrowed to float32 first; the file holds whatever this produces, so that is the truth tests
+      // read.
       const bits = new Uint32Array((values instanceof Float32Array ? values : Float32Array.from(values)).buffer);
       const out = new Uint16Array(count);
       if (dtype === "BF16") for (let i = 0; i < count; i++) out[i] = bf16FromF32Bits(bits[i] ?? 0);
@@ -867,7 +873,9 @@ export function scaleConfig(config: Config, options: ScaleConfigOptions): Config
   return out;
 }
 
-/** A ready-made tiny Llama-3.1 pair layout: the real config scaled to H=64, 2 layers, vocab 512 (about 0.5 MB in BF16). */
+/**
+ * A ready-made tiny Llama-3.1 pair layout: the real config scaled to H=64, 2 layers, vocab 512 (about 0.5 MB in BF16).
+ */
 export function tinyLlamaConfig(overrides: Partial<ScaleConfigOptions> = {}): Config {
   return scaleConfig(loadModelConfig("meta-llama--Llama-3.1-8B"), {
     hiddenSize: 64,

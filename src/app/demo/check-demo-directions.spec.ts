@@ -8,9 +8,11 @@ describe("checkDemoDirections", () => {
     expect(checks.map((c) => c.ok)).toEqual([true, true, true, true]);
     expect(checks.map((c) => c.what)).toEqual([
       "addition rotated + inverted: normalized accuracy 0.946 (bar 0.9), 87.5% on its tasks",
-      "negation −rotated: rotated 50.0% → 20.0% (bar 30.0%, half the base's accuracy above chance), upright 98.0% → 95.0% (bar 93.1%)",
+      "negation −rotated: rotated 50.0% → 20.0% (bar 30.0%, half the base's accuracy above chance), upright 98.0% → " +
+        "95.0% (bar 93.1%)",
       "analogy → rotated-high: 60.0%, vs base 15.0% (bar 2×) and the rotated fine-tune that saw it 96.0% (bar ½)",
-      "greedy keeps rotated, inverted, rejects the distractor shifted-labels, 77.0% on the 2 tasks vs the best single vector (rotated) 60.0%",
+      "greedy keeps rotated, inverted, rejects the distractor shifted-labels, 77.0% on the 2 tasks vs the best " +
+        "single vector (rotated) 60.0%",
     ]);
   });
 
@@ -26,22 +28,26 @@ describe("checkDemoDirections", () => {
     expect(all?.what).toContain("addition of all 3 tasks: normalized accuracy 0.890 (bar 0.8)");
   });
 
-  it("fails a negation of a task the base does not know, one that keeps more than half of it, or one that costs the control more than 5%", () => {
-    const unknown = sampleDemoResults();
-    const u = unknown.negation[0];
-    if (u) Object.assign(u.target, { base: 0.35, negated: 0.1 });
-    expect(checkDemoDirections({ results: unknown })[1]?.ok).toBe(false);
-    expect(checkDemoDirections({ results: unknown })[1]?.what).toContain("the base knows it below 40.0%");
-    const kept = sampleDemoResults();
-    const n = kept.negation[0];
-    if (n) n.target.negated = 0.31;
-    expect(checkDemoDirections({ results: kept })[1]?.ok).toBe(false);
-    const lost = sampleDemoResults();
-    const m = lost.negation[0];
-    if (m) m.control.negated = 0.93;
-    expect(checkDemoDirections({ results: lost })[1]?.ok).toBe(false);
-    expect(checkDemoDirections({ results: lost, controlFloor: 0.9 })[1]?.ok).toBe(true);
-  });
+  it(
+    "fails a negation of a task the base does not know, one that keeps more than half of it, or one that costs the " +
+      "control more than 5%",
+    () => {
+      const unknown = sampleDemoResults();
+      const u = unknown.negation[0];
+      if (u) Object.assign(u.target, { base: 0.35, negated: 0.1 });
+      expect(checkDemoDirections({ results: unknown })[1]?.ok).toBe(false);
+      expect(checkDemoDirections({ results: unknown })[1]?.what).toContain("the base knows it below 40.0%");
+      const kept = sampleDemoResults();
+      const n = kept.negation[0];
+      if (n) n.target.negated = 0.31;
+      expect(checkDemoDirections({ results: kept })[1]?.ok).toBe(false);
+      const lost = sampleDemoResults();
+      const m = lost.negation[0];
+      if (m) m.control.negated = 0.93;
+      expect(checkDemoDirections({ results: lost })[1]?.ok).toBe(false);
+      expect(checkDemoDirections({ results: lost, controlFloor: 0.9 })[1]?.ok).toBe(true);
+    },
+  );
 
   it("fails an analogy below twice the base or half the fine-tune that saw its target", () => {
     const weak = sampleDemoResults();

@@ -42,7 +42,9 @@ export function checkDemoDirections(options: CheckDemoDirectionsOptions): DemoCh
     const bar = all ? demoBars.allNormalized : demoBars.pairNormalized;
     checks.push({
       ok: group.normalizedAccuracy >= bar,
-      what: `addition ${all ? `of all ${group.tasks.length} tasks` : group.tasks.join(" + ")}: normalized accuracy ${group.normalizedAccuracy.toFixed(3)} (bar ${bar}), ${pct(group.accuracy)} on its tasks`,
+      what:
+        `addition ${all ? `of all ${group.tasks.length} tasks` : group.tasks.join(" + ")}: normalized accuracy ` +
+        `${group.normalizedAccuracy.toFixed(3)} (bar ${bar}), ${pct(group.accuracy)} on its tasks`,
     });
   }
   const chance = results.chance;
@@ -52,8 +54,10 @@ export function checkDemoDirections(options: CheckDemoDirectionsOptions): DemoCh
     checks.push({
       ok: knows && n.target.negated <= ceiling && n.control.negated >= floor * n.control.base,
       what:
-        `negation −${n.task}: ${n.task} ${pct(n.target.base)} → ${pct(n.target.negated)} (bar ${pct(ceiling)}, half the base's accuracy above chance` +
-        `${knows ? "" : `; the base knows it below ${pct(demoBars.negationBaseKnows)}`}), ${results.control} ${pct(n.control.base)} → ${pct(n.control.negated)} (bar ${pct(floor * n.control.base)})`,
+        `negation −${n.task}: ${n.task} ${pct(n.target.base)} → ${pct(n.target.negated)} (bar ${pct(ceiling)}, half ` +
+        "the base's accuracy above chance" +
+        `${knows ? "" : `; the base knows it below ${pct(demoBars.negationBaseKnows)}`}), ${results.control} ` +
+        `${pct(n.control.base)} → ${pct(n.control.negated)} (bar ${pct(floor * n.control.base)})`,
     });
   }
   const a = results.analogy;
@@ -61,7 +65,9 @@ export function checkDemoDirections(options: CheckDemoDirectionsOptions): DemoCh
     ok:
       a.test.analogy >= demoBars.analogyOverBase * a.test.base &&
       a.test.analogy >= demoBars.analogyOfOracle * a.test.oracle,
-    what: `analogy → ${a.target}: ${pct(a.test.analogy)}, vs base ${pct(a.test.base)} (bar ${demoBars.analogyOverBase}×) and the ${a.oracle} fine-tune that saw it ${pct(a.test.oracle)} (bar ½)`,
+    what:
+      `analogy → ${a.target}: ${pct(a.test.analogy)}, vs base ${pct(a.test.base)} (bar ` +
+      `${demoBars.analogyOverBase}×) and the ${a.oracle} fine-tune that saw it ${pct(a.test.oracle)} (bar ½)`,
   });
   const g = results.greedy;
   const distracted = g.kept.some((k) => k.task === g.distractor);
@@ -69,8 +75,10 @@ export function checkDemoDirections(options: CheckDemoDirectionsOptions): DemoCh
   checks.push({
     ok: g.kept.length > 0 && !distracted && single !== undefined && g.accuracy > single.accuracy,
     what:
-      `greedy keeps ${g.kept.map((k) => k.task).join(", ") || "nothing"}, ${distracted ? "keeps" : "rejects"} the distractor ${g.distractor}, ` +
-      `${pct(g.accuracy)} on the ${results.tasks.length} tasks vs the best single vector ${single ? `(${single.task}) ${pct(single.accuracy)}` : "(none)"}`,
+      `greedy keeps ${g.kept.map((k) => k.task).join(", ") || "nothing"}, ${distracted ? "keeps" : "rejects"} the ` +
+      `distractor ${g.distractor}, ` +
+      `${pct(g.accuracy)} on the ${results.tasks.length} tasks vs the best single vector ` +
+      `${single ? `(${single.task}) ${pct(single.accuracy)}` : "(none)"}`,
   });
   return checks;
 }

@@ -6,7 +6,10 @@
  * reject. Folder names are the repo names; sets are `<task>-val` and `<task>-test`.
  */
 export const demoSetup = {
-  /** The user the embedded Hub serves and the namespace every demo repo lives in; the fine-tunes' cards name `demo/<base>`. */
+  /**
+   * The user the embedded Hub serves and the namespace every demo repo lives in; the fine-tunes' cards name
+   * `demo/<base>`.
+   */
   namespace: "demo",
   base: "vit-tiny-digits",
   /** The pretraining task: negation must keep the base's accuracy on it. */

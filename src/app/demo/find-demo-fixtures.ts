@@ -29,7 +29,8 @@ export async function findDemoFixtures(options: FindDemoFixturesOptions): Promis
   const unknown = tasks.filter((task) => !(demoSetup.tasks as readonly string[]).includes(task));
   if (unknown.length > 0 || tasks.length < 2) {
     throw new UsageError(
-      `The demo's tasks are ${demoSetup.tasks.join(", ")}; choose at least two of them${unknown.length > 0 ? `, not ${unknown.join(", ")}` : ""}.`,
+      `The demo's tasks are ${demoSetup.tasks.join(", ")}; choose at least two of ` +
+        `them${unknown.length > 0 ? `, not ${unknown.join(", ")}` : ""}.`,
       {
         code: "DEMO_BAD_TASKS",
         subject: "tasks",
@@ -55,7 +56,8 @@ async function requireFile(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {
     throw new UsageError(
-      `The demo needs ${path}, which is missing; run the demo from a clone of tvhub (the models are in demo/), or regenerate them with node scripts/train-demo-models.mjs.`,
+      `The demo needs ${path}, which is missing; run the demo from a clone of tvhub (the models are in demo/), or ` +
+        "regenerate them with node scripts/train-demo-models.mjs.",
       {
         code: "DEMO_FIXTURE_MISSING",
         subject: path,

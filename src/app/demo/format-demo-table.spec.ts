@@ -50,7 +50,8 @@ describe("formatDemoTable", () => {
 
   it("has a line for the LoRA adapters of one task vector, by rank, against the dense vector", () => {
     expect(text).toContain(
-      "LoRA adapters of τ_rotated (publish-vector --lora-rank r), θ_base + τ_adapter: r=1 60.0% (20 KB), r=4 90.0% (60 KB); the dense τ 95.0% (293 KB)",
+      "LoRA adapters of τ_rotated (publish-vector --lora-rank r), θ_base + τ_adapter: r=1 60.0% (20 KB), r=4 90.0% " +
+        "(60 KB); the dense τ 95.0% (293 KB)",
     );
   });
 

@@ -17,7 +17,8 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   const testImages = results.evaluator.test[tasks[0] as string];
   const validationImages = results.evaluator.validation[tasks[0] as string];
   out.push(
-    `Test accuracy (${testImages} images per task; every λ chosen on ${validationImages} other validation images per task)`,
+    `Test accuracy (${testImages} images per task; every λ chosen on ${validationImages} other validation images ` +
+      "per task)",
     "",
   );
 
@@ -52,7 +53,8 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   );
   if (results.byTaskCount.length > 2) {
     out.push(
-      `mean over every group of k tasks: ${results.byTaskCount.map((c) => `k=${c.count} ${c.normalizedAccuracy.toFixed(3)}`).join(", ")}`,
+      "mean over every group of k tasks: " +
+        `${results.byTaskCount.map((c) => `k=${c.count} ${c.normalizedAccuracy.toFixed(3)}`).join(", ")}`,
     );
   }
   out.push("");
@@ -75,7 +77,8 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
 
   const a = results.analogy;
   out.push(
-    `analogy: ${a.a} is to ${a.b} as ${a.c} is to ${a.target}; θ_base + λ (τ_${a.c} + τ_${a.b} − τ_${a.a}), λ ${a.lambda}`,
+    `analogy: ${a.a} is to ${a.b} as ${a.c} is to ${a.target}; θ_base + λ (τ_${a.c} + τ_${a.b} − τ_${a.a}), λ ` +
+      `${a.lambda}`,
     ...table(
       [
         ["model", `${a.target} (no model trained on it)`],
@@ -92,8 +95,10 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
 
   const g = results.greedy;
   out.push(
-    `greedy addition over ${g.candidates.join(", ")} (distractor: ${g.distractor}); λ ∈ {${g.grid.filter((l) => l !== 0).join(", ")}};`,
-    `a round keeps its best candidate if the mean validation accuracy rises by more than ${(g.minGain * 100).toFixed(1)} points`,
+    `greedy addition over ${g.candidates.join(", ")} (distractor: ${g.distractor}); λ ∈ ` +
+      `{${g.grid.filter((l) => l !== 0).join(", ")}};`,
+    "a round keeps its best candidate if the mean validation accuracy rises by more than " +
+      `${(g.minGain * 100).toFixed(1)} points`,
   );
   const greedyRows: string[][] = [["round", "kept", "λ", "validation", "best λ of each other candidate"]];
   let previous = g.validation.base;
@@ -111,11 +116,13 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   }
   out.push(...table(greedyRows, [true, false, true, true, false]));
   out.push(
-    `final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ${g.rejected.join(", ") || "none"}`,
+    `final model: ${pct(g.accuracy)} mean test accuracy on the ${tasks.length} tasks; rejected: ` +
+      `${g.rejected.join(", ") || "none"}`,
   );
   if (g.bestSingle)
     out.push(
-      `best single vector (round 1): ${g.bestSingle.task} at λ ${g.bestSingle.lambda}, ${pct(g.bestSingle.accuracy)} mean test accuracy`,
+      `best single vector (round 1): ${g.bestSingle.task} at λ ${g.bestSingle.lambda}, ` +
+        `${pct(g.bestSingle.accuracy)} mean test accuracy`,
     );
   out.push("");
 
@@ -123,7 +130,9 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   if (lora) {
     const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
     out.push(
-      `LoRA adapters of τ_${lora.task} (publish-vector --lora-rank r), θ_base + τ_adapter: ${lora.ranks.map((r) => `r=${r.rank} ${pct(r.test[lora.task])} (${kb(r.bytes)})`).join(", ")}; the dense τ ${pct(lora.dense.test[lora.task])} (${kb(lora.dense.bytes)})`,
+      `LoRA adapters of τ_${lora.task} (publish-vector --lora-rank r), θ_base + τ_adapter: ` +
+        `${lora.ranks.map((r) => `r=${r.rank} ${pct(r.test[lora.task])} (${kb(r.bytes)})`).join(", ")}; the ` +
+        `dense τ ${pct(lora.dense.test[lora.task])} (${kb(lora.dense.bytes)})`,
       "",
     );
   }

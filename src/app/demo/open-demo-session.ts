@@ -134,7 +134,8 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
   const describeTerms = (terms: readonly GreedyTerm[]) =>
     terms.reduce(
       (text, term) =>
-        `${text} ${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`,
+        `${text} ${term.lambda < 0 ? "−" : "+"} ` +
+        `${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`,
       "base",
     );
   // A λ of 0 adds nothing (fround(acc + fround(0·τ)) = acc), so such terms are dropped from the key and the model.

@@ -43,7 +43,9 @@ describe("publishDemoPictures", () => {
     expect(negation?.keepOtherFiles).toBe(true);
     const card = new TextDecoder().decode((negation?.files[1] as { content: Uint8Array } | undefined)?.content);
     expect(card).toBe(
-      `---\nlicense: mit\n---\n# demo/vit-tiny-digits-minus-rotated\n\n## Pictures\n\nDrawn by \`tvhub demo\` from its measurements (test and validation accuracy of the published models).\n\n![Negated tasks and the control against λ](negation-vs-lambda.svg)\n`,
+      `---\nlicense: mit\n---\n# demo/vit-tiny-digits-minus-rotated\n\n## Pictures\n\nDrawn by \`tvhub demo\` from ` +
+        `its measurements (test and validation accuracy of the published models).\n\n![Negated tasks and the ` +
+        `control against λ](negation-vs-lambda.svg)\n`,
     );
     const svg = new TextDecoder().decode((negation?.files[0] as { content: Uint8Array } | undefined)?.content);
     expect(svg).toBe(pictures.find((p) => p.file === "negation-vs-lambda.svg")?.svg);

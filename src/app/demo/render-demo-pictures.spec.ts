@@ -33,16 +33,20 @@ describe("renderDemoPictures", () => {
     expect(chart).toContain("<title>inverted: 60% at λ 0.5</title>");
   });
 
-  it("plots negation from the base (λ = 0) on, the control in its own zoomed panel with its floor, and rings the chosen λ", () => {
-    const chart = svg("negation-vs-lambda.svg");
-    expect(chart).toContain("<title>rotated (−τ_rotated; λ 0.5): 50% at λ 0</title>");
-    expect(chart).toContain("The control: upright digits under each negation");
-    expect(chart).toContain(">97% of the base's</text>");
-    // One ring per panel at the chosen λ, named in its tooltip.
-    expect(chart.match(/r="7" fill="none"[^>]*><title>−τ_rotated: λ = 0.5 chosen<\/title>/g)).toHaveLength(2);
-    // The panels are nested charts below each other.
-    expect(chart).toContain('<svg x="0" y="360" ');
-  });
+  it(
+    "plots negation from the base (λ = 0) on, the control in its own zoomed panel with its floor, and rings the " +
+      "chosen λ",
+    () => {
+      const chart = svg("negation-vs-lambda.svg");
+      expect(chart).toContain("<title>rotated (−τ_rotated; λ 0.5): 50% at λ 0</title>");
+      expect(chart).toContain("The control: upright digits under each negation");
+      expect(chart).toContain(">97% of the base's</text>");
+      // One ring per panel at the chosen λ, named in its tooltip.
+      expect(chart.match(/r="7" fill="none"[^>]*><title>−τ_rotated: λ = 0.5 chosen<\/title>/g)).toHaveLength(2);
+      // The panels are nested charts below each other.
+      expect(chart).toContain('<svg x="0" y="360" ');
+    },
+  );
 
   it("plots the LoRA adapters' accuracy against rank, with the dense fine-tune for reference", () => {
     const chart = svg("lora-rank.svg");

@@ -35,7 +35,8 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
     svg: renderLineChart({
       title: "Adding task vectors: one model for several tasks",
       width,
-      subtitle: `Test accuracy of θ_base + λ Σ τ over every group of k tasks (λ chosen on validation), mean over groups`,
+      subtitle:
+        "Test accuracy of θ_base + λ Σ τ over every group of k tasks (λ chosen on validation), mean over " + "groups",
       xLabel: "number of task vectors added",
       yLabel: "accuracy on the tasks added",
       yFormat: "percent",
@@ -103,7 +104,8 @@ export function renderDemoPictures(options: RenderDemoPicturesOptions): DemoPict
       svg: renderLineChart({
         title: `τ_${lora.task} as a LoRA adapter: accuracy against rank`,
         width,
-        subtitle: `Test accuracy of θ_base + τ_adapter (publish-vector --lora-rank r, then tvhub merge); x axis: log₂ r`,
+        subtitle:
+          "Test accuracy of θ_base + τ_adapter (publish-vector --lora-rank r, then tvhub merge); x axis: " + "log₂ r",
         xLabel: "log₂ of the adapter's rank r",
         yLabel: "test accuracy",
         yFormat: "percent",
@@ -193,7 +195,9 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
     title: `The control: ${results.control} digits under each negation`,
     width,
     height: controlHeight,
-    subtitle: `λ is chosen among the points above the rule (${validationControlFloor * 100}% of the base's ${results.control} accuracy)`,
+    subtitle:
+      `λ is chosen among the points above the rule (${validationControlFloor * 100}% of the base's ` +
+      `${results.control} accuracy)`,
     xLabel: "λ",
     yLabel: `${results.control} accuracy`,
     yFormat: "percent",

@@ -59,7 +59,8 @@ export async function* runDemoAddition(
       const text = await buildDemoRecipe({
         comment: [
           `Task addition: θ = θ_base + λ Σ τ over ${group.join(", ")}.`,
-          `λ = ${best.lambda} had the best mean validation accuracy of ${grid.length} values from ${grid[0]} to ${grid[grid.length - 1]} (tvhub demo).`,
+          `λ = ${best.lambda} had the best mean validation accuracy of ${grid.length} values from ${grid[0]} to ` +
+            `${grid[grid.length - 1]} (tvhub demo).`,
         ],
         base: session.baseRepo.repo,
         to: session.repoOf(`${demoSetup.base}-${name}`),
@@ -95,7 +96,8 @@ export async function* runDemoAddition(
     addition.push(result);
     if (shown)
       yield info(
-        `${label}: λ ${best.lambda}, test accuracy ${percent(result.accuracy)}, normalized ${result.normalizedAccuracy.toFixed(3)} → ${published?.repo ?? ""}`,
+        `${label}: λ ${best.lambda}, test accuracy ${percent(result.accuracy)}, normalized ` +
+          `${result.normalizedAccuracy.toFixed(3)} → ${published?.repo ?? ""}`,
       );
   }
   const byTaskCount: TaskCountResult[] = [];

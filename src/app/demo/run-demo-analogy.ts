@@ -50,8 +50,10 @@ export async function* runDemoAnalogy(options: RunDemoAnalogyOptions): AsyncGene
     name,
     await buildDemoRecipe({
       comment: [
-        `Task analogy: ${roles.a} is to ${roles.b} as ${roles.c} is to ${roles.target}: θ = θ_base + λ (τ_C + τ_B − τ_A).`,
-        `No model was trained on ${roles.target}; λ = ${best.lambda} had the best ${roles.target} validation accuracy (tvhub demo).`,
+        `Task analogy: ${roles.a} is to ${roles.b} as ${roles.c} is to ${roles.target}: θ = θ_base + λ (τ_C + τ_B − ` +
+          "τ_A).",
+        `No model was trained on ${roles.target}; λ = ${best.lambda} had the best ${roles.target} validation ` +
+          "accuracy (tvhub demo).",
       ],
       base: session.baseRepo.repo,
       to: session.repoOf(`${demoSetup.base}-${name}`),
@@ -82,7 +84,8 @@ export async function* runDemoAnalogy(options: RunDemoAnalogyOptions): AsyncGene
     published,
   };
   yield info(
-    `analogy → ${roles.target}: λ ${analogy.lambda}, ${percent(analogy.test.analogy)} (base ${percent(analogy.test.base)}, ${roles.b} alone ${percent(analogy.test.b)})`,
+    `analogy → ${roles.target}: λ ${analogy.lambda}, ${percent(analogy.test.analogy)} (base ` +
+      `${percent(analogy.test.base)}, ${roles.b} alone ${percent(analogy.test.b)})`,
   );
   return analogy;
 }

@@ -63,7 +63,8 @@ export async function* runDemoGreedy(options: RunDemoGreedyOptions): AsyncGenera
       : {}),
   };
   yield info(
-    `greedy: kept ${result.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ${result.rejected.join(", ") || "nothing"}`,
+    `greedy: kept ${result.kept.map((k) => `${k.task} (λ ${k.lambda})`).join(", ") || "nothing"}; rejected ` +
+      `${result.rejected.join(", ") || "nothing"}`,
   );
   return result;
 }
@@ -98,8 +99,10 @@ async function* searchGreedy(
   };
   const { stringify } = await import("yaml");
   const text = [
-    `# Greedy addition over the task vectors of ${options.candidates.map((c) => c.task).join(", ")}, one of them a distractor,`,
-    `# ${demoSetup.distractor} (upright digits labelled as the next digit). Each round tries every remaining vector at every λ`,
+    `# Greedy addition over the task vectors of ${options.candidates.map((c) => c.task).join(", ")}, one of them a ` +
+      "distractor,",
+    `# ${demoSetup.distractor} (upright digits labelled as the next digit). Each round tries every remaining vector ` +
+      "at every λ",
     "# of the grid on top of the kept ones and keeps the one that raises the mean validation accuracy most, if by more",
     "# than min_gain; the distractor should never be kept. tvhub greedy runs this file again (tvhub demo wrote it).",
     stringify(value, { lineWidth: 0 }),

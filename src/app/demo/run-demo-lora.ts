@@ -48,7 +48,8 @@ export async function* runDemoLora(
       name,
       await buildDemoRecipe({
         comment: [
-          `The fine-tune on ${task} as its rank-${rank} LoRA adapter reproduces it: θ = θ_base + τ_adapter (tvhub demo).`,
+          `The fine-tune on ${task} as its rank-${rank} LoRA adapter reproduces it: θ = θ_base + τ_adapter (tvhub ` +
+            "demo).",
         ],
         base: session.baseRepo.repo,
         to: session.repoOf(`${demoSetup.base}-${name}`),
@@ -66,7 +67,9 @@ export async function* runDemoLora(
       published: merged,
     });
     yield info(
-      `LoRA rank ${rank} of τ(${task}) → ${to}: ${(bytes / 1024).toFixed(0)} KB, error ${published.adapter.overallError.toFixed(3)}, ${task} ${percent(test[task] as number)} (the fine-tune: ${percent(result.dense.test[task] as number)})`,
+      `LoRA rank ${rank} of τ(${task}) → ${to}: ${(bytes / 1024).toFixed(0)} KB, error ` +
+        `${published.adapter.overallError.toFixed(3)}, ${task} ${percent(test[task] as number)} (the fine-tune: ` +
+        `${percent(result.dense.test[task] as number)})`,
     );
   }
   return result;

@@ -57,7 +57,8 @@ export async function* runDemoNegation(
       const text = await buildDemoRecipe({
         comment: [
           `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
-          `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept ${validationControlFloor * 100}% of the base's (tvhub demo).`,
+          `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept ` +
+            `${validationControlFloor * 100}% of the base's (tvhub demo).`,
         ],
         base: session.baseRepo.repo,
         to: session.repoOf(`${demoSetup.base}-${name}`),
@@ -68,13 +69,16 @@ export async function* runDemoNegation(
       result.target.negated = test[task] as number;
       result.control.negated = test[control] as number;
       yield info(
-        `${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`,
+        `${label}: λ ${best.lambda}, ${task} ${percent(result.target.base)} → ${percent(result.target.negated)}, ` +
+          `${control} ${percent(result.control.base)} → ${percent(result.control.negated)}`,
       );
     } else {
       yield {
         type: "log",
         level: "warn",
-        message: `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's validation accuracy at every λ of the grid; nothing was negated.`,
+        message:
+          `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's ` +
+          "validation accuracy at every λ of the grid; nothing was negated.",
       };
     }
     negation.push(result);

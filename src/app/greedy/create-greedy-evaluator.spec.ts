@@ -66,24 +66,27 @@ afterAll(async () => {
 });
 
 describe("createGreedyEvaluator", () => {
-  it("gives the tfjs evaluator the validation sets of a folder, never its test sets, and cuts them to max_examples", async () => {
-    const tfjs = recordingTfjs();
-    const built = await createGreedyEvaluator({
-      spec: spec({ type: "tfjs", dataset: join(root, "tasks"), max_examples: 4 }),
-      source: "x.yml",
-      factories: { tfjs: tfjs.create },
-    });
-    expect(built.inMemory).toBe(true);
-    const sets = tfjs.given[0]?.datasets ?? [];
-    expect(sets.map((set) => (typeof set === "string" ? set : set.name))).toEqual([
-      "inverted_validation",
-      "rotated-val",
-    ]);
-    expect(sets.map((set) => (typeof set === "string" ? -1 : set.count))).toEqual([4, 4]);
-    expect(built.metric).toBe("accuracy on inverted_validation, rotated-val (mean)");
-    // The sets are in the cache scope: another folder of sets is another search.
-    expect(built.scope).toContain(join(root, "tasks", "rotated-val.safetensors"));
-  });
+  it(
+    "gives the tfjs evaluator the validation sets of a folder, never its test sets, and cuts them to " + "max_examples",
+    async () => {
+      const tfjs = recordingTfjs();
+      const built = await createGreedyEvaluator({
+        spec: spec({ type: "tfjs", dataset: join(root, "tasks"), max_examples: 4 }),
+        source: "x.yml",
+        factories: { tfjs: tfjs.create },
+      });
+      expect(built.inMemory).toBe(true);
+      const sets = tfjs.given[0]?.datasets ?? [];
+      expect(sets.map((set) => (typeof set === "string" ? set : set.name))).toEqual([
+        "inverted_validation",
+        "rotated-val",
+      ]);
+      expect(sets.map((set) => (typeof set === "string" ? -1 : set.count))).toEqual([4, 4]);
+      expect(built.metric).toBe("accuracy on inverted_validation, rotated-val (mean)");
+      // The sets are in the cache scope: another folder of sets is another search.
+      expect(built.scope).toContain(join(root, "tasks", "rotated-val.safetensors"));
+    },
+  );
 
   it("prefers a folder named after the split", async () => {
     const tfjs = recordingTfjs();
@@ -132,28 +135,33 @@ describe("createGreedyEvaluator", () => {
     expect(tfjs.given).toEqual([]);
   });
 
-  it("resolves a relative dataset against the recipe's folder, not the current directory, and names no internal module when it is missing", async () => {
-    const tfjs = recordingTfjs();
-    // As a recipe in <root>/recipes/ names <root>/tasks: the current directory (the repo, under vitest) has no such folder.
-    await createGreedyEvaluator({
-      spec: spec({ type: "tfjs", dataset: "../tasks" }),
-      dir: join(root, "recipes"),
-      source: "x.yml",
-      factories: { tfjs: tfjs.create },
-    });
-    expect(tfjs.given[0]?.datasets).toEqual([
-      join(root, "tasks", "inverted_validation.safetensors"),
-      join(root, "tasks", "rotated-val.safetensors"),
-    ]);
-    const missing = createGreedyEvaluator({
-      spec: spec({ type: "tfjs", dataset: "../nothing" }),
-      dir: join(root, "recipes"),
-      source: "x.yml",
-      factories: { tfjs: tfjs.create },
-    });
-    await expect(missing).rejects.toThrow(/relative to the recipe's folder/);
-    await expect(missing).rejects.not.toThrow(/read-image-set/);
-  });
+  it(
+    "resolves a relative dataset against the recipe's folder, not the current directory, and names no internal " +
+      "module when it is missing",
+    async () => {
+      const tfjs = recordingTfjs();
+      // As a recipe in <root>/recipes/ names <root>/tasks: the current directory (the repo, under vitest) has no such
+      // folder.
+      await createGreedyEvaluator({
+        spec: spec({ type: "tfjs", dataset: "../tasks" }),
+        dir: join(root, "recipes"),
+        source: "x.yml",
+        factories: { tfjs: tfjs.create },
+      });
+      expect(tfjs.given[0]?.datasets).toEqual([
+        join(root, "tasks", "inverted_validation.safetensors"),
+        join(root, "tasks", "rotated-val.safetensors"),
+      ]);
+      const missing = createGreedyEvaluator({
+        spec: spec({ type: "tfjs", dataset: "../nothing" }),
+        dir: join(root, "recipes"),
+        source: "x.yml",
+        factories: { tfjs: tfjs.create },
+      });
+      await expect(missing).rejects.toThrow(/relative to the recipe's folder/);
+      await expect(missing).rejects.not.toThrow(/read-image-set/);
+    },
+  );
 
   it("scores folders with a command, and keys the cache by what changes a score, not by the timeout", async () => {
     const a = await createGreedyEvaluator({

@@ -59,7 +59,9 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
         timeoutSeconds: spec.timeout_seconds,
         ...(options.onOutput === undefined ? {} : { onOutput: options.onOutput }),
       });
-      const metric = `${spec.metric ?? "score"}${spec.direction === "minimize" ? " (minimized: the table shows minus the value)" : ""}`;
+      const metric = `${spec.metric ?? "score"}${
+        spec.direction === "minimize" ? " (minimized: the table shows " + "minus the value)" : ""
+      }`;
       return {
         evaluator,
         inMemory: false,
@@ -72,7 +74,8 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
       if (!create) throw unavailable(options.source, "tfjs", "TensorFlow.js");
       if (spec.metric === "loss") {
         throw new UsageError(
-          `${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a command evaluator.`,
+          `${options.source}: the tfjs evaluator measures accuracy; set metric: accuracy, or score the loss with a ` +
+            "command evaluator.",
           {
             code: "GREEDY_TFJS_METRIC",
             subject: "greedy.evaluator.metric",
@@ -132,7 +135,8 @@ export async function createGreedyEvaluator(options: CreateGreedyEvaluatorOption
 
 function unavailable(source: string, type: string, library: string): UsageError {
   return new UsageError(
-    `${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action runs command evaluators); run tvhub greedy from the CLI, or score with type: command.`,
+    `${source}: the ${type} evaluator needs ${library}, which this build of tvhub leaves out (the GitHub Action ` +
+      "runs command evaluators); run tvhub greedy from the CLI, or score with type: command.",
     {
       code: "GREEDY_EVALUATOR_UNAVAILABLE",
       subject: "greedy.evaluator.type",
@@ -163,7 +167,10 @@ interface FindImageSetsOptions {
 async function findImageSets(options: FindImageSetsOptions): Promise<string[]> {
   const path = resolve(options.dir, options.dataset);
   const info = await stat(path).catch(() => undefined);
-  const hint = `give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as demo/data holds) or a folder of them; a relative path is relative to the recipe's folder${options.dir === "." ? "" : ` (${options.dir})`}`;
+  const hint =
+    "give a .safetensors evaluation set (an images tensor U8 [N, height, width] and a labels tensor, as " +
+    "demo/data holds) or a folder of them; a relative path is relative to the recipe's " +
+    `folder${options.dir === "." ? "" : ` (${options.dir})`}`;
   if (info === undefined) {
     throw new UsageError(`${options.source}: the tfjs dataset ${options.dataset} does not exist; ${hint}.`, {
       code: "GREEDY_DATASET_MISSING",

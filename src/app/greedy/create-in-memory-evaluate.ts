@@ -26,7 +26,10 @@ export interface CreateInMemoryEvaluateOptions {
    * stay float32. @default none
    */
   dtypes?: ReadonlyMap<string, ComputableDtype>;
-  /** The merge step, `acc = fround(acc + fround(λ32·τ))`; the WebAssembly kernel can be passed in. @default the JavaScript reference */
+  /**
+   * The merge step, `acc = fround(acc + fround(λ32·τ))`; the WebAssembly kernel can be passed in. @default the
+   * JavaScript reference
+   */
   addScaled?: typeof addScaled;
 }
 
@@ -54,7 +57,9 @@ export function createInMemoryEvaluate(options: CreateInMemoryEvaluateOptions): 
         const tensor = start.tensors.get(name);
         if (!tensor || tensor.length !== tau.length) {
           throw new DataError(
-            `${label}: the task vector of ${term.candidate} has tensor ${name} with ${tau.length} values, which the start model ${tensor ? `has with ${tensor.length}` : "does not have"}; check the candidate against the base first.`,
+            `${label}: the task vector of ${term.candidate} has tensor ${name} with ${tau.length} values, which the ` +
+              `start model ${tensor ? `has with ${tensor.length}` : "does not have"}; check the candidate ` +
+              "against the base first.",
             { code: "GREEDY_VECTOR_MISMATCH", subject: name },
           );
         }

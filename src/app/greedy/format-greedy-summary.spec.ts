@@ -26,35 +26,39 @@ async function result(): Promise<GreedyResult> {
 }
 
 describe("formatGreedySummary", () => {
-  it("prints the score's path, an aligned row per candidate and round, what was skipped and the evaluation count", async () => {
-    const text = formatGreedySummary({
-      result: await result(),
-      metric: "command(score): ./score.sh {model}",
-      skipped: [
-        {
-          id: "org/x@1",
-          label: "org/x",
-          code: "BASE_MISMATCH",
-          reason: "org/x declares base_model other/base, not org/base.",
-        },
-      ],
-    });
-    expect(text).toBe(
-      [
-        "Greedy search (command(score): ./score.sh {model}): 0.8 → 0.9, 1 candidate kept in 2 rounds; stopped because no remaining candidate raised the score by more than 0.",
-        "",
-        "round  candidate  λ    score  gain  kept  why",
-        "1      org/a      0.5  0.9    +0.1  yes   raised the score from 0.8 to 0.9 (+0.1)",
-        "1      org/b      0    0.8    +0    no    no λ in the grid raises the score above 0.8",
-        "2      org/b      0    0.9    +0    no    no λ in the grid raises the score above 0.9",
-        "",
-        "Skipped before the search (1):",
-        "  org/x: org/x declares base_model other/base, not org/base.",
-        "",
-        "Evaluations: 7 run, 0 from the cache.",
-      ].join("\n"),
-    );
-  });
+  it(
+    "prints the score's path, an aligned row per candidate and round, what was skipped and the evaluation " + "count",
+    async () => {
+      const text = formatGreedySummary({
+        result: await result(),
+        metric: "command(score): ./score.sh {model}",
+        skipped: [
+          {
+            id: "org/x@1",
+            label: "org/x",
+            code: "BASE_MISMATCH",
+            reason: "org/x declares base_model other/base, not org/base.",
+          },
+        ],
+      });
+      expect(text).toBe(
+        [
+          "Greedy search (command(score): ./score.sh {model}): 0.8 → 0.9, 1 candidate kept in 2 rounds; stopped " +
+            "because no remaining candidate raised the score by more than 0.",
+          "",
+          "round  candidate  λ    score  gain  kept  why",
+          "1      org/a      0.5  0.9    +0.1  yes   raised the score from 0.8 to 0.9 (+0.1)",
+          "1      org/b      0    0.8    +0    no    no λ in the grid raises the score above 0.8",
+          "2      org/b      0    0.9    +0    no    no λ in the grid raises the score above 0.9",
+          "",
+          "Skipped before the search (1):",
+          "  org/x: org/x declares base_model other/base, not org/base.",
+          "",
+          "Evaluations: 7 run, 0 from the cache.",
+        ].join("\n"),
+      );
+    },
+  );
 });
 
 describe("buildGreedyRecord", () => {

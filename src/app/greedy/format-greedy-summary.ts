@@ -24,7 +24,9 @@ export function formatGreedySummary(options: FormatGreedySummaryOptions): string
   const minGain = options.minGain ?? 0;
   const kept = result.terms.length;
   const lines = [
-    `Greedy search${options.metric ? ` (${options.metric})` : ""}: ${formatNumber(result.baseline.score)} → ${formatNumber(result.final.score)}, ${kept} candidate${kept === 1 ? "" : "s"} kept in ${result.rounds} round${result.rounds === 1 ? "" : "s"}; stopped because ${stopWords[result.stopped](minGain)}.`,
+    `Greedy search${options.metric ? ` (${options.metric})` : ""}: ${formatNumber(result.baseline.score)} → ` +
+      `${formatNumber(result.final.score)}, ${kept} candidate${kept === 1 ? "" : "s"} kept in ${result.rounds} ` +
+      `round${result.rounds === 1 ? "" : "s"}; stopped because ${stopWords[result.stopped](minGain)}.`,
   ];
   if (result.trajectory.length > 0) {
     const rows = [

@@ -122,7 +122,9 @@ export async function* openCandidates(options: OpenCandidatesOptions): AsyncGene
       yield {
         type: "log",
         level: "info",
-        message: `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ${base.resolved.repo ?? base.resolved.ref}.`,
+        message:
+          `The Hub search found ${hits.length} candidate${hits.length === 1 ? "" : "s"} for ` +
+          `${base.resolved.repo ?? base.resolved.ref}.`,
       };
       // Cards first: a candidate of another base never has a file opened.
       const byCard = screenCandidates({
@@ -212,7 +214,8 @@ function kindOf(spec: CandidateSpec, input: OpenedInput): InputKind {
   const detected = detectInputKind(input.resolved);
   if (spec.kind === "finetuned" && detected === "vector") {
     throw new UsageError(
-      `${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ${spec.text} }.`,
+      `${spec.label}: ${spec.text} is a published task vector, not a fine-tuned model; list it as { vector: ` +
+        `${spec.text} }.`,
       {
         code: "GREEDY_CANDIDATE_KIND",
         subject: spec.text,
@@ -254,7 +257,8 @@ async function searchHub(options: OpenCandidatesOptions & { search: CandidateSea
   const baseRepo = base.resolved.repo;
   if (baseRepo === undefined) {
     throw new UsageError(
-      `A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a folder; list the candidates instead.`,
+      `A Hub search finds candidates by the base_model their card declares, and the base ${base.resolved.ref} is a ` +
+        "folder; list the candidates instead.",
       {
         code: "GREEDY_SEARCH_LOCAL_BASE",
         subject: "candidates",

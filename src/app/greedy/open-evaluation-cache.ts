@@ -47,7 +47,8 @@ export async function openEvaluationCache(options: OpenEvaluationCacheOptions = 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         throw new DataError(
-          `Cannot read the evaluation cache ${path} (${(error as Error).message}); fix its permissions or give another cache file.`,
+          `Cannot read the evaluation cache ${path} (${(error as Error).message}); fix its permissions or give ` +
+            "another cache file.",
           {
             code: "GREEDY_CACHE_UNREADABLE",
             subject: path,

@@ -76,7 +76,8 @@ describe("runGreedy with a known answer", () => {
       result.trajectory.find((s) => s.round === round && s.candidateId === id);
     expect(byRound(1, "A")?.reason).toMatch(/^raised the score from -?[\d.e-]+ to -?[\d.e-]+ \(\+[\d.e-]+\)$/);
     expect(byRound(1, "C")?.reason).toBe(
-      `org/a scored higher (${byRound(1, "A")?.score !== undefined ? formatForCheck(byRound(1, "A")?.score as number) : ""})`,
+      "org/a scored higher " +
+        `(${byRound(1, "A")?.score !== undefined ? formatForCheck(byRound(1, "A")?.score as number) : ""})`,
     );
     expect(byRound(3, "B")?.reason).toMatch(/^no λ in the grid raises the score above /);
     expect(byRound(3, "D")?.reason).toMatch(/^no λ in the grid raises the score above /);

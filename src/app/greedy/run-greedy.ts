@@ -83,7 +83,8 @@ export async function* runGreedy(options: RunGreedyOptions): AsyncGenerator<Gree
   const describe = (terms: readonly GreedyTerm[]) =>
     terms.reduce(
       (text, term) =>
-        `${text} ${term.lambda < 0 ? "−" : "+"} ${formatNumber(Math.abs(term.lambda))}·${labelOf.get(term.candidate) ?? term.candidate}`,
+        `${text} ${term.lambda < 0 ? "−" : "+"} ` +
+        `${formatNumber(Math.abs(term.lambda))}·${labelOf.get(term.candidate) ?? term.candidate}`,
       startLabel,
     );
 

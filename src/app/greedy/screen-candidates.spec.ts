@@ -53,7 +53,8 @@ describe("screenCandidates", () => {
       ["org/llama-chat", "ARCHITECTURE_MISMATCH"],
     ]);
     expect(result.skipped[0]?.reason).toBe(
-      "org/qwen7b-tv declares base_model Qwen/Qwen2.5-7B, not Qwen/Qwen2.5-0.5B; a task vector against another base is noise, so use that base, or --force if you know Qwen/Qwen2.5-0.5B holds the same weights.",
+      "org/qwen7b-tv declares base_model Qwen/Qwen2.5-7B, not Qwen/Qwen2.5-0.5B; a task vector against another base " +
+        "is noise, so use that base, or --force if you know Qwen/Qwen2.5-0.5B holds the same weights.",
     );
     expect(result.skipped[1]?.reason).toMatch(
       /^org\/llama-chat is LlamaForCausalLM but Qwen\/Qwen2\.5-0\.5B is Qwen2ForCausalLM; /,

@@ -25,7 +25,9 @@ export interface CandidateMetadata {
   adapter?: ResolvedModel["adapter"];
 }
 
-/** A check finding, a candidate listed twice or already in the start model, or a searched repo that could not be read. */
+/**
+ * A check finding, a candidate listed twice or already in the start model, or a searched repo that could not be read.
+ */
 export type SkipCode = FindingCode | "DUPLICATE" | "IN_START" | "UNREADABLE";
 
 export interface SkippedCandidate {
@@ -44,7 +46,10 @@ export interface ScreenCandidatesOptions {
   candidates: readonly CandidateMetadata[];
   /** Repos (or ids) already in the start model, e.g. the recipe's vectors: adding them again is not a new task. */
   inStart?: readonly string[];
-  /** Let a candidate whose card names another base through (`--force`); shape and architecture errors still skip. @default false */
+  /**
+   * Let a candidate whose card names another base through (`--force`); shape and architecture errors still skip.
+   * @default false
+   */
   force?: boolean;
 }
 
@@ -71,7 +76,8 @@ const tensorCodes = new Set<FindingCode>([
   "UNSUPPORTED_DTYPE",
   "NON_FLOAT_COPIED",
   "BUFFER_DIFFERS",
-  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA fine-tune.
+  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA
+  // fine-tune.
   "ADAPTER",
   "ADAPTER_MISMATCH",
 ]);

@@ -65,7 +65,8 @@ export function factorTaskVector(options: FactorTaskVectorOptions): LowRankFacto
   const normSquared = kernels.sumOfSquares(0, m * ld);
   if (!Number.isFinite(normSquared)) {
     throw new DataError(
-      `The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization can represent; check the fine-tuned weights of this tensor.`,
+      `The task vector of ${name} has values that are not finite (NaN or infinity), which no low-rank factorization ` +
+        "can represent; check the fine-tuned weights of this tensor.",
       {
         code: "LORA_NOT_FINITE",
         subject: name,
@@ -158,7 +159,10 @@ function stored(values: Float32Array, dtype: ComputableDtype): Float32Array {
   return decodeToF32({ dtype, bytes: encodeFromF32({ dtype, values }) });
 }
 
-/** ‖τ − B·A‖² with τ at heap offset 0: B·A in panels of 256 rows by the float32 kernels (gemmF32), each compared with τ's rows. */
+/**
+ * ‖τ − B·A‖² with τ at heap offset 0: B·A in panels of 256 rows by the float32 kernels (gemmF32), each compared with
+ * τ's rows.
+ */
 function residualSquares(
   kernels: MatrixKernels,
   m: number,

@@ -36,10 +36,14 @@ export interface MatrixKernels {
   doubles(): Float64Array;
   /**
    * G (cols × cols, row-major float64 at `g`) = XᵀX for X column-major float64 at `x` (rows per column): each entry
-   * the sum over rows in order in two chains, even rows and odd rows, then even + odd. Offsets are float32 offsets, even.
+   * the sum over rows in order in two chains, even rows and odd rows, then even + odd. Offsets are float32 offsets,
+   * even.
    */
   gram(x: number, rows: number, cols: number, g: number): void;
-  /** X ← X·R⁻¹ (X column-major float64, R upper triangular cols × cols row-major float64); a zero pivot zeroes its column. */
+  /**
+   * X ← X·R⁻¹ (X column-major float64, R upper triangular cols × cols row-major float64); a zero pivot zeroes its
+   * column.
+   */
   solveUpper(x: number, rows: number, cols: number, r: number): void;
 }
 
@@ -222,7 +226,10 @@ export function solveUpperReference(d: Float64Array, x: number, rows: number, co
   }
 }
 
-/** C = A·B in the contract's order, on one Float32Array (a Float32Array store rounds a float64 sum of two float32s correctly). */
+/**
+ * C = A·B in the contract's order, on one Float32Array (a Float32Array store rounds a float64 sum of two float32s
+ * correctly).
+ */
 export function gemmReference(x: Float32Array, o: GemmOptions): void {
   if (o.k === 0) return;
   for (let i = 0; i < o.m; i++) {
@@ -250,7 +257,8 @@ function checkGemm(o: GemmOptions, heapFloats: number): void {
     rows === 0 || cols === 0 || offset + (rows - 1) * ld + cols <= heapFloats;
   if (o.n % 4 !== 0 || !fits(o.a, o.m, o.k, o.lda) || !fits(o.b, o.k, o.n, o.ldb) || !fits(o.c, o.m, o.n, o.ldc)) {
     throw new InternalError(
-      `A matrix product of ${o.m}×${o.k} by ${o.k}×${o.n} does not fit its heap or its padding; this is a bug in tvhub.`,
+      `A matrix product of ${o.m}×${o.k} by ${o.k}×${o.n} does not fit its heap or its padding; this is a bug in ` +
+        "tvhub.",
       { code: "GEMM_BAD_SHAPE" },
     );
   }

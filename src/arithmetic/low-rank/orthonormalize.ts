@@ -34,7 +34,8 @@ function choleskyPass(options: OrthonormalizeOptions, shifted: boolean): void {
     const shift = 11 * (rows * cols + cols * (cols + 1)) * 2 ** -53 * trace;
     for (let i = 0; i < cols; i++) d[g + i * cols + i] = (d[g + i * cols + i] as number) + shift;
   }
-  // Cholesky G = RᵀR in place (R in the upper triangle; the lower one is zeroed); a column with no weight left gets a zero pivot.
+  // Cholesky G = RᵀR in place (R in the upper triangle; the lower one is zeroed); a column with no weight left gets a
+  // zero pivot.
   for (let j = 0; j < cols; j++) {
     let s = d[g + j * cols + j] as number;
     for (let k = 0; k < j; k++) s -= (d[g + k * cols + j] as number) ** 2;

@@ -6,7 +6,10 @@ import { symmetricEigen } from "./symmetric-eigen.js";
 
 export interface RandomizedSvdOptions {
   kernels: MatrixKernels;
-  /** τ in the kernels' heap from offset 0: rows × cols, row-major, leading dimension `ld` (a multiple of 4, padding zero). */
+  /**
+   * τ in the kernels' heap from offset 0: rows × cols, row-major, leading dimension `ld` (a multiple of 4, padding
+   * zero).
+   */
   rows: number;
   cols: number;
   ld: number;
@@ -41,7 +44,8 @@ export function randomizedSvd(options: RandomizedSvdOptions): TruncatedSvd {
   const lp = roundUp4(l);
   const mp = roundUp4(m);
   // Heap layout (float32 offsets): τ, the n-side basis (n × lp), the m-side sketch (m × lp), Qᵀ (l × mp), B (l × ld),
-  // then float64: the m-side and n-side matrices being orthonormalized (column-major) and l × l scratch; last, Wᵀ (l × l) and the results.
+  // then float64: the m-side and n-side matrices being orthonormalized (column-major) and l × l scratch; last, Wᵀ (l ×
+  // l) and the results.
   const tau = 0;
   const basisN = even(m * ld);
   const sketchM = basisN + n * lp;
@@ -93,7 +97,8 @@ export function randomizedSvd(options: RandomizedSvdOptions): TruncatedSvd {
   }
   projectRows();
 
-  // B·Bᵀ = W·Λ·Wᵀ; the rows of Wᵀ·B are σₖ·vₖᵀ, so σₖ is their norm (more accurate for the small ones than √λₖ), and Uᵀ = Wᵀ·Qᵀ.
+  // B·Bᵀ = W·Λ·Wᵀ; the rows of Wᵀ·B are σₖ·vₖᵀ, so σₖ is their norm (more accurate for the small ones than √λₖ), and Uᵀ
+  // = Wᵀ·Qᵀ.
   kernels.gram(xn, n, l, scratch);
   const d = kernels.doubles();
   const gram = d.slice(scratch / 2, scratch / 2 + l * l);

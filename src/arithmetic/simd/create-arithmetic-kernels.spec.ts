@@ -30,16 +30,19 @@ describe("createArithmeticKernels", () => {
     expect(createArithmeticKernels({ implementation: "js" })).toBe(javascriptKernels);
   });
 
-  it("falls back to JavaScript where the engine has no WebAssembly SIMD, and refuses when wasm was required", async () => {
-    // The project's TypeScript libs do not declare the WebAssembly global (see instantiate-simd-kernels.ts).
-    const real = (globalThis as { WebAssembly?: object }).WebAssembly;
-    vi.stubGlobal("WebAssembly", { ...real, validate: () => false });
-    const create = await freshFactory();
-    expect(create().implementation).toBe("js");
-    expect(() => create({ implementation: "wasm" })).toThrow(
-      expect.objectContaining({ code: "SIMD_UNAVAILABLE", family: "usage" }),
-    );
-  });
+  it(
+    "falls back to JavaScript where the engine has no WebAssembly SIMD, and refuses when wasm was " + "required",
+    async () => {
+      // The project's TypeScript libs do not declare the WebAssembly global (see instantiate-simd-kernels.ts).
+      const real = (globalThis as { WebAssembly?: object }).WebAssembly;
+      vi.stubGlobal("WebAssembly", { ...real, validate: () => false });
+      const create = await freshFactory();
+      expect(create().implementation).toBe("js");
+      expect(() => create({ implementation: "wasm" })).toThrow(
+        expect.objectContaining({ code: "SIMD_UNAVAILABLE", family: "usage" }),
+      );
+    },
+  );
 
   it("falls back to JavaScript where there is no WebAssembly at all", async () => {
     vi.stubGlobal("WebAssembly", undefined);

@@ -24,7 +24,8 @@ export function createArithmeticKernels(options: CreateArithmeticKernelsOptions 
   if (wasm) return wasm;
   if (implementation === "wasm") {
     throw new UsageError(
-      'This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation "js" or "auto").',
+      'This JavaScript engine cannot run the WebAssembly SIMD kernels; use the JavaScript ones (implementation "js" ' +
+        'or "auto").',
       {
         code: "SIMD_UNAVAILABLE",
       },

@@ -70,23 +70,27 @@ function laneSumOfSquares(values: Float32Array): number {
 describe("createTaskVectorStatistics", () => {
   for (const dtype of ["BF16", "F16", "F32", "F64"] as const) {
     for (const count of [0, 1, 13, 999, 1000, 4321]) {
-      it(`${dtype}, ${count} elements: τ, Σ τ² and the reconstruction statistics equal the separate kernels' bit for bit`, () => {
-        const { base, finetuned } = pair(dtype, count, count + 17, count % 3);
-        const bytes = reference.computeTaskVector({ finetuned, base, dtype });
-        const sumOfSquares = laneSumOfSquares(reference.decodeToF32({ dtype, bytes }));
-        const reconstruction = reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes } });
-        for (const kernel of [fused, fusedDefault, composed]) {
-          const got = kernel({ finetuned, base, dtype });
-          expect(Buffer.compare(got.bytes, bytes)).toBe(0);
-          expect(got.bytes.byteLength).toBe(count * sizeOf[dtype]);
-          expect(Object.is(got.sumOfSquares, sumOfSquares), `${got.sumOfSquares} vs ${sumOfSquares}`).toBe(true);
-          expect(got.reconstruction).toEqual(reconstruction);
-        }
-        if (count > specials.length) {
-          expect(reconstruction.maxAbsError).toBe(Infinity);
-          expect(Number.isNaN(sumOfSquares)).toBe(true);
-        }
-      });
+      it(
+        `${dtype}, ${count} elements: τ, Σ τ² and the reconstruction statistics equal the separate kernels' bit ` +
+          "for bit",
+        () => {
+          const { base, finetuned } = pair(dtype, count, count + 17, count % 3);
+          const bytes = reference.computeTaskVector({ finetuned, base, dtype });
+          const sumOfSquares = laneSumOfSquares(reference.decodeToF32({ dtype, bytes }));
+          const reconstruction = reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes } });
+          for (const kernel of [fused, fusedDefault, composed]) {
+            const got = kernel({ finetuned, base, dtype });
+            expect(Buffer.compare(got.bytes, bytes)).toBe(0);
+            expect(got.bytes.byteLength).toBe(count * sizeOf[dtype]);
+            expect(Object.is(got.sumOfSquares, sumOfSquares), `${got.sumOfSquares} vs ${sumOfSquares}`).toBe(true);
+            expect(got.reconstruction).toEqual(reconstruction);
+          }
+          if (count > specials.length) {
+            expect(reconstruction.maxAbsError).toBe(Infinity);
+            expect(Number.isNaN(sumOfSquares)).toBe(true);
+          }
+        },
+      );
     }
   }
 
@@ -109,25 +113,28 @@ describe("createTaskVectorStatistics", () => {
     ["F16", 20],
     ["F32", 25],
   ] as const) {
-    it(`${dtype}: counts every mismatch in a block and none past the end, for each position of a short last block`, () => {
-      const encode = (values: Float32Array): EncodedValues => ({
-        dtype,
-        bytes: reference.encodeFromF32({ dtype, values }),
-      });
-      for (let count = 1; count <= 17; count++) {
-        const base = encode(new Float32Array(count).fill(1));
-        const finetuned = encode(new Float32Array(count).map((_, i) => 2 ** -(k + (i % 5))));
-        const got = fused({ finetuned, base, dtype });
-        expect(got.reconstruction, `${count} elements`).toEqual({
-          elements: count,
-          mismatches: count,
-          maxAbsError: 2 ** -k,
+    it(
+      `${dtype}: counts every mismatch in a block and none past the end, for each position of a short last ` + "block",
+      () => {
+        const encode = (values: Float32Array): EncodedValues => ({
+          dtype,
+          bytes: reference.encodeFromF32({ dtype, values }),
         });
-        expect(got.reconstruction).toEqual(
-          reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes: got.bytes } }),
-        );
-      }
-    });
+        for (let count = 1; count <= 17; count++) {
+          const base = encode(new Float32Array(count).fill(1));
+          const finetuned = encode(new Float32Array(count).map((_, i) => 2 ** -(k + (i % 5))));
+          const got = fused({ finetuned, base, dtype });
+          expect(got.reconstruction, `${count} elements`).toEqual({
+            elements: count,
+            mismatches: count,
+            maxAbsError: 2 ** -k,
+          });
+          expect(got.reconstruction).toEqual(
+            reference.reconstructionError({ base, finetuned, taskVector: { dtype, bytes: got.bytes } }),
+          );
+        }
+      },
+    );
   }
 
   it("writes into a caller's buffer, and falls back to the composed kernels for mixed dtypes", () => {

@@ -43,9 +43,9 @@ export interface CreateTaskVectorStatisticsOptions {
 /**
  * The task vector and its statistics in one pass over each chunk: the operands are copied into WebAssembly
  * memory once, and τ, Σ τ² and the reconstruction comparison are computed there in one kernel per dtype (BF16, F16,
- * F32) that keeps everything in registers (5 to 8 times faster than the separate kernel calls). Where the operands' dtypes differ
- * from τ's, or SIMD is missing, it composes the ArithmeticKernels calls. Every path gives the same bits: τ as
- * computeTaskVector, the reconstruction as reconstructionError, Σ τ² as described above. One per thread.
+ * F32) that keeps everything in registers (5 to 8 times faster than the separate kernel calls). Where the operands'
+ * dtypes differ from τ's, or SIMD is missing, it composes the ArithmeticKernels calls. Every path gives the same bits:
+ * τ as computeTaskVector, the reconstruction as reconstructionError, Σ τ² as described above. One per thread.
  */
 export function createTaskVectorStatistics(
   options: CreateTaskVectorStatisticsOptions = {},
@@ -132,7 +132,8 @@ function fusedKernel(
     const count = encodedLength(base);
     if (encodedLength(finetuned) !== count) {
       throw new InternalError(
-        `computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`,
+        `computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same ` +
+          "range of both.",
         {
           code: "ARITHMETIC_LENGTH_MISMATCH",
         },

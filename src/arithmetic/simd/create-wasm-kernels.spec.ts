@@ -335,16 +335,19 @@ describe("createWasmKernels", () => {
   });
 
   describe("computeTaskVector", () => {
-    it("matches the reference for every 16-bit pattern against zeros, ±Inf, NaNs, extremes and randoms, both ways", () => {
-      for (const dtype of ["BF16", "F16"] as const) {
-        const { a, b } = allPairs16(dtype);
-        for (const out of dtypes) {
-          const got = wasm.computeTaskVector({ finetuned: a, base: b, dtype: out });
-          const want = reference.computeTaskVector({ finetuned: a, base: b, dtype: out });
-          expectSameBytes(got, want, sizeOf[out], `${dtype} − ${dtype} → ${out}`);
+    it(
+      "matches the reference for every 16-bit pattern against zeros, ±Inf, NaNs, extremes and randoms, both " + "ways",
+      () => {
+        for (const dtype of ["BF16", "F16"] as const) {
+          const { a, b } = allPairs16(dtype);
+          for (const out of dtypes) {
+            const got = wasm.computeTaskVector({ finetuned: a, base: b, dtype: out });
+            const want = reference.computeTaskVector({ finetuned: a, base: b, dtype: out });
+            expectSameBytes(got, want, sizeOf[out], `${dtype} − ${dtype} → ${out}`);
+          }
         }
-      }
-    });
+      },
+    );
 
     it("matches the reference for every pair of input dtypes and every output dtype", () => {
       for (const ftDtype of dtypes) {

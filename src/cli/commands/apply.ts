@@ -32,12 +32,14 @@ export function apply(program: Command, context: CliContext): void {
         program
           .command("apply")
           .description(
-            "Add published task vectors to a base, θ = θ_base + Σ weight·τ (a negative weight negates), and publish the model in one commit.",
+            "Add published task vectors to a base, θ = θ_base + Σ weight·τ (a negative weight negates), and publish " +
+              "the model in one commit.",
           )
           .requiredOption("--base <ref>", "the base model: org/name, org/name@revision or a folder")
           .requiredOption(
             "--vector <ref[:weight]...>",
-            "a published task vector and its weight (default 1.0; e.g. org/math-tv:0.5 or org/toxic-tv:-1); repeatable, added in order",
+            "a published task vector and its weight (default 1.0; e.g. org/math-tv:0.5 or org/toxic-tv:-1); " +
+              "repeatable, added in order",
             collect,
             [],
           )

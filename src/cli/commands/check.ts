@@ -22,7 +22,8 @@ export function check(program: Command, context: CliContext): void {
     program
       .command("check")
       .description(
-        "Check that fine-tuned models or task vectors fit a base, from configs, cards and safetensors headers only (no weights are downloaded).",
+        "Check that fine-tuned models or task vectors fit a base, from configs, cards and safetensors headers only " +
+          "(no weights are downloaded).",
       )
       .option("--base <ref>", "the base model (default: the base_model the fine-tune's card declares)")
       .option("--finetuned <ref...>", "fine-tuned model(s): org/name, org/name@revision or a folder")

@@ -36,7 +36,8 @@ export function demo(program: Command, context: CliContext): void {
   program
     .command("demo")
     .description(
-      "The paper's experiments offline on an embedded local Hub: publishes tiny ViT digit classifiers' task vectors, then adds, negates, " +
+      "The paper's experiments offline on an embedded local Hub: publishes tiny ViT digit classifiers' task " +
+        "vectors, then adds, negates, " +
         "combines and greedily searches them; prints a results table, writes results.json and pictures.",
     )
     .option(
@@ -142,7 +143,8 @@ function findFixtures(): string {
     dir = parent;
   }
   throw new UsageError(
-    "The demo's models are not installed with this copy of tvhub (they live in demo/ of the repository); run it from a clone: git clone, npm ci, npm run demo.",
+    "The demo's models are not installed with this copy of tvhub (they live in demo/ of the repository); run it " +
+      "from a clone: git clone, npm ci, npm run demo.",
     {
       code: "DEMO_FIXTURES_MISSING",
     },

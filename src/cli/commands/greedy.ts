@@ -78,7 +78,8 @@ export function greedy(program: Command, context: CliContext): void {
     program
       .command("greedy")
       .description(
-        "Greedy addition: try each candidate task vector at each λ on top of the start model, keep the best one while it raises the validation score, and publish the result with the whole search in its card.",
+        "Greedy addition: try each candidate task vector at each λ on top of the start model, keep the best one " +
+          "while it raises the validation score, and publish the result with the whole search in its card.",
       )
       .argument("[recipe]", "a recipe YAML file with a greedy section (see recipes/greedy.yml); or use the flags below")
       .option(
@@ -103,7 +104,8 @@ export function greedy(program: Command, context: CliContext): void {
       )
       .option(
         "--eval-command <cmd>",
-        "short form: scores a candidate folder; {model} becomes its path; the last stdout line is a number or a JSON object",
+        "short form: scores a candidate folder; {model} becomes its path; the last stdout line is a number or a " +
+          "JSON object",
       )
       .option(
         "--metric <key>",
@@ -154,7 +156,8 @@ export function greedy(program: Command, context: CliContext): void {
     const interrupt = (signal: NodeJS.Signals) => () =>
       controller.abort(
         new DataError(
-          `Interrupted by ${signal}; the evaluations that finished are cached, so running the same command again continues where this one stopped.`,
+          `Interrupted by ${signal}; the evaluations that finished are cached, so running the same command again ` +
+            "continues where this one stopped.",
           { code: "INTERRUPTED" },
         ),
       );
@@ -205,7 +208,8 @@ async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: strin
   if (given.length > 0 || flags.candidate !== undefined) {
     const names = [...given.map((key) => flagNames[key]), ...(flags.candidate !== undefined ? ["--candidate"] : [])];
     throw new UsageError(
-      `${names.join(", ")} describe${names.length === 1 ? "s" : ""} a search without a recipe, and ${path} already describes one; change the recipe's greedy section, or drop the recipe and use the flags.`,
+      `${names.join(", ")} describe${names.length === 1 ? "s" : ""} a search without a recipe, and ${path} already ` +
+        "describes one; change the recipe's greedy section, or drop the recipe and use the flags.",
       {
         code: "GREEDY_RECIPE_AND_FLAGS",
         subject: names[0] as string,
@@ -218,7 +222,8 @@ async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: strin
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === "ENOENT"
-        ? `Recipe ${path} does not exist; give the path of a recipe YAML file with a greedy section (see recipes/greedy.yml).`
+        ? `Recipe ${path} does not exist; give the path of a recipe YAML file with a greedy section (see ` +
+            "recipes/greedy.yml)."
         : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
       { code: "RECIPE_UNREADABLE", subject: path, cause: error },
     );
@@ -233,7 +238,8 @@ function shortFormOf(flags: GreedyFlags): GreedyShortForm {
   ].filter(Boolean);
   if (missing.length > 0) {
     throw new UsageError(
-      `greedy needs a recipe, or ${missing.join(", ")} (with --candidate REF... or --search-candidates); see tvhub greedy --help.`,
+      `greedy needs a recipe, or ${missing.join(", ")} (with --candidate REF... or --search-candidates); see tvhub ` +
+        "greedy --help.",
       {
         code: "GREEDY_USAGE",
         subject: missing[0] as string,
@@ -268,7 +274,8 @@ function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 
 /** The command line for the card, without the token or Hub settings. */
 function commandLine(command: Command, path: string | undefined): string {
-  // Also without --create-pr: where the files go does not change them, so a pull request's card matches a direct publish.
+  // Also without --create-pr: where the files go does not change them, so a pull request's card matches a direct
+  // publish.
   const skip = new Set([
     "token",
     "hubUrl",
@@ -294,7 +301,8 @@ function commandLine(command: Command, path: string | undefined): string {
     else if (value === true) parts.push(flag);
     else if (typeof value === "object" && value !== null && "step" in value)
       parts.push(
-        `${flag} ${quote(`${(value as LambdaGrid).start}:${(value as LambdaGrid).stop}:${(value as LambdaGrid).step}`)}`,
+        `${flag} ` +
+          `${quote(`${(value as LambdaGrid).start}:${(value as LambdaGrid).stop}:${(value as LambdaGrid).step}`)}`,
       );
     else parts.push(`${flag} ${quote(String(value))}`);
   }

@@ -35,7 +35,8 @@ export function hubServe(program: Command, context: CliContext): void {
   hub
     .command("serve")
     .description(
-      "Serve the Hub HTTP API from a directory; @huggingface/hub, huggingface_hub, the hf CLI and tvhub --hub-url work against it. " +
+      "Serve the Hub HTTP API from a directory; @huggingface/hub, huggingface_hub, the hf CLI and tvhub --hub-url " +
+        "work against it. " +
         "Prints the base URL as the first line on stdout.",
     )
     .requiredOption("--dir <dir>", "directory holding repos and objects (created if missing, reused if present)")
@@ -128,7 +129,8 @@ export function hubServe(program: Command, context: CliContext): void {
       });
       context.stdout.write(`${server.url}\n`);
       log?.(
-        `serving ${server.dir} at ${server.url} for ${users.length} user(s) and ${orgs.length} org(s); SIGINT or SIGTERM stops it`,
+        `serving ${server.dir} at ${server.url} for ${users.length} user(s) and ${orgs.length} org(s); SIGINT or ` +
+          "SIGTERM stops it",
       );
       // The first signal is the server's to handle (finish requests in flight, release the directory): tell the
       // composition root so, as a publish does; a second signal still stops the process at once.

@@ -20,7 +20,8 @@ export function hubUpload(program: Command, context: CliContext): void {
     hub
       .command("upload")
       .description(
-        "Upload every file of a model folder to a Hub model repo in one commit (created when missing); files the repo holds that the folder does not are left alone. " +
+        "Upload every file of a model folder to a Hub model repo in one commit (created when missing); files the " +
+          "repo holds that the folder does not are left alone. " +
           "With tvhub hub serve, this is how your own models get onto the local Hub.",
       )
       .argument(
@@ -50,7 +51,8 @@ export function hubUpload(program: Command, context: CliContext): void {
     const skipped =
       result.alreadyUploaded.length > 0 ? ` (${result.alreadyUploaded.length} already on the Hub, not sent again)` : "";
     context.stdout.write(
-      `Uploaded ${result.files.length} file(s), ${formatBytes(bytes)}${skipped}, to ${result.repoUrl} at commit ${result.commit}\n`,
+      `Uploaded ${result.files.length} file(s), ${formatBytes(bytes)}${skipped}, to ${result.repoUrl} at commit ` +
+        `${result.commit}\n`,
     );
   });
 }

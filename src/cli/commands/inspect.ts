@@ -17,11 +17,13 @@ export function inspect(program: Command, context: CliContext): void {
     program
       .command("inspect")
       .description(
-        "Show a model's tensors, dtypes, parameters, shards and __metadata__ from its safetensors headers; a Hub model is read with range requests (no weights are downloaded).",
+        "Show a model's tensors, dtypes, parameters, shards and __metadata__ from its safetensors headers; a Hub " +
+          "model is read with range requests (no weights are downloaded).",
       )
       .argument(
         "<model>",
-        "a model folder (model.safetensors, task_vector.safetensors, or shards with an index), a .safetensors file, an index file, or a Hub model org/name[@revision]",
+        "a model folder (model.safetensors, task_vector.safetensors, or shards with an index), a .safetensors file, " +
+          "an index file, or a Hub model org/name[@revision]",
       )
       .option("--tensors", "list every tensor instead of folding repeated layers into one line"),
   ).action(async (ref: string, flags: InspectFlags) => {
@@ -48,12 +50,14 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   lines.push(`${report.model} (${layout})`);
   if (report.source) lines.push(`${report.source.url} at commit ${report.source.revision}`);
   lines.push(
-    `${count(totals.tensors)} tensors, ${count(totals.parameters)} parameters, ${formatBytes(totals.tensorBytes)} of tensor data, ${formatBytes(totals.fileBytes)} on disk`,
+    `${count(totals.tensors)} tensors, ${count(totals.parameters)} parameters, ${formatBytes(totals.tensorBytes)} ` +
+      `of tensor data, ${formatBytes(totals.fileBytes)} on disk`,
   );
   const indexTotal = report.index?.totalSize;
   if (indexTotal !== null && indexTotal !== undefined && indexTotal !== totals.tensorBytes) {
     lines.push(
-      `note: the index says total_size ${count(indexTotal)} but the tensors add up to ${count(totals.tensorBytes)} bytes`,
+      `note: the index says total_size ${count(indexTotal)} but the tensors add up to ${count(totals.tensorBytes)} ` +
+        "bytes",
     );
   }
   lines.push("");

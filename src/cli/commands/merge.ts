@@ -29,7 +29,8 @@ export function merge(program: Command, context: CliContext): void {
           program
             .command("merge")
             .description(
-              "Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) and publish the model with its card in one commit.",
+              "Merge task vectors as a recipe says (task_arithmetic, magnitude_prune, ties, dare_linear, dare_ties) " +
+                "and publish the model with its card in one commit.",
             )
             .argument("<recipe>", "a recipe YAML file (see recipes/README.md)")
             .option(

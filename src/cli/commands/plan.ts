@@ -34,7 +34,8 @@ export function plan(program: Command, context: CliContext): void {
     program
       .command("plan")
       .description(
-        "Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files over --portions jobs that each compute and commit their share.",
+        "Plan a merge (RECIPE) or a task vector (--base, --finetuned) from headers only, and split its output files " +
+          "over --portions jobs that each compute and commit their share.",
       )
       .argument("[recipe]", "a recipe YAML file; or give --finetuned (and --base) for a task vector")
       .option("--base <ref>", "task vector: the base model (default: the base_model the fine-tune's card declares)")
@@ -101,15 +102,23 @@ export function plan(program: Command, context: CliContext): void {
       return;
     }
     // Every job must make this plan, so the commands repeat every option that shapes it.
-    const shared = `${flags.vocab === undefined ? "" : ` --vocab ${flags.vocab}`}${flags.force === true ? " --force" : ""}`;
+    const shared = `${flags.vocab === undefined ? "" : " --vocab " + `${flags.vocab}`}${
+      flags.force === true ? " " + "--force" : ""
+    }`;
     const run =
       recipePath !== undefined
         ? `tvhub merge ${recipePath}${flags.to === undefined ? "" : ` --to ${flags.to}`}${shared}`
-        : `tvhub publish-vector${flags.base === undefined ? "" : ` --base ${flags.base}`} --finetuned ${flags.finetuned ?? ""} --to ${flags.to ?? "ORG/NAME"}${flags.dtype === undefined ? "" : ` --dtype ${flags.dtype.toLowerCase()}`}${flags.maxShardSize === undefined ? "" : ` --max-shard-size ${flags.maxShardSize}`}${shared}`;
+        : `tvhub publish-vector${flags.base === undefined ? "" : ` --base ${flags.base}`} --finetuned ` +
+          `${flags.finetuned ?? ""} --to ` +
+          `${flags.to ?? "ORG/NAME"}${flags.dtype === undefined ? "" : " --dtype " + `${flags.dtype.toLowerCase()}`}${
+            flags.maxShardSize === undefined ? "" : " " + `--max-shard-size ${flags.maxShardSize}`
+          }${shared}`;
     const next =
       matrix.length === 1
         ? `Run it in one job: ${run}\n`
-        : `Run the jobs side by side: ${run} --portion 1/${matrix.length}, … --portion ${matrix.length}/${matrix.length}\nThen, once all are done: ${run} --finalize --portions ${matrix.length}\n`;
+        : `Run the jobs side by side: ${run} --portion 1/${matrix.length}, … --portion ` +
+          `${matrix.length}/${matrix.length}\nThen, once all are done: ${run} --finalize --portions ` +
+          `${matrix.length}\n`;
     context.stdout.write(`${formatPlan({ plan: planned })}\n${formatMatrix({ matrix })}${next}`);
   });
 }

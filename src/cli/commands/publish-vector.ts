@@ -117,7 +117,8 @@ function loraOptionsOf(flags: PublishVectorFlags) {
   if (flags.loraRank === undefined) {
     if (needsRank.length > 0)
       throw new UsageError(
-        `--${needsRank[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to a LoRA adapter; add --lora-rank R (or --lora-rank auto --max-error E).`,
+        `--${needsRank[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to a LoRA adapter; add ` +
+          "--lora-rank R (or --lora-rank auto --max-error E).",
         { code: "LORA_FLAG_WITHOUT_RANK" },
       );
     return undefined;

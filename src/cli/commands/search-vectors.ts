@@ -62,7 +62,8 @@ export function renderVectors(
   }
   const n = result.vectors.length;
   const lines = [
-    `${n}${result.truncated ? "+" : ""} task vector${n === 1 ? "" : "s"} on ${scope}${result.truncated ? ` (the first ${n}; --limit shows more)` : ""}:`,
+    `${n}${result.truncated ? "+" : ""} task vector${n === 1 ? "" : "s"} on ` +
+      `${scope}${result.truncated ? ` (the first ${n}; --limit shows more)` : ""}:`,
     "",
   ];
   const rows = result.vectors.map((v) => [

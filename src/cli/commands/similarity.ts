@@ -27,7 +27,8 @@ export function similarity(program: Command, context: CliContext): void {
       program
         .command("similarity")
         .description(
-          "Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed with bounded memory; a table, JSON or an SVG heatmap.",
+          "Cosine similarity between task vectors (published vectors, or fine-tunes against their base), streamed " +
+            "with bounded memory; a table, JSON or an SVG heatmap.",
         )
         .argument(
           "<refs...>",
@@ -58,7 +59,8 @@ export function similarity(program: Command, context: CliContext): void {
         await writeFile(flags.svg, svg);
       } catch (error) {
         throw new UsageError(
-          `--svg ${flags.svg} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}); check that its folder exists.`,
+          `--svg ${flags.svg} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}); check that ` +
+            "its folder exists.",
           { code: "SVG_UNWRITABLE", subject: flags.svg, cause: error },
         );
       }
@@ -81,7 +83,10 @@ function subtitle(result: SimilarityResult): string {
   const base = result.base.revision
     ? `${result.base.repo ?? result.base.ref}@${result.base.revision.slice(0, 10)}`
     : result.base.ref;
-  return `${result.inputs.length} task vectors of ${base}, over ${result.elements.toLocaleString("en-US")} parameters in ${result.tensors} tensors`;
+  return (
+    `${result.inputs.length} task vectors of ${base}, over ${result.elements.toLocaleString("en-US")} ` +
+    `parameters in ${result.tensors} tensors`
+  );
 }
 
 /** The matrix as an aligned table with numbered columns, then the legend of what each number is. */

@@ -35,7 +35,8 @@ export function checkVitTensors(options: CheckVitTensorsOptions): void {
   if (missing.length > 0) {
     const shown = missing.slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
     throw new DataError(
-      `${name} lacks ${missing.length} tensor${missing.length === 1 ? "" : "s"} of ViTForImageClassification (${shown}); give a model saved by Transformers' ViTForImageClassification.`,
+      `${name} lacks ${missing.length} tensor${missing.length === 1 ? "" : "s"} of ViTForImageClassification ` +
+        `(${shown}); give a model saved by Transformers' ViTForImageClassification.`,
       {
         code: "VIT_MISSING_TENSOR",
         subject: name,
@@ -45,7 +46,8 @@ export function checkVitTensors(options: CheckVitTensorsOptions): void {
   if (wrong.length > 0) {
     const shown = wrong.slice(0, 3).join("; ") + (wrong.length > 3 ? `; and ${wrong.length - 3} more` : "");
     throw new DataError(
-      `${name} has tensors whose shapes do not match its config.json (${shown}); check that config.json belongs to these weights.`,
+      `${name} has tensors whose shapes do not match its config.json (${shown}); check that config.json belongs to ` +
+        "these weights.",
       {
         code: "VIT_SHAPE_MISMATCH",
         subject: name,

@@ -31,13 +31,16 @@ export async function computeVitLogits(options: ComputeVitLogitsOptions): Promis
     processor.size[1] !== width
   ) {
     throw new DataError(
-      `${images.name} has ${images.height}×${images.width} images but ${model.name} takes ${height}×${width} (its image processor resizes to ${processor.size.join("×")}); give an evaluation set of the model's image size, the evaluator does not resize.`,
+      `${images.name} has ${images.height}×${images.width} images but ${model.name} takes ${height}×${width} (its ` +
+        `image processor resizes to ${processor.size.join("×")}); give an evaluation set of the model's image ` +
+        "size, the evaluator does not resize.",
       { code: "EVAL_IMAGE_SIZE", subject: images.name },
     );
   }
   if (images.channels !== 1 && images.channels !== config.numChannels) {
     throw new DataError(
-      `${images.name} has ${images.channels}-channel images but ${model.name} takes ${config.numChannels} channels; give grayscale or ${config.numChannels}-channel images.`,
+      `${images.name} has ${images.channels}-channel images but ${model.name} takes ${config.numChannels} channels; ` +
+        `give grayscale or ${config.numChannels}-channel images.`,
       {
         code: "EVAL_IMAGE_CHANNELS",
         subject: images.name,

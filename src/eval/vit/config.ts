@@ -28,7 +28,10 @@ export interface ParseVitConfigOptions {
   subject: string;
 }
 
-/** ViTConfig's defaults (transformers/models/vit/configuration_vit.py), so a sparse config.json means what it means in Python. */
+/**
+ * ViTConfig's defaults (transformers/models/vit/configuration_vit.py), so a sparse config.json means what it means in
+ * Python.
+ */
 const defaults = {
   hidden_size: 768,
   num_hidden_layers: 12,
@@ -42,7 +45,10 @@ const defaults = {
   qkv_bias: true,
 } as const;
 
-/** Reads a config.json as Transformers would for `ViTForImageClassification`, and rejects what the tfjs forward pass cannot run. */
+/**
+ * Reads a config.json as Transformers would for `ViTForImageClassification`, and rejects what the tfjs forward pass
+ * cannot run.
+ */
 export function parseVitConfig(options: ParseVitConfigOptions): VitConfig {
   const { json, subject } = options;
   if (typeof json !== "object" || json === null || Array.isArray(json)) {

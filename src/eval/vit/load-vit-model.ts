@@ -23,7 +23,10 @@ export interface LoadVitModelOptions {
   dir: string;
 }
 
-/** Reads a model folder; weights of any float dtype are decoded to float32, and only the tensors the forward pass uses are read. */
+/**
+ * Reads a model folder; weights of any float dtype are decoded to float32, and only the tensors the forward pass uses
+ * are read.
+ */
 export async function loadVitModel(options: LoadVitModelOptions): Promise<VitModel> {
   const { dir } = options;
   const configJson = await readJson(join(dir, "config.json"), true);
@@ -50,7 +53,8 @@ export async function loadVitModel(options: LoadVitModelOptions): Promise<VitMod
       const { dtype, shape } = located.get(name) as { dtype: Dtype; shape: number[] };
       if (!isComputable(dtype)) {
         throw new DataError(
-          `${dir}: tensor ${name} (${formatShape(shape)}) is ${dtype}, but a ViT weight must be F32, F16, BF16 or F64; re-save the model with a float dtype.`,
+          `${dir}: tensor ${name} (${formatShape(shape)}) is ${dtype}, but a ViT weight must be F32, F16, BF16 or ` +
+            "F64; re-save the model with a float dtype.",
           {
             code: "VIT_BAD_DTYPE",
             subject: `${dir}:${name}`,

@@ -38,7 +38,8 @@ export function vitForward(options: VitForwardOptions): Tensor2D {
   const tokens = patchCount(config) + 1;
   if (count !== tokens - 1 || patchSize !== config.numChannels * config.patchSize[0] * config.patchSize[1]) {
     throw new InternalError(
-      `Patches have shape [${patches.shape.join(", ")}], not [batch, ${tokens - 1}, ${config.numChannels * config.patchSize[0] * config.patchSize[1]}].`,
+      `Patches have shape [${patches.shape.join(", ")}], not [batch, ${tokens - 1}, ` +
+        `${config.numChannels * config.patchSize[0] * config.patchSize[1]}].`,
       { code: "VIT_BAD_PATCHES" },
     );
   }

@@ -76,7 +76,10 @@ const torchDtypes: Record<ComputableDtype, string> = {
   F64: "float64",
 };
 
-/** config.json as `ViTConfig(...).to_json_string()` writes the fields that matter, keys sorted as Transformers sorts them. */
+/**
+ * config.json as `ViTConfig(...).to_json_string()` writes the fields that matter, keys sorted as Transformers sorts
+ * them.
+ */
 export function vitConfigJson(config: VitConfig, dtype: ComputableDtype = "F32"): Record<string, unknown> {
   const size = (pair: [number, number]): number | number[] => (pair[0] === pair[1] ? pair[0] : [...pair]);
   const id2label = Object.fromEntries(config.id2label.map((label, i) => [String(i), label]));

@@ -29,7 +29,9 @@ export interface Caller {
 }
 
 export interface AccessControl {
-  /** Reads `Authorization`; no header (or the client's literal `Bearer undefined`) is anonymous, a wrong token is a 401. */
+  /**
+   * Reads `Authorization`; no header (or the client's literal `Bearer undefined`) is anonymous, a wrong token is a 401.
+   */
   authenticate(authorization: string | undefined): Caller;
   canRead(caller: Caller, repo: Pick<RepoRecord, "namespace" | "private">): boolean;
   canWrite(caller: Caller, namespace: string): boolean;
@@ -56,7 +58,8 @@ export function createAccessControl(options: CreateAccessControlOptions): Access
     }
     if (!tokenPattern.test(token)) {
       throw new UsageError(
-        `The token of user "${name}" must look like hf_ followed by at least 6 letters, digits, dots, dashes or underscores.`,
+        `The token of user "${name}" must look like hf_ followed by at least 6 letters, digits, dots, dashes or ` +
+          "underscores.",
         {
           code: "HUB_BAD_TOKEN",
         },

@@ -27,7 +27,8 @@ export async function handleCreateRepo(hub: HubContext, ex: Exchange<RouteOf<"cr
   const key = repoKeyOf(body, ex.caller);
   if (!isValidNamespace(key.namespace) || !isValidName(key.name)) {
     throw badRequest(
-      `"${key.namespace}/${key.name}" is not a valid repo id; use letters, digits, - _ and . (no -- or ..), at most 96 characters each.`,
+      `"${key.namespace}/${key.name}" is not a valid repo id; use letters, digits, - _ and . (no -- or ..), at most ` +
+        "96 characters each.",
       "HUB_BAD_NAME",
     );
   }

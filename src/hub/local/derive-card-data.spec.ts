@@ -86,7 +86,8 @@ describe("deriveCardData", () => {
 
   it("tags dataset cards by their own keys, key:value, as the Hub does for datasets", async () => {
     const readme =
-      "---\nlicense: CC-BY-4.0\nlanguage: [en, fr]\ntask_categories: [text-classification]\nsize_categories: [1K<n<10K]\ntags: [reviews]\nbase_model: org/m\n---\n";
+      "---\nlicense: CC-BY-4.0\nlanguage: [en, fr]\ntask_categories: [text-classification]\nsize_categories: " +
+      "[1K<n<10K]\ntags: [reviews]\nbase_model: org/m\n---\n";
     const facts = await deriveCardData({ readme, paths: ["data/train.safetensors"], type: "dataset" });
     expect(facts.tags).toEqual([
       "reviews",

@@ -13,7 +13,10 @@ export interface DeriveCardDataOptions {
   readme: string | undefined;
   /** Every file path at the revision (formats and adapter configs feed the derived tags). */
   paths: readonly string[];
-  /** Dataset cards are tagged by the dataset card's keys, `key:value` (`language:en`, `task_categories:…`). @default "model" */
+  /**
+   * Dataset cards are tagged by the dataset card's keys, `key:value` (`language:en`, `task_categories:…`). @default
+   * "model"
+   */
   type?: "model" | "dataset";
 }
 
@@ -84,7 +87,10 @@ export async function deriveCardData(options: DeriveCardDataOptions): Promise<Ca
   return facts;
 }
 
-/** A leading `---` line, the YAML (group 1), and the next `---` line: where a card's front matter is, as the Hub finds it. */
+/**
+ * A leading `---` line, the YAML (group 1), and the next `---` line: where a card's front matter is, as the Hub finds
+ * it.
+ */
 export const frontMatterPattern = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
 
 /** The YAML between a leading `---` line and the next `---` line, when it is a mapping. */

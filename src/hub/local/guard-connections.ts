@@ -80,7 +80,8 @@ export function guardConnections(options: GuardConnectionsOptions): ConnectionGu
         } else if (now - entry.markAt > limits.bodyTimeoutMs) {
           watched.delete(entry);
           log?.(
-            `cut a request body from ${req.socket.remoteAddress ?? ""}: under ${bodyProgressBytes} bytes in ${limits.bodyTimeoutMs} ms`,
+            `cut a request body from ${req.socket.remoteAddress ?? ""}: under ${bodyProgressBytes} bytes in ` +
+              `${limits.bodyTimeoutMs} ms`,
           );
           cut(req, res, limits.bodyTimeoutMs);
         }
@@ -109,7 +110,8 @@ function refuse(socket: Socket, status: 429 | 503, message: string): void {
   const reason = status === 429 ? "Too Many Requests" : "Service Unavailable";
   socket.on("error", () => {});
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ` +
+      `${Buffer.byteLength(body)}\r\n` +
       `Retry-After: 1\r\nX-Error-Message: ${message}\r\nConnection: close\r\n\r\n${body}`,
   );
   // Whatever the client still sends is read and dropped, so closing does not reset the answer away; but not forever.
@@ -119,7 +121,9 @@ function refuse(socket: Socket, status: 429 | 503, message: string): void {
 
 function cut(req: IncomingMessage, res: ServerResponse, timeoutMs: number): void {
   const body = JSON.stringify({
-    error: `The request body stalled: less than ${bodyProgressBytes} bytes arrived in ${timeoutMs / 1000} s; send it again.`,
+    error:
+      `The request body stalled: less than ${bodyProgressBytes} bytes arrived in ${timeoutMs / 1000} s; send ` +
+      "it again.",
   });
   const { socket } = req;
   // After a `Connection: close` answer node ends the socket and destroys it as soon as the answer is flushed; with

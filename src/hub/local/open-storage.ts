@@ -64,7 +64,8 @@ async function acquireLock(lockPath: string, dir: string): Promise<void> {
     }
     if (owner !== undefined && Number.isSafeInteger(owner) && owner !== process.pid && isAlive(owner)) {
       throw new UsageError(
-        `The Hub directory ${dir} is in use by another tvhub hub serve (pid ${owner}); stop it or choose another --dir.`,
+        `The Hub directory ${dir} is in use by another tvhub hub serve (pid ${owner}); stop it or choose another ` +
+          "--dir.",
         { code: "HUB_DIR_LOCKED" },
       );
     }

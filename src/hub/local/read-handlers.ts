@@ -98,7 +98,9 @@ export async function handleTree(hub: HubContext, ex: Exchange<RouteOf<"tree">>)
   sendJson(ex.res, 200, await entriesJson(hub, repo, commit, page, expand), headers);
 }
 
-/** `POST …/paths-info/{rev}`: a JSON body (the JS client) or a form (`paths=a&paths=b&expand=true`, the Python client). */
+/**
+ * `POST …/paths-info/{rev}`: a JSON body (the JS client) or a form (`paths=a&paths=b&expand=true`, the Python client).
+ */
 export async function handlePathsInfo(hub: HubContext, ex: Exchange<RouteOf<"pathsInfo">>): Promise<void> {
   const repo = await readableRepo(hub, ex.caller, ex.route.repo);
   const contentType = ex.req.headers["content-type"] ?? "";

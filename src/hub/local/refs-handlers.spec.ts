@@ -43,28 +43,35 @@ describe("refs, repo and card routes as the Python client calls them", () => {
     });
   });
 
-  it("tags: the URL names the revision, the body the tag; 409 again, 400 without a tag, 404 to delete a missing one", async () => {
-    expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1", message: "first" } })).status).toBe(
-      200,
-    );
-    expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1" } })).status).toBe(409);
-    expect((await call("POST", "/api/models/alice/m/tag/main", { json: {} })).status).toBe(400);
-    expect((await call("POST", "/api/models/alice/m/tag/main", { token: bob.token, json: { tag: "v2" } })).status).toBe(
-      403,
-    );
-    const refs = await call("GET", "/api/models/alice/m/refs?include_prs=1");
-    const main = (refs.body.branches as Array<{ targetCommit: string }>)[0]?.targetCommit;
-    expect(refs.body).toEqual({
-      branches: [{ name: "main", ref: "refs/heads/main", targetCommit: main }],
-      tags: [{ name: "v1", ref: "refs/tags/v1", targetCommit: main }],
-      converts: [],
-      pullRequests: [],
-    });
-    expect((await call("GET", "/api/models/alice/m/refs")).body).not.toHaveProperty("pullRequests");
-    expect((await call("GET", "/api/models/alice/m/revision/v1")).body.sha).toBe(main);
-    expect((await call("DELETE", "/api/models/alice/m/tag/v1")).status).toBe(200);
-    expect(await call("DELETE", "/api/models/alice/m/tag/v1")).toMatchObject({ status: 404, code: "RevisionNotFound" });
-  });
+  it(
+    "tags: the URL names the revision, the body the tag; 409 again, 400 without a tag, 404 to delete a missing " +
+      "one",
+    async () => {
+      expect(
+        (await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1", message: "first" } })).status,
+      ).toBe(200);
+      expect((await call("POST", "/api/models/alice/m/tag/main", { json: { tag: "v1" } })).status).toBe(409);
+      expect((await call("POST", "/api/models/alice/m/tag/main", { json: {} })).status).toBe(400);
+      expect(
+        (await call("POST", "/api/models/alice/m/tag/main", { token: bob.token, json: { tag: "v2" } })).status,
+      ).toBe(403);
+      const refs = await call("GET", "/api/models/alice/m/refs?include_prs=1");
+      const main = (refs.body.branches as Array<{ targetCommit: string }>)[0]?.targetCommit;
+      expect(refs.body).toEqual({
+        branches: [{ name: "main", ref: "refs/heads/main", targetCommit: main }],
+        tags: [{ name: "v1", ref: "refs/tags/v1", targetCommit: main }],
+        converts: [],
+        pullRequests: [],
+      });
+      expect((await call("GET", "/api/models/alice/m/refs")).body).not.toHaveProperty("pullRequests");
+      expect((await call("GET", "/api/models/alice/m/revision/v1")).body.sha).toBe(main);
+      expect((await call("DELETE", "/api/models/alice/m/tag/v1")).status).toBe(200);
+      expect(await call("DELETE", "/api/models/alice/m/tag/v1")).toMatchObject({
+        status: 404,
+        code: "RevisionNotFound",
+      });
+    },
+  );
 
   it("super-squash takes the message's first line as the title", async () => {
     const squash = await call("POST", "/api/models/alice/m/super-squash/main", {

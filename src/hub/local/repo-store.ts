@@ -30,7 +30,10 @@ export interface CreateRepoOptions extends NewCommit {
 export interface CommitOptions extends NewCommit {
   repo: RepoRecord;
   branch: string;
-  /** When given (a full id or a prefix of at least 5 hex digits), the commit is refused with 412 unless the branch still points at it. */
+  /**
+   * When given (a full id or a prefix of at least 5 hex digits), the commit is refused with 412 unless the branch still
+   * points at it.
+   */
   parentCommit?: string;
   changes: readonly TreeChange[];
 }
@@ -83,7 +86,10 @@ export interface RepoStore {
   addLfsGrant(repo: RepoRecord, sha256: string): Promise<void>;
 }
 
-/** What a transaction may do while it holds the repo's lock. Refs are full names: `refs/heads/<b>`, `refs/tags/<t>`, `refs/pr/<n>`. */
+/**
+ * What a transaction may do while it holds the repo's lock. Refs are full names: `refs/heads/<b>`, `refs/tags/<t>`,
+ * `refs/pr/<n>`.
+ */
 export interface RepoTransaction {
   /** The repo's folder, and a folder on the same filesystem for atomic writes. */
   dir: string;
@@ -106,9 +112,9 @@ export interface OpenRepoStoreOptions {
 export const defaultBranch = "main";
 
 /**
- * Repos on disk: `repos/<type>s/<ns>/<name>/{repo.json, commits/<id>.json, refs/heads/<branch>, refs/tags/<tag>, lfs/<sha256>}`.
- * Commits are immutable and written before the ref that names them; refs move by an atomic rename, under a
- * per-repo lock, so readers always see a complete commit and concurrent writers are serialized.
+ * Repos on disk: `repos/<type>s/<ns>/<name>/{repo.json, commits/<id>.json, refs/heads/<branch>, refs/tags/<tag>,
+ * lfs/<sha256>}`. Commits are immutable and written before the ref that names them; refs move by an atomic rename,
+ * under a per-repo lock, so readers always see a complete commit and concurrent writers are serialized.
  */
 export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
   const locks = new Map<string, Promise<unknown>>();
@@ -452,7 +458,8 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
         if (!head) throw revisionNotFound(branch);
         if (commit.parentCommit !== undefined && !head.id.startsWith(commit.parentCommit)) {
           throw new HttpError(
-            `The parent commit ${commit.parentCommit} is not the head of branch "${branch}" (${head.id}); fetch the new head and retry.`,
+            `The parent commit ${commit.parentCommit} is not the head of branch "${branch}" (${head.id}); fetch the ` +
+              "new head and retry.",
             { status: 412, code: "HUB_STALE_PARENT" },
           );
         }

@@ -145,8 +145,10 @@ export async function startLocalHub(options: StartLocalHubOptions): Promise<Loca
     const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
     throw new UsageError(
       code === "EADDRINUSE"
-        ? `Port ${options.port} on ${options.host ?? "127.0.0.1"} is already in use; pick another --port or 0 for a free one.`
-        : `Cannot listen on ${options.host ?? "127.0.0.1"}:${options.port ?? 0} (${code || "error"}); check --host and --port.`,
+        ? `Port ${options.port} on ${options.host ?? "127.0.0.1"} is already in use; pick another --port or 0 for a ` +
+            "free one."
+        : `Cannot listen on ${options.host ?? "127.0.0.1"}:${options.port ?? 0} (${code || "error"}); check --host ` +
+            "and --port.",
       { code: "HUB_LISTEN", cause: error },
     );
   }

@@ -94,7 +94,10 @@ export function gpt2TensorSpecs(config: Config): TensorSpec[] {
 
 const quantizedLinear = /\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)\.weight$/;
 
-/** bitsandbytes 8-bit layout (README §2, Irfanuruchi row): I8 linear weights plus `.SCB` and `.weight_format`; the rest F32. */
+/**
+ * bitsandbytes 8-bit layout (README §2, Irfanuruchi row): I8 linear weights plus `.SCB` and `.weight_format`; the rest
+ * F32.
+ */
 export function quantizeInt8(specs: readonly TensorSpec[]): TensorSpec[] {
   return specs.flatMap((spec) => {
     if (!quantizedLinear.test(spec.name)) return [{ ...spec, dtype: "F32" as Dtype }];

@@ -162,7 +162,8 @@ export async function mergePullRequest(
     const merged = mergeTrees(sides.trees);
     if (merged.conflicts.length > 0) {
       throw discussionConflict(
-        `Pull request #${num} conflicts with ${record.pullRequest.base} in ${merged.conflicts.slice(0, 10).join(", ")}; update ${pullRequestRef(num)} first.`,
+        `Pull request #${num} conflicts with ${record.pullRequest.base} in ` +
+          `${merged.conflicts.slice(0, 10).join(", ")}; update ${pullRequestRef(num)} first.`,
       );
     }
     mergeCommit = await tx.writeCommit(

@@ -124,7 +124,9 @@ function lineage(s: RepoSummary): SafeHtml | string {
     const terms = s.inputs.map((input, i) => {
       const sign = input.lambda !== undefined && input.lambda < 0 ? "−" : "+";
       const weight = input.lambda === undefined ? "" : `${Number(Math.abs(input.lambda).toPrecision(4))}·`;
-      return html`${i === 0 && sign === "+" ? " + " : ` ${sign} `}${weight}<a href="${modelPageUrl(input.repo)}">${input.repo.slice(input.repo.indexOf("/") + 1)}</a>`;
+      return html`${
+        i === 0 && sign === "+" ? " " + "+ " : ` ${sign} ` + ""
+      }${weight}<a href="${modelPageUrl(input.repo)}">${input.repo.slice(input.repo.indexOf("/") + 1)}</a>`;
     });
     return html`${link(base)}${terms} · `;
   }

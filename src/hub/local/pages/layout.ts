@@ -67,4 +67,9 @@ export function formatDate(iso: string): string {
 }
 
 /** The page's icon: the logo's τ, a file of its own like every asset. */
-export const iconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#6366f1"/><stop offset="1" stop-color="#a855f7"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><text x="16" y="23" font-family="Georgia,serif" font-style="italic" font-size="20" text-anchor="middle" fill="#fff">τ</text></svg>`;
+export const iconSvg =
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" ` +
+  `x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#6366f1"/><stop offset="1" ` +
+  `stop-color="#a855f7"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><text ` +
+  `x="16" y="23" font-family="Georgia,serif" font-style="italic" font-size="20" text-anchor="middle" ` +
+  `fill="#fff">τ</text></svg>`;

@@ -1,7 +1,10 @@
 import type { RepoType } from "../names.js";
 import type { RepoKey } from "../types.js";
 
-/** The HTML pages, at the paths the Hub's own pages use (`/{ns}/{name}`, `…/tree/{rev}`, `…/blob/{rev}/{path}`, `…/commits/{rev}`). */
+/**
+ * The HTML pages, at the paths the Hub's own pages use (`/{ns}/{name}`, `…/tree/{rev}`, `…/blob/{rev}/{path}`,
+ * `…/commits/{rev}`).
+ */
 export type PageRoute =
   | { page: "home" }
   | { page: "repo"; repo: RepoKey }

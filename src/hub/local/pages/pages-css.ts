@@ -1,4 +1,6 @@
-/** The pages' one stylesheet, served at `/-/browse/tvhub.css` (a file of its own, so the CSP needs no inline styles). */
+/**
+ * The pages' one stylesheet, served at `/-/browse/tvhub.css` (a file of its own, so the CSP needs no inline styles).
+ */
 export const pagesCss = `
 :root {
   --fg: #1f2328; --muted: #656d76; --faint: #8c959f; --line: #e4e7eb; --soft: #f6f8fa; --bg: #ffffff;

@@ -41,7 +41,8 @@ describe("renderMarkdown", () => {
         "",
         "# Title <script>alert(1)</script>",
         "",
-        '<img src=x onerror="alert(1)"> [a](javascript:alert(1)) ![b](javascript:alert(1)) <a href="JaVaScRiPt:alert(1)">c</a>',
+        '<img src=x onerror="alert(1)"> [a](javascript:alert(1)) ![b](javascript:alert(1)) <a ' +
+          'href="JaVaScRiPt:alert(1)">c</a>',
         "",
         "$\\href{javascript:alert(1)}{x}$ https://example.org",
       ].join("\n"),

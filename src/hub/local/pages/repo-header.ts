@@ -26,7 +26,11 @@ export function renderRepoHeader(options: RepoHeaderOptions): SafeHtml {
   return html`<div class="repo-head"><div class="wrap">
 <div class="repo-title"><h1><a href="${homeUrl({ author: key.namespace })}">${key.namespace}</a> / <strong>${key.name}</strong></h1>${kindBadge(summary.kind)}${summary.private ? html`<span class="badge private">private</span>` : ""}</div>
 ${tags.length > 0 ? html`<div class="chips">${tags.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>` : ""}
-<nav class="tabs">${tabLink("card", cardUrl, summary.key.type === "dataset" ? "Dataset card" : "Model card")}${tabLink("files", treePageUrl(key, revision), "Files and versions")}${tabLink(
+<nav class="tabs">${tabLink(
+    "card",
+    cardUrl,
+    summary.key.type === "dataset" ? "Dataset " + "card" : "Model " + "card",
+  )}${tabLink("files", treePageUrl(key, revision), "Files " + "and versions")}${tabLink(
     "commits",
     commitsPageUrl(key, revision),
     html`Commits${options.commitCount === undefined ? "" : html`<span class="n">${options.commitCount}</span>`}`,

@@ -22,7 +22,10 @@ export interface RepoPageOptions {
 export function renderRepoPage(options: RepoPageOptions): string {
   const { summary, revision } = options;
   const body = html`<div class="repo-body">
-<article class="markdown" id="card">${options.card ?? html`<div class="no-card">${options.missing ?? "This repository has no model card (README.md)."}</div>`}</article>
+<article class="markdown" id="card">${
+    options.card ??
+    html`<div class="no-card">${options.missing ?? "This " + "repository has no model card (README.md)."}</div>`
+  }</article>
 <aside class="side">
 ${renderModelTree(options.tree)}
 ${renderMetadata(summary)}

@@ -140,7 +140,9 @@ export function summarize(options: SummarizeOptions): RepoSummary {
   return summary;
 }
 
-/** `tvhub.json`'s terms (a merge's, or those of the merge an adapter was made from); otherwise the card's other bases. */
+/**
+ * `tvhub.json`'s terms (a merge's, or those of the merge an adapter was made from); otherwise the card's other bases.
+ */
 function mergeInputs(record: Record<string, unknown> | undefined, bases: readonly string[]): MergeInput[] {
   const terms = Array.isArray(record?.terms)
     ? record.terms

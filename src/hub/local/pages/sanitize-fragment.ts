@@ -174,7 +174,9 @@ function skipTag(fragment: string, from: number): number {
   return gt === -1 ? fragment.length : gt + 1;
 }
 
-/** Text between tags: character references stay (the browser shows them as the characters), anything else is escaped. */
+/**
+ * Text between tags: character references stay (the browser shows them as the characters), anything else is escaped.
+ */
 function escapeText(text: string): string {
   return text.replace(
     /&(?!(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});)|[<>"'`]/g,

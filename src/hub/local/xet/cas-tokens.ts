@@ -13,7 +13,9 @@ export interface CasGrant {
 
 export interface CasTokens {
   issue(grant: CasGrant): string;
-  /** The grant of a valid token; "expired" for one that was valid (the client refreshes on 401); undefined otherwise. */
+  /**
+   * The grant of a valid token; "expired" for one that was valid (the client refreshes on 401); undefined otherwise.
+   */
   verify(token: string, now: number): CasGrant | "expired" | undefined;
 }
 

@@ -21,7 +21,8 @@ const text = (s: string): number[] => [...Buffer.from(s)];
 
 describe("decodeLz4Frame", () => {
   it("decodes literals, a back-reference and an overlapping run (a match shorter than its offset's reach)", () => {
-    // "abcd" + match(offset 4, length 8) -> "abcdabcdabcd"; then "x" + match(offset 1, length 6) -> "xxxxxxx"; then "!".
+    // "abcd" + match(offset 4, length 8) -> "abcdabcdabcd"; then "x" + match(offset 1, length 6) -> "xxxxxxx"; then
+    // "!".
     const block = [0x44, ...text("abcd"), 4, 0, 0x12, ...text("x"), 1, 0, 0x10, ...text("!")];
     expect(Buffer.from(decodeLz4Frame(frame([{ data: block }]), 20)).toString()).toBe("abcdabcdabcdxxxxxxx!");
   });

@@ -22,7 +22,8 @@ export async function registerShardFiles(options: {
     const name = hashToHex(file.hash);
     if (file.sha256 === undefined) {
       throw badRequest(
-        `File ${name} of the shard has no sha256 metadata; a git repo needs it to name the file (upload with a current client).`,
+        `File ${name} of the shard has no sha256 metadata; a git repo needs it to name the file (upload with a ` +
+          "current client).",
         "HUB_XET_NO_SHA256",
       );
     }
@@ -32,7 +33,8 @@ export async function registerShardFiles(options: {
       const index = await store.readIndex(term.xorb);
       if (!index)
         throw badRequest(
-          `File ${name} of the shard uses xorb ${hashToHex(term.xorb)}, which was not uploaded; upload xorbs before the shard.`,
+          `File ${name} of the shard uses xorb ${hashToHex(term.xorb)}, which was not uploaded; upload xorbs before ` +
+            "the shard.",
           "HUB_XET_MISSING_XORB",
         );
       if (term.chunkEnd > index.count)
@@ -57,7 +59,8 @@ export async function registerShardFiles(options: {
         !Buffer.from(hasher.verificationHash(Buffer.concat(hashes))).equals(term.verification)
       ) {
         throw badRequest(
-          `Term ${i} of file ${name} has a missing or wrong verification hash; the shard was not made from these xorbs.`,
+          `Term ${i} of file ${name} has a missing or wrong verification hash; the shard was not made from these ` +
+            "xorbs.",
           "HUB_XET_BAD_SHARD",
         );
       }

@@ -50,26 +50,30 @@ function decodeAll(xorb: Buffer): Uint8Array[] {
 
 describe("scanXorb", () => {
   for (const c of cases) {
-    it(`indexes hf_xet's ${c.name} xorb: chunk hashes give its xorb hash and hf_xet's file hash, and the bytes its sha256`, async () => {
-      const hasher = await loadXetHasher();
-      const path = join(fixtures, `${c.name}.xorb`);
-      const index = await scanXorb({ path, expected: hexToHash(c.xorb)!, hasher });
-      expect(index.count).toBe(c.chunks);
-      expect(index.end(index.count - 1)).toBe((await readFile(path)).length);
-      const bytes = decodeAll(await readFile(path));
-      const tree = hasher.merkleTree();
-      let size = 0;
-      for (let i = 0; i < index.count; i++) {
-        expect(index.length(i)).toBe(bytes[i]!.length);
-        expect(index.hash(i)).toEqual(Buffer.from(hasher.chunkHash(bytes[i]!)));
-        tree.add(index.hash(i), index.length(i));
-        size += index.length(i);
-      }
-      expect(size).toBe(c.size);
-      expect(hashToHex(tree.fileHash())).toBe(c.file);
-      expect(createHash("sha256").update(Buffer.concat(bytes)).digest("hex")).toBe(c.sha256);
-      expect(new XorbIndex(Buffer.from(index.records)).end(2)).toBe(index.end(2));
-    });
+    it(
+      `indexes hf_xet's ${c.name} xorb: chunk hashes give its xorb hash and hf_xet's file hash, and the bytes its ` +
+        "sha256",
+      async () => {
+        const hasher = await loadXetHasher();
+        const path = join(fixtures, `${c.name}.xorb`);
+        const index = await scanXorb({ path, expected: hexToHash(c.xorb)!, hasher });
+        expect(index.count).toBe(c.chunks);
+        expect(index.end(index.count - 1)).toBe((await readFile(path)).length);
+        const bytes = decodeAll(await readFile(path));
+        const tree = hasher.merkleTree();
+        let size = 0;
+        for (let i = 0; i < index.count; i++) {
+          expect(index.length(i)).toBe(bytes[i]!.length);
+          expect(index.hash(i)).toEqual(Buffer.from(hasher.chunkHash(bytes[i]!)));
+          tree.add(index.hash(i), index.length(i));
+          size += index.length(i);
+        }
+        expect(size).toBe(c.size);
+        expect(hashToHex(tree.fileHash())).toBe(c.file);
+        expect(createHash("sha256").update(Buffer.concat(bytes)).digest("hex")).toBe(c.sha256);
+        expect(new XorbIndex(Buffer.from(index.records)).end(2)).toBe(index.end(2));
+      },
+    );
   }
 
   it("ends at hf_xet's XETBLOB footer, which no chunk header can start with", async () => {

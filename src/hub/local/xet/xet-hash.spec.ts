@@ -57,18 +57,21 @@ describe("Xet hashes", () => {
     expect(hasher.merkleTree().fileHash()).toEqual(new Uint8Array(32));
   });
 
-  it("builds, one leaf at a time, the tree the spec builds level by level, for every size from 0 to 300 leaves", async () => {
-    const hasher = await loadXetHasher();
-    const leaves = Array.from({ length: 300 }, (_, i) => ({
-      hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)),
-      length: 1000 + i,
-    }));
-    for (let n = 0; n <= leaves.length; n++) {
-      const tree = hasher.merkleTree();
-      for (const leaf of leaves.slice(0, n)) tree.add(leaf.hash, leaf.length);
-      expect(hashToHex(tree.root()), `${n} leaves`).toBe(hashToHex(await batchRoot(leaves.slice(0, n))));
-    }
-  });
+  it(
+    "builds, one leaf at a time, the tree the spec builds level by level, for every size from 0 to 300 " + "leaves",
+    async () => {
+      const hasher = await loadXetHasher();
+      const leaves = Array.from({ length: 300 }, (_, i) => ({
+        hash: hasher.chunkHash(Buffer.from(`chunk ${i}`)),
+        length: 1000 + i,
+      }));
+      for (let n = 0; n <= leaves.length; n++) {
+        const tree = hasher.merkleTree();
+        for (const leaf of leaves.slice(0, n)) tree.add(leaf.hash, leaf.length);
+        expect(hashToHex(tree.root()), `${n} leaves`).toBe(hashToHex(await batchRoot(leaves.slice(0, n))));
+      }
+    },
+  );
 
   it("makes the root depend on every leaf, its length and their order; one leaf is its own root", async () => {
     const hasher = await loadXetHasher();
