@@ -75404,150 +75404,133 @@ var taskArithmetic = defineMethod(
   },
   sparsifyAndCombine(() => ({ sparsification: { kind: "none" }, consensus: { kind: "sum" } }))
 );
-var magnitudePruneMethod = defineMethod(
-  {
-    ...plain,
-    name: "magnitude_prune",
-    title: "Magnitude pruning",
-    formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i topk(\u03C4_i)",
-    reference: tiesPaper,
-    summary: "each \u03C4\u1D62 keeps the `density` fraction of its entries largest in magnitude, tensor by tensor; then the sum",
-    granularity: "tensor",
-    random: false,
-    electsSign: false,
-    parameters: [density],
-    card: {
-      phrase: "magnitude pruning of each task vector, then task arithmetic",
-      describe: { formula: sumFormula("trim"), explain: ({ parameters, format }) => [trimLine(parameters, format)] }
-    }
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "magnitude", density: p.density },
-    consensus: { kind: "sum" }
-  }))
-);
-var ties = defineMethod(
-  {
-    ...plain,
-    name: "ties",
-    title: "TIES-Merging",
-    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i trim(\u03C4_i)))",
-    reference: tiesPaper,
-    summary: "trim as above; per entry, elect the sign of \u03A3 \u03BB\u1D62 \u03C4\u0302\u1D62 and average the values that agree (Yadav et al., 2023)",
-    granularity: "tensor",
-    random: false,
-    electsSign: true,
-    parameters: [density, lambda],
-    card: {
-      phrase: "TIES merging (Yadav et al., NeurIPS 2023)",
-      describe: {
-        formula: electFormula("trim"),
-        explain: ({ parameters, format }) => [trimLine(parameters, format), ...electLines]
+function summing(masks, words, options = {}) {
+  const scaled = options.scaled === true;
+  return defineMethod(
+    {
+      ...familyFields(masks, words),
+      electsSign: false,
+      parameters: scaled ? [...masks.parameters, lambda] : masks.parameters,
+      ...masks.checkParameters ? { checkParameters: masks.checkParameters } : {},
+      card: { phrase: words.phrase, describe: { formula: sumFormula(masks.operator), explain: masks.explain } }
+    },
+    sparsifyAndCombine((p, ...operands) => ({
+      sparsification: masks.sparsification(p, ...operands),
+      consensus: scaled ? { kind: "sum", lambda: p.lambda } : { kind: "sum" }
+    }))
+  );
+}
+function electing(masks, words) {
+  return defineMethod(
+    {
+      ...familyFields(masks, words),
+      electsSign: true,
+      parameters: [...masks.parameters, lambda],
+      ...masks.checkParameters ? { checkParameters: masks.checkParameters } : {},
+      card: {
+        phrase: words.phrase,
+        describe: {
+          formula: electFormula(masks.operator),
+          explain: (options) => [...masks.explain(options), ...electLines]
+        }
       }
-    }
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "magnitude", density: p.density },
-    consensus: { kind: "ties", lambda: p.lambda }
-  }))
-);
-var dareLinear = defineMethod(
-  {
-    ...plain,
-    name: "dare_linear",
-    title: "DARE + task arithmetic",
-    formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i dare_p(\u03C4_i)",
-    reference: darePaper,
-    summary: "drop each entry of each \u03C4\u1D62 with probability `drop_rate`, divide the rest by 1 \u2212 `drop_rate`; then the sum (Yu et al., 2024)",
-    granularity: "elementwise",
-    random: true,
-    electsSign: false,
-    parameters: [dropRate],
-    card: {
-      phrase: "DARE (Yu et al., ICML 2024) with a weighted sum",
-      describe: { formula: sumFormula("dare"), explain: ({ parameters, format }) => dareLines(parameters, format) }
-    }
-  },
-  sparsifyAndCombine((p, random) => ({
-    sparsification: { kind: "dare", dropRate: p.drop_rate, ...random },
-    consensus: { kind: "sum" }
-  }))
-);
-var dareTies = defineMethod(
-  {
-    ...plain,
-    name: "dare_ties",
-    title: "DARE + TIES",
-    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i dare_p(\u03C4_i)))",
-    reference: darePaper,
-    summary: "DARE as above, then TIES' election and disjoint mean (no trim)",
-    granularity: "elementwise",
-    random: true,
-    electsSign: true,
-    parameters: [dropRate, lambda],
-    card: {
-      phrase: "DARE (Yu et al., ICML 2024) with TIES sign election",
-      describe: {
-        formula: electFormula("dare"),
-        explain: ({ parameters, format }) => [...dareLines(parameters, format), ...electLines]
-      }
-    }
-  },
-  sparsifyAndCombine((p, random) => ({
-    sparsification: { kind: "dare", dropRate: p.drop_rate, ...random },
-    consensus: { kind: "ties", lambda: p.lambda }
-  }))
-);
-var breadcrumbs = defineMethod(
-  {
-    ...plain,
-    name: "breadcrumbs",
-    title: "Model Breadcrumbs",
-    formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i crumbs(\u03C4_i)",
-    reference: breadcrumbsPaper,
-    summary: "each \u03C4\u1D62 loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
-    granularity: "tensor",
-    random: false,
-    electsSign: false,
-    parameters: [crumbsDensity, gamma],
-    card: {
-      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)",
-      describe: {
-        formula: sumFormula("crumbs"),
-        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)]
-      }
-    }
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "breadcrumbs", density: p.density, gamma: p.gamma },
-    consensus: { kind: "sum" }
-  }))
-);
-var breadcrumbsTies = defineMethod(
-  {
-    ...plain,
-    name: "breadcrumbs_ties",
-    title: "Model Breadcrumbs + TIES",
-    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i crumbs(\u03C4_i)))",
-    reference: breadcrumbsPaper,
-    summary: "Breadcrumbs' masks as above, then TIES' election and disjoint mean",
-    granularity: "tensor",
-    random: false,
-    electsSign: true,
-    parameters: [crumbsDensity, gamma, lambda],
-    card: {
-      phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election",
-      describe: {
-        formula: electFormula("crumbs"),
-        explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format), ...electLines]
-      }
-    }
-  },
-  sparsifyAndCombine((p) => ({
-    sparsification: { kind: "breadcrumbs", density: p.density, gamma: p.gamma },
-    consensus: { kind: "ties", lambda: p.lambda }
-  }))
-);
+    },
+    sparsifyAndCombine((p, ...operands) => ({
+      sparsification: masks.sparsification(p, ...operands),
+      consensus: { kind: "ties", lambda: p.lambda }
+    }))
+  );
+}
+function familyFields(masks, words) {
+  const { name, title, formula, summary: summary2 } = words;
+  const { reference, granularity, random } = masks;
+  return { ...plain, name, title, formula, reference, summary: summary2, granularity, random };
+}
+var trimMasks = {
+  operator: "trim",
+  reference: tiesPaper,
+  granularity: "tensor",
+  random: false,
+  parameters: [density],
+  explain: ({ parameters, format }) => [trimLine(parameters, format)],
+  sparsification: (p) => ({ kind: "magnitude", density: p.density })
+};
+var dareMasks = {
+  operator: "dare",
+  reference: darePaper,
+  granularity: "elementwise",
+  random: true,
+  parameters: [dropRate],
+  explain: ({ parameters, format }) => dareLines(parameters, format),
+  sparsification: (p, random) => ({ kind: "dare", dropRate: p.drop_rate, ...random })
+};
+var crumbsMasks = {
+  operator: "crumbs",
+  reference: breadcrumbsPaper,
+  granularity: "tensor",
+  random: false,
+  parameters: [crumbsDensity, gamma],
+  explain: ({ parameters, format }) => [breadcrumbsLine(parameters, format)],
+  sparsification: (p) => ({ kind: "breadcrumbs", density: p.density, gamma: p.gamma })
+};
+var magpruneMasks = {
+  operator: "magprune",
+  reference: dellaPaper,
+  granularity: "tensor",
+  random: true,
+  parameters: [dellaDensity, epsilon],
+  checkParameters: checkDella,
+  explain: ({ parameters, format }) => dellaLines(parameters, format),
+  sparsification: (p, random, shape, n) => ({
+    kind: "della",
+    density: p.density,
+    epsilon: p.epsilon,
+    rowLength: rowLengthOf(shape, n),
+    ...random
+  })
+};
+var magnitudePruneMethod = summing(trimMasks, {
+  name: "magnitude_prune",
+  title: "Magnitude pruning",
+  formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i topk(\u03C4_i)",
+  summary: "each \u03C4\u1D62 keeps the `density` fraction of its entries largest in magnitude, tensor by tensor; then the sum",
+  phrase: "magnitude pruning of each task vector, then task arithmetic"
+});
+var ties = electing(trimMasks, {
+  name: "ties",
+  title: "TIES-Merging",
+  formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i trim(\u03C4_i)))",
+  summary: "trim as above; per entry, elect the sign of \u03A3 \u03BB\u1D62 \u03C4\u0302\u1D62 and average the values that agree (Yadav et al., 2023)",
+  phrase: "TIES merging (Yadav et al., NeurIPS 2023)"
+});
+var dareLinear = summing(dareMasks, {
+  name: "dare_linear",
+  title: "DARE + task arithmetic",
+  formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i dare_p(\u03C4_i)",
+  summary: "drop each entry of each \u03C4\u1D62 with probability `drop_rate`, divide the rest by 1 \u2212 `drop_rate`; then the sum (Yu et al., 2024)",
+  phrase: "DARE (Yu et al., ICML 2024) with a weighted sum"
+});
+var dareTies = electing(dareMasks, {
+  name: "dare_ties",
+  title: "DARE + TIES",
+  formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i dare_p(\u03C4_i)))",
+  summary: "DARE as above, then TIES' election and disjoint mean (no trim)",
+  phrase: "DARE (Yu et al., ICML 2024) with TIES sign election"
+});
+var breadcrumbs = summing(crumbsMasks, {
+  name: "breadcrumbs",
+  title: "Model Breadcrumbs",
+  formula: "\u03B8 = \u03B8_base + \u03A3_i \u03BB_i crumbs(\u03C4_i)",
+  summary: "each \u03C4\u1D62 loses its `gamma` fraction of largest entries (outliers) and keeps the next `density` fraction, tensor by tensor; then the sum (Davari & Belilovsky, 2023)",
+  phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023)"
+});
+var breadcrumbsTies = electing(crumbsMasks, {
+  name: "breadcrumbs_ties",
+  title: "Model Breadcrumbs + TIES",
+  formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i crumbs(\u03C4_i)))",
+  summary: "Breadcrumbs' masks as above, then TIES' election and disjoint mean",
+  phrase: "Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election"
+});
 function checkDella(p) {
   const d = p.density;
   const e = p.epsilon;
@@ -75556,69 +75539,23 @@ function checkDella(p) {
 function rowLengthOf(shape, n) {
   return shape !== void 0 && shape.length >= 2 ? shape[shape.length - 1] : n;
 }
-var della = defineMethod(
+var della = electing(magpruneMasks, {
+  name: "della",
+  title: "DELLA-Merging",
+  formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i magprune(\u03C4_i)))",
+  summary: "each entry of each row of \u03C4\u1D62 is kept with a probability from `density` \u2212 `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
+  phrase: "DELLA (Deep et al., 2024) with TIES sign election"
+});
+var dellaLinear = summing(
+  magpruneMasks,
   {
-    ...plain,
-    name: "della",
-    title: "DELLA-Merging",
-    formula: "\u03B8 = \u03B8_base + \u03BB \xB7 disjoint_mean(elect(\u03BB_i magprune(\u03C4_i)))",
-    reference: dellaPaper,
-    summary: "each entry of each row of \u03C4\u1D62 is kept with a probability from `density` \u2212 `epsilon` (smallest) to `density` + `epsilon` (largest magnitude) and divided by it; then TIES' election and disjoint mean (Deep et al., 2024)",
-    granularity: "tensor",
-    random: true,
-    electsSign: true,
-    parameters: [dellaDensity, epsilon, lambda],
-    checkParameters: checkDella,
-    card: {
-      phrase: "DELLA (Deep et al., 2024) with TIES sign election",
-      describe: {
-        formula: electFormula("magprune"),
-        explain: ({ parameters, format }) => [...dellaLines(parameters, format), ...electLines]
-      }
-    }
-  },
-  sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: {
-      kind: "della",
-      density: p.density,
-      epsilon: p.epsilon,
-      rowLength: rowLengthOf(shape, n),
-      ...random
-    },
-    consensus: { kind: "ties", lambda: p.lambda }
-  }))
-);
-var dellaLinear = defineMethod(
-  {
-    ...plain,
     name: "della_linear",
     title: "DELLA + task arithmetic",
     formula: "\u03B8 = \u03B8_base + \u03BB \xB7 \u03A3_i \u03BB_i magprune(\u03C4_i)",
-    reference: dellaPaper,
     summary: "DELLA's rank-based drop and rescale as above; then the sum, times `lambda`",
-    granularity: "tensor",
-    random: true,
-    electsSign: false,
-    parameters: [dellaDensity, epsilon, lambda],
-    checkParameters: checkDella,
-    card: {
-      phrase: "DELLA (Deep et al., 2024) with a weighted sum",
-      describe: {
-        formula: sumFormula("magprune"),
-        explain: ({ parameters, format }) => dellaLines(parameters, format)
-      }
-    }
+    phrase: "DELLA (Deep et al., 2024) with a weighted sum"
   },
-  sparsifyAndCombine((p, random, shape, n) => ({
-    sparsification: {
-      kind: "della",
-      density: p.density,
-      epsilon: p.epsilon,
-      rowLength: rowLengthOf(shape, n),
-      ...random
-    },
-    consensus: { kind: "sum", lambda: p.lambda }
-  }))
+  { scaled: true }
 );
 var modelStockMethod = defineMethod(
   {
@@ -76093,8 +76030,6 @@ function refOf(ref) {
 }
 
 // src/plan/recipe.ts
-var mergeMethods2 = mergeMethods.map((method) => method.name);
-var vocabModes = ["refuse", "extend"];
 var methodParameters = Object.fromEntries(
   mergeMethods.map((method) => [
     method.name,
@@ -76636,6 +76571,8 @@ function parseSize(text) {
 }
 
 // src/plan/recipe-schema.ts
+var mergeMethods2 = mergeMethods.map((method) => method.name);
+var vocabModes = ["refuse", "extend"];
 var loadRecipeSchema = rememberAsync(
   () => Promise.resolve().then(() => (init_zod(), zod_exports)).then(({ z: z2 }) => createRecipeSchema(z2))
 );
@@ -76875,7 +76812,10 @@ function createRecipeSchema(z2) {
       ),
       /** Largest shard; transformers' default is 5GB. */
       max_shard_size: sizeText.default(5e9).describe("The largest output file, e.g. 5GB (decimal, like transformers) or 4GiB. Default 5GB."),
-      /** Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's options). */
+      /**
+       * Publish merged − base as a PEFT LoRA adapter instead of the merged model (publish-vector --lora-rank's
+       * options).
+       */
       lora: z2.strictObject({
         rank: z2.union([z2.number().int().gte(1), z2.literal("auto")]).describe("The LoRA rank of every factored weight, or auto (with max_error)."),
         max_error: z2.number().gt(0).lt(1).optional().describe("With rank auto: the largest relative error \u2016\u03C4 \u2212 BA\u2016/\u2016\u03C4\u2016 per tensor."),
@@ -80473,7 +80413,8 @@ var tensorCodes = /* @__PURE__ */ new Set([
   "UNSUPPORTED_DTYPE",
   "NON_FLOAT_COPIED",
   "BUFFER_DIFFERS",
-  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA fine-tune.
+  // A card that says library_name: peft is judged once the files are read: an adapter_config.json makes it a LoRA
+  // fine-tune.
   "ADAPTER",
   "ADAPTER_MISMATCH"
 ]);
@@ -81332,7 +81273,7 @@ function checkPullRequestTarget(options) {
   }
   if (options.stage !== void 0) {
     throw new UsageError(
-      `--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.`,
+      "--create-pr cannot be combined with --portion or --finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request.",
       {
         code: "PR_WITH_PORTIONS",
         subject: "--create-pr"
@@ -85700,7 +85641,9 @@ function statusLine(run3) {
     return `\u274C **Not compatible:** ${errors} problem${errors === 1 ? "" : "s"} found before downloading any weights.`;
   const opened = report.published.filter((repo) => repo.pullRequest !== void 0);
   if (opened.length > 0)
-    return `\u2705 **Opened** ${opened.map((repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)).join(", ")} for review${warned}.`;
+    return `\u2705 **Opened** ${opened.map(
+      (repo) => link(`pull request #${repo.pullRequest?.num ?? "?"} on ${repo.repo}`, repo.pullRequest?.url ?? repo.url)
+    ).join(", ")} for review${warned}.`;
   if (report.published.length > 0)
     return `\u2705 **Published** ${report.published.length} repo${report.published.length === 1 ? "" : "s"}${warned}.`;
   if (run3.command === "check") return `\u2705 **Compatible**${warned}.`;
