@@ -114,7 +114,6 @@ export async function* executeAdapter(
       throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
     return dtype;
   };
-  const denseBytes = (t: AdapterTensor) => t.tensor.bytes;
 
   const loraTensors = adapter.tensors.filter((t): t is Extract<AdapterTensor, { kind: "lora" }> => t.kind === "lora");
   const others = adapter.tensors.filter((t) => t.kind !== "lora");
@@ -134,15 +133,7 @@ export async function* executeAdapter(
       if (t.kind === "full") {
         const value = await read(t.finetuned.input, t.finetuned.name);
         await append(`${adapterPrefix}${t.tensor.name}`, value.dtype, t.tensor.shape, value.bytes);
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "full",
-          norm: Number.NaN,
-          bytes: value.bytes.byteLength,
-          denseBytes: denseBytes(t),
-        });
+        reports.push(reportOf(t, { kind: "full", norm: Number.NaN, bytes: value.bytes.byteLength }));
       } else if (t.kind === "bias") {
         const ft = await read(t.finetuned.input, t.finetuned.name);
         const base = await read(t.base.input, t.base.name);
@@ -155,25 +146,8 @@ export async function* executeAdapter(
           // The trained bias itself (PEFT's bias: "lora_only" layout): exact, and read back by PEFT and tvhub alike.
           biasModules.add(t.module);
           await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
-          reports.push({
-            name: t.tensor.name,
-            module: t.module,
-            shape: t.tensor.shape,
-            kind: "bias",
-            norm,
-            bytes: ft.bytes.byteLength,
-            denseBytes: denseBytes(t),
-          });
-        } else
-          reports.push({
-            name: t.tensor.name,
-            module: t.module,
-            shape: t.tensor.shape,
-            kind: "unchanged",
-            norm: 0,
-            bytes: 0,
-            denseBytes: denseBytes(t),
-          });
+          reports.push(reportOf(t, { kind: "bias", norm, bytes: ft.bytes.byteLength }));
+        } else reports.push(unchangedReport(t));
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -215,15 +189,7 @@ export async function* executeAdapter(
       const t = loraTensors[index]!;
       const [rows, cols] = [t.tensor.shape[0]!, t.tensor.shape[1]!];
       if (result.norm === 0) {
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "unchanged",
-          norm: 0,
-          bytes: 0,
-          denseBytes: denseBytes(t),
-        });
+        reports.push(unchangedReport(t));
       } else {
         const r = result.rank;
         // linear: A (r × in), B (out × r); conv1d [in, out] and embedding [V, d] factor τᵀ: A (r × rows), B (cols × r).
@@ -242,18 +208,16 @@ export async function* executeAdapter(
         await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
         await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
         ranks.set(t.module, r);
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "lora",
-          rank: r,
-          relativeError: result.relativeError,
-          retainedEnergy: result.retainedEnergy,
-          norm: result.norm,
-          bytes: result.a.byteLength + result.b.byteLength,
-          denseBytes: denseBytes(t),
-        });
+        reports.push(
+          reportOf(t, {
+            kind: "lora",
+            rank: r,
+            relativeError: result.relativeError,
+            retainedEnergy: result.retainedEnergy,
+            norm: result.norm,
+            bytes: result.a.byteLength + result.b.byteLength,
+          }),
+        );
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -322,4 +286,17 @@ export async function* executeAdapter(
     await spill.close();
     await rm(spillPath, { force: true });
   }
+}
+
+/** A row of the card's table for tensor t: what the adapter stores for it, beside the bytes of its dense τ. */
+function reportOf(
+  t: AdapterTensor,
+  stored: Omit<AdapterTensorReport, "name" | "module" | "shape" | "denseBytes">,
+): AdapterTensorReport {
+  return { name: t.tensor.name, module: t.module, shape: t.tensor.shape, ...stored, denseBytes: t.tensor.bytes };
+}
+
+/** The row of a tensor the fine-tune left as the base had it (‖τ‖ = 0): the adapter stores nothing for it. */
+function unchangedReport(t: AdapterTensor): AdapterTensorReport {
+  return reportOf(t, { kind: "unchanged", norm: 0, bytes: 0 });
 }
