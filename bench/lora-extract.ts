@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSvdParameters, factorTaskVector } from "../src/arithmetic/low-rank/factor-task-vector.js";
-import { createMatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
+import { createMatrixKernels, type MatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
 import { loadTf } from "../src/eval/load-tf.js";
 import { generatePair, llamaShape, measureChild } from "./publish-vector.js";
 
@@ -33,10 +33,10 @@ export interface LoraExtractResults {
   /** Seconds are wall time; cpuSeconds the process's CPU time over the same span (the machine may be shared). */
   square: {
     size: number;
-    tvhubSeconds: number;
-    tvhubCpuSeconds: number;
-    tvhubError: number;
-    torch?: Array<{ threads: number; seconds: number; cpuSeconds: number; error: number }>;
+    /** The matrix kernels' implementation (native, wasm or js). */
+    implementation: string;
+    tvhub: SquareRun[];
+    torch?: SquareRun[];
     torchVersion?: string;
   };
   /** The two products the SVD spends its time in, τ·Ω (tall: m × k by k × n) and Qᵀ·τ (wide: n × m by m × k). */
@@ -58,7 +58,17 @@ export interface LoraExtractResults {
   torchSkipped?: string;
 }
 
+/** One factorization of the square τ: wall seconds, the process's CPU seconds over the same span, ‖τ − BA‖/‖τ‖. */
+interface SquareRun {
+  threads: number;
+  seconds: number;
+  cpuSeconds: number;
+  error: number;
+}
+
 const gigabyte = 1e9;
+/** One thread and every core, for both sides. */
+const threadCounts = [...new Set([1, availableParallelism()])];
 
 export async function runLoraExtractBench(options: LoraExtractBenchOptions = {}): Promise<LoraExtractResults> {
   const size = options.size ?? 4096;
@@ -74,33 +84,34 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
     rank,
     oversampling,
     iterations,
-    square: { size, tvhubSeconds: 0, tvhubCpuSeconds: 0, tvhubError: 0 },
+    square: { size, implementation: "", tvhub: [] },
     products: [],
     ...(torchOk ? {} : { torchSkipped: python === undefined ? "--no-torch" : `${python} -c "import torch" failed` }),
   };
 
-  // One tensor on one core: the factorization alone, τ already in float32.
+  // One tensor: the factorization alone, τ already in float32, on one thread and on every core, each after a warm-up
+  // factorization of a small τ (PyTorch's script does the same), beside PyTorch on the same numbers of threads.
   const kernels = createMatrixKernels();
+  results.square.implementation = kernels.implementation;
   const ld = size;
-  kernels.reserve(size * ld);
-  fillRandom(kernels.floats(), size * ld);
-  let started = performance.now();
-  const cpuStarted = process.cpuUsage();
-  const factors = factorTaskVector({
-    kernels,
-    rows: size,
-    cols: size,
-    name: "bench",
-    policy: { kind: "fixed", rank },
-    svd: defaultSvdParameters,
-    dtype: "F32",
-  });
-  results.square.tvhubSeconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStarted);
-  results.square.tvhubCpuSeconds = (cpu.user + cpu.system) / 1e6;
-  results.square.tvhubError = factors.relativeError;
+  for (const threads of threadCounts) {
+    const threaded = createMatrixKernels({ threads });
+    fillSquare(threaded, 256);
+    factorSquare(threaded, 256, rank);
+    fillSquare(threaded, size);
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    const error = factorSquare(threaded, size, rank);
+    const cpu = process.cpuUsage(cpuStarted);
+    results.square.tvhub.push({
+      threads,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      error,
+    });
+  }
   if (torchOk) {
-    const runs = [1, availableParallelism()].map((threads) => {
+    results.square.torch = threadCounts.map((threads) => {
       const run = spawnSync(
         python!,
         [
@@ -123,7 +134,6 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
       results.square.torchVersion = parsed.torch;
       return { threads, seconds: parsed.seconds, cpuSeconds: parsed.cpu_seconds, error: parsed.error };
     });
-    results.square.torch = runs;
   }
 
   // The products the SVD spends its time in, τ·Ω (size × size by width) and Qᵀ·τ (width × size by size), on tvhub's
@@ -175,7 +185,7 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
       tf.matMul(a, b).dispose();
       let best = Infinity;
       for (let i = 0; i < 3; i++) {
-        started = performance.now();
+        const started = performance.now();
         const c = tf.matMul(a, b);
         await c.data();
         best = Math.min(best, (performance.now() - started) / 1000);
@@ -256,15 +266,22 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
       `(${r.machine.cpus} × ${r.machine.model}, load ` +
       `${r.machine.loadAverage.map((x) => x.toFixed(1)).join(" ")})`,
     "",
-    `${r.square.size} × ${r.square.size} τ, one tensor:`,
-    `  tvhub (WebAssembly SIMD, 1 thread)   ${s(r.square.tvhubSeconds)} (CPU ${s(r.square.tvhubCpuSeconds)})   ` +
-      `error ${r.square.tvhubError.toPrecision(4)}`,
-    ...(r.square.torch ?? []).map(
-      (t) =>
-        `  torch.svd_lowrank, ${t.threads} thread(s)       ${s(t.seconds)} (CPU ${s(t.cpuSeconds)})   error ` +
-        `${t.error.toPrecision(4)}   tvhub/PyTorch ${(r.square.tvhubSeconds / t.seconds).toFixed(2)} (CPU ` +
-        `${(r.square.tvhubCpuSeconds / t.cpuSeconds).toFixed(2)})`,
-    ),
+    `${r.square.size} × ${r.square.size} τ, one tensor (tvhub's ${r.square.implementation} kernels):`,
+    ...r.square.tvhub.flatMap((t) => {
+      const torch = r.square.torch?.find((x) => x.threads === t.threads);
+      const row = (who: string, x: SquareRun) =>
+        `  ${who.padEnd(20)} ${t.threads} thread(s)   ${s(x.seconds)} (CPU ${s(x.cpuSeconds)})   error ` +
+        x.error.toPrecision(4);
+      return [
+        row("tvhub", t),
+        ...(torch
+          ? [
+              `${row("torch.svd_lowrank", torch)}   tvhub/PyTorch ${(t.seconds / torch.seconds).toFixed(2)} (CPU ` +
+                `${(t.cpuSeconds / torch.cpuSeconds).toFixed(2)})`,
+            ]
+          : []),
+      ];
+    }),
   ];
   for (const p of r.products) {
     const rate = (seconds: number) => `${((2 * p.m * p.k * p.n) / seconds / 1e9).toFixed(1)} GFLOP/s`;
@@ -305,6 +322,25 @@ function fastest(runs: number, run: () => void): number {
     best = Math.min(best, (performance.now() - started) / 1000);
   }
   return best;
+}
+
+/** A random size × size τ in the kernels' heap. */
+function fillSquare(kernels: MatrixKernels, size: number): void {
+  kernels.reserve(size * size);
+  fillRandom(kernels.floats(), size * size);
+}
+
+/** Factors the size × size τ in the kernels' heap at rank `rank`; the relative error. */
+function factorSquare(kernels: MatrixKernels, size: number, rank: number): number {
+  return factorTaskVector({
+    kernels,
+    rows: size,
+    cols: size,
+    name: "bench",
+    policy: { kind: "fixed", rank },
+    svd: defaultSvdParameters,
+    dtype: "F32",
+  }).relativeError;
 }
 
 function fillRandom(values: Float32Array, count: number): void {

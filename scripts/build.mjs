@@ -1,4 +1,5 @@
 await import("./build-wasm.mjs"); // the WebAssembly kernels first: src/arithmetic/simd imports the module it generates
+await import("./build-native.mjs"); // the optional native matrix kernels (a no-op when they are up to date)
 // Bundles the entry points with esbuild. The CLI keeps its npm dependencies external (they are installed
 // next to it); the GitHub Action bundle is self-contained because the runner runs it without `npm ci`.
 import { build } from "esbuild";

@@ -2,6 +2,7 @@ import { dispatchToWorkers } from "./dispatch-to-workers.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
+import { loadNativeKernels } from "../arithmetic/low-rank/load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { rebuildError } from "./compute-pool.js";
@@ -28,7 +29,7 @@ export interface LoraPool {
   readonly threads: number;
   /** Why jobs run here although workers were asked for. */
   readonly fallback?: string;
-  /** The matrix kernels' implementation (`wasm` or `js`). */
+  /** The matrix kernels' implementation (`native`, `wasm` or `js`). */
   readonly implementation: string;
   /** Factors one tensor on the least busy thread; its input bytes are moved to that thread. */
   factor(job: LoraJob): Promise<LoraJobResult>;
@@ -78,10 +79,11 @@ export async function createLoraPool(options: CreateLoraPoolOptions): Promise<Lo
       `a worker did not start (${refused ? String((refused.reason as Error)?.message ?? refused.reason) : "none"})`,
     );
   }
-  return workerPool(workers);
+  // The workers load the same kernels from the same package (the ready message's name is not kept).
+  return workerPool(workers, loadNativeKernels() ? "native" : "wasm");
 }
 
-function workerPool(workers: Worker[]): LoraPool {
+function workerPool(workers: Worker[], implementation: string): LoraPool {
   const dispatch = dispatchToWorkers<
     { resolve: (r: LoraJobResult) => void; reject: (e: unknown) => void },
     FromLoraWorker
@@ -97,7 +99,7 @@ function workerPool(workers: Worker[]): LoraPool {
   });
   return {
     threads: workers.length,
-    implementation: "wasm",
+    implementation,
     factor(job) {
       const refusal = dispatch.refusal;
       if (refusal !== undefined) return Promise.reject(refusal);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../util/rng.js";
 import { defaultSvdParameters, factorTaskVector, type RankPolicy } from "./factor-task-vector.js";
+import { loadNativeKernels } from "./load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
 import { roundUp4 } from "./randomized-svd.js";
 
@@ -79,14 +80,27 @@ describe("factorTaskVector", () => {
     expect(factors.relativeError).toBeGreaterThan(0.05);
   });
 
-  it("WebAssembly and JavaScript kernels give the same bits", () => {
-    const tau = lowRank(45, 37, 6, 9);
-    const wasm = run(createMatrixKernels({ implementation: "wasm" }), tau, 45, 37, { kind: "fixed", rank: 6 });
-    const js = run(createMatrixKernels({ implementation: "js" }), tau, 45, 37, { kind: "fixed", rank: 6 });
-    expect(Buffer.from(wasm.a.buffer).equals(Buffer.from(js.a.buffer))).toBe(true);
-    expect(Buffer.from(wasm.b.buffer).equals(Buffer.from(js.b.buffer))).toBe(true);
-    expect(wasm.relativeError).toBe(js.relativeError);
-  });
+  it.each([
+    [45, 37, 6],
+    // Large enough for the native products to split over threads (bands of 6 rows or 16 columns).
+    [1200, 600, 24],
+  ])(
+    "native (1 and 3 threads), WebAssembly and JavaScript kernels give the same bits (%i × %i, rank %i)",
+    (m, n, r) => {
+      const tau = lowRank(m, n, r, 9);
+      const js = run(createMatrixKernels({ implementation: "js" }), tau, m, n, { kind: "fixed", rank: r });
+      const others = [createMatrixKernels({ implementation: "wasm" })];
+      if (loadNativeKernels()) {
+        for (const threads of [1, 3]) others.push(createMatrixKernels({ implementation: "native", threads }));
+      }
+      for (const kernels of others) {
+        const got = run(kernels, tau, m, n, { kind: "fixed", rank: r });
+        expect(Buffer.from(got.a.buffer).equals(Buffer.from(js.a.buffer)), kernels.implementation).toBe(true);
+        expect(Buffer.from(got.b.buffer).equals(Buffer.from(js.b.buffer)), kernels.implementation).toBe(true);
+        expect(got.relativeError).toBe(js.relativeError);
+      }
+    },
+  );
 
   it("auto picks the smallest rank within the error", () => {
     // Singular values 1, 1/2, 1/4, ...: rank k leaves √(Σ_{i≥k} 4^-i)/√(Σ 4^-i) = 2^-k.

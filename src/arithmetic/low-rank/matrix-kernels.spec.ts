@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../util/rng.js";
+import { loadNativeKernels } from "./load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
 
 function fillRandom(kernels: MatrixKernels, floats: number, seed: number): void {
@@ -9,8 +10,17 @@ function fillRandom(kernels: MatrixKernels, floats: number, seed: number): void 
   for (let i = 0; i < floats; i++) heap[i] = Math.fround((random.nextFloat() - 0.5) * 2 ** ((i % 7) - 3));
 }
 
-describe("matrix kernels", () => {
-  const wasm = createMatrixKernels({ implementation: "wasm" });
+// The native kernels where this machine built them (npm ci builds them where a compiler is; CI's machine has one),
+// on one thread and on three (the larger products split into bands), else the WebAssembly kernels again: each fast
+// implementation must give the reference's bits.
+const native = (threads: number) =>
+  createMatrixKernels({ implementation: loadNativeKernels() ? "native" : "wasm", threads });
+
+describe.each([
+  ["wasm", createMatrixKernels({ implementation: "wasm" })],
+  ["native", native(1)],
+  ["native, 3 threads", native(3)],
+])("matrix kernels (%s)", (_name, wasm) => {
   const js = createMatrixKernels({ implementation: "js" });
 
   it.each([

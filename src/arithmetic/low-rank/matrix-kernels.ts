@@ -1,6 +1,7 @@
 import { InternalError } from "../../errors.js";
 import { hostIsLittleEndian } from "../../tensor/float-bits.js";
 import { instantiateSimdKernels, type SimdExports } from "../simd/instantiate-simd-kernels.js";
+import { loadNativeKernels, type NativeKernels } from "./load-native-kernels.js";
 
 /** C (m × n) = A (m × k) · B (k × n); offsets and leading dimensions in float32 elements of the kernels' heap. */
 export interface GemmOptions {
@@ -22,7 +23,7 @@ export interface GemmOptions {
  * so the WebAssembly kernels and this file's JavaScript give the same bits (checked in matrix-kernels.spec.ts).
  */
 export interface MatrixKernels {
-  readonly implementation: "wasm" | "js";
+  readonly implementation: "native" | "wasm" | "js";
   /** Makes the heap hold at least `floats` values; views from `floats()` taken before may be detached. */
   reserve(floats: number): void;
   /** The heap. */
@@ -48,20 +49,30 @@ export interface MatrixKernels {
 }
 
 export interface CreateMatrixKernelsOptions {
-  /** `auto`: WebAssembly SIMD where it runs, else JavaScript. @default "auto" */
-  implementation?: "auto" | "wasm" | "js";
+  /**
+   * `auto`: the native AVX2 kernels where they were built and the CPU has AVX2 (native-matrix-kernels.ts), else
+   * WebAssembly SIMD where it runs, else JavaScript. All three give the same bits. @default "auto"
+   */
+  implementation?: "auto" | "native" | "wasm" | "js";
+  /**
+   * Threads the native products may use, each computing whole elements of C (so the bits do not depend on it); the
+   * other implementations use one. @default 1
+   */
+  threads?: number;
 }
 
 export function createMatrixKernels(options: CreateMatrixKernelsOptions = {}): MatrixKernels {
   const wanted = options.implementation ?? "auto";
   if (wanted !== "js" && hostIsLittleEndian) {
     const simd = instantiateSimdKernels();
-    if (simd) return new WasmMatrixKernels(simd);
+    if (simd) {
+      const native = wanted === "auto" || wanted === "native" ? loadNativeKernels() : undefined;
+      if (native) return new NativeMatrixKernels(simd, native, Math.max(1, Math.floor(options.threads ?? 1)));
+      if (wanted !== "native") return new WasmMatrixKernels(simd);
+    }
   }
-  if (wanted === "wasm")
-    throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", {
-      code: "SIMD_UNAVAILABLE",
-    });
+  if (wanted === "wasm" || wanted === "native")
+    throw new InternalError(`The ${wanted} matrix kernels are not available here.`, { code: "SIMD_UNAVAILABLE" });
   return new JsMatrixKernels();
 }
 
@@ -72,11 +83,11 @@ const callMultiplyAdds = 1 << 25;
 const maxWasmBytes = 65536 * pageBytes;
 
 class WasmMatrixKernels implements MatrixKernels {
-  readonly implementation = "wasm";
-  private readonly start: number;
+  readonly implementation: "native" | "wasm" = "wasm";
+  protected readonly start: number;
   private view: Float32Array;
 
-  constructor(private readonly simd: SimdExports) {
+  constructor(protected readonly simd: SimdExports) {
     this.start = Math.ceil(simd.heapBase() / 64) * 64;
     this.view = new Float32Array(simd.memory.buffer, this.start, (simd.memory.buffer.byteLength - this.start) >> 2);
   }
@@ -144,6 +155,52 @@ class WasmMatrixKernels implements MatrixKernels {
 
   solveUpper(x: number, rows: number, cols: number, r: number): void {
     this.simd.solveUpperF64(this.start + x * 4, rows, cols, this.start + r * 4);
+  }
+}
+
+/**
+ * The WebAssembly kernels' heap with the native kernels' gemm, Gram matrix, triangular solve and squared distance on
+ * it (the same bits, 256-bit vectors); the rest stays WebAssembly.
+ */
+class NativeMatrixKernels extends WasmMatrixKernels {
+  override readonly implementation = "native";
+
+  constructor(
+    simd: SimdExports,
+    private readonly native: NativeKernels,
+    private readonly threads: number,
+  ) {
+    super(simd);
+  }
+
+  override gemm(o: GemmOptions): void {
+    checkGemm(o, this.floats().length);
+    const at = (offset: number) => this.start + offset * 4;
+    this.native.gemmF32(
+      this.simd.memory.buffer,
+      at(o.a),
+      o.lda,
+      at(o.b),
+      o.ldb,
+      at(o.c),
+      o.ldc,
+      o.m,
+      o.k,
+      o.n,
+      this.threads,
+    );
+  }
+
+  override squaredDistance(a: number, b: number, n: number): number {
+    return this.native.squaredDistanceF32(this.simd.memory.buffer, this.start + a * 4, this.start + b * 4, n);
+  }
+
+  override gram(x: number, rows: number, cols: number, g: number): void {
+    this.native.gramF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + g * 4);
+  }
+
+  override solveUpper(x: number, rows: number, cols: number, r: number): void {
+    this.native.solveUpperF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + r * 4);
   }
 }
 

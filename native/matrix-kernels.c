@@ -1,0 +1,360 @@
+// The LoRA extraction's float32 products (and the orthonormalization's float64 kernels) in 256-bit AVX2, for
+// src/arithmetic/low-rank/matrix-kernels.ts. Each function has the signature of the WebAssembly kernel of the same
+// name (src/arithmetic/simd/assembly/kernels.ts) with the heap's ArrayBuffer first, byte offsets into it, and gives
+// the same bits: every element of C is the chain c = fround(c + fround(a·b)) over p in order from +0, and the float64
+// kernels keep the WebAssembly kernels' chains. Only the width of a vector differs (8 lanes, not 4), and lanes are
+// independent elements, so it cannot change a result. Built with -ffp-contract=off (no fused multiply-add, whose
+// single rounding would change the bits) and without -ffast-math (denormals and the order of adds are kept).
+#include <immintrin.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#define KC 256
+#define NC 512
+#define MC 96
+
+// Packed blocks, per thread: B's kc × nc block in slivers of 16 columns, A's mc × kc block in slivers of 6 rows.
+static _Thread_local float pack_b[KC * NC] __attribute__((aligned(64)));
+static _Thread_local float pack_a[KC * MC] __attribute__((aligned(64)));
+
+// A 6 × 16 tile of C continued over kc steps of packed A ([p][6]) and packed B ([p][16]): twelve accumulators.
+__attribute__((target("avx2"))) static void micro_6x16(const float* pa, const float* pb, float* c, size_t ldc,
+                                                       int kc, int first) {
+  __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+  if (first) {
+    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+  } else {
+    c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
+    c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
+    c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
+    c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
+    c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
+    c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+  }
+  for (int p = 0; p < kc; p++, pa += 6, pb += 16) {
+    const __m256 b0 = _mm256_load_ps(pb);
+    const __m256 b1 = _mm256_load_ps(pb + 8);
+    __m256 a = _mm256_broadcast_ss(pa);
+    c00 = _mm256_add_ps(c00, _mm256_mul_ps(a, b0)), c01 = _mm256_add_ps(c01, _mm256_mul_ps(a, b1));
+    a = _mm256_broadcast_ss(pa + 1);
+    c10 = _mm256_add_ps(c10, _mm256_mul_ps(a, b0)), c11 = _mm256_add_ps(c11, _mm256_mul_ps(a, b1));
+    a = _mm256_broadcast_ss(pa + 2);
+    c20 = _mm256_add_ps(c20, _mm256_mul_ps(a, b0)), c21 = _mm256_add_ps(c21, _mm256_mul_ps(a, b1));
+    a = _mm256_broadcast_ss(pa + 3);
+    c30 = _mm256_add_ps(c30, _mm256_mul_ps(a, b0)), c31 = _mm256_add_ps(c31, _mm256_mul_ps(a, b1));
+    a = _mm256_broadcast_ss(pa + 4);
+    c40 = _mm256_add_ps(c40, _mm256_mul_ps(a, b0)), c41 = _mm256_add_ps(c41, _mm256_mul_ps(a, b1));
+    a = _mm256_broadcast_ss(pa + 5);
+    c50 = _mm256_add_ps(c50, _mm256_mul_ps(a, b0)), c51 = _mm256_add_ps(c51, _mm256_mul_ps(a, b1));
+  }
+  _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);
+  _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);
+  _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
+  _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
+  _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
+  _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+}
+
+// C (m × n) = A (m × k) · B (k × n), row-major, n a multiple of 4, leading dimensions in elements; k = 0 leaves C as
+// it was. Blocked as GotoBLAS does, as the WebAssembly gemmF32 is: a tile's chain continues across the kc blocks (C
+// is loaded back after the first), so blocking reorders elements, never the terms of one element's sum.
+__attribute__((target("avx2"))) static void gemm_f32(const float* a, size_t lda, const float* b, size_t ldb, float* c,
+                                                     size_t ldc, int m, int k, int n) {
+  float edge[6 * 16] __attribute__((aligned(32)));
+  for (int j0 = 0; j0 < n; j0 += NC) {
+    const int nc = n - j0 < NC ? n - j0 : NC;
+    const int slivers = (nc + 15) / 16;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      const int kc = k - p0 < KC ? k - p0 : KC;
+      const int first = p0 == 0;
+      for (int s = 0; s < slivers; s++) {
+        const int cols = nc - s * 16 < 16 ? nc - s * 16 : 16;
+        const float* src = b + (size_t)p0 * ldb + j0 + s * 16;
+        float* dst = pack_b + (size_t)s * kc * 16;
+        for (int p = 0; p < kc; p++, src += ldb, dst += 16) {
+          if (cols == 16) {
+            _mm256_store_ps(dst, _mm256_loadu_ps(src));
+            _mm256_store_ps(dst + 8, _mm256_loadu_ps(src + 8));
+          } else {
+            for (int x = 0; x < 16; x++) dst[x] = x < cols ? src[x] : 0.0f;
+          }
+        }
+      }
+      for (int i0 = 0; i0 < m; i0 += MC) {
+        const int mc = m - i0 < MC ? m - i0 : MC;
+        const int panels = (mc + 5) / 6;
+        for (int q = 0; q < panels; q++) {
+          const int rows = mc - q * 6 < 6 ? mc - q * 6 : 6;
+          const float* src = a + (size_t)(i0 + q * 6) * lda + p0;
+          float* dst = pack_a + (size_t)q * kc * 6;
+          for (int p = 0; p < kc; p++, dst += 6) {
+            for (int r = 0; r < 6; r++) dst[r] = r < rows ? src[(size_t)r * lda + p] : 0.0f;
+          }
+        }
+        float* block = c + (size_t)i0 * ldc + j0;
+        for (int s = 0; s < slivers; s++) {
+          const int cols = nc - s * 16 < 16 ? nc - s * 16 : 16;
+          const float* pb = pack_b + (size_t)s * kc * 16;
+          for (int q = 0; q < panels; q++) {
+            const int rows = mc - q * 6 < 6 ? mc - q * 6 : 6;
+            const float* pa = pack_a + (size_t)q * kc * 6;
+            float* at = block + (size_t)q * 6 * ldc + s * 16;
+            if (rows == 6 && cols == 16) {
+              micro_6x16(pa, pb, at, ldc, kc, first);
+            } else {
+              if (!first)
+                for (int r = 0; r < rows; r++) memcpy(edge + r * 16, at + (size_t)r * ldc, cols * sizeof(float));
+              micro_6x16(pa, pb, edge, 16, kc, first);
+              for (int r = 0; r < rows; r++) memcpy(at + (size_t)r * ldc, edge + r * 16, cols * sizeof(float));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+struct gemm_part {
+  const float *a, *b;
+  float* c;
+  size_t lda, ldb, ldc;
+  int m, k, n;
+};
+
+static void* gemm_part_run(void* arg) {
+  const struct gemm_part* p = arg;
+  gemm_f32(p->a, p->lda, p->b, p->ldb, p->c, p->ldc, p->m, p->k, p->n);
+  return NULL;
+}
+
+// C = A·B on up to `threads` threads, each computing whole elements of C (a band of rows, or for a wide C a band of
+// columns, in multiples of the micro-kernel's tile), so the bits are those of one thread. A part gets at least 2²²
+// multiply-adds, so small products stay on the calling thread.
+static void gemm_threads(const float* a, size_t lda, const float* b, size_t ldb, float* c, size_t ldc, int m, int k,
+                         int n, int threads) {
+  enum { max_threads = 16 };
+  const double work = (double)m * k * n;
+  int parts = threads < max_threads ? threads : max_threads;
+  while (parts > 1 && work / parts < (double)(1 << 22)) parts--;
+  const int by_rows = m >= n;
+  const int unit = by_rows ? 6 : 16;
+  const int total = by_rows ? m : n;
+  const int units = (total + unit - 1) / unit;
+  if (parts > units) parts = units;
+  if (parts <= 1) {
+    gemm_f32(a, lda, b, ldb, c, ldc, m, k, n);
+    return;
+  }
+  struct gemm_part part[max_threads];
+  pthread_t thread[max_threads];
+  int started[max_threads] = {0};
+  int from = 0;
+  for (int t = 0; t < parts; t++) {
+    const int to = (int)((long long)units * (t + 1) / parts) * unit;
+    const int end = to < total ? to : total;
+    part[t] = (struct gemm_part){a, b, c, lda, ldb, ldc, m, k, n};
+    if (by_rows) {
+      part[t].a = a + (size_t)from * lda, part[t].c = c + (size_t)from * ldc, part[t].m = end - from;
+    } else {
+      part[t].b = b + from, part[t].c = c + from, part[t].n = end - from;
+    }
+    from = end;
+  }
+  // Part 0 runs here; a thread that cannot start leaves its part to this thread too.
+  for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, gemm_part_run, &part[t]) == 0;
+  gemm_part_run(&part[0]);
+  for (int t = 1; t < parts; t++) {
+    if (started[t]) pthread_join(thread[t], NULL);
+    else gemm_part_run(&part[t]);
+  }
+}
+
+// Σ (a[i] − b[i])² in float64 over n elements, element i into running sum i mod 4, then (s0 + s1) + (s2 + s3): the
+// WebAssembly squaredDistanceF32's four sums are the four lanes here.
+__attribute__((target("avx2"))) static double squared_distance_f32(const float* a, const float* b, size_t n) {
+  __m256d sums = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d d = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + i)), _mm256_cvtps_pd(_mm_loadu_ps(b + i)));
+    sums = _mm256_add_pd(sums, _mm256_mul_pd(d, d));
+  }
+  double s[4];
+  _mm256_storeu_pd(s, sums);
+  for (; i < n; i++) {
+    const double d = (double)a[i] - (double)b[i];
+    s[i & 3] += d * d;
+  }
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+// G (cols × cols, row-major) = XᵀX for X column-major float64: G[i][j] is the sum over rows in order in two chains,
+// even rows and odd rows, then even + odd (gramF64's order). Four columns j at a time, one lane each.
+__attribute__((target("avx2"))) static void gram_f64(const double* x, size_t rows, int cols, double* g) {
+  const size_t pairs = rows >> 1;
+  for (int i = 0; i < cols; i++) {
+    const double* xi = x + (size_t)i * rows;
+    int j = i;
+    for (; j + 4 <= cols; j += 4) {
+      const double* x0 = x + (size_t)j * rows;
+      const double* x1 = x0 + rows;
+      const double* x2 = x1 + rows;
+      const double* x3 = x2 + rows;
+      __m256d even = _mm256_setzero_pd();
+      __m256d odd = _mm256_setzero_pd();
+      for (size_t r = 0; r < pairs; r++) {
+        const size_t e = 2 * r;
+        const __m256d ve = _mm256_set_pd(x3[e], x2[e], x1[e], x0[e]);
+        const __m256d vo = _mm256_set_pd(x3[e + 1], x2[e + 1], x1[e + 1], x0[e + 1]);
+        even = _mm256_add_pd(even, _mm256_mul_pd(_mm256_set1_pd(xi[e]), ve));
+        odd = _mm256_add_pd(odd, _mm256_mul_pd(_mm256_set1_pd(xi[e + 1]), vo));
+      }
+      if (rows & 1) {
+        const size_t e = rows - 1;
+        const __m256d ve = _mm256_set_pd(x3[e], x2[e], x1[e], x0[e]);
+        even = _mm256_add_pd(even, _mm256_mul_pd(_mm256_set1_pd(xi[e]), ve));
+      }
+      double sum[4];
+      _mm256_storeu_pd(sum, _mm256_add_pd(even, odd));
+      for (int t = 0; t < 4; t++) g[(size_t)i * cols + j + t] = g[(size_t)(j + t) * cols + i] = sum[t];
+    }
+    for (; j < cols; j++) {
+      const double* xj = x + (size_t)j * rows;
+      double even = 0, odd = 0;
+      for (size_t r = 0; r < pairs; r++) {
+        even += xi[2 * r] * xj[2 * r];
+        odd += xi[2 * r + 1] * xj[2 * r + 1];
+      }
+      if (rows & 1) even += xi[rows - 1] * xj[rows - 1];
+      g[(size_t)i * cols + j] = g[(size_t)j * cols + i] = even + odd;
+    }
+  }
+}
+
+// X ← X·R⁻¹ for X column-major float64 and R upper triangular row-major: column j minus R[k][j]·column k for k < j
+// in order (a zero R[k][j] skipped), then divided by the pivot, a zero pivot zeroing the column (solveUpperF64's
+// arithmetic, element by element).
+__attribute__((target("avx2"))) static void solve_upper_f64(double* x, size_t rows, int cols, const double* r) {
+  for (int j = 0; j < cols; j++) {
+    double* yj = x + (size_t)j * rows;
+    for (int k = 0; k < j; k++) {
+      const double rkj = r[(size_t)k * cols + j];
+      if (rkj == 0) continue;
+      const double* yk = x + (size_t)k * rows;
+      const __m256d vr = _mm256_set1_pd(rkj);
+      size_t i = 0;
+      for (; i + 4 <= rows; i += 4)
+        _mm256_storeu_pd(yj + i, _mm256_sub_pd(_mm256_loadu_pd(yj + i), _mm256_mul_pd(vr, _mm256_loadu_pd(yk + i))));
+      for (; i < rows; i++) yj[i] = yj[i] - rkj * yk[i];
+    }
+    const double pivot = r[(size_t)j * cols + j];
+    for (size_t i = 0; i < rows; i++) yj[i] = pivot == 0 ? 0 : yj[i] / pivot;
+  }
+}
+
+// ---- N-API glue: (heap ArrayBuffer, then the WebAssembly kernel's arguments, offsets in bytes) ----
+
+static int read_args(napi_env env, napi_callback_info info, size_t count, uint8_t** heap, size_t* heap_bytes,
+                     double* numbers) {
+  napi_value argv[12];
+  size_t argc = 12;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count + 1) {
+    napi_throw_type_error(env, NULL, "wrong number of arguments");
+    return 0;
+  }
+  void* data;
+  if (napi_get_arraybuffer_info(env, argv[0], &data, heap_bytes) != napi_ok) {
+    napi_throw_type_error(env, NULL, "the first argument must be an ArrayBuffer");
+    return 0;
+  }
+  *heap = (uint8_t*)data;
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_double(env, argv[i + 1], &numbers[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "arguments after the first must be numbers");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// Whether [at, at + bytes) lies in the heap: the TypeScript side checks shapes, this keeps a wrong call from
+// writing outside the buffer.
+static int inside(napi_env env, double at, double bytes, size_t heap_bytes) {
+  if (at < 0 || bytes < 0 || at + bytes > (double)heap_bytes) {
+    napi_throw_range_error(env, NULL, "a matrix lies outside the heap");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  double v[10];
+  if (!read_args(env, info, 10, &heap, &bytes, v)) return NULL;
+  const double m = v[6], k = v[7], n = v[8];
+  if (m > 0 && k > 0 && n > 0) {
+    if (!inside(env, v[0], ((m - 1) * v[1] + k) * 4, bytes) || !inside(env, v[2], ((k - 1) * v[3] + n) * 4, bytes) ||
+        !inside(env, v[4], ((m - 1) * v[5] + n) * 4, bytes))
+      return NULL;
+    gemm_threads((const float*)(heap + (size_t)v[0]), (size_t)v[1], (const float*)(heap + (size_t)v[2]),
+                 (size_t)v[3], (float*)(heap + (size_t)v[4]), (size_t)v[5], (int)m, (int)k, (int)n,
+                 v[9] >= 1 ? (int)v[9] : 1);
+  }
+  return NULL;
+}
+
+static napi_value squared_distance(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  double v[3];
+  if (!read_args(env, info, 3, &heap, &bytes, v)) return NULL;
+  if (!inside(env, v[0], v[2] * 4, bytes) || !inside(env, v[1], v[2] * 4, bytes)) return NULL;
+  napi_value result;
+  napi_create_double(env,
+                     squared_distance_f32((const float*)(heap + (size_t)v[0]), (const float*)(heap + (size_t)v[1]),
+                                          (size_t)v[2]),
+                     &result);
+  return result;
+}
+
+static napi_value gram(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  double v[4];
+  if (!read_args(env, info, 4, &heap, &bytes, v)) return NULL;
+  if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
+  gram_f64((const double*)(heap + (size_t)v[0]), (size_t)v[1], (int)v[2], (double*)(heap + (size_t)v[3]));
+  return NULL;
+}
+
+static napi_value solve_upper(napi_env env, napi_callback_info info) {
+  uint8_t* heap;
+  size_t bytes;
+  double v[4];
+  if (!read_args(env, info, 4, &heap, &bytes, v)) return NULL;
+  if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
+  solve_upper_f64((double*)(heap + (size_t)v[0]), (size_t)v[1], (int)v[2], (const double*)(heap + (size_t)v[3]));
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  __builtin_cpu_init();
+  napi_value available;
+  napi_get_boolean(env, __builtin_cpu_supports("avx2"), &available);
+  napi_set_named_property(env, exports, "available", available);
+  const struct {
+    const char* name;
+    napi_callback fn;
+  } functions[] = {
+      {"gemmF32", gemm}, {"squaredDistanceF32", squared_distance}, {"gramF64", gram}, {"solveUpperF64", solve_upper}};
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+    napi_value fn;
+    napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);
+    napi_set_named_property(env, exports, functions[i].name, fn);
+  }
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }
