@@ -191,9 +191,10 @@ __attribute__((target("avx2"))) static double squared_distance_f32(const float* 
 
 // G (cols × cols, row-major) = XᵀX for X column-major float64: G[i][j] is the sum over rows in order in two chains,
 // even rows and odd rows, then even + odd (gramF64's order). Four columns j at a time, one lane each.
-__attribute__((target("avx2"))) static void gram_f64(const double* x, size_t rows, int cols, double* g) {
+__attribute__((target("avx2"))) static void gram_f64(const double* x, size_t rows, int cols, double* g, int first,
+                                                     int step) {
   const size_t pairs = rows >> 1;
-  for (int i = 0; i < cols; i++) {
+  for (int i = first; i < cols; i += step) {
     const double* xi = x + (size_t)i * rows;
     int j = i;
     for (; j + 4 <= cols; j += 4) {
@@ -235,13 +236,17 @@ __attribute__((target("avx2"))) static void gram_f64(const double* x, size_t row
 // X ← X·R⁻¹ for X column-major float64 and R upper triangular row-major: column j minus R[k][j]·column k for k < j
 // in order (a zero R[k][j] skipped), then divided by the pivot, a zero pivot zeroing the column (solveUpperF64's
 // arithmetic, element by element).
-__attribute__((target("avx2"))) static void solve_upper_f64(double* x, size_t rows, int cols, const double* r) {
+__attribute__((target("avx2"))) static void solve_upper_f64(double* x, size_t rows, int cols, const double* r,
+                                                            size_t from, size_t to) {
+  x += from;
+  const size_t stride = rows;
+  rows = to - from;
   for (int j = 0; j < cols; j++) {
-    double* yj = x + (size_t)j * rows;
+    double* yj = x + (size_t)j * stride;
     for (int k = 0; k < j; k++) {
       const double rkj = r[(size_t)k * cols + j];
       if (rkj == 0) continue;
-      const double* yk = x + (size_t)k * rows;
+      const double* yk = x + (size_t)k * stride;
       const __m256d vr = _mm256_set1_pd(rkj);
       size_t i = 0;
       for (; i + 4 <= rows; i += 4)
@@ -250,6 +255,45 @@ __attribute__((target("avx2"))) static void solve_upper_f64(double* x, size_t ro
     }
     const double pivot = r[(size_t)j * cols + j];
     for (size_t i = 0; i < rows; i++) yj[i] = pivot == 0 ? 0 : yj[i] / pivot;
+  }
+}
+
+// The float64 kernels on threads, each computing whole results (the Gram matrix's rows i ≡ t mod threads, or a band of
+// X's rows for the solve), so the bits are those of one thread.
+struct f64_part {
+  double* x;
+  const double* r;
+  double* g;
+  size_t rows, from, to;
+  int cols, first, step, gram;
+};
+
+static void* f64_part_run(void* arg) {
+  const struct f64_part* p = arg;
+  if (p->gram) gram_f64(p->x, p->rows, p->cols, p->g, p->first, p->step);
+  else solve_upper_f64(p->x, p->rows, p->cols, p->r, p->from, p->to);
+  return NULL;
+}
+
+static void f64_threads(struct f64_part base, int threads) {
+  enum { max_threads = 16 };
+  const double work = (double)base.rows * base.cols * base.cols / 2;
+  int parts = threads < max_threads ? threads : max_threads;
+  while (parts > 1 && work / parts < (double)(1 << 18)) parts--;
+  struct f64_part part[max_threads];
+  pthread_t thread[max_threads];
+  int started[max_threads] = {0};
+  for (int t = 0; t < parts; t++) {
+    part[t] = base;
+    part[t].first = t, part[t].step = parts;
+    part[t].from = base.rows * t / parts / 4 * 4;
+    part[t].to = t + 1 == parts ? base.rows : base.rows * (t + 1) / parts / 4 * 4;
+  }
+  for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, f64_part_run, &part[t]) == 0;
+  f64_part_run(&part[0]);
+  for (int t = 1; t < parts; t++) {
+    if (started[t]) pthread_join(thread[t], NULL);
+    else f64_part_run(&part[t]);
   }
 }
 
@@ -322,20 +366,24 @@ static napi_value squared_distance(napi_env env, napi_callback_info info) {
 static napi_value gram(napi_env env, napi_callback_info info) {
   uint8_t* heap;
   size_t bytes;
-  double v[4];
-  if (!read_args(env, info, 4, &heap, &bytes, v)) return NULL;
+  double v[5];
+  if (!read_args(env, info, 5, &heap, &bytes, v)) return NULL;
   if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
-  gram_f64((const double*)(heap + (size_t)v[0]), (size_t)v[1], (int)v[2], (double*)(heap + (size_t)v[3]));
+  f64_threads((struct f64_part){.x = (double*)(heap + (size_t)v[0]), .rows = (size_t)v[1], .cols = (int)v[2],
+                                .g = (double*)(heap + (size_t)v[3]), .gram = 1},
+              v[4] >= 1 ? (int)v[4] : 1);
   return NULL;
 }
 
 static napi_value solve_upper(napi_env env, napi_callback_info info) {
   uint8_t* heap;
   size_t bytes;
-  double v[4];
-  if (!read_args(env, info, 4, &heap, &bytes, v)) return NULL;
+  double v[5];
+  if (!read_args(env, info, 5, &heap, &bytes, v)) return NULL;
   if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
-  solve_upper_f64((double*)(heap + (size_t)v[0]), (size_t)v[1], (int)v[2], (const double*)(heap + (size_t)v[3]));
+  f64_threads((struct f64_part){.x = (double*)(heap + (size_t)v[0]), .rows = (size_t)v[1], .cols = (int)v[2],
+                                .r = (const double*)(heap + (size_t)v[3]), .gram = 0},
+              v[4] >= 1 ? (int)v[4] : 1);
   return NULL;
 }
 

@@ -28,6 +28,6 @@ describe("the native matrix kernels", () => {
     if (!native) return;
     const heap = new ArrayBuffer(1024);
     expect(() => native.gemmF32(heap, 0, 16, 0, 16, 1000, 16, 16, 16, 16, 1)).toThrow(/outside the heap/);
-    expect(() => native.gramF64(heap, 0, 100, 4, 0)).toThrow(/outside the heap/);
+    expect(() => native.gramF64(heap, 0, 100, 4, 0, 1)).toThrow(/outside the heap/);
   });
 });

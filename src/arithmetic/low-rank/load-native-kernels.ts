@@ -25,8 +25,10 @@ export interface NativeKernels {
     threads: number,
   ): void;
   squaredDistanceF32(heap: ArrayBuffer, a: number, b: number, n: number): number;
-  gramF64(heap: ArrayBuffer, x: number, rows: number, cols: number, g: number): void;
-  solveUpperF64(heap: ArrayBuffer, x: number, rows: number, cols: number, r: number): void;
+  /** `threads` compute whole rows of G each. */
+  gramF64(heap: ArrayBuffer, x: number, rows: number, cols: number, g: number, threads: number): void;
+  /** `threads` solve bands of X's rows each. */
+  solveUpperF64(heap: ArrayBuffer, x: number, rows: number, cols: number, r: number, threads: number): void;
 }
 
 /** Where node-gyp leaves the module, from the package's root (scripts/build-native.mjs builds it there). */

@@ -196,11 +196,18 @@ class NativeMatrixKernels extends WasmMatrixKernels {
   }
 
   override gram(x: number, rows: number, cols: number, g: number): void {
-    this.native.gramF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + g * 4);
+    this.native.gramF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + g * 4, this.threads);
   }
 
   override solveUpper(x: number, rows: number, cols: number, r: number): void {
-    this.native.solveUpperF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + r * 4);
+    this.native.solveUpperF64(
+      this.simd.memory.buffer,
+      this.start + x * 4,
+      rows,
+      cols,
+      this.start + r * 4,
+      this.threads,
+    );
   }
 }
 
