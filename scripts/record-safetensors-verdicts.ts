@@ -32,9 +32,11 @@ try {
         out.verdicts[name]?.replace("SafetensorError: Error while deserializing header: ", "").slice(0, 80) ?? null,
     })),
   };
+  // One case a line, so that a re-recording's diff shows which verdicts changed.
+  const caseLines = fixture.cases.map((c) => JSON.stringify(c)).join(",\n");
   writeFileSync(
     join(root, "test", "fixtures", "safetensors-verdicts.json"),
-    `{"reference":${JSON.stringify(fixture.reference)},"cases":[\n${fixture.cases.map((c) => JSON.stringify(c)).join(",\n")}\n]}\n`,
+    `{"reference":${JSON.stringify(fixture.reference)},"cases":[\n${caseLines}\n]}\n`,
   );
   const refused = fixture.cases.filter((c) => c.refused !== null).length;
   console.log(`recorded ${fixture.cases.length} verdicts (${refused} refused) from ${fixture.reference}`);

@@ -1083,6 +1083,9 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     "---",
     "",
   ];
+  const pretrainMix = Object.entries(recipe.pretrain.mix)
+    .map(([name, weight]) => `${Math.round(weight * 100)}% ${name}`)
+    .join(", ");
   const body = task
     ? [
         `# ${name}`,
@@ -1097,13 +1100,11 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     : [
         `# ${name}`,
         "",
-        `A tiny ViTForImageClassification (hidden size ${config.hiddenSize}, ${config.numHiddenLayers} layers, ${config.numAttentionHeads} heads, 7×7 patches of 28×28 grayscale digits) pretrained on a broad mix of MNIST digits (${Object.entries(
-          recipe.pretrain.mix,
-        )
-          .map(([name, weight]) => `${Math.round(weight * 100)}% ${name}`)
-          .join(
-            ", ",
-          )}): ${recipe.pretrain.steps} steps of Adam (learning rate ${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ${recipe.pretrain.batch}).`,
+        `A tiny ViTForImageClassification (hidden size ${config.hiddenSize}, ${config.numHiddenLayers} layers, ` +
+          `${config.numAttentionHeads} heads, 7×7 patches of 28×28 grayscale digits) pretrained on a broad mix of ` +
+          `MNIST digits (${pretrainMix}): ${recipe.pretrain.steps} steps of Adam (learning rate ` +
+          `${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ` +
+          `${recipe.pretrain.batch}).`,
         "",
         "The base of tvhub's offline task-arithmetic demo; made by `scripts/train-demo-models.mjs`. See " +
           "`metrics.json` for its accuracy on each evaluation set.",

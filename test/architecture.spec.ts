@@ -56,7 +56,7 @@ const sdkOwners: Array<[RegExp, string[]]> = [
  * every command, so these are imported with `await import("pkg")` where they are used; `import type` costs nothing.
  */
 const lazyPackages =
-  /^(@huggingface\/|@tensorflow\/|zod$|zod\/|octokit$|@octokit\/|yaml$|markdown-it$|katex$|@vscode\/markdown-it-katex$)/;
+  /^(@huggingface\/|@tensorflow\/|zod($|\/)|octokit$|@octokit\/|yaml$|markdown-it$|katex$|@vscode\/markdown-it-katex$)/;
 
 /** Files that may import a package through a computed specifier, and why (the architecture rules cannot see it). */
 const computedImports: Record<string, string> = {

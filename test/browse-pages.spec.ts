@@ -394,8 +394,10 @@ describe.skipIf(!chromiumPath)("browse pages in Chromium", () => {
       const all = [...document.querySelectorAll("*")];
       return {
         scripts: document.querySelectorAll("script, iframe, object, embed, style").length,
-        handlers: all.flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => el.tagName + "." + a.name)),
-        jsUrls: all.flatMap((el) => [...el.attributes].filter((a) => /^\\s*javascript:/i.test(a.value)).map((a) => el.tagName + "." + a.name)),
+        handlers: all.flatMap((el) =>
+          [...el.attributes].filter((a) => a.name.startsWith("on")).map((a) => el.tagName + "." + a.name)),
+        jsUrls: all.flatMap((el) =>
+          [...el.attributes].filter((a) => /^\\s*javascript:/i.test(a.value)).map((a) => el.tagName + "." + a.name)),
       };
     })()`);
     expect(dom).toEqual({ scripts: 0, handlers: [], jsUrls: [] });

@@ -22,6 +22,7 @@ import { startGitHubServer, type GitHubServer } from "./helpers/github-server.js
 import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { runBundledAction } from "./helpers/run-action.js";
 import { runCli } from "./helpers/run-cli.js";
+import { joinPatterns } from "./helpers/join-patterns.js";
 
 const token = "hf_alice_greedy_cli_token";
 const githubToken = "ghs_greedyActionToken0123456789";
@@ -452,7 +453,10 @@ describe("tvhub greedy against a local Hub, known answer", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Greedy search \(score\): [^\n]+ → [^\n]+, 2 candidates kept in 3 rounds; stopped because no remaining candidate raised the score by more than 0\./,
+      joinPatterns(
+        /^Greedy search \(score\): [^\n]+ → [^\n]+, 2 candidates kept in 3 rounds; /,
+        /stopped because no remaining candidate raised the score by more than 0\./,
+      ),
     );
     expect(run.stdout).toMatch(/\n1 +alice\/tv-a +0\.5 +\S+ +\+\S+ +yes +raised the score/);
     expect(run.stdout).toMatch(/\n3 +alice\/tv-d +0 +\S+ +[+−]\S+ +no +no λ in the grid/);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel, type SynthModel } from "./helpers/synth.js";
+import { joinPatterns } from "./helpers/join-patterns.js";
 
 const repo = resolve(import.meta.dirname, "..");
 const cli = join(repo, "dist/cli.js");
@@ -126,7 +127,10 @@ describe("tvhub inspect", () => {
       error: { code: expect.stringMatching(/^SAFETENSORS_/), message: stderr.replace(/^tvhub: /, "").trimEnd() },
     });
     expect(stderr).toMatch(
-      /^tvhub: \S*corrupt\.safetensors: the header says the tensor data takes \d+ bytes but the file has only \d+ after the header; .*\.\n$/,
+      joinPatterns(
+        /^tvhub: \S*corrupt\.safetensors: /,
+        /the header says the tensor data takes \d+ bytes but the file has only \d+ after the header; .*\.\n$/,
+      ),
     );
     expect(stderr.split("\n")).toHaveLength(2);
   });

@@ -26,6 +26,7 @@ import { startLocalHub, type LocalHubProcess } from "./helpers/local-hub.js";
 import { runCli, type CliRun } from "./helpers/run-cli.js";
 import { fineTune, tensorsFromConfig, tinyLlamaConfig, writeSynthModel } from "./helpers/synth.js";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.js";
+import { joinPatterns } from "./helpers/join-patterns.js";
 
 const token = "hf_alice_errors_token_0123456789";
 let hub: LocalHubProcess;
@@ -195,7 +196,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /^tvhub: alice\/nope was not found on http:\/\/127\.0\.0\.1:\d+ \(or the token cannot see it\); check the name and the token\.\n$/,
+      joinPatterns(
+        /^tvhub: alice\/nope was not found on http:\/\/127\.0\.0\.1:\d+ \(or the token cannot see it\); /,
+        /check the name and the token\.\n$/,
+      ),
     );
     expect(await hubState()).toEqual(before);
   });
@@ -209,7 +213,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /^tvhub: alice\/ft has no branch, tag or commit "v9" on http:\/\/127\.0\.0\.1:\d+; check the revision after @\.\n$/,
+      joinPatterns(
+        /^tvhub: alice\/ft has no branch, tag or commit "v9" on http:\/\/127\.0\.0\.1:\d+; /,
+        /check the revision after @\.\n$/,
+      ),
     );
     expect(await hubState()).toEqual(before);
   });
@@ -241,7 +248,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /^tvhub: alice\/pickle-ft@[0-9a-f]{10}: the weights are PyTorch pickles \(pytorch_model\.bin\) but tvhub reads only safetensors/,
+      joinPatterns(
+        /^tvhub: alice\/pickle-ft@[0-9a-f]{10}: /,
+        /the weights are PyTorch pickles \(pytorch_model\.bin\) but tvhub reads only safetensors/,
+      ),
     );
     expect(run.stderr).toContain(
       "convert them first, e.g. with transformers' model.save_pretrained(folder, safe_serialization=True)",
@@ -256,7 +266,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /^tvhub: alice\/occupied already holds files that no tvhub publish put there \(notes\.txt\); publish to a new name, or move those files away first\.\n$/,
+      joinPatterns(
+        /^tvhub: alice\/occupied already holds files that no tvhub publish put there \(notes\.txt\); /,
+        /publish to a new name, or move those files away first\.\n$/,
+      ),
     );
     await logSettled();
     expect(weightDownloads(accessLog(from))).toEqual([]);
@@ -271,7 +284,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /already holds files that no tvhub publish put there \(train\.py\); publish to a new name, or move those files away first\.\n$/,
+      joinPatterns(
+        /already holds files that no tvhub publish put there \(train\.py\); /,
+        /publish to a new name, or move those files away first\.\n$/,
+      ),
     );
     expect(readdirSync(out)).toEqual(["train.py"]);
     expect(readdirSync(work).filter((name) => name.startsWith(".out-occupied"))).toEqual([]);
@@ -283,7 +299,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       intoRepo,
       1,
-      /^tvhub: alice\/base already holds files that no tvhub publish put there \(config\.json, model\.safetensors\); publish to a new name/,
+      joinPatterns(
+        /^tvhub: alice\/base already holds files that no tvhub publish put there /,
+        /\(config\.json, model\.safetensors\); publish to a new name/,
+      ),
     );
     expect(await hubState()).toEqual(before);
     const folder = join(work, "base");
@@ -341,7 +360,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
     expectRefusal(
       run,
       1,
-      /^tvhub: The token belongs to alice, who cannot publish to bob\/out \(not a member of bob\); publish under alice\/ or an organisation alice belongs to\.\n$/,
+      joinPatterns(
+        /^tvhub: The token belongs to alice, who cannot publish to bob\/out \(not a member of bob\); /,
+        /publish under alice\/ or an organisation alice belongs to\.\n$/,
+      ),
     );
     expect(await hubState()).toEqual(before);
   });
@@ -356,7 +378,11 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
         expectRefusal(
           run,
           1,
-          /^tvhub: The disk holding \S+small-disk-\w+ is too full: the task vector needs \d+(\.\d+)? [kM]B there and \d+(\.\d+)? kB is free; free some space, or write --to a folder on a disk with room\.\n$/,
+          joinPatterns(
+            /^tvhub: The disk holding \S+small-disk-\w+ is too full: /,
+            /the task vector needs \d+(\.\d+)? [kM]B there and \d+(\.\d+)? kB is free; /,
+            /free some space, or write --to a folder on a disk with room\.\n$/,
+          ),
         );
         expect(readdirSync(disk)).toEqual([]);
         await logSettled();
@@ -380,7 +406,10 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
         expectRefusal(
           run,
           1,
-          /^tvhub: The disk holding \S+ is too full: the task vector needs .+ there and .+ is free; free some space, or set TMPDIR to a folder on a disk with room\.\n$/,
+          joinPatterns(
+            /^tvhub: The disk holding \S+ is too full: the task vector needs .+ there and .+ is free; /,
+            /free some space, or set TMPDIR to a folder on a disk with room\.\n$/,
+          ),
         );
         expect(readdirSync(disk)).toEqual([]);
         expect(await hubState()).toEqual(before);
@@ -401,7 +430,11 @@ describe("tvhub publish-vector refuses bad input with one sentence and leaves no
         expectRefusal(
           run,
           1,
-          /^tvhub: The disk holding the Hub cache at \S+ is full: alice\/(ft|base)@[0-9a-f]{7,10}:model\.safetensors needs \d+ kB there; free that much space or set HF_HUB_CACHE to a folder on a disk with room\.\n$/,
+          joinPatterns(
+            /^tvhub: The disk holding the Hub cache at \S+ is full: /,
+            /alice\/(ft|base)@[0-9a-f]{7,10}:model\.safetensors needs \d+ kB there; /,
+            /free that much space or set HF_HUB_CACHE to a folder on a disk with room\.\n$/,
+          ),
         );
         expect(incompleteFiles(disk)).toEqual([]);
         expect(existsSync(out)).toBe(false);
@@ -492,7 +525,10 @@ describe("tvhub publish-vector through a dropped connection and an interrupted r
         expectRefusal(
           await run,
           1,
-          /^tvhub: The disk holding \S+small-disk-\w+ is full: the task vector needs 1\d\.\d MB there; free some space, or write --to a folder on a disk with room\.\n$/,
+          joinPatterns(
+            /^tvhub: The disk holding \S+small-disk-\w+ is full: the task vector needs 1\d\.\d MB there; /,
+            /free some space, or write --to a folder on a disk with room\.\n$/,
+          ),
         );
         expect(readdirSync(disk)).toEqual(["filler"]);
       } finally {

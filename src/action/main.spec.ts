@@ -4,6 +4,7 @@ import { createGitHubReporter } from "../github/create-github-reporter.js";
 import { startGitHubServer, type GitHubServer } from "../../test/helpers/github-server.js";
 import { run, type ActionDeps, type ActionIo } from "./main.js";
 import type { ActionUseCases, PlanOutcome, RunReport, UseCaseOutcome } from "./use-cases.js";
+import { joinPatterns } from "../../test/helpers/join-patterns.js";
 
 const githubToken = "ghs_actionSpecToken123456";
 const hfToken = "hf_actionSpecHubToken";
@@ -252,7 +253,10 @@ describe("run on a pull request", () => {
     expect(io.failed).toEqual([]);
     expect(io.warnings).toHaveLength(1);
     expect(io.warnings[0]).toMatch(
-      /^No comment posted: GitHub denied commenting on acme\/models#\d+ \(HTTP 403: Resource not accessible by integration\)/,
+      joinPatterns(
+        /^No comment posted: GitHub denied commenting on acme\/models#\d+ /,
+        /\(HTTP 403: Resource not accessible by integration\)/,
+      ),
     );
   });
 

@@ -167,7 +167,8 @@ function groupLayers(tensors: readonly TensorInfo[]): InspectedGroup[] {
     const segment = firstNumericSegment(tensor.name);
     const prefix = segment === undefined ? tensor.name : tensor.name.slice(0, segment.start);
     const suffix = segment === undefined ? "" : tensor.name.slice(segment.end);
-    const key = `${segment === undefined ? "" : "*"}${prefix}\u0000${suffix}\u0000${tensor.dtype}\u0000${tensor.shape.join(",")}`;
+    const numbered = segment === undefined ? "" : "*";
+    const key = [`${numbered}${prefix}`, suffix, tensor.dtype, tensor.shape.join(",")].join("\u0000");
     let group = groups.get(key);
     if (!group) {
       group = { prefix, suffix, indices: [], tensor, parameters: 0 };

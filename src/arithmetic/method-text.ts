@@ -48,7 +48,8 @@ export function sumFormula(operator?: string): MethodDescription["formula"] {
 /** `θ = θ(base) + disjoint_mean(elect(0.8·op(τ₁), 0.5·op(τ₂)))`, TIES' election around the weighted vectors. */
 export function electFormula(operator: string): MethodDescription["formula"] {
   return ({ terms, parameters, format }) => {
-    const inner = `disjoint_mean(elect(${terms.map((term) => `${format(term.weight)}·${operator}(${term.symbol})`).join(", ")}))`;
+    const weighted = terms.map((term) => `${format(term.weight)}·${operator}(${term.symbol})`);
+    const inner = `disjoint_mean(elect(${weighted.join(", ")}))`;
     const lambda = lambdaOf(parameters);
     return `θ = θ(base) + ${lambda === 1 ? "" : `${format(lambda)}·`}${inner}`;
   };

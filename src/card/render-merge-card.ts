@@ -111,6 +111,7 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     parameters,
     format: formatNumber,
   };
+  const pinned = [options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`);
   const provenance = options.command
     ? [
         "## Command",
@@ -197,7 +198,7 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
     ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
     "",
     `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ` +
-      `${[options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`).join(", ")}. ` +
+      `${pinned.join(", ")}. ` +
       `The machine-readable record is \`tvhub.json\`.`,
     "",
   ].join("\n");

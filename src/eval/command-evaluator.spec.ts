@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError, InternalError, UsageError, type TvhubError } from "../errors.js";
 import { createCommandEvaluator } from "./command-evaluator.js";
 import { quoteShellArg } from "./quote-shell-arg.js";
+import { joinPatterns } from "../../test/helpers/join-patterns.js";
 
 const posix = process.platform !== "win32";
 let root = "";
@@ -101,11 +102,17 @@ describe.runIf(posix)("createCommandEvaluator", () => {
     const cases: Array<[string, RegExp, string?]> = [
       [
         `echo 'accuracy: 0.9' # {model}`,
-        /for start \+ 0\.5·org\/a ended with "accuracy: 0\.9", which is not JSON; print a JSON object such as \{"score": 0\.87\} as the last line of stdout\./,
+        joinPatterns(
+          /for start \+ 0\.5·org\/a ended with "accuracy: 0\.9", which is not JSON; /,
+          /print a JSON object such as \{"score": 0\.87\} as the last line of stdout\./,
+        ),
       ],
       [
         `echo '{"acc": 0.9, "loss": 1}' # {model}`,
-        /printed a JSON object that has no "score" \(it has "acc", "loss"\); print a JSON object such as \{"score": 0\.87\}/,
+        joinPatterns(
+          /printed a JSON object that has no "score" \(it has "acc", "loss"\); /,
+          /print a JSON object such as \{"score": 0\.87\}/,
+        ),
       ],
       [`echo '{"score": "0.9"}' # {model}`, /has "score": "0\.9", not a number/],
       [`echo '[0.9]' # {model}`, /ended with "\[0\.9\]", not a JSON object/],
@@ -116,7 +123,11 @@ describe.runIf(posix)("createCommandEvaluator", () => {
       ],
       [
         `echo oops >&2 # {model}`,
-        /printed nothing on stdout; print a JSON object such as \{"score": 0\.87\} as the last line of stdout; its stderr ends with:\n {2}oops$/,
+        joinPatterns(
+          /printed nothing on stdout; /,
+          /print a JSON object such as \{"score": 0\.87\} as the last line of stdout; /,
+          /its stderr ends with:\n {2}oops$/,
+        ),
       ],
     ];
     for (const [command, message, metric] of cases) {

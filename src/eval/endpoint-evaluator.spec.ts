@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DataError, RemoteError, UsageError, type TvhubError } from "../errors.js";
 import { createEndpointEvaluator, normalizeAnswer, type CreateEndpointEvaluatorOptions } from "./endpoint-evaluator.js";
+import { joinPatterns } from "../../test/helpers/join-patterns.js";
 
 interface Seen {
   method: string;
@@ -323,7 +324,10 @@ describe("createEndpointEvaluator", () => {
     const cases: Array<[unknown[], RegExp]> = [
       [
         [reviews[0], "{not json"],
-        /bad\.jsonl:2: the line is not JSON; each line must be a JSON object such as \{"input": "\.\.\.", "label": "\.\.\."\}/,
+        joinPatterns(
+          /bad\.jsonl:2: the line is not JSON; /,
+          /each line must be a JSON object such as \{"input": "\.\.\.", "label": "\.\.\."\}/,
+        ),
       ],
       [[{ input: 3, label: "x" }], /bad\.jsonl:1: input must be a string/],
       [[{ input: "x", label: [] }], /bad\.jsonl:1: label must be a string or a non-empty list of strings/],
@@ -340,7 +344,10 @@ describe("createEndpointEvaluator", () => {
       createEndpointEvaluator({ url: base, task: "question-answering", dataset: qa }).evaluate({ modelDir: "/a" }),
     );
     expect(error.message).toMatch(
-      /input must be an object with a question and a context string; each line must be a JSON object such as \{"input": \{"question"/,
+      joinPatterns(
+        /input must be an object with a question and a context string; /,
+        /each line must be a JSON object such as \{"input": \{"question"/,
+      ),
     );
     const empty = await dataset("empty.jsonl", [""]);
     expect((await errorOf(evaluator({ dataset: empty }).evaluate({ modelDir: "/a" }))).code).toBe(

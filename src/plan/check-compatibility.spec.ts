@@ -103,7 +103,8 @@ describe("checkCompatibility on real configs", () => {
       );
       expect(report.findings.find((f) => f.subject === "rope_scaling")?.message).toContain(
         "rope_scaling is absent in FlagAlpha/Llama3-Chinese-8B-Instruct and " +
-          '{"factor":8,"high_freq_factor":4,"low_freq_factor":1,"original_max_position_embeddings":8192,"rope_type":"llama3"} ' +
+          '{"factor":8,"high_freq_factor":4,"low_freq_factor":1,' +
+          '"original_max_position_embeddings":8192,"rope_type":"llama3"} ' +
           "in meta-llama/Llama-3.1-8B",
       );
       const dtype = only(report, "DTYPE_DIFFERS");

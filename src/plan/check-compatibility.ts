@@ -281,7 +281,7 @@ function checkConfig(context: InputContext): void {
       input: input.ref,
       subject: name,
       message:
-        `${name}${keyNote(field.key, baseField.key)} is ${field.value} in ${input.ref} and ` +
+        `${name}${keyNote(name, field.key, baseField.key)} is ${field.value} in ${input.ref} and ` +
         `${baseField.value} in ${base.ref}; the models have different shapes, so ${input.ref} was not fine-tuned ` +
         "from this base.",
     });
@@ -304,14 +304,10 @@ function checkConfig(context: InputContext): void {
   }
 }
 
-function keyNote(theirs: string, ours: string): string {
-  const keys = [...new Set([theirs, ours])].filter((key) => key !== "default");
-  const legacy = keys.filter(
-    (key) =>
-      !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(
-        key,
-      ),
-  );
+/** ` (n_embd / d_model)`: the legacy keys the two configs give a size field under, if either uses one. */
+function keyNote(name: string, theirs: string, ours: string): string {
+  // A size field's key is its canonical name, one of that field's legacy names, or `default`.
+  const legacy = [...new Set([theirs, ours])].filter((key) => key !== "default" && key !== name);
   return legacy.length === 0 ? "" : ` (${legacy.join(" / ")})`;
 }
 

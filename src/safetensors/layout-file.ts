@@ -139,7 +139,8 @@ export function layoutFile(options: LayoutFileOptions): FileLayout {
   }
   for (const t of tensors) {
     parts.push(
-      `${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${t.begin},${t.end}]}`,
+      `${JSON.stringify(t.name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],` +
+        `"data_offsets":[${t.begin},${t.end}]}`,
     );
   }
   const json = utf8.encode(`{${parts.join(",")}}`);

@@ -54,7 +54,11 @@ describe("parseStrictJson", () => {
   });
 
   it("handles a header of thousands of entries quickly", () => {
-    const text = `{${Array.from({ length: 20_000 }, (_, i) => `"layers.${i}.w":{"dtype":"BF16","shape":[8,8],"data_offsets":[${i * 128},${i * 128 + 128}]}`).join(",")}}`;
+    const entries = Array.from(
+      { length: 20_000 },
+      (_, i) => `"layers.${i}.w":{"dtype":"BF16","shape":[8,8],"data_offsets":[${i * 128},${i * 128 + 128}]}`,
+    );
+    const text = `{${entries.join(",")}}`;
     const started = performance.now();
     const value = parseStrictJson({ text }) as Map<string, unknown>;
     expect(value.size).toBe(20_000);

@@ -21,7 +21,7 @@ function craft(header: string, data: number | Uint8Array = 0, length?: bigint): 
 }
 
 function entry(dtype: string, shape: unknown, offsets: unknown): string {
-  return `{"dtype":${JSON.stringify(dtype)},"shape":${JSON.stringify(shape)},"data_offsets":${JSON.stringify(offsets)}}`;
+  return JSON.stringify({ dtype, shape, data_offsets: offsets });
 }
 
 async function failure(bytes: Uint8Array): Promise<DataError> {
@@ -183,7 +183,9 @@ describe("readHeader rejects every rule violation with its own code", () => {
 
 describe("readHeader accepts valid files", () => {
   it("orders tensors by offset whatever the JSON order, keeping zero-length and rank-0 tensors", async () => {
-    const header = `{"z":${entry("F32", [], [0, 4])},"a":${entry("U8", [0, 3], [4, 4])},"__metadata__":{"format":"pt","é":"ü"},"m":${entry("I64", [1], [4, 12])}}`;
+    const header =
+      `{"z":${entry("F32", [], [0, 4])},"a":${entry("U8", [0, 3], [4, 4])},` +
+      `"__metadata__":{"format":"pt","é":"ü"},"m":${entry("I64", [1], [4, 12])}}`;
     const parsed = await readHeader({ source: bufferSource({ bytes: craft(header, 12), name: file }) });
     expect(parsed.tensors.map((t) => [t.name, t.begin, t.end])).toEqual([
       ["z", 0, 4],
@@ -220,7 +222,9 @@ describe("readHeader accepts valid files", () => {
   );
 
   it("reads entries the same on the fast path and the strict one (escapes, key order, whitespace)", async () => {
-    const fast = `{"a":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},"b":{"data_offsets":[12,14],"shape":[1],"dtype":"BF16"}}`;
+    const fast =
+      `{"a":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},` +
+      `"b":{"data_offsets":[12,14],"shape":[1],"dtype":"BF16"}}`;
     const slow =
       `{"a":{"dtype":"F\u0031\u0036","shape":[2,3],"data_offsets":[0,12]},"b":{ "data_offsets" : [ 12 , ` +
       `14 ] , "shape" : [ 1 ] , "d\u0074ype" : "BF16" }}`;

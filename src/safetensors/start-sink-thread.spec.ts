@@ -23,7 +23,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { serveSinkThread } from "./serve-sink-thread.js";
 import { sinkThreadProtocol } from "./sink-thread-messages.js";
 ${extra}
-if (parentPort && workerData?.tvhubSinkThread === sinkThreadProtocol) serveSinkThread({ port: parentPort, memory: workerData.memory });
+if (parentPort && workerData?.tvhubSinkThread === sinkThreadProtocol) {
+  serveSinkThread({ port: parentPort, memory: workerData.memory });
+}
 `;
 
 async function bundle(name: string, contents: string): Promise<URL> {

@@ -22,7 +22,8 @@ export async function writeManyTensorFile(options: WriteManyTensorFileOptions): 
     for (const expert of sorted(options.experts)) {
       for (const weight of sorted(options.weights)) {
         parts.push(
-          `${offset === 0 ? "" : ","}"l.${layer}.e.${expert}.w${weight}":{"dtype":"BF16","shape":[2],"data_offsets":[${offset},${offset + 4}]}`,
+          `${offset === 0 ? "" : ","}"l.${layer}.e.${expert}.w${weight}":` +
+            `{"dtype":"BF16","shape":[2],"data_offsets":[${offset},${offset + 4}]}`,
         );
         offset += 4;
       }

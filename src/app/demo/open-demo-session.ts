@@ -131,11 +131,10 @@ export async function* openDemoSession(options: OpenDemoSessionOptions): AsyncGe
       // Called as a method: the WebAssembly kernels keep their memory on the object.
       addScaled: (step) => context.kernels.addScaled(step),
     });
+  const taskOf = (candidate: string) => vectors.find((v) => vectorId(v.task) === candidate)?.task ?? candidate;
   const describeTerms = (terms: readonly GreedyTerm[]) =>
     terms.reduce(
-      (text, term) =>
-        `${text} ${term.lambda < 0 ? "−" : "+"} ` +
-        `${Math.abs(term.lambda)}·τ(${vectors.find((v) => vectorId(v.task) === term.candidate)?.task ?? term.candidate})`,
+      (text, term) => `${text} ${term.lambda < 0 ? "−" : "+"} ${Math.abs(term.lambda)}·τ(${taskOf(term.candidate)})`,
       "base",
     );
   // A λ of 0 adds nothing (fround(acc + fround(0·τ)) = acc), so such terms are dropped from the key and the model.

@@ -9,6 +9,7 @@ import { writeImageSet } from "../../eval/write-image-set.js";
 import { loadRecipeSchema } from "../../plan/recipe-schema.js";
 import type { EvaluatorSpec } from "../../plan/recipe.js";
 import { createGreedyEvaluator } from "./create-greedy-evaluator.js";
+import { joinPatterns } from "../../../test/helpers/join-patterns.js";
 
 let root = "";
 
@@ -108,7 +109,10 @@ describe("createGreedyEvaluator", () => {
         factories,
       }),
     ).rejects.toThrow(
-      /^x\.yml: the folder .*only-test holds no validation set \(files: digits-test\.safetensors\); name the files \*-validation\.safetensors/,
+      joinPatterns(
+        /^x\.yml: the folder .*only-test holds no validation set \(files: digits-test\.safetensors\); /,
+        /name the files \*-validation\.safetensors/,
+      ),
     );
     await expect(
       createGreedyEvaluator({

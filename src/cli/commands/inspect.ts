@@ -116,10 +116,10 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
 function formatMetadata(metadata: Record<string, string> | null): string {
   if (!metadata || Object.keys(metadata).length === 0) return "(none)";
   return Object.entries(metadata)
-    .map(
-      ([key, value]) =>
-        `${key}=${JSON.stringify(value).length > 82 ? `${JSON.stringify(value).slice(0, 80)}…"` : JSON.stringify(value)}`,
-    )
+    .map(([key, value]) => {
+      const json = JSON.stringify(value);
+      return `${key}=${json.length > 82 ? `${json.slice(0, 80)}…"` : json}`;
+    })
     .join(" ");
 }
 
