@@ -349,6 +349,69 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// A LoRA module's dense rows, loraRowsF32's arithmetic (docs/adapters.md, "The exact formula and its order"): out =
+// fround(s · acc) with acc the chain over k of B[i, k] · A[k, j], a NaN written as the canonical 0x7fc00000.
+__attribute__((target("avx2"))) static void lora_rows_f32(const float* left, const float* right, float* out, int rows,
+                                                          int rank, int columns, float scale, int threads) {
+  const size_t n = (size_t)rows * columns;
+  if (rank == 0) memset(out, 0, n * sizeof(float));
+  else gemm_threads(left, rank, right, columns, out, columns, rows, rank, columns, threads);
+  const __m256 s = _mm256_set1_ps(scale);
+  const __m256 nan = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fc00000));
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_mul_ps(s, _mm256_loadu_ps(out + i));
+    _mm256_storeu_ps(out + i, _mm256_blendv_ps(nan, v, _mm256_cmp_ps(v, v, _CMP_ORD_Q)));
+  }
+  for (; i < n; i++) {
+    const float v = scale * out[i];
+    if (v == v) out[i] = v;
+    else {
+      const uint32_t canonical = 0x7fc00000;
+      memcpy(out + i, &canonical, sizeof canonical);
+    }
+  }
+}
+
+// (left, right, out: Float32Arrays of rows × rank, rank × columns and rows × columns; rows, rank, columns, scale,
+// threads)
+static napi_value lora_rows(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  size_t argc = 8;
+  double v[5];
+  float* arrays[3];
+  size_t lengths[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) {
+    napi_throw_type_error(env, NULL, "wrong number of arguments");
+    return NULL;
+  }
+  for (int t = 0; t < 3; t++) {
+    napi_typedarray_type type;
+    void* data;
+    if (napi_get_typedarray_info(env, argv[t], &type, &lengths[t], &data, NULL, NULL) != napi_ok ||
+        type != napi_float32_array) {
+      napi_throw_type_error(env, NULL, "left, right and out must be Float32Arrays");
+      return NULL;
+    }
+    arrays[t] = data;
+  }
+  for (int t = 0; t < 5; t++) {
+    if (napi_get_value_double(env, argv[t + 3], &v[t]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "rows, rank, columns, scale and threads must be numbers");
+      return NULL;
+    }
+  }
+  const double rows = v[0], rank = v[1], columns = v[2];
+  if (rows < 0 || rank < 0 || columns < 0 || (double)lengths[0] < rows * rank || (double)lengths[1] < rank * columns ||
+      (double)lengths[2] < rows * columns) {
+    napi_throw_range_error(env, NULL, "a matrix lies outside its array");
+    return NULL;
+  }
+  lora_rows_f32(arrays[0], arrays[1], arrays[2], (int)rows, (int)rank, (int)columns, (float)v[3],
+                v[4] >= 1 ? (int)v[4] : 1);
+  return NULL;
+}
+
 static napi_value squared_distance(napi_env env, napi_callback_info info) {
   uint8_t* heap;
   size_t bytes;
@@ -396,7 +459,8 @@ static napi_value init(napi_env env, napi_value exports) {
     const char* name;
     napi_callback fn;
   } functions[] = {
-      {"gemmF32", gemm}, {"squaredDistanceF32", squared_distance}, {"gramF64", gram}, {"solveUpperF64", solve_upper}};
+      {"gemmF32", gemm}, {"squaredDistanceF32", squared_distance}, {"gramF64", gram}, {"solveUpperF64", solve_upper},
+      {"loraRowsF32", lora_rows}};
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value fn;
     napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadNativeKernels, nativeKernelsPath } from "../src/arithmetic/low-rank/load-native-kernels.js";
+import { loadNativeKernels, nativeKernelsPath } from "../src/arithmetic/native/load-native-kernels.js";
 import { createMatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
 
 const root = join(import.meta.dirname, "..");

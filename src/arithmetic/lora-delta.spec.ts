@@ -74,13 +74,15 @@ const shapes: Array<[number, number, number]> = [
 ];
 
 describe("loraDelta", () => {
-  const wasm = createWasmKernels({ chunkElements: 4096 })!;
-  const wasmDefault = createWasmKernels()!;
+  // The WebAssembly kernel alone at two tile sizes, and with the native kernels where this machine built them.
+  const wasm = createWasmKernels({ chunkElements: 4096, native: false })!;
+  const wasmDefault = createWasmKernels({ native: false })!;
+  const withNative = createWasmKernels()!;
   for (const [outF, rank, inF] of shapes) {
     for (const transpose of [false, true]) {
       it(
         `${outF}×${rank}·${rank}×${inF}${transpose ? " transposed" : ""}: the same bits in JS, in wasm (two tile ` +
-          "sizes) and the naive order",
+          "sizes), native and the naive order",
         () => {
           const a = floats(outF * 31 + rank, rank * inF);
           const b = floats(inF * 17 + rank, outF * rank);
@@ -91,7 +93,7 @@ describe("loraDelta", () => {
           const js = loraDelta({ ...factors, rowStart: 0, rowEnd: rows });
           expect(bits(js)).toEqual(bits(expected));
           const ops = loraOperands(factors);
-          for (const kernels of [javascriptKernels, wasm, wasmDefault]) {
+          for (const kernels of [javascriptKernels, wasm, wasmDefault, withNative]) {
             expect(bits(kernels.loraDeltaRows({ ...ops, rank, scale, rowStart: 0, rowEnd: rows }))).toEqual(
               bits(expected),
             );
@@ -122,11 +124,11 @@ describe("loraDelta", () => {
     expect(worst).toBeGreaterThan(0);
   });
 
-  it("writes a NaN it computes as the canonical quiet NaN, in JS and in wasm", () => {
+  it("writes a NaN it computes as the canonical quiet NaN, in JS, in wasm and native", () => {
     const a = new Float32Array([Infinity, 1, 2, 3]);
     const b = new Float32Array([0, 1]);
     const ops = loraOperands({ a, b, rank: 1, transpose: false, scale: 1 });
-    for (const kernels of [javascriptKernels, wasm]) {
+    for (const kernels of [javascriptKernels, wasm, withNative]) {
       const out = kernels.loraDeltaRows({ ...ops, rank: 1, scale: 1, rowStart: 0, rowEnd: 2 });
       expect(bits(out)[0]).toBe(0x7fc00000);
       expect(out[6]).toBe(2);

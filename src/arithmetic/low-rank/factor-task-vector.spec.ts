@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../util/rng.js";
 import { defaultSvdParameters, factorTaskVector, type RankPolicy } from "./factor-task-vector.js";
-import { loadNativeKernels } from "./load-native-kernels.js";
+import { loadNativeKernels } from "../native/load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
 import { roundUp4 } from "./randomized-svd.js";
 

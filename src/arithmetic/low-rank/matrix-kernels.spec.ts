@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../../util/rng.js";
-import { loadNativeKernels } from "./load-native-kernels.js";
+import { loadNativeKernels } from "../native/load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
 
 function fillRandom(kernels: MatrixKernels, floats: number, seed: number): void {

@@ -1,7 +1,7 @@
 import { InternalError } from "../../errors.js";
 import { hostIsLittleEndian } from "../../tensor/float-bits.js";
 import { instantiateSimdKernels, type SimdExports } from "../simd/instantiate-simd-kernels.js";
-import { loadNativeKernels, type NativeKernels } from "./load-native-kernels.js";
+import { loadNativeKernels, type NativeKernels } from "../native/load-native-kernels.js";
 
 /** C (m × n) = A (m × k) · B (k × n); offsets and leading dimensions in float32 elements of the kernels' heap. */
 export interface GemmOptions {

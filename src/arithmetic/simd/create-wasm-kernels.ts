@@ -8,6 +8,7 @@ import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled
 import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
+import { loadNativeKernels, type NativeKernels } from "../native/load-native-kernels.js";
 import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
 import type { MergeChunkOptions } from "../merge-chunk.js";
 import {
@@ -29,6 +30,11 @@ export interface CreateWasmKernelsOptions {
    * @default 16384
    */
   chunkElements?: number;
+  /**
+   * Whether the LoRA rows may run on the native kernels where they were built (the same bits; native-kernels.ts).
+   * @default true
+   */
+  native?: boolean;
 }
 
 /** Buffers in the instance's memory; every kernel call uses at most these four. */
@@ -51,7 +57,7 @@ export function createWasmKernels(options: CreateWasmKernelsOptions = {}): Arith
   const simd = instantiateSimdKernels();
   if (!simd) return undefined;
   const capacity = Math.ceil(chunkSize(options.chunkElements ?? 16384) / 8) * 8;
-  return new WasmKernels(simd, capacity);
+  return new WasmKernels(simd, capacity, options.native === false ? undefined : loadNativeKernels());
 }
 
 class WasmKernels implements ArithmeticKernels {
@@ -64,6 +70,8 @@ class WasmKernels implements ArithmeticKernels {
     private readonly simd: SimdExports,
     /** Elements per step, a multiple of 8 (the kernels' block). */
     private readonly capacity: number,
+    /** Where built: loraDeltaRows runs on it. */
+    private readonly native: NativeKernels | undefined,
   ) {
     const slotBytes = capacity * 4;
     const start = Math.ceil(simd.heapBase() / 64) * 64;
@@ -384,6 +392,14 @@ class WasmKernels implements ArithmeticKernels {
   loraDeltaRows(options: LoraDeltaRowsOptions): Float32Array {
     checkRows(options);
     const { left, right, rank, columns, rowStart, rowEnd } = options;
+    const native = this.native;
+    if (native) {
+      // The native kernels (the same bits, 8 lanes) read and write the arrays in place, with no tiles to copy.
+      const out = options.out ?? new Float32Array((rowEnd - rowStart) * columns);
+      const rows = left.subarray(rowStart * rank, rowEnd * rank);
+      native.loraRowsF32(rows, right, out, rowEnd - rowStart, rank, columns, Math.fround(options.scale), 1);
+      return out;
+    }
     const capacity = this.capacity;
     const width = Math.min(Math.ceil(columns / 16) * 16, Math.floor((2 * capacity) / rank / 16) * 16);
     const blockRows = Math.min(Math.floor(capacity / rank), Math.floor(capacity / Math.max(16, width)));

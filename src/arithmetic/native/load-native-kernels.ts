@@ -25,6 +25,20 @@ export interface NativeKernels {
     threads: number,
   ): void;
   squaredDistanceF32(heap: ArrayBuffer, a: number, b: number, n: number): number;
+  /**
+   * A LoRA module's dense rows, out = s·(left·right) in loraRowsF32's order (docs/adapters.md), on typed arrays:
+   * left rows × rank, right rank × columns, out rows × columns.
+   */
+  loraRowsF32(
+    left: Float32Array,
+    right: Float32Array,
+    out: Float32Array,
+    rows: number,
+    rank: number,
+    columns: number,
+    scale: number,
+    threads: number,
+  ): void;
   /** `threads` compute whole rows of G each. */
   gramF64(heap: ArrayBuffer, x: number, rows: number, cols: number, g: number, threads: number): void;
   /** `threads` solve bands of X's rows each. */
