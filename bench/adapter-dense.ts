@@ -12,6 +12,7 @@ import { javascriptKernels } from "../src/arithmetic/simd/arithmetic-kernels.js"
 import { createWasmKernels } from "../src/arithmetic/simd/create-wasm-kernels.js";
 import { llamaModules, writeLoraAdapter } from "../test/helpers/lora-adapter.js";
 import { scaleConfig, tensorsFromConfig, writeSynthModel } from "../test/helpers/synth.js";
+import { loadNativeKernels } from "../src/arithmetic/native/load-native-kernels.js";
 
 export interface AdapterDenseRow {
   what: string;
@@ -119,7 +120,7 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
       what: `${shape.label}, F32, 1 thread`,
       elements: shape.out * shape.in,
       tvhub,
-      tvhubImplementation: kernels.implementation,
+      tvhubImplementation: rowsImplementation(kernels),
       tvhubCpu,
       ...(torchSeconds === undefined
         ? {}
@@ -188,7 +189,7 @@ export async function runAdapterDenseBench(options: AdapterDenseOptions = {}): P
         "PyTorch: read to written, import excluded)",
       elements,
       tvhub,
-      tvhubImplementation: `${kernels.implementation}, ${availableParallelism()} compute workers`,
+      tvhubImplementation: `${rowsImplementation(kernels)}, ${availableParallelism()} compute workers`,
       ...(torchMedian === undefined ? {} : { torch: torchMedian, torchThreads, ratio: tvhub / torchMedian }),
     });
   } finally {
@@ -267,4 +268,9 @@ function child(
     process_.on("error", (error) => done({ code: 127, stdout, stderr: stderr + String(error) }));
     process_.on("close", (code) => done({ code: code ?? 1, stdout, stderr }));
   });
+}
+
+/** The wasm kernels run LoRA rows on the native kernels where they were built. */
+function rowsImplementation(kernels: { implementation: string }): string {
+  return kernels.implementation === "wasm" && loadNativeKernels() ? "native" : kernels.implementation;
 }
