@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { check } from "../app/check.js";
@@ -8,6 +7,8 @@ import { merge } from "../app/merge.js";
 import { planPortions } from "../app/plan-portions.js";
 import { publishVector } from "../app/publish-vector.js";
 import type { PublishedPortion } from "../engine/portion-record.js";
+import type { CompatibilityReport } from "../plan/check-compatibility.js";
+import type { Plan } from "../plan/types.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
 import { drain } from "../util/progress.js";
@@ -26,6 +27,7 @@ import type {
   ValidationTable,
 } from "./use-cases.js";
 import { pickDefined } from "../util/pick-defined.js";
+import { readTextFile } from "../util/read-text-file.js";
 
 /**
  * Wires the Action's port to the use cases in src/app. A use case this build does not have fails the step with
@@ -72,21 +74,9 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           }),
           input.onProgress,
         );
-        const published = result.portion
-          ? [publishedPortion(context.hub.hubUrl, result.portion)]
-          : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({
-          kind: "task-vector",
-          compatibility: result.report,
-          plan: result.plan,
-          target: input.to,
-          published,
-        });
-        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
+        return { report: publishedReport(context.hub.hubUrl, "task-vector", input.to, result) };
       } catch (error) {
-        if (error instanceof IncompatibleError)
-          return { report: reportFromPlan({ kind: "task-vector", compatibility: error.report, target: input.to }) };
-        throw error;
+        return { report: incompatibleReport(error, "task-vector", input.to) };
       }
     },
     async merge(input) {
@@ -104,28 +94,9 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           }),
           input.onProgress,
         );
-        const target = result.recipe.output.to;
-        const published = result.portion
-          ? [publishedPortion(context.hub.hubUrl, result.portion)]
-          : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({
-          kind: "merged-model",
-          compatibility: result.report,
-          plan: result.plan,
-          target,
-          published,
-        });
-        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
+        return { report: publishedReport(context.hub.hubUrl, "merged-model", result.recipe.output.to, result) };
       } catch (error) {
-        if (error instanceof IncompatibleError)
-          return {
-            report: reportFromPlan({
-              kind: "merged-model",
-              compatibility: error.report,
-              ...(input.to === undefined ? {} : { target: input.to }),
-            }),
-          };
-        throw error;
+        return { report: incompatibleReport(error, "merged-model", input.to) };
       }
     },
     greedy: (input) => runGreedy(input, env),
@@ -153,17 +124,7 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
         });
         return { report, matrix: result.matrix };
       } catch (error) {
-        if (error instanceof IncompatibleError) {
-          return {
-            report: reportFromPlan({
-              kind,
-              compatibility: error.report,
-              ...(input.to === undefined ? {} : { target: input.to }),
-            }),
-            matrix: [],
-          };
-        }
-        throw error;
+        return { report: incompatibleReport(error, kind, input.to), matrix: [] };
       }
     },
   };
@@ -209,16 +170,36 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
       });
     return { report };
   } catch (error) {
-    if (error instanceof IncompatibleError)
-      return {
-        report: reportFromPlan({
-          kind: "merged-model",
-          compatibility: error.report,
-          ...(input.to === undefined ? {} : { target: input.to }),
-        }),
-      };
-    throw error;
+    return { report: incompatibleReport(error, "merged-model", input.to) };
   }
+}
+
+/**
+ * The report of a run that published (or, a portion job, committed its share: then the report lists only that
+ * portion's files).
+ */
+function publishedReport(
+  hubUrl: string,
+  kind: RunReport["kind"],
+  target: string,
+  result: {
+    report: CompatibilityReport;
+    plan: Plan;
+    published?: Parameters<typeof publishedRepo>[1];
+    portion?: PublishedPortion;
+  },
+): RunReport {
+  const published = result.portion
+    ? [publishedPortion(hubUrl, result.portion)]
+    : publishedRepo(hubUrl, result.published);
+  const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, target, published });
+  return result.portion ? onlyPortionFiles(report, result.portion) : report;
+}
+
+/** Incompatible inputs are a report the step prints and fails on, not an exception; any other error is rethrown. */
+function incompatibleReport(error: unknown, kind: RunReport["kind"], target: string | undefined): RunReport {
+  if (!(error instanceof IncompatibleError)) throw error;
+  return reportFromPlan({ kind, compatibility: error.report, ...(target === undefined ? {} : { target }) });
 }
 
 function validationOf(result: GreedyRunResult): ValidationTable {
@@ -285,19 +266,13 @@ function onlyPortionFiles(report: RunReport, portion: PublishedPortion): RunRepo
 }
 
 /** The recipe path is relative to the workspace, where actions/checkout put the repository. */
-async function readRecipe(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT"
-        ? `input "recipe": ${path} does not exist in the workspace; check the path, and that a checkout step ran ` +
-            "before this one."
-        : `input "recipe": ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
-      { code: "ACTION_BAD_INPUT", subject: "recipe", cause: error },
-    );
-  }
+function readRecipe(path: string): Promise<string> {
+  return readTextFile(path, {
+    name: `input "recipe": ${path}`,
+    whenMissing: " in the workspace; check the path, and that a checkout step ran before this one.",
+    code: "ACTION_BAD_INPUT",
+    subject: "recipe",
+  });
 }
 
 function unavailable(command: string): Promise<never> {

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
@@ -9,11 +8,12 @@ import { createTfjsEvaluator } from "../../eval/create-tfjs-evaluator.js";
 import { parseLambdaGrid, type LambdaGrid } from "../../plan/lambda-grid.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import type { CliContext } from "../context.js";
-import { createAppContext, type CliAppFlags } from "../create-app-context.js";
+import type { CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag } from "../parse-flags.js";
-import { runWithProgress } from "../run-with-progress.js";
+import { runUseCase } from "../run-with-progress.js";
 import { printGreedyResult } from "../print-results.js";
+import { readRecipe } from "../read-recipe.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
 interface GreedyFlags extends CliAppFlags {
@@ -151,7 +151,6 @@ export function greedy(program: Command, context: CliContext): void {
       .option("--no-cache", "read byte ranges instead of keeping downloads in the Hub cache"),
   ).action(async (path: string | undefined, flags: GreedyFlags, command: Command) => {
     const recipe = path === undefined ? { shortForm: shortFormOf(flags) } : await recipeOf(path, flags);
-    const appContext = createAppContext(context, flags);
     const controller = new AbortController();
     const interrupt = (signal: NodeJS.Signals) => () =>
       controller.abort(
@@ -166,9 +165,7 @@ export function greedy(program: Command, context: CliContext): void {
     process.once("SIGINT", onInt);
     process.once("SIGTERM", onTerm);
     try {
-      const result = await runWithProgress(
-        context,
-        flags,
+      const { result, stats } = await runUseCase(context, flags, (appContext) =>
         runGreedy({
           context: appContext,
           recipe,
@@ -195,7 +192,7 @@ export function greedy(program: Command, context: CliContext): void {
           signal: controller.signal,
         }),
       );
-      printGreedyResult(context, flags, result, appContext.hub.stats());
+      printGreedyResult(context, flags, result, stats);
     } finally {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
@@ -216,18 +213,11 @@ async function recipeOf(path: string, flags: GreedyFlags): Promise<{ text: strin
       },
     );
   }
-  try {
-    return { text: await readFile(path, "utf8"), source: path, dir: dirname(path) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "ENOENT"
-        ? `Recipe ${path} does not exist; give the path of a recipe YAML file with a greedy section (see ` +
-            "recipes/greedy.yml)."
-        : `Recipe ${path} cannot be read (${code ?? "error"}); check the path and its permissions.`,
-      { code: "RECIPE_UNREADABLE", subject: path, cause: error },
-    );
-  }
+  const text = await readRecipe(
+    path,
+    "; give the path of a recipe YAML file with a greedy section (see recipes/greedy.yml).",
+  );
+  return { text, source: path, dir: dirname(path) };
 }
 
 function shortFormOf(flags: GreedyFlags): GreedyShortForm {
