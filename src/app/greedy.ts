@@ -41,7 +41,9 @@ import { openEvaluationCache } from "./greedy/open-evaluation-cache.js";
 import { runGreedy } from "./greedy/run-greedy.js";
 import type { SkippedCandidate } from "./greedy/screen-candidates.js";
 import { IncompatibleError } from "./incompatible-error.js";
+import { inputAtTarget } from "./input-at-target.js";
 import { gatherSideFiles, merge, type MergeResult } from "./merge.js";
+import { overrideOutput } from "./override-output.js";
 import { openInput, type OpenedInput } from "./open-input.js";
 import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
 import { resolveRef } from "./resolve-ref.js";
@@ -291,14 +293,7 @@ async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEv
     );
   }
   refuseUnsupported(loaded);
-  const recipe: Recipe = {
-    ...loaded.recipe,
-    output: {
-      ...loaded.recipe.output,
-      to: options.to ?? loaded.recipe.output.to,
-      private: options.private ?? loaded.recipe.output.private,
-    },
-  };
+  const recipe = overrideOutput(loaded.recipe, options);
   // The short form's fields came from flags, and messages name the flag.
   const short = source === shortFormSource;
   const where = (field: string, flag: string) => (short ? flag : `${source}: ${field}`);
@@ -314,19 +309,17 @@ async function* resolveGreedy(options: GreedyOptions): AsyncGenerator<ProgressEv
     ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`))
     : [];
   if (target.kind === "hub") {
-    const named = [
+    const named = inputAtTarget(context, target.repo, [
       { text: recipe.base, label: where("base", "--base") },
       ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })),
       ...namedCandidates,
-    ];
-    for (const { text, label } of named) {
-      const ref = resolveRef(context, text, label);
-      if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-        throw new UsageError(
-          `The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`,
-          { code: "TARGET_IS_INPUT", subject: target.repo },
-        );
-      }
+    ]);
+    if (named !== undefined) {
+      throw new UsageError(
+        `The output ${target.repo} is also an input of the search (${named.label}); publish the result to another ` +
+          "repo.",
+        { code: "TARGET_IS_INPUT", subject: target.repo },
+      );
     }
   }
   return { loaded, source, spec, recipe, where, target, startTerms, namedCandidates };

@@ -24,7 +24,9 @@ import type { AppContext } from "./app-context.js";
 import { checkInputs, type CheckedInputs } from "./check-inputs.js";
 import { findingLogs } from "./finding-logs.js";
 import { IncompatibleError } from "./incompatible-error.js";
+import { inputAtTarget } from "./input-at-target.js";
 import type { OpenedInput } from "./open-input.js";
+import { overrideOutput } from "./override-output.js";
 import { publishMergeAdapter } from "./publish-merge-adapter.js";
 import { resolveRef } from "./resolve-ref.js";
 import { pickDefined } from "../util/pick-defined.js";
@@ -185,16 +187,7 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
     });
     const base = plan.inputs[0] as PlanInput;
     const terms = `${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"}`;
-    const execute = (dir: string, files?: readonly string[]) =>
-      executeOnInputs({
-        inputs: plan.inputs.map(inputOf),
-        cache: context.cache,
-        plan,
-        dir,
-        prefix: "model",
-        kernels: context.kernels,
-        ...(files === undefined ? {} : { files }),
-      });
+    const opened = plan.inputs.map(inputOf);
     if (recipe.output.lora) {
       if (options.stage)
         throw new UsageError(
@@ -207,7 +200,15 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
         target,
         recipe,
         plan,
-        writeMerged: (dir) => execute(dir),
+        writeMerged: (dir) =>
+          executeOnInputs({
+            inputs: opened,
+            cache: context.cache,
+            plan,
+            dir,
+            prefix: "model",
+            kernels: context.kernels,
+          }),
         sideFiles,
         commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`,
         lora: recipe.output.lora,
@@ -229,11 +230,11 @@ export async function* merge(options: MergeOptions): AsyncGenerator<ProgressEven
       target,
       ...(options.stage === undefined ? {} : { stage: options.stage }),
       plan,
+      inputs: opened,
       prefix: "model",
       statistics: false,
       what: "the merged model",
       sideFiles,
-      execute,
       commitTitle: `Merge ${terms} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`,
       ...(recipe.output.private === undefined ? {} : { private: recipe.output.private }),
       ...(options.createPr === true && { createPr: true }),
@@ -280,15 +281,7 @@ async function resolveMerge(options: MergeOptions): Promise<ResolvedMerge> {
       },
     );
   }
-  const recipe: Recipe = {
-    ...loaded.recipe,
-    output: {
-      ...loaded.recipe.output,
-      to: options.to ?? loaded.recipe.output.to,
-      private: options.private ?? loaded.recipe.output.private,
-    },
-    vocab: options.vocab ?? loaded.recipe.vocab,
-  };
+  const recipe: Recipe = { ...overrideOutput(loaded.recipe, options), vocab: options.vocab ?? loaded.recipe.vocab };
   const targetLabel = options.to === undefined ? `${source}: output.to` : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   checkStageTarget({ stage: options.stage, target, label: targetLabel });
@@ -424,14 +417,13 @@ function refuseInputAsTarget(
   inputs: ReadonlyArray<{ text: string; label: string }>,
 ): void {
   if (target.kind !== "hub") return;
-  for (const { text, label } of inputs) {
-    const ref = resolveRef(context, text, label);
-    if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-      throw new UsageError(
-        `The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`,
-        { code: "TARGET_IS_INPUT", subject: target.repo },
-      );
-    }
+  const input = inputAtTarget(context, target.repo, inputs);
+  if (input !== undefined) {
+    throw new UsageError(
+      `The output ${target.repo} is also an input of the merge (${input.text}); publish the merged model to another ` +
+        "repo.",
+      { code: "TARGET_IS_INPUT", subject: target.repo },
+    );
   }
 }
 

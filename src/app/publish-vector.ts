@@ -3,7 +3,6 @@ import type { PinnedInput } from "../card/card-types.js";
 import { shortSha } from "../card/links.js";
 import { renderTaskVectorCard } from "../card/render-task-vector-card.js";
 import type { AdapterTensorReport } from "../engine/execute-adapter.js";
-import { executeOnInputs } from "../engine/execute-on-inputs.js";
 import { checkPullRequestTarget } from "../engine/check-pull-request-target.js";
 import { checkStageTarget } from "../engine/check-stage-target.js";
 import { checkTarget } from "../engine/check-target.js";
@@ -139,20 +138,10 @@ export async function* publishVector(
       target,
       ...(options.stage === undefined ? {} : { stage: options.stage }),
       plan,
+      inputs,
       prefix: "task_vector",
       statistics: true,
       what: "the task vector",
-      execute: (dir, files) =>
-        executeOnInputs({
-          inputs,
-          cache: context.cache,
-          plan,
-          dir,
-          prefix: "task_vector",
-          kernels: context.kernels,
-          statistics: true,
-          ...(files === undefined ? {} : { files }),
-        }),
       commitTitle,
       ...(options.private === undefined ? {} : { private: options.private }),
       ...(options.createPr === true && { createPr: true }),

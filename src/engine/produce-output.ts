@@ -4,7 +4,8 @@ import type { HubClient, ModelRef } from "../hub/index.js";
 import type { Plan } from "../plan/types.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { collectPortions } from "./collect-portions.js";
-import type { ExecuteResult } from "./execute-plan.js";
+import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
+import { executeOnInputs, type ExecutableInput } from "./execute-on-inputs.js";
 import { writtenOutput, type ProducedOutput } from "./produced-output.js";
 import { publishOutput, type PublishedOutput } from "./publish-output.js";
 import { publishPortion } from "./publish-portion.js";
@@ -29,6 +30,9 @@ export interface DescribedOutput<Extra> {
 /** What the engine needs of the use cases' context (an AppContext has it). */
 export interface EngineContext {
   hub: HubClient;
+  kernels: ArithmeticKernels;
+  /** Keep Hub downloads in the Hub cache. */
+  cache: boolean;
   /** Where outputs are staged when the target is not a local folder. */
   workDir: string;
   tvhubVersion: string;
@@ -48,8 +52,8 @@ export interface ProduceOutputOptions<Extra> {
   what: string;
   /** Files published next to the weights, written into the staging folder after them. */
   sideFiles?: readonly StagedFile[];
-  /** Computes the plan's output files (all of them, or a job's share) into `dir`, with the inputs open. */
-  execute(dir: string, files?: readonly string[]): AsyncGenerator<ProgressEvent, ExecuteResult>;
+  /** Every plan input, in `plan.inputs` order: the output files (all, or a job's share) are computed from them. */
+  inputs: readonly ExecutableInput[];
   commitTitle: string;
   private?: boolean;
   createPr?: boolean;
@@ -74,6 +78,17 @@ export async function* produceOutput<Extra>(
 ): AsyncGenerator<ProgressEvent, ProduceOutputResult<Extra>> {
   const { plan, target, stage } = options;
   const { hub, workDir, tvhubVersion } = options.context;
+  const execute = (dir: string, files?: readonly string[]) =>
+    executeOnInputs({
+      inputs: options.inputs,
+      cache: options.context.cache,
+      plan,
+      dir,
+      prefix: options.prefix,
+      kernels: options.context.kernels,
+      statistics: options.statistics,
+      ...(files === undefined ? {} : { files }),
+    });
   if (stage?.kind === "portion" && target.kind === "hub") {
     const portion = yield* publishPortion({
       hub,
@@ -83,7 +98,7 @@ export async function* produceOutput<Extra>(
       index: stage.index,
       count: stage.count,
       workDir,
-      execute: ({ dir, files }) => options.execute(dir, files),
+      execute: ({ dir, files }) => execute(dir, files),
       statistics: options.statistics,
       title: options.commitTitle,
       ...(options.private === undefined ? {} : { private: options.private }),
@@ -115,7 +130,7 @@ export async function* produceOutput<Extra>(
             statistics: options.statistics,
             tvhubVersion,
           })
-        : writtenOutput(yield* options.execute(stageDir));
+        : writtenOutput(yield* execute(stageDir));
       for (const file of sideFiles) await writeFile(join(stageDir, file.path), file.bytes);
       const describing = options.describe(produced);
       const described = Symbol.asyncIterator in describing ? yield* describing : await describing;
