@@ -1,5 +1,21 @@
 import type { Command } from "commander";
+import type { VocabMode } from "../plan/recipe.js";
+import type { CliAppFlags } from "./create-app-context.js";
 import { parseSizeFlag, parseVocabFlag } from "./parse-flags.js";
+
+/** What commander parses from the flags addPublishFlags adds (`maxShardSize` only where the command has it). */
+export interface PublishFlags {
+  private?: boolean;
+  createPr?: boolean;
+  maxShardSize?: number;
+  dryRun?: boolean;
+}
+
+/** What commander parses from the flags addReadFlags adds (`--no-cache` is CliAppFlags' `cache`). */
+export interface ReadFlags extends CliAppFlags {
+  force?: boolean;
+  vocab?: VocabMode;
+}
 
 /** The flags of the commands that publish a model (apply, merge, publish-vector): how and whether to publish. */
 export function addPublishFlags<T extends Command>(command: T, options: { maxShardSize: boolean }): T {

@@ -1,27 +1,19 @@
 import type { Command } from "commander";
 import { apply as runApply } from "../../app/apply.js";
-import type { VocabMode } from "../../plan/recipe.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import type { CliContext } from "../context.js";
-import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { parseDtypeFlag } from "../parse-flags.js";
-import { addPublishFlags, addReadFlags } from "../publish-flags.js";
-import { runWithProgress } from "../run-with-progress.js";
+import { addPublishFlags, addReadFlags, type PublishFlags, type ReadFlags } from "../publish-flags.js";
+import { runUseCase } from "../run-with-progress.js";
 import { printMergeResult } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
-interface ApplyFlags extends CliAppFlags {
+interface ApplyFlags extends PublishFlags, ReadFlags {
   base: string;
   vector: string[];
   to: string;
   dtype?: ComputableDtype | "auto";
-  private?: boolean;
-  maxShardSize?: number;
-  dryRun?: boolean;
-  force?: boolean;
-  vocab?: VocabMode;
-  createPr?: boolean;
 }
 
 /** `tvhub apply`: θ = θ_base + Σ weight_i · τ_i, the short form of a task_arithmetic recipe. */
@@ -54,10 +46,7 @@ export function apply(program: Command, context: CliContext): void {
       "refuse (default), or extend: accept a vector whose fine-tune grew the vocabulary",
     ),
   ).action(async (flags: ApplyFlags) => {
-    const appContext = createAppContext(context, flags);
-    const result = await runWithProgress(
-      context,
-      flags,
+    const { result, stats } = await runUseCase(context, flags, (appContext) =>
       runApply({
         context: appContext,
         base: flags.base,
@@ -68,7 +57,7 @@ export function apply(program: Command, context: CliContext): void {
         ...(flags.createPr === true && { createPr: true }),
       }),
     );
-    printMergeResult(context, flags, result, appContext.hub.stats());
+    printMergeResult(context, flags, result, stats);
   });
 }
 

@@ -1,23 +1,16 @@
 import type { Command } from "commander";
 import { merge as runMerge } from "../../app/merge.js";
-import type { VocabMode } from "../../plan/recipe.js";
 import type { CliContext } from "../context.js";
-import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { addPublishFlags, addReadFlags } from "../publish-flags.js";
+import { addPublishFlags, addReadFlags, type PublishFlags, type ReadFlags } from "../publish-flags.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
-import { runWithProgress } from "../run-with-progress.js";
+import { runUseCase } from "../run-with-progress.js";
 import { printMergeResult, printPortion } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
-interface MergeFlags extends CliAppFlags, PortionStageFlags {
+interface MergeFlags extends Omit<PublishFlags, "maxShardSize">, ReadFlags, PortionStageFlags {
   to?: string;
-  private?: boolean;
-  dryRun?: boolean;
-  force?: boolean;
-  vocab?: VocabMode;
-  createPr?: boolean;
 }
 
 /** `tvhub merge RECIPE`: runs a recipe and publishes the merged model (or writes it to a folder). */
@@ -49,10 +42,7 @@ export function merge(program: Command, context: CliContext): void {
   ).action(async (path: string, flags: MergeFlags) => {
     const stage = portionStageOf(flags);
     const text = await readRecipe(path);
-    const appContext = createAppContext(context, flags);
-    const result = await runWithProgress(
-      context,
-      flags,
+    const { result, stats } = await runUseCase(context, flags, (appContext) =>
       runMerge({
         context: appContext,
         recipe: { text, source: path },
@@ -62,9 +52,9 @@ export function merge(program: Command, context: CliContext): void {
       }),
     );
     if (result.portion) {
-      printPortion(context, flags, result.portion, appContext.hub.stats());
+      printPortion(context, flags, result.portion, stats);
       return;
     }
-    printMergeResult(context, flags, result, appContext.hub.stats());
+    printMergeResult(context, flags, result, stats);
   });
 }

@@ -2,9 +2,8 @@ import type { Command } from "commander";
 import { publishVector as runPublishVector } from "../../app/publish-vector.js";
 import type { ComputableDtype } from "../../tensor/dtype.js";
 import type { CliContext } from "../context.js";
-import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { addPublishFlags, addReadFlags } from "../publish-flags.js";
+import { addPublishFlags, addReadFlags, type PublishFlags, type ReadFlags } from "../publish-flags.js";
 import {
   parseDtypeFlag,
   parseLoraEmbeddingsFlag,
@@ -14,20 +13,15 @@ import {
 } from "../parse-flags.js";
 import { UsageError } from "../../errors.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
-import { runWithProgress } from "../run-with-progress.js";
+import { runUseCase } from "../run-with-progress.js";
 import { printPortion, printVectorResult } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
-interface PublishVectorFlags extends CliAppFlags, PortionStageFlags {
+interface PublishVectorFlags extends PublishFlags, ReadFlags, PortionStageFlags {
   base?: string;
   finetuned: string;
   to: string;
   dtype?: ComputableDtype | "auto";
-  private?: boolean;
-  maxShardSize?: number;
-  dryRun?: boolean;
-  force?: boolean;
-  vocab?: "refuse" | "extend";
   loraRank?: number | "auto";
   maxError?: number;
   loraMaxRank?: number;
@@ -35,7 +29,6 @@ interface PublishVectorFlags extends CliAppFlags, PortionStageFlags {
   loraOversampling?: number;
   loraIterations?: number;
   loraSeed?: number;
-  createPr?: boolean;
 }
 
 /** `tvhub publish-vector`: τ = θ_ft − θ_base, published as a task-vector repo (or written to a folder). */
@@ -84,10 +77,7 @@ export function publishVector(program: Command, context: CliContext): void {
   ).action(async (flags: PublishVectorFlags) => {
     const stage = portionStageOf(flags);
     const lora = loraOptionsOf(flags);
-    const appContext = createAppContext(context, flags);
-    const result = await runWithProgress(
-      context,
-      flags,
+    const { result, stats } = await runUseCase(context, flags, (appContext) =>
       runPublishVector({
         context: appContext,
         ...(flags.base === undefined ? {} : { base: flags.base }),
@@ -100,7 +90,6 @@ export function publishVector(program: Command, context: CliContext): void {
         ...(flags.createPr === true && { createPr: true }),
       }),
     );
-    const stats = appContext.hub.stats();
     if (result.portion) {
       printPortion(context, flags, result.portion, stats);
       return;

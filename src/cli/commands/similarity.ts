@@ -3,21 +3,17 @@ import type { Command } from "commander";
 import { similarity as runSimilarity, type SimilarityResult } from "../../app/similarity.js";
 import { renderSimilaritySvg } from "../../card/render-similarity-svg.js";
 import { UsageError } from "../../errors.js";
-import type { VocabMode } from "../../plan/recipe.js";
 import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
-import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
-import { addReadFlags } from "../publish-flags.js";
-import { runWithProgress } from "../run-with-progress.js";
+import { addReadFlags, type ReadFlags } from "../publish-flags.js";
+import { runUseCase } from "../run-with-progress.js";
 import { printJson } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
-interface SimilarityFlags extends CliAppFlags {
+interface SimilarityFlags extends ReadFlags {
   base?: string;
   svg?: string;
-  force?: boolean;
-  vocab?: VocabMode;
 }
 
 /** `tvhub similarity`: the cosine similarity matrix of task vectors (the paper's Figure 1). */
@@ -42,10 +38,7 @@ export function similarity(program: Command, context: CliContext): void {
       "refuse (default), or extend: compare fine-tunes that grew the vocabulary on the base's rows",
     ),
   ).action(async (refs: string[], flags: SimilarityFlags) => {
-    const appContext = createAppContext(context, flags);
-    const result = await runWithProgress(
-      context,
-      flags,
+    const { result, stats } = await runUseCase(context, flags, (appContext) =>
       runSimilarity({
         context: appContext,
         refs,
@@ -70,7 +63,7 @@ export function similarity(program: Command, context: CliContext): void {
       printJson(context, {
         ...rest,
         svg: flags.svg ?? null,
-        bytesDownloaded: appContext.hub.stats().bytesDownloaded,
+        bytesDownloaded: stats.bytesDownloaded,
         report,
       });
       return;
