@@ -33,14 +33,22 @@ export function renderBlobPage(options: BlobPageOptions): string {
         : view.kind === "image"
           ? html`<div class="image"><img src="${download}" alt="${file.path}"></div>`
           : html`<div class="note">${view.reason}</div>`;
-  const body = html`<div class="toolbar"><div class="crumbs"><a href="${treePageUrl(key, revision)}">${key.name}</a>${segments.map(
-    (segment, i) =>
-      i === segments.length - 1
-        ? html` / <strong>${segment}</strong>`
-        : html` / <a href="${treePageUrl(key, revision, segments.slice(0, i + 1).join("/"))}">${segment}</a>`,
+  const body = html`<div class="toolbar"><div class="crumbs">\
+<a href="${treePageUrl(key, revision)}">${key.name}</a>${segments.map((segment, i) =>
+    i === segments.length - 1
+      ? html` / <strong>${segment}</strong>`
+      : html` / <a href="${treePageUrl(key, revision, segments.slice(0, i + 1).join("/"))}">${segment}</a>`,
   )}</div></div>
-<div class="blob" id="blob"><div class="head"><strong>${formatBytes(file.size)}</strong><span class="muted">${file.size.toLocaleString("en-US")} bytes</span>${file.lfs ? html`<span><span class="lfs">LFS</span> sha256 <span class="mono">${file.sha256}</span></span>` : html`<span class="muted">git blob <span class="mono">${file.oid}</span></span>`}
-<span class="muted">at <a class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a></span><a class="button secondary" href="${download}" download>Download</a></div>
+<div class="blob" id="blob"><div class="head"><strong>${formatBytes(file.size)}</strong>\
+<span class="muted">${file.size.toLocaleString("en-US")} bytes</span>${
+    file.lfs
+      ? html`<span>\
+<span class="lfs">LFS</span> sha256 <span class="mono">${file.sha256}</span>\
+</span>`
+      : html`<span class="muted">git blob <span class="mono">${file.oid}</span></span>`
+  }
+<span class="muted">at <a class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a></span>\
+<a class="button secondary" href="${download}" download>Download</a></div>
 ${content}</div>`;
   return renderPage({
     title: `${file.path} · ${summary.id} · tvhub local Hub`,

@@ -23,14 +23,23 @@ export function renderCommitsPage(options: CommitsPageOptions): string {
   const tagsAt = new Map<string, string[]>();
   for (const ref of [...options.branches, ...options.tags])
     tagsAt.set(ref.commit, [...(tagsAt.get(ref.commit) ?? []), ref.name]);
-  const body = html`<div class="toolbar">${renderRefs({ refs: options, revision, href: (name) => commitsPageUrl(key, name) })}</div>
-<ul class="commit-list" id="commits">${options.commits.map(
-    (
-      commit,
-    ) => html`<li data-commit="${commit.id}"><div><div class="title">${commit.title}</div>${commit.description === "" ? "" : html`<div class="desc">${commit.description}</div>`}${(tagsAt.get(commit.id) ?? []).map((name) => html` <span class="chip">${name}</span>`)}</div>
-<div class="side"><div>${commit.author} · ${formatDate(commit.date)}</div><a class="mono" href="${treePageUrl(key, commit.id)}" title="Browse the files at this commit">${commit.id.slice(0, 10)}</a></div></li>`,
-  )}</ul>
-${options.total > options.commits.length ? html`<p class="muted">Showing the ${options.commits.length} newest of ${options.total} commits.</p>` : ""}`;
+  const refs = renderRefs({ refs: options, revision, href: (name) => commitsPageUrl(key, name) });
+  const item = (commit: CommitRecord) => {
+    const description = commit.description === "" ? "" : html`<div class="desc">${commit.description}</div>`;
+    const chips = (tagsAt.get(commit.id) ?? []).map((name) => html` <span class="chip">${name}</span>`);
+    return html`<li data-commit="${commit.id}"><div><div class="title">${commit.title}</div>${description}${chips}</div>
+<div class="side"><div>${commit.author} · ${formatDate(commit.date)}</div>\
+<a class="mono" href="${treePageUrl(key, commit.id)}" title="Browse the files at this commit">\
+${commit.id.slice(0, 10)}</a>\
+</div></li>`;
+  };
+  const more =
+    options.total > options.commits.length
+      ? html`<p class="muted">Showing the ${options.commits.length} newest of ${options.total} commits.</p>`
+      : "";
+  const body = html`<div class="toolbar">${refs}</div>
+<ul class="commit-list" id="commits">${options.commits.map(item)}</ul>
+${more}`;
   return renderPage({
     title: `Commits · ${summary.id} · tvhub local Hub`,
     head: renderRepoHeader({ summary, tab: "commits", revision, commitCount: options.total }),

@@ -32,9 +32,15 @@ export function renderFilesPage(options: FilesPageOptions): string {
   const body = html`<div class="toolbar">
 ${renderRefs({ refs: options, revision, href: (name) => treePageUrl(key, name, path) })}
 </div>
-<div class="toolbar"><div class="crumbs"><a href="${treePageUrl(key, revision)}">${key.name}</a>${crumbs.map((segment, i) => html` / <a href="${treePageUrl(key, revision, crumbs.slice(0, i + 1).join("/"))}">${segment}</a>`)}</div>
-<span class="summary-line">${fileCount(options.entries)} · ${formatBytes(totalBytes(commit, path))} · at <a class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a> · ${commit.title}</span></div>
-<table class="table" id="files"><thead><tr><th>Name</th><th class="num">Size</th><th>sha256 (LFS) / git blob id</th><th>Last commit</th></tr></thead><tbody>
+<div class="toolbar"><div class="crumbs"><a \
+href="${treePageUrl(key, revision)}">${key.name}</a>${crumbs.map(
+    (segment, i) => html` / <a \
+href="${treePageUrl(key, revision, crumbs.slice(0, i + 1).join("/"))}">${segment}</a>`,
+  )}</div>
+<span class="summary-line">${fileCount(options.entries)} · ${formatBytes(totalBytes(commit, path))} · at <a \
+class="mono" href="${commitsPageUrl(key, commit.id)}">${commit.id.slice(0, 10)}</a> · ${commit.title}</span></div>
+<table class="table" id="files"><thead><tr><th>Name</th><th class="num">Size</th><th>sha256 (LFS) / git blob id</th>\
+<th>Last commit</th></tr></thead><tbody>
 ${options.entries.map((entry) => entryRow(options, entry))}
 </tbody></table>`;
   return renderPage({
@@ -49,13 +55,23 @@ function entryRow(options: FilesPageOptions, entry: TreeEntry): SafeHtml {
   const name = entry.path.slice(entry.path.lastIndexOf("/") + 1);
   const last = options.lastCommits.get(entry.path);
   const lastCell = last
-    ? html`<td class="last"><a href="${treePageUrl(key, last.id)}">${last.title}</a><span class="when">${formatDate(last.date)}</span></td>`
+    ? html`<td class="last"><a href="${treePageUrl(key, last.id)}">${last.title}</a>\
+<span class="when">${formatDate(last.date)}</span></td>`
     : html`<td></td>`;
   if (entry.type === "directory") {
-    return html`<tr data-path="${entry.path}"><td class="name"><span class="icon">▸</span><a href="${treePageUrl(key, options.revision, entry.path)}">${name}/</a></td><td class="num"></td><td class="sha"></td>${lastCell}</tr>`;
+    return html`<tr data-path="${entry.path}"><td class="name"><span class="icon">▸</span>\
+<a href="${treePageUrl(key, options.revision, entry.path)}">${name}/</a></td><td class="num"></td><td class="sha">\
+</td>${lastCell}</tr>`;
   }
   const file = entry.file;
-  return html`<tr data-path="${entry.path}"><td class="name"><span class="icon"></span><a href="${blobPageUrl(key, options.revision, entry.path)}">${name}</a>${file.lfs ? html`<span class="lfs">LFS</span>` : ""} <a class="faint" href="${resolveUrl(key, options.commit.id, entry.path)}" title="Download" download>↓</a></td>
+  return html`<tr data-path="${entry.path}"><td class="name"><span class="icon"></span>\
+<a href="${blobPageUrl(key, options.revision, entry.path)}">${name}</a>${
+    file.lfs
+      ? html`<span \
+class="lfs">LFS</span>`
+      : ""
+  } <a class="faint" href="${resolveUrl(key, options.commit.id, entry.path)}" \
+title="Download" download>↓</a></td>
 <td class="num" title="${file.size.toLocaleString("en-US")} bytes">${formatBytes(file.size)}</td>
 <td class="sha">${file.lfs ? file.sha256 : html`<span class="faint">${file.oid}</span>`}</td>${lastCell}</tr>`;
 }
@@ -85,7 +101,19 @@ export interface RefsOptions {
 export function renderRefs(options: RefsOptions): SafeHtml {
   const { branches, tags } = options.refs;
   const pill = (ref: Ref) =>
-    html`<a class="chip ${ref.name === options.revision ? "active" : ""}" href="${options.href(ref.name)}" title="${ref.commit}">${ref.name}</a>`;
+    html`<a class="chip ${ref.name === options.revision ? "active" : ""}" href="${options.href(ref.name)}" \
+title="${ref.commit}">${ref.name}</a>`;
   const known = [...branches, ...tags].some((ref) => ref.name === options.revision);
-  return html`<div class="refs" id="refs"><span class="label">Branches</span>${branches.map(pill)}${tags.length > 0 ? html`<span class="label">Tags</span>${tags.map(pill)}` : ""}${known ? "" : html`<span class="label">Revision</span><span class="chip active mono">${options.revision.slice(0, 12)}</span>`}</div>`;
+  return html`<div class="refs" id="refs"><span \
+class="label">Branches</span>${branches.map(pill)}${
+    tags.length > 0
+      ? html`<span \
+class="label">Tags</span>${tags.map(pill)}`
+      : ""
+  }${
+    known
+      ? ""
+      : html`<span class="label">Revision</span>\
+<span class="chip active mono">${options.revision.slice(0, 12)}</span>`
+  }</div>`;
 }

@@ -68,23 +68,35 @@ export function renderHomePage(options: { summaries: readonly RepoSummary[]; que
     if (entries.length === 0) return html`<p class="faint">none</p>`;
     return html`<ul class="facet" data-facet="${key}">${entries.map(
       ([value, n]) =>
-        html`<li><a class="${query[key] === value ? "active" : ""}" href="${href({ [key]: query[key] === value ? undefined : value })}"><span class="name">${label(value)}</span><span class="n">${n}</span></a></li>`,
+        html`<li><a class="${query[key] === value ? "active" : ""}" \
+href="${href({ [key]: query[key] === value ? undefined : value })}"><span class="name">${label(value)}</span>\
+<span class="n">${n}</span></a></li>`,
     )}</ul>`;
   };
 
   const active = (Object.entries(query) as Array<[keyof HomeQuery, string]>).map(
     ([key, value]) =>
-      html`<a class="chip active" href="${href({ [key]: undefined })}" title="Remove this filter">${key}: ${key === "kind" ? kindLabels[value as RepoKind] : value} ✕</a>`,
+      html`<a class="chip active" href="${href({ [key]: undefined })}" \
+title="Remove this filter">${key}: ${key === "kind" ? kindLabels[value as RepoKind] : value} ✕</a>`,
   );
+
+  // A select lists every value a facet counts, and the current choice even when no repo has it.
+  const choices = (counts: Map<string, number>, current: string | undefined) =>
+    [...new Set([...counts.keys(), ...(current ? [current] : [])])].sort();
+  const option = (value: string, current: string | undefined, label = value) =>
+    html`<option value="${value}" ${current === value ? html`selected` : ""}>${label}</option>`;
 
   const body = html`<div class="home">
 <aside class="filters">
 <h2>Filter</h2>
 <form class="filter-form" action="/" method="get">
 <label>Name contains<input type="search" name="search" value="${query.search ?? ""}" placeholder="e.g. rotated"></label>
-<label>Kind<select name="kind"><option value="">any kind</option>${kinds.map((k) => html`<option value="${k}" ${query.kind === k ? html`selected` : ""}>${kindLabels[k]}</option>`)}</select></label>
-<label>Base model<select name="base"><option value="">any base</option>${[...new Set([...baseCounts.keys(), ...(query.base ? [query.base] : [])])].sort().map((b) => html`<option value="${b}" ${query.base === b ? html`selected` : ""}>${b}</option>`)}</select></label>
-<label>Tag<select name="tag"><option value="">any tag</option>${[...new Set([...tagCounts.keys(), ...(query.tag ? [query.tag] : [])])].sort().map((t) => html`<option value="${t}" ${query.tag === t ? html`selected` : ""}>${t}</option>`)}</select></label>
+<label>Kind<select name="kind"><option value="">any kind</option>\
+${kinds.map((k) => option(k, query.kind, kindLabels[k]))}</select></label>
+<label>Base model<select name="base"><option value="">any base</option>\
+${choices(baseCounts, query.base).map((b) => option(b, query.base))}</select></label>
+<label>Tag<select name="tag"><option value="">any tag</option>\
+${choices(tagCounts, query.tag).map((t) => option(t, query.tag))}</select></label>
 ${query.author ? html`<input type="hidden" name="author" value="${query.author}">` : ""}
 <div class="actions"><button type="submit">Apply</button><a class="button secondary" href="/">Clear</a></div>
 </form>
@@ -96,8 +108,14 @@ ${facet("base", baseCounts, (b) => b, 12)}
 ${facet("tag", tagCounts, (t) => t, 24)}
 </aside>
 <section class="results">
-<div class="results-head"><h1>Repositories <span class="count" id="result-count">${shown.length}</span></h1><div class="active-filters">${active}</div></div>
-${shown.length === 0 ? html`<div class="empty">No repository matches these filters. <a href="/">Show all</a></div>` : html`<ul class="repo-list">${shown.map(repoItem)}</ul>`}
+<div class="results-head"><h1>Repositories <span class="count" id="result-count">${shown.length}</span></h1>\
+<div class="active-filters">${active}</div></div>
+${
+  shown.length === 0
+    ? html`<div class="empty">No repository matches these filters. <a href="/">Show all</a>\
+</div>`
+    : html`<ul class="repo-list">${shown.map(repoItem)}</ul>`
+}
 </section>
 </div>`;
   return renderPage({ title: "tvhub local Hub", body, ...(query.search !== undefined && { search: query.search }) });
@@ -108,9 +126,10 @@ function repoItem(s: RepoSummary): SafeHtml {
   // The license and the file format say little in a list of repos made by the same tools.
   const tags = s.tags.filter((t) => !["tvhub", "safetensors"].includes(t) && !t.startsWith("license:")).slice(0, 6);
   return html`<li class="repo-item" data-repo="${s.id}" data-kind="${s.kind}">
-<div class="line1"><a class="repo-name" href="${repoPageUrl(s.key)}"><span class="ns">${s.key.namespace} /</span> ${s.key.name}</a>${kindBadge(s.kind)}</div>
+<div class="line1"><a class="repo-name" href="${repoPageUrl(s.key)}">\
+<span class="ns">${s.key.namespace} /</span> ${s.key.name}</a>${kindBadge(s.kind)}</div>
 <div class="meta">${lineage(s)}${formatBytes(s.size)} · updated ${formatDate(s.commit.date)}</div>
-${tags.length > 0 ? html`<div class="chips">${tags.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>` : ""}
+${tagChips(tags)}
 </li>`;
 }
 
@@ -133,6 +152,15 @@ function lineage(s: RepoSummary): SafeHtml | string {
   if (s.kind === "task-vector" || s.kind === "adapter")
     return html`${s.source ? html`from ${link(s.source)}, ` : ""}base ${link(base)} · `;
   return html`fine-tune of ${link(base)} · `;
+}
+
+/** Tags as links to the home page filtered by each; nothing when there are none. */
+export function tagChips(tags: readonly string[]): SafeHtml | "" {
+  if (tags.length === 0) return "";
+  return html`<div class="chips">${tags.map(
+    (t) => html`<a class="chip" \
+href="${homeUrl({ tag: t })}">${t}</a>`,
+  )}</div>`;
 }
 
 export function homeUrl(query: Partial<Record<keyof HomeQuery, string | undefined>>): string {

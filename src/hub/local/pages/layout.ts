@@ -29,14 +29,18 @@ ${options.math ? html`<link rel="stylesheet" href="${assetPrefix}/katex/katex.mi
 <body>
 <header class="top"><div class="wrap">
 <a class="brand" href="/"><span class="logo">τ</span>tvhub <span class="muted">local Hub</span></a>
-<form class="top-search" action="/" method="get" role="search"><input type="search" name="search" aria-label="Search repositories" placeholder="Search models, task vectors, adapters, merges…" value="${options.search ?? ""}"></form>
-<nav class="top-nav"><a href="/?kind=task-vector">Task vectors</a><a href="/?kind=merge">Merges</a><a href="/api/models">API</a></nav>
+<form class="top-search" action="/" method="get" role="search">\
+<input type="search" name="search" aria-label="Search repositories" \
+placeholder="Search models, task vectors, adapters, merges…" value="${options.search ?? ""}"></form>
+<nav class="top-nav"><a href="/?kind=task-vector">Task vectors</a><a href="/?kind=merge">Merges</a>\
+<a href="/api/models">API</a></nav>
 </div></header>
 ${options.head ?? ""}
 <main class="wrap">
 ${options.body}
 </main>
-<footer class="wrap foot">Served by <code>tvhub hub serve</code>. Pages show what the request's own credentials may read through the API; a browser sends none, so private repos stay hidden.</footer>
+<footer class="wrap foot">Served by <code>tvhub hub serve</code>. Pages show what the request's own credentials may \
+read through the API; a browser sends none, so private repos stay hidden.</footer>
 </body>
 </html>
 `.text;

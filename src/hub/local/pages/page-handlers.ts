@@ -239,7 +239,8 @@ function errorPage(error: HttpError): string {
   const title = error.status === 404 ? "Not found" : "Cannot show this page";
   return renderPage({
     title: `${title} · tvhub local Hub`,
-    body: html`<div class="error-page" id="error"><h1>${error.status}</h1><p><strong>${title}.</strong> ${error.message}</p><p><a href="/">Back to all repositories</a></p></div>`,
+    body: html`<div class="error-page" id="error"><h1>${error.status}</h1><p>\
+<strong>${title}.</strong> ${error.message}</p><p><a href="/">Back to all repositories</a></p></div>`,
   });
 }
 

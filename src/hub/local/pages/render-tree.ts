@@ -12,9 +12,11 @@ export function renderModelTree(root: TreeNode): SafeHtml {
   ]);
   const count = countNodes(root);
   if (count === 1 && root.current) {
-    return html`<section class="panel" id="model-tree"><h2>Model tree</h2><p class="faint">No other repo on this Hub names this one as its base, and it names none that is here.</p></section>`;
+    return html`<section class="panel" id="model-tree"><h2>Model tree</h2>\
+<p class="faint">No other repo on this Hub names this one as its base, and it names none that is here.</p></section>`;
   }
-  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${count} repos</span></h2><ul class="tree">${node(root, related)}</ul></section>`;
+  return html`<section class="panel" id="model-tree"><h2>Model tree <span class="faint">${count} repos</span></h2>\
+<ul class="tree">${node(root, related)}</ul></section>`;
 }
 
 function findCurrent(n: TreeNode): TreeNode | undefined {
@@ -33,15 +35,26 @@ function node(n: TreeNode, related: ReadonlySet<string>, compact = false): SafeH
   const lambda = (value: number | undefined) =>
     value === undefined ? "" : html` <span class="faint">×${formatLambda(value)}</span>`;
   const showInputs = n.inputs.length > 0 && (n.current || !compact);
+  const dot = n.present && n.kind ? `kind-${n.kind}` : "absent";
+  const name = n.present
+    ? html`<a href="${modelPageUrl(n.id)}" title="${n.id}">${n.id}</a>`
+    : html`<span class="absent" title="not on this Hub">${n.id}</span>`;
+  const inputs = join(n.inputs.map((input) => html`${link(input)}${lambda(input.lambda)}`));
+  const usedBy = n.current || n.usedBy.length <= 2 ? join(n.usedBy.map(link)) : `${n.usedBy.length} merges`;
   return html`<li class="node${n.current ? " current" : related.has(n.id) ? " related" : ""}" data-node="${n.id}">
-<div class="row"><span class="dot ${n.present && n.kind ? `kind-${n.kind}` : "absent"}"></span>${n.present ? html`<a href="${modelPageUrl(n.id)}" title="${n.id}">${n.id}</a>` : html`<span class="absent" title="not on this Hub">${n.id}</span>`}</div>
+<div class="row"><span class="dot ${dot}"></span>${name}</div>
 ${n.source ? html`<div class="sub">from ${link(n.source)}</div>` : ""}
-${showInputs ? html`<div class="sub">inputs: ${join(n.inputs.map((input) => html`${link(input)}${lambda(input.lambda)}`))}</div>` : ""}
-${n.usedBy.length === 0 ? "" : n.current || n.usedBy.length <= 2 ? html`<div class="sub">used by ${join(n.usedBy.map(link))}</div>` : html`<div class="sub">used by ${n.usedBy.length} merges</div>`}
+${showInputs ? html`<div class="sub">inputs: ${inputs}</div>` : ""}
+${n.usedBy.length === 0 ? "" : html`<div class="sub">used by ${usedBy}</div>`}
 ${n.groups.map(
   // Long groups fold, unless they hold a related repo; <details> needs no script.
-  (group) =>
-    html`<details class="group-box" data-group="${group.label}" ${group.nodes.length <= maxOpen || group.nodes.some((child) => holds(child, related)) ? "open" : ""}><summary class="group">${group.label} <span class="n">${group.nodes.length}</span></summary><ul>${group.nodes.map((child) => node(child, related, group.nodes.length > maxOpen))}</ul></details>`,
+  (group) => {
+    const open = group.nodes.length <= maxOpen || group.nodes.some((child) => holds(child, related));
+    const compact = group.nodes.length > maxOpen;
+    return html`<details class="group-box" data-group="${group.label}" ${open ? "open" : ""}>\
+<summary class="group">${group.label} <span class="n">${group.nodes.length}</span></summary>\
+<ul>${group.nodes.map((child) => node(child, related, compact))}</ul></details>`;
+  },
 )}
 </li>`;
 }
@@ -54,7 +67,8 @@ function holds(n: TreeNode, ids: ReadonlySet<string>): boolean {
 
 function link(target: TreeLink): SafeHtml {
   if (!target.present) return html`<span class="absent" title="not on this Hub">${target.id}</span>`;
-  return html`<a class="${target.current ? "current" : ""}" href="${modelPageUrl(target.id)}">${shortName(target.id)}</a>`;
+  return html`<a \
+class="${target.current ? "current" : ""}" href="${modelPageUrl(target.id)}">${shortName(target.id)}</a>`;
 }
 
 /** Inside the tree the owner is usually the same; the name says which repo. */

@@ -2,7 +2,7 @@ import { html, type SafeHtml } from "./html.js";
 import { kindBadge } from "./layout.js";
 import { commitsPageUrl, repoPageUrl, treePageUrl } from "./page-urls.js";
 import type { RepoSummary } from "./repo-summary.js";
-import { homeUrl } from "./home-page.js";
+import { homeUrl, tagChips } from "./home-page.js";
 
 export type RepoTab = "card" | "files" | "commits";
 
@@ -24,8 +24,14 @@ export function renderRepoHeader(options: RepoHeaderOptions): SafeHtml {
     html`<a class="${tab === name ? "on" : ""}" href="${href}" data-tab="${name}">${label}</a>`;
   const tags = summary.tags.slice(0, 14);
   return html`<div class="repo-head"><div class="wrap">
-<div class="repo-title"><h1><a href="${homeUrl({ author: key.namespace })}">${key.namespace}</a> / <strong>${key.name}</strong></h1>${kindBadge(summary.kind)}${summary.private ? html`<span class="badge private">private</span>` : ""}</div>
-${tags.length > 0 ? html`<div class="chips">${tags.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>` : ""}
+<div class="repo-title"><h1><a href="${homeUrl({ author: key.namespace })}">${key.namespace}</a> / \
+<strong>${key.name}</strong></h1>${kindBadge(summary.kind)}${
+    summary.private
+      ? html`<span class="badge \
+private">private</span>`
+      : ""
+  }</div>
+${tagChips(tags)}
 <nav class="tabs">${tabLink(
     "card",
     cardUrl,

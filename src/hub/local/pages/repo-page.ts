@@ -47,9 +47,11 @@ const repoIdPattern = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
 function renderMetadata(summary: RepoSummary): SafeHtml {
   const card = summary.facts.cardData;
   if (!card || Object.keys(card).length === 0)
-    return html`<section class="panel" id="metadata"><h2>Metadata</h2><p class="faint">The card has no front matter.</p></section>`;
+    return html`<section class="panel" id="metadata"><h2>Metadata</h2>\
+<p class="faint">The card has no front matter.</p></section>`;
   const rows = Object.entries(card).map(([key, value]) => html`<dt>${key}</dt><dd>${metadataValue(key, value)}</dd>`);
-  return html`<section class="panel" id="metadata"><h2>Metadata <span class="faint">front matter</span></h2><dl class="facts">${rows}</dl></section>`;
+  return html`<section class="panel" id="metadata"><h2>Metadata <span class="faint">front matter</span></h2>\
+<dl class="facts">${rows}</dl></section>`;
 }
 
 function metadataValue(key: string, value: unknown): SafeHtml {
@@ -60,9 +62,20 @@ function metadataValue(key: string, value: unknown): SafeHtml {
   if (!simple) return html`<pre>${JSON.stringify(value, null, 2)}</pre>`;
   const items = list.map((item) => String(item));
   if (key === "base_model")
-    return html`${items.map((id, i) => html`${i > 0 ? html`<br>` : ""}${repoIdPattern.test(id) ? html`<a href="${modelPageUrl(id)}">${id}</a>` : id}`)}`;
+    return html`${items.map(
+      (id, i) =>
+        html`${i > 0 ? html`<br>` : ""}${
+          repoIdPattern.test(id)
+            ? html`<a \
+href="${modelPageUrl(id)}">${id}</a>`
+            : id
+        }`,
+    )}`;
   if (key === "tags")
-    return html`<div class="chips">${items.map((t) => html`<a class="chip" href="${homeUrl({ tag: t })}">${t}</a>`)}</div>`;
+    return html`<div class="chips">${items.map(
+      (t) => html`<a class="chip" \
+href="${homeUrl({ tag: t })}">${t}</a>`,
+    )}</div>`;
   return html`${items.join(", ")}`;
 }
 
@@ -74,7 +87,12 @@ function renderRecord(summary: RepoSummary, revision: string): SafeHtml {
     if (typeof value !== "object" || value === null) return "";
     const { repo, revision: rev } = value as { repo?: unknown; revision?: unknown };
     if (typeof repo !== "string") return "";
-    return html`<a href="${modelPageUrl(repo)}">${repo}</a>${typeof rev === "string" ? html` <span class="mono faint">@${rev.slice(0, 10)}</span>` : ""}`;
+    return html`<a href="${modelPageUrl(repo)}">${repo}</a>${
+      typeof rev === "string"
+        ? html` <span class="mono \
+faint">@${rev.slice(0, 10)}</span>`
+        : ""
+    }`;
   };
   const num = (value: unknown) =>
     typeof value === "number" ? String(Number(value.toPrecision(6))) : typeof value === "string" ? value : "";
@@ -87,7 +105,15 @@ function renderRecord(summary: RepoSummary, revision: string): SafeHtml {
   if (Array.isArray(record.terms)) {
     facts.push([
       "terms",
-      html`<ul>${summary.inputs.map((input) => html`<li><a href="${modelPageUrl(input.repo)}">${input.repo}</a>${input.lambda === undefined ? "" : html` <span class="faint">λ = ${num(input.lambda)}</span>`}</li>`)}</ul>`,
+      html`<ul>${summary.inputs.map(
+        (input) => html`<li><a \
+href="${modelPageUrl(input.repo)}">${input.repo}</a>${
+          input.lambda === undefined
+            ? ""
+            : html` <span class="faint">λ \
+= ${num(input.lambda)}</span>`
+        }</li>`,
+      )}</ul>`,
     ]);
   }
   const lora = record.lora as
@@ -104,5 +130,7 @@ function renderRecord(summary: RepoSummary, revision: string): SafeHtml {
   if (typeof record.parameters === "number") facts.push(["parameters", record.parameters.toLocaleString("en-US")]);
   if (typeof record.norm === "number") facts.push(["‖τ‖₂", num(record.norm)]);
   if (typeof record.tvhub === "string") facts.push(["made with", `tvhub ${record.tvhub}`]);
-  return html`<section class="panel" id="record"><h2>tvhub.json <a class="faint" href="${blobPageUrl(summary.key, revision, "tvhub.json")}">view file</a></h2><dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>`;
+  return html`<section class="panel" id="record"><h2>tvhub.json <a class="faint" \
+href="${blobPageUrl(summary.key, revision, "tvhub.json")}">view file</a></h2>\
+<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>`;
 }
