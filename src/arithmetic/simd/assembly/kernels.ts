@@ -305,7 +305,9 @@ export function subBf16(a: usize, b: usize, out: usize, n: i32): void {
 @inline function subF16Block(a: usize, b: usize, out: usize): void {
   const va = v128.load(a);
   const vb = v128.load(b);
-  const even = f32ToF16Bits(canonical(f32x4.sub(f16ToF32Bits(v128.and(va, LOW_HALVES)), f16ToF32Bits(v128.and(vb, LOW_HALVES)))));
+  const even = f32ToF16Bits(
+    canonical(f32x4.sub(f16ToF32Bits(v128.and(va, LOW_HALVES)), f16ToF32Bits(v128.and(vb, LOW_HALVES)))),
+  );
   const odd = f32ToF16Bits(canonical(f32x4.sub(f16ToF32Bits(i32x4.shr_u(va, 16)), f16ToF32Bits(i32x4.shr_u(vb, 16)))));
   v128.store(out, v128.or(even, i32x4.shl(odd, 16)));
 }
@@ -340,8 +342,15 @@ export function subBf16ToF32(a: usize, b: usize, out: usize, n: i32): void {
 @inline function subF16ToF32Block(a: usize, b: usize, out: usize): void {
   const va = v128.load(a);
   const vb = v128.load(b);
-  v128.store(out, canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_low_i16x8_u(va)), f16ToF32Bits(i32x4.extend_low_i16x8_u(vb)))));
-  v128.store(out, canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(va)), f16ToF32Bits(i32x4.extend_high_i16x8_u(vb)))), 16);
+  v128.store(
+    out,
+    canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_low_i16x8_u(va)), f16ToF32Bits(i32x4.extend_low_i16x8_u(vb)))),
+  );
+  v128.store(
+    out,
+    canonical(f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(va)), f16ToF32Bits(i32x4.extend_high_i16x8_u(vb)))),
+    16,
+  );
 }
 
 /** τ for F16 inputs, stored as float32. */
@@ -408,7 +417,11 @@ export function axpySubBf16(acc: usize, ft: usize, base: usize, lambda: f32, n: 
 @inline function axpySubF16Block(acc: usize, ft: usize, base: usize, scale: v128): void {
   const v = v128.load(ft);
   v128.store(acc, step(v128.load(acc), scale, f32x4.sub(f16ToF32Bits(i32x4.extend_low_i16x8_u(v)), v128.load(base))));
-  v128.store(acc, step(v128.load(acc, 16), scale, f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(v)), v128.load(base, 16))), 16);
+  v128.store(
+    acc,
+    step(v128.load(acc, 16), scale, f32x4.sub(f16ToF32Bits(i32x4.extend_high_i16x8_u(v)), v128.load(base, 16))),
+    16,
+  );
 }
 
 /** A merge step with τ computed on the fly from an F16 fine-tuned chunk and the float32 base. */
@@ -459,7 +472,10 @@ export function dotF32(a: usize, b: usize, n: i32, initial: f64): f64 {
     const va = v128.load(a + offset);
     const vb = v128.load(b + offset);
     const low = f64x2.mul(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
-    const high = f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)));
+    const high = f64x2.mul(
+      f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)),
+      f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)),
+    );
     sum += f64x2.extract_lane(low, 0);
     sum += f64x2.extract_lane(low, 1);
     sum += f64x2.extract_lane(high, 0);
@@ -489,7 +505,10 @@ const INFINITY_BITS: v128 = i32x4.splat(0x7f800000);
 
 /** The largest of four error-bit lanes, as the float64 the statistics report. */
 @inline function largestOf(bits: v128): f64 {
-  const m = max<u32>(max<u32>(i32x4.extract_lane(bits, 0), i32x4.extract_lane(bits, 1)), max<u32>(i32x4.extract_lane(bits, 2), i32x4.extract_lane(bits, 3)));
+  const m = max<u32>(
+    max<u32>(i32x4.extract_lane(bits, 0), i32x4.extract_lane(bits, 1)),
+    max<u32>(i32x4.extract_lane(bits, 2), i32x4.extract_lane(bits, 3)),
+  );
   return <f64>reinterpret<f32>(m);
 }
 
@@ -615,8 +634,14 @@ const HIGH_INDEX: v128 = i32x4(4, 5, 6, 7);
       const dA = f32x4.sub(ftA, baseA);
       const dB = f32x4.sub(ftB, baseB);
       // roundComputedToBf16, with its constants in registers.
-      const roundedA = i32x4.add(v128.bitselect(dA, canonicalNaN, f32x4.eq(dA, dA)), i32x4.add(v128.and(i32x4.shr_u(dA, 16), one), roundingBias));
-      const roundedB = i32x4.add(v128.bitselect(dB, canonicalNaN, f32x4.eq(dB, dB)), i32x4.add(v128.and(i32x4.shr_u(dB, 16), one), roundingBias));
+      const roundedA = i32x4.add(
+        v128.bitselect(dA, canonicalNaN, f32x4.eq(dA, dA)),
+        i32x4.add(v128.and(i32x4.shr_u(dA, 16), one), roundingBias),
+      );
+      const roundedB = i32x4.add(
+        v128.bitselect(dB, canonicalNaN, f32x4.eq(dB, dB)),
+        i32x4.add(v128.and(i32x4.shr_u(dB, 16), one), roundingBias),
+      );
       v128.store(out, i16x8.shuffle(i32x4.shr_u(roundedA, 16), roundedB, 0, 9, 2, 11, 4, 13, 6, 15));
       tauA = v128.and(roundedA, highHalves);
       tauB = v128.and(roundedB, highHalves);
@@ -844,7 +869,8 @@ export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
           } else {
             for (let p = 0; p < kc; p++, dst += 16) {
               const s = srcA + (<usize>p << 2);
-              for (let r = 0; r < 4; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(s + <usize>r * rowA) : 0);
+              for (let r = 0; r < 4; r++)
+                store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(s + <usize>r * rowA) : 0);
             }
           }
         }
@@ -859,9 +885,17 @@ export function gemmF32(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i
             if (rows == 4 && cols == 8) {
               gemmMicro4x8(pa, pb, at, rowC, kc, first);
             } else {
-              if (!first) for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(GEMM_EDGE + (<usize>(r * 8 + x) << 2), v128.load(at + <usize>r * rowC + (<usize>x << 2)));
+              if (!first)
+                for (let r = 0; r < rows; r++)
+                  for (let x = 0; x < cols; x += 4)
+                    v128.store(
+                      GEMM_EDGE + (<usize>(r * 8 + x) << 2),
+                      v128.load(at + <usize>r * rowC + (<usize>x << 2)),
+                    );
               gemmMicro4x8(pa, pb, GEMM_EDGE, 32, kc, first);
-              for (let r = 0; r < rows; r++) for (let x = 0; x < cols; x += 4) v128.store(at + <usize>r * rowC + (<usize>x << 2), v128.load(GEMM_EDGE + (<usize>(r * 8 + x) << 2)));
+              for (let r = 0; r < rows; r++)
+                for (let x = 0; x < cols; x += 4)
+                  v128.store(at + <usize>r * rowC + (<usize>x << 2), v128.load(GEMM_EDGE + (<usize>(r * 8 + x) << 2)));
             }
           }
         }
@@ -882,7 +916,10 @@ export function squaredDistanceF32(a: usize, b: usize, n: i32): f64 {
     const va = v128.load(a + offset);
     const vb = v128.load(b + offset);
     const d01 = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
-    const d23 = f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)));
+    const d23 = f64x2.sub(
+      f64x2.promote_low_f32x4(i32x4.shuffle(va, va, 2, 3, 0, 1)),
+      f64x2.promote_low_f32x4(i32x4.shuffle(vb, vb, 2, 3, 0, 1)),
+    );
     s01 = f64x2.add(s01, f64x2.mul(d01, d01));
     s23 = f64x2.add(s23, f64x2.mul(d23, d23));
   }
@@ -992,7 +1029,8 @@ export function solveUpperF64(x: usize, rows: i32, cols: i32, r: usize): void {
         const yk = x + <usize>k * colBytes;
         const f = f64x2.splat(rkj);
         let o = start;
-        for (; o < vectorEnd; o += 16) v128.store(yj + o, f64x2.sub(v128.load(yj + o), f64x2.mul(f, v128.load(yk + o))));
+        for (; o < vectorEnd; o += 16)
+          v128.store(yj + o, f64x2.sub(v128.load(yj + o), f64x2.mul(f, v128.load(yk + o))));
         for (; o < end; o += 8) store<f64>(yj + o, load<f64>(yj + o) - rkj * load<f64>(yk + o));
       }
       const pivot = load<f64>(r + (<usize>(j * cols + j) << 3));
