@@ -1,46 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../plan/build-plan.js";
 import { checkCompatibility } from "../plan/check-compatibility.js";
-import { decoderTensorSpecs, locateTensors } from "../plan/testing/model-headers.js";
-import { readConfig } from "../plan/testing/real-models.js";
-import type { ResolvedModel } from "../plan/types.js";
+import { tinyLlama } from "../plan/testing/tiny-llama.js";
 import { reportFromPlan } from "./report-from-plan.js";
 
-const config = {
-  ...readConfig("meta-llama--Llama-3.1-8B"),
-  hidden_size: 64,
-  num_attention_heads: 4,
-  num_key_value_heads: 1,
-  head_dim: 16,
-  intermediate_size: 128,
-  num_hidden_layers: 2,
-  vocab_size: 256,
-};
-
-function model(
-  ref: string,
-  revision: string,
-  options: { vocab?: number; card?: Record<string, unknown> } = {},
-): ResolvedModel {
-  const vocab = options.vocab ?? 256;
-  const tensors = locateTensors({
-    specs: decoderTensorSpecs({ ...config, vocab_size: vocab }, "BF16"),
-    maxShardSize: 40_000,
-  });
-  return {
-    ref,
-    repo: ref,
-    revision: revision.repeat(40),
-    config: { ...config, vocab_size: vocab },
-    tensors,
-    ...(options.card ? { card: options.card } : {}),
-  };
-}
+const sha = (c: string) => c.repeat(40);
 
 describe("reportFromPlan", () => {
   it("reports a compatible pair's pinned inputs, planned files, tensors and bytes", () => {
-    const base = model("org/base", "b");
-    const ft = model("org/ft", "f", { card: { base_model: "org/base" } });
+    const base = tinyLlama("org/base", { revision: sha("b") });
+    const ft = tinyLlama("org/ft", { revision: sha("f"), card: { base_model: "org/base" } });
     const compatibility = checkCompatibility({ base, inputs: [{ ...ft, kind: "finetuned" }] });
     const plan = buildPlan({ operation: "publish-vector", base, finetuned: ft, maxShardSize: 50_000 });
     const report = reportFromPlan({ kind: "task-vector", compatibility, plan, target: "org/ft-tv" });
@@ -64,8 +33,8 @@ describe("reportFromPlan", () => {
   });
 
   it("marks a shape mismatch as an error and the pair as not compatible, with no plan", () => {
-    const base = model("org/base", "b");
-    const ft = model("org/ft", "f", { vocab: 300, card: { base_model: "org/base" } });
+    const base = tinyLlama("org/base", { revision: sha("b") });
+    const ft = tinyLlama("org/ft", { revision: sha("f"), vocab: 300, card: { base_model: "org/base" } });
     const compatibility = checkCompatibility({ base, inputs: [{ ...ft, kind: "finetuned" }] });
     const report = reportFromPlan({ kind: "check", compatibility });
     expect(report.compatible).toBe(false);

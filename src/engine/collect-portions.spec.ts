@@ -6,38 +6,22 @@ import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { HubClient, RepoFile } from "../hub/index.js";
 import { assignPortions } from "../plan/assign-portions.js";
 import { buildPlan } from "../plan/build-plan.js";
-import { decoderTensorSpecs, locateTensors } from "../plan/testing/model-headers.js";
-import { readConfig } from "../plan/testing/real-models.js";
-import type { Plan, ResolvedModel } from "../plan/types.js";
+import { tinyLlama } from "../plan/testing/tiny-llama.js";
+import type { Plan } from "../plan/types.js";
 import { planModelLayout } from "../safetensors/plan-model-layout.js";
 import { collectPortions } from "./collect-portions.js";
 import { planDigest } from "../plan/plan-digest.js";
 import { portionRecordPath, type PortionRecord } from "./portion-record.js";
 import { joinPatterns } from "../../test/helpers/join-patterns.js";
 
-const config = {
-  ...readConfig("meta-llama--Llama-3.1-8B"),
-  hidden_size: 64,
-  num_attention_heads: 4,
-  num_key_value_heads: 1,
-  head_dim: 16,
-  intermediate_size: 128,
-  num_hidden_layers: 2,
-  vocab_size: 256,
-};
 const version = "9.9.9";
 const head = "c".repeat(40);
-
-function model(ref: string, revision: string): ResolvedModel {
-  const tensors = locateTensors({ specs: decoderTensorSpecs(config, "BF16"), maxShardSize: 40_000 });
-  return { ref, repo: ref, revision: revision.repeat(40), config, tensors };
-}
 
 function planWith(ftRevision: string): Plan {
   return buildPlan({
     operation: "publish-vector",
-    base: model("org/base", "b"),
-    finetuned: model("org/ft", ftRevision),
+    base: tinyLlama("org/base", { revision: "b".repeat(40) }),
+    finetuned: tinyLlama("org/ft", { revision: ftRevision.repeat(40) }),
     maxShardSize: 20_000,
   });
 }

@@ -6,42 +6,16 @@ import { formatPlan } from "./format-plan.js";
 import type { Recipe } from "./recipe.js";
 import { loadRecipeSchema } from "./recipe-schema.js";
 import { decoderTensorSpecs, locateTensors, type TensorSpec } from "./testing/model-headers.js";
-import { readConfig, readTotalSize, realModel } from "./testing/real-models.js";
+import { readTotalSize, realModel } from "./testing/real-models.js";
+import { tinyLlama, tinyLlamaConfig, type TinyLlamaOptions } from "./testing/tiny-llama.js";
 import type { Expression, PlannedTensor, ResolvedModel } from "./types.js";
 import { joinPatterns } from "../../test/helpers/join-patterns.js";
 
 const sha = (c: string) => c.repeat(40);
-const tinyConfig = {
-  ...readConfig("meta-llama--Llama-3.1-8B"),
-  hidden_size: 64,
-  num_attention_heads: 4,
-  num_key_value_heads: 1,
-  head_dim: 16,
-  intermediate_size: 128,
-  num_hidden_layers: 2,
-  vocab_size: 256,
-};
 const positionIds: TensorSpec = { name: "model.position_ids", dtype: "I64", shape: [1, 32] };
 
-/** A tiny Llama in several shards (so that reads span files), with one integer buffer. */
-function tiny(
-  ref: string,
-  options: { vocab?: number; dtype?: "BF16" | "F16" | "F32"; drop?: (name: string) => boolean; revision?: string } = {},
-): ResolvedModel {
-  const specs = [
-    ...decoderTensorSpecs({ ...tinyConfig, vocab_size: options.vocab ?? 256 }, options.dtype ?? "BF16"),
-    positionIds,
-  ].filter((s) => !(options.drop?.(s.name) ?? false));
-  const tensors = locateTensors({ specs, maxShardSize: 40_000 });
-  const model: ResolvedModel = {
-    ref,
-    repo: ref.split("@")[0] as string,
-    revision: options.revision ?? sha("a"),
-    config: { ...tinyConfig, vocab_size: options.vocab ?? 256 },
-    tensors,
-  };
-  return model;
-}
+/** The tiny Llama in several shards (so that reads span files), with one integer buffer. */
+const tiny = (ref: string, options: TinyLlamaOptions = {}) => tinyLlama(ref, { extraSpecs: [positionIds], ...options });
 
 const base = tiny("org/base", { revision: sha("b") });
 const ftA = tiny("org/ft-a", { revision: sha("1") });
@@ -328,7 +302,7 @@ describe("buildPlan: merge", () => {
 
   it("a published vector that omits a tensor contributes a zero term; a tensor no term touches is copied", () => {
     const vectorTensors = locateTensors({
-      specs: decoderTensorSpecs(tinyConfig, "F32").filter((s) => s.name.includes("layers.0.")),
+      specs: decoderTensorSpecs(tinyLlamaConfig, "F32").filter((s) => s.name.includes("layers.0.")),
       prefix: "task_vector",
     });
     const vector: ResolvedModel = { ref: "org/tv", repo: "org/tv", revision: sha("c"), tensors: vectorTensors };
@@ -657,7 +631,7 @@ describe("buildPlan: merge", () => {
     const grown = tiny("org/ft-grown", { vocab: 300 });
     const vector: ResolvedModel = {
       ref: "./tv",
-      tensors: locateTensors({ specs: decoderTensorSpecs(tinyConfig, "F32").slice(1, 4), prefix: "task_vector" }),
+      tensors: locateTensors({ specs: decoderTensorSpecs(tinyLlamaConfig, "F32").slice(1, 4), prefix: "task_vector" }),
     };
     const plan = buildPlan({
       operation: "merge",

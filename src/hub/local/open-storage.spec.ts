@@ -1,43 +1,37 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { gitBlobSha1 } from "./git-objects.js";
-import { HttpError } from "./http-error.js";
 import { openStorage, type HubStorage } from "./open-storage.js";
-import type { FileRecord, RepoKey } from "./types.js";
+import type { CommitOptions, CreateRepoOptions, TreeChange } from "./repo-store.js";
+import { openScratchStorage, putTextFile as fileOf, statusOf } from "./testing/scratch-storage.js";
+import type { RepoKey, RepoRecord } from "./types.js";
 
 const key: RepoKey = { type: "model", namespace: "me", name: "m" };
 const commitBase = { description: "", author: "me", date: new Date("2024-01-01T00:00:00.000Z") };
 
-async function fresh(): Promise<HubStorage> {
-  return openStorage({ dir: join(mkdtempSync(join(tmpdir(), "tvhub-store-")), "hub") });
+function fresh(): Promise<HubStorage> {
+  return openScratchStorage("tvhub-store-");
 }
 
-async function fileOf(storage: HubStorage, path: string, text: string): Promise<FileRecord> {
-  const bytes = Buffer.from(text);
-  return {
-    path,
-    sha256: await storage.objects.putBytes(bytes),
-    oid: gitBlobSha1(bytes),
-    size: bytes.length,
-    lfs: false,
-  };
+/** Creates `me/m` (public, no files) unless `options` say otherwise. */
+function createRepo(storage: HubStorage, options: Partial<CreateRepoOptions> = {}) {
+  return storage.repos.createRepo({ ...commitBase, key, private: false, files: [], title: "init", ...options });
+}
+
+/** Commits `changes` on main unless `options` name another branch. */
+function commitOn(
+  storage: HubStorage,
+  repo: RepoRecord,
+  title: string,
+  changes: readonly TreeChange[],
+  options: Partial<CommitOptions> = {},
+) {
+  return storage.repos.commit({ ...commitBase, repo, branch: "main", title, changes, ...options });
 }
 
 async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield Buffer.from(part);
-}
-
-async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof HttpError) return error.status;
-    throw error;
-  }
 }
 
 describe("object store", () => {
@@ -69,108 +63,41 @@ describe("repo store", () => {
   it("creates a repo with a first commit on main and refuses a case-variant duplicate", async () => {
     const storage = await fresh();
     const readme = await fileOf(storage, "README.md", "hi");
-    const { repo, commit } = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: false,
-      files: [readme],
-      title: "initial commit",
-    });
+    const { repo, commit } = await createRepo(storage, { files: [readme], title: "initial commit" });
     expect(commit.id).toMatch(/^[0-9a-f]{40}$/);
     expect(commit.parents).toEqual([]);
     expect((await storage.repos.resolveRevision(repo, "HEAD")).id).toBe(commit.id);
     expect((await storage.repos.resolveRevision(repo, commit.id)).id).toBe(commit.id);
     expect(await statusOf(storage.repos.resolveRevision(repo, "dev"))).toBe(404);
-    expect(
-      await statusOf(
-        storage.repos.createRepo({ ...commitBase, key: { ...key, name: "M" }, private: false, files: [], title: "x" }),
-      ),
-    ).toBe(409);
+    expect(await statusOf(createRepo(storage, { key: { ...key, name: "M" }, title: "x" }))).toBe(409);
     expect(await storage.repos.getRepo({ ...key, namespace: "../me" })).toBeUndefined();
     await storage.close();
   });
 
   it("chains commits, checks the parent, and refuses impossible changes without moving the branch", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: false,
-      files: [],
-      title: "initial commit",
-    });
+    const { repo, commit: first } = await createRepo(storage);
     const a = await fileOf(storage, "a/x.txt", "x");
-    const second = await storage.repos.commit({
-      ...commitBase,
-      repo,
-      branch: "main",
-      title: "add",
-      changes: [{ kind: "put", file: a }],
-    });
+    const second = await commitOn(storage, repo, "add", [{ kind: "put", file: a }]);
     expect(second.parents).toEqual([first.id]);
     expect(second.files.map((f) => f.path)).toEqual(["a/x.txt"]);
-    const stale = storage.repos.commit({
-      ...commitBase,
-      repo,
-      branch: "main",
-      parentCommit: first.id,
-      title: "stale",
-      changes: [],
-    });
+    const stale = commitOn(storage, repo, "stale", [], { parentCommit: first.id });
     expect(await statusOf(stale)).toBe(412);
-    expect(
-      await statusOf(
-        storage.repos.commit({
-          ...commitBase,
-          repo,
-          branch: "main",
-          title: "rm",
-          changes: [{ kind: "delete", path: "nope" }],
-        }),
-      ),
-    ).toBe(404);
+    expect(await statusOf(commitOn(storage, repo, "rm", [{ kind: "delete", path: "nope" }]))).toBe(404);
     const clash = await fileOf(storage, "a", "file where a folder is");
-    expect(
-      await statusOf(
-        storage.repos.commit({
-          ...commitBase,
-          repo,
-          branch: "main",
-          title: "clash",
-          changes: [{ kind: "put", file: clash }],
-        }),
-      ),
-    ).toBe(422);
-    expect(
-      await statusOf(storage.repos.commit({ ...commitBase, repo, branch: "nobranch", title: "x", changes: [] })),
-    ).toBe(404);
+    expect(await statusOf(commitOn(storage, repo, "clash", [{ kind: "put", file: clash }]))).toBe(422);
+    expect(await statusOf(commitOn(storage, repo, "x", [], { branch: "nobranch" }))).toBe(404);
     expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(second.id);
-    const third = await storage.repos.commit({
-      ...commitBase,
-      repo,
-      branch: "main",
-      title: "rm dir",
-      changes: [{ kind: "deleteFolder", path: "a" }],
-    });
+    const third = await commitOn(storage, repo, "rm dir", [{ kind: "deleteFolder", path: "a" }]);
     expect(third.files).toEqual([]);
     await storage.close();
   });
 
   it("serializes concurrent commits on one repo", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: false,
-      files: [],
-      title: "initial commit",
-    });
+    const { repo } = await createRepo(storage);
     const files = await Promise.all(Array.from({ length: 10 }, (_, i) => fileOf(storage, `f${i}`, `${i}`)));
-    await Promise.all(
-      files.map((file, i) =>
-        storage.repos.commit({ ...commitBase, repo, branch: "main", title: `c${i}`, changes: [{ kind: "put", file }] }),
-      ),
-    );
+    await Promise.all(files.map((file, i) => commitOn(storage, repo, `c${i}`, [{ kind: "put", file }])));
     const head = await storage.repos.resolveRevision(repo, "main");
     expect(head.files).toHaveLength(10);
     let depth = 0;
@@ -181,13 +108,7 @@ describe("repo store", () => {
 
   it("creates, lists and deletes branches; main stays", async () => {
     const storage = await fresh();
-    const { repo, commit } = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: false,
-      files: [],
-      title: "initial commit",
-    });
+    const { repo, commit } = await createRepo(storage);
     await storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "branch" });
     await storage.repos.createBranch({ ...commitBase, repo, branch: "empty", emptyBranch: true, title: "empty" });
     expect(await statusOf(storage.repos.createBranch({ ...commitBase, repo, branch: "dev", title: "again" }))).toBe(
@@ -206,25 +127,13 @@ describe("repo store", () => {
 
   it("deletes a repo so its name can be taken again, and keeps LFS grants per repo", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: true,
-      files: [],
-      title: "initial commit",
-    });
+    const { repo } = await createRepo(storage, { private: true });
     const sha = "a".repeat(64);
     await storage.repos.addLfsGrant(repo, sha);
     expect(await storage.repos.hasLfsGrant(repo, sha)).toBe(true);
     expect(await storage.repos.deleteRepo(key)).toBe(true);
     expect(await storage.repos.deleteRepo(key)).toBe(false);
-    const again = await storage.repos.createRepo({
-      ...commitBase,
-      key,
-      private: false,
-      files: [],
-      title: "initial commit",
-    });
+    const again = await createRepo(storage);
     expect(await storage.repos.hasLfsGrant(again.repo, sha)).toBe(false);
     expect(again.repo._id).not.toBe(repo._id);
     await storage.close();
@@ -249,21 +158,9 @@ describe("openStorage", () => {
 describe("tags, moves and super-squash in the repo store", () => {
   it("tags a revision, resolves the tag, never moves it, and deletes it", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({
-      key,
-      private: false,
-      files: [],
-      title: "init",
-      ...commitBase,
-    });
+    const { repo, commit: first } = await createRepo(storage);
     await storage.repos.createTag({ repo, tag: "v1", revision: "main" });
-    const second = await storage.repos.commit({
-      repo,
-      branch: "main",
-      title: "two",
-      ...commitBase,
-      changes: [{ kind: "put", file: await fileOf(storage, "a", "a") }],
-    });
+    const second = await commitOn(storage, repo, "two", [{ kind: "put", file: await fileOf(storage, "a", "a") }]);
     expect((await storage.repos.resolveRevision(repo, "v1")).id).toBe(first.id);
     expect((await storage.repos.resolveRevision(repo, "main")).id).toBe(second.id);
     expect(await storage.repos.listTags(repo)).toEqual([{ name: "v1", commit: first.id }]);
@@ -280,55 +177,19 @@ describe("tags, moves and super-squash in the repo store", () => {
 
   it("accepts a parent commit given as a prefix of the head and refuses a stale one with 412", async () => {
     const storage = await fresh();
-    const { repo, commit: first } = await storage.repos.createRepo({
-      key,
-      private: false,
-      files: [],
-      title: "init",
-      ...commitBase,
-    });
+    const { repo, commit: first } = await createRepo(storage);
     const put = async (path: string) => ({ kind: "put" as const, file: await fileOf(storage, path, path) });
-    const second = await storage.repos.commit({
-      repo,
-      branch: "main",
-      title: "b",
-      parentCommit: first.id.slice(0, 7),
-      ...commitBase,
-      changes: [await put("b")],
-    });
+    const second = await commitOn(storage, repo, "b", [await put("b")], { parentCommit: first.id.slice(0, 7) });
     expect(second.parents).toEqual([first.id]);
-    expect(
-      await statusOf(
-        storage.repos.commit({
-          repo,
-          branch: "main",
-          title: "c",
-          parentCommit: first.id,
-          ...commitBase,
-          changes: [await put("c")],
-        }),
-      ),
-    ).toBe(412);
+    expect(await statusOf(commitOn(storage, repo, "c", [await put("c")], { parentCommit: first.id }))).toBe(412);
     await storage.close();
   });
 
   it("moves a repo with its history and refs, refusing a taken name", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({
-      key,
-      private: true,
-      files: [await fileOf(storage, "x", "x")],
-      title: "init",
-      ...commitBase,
-    });
+    const { repo } = await createRepo(storage, { private: true, files: [await fileOf(storage, "x", "x")] });
     await storage.repos.createTag({ repo, tag: "v1", revision: "main" });
-    await storage.repos.createRepo({
-      key: { ...key, name: "taken" },
-      private: false,
-      files: [],
-      title: "init",
-      ...commitBase,
-    });
+    await createRepo(storage, { key: { ...key, name: "taken" } });
     expect(await statusOf(storage.repos.moveRepo({ from: key, to: { ...key, name: "Taken" } }))).toBe(409);
     const moved = await storage.repos.moveRepo({ from: key, to: { ...key, namespace: "org", name: "n" } });
     expect(moved).toMatchObject({ _id: repo._id, namespace: "org", name: "n", private: true });
@@ -340,15 +201,9 @@ describe("tags, moves and super-squash in the repo store", () => {
 
   it("super-squashes a branch into one parentless commit with the same files", async () => {
     const storage = await fresh();
-    const { repo } = await storage.repos.createRepo({ key, private: false, files: [], title: "init", ...commitBase });
+    const { repo } = await createRepo(storage);
     for (const path of ["a", "b"]) {
-      await storage.repos.commit({
-        repo,
-        branch: "main",
-        title: path,
-        ...commitBase,
-        changes: [{ kind: "put", file: await fileOf(storage, path, path) }],
-      });
+      await commitOn(storage, repo, path, [{ kind: "put", file: await fileOf(storage, path, path) }]);
     }
     const before = await storage.repos.resolveRevision(repo, "main");
     const squashed = await storage.repos.superSquash({ repo, branch: "main", title: "squashed", ...commitBase });

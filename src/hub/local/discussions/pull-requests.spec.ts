@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { gitBlobSha1 } from "../git-objects.js";
-import { HttpError } from "../http-error.js";
-import { openStorage, type HubStorage } from "../open-storage.js";
+import type { HubStorage } from "../open-storage.js";
+import { openScratchStorage, putTextFile, statusOf } from "../testing/scratch-storage.js";
 import type { FileRecord, RepoRecord } from "../types.js";
 import { nextDiscussionNumber, readDiscussion } from "./discussion-store.js";
 import { commitToPullRequest, mergePullRequest, openDiscussion } from "./pull-requests.js";
@@ -18,17 +16,8 @@ async function fresh(): Promise<{
   repo: RepoRecord;
   put: (path: string, text: string) => Promise<FileRecord>;
 }> {
-  const storage = await openStorage({ dir: join(mkdtempSync(join(tmpdir(), "tvhub-prs-")), "hub") });
-  const put = async (path: string, text: string): Promise<FileRecord> => {
-    const bytes = Buffer.from(text);
-    return {
-      path,
-      sha256: await storage.objects.putBytes(bytes),
-      oid: gitBlobSha1(bytes),
-      size: bytes.length,
-      lfs: false,
-    };
-  };
+  const storage = await openScratchStorage("tvhub-prs-");
+  const put = (path: string, text: string) => putTextFile(storage, path, text);
   const { repo } = await storage.repos.createRepo({
     key: { type: "model", namespace: "alice", name: "m" },
     private: false,
@@ -37,16 +26,6 @@ async function fresh(): Promise<{
     author: "alice",
   });
   return { storage, repo, put };
-}
-
-async function statusOf(promise: Promise<unknown>): Promise<number | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof HttpError) return error.status;
-    throw error;
-  }
 }
 
 describe("pull requests in the repo store", () => {
