@@ -43,6 +43,11 @@ function mergeOf(expression: Expression): Extract<Expression, { op: "merge" | "m
   return expression;
 }
 
+/** The merge term `term` that adds weight32 × (input `input` − the base, input 0) of the tensor `name`. */
+function taskVectorTerm(term: number, weight32: number, input: number, name: string) {
+  return { term, weight32, tau: { kind: "taskVector", finetuned: { input, name }, base: { input: 0, name } } };
+}
+
 describe("buildPlan: publish-vector", () => {
   it("τ for every float tensor in the fine-tune's dtype; integer tensors omitted and listed", () => {
     const ft = tiny("org/ft", { dtype: "F16" });
@@ -139,8 +144,7 @@ describe("buildPlan: publish-vector", () => {
     expect(plan.outputs).toHaveLength(2 + 12 * 13 + 2 - 12);
     const merged = buildPlan({
       operation: "merge",
-      recipe: recipeSchema.parse({
-        version: 1,
+      recipe: recipe({
         base: "openai-community/gpt2",
         output: { to: "./out" },
         vectors: [{ finetuned: "org/gpt2-ft", weight: 1 }],
@@ -218,13 +222,12 @@ describe("buildPlan: publish-vector", () => {
 
 describe("buildPlan: merge", () => {
   const models = { "org/base": base, "org/ft-a": ftA, "org/ft-b": ftB };
+  /** Plans the merge of the recipe `body` completes (onto org/base, to org/out) over `models` and `more`. */
+  const planMerge = (body: Record<string, unknown>, more: Record<string, ResolvedModel> = {}) =>
+    buildPlan({ operation: "merge", recipe: recipe(body), models: { ...models, ...more } });
 
   it("a negation recipe gives weight −λ, rounded to float32 once", () => {
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({ scale: 0.3, vectors: [{ finetuned: "org/ft-a", weight: -1 }] }),
-      models,
-    });
+    const plan = planMerge({ scale: 0.3, vectors: [{ finetuned: "org/ft-a", weight: -1 }] });
     expect(plan.terms).toEqual([
       { kind: "finetuned", input: 1, weight: -1, lambda: -0.3, weight32: Math.fround(-0.3), origin: "vectors[0]" },
     ]);
@@ -234,17 +237,7 @@ describe("buildPlan: merge", () => {
       op: "merge",
       method: "task_arithmetic",
       base: { input: 0, name: "model.layers.1.mlp.down_proj.weight" },
-      terms: [
-        {
-          term: 0,
-          weight32: Math.fround(-0.3),
-          tau: {
-            kind: "taskVector",
-            finetuned: { input: 1, name: "model.layers.1.mlp.down_proj.weight" },
-            base: { input: 0, name: "model.layers.1.mlp.down_proj.weight" },
-          },
-        },
-      ],
+      terms: [taskVectorTerm(0, Math.fround(-0.3), 1, "model.layers.1.mlp.down_proj.weight")],
       params: {},
     });
     expect(output(plan, "model.layers.1.mlp.down_proj.weight").dtype).toBe("BF16");
@@ -252,20 +245,15 @@ describe("buildPlan: merge", () => {
   });
 
   it("the global scale multiplies in float64 and rounds once: fround(scale × weight)", () => {
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({ scale: 0.1, vectors: [{ finetuned: "org/ft-a", weight: 0.7 }] }),
-      models,
-    });
+    const plan = planMerge({ scale: 0.1, vectors: [{ finetuned: "org/ft-a", weight: 0.7 }] });
     expect(plan.terms[0]?.weight32).toBe(Math.fround(0.1 * 0.7));
     expect(plan.terms[0]?.lambda).toBe(0.1 * 0.7);
   });
 
   it("an analogy expands to +c, +b, −a in that order; each distinct model is one input", () => {
     const ftC = tiny("org/ft-c", { revision: sha("3") });
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({
+    const plan = planMerge(
+      {
         vectors: [
           { finetuned: "org/ft-b", weight: 0.2 },
           {
@@ -273,9 +261,9 @@ describe("buildPlan: merge", () => {
             weight: 0.5,
           },
         ],
-      }),
-      models: { ...models, "org/ft-c": ftC },
-    });
+      },
+      { "org/ft-c": ftC },
+    );
     expect(plan.terms.map((t) => [t.origin, plan.inputs[t.input]?.ref, t.weight, t.weight32])).toEqual([
       ["vectors[0]", "org/ft-b", 0.2, Math.fround(0.2)],
       ["vectors[1].analogy.c", "org/ft-c", 0.5, 0.5],
@@ -306,16 +294,15 @@ describe("buildPlan: merge", () => {
       prefix: "task_vector",
     });
     const vector: ResolvedModel = { ref: "org/tv", repo: "org/tv", revision: sha("c"), tensors: vectorTensors };
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({
+    const plan = planMerge(
+      {
         vectors: [
           { vector: "org/tv", weight: 1 },
           { finetuned: "org/ft-a", weight: 1 },
         ],
-      }),
-      models: { ...models, "org/tv": vector },
-    });
+      },
+      { "org/tv": vector },
+    );
     const norm = mergeOf(output(plan, "model.norm.weight").expression);
     expect(norm.terms.map((t) => t.tau.kind)).toEqual(["zero", "taskVector"]);
     expect(mergeOf(output(plan, "model.layers.0.mlp.up_proj.weight").expression).terms[0]?.tau).toEqual({
@@ -323,11 +310,7 @@ describe("buildPlan: merge", () => {
       tensor: { input: 1, name: "model.layers.0.mlp.up_proj.weight" },
     });
 
-    const only = buildPlan({
-      operation: "merge",
-      recipe: recipe({ vectors: [{ vector: "org/tv", weight: 1 }] }),
-      models: { ...models, "org/tv": vector },
-    });
+    const only = planMerge({ vectors: [{ vector: "org/tv", weight: 1 }] }, { "org/tv": vector });
     expect(output(only, "model.norm.weight").expression).toEqual({
       op: "copy",
       source: { input: 0, name: "model.norm.weight" },
@@ -343,10 +326,9 @@ describe("buildPlan: merge", () => {
   });
 
   it("integer tensors are copied in their own dtype; float tensors take output.dtype", () => {
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({ output: { to: "org/out", dtype: "f32" }, vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
-      models,
+    const plan = planMerge({
+      output: { to: "org/out", dtype: "f32" },
+      vectors: [{ finetuned: "org/ft-a", weight: 1 }],
     });
     expect(output(plan, "model.position_ids")).toMatchObject({
       dtype: "I64",
@@ -357,22 +339,18 @@ describe("buildPlan: merge", () => {
   });
 
   it("overrides: keep base copies, scale and parameters replace the recipe's, the first match wins", () => {
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({
-        method: "ties",
-        parameters: { density: 0.3 },
-        scale: 0.5,
-        vectors: [{ finetuned: "org/ft-a", weight: 1 }],
-        overrides: [
-          { glob: "*embed_tokens*", keep: "base" },
-          { regex: "^model\\.layers\\.0\\.", scale: 2 },
-          { glob: "model.layers.0.*", scale: 3 },
-          { glob: "*.mlp.*", parameters: { density: 0.9 } },
-          { glob: "*nothing*", keep: "base" },
-        ],
-      }),
-      models,
+    const plan = planMerge({
+      method: "ties",
+      parameters: { density: 0.3 },
+      scale: 0.5,
+      vectors: [{ finetuned: "org/ft-a", weight: 1 }],
+      overrides: [
+        { glob: "*embed_tokens*", keep: "base" },
+        { regex: "^model\\.layers\\.0\\.", scale: 2 },
+        { glob: "model.layers.0.*", scale: 3 },
+        { glob: "*.mlp.*", parameters: { density: 0.9 } },
+        { glob: "*nothing*", keep: "base" },
+      ],
     });
     expect(output(plan, "model.embed_tokens.weight").expression).toEqual({
       op: "copy",
@@ -401,72 +379,50 @@ describe("buildPlan: merge", () => {
   });
 
   it("method parameters get their defaults, and DARE its seed", () => {
-    const dare = buildPlan({
-      operation: "merge",
-      recipe: recipe({ method: "dare_ties", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
-      models,
-    });
+    const dare = planMerge({ method: "dare_ties", vectors: [{ finetuned: "org/ft-a", weight: 1 }] });
     expect(dare.method).toBe("dare_ties");
     expect(dare.parameters).toEqual({ drop_rate: 0.9, seed: 0 });
-    const seeded = buildPlan({
-      operation: "merge",
-      recipe: recipe({
-        method: "dare_linear",
-        parameters: { seed: 7 },
-        vectors: [{ finetuned: "org/ft-a", weight: 1 }],
-      }),
-      models,
+    const seeded = planMerge({
+      method: "dare_linear",
+      parameters: { seed: 7 },
+      vectors: [{ finetuned: "org/ft-a", weight: 1 }],
     });
     expect(mergeOf(output(seeded, "model.norm.weight").expression).params).toEqual({ drop_rate: 0.9, seed: 7 });
-    const magnitude = buildPlan({
-      operation: "merge",
-      recipe: recipe({ method: "magnitude_prune", vectors: [{ finetuned: "org/ft-a", weight: 1 }] }),
-      models,
-    });
+    const magnitude = planMerge({ method: "magnitude_prune", vectors: [{ finetuned: "org/ft-a", weight: 1 }] });
     expect(magnitude.parameters).toEqual({ density: 0.2 });
   });
 
   it("warns about negation under sign election, zero weights, and a negated vocabulary donor", () => {
-    const ties = buildPlan({
-      operation: "merge",
-      recipe: recipe({
-        method: "ties",
-        vectors: [
-          { finetuned: "org/ft-a", weight: 1 },
-          { finetuned: "org/ft-b", weight: -1 },
-        ],
-      }),
-      models,
+    const ties = planMerge({
+      method: "ties",
+      vectors: [
+        { finetuned: "org/ft-a", weight: 1 },
+        { finetuned: "org/ft-b", weight: -1 },
+      ],
     });
     expect(ties.warnings.map((w) => [w.code, w.subject])).toEqual([["NEGATION_WITH_SIGN_ELECTION", "vectors[1]"]]);
-    const zero = buildPlan({
-      operation: "merge",
-      recipe: recipe({ vectors: [{ finetuned: "org/ft-a", weight: 1e-50 }] }),
-      models,
-    });
+    const zero = planMerge({ vectors: [{ finetuned: "org/ft-a", weight: 1e-50 }] });
     expect(zero.warnings.map((w) => w.code)).toEqual(["ZERO_WEIGHT"]);
     const grown = tiny("org/ft-grown", { vocab: 300 });
-    const donor = buildPlan({
-      operation: "merge",
-      recipe: recipe({ vocab: "extend", vectors: [{ finetuned: "org/ft-grown", weight: -0.5 }] }),
-      models: { ...models, "org/ft-grown": grown },
-    });
+    const donor = planMerge(
+      { vocab: "extend", vectors: [{ finetuned: "org/ft-grown", weight: -0.5 }] },
+      { "org/ft-grown": grown },
+    );
     expect(donor.warnings.map((w) => w.code)).toEqual(["VOCAB_DONOR_NEGATED"]);
   });
 
   it("vocab: extend merges the shared rows and takes the added rows from the fine-tune that grew them", () => {
     const grown = tiny("org/ft-grown", { vocab: 300, revision: sha("9") });
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({
+    const plan = planMerge(
+      {
         vocab: "extend",
         vectors: [
           { finetuned: "org/ft-a", weight: 0.5 },
           { finetuned: "org/ft-grown", weight: 0.5 },
         ],
-      }),
-      models: { ...models, "org/ft-grown": grown },
-    });
+      },
+      { "org/ft-grown": grown },
+    );
     const embed = output(plan, "model.embed_tokens.weight");
     expect(embed.shape).toEqual([300, 64]);
     expect(embed.bytes).toBe(300 * 64 * 2);
@@ -475,24 +431,8 @@ describe("buildPlan: merge", () => {
       method: "task_arithmetic",
       base: { input: 0, name: "model.embed_tokens.weight" },
       terms: [
-        {
-          term: 0,
-          weight32: 0.5,
-          tau: {
-            kind: "taskVector",
-            finetuned: { input: 1, name: "model.embed_tokens.weight" },
-            base: { input: 0, name: "model.embed_tokens.weight" },
-          },
-        },
-        {
-          term: 1,
-          weight32: 0.5,
-          tau: {
-            kind: "taskVector",
-            finetuned: { input: 2, name: "model.embed_tokens.weight" },
-            base: { input: 0, name: "model.embed_tokens.weight" },
-          },
-        },
+        taskVectorTerm(0, 0.5, 1, "model.embed_tokens.weight"),
+        taskVectorTerm(1, 0.5, 2, "model.embed_tokens.weight"),
       ],
       params: {},
       sharedRows: 256,
@@ -507,13 +447,7 @@ describe("buildPlan: merge", () => {
       tensors: ["model.embed_tokens.weight", "lm_head.weight"],
     });
 
-    expect(() =>
-      buildPlan({
-        operation: "merge",
-        recipe: recipe({ vectors: [{ finetuned: "org/ft-grown", weight: 1 }] }),
-        models: { ...models, "org/ft-grown": grown },
-      }),
-    ).toThrow(
+    expect(() => planMerge({ vectors: [{ finetuned: "org/ft-grown", weight: 1 }] }, { "org/ft-grown": grown })).toThrow(
       joinPatterns(
         /model\.embed_tokens\.weight is \[300, 64\] in org\/ft-grown but \[256, 64\] in org\/base; /,
         /if the fine-tune added tokens, set vocab: extend/,
@@ -521,17 +455,16 @@ describe("buildPlan: merge", () => {
     );
     const other = tiny("org/ft-other", { vocab: 310 });
     expect(() =>
-      buildPlan({
-        operation: "merge",
-        recipe: recipe({
+      planMerge(
+        {
           vocab: "extend",
           vectors: [
             { finetuned: "org/ft-grown", weight: 1 },
             { finetuned: "org/ft-other", weight: 1 },
           ],
-        }),
-        models: { ...models, "org/ft-grown": grown, "org/ft-other": other },
-      }),
+        },
+        { "org/ft-grown": grown, "org/ft-other": other },
+      ),
     ).toThrow(
       /300 rows in org\/ft-grown and 310 in org\/ft-other: two different extended vocabularies cannot be merged/,
     );
@@ -555,8 +488,7 @@ describe("buildPlan: merge", () => {
     const sameFt = { ...ft, ref: "org/llama-ft@v1" };
     const plan = buildPlan({
       operation: "merge",
-      recipe: recipeSchema.parse({
-        version: 1,
+      recipe: recipe({
         base: "meta-llama/Llama-3.1-8B",
         output: { to: "org/out" },
         vectors: [
@@ -595,28 +527,16 @@ describe("buildPlan: merge", () => {
   it("refuses inputs it cannot express, naming the tensor", () => {
     const missing = tiny("org/ft-missing", { drop: (name) => name === "lm_head.weight" });
     expect(() =>
-      buildPlan({
-        operation: "merge",
-        recipe: recipe({ vectors: [{ finetuned: "org/ft-missing", weight: 1 }] }),
-        models: { ...models, "org/ft-missing": missing },
-      }),
+      planMerge({ vectors: [{ finetuned: "org/ft-missing", weight: 1 }] }, { "org/ft-missing": missing }),
     ).toThrow("org/ft-missing has no lm_head.weight, which org/base has; run tvhub check for the full report.");
     const extra = { ...ftA, tensors: [...ftA.tensors, { ...(ftA.tensors[0] as LocatedTensor), name: "score.weight" }] };
-    expect(() =>
-      buildPlan({
-        operation: "merge",
-        recipe: recipe({ vectors: [{ vector: "org/ft-a", weight: 1 }] }),
-        models: { ...models, "org/ft-a": extra },
-      }),
-    ).toThrow(
+    expect(() => planMerge({ vectors: [{ vector: "org/ft-a", weight: 1 }] }, { "org/ft-a": extra })).toThrow(
       joinPatterns(
         /org\/ft-a has score\.weight, which org\/base lacks; /,
         /the output follows the base's layout, so a vector with extra tensors cannot be used/,
       ),
     );
-    expect(() =>
-      buildPlan({ operation: "merge", recipe: recipe({ vectors: [{ finetuned: "org/unknown", weight: 1 }] }), models }),
-    ).toThrow(InternalError);
+    expect(() => planMerge({ vectors: [{ finetuned: "org/unknown", weight: 1 }] })).toThrow(InternalError);
     const noBase = { "org/ft-a": ftA };
     expect(() =>
       buildPlan({
@@ -633,9 +553,8 @@ describe("buildPlan: merge", () => {
       ref: "./tv",
       tensors: locateTensors({ specs: decoderTensorSpecs(tinyLlamaConfig, "F32").slice(1, 4), prefix: "task_vector" }),
     };
-    const plan = buildPlan({
-      operation: "merge",
-      recipe: recipe({
+    const plan = planMerge(
+      {
         vocab: "extend",
         method: "dare_linear",
         parameters: { seed: 3 },
@@ -644,9 +563,9 @@ describe("buildPlan: merge", () => {
           { vector: "./tv", weight: -0.25 },
         ],
         overrides: [{ glob: "*norm*", keep: "base" }],
-      }),
-      models: { ...models, "org/ft-grown": grown, "./tv": vector },
-    });
+      },
+      { "org/ft-grown": grown, "./tv": vector },
+    );
     const text = formatPlan({ plan, maxFiles: 2 });
     expect(text.split("\n")[0]).toBe("Plan: merge (dare_linear, drop_rate 0.9, seed 3) of 2 terms onto org/base");
     expect(text).toContain("  vectors[1]  −0.25 × task vector ./tv (negation)");
