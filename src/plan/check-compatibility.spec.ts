@@ -8,11 +8,15 @@ import {
 } from "./check-compatibility.js";
 import { formatCompatibilityReport } from "./format-compatibility-report.js";
 import { bytesOf, decoderTensorSpecs, locateTensors } from "./testing/model-headers.js";
-import { readConfig, readTotalSize, realModel } from "./testing/real-models.js";
+import { readConfig, readTotalSize, realModel, type RealModelOptions } from "./testing/real-models.js";
 import type { ResolvedModel } from "./types.js";
 
 const llamaId = "meta-llama--Llama-3.1-8B";
-const base = realModel({ id: llamaId, weightMapOf: llamaId, revision: "d04e592bb4f6aa9cfee91e2e20afa771667e1d4b" });
+const irfanId = "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM";
+/** A real model with its tensors placed by its own index. */
+const byOwnIndex = (id: string, options: Omit<RealModelOptions, "id" | "weightMapOf"> = {}) =>
+  realModel({ id, weightMapOf: id, ...options });
+const base = byOwnIndex(llamaId, { revision: "d04e592bb4f6aa9cfee91e2e20afa771667e1d4b" });
 const finetuneCard = { base_model: "meta-llama/Llama-3.1-8B" };
 
 function finetuned(model: ResolvedModel, card: Record<string, unknown> | undefined = finetuneCard): CheckedInput {
@@ -30,19 +34,13 @@ function only(report: CompatibilityReport, code: string): Finding {
 }
 
 describe("the fixtures reproduce the real indexes", () => {
-  it("Llama-3.1-8B: 291 tensors, total_size 16060522496", () => {
-    expect(base.tensors).toHaveLength(291);
-    expect(base.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(readTotalSize(llamaId));
-  });
-  it("Irfanuruchi (bitsandbytes int8): 739 tensors, total_size 11188584672", () => {
-    const model = realModel({
-      id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
-      weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
-    });
-    expect(model.tensors).toHaveLength(739);
-    expect(model.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(
-      readTotalSize("Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM"),
-    );
+  it.each([
+    [llamaId, 291],
+    [irfanId, 739],
+  ])("%s: %i tensors, as many bytes as its index's total_size", (id, count) => {
+    const model = byOwnIndex(id);
+    expect(model.tensors).toHaveLength(count);
+    expect(model.tensors.reduce((n, t) => n + t.end - t.begin, 0)).toBe(readTotalSize(id));
   });
 });
 
@@ -57,10 +55,7 @@ describe("checkCompatibility on real configs", () => {
   });
 
   it("TAIDE grew the vocabulary by 60,000 tokens: its own error code, naming the option that handles it", () => {
-    const taide = finetuned(
-      realModel({ id: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat", weightMapOf: "TLLM--Llama-3.1-TAIDE-LX-8B-Chat" }),
-      {},
-    );
+    const taide = finetuned(byOwnIndex("TLLM--Llama-3.1-TAIDE-LX-8B-Chat"), {});
     const report = checkCompatibility({ base, inputs: [taide] });
     expect(report.ok).toBe(false);
     expect(codes(report)).toEqual(["error VOCAB_MISMATCH vocab_size", "warning UNKNOWN_LINEAGE base_model"]);
@@ -124,12 +119,7 @@ describe("checkCompatibility on real configs", () => {
   );
 
   it("Irfanuruchi is quantized (bitsandbytes int8): refused, with the quantized tensors named", () => {
-    const quantized = finetuned(
-      realModel({
-        id: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
-        weightMapOf: "Irfanuruchi--Llama-3.1-8B-Computer-Networks-LLM",
-      }),
-    );
+    const quantized = finetuned(byOwnIndex(irfanId));
     const report = checkCompatibility({ base, inputs: [quantized], force: true });
     expect(report.ok).toBe(false);
     expect(only(report, "QUANTIZED").message).toBe(
