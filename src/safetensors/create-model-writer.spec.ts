@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError } from "../errors.js";
 import { bufferSource } from "./buffer-source.js";
 import { createModelWriter } from "./create-model-writer.js";
-import { createTensorWriter } from "./create-tensor-writer.js";
+import { createTensorWriter, type TensorWriter } from "./create-tensor-writer.js";
 import { createFileSink } from "./file-sink.js";
 import { layoutFile } from "./layout-file.js";
 import { createMemorySink } from "./testing/memory-sink.js";
@@ -57,25 +57,13 @@ describe("createTensorWriter", () => {
     expect(sink.committed).toBe(true);
   });
 
-  it.each([
-    [
-      "a tensor out of header order",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("small", new Uint8Array(3)),
-      "SAFETENSORS_WRITE_ORDER",
-    ],
-    [
-      "too many bytes",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(17)),
-      "SAFETENSORS_WRITE_LENGTH",
-    ],
-    [
-      "too few bytes",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("big", new Uint8Array(15)),
-      "SAFETENSORS_WRITE_LENGTH",
-    ],
+  it.each<[string, (writer: TensorWriter) => Promise<unknown>, string]>([
+    ["a tensor out of header order", (w) => w.writeTensor("small", new Uint8Array(3)), "SAFETENSORS_WRITE_ORDER"],
+    ["too many bytes", (w) => w.writeTensor("big", new Uint8Array(17)), "SAFETENSORS_WRITE_LENGTH"],
+    ["too few bytes", (w) => w.writeTensor("big", new Uint8Array(15)), "SAFETENSORS_WRITE_LENGTH"],
     [
       "the next tensor before the current one is complete",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+      async (w) => {
         await w.write("big", new Uint8Array(8));
         await w.write("small", new Uint8Array(1));
       },
@@ -83,21 +71,17 @@ describe("createTensorWriter", () => {
     ],
     [
       "a tensor written twice",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+      async (w) => {
         await w.writeTensor("big", new Uint8Array(16));
         await w.writeTensor("small", new Uint8Array(3));
         await w.writeTensor("big", new Uint8Array(16));
       },
       "SAFETENSORS_WRITE_ORDER",
     ],
-    [
-      "a name not in the plan",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => w.writeTensor("other", new Uint8Array(1)),
-      "SAFETENSORS_WRITE_ORDER",
-    ],
+    ["a name not in the plan", (w) => w.writeTensor("other", new Uint8Array(1)), "SAFETENSORS_WRITE_ORDER"],
     [
       "finishing with a tensor missing",
-      async (w: Awaited<ReturnType<typeof createTensorWriter>>) => {
+      async (w) => {
         await w.writeTensor("big", new Uint8Array(16));
         await w.finish();
       },
