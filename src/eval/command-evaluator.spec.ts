@@ -2,10 +2,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DataError, InternalError, UsageError, type TvhubError } from "../errors.js";
+import { DataError, InternalError, UsageError } from "../errors.js";
 import { createCommandEvaluator } from "./command-evaluator.js";
 import { quoteShellArg } from "./quote-shell-arg.js";
 import { joinPatterns } from "../../test/helpers/join-patterns.js";
+import { errorOf } from "./testing/error-of.js";
 
 const posix = process.platform !== "win32";
 let root = "";
@@ -31,15 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<TvhubError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TvhubError;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Running, not a zombie: an orphan killed in a container may wait for a PID 1 that never reaps it. */
 async function isAlive(pid: number): Promise<boolean> {

@@ -4,9 +4,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DataError, RemoteError, UsageError, type TvhubError } from "../errors.js";
+import { DataError, RemoteError, UsageError } from "../errors.js";
 import { createEndpointEvaluator, normalizeAnswer, type CreateEndpointEvaluatorOptions } from "./endpoint-evaluator.js";
 import { joinPatterns } from "../../test/helpers/join-patterns.js";
+import { errorOf } from "./testing/error-of.js";
 
 interface Seen {
   method: string;
@@ -75,15 +76,6 @@ async function dataset(name: string, lines: unknown[]): Promise<string> {
     `${lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n")}\n`,
   );
   return path;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<TvhubError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TvhubError;
-  }
-  throw new Error("expected a rejection");
 }
 
 /** A sentiment "model": positive when the text says good. */
