@@ -12,6 +12,19 @@ function policy(delays: number[]): RetryPolicy {
   return { retries: 3, baseDelayMs: 100, maxDelayMs: 250, sleep: async (ms) => void delays.push(ms) };
 }
 
+/** withRetries over a call that throws `failureOf(n)` on its n-th call (from 1), and how many calls it made. */
+function retryAlwaysFailing(failureOf: (calls: number) => unknown) {
+  let calls = 0;
+  const result = withRetries({
+    policy: policy([]),
+    run: async () => {
+      calls++;
+      throw failureOf(calls);
+    },
+  });
+  return { result, calls: () => calls };
+}
+
 describe("withRetries", () => {
   it("retries dropped connections and 5xx with growing delays, then succeeds", async () => {
     const delays: number[] = [];
@@ -34,43 +47,24 @@ describe("withRetries", () => {
     expect(delays[2]).toBeLessThanOrEqual(250);
   });
 
-  it(
-    "does not retry a 404 or a 401, nor a 5xx or a connection the retrying fetch gave up on (retried " + "below)",
-    async () => {
-      const failures = [
-        new HubApiError("u", 401),
-        new HubApiError("u", 404),
-        new HubApiError("u", 502),
-        markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
-      ];
-      for (const failure of failures) {
-        let calls = 0;
-        await expect(
-          withRetries({
-            policy: policy([]),
-            run: async () => {
-              calls++;
-              throw failure;
-            },
-          }),
-        ).rejects.toBe(failure);
-        expect(calls).toBe(1);
-      }
-    },
-  );
+  it.each([
+    ["a 401", new HubApiError("u", 401)],
+    ["a 404", new HubApiError("u", 404)],
+    ["a 5xx the retrying fetch gave up on", new HubApiError("u", 502)],
+    [
+      "a connection the retrying fetch gave up on",
+      markRetried(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })),
+    ],
+  ])("does not retry %s (retried below)", async (_, failure) => {
+    const attempt = retryAlwaysFailing(() => failure);
+    await expect(attempt.result).rejects.toBe(failure);
+    expect(attempt.calls()).toBe(1);
+  });
 
   it("gives up after the policy's retries with the last error", async () => {
-    let calls = 0;
-    await expect(
-      withRetries({
-        policy: policy([]),
-        run: async () => {
-          calls++;
-          throw new TransientError(`short ${calls}`);
-        },
-      }),
-    ).rejects.toThrow("short 4");
-    expect(calls).toBe(4);
+    const attempt = retryAlwaysFailing((calls) => new TransientError(`short ${calls}`));
+    await expect(attempt.result).rejects.toThrow("short 4");
+    expect(attempt.calls()).toBe(4);
   });
 });
 
