@@ -212,18 +212,23 @@ describe("finding the weights in a folder", () => {
   });
 });
 
+interface ShardIndex {
+  weight_map: Record<string, string>;
+}
+/** A change to a copy of the sharded model's index: the new index, or the text to write instead. */
+type IndexEdit = (index: ShardIndex) => string | object;
+
+/** The edit that maps tensor `name` to `file` (which need not be a string). */
+const mapTensor =
+  (name: string, file: unknown): IndexEdit =>
+  (index) => ({ ...index, weight_map: { ...index.weight_map, [name]: file } });
+
 describe("index validation", () => {
-  async function copyWithIndex(
-    name: string,
-    edit: (index: { weight_map: Record<string, string> }) => string | object,
-    drop?: string,
-  ): Promise<string> {
+  async function copyWithIndex(name: string, edit: IndexEdit, drop?: string): Promise<string> {
     const dir = join(root, name);
     const { cp } = await import("node:fs/promises");
     await cp(sharded.dir, dir, { recursive: true });
-    const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as {
-      weight_map: Record<string, string>;
-    };
+    const index = JSON.parse(await readFile(join(dir, "model.safetensors.index.json"), "utf8")) as ShardIndex;
     const edited = edit(index);
     await writeFile(
       join(dir, "model.safetensors.index.json"),
@@ -236,31 +241,18 @@ describe("index validation", () => {
   const shardCount = planModelLayout({ tensors: mixed, maxShardSize: 1024 }).files.length;
   const shard = (k: number) => `model-0000${k}-of-0000${shardCount}.safetensors`;
 
-  it.each([
-    [
-      "missing shard file",
-      (i: { weight_map: Record<string, string> }) => i,
-      shard(2),
-      "SAFETENSORS_INDEX_MISSING_SHARD",
-    ],
+  it.each<[string, IndexEdit, string | undefined, string]>([
+    ["missing shard file", (i) => i, shard(2), "SAFETENSORS_INDEX_MISSING_SHARD"],
     [
       "tensor mapped to the wrong shard",
-      (i: { weight_map: Record<string, string> }) => ({
-        ...i,
-        weight_map: { ...i.weight_map, "embed.weight": shard(2) },
-      }),
+      mapTensor("embed.weight", shard(2)),
       undefined,
       "SAFETENSORS_INDEX_MISSING_TENSOR",
     ],
-    [
-      "tensor that no shard has",
-      (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, ghost: shard(1) } }),
-      undefined,
-      "SAFETENSORS_INDEX_MISSING_TENSOR",
-    ],
+    ["tensor that no shard has", mapTensor("ghost", shard(1)), undefined, "SAFETENSORS_INDEX_MISSING_TENSOR"],
     [
       "tensor the index does not list",
-      (i: { weight_map: Record<string, string> }) => {
+      (i) => {
         const { position_ids: _, ...rest } = i.weight_map;
         return { ...i, weight_map: rest };
       },
@@ -275,45 +267,17 @@ describe("index validation", () => {
     ],
     [
       "a path outside the folder",
-      (i: { weight_map: Record<string, string> }) => ({
-        ...i,
-        weight_map: { ...i.weight_map, "embed.weight": "../evil.safetensors" },
-      }),
+      mapTensor("embed.weight", "../evil.safetensors"),
       undefined,
       "SAFETENSORS_INDEX_BAD_FILE",
     ],
-    [
-      "an absolute path",
-      (i: { weight_map: Record<string, string> }) => ({
-        ...i,
-        weight_map: { ...i.weight_map, "embed.weight": "/etc/x.safetensors" },
-      }),
-      undefined,
-      "SAFETENSORS_INDEX_BAD_FILE",
-    ],
-    [
-      "a pickle shard",
-      (i: { weight_map: Record<string, string> }) => ({
-        ...i,
-        weight_map: { ...i.weight_map, "embed.weight": "pytorch_model.bin" },
-      }),
-      undefined,
-      "SAFETENSORS_INDEX_BAD_FILE",
-    ],
+    ["an absolute path", mapTensor("embed.weight", "/etc/x.safetensors"), undefined, "SAFETENSORS_INDEX_BAD_FILE"],
+    ["a pickle shard", mapTensor("embed.weight", "pytorch_model.bin"), undefined, "SAFETENSORS_INDEX_BAD_FILE"],
     ["no weight_map", () => ({ metadata: {} }), undefined, "SAFETENSORS_INDEX_SCHEMA"],
-    [
-      "a non-string file",
-      (i: { weight_map: Record<string, string> }) => ({ ...i, weight_map: { ...i.weight_map, "embed.weight": 3 } }),
-      undefined,
-      "SAFETENSORS_INDEX_SCHEMA",
-    ],
+    ["a non-string file", mapTensor("embed.weight", 3), undefined, "SAFETENSORS_INDEX_SCHEMA"],
     ["broken JSON", () => '{"weight_map": {', undefined, "SAFETENSORS_INDEX_JSON"],
   ])("%s", async (name, edit, drop, code) => {
-    const dir = await copyWithIndex(
-      name.replace(/\W+/g, "-"),
-      edit as (i: { weight_map: Record<string, string> }) => object,
-      drop,
-    );
+    const dir = await copyWithIndex(name.replace(/\W+/g, "-"), edit, drop);
     const error = await openLocalModel({ path: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);
     expect(error).toMatchObject({ code });
