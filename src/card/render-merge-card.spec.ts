@@ -17,20 +17,21 @@ const options: MergeCardOptions = {
   tvhubVersion: "0.1.0",
 };
 
+/** The card of the merge in `options` done with `method` and its parameters. */
+function cardFor(method: string, methodParameters: MergeCardOptions["methodParameters"]): Promise<string> {
+  return renderMergeCard({ ...options, method, methodParameters });
+}
+
 describe("renderMergeCard per method", () => {
   it("magnitude_prune: trim(τ) in the formula, with the density spelled out", async () => {
-    const card = await renderMergeCard({ ...options, method: "magnitude_prune", methodParameters: { density: 0.5 } });
+    const card = await cardFor("magnitude_prune", { density: 0.5 });
     expect(card).toContain("θ = θ(base) + 0.8·trim(τ₁) + 0.5·trim(τ₂)");
     expect(card).toContain("`trim(τ)` keeps the 50% of entries of τ with the largest magnitude, tensor by tensor");
     expect((await parseFrontMatter(card)).data.tags).toEqual(["merge", "task-arithmetic", "tvhub", "magnitude-prune"]);
   });
 
   it("dare_linear: dare(τ) with p, 1 − p and the seed that reproduces the mask", async () => {
-    const card = await renderMergeCard({
-      ...options,
-      method: "dare_linear",
-      methodParameters: { drop_rate: 0.9, seed: 42 },
-    });
+    const card = await cardFor("dare_linear", { drop_rate: 0.9, seed: 42 });
     expect(card).toContain("θ = θ(base) + 0.8·dare(τ₁) + 0.5·dare(τ₂)");
     expect(card).toContain("with probability p = 0.9 and divides the others by 1 − p = 0.1");
     expect(card).toContain("seed 42");
@@ -39,46 +40,30 @@ describe("renderMergeCard per method", () => {
   });
 
   it("ties and dare_ties: the election and the disjoint mean around the weighted, sparsified vectors", async () => {
-    expect(await renderMergeCard({ ...options, method: "ties", methodParameters: { density: 0.2 } })).toContain(
+    expect(await cardFor("ties", { density: 0.2 })).toContain(
       "θ = θ(base) + disjoint_mean(elect(0.8·trim(τ₁), 0.5·trim(τ₂)))",
     );
-    const card = await renderMergeCard({
-      ...options,
-      method: "dare_ties",
-      methodParameters: { drop_rate: 0.5, seed: 0 },
-    });
+    const card = await cardFor("dare_ties", { drop_rate: 0.5, seed: 0 });
     expect(card).toContain("θ = θ(base) + disjoint_mean(elect(0.8·dare(τ₁), 0.5·dare(τ₂)))");
     expect(card).toContain("a negative weight is a vote for the opposite sign, not a subtraction");
   });
 
   it("the methods added from mergekit: each names its operator and parameters, from the registry", async () => {
-    const crumbs = await renderMergeCard({
-      ...options,
-      method: "breadcrumbs_ties",
-      methodParameters: { density: 0.9, gamma: 0.01, lambda: 1.5 },
-    });
+    const crumbs = await cardFor("breadcrumbs_ties", { density: 0.9, gamma: 0.01, lambda: 1.5 });
     expect(crumbs).toContain("θ = θ(base) + 1.5·disjoint_mean(elect(0.8·crumbs(τ₁), 0.5·crumbs(τ₂)))");
     expect(crumbs).toContain("drops the 1% largest entries of τ by magnitude (the outliers), keeps the next 90%");
     expect(crumbs).toContain(
       "[Model Breadcrumbs (Davari & Belilovsky, 2023) with TIES sign election](https://arxiv.org/abs/2312.06795)",
     );
-    const della = await renderMergeCard({
-      ...options,
-      method: "della_linear",
-      methodParameters: { density: 0.5, epsilon: 0.1, seed: 3 },
-    });
+    const della = await cardFor("della_linear", { density: 0.5, epsilon: 0.1, seed: 3 });
     expect(della).toContain("θ = θ(base) + 0.8·magprune(τ₁) + 0.5·magprune(τ₂)");
     expect(della).toContain("from 0.4 for the smallest to 0.6 for the largest");
     expect(della).toContain("seed 3");
-    const stock = await renderMergeCard({ ...options, method: "model_stock", methodParameters: { filter_wise: true } });
+    const stock = await cardFor("model_stock", { filter_wise: true });
     expect(stock).toContain("θ = θ(base) + t·mean(0.8·τ₁, 0.5·τ₂)");
     expect(stock).toContain("computed for each row of each tensor (filter_wise)");
     expect(stock).toContain("Parameters: filter_wise=true.");
-    const slerp = await renderMergeCard({
-      ...options,
-      method: "nuslerp",
-      methodParameters: { nuslerp_flatten: true, nuslerp_row_wise: false },
-    });
+    const slerp = await cardFor("nuslerp", { nuslerp_flatten: true, nuslerp_row_wise: false });
     // t = w₂ / (w₁ + w₂) = 0.5 / 1.3.
     expect(slerp).toContain("θ = θ(base) + slerp(0.384615, τ₁, τ₂)");
     expect(slerp).toContain("for each tensor as one flat vector");
