@@ -218,8 +218,8 @@ describe("schema errors name the field path", () => {
     "parameters that the method does not take": [
       [
         withKeys("method: dare_linear\nparameters: { density: 0.1 }\n"),
-        "parameters.density: not a parameter of dare_linear; dare_linear takes drop_rate, the probability of dropping " +
-          "an entry (mergekit's density is 1 − drop_rate)",
+        "parameters.density: not a parameter of dare_linear; dare_linear takes drop_rate, the probability of " +
+          "dropping an entry (mergekit's density is 1 − drop_rate)",
       ],
       [
         withKeys("parameters: { density: 0.1 }\n"),

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bf16BitsToF32, bf16BitsToF32Bits, f32BitsToBf16Bits, f32ToBf16Bits } from "./bf16.js";
 import { bitsToF32 } from "./float-bits.js";
+import { bfloat16, halfValue, roundTripAllPatterns } from "./testing/half-formats.js";
 
-/** A bfloat16's value from the IEEE 754 formula (8-bit exponent, 7-bit mantissa), in double precision. */
-function bf16Value(b: number): number {
-  const sign = b & 0x8000 ? -1 : 1;
-  const exponent = (b >> 7) & 0xff;
-  const mantissa = b & 0x7f;
-  if (exponent === 0xff) return mantissa === 0 ? sign * Infinity : NaN;
-  if (exponent === 0) return sign * 2 ** -126 * (mantissa / 128);
-  return sign * 2 ** (exponent - 127) * (1 + mantissa / 128);
-}
+const bf16Value = (bits: number): number => halfValue(bfloat16, bits);
 
 /**
  * Correct rounding by comparing distances in double precision: x and its two bfloat16 neighbours
@@ -33,8 +26,6 @@ function referenceBf16(bits: number): number {
   return sign | (lo % 2 === 0 ? lo : lo + 1);
 }
 
-const isNaNBf16 = (b: number): boolean => (b & 0x7f80) === 0x7f80 && (b & 0x7f) !== 0;
-
 describe("bfloat16", () => {
   it("decodes all 65,536 patterns to their IEEE 754 value", () => {
     const failures: string[] = [];
@@ -46,13 +37,7 @@ describe("bfloat16", () => {
   });
 
   it("round-trips all 65,536 patterns (NaNs stay NaN with their sign, made quiet)", () => {
-    const failures: string[] = [];
-    let nans = 0;
-    for (let b = 0; b < 65536; b++) {
-      const back = f32BitsToBf16Bits(bf16BitsToF32Bits(b));
-      if (isNaNBf16(b)) nans++;
-      if (back !== (isNaNBf16(b) ? b | 0x40 : b)) failures.push(`0x${b.toString(16)} -> 0x${back.toString(16)}`);
-    }
+    const { failures, nans } = roundTripAllPatterns(bfloat16, bf16BitsToF32Bits, f32BitsToBf16Bits);
     expect(failures).toEqual([]);
     expect(nans).toBe(2 * 127);
   });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { f16BitsToF32, f16BitsToF32Bits, f32BitsToF16Bits, f32ToF16Bits } from "./f16.js";
 import { bitsToF32, f32ToBits } from "./float-bits.js";
-
-/** The value of a half from the IEEE 754 formula in double precision, independent of the bit tricks. */
-function halfValue(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const mantissa = h & 0x3ff;
-  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
-  if (exponent === 0) return sign * 2 ** -14 * (mantissa / 1024);
-  return sign * 2 ** (exponent - 15) * (1 + mantissa / 1024);
-}
+import { float16, halfValue, isHalfNaN, roundTripAllPatterns } from "./testing/half-formats.js";
 
 /**
  * The correctly rounded half of a float32, by exact rational arithmetic: values are BigInt
@@ -50,7 +41,7 @@ function referenceF16(bits: number): number {
   return sign | (lo % 2 === 0 ? lo : hi);
 }
 
-const isNaNHalf = (h: number): boolean => (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0;
+const isNaNHalf = (bits: number): boolean => isHalfNaN(float16, bits);
 const nextUp = (bits: number): number => (bits + 1) >>> 0;
 const nextDown = (bits: number): number => (bits - 1) >>> 0;
 
@@ -58,7 +49,7 @@ describe("f16BitsToF32", () => {
   it("decodes all 65,536 halves to their IEEE 754 value", () => {
     const failures: string[] = [];
     for (let h = 0; h < 65536; h++) {
-      const expected = halfValue(h);
+      const expected = halfValue(float16, h);
       const actual = f16BitsToF32(h);
       if (!Object.is(actual, expected)) failures.push(`0x${h.toString(16)}`);
     }
@@ -78,14 +69,7 @@ describe("f16BitsToF32", () => {
 
 describe("f32BitsToF16Bits", () => {
   it("round-trips all 65,536 halves (NaNs stay NaN with their sign, made quiet)", () => {
-    const failures: string[] = [];
-    let nans = 0;
-    for (let h = 0; h < 65536; h++) {
-      const back = f32BitsToF16Bits(f16BitsToF32Bits(h));
-      const same = isNaNHalf(h) ? back === (h | 0x0200) : back === h;
-      if (isNaNHalf(h)) nans++;
-      if (!same) failures.push(`0x${h.toString(16)} -> 0x${back.toString(16)}`);
-    }
+    const { failures, nans } = roundTripAllPatterns(float16, f16BitsToF32Bits, f32BitsToF16Bits);
     expect(failures).toEqual([]);
     expect(nans).toBe(2 * 1023);
   });
