@@ -2,7 +2,7 @@ import { dispatchToWorkers } from "./dispatch-to-workers.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { loadNativeKernels } from "../arithmetic/low-rank/load-native-kernels.js";
+import { loadNativeKernels } from "../arithmetic/native/load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { rebuildError } from "./compute-pool.js";
