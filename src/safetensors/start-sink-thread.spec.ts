@@ -11,6 +11,7 @@ import { createModelWriter } from "./create-model-writer.js";
 import { createFileSink } from "./file-sink.js";
 import { planModelLayout } from "./plan-model-layout.js";
 import { startSinkThread, type SinkThread } from "./start-sink-thread.js";
+import type { ByteSink } from "./types.js";
 
 let root: string;
 /** A worker script that serves sink threads, bundled from the sources as the build bundles dist/compute-worker.js. */
@@ -77,6 +78,26 @@ async function withThread<T>(
   } finally {
     await thread.close();
   }
+}
+
+/**
+ * Hands `count` chunks of `size` bytes of `memory` to `sink`, then commits, until one of them fails: the error it
+ * failed with, how many chunks were handed over, and how many have come back so far.
+ */
+async function handOverAndCommit(sink: ByteSink, memory: SharedArrayBuffer, count: number, size: number) {
+  let handed = 0;
+  let released = 0;
+  let error: unknown;
+  try {
+    for (let i = 0; i < count; i++) {
+      handed++;
+      await sink.write(new Uint8Array(memory, i * size, size), { release: () => released++ });
+    }
+    await sink.commit();
+  } catch (caught) {
+    error = caught;
+  }
+  return { error, handed, released: () => released };
 }
 
 describe("startSinkThread", () => {
@@ -201,18 +222,7 @@ describe("startSinkThread", () => {
       symlinkSync("/dev/full", `${path}.tmp`);
       await withThread({ memory }, async (thread) => {
         const sink = await thread.openSink({ path });
-        let handed = 0;
-        let released = 0;
-        let error: unknown;
-        try {
-          for (let i = 0; i < 4; i++) {
-            handed++;
-            await sink.write(new Uint8Array(memory, i * 1024, 1024), { release: () => released++ });
-          }
-          await sink.commit();
-        } catch (caught) {
-          error = caught;
-        }
+        const { error, handed, released } = await handOverAndCommit(sink, memory, 4, 1024);
         expect(error).toBeInstanceOf(Error);
         expect(error).toMatchObject({
           code: "ENOSPC",
@@ -220,7 +230,7 @@ describe("startSinkThread", () => {
           message: expect.stringMatching(/^ENOSPC: no space left on device, write/),
         });
         await sink.abort();
-        expect(released).toBe(handed);
+        expect(released()).toBe(handed);
         expect(existsSync(`${path}.tmp`)).toBe(false);
         expect(existsSync(path)).toBe(false);
         // The thread serves the next file as if nothing happened.
@@ -261,22 +271,14 @@ describe("startSinkThread", () => {
       const path = join(root, "dies.bin");
       await withThread({ memory, depth: 4, url: dyingUrl }, async (thread) => {
         const sink = await thread.openSink({ path });
-        let released = 0;
-        let error: unknown;
-        try {
-          for (let i = 0; i < 4; i++)
-            await sink.write(new Uint8Array(memory, i * 256, 256), { release: () => released++ });
-          await sink.commit();
-        } catch (caught) {
-          error = caught;
-        }
+        const { error, released } = await handOverAndCommit(sink, memory, 4, 256);
         expect(error).toBeInstanceOf(InternalError);
         expect(error).toMatchObject({
           code: "SINK_THREAD_FAILED",
           message: expect.stringContaining("the sink thread broke"),
         });
         await sink.abort();
-        expect(released).toBe(4);
+        expect(released()).toBe(4);
         expect(existsSync(`${path}.tmp`)).toBe(false);
         await expect(thread.openSink({ path: join(root, "dies-2.bin") })).rejects.toMatchObject({
           code: "SINK_THREAD_FAILED",
