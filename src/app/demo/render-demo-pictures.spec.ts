@@ -20,42 +20,45 @@ describe("renderDemoPictures", () => {
     }
   });
 
-  it("plots accuracy against the number of tasks from byTaskCount, with the base for reference", () => {
-    const chart = svg("accuracy-vs-tasks.svg");
-    expect(chart).toContain("<title>absolute: 87.5% at number of task vectors added 2</title>");
-    expect(chart).toContain(">base model</text>");
+  it.each([
+    [
+      "plots accuracy against the number of tasks from byTaskCount, with the base for reference",
+      "accuracy-vs-tasks.svg",
+      ["<title>absolute: 87.5% at number of task vectors added 2</title>", ">base model</text>"],
+    ],
+    [
+      "plots the all-tasks λ sweep with a rule at the chosen λ",
+      "accuracy-vs-lambda.svg",
+      ["θ_base + λ (τ_rotated + τ_inverted)", ">λ = 0.5</text>", "<title>inverted: 60% at λ 0.5</title>"],
+    ],
+    [
+      "plots negation from the base (λ = 0) on, the control in its own zoomed panel with its floor",
+      "negation-vs-lambda.svg",
+      [
+        "<title>rotated (−τ_rotated; λ 0.5): 50% at λ 0</title>",
+        "The control: upright digits under each negation",
+        ">97% of the base's</text>",
+      ],
+    ],
+    [
+      "plots the LoRA adapters' accuracy against rank, with the dense fine-tune for reference",
+      "lora-rank.svg",
+      [
+        "τ_rotated as a LoRA adapter: accuracy against rank",
+        "<title>rotated, adapter of rank r: 90% at log₂ of the adapter's rank r 2</title>",
+        ">rotated: the fine-tune (dense τ)</text>",
+      ],
+    ],
+    ["labels the heatmap with the tasks", "similarity.svg", [">inverted</text>"]],
+  ])("%s (%s)", (_, file, texts) => {
+    const chart = svg(file);
+    for (const text of texts) expect(chart).toContain(text);
   });
 
-  it("plots the all-tasks λ sweep with a rule at the chosen λ", () => {
-    const chart = svg("accuracy-vs-lambda.svg");
-    expect(chart).toContain("θ_base + λ (τ_rotated + τ_inverted)");
-    expect(chart).toContain(">λ = 0.5</text>");
-    expect(chart).toContain("<title>inverted: 60% at λ 0.5</title>");
-  });
-
-  it(
-    "plots negation from the base (λ = 0) on, the control in its own zoomed panel with its floor, and rings the " +
-      "chosen λ",
-    () => {
-      const chart = svg("negation-vs-lambda.svg");
-      expect(chart).toContain("<title>rotated (−τ_rotated; λ 0.5): 50% at λ 0</title>");
-      expect(chart).toContain("The control: upright digits under each negation");
-      expect(chart).toContain(">97% of the base's</text>");
-      // One ring per panel at the chosen λ, named in its tooltip.
-      expect(chart.match(/r="7" fill="none"[^>]*><title>−τ_rotated: λ = 0.5 chosen<\/title>/g)).toHaveLength(2);
-      // The panels are nested charts below each other.
-      expect(chart).toContain('<svg x="0" y="360" ');
-    },
-  );
-
-  it("plots the LoRA adapters' accuracy against rank, with the dense fine-tune for reference", () => {
-    const chart = svg("lora-rank.svg");
-    expect(chart).toContain("τ_rotated as a LoRA adapter: accuracy against rank");
-    expect(chart).toContain("<title>rotated, adapter of rank r: 90% at log₂ of the adapter's rank r 2</title>");
-    expect(chart).toContain(">rotated: the fine-tune (dense τ)</text>");
-  });
-
-  it("labels the heatmap with the tasks", () => {
-    expect(svg("similarity.svg")).toContain(">inverted</text>");
+  it("rings the chosen λ in each panel of the negation picture, the panels nested charts below each other", () => {
+    const chart = svg("negation-vs-lambda.svg");
+    // One ring per panel at the chosen λ, named in its tooltip.
+    expect(chart.match(/r="7" fill="none"[^>]*><title>−τ_rotated: λ = 0.5 chosen<\/title>/g)).toHaveLength(2);
+    expect(chart).toContain('<svg x="0" y="360" ');
   });
 });
