@@ -1,19 +1,15 @@
-import { access, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EvaluationInput, Evaluator } from "../../eval/evaluator.js";
 import { createDirectoryEvaluate } from "./create-directory-evaluate.js";
+import { tempDirs } from "./testing/temp-dirs.js";
 
-const roots: string[] = [];
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
+const tempDir = tempDirs("tvhub-dir-evaluate-");
 
+/** A work folder that does not exist yet, in a fresh temporary folder. */
 async function workDir(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "tvhub-dir-evaluate-"));
-  roots.push(root);
-  return join(root, "work");
+  return join(await tempDir(), "work");
 }
 
 describe("createDirectoryEvaluate", () => {

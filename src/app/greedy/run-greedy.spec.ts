@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { distanceScore, makeGreedyProblem, mergeTensors } from "../../../test/helpers/greedy-problem.js";
 import { renderMergeCard } from "../../card/render-merge-card.js";
 import { UsageError } from "../../errors.js";
@@ -9,6 +8,7 @@ import type { Evaluation } from "../../eval/evaluator.js";
 import type { EvaluateTerms, GreedyEvent, GreedyResult } from "./greedy-types.js";
 import { openEvaluationCache } from "./open-evaluation-cache.js";
 import { runGreedy, type RunGreedyOptions } from "./run-greedy.js";
+import { tempDirs } from "./testing/temp-dirs.js";
 
 const problem = makeGreedyProblem();
 const candidates = ["A", "B", "C", "D"].map((id) => ({ id, label: `org/${id.toLowerCase()}` }));
@@ -36,15 +36,7 @@ async function run(
   }
 }
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "tvhub-greedy-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("tvhub-greedy-");
 
 describe("runGreedy with a known answer", () => {
   it("keeps A at 0.5, then C at 0.3, and rejects B and the random distractor D", async () => {
