@@ -49,3 +49,33 @@ export function roundTripAllPatterns(
   }
   return { failures, nans };
 }
+
+/** The patterns (of all 65,536) that `toF32` decodes to another value than the formula's (Object.is: NaN is NaN). */
+export function decodingFailures(format: HalfFormat, toF32: (bits: number) => number): string[] {
+  const failures: string[] = [];
+  for (let bits = 0; bits < 65536; bits++) {
+    if (!Object.is(toF32(bits), halfValue(format, bits))) failures.push(`0x${bits.toString(16)}`);
+  }
+  return failures;
+}
+
+/**
+ * The float32 patterns that `fromF32Bits` rounds otherwise than `reference`; where the reference is a NaN, any NaN of
+ * the same sign agrees (the payload a NaN keeps is for a spec of its own).
+ */
+export function roundingDisagreements(
+  format: HalfFormat,
+  patterns: readonly number[],
+  fromF32Bits: (bits: number) => number,
+  reference: (bits: number) => number,
+): string[] {
+  return patterns
+    .filter((bits) => {
+      const expected = reference(bits);
+      const actual = fromF32Bits(bits);
+      return isHalfNaN(format, expected)
+        ? !(isHalfNaN(format, actual) && (actual & 0x8000) === (expected & 0x8000))
+        : actual !== expected;
+    })
+    .map((bits) => `f32 0x${bits.toString(16)}`);
+}
