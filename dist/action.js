@@ -69980,9 +69980,8 @@ function createGitHubReporter(options) {
 }
 
 // src/action/create-use-cases.ts
-import { readFile as readFile8 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname13, join as join21 } from "node:path";
+import { dirname as dirname14, join as join23 } from "node:path";
 
 // src/tensor/dtype.ts
 var dtypeSizes = {
@@ -70673,7 +70672,7 @@ function checkConfig(context) {
       code: "SIZE_MISMATCH",
       input: input2.ref,
       subject: name,
-      message: `${name}${keyNote(field.key, baseField.key)} is ${field.value} in ${input2.ref} and ${baseField.value} in ${base.ref}; the models have different shapes, so ${input2.ref} was not fine-tuned from this base.`
+      message: `${name}${keyNote(name, field.key, baseField.key)} is ${field.value} in ${input2.ref} and ${baseField.value} in ${base.ref}; the models have different shapes, so ${input2.ref} was not fine-tuned from this base.`
     });
   }
   const contextNames = /* @__PURE__ */ new Set([...baseFields.context.keys(), ...inputFields.context.keys()]);
@@ -70690,13 +70689,8 @@ function checkConfig(context) {
     });
   }
 }
-function keyNote(theirs, ours) {
-  const keys = [.../* @__PURE__ */ new Set([theirs, ours])].filter((key) => key !== "default");
-  const legacy = keys.filter(
-    (key) => !/^(vocab_size|hidden_size|num_hidden_layers|num_attention_heads|num_key_value_heads|intermediate_size|head_dim|num_decoder_layers)$/.test(
-      key
-    )
-  );
+function keyNote(name, theirs, ours) {
+  const legacy = [.../* @__PURE__ */ new Set([theirs, ours])].filter((key) => key !== "default" && key !== name);
   return legacy.length === 0 ? "" : ` (${legacy.join(" / ")})`;
 }
 function checkCard(context, aliases2, sameWeights) {
@@ -74679,7 +74673,7 @@ async function check(options) {
 // src/app/greedy.ts
 import { createHash as createHash10 } from "node:crypto";
 import { mkdir as mkdir14, mkdtemp as mkdtemp4, rm as rm12 } from "node:fs/promises";
-import { join as join20, resolve as resolvePath2 } from "node:path";
+import { join as join21, resolve as resolvePath2 } from "node:path";
 
 // src/plan/lambda-grid.ts
 var defaultLambdaGrid = { start: 0, stop: 1, step: 0.05 };
@@ -75204,7 +75198,8 @@ function sumFormula(operator) {
 }
 function electFormula(operator) {
   return ({ terms, parameters, format }) => {
-    const inner = `disjoint_mean(elect(${terms.map((term) => `${format(term.weight)}\xB7${operator}(${term.symbol})`).join(", ")}))`;
+    const weighted = terms.map((term) => `${format(term.weight)}\xB7${operator}(${term.symbol})`);
+    const inner = `disjoint_mean(elect(${weighted.join(", ")}))`;
     const lambda2 = lambdaOf(parameters);
     return `\u03B8 = \u03B8(base) + ${lambda2 === 1 ? "" : `${format(lambda2)}\xB7`}${inner}`;
   };
@@ -81116,6 +81111,14 @@ ${formatCompatibilityReport({ report })}`,
   }
 };
 
+// src/app/input-at-target.ts
+function inputAtTarget(context, targetRepo, inputs) {
+  return inputs.find((input2) => {
+    const ref = resolveRef(context, input2.text, input2.label);
+    return ref.kind === "hub" && ref.repo.toLowerCase() === targetRepo.toLowerCase();
+  });
+}
+
 // src/app/merge.ts
 import { basename as basename6 } from "node:path";
 
@@ -81176,6 +81179,7 @@ async function renderMergeCard(options) {
     parameters,
     format: formatNumber
   };
+  const pinned3 = [options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`);
   const provenance = options.command ? [
     "## Command",
     "",
@@ -81231,7 +81235,7 @@ async function renderMergeCard(options) {
     "| --- | --- | --- |",
     ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
     "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ${[options.base, ...options.terms.map((t) => t.input)].map((i) => `${i.repo}@${shortSha(i.revision)}`).join(", ")}. The machine-readable record is \`tvhub.json\`.`,
+    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ${pinned3.join(", ")}. The machine-readable record is \`tvhub.json\`.`,
     ""
   ].join("\n");
 }
@@ -81919,6 +81923,16 @@ async function* publishPortion(options) {
 async function* produceOutput(options) {
   const { plan, target, stage } = options;
   const { hub, workDir, tvhubVersion } = options.context;
+  const execute = (dir, files) => executeOnInputs({
+    inputs: options.inputs,
+    cache: options.context.cache,
+    plan,
+    dir,
+    prefix: options.prefix,
+    kernels: options.context.kernels,
+    statistics: options.statistics,
+    ...files === void 0 ? {} : { files }
+  });
   if (stage?.kind === "portion" && target.kind === "hub") {
     const portion = yield* publishPortion({
       hub,
@@ -81928,7 +81942,7 @@ async function* produceOutput(options) {
       index: stage.index,
       count: stage.count,
       workDir,
-      execute: ({ dir, files }) => options.execute(dir, files),
+      execute: ({ dir, files }) => execute(dir, files),
       statistics: options.statistics,
       title: options.commitTitle,
       ...options.private === void 0 ? {} : { private: options.private },
@@ -81952,7 +81966,7 @@ async function* produceOutput(options) {
         stageDir,
         statistics: options.statistics,
         tvhubVersion
-      }) : writtenOutput(yield* options.execute(stageDir));
+      }) : writtenOutput(yield* execute(stageDir));
       for (const file2 of sideFiles) await writeFile8(join16(stageDir, file2.path), file2.bytes);
       const describing = options.describe(produced);
       const described = Symbol.asyncIterator in describing ? yield* describing : await describing;
@@ -81984,13 +81998,25 @@ function* findingLogs(report, benign) {
   }
 }
 
+// src/app/override-output.ts
+function overrideOutput(recipe, overrides) {
+  return {
+    ...recipe,
+    output: {
+      ...recipe.output,
+      to: overrides.to ?? recipe.output.to,
+      private: overrides.private ?? recipe.output.private
+    }
+  };
+}
+
 // src/app/publish-merge-adapter.ts
 import { writeFile as writeFile10 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/app/publish-adapter.ts
 import { writeFile as writeFile9 } from "node:fs/promises";
-import { basename as basename5, join as join18 } from "node:path";
+import { basename as basename5, join as join19 } from "node:path";
 
 // src/card/render-adapter-card.ts
 async function renderAdapterCard(options) {
@@ -82164,23 +82190,55 @@ function targetModules(modules, baseTensorNames) {
 // src/engine/execute-adapter.ts
 import { open as open7, rm as rm11 } from "node:fs/promises";
 import { availableParallelism as availableParallelism3 } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/engine/lora-pool.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
+
+// src/arithmetic/native/load-native-kernels.ts
 import { existsSync as existsSync3 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname13, join as join17 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
+var nativeKernelsPath = join17("native", "build", "Release", "matrix_kernels.node");
+var loaded2;
+function loadNativeKernels() {
+  if (loaded2 === void 0) loaded2 = findAndLoad() ?? null;
+  return loaded2 ?? void 0;
+}
+function findAndLoad() {
+  let dir = dirname13(fileURLToPath4(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const path2 = join17(dir, nativeKernelsPath);
+    if (existsSync3(path2)) {
+      try {
+        const module = createRequire(import.meta.url)(path2);
+        return module.available ? module : void 0;
+      } catch {
+        return void 0;
+      }
+    }
+    const parent = dirname13(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return void 0;
+}
 
 // src/arithmetic/low-rank/matrix-kernels.ts
 function createMatrixKernels(options = {}) {
   const wanted = options.implementation ?? "auto";
   if (wanted !== "js" && hostIsLittleEndian) {
     const simd = instantiateSimdKernels();
-    if (simd) return new WasmMatrixKernels(simd);
+    if (simd) {
+      const native = wanted === "auto" || wanted === "native" ? loadNativeKernels() : void 0;
+      if (native) return new NativeMatrixKernels(simd, native, Math.max(1, Math.floor(options.threads ?? 1)));
+      if (wanted !== "native") return new WasmMatrixKernels(simd);
+    }
   }
-  if (wanted === "wasm")
-    throw new InternalError("WebAssembly SIMD is not available here for the matrix kernels.", {
-      code: "SIMD_UNAVAILABLE"
-    });
+  if (wanted === "wasm" || wanted === "native")
+    throw new InternalError(`The ${wanted} matrix kernels are not available here.`, { code: "SIMD_UNAVAILABLE" });
   return new JsMatrixKernels();
 }
 var pageBytes = 65536;
@@ -82248,6 +82306,49 @@ var WasmMatrixKernels = class {
   }
   solveUpper(x, rows, cols, r) {
     this.simd.solveUpperF64(this.start + x * 4, rows, cols, this.start + r * 4);
+  }
+};
+var NativeMatrixKernels = class extends WasmMatrixKernels {
+  constructor(simd, native, threads) {
+    super(simd);
+    this.native = native;
+    this.threads = threads;
+  }
+  native;
+  threads;
+  implementation = "native";
+  gemm(o) {
+    checkGemm(o, this.floats().length);
+    const at = (offset) => this.start + offset * 4;
+    this.native.gemmF32(
+      this.simd.memory.buffer,
+      at(o.a),
+      o.lda,
+      at(o.b),
+      o.ldb,
+      at(o.c),
+      o.ldc,
+      o.m,
+      o.k,
+      o.n,
+      this.threads
+    );
+  }
+  squaredDistance(a, b, n) {
+    return this.native.squaredDistanceF32(this.simd.memory.buffer, this.start + a * 4, this.start + b * 4, n);
+  }
+  gram(x, rows, cols, g) {
+    this.native.gramF64(this.simd.memory.buffer, this.start + x * 4, rows, cols, this.start + g * 4, this.threads);
+  }
+  solveUpper(x, rows, cols, r) {
+    this.native.solveUpperF64(
+      this.simd.memory.buffer,
+      this.start + x * 4,
+      rows,
+      cols,
+      this.start + r * 4,
+      this.threads
+    );
   }
 };
 var JsMatrixKernels = class {
@@ -82692,7 +82793,7 @@ async function createLoraPool(options) {
       }
     };
   };
-  if (options.threads <= 0 || url2.protocol !== "file:" || !existsSync3(fileURLToPath4(url2))) return local();
+  if (options.threads <= 0 || url2.protocol !== "file:" || !existsSync4(fileURLToPath5(url2))) return local();
   const workerData = { tvhubLoraWorker: loraProtocol };
   const started = await Promise.allSettled(
     Array.from({ length: options.threads }, () => startReadyWorker({ url: url2, workerData }))
@@ -82705,9 +82806,9 @@ async function createLoraPool(options) {
       `a worker did not start (${refused ? String(refused.reason?.message ?? refused.reason) : "none"})`
     );
   }
-  return workerPool2(workers);
+  return workerPool2(workers, loadNativeKernels() ? "native" : "wasm");
 }
-function workerPool2(workers) {
+function workerPool2(workers, implementation) {
   const dispatch = dispatchToWorkers({
     workers,
     kind: "LoRA",
@@ -82720,7 +82821,7 @@ function workerPool2(workers) {
   });
   return {
     threads: workers.length,
-    implementation: "wasm",
+    implementation,
     factor(job) {
       const refusal = dispatch.refusal;
       if (refusal !== void 0) return Promise.reject(refusal);
@@ -82748,7 +82849,7 @@ async function* executeAdapter(options) {
     threads,
     ...options.workerUrl === void 0 ? {} : { workerUrl: options.workerUrl }
   });
-  const spillPath = join17(options.dir, ".adapter.spill");
+  const spillPath = join18(options.dir, ".adapter.spill");
   const spill = await open7(spillPath, "w+");
   const stored2 = [];
   let spillEnd = 0;
@@ -82774,7 +82875,6 @@ async function* executeAdapter(options) {
       throw new InternalError(`A float operation reached the ${dtype} tensor ${name}.`, { code: "EXECUTE_NOT_FLOAT" });
     return dtype;
   };
-  const denseBytes = (t) => t.tensor.bytes;
   const loraTensors = adapter.tensors.filter((t) => t.kind === "lora");
   const others = adapter.tensors.filter((t) => t.kind !== "lora");
   const total = adapter.tensors.reduce((sum2, t) => sum2 + t.tensor.bytes, 0);
@@ -82791,15 +82891,7 @@ async function* executeAdapter(options) {
       if (t.kind === "full") {
         const value = await read(t.finetuned.input, t.finetuned.name);
         await append(`${adapterPrefix}${t.tensor.name}`, value.dtype, t.tensor.shape, value.bytes);
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "full",
-          norm: Number.NaN,
-          bytes: value.bytes.byteLength,
-          denseBytes: denseBytes(t)
-        });
+        reports.push(reportOf(t, { kind: "full", norm: Number.NaN, bytes: value.bytes.byteLength }));
       } else if (t.kind === "bias") {
         const ft = await read(t.finetuned.input, t.finetuned.name);
         const base = await read(t.base.input, t.base.name);
@@ -82811,25 +82903,8 @@ async function* executeAdapter(options) {
         if (norm > 0) {
           biasModules.add(t.module);
           await append(`${adapterPrefix}${t.module}.base_layer.bias`, ft.dtype, t.tensor.shape, ft.bytes);
-          reports.push({
-            name: t.tensor.name,
-            module: t.module,
-            shape: t.tensor.shape,
-            kind: "bias",
-            norm,
-            bytes: ft.bytes.byteLength,
-            denseBytes: denseBytes(t)
-          });
-        } else
-          reports.push({
-            name: t.tensor.name,
-            module: t.module,
-            shape: t.tensor.shape,
-            kind: "unchanged",
-            norm: 0,
-            bytes: 0,
-            denseBytes: denseBytes(t)
-          });
+          reports.push(reportOf(t, { kind: "bias", norm, bytes: ft.bytes.byteLength }));
+        } else reports.push(unchangedReport(t));
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -82870,15 +82945,7 @@ async function* executeAdapter(options) {
       const t = loraTensors[index];
       const [rows, cols] = [t.tensor.shape[0], t.tensor.shape[1]];
       if (result.norm === 0) {
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "unchanged",
-          norm: 0,
-          bytes: 0,
-          denseBytes: denseBytes(t)
-        });
+        reports.push(unchangedReport(t));
       } else {
         const r = result.rank;
         const [aShape, bShape] = t.layout === "linear" ? [
@@ -82892,18 +82959,16 @@ async function* executeAdapter(options) {
         await append(`${adapterPrefix}${t.module}.${aKey}`, options.dtype, aShape, result.a);
         await append(`${adapterPrefix}${t.module}.${bKey}`, options.dtype, bShape, result.b);
         ranks.set(t.module, r);
-        reports.push({
-          name: t.tensor.name,
-          module: t.module,
-          shape: t.tensor.shape,
-          kind: "lora",
-          rank: r,
-          relativeError: result.relativeError,
-          retainedEnergy: result.retainedEnergy,
-          norm: result.norm,
-          bytes: result.a.byteLength + result.b.byteLength,
-          denseBytes: denseBytes(t)
-        });
+        reports.push(
+          reportOf(t, {
+            kind: "lora",
+            rank: r,
+            relativeError: result.relativeError,
+            retainedEnergy: result.retainedEnergy,
+            norm: result.norm,
+            bytes: result.a.byteLength + result.b.byteLength
+          })
+        );
       }
       done += t.tensor.bytes;
       yield { type: "progress", phase: "compute", done, total, unit: "bytes" };
@@ -82968,6 +83033,12 @@ async function* executeAdapter(options) {
     await spill.close();
     await rm11(spillPath, { force: true });
   }
+}
+function reportOf(t, stored2) {
+  return { name: t.tensor.name, module: t.module, shape: t.tensor.shape, ...stored2, denseBytes: t.tensor.bytes };
+}
+function unchangedReport(t) {
+  return reportOf(t, { kind: "unchanged", norm: 0, bytes: 0 });
 }
 
 // src/app/publish-adapter.ts
@@ -83109,11 +83180,11 @@ async function* publishAdapter(options) {
       files,
       tvhubVersion: context.tvhubVersion
     });
-    await writeFile9(join18(stageDir, "adapter_config.json"), `${JSON.stringify(config2, null, 2)}
+    await writeFile9(join19(stageDir, "adapter_config.json"), `${JSON.stringify(config2, null, 2)}
 `);
-    await writeFile9(join18(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
+    await writeFile9(join19(stageDir, "tvhub.json"), `${JSON.stringify(record3, null, 2)}
 `);
-    await writeFile9(join18(stageDir, "README.md"), card);
+    await writeFile9(join19(stageDir, "README.md"), card);
     const published = yield* publishOutput({
       hub: context.hub,
       target,
@@ -83186,9 +83257,9 @@ async function* publishMergeAdapter(options) {
   };
   return yield* inStagingFolder(staging, async function* (dir) {
     yield* options.writeMerged(dir);
-    for (const file2 of options.sideFiles) await writeFile10(join19(dir, file2.path), file2.bytes);
+    for (const file2 of options.sideFiles) await writeFile10(join20(dir, file2.path), file2.bytes);
     const baseRef = base.repo === void 0 ? base.ref : `${base.repo}${base.revision ? `@${base.revision}` : ""}`;
-    await writeFile10(join19(dir, "README.md"), `---
+    await writeFile10(join20(dir, "README.md"), `---
 base_model: ${base.repo ?? base.ref}
 ---
 `);
@@ -83287,15 +83358,7 @@ async function* merge3(options) {
     });
     const base = plan.inputs[0];
     const terms = `${plan.terms.length} task vector${plan.terms.length === 1 ? "" : "s"}`;
-    const execute = (dir, files) => executeOnInputs({
-      inputs: plan.inputs.map(inputOf2),
-      cache: context.cache,
-      plan,
-      dir,
-      prefix: "model",
-      kernels: context.kernels,
-      ...files === void 0 ? {} : { files }
-    });
+    const opened = plan.inputs.map(inputOf2);
     if (recipe.output.lora) {
       if (options.stage)
         throw new UsageError(
@@ -83307,7 +83370,14 @@ async function* merge3(options) {
         target,
         recipe,
         plan,
-        writeMerged: (dir) => execute(dir),
+        writeMerged: (dir) => executeOnInputs({
+          inputs: opened,
+          cache: context.cache,
+          plan,
+          dir,
+          prefix: "model",
+          kernels: context.kernels
+        }),
         sideFiles,
         commitTitle: `LoRA adapter of a merge of ${terms} into ${base.repo ?? base.ref}`,
         lora: recipe.output.lora
@@ -83329,11 +83399,11 @@ async function* merge3(options) {
       target,
       ...options.stage === void 0 ? {} : { stage: options.stage },
       plan,
+      inputs: opened,
       prefix: "model",
       statistics: false,
       what: "the merged model",
       sideFiles,
-      execute,
       commitTitle: `Merge ${terms} into ${base.repo ?? base.ref} (${plan.method ?? recipe.method})`,
       ...recipe.output.private === void 0 ? {} : { private: recipe.output.private },
       ...options.createPr === true && { createPr: true },
@@ -83356,9 +83426,9 @@ async function* merge3(options) {
 }
 async function resolveMerge(options) {
   const { context } = options;
-  const loaded2 = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
-  const { source } = loaded2;
-  if (loaded2.recipe.greedy !== void 0) {
+  const loaded3 = "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
+  const { source } = loaded3;
+  if (loaded3.recipe.greedy !== void 0) {
     throw new UsageError(
       `${source} has a greedy section, which describes a search rather than one merge; run it with tvhub greedy ${source}, or remove greedy to merge the listed vectors.`,
       {
@@ -83367,15 +83437,7 @@ async function resolveMerge(options) {
       }
     );
   }
-  const recipe = {
-    ...loaded2.recipe,
-    output: {
-      ...loaded2.recipe.output,
-      to: options.to ?? loaded2.recipe.output.to,
-      private: options.private ?? loaded2.recipe.output.private
-    },
-    vocab: options.vocab ?? loaded2.recipe.vocab
-  };
+  const recipe = { ...overrideOutput(loaded3.recipe, options), vocab: options.vocab ?? loaded3.recipe.vocab };
   const targetLabel = options.to === void 0 ? `${source}: output.to` : "--to";
   const target = resolveRef(context, recipe.output.to, targetLabel, false);
   checkStageTarget({ stage: options.stage, target, label: targetLabel });
@@ -83388,7 +83450,7 @@ async function resolveMerge(options) {
   }
   const inputs = [...unique3.values()];
   refuseInputAsTarget(context, target, [{ text: recipe.base, label: `${source}: base` }, ...inputs]);
-  return { loaded: loaded2, recipe, source, target, inputs };
+  return { loaded: loaded3, recipe, source, target, inputs };
 }
 async function* planMerge2(options) {
   const { context, recipe, checked } = options;
@@ -83413,11 +83475,11 @@ async function* planMerge2(options) {
 async function* describeMerge(describe7) {
   const { options, resolved, checked, plan, copied, weightFiles } = describe7;
   const { context, search } = options;
-  const { recipe, target, loaded: loaded2 } = resolved;
+  const { recipe, target, loaded: loaded3 } = resolved;
   const record3 = mergeRecord({
     context,
     recipe,
-    loaded: loaded2,
+    loaded: loaded3,
     plan,
     weightFiles,
     copied,
@@ -83444,7 +83506,7 @@ async function* describeMerge(describe7) {
       weight: term.lambda
     })),
     dtype: record3.dtype,
-    recipeText: loaded2.text,
+    recipeText: loaded3.text,
     ...options.command === void 0 ? {} : { command: options.command },
     overrides: plan.overrides.map(
       (o) => `\`${o.pattern}\`: ${o.action} (${o.tensors.length} tensor${o.tensors.length === 1 ? "" : "s"})`
@@ -83468,14 +83530,12 @@ async function* describeMerge(describe7) {
 }
 function refuseInputAsTarget(context, target, inputs) {
   if (target.kind !== "hub") return;
-  for (const { text, label } of inputs) {
-    const ref = resolveRef(context, text, label);
-    if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-      throw new UsageError(
-        `The output ${target.repo} is also an input of the merge (${text}); publish the merged model to another repo.`,
-        { code: "TARGET_IS_INPUT", subject: target.repo }
-      );
-    }
+  const input2 = inputAtTarget(context, target.repo, inputs);
+  if (input2 !== void 0) {
+    throw new UsageError(
+      `The output ${target.repo} is also an input of the merge (${input2.text}); publish the merged model to another repo.`,
+      { code: "TARGET_IS_INPUT", subject: target.repo }
+    );
   }
 }
 async function gatherSideFiles(options) {
@@ -83686,9 +83746,9 @@ async function* greedy(options) {
 }
 async function* resolveGreedy(options) {
   const { context } = options;
-  const loaded2 = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
-  const { source } = loaded2;
-  const spec = loaded2.recipe.greedy;
+  const loaded3 = "shortForm" in options.recipe ? yield* shortFormRecipe(context, options.recipe.shortForm) : "recipe" in options.recipe ? options.recipe : await loadRecipe(options.recipe);
+  const { source } = loaded3;
+  const spec = loaded3.recipe.greedy;
   if (spec === void 0) {
     throw new UsageError(
       `${source} has no greedy section, so there is nothing to search; run it with tvhub merge ${source}, or add greedy: with candidates and an evaluator.`,
@@ -83698,15 +83758,8 @@ async function* resolveGreedy(options) {
       }
     );
   }
-  refuseUnsupported(loaded2);
-  const recipe = {
-    ...loaded2.recipe,
-    output: {
-      ...loaded2.recipe.output,
-      to: options.to ?? loaded2.recipe.output.to,
-      private: options.private ?? loaded2.recipe.output.private
-    }
-  };
+  refuseUnsupported(loaded3);
+  const recipe = overrideOutput(loaded3.recipe, options);
   const short2 = source === shortFormSource;
   const where = (field, flag) => short2 ? flag : `${source}: ${field}`;
   const targetLabel = options.to === void 0 ? where("output.to", "--to") : "--to";
@@ -83715,22 +83768,19 @@ async function* resolveGreedy(options) {
   const startTerms = spec.start === "recipe" ? expandTerms({ recipe }).map((term) => ({ ...term, lambda: recipe.scale * term.weight })) : [];
   const namedCandidates = Array.isArray(spec.candidates) ? candidateSpecs(spec.candidates, (i) => where(`greedy.candidates[${i}]`, `--candidate ${i + 1}`)) : [];
   if (target.kind === "hub") {
-    const named = [
+    const named = inputAtTarget(context, target.repo, [
       { text: recipe.base, label: where("base", "--base") },
       ...startTerms.map((t) => ({ text: t.ref, label: where(t.origin, "--start") })),
       ...namedCandidates
-    ];
-    for (const { text, label } of named) {
-      const ref = resolveRef(context, text, label);
-      if (ref.kind === "hub" && ref.repo.toLowerCase() === target.repo.toLowerCase()) {
-        throw new UsageError(
-          `The output ${target.repo} is also an input of the search (${label}); publish the result to another repo.`,
-          { code: "TARGET_IS_INPUT", subject: target.repo }
-        );
-      }
+    ]);
+    if (named !== void 0) {
+      throw new UsageError(
+        `The output ${target.repo} is also an input of the search (${named.label}); publish the result to another repo.`,
+        { code: "TARGET_IS_INPUT", subject: target.repo }
+      );
     }
   }
-  return { loaded: loaded2, source, spec, recipe, where, target, startTerms, namedCandidates };
+  return { loaded: loaded3, source, spec, recipe, where, target, startTerms, namedCandidates };
 }
 async function* gatherCandidates(stage) {
   const { options, resolved, checked, start } = stage;
@@ -83761,11 +83811,11 @@ async function* gatherCandidates(stage) {
 async function* prepareEvaluation(stage) {
   const { options, resolved, checked, start, candidates } = stage;
   const { context } = options;
-  const { spec, recipe, loaded: loaded2, where } = resolved;
+  const { spec, recipe, loaded: loaded3, where } = resolved;
   const built = await createGreedyEvaluator({
     spec: spec.evaluator,
     source: where("greedy.evaluator", "--eval-command"),
-    ..."dir" in loaded2 && loaded2.dir !== void 0 ? { dir: loaded2.dir } : {},
+    ..."dir" in loaded3 && loaded3.dir !== void 0 ? { dir: loaded3.dir } : {},
     ...options.evaluators === void 0 ? {} : { factories: options.evaluators },
     ...options.endpointToken === void 0 ? {} : { endpointToken: options.endpointToken },
     ...options.onEvaluatorOutput === void 0 ? {} : { onOutput: options.onEvaluatorOutput }
@@ -83781,8 +83831,8 @@ async function* prepareEvaluation(stage) {
     )
   ].join(" ");
   const scope = JSON.stringify(["tvhub/greedy", built.scope, recipe.output.dtype ?? null]);
-  const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join20(
-    options.cacheDir ?? join20(context.workDir, "tvhub-greedy"),
+  const cacheFile = options.cacheFile === false ? null : options.cacheFile ?? join21(
+    options.cacheDir ?? join21(context.workDir, "tvhub-greedy"),
     `${createHash10("sha256").update(`${scope}
 ${startId}`).digest("hex").slice(0, 24)}.jsonl`
   );
@@ -83858,7 +83908,7 @@ async function directoryEvaluate(stage) {
   });
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   await mkdir14(context.workDir, { recursive: true });
-  held.candidateDir = await mkdtemp4(join20(context.workDir, "tvhub-greedy-"));
+  held.candidateDir = await mkdtemp4(join21(context.workDir, "tvhub-greedy-"));
   await checkFreeSpace({
     dir: held.candidateDir,
     what: `${concurrency} candidate model${concurrency === 1 ? "" : "s"} at a time`,
@@ -83971,8 +84021,8 @@ async function* forwardGreedy(run3, labels) {
     }
   }
 }
-function refuseUnsupported(loaded2) {
-  const { recipe, source } = loaded2;
+function refuseUnsupported(loaded3) {
+  const { recipe, source } = loaded3;
   if (recipe.method !== "task_arithmetic") {
     throw new UsageError(
       `${source}: greedy addition adds task vectors one at a time with task_arithmetic, so method ${recipe.method} does not apply; set method: task_arithmetic.`,
@@ -84030,7 +84080,7 @@ function describeStart(recipe, startTerms) {
   ].join(" ");
 }
 async function finalRecipe(options) {
-  const { recipe, loaded: loaded2 } = options;
+  const { recipe, loaded: loaded3 } = options;
   const value = {
     version: 1,
     base: pinnedRef2(options.base),
@@ -84048,8 +84098,8 @@ async function finalRecipe(options) {
       ...options.kept.map(({ candidate, lambda: lambda2 }) => termValue(candidate.kind, candidate.ref, lambda2))
     ]
   };
-  const source = `${loaded2.source} (the merge the search chose)`;
-  const from = loaded2.source === shortFormSource ? "" : ` from ${loaded2.source}`;
+  const source = `${loaded3.source} (the merge the search chose)`;
+  const from = loaded3.source === shortFormSource ? "" : ` from ${loaded3.source}`;
   const { stringify } = await Promise.resolve().then(() => __toESM(require_dist2(), 1));
   const text = `# The merge tvhub greedy chose${from}; tvhub merge runs it again.
 ${stringify(value, { lineWidth: 0 })}`;
@@ -84347,19 +84397,10 @@ async function* publishVector(options) {
       target,
       ...options.stage === void 0 ? {} : { stage: options.stage },
       plan,
+      inputs,
       prefix: "task_vector",
       statistics: true,
       what: "the task vector",
-      execute: (dir, files) => executeOnInputs({
-        inputs,
-        cache: context.cache,
-        plan,
-        dir,
-        prefix: "task_vector",
-        kernels: context.kernels,
-        statistics: true,
-        ...files === void 0 ? {} : { files }
-      }),
       commitTitle,
       ...options.private === void 0 ? {} : { private: options.private },
       ...options.createPr === true && { createPr: true },
@@ -84446,12 +84487,13 @@ function createWasmKernels(options = {}) {
   const simd = instantiateSimdKernels();
   if (!simd) return void 0;
   const capacity = Math.ceil(chunkSize(options.chunkElements ?? 16384) / 8) * 8;
-  return new WasmKernels(simd, capacity);
+  return new WasmKernels(simd, capacity, options.native === false ? void 0 : loadNativeKernels());
 }
 var WasmKernels = class {
-  constructor(simd, capacity) {
+  constructor(simd, capacity, native) {
     this.simd = simd;
     this.capacity = capacity;
+    this.native = native;
     const slotBytes = capacity * 4;
     const start = Math.ceil(simd.heapBase() / 64) * 64;
     const needed = start + slotCount2 * slotBytes + resultBytes;
@@ -84463,6 +84505,7 @@ var WasmKernels = class {
   }
   simd;
   capacity;
+  native;
   implementation = "wasm";
   slots;
   result;
@@ -84747,6 +84790,13 @@ var WasmKernels = class {
   loraDeltaRows(options) {
     checkRows2(options);
     const { left, right, rank: rank3, columns, rowStart, rowEnd } = options;
+    const native = this.native;
+    if (native) {
+      const out2 = options.out ?? new Float32Array((rowEnd - rowStart) * columns);
+      const rows2 = left.subarray(rowStart * rank3, rowEnd * rank3);
+      native.loraRowsF32(rows2, right, out2, rowEnd - rowStart, rank3, columns, Math.fround(options.scale), 1);
+      return out2;
+    }
     const capacity = this.capacity;
     const width = Math.min(Math.ceil(columns / 16) * 16, Math.floor(2 * capacity / rank3 / 16) * 16);
     const blockRows = Math.min(Math.floor(capacity / rank3), Math.floor(capacity / Math.max(16, width)));
@@ -84890,6 +84940,20 @@ function reportFromPlan(options) {
   return report;
 }
 
+// src/util/read-text-file.ts
+import { readFile as readFile8 } from "node:fs/promises";
+async function readTextFile(path2, words) {
+  try {
+    return await readFile8(path2, "utf8");
+  } catch (error63) {
+    const code2 = error63.code;
+    throw new UsageError(
+      code2 === "ENOENT" ? `${words.name} does not exist${words.whenMissing}` : `${words.name} cannot be read (${code2 ?? "error"}); check the path and its permissions.`,
+      { code: words.code, subject: words.subject, cause: error63 }
+    );
+  }
+}
+
 // src/action/create-use-cases.ts
 function createUseCases(options = { env: {} }) {
   const { env } = options;
@@ -84932,19 +84996,9 @@ function createUseCases(options = { env: {} }) {
           }),
           input2.onProgress
         );
-        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({
-          kind: "task-vector",
-          compatibility: result.report,
-          plan: result.plan,
-          target: input2.to,
-          published
-        });
-        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
+        return { report: publishedReport(context.hub.hubUrl, "task-vector", input2.to, result) };
       } catch (error63) {
-        if (error63 instanceof IncompatibleError)
-          return { report: reportFromPlan({ kind: "task-vector", compatibility: error63.report, target: input2.to }) };
-        throw error63;
+        return { report: incompatibleReport(error63, "task-vector", input2.to) };
       }
     },
     async merge(input2) {
@@ -84962,26 +85016,9 @@ function createUseCases(options = { env: {} }) {
           }),
           input2.onProgress
         );
-        const target = result.recipe.output.to;
-        const published = result.portion ? [publishedPortion(context.hub.hubUrl, result.portion)] : publishedRepo(context.hub.hubUrl, result.published);
-        const report = reportFromPlan({
-          kind: "merged-model",
-          compatibility: result.report,
-          plan: result.plan,
-          target,
-          published
-        });
-        return { report: result.portion ? onlyPortionFiles(report, result.portion) : report };
+        return { report: publishedReport(context.hub.hubUrl, "merged-model", result.recipe.output.to, result) };
       } catch (error63) {
-        if (error63 instanceof IncompatibleError)
-          return {
-            report: reportFromPlan({
-              kind: "merged-model",
-              compatibility: error63.report,
-              ...input2.to === void 0 ? {} : { target: input2.to }
-            })
-          };
-        throw error63;
+        return { report: incompatibleReport(error63, "merged-model", input2.to) };
       }
     },
     greedy: (input2) => runGreedy2(input2, env),
@@ -85008,17 +85045,7 @@ function createUseCases(options = { env: {} }) {
         });
         return { report, matrix: result.matrix };
       } catch (error63) {
-        if (error63 instanceof IncompatibleError) {
-          return {
-            report: reportFromPlan({
-              kind,
-              compatibility: error63.report,
-              ...input2.to === void 0 ? {} : { target: input2.to }
-            }),
-            matrix: []
-          };
-        }
-        throw error63;
+        return { report: incompatibleReport(error63, kind, input2.to), matrix: [] };
       }
     }
   };
@@ -85030,11 +85057,11 @@ async function runGreedy2(input2, env) {
     const result = await drain(
       greedy({
         context,
-        recipe: { text, source: input2.recipe, dir: dirname13(input2.recipe) },
+        recipe: { text, source: input2.recipe, dir: dirname14(input2.recipe) },
         ...input2.to === void 0 ? {} : { to: input2.to },
         dryRun: input2.dryRun,
         ...input2.createPr === true && { createPr: true },
-        cacheDir: join21(context.workDir, "tvhub-greedy"),
+        cacheDir: join23(context.workDir, "tvhub-greedy"),
         ...input2.signal ? { signal: input2.signal } : {}
       }),
       input2.onProgress
@@ -85056,16 +85083,17 @@ async function runGreedy2(input2, env) {
       });
     return { report };
   } catch (error63) {
-    if (error63 instanceof IncompatibleError)
-      return {
-        report: reportFromPlan({
-          kind: "merged-model",
-          compatibility: error63.report,
-          ...input2.to === void 0 ? {} : { target: input2.to }
-        })
-      };
-    throw error63;
+    return { report: incompatibleReport(error63, "merged-model", input2.to) };
   }
+}
+function publishedReport(hubUrl, kind, target, result) {
+  const published = result.portion ? [publishedPortion(hubUrl, result.portion)] : publishedRepo(hubUrl, result.published);
+  const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, target, published });
+  return result.portion ? onlyPortionFiles(report, result.portion) : report;
+}
+function incompatibleReport(error63, kind, target) {
+  if (!(error63 instanceof IncompatibleError)) throw error63;
+  return reportFromPlan({ kind, compatibility: error63.report, ...target === void 0 ? {} : { target } });
 }
 function validationOf(result) {
   return {
@@ -85118,16 +85146,13 @@ function onlyPortionFiles(report, portion) {
     }))
   };
 }
-async function readRecipe(path2) {
-  try {
-    return await readFile8(path2, "utf8");
-  } catch (error63) {
-    const code2 = error63.code;
-    throw new UsageError(
-      code2 === "ENOENT" ? `input "recipe": ${path2} does not exist in the workspace; check the path, and that a checkout step ran before this one.` : `input "recipe": ${path2} cannot be read (${code2 ?? "error"}); check the path and its permissions.`,
-      { code: "ACTION_BAD_INPUT", subject: "recipe", cause: error63 }
-    );
-  }
+function readRecipe(path2) {
+  return readTextFile(path2, {
+    name: `input "recipe": ${path2}`,
+    whenMissing: " in the workspace; check the path, and that a checkout step ran before this one.",
+    code: "ACTION_BAD_INPUT",
+    subject: "recipe"
+  });
 }
 function unavailable2(command) {
   return Promise.reject(
