@@ -426,29 +426,23 @@ static napi_value squared_distance(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value gram(napi_env env, napi_callback_info info) {
+// gramF64 and solveUpperF64 take the same arguments (X, rows, cols, then G or R, threads).
+static napi_value f64_kernel(napi_env env, napi_callback_info info, int is_gram) {
   uint8_t* heap;
   size_t bytes;
   double v[5];
   if (!read_args(env, info, 5, &heap, &bytes, v)) return NULL;
   if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
+  double* square = (double*)(heap + (size_t)v[3]);
   f64_threads((struct f64_part){.x = (double*)(heap + (size_t)v[0]), .rows = (size_t)v[1], .cols = (int)v[2],
-                                .g = (double*)(heap + (size_t)v[3]), .gram = 1},
+                                .g = is_gram ? square : NULL, .r = is_gram ? NULL : square, .gram = is_gram},
               v[4] >= 1 ? (int)v[4] : 1);
   return NULL;
 }
 
-static napi_value solve_upper(napi_env env, napi_callback_info info) {
-  uint8_t* heap;
-  size_t bytes;
-  double v[5];
-  if (!read_args(env, info, 5, &heap, &bytes, v)) return NULL;
-  if (!inside(env, v[0], v[1] * v[2] * 8, bytes) || !inside(env, v[3], v[2] * v[2] * 8, bytes)) return NULL;
-  f64_threads((struct f64_part){.x = (double*)(heap + (size_t)v[0]), .rows = (size_t)v[1], .cols = (int)v[2],
-                                .r = (const double*)(heap + (size_t)v[3]), .gram = 0},
-              v[4] >= 1 ? (int)v[4] : 1);
-  return NULL;
-}
+static napi_value gram(napi_env env, napi_callback_info info) { return f64_kernel(env, info, 1); }
+
+static napi_value solve_upper(napi_env env, napi_callback_info info) { return f64_kernel(env, info, 0); }
 
 static napi_value init(napi_env env, napi_value exports) {
   __builtin_cpu_init();
