@@ -1,5 +1,6 @@
 import type { PinnedInput } from "./card-types.js";
 import { formatCount, formatNumber } from "./format-number.js";
+import { filesSection, inputsSection, madeWith } from "./sections.js";
 import { renderFrontMatter } from "./front-matter.js";
 import { inputLink, shortSha } from "./links.js";
 
@@ -67,9 +68,6 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     );
   });
   const revision = base.revision ? `@${base.revision}` : "";
-  const fileRows = options.files.map(
-    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`,
-  );
   return [
     frontMatter,
     `# ${options.title}`,
@@ -80,16 +78,10 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     `For every factored weight W, PEFT adds B·A to W (\`lora_alpha\` = r, so the scaling is 1), where B·A is the ` +
       "best rank-r approximation of τ the SVD found.",
     "",
-    "## Inputs",
-    "",
-    "| role | repository | revision |",
-    "| --- | --- | --- |",
-    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
-    options.source.input
-      ? `| ${options.source.label} | ${inputLink(options.source.input, options.hubUrl)} | ` +
-        `${options.source.input.revision ? `\`${options.source.input.revision}\`` : "local"} |`
-      : `| ${options.source.label} | | |`,
-    "",
+    ...inputsSection(options.hubUrl, [
+      { role: "base", input: base },
+      { role: options.source.label, ...(options.source.input ? { input: options.source.input } : {}) },
+    ]),
     `Load it on the base at the commit it was computed against (\`base_model_name_or_path\` and \`revision\` in ` +
       `\`adapter_config.json\` say the same):`,
     "",
@@ -128,13 +120,8 @@ export async function renderAdapterCard(options: AdapterCardOptions): Promise<st
     "",
     "</details>",
     "",
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...fileRows,
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion} (\`tvhub publish-vector ` +
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)} (\`tvhub publish-vector ` +
       `--lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: ` +
       `\`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
     "",

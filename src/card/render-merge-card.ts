@@ -1,6 +1,7 @@
 import { findMergeMethod } from "../arithmetic/merge-methods.js";
 import type { PinnedInput } from "./card-types.js";
-import { formatCount, formatNumber } from "./format-number.js";
+import { formatNumber } from "./format-number.js";
+import { filesSection, madeWith } from "./sections.js";
 import { renderFrontMatter } from "./front-matter.js";
 import { inputLink, shortSha } from "./links.js";
 
@@ -191,13 +192,8 @@ export async function renderMergeCard(options: MergeCardOptions): Promise<string
       : []),
     ...trajectory,
     ...provenance,
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ` +
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)}; inputs pinned at ` +
       `${pinned.join(", ")}. ` +
       `The machine-readable record is \`tvhub.json\`.`,
     "",

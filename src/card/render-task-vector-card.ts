@@ -1,5 +1,6 @@
 import type { NormRow, PinnedInput, ReconstructionStats } from "./card-types.js";
 import { formatCount, formatNumber } from "./format-number.js";
+import { filesSection, inputsSection, madeWith } from "./sections.js";
 import { renderFrontMatter } from "./front-matter.js";
 import { inputLink, shortSha } from "./links.js";
 
@@ -65,9 +66,6 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     : `Stored in ${options.dtype}: \`base + 1.0·τ\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
-  const fileRows = options.files.map(
-    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`,
-  );
   const applyRef = `${options.title}`;
   return [
     frontMatter,
@@ -90,14 +88,10 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     `Every element is decoded to float32, subtracted in float32, and rounded once to ${options.dtype} (round to ` +
       "nearest even). Integer and boolean tensors are not part of τ.",
     "",
-    "## Inputs",
-    "",
-    "| role | repository | revision |",
-    "| --- | --- | --- |",
-    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
-    `| fine-tuned | ${inputLink(finetuned, options.hubUrl)} | ` +
-      `${finetuned.revision ? `\`${finetuned.revision}\`` : "local"} |`,
-    "",
+    ...inputsSection(options.hubUrl, [
+      { role: "base", input: base },
+      { role: "fine-tuned", input: finetuned },
+    ]),
     "## Statistics",
     "",
     `- tensors: ${formatCount(options.tensorCount)}`,
@@ -132,14 +126,8 @@ export async function renderTaskVectorCard(options: TaskVectorCardOptions): Prom
     "Or in Python, tensor by tensor: `merged[name] = base[name].float() + λ * tau[name].float()` for every tensor " +
       "in this repo; tensors absent here are the base's.",
     "",
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...fileRows,
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}. The machine-readable record of this ` +
-      `run is \`tvhub.json\`.`,
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)}. The machine-readable record of this run is \`tvhub.json\`.`,
     "",
   ].join("\n");
 }

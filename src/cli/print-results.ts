@@ -4,15 +4,18 @@ import type { MergeResult } from "../app/merge.js";
 import type { PublishVectorResult } from "../app/publish-vector.js";
 import type { PublishedPortion } from "../engine/portion-record.js";
 import type { PublishedOutput } from "../engine/publish-output.js";
+import type { TransferStats } from "../hub/index.js";
 import { formatPlan } from "../plan/format-plan.js";
 import { formatBytes } from "../util/format-bytes.js";
 import type { CliContext } from "./context.js";
 import { describePublished } from "./describe-published.js";
 
 /** What the Hub client counted over a command. */
-export interface HubStats {
-  bytesDownloaded: number;
-  bytesUploaded: number;
+export type HubStats = TransferStats;
+
+/** "downloaded 1.2 MB, uploaded 0 B": the Hub traffic the summaries end with. */
+function transferred(stats: HubStats): string {
+  return `downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}`;
 }
 
 /**
@@ -105,8 +108,7 @@ export function printMergeResult(
     `Published the ${result.recipe.output.lora ? "merge as a LoRA adapter (merged − base)" : "merged model"} to ` +
       `${where}\n${plan.terms.length} term${plan.terms.length === 1 ? "" : "s"} ` +
       `(${plan.method ?? result.recipe.method}), ${published.files.length} weight file(s) and ` +
-      `${result.copied.length} copied file(s); downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
-      `${formatBytes(stats.bytesUploaded)}\n`,
+      `${result.copied.length} copied file(s); ${transferred(stats)}\n`,
   );
 }
 
@@ -131,8 +133,7 @@ export function printPortion(
   const count = portion.portion.slice(portion.portion.indexOf("/") + 1);
   context.stdout.write(
     `Committed portion ${portion.portion} to ${portion.url} at commit ` +
-      `${portion.commit}\n${portion.files.length - 1} weight file(s), downloaded ` +
-      `${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}; once all ${count} ` +
+      `${portion.commit}\n${portion.files.length - 1} weight file(s), ${transferred(stats)}; once all ${count} ` +
       `jobs are done, run the same command with --finalize --portions ${count}\n`,
   );
 }
@@ -169,14 +170,13 @@ export function printVectorResult(
     context.stdout.write(
       `Published the LoRA adapter to ${where}\nr = ${result.adapter.r}, ${factored} factored tensor(s), relative ` +
         `error ${result.adapter.overallError.toPrecision(3)}, ${formatBytes(published.files[0]?.size ?? 0)}; ` +
-        `downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ${formatBytes(stats.bytesUploaded)}\n`,
+        `${transferred(stats)}\n`,
     );
     return;
   }
   context.stdout.write(
     `Published the task vector to ${where}\n${published.files.length} weight file(s), ‖τ‖ = ` +
-      `${published.norm.toPrecision(6)}, downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
-      `${formatBytes(stats.bytesUploaded)}\n`,
+      `${published.norm.toPrecision(6)}, ${transferred(stats)}\n`,
   );
 }
 
@@ -236,11 +236,7 @@ export function printGreedyResult(
     );
   else {
     const where = describePublished(published);
-    lines.push(
-      "",
-      `Published the merged model to ${where}; downloaded ${formatBytes(stats.bytesDownloaded)}, uploaded ` +
-        `${formatBytes(stats.bytesUploaded)}.`,
-    );
+    lines.push("", `Published the merged model to ${where}; ${transferred(stats)}.`);
   }
   context.stdout.write(`${lines.join("\n")}\n`);
 }

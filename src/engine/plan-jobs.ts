@@ -5,7 +5,7 @@ import {
 } from "../arithmetic/merge-methods.js";
 import { InternalError } from "../errors.js";
 import type { MergeParameters } from "../plan/recipe.js";
-import type { Expression, LoraUpdate, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
+import type { Expression, Plan, PlannedTensor, TensorRef, WeightedTau } from "../plan/types.js";
 import { elementCount } from "../tensor/shape.js";
 
 /**
@@ -21,11 +21,12 @@ export interface Job {
   kind: JobKind;
 }
 
+/**
+ * A copy, a task vector or a LoRA update is the plan's expression as it is (a LoRA job is whole rows: A and B are
+ * read whole for each job, the rows computed from them); a merge carries its method's registry entry.
+ */
 export type JobKind =
-  | { op: "copy"; source: TensorRef }
-  | { op: "taskVector"; finetuned: TensorRef; base: TensorRef }
-  /** Whole rows of a LoRA update: A and B are read whole for each job, the rows computed from them. */
-  | ({ op: "lora" } & LoraUpdate)
+  | Extract<Expression, { op: "copy" | "taskVector" | "lora" }>
   | {
       op: "merge";
       method: ArithmeticMethod;

@@ -26,7 +26,17 @@ export interface ReadImageSetOptions {
   name?: string;
 }
 
-const labelDtypes = ["U8", "I8", "U16", "I16", "U32", "I32", "I64", "U64"] as const;
+/** How label i is read in each integer dtype a label may be stored in (little-endian, as safetensors stores it). */
+const labelReaders: Record<string, (view: DataView, i: number) => number> = {
+  U8: (view, i) => view.getUint8(i),
+  I8: (view, i) => view.getInt8(i),
+  U16: (view, i) => view.getUint16(i * 2, true),
+  I16: (view, i) => view.getInt16(i * 2, true),
+  U32: (view, i) => view.getUint32(i * 4, true),
+  I32: (view, i) => view.getInt32(i * 4, true),
+  I64: (view, i) => Number(view.getBigInt64(i * 8, true)),
+  U64: (view, i) => Number(view.getBigUint64(i * 8, true)),
+};
 
 /** Reads and validates an evaluation set written by writeImageSet (or by Python: `safetensors.torch.save_file`). */
 export async function readImageSet(options: ReadImageSetOptions): Promise<ImageSet> {
@@ -55,8 +65,7 @@ export async function readImageSet(options: ReadImageSetOptions): Promise<ImageS
     const [channels, height, width] = (rest.length === 2 ? [1, ...rest] : rest) as [number, number, number];
     if (count === 0 || height === 0 || width === 0 || channels === 0)
       fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
-    if (!(labelDtypes as readonly string[]).includes(labels.dtype))
-      fail(`"labels" is ${labels.dtype}, not an integer dtype`);
+    if (!Object.hasOwn(labelReaders, labels.dtype)) fail(`"labels" is ${labels.dtype}, not an integer dtype`);
     if (labels.shape.length !== 1 || labels.shape[0] !== count)
       fail(`"labels" has shape ${formatShape(labels.shape)} for ${count} images`);
 
@@ -76,34 +85,9 @@ export async function readImageSet(options: ReadImageSetOptions): Promise<ImageS
 function decodeLabels(bytes: Uint8Array, dtype: string, count: number, fail: (why: string) => never): Int32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Int32Array(count);
+  const read = labelReaders[dtype] ?? labelReaders.U64!;
   for (let i = 0; i < count; i++) {
-    let value: number;
-    switch (dtype) {
-      case "U8":
-        value = view.getUint8(i);
-        break;
-      case "I8":
-        value = view.getInt8(i);
-        break;
-      case "U16":
-        value = view.getUint16(i * 2, true);
-        break;
-      case "I16":
-        value = view.getInt16(i * 2, true);
-        break;
-      case "U32":
-        value = view.getUint32(i * 4, true);
-        break;
-      case "I32":
-        value = view.getInt32(i * 4, true);
-        break;
-      case "I64":
-        value = Number(view.getBigInt64(i * 8, true));
-        break;
-      default:
-        value = Number(view.getBigUint64(i * 8, true));
-        break;
-    }
+    const value = read(view, i);
     if (value < 0 || value > 0x7fffffff) fail(`label ${value} of image ${i} is not a class index`);
     out[i] = value;
   }

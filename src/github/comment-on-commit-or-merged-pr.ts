@@ -1,7 +1,7 @@
 import type { Octokit } from "octokit";
 import { fitCommentBody } from "./fit-comment-body.js";
 import type { CommentOnCommitOptions, CommentResult } from "./reporter.js";
-import { stickyMarker } from "./sticky-marker.js";
+import { findMarkedComment, stickyMarker } from "./sticky-marker.js";
 import { upsertStickyComment } from "./upsert-sticky-comment.js";
 
 /** The after-publish comment on one octokit client; see GitHubReporter.commentOnCommitOrMergedPr. */
@@ -46,12 +46,10 @@ export async function commentOnCommitOrMergedPr(
       commit_sha: sha,
       per_page: 100,
     });
-    for await (const page of pages) {
-      const found = page.data.find((comment) => comment.body.trimStart().startsWith(marker));
-      if (found) {
-        const { data } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: found.id, body });
-        return { target: "commit", action: "updated", id: data.id, url: data.html_url };
-      }
+    const found = await findMarkedComment(pages, marker);
+    if (found) {
+      const { data } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: found.id, body });
+      return { target: "commit", action: "updated", id: data.id, url: data.html_url };
     }
   }
   const { data } = await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body });

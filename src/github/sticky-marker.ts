@@ -10,3 +10,15 @@ export function stickyMarker(marker: string): string {
   }
   return `<!-- tvhub:${marker} -->`;
 }
+
+/** The first comment of a paginated listing whose body starts with `marker` (leading white space aside). */
+export async function findMarkedComment<Comment extends { body?: string | null }>(
+  pages: AsyncIterable<{ data: Comment[] }>,
+  marker: string,
+): Promise<Comment | undefined> {
+  for await (const page of pages) {
+    const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
+    if (found) return found;
+  }
+  return undefined;
+}

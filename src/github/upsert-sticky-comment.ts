@@ -1,7 +1,7 @@
 import type { Octokit } from "octokit";
 import { fitCommentBody } from "./fit-comment-body.js";
 import type { CommentResult, UpsertStickyCommentOptions } from "./reporter.js";
-import { stickyMarker } from "./sticky-marker.js";
+import { findMarkedComment, stickyMarker } from "./sticky-marker.js";
 
 /** The sticky-comment flow on one octokit client; see GitHubReporter.upsertStickyComment. */
 export async function upsertStickyComment(
@@ -16,12 +16,10 @@ export async function upsertStickyComment(
     issue_number: issueNumber,
     per_page: 100,
   });
-  for await (const page of pages) {
-    const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
-    if (found) {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
-      return { target: "pull-request", number: issueNumber, action: "updated", id: data.id, url: data.html_url };
-    }
+  const found = await findMarkedComment(pages, marker);
+  if (found) {
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
+    return { target: "pull-request", number: issueNumber, action: "updated", id: data.id, url: data.html_url };
   }
   const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
   return { target: "pull-request", number: issueNumber, action: "created", id: data.id, url: data.html_url };

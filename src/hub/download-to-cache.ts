@@ -9,10 +9,10 @@ import { acquireCacheLock } from "./acquire-cache-lock.js";
 import { cacheWriteError } from "./cache-write-error.js";
 import { describeFile } from "./describe-file.js";
 import { fileNotFoundError } from "./file-not-found-error.js";
-import { credentialsOf, type HubContext } from "./hub-context.js";
+import type { HubContext } from "./hub-context.js";
 import { isTransientError } from "./is-transient-error.js";
 import { linkSnapshot } from "./link-snapshot.js";
-import { loadHubLibrary } from "./load-hub-library.js";
+import { downloadBlob } from "./download-blob.js";
 import { probeFile } from "./probe-file.js";
 import { normalizeEtag, resolveCachePaths, type CachePaths } from "./resolve-cache-paths.js";
 import { toRemoteError } from "./to-remote-error.js";
@@ -102,7 +102,6 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   }
   const resumedFrom = offset;
   let hash = expectedSha256 === undefined ? undefined : await hashPrefix(incomplete, offset);
-  const { downloadFile } = await loadHubLibrary();
   let info = state.info;
   let restarted = false;
   let failures = 0;
@@ -120,17 +119,7 @@ async function* fetchBlob(state: FetchBlobState): AsyncGenerator<ProgressEvent, 
   for (;;) {
     try {
       if (offset < size) {
-        const blob = await downloadFile({
-          repo: state.repo,
-          path: state.path,
-          revision: state.sha,
-          hubUrl: hub.hubUrl,
-          fetch: hub.fetch,
-          downloadInfo: info,
-          xet: false,
-          ...credentialsOf(hub),
-        });
-        if (blob === null) throw fileNotFoundError(state, hub.hubUrl);
+        const blob = await downloadBlob({ hub, repo: state.repo, sha: state.sha, path: state.path, info });
         const handle = await inCache(open(incomplete, "a"));
         // Network chunks are ~64 KiB; writing them in batches keeps syscalls off the critical path.
         let pending: Uint8Array[] = [];

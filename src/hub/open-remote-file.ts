@@ -4,10 +4,10 @@ import { checkRange } from "../safetensors/check-range.js";
 import type { ByteSource } from "../safetensors/types.js";
 import { describeFile } from "./describe-file.js";
 import { fileNotFoundError } from "./file-not-found-error.js";
-import { credentialsOf, type HubContext } from "./hub-context.js";
+import type { HubContext } from "./hub-context.js";
 import { isHubApiError } from "./is-hub-api-error.js";
 import { isTransientError, TransientError } from "./is-transient-error.js";
-import { loadHubLibrary } from "./load-hub-library.js";
+import { downloadBlob } from "./download-blob.js";
 import { probeFile } from "./probe-file.js";
 import { toRemoteError } from "./to-remote-error.js";
 import type { RepoFileRef } from "./types.js";
@@ -36,24 +36,11 @@ export async function openRemoteFile(options: OpenRemoteFileOptions): Promise<By
   const probed = options.info ?? (await probeFile(options));
   if (probed === null) throw fileNotFoundError(options, hub.hubUrl);
   let info: FileDownloadInfoOutput = probed;
-  const { downloadFile } = await loadHubLibrary();
   const size = info.size;
 
   // A signed CDN URL can expire during a long run; a fresh probe gets a new one.
-  const blobOf = async (current: FileDownloadInfoOutput): Promise<Blob> => {
-    const blob = await downloadFile({
-      repo: options.repo,
-      path: options.path,
-      revision: options.sha,
-      hubUrl: hub.hubUrl,
-      fetch: hub.fetch,
-      downloadInfo: current,
-      xet: false,
-      ...credentialsOf(hub),
-    });
-    if (blob === null) throw fileNotFoundError(options, hub.hubUrl);
-    return blob;
-  };
+  const blobOf = (current: FileDownloadInfoOutput): Promise<Blob> =>
+    downloadBlob({ hub, repo: options.repo, sha: options.sha, path: options.path, info: current });
   let blob = await blobOf(info);
   const hubOrigin = new URL(hub.hubUrl).origin;
 

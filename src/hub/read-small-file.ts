@@ -3,11 +3,10 @@ import { readFile, stat } from "node:fs/promises";
 import { DataError, RemoteError, TvhubError } from "../errors.js";
 import { cacheWriteError } from "./cache-write-error.js";
 import { describeFile } from "./describe-file.js";
-import { fileNotFoundError } from "./file-not-found-error.js";
-import { credentialsOf, type HubContext } from "./hub-context.js";
+import type { HubContext } from "./hub-context.js";
 import { TransientError } from "./is-transient-error.js";
 import { linkSnapshot } from "./link-snapshot.js";
-import { loadHubLibrary } from "./load-hub-library.js";
+import { downloadBlob } from "./download-blob.js";
 import { probeFile } from "./probe-file.js";
 import { normalizeEtag, resolveCachePaths } from "./resolve-cache-paths.js";
 import { toRemoteError } from "./to-remote-error.js";
@@ -67,21 +66,10 @@ export async function readSmallFile(options: ReadSmallFileOptions): Promise<Uint
   checkSize(name, info.size, maxBytes);
   const etag = normalizeEtag(info.etag);
 
-  const { downloadFile } = await loadHubLibrary();
   const bytes = await withRetries({
     policy: hub.retry,
     run: async () => {
-      const blob = await downloadFile({
-        repo: options.repo,
-        path: options.path,
-        revision: options.sha,
-        hubUrl: hub.hubUrl,
-        fetch: hub.fetch,
-        downloadInfo: info,
-        xet: false,
-        ...credentialsOf(hub),
-      });
-      if (blob === null) throw fileNotFoundError(options, hub.hubUrl);
+      const blob = await downloadBlob({ hub, repo: options.repo, sha: options.sha, path: options.path, info });
       const buffer = new Uint8Array(await blob.arrayBuffer());
       if (buffer.byteLength !== info.size)
         throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info.size} bytes`);

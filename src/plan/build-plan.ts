@@ -65,6 +65,14 @@ export function buildPlan(options: BuildPlanOptions): Plan {
   return options.operation === "publish-vector" ? planPublishVector(options) : planMerge(options);
 }
 
+/** Integer and bool tensors never enter τ: the task vector leaves them out, and says so. */
+function nonFloatOmitted(tensor: { name: string; dtype: string }): Plan["omitted"][number] {
+  return {
+    name: tensor.name,
+    reason: `${tensor.dtype} tensor: never part of τ; applying the vector copies it from the base`,
+  };
+}
+
 function planPublishVector(options: PublishVectorPlanOptions): Plan {
   const { base, finetuned } = options;
   if (finetuned.adapter) return planAdapterVector(options);
@@ -78,10 +86,7 @@ function planPublishVector(options: PublishVectorPlanOptions): Plan {
 
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({
-        name: ours.name,
-        reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base`,
-      });
+      omitted.push(nonFloatOmitted(ours));
       continue;
     }
     const other = theirs.get(ours.name);
@@ -159,10 +164,7 @@ function planAdapterVector(options: PublishVectorPlanOptions): Plan {
   const omitted: Plan["omitted"] = [];
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({
-        name: ours.name,
-        reason: `${ours.dtype} tensor: never part of τ; applying the vector copies it from the base`,
-      });
+      omitted.push(nonFloatOmitted(ours));
       continue;
     }
     const term = mapping.terms.get(ours.name);

@@ -596,48 +596,41 @@ function checkTensors(context: InputContext): number | undefined {
     if (explained.has(name)) continue;
     perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
   }
+  const dtypeFinding = (severity: Finding["severity"], code: FindingCode, tensors: string[], message: string) =>
+    findings.push({ severity, code, input: input.ref, subject: "dtype", tensors, message });
   for (const [pair, names] of dtypePairs) {
     const [theirDtype, ourDtype] = pair.split("/");
-    findings.push({
-      severity: "warning",
-      code: "DTYPE_DIFFERS",
-      input: input.ref,
-      subject: "dtype",
-      tensors: names,
-      message:
-        `${count(names.length, "tensor")} of ${input.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} ` +
+    dtypeFinding(
+      "warning",
+      "DTYPE_DIFFERS",
+      names,
+      `${count(names.length, "tensor")} of ${input.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} ` +
         `where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, ` +
         "so this is fine.",
-    });
+    );
   }
   for (const [pair, names] of notComputable) {
     const [theirDtype, ourDtype] = pair.split("/");
-    findings.push({
-      severity: "error",
-      code: "NOT_COMPUTABLE",
-      input: input.ref,
-      subject: "dtype",
-      tensors: names,
-      message:
-        input.kind === "vector"
-          ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector ` +
+    dtypeFinding(
+      "error",
+      "NOT_COMPUTABLE",
+      names,
+      input.kind === "vector"
+        ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector ` +
             "only holds float tensors, so it was not written by tvhub or is damaged."
-          : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} ` +
+        : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} ` +
             `but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an ` +
             "integer one (quantized weights?), so use unquantized weights.",
-    });
+    );
   }
   for (const [dtype, names] of unsupported) {
-    findings.push({
-      severity: "error",
-      code: "UNSUPPORTED_DTYPE",
-      input: input.ref,
-      subject: "dtype",
-      tensors: names,
-      message:
-        `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, ` +
+    dtypeFinding(
+      "error",
+      "UNSUPPORTED_DTYPE",
+      names,
+      `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, ` +
         "an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.",
-    });
+    );
   }
   findings.push(...perTensor);
   return checkVocab(context, vocabTensors);
@@ -675,46 +668,40 @@ function checkVocab(
   const rows = Math.max(...tensors.map((t) => t.rows));
   const baseRows = Math.min(...tensors.map((t) => t.baseRows));
   const listed = names.join(", ");
-  if (tensors.some((t) => t.rows < t.baseRows)) {
+  const mismatch = (severity: "error" | "warning", message: string) =>
     findings.push({
-      severity: "error",
+      severity,
       code: "VOCAB_MISMATCH",
       input: input.ref,
       subject: "vocab_size",
       tensors: names,
-      message:
-        `${input.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ` +
+      message,
+    });
+  if (tensors.some((t) => t.rows < t.baseRows)) {
+    mismatch(
+      "error",
+      `${input.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ` +
         `${baseRows} (${listed}); its vocabulary shrank, and vocab: extend only handles a fine-tune that added ` +
         "tokens, so use a fine-tune with the base's vocabulary.",
-    });
+    );
     return undefined;
   }
   const added = rows - baseRows;
   if (vocab === "extend") {
-    findings.push({
-      severity: "warning",
-      code: "VOCAB_MISMATCH",
-      input: input.ref,
-      subject: "vocab_size",
-      tensors: names,
-      message:
-        `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: ` +
+    mismatch(
+      "warning",
+      `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: ` +
         `extend the ${baseRows} shared rows take part in the arithmetic and the ${added} added rows, with the ` +
         `tokenizer, come from ${input.ref}.`,
-    });
+    );
     return rows;
   }
-  findings.push({
-    severity: "error",
-    code: "VOCAB_MISMATCH",
-    input: input.ref,
-    subject: "vocab_size",
-    tensors: names,
-    message:
-      `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune ` +
+  mismatch(
+    "error",
+    `${input.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune ` +
       `added ${added} tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the ` +
       `${baseRows} shared rows and take the ${added} added rows from the fine-tune.`,
-  });
+  );
   return undefined;
 }
 

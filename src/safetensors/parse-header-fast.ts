@@ -1,4 +1,5 @@
 import { dtypeSizes, type Dtype } from "../tensor/dtype.js";
+import { Ascii as Byte } from "./ascii.js";
 import type { TensorInfo } from "./types.js";
 
 /** What the fast path read: the same as the strict path would have, or nothing at all. */
@@ -26,25 +27,6 @@ export function parseHeaderFast(bytes: Uint8Array): FastHeader | undefined {
 }
 
 const dtypeNames = new Map<string, Dtype>(Object.keys(dtypeSizes).map((name) => [name, name as Dtype]));
-
-const enum Byte {
-  Tab = 0x09,
-  Newline = 0x0a,
-  Return = 0x0d,
-  Space = 0x20,
-  Quote = 0x22,
-  Comma = 0x2c,
-  Dot = 0x2e,
-  Zero = 0x30,
-  Colon = 0x3a,
-  UpperE = 0x45,
-  OpenBracket = 0x5b,
-  Backslash = 0x5c,
-  CloseBracket = 0x5d,
-  LowerE = 0x65,
-  OpenBrace = 0x7b,
-  CloseBrace = 0x7d,
-}
 
 class FastReader {
   private pos = 0;

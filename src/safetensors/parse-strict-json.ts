@@ -7,6 +7,8 @@
  * can neither blow the stack nor hide a name.
  */
 
+import { Ascii as Char } from "./ascii.js";
+
 /** A JSON number with its exact source text. */
 export class JsonNumber {
   constructor(readonly raw: string) {}
@@ -71,29 +73,19 @@ export function parseStrictJson(options: ParseStrictJsonOptions): JsonValue {
   return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
 
-const enum Char {
-  Tab = 0x09,
-  Newline = 0x0a,
-  Return = 0x0d,
-  Space = 0x20,
-  Quote = 0x22,
-  Plus = 0x2b,
-  Comma = 0x2c,
-  Minus = 0x2d,
-  Dot = 0x2e,
-  Zero = 0x30,
-  Nine = 0x39,
-  Colon = 0x3a,
-  OpenBracket = 0x5b,
-  Backslash = 0x5c,
-  CloseBracket = 0x5d,
-  LowerE = 0x65,
-  UpperE = 0x45,
-  OpenBrace = 0x7b,
-  CloseBrace = 0x7d,
-}
-
 const needsSlowPath = /[\\\u0000-\u001f]/;
+
+/** The two-character escapes and what each stands for (`\u` has four hex digits more). */
+const simpleEscapes = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+]);
 
 /**
  * The parser, also for a reader of one known document shape (a safetensors header) that walks the top-level
@@ -199,19 +191,11 @@ export class StrictJsonReader {
   }
 
   private parseObject(depth: number): JsonObject {
-    this.enter(depth);
-    this.pos++; // {
     const object: JsonObject = new Map();
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === Char.CloseBrace) {
-      this.pos++;
-      return object;
-    }
+    if (this.opensEmpty(depth, Char.CloseBrace)) return object;
     for (;;) {
-      if (this.text.charCodeAt(this.pos) !== Char.Quote)
-        this.fail(`expected a quoted key but found ${this.describeHere()}`);
       const keyPosition = this.pos;
-      const key = this.parseString();
+      const key = this.parseKey();
       if (object.has(key)) {
         this.pos = keyPosition;
         this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, {
@@ -227,45 +211,44 @@ export class StrictJsonReader {
       this.path.push(key);
       object.set(key, this.parseValue(depth));
       this.path.pop();
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === Char.Comma) {
-        this.pos++;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === Char.CloseBrace) {
-        this.pos++;
-        return object;
-      }
-      this.fail(`expected "," or "}" but found ${this.describeHere()}`);
+      if (this.closes(Char.CloseBrace, "}")) return object;
     }
   }
 
   private parseArray(depth: number): JsonValue[] {
-    this.enter(depth);
-    this.pos++; // [
     const array: JsonValue[] = [];
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === Char.CloseBracket) {
-      this.pos++;
-      return array;
-    }
+    if (this.opensEmpty(depth, Char.CloseBracket)) return array;
     for (;;) {
       array.push(this.parseValue(depth));
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === Char.Comma) {
-        this.pos++;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === Char.CloseBracket) {
-        this.pos++;
-        return array;
-      }
-      this.fail(`expected "," or "]" but found ${this.describeHere()}`);
+      if (this.closes(Char.CloseBracket, "]")) return array;
     }
+  }
+
+  /** Steps into the `{` or `[` at `pos`; true when the container is empty (its `close` consumed too). */
+  private opensEmpty(depth: number, close: Char): boolean {
+    this.enter(depth);
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /**
+   * After a member or element: true when `close` ends the container (consumed); false after a comma and the
+   * white space behind it, where the next one starts.
+   */
+  private closes(close: Char, closeText: string): boolean {
+    this.skipWhitespace();
+    const next = this.text.charCodeAt(this.pos);
+    if (next === close) {
+      this.pos++;
+      return true;
+    }
+    if (next !== Char.Comma) this.fail(`expected "," or "${closeText}" but found ${this.describeHere()}`);
+    this.pos++;
+    this.skipWhitespace();
+    return false;
   }
 
   private parseNumber(): JsonNumber {
@@ -357,27 +340,12 @@ export class StrictJsonReader {
   private parseEscape(): string {
     const text = this.text;
     const letter = text[this.pos + 1];
+    const simple = letter === undefined ? undefined : simpleEscapes.get(letter);
+    if (simple !== undefined) {
+      this.pos += 2;
+      return simple;
+    }
     switch (letter) {
-      case '"':
-      case "\\":
-      case "/":
-        this.pos += 2;
-        return letter;
-      case "b":
-        this.pos += 2;
-        return "\b";
-      case "f":
-        this.pos += 2;
-        return "\f";
-      case "n":
-        this.pos += 2;
-        return "\n";
-      case "r":
-        this.pos += 2;
-        return "\r";
-      case "t":
-        this.pos += 2;
-        return "\t";
       case "u": {
         const unit = this.hex4(this.pos + 2);
         this.pos += 6;

@@ -7,7 +7,9 @@ import type { AppContext } from "../app-context.js";
 import { openInput, type OpenedInput } from "../open-input.js";
 import { resolveRef } from "../resolve-ref.js";
 import { detectInputKind } from "./detect-input-kind.js";
+import { pickDefined } from "../../util/pick-defined.js";
 import {
+  candidateModelFields,
   screenCandidates,
   type CandidateMetadata,
   type ScreenedCandidates,
@@ -237,12 +239,7 @@ function metadataOf(options: { ref: ModelRef; text: string; input: OpenedInput; 
     id,
     label: options.ref.kind === "local" ? options.text : (resolved.repo ?? options.ref.repo),
     kind,
-    ...(resolved.repo === undefined ? {} : { repo: resolved.repo }),
-    ...(resolved.revision === undefined ? {} : { revision: resolved.revision }),
-    ...(resolved.config === undefined ? {} : { config: resolved.config }),
-    ...(resolved.card === undefined ? {} : { card: resolved.card }),
-    ...(resolved.record === undefined ? {} : { record: resolved.record }),
-    ...(resolved.adapter === undefined ? {} : { adapter: resolved.adapter }),
+    ...pickDefined(resolved, candidateModelFields),
     tensors: resolved.tensors,
   };
 }

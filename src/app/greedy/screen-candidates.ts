@@ -1,28 +1,23 @@
 import { checkCompatibility, type Finding, type FindingCode } from "../../plan/check-compatibility.js";
-import type { ModelConfig } from "../../plan/read-config-fields.js";
 import type { InputKind, ResolvedModel } from "../../plan/types.js";
 import type { LocatedTensor } from "../../safetensors/types.js";
+import { pickDefined } from "../../util/pick-defined.js";
+
+/**
+ * The fields a candidate's metadata shares with the model it resolves to, each given when known: the card is a
+ * search result's `cardData` or the README's; config, record and adapter are there once read.
+ */
+export const candidateModelFields = ["repo", "revision", "config", "card", "record", "adapter"] as const;
 
 /** What is known about a candidate before any weight is read: a search result's card, or open-input's headers. */
-export interface CandidateMetadata {
+export interface CandidateMetadata extends Pick<ResolvedModel, (typeof candidateModelFields)[number]> {
   /** Its identity in the search (a pinned `org/name@<sha>` or a path); `GreedyCandidate.id`. */
   id: string;
   /** What messages call it. @default id */
   label?: string;
   kind: InputKind;
-  /** The Hub repo, for Hub candidates. */
-  repo?: string;
-  revision?: string;
-  /** config.json, when read (fine-tunes; task-vector repos have none). */
-  config?: ModelConfig;
-  /** The card's front matter: a search result's `cardData`, or the README's. */
-  card?: Record<string, unknown>;
-  /** A task-vector repo's tvhub.json (its `base.repo` is the base it was computed against). */
-  record?: Record<string, unknown>;
   /** The safetensors headers, once read; without them only config and card are compared. */
   tensors?: LocatedTensor[];
-  /** A PEFT LoRA adapter's config, once read: its τ is the adapter's update. */
-  adapter?: ResolvedModel["adapter"];
 }
 
 /**
@@ -122,12 +117,7 @@ export function screenCandidates(options: ScreenCandidatesOptions): ScreenedCand
       kind: candidate.kind,
       // Unread headers stand in as the base's own, so only config and card findings can arise.
       tensors: candidate.tensors ?? base.tensors,
-      ...(candidate.repo === undefined ? {} : { repo: candidate.repo }),
-      ...(candidate.revision === undefined ? {} : { revision: candidate.revision }),
-      ...(candidate.config === undefined ? {} : { config: candidate.config }),
-      ...(candidate.card === undefined ? {} : { card: candidate.card }),
-      ...(candidate.record === undefined ? {} : { record: candidate.record }),
-      ...(candidate.adapter === undefined ? {} : { adapter: candidate.adapter }),
+      ...pickDefined(candidate, candidateModelFields),
     };
     const report = checkCompatibility({
       base,

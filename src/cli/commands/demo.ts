@@ -17,6 +17,7 @@ import { drain, type ProgressEvent } from "../../util/progress.js";
 import type { CliContext } from "../context.js";
 import { createAppContext } from "../create-app-context.js";
 import { createProgressRenderer } from "../progress-renderer.js";
+import { waitForSignal } from "../wait-for-signal.js";
 
 interface DemoFlags {
   out: string;
@@ -233,16 +234,4 @@ function summary(options: SummaryOptions): string {
 /** "1 task vector", "9 task vectors". */
 function published(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolvePromise) => {
-    const stop = (received: NodeJS.Signals): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolvePromise(received);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }

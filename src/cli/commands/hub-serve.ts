@@ -9,6 +9,7 @@ import {
 } from "../../hub/local/start-local-hub.js";
 import type { CliContext } from "../context.js";
 import { hubGroup } from "./hub-group.js";
+import { waitForSignal } from "../wait-for-signal.js";
 
 interface HubServeFlags {
   dir: string;
@@ -135,15 +136,7 @@ export function hubServe(program: Command, context: CliContext): void {
       // The first signal is the server's to handle (finish requests in flight, release the directory): tell the
       // composition root so, as a publish does; a second signal still stops the process at once.
       context.interrupt?.onPublishing(true);
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        const stop = (received: NodeJS.Signals): void => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          resolve(received);
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      const signal = await waitForSignal();
       log?.(`${signal}: finishing requests in flight`);
       await server.close();
       context.interrupt?.onPublishing(false);

@@ -4,6 +4,7 @@ import { inspectRef } from "../../app/inspect-ref.js";
 import { formatShape } from "../../tensor/shape.js";
 import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
+import { formatTable } from "../format-table.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 
@@ -62,7 +63,7 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   }
   lines.push("");
   lines.push(
-    ...table(
+    ...formatTable(
       ["dtype", "tensors", "parameters", "bytes"],
       report.dtypes.map((d) => [d.dtype, count(d.tensors), count(d.parameters), formatBytes(d.bytes)]),
       [false, true, true, true],
@@ -70,7 +71,7 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   );
   lines.push("");
   lines.push(
-    ...table(
+    ...formatTable(
       ["file", "size", "header", "tensors"],
       report.files.map((f) => [f.file, formatBytes(f.size), formatBytes(f.headerBytes), count(f.tensors)]),
       [false, true, true, true],
@@ -88,7 +89,7 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   if (options.allTensors) {
     const sharded = report.layout === "sharded";
     lines.push(
-      ...table(
+      ...formatTable(
         ["tensor", "dtype", "shape", "parameters", ...(sharded ? ["file"] : [])],
         report.tensors.map((t) => [
           t.name,
@@ -103,7 +104,7 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
   } else {
     lines.push(`${count(totals.tensors)} tensors in ${count(report.groups.length)} groups (--tensors lists each one):`);
     lines.push(
-      ...table(
+      ...formatTable(
         ["tensor", "dtype", "shape", "count", "parameters"],
         report.groups.map((g) => [g.pattern, g.dtype, formatShape(g.shape), count(g.count), count(g.parameters)]),
         [false, false, false, true, true],
@@ -121,15 +122,4 @@ function formatMetadata(metadata: Record<string, string> | null): string {
       return `${key}=${json.length > 82 ? `${json.slice(0, 80)}…"` : json}`;
     })
     .join(" ");
-}
-
-/** Columns padded to their widest cell; numbers right-aligned. */
-function table(head: string[], rows: string[][], right: boolean[]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)];
 }

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { searchVectors as runSearchVectors, type SearchVectorsResult } from "../../app/search-vectors.js";
 import { formatBytes } from "../../util/format-bytes.js";
 import type { CliContext } from "../context.js";
+import { formatTable } from "../format-table.js";
 import { createAppContext, type CliAppFlags } from "../create-app-context.js";
 import { addHubFlags } from "../hub-options.js";
 import { printJson } from "../print-results.js";
@@ -80,7 +81,7 @@ export function renderVectors(
     v.lastModified?.slice(0, 10) ?? "?",
   ]);
   lines.push(
-    ...table(["vector", "base", "fine-tuned", "dtype", "parameters", "size", "updated"], rows, [
+    ...formatTable(["vector", "base", "fine-tuned", "dtype", "parameters", "size", "updated"], rows, [
       false,
       false,
       false,
@@ -91,15 +92,4 @@ export function renderVectors(
     ]),
   );
   return `${lines.join("\n")}\n`;
-}
-
-/** Columns padded to their widest cell; numbers right-aligned. */
-function table(head: string[], rows: string[][], right: boolean[]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)];
 }

@@ -141,6 +141,16 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     isValidNamespace(key.namespace) && isValidName(key.name)
       ? join(typeDir(key.type), key.namespace, key.name)
       : undefined;
+  /** The folder of a repo being created or renamed: a name the Hub would refuse is a 400. */
+  const newRepoDir = (key: RepoKey): string => {
+    const dir = repoDir(key);
+    if (!dir)
+      throw new HttpError(`"${key.namespace}/${key.name}" is not a valid repo name.`, {
+        status: 400,
+        code: "HUB_BAD_NAME",
+      });
+    return dir;
+  };
   const dirOf = (repo: RepoRecord): string => {
     const dir = repoDir(repo);
     if (!dir) throw repoNotFound();
@@ -287,12 +297,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
     createRepo(create) {
       const { key } = create;
       return withLock({ ...key, name: "" }, async () => {
-        const dir = repoDir(key);
-        if (!dir)
-          throw new HttpError(`"${key.namespace}/${key.name}" is not a valid repo name.`, {
-            status: 400,
-            code: "HUB_BAD_NAME",
-          });
+        const dir = newRepoDir(key);
         const existing = await findCaseVariant(key);
         if (existing) {
           throw new HttpError(`You already created this ${key.type} repo: ${existing.namespace}/${existing.name}.`, {
@@ -401,12 +406,7 @@ export function openRepoStore(options: OpenRepoStoreOptions): RepoStore {
           const repo = await getRepo(from);
           if (!repo) throw repoNotFound();
           const source = dirOf(repo);
-          const target = repoDir(to);
-          if (!target)
-            throw new HttpError(`"${to.namespace}/${to.name}" is not a valid repo name.`, {
-              status: 400,
-              code: "HUB_BAD_NAME",
-            });
+          const target = newRepoDir(to);
           const taken = await findCaseVariant(to);
           // Renaming a repo to another spelling of its own name is a rename, not a clash.
           if (taken && taken._id !== repo._id) {
