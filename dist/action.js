@@ -69741,6 +69741,13 @@ function stickyMarker(marker) {
   }
   return `<!-- tvhub:${marker} -->`;
 }
+async function findMarkedComment(pages, marker) {
+  for await (const page of pages) {
+    const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
+    if (found) return found;
+  }
+  return void 0;
+}
 
 // src/github/upsert-sticky-comment.ts
 async function upsertStickyComment(options) {
@@ -69754,12 +69761,10 @@ ${options.body}`);
     issue_number: issueNumber,
     per_page: 100
   });
-  for await (const page of pages) {
-    const found = page.data.find((comment) => (comment.body ?? "").trimStart().startsWith(marker));
-    if (found) {
-      const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
-      return { target: "pull-request", number: issueNumber, action: "updated", id: data2.id, url: data2.html_url };
-    }
+  const found = await findMarkedComment(pages, marker);
+  if (found) {
+    const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
+    return { target: "pull-request", number: issueNumber, action: "updated", id: data2.id, url: data2.html_url };
   }
   const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
   return { target: "pull-request", number: issueNumber, action: "created", id: data.id, url: data.html_url };
@@ -69805,12 +69810,10 @@ ${options.body}`);
       commit_sha: sha,
       per_page: 100
     });
-    for await (const page of pages) {
-      const found = page.data.find((comment) => comment.body.trimStart().startsWith(marker));
-      if (found) {
-        const { data: data2 } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: found.id, body });
-        return { target: "commit", action: "updated", id: data2.id, url: data2.html_url };
-      }
+    const found = await findMarkedComment(pages, marker);
+    if (found) {
+      const { data: data2 } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: found.id, body });
+      return { target: "commit", action: "updated", id: data2.id, url: data2.html_url };
     }
   }
   const { data } = await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body });
@@ -70901,37 +70904,32 @@ function checkTensors(context) {
     if (explained.has(name)) continue;
     perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
   }
+  const dtypeFinding = (severity, code2, tensors, message) => findings.push({ severity, code: code2, input: input2.ref, subject: "dtype", tensors, message });
   for (const [pair, names] of dtypePairs) {
     const [theirDtype, ourDtype] = pair.split("/");
-    findings.push({
-      severity: "warning",
-      code: "DTYPE_DIFFERS",
-      input: input2.ref,
-      subject: "dtype",
-      tensors: names,
-      message: `${count(names.length, "tensor")} of ${input2.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, so this is fine.`
-    });
+    dtypeFinding(
+      "warning",
+      "DTYPE_DIFFERS",
+      names,
+      `${count(names.length, "tensor")} of ${input2.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, so this is fine.`
+    );
   }
   for (const [pair, names] of notComputable2) {
     const [theirDtype, ourDtype] = pair.split("/");
-    findings.push({
-      severity: "error",
-      code: "NOT_COMPUTABLE",
-      input: input2.ref,
-      subject: "dtype",
-      tensors: names,
-      message: input2.kind === "vector" ? `${input2.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.` : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input2.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`
-    });
+    dtypeFinding(
+      "error",
+      "NOT_COMPUTABLE",
+      names,
+      input2.kind === "vector" ? `${input2.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.` : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input2.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`
+    );
   }
   for (const [dtype, names] of unsupported) {
-    findings.push({
-      severity: "error",
-      code: "UNSUPPORTED_DTYPE",
-      input: input2.ref,
-      subject: "dtype",
-      tensors: names,
-      message: `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`
-    });
+    dtypeFinding(
+      "error",
+      "UNSUPPORTED_DTYPE",
+      names,
+      `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`
+    );
   }
   findings.push(...perTensor);
   return checkVocab(context, vocabTensors);
@@ -70962,37 +70960,33 @@ function checkVocab(context, tensors) {
   const rows = Math.max(...tensors.map((t) => t.rows));
   const baseRows = Math.min(...tensors.map((t) => t.baseRows));
   const listed = names.join(", ");
-  if (tensors.some((t) => t.rows < t.baseRows)) {
-    findings.push({
-      severity: "error",
-      code: "VOCAB_MISMATCH",
-      input: input2.ref,
-      subject: "vocab_size",
-      tensors: names,
-      message: `${input2.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); its vocabulary shrank, and vocab: extend only handles a fine-tune that added tokens, so use a fine-tune with the base's vocabulary.`
-    });
-    return void 0;
-  }
-  const added = rows - baseRows;
-  if (vocab === "extend") {
-    findings.push({
-      severity: "warning",
-      code: "VOCAB_MISMATCH",
-      input: input2.ref,
-      subject: "vocab_size",
-      tensors: names,
-      message: `${input2.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: extend the ${baseRows} shared rows take part in the arithmetic and the ${added} added rows, with the tokenizer, come from ${input2.ref}.`
-    });
-    return rows;
-  }
-  findings.push({
-    severity: "error",
+  const mismatch = (severity, message) => findings.push({
+    severity,
     code: "VOCAB_MISMATCH",
     input: input2.ref,
     subject: "vocab_size",
     tensors: names,
-    message: `${input2.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune added ${added} tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the ${baseRows} shared rows and take the ${added} added rows from the fine-tune.`
+    message
   });
+  if (tensors.some((t) => t.rows < t.baseRows)) {
+    mismatch(
+      "error",
+      `${input2.ref} has ${Math.min(...tensors.map((t) => t.rows))} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); its vocabulary shrank, and vocab: extend only handles a fine-tune that added tokens, so use a fine-tune with the base's vocabulary.`
+    );
+    return void 0;
+  }
+  const added = rows - baseRows;
+  if (vocab === "extend") {
+    mismatch(
+      "warning",
+      `${input2.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}); with vocab: extend the ${baseRows} shared rows take part in the arithmetic and the ${added} added rows, with the tokenizer, come from ${input2.ref}.`
+    );
+    return rows;
+  }
+  mismatch(
+    "error",
+    `${input2.ref} has ${rows} vocabulary rows where ${base.ref} has ${baseRows} (${listed}): the fine-tune added ${added} tokens; set vocab: extend in the recipe (--vocab extend on the command line) to merge the ${baseRows} shared rows and take the ${added} added rows from the fine-tune.`
+  );
   return void 0;
 }
 function checkPrefix(context, missing, extra) {
@@ -71342,6 +71336,16 @@ function parseStrictJson(options) {
   return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
 var needsSlowPath = /[\\\u0000-\u001f]/;
+var simpleEscapes = /* @__PURE__ */ new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "	"]
+]);
 var StrictJsonReader = class {
   constructor(text, maxDepth) {
     this.text = text;
@@ -71430,19 +71434,11 @@ var StrictJsonReader = class {
     if (depth > this.maxDepth) this.fail(`values are nested deeper than ${this.maxDepth} levels`);
   }
   parseObject(depth) {
-    this.enter(depth);
-    this.pos++;
     const object2 = /* @__PURE__ */ new Map();
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === 125 /* CloseBrace */) {
-      this.pos++;
-      return object2;
-    }
+    if (this.opensEmpty(depth, 125 /* CloseBrace */)) return object2;
     for (; ; ) {
-      if (this.text.charCodeAt(this.pos) !== 34 /* Quote */)
-        this.fail(`expected a quoted key but found ${this.describeHere()}`);
       const keyPosition = this.pos;
-      const key = this.parseString();
+      const key = this.parseKey();
       if (object2.has(key)) {
         this.pos = keyPosition;
         this.fail(`the key ${JSON.stringify(key)} occurs twice in one object`, {
@@ -71458,44 +71454,41 @@ var StrictJsonReader = class {
       this.path.push(key);
       object2.set(key, this.parseValue(depth));
       this.path.pop();
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === 44 /* Comma */) {
-        this.pos++;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === 125 /* CloseBrace */) {
-        this.pos++;
-        return object2;
-      }
-      this.fail(`expected "," or "}" but found ${this.describeHere()}`);
+      if (this.closes(125 /* CloseBrace */, "}")) return object2;
     }
   }
   parseArray(depth) {
-    this.enter(depth);
-    this.pos++;
     const array2 = [];
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) === 93 /* CloseBracket */) {
-      this.pos++;
-      return array2;
-    }
+    if (this.opensEmpty(depth, 93 /* CloseBracket */)) return array2;
     for (; ; ) {
       array2.push(this.parseValue(depth));
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.pos);
-      if (next === 44 /* Comma */) {
-        this.pos++;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === 93 /* CloseBracket */) {
-        this.pos++;
-        return array2;
-      }
-      this.fail(`expected "," or "]" but found ${this.describeHere()}`);
+      if (this.closes(93 /* CloseBracket */, "]")) return array2;
     }
+  }
+  /** Steps into the `{` or `[` at `pos`; true when the container is empty (its `close` consumed too). */
+  opensEmpty(depth, close) {
+    this.enter(depth);
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) !== close) return false;
+    this.pos++;
+    return true;
+  }
+  /**
+   * After a member or element: true when `close` ends the container (consumed); false after a comma and the
+   * white space behind it, where the next one starts.
+   */
+  closes(close, closeText) {
+    this.skipWhitespace();
+    const next = this.text.charCodeAt(this.pos);
+    if (next === close) {
+      this.pos++;
+      return true;
+    }
+    if (next !== 44 /* Comma */) this.fail(`expected "," or "${closeText}" but found ${this.describeHere()}`);
+    this.pos++;
+    this.skipWhitespace();
+    return false;
   }
   parseNumber() {
     const text = this.text;
@@ -71582,27 +71575,12 @@ var StrictJsonReader = class {
   parseEscape() {
     const text = this.text;
     const letter = text[this.pos + 1];
+    const simple = letter === void 0 ? void 0 : simpleEscapes.get(letter);
+    if (simple !== void 0) {
+      this.pos += 2;
+      return simple;
+    }
     switch (letter) {
-      case '"':
-      case "\\":
-      case "/":
-        this.pos += 2;
-        return letter;
-      case "b":
-        this.pos += 2;
-        return "\b";
-      case "f":
-        this.pos += 2;
-        return "\f";
-      case "n":
-        this.pos += 2;
-        return "\n";
-      case "r":
-        this.pos += 2;
-        return "\r";
-      case "t":
-        this.pos += 2;
-        return "	";
       case "u": {
         const unit = this.hex4(this.pos + 2);
         this.pos += 6;
@@ -72846,11 +72824,6 @@ function fileNotFoundError(file2, hubUrl) {
   );
 }
 
-// src/hub/hub-context.ts
-function credentialsOf(hub) {
-  return hub.accessToken === void 0 ? {} : { accessToken: hub.accessToken };
-}
-
 // src/hub/load-hub-library.ts
 var loaded;
 var loadHubLibrary = rememberAsync(
@@ -73051,6 +73024,29 @@ async function writeRef(path2, sha) {
   if (current?.trim() !== sha) await writeAtomically(path2, sha);
 }
 
+// src/hub/hub-context.ts
+function credentialsOf(hub) {
+  return hub.accessToken === void 0 ? {} : { accessToken: hub.accessToken };
+}
+
+// src/hub/download-blob.ts
+async function downloadBlob(options) {
+  const { hub, repo, sha, path: path2 } = options;
+  const { downloadFile: downloadFile2 } = await loadHubLibrary();
+  const blob = await downloadFile2({
+    repo,
+    path: path2,
+    revision: sha,
+    hubUrl: hub.hubUrl,
+    fetch: hub.fetch,
+    downloadInfo: options.info,
+    xet: false,
+    ...credentialsOf(hub)
+  });
+  if (blob === null) throw fileNotFoundError({ repo, sha, path: path2 }, hub.hubUrl);
+  return blob;
+}
+
 // src/hub/with-retries.ts
 async function withRetries(options) {
   const isRetryable = options.isRetryable ?? isTransientError;
@@ -73194,7 +73190,6 @@ async function* fetchBlob(state) {
   }
   const resumedFrom = offset;
   let hash4 = expectedSha256 === void 0 ? void 0 : await hashPrefix(incomplete, offset);
-  const { downloadFile: downloadFile2 } = await loadHubLibrary();
   let info2 = state.info;
   let restarted = false;
   let failures = 0;
@@ -73210,17 +73205,7 @@ async function* fetchBlob(state) {
   for (; ; ) {
     try {
       if (offset < size) {
-        const blob = await downloadFile2({
-          repo: state.repo,
-          path: state.path,
-          revision: state.sha,
-          hubUrl: hub.hubUrl,
-          fetch: hub.fetch,
-          downloadInfo: info2,
-          xet: false,
-          ...credentialsOf(hub)
-        });
-        if (blob === null) throw fileNotFoundError(state, hub.hubUrl);
+        const blob = await downloadBlob({ hub, repo: state.repo, sha: state.sha, path: state.path, info: info2 });
         const handle = await inCache(open4(incomplete, "a"));
         let pending = [];
         let pendingBytes = 0;
@@ -73565,22 +73550,8 @@ async function openRemoteFile(options) {
   const probed = options.info ?? await probeFile(options);
   if (probed === null) throw fileNotFoundError(options, hub.hubUrl);
   let info2 = probed;
-  const { downloadFile: downloadFile2 } = await loadHubLibrary();
   const size = info2.size;
-  const blobOf = async (current) => {
-    const blob2 = await downloadFile2({
-      repo: options.repo,
-      path: options.path,
-      revision: options.sha,
-      hubUrl: hub.hubUrl,
-      fetch: hub.fetch,
-      downloadInfo: current,
-      xet: false,
-      ...credentialsOf(hub)
-    });
-    if (blob2 === null) throw fileNotFoundError(options, hub.hubUrl);
-    return blob2;
-  };
+  const blobOf = (current) => downloadBlob({ hub, repo: options.repo, sha: options.sha, path: options.path, info: current });
   let blob = await blobOf(info2);
   const hubOrigin = new URL(hub.hubUrl).origin;
   const readPart = async (start, end) => {
@@ -74367,21 +74338,10 @@ async function readSmallFile(options) {
   }
   checkSize(name, info2.size, maxBytes);
   const etag = normalizeEtag(info2.etag);
-  const { downloadFile: downloadFile2 } = await loadHubLibrary();
   const bytes = await withRetries({
     policy: hub.retry,
     run: async () => {
-      const blob = await downloadFile2({
-        repo: options.repo,
-        path: options.path,
-        revision: options.sha,
-        hubUrl: hub.hubUrl,
-        fetch: hub.fetch,
-        downloadInfo: info2,
-        xet: false,
-        ...credentialsOf(hub)
-      });
-      if (blob === null) throw fileNotFoundError(options, hub.hubUrl);
+      const blob = await downloadBlob({ hub, repo: options.repo, sha: options.sha, path: options.path, info: info2 });
       const buffer = new Uint8Array(await blob.arrayBuffer());
       if (buffer.byteLength !== info2.size)
         throw new TransientError(`the Hub sent ${buffer.byteLength} of ${info2.size} bytes`);
@@ -76040,6 +76000,12 @@ var utf84 = new TextEncoder();
 function buildPlan(options) {
   return options.operation === "publish-vector" ? planPublishVector(options) : planMerge(options);
 }
+function nonFloatOmitted(tensor) {
+  return {
+    name: tensor.name,
+    reason: `${tensor.dtype} tensor: never part of \u03C4; applying the vector copies it from the base`
+  };
+}
 function planPublishVector(options) {
   const { base, finetuned } = options;
   if (finetuned.adapter) return planAdapterVector(options);
@@ -76052,10 +76018,7 @@ function planPublishVector(options) {
   let vocabRows;
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({
-        name: ours.name,
-        reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base`
-      });
+      omitted.push(nonFloatOmitted(ours));
       continue;
     }
     const other = theirs.get(ours.name);
@@ -76120,10 +76083,7 @@ function planAdapterVector(options) {
   const omitted = [];
   for (const ours of writeOrder(base.tensors)) {
     if (!isComputable(ours.dtype)) {
-      omitted.push({
-        name: ours.name,
-        reason: `${ours.dtype} tensor: never part of \u03C4; applying the vector copies it from the base`
-      });
+      omitted.push(nonFloatOmitted(ours));
       continue;
     }
     const term = mapping.terms.get(ours.name);
@@ -77755,7 +77715,16 @@ function formatSeconds(seconds) {
 }
 
 // src/eval/read-image-set.ts
-var labelDtypes = ["U8", "I8", "U16", "I16", "U32", "I32", "I64", "U64"];
+var labelReaders = {
+  U8: (view, i) => view.getUint8(i),
+  I8: (view, i) => view.getInt8(i),
+  U16: (view, i) => view.getUint16(i * 2, true),
+  I16: (view, i) => view.getInt16(i * 2, true),
+  U32: (view, i) => view.getUint32(i * 4, true),
+  I32: (view, i) => view.getInt32(i * 4, true),
+  I64: (view, i) => Number(view.getBigInt64(i * 8, true)),
+  U64: (view, i) => Number(view.getBigUint64(i * 8, true))
+};
 async function readImageSet(options) {
   const { path: path2 } = options;
   const name = options.name ?? (path2.split(/[\\/]/).pop() ?? path2).replace(/\.safetensors$/, "");
@@ -77781,8 +77750,7 @@ async function readImageSet(options) {
     const [channels, height, width] = rest.length === 2 ? [1, ...rest] : rest;
     if (count2 === 0 || height === 0 || width === 0 || channels === 0)
       fail(`"images" has shape ${formatShape(images.shape)}, which holds no pixels`);
-    if (!labelDtypes.includes(labels.dtype))
-      fail(`"labels" is ${labels.dtype}, not an integer dtype`);
+    if (!Object.hasOwn(labelReaders, labels.dtype)) fail(`"labels" is ${labels.dtype}, not an integer dtype`);
     if (labels.shape.length !== 1 || labels.shape[0] !== count2)
       fail(`"labels" has shape ${formatShape(labels.shape)} for ${count2} images`);
     const pixels = await file2.readTensor("images");
@@ -77800,34 +77768,9 @@ async function readImageSet(options) {
 function decodeLabels(bytes, dtype, count2, fail) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Int32Array(count2);
+  const read = labelReaders[dtype] ?? labelReaders.U64;
   for (let i = 0; i < count2; i++) {
-    let value;
-    switch (dtype) {
-      case "U8":
-        value = view.getUint8(i);
-        break;
-      case "I8":
-        value = view.getInt8(i);
-        break;
-      case "U16":
-        value = view.getUint16(i * 2, true);
-        break;
-      case "I16":
-        value = view.getInt16(i * 2, true);
-        break;
-      case "U32":
-        value = view.getUint32(i * 4, true);
-        break;
-      case "I32":
-        value = view.getInt32(i * 4, true);
-        break;
-      case "I64":
-        value = Number(view.getBigInt64(i * 8, true));
-        break;
-      default:
-        value = Number(view.getBigUint64(i * 8, true));
-        break;
-    }
+    const value = read(view, i);
     if (value < 0 || value > 2147483647) fail(`label ${value} of image ${i} is not a class index`);
     out[i] = value;
   }
@@ -80394,6 +80337,7 @@ async function* loadTensorsInMemory(options) {
 import { resolve as resolvePath } from "node:path";
 
 // src/app/greedy/screen-candidates.ts
+var candidateModelFields = ["repo", "revision", "config", "card", "record", "adapter"];
 var tensorCodes = /* @__PURE__ */ new Set([
   "NO_TENSORS",
   "MISSING_TENSOR",
@@ -80441,12 +80385,7 @@ function screenCandidates(options) {
       kind: candidate.kind,
       // Unread headers stand in as the base's own, so only config and card findings can arise.
       tensors: candidate.tensors ?? base.tensors,
-      ...candidate.repo === void 0 ? {} : { repo: candidate.repo },
-      ...candidate.revision === void 0 ? {} : { revision: candidate.revision },
-      ...candidate.config === void 0 ? {} : { config: candidate.config },
-      ...candidate.card === void 0 ? {} : { card: candidate.card },
-      ...candidate.record === void 0 ? {} : { record: candidate.record },
-      ...candidate.adapter === void 0 ? {} : { adapter: candidate.adapter }
+      ...pickDefined(candidate, candidateModelFields)
     };
     const report = checkCompatibility({
       base,
@@ -80615,12 +80554,7 @@ function metadataOf(options) {
     id,
     label: options.ref.kind === "local" ? options.text : resolved.repo ?? options.ref.repo,
     kind,
-    ...resolved.repo === void 0 ? {} : { repo: resolved.repo },
-    ...resolved.revision === void 0 ? {} : { revision: resolved.revision },
-    ...resolved.config === void 0 ? {} : { config: resolved.config },
-    ...resolved.card === void 0 ? {} : { card: resolved.card },
-    ...resolved.record === void 0 ? {} : { record: resolved.record },
-    ...resolved.adapter === void 0 ? {} : { adapter: resolved.adapter },
+    ...pickDefined(resolved, candidateModelFields),
     tensors: resolved.tensors
   };
 }
@@ -81131,6 +81065,33 @@ function inputLink(input2, hubUrl) {
   return `[${input2.repo}](${hubUrl}/${input2.repo}/tree/${input2.revision})`;
 }
 
+// src/card/sections.ts
+function inputsSection(hubUrl, rows) {
+  return [
+    "## Inputs",
+    "",
+    "| role | repository | revision |",
+    "| --- | --- | --- |",
+    ...rows.map(
+      ({ role, input: input2 }) => input2 ? `| ${role} | ${inputLink(input2, hubUrl)} | ${input2.revision ? `\`${input2.revision}\`` : "local"} |` : `| ${role} | | |`
+    ),
+    ""
+  ];
+}
+function filesSection(files) {
+  return [
+    "## Files",
+    "",
+    "| file | bytes | sha256 |",
+    "| --- | --- | --- |",
+    ...files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
+    ""
+  ];
+}
+function madeWith(tvhubVersion) {
+  return `Made with [tvhub](https://github.com/tvhub/tvhub) ${tvhubVersion}`;
+}
+
 // src/card/render-merge-card.ts
 async function renderMergeCard(options) {
   const inputs = options.terms.map((term) => term.input.repo);
@@ -81229,13 +81190,8 @@ async function renderMergeCard(options) {
     ] : [],
     ...trajectory,
     ...provenance,
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...options.files.map((f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`),
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}; inputs pinned at ${pinned3.join(", ")}. The machine-readable record is \`tvhub.json\`.`,
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)}; inputs pinned at ${pinned3.join(", ")}. The machine-readable record is \`tvhub.json\`.`,
     ""
   ].join("\n");
 }
@@ -82034,9 +81990,6 @@ async function renderAdapterCard(options) {
     return `| \`${row.name}\` | [${row.shape.join(", ")}] | ${what} | ${row.relativeError === void 0 ? "" : formatNumber(row.relativeError)} | ${pct(row.retainedEnergy)} | ${formatCount(row.bytes)} | ${formatCount(row.denseBytes)} |`;
   });
   const revision = base.revision ? `@${base.revision}` : "";
-  const fileRows = options.files.map(
-    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`
-  );
   return [
     frontMatter,
     `# ${options.title}`,
@@ -82044,13 +81997,10 @@ async function renderAdapterCard(options) {
     `A **LoRA adapter** for ${inputLink(base, options.hubUrl)}: the task vector \u03C4 = ${options.source.formula}, compressed by a truncated SVD of each weight matrix, in the format PEFT loads (\`adapter_config.json\`, \`adapter_model.safetensors\`).`,
     `For every factored weight W, PEFT adds B\xB7A to W (\`lora_alpha\` = r, so the scaling is 1), where B\xB7A is the best rank-r approximation of \u03C4 the SVD found.`,
     "",
-    "## Inputs",
-    "",
-    "| role | repository | revision |",
-    "| --- | --- | --- |",
-    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
-    options.source.input ? `| ${options.source.label} | ${inputLink(options.source.input, options.hubUrl)} | ${options.source.input.revision ? `\`${options.source.input.revision}\`` : "local"} |` : `| ${options.source.label} | | |`,
-    "",
+    ...inputsSection(options.hubUrl, [
+      { role: "base", input: base },
+      { role: options.source.label, ...options.source.input ? { input: options.source.input } : {} }
+    ]),
     `Load it on the base at the commit it was computed against (\`base_model_name_or_path\` and \`revision\` in \`adapter_config.json\` say the same):`,
     "",
     "```python",
@@ -82078,13 +82028,8 @@ async function renderAdapterCard(options) {
     "",
     "</details>",
     "",
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...fileRows,
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion} (\`tvhub publish-vector --lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: \`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)} (\`tvhub publish-vector --lora-rank\`). The machine-readable record of this run is \`tvhub.json\`. Base revision pinned: \`${base.repo}${revision || " (local)"}\` (${shortSha(base.revision)}).`,
     ""
   ].join("\n");
 }
@@ -84248,9 +84193,6 @@ async function renderTaskVectorCard(options) {
   const exactness = options.reconstruction ? `Stored in ${options.dtype}: ${formatCount(options.reconstruction.inexactElements)} of ${formatCount(options.reconstruction.totalElements)} elements do not reproduce the fine-tuned weights exactly (largest absolute error ${formatNumber(options.reconstruction.maxAbsError)}). ${exactnessAdvice(options.dtype)}` : `Stored in ${options.dtype}: \`base + 1.0\xB7\u03C4\` reproduces the fine-tuned floating-point weights exactly.`;
   const layerRows = options.layerNorms.map((row) => `| \`${row.name}\` | ${formatNumber(row.norm)} |`);
   const omittedLines = options.omitted.length ? options.omitted.map((o) => `- \`${o.name}\`: ${o.reason}`) : ["- none"];
-  const fileRows = options.files.map(
-    (f) => `| \`${f.path}\` | ${formatCount(f.size)} | ${f.sha256 ? `\`${f.sha256}\`` : ""} |`
-  );
   const applyRef = `${options.title}`;
   return [
     frontMatter,
@@ -84268,13 +84210,10 @@ async function renderTaskVectorCard(options) {
     "",
     `Every element is decoded to float32, subtracted in float32, and rounded once to ${options.dtype} (round to nearest even). Integer and boolean tensors are not part of \u03C4.`,
     "",
-    "## Inputs",
-    "",
-    "| role | repository | revision |",
-    "| --- | --- | --- |",
-    `| base | ${inputLink(base, options.hubUrl)} | ${base.revision ? `\`${base.revision}\`` : "local"} |`,
-    `| fine-tuned | ${inputLink(finetuned, options.hubUrl)} | ${finetuned.revision ? `\`${finetuned.revision}\`` : "local"} |`,
-    "",
+    ...inputsSection(options.hubUrl, [
+      { role: "base", input: base },
+      { role: "fine-tuned", input: finetuned }
+    ]),
     "## Statistics",
     "",
     `- tensors: ${formatCount(options.tensorCount)}`,
@@ -84306,13 +84245,8 @@ async function renderTaskVectorCard(options) {
     "",
     "Or in Python, tensor by tensor: `merged[name] = base[name].float() + \u03BB * tau[name].float()` for every tensor in this repo; tensors absent here are the base's.",
     "",
-    "## Files",
-    "",
-    "| file | bytes | sha256 |",
-    "| --- | --- | --- |",
-    ...fileRows,
-    "",
-    `Made with [tvhub](https://github.com/tvhub/tvhub) ${options.tvhubVersion}. The machine-readable record of this run is \`tvhub.json\`.`,
+    ...filesSection(options.files),
+    `${madeWith(options.tvhubVersion)}. The machine-readable record of this run is \`tvhub.json\`.`,
     ""
   ].join("\n");
 }
