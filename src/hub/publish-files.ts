@@ -266,7 +266,9 @@ async function* publish(options: PublishFilesOptions): AsyncGenerator<ProgressEv
           fetch: uploadFetch,
           accessToken,
           useXet: false,
-          ...(hub.signal === undefined ? {} : { abortSignal: hub.signal }),
+          // A signal of this commit's own: the library adds an abort listener it never removes to the one it is
+          // given, so the run's signal, shared by every commit, would collect one per publish (Node warns past 10).
+          ...(hub.signal === undefined ? {} : { abortSignal: AbortSignal.any([hub.signal]) }),
         });
         let output: CommitOutput | undefined;
         for (;;) {
