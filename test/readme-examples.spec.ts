@@ -26,7 +26,27 @@ const shellLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
 const serveLine = shellLines.find((line) => line.startsWith("npx tvhub hub serve ")) ?? "";
 const exportLine = shellLines.find((line) => line.startsWith("export HF_ENDPOINT=")) ?? "";
 const [, user = "", token = ""] = /--user (\w+):(\S+)/.exec(serveLine) ?? [];
-const commandLines = shellLines.filter((line) => line.startsWith("npx tvhub ") && line !== serveLine);
+/** Commands the prose shows in `code`, outside the sh blocks (a newcomer copies those too). */
+const proseCommands = [...readme.replace(/```[\s\S]*?```/g, "").matchAll(/`(npx tvhub [^`]+)`/g)].map(
+  (match) => match[1] ?? "",
+);
+const commandLines = [
+  ...shellLines.filter((line) => line.startsWith("npx tvhub ") && line !== serveLine),
+  ...proseCommands,
+];
+/** The lines of a Markdown file's first fenced block without a language (the demo's output, where quoted). */
+function firstPlainBlock(markdown: string): string[] {
+  const blocks: Array<{ lang: string; lines: string[] }> = [];
+  let open: { lang: string; lines: string[] } | undefined;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) {
+      if (open === undefined) blocks.push((open = { lang: line.slice(3).trim(), lines: [] }));
+      else open = undefined;
+    } else open?.lines.push(line);
+  }
+  return blocks.find((block) => block.lang === "")?.lines ?? [];
+}
+const quotedDemo = firstPlainBlock(readme).filter((line) => line !== "");
 
 let hub: LocalHubProcess;
 let work: string;
@@ -97,6 +117,23 @@ describe("the README's quick start and commands", () => {
     ]) {
       expect([...shown], command).toContain(command);
     }
+  });
+
+  it("stays one page: what it is, the quick start, the commands, the Action, links", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(160);
+    expect([...readme.matchAll(/^## (.*)$/gm)].map((match) => match[1])).toEqual([
+      "Quick start",
+      "Commands",
+      "GitHub Action",
+      "More",
+    ]);
+  });
+
+  it("quotes the demo's output as docs/demo.md records it in full (both are the demo's printed lines)", () => {
+    const demoDoc = readFileSync(join(root, "docs", "demo.md"), "utf8");
+    const recorded = new Set(firstPlainBlock(demoDoc));
+    expect(quotedDemo.length).toBeGreaterThan(5);
+    for (const line of quotedDemo) expect(recorded, line).toContain(line);
   });
 
   it.each(commandLines)(

@@ -194,6 +194,26 @@ describe("createRetryingFetch", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("gives each request its own signal, so a run's thousands of reads pile no listeners on the run's signal", async () => {
+    const controller = new AbortController();
+    const signals = new Set<AbortSignal>();
+    const fetch = createRetryingFetch({
+      fetch: async (input, init) => {
+        // Node's Request adds an abort listener to the signal it is given (undici warns past 1500 of them).
+        const request = new Request(input, init);
+        if (init?.signal) signals.add(init.signal);
+        return new Response(request.url);
+      },
+      policy: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} },
+      signal: controller.signal,
+    });
+    for (let i = 0; i < 3; i++) await fetch(api);
+    expect(signals.size).toBe(3);
+    expect(signals.has(controller.signal)).toBe(false);
+    controller.abort(new Error("SIGINT"));
+    expect([...signals].every((signal) => signal.aborted)).toBe(true);
+  });
+
   it("does not retry what the caller aborted", async () => {
     const controller = new AbortController();
     controller.abort();

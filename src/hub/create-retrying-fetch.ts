@@ -138,10 +138,14 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Always a signal of the request's own: Node's fetch adds an abort listener to the signal it is given, so passing
+ * the run's one signal to every request of a long run piled them up (undici's MaxListenersExceededWarning, printed
+ * dozens of times by npm run demo); AbortSignal.any follows its sources without adding listeners to them.
+ */
 function joinSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return AbortSignal.any([a, b]);
+  const sources = [a, b].filter((signal) => signal !== undefined);
+  return sources.length === 0 ? undefined : AbortSignal.any(sources);
 }
 
 async function sleepUnlessAborted(
