@@ -194,7 +194,7 @@ describe("createRetryingFetch", () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("gives each request its own signal, so a run's thousands of reads pile no listeners on the run's signal", async () => {
+  it("gives each request its own signal, so a run's reads pile no listeners on the run's signal", async () => {
     const controller = new AbortController();
     const signals = new Set<AbortSignal>();
     const fetch = createRetryingFetch({
