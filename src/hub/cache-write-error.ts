@@ -22,7 +22,9 @@ export function cacheWriteError(name: string, cacheDir: string, error: unknown, 
         ? `this user cannot write there (${code}: permission denied)`
         : code === "ENOSPC" || code === "EDQUOT"
           ? `its disk is full (${code})`
-          : `the write failed${code === undefined ? "" : ` (${code})`}`;
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? `a part of that path is a file, not a folder (${code})`
+            : `the write failed${code === undefined ? "" : ` (${code})`}`;
   return new DataError(
     `Could not write ${name} into the Hub cache at ${cacheDir}: ${cause}; set HF_HUB_CACHE (or HF_HOME) to a ` +
       `writable folder${code === "ENOSPC" || code === "EDQUOT" ? " on a disk with room" : ""}.`,
