@@ -72801,7 +72801,7 @@ function cacheWriteError(name, cacheDir, error63, size) {
       { code: "HUB_CACHE_FULL", subject: name, cause: error63 }
     );
   }
-  const cause = code2 === "EROFS" ? "it is on a read-only file system (EROFS)" : code2 === "EACCES" || code2 === "EPERM" ? `this user cannot write there (${code2}: permission denied)` : code2 === "ENOSPC" || code2 === "EDQUOT" ? `its disk is full (${code2})` : `the write failed${code2 === void 0 ? "" : ` (${code2})`}`;
+  const cause = code2 === "EROFS" ? "it is on a read-only file system (EROFS)" : code2 === "EACCES" || code2 === "EPERM" ? `this user cannot write there (${code2}: permission denied)` : code2 === "ENOSPC" || code2 === "EDQUOT" ? `its disk is full (${code2})` : code2 === "ENOTDIR" || code2 === "EEXIST" ? `a part of that path is a file, not a folder (${code2})` : `the write failed${code2 === void 0 ? "" : ` (${code2})`}`;
   return new DataError(
     `Could not write ${name} into the Hub cache at ${cacheDir}: ${cause}; set HF_HUB_CACHE (or HF_HOME) to a writable folder${code2 === "ENOSPC" || code2 === "EDQUOT" ? " on a disk with room" : ""}.`,
     { code: "HUB_CACHE_WRITE_FAILED", subject: name, cause: error63 }
@@ -73520,9 +73520,8 @@ function reasonOf(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
 }
 function joinSignals(a, b) {
-  if (a === void 0) return b;
-  if (b === void 0) return a;
-  return AbortSignal.any([a, b]);
+  const sources = [a, b].filter((signal) => signal !== void 0);
+  return sources.length === 0 ? void 0 : AbortSignal.any(sources);
 }
 async function sleepUnlessAborted(sleep, ms, signal) {
   if (signal === void 0) return sleep(ms);
@@ -74104,7 +74103,9 @@ async function* publish(options) {
           fetch: uploadFetch,
           accessToken,
           useXet: false,
-          ...hub.signal === void 0 ? {} : { abortSignal: hub.signal }
+          // A signal of this commit's own: the library adds an abort listener it never removes to the one it is
+          // given, so the run's signal, shared by every commit, would collect one per publish (Node warns past 10).
+          ...hub.signal === void 0 ? {} : { abortSignal: AbortSignal.any([hub.signal]) }
         });
         let output2;
         for (; ; ) {
