@@ -17,11 +17,11 @@ describe("cacheWriteError", () => {
       );
       expect(cacheWriteError("config.json", "/x", errno("EACCES")).message).not.toContain("space");
       expect(cacheWriteError("model.safetensors", "/x", errno("ENOSPC"), 5_000_000).code).toBe("HUB_CACHE_FULL");
-    // HF_HOME set to a file.
-    expect(cacheWriteError("config.json", "/afile/hub", errno("ENOTDIR")).message).toBe(
-      "Could not write config.json into the Hub cache at /afile/hub: a part of that path is a file, not a folder " +
-        "(ENOTDIR); set HF_HUB_CACHE (or HF_HOME) to a writable folder.",
-    );
+      // HF_HOME set to a file.
+      expect(cacheWriteError("config.json", "/afile/hub", errno("ENOTDIR")).message).toBe(
+        "Could not write config.json into the Hub cache at /afile/hub: a part of that path is a file, " +
+          "not a folder (ENOTDIR); set HF_HUB_CACHE (or HF_HOME) to a writable folder.",
+      );
     },
   );
 });
