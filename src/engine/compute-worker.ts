@@ -18,7 +18,7 @@ import {
 import type { Operand } from "./compute-job.js";
 import { createJobRunner } from "./create-job-runner.js";
 import { createMatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
-import { runLoraJob } from "./lora-job.js";
+import { LoraWorkspace, runLoraJob } from "./lora-job.js";
 import { loraProtocol, type FromLoraWorker, type LoraWorkerData, type ToLoraWorker } from "./lora-pool.js";
 
 const data = workerData as (Partial<ComputeWorkerData> & Partial<SinkThreadData>) | undefined;
@@ -74,11 +74,10 @@ if (!isMainThread && parentPort && (data as Partial<LoraWorkerData> | undefined)
 
 /** A LoRA worker: factors whole tensors with its own kernels, one at a time, and moves the factors back. */
 function serveLora(port: MessagePort): void {
-  const kernels = createArithmeticKernels();
-  const matrices = createMatrixKernels();
+  const workspace = new LoraWorkspace(createArithmeticKernels(), createMatrixKernels());
   port.on("message", (message: ToLoraWorker) => {
     try {
-      const result = runLoraJob(message.job, kernels, matrices);
+      const result = runLoraJob(message.job, workspace);
       const transfer = [result.a, result.b].flatMap((bytes) =>
         bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
           ? [bytes.buffer]
@@ -94,5 +93,5 @@ function serveLora(port: MessagePort): void {
       } satisfies FromLoraWorker);
     }
   });
-  port.postMessage({ type: "ready", implementation: matrices.implementation } satisfies FromLoraWorker);
+  port.postMessage({ type: "ready", implementation: workspace.matrices.implementation } satisfies FromLoraWorker);
 }

@@ -3,11 +3,11 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { loadNativeKernels } from "../arithmetic/native/load-native-kernels.js";
-import { createMatrixKernels, type MatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
+import { createMatrixKernels } from "../arithmetic/low-rank/matrix-kernels.js";
 import type { ArithmeticKernels } from "../arithmetic/simd/arithmetic-kernels.js";
 import { rebuildError } from "./compute-pool.js";
 import { startReadyWorker } from "../util/start-ready-worker.js";
-import { runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";
+import { LoraWorkspace, runLoraJob, type LoraJob, type LoraJobResult } from "./lora-job.js";
 
 /**
  * The version of the messages below; it travels in workerData, so a worker script from another build refuses to start.
@@ -56,13 +56,13 @@ const defaultWorkerUrl = new URL("./compute-worker.js", import.meta.url);
 export async function createLoraPool(options: CreateLoraPoolOptions): Promise<LoraPool> {
   const url = options.workerUrl ?? defaultWorkerUrl;
   const local = (fallback?: string): LoraPool => {
-    let matrices: MatrixKernels | undefined;
+    let workspace: LoraWorkspace | undefined;
     const implementation = createMatrixKernels().implementation;
     return {
       threads: 0,
       implementation,
       ...(fallback === undefined ? {} : { fallback }),
-      factor: async (job) => runLoraJob(job, options.kernels, (matrices ??= createMatrixKernels())),
+      factor: async (job) => runLoraJob(job, (workspace ??= new LoraWorkspace(options.kernels, createMatrixKernels()))),
       close: async () => {},
     };
   };
