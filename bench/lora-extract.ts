@@ -9,6 +9,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultSvdParameters, factorTaskVector } from "../src/arithmetic/low-rank/factor-task-vector.js";
 import { createMatrixKernels, type MatrixKernels } from "../src/arithmetic/low-rank/matrix-kernels.js";
+import { randomizedSvd } from "../src/arithmetic/low-rank/randomized-svd.js";
+import { deriveStream } from "../src/util/rng.js";
 import { loadTf } from "../src/eval/load-tf.js";
 import { generatePair, llamaShape, measureChild } from "./publish-vector.js";
 
@@ -58,12 +60,16 @@ export interface LoraExtractResults {
   torchSkipped?: string;
 }
 
-/** One factorization of the square τ: wall seconds, the process's CPU seconds over the same span, ‖τ − BA‖/‖τ‖. */
+/**
+ * One factorization of the square τ: wall seconds, the process's CPU seconds over the same span, ‖τ − BA‖/‖τ‖; and
+ * the wall seconds of the randomized SVD alone (randomizedSvd, torch.svd_lowrank), without the factors and the error.
+ */
 interface SquareRun {
   threads: number;
   seconds: number;
   cpuSeconds: number;
   error: number;
+  svdSeconds: number;
 }
 
 const gigabyte = 1e9;
@@ -103,12 +109,11 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
     const cpuStarted = process.cpuUsage();
     const error = factorSquare(threaded, size, rank);
     const cpu = process.cpuUsage(cpuStarted);
-    results.square.tvhub.push({
-      threads,
-      seconds: (performance.now() - started) / 1000,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      error,
-    });
+    const seconds = (performance.now() - started) / 1000;
+    const svdStarted = performance.now();
+    sketchSquare(threaded, size, rank);
+    const svdSeconds = (performance.now() - svdStarted) / 1000;
+    results.square.tvhub.push({ threads, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, error, svdSeconds });
   }
   if (torchOk) {
     results.square.torch = threadCounts.map((threads) => {
@@ -129,10 +134,17 @@ export async function runLoraExtractBench(options: LoraExtractBenchOptions = {})
         seconds: number;
         cpu_seconds: number;
         error: number;
+        svd_seconds: number;
         torch: string;
       };
       results.square.torchVersion = parsed.torch;
-      return { threads, seconds: parsed.seconds, cpuSeconds: parsed.cpu_seconds, error: parsed.error };
+      return {
+        threads,
+        seconds: parsed.seconds,
+        cpuSeconds: parsed.cpu_seconds,
+        error: parsed.error,
+        svdSeconds: parsed.svd_seconds,
+      };
     });
   }
 
@@ -278,6 +290,8 @@ export function formatLoraExtractTable(r: LoraExtractResults): string {
           ? [
               `${row("torch.svd_lowrank", torch)}   tvhub/PyTorch ${(t.seconds / torch.seconds).toFixed(2)} (CPU ` +
                 `${(t.cpuSeconds / torch.cpuSeconds).toFixed(2)})`,
+              `  the SVD alone        ${t.threads} thread(s)   tvhub ${s(t.svdSeconds)}, torch.svd_lowrank ` +
+                `${s(torch.svdSeconds)}   tvhub/PyTorch ${(t.svdSeconds / torch.svdSeconds).toFixed(2)}`,
             ]
           : []),
       ];
@@ -328,6 +342,20 @@ function fastest(runs: number, run: () => void): number {
 function fillSquare(kernels: MatrixKernels, size: number): void {
   kernels.reserve(size * size);
   fillRandom(kernels.floats(), size * size);
+}
+
+/** The randomized SVD alone of the size × size τ in the kernels' heap, as factorTaskVector runs it at rank `rank`. */
+function sketchSquare(kernels: MatrixKernels, size: number, rank: number): void {
+  const { oversampling, iterations, seed } = defaultSvdParameters;
+  randomizedSvd({
+    kernels,
+    rows: size,
+    cols: size,
+    ld: size,
+    width: Math.min(size, rank + oversampling),
+    iterations,
+    stream: deriveStream({ seed, labels: ["lora", "bench"] }),
+  });
 }
 
 /** Factors the size × size τ in the kernels' heap at rank `rank`; the relative error. */

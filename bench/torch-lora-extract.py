@@ -2,7 +2,8 @@
 
   square N RANK OVERSAMPLING NITER THREADS
       a random N × N float32 τ; torch.svd_lowrank(τ, q=RANK+OVERSAMPLING, niter=NITER), A = √S·Vᵀ, B = U·√S, and
-      ‖τ − B·A‖/‖τ‖ (tvhub measures it too); prints {"seconds": ..., "cpu_seconds": ...} for the extraction alone.
+      ‖τ − B·A‖/‖τ‖ (tvhub measures it too); prints {"seconds": ..., "cpu_seconds": ...} for the extraction alone,
+      and "svd_seconds" for a second torch.svd_lowrank call alone.
   model BASE FT OUT RANK OVERSAMPLING NITER THREADS
       every 2-D weight but embeddings and lm_head: τ = ft − base in float32, the same factorization and error, the
       factors written with safetensors; other tensors copied whole (modules_to_save); prints {"seconds": ...} from
@@ -38,7 +39,13 @@ def main():
         cpu = time.process_time()
         _, _, error = factor(tau, rank, oversampling, niter)
         seconds = time.perf_counter() - start
-        print(json.dumps({"seconds": seconds, "cpu_seconds": time.process_time() - cpu, "error": error, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+        cpu_seconds = time.process_time() - cpu
+        # The SVD alone, as tvhub's side measures it too: the error step allocates two fresh 64 MB tensors, which
+        # costs more than the products on a machine with slow page faults.
+        start_svd = time.perf_counter()
+        torch.svd_lowrank(tau, q=min(rank + oversampling, n), niter=niter)
+        svd_seconds = time.perf_counter() - start_svd
+        print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "error": error, "svd_seconds": svd_seconds, "threads": torch.get_num_threads(), "torch": torch.__version__}))
         return
     from safetensors import safe_open
     from safetensors.torch import save_file

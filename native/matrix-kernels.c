@@ -1,9 +1,9 @@
-// The LoRA extraction's float32 products (and the orthonormalization's float64 kernels) in 256-bit AVX2, for
+// The LoRA extraction's float32 products (and the orthonormalization's float64 kernels) in AVX2 and AVX-512, for
 // src/arithmetic/low-rank/matrix-kernels.ts. Each function has the signature of the WebAssembly kernel of the same
 // name (src/arithmetic/simd/assembly/kernels.ts) with the heap's ArrayBuffer first, byte offsets into it, and gives
 // the same bits: every element of C is the chain c = fround(c + fround(a·b)) over p in order from +0, and the float64
-// kernels keep the WebAssembly kernels' chains. Only the width of a vector differs (8 lanes, not 4), and lanes are
-// independent elements, so it cannot change a result. Built with -ffp-contract=off (no fused multiply-add, whose
+// kernels keep the WebAssembly kernels' chains. Only the width of a vector differs (8 or 16 lanes, not 4), and lanes
+// are independent elements, so it cannot change a result. Built with -ffp-contract=off (no fused multiply-add, whose
 // single rounding would change the bits) and without -ffast-math (denormals and the order of adds are kept).
 #include <immintrin.h>
 #include <node_api.h>
@@ -15,7 +15,14 @@
 #define NC 512
 #define MC 96
 
-// Packed blocks, per thread: B's kc × nc block in slivers of 16 columns, A's mc × kc block in slivers of 6 rows.
+// The rows of C one micro-kernel call computes: 16 with AVX-512 (sixteen 512-bit accumulators, one per row), 6 with
+// AVX2 (twelve 256-bit accumulators); chosen once at load (setVectorBits can force the narrower one, for the specs).
+// Either way a tile is 16 columns and each element's chain is the same, so the choice never changes a bit.
+#define MAX_TILE_ROWS 16
+static int tile_rows = 6;  // a process's worker threads share it (one copy of the module)
+
+// Packed blocks, per thread: B's kc × nc block in slivers of 16 columns, A's mc × kc block in slivers of tile_rows
+// rows (MC is a multiple of both tile heights).
 static _Thread_local float pack_b[KC * NC] __attribute__((aligned(64)));
 static _Thread_local float pack_a[KC * MC] __attribute__((aligned(64)));
 
@@ -57,12 +64,61 @@ __attribute__((target("avx2"))) static void micro_6x16(const float* pa, const fl
   _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
 }
 
+// A 16 × 16 tile of C over kc steps of packed A ([p][16]) and packed B ([p][16]): one 512-bit accumulator per row,
+// each lane the same chain as micro_6x16's (a multiply rounded, then an add rounded; never fused).
+__attribute__((target("avx512f"))) static void micro_16x16(const float* pa, const float* pb, float* c, size_t ldc,
+                                                           int kc, int first) {
+  __m512 acc[16];
+  for (int r = 0; r < 16; r++) acc[r] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(c + (size_t)r * ldc);
+  for (int p = 0; p < kc; p++, pa += 16, pb += 16) {
+    const __m512 b = _mm512_load_ps(pb);
+#pragma GCC unroll 16
+    for (int r = 0; r < 16; r++) acc[r] = _mm512_add_ps(acc[r], _mm512_mul_ps(_mm512_set1_ps(pa[r]), b));
+  }
+  for (int r = 0; r < 16; r++) _mm512_storeu_ps(c + (size_t)r * ldc, acc[r]);
+}
+
+// Packs 16 full rows of A (kc values each, row stride lda) as [p][16]: 8 × 8 blocks transposed in registers (moves
+// only, so the values are the same bits), the tail of kc one value at a time.
+__attribute__((target("avx2"))) static void pack_a_16(const float* src, size_t lda, float* dst, int kc) {
+  int p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    for (int h = 0; h < 16; h += 8) {
+      __m256 r[8], t[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + (size_t)(h + i) * lda + p);
+      for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+      }
+      for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+      }
+      // r[j] (j < 4) holds value j of rows 0–3 in its low half and value j + 4 in its high half; r[j + 4] the same
+      // for rows 4–7.
+      for (int j = 0; j < 4; j++) {
+        _mm256_store_ps(dst + (size_t)(p + j) * 16 + h, _mm256_permute2f128_ps(r[j], r[j + 4], 0x20));
+        _mm256_store_ps(dst + (size_t)(p + j + 4) * 16 + h, _mm256_permute2f128_ps(r[j], r[j + 4], 0x31));
+      }
+    }
+  }
+  for (; p < kc; p++)
+    for (int i = 0; i < 16; i++) dst[(size_t)p * 16 + i] = src[(size_t)i * lda + p];
+}
+
+static void micro_tile(int tr, const float* pa, const float* pb, float* c, size_t ldc, int kc, int first) {
+  if (tr == 16) micro_16x16(pa, pb, c, ldc, kc, first);
+  else micro_6x16(pa, pb, c, ldc, kc, first);
+}
+
 // C (m × n) = A (m × k) · B (k × n), row-major, n a multiple of 4, leading dimensions in elements; k = 0 leaves C as
 // it was. Blocked as GotoBLAS does, as the WebAssembly gemmF32 is: a tile's chain continues across the kc blocks (C
 // is loaded back after the first), so blocking reorders elements, never the terms of one element's sum.
-__attribute__((target("avx2"))) static void gemm_f32(const float* a, size_t lda, const float* b, size_t ldb, float* c,
-                                                     size_t ldc, int m, int k, int n) {
-  float edge[6 * 16] __attribute__((aligned(32)));
+__attribute__((target("avx2"))) static void gemm_f32(int tr, const float* a, size_t lda, const float* b, size_t ldb,
+                                                     float* c, size_t ldc, int m, int k, int n) {
+  float edge[MAX_TILE_ROWS * 16] __attribute__((aligned(64)));
   for (int j0 = 0; j0 < n; j0 += NC) {
     const int nc = n - j0 < NC ? n - j0 : NC;
     const int slivers = (nc + 15) / 16;
@@ -84,13 +140,17 @@ __attribute__((target("avx2"))) static void gemm_f32(const float* a, size_t lda,
       }
       for (int i0 = 0; i0 < m; i0 += MC) {
         const int mc = m - i0 < MC ? m - i0 : MC;
-        const int panels = (mc + 5) / 6;
+        const int panels = (mc + tr - 1) / tr;
         for (int q = 0; q < panels; q++) {
-          const int rows = mc - q * 6 < 6 ? mc - q * 6 : 6;
-          const float* src = a + (size_t)(i0 + q * 6) * lda + p0;
-          float* dst = pack_a + (size_t)q * kc * 6;
-          for (int p = 0; p < kc; p++, dst += 6) {
-            for (int r = 0; r < 6; r++) dst[r] = r < rows ? src[(size_t)r * lda + p] : 0.0f;
+          const int rows = mc - q * tr < tr ? mc - q * tr : tr;
+          const float* src = a + (size_t)(i0 + q * tr) * lda + p0;
+          float* dst = pack_a + (size_t)q * kc * tr;
+          if (tr == 16 && rows == 16) {
+            pack_a_16(src, lda, dst, kc);
+            continue;
+          }
+          for (int p = 0; p < kc; p++, dst += tr) {
+            for (int r = 0; r < tr; r++) dst[r] = r < rows ? src[(size_t)r * lda + p] : 0.0f;
           }
         }
         float* block = c + (size_t)i0 * ldc + j0;
@@ -98,15 +158,15 @@ __attribute__((target("avx2"))) static void gemm_f32(const float* a, size_t lda,
           const int cols = nc - s * 16 < 16 ? nc - s * 16 : 16;
           const float* pb = pack_b + (size_t)s * kc * 16;
           for (int q = 0; q < panels; q++) {
-            const int rows = mc - q * 6 < 6 ? mc - q * 6 : 6;
-            const float* pa = pack_a + (size_t)q * kc * 6;
-            float* at = block + (size_t)q * 6 * ldc + s * 16;
-            if (rows == 6 && cols == 16) {
-              micro_6x16(pa, pb, at, ldc, kc, first);
+            const int rows = mc - q * tr < tr ? mc - q * tr : tr;
+            const float* pa = pack_a + (size_t)q * kc * tr;
+            float* at = block + (size_t)q * tr * ldc + s * 16;
+            if (rows == tr && cols == 16) {
+              micro_tile(tr, pa, pb, at, ldc, kc, first);
             } else {
               if (!first)
                 for (int r = 0; r < rows; r++) memcpy(edge + r * 16, at + (size_t)r * ldc, cols * sizeof(float));
-              micro_6x16(pa, pb, edge, 16, kc, first);
+              micro_tile(tr, pa, pb, edge, 16, kc, first);
               for (int r = 0; r < rows; r++) memcpy(at + (size_t)r * ldc, edge + r * 16, cols * sizeof(float));
             }
           }
@@ -120,12 +180,12 @@ struct gemm_part {
   const float *a, *b;
   float* c;
   size_t lda, ldb, ldc;
-  int m, k, n;
+  int m, k, n, tr;
 };
 
 static void* gemm_part_run(void* arg) {
   const struct gemm_part* p = arg;
-  gemm_f32(p->a, p->lda, p->b, p->ldb, p->c, p->ldc, p->m, p->k, p->n);
+  gemm_f32(p->tr, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, p->m, p->k, p->n);
   return NULL;
 }
 
@@ -139,12 +199,14 @@ static void gemm_threads(const float* a, size_t lda, const float* b, size_t ldb,
   int parts = threads < max_threads ? threads : max_threads;
   while (parts > 1 && work / parts < (double)(1 << 22)) parts--;
   const int by_rows = m >= n;
-  const int unit = by_rows ? 6 : 16;
+  // Read once: a call packs and multiplies with one tile height even if setVectorBits runs meanwhile on another thread.
+  const int tr = tile_rows;
+  const int unit = by_rows ? tr : 16;
   const int total = by_rows ? m : n;
   const int units = (total + unit - 1) / unit;
   if (parts > units) parts = units;
   if (parts <= 1) {
-    gemm_f32(a, lda, b, ldb, c, ldc, m, k, n);
+    gemm_f32(tr, a, lda, b, ldb, c, ldc, m, k, n);
     return;
   }
   struct gemm_part part[max_threads];
@@ -154,7 +216,7 @@ static void gemm_threads(const float* a, size_t lda, const float* b, size_t ldb,
   for (int t = 0; t < parts; t++) {
     const int to = (int)((long long)units * (t + 1) / parts) * unit;
     const int end = to < total ? to : total;
-    part[t] = (struct gemm_part){a, b, c, lda, ldb, ldc, m, k, n};
+    part[t] = (struct gemm_part){a, b, c, lda, ldb, ldc, m, k, n, tr};
     if (by_rows) {
       part[t].a = a + (size_t)from * lda, part[t].c = c + (size_t)from * ldc, part[t].m = end - from;
     } else {
@@ -444,8 +506,28 @@ static napi_value gram(napi_env env, napi_callback_info info) { return f64_kerne
 
 static napi_value solve_upper(napi_env env, napi_callback_info info) { return f64_kernel(env, info, 0); }
 
+static int avx512_usable(void) { return __builtin_cpu_supports("avx512f"); }
+
+// setVectorBits(bits): the products' vector width, 512 where the CPU (and its OS) has AVX-512, else 256; a request
+// for 512 on a CPU without it keeps 256. Returns the width in use.
+static napi_value set_vector_bits(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  double bits = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 ||
+      napi_get_value_double(env, argv[0], &bits) != napi_ok) {
+    napi_throw_type_error(env, NULL, "setVectorBits takes one number, 256 or 512");
+    return NULL;
+  }
+  tile_rows = bits >= 512 && avx512_usable() ? 16 : 6;
+  napi_value result;
+  napi_create_double(env, tile_rows == 16 ? 512 : 256, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   __builtin_cpu_init();
+  tile_rows = avx512_usable() ? 16 : 6;
   napi_value available;
   napi_get_boolean(env, __builtin_cpu_supports("avx2"), &available);
   napi_set_named_property(env, exports, "available", available);
@@ -454,7 +536,7 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_callback fn;
   } functions[] = {
       {"gemmF32", gemm}, {"squaredDistanceF32", squared_distance}, {"gramF64", gram}, {"solveUpperF64", solve_upper},
-      {"loraRowsF32", lora_rows}};
+      {"loraRowsF32", lora_rows}, {"setVectorBits", set_vector_bits}};
   for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
     napi_value fn;
     napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].fn, NULL, &fn);

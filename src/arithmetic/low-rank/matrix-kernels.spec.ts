@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRandom } from "../../util/rng.js";
 import { loadNativeKernels } from "../native/load-native-kernels.js";
 import { createMatrixKernels, type MatrixKernels } from "./matrix-kernels.js";
@@ -16,12 +16,23 @@ function fillRandom(kernels: MatrixKernels, floats: number, seed: number): void 
 const native = (threads: number) =>
   createMatrixKernels({ implementation: loadNativeKernels() ? "native" : "wasm", threads });
 
+// The native products run 16 × 16 tiles of AVX-512 where the CPU has it, else 6 × 16 of AVX2; both are checked here.
+const widest = (loadNativeKernels()?.setVectorBits(512) ?? 256) as 256 | 512;
+
 describe.each([
-  ["wasm", createMatrixKernels({ implementation: "wasm" })],
-  ["native", native(1)],
-  ["native, 3 threads", native(3)],
-])("matrix kernels (%s)", (_name, wasm) => {
+  ["wasm", createMatrixKernels({ implementation: "wasm" }), widest],
+  ["native", native(1), widest],
+  ["native, 3 threads", native(3), widest],
+  ["native, 256-bit vectors", native(1), 256],
+  ["native, 256-bit vectors, 3 threads", native(3), 256],
+] as const)("matrix kernels (%s)", (_name, wasm, bits) => {
   const js = createMatrixKernels({ implementation: "js" });
+  beforeAll(() => {
+    loadNativeKernels()?.setVectorBits(bits);
+  });
+  afterAll(() => {
+    loadNativeKernels()?.setVectorBits(widest);
+  });
 
   it.each([
     // m, k, n: the edges of every block (4-row slivers, 8- and 4-wide slivers, 256-deep and 512-wide blocks of B,
@@ -37,6 +48,8 @@ describe.each([
     [258, 70, 84],
     [300, 513, 520],
     [301, 513, 12],
+    // 16-row tiles (AVX-512) whose packing transposes 8 × 8 blocks, a k with a tail of 3, a last panel of 5 rows.
+    [37, 259, 76],
   ])("C = A·B (%i × %i by %i columns) is the reference's bits", (m, k, n) => {
     const lda = k + 3;
     const ldb = n + 4;

@@ -43,6 +43,11 @@ export interface NativeKernels {
   gramF64(heap: ArrayBuffer, x: number, rows: number, cols: number, g: number, threads: number): void;
   /** `threads` solve bands of X's rows each. */
   solveUpperF64(heap: ArrayBuffer, x: number, rows: number, cols: number, r: number, threads: number): void;
+  /**
+   * The products' vector width, for the specs: 512 (16 × 16 tiles, the default where the CPU has AVX-512) or 256 (6 ×
+   * 16 tiles, AVX2). The same bits either way. Returns the width now in use; it applies to the whole process.
+   */
+  setVectorBits(bits: 256 | 512): number;
 }
 
 /** Where node-gyp leaves the module, from the package's root (scripts/build-native.mjs builds it there). */
