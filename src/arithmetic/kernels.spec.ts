@@ -13,6 +13,7 @@ import { mergeChunk, type MergeTerm } from "./merge-chunk.js";
 import { countInexactF32, reconstructionError } from "./reconstruction-error.js";
 import { subtract } from "./subtract.js";
 import { sumOfSquares } from "./sum-of-squares.js";
+import { firstDifference } from "../tensor/testing/bit-comparison.js";
 
 const dtypes: ComputableDtype[] = ["F64", "F32", "F16", "BF16"];
 const CANONICAL_NAN = 0x7fc00000;
@@ -77,12 +78,6 @@ function encodeReference(dtype: ComputableDtype, values: Float32Array): Uint8Arr
     case "BF16":
       return new Uint8Array(Uint16Array.from(values, (v) => f32ToBf16Bits(v)).buffer);
   }
-}
-
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
 }
 
 describe("float32 kernels", () => {

@@ -1,3 +1,4 @@
+import { bitsOf, firstDifference } from "../tensor/testing/bit-comparison.js";
 import { describe, expect, it } from "vitest";
 import { InternalError, UsageError } from "../errors.js";
 import { createRandom, deriveStream, fillRandom } from "../util/rng.js";
@@ -20,13 +21,6 @@ import {
 
 const f32 = (values: number[]): Float32Array => new Float32Array(values);
 const list = (values: Float32Array): number[] => Array.from(values);
-const bitsOf = (values: Float32Array): Uint32Array => new Uint32Array(values.buffer, values.byteOffset, values.length);
-
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
 
 /** Seeded, DARE-sized task-vector values (mostly within ±0.002), with repeats to exercise ties. */
 function deltas(n: number, seed: number): Float32Array {

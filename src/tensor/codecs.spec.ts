@@ -5,6 +5,7 @@ import { decodeToF32, decodeToF32ViaDataView } from "./decode-to-f32.js";
 import type { ComputableDtype } from "./dtype.js";
 import { encodeFromF32, encodeFromF32ViaDataView } from "./encode-from-f32.js";
 import { f16BitsToF32Bits, f32BitsToF16Bits } from "./f16.js";
+import { bitsOf, firstDifference } from "./testing/bit-comparison.js";
 
 const dtypes: ComputableDtype[] = ["F64", "F32", "F16", "BF16"];
 
@@ -19,17 +20,6 @@ function everyHalfPattern(): Uint8Array {
   const patterns = new Uint16Array(65536);
   for (let i = 0; i < 65536; i++) patterns[i] = i;
   return new Uint8Array(patterns.buffer);
-}
-
-/** The first index where two byte or word arrays differ, or -1: vitest's deep equality is slow on big arrays. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
-
-function bitsOf(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }
 
 /** Float32 bit patterns that matter plus pseudo-random ones. */

@@ -4,22 +4,13 @@ import type { EncodedValues } from "../../tensor/encoded.js";
 import { javascriptKernels as reference } from "./arithmetic-kernels.js";
 import { createTaskVectorStatistics } from "./create-task-vector-statistics.js";
 import { createWasmKernels } from "./create-wasm-kernels.js";
+import { words } from "../../tensor/testing/xorshift-words.js";
 
 // A small step so that every case crosses step boundaries, and the default.
 const fused = createTaskVectorStatistics({ chunkElements: 1000 });
 const fusedDefault = createTaskVectorStatistics();
 const composed = createTaskVectorStatistics({ implementation: "js" });
 const sizeOf: Record<ComputableDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
-
-function words(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
 
 // Zeros, subnormals, ±Inf, NaNs of both signs, the largest finite values: where reconstruction fails.
 const specials = [

@@ -4,6 +4,8 @@ import type { EncodedValues } from "../../tensor/encoded.js";
 import type { MergeTerm } from "../merge-chunk.js";
 import { javascriptKernels as reference } from "./arithmetic-kernels.js";
 import { createWasmKernels } from "./create-wasm-kernels.js";
+import { bitsOf, firstDifference } from "../../tensor/testing/bit-comparison.js";
+import { words } from "../../tensor/testing/xorshift-words.js";
 
 // Small steps so that every test crosses step boundaries; one default-sized set checks the default.
 const wasm = createWasmKernels({ chunkElements: 4096 })!;
@@ -11,33 +13,11 @@ const wasmDefault = createWasmKernels()!;
 const dtypes: readonly ComputableDtype[] = ["F64", "F32", "F16", "BF16"];
 const sizeOf: Record<ComputableDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
 
-/** A deterministic xorshift32 stream of 32-bit words. */
-function words(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
-
 /** `bytes` copied to a fresh buffer at byte offset `offset`, to exercise unaligned reads and writes. */
 function at(offset: number, bytes: Uint8Array): Uint8Array {
   const buffer = new Uint8Array(bytes.length + offset + 5);
   buffer.set(bytes, offset);
   return buffer.subarray(offset, offset + bytes.length);
-}
-
-/** The first index where two arrays differ, or -1 (vitest's deep equality is slow on big arrays). */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
-
-function bitsOf(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }
 
 /** Asserts equal bytes, naming the first differing element to make a failure readable. */
