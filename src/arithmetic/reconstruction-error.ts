@@ -55,7 +55,14 @@ export function countInexactF32(options: CountInexactF32Options): Reconstruction
   return compare(options, undefined);
 }
 
-function compare(options: CountInexactF32Options, taskVector: EncodedValues | undefined): ReconstructionStats {
+/**
+ * The element count the reconstruction statistics read: the base's, which the fine-tuned model and the stored task
+ * vector (when there is one) must share. Both kernel sets, TypeScript and WebAssembly, check it here.
+ */
+export function reconstructionOperandLength(
+  options: CountInexactF32Options,
+  taskVector: EncodedValues | undefined,
+): number {
   const count = encodedLength(options.base);
   for (const operand of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
     if (encodedLength(operand) !== count) {
@@ -67,6 +74,11 @@ function compare(options: CountInexactF32Options, taskVector: EncodedValues | un
       );
     }
   }
+  return count;
+}
+
+function compare(options: CountInexactF32Options, taskVector: EncodedValues | undefined): ReconstructionStats {
+  const count = reconstructionOperandLength(options, taskVector);
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
   const base = new Float32Array(step);
   const finetuned = new Float32Array(step);

@@ -13,6 +13,7 @@ import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-del
 import type { MergeChunkOptions } from "../merge-chunk.js";
 import {
   emptyReconstructionStats,
+  reconstructionOperandLength,
   type CountInexactF32Options,
   type ReconstructionErrorOptions,
   type ReconstructionStats,
@@ -273,17 +274,7 @@ class WasmKernels implements ArithmeticKernels {
 
   /** Both statistics: τ is the stored vector, or fround(ft − base) when there is none. */
   private compare(options: CountInexactF32Options, taskVector: EncodedValues | undefined): ReconstructionStats {
-    const count = encodedLength(options.base);
-    for (const operand of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
-      if (encodedLength(operand) !== count) {
-        throw new InternalError(
-          `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH",
-          },
-        );
-      }
-    }
+    const count = reconstructionOperandLength(options, taskVector);
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const [base, ft, tau, staging] = this.slots;
     const initial = options.initial ?? emptyReconstructionStats;
