@@ -3,18 +3,8 @@ import { basename } from "node:path";
 import type { InferenceClient } from "@huggingface/inference";
 import { DataError, RemoteError, UsageError } from "../errors.js";
 import type { Evaluation, EvaluationInput, Evaluator } from "./evaluator.js";
+import { endpointTasks, type EndpointTask } from "../util/endpoint-tasks.js";
 import { rememberAsync } from "../util/remember-async.js";
-
-/** The inference tasks the endpoint evaluator can score, each with the answer it compares to the label. */
-export const endpointTasks = [
-  "text-classification",
-  "fill-mask",
-  "question-answering",
-  "text-generation",
-  "summarization",
-  "translation",
-] as const;
-export type EndpointTask = (typeof endpointTasks)[number];
 
 /**
  * `accuracy`: the prediction equals a label exactly (after trimming whitespace): class names, fill-mask tokens.

@@ -10,6 +10,7 @@ import {
   type MethodParameter,
   type NumberParameter,
 } from "../arithmetic/merge-methods.js";
+import { endpointTasks } from "../util/endpoint-tasks.js";
 import { rememberAsync } from "../util/remember-async.js";
 import { defaultLambdaGrid, findLambdaGridProblem } from "./lambda-grid.js";
 
@@ -33,18 +34,6 @@ export const loadRecipeSchema: () => Promise<RecipeSchema> = rememberAsync(() =>
 );
 
 function createRecipeSchema(z: typeof import("zod").z) {
-  /**
-   * The inference tasks the endpoint evaluator scores (src/eval's list; plan and eval are siblings, so it is repeated).
-   */
-  const endpointTasks = [
-    "text-classification",
-    "fill-mask",
-    "question-answering",
-    "text-generation",
-    "summarization",
-    "translation",
-  ] as const;
-
   const modelRef = z.string().refine((text) => text.length > 0 && text.trim() === text, {
     error: "expected a model reference such as org/name, org/name@revision or ./directory",
   });
