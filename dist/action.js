@@ -76526,6 +76526,16 @@ function parseSize(text) {
   return bytes;
 }
 
+// src/util/endpoint-tasks.ts
+var endpointTasks = [
+  "text-classification",
+  "fill-mask",
+  "question-answering",
+  "text-generation",
+  "summarization",
+  "translation"
+];
+
 // src/plan/recipe-schema.ts
 var mergeMethods2 = mergeMethods.map((method) => method.name);
 var vocabModes = ["refuse", "extend"];
@@ -76533,14 +76543,6 @@ var loadRecipeSchema = rememberAsync(
   () => Promise.resolve().then(() => (init_zod(), zod_exports)).then(({ z: z2 }) => createRecipeSchema(z2))
 );
 function createRecipeSchema(z2) {
-  const endpointTasks = [
-    "text-classification",
-    "fill-mask",
-    "question-answering",
-    "text-generation",
-    "summarization",
-    "translation"
-  ];
   const modelRef = z2.string().refine((text) => text.length > 0 && text.trim() === text, {
     error: "expected a model reference such as org/name, org/name@revision or ./directory"
   });
@@ -78278,7 +78280,7 @@ function reconstructionError(options) {
 function countInexactF32(options) {
   return compare(options, void 0);
 }
-function compare(options, taskVector) {
+function reconstructionOperandLength(options, taskVector) {
   const count2 = encodedLength(options.base);
   for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
     if (encodedLength(operand2) !== count2) {
@@ -78290,6 +78292,10 @@ function compare(options, taskVector) {
       );
     }
   }
+  return count2;
+}
+function compare(options, taskVector) {
+  const count2 = reconstructionOperandLength(options, taskVector);
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
   const base = new Float32Array(step);
   const finetuned = new Float32Array(step);
@@ -82683,24 +82689,44 @@ function residualSquares(kernels, m, n, a, b, rank3) {
 }
 
 // src/engine/lora-job.ts
-function runLoraJob(job, kernels, matrices) {
+var LoraWorkspace = class {
+  constructor(kernels, matrices) {
+    this.kernels = kernels;
+    this.matrices = matrices;
+  }
+  kernels;
+  matrices;
+  spare = [new Float32Array(0), new Float32Array(0)];
+  /** The first `count` values of reusable buffer `which` (0 or 1); their contents are left from earlier use. */
+  floats(which2, count2) {
+    if (this.spare[which2].length < count2) this.spare[which2] = new Float32Array(count2);
+    return this.spare[which2].subarray(0, count2);
+  }
+};
+function runLoraJob(job, workspace) {
+  const { kernels, matrices } = workspace;
   const [rows, cols] = job.shape;
-  const ft = kernels.decodeToF32(job.finetuned);
-  const base = kernels.decodeToF32(job.base);
-  const tau = kernels.subtract({ finetuned: ft, base, out: ft });
+  const count2 = rows * cols;
   const [m, n] = job.layout === "linear" ? [rows, cols] : [cols, rows];
   const ld = roundUp4(n);
   matrices.reserve(m * ld);
   const heap = matrices.floats();
-  if (job.layout === "linear" && ld === n) heap.set(tau.subarray(0, m * n), 0);
-  else if (job.layout === "linear")
-    for (let i = 0; i < m; i++) {
-      heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
-      heap.fill(0, i * ld + n, (i + 1) * ld);
+  const base = kernels.decodeToF32({ ...job.base, out: workspace.floats(1, count2) });
+  if (job.layout === "linear" && ld === n) {
+    const tau = kernels.decodeToF32({ ...job.finetuned, out: heap.subarray(0, count2) });
+    kernels.subtract({ finetuned: tau, base, out: tau });
+  } else {
+    const ft = kernels.decodeToF32({ ...job.finetuned, out: workspace.floats(0, count2) });
+    const tau = kernels.subtract({ finetuned: ft, base, out: ft });
+    if (job.layout === "linear")
+      for (let i = 0; i < m; i++) {
+        heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
+        heap.fill(0, i * ld + n, (i + 1) * ld);
+      }
+    else {
+      heap.fill(0, 0, m * ld);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
     }
-  else {
-    heap.fill(0, 0, m * ld);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
   }
   const factors = factorTaskVector({
     kernels: matrices,
@@ -82728,13 +82754,13 @@ var defaultWorkerUrl2 = new URL("./compute-worker.js", import.meta.url);
 async function createLoraPool(options) {
   const url2 = options.workerUrl ?? defaultWorkerUrl2;
   const local = (fallback) => {
-    let matrices;
+    let workspace;
     const implementation = createMatrixKernels().implementation;
     return {
       threads: 0,
       implementation,
       ...fallback === void 0 ? {} : { fallback },
-      factor: async (job) => runLoraJob(job, options.kernels, matrices ??= createMatrixKernels()),
+      factor: async (job) => runLoraJob(job, workspace ??= new LoraWorkspace(options.kernels, createMatrixKernels())),
       close: async () => {
       }
     };
@@ -84623,17 +84649,7 @@ var WasmKernels = class {
   }
   /** Both statistics: τ is the stored vector, or fround(ft − base) when there is none. */
   compare(options, taskVector) {
-    const count2 = encodedLength(options.base);
-    for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
-      if (encodedLength(operand2) !== count2) {
-        throw new InternalError(
-          `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH"
-          }
-        );
-      }
-    }
+    const count2 = reconstructionOperandLength(options, taskVector);
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const [base, ft, tau, staging] = this.slots;
     const initial = options.initial ?? emptyReconstructionStats;

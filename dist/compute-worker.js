@@ -563,7 +563,7 @@ function reconstructionError(options) {
 function countInexactF32(options) {
   return compare(options, void 0);
 }
-function compare(options, taskVector) {
+function reconstructionOperandLength(options, taskVector) {
   const count = encodedLength(options.base);
   for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
     if (encodedLength(operand2) !== count) {
@@ -575,6 +575,10 @@ function compare(options, taskVector) {
       );
     }
   }
+  return count;
+}
+function compare(options, taskVector) {
+  const count = reconstructionOperandLength(options, taskVector);
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
   const base = new Float32Array(step);
   const finetuned = new Float32Array(step);
@@ -936,17 +940,7 @@ var WasmKernels = class {
   }
   /** Both statistics: τ is the stored vector, or fround(ft − base) when there is none. */
   compare(options, taskVector) {
-    const count = encodedLength(options.base);
-    for (const operand2 of taskVector ? [options.finetuned, taskVector] : [options.finetuned]) {
-      if (encodedLength(operand2) !== count) {
-        throw new InternalError(
-          `Reconstruction statistics got operands of different lengths; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH"
-          }
-        );
-      }
-    }
+    const count = reconstructionOperandLength(options, taskVector);
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const [base, ft, tau, staging] = this.slots;
     const initial = options.initial ?? emptyReconstructionStats;
@@ -3142,24 +3136,44 @@ function residualSquares(kernels, m, n, a, b, rank) {
 }
 
 // src/engine/lora-job.ts
-function runLoraJob(job, kernels, matrices) {
+var LoraWorkspace = class {
+  constructor(kernels, matrices) {
+    this.kernels = kernels;
+    this.matrices = matrices;
+  }
+  kernels;
+  matrices;
+  spare = [new Float32Array(0), new Float32Array(0)];
+  /** The first `count` values of reusable buffer `which` (0 or 1); their contents are left from earlier use. */
+  floats(which, count) {
+    if (this.spare[which].length < count) this.spare[which] = new Float32Array(count);
+    return this.spare[which].subarray(0, count);
+  }
+};
+function runLoraJob(job, workspace) {
+  const { kernels, matrices } = workspace;
   const [rows, cols] = job.shape;
-  const ft = kernels.decodeToF32(job.finetuned);
-  const base = kernels.decodeToF32(job.base);
-  const tau = kernels.subtract({ finetuned: ft, base, out: ft });
+  const count = rows * cols;
   const [m, n] = job.layout === "linear" ? [rows, cols] : [cols, rows];
   const ld = roundUp4(n);
   matrices.reserve(m * ld);
   const heap = matrices.floats();
-  if (job.layout === "linear" && ld === n) heap.set(tau.subarray(0, m * n), 0);
-  else if (job.layout === "linear")
-    for (let i = 0; i < m; i++) {
-      heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
-      heap.fill(0, i * ld + n, (i + 1) * ld);
+  const base = kernels.decodeToF32({ ...job.base, out: workspace.floats(1, count) });
+  if (job.layout === "linear" && ld === n) {
+    const tau = kernels.decodeToF32({ ...job.finetuned, out: heap.subarray(0, count) });
+    kernels.subtract({ finetuned: tau, base, out: tau });
+  } else {
+    const ft = kernels.decodeToF32({ ...job.finetuned, out: workspace.floats(0, count) });
+    const tau = kernels.subtract({ finetuned: ft, base, out: ft });
+    if (job.layout === "linear")
+      for (let i = 0; i < m; i++) {
+        heap.set(tau.subarray(i * n, (i + 1) * n), i * ld);
+        heap.fill(0, i * ld + n, (i + 1) * ld);
+      }
+    else {
+      heap.fill(0, 0, m * ld);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
     }
-  else {
-    heap.fill(0, 0, m * ld);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) heap[j * ld + i] = tau[i * cols + j];
   }
   const factors = factorTaskVector({
     kernels: matrices,
@@ -3234,11 +3248,10 @@ function serve(port, options) {
 if (!isMainThread && parentPort && data?.tvhubLoraWorker === loraProtocol)
   serveLora(parentPort);
 function serveLora(port) {
-  const kernels = createArithmeticKernels();
-  const matrices = createMatrixKernels();
+  const workspace = new LoraWorkspace(createArithmeticKernels(), createMatrixKernels());
   port.on("message", (message) => {
     try {
-      const result = runLoraJob(message.job, kernels, matrices);
+      const result = runLoraJob(message.job, workspace);
       const transfer = [result.a, result.b].flatMap(
         (bytes) => bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : []
       );
@@ -3252,5 +3265,5 @@ function serveLora(port) {
       });
     }
   });
-  port.postMessage({ type: "ready", implementation: matrices.implementation });
+  port.postMessage({ type: "ready", implementation: workspace.matrices.implementation });
 }
