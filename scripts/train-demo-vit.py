@@ -1,10 +1,13 @@
 """Trains the demo's tiny ViTs for scripts/train-demo-models.ts, which prepares every input and reads the result.
 
 One run takes a job file (JSON) naming raw little-endian files: the initial tensors (float32, in the order the job
-lists them), the images (uint8 [N, 28, 28]), the labels (int32 [N]) and the batches (int32 [steps, batch] image
-indices, drawn by the TypeScript side's seeded generator). It trains with Adam on softmax cross-entropy and writes
-the trained tensors (float32, same order). The forward pass is Transformers' ViTForImageClassification (pre-LayerNorm
-encoder, exact GELU, CLS token) written out on the tensors' Transformers names, so that it depends on torch alone.
+lists them), the images (uint8 [N, 28, 28]), the labels (int32 [N], the model's class indices) and the batches
+(int32 [steps, batch] image indices, drawn by the TypeScript side's seeded generator). It trains with Adam (AdamW
+when the job sets weight_decay) and writes the trained tensors (float32, same order). Each task has its own head:
+the model's classes come in groups of `classes_per_head` (ten digits per task), and an example's loss is the
+cross-entropy over its own group only, as the paper gives every task its own classification head. The forward pass
+is Transformers' ViTForImageClassification (pre-LayerNorm encoder, exact GELU, CLS token) written out on the
+tensors' Transformers names, so that it depends on torch alone.
 PyTorch on one thread with deterministic algorithms gives the same bytes on every run of the same machine and
 torch version.
 
@@ -67,7 +70,14 @@ def train(job, cfg, tensors):
     steps, batch = job["steps"], job["batch"]
     order = read(job["order"], torch.int32).to(torch.int64).reshape(steps, batch)
     rate, warmup = job["learning_rate"], job["warmup"]
-    optimizer = torch.optim.Adam([t for t in params.values() if t.requires_grad], lr=rate, foreach=False)
+    trained = [t for t in params.values() if t.requires_grad]
+    # AdamW with the paper's decoupled weight decay when the job asks for it, else plain Adam.
+    decay = job.get("weight_decay", 0.0)
+    optimizer = (
+        torch.optim.AdamW(trained, lr=rate, weight_decay=decay, foreach=False)
+        if decay
+        else torch.optim.Adam(trained, lr=rate, foreach=False)
+    )
 
     def schedule(step):
         # A linear warm-up, then cosine decay to 0 (the paper's fine-tuning schedule); constant when warmup is None.
@@ -82,7 +92,11 @@ def train(job, cfg, tensors):
         for group in optimizer.param_groups:
             group["lr"] = rate * schedule(step)
         index = order[step]
-        loss = F.cross_entropy(forward(params, pixels[index], cfg), labels[index])
+        # The label's group is the example's head: its loss sees only that head's logits.
+        group = cfg["classes_per_head"]
+        logits = forward(params, pixels[index], cfg).view(batch, -1, group)
+        target = labels[index]
+        loss = F.cross_entropy(logits[torch.arange(batch), target // group], target % group)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -25,7 +25,7 @@ import { guardFetch, type FetchGuard } from "./helpers/local-hub.js";
 import { runCli } from "./helpers/run-cli.js";
 
 const fixtures = resolve(import.meta.dirname, "../demo");
-const tasks = ["flipped", "noisy"];
+const tasks = ["rotated", "upside"];
 const token = "hf_demo_spec_token_0123456789";
 
 let work = "";
@@ -74,7 +74,7 @@ describe("the demo's flow on two tasks", () => {
   it("adding the two task vectors keeps at least 90% of each fine-tune's accuracy (normalized accuracy)", () => {
     const [group] = results.addition;
     expect(group?.tasks).toEqual(tasks);
-    expect(group?.published?.repo).toBe("demo/vit-tiny-digits-add-flipped-noisy");
+    expect(group?.published?.repo).toBe("demo/vit-tiny-digits-add-rotated-upside");
     expect(group?.normalizedAccuracy).toBeGreaterThanOrEqual(0.9);
     for (const task of tasks) expect(group?.accuracy).toBeGreaterThan(group?.singles[task] as number);
     // Normalized accuracy is the merged model's accuracy over the task's own fine-tune's.
@@ -99,7 +99,7 @@ describe("the demo's flow on two tasks", () => {
       "fine-tune that saw it",
     () => {
       const { analogy } = results;
-      expect(analogy.target).toBe("shuffled-high");
+      expect(analogy.target).toBe("scrambled-high");
       expect(analogy.test.analogy).toBeGreaterThan(analogy.test.base);
       expect(analogy.test.analogy).toBeGreaterThan(analogy.test.b);
       expect(analogy.test.analogy).toBeGreaterThanOrEqual(0.5 * analogy.test.oracle);
@@ -108,7 +108,7 @@ describe("the demo's flow on two tasks", () => {
 
   it("greedy addition keeps task vectors, rejects the distractor, and measures the best single vector on test", () => {
     const { greedy } = results;
-    expect(greedy.candidates).toEqual(["flipped", "shifted-labels", "noisy"]);
+    expect(greedy.candidates).toEqual(["rotated", "shifted-labels", "upside"]);
     expect(greedy.kept.length).toBeGreaterThan(0);
     expect(greedy.kept.map((k) => k.task)).not.toContain("shifted-labels");
     expect(greedy.rejected).toContain("shifted-labels");
@@ -145,29 +145,29 @@ describe("the demo's flow on two tasks", () => {
       "+ adapter",
     () => {
       const lora = results.lora;
-      expect(lora?.task).toBe("flipped");
+      expect(lora?.task).toBe("rotated");
       expect(lora?.ranks.map((r) => r.rank)).toEqual([2, 8]);
       const [low, high] = lora?.ranks ?? [];
       expect(high?.error).toBeLessThan(low?.error as number);
       expect(low?.bytes).toBeLessThan(high?.bytes as number);
       expect(high?.bytes).toBeLessThan(lora?.dense.bytes as number);
-      expect(high?.adapter.repo).toBe("demo/vit-tiny-digits-flipped-lora-r8");
-      expect(high?.published.repo).toBe("demo/vit-tiny-digits-lora-r8-flipped");
+      expect(high?.adapter.repo).toBe("demo/vit-tiny-digits-rotated-lora-r8");
+      expect(high?.published.repo).toBe("demo/vit-tiny-digits-lora-r8-rotated");
       // A higher rank reproduces the fine-tune better; the adapter gains on the base.
-      expect(high?.test.flipped).toBeGreaterThanOrEqual(low?.test.flipped as number);
-      expect(high?.test.flipped).toBeGreaterThan(results.base.test.flipped as number);
+      expect(high?.test.rotated).toBeGreaterThanOrEqual(low?.test.rotated as number);
+      expect(high?.test.rotated).toBeGreaterThan(results.base.test.rotated as number);
     },
   );
 
   it("reports test accuracies that an independent evaluation of the committed files reproduces", async () => {
     const evaluator = createTfjsEvaluator({
-      datasets: [join(fixtures, "data", "noisy-test.safetensors")],
+      datasets: [join(fixtures, "data", "upside-test.safetensors")],
       backend: "wasm",
     });
-    const finetuned = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits-noisy") });
-    expect(results.finetunes.find((model) => model.task === "noisy")?.test.noisy).toBe(finetuned.score);
+    const finetuned = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits-upside") });
+    expect(results.finetunes.find((model) => model.task === "upside")?.test.upside).toBe(finetuned.score);
     const base = await evaluator.evaluate({ modelDir: join(fixtures, "models", "vit-tiny-digits") });
-    expect(results.base.test.noisy).toBe(base.score);
+    expect(results.base.test.upside).toBe(base.score);
   });
 
   it(
@@ -205,7 +205,7 @@ describe("the demo's flow on two tasks", () => {
           await readFile(join(fixtures, "models", "vit-tiny-digits", "config.json"), "utf8"),
         ) as unknown,
       });
-      expect(scored.details).toEqual({ "flipped-test": group?.test.flipped, "noisy-test": group?.test.noisy });
+      expect(scored.details).toEqual({ "rotated-test": group?.test.rotated, "upside-test": group?.test.upside });
     },
   );
 
@@ -239,7 +239,7 @@ describe("the demo's flow on two tasks", () => {
     expect(greedyRecord.greedy.recipe).toBe(await readFile(join(out, "recipes", "greedy.yml"), "utf8"));
     expect(await read(results.greedy.published, "README.md")).toContain("shifted-labels");
     expect(results.vectors.map((v) => v.repo)).toContain("demo/vit-tiny-digits-shifted-labels-tv");
-    expect(await read({ repo: "demo/vit-tiny-digits-noisy-tv", revision: "main" }, "README.md")).toContain(
+    expect(await read({ repo: "demo/vit-tiny-digits-upside-tv", revision: "main" }, "README.md")).toContain(
       "base_model: demo/vit-tiny-digits",
     );
     expect(guard.violations).toEqual([]);
@@ -256,14 +256,14 @@ describe("the demo's flow on two tasks", () => {
         "lora-rank.svg",
         "similarity.svg",
         "recipes/greedy.yml",
-        "recipes/lora-r8-flipped.yml",
+        "recipes/lora-r8-rotated.yml",
       ]),
     );
     for (const file of written.files) expect((await readFile(join(out, file), "utf8")).length).toBeGreaterThan(100);
     expect(results.similarity.labels).toEqual(results.vectors.map((v) => v.task));
     const lines = events.flatMap((event) => (event.type === "log" ? [event.message] : []));
-    expect(lines.some((line) => line.startsWith("addition flipped + noisy: λ"))).toBe(true);
-    expect(lines.some((line) => line.startsWith("negation −noisy: λ"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("addition rotated + upside: λ"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("negation −upside: λ"))).toBe(true);
     expect(events.some((event) => event.type === "progress" && event.phase === "evaluate")).toBe(true);
   });
 });
@@ -281,7 +281,7 @@ describe("the pictures, in the repos they describe", () => {
       for (const [repos, file] of [
         [negated, "negation-vs-lambda.svg"],
         [adapters, "lora-rank.svg"],
-        [["demo/vit-tiny-digits-flipped-tv", "demo/vit-tiny-digits-noisy-tv"], "similarity.svg"],
+        [["demo/vit-tiny-digits-rotated-tv", "demo/vit-tiny-digits-upside-tv"], "similarity.svg"],
       ] as const) {
         for (const repo of repos) {
           expect(await read(repo, file), `${repo}/${file}`).toBe(await readFile(join(out, file), "utf8"));

@@ -113,7 +113,7 @@ describe("demo fixtures", () => {
         .replace(/^vit-tiny-digits-?/, "")
         .replace(/-(low|high)$/, "")
         .replace(/^shifted-labels$/, "upright")
-        .replace(/^shuffled$/, "shuffled-high");
+        .replace(/^scrambled$/, "scrambled-high");
       const checked = Object.entries(metrics.validation).filter(
         ([set]) => task === "" || set === "upright-val" || set === `${task}-val`,
       );
@@ -158,25 +158,25 @@ describe("demo fixtures", () => {
   });
 
   it(
-    "analogy: upright-high + (shuffled-low − upright-low) beats the base and shuffled-low alone on shuffled 5–9 " +
-      "and reaches half the shuffled fine-tune",
+    "analogy: upright-high + (scrambled-low − upright-low) beats the base and scrambled-low alone on scrambled 5–9 " +
+      "and reaches half the scrambled fine-tune",
     async () => {
       const { lambda } = results.analogy;
       const analogy = merge([
         { task: "upright-high", lambda },
-        { task: "shuffled-low", lambda },
+        { task: "scrambled-low", lambda },
         { task: "upright-low", lambda: -lambda },
       ]);
-      const score = await accuracy(analogy, "shuffled-high-test");
-      expect(score).toBeGreaterThan(await accuracy(model("base").tensors, "shuffled-high-test"));
-      expect(score).toBeGreaterThan(await accuracy(model("shuffled-low").tensors, "shuffled-high-test"));
-      expect(score).toBeGreaterThanOrEqual(0.5 * (await accuracy(model("shuffled").tensors, "shuffled-high-test")));
+      const score = await accuracy(analogy, "scrambled-high-test");
+      expect(score).toBeGreaterThan(await accuracy(model("base").tensors, "scrambled-high-test"));
+      expect(score).toBeGreaterThan(await accuracy(model("scrambled-low").tensors, "scrambled-high-test"));
+      expect(score).toBeGreaterThanOrEqual(0.5 * (await accuracy(model("scrambled").tensors, "scrambled-high-test")));
     },
   );
 
   it("greedy addition: adding the distractor to the kept vectors lowers the validation score at every λ", async () => {
     const { kept, lambda } = results.greedy;
-    const union = ["rotated", "inverted", "flipped", "noisy"];
+    const union = ["rotated", "inverted", "upside", "transposed"];
     const score = async (tensors: ReadonlyMap<string, Float32Array>) =>
       mean(await Promise.all(union.map((task) => accuracy(tensors, `${task}-val`))));
     const current = await score(merge(kept.map((task) => ({ task, lambda }))));

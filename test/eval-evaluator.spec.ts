@@ -130,6 +130,32 @@ describe("tfjs evaluator", () => {
     expect(error.message).toMatch(/label "emu" is not one of .*labels \(cat, dog, owl\)/);
   });
 
+  it("scores a set that names some of the model's classes among those classes only", async () => {
+    const tensors = weights(5);
+    // A bias that lifts "dog" over "cat" on these weights, so the full head predicts it: the subset's score differs.
+    (tensors.get("classifier.bias") as Float32Array)[1] = 5;
+    const base = images(60, 3);
+    // Only owls and cats: a prediction of "dog" is not a candidate, as a task's own head would not have it.
+    const subset: ImageSet = { ...base, labels: base.labels.map((label) => label % 2), id2label: ["owl", "cat"] };
+    const { tf } = await loadTf({ backend: "wasm" });
+    const logits = await computeVitLogits({
+      tf,
+      model: { name: "m", config, processor, tensors },
+      images: subset,
+    });
+    const truth = subset.labels.map((label) => (label === 0 ? 2 : 0));
+    const argmax = (n: number, among: number[]) =>
+      among.reduce((best, k) => ((logits[n * 3 + k] as number) > (logits[n * 3 + best] as number) ? k : best));
+    const expected = (among: number[]) => truth.filter((t, n) => argmax(n, among) === t).length / truth.length;
+    const scored = await createTfjsEvaluator({ datasets: [subset], backend: "wasm" }).evaluate({
+      tensors,
+      config: configJson,
+    });
+    expect(scored.score).toBe(expected([0, 2]));
+    expect(expected([0, 2])).toBeGreaterThan(0);
+    expect(expected([0, 1, 2])).toBeLessThan(expected([0, 2]));
+  });
+
   it("rejects a model that lacks tensors or whose shapes contradict its config, naming them", async () => {
     const evaluator = createTfjsEvaluator({ datasets: [images(4)], backend: "wasm" });
     const missing = weights(4);

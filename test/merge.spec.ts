@@ -268,8 +268,8 @@ beforeAll(async () => {
   m.rotated = await ft("rotated", 21);
   m.inverted = await ft("inverted", 22);
   // Flipped is trained on top of rotated, so its τ shares rotated's: the similarity matrix has a large entry.
-  m.flipped = await ft("flipped", 23, m.rotated);
-  m.noisy = await ft("noisy", 24);
+  m.upside = await ft("upside", 23, m.rotated);
+  m.transposed = await ft("transposed", 24);
   // Another base of the same architecture, and a vector against it.
   m.otherBase = await writeSynthModel({ dir: join(work, "other-base"), tensors, config, seed: 99 });
   m.otherFt = await fineTune({
@@ -300,11 +300,11 @@ beforeAll(async () => {
     }),
     upload("demo/vit-tiny-digits-rotated", m.rotated),
     upload("demo/vit-tiny-digits-inverted", m.inverted),
-    upload("demo/vit-tiny-digits-flipped", m.flipped),
-    upload("demo/vit-tiny-digits-noisy", m.noisy),
+    upload("demo/vit-tiny-digits-upside", m.upside),
+    upload("demo/vit-tiny-digits-transposed", m.transposed),
     // The analogy's three half-class fine-tunes, under the demo's names: A, B and C are models above.
-    upload("demo/vit-tiny-digits-upright-low", m.flipped),
-    upload("demo/vit-tiny-digits-shuffled-low", m.rotated),
+    upload("demo/vit-tiny-digits-upright-low", m.upside),
+    upload("demo/vit-tiny-digits-scrambled-low", m.rotated),
     upload("demo/vit-tiny-digits-upright-high", m.inverted),
     upload("demo/other-base", m.otherBase),
     upload("demo/other-ft", m.otherFt),
@@ -321,7 +321,7 @@ beforeAll(async () => {
   ]);
   for (const [finetuned, base] of [
     ["demo/vit-tiny-digits-inverted", "demo/vit-tiny-digits"],
-    ["demo/vit-tiny-digits-flipped", "demo/vit-tiny-digits"],
+    ["demo/vit-tiny-digits-upside", "demo/vit-tiny-digits"],
     ["demo/vit-tiny-digits-upright-high", "demo/vit-tiny-digits"],
     ["demo/other-ft", "demo/other-base"],
   ] as const) {
@@ -448,7 +448,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       "vectors[0].analogy.a",
     ]);
     const out = await tensorsOf({ repo: result.repo });
-    // c = τ(upright-high), published; b = τ(shuffled-low) and a = τ(upright-low), computed on the fly.
+    // c = τ(upright-high), published; b = τ(scrambled-low) and a = τ(upright-low), computed on the fly.
     const tv = await vector("demo/vit-tiny-digits-upright-high-tv");
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
@@ -458,7 +458,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
         sumMerge(f32(base, name), [
           { weight: 0.5, tau: decodeAll(c.dtype, c.bytes) },
           { weight: 0.5, tau: tauOf(m.rotated as SynthModel, base, name) },
-          { weight: -0.5, tau: tauOf(m.flipped as SynthModel, base, name) },
+          { weight: -0.5, tau: tauOf(m.upside as SynthModel, base, name) },
         ]),
       );
       expectBytes(out.get(name), "BF16", expected, name);
@@ -475,7 +475,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       expect(result.parameters).toEqual({ density: 0.2 });
       const out = await tensorsOf({ repo: result.repo });
       const base = m.base as SynthModel;
-      const fts = [m.rotated, m.inverted, m.flipped, m.noisy] as SynthModel[];
+      const fts = [m.rotated, m.inverted, m.upside, m.transposed] as SynthModel[];
       for (const name of floatNames()) {
         let expected: Float32Array;
         if (name.startsWith("vit.embeddings.")) expected = f32(base, name);
@@ -510,7 +510,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       const out = await tensorsOf({ repo: result.repo });
       const base = m.base as SynthModel;
       for (const name of floatNames()) {
-        const terms = [m.rotated, m.noisy].map((ft, i) => ({
+        const terms = [m.rotated, m.transposed].map((ft, i) => ({
           weight: 0.8 * 1.0,
           tau: dare(tauOf(ft as SynthModel, base, name), 0.9, 42, name, i),
         }));
@@ -530,13 +530,13 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
     const result = json<{ repo: string; method: string }>(await tvhub(["merge", recipe("magnitude.yml"), "--json"]));
     expect(result.method).toBe("magnitude_prune");
     const out = await tensorsOf({ repo: result.repo });
-    const [flipped, inverted] = await Promise.all([
-      vector("demo/vit-tiny-digits-flipped-tv"),
+    const [upside, inverted] = await Promise.all([
+      vector("demo/vit-tiny-digits-upside-tv"),
       vector("demo/vit-tiny-digits-inverted-tv"),
     ]);
     const base = m.base as SynthModel;
     for (const name of floatNames()) {
-      const terms = [flipped, inverted].map((tv) => {
+      const terms = [upside, inverted].map((tv) => {
         const t = tv.get(name) as Tensor;
         return { weight: 0.7 * 1.0, tau: trim(decodeAll(t.dtype, t.bytes), 0.5) };
       });
@@ -560,9 +560,9 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
         tensorsOf({ repo: plain.repo }),
         tensorsOf({ repo: elected.repo }),
       ]);
-      const [inverted, flipped] = await Promise.all([
+      const [inverted, upside] = await Promise.all([
         vector("demo/vit-tiny-digits-inverted-tv"),
-        vector("demo/vit-tiny-digits-flipped-tv"),
+        vector("demo/vit-tiny-digits-upside-tv"),
       ]);
       const base = m.base as SynthModel;
       for (const name of floatNames()) {
@@ -573,7 +573,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
           [0.8, 0.8],
         );
         expectBytes(plainOut.get(name), "BF16", encodeAll("BF16", sum), name);
-        const three = [...taus, vectorTau(flipped, name)].map((tau) => crumbsReference(tau, 0.8, 0.02));
+        const three = [...taus, vectorTau(upside, name)].map((tau) => crumbsReference(tau, 0.8, 0.02));
         expectBytes(
           electedOut.get(name),
           "BF16",
@@ -603,9 +603,9 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
         tensorsOf({ repo: elected.repo }),
         tensorsOf({ repo: linear.repo }),
       ]);
-      const [inverted, flipped] = await Promise.all([
+      const [inverted, upside] = await Promise.all([
         vector("demo/vit-tiny-digits-inverted-tv"),
-        vector("demo/vit-tiny-digits-flipped-tv"),
+        vector("demo/vit-tiny-digits-upside-tv"),
       ]);
       const base = m.base as SynthModel;
       for (const name of floatNames()) {
@@ -619,7 +619,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
           encodeAll("BF16", electReference(f32(base, name), one, [1, 1], 1)),
           name,
         );
-        const two = [vectorTau(flipped, name), tauOf(m.noisy as SynthModel, base, name)].map((tau, i) =>
+        const two = [vectorTau(upside, name), tauOf(m.transposed as SynthModel, base, name)].map((tau, i) =>
           magpruneReference(tau, rows, 0.4, 0.2, 3, name, i),
         );
         expectBytes(
@@ -647,13 +647,13 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       );
       expect(result.parameters).toEqual({ filter_wise: false });
       const out = await tensorsOf({ repo: result.repo });
-      const flipped = await vector("demo/vit-tiny-digits-flipped-tv");
+      const upside = await vector("demo/vit-tiny-digits-upside-tv");
       const base = m.base as SynthModel;
       for (const name of floatNames()) {
         const taus = [
           tauOf(m.rotated as SynthModel, base, name),
           tauOf(m.inverted as SynthModel, base, name),
-          vectorTau(flipped, name),
+          vectorTau(upside, name),
         ];
         const groups = groupsOf(shapeOf(name), "whole");
         expectBytes(
@@ -851,7 +851,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
           `output: { to: ${dir} }`,
           "scale: 1e39",
           "vectors:",
-          "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: 1 }",
+          "  - { vector: demo/vit-tiny-digits-upside-tv, weight: 1 }",
           "",
         ].join("\n"),
       );
@@ -875,7 +875,13 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
           .map((s) => s.rfilename)
           .sort();
       expect(await files()).toContain("config.json");
-      const refused = await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", merged.repo]);
+      const refused = await tvhub([
+        "publish-vector",
+        "--finetuned",
+        "demo/vit-tiny-digits-transposed",
+        "--to",
+        merged.repo,
+      ]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
         `tvhub: ${merged.repo} holds a merged model (its tvhub.json says tvhub/merge), and this run publishes a task ` +
@@ -886,7 +892,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       const forced = await tvhub([
         "publish-vector",
         "--finetuned",
-        "demo/vit-tiny-digits-noisy",
+        "demo/vit-tiny-digits-transposed",
         "--to",
         merged.repo,
         "--force",
@@ -896,13 +902,13 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
       expect(await files()).toEqual([".gitattributes", "README.md", "task_vector.safetensors", "tvhub.json"]);
       // The other way round, into a folder: a merge over a task vector is refused too.
       const dir = join(work, "a-vector");
-      json(await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-noisy", "--to", dir, "--json"]));
+      json(await tvhub(["publish-vector", "--finetuned", "demo/vit-tiny-digits-transposed", "--to", dir, "--json"]));
       const over = await tvhub([
         "apply",
         "--base",
         "demo/vit-tiny-digits",
         "--vector",
-        "demo/vit-tiny-digits-flipped-tv",
+        "demo/vit-tiny-digits-upside-tv",
         "--to",
         dir,
       ]);
@@ -929,7 +935,7 @@ describe("every recipe in recipes/ runs against the local Hub and matches an ind
         (JSON.parse(await text(repo, "tvhub.json")) as { files: unknown }).files;
       for (const [name, repo] of [
         ["ties.yml", "demo/ties-all-tasks"],
-        ["dare.yml", "demo/dare-rotated-noisy"],
+        ["dare.yml", "demo/dare-rotated-transposed"],
         ["della.yml", "demo/della-rotated-inverted"],
         ["model-stock.yml", "demo/model-stock-three-tasks"],
         ["nuslerp.yml", "demo/nuslerp-rotated-inverted"],
@@ -1014,7 +1020,7 @@ describe("tvhub apply", () => {
   const out = () => join(work, "applied");
 
   it(
-    "θ = base + 0.3·τ(tv-inverted) − 0.1·τ(tv-flipped), bit for bit; the card records the command and reads back " +
+    "θ = base + 0.3·τ(tv-inverted) − 0.1·τ(tv-upside), bit for bit; the card records the command and reads back " +
       "through inspect",
     async () => {
       const result = json<{ dir: string }>(
@@ -1025,7 +1031,7 @@ describe("tvhub apply", () => {
           "--vector",
           "demo/vit-tiny-digits-inverted-tv:0.3",
           "--vector",
-          "demo/vit-tiny-digits-flipped-tv:-1e-1",
+          "demo/vit-tiny-digits-upside-tv:-1e-1",
           "--to",
           out(),
           "--json",
@@ -1033,14 +1039,14 @@ describe("tvhub apply", () => {
       );
       expect(result.dir).toBe(out());
       const got = await tensorsOf({ dir: out() });
-      const [inverted, flipped] = await Promise.all([
+      const [inverted, upside] = await Promise.all([
         vector("demo/vit-tiny-digits-inverted-tv"),
-        vector("demo/vit-tiny-digits-flipped-tv"),
+        vector("demo/vit-tiny-digits-upside-tv"),
       ]);
       const base = m.base as SynthModel;
       for (const name of floatNames()) {
         const a = inverted.get(name) as Tensor;
-        const b = flipped.get(name) as Tensor;
+        const b = upside.get(name) as Tensor;
         const expected = referenceMerge(
           { dtype: "BF16", bytes: base.bytesOf(name) },
           [
@@ -1054,7 +1060,7 @@ describe("tvhub apply", () => {
       const card = readFileSync(join(out(), "README.md"), "utf8");
       expect(card).toContain(
         "tvhub apply --base demo/vit-tiny-digits --vector demo/vit-tiny-digits-inverted-tv:0.3 --vector " +
-          "demo/vit-tiny-digits-flipped-tv:-1e-1 --to ",
+          "demo/vit-tiny-digits-upside-tv:-1e-1 --to ",
       );
       expect(card).toContain("θ = θ(base) + 0.3·τ₁ − 0.1·τ₂");
       expect(card).toContain("The same merge as a recipe, for `tvhub merge`:");
@@ -1072,9 +1078,7 @@ describe("tvhub apply", () => {
     async () => {
       const record = JSON.parse(readFileSync(join(out(), "tvhub.json"), "utf8")) as { recipe: string; files: unknown };
       expect(record.recipe).toMatch(/^base: demo\/vit-tiny-digits@[0-9a-f]{40}$/m);
-      expect(record.recipe).toMatch(
-        /^ {2}- vector: demo\/vit-tiny-digits-flipped-tv@[0-9a-f]{40}\n {4}weight: -0\.1$/m,
-      );
+      expect(record.recipe).toMatch(/^ {2}- vector: demo\/vit-tiny-digits-upside-tv@[0-9a-f]{40}\n {4}weight: -0\.1$/m);
       const path = join(work, "from-apply.yml");
       writeFileSync(path, record.recipe);
       const again = json<{ files: unknown }>(
@@ -1115,7 +1119,7 @@ describe("tvhub similarity", () => {
         await tvhub([
           "similarity",
           "demo/vit-tiny-digits-inverted-tv",
-          "demo/vit-tiny-digits-flipped-tv",
+          "demo/vit-tiny-digits-upside-tv",
           "demo/vit-tiny-digits-rotated",
           "--base",
           "demo/vit-tiny-digits",
@@ -1126,12 +1130,12 @@ describe("tvhub similarity", () => {
       );
       expect(result.inputs.map((i) => i.kind)).toEqual(["vector", "vector", "finetuned"]);
       const base = m.base as SynthModel;
-      const [inverted, flipped] = await Promise.all([
+      const [inverted, upside] = await Promise.all([
         vector("demo/vit-tiny-digits-inverted-tv"),
-        vector("demo/vit-tiny-digits-flipped-tv"),
+        vector("demo/vit-tiny-digits-upside-tv"),
       ]);
       const taus = floatNames().map((name) =>
-        [inverted.get(name) as Tensor, flipped.get(name) as Tensor]
+        [inverted.get(name) as Tensor, upside.get(name) as Tensor]
           .map((t) => decodeAll(t.dtype, t.bytes))
           .concat([tauOf(m.rotated as SynthModel, base, name)]),
       );
@@ -1153,7 +1157,7 @@ describe("tvhub similarity", () => {
       expect(picture.startsWith("<svg")).toBe(true);
       for (const label of [
         "demo/vit-tiny-digits-inverted-tv",
-        "demo/vit-tiny-digits-flipped-tv",
+        "demo/vit-tiny-digits-upside-tv",
         "demo/vit-tiny-digits-rotated",
       ])
         expect(picture).toContain(label);
@@ -1162,7 +1166,7 @@ describe("tvhub similarity", () => {
   );
 
   it("published vectors alone need no --base: they record theirs; the table names each input", async () => {
-    const run = await tvhub(["similarity", "demo/vit-tiny-digits-inverted-tv", "demo/vit-tiny-digits-flipped-tv"]);
+    const run = await tvhub(["similarity", "demo/vit-tiny-digits-inverted-tv", "demo/vit-tiny-digits-upside-tv"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\[1\] demo\/vit-tiny-digits-inverted-tv@[0-9a-f]{10} {2}\(task vector, ‖τ‖ = /m);
@@ -1218,7 +1222,7 @@ describe("progress and transfer figures", () => {
       );
       // Both fine-tunes hold a model.safetensors: each gets its own bar, which says whose file it is.
       expect([...labels].filter((label) => label.endsWith("/model.safetensors")).sort()).toEqual([
-        "demo/vit-tiny-digits-noisy/model.safetensors",
+        "demo/vit-tiny-digits-transposed/model.safetensors",
         "demo/vit-tiny-digits-rotated/model.safetensors",
       ]);
       expect([...labels].every((label) => /^demo\/[\w-]+\//.test(label))).toBe(true);
@@ -1299,7 +1303,7 @@ describe("refusals", () => {
         "output: { to: ./out }",
         "vectors:",
         "  - { vector: demo/vit-tiny-digits-inverted-tv, weight: 1 }",
-        "  - { vector: demo/vit-tiny-digits-flipped-tv, weight: high }",
+        "  - { vector: demo/vit-tiny-digits-upside-tv, weight: high }",
         "",
       ].join("\n"),
     );

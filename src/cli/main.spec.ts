@@ -66,7 +66,7 @@ describe("main: how a failure is reported", () => {
         "--base",
         join(models, "vit-tiny-digits"),
         "--finetuned",
-        join(models, "vit-tiny-digits-noisy"),
+        join(models, "vit-tiny-digits-transposed"),
         "--to",
         join(dir, "afile", "tv"),
         "--quiet",

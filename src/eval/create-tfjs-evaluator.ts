@@ -63,7 +63,7 @@ export function createTfjsEvaluator(options: CreateTfjsEvaluatorOptions): Evalua
       const details: Record<string, number> = {};
       let total = 0;
       for (const [i, set] of images.entries()) {
-        const classes = classIndices(set, model);
+        const { classes, candidates } = classIndices(set, model);
         const logits = await computeVitLogits({
           tf,
           model,
@@ -71,7 +71,7 @@ export function createTfjsEvaluator(options: CreateTfjsEvaluatorOptions): Evalua
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
           ...(input.signal ? { signal: input.signal } : {}),
         });
-        const accuracy = accuracyOf(logits, model.config.numLabels, classes);
+        const accuracy = accuracyOf(logits, model.config.numLabels, classes, candidates);
         const key = set.name in details ? `${set.name}#${i + 1}` : set.name;
         details[key] = accuracy;
         total += accuracy;
@@ -95,10 +95,14 @@ function resolveModel(input: EvaluationInput): Promise<VitModel> {
 }
 
 /**
- * The model's class index for each image. A set whose file names its labels (`__metadata__.id2label`) is matched
- * to the model's id2label by name, so a model that orders its classes differently is still scored correctly.
+ * The model's class index for each image, and the classes a prediction is chosen among. A set whose file names its
+ * labels (`__metadata__.id2label`) is matched to the model's id2label by name, so a model that orders its classes
+ * differently is still scored correctly, and it is scored on the classes it names only: a model with a head for
+ * several tasks (the paper's setup, one head per task) predicts among the task's classes, as evaluations on a
+ * label subset do (ImageNet-R and ImageNet-A against a 1,000-class model). A set without id2label is scored over
+ * every class of the model.
  */
-function classIndices(set: ImageSet, model: VitModel): Int32Array {
+function classIndices(set: ImageSet, model: VitModel): { classes: Int32Array; candidates?: Int32Array } {
   const modelLabels = model.config.id2label;
   if (set.id2label === undefined) {
     const bad = set.labels.findIndex((label) => label >= modelLabels.length);
@@ -112,12 +116,12 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
         },
       );
     }
-    return set.labels;
+    return { classes: set.labels };
   }
   const setLabels = set.id2label;
   const byName = new Map(modelLabels.map((label, i) => [label, i]));
   const mapping = setLabels.map((label) => byName.get(label) ?? -1);
-  return set.labels.map((label) => {
+  const classes = set.labels.map((label) => {
     const index = mapping[label] ?? -1;
     if (index < 0) {
       throw new DataError(
@@ -132,15 +136,21 @@ function classIndices(set: ImageSet, model: VitModel): Int32Array {
     }
     return index;
   });
+  return { classes, candidates: Int32Array.from(new Set(mapping.filter((index) => index >= 0))).sort() };
 }
 
-/** Top-1 accuracy; a tie goes to the lower class index, as torch.argmax does. */
-function accuracyOf(logits: Float32Array, numLabels: number, classes: Int32Array): number {
+/**
+ * Top-1 accuracy among the candidate classes (every class when absent); a tie goes to the lower class index, as
+ * torch.argmax does.
+ */
+function accuracyOf(logits: Float32Array, numLabels: number, classes: Int32Array, candidates?: Int32Array): number {
+  const among = candidates ?? Int32Array.from({ length: numLabels }, (_, k) => k);
   let correct = 0;
   for (let n = 0; n < classes.length; n++) {
-    let best = 0;
+    // NaN logits never win a comparison: such an image is predicted as the first candidate, as before.
+    let best = among[0] ?? 0;
     let bestValue = -Infinity;
-    for (let k = 0; k < numLabels; k++) {
+    for (const k of among) {
       const value = logits[n * numLabels + k] as number;
       if (value > bestValue) {
         bestValue = value;

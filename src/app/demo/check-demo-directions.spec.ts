@@ -21,7 +21,7 @@ describe("checkDemoDirections", () => {
     const group = results.addition[2];
     if (group) group.normalizedAccuracy = 0.89;
     expect(checkDemoDirections({ results })[0]?.ok).toBe(false);
-    results.tasks = ["rotated", "inverted", "flipped"];
+    results.tasks = ["rotated", "inverted", "upside"];
     if (group) group.tasks = results.tasks;
     const all = checkDemoDirections({ results })[0];
     expect(all?.ok).toBe(true);

@@ -1,9 +1,10 @@
 /**
  * The roles of the demo's models and evaluation sets, as scripts/train-demo-models.ts makes them: a tiny ViT
- * pretrained on a broad mix (mostly upright digits, the control task, and some of each task), fine-tunes on four
- * transformations of the digits (the tasks that are added and negated), three half-class fine-tunes and a ceiling
- * for the analogy on a transformation the base never saw, and a fine-tune on wrong labels that greedy addition must
- * reject. Folder names are the repo names; sets are `<task>-val` and `<task>-test`.
+ * pretrained on a broad mix (mostly upright digits, the control task, and some of each task, each task with its own
+ * head of ten classes, as in the paper), fine-tunes on four transformations of the digits (the tasks that are
+ * added and negated), three half-class fine-tunes and a ceiling for the analogy on a transformation the base never
+ * saw, and a fine-tune on wrong labels that greedy addition must reject. Folder names are the repo names; sets are
+ * `<task>-val` and `<task>-test`.
  */
 export const demoSetup = {
   /**
@@ -15,12 +16,13 @@ export const demoSetup = {
   /** The pretraining task: negation must keep the base's accuracy on it. */
   control: "upright",
   /** Added, negated and searched over. */
-  tasks: ["rotated", "inverted", "flipped", "noisy"],
+  tasks: ["rotated", "inverted", "upside", "transposed"],
   /**
-   * "upright-low is to shuffled-low as upright-high is to shuffled-high" (shuffled: the pixels of every 7×7 patch
-   * permuted): τ_C + (τ_B − τ_A) gains a task no model was trained on; the oracle is a fine-tune that saw it.
+   * "upright-low is to scrambled-low as upright-high is to scrambled-high" (scrambled: the 16 patches of 7×7 pixels
+   * moved to other places): τ_C + (τ_B − τ_A) gains a task no model was trained on; the oracle is a fine-tune that
+   * saw it.
    */
-  analogy: { a: "upright-low", b: "shuffled-low", c: "upright-high", target: "shuffled-high", oracle: "shuffled" },
+  analogy: { a: "upright-low", b: "scrambled-low", c: "upright-high", target: "scrambled-high", oracle: "scrambled" },
   /** Upright digits labelled as the next digit: its vector can only hurt the union of tasks. */
   distractor: "shifted-labels",
 } as const;

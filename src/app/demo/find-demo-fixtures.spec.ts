@@ -32,39 +32,39 @@ describe("findDemoFixtures", () => {
       "vit-tiny-digits",
       "vit-tiny-digits-rotated",
       "vit-tiny-digits-inverted",
-      "vit-tiny-digits-flipped",
-      "vit-tiny-digits-noisy",
+      "vit-tiny-digits-upside",
+      "vit-tiny-digits-transposed",
       "vit-tiny-digits-upright-low",
-      "vit-tiny-digits-shuffled-low",
+      "vit-tiny-digits-scrambled-low",
       "vit-tiny-digits-upright-high",
-      "vit-tiny-digits-shuffled",
+      "vit-tiny-digits-scrambled",
       "vit-tiny-digits-shifted-labels",
     ]);
     expect([...found.validation.keys()]).toEqual([
       "upright",
       "rotated",
       "inverted",
-      "flipped",
-      "noisy",
-      "shuffled-high",
+      "upside",
+      "transposed",
+      "scrambled-high",
     ]);
-    expect(found.test.get("noisy")).toBe(join(root, "data", "noisy-test.safetensors"));
+    expect(found.test.get("transposed")).toBe(join(root, "data", "transposed-test.safetensors"));
   });
 
   it("with two tasks, still brings the analogy's fine-tunes and the distractor", async () => {
-    const found = await findDemoFixtures({ root, tasks: ["flipped", "noisy"] });
-    expect([...found.models.keys()]).toContain("vit-tiny-digits-shuffled");
+    const found = await findDemoFixtures({ root, tasks: ["upside", "transposed"] });
+    expect([...found.models.keys()]).toContain("vit-tiny-digits-scrambled");
     expect([...found.models.keys()]).toContain("vit-tiny-digits-shifted-labels");
     expect([...found.models.keys()]).not.toContain("vit-tiny-digits-inverted");
   });
 
   it("names the first missing file and how to get it", async () => {
-    await rm(join(root, "data", "noisy-val.safetensors"));
+    await rm(join(root, "data", "transposed-val.safetensors"));
     const error = await findDemoFixtures({ root }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).message).toContain(join(root, "data", "noisy-val.safetensors"));
+    expect((error as UsageError).message).toContain(join(root, "data", "transposed-val.safetensors"));
     expect((error as UsageError).message).toContain("scripts/train-demo-models.mjs");
-    await writeFile(join(root, "data", "noisy-val.safetensors"), "x");
+    await writeFile(join(root, "data", "transposed-val.safetensors"), "x");
   });
 
   it("refuses tasks the demo has no models for, and fewer than two", async () => {

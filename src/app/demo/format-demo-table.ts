@@ -47,7 +47,7 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
       `${pct(bestAccuracy)} (${bestTask})`,
     ]);
   }
-  out.push(...table(addRows, [false, true, ...tasks.map(() => true), true, true, true]));
+  out.push(...table(addRows, [false, true, ...tasks.map(() => true), true, true, false]));
   out.push(
     "normalized: accuracy of the merged model ÷ accuracy of each task's own fine-tune, averaged over the tasks.",
   );
