@@ -121,6 +121,8 @@ describe("the demo's flow on two tasks", () => {
 
   it("prints every finding as measured: each check holds exactly when its numbers clear the bar", () => {
     expect(results.checks).toHaveLength(1 + tasks.length + 2);
+    // Chance is one in ten: each task is scored among its own head's ten digits, not the model's 50 classes.
+    expect(results.chance).toBe(0.1);
     const [addition, ...rest] = results.checks;
     expect(addition?.ok).toBe((results.addition[0]?.normalizedAccuracy as number) >= 0.9);
     results.negation.forEach((n, i) => {

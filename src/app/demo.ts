@@ -2,6 +2,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { lambdaGridValues, type LambdaGrid } from "../plan/lambda-grid.js";
 import type { TfBackend } from "../eval/load-tf.js";
+import type { ImageSet } from "../eval/read-image-set.js";
 import { parseVitConfig } from "../eval/vit/config.js";
 import type { ProgressEvent } from "../util/progress.js";
 import type { AppContext } from "./app-context.js";
@@ -134,8 +135,7 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
     grid,
     control: demoSetup.control,
     tasks,
-    chance:
-      1 / parseVitConfig({ json: session.base.config, subject: `${session.baseRepo.repo}/config.json` }).numLabels,
+    chance: chanceOf(session.sets.test.get(tasks[0] as string), session.base.config, session.baseRepo.repo),
     base,
     finetunes,
     vectors: [...session.vectors],
@@ -165,4 +165,12 @@ export async function* demo(options: DemoOptions): AsyncGenerator<ProgressEvent,
   };
   await writeFile(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   return results;
+}
+
+/**
+ * Accuracy by guessing on a task: one over the classes its images are scored among. A set that names its labels is
+ * scored among those (the task's own head of the model; see createTfjsEvaluator), otherwise among all of them.
+ */
+function chanceOf(set: ImageSet | undefined, config: unknown, repo: string): number {
+  return 1 / (set?.id2label?.length ?? parseVitConfig({ json: config, subject: `${repo}/config.json` }).numLabels);
 }

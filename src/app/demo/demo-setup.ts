@@ -27,13 +27,12 @@ export const demoSetup = {
   distractor: "shifted-labels",
 } as const;
 
-/** The paper's bar for negation: the control task keeps 95% of the base's accuracy (checked on the test sets). */
-export const controlFloor = 0.95;
 /**
- * λ is chosen against a higher bar on validation: 200 validation images measure accuracy to about ±2 points, so a
- * λ that just clears 95% there often misses it on the test set.
+ * The paper's bar for negation: the control task keeps 95% of the base's accuracy. As in the paper, λ is the largest
+ * whose control clears it on validation; the test sets then check it again, and a test that misses it (200
+ * validation images measure an accuracy to about ±2 points) is reported as not holding.
  */
-export const validationControlFloor = 0.97;
+export const controlFloor = 0.95;
 
 export type DemoSetup = typeof demoSetup;
 

@@ -64,13 +64,13 @@ export interface TaskCountResult {
 export interface NegationResult {
   task: string;
   /**
-   * Chosen on validation: the lowest target accuracy among the λ that keep ≥ 97% of the base's control accuracy
-   * there (a margin over the paper's 95%, which the test numbers are checked against); 0 when no λ does.
+   * Chosen on validation: the lowest target accuracy among the λ that keep ≥ 95% of the base's control accuracy
+   * there (the paper's criterion; the test numbers are checked against it again); 0 when no λ does.
    */
   lambda: number;
   /** The sweep: target and control validation accuracy at each λ > 0. */
   curve: Array<{ lambda: number; target: number; control: number }>;
-  /** The base's validation accuracies (λ = 0); a λ is eligible when control ≥ 0.97 × this control. */
+  /** The base's validation accuracies (λ = 0); a λ is eligible when control ≥ 0.95 × this control. */
   baseValidation: { target: number; control: number };
   /** Test accuracy on the negated task, before (the base) and after. */
   target: { base: number; negated: number };
@@ -175,7 +175,7 @@ export interface DemoResults {
   grid: number[];
   control: string;
   tasks: string[];
-  /** Accuracy by guessing: one over the number of labels. */
+  /** Accuracy by guessing: one over the number of classes a task is scored among (ten digits). */
   chance: number;
   base: DemoModel;
   finetunes: DemoModel[];

@@ -1,4 +1,4 @@
-import { validationControlFloor } from "./demo-setup.js";
+import { controlFloor } from "./demo-setup.js";
 import type { DemoResults } from "./demo-types.js";
 
 export interface FormatDemoTableOptions {
@@ -64,7 +64,7 @@ export function formatDemoTable(options: FormatDemoTableOptions): string {
   ];
   for (const n of results.negation) {
     if (n.published === undefined)
-      negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at ${validationControlFloor * 100}%`, ""]);
+      negRows.push([`−${n.task}`, "–", `no λ keeps ${control} at ${controlFloor * 100}%`, ""]);
     else
       negRows.push([
         `−${n.task}`,

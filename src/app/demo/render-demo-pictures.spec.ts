@@ -37,7 +37,7 @@ describe("renderDemoPictures", () => {
       [
         "<title>rotated (−τ_rotated; λ 0.5): 50% at λ 0</title>",
         "The control: upright digits under each negation",
-        ">97% of the base's</text>",
+        ">95% of the base's</text>",
       ],
     ],
     [

@@ -1,6 +1,6 @@
 import { renderLineChart, type LineChartMarker, type LineChartSeries } from "../../card/render-line-chart.js";
 import { renderSimilaritySvg } from "../../card/render-similarity-svg.js";
-import { validationControlFloor } from "./demo-setup.js";
+import { controlFloor } from "./demo-setup.js";
 import type { DemoResults } from "./demo-types.js";
 
 export interface RenderDemoPicturesOptions {
@@ -169,7 +169,7 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
       };
     });
   const baseControl = results.negation[0]?.baseValidation.control ?? 1;
-  const floor = validationControlFloor * baseControl;
+  const floor = controlFloor * baseControl;
   const controls = curves.flatMap(({ points }) => points.map((p) => p.control));
   const low = Math.max(0, Math.min(floor - 0.04, ...controls.filter((c) => c >= floor - 0.15)));
   const targetHeight = 360;
@@ -196,7 +196,7 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
     width,
     height: controlHeight,
     subtitle:
-      `λ is chosen among the points above the rule (${validationControlFloor * 100}% of the base's ` +
+      `λ is chosen among the points above the rule (${controlFloor * 100}% of the base's ` +
       `${results.control} accuracy)`,
     xLabel: "λ",
     yLabel: `${results.control} accuracy`,
@@ -207,7 +207,7 @@ function renderNegation(results: RenderDemoPicturesOptions["results"], color: (t
       color: color(n.task),
       points: points.map((p) => ({ x: p.lambda, y: p.control >= low ? p.control : Number.NaN })),
     })),
-    horizontalRules: [{ at: floor, label: `${validationControlFloor * 100}% of the base's` }],
+    horizontalRules: [{ at: floor, label: `${controlFloor * 100}% of the base's` }],
     markers: chosen("control"),
   });
   const height = targetHeight + controlHeight;

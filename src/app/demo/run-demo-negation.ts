@@ -1,7 +1,7 @@
 import type { ProgressEvent } from "../../util/progress.js";
 import { buildDemoRecipe } from "./build-demo-recipe.js";
 import { info, percent } from "./demo-events.js";
-import { demoSetup, validationControlFloor } from "./demo-setup.js";
+import { demoSetup, controlFloor } from "./demo-setup.js";
 import type { DemoModel, NegationResult } from "./demo-types.js";
 import type { DemoSession } from "./open-demo-session.js";
 import { selectLambda } from "./select-lambda.js";
@@ -15,7 +15,7 @@ export interface RunDemoNegationOptions {
 
 /**
  * Task negation, θ = θ_base − λ τ, for each task: λ is the one that lowers the task's validation accuracy most while
- * the control keeps validationControlFloor of the base's there; the negated model is published by `tvhub merge`
+ * the control keeps controlFloor of the base's there; the negated model is published by `tvhub merge`
  * and scored on the test sets. A task no λ can negate without costing the control is reported, not published.
  */
 export async function* runDemoNegation(
@@ -41,7 +41,7 @@ export async function* runDemoNegation(
     const best = selectLambda({
       points: curve,
       score: (point) => -point.target,
-      eligible: (point) => point.control >= validationControlFloor * baseControl,
+      eligible: (point) => point.control >= controlFloor * baseControl,
     });
     const baseline = { base: base.test[task] as number, control: base.test[control] as number };
     const result: NegationResult = {
@@ -58,7 +58,7 @@ export async function* runDemoNegation(
         comment: [
           `Task negation: θ = θ_base − λ τ(${task}), to forget ${task} digits while keeping ${control} ones.`,
           `λ = ${best.lambda} lowered the ${task} validation accuracy most while ${control} kept ` +
-            `${validationControlFloor * 100}% of the base's (tvhub demo).`,
+            `${controlFloor * 100}% of the base's (tvhub demo).`,
         ],
         base: session.baseRepo.repo,
         to: session.repoOf(`${demoSetup.base}-${name}`),
@@ -77,7 +77,7 @@ export async function* runDemoNegation(
         type: "log",
         level: "warn",
         message:
-          `Negating ${task} costs ${control} more than ${100 - validationControlFloor * 100}% of the base's ` +
+          `Negating ${task} costs ${control} more than ${100 - controlFloor * 100}% of the base's ` +
           "validation accuracy at every λ of the grid; nothing was negated.",
       };
     }
