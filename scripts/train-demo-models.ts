@@ -574,7 +574,6 @@ function cosine(a: Params, b: Params): number {
   return dot / Math.sqrt(aa * bb);
 }
 
-
 /**
  * λ from 0.0 to 1.0 in steps of 0.1, the demo's grid (the paper's has steps of 0.05 and finds the same optima within a
  * step).
@@ -1038,7 +1037,9 @@ function directionChecks(results: Results): Array<{ ok: boolean; what: string }>
   }
   for (const n of results.negation) {
     const ok =
-      n.baseTarget >= 0.4 && n.target - chance <= 0.5 * (n.baseTarget - chance) && n.control >= controlFloor * n.baseControl;
+      n.baseTarget >= 0.4 &&
+      n.target - chance <= 0.5 * (n.baseTarget - chance) &&
+      n.control >= controlFloor * n.baseControl;
     checks.push({
       ok,
       what:
