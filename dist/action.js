@@ -69749,25 +69749,31 @@ async function findMarkedComment(pages, marker) {
   return void 0;
 }
 
-// src/github/upsert-sticky-comment.ts
-async function upsertStickyComment(options) {
-  const { octokit, owner, repo, issueNumber } = options;
-  const marker = stickyMarker(options.marker);
-  const body = fitCommentBody(`${marker}
-${options.body}`);
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: issueNumber,
-    per_page: 100
-  });
-  const found = await findMarkedComment(pages, marker);
-  if (found) {
-    const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
-    return { target: "pull-request", number: issueNumber, action: "updated", id: data2.id, url: data2.html_url };
+// src/github/upsert-marked-comment.ts
+async function upsertMarkedComment(options) {
+  const { place, marker } = options;
+  const endpoints = commentEndpoints(options);
+  const found = marker === void 0 ? void 0 : await findMarkedComment(endpoints.list(), marker);
+  const { data } = found ? await endpoints.update(found.id) : await endpoints.create();
+  const target = "issueNumber" in place ? { target: "pull-request", number: place.issueNumber } : { target: "commit" };
+  return { ...target, action: found ? "updated" : "created", id: data.id, url: data.html_url };
+}
+function commentEndpoints({ octokit, place, body }) {
+  const { owner, repo } = place;
+  if ("issueNumber" in place) {
+    const issue3 = { owner, repo, issue_number: place.issueNumber };
+    return {
+      list: () => octokit.paginate.iterator(octokit.rest.issues.listComments, { ...issue3, per_page: 100 }),
+      update: (commentId) => octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body }),
+      create: () => octokit.rest.issues.createComment({ ...issue3, body })
+    };
   }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-  return { target: "pull-request", number: issueNumber, action: "created", id: data.id, url: data.html_url };
+  const commit2 = { owner, repo, commit_sha: place.sha };
+  return {
+    list: () => octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, { ...commit2, per_page: 100 }),
+    update: (commentId) => octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: commentId, body }),
+    create: () => octokit.rest.repos.createCommitComment({ ...commit2, body })
+  };
 }
 
 // src/github/comment-on-commit-or-merged-pr.ts
@@ -69782,42 +69788,10 @@ async function commentOnCommitOrMergedPr(options) {
   });
   const merged = pulls.filter((pull2) => pull2.merged_at);
   const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
-  if (pull) {
-    if (options.marker !== void 0) {
-      return upsertStickyComment({
-        octokit,
-        owner,
-        repo,
-        issueNumber: pull.number,
-        marker: options.marker,
-        body: options.body
-      });
-    }
-    const { data: data2 } = await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: pull.number,
-      body: fitCommentBody(options.body)
-    });
-    return { target: "pull-request", number: pull.number, action: "created", id: data2.id, url: data2.html_url };
-  }
+  const place = pull ? { owner, repo, issueNumber: pull.number } : { owner, repo, sha };
   const body = fitCommentBody(marker === void 0 ? options.body : `${marker}
 ${options.body}`);
-  if (marker !== void 0) {
-    const pages = octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, {
-      owner,
-      repo,
-      commit_sha: sha,
-      per_page: 100
-    });
-    const found = await findMarkedComment(pages, marker);
-    if (found) {
-      const { data: data2 } = await octokit.rest.repos.updateCommitComment({ owner, repo, comment_id: found.id, body });
-      return { target: "commit", action: "updated", id: data2.id, url: data2.html_url };
-    }
-  }
-  const { data } = await octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: sha, body });
-  return { target: "commit", action: "created", id: data.id, url: data.html_url };
+  return upsertMarkedComment({ octokit, place, marker, body });
 }
 
 // src/github/create-octokit.ts
@@ -69941,6 +69915,15 @@ function clean(text, secrets) {
   out = out.replace(/\b(gh[pousr]_[A-Za-z0-9]{8,}|github_pat_[A-Za-z0-9_]{8,}|hf_[A-Za-z0-9]{6,})/g, "***");
   out = out.replace(/[.;]+$/, "");
   return out.length > 200 ? `${out.slice(0, 197)}...` : out;
+}
+
+// src/github/upsert-sticky-comment.ts
+async function upsertStickyComment(options) {
+  const { octokit, owner, repo, issueNumber } = options;
+  const marker = stickyMarker(options.marker);
+  const body = fitCommentBody(`${marker}
+${options.body}`);
+  return upsertMarkedComment({ octokit, place: { owner, repo, issueNumber }, marker, body });
 }
 
 // src/util/remember-async.ts
