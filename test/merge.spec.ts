@@ -1222,8 +1222,8 @@ describe("progress and transfer figures", () => {
       );
       // Both fine-tunes hold a model.safetensors: each gets its own bar, which says whose file it is.
       expect([...labels].filter((label) => label.endsWith("/model.safetensors")).sort()).toEqual([
-        "demo/vit-tiny-digits-transposed/model.safetensors",
         "demo/vit-tiny-digits-rotated/model.safetensors",
+        "demo/vit-tiny-digits-transposed/model.safetensors",
       ]);
       expect([...labels].every((label) => /^demo\/[\w-]+\//.test(label))).toBe(true);
       expect(ranges.length).toBeGreaterThan(0);
