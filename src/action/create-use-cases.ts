@@ -68,9 +68,8 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
             base: input.base,
             finetuned: input.finetuned,
             to: input.to,
-            dryRun: input.dryRun,
-            ...(input.stage === undefined ? {} : { stage: input.stage }),
-            ...(input.createPr === true && { createPr: true }),
+            ...pickDefined(input, ["stage"]),
+            ...publishing(input),
           }),
           input.onProgress,
         );
@@ -87,10 +86,8 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
           merge({
             context,
             recipe: { text, source: input.recipe },
-            ...(input.to === undefined ? {} : { to: input.to }),
-            dryRun: input.dryRun,
-            ...(input.stage === undefined ? {} : { stage: input.stage }),
-            ...(input.createPr === true && { createPr: true }),
+            ...pickDefined(input, ["to", "stage"]),
+            ...publishing(input),
           }),
           input.onProgress,
         );
@@ -143,9 +140,8 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
       greedy({
         context,
         recipe: { text, source: input.recipe, dir: dirname(input.recipe) },
-        ...(input.to === undefined ? {} : { to: input.to }),
-        dryRun: input.dryRun,
-        ...(input.createPr === true && { createPr: true }),
+        ...pickDefined(input, ["to"]),
+        ...publishing(input),
         cacheDir: join(context.workDir, "tvhub-greedy"),
         ...(input.signal ? { signal: input.signal } : {}),
       }),
@@ -194,6 +190,11 @@ function publishedReport(
     : publishedRepo(hubUrl, result.published);
   const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, target, published });
   return result.portion ? onlyPortionFiles(report, result.portion) : report;
+}
+
+/** How a use case that writes publishes: a dry run uploads nothing; `createPr` opens a Hub pull request instead. */
+function publishing(input: { dryRun: boolean; createPr?: boolean }): { dryRun: boolean; createPr?: true } {
+  return { dryRun: input.dryRun, ...(input.createPr === true && { createPr: true }) };
 }
 
 /** Incompatible inputs are a report the step prints and fails on, not an exception; any other error is rethrown. */

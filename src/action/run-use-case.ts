@@ -23,7 +23,9 @@ export async function runUseCase(
     return picked;
   };
   const stage = inputs.stage ? { stage: inputs.stage } : {};
-  const createPr = inputs.createPr ? { createPr: true } : {};
+  // What every command that writes takes: a dry run uploads nothing; createPr opens a Hub pull request instead.
+  const publishing = { dryRun: inputs.dryRun, ...(inputs.createPr ? { createPr: true } : {}) };
+  const fromRecipe = () => ({ ...common, recipe: required(inputs.recipe), ...optional("to"), ...publishing });
   switch (inputs.command) {
     case "check":
       return useCases.check({ ...common, ...optional("recipe", "base", "finetuned") });
@@ -33,27 +35,13 @@ export async function runUseCase(
         base: required(inputs.base),
         finetuned: required(inputs.finetuned),
         to: required(inputs.to),
-        dryRun: inputs.dryRun,
+        ...publishing,
         ...stage,
-        ...createPr,
       });
     case "merge":
-      return useCases.merge({
-        ...common,
-        recipe: required(inputs.recipe),
-        ...optional("to"),
-        dryRun: inputs.dryRun,
-        ...stage,
-        ...createPr,
-      });
+      return useCases.merge({ ...fromRecipe(), ...stage });
     case "greedy":
-      return useCases.greedy({
-        ...common,
-        recipe: required(inputs.recipe),
-        ...optional("to"),
-        dryRun: inputs.dryRun,
-        ...createPr,
-      });
+      return useCases.greedy(fromRecipe());
     case "plan":
       return useCases.plan({
         ...common,
