@@ -59,6 +59,14 @@ function publishedFields(published: (PublishedOutput & { files: unknown[] }) | u
   };
 }
 
+type MergePlan = MergeResult["plan"];
+
+/** The input a term of the plan reads, as `--json` names it (null where the input has no such field). */
+function termInput(plan: MergePlan, term: MergePlan["terms"][number]) {
+  const input = plan.inputs[term.input];
+  return { ref: input?.ref ?? null, repo: input?.repo ?? null, revision: input?.revision ?? null };
+}
+
 /** The shared output of merge and apply: one JSON object with --json, else the plan or a two-line summary. */
 export function printMergeResult(
   context: CliContext,
@@ -74,18 +82,13 @@ export function printMergeResult(
       copied: result.copied,
       method: plan.method ?? result.recipe.method,
       parameters: plan.parameters ?? {},
-      terms: plan.terms.map((term) => {
-        const input = plan.inputs[term.input];
-        return {
-          kind: term.kind,
-          ref: input?.ref ?? null,
-          repo: input?.repo ?? null,
-          revision: input?.revision ?? null,
-          origin: term.origin,
-          weight: term.weight,
-          lambda: term.lambda,
-        };
-      }),
+      terms: plan.terms.map((term) => ({
+        kind: term.kind,
+        ...termInput(plan, term),
+        origin: term.origin,
+        weight: term.weight,
+        lambda: term.lambda,
+      })),
       vocab: plan.vocab ?? null,
       warnings: plan.warnings,
       downloadBytes: plan.downloadBytes,
@@ -112,13 +115,22 @@ export function printMergeResult(
   );
 }
 
-/** A portion job's result: its commit and files, as one JSON object or two lines. */
-export function printPortion(
+/**
+ * The output of a command that writes weights: a portion job's commit and files, as one JSON object or two lines
+ * (a matrix job writes only its share), else what `printWhole` prints of the whole run.
+ */
+export function printOutputResult<Result extends { portion?: PublishedPortion }>(
   context: CliContext,
   flags: { json?: boolean },
-  portion: PublishedPortion,
-  stats: HubStats,
+  run: { result: Result; stats: HubStats },
+  printWhole: (context: CliContext, flags: { json?: boolean }, result: Result, stats: HubStats) => void,
 ): void {
+  const { result, stats } = run;
+  const { portion } = result;
+  if (!portion) {
+    printWhole(context, flags, result, stats);
+    return;
+  }
   if (flags.json) {
     printJson(context, {
       portion: portion.portion,
@@ -201,16 +213,8 @@ export function printGreedyResult(
       candidates: result.candidates,
       greedy: result.record,
       terms:
-        merged?.plan.terms.map((term) => {
-          const input = merged.plan.inputs[term.input];
-          return {
-            kind: term.kind,
-            ref: input?.ref ?? null,
-            repo: input?.repo ?? null,
-            revision: input?.revision ?? null,
-            lambda: term.lambda,
-          };
-        }) ?? [],
+        merged?.plan.terms.map((term) => ({ kind: term.kind, ...termInput(merged.plan, term), lambda: term.lambda })) ??
+        [],
       bytesDownloaded: stats.bytesDownloaded,
       bytesUploaded: stats.bytesUploaded,
       report: result.report,

@@ -62,22 +62,18 @@ export function renderReport(report: InspectReport, options: { allTensors: boole
     );
   }
   lines.push("");
-  lines.push(
-    ...formatTable(
+  // The summary tables: a name, then three numbers aligned right.
+  const summaries: Array<[header: string[], rows: string[][]]> = [
+    [
       ["dtype", "tensors", "parameters", "bytes"],
       report.dtypes.map((d) => [d.dtype, count(d.tensors), count(d.parameters), formatBytes(d.bytes)]),
-      [false, true, true, true],
-    ),
-  );
-  lines.push("");
-  lines.push(
-    ...formatTable(
+    ],
+    [
       ["file", "size", "header", "tensors"],
       report.files.map((f) => [f.file, formatBytes(f.size), formatBytes(f.headerBytes), count(f.tensors)]),
-      [false, true, true, true],
-    ),
-  );
-  lines.push("");
+    ],
+  ];
+  for (const [header, rows] of summaries) lines.push(...formatTable(header, rows, [false, true, true, true]), "");
   const metadata = report.metadata ?? (report.files.length === 1 ? null : undefined);
   if (metadata === undefined) {
     lines.push("__metadata__ differs between files:");

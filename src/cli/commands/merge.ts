@@ -5,7 +5,7 @@ import { addHubFlags } from "../hub-options.js";
 import { addPublishFlags, addReadFlags, type PublishFlags, type ReadFlags } from "../publish-flags.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runUseCase } from "../run-with-progress.js";
-import { printMergeResult, printPortion } from "../print-results.js";
+import { printMergeResult, printOutputResult } from "../print-results.js";
 import { readRecipe } from "../read-recipe.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
@@ -51,10 +51,6 @@ export function merge(program: Command, context: CliContext): void {
         ...(flags.createPr === true && { createPr: true }),
       }),
     );
-    if (result.portion) {
-      printPortion(context, flags, result.portion, stats);
-      return;
-    }
-    printMergeResult(context, flags, result, stats);
+    printOutputResult(context, flags, { result, stats }, printMergeResult);
   });
 }

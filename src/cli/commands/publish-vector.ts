@@ -14,7 +14,7 @@ import {
 import { UsageError } from "../../errors.js";
 import { addPortionFlags, portionStageOf, type PortionStageFlags } from "../parse-portion-flags.js";
 import { runUseCase } from "../run-with-progress.js";
-import { printPortion, printVectorResult } from "../print-results.js";
+import { printOutputResult, printVectorResult } from "../print-results.js";
 import { pickDefined } from "../../util/pick-defined.js";
 
 interface PublishVectorFlags extends PublishFlags, ReadFlags, PortionStageFlags {
@@ -90,11 +90,7 @@ export function publishVector(program: Command, context: CliContext): void {
         ...(flags.createPr === true && { createPr: true }),
       }),
     );
-    if (result.portion) {
-      printPortion(context, flags, result.portion, stats);
-      return;
-    }
-    printVectorResult(context, flags, result, stats);
+    printOutputResult(context, flags, { result, stats }, printVectorResult);
   });
 }
 
