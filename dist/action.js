@@ -84924,9 +84924,8 @@ function createUseCases(options = { env: {} }) {
             base: input2.base,
             finetuned: input2.finetuned,
             to: input2.to,
-            dryRun: input2.dryRun,
-            ...input2.stage === void 0 ? {} : { stage: input2.stage },
-            ...input2.createPr === true && { createPr: true }
+            ...pickDefined(input2, ["stage"]),
+            ...publishing(input2)
           }),
           input2.onProgress
         );
@@ -84943,10 +84942,8 @@ function createUseCases(options = { env: {} }) {
           merge3({
             context,
             recipe: { text, source: input2.recipe },
-            ...input2.to === void 0 ? {} : { to: input2.to },
-            dryRun: input2.dryRun,
-            ...input2.stage === void 0 ? {} : { stage: input2.stage },
-            ...input2.createPr === true && { createPr: true }
+            ...pickDefined(input2, ["to", "stage"]),
+            ...publishing(input2)
           }),
           input2.onProgress
         );
@@ -84992,9 +84989,8 @@ async function runGreedy2(input2, env) {
       greedy({
         context,
         recipe: { text, source: input2.recipe, dir: dirname14(input2.recipe) },
-        ...input2.to === void 0 ? {} : { to: input2.to },
-        dryRun: input2.dryRun,
-        ...input2.createPr === true && { createPr: true },
+        ...pickDefined(input2, ["to"]),
+        ...publishing(input2),
         cacheDir: join23(context.workDir, "tvhub-greedy"),
         ...input2.signal ? { signal: input2.signal } : {}
       }),
@@ -85024,6 +85020,9 @@ function publishedReport(hubUrl, kind, target, result) {
   const published = result.portion ? [publishedPortion(hubUrl, result.portion)] : publishedRepo(hubUrl, result.published);
   const report = reportFromPlan({ kind, compatibility: result.report, plan: result.plan, target, published });
   return result.portion ? onlyPortionFiles(report, result.portion) : report;
+}
+function publishing(input2) {
+  return { dryRun: input2.dryRun, ...input2.createPr === true && { createPr: true } };
 }
 function incompatibleReport(error63, kind, target) {
   if (!(error63 instanceof IncompatibleError)) throw error63;
@@ -85273,7 +85272,7 @@ var inputNames = [
 ];
 var secretInputs = ["hf-token", "github-token"];
 var defaultHubUrl = "https://huggingface.co";
-var publishing = ["publish-vector", "merge", "greedy"];
+var publishing2 = ["publish-vector", "merge", "greedy"];
 function parseInputs(options) {
   const { raw } = options;
   const command = raw.command;
@@ -85377,8 +85376,8 @@ function parseInputs(options) {
       "is true, but a portion or finalize job commits to the Hub; run matrix jobs on pushes only, or set dry-run: false"
     );
   }
-  if (inputs.createPr && !publishing.includes(command)) {
-    throw bad("create-pr", `only applies to ${publishing.join(", ")}; command ${command} publishes nothing`);
+  if (inputs.createPr && !publishing2.includes(command)) {
+    throw bad("create-pr", `only applies to ${publishing2.join(", ")}; command ${command} publishes nothing`);
   }
   if (inputs.createPr && inputs.stage !== void 0) {
     throw bad(
@@ -85386,7 +85385,7 @@ function parseInputs(options) {
       "cannot be combined with portion or finalize: the jobs of a matrix run commit to the branch side by side; publish in one job to open a pull request"
     );
   }
-  if (publishing.includes(command) && !inputs.dryRun) {
+  if (publishing2.includes(command) && !inputs.dryRun) {
     if (inputs.hfToken === void 0) {
       throw bad(
         "hf-token",
@@ -85643,7 +85642,8 @@ async function runUseCase(options) {
     return picked;
   };
   const stage = inputs.stage ? { stage: inputs.stage } : {};
-  const createPr = inputs.createPr ? { createPr: true } : {};
+  const publishing3 = { dryRun: inputs.dryRun, ...inputs.createPr ? { createPr: true } : {} };
+  const fromRecipe = () => ({ ...common, recipe: required3(inputs.recipe), ...optional2("to"), ...publishing3 });
   switch (inputs.command) {
     case "check":
       return useCases.check({ ...common, ...optional2("recipe", "base", "finetuned") });
@@ -85653,27 +85653,13 @@ async function runUseCase(options) {
         base: required3(inputs.base),
         finetuned: required3(inputs.finetuned),
         to: required3(inputs.to),
-        dryRun: inputs.dryRun,
-        ...stage,
-        ...createPr
+        ...publishing3,
+        ...stage
       });
     case "merge":
-      return useCases.merge({
-        ...common,
-        recipe: required3(inputs.recipe),
-        ...optional2("to"),
-        dryRun: inputs.dryRun,
-        ...stage,
-        ...createPr
-      });
+      return useCases.merge({ ...fromRecipe(), ...stage });
     case "greedy":
-      return useCases.greedy({
-        ...common,
-        recipe: required3(inputs.recipe),
-        ...optional2("to"),
-        dryRun: inputs.dryRun,
-        ...createPr
-      });
+      return useCases.greedy(fromRecipe());
     case "plan":
       return useCases.plan({
         ...common,
