@@ -596,42 +596,49 @@ function checkTensors(context: InputContext): number | undefined {
     if (explained.has(name)) continue;
     perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
   }
-  const dtypeFinding = (severity: Finding["severity"], code: FindingCode, tensors: string[], message: string) =>
-    findings.push({ severity, code, input: input.ref, subject: "dtype", tensors, message });
-  for (const [pair, names] of dtypePairs) {
-    const [theirDtype, ourDtype] = pair.split("/");
-    dtypeFinding(
-      "warning",
-      "DTYPE_DIFFERS",
-      names,
+  // Each map groups tensors by "theirs/ours" dtype (or by the one unsupported dtype): one finding per group.
+  const dtypeFindings = (
+    severity: Finding["severity"],
+    code: FindingCode,
+    groups: Map<string, string[]>,
+    message: (dtypes: string[], names: string[]) => string,
+  ) => {
+    for (const [key, tensors] of groups) {
+      findings.push({
+        severity,
+        code,
+        input: input.ref,
+        subject: "dtype",
+        tensors,
+        message: message(key.split("/"), tensors),
+      });
+    }
+  };
+  dtypeFindings(
+    "warning",
+    "DTYPE_DIFFERS",
+    dtypePairs,
+    ([theirDtype, ourDtype], names) =>
       `${count(names.length, "tensor")} of ${input.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} ` +
-        `where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, ` +
-        "so this is fine.",
-    );
-  }
-  for (const [pair, names] of notComputable) {
-    const [theirDtype, ourDtype] = pair.split("/");
-    dtypeFinding(
-      "error",
-      "NOT_COMPUTABLE",
-      names,
-      input.kind === "vector"
-        ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector ` +
-            "only holds float tensors, so it was not written by tvhub or is damaged."
-        : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} ` +
-            `but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an ` +
-            "integer one (quantized weights?), so use unquantized weights.",
-    );
-  }
-  for (const [dtype, names] of unsupported) {
-    dtypeFinding(
-      "error",
-      "UNSUPPORTED_DTYPE",
-      names,
+      `where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, ` +
+      "so this is fine.",
+  );
+  dtypeFindings("error", "NOT_COMPUTABLE", notComputable, ([theirDtype, ourDtype], names) =>
+    input.kind === "vector"
+      ? `${input.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector ` +
+        "only holds float tensors, so it was not written by tvhub or is damaged."
+      : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input.ref} ` +
+        `but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an ` +
+        "integer one (quantized weights?), so use unquantized weights.",
+  );
+  dtypeFindings(
+    "error",
+    "UNSUPPORTED_DTYPE",
+    unsupported,
+    ([dtype], names) =>
       `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, ` +
-        "an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.",
-    );
-  }
+      "an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.",
+  );
   findings.push(...perTensor);
   return checkVocab(context, vocabTensors);
 }

@@ -1,6 +1,5 @@
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
-import type { ArithmeticKernels } from "../../arithmetic/simd/arithmetic-kernels.js";
 import { createTfjsEvaluator } from "../../eval/create-tfjs-evaluator.js";
 import { formatLambdaGrid, lambdaGridValues, type LambdaGrid } from "../../plan/lambda-grid.js";
 import type { RecipeInput } from "../../plan/recipe.js";
@@ -108,11 +107,9 @@ async function* searchGreedy(
     stringify(value, { lineWidth: 0 }),
   ].join("\n");
   await writeFile(recipePath, text);
-  // tvhub greedy passes kernels.addScaled on its own; the WebAssembly kernels need their object, so bind them.
-  const context = { ...session.context, kernels: boundKernels(session.context.kernels) };
   const run = yield* greedyProgress(
     greedy({
-      context,
+      context: session.context,
       recipe: { text, source: recipePath, dir: dirname(recipePath) },
       evaluators: { tfjs: createTfjsEvaluator },
       cacheFile: false,
@@ -170,23 +167,4 @@ async function* greedyProgress<T>(run: AsyncGenerator<ProgressEvent, T>): AsyncG
       yield info(`greedy ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
     }
   }
-}
-
-/** The same kernels, each method callable on its own. */
-function boundKernels(kernels: ArithmeticKernels): ArithmeticKernels {
-  return {
-    implementation: kernels.implementation,
-    decodeToF32: (o) => kernels.decodeToF32(o),
-    encodeFromF32: (o) => kernels.encodeFromF32(o),
-    subtract: (o) => kernels.subtract(o),
-    addScaled: (o) => kernels.addScaled(o),
-    addScaledDifference: (o) => kernels.addScaledDifference(o),
-    computeTaskVector: (o) => kernels.computeTaskVector(o),
-    mergeChunk: (o) => kernels.mergeChunk(o),
-    sumOfSquares: (o) => kernels.sumOfSquares(o),
-    dotProduct: (o) => kernels.dotProduct(o),
-    reconstructionError: (o) => kernels.reconstructionError(o),
-    countInexactF32: (o) => kernels.countInexactF32(o),
-    loraDeltaRows: (o) => kernels.loraDeltaRows(o),
-  };
 }

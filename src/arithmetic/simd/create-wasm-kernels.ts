@@ -123,14 +123,7 @@ class WasmKernels implements ArithmeticKernels {
     checkLengths("subtract", count, base);
     const out = outputFor("subtract", count, options.out);
     const [a, b] = this.slots;
-    for (let start = 0; start < count; start += this.capacity) {
-      const n = Math.min(this.capacity, count - start);
-      this.floats(a, n).set(finetuned.subarray(start, start + n));
-      this.floats(b, n).set(base.subarray(start, start + n));
-      this.simd.subF32(a, b, a, n);
-      out.set(this.floats(a, n), start);
-    }
-    return out;
+    return this.elementwise(out, [finetuned, base], (n) => this.simd.subF32(a, b, a, n));
   }
 
   addScaled(options: AddScaledOptions): Float32Array {
@@ -139,14 +132,7 @@ class WasmKernels implements ArithmeticKernels {
     checkLengths("addScaled", count, tau);
     const weight = Math.fround(options.weight);
     const [sum, term] = this.slots;
-    for (let start = 0; start < count; start += this.capacity) {
-      const n = Math.min(this.capacity, count - start);
-      this.floats(sum, n).set(acc.subarray(start, start + n));
-      this.floats(term, n).set(tau.subarray(start, start + n));
-      this.simd.axpyF32(sum, term, weight, n);
-      acc.set(this.floats(sum, n), start);
-    }
-    return acc;
+    return this.elementwise(acc, [acc, tau], (n) => this.simd.axpyF32(sum, term, weight, n));
   }
 
   addScaledDifference(options: AddScaledDifferenceOptions): Float32Array {
@@ -155,15 +141,22 @@ class WasmKernels implements ArithmeticKernels {
     checkLengths("addScaledDifference", count, finetuned, base);
     const weight = Math.fround(options.weight);
     const [sum, ft, bs] = this.slots;
+    return this.elementwise(acc, [acc, finetuned, base], (n) => this.simd.axpySubF32(sum, ft, bs, weight, n));
+  }
+
+  /**
+   * Runs a float32 kernel over `out` one slot-sized chunk at a time: each input's chunk goes into the slot of its
+   * position, the kernel runs on the chunk's length, the first slot's result goes to `out` (which may be an input).
+   */
+  private elementwise(out: Float32Array, inputs: readonly Float32Array[], kernel: (n: number) => void): Float32Array {
+    const count = out.length;
     for (let start = 0; start < count; start += this.capacity) {
       const n = Math.min(this.capacity, count - start);
-      this.floats(sum, n).set(acc.subarray(start, start + n));
-      this.floats(ft, n).set(finetuned.subarray(start, start + n));
-      this.floats(bs, n).set(base.subarray(start, start + n));
-      this.simd.axpySubF32(sum, ft, bs, weight, n);
-      acc.set(this.floats(sum, n), start);
+      inputs.forEach((input, slot) => this.floats(this.slots[slot] as number, n).set(input.subarray(start, start + n)));
+      kernel(n);
+      out.set(this.floats(this.slots[0], n), start);
     }
-    return acc;
+    return out;
   }
 
   computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
