@@ -27,16 +27,7 @@ export interface ComputeTaskVectorOptions {
  * (the same range of both); the result is the same range of τ, identical however it is split.
  */
 export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
-  const count = encodedLength(options.base);
-  const finetunedCount = encodedLength(options.finetuned);
-  if (finetunedCount !== count) {
-    throw new InternalError(
-      `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-      {
-        code: "ARITHMETIC_LENGTH_MISMATCH",
-      },
-    );
-  }
+  const count = taskVectorOperandLength(options);
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
   const outSize = dtypeSize(options.dtype);
   const out = options.out ?? new Uint8Array(count * outSize);
@@ -60,4 +51,17 @@ export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array
     encodeFromF32({ dtype: options.dtype, values: tau, out: out.subarray(start * outSize, end * outSize) });
   }
   return out.byteLength === count * outSize ? out : out.subarray(0, count * outSize);
+}
+
+/** The elements of a task vector's two operands, which every implementation checks are the same range. */
+export function taskVectorOperandLength(options: { base: EncodedValues; finetuned: EncodedValues }): number {
+  const count = encodedLength(options.base);
+  const finetunedCount = encodedLength(options.finetuned);
+  if (finetunedCount !== count) {
+    throw new InternalError(
+      `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+      { code: "ARITHMETIC_LENGTH_MISMATCH" },
+    );
+  }
+  return count;
 }

@@ -34,19 +34,7 @@ export interface MergeChunkOptions {
  * of it), so an executor can feed chunk i of every input and get chunk i of the output.
  */
 export function mergeChunk(options: MergeChunkOptions): Uint8Array {
-  const count = encodedLength(options.base);
-  for (const [i, term] of options.terms.entries()) {
-    const operand = "taskVector" in term ? term.taskVector : term.finetuned;
-    const termCount = encodedLength(operand);
-    if (termCount !== count) {
-      throw new InternalError(
-        `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH",
-        },
-      );
-    }
-  }
+  const count = mergeOperandLength(options);
   const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
   const outSize = dtypeSize(options.dtype);
   const out = options.out ?? new Uint8Array(count * outSize);
@@ -83,4 +71,19 @@ export function mergeChunk(options: MergeChunkOptions): Uint8Array {
 function slice(values: EncodedValues, start: number, end: number): Uint8Array {
   const size = dtypeSize(values.dtype);
   return values.bytes.subarray(start * size, end * size);
+}
+
+/** The elements of a merge's base, which every term must share: the same range of every input. */
+export function mergeOperandLength(options: { base: EncodedValues; terms: readonly MergeTerm[] }): number {
+  const count = encodedLength(options.base);
+  for (const [i, term] of options.terms.entries()) {
+    const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
+    if (termCount !== count) {
+      throw new InternalError(
+        `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+        { code: "ARITHMETIC_LENGTH_MISMATCH" },
+      );
+    }
+  }
+  return count;
 }

@@ -2,6 +2,7 @@ import { InternalError } from "../../errors.js";
 import { dtypeSize, type ComputableDtype } from "../../tensor/dtype.js";
 import { encodedLength, type EncodedValues } from "../../tensor/encoded.js";
 import { hostIsLittleEndian } from "../../tensor/float-bits.js";
+import { taskVectorOperandLength } from "../compute-task-vector.js";
 import { emptyReconstructionStats, type ReconstructionStats } from "../reconstruction-error.js";
 import { javascriptKernels, type ArithmeticKernels } from "./arithmetic-kernels.js";
 import { instantiateSimdKernels, type SimdExports } from "./instantiate-simd-kernels.js";
@@ -129,16 +130,7 @@ function fusedKernel(
   return (options) => {
     const { finetuned, base, dtype } = options;
     if (finetuned.dtype !== dtype || base.dtype !== dtype || dtype === "F64") return composed(options);
-    const count = encodedLength(base);
-    if (encodedLength(finetuned) !== count) {
-      throw new InternalError(
-        `computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same ` +
-          "range of both.",
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH",
-        },
-      );
-    }
+    const count = taskVectorOperandLength(options);
     const size = dtypeSize(dtype);
     const out = outputBytes(options.out, count * size);
     const kernel = kernels[dtype];

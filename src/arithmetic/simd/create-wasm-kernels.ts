@@ -5,12 +5,12 @@ import { encodeFromF32, type EncodeFromF32Options } from "../../tensor/encode-fr
 import { encodedLength, type EncodedValues } from "../../tensor/encoded.js";
 import { hostIsLittleEndian } from "../../tensor/float-bits.js";
 import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled.js";
-import type { ComputeTaskVectorOptions } from "../compute-task-vector.js";
+import { taskVectorOperandLength, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import type { DotProductOptions } from "../dot-product.js";
 import { checkLengths, chunkSize, outputFor } from "../float32.js";
 import { loadNativeKernels, type NativeKernels } from "../native/load-native-kernels.js";
 import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
-import type { MergeChunkOptions } from "../merge-chunk.js";
+import { mergeOperandLength, type MergeChunkOptions } from "../merge-chunk.js";
 import {
   emptyReconstructionStats,
   reconstructionOperandLength,
@@ -161,16 +161,7 @@ class WasmKernels implements ArithmeticKernels {
 
   computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
     const { base, finetuned, dtype } = options;
-    const count = encodedLength(base);
-    const finetunedCount = encodedLength(finetuned);
-    if (finetunedCount !== count) {
-      throw new InternalError(
-        `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH",
-        },
-      );
-    }
+    const count = taskVectorOperandLength(options);
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const out = bytesOut(options.out, count, dtype);
     const outSize = dtypeSize(dtype);
@@ -196,18 +187,7 @@ class WasmKernels implements ArithmeticKernels {
 
   mergeChunk(options: MergeChunkOptions): Uint8Array {
     const { base, terms, dtype } = options;
-    const count = encodedLength(base);
-    for (const [i, term] of terms.entries()) {
-      const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
-      if (termCount !== count) {
-        throw new InternalError(
-          `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH",
-          },
-        );
-      }
-    }
+    const count = mergeOperandLength(options);
     const step = Math.min(chunkSize(options.chunkElements), this.capacity);
     const out = bytesOut(options.out, count, dtype);
     const outSize = dtypeSize(dtype);
