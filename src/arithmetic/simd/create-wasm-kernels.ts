@@ -161,15 +161,10 @@ class WasmKernels implements ArithmeticKernels {
 
   computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
     const { base, finetuned, dtype } = options;
-    const count = taskVectorOperandLength(options);
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count, dtype);
-    const outSize = dtypeSize(dtype);
     const [s0, s1, s2, s3] = this.slots;
+    const outSize = dtypeSize(dtype);
     const fused = base.dtype === finetuned.dtype ? this.fusedSubtraction(base.dtype, dtype) : undefined;
-    for (let start = 0; start < count; start += step) {
-      const n = Math.min(step, count - start);
-      const target = out.subarray(start * outSize, (start + n) * outSize);
+    return this.byteChunks(taskVectorOperandLength(options), options, (start, n, target) => {
       if (fused) {
         this.bytes.set(rangeOf(finetuned, start, n), s0);
         this.bytes.set(rangeOf(base, start, n), s1);
@@ -181,20 +176,14 @@ class WasmKernels implements ArithmeticKernels {
         this.simd.subF32(s0, s1, s0, n);
         this.storeFloats(s0, n, dtype, target, s3);
       }
-    }
-    return out;
+    });
   }
 
   mergeChunk(options: MergeChunkOptions): Uint8Array {
     const { base, terms, dtype } = options;
-    const count = mergeOperandLength(options);
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count, dtype);
-    const outSize = dtypeSize(dtype);
     const [acc, baseFloats, raw, scratch] = this.slots;
     const keepBase = terms.some((term) => "finetuned" in term);
-    for (let start = 0; start < count; start += step) {
-      const n = Math.min(step, count - start);
+    return this.byteChunks(mergeOperandLength(options), options, (start, n, target) => {
       if (keepBase) {
         this.loadFloats(base, start, n, baseFloats, raw);
         this.bytes.copyWithin(acc, baseFloats, baseFloats + n * 4);
@@ -206,7 +195,25 @@ class WasmKernels implements ArithmeticKernels {
         if ("taskVector" in term) this.addTerm(acc, term.taskVector, start, n, weight, raw);
         else this.addDifferenceTerm(acc, term.finetuned, baseFloats, start, n, weight, raw);
       }
-      this.storeFloats(acc, n, dtype, out.subarray(start * outSize, (start + n) * outSize), scratch);
+      this.storeFloats(acc, n, dtype, target, scratch);
+    });
+  }
+
+  /**
+   * Runs a bytes-to-bytes kernel over `count` elements in steps of at most one slot: `step` gets each range and the
+   * part of the output (in `options.dtype`) it must fill.
+   */
+  private byteChunks(
+    count: number,
+    options: { dtype: ComputableDtype; out?: Uint8Array; chunkElements?: number },
+    step: (start: number, n: number, target: Uint8Array) => void,
+  ): Uint8Array {
+    const elements = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const out = bytesOut(options.out, count, options.dtype);
+    const outSize = dtypeSize(options.dtype);
+    for (let start = 0; start < count; start += elements) {
+      const n = Math.min(elements, count - start);
+      step(start, n, out.subarray(start * outSize, (start + n) * outSize));
     }
     return out;
   }
