@@ -1,24 +1,15 @@
 import { InternalError } from "../errors.js";
 import { decodeToF32 } from "../tensor/decode-to-f32.js";
-import { dtypeSize, type ComputableDtype } from "../tensor/dtype.js";
+import { dtypeSize } from "../tensor/dtype.js";
 import { encodeFromF32 } from "../tensor/encode-from-f32.js";
 import { encodedLength, type EncodedValues } from "../tensor/encoded.js";
-import { chunkSize } from "./float32.js";
+import { chunkSize, type ByteKernelOutput } from "./float32.js";
 import { subtract } from "./subtract.js";
 
-export interface ComputeTaskVectorOptions {
+export interface ComputeTaskVectorOptions extends ByteKernelOutput {
   base: EncodedValues;
   /** Any float dtype; it need not match the base's. */
   finetuned: EncodedValues;
-  /** The dtype of the task vector's bytes. */
-  dtype: ComputableDtype;
-  /** At least `elements · dtypeSize(dtype)` bytes, any byteOffset. @default a new Uint8Array */
-  out?: Uint8Array;
-  /**
-   * Elements decoded per step: memory holds one step of float32 per operand besides the bytes.
-   * @default 65536
-   */
-  chunkElements?: number;
 }
 
 /**

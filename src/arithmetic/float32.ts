@@ -1,4 +1,5 @@
 import { InternalError } from "../errors.js";
+import type { ComputableDtype } from "../tensor/dtype.js";
 import { quietNaNBits } from "../tensor/float-bits.js";
 
 /**
@@ -16,6 +17,19 @@ import { quietNaNBits } from "../tensor/float-bits.js";
  *   NaN's sign; only computed values are canonical.)
  */
 export const canonicalNaN = quietNaNBits.F32;
+
+/** What a bytes-to-bytes kernel (task vector, merge) writes, where, and how much it decodes at once. */
+export interface ByteKernelOutput {
+  /** The dtype of the result's bytes. */
+  dtype: ComputableDtype;
+  /** At least `elements · dtypeSize(dtype)` bytes, any byteOffset. @default a new Uint8Array */
+  out?: Uint8Array;
+  /**
+   * Elements decoded per step: memory holds one step of float32 per operand (and the sum) besides the bytes.
+   * @default 65536
+   */
+  chunkElements?: number;
+}
 
 /** Elements per step of the byte-level kernels: 64 Ki, 256 KiB of float32 per operand. */
 export const defaultChunkElements = 65536;

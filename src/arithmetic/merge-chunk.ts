@@ -1,10 +1,10 @@
 import { InternalError } from "../errors.js";
 import { decodeToF32 } from "../tensor/decode-to-f32.js";
-import { dtypeSize, type ComputableDtype } from "../tensor/dtype.js";
+import { dtypeSize } from "../tensor/dtype.js";
 import { encodeFromF32 } from "../tensor/encode-from-f32.js";
 import { encodedLength, type EncodedValues } from "../tensor/encoded.js";
 import { addScaled, addScaledDifference } from "./add-scaled.js";
-import { chunkSize } from "./float32.js";
+import { chunkSize, type ByteKernelOutput } from "./float32.js";
 
 /** One λ_i·τ_i of a merge, in recipe order. */
 export type MergeTerm =
@@ -13,18 +13,9 @@ export type MergeTerm =
   /** τ_i = fround(finetuned − base), computed on the fly against the merge's base. */
   | { weight: number; finetuned: EncodedValues };
 
-export interface MergeChunkOptions {
+export interface MergeChunkOptions extends ByteKernelOutput {
   base: EncodedValues;
   terms: readonly MergeTerm[];
-  /** The dtype of the merged bytes. */
-  dtype: ComputableDtype;
-  /** At least `elements · dtypeSize(dtype)` bytes, any byteOffset. @default a new Uint8Array */
-  out?: Uint8Array;
-  /**
-   * Elements decoded per step: memory holds the base, the sum and one term's float32 values for one step.
-   * @default 65536
-   */
-  chunkElements?: number;
 }
 
 /**

@@ -7,7 +7,7 @@ import { hostIsLittleEndian } from "../../tensor/float-bits.js";
 import type { AddScaledDifferenceOptions, AddScaledOptions } from "../add-scaled.js";
 import { taskVectorOperandLength, type ComputeTaskVectorOptions } from "../compute-task-vector.js";
 import type { DotProductOptions } from "../dot-product.js";
-import { checkLengths, chunkSize, outputFor } from "../float32.js";
+import { checkLengths, chunkSize, outputFor, type ByteKernelOutput } from "../float32.js";
 import { loadNativeKernels, type NativeKernels } from "../native/load-native-kernels.js";
 import { checkRows, loraDeltaRows, type LoraDeltaRowsOptions } from "../lora-delta.js";
 import { mergeOperandLength, type MergeChunkOptions } from "../merge-chunk.js";
@@ -205,7 +205,7 @@ class WasmKernels implements ArithmeticKernels {
    */
   private byteChunks(
     count: number,
-    options: { dtype: ComputableDtype; out?: Uint8Array; chunkElements?: number },
+    options: ByteKernelOutput,
     step: (start: number, n: number, target: Uint8Array) => void,
   ): Uint8Array {
     const elements = Math.min(chunkSize(options.chunkElements), this.capacity);
