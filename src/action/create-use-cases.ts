@@ -11,7 +11,7 @@ import type { CompatibilityReport } from "../plan/check-compatibility.js";
 import type { Plan } from "../plan/types.js";
 import { UsageError } from "../errors.js";
 import type { EnvMap } from "../github/parse-github-context.js";
-import { drain } from "../util/progress.js";
+import { drain, type ProgressEvent, type ProgressSink } from "../util/progress.js";
 import { createAppContext } from "../app/create-app-context.js";
 import { parseRetryDelay } from "../hub/index.js";
 import { actionVersion } from "./version.js";
@@ -61,40 +61,38 @@ export function createUseCases(options: { env: EnvMap } = { env: {} }): ActionUs
     },
     async publishVector(input) {
       const context = runnerContext(input, env);
-      try {
-        const result = await drain(
-          publishVector({
-            context,
-            base: input.base,
-            finetuned: input.finetuned,
-            to: input.to,
-            ...pickDefined(input, ["stage"]),
-            ...publishing(input),
-          }),
-          input.onProgress,
-        );
-        return { report: publishedReport(context.hub.hubUrl, "task-vector", input.to, result) };
-      } catch (error) {
-        return { report: incompatibleReport(error, "task-vector", input.to) };
-      }
+      return reportPublished({
+        hubUrl: context.hub.hubUrl,
+        kind: "task-vector",
+        to: input.to,
+        onProgress: input.onProgress,
+        run: publishVector({
+          context,
+          base: input.base,
+          finetuned: input.finetuned,
+          to: input.to,
+          ...pickDefined(input, ["stage"]),
+          ...publishing(input),
+        }),
+        target: () => input.to,
+      });
     },
     async merge(input) {
       const context = runnerContext(input, env);
       const text = await readRecipe(input.recipe);
-      try {
-        const result = await drain(
-          merge({
-            context,
-            recipe: { text, source: input.recipe },
-            ...pickDefined(input, ["to", "stage"]),
-            ...publishing(input),
-          }),
-          input.onProgress,
-        );
-        return { report: publishedReport(context.hub.hubUrl, "merged-model", result.recipe.output.to, result) };
-      } catch (error) {
-        return { report: incompatibleReport(error, "merged-model", input.to) };
-      }
+      return reportPublished({
+        hubUrl: context.hub.hubUrl,
+        kind: "merged-model",
+        to: input.to,
+        onProgress: input.onProgress,
+        run: merge({
+          context,
+          recipe: { text, source: input.recipe },
+          ...pickDefined(input, ["to", "stage"]),
+          ...publishing(input),
+        }),
+        target: (result) => result.recipe.output.to,
+      });
     },
     greedy: (input) => runGreedy(input, env),
     async plan(input) {
@@ -167,6 +165,27 @@ async function runGreedy(input: GreedyUseCaseOptions, env: EnvMap): Promise<UseC
     return { report };
   } catch (error) {
     return { report: incompatibleReport(error, "merged-model", input.to) };
+  }
+}
+
+type PublishedResult = Parameters<typeof publishedReport>[3];
+
+/** Runs a publishing use case to its end: the report of what it published, or of why it refused. */
+async function reportPublished<R extends PublishedResult>(options: {
+  hubUrl: string;
+  kind: RunReport["kind"];
+  /** The repo the input names, for the refusal's report. */
+  to: string | undefined;
+  onProgress: ProgressSink;
+  run: AsyncGenerator<ProgressEvent, R>;
+  /** The repo the result went to. */
+  target: (result: R) => string;
+}): Promise<UseCaseOutcome> {
+  try {
+    const result = await drain(options.run, options.onProgress);
+    return { report: publishedReport(options.hubUrl, options.kind, options.target(result), result) };
+  } catch (error) {
+    return { report: incompatibleReport(error, options.kind, options.to) };
   }
 }
 
