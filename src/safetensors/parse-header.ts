@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { dtypeSizes, isDtype, type Dtype } from "../tensor/dtype.js";
 import { byteLength, formatShape } from "../tensor/shape.js";
-import { corrupt, notSafetensors } from "./errors.js";
+import { corrupt, notSafetensors, type SafetensorsErrorCode } from "./errors.js";
 import { parseHeaderFast, type FastHeader } from "./parse-header-fast.js";
 import {
   JsonNumber,
@@ -231,38 +231,26 @@ function readMembers(name: string, text: string, start: number): FastHeader {
 }
 
 function jsonError(name: string, error: JsonSyntaxError) {
-  const { duplicateKey, path, reason, position } = error.problem;
-  if (duplicateKey !== undefined && path !== undefined) {
-    if (path.length === 0) {
-      return corrupt(
-        "SAFETENSORS_DUPLICATE_NAME",
-        name,
-        `the header lists ${duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`} twice ` +
-          `(a JSON reader would silently keep only the last); ${notSafetensors}`,
-        error,
-      );
-    }
-    if (path[0] === metadataKey) {
-      return corrupt(
-        "SAFETENSORS_BAD_METADATA",
-        name,
-        `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
-        error,
-      );
-    }
-    return corrupt(
-      "SAFETENSORS_BAD_ENTRY",
-      name,
-      `tensor ${quote(path[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
-      error,
-    );
+  const [code, problem] = headerJsonProblem(error.problem);
+  return corrupt(code, name, `${problem}; ${notSafetensors}`, error);
+}
+
+/** What a strict JSON reader's complaint means in a header: a duplicate's place names what was written twice. */
+function headerJsonProblem(problem: JsonSyntaxError["problem"]): [SafetensorsErrorCode, string] {
+  const { duplicateKey, path, reason, position } = problem;
+  if (duplicateKey === undefined || path === undefined) {
+    return ["SAFETENSORS_HEADER_JSON", `the header is not valid JSON (${reason} at character ${position})`];
   }
-  return corrupt(
-    "SAFETENSORS_HEADER_JSON",
-    name,
-    `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`,
-    error,
-  );
+  if (path.length === 0) {
+    const what = duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`;
+    return [
+      "SAFETENSORS_DUPLICATE_NAME",
+      `the header lists ${what} twice (a JSON reader would silently keep only the last)`,
+    ];
+  }
+  if (path[0] === metadataKey)
+    return ["SAFETENSORS_BAD_METADATA", `__metadata__ has the key ${quote(duplicateKey)} twice`];
+  return ["SAFETENSORS_BAD_ENTRY", `tensor ${quote(path[0] ?? "")} has the key ${quote(duplicateKey)} twice`];
 }
 
 /** `null` is no metadata, as in the reference (an `Option`): some writers serialize an absent map that way. */
