@@ -3,7 +3,7 @@ import { decodeToF32 } from "../tensor/decode-to-f32.js";
 import { dtypeSize } from "../tensor/dtype.js";
 import { encodeFromF32 } from "../tensor/encode-from-f32.js";
 import { encodedLength, type EncodedValues } from "../tensor/encoded.js";
-import { chunkSize, type ByteKernelOutput } from "./float32.js";
+import { byteKernelSteps, type ByteKernelOutput } from "./float32.js";
 import { subtract } from "./subtract.js";
 
 export interface ComputeTaskVectorOptions extends ByteKernelOutput {
@@ -19,9 +19,7 @@ export interface ComputeTaskVectorOptions extends ByteKernelOutput {
  */
 export function computeTaskVector(options: ComputeTaskVectorOptions): Uint8Array {
   const count = taskVectorOperandLength(options);
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count * outSize);
+  const { out, outSize, step } = byteKernelSteps(count, options);
   const baseScratch = new Float32Array(step);
   const finetunedScratch = new Float32Array(step);
   const baseSize = dtypeSize(options.base.dtype);

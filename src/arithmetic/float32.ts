@@ -1,5 +1,5 @@
 import { InternalError } from "../errors.js";
-import type { ComputableDtype } from "../tensor/dtype.js";
+import { dtypeSize, type ComputableDtype } from "../tensor/dtype.js";
 import { quietNaNBits } from "../tensor/float-bits.js";
 
 /**
@@ -29,6 +29,13 @@ export interface ByteKernelOutput {
    * @default 65536
    */
   chunkElements?: number;
+}
+
+/** Where a JavaScript bytes-to-bytes kernel over `count` elements writes, and how many elements it decodes a step. */
+export function byteKernelSteps(count: number, options: ByteKernelOutput) {
+  const outSize = dtypeSize(options.dtype);
+  const out = options.out ?? new Uint8Array(count * outSize);
+  return { out, outSize, step: Math.min(chunkSize(options.chunkElements), Math.max(count, 1)) };
 }
 
 /** Elements per step of the byte-level kernels: 64 Ki, 256 KiB of float32 per operand. */

@@ -4,7 +4,7 @@ import { dtypeSize } from "../tensor/dtype.js";
 import { encodeFromF32 } from "../tensor/encode-from-f32.js";
 import { encodedLength, type EncodedValues } from "../tensor/encoded.js";
 import { addScaled, addScaledDifference } from "./add-scaled.js";
-import { chunkSize, type ByteKernelOutput } from "./float32.js";
+import { byteKernelSteps, type ByteKernelOutput } from "./float32.js";
 
 /** One λ_i·τ_i of a merge, in recipe order. */
 export type MergeTerm =
@@ -26,9 +26,7 @@ export interface MergeChunkOptions extends ByteKernelOutput {
  */
 export function mergeChunk(options: MergeChunkOptions): Uint8Array {
   const count = mergeOperandLength(options);
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count * outSize);
+  const { out, outSize, step } = byteKernelSteps(count, options);
   const baseScratch = new Float32Array(step);
   const accScratch = new Float32Array(step);
   const termScratch = new Float32Array(step);

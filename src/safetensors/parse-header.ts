@@ -9,6 +9,7 @@ import {
   StrictJsonReader,
   describeJsonValue,
   isJsonObject,
+  toStringRecord,
   type JsonValue,
 } from "./parse-strict-json.js";
 import type { SafetensorsHeader, TensorInfo } from "./types.js";
@@ -263,18 +264,13 @@ function parseMetadata(name: string, value: JsonValue): Record<string, string> |
       `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`,
     );
   }
-  const metadata: Record<string, string> = {};
-  for (const [key, item] of value) {
-    if (typeof item !== "string") {
-      throw corrupt(
-        "SAFETENSORS_BAD_METADATA",
-        name,
-        `__metadata__ must map strings to strings but ${quote(key)} is ${describeJsonValue(item)}; ${notSafetensors}`,
-      );
-    }
-    Object.defineProperty(metadata, key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return metadata;
+  return toStringRecord(value, (key, item) =>
+    corrupt(
+      "SAFETENSORS_BAD_METADATA",
+      name,
+      `__metadata__ must map strings to strings but ${quote(key)} is ${describeJsonValue(item)}; ${notSafetensors}`,
+    ),
+  );
 }
 
 function parseEntry(name: string, tensor: string, value: JsonValue): TensorInfo {

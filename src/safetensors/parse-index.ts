@@ -5,6 +5,7 @@ import {
   describeJsonValue,
   isJsonObject,
   parseStrictJson,
+  toStringRecord,
   type JsonValue,
 } from "./parse-strict-json.js";
 import type { SafetensorsIndex } from "./types.js";
@@ -73,15 +74,14 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
         `${describeJsonValue(weightMap)}; ${fix}`,
     );
   }
-  const weight_map: Record<string, string> = {};
-  for (const [tensor, file] of weightMap) {
-    if (typeof file !== "string") {
-      throw corrupt(
-        "SAFETENSORS_INDEX_SCHEMA",
-        name,
-        `weight_map maps tensor ${JSON.stringify(tensor)} to ${describeJsonValue(file)} instead of a file name; ${fix}`,
-      );
-    }
+  const weight_map = toStringRecord(weightMap, (tensor, file) =>
+    corrupt(
+      "SAFETENSORS_INDEX_SCHEMA",
+      name,
+      `weight_map maps tensor ${JSON.stringify(tensor)} to ${describeJsonValue(file)} instead of a file name; ${fix}`,
+    ),
+  );
+  for (const [tensor, file] of Object.entries(weight_map)) {
     if (!isSafeShardName(file)) {
       throw corrupt(
         "SAFETENSORS_INDEX_BAD_FILE",
@@ -90,7 +90,6 @@ export function parseIndex(options: ParseIndexOptions): SafetensorsIndex {
           `relative .safetensors file name inside the model; ${fix}`,
       );
     }
-    define(weight_map, tensor, file);
   }
   const index: SafetensorsIndex = { weight_map };
   const metadata = root.get("metadata");

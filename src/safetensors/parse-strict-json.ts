@@ -69,6 +69,22 @@ function truncate(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/**
+ * An object whose values must all be strings, as a plain record: every key an own property (`__proto__` included,
+ * as a JSON reader in another language would keep it). `notString` is the error for the first value that is not.
+ */
+export function toStringRecord(
+  object: JsonObject,
+  notString: (key: string, value: JsonValue) => Error,
+): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, value] of object) {
+    if (typeof value !== "string") throw notString(key, value);
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return record;
+}
+
 export function parseStrictJson(options: ParseStrictJsonOptions): JsonValue {
   return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
