@@ -203,10 +203,7 @@ async function runCommand(options: RunCommandOptions): Promise<{ stdout: string;
       throw new DataError(
         `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are ` +
           `cached)${tail}`,
-        {
-          code: "COMMAND_FAILED",
-          subject: label,
-        },
+        { code: "COMMAND_FAILED", subject: label },
       );
     }
     return { stdout: stdout.text(), stderr: stderr.text() };
@@ -255,10 +252,7 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
   if (last === undefined) {
     throw new DataError(
       `The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label,
-      },
+      { code: "COMMAND_NO_SCORE", subject: label },
     );
   }
   let value: unknown;
@@ -268,10 +262,7 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
     throw new DataError(
       `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ` +
         `${expected}.`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label,
-      },
+      { code: "COMMAND_NO_SCORE", subject: label },
     );
   }
   if (typeof value === "number" && !options.explicitMetric) return { score: value, details: {} };
@@ -279,10 +270,7 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
     throw new DataError(
       `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ` +
         `${expected}.`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label,
-      },
+      { code: "COMMAND_NO_SCORE", subject: label },
     );
   }
   const record = value as Record<string, unknown>;
@@ -303,10 +291,7 @@ function readScore(options: ReadScoreOptions): { score: number; details: Record<
     throw new DataError(
       `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to ` +
         "the key it prints.",
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label,
-      },
+      { code: "COMMAND_NO_SCORE", subject: label },
     );
   }
   const details = Object.fromEntries(

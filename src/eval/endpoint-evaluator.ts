@@ -222,10 +222,7 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
       new DataError(
         `${where}: ${what}; each line must be a JSON object such as ${shape} (label may be a list of acceptable ` +
           "answers).",
-        {
-          code: "ENDPOINT_DATASET_BAD_LINE",
-          subject: where,
-        },
+        { code: "ENDPOINT_DATASET_BAD_LINE", subject: where },
       );
     let value: unknown;
     try {
@@ -257,10 +254,7 @@ async function readExamples(path: string, task: EndpointTask, maxExamples: numbe
   if (examples.length === 0) {
     throw new DataError(
       `The evaluation dataset ${path} has no examples; add JSON lines such as {"input": "...", "label": "..."}.`,
-      {
-        code: "ENDPOINT_DATASET_EMPTY",
-        subject: path,
-      },
+      { code: "ENDPOINT_DATASET_EMPTY", subject: path },
     );
   }
   return examples;
