@@ -277,10 +277,12 @@ function makeSet(
 }
 
 /**
- * The pretraining set: every training image once, each under a transformation drawn with the mix's weights, so the
- * base is a broad model that does every main task somewhat (the paper's CLIP does its tasks zero-shot).
+ * Every training image once, each under a transformation drawn with the mix's weights and labelled in its head: the
+ * pretraining set (so the base is a broad model that does every main task somewhat, as the paper's CLIP does its
+ * tasks zero-shot), and a fine-tuning set with replay (the task's images and a share of upright ones).
  */
 function makeMixedSet(
+  name: string,
   examples: Example[],
   mix: Record<string, number>,
   seed: number,
@@ -299,7 +301,7 @@ function makeMixedSet(
     labels[i] = Math.max(0, heads.indexOf(name)) * digits.length + label;
   });
   return {
-    name: "pretrain-mix",
+    name,
     pixels,
     labels,
     count: examples.length,
@@ -607,6 +609,12 @@ interface Recipe {
     /** See TrainJob.warmup and TrainJob.weightDecay. */
     warmup?: number;
     weightDecay?: number;
+    /**
+     * The share of each main task's fine-tuning images that are upright digits (the control), in the upright head:
+     * the fine-tune then learns its task without moving what the control reads, so −τ does not move it either.
+     * Absent: the task's images only (the paper's fine-tuning).
+     */
+    replay?: number;
     frozenHead: boolean;
     seed: number;
   };
@@ -631,9 +639,9 @@ const defaultRecipe: Recipe = {
     batch: 64,
     learningRate: 1e-3,
     warmup: 100,
-    mix: { upright: 0.92, rotated: 0.02, inverted: 0.02, upside: 0.02, transposed: 0.02 },
+    mix: { upright: 0.9475, rotated: 0.015, inverted: 0.015, upside: 0.01, transposed: 0.0125 },
   },
-  finetune: { steps: 300, batch: 64, learningRate: 1e-4, frozenHead: true, seed: 20 },
+  finetune: { steps: 300, batch: 64, learningRate: 1.5e-4, replay: 0.5, frozenHead: true, seed: 20 },
   tasks: ["rotated", "inverted", "upside", "transposed"],
   analogyDomain: "scrambled",
 };
@@ -722,7 +730,7 @@ export async function main(options: MainOptions): Promise<void> {
       job: {
         label: "pretrain",
         init: initParams(config, recipe.model.initSeed),
-        set: makeMixedSet(trainPool, pretrain.mix, 100, heads),
+        set: makeMixedSet("pretrain-mix", trainPool, pretrain.mix, 100, heads),
         steps: pretrain.steps,
         batch: pretrain.batch,
         learningRate: pretrain.learningRate,
@@ -741,7 +749,16 @@ export async function main(options: MainOptions): Promise<void> {
       job: {
         label: task.name,
         init: base,
-        set: makeSet(`${task.name}-train`, trainPool, task, 101 + i, heads),
+        set:
+          finetune.replay !== undefined && recipe.tasks.includes(task.transform) && task.name === task.transform
+            ? makeMixedSet(
+                `${task.name}-train`,
+                trainPool,
+                { [task.transform]: 1 - finetune.replay, upright: finetune.replay },
+                101 + i,
+                heads,
+              )
+            : makeSet(`${task.name}-train`, trainPool, task, 101 + i, heads),
         steps: finetune.steps,
         batch: finetune.batch,
         learningRate: finetune.learningRate,
