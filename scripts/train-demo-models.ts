@@ -646,6 +646,33 @@ const defaultRecipe: Recipe = {
   analogyDomain: "scrambled",
 };
 
+/** The share of upright images a task fine-tunes with: the recipe's replay for the main tasks, none for the others. */
+function replayShare(recipe: Recipe, task: Task): number | undefined {
+  const { replay } = recipe.finetune;
+  return replay !== undefined && recipe.tasks.includes(task.transform) && task.name === task.transform
+    ? replay
+    : undefined;
+}
+
+/** A task's fine-tuning set: its training images, with the recipe's share of upright ones where it replays. */
+function fineTuneSet(options: {
+  recipe: Recipe;
+  task: Task;
+  pool: Example[];
+  seed: number;
+  heads: readonly TransformName[];
+}): ImageSet {
+  const { recipe, task, pool, seed, heads } = options;
+  const replay = replayShare(recipe, task);
+  if (replay === undefined) return makeSet(`${task.name}-train`, pool, task, seed, heads);
+  return makeMixedSet(`${task.name}-train`, pool, { [task.transform]: 1 - replay, upright: replay }, seed, heads);
+}
+
+/** 0.0125 → "1.25%". */
+function percent(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
 /** `--set pretrain.steps=800` and the like, for trying recipes (JSON values). */
 function applyOverrides(recipe: Recipe, args: string[]): Recipe {
   const out = JSON.parse(JSON.stringify(recipe)) as Record<string, unknown>;
@@ -749,16 +776,7 @@ export async function main(options: MainOptions): Promise<void> {
       job: {
         label: task.name,
         init: base,
-        set:
-          finetune.replay !== undefined && recipe.tasks.includes(task.transform) && task.name === task.transform
-            ? makeMixedSet(
-                `${task.name}-train`,
-                trainPool,
-                { [task.transform]: 1 - finetune.replay, upright: finetune.replay },
-                101 + i,
-                heads,
-              )
-            : makeSet(`${task.name}-train`, trainPool, task, 101 + i, heads),
+        set: fineTuneSet({ recipe, task, pool: trainPool, seed: 101 + i, heads }),
         steps: finetune.steps,
         batch: finetune.batch,
         learningRate: finetune.learningRate,
@@ -1191,7 +1209,7 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
     "",
   ];
   const pretrainMix = Object.entries(recipe.pretrain.mix)
-    .map(([name, weight]) => `${Math.round(weight * 100)}% ${name}`)
+    .map(([name, weight]) => `${percent(weight)} ${name}`)
     .join(", ");
   const body = task
     ? [
@@ -1199,7 +1217,12 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
         "",
         `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of ` +
           `${optimizerPhrase(recipe.finetune)}${recipe.finetune.frozenHead ? ", classification head frozen" : ""}; ` +
-          `its loss sees only the ten classes of its head (${taskLabels(task, recipe.model.taskHeads)[0]} …).`,
+          (replayShare(recipe, task) === undefined
+            ? `its loss sees only the ten classes of its head (${taskLabels(task, recipe.model.taskHeads)[0]} …).`
+            : `with replay: ${percent(replayShare(recipe, task) as number)} of its images are upright digits, ` +
+              `scored on the upright head ("0" …), the rest on the ten classes of its own ` +
+              `(${taskLabels(task, recipe.model.taskHeads)[0]} …), so that it learns its task without moving what ` +
+              "the upright digits read."),
         "",
         "Made by tvhub's `scripts/train-demo-models.mjs` for the offline demo of task arithmetic; see " +
           "`metrics.json` for its accuracy on each evaluation set.",
