@@ -70887,33 +70887,36 @@ function checkTensors(context) {
     if (explained.has(name)) continue;
     perTensor.push(bufferNamePattern.test(name) ? bufferFinding(context, name, "adds") : extraFinding(context, name));
   }
-  const dtypeFinding = (severity, code2, tensors, message) => findings.push({ severity, code: code2, input: input2.ref, subject: "dtype", tensors, message });
-  for (const [pair, names] of dtypePairs) {
-    const [theirDtype, ourDtype] = pair.split("/");
-    dtypeFinding(
-      "warning",
-      "DTYPE_DIFFERS",
-      names,
-      `${count(names.length, "tensor")} of ${input2.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, so this is fine.`
-    );
-  }
-  for (const [pair, names] of notComputable2) {
-    const [theirDtype, ourDtype] = pair.split("/");
-    dtypeFinding(
-      "error",
-      "NOT_COMPUTABLE",
-      names,
-      input2.kind === "vector" ? `${input2.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.` : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input2.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`
-    );
-  }
-  for (const [dtype, names] of unsupported) {
-    dtypeFinding(
-      "error",
-      "UNSUPPORTED_DTYPE",
-      names,
-      `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`
-    );
-  }
+  const dtypeFindings = (severity, code2, groups2, message) => {
+    for (const [key, tensors] of groups2) {
+      findings.push({
+        severity,
+        code: code2,
+        input: input2.ref,
+        subject: "dtype",
+        tensors,
+        message: message(key.split("/"), tensors)
+      });
+    }
+  };
+  dtypeFindings(
+    "warning",
+    "DTYPE_DIFFERS",
+    dtypePairs,
+    ([theirDtype, ourDtype], names) => `${count(names.length, "tensor")} of ${input2.ref} ${names.length === 1 ? "is" : "are"} ${theirDtype} where ${base.ref} has ${ourDtype} (e.g. ${names[0]}); both are decoded to float32 for the arithmetic, so this is fine.`
+  );
+  dtypeFindings(
+    "error",
+    "NOT_COMPUTABLE",
+    notComputable2,
+    ([theirDtype, ourDtype], names) => input2.kind === "vector" ? `${input2.ref} holds ${count(names.length, `${theirDtype} tensor`)} (e.g. ${names[0]}); a task vector only holds float tensors, so it was not written by tvhub or is damaged.` : `${count(names.length, "tensor")} ${names.length === 1 ? "is" : "are"} ${theirDtype} in ${input2.ref} but ${ourDtype} in ${base.ref} (e.g. ${names[0]}); a float tensor cannot be subtracted from an integer one (quantized weights?), so use unquantized weights.`
+  );
+  dtypeFindings(
+    "error",
+    "UNSUPPORTED_DTYPE",
+    unsupported,
+    ([dtype], names) => `${count(names.length, "tensor")} (e.g. ${names[0]}) ${names.length === 1 ? "is" : "are"} ${dtype}, an 8-bit float format tvhub does not do arithmetic on; use a BF16, F16 or F32 copy of the model.`
+  );
   findings.push(...perTensor);
   return checkVocab(context, vocabTensors);
 }
@@ -71315,6 +71318,14 @@ function describeJsonValue(value) {
 function truncate(text) {
   return text.length > 40 ? `${text.slice(0, 40)}\u2026` : text;
 }
+function toStringRecord(object2, notString) {
+  const record3 = {};
+  for (const [key, value] of object2) {
+    if (typeof value !== "string") throw notString(key, value);
+    Object.defineProperty(record3, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return record3;
+}
 function parseStrictJson(options) {
   return new StrictJsonReader(options.text, options.maxDepth ?? 32).parseDocument();
 }
@@ -71642,15 +71653,15 @@ function parseIndex(options) {
       `the index must have a "weight_map" object (tensor name \u2192 shard file) but it is ${describeJsonValue(weightMap)}; ${fix}`
     );
   }
-  const weight_map = {};
-  for (const [tensor, file2] of weightMap) {
-    if (typeof file2 !== "string") {
-      throw corrupt(
-        "SAFETENSORS_INDEX_SCHEMA",
-        name,
-        `weight_map maps tensor ${JSON.stringify(tensor)} to ${describeJsonValue(file2)} instead of a file name; ${fix}`
-      );
-    }
+  const weight_map = toStringRecord(
+    weightMap,
+    (tensor, file2) => corrupt(
+      "SAFETENSORS_INDEX_SCHEMA",
+      name,
+      `weight_map maps tensor ${JSON.stringify(tensor)} to ${describeJsonValue(file2)} instead of a file name; ${fix}`
+    )
+  );
+  for (const [tensor, file2] of Object.entries(weight_map)) {
     if (!isSafeShardName(file2)) {
       throw corrupt(
         "SAFETENSORS_INDEX_BAD_FILE",
@@ -71658,7 +71669,6 @@ function parseIndex(options) {
         `weight_map maps tensor ${JSON.stringify(tensor)} to ${JSON.stringify(file2.slice(0, 200))}, which is not a relative .safetensors file name inside the model; ${fix}`
       );
     }
-    define2(weight_map, tensor, file2);
   }
   const index = { weight_map };
   const metadata = root.get("metadata");
@@ -72075,37 +72085,24 @@ function readMembers(name, text, start) {
   return { metadata, tensors };
 }
 function jsonError(name, error63) {
-  const { duplicateKey, path: path2, reason, position } = error63.problem;
-  if (duplicateKey !== void 0 && path2 !== void 0) {
-    if (path2.length === 0) {
-      return corrupt(
-        "SAFETENSORS_DUPLICATE_NAME",
-        name,
-        `the header lists ${duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`} twice (a JSON reader would silently keep only the last); ${notSafetensors}`,
-        error63
-      );
-    }
-    if (path2[0] === metadataKey) {
-      return corrupt(
-        "SAFETENSORS_BAD_METADATA",
-        name,
-        `__metadata__ has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
-        error63
-      );
-    }
-    return corrupt(
-      "SAFETENSORS_BAD_ENTRY",
-      name,
-      `tensor ${quote(path2[0] ?? "")} has the key ${quote(duplicateKey)} twice; ${notSafetensors}`,
-      error63
-    );
+  const [code2, problem] = headerJsonProblem(error63.problem);
+  return corrupt(code2, name, `${problem}; ${notSafetensors}`, error63);
+}
+function headerJsonProblem(problem) {
+  const { duplicateKey, path: path2, reason, position } = problem;
+  if (duplicateKey === void 0 || path2 === void 0) {
+    return ["SAFETENSORS_HEADER_JSON", `the header is not valid JSON (${reason} at character ${position})`];
   }
-  return corrupt(
-    "SAFETENSORS_HEADER_JSON",
-    name,
-    `the header is not valid JSON (${reason} at character ${position}); ${notSafetensors}`,
-    error63
-  );
+  if (path2.length === 0) {
+    const what = duplicateKey === metadataKey ? "__metadata__" : `tensor ${quote(duplicateKey)}`;
+    return [
+      "SAFETENSORS_DUPLICATE_NAME",
+      `the header lists ${what} twice (a JSON reader would silently keep only the last)`
+    ];
+  }
+  if (path2[0] === metadataKey)
+    return ["SAFETENSORS_BAD_METADATA", `__metadata__ has the key ${quote(duplicateKey)} twice`];
+  return ["SAFETENSORS_BAD_ENTRY", `tensor ${quote(path2[0] ?? "")} has the key ${quote(duplicateKey)} twice`];
 }
 function parseMetadata(name, value) {
   if (value === null) return void 0;
@@ -72116,18 +72113,14 @@ function parseMetadata(name, value) {
       `__metadata__ must be an object of strings but it is ${describeJsonValue(value)}; ${notSafetensors}`
     );
   }
-  const metadata = {};
-  for (const [key, item] of value) {
-    if (typeof item !== "string") {
-      throw corrupt(
-        "SAFETENSORS_BAD_METADATA",
-        name,
-        `__metadata__ must map strings to strings but ${quote(key)} is ${describeJsonValue(item)}; ${notSafetensors}`
-      );
-    }
-    Object.defineProperty(metadata, key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return metadata;
+  return toStringRecord(
+    value,
+    (key, item) => corrupt(
+      "SAFETENSORS_BAD_METADATA",
+      name,
+      `__metadata__ must map strings to strings but ${quote(key)} is ${describeJsonValue(item)}; ${notSafetensors}`
+    )
+  );
 }
 function parseEntry(name, tensor, value) {
   if (!isJsonObject(value)) {
@@ -74920,6 +74913,11 @@ var hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // src/arithmetic/float32.ts
 var canonicalNaN = quietNaNBits.F32;
+function byteKernelSteps(count2, options) {
+  const outSize = dtypeSize(options.dtype);
+  const out = options.out ?? new Uint8Array(count2 * outSize);
+  return { out, outSize, step: Math.min(chunkSize(options.chunkElements), Math.max(count2, 1)) };
+}
 var defaultChunkElements = 65536;
 function wordsOf(values) {
   return new Int32Array(values.buffer, values.byteOffset, values.length);
@@ -77554,10 +77552,7 @@ async function runCommand(options) {
       const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
       throw new DataError(
         `The evaluation command for ${label} ${how}; fix the scorer and run again (finished evaluations are cached)${tail}`,
-        {
-          code: "COMMAND_FAILED",
-          subject: label
-        }
+        { code: "COMMAND_FAILED", subject: label }
       );
     }
     return { stdout: stdout.text(), stderr: stderr.text() };
@@ -77591,10 +77586,7 @@ function readScore(options) {
   if (last === void 0) {
     throw new DataError(
       `The evaluation command for ${label} printed nothing on stdout; ${expected}${stderrTail(options.stderr)}`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label
-      }
+      { code: "COMMAND_NO_SCORE", subject: label }
     );
   }
   let value;
@@ -77603,20 +77595,14 @@ function readScore(options) {
   } catch {
     throw new DataError(
       `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, which is not JSON; ${expected}.`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label
-      }
+      { code: "COMMAND_NO_SCORE", subject: label }
     );
   }
   if (typeof value === "number" && !options.explicitMetric) return { score: value, details: {} };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new DataError(
       `The evaluation command for ${label} ended with ${JSON.stringify(shorten(last))}, not a JSON object; ${expected}.`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label
-      }
+      { code: "COMMAND_NO_SCORE", subject: label }
     );
   }
   const record3 = value;
@@ -77626,10 +77612,7 @@ function readScore(options) {
     const found = score2 === void 0 ? `has no "${metric}"${keys.length > 0 ? ` (it has ${keys.slice(0, 8).map((k) => `"${k}"`).join(", ")})` : ""}` : `has "${metric}": ${JSON.stringify(score2)}, not a number`;
     throw new DataError(
       `The evaluation command for ${label} printed a JSON object that ${found}; ${expected}, or set the metric to the key it prints.`,
-      {
-        code: "COMMAND_NO_SCORE",
-        subject: label
-      }
+      { code: "COMMAND_NO_SCORE", subject: label }
     );
   }
   const details = Object.fromEntries(
@@ -79322,19 +79305,8 @@ function subtract(options) {
 
 // src/arithmetic/compute-task-vector.ts
 function computeTaskVector(options) {
-  const count2 = encodedLength(options.base);
-  const finetunedCount = encodedLength(options.finetuned);
-  if (finetunedCount !== count2) {
-    throw new InternalError(
-      `computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-      {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      }
-    );
-  }
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count2 * outSize);
+  const count2 = taskVectorOperandLength(options);
+  const { out, outSize, step } = byteKernelSteps(count2, options);
   const baseScratch = new Float32Array(step);
   const finetunedScratch = new Float32Array(step);
   const baseSize = dtypeSize(options.base.dtype);
@@ -79356,6 +79328,17 @@ function computeTaskVector(options) {
   }
   return out.byteLength === count2 * outSize ? out : out.subarray(0, count2 * outSize);
 }
+function taskVectorOperandLength(options) {
+  const count2 = encodedLength(options.base);
+  const finetunedCount = encodedLength(options.finetuned);
+  if (finetunedCount !== count2) {
+    throw new InternalError(
+      `computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+      { code: "ARITHMETIC_LENGTH_MISMATCH" }
+    );
+  }
+  return count2;
+}
 
 // src/arithmetic/dot-product.ts
 function dotProduct(options) {
@@ -79368,22 +79351,8 @@ function dotProduct(options) {
 
 // src/arithmetic/merge-chunk.ts
 function mergeChunk(options) {
-  const count2 = encodedLength(options.base);
-  for (const [i, term] of options.terms.entries()) {
-    const operand2 = "taskVector" in term ? term.taskVector : term.finetuned;
-    const termCount = encodedLength(operand2);
-    if (termCount !== count2) {
-      throw new InternalError(
-        `mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
-  }
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count2, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count2 * outSize);
+  const count2 = mergeOperandLength(options);
+  const { out, outSize, step } = byteKernelSteps(count2, options);
   const baseScratch = new Float32Array(step);
   const accScratch = new Float32Array(step);
   const termScratch = new Float32Array(step);
@@ -79416,6 +79385,19 @@ function mergeChunk(options) {
 function slice2(values, start, end) {
   const size = dtypeSize(values.dtype);
   return values.bytes.subarray(start * size, end * size);
+}
+function mergeOperandLength(options) {
+  const count2 = encodedLength(options.base);
+  for (const [i, term] of options.terms.entries()) {
+    const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
+    if (termCount !== count2) {
+      throw new InternalError(
+        `mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+        { code: "ARITHMETIC_LENGTH_MISMATCH" }
+      );
+    }
+  }
+  return count2;
 }
 
 // src/arithmetic/sum-of-squares.ts
@@ -79571,15 +79553,7 @@ function fusedKernel(simd, capacity, composed) {
   return (options) => {
     const { finetuned, base, dtype } = options;
     if (finetuned.dtype !== dtype || base.dtype !== dtype || dtype === "F64") return composed(options);
-    const count2 = encodedLength(base);
-    if (encodedLength(finetuned) !== count2) {
-      throw new InternalError(
-        `computeTaskVector got ${count2} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
+    const count2 = taskVectorOperandLength(options);
     const size = dtypeSize(dtype);
     const out = outputBytes(options.out, count2 * size);
     const kernel = kernels[dtype];
@@ -84490,14 +84464,7 @@ var WasmKernels = class {
     checkLengths("subtract", count2, base);
     const out = outputFor("subtract", count2, options.out);
     const [a, b] = this.slots;
-    for (let start = 0; start < count2; start += this.capacity) {
-      const n = Math.min(this.capacity, count2 - start);
-      this.floats(a, n).set(finetuned.subarray(start, start + n));
-      this.floats(b, n).set(base.subarray(start, start + n));
-      this.simd.subF32(a, b, a, n);
-      out.set(this.floats(a, n), start);
-    }
-    return out;
+    return this.elementwise(out, [finetuned, base], (n) => this.simd.subF32(a, b, a, n));
   }
   addScaled(options) {
     const { acc, tau } = options;
@@ -84505,14 +84472,7 @@ var WasmKernels = class {
     checkLengths("addScaled", count2, tau);
     const weight = Math.fround(options.weight);
     const [sum2, term] = this.slots;
-    for (let start = 0; start < count2; start += this.capacity) {
-      const n = Math.min(this.capacity, count2 - start);
-      this.floats(sum2, n).set(acc.subarray(start, start + n));
-      this.floats(term, n).set(tau.subarray(start, start + n));
-      this.simd.axpyF32(sum2, term, weight, n);
-      acc.set(this.floats(sum2, n), start);
-    }
-    return acc;
+    return this.elementwise(acc, [acc, tau], (n) => this.simd.axpyF32(sum2, term, weight, n));
   }
   addScaledDifference(options) {
     const { acc, finetuned, base } = options;
@@ -84520,36 +84480,28 @@ var WasmKernels = class {
     checkLengths("addScaledDifference", count2, finetuned, base);
     const weight = Math.fround(options.weight);
     const [sum2, ft, bs] = this.slots;
+    return this.elementwise(acc, [acc, finetuned, base], (n) => this.simd.axpySubF32(sum2, ft, bs, weight, n));
+  }
+  /**
+   * Runs a float32 kernel over `out` one slot-sized chunk at a time: each input's chunk goes into the slot of its
+   * position, the kernel runs on the chunk's length, the first slot's result goes to `out` (which may be an input).
+   */
+  elementwise(out, inputs, kernel) {
+    const count2 = out.length;
     for (let start = 0; start < count2; start += this.capacity) {
       const n = Math.min(this.capacity, count2 - start);
-      this.floats(sum2, n).set(acc.subarray(start, start + n));
-      this.floats(ft, n).set(finetuned.subarray(start, start + n));
-      this.floats(bs, n).set(base.subarray(start, start + n));
-      this.simd.axpySubF32(sum2, ft, bs, weight, n);
-      acc.set(this.floats(sum2, n), start);
+      inputs.forEach((input2, slot) => this.floats(this.slots[slot], n).set(input2.subarray(start, start + n)));
+      kernel(n);
+      out.set(this.floats(this.slots[0], n), start);
     }
-    return acc;
+    return out;
   }
   computeTaskVector(options) {
     const { base, finetuned, dtype } = options;
-    const count2 = encodedLength(base);
-    const finetunedCount = encodedLength(finetuned);
-    if (finetunedCount !== count2) {
-      throw new InternalError(
-        `computeTaskVector got ${count2} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count2, dtype);
-    const outSize = dtypeSize(dtype);
     const [s0, s1, s2, s3] = this.slots;
+    const outSize = dtypeSize(dtype);
     const fused = base.dtype === finetuned.dtype ? this.fusedSubtraction(base.dtype, dtype) : void 0;
-    for (let start = 0; start < count2; start += step) {
-      const n = Math.min(step, count2 - start);
-      const target = out.subarray(start * outSize, (start + n) * outSize);
+    return this.byteChunks(taskVectorOperandLength(options), options, (start, n, target) => {
       if (fused) {
         this.bytes.set(rangeOf(finetuned, start, n), s0);
         this.bytes.set(rangeOf(base, start, n), s1);
@@ -84561,30 +84513,13 @@ var WasmKernels = class {
         this.simd.subF32(s0, s1, s0, n);
         this.storeFloats(s0, n, dtype, target, s3);
       }
-    }
-    return out;
+    });
   }
   mergeChunk(options) {
     const { base, terms, dtype } = options;
-    const count2 = encodedLength(base);
-    for (const [i, term] of terms.entries()) {
-      const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
-      if (termCount !== count2) {
-        throw new InternalError(
-          `mergeChunk got ${count2} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH"
-          }
-        );
-      }
-    }
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count2, dtype);
-    const outSize = dtypeSize(dtype);
     const [acc, baseFloats, raw, scratch] = this.slots;
     const keepBase = terms.some((term) => "finetuned" in term);
-    for (let start = 0; start < count2; start += step) {
-      const n = Math.min(step, count2 - start);
+    return this.byteChunks(mergeOperandLength(options), options, (start, n, target) => {
       if (keepBase) {
         this.loadFloats(base, start, n, baseFloats, raw);
         this.bytes.copyWithin(acc, baseFloats, baseFloats + n * 4);
@@ -84596,7 +84531,20 @@ var WasmKernels = class {
         if ("taskVector" in term) this.addTerm(acc, term.taskVector, start, n, weight, raw);
         else this.addDifferenceTerm(acc, term.finetuned, baseFloats, start, n, weight, raw);
       }
-      this.storeFloats(acc, n, dtype, out.subarray(start * outSize, (start + n) * outSize), scratch);
+      this.storeFloats(acc, n, dtype, target, scratch);
+    });
+  }
+  /**
+   * Runs a bytes-to-bytes kernel over `count` elements in steps of at most one slot: `step` gets each range and the
+   * part of the output (in `options.dtype`) it must fill.
+   */
+  byteChunks(count2, options, step) {
+    const elements = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const out = bytesOut(options.out, count2, options.dtype);
+    const outSize = dtypeSize(options.dtype);
+    for (let start = 0; start < count2; start += elements) {
+      const n = Math.min(elements, count2 - start);
+      step(start, n, out.subarray(start * outSize, (start + n) * outSize));
     }
     return out;
   }
@@ -84917,40 +84865,38 @@ function createUseCases(options = { env: {} }) {
     },
     async publishVector(input2) {
       const context = runnerContext(input2, env);
-      try {
-        const result = await drain(
-          publishVector({
-            context,
-            base: input2.base,
-            finetuned: input2.finetuned,
-            to: input2.to,
-            ...pickDefined(input2, ["stage"]),
-            ...publishing(input2)
-          }),
-          input2.onProgress
-        );
-        return { report: publishedReport(context.hub.hubUrl, "task-vector", input2.to, result) };
-      } catch (error63) {
-        return { report: incompatibleReport(error63, "task-vector", input2.to) };
-      }
+      return reportPublished({
+        hubUrl: context.hub.hubUrl,
+        kind: "task-vector",
+        to: input2.to,
+        onProgress: input2.onProgress,
+        run: publishVector({
+          context,
+          base: input2.base,
+          finetuned: input2.finetuned,
+          to: input2.to,
+          ...pickDefined(input2, ["stage"]),
+          ...publishing(input2)
+        }),
+        target: () => input2.to
+      });
     },
     async merge(input2) {
       const context = runnerContext(input2, env);
       const text = await readRecipe(input2.recipe);
-      try {
-        const result = await drain(
-          merge3({
-            context,
-            recipe: { text, source: input2.recipe },
-            ...pickDefined(input2, ["to", "stage"]),
-            ...publishing(input2)
-          }),
-          input2.onProgress
-        );
-        return { report: publishedReport(context.hub.hubUrl, "merged-model", result.recipe.output.to, result) };
-      } catch (error63) {
-        return { report: incompatibleReport(error63, "merged-model", input2.to) };
-      }
+      return reportPublished({
+        hubUrl: context.hub.hubUrl,
+        kind: "merged-model",
+        to: input2.to,
+        onProgress: input2.onProgress,
+        run: merge3({
+          context,
+          recipe: { text, source: input2.recipe },
+          ...pickDefined(input2, ["to", "stage"]),
+          ...publishing(input2)
+        }),
+        target: (result) => result.recipe.output.to
+      });
     },
     greedy: (input2) => runGreedy2(input2, env),
     async plan(input2) {
@@ -85014,6 +84960,14 @@ async function runGreedy2(input2, env) {
     return { report };
   } catch (error63) {
     return { report: incompatibleReport(error63, "merged-model", input2.to) };
+  }
+}
+async function reportPublished(options) {
+  try {
+    const result = await drain(options.run, options.onProgress);
+    return { report: publishedReport(options.hubUrl, options.kind, options.target(result), result) };
+  } catch (error63) {
+    return { report: incompatibleReport(error63, options.kind, options.to) };
   }
 }
 function publishedReport(hubUrl, kind, target, result) {

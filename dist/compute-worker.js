@@ -322,6 +322,11 @@ function encodeFromF32ViaDataView(options) {
 
 // src/arithmetic/float32.ts
 var canonicalNaN = quietNaNBits.F32;
+function byteKernelSteps(count, options) {
+  const outSize = dtypeSize(options.dtype);
+  const out = options.out ?? new Uint8Array(count * outSize);
+  return { out, outSize, step: Math.min(chunkSize(options.chunkElements), Math.max(count, 1)) };
+}
 var defaultChunkElements = 65536;
 function wordsOf(values) {
   return new Int32Array(values.buffer, values.byteOffset, values.length);
@@ -396,19 +401,8 @@ function subtract(options) {
 
 // src/arithmetic/compute-task-vector.ts
 function computeTaskVector(options) {
-  const count = encodedLength(options.base);
-  const finetunedCount = encodedLength(options.finetuned);
-  if (finetunedCount !== count) {
-    throw new InternalError(
-      `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-      {
-        code: "ARITHMETIC_LENGTH_MISMATCH"
-      }
-    );
-  }
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count * outSize);
+  const count = taskVectorOperandLength(options);
+  const { out, outSize, step } = byteKernelSteps(count, options);
   const baseScratch = new Float32Array(step);
   const finetunedScratch = new Float32Array(step);
   const baseSize = dtypeSize(options.base.dtype);
@@ -429,6 +423,17 @@ function computeTaskVector(options) {
     encodeFromF32({ dtype: options.dtype, values: tau, out: out.subarray(start * outSize, end * outSize) });
   }
   return out.byteLength === count * outSize ? out : out.subarray(0, count * outSize);
+}
+function taskVectorOperandLength(options) {
+  const count = encodedLength(options.base);
+  const finetunedCount = encodedLength(options.finetuned);
+  if (finetunedCount !== count) {
+    throw new InternalError(
+      `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
+      { code: "ARITHMETIC_LENGTH_MISMATCH" }
+    );
+  }
+  return count;
 }
 
 // src/arithmetic/dot-product.ts
@@ -505,22 +510,8 @@ function transposed(values, rows, columns) {
 
 // src/arithmetic/merge-chunk.ts
 function mergeChunk(options) {
-  const count = encodedLength(options.base);
-  for (const [i, term] of options.terms.entries()) {
-    const operand2 = "taskVector" in term ? term.taskVector : term.finetuned;
-    const termCount = encodedLength(operand2);
-    if (termCount !== count) {
-      throw new InternalError(
-        `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
-  }
-  const step = Math.min(chunkSize(options.chunkElements), Math.max(count, 1));
-  const outSize = dtypeSize(options.dtype);
-  const out = options.out ?? new Uint8Array(count * outSize);
+  const count = mergeOperandLength(options);
+  const { out, outSize, step } = byteKernelSteps(count, options);
   const baseScratch = new Float32Array(step);
   const accScratch = new Float32Array(step);
   const termScratch = new Float32Array(step);
@@ -553,6 +544,19 @@ function mergeChunk(options) {
 function slice(values, start, end) {
   const size = dtypeSize(values.dtype);
   return values.bytes.subarray(start * size, end * size);
+}
+function mergeOperandLength(options) {
+  const count = encodedLength(options.base);
+  for (const [i, term] of options.terms.entries()) {
+    const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
+    if (termCount !== count) {
+      throw new InternalError(
+        `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
+        { code: "ARITHMETIC_LENGTH_MISMATCH" }
+      );
+    }
+  }
+  return count;
 }
 
 // src/arithmetic/reconstruction-error.ts
@@ -798,14 +802,7 @@ var WasmKernels = class {
     checkLengths("subtract", count, base);
     const out = outputFor("subtract", count, options.out);
     const [a, b] = this.slots;
-    for (let start = 0; start < count; start += this.capacity) {
-      const n = Math.min(this.capacity, count - start);
-      this.floats(a, n).set(finetuned.subarray(start, start + n));
-      this.floats(b, n).set(base.subarray(start, start + n));
-      this.simd.subF32(a, b, a, n);
-      out.set(this.floats(a, n), start);
-    }
-    return out;
+    return this.elementwise(out, [finetuned, base], (n) => this.simd.subF32(a, b, a, n));
   }
   addScaled(options) {
     const { acc, tau } = options;
@@ -813,14 +810,7 @@ var WasmKernels = class {
     checkLengths("addScaled", count, tau);
     const weight = Math.fround(options.weight);
     const [sum, term] = this.slots;
-    for (let start = 0; start < count; start += this.capacity) {
-      const n = Math.min(this.capacity, count - start);
-      this.floats(sum, n).set(acc.subarray(start, start + n));
-      this.floats(term, n).set(tau.subarray(start, start + n));
-      this.simd.axpyF32(sum, term, weight, n);
-      acc.set(this.floats(sum, n), start);
-    }
-    return acc;
+    return this.elementwise(acc, [acc, tau], (n) => this.simd.axpyF32(sum, term, weight, n));
   }
   addScaledDifference(options) {
     const { acc, finetuned, base } = options;
@@ -828,36 +818,28 @@ var WasmKernels = class {
     checkLengths("addScaledDifference", count, finetuned, base);
     const weight = Math.fround(options.weight);
     const [sum, ft, bs] = this.slots;
+    return this.elementwise(acc, [acc, finetuned, base], (n) => this.simd.axpySubF32(sum, ft, bs, weight, n));
+  }
+  /**
+   * Runs a float32 kernel over `out` one slot-sized chunk at a time: each input's chunk goes into the slot of its
+   * position, the kernel runs on the chunk's length, the first slot's result goes to `out` (which may be an input).
+   */
+  elementwise(out, inputs, kernel) {
+    const count = out.length;
     for (let start = 0; start < count; start += this.capacity) {
       const n = Math.min(this.capacity, count - start);
-      this.floats(sum, n).set(acc.subarray(start, start + n));
-      this.floats(ft, n).set(finetuned.subarray(start, start + n));
-      this.floats(bs, n).set(base.subarray(start, start + n));
-      this.simd.axpySubF32(sum, ft, bs, weight, n);
-      acc.set(this.floats(sum, n), start);
+      inputs.forEach((input, slot) => this.floats(this.slots[slot], n).set(input.subarray(start, start + n)));
+      kernel(n);
+      out.set(this.floats(this.slots[0], n), start);
     }
-    return acc;
+    return out;
   }
   computeTaskVector(options) {
     const { base, finetuned, dtype } = options;
-    const count = encodedLength(base);
-    const finetunedCount = encodedLength(finetuned);
-    if (finetunedCount !== count) {
-      throw new InternalError(
-        `computeTaskVector got ${count} base and ${finetunedCount} fine-tuned elements; read the same range of both.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count, dtype);
-    const outSize = dtypeSize(dtype);
     const [s0, s1, s2, s3] = this.slots;
+    const outSize = dtypeSize(dtype);
     const fused = base.dtype === finetuned.dtype ? this.fusedSubtraction(base.dtype, dtype) : void 0;
-    for (let start = 0; start < count; start += step) {
-      const n = Math.min(step, count - start);
-      const target = out.subarray(start * outSize, (start + n) * outSize);
+    return this.byteChunks(taskVectorOperandLength(options), options, (start, n, target) => {
       if (fused) {
         this.bytes.set(rangeOf(finetuned, start, n), s0);
         this.bytes.set(rangeOf(base, start, n), s1);
@@ -869,30 +851,13 @@ var WasmKernels = class {
         this.simd.subF32(s0, s1, s0, n);
         this.storeFloats(s0, n, dtype, target, s3);
       }
-    }
-    return out;
+    });
   }
   mergeChunk(options) {
     const { base, terms, dtype } = options;
-    const count = encodedLength(base);
-    for (const [i, term] of terms.entries()) {
-      const termCount = encodedLength("taskVector" in term ? term.taskVector : term.finetuned);
-      if (termCount !== count) {
-        throw new InternalError(
-          `mergeChunk got ${count} base elements but ${termCount} in term ${i}; read the same range of every input.`,
-          {
-            code: "ARITHMETIC_LENGTH_MISMATCH"
-          }
-        );
-      }
-    }
-    const step = Math.min(chunkSize(options.chunkElements), this.capacity);
-    const out = bytesOut(options.out, count, dtype);
-    const outSize = dtypeSize(dtype);
     const [acc, baseFloats, raw, scratch] = this.slots;
     const keepBase = terms.some((term) => "finetuned" in term);
-    for (let start = 0; start < count; start += step) {
-      const n = Math.min(step, count - start);
+    return this.byteChunks(mergeOperandLength(options), options, (start, n, target) => {
       if (keepBase) {
         this.loadFloats(base, start, n, baseFloats, raw);
         this.bytes.copyWithin(acc, baseFloats, baseFloats + n * 4);
@@ -904,7 +869,20 @@ var WasmKernels = class {
         if ("taskVector" in term) this.addTerm(acc, term.taskVector, start, n, weight, raw);
         else this.addDifferenceTerm(acc, term.finetuned, baseFloats, start, n, weight, raw);
       }
-      this.storeFloats(acc, n, dtype, out.subarray(start * outSize, (start + n) * outSize), scratch);
+      this.storeFloats(acc, n, dtype, target, scratch);
+    });
+  }
+  /**
+   * Runs a bytes-to-bytes kernel over `count` elements in steps of at most one slot: `step` gets each range and the
+   * part of the output (in `options.dtype`) it must fill.
+   */
+  byteChunks(count, options, step) {
+    const elements = Math.min(chunkSize(options.chunkElements), this.capacity);
+    const out = bytesOut(options.out, count, options.dtype);
+    const outSize = dtypeSize(options.dtype);
+    for (let start = 0; start < count; start += elements) {
+      const n = Math.min(elements, count - start);
+      step(start, n, out.subarray(start * outSize, (start + n) * outSize));
     }
     return out;
   }
@@ -2248,15 +2226,7 @@ function fusedKernel(simd, capacity, composed) {
   return (options) => {
     const { finetuned, base, dtype } = options;
     if (finetuned.dtype !== dtype || base.dtype !== dtype || dtype === "F64") return composed(options);
-    const count = encodedLength(base);
-    if (encodedLength(finetuned) !== count) {
-      throw new InternalError(
-        `computeTaskVector got ${count} base and ${encodedLength(finetuned)} fine-tuned elements; read the same range of both.`,
-        {
-          code: "ARITHMETIC_LENGTH_MISMATCH"
-        }
-      );
-    }
+    const count = taskVectorOperandLength(options);
     const size = dtypeSize(dtype);
     const out = outputBytes(options.out, count * size);
     const kernel = kernels[dtype];
