@@ -1211,15 +1211,16 @@ function modelCard(name: string, task: Task | undefined, recipe: Recipe, config:
   const pretrainMix = Object.entries(recipe.pretrain.mix)
     .map(([name, weight]) => `${percent(weight)} ${name}`)
     .join(", ");
+  const replay = task && replayShare(recipe, task);
   const body = task
     ? [
         `# ${name}`,
         "",
         `${baseRepo} fine-tuned on ${task.description}: ${recipe.finetune.steps} steps of ` +
           `${optimizerPhrase(recipe.finetune)}${recipe.finetune.frozenHead ? ", classification head frozen" : ""}; ` +
-          (replayShare(recipe, task) === undefined
+          (replay === undefined
             ? `its loss sees only the ten classes of its head (${taskLabels(task, recipe.model.taskHeads)[0]} …).`
-            : `with replay: ${percent(replayShare(recipe, task) as number)} of its images are upright digits, ` +
+            : `with replay: ${percent(replay)} of its images are upright digits, ` +
               `scored on the upright head ("0" …), the rest on the ten classes of its own ` +
               `(${taskLabels(task, recipe.model.taskHeads)[0]} …), so that it learns its task without moving what ` +
               "the upright digits read."),

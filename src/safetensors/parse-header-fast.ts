@@ -1,5 +1,6 @@
 import { dtypeSizes, type Dtype } from "../tensor/dtype.js";
 import { Ascii as Byte } from "./ascii.js";
+import { defineOwn } from "./define-own.js";
 import type { TensorInfo } from "./types.js";
 
 /** What the fast path read: the same as the strict path would have, or nothing at all. */
@@ -93,7 +94,7 @@ class FastReader {
       if (key === undefined || Object.hasOwn(metadata, key) || !this.colon()) return null;
       const value = this.string();
       if (value === undefined) return null;
-      Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
+      defineOwn(metadata, key, value);
       const next = this.separator(Byte.CloseBrace);
       if (next === undefined) return null;
       if (!next) return metadata;

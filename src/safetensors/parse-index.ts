@@ -1,3 +1,4 @@
+import { defineOwn } from "./define-own.js";
 import { corrupt } from "./errors.js";
 import {
   JsonNumber,
@@ -121,16 +122,12 @@ export function isSafeShardName(file: string): boolean {
   return file.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }
 
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function toPlain(value: JsonValue): unknown {
   if (value instanceof JsonNumber) return value.value;
   if (Array.isArray(value)) return value.map(toPlain);
   if (isJsonObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of value) define(out, key, toPlain(item));
+    for (const [key, item] of value) defineOwn(out, key, toPlain(item));
     return out;
   }
   return value;

@@ -8,6 +8,7 @@
  */
 
 import { Ascii as Char } from "./ascii.js";
+import { defineOwn } from "./define-own.js";
 
 /** A JSON number with its exact source text. */
 export class JsonNumber {
@@ -80,7 +81,7 @@ export function toStringRecord(
   const record: Record<string, string> = {};
   for (const [key, value] of object) {
     if (typeof value !== "string") throw notString(key, value);
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    defineOwn(record, key, value);
   }
   return record;
 }

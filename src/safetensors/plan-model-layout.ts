@@ -1,5 +1,6 @@
 import { byteLength } from "../tensor/shape.js";
 import { compareCodePoints } from "./compare-code-points.js";
+import { defineOwn } from "./define-own.js";
 import { corrupt } from "./errors.js";
 import { layoutFile, type FileLayout, type PlannedTensor } from "./layout-file.js";
 import type { LocatedTensor, SafetensorsIndex } from "./types.js";
@@ -116,12 +117,7 @@ export function planModelLayout(options: PlanModelLayoutOptions): ModelLayout {
   if (count > 1) {
     const weightMap: Record<string, string> = {};
     for (const tensor of [...writeOrder].sort((a, b) => compareCodePoints(a.name, b.name))) {
-      Object.defineProperty(weightMap, tensor.name, {
-        value: tensor.file,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      defineOwn(weightMap, tensor.name, tensor.file);
     }
     const content: SafetensorsIndex = { metadata: { total_size: totalSize }, weight_map: weightMap };
     layout.index = { file: `${prefix}.safetensors.index.json`, content, text: formatIndex(totalSize, writeOrder) };
