@@ -71281,6 +71281,11 @@ function listFew(files) {
   return files.length <= 3 ? files.join(", ") : `${files.slice(0, 3).join(", ")} and ${files.length - 3} more`;
 }
 
+// src/safetensors/define-own.ts
+function defineOwn(target, key, value) {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 // src/safetensors/parse-strict-json.ts
 var JsonNumber = class {
   constructor(raw) {
@@ -71322,7 +71327,7 @@ function toStringRecord(object2, notString) {
   const record3 = {};
   for (const [key, value] of object2) {
     if (typeof value !== "string") throw notString(key, value);
-    Object.defineProperty(record3, key, { value, enumerable: true, writable: true, configurable: true });
+    defineOwn(record3, key, value);
   }
   return record3;
 }
@@ -71693,15 +71698,12 @@ function isSafeShardName(file2) {
   if (/[\u0000-\u001f\u007f\\:*?"<>|]/.test(file2)) return false;
   return file2.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }
-function define2(target, key, value) {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 function toPlain(value) {
   if (value instanceof JsonNumber) return value.value;
   if (Array.isArray(value)) return value.map(toPlain);
   if (isJsonObject(value)) {
     const out = {};
-    for (const [key, item] of value) define2(out, key, toPlain(item));
+    for (const [key, item] of value) defineOwn(out, key, toPlain(item));
     return out;
   }
   return value;
@@ -71779,7 +71781,7 @@ var FastReader = class {
       if (key === void 0 || Object.hasOwn(metadata, key) || !this.colon()) return null;
       const value = this.string();
       if (value === void 0) return null;
-      Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
+      defineOwn(metadata, key, value);
       const next = this.separator(125 /* CloseBrace */);
       if (next === void 0) return null;
       if (!next) return metadata;
@@ -75863,12 +75865,7 @@ function planModelLayout(options) {
   if (count2 > 1) {
     const weightMap = {};
     for (const tensor of [...writeOrder2].sort((a, b) => compareCodePoints(a.name, b.name))) {
-      Object.defineProperty(weightMap, tensor.name, {
-        value: tensor.file,
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
+      defineOwn(weightMap, tensor.name, tensor.file);
     }
     const content = { metadata: { total_size: totalSize }, weight_map: weightMap };
     layout.index = { file: `${prefix2}.safetensors.index.json`, content, text: formatIndex(totalSize, writeOrder2) };
